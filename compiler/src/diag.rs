@@ -1,0 +1,185 @@
+//! Diagnostics: stable codes, severities, locations and help.
+//!
+//! Every code is declared once in [`codes!`] below with its default severity and a one-line
+//! title; the list is the documentation (it feeds `ferry explain`, SARIF rule metadata and the
+//! report). Codes never change meaning once released: retire a code, never reuse it.
+
+use crate::source::Loc;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The stack cannot be deployed as compiled: something must be fixed by the author.
+    Error,
+    /// The stack compiles but behaves differently from the origin in a way the author must review.
+    Warning,
+    /// Informational: how something was carried over.
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $sev:ident, $title:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($(#[$doc])* $variant,)* }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+            pub fn as_str(self) -> &'static str { match self { $(Code::$variant => $code,)* } }
+            pub fn default_severity(self) -> Severity { match self { $(Code::$variant => Severity::$sev,)* } }
+            pub fn title(self) -> &'static str { match self { $(Code::$variant => $title,)* } }
+            pub fn parse(s: &str) -> Option<Code> { match s { $($code => Some(Code::$variant),)* _ => None } }
+        }
+    };
+}
+
+codes! {
+    // ---- F1xx: reading the origin -------------------------------------------------------
+    /// HCL that does not parse.
+    HclSyntax = "F101", Error, "HCL syntax error";
+    /// `.tf.json` that is not valid JSON or not the Terraform JSON layout.
+    JsonSyntax = "F102", Error, "Terraform JSON syntax error";
+    /// Terraform 0.11-only syntax, understood and carried over in 0.12+ form.
+    LegacySyntax = "F103", Warning, "Terraform 0.11 syntax";
+    /// A `.tfvars` file that could not be read.
+    TfvarsSyntax = "F104", Error, "invalid .tfvars file";
+    /// A file Ferry does not read (it is listed so nothing is silently ignored).
+    IgnoredFile = "F105", Note, "file not read";
+    /// A block Terraform does not know at the top level of a module.
+    UnknownBlock = "F106", Warning, "unknown top-level block";
+    /// A resource or data block with missing or malformed labels.
+    MalformedBlock = "F107", Error, "malformed block";
+    /// Two definitions of the same address.
+    DuplicateAddress = "F108", Error, "duplicate definition";
+    /// The origin stack has no Terraform files at all.
+    NoConfiguration = "F109", Error, "no Terraform configuration";
+
+    // ---- F2xx: resolving ----------------------------------------------------------------
+    /// A registry module Ferry does not know how to map.
+    UnknownRegistryModule = "F201", Error, "registry module not mapped";
+    /// A local module whose folder is not part of the input.
+    ModuleNotFound = "F202", Error, "local module not found";
+    /// A module that (indirectly) calls itself.
+    ModuleCycle = "F203", Error, "module cycle";
+    /// A value a mapping needs could not be evaluated statically; a default was used.
+    NotStatic = "F204", Warning, "value not known at compile time";
+    /// A `dynamic` block whose `for_each` could not be evaluated.
+    DynamicBlock = "F205", Warning, "dynamic block not expanded";
+    /// A module input Ferry does not map for a known registry module.
+    ModuleInputIgnored = "F206", Note, "registry module input not carried over";
+
+    // ---- F3xx: mapping ------------------------------------------------------------------
+    /// An AWS resource type with no DigitalOcean mapping.
+    UnsupportedResource = "F301", Error, "AWS resource has no DigitalOcean equivalent";
+    /// An AWS service with a recommended DigitalOcean alternative that Ferry does not emit.
+    UnsupportedService = "F302", Error, "AWS service not available on DigitalOcean";
+    /// Origin arguments that have no DigitalOcean equivalent and were not carried over.
+    ArgumentDropped = "F303", Note, "arguments not carried over";
+    /// A size, version or region mapped to the nearest DigitalOcean offering.
+    NearestMatch = "F304", Warning, "mapped to the nearest DigitalOcean offering";
+    /// A feature that DigitalOcean cannot express; behaviour differs.
+    FeatureUnsupported = "F305", Warning, "feature not supported on DigitalOcean";
+    /// A sub-resource whose parent is not part of the stack.
+    OrphanSubresource = "F306", Error, "parent resource not found";
+    /// An unsupported engine or value with no DigitalOcean counterpart.
+    UnsupportedValue = "F307", Error, "value not supported on DigitalOcean";
+    /// A resource absorbed or dropped, with what it means for the appliance.
+    Absorbed = "F308", Note, "folded into another resource";
+    /// A resource dropped because DigitalOcean has no such concept.
+    Dropped = "F309", Note, "no meaning on DigitalOcean";
+    /// An AWS data source with no DigitalOcean equivalent.
+    UnsupportedDataSource = "F310", Warning, "AWS data source has no DigitalOcean equivalent";
+
+    // ---- F4xx: references ---------------------------------------------------------------
+    /// A reference to an AWS attribute with no equivalent on the mapped resource.
+    UnmappedReference = "F401", Warning, "reference has no DigitalOcean equivalent";
+    /// A reference to something that does not exist in the origin.
+    UnknownReference = "F402", Warning, "reference to an undeclared object";
+
+    // ---- F5xx: best practices -----------------------------------------------------------
+    /// A name that must be unique per appliance did not carry the instance id.
+    NameWithoutInstanceId = "F501", Note, "instance id added to a unique name";
+
+    // ---- F9xx: Ferry itself -------------------------------------------------------------
+    /// The emitted stack does not match the DigitalOcean provider schema (a Ferry bug).
+    SchemaViolation = "F901", Error, "emitted resource violates the provider schema";
+}
+
+/// One finding about the origin stack or its compilation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Loc>,
+    /// The origin address the finding is about (`aws_db_instance.db`, `module.vpc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.as_str().to_string(),
+            severity: code.default_severity(),
+            message: message.into(),
+            location: None,
+            resource: None,
+            help: None,
+        }
+    }
+    pub fn at(mut self, loc: Loc) -> Self {
+        self.location = Some(loc);
+        self
+    }
+    pub fn at_opt(mut self, loc: Option<Loc>) -> Self {
+        self.location = loc;
+        self
+    }
+    pub fn resource(mut self, addr: impl Into<String>) -> Self {
+        self.resource = Some(addr.into());
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(
+                seen.insert(code.as_str()),
+                "duplicate code {}",
+                code.as_str()
+            );
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+            assert!(!code.title().is_empty());
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Printing the deployment stack as `tofu fmt` would: two-space indentation, `=` aligned across
+//! runs of consecutive attributes, one blank line between blocks.
+
+use crate::hclx;
+use crate::out::{Item, OutBlock, OutBody};
+use hcl::Expression;
+use hcl::expr::ObjectKey;
+
+/// Writes top-level blocks separated by blank lines.
+pub fn file(blocks: &[OutBlock]) -> String {
+    let mut out = String::new();
+    for (i, b) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        block(&mut out, b, 0);
+    }
+    out
+}
+
+fn block(out: &mut String, b: &OutBlock, indent: usize) {
+    push_indent(out, indent);
+    out.push_str(&b.ident);
+    for l in &b.labels {
+        out.push_str(&format!(" {}", quote(l)));
+    }
+    if b.body.items.is_empty() {
+        out.push_str(" {}\n");
+        return;
+    }
+    out.push_str(" {\n");
+    body(out, &b.body, indent + 1);
+    push_indent(out, indent);
+    out.push_str("}\n");
+}
+
+fn body(out: &mut String, body: &OutBody, indent: usize) {
+    let items = &body.items;
+    let mut i = 0;
+    let mut prev_was_block = false;
+    while i < items.len() {
+        match &items[i] {
+            Item::Block(b) => {
+                if i > 0 {
+                    out.push('\n');
+                }
+                block(out, b, indent);
+                prev_was_block = true;
+                i += 1;
+            }
+            Item::Attr(..) => {
+                if prev_was_block {
+                    out.push('\n');
+                }
+                // A run of attributes: up to the next block, ending after a multi-line value.
+                let start = i;
+                let mut rendered = Vec::new();
+                while i < items.len() {
+                    let Item::Attr(k, v) = &items[i] else { break };
+                    let text = expr(v, indent);
+                    let multi = text.contains('\n');
+                    rendered.push((key(k), text));
+                    i += 1;
+                    if multi {
+                        break;
+                    }
+                }
+                let width = rendered
+                    .iter()
+                    .map(|(k, _)| k.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (k, v) in rendered {
+                    push_indent(out, indent);
+                    out.push_str(&format!("{k:width$} = {v}\n"));
+                }
+                let _ = start;
+                prev_was_block = false;
+            }
+        }
+    }
+}
+
+fn push_indent(out: &mut String, indent: usize) {
+    for _ in 0..indent {
+        out.push_str("  ");
+    }
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn key(k: &str) -> String {
+    if is_ident(k) { k.to_string() } else { quote(k) }
+}
+
+/// A JSON-style quoted HCL string with template markers escaped.
+pub fn quote(s: &str) -> String {
+    format!(
+        "\"{}\"",
+        hclx::escape_template_literal(s)
+            .replace('\t', "\\t")
+            .replace('\r', "\\r")
+    )
+}
+
+/// Renders an expression at the given indentation: arrays of simple values on one line,
+/// objects and arrays of objects over several lines with aligned keys.
+pub fn expr(e: &Expression, indent: usize) -> String {
+    match e {
+        Expression::String(s) => quote(s),
+        Expression::Array(items) if items.is_empty() => "[]".into(),
+        Expression::Array(items) => {
+            let parts: Vec<String> = items.iter().map(|i| expr(i, indent + 1)).collect();
+            let one_line = format!("[{}]", parts.join(", "));
+            if !one_line.contains('\n')
+                && one_line.len() <= 100
+                && !items.iter().any(|i| matches!(i, Expression::Object(_)))
+            {
+                one_line
+            } else {
+                let mut s = String::from("[\n");
+                for p in parts {
+                    push_indent(&mut s, indent + 1);
+                    s.push_str(&p);
+                    s.push_str(",\n");
+                }
+                push_indent(&mut s, indent);
+                s.push(']');
+                s
+            }
+        }
+        Expression::Object(obj) if obj.is_empty() => "{}".into(),
+        Expression::Object(obj) => {
+            let rendered: Vec<(String, String)> = obj
+                .iter()
+                .map(|(k, v)| {
+                    let k = match k {
+                        ObjectKey::Identifier(i) => i.to_string(),
+                        ObjectKey::Expression(Expression::String(s)) => key(s),
+                        ObjectKey::Expression(other) => format!("({})", expr(other, indent + 1)),
+                        _ => hclx::inline(&Expression::Null),
+                    };
+                    (k, expr(v, indent + 1))
+                })
+                .collect();
+            let mut s = String::from("{\n");
+            // Align keys across runs that end after a multi-line value, as for attributes.
+            let mut i = 0;
+            while i < rendered.len() {
+                let start = i;
+                while i < rendered.len() {
+                    let multi = rendered[i].1.contains('\n');
+                    i += 1;
+                    if multi {
+                        break;
+                    }
+                }
+                let width = rendered[start..i]
+                    .iter()
+                    .map(|(k, _)| k.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (k, v) in &rendered[start..i] {
+                    push_indent(&mut s, indent + 1);
+                    s.push_str(&format!("{k:width$} = {v}\n"));
+                }
+            }
+            push_indent(&mut s, indent);
+            s.push('}');
+            s
+        }
+        Expression::Parenthesis(inner) => format!("({})", expr(inner, indent)),
+        other => hclx::inline(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_attribute_runs_like_tofu_fmt() {
+        let mut b = OutBody::new();
+        b.set("name", Expression::String("x".into()));
+        b.set("node_count", Expression::Number(2.into()));
+        b.block("versioning").set("enabled", Expression::Bool(true));
+        b.set(
+            "tags",
+            Expression::Array(vec![Expression::String("a".into())]),
+        );
+        let text = file(&[OutBlock {
+            ident: "resource".into(),
+            labels: vec!["t".into(), "n".into()],
+            body: b,
+        }]);
+        assert_eq!(
+            text,
+            "resource \"t\" \"n\" {\n  name       = \"x\"\n  node_count = 2\n\n  versioning {\n    enabled = true\n  }\n\n  tags = [\"a\"]\n}\n"
+        );
+    }
+
+    #[test]
+    fn objects_are_multi_line_with_aligned_keys() {
+        let e: Expression = hcl::parse("x = { a = 1, bbb = \"two\" }")
+            .expect("parses")
+            .attributes()
+            .next()
+            .expect("attr")
+            .expr()
+            .clone();
+        assert_eq!(expr(&e, 0), "{\n  a   = 1\n  bbb = \"two\"\n}");
+    }
+}

@@ -1,0 +1,378 @@
+//! Static evaluation of origin expressions.
+//!
+//! Rules need concrete values to choose a size, an engine or a version. Ferry evaluates what is
+//! knowable at compile time — literals, variables (tfvars, then defaults), locals and a set of
+//! pure Terraform functions — and treats everything else (resource attributes, `count.index`,
+//! data sources) as unknown. Nothing here reads files, the clock or the environment.
+
+use crate::hclx;
+use crate::origin::Module;
+use hcl::Value;
+use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+use hcl::expr::Expression;
+use std::collections::BTreeMap;
+
+#[derive(Debug)]
+pub struct Eval {
+    ctx: Context<'static>,
+}
+
+impl Eval {
+    /// Builds the evaluation context of one module. `inputs` are values known for its
+    /// variables from outside (tfvars of the root, or a caller's arguments).
+    pub fn new(
+        module: &Module,
+        inputs: &BTreeMap<String, Expression>,
+        instance_id: Option<&str>,
+    ) -> Self {
+        let mut ctx = Context::new();
+        declare_functions(&mut ctx);
+        let mut vars = hcl::Map::new();
+        for v in &module.variables {
+            let value = inputs
+                .get(&v.name)
+                .or_else(|| hclx::attr(&v.body, "default"))
+                .and_then(|e| e.evaluate(&ctx).ok());
+            if let Some(value) = value {
+                vars.insert(v.name.clone(), value);
+            }
+        }
+        if let Some(id) = instance_id {
+            vars.insert("instance_id".into(), Value::String(id.into()));
+        }
+        ctx.declare_var("var", Value::Object(vars));
+        let mut path = hcl::Map::new();
+        for k in ["module", "root", "cwd"] {
+            path.insert(k.to_string(), Value::String(".".into()));
+        }
+        ctx.declare_var("path", Value::Object(path));
+        let mut tf = hcl::Map::new();
+        tf.insert("workspace".into(), Value::String("default".into()));
+        ctx.declare_var("terraform", Value::Object(tf));
+
+        // Locals may refer to each other in any order: evaluate in rounds until nothing changes.
+        let mut locals = hcl::Map::new();
+        loop {
+            ctx.declare_var("local", Value::Object(locals.clone()));
+            let mut progressed = false;
+            for l in &module.locals {
+                if locals.contains_key(&l.name) {
+                    continue;
+                }
+                if let Ok(v) = l.expr.evaluate(&ctx) {
+                    locals.insert(l.name.clone(), v);
+                    progressed = true;
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        ctx.declare_var("local", Value::Object(locals));
+        Eval { ctx }
+    }
+
+    /// The value of an expression, when it is known at compile time.
+    pub fn value(&self, expr: &Expression) -> Option<Value> {
+        expr.evaluate(&self.ctx).ok()
+    }
+
+    pub fn string(&self, expr: &Expression) -> Option<String> {
+        match self.value(expr)? {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn number(&self, expr: &Expression) -> Option<f64> {
+        match self.value(expr)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self, expr: &Expression) -> Option<bool> {
+        match self.value(expr)? {
+            Value::Bool(b) => Some(b),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+/// The value as an expression literal (for carrying known values into the output).
+pub fn value_to_expr(v: &Value) -> Expression {
+    match v {
+        Value::Null => Expression::Null,
+        Value::Bool(b) => Expression::Bool(*b),
+        Value::Number(n) => Expression::Number(*n),
+        Value::String(s) => Expression::String(s.clone()),
+        Value::Array(items) => Expression::Array(items.iter().map(value_to_expr).collect()),
+        Value::Object(map) => Expression::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        hcl::expr::ObjectKey::Expression(Expression::String(k.clone())),
+                        value_to_expr(v),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn s(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err("expected a string".into()),
+    }
+}
+
+fn declare_functions(ctx: &mut Context<'static>) {
+    macro_rules! string1 {
+        ($name:literal, $f:expr) => {{
+            fn func(args: FuncArgs) -> Result<Value, String> {
+                let f: fn(&str) -> String = $f;
+                Ok(Value::String(f(&s(&args[0])?)))
+            }
+            ctx.declare_func($name, FuncDef::builder().param(ParamType::Any).build(func));
+        }};
+    }
+    string1!("lower", |x| x.to_lowercase());
+    string1!("upper", |x| x.to_uppercase());
+    string1!("trimspace", |x| x.trim().to_string());
+    string1!("tostring", |x| x.to_string());
+    ctx.declare_func(
+        "format",
+        FuncDef::builder()
+            .param(ParamType::String)
+            .variadic_param(ParamType::Any)
+            .build(format),
+    );
+    ctx.declare_func(
+        "join",
+        FuncDef::builder()
+            .param(ParamType::String)
+            .variadic_param(ParamType::Any)
+            .build(join),
+    );
+    ctx.declare_func(
+        "concat",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(concat),
+    );
+    ctx.declare_func(
+        "merge",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(merge),
+    );
+    ctx.declare_func(
+        "coalesce",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(coalesce),
+    );
+    ctx.declare_func(
+        "length",
+        FuncDef::builder().param(ParamType::Any).build(length),
+    );
+    ctx.declare_func(
+        "tonumber",
+        FuncDef::builder().param(ParamType::Any).build(tonumber),
+    );
+    ctx.declare_func(
+        "tolist",
+        FuncDef::builder().param(ParamType::Any).build(identity),
+    );
+    ctx.declare_func(
+        "toset",
+        FuncDef::builder().param(ParamType::Any).build(identity),
+    );
+    ctx.declare_func(
+        "tomap",
+        FuncDef::builder().param(ParamType::Any).build(identity),
+    );
+    ctx.declare_func(
+        "lookup",
+        FuncDef::builder()
+            .param(ParamType::Any)
+            .param(ParamType::String)
+            .variadic_param(ParamType::Any)
+            .build(lookup),
+    );
+    ctx.declare_func(
+        "element",
+        FuncDef::builder()
+            .param(ParamType::Any)
+            .param(ParamType::Number)
+            .build(element),
+    );
+    ctx.declare_func(
+        "replace",
+        FuncDef::builder()
+            .param(ParamType::String)
+            .param(ParamType::String)
+            .param(ParamType::String)
+            .build(replace),
+    );
+    ctx.declare_func(
+        "max",
+        FuncDef::builder()
+            .variadic_param(ParamType::Number)
+            .build(|a| minmax(a, true)),
+    );
+    ctx.declare_func(
+        "min",
+        FuncDef::builder()
+            .variadic_param(ParamType::Number)
+            .build(|a| minmax(a, false)),
+    );
+}
+
+fn identity(args: FuncArgs) -> Result<Value, String> {
+    Ok(args[0].clone())
+}
+
+fn format(args: FuncArgs) -> Result<Value, String> {
+    let fmt = s(&args[0])?;
+    let mut rest = args.iter().skip(1);
+    let mut out = String::new();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some('s') | Some('d') | Some('v') => {
+                out.push_str(&s(rest.next().ok_or("too few arguments")?)?)
+            }
+            _ => return Err("unsupported format verb".into()),
+        }
+    }
+    Ok(Value::String(out))
+}
+
+fn flatten_args(args: &FuncArgs) -> Vec<Value> {
+    let mut out = Vec::new();
+    for a in args.iter() {
+        match a {
+            Value::Array(items) => out.extend(items.iter().cloned()),
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+fn join(args: FuncArgs) -> Result<Value, String> {
+    let sep = s(&args[0])?;
+    let items: Result<Vec<String>, String> = flatten_args(&args).iter().skip(1).map(s).collect();
+    Ok(Value::String(items?.join(&sep)))
+}
+
+fn concat(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Array(flatten_args(&args)))
+}
+
+fn merge(args: FuncArgs) -> Result<Value, String> {
+    let mut out = hcl::Map::new();
+    for a in args.iter() {
+        match a {
+            Value::Object(m) => out.extend(m.clone()),
+            Value::Null => {}
+            _ => return Err("merge takes objects".into()),
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn coalesce(args: FuncArgs) -> Result<Value, String> {
+    args.iter()
+        .find(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(s) if s.is_empty()))
+        .cloned()
+        .ok_or_else(|| "no non-null argument".into())
+}
+
+fn length(args: FuncArgs) -> Result<Value, String> {
+    let n = match &args[0] {
+        Value::Array(a) => a.len(),
+        Value::Object(o) => o.len(),
+        Value::String(s) => s.chars().count(),
+        _ => return Err("length of a scalar".into()),
+    };
+    Ok(Value::Number((n as u64).into()))
+}
+
+fn tonumber(args: FuncArgs) -> Result<Value, String> {
+    match &args[0] {
+        Value::Number(n) => Ok(Value::Number(*n)),
+        Value::String(s) => s
+            .parse::<f64>()
+            .ok()
+            .and_then(hcl::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| "not a number".into()),
+        _ => Err("not a number".into()),
+    }
+}
+
+fn lookup(args: FuncArgs) -> Result<Value, String> {
+    let key = s(&args[1])?;
+    match &args[0] {
+        Value::Object(m) => m
+            .get(&key)
+            .cloned()
+            .or_else(|| args.get(2).cloned())
+            .ok_or_else(|| "missing key".into()),
+        _ => Err("lookup needs a map".into()),
+    }
+}
+
+fn element(args: FuncArgs) -> Result<Value, String> {
+    let Value::Array(items) = &args[0] else {
+        return Err("element needs a list".into());
+    };
+    let Value::Number(n) = &args[1] else {
+        return Err("index".into());
+    };
+    let i = n.as_u64().ok_or("index")? as usize;
+    if items.is_empty() {
+        return Err("empty list".into());
+    }
+    Ok(items[i % items.len()].clone())
+}
+
+fn replace(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::String(
+        s(&args[0])?.replace(&s(&args[1])?, &s(&args[2])?),
+    ))
+}
+
+fn minmax(args: FuncArgs, max: bool) -> Result<Value, String> {
+    let nums: Vec<f64> = args
+        .iter()
+        .filter_map(|v| {
+            if let Value::Number(n) = v {
+                n.as_f64()
+            } else {
+                None
+            }
+        })
+        .collect();
+    let r = if max {
+        nums.iter().cloned().fold(f64::MIN, f64::max)
+    } else {
+        nums.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    hcl::Number::from_f64(r)
+        .map(Value::Number)
+        .ok_or_else(|| "no numbers".into())
+}

@@ -1,0 +1,259 @@
+//! Small helpers over `hcl-rs` expression trees: walking, reading bodies written either as
+//! blocks or as object attributes, building traversals and templates.
+
+use hcl::expr::{Expression, ObjectKey, TemplateExpr, Traversal, TraversalOperator};
+use hcl::template::{Element, Template};
+use hcl::{Body, Identifier};
+
+/// Calls `f` on `expr` and every sub-expression, outermost first. Template strings are
+/// visited through their interpolations (a rewritten template is re-serialised).
+pub fn walk_mut(expr: &mut Expression, f: &mut dyn FnMut(&mut Expression) -> bool) {
+    if !f(expr) {
+        return;
+    }
+    match expr {
+        Expression::Array(items) => items.iter_mut().for_each(|e| walk_mut(e, f)),
+        Expression::Object(obj) => {
+            for (k, v) in obj.iter_mut() {
+                walk_mut(v, f);
+                let _ = k;
+            }
+        }
+        Expression::TemplateExpr(t) => {
+            if let Ok(mut template) = Template::from_expr(t) {
+                let mut changed = false;
+                walk_template(&mut template, &mut |e| {
+                    let before = e.clone();
+                    walk_mut(e, f);
+                    changed |= *e != before;
+                });
+                if changed {
+                    **t = match &**t {
+                        TemplateExpr::QuotedString(_) => {
+                            TemplateExpr::QuotedString(template.to_string())
+                        }
+                        TemplateExpr::Heredoc(h) => {
+                            let mut h = h.clone();
+                            h.template = template.to_string();
+                            TemplateExpr::Heredoc(h)
+                        }
+                    };
+                }
+            }
+        }
+        Expression::Traversal(t) => {
+            walk_mut(&mut t.expr, f);
+            for op in &mut t.operators {
+                if let TraversalOperator::Index(e) = op {
+                    walk_mut(e, f);
+                }
+            }
+        }
+        Expression::FuncCall(c) => c.args.iter_mut().for_each(|e| walk_mut(e, f)),
+        Expression::Parenthesis(e) => walk_mut(e, f),
+        Expression::Conditional(c) => {
+            walk_mut(&mut c.cond_expr, f);
+            walk_mut(&mut c.true_expr, f);
+            walk_mut(&mut c.false_expr, f);
+        }
+        Expression::Operation(op) => match &mut **op {
+            hcl::expr::Operation::Unary(u) => walk_mut(&mut u.expr, f),
+            hcl::expr::Operation::Binary(b) => {
+                walk_mut(&mut b.lhs_expr, f);
+                walk_mut(&mut b.rhs_expr, f);
+            }
+        },
+        Expression::ForExpr(fe) => {
+            walk_mut(&mut fe.collection_expr, f);
+            if let Some(k) = &mut fe.key_expr {
+                walk_mut(k, f);
+            }
+            walk_mut(&mut fe.value_expr, f);
+            if let Some(c) = &mut fe.cond_expr {
+                walk_mut(c, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_template(template: &mut Template, f: &mut dyn FnMut(&mut Expression)) {
+    for el in template.elements_mut() {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => f(&mut i.expr),
+            Element::Directive(d) => match &mut **d {
+                hcl::template::Directive::If(ifd) => {
+                    f(&mut ifd.cond_expr);
+                    walk_template(&mut ifd.true_template, f);
+                    if let Some(t) = &mut ifd.false_template {
+                        walk_template(t, f);
+                    }
+                }
+                hcl::template::Directive::For(fd) => {
+                    f(&mut fd.collection_expr);
+                    walk_template(&mut fd.template, f);
+                }
+            },
+        }
+    }
+}
+
+/// Calls `f` on every expression in a body, including nested blocks.
+pub fn walk_body_mut(body: &mut Body, f: &mut dyn FnMut(&mut Expression) -> bool) {
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) => walk_mut(&mut a.expr, f),
+            hcl::Structure::Block(b) => walk_body_mut(&mut b.body, f),
+        }
+    }
+}
+
+/// Visits every expression read-only.
+pub fn walk(expr: &Expression, f: &mut dyn FnMut(&Expression)) {
+    let mut e = expr.clone();
+    walk_mut(&mut e, &mut |x| {
+        f(x);
+        true
+    });
+}
+
+/// The root name and the attribute path of a traversal: `aws_vpc.main[0].id` →
+/// (`aws_vpc`, [GetAttr(main), Index(0), GetAttr(id)]).
+pub fn traversal_root(expr: &Expression) -> Option<(&str, &[TraversalOperator])> {
+    match expr {
+        Expression::Traversal(t) => match &t.expr {
+            Expression::Variable(v) => Some((v.as_str(), &t.operators)),
+            _ => None,
+        },
+        Expression::Variable(v) => Some((v.as_str(), &[])),
+        _ => None,
+    }
+}
+
+/// Builds `root.a.b` from dotted segments.
+pub fn path(segments: &[&str]) -> Expression {
+    let (root, rest) = segments.split_first().expect("path needs a root");
+    if rest.is_empty() {
+        return Expression::Variable(hcl::expr::Variable::unchecked(*root));
+    }
+    Expression::Traversal(Box::new(Traversal::new(
+        Expression::Variable(hcl::expr::Variable::unchecked(*root)),
+        rest.iter()
+            .map(|s| TraversalOperator::GetAttr(Identifier::unchecked(*s)))
+            .collect::<Vec<_>>(),
+    )))
+}
+
+/// A traversal with arbitrary operators after `root`.
+pub fn traversal(root: &str, ops: Vec<TraversalOperator>) -> Expression {
+    if ops.is_empty() {
+        return Expression::Variable(hcl::expr::Variable::unchecked(root));
+    }
+    Expression::Traversal(Box::new(Traversal::new(
+        Expression::Variable(hcl::expr::Variable::unchecked(root)),
+        ops,
+    )))
+}
+
+/// A quoted template string such as `"myapp-${var.instance_id}"`.
+pub fn template(raw: impl Into<String>) -> Expression {
+    Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw.into())))
+}
+
+/// The literal string of an expression, when it is one.
+pub fn as_str(expr: &Expression) -> Option<&str> {
+    match expr {
+        Expression::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Renders an expression into a template interpolation body (`var.x` → `${var.x}`), or its
+/// literal text when it is a plain string. Template strings are spliced in.
+pub fn to_template_part(expr: &Expression) -> String {
+    match expr {
+        Expression::String(s) => escape_template_literal(s),
+        Expression::TemplateExpr(t) if matches!(**t, TemplateExpr::QuotedString(_)) => {
+            t.to_string()
+        }
+        other => format!("${{{}}}", inline(other)),
+    }
+}
+
+/// Escapes `${` and `%{` in literal text placed inside a template.
+pub fn escape_template_literal(s: &str) -> String {
+    s.replace("${", "$${")
+        .replace("%{", "%%{")
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// An expression in one-line HCL form (`aws_vpc.main.id`, `[1, 2]`, `{ a = 1 }`).
+pub fn inline(expr: &Expression) -> String {
+    let mut fmt = hcl::format::Formatter::builder().compact(true).build_vec();
+    use hcl::format::Format;
+    match expr.format_string(&mut fmt) {
+        Ok(s) => s,
+        Err(_) => String::from("null"),
+    }
+}
+
+/// The expressions of attribute `name` in `body`.
+pub fn attr<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
+    body.attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr())
+}
+
+/// Nested blocks named `name`, whether written as blocks (`rule { … }`), as an object
+/// attribute (`rule = { … }`) or as a list of objects (`rule = [{ … }]`, the JSON form).
+pub fn blocks(body: &Body, name: &str) -> Vec<Body> {
+    let mut out: Vec<Body> = body
+        .blocks()
+        .filter(|b| b.identifier() == name)
+        .map(|b| b.body.clone())
+        .collect();
+    if let Some(expr) = attr(body, name) {
+        match expr {
+            Expression::Object(_) => out.extend(object_to_body(expr)),
+            Expression::Array(items) => out.extend(items.iter().filter_map(object_to_body)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An object expression viewed as a body of attributes (nested objects stay attributes).
+pub fn object_to_body(expr: &Expression) -> Option<Body> {
+    let Expression::Object(obj) = expr else {
+        return None;
+    };
+    Some(
+        obj.iter()
+            .filter_map(|(k, v)| object_key(k).map(|k| hcl::Attribute::new(k, v.clone())))
+            .collect(),
+    )
+}
+
+/// The text of an object key, when it is static.
+pub fn object_key(k: &ObjectKey) -> Option<String> {
+    match k {
+        ObjectKey::Identifier(i) => Some(i.to_string()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.clone()),
+        ObjectKey::Expression(Expression::Variable(v)) => Some(v.to_string()),
+        _ => None,
+    }
+}
+
+/// Does the expression mention `var.<name>` anywhere (including inside templates)?
+pub fn mentions_var(expr: &Expression, name: &str) -> bool {
+    let mut found = false;
+    walk(expr, &mut |e| {
+        if let Some(("var", [TraversalOperator::GetAttr(id), ..])) = traversal_root(e) {
+            found |= id.as_str() == name;
+        }
+    });
+    found
+}

@@ -1,0 +1,459 @@
+//! The origin stack as Ferry sees it: modules of resources, data sources, variables, locals,
+//! outputs, module calls and providers, each with the location it came from.
+//!
+//! Parsing keeps expressions as `hcl::Expression` trees (nothing is evaluated here) and records
+//! where every block and attribute starts so diagnostics can point at `file:line:col`.
+//! Terraform 0.11 forms are upgraded on the way in (see [`legacy`]) and reported once per file.
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{LineIndex, Loc};
+use hcl::edit::Span;
+use hcl::{Body, Expression};
+use std::collections::BTreeMap;
+
+mod json;
+pub mod legacy;
+
+/// Whether a block is a managed resource or a data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// Meta-arguments: provider-neutral, carried over unchanged.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub count: Option<Expression>,
+    pub for_each: Option<Expression>,
+    pub depends_on: Option<Expression>,
+    pub provider: Option<Expression>,
+    pub lifecycle: Option<Body>,
+}
+
+impl Meta {
+    pub fn is_repeated(&self) -> bool {
+        self.count.is_some() || self.for_each.is_some()
+    }
+}
+
+/// A `resource` or `data` block of the origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub mode: Mode,
+    pub ty: String,
+    pub name: String,
+    /// The block body without its meta-arguments.
+    pub body: Body,
+    pub meta: Meta,
+    pub loc: Loc,
+    /// Where each top-level attribute or nested block of the body starts.
+    pub attr_locs: BTreeMap<String, Loc>,
+}
+
+impl Resource {
+    /// `aws_vpc.main` or `data.aws_region.current`.
+    pub fn address(&self) -> String {
+        match self.mode {
+            Mode::Managed => format!("{}.{}", self.ty, self.name),
+            Mode::Data => format!("data.{}.{}", self.ty, self.name),
+        }
+    }
+    /// The location of an attribute, or of the block when the attribute is absent.
+    pub fn loc_of(&self, attr: &str) -> Loc {
+        self.attr_locs
+            .get(attr)
+            .cloned()
+            .unwrap_or_else(|| self.loc.clone())
+    }
+}
+
+/// A named top-level item with a body: `variable`, `output`, `module`, `provider`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub name: String,
+    pub body: Body,
+    pub loc: Loc,
+}
+
+/// One attribute of a `locals` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Local {
+    pub name: String,
+    pub expr: Expression,
+    pub loc: Loc,
+}
+
+/// One module folder of the origin: the files directly in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Module {
+    /// The folder, relative to the origin root, `""` for the root module.
+    pub dir: String,
+    pub resources: Vec<Resource>,
+    pub variables: Vec<Named>,
+    pub locals: Vec<Local>,
+    pub outputs: Vec<Named>,
+    pub module_calls: Vec<Named>,
+    pub providers: Vec<Named>,
+    /// `terraform { ... }` blocks (backend, required_providers), kept for lints.
+    pub terraform: Vec<Named>,
+    /// Values from `terraform.tfvars` / `*.auto.tfvars` (root module only).
+    pub tfvars: BTreeMap<String, Expression>,
+}
+
+/// Everything parsed from the input, keyed by module folder.
+#[derive(Debug, Default)]
+pub struct Origin {
+    pub modules: BTreeMap<String, Module>,
+}
+
+/// The folder part of a path (`a/b/main.tf` → `a/b`, `main.tf` → ``).
+pub fn dir_of(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+}
+
+/// Joins a module folder and a relative `source`, resolving `.` and `..`.
+/// Returns `None` when the path climbs above the origin root.
+pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Reads every file of the input into modules. Never fails: problems become diagnostics.
+pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> Origin {
+    let mut origin = Origin::default();
+    for (path, text) in files {
+        let dir = dir_of(path).to_string();
+        let file_name = &path[path.rfind('/').map(|i| i + 1).unwrap_or(0)..];
+        let is_tf = file_name.ends_with(".tf");
+        let is_json = file_name.ends_with(".tf.json");
+        let is_tfvars = file_name == "terraform.tfvars"
+            || file_name.ends_with(".auto.tfvars")
+            || file_name == "terraform.tfvars.json"
+            || file_name.ends_with(".auto.tfvars.json");
+        if !(is_tf || is_json || is_tfvars) {
+            if !file_name.starts_with('.') && !file_name.ends_with(".md") {
+                diags.push(
+                    Diagnostic::new(
+                        Code::IgnoredFile,
+                        format!("`{path}` is not a Terraform file and was not read"),
+                    )
+                    .at(Loc::file(path)),
+                );
+            }
+            continue;
+        }
+        let module = origin.modules.entry(dir.clone()).or_insert_with(|| Module {
+            dir,
+            ..Module::default()
+        });
+        if is_tfvars {
+            read_tfvars(path, text, file_name.ends_with(".json"), module, diags);
+        } else if is_json {
+            if let Some(body) = json::parse(path, text, diags) {
+                add_body(module, path, body, None, diags);
+            }
+        } else {
+            match hcl::edit::parser::parse_body(text) {
+                Ok(edit_body) => {
+                    let index = LineIndex::new(path, text);
+                    let spans = collect_spans(&edit_body, &index);
+                    let body: Body = edit_body.into();
+                    add_body(module, path, body, Some(&spans), diags);
+                }
+                Err(err) => {
+                    let loc = Loc::new(
+                        path.as_str(),
+                        err.location().line() as u32,
+                        err.location().column() as u32,
+                    );
+                    diags.push(
+                        Diagnostic::new(Code::HclSyntax, format!("cannot parse `{path}`: {}", err.message()))
+                            .at(loc)
+                            .help("fix the syntax so that `tofu validate` accepts the origin stack, then compile again"),
+                    );
+                }
+            }
+        }
+    }
+    for module in origin.modules.values_mut() {
+        check_duplicates(module, diags);
+    }
+    origin
+}
+
+/// Start locations of the top-level structures of a file, and of the attributes inside each block.
+struct Spans {
+    blocks: Vec<(Loc, BTreeMap<String, Loc>)>,
+    attrs: Vec<Loc>,
+}
+
+fn collect_spans(body: &hcl::edit::structure::Body, index: &LineIndex<'_>) -> Spans {
+    let mut spans = Spans {
+        blocks: Vec::new(),
+        attrs: Vec::new(),
+    };
+    for structure in body.iter() {
+        match structure {
+            hcl::edit::structure::Structure::Block(block) => {
+                let loc = index.loc(block.span().map(|s| s.start).unwrap_or(0));
+                let mut inner = BTreeMap::new();
+                for s in block.body.iter() {
+                    let (key, span) = match s {
+                        hcl::edit::structure::Structure::Attribute(a) => {
+                            (a.key.as_str().to_string(), a.span())
+                        }
+                        hcl::edit::structure::Structure::Block(b) => {
+                            (b.ident.as_str().to_string(), b.span())
+                        }
+                    };
+                    inner
+                        .entry(key)
+                        .or_insert_with(|| index.loc(span.map(|s| s.start).unwrap_or(0)));
+                }
+                spans.blocks.push((loc, inner));
+            }
+            hcl::edit::structure::Structure::Attribute(attr) => {
+                spans
+                    .attrs
+                    .push(index.loc(attr.span().map(|s| s.start).unwrap_or(0)));
+            }
+        }
+    }
+    spans
+}
+
+fn read_tfvars(
+    path: &str,
+    text: &str,
+    json: bool,
+    module: &mut Module,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let parsed: Result<Body, String> = if json {
+        serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| e.to_string())
+            .and_then(|v| match v {
+                serde_json::Value::Object(map) => Ok(map
+                    .into_iter()
+                    .map(|(k, v)| hcl::Attribute::new(k, json::value_to_expr(&v)))
+                    .collect()),
+                _ => Err("the top level must be an object".into()),
+            })
+    } else {
+        hcl::parse(text).map_err(|e| e.to_string())
+    };
+    match parsed {
+        Ok(body) => {
+            for attr in body.attributes() {
+                module
+                    .tfvars
+                    .insert(attr.key().to_string(), attr.expr().clone());
+            }
+        }
+        Err(msg) => diags.push(
+            Diagnostic::new(Code::TfvarsSyntax, format!("cannot read `{path}`: {msg}"))
+                .at(Loc::file(path)),
+        ),
+    }
+}
+
+fn add_body(
+    module: &mut Module,
+    path: &str,
+    body: Body,
+    spans: Option<&Spans>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut legacy_seen = false;
+    let (mut block_i, mut attr_i) = (0usize, 0usize);
+    for structure in body {
+        match structure {
+            hcl::Structure::Attribute(attr) => {
+                let loc = spans
+                    .and_then(|s| s.attrs.get(attr_i).cloned())
+                    .unwrap_or_else(|| Loc::file(path));
+                attr_i += 1;
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownBlock,
+                        format!(
+                            "top-level attribute `{}` is not valid Terraform and was ignored",
+                            attr.key()
+                        ),
+                    )
+                    .at(loc),
+                );
+            }
+            hcl::Structure::Block(mut block) => {
+                let (loc, attr_locs) = spans
+                    .and_then(|s| s.blocks.get(block_i).cloned())
+                    .unwrap_or_else(|| (Loc::file(path), BTreeMap::new()));
+                block_i += 1;
+                legacy_seen |= legacy::upgrade_body(&mut block.body);
+                add_block(module, block, loc, attr_locs, diags);
+            }
+        }
+    }
+    if legacy_seen {
+        diags.push(
+            Diagnostic::new(
+                Code::LegacySyntax,
+                format!("`{path}` uses Terraform 0.11 syntax (interpolation-only strings, quoted references or types); it was read as its 0.12+ equivalent"),
+            )
+            .at(Loc::file(path))
+            .help("run `terraform 0.12upgrade` (or write `var.x` instead of `\"${var.x}\"`) so the origin stays readable by current tools"),
+        );
+    }
+}
+
+fn label_strings(block: &hcl::Block) -> Vec<String> {
+    block
+        .labels
+        .iter()
+        .map(|l| l.as_str().to_string())
+        .collect()
+}
+
+fn add_block(
+    module: &mut Module,
+    block: hcl::Block,
+    loc: Loc,
+    attr_locs: BTreeMap<String, Loc>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let labels = label_strings(&block);
+    let ident = block.identifier.as_str().to_string();
+    let want = match ident.as_str() {
+        "resource" | "data" => 2,
+        "variable" | "output" | "module" | "provider" => 1,
+        "locals" | "terraform" | "moved" | "import" | "removed" | "check" => 0,
+        _ => {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownBlock,
+                    format!("unknown top-level block `{ident}` was ignored"),
+                )
+                .at(loc),
+            );
+            return;
+        }
+    };
+    if labels.len() != want {
+        diags.push(
+            Diagnostic::new(
+                Code::MalformedBlock,
+                format!(
+                    "`{ident}` block needs {want} label(s), found {}",
+                    labels.len()
+                ),
+            )
+            .at(loc)
+            .help(match want {
+                2 => format!("write `{ident} \"<type>\" \"<name>\" {{ … }}`"),
+                1 => format!("write `{ident} \"<name>\" {{ … }}`"),
+                _ => format!("write `{ident} {{ … }}`"),
+            }),
+        );
+        return;
+    }
+    match ident.as_str() {
+        "resource" | "data" => {
+            let mode = if ident == "data" {
+                Mode::Data
+            } else {
+                Mode::Managed
+            };
+            let (body, meta) = split_meta(block.body);
+            module.resources.push(Resource {
+                mode,
+                ty: labels[0].clone(),
+                name: labels[1].clone(),
+                body,
+                meta,
+                loc,
+                attr_locs,
+            });
+        }
+        "locals" => {
+            for attr in block.body.into_attributes() {
+                let loc = attr_locs
+                    .get(attr.key())
+                    .cloned()
+                    .unwrap_or_else(|| loc.clone());
+                module.locals.push(Local {
+                    name: attr.key.to_string(),
+                    expr: attr.expr,
+                    loc,
+                });
+            }
+        }
+        _ => {
+            let named = Named {
+                name: labels.first().cloned().unwrap_or_default(),
+                body: block.body,
+                loc,
+            };
+            match ident.as_str() {
+                "variable" => module.variables.push(named),
+                "output" => module.outputs.push(named),
+                "module" => module.module_calls.push(named),
+                "provider" => module.providers.push(named),
+                "terraform" => module.terraform.push(named),
+                // moved/import/removed/check describe state operations on the origin; they
+                // have no meaning for a fresh appliance.
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Splits the meta-arguments off a resource body.
+pub fn split_meta(body: Body) -> (Body, Meta) {
+    let mut meta = Meta::default();
+    let mut rest = Vec::new();
+    for structure in body {
+        match structure {
+            hcl::Structure::Attribute(attr) => match attr.key() {
+                "count" => meta.count = Some(attr.expr),
+                "for_each" => meta.for_each = Some(attr.expr),
+                "depends_on" => meta.depends_on = Some(attr.expr),
+                "provider" => meta.provider = Some(attr.expr),
+                _ => rest.push(hcl::Structure::Attribute(attr)),
+            },
+            hcl::Structure::Block(block) if block.identifier() == "lifecycle" => {
+                meta.lifecycle = Some(block.body)
+            }
+            other => rest.push(other),
+        }
+    }
+    (Body::from_iter(rest), meta)
+}
+
+fn check_duplicates(module: &Module, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &Loc> = BTreeMap::new();
+    for r in &module.resources {
+        let addr = r.address();
+        if let Some(first) = seen.get(&addr) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateAddress,
+                    format!("`{addr}` is defined twice (first at {first})"),
+                )
+                .at(r.loc.clone())
+                .resource(addr.clone()),
+            );
+        } else {
+            seen.insert(addr, &r.loc);
+        }
+    }
+}

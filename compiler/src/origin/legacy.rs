@@ -1,0 +1,101 @@
+//! Terraform 0.11 forms, upgraded to their 0.12+ meaning.
+//!
+//! * `"${expr}"` (an interpolation-only string) is `expr`;
+//! * `depends_on = ["aws_x.y"]` (quoted references) is `depends_on = [aws_x.y]`;
+//! * `type = "list"` in a variable is `type = list(any)` (handled when variables are emitted).
+
+use crate::hclx;
+use hcl::Body;
+use hcl::expr::{Expression, TemplateExpr};
+use hcl::template::{Element, Template};
+
+/// Upgrades a body in place. Returns whether anything 0.11-specific was found.
+pub fn upgrade_body(body: &mut Body) -> bool {
+    let mut seen = false;
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) => {
+                if a.key() == "depends_on" {
+                    seen |= unquote_references(&mut a.expr);
+                }
+                seen |= unwrap_interpolations(&mut a.expr);
+            }
+            hcl::Structure::Block(b) => seen |= upgrade_body(&mut b.body),
+        }
+    }
+    seen
+}
+
+fn unwrap_interpolations(expr: &mut Expression) -> bool {
+    let mut seen = false;
+    hclx::walk_mut(expr, &mut |e| {
+        if let Some(inner) = interpolation_only(e) {
+            *e = inner;
+            seen = true;
+        }
+        true
+    });
+    seen
+}
+
+/// `"${x}"` → `x`.
+pub fn interpolation_only(expr: &Expression) -> Option<Expression> {
+    let Expression::TemplateExpr(t) = expr else {
+        return None;
+    };
+    if !matches!(**t, TemplateExpr::QuotedString(_)) {
+        return None;
+    }
+    let template = Template::from_expr(t).ok()?;
+    match template.elements() {
+        [Element::Interpolation(i)] => Some(i.expr.clone()),
+        _ => None,
+    }
+}
+
+fn unquote_references(expr: &mut Expression) -> bool {
+    let Expression::Array(items) = expr else {
+        return false;
+    };
+    let mut seen = false;
+    for item in items.iter_mut() {
+        if let Expression::String(s) = item {
+            let segments: Vec<&str> = s.split('.').collect();
+            let plain = segments.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            });
+            if segments.len() >= 2 && plain {
+                *item = hclx::path(&segments);
+                seen = true;
+            }
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upgrades_interpolation_only_strings_and_quoted_depends_on() {
+        let mut body = hcl::parse(
+            "a = \"${var.x}\"\nb = \"pre-${var.x}\"\nc = [\"${var.l}\"]\ndepends_on = [\"aws_vpc.main\"]\n",
+        )
+        .expect("parses");
+        assert!(upgrade_body(&mut body));
+        let out = hcl::format::to_string(&body).expect("formats");
+        assert!(out.contains("a = var.x"), "{out}");
+        assert!(out.contains("b = \"pre-${var.x}\""), "{out}");
+        assert!(out.contains("var.l"), "{out}");
+        assert!(!out.contains("\"aws_vpc.main\""), "{out}");
+    }
+
+    #[test]
+    fn modern_syntax_is_not_flagged() {
+        let mut body = hcl::parse("a = var.x\nb = \"pre-${var.x}\"\n").expect("parses");
+        assert!(!upgrade_body(&mut body));
+    }
+}

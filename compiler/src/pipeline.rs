@@ -1,0 +1,809 @@
+//! The compile pipeline: parse → resolve → map → rewrite references → self-check → emit → report.
+
+use crate::api::{Compilation, Options};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::eval::Eval;
+use crate::origin::{self, Meta, Mode, Module, Named, Origin, Resource};
+use crate::out::{Emitted, Item, OutBlock, OutBody};
+use crate::refs::{ModuleExports, Rewriter};
+use crate::report::{Outcome, RegionChoice, Report, ResourceReport};
+use crate::rules::{self, Cx, OutcomeRec, Phase, State};
+use crate::source::Loc;
+use crate::{emit, facts, hclx, modules, schema, scopes};
+use hcl::Expression;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
+    let mut diags = Vec::new();
+    let origin = origin::parse(files, &mut diags);
+    let region = choose_region(&origin, options, &mut diags);
+    if origin
+        .modules
+        .values()
+        .all(|m| m.resources.is_empty() && m.module_calls.is_empty() && m.outputs.is_empty())
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::NoConfiguration,
+                "the origin stack has no resources, module calls or outputs",
+            )
+            .help("point Ferry at the folder that holds the origin's `*.tf` files"),
+        );
+    }
+
+    let mut out_files = BTreeMap::new();
+    let mut resources = Vec::new();
+    let mut emitted_types = BTreeSet::new();
+    let mut emitted_count = 0;
+    for (dir, module) in &origin.modules {
+        let m = compile_module(&origin, dir, module, options, &region.target);
+        diags.extend(m.diags);
+        resources.extend(m.resources);
+        emitted_types.extend(
+            m.emitted
+                .iter()
+                .filter(|e| e.mode == Mode::Managed)
+                .map(|e| e.ty.clone()),
+        );
+        emitted_count += m.emitted.iter().filter(|e| e.mode == Mode::Managed).count();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        for (name, text) in m.files {
+            out_files.insert(format!("{prefix}{name}"), text);
+        }
+    }
+
+    diags.sort_by(|a, b| {
+        (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message))
+    });
+    diags.dedup();
+    let mut report = Report {
+        format_version: crate::report::FORMAT_VERSION,
+        compiler_version: env!("CARGO_PKG_VERSION").to_string(),
+        instance_id: options.instance_id.clone(),
+        region,
+        resources,
+        diagnostics: diags,
+        token_scopes: scopes::per_phase(&emitted_types),
+        counts: Default::default(),
+    };
+    report.recount(emitted_count);
+    Compilation {
+        files: out_files,
+        report,
+    }
+}
+
+fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>) -> RegionChoice {
+    let root = origin.modules.get("");
+    let aws = root.and_then(|m| {
+        let eval = Eval::new(m, &m.tfvars, None);
+        m.providers
+            .iter()
+            .filter(|p| p.name == "aws" && hclx::attr(&p.body, "alias").is_none())
+            .find_map(|p| hclx::attr(&p.body, "region").and_then(|e| eval.string(e)))
+    });
+    if let Some(r) = &options.region {
+        if !facts::REGIONS.contains(&r.as_str()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedValue,
+                    format!("`{r}` is not a DigitalOcean region"),
+                )
+                .help(format!("use one of: {}", facts::FULL_REGIONS.join(", "))),
+            );
+        } else {
+            return RegionChoice {
+                origin: aws,
+                target: r.clone(),
+                reason: "chosen with the `region` option".into(),
+            };
+        }
+    }
+    match aws.as_deref().map(|a| (a, facts::do_region(a))) {
+        Some((a, Some(d))) => {
+            if facts::region_is_lossy(a) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::NearestMatch,
+                        format!("DigitalOcean has no datacenter near AWS region `{a}`; the appliance will run in `{d}`"),
+                    )
+                    .help("pass another region with `--region` if your customers are elsewhere"),
+                );
+            }
+            RegionChoice {
+                origin: aws.clone(),
+                target: d.to_string(),
+                reason: format!(
+                    "nearest DigitalOcean region to `{a}` offering Spaces, Kubernetes and Managed Databases"
+                ),
+            }
+        }
+        Some((a, None)) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::NearestMatch,
+                    format!(
+                        "unknown AWS region `{a}`; using `{}`",
+                        facts::DEFAULT_REGION
+                    ),
+                )
+                .help("pass the region with `--region`"),
+            );
+            RegionChoice {
+                origin: aws.clone(),
+                target: facts::DEFAULT_REGION.into(),
+                reason: "default region".into(),
+            }
+        }
+        None => RegionChoice {
+            origin: None,
+            target: facts::DEFAULT_REGION.into(),
+            reason: "the origin names no AWS region; default region".into(),
+        },
+    }
+}
+
+struct ModuleOut {
+    files: BTreeMap<String, String>,
+    resources: Vec<ResourceReport>,
+    diags: Vec<Diagnostic>,
+    emitted: Vec<Emitted>,
+}
+
+/// A module call kept in the output (a local module).
+struct KeptCall {
+    call: Named,
+}
+
+fn compile_module(
+    origin: &Origin,
+    dir: &str,
+    module: &Module,
+    options: &Options,
+    region: &str,
+) -> ModuleOut {
+    let is_root = dir.is_empty();
+    let no_inputs = BTreeMap::new();
+    let eval = Eval::new(
+        module,
+        if is_root { &module.tfvars } else { &no_inputs },
+        options.instance_id.as_deref().filter(|_| is_root),
+    );
+    let mut diags = Vec::new();
+
+    // ---- resolve module calls -------------------------------------------------------------
+    let mut resources: Vec<Resource> = module.resources.clone();
+    let mut module_exports = ModuleExports::new();
+    let mut expansions: Vec<(Named, String, Vec<String>)> = Vec::new();
+    let mut kept_calls = Vec::new();
+    for call in &module.module_calls {
+        let source = hclx::attr(&call.body, "source")
+            .and_then(|e| eval.string(e))
+            .unwrap_or_default();
+        if source.starts_with("./") || source.starts_with("../") {
+            match origin::join_dir(dir, &source) {
+                Some(target) if origin.modules.contains_key(&target) => kept_calls.push(KeptCall { call: call.clone() }),
+                _ => diags.push(
+                    Diagnostic::new(
+                        Code::ModuleNotFound,
+                        format!("module `{}` uses `{source}`, which is not part of the origin stack", call.name),
+                    )
+                    .at(call.loc.clone())
+                    .resource(format!("module.{}", call.name))
+                    .help("compile the folder that contains both the root module and its local modules"),
+                ),
+            }
+            continue;
+        }
+        match modules::expand(call, &source, &eval) {
+            Some(exp) => {
+                diags.extend(exp.diags);
+                let addrs = exp.resources.iter().map(|r| r.address()).collect();
+                resources.extend(exp.resources);
+                module_exports.insert(call.name.clone(), exp.outputs);
+                expansions.push((call.clone(), source.clone(), addrs));
+            }
+            None => {
+                module_exports.insert(call.name.clone(), BTreeMap::new());
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownRegistryModule,
+                        format!("module `{}` comes from `{source}`, which Ferry does not know how to map", call.name),
+                    )
+                    .at(call.loc.clone())
+                    .resource(format!("module.{}", call.name))
+                    .help(format!(
+                        "vendor the module into the origin (e.g. `./modules/{}`) so Ferry compiles its resources, or replace it with resources or a module Ferry maps ({})",
+                        call.name,
+                        modules::KNOWN.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+
+    // ---- map ------------------------------------------------------------------------------
+    let mut st = State::default();
+    let index = rules::index();
+    for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
+        for r in &resources {
+            let rule = index.get(&(r.mode, r.ty.as_str()));
+            let mut cx = Cx {
+                module,
+                resources: &resources,
+                eval: &eval,
+                options,
+                st: &mut st,
+            };
+            match rule {
+                Some(rule) if rule.phase == phase => {
+                    (rule.map)(r, &mut cx);
+                    report_dropped_args(r, rule, &mut cx);
+                }
+                None if phase == Phase::Primary => rules::generic::fallback(r, &mut cx),
+                _ => {}
+            }
+        }
+    }
+    for r in &resources {
+        if !st.outcomes.contains_key(&r.address()) {
+            // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
+            st.outcomes.insert(
+                r.address(),
+                OutcomeRec {
+                    outcome: Outcome::Unsupported,
+                    targets: vec![],
+                    note: Some("no outcome recorded".into()),
+                },
+            );
+            st.diags.push(
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!("internal: the rule for `{}` recorded no outcome", r.ty),
+                )
+                .at(r.loc.clone())
+                .resource(r.address()),
+            );
+        }
+    }
+
+    // ---- the appliance project ----------------------------------------------------------------
+    add_project(&mut st, is_root);
+
+    // ---- rewrite references ------------------------------------------------------------------
+    let known: BTreeSet<String> = resources.iter().map(|r| r.address()).collect();
+    let mut rw = Rewriter::new(&st, &module_exports, &known);
+    let mut emitted = st.emitted.clone();
+    for e in &mut emitted {
+        let loc = e
+            .origin
+            .as_ref()
+            .and_then(|o| resources.iter().find(|r| &r.address() == o))
+            .map(|r| r.loc.clone())
+            .unwrap_or_else(|| {
+                Loc::file(format!(
+                    "{}main.tf",
+                    if is_root {
+                        String::new()
+                    } else {
+                        format!("{dir}/")
+                    }
+                ))
+            });
+        e.body.exprs_mut(&mut |x| rw.rewrite(x, &loc));
+        for m in [&mut e.meta.count, &mut e.meta.for_each] {
+            if let Some(x) = m {
+                rw.rewrite(x, &loc);
+            }
+        }
+        if let Some(d) = &mut e.meta.depends_on {
+            rw.rewrite_depends_on(d, &loc);
+        }
+        if let Some(Expression::Traversal(t)) = &e.meta.provider
+            && matches!(&t.expr, Expression::Variable(v) if v.as_str() == "aws")
+        {
+            e.meta.provider = None;
+        }
+    }
+    let mut locals = module.locals.clone();
+    for l in &mut locals {
+        rw.rewrite(&mut l.expr, &l.loc);
+    }
+    let mut outputs = module.outputs.clone();
+    for o in &mut outputs {
+        hclx::walk_body_mut(&mut o.body, &mut |_| true);
+        let loc = o.loc.clone();
+        for s in o.body.0.iter_mut() {
+            if let hcl::Structure::Attribute(a) = s {
+                if a.key() == "depends_on" {
+                    rw.rewrite_depends_on(&mut a.expr, &loc);
+                } else {
+                    rw.rewrite(&mut a.expr, &loc);
+                }
+            }
+        }
+    }
+    let mut calls: Vec<Named> = kept_calls.into_iter().map(|k| k.call).collect();
+    for c in &mut calls {
+        let loc = c.loc.clone();
+        for s in c.body.0.iter_mut() {
+            if let hcl::Structure::Attribute(a) = s {
+                if a.key() == "depends_on" {
+                    rw.rewrite_depends_on(&mut a.expr, &loc);
+                } else {
+                    rw.rewrite(&mut a.expr, &loc);
+                }
+            }
+        }
+    }
+    let rw_diags = std::mem::take(&mut rw.diags);
+    diags.extend(rw_diags);
+    diags.append(&mut st.diags);
+
+    // ---- self-check -----------------------------------------------------------------------------
+    for e in &emitted {
+        for problem in schema::check(e) {
+            diags.push(
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!("internal: `{}` {problem}", e.address()),
+                )
+                .resource(e.origin.clone().unwrap_or_else(|| e.address()))
+                .help("this is a bug in Ferry; please report it with the origin stack"),
+            );
+        }
+    }
+
+    // ---- emit ------------------------------------------------------------------------------------
+    let files = emit_module(
+        module, is_root, &emitted, &locals, &outputs, &calls, options, region,
+    );
+
+    // ---- report entries ----------------------------------------------------------------------------
+    let prefix = if is_root {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let synthetic: BTreeSet<&String> = expansions.iter().flat_map(|(_, _, a)| a).collect();
+    let mut entries = Vec::new();
+    for r in &module.resources {
+        let rec = &st.outcomes[&r.address()];
+        entries.push(ResourceReport {
+            address: format!("{prefix}{}", r.address()),
+            ty: r.ty.clone(),
+            outcome: rec.outcome,
+            targets: rec.targets.iter().map(|t| format!("{prefix}{t}")).collect(),
+            location: r.loc.clone(),
+            note: rec.note.clone(),
+        });
+    }
+    for (call, source, addrs) in &expansions {
+        let recs: Vec<&OutcomeRec> = addrs.iter().filter_map(|a| st.outcomes.get(a)).collect();
+        let outcome = if recs.iter().any(|r| r.outcome == Outcome::Mapped) {
+            Outcome::Mapped
+        } else if recs.iter().any(|r| r.outcome == Outcome::Unsupported) {
+            Outcome::Unsupported
+        } else {
+            Outcome::Absorbed
+        };
+        entries.push(ResourceReport {
+            address: format!("{prefix}module.{}", call.name),
+            ty: format!("module:{source}"),
+            outcome,
+            targets: recs
+                .iter()
+                .flat_map(|r| r.targets.iter())
+                .map(|t| format!("{prefix}{t}"))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            location: call.loc.clone(),
+            note: Some(format!(
+                "registry module expanded into {} resource(s)",
+                addrs.len()
+            )),
+        });
+    }
+    let _ = synthetic;
+    for d in &mut diags {
+        if let Some(res) = &d.resource
+            && !prefix.is_empty()
+            && !res.starts_with(&prefix)
+        {
+            d.resource = Some(format!("{prefix}{res}"));
+        }
+    }
+    ModuleOut {
+        files,
+        resources: entries,
+        diags,
+        emitted,
+    }
+}
+
+fn report_dropped_args(r: &Resource, rule: &rules::RuleDef, cx: &mut Cx<'_>) {
+    let mut dropped: Vec<&str> = Vec::new();
+    for s in r.body.iter() {
+        let key = match s {
+            hcl::Structure::Attribute(a) => a.key(),
+            hcl::Structure::Block(b) if b.identifier() == "dynamic" => {
+                b.labels.first().map(|l| l.as_str()).unwrap_or("dynamic")
+            }
+            hcl::Structure::Block(b) => b.identifier(),
+        };
+        if !rule.args.contains(&key)
+            && key != "tags"
+            && key != "tags_all"
+            && !dropped.contains(&key)
+        {
+            dropped.push(key);
+        }
+    }
+    if dropped.is_empty()
+        || matches!(
+            cx.st.outcomes.get(&r.address()).map(|o| o.outcome),
+            Some(Outcome::Dropped | Outcome::Unsupported)
+        )
+    {
+        return;
+    }
+    let list = dropped
+        .iter()
+        .map(|d| format!("`{d}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    cx.diag(
+        Diagnostic::new(
+            Code::ArgumentDropped,
+            format!(
+                "`{}`: {list} not carried over (no DigitalOcean equivalent)",
+                r.address()
+            ),
+        )
+        .at(r.loc_of(dropped[0]))
+        .resource(r.address()),
+    );
+}
+
+/// Resource types a DigitalOcean project can hold (OpenAPI, "Projects": resource URNs).
+const PROJECT_TYPES: &[&str] = &[
+    "digitalocean_app",
+    "digitalocean_database_cluster",
+    "digitalocean_domain",
+    "digitalocean_droplet",
+    "digitalocean_reserved_ip",
+    "digitalocean_kubernetes_cluster",
+    "digitalocean_loadbalancer",
+    "digitalocean_spaces_bucket",
+    "digitalocean_volume",
+];
+
+/// One `digitalocean_project` per appliance (root) and `digitalocean_project_resources`
+/// attaching every emitted resource that has a URN.
+fn add_project(st: &mut State, is_root: bool) {
+    let mut urns = Vec::new();
+    for e in st.emitted.iter().filter(|e| e.mode == Mode::Managed) {
+        if !PROJECT_TYPES.contains(&e.ty.as_str()) {
+            continue;
+        }
+        let base = hclx::path(&[e.ty.as_str(), e.name.as_str()]);
+        let urn = if e.meta.count.is_some() {
+            format!("{}[*].urn", hclx::inline(&base))
+        } else if e.meta.for_each.is_some() {
+            format!("values({})[*].urn", hclx::inline(&base))
+        } else {
+            format!("[{}.urn]", hclx::inline(&base))
+        };
+        urns.push(urn);
+    }
+    let project_id = if is_root {
+        let mut body = OutBody::new();
+        body.set("name", hclx::template("ferry-${var.instance_id}"));
+        body.set(
+            "description",
+            Expression::String("Ferry appliance (compiled by Ferry)".into()),
+        );
+        body.set("purpose", Expression::String("Web Application".into()));
+        body.set("environment", Expression::String("Production".into()));
+        st.emitted.push(Emitted {
+            mode: Mode::Managed,
+            ty: "digitalocean_project".into(),
+            name: "appliance".into(),
+            body,
+            meta: Meta::default(),
+            origin: None,
+        });
+        hclx::path(&["digitalocean_project", "appliance", "id"])
+    } else {
+        hclx::path(&["var", "project_id"])
+    };
+    if urns.is_empty() {
+        return;
+    }
+    let resources: Expression = format!("flatten([{}])", urns.join(", "))
+        .parse()
+        .unwrap_or(Expression::Array(vec![]));
+    let mut body = OutBody::new();
+    body.set("project", project_id);
+    body.set("resources", resources);
+    st.emitted.push(Emitted {
+        mode: Mode::Managed,
+        ty: "digitalocean_project_resources".into(),
+        name: "appliance".into(),
+        body,
+        meta: Meta::default(),
+        origin: None,
+    });
+}
+
+/// A body from an origin HCL body, unchanged.
+pub fn body_from_hcl(body: &hcl::Body) -> OutBody {
+    let mut out = OutBody::new();
+    for s in body.iter() {
+        match s {
+            hcl::Structure::Attribute(a) => out
+                .items
+                .push(Item::Attr(a.key().to_string(), a.expr().clone())),
+            hcl::Structure::Block(b) => out.items.push(Item::Block(OutBlock {
+                ident: b.identifier().to_string(),
+                labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                body: body_from_hcl(&b.body),
+            })),
+        }
+    }
+    out
+}
+
+fn resource_block(e: &Emitted) -> OutBlock {
+    let mut body = OutBody::new();
+    if let Some(c) = &e.meta.count {
+        body.set("count", c.clone());
+    }
+    if let Some(f) = &e.meta.for_each {
+        body.set("for_each", f.clone());
+    }
+    if let Some(p) = &e.meta.provider {
+        body.set("provider", p.clone());
+    }
+    body.items.extend(e.body.items.iter().cloned());
+    if let Some(d) = &e.meta.depends_on
+        && !matches!(d, Expression::Array(a) if a.is_empty())
+    {
+        body.set("depends_on", d.clone());
+    }
+    if let Some(l) = &e.meta.lifecycle {
+        body.items.push(Item::Block(OutBlock {
+            ident: "lifecycle".into(),
+            labels: vec![],
+            body: body_from_hcl(l),
+        }));
+    }
+    OutBlock {
+        ident: if e.mode == Mode::Data {
+            "data".into()
+        } else {
+            "resource".into()
+        },
+        labels: vec![e.ty.clone(), e.name.clone()],
+        body,
+    }
+}
+
+fn named_block(ident: &str, n: &Named) -> OutBlock {
+    OutBlock {
+        ident: ident.into(),
+        labels: vec![n.name.clone()],
+        body: body_from_hcl(&n.body),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_module(
+    module: &Module,
+    is_root: bool,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    outputs: &[Named],
+    calls: &[Named],
+    options: &Options,
+    region: &str,
+) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+
+    // main.tf: locals, module calls, data sources, resources.
+    let mut main = Vec::new();
+    if !locals.is_empty() {
+        let mut body = OutBody::new();
+        for l in locals {
+            body.set(&l.name, l.expr.clone());
+        }
+        main.push(OutBlock {
+            ident: "locals".into(),
+            labels: vec![],
+            body,
+        });
+    }
+    for c in calls {
+        let mut b = named_block("module", c);
+        for (k, v) in [
+            ("instance_id", hclx::path(&["var", "instance_id"])),
+            ("region", hclx::path(&["var", "region"])),
+            (
+                "project_id",
+                if is_root {
+                    hclx::path(&["digitalocean_project", "appliance", "id"])
+                } else {
+                    hclx::path(&["var", "project_id"])
+                },
+            ),
+        ] {
+            if b.body.get(k).is_none() {
+                b.body.set(k, v);
+            }
+        }
+        main.push(b);
+    }
+    main.extend(
+        emitted
+            .iter()
+            .filter(|e| e.mode == Mode::Data)
+            .map(resource_block),
+    );
+    main.extend(
+        emitted
+            .iter()
+            .filter(|e| e.mode == Mode::Managed)
+            .map(resource_block),
+    );
+    files.insert("main.tf".to_string(), emit::file(&main));
+
+    // variables.tf: the origin's variables plus the appliance's own.
+    let mut vars: Vec<OutBlock> = Vec::new();
+    let declared: BTreeSet<&str> = module.variables.iter().map(|v| v.name.as_str()).collect();
+    let mut injected = vec![(
+        "instance_id",
+        "Identifier of this appliance; part of every name and tag that must be unique per customer account.",
+        if is_root {
+            options.instance_id.clone().map(Expression::String)
+        } else {
+            None
+        },
+    )];
+    injected.push((
+        "region",
+        "DigitalOcean region of the appliance.",
+        if is_root {
+            Some(Expression::String(region.to_string()))
+        } else {
+            None
+        },
+    ));
+    if !is_root {
+        injected.push(("project_id", "The appliance's DigitalOcean project.", None));
+    }
+    for (name, description, default) in injected {
+        if declared.contains(name) {
+            continue;
+        }
+        let mut body = OutBody::new();
+        body.set("description", Expression::String(description.into()));
+        body.set("type", hclx::path(&["string"]));
+        body.set_opt("default", default);
+        vars.push(OutBlock {
+            ident: "variable".into(),
+            labels: vec![name.into()],
+            body,
+        });
+    }
+    if is_root && options.relay_url.is_some() {
+        for (name, description, sensitive) in [
+            (
+                "ferry_relay_url",
+                "Ferry relay endpoint: every DigitalOcean API call goes through it.",
+                false,
+            ),
+            (
+                "ferry_session_token",
+                "Short-lived Ferry deploy-session credential (not a DigitalOcean token).",
+                true,
+            ),
+        ] {
+            let mut body = OutBody::new();
+            body.set("description", Expression::String(description.into()));
+            body.set("type", hclx::path(&["string"]));
+            if !sensitive {
+                body.set_opt("default", options.relay_url.clone().map(Expression::String));
+            } else {
+                body.set("sensitive", Expression::Bool(true));
+            }
+            vars.push(OutBlock {
+                ident: "variable".into(),
+                labels: vec![name.into()],
+                body,
+            });
+        }
+    }
+    for v in &module.variables {
+        let mut b = named_block("variable", v);
+        if let Some(Expression::String(t)) = b.body.get("type").cloned() {
+            // Terraform 0.11 quoted type names.
+            let upgraded = match t.as_str() {
+                "string" => "string",
+                "list" => "list(any)",
+                "map" => "map(any)",
+                _ => "any",
+            };
+            b.body.set(
+                "type",
+                upgraded.parse::<Expression>().unwrap_or(Expression::Null),
+            );
+        }
+        if let (Some(value), true) = (module.tfvars.get(&v.name), is_root) {
+            let _ = value; // tfvars stay beside the stack; defaults are unchanged.
+        }
+        vars.push(b);
+    }
+    files.insert("variables.tf".to_string(), emit::file(&vars));
+
+    let outs: Vec<OutBlock> = outputs.iter().map(|o| named_block("output", o)).collect();
+    files.insert("outputs.tf".to_string(), emit::file(&outs));
+
+    // versions.tf: required providers (and provider configuration in the root).
+    let types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
+    let mut required = OutBody::new();
+    let providers: [(&str, &str, &str); 6] = [
+        ("digitalocean", "digitalocean/digitalocean", "~> 2.0"),
+        ("kubernetes", "hashicorp/kubernetes", "~> 2.0"),
+        ("random", "hashicorp/random", "~> 3.0"),
+        ("tls", "hashicorp/tls", "~> 4.0"),
+        ("null", "hashicorp/null", "~> 3.0"),
+        ("time", "hashicorp/time", "~> 0.9"),
+    ];
+    for (name, source, version) in providers {
+        let used =
+            name == "digitalocean" || types.iter().any(|t| t.starts_with(&format!("{name}_")));
+        if used {
+            let obj = format!("{{ source = \"{source}\", version = \"{version}\" }}")
+                .parse::<Expression>()
+                .unwrap_or(Expression::Null);
+            required.set(name, obj);
+        }
+    }
+    let mut tf = OutBody::new();
+    tf.set("required_version", Expression::String(">= 1.5".into()));
+    tf.items.push(Item::Block(OutBlock {
+        ident: "required_providers".into(),
+        labels: vec![],
+        body: required,
+    }));
+    let mut versions = vec![OutBlock {
+        ident: "terraform".into(),
+        labels: vec![],
+        body: tf,
+    }];
+    if is_root {
+        let mut p = OutBody::new();
+        if options.relay_url.is_some() {
+            p.set("api_endpoint", hclx::path(&["var", "ferry_relay_url"]));
+            p.set("token", hclx::path(&["var", "ferry_session_token"]));
+        }
+        versions.push(OutBlock {
+            ident: "provider".into(),
+            labels: vec!["digitalocean".into()],
+            body: p,
+        });
+        for prov in &module.providers {
+            if prov.name != "aws" {
+                versions.push(named_block("provider", prov));
+            }
+        }
+    }
+    files.insert("versions.tf".to_string(), emit::file(&versions));
+    let _ = Severity::Note;
+    files
+}

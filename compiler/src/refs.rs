@@ -1,0 +1,259 @@
+//! The reference pass: every `aws_*.name.attr`, `data.aws_*.name.attr` and output of an
+//! expanded registry module (`module.vpc.vpc_id`) becomes the equivalent expression on what was
+//! emitted, or `null` with a diagnostic. Runs over emitted resources (including meta-arguments),
+//! locals, outputs and module arguments, after every rule has run.
+
+use crate::diag::{Code, Diagnostic};
+use crate::hclx;
+use crate::rules::{Export, State};
+use crate::schema;
+use crate::source::Loc;
+use hcl::Expression;
+use hcl::expr::TraversalOperator as Op;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Outputs of registry modules that Ferry expanded: module name → output → (origin address of
+/// the synthetic resource, attribute), or a fixed export.
+pub type ModuleExports = BTreeMap<String, BTreeMap<String, ModuleOutput>>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModuleOutput {
+    /// An attribute of a resource the module expanded into (by origin address).
+    Attr {
+        origin: String,
+        attr: String,
+    },
+    Expr(Expression),
+    Unmapped(String),
+}
+
+#[derive(Debug)]
+pub struct Rewriter<'a> {
+    pub st: &'a State,
+    pub modules: &'a ModuleExports,
+    /// Origin addresses that exist (to tell unknown references from unmapped ones).
+    pub known: &'a BTreeSet<String>,
+    reported: BTreeSet<String>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Rewriter<'a> {
+    pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<String>) -> Self {
+        Rewriter {
+            st,
+            modules,
+            known,
+            reported: BTreeSet::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    /// Rewrites every AWS reference inside `expr`. `loc` is where `expr` is written.
+    pub fn rewrite(&mut self, expr: &mut Expression, loc: &Loc) {
+        hclx::walk_mut(expr, &mut |e| match self.replacement(e, loc) {
+            Some(new) => {
+                *e = new;
+                false
+            }
+            None => true,
+        });
+    }
+
+    /// Rewrites a `depends_on` list: references become their targets; references to things
+    /// that were dropped disappear.
+    pub fn rewrite_depends_on(&mut self, expr: &mut Expression, loc: &Loc) {
+        self.rewrite(expr, loc);
+        if let Expression::Array(items) = expr {
+            let mut seen = BTreeSet::new();
+            items.retain(|i| !matches!(i, Expression::Null) && seen.insert(hclx::inline(i)));
+        }
+    }
+
+    fn replacement(&mut self, e: &Expression, loc: &Loc) -> Option<Expression> {
+        let (root, ops) = hclx::traversal_root(e)?;
+        let (addr, rest): (String, &[Op]) = if root == "data" {
+            match ops {
+                [Op::GetAttr(ty), Op::GetAttr(name), rest @ ..]
+                    if ty.as_str().starts_with("aws_") =>
+                {
+                    (format!("data.{}.{}", ty.as_str(), name.as_str()), rest)
+                }
+                _ => return None,
+            }
+        } else if root == "module" {
+            let [Op::GetAttr(m), rest @ ..] = ops else {
+                return None;
+            };
+            let outputs = self.modules.get(m.as_str())?;
+            return Some(self.module_output(m.as_str(), outputs, rest, loc));
+        } else if root.starts_with("aws_") {
+            match ops {
+                [Op::GetAttr(name), rest @ ..] => (format!("{root}.{}", name.as_str()), rest),
+                _ => return Some(Expression::Null),
+            }
+        } else {
+            return None;
+        };
+        Some(self.resource_ref(&addr, rest, loc))
+    }
+
+    fn module_output(
+        &mut self,
+        module: &str,
+        outputs: &BTreeMap<String, ModuleOutput>,
+        rest: &[Op],
+        loc: &Loc,
+    ) -> Expression {
+        let Some(Op::GetAttr(out)) = rest.first() else {
+            return Expression::Null;
+        };
+        match outputs.get(out.as_str()) {
+            Some(ModuleOutput::Attr { origin, attr }) => {
+                let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+                ops.extend(rest[1..].iter().cloned());
+                self.resource_ref(origin, &ops, loc)
+            }
+            Some(ModuleOutput::Expr(e)) => e.clone(),
+            Some(ModuleOutput::Unmapped(reason)) => {
+                self.unmapped(&format!("module.{module}.{}", out.as_str()), reason, loc);
+                Expression::Null
+            }
+            None => {
+                self.unmapped(
+                    &format!("module.{module}.{}", out.as_str()),
+                    "Ferry does not map this output of the registry module",
+                    loc,
+                );
+                Expression::Null
+            }
+        }
+    }
+
+    fn resource_ref(&mut self, addr: &str, rest: &[Op], loc: &Loc) -> Expression {
+        let split = rest
+            .iter()
+            .position(|o| matches!(o, Op::GetAttr(_)))
+            .unwrap_or(rest.len());
+        let (index, after) = rest.split_at(split);
+        let Some(rec) = self.st.outcomes.get(addr) else {
+            if self.known.contains(addr) {
+                self.unmapped(addr, "it has no DigitalOcean equivalent", loc);
+            } else if self.reported.insert(format!("unknown {addr}")) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        format!("`{addr}` is referenced but not declared in this module"),
+                    )
+                    .at(loc.clone())
+                    .help("declare it, or remove the reference"),
+                );
+            }
+            return Expression::Null;
+        };
+        let exports = self.st.exports.get(addr);
+        let primary = exports
+            .and_then(|x| x.primary.clone())
+            .or_else(|| rec.targets.first().cloned());
+        let Some((Op::GetAttr(attr), tail)) = after.split_first() else {
+            // A bare reference (`depends_on = [aws_vpc.main]`, `aws_instance.web[*]`).
+            return match primary {
+                Some(p) => self.target(&p, index, &[], &[]),
+                None => Expression::Null,
+            };
+        };
+        let attr = attr.as_str();
+        let export = exports
+            .and_then(|x| x.attrs.get(attr))
+            .cloned()
+            .or_else(|| {
+                let p = primary.clone()?;
+                let ty = p.trim_start_matches("data.").split('.').next()?.to_string();
+                if schema::has_attribute(&ty, attr) {
+                    Some(Export::Attr {
+                        target: p,
+                        attr: attr.to_string(),
+                    })
+                } else if attr == "arn" && schema::has_attribute(&ty, "urn") {
+                    Some(Export::Attr {
+                        target: p,
+                        attr: "urn".into(),
+                    })
+                } else {
+                    None
+                }
+            });
+        match export {
+            Some(Export::Attr { target, attr }) => {
+                self.target(&target, index, &[attr.as_str()], tail)
+            }
+            Some(Export::Tmpl { target, tmpl }) => {
+                let base = hclx::inline(&self.target(&target, index, &[], &[]));
+                let text = tmpl.replace("$T", &base);
+                match text.parse::<Expression>() {
+                    Ok(e) => e,
+                    Err(_) => Expression::Null,
+                }
+            }
+            Some(Export::Expr(e)) => e,
+            Some(Export::Unmapped(reason)) => {
+                self.unmapped(&format!("{addr}.{attr}"), &reason, loc);
+                Expression::Null
+            }
+            None => {
+                let reason = match &primary {
+                    Some(p) => format!("`{p}` has no attribute that corresponds to `{attr}`"),
+                    None => format!(
+                        "`{addr}` was {} and has no DigitalOcean counterpart",
+                        rec.outcome.as_str()
+                    ),
+                };
+                self.unmapped(&format!("{addr}.{attr}"), &reason, loc);
+                Expression::Null
+            }
+        }
+    }
+
+    /// `target` with the origin's index operators when the target repeats like the origin.
+    fn target(&self, target: &str, index: &[Op], attrs: &[&str], tail: &[Op]) -> Expression {
+        let mut parts = target.split('.');
+        let root = parts.next().unwrap_or(target);
+        let mut ops: Vec<Op> = parts
+            .map(|s| Op::GetAttr(hcl::Identifier::unchecked(s)))
+            .collect();
+        let repeated = self
+            .st
+            .find(target)
+            .map(|e| e.meta.is_repeated())
+            .unwrap_or(false);
+        if repeated {
+            ops.extend(index.iter().cloned());
+        }
+        ops.extend(
+            attrs
+                .iter()
+                .map(|a| Op::GetAttr(hcl::Identifier::unchecked(*a))),
+        );
+        ops.extend(tail.iter().cloned());
+        let e = hclx::traversal(root, ops);
+        // `aws_subnet.x[*].id` folded into one VPC is still a list.
+        if !repeated
+            && index
+                .iter()
+                .any(|o| matches!(o, Op::FullSplat | Op::AttrSplat))
+        {
+            Expression::Array(vec![e])
+        } else {
+            e
+        }
+    }
+
+    fn unmapped(&mut self, what: &str, reason: &str, loc: &Loc) {
+        if self.reported.insert(what.to_string()) {
+            self.diags.push(
+                Diagnostic::new(Code::UnmappedReference, format!("`{what}` cannot be expressed on DigitalOcean: {reason}; it was replaced by `null`"))
+                    .at(loc.clone())
+                    .help("replace the reference with a value that makes sense for the appliance, or remove it"),
+            );
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! `ferry compile <origin-dir> -o <out-dir>`.
+
+use super::{human, read};
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use ferry_compiler::{CompileRequest, Options};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// A summary table and rustc-style diagnostics.
+    Human,
+    /// The compile API's response: `{"files": …, "report": …}`.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CompileArgs {
+    /// The folder holding the origin stack (AWS Terraform).
+    pub origin: PathBuf,
+    /// Where to write the deployment stack.
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// The appliance's instance id (default: keep `var.instance_id` without a default).
+    #[arg(long)]
+    pub instance_id: Option<String>,
+    /// DigitalOcean region slug (default: nearest to the origin's AWS region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Wire the providers through this Ferry relay URL.
+    #[arg(long)]
+    pub relay_url: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Replace the contents of a non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Exit codes: 0 compiled cleanly, 1 compiled with errors, 2 usage or I/O error.
+pub fn run(args: CompileArgs) -> Result<ExitCode> {
+    prepare_out_dir(&args.out, args.force)?;
+    let files = read::origin(&args.origin)?;
+    let request = CompileRequest {
+        files: files.clone(),
+        options: Options {
+            instance_id: args.instance_id.clone(),
+            region: args.region.clone(),
+            relay_url: args.relay_url.clone(),
+            registry_name: None,
+        },
+    };
+    let started = std::time::Instant::now();
+    let compilation = ferry_compiler::compile(&request);
+    let elapsed = started.elapsed();
+    for (path, text) in &compilation.files {
+        let target = args.out.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        std::fs::write(&target, text)
+            .with_context(|| format!("cannot write `{}`", target.display()))?;
+    }
+    let report_path = args.out.join("ferry-report.json");
+    std::fs::write(
+        &report_path,
+        serde_json::to_string_pretty(&compilation.report)?,
+    )
+    .with_context(|| format!("cannot write `{}`", report_path.display()))?;
+    match args.format {
+        Format::Json => println!("{}", compilation.to_json()),
+        Format::Human => print!(
+            "{}",
+            human::render(&compilation, &files, &args.out, elapsed)
+        ),
+    }
+    Ok(if compilation.report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn prepare_out_dir(out: &Path, force: bool) -> Result<()> {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                if !force {
+                    bail!(
+                        "output folder `{}` is not empty; pass --force to replace its contents",
+                        out.display()
+                    );
+                }
+                std::fs::remove_dir_all(out)
+                    .with_context(|| format!("cannot clear `{}`", out.display()))?;
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot use output folder `{}`", out.display()));
+        }
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output folder `{}`", out.display()))
+}

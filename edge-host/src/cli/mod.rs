@@ -1,0 +1,6 @@
+//! Subcommands of the `ferry` binary.
+
+pub mod compile;
+pub mod human;
+pub mod info;
+pub mod read;

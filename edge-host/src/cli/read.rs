@@ -1,0 +1,84 @@
+//! Reading an origin folder into the compiler's `path → text` map, with clear errors for
+//! what cannot be read.
+
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Files larger than this are refused (a Terraform file that size is a mistake or an attack).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Is this a file the compiler reads?
+fn wanted(name: &str) -> bool {
+    name.ends_with(".tf")
+        || name.ends_with(".tf.json")
+        || name.ends_with(".tfvars")
+        || name.ends_with(".tfvars.json")
+}
+
+/// Reads every Terraform file under `root` (following symlinks, skipping hidden folders such as
+/// `.terraform` and `.git`). Paths in the map are relative and use `/`.
+pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
+    let meta = std::fs::metadata(root)
+        .with_context(|| format!("cannot read origin folder `{}`", root.display()))?;
+    if !meta.is_dir() {
+        bail!(
+            "`{}` is not a folder: pass the folder that holds the origin stack's .tf files",
+            root.display()
+        );
+    }
+    let mut files = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                if err.loop_ancestor().is_some() {
+                    bail!(
+                        "symlink loop at `{}`: a link points back to one of its own parent folders",
+                        err.path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    );
+                }
+                return Err(err).context("cannot walk the origin folder");
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if !wanted(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if len > MAX_FILE_BYTES {
+            bail!(
+                "`{rel}` is {len} bytes; Ferry reads Terraform files up to {MAX_FILE_BYTES} bytes (16 MiB)"
+            );
+        }
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{rel}`"))?;
+        if bytes.contains(&0) {
+            bail!("`{rel}` is a binary file, not Terraform text");
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "`{rel}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        files.insert(rel, text);
+    }
+    Ok(files)
+}

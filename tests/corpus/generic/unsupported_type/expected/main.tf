@@ -1,0 +1,11 @@
+resource "random_password" "db" {
+  length  = 24
+  special = false
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "Production"
+}

@@ -1,0 +1,151 @@
+//! Shared helpers for Ferry's boundary tests: reading corpus cases and checking the invariants
+//! every compiled stack must hold.
+
+use ferry_compiler::{Compilation, CompileRequest, Options};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Reads every file under `dir` into a `path → text` map (relative, `/`-separated).
+pub fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(text) = std::fs::read_to_string(&p) {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("under dir")
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(rel, text);
+            }
+        }
+    }
+    out
+}
+
+/// A compile request for a case folder: `origin/` plus an optional `options.json`.
+pub fn request_for(case: &Path) -> CompileRequest {
+    let files = read_tree(&case.join("origin"));
+    let options: Options = std::fs::read_to_string(case.join("options.json"))
+        .ok()
+        .map(|t| serde_json::from_str(&t).expect("options.json is valid"))
+        .unwrap_or_default();
+    CompileRequest { files, options }
+}
+
+/// Checks the invariants of DESIGN §3 on a compilation; returns the violations.
+pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (path, text) in &c.files {
+        for (i, line) in text.lines().enumerate() {
+            let mentions_aws = line.contains("provider \"aws\"")
+                || line.match_indices("aws_").any(|(pos, _)| {
+                    let before = line[..pos].chars().last();
+                    let is_word_start = !matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '"' || c == '/' || c == ':');
+                    let after: String = line[pos..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').collect();
+                    is_word_start && after.contains('.')
+                });
+            if mentions_aws {
+                problems.push(format!("{path}:{}: output mentions AWS: {line}", i + 1));
+            }
+        }
+        if path.ends_with(".tf") {
+            match hcl::parse(text) {
+                Ok(body) => check_resources(path, &body, &mut problems),
+                Err(e) => problems.push(format!("{path}: emitted HCL does not parse: {e}")),
+            }
+        }
+    }
+    for d in &c.report.diagnostics {
+        if d.code == "F901" {
+            problems.push(format!("schema self-check fired: {}", d.message));
+        }
+    }
+    // Every origin resource is accounted for in the report.
+    let declared = request
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".tf"))
+        .map(|(_, t)| {
+            t.lines()
+                .filter(|l| {
+                    l.trim_start().starts_with("resource \"")
+                        || l.trim_start().starts_with("data \"")
+                })
+                .count()
+        })
+        .sum::<usize>();
+    let reported = c
+        .report
+        .resources
+        .iter()
+        .filter(|r| !r.ty.starts_with("module:"))
+        .count();
+    if reported < declared {
+        problems.push(format!(
+            "report lists {reported} resources, origin declares {declared}"
+        ));
+    }
+    problems
+}
+
+/// Types whose `name` must be unique in an account or region.
+const UNIQUE_NAMES: &[&str] = &[
+    "digitalocean_vpc",
+    "digitalocean_spaces_bucket",
+    "digitalocean_database_cluster",
+    "digitalocean_kubernetes_cluster",
+    "digitalocean_loadbalancer",
+    "digitalocean_droplet",
+    "digitalocean_volume",
+    "digitalocean_firewall",
+    "digitalocean_certificate",
+    "digitalocean_project",
+];
+
+fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
+    for block in body.blocks().filter(|b| b.identifier() == "resource") {
+        let ty = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        let name = block.labels.get(1).map(|l| l.as_str()).unwrap_or_default();
+        let attr = |k: &str| {
+            block
+                .body
+                .attributes()
+                .find(|a| a.key() == k)
+                .map(|a| hcl::format::to_string(a.expr()).unwrap_or_default())
+        };
+        if UNIQUE_NAMES.contains(&ty) {
+            match attr("name") {
+                Some(n) if n.contains("var.instance_id") => {}
+                other => problems.push(format!(
+                    "{path}: {ty}.{name} name lacks the instance id: {other:?}"
+                )),
+            }
+        }
+        if ty.starts_with("digitalocean_") && ferry_compiler::schema::has_attribute(ty, "tags") {
+            match attr("tags") {
+                Some(t) if t.contains("instance-id:${var.instance_id}") => {}
+                other => problems.push(format!(
+                    "{path}: {ty}.{name} lacks the instance-id tag: {other:?}"
+                )),
+            }
+        }
+    }
+}
