@@ -72,6 +72,37 @@ impl Eval {
         Eval { ctx }
     }
 
+    /// The context for evaluating the body of a repeated resource: `count.index` is 0 and
+    /// `each` is the first element of a static `for_each`, so that mappings see a
+    /// representative instance. `None` when the resource does not repeat.
+    pub fn for_instance(&self, meta: &crate::origin::Meta) -> Option<Eval> {
+        let mut ctx = self.ctx.clone();
+        if meta.count.is_some() {
+            let mut count = hcl::Map::new();
+            count.insert("index".to_string(), Value::from(0u64));
+            ctx.declare_var("count", Value::Object(count));
+        } else if let Some(fe) = &meta.for_each {
+            let (key, value) = match self.value(fe)? {
+                Value::Array(items) => {
+                    let first = items.into_iter().next()?;
+                    (first.clone(), first)
+                }
+                Value::Object(map) => {
+                    let (k, v) = map.into_iter().next()?;
+                    (Value::String(k), v)
+                }
+                _ => return None,
+            };
+            let mut each = hcl::Map::new();
+            each.insert("key".to_string(), key);
+            each.insert("value".to_string(), value);
+            ctx.declare_var("each", Value::Object(each));
+        } else {
+            return None;
+        }
+        Some(Eval { ctx })
+    }
+
     /// The value of an expression, when it is known at compile time.
     pub fn value(&self, expr: &Expression) -> Option<Value> {
         expr.evaluate(&self.ctx).ok()

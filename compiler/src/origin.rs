@@ -11,6 +11,7 @@ use hcl::edit::Span;
 use hcl::{Body, Expression};
 use std::collections::BTreeMap;
 
+pub mod dynamic;
 mod json;
 pub mod legacy;
 
@@ -179,7 +180,9 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                     diags.push(
                         Diagnostic::new(Code::HclSyntax, format!("cannot parse `{path}`: {}", err.message()))
                             .at(loc)
-                            .help("fix the syntax so that `tofu validate` accepts the origin stack, then compile again"),
+                            .help(
+                                "fix the syntax so that `tofu validate` accepts the origin stack, then compile again",
+                            ),
                     );
                 }
             }

@@ -1,7 +1,7 @@
 //! The compile pipeline: parse → resolve → map → rewrite references → self-check → emit → report.
 
 use crate::api::{Compilation, Options};
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic};
 use crate::eval::Eval;
 use crate::origin::{self, Meta, Mode, Module, Named, Origin, Resource};
 use crate::out::{Emitted, Item, OutBlock, OutBody};
@@ -109,7 +109,9 @@ fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>
                 diags.push(
                     Diagnostic::new(
                         Code::NearestMatch,
-                        format!("DigitalOcean has no datacenter near AWS region `{a}`; the appliance will run in `{d}`"),
+                        format!(
+                            "DigitalOcean has no datacenter near AWS region `{a}`; the appliance will run in `{d}`"
+                        ),
                     )
                     .help("pass another region with `--region` if your customers are elsewhere"),
                 );
@@ -186,7 +188,9 @@ fn compile_module(
             .unwrap_or_default();
         if source.starts_with("./") || source.starts_with("../") {
             match origin::join_dir(dir, &source) {
-                Some(target) if origin.modules.contains_key(&target) => kept_calls.push(KeptCall { call: call.clone() }),
+                Some(target) if origin.modules.contains_key(&target) => {
+                    kept_calls.push(KeptCall { call: call.clone() })
+                }
                 _ => diags.push(
                     Diagnostic::new(
                         Code::ModuleNotFound,
@@ -226,16 +230,39 @@ fn compile_module(
         }
     }
 
+    // ---- dynamic blocks ---------------------------------------------------------------------
+    for r in resources.iter_mut().filter(|r| r.ty.starts_with("aws_")) {
+        for name in origin::dynamic::expand(&mut r.body, &eval) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DynamicBlock,
+                    format!(
+                        "`dynamic \"{name}\"` in `{}` iterates over a value not known at compile time; its blocks were not mapped",
+                        r.address()
+                    ),
+                )
+                .at(r.loc_of("dynamic"))
+                .resource(r.address())
+                .help("iterate over a variable or local with a static default so Ferry can expand the blocks"),
+            );
+        }
+    }
+    let instance_evals: Vec<Option<Eval>> = resources
+        .iter()
+        .map(|r| eval.for_instance(&r.meta))
+        .collect();
+
     // ---- map ------------------------------------------------------------------------------
     let mut st = State::default();
     let index = rules::index();
     for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
-        for r in &resources {
+        for (i, r) in resources.iter().enumerate() {
             let rule = index.get(&(r.mode, r.ty.as_str()));
+            let eval = instance_evals[i].as_ref().unwrap_or(&eval);
             let mut cx = Cx {
                 module,
                 resources: &resources,
-                eval: &eval,
+                eval,
                 options,
                 st: &mut st,
             };
@@ -315,7 +342,6 @@ fn compile_module(
     }
     let mut outputs = module.outputs.clone();
     for o in &mut outputs {
-        hclx::walk_body_mut(&mut o.body, &mut |_| true);
         let loc = o.loc.clone();
         for s in o.body.0.iter_mut() {
             if let hcl::Structure::Attribute(a) = s {
@@ -369,7 +395,6 @@ fn compile_module(
     } else {
         format!("{dir}/")
     };
-    let synthetic: BTreeSet<&String> = expansions.iter().flat_map(|(_, _, a)| a).collect();
     let mut entries = Vec::new();
     for r in &module.resources {
         let rec = &st.outcomes[&r.address()];
@@ -409,7 +434,6 @@ fn compile_module(
             )),
         });
     }
-    let _ = synthetic;
     for d in &mut diags {
         if let Some(res) = &d.resource
             && !prefix.is_empty()
@@ -743,9 +767,6 @@ fn emit_module(
                 upgraded.parse::<Expression>().unwrap_or(Expression::Null),
             );
         }
-        if let (Some(value), true) = (module.tfvars.get(&v.name), is_root) {
-            let _ = value; // tfvars stay beside the stack; defaults are unchanged.
-        }
         vars.push(b);
     }
     files.insert("variables.tf".to_string(), emit::file(&vars));
@@ -804,6 +825,5 @@ fn emit_module(
         }
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));
-    let _ = Severity::Note;
     files
 }

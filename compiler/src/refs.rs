@@ -250,9 +250,12 @@ impl<'a> Rewriter<'a> {
     fn unmapped(&mut self, what: &str, reason: &str, loc: &Loc) {
         if self.reported.insert(what.to_string()) {
             self.diags.push(
-                Diagnostic::new(Code::UnmappedReference, format!("`{what}` cannot be expressed on DigitalOcean: {reason}; it was replaced by `null`"))
-                    .at(loc.clone())
-                    .help("replace the reference with a value that makes sense for the appliance, or remove it"),
+                Diagnostic::new(
+                    Code::UnmappedReference,
+                    format!("`{what}` cannot be expressed on DigitalOcean: {reason}; it was replaced by `null`"),
+                )
+                .at(loc.clone())
+                .help("replace the reference with a value that makes sense for the appliance, or remove it"),
             );
         }
     }

@@ -81,10 +81,9 @@ mod tests {
 
     #[test]
     fn upgrades_interpolation_only_strings_and_quoted_depends_on() {
-        let mut body = hcl::parse(
-            "a = \"${var.x}\"\nb = \"pre-${var.x}\"\nc = [\"${var.l}\"]\ndepends_on = [\"aws_vpc.main\"]\n",
-        )
-        .expect("parses");
+        let mut body =
+            hcl::parse("a = \"${var.x}\"\nb = \"pre-${var.x}\"\nc = [\"${var.l}\"]\ndepends_on = [\"aws_vpc.main\"]\n")
+                .expect("parses");
         assert!(upgrade_body(&mut body));
         let out = hcl::format::to_string(&body).expect("formats");
         assert!(out.contains("a = var.x"), "{out}");

@@ -1,9 +1,8 @@
 //! Rules for what has no dedicated mapping: resources that are not AWS (kept), AWS types with
 //! no meaning on DigitalOcean (dropped), and every other AWS type (unsupported, never silent).
 
-use super::{Cx, Export, RuleDef};
+use super::{Cx, RuleDef};
 use crate::diag::{Code, Diagnostic};
-use crate::hclx;
 use crate::origin::{Mode, Resource};
 use crate::pipeline::body_from_hcl;
 
@@ -43,9 +42,8 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
 
 /// Keeps a non-AWS resource as written (its references are still rewritten).
 fn keep(r: &Resource, cx: &mut Cx<'_>) {
-    let addr = cx.emit_as(r, r.mode, &r.ty, &r.name, body_from_hcl(&r.body));
+    cx.emit_as(r, r.mode, &r.ty, &r.name, body_from_hcl(&r.body));
     if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
         rec.outcome = crate::report::Outcome::Kept;
     }
-    let _ = (addr, Export::Unmapped(String::new()), hclx::path(&["x"]));
 }

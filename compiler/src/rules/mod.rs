@@ -414,7 +414,10 @@ impl<'a> Cx<'a> {
                 self.diag(
                     Diagnostic::new(
                         Code::NameWithoutInstanceId,
-                        format!("the name of `{}` must be unique per appliance; Ferry appended `-${{var.instance_id}}`", r.address()),
+                        format!(
+                            "the name of `{}` must be unique per appliance; Ferry appended `-${{var.instance_id}}`",
+                            r.address()
+                        ),
                     )
                     .at(r.loc.clone())
                     .resource(r.address())

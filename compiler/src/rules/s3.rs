@@ -1,7 +1,7 @@
 //! S3 buckets and their split sub-resources → Spaces.
 
 use super::{Cx, Export, Phase, RuleDef};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Code;
 use crate::hclx;
 use crate::origin::{Mode, Resource};
 use crate::out::OutBody;
@@ -139,5 +139,4 @@ fn versioning(r: &Resource, cx: &mut Cx<'_>) {
         &parent,
         "folded into the Spaces bucket's `versioning` block",
     );
-    let _ = Diagnostic::new(Code::Absorbed, "");
 }
