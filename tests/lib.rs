@@ -83,12 +83,10 @@ pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
         .files
         .iter()
         .filter(|(p, _)| p.ends_with(".tf"))
-        .map(|(_, t)| {
-            t.lines()
-                .filter(|l| {
-                    l.trim_start().starts_with("resource \"")
-                        || l.trim_start().starts_with("data \"")
-                })
+        .filter_map(|(_, t)| hcl::parse(t).ok())
+        .map(|b| {
+            b.blocks()
+                .filter(|b| b.identifier() == "resource" || b.identifier() == "data")
                 .count()
         })
         .sum::<usize>();

@@ -70,6 +70,9 @@ impl<'a> Rewriter<'a> {
     }
 
     fn replacement(&mut self, e: &Expression, loc: &Loc) -> Option<Expression> {
+        if let Expression::ForExpr(fe) = e {
+            return self.for_expr(fe, loc);
+        }
         let (root, ops) = hclx::traversal_root(e)?;
         let (addr, rest): (String, &[Op]) = if root == "data" {
             match ops {
@@ -162,26 +165,7 @@ impl<'a> Rewriter<'a> {
             };
         };
         let attr = attr.as_str();
-        let export = exports
-            .and_then(|x| x.attrs.get(attr))
-            .cloned()
-            .or_else(|| {
-                let p = primary.clone()?;
-                let ty = p.trim_start_matches("data.").split('.').next()?.to_string();
-                if schema::has_attribute(&ty, attr) {
-                    Some(Export::Attr {
-                        target: p,
-                        attr: attr.to_string(),
-                    })
-                } else if attr == "arn" && schema::has_attribute(&ty, "urn") {
-                    Some(Export::Attr {
-                        target: p,
-                        attr: "urn".into(),
-                    })
-                } else {
-                    None
-                }
-            });
+        let export = self.export_for(addr, attr);
         match export {
             Some(Export::Attr { target, attr }) => {
                 self.target(&target, index, &[attr.as_str()], tail)
@@ -211,6 +195,94 @@ impl<'a> Rewriter<'a> {
                 Expression::Null
             }
         }
+    }
+
+    /// How `attr` of the origin resource `addr` is expressed: its declared export, or the
+    /// attribute of the same name on the primary target (`arn` → `urn`).
+    fn export_for(&self, addr: &str, attr: &str) -> Option<Export> {
+        let exports = self.st.exports.get(addr);
+        if let Some(e) = exports.and_then(|x| x.attrs.get(attr)) {
+            return Some(e.clone());
+        }
+        let p = exports.and_then(|x| x.primary.clone()).or_else(|| {
+            self.st
+                .outcomes
+                .get(addr)
+                .and_then(|r| r.targets.first().cloned())
+        })?;
+        let ty = p.trim_start_matches("data.").split('.').next()?.to_string();
+        if schema::has_attribute(&ty, attr) {
+            Some(Export::Attr {
+                target: p,
+                attr: attr.to_string(),
+            })
+        } else if attr == "arn" && schema::has_attribute(&ty, "urn") {
+            Some(Export::Attr {
+                target: p,
+                attr: "urn".into(),
+            })
+        } else {
+            None
+        }
+    }
+
+    /// `{ for k, b in aws_s3_bucket.this : k => b.bucket }`: attributes read from the iterator
+    /// of a for expression over an AWS resource are rewritten like references to it.
+    fn for_expr(&mut self, fe: &hcl::expr::ForExpr, loc: &Loc) -> Option<Expression> {
+        let (root, ops) = hclx::traversal_root(&fe.collection_expr)?;
+        let addr = match ops {
+            [Op::GetAttr(name)] if root.starts_with("aws_") => format!("{root}.{}", name.as_str()),
+            [Op::GetAttr(ty), Op::GetAttr(name)]
+                if root == "data" && ty.as_str().starts_with("aws_") =>
+            {
+                format!("data.{}.{}", ty.as_str(), name.as_str())
+            }
+            _ => return None,
+        };
+        let mut fe = fe.clone();
+        self.rewrite(&mut fe.collection_expr, loc);
+        let var = fe.value_var.as_str().to_string();
+        let mut parts: Vec<&mut Expression> = vec![&mut fe.value_expr];
+        parts.extend(fe.key_expr.as_mut());
+        parts.extend(fe.cond_expr.as_mut());
+        for part in parts {
+            hclx::walk_mut(part, &mut |x| {
+                let Some((r, [Op::GetAttr(attr), tail @ ..])) = hclx::traversal_root(x) else {
+                    return true;
+                };
+                if r != var {
+                    return true;
+                }
+                let base = hclx::path(&[var.as_str()]);
+                *x = match self.export_for(&addr, attr.as_str()) {
+                    Some(Export::Attr { attr, .. }) => {
+                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+                        ops.extend(tail.iter().cloned());
+                        hclx::traversal(&var, ops)
+                    }
+                    Some(Export::Tmpl { tmpl, .. }) => tmpl
+                        .replace("$T", &hclx::inline(&base))
+                        .parse()
+                        .unwrap_or(Expression::Null),
+                    Some(Export::Expr(e)) => e,
+                    Some(Export::Unmapped(reason)) => {
+                        self.unmapped(&format!("{addr}.{}", attr.as_str()), &reason, loc);
+                        Expression::Null
+                    }
+                    None => {
+                        let reason = format!(
+                            "no DigitalOcean attribute corresponds to `{}`",
+                            attr.as_str()
+                        );
+                        self.unmapped(&format!("{addr}.{}", attr.as_str()), &reason, loc);
+                        Expression::Null
+                    }
+                };
+                false
+            });
+            self.rewrite(part, loc);
+        }
+        Some(Expression::ForExpr(Box::new(fe)))
     }
 
     /// `target` with the origin's index operators when the target repeats like the origin.

@@ -191,7 +191,18 @@ impl<'a> Cx<'a> {
     /// The origin resource an argument refers to (`bucket = aws_s3_bucket.b.id` → that bucket).
     pub fn referenced(&self, r: &Resource, key: &str) -> Option<&'a Resource> {
         let e = hclx::attr(&r.body, key)?;
-        self.resolve_ref(e)
+        self.resolve_ref(e).or_else(|| {
+            // `for_each = aws_s3_bucket.this` with `bucket = each.value.id`.
+            let mut uses_each = false;
+            hclx::walk(e, &mut |x| {
+                uses_each |= matches!(hclx::traversal_root(x), Some(("each", _)))
+            });
+            if uses_each {
+                r.meta.for_each.as_ref().and_then(|fe| self.resolve_ref(fe))
+            } else {
+                None
+            }
+        })
     }
 
     /// The origin resource an expression refers to, looking through `"${…}"`, lists of one

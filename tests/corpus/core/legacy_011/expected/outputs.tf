@@ -1,0 +1,3 @@
+output "vpc" {
+  value = digitalocean_vpc.main.id
+}

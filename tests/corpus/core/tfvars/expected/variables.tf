@@ -1,0 +1,12 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  type = string
+}
+
+variable "bucket_name" {
+  type = string
+}

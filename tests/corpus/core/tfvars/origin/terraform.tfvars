@@ -1,0 +1,2 @@
+region      = "ap-southeast-2"
+bucket_name = "uploads"
