@@ -58,6 +58,12 @@ pub fn has_attribute(ty: &str, attr: &str) -> bool {
         .is_some_and(|b| b.attrs.contains_key(attr))
 }
 
+/// Problems of an emitted resource against the provider schema (empty when it conforms).
+pub fn check(e: &crate::out::Emitted) -> Vec<String> {
+    let _ = e;
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,10 +78,4 @@ mod tests {
             Some("r")
         );
     }
-}
-
-/// Problems of an emitted resource against the provider schema (empty when it conforms).
-pub fn check(e: &crate::out::Emitted) -> Vec<String> {
-    let _ = e;
-    Vec::new()
 }
