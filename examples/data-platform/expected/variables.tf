@@ -1,0 +1,25 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "lon1"
+}
+
+variable "instance_id" {
+  type = string
+}
+
+variable "ingest_count" {
+  description = "Number of ingest workers."
+  type        = number
+  default     = 2
+}
+
+variable "analytics_cidrs" {
+  type    = list(string)
+  default = ["203.0.113.0/24", "198.51.100.0/24"]
+}
+
+variable "docdb_password" {
+  type      = string
+  sensitive = true
+}
