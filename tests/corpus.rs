@@ -15,7 +15,10 @@ use std::path::PathBuf;
 fn cases() -> Vec<PathBuf> {
     let mut out = Vec::new();
     // The examples are corpus cases too: each has `origin/` and its checked-in `expected/`.
-    let mut stack = vec![repo_root().join("tests/corpus"), repo_root().join("examples")];
+    let mut stack = vec![
+        repo_root().join("tests/corpus"),
+        repo_root().join("examples"),
+    ];
     while let Some(d) = stack.pop() {
         if d.join("origin").is_dir() {
             out.push(d);

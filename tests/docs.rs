@@ -11,7 +11,12 @@ fn render() -> String {
          | code | default severity | meaning |\n|---|---|---|\n",
     );
     for c in Code::ALL {
-        s.push_str(&format!("| {} | {} | {} |\n", c.as_str(), c.default_severity().as_str(), c.title()));
+        s.push_str(&format!(
+            "| {} | {} | {} |\n",
+            c.as_str(),
+            c.default_severity().as_str(),
+            c.title()
+        ));
     }
     s
 }
@@ -24,5 +29,8 @@ fn diagnostics_doc_lists_every_code() {
         std::fs::write(&path, &want).expect("write docs/diagnostics.md");
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(have, want, "docs/diagnostics.md is out of date: re-bless with FERRY_BLESS=1");
+    assert_eq!(
+        have, want,
+        "docs/diagnostics.md is out of date: re-bless with FERRY_BLESS=1"
+    );
 }

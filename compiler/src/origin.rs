@@ -412,9 +412,15 @@ fn add_block(
                 "module" => module.module_calls.push(named),
                 "provider" => module.providers.push(named),
                 "terraform" => module.terraform.push(named),
-                // moved/import/removed/check describe state operations on the origin; they
-                // have no meaning for a fresh appliance.
-                _ => {}
+                // moved/import/removed/check describe the origin's own state; a fresh appliance
+                // has none.
+                other => diags.push(
+                    Diagnostic::new(
+                        Code::StateBlockIgnored,
+                        format!("`{other}` block not carried over: it refers to the origin's state, and each appliance starts with a fresh one"),
+                    )
+                    .at(named.loc.clone()),
+                ),
             }
         }
     }
