@@ -55,7 +55,7 @@ fn mangled_origins_never_panic() {
                     .find(|i| text.is_char_boundary(*i))
                     .unwrap_or(0);
                 let splice = SPLICES[(rng.next() as usize) % SPLICES.len()];
-                let variant = if rng.next() % 2 == 0 {
+                let variant = if rng.next().is_multiple_of(2) {
                     text[..cut].to_string()
                 } else {
                     format!("{}{}{}", &text[..cut], splice, &text[cut..])
