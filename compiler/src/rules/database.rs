@@ -523,7 +523,8 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
                 .and_then(|e| cx.eval.string(e))
                 .is_some_and(|c| c == "db.serverless")
         })
-        || (instances.is_empty() && cx.expr(r, "serverlessv2_scaling_configuration").is_some());
+        || (instances.is_empty()
+            && !hclx::blocks(&r.body, "serverlessv2_scaling_configuration").is_empty());
     let size = if serverless {
         serverless_size(cx, r, engine)
     } else {
@@ -535,7 +536,7 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
         }
         size.unwrap_or_else(|| default_size(engine))
     };
-    if requested == 0 {
+    if requested == 0 && !serverless {
         cx.diag(
             Diagnostic::new(
                 Code::NearestMatch,
@@ -550,6 +551,7 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
         );
         requested = 1;
     }
+    let requested = requested.max(1);
     let (size, node_count) = fit_nodes(cx, r, "cluster_identifier", engine, size, requested);
     let name = cx.unique_name(
         r,
@@ -1253,9 +1255,7 @@ fn largest_instance_size(
 /// Aurora Serverless (v2 `serverlessv2_scaling_configuration`, v1 `scaling_configuration`) →
 /// the fixed size for its maximum capacity.
 fn serverless_size(cx: &mut Cx<'_>, r: &Resource, engine: DoEngine) -> &'static DbSize {
-    let (block, key) = if cx.expr(r, "serverlessv2_scaling_configuration").is_some()
-        || !hclx::blocks(&r.body, "serverlessv2_scaling_configuration").is_empty()
-    {
+    let (block, key) = if !hclx::blocks(&r.body, "serverlessv2_scaling_configuration").is_empty() {
         ("serverlessv2_scaling_configuration", "max_capacity")
     } else {
         ("scaling_configuration", "max_capacity")
