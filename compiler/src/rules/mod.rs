@@ -26,6 +26,8 @@ use crate::report::Outcome;
 use hcl::Expression;
 use std::collections::BTreeMap;
 
+pub mod cache;
+pub mod database;
 pub mod generic;
 pub mod network;
 pub mod s3;
@@ -60,9 +62,15 @@ pub struct RuleDef {
 
 /// Every rule Ferry knows, in no particular order.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    [generic::RULES, network::RULES, s3::RULES]
-        .into_iter()
-        .flatten()
+    [
+        generic::RULES,
+        network::RULES,
+        s3::RULES,
+        database::RULES,
+        cache::RULES,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Rules by (mode, type).
