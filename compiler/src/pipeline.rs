@@ -579,7 +579,7 @@ fn add_project(st: &mut State, is_root: bool) {
             Expression::String("Ferry appliance (compiled by Ferry)".into()),
         );
         body.set("purpose", Expression::String("Web Application".into()));
-        body.set("environment", Expression::String("Production".into()));
+        body.set("environment", Expression::String("production".into()));
         st.emitted.push(Emitted {
             mode: Mode::Managed,
             ty: "digitalocean_project".into(),

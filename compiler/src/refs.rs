@@ -171,12 +171,17 @@ impl<'a> Rewriter<'a> {
                 self.target(&target, index, &[attr.as_str()], tail)
             }
             Some(Export::Tmpl { target, tmpl }) => {
-                let base = hclx::inline(&self.target(&target, index, &[], &[]));
-                let text = tmpl.replace("$T", &base);
-                match text.parse::<Expression>() {
-                    Ok(e) => e,
-                    Err(_) => Expression::Null,
-                }
+                let splat = index
+                    .iter()
+                    .any(|o| matches!(o, Op::FullSplat | Op::AttrSplat));
+                let text = if splat {
+                    // `aws_db_instance.x[*].endpoint` → one value per instance.
+                    let base = hclx::inline(&self.target(&target, &[], &[], &[]));
+                    format!("[for i in {base} : {}]", tmpl.replace("$T", "i"))
+                } else {
+                    tmpl.replace("$T", &hclx::inline(&self.target(&target, index, &[], &[])))
+                };
+                text.parse::<Expression>().unwrap_or(Expression::Null)
             }
             Some(Export::Expr(e)) => e,
             Some(Export::Unmapped(reason)) => {

@@ -428,7 +428,7 @@ impl<'a> Cx<'a> {
         fallback: &str,
     ) -> Expression {
         match origin {
-            Some(e) if hclx::mentions_var(&e, "instance_id") => e,
+            Some(e) if self.mentions_instance_id(&e) => e,
             Some(e) => {
                 self.diag(
                     Diagnostic::new(
@@ -452,6 +452,27 @@ impl<'a> Cx<'a> {
                 hclx::escape_template_literal(&fallback.replace('_', "-"))
             )),
         }
+    }
+
+    /// Does the expression carry `var.instance_id`, directly or through locals?
+    pub fn mentions_instance_id(&self, e: &Expression) -> bool {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![e.clone()];
+        while let Some(e) = stack.pop() {
+            if hclx::mentions_var(&e, "instance_id") {
+                return true;
+            }
+            hclx::walk(&e, &mut |x| {
+                if let Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..])) =
+                    hclx::traversal_root(x)
+                    && seen.insert(name.to_string())
+                    && let Some(l) = self.module.locals.iter().find(|l| l.name == name.as_str())
+                {
+                    stack.push(l.expr.clone());
+                }
+            });
+        }
+        false
     }
 
     /// The tag list every taggable resource carries: `instance-id:${var.instance_id}`.

@@ -4,13 +4,55 @@ locals {
 }
 
 resource "digitalocean_vpc" "data" {
-  name     = "${local.prefix}-${var.instance_id}"
+  name     = local.prefix
   region   = var.region
   ip_range = "10.50.0.0/16"
 }
 
+resource "digitalocean_database_cluster" "warehouse" {
+  name                 = "${local.prefix}-warehouse"
+  engine               = "mysql"
+  version              = "8"
+  size                 = "so1_5-4vcpu-32gb"
+  region               = var.region
+  node_count           = 2
+  private_network_uuid = digitalocean_vpc.data.id
+  tags                 = ["instance-id:${var.instance_id}"]
+
+  maintenance_window {
+    day  = "Saturday"
+    hour = "03:00"
+  }
+}
+
+resource "digitalocean_database_db" "warehouse_db" {
+  cluster_id = digitalocean_database_cluster.warehouse.id
+  name       = "warehouse"
+}
+
+resource "digitalocean_database_user" "warehouse_user" {
+  cluster_id = digitalocean_database_cluster.warehouse.id
+  name       = "warehouse"
+}
+
+resource "digitalocean_database_cluster" "events" {
+  name                 = "${local.prefix}-events"
+  engine               = "mongodb"
+  version              = "7.0"
+  size                 = "so1_5-2vcpu-16gb"
+  region               = var.region
+  node_count           = 3
+  private_network_uuid = digitalocean_vpc.data.id
+  tags                 = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_database_user" "events_user" {
+  cluster_id = digitalocean_database_cluster.events.id
+  name       = "events"
+}
+
 resource "digitalocean_spaces_bucket" "archive" {
-  name   = "${local.prefix}-archive-${var.instance_id}"
+  name   = "${local.prefix}-archive"
   region = var.region
 }
 
@@ -18,10 +60,10 @@ resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
   purpose     = "Web Application"
-  environment = "Production"
+  environment = "production"
 }
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_spaces_bucket.archive.urn]])
+  resources = flatten([[digitalocean_database_cluster.warehouse.urn], [digitalocean_database_cluster.events.urn], [digitalocean_spaces_bucket.archive.urn]])
 }

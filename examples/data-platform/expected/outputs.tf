@@ -1,9 +1,9 @@
 output "warehouse_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.warehouse.host
 }
 
 output "events_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.events.host
 }
 
 output "ingest_lb" {

@@ -9,7 +9,7 @@ locals {
 }
 
 resource "digitalocean_vpc" "main" {
-  name     = "${local.name}-${var.instance_id}"
+  name     = local.name
   region   = var.region
   ip_range = "10.20.0.0/16"
 }
@@ -19,8 +19,51 @@ resource "random_password" "db" {
   special = false
 }
 
+resource "digitalocean_database_cluster" "app" {
+  name                 = "${local.name}-pg"
+  engine               = "pg"
+  version              = "16"
+  size                 = "gd-2vcpu-8gb"
+  region               = var.region
+  node_count           = 2
+  storage_size_mib     = "102400"
+  private_network_uuid = digitalocean_vpc.main.id
+  tags                 = ["instance-id:${var.instance_id}"]
+
+  maintenance_window {
+    day  = "Sunday"
+    hour = "04:00"
+  }
+
+  storage_autoscale {
+    enabled = true
+  }
+}
+
+resource "digitalocean_database_db" "app_db" {
+  cluster_id = digitalocean_database_cluster.app.id
+  name       = "acme"
+}
+
+resource "digitalocean_database_user" "app_user" {
+  cluster_id = digitalocean_database_cluster.app.id
+  name       = "acme_admin"
+}
+
+resource "digitalocean_database_cluster" "sessions" {
+  name                 = "${local.name}-sessions"
+  engine               = "valkey"
+  version              = "8"
+  size                 = "db-s-2vcpu-4gb"
+  region               = var.region
+  node_count           = 2
+  private_network_uuid = digitalocean_vpc.main.id
+  eviction_policy      = "volatile_lru"
+  tags                 = ["instance-id:${var.instance_id}"]
+}
+
 resource "digitalocean_spaces_bucket" "uploads" {
-  name   = "${local.name}-uploads-${var.instance_id}"
+  name   = "${local.name}-uploads"
   region = var.region
 
   versioning {
@@ -32,10 +75,10 @@ resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
   purpose     = "Web Application"
-  environment = "Production"
+  environment = "production"
 }
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_spaces_bucket.uploads.urn]])
+  resources = flatten([[digitalocean_database_cluster.app.urn], [digitalocean_database_cluster.sessions.urn], [digitalocean_spaces_bucket.uploads.urn]])
 }

@@ -7,16 +7,16 @@ output "cluster_name" {
 }
 
 output "database_endpoint" {
-  value = null
+  value = "${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}"
 }
 
 output "database_url" {
-  value     = "postgres://${null}:${random_password.db.result}@${null}:${null}/${null}"
+  value     = "postgres://${digitalocean_database_cluster.app.user}:${random_password.db.result}@${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}/${digitalocean_database_db.app_db.name}"
   sensitive = true
 }
 
 output "redis_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.sessions.host
 }
 
 output "uploads_bucket" {

@@ -3,13 +3,13 @@ locals {
 }
 
 resource "digitalocean_vpc" "this" {
-  name     = "${local.name}-${var.instance_id}"
+  name     = local.name
   region   = var.region
   ip_range = "10.40.0.0/16"
 }
 
 resource "digitalocean_database_cluster" "ledger" {
-  name                 = "${local.name}-${var.instance_id}"
+  name                 = local.name
   engine               = "pg"
   version              = "15"
   size                 = "so1_5-2vcpu-16gb"
@@ -38,7 +38,7 @@ resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
   purpose     = "Web Application"
-  environment = "Production"
+  environment = "production"
 }
 
 resource "digitalocean_project_resources" "appliance" {

@@ -13,7 +13,7 @@ resource "digitalocean_vpc" "main" {
 }
 
 resource "digitalocean_database_cluster" "main" {
-  name                 = "${local.name}-${var.instance_id}"
+  name                 = local.name
   engine               = "pg"
   version              = "16"
   size                 = "gd-2vcpu-8gb"
@@ -47,7 +47,7 @@ resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
   purpose     = "Web Application"
-  environment = "Production"
+  environment = "production"
 }
 
 resource "digitalocean_project_resources" "appliance" {
