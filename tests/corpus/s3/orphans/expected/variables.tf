@@ -1,0 +1,21 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "existing_bucket" {
+  description = "A bucket created outside this stack"
+  type        = string
+  default     = "acme-shared"
+}
+
+variable "enable_versioning" {
+  type    = bool
+  default = false
+}
