@@ -199,7 +199,7 @@ fn compile_module(
             }
             continue;
         }
-        match modules::expand(call, &source, &eval) {
+        match modules::expand(call, &source, &eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp.resources.iter().map(|r| r.address()).collect();

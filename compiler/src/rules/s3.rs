@@ -414,7 +414,7 @@ fn present(r: &Resource, cx: &mut Cx<'_>, parent_repeated: bool) -> bool {
     let Some((key, e)) = gate else {
         return true;
     };
-    let empty = match cx.eval.value(e) {
+    let empty = match known(cx, e) {
         Some(hcl::Value::Number(n)) => Some(n.as_f64() == Some(0.0)),
         Some(hcl::Value::Array(a)) => Some(a.is_empty()),
         Some(hcl::Value::Object(o)) => Some(o.is_empty()),
@@ -441,6 +441,45 @@ fn present(r: &Resource, cx: &mut Cx<'_>, parent_repeated: bool) -> bool {
             true
         }
     }
+}
+
+/// The value of an expression when Ferry can rely on it. In a child module a variable's value
+/// comes from its caller, so a `var.*` expression there is not taken from the default.
+fn known(cx: &Cx<'_>, e: &Expression) -> Option<hcl::Value> {
+    if !cx.module.dir.is_empty() && mentions_root(e, "var") {
+        return None;
+    }
+    cx.eval.value(e)
+}
+
+fn known_str(cx: &Cx<'_>, e: &Expression) -> Option<String> {
+    match known(cx, e)? {
+        hcl::Value::String(s) => Some(s),
+        hcl::Value::Bool(b) => Some(b.to_string()),
+        hcl::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn known_bool(cx: &Cx<'_>, e: &Expression) -> Option<bool> {
+    match known(cx, e)? {
+        hcl::Value::Bool(b) => Some(b),
+        hcl::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `(<e>) == "Enabled"`, for a status known only when the stack is applied.
+fn is_enabled_expr(e: &Expression) -> Expression {
+    let text = hclx::inline(e);
+    let simple = matches!(
+        e,
+        Expression::Variable(_) | Expression::Traversal(_) | Expression::FuncCall(_)
+    );
+    let text = if simple { text } else { format!("({text})") };
+    format!("{text} == \"Enabled\"")
+        .parse()
+        .unwrap_or(Expression::Bool(true))
 }
 
 fn feature(r: &Resource, at: Loc, message: String, help: &str) -> Diagnostic {
@@ -600,6 +639,18 @@ fn bucket_name(r: &Resource, cx: &mut Cx<'_>) -> Expression {
         .expr(r, "bucket")
         .filter(|e| !matches!(e, Expression::Null))
     {
+        // `bucket = local.name` where the local carries the instance id: the local's
+        // expression, so the name visibly carries it.
+        let mut b = b;
+        for _ in 0..4 {
+            let Some(("local", [Op::GetAttr(n)])) = hclx::traversal_root(&b) else {
+                break;
+            };
+            match cx.module.locals.iter().find(|l| l.name == n.as_str()) {
+                Some(l) if mentions_instance_id(cx, &l.expr, 4) => b = l.expr.clone(),
+                _ => break,
+            }
+        }
         return cx.unique_name(r, Some(b), &r.name);
     }
     if let Some(p) = cx
@@ -617,6 +668,29 @@ fn bucket_name(r: &Resource, cx: &mut Cx<'_>) -> Expression {
         return hclx::template(format!("{part}-${{var.instance_id}}"));
     }
     cx.unique_name(r, None, &r.name)
+}
+
+/// Does the expression mention `var.instance_id`, directly or through the module's locals?
+fn mentions_instance_id(cx: &Cx<'_>, e: &Expression, depth: u32) -> bool {
+    if hclx::mentions_var(e, "instance_id") {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let mut locals = Vec::new();
+    hclx::walk(e, &mut |x| {
+        if let Some(("local", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            locals.push(n.as_str().to_string());
+        }
+    });
+    locals.iter().any(|n| {
+        cx.module
+            .locals
+            .iter()
+            .find(|l| &l.name == n)
+            .is_some_and(|l| mentions_instance_id(cx, &l.expr, depth - 1))
+    })
 }
 
 /// Warns (F360) when the bucket name cannot be a Spaces name: 3–63 characters of lowercase
@@ -718,7 +792,7 @@ fn public_acls_blocked(cx: &Cx<'_>, bucket: &Resource) -> bool {
         .any(|p| {
             ["block_public_acls", "ignore_public_acls"]
                 .iter()
-                .any(|k| hclx::attr(&p.body, k).and_then(|e| cx.eval.bool(e)) == Some(true))
+                .any(|k| hclx::attr(&p.body, k).and_then(|e| known_bool(cx, e)) == Some(true))
         })
 }
 
@@ -815,12 +889,10 @@ fn versioning(r: &Resource, cx: &mut Cx<'_>) {
     let conf = hclx::blocks(&r.body, "versioning_configuration");
     let conf = conf.first();
     let status = conf.and_then(|b| hclx::attr(b, "status").cloned());
-    let enabled = match status.as_ref().and_then(|s| cx.eval.string(s)) {
+    let enabled = match status.as_ref().and_then(|s| known_str(cx, s)) {
         Some(s) => Expression::Bool(s == "Enabled"),
         None => match status {
-            Some(expr) => format!("{} == \"Enabled\"", hclx::inline(&expr))
-                .parse()
-                .unwrap_or(Expression::Bool(true)),
+            Some(expr) => is_enabled_expr(&expr),
             None => Expression::Bool(false),
         },
     };
@@ -946,6 +1018,10 @@ fn lifecycle_rule(
     for f in hclx::blocks(rule, "filter") {
         if let Some(p) = hclx::attr(&f, "prefix") {
             prefix = Some(p.clone());
+        }
+        // The s3-bucket registry module writes `filter = { tags = {…} }`.
+        if hclx::attr(&f, "tags").is_some_and(|t| !is_empty_collection(cx, t)) {
+            narrowing.push("object tags");
         }
         if !hclx::blocks(&f, "tag").is_empty() {
             narrowing.push("an object tag");
@@ -1105,12 +1181,10 @@ fn rule_enabled(cx: &Cx<'_>, rule: &Body) -> Expression {
         return e.clone();
     }
     match hclx::attr(rule, "status") {
-        Some(s) => match cx.eval.value(s) {
+        Some(s) => match known(cx, s) {
             Some(hcl::Value::String(v)) => Expression::Bool(v.eq_ignore_ascii_case("enabled")),
             Some(hcl::Value::Bool(b)) => Expression::Bool(b),
-            _ => format!("{} == \"Enabled\"", hclx::inline(s))
-                .parse()
-                .unwrap_or(Expression::Bool(true)),
+            _ => is_enabled_expr(s),
         },
         None => Expression::Bool(true),
     }
@@ -1118,7 +1192,7 @@ fn rule_enabled(cx: &Cx<'_>, rule: &Body) -> Expression {
 
 /// Spaces wants `YYYY-MM-DD`; the v4 resource takes an RFC 3339 timestamp.
 fn expiration_date(cx: &Cx<'_>, d: &Expression) -> Expression {
-    match cx.eval.string(d) {
+    match known_str(cx, d) {
         Some(s) => Expression::String(s.chars().take(10).collect()),
         None => format!("substr({}, 0, 10)", hclx::inline(d))
             .parse()
@@ -1231,11 +1305,28 @@ fn policy_expr(
     }
 
     // S3 ARNs of buckets in the stack: `aws_s3_bucket.x.arn` and literal `arn:aws:s3:::name`.
-    let named: Vec<(String, String)> = cx
+    // How a stack bucket's name can appear after `arn:aws:s3:::` in the policy text: its
+    // static value, or its expression written into the template (`${local.name}`).
+    let mut named: Vec<(String, String)> = Vec::new();
+    for b in cx
         .origin_of_type("aws_s3_bucket")
         .filter(|b| !b.meta.is_repeated())
-        .filter_map(|b| Some((static_bucket_name(b, cx)?, b.name.clone())))
-        .collect();
+    {
+        if let Some(n) = static_bucket_name(b, cx) {
+            named.push((hclx::escape_template_literal(&n), b.name.clone()));
+        }
+        if let Some(e) = hclx::attr(&b.body, "bucket")
+            && !matches!(e, Expression::String(_))
+        {
+            let part = hclx::to_template_part(e);
+            let part = part
+                .strip_prefix('"')
+                .and_then(|p| p.strip_suffix('"'))
+                .unwrap_or(&part)
+                .to_string();
+            named.push((part, b.name.clone()));
+        }
+    }
     rewrite_arns(&mut p, &named);
 
     // What has no meaning on Spaces.
@@ -1418,7 +1509,7 @@ fn public_access_block(r: &Resource, cx: &mut Cx<'_>) {
     ];
     let all = flags
         .iter()
-        .all(|k| hclx::attr(&r.body, k).and_then(|e| cx.eval.bool(e)) == Some(true));
+        .all(|k| hclx::attr(&r.body, k).and_then(|e| known_bool(cx, e)) == Some(true));
     let note = if all {
         if let Some(e) = cx.emitted_mut(&parent) {
             set_before_blocks(&mut e.body, "acl", Expression::String("private".into()));

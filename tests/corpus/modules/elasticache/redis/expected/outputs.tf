@@ -1,0 +1,3 @@
+output "redis_primary" {
+  value = null
+}

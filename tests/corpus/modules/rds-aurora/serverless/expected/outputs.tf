@@ -1,0 +1,15 @@
+output "writer" {
+  value = null
+}
+
+output "reader" {
+  value = null
+}
+
+output "port" {
+  value = null
+}
+
+output "database" {
+  value = null
+}
