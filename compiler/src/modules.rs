@@ -391,8 +391,13 @@ impl<'a> Builder<'a> {
         ignored.dedup();
         let mut parts = Vec::new();
         if !ignored.is_empty() {
+            let (noun, verb, were) = if ignored.len() == 1 {
+                ("input", "has", "was")
+            } else {
+                ("inputs", "have", "were")
+            };
             parts.push(format!(
-                "inputs {} have no DigitalOcean equivalent in Ferry's mapping of `{}` and were not carried over",
+                "{noun} {} {verb} no DigitalOcean equivalent in Ferry's mapping of `{}` and {were} not carried over",
                 ignored
                     .iter()
                     .map(|n| format!("`{n}`"))

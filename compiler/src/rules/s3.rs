@@ -376,6 +376,23 @@ fn parent_or_orphan<'a>(r: &Resource, cx: &mut Cx<'a>) -> Option<(&'a Resource, 
     found
 }
 
+/// The `bucket` argument of a sub-resource Ferry emits as its own resource (CORS, policy,
+/// object): the stack's bucket it names, or — in a child module — a bucket name the caller
+/// passes in through a variable (the caller's arguments are rewritten to the Spaces name).
+/// `None` (with an F306 error) otherwise.
+fn emitted_bucket_arg(r: &Resource, cx: &mut Cx<'_>) -> Option<Expression> {
+    if let Some((b, via)) = find_bucket(r, cx)
+        && emitted_bucket(cx, b).is_some()
+    {
+        return Some(bucket_arg(r, b, via));
+    }
+    let e = hclx::attr(&r.body, "bucket")?;
+    if !cx.module.dir.is_empty() && mentions_root(e, "var") {
+        return Some(e.clone());
+    }
+    parent_or_orphan(r, cx).map(|(b, via, _)| bucket_arg(r, b, via))
+}
+
 /// The `bucket` argument of an emitted sub-resource. The origin expression is kept where the
 /// reference pass can rewrite it (`aws_s3_bucket.x.id` → `digitalocean_spaces_bucket.x.name`).
 fn bucket_arg(r: &Resource, bucket: &Resource, via: Via) -> Expression {
@@ -1229,11 +1246,11 @@ fn cors_rule_items(body: &Body) -> Vec<Item> {
 }
 
 fn cors(r: &Resource, cx: &mut Cx<'_>) {
-    let Some((b, via, _)) = parent_or_orphan(r, cx) else {
+    let Some(bucket) = emitted_bucket_arg(r, cx) else {
         return;
     };
     let mut body = OutBody::new();
-    body.set("bucket", bucket_arg(r, b, via));
+    body.set("bucket", bucket);
     body.set("region", cx.region());
     body.items.extend(cors_rule_items(&r.body));
     cx.emit(r, CORS, body);
@@ -1242,7 +1259,7 @@ fn cors(r: &Resource, cx: &mut Cx<'_>) {
 // ---- policy ----------------------------------------------------------------------------------
 
 fn policy(r: &Resource, cx: &mut Cx<'_>) {
-    let Some((b, via, _)) = parent_or_orphan(r, cx) else {
+    let Some(bucket) = emitted_bucket_arg(r, cx) else {
         return;
     };
     let Some(p) = cx.expr(r, "policy") else {
@@ -1254,7 +1271,7 @@ fn policy(r: &Resource, cx: &mut Cx<'_>) {
     };
     let mut body = OutBody::new();
     body.set("region", cx.region());
-    body.set("bucket", bucket_arg(r, b, via));
+    body.set("bucket", bucket);
     body.set("policy", p);
     cx.emit(r, POLICY, body);
 }
@@ -1688,12 +1705,12 @@ fn dropped_feature(r: &Resource, cx: &mut Cx<'_>) {
 // ---- objects -----------------------------------------------------------------------------------------
 
 fn object(r: &Resource, cx: &mut Cx<'_>) {
-    let Some((b, via, _)) = parent_or_orphan(r, cx) else {
+    let Some(bucket) = emitted_bucket_arg(r, cx) else {
         return;
     };
     let mut body = OutBody::new();
     body.set("region", cx.region());
-    body.set("bucket", bucket_arg(r, b, via));
+    body.set("bucket", bucket);
     body.set_opt("key", cx.expr(r, "key"));
     for k in [
         "content",
