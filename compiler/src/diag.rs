@@ -104,6 +104,10 @@ codes! {
     /// An AWS data source with no DigitalOcean equivalent.
     UnsupportedDataSource = "F310", Warning, "AWS data source has no DigitalOcean equivalent";
 
+    // ---- F36x: Spaces ---------------------------------------------------------------------
+    /// A Spaces bucket name that is not DNS-compatible (3–63 lowercase letters, digits, hyphens).
+    SpacesBucketName = "F360", Warning, "Spaces bucket name not DNS-compatible";
+
     // ---- F4xx: references ---------------------------------------------------------------
     /// A reference to an AWS attribute with no equivalent on the mapped resource.
     UnmappedReference = "F401", Warning, "reference has no DigitalOcean equivalent";

@@ -200,7 +200,10 @@ fn compile_module(
                 Some(target) if origin.modules.contains_key(&target) => {
                     kept_calls.push(KeptCall { call: call.clone() })
                 }
-                _ => diags.push(
+                _ => {
+                    // References to its outputs become `null` with a warning.
+                    module_exports.insert(call.name.clone(), BTreeMap::new());
+                    diags.push(
                     Diagnostic::new(
                         Code::ModuleNotFound,
                         format!("module `{}` uses `{source}`, which is not part of the origin stack", call.name),
@@ -208,11 +211,12 @@ fn compile_module(
                     .at(call.loc.clone())
                     .resource(format!("module.{}", call.name))
                     .help("compile the folder that contains both the root module and its local modules"),
-                ),
+                    );
+                }
             }
             continue;
         }
-        match modules::expand(call, &source, &eval) {
+        match modules::expand(call, &source, &eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp.resources.iter().map(|r| r.address()).collect();

@@ -50,13 +50,20 @@ impl<'a> Rewriter<'a> {
 
     /// Rewrites every AWS reference inside `expr`. `loc` is where `expr` is written.
     pub fn rewrite(&mut self, expr: &mut Expression, loc: &Loc) {
+        let mut replaced = false;
         hclx::walk_mut(expr, &mut |e| match self.replacement(e, loc) {
             Some(new) => {
                 *e = new;
+                replaced = true;
                 false
             }
             None => true,
         });
+        if replaced {
+            // `"${null}"` fails at apply time; an unmapped part of a string becomes empty
+            // (the F401 warning already says what was lost).
+            hclx::drop_null_interpolations(expr);
+        }
     }
 
     /// Rewrites a `depends_on` list: references become their targets; references to things
@@ -107,6 +114,12 @@ impl<'a> Rewriter<'a> {
         rest: &[Op],
         loc: &Loc,
     ) -> Expression {
+        // `module.x[0].out` (a module with count/for_each): the expansion already warned that
+        // the module is mapped once.
+        let rest = match rest.iter().position(|o| matches!(o, Op::GetAttr(_))) {
+            Some(i) => &rest[i..],
+            None => &[],
+        };
         let Some(Op::GetAttr(out)) = rest.first() else {
             return Expression::Null;
         };

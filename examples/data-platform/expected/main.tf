@@ -54,6 +54,15 @@ resource "digitalocean_database_user" "events_user" {
 resource "digitalocean_spaces_bucket" "archive" {
   name   = "${local.prefix}-archive"
   region = var.region
+
+  lifecycle_rule {
+    id      = "expire"
+    enabled = true
+
+    expiration {
+      days = 365
+    }
+  }
 }
 
 resource "digitalocean_project" "appliance" {

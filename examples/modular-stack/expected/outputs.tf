@@ -1,13 +1,13 @@
 output "db_endpoint" {
-  value = null
+  value = "${digitalocean_database_cluster.db.host}:${digitalocean_database_cluster.db.port}"
 }
 
 output "analytics_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.analytics.host
 }
 
 output "media_bucket" {
-  value = null
+  value = digitalocean_spaces_bucket.media.name
 }
 
 output "alb_dns_name" {

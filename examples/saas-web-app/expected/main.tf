@@ -65,9 +65,32 @@ resource "digitalocean_database_cluster" "sessions" {
 resource "digitalocean_spaces_bucket" "uploads" {
   name   = "${local.name}-uploads"
   region = var.region
+  acl    = "private"
 
   versioning {
     enabled = true
+  }
+
+  lifecycle_rule {
+    id      = "expire-tmp"
+    enabled = true
+    prefix  = "tmp/"
+
+    expiration {
+      days = 7
+    }
+  }
+}
+
+resource "digitalocean_spaces_bucket_cors_configuration" "uploads" {
+  bucket = digitalocean_spaces_bucket.uploads.name
+  region = var.region
+
+  cors_rule {
+    allowed_methods = ["GET", "PUT"]
+    allowed_origins = ["https://${var.domain_name}"]
+    allowed_headers = ["*"]
+    max_age_seconds = 3000
   }
 }
 
