@@ -35,6 +35,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
+    let inputs = module_inputs(&origin, options);
+    let no_inputs = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -44,6 +46,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             options,
             &region.target,
             &emitted_types,
+            inputs.get(dir).unwrap_or(&no_inputs),
         );
         diags.extend(m.diags);
         resources.extend(m.resources);
@@ -169,6 +172,81 @@ struct KeptCall {
     call: Named,
 }
 
+/// The values each module's variables receive: the root's from `*.tfvars`, a local module's
+/// from the arguments of its callers, when they are known at compile time and every caller
+/// agrees (a module called with different values keeps them unknown).
+fn module_inputs(
+    origin: &Origin,
+    options: &Options,
+) -> BTreeMap<String, BTreeMap<String, Expression>> {
+    let mut inputs: BTreeMap<String, BTreeMap<String, Expression>> = BTreeMap::new();
+    let mut conflicting: BTreeSet<(String, String)> = BTreeSet::new();
+    let Some(root) = origin.modules.get("") else {
+        return inputs;
+    };
+    inputs.insert(String::new(), root.tfvars.clone());
+    // Breadth-first from the root; each folder is expanded once (cycles end here).
+    let mut queue = vec![String::new()];
+    let mut visited = BTreeSet::new();
+    while let Some(dir) = queue.pop() {
+        if !visited.insert(dir.clone()) {
+            continue;
+        }
+        let Some(module) = origin.modules.get(&dir) else {
+            continue;
+        };
+        let own = inputs.get(&dir).cloned().unwrap_or_default();
+        let eval = Eval::new(
+            module,
+            &own,
+            options.instance_id.as_deref().filter(|_| dir.is_empty()),
+        );
+        for call in &module.module_calls {
+            let Some(source) = hclx::attr(&call.body, "source").and_then(|e| eval.string(e)) else {
+                continue;
+            };
+            if !(source.starts_with("./") || source.starts_with("../")) {
+                continue;
+            }
+            let Some(target) = origin::join_dir(&dir, &source) else {
+                continue;
+            };
+            let entry = inputs.entry(target.clone()).or_default();
+            for attr in call.body.attributes() {
+                let key = attr.key().to_string();
+                if matches!(
+                    key.as_str(),
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
+                    continue;
+                }
+                let Some(value) = eval
+                    .value(attr.expr())
+                    .map(|v| crate::eval::value_to_expr(&v))
+                else {
+                    conflicting.insert((target.clone(), key));
+                    continue;
+                };
+                match entry.get(&key) {
+                    Some(existing) if *existing != value => {
+                        conflicting.insert((target.clone(), key));
+                    }
+                    _ => {
+                        entry.insert(key, value);
+                    }
+                }
+            }
+            queue.push(target);
+        }
+    }
+    for (dir, key) in conflicting {
+        if let Some(m) = inputs.get_mut(&dir) {
+            m.remove(&key);
+        }
+    }
+    inputs
+}
+
 fn compile_module(
     origin: &Origin,
     dir: &str,
@@ -176,12 +254,12 @@ fn compile_module(
     options: &Options,
     region: &str,
     child_types: &BTreeSet<String>,
+    inputs: &BTreeMap<String, Expression>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
-    let no_inputs = BTreeMap::new();
     let eval = Eval::new(
         module,
-        if is_root { &module.tfvars } else { &no_inputs },
+        inputs,
         options.instance_id.as_deref().filter(|_| is_root),
     );
     let mut diags = Vec::new();
