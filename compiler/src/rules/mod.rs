@@ -26,6 +26,7 @@ use crate::report::Outcome;
 use hcl::Expression;
 use std::collections::BTreeMap;
 
+pub mod catalog;
 pub mod generic;
 pub mod network;
 pub mod s3;
@@ -60,7 +61,7 @@ pub struct RuleDef {
 
 /// Every rule Ferry knows, in no particular order.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    [generic::RULES, network::RULES, s3::RULES]
+    [catalog::RULES, generic::RULES, network::RULES, s3::RULES]
         .into_iter()
         .flatten()
 }
