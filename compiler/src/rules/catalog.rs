@@ -61,7 +61,7 @@ const ORGANIZATION: &str = "account and organization settings belong to the cust
 const RESOURCE_GROUP: &str = "the appliance's resources are grouped in its `digitalocean_project`";
 const BUDGET: &str = "DigitalOcean billing alerts are set per account; the appliance's cost shows on its `digitalocean_project`";
 const FLOW_LOG: &str = "DigitalOcean VPCs have no flow logs";
-const DEFAULT_VPC: &str = "the AWS account's default network has no meaning for an appliance; DigitalOcean places resources without a VPC in the region's default VPC";
+const DEFAULT_VPC: &str = "DigitalOcean VPCs have no subnets; resources without a VPC of the stack are placed in the region's default VPC";
 const DEFAULTS: &str =
     "AWS account defaults have no meaning for an appliance, which owns everything it uses";
 const CDN_ACCESS: &str = "the Spaces CDN serves objects that are readable by everyone; an origin access identity or control has no equivalent";
@@ -172,6 +172,7 @@ pub const FAMILIES: &[Family] = &[
     drop("aws_account", ORGANIZATION),
     drop("aws_ram", ORGANIZATION),
     drop("aws_servicecatalog", ORGANIZATION),
+    drop("aws_servicecatalogappregistry", ORGANIZATION),
     drop("aws_servicequotas", ORGANIZATION),
     drop("aws_resourcegroups", RESOURCE_GROUP),
     drop("aws_budgets", BUDGET),
@@ -180,9 +181,41 @@ pub const FAMILIES: &[Family] = &[
     // ---- networking plumbing (the VPC family itself is in rules::network) ---------------------
     drop("aws_flow_log", FLOW_LOG),
     drop("aws_default", DEFAULTS),
-    drop("aws_default_vpc", DEFAULT_VPC),
     drop("aws_default_subnet", DEFAULT_VPC),
     drop("aws_ec2_managed_prefix_list", PREFIX_LIST),
+    drop(
+        "aws_ec2_tag",
+        "tags are carried on each emitted resource; DigitalOcean tags everything of the appliance with its instance-id tag",
+    ),
+    drop(
+        "aws_ec2_instance_connect_endpoint",
+        "droplets are reached with SSH keys (`digitalocean_ssh_key`) or the DigitalOcean console; no connect endpoint is needed",
+    ),
+    drop(
+        "aws_placement_group",
+        "DigitalOcean places droplets itself; placement groups have no equivalent",
+    ),
+    drop("aws_ebs_encryption_by_default", KMS),
+    drop("aws_ebs_default_kms_key", KMS),
+    drop(
+        "aws_s3_account_public_access_block",
+        "Spaces buckets and objects are private unless made `public-read`; an account-wide public access block has no equivalent",
+    ),
+    unsupported(
+        "aws_network_interface",
+        "elastic network interfaces",
+        "a droplet has one public and one VPC interface; use a reserved IP (`digitalocean_reserved_ip`) for an address that moves between droplets",
+    ),
+    unsupported(
+        "aws_route53_resolver",
+        "Route 53 Resolver",
+        "DigitalOcean VPCs resolve through DigitalOcean's resolvers; forward private zones from a resolver the appliance runs (e.g. CoreDNS on DOKS)",
+    ),
+    unsupported(
+        "aws_cloudformation",
+        "CloudFormation",
+        "translate the template's resources to Terraform in the origin stack so Ferry maps them",
+    ),
     drop("aws_vpc_ipam", IPAM),
     unsupported("aws_vpn", "Site-to-Site VPN", ALT_VPN),
     unsupported("aws_vpn_gateway", "VPN gateways", ALT_VPN),
@@ -964,10 +997,6 @@ pub const RULES: &[RuleDef] = &[
         "VPC flow log → dropped (DigitalOcean VPCs have no flow logs)",
     ),
     dropped(
-        "aws_default_vpc",
-        "the account's default VPC → dropped (the appliance uses its own or the region's default VPC)",
-    ),
-    dropped(
         "aws_default_subnet",
         "a default subnet → dropped (DigitalOcean VPCs have no subnets)",
     ),
@@ -996,6 +1025,10 @@ pub const RULES: &[RuleDef] = &[
             "retain_on_delete",
             "staging",
             "continuous_deployment_policy_id",
+            "ordered_cache_behavior",
+            "web_acl_id",
+            "default_root_object",
+            "custom_error_response",
         ],
         summary: "CloudFront distribution with one S3-bucket origin → digitalocean_cdn on the Spaces bucket; others unsupported",
         map: cloudfront_distribution,
@@ -1217,6 +1250,14 @@ fn nested_num(cx: &Cx<'_>, r: &Resource, path: &[&str], key: &str) -> Option<f64
 fn nested_bool(cx: &Cx<'_>, r: &Resource, path: &[&str], key: &str) -> Option<bool> {
     let body = nested(r, path)?;
     hclx::attr(&body, key).and_then(|e| cx.eval.bool(e))
+}
+
+/// Does `body` have a `name` block, written out or as `dynamic "name"`?
+fn has_block(body: &Body, name: &str) -> bool {
+    !hclx::blocks(body, name).is_empty()
+        || body.blocks().any(|b| {
+            b.identifier() == "dynamic" && b.labels.first().is_some_and(|l| l.as_str() == name)
+        })
 }
 
 /// The first nested block along `path`.
@@ -1525,15 +1566,11 @@ fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
     }
     // What the Spaces CDN cannot express.
     let mut lost = Vec::new();
-    if hclx::blocks(&r.body, "ordered_cache_behavior").len()
-        + hclx::blocks(&r.body, "dynamic").len()
-        > 0
-    {
+    if has_block(&r.body, "ordered_cache_behavior") {
         lost.push("path-based cache behaviors (`ordered_cache_behavior`)");
     }
     if nested(r, &["default_cache_behavior"]).is_some_and(|b| {
-        !hclx::blocks(&b, "lambda_function_association").is_empty()
-            || !hclx::blocks(&b, "function_association").is_empty()
+        has_block(&b, "lambda_function_association") || has_block(&b, "function_association")
     }) {
         lost.push("edge functions");
     }
@@ -1543,7 +1580,7 @@ fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
     if hclx::attr(&r.body, "default_root_object").is_some() {
         lost.push("the default root object");
     }
-    if !hclx::blocks(&r.body, "custom_error_response").is_empty() {
+    if has_block(&r.body, "custom_error_response") {
         lost.push("custom error responses");
     }
     if nested_str(
@@ -2316,7 +2353,7 @@ mod tests {
             Some("aws_kinesis_firehose")
         );
         assert_eq!(t("aws_kinesis_stream"), Some("aws_kinesis"));
-        assert_eq!(t("aws_default_vpc"), Some("aws_default_vpc"));
+        assert_eq!(t("aws_default_subnet"), Some("aws_default_subnet"));
         assert_eq!(t("aws_default_tags"), Some("aws_default"));
         assert_eq!(t("aws_ecs_service"), Some("aws_ecs"));
         assert_eq!(
@@ -2595,6 +2632,20 @@ mod tests {
             st.outcomes["aws_autoscaling_policy.batch"].outcome,
             Outcome::Dropped
         );
+    }
+
+    #[test]
+    fn every_type_has_at_most_one_rule() {
+        // `rules::index()` keeps one rule per (mode, type): a second one would silently win.
+        let mut seen = BTreeSet::new();
+        for rule in super::super::all() {
+            assert!(
+                seen.insert((rule.mode, rule.ty)),
+                "two rules for {:?} {}",
+                rule.mode,
+                rule.ty
+            );
+        }
     }
 
     #[test]

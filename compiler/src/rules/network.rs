@@ -309,10 +309,30 @@ pub const RULES: &[RuleDef] = &[
         summary: "peering options → absorbed into the digitalocean_vpc_peering (DNS resolution across a peering is always on)",
         map: peering_side,
     },
-    lookup_data(
-        "aws_vpc",
-        &["id", "cidr_block", "default", "filter", "state", "tags"],
-    ),
+    RuleDef {
+        ty: "aws_vpc",
+        mode: Mode::Data,
+        phase: Phase::Foundation,
+        produces: &[],
+        args: &["id", "cidr_block", "default", "filter", "state", "tags"],
+        summary: "lookup of the default VPC → the region's default VPC (references become null: no vpc_uuid); other VPC lookups → reported (the appliance creates its own)",
+        map: vpc_lookup,
+    },
+    RuleDef {
+        ty: "aws_default_vpc",
+        mode: Mode::Managed,
+        phase: Phase::Foundation,
+        produces: &[],
+        args: &[
+            "enable_dns_support",
+            "enable_dns_hostnames",
+            "enable_network_address_usage_metrics",
+            "force_destroy",
+            "assign_generated_ipv6_cidr_block",
+        ],
+        summary: "the account's default VPC → the region's default VPC (references become null: no vpc_uuid)",
+        map: default_vpc,
+    },
     lookup_data("aws_vpcs", &["filter", "tags"]),
     lookup_data(
         "aws_subnet",
@@ -639,14 +659,14 @@ fn only_vpc(cx: &Cx<'_>) -> Option<String> {
 
 /// `digitalocean_vpc.x.id` for an emitted VPC address (its first instance when repeated).
 fn vpc_id_expr(cx: &Cx<'_>, addr: &str) -> Expression {
-    let name = addr.trim_start_matches("digitalocean_vpc.");
-    if cx.st.find(addr).is_some_and(|e| e.meta.is_repeated()) {
-        format!("digitalocean_vpc.{name}[0].id")
-            .parse()
-            .unwrap_or(Expression::Null)
-    } else {
-        hclx::path(&["digitalocean_vpc", name, "id"])
+    let mut parts: Vec<String> = addr.split('.').map(str::to_string).collect();
+    if cx.st.find(addr).is_some_and(|e| e.meta.is_repeated())
+        && let Some(last) = parts.last_mut()
+    {
+        last.push_str("[0]");
     }
+    parts.push("id".into());
+    parts.join(".").parse().unwrap_or(Expression::Null)
 }
 
 /// Does anything in `body` (nested blocks included) refer to `target`?
@@ -900,6 +920,44 @@ fn peering_side(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
+/// The AWS account's default VPC: DigitalOcean places every resource that names no VPC in the
+/// region's default VPC, so references to its id become `null` (no `vpc_uuid`). No lookup is
+/// emitted: a fresh account has no default VPC in a region until its first resource there.
+fn region_default_vpc(r: &Resource, cx: &mut Cx<'_>) {
+    cx.st.outcomes.insert(
+        r.address(),
+        super::OutcomeRec {
+            outcome: crate::report::Outcome::Absorbed,
+            targets: vec![],
+            note: Some("stands for the region's default DigitalOcean VPC: references to its id become `null`, which places resources there".into()),
+        },
+    );
+    for a in [
+        "id",
+        "default_route_table_id",
+        "main_route_table_id",
+        "default_network_acl_id",
+    ] {
+        cx.export(r, a, Export::Expr(Expression::Null));
+    }
+    let why = "the region's default DigitalOcean VPC is not part of the appliance; its range is chosen by DigitalOcean";
+    for a in ["cidr_block", "arn", "default_security_group_id", "owner_id"] {
+        cx.export(r, a, Export::Unmapped(why.into()));
+    }
+}
+
+fn default_vpc(r: &Resource, cx: &mut Cx<'_>) {
+    region_default_vpc(r, cx);
+}
+
+fn vpc_lookup(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.bool(r, "default") == Some(true) {
+        region_default_vpc(r, cx);
+    } else {
+        network_lookup(r, cx);
+    }
+}
+
 fn network_lookup(r: &Resource, cx: &mut Cx<'_>) {
     super::generic::unsupported_data(
         r,
@@ -1008,7 +1066,14 @@ mod tests {
     fn networking_of_a_vpc_outside_the_stack_is_not_absorbed_into_another() {
         let c = compile_one(
             r#"
-            data "aws_vpc" "shared" { default = true }
+            data "aws_vpc" "shared" {
+              tags = { Name = "shared" }
+            }
+            data "aws_vpc" "default" { default = true }
+            resource "aws_subnet" "in_default" {
+              vpc_id     = data.aws_vpc.default.id
+              cidr_block = "172.31.98.0/24"
+            }
             resource "aws_vpc" "own" { cidr_block = "10.1.0.0/16" }
             resource "aws_subnet" "shared" {
               vpc_id     = data.aws_vpc.shared.id
@@ -1019,6 +1084,9 @@ mod tests {
             "#,
         );
         assert_eq!(outcome(&c, "aws_subnet.shared").0, Outcome::Dropped);
+        assert_eq!(outcome(&c, "aws_subnet.in_default").0, Outcome::Dropped);
+        assert_eq!(outcome(&c, "data.aws_vpc.default").0, Outcome::Absorbed);
+        assert!(!c.files["main.tf"].contains("data \"digitalocean_vpc\""));
         assert_eq!(
             outcome(&c, "aws_internet_gateway.own"),
             (Outcome::Absorbed, vec!["digitalocean_vpc.own".to_string()])
