@@ -1315,9 +1315,12 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     let dims = hclx::attr(&r.body, "dimensions").and_then(hclx::object_to_body);
     let dim = |k: &str| dims.as_ref().and_then(|b| hclx::attr(b, k).cloned());
     // (alert type, entity expression) for the alarms DigitalOcean can express directly.
+    let mut droplet: Option<(Resource, String)> = None;
     let mapped: Option<(&str, Expression)> = match (namespace.as_str(), metric.as_str()) {
         ("AWS/EC2", "CPUUtilization") => dim("InstanceId").and_then(|e| {
-            mapped_target(cx, &e, "digitalocean_droplet.")
+            droplet = mapped_target(cx, &e, "digitalocean_droplet.");
+            droplet
+                .as_ref()
                 .map(|_| ("v1/insights/droplet/cpu", e.clone()))
         }),
         ("AWS/RDS", "CPUUtilization") => dim("DBInstanceIdentifier")
@@ -1397,6 +1400,30 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
         r,
         "DigitalOcean alert policies also select resources by tag: this alert covers every droplet or database carrying the appliance's instance-id tag",
     );
+    // Droplet metrics come from the DigitalOcean metrics agent (`monitoring = true`).
+    if let Some((origin, target)) = droplet {
+        let kept = cx.st.outcomes.get(&origin.address()).map(|o| o.outcome) == Some(Outcome::Kept);
+        let on = cx
+            .st
+            .find(&target)
+            .and_then(|e| e.body.get("monitoring"))
+            .is_some_and(|m| matches!(m, Expression::Bool(true)));
+        if !on && kept {
+            warn(
+                cx,
+                r,
+                "dimensions",
+                Code::FeatureUnsupported,
+                format!(
+                    "the alert of `{}` needs the metrics agent on `{target}`",
+                    r.address()
+                ),
+                "set `monitoring = true` on the droplet so DigitalOcean collects its CPU metrics",
+            );
+        } else if !on && let Some(e) = cx.emitted_mut(&target) {
+            e.body.set("monitoring", Expression::Bool(true));
+        }
+    }
     if hclx::attr(&r.body, "alarm_actions").is_some() {
         warn(
             cx,
@@ -2555,6 +2582,41 @@ mod tests {
             st.diags.iter().any(|d| d.code == "F304"),
             "180s → 5m is a nearest match"
         );
+    }
+
+    #[test]
+    fn ec2_cpu_alarm_turns_on_the_droplet_metrics_agent() {
+        let st = run(
+            r#"
+            resource "aws_instance" "web" { instance_type = "t3.small" }
+            resource "aws_cloudwatch_metric_alarm" "cpu" {
+              alarm_name          = "cpu"
+              namespace           = "AWS/EC2"
+              metric_name         = "CPUUtilization"
+              comparison_operator = "GreaterThanThreshold"
+              threshold           = 90
+              period              = 300
+              evaluation_periods  = 1
+              dimensions = { InstanceId = aws_instance.web.id }
+            }
+            "#,
+            &[("aws_instance.web", "digitalocean_droplet.web")],
+            &["aws_cloudwatch_metric_alarm"],
+        );
+        let alert = st
+            .find("digitalocean_monitor_alert.cpu")
+            .expect("alert emitted");
+        // Copied as written: the reference pass turns it into the droplet's id.
+        assert_eq!(
+            alert.body.get("entities").map(hclx::inline).as_deref(),
+            Some("[aws_instance.web.id]")
+        );
+        let droplet = st.find("digitalocean_droplet.web").expect("droplet");
+        assert_eq!(
+            droplet.body.get("monitoring"),
+            Some(&Expression::Bool(true))
+        );
+        assert!(st.diags.is_empty(), "{:?}", st.diags);
     }
 
     #[test]
