@@ -1692,6 +1692,16 @@ fn service_shape(instance_type: &str) -> Option<(u32, u32)> {
     facts::aws_shape(family, size)
 }
 
+/// No size fits (the size tables are empty for the node count): say so rather than lose `r`.
+fn no_size(r: &Resource, cx: &mut Cx<'_>, product: &str) {
+    cx.unsupported(
+        r,
+        Code::UnsupportedValue,
+        format!("no {product} size fits `{}`", r.address()),
+        format!("write the `digitalocean_database_cluster` for {product} by hand in the origin"),
+    );
+}
+
 fn database_exports(r: &Resource, cx: &mut Cx<'_>, addr: &str) {
     cx.export(
         r,
@@ -1718,6 +1728,7 @@ fn msk_cluster(r: &Resource, cx: &mut Cx<'_>) {
     let Some((size, exact)) =
         facts::nearest_db_size(facts::KAFKA_SIZES, vcpus, mem, facts::KAFKA_NODES)
     else {
+        no_size(r, cx, "Managed Kafka");
         return;
     };
     match (&instance_type, shape) {
@@ -1885,6 +1896,7 @@ fn opensearch_domain(r: &Resource, cx: &mut Cx<'_>) {
     }
     let Some((size, exact)) = facts::nearest_db_size(facts::OPENSEARCH_SIZES, vcpus, mem, nodes)
     else {
+        no_size(r, cx, "Managed OpenSearch");
         return;
     };
     match (&instance_type, shape) {
@@ -2693,6 +2705,112 @@ mod tests {
         assert_eq!(
             st.outcomes["aws_autoscaling_policy.batch"].outcome,
             Outcome::Dropped
+        );
+    }
+
+    #[test]
+    fn odd_values_never_panic_and_every_resource_gets_an_outcome() {
+        let tf = r#"
+            variable "aliases" { type = list(string) }
+            variable "n" { type = number }
+            resource "aws_s3_bucket" "a" { bucket = "a-${var.instance_id}" }
+            resource "aws_cloudwatch_metric_alarm" "odd" {
+              namespace           = "AWS/EC2"
+              metric_name         = "CPUUtilization"
+              comparison_operator = "GreaterThanUpperThreshold"
+              threshold           = "high"
+              period              = -5
+              evaluation_periods  = 1e30
+              dimensions          = { InstanceId = "i-123" }
+            }
+            resource "aws_cloudwatch_metric_alarm" "math" {
+              alarm_name          = "math"
+              comparison_operator = "GreaterThanThreshold"
+              threshold           = 1
+              evaluation_periods  = 1
+              metric_query {
+                id          = "e1"
+                expression  = "m1 / m2"
+                return_data = true
+              }
+            }
+            resource "aws_msk_cluster" "k" {
+              cluster_name           = var.aliases[0]
+              kafka_version          = 3
+              number_of_broker_nodes = var.n
+              broker_node_group_info { instance_type = "kafka.x9.huge" }
+            }
+            resource "aws_opensearch_domain" "o" {
+              domain_name = "o"
+              cluster_config {
+                instance_type  = "t3.small.search"
+                instance_count = -4
+              }
+            }
+            resource "aws_elasticsearch_domain" "e" {
+              domain_name = "e"
+              cluster_config { instance_count = 1000 }
+            }
+            resource "aws_cloudfront_distribution" "c" {
+              aliases = var.aliases
+              origin {
+                domain_name = aws_s3_bucket.a.bucket_regional_domain_name
+                origin_id   = "a"
+              }
+              default_cache_behavior { default_ttl = -1 }
+              dynamic "ordered_cache_behavior" {
+                for_each = []
+                content {}
+              }
+            }
+            resource "aws_vpc_peering_connection" "self" {
+              vpc_id      = aws_vpc.v.id
+              peer_vpc_id = aws_vpc.v.id
+            }
+            resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+            resource "aws_nat_gateway" "n" { subnet_id = "subnet-123" }
+            resource "aws_route" "r" { route_table_id = "rtb-1" }
+            data "aws_route53_zone" "z" { zone_id = "Z123" }
+            data "aws_acm_certificate" "c" { statuses = ["ISSUED"] }
+            data "aws_eks_cluster" "e" { name = var.aliases[0] }
+        "#;
+        let c = crate::compile(&crate::CompileRequest {
+            files: [("main.tf".to_string(), tf.to_string())]
+                .into_iter()
+                .collect(),
+            options: Default::default(),
+        });
+        assert_eq!(c.report.resources.len(), 14);
+        assert!(
+            !c.report.diagnostics.iter().any(|d| d.code == "F901"),
+            "{:#?}",
+            c.report.diagnostics
+        );
+        let outcome = |a: &str| {
+            c.report
+                .resources
+                .iter()
+                .find(|r| r.address == a)
+                .map(|r| r.outcome)
+        };
+        assert_eq!(
+            outcome("aws_cloudwatch_metric_alarm.odd"),
+            Some(Outcome::Dropped)
+        );
+        assert_eq!(
+            outcome("aws_cloudwatch_metric_alarm.math"),
+            Some(Outcome::Dropped)
+        );
+        assert_eq!(outcome("aws_msk_cluster.k"), Some(Outcome::Mapped));
+        assert_eq!(
+            outcome("aws_vpc_peering_connection.self"),
+            Some(Outcome::Unsupported)
+        );
+        assert_eq!(outcome("aws_nat_gateway.n"), Some(Outcome::Dropped));
+        assert!(
+            c.files["main.tf"].contains("node_count = 15"),
+            "{}",
+            c.files["main.tf"]
         );
     }
 
