@@ -103,6 +103,9 @@ codes! {
     Dropped = "F309", Note, "no meaning on DigitalOcean";
     /// An AWS data source with no DigitalOcean equivalent.
     UnsupportedDataSource = "F310", Warning, "AWS data source has no DigitalOcean equivalent";
+    /// A data source that reads an existing object of the customer's DigitalOcean account
+    /// (a domain, a certificate), which must exist before the appliance is deployed.
+    ExistingLookup = "F350", Note, "reads an existing DigitalOcean object";
 
     // ---- F36x: Spaces ---------------------------------------------------------------------
     /// A Spaces bucket name that is not DNS-compatible (3–63 lowercase letters, digits, hyphens).

@@ -51,3 +51,5 @@ pub const REGIONS: &[&str] = &[
 
 /// The default region when the origin names none.
 pub const DEFAULT_REGION: &str = "nyc3";
+
+pub mod catalog;

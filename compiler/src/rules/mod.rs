@@ -27,6 +27,7 @@ use hcl::Expression;
 use std::collections::BTreeMap;
 
 pub mod cache;
+pub mod catalog;
 pub mod database;
 pub mod generic;
 pub mod network;
@@ -62,15 +63,16 @@ pub struct RuleDef {
 
 /// Every rule Ferry knows, in no particular order.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    [
+    // One line per rules file (keeps merges of new rule files conflict-free).
+    let files: [&[RuleDef]; 6] = [
+        catalog::RULES,
         generic::RULES,
         network::RULES,
         s3::RULES,
         database::RULES,
         cache::RULES,
-    ]
-    .into_iter()
-    .flatten()
+    ];
+    files.into_iter().flatten()
 }
 
 /// Rules by (mode, type).

@@ -82,6 +82,18 @@ resource "digitalocean_spaces_bucket" "uploads" {
   }
 }
 
+resource "digitalocean_vpc_nat_gateway" "main" {
+  name   = "main-${var.instance_id}"
+  type   = "PUBLIC"
+  region = var.region
+  size   = 1
+
+  vpcs {
+    vpc_uuid        = digitalocean_vpc.main.id
+    default_gateway = true
+  }
+}
+
 resource "digitalocean_spaces_bucket_cors_configuration" "uploads" {
   bucket = digitalocean_spaces_bucket.uploads.name
   region = var.region
