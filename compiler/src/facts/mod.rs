@@ -1,6 +1,8 @@
 //! Facts about DigitalOcean used by the rules (from `shared/reference/aws-to-do-mapping-facts.md`
 //! and `do-slugs.json`): regions, sizes, versions.
 
+pub mod lb_dns;
+
 /// AWS region → nearest DigitalOcean region offering Spaces, DOKS and Managed Databases
 /// (mapping facts §1).
 pub fn do_region(aws: &str) -> Option<&'static str> {

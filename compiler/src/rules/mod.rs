@@ -26,7 +26,10 @@ use crate::report::Outcome;
 use hcl::Expression;
 use std::collections::BTreeMap;
 
+pub mod acm;
+pub mod dns;
 pub mod generic;
+pub mod lb;
 pub mod network;
 pub mod s3;
 
@@ -60,9 +63,16 @@ pub struct RuleDef {
 
 /// Every rule Ferry knows, in no particular order.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    [generic::RULES, network::RULES, s3::RULES]
-        .into_iter()
-        .flatten()
+    [
+        generic::RULES,
+        network::RULES,
+        s3::RULES,
+        lb::RULES,
+        dns::RULES,
+        acm::RULES,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Rules by (mode, type).
