@@ -1356,7 +1356,8 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
             b.proxy_protocol = true;
         }
         let atts = referencing(cx, ATTACHMENT_TYPES, "target_group_arn", tg);
-        if !atts.is_empty() {
+        let has_attachments = !atts.is_empty();
+        if has_attachments {
             with_targets += 1;
         }
         for att in atts {
@@ -1371,10 +1372,42 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                 ),
             ));
         }
-        b.absorbed.push((
-            tg,
-            "target port and protocol in the forwarding rules; health check and stickiness in `healthcheck` / `sticky_sessions`".into(),
-        ));
+        let mut tg_note = "target port and protocol in the forwarding rules; health check and stickiness in `healthcheck` / `sticky_sessions`".to_string();
+        if !has_attachments {
+            // Targets registered by something else (an Auto Scaling group, an ECS service).
+            let registrars: Vec<String> = cx
+                .resources
+                .iter()
+                .filter(|x| x.mode == Mode::Managed)
+                .filter(|x| {
+                    !LISTENER_TYPES.contains(&x.ty.as_str())
+                        && !LISTENER_RULE_TYPES.contains(&x.ty.as_str())
+                        && !ATTACHMENT_TYPES.contains(&x.ty.as_str())
+                        && x.address() != tg.address()
+                })
+                .filter(|x| body_mentions(&x.body, tg))
+                .map(|x| format!("`{}`", x.address()))
+                .collect();
+            if !registrars.is_empty() {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    tg,
+                    "name",
+                    format!(
+                        "the targets of `{}` are registered by {}; the DigitalOcean load balancer gets no Droplets from them",
+                        tg.address(),
+                        registrars.join(", ")
+                    ),
+                    "tag the Droplets and set `droplet_tag` on the load balancer, or expose a DOKS workload with a Kubernetes Service of type LoadBalancer",
+                );
+                tg_note.push_str(&format!(
+                    "; its targets come from {}",
+                    registrars.join(", ")
+                ));
+            }
+        }
+        b.absorbed.push((tg, tg_note));
     }
     if with_targets > 1 {
         let tg = tgs.get(1).copied().or(first);

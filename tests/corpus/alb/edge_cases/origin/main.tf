@@ -190,3 +190,22 @@ resource "aws_lb_listener" "elsewhere" {
 output "empty_lb_ip" {
   value = aws_lb.empty.dns_name
 }
+
+resource "aws_launch_template" "green" {
+  name_prefix   = "green-"
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "t3.small"
+}
+
+resource "aws_autoscaling_group" "green" {
+  name                = "green-${var.instance_id}"
+  min_size            = 2
+  max_size            = 4
+  vpc_zone_identifier = ["subnet-1", "subnet-2"]
+  target_group_arns   = [aws_lb_target_group.green.arn]
+
+  launch_template {
+    id      = aws_launch_template.green.id
+    version = "$Latest"
+  }
+}
