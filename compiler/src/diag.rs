@@ -110,6 +110,13 @@ codes! {
     // ---- F36x: Spaces ---------------------------------------------------------------------
     /// A Spaces bucket name that is not DNS-compatible (3–63 lowercase letters, digits, hyphens).
     SpacesBucketName = "F360", Warning, "Spaces bucket name not DNS-compatible";
+    // F330–F339: load balancers, DNS and certificates.
+    /// A Let's Encrypt certificate whose domain is not a DigitalOcean DNS domain of the stack
+    /// (DigitalOcean issues Let's Encrypt certificates only for domains it serves).
+    CertificateDomainNotInStack = "F330", Warning, "certificate domain not served by DigitalOcean DNS in the stack";
+    /// A DNS domain with a fixed name: a DigitalOcean domain exists in one account only, so a
+    /// second appliance cannot create it.
+    DomainNotPerAppliance = "F331", Warning, "DNS domain name is the same for every appliance";
 
     // ---- F4xx: references ---------------------------------------------------------------
     /// A reference to an AWS attribute with no equivalent on the mapped resource.

@@ -1163,14 +1163,6 @@ pub const RULES: &[RuleDef] = &[
         policy_document_data,
     ),
     data(
-        "aws_route53_zone",
-        Phase::Primary,
-        &["digitalocean_domain"],
-        &["name", "zone_id", "private_zone", "vpc_id", "tags"],
-        "Route 53 zone lookup → data digitalocean_domain by name",
-        route53_zone_data,
-    ),
-    data(
         "aws_acm_certificate",
         Phase::Attach,
         &["digitalocean_certificate"],
@@ -2092,90 +2084,6 @@ fn policy_document_data(r: &Resource, cx: &mut Cx<'_>) {
             )),
         );
     }
-}
-
-fn route53_zone_data(r: &Resource, cx: &mut Cx<'_>) {
-    if cx.bool(r, "private_zone") == Some(true) {
-        super::generic::unsupported_data(
-            r,
-            cx,
-            format!(
-                "data source `{}` reads a private hosted zone; DigitalOcean DNS has no private zones; references to it become `null`",
-                r.address()
-            ),
-            "address private services by Kubernetes DNS on DOKS or by their private IPs".into(),
-        );
-        return;
-    }
-    let Some(name) = cx.expr(r, "name") else {
-        super::generic::unsupported_data(
-            r,
-            cx,
-            format!(
-                "data source `{}` looks the zone up by `zone_id`, which has no DigitalOcean equivalent; references to it become `null`",
-                r.address()
-            ),
-            "look the zone up by `name`; Ferry reads it as a `digitalocean_domain`".into(),
-        );
-        return;
-    };
-    let name = match cx.eval.string(&name) {
-        Some(s) => Expression::String(s.trim_end_matches('.').to_string()),
-        None => name,
-    };
-    let mut body = OutBody::new();
-    body.set("name", name);
-    let addr = cx.emit_as(r, Mode::Data, "digitalocean_domain", &r.name.clone(), body);
-    cx.diag(
-        Diagnostic::new(
-            Code::ExistingLookup,
-            format!("`{}` reads an existing domain of the customer's DigitalOcean account", r.address()),
-        )
-        .at(r.loc_of("name"))
-        .resource(r.address())
-        .help("the domain must be added to the customer's DigitalOcean account (DNS delegated to ns1–ns3.digitalocean.com) before the appliance is deployed"),
-    );
-    for attr in ["zone_id", "id"] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: "id".into(),
-            },
-        );
-    }
-    cx.export(
-        r,
-        "name",
-        Export::Attr {
-            target: addr.clone(),
-            attr: "name".into(),
-        },
-    );
-    cx.export(
-        r,
-        "arn",
-        Export::Attr {
-            target: addr,
-            attr: "urn".into(),
-        },
-    );
-    cx.export(
-        r,
-        "name_servers",
-        Export::Expr(Expression::Array(
-            [
-                "ns1.digitalocean.com",
-                "ns2.digitalocean.com",
-                "ns3.digitalocean.com",
-            ]
-            .into_iter()
-            .map(|s| Expression::String(s.into()))
-            .collect(),
-        )),
-    );
-    cx.export(r, "private_zone", Export::Expr(Expression::Bool(false)));
 }
 
 fn acm_certificate_data(r: &Resource, cx: &mut Cx<'_>) {

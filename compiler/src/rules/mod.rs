@@ -26,10 +26,13 @@ use crate::report::Outcome;
 use hcl::Expression;
 use std::collections::BTreeMap;
 
+pub mod acm;
 pub mod cache;
 pub mod catalog;
 pub mod database;
+pub mod dns;
 pub mod generic;
+pub mod lb;
 pub mod network;
 pub mod s3;
 
@@ -61,18 +64,22 @@ pub struct RuleDef {
     pub map: fn(&Resource, &mut Cx<'_>),
 }
 
+/// The rules of every rules file: one line per file (keeps merges of new files conflict-free).
+const FILES: &[&[RuleDef]] = &[
+    acm::RULES,
+    cache::RULES,
+    catalog::RULES,
+    database::RULES,
+    dns::RULES,
+    generic::RULES,
+    lb::RULES,
+    network::RULES,
+    s3::RULES,
+];
+
 /// Every rule Ferry knows, in no particular order.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    // One line per rules file (keeps merges of new rule files conflict-free).
-    let files: [&[RuleDef]; 6] = [
-        catalog::RULES,
-        generic::RULES,
-        network::RULES,
-        s3::RULES,
-        database::RULES,
-        cache::RULES,
-    ];
-    files.into_iter().flatten()
+    FILES.iter().flat_map(|f| f.iter())
 }
 
 /// Rules by (mode, type).

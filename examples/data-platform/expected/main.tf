@@ -51,6 +51,27 @@ resource "digitalocean_database_user" "events_user" {
   name       = "events"
 }
 
+resource "digitalocean_loadbalancer" "ingest" {
+  name        = "${local.prefix}-ingest"
+  type        = "REGIONAL_NETWORK"
+  region      = var.region
+  vpc_uuid    = digitalocean_vpc.data.id
+  droplet_ids = null
+
+  forwarding_rule {
+    entry_protocol  = "tcp"
+    entry_port      = 9092
+    target_protocol = "tcp"
+    target_port     = 9092
+  }
+
+  healthcheck {
+    protocol               = "tcp"
+    port                   = 9092
+    check_interval_seconds = 10
+  }
+}
+
 resource "digitalocean_spaces_bucket" "archive" {
   name   = "${local.prefix}-archive"
   region = var.region
@@ -74,5 +95,5 @@ resource "digitalocean_project" "appliance" {
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_database_cluster.warehouse.urn], [digitalocean_database_cluster.events.urn], [digitalocean_spaces_bucket.archive.urn]])
+  resources = flatten([[digitalocean_database_cluster.warehouse.urn], [digitalocean_database_cluster.events.urn], [digitalocean_loadbalancer.ingest.urn], [digitalocean_spaces_bucket.archive.urn]])
 }

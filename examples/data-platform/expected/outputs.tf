@@ -7,7 +7,7 @@ output "events_endpoint" {
 }
 
 output "ingest_lb" {
-  value = null
+  value = digitalocean_loadbalancer.ingest.ip
 }
 
 output "ingest_private_ips" {

@@ -93,6 +93,26 @@ resource "digitalocean_database_user" "analytics_user" {
   name       = "analytics"
 }
 
+resource "digitalocean_loadbalancer" "alb" {
+  name     = "shop-${var.instance_id}"
+  type     = "REGIONAL"
+  region   = var.region
+  vpc_uuid = digitalocean_vpc.vpc.id
+
+  forwarding_rule {
+    entry_protocol  = "http"
+    entry_port      = 80
+    target_protocol = "http"
+    target_port     = 3000
+  }
+
+  healthcheck {
+    protocol = "http"
+    port     = 3000
+    path     = "/health"
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
@@ -102,5 +122,5 @@ resource "digitalocean_project" "appliance" {
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_spaces_bucket.media.urn], [digitalocean_database_cluster.db.urn], [digitalocean_database_cluster.analytics.urn]])
+  resources = flatten([[digitalocean_spaces_bucket.media.urn], [digitalocean_database_cluster.db.urn], [digitalocean_database_cluster.analytics.urn], [digitalocean_loadbalancer.alb.urn]])
 }

@@ -11,7 +11,7 @@ output "media_bucket" {
 }
 
 output "alb_dns_name" {
-  value = null
+  value = digitalocean_loadbalancer.alb.ip
 }
 
 output "app_ips" {

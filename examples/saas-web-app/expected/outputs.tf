@@ -24,11 +24,11 @@ output "uploads_bucket" {
 }
 
 output "load_balancer_dns" {
-  value = null
+  value = digitalocean_loadbalancer.web.ip
 }
 
 output "name_servers" {
-  value = null
+  value = ["ns1.digitalocean.com", "ns2.digitalocean.com", "ns3.digitalocean.com"]
 }
 
 output "account_id" {

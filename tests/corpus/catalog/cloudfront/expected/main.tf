@@ -3,9 +3,17 @@ resource "digitalocean_spaces_bucket" "assets" {
   region = var.region
 }
 
+resource "digitalocean_certificate" "cdn" {
+  name    = "cdn-${var.instance_id}"
+  type    = "lets_encrypt"
+  domains = [var.domain]
+}
+
 resource "digitalocean_cdn" "assets" {
-  origin = digitalocean_spaces_bucket.assets.bucket_domain_name
-  ttl    = 86400
+  origin           = digitalocean_spaces_bucket.assets.bucket_domain_name
+  ttl              = 86400
+  custom_domain    = var.domain
+  certificate_name = digitalocean_certificate.cdn.name
 }
 
 resource "digitalocean_project" "appliance" {

@@ -1,5 +1,5 @@
 data "digitalocean_domain" "main" {
-  name = "example.com"
+  name = var.zone_name
 }
 
 data "digitalocean_certificate" "wildcard" {

@@ -1,5 +1,5 @@
 output "zone_id" {
-  value = data.digitalocean_domain.main.id
+  value = data.digitalocean_domain.main.name
 }
 
 output "name_servers" {

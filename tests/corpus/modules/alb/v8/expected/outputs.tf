@@ -1,3 +1,3 @@
 output "api_dns" {
-  value = null
+  value = digitalocean_loadbalancer.alb.ip
 }

@@ -1,5 +1,5 @@
 output "lb_dns" {
-  value = null
+  value = digitalocean_loadbalancer.alb.ip
 }
 
 output "lb_zone" {

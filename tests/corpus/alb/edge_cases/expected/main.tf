@@ -1,0 +1,64 @@
+resource "digitalocean_loadbalancer" "empty" {
+  name   = "empty-${var.instance_id}"
+  type   = "REGIONAL"
+  region = var.region
+
+  forwarding_rule {
+    entry_protocol  = "http"
+    entry_port      = 80
+    target_protocol = "http"
+    target_port     = 80
+  }
+}
+
+resource "digitalocean_loadbalancer" "portal" {
+  name                      = "portal-${var.instance_id}"
+  type                      = "REGIONAL"
+  region                    = var.region
+  http_idle_timeout_seconds = 30
+
+  forwarding_rule {
+    entry_protocol  = "http"
+    entry_port      = 80
+    target_protocol = "http"
+    target_port     = 8080
+  }
+
+  forwarding_rule {
+    entry_protocol  = "http"
+    entry_port      = 8082
+    target_protocol = "http"
+    target_port     = 8080
+  }
+
+  forwarding_rule {
+    entry_protocol  = "http"
+    entry_port      = 8083
+    target_protocol = "http"
+    target_port     = 8083
+  }
+
+  healthcheck {
+    protocol = "http"
+    port     = 8080
+    path     = "/"
+  }
+
+  sticky_sessions {
+    type               = "cookies"
+    cookie_name        = "DO-LB"
+    cookie_ttl_seconds = 86400
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_loadbalancer.empty.urn], [digitalocean_loadbalancer.portal.urn]])
+}
