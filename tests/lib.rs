@@ -165,7 +165,11 @@ fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
                 )),
             }
         }
-        if ty.starts_with("digitalocean_") && ferry_compiler::schema::has_attribute(ty, "tags") {
+        // A firewall's `tags` select the droplets it guards, so firewalls are not tagged.
+        if ty.starts_with("digitalocean_")
+            && ty != "digitalocean_firewall"
+            && ferry_compiler::schema::has_attribute(ty, "tags")
+        {
             match attr("tags") {
                 Some(t) if t.contains("instance-id:${var.instance_id}") => {}
                 other => problems.push(format!(

@@ -103,6 +103,13 @@ codes! {
     Dropped = "F309", Note, "no meaning on DigitalOcean";
     /// An AWS data source with no DigitalOcean equivalent.
     UnsupportedDataSource = "F310", Warning, "AWS data source has no DigitalOcean equivalent";
+    // F340–F349: compute, storage and security groups.
+    /// A Kubernetes version resolved by the `digitalocean_kubernetes_versions` data source.
+    KubernetesVersionAtApply = "F340", Note, "Kubernetes version resolved when the stack is applied";
+    /// A setting DigitalOcean always applies (encryption at rest, cluster add-ons).
+    ProvidedByDefault = "F341", Note, "provided by DigitalOcean without configuration";
+    /// A value carried over in another form (base64 user data decoded).
+    ValueConverted = "F342", Note, "value converted to the DigitalOcean form";
     /// A data source that reads an existing object of the customer's DigitalOcean account
     /// (a domain, a certificate), which must exist before the appliance is deployed.
     ExistingLookup = "F350", Note, "reads an existing DigitalOcean object";

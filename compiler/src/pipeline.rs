@@ -615,6 +615,12 @@ fn ensure_instance_tags(st: &mut State) {
         if !e.ty.starts_with("digitalocean_") || !schema::has_attribute(&e.ty, "tags") {
             continue;
         }
+        // A firewall's `tags` choose the droplets it applies to (OpenAPI `firewalls_add_tags`):
+        // the appliance tag would apply its rules to every droplet and Kubernetes node of the
+        // appliance. Firewalls carry the instance id in their name instead.
+        if e.ty == "digitalocean_firewall" {
+            continue;
+        }
         let tags = match e.body.get("tags").cloned() {
             None | Some(Expression::Null) => Expression::Array(vec![tag.clone()]),
             Some(Expression::Array(mut items)) => {

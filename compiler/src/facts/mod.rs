@@ -2,6 +2,7 @@
 //! and `do-slugs.json`): regions, sizes, versions.
 
 pub mod db;
+pub mod droplet;
 pub mod lb_dns;
 
 /// AWS region → nearest DigitalOcean region offering Spaces, DOKS and Managed Databases

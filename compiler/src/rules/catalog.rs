@@ -871,29 +871,8 @@ pub const RULES: &[RuleDef] = &[
         "Application Auto Scaling schedule → dropped (mapped with the ECS workload later)",
     ),
     // EC2 Auto Scaling extras
-    RuleDef {
-        ty: "aws_autoscaling_policy",
-        mode: Mode::Managed,
-        phase: Phase::Attach,
-        produces: &[],
-        args: &[
-            "name",
-            "autoscaling_group_name",
-            "adjustment_type",
-            "policy_type",
-            "scaling_adjustment",
-            "cooldown",
-            "estimated_instance_warmup",
-            "min_adjustment_magnitude",
-            "metric_aggregation_type",
-            "step_adjustment",
-            "target_tracking_configuration",
-            "predictive_scaling_configuration",
-            "enabled",
-        ],
-        summary: "scaling policy → absorbed into the droplet autoscale pool of its group (the pool scales on its own CPU/memory targets)",
-        map: autoscaling_policy,
-    },
+    // `aws_autoscaling_policy` is mapped with the group by `rules::ec2` (CPU target tracking →
+    // the pool's `target_cpu_utilization`).
     RuleDef {
         ty: "aws_autoscaling_attachment",
         mode: Mode::Managed,
@@ -1466,20 +1445,6 @@ fn asg_target(cx: &Cx<'_>, r: &Resource) -> Option<String> {
         .targets
         .first()
         .cloned()
-}
-
-fn autoscaling_policy(r: &Resource, cx: &mut Cx<'_>) {
-    match asg_target(cx, r) {
-        Some(pool) => {
-            cx.absorb(r, &pool, "DigitalOcean autoscale pools scale on the pool's own CPU and memory targets (`config`); step and target-tracking policies are not carried over");
-            cx.export(r, "arn", Export::Unmapped("scaling policies have no DigitalOcean counterpart; the autoscale pool scales itself".into()));
-        }
-        None => drop_with(
-            r,
-            cx,
-            "its autoscaling group is not mapped; DigitalOcean autoscale pools scale on their own CPU and memory targets",
-        ),
-    }
 }
 
 fn autoscaling_attachment(r: &Resource, cx: &mut Cx<'_>) {

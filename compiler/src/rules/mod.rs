@@ -31,10 +31,14 @@ pub mod cache;
 pub mod catalog;
 pub mod database;
 pub mod dns;
+pub mod ebs;
+pub mod ec2;
+pub mod eks;
 pub mod generic;
 pub mod lb;
 pub mod network;
 pub mod s3;
+pub mod security;
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,10 +75,14 @@ const FILES: &[&[RuleDef]] = &[
     catalog::RULES,
     database::RULES,
     dns::RULES,
+    ebs::RULES,
+    ec2::RULES,
+    eks::RULES,
     generic::RULES,
     lb::RULES,
     network::RULES,
     s3::RULES,
+    security::RULES,
 ];
 
 /// Every rule Ferry knows, in no particular order.

@@ -11,5 +11,5 @@ output "ingest_lb" {
 }
 
 output "ingest_private_ips" {
-  value = null
+  value = digitalocean_droplet.ingest[*].ipv4_address_private
 }

@@ -1,9 +1,9 @@
 output "cluster_endpoint" {
-  value = null
+  value = digitalocean_kubernetes_cluster.main.endpoint
 }
 
 output "cluster_name" {
-  value = null
+  value = digitalocean_kubernetes_cluster.main.name
 }
 
 output "database_endpoint" {

@@ -1,9 +1,9 @@
 output "cluster_endpoint" {
-  value = null
+  value = digitalocean_kubernetes_cluster.eks.endpoint
 }
 
 output "cluster_name" {
-  value = null
+  value = digitalocean_kubernetes_cluster.eks.name
 }
 
 output "oidc_provider_arn" {

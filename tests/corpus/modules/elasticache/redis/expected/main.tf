@@ -9,6 +9,15 @@ resource "digitalocean_database_cluster" "cache" {
   tags            = ["instance-id:${var.instance_id}"]
 }
 
+resource "digitalocean_database_firewall" "cache" {
+  cluster_id = digitalocean_database_cluster.cache.id
+
+  rule {
+    type  = "ip_addr"
+    value = "10.0.0.0/16"
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

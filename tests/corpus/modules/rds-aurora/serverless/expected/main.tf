@@ -18,6 +18,15 @@ resource "digitalocean_database_user" "aurora_user" {
   name       = "root"
 }
 
+resource "digitalocean_database_firewall" "aurora" {
+  cluster_id = digitalocean_database_cluster.aurora.id
+
+  rule {
+    type  = "ip_addr"
+    value = "10.0.0.0/16"
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

@@ -35,6 +35,19 @@ resource "digitalocean_database_user" "db_user" {
   name       = "app"
 }
 
+resource "digitalocean_database_firewall" "db" {
+  cluster_id = digitalocean_database_cluster.db.id
+
+  dynamic "rule" {
+    for_each = toset(split(",", digitalocean_vpc.vpc.ip_range))
+
+    content {
+      type  = "ip_addr"
+      value = rule.value
+    }
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
