@@ -8,6 +8,10 @@ locals {
   }
 }
 
+data "digitalocean_kubernetes_versions" "main" {
+  version_prefix = "1.30."
+}
+
 resource "digitalocean_vpc" "main" {
   name     = local.name
   region   = var.region
@@ -148,6 +152,27 @@ resource "digitalocean_record" "www" {
   ttl    = 300
 }
 
+resource "digitalocean_kubernetes_cluster" "main" {
+  name     = local.name
+  region   = var.region
+  version  = data.digitalocean_kubernetes_versions.main.latest_version
+  vpc_uuid = digitalocean_vpc.main.id
+  ha       = true
+  tags     = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "general"
+    size       = "g-4vcpu-16gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 6
+    labels     = {
+      workload = "general"
+    }
+    tags = ["instance-id:${var.instance_id}"]
+  }
+}
+
 resource "digitalocean_vpc_nat_gateway" "main" {
   name   = "main-${var.instance_id}"
   type   = "PUBLIC"
@@ -172,6 +197,40 @@ resource "digitalocean_spaces_bucket_cors_configuration" "uploads" {
   }
 }
 
+resource "digitalocean_kubernetes_node_pool" "batch" {
+  cluster_id = digitalocean_kubernetes_cluster.main.id
+  name       = "batch"
+  size       = "c-8"
+  auto_scale = true
+  min_nodes  = 1
+  max_nodes  = 4
+  tags       = ["instance-id:${var.instance_id}"]
+
+  taint {
+    key    = "batch"
+    value  = "true"
+    effect = "NoSchedule"
+  }
+}
+
+resource "digitalocean_database_firewall" "app" {
+  cluster_id = digitalocean_database_cluster.app.id
+
+  rule {
+    type  = "ip_addr"
+    value = digitalocean_vpc.main.ip_range
+  }
+}
+
+resource "digitalocean_database_firewall" "sessions" {
+  cluster_id = digitalocean_database_cluster.sessions.id
+
+  rule {
+    type  = "ip_addr"
+    value = digitalocean_vpc.main.ip_range
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
@@ -181,5 +240,5 @@ resource "digitalocean_project" "appliance" {
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_database_cluster.app.urn], [digitalocean_database_cluster.sessions.urn], [digitalocean_spaces_bucket.uploads.urn], [digitalocean_domain.main.urn], [digitalocean_loadbalancer.web.urn]])
+  resources = flatten([[digitalocean_database_cluster.app.urn], [digitalocean_database_cluster.sessions.urn], [digitalocean_spaces_bucket.uploads.urn], [digitalocean_domain.main.urn], [digitalocean_loadbalancer.web.urn], [digitalocean_kubernetes_cluster.main.urn]])
 }

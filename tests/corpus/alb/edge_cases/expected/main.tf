@@ -51,6 +51,24 @@ resource "digitalocean_loadbalancer" "portal" {
   }
 }
 
+resource "digitalocean_droplet_autoscale" "green" {
+  name = "green-${var.instance_id}"
+
+  config {
+    target_number_instances = 2
+  }
+
+  droplet_template {
+    size               = "s-2vcpu-2gb"
+    region             = var.region
+    image              = "ubuntu-24-04-x64"
+    ssh_keys           = []
+    project_id         = digitalocean_project.appliance.id
+    with_droplet_agent = true
+    tags               = ["instance-id:${var.instance_id}"]
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

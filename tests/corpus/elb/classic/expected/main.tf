@@ -1,3 +1,12 @@
+resource "digitalocean_droplet" "app" {
+  count  = 2
+  name   = "legacy-app-${count.index}-${var.instance_id}"
+  region = var.region
+  size   = "s-2vcpu-2gb"
+  image  = "ubuntu-24-04-x64"
+  tags   = ["instance-id:${var.instance_id}"]
+}
+
 resource "digitalocean_certificate" "legacy" {
   name    = "legacy-${var.instance_id}"
   type    = "lets_encrypt"
@@ -10,7 +19,7 @@ resource "digitalocean_loadbalancer" "legacy" {
   region                           = var.region
   http_idle_timeout_seconds        = 600
   disable_lets_encrypt_dns_records = true
-  droplet_ids                      = null
+  droplet_ids                      = digitalocean_droplet.app[*].id
 
   forwarding_rule {
     entry_protocol  = "http"
@@ -51,5 +60,5 @@ resource "digitalocean_project" "appliance" {
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_loadbalancer.legacy.urn]])
+  resources = flatten([digitalocean_droplet.app[*].urn, [digitalocean_loadbalancer.legacy.urn]])
 }

@@ -4,13 +4,21 @@ resource "digitalocean_certificate" "web" {
   domains = ["app.example.com"]
 }
 
+resource "digitalocean_droplet" "app" {
+  name   = "app-${var.instance_id}"
+  region = var.region
+  size   = "s-2vcpu-4gb"
+  image  = "ubuntu-24-04-x64"
+  tags   = ["instance-id:${var.instance_id}"]
+}
+
 resource "digitalocean_loadbalancer" "alb" {
   name                             = "acme-web-${var.instance_id}"
   type                             = "REGIONAL"
   region                           = var.region
   redirect_http_to_https           = true
   disable_lets_encrypt_dns_records = true
-  droplet_ids                      = [null]
+  droplet_ids                      = [digitalocean_droplet.app.id]
 
   forwarding_rule {
     entry_protocol  = "http"
@@ -44,5 +52,5 @@ resource "digitalocean_project" "appliance" {
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_loadbalancer.alb.urn]])
+  resources = flatten([[digitalocean_droplet.app.urn], [digitalocean_loadbalancer.alb.urn]])
 }
