@@ -430,31 +430,23 @@ fn compile_module(
     for l in &mut locals {
         rw.rewrite(&mut l.expr, &l.loc);
     }
+    // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
+    // aws_eks_cluster.x.endpoint }`) are rewritten the same way.
     let mut outputs = module.outputs.clone();
-    for o in &mut outputs {
-        let loc = o.loc.clone();
-        for s in o.body.0.iter_mut() {
-            if let hcl::Structure::Attribute(a) = s {
-                if a.key() == "depends_on" {
-                    rw.rewrite_depends_on(&mut a.expr, &loc);
-                } else {
-                    rw.rewrite(&mut a.expr, &loc);
-                }
-            }
-        }
-    }
     let mut calls: Vec<Named> = kept_calls.into_iter().map(|k| k.call).collect();
-    for c in &mut calls {
-        let loc = c.loc.clone();
-        for s in c.body.0.iter_mut() {
-            if let hcl::Structure::Attribute(a) = s {
-                if a.key() == "depends_on" {
-                    rw.rewrite_depends_on(&mut a.expr, &loc);
-                } else {
-                    rw.rewrite(&mut a.expr, &loc);
-                }
-            }
-        }
+    let mut providers: Vec<Named> = module
+        .providers
+        .iter()
+        .filter(|p| p.name != "aws")
+        .cloned()
+        .collect();
+    for n in outputs
+        .iter_mut()
+        .chain(calls.iter_mut())
+        .chain(providers.iter_mut())
+    {
+        let loc = n.loc.clone();
+        rewrite_body(&mut rw, &mut n.body, &loc);
     }
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
@@ -484,6 +476,7 @@ fn compile_module(
         &locals,
         &outputs,
         &calls,
+        &providers,
         options,
         region,
         &stack_types,
@@ -547,6 +540,20 @@ fn compile_module(
         resources: entries,
         diags,
         emitted,
+    }
+}
+
+/// Rewrites every expression of a body, nested blocks included; `depends_on` lists drop what
+/// has no counterpart.
+fn rewrite_body(rw: &mut Rewriter<'_>, body: &mut hcl::Body, loc: &Loc) {
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) if a.key() == "depends_on" => {
+                rw.rewrite_depends_on(&mut a.expr, loc)
+            }
+            hcl::Structure::Attribute(a) => rw.rewrite(&mut a.expr, loc),
+            hcl::Structure::Block(b) => rewrite_body(rw, &mut b.body, loc),
+        }
     }
 }
 
@@ -768,6 +775,7 @@ fn emit_module(
     locals: &[origin::Local],
     outputs: &[Named],
     calls: &[Named],
+    providers: &[Named],
     options: &Options,
     region: &str,
     stack_types: &BTreeSet<&str>,
@@ -939,7 +947,7 @@ fn emit_module(
     // versions.tf: required providers (and provider configuration in the root).
     let types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     let mut required = OutBody::new();
-    let providers: [(&str, &str, &str); 6] = [
+    let known_providers: [(&str, &str, &str); 6] = [
         ("digitalocean", "digitalocean/digitalocean", "~> 2.0"),
         ("kubernetes", "hashicorp/kubernetes", "~> 2.0"),
         ("random", "hashicorp/random", "~> 3.0"),
@@ -947,7 +955,7 @@ fn emit_module(
         ("null", "hashicorp/null", "~> 3.0"),
         ("time", "hashicorp/time", "~> 0.9"),
     ];
-    for (name, source, version) in providers {
+    for (name, source, version) in known_providers {
         let used =
             name == "digitalocean" || types.iter().any(|t| t.starts_with(&format!("{name}_")));
         if used {
@@ -987,10 +995,8 @@ fn emit_module(
             labels: vec!["digitalocean".into()],
             body: p,
         });
-        for prov in &module.providers {
-            if prov.name != "aws" {
-                versions.push(named_block("provider", prov));
-            }
+        for prov in providers.iter().filter(|p| p.name != "aws") {
+            versions.push(named_block("provider", prov));
         }
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));

@@ -26,6 +26,8 @@ pub const RULES: &[RuleDef] = &[
         phase: Phase::Primary,
         produces: &[CLUSTER],
         args: &[
+            // Carried into a database firewall by the security-group rule.
+            "security_group_ids",
             "cluster_id",
             "engine",
             "engine_version",
@@ -51,6 +53,8 @@ pub const RULES: &[RuleDef] = &[
         phase: Phase::Primary,
         produces: &[CLUSTER],
         args: &[
+            // Carried into a database firewall by the security-group rule.
+            "security_group_ids",
             "replication_group_id",
             "description",
             "replication_group_description",

@@ -28,6 +28,8 @@ pub const RULES: &[RuleDef] = &[
         phase: Phase::Primary,
         produces: &[CLUSTER, DB, USER, REPLICA],
         args: &[
+            // Carried into a database firewall by the security-group rule.
+            "vpc_security_group_ids",
             "identifier",
             "identifier_prefix",
             "engine",
@@ -62,6 +64,8 @@ pub const RULES: &[RuleDef] = &[
         phase: Phase::Primary,
         produces: &[CLUSTER, DB, USER],
         args: &[
+            // Carried into a database firewall by the security-group rule.
+            "vpc_security_group_ids",
             "cluster_identifier",
             "cluster_identifier_prefix",
             "engine",
@@ -117,6 +121,8 @@ pub const RULES: &[RuleDef] = &[
         phase: Phase::Primary,
         produces: &[CLUSTER, USER],
         args: &[
+            // Carried into a database firewall by the security-group rule.
+            "vpc_security_group_ids",
             "cluster_identifier",
             "cluster_identifier_prefix",
             "engine",
