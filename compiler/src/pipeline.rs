@@ -32,6 +32,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     }
 
     let mut out_files = BTreeMap::new();
+    let mut artifacts = BTreeSet::new();
+    let mut secrets = BTreeSet::new();
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
@@ -49,6 +51,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             inputs.get(dir).unwrap_or(&no_inputs),
         );
         diags.extend(m.diags);
+        artifacts.extend(m.artifacts);
+        secrets.extend(m.secrets);
         resources.extend(m.resources);
         emitted_types.extend(
             m.emitted
@@ -79,6 +83,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         resources,
         diagnostics: diags,
         token_scopes: scopes::per_phase(&emitted_types),
+        artifacts: artifacts.into_iter().collect(),
+        secrets: secrets.into_iter().collect(),
         counts: Default::default(),
     };
     report.recount(emitted_count);
@@ -165,6 +171,8 @@ struct ModuleOut {
     resources: Vec<ResourceReport>,
     diags: Vec<Diagnostic>,
     emitted: Vec<Emitted>,
+    artifacts: Vec<crate::report::Artifact>,
+    secrets: Vec<crate::report::SecretRef>,
 }
 
 /// A module call kept in the output (a local module).
@@ -540,6 +548,8 @@ fn compile_module(
         resources: entries,
         diags,
         emitted,
+        artifacts: std::mem::take(&mut st.artifacts),
+        secrets: std::mem::take(&mut st.secrets),
     }
 }
 

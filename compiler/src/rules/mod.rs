@@ -134,6 +134,8 @@ pub struct State {
     pub outcomes: BTreeMap<String, OutcomeRec>,
     pub exports: BTreeMap<String, Exports>,
     pub diags: Vec<Diagnostic>,
+    pub artifacts: Vec<crate::report::Artifact>,
+    pub secrets: Vec<crate::report::SecretRef>,
 }
 
 impl State {
@@ -527,6 +529,20 @@ impl<'a> Cx<'a> {
             ))
         } else {
             Some(hclx::path(&["digitalocean_vpc", name, "id"]))
+        }
+    }
+
+    /// Records an artifact the controller must copy into the appliance.
+    pub fn artifact(&mut self, artifact: crate::report::Artifact) {
+        if !self.st.artifacts.contains(&artifact) {
+            self.st.artifacts.push(artifact);
+        }
+    }
+
+    /// Records a secret the appliance needs (names only, never values).
+    pub fn secret(&mut self, secret: crate::report::SecretRef) {
+        if !self.st.secrets.contains(&secret) {
+            self.st.secrets.push(secret);
         }
     }
 }
