@@ -1,4 +1,5 @@
-//! The compile pipeline: parse → resolve → map → rewrite references → self-check → emit → report.
+//! The compile pipeline: parse → resolve → map → rewrite references → self-check → emit → lint →
+//! report.
 
 use crate::api::{Compilation, Options};
 use crate::diag::{Code, Diagnostic};
@@ -70,6 +71,9 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             out_files.insert(format!("{prefix}{name}"), text);
         }
     }
+
+    // ---- lint -----------------------------------------------------------------------------------
+    crate::lints::run(&origin, files, options, &mut diags);
 
     diags.sort_by(|a, b| {
         (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message))
@@ -862,6 +866,21 @@ fn emit_module(
     ));
     if !is_root {
         injected.push(("project_id", "The appliance's DigitalOcean project.", None));
+    }
+    // Stand-in until the ECR/workloads rules own it (merge note in `rules::lambda`): the
+    // appliance's registry, declared where emitted images use `var.registry_name`.
+    let uses_registry = emitted.iter().any(|e| {
+        let mut body = e.body.clone();
+        let mut hit = false;
+        body.exprs_mut(&mut |x| hit |= hclx::mentions_var(x, "registry_name"));
+        hit
+    });
+    if uses_registry {
+        injected.push((
+            "registry_name",
+            "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>).",
+            options.registry_name.clone().map(Expression::String),
+        ));
     }
     let uses_spaces = is_root
         && stack_types
