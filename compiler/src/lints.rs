@@ -32,6 +32,12 @@ pub fn is_source_file(name: &str) -> bool {
     SOURCE_EXTENSIONS.iter().any(|e| name.ends_with(e)) && !name.ends_with(".d.ts")
 }
 
+/// Files the lints read when the input has them: function sources, and the scripts and
+/// templates that `file()` / `templatefile()` load as user data.
+pub fn is_lint_input(name: &str) -> bool {
+    is_source_file(name) || [".sh", ".tpl", ".tftpl"].iter().any(|e| name.ends_with(e))
+}
+
 /// Runs every lint; `diags` holds the diagnostics of the compilation so far (to avoid
 /// reporting what a rule already reported).
 pub fn run(
@@ -188,7 +194,8 @@ fn hard_coded(e: &Expression, module: &Module) -> bool {
                     None => dynamic = true,
                 }
             }
-            Some(("path" | "count" | "each", _)) => {}
+            // The root of a traversal is visited on its own too (`local` of `local.x`).
+            Some((_, [])) | Some(("path" | "count" | "each", _)) => {}
             Some(_) => dynamic = true,
             None => {}
         });
@@ -371,7 +378,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
         let Some(e) = hclx::attr(&r.body, key) else {
             continue;
         };
-        if cx.carries(e) || reported(Code::NameWithoutInstanceId, diags) {
+        if name_carries(cx, r, e, 3) || reported(Code::NameWithoutInstanceId, diags) {
             continue;
         }
         let kept = !r.ty.starts_with("aws_");
@@ -397,6 +404,46 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
             d
         });
     }
+}
+
+/// Does a name carry the instance id, also through `each` (the resource's `for_each`) or through
+/// the name of another resource of the module (`"/aws/lambda/${aws_lambda_function.x.function_name}"`)?
+fn name_carries(cx: &ModuleCx<'_>, r: &Resource, e: &Expression, depth: u8) -> bool {
+    if cx.carries(e) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let mut hit = false;
+    hclx::walk(e, &mut |x| {
+        if hit {
+            return;
+        }
+        match hclx::traversal_root(x) {
+            Some(("each", [_, ..])) => {
+                hit |= r
+                    .meta
+                    .for_each
+                    .as_ref()
+                    .is_some_and(|fe| name_carries(cx, r, fe, depth - 1));
+            }
+            Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
+                if let Some(other) = cx
+                    .module
+                    .resources
+                    .iter()
+                    .find(|o| o.mode == Mode::Managed && o.ty == ty && o.name == name.as_str())
+                    && let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == ty)
+                    && let Some(n) = hclx::attr(&other.body, key)
+                {
+                    hit |= name_carries(cx, other, n, depth - 1);
+                }
+            }
+            _ => {}
+        }
+    });
+    hit
 }
 
 // ---- (c) tags ------------------------------------------------------------------------------------

@@ -142,10 +142,10 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             || file_name == "terraform.tfvars.json"
             || file_name.ends_with(".auto.tfvars.json");
         if !(is_tf || is_json || is_tfvars) {
-            // Function sources are read by the lints (`crate::lints`), not by the parser.
+            // Function sources and user-data scripts are read by the lints (`crate::lints`).
             if !file_name.starts_with('.')
                 && !file_name.ends_with(".md")
-                && !crate::lints::is_source_file(file_name)
+                && !crate::lints::is_lint_input(file_name)
             {
                 diags.push(
                     Diagnostic::new(

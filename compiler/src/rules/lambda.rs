@@ -409,7 +409,18 @@ pub const RULES: &[RuleDef] = &[
         "aws_apigatewayv2_authorizer",
         Phase::Attach,
         &[],
-        &[],
+        &[
+            "api_id",
+            "name",
+            "authorizer_type",
+            "identity_sources",
+            "jwt_configuration",
+            "authorizer_uri",
+            "authorizer_payload_format_version",
+            "authorizer_result_ttl_in_seconds",
+            "enable_simple_responses",
+            "authorizer_credentials_arn",
+        ],
         "authorizer → not carried over (routes become public; warned per route)",
         api_part,
     ),
@@ -639,7 +650,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     // The image.
     let (image, command, args) = if f.image {
         let uri = cx.expr(r, "image_uri").unwrap_or(Expression::Null);
-        let image = docr_image(&uri);
+        let image = docr_image(&uri, f.source.as_deref());
         if let Some(src) = &f.source {
             cx.artifact(Artifact {
                 kind: ArtifactKind::Image,
@@ -1009,6 +1020,37 @@ fn do_function(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     }
     let name = cx.str(r, "function_name").unwrap_or_else(|| r.name.clone());
     let source = f.source.clone().unwrap_or_else(|| r.address());
+    let unmapped =
+        "DigitalOcean Functions are deployed by the controller, outside the Terraform stack";
+    for attr in [
+        "id",
+        "arn",
+        "invoke_arn",
+        "qualified_arn",
+        "qualified_invoke_arn",
+        "version",
+        "role",
+    ] {
+        cx.export(r, attr, Export::Unmapped(unmapped.into()));
+    }
+    let Some(slug) = slug else {
+        cx.st.outcomes.insert(
+            r.address(),
+            OutcomeRec {
+                outcome: Outcome::Unsupported,
+                targets: vec![],
+                note: Some("DigitalOcean Functions cannot run it (see the F383 error)".into()),
+            },
+        );
+        cx.export(r, "function_name", Export::Unmapped(unmapped.into()));
+        return;
+    };
+    // The function's name as written (it keeps `var.instance_id`), unless it refers to AWS.
+    let name_expr = match cx.expr(r, "function_name") {
+        Some(e) if !hclx::inline(&e).contains("aws_") => e,
+        _ => Expression::String(dns_label(&name)),
+    };
+    cx.export(r, "function_name", Export::Expr(name_expr));
     cx.artifact(Artifact {
         kind: ArtifactKind::Archive,
         source: source.clone(),
@@ -1021,50 +1063,29 @@ fn do_function(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
         used_by: r.address(),
     });
     let timeout_ms = (f.timeout * 1000.0).round() as u64;
-    if let Some(slug) = slug {
-        cx.diag(
-            Diagnostic::new(
-                Code::FunctionDeployedByController,
-                format!(
-                    "`{}` becomes the DigitalOcean Function `{}` (runtime `{slug}`, {memory} MB, timeout {timeout_ms} ms); the provider has no Functions resource, so the controller deploys `{source}` with `doctl serverless deploy` into the appliance's Functions namespace",
-                    r.address(),
-                    dns_label(&name)
-                ),
-            )
-            .at(r.loc.clone())
-            .resource(r.address())
-            .help("DigitalOcean Functions call `main(args)` rather than a Lambda `handler(event, context)`: wrap the handler; to manage the function with Terraform instead, compile with `--functions knative`"),
-        );
-    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FunctionDeployedByController,
+            format!(
+                "`{}` becomes the DigitalOcean Function `{}` (runtime `{slug}`, {memory} MB, timeout {timeout_ms} ms); the provider has no Functions resource, so the controller deploys `{source}` with `doctl serverless deploy` into the appliance's Functions namespace",
+                r.address(),
+                dns_label(&name)
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("DigitalOcean Functions call `main(args)` rather than a Lambda `handler(event, context)`: wrap the handler; to manage the function with Terraform instead, compile with `--functions knative`"),
+    );
     cx.st.outcomes.insert(
         r.address(),
         OutcomeRec {
             outcome: Outcome::Mapped,
             targets: vec![],
             note: Some(format!(
-                "DigitalOcean Function deployed by the controller (no Terraform resource){}",
-                slug.map(|s| format!("; runtime `{s}`")).unwrap_or_default()
+                "DigitalOcean Function deployed by the controller (no Terraform resource); runtime `{slug}`"
             )),
         },
     );
-    let unmapped =
-        "DigitalOcean Functions are deployed by the controller, outside the Terraform stack";
-    cx.export(
-        r,
-        "function_name",
-        Export::Expr(Expression::String(dns_label(&name))),
-    );
-    for attr in [
-        "id",
-        "arn",
-        "invoke_arn",
-        "qualified_arn",
-        "qualified_invoke_arn",
-        "version",
-        "role",
-    ] {
-        cx.export(r, attr, Export::Unmapped(unmapped.into()));
-    }
 }
 
 /// The instance id for report text: the option's value, or `${var.instance_id}`.
@@ -1186,7 +1207,7 @@ pub fn dns_label(s: &str) -> String {
 /// name as written on the function.
 fn target_function<'a>(cx: &Cx<'a>, r: &Resource, key: &str) -> Option<&'a Resource> {
     let e = hclx::attr(&r.body, key)?;
-    match cx.resolve_ref(e) {
+    match cx.referenced(r, key) {
         Some(f) if f.ty == "aws_lambda_function" && f.mode == Mode::Managed => Some(f),
         Some(a) if a.ty == "aws_lambda_alias" => cx
             .referenced(a, "function_name")
@@ -1343,7 +1364,7 @@ fn permission(r: &Resource, cx: &mut Cx<'_>) {
     let principal = cx.str(r, "principal").unwrap_or_default();
     let why = match principal.as_str() {
         "apigateway.amazonaws.com" => {
-            "API routes reach the function through the Ingress Ferry emits"
+            "the API routes Ferry carries over reach the function through an Ingress"
         }
         "events.amazonaws.com" => "schedules invoke the function from the CronJob Ferry emits",
         "s3.amazonaws.com" => "Spaces has no event notifications (see the bucket notification)",
@@ -1354,7 +1375,10 @@ fn permission(r: &Resource, cx: &mut Cx<'_>) {
     };
     match target_function(cx, r, "function_name").and_then(|f| service_of(cx, f)) {
         Some(svc) => cx.absorb(r, &svc, why),
-        None => cx.drop(r, "DigitalOcean has no resource policies for functions"),
+        None => cx.drop(
+            r,
+            format!("DigitalOcean has no resource policies for functions: {why}"),
+        ),
     }
     cx.export(
         r,
@@ -1599,9 +1623,17 @@ fn event_source_mapping(r: &Resource, cx: &mut Cx<'_>) {
                 .unwrap_or_else(|| dns_label(&f.name))
         })
         .unwrap_or_else(|| "<function>".into());
-    let topics = hclx::attr(&r.body, "topics")
-        .map(|e| text_of(cx, e))
-        .unwrap_or_else(|| "the topics".into());
+    let topics = match hclx::attr(&r.body, "topics").and_then(|e| cx.eval.value(e)) {
+        Some(hcl::Value::Array(items)) if !items.is_empty() => format!(
+            "the topic(s) {}",
+            items
+                .iter()
+                .map(|i| format!("`{}`", i.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => "the topics".into(),
+    };
     let kafka = format!(
         "deliver {topics} to the function with a Knative Eventing `KafkaSource` (`sources.knative.dev/v1beta1`: `bootstrapServers` = the Kafka cluster's private host and port, `sink.ref` = the Knative Service `{svc}`); install Knative Eventing with its Kafka source"
     );
@@ -1856,6 +1888,19 @@ fn event_rule(r: &Resource, cx: &mut Cx<'_>) {
         return;
     };
     let _ = targets;
+    let expr = cx.str(r, "schedule_expression").unwrap_or_default();
+    if let Err(why) = schedule_to_cron(&expr) {
+        cx.unsupported(
+            r,
+            Code::UnsupportedValue,
+            format!(
+                "the schedule `{expr}` of `{}` cannot be written as a Kubernetes cron schedule: {why}",
+                r.address()
+            ),
+            "use a `rate(...)` expression, or a `cron(...)` expression without `L`, `W` or `#` (e.g. run daily and check the date in the function)",
+        );
+        return;
+    }
     // Absorbed into the CronJobs its targets emit (they add themselves to `targets`).
     cx.st.outcomes.insert(
         r.address(),
@@ -1883,24 +1928,37 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
         }
         return;
     };
-    let expr = cx.str(rule, "schedule_expression").unwrap_or_default();
-    let cron = match schedule_to_cron(&expr) {
-        Ok(c) => c,
-        Err(why) => {
-            cx.unsupported(
-                r,
-                Code::UnsupportedValue,
-                format!(
-                    "the schedule `{expr}` of `{}` cannot be written as a Kubernetes cron schedule: {why}",
+    let expr = hclx::attr(&rule.body, "schedule_expression")
+        .and_then(|e| cx.eval.string(e))
+        .unwrap_or_default();
+    let Ok(cron) = schedule_to_cron(&expr) else {
+        // The rule carries the error.
+        cx.st.outcomes.insert(
+            r.address(),
+            OutcomeRec {
+                outcome: Outcome::Unsupported,
+                targets: vec![],
+                note: Some(format!(
+                    "the schedule of `{}` cannot be converted (see its error)",
                     rule.address()
-                ),
-                "use a `rate(...)` expression or a `cron(...)` expression without `L`, `W` or `#`",
-            );
-            return;
-        }
+                )),
+            },
+        );
+        return;
     };
-    let enabled = cx.bool(rule, "is_enabled").unwrap_or(true)
-        && cx.str(rule, "state").is_none_or(|s| s == "ENABLED");
+    // Disabled rules: a suspended CronJob (kept as an expression when not a literal).
+    let suspend = match (
+        hclx::attr(&rule.body, "state"),
+        hclx::attr(&rule.body, "is_enabled"),
+    ) {
+        (Some(Expression::String(s)), _) => (s == "DISABLED").then_some(Expression::Bool(true)),
+        (Some(e), _) => format!("({}) == \"DISABLED\"", hclx::inline(e))
+            .parse()
+            .ok(),
+        (None, Some(Expression::Bool(b))) => (!b).then_some(Expression::Bool(true)),
+        (None, Some(e)) => format!("!({})", hclx::inline(e)).parse().ok(),
+        (None, None) => None,
+    };
     if expr != cron.0 {
         cx.diag(
             Diagnostic::new(
@@ -1988,9 +2046,7 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
     spec.set("schedule", s(&cron.0));
     spec.set("timezone", s("Etc/UTC"));
     spec.set("concurrency_policy", s("Allow"));
-    if !enabled {
-        spec.set("suspend", Expression::Bool(true));
-    }
+    spec.set_opt("suspend", suspend);
     let job = spec.block("job_template");
     job.block("metadata");
     let job_spec = job.block("spec");
@@ -2151,14 +2207,73 @@ fn shift_weekdays(dow: &str) -> Result<String, String> {
 
 // ---- HTTP APIs ---------------------------------------------------------------------------------
 
-/// One route of an HTTP API to a function.
+/// One route of an HTTP API to (an instance of) a function.
 #[derive(Debug)]
 struct Route<'a> {
-    route: &'a Resource,
+    /// `None` for the quick-create route of the API itself.
+    route: Option<&'a Resource>,
+    integration: Option<&'a Resource>,
     key: String,
     function: &'a Resource,
-    /// The expression naming the function (for the service name).
+    /// The function's service name: an origin reference the reference pass rewrites.
+    svc: Expression,
+    /// The instance of a repeated function (`"list"`), empty otherwise.
+    instance: String,
+}
+
+/// The index (`["k"]`, `[0]`) with which `e` refers to the resource `target`.
+fn ref_index(e: &Expression, target: &Resource) -> Option<Expression> {
+    let mut found = None;
+    hclx::walk(e, &mut |x| {
+        if found.is_none()
+            && let Some((root, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
+            && root == target.ty
+            && n.as_str() == target.name
+        {
+            found = Some(i.clone());
+        }
+    });
+    found
+}
+
+/// The function a route's integration reaches, with its service name and instance.
+fn route_function<'a>(
+    cx: &Cx<'a>,
+    route_target: Option<&Expression>,
     integration: &'a Resource,
+) -> Option<(&'a Resource, Expression, String)> {
+    let f = target_function(cx, integration, "integration_uri")?;
+    let uri = hclx::attr(&integration.body, "integration_uri")?;
+    if let Some(svc) = function_attr(cx, uri, "function_name") {
+        let instance = ref_index(uri, f)
+            .map(|i| hclx::inline(&i))
+            .unwrap_or_default();
+        if f.meta.is_repeated() && instance.is_empty() {
+            return None;
+        }
+        return Some((f, svc, instance));
+    }
+    // `for_each = aws_lambda_function.x` with `integration_uri = each.value.invoke_arn`: the
+    // route names the integration's instance, which is the function's.
+    let over_function = integration
+        .meta
+        .for_each
+        .as_ref()
+        .and_then(|fe| cx.resolve_ref(fe))
+        .is_some_and(|x| x == f);
+    let index = route_target.and_then(|t| ref_index(t, integration))?;
+    if !over_function {
+        return None;
+    }
+    let svc = hclx::traversal(
+        "aws_lambda_function",
+        vec![
+            Op::GetAttr(Identifier::unchecked(f.name.as_str())),
+            Op::Index(index.clone()),
+            Op::GetAttr(Identifier::unchecked("function_name")),
+        ],
+    );
+    Some((f, svc, hclx::inline(&index)))
 }
 
 fn http_api(r: &Resource, cx: &mut Cx<'_>) {
@@ -2185,7 +2300,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
-    // Routes to functions, grouped by function.
+    // Routes that reach functions.
     let mut routes: Vec<Route<'_>> = Vec::new();
     for route in cx.referencing("aws_apigatewayv2_route", "api_id", r) {
         let Some(key) = cx.str(route, "route_key") else {
@@ -2197,19 +2312,32 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         else {
             continue;
         };
-        if let Some(function) = target_function(cx, integration, "integration_uri") {
+        if let Some((function, svc, instance)) =
+            route_function(cx, hclx::attr(&route.body, "target"), integration)
+        {
             routes.push(Route {
-                route,
+                route: Some(route),
+                integration: Some(integration),
                 key,
                 function,
-                integration,
+                svc,
+                instance,
             });
         }
     }
     // Quick create: `target` on the API is a `$default` route to a function.
     let quick = hclx::attr(&r.body, "target").is_some();
-    let quick_fn = target_function(cx, r, "target");
-    if routes.is_empty() && quick_fn.is_none() {
+    if let Some(f) = target_function(cx, r, "target").filter(|f| !f.meta.is_repeated()) {
+        routes.push(Route {
+            route: None,
+            integration: None,
+            key: cx.str(r, "route_key").unwrap_or_else(|| "$default".into()),
+            function: f,
+            svc: function_name_expr(cx, r, "target", f),
+            instance: String::new(),
+        });
+    }
+    if routes.is_empty() {
         let why = if quick {
             "its quick-create target is not a Lambda function of the stack"
         } else {
@@ -2256,8 +2384,219 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
     if prefixes.is_empty() {
         prefixes.push(String::new());
     }
+    let annotations = api_annotations(r, cx, stages.first().copied());
+
+    // Group paths by function instance; the first route wins a path.
+    let mut groups: Vec<Group> = Vec::new();
+    // (path and type, group, route key): an Exact and a Prefix rule for one path coexist (the
+    // exact one wins for the path itself, as API Gateway's literal route does).
+    let mut taken: Vec<(String, String, String)> = Vec::new();
+    // Routes whose every path went to another function: (route, the winning group, its key).
+    let mut lost: Vec<(usize, String, String)> = Vec::new();
+    for (i, rt) in routes.iter().enumerate() {
+        let group_key = format!("{}{}", rt.function.address(), rt.instance);
+        let path = rt
+            .key
+            .split_whitespace()
+            .last()
+            .unwrap_or("$default")
+            .to_string();
+        let (p, kind) = ingress_path(&path);
+        let mut placed = false;
+        let mut winner = None;
+        for prefix in &prefixes {
+            let full = if p == "/" && !prefix.is_empty() {
+                prefix.clone()
+            } else {
+                format!("{prefix}{p}")
+            };
+            let kind = if p == "/" { "Prefix" } else { kind };
+            let slot = format!("{kind} {full}");
+            if let Some((_, other, other_key)) = taken.iter().find(|(tp, _, _)| *tp == slot) {
+                if *other != group_key {
+                    let loc = rt
+                        .route
+                        .map(|x| x.loc_of("route_key"))
+                        .unwrap_or(r.loc.clone());
+                    cx.diag(
+                        Diagnostic::new(
+                            Code::FeatureUnsupported,
+                            format!(
+                                "`{}` and `{other_key}` of `{}` share the path `{full}` but reach different functions; an Ingress routes by path only, so `{full}` goes to the function of `{other_key}`",
+                                rt.key,
+                                r.address()
+                            ),
+                        )
+                        .at(loc)
+                        .resource(r.address())
+                        .help("give the functions distinct paths, or dispatch on the method in one function"),
+                    );
+                    winner.get_or_insert((other.clone(), other_key.clone()));
+                } else {
+                    placed = true;
+                }
+                continue;
+            }
+            placed = true;
+            taken.push((slot, group_key.clone(), rt.key.clone()));
+            match groups.iter_mut().find(|g| g.key == group_key) {
+                Some(g) => g.paths.push((full, kind)),
+                None => groups.push(Group {
+                    key: group_key.clone(),
+                    route: i,
+                    paths: vec![(full, kind)],
+                }),
+            }
+        }
+        if let (false, Some((g, k))) = (placed, winner) {
+            lost.push((i, g, k));
+        }
+    }
+    // Methods and path parameters are widened; say so once per API.
+    let widened: Vec<&str> = routes
+        .iter()
+        .map(|rt| rt.key.as_str())
+        .filter(|k| {
+            let mut parts = k.split_whitespace();
+            let method = parts.next().unwrap_or_default();
+            let path = parts.next().unwrap_or_default();
+            (method != "ANY" && method != "$default") || path.contains('{')
+        })
+        .collect();
+    if !widened.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: Ingress rules match paths only: {} reach their function with any method, and routes with a path parameter with any path below it",
+                    r.address(),
+                    widened.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("check the method and path in the function (API Gateway passes both in the event, and so does Ferry's adapter)"),
+        );
+    }
+
+    let mut emitted: Vec<(String, String)> = Vec::new(); // (group key, address)
+    for g in &groups {
+        let rt = &routes[g.route];
+        let suffix = if rt.instance.is_empty() {
+            String::new()
+        } else {
+            format!("_{}", rt.instance.trim_matches('"'))
+        };
+        let tf_name = format!("{}_{}{suffix}", r.name, rt.function.name);
+        let mut body = OutBody::new();
+        let meta = body.block("metadata");
+        meta.set("name", s(&dns_label(&tf_name)));
+        meta.set("namespace", namespace.clone());
+        let mut ann = annotations.clone();
+        ann.insert(
+            0,
+            (
+                "nginx.ingress.kubernetes.io/upstream-vhost".into(),
+                hclx::template(format!(
+                    "{}.{}.svc.cluster.local",
+                    hclx::to_template_part(&rt.svc),
+                    hclx::to_template_part(&namespace)
+                )),
+            ),
+        );
+        meta.set(
+            "annotations",
+            obj(ann.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()),
+        );
+        let spec = body.block("spec");
+        spec.set("ingress_class_name", s("nginx"));
+        let http = spec.block("rule").block("http");
+        for (p, kind) in &g.paths {
+            let path = http.block("path");
+            path.set("path", s(p));
+            path.set("path_type", s(kind));
+            let service = path.block("backend").block("service");
+            service.set("name", rt.svc.clone());
+            service
+                .block("port")
+                .set("number", Expression::Number(80.into()));
+        }
+        body.set("wait_for_load_balancer", Expression::Bool(true));
+        let addr = cx.emit_as(r, Mode::Managed, INGRESS, &tf_name, body);
+        emitted.push((g.key.clone(), addr));
+    }
+    let Some(first) = emitted.first().map(|(_, a)| a.clone()) else {
+        return;
+    };
+    // Routes and integrations are folded into the Ingress of their function (a route that lost
+    // its path to another function's route, into that one's).
+    for (i, rt) in routes.iter().enumerate() {
+        let own = format!("{}{}", rt.function.address(), rt.instance);
+        let lost_to = lost.iter().find(|(l, _, _)| *l == i);
+        let key = lost_to.map(|(_, g, _)| g.clone()).unwrap_or(own);
+        let Some(into) = emitted
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, a)| a.clone())
+        else {
+            continue;
+        };
+        if let Some(route) = rt.route {
+            route_auth(route, cx, &rt.key);
+            let note = match lost_to {
+                Some((_, _, other)) => format!(
+                    "its path is also `{other}`'s; the Ingress sends it to that route's function"
+                ),
+                None => format!("the path of `{}` in the Ingress", rt.key),
+            };
+            cx.absorb(route, &into, note);
+        }
+        if let Some(i) = rt.integration
+            && !cx.st.outcomes.contains_key(&i.address())
+        {
+            let note = if lost_to.is_some() {
+                "its route's path goes to another function (see the F305 warning)"
+            } else {
+                "the Ingress backend: the function's Knative Service"
+            };
+            cx.absorb(i, &into, note);
+        }
+    }
+    cx.note(
+        r,
+        "Ingress rules (class `nginx`) in the appliance namespace, one per function, reached through the NGINX Ingress Controller's load balancer",
+    );
+    let endpoint = "\"http://${$T.status[0].load_balancer[0].ingress[0].ip}\"";
+    cx.export(
+        r,
+        "api_endpoint",
+        Export::Tmpl {
+            target: first.clone(),
+            tmpl: endpoint.into(),
+        },
+    );
+    for attr in ["execution_arn", "arn"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("an Ingress has no ARN; permissions are not carried over".into()),
+        );
+    }
+    cx.export(
+        r,
+        "id",
+        Export::Unmapped("the API became Ingress rules, which have no API id".into()),
+    );
+}
+
+/// NGINX annotations for the API's CORS configuration and the stage's throttling.
+fn api_annotations(
+    r: &Resource,
+    cx: &mut Cx<'_>,
+    stage: Option<&Resource>,
+) -> Vec<(String, Expression)> {
     let mut annotations: Vec<(String, Expression)> = Vec::new();
-    if let Some(st) = stages.first()
+    if let Some(st) = stage
         && let Some(settings) = hclx::blocks(&st.body, "default_route_settings").first()
         && let Some(rate) =
             hclx::attr(settings, "throttling_rate_limit").and_then(|e| cx.eval.number(e))
@@ -2311,174 +2650,37 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             ));
         }
     }
-
-    // Group paths by function, first route wins a path.
-    let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut taken: Vec<(String, String, String)> = Vec::new(); // (path, function, route key)
-    let mut entries: Vec<(&Resource, Expression, String, Option<&Resource>)> = routes
-        .iter()
-        .map(|rt| {
-            (
-                rt.function,
-                function_name_expr(cx, rt.integration, "integration_uri", rt.function),
-                rt.key.clone(),
-                Some(rt.route),
-            )
-        })
-        .collect();
-    if let Some(f) = quick_fn {
-        entries.push((
-            f,
-            function_name_expr(cx, r, "target", f),
-            "$default".into(),
-            None,
-        ));
-    }
-    for (f, svc, key, route) in entries {
-        let path = key
-            .split_whitespace()
-            .last()
-            .unwrap_or("$default")
-            .to_string();
-        let (p, kind) = ingress_path(&path);
-        for prefix in &prefixes {
-            let full = if p == "/" && !prefix.is_empty() {
-                prefix.clone()
-            } else {
-                format!("{prefix}{p}")
-            };
-            let kind = if p == "/" { "Prefix" } else { kind };
-            if let Some((_, other_fn, other_key)) = taken.iter().find(|(tp, _, _)| *tp == full) {
-                if *other_fn != f.address() {
-                    let loc = route
-                        .map(|x| x.loc_of("route_key"))
-                        .unwrap_or(r.loc.clone());
-                    cx.diag(
-                        Diagnostic::new(
-                            Code::FeatureUnsupported,
-                            format!(
-                                "`{key}` and `{other_key}` of `{}` share the path `{full}` but reach different functions; an Ingress routes by path only, so `{full}` goes to `{other_fn}`",
-                                r.address()
-                            ),
-                        )
-                        .at(loc)
-                        .resource(r.address())
-                        .help("give the functions distinct paths, or dispatch on the method in one function"),
-                    );
-                }
-                continue;
-            }
-            taken.push((full.clone(), f.address(), key.clone()));
-            match groups.iter_mut().find(|(g, _, _)| *g == f) {
-                Some((_, _, paths)) => paths.push((full, kind)),
-                None => groups.push((f, svc.clone(), vec![(full, kind)])),
-            }
-        }
-    }
-    // Methods and path parameters are widened; say so once per API.
-    let widened: Vec<&str> = routes
-        .iter()
-        .map(|rt| rt.key.as_str())
-        .filter(|k| {
-            let mut parts = k.split_whitespace();
-            let method = parts.next().unwrap_or_default();
-            let path = parts.next().unwrap_or_default();
-            (method != "ANY" && method != "$default") || path.contains('{')
-        })
-        .collect();
-    if !widened.is_empty() {
-        cx.diag(
-            Diagnostic::new(
-                Code::FeatureUnsupported,
-                format!(
-                    "`{}`: Ingress rules match path prefixes, not methods or path parameters; {} reach their function for every method and for every path below the parameter",
-                    r.address(),
-                    widened.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .at(r.loc.clone())
-            .resource(r.address())
-            .help("check the method and path in the function (API Gateway passes both in the event, and so does Ferry's adapter)"),
-        );
-    }
-
-    let mut first = None;
-    for (f, svc, paths) in groups {
-        let mut body = OutBody::new();
-        let meta = body.block("metadata");
-        meta.set("name", s(&dns_label(&format!("{}-{}", r.name, f.name))));
-        meta.set("namespace", namespace.clone());
-        let mut ann = annotations.clone();
-        ann.insert(
-            0,
-            (
-                "nginx.ingress.kubernetes.io/upstream-vhost".into(),
-                hclx::template(format!(
-                    "{}.{}.svc.cluster.local",
-                    hclx::to_template_part(&svc),
-                    hclx::to_template_part(&namespace)
-                )),
-            ),
-        );
-        meta.set(
-            "annotations",
-            obj(ann.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()),
-        );
-        let spec = body.block("spec");
-        spec.set("ingress_class_name", s("nginx"));
-        let http = spec.block("rule").block("http");
-        for (p, kind) in paths {
-            let path = http.block("path");
-            path.set("path", s(&p));
-            path.set("path_type", s(kind));
-            let service = path.block("backend").block("service");
-            service.set("name", svc.clone());
-            service
-                .block("port")
-                .set("number", Expression::Number(80.into()));
-        }
-        body.set("wait_for_load_balancer", Expression::Bool(true));
-        let addr = cx.emit_as(
-            r,
-            Mode::Managed,
-            INGRESS,
-            &format!("{}_{}", r.name, f.name),
-            body,
-        );
-        first.get_or_insert(addr);
-    }
-    let Some(first) = first else {
-        return;
-    };
-    cx.note(
-        r,
-        "Ingress rules (class `nginx`) in the appliance namespace, one per function, reached through the NGINX Ingress Controller's load balancer",
-    );
-    let endpoint = "\"http://${$T.status[0].load_balancer[0].ingress[0].ip}\"";
-    cx.export(
-        r,
-        "api_endpoint",
-        Export::Tmpl {
-            target: first.clone(),
-            tmpl: endpoint.into(),
-        },
-    );
-    for attr in ["execution_arn", "arn"] {
-        cx.export(
-            r,
-            attr,
-            Export::Unmapped("an Ingress has no ARN; permissions are not carried over".into()),
-        );
-    }
-    cx.export(
-        r,
-        "id",
-        Export::Unmapped("the API became Ingress rules, which have no API id".into()),
-    );
+    annotations
 }
 
-/// The Ingress of one function: the function, its service name, and its paths.
-type Group<'a> = (&'a Resource, Expression, Vec<(String, &'static str)>);
+/// A route that required authorization becomes public: say so.
+fn route_auth(route: &Resource, cx: &mut Cx<'_>, key: &str) {
+    let auth = cx.str(route, "authorization_type").unwrap_or_default();
+    if matches!(auth.as_str(), "JWT" | "AWS_IAM" | "CUSTOM")
+        || hclx::attr(&route.body, "authorizer_id").is_some()
+    {
+        cx.diag(
+            Diagnostic::new(
+                Code::AuthorizationNotCarried,
+                format!(
+                    "route `{key}` requires {} authorization; its Ingress path is public",
+                    if auth.is_empty() { "an authorizer's" } else { auth.as_str() }
+                ),
+            )
+            .at(route.loc_of("authorization_type"))
+            .resource(route.address())
+            .help("verify the token in the function, or put an authenticating proxy in front with NGINX external auth (`nginx.ingress.kubernetes.io/auth-url`, e.g. oauth2-proxy)"),
+        );
+    }
+}
+
+/// The Ingress of one function (instance): its key, the route that named it first, its paths.
+#[derive(Debug)]
+struct Group {
+    key: String,
+    route: usize,
+    paths: Vec<(String, &'static str)>,
+}
 
 /// An API Gateway route path as an Ingress path: literal paths match exactly; a path parameter
 /// (`{id}`, `{proxy+}`) widens the match to the prefix before it.
@@ -2506,84 +2708,46 @@ fn ingress_path(path: &str) -> (String, &'static str) {
 
 /// Routes, integrations, stages, deployments and authorizers of an HTTP API.
 fn api_part(r: &Resource, cx: &mut Cx<'_>) {
+    // Routes and integrations that reach functions were folded in by the API's rule.
+    if cx.st.outcomes.contains_key(&r.address()) {
+        return;
+    }
     let api = cx.referenced(r, "api_id");
     let ingresses: Vec<String> = api
         .and_then(|a| cx.st.outcomes.get(&a.address()))
         .filter(|o| o.outcome == Outcome::Mapped)
         .map(|o| o.targets.clone())
         .unwrap_or_default();
-    if ingresses.is_empty() {
+    let Some(first) = ingresses.first().cloned() else {
         if let Some(family) = catalog::lookup(&r.ty) {
             catalog::apply(family, r, cx);
         }
         return;
-    }
-    let api = api.map(|a| a.name.clone()).unwrap_or_default();
-    let ingress_of = |f: &Resource| {
-        let name = super::sanitize_name(&format!("{api}_{}", f.name));
-        ingresses
-            .iter()
-            .find(|t| t.strip_prefix("kubernetes_ingress_v1.") == Some(name.as_str()))
-            .cloned()
     };
-    let first = ingresses.first().cloned().unwrap_or_default();
     match r.ty.as_str() {
         "aws_apigatewayv2_route" => {
-            let f = cx
-                .referenced(r, "target")
-                .and_then(|i| target_function(cx, i, "integration_uri"));
             let key = cx.str(r, "route_key").unwrap_or_default();
-            let Some(into) = f.and_then(ingress_of) else {
-                cx.unsupported(
-                    r,
-                    Code::UnsupportedService,
-                    format!(
-                        "route `{key}` of `{}` does not reach a Lambda function of the stack; only such routes are carried over",
-                        r.address()
-                    ),
-                    "run the backend in the appliance (a Kubernetes Deployment) and add an Ingress rule for it, or call it directly",
-                );
-                return;
-            };
-            let auth = cx.str(r, "authorization_type").unwrap_or_default();
-            if matches!(auth.as_str(), "JWT" | "AWS_IAM" | "CUSTOM")
-                || hclx::attr(&r.body, "authorizer_id").is_some()
-            {
-                cx.diag(
-                    Diagnostic::new(
-                        Code::AuthorizationNotCarried,
-                        format!(
-                            "route `{key}` of the API requires {} authorization; the Ingress path is public",
-                            if auth.is_empty() { "an authorizer's" } else { auth.as_str() }
-                        ),
-                    )
-                    .at(r.loc_of("authorization_type"))
-                    .resource(r.address())
-                    .help("verify the token in the function, or put an authenticating proxy in front with NGINX external auth (`nginx.ingress.kubernetes.io/auth-url`, e.g. oauth2-proxy)"),
-                );
-            }
-            cx.absorb(r, &into, format!("the path of `{key}` in the Ingress"));
+            cx.unsupported(
+                r,
+                Code::UnsupportedService,
+                format!(
+                    "route `{key}` of `{}` does not reach a Lambda function of the stack; only such routes are carried over",
+                    r.address()
+                ),
+                "run the backend in the appliance (a Kubernetes Deployment) and add an Ingress rule for it, or call it directly",
+            );
         }
         "aws_apigatewayv2_integration" => {
-            match target_function(cx, r, "integration_uri").and_then(ingress_of) {
-                Some(into) => cx.absorb(
-                    r,
-                    &into,
-                    "the Ingress backend: the function's Knative Service",
+            let ty = cx.str(r, "integration_type").unwrap_or_default();
+            cx.unsupported(
+                r,
+                Code::UnsupportedService,
+                format!(
+                    "`{}` (an integration of type `{ty}`) does not reach a Lambda function of the stack; it is not carried over",
+                    r.address()
                 ),
-                None => {
-                    let ty = cx.str(r, "integration_type").unwrap_or_default();
-                    cx.unsupported(
-                        r,
-                        Code::UnsupportedService,
-                        format!(
-                            "`{}` is a {ty} integration that does not reach a Lambda function of the stack; it is not carried over",
-                            r.address()
-                        ),
-                        "run the backend in the appliance and route to it with an Ingress rule",
-                    );
-                }
-            }
+                "run the backend in the appliance and route to it with an Ingress rule",
+            );
         }
         "aws_apigatewayv2_stage" => {
             if let Some(st) = hclx::blocks(&r.body, "access_log_settings").first() {
@@ -2743,7 +2907,11 @@ const ECR_HOST_RE: &str = "/^[0-9]+\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\
 /// (`registry.digitalocean.com/${var.registry_name}/`): literal parts are rewritten in place,
 /// other expressions through `replace()`. References to `aws_ecr_repository` are left to the
 /// reference pass.
-pub fn docr_image(e: &Expression) -> Expression {
+pub fn docr_image(e: &Expression, value: Option<&str>) -> Expression {
+    // A known value that is not in ECR (a public image) stays as it is.
+    if value.is_some_and(|v| ecr_host(v).is_none()) {
+        return e.clone();
+    }
     match e {
         Expression::String(t) => match ecr_host(t) {
             Some(host) => hclx::template(format!(
@@ -2753,16 +2921,24 @@ pub fn docr_image(e: &Expression) -> Expression {
             None => e.clone(),
         },
         Expression::TemplateExpr(t) => match &**t {
-            TemplateExpr::QuotedString(inner) => match ecr_host(inner) {
-                Some(host) => hclx::template(inner.replacen(
+            TemplateExpr::QuotedString(inner) if ecr_host(inner).is_some() => {
+                let host = ecr_host(inner).unwrap_or_default();
+                hclx::template(inner.replacen(
                     host,
                     "registry.digitalocean.com/${var.registry_name}/",
                     1,
-                )),
-                None => e.clone(),
-            },
-            TemplateExpr::Heredoc(_) => e.clone(),
+                ))
+            }
+            _ => replace_ecr(e),
         },
+        other => replace_ecr(other),
+    }
+}
+
+/// `replace(<image>, <ECR host regex>, <appliance registry>/)`, evaluated at apply time;
+/// references to `aws_ecr_repository` are left to the reference pass.
+fn replace_ecr(e: &Expression) -> Expression {
+    match e {
         other if mentions_ecr_repository(other) => other.clone(),
         other => format!(
             "replace({}, \"{}\", \"registry.digitalocean.com/${{var.registry_name}}/\")",
@@ -2919,16 +3095,25 @@ mod tests {
             "registry.digitalocean.com/acme/api:1.4"
         );
         assert_eq!(docr_image_text("nginx:1.27", Some("acme")), "nginx:1.27");
-        let e = docr_image(&s(
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fn/thumb@sha256:abc",
-        ));
+        let e = docr_image(
+            &s("123456789012.dkr.ecr.eu-west-1.amazonaws.com/fn/thumb@sha256:abc"),
+            None,
+        );
         assert_eq!(
             hclx::inline(&e),
             "\"registry.digitalocean.com/${var.registry_name}/fn/thumb@sha256:abc\""
         );
-        let e = docr_image(&hclx::path(&["var", "image"]));
+        let e = docr_image(&hclx::path(&["var", "image"]), None);
         assert!(
             hclx::inline(&e).starts_with("replace(var.image,"),
+            "{}",
+            hclx::inline(&e)
+        );
+        let e = docr_image(&hclx::path(&["var", "image"]), Some("nginx:1.27"));
+        assert_eq!(hclx::inline(&e), "var.image");
+        let e = docr_image(&hclx::template("${local.ecr}/api:${var.tag}"), None);
+        assert!(
+            hclx::inline(&e).starts_with("replace(\"${local.ecr}/api:${var.tag}\","),
             "{}",
             hclx::inline(&e)
         );
