@@ -2365,6 +2365,33 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
     );
     no_cluster_warning(cx, r);
     let namespace = appliance_namespace(cx);
+    let earlier: Vec<String> = cx
+        .origin_of_type("aws_apigatewayv2_api")
+        .filter(|a| {
+            a != &r
+                && cx
+                    .st
+                    .outcomes
+                    .get(&a.address())
+                    .is_some_and(|o| o.outcome == Outcome::Mapped)
+        })
+        .map(|a| format!("`{}`", a.address()))
+        .collect();
+    if !earlier.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` and {} become Ingress rules behind one address (the NGINX Ingress Controller's load balancer): API Gateway gave each API its own endpoint, and overlapping paths now meet",
+                    r.address(),
+                    earlier.join(", ")
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("give each API its own host name (a custom domain on the API, set as the `host` of its Ingress rules) or distinct path prefixes"),
+        );
+    }
 
     // Stages: path prefixes; throttling of the first stage.
     let stages: Vec<&Resource> = cx.referencing("aws_apigatewayv2_stage", "api_id", r);
