@@ -2032,7 +2032,11 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
         hclx::to_template_part(&namespace)
     ));
     let timeout = cx.num(f, "timeout").unwrap_or(3.0).round() as u64;
-    let rule_name = dns_label(&format!("{}-{}", rule.name, r.name));
+    let rule_name = if rule.name == r.name {
+        dns_label(&r.name)
+    } else {
+        dns_label(&format!("{}-{}", rule.name, r.name))
+    };
 
     let mut body = OutBody::new();
     let meta = body.block("metadata");
@@ -2506,6 +2510,17 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
 
+    // A Prefix rule covers the Exact rule of the same path to the same function.
+    for g in &mut groups {
+        let prefixes: Vec<String> = g
+            .paths
+            .iter()
+            .filter(|(_, k)| *k == "Prefix")
+            .map(|(p, _)| p.clone())
+            .collect();
+        g.paths
+            .retain(|(p, k)| *k == "Prefix" || !prefixes.contains(p));
+    }
     let mut emitted: Vec<(String, String)> = Vec::new(); // (group key, address)
     for g in &groups {
         let rt = &routes[g.route];
@@ -2651,7 +2666,9 @@ fn api_annotations(
             ("expose_headers", "cors-expose-headers"),
         ] {
             if let Some(v) = hclx::attr(cors, k) {
-                let value = match cx.eval.value(v) {
+                // A literal list is joined here; a variable stays a variable.
+                let literal = matches!(v, Expression::Array(items) if items.iter().all(|i| matches!(i, Expression::String(_))));
+                let value = match cx.eval.value(v).filter(|_| literal) {
                     Some(hcl::Value::Array(items)) => s(&items
                         .iter()
                         .filter_map(|i| i.as_str().map(str::to_string))

@@ -223,7 +223,7 @@ resource "kubernetes_ingress_v1" "http_links" {
       "nginx.ingress.kubernetes.io/limit-rps"              = "200"
       "nginx.ingress.kubernetes.io/limit-burst-multiplier" = "2"
       "nginx.ingress.kubernetes.io/enable-cors"            = "true"
-      "nginx.ingress.kubernetes.io/cors-allow-origin"      = "https://app.shortlinks.example"
+      "nginx.ingress.kubernetes.io/cors-allow-origin"      = join(", ", var.allowed_origins)
       "nginx.ingress.kubernetes.io/cors-allow-methods"     = "GET, POST, DELETE, OPTIONS"
       "nginx.ingress.kubernetes.io/cors-allow-headers"     = "authorization, content-type"
       "nginx.ingress.kubernetes.io/cors-max-age"           = "600"
@@ -235,21 +235,6 @@ resource "kubernetes_ingress_v1" "http_links" {
 
     rule {
       http {
-        path {
-          path      = "/links"
-          path_type = "Exact"
-
-          backend {
-            service {
-              name = kubernetes_manifest.links.manifest.metadata.name
-
-              port {
-                number = 80
-              }
-            }
-          }
-        }
-
         path {
           path      = "/links"
           path_type = "Prefix"
@@ -280,7 +265,7 @@ resource "kubernetes_ingress_v1" "http_redirect" {
       "nginx.ingress.kubernetes.io/limit-rps"              = "200"
       "nginx.ingress.kubernetes.io/limit-burst-multiplier" = "2"
       "nginx.ingress.kubernetes.io/enable-cors"            = "true"
-      "nginx.ingress.kubernetes.io/cors-allow-origin"      = "https://app.shortlinks.example"
+      "nginx.ingress.kubernetes.io/cors-allow-origin"      = join(", ", var.allowed_origins)
       "nginx.ingress.kubernetes.io/cors-allow-methods"     = "GET, POST, DELETE, OPTIONS"
       "nginx.ingress.kubernetes.io/cors-allow-headers"     = "authorization, content-type"
       "nginx.ingress.kubernetes.io/cors-max-age"           = "600"
@@ -334,7 +319,7 @@ resource "digitalocean_spaces_bucket" "links" {
 
 resource "kubernetes_cron_job_v1" "cleanup" {
   metadata {
-    name      = "cleanup-cleanup"
+    name      = "cleanup"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"

@@ -81,7 +81,7 @@ resource "digitalocean_kubernetes_cluster" "platform" {
 
 resource "kubernetes_cron_job_v1" "hourly" {
   metadata {
-    name      = "hourly-hourly"
+    name      = "hourly"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
