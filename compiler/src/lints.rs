@@ -1102,6 +1102,27 @@ mod tests {
     }
 
     #[test]
+    fn kept_digitalocean_names_are_warnings_and_yaml_images_are_checked() {
+        let d = run_on(&[
+            (
+                "main.tf",
+                "provider \"aws\" {\n  default_tags {\n    tags = { id = var.instance_id }\n  }\n}\nresource \"digitalocean_volume\" \"v\" {\n  name   = \"data\"\n  region = \"nyc3\"\n  size   = 10\n}\n",
+            ),
+            (
+                "k8s/web.yaml",
+                "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27 # pinned later\n        - name: side\n          image: \"busybox@sha256:abc\"\n",
+            ),
+        ]);
+        assert_eq!(codes(&d), ["F501", "F507"]);
+        assert_eq!(d[0].severity, Severity::Warning);
+        let loc = d[1].location.as_ref().expect("location");
+        assert_eq!(
+            (loc.file.as_str(), loc.line, loc.col),
+            ("k8s/web.yaml", 7, 11)
+        );
+    }
+
+    #[test]
     fn backend_keys_must_vary_per_appliance() {
         let d = run_on(&[(
             "main.tf",
