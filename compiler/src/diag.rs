@@ -125,6 +125,22 @@ codes! {
     /// second appliance cannot create it.
     DomainNotPerAppliance = "F331", Warning, "DNS domain name is the same for every appliance";
 
+    // F380–F389: Lambda, API Gateway and scheduled functions.
+    /// Knative Serving or an ingress controller must be installed on the cluster (Ferry emits
+    /// the resources that use it, not the add-on itself).
+    ClusterAddonRequired = "F380", Note, "needs a cluster add-on (Knative Serving, NGINX Ingress)";
+    /// Knative Services need a Kubernetes cluster, and the stack has none.
+    NoClusterForWorkloads = "F381", Warning, "no Kubernetes cluster in the stack for the functions";
+    /// DigitalOcean Functions have no Terraform resource: the controller deploys the function.
+    FunctionDeployedByController = "F382", Warning, "function deployed by the controller, outside Terraform";
+    /// A Lambda runtime that DigitalOcean Functions do not offer.
+    FunctionRuntimeUnsupported = "F383", Error, "runtime not offered by DigitalOcean Functions";
+    /// A zip-packaged function runs as a container image built from its archive.
+    FunctionImageBuilt = "F384", Note, "function image built from its archive";
+    /// Authorization of an API route or function URL is not carried over: it becomes reachable
+    /// without it.
+    AuthorizationNotCarried = "F385", Warning, "authorization not carried over";
+
     // ---- F4xx: references ---------------------------------------------------------------
     /// A reference to an AWS attribute with no equivalent on the mapped resource.
     UnmappedReference = "F401", Warning, "reference has no DigitalOcean equivalent";
@@ -132,8 +148,22 @@ codes! {
     UnknownReference = "F402", Warning, "reference to an undeclared object";
 
     // ---- F5xx: best practices -----------------------------------------------------------
-    /// A name that must be unique per appliance did not carry the instance id.
-    NameWithoutInstanceId = "F501", Note, "instance id added to a unique name";
+    /// A name that must be unique per appliance does not carry the instance id (Ferry appends it
+    /// where it maps the resource).
+    NameWithoutInstanceId = "F501", Note, "unique name without the instance id";
+    /// A hard-coded name of something globally unique (a bucket, a DNS zone): a second appliance
+    /// cannot create it.
+    HardCodedGlobalName = "F502", Warning, "hard-coded name collides across appliances";
+    /// A taggable origin resource without a tag carrying `var.instance_id`.
+    MissingInstanceTag = "F503", Note, "resource not tagged with the instance id";
+    /// Function code fetches secrets at runtime through the AWS SDK.
+    RuntimeSecretFetch = "F504", Warning, "secret fetched at runtime through the AWS SDK";
+    /// The origin's state backend is not keyed per appliance.
+    BackendNotPerAppliance = "F505", Warning, "backend state not keyed by the instance id";
+    /// An EC2 instance that only runs one container or application.
+    InstanceCouldBeContainer = "F506", Note, "EC2 instance where a container or function would serve";
+    /// A container image referenced by tag rather than by digest.
+    ImageNotPinned = "F507", Warning, "container image not pinned by digest";
 
     // ---- F9xx: Ferry itself -------------------------------------------------------------
     /// The emitted stack does not match the DigitalOcean provider schema (a Ferry bug).

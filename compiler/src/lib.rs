@@ -5,8 +5,8 @@
 //! `outputs.tf`, `versions.tf` per module folder) and a [`Report`] come out.
 //!
 //! ```text
-//! parse ─► resolve ─► map (rules) ─► rewrite references ─► self-check ─► emit ─► report
-//! origin    eval,      rules::*        refs                  schema        emit
+//! parse ─► resolve ─► map (rules) ─► rewrite references ─► self-check ─► emit ─► lint ─► report
+//! origin    eval,      rules::*        refs                  schema        emit    lints
 //!           modules
 //! ```
 //!
@@ -21,6 +21,7 @@ pub mod emit;
 pub mod eval;
 pub mod facts;
 pub mod hclx;
+pub mod lints;
 pub mod modules;
 pub mod origin;
 pub mod out;

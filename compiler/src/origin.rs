@@ -142,7 +142,11 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             || file_name == "terraform.tfvars.json"
             || file_name.ends_with(".auto.tfvars.json");
         if !(is_tf || is_json || is_tfvars) {
-            if !file_name.starts_with('.') && !file_name.ends_with(".md") {
+            // Function sources and user-data scripts are read by the lints (`crate::lints`).
+            if !file_name.starts_with('.')
+                && !file_name.ends_with(".md")
+                && !crate::lints::is_lint_input(file_name)
+            {
                 diags.push(
                     Diagnostic::new(
                         Code::IgnoredFile,

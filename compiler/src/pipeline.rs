@@ -1,4 +1,5 @@
-//! The compile pipeline: parse → resolve → map → rewrite references → self-check → emit → report.
+//! The compile pipeline: parse → resolve → map → rewrite references → self-check → emit → lint →
+//! report.
 
 use crate::api::{Compilation, Options};
 use crate::diag::{Code, Diagnostic};
@@ -39,6 +40,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut emitted_count = 0;
     let inputs = module_inputs(&origin, options);
     let no_inputs = BTreeMap::new();
+    // Module folders whose images name the appliance's registry (`var.registry_name`).
+    let mut registry_dirs = BTreeSet::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -49,7 +52,14 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &region.target,
             &emitted_types,
             inputs.get(dir).unwrap_or(&no_inputs),
+            &registry_dirs,
         );
+        if m.files
+            .get("variables.tf")
+            .is_some_and(|t| t.contains("variable \"registry_name\""))
+        {
+            registry_dirs.insert(dir.clone());
+        }
         diags.extend(m.diags);
         artifacts.extend(m.artifacts);
         secrets.extend(m.secrets);
@@ -70,6 +80,9 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             out_files.insert(format!("{prefix}{name}"), text);
         }
     }
+
+    // ---- lint -----------------------------------------------------------------------------------
+    crate::lints::run(&origin, files, options, &mut diags);
 
     diags.sort_by(|a, b| {
         (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message))
@@ -255,6 +268,7 @@ fn module_inputs(
     inputs
 }
 
+#[allow(clippy::too_many_arguments)]
 fn compile_module(
     origin: &Origin,
     dir: &str,
@@ -263,6 +277,7 @@ fn compile_module(
     region: &str,
     child_types: &BTreeSet<String>,
     inputs: &BTreeMap<String, Expression>,
+    registry_dirs: &BTreeSet<String>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let eval = Eval::new(
@@ -488,6 +503,7 @@ fn compile_module(
         options,
         region,
         &stack_types,
+        registry_dirs,
     );
 
     // ---- report entries ----------------------------------------------------------------------------
@@ -789,6 +805,7 @@ fn emit_module(
     options: &Options,
     region: &str,
     stack_types: &BTreeSet<&str>,
+    registry_dirs: &BTreeSet<String>,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
 
@@ -805,8 +822,19 @@ fn emit_module(
             body,
         });
     }
+    // Local modules whose images name the appliance's registry get it passed on.
+    let calls_registry = |c: &Named| {
+        hclx::attr(&c.body, "source")
+            .and_then(hclx::as_str)
+            .and_then(|src| origin::join_dir(&module.dir, src))
+            .is_some_and(|d| registry_dirs.contains(&d))
+    };
     for c in calls {
         let mut b = named_block("module", c);
+        if calls_registry(c) && b.body.get("registry_name").is_none() {
+            b.body
+                .set("registry_name", hclx::path(&["var", "registry_name"]));
+        }
         for (k, v) in [
             ("instance_id", hclx::path(&["var", "instance_id"])),
             ("region", hclx::path(&["var", "region"])),
@@ -862,6 +890,26 @@ fn emit_module(
     ));
     if !is_root {
         injected.push(("project_id", "The appliance's DigitalOcean project.", None));
+    }
+    // Stand-in until the ECR/workloads rules own it (merge note in `rules::lambda`): the
+    // appliance's registry, declared where emitted images use `var.registry_name`.
+    let uses_registry = calls.iter().any(calls_registry)
+        || emitted.iter().any(|e| {
+            let mut body = e.body.clone();
+            let mut hit = false;
+            body.exprs_mut(&mut |x| hit |= hclx::mentions_var(x, "registry_name"));
+            hit
+        });
+    if uses_registry {
+        injected.push((
+            "registry_name",
+            "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>).",
+            options
+                .registry_name
+                .clone()
+                .filter(|_| is_root)
+                .map(Expression::String),
+        ));
     }
     let uses_spaces = is_root
         && stack_types

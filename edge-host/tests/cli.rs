@@ -212,3 +212,137 @@ fn unreadable_inputs_give_clear_errors_and_exit_2() {
     assert_eq!(code, Some(2));
     assert!(err.contains("cannot read origin folder"), "{err}");
 }
+
+/// `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it, on stdout; the stack is
+/// still written. The log is checked field by field against what code scanning requires.
+#[test]
+fn sarif_format_is_valid_sarif_2_1_0() {
+    let work = tempfile::tempdir().expect("tmp");
+    let origin = work.path().join("infra");
+    write(
+        &origin,
+        "main.tf",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_s3_bucket\" \"assets\" {\n  bucket = \"acme-assets\"\n}\n\nresource \"aws_made_up_thing\" \"x\" {\n  name = \"x\"\n}\n",
+    );
+    write(
+        &origin,
+        "src/orders/app.py",
+        "import boto3\n\nsm = boto3.client(\"secretsmanager\")\nsecret = sm.get_secret_value(SecretId=\"db\")\n",
+    );
+    write(
+        &origin,
+        "src/orders/node_modules/x/index.js",
+        "require('aws-sdk'); new GetSecretValueCommand({})\n",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .current_dir(work.path())
+        .args(["compile", "infra", "-o", "out", "--format", "sarif"])
+        .output()
+        .expect("ferry runs");
+    let (stdout, stderr) = s(&o);
+    assert_eq!(o.status.code(), Some(1), "F301 is an error: {stderr}");
+    assert!(
+        work.path().join("out/main.tf").is_file(),
+        "the stack is still written"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+
+    assert_eq!(v["version"], "2.1.0");
+    assert!(
+        v["$schema"]
+            .as_str()
+            .expect("$schema")
+            .contains("sarif-2.1.0")
+    );
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "ferry");
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .expect("informationUri")
+            .starts_with("https://")
+    );
+    assert!(driver["version"].is_string());
+    let levels = ["error", "warning", "note"];
+    let mut ids = std::collections::BTreeSet::new();
+    for rule in driver["rules"].as_array().expect("rules") {
+        let id = rule["id"].as_str().expect("rule id");
+        assert!(ids.insert(id.to_string()), "duplicate rule {id}");
+        assert!(rule["name"].as_str().is_some_and(|n| !n.is_empty()));
+        assert!(
+            rule["shortDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+        assert!(
+            levels.contains(
+                &rule["defaultConfiguration"]["level"]
+                    .as_str()
+                    .expect("level")
+            )
+        );
+        assert!(
+            rule["helpUri"]
+                .as_str()
+                .expect("helpUri")
+                .starts_with("https://")
+        );
+    }
+    assert!(ids.contains("F301") && ids.contains("F504"));
+
+    let results = runs[0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        let id = r["ruleId"].as_str().expect("ruleId");
+        assert!(ids.contains(id), "{id} is not a rule");
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(driver["rules"][index]["id"], id);
+        assert!(levels.contains(&r["level"].as_str().expect("level")));
+        assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        let fp = r["partialFingerprints"]
+            .as_object()
+            .expect("partialFingerprints");
+        assert!(!fp.is_empty() && fp.values().all(|f| f.is_string()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+        assert!(uri.starts_with("infra/"), "relative to the checkout: {uri}");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(loc["region"]["startLine"].as_u64().expect("startLine") >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().expect("startColumn") >= 1);
+    }
+    let find = |code: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == code)
+            .unwrap_or_else(|| panic!("no {code} result in {stdout}"))
+    };
+    let f301 = find("F301");
+    assert_eq!(f301["level"], "error");
+    assert_eq!(
+        f301["locations"][0]["physicalLocation"]["region"]["startLine"],
+        9
+    );
+    assert!(
+        f301["message"]["text"]
+            .as_str()
+            .expect("text")
+            .contains("\nhelp: ")
+    );
+    // The SDK lint points into the function source, not into vendored dependencies.
+    let f504: Vec<&serde_json::Value> = results.iter().filter(|r| r["ruleId"] == "F504").collect();
+    assert_eq!(f504.len(), 1, "{stdout}");
+    let loc = &f504[0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "infra/src/orders/app.py");
+    assert_eq!(loc["region"]["startLine"], 4);
+    // Fingerprints are stable from one run to the next.
+    let again = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .current_dir(work.path())
+        .args([
+            "compile", "infra", "-o", "out", "--force", "--format", "sarif",
+        ])
+        .output()
+        .expect("ferry runs");
+    assert_eq!(again.stdout, o.stdout);
+}

@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod droplet;
+pub mod functions;
 pub mod lb_dns;
 
 /// AWS region → nearest DigitalOcean region offering Spaces, DOKS and Managed Databases

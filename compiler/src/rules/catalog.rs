@@ -135,6 +135,8 @@ pub const FAMILIES: &[Family] = &[
     drop("aws_cloudwatch_log", LOGS),
     drop("aws_cloudwatch_dashboard", DASHBOARD),
     drop("aws_cloudwatch_composite_alarm", COMPOSITE_ALARM),
+    // `aws_cloudwatch_event_rule` / `_target` have rules in `lambda.rs` (schedules of functions
+    // become CronJobs); they fall back to this entry for everything else.
     unsupported("aws_cloudwatch_event", "EventBridge", ALT_EVENTS),
     unsupported("aws_scheduler", "EventBridge Scheduler", ALT_EVENTS),
     unsupported("aws_pipes", "EventBridge Pipes", ALT_EVENTS),
@@ -566,10 +568,6 @@ pub const FAMILIES: &[Family] = &[
     later(
         "aws_ecs",
         "ECS services and task definitions become Kubernetes Deployments on DOKS",
-    ),
-    later(
-        "aws_lambda",
-        "Lambda functions become DigitalOcean Functions or Knative services",
     ),
     later(
         "aws_ecr",

@@ -35,6 +35,7 @@ pub mod ebs;
 pub mod ec2;
 pub mod eks;
 pub mod generic;
+pub mod lambda;
 pub mod lb;
 pub mod network;
 pub mod s3;
@@ -79,6 +80,7 @@ const FILES: &[&[RuleDef]] = &[
     ec2::RULES,
     eks::RULES,
     generic::RULES,
+    lambda::RULES,
     lb::RULES,
     network::RULES,
     s3::RULES,

@@ -1651,6 +1651,20 @@ fn website(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 fn dropped_feature(r: &Resource, cx: &mut Cx<'_>) {
+    // Notifications that invoke functions: the function no longer runs on uploads.
+    if r.ty == "aws_s3_bucket_notification" && !hclx::blocks(&r.body, "lambda_function").is_empty()
+    {
+        cx.unsupported(
+            r,
+            Code::UnsupportedService,
+            format!(
+                "`{}` invokes a function on object events; Spaces has no event notifications",
+                r.address()
+            ),
+            "have the uploader call the function after writing (POST the event to its Knative Service), or scan the bucket for new objects from a scheduled function (a CronJob); then remove the notification from the origin stack",
+        );
+        return;
+    }
     let (what, help) = match r.ty.as_str() {
         "aws_s3_bucket_logging" => (
             "server access logging cannot be configured through the DigitalOcean provider",

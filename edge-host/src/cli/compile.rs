@@ -1,6 +1,6 @@
 //! `ferry compile <origin-dir> -o <out-dir>`.
 
-use super::{human, read};
+use super::{human, read, sarif};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use ferry_compiler::{CompileRequest, FunctionsStrategy, Options};
@@ -13,6 +13,8 @@ pub enum Format {
     Human,
     /// The compile API's response: `{"files": …, "report": …}`.
     Json,
+    /// The diagnostics as SARIF 2.1.0 (GitHub code scanning); the stack is still written.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -88,6 +90,10 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
     .with_context(|| format!("cannot write `{}`", report_path.display()))?;
     match args.format {
         Format::Json => println!("{}", compilation.to_json()),
+        Format::Sarif => println!(
+            "{}",
+            serde_json::to_string_pretty(&sarif::render(&compilation, &files, &args.origin))?
+        ),
         Format::Human => print!(
             "{}",
             human::render(&compilation, &files, &args.out, elapsed)

@@ -32,7 +32,12 @@ pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.')
+                    || e.file_type().is_dir()
+                        && DEPENDENCY_DIRS.contains(&&*e.file_name().to_string_lossy()))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -52,9 +57,6 @@ pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if !wanted(&name) {
-            continue;
-        }
         let path = entry.path();
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel
@@ -62,6 +64,12 @@ pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
+        if !wanted(&name) {
+            if let Some(text) = function_source(&rel, &name, path, entry.metadata().ok()) {
+                files.insert(rel, text);
+            }
+            continue;
+        }
         let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
         if len > MAX_FILE_BYTES {
             bail!(
@@ -81,4 +89,33 @@ pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
         files.insert(rel, text);
     }
     Ok(files)
+}
+
+/// Function sources larger than this are not read (the lints scan handler code, not bundles).
+pub const MAX_SOURCE_BYTES: u64 = 1024 * 1024;
+
+/// Folders of installed dependencies: never walked (they hold no Terraform and no code of the
+/// vendor's own functions).
+const DEPENDENCY_DIRS: &[&str] = &["node_modules", "__pycache__", "venv", "site-packages"];
+
+/// A function source file (`*.py`, `*.js`, `*.mjs`, `*.ts`, `*.go`, `*.java`) for the compiler's
+/// lints (secrets fetched through an AWS SDK). Unlike Terraform files, a source that is too
+/// large, binary or not UTF-8 is skipped, not an error; sources under `vendor/` are skipped.
+fn function_source(
+    rel: &str,
+    name: &str,
+    path: &Path,
+    meta: Option<std::fs::Metadata>,
+) -> Option<String> {
+    if !ferry_compiler::lints::is_source_file(name) || rel.split('/').any(|s| s == "vendor") {
+        return None;
+    }
+    if meta.map(|m| m.len()).unwrap_or(u64::MAX) > MAX_SOURCE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.contains(&0) {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }

@@ -8,3 +8,8 @@ variable "region" {
   type        = string
   default     = "nyc3"
 }
+
+variable "registry_name" {
+  description = "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>)."
+  type        = string
+}

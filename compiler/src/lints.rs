@@ -1,0 +1,1138 @@
+//! Best-practice lints over the origin stack (DESIGN §3 "Lints"). They run after mapping, on the
+//! origin as written (and the function sources in the input), and say what makes an origin
+//! stack hard to ship as many isolated appliances:
+//!
+//! | code | lint |
+//! |---|---|
+//! | F501 | a name that must be unique per account or region does not carry `var.instance_id` (also reported by the mapping, where Ferry appends the instance id: never twice) |
+//! | F502 | a hard-coded name of something globally unique (bucket, DNS domain, registry): supersedes F501 for that resource |
+//! | F503 | taggable resources without a tag carrying `var.instance_id`, and no provider `default_tags` carrying it |
+//! | F504 | function sources fetching secrets at runtime through an AWS SDK |
+//! | F505 | the state backend is not keyed per appliance |
+//! | F506 | an EC2 instance whose user data only runs a container or one application |
+//! | F507 | container images referenced by tag rather than by digest |
+//!
+//! Lints never change the output; each diagnostic points at `file:line:col` with a `help`.
+
+use crate::api::Options;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::eval::Eval;
+use crate::hclx;
+use crate::origin::{Mode, Module, Origin, Resource};
+use crate::source::Loc;
+use hcl::Body;
+use hcl::expr::{Expression, TraversalOperator as Op};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Files that are function sources: read for lints, not reported as ignored.
+pub const SOURCE_EXTENSIONS: &[&str] = &[".py", ".js", ".mjs", ".cjs", ".ts", ".go", ".java"];
+
+/// Is this file name a function source the lints read?
+pub fn is_source_file(name: &str) -> bool {
+    SOURCE_EXTENSIONS.iter().any(|e| name.ends_with(e)) && !name.ends_with(".d.ts")
+}
+
+/// Files the lints read when the input has them: function sources, and the scripts and
+/// templates that `file()` / `templatefile()` load as user data.
+pub fn is_lint_input(name: &str) -> bool {
+    is_source_file(name) || [".sh", ".tpl", ".tftpl"].iter().any(|e| name.ends_with(e))
+}
+
+/// Runs every lint; `diags` holds the diagnostics of the compilation so far (to avoid
+/// reporting what a rule already reported).
+pub fn run(
+    origin: &Origin,
+    files: &BTreeMap<String, String>,
+    options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let carrying = instance_vars(origin, options);
+    let root_default_tags = origin.modules.get("").is_some_and(|m| {
+        m.providers.iter().any(|p| {
+            p.name == "aws"
+                && hclx::blocks(&p.body, "default_tags")
+                    .iter()
+                    .any(|d| hclx::attr(d, "tags").is_some_and(|t| carries(t, m, &carrying[""])))
+        })
+    });
+    let mut out = Vec::new();
+    for (dir, module) in &origin.modules {
+        let vars = carrying.get(dir).cloned().unwrap_or_default();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let eval = Eval::new(
+            module,
+            if dir.is_empty() {
+                &module.tfvars
+            } else {
+                &EMPTY
+            },
+            options.instance_id.as_deref().filter(|_| dir.is_empty()),
+        );
+        let cx = ModuleCx {
+            module,
+            vars: &vars,
+            prefix: &prefix,
+            eval: &eval,
+            files,
+        };
+        names(&cx, diags, &mut out);
+        if !root_default_tags {
+            tags(&cx, &mut out);
+        }
+        if dir.is_empty() {
+            backend(module, &mut out);
+        }
+        instances(&cx, &mut out);
+        images(&cx, &mut out);
+    }
+    sdk_secrets(files, &mut out);
+    yaml_images(files, &mut out);
+    diags.extend(out);
+}
+
+static EMPTY: BTreeMap<String, Expression> = BTreeMap::new();
+
+struct ModuleCx<'a> {
+    module: &'a Module,
+    /// Variables of the module that carry the instance id.
+    vars: &'a BTreeSet<String>,
+    /// `dir/` of the module, empty for the root.
+    prefix: &'a str,
+    eval: &'a Eval,
+    files: &'a BTreeMap<String, String>,
+}
+
+impl ModuleCx<'_> {
+    fn addr(&self, r: &Resource) -> String {
+        format!("{}{}", self.prefix, r.address())
+    }
+    fn carries(&self, e: &Expression) -> bool {
+        carries(e, self.module, self.vars)
+    }
+}
+
+/// Per module folder, the variables that carry the instance id: `instance_id` everywhere (the
+/// deployment stack passes it to every module), and the variables of a local module that its
+/// callers set from something carrying it.
+fn instance_vars(origin: &Origin, _options: &Options) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = origin
+        .modules
+        .keys()
+        .map(|d| (d.clone(), BTreeSet::from(["instance_id".to_string()])))
+        .collect();
+    // Propagate along local module calls until nothing changes (bounded by the module count).
+    for _ in 0..=origin.modules.len() {
+        let mut changed = false;
+        for (dir, module) in &origin.modules {
+            let vars = out.get(dir).cloned().unwrap_or_default();
+            for call in &module.module_calls {
+                let Some(source) = hclx::attr(&call.body, "source").and_then(hclx::as_str) else {
+                    continue;
+                };
+                if !(source.starts_with("./") || source.starts_with("../")) {
+                    continue;
+                }
+                let Some(target) = crate::origin::join_dir(dir, source) else {
+                    continue;
+                };
+                for a in call.body.attributes() {
+                    if carries(a.expr(), module, &vars)
+                        && let Some(set) = out.get_mut(&target)
+                    {
+                        changed |= set.insert(a.key().to_string());
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    out
+}
+
+/// Does the expression carry one of `vars`, directly or through the module's locals?
+fn carries(e: &Expression, module: &Module, vars: &BTreeSet<String>) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![e.clone()];
+    while let Some(e) = stack.pop() {
+        let mut hit = false;
+        hclx::walk(&e, &mut |x| match hclx::traversal_root(x) {
+            Some(("var", [Op::GetAttr(v), ..])) => hit |= vars.contains(v.as_str()),
+            Some(("local", [Op::GetAttr(l), ..])) => {
+                if seen.insert(l.to_string())
+                    && let Some(local) = module.locals.iter().find(|x| x.name == l.as_str())
+                {
+                    stack.push(local.expr.clone());
+                }
+            }
+            _ => {}
+        });
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
+/// Is the expression the same in every appliance: literals, and locals of literals (counts and
+/// `for_each` keys are the same everywhere too)?
+fn hard_coded(e: &Expression, module: &Module) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![e.clone()];
+    while let Some(e) = stack.pop() {
+        let mut dynamic = false;
+        hclx::walk(&e, &mut |x| match hclx::traversal_root(x) {
+            Some(("local", [Op::GetAttr(l), ..])) => {
+                match module.locals.iter().find(|x| x.name == l.as_str()) {
+                    Some(local) if seen.insert(l.to_string()) => stack.push(local.expr.clone()),
+                    Some(_) => {}
+                    None => dynamic = true,
+                }
+            }
+            // The root of a traversal is visited on its own too (`local` of `local.x`).
+            Some((_, [])) | Some(("path" | "count" | "each", _)) => {}
+            Some(_) => dynamic = true,
+            None => {}
+        });
+        if dynamic {
+            return false;
+        }
+    }
+    true
+}
+
+// ---- (a) and (b): names ------------------------------------------------------------------------
+
+/// Types whose name must be unique in an account or region: (type, name argument, argument
+/// that lets the provider choose a unique name).
+const UNIQUE_NAMES: &[(&str, &str, Option<&str>)] = &[
+    ("aws_s3_bucket", "bucket", Some("bucket_prefix")),
+    ("aws_db_instance", "identifier", Some("identifier_prefix")),
+    (
+        "aws_rds_cluster",
+        "cluster_identifier",
+        Some("cluster_identifier_prefix"),
+    ),
+    (
+        "aws_docdb_cluster",
+        "cluster_identifier",
+        Some("cluster_identifier_prefix"),
+    ),
+    ("aws_elasticache_cluster", "cluster_id", None),
+    (
+        "aws_elasticache_replication_group",
+        "replication_group_id",
+        None,
+    ),
+    ("aws_db_subnet_group", "name", Some("name_prefix")),
+    ("aws_elasticache_subnet_group", "name", None),
+    ("aws_db_parameter_group", "name", Some("name_prefix")),
+    ("aws_lb", "name", Some("name_prefix")),
+    ("aws_alb", "name", Some("name_prefix")),
+    ("aws_elb", "name", Some("name_prefix")),
+    ("aws_lb_target_group", "name", Some("name_prefix")),
+    ("aws_eks_cluster", "name", None),
+    ("aws_ecs_cluster", "name", None),
+    ("aws_ecr_repository", "name", None),
+    ("aws_lambda_function", "function_name", None),
+    ("aws_iam_role", "name", Some("name_prefix")),
+    ("aws_iam_policy", "name", Some("name_prefix")),
+    ("aws_iam_user", "name", None),
+    ("aws_iam_instance_profile", "name", Some("name_prefix")),
+    ("aws_sqs_queue", "name", Some("name_prefix")),
+    ("aws_sns_topic", "name", Some("name_prefix")),
+    ("aws_dynamodb_table", "name", None),
+    ("aws_kinesis_stream", "name", None),
+    ("aws_secretsmanager_secret", "name", Some("name_prefix")),
+    ("aws_ssm_parameter", "name", None),
+    ("aws_cloudwatch_log_group", "name", Some("name_prefix")),
+    ("aws_cloudwatch_event_rule", "name", Some("name_prefix")),
+    ("aws_cloudwatch_metric_alarm", "alarm_name", None),
+    ("aws_kms_alias", "name", Some("name_prefix")),
+    ("aws_key_pair", "key_name", Some("key_name_prefix")),
+    ("aws_msk_cluster", "cluster_name", None),
+    ("aws_opensearch_domain", "domain_name", None),
+    ("aws_elasticsearch_domain", "domain_name", None),
+    ("aws_autoscaling_group", "name", Some("name_prefix")),
+    ("aws_launch_template", "name", Some("name_prefix")),
+    ("aws_sfn_state_machine", "name", Some("name_prefix")),
+    ("aws_efs_file_system", "creation_token", None),
+    ("digitalocean_vpc", "name", None),
+    ("digitalocean_spaces_bucket", "name", None),
+    ("digitalocean_database_cluster", "name", None),
+    ("digitalocean_kubernetes_cluster", "name", None),
+    ("digitalocean_loadbalancer", "name", None),
+    ("digitalocean_volume", "name", None),
+    ("digitalocean_certificate", "name", None),
+    ("digitalocean_project", "name", None),
+    ("digitalocean_container_registry", "name", None),
+];
+
+/// Names that are global (across all accounts): a fixed one collides in the second appliance.
+const GLOBAL_NAMES: &[(&str, &str, &str)] = &[
+    ("aws_s3_bucket", "bucket", "bucket names are global"),
+    (
+        "aws_route53_zone",
+        "name",
+        "a public domain can be served by one account only",
+    ),
+    (
+        "aws_cognito_user_pool_domain",
+        "domain",
+        "Cognito domain prefixes are global",
+    ),
+    (
+        "aws_elastic_beanstalk_environment",
+        "cname_prefix",
+        "Beanstalk CNAME prefixes are global",
+    ),
+    (
+        "aws_apigatewayv2_domain_name",
+        "domain_name",
+        "a custom domain can be attached to one API only",
+    ),
+    (
+        "aws_api_gateway_domain_name",
+        "domain_name",
+        "a custom domain can be attached to one API only",
+    ),
+    (
+        "digitalocean_spaces_bucket",
+        "name",
+        "Spaces bucket names are global within a region",
+    ),
+    (
+        "digitalocean_domain",
+        "name",
+        "a DigitalOcean domain can exist in one account only",
+    ),
+    (
+        "digitalocean_container_registry",
+        "name",
+        "registry names are global",
+    ),
+];
+
+fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnostic>) {
+    for r in cx
+        .module
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+    {
+        let addr = cx.addr(r);
+        let reported = |code: Code, diags: &Vec<Diagnostic>| {
+            diags
+                .iter()
+                .any(|d| d.code == code.as_str() && d.resource.as_deref() == Some(addr.as_str()))
+        };
+        // (b) hard-coded global names.
+        if let Some((_, key, why)) = GLOBAL_NAMES.iter().find(|(t, _, _)| *t == r.ty)
+            && let Some(e) = hclx::attr(&r.body, key)
+            && hard_coded(e, cx.module)
+            && !reported(Code::DomainNotPerAppliance, diags)
+            // A private hosted zone is visible in its VPCs only.
+            && (r.ty != "aws_route53_zone" || hclx::blocks(&r.body, "vpc").is_empty())
+        {
+            let shown = cx.eval.string(e).unwrap_or_else(|| hclx::inline(e));
+            let renamed = reported(Code::NameWithoutInstanceId, diags);
+            // F502 supersedes the mapping's F501 for this resource.
+            diags.retain(|d| {
+                !(d.code == Code::NameWithoutInstanceId.as_str()
+                    && d.resource.as_deref() == Some(addr.as_str()))
+            });
+            out.push(
+                Diagnostic::new(
+                    Code::HardCodedGlobalName,
+                    format!(
+                        "`{addr}` has the hard-coded {key} `{shown}`: {why}, so every appliance after the first fails to create it{}",
+                        if renamed {
+                            " (Ferry appended `-${var.instance_id}` in the deployment stack)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .at(r.loc_of(key))
+                .resource(addr.clone())
+                .help(format!(
+                    "derive it from the instance id (e.g. `\"{}-${{var.instance_id}}\"`){}",
+                    hclx::escape_template_literal(&shown),
+                    match UNIQUE_NAMES.iter().find(|(t, _, _)| *t == r.ty) {
+                        Some((_, _, Some(prefix))) => format!(", or let the provider choose it with `{prefix}`"),
+                        _ => ", or make it an input of the appliance".into(),
+                    }
+                )),
+            );
+            continue;
+        }
+        // (a) unique names without the instance id.
+        let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == r.ty) else {
+            continue;
+        };
+        let Some(e) = hclx::attr(&r.body, key) else {
+            continue;
+        };
+        if name_carries(cx, r, e, 3) || reported(Code::NameWithoutInstanceId, diags) {
+            continue;
+        }
+        let kept = !r.ty.starts_with("aws_");
+        let shown = cx.eval.string(e).unwrap_or_else(|| hclx::inline(e));
+        let d = Diagnostic::new(
+            Code::NameWithoutInstanceId,
+            if kept {
+                format!(
+                    "`{addr}` is kept as written, and its name `{shown}` does not carry `var.instance_id`: a second appliance in the same account cannot create it"
+                )
+            } else {
+                format!(
+                    "the {key} of `{addr}` (`{shown}`) does not carry `var.instance_id`: two appliances in one account or region would collide"
+                )
+            },
+        )
+        .at(r.loc_of(key))
+        .resource(addr.clone())
+        .help("include `${var.instance_id}` in the name (e.g. `\"myapp-${var.instance_id}\"`)");
+        out.push(if kept {
+            d.severity(Severity::Warning)
+        } else {
+            d
+        });
+    }
+}
+
+/// Does a name carry the instance id, also through `each` (the resource's `for_each`) or through
+/// the name of another resource of the module (`"/aws/lambda/${aws_lambda_function.x.function_name}"`)?
+fn name_carries(cx: &ModuleCx<'_>, r: &Resource, e: &Expression, depth: u8) -> bool {
+    if cx.carries(e) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let mut hit = false;
+    hclx::walk(e, &mut |x| {
+        if hit {
+            return;
+        }
+        match hclx::traversal_root(x) {
+            Some(("each", [_, ..])) => {
+                hit |= r
+                    .meta
+                    .for_each
+                    .as_ref()
+                    .is_some_and(|fe| name_carries(cx, r, fe, depth - 1));
+            }
+            Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
+                if let Some(other) = cx
+                    .module
+                    .resources
+                    .iter()
+                    .find(|o| o.mode == Mode::Managed && o.ty == ty && o.name == name.as_str())
+                    && let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == ty)
+                    && let Some(n) = hclx::attr(&other.body, key)
+                {
+                    hit |= name_carries(cx, other, n, depth - 1);
+                }
+            }
+            _ => {}
+        }
+    });
+    hit
+}
+
+// ---- (c) tags ------------------------------------------------------------------------------------
+
+/// AWS types that take tags (the common ones; any resource written with `tags` counts too).
+const TAGGABLE: &[&str] = &[
+    "aws_instance",
+    "aws_launch_template",
+    "aws_autoscaling_group",
+    "aws_ebs_volume",
+    "aws_eip",
+    "aws_vpc",
+    "aws_subnet",
+    "aws_security_group",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+    "aws_route_table",
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_target_group",
+    "aws_elb",
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_rds_cluster_instance",
+    "aws_docdb_cluster",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+    "aws_s3_bucket",
+    "aws_eks_cluster",
+    "aws_eks_node_group",
+    "aws_ecs_cluster",
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
+    "aws_ecr_repository",
+    "aws_lambda_function",
+    "aws_apigatewayv2_api",
+    "aws_sqs_queue",
+    "aws_sns_topic",
+    "aws_dynamodb_table",
+    "aws_kms_key",
+    "aws_secretsmanager_secret",
+    "aws_ssm_parameter",
+    "aws_cloudwatch_log_group",
+    "aws_cloudwatch_metric_alarm",
+    "aws_acm_certificate",
+    "aws_route53_zone",
+    "aws_cloudfront_distribution",
+    "aws_efs_file_system",
+    "aws_msk_cluster",
+    "aws_opensearch_domain",
+    "aws_iam_role",
+    "aws_key_pair",
+];
+
+fn tags(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    let mut missing: Vec<&Resource> = Vec::new();
+    for r in cx
+        .module
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && r.ty.starts_with("aws_"))
+    {
+        let tags = hclx::attr(&r.body, "tags");
+        let tag_blocks = hclx::blocks(&r.body, "tag");
+        if tags.is_none() && tag_blocks.is_empty() && !TAGGABLE.contains(&r.ty.as_str()) {
+            continue;
+        }
+        let carried = tags.is_some_and(|t| cx.carries(t))
+            || tag_blocks
+                .iter()
+                .any(|b| hclx::attr(b, "value").is_some_and(|v| cx.carries(v)))
+            || r.body.blocks().any(|b| {
+                b.identifier() == "dynamic"
+                    && b.labels.first().map(|l| l.as_str()) == Some("tag")
+                    && body_carries(cx, &b.body)
+            });
+        if !carried {
+            missing.push(r);
+        }
+    }
+    let Some(first) = missing.first() else {
+        return;
+    };
+    let provider = cx
+        .module
+        .providers
+        .iter()
+        .find(|p| p.name == "aws")
+        .filter(|_| cx.prefix.is_empty());
+    let loc = provider.map(|p| p.loc.clone()).unwrap_or(first.loc.clone());
+    let mut list: Vec<String> = missing
+        .iter()
+        .take(8)
+        .map(|r| format!("`{}`", cx.addr(r)))
+        .collect();
+    if missing.len() > 8 {
+        list.push(format!("and {} more", missing.len() - 8));
+    }
+    out.push(
+        Diagnostic::new(
+            Code::MissingInstanceTag,
+            format!(
+                "{} taggable resource(s) carry no tag with `var.instance_id`: {}",
+                missing.len(),
+                list.join(", ")
+            ),
+        )
+        .at(loc)
+        .resource(cx.addr(first))
+        .help("add `default_tags { tags = { \"instance-id\" = var.instance_id } }` to `provider \"aws\"` so every resource carries it (Ferry tags the DigitalOcean resources itself)"),
+    );
+}
+
+fn body_carries(cx: &ModuleCx<'_>, body: &Body) -> bool {
+    body.iter().any(|s| match s {
+        hcl::Structure::Attribute(a) => cx.carries(a.expr()),
+        hcl::Structure::Block(b) => body_carries(cx, &b.body),
+    })
+}
+
+// ---- (e) backend ----------------------------------------------------------------------------------
+
+/// Backends and the argument that names the state.
+const BACKEND_KEYS: &[(&str, &str)] = &[
+    ("s3", "key"),
+    ("gcs", "prefix"),
+    ("azurerm", "key"),
+    ("consul", "path"),
+    ("kubernetes", "secret_suffix"),
+    ("pg", "schema_name"),
+    ("oss", "key"),
+    ("cos", "key"),
+];
+
+fn backend(module: &Module, out: &mut Vec<Diagnostic>) {
+    let help = "keep one state per appliance: leave the key out of the block and pass it at init (`tofu init -backend-config=\"key=appliances/<instance-id>/terraform.tfstate\"`), or select one workspace per appliance (`tofu workspace select <instance-id>`); backend blocks cannot read variables in Terraform (OpenTofu 1.8+ accepts `var.instance_id` there)";
+    let vars = BTreeSet::from(["instance_id".to_string()]);
+    for t in &module.terraform {
+        for b in t.body.blocks() {
+            let (kind, fixed) = match b.identifier() {
+                "backend" => {
+                    let kind = b.labels.first().map(|l| l.as_str()).unwrap_or_default();
+                    let Some((_, key)) = BACKEND_KEYS.iter().find(|(k, _)| *k == kind) else {
+                        continue;
+                    };
+                    if hclx::attr(&b.body, "workspace_key_prefix").is_some() {
+                        continue;
+                    }
+                    match hclx::attr(&b.body, key) {
+                        Some(e) if !carries(e, module, &vars) => {
+                            (kind.to_string(), format!("`{key} = {}`", hclx::inline(e)))
+                        }
+                        _ => continue,
+                    }
+                }
+                "cloud" => {
+                    let Some(ws) = hclx::blocks(&b.body, "workspaces").into_iter().next() else {
+                        continue;
+                    };
+                    match hclx::attr(&ws, "name") {
+                        Some(e) if !carries(e, module, &vars) => (
+                            "cloud".to_string(),
+                            format!("the workspace `name = {}`", hclx::inline(e)),
+                        ),
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::BackendNotPerAppliance,
+                    format!(
+                        "the `{kind}` backend keeps the state under the fixed {fixed}: every appliance would share (and overwrite) one state"
+                    ),
+                )
+                .at(t.loc.clone())
+                .help(help),
+            );
+        }
+    }
+}
+
+// ---- (f) EC2 where a container would serve ----------------------------------------------------------
+
+const CONTAINER_MARKERS: &[&str] = &[
+    "docker run",
+    "docker container run",
+    "docker-compose up",
+    "docker compose up",
+    "podman run",
+];
+const APP_MARKERS: &[&str] = &[
+    "java -jar",
+    "pm2 start",
+    "gunicorn ",
+    "uvicorn ",
+    "npm start",
+    "npm run start",
+    "dotnet run",
+    "rails server",
+    "bundle exec puma",
+];
+
+fn instances(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    for r in cx.module.resources.iter().filter(|r| {
+        r.mode == Mode::Managed
+            && matches!(
+                r.ty.as_str(),
+                "aws_instance" | "aws_launch_template" | "aws_launch_configuration"
+            )
+    }) {
+        let Some((key, e)) = ["user_data", "user_data_base64"]
+            .iter()
+            .find_map(|k| hclx::attr(&r.body, k).map(|e| (*k, e)))
+        else {
+            continue;
+        };
+        let Some(text) = user_data_text(cx, e) else {
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        let (what, marker) = if let Some(m) = CONTAINER_MARKERS.iter().find(|m| lower.contains(**m))
+        {
+            ("only starts a container", *m)
+        } else if let Some(m) = APP_MARKERS.iter().find(|m| lower.contains(**m)) {
+            if lower.contains("docker") {
+                continue;
+            }
+            ("installs and starts one application", *m)
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(
+                Code::InstanceCouldBeContainer,
+                format!(
+                    "`{}`'s user data {what} (`{}`): a virtual machine is more to patch and scale than the workload needs",
+                    cx.addr(r),
+                    marker.trim()
+                ),
+            )
+            .at(r.loc_of(key))
+            .resource(cx.addr(r))
+            .help("run it as a container: a Kubernetes Deployment on DOKS (or an ECS service, which Ferry maps to one), or a function if it handles requests or events; Ferry maps the instance to a droplet meanwhile"),
+        );
+    }
+}
+
+/// The text of user data: a literal or template (variables as written), or the file read by
+/// `file()` / `templatefile()` when the input holds it.
+fn user_data_text(cx: &ModuleCx<'_>, e: &Expression) -> Option<String> {
+    let mut path = None;
+    hclx::walk(e, &mut |x| {
+        if path.is_none()
+            && let Expression::FuncCall(f) = x
+            && matches!(f.name.name.as_str(), "file" | "templatefile")
+            && let Some(arg) = f.args.first()
+        {
+            path = cx.eval.string(arg);
+        }
+    });
+    if let Some(p) = path {
+        let rel =
+            crate::origin::join_dir(cx.prefix.trim_end_matches('/'), p.trim_start_matches("./"))?;
+        return cx.files.get(&rel).cloned();
+    }
+    match e {
+        Expression::String(s) => Some(s.clone()),
+        Expression::TemplateExpr(t) => Some(cx.eval.string(e).unwrap_or_else(|| t.to_string())),
+        Expression::FuncCall(_) => {
+            let mut text = None;
+            hclx::walk(e, &mut |x| {
+                if text.is_none()
+                    && let Expression::TemplateExpr(t) = x
+                {
+                    text = Some(t.to_string());
+                }
+            });
+            text
+        }
+        _ => None,
+    }
+}
+
+// ---- (g) images ---------------------------------------------------------------------------------------
+
+/// Kubernetes resource types whose pod specs hold containers.
+const POD_TYPES: &[&str] = &[
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "kubernetes_daemonset",
+    "kubernetes_daemon_set_v1",
+    "kubernetes_job",
+    "kubernetes_job_v1",
+    "kubernetes_cron_job",
+    "kubernetes_cron_job_v1",
+    "kubernetes_pod",
+    "kubernetes_pod_v1",
+    "kubernetes_replication_controller",
+    "kubernetes_replication_controller_v1",
+];
+
+fn images(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    for r in cx
+        .module
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+    {
+        let mut found: Vec<(String, &str)> = Vec::new();
+        match r.ty.as_str() {
+            "aws_lambda_function" => {
+                if let Some(e) = hclx::attr(&r.body, "image_uri") {
+                    found.extend(image_text(cx, e).map(|t| (t, "image_uri")));
+                }
+            }
+            "aws_ecs_task_definition" => {
+                if let Some(e) = hclx::attr(&r.body, "container_definitions") {
+                    for t in container_images(cx, e) {
+                        found.push((t, "container_definitions"));
+                    }
+                }
+            }
+            "kubernetes_manifest" => {
+                if let Some(e) = hclx::attr(&r.body, "manifest") {
+                    let mut list = Vec::new();
+                    object_images(cx, e, &mut list);
+                    found.extend(list.into_iter().map(|t| (t, "manifest")));
+                }
+            }
+            t if POD_TYPES.contains(&t) => {
+                let mut list = Vec::new();
+                pod_images(cx, &r.body, &mut list);
+                found.extend(list.into_iter().map(|t| (t, "spec")));
+            }
+            _ => continue,
+        }
+        let mut seen = BTreeSet::new();
+        for (image, key) in found {
+            if image.contains("@sha256:") || !seen.insert(image.clone()) {
+                continue;
+            }
+            out.push(unpinned(&image, r.loc_of(key)).resource(cx.addr(r)));
+        }
+    }
+}
+
+fn unpinned(image: &str, loc: Loc) -> Diagnostic {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let how = if last.contains(':') {
+        "by tag"
+    } else {
+        "without a tag (`latest`)"
+    };
+    Diagnostic::new(
+        Code::ImageNotPinned,
+        format!(
+            "the image `{image}` is referenced {how}: a tag can move, so appliances deployed at different times may run different code"
+        ),
+    )
+    .at(loc)
+    .help("pin it by digest (`<image>@sha256:<digest>`, e.g. from `docker buildx imagetools inspect`); Ferry's controller copies the pinned image into each appliance's registry")
+}
+
+/// The text of an image reference: its static value, or its template form; `None` when nothing
+/// is known (a bare variable without a default).
+fn image_text(cx: &ModuleCx<'_>, e: &Expression) -> Option<String> {
+    if let Some(s) = cx.eval.string(e) {
+        return Some(s);
+    }
+    match e {
+        Expression::TemplateExpr(t) => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+/// Images in `container_definitions`: `jsonencode([{ image = … }])`, a JSON string, or a JSON
+/// file read with `file()` / `templatefile()`.
+fn container_images(cx: &ModuleCx<'_>, e: &Expression) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(json) = cx.eval.string(e) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&json) {
+            json_images(&v, &mut out);
+        }
+        return out;
+    }
+    object_images(cx, e, &mut out);
+    if out.is_empty()
+        && let Some(text) = user_data_text(cx, e)
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        json_images(&v, &mut out);
+    }
+    out
+}
+
+fn json_images(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("image", serde_json::Value::String(s)) => out.push(s.clone()),
+                    _ => json_images(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| json_images(i, out)),
+        _ => {}
+    }
+}
+
+/// Values of `image` keys anywhere in an object expression.
+fn object_images(cx: &ModuleCx<'_>, e: &Expression, out: &mut Vec<String>) {
+    hclx::walk(e, &mut |x| {
+        if let Expression::Object(o) = x {
+            for (k, v) in o.iter() {
+                if hclx::object_key(k).as_deref() == Some("image")
+                    && let Some(t) = image_text(cx, v)
+                {
+                    out.push(t);
+                }
+            }
+        }
+    });
+}
+
+/// `image` of every `container` / `init_container` block of a pod spec.
+fn pod_images(cx: &ModuleCx<'_>, body: &Body, out: &mut Vec<String>) {
+    for b in body.blocks() {
+        if matches!(b.identifier(), "container" | "init_container")
+            && let Some(t) = hclx::attr(&b.body, "image").and_then(|e| image_text(cx, e))
+        {
+            out.push(t);
+        }
+        pod_images(cx, &b.body, out);
+    }
+}
+
+/// `image:` lines of Kubernetes YAML files in the input.
+fn yaml_images(files: &BTreeMap<String, String>, out: &mut Vec<Diagnostic>) {
+    for (path, text) in files {
+        if !(path.ends_with(".yaml") || path.ends_with(".yml")) || skipped_path(path) {
+            continue;
+        }
+        if !text.contains("kind:") {
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            let Some(rest) = trimmed.strip_prefix("image:") else {
+                continue;
+            };
+            let image = rest
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            if image.is_empty() || image.contains("@sha256:") || image.contains("{{") {
+                continue;
+            }
+            let col = line.find("image:").unwrap_or(0);
+            out.push(unpinned(
+                image,
+                Loc::new(path.as_str(), i as u32 + 1, col as u32 + 1),
+            ));
+        }
+    }
+}
+
+// ---- (d) secrets fetched through an AWS SDK --------------------------------------------------------
+
+/// Function sources larger than this are not scanned.
+const MAX_SOURCE_BYTES: usize = 1024 * 1024;
+
+/// (extensions, a marker the file must contain, call patterns, service, what to use instead).
+struct SdkPattern {
+    extensions: &'static [&'static str],
+    requires: &'static [&'static str],
+    calls: &'static [(&'static str, &'static str)],
+    help: &'static str,
+}
+
+const SDK_PATTERNS: &[SdkPattern] = &[
+    SdkPattern {
+        extensions: &[".py"],
+        requires: &["boto3", "botocore", "aws_lambda_powertools"],
+        calls: &[
+            ("get_secret_value(", "Secrets Manager"),
+            ("get_parameters_by_path(", "SSM Parameter Store"),
+            ("get_parameters(", "SSM Parameter Store"),
+            ("get_parameter(", "SSM Parameter Store"),
+            ("parameters.get_secret(", "Secrets Manager"),
+        ],
+        help: "read it from the environment (`os.environ[\"DB_PASSWORD\"]`)",
+    },
+    SdkPattern {
+        extensions: &[".js", ".mjs", ".cjs", ".ts"],
+        requires: &["@aws-sdk/", "aws-sdk"],
+        calls: &[
+            ("new GetSecretValueCommand", "Secrets Manager"),
+            ("new GetParametersByPathCommand", "SSM Parameter Store"),
+            ("new GetParametersCommand", "SSM Parameter Store"),
+            ("new GetParameterCommand", "SSM Parameter Store"),
+            (".getSecretValue(", "Secrets Manager"),
+            (".getParameters(", "SSM Parameter Store"),
+            (".getParameter(", "SSM Parameter Store"),
+        ],
+        help: "read it from the environment (`process.env.DB_PASSWORD`)",
+    },
+    SdkPattern {
+        extensions: &[".go"],
+        requires: &["service/secretsmanager", "service/ssm"],
+        calls: &[
+            ("GetSecretValue(", "Secrets Manager"),
+            ("GetSecretValueWithContext(", "Secrets Manager"),
+            ("GetParametersByPath(", "SSM Parameter Store"),
+            ("GetParameters(", "SSM Parameter Store"),
+            ("GetParameter(", "SSM Parameter Store"),
+            ("GetParameterWithContext(", "SSM Parameter Store"),
+        ],
+        help: "read it from the environment (`os.Getenv(\"DB_PASSWORD\")`)",
+    },
+    SdkPattern {
+        extensions: &[".java"],
+        requires: &["secretsmanager", "services.ssm"],
+        calls: &[
+            ("GetSecretValueRequest.builder(", "Secrets Manager"),
+            ("new GetSecretValueRequest(", "Secrets Manager"),
+            (".getSecretValue(", "Secrets Manager"),
+            ("GetParameterRequest.builder(", "SSM Parameter Store"),
+            ("new GetParameterRequest(", "SSM Parameter Store"),
+            (".getParameter(", "SSM Parameter Store"),
+        ],
+        help: "read it from the environment (`System.getenv(\"DB_PASSWORD\")`)",
+    },
+];
+
+/// Folders of dependencies, never the function's own code.
+fn skipped_path(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        matches!(
+            seg,
+            "node_modules" | ".venv" | "venv" | "vendor" | "site-packages"
+        )
+    })
+}
+
+fn sdk_secrets(files: &BTreeMap<String, String>, out: &mut Vec<Diagnostic>) {
+    for (path, text) in files {
+        if !is_source_file(path) || skipped_path(path) || text.len() > MAX_SOURCE_BYTES {
+            continue;
+        }
+        let Some(p) = SDK_PATTERNS
+            .iter()
+            .find(|p| p.extensions.iter().any(|e| path.ends_with(e)))
+        else {
+            continue;
+        };
+        if !p.requires.iter().any(|m| text.contains(m)) {
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with('#')
+                || t.starts_with("//")
+                || t.starts_with('*')
+                || t.starts_with("/*")
+                || t.starts_with("import ")
+            {
+                continue;
+            }
+            let Some((col, call, service)) = p
+                .calls
+                .iter()
+                .find_map(|(c, s)| line.find(c).map(|col| (col, c, s)))
+            else {
+                continue;
+            };
+            let call = call
+                .trim_start_matches("new ")
+                .trim_start_matches('.')
+                .trim_end_matches('(');
+            out.push(
+                Diagnostic::new(
+                    Code::RuntimeSecretFetch,
+                    format!(
+                        "`{path}` fetches a secret from AWS {service} at runtime (`{call}`): an appliance has neither {service} nor AWS credentials"
+                    ),
+                )
+                .at(Loc::new(path.as_str(), i as u32 + 1, col as u32 + 1))
+                .help(format!(
+                    "{}: Ferry turns the stack's secrets into Kubernetes Secrets in the appliance namespace and injects them as environment variables; pass the value to the function through its `environment` block",
+                    p.help
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_on(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        let files: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let mut diags = Vec::new();
+        let origin = crate::origin::parse(&files, &mut diags);
+        let mut out = Vec::new();
+        run(&origin, &files, &Options::default(), &mut out);
+        out
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<&str> {
+        d.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    #[test]
+    fn sdk_fetches_are_found_per_line() {
+        let d = run_on(&[(
+            "src/app.py",
+            "import boto3\n# client.get_secret_value(SecretId='x')\nsm = boto3.client('secretsmanager')\nv = sm.get_secret_value(SecretId='db')\n",
+        )]);
+        assert_eq!(codes(&d), ["F504"]);
+        assert_eq!(d[0].location.as_ref().map(|l| l.line), Some(4));
+        let d = run_on(&[(
+            "fn/index.mjs",
+            "import { SSMClient, GetParameterCommand } from \"@aws-sdk/client-ssm\";\nconst r = await ssm.send(new GetParameterCommand({ Name: \"/x\" }));\n",
+        )]);
+        assert_eq!(codes(&d), ["F504"]);
+        assert!(d[0].message.contains("SSM Parameter Store"));
+        // Not an AWS SDK file, or vendored code: silent.
+        assert!(run_on(&[("x.py", "def get_parameter(x): pass\nget_parameter(1)\n")]).is_empty());
+        assert!(
+            run_on(&[(
+                "node_modules/a/index.js",
+                "require('aws-sdk'); new GetSecretValueCommand({})"
+            )])
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn hard_coded_global_names_supersede_f501() {
+        let d = run_on(&[(
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"acme-assets\"\n}\nresource \"aws_sqs_queue\" \"q\" {\n  name = var.queue\n}\nvariable \"queue\" {}\n",
+        )]);
+        assert_eq!(codes(&d), ["F502", "F501", "F503"]);
+    }
+
+    #[test]
+    fn kept_digitalocean_names_are_warnings_and_yaml_images_are_checked() {
+        let d = run_on(&[
+            (
+                "main.tf",
+                "provider \"aws\" {\n  default_tags {\n    tags = { id = var.instance_id }\n  }\n}\nresource \"digitalocean_volume\" \"v\" {\n  name   = \"data\"\n  region = \"nyc3\"\n  size   = 10\n}\n",
+            ),
+            (
+                "k8s/web.yaml",
+                "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27 # pinned later\n        - name: side\n          image: \"busybox@sha256:abc\"\n",
+            ),
+        ]);
+        assert_eq!(codes(&d), ["F501", "F507"]);
+        assert_eq!(d[0].severity, Severity::Warning);
+        let loc = d[1].location.as_ref().expect("location");
+        assert_eq!(
+            (loc.file.as_str(), loc.line, loc.col),
+            ("k8s/web.yaml", 7, 11)
+        );
+    }
+
+    #[test]
+    fn backend_keys_must_vary_per_appliance() {
+        let d = run_on(&[(
+            "main.tf",
+            "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n    key    = \"prod/terraform.tfstate\"\n  }\n}\n",
+        )]);
+        assert_eq!(codes(&d), ["F505"]);
+        let d = run_on(&[(
+            "main.tf",
+            "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n  }\n}\n",
+        )]);
+        assert!(d.is_empty());
+    }
+}

@@ -1,0 +1,52 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "registry_name" {
+  description = "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>)."
+  type        = string
+  default     = "northwind"
+}
+
+variable "spaces_access_id" {
+  description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "spaces_secret_key" {
+  description = "Spaces secret key; Ferry's controller injects it at deploy time."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "instance_id" {
+  description = "Customer appliance id; part of every name."
+  type        = string
+}
+
+variable "aws_region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "allowed_origins" {
+  description = "Web origins allowed to call the API."
+  type        = list(string)
+  default     = ["https://app.shortlinks.example"]
+}
+
+variable "jwt_issuer" {
+  description = "OIDC issuer of the customer's identity provider."
+  type        = string
+  default     = "https://auth.shortlinks.example/"
+}
+
+variable "link_ttl_days" {
+  type    = number
+  default = 90
+}

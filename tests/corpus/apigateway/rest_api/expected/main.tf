@@ -1,0 +1,66 @@
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "ferry-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "kubernetes_manifest" "legacy" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "legacy-api-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 3
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-legacy:3353ff0c43c045a6"
+              args  = ["index.handler"]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

@@ -1,0 +1,3 @@
+output "invoke_url" {
+  value = null
+}

@@ -1,0 +1,186 @@
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "ferry-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "kubernetes_manifest" "webhook" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "webhook-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 3
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-webhook:3a0dddef2350c025"
+              args  = ["webhook.receive"]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "kubernetes_manifest" "reports" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "reports-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 3
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-reports:e53ad4275ef07a89"
+              args  = ["reports.handler"]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "kubernetes_ingress_v1" "webhook_webhook" {
+  metadata {
+    name        = "webhook-webhook"
+    namespace   = kubernetes_namespace_v1.appliance.metadata[0].name
+    annotations = {
+      "nginx.ingress.kubernetes.io/upstream-vhost" = "${kubernetes_manifest.webhook.manifest.metadata.name}.${kubernetes_namespace_v1.appliance.metadata[0].name}.svc.cluster.local"
+    }
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    rule {
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_manifest.webhook.manifest.metadata.name
+
+              port {
+                number = 80
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
+}
+
+resource "kubernetes_ingress_v1" "reports_reports" {
+  metadata {
+    name        = "reports-reports"
+    namespace   = kubernetes_namespace_v1.appliance.metadata[0].name
+    annotations = {
+      "nginx.ingress.kubernetes.io/upstream-vhost" = "${kubernetes_manifest.reports.manifest.metadata.name}.${kubernetes_namespace_v1.appliance.metadata[0].name}.svc.cluster.local"
+    }
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    rule {
+      http {
+        path {
+          path      = "/v1/reports"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_manifest.reports.manifest.metadata.name
+
+              port {
+                number = 80
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

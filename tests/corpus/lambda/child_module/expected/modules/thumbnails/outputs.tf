@@ -1,0 +1,3 @@
+output "function_name" {
+  value = kubernetes_manifest.this.manifest.metadata.name
+}

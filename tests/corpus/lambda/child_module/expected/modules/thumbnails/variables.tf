@@ -1,0 +1,31 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+}
+
+variable "project_id" {
+  description = "The appliance's DigitalOcean project."
+  type        = string
+}
+
+variable "registry_name" {
+  description = "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>)."
+  type        = string
+}
+
+variable "name" {
+  type = string
+}
+
+variable "bucket_name" {
+  type = string
+}
+
+variable "sizes" {
+  type = string
+}

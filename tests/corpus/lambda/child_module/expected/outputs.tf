@@ -1,0 +1,3 @@
+output "thumbnailer" {
+  value = module.thumbnails.function_name
+}

@@ -1,0 +1,114 @@
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "ferry-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "kubernetes_manifest" "thumbnail" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "thumbnail-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by" = "ferry"
+      }
+      annotations = {
+        "ferry.dev/description" = "Resizes uploaded photos"
+      }
+    }
+    spec = {
+      template = {
+        metadata = {
+          annotations = {
+            "autoscaling.knative.dev/max-scale" = "20"
+            "autoscaling.knative.dev/min-scale" = "2"
+          }
+        }
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 60
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-thumbnail:55dd98824f58ba0f"
+              args  = ["app.handler"]
+              env   = [
+                {
+                  name  = "UPLOAD_BUCKET"
+                  value = tostring(digitalocean_spaces_bucket.uploads.name)
+                },
+                {
+                  name  = "THUMBNAIL_WIDTH"
+                  value = tostring(var.thumbnail_width)
+                },
+                {
+                  name  = "LOG_LEVEL"
+                  value = "info"
+                },
+                {
+                  name  = "DEBUG"
+                  value = "false"
+                },
+              ]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu               = "579m"
+                  memory            = "1024Mi"
+                  ephemeral-storage = "2048Mi"
+                }
+                limits = {
+                  memory            = "1024Mi"
+                  ephemeral-storage = "2048Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+      traffic = [
+        {
+          latestRevision = true
+          percent        = 100
+        },
+        {
+          tag            = "live"
+          latestRevision = true
+        },
+      ]
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "digitalocean_spaces_bucket" "uploads" {
+  name   = "photos-uploads-${var.instance_id}"
+  region = var.region
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_spaces_bucket.uploads.urn]])
+}

@@ -1,0 +1,3 @@
+output "etl_layer" {
+  value = null
+}

@@ -1,0 +1,219 @@
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "ferry-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "kubernetes_manifest" "cleanup" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "cleanup-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 300
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-cleanup:f24f87867ba537aa"
+              args  = ["cleanup.run"]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "kubernetes_manifest" "digest" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "digest-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 3
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-digest:e1a496428430d89e"
+              args  = ["digest"]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "kubernetes_cron_job_v1" "cleanup" {
+  metadata {
+    name      = "every-15-minutes-cleanup"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/managed-by" = "ferry"
+    }
+  }
+
+  spec {
+    schedule           = "*/15 * * * *"
+    timezone           = "Etc/UTC"
+    concurrency_policy = "Allow"
+    suspend            = (var.cleanup_enabled ? "ENABLED" : "DISABLED") == "DISABLED"
+
+    job_template {
+      metadata {}
+
+      spec {
+        backoff_limit = 2
+
+        template {
+          metadata {}
+
+          spec {
+            restart_policy = "Never"
+
+            container {
+              name    = "invoke"
+              image   = "curlimages/curl:8.11.1"
+              command = ["sh", "-c"]
+              args    = [
+                "curl -fsS --max-time 310 -X POST -H 'Content-Type: application/json' --data \"$EVENT\" \"$FUNCTION_URL\"",
+              ]
+
+              env {
+                name  = "FUNCTION_URL"
+                value = "http://${kubernetes_manifest.cleanup.manifest.metadata.name}.${kubernetes_namespace_v1.appliance.metadata[0].name}.svc.cluster.local/2015-03-31/functions/function/invocations"
+              }
+
+              env {
+                name  = "EVENT"
+                value = jsonencode({ older_than_days = 30 })
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_cron_job_v1" "digest" {
+  metadata {
+    name      = "weekday-digest-digest"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/managed-by" = "ferry"
+    }
+  }
+
+  spec {
+    schedule           = "0 7 * * 1-5"
+    timezone           = "Etc/UTC"
+    concurrency_policy = "Allow"
+
+    job_template {
+      metadata {}
+
+      spec {
+        backoff_limit = 2
+
+        template {
+          metadata {}
+
+          spec {
+            restart_policy = "Never"
+
+            container {
+              name    = "invoke"
+              image   = "curlimages/curl:8.11.1"
+              command = ["sh", "-c"]
+              args    = [
+                "curl -fsS --max-time 13 -X POST -H 'Content-Type: application/json' --data \"$EVENT\" \"$FUNCTION_URL\"",
+              ]
+
+              env {
+                name  = "FUNCTION_URL"
+                value = "http://${kubernetes_manifest.digest.manifest.metadata.name}.${kubernetes_namespace_v1.appliance.metadata[0].name}.svc.cluster.local/2015-03-31/functions/function/invocations"
+              }
+
+              env {
+                name  = "EVENT"
+                value = "{\"version\":\"0\",\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

@@ -1,0 +1,102 @@
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "ferry-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "kubernetes_manifest" "resize" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "resize-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 3
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/resize:${var.release}"
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "web" {
+  metadata {
+    name = "web"
+  }
+
+  spec {
+    replicas = 2
+
+    selector {
+      match_labels = {
+        app = "web"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          app = "web"
+        }
+      }
+
+      spec {
+        init_container {
+          name    = "migrate"
+          image   = "ghcr.io/acme/web-migrations:${var.release}"
+          command = ["./migrate", "up"]
+        }
+
+        container {
+          name  = "web"
+          image = "nginx"
+        }
+      }
+    }
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
