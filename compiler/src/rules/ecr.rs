@@ -291,14 +291,14 @@ pub fn pull_secret(cx: &mut Cx<'_>, namespace: Expression, loc: Loc) -> Expressi
         });
     }
     // One Secret per namespace: `registry` for the appliance namespace, `registry_2`, … else.
-    let ns_text = hclx::inline(&namespace);
+    let ns_key = namespace_key(cx, &namespace);
     let existing = cx.st.emitted.iter().find(|e| {
         e.ty == "kubernetes_secret_v1"
             && e.origin.is_none()
             && e.name.starts_with("registry")
             && e.body
                 .blocks("metadata")
-                .any(|m| m.get("namespace").map(hclx::inline) == Some(ns_text.clone()))
+                .any(|m| m.get("namespace").map(|n| namespace_key(cx, n)) == Some(ns_key.clone()))
     });
     if let Some(e) = existing {
         return k8s::name_of(&e.address());
@@ -337,6 +337,24 @@ pub fn pull_secret(cx: &mut Cx<'_>, namespace: Expression, loc: Loc) -> Expressi
     k8s::name_of(&format!("kubernetes_secret_v1.{name}"))
 }
 
+/// A namespace expression, canonical: its static value, the static `metadata.name` of the
+/// `kubernetes_namespace` it reads, or its text.
+fn namespace_key(cx: &Cx<'_>, e: &Expression) -> String {
+    if let Some(v) = cx.eval.string(e) {
+        return v;
+    }
+    if let Some(ns) = cx.resolve_ref(e).filter(|r| r.ty.starts_with("kubernetes_namespace"))
+        && let Some(n) = ns
+            .body
+            .blocks()
+            .filter(|b| b.identifier() == "metadata")
+            .find_map(|m| hclx::attr(&m.body, "name").and_then(|x| cx.eval.string(x)))
+    {
+        return n;
+    }
+    hclx::inline(e)
+}
+
 /// What became of one image reference.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rewritten {
@@ -371,7 +389,7 @@ pub fn rewrite_image(cx: &mut Cx<'_>, r: &Resource, e: &Expression, loc: Loc) ->
             used_by: r.address(),
         });
         return Rewritten {
-            image: e.clone(),
+            image: inline_repository_url(cx, e),
             moved: true,
         };
     }
@@ -467,6 +485,12 @@ fn rewrite_template(cx: &Cx<'_>, tpl: &Template) -> Option<TemplateRewrite> {
         for el in &els[i + 1..] {
             match el {
                 Element::Literal(l) => text.push_str(&hclx::escape_template_literal(l)),
+                // A literal spliced in (`${"web"}`) is written as text.
+                Element::Interpolation(ip) if literal(&ip.expr) => {
+                    text.push_str(&hclx::escape_template_literal(
+                        &cx.eval.string(&ip.expr).unwrap_or_default(),
+                    ))
+                }
                 Element::Interpolation(ip) => {
                     text.push_str(&format!("${{{}}}", hclx::inline(&ip.expr)))
                 }
@@ -476,6 +500,14 @@ fn rewrite_template(cx: &Cx<'_>, tpl: &Template) -> Option<TemplateRewrite> {
         return Some(TemplateRewrite::Moved(hclx::template(text), img));
     }
     None
+}
+
+/// A literal value (no variable, reference or function): `"web"`, `3000`.
+fn literal(e: &Expression) -> bool {
+    matches!(
+        e,
+        Expression::String(_) | Expression::Number(_) | Expression::Bool(_)
+    )
 }
 
 fn element_text(cx: &Cx<'_>, el: &Element) -> String {
@@ -549,6 +581,50 @@ fn kept_note(cx: &mut Cx<'_>, r: &Resource, img: &ImageRef, loc: Loc) {
         .resource(r.address())
         .help("if the image is private, push it to ECR in the origin (Ferry then moves it to the appliance's registry) or give the pods pull credentials for its registry"),
     );
+}
+
+/// `"${aws_ecr_repository.api.repository_url}:${var.tag}"` →
+/// `"registry.digitalocean.com/${var.registry_name}/api:${var.tag}"`: the repository URL
+/// written into the template (the reference pass would splice a nested template).
+fn inline_repository_url(cx: &Cx<'_>, e: &Expression) -> Expression {
+    let Expression::TemplateExpr(t) = e else {
+        return e.clone();
+    };
+    let Ok(tpl) = Template::from_expr(t) else {
+        return e.clone();
+    };
+    let mut text = String::new();
+    for el in tpl.elements() {
+        match el {
+            Element::Literal(l) => text.push_str(&hclx::escape_template_literal(l)),
+            Element::Interpolation(ip) => match ecr_repository_ref(cx, &ip.expr)
+                .filter(|_| repository_url_only(&ip.expr))
+            {
+                Some(repo) => {
+                    let name = hclx::attr(&repo.body, "name")
+                        .cloned()
+                        .unwrap_or_else(|| Expression::String(repo.name.replace('_', "-")));
+                    text.push_str(&format!("{DO_PREFIX}/{}", hclx::to_template_part(&name)));
+                }
+                None => text.push_str(&format!("${{{}}}", hclx::inline(&ip.expr))),
+            },
+            Element::Directive(_) => return e.clone(),
+        }
+    }
+    hclx::template(text)
+}
+
+/// Is the expression exactly `aws_ecr_repository.<name>.repository_url` (or the data form)?
+fn repository_url_only(e: &Expression) -> bool {
+    use hcl::expr::TraversalOperator as Op;
+    matches!(
+        hclx::traversal_root(e),
+        Some(("aws_ecr_repository", [Op::GetAttr(_), Op::GetAttr(a)])) if a.as_str() == "repository_url"
+    ) || matches!(
+        hclx::traversal_root(e),
+        Some(("data", [Op::GetAttr(t), Op::GetAttr(_), Op::GetAttr(a)]))
+            if t.as_str() == "aws_ecr_repository" && a.as_str() == "repository_url"
+    )
 }
 
 /// The `aws_ecr_repository` (managed or data) whose `repository_url` the expression uses.

@@ -647,7 +647,7 @@ fn defs_tree(cx: &Cx<'_>, e: &Expression, depth: usize) -> Result<(J, DefsForm),
                 }
                 Some(v @ Value::Array(_)) => Ok((from_value(&v), DefsForm::Static)),
                 _ => Err(format!(
-                    "`container_definitions = {}` is only known when the stack is applied",
+                    "is `{}`, which is only known when the stack is applied",
                     hclx::inline(other)
                 )),
             }
@@ -698,6 +698,60 @@ fn task_def_of<'a>(cx: &Cx<'a>, svc: &Resource) -> Option<&'a Resource> {
                 == Some(family)
         })
     })
+}
+
+/// The task definition a service runs, with `each` / `count.index` of a repeated task
+/// definition bound to the instance the service names (`aws_ecs_task_definition.svc["web"]`).
+fn bound_task(cx: &Cx<'_>, svc: &Resource) -> Option<Resource> {
+    let td = task_def_of(cx, svc)?;
+    if !td.meta.is_repeated() {
+        return Some(td.clone());
+    }
+    let mut key: Option<Value> = None;
+    if let Some(e) = hclx::attr(&svc.body, "task_definition") {
+        hclx::walk(e, &mut |x| {
+            if key.is_some() {
+                return;
+            }
+            if let Some((TASK_DEF, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
+                && n.as_str() == td.name
+            {
+                key = cx.eval.value(i);
+            }
+        });
+    }
+    let mut bound = td.clone();
+    if let Some(c) = &td.meta.count {
+        let idx = key.unwrap_or(Value::from(0u64));
+        let _ = c;
+        bound.body = super::ec2::bind(cx, &td.body, "count", &[("index", idx)]);
+    } else if let Some(fe) = &td.meta.for_each {
+        let items = cx.eval.value(fe).and_then(super::ec2::iterations)?;
+        let (k, v) = items
+            .into_iter()
+            .map(|(k, v)| match (&k, &v) {
+                (Value::Number(_), Value::String(_)) => (v.clone(), v),
+                _ => (k, v),
+            })
+            .find(|(k, _)| key.as_ref().is_none_or(|want| want == k))?;
+        bound.body = super::ec2::bind(cx, &td.body, "each", &[("key", k), ("value", v)]);
+    }
+    bound.meta.count = None;
+    bound.meta.for_each = None;
+    // `{ port = 3000, image = "web" }.image` (a substituted `each.value.image`) → `"web"`.
+    let mut body = bound.body;
+    hclx::walk_body_mut(&mut body, &mut |x| {
+        if let Expression::Traversal(t) = x
+            && matches!(t.expr, Expression::Object(_) | Expression::Array(_))
+            && let Some(v) = cx.eval.value(x)
+        {
+            *x = crate::eval::value_to_expr(&v);
+            return false;
+        }
+        true
+    });
+    bound.body = body;
+    Some(bound)
 }
 
 /// Task-level CPU units and MiB.
@@ -788,11 +842,11 @@ fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize) {
     let mut peak = Demand::default();
     let mut services = 0;
     for svc in cx.origin_of_type(SERVICE) {
-        let Some(td) = task_def_of(cx, svc) else {
+        let Some(td) = bound_task(cx, svc) else {
             continue;
         };
         services += 1;
-        let (cpu, mem) = task_demand(cx, td);
+        let (cpu, mem) = task_demand(cx, &td);
         let (desired, max) = replicas(cx, svc);
         for (d, n) in [(&mut now, desired), (&mut peak, max)] {
             d.millicores += cpu * n;
@@ -856,7 +910,14 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
 
     let mut body = OutBody::new();
     let name = match r {
-        Some(r) => super::ec2::repeat_name(cx, r, cx.expr(r, "name"), true),
+        // DOKS cluster names are lower-case letters, digits and `-`.
+        Some(r) => {
+            let origin = cx.expr(r, "name").map(|e| match e {
+                Expression::String(v) => s(&k8s::dns_label(&v, "cluster")),
+                other => other,
+            });
+            cx.unique_name(r, origin, &r.name.replace('_', "-").to_ascii_lowercase())
+        }
         None => hclx::template("workloads-${var.instance_id}"),
     };
     body.set("name", name);
@@ -1108,15 +1169,19 @@ struct LbTarget<'a> {
 /// The load balancers (aws_lb / aws_alb) whose listeners forward to a target group.
 fn lbs_of_tg<'a>(cx: &Cx<'a>, tg: &Resource) -> Vec<&'a Resource> {
     let mut out: Vec<&'a Resource> = Vec::new();
+    let forwards = |body: &Body, block: &str| {
+        hclx::blocks(body, block).iter().any(|a| {
+            lb::forward_targets(a)
+                .iter()
+                .any(|e| cx.resolve_ref(e).is_some_and(|t| t.address() == tg.address()))
+        })
+    };
     for lt in LISTENER_TYPES {
         for l in cx.origin_of_type(lt) {
-            let forwards = hclx::blocks(&l.body, "default_action").iter().any(|a| {
-                lb::forward_targets(a).iter().any(|e| {
-                    cx.resolve_ref(e)
-                        .is_some_and(|t| t.address() == tg.address())
-                })
-            });
-            if !forwards {
+            let by_rule = lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l)
+                .iter()
+                .any(|lr| forwards(&lr.body, "action"));
+            if !forwards(&l.body, "default_action") && !by_rule {
                 continue;
             }
             if let Some(lbr) = cx.referenced(l, "load_balancer_arn")
@@ -1193,7 +1258,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         });
     }
 
-    let Some(td) = task_def_of(cx, r) else {
+    let Some(td_owned) = bound_task(cx, r) else {
         cx.unsupported(
             r,
             Code::ContainerDefinitionsUnreadable,
@@ -1206,6 +1271,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         absorb_load_balancers(cx, r, &lb_targets, None);
         return;
     };
+    let td = &td_owned;
     let (defs, form) = match container_defs(cx, td) {
         Ok(x) => x,
         Err(why) => {
@@ -1565,12 +1631,33 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
     let rolling = rolling_update(cx, r);
     let body = k8s::deployment(&app, ns.clone(), Some(replicas_expr), rolling, &pod);
     let dep_addr = cx.emit(r, "kubernetes_deployment_v1", body);
+    // The Deployment stands for the service (a Secret of its environment may come first).
+    if let Some(x) = cx.st.exports.get_mut(&r.address()) {
+        x.primary = Some(dep_addr.clone());
+    }
+    if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+        rec.targets.retain(|t| *t != dep_addr);
+        rec.targets.insert(0, dep_addr.clone());
+    }
     if let Some(e) = cx.emitted_mut(&dep_addr) {
         e.meta.lifecycle = e
             .meta
             .lifecycle
             .take()
             .and_then(|l| translate_lifecycle(&l));
+        // One Deployment per name: a repeated service is emitted once (see the warning).
+        e.meta.count = None;
+        e.meta.for_each = None;
+    }
+    if r.meta.is_repeated() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "name",
+            format!("`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide", r.address()),
+            "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
+        );
     }
 
     // The Service.
@@ -1981,6 +2068,16 @@ fn service_notes(cx: &mut Cx<'_>, r: &Resource, td: &Resource) {
     {
         lost.push("automatic rollback (a failed rollout stops at `progress_deadline_seconds`; roll back with `kubectl rollout undo`)");
     }
+    let spot = hclx::blocks(&r.body, "capacity_provider_strategy")
+        .iter()
+        .any(|b| {
+            hclx::attr(b, "capacity_provider")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|p| p.contains("SPOT"))
+        });
+    if spot {
+        lost.push("Fargate Spot capacity (DigitalOcean has no spot capacity: the pods run on regular nodes)");
+    }
     if cx.bool(r, "enable_execute_command") == Some(true) {
         lost.push("ECS Exec (use `kubectl exec` through an Operate window)");
     }
@@ -2063,7 +2160,7 @@ fn external_secret(
                 "Value of `{}` (ECS `valueFrom` outside the stack) for the workload `{app}`; set when the appliance is deployed.",
                 cx.eval
                     .string(from)
-                    .unwrap_or_else(|| hclx::inline(from))
+                    .unwrap_or_else(|| "a secret outside the stack".into())
             )),
         );
         v.set("type", hclx::path(&["string"]));
@@ -2081,6 +2178,7 @@ fn external_secret(
         &format!("{}_env", r.name),
         body,
     );
+    plain_meta(cx, &addr);
     cx.secret(crate::report::SecretRef {
         origin: r.address(),
         target: addr.clone(),
@@ -2270,12 +2368,31 @@ fn lb_pieces<'a>(cx: &Cx<'a>, lbr: &'a Resource) -> Vec<&'a Resource> {
         }
         for lr in lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l) {
             push(lr, &mut out);
+            for a in hclx::blocks(&lr.body, "action") {
+                for e in lb::forward_targets(&a) {
+                    if let Some(tg) = cx
+                        .resolve_ref(&e)
+                        .filter(|t| TG_TYPES.contains(&t.ty.as_str()))
+                    {
+                        push(tg, &mut out);
+                    }
+                }
+            }
         }
         for lc in lb::referencing(cx, LISTENER_CERT_TYPES, "listener_arn", l) {
             push(lc, &mut out);
         }
     }
     out
+}
+
+/// Objects that accompany a Deployment keep none of the service's meta-arguments: its
+/// `depends_on` (often the listener that became this very Service) and `lifecycle` speak of
+/// the ECS service.
+fn plain_meta(cx: &mut Cx<'_>, addr: &str) {
+    if let Some(e) = cx.emitted_mut(addr) {
+        e.meta = Meta::default();
+    }
 }
 
 /// A ClusterIP Service for the workload's container ports (none when it exposes no port).
@@ -2290,9 +2407,9 @@ fn cluster_ip_service(
     for c in &pod.containers {
         for p in &c.ports {
             let name = p.name.clone().unwrap_or_else(|| {
-                let n = match &p.container_port {
-                    Expression::Number(n) => n.to_string(),
-                    _ => (ports.len() + 1).to_string(),
+                let n = match cx.eval.number(&p.container_port) {
+                    Some(n) => (n.round() as i64).to_string(),
+                    None => (ports.len() + 1).to_string(),
                 };
                 format!("{}-{n}", p.protocol.to_ascii_lowercase())
             });
@@ -2311,7 +2428,9 @@ fn cluster_ip_service(
         return None;
     }
     let body = k8s::service(app, ns, &ports, None, None, vec![]);
-    Some(cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body))
+    let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
+    plain_meta(cx, &addr);
+    Some(addr)
 }
 
 /// The Service of type LoadBalancer standing for a workload load balancer.
@@ -2536,7 +2655,27 @@ fn lb_service(
         let v = (t.round() as i64).clamp(lo, hi);
         ann.push((a("http-idle-timeout-seconds"), s(&v.to_string())));
     }
-    ann.push((a("size-unit"), s("1")));
+    if !network {
+        ann.push((a("size-unit"), s("1")));
+    } else if let Some(p) = ports
+        .iter()
+        .find(|p| hclx::inline(&p.port) != hclx::inline(&numeric(cx, p.target_port.clone())))
+    {
+        let msg = format!(
+            "`{}` is a network load balancer listening on {} for container port {}; a DigitalOcean network load balancer of a Service needs the same port on both sides",
+            lbr.address(),
+            hclx::inline(&p.port),
+            hclx::inline(&p.target_port)
+        );
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "load_balancer_type",
+            msg,
+            "listen on the container port, or use an application load balancer",
+        );
+    }
     if hclx::attr(&lbr.body, "security_groups").is_some() {
         cx.diag(
             Diagnostic::new(
@@ -2557,6 +2696,7 @@ fn lb_service(
         spec_extra,
     );
     let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
+    plain_meta(cx, &addr);
     // The load balancer and its pieces fold into the Service.
     let pieces = lb_pieces(cx, lbr);
     for p in pieces {

@@ -189,6 +189,22 @@ fn value_variable(cx: &mut Cx<'_>, name: &str, what: &str) -> Expression {
     cx.variable(name, v)
 }
 
+/// A secret for a variable description, without naming AWS types (the output never does):
+/// "the Secrets Manager secret `prod/db`", "the SSM parameter `/app/key`".
+fn describe(cx: &Cx<'_>, r: &Resource) -> String {
+    let kind = if r.ty == SSM {
+        "the SSM parameter"
+    } else {
+        "the Secrets Manager secret"
+    };
+    let name = ["name", "name_prefix"]
+        .iter()
+        .find_map(|k| hclx::attr(&r.body, k))
+        .and_then(|e| cx.eval.string(e).or_else(|| Some(hclx::to_template_part(e))))
+        .unwrap_or_else(|| r.name.clone());
+    format!("{kind} `{name}`")
+}
+
 /// The data of a Secret for a value expression: `(key, value)` pairs and where the value
 /// comes from (for the report). Literals become sensitive variables named after `var_base`.
 struct Data {
@@ -213,7 +229,7 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
                 let var = value_variable(
                     cx,
                     &format!("{var_base}_{}", ident(&key)),
-                    &format!("Field `{key}` of the secret `{}`", r.address()),
+                    &format!("Field `{key}` of {}", describe(cx, r)),
                 );
                 vars.push(key.clone());
                 *v = var;
@@ -241,7 +257,7 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
         let var = value_variable(
             cx,
             var_base,
-            &format!("Value of the secret `{}`", r.address()),
+            &format!("Value of {}", describe(cx, r)),
         );
         literal_note(cx, r, &[]);
         let mut pairs = vec![("value".to_string(), var.clone())];
@@ -395,6 +411,10 @@ fn emit_secret(cx: &mut Cx<'_>, r: &Resource, name: &str, data: Data) -> String 
         ])),
     );
     let addr = cx.emit_as(r, Mode::Managed, "kubernetes_secret_v1", &r.name, body);
+    if let Some(e) = cx.emitted_mut(&addr) {
+        // A `lifecycle` of the AWS secret names AWS arguments.
+        e.meta.lifecycle = None;
+    }
     cx.secret(SecretRef {
         origin: r.address(),
         target: addr.clone(),
@@ -427,14 +447,18 @@ fn value_export(cx: &mut Cx<'_>, r: &Resource, attr: &str, addr: &str) {
     );
 }
 
-fn arn_unmapped(cx: &mut Cx<'_>, r: &Resource) {
+/// `arn` and `id` → the Secret's identity in the appliance (`<namespace>/<name>`): what
+/// identifies the secret there. An application that calls AWS with it must read its
+/// environment instead (the lints flag SDK calls).
+fn identity_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     for a in ["arn", "id"] {
         cx.export(
             r,
             a,
-            Export::Unmapped(
-                "secrets are Kubernetes Secrets injected into the workloads as environment variables; applications read the environment instead of calling an AWS API".into(),
-            ),
+            Export::Attr {
+                target: addr.to_string(),
+                attr: "id".into(),
+            },
         );
     }
 }
@@ -462,8 +486,8 @@ fn sm_secret(r: &Resource, cx: &mut Cx<'_>) {
                 cx,
                 &var_base,
                 &format!(
-                    "Value of the secret `{}` (the origin stores it outside Terraform)",
-                    r.address()
+                    "Value of {} (the origin stores it outside Terraform)",
+                    describe(cx, r)
                 ),
             );
             cx.diag(
@@ -510,7 +534,7 @@ fn sm_secret(r: &Resource, cx: &mut Cx<'_>) {
             "Kubernetes Secret `{name}` in the appliance namespace; workloads read it as environment variables"
         ),
     );
-    arn_unmapped(cx, r);
+    identity_exports(cx, r, &addr);
 }
 
 fn sm_version(r: &Resource, cx: &mut Cx<'_>) {
@@ -612,7 +636,7 @@ fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
             let var = value_variable(
                 cx,
                 &var_base,
-                &format!("Value of the SSM parameter `{}`", r.address()),
+                &format!("Value of {}", describe(cx, r)),
             );
             Data {
                 pairs: vec![("value".into(), var.clone())],
@@ -637,15 +661,12 @@ fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
             "Kubernetes Secret `{name}` (key `value`) in the appliance namespace; workloads read it as an environment variable"
         ),
     );
-    for a in ["arn", "id", "version"] {
-        cx.export(
-            r,
-            a,
-            Export::Unmapped(
-                "parameters are Kubernetes Secrets injected as environment variables; applications read the environment instead of calling SSM".into(),
-            ),
-        );
-    }
+    identity_exports(cx, r, &addr);
+    cx.export(
+        r,
+        "version",
+        Export::Unmapped("Kubernetes Secrets have no versions".into()),
+    );
 }
 
 // ---- lookups ----------------------------------------------------------------------------------
@@ -705,6 +726,38 @@ pub fn find_by_name<'a>(cx: &Cx<'a>, ty: &str, name_or_arn: &str) -> Option<&'a 
     })
 }
 
+/// The name of a secret outside the stack that a lookup reads (`platform/db`, `/shared/x`),
+/// following a version lookup to the secret lookup it names; the lookup's name otherwise.
+fn external_label(cx: &Cx<'_>, r: &Resource, depth: usize) -> String {
+    let key = match r.ty.as_str() {
+        SM_VERSION => "secret_id",
+        SSM => "name",
+        _ => {
+            if hclx::attr(&r.body, "name").is_some() {
+                "name"
+            } else {
+                "arn"
+            }
+        }
+    };
+    if depth < 4
+        && let Some(t) = cx
+            .referenced(r, key)
+            .filter(|t| t.mode == Mode::Data && t.ty == SM_SECRET)
+    {
+        return external_label(cx, t, depth + 1);
+    }
+    hclx::attr(&r.body, key)
+        .and_then(|e| cx.eval.string(e))
+        .map(|v| {
+            v.split_once(":secret:")
+                .map(|(_, n)| n.split(':').next().unwrap_or(n).to_string())
+                .or_else(|| v.split_once(":parameter").map(|(_, n)| n.to_string()))
+                .unwrap_or(v)
+        })
+        .unwrap_or_else(|| r.name.clone())
+}
+
 fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
     let value_attr = match r.ty.as_str() {
         SM_VERSION => "secret_string",
@@ -726,32 +779,13 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
             if r.ty == SSM {
                 value_export(cx, r, "insecure_value", &addr);
             }
-            arn_unmapped(cx, r);
+            identity_exports(cx, r, &addr);
             return;
         }
     }
     // A secret the stack reads but does not create: one Secret per external name, fed by a
     // sensitive variable.
-    let key = match r.ty.as_str() {
-        SM_VERSION => "secret_id",
-        SSM => "name",
-        _ => {
-            if hclx::attr(&r.body, "name").is_some() {
-                "name"
-            } else {
-                "arn"
-            }
-        }
-    };
-    let label = hclx::attr(&r.body, key)
-        .and_then(|e| cx.eval.string(e))
-        .map(|v| {
-            v.split_once(":secret:")
-                .map(|(_, n)| n.split(':').next().unwrap_or(n).to_string())
-                .or_else(|| v.split_once(":parameter").map(|(_, n)| n.to_string()))
-                .unwrap_or(v)
-        })
-        .unwrap_or_else(|| r.name.clone());
+    let label = external_label(cx, r, 0);
     let prefix = if r.ty == SSM { "ssm" } else { "secret" };
     let var_name = format!("{prefix}_{}", ident(&label));
     let existing = cx.st.emitted.iter().find(|e| {
@@ -772,8 +806,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
                 cx,
                 &var_name,
                 &format!(
-                    "Value of `{label}`, which the origin reads but does not create (`{}`)",
-                    r.address()
+                    "Value of `{label}`, a secret the origin reads but does not create"
                 ),
             );
             cx.diag(
@@ -791,7 +824,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
             );
             let name = k8s::dns_label(&label, "secret");
             let name = k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &name);
-            emit_secret(
+            let addr = emit_secret(
                 cx,
                 r,
                 &name,
@@ -799,7 +832,15 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
                     pairs: vec![("value".into(), var.clone())],
                     source: format!("sensitive variable `{}`", hclx::inline(&var)),
                 },
-            )
+            );
+            cx.note(
+                r,
+                format!(
+                    "Kubernetes Secret `{name}` (key `value`) fed by the sensitive variable `{}`",
+                    hclx::inline(&var)
+                ),
+            );
+            addr
         }
     };
     name_export(cx, r, &addr);
@@ -811,7 +852,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
             Export::Expr(hclx::path(&["var", var_name.as_str()])),
         );
     }
-    arn_unmapped(cx, r);
+    identity_exports(cx, r, &addr);
 }
 
 #[cfg(test)]
