@@ -116,7 +116,7 @@ pub fn registry_tier(repositories: usize) -> &'static str {
 /// ECS CPU units → Kubernetes CPU quantity (`256` → `250m`, `1024` → `1`).
 pub fn cpu_quantity(units: f64) -> String {
     let milli = (units * 1000.0 / ECS_CPU_UNITS_PER_VCPU).round().max(1.0) as u64;
-    if milli % 1000 == 0 {
+    if milli.is_multiple_of(1000) {
         format!("{}", milli / 1000)
     } else {
         format!("{milli}m")
@@ -131,7 +131,7 @@ pub fn millicores(units: f64) -> u64 {
 /// MiB → Kubernetes memory quantity (`512` → `512Mi`, `2048` → `2Gi`).
 pub fn memory_quantity(mib: f64) -> String {
     let mib = mib.round().max(1.0) as u64;
-    if mib % 1024 == 0 {
+    if mib.is_multiple_of(1024) {
         format!("{}Gi", mib / 1024)
     } else {
         format!("{mib}Mi")

@@ -343,7 +343,9 @@ fn namespace_key(cx: &Cx<'_>, e: &Expression) -> String {
     if let Some(v) = cx.eval.string(e) {
         return v;
     }
-    if let Some(ns) = cx.resolve_ref(e).filter(|r| r.ty.starts_with("kubernetes_namespace"))
+    if let Some(ns) = cx
+        .resolve_ref(e)
+        .filter(|r| r.ty.starts_with("kubernetes_namespace"))
         && let Some(n) = ns
             .body
             .blocks()
@@ -486,11 +488,9 @@ fn rewrite_template(cx: &Cx<'_>, tpl: &Template) -> Option<TemplateRewrite> {
             match el {
                 Element::Literal(l) => text.push_str(&hclx::escape_template_literal(l)),
                 // A literal spliced in (`${"web"}`) is written as text.
-                Element::Interpolation(ip) if literal(&ip.expr) => {
-                    text.push_str(&hclx::escape_template_literal(
-                        &cx.eval.string(&ip.expr).unwrap_or_default(),
-                    ))
-                }
+                Element::Interpolation(ip) if literal(&ip.expr) => text.push_str(
+                    &hclx::escape_template_literal(&cx.eval.string(&ip.expr).unwrap_or_default()),
+                ),
                 Element::Interpolation(ip) => {
                     text.push_str(&format!("${{{}}}", hclx::inline(&ip.expr)))
                 }
@@ -597,17 +597,17 @@ fn inline_repository_url(cx: &Cx<'_>, e: &Expression) -> Expression {
     for el in tpl.elements() {
         match el {
             Element::Literal(l) => text.push_str(&hclx::escape_template_literal(l)),
-            Element::Interpolation(ip) => match ecr_repository_ref(cx, &ip.expr)
-                .filter(|_| repository_url_only(&ip.expr))
-            {
-                Some(repo) => {
-                    let name = hclx::attr(&repo.body, "name")
-                        .cloned()
-                        .unwrap_or_else(|| Expression::String(repo.name.replace('_', "-")));
-                    text.push_str(&format!("{DO_PREFIX}/{}", hclx::to_template_part(&name)));
+            Element::Interpolation(ip) => {
+                match ecr_repository_ref(cx, &ip.expr).filter(|_| repository_url_only(&ip.expr)) {
+                    Some(repo) => {
+                        let name = hclx::attr(&repo.body, "name")
+                            .cloned()
+                            .unwrap_or_else(|| Expression::String(repo.name.replace('_', "-")));
+                        text.push_str(&format!("{DO_PREFIX}/{}", hclx::to_template_part(&name)));
+                    }
+                    None => text.push_str(&format!("${{{}}}", hclx::inline(&ip.expr))),
                 }
-                None => text.push_str(&format!("${{{}}}", hclx::inline(&ip.expr))),
-            },
+            }
             Element::Directive(_) => return e.clone(),
         }
     }

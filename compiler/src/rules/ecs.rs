@@ -1171,9 +1171,10 @@ fn lbs_of_tg<'a>(cx: &Cx<'a>, tg: &Resource) -> Vec<&'a Resource> {
     let mut out: Vec<&'a Resource> = Vec::new();
     let forwards = |body: &Body, block: &str| {
         hclx::blocks(body, block).iter().any(|a| {
-            lb::forward_targets(a)
-                .iter()
-                .any(|e| cx.resolve_ref(e).is_some_and(|t| t.address() == tg.address()))
+            lb::forward_targets(a).iter().any(|e| {
+                cx.resolve_ref(e)
+                    .is_some_and(|t| t.address() == tg.address())
+            })
         })
     };
     for lt in LISTENER_TYPES {
@@ -1394,6 +1395,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
                         else {
                             continue;
                         };
+                        let v = v.map(|v| super::secrets::database_passwords(cx, &v));
                         c.env.push(Env {
                             name: n,
                             source: EnvSource::Value(v.map(stringify).unwrap_or(s(""))),
@@ -1655,7 +1657,10 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             Code::FeatureUnsupported,
             r,
             "name",
-            format!("`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide", r.address()),
+            format!(
+                "`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
+                r.address()
+            ),
             "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
         );
     }
@@ -2053,12 +2058,8 @@ fn service_notes(cx: &mut Cx<'_>, r: &Resource, td: &Resource) {
     {
         lost.push("security groups of the tasks (pods reach each other inside the cluster; add a NetworkPolicy to restrict them)");
     }
-    if hclx::blocks(&r.body, "service_registries")
-        .first()
-        .is_some()
-        || hclx::blocks(&r.body, "service_connect_configuration")
-            .first()
-            .is_some()
+    if !hclx::blocks(&r.body, "service_registries").is_empty()
+        || !hclx::blocks(&r.body, "service_connect_configuration").is_empty()
     {
         lost.push("Cloud Map / Service Connect names (other workloads reach it at `<name>.<namespace>.svc.cluster.local` through its Service)");
     }

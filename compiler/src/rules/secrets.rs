@@ -200,7 +200,11 @@ fn describe(cx: &Cx<'_>, r: &Resource) -> String {
     let name = ["name", "name_prefix"]
         .iter()
         .find_map(|k| hclx::attr(&r.body, k))
-        .and_then(|e| cx.eval.string(e).or_else(|| Some(hclx::to_template_part(e))))
+        .and_then(|e| {
+            cx.eval
+                .string(e)
+                .or_else(|| Some(hclx::to_template_part(e)))
+        })
         .unwrap_or_else(|| r.name.clone());
     format!("{kind} `{name}`")
 }
@@ -212,7 +216,49 @@ struct Data {
     source: String,
 }
 
+/// Database types whose admin password DigitalOcean generates, with their password argument.
+const DB_PASSWORDS: &[(&str, &str)] = &[
+    ("aws_db_instance", "password"),
+    ("aws_rds_cluster", "master_password"),
+    ("aws_docdb_cluster", "master_password"),
+];
+
+/// A value that is a database's admin password in the origin (`random_password.db.result`,
+/// also passed to `aws_db_instance.main.password`) → that database's password attribute, so
+/// the reference pass gives the password DigitalOcean generated for the cluster (the origin's
+/// value is not used there). Applied to every sub-expression.
+pub fn database_passwords(cx: &Cx<'_>, value: &Expression) -> Expression {
+    let mut known: Vec<(String, Expression)> = Vec::new();
+    for (ty, attr) in DB_PASSWORDS {
+        for db in cx.origin_of_type(ty) {
+            if let Some(p) = hclx::attr(&db.body, attr)
+                && !matches!(p, Expression::Null)
+                && !is_literal(p)
+                && !db.meta.is_repeated()
+            {
+                known.push((hclx::inline(p), hclx::path(&[ty, db.name.as_str(), attr])));
+            }
+        }
+    }
+    if known.is_empty() {
+        return value.clone();
+    }
+    let mut out = value.clone();
+    hclx::walk_mut(&mut out, &mut |x| {
+        let text = hclx::inline(x);
+        match known.iter().find(|(k, _)| *k == text) {
+            Some((_, db)) => {
+                *x = db.clone();
+                false
+            }
+            None => true,
+        }
+    });
+    out
+}
+
 fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &str) -> Data {
+    let value = &database_passwords(cx, value);
     // `jsonencode({ username = "app", password = random_password.db.result })`
     if let Expression::FuncCall(f) = value
         && f.name.name.as_str() == "jsonencode"
@@ -254,11 +300,7 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
         return Data { pairs, source };
     }
     if is_literal(value) {
-        let var = value_variable(
-            cx,
-            var_base,
-            &format!("Value of {}", describe(cx, r)),
-        );
+        let var = value_variable(cx, var_base, &format!("Value of {}", describe(cx, r)));
         literal_note(cx, r, &[]);
         let mut pairs = vec![("value".to_string(), var.clone())];
         // A literal JSON object: one key per field, read from the variable.
@@ -371,14 +413,11 @@ fn refers_to(e: &Expression, target: &Resource) -> bool {
     hit
 }
 
-/// The Kubernetes name of a secret from its origin name (`prod/app/db` → `prod-app-db`).
-fn k8s_name(cx: &Cx<'_>, r: &Resource, key: &str) -> String {
-    let base = hclx::attr(&r.body, key)
-        .filter(|e| !crate::rules::lb::per_instance(e))
-        .and_then(|e| cx.eval.string(e))
-        .map(|s| s.trim_end_matches(['-', '_']).to_string())
-        .unwrap_or_else(|| r.name.clone());
-    let base = k8s::dns_label(&base, "secret");
+/// The Kubernetes name of a secret (`db_credentials` → `db-credentials`).
+fn k8s_name(cx: &Cx<'_>, r: &Resource) -> String {
+    // The Terraform name: stable and readable. The origin's secret name often carries the
+    // instance id, which the appliance namespace already does.
+    let base = k8s::dns_label(&r.name, "secret");
     k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &base)
 }
 
@@ -466,12 +505,7 @@ fn identity_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
 // ---- Secrets Manager --------------------------------------------------------------------------
 
 fn sm_secret(r: &Resource, cx: &mut Cx<'_>) {
-    let key = if hclx::attr(&r.body, "name").is_some() {
-        "name"
-    } else {
-        "name_prefix"
-    };
-    let name = k8s_name(cx, r, key);
+    let name = k8s_name(cx, r);
     let versions = cx.referencing(SM_VERSION, "secret_id", r);
     let value = versions.first().and_then(|v| {
         ["secret_string", "secret_string_wo", "secret_binary"]
@@ -617,7 +651,7 @@ fn policy(r: &Resource, cx: &mut Cx<'_>) {
 fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
     let ty = cx.str(r, "type").unwrap_or_else(|| "String".into());
     let secure = ty == "SecureString";
-    let name = k8s_name(cx, r, "name");
+    let name = k8s_name(cx, r);
     let value = ["value", "value_wo", "insecure_value"]
         .iter()
         .find_map(|k| hclx::attr(&r.body, k).cloned());
@@ -633,11 +667,7 @@ fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
             },
         },
         None => {
-            let var = value_variable(
-                cx,
-                &var_base,
-                &format!("Value of {}", describe(cx, r)),
-            );
+            let var = value_variable(cx, &var_base, &format!("Value of {}", describe(cx, r)));
             Data {
                 pairs: vec![("value".into(), var.clone())],
                 source: format!("sensitive variable `{}`", hclx::inline(&var)),
@@ -805,9 +835,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
             let var = value_variable(
                 cx,
                 &var_name,
-                &format!(
-                    "Value of `{label}`, a secret the origin reads but does not create"
-                ),
+                &format!("Value of `{label}`, a secret the origin reads but does not create"),
             );
             cx.diag(
                 Diagnostic::new(

@@ -50,7 +50,7 @@ resource "kubernetes_namespace_v1" "appliance" {
 
 resource "kubernetes_secret_v1" "db" {
   metadata {
-    name      = "orders-umbrella-db"
+    name      = "db"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
@@ -60,16 +60,16 @@ resource "kubernetes_secret_v1" "db" {
 
   type = "Opaque"
   data = {
-    value    = jsonencode({ username = var.secret_db_username, password = random_password.db.result, host = digitalocean_database_cluster.orders.host })
+    value    = jsonencode({ username = var.secret_db_username, password = digitalocean_database_cluster.orders.password, host = digitalocean_database_cluster.orders.host })
     username = var.secret_db_username
-    password = random_password.db.result
+    password = digitalocean_database_cluster.orders.password
     host     = digitalocean_database_cluster.orders.host
   }
 }
 
 resource "kubernetes_secret_v1" "api_key" {
   metadata {
-    name      = "orders-umbrella-payment-api-key"
+    name      = "api-key"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"

@@ -15,7 +15,7 @@ resource "kubernetes_namespace_v1" "appliance" {
 
 resource "kubernetes_secret_v1" "app" {
   metadata {
-    name      = "nakatomi-nakatomi-app"
+    name      = "app"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
@@ -34,7 +34,7 @@ resource "kubernetes_secret_v1" "app" {
 
 resource "kubernetes_secret_v1" "stripe" {
   metadata {
-    name      = "nakatomi-stripe"
+    name      = "stripe"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
@@ -50,7 +50,7 @@ resource "kubernetes_secret_v1" "stripe" {
 
 resource "kubernetes_secret_v1" "signing_key" {
   metadata {
-    name      = "nakatomi-nakatomi-signing-key"
+    name      = "signing-key"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"

@@ -12,7 +12,7 @@ resource "kubernetes_namespace_v1" "appliance" {
 
 resource "kubernetes_secret_v1" "db_password" {
   metadata {
-    name      = "gringotts-gringotts-db-password"
+    name      = "db-password"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
@@ -28,7 +28,7 @@ resource "kubernetes_secret_v1" "db_password" {
 
 resource "kubernetes_secret_v1" "api_url" {
   metadata {
-    name      = "gringotts-gringotts-api-url"
+    name      = "api-url"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
@@ -44,7 +44,7 @@ resource "kubernetes_secret_v1" "api_url" {
 
 resource "kubernetes_secret_v1" "allowed_origins" {
   metadata {
-    name      = "gringotts-gringotts-cors"
+    name      = "allowed-origins"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
       "app.kubernetes.io/managed-by" = "ferry"
