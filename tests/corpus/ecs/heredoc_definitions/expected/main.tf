@@ -107,7 +107,7 @@ resource "kubernetes_deployment_v1" "api" {
 
           env {
             name  = "DATABASE_URL"
-            value = "postgres://billing@${"${digitalocean_database_cluster.main.host}:${digitalocean_database_cluster.main.port}"}/billing"
+            value = "postgres://billing@${digitalocean_database_cluster.main.host}:${digitalocean_database_cluster.main.port}/billing"
           }
 
           env {

@@ -1,7 +1,7 @@
 locals {
   service        = "orders"
   container_vars = {
-    image         = "${"registry.digitalocean.com/${var.registry_name}/orders"}:${var.image_tag}"
+    image         = "registry.digitalocean.com/${var.registry_name}/orders:${var.image_tag}"
     port          = 9000
     db_host       = digitalocean_database_cluster.orders.host
     db_secret_arn = kubernetes_secret_v1.db.id
