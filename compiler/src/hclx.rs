@@ -310,7 +310,7 @@ pub fn flatten_templates(expr: &mut Expression) {
         }
         // Rendered by hand: `Template`'s Display does not escape quotes in literals.
         let mut raw = String::new();
-        let mut lit = |raw: &mut String, l: &str| raw.push_str(&escape_template_literal(l));
+        let lit = |raw: &mut String, l: &str| raw.push_str(&escape_template_literal(l));
         let interp =
             |raw: &mut String, x: &Expression| raw.push_str(&format!("${{{}}}", inline(x)));
         for el in outer.elements() {

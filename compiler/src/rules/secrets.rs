@@ -327,7 +327,40 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
     }
     Data {
         pairs,
-        source: format!("`{}`", hclx::inline(value)),
+        source: source_of(value),
+    }
+}
+
+/// Where a value comes from, for the report: the objects it reads (`random_password.db`,
+/// `var.db_password`), never its text (literal parts of a template may be secret).
+fn source_of(value: &Expression) -> String {
+    let mut refs: Vec<String> = Vec::new();
+    hclx::walk(value, &mut |x| {
+        if let Some((root, ops)) = hclx::traversal_root(x)
+            && !ops.is_empty()
+        {
+            let mut name = root.to_string();
+            for op in ops.iter().take(if root == "data" { 2 } else { 1 }) {
+                if let Op::GetAttr(a) = op {
+                    name.push('.');
+                    name.push_str(a.as_str());
+                }
+            }
+            if !refs.contains(&name) {
+                refs.push(name);
+            }
+        }
+    });
+    if refs.is_empty() {
+        "a value computed in the stack".into()
+    } else {
+        format!(
+            "computed in the stack from {}",
+            refs.iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
@@ -663,7 +696,7 @@ fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
             source: if is_literal(v) {
                 format!("the {ty} parameter's value (configuration, not a secret)")
             } else {
-                format!("`{}`", hclx::inline(v))
+                source_of(v)
             },
         },
         None => {
