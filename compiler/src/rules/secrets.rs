@@ -191,7 +191,7 @@ fn value_variable(cx: &mut Cx<'_>, name: &str, what: &str) -> Expression {
 
 /// A secret for a variable description, without naming AWS types (the output never does):
 /// "the Secrets Manager secret `prod/db`", "the SSM parameter `/app/key`".
-fn describe(cx: &Cx<'_>, r: &Resource) -> String {
+fn describe(r: &Resource) -> String {
     let kind = if r.ty == SSM {
         "the SSM parameter"
     } else {
@@ -200,10 +200,9 @@ fn describe(cx: &Cx<'_>, r: &Resource) -> String {
     let name = ["name", "name_prefix"]
         .iter()
         .find_map(|k| hclx::attr(&r.body, k))
-        .and_then(|e| {
-            cx.eval
-                .string(e)
-                .or_else(|| Some(hclx::to_template_part(e)))
+        .map(|e| match e {
+            Expression::String(v) => v.clone(),
+            other => hclx::to_template_part(other),
         })
         .unwrap_or_else(|| r.name.clone());
     format!("{kind} `{name}`")
@@ -275,7 +274,7 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
                 let var = value_variable(
                     cx,
                     &format!("{var_base}_{}", ident(&key)),
-                    &format!("Field `{key}` of {}", describe(cx, r)),
+                    &format!("Field `{key}` of {}", describe(r)),
                 );
                 vars.push(key.clone());
                 *v = var;
@@ -300,7 +299,7 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
         return Data { pairs, source };
     }
     if is_literal(value) {
-        let var = value_variable(cx, var_base, &format!("Value of {}", describe(cx, r)));
+        let var = value_variable(cx, var_base, &format!("Value of {}", describe(r)));
         literal_note(cx, r, &[]);
         let mut pairs = vec![("value".to_string(), var.clone())];
         // A literal JSON object: one key per field, read from the variable.
@@ -554,7 +553,7 @@ fn sm_secret(r: &Resource, cx: &mut Cx<'_>) {
                 &var_base,
                 &format!(
                     "Value of {} (the origin stores it outside Terraform)",
-                    describe(cx, r)
+                    describe(r)
                 ),
             );
             cx.diag(
@@ -700,7 +699,7 @@ fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
             },
         },
         None => {
-            let var = value_variable(cx, &var_base, &format!("Value of {}", describe(cx, r)));
+            let var = value_variable(cx, &var_base, &format!("Value of {}", describe(r)));
             Data {
                 pairs: vec![("value".into(), var.clone())],
                 source: format!("sensitive variable `{}`", hclx::inline(&var)),

@@ -23,7 +23,7 @@ variable "create_registry" {
 }
 
 variable "secret_db_username" {
-  description = "Field `username` of the Secrets Manager secret `orders/umbrella/db`; set when the appliance is deployed."
+  description = "Field `username` of the Secrets Manager secret `orders/$${var.instance_id}/db`; set when the appliance is deployed."
   type        = string
   sensitive   = true
 }

@@ -11,13 +11,13 @@ variable "region" {
 }
 
 variable "secret_app_username" {
-  description = "Field `username` of the Secrets Manager secret `nakatomi/nakatomi/app`; set when the appliance is deployed."
+  description = "Field `username` of the Secrets Manager secret `nakatomi/$${var.instance_id}/app`; set when the appliance is deployed."
   type        = string
   sensitive   = true
 }
 
 variable "secret_app_api_secret" {
-  description = "Field `api_secret` of the Secrets Manager secret `nakatomi/nakatomi/app`; set when the appliance is deployed."
+  description = "Field `api_secret` of the Secrets Manager secret `nakatomi/$${var.instance_id}/app`; set when the appliance is deployed."
   type        = string
   sensitive   = true
 }

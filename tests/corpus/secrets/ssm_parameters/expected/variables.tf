@@ -11,7 +11,7 @@ variable "region" {
 }
 
 variable "ssm_db_password" {
-  description = "Value of the SSM parameter `/gringotts/gringotts/db/password`; set when the appliance is deployed."
+  description = "Value of the SSM parameter `/gringotts/$${var.instance_id}/db/password`; set when the appliance is deployed."
   type        = string
   sensitive   = true
 }
