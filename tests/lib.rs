@@ -67,6 +67,7 @@ pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
             }
         }
         if path.ends_with(".tf") {
+            duplicate_blocks(path, text, &mut problems);
             match hcl::parse(text) {
                 Ok(body) => check_resources(path, &body, &mut problems),
                 Err(e) => problems.push(format!("{path}: emitted HCL does not parse: {e}")),
@@ -102,6 +103,27 @@ pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// Two blocks with the same address (`variable "x"` twice, a resource emitted twice) make the
+/// stack invalid.
+fn duplicate_blocks(path: &str, text: &str, problems: &mut Vec<String>) {
+    let Ok(body) = hcl::parse(text) else { return };
+    let mut seen = std::collections::BTreeSet::new();
+    for b in body.blocks().filter(|b| !b.labels.is_empty()) {
+        let key = format!(
+            "{} {}",
+            b.identifier(),
+            b.labels
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(".")
+        );
+        if !seen.insert(key.clone()) {
+            problems.push(format!("{path}: `{key}` is declared twice"));
+        }
+    }
 }
 
 /// Types whose `name` must be unique in an account or region.

@@ -117,6 +117,22 @@ codes! {
     // ---- F36x: Spaces ---------------------------------------------------------------------
     /// A Spaces bucket name that is not DNS-compatible (3–63 lowercase letters, digits, hyphens).
     SpacesBucketName = "F360", Warning, "Spaces bucket name not DNS-compatible";
+    // F370–F379: workloads, container images and secrets.
+    /// ECS container definitions that Ferry could not read at compile time (a file that is not
+    /// part of the input, a value built at apply time); the workload was not mapped.
+    ContainerDefinitionsUnreadable = "F370", Error, "container definitions not readable";
+    /// A container image from a registry other than ECR: kept as written, pulled from there.
+    ImageKept = "F371", Note, "image pulled from its own registry";
+    /// An image reference whose registry Ferry could not tell at compile time: not rewritten.
+    ImageNotRewritten = "F372", Warning, "image reference not rewritten";
+    /// A DOKS node pool Ferry sized from the CPU and memory of the workloads (Fargate).
+    NodePoolFromWorkloads = "F373", Note, "node pool sized from the workloads";
+    /// A secret whose value is not in the stack: a sensitive variable, set at deploy time.
+    SecretValueAtDeploy = "F374", Note, "secret value provided at deploy time";
+    /// A load balancer in front of workloads became a Kubernetes Service of type LoadBalancer.
+    WorkloadLoadBalancer = "F375", Note, "load balancer became a Kubernetes Service";
+    /// The appliance's container registry: one per DigitalOcean account, shared or created.
+    ContainerRegistry = "F376", Note, "images move to the appliance's container registry";
     // F330–F339: load balancers, DNS and certificates.
     /// A Let's Encrypt certificate whose domain is not a DigitalOcean DNS domain of the stack
     /// (DigitalOcean issues Let's Encrypt certificates only for domains it serves).

@@ -303,6 +303,68 @@ pub fn drop_null_interpolations(expr: &mut Expression) {
     });
 }
 
+/// Splices templates and strings interpolated into templates: `"a-${"b-${var.x}"}"` →
+/// `"a-b-${var.x}"` (what the reference pass leaves when an export is itself a template).
+pub fn flatten_templates(expr: &mut Expression) {
+    walk_mut(expr, &mut |e| {
+        let Expression::TemplateExpr(t) = e else {
+            return true;
+        };
+        let TemplateExpr::QuotedString(_) = **t else {
+            return true;
+        };
+        let Ok(outer) = Template::from_expr(t) else {
+            return true;
+        };
+        let nested = outer.elements().iter().any(|el| {
+            matches!(el, Element::Interpolation(i)
+                if matches!(&i.expr, Expression::String(_))
+                    || matches!(&i.expr, Expression::TemplateExpr(x) if matches!(**x, TemplateExpr::QuotedString(_))))
+        });
+        if !nested {
+            return true;
+        }
+        // Rendered by hand: `Template`'s Display does not escape quotes in literals.
+        let mut raw = String::new();
+        let lit = |raw: &mut String, l: &str| raw.push_str(&escape_template_literal(l));
+        let interp =
+            |raw: &mut String, x: &Expression| raw.push_str(&format!("${{{}}}", inline(x)));
+        for el in outer.elements() {
+            match el {
+                Element::Literal(l) => lit(&mut raw, l),
+                Element::Interpolation(i) => match &i.expr {
+                    Expression::String(s) => lit(&mut raw, s),
+                    Expression::TemplateExpr(x) if matches!(**x, TemplateExpr::QuotedString(_)) => {
+                        let Ok(inner) = Template::from_expr(x) else {
+                            return false;
+                        };
+                        for iel in inner.elements() {
+                            match iel {
+                                Element::Literal(l) => lit(&mut raw, l),
+                                Element::Interpolation(ii) => interp(&mut raw, &ii.expr),
+                                Element::Directive(_) => return false,
+                            }
+                        }
+                    }
+                    other => interp(&mut raw, other),
+                },
+                Element::Directive(_) => return false,
+            }
+        }
+        *e = template(raw);
+        if let Expression::TemplateExpr(t) = e
+            && let Ok(tpl) = Template::from_expr(t)
+            && tpl
+                .elements()
+                .iter()
+                .all(|el| matches!(el, Element::Literal(_)))
+        {
+            *e = template_or_string(tpl);
+        }
+        false
+    });
+}
+
 /// A template, or a plain string when only literals remain.
 fn template_or_string(t: Template) -> Expression {
     if t.elements()
@@ -326,6 +388,22 @@ fn template_or_string(t: Template) -> Expression {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_templates_are_spliced() {
+        let mut e = template("postgres://u@${\"${var.h}:${var.p}\"}/db");
+        flatten_templates(&mut e);
+        assert_eq!(inline(&e), "\"postgres://u@${var.h}:${var.p}/db\"");
+        let mut e = template("${\"registry/x\"}:${var.tag}");
+        flatten_templates(&mut e);
+        assert_eq!(inline(&e), "\"registry/x:${var.tag}\"");
+        // Quotes and template markers in spliced literals stay escaped.
+        let mut e = template("a${\"q\\\"x$${y}\"}b${var.z}");
+        flatten_templates(&mut e);
+        let text = inline(&e);
+        assert!(hcl::parse(&format!("x = {text}")).is_ok(), "{text}");
+        assert_eq!(text, "\"aq\\\"x$${y}b${var.z}\"");
+    }
 
     #[test]
     fn null_interpolations_are_dropped_from_strings() {

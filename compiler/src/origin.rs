@@ -100,12 +100,17 @@ pub struct Module {
     pub terraform: Vec<Named>,
     /// Values from `terraform.tfvars` / `*.auto.tfvars` (root module only).
     pub tfvars: BTreeMap<String, Expression>,
+    /// The data files of the whole origin (JSON, templates, YAML: see [`is_data_file`]) by
+    /// path, shared by every module: rules read them by path (`file()`, `templatefile()`).
+    pub data_files: std::sync::Arc<BTreeMap<String, String>>,
 }
 
 /// Everything parsed from the input, keyed by module folder.
 #[derive(Debug, Default)]
 pub struct Origin {
     pub modules: BTreeMap<String, Module>,
+    /// JSON, template and YAML files of the input (see [`is_data_file`]).
+    pub data_files: std::sync::Arc<BTreeMap<String, String>>,
 }
 
 /// The folder part of a path (`a/b/main.tf` → `a/b`, `main.tf` → ``).
@@ -129,9 +134,23 @@ pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Files Ferry keeps for rules to read by path rather than parses as Terraform: JSON
+/// (container definitions, policies), templates (`templatefile()`) and YAML (Kubernetes
+/// manifests). `.tf.json` and `.tfvars.json` are Terraform, not data.
+pub fn is_data_file(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".tf.json") || lower.ends_with(".tfvars.json") {
+        return false;
+    }
+    [".json", ".tpl", ".tmpl", ".yaml", ".yml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 /// Reads every file of the input into modules. Never fails: problems become diagnostics.
 pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> Origin {
     let mut origin = Origin::default();
+    let mut data_files = BTreeMap::new();
     for (path, text) in files {
         let dir = dir_of(path).to_string();
         let file_name = &path[path.rfind('/').map(|i| i + 1).unwrap_or(0)..];
@@ -142,6 +161,11 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             || file_name == "terraform.tfvars.json"
             || file_name.ends_with(".auto.tfvars.json");
         if !(is_tf || is_json || is_tfvars) {
+            if is_data_file(file_name) {
+                // Read by the rules that use it (container definitions, manifests).
+                data_files.insert(path.clone(), text.clone());
+                continue;
+            }
             // Function sources and user-data scripts are read by the lints (`crate::lints`).
             if !file_name.starts_with('.')
                 && !file_name.ends_with(".md")
@@ -202,9 +226,12 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             }
         }
     }
+    let data_files = std::sync::Arc::new(data_files);
     for module in origin.modules.values_mut() {
         check_duplicates(module, diags);
+        module.data_files = data_files.clone();
     }
+    origin.data_files = data_files;
     origin
 }
 

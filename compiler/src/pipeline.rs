@@ -390,6 +390,24 @@ fn compile_module(
             }
         }
     }
+    // Kubernetes manifests among the module's data files: images moved to the appliance's
+    // registry (rules::ecr).
+    {
+        let mut cx = Cx {
+            module,
+            resources: &resources,
+            eval: &eval,
+            options,
+            st: &mut st,
+        };
+        let owned: Vec<String> = module
+            .data_files
+            .keys()
+            .filter(|p| owning_module(origin, p) == dir)
+            .cloned()
+            .collect();
+        rules::ecr::manifests(&mut cx, &owned);
+    }
     for r in &resources {
         if let std::collections::btree_map::Entry::Vacant(e) = st.outcomes.entry(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
@@ -492,7 +510,7 @@ fn compile_module(
     // ---- emit ------------------------------------------------------------------------------------
     let mut stack_types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     stack_types.extend(child_types.iter().map(|t| t.as_str()));
-    let files = emit_module(
+    let mut files = emit_module(
         module,
         is_root,
         &emitted,
@@ -504,7 +522,11 @@ fn compile_module(
         region,
         &stack_types,
         registry_dirs,
+        &st.variables,
     );
+    for (path, text) in std::mem::take(&mut st.files) {
+        files.entry(path).or_insert(text);
+    }
 
     // ---- report entries ----------------------------------------------------------------------------
     let prefix = if is_root {
@@ -806,6 +828,7 @@ fn emit_module(
     region: &str,
     stack_types: &BTreeSet<&str>,
     registry_dirs: &BTreeSet<String>,
+    rule_vars: &[(String, OutBody)],
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
 
@@ -891,15 +914,17 @@ fn emit_module(
     if !is_root {
         injected.push(("project_id", "The appliance's DigitalOcean project.", None));
     }
-    // Stand-in until the ECR/workloads rules own it (merge note in `rules::lambda`): the
-    // appliance's registry, declared where emitted images use `var.registry_name`.
-    let uses_registry = calls.iter().any(calls_registry)
-        || emitted.iter().any(|e| {
-            let mut body = e.body.clone();
-            let mut hit = false;
-            body.exprs_mut(&mut |x| hit |= hclx::mentions_var(x, "registry_name"));
-            hit
-        });
+    // A module that passes the registry on to local modules (or whose images use it) declares
+    // it, unless the registry rule (`rules::ecr::ensure_registry`) already did.
+    let rule_declared = rule_vars.iter().any(|(n, _)| n == "registry_name");
+    let uses_registry = !rule_declared
+        && (calls.iter().any(calls_registry)
+            || emitted.iter().any(|e| {
+                let mut body = e.body.clone();
+                let mut hit = false;
+                body.exprs_mut(&mut |x| hit |= hclx::mentions_var(x, "registry_name"));
+                hit
+            }));
     if uses_registry {
         injected.push((
             "registry_name",
@@ -980,6 +1005,13 @@ fn emit_module(
             });
         }
     }
+    for (name, body) in rule_vars {
+        vars.push(OutBlock {
+            ident: "variable".into(),
+            labels: vec![name.clone()],
+            body: body.clone(),
+        });
+    }
     for v in &module.variables {
         let mut b = named_block("variable", v);
         if let Some(Expression::String(t)) = b.body.get("type").cloned() {
@@ -1004,6 +1036,11 @@ fn emit_module(
 
     // versions.tf: required providers (and provider configuration in the root).
     let types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
+    let k8s_provider = if is_root {
+        kubernetes_provider(emitted, providers, options, stack_types)
+    } else {
+        None
+    };
     let mut required = OutBody::new();
     let known_providers: [(&str, &str, &str); 6] = [
         ("digitalocean", "digitalocean/digitalocean", "~> 2.0"),
@@ -1014,8 +1051,9 @@ fn emit_module(
         ("time", "hashicorp/time", "~> 0.9"),
     ];
     for (name, source, version) in known_providers {
-        let used =
-            name == "digitalocean" || types.iter().any(|t| t.starts_with(&format!("{name}_")));
+        let used = name == "digitalocean"
+            || (name == "kubernetes" && k8s_provider.is_some())
+            || types.iter().any(|t| t.starts_with(&format!("{name}_")));
         if used {
             let obj = format!("{{ source = \"{source}\", version = \"{version}\" }}")
                 .parse::<Expression>()
@@ -1053,10 +1091,88 @@ fn emit_module(
             labels: vec!["digitalocean".into()],
             body: p,
         });
+        let replaces_origin_k8s = k8s_provider.is_some();
+        if let Some(p) = k8s_provider {
+            versions.push(OutBlock {
+                ident: "provider".into(),
+                labels: vec!["kubernetes".into()],
+                body: p,
+            });
+        }
         for prov in providers.iter().filter(|p| p.name != "aws") {
+            let default_k8s =
+                prov.name == "kubernetes" && hclx::attr(&prov.body, "alias").is_none();
+            if default_k8s && replaces_origin_k8s {
+                continue;
+            }
             versions.push(named_block("provider", prov));
         }
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));
     files
+}
+
+/// The root's `provider "kubernetes"` when the stack has Kubernetes resources (DESIGN §3,
+/// provider wiring): through the relay's Kubernetes path when a relay URL is given (the relay
+/// URL is the DigitalOcean API path `/relay/v1/appliances/{id}/do`; its sibling
+/// `/relay/v1/appliances/{id}/k8s` is the Kubernetes API of the appliance's cluster, DESIGN §5),
+/// otherwise from the DOKS cluster of the stack (endpoint, token and CA of its kubeconfig).
+/// `None` when nothing needs it, or when the origin configures the provider itself and no
+/// relay is used (the origin's block is kept, its references rewritten).
+fn kubernetes_provider(
+    emitted: &[Emitted],
+    providers: &[Named],
+    options: &Options,
+    stack_types: &BTreeSet<&str>,
+) -> Option<OutBody> {
+    if !stack_types.iter().any(|t| t.starts_with("kubernetes_")) {
+        return None;
+    }
+    let mut p = OutBody::new();
+    if options.relay_url.is_some() {
+        p.set(
+            "host",
+            hclx::template("${trimsuffix(var.ferry_relay_url, \"/do\")}/k8s"),
+        );
+        p.set("token", hclx::path(&["var", "ferry_session_token"]));
+        return Some(p);
+    }
+    let origin_has_one = providers
+        .iter()
+        .any(|p| p.name == "kubernetes" && hclx::attr(&p.body, "alias").is_none());
+    if origin_has_one {
+        return None;
+    }
+    let cluster = emitted
+        .iter()
+        .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_kubernetes_cluster")?;
+    let base = if cluster.meta.is_repeated() {
+        format!("digitalocean_kubernetes_cluster.{}[0]", cluster.name)
+    } else {
+        format!("digitalocean_kubernetes_cluster.{}", cluster.name)
+    };
+    let parse = |t: String| t.parse::<Expression>().unwrap_or(Expression::Null);
+    p.set("host", parse(format!("{base}.endpoint")));
+    p.set("token", parse(format!("{base}.kube_config[0].token")));
+    p.set(
+        "cluster_ca_certificate",
+        parse(format!(
+            "base64decode({base}.kube_config[0].cluster_ca_certificate)"
+        )),
+    );
+    Some(p)
+}
+
+/// The module folder a data file belongs to: the nearest folder above it that is a module.
+fn owning_module<'o>(origin: &'o Origin, path: &str) -> &'o str {
+    let mut dir = origin::dir_of(path);
+    loop {
+        if let Some((k, _)) = origin.modules.get_key_value(dir) {
+            return k.as_str();
+        }
+        if dir.is_empty() {
+            return "";
+        }
+        dir = origin::dir_of(dir);
+    }
 }

@@ -63,6 +63,8 @@ impl<'a> Rewriter<'a> {
             // `"${null}"` fails at apply time; an unmapped part of a string becomes empty
             // (the F401 warning already says what was lost).
             hclx::drop_null_interpolations(expr);
+            // An export that is itself a template, spliced into the string around it.
+            hclx::flatten_templates(expr);
         }
     }
 

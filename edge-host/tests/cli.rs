@@ -346,3 +346,67 @@ fn sarif_format_is_valid_sarif_2_1_0() {
         .expect("ferry runs");
     assert_eq!(again.stdout, o.stdout);
 }
+
+#[test]
+fn data_files_next_to_the_stack_are_read_and_manifests_written() {
+    let origin = tempfile::tempdir().expect("tmp");
+    write(
+        origin.path(),
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_ecs_task_definition" "api" {
+  family                = "api"
+  cpu                   = 256
+  memory                = 512
+  container_definitions = file("${path.module}/defs/api.json")
+}
+
+resource "aws_ecs_service" "api" {
+  name            = "api"
+  task_definition = aws_ecs_task_definition.api.arn
+}
+"#,
+    );
+    write(
+        origin.path(),
+        "defs/api.json",
+        r#"[{"name": "api", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1"}]"#,
+    );
+    write(
+        origin.path(),
+        "k8s/app.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n    - name: x\n      image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1\n",
+    );
+    // Not read: too large to be a definition or manifest.
+    write(origin.path(), "big.json", &"x".repeat(2 * 1024 * 1024));
+    let out = tempfile::tempdir().expect("tmp");
+    let o = ferry(&[
+        "compile",
+        origin.path().to_str().expect("utf8"),
+        "-o",
+        out.path().to_str().expect("utf8"),
+        "--force",
+        "--instance-id",
+        "acme",
+        "--format",
+        "json",
+    ]);
+    let (stdout, stderr) = s(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("F370"), "{stdout}");
+    assert!(!stdout.contains("F105"), "{stdout}");
+    let main = std::fs::read_to_string(out.path().join("main.tf")).expect("main.tf");
+    assert!(
+        main.contains("registry.digitalocean.com/${var.registry_name}/api:1"),
+        "{main}"
+    );
+    let manifest = std::fs::read_to_string(out.path().join("k8s/app.yaml")).expect("manifest");
+    assert!(
+        manifest.contains("image: registry.digitalocean.com/ferry-acme/api:1"),
+        "{manifest}"
+    );
+}

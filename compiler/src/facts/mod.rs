@@ -5,6 +5,7 @@ pub mod db;
 pub mod droplet;
 pub mod functions;
 pub mod lb_dns;
+pub mod workload;
 
 /// AWS region → nearest DigitalOcean region offering Spaces, DOKS and Managed Databases
 /// (mapping facts §1).

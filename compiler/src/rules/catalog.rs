@@ -34,8 +34,6 @@ pub enum Treatment {
         service: &'static str,
         alternative: &'static str,
     },
-    /// Mapped by a later Ferry version; until then the generic error with this explanation.
-    Later(&'static str),
 }
 
 /// A family of AWS types: `root` itself and every `root_*` type.
@@ -52,7 +50,8 @@ const LOGS: &str = "DigitalOcean keeps droplet, Kubernetes and database logs its
 const DASHBOARD: &str = "DigitalOcean Monitoring graphs droplets, load balancers and databases, and the Ferry dashboard shows the appliance's metrics";
 const COMPOSITE_ALARM: &str = "DigitalOcean alerts cannot be combined; each mapped `digitalocean_monitor_alert` notifies on its own";
 const METRICS: &str = "DigitalOcean Monitoring collects droplet, load balancer and database metrics itself; custom CloudWatch metrics, streams and insights are not carried over";
-const APPAUTOSCALING: &str = "autoscaling of ECS services is mapped with the workload (later)";
+const APPAUTOSCALING: &str = "Application Auto Scaling of resources other than ECS services has no DigitalOcean equivalent (ECS services get HorizontalPodAutoscalers)";
+const ECR_SETTINGS: &str = "ECR registry settings have no DigitalOcean Container Registry counterpart; access is governed by DigitalOcean tokens and the controller copies the images";
 const ASG_EXTRAS: &str = "DigitalOcean droplet autoscale pools have no lifecycle hooks, notifications or scheduled actions";
 const SSM: &str = "Systems Manager has no DigitalOcean equivalent; operations on the appliance run through Ferry's Operate phase";
 const BACKUP: &str = "DigitalOcean backs up managed databases daily (with point-in-time recovery); droplet backups are turned on with `backups = true` on the droplet";
@@ -91,13 +90,6 @@ const fn unsupported(
             service,
             alternative,
         },
-    }
-}
-
-const fn later(root: &'static str, what: &'static str) -> Family {
-    Family {
-        root,
-        treatment: Treatment::Later(what),
     }
 }
 
@@ -564,23 +556,13 @@ pub const FAMILIES: &[Family] = &[
         "Directory Service",
         "run a directory (e.g. Samba AD, OpenLDAP) on droplets, or use a hosted identity provider",
     ),
-    // ---- mapped in a later version (workloads and secrets) -----------------------------------------
-    later(
-        "aws_ecs",
-        "ECS services and task definitions become Kubernetes Deployments on DOKS",
+    // ---- workloads (the types Ferry maps have rules in rules::ecs / ecr / secrets) ----------------
+    unsupported(
+        "aws_ecs_task_set",
+        "ECS task sets (external deployment controllers)",
+        "deploy with the Kubernetes Deployment's rolling update, or a progressive-delivery controller (e.g. Argo Rollouts) on DOKS",
     ),
-    later(
-        "aws_ecr",
-        "ECR repositories become the appliance's DigitalOcean Container Registry",
-    ),
-    later(
-        "aws_secretsmanager",
-        "Secrets Manager secrets become Kubernetes Secrets in the appliance namespace",
-    ),
-    later(
-        "aws_ssm_parameter",
-        "SSM parameters become Kubernetes Secrets in the appliance namespace",
-    ),
+    drop("aws_ecr", ECR_SETTINGS),
 ];
 
 /// The family of an AWS type: the longest root that is the type or a `root_` prefix of it.
@@ -622,20 +604,10 @@ pub fn apply(family: &Family, r: &Resource, cx: &mut Cx<'_>) {
         ) => super::generic::unsupported_data(
             r,
             cx,
-            format!("data source `{addr}` reads {service}, which DigitalOcean does not offer; references to it become `null`"),
+            format!(
+                "data source `{addr}` reads {service}, which DigitalOcean does not offer; references to it become `null`"
+            ),
             alternative.to_string(),
-        ),
-        (Treatment::Later(what), Mode::Managed) => cx.unsupported(
-            r,
-            Code::UnsupportedResource,
-            format!("`{addr}` ({}) is not mapped yet: {what}; workload/secret mapping arrives with ECS/Lambda support", r.ty),
-            "remove it from the appliance for now, or write the DigitalOcean equivalent by hand in the origin",
-        ),
-        (Treatment::Later(what), Mode::Data) => super::generic::unsupported_data(
-            r,
-            cx,
-            format!("data source `{addr}` is not mapped yet: {what}; workload/secret mapping arrives with ECS/Lambda support; references to it become `null`"),
-            "replace what it provides with a variable of the appliance for now".to_string(),
         ),
     }
 }
@@ -855,18 +827,10 @@ pub const RULES: &[RuleDef] = &[
         summary: "CPU alarm on an EC2 instance or RDS database → digitalocean_monitor_alert; other alarms → dropped with a warning",
         map: metric_alarm,
     },
-    // Application Auto Scaling (replaced when ECS services are mapped)
-    dropped(
-        "aws_appautoscaling_target",
-        "Application Auto Scaling target → dropped (mapped with the ECS workload later)",
-    ),
-    dropped(
-        "aws_appautoscaling_policy",
-        "Application Auto Scaling policy → dropped (mapped with the ECS workload later)",
-    ),
+    // Application Auto Scaling: targets and policies of ECS services are mapped by rules::ecs.
     dropped(
         "aws_appautoscaling_scheduled_action",
-        "Application Auto Scaling schedule → dropped (mapped with the ECS workload later)",
+        "Application Auto Scaling schedule → dropped (scale on a schedule with a Kubernetes CronJob that patches the HorizontalPodAutoscaler)",
     ),
     // EC2 Auto Scaling extras
     // `aws_autoscaling_policy` is mapped with the group by `rules::ec2` (CPU target tracking →
@@ -2252,7 +2216,7 @@ mod tests {
             t("aws_iam_server_certificate"),
             Some("aws_iam_server_certificate")
         );
-        assert_eq!(t("aws_ssm_parameter"), Some("aws_ssm_parameter"));
+        assert_eq!(t("aws_ssm_parameter"), Some("aws_ssm"));
         assert_eq!(t("aws_ssm_document"), Some("aws_ssm"));
         assert_eq!(t("aws_dynamodb_table_replica"), Some("aws_dynamodb"));
         assert_eq!(t("aws_cloudwatch_log_group"), Some("aws_cloudwatch_log"));
@@ -2265,12 +2229,12 @@ mod tests {
         assert_eq!(t("aws_kinesis_stream"), Some("aws_kinesis"));
         assert_eq!(t("aws_default_subnet"), Some("aws_default_subnet"));
         assert_eq!(t("aws_default_tags"), Some("aws_default"));
-        assert_eq!(t("aws_ecs_service"), Some("aws_ecs"));
+        assert_eq!(t("aws_ecs_task_set"), Some("aws_ecs_task_set"));
         assert_eq!(
             t("aws_ecr_lifecycle_policy"),
             Some("aws_ecr_lifecycle_policy")
         );
-        assert_eq!(t("aws_ecr_repository"), Some("aws_ecr"));
+        assert_eq!(t("aws_ecr_registry_policy"), Some("aws_ecr"));
         // A root matches whole words only.
         assert_eq!(
             t("aws_kinesisanalyticsv2_application"),

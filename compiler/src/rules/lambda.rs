@@ -48,8 +48,8 @@ use crate::FunctionsStrategy;
 use crate::diag::{Code, Diagnostic};
 use crate::facts::functions as facts;
 use crate::hclx;
-use crate::origin::{Meta, Mode, Resource};
-use crate::out::{Emitted, OutBody};
+use crate::origin::{Mode, Resource};
+use crate::out::OutBody;
 use crate::report::{Artifact, ArtifactKind, Outcome};
 use hcl::expr::{ObjectKey, TemplateExpr, TraversalOperator as Op};
 use hcl::{Body, Expression, Identifier};
@@ -646,6 +646,8 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     let namespace = appliance_namespace(cx);
     let name = service_name(cx, r);
     let registry = cx.options.registry_name.clone();
+    // Function images live in the appliance's registry (declares `var.registry_name`).
+    super::ecr::ensure_registry(cx, r.loc.clone());
 
     // The image.
     let (image, command, args) = if f.image {
@@ -2894,54 +2896,13 @@ fn no_cluster_warning(cx: &mut Cx<'_>, r: &Resource) {
 
 // ---- stand-ins for rules/k8s.rs and rules/ecr.rs ----------------------------------------------
 //
-// MERGE NOTE: the workloads work (ECS, ECR, secrets, Kubernetes builders) owns the appliance
-// namespace and image rewriting. These two helpers are local stand-ins with the same contract;
-// at merge, replace their bodies with calls to `rules::k8s` / `rules::ecr`.
+// The appliance namespace and registry belong to the workload rules (`Cx::k8s_namespace`,
+// `rules::ecr`); Lambda images are rewritten with the same registry variable.
 
 /// The appliance namespace, `kubernetes_namespace_v1.appliance` (emitted once per module; a
 /// child module gets its own, suffixed with its folder), as `….metadata[0].name`.
 pub fn appliance_namespace(cx: &mut Cx<'_>) -> Expression {
-    let exists = cx
-        .st
-        .emitted
-        .iter()
-        .any(|e| e.ty == NAMESPACE && e.name == "appliance");
-    if !exists {
-        let suffix = match cx.module.dir.rsplit('/').next() {
-            Some(d) if !d.is_empty() => format!("-{}", dns_label(d)),
-            _ => String::new(),
-        };
-        let mut body = OutBody::new();
-        let meta = body.block("metadata");
-        meta.set(
-            "name",
-            hclx::template(format!("ferry-${{var.instance_id}}{suffix}")),
-        );
-        meta.set(
-            "labels",
-            obj(vec![
-                ("app.kubernetes.io/managed-by", s("ferry")),
-                ("ferry.dev/instance-id", hclx::path(&["var", "instance_id"])),
-            ]),
-        );
-        cx.st.emitted.push(Emitted {
-            mode: Mode::Managed,
-            ty: NAMESPACE.into(),
-            name: "appliance".into(),
-            body,
-            meta: Meta::default(),
-            origin: None,
-        });
-    }
-    hclx::traversal(
-        NAMESPACE,
-        vec![
-            Op::GetAttr(Identifier::unchecked("appliance")),
-            Op::GetAttr(Identifier::unchecked("metadata")),
-            Op::Index(Expression::Number(0.into())),
-            Op::GetAttr(Identifier::unchecked("name")),
-        ],
-    )
+    cx.k8s_namespace()
 }
 
 /// The ECR registry host pattern (a Terraform regex, for `replace`).

@@ -24,14 +24,14 @@ use crate::report::Outcome;
 use hcl::expr::TraversalOperator as Op;
 use hcl::{Body, Expression};
 
-const LISTENER_TYPES: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
-const TG_TYPES: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
-const LISTENER_RULE_TYPES: &[&str] = &["aws_lb_listener_rule", "aws_alb_listener_rule"];
+pub(super) const LISTENER_TYPES: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
+pub(super) const TG_TYPES: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
+pub(super) const LISTENER_RULE_TYPES: &[&str] = &["aws_lb_listener_rule", "aws_alb_listener_rule"];
 const ATTACHMENT_TYPES: &[&str] = &[
     "aws_lb_target_group_attachment",
     "aws_alb_target_group_attachment",
 ];
-const LISTENER_CERT_TYPES: &[&str] = &[
+pub(super) const LISTENER_CERT_TYPES: &[&str] = &[
     "aws_lb_listener_certificate",
     "aws_alb_listener_certificate",
 ];
@@ -363,7 +363,12 @@ fn to_iterator(e: &mut Expression) {
 }
 
 /// Origin resources of any of `types` whose `key` refers to `target`, in origin order.
-fn referencing<'a>(cx: &Cx<'a>, types: &[&str], key: &str, target: &Resource) -> Vec<&'a Resource> {
+pub(super) fn referencing<'a>(
+    cx: &Cx<'a>,
+    types: &[&str],
+    key: &str,
+    target: &Resource,
+) -> Vec<&'a Resource> {
     let mut found: Vec<&'a Resource> = types
         .iter()
         .flat_map(|t| cx.referencing(t, key, target))
@@ -429,7 +434,44 @@ fn clamped(
 
 // ---- ALB / NLB --------------------------------------------------------------------------------
 
+/// Does the load balancer serve only ECS services? True when its listeners forward to at least
+/// one target group and every such target group is registered by an `aws_ecs_service`
+/// (`load_balancer { target_group_arn }`) and has no attachments. Such a load balancer
+/// becomes a Kubernetes Service of type LoadBalancer of the workload (`rules::ecs`), because
+/// the DOKS cloud controller owns the load balancers of Services and a `digitalocean_loadbalancer`
+/// cannot target pods; this rule then leaves it to the ECS rule.
+pub fn targets_workloads(cx: &Cx<'_>, lb: &Resource) -> bool {
+    let mut tgs: Vec<&Resource> = Vec::new();
+    for l in referencing(cx, LISTENER_TYPES, "load_balancer_arn", lb) {
+        for a in hclx::blocks(&l.body, "default_action") {
+            for e in forward_targets(&a) {
+                if let Some(tg) = cx
+                    .resolve_ref(&e)
+                    .filter(|t| TG_TYPES.contains(&t.ty.as_str()))
+                {
+                    tgs.push(tg);
+                }
+            }
+        }
+    }
+    !tgs.is_empty()
+        && tgs.iter().all(|tg| {
+            referencing(cx, ATTACHMENT_TYPES, "target_group_arn", tg).is_empty()
+                && cx.origin_of_type("aws_ecs_service").any(|svc| {
+                    hclx::blocks(&svc.body, "load_balancer").iter().any(|b| {
+                        hclx::attr(b, "target_group_arn")
+                            .and_then(|e| cx.resolve_ref(e))
+                            .is_some_and(|t| t.address() == tg.address())
+                    })
+                })
+        })
+}
+
 fn lb(r: &Resource, cx: &mut Cx<'_>) {
+    if targets_workloads(cx, r) {
+        // Mapped (with its listeners and target groups) by the ECS service rule.
+        return;
+    }
     let kind = cx
         .str(r, "load_balancer_type")
         .unwrap_or_else(|| "application".into());
@@ -898,7 +940,7 @@ fn listener_into<'a>(
 
 /// Target group references of a `forward` action: `target_group_arn`, or the
 /// `forward { target_group { arn } }` form.
-fn forward_targets(action: &Body) -> Vec<Expression> {
+pub(super) fn forward_targets(action: &Body) -> Vec<Expression> {
     let mut out = Vec::new();
     if let Some(e) = hclx::attr(action, "target_group_arn")
         && !matches!(e, Expression::Null)
@@ -1029,7 +1071,7 @@ fn add_rules(
 
 /// Does the expression name a requested (not imported) ACM certificate of the stack, which
 /// becomes a Let's Encrypt certificate?
-fn is_stack_certificate(cx: &Cx<'_>, e: &Expression) -> bool {
+pub(super) fn is_stack_certificate(cx: &Cx<'_>, e: &Expression) -> bool {
     let cert = match cx.resolve_ref(e) {
         Some(t) if t.ty == "aws_acm_certificate_validation" => cx.referenced(t, "certificate_arn"),
         other => other,

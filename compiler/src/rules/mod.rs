@@ -33,12 +33,16 @@ pub mod database;
 pub mod dns;
 pub mod ebs;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
 pub mod eks;
 pub mod generic;
+pub mod k8s;
 pub mod lambda;
 pub mod lb;
 pub mod network;
 pub mod s3;
+pub mod secrets;
 pub mod security;
 
 /// When a rule runs.
@@ -78,12 +82,15 @@ const FILES: &[&[RuleDef]] = &[
     dns::RULES,
     ebs::RULES,
     ec2::RULES,
+    ecr::RULES,
+    ecs::RULES,
     eks::RULES,
     generic::RULES,
     lambda::RULES,
     lb::RULES,
     network::RULES,
     s3::RULES,
+    secrets::RULES,
     security::RULES,
 ];
 
@@ -138,6 +145,12 @@ pub struct State {
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
+    /// Variables rules declare for the deployment stack (registry name, secret values), in
+    /// declaration order, written to `variables.tf` after Ferry's own.
+    pub variables: Vec<(String, OutBody)>,
+    /// Extra files of the deployment stack (rewritten Kubernetes manifests), by path relative to
+    /// the module folder.
+    pub files: BTreeMap<String, String>,
 }
 
 impl State {
@@ -546,6 +559,105 @@ impl<'a> Cx<'a> {
         if !self.st.secrets.contains(&secret) {
             self.st.secrets.push(secret);
         }
+    }
+
+    /// The appliance's Kubernetes namespace, created on first use: workloads, their Services
+    /// and Secrets live in it. Returns `kubernetes_namespace_v1.appliance.metadata[0].name`.
+    /// The namespace is `appliance-${var.instance_id}` (with the module folder appended in a
+    /// child module, so two modules never claim the same namespace).
+    pub fn k8s_namespace(&mut self) -> Expression {
+        const NS: &str = "kubernetes_namespace_v1.appliance";
+        if self.st.find(NS).is_none() {
+            let suffix: String = self
+                .module
+                .dir
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let name = if suffix.trim_matches('-').is_empty() {
+                "appliance-${var.instance_id}".to_string()
+            } else {
+                format!(
+                    "appliance-${{var.instance_id}}-{}",
+                    suffix.trim_matches('-')
+                )
+            };
+            let mut body = OutBody::new();
+            let md = body.block("metadata");
+            md.set("name", hclx::template(name));
+            md.set(
+                "labels",
+                Expression::Object(
+                    [
+                        ("app.kubernetes.io/managed-by", hclx::template("ferry")),
+                        ("ferry.dev/instance-id", hclx::path(&["var", "instance_id"])),
+                    ]
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            hcl::expr::ObjectKey::Expression(Expression::String(k.into())),
+                            v,
+                        )
+                    })
+                    .collect(),
+                ),
+            );
+            self.st.emitted.push(Emitted {
+                mode: Mode::Managed,
+                ty: "kubernetes_namespace_v1".into(),
+                name: "appliance".into(),
+                body,
+                meta: Meta::default(),
+                origin: None,
+            });
+        }
+        hclx::traversal(
+            "kubernetes_namespace_v1",
+            vec![
+                hcl::expr::TraversalOperator::GetAttr(hcl::Identifier::unchecked("appliance")),
+                hcl::expr::TraversalOperator::GetAttr(hcl::Identifier::unchecked("metadata")),
+                hcl::expr::TraversalOperator::Index(Expression::Number(0.into())),
+                hcl::expr::TraversalOperator::GetAttr(hcl::Identifier::unchecked("name")),
+            ],
+        )
+    }
+
+    /// A data file of the origin (JSON, template, YAML) by a path relative to this module's
+    /// folder (`./task.json`, `templates/app.json.tpl`, `../shared/x.json`); `None` when the
+    /// input does not hold it. Read-only: the compiler never touches the file system.
+    pub fn file(&self, path: &str) -> Option<&'a str> {
+        let full = crate::origin::join_dir(&self.module.dir, path)?;
+        self.module.data_files.get(&full).map(|s| s.as_str())
+    }
+
+    /// Declares a variable of the deployment stack (once; a variable the origin already declares
+    /// is left as the origin wrote it) and returns `var.<name>`.
+    pub fn variable(&mut self, name: &str, body: OutBody) -> Expression {
+        let declared = self.module.variables.iter().any(|v| v.name == name)
+            || self.st.variables.iter().any(|(n, _)| n == name);
+        if !declared {
+            self.st.variables.push((name.to_string(), body));
+        }
+        hclx::path(&["var", name])
+    }
+
+    /// Adds a file to the deployment stack (a rewritten manifest), by a path relative to this
+    /// module's folder. Paths that climb out of the folder are refused.
+    pub fn output_file(&mut self, path: &str, text: String) -> bool {
+        if path.starts_with('/') || path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+            return false;
+        }
+        self.st.files.insert(path.to_string(), text);
+        true
     }
 }
 

@@ -8,16 +8,27 @@ use std::path::Path;
 /// Files larger than this are refused (a Terraform file that size is a mistake or an attack).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Is this a file the compiler reads?
-fn wanted(name: &str) -> bool {
+/// Data files (JSON, templates, YAML) larger than this are left out: rules read them by path
+/// (container definitions, Kubernetes manifests), and one that size is not one of those.
+pub const MAX_DATA_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Is this a Terraform file the compiler parses?
+fn terraform(name: &str) -> bool {
     name.ends_with(".tf")
         || name.ends_with(".tf.json")
         || name.ends_with(".tfvars")
         || name.ends_with(".tfvars.json")
 }
 
+/// Is this a data file a rule may read by path (`file()`, `templatefile()`, manifests)?
+fn data(name: &str) -> bool {
+    ferry_compiler::origin::is_data_file(name)
+}
+
 /// Reads every Terraform file under `root` (following symlinks, skipping hidden folders such as
-/// `.terraform` and `.git`). Paths in the map are relative and use `/`.
+/// `.terraform` and `.git`), and the JSON, template and YAML files that rules read by path
+/// (up to [`MAX_DATA_FILE_BYTES`] each, UTF-8 only, none under `node_modules`). Paths in the
+/// map are relative and use `/`.
 pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
     let meta = std::fs::metadata(root)
         .with_context(|| format!("cannot read origin folder `{}`", root.display()))?;
@@ -57,6 +68,7 @@ pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
+        let is_data = !terraform(&name) && data(&name);
         let path = entry.path();
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel
@@ -64,13 +76,26 @@ pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if !wanted(&name) {
+        if !terraform(&name) && !is_data {
             if let Some(text) = function_source(&rel, &name, path, entry.metadata().ok()) {
                 files.insert(rel, text);
             }
             continue;
         }
         let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if is_data {
+            // Not Terraform: read it when it can be a definition or manifest, skip it otherwise
+            // (the rule that needs a missing file says so).
+            if len > MAX_DATA_FILE_BYTES {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(path)
+                && !text.contains('\0')
+            {
+                files.insert(rel, text);
+            }
+            continue;
+        }
         if len > MAX_FILE_BYTES {
             bail!(
                 "`{rel}` is {len} bytes; Ferry reads Terraform files up to {MAX_FILE_BYTES} bytes (16 MiB)"

@@ -8,12 +8,18 @@ locals {
 
 resource "kubernetes_namespace_v1" "appliance" {
   metadata {
-    name   = "ferry-${var.instance_id}"
+    name   = "appliance-${var.instance_id}"
     labels = {
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
   }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
 }
 
 resource "kubernetes_manifest" "links" {
@@ -47,7 +53,7 @@ resource "kubernetes_manifest" "links" {
                 },
                 {
                   name  = "SIGNING_KEY_SECRET"
-                  value = tostring(null)
+                  value = tostring(kubernetes_secret_v1.signing_key.metadata[0].name)
                 },
                 {
                   name  = "LINK_TTL_DAYS"
@@ -314,6 +320,22 @@ resource "digitalocean_spaces_bucket" "links" {
     noncurrent_version_expiration {
       days = 30
     }
+  }
+}
+
+resource "kubernetes_secret_v1" "signing_key" {
+  metadata {
+    name      = "signing-key"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    value = var.secret_signing_key
   }
 }
 

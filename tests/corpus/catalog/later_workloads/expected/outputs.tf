@@ -1,8 +1,8 @@
 output "repository_url" {
-  value = null
+  value = "registry.digitalocean.com/${var.registry_name}/shop/api"
 }
 
 output "api_key" {
-  value     = null
+  value     = var.ssm_shop_api_key
   sensitive = true
 }

@@ -10,6 +10,30 @@ variable "region" {
 }
 
 variable "registry_name" {
-  description = "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>)."
+  description = "Name of the DigitalOcean Container Registry that holds the appliance's images. DigitalOcean allows one registry per account: use the account's existing registry, or let the stack create it (create_registry)."
   type        = string
+}
+
+variable "create_registry" {
+  description = "Create the container registry (false when the customer's account already has one: DigitalOcean allows one per account)."
+  type        = bool
+  default     = true
+}
+
+variable "secret_db_password" {
+  description = "Field `password` of the Secrets Manager secret `shop/$${var.instance_id}/db`; set when the appliance is deployed."
+  type        = string
+  sensitive   = true
+}
+
+variable "ssm_shop_api_key" {
+  description = "Value of `/shop/api-key`, a secret the origin reads but does not create; set when the appliance is deployed."
+  type        = string
+  sensitive   = true
+}
+
+variable "secret_shop_stripe" {
+  description = "Value of `shop/stripe`, a secret the origin reads but does not create; set when the appliance is deployed."
+  type        = string
+  sensitive   = true
 }

@@ -7,7 +7,7 @@ output "zookeeper" {
 }
 
 output "search_endpoint" {
-  value = "https://${"${digitalocean_database_cluster.search.host}:${digitalocean_database_cluster.search.port}"}"
+  value = "https://${digitalocean_database_cluster.search.host}:${digitalocean_database_cluster.search.port}"
 }
 
 output "dashboards" {

@@ -1,11 +1,17 @@
 resource "kubernetes_namespace_v1" "appliance" {
   metadata {
-    name   = "ferry-${var.instance_id}"
+    name   = "appliance-${var.instance_id}"
     labels = {
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
   }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
 }
 
 resource "kubernetes_manifest" "thumbnail" {

@@ -4,12 +4,6 @@ variable "region" {
   default     = "lon1"
 }
 
-variable "registry_name" {
-  description = "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>)."
-  type        = string
-  default     = "acme-registry"
-}
-
 variable "spaces_access_id" {
   description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
   type        = string
@@ -22,6 +16,18 @@ variable "spaces_secret_key" {
   type        = string
   default     = null
   sensitive   = true
+}
+
+variable "registry_name" {
+  description = "Name of the DigitalOcean Container Registry that holds the appliance's images. DigitalOcean allows one registry per account: use the account's existing registry, or let the stack create it (create_registry)."
+  type        = string
+  default     = "acme-registry"
+}
+
+variable "create_registry" {
+  description = "Create the container registry (false when the customer's account already has one: DigitalOcean allows one per account)."
+  type        = bool
+  default     = false
 }
 
 variable "instance_id" {

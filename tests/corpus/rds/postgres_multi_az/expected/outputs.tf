@@ -1,5 +1,5 @@
 output "database_url" {
-  value     = "postgres://${digitalocean_database_cluster.main.user}:${digitalocean_database_cluster.main.password}@${"${digitalocean_database_cluster.main.host}:${digitalocean_database_cluster.main.port}"}/${digitalocean_database_db.main_db.name}"
+  value     = "postgres://${digitalocean_database_cluster.main.user}:${digitalocean_database_cluster.main.password}@${digitalocean_database_cluster.main.host}:${digitalocean_database_cluster.main.port}/${digitalocean_database_db.main_db.name}"
   sensitive = true
 }
 

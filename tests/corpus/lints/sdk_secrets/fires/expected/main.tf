@@ -1,11 +1,17 @@
 resource "kubernetes_namespace_v1" "appliance" {
   metadata {
-    name   = "ferry-${var.instance_id}"
+    name   = "appliance-${var.instance_id}"
     labels = {
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
   }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
 }
 
 resource "kubernetes_manifest" "payments" {
@@ -32,7 +38,7 @@ resource "kubernetes_manifest" "payments" {
               env   = [
                 {
                   name  = "STRIPE_SECRET_ID"
-                  value = tostring(null)
+                  value = tostring(kubernetes_secret_v1.stripe.metadata[0].name)
                 },
               ]
               ports = [
@@ -61,6 +67,22 @@ resource "kubernetes_manifest" "payments" {
       type   = "Ready"
       status = "True"
     }
+  }
+}
+
+resource "kubernetes_secret_v1" "stripe" {
+  metadata {
+    name      = "stripe"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    value = var.secret_stripe
   }
 }
 

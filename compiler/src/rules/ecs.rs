@@ -1,0 +1,3207 @@
+//! ECS (Fargate and EC2) → Kubernetes workloads on DOKS (DESIGN §3 table).
+//!
+//! * `aws_ecs_service` → a `kubernetes_deployment_v1` in the appliance namespace (its task
+//!   definition's containers in one pod, `desired_count` → replicas, deployment percentages →
+//!   the rolling update) and a `kubernetes_service_v1`: of type LoadBalancer when the service
+//!   sits behind an ALB/NLB that serves only ECS services (the load balancer, its listeners
+//!   and target groups fold into the Service's ports and DigitalOcean annotations; see
+//!   below), otherwise a ClusterIP Service for its container ports (in-cluster DNS replaces
+//!   Cloud Map and Service Connect).
+//! * `aws_ecs_task_definition` → absorbed into the Deployments of the services that run it.
+//!   Container definitions are read in all the forms people write them: `jsonencode([...])`
+//!   (read structurally, so `aws_db_instance.db.address` stays a reference the reference pass
+//!   rewrites), heredoc or quoted JSON with `${...}` interpolations, `file()` and
+//!   `templatefile()` of a JSON file of the origin, locals, and variables with defaults.
+//!   Image, entryPoint/command, environment, secrets (`valueFrom` → `secret_key_ref` to the
+//!   mapped Secret), portMappings, cpu/memory (task and container level: 1024 CPU units = 1
+//!   core; MiB → Mi), healthCheck (→ liveness probe), dependsOn (SUCCESS/COMPLETE →
+//!   init containers), user, read-only root file system and stop timeout are kept.
+//! * `aws_ecs_cluster` → the DOKS cluster of the stack's EKS cluster when there is one;
+//!   otherwise it becomes a `digitalocean_kubernetes_cluster` whose node pool is sized from the
+//!   Fargate demand (sum of task CPU and memory × replicas with headroom; `facts::workload`).
+//!   Capacity providers are absorbed.
+//! * `aws_appautoscaling_target` / `_policy` for an ECS service → a
+//!   `kubernetes_horizontal_pod_autoscaler_v2` (min/max capacity, CPU and memory target
+//!   tracking, cooldowns → stabilization windows); other Application Auto Scaling targets are
+//!   dropped.
+//!
+//! Load balancers of workloads. A `digitalocean_loadbalancer` sends traffic to Droplets (or
+//! Droplets by tag); it cannot target pods, and on DOKS the cloud controller manager owns the
+//! load balancers of Services of type LoadBalancer. So an ALB/NLB whose target groups are all
+//! registered by ECS services becomes that Service (`rules::lb::targets_workloads` leaves it to
+//! this rule): listeners → Service ports (target port = the container port of the ECS
+//! `load_balancer` block), HTTPS listeners → `do-loadbalancer-tls-ports` with
+//! `do-loadbalancer-certificate-name` (the mapped certificate's name, which survives Let's
+//! Encrypt renewals), an HTTP→HTTPS redirect → `do-loadbalancer-redirect-http-to-https`,
+//! stickiness → sticky-session annotations (with `externalTrafficPolicy: Local`), internal →
+//! `do-loadbalancer-network: INTERNAL`, NLB → `do-loadbalancer-type: REGIONAL_NETWORK`, and the
+//! load balancer's name (with the instance id) → `do-loadbalancer-name`. The target group's
+//! health check becomes the container's readiness probe: the cloud controller health-checks the
+//! nodes, Kubernetes the pods. References to the load balancer's `dns_name` (Route 53 aliases,
+//! outputs) become the Service's `status[0].load_balancer[0].ingress[0].ip`.
+
+use super::ecr;
+use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
+use super::lb::{self, LISTENER_CERT_TYPES, LISTENER_RULE_TYPES, LISTENER_TYPES, TG_TYPES};
+use super::{Cx, Export, OutcomeRec, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic};
+use crate::facts::lb_dns;
+use crate::facts::workload::{self as facts, Demand};
+use crate::hclx;
+use crate::origin::{Meta, Mode, Resource};
+use crate::out::{Emitted, Item, OutBlock, OutBody};
+use crate::report::Outcome;
+use hcl::expr::TraversalOperator as Op;
+use hcl::template::{Element, Template};
+use hcl::{Body, Expression, Value};
+
+const SERVICE: &str = "aws_ecs_service";
+const TASK_DEF: &str = "aws_ecs_task_definition";
+const CLUSTER: &str = "aws_ecs_cluster";
+const SCALING_TARGET: &str = "aws_appautoscaling_target";
+const SCALING_POLICY: &str = "aws_appautoscaling_policy";
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: SERVICE,
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[
+            "kubernetes_namespace_v1",
+            "kubernetes_deployment_v1",
+            "kubernetes_service_v1",
+            "kubernetes_secret_v1",
+            "digitalocean_kubernetes_cluster",
+        ],
+        args: &[
+            "name",
+            "cluster",
+            "task_definition",
+            "desired_count",
+            "launch_type",
+            "platform_version",
+            "capacity_provider_strategy",
+            "network_configuration",
+            "load_balancer",
+            "service_registries",
+            "service_connect_configuration",
+            "deployment_minimum_healthy_percent",
+            "deployment_maximum_percent",
+            "deployment_circuit_breaker",
+            "deployment_controller",
+            "health_check_grace_period_seconds",
+            "enable_execute_command",
+            "enable_ecs_managed_tags",
+            "propagate_tags",
+            "force_new_deployment",
+            "triggers",
+            "wait_for_steady_state",
+            "scheduling_strategy",
+            "ordered_placement_strategy",
+            "placement_constraints",
+            "iam_role",
+            "alarms",
+            "availability_zone_rebalancing",
+        ],
+        summary: "ECS service → kubernetes_deployment_v1 (task definition containers, replicas, rolling update) + kubernetes_service_v1 (LoadBalancer with DigitalOcean annotations when behind an ALB/NLB, else ClusterIP)",
+        map: service,
+    },
+    RuleDef {
+        ty: TASK_DEF,
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "family",
+            "container_definitions",
+            "cpu",
+            "memory",
+            "network_mode",
+            "requires_compatibilities",
+            "execution_role_arn",
+            "task_role_arn",
+            "runtime_platform",
+            "volume",
+            "ephemeral_storage",
+            "pid_mode",
+            "ipc_mode",
+            "proxy_configuration",
+            "placement_constraints",
+            "skip_destroy",
+            "track_latest",
+            "inference_accelerator",
+        ],
+        summary: "task definition → absorbed into the Deployments of the services that run it (containers, cpu/memory → requests and limits)",
+        map: task_definition,
+    },
+    RuleDef {
+        ty: TASK_DEF,
+        mode: Mode::Data,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["task_definition"],
+        summary: "task definition lookup → dropped (the Deployment's pod template is the task definition; there are no revisions)",
+        map: task_definition_data,
+    },
+    RuleDef {
+        ty: CLUSTER,
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[
+            "digitalocean_kubernetes_cluster",
+            "digitalocean_kubernetes_versions",
+        ],
+        args: &[
+            "name",
+            "setting",
+            "configuration",
+            "service_connect_defaults",
+            "capacity_providers",
+            "default_capacity_provider_strategy",
+        ],
+        summary: "ECS cluster → the stack's DOKS cluster (of its EKS cluster), or a digitalocean_kubernetes_cluster with a node pool sized from the Fargate demand",
+        map: cluster,
+    },
+    RuleDef {
+        ty: CLUSTER,
+        mode: Mode::Data,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["cluster_name"],
+        summary: "ECS cluster lookup → the stack's DOKS cluster",
+        map: cluster_data,
+    },
+    RuleDef {
+        ty: "aws_ecs_cluster_capacity_providers",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "cluster_name",
+            "capacity_providers",
+            "default_capacity_provider_strategy",
+        ],
+        summary: "cluster capacity providers → absorbed (pods run on the DOKS node pool)",
+        map: capacity,
+    },
+    RuleDef {
+        ty: "aws_ecs_capacity_provider",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["name", "auto_scaling_group_provider"],
+        summary: "capacity provider → absorbed (the DOKS node pool autoscales itself)",
+        map: capacity,
+    },
+    RuleDef {
+        ty: "aws_ecs_account_setting_default",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[],
+        args: &["name", "value"],
+        summary: "ECS account setting → dropped (no meaning on DOKS)",
+        map: account_setting,
+    },
+    RuleDef {
+        ty: "aws_ecs_tag",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["resource_arn", "key", "value"],
+        summary: "ECS tag → dropped (Kubernetes objects carry Ferry's labels)",
+        map: account_setting,
+    },
+    RuleDef {
+        ty: SCALING_TARGET,
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &["kubernetes_horizontal_pod_autoscaler_v2"],
+        args: &[
+            "service_namespace",
+            "resource_id",
+            "scalable_dimension",
+            "min_capacity",
+            "max_capacity",
+            "role_arn",
+            "suspended_state",
+        ],
+        summary: "Application Auto Scaling target of an ECS service → kubernetes_horizontal_pod_autoscaler_v2 (min/max replicas, its target-tracking policies → metrics); other targets → dropped",
+        map: scaling_target,
+    },
+    RuleDef {
+        ty: SCALING_POLICY,
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "name",
+            "policy_type",
+            "resource_id",
+            "scalable_dimension",
+            "service_namespace",
+            "target_tracking_scaling_policy_configuration",
+            "step_scaling_policy_configuration",
+        ],
+        summary: "Application Auto Scaling policy of an ECS service → a metric of its HorizontalPodAutoscaler; others → dropped",
+        map: scaling_policy,
+    },
+];
+
+// ---- small helpers ------------------------------------------------------------------------------
+
+fn s(v: &str) -> Expression {
+    Expression::String(v.to_string())
+}
+
+fn num(n: i64) -> Expression {
+    Expression::Number(n.into())
+}
+
+fn warn(cx: &mut Cx<'_>, code: Code, r: &Resource, key: &str, msg: String, help: &str) {
+    cx.diag(
+        Diagnostic::new(code, msg)
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help(help),
+    );
+}
+
+/// Does any traversal in `e` start at the origin resource `t`?
+fn refers_to(e: &Expression, t: &Resource) -> bool {
+    super::ec2::refers_to(e, t)
+}
+
+fn join_quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---- container definitions as a tree -------------------------------------------------------------
+
+/// A JSON-shaped value whose leaves are Terraform expressions: container definitions keep
+/// references (`aws_db_instance.db.address`) so the reference pass can rewrite them.
+#[derive(Debug, Clone, PartialEq)]
+enum J {
+    Obj(Vec<(String, J)>),
+    Arr(Vec<J>),
+    Leaf(Expression),
+}
+
+impl J {
+    fn get(&self, key: &str) -> Option<&J> {
+        match self {
+            J::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        match self {
+            J::Obj(fields) => fields.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Back to an expression.
+    fn expr(&self) -> Expression {
+        match self {
+            J::Leaf(e) => e.clone(),
+            J::Arr(items) => Expression::Array(items.iter().map(J::expr).collect()),
+            J::Obj(fields) => k8s::map(fields.iter().map(|(k, v)| (k.clone(), v.expr()))),
+        }
+    }
+}
+
+fn from_value(v: &Value) -> J {
+    match v {
+        Value::Array(items) => J::Arr(items.iter().map(from_value).collect()),
+        Value::Object(m) => J::Obj(m.iter().map(|(k, v)| (k.clone(), from_value(v))).collect()),
+        other => J::Leaf(crate::eval::value_to_expr(other)),
+    }
+}
+
+/// An expression as a tree, looking through `jsonencode()`, `concat()` of lists and locals.
+fn to_j(cx: &Cx<'_>, e: &Expression, depth: usize) -> J {
+    if depth > 16 {
+        return J::Leaf(e.clone());
+    }
+    match e {
+        Expression::Object(o) => J::Obj(
+            o.iter()
+                .filter_map(|(k, v)| Some((hclx::object_key(k)?, to_j(cx, v, depth + 1))))
+                .collect(),
+        ),
+        Expression::Array(items) => J::Arr(items.iter().map(|i| to_j(cx, i, depth + 1)).collect()),
+        Expression::Parenthesis(inner) => to_j(cx, inner, depth + 1),
+        Expression::FuncCall(f) if f.name.name.as_str() == "jsonencode" && f.args.len() == 1 => {
+            to_j(cx, &f.args[0], depth + 1)
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "concat" => {
+            let mut out = Vec::new();
+            for a in &f.args {
+                match as_arr(cx, &to_j(cx, a, depth + 1)) {
+                    Some(items) => out.extend(items),
+                    None => return J::Leaf(e.clone()),
+                }
+            }
+            J::Arr(out)
+        }
+        _ => match local_of(cx, e) {
+            Some(l) => to_j(cx, &l, depth + 1),
+            None => J::Leaf(e.clone()),
+        },
+    }
+}
+
+/// The expression of `local.<name>` (exactly, with no attribute after it).
+fn local_of(cx: &Cx<'_>, e: &Expression) -> Option<Expression> {
+    match hclx::traversal_root(e) {
+        Some(("local", [Op::GetAttr(name)])) => cx
+            .module
+            .locals
+            .iter()
+            .find(|l| l.name == name.as_str())
+            .map(|l| l.expr.clone()),
+        _ => None,
+    }
+}
+
+fn as_arr(cx: &Cx<'_>, j: &J) -> Option<Vec<J>> {
+    match j {
+        J::Arr(items) => Some(items.clone()),
+        J::Leaf(e) => match cx.eval.value(e)? {
+            Value::Array(items) => Some(items.iter().map(from_value).collect()),
+            Value::Null => Some(vec![]),
+            _ => None,
+        },
+        J::Obj(_) => None,
+    }
+}
+
+fn as_obj(cx: &Cx<'_>, j: &J) -> Option<J> {
+    match j {
+        J::Obj(_) => Some(j.clone()),
+        J::Leaf(e) => match cx.eval.value(e)? {
+            v @ Value::Object(_) => Some(from_value(&v)),
+            _ => None,
+        },
+        J::Arr(_) => None,
+    }
+}
+
+fn jstr(cx: &Cx<'_>, j: Option<&J>) -> Option<String> {
+    match j? {
+        J::Leaf(Expression::Null) => None,
+        J::Leaf(e) => cx.eval.string(e),
+        _ => None,
+    }
+}
+
+fn jnum(cx: &Cx<'_>, j: Option<&J>) -> Option<f64> {
+    match j? {
+        J::Leaf(Expression::Null) => None,
+        J::Leaf(e) => cx.eval.number(e),
+        _ => None,
+    }
+}
+
+fn jbool(cx: &Cx<'_>, j: Option<&J>) -> Option<bool> {
+    match j? {
+        J::Leaf(Expression::Null) => None,
+        J::Leaf(e) => cx.eval.bool(e),
+        _ => None,
+    }
+}
+
+/// The leaf expression (or the rebuilt expression) of a field.
+fn jexpr(j: Option<&J>) -> Option<Expression> {
+    match j? {
+        J::Leaf(Expression::Null) => None,
+        other => Some(other.expr()),
+    }
+}
+
+/// A JSON text with `@@FERRY<n>@@` placeholders → a tree whose leaves are the expressions.
+fn from_json(v: &serde_json::Value, exprs: &[Expression]) -> J {
+    match v {
+        serde_json::Value::Object(m) => J::Obj(
+            m.iter()
+                .map(|(k, v)| (k.clone(), from_json(v, exprs)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            J::Arr(items.iter().map(|i| from_json(i, exprs)).collect())
+        }
+        serde_json::Value::String(text) => J::Leaf(placeholder_string(text, exprs)),
+        serde_json::Value::Number(n) => J::Leaf(
+            n.as_i64()
+                .map(|i| Expression::Number(i.into()))
+                .or_else(|| {
+                    n.as_f64()
+                        .and_then(hcl::Number::from_f64)
+                        .map(Expression::Number)
+                })
+                .unwrap_or(Expression::Null),
+        ),
+        serde_json::Value::Bool(b) => J::Leaf(Expression::Bool(*b)),
+        serde_json::Value::Null => J::Leaf(Expression::Null),
+    }
+}
+
+const PH_OPEN: &str = "@@FERRY";
+const PH_CLOSE: &str = "@@";
+
+/// A JSON string with placeholders → the expression it stands for: the interpolated expression
+/// itself when it is the whole string, a template otherwise.
+fn placeholder_string(text: &str, exprs: &[Expression]) -> Expression {
+    if !text.contains(PH_OPEN) {
+        return Expression::String(text.to_string());
+    }
+    let mut parts: Vec<Result<String, Expression>> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(PH_OPEN) {
+        let after = &rest[i + PH_OPEN.len()..];
+        let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let idx = digits.parse::<usize>().ok().and_then(|n| exprs.get(n));
+        let tail = &after[digits.len()..];
+        match (idx, tail.strip_prefix(PH_CLOSE)) {
+            (Some(e), Some(t)) => {
+                if i > 0 {
+                    parts.push(Ok(rest[..i].to_string()));
+                }
+                parts.push(Err(e.clone()));
+                rest = t;
+            }
+            _ => {
+                parts.push(Ok(rest[..i + PH_OPEN.len()].to_string()));
+                rest = after;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        parts.push(Ok(rest.to_string()));
+    }
+    if let [Err(e)] = parts.as_slice() {
+        return e.clone();
+    }
+    let mut t = String::new();
+    for p in parts {
+        match p {
+            Ok(lit) => t.push_str(&hclx::escape_template_literal(&lit)),
+            Err(e) => t.push_str(&format!("${{{}}}", hclx::inline(&e))),
+        }
+    }
+    hclx::template(t)
+}
+
+/// A template (heredoc, quoted string, or a `templatefile()` file) holding JSON: interpolations
+/// inside JSON strings become placeholders, interpolations in value position (`"cpu": ${x}`)
+/// become whole-value placeholders.
+fn template_json(tpl: &Template, subst: &dyn Fn(&Expression) -> Expression) -> Result<J, String> {
+    let mut text = String::new();
+    let mut exprs = Vec::new();
+    let (mut in_str, mut esc) = (false, false);
+    for el in tpl.elements() {
+        match el {
+            Element::Literal(l) => {
+                for c in l.chars() {
+                    text.push(c);
+                    if esc {
+                        esc = false;
+                    } else if in_str && c == '\\' {
+                        esc = true;
+                    } else if c == '"' {
+                        in_str = !in_str;
+                    }
+                }
+            }
+            Element::Interpolation(i) => {
+                let n = exprs.len();
+                exprs.push(subst(&i.expr));
+                if in_str {
+                    text.push_str(&format!("{PH_OPEN}{n}{PH_CLOSE}"));
+                } else {
+                    text.push_str(&format!("\"{PH_OPEN}{n}{PH_CLOSE}\""));
+                }
+            }
+            Element::Directive(_) => {
+                return Err("uses template directives (`%{ for }` / `%{ if }`), which Ferry does not expand".into());
+            }
+        }
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("is not valid JSON ({e})"))?;
+    // A value-position placeholder is the expression itself (a number, a list, …).
+    Ok(from_json(&v, &exprs))
+}
+
+/// Replaces the template variables of a `templatefile()` (`${image}`, `${db.host}`) by the
+/// expressions its caller passes.
+fn substitute(e: &Expression, vars: &[(String, Expression)]) -> Expression {
+    let mut out = e.clone();
+    hclx::walk_mut(&mut out, &mut |x| {
+        if let Expression::Variable(v) = x
+            && let Some((_, val)) = vars.iter().find(|(k, _)| k == v.as_str())
+        {
+            *x = val.clone();
+            return false;
+        }
+        true
+    });
+    out
+}
+
+/// How the container definitions were written (for notes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DefsForm {
+    Structural,
+    Template,
+    File,
+    TemplateFile,
+    Static,
+}
+
+impl DefsForm {
+    fn describe(self) -> &'static str {
+        match self {
+            DefsForm::Structural => "jsonencode",
+            DefsForm::Template => "inline JSON",
+            DefsForm::File => "file()",
+            DefsForm::TemplateFile => "templatefile()",
+            DefsForm::Static => "a static value",
+        }
+    }
+}
+
+/// The container definitions of a task definition, or why they cannot be read.
+fn container_defs(cx: &Cx<'_>, td: &Resource) -> Result<(Vec<J>, DefsForm), String> {
+    let e = hclx::attr(&td.body, "container_definitions")
+        .ok_or_else(|| "has no `container_definitions`".to_string())?
+        .clone();
+    let (j, form) = defs_tree(cx, &e, 0)?;
+    let items = as_arr(cx, &j).ok_or_else(|| {
+        format!(
+            "`container_definitions` (`{}`) is not a list of containers Ferry can read at compile time",
+            hclx::inline(&e)
+        )
+    })?;
+    if items.is_empty() {
+        return Err("`container_definitions` is empty".into());
+    }
+    Ok((items, form))
+}
+
+fn defs_tree(cx: &Cx<'_>, e: &Expression, depth: usize) -> Result<(J, DefsForm), String> {
+    if depth > 8 {
+        return Err("nests locals too deeply".into());
+    }
+    match e {
+        Expression::FuncCall(f) if f.name.name.as_str() == "jsonencode" && f.args.len() == 1 => {
+            Ok((to_j(cx, &f.args[0], 0), DefsForm::Structural))
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "file" && f.args.len() == 1 => {
+            let text = read_file(cx, &f.args[0])?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|err| format!("reads a file that is not valid JSON ({err})"))?;
+            Ok((from_json(&v, &[]), DefsForm::File))
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "templatefile" && f.args.len() == 2 => {
+            let text = read_file(cx, &f.args[0])?;
+            let tpl: Template = text
+                .parse()
+                .map_err(|err| format!("reads a template that does not parse ({err})"))?;
+            let vars_expr = local_of(cx, &f.args[1]).unwrap_or_else(|| f.args[1].clone());
+            let vars: Vec<(String, Expression)> = match to_j(cx, &vars_expr, 0) {
+                J::Obj(fields) => fields.into_iter().map(|(k, v)| (k, v.expr())).collect(),
+                _ => {
+                    return Err(format!(
+                        "passes `{}` to templatefile(), which Ferry cannot read at compile time",
+                        hclx::inline(&f.args[1])
+                    ));
+                }
+            };
+            let j = template_json(&tpl, &|x| substitute(x, &vars))?;
+            Ok((j, DefsForm::TemplateFile))
+        }
+        Expression::TemplateExpr(t) => {
+            let tpl = Template::from_expr(t).map_err(|err| format!("does not parse ({err})"))?;
+            Ok((template_json(&tpl, &|x| x.clone())?, DefsForm::Template))
+        }
+        Expression::String(text) => {
+            let v: serde_json::Value =
+                serde_json::from_str(text).map_err(|err| format!("is not valid JSON ({err})"))?;
+            Ok((from_json(&v, &[]), DefsForm::Template))
+        }
+        other => {
+            if let Some(l) = local_of(cx, other) {
+                return defs_tree(cx, &l, depth + 1);
+            }
+            match cx.eval.value(other) {
+                Some(Value::String(text)) => {
+                    let v: serde_json::Value = serde_json::from_str(&text)
+                        .map_err(|err| format!("is not valid JSON ({err})"))?;
+                    Ok((from_json(&v, &[]), DefsForm::Static))
+                }
+                Some(v @ Value::Array(_)) => Ok((from_value(&v), DefsForm::Static)),
+                _ => Err(format!(
+                    "is `{}`, which is only known when the stack is applied",
+                    hclx::inline(other)
+                )),
+            }
+        }
+    }
+}
+
+fn read_file(cx: &Cx<'_>, path: &Expression) -> Result<String, String> {
+    let p = cx.eval.string(path).ok_or_else(|| {
+        format!(
+            "reads a file whose path (`{}`) is not known at compile time",
+            hclx::inline(path)
+        )
+    })?;
+    cx.file(&p).map(str::to_string).ok_or_else(|| {
+        format!(
+            "reads `{p}`, which is not part of the input (Ferry reads JSON, template and YAML files up to 1 MiB next to the .tf files)"
+        )
+    })
+}
+
+// ---- tasks and their sizes -----------------------------------------------------------------------
+
+/// The task definition a service runs (by reference).
+fn task_def_of<'a>(cx: &Cx<'a>, svc: &Resource) -> Option<&'a Resource> {
+    let e = hclx::attr(&svc.body, "task_definition")?;
+    let mut found = None;
+    hclx::walk(e, &mut |x| {
+        if found.is_some() {
+            return;
+        }
+        if let Some((TASK_DEF, [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            found = cx
+                .resources
+                .iter()
+                .find(|r| r.mode == Mode::Managed && r.ty == TASK_DEF && r.name == n.as_str());
+        }
+    });
+    found.or_else(|| {
+        // `task_definition = "web:3"` / a family name: the stack's task definition of that family.
+        let v = cx.eval.string(e)?;
+        let family = v.rsplit('/').next().unwrap_or(&v);
+        let family = family.split(':').next().unwrap_or(family);
+        cx.origin_of_type(TASK_DEF).find(|t| {
+            hclx::attr(&t.body, "family")
+                .and_then(|f| cx.eval.string(f))
+                .as_deref()
+                == Some(family)
+        })
+    })
+}
+
+/// The task definition a service runs, with `each` / `count.index` of a repeated task
+/// definition bound to the instance the service names (`aws_ecs_task_definition.svc["web"]`).
+fn bound_task(cx: &Cx<'_>, svc: &Resource) -> Option<Resource> {
+    let td = task_def_of(cx, svc)?;
+    if !td.meta.is_repeated() {
+        return Some(td.clone());
+    }
+    let mut key: Option<Value> = None;
+    if let Some(e) = hclx::attr(&svc.body, "task_definition") {
+        hclx::walk(e, &mut |x| {
+            if key.is_some() {
+                return;
+            }
+            if let Some((TASK_DEF, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
+                && n.as_str() == td.name
+            {
+                key = cx.eval.value(i);
+            }
+        });
+    }
+    let mut bound = td.clone();
+    if let Some(c) = &td.meta.count {
+        let idx = key.unwrap_or(Value::from(0u64));
+        let _ = c;
+        bound.body = super::ec2::bind(cx, &td.body, "count", &[("index", idx)]);
+    } else if let Some(fe) = &td.meta.for_each {
+        let items = cx.eval.value(fe).and_then(super::ec2::iterations)?;
+        let (k, v) = items
+            .into_iter()
+            .map(|(k, v)| match (&k, &v) {
+                (Value::Number(_), Value::String(_)) => (v.clone(), v),
+                _ => (k, v),
+            })
+            .find(|(k, _)| key.as_ref().is_none_or(|want| want == k))?;
+        bound.body = super::ec2::bind(cx, &td.body, "each", &[("key", k), ("value", v)]);
+    }
+    bound.meta.count = None;
+    bound.meta.for_each = None;
+    // `{ port = 3000, image = "web" }.image` (a substituted `each.value.image`) → `"web"`.
+    let mut body = bound.body;
+    hclx::walk_body_mut(&mut body, &mut |x| {
+        if let Expression::Traversal(t) = x
+            && matches!(t.expr, Expression::Object(_) | Expression::Array(_))
+            && let Some(v) = cx.eval.value(x)
+        {
+            *x = crate::eval::value_to_expr(&v);
+            return false;
+        }
+        true
+    });
+    bound.body = body;
+    Some(bound)
+}
+
+/// Task-level CPU units and MiB.
+fn task_size(cx: &Cx<'_>, td: &Resource) -> (Option<f64>, Option<f64>) {
+    let n = |k: &str| {
+        hclx::attr(&td.body, k)
+            .filter(|e| !matches!(e, Expression::Null))
+            .and_then(|e| cx.eval.number(e))
+    };
+    (n("cpu"), n("memory"))
+}
+
+/// What one replica of a task asks for: millicores and MiB.
+fn task_demand(cx: &Cx<'_>, td: &Resource) -> (u64, u64) {
+    let (cpu, mem) = task_size(cx, td);
+    let (mut c_cpu, mut c_mem) = (0.0, 0.0);
+    if (cpu.is_none() || mem.is_none())
+        && let Ok((defs, _)) = container_defs(cx, td)
+    {
+        for d in &defs {
+            c_cpu += jnum(cx, d.get("cpu")).unwrap_or(0.0);
+            c_mem += jnum(cx, d.get("memoryReservation"))
+                .or_else(|| jnum(cx, d.get("memory")))
+                .unwrap_or(0.0);
+        }
+    }
+    // Fargate's smallest task when nothing says otherwise: 0.25 vCPU, 512 MiB.
+    let cpu = cpu.unwrap_or(if c_cpu > 0.0 { c_cpu } else { 256.0 });
+    let mem = mem.unwrap_or(if c_mem > 0.0 { c_mem } else { 512.0 });
+    (facts::millicores(cpu), mem.round().max(0.0) as u64)
+}
+
+/// The Application Auto Scaling target of an ECS service, if any.
+fn scaling_target_of<'a>(cx: &Cx<'a>, svc: &Resource) -> Option<&'a Resource> {
+    cx.origin_of_type(SCALING_TARGET)
+        .find(|t| service_of_target(cx, t).is_some_and(|s| s.address() == svc.address()))
+}
+
+/// The ECS service an Application Auto Scaling target scales.
+fn service_of_target<'a>(cx: &Cx<'a>, t: &Resource) -> Option<&'a Resource> {
+    let ns = hclx::attr(&t.body, "service_namespace").and_then(|e| cx.eval.string(e));
+    if ns.as_deref().is_some_and(|n| n != "ecs") {
+        return None;
+    }
+    let id = hclx::attr(&t.body, "resource_id")?;
+    if let Some(svc) = cx.origin_of_type(SERVICE).find(|svc| refers_to(id, svc)) {
+        return Some(svc);
+    }
+    // `resource_id = "service/prod/api"`: by the service's static name.
+    let v = cx.eval.string(id)?;
+    let name = v.rsplit('/').next()?;
+    cx.origin_of_type(SERVICE).find(|svc| {
+        hclx::attr(&svc.body, "name")
+            .and_then(|e| cx.eval.string(e))
+            .as_deref()
+            == Some(name)
+    })
+}
+
+/// Replicas of a service: desired and (with autoscaling) maximum.
+fn replicas(cx: &Cx<'_>, svc: &Resource) -> (u64, u64) {
+    let desired = hclx::attr(&svc.body, "desired_count")
+        .and_then(|e| cx.eval.number(e))
+        .unwrap_or(1.0)
+        .max(0.0) as u64;
+    let daemon = hclx::attr(&svc.body, "scheduling_strategy")
+        .and_then(|e| cx.eval.string(e))
+        .as_deref()
+        == Some("DAEMON");
+    let desired = if daemon { desired.max(1) } else { desired };
+    let max = scaling_target_of(cx, svc)
+        .and_then(|t| hclx::attr(&t.body, "max_capacity"))
+        .and_then(|e| cx.eval.number(e))
+        .map(|m| m.max(0.0) as u64)
+        .unwrap_or(desired)
+        .max(desired);
+    let min = scaling_target_of(cx, svc)
+        .and_then(|t| hclx::attr(&t.body, "min_capacity"))
+        .and_then(|e| cx.eval.number(e))
+        .map(|m| m.max(0.0) as u64)
+        .unwrap_or(desired);
+    (desired.max(min), max)
+}
+
+/// The demand of every ECS service of the module: (at desired count, at maximum count).
+fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize) {
+    let mut now = Demand::default();
+    let mut peak = Demand::default();
+    let mut services = 0;
+    for svc in cx.origin_of_type(SERVICE) {
+        let Some(td) = bound_task(cx, svc) else {
+            continue;
+        };
+        services += 1;
+        let (cpu, mem) = task_demand(cx, &td);
+        let (desired, max) = replicas(cx, svc);
+        for (d, n) in [(&mut now, desired), (&mut peak, max)] {
+            d.millicores += cpu * n;
+            d.mib += mem * n;
+            d.pod_millicores = d.pod_millicores.max(cpu);
+            d.pod_mib = d.pod_mib.max(mem);
+        }
+    }
+    (now, peak, services)
+}
+
+// ---- the cluster ---------------------------------------------------------------------------------
+
+/// The DOKS cluster of the stack, if one was emitted (from EKS, an ECS cluster, or for the
+/// services).
+fn doks_cluster(cx: &Cx<'_>) -> Option<String> {
+    cx.st
+        .emitted
+        .iter()
+        .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_kubernetes_cluster")
+        .map(|e| e.address())
+}
+
+/// Emits a DOKS cluster sized for the ECS services (`r`: the ECS cluster it stands for, or
+/// `None` when the stack has no cluster of its own). Returns its address.
+fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
+    let (now, peak, services) = workload_demand(cx);
+    let base = facts::pool_for(now);
+    let top = facts::pool_for(Demand {
+        pod_millicores: now.pod_millicores.max(peak.pod_millicores),
+        pod_mib: now.pod_mib.max(peak.pod_mib),
+        ..peak
+    });
+    let size = if top.size != base.size {
+        top.size
+    } else {
+        base.size
+    };
+    // Node counts on the chosen size.
+    let nodes_for = |d: Demand| -> u64 {
+        let (cpu, mib) = facts::allocatable(size).unwrap_or((1, 1));
+        let need_cpu = (d.millicores as f64 * facts::HEADROOM).ceil() as u64;
+        let need_mib = (d.mib as f64 * facts::HEADROOM).ceil() as u64;
+        need_cpu
+            .div_ceil(cpu.max(1))
+            .max(need_mib.div_ceil(mib.max(1)))
+            .max(facts::MIN_NODES)
+    };
+    let (min_nodes, max_nodes) = (nodes_for(now), nodes_for(peak));
+    let mut pool = OutBody::new();
+    pool.set("name", s("workloads"));
+    pool.set("size", s(size));
+    if max_nodes > min_nodes {
+        pool.set("auto_scale", Expression::Bool(true));
+        pool.set("min_nodes", num(min_nodes as i64));
+        pool.set("max_nodes", num(max_nodes as i64));
+    } else {
+        pool.set("node_count", num(min_nodes as i64));
+    }
+    pool.set("tags", cx.tags());
+
+    let mut body = OutBody::new();
+    let name = match r {
+        // DOKS cluster names are lower-case letters, digits and `-`.
+        Some(r) => {
+            let origin = cx.expr(r, "name").map(|e| match e {
+                Expression::String(v) => s(&k8s::dns_label(&v, "cluster")),
+                other => other,
+            });
+            cx.unique_name(r, origin, &r.name.replace('_', "-").to_ascii_lowercase())
+        }
+        None => hclx::template("workloads-${var.instance_id}"),
+    };
+    body.set("name", name);
+    body.set("region", cx.region());
+    body.set("version", Expression::Null);
+    let vpc = match r {
+        Some(r) => cx.vpc_id(r),
+        None => cx
+            .st
+            .emitted
+            .iter()
+            .find(|e| e.ty == "digitalocean_vpc" && e.mode == Mode::Managed)
+            .and_then(|e| format!("{}.id", e.address()).parse().ok()),
+    };
+    body.set_opt("vpc_uuid", vpc);
+    body.set("ha", Expression::Bool(true));
+    body.set("tags", cx.tags());
+    body.items.push(Item::Block(OutBlock {
+        ident: "node_pool".into(),
+        labels: vec![],
+        body: pool,
+    }));
+    let (addr, data) = match r {
+        Some(r) => {
+            let addr = cx.emit(r, "digitalocean_kubernetes_cluster", body);
+            let data = cx.emit_as(
+                r,
+                Mode::Data,
+                "digitalocean_kubernetes_versions",
+                &r.name,
+                OutBody::new(),
+            );
+            if let Some(d) = cx.emitted_mut(&data) {
+                d.meta = Meta::default();
+            }
+            (addr, data)
+        }
+        None => {
+            for (mode, ty, b) in [
+                (Mode::Managed, "digitalocean_kubernetes_cluster", body),
+                (
+                    Mode::Data,
+                    "digitalocean_kubernetes_versions",
+                    OutBody::new(),
+                ),
+            ] {
+                cx.st.emitted.push(Emitted {
+                    mode,
+                    ty: ty.into(),
+                    name: "workloads".into(),
+                    body: b,
+                    meta: Meta::default(),
+                    origin: None,
+                });
+            }
+            (
+                "digitalocean_kubernetes_cluster.workloads".to_string(),
+                "data.digitalocean_kubernetes_versions.workloads".to_string(),
+            )
+        }
+    };
+    if let Some(c) = cx.emitted_mut(&addr) {
+        c.body.set(
+            "version",
+            format!("{data}.latest_version")
+                .parse::<Expression>()
+                .unwrap_or(s("latest")),
+        );
+    }
+    let count = if max_nodes > min_nodes {
+        format!("{min_nodes}–{max_nodes} nodes (autoscaling)")
+    } else {
+        format!("{min_nodes} nodes")
+    };
+    let msg = format!(
+        "the ECS services run on a new DOKS cluster: {services} service(s) ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum); with {}% headroom and room for the system on every node, the node pool is {count} of `{size}`",
+        now.millicores as f64 / 1000.0,
+        now.mib,
+        peak.millicores as f64 / 1000.0,
+        peak.mib,
+        ((facts::HEADROOM - 1.0) * 100.0).round()
+    );
+    let mut d = Diagnostic::new(Code::NodePoolFromWorkloads, msg)
+        .help("edit `node_pool` of the cluster in the deployment stack to choose another size or count; DOKS nodes are shared by every workload of the appliance");
+    if let Some(r) = r {
+        d = d.at(r.loc.clone()).resource(r.address());
+    }
+    cx.diag(d);
+    cx.diag(
+        Diagnostic::new(
+            Code::KubernetesVersionAtApply,
+            format!("the DOKS cluster `{addr}` runs the newest Kubernetes release, looked up by `{data}` when the stack is applied"),
+        )
+        .at_opt(r.map(|r| r.loc.clone()))
+        .help("pin `version_prefix` on the data source to stay on one minor version"),
+    );
+    addr
+}
+
+fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
+    for (a, to) in [
+        ("id", "id"),
+        ("arn", "urn"),
+        ("name", "name"),
+        ("cluster_name", "name"),
+    ] {
+        cx.export(
+            r,
+            a,
+            Export::Attr {
+                target: addr.to_string(),
+                attr: to.into(),
+            },
+        );
+    }
+}
+
+fn cluster(r: &Resource, cx: &mut Cx<'_>) {
+    for st in hclx::blocks(&r.body, "setting") {
+        let name = hclx::attr(&st, "name").and_then(|e| cx.eval.string(e));
+        if name.as_deref() == Some("containerInsights") {
+            cx.diag(
+                Diagnostic::new(
+                    Code::ProvidedByDefault,
+                    format!("`{}`: Container Insights → DOKS metrics (DigitalOcean Monitoring and the cluster's metrics server); Ferry's controller forwards them", r.address()),
+                )
+                .at(r.loc_of("setting"))
+                .resource(r.address()),
+            );
+        }
+    }
+    let eks = cx
+        .origin_of_type("aws_eks_cluster")
+        .next()
+        .map(|c| c.address());
+    match doks_cluster(cx) {
+        Some(addr) => {
+            let why = match &eks {
+                Some(e) => format!(
+                    "the ECS services run as Deployments on the DOKS cluster of `{e}` (`{addr}`); check that its node pools have room for them"
+                ),
+                None => format!(
+                    "the ECS services run as Deployments on `{addr}` (one DOKS cluster per appliance)"
+                ),
+            };
+            if eks.is_some() {
+                let (now, _, services) = workload_demand(cx);
+                cx.diag(
+                    Diagnostic::new(
+                        Code::NodePoolFromWorkloads,
+                        format!(
+                            "`{}`: {services} ECS service(s) move onto the DOKS cluster `{addr}` and ask for {:.2} vCPU and {} MiB there",
+                            r.address(),
+                            now.millicores as f64 / 1000.0,
+                            now.mib
+                        ),
+                    )
+                    .at(r.loc.clone())
+                    .resource(r.address())
+                    .help("size the node groups of the EKS cluster for the ECS workloads too (DOKS node pools follow them)"),
+                );
+            }
+            cx.absorb(r, &addr, why);
+            cluster_exports(cx, r, &addr);
+        }
+        None => {
+            let addr = create_cluster(cx, Some(r));
+            cx.note(
+                r,
+                "became a DOKS cluster; its node pool is sized from the Fargate demand of the services (see F373)",
+            );
+            cluster_exports(cx, r, &addr);
+        }
+    }
+}
+
+fn cluster_data(r: &Resource, cx: &mut Cx<'_>) {
+    match doks_cluster(cx) {
+        Some(addr) => {
+            cx.absorb(r, &addr, format!("reads the stack's DOKS cluster `{addr}`"));
+            cluster_exports(cx, r, &addr);
+        }
+        None => super::generic::unsupported_data(
+            r,
+            cx,
+            format!(
+                "data source `{}` reads an ECS cluster, and the stack has no cluster for it; references to it become `null`",
+                r.address()
+            ),
+            "declare the cluster (`aws_ecs_cluster`) in the stack".into(),
+        ),
+    }
+}
+
+fn capacity(r: &Resource, cx: &mut Cx<'_>) {
+    let asg = hclx::blocks(&r.body, "auto_scaling_group_provider")
+        .first()
+        .and_then(|b| hclx::attr(b, "auto_scaling_group_arn").cloned())
+        .and_then(|e| cx.resolve_ref(&e))
+        .map(|a| a.address());
+    if let Some(asg) = &asg {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` runs ECS tasks on the instances of `{asg}`; on DigitalOcean the tasks run on the DOKS node pool, and `{asg}` still becomes Droplets of its own",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("remove the Auto Scaling group of ECS container instances from the origin (the node pool replaces it), or keep it if it runs something else"),
+        );
+    }
+    match doks_cluster(cx) {
+        Some(addr) => cx.absorb(
+            r,
+            &addr,
+            "pods run on the DOKS node pool, which the cluster autoscaler sizes",
+        ),
+        None => cx.drop(
+            r,
+            "pods run on the DOKS node pool; capacity providers have no equivalent",
+        ),
+    }
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("DOKS has no capacity providers".into()),
+    );
+}
+
+fn account_setting(r: &Resource, cx: &mut Cx<'_>) {
+    cx.drop(
+        r,
+        "ECS account settings and tags have no meaning on DOKS; Kubernetes objects carry Ferry's labels",
+    );
+}
+
+// ---- services ------------------------------------------------------------------------------------
+
+/// A target group of the service's `load_balancer` blocks: (target group, container, port).
+struct LbTarget<'a> {
+    tg: &'a Resource,
+    container: Option<String>,
+    port: Expression,
+}
+
+/// The load balancers (aws_lb / aws_alb) whose listeners forward to a target group.
+fn lbs_of_tg<'a>(cx: &Cx<'a>, tg: &Resource) -> Vec<&'a Resource> {
+    let mut out: Vec<&'a Resource> = Vec::new();
+    let forwards = |body: &Body, block: &str| {
+        hclx::blocks(body, block).iter().any(|a| {
+            lb::forward_targets(a).iter().any(|e| {
+                cx.resolve_ref(e)
+                    .is_some_and(|t| t.address() == tg.address())
+            })
+        })
+    };
+    for lt in LISTENER_TYPES {
+        for l in cx.origin_of_type(lt) {
+            let by_rule = lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l)
+                .iter()
+                .any(|lr| forwards(&lr.body, "action"));
+            if !forwards(&l.body, "default_action") && !by_rule {
+                continue;
+            }
+            if let Some(lbr) = cx.referenced(l, "load_balancer_arn")
+                && !out.iter().any(|x| x.address() == lbr.address())
+            {
+                out.push(lbr);
+            }
+        }
+    }
+    out
+}
+
+/// The service that owns a workload load balancer: the one registered in the target group of
+/// its first forwarding listener (origin order).
+fn lb_owner<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<&'a Resource> {
+    for l in lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr) {
+        for a in hclx::blocks(&l.body, "default_action") {
+            for e in lb::forward_targets(&a) {
+                let Some(tg) = cx.resolve_ref(&e) else {
+                    continue;
+                };
+                if let Some(svc) = cx.origin_of_type(SERVICE).find(|svc| {
+                    hclx::blocks(&svc.body, "load_balancer").iter().any(|b| {
+                        hclx::attr(b, "target_group_arn")
+                            .and_then(|x| cx.resolve_ref(x))
+                            .is_some_and(|t| t.address() == tg.address())
+                    })
+                }) {
+                    return Some(svc);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The Kubernetes name of a service's workload.
+fn app_name(cx: &Cx<'_>, r: &Resource) -> String {
+    let base = hclx::attr(&r.body, "name")
+        .filter(|e| !lb::per_instance(e))
+        .and_then(|e| cx.eval.string(e))
+        .unwrap_or_else(|| r.name.clone());
+    let base = k8s::dns_label(&base, "app");
+    k8s::unique_object_name(cx.st, "kubernetes_deployment_v1", &base)
+}
+
+fn service(r: &Resource, cx: &mut Cx<'_>) {
+    // Workload load balancers whose targets this service registers.
+    let mut lb_targets: Vec<LbTarget<'_>> = Vec::new();
+    for b in hclx::blocks(&r.body, "load_balancer") {
+        let tg = hclx::attr(&b, "target_group_arn")
+            .and_then(|e| cx.resolve_ref(e))
+            .filter(|t| TG_TYPES.contains(&t.ty.as_str()));
+        let Some(tg) = tg else {
+            if hclx::attr(&b, "elb_name").is_some() {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    r,
+                    "load_balancer",
+                    format!(
+                        "`{}` registers with a classic ELB; a classic ELB cannot reach pods, so the workload gets a Service of type LoadBalancer only through an ALB/NLB target group",
+                        r.address()
+                    ),
+                    "put the service behind an `aws_lb` target group in the origin",
+                );
+            }
+            continue;
+        };
+        lb_targets.push(LbTarget {
+            tg,
+            container: hclx::attr(&b, "container_name").and_then(|e| cx.eval.string(e)),
+            port: hclx::attr(&b, "container_port").cloned().unwrap_or(num(80)),
+        });
+    }
+
+    let Some(td_owned) = bound_task(cx, r) else {
+        cx.unsupported(
+            r,
+            Code::ContainerDefinitionsUnreadable,
+            format!(
+                "the task definition of `{}` is not part of the stack, so Ferry cannot tell which containers it runs",
+                r.address()
+            ),
+            "declare the `aws_ecs_task_definition` in the same module and point `task_definition` at it",
+        );
+        absorb_load_balancers(cx, r, &lb_targets, None);
+        return;
+    };
+    let td = &td_owned;
+    let (defs, form) = match container_defs(cx, td) {
+        Ok(x) => x,
+        Err(why) => {
+            cx.unsupported(
+                r,
+                Code::ContainerDefinitionsUnreadable,
+                format!(
+                    "the container definitions of `{}` cannot be read: `container_definitions` {why}",
+                    td.address()
+                ),
+                "write them with `jsonencode([...])`, as JSON in the .tf file, or in a JSON file of the origin read with `file()` / `templatefile()`",
+            );
+            absorb_load_balancers(cx, r, &lb_targets, None);
+            return;
+        }
+    };
+
+    // The cluster the workload runs on (the ECS cluster rule absorbs into it later).
+    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
+        || cx.origin_of_type(CLUSTER).next().is_some();
+    if !has_cluster && doks_cluster(cx).is_none() {
+        create_cluster(cx, None);
+    }
+
+    let app = app_name(cx, r);
+    let ns = cx.k8s_namespace();
+    let loc = td.loc_of("container_definitions");
+    let mut pod = PodSpec::default();
+    let mut lost_fields: Vec<String> = Vec::new();
+    let mut dropped_logs = false;
+    let mut needs_pull_secret = false;
+    let mut external_env: Vec<(String, Expression)> = Vec::new();
+    let (task_cpu, task_mem) = task_size(cx, td);
+    // Resource shares: containers without their own cpu / memory share what the task has left.
+    let explicit_cpu: f64 = defs.iter().filter_map(|d| jnum(cx, d.get("cpu"))).sum();
+    let explicit_mem: f64 = defs
+        .iter()
+        .filter_map(|d| jnum(cx, d.get("memoryReservation")).or_else(|| jnum(cx, d.get("memory"))))
+        .sum();
+    let without_cpu = defs
+        .iter()
+        .filter(|d| jnum(cx, d.get("cpu")).is_none_or(|c| c <= 0.0))
+        .count();
+    let without_mem = defs
+        .iter()
+        .filter(|d| {
+            jnum(cx, d.get("memoryReservation"))
+                .or_else(|| jnum(cx, d.get("memory")))
+                .is_none()
+        })
+        .count();
+    // Init containers: containers others wait for to finish (dependsOn SUCCESS / COMPLETE).
+    let mut init_names: Vec<String> = Vec::new();
+    for d in &defs {
+        if let Some(deps) = d.get("dependsOn").and_then(|j| as_arr(cx, j)) {
+            for dep in deps {
+                let cond = jstr(cx, dep.get("condition")).unwrap_or_default();
+                if (cond == "SUCCESS" || cond == "COMPLETE")
+                    && let Some(n) = jstr(cx, dep.get("containerName"))
+                    && !init_names.contains(&n)
+                {
+                    init_names.push(n);
+                }
+            }
+        }
+    }
+    let mut names_used: Vec<String> = Vec::new();
+    let mut non_essential: Vec<String> = Vec::new();
+    let mut grace: Option<f64> = None;
+    for (i, d) in defs.iter().enumerate() {
+        let Some(d) = as_obj(cx, d) else {
+            warn(
+                cx,
+                Code::ContainerDefinitionsUnreadable,
+                td,
+                "container_definitions",
+                format!(
+                    "container {} of `{}` is not an object Ferry can read; it was left out",
+                    i + 1,
+                    td.address()
+                ),
+                "write each container definition as an object literal",
+            );
+            continue;
+        };
+        let ecs_name = jstr(cx, d.get("name")).unwrap_or_else(|| format!("container-{}", i + 1));
+        let mut cname = k8s::dns_label(&ecs_name, "app");
+        if names_used.contains(&cname) {
+            cname = format!("{cname}-{}", i + 1);
+        }
+        names_used.push(cname.clone());
+        let image = match d.get("image").and_then(|j| jexpr(Some(j))) {
+            Some(e) => {
+                let rw = ecr::rewrite_image(cx, r, &e, loc.clone());
+                needs_pull_secret |= rw.moved;
+                rw.image
+            }
+            None => {
+                warn(
+                    cx,
+                    Code::ContainerDefinitionsUnreadable,
+                    td,
+                    "container_definitions",
+                    format!("container `{ecs_name}` of `{}` has no image", td.address()),
+                    "set `image` in the container definition",
+                );
+                Expression::Null
+            }
+        };
+        let mut c = Container::new(cname.clone(), image);
+        c.command = list_expr(cx, d.get("entryPoint"));
+        c.args = list_expr(cx, d.get("command"));
+        c.working_dir = jexpr(d.get("workingDirectory"));
+        // Environment.
+        if let Some(env) = d.get("environment") {
+            match as_arr(cx, env) {
+                Some(items) => {
+                    for item in items {
+                        let (Some(n), v) = (jexpr(item.get("name")), jexpr(item.get("value")))
+                        else {
+                            continue;
+                        };
+                        let v = v.map(|v| super::secrets::database_passwords(cx, &v));
+                        c.env.push(Env {
+                            name: n,
+                            source: EnvSource::Value(v.map(stringify).unwrap_or(s(""))),
+                        });
+                    }
+                }
+                None => warn(
+                    cx,
+                    Code::NotStatic,
+                    td,
+                    "container_definitions",
+                    format!(
+                        "the `environment` of container `{ecs_name}` in `{}` is not known at compile time; it was not carried over",
+                        td.address()
+                    ),
+                    "list the environment variables in the container definition (values may be references)",
+                ),
+            }
+        }
+        if d.get("environmentFiles").is_some() {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                td,
+                "container_definitions",
+                format!(
+                    "container `{ecs_name}` of `{}` loads environment files from S3; Kubernetes reads environment variables from ConfigMaps and Secrets",
+                    td.address()
+                ),
+                "list the variables in `environment` (or `secrets`) of the container definition",
+            );
+        }
+        // Secrets.
+        if let Some(secrets) = d.get("secrets").and_then(|j| as_arr(cx, j)) {
+            for item in secrets {
+                let (Some(n), Some(from)) = (jexpr(item.get("name")), jexpr(item.get("valueFrom")))
+                else {
+                    continue;
+                };
+                match secret_source(cx, td, &from) {
+                    Some((secret, key)) => c.env.push(Env {
+                        name: n,
+                        source: EnvSource::SecretKey { secret, key },
+                    }),
+                    None => {
+                        let env_name = cx.eval.string(&n).unwrap_or_else(|| "value".into());
+                        let key = k8s::dns_label(&env_name, "value").replace('-', "_");
+                        external_env.push((key.clone(), from.clone()));
+                        c.env.push(Env {
+                            name: n,
+                            source: EnvSource::SecretKey {
+                                secret: Expression::Null,
+                                key: s(&key),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        // Ports.
+        if let Some(ports) = d.get("portMappings").and_then(|j| as_arr(cx, j)) {
+            for p in ports {
+                let Some(cp) = jexpr(p.get("containerPort")) else {
+                    continue;
+                };
+                let proto = match jstr(cx, p.get("protocol")).as_deref() {
+                    Some("udp") | Some("UDP") => "UDP",
+                    _ => "TCP",
+                };
+                let name = jstr(cx, p.get("name")).and_then(|n| k8s::port_name(&n));
+                c.ports.push(Port {
+                    container_port: numeric(cx, cp),
+                    protocol: proto,
+                    name,
+                });
+            }
+        }
+        // Resources.
+        let cpu_own = jnum(cx, d.get("cpu")).filter(|c| *c > 0.0);
+        let cpu_req = cpu_own.or_else(|| {
+            task_cpu.map(|t| ((t - explicit_cpu).max(0.0) / without_cpu.max(1) as f64).max(1.0))
+        });
+        if let Some(cpu) = cpu_req {
+            c.requests
+                .push(("cpu".into(), s(&facts::cpu_quantity(cpu))));
+        }
+        if let Some(limit) = task_cpu.or(cpu_own) {
+            c.limits
+                .push(("cpu".into(), s(&facts::cpu_quantity(limit))));
+        }
+        let mem_hard = jnum(cx, d.get("memory")).filter(|m| *m > 0.0);
+        let mem_soft = jnum(cx, d.get("memoryReservation")).filter(|m| *m > 0.0);
+        let mem_req = mem_soft.or(mem_hard).or_else(|| {
+            task_mem.map(|t| ((t - explicit_mem).max(0.0) / without_mem.max(1) as f64).max(4.0))
+        });
+        if let Some(m) = mem_req {
+            c.requests
+                .push(("memory".into(), s(&facts::memory_quantity(m))));
+        }
+        if let Some(limit) = mem_hard.or(task_mem) {
+            c.limits
+                .push(("memory".into(), s(&facts::memory_quantity(limit))));
+        }
+        // Health check.
+        if let Some(hc) = d.get("healthCheck").and_then(|j| as_obj(cx, j)) {
+            c.liveness = health_probe(cx, &hc);
+        }
+        // Security context.
+        if let Some(user) = jstr(cx, d.get("user")) {
+            let mut parts = user.split(':');
+            match parts.next().map(|u| u.parse::<i64>()) {
+                Some(Ok(uid)) => {
+                    c.security.push(("run_as_user".into(), num(uid)));
+                    if let Some(Ok(gid)) = parts.next().map(|g| g.parse::<i64>()) {
+                        c.security.push(("run_as_group".into(), num(gid)));
+                    }
+                }
+                _ => lost_fields.push(format!(
+                    "user `{user}` (Kubernetes needs a numeric user id)"
+                )),
+            }
+        }
+        if jbool(cx, d.get("readonlyRootFilesystem")) == Some(true) {
+            c.security
+                .push(("read_only_root_filesystem".into(), Expression::Bool(true)));
+        }
+        if jbool(cx, d.get("privileged")) == Some(true) {
+            c.security
+                .push(("privileged".into(), Expression::Bool(true)));
+        }
+        if let Some(t) = jnum(cx, d.get("stopTimeout")) {
+            grace = Some(grace.map_or(t, |g: f64| g.max(t)));
+        }
+        if d.get("logConfiguration").is_some() {
+            dropped_logs = true;
+        }
+        if jbool(cx, d.get("essential")) == Some(false) && !init_names.contains(&ecs_name) {
+            non_essential.push(ecs_name.clone());
+        }
+        for k in d.keys() {
+            if !KNOWN_FIELDS.contains(&k) {
+                lost_fields.push(format!("`{k}` of container `{ecs_name}`"));
+            }
+        }
+        if init_names.contains(&ecs_name) {
+            pod.init_containers.push(c);
+        } else {
+            pod.containers.push(c);
+        }
+    }
+    if pod.containers.is_empty() {
+        cx.unsupported(
+            r,
+            Code::ContainerDefinitionsUnreadable,
+            format!(
+                "`{}` has no container Ferry could read from `{}`",
+                r.address(),
+                td.address()
+            ),
+            "check the container definitions of the task definition",
+        );
+        absorb_load_balancers(cx, r, &lb_targets, None);
+        return;
+    }
+
+    // Secrets the stack does not hold (valueFrom = a literal ARN of another account's secret):
+    // one Secret of the workload, fed by sensitive variables.
+    if !external_env.is_empty() {
+        let secret_addr = external_secret(cx, r, &app, &external_env, ns.clone());
+        let name = k8s::name_of(&secret_addr);
+        for c in pod
+            .containers
+            .iter_mut()
+            .chain(pod.init_containers.iter_mut())
+        {
+            for e in c.env.iter_mut() {
+                if let EnvSource::SecretKey { secret, .. } = &mut e.source
+                    && *secret == Expression::Null
+                {
+                    *secret = name.clone();
+                }
+            }
+        }
+    }
+    if needs_pull_secret {
+        let secret = ecr::pull_secret(cx, ns.clone(), r.loc.clone());
+        pod.image_pull_secrets.push(secret);
+    }
+    pod.termination_grace_period_seconds = grace.map(|g| num(g.round() as i64));
+
+    // Load balancer targets: container ports and readiness probes from the target groups.
+    for t in &lb_targets {
+        let idx = t
+            .container
+            .as_ref()
+            .and_then(|n| {
+                let label = k8s::dns_label(n, "app");
+                pod.containers.iter().position(|c| c.name == label)
+            })
+            .unwrap_or(0);
+        if let Some(c) = pod.containers.get_mut(idx) {
+            let port = numeric(cx, t.port.clone());
+            if !c.ports.iter().any(|p| p.container_port == port) {
+                c.ports.push(Port {
+                    container_port: port.clone(),
+                    protocol: "TCP",
+                    name: None,
+                });
+            }
+            if c.readiness.is_none() {
+                c.readiness = readiness_from_tg(cx, t.tg, &port, r);
+            }
+        }
+    }
+
+    // The Deployment.
+    let daemon = cx.str(r, "scheduling_strategy").as_deref() == Some("DAEMON");
+    if daemon {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "scheduling_strategy",
+            format!(
+                "`{}` runs one task per container instance (DAEMON); it became a Deployment with its desired count",
+                r.address()
+            ),
+            "turn the Deployment into a `kubernetes_daemon_set_v1` in the deployment stack if one pod per node is needed",
+        );
+    }
+    let replicas_expr = cx
+        .expr(r, "desired_count")
+        .filter(|e| !matches!(e, Expression::Null))
+        .unwrap_or(num(1));
+    let rolling = rolling_update(cx, r);
+    let body = k8s::deployment(&app, ns.clone(), Some(replicas_expr), rolling, &pod);
+    let dep_addr = cx.emit(r, "kubernetes_deployment_v1", body);
+    // The Deployment stands for the service (a Secret of its environment may come first).
+    if let Some(x) = cx.st.exports.get_mut(&r.address()) {
+        x.primary = Some(dep_addr.clone());
+    }
+    if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+        rec.targets.retain(|t| *t != dep_addr);
+        rec.targets.insert(0, dep_addr.clone());
+    }
+    if let Some(e) = cx.emitted_mut(&dep_addr) {
+        e.meta.lifecycle = e
+            .meta
+            .lifecycle
+            .take()
+            .and_then(|l| translate_lifecycle(&l));
+        // One Deployment per name: a repeated service is emitted once (see the warning).
+        e.meta.count = None;
+        e.meta.for_each = None;
+    }
+    if r.meta.is_repeated() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "name",
+            format!(
+                "`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
+                r.address()
+            ),
+            "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
+        );
+    }
+
+    // The Service.
+    let owned_lbs: Vec<&Resource> = lb_targets
+        .iter()
+        .flat_map(|t| lbs_of_tg(cx, t.tg))
+        .filter(|l| lb::targets_workloads(cx, l))
+        .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
+        .fold(Vec::new(), |mut acc, l| {
+            if !acc.iter().any(|x: &&Resource| x.address() == l.address()) {
+                acc.push(l);
+            }
+            acc
+        });
+    let mut svc_note = String::new();
+    let svc_addr = if let Some(lbr) = owned_lbs.first().copied() {
+        if owned_lbs.len() > 1 {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "load_balancer",
+                format!(
+                    "`{}` sits behind {} load balancers; its Service of type LoadBalancer stands for `{}` only",
+                    r.address(),
+                    owned_lbs.len(),
+                    lbr.address()
+                ),
+                "put the service behind one load balancer",
+            );
+        }
+        let addr = lb_service(cx, r, lbr, &app, &lb_targets, ns.clone());
+        svc_note = format!(
+            "; `{}` became its Service of type LoadBalancer",
+            lbr.address()
+        );
+        Some(addr)
+    } else {
+        // Behind a load balancer owned by another workload, or none: a ClusterIP Service.
+        for t in &lb_targets {
+            for l in lbs_of_tg(cx, t.tg) {
+                let owner = lb_owner(cx, l).filter(|o| o.address() != r.address());
+                let msg = match owner {
+                    Some(o) if lb::targets_workloads(cx, l) => format!(
+                        "`{}` is reached through `{}`, whose Service of type LoadBalancer belongs to `{}`; the listener rules that route to `{}` are lost, so the workload is reachable inside the cluster only",
+                        r.address(),
+                        l.address(),
+                        o.address(),
+                        t.tg.address()
+                    ),
+                    _ => format!(
+                        "`{}` is a target of `{}`, which also serves other targets and became a `digitalocean_loadbalancer`: it cannot send traffic to pods, so the workload is reachable inside the cluster only",
+                        r.address(),
+                        l.address()
+                    ),
+                };
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    r,
+                    "load_balancer",
+                    msg,
+                    "route by path or host with an ingress controller on DOKS (e.g. ingress-nginx) in front of the workloads' ClusterIP Services",
+                );
+            }
+        }
+        cluster_ip_service(cx, r, &app, &pod, ns.clone())
+    };
+
+    // Notes.
+    if dropped_logs {
+        cx.diag(
+            Diagnostic::new(
+                Code::Dropped,
+                format!("`{}`: the containers' `logConfiguration` (CloudWatch Logs) is not carried over; DOKS keeps container logs and Ferry's controller forwards them to the appliance's log sinks", td.address()),
+            )
+            .at(loc.clone())
+            .resource(td.address()),
+        );
+    }
+    if !non_essential.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: non-essential containers ({}) run as ordinary containers of the pod; Kubernetes restarts any container that exits instead of stopping the task when an essential one does",
+                    td.address(),
+                    join_quoted(&non_essential)
+                ),
+            )
+            .at(loc.clone())
+            .resource(td.address())
+            .help("check that restarting a sidecar on its own is fine for the workload"),
+        );
+    }
+    if !lost_fields.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: {} not carried over (no Kubernetes equivalent Ferry maps)",
+                    td.address(),
+                    lost_fields.join(", ")
+                ),
+            )
+            .at(loc.clone())
+            .resource(td.address()),
+        );
+    }
+    service_notes(cx, r, td);
+    let containers = pod.containers.len() + pod.init_containers.len();
+    cx.note(
+        r,
+        format!(
+            "Deployment `{app}` in the appliance namespace ({containers} container(s) of `{}`, read from {}){svc_note}",
+            td.address(),
+            form.describe()
+        ),
+    );
+    if let Some(a) = &svc_addr
+        && let Some(rec) = cx.st.outcomes.get_mut(&r.address())
+        && !rec.targets.contains(a)
+    {
+        rec.targets.push(a.clone());
+    }
+    cx.export(
+        r,
+        "name",
+        Export::Tmpl {
+            target: dep_addr.clone(),
+            tmpl: "$T.metadata[0].name".into(),
+        },
+    );
+    cx.export(
+        r,
+        "id",
+        Export::Attr {
+            target: dep_addr.clone(),
+            attr: "id".into(),
+        },
+    );
+    for a in ["cluster", "iam_role", "arn"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped(
+                "the service is a Kubernetes Deployment of the appliance namespace".into(),
+            ),
+        );
+    }
+}
+
+/// Container definition fields Ferry reads (others are reported).
+const KNOWN_FIELDS: &[&str] = &[
+    "name",
+    "image",
+    "essential",
+    "entryPoint",
+    "command",
+    "workingDirectory",
+    "environment",
+    "environmentFiles",
+    "secrets",
+    "portMappings",
+    "cpu",
+    "memory",
+    "memoryReservation",
+    "healthCheck",
+    "dependsOn",
+    "user",
+    "readonlyRootFilesystem",
+    "privileged",
+    "stopTimeout",
+    "logConfiguration",
+    "mountPoints",
+    "volumesFrom",
+];
+
+/// A list field (`command`, `entryPoint`) as a list expression.
+fn list_expr(cx: &Cx<'_>, j: Option<&J>) -> Option<Expression> {
+    let j = j?;
+    match as_arr(cx, j) {
+        Some(items) => Some(Expression::Array(
+            items.iter().map(|i| stringify(i.expr())).collect(),
+        )),
+        None => jexpr(Some(j)),
+    }
+}
+
+/// Environment values and command words are strings in Kubernetes: numbers and booleans
+/// written as JSON literals become their text.
+fn stringify(e: Expression) -> Expression {
+    match e {
+        Expression::Number(n) => Expression::String(n.to_string()),
+        Expression::Bool(b) => Expression::String(b.to_string()),
+        other => other,
+    }
+}
+
+/// A port as a number when written as a string.
+fn numeric(cx: &Cx<'_>, e: Expression) -> Expression {
+    match &e {
+        Expression::String(v) => v.trim().parse::<i64>().map(num).unwrap_or(e),
+        Expression::Number(_) => e,
+        _ => match cx.eval.number(&e) {
+            Some(n) if !lb::per_instance(&e) && hclx::traversal_root(&e).is_none() => {
+                num(n.round() as i64)
+            }
+            _ => e,
+        },
+    }
+}
+
+/// ECS `healthCheck` → a liveness probe (`CMD-SHELL` → `sh -c`).
+fn health_probe(cx: &Cx<'_>, hc: &J) -> Option<Probe> {
+    let cmd = as_arr(cx, hc.get("command")?)?;
+    let first = cmd.first().and_then(|f| jstr(cx, Some(f)));
+    let rest: Vec<Expression> = cmd.iter().skip(1).map(|c| stringify(c.expr())).collect();
+    let command = match first.as_deref() {
+        Some("CMD-SHELL") => {
+            let script = if rest.len() == 1 {
+                rest[0].clone()
+            } else {
+                format!(
+                    "join(\" \", {})",
+                    hclx::inline(&Expression::Array(rest.clone()))
+                )
+                .parse()
+                .unwrap_or(Expression::Null)
+            };
+            Expression::Array(vec![s("/bin/sh"), s("-c"), script])
+        }
+        Some("CMD") => Expression::Array(rest),
+        _ => Expression::Array(cmd.iter().map(|c| stringify(c.expr())).collect()),
+    };
+    let mut p = Probe::new(ProbeAction::Exec(command));
+    let n = |k: &str| jnum(cx, hc.get(k)).map(|v| num(v.round() as i64));
+    p.period_seconds = n("interval").or(Some(num(30)));
+    p.timeout_seconds = n("timeout").or(Some(num(5)));
+    p.failure_threshold = n("retries").or(Some(num(3)));
+    p.initial_delay_seconds = n("startPeriod");
+    Some(p)
+}
+
+/// The target group's health check → a readiness probe on the container port.
+fn readiness_from_tg(
+    cx: &Cx<'_>,
+    tg: &Resource,
+    port: &Expression,
+    svc: &Resource,
+) -> Option<Probe> {
+    let hc = hclx::blocks(&tg.body, "health_check")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let get = |k: &str| hclx::attr(&hc, k).filter(|e| !matches!(e, Expression::Null));
+    let proto = get("protocol")
+        .or_else(|| hclx::attr(&tg.body, "protocol"))
+        .and_then(|e| cx.eval.string(e))
+        .unwrap_or_else(|| "HTTP".into())
+        .to_ascii_uppercase();
+    let probe_port = match get("port").and_then(|e| cx.eval.string(e)) {
+        Some(p) if p != "traffic-port" => p.parse::<i64>().map(num).unwrap_or(port.clone()),
+        _ => port.clone(),
+    };
+    let action = match proto.as_str() {
+        "HTTP" | "HTTPS" => ProbeAction::HttpGet {
+            path: get("path").cloned().unwrap_or(s("/")),
+            port: probe_port,
+            https: proto == "HTTPS",
+        },
+        _ => ProbeAction::Tcp { port: probe_port },
+    };
+    let mut p = Probe::new(action);
+    let n = |k: &str| {
+        get(k)
+            .and_then(|e| cx.eval.number(e))
+            .map(|v| num(v.round() as i64))
+    };
+    p.period_seconds = n("interval");
+    p.timeout_seconds = n("timeout");
+    p.failure_threshold = n("unhealthy_threshold");
+    p.success_threshold = n("healthy_threshold");
+    p.initial_delay_seconds = hclx::attr(&svc.body, "health_check_grace_period_seconds")
+        .and_then(|e| cx.eval.number(e))
+        .map(|v| num(v.round() as i64));
+    Some(p)
+}
+
+/// `deployment_minimum_healthy_percent` / `deployment_maximum_percent` → the rolling update.
+fn rolling_update(cx: &mut Cx<'_>, r: &Resource) -> Option<k8s::RollingUpdate> {
+    let min = cx.num(r, "deployment_minimum_healthy_percent");
+    let max = cx.num(r, "deployment_maximum_percent");
+    if min.is_none() && max.is_none() {
+        return None;
+    }
+    // ECS defaults: 100 % healthy, 200 % maximum.
+    let unavailable = (100.0 - min.unwrap_or(100.0)).clamp(0.0, 100.0).round() as i64;
+    let surge = (max.unwrap_or(200.0) - 100.0).max(0.0).round() as i64;
+    let (surge, unavailable) = if surge == 0 && unavailable == 0 {
+        // Kubernetes refuses both at zero; ECS would be stuck the same way.
+        (1, 0)
+    } else {
+        (surge, unavailable)
+    };
+    let pct = |v: i64| s(&format!("{v}%"));
+    Some(k8s::RollingUpdate {
+        max_surge: if surge == 1 && min.is_some() && max.is_some() && max == Some(100.0) {
+            num(1)
+        } else {
+            pct(surge)
+        },
+        max_unavailable: pct(unavailable),
+    })
+}
+
+/// The origin's `lifecycle` on the service, in the Deployment's terms: `desired_count` →
+/// `spec[0].replicas`; `task_definition` has no counterpart.
+fn translate_lifecycle(body: &Body) -> Option<Body> {
+    let mut out = Vec::new();
+    for st in body.iter() {
+        match st {
+            hcl::Structure::Attribute(a) if a.key() == "ignore_changes" => {
+                let keep: Vec<Expression> = match a.expr() {
+                    Expression::Array(items) => items
+                        .iter()
+                        .filter_map(|i| match hclx::traversal_root(i) {
+                            Some(("desired_count", _)) => "spec[0].replicas".parse().ok(),
+                            _ => None,
+                        })
+                        .collect(),
+                    other => {
+                        out.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                            "ignore_changes",
+                            other.clone(),
+                        )));
+                        continue;
+                    }
+                };
+                if !keep.is_empty() {
+                    out.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                        "ignore_changes",
+                        Expression::Array(keep),
+                    )));
+                }
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    (!out.is_empty()).then(|| Body::from_iter(out))
+}
+
+/// Adds `spec[0].replicas` to the Deployment's `ignore_changes` (its HPA owns the count).
+fn ignore_replicas(e: &mut Emitted) {
+    let replicas: Expression = match "spec[0].replicas".parse() {
+        Ok(x) => x,
+        Err(_) => return,
+    };
+    let mut items: Vec<hcl::Structure> = e
+        .meta
+        .lifecycle
+        .take()
+        .map(|b| b.into_iter().collect())
+        .unwrap_or_default();
+    let mut found = false;
+    for st in items.iter_mut() {
+        if let hcl::Structure::Attribute(a) = st
+            && a.key() == "ignore_changes"
+        {
+            found = true;
+            if let Expression::Array(list) = &mut a.expr
+                && !list.contains(&replicas)
+            {
+                list.push(replicas.clone());
+            }
+        }
+    }
+    if !found {
+        items.push(hcl::Structure::Attribute(hcl::Attribute::new(
+            "ignore_changes",
+            Expression::Array(vec![replicas]),
+        )));
+    }
+    e.meta.lifecycle = Some(Body::from_iter(items));
+}
+
+/// Notes and warnings about service arguments with no Kubernetes counterpart.
+fn service_notes(cx: &mut Cx<'_>, r: &Resource, td: &Resource) {
+    let mut lost = Vec::new();
+    if hclx::blocks(&r.body, "network_configuration")
+        .iter()
+        .any(|b| hclx::attr(b, "security_groups").is_some())
+    {
+        lost.push("security groups of the tasks (pods reach each other inside the cluster; add a NetworkPolicy to restrict them)");
+    }
+    if !hclx::blocks(&r.body, "service_registries").is_empty()
+        || !hclx::blocks(&r.body, "service_connect_configuration").is_empty()
+    {
+        lost.push("Cloud Map / Service Connect names (other workloads reach it at `<name>.<namespace>.svc.cluster.local` through its Service)");
+    }
+    if hclx::blocks(&r.body, "deployment_circuit_breaker")
+        .iter()
+        .any(|b| hclx::attr(b, "rollback").and_then(|e| cx.eval.bool(e)) == Some(true))
+    {
+        lost.push("automatic rollback (a failed rollout stops at `progress_deadline_seconds`; roll back with `kubectl rollout undo`)");
+    }
+    let spot = hclx::blocks(&r.body, "capacity_provider_strategy")
+        .iter()
+        .any(|b| {
+            hclx::attr(b, "capacity_provider")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|p| p.contains("SPOT"))
+        });
+    if spot {
+        lost.push("Fargate Spot capacity (DigitalOcean has no spot capacity: the pods run on regular nodes)");
+    }
+    if cx.bool(r, "enable_execute_command") == Some(true) {
+        lost.push("ECS Exec (use `kubectl exec` through an Operate window)");
+    }
+    if hclx::attr(&td.body, "task_role_arn").is_some() {
+        lost.push("the task role (pods have no AWS IAM role: give them credentials for DigitalOcean services through Secrets)");
+    }
+    if !lost.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::Absorbed,
+                format!("`{}`: {}", r.address(), lost.join("; ")),
+            )
+            .at(r.loc.clone())
+            .resource(r.address()),
+        );
+    }
+    if let Some(rp) = hclx::blocks(&td.body, "runtime_platform").first() {
+        let arch = hclx::attr(rp, "cpu_architecture").and_then(|e| cx.eval.string(e));
+        if arch.as_deref() == Some("ARM64") {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                td,
+                "runtime_platform",
+                format!(
+                    "`{}` runs on ARM64 (Graviton); DOKS nodes are x86_64",
+                    td.address()
+                ),
+                "build the images for linux/amd64 (or multi-arch) before the controller copies them",
+            );
+        }
+        let os = hclx::attr(rp, "operating_system_family").and_then(|e| cx.eval.string(e));
+        if os.as_deref().is_some_and(|o| o.starts_with("WINDOWS")) {
+            warn(
+                cx,
+                Code::UnsupportedValue,
+                td,
+                "runtime_platform",
+                format!(
+                    "`{}` runs Windows containers; DOKS runs Linux nodes only",
+                    td.address()
+                ),
+                "build the workload as a Linux image",
+            );
+        }
+    }
+    for v in hclx::blocks(&td.body, "volume") {
+        if !hclx::blocks(&v, "efs_volume_configuration").is_empty() {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                td,
+                "volume",
+                format!(
+                    "`{}` mounts an EFS file system; Ferry does not map EFS yet, so the volume is not mounted",
+                    td.address()
+                ),
+                "use a `kubernetes_persistent_volume_claim_v1` (DigitalOcean block storage, ReadWriteOnce) or DigitalOcean NFS for shared files",
+            );
+        }
+    }
+}
+
+/// A Secret for `valueFrom`s that point outside the stack, fed by sensitive variables.
+fn external_secret(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    app: &str,
+    entries: &[(String, Expression)],
+    ns: Expression,
+) -> String {
+    let mut data = Vec::new();
+    let mut keys = Vec::new();
+    for (key, from) in entries {
+        let var_name = format!("{}_{}", app.replace('-', "_"), key.to_ascii_lowercase());
+        let mut v = OutBody::new();
+        v.set(
+            "description",
+            Expression::String(format!(
+                "Value of `{}` (ECS `valueFrom` outside the stack) for the workload `{app}`; set when the appliance is deployed.",
+                cx.eval
+                    .string(from)
+                    .unwrap_or_else(|| "a secret outside the stack".into())
+            )),
+        );
+        v.set("type", hclx::path(&["string"]));
+        v.set("sensitive", Expression::Bool(true));
+        let var = cx.variable(&var_name, v);
+        data.push((key.clone(), var));
+        keys.push(key.clone());
+    }
+    let name = k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &format!("{app}-env"));
+    let body = k8s::secret(s(&name), ns, k8s::map(data), None, Some(k8s::labels(app)));
+    let addr = cx.emit_as(
+        r,
+        Mode::Managed,
+        "kubernetes_secret_v1",
+        &format!("{}_env", r.name),
+        body,
+    );
+    plain_meta(cx, &addr);
+    cx.secret(crate::report::SecretRef {
+        origin: r.address(),
+        target: addr.clone(),
+        keys: keys.clone(),
+        source: "sensitive variables (ECS `valueFrom` of secrets outside the stack)".into(),
+    });
+    cx.diag(
+        Diagnostic::new(
+            Code::SecretValueAtDeploy,
+            format!(
+                "`{}` reads secrets the stack does not create ({}); they are sensitive variables of the deployment stack, set when the appliance is deployed",
+                r.address(),
+                join_quoted(&keys)
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("create the secrets in the stack (`aws_secretsmanager_secret` or `aws_ssm_parameter`) so each appliance owns them"),
+    );
+    addr
+}
+
+/// The Secret name and key for an ECS `valueFrom`, when the secret is part of the stack.
+fn secret_source(
+    cx: &Cx<'_>,
+    td: &Resource,
+    from: &Expression,
+) -> Option<(Expression, Expression)> {
+    // `"${aws_secretsmanager_secret.db.arn}:password::"`: the JSON key after the ARN.
+    let mut key = "value".to_string();
+    if let Expression::TemplateExpr(t) = from
+        && let Ok(tpl) = Template::from_expr(t)
+        && let Some(Element::Literal(l)) = tpl.elements().get(1)
+        && let Some(k) = super::secrets::arn_json_key(l)
+    {
+        key = k;
+    }
+    let (target, path) = match secret_traversal(cx, from) {
+        Some(x) => x,
+        None => {
+            // A literal ARN or name of a secret of the stack.
+            let v = cx.eval.string(from)?;
+            let (ty, rest) = if v.contains(":ssm:") || !v.contains(":secretsmanager:") {
+                ("aws_ssm_parameter", v.clone())
+            } else {
+                ("aws_secretsmanager_secret", v.clone())
+            };
+            if ty == "aws_secretsmanager_secret"
+                && let Some(k) = rest
+                    .split_once(":secret:")
+                    .and_then(|(_, r)| r.split_once(':'))
+                    .and_then(|(_, r)| super::secrets::arn_json_key(&format!(":{r}")))
+            {
+                key = k;
+            }
+            let t = super::secrets::find_by_name(cx, ty, &v)
+                .or_else(|| super::secrets::find_by_name(cx, "aws_secretsmanager_secret", &v))?;
+            (t, hclx::path(&[t.ty.as_str(), t.name.as_str()]))
+        }
+    };
+    let _ = td;
+    let _ = target;
+    let mut name = path;
+    if let Expression::Traversal(t) = &mut name {
+        t.operators
+            .push(Op::GetAttr(hcl::Identifier::unchecked("name")));
+    }
+    Some((name, s(&key)))
+}
+
+/// The reference to a secret-like origin object inside `from` (without its attribute), and the
+/// object: `aws_secretsmanager_secret.db[0]` of `aws_secretsmanager_secret.db[0].arn`.
+fn secret_traversal<'a>(cx: &Cx<'a>, from: &Expression) -> Option<(&'a Resource, Expression)> {
+    const TYPES: &[&str] = &[
+        "aws_secretsmanager_secret",
+        "aws_secretsmanager_secret_version",
+        "aws_ssm_parameter",
+    ];
+    let mut found = None;
+    hclx::walk(from, &mut |x| {
+        if found.is_some() {
+            return;
+        }
+        let Some((root, ops)) = hclx::traversal_root(x) else {
+            return;
+        };
+        let (mode, ty, name, idx) = match (root, ops) {
+            ("data", [Op::GetAttr(t), Op::GetAttr(n), rest @ ..]) => {
+                (Mode::Data, t.as_str(), n, rest)
+            }
+            (t, [Op::GetAttr(n), rest @ ..]) => (Mode::Managed, t, n, rest),
+            _ => return,
+        };
+        if !TYPES.contains(&ty) {
+            return;
+        }
+        let Some(res) = cx
+            .resources
+            .iter()
+            .find(|r| r.mode == mode && r.ty == ty && r.name == name.as_str())
+        else {
+            return;
+        };
+        let index: Vec<Op> = idx
+            .iter()
+            .take_while(|o| !matches!(o, Op::GetAttr(_)))
+            .cloned()
+            .collect();
+        // A managed version stands for its secret.
+        if res.ty == "aws_secretsmanager_secret_version" && res.mode == Mode::Managed {
+            if let Some(sec) = cx.referenced(res, "secret_id") {
+                let e = hclx::path(&[sec.ty.as_str(), sec.name.as_str()]);
+                found = Some((sec, e));
+            }
+            return;
+        }
+        let mut ops = vec![Op::GetAttr(name.clone())];
+        ops.extend(index);
+        let e = if mode == Mode::Data {
+            let mut all = vec![Op::GetAttr(hcl::Identifier::unchecked(ty))];
+            all.extend(ops);
+            hclx::traversal("data", all)
+        } else {
+            hclx::traversal(ty, ops)
+        };
+        found = Some((res, e));
+    });
+    found
+}
+
+/// Records the load balancer pieces a failed service would have folded in, so each keeps an
+/// outcome.
+fn absorb_load_balancers(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    targets: &[LbTarget<'_>],
+    into: Option<&str>,
+) {
+    for t in targets {
+        for l in lbs_of_tg(cx, t.tg) {
+            if !lb::targets_workloads(cx, l) || cx.st.outcomes.contains_key(&l.address()) {
+                continue;
+            }
+            for piece in lb_pieces(cx, l) {
+                let note = format!(
+                    "part of the load balancer of `{}`, which was not mapped (see its diagnostics)",
+                    r.address()
+                );
+                match into {
+                    Some(a) => cx.absorb(piece, a, note),
+                    None => {
+                        cx.st.outcomes.insert(
+                            piece.address(),
+                            OutcomeRec {
+                                outcome: Outcome::Unsupported,
+                                targets: vec![],
+                                note: Some(note),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The load balancer, its listeners, their rules and certificates, and the target groups its
+/// listeners forward to.
+fn lb_pieces<'a>(cx: &Cx<'a>, lbr: &'a Resource) -> Vec<&'a Resource> {
+    let mut out: Vec<&'a Resource> = vec![lbr];
+    let push = |r: &'a Resource, out: &mut Vec<&'a Resource>| {
+        if !out.iter().any(|x| x.address() == r.address()) {
+            out.push(r);
+        }
+    };
+    for l in lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr) {
+        push(l, &mut out);
+        for a in hclx::blocks(&l.body, "default_action") {
+            for e in lb::forward_targets(&a) {
+                if let Some(tg) = cx
+                    .resolve_ref(&e)
+                    .filter(|t| TG_TYPES.contains(&t.ty.as_str()))
+                {
+                    push(tg, &mut out);
+                }
+            }
+        }
+        for lr in lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l) {
+            push(lr, &mut out);
+            for a in hclx::blocks(&lr.body, "action") {
+                for e in lb::forward_targets(&a) {
+                    if let Some(tg) = cx
+                        .resolve_ref(&e)
+                        .filter(|t| TG_TYPES.contains(&t.ty.as_str()))
+                    {
+                        push(tg, &mut out);
+                    }
+                }
+            }
+        }
+        for lc in lb::referencing(cx, LISTENER_CERT_TYPES, "listener_arn", l) {
+            push(lc, &mut out);
+        }
+    }
+    out
+}
+
+/// Objects that accompany a Deployment keep none of the service's meta-arguments: its
+/// `depends_on` (often the listener that became this very Service) and `lifecycle` speak of
+/// the ECS service.
+fn plain_meta(cx: &mut Cx<'_>, addr: &str) {
+    if let Some(e) = cx.emitted_mut(addr) {
+        e.meta = Meta::default();
+    }
+}
+
+/// A ClusterIP Service for the workload's container ports (none when it exposes no port).
+fn cluster_ip_service(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    app: &str,
+    pod: &PodSpec,
+    ns: Expression,
+) -> Option<String> {
+    let mut ports = Vec::new();
+    for c in &pod.containers {
+        for p in &c.ports {
+            let name = p.name.clone().unwrap_or_else(|| {
+                let n = match cx.eval.number(&p.container_port) {
+                    Some(n) => (n.round() as i64).to_string(),
+                    None => (ports.len() + 1).to_string(),
+                };
+                format!("{}-{n}", p.protocol.to_ascii_lowercase())
+            });
+            if ports.iter().any(|x: &k8s::ServicePort| x.name == name) {
+                continue;
+            }
+            ports.push(k8s::ServicePort {
+                name,
+                port: p.container_port.clone(),
+                target_port: stringify(p.container_port.clone()),
+                protocol: p.protocol,
+            });
+        }
+    }
+    if ports.is_empty() {
+        return None;
+    }
+    let body = k8s::service(app, ns, &ports, None, None, vec![]);
+    let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
+    plain_meta(cx, &addr);
+    Some(addr)
+}
+
+/// The Service of type LoadBalancer standing for a workload load balancer.
+fn lb_service(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    lbr: &Resource,
+    app: &str,
+    targets: &[LbTarget<'_>],
+    ns: Expression,
+) -> String {
+    let network = cx
+        .str(lbr, "load_balancer_type")
+        .is_some_and(|t| t == "network");
+    let mut ann: Vec<(String, Expression)> = Vec::new();
+    let a = |k: &str| format!("service.beta.kubernetes.io/do-loadbalancer-{k}");
+    let lb_name_origin = cx.expr(lbr, "name").or_else(|| {
+        cx.expr(lbr, "name_prefix").map(|p| match p {
+            Expression::String(v) => s(v.trim_end_matches('-')),
+            other => other,
+        })
+    });
+    let lb_name = cx.unique_name(lbr, lb_name_origin, &lbr.name);
+    ann.push((a("name"), lb_name.clone()));
+    if network {
+        ann.push((a("type"), s("REGIONAL_NETWORK")));
+    }
+    if cx.bool(lbr, "internal") == Some(true) {
+        ann.push((a("network"), s("INTERNAL")));
+    }
+
+    let mut ports: Vec<k8s::ServicePort> = Vec::new();
+    let mut tls_ports: Vec<String> = Vec::new();
+    let mut cert: Option<Expression> = None;
+    let mut redirect = false;
+    let mut sticky: Option<Expression> = None;
+    let mut proxy = false;
+    let default_target = targets
+        .first()
+        .map(|t| numeric(cx, t.port.clone()))
+        .unwrap_or(num(80));
+    let listeners = lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr);
+    for l in &listeners {
+        let proto = cx
+            .str(l, "protocol")
+            .map(|p| p.to_ascii_uppercase())
+            .unwrap_or_else(|| if network { "TCP" } else { "HTTP" }.into());
+        let tls = proto == "HTTPS" || proto == "TLS";
+        let port = cx
+            .expr(l, "port")
+            .map(|e| numeric(cx, e))
+            .unwrap_or(num(if tls { 443 } else { 80 }));
+        let mut target: Option<Expression> = None;
+        for act in hclx::blocks(&l.body, "default_action") {
+            let ty = hclx::attr(&act, "type")
+                .and_then(|e| cx.eval.string(e))
+                .unwrap_or_default();
+            match ty.as_str() {
+                "forward" => {
+                    let tg = lb::forward_targets(&act)
+                        .first()
+                        .and_then(|e| cx.resolve_ref(e));
+                    if let Some(tg) = tg {
+                        match targets.iter().find(|t| t.tg.address() == tg.address()) {
+                            Some(t) => {
+                                target = Some(numeric(cx, t.port.clone()));
+                                if let Some(st) = sticky_of(cx, tg) {
+                                    sticky = Some(st);
+                                }
+                                proxy |= cx.bool(tg, "proxy_protocol_v2") == Some(true);
+                            }
+                            None => warn(
+                                cx,
+                                Code::FeatureUnsupported,
+                                l,
+                                "default_action",
+                                format!(
+                                    "`{}` forwards to `{}`, a target group of another workload; the load balancer became the Service of `{}`, so this listener is lost",
+                                    l.address(),
+                                    tg.address(),
+                                    r.address()
+                                ),
+                                "give each workload its own load balancer, or route with an ingress controller on DOKS",
+                            ),
+                        }
+                    }
+                }
+                "redirect" => {
+                    let rd = hclx::blocks(&act, "redirect")
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    let to = hclx::attr(&rd, "protocol")
+                        .and_then(|e| cx.eval.string(e))
+                        .unwrap_or_default()
+                        .to_ascii_uppercase();
+                    if to == "HTTPS" && proto == "HTTP" {
+                        redirect = true;
+                        target = Some(default_target.clone());
+                    } else {
+                        warn(
+                            cx,
+                            Code::FeatureUnsupported,
+                            l,
+                            "default_action",
+                            format!(
+                                "`{}` redirects in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only)",
+                                l.address()
+                            ),
+                            "redirect in the application",
+                        );
+                    }
+                }
+                other => warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    l,
+                    "default_action",
+                    format!(
+                        "`{}` has a `{other}` default action, which a DigitalOcean load balancer cannot perform; the listener is lost",
+                        l.address()
+                    ),
+                    "handle it in the application or an ingress controller on DOKS",
+                ),
+            }
+        }
+        let Some(target) = target else {
+            continue;
+        };
+        if tls {
+            tls_ports.push(hclx::inline(&port));
+            if let Some(c) = cx
+                .expr(l, "certificate_arn")
+                .filter(|e| !matches!(e, Expression::Null))
+            {
+                let ok = cx.resolve_ref(&c).is_some_and(|t| {
+                    t.ty == "aws_acm_certificate" || t.ty == "aws_acm_certificate_validation"
+                });
+                if ok {
+                    match &cert {
+                        Some(prev) if hclx::inline(prev) != hclx::inline(&c) => warn(
+                            cx,
+                            Code::FeatureUnsupported,
+                            l,
+                            "certificate_arn",
+                            format!(
+                                "`{}` serves another certificate than the other HTTPS listeners; the Service's load balancer serves one",
+                                l.address()
+                            ),
+                            "use one certificate that covers every name",
+                        ),
+                        Some(_) => {}
+                        None => cert = Some(c),
+                    }
+                } else {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "certificate_arn",
+                        format!(
+                            "the certificate of `{}` is not an `aws_acm_certificate` of the stack; the Service needs the name of a DigitalOcean certificate",
+                            l.address()
+                        ),
+                        "declare the certificate as an `aws_acm_certificate` in the origin, or set the `do-loadbalancer-certificate-name` annotation in the deployment stack",
+                    );
+                }
+            }
+        }
+        let pname = match proto.as_str() {
+            "HTTPS" | "TLS" => "https",
+            "UDP" => "udp",
+            "TCP" | "TCP_UDP" => "tcp",
+            _ => "http",
+        };
+        let mut name = pname.to_string();
+        if ports.iter().any(|p| p.name == name) {
+            name = format!("{pname}-{}", hclx::inline(&port));
+        }
+        ports.push(k8s::ServicePort {
+            name,
+            port,
+            target_port: stringify(target),
+            protocol: if proto == "UDP" { "UDP" } else { "TCP" },
+        });
+    }
+    if ports.is_empty() {
+        ports.push(k8s::ServicePort {
+            name: "http".into(),
+            port: num(80),
+            target_port: stringify(default_target),
+            protocol: "TCP",
+        });
+    }
+    if !network {
+        ann.push((a("protocol"), s("http")));
+    }
+    if !tls_ports.is_empty() {
+        ann.push((a("tls-ports"), s(&tls_ports.join(","))));
+    }
+    if let Some(c) = &cert {
+        ann.push((a("certificate-name"), c.clone()));
+        if lb::is_stack_certificate(cx, c) {
+            ann.push((a("disable-lets-encrypt-dns-records"), s("true")));
+        }
+    }
+    if redirect {
+        ann.push((a("redirect-http-to-https"), s("true")));
+    }
+    let mut spec_extra = Vec::new();
+    if let Some(cookie_ttl) = &sticky {
+        ann.push((a("sticky-sessions-type"), s("cookies")));
+        ann.push((a("sticky-sessions-cookie-name"), s(lb_dns::STICKY_COOKIE)));
+        ann.push((a("sticky-sessions-cookie-ttl"), cookie_ttl.clone()));
+        spec_extra.push(("external_traffic_policy", s("Local")));
+    }
+    if proxy {
+        ann.push((a("enable-proxy-protocol"), s("true")));
+    }
+    if let Some(t) = cx.num(lbr, "idle_timeout") {
+        let (lo, hi) = lb_dns::IDLE_TIMEOUT;
+        let v = (t.round() as i64).clamp(lo, hi);
+        ann.push((a("http-idle-timeout-seconds"), s(&v.to_string())));
+    }
+    if !network {
+        ann.push((a("size-unit"), s("1")));
+    } else if let Some(p) = ports
+        .iter()
+        .find(|p| hclx::inline(&p.port) != hclx::inline(&numeric(cx, p.target_port.clone())))
+    {
+        let msg = format!(
+            "`{}` is a network load balancer listening on {} for container port {}; a DigitalOcean network load balancer of a Service needs the same port on both sides",
+            lbr.address(),
+            hclx::inline(&p.port),
+            hclx::inline(&p.target_port)
+        );
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "load_balancer_type",
+            msg,
+            "listen on the container port, or use an application load balancer",
+        );
+    }
+    if hclx::attr(&lbr.body, "security_groups").is_some() {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!("`{}`: the security groups of the load balancer are not carried over; the Service's load balancer accepts traffic from anywhere", lbr.address()),
+            )
+            .at(lbr.loc_of("security_groups"))
+            .resource(lbr.address())
+            .help("restrict sources with `spec.load_balancer_source_ranges` of the Service in the deployment stack"),
+        );
+    }
+    let body = k8s::service(
+        app,
+        ns,
+        &ports,
+        Some("LoadBalancer"),
+        Some(k8s::map(ann)),
+        spec_extra,
+    );
+    let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
+    plain_meta(cx, &addr);
+    // The load balancer and its pieces fold into the Service.
+    let pieces = lb_pieces(cx, lbr);
+    for p in pieces {
+        if p.address() == lbr.address() {
+            cx.absorb(
+                p,
+                &addr,
+                format!(
+                    "became the Service of type LoadBalancer of `{}` (the DOKS cloud controller creates the DigitalOcean load balancer); references to `dns_name` become the Service's load balancer IP",
+                    r.address()
+                ),
+            );
+        } else if LISTENER_RULE_TYPES.contains(&p.ty.as_str()) {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                p,
+                "condition",
+                format!(
+                    "`{}` routes requests by path or host; a Service of type LoadBalancer has no routing rules, so this traffic goes to `{}`",
+                    p.address(),
+                    r.address()
+                ),
+                "route by path or host with an ingress controller on DOKS",
+            );
+            cx.absorb(
+                p,
+                &addr,
+                "routing rule lost: a Service of type LoadBalancer has no listener rules",
+            );
+        } else if TG_TYPES.contains(&p.ty.as_str()) {
+            cx.absorb(
+                p,
+                &addr,
+                "its port is the Service's target port; its health check became the container's readiness probe",
+            );
+        } else {
+            cx.absorb(
+                p,
+                &addr,
+                "a port of the Service (with DigitalOcean load balancer annotations)",
+            );
+        }
+        for attr in ["arn", "id", "arn_suffix"] {
+            cx.export(
+                p,
+                attr,
+                Export::Unmapped(format!(
+                    "it is part of the Kubernetes Service `{addr}`, which has no ARN"
+                )),
+            );
+        }
+    }
+    cx.export(
+        lbr,
+        "dns_name",
+        Export::Tmpl {
+            target: addr.clone(),
+            tmpl: "$T.status[0].load_balancer[0].ingress[0].ip".into(),
+        },
+    );
+    cx.export(lbr, "name", Export::Expr(lb_name));
+    for attr in ["zone_id", "ipv6"] {
+        cx.export(
+            lbr,
+            attr,
+            Export::Unmapped(
+                "the load balancer of a Kubernetes Service has an IPv4 address only (an alias record to it becomes an A record)".into(),
+            ),
+        );
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::WorkloadLoadBalancer,
+            format!(
+                "`{}` serves only `{}`: it became the Service `{addr}` of type LoadBalancer, whose DigitalOcean load balancer the DOKS cloud controller creates ({} port(s))",
+                lbr.address(),
+                r.address(),
+                ports.len()
+            ),
+        )
+        .at(lbr.loc.clone())
+        .resource(lbr.address())
+        .help("a digitalocean_loadbalancer cannot send traffic to pods; tune the load balancer with `service.beta.kubernetes.io/do-loadbalancer-*` annotations of the Service"),
+    );
+    addr
+}
+
+/// Stickiness of a target group: the cookie TTL annotation value.
+fn sticky_of(cx: &Cx<'_>, tg: &Resource) -> Option<Expression> {
+    let st = hclx::blocks(&tg.body, "stickiness").into_iter().next()?;
+    if hclx::attr(&st, "enabled").and_then(|e| cx.eval.bool(e)) == Some(false) {
+        return None;
+    }
+    let ttl = hclx::attr(&st, "cookie_duration")
+        .and_then(|e| cx.eval.number(e))
+        .map(|v| v.round() as i64)
+        .unwrap_or(86400);
+    Some(s(&ttl.to_string()))
+}
+
+// ---- task definitions --------------------------------------------------------------------------
+
+fn task_definition(r: &Resource, cx: &mut Cx<'_>) {
+    let services: Vec<&Resource> = cx
+        .origin_of_type(SERVICE)
+        .filter(|svc| task_def_of(cx, svc).is_some_and(|t| t.address() == r.address()))
+        .collect();
+    let deployments: Vec<String> = services
+        .iter()
+        .filter_map(|svc| cx.st.outcomes.get(&svc.address()))
+        .filter_map(|o| {
+            o.targets
+                .iter()
+                .find(|t| t.starts_with("kubernetes_deployment_v1."))
+                .cloned()
+        })
+        .collect();
+    for a in ["arn", "arn_without_revision", "revision", "family", "id"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped(
+                "a task definition is the pod template of its Deployment; it has no ARN or revisions".into(),
+            ),
+        );
+    }
+    match deployments.first() {
+        Some(first) => {
+            let note = if deployments.len() == 1 {
+                format!("its containers are the pod template of `{first}`")
+            } else {
+                format!(
+                    "its containers are the pod templates of {}",
+                    join_quoted(&deployments)
+                )
+            };
+            cx.absorb(r, first, note);
+        }
+        None if !services.is_empty() => {
+            cx.st.outcomes.insert(
+                r.address(),
+                OutcomeRec {
+                    outcome: Outcome::Unsupported,
+                    targets: vec![],
+                    note: Some(format!(
+                        "the services that run it ({}) were not mapped (see their diagnostics)",
+                        join_quoted(&services.iter().map(|s| s.address()).collect::<Vec<_>>())
+                    )),
+                },
+            );
+        }
+        None => {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "family",
+                format!(
+                    "`{}` is not run by an ECS service of the stack (a one-off or scheduled task); Ferry maps services only",
+                    r.address()
+                ),
+                "run the task as a `kubernetes_job_v1` or `kubernetes_cron_job_v1` on the DOKS cluster",
+            );
+            cx.drop(
+                r,
+                "no ECS service runs it; run it as a Kubernetes Job or CronJob",
+            );
+        }
+    }
+}
+
+fn task_definition_data(r: &Resource, cx: &mut Cx<'_>) {
+    cx.drop(
+        r,
+        "the Deployment's pod template is the task definition; there are no revisions to look up",
+    );
+    cx.export(
+        r,
+        "revision",
+        Export::Unmapped("Kubernetes Deployments have no task definition revisions".into()),
+    );
+}
+
+// ---- autoscaling ---------------------------------------------------------------------------------
+
+/// The scaling target a policy belongs to: by reference, or by the same `resource_id`.
+fn target_of_policy<'a>(cx: &Cx<'a>, p: &Resource) -> Option<&'a Resource> {
+    if let Some(t) = cx
+        .referenced(p, "resource_id")
+        .filter(|t| t.ty == SCALING_TARGET)
+    {
+        return Some(t);
+    }
+    let id = hclx::attr(&p.body, "resource_id")?;
+    let text = cx.eval.string(id).unwrap_or_else(|| hclx::inline(id));
+    cx.origin_of_type(SCALING_TARGET).find(|t| {
+        hclx::attr(&t.body, "resource_id")
+            .is_some_and(|e| cx.eval.string(e).unwrap_or_else(|| hclx::inline(e)) == text)
+    })
+}
+
+fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(svc) = service_of_target(cx, r) else {
+        let ns = cx.str(r, "service_namespace").unwrap_or_else(|| "?".into());
+        cx.drop(
+            r,
+            format!(
+                "Application Auto Scaling of `{ns}` resources has no DigitalOcean equivalent (only ECS services are mapped, to HorizontalPodAutoscalers)"
+            ),
+        );
+        return;
+    };
+    let dep = cx
+        .st
+        .outcomes
+        .get(&svc.address())
+        .and_then(|o| {
+            o.targets
+                .iter()
+                .find(|t| t.starts_with("kubernetes_deployment_v1."))
+        })
+        .cloned();
+    let policies: Vec<&Resource> = cx
+        .origin_of_type(SCALING_POLICY)
+        .filter(|p| target_of_policy(cx, p).is_some_and(|t| t.address() == r.address()))
+        .collect();
+    let Some(dep) = dep else {
+        cx.st.outcomes.insert(
+            r.address(),
+            OutcomeRec {
+                outcome: Outcome::Unsupported,
+                targets: vec![],
+                note: Some(format!("its service `{}` was not mapped", svc.address())),
+            },
+        );
+        for p in policies {
+            cx.st.outcomes.insert(
+                p.address(),
+                OutcomeRec {
+                    outcome: Outcome::Unsupported,
+                    targets: vec![],
+                    note: Some(format!("its service `{}` was not mapped", svc.address())),
+                },
+            );
+        }
+        return;
+    };
+    let mut metrics: Vec<OutBody> = Vec::new();
+    let mut scale_in: Option<i64> = None;
+    let mut scale_out: Option<i64> = None;
+    let mut no_scale_in = false;
+    let mut used: Vec<&Resource> = Vec::new();
+    for p in &policies {
+        let kind = cx
+            .str(p, "policy_type")
+            .unwrap_or_else(|| "StepScaling".into());
+        if kind != "TargetTrackingScaling" {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                p,
+                "policy_type",
+                format!(
+                    "`{}` is a step scaling policy; a HorizontalPodAutoscaler tracks a target value, so it was not carried over",
+                    p.address()
+                ),
+                "use a target tracking policy on CPU or memory utilization",
+            );
+            continue;
+        }
+        let Some(tt) = hclx::blocks(&p.body, "target_tracking_scaling_policy_configuration")
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let metric = hclx::blocks(&tt, "predefined_metric_specification")
+            .first()
+            .and_then(|b| hclx::attr(b, "predefined_metric_type"))
+            .and_then(|e| cx.eval.string(e));
+        let resource = metric.as_deref().and_then(facts::hpa_resource);
+        let Some(resource) = resource else {
+            let what = metric.unwrap_or_else(|| "a custom CloudWatch metric".into());
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                p,
+                "target_tracking_scaling_policy_configuration",
+                format!(
+                    "`{}` scales on {what}; a HorizontalPodAutoscaler scales on CPU and memory without a metrics adapter, so it was not carried over",
+                    p.address()
+                ),
+                "scale on CPU or memory utilization, or install a metrics adapter (e.g. KEDA) and add an external metric to the HPA",
+            );
+            continue;
+        };
+        let target = hclx::attr(&tt, "target_value")
+            .and_then(|e| cx.eval.number(e))
+            .map(|v| num(v.round() as i64))
+            .unwrap_or(num(70));
+        let mut m = OutBody::new();
+        m.set("type", s("Resource"));
+        let rb = m.block("resource");
+        rb.set("name", s(resource));
+        let tb = rb.block("target");
+        tb.set("type", s("Utilization"));
+        tb.set("average_utilization", target);
+        metrics.push(m);
+        let cd = |k: &str| {
+            hclx::attr(&tt, k)
+                .and_then(|e| cx.eval.number(e))
+                .map(|v| v.round() as i64)
+        };
+        if let Some(v) = cd("scale_in_cooldown") {
+            scale_in = Some(scale_in.map_or(v, |x| x.max(v)));
+        }
+        if let Some(v) = cd("scale_out_cooldown") {
+            scale_out = Some(scale_out.map_or(v, |x| x.max(v)));
+        }
+        no_scale_in |=
+            hclx::attr(&tt, "disable_scale_in").and_then(|e| cx.eval.bool(e)) == Some(true);
+        used.push(p);
+    }
+    let app = cx
+        .st
+        .find(&dep)
+        .and_then(|e| {
+            e.body
+                .blocks("metadata")
+                .next()
+                .and_then(|m| m.get("name").cloned())
+        })
+        .unwrap_or(s(&r.name));
+    if metrics.is_empty() {
+        // Bounds only: the Deployment's replicas stay as the service's desired count.
+        cx.absorb(
+            r,
+            &dep,
+            "no target-tracking policy Ferry maps: the Deployment keeps the service's desired count (no autoscaler)",
+        );
+        for p in policies {
+            if !cx.st.outcomes.contains_key(&p.address()) {
+                cx.drop(p, "not carried over (see its warning)");
+            }
+        }
+        return;
+    }
+    let ns = cx.k8s_namespace();
+    let mut body = OutBody::new();
+    k8s::metadata(&mut body, app.clone(), Some(ns), None, None);
+    let spec = body.block("spec");
+    spec.set_opt(
+        "min_replicas",
+        cx.expr(r, "min_capacity").map(|e| numeric(cx, e)),
+    );
+    spec.set(
+        "max_replicas",
+        cx.expr(r, "max_capacity")
+            .map(|e| numeric(cx, e))
+            .unwrap_or(num(1)),
+    );
+    let tr = spec.block("scale_target_ref");
+    tr.set("api_version", s("apps/v1"));
+    tr.set("kind", s("Deployment"));
+    tr.set("name", k8s::name_of(&dep));
+    for m in metrics {
+        spec.items.push(Item::Block(OutBlock {
+            ident: "metric".into(),
+            labels: vec![],
+            body: m,
+        }));
+    }
+    if scale_in.is_some() || scale_out.is_some() || no_scale_in {
+        // The policies are Kubernetes' defaults (a scale_up/scale_down block needs one).
+        let beh = spec.block("behavior");
+        let up = beh.block("scale_up");
+        up.set_opt("stabilization_window_seconds", scale_out.map(num));
+        up.set("select_policy", s("Max"));
+        for (ty, v) in [("Percent", 100), ("Pods", 4)] {
+            let pb = up.block("policy");
+            pb.set("type", s(ty));
+            pb.set("value", num(v));
+            pb.set("period_seconds", num(15));
+        }
+        let down = beh.block("scale_down");
+        down.set_opt("stabilization_window_seconds", scale_in.map(num));
+        if no_scale_in {
+            down.set("select_policy", s("Disabled"));
+        }
+        let pb = down.block("policy");
+        pb.set("type", s("Percent"));
+        pb.set("value", num(100));
+        pb.set("period_seconds", num(15));
+    }
+    let addr = cx.emit(r, "kubernetes_horizontal_pod_autoscaler_v2", body);
+    cx.note(
+        r,
+        format!(
+            "HorizontalPodAutoscaler of `{dep}` ({} policy(ies) as metrics)",
+            used.len()
+        ),
+    );
+    for p in &policies {
+        if used.iter().any(|u| u.address() == p.address()) {
+            cx.absorb(p, &addr, "a metric of the HorizontalPodAutoscaler");
+        } else {
+            cx.drop(p, "not carried over (see its warning)");
+        }
+        cx.export(
+            p,
+            "arn",
+            Export::Unmapped("HorizontalPodAutoscaler metrics have no ARN".into()),
+        );
+    }
+    if let Some(e) = cx.emitted_mut(&dep) {
+        ignore_replicas(e);
+    }
+    cx.export(
+        r,
+        "resource_id",
+        Export::Tmpl {
+            target: addr.clone(),
+            tmpl: "$T.id".into(),
+        },
+    );
+    cx.diag(
+        Diagnostic::new(
+            Code::ProvidedByDefault,
+            format!("`{}`: the HorizontalPodAutoscaler reads CPU and memory from the DOKS metrics server", r.address()),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("the Deployment's `replicas` is ignored after creation (`lifecycle.ignore_changes`) so applies do not fight the autoscaler"),
+    );
+}
+
+fn scaling_policy(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.st.outcomes.contains_key(&r.address()) {
+        return;
+    }
+    let target = target_of_policy(cx, r);
+    if let Some(t) = target
+        && service_of_target(cx, t).is_some()
+    {
+        // The target's rule records it (it runs in the same phase, possibly later).
+        if !cx.st.outcomes.contains_key(&t.address()) {
+            scaling_target(t, cx);
+            if cx.st.outcomes.contains_key(&r.address()) {
+                return;
+            }
+        } else {
+            return;
+        }
+    }
+    cx.drop(
+        r,
+        "Application Auto Scaling policies of resources other than ECS services have no DigitalOcean equivalent",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(t: &str) -> Expression {
+        t.parse().expect("expression")
+    }
+
+    #[test]
+    fn placeholders_rebuild_expressions() {
+        let exprs = vec![e("aws_db_instance.db.address"), e("var.tag")];
+        assert_eq!(placeholder_string("@@FERRY0@@", &exprs), exprs[0]);
+        assert_eq!(
+            hclx::inline(&placeholder_string("repo:@@FERRY1@@", &exprs)),
+            "\"repo:${var.tag}\""
+        );
+        assert_eq!(placeholder_string("plain", &exprs), s("plain"));
+    }
+
+    #[test]
+    fn heredoc_json_with_interpolations() {
+        let tpl: Template = r#"[{"name": "api", "cpu": ${var.cpu}, "image": "${var.repo}:1"}]"#
+            .parse()
+            .expect("template");
+        let j = template_json(&tpl, &|x| x.clone()).expect("json");
+        let J::Arr(items) = j else { panic!("array") };
+        assert_eq!(items[0].get("cpu"), Some(&J::Leaf(e("var.cpu"))));
+        assert_eq!(
+            items[0].get("image").map(J::expr).map(|x| hclx::inline(&x)),
+            Some("\"${var.repo}:1\"".to_string())
+        );
+    }
+
+    #[test]
+    fn lifecycle_follows_the_deployment() {
+        let b: Body = hcl::parse(
+            "ignore_changes = [desired_count, task_definition]\ncreate_before_destroy = true\n",
+        )
+        .expect("body");
+        let t = translate_lifecycle(&b).expect("kept");
+        let text = hcl::format::to_string(&t).expect("formats");
+        assert!(text.contains("spec[0].replicas"), "{text}");
+        assert!(!text.contains("task_definition"), "{text}");
+        assert!(text.contains("create_before_destroy"), "{text}");
+    }
+}

@@ -1,0 +1,937 @@
+//! Secrets Manager secrets and SSM parameters → Kubernetes Secrets in the appliance namespace
+//! (DESIGN §3 table), injected into workloads as environment variables (`secret_key_ref`).
+//!
+//! Every secret-like origin object becomes one `kubernetes_secret_v1`:
+//! * key `value` holds the whole value (the secret string, the parameter value);
+//! * a JSON object value (`jsonencode({ username = …, password = … })`, or a static JSON
+//!   string) adds one key per field, and a field that workloads select by ARN suffix
+//!   (`"${aws_secretsmanager_secret.db.arn}:password::"`) is added as
+//!   `jsondecode(<value>)["password"]`.
+//!
+//! Values stay expressions: `random_password.db.result`, `var.db_password` and resource
+//! attributes are carried over (and rewritten by the reference pass). A **literal** secret
+//! value is never written into the deployment stack: it becomes a sensitive variable without
+//! a default, set when the appliance is deployed (F374). So does the value of a secret that
+//! the stack reads but does not create (`data "aws_secretsmanager_secret_version"` of a
+//! secret outside the stack). Plain `String` SSM parameters are configuration, not secrets:
+//! their literal values are kept.
+//!
+//! Every mapped secret exports `name` (the Kubernetes Secret's name, which workload rules use
+//! for `secret_key_ref`) and its value attribute (`secret_string`, `value`); ARNs have no
+//! equivalent. The report lists each secret by name and keys, never by value.
+
+use super::{Cx, Export, Phase, RuleDef, k8s};
+use crate::diag::{Code, Diagnostic};
+use crate::hclx;
+use crate::origin::{Mode, Resource};
+use crate::out::OutBody;
+use crate::report::SecretRef;
+use hcl::Expression;
+use hcl::expr::TraversalOperator as Op;
+use hcl::template::{Element, Template};
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_secretsmanager_secret",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["kubernetes_secret_v1"],
+        args: &[
+            "name",
+            "name_prefix",
+            "description",
+            "kms_key_id",
+            "policy",
+            "recovery_window_in_days",
+            "replica",
+            "force_overwrite_replica_secret",
+        ],
+        summary: "Secrets Manager secret → kubernetes_secret_v1 in the appliance namespace (key `value`, plus one key per JSON field); a literal value becomes a sensitive variable",
+        map: sm_secret,
+    },
+    RuleDef {
+        ty: "aws_secretsmanager_secret_version",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "secret_id",
+            "secret_string",
+            "secret_binary",
+            "secret_string_wo",
+            "secret_string_wo_version",
+            "version_stages",
+        ],
+        summary: "secret version → the data of its secret's kubernetes_secret_v1",
+        map: sm_version,
+    },
+    RuleDef {
+        ty: "aws_secretsmanager_secret_rotation",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "secret_id",
+            "rotation_lambda_arn",
+            "rotation_rules",
+            "rotate_immediately",
+        ],
+        summary: "secret rotation → dropped (Kubernetes Secrets do not rotate; rotate by redeploying with a new value)",
+        map: rotation,
+    },
+    RuleDef {
+        ty: "aws_secretsmanager_secret_policy",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["secret_arn", "policy", "block_public_policy"],
+        summary: "secret resource policy → dropped (the Secret is readable in the appliance namespace only)",
+        map: policy,
+    },
+    RuleDef {
+        ty: "aws_ssm_parameter",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["kubernetes_secret_v1"],
+        args: &[
+            "name",
+            "type",
+            "value",
+            "insecure_value",
+            "value_wo",
+            "value_wo_version",
+            "description",
+            "tier",
+            "key_id",
+            "overwrite",
+            "allowed_pattern",
+            "data_type",
+        ],
+        summary: "SSM parameter (String, StringList, SecureString) → kubernetes_secret_v1 (key `value`); a literal SecureString becomes a sensitive variable",
+        map: ssm_parameter,
+    },
+    RuleDef {
+        ty: "aws_secretsmanager_secret",
+        mode: Mode::Data,
+        phase: Phase::Attach,
+        produces: &["kubernetes_secret_v1"],
+        args: &["arn", "name"],
+        summary: "secret lookup → the stack's own secret, or a kubernetes_secret_v1 fed by a sensitive variable",
+        map: data_secret,
+    },
+    RuleDef {
+        ty: "aws_secretsmanager_secret_version",
+        mode: Mode::Data,
+        phase: Phase::Attach,
+        produces: &["kubernetes_secret_v1"],
+        args: &["secret_id", "version_id", "version_stage"],
+        summary: "secret value lookup → the stack's own secret, or a kubernetes_secret_v1 fed by a sensitive variable",
+        map: data_secret,
+    },
+    RuleDef {
+        ty: "aws_ssm_parameter",
+        mode: Mode::Data,
+        phase: Phase::Attach,
+        produces: &["kubernetes_secret_v1"],
+        args: &["name", "with_decryption"],
+        summary: "SSM parameter lookup → the stack's own parameter, or a kubernetes_secret_v1 fed by a sensitive variable",
+        map: data_secret,
+    },
+];
+
+const SM_SECRET: &str = "aws_secretsmanager_secret";
+const SM_VERSION: &str = "aws_secretsmanager_secret_version";
+const SSM: &str = "aws_ssm_parameter";
+
+// ---- values and keys ---------------------------------------------------------------------------
+
+/// An identifier for a variable name (`prod/db-creds` → `prod_db_creds`).
+fn ident(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("s_{out}")
+    } else {
+        out
+    }
+}
+
+/// A value written into the origin as a literal (no reference, no variable).
+fn is_literal(e: &Expression) -> bool {
+    match e {
+        Expression::String(_) | Expression::Number(_) | Expression::Bool(_) => true,
+        Expression::TemplateExpr(t) => Template::from_expr(t).is_ok_and(|tpl| {
+            tpl.elements()
+                .iter()
+                .all(|el| matches!(el, Element::Literal(_)))
+        }),
+        _ => false,
+    }
+}
+
+/// A sensitive variable for a secret value that must not be written into the stack.
+fn value_variable(cx: &mut Cx<'_>, name: &str, what: &str) -> Expression {
+    let mut v = OutBody::new();
+    v.set(
+        "description",
+        Expression::String(format!("{what}; set when the appliance is deployed.")),
+    );
+    v.set("type", hclx::path(&["string"]));
+    v.set("sensitive", Expression::Bool(true));
+    cx.variable(name, v)
+}
+
+/// A secret for a variable description, without naming AWS types (the output never does):
+/// "the Secrets Manager secret `prod/db`", "the SSM parameter `/app/key`".
+fn describe(r: &Resource) -> String {
+    let kind = if r.ty == SSM {
+        "the SSM parameter"
+    } else {
+        "the Secrets Manager secret"
+    };
+    let name = ["name", "name_prefix"]
+        .iter()
+        .find_map(|k| hclx::attr(&r.body, k))
+        .map(|e| match e {
+            Expression::String(v) => v.clone(),
+            other => hclx::to_template_part(other),
+        })
+        .unwrap_or_else(|| r.name.clone());
+    format!("{kind} `{name}`")
+}
+
+/// The data of a Secret for a value expression: `(key, value)` pairs and where the value
+/// comes from (for the report). Literals become sensitive variables named after `var_base`.
+struct Data {
+    pairs: Vec<(String, Expression)>,
+    source: String,
+}
+
+/// Database types whose admin password DigitalOcean generates, with their password argument.
+const DB_PASSWORDS: &[(&str, &str)] = &[
+    ("aws_db_instance", "password"),
+    ("aws_rds_cluster", "master_password"),
+    ("aws_docdb_cluster", "master_password"),
+];
+
+/// A value that is a database's admin password in the origin (`random_password.db.result`,
+/// also passed to `aws_db_instance.main.password`) → that database's password attribute, so
+/// the reference pass gives the password DigitalOcean generated for the cluster (the origin's
+/// value is not used there). Applied to every sub-expression.
+pub fn database_passwords(cx: &Cx<'_>, value: &Expression) -> Expression {
+    let mut known: Vec<(String, Expression)> = Vec::new();
+    for (ty, attr) in DB_PASSWORDS {
+        for db in cx.origin_of_type(ty) {
+            if let Some(p) = hclx::attr(&db.body, attr)
+                && !matches!(p, Expression::Null)
+                && !is_literal(p)
+                && !db.meta.is_repeated()
+            {
+                known.push((hclx::inline(p), hclx::path(&[ty, db.name.as_str(), attr])));
+            }
+        }
+    }
+    if known.is_empty() {
+        return value.clone();
+    }
+    let mut out = value.clone();
+    hclx::walk_mut(&mut out, &mut |x| {
+        let text = hclx::inline(x);
+        match known.iter().find(|(k, _)| *k == text) {
+            Some((_, db)) => {
+                *x = db.clone();
+                false
+            }
+            None => true,
+        }
+    });
+    out
+}
+
+fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &str) -> Data {
+    let value = &database_passwords(cx, value);
+    // `jsonencode({ username = "app", password = random_password.db.result })`
+    if let Expression::FuncCall(f) = value
+        && f.name.name.as_str() == "jsonencode"
+        && let Some(Expression::Object(obj)) = f.args.first()
+    {
+        let mut fields = Vec::new();
+        let mut vars = Vec::new();
+        let mut new_obj = obj.clone();
+        for (k, v) in new_obj.iter_mut() {
+            let Some(key) = hclx::object_key(k) else {
+                continue;
+            };
+            if is_literal(v) {
+                let var = value_variable(
+                    cx,
+                    &format!("{var_base}_{}", ident(&key)),
+                    &format!("Field `{key}` of {}", describe(r)),
+                );
+                vars.push(key.clone());
+                *v = var;
+            }
+            fields.push((key, v.clone()));
+        }
+        let mut whole = (**f).clone();
+        whole.args = vec![Expression::Object(new_obj)];
+        let mut pairs = vec![("value".to_string(), Expression::FuncCall(Box::new(whole)))];
+        pairs.extend(fields);
+        let source = if vars.is_empty() {
+            "a JSON object built in the stack".to_string()
+        } else {
+            format!(
+                "a JSON object built in the stack; sensitive variables for its literal fields ({})",
+                vars.join(", ")
+            )
+        };
+        if !vars.is_empty() {
+            literal_note(cx, r, &vars);
+        }
+        return Data { pairs, source };
+    }
+    if is_literal(value) {
+        let var = value_variable(cx, var_base, &format!("Value of {}", describe(r)));
+        literal_note(cx, r, &[]);
+        let mut pairs = vec![("value".to_string(), var.clone())];
+        // A literal JSON object: one key per field, read from the variable.
+        if let Some(s) = cx.eval.string(value)
+            && let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&s)
+        {
+            for k in m.keys() {
+                pairs.push((k.clone(), json_field(&var, k)));
+            }
+        }
+        return Data {
+            pairs,
+            source: format!("sensitive variable `{}`", hclx::inline(&var)),
+        };
+    }
+    let mut pairs = vec![("value".to_string(), value.clone())];
+    // A variable (or local) whose static value is a JSON object: one key per field.
+    if let Some(s) = cx.eval.string(value)
+        && let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&s)
+    {
+        for k in m.keys() {
+            pairs.push((k.clone(), json_field(value, k)));
+        }
+    }
+    Data {
+        pairs,
+        source: source_of(value),
+    }
+}
+
+/// Where a value comes from, for the report: the objects it reads (`random_password.db`,
+/// `var.db_password`), never its text (literal parts of a template may be secret).
+fn source_of(value: &Expression) -> String {
+    let mut refs: Vec<String> = Vec::new();
+    hclx::walk(value, &mut |x| {
+        if let Some((root, ops)) = hclx::traversal_root(x)
+            && !ops.is_empty()
+        {
+            let mut name = root.to_string();
+            for op in ops.iter().take(if root == "data" { 2 } else { 1 }) {
+                if let Op::GetAttr(a) = op {
+                    name.push('.');
+                    name.push_str(a.as_str());
+                }
+            }
+            if !refs.contains(&name) {
+                refs.push(name);
+            }
+        }
+    });
+    if refs.is_empty() {
+        "a value computed in the stack".into()
+    } else {
+        format!(
+            "computed in the stack from {}",
+            refs.iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// `jsondecode(<value>)["key"]`.
+fn json_field(value: &Expression, key: &str) -> Expression {
+    format!(
+        "jsondecode({})[{}]",
+        hclx::inline(value),
+        crate::emit::quote(key)
+    )
+    .parse()
+    .unwrap_or(Expression::Null)
+}
+
+fn literal_note(cx: &mut Cx<'_>, r: &Resource, fields: &[String]) {
+    let what = if fields.is_empty() {
+        "its value".to_string()
+    } else {
+        format!("the literal fields {}", fields.join(", "))
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::SecretValueAtDeploy,
+            format!(
+                "`{}` writes {what} into the origin; the deployment stack never holds literal secrets, so they are sensitive variables set when the appliance is deployed",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("generate the value in the stack (`random_password`) or pass it as a sensitive variable in the origin too"),
+    );
+}
+
+/// JSON keys that workloads select from the secret `target` with an ARN suffix
+/// (`"${aws_secretsmanager_secret.db.arn}:password::"`), anywhere in the module.
+fn selected_keys(cx: &Cx<'_>, target: &Resource) -> Vec<String> {
+    let mut keys = Vec::new();
+    for r in cx.resources {
+        let mut body = r.body.clone();
+        hclx::walk_body_mut(&mut body, &mut |e| {
+            if let Expression::TemplateExpr(t) = e
+                && let Ok(tpl) = Template::from_expr(t)
+            {
+                let els = tpl.elements();
+                for w in els.windows(2) {
+                    if let (Element::Interpolation(i), Element::Literal(l)) = (&w[0], &w[1])
+                        && refers_to(&i.expr, target)
+                        && let Some(k) = arn_json_key(l)
+                        && !keys.contains(&k)
+                    {
+                        keys.push(k);
+                    }
+                }
+            }
+            true
+        });
+    }
+    keys
+}
+
+/// The JSON key of a Secrets Manager ARN suffix (`:password::` → `password`).
+pub fn arn_json_key(suffix: &str) -> Option<String> {
+    let rest = suffix.strip_prefix(':')?;
+    let key = rest.split(':').next()?;
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+fn refers_to(e: &Expression, target: &Resource) -> bool {
+    let mut hit = false;
+    hclx::walk(e, &mut |x| {
+        let Some((root, ops)) = hclx::traversal_root(x) else {
+            return;
+        };
+        hit |= match (target.mode, root, ops) {
+            (Mode::Managed, r, [Op::GetAttr(n), ..]) => r == target.ty && n.as_str() == target.name,
+            (Mode::Data, "data", [Op::GetAttr(t), Op::GetAttr(n), ..]) => {
+                t.as_str() == target.ty && n.as_str() == target.name
+            }
+            _ => false,
+        };
+    });
+    hit
+}
+
+/// The Kubernetes name of a secret (`db_credentials` → `db-credentials`).
+fn k8s_name(cx: &Cx<'_>, r: &Resource) -> String {
+    // The Terraform name: stable and readable. The origin's secret name often carries the
+    // instance id, which the appliance namespace already does.
+    let base = k8s::dns_label(&r.name, "secret");
+    k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &base)
+}
+
+/// The `metadata.name` expression: the name, with the instance's index for a repeated secret.
+fn name_expr(r: &Resource, name: &str) -> Expression {
+    if r.meta.count.is_some() {
+        hclx::template(format!("{name}-${{count.index}}"))
+    } else if r.meta.for_each.is_some() {
+        hclx::template(format!("{name}-${{each.key}}"))
+    } else {
+        Expression::String(name.to_string())
+    }
+}
+
+/// Emits the Secret for `r` with `data`; records the report entry and the `name` export.
+fn emit_secret(cx: &mut Cx<'_>, r: &Resource, name: &str, data: Data) -> String {
+    let ns = cx.k8s_namespace();
+    let keys: Vec<String> = data.pairs.iter().map(|(k, _)| k.clone()).collect();
+    let body = k8s::secret(
+        name_expr(r, name),
+        ns,
+        k8s::map(data.pairs),
+        None,
+        Some(k8s::map([
+            (
+                "app.kubernetes.io/managed-by",
+                Expression::String("ferry".into()),
+            ),
+            ("ferry.dev/instance-id", hclx::path(&["var", "instance_id"])),
+        ])),
+    );
+    let addr = cx.emit_as(r, Mode::Managed, "kubernetes_secret_v1", &r.name, body);
+    if let Some(e) = cx.emitted_mut(&addr) {
+        // A `lifecycle` of the AWS secret names AWS arguments.
+        e.meta.lifecycle = None;
+    }
+    cx.secret(SecretRef {
+        origin: r.address(),
+        target: addr.clone(),
+        keys,
+        source: data.source,
+    });
+    name_export(cx, r, &addr);
+    addr
+}
+
+fn name_export(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
+    cx.export(
+        r,
+        "name",
+        Export::Tmpl {
+            target: addr.to_string(),
+            tmpl: "$T.metadata[0].name".into(),
+        },
+    );
+}
+
+fn value_export(cx: &mut Cx<'_>, r: &Resource, attr: &str, addr: &str) {
+    cx.export(
+        r,
+        attr,
+        Export::Tmpl {
+            target: addr.to_string(),
+            tmpl: "$T.data[\"value\"]".into(),
+        },
+    );
+}
+
+/// `arn` and `id` → the Secret's identity in the appliance (`<namespace>/<name>`): what
+/// identifies the secret there. An application that calls AWS with it must read its
+/// environment instead (the lints flag SDK calls).
+fn identity_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
+    for a in ["arn", "id"] {
+        cx.export(
+            r,
+            a,
+            Export::Attr {
+                target: addr.to_string(),
+                attr: "id".into(),
+            },
+        );
+    }
+}
+
+// ---- Secrets Manager --------------------------------------------------------------------------
+
+fn sm_secret(r: &Resource, cx: &mut Cx<'_>) {
+    let name = k8s_name(cx, r);
+    let versions = cx.referencing(SM_VERSION, "secret_id", r);
+    let value = versions.first().and_then(|v| {
+        ["secret_string", "secret_string_wo", "secret_binary"]
+            .iter()
+            .find_map(|k| hclx::attr(&v.body, k).map(|e| (*k, e.clone())))
+    });
+    let var_base = format!("secret_{}", ident(&r.name));
+    let mut data = match &value {
+        Some((_, v)) => data_for_value(cx, r, v, &var_base),
+        None => {
+            let var = value_variable(
+                cx,
+                &var_base,
+                &format!(
+                    "Value of {} (the origin stores it outside Terraform)",
+                    describe(r)
+                ),
+            );
+            cx.diag(
+                Diagnostic::new(
+                    Code::SecretValueAtDeploy,
+                    format!(
+                        "`{}` has no `aws_secretsmanager_secret_version` in the stack; its value becomes the sensitive variable `{}`, set when the appliance is deployed",
+                        r.address(),
+                        hclx::inline(&var)
+                    ),
+                )
+                .at(r.loc.clone())
+                .resource(r.address())
+                .help("add an `aws_secretsmanager_secret_version` (e.g. from a `random_password`) to generate the value in the stack"),
+            );
+            Data {
+                pairs: vec![("value".into(), var.clone())],
+                source: format!("sensitive variable `{}`", hclx::inline(&var)),
+            }
+        }
+    };
+    // Keys workloads select by ARN suffix.
+    let whole = data
+        .pairs
+        .first()
+        .map(|(_, v)| v.clone())
+        .unwrap_or(Expression::Null);
+    for k in selected_keys(cx, r) {
+        if !data.pairs.iter().any(|(x, _)| *x == k) {
+            data.pairs.push((k.clone(), json_field(&whole, &k)));
+        }
+    }
+    let binary = matches!(&value, Some(("secret_binary", _)));
+    let addr = emit_secret(cx, r, &name, data);
+    if binary && let Some(e) = cx.emitted_mut(&addr) {
+        // `secret_binary` is base64 already: it goes to `binary_data`.
+        if let Some(d) = e.body.remove("data") {
+            e.body.set("binary_data", d);
+        }
+    }
+    cx.note(
+        r,
+        format!(
+            "Kubernetes Secret `{name}` in the appliance namespace; workloads read it as environment variables"
+        ),
+    );
+    identity_exports(cx, r, &addr);
+}
+
+fn sm_version(r: &Resource, cx: &mut Cx<'_>) {
+    let parent = cx
+        .referenced(r, "secret_id")
+        .filter(|p| p.ty == SM_SECRET && p.mode == Mode::Managed);
+    match parent.and_then(|_| cx.parent(r, "secret_id")) {
+        Some(addr) => {
+            cx.absorb(
+                r,
+                &addr,
+                "its value is the data of the secret's Kubernetes Secret",
+            );
+            value_export(cx, r, "secret_string", &addr);
+            cx.export(
+                r,
+                "secret_binary",
+                Export::Tmpl {
+                    target: addr.clone(),
+                    tmpl: "$T.binary_data[\"value\"]".into(),
+                },
+            );
+            name_export(cx, r, &addr);
+            for a in ["arn", "id", "version_id"] {
+                cx.export(
+                    r,
+                    a,
+                    Export::Unmapped("Kubernetes Secrets have no versions or ARNs".into()),
+                );
+            }
+        }
+        None => {
+            // A version of a secret outside the stack: the appliance gets its own Secret.
+            let value = ["secret_string", "secret_string_wo", "secret_binary"]
+                .iter()
+                .find_map(|k| hclx::attr(&r.body, k).cloned())
+                .unwrap_or(Expression::Null);
+            let var_base = format!("secret_{}", ident(&r.name));
+            let data = data_for_value(cx, r, &value, &var_base);
+            let name = k8s::dns_label(&r.name, "secret");
+            let name = k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &name);
+            let addr = emit_secret(cx, r, &name, data);
+            cx.note(
+                r,
+                "its secret is not part of the stack; the appliance keeps the value in its own Kubernetes Secret",
+            );
+            value_export(cx, r, "secret_string", &addr);
+        }
+    }
+}
+
+fn rotation(r: &Resource, cx: &mut Cx<'_>) {
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` rotates a secret with a Lambda function; Kubernetes Secrets do not rotate themselves",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("rotate by deploying a new value (a new `random_password` keeper), or run the rotation as a Kubernetes CronJob"),
+    );
+    cx.drop(
+        r,
+        "Kubernetes Secrets have no rotation; a new value is deployed with a new release",
+    );
+}
+
+fn policy(r: &Resource, cx: &mut Cx<'_>) {
+    cx.drop(
+        r,
+        "Kubernetes Secrets are readable inside the appliance namespace only; resource policies have no equivalent",
+    );
+}
+
+// ---- SSM parameters ---------------------------------------------------------------------------
+
+fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
+    let ty = cx.str(r, "type").unwrap_or_else(|| "String".into());
+    let secure = ty == "SecureString";
+    let name = k8s_name(cx, r);
+    let value = ["value", "value_wo", "insecure_value"]
+        .iter()
+        .find_map(|k| hclx::attr(&r.body, k).cloned());
+    let var_base = format!("ssm_{}", ident(&r.name));
+    let data = match &value {
+        Some(v) if secure => data_for_value(cx, r, v, &var_base),
+        Some(v) => Data {
+            pairs: vec![("value".into(), v.clone())],
+            source: if is_literal(v) {
+                format!("the {ty} parameter's value (configuration, not a secret)")
+            } else {
+                source_of(v)
+            },
+        },
+        None => {
+            let var = value_variable(cx, &var_base, &format!("Value of {}", describe(r)));
+            Data {
+                pairs: vec![("value".into(), var.clone())],
+                source: format!("sensitive variable `{}`", hclx::inline(&var)),
+            }
+        }
+    };
+    let addr = emit_secret(cx, r, &name, data);
+    let plain = value.as_ref().filter(|v| !secure && is_literal(v)).cloned();
+    match plain {
+        // A plain configuration value: references read it directly.
+        Some(v) => cx.export(r, "value", Export::Expr(v)),
+        None => value_export(cx, r, "value", &addr),
+    }
+    match hclx::attr(&r.body, "insecure_value") {
+        Some(v) => cx.export(r, "insecure_value", Export::Expr(v.clone())),
+        None => value_export(cx, r, "insecure_value", &addr),
+    }
+    cx.note(
+        r,
+        format!(
+            "Kubernetes Secret `{name}` (key `value`) in the appliance namespace; workloads read it as an environment variable"
+        ),
+    );
+    identity_exports(cx, r, &addr);
+    cx.export(
+        r,
+        "version",
+        Export::Unmapped("Kubernetes Secrets have no versions".into()),
+    );
+}
+
+// ---- lookups ----------------------------------------------------------------------------------
+
+/// The origin secret a lookup reads, when it is part of the stack: by reference, or by a
+/// static name (SSM names and Secrets Manager names or ARNs).
+fn stack_target<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    let keys: &[&str] = match r.ty.as_str() {
+        SM_VERSION => &["secret_id"],
+        SSM => &["name"],
+        _ => &["arn", "name"],
+    };
+    for k in keys {
+        if let Some(t) = cx.referenced(r, k) {
+            return match (t.ty.as_str(), t.mode) {
+                (SM_SECRET | SSM, Mode::Managed) => Some(t),
+                (SM_SECRET, Mode::Data) => stack_target(cx, t),
+                _ => None,
+            };
+        }
+        if let Some(v) = hclx::attr(&r.body, k).and_then(|e| cx.eval.string(e)) {
+            let want_ty = if r.ty == SSM { SSM } else { SM_SECRET };
+            if let Some(t) = find_by_name(cx, want_ty, &v) {
+                return Some(t);
+            }
+        }
+    }
+    None
+}
+
+/// A managed secret or parameter of the stack whose static name matches `name_or_arn`.
+pub fn find_by_name<'a>(cx: &Cx<'a>, ty: &str, name_or_arn: &str) -> Option<&'a Resource> {
+    let wanted = if ty == SSM {
+        let n = name_or_arn
+            .split_once(":parameter")
+            .map(|(_, n)| n)
+            .unwrap_or(name_or_arn);
+        n.trim_start_matches('/').to_string()
+    } else {
+        // `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>[:<json key>:…]`
+        match name_or_arn.split_once(":secret:") {
+            Some((_, rest)) => rest.split(':').next().unwrap_or(rest).to_string(),
+            None => name_or_arn.to_string(),
+        }
+    };
+    cx.origin_of_type(ty).find(|t| {
+        hclx::attr(&t.body, "name")
+            .and_then(|e| cx.eval.string(e))
+            .is_some_and(|n| {
+                let n = n.trim_start_matches('/');
+                wanted == n
+                    || (ty == SM_SECRET
+                        && wanted.len() == n.len() + 7
+                        && wanted.starts_with(n)
+                        && wanted.as_bytes().get(n.len()) == Some(&b'-'))
+            })
+    })
+}
+
+/// The name of a secret outside the stack that a lookup reads (`platform/db`, `/shared/x`),
+/// following a version lookup to the secret lookup it names; the lookup's name otherwise.
+fn external_label(cx: &Cx<'_>, r: &Resource, depth: usize) -> String {
+    let key = match r.ty.as_str() {
+        SM_VERSION => "secret_id",
+        SSM => "name",
+        _ => {
+            if hclx::attr(&r.body, "name").is_some() {
+                "name"
+            } else {
+                "arn"
+            }
+        }
+    };
+    if depth < 4
+        && let Some(t) = cx
+            .referenced(r, key)
+            .filter(|t| t.mode == Mode::Data && t.ty == SM_SECRET)
+    {
+        return external_label(cx, t, depth + 1);
+    }
+    hclx::attr(&r.body, key)
+        .and_then(|e| cx.eval.string(e))
+        .map(|v| {
+            v.split_once(":secret:")
+                .map(|(_, n)| n.split(':').next().unwrap_or(n).to_string())
+                .or_else(|| v.split_once(":parameter").map(|(_, n)| n.to_string()))
+                .unwrap_or(v)
+        })
+        .unwrap_or_else(|| r.name.clone())
+}
+
+fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
+    let value_attr = match r.ty.as_str() {
+        SM_VERSION => "secret_string",
+        SSM => "value",
+        _ => "",
+    };
+    if let Some(t) = stack_target(cx, r) {
+        let target = cx
+            .st
+            .outcomes
+            .get(&t.address())
+            .and_then(|o| o.targets.first().cloned());
+        if let Some(addr) = target {
+            cx.absorb(r, &addr, format!("reads the stack's own `{}`", t.address()));
+            name_export(cx, r, &addr);
+            if !value_attr.is_empty() {
+                value_export(cx, r, value_attr, &addr);
+            }
+            if r.ty == SSM {
+                value_export(cx, r, "insecure_value", &addr);
+            }
+            identity_exports(cx, r, &addr);
+            return;
+        }
+    }
+    // A secret the stack reads but does not create: one Secret per external name, fed by a
+    // sensitive variable.
+    let label = external_label(cx, r, 0);
+    let prefix = if r.ty == SSM { "ssm" } else { "secret" };
+    let var_name = format!("{prefix}_{}", ident(&label));
+    let existing = cx.st.emitted.iter().find(|e| {
+        e.ty == "kubernetes_secret_v1"
+            && e.body
+                .get("data")
+                .map(hclx::inline)
+                .is_some_and(|d| d.contains(&format!("var.{var_name}")))
+    });
+    let addr = match existing {
+        Some(e) => {
+            let a = e.address();
+            cx.absorb(r, &a, format!("the same external secret as `{a}`"));
+            a
+        }
+        None => {
+            let var = value_variable(
+                cx,
+                &var_name,
+                &format!("Value of `{label}`, a secret the origin reads but does not create"),
+            );
+            cx.diag(
+                Diagnostic::new(
+                    Code::SecretValueAtDeploy,
+                    format!(
+                        "`{}` reads `{label}`, which is not part of the stack; its value becomes the sensitive variable `{}`, set when the appliance is deployed",
+                        r.address(),
+                        hclx::inline(&var)
+                    ),
+                )
+                .at(r.loc.clone())
+                .resource(r.address())
+                .help("create the secret in the stack (with a `random_password` or a sensitive variable) so each appliance owns it"),
+            );
+            let name = k8s::dns_label(&label, "secret");
+            let name = k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &name);
+            let addr = emit_secret(
+                cx,
+                r,
+                &name,
+                Data {
+                    pairs: vec![("value".into(), var.clone())],
+                    source: format!("sensitive variable `{}`", hclx::inline(&var)),
+                },
+            );
+            cx.note(
+                r,
+                format!(
+                    "Kubernetes Secret `{name}` (key `value`) fed by the sensitive variable `{}`",
+                    hclx::inline(&var)
+                ),
+            );
+            addr
+        }
+    };
+    name_export(cx, r, &addr);
+    if !value_attr.is_empty() {
+        // References read the variable directly (no round trip through the cluster).
+        cx.export(
+            r,
+            value_attr,
+            Export::Expr(hclx::path(&["var", var_name.as_str()])),
+        );
+    }
+    identity_exports(cx, r, &addr);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_arn_keys() {
+        assert_eq!(ident("prod/app/db-creds"), "prod_app_db_creds");
+        assert_eq!(ident("1st"), "s_1st");
+        assert_eq!(arn_json_key(":password::").as_deref(), Some("password"));
+        assert_eq!(arn_json_key("::"), None);
+        assert_eq!(arn_json_key("password"), None);
+    }
+
+    #[test]
+    fn literals() {
+        assert!(is_literal(&Expression::String("x".into())));
+        assert!(!is_literal(&hclx::path(&["var", "x"])));
+        assert!(!is_literal(&hclx::template("a-${var.x}")));
+    }
+}

@@ -1,0 +1,3 @@
+output "legacy_cluster" {
+  value = digitalocean_kubernetes_cluster.platform.urn
+}

@@ -1,0 +1,227 @@
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "appliance-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
+}
+
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = var.registry_name
+  depends_on    = [digitalocean_container_registry.appliance]
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
+resource "kubernetes_deployment_v1" "web" {
+  metadata {
+    name      = "web"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "web"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 2
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "web"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "web"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "web"
+          image = "registry.digitalocean.com/${var.registry_name}/pied/web:1.9"
+
+          port {
+            container_port = 8000
+            protocol       = "TCP"
+          }
+
+          env {
+            name  = "MODE"
+            value = "compress"
+          }
+
+          env {
+            name  = "WORKERS"
+            value = "4"
+          }
+
+          resources {
+            requests = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+            limits = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_service_v1" "web" {
+  metadata {
+    name      = "web"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "web"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    selector = {
+      "app.kubernetes.io/name" = "web"
+    }
+
+    port {
+      name        = "tcp-8000"
+      port        = 8000
+      target_port = "8000"
+      protocol    = "TCP"
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "workers" {
+  metadata {
+    name      = "workers"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "workers"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 1
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "workers"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "workers"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "thumbnailer"
+          image = "registry.digitalocean.com/${var.registry_name}/pied/worker:1.9"
+          args  = ["thumbs"]
+
+          resources {
+            requests = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+            limits = {
+              cpu    = "1"
+              memory = "2Gi"
+            }
+          }
+        }
+
+        container {
+          name  = "indexer"
+          image = "registry.digitalocean.com/${var.registry_name}/pied/worker:1.9"
+          args  = ["index", "--all"]
+
+          resources {
+            requests = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+            limits = {
+              cpu    = "1"
+              memory = "2Gi"
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "pied-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "workloads"
+    size       = "s-2vcpu-4gb"
+    node_count = 2
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}

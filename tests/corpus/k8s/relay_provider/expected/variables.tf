@@ -1,0 +1,35 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+  default     = "abstergo"
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "lon1"
+}
+
+variable "ferry_relay_url" {
+  description = "Ferry relay endpoint: every DigitalOcean API call goes through it."
+  type        = string
+  default     = "https://ferry.example.com/relay/v1/appliances/abstergo/do"
+}
+
+variable "ferry_session_token" {
+  description = "Short-lived Ferry deploy-session credential (not a DigitalOcean token)."
+  type        = string
+  sensitive   = true
+}
+
+variable "registry_name" {
+  description = "Name of the DigitalOcean Container Registry that holds the appliance's images. DigitalOcean allows one registry per account: use the account's existing registry, or let the stack create it (create_registry)."
+  type        = string
+  default     = "ferry-abstergo"
+}
+
+variable "create_registry" {
+  description = "Create the container registry (false when the customer's account already has one: DigitalOcean allows one per account)."
+  type        = bool
+  default     = true
+}

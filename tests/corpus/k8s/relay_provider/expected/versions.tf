@@ -1,0 +1,24 @@
+terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    digitalocean = {
+      source  = "digitalocean/digitalocean"
+      version = "~> 2.0"
+    }
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "~> 2.0"
+    }
+  }
+}
+
+provider "digitalocean" {
+  api_endpoint = var.ferry_relay_url
+  token        = var.ferry_session_token
+}
+
+provider "kubernetes" {
+  host  = "${trimsuffix(var.ferry_relay_url, "/do")}/k8s"
+  token = var.ferry_session_token
+}
