@@ -4,3 +4,4 @@ pub mod compile;
 pub mod human;
 pub mod info;
 pub mod read;
+pub mod serve;
