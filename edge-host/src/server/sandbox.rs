@@ -24,6 +24,9 @@ use wasmtime::{
 /// How often the epoch ticker thread advances the engine's epoch: the granularity of deadlines.
 pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 
+/// Bytes of each pooled linear memory kept resident between requests.
+const KEEP_RESIDENT: usize = 16 << 20;
+
 /// Exports a host-compatible module must have (DESIGN §4), besides `memory`.
 const FUNCTIONS: &[(&str, &[ValType], &[ValType])] = &[
     ("ferry_abi_version", &[], &[ValType::I32]),
@@ -487,7 +490,13 @@ fn engine(limits: &GuestLimits) -> Result<Engine, LoadError> {
         .total_tables(limits.max_instances)
         .max_memories_per_module(1)
         .max_tables_per_module(1)
-        .max_memory_size(limits.max_memory_bytes);
+        .max_memory_size(limits.max_memory_bytes)
+        // A fresh instance per request must not mean fresh page faults per request: keep the
+        // low pages of each slot resident and reset them by copy (only the pages actually
+        // touched, where the kernel offers PAGEMAP_SCAN) instead of handing them back.
+        .linear_memory_keep_resident(KEEP_RESIDENT)
+        .table_keep_resident(64 << 10)
+        .pagemap_scan(wasmtime::Enabled::Auto);
     let mut config = Config::new();
     config
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
