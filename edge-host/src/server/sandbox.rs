@@ -221,11 +221,18 @@ impl Ticker {
         std::thread::Builder::new()
             .name("ferry-epoch".into())
             .spawn(move || {
+                // The epoch follows the wall clock, not the number of wake-ups: a ticker that
+                // is scheduled late (a busy machine) catches up instead of stretching deadlines.
+                let start = Instant::now();
+                let tick = EPOCH_TICK.as_micros().max(1);
+                let mut epoch: u128 = 0;
                 while !flag.load(Ordering::Relaxed) {
                     std::thread::sleep(EPOCH_TICK);
-                    match engine.upgrade() {
-                        Some(e) => e.increment_epoch(),
-                        None => break,
+                    let Some(e) = engine.upgrade() else { break };
+                    let due = start.elapsed().as_micros() / tick;
+                    while epoch < due {
+                        e.increment_epoch();
+                        epoch += 1;
                     }
                 }
             })

@@ -32,8 +32,18 @@ pub fn state_with(variant: WasmVariant, limits: Limits) -> AppState {
     AppState::new(sandbox, limits, None)
 }
 
+/// A fresh state (own metrics, own slots) around a sandbox shared by the tests of one binary:
+/// compiling the module takes seconds in a debug build.
 pub fn state() -> AppState {
-    state_with(WasmVariant::Shipped, limits())
+    static SANDBOX: std::sync::OnceLock<Sandbox> = std::sync::OnceLock::new();
+    let limits = limits();
+    let sandbox = SANDBOX
+        .get_or_init(|| {
+            Sandbox::new(module_bytes(WasmVariant::Shipped), limits.guest.clone())
+                .expect("module loads")
+        })
+        .clone();
+    AppState::new(sandbox, limits, None)
 }
 
 pub struct Answer {
