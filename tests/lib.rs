@@ -201,3 +201,127 @@ fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
         }
     }
 }
+
+/// Which compiler.wasm to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WasmVariant {
+    /// The module Ferry ships (`--profile wasm`).
+    Shipped,
+    /// The module with the `test-hooks` feature (hostile behaviour on a marker;
+    /// `--profile wasm-test-hooks`), for the sandbox's hostile-input tests.
+    TestHooks,
+}
+
+/// Builds compiler.wasm with cargo (once per process and variant) and returns its path, so
+/// `cargo test` works on a fresh clone. The build uses the cargo target folder of the running
+/// test binary. `FERRY_COMPILER_WASM` overrides the shipped module's path (no build).
+pub fn compiler_wasm(variant: WasmVariant) -> PathBuf {
+    static SHIPPED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    static HOOKS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let cell = match variant {
+        WasmVariant::Shipped => &SHIPPED,
+        WasmVariant::TestHooks => &HOOKS,
+    };
+    cell.get_or_init(|| build_compiler_wasm(variant)).clone()
+}
+
+/// The cargo target folder this process was built into (`<target>/<profile>/deps/<exe>`).
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.ancestors()
+        .find(|p| p.join("CACHEDIR.TAG").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+fn build_compiler_wasm(variant: WasmVariant) -> PathBuf {
+    if variant == WasmVariant::Shipped
+        && let Some(p) = std::env::var_os("FERRY_COMPILER_WASM")
+    {
+        return PathBuf::from(p);
+    }
+    let (profile, features): (&str, &[&str]) = match variant {
+        WasmVariant::Shipped => ("wasm", &[]),
+        WasmVariant::TestHooks => ("wasm-test-hooks", &["--features", "test-hooks"]),
+    };
+    let target = target_dir();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!(
+        "building compiler.wasm (profile {profile}) in {}",
+        target.display()
+    );
+    let out = std::process::Command::new(cargo)
+        .current_dir(repo_root())
+        .env("CARGO_TARGET_DIR", &target)
+        .args([
+            "build",
+            "--locked",
+            "--quiet",
+            "--profile",
+            profile,
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "ferry-compiler-wasm",
+        ])
+        .args(features)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building compiler.wasm failed (is the wasm32-unknown-unknown target installed? scripts/setup.sh adds it):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = target
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join("ferry_compiler_wasm.wasm");
+    assert!(path.is_file(), "cargo did not produce {}", path.display());
+    path
+}
+
+/// Every corpus case and example: `(name, case folder)`, sorted.
+pub fn all_cases() -> Vec<(String, PathBuf)> {
+    let root = repo_root();
+    let mut cases = Vec::new();
+    let mut stack = vec![root.join("tests/corpus")];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if !p.is_dir() {
+                continue;
+            }
+            if p.join("origin").is_dir() {
+                let name = p
+                    .strip_prefix(&root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                cases.push((name, p));
+            } else {
+                stack.push(p);
+            }
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join("examples")) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.join("origin").is_dir() {
+                let name = p
+                    .strip_prefix(&root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                cases.push((name, p));
+            }
+        }
+    }
+    cases.sort();
+    cases
+}

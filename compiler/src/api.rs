@@ -63,6 +63,18 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// `GET /api/v1/compiler`: which compiler module a host runs, so a browser can check that it runs
+/// the very same bytes (DESIGN §2, §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompilerInfo {
+    /// Lowercase hex SHA-256 of the module's bytes.
+    pub sha256: String,
+    /// What the module's `ferry_abi_version` export returns.
+    pub abi_version: i32,
+    /// Where the host serves those bytes (a path on the same origin).
+    pub url: String,
+}
+
 impl Compilation {
     /// The response JSON, byte-for-byte stable for a given input.
     pub fn to_json(&self) -> String {

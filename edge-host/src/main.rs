@@ -24,6 +24,8 @@ enum Command {
     Rules,
     /// Explain a diagnostic code (e.g. `ferry explain F301`).
     Explain { code: String },
+    /// Run the edge host: the compile API (compiler.wasm in wasmtime), /metrics, the dashboard.
+    Serve(cli::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Compile(a) => cli::compile::run(a),
         Command::Rules => cli::info::rules(),
         Command::Explain { code } => cli::info::explain(&code),
+        Command::Serve(a) => cli::serve::run(a),
     };
     match result {
         Ok(code) => code,

@@ -29,7 +29,11 @@ pub const ABI_VERSION: i32 = 1;
 /// Request JSON → response JSON. Pure; the single implementation behind the ABI.
 pub fn compile_json(request: &[u8]) -> Vec<u8> {
     match serde_json::from_slice::<CompileRequest>(request) {
-        Ok(req) => ferry_compiler::compile(&req).to_json().into_bytes(),
+        Ok(req) => {
+            #[cfg(feature = "test-hooks")]
+            hooks::run(&req);
+            ferry_compiler::compile(&req).to_json().into_bytes()
+        }
         Err(e) => error(
             "bad_request",
             &format!("the request is not a valid compile request: {e}"),
@@ -47,6 +51,38 @@ fn error(code: &str, message: &str) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap_or_else(|_| {
         br#"{"error":{"code":"internal","message":"serialisation failed"}}"#.to_vec()
     })
+}
+
+/// Hostile behaviour for the host's sandbox tests, compiled in only with the `test-hooks`
+/// feature: a request whose `options.instance_id` is one of the markers below makes the module
+/// spin forever or allocate without bound, so the tests can prove the host's deadline and memory
+/// cap stop it.
+#[cfg(feature = "test-hooks")]
+pub mod hooks {
+    use ferry_compiler::api::CompileRequest;
+
+    /// `options.instance_id` that makes the module loop forever.
+    pub const LOOP: &str = "ferry-test-hook:loop";
+    /// `options.instance_id` that makes the module allocate until memory runs out.
+    pub const MEMORY_BOMB: &str = "ferry-test-hook:memory-bomb";
+
+    pub(crate) fn run(req: &CompileRequest) {
+        match req.options.instance_id.as_deref() {
+            Some(LOOP) => {
+                let mut n = 0u64;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+            Some(MEMORY_BOMB) => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(std::hint::black_box(vec![1u8; 1 << 20]));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(target_arch = "wasm32")]

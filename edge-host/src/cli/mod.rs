@@ -5,3 +5,4 @@ pub mod human;
 pub mod info;
 pub mod read;
 pub mod sarif;
+pub mod serve;

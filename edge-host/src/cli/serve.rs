@@ -1,0 +1,141 @@
+//! `ferry serve`: the edge host.
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use ferry::server::{AppState, Limits, ServerConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Where `cargo build --profile wasm --target wasm32-unknown-unknown -p ferry-compiler-wasm` puts
+/// the module, relative to the cargo target folder.
+const BUILT_MODULE: &str = "wasm32-unknown-unknown/wasm/ferry_compiler_wasm.wasm";
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where the edge host keeps its state (created if missing).
+    #[arg(long, default_value = "./ferry-data")]
+    pub data_dir: PathBuf,
+    /// The built dashboard to serve (default: a built-in page saying it is not built).
+    #[arg(long)]
+    pub web_dir: Option<PathBuf>,
+    /// compiler.wasm to run [default: $FERRY_COMPILER_WASM, else the module cargo built next to
+    /// this binary]
+    #[arg(long)]
+    pub compiler_wasm: Option<PathBuf>,
+    /// Memory cap of one compile, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub guest_memory_mib: usize,
+    /// Wall-clock deadline of one compile, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub guest_deadline_ms: u64,
+    /// Fuel budget of one compile (default: no fuel metering; the deadline still applies).
+    #[arg(long)]
+    pub guest_fuel: Option<u64>,
+    /// Largest request body, in MiB.
+    #[arg(long, default_value_t = 8)]
+    pub max_body_mib: usize,
+    /// Compiles that run at once (default: twice the number of cores).
+    #[arg(long)]
+    pub max_concurrent_compiles: Option<usize>,
+}
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "ferry=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let mut limits = Limits::default();
+    if let Some(n) = args.max_concurrent_compiles {
+        limits.max_concurrent_compiles = n;
+        limits.guest.max_instances = u32::try_from(2 * n + 2).context("too many compile slots")?;
+    }
+    limits.max_body_bytes = args.max_body_mib << 20;
+    limits.guest.max_request_bytes = limits.max_body_bytes;
+    limits.guest.max_memory_bytes = args.guest_memory_mib << 20;
+    limits.guest.deadline = Duration::from_millis(args.guest_deadline_ms);
+    limits.guest.fuel = args.guest_fuel;
+    let config = ServerConfig {
+        data_dir: args.data_dir,
+        web_dir: args.web_dir,
+        compiler_wasm: compiler_wasm(args.compiler_wasm)?,
+        limits,
+    };
+    if let Some(dir) = config.web_dir.as_deref().filter(|d| !d.is_dir()) {
+        tracing::warn!(
+            "web dir `{}` does not exist; serving the built-in page",
+            dir.display()
+        );
+    }
+    let state = AppState::load(&config)?;
+    tracing::info!(
+        sha256 = state.sandbox.sha256(),
+        abi_version = state.sandbox.abi_version(),
+        "loaded `{}`",
+        config.compiler_wasm.display()
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!("ferry edge host listening on http://{addr}");
+        eprintln!("ferry serve: listening on http://{addr}");
+        ferry::server::serve(listener, state, shutdown_signal())
+            .await
+            .context("server failed")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compiler_wasm(flag: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = flag.or_else(|| std::env::var_os("FERRY_COMPILER_WASM").map(PathBuf::from)) {
+        return Ok(p);
+    }
+    // target/<profile>/ferry → target/wasm32-unknown-unknown/wasm/…
+    let exe = std::env::current_exe().context("cannot locate the ferry binary")?;
+    if let Some(target) = exe.parent().and_then(|p| p.parent()) {
+        let candidate = target.join(BUILT_MODULE);
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    bail!(
+        "no compiler.wasm found: pass --compiler-wasm PATH (or set FERRY_COMPILER_WASM); build it with \
+         `cargo build --profile wasm --target wasm32-unknown-unknown -p ferry-compiler-wasm`"
+    )
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
