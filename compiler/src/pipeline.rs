@@ -372,14 +372,31 @@ fn compile_module(
 
     // ---- self-check -----------------------------------------------------------------------------
     for e in &emitted {
-        for problem in schema::check(e) {
-            diags.push(
-                Diagnostic::new(
+        let problems = schema::check(e);
+        if problems.is_empty() {
+            continue;
+        }
+        let at = e
+            .origin
+            .as_ref()
+            .and_then(|o| resources.iter().find(|r| &r.address() == o))
+            .map(|r| r.loc.clone());
+        for problem in problems {
+            let d = match schema::author(e) {
+                schema::Author::Ferry => Diagnostic::new(
                     Code::SchemaViolation,
-                    format!("internal: `{}` {problem}", e.address()),
+                    format!("internal: Ferry's output `{}` {problem}", e.address()),
                 )
-                .resource(e.origin.clone().unwrap_or_else(|| e.address()))
                 .help("this is a bug in Ferry; please report it with the origin stack"),
+                schema::Author::Origin => Diagnostic::new(
+                    Code::KeptSchemaViolation,
+                    format!("`{}`, kept from the origin as written, {problem}", e.address()),
+                )
+                .help("fix the resource in the origin stack: the DigitalOcean provider will reject it as written"),
+            };
+            diags.push(
+                d.at_opt(at.clone())
+                    .resource(e.origin.clone().unwrap_or_else(|| e.address())),
             );
         }
     }
