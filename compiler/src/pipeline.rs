@@ -277,16 +277,13 @@ fn compile_module(
         }
     }
     for r in &resources {
-        if !st.outcomes.contains_key(&r.address()) {
+        if let std::collections::btree_map::Entry::Vacant(v) = st.outcomes.entry(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
-            st.outcomes.insert(
-                r.address(),
-                OutcomeRec {
-                    outcome: Outcome::Unsupported,
-                    targets: vec![],
-                    note: Some("no outcome recorded".into()),
-                },
-            );
+            v.insert(OutcomeRec {
+                outcome: Outcome::Unsupported,
+                targets: vec![],
+                note: Some("no outcome recorded".into()),
+            });
             st.diags.push(
                 Diagnostic::new(
                     Code::SchemaViolation,
@@ -322,10 +319,11 @@ fn compile_module(
                 ))
             });
         e.body.exprs_mut(&mut |x| rw.rewrite(x, &loc));
-        for m in [&mut e.meta.count, &mut e.meta.for_each] {
-            if let Some(x) = m {
-                rw.rewrite(x, &loc);
-            }
+        for x in [&mut e.meta.count, &mut e.meta.for_each]
+            .into_iter()
+            .flatten()
+        {
+            rw.rewrite(x, &loc);
         }
         if let Some(d) = &mut e.meta.depends_on {
             rw.rewrite_depends_on(d, &loc);
