@@ -39,12 +39,10 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         let m = compile_module(&origin, dir, module, options, &region.target);
         diags.extend(m.diags);
         resources.extend(m.resources);
-        emitted_types.extend(
-            m.emitted
-                .iter()
-                .filter(|e| e.mode == Mode::Managed)
-                .map(|e| e.ty.clone()),
-        );
+        emitted_types.extend(m.emitted.iter().map(|e| match e.mode {
+            Mode::Managed => e.ty.clone(),
+            Mode::Data => format!("data.{}", e.ty),
+        }));
         emitted_count += m.emitted.iter().filter(|e| e.mode == Mode::Managed).count();
         let prefix = if dir.is_empty() {
             String::new()
