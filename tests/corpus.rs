@@ -1,4 +1,5 @@
-//! The golden corpus: `tests/corpus/<rule>/<case>/` holds `origin/` (the AWS stack),
+//! The golden corpus: `tests/corpus/<rule>/<case>/` (and every `examples/<name>/`) holds
+//! `origin/` (the AWS stack),
 //! optionally `options.json`, and `expected/` (the deployment stack files and `report.json`).
 //!
 //! Every case is compiled and compared byte for byte with `expected/`, and checked against the
@@ -13,8 +14,11 @@ use std::path::PathBuf;
 
 fn cases() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let root = repo_root().join("tests/corpus");
-    let mut stack = vec![root];
+    // The examples are corpus cases too: each has `origin/` and its checked-in `expected/`.
+    let mut stack = vec![
+        repo_root().join("tests/corpus"),
+        repo_root().join("examples"),
+    ];
     while let Some(d) = stack.pop() {
         if d.join("origin").is_dir() {
             out.push(d);

@@ -63,6 +63,8 @@ codes! {
     MalformedBlock = "F107", Error, "malformed block";
     /// Two definitions of the same address.
     DuplicateAddress = "F108", Error, "duplicate definition";
+    /// A `moved`, `import`, `removed` or `check` block, which concerns the origin's state.
+    StateBlockIgnored = "F110", Note, "state block not carried over";
     /// The origin stack has no Terraform files at all.
     NoConfiguration = "F109", Error, "no Terraform configuration";
 

@@ -163,6 +163,16 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             if let Some(body) = json::parse(path, text, diags) {
                 add_body(module, path, body, None, diags);
             }
+        } else if let Some(offset) = too_deep(text) {
+            let loc = LineIndex::new(path, text).loc(offset);
+            diags.push(
+                Diagnostic::new(
+                    Code::HclSyntax,
+                    format!("`{path}` nests brackets more than {MAX_NESTING} levels deep; Ferry does not read it"),
+                )
+                .at(loc)
+                .help("no real Terraform nests this deep: check that the file is what you meant to compile"),
+            );
         } else {
             match hcl::edit::parser::parse_body(text) {
                 Ok(edit_body) => {
@@ -192,6 +202,28 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
         check_duplicates(module, diags);
     }
     origin
+}
+
+/// The deepest bracket nesting Ferry parses. The parser is recursive: a hostile file must cost a
+/// diagnostic, not the stack.
+pub const MAX_NESTING: usize = 128;
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`], if it does.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Start locations of the top-level structures of a file, and of the attributes inside each block.
@@ -412,9 +444,15 @@ fn add_block(
                 "module" => module.module_calls.push(named),
                 "provider" => module.providers.push(named),
                 "terraform" => module.terraform.push(named),
-                // moved/import/removed/check describe state operations on the origin; they
-                // have no meaning for a fresh appliance.
-                _ => {}
+                // moved/import/removed/check describe the origin's own state; a fresh appliance
+                // has none.
+                other => diags.push(
+                    Diagnostic::new(
+                        Code::StateBlockIgnored,
+                        format!("`{other}` block not carried over: it refers to the origin's state, and each appliance starts with a fresh one"),
+                    )
+                    .at(named.loc.clone()),
+                ),
             }
         }
     }
@@ -458,5 +496,56 @@ fn check_duplicates(module: &Module, diags: &mut Vec<Diagnostic>) {
         } else {
             seen.insert(addr, &r.loc);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(text: &str) -> (Origin, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let files = BTreeMap::from([("main.tf".to_string(), text.to_string())]);
+        (parse(&files, &mut diags), diags)
+    }
+
+    #[test]
+    fn hostile_nesting_is_a_diagnostic_not_a_crash() {
+        let text = format!(
+            "locals {{\n  x = {}1{}\n}}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let (_, diags) = parse_one(&text);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "F101");
+        assert!(diags[0].message.contains("nests brackets"));
+    }
+
+    #[test]
+    fn blocks_and_attributes_carry_locations() {
+        let (origin, diags) =
+            parse_one("\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n");
+        assert!(diags.is_empty());
+        let r = &origin.modules[""].resources[0];
+        assert_eq!(r.loc.to_string(), "main.tf:3:1");
+        assert_eq!(r.loc_of("cidr_block").to_string(), "main.tf:4:3");
+    }
+
+    #[test]
+    fn malformed_blocks_are_reported() {
+        let (_, diags) = parse_one("resource \"aws_vpc\" {\n}\nfoo {}\nx = 1\n");
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["F107", "F106", "F106"]);
+    }
+
+    #[test]
+    fn module_paths_join_and_refuse_to_climb_out() {
+        assert_eq!(join_dir("", "./modules/db").as_deref(), Some("modules/db"));
+        assert_eq!(
+            join_dir("modules/app", "../shared").as_deref(),
+            Some("modules/shared")
+        );
+        assert_eq!(join_dir("", "../outside"), None);
     }
 }

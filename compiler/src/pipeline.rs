@@ -35,8 +35,16 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
-    for (dir, module) in &origin.modules {
-        let m = compile_module(&origin, dir, module, options, &region.target);
+    // Child modules first: the root's provider configuration depends on what they emit.
+    for (dir, module) in origin.modules.iter().rev() {
+        let m = compile_module(
+            &origin,
+            dir,
+            module,
+            options,
+            &region.target,
+            &emitted_types,
+        );
         diags.extend(m.diags);
         resources.extend(m.resources);
         emitted_types.extend(m.emitted.iter().map(|e| match e.mode {
@@ -165,6 +173,7 @@ fn compile_module(
     module: &Module,
     options: &Options,
     region: &str,
+    child_types: &BTreeSet<String>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let no_inputs = BTreeMap::new();
@@ -275,9 +284,9 @@ fn compile_module(
         }
     }
     for r in &resources {
-        if let std::collections::btree_map::Entry::Vacant(v) = st.outcomes.entry(r.address()) {
+        if let std::collections::btree_map::Entry::Vacant(e) = st.outcomes.entry(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
-            v.insert(OutcomeRec {
+            e.insert(OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
                 note: Some("no outcome recorded".into()),
@@ -294,6 +303,7 @@ fn compile_module(
     }
 
     // ---- the appliance project ----------------------------------------------------------------
+    ensure_instance_tags(&mut st);
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
@@ -398,8 +408,18 @@ fn compile_module(
     }
 
     // ---- emit ------------------------------------------------------------------------------------
+    let mut stack_types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
+    stack_types.extend(child_types.iter().map(|t| t.as_str()));
     let files = emit_module(
-        module, is_root, &emitted, &locals, &outputs, &calls, options, region,
+        module,
+        is_root,
+        &emitted,
+        &locals,
+        &outputs,
+        &calls,
+        options,
+        region,
+        &stack_types,
     );
 
     // ---- report entries ----------------------------------------------------------------------------
@@ -519,6 +539,34 @@ const PROJECT_TYPES: &[&str] = &[
     "digitalocean_spaces_bucket",
     "digitalocean_volume",
 ];
+
+/// Every taggable DigitalOcean resource carries `instance-id:${var.instance_id}` (DESIGN §3),
+/// whichever rule emitted it and whether or not the origin wrote it by hand.
+fn ensure_instance_tags(st: &mut State) {
+    let tag = hclx::template("instance-id:${var.instance_id}");
+    for e in st.emitted.iter_mut().filter(|e| e.mode == Mode::Managed) {
+        if !e.ty.starts_with("digitalocean_") || !schema::has_attribute(&e.ty, "tags") {
+            continue;
+        }
+        let tags = match e.body.get("tags").cloned() {
+            None | Some(Expression::Null) => Expression::Array(vec![tag.clone()]),
+            Some(Expression::Array(mut items)) => {
+                if !items.contains(&tag) {
+                    items.insert(0, tag.clone());
+                }
+                Expression::Array(items)
+            }
+            Some(other) if hclx::inline(&other).contains("instance-id:${var.instance_id}") => other,
+            Some(other) => format!(
+                "concat([\"instance-id:${{var.instance_id}}\"], {})",
+                hclx::inline(&other)
+            )
+            .parse()
+            .unwrap_or(other),
+        };
+        e.body.set("tags", tags);
+    }
+}
 
 /// One `digitalocean_project` per appliance (root) and `digitalocean_project_resources`
 /// attaching every emitted resource that has a URN.
@@ -649,6 +697,7 @@ fn emit_module(
     calls: &[Named],
     options: &Options,
     region: &str,
+    stack_types: &BTreeSet<&str>,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
 
@@ -723,6 +772,10 @@ fn emit_module(
     if !is_root {
         injected.push(("project_id", "The appliance's DigitalOcean project.", None));
     }
+    let uses_spaces = is_root
+        && stack_types
+            .iter()
+            .any(|t| t.starts_with("digitalocean_spaces_"));
     for (name, description, default) in injected {
         if declared.contains(name) {
             continue;
@@ -758,6 +811,29 @@ fn emit_module(
             } else {
                 body.set("sensitive", Expression::Bool(true));
             }
+            vars.push(OutBlock {
+                ident: "variable".into(),
+                labels: vec![name.into()],
+                body,
+            });
+        }
+    }
+    if uses_spaces {
+        for (name, description) in [
+            (
+                "spaces_access_id",
+                "Spaces access key id (Spaces buckets are managed through the S3 API).",
+            ),
+            (
+                "spaces_secret_key",
+                "Spaces secret key; Ferry's controller injects it at deploy time.",
+            ),
+        ] {
+            let mut body = OutBody::new();
+            body.set("description", Expression::String(description.into()));
+            body.set("type", hclx::path(&["string"]));
+            body.set("default", Expression::Null);
+            body.set("sensitive", Expression::Bool(true));
             vars.push(OutBlock {
                 ident: "variable".into(),
                 labels: vec![name.into()],
@@ -825,6 +901,13 @@ fn emit_module(
         if options.relay_url.is_some() {
             p.set("api_endpoint", hclx::path(&["var", "ferry_relay_url"]));
             p.set("token", hclx::path(&["var", "ferry_session_token"]));
+        }
+        if uses_spaces {
+            p.set("spaces_access_id", hclx::path(&["var", "spaces_access_id"]));
+            p.set(
+                "spaces_secret_key",
+                hclx::path(&["var", "spaces_secret_key"]),
+            );
         }
         versions.push(OutBlock {
             ident: "provider".into(),

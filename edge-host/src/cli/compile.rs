@@ -40,8 +40,9 @@ pub struct CompileArgs {
 
 /// Exit codes: 0 compiled cleanly, 1 compiled with errors, 2 usage or I/O error.
 pub fn run(args: CompileArgs) -> Result<ExitCode> {
-    prepare_out_dir(&args.out, args.force)?;
+    // Read everything before touching the output folder: a bad origin never costs the old output.
     let files = read::origin(&args.origin)?;
+    prepare_out_dir(&args.out, args.force)?;
     let request = CompileRequest {
         files: files.clone(),
         options: Options {

@@ -21,3 +21,17 @@ variable "ferry_session_token" {
   type        = string
   sensitive   = true
 }
+
+variable "spaces_access_id" {
+  description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "spaces_secret_key" {
+  description = "Spaces secret key; Ferry's controller injects it at deploy time."
+  type        = string
+  default     = null
+  sensitive   = true
+}

@@ -10,6 +10,8 @@ terraform {
 }
 
 provider "digitalocean" {
-  api_endpoint = var.ferry_relay_url
-  token        = var.ferry_session_token
+  api_endpoint      = var.ferry_relay_url
+  token             = var.ferry_session_token
+  spaces_access_id  = var.spaces_access_id
+  spaces_secret_key = var.spaces_secret_key
 }

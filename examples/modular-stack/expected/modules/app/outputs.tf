@@ -1,0 +1,7 @@
+output "private_ips" {
+  value = null
+}
+
+output "instance_ids" {
+  value = null
+}
