@@ -261,6 +261,7 @@ fn compile_module(
 
     // ---- map ------------------------------------------------------------------------------
     let mut st = State::default();
+    st.index_origin(&resources);
     let index = rules::index();
     for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
         for (i, r) in resources.iter().enumerate() {
@@ -307,14 +308,16 @@ fn compile_module(
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
-    let known: BTreeSet<String> = resources.iter().map(|r| r.address()).collect();
+    let by_addr: BTreeMap<String, &Resource> =
+        resources.iter().rev().map(|r| (r.address(), r)).collect();
+    let known: BTreeSet<String> = by_addr.keys().cloned().collect();
     let mut rw = Rewriter::new(&st, &module_exports, &known);
     let mut emitted = st.emitted.clone();
     for e in &mut emitted {
         let loc = e
             .origin
             .as_ref()
-            .and_then(|o| resources.iter().find(|r| &r.address() == o))
+            .and_then(|o| by_addr.get(o))
             .map(|r| r.loc.clone())
             .unwrap_or_else(|| {
                 Loc::file(format!(
@@ -385,7 +388,7 @@ fn compile_module(
         let at = e
             .origin
             .as_ref()
-            .and_then(|o| resources.iter().find(|r| &r.address() == o))
+            .and_then(|o| by_addr.get(o))
             .map(|r| r.loc.clone());
         for problem in problems {
             let d = match schema::author(e) {

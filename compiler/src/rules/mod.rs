@@ -24,6 +24,7 @@ use crate::origin::{Meta, Mode, Module, Resource};
 use crate::out::{Emitted, OutBody};
 use crate::report::Outcome;
 use hcl::Expression;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 pub mod generic;
@@ -109,14 +110,127 @@ pub struct State {
     pub outcomes: BTreeMap<String, OutcomeRec>,
     pub exports: BTreeMap<String, Exports>,
     pub diags: Vec<Diagnostic>,
+    /// Lookup caches (see [`EmittedIndex`], [`OriginIndex`]); never part of the output.
+    emitted_index: RefCell<EmittedIndex>,
+    origin_index: OriginIndex,
+}
+
+/// Where each emitted address sits in `State::emitted`, so that lookups by address do not scan
+/// the whole stack. It is brought up to date on every use: elements pushed since the last use
+/// are added, elements handed out by `find_mut` are re-read (a rule may rename them), and a
+/// shrunk list is indexed again. A hit is always checked against the element itself.
+#[derive(Debug, Default)]
+struct EmittedIndex {
+    /// Address of each indexed element, by position.
+    keys: Vec<String>,
+    /// First position of each address.
+    pos: BTreeMap<String, usize>,
+    /// Positions handed out mutably since the last refresh.
+    touched: Vec<usize>,
+}
+
+impl EmittedIndex {
+    fn refresh(&mut self, emitted: &[Emitted]) {
+        if self.keys.len() > emitted.len() {
+            *self = EmittedIndex::default();
+        }
+        for p in std::mem::take(&mut self.touched) {
+            let (Some(old), Some(e)) = (self.keys.get(p), emitted.get(p)) else {
+                continue;
+            };
+            let new = e.address();
+            if *old != new {
+                if self.pos.get(old) == Some(&p) {
+                    self.pos.remove(old);
+                    // Another element may carry the old address too.
+                    if let Some(q) = emitted.iter().position(|x| is_at(x, old)) {
+                        self.pos.insert(old.clone(), q);
+                    }
+                }
+                let first = self.pos.entry(new.clone()).or_insert(p);
+                *first = (*first).min(p);
+                self.keys[p] = new;
+            }
+        }
+        for e in &emitted[self.keys.len()..] {
+            let addr = e.address();
+            self.pos.entry(addr.clone()).or_insert(self.keys.len());
+            self.keys.push(addr);
+        }
+    }
+}
+
+/// Does `e` have the address `addr`? (Without building the address.)
+fn is_at(e: &Emitted, addr: &str) -> bool {
+    let (mode, rest) = match addr.strip_prefix("data.") {
+        Some(rest) => (Mode::Data, rest),
+        None => (Mode::Managed, addr),
+    };
+    e.mode == mode
+        && rest
+            .strip_prefix(e.ty.as_str())
+            .and_then(|r| r.strip_prefix('.'))
+            == Some(e.name.as_str())
+}
+
+/// The module's origin resources by (mode, type, name) and by type, for `Cx::resolve_ref` and
+/// `Cx::origin_of_type`. Built by [`State::index_origin`]; valid only for a slice of the
+/// length it was built from (otherwise lookups scan).
+#[derive(Debug, Default)]
+struct OriginIndex {
+    len: usize,
+    by_addr: BTreeMap<(Mode, String, String), usize>,
+    by_type: BTreeMap<String, Vec<usize>>,
 }
 
 impl State {
     pub fn find(&self, addr: &str) -> Option<&Emitted> {
-        self.emitted.iter().find(|e| e.address() == addr)
+        self.position(addr).and_then(|p| self.emitted.get(p))
     }
     pub fn find_mut(&mut self, addr: &str) -> Option<&mut Emitted> {
-        self.emitted.iter_mut().find(|e| e.address() == addr)
+        let p = self.position(addr)?;
+        self.emitted_index.get_mut().touched.push(p);
+        self.emitted.get_mut(p)
+    }
+
+    /// Position of the first emitted element with address `addr`.
+    fn position(&self, addr: &str) -> Option<usize> {
+        let mut ix = self.emitted_index.borrow_mut();
+        ix.refresh(&self.emitted);
+        match ix.pos.get(addr) {
+            Some(&p) if self.emitted.get(p).is_some_and(|e| is_at(e, addr)) => Some(p),
+            // Not indexed (or changed behind the index's back): look, without allocating.
+            _ => self.emitted.iter().position(|e| is_at(e, addr)),
+        }
+    }
+
+    /// Is an element of that mode, type and name emitted? Trusts the index for misses (used
+    /// when choosing fresh names, where misses are the common case).
+    fn is_taken(&self, mode: Mode, ty: &str, name: &str) -> bool {
+        let addr = match mode {
+            Mode::Managed => format!("{ty}.{name}"),
+            Mode::Data => format!("data.{ty}.{name}"),
+        };
+        let mut ix = self.emitted_index.borrow_mut();
+        ix.refresh(&self.emitted);
+        ix.pos.contains_key(&addr)
+    }
+
+    /// Indexes the module's origin resources (the slice every `Cx` of this module is given).
+    pub fn index_origin(&mut self, resources: &[Resource]) {
+        let mut ix = OriginIndex {
+            len: resources.len(),
+            ..OriginIndex::default()
+        };
+        for (i, r) in resources.iter().enumerate() {
+            ix.by_addr
+                .entry((r.mode, r.ty.clone(), r.name.clone()))
+                .or_insert(i);
+            if r.mode == Mode::Managed {
+                ix.by_type.entry(r.ty.clone()).or_default().push(i);
+            }
+        }
+        self.origin_index = ix;
     }
 }
 
@@ -225,21 +339,43 @@ impl<'a> Cx<'a> {
                     (Mode::Managed, root, ops)
                 };
                 if let Some(hcl::expr::TraversalOperator::GetAttr(name)) = rest.first() {
-                    found = self
-                        .resources
-                        .iter()
-                        .find(|r| r.mode == mode && r.ty == ty && r.name == name.as_str());
+                    found = self.origin_resource(mode, ty, name.as_str());
                 }
             }
         });
         found
     }
 
+    /// The origin resource of that mode, type and name (through the module's index when it
+    /// was built for these resources).
+    fn origin_resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&'a Resource> {
+        let resources: &'a [Resource] = self.resources;
+        let ix = &self.st.origin_index;
+        if ix.len == resources.len() && ix.len > 0 {
+            return ix
+                .by_addr
+                .get(&(mode, ty.to_string(), name.to_string()))
+                .and_then(|&i| resources.get(i))
+                .filter(|r| r.mode == mode && r.ty == ty && r.name == name);
+        }
+        resources
+            .iter()
+            .find(|r| r.mode == mode && r.ty == ty && r.name == name)
+    }
+
     /// Origin resources of a type.
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
+        let resources: &'a [Resource] = self.resources;
+        let ix = &self.st.origin_index;
+        let positions: Vec<usize> = if ix.len == resources.len() && ix.len > 0 {
+            ix.by_type.get(ty).cloned().unwrap_or_default()
+        } else {
+            (0..resources.len()).collect()
+        };
         let ty = ty.to_string();
-        self.resources
-            .iter()
+        positions
+            .into_iter()
+            .filter_map(move |i| resources.get(i))
             .filter(move |r| r.mode == Mode::Managed && r.ty == ty)
     }
 
@@ -279,11 +415,7 @@ impl<'a> Cx<'a> {
         body: OutBody,
     ) -> String {
         let mut name = sanitize_name(name);
-        let taken = |st: &State, n: &str| {
-            st.emitted
-                .iter()
-                .any(|e| e.mode == mode && e.ty == ty && e.name == n)
-        };
+        let taken = |st: &State, n: &str| st.is_taken(mode, ty, n);
         if taken(self.st, &name) {
             let base = format!("{name}_{}", r.ty.trim_start_matches("aws_"));
             name = base.clone();
