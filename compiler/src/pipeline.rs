@@ -11,6 +11,7 @@ use crate::rules::{self, Cx, OutcomeRec, Phase, State};
 use crate::source::Loc;
 use crate::{emit, facts, hclx, modules, schema, scopes};
 use hcl::Expression;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
@@ -185,7 +186,9 @@ fn compile_module(
     let mut diags = Vec::new();
 
     // ---- resolve module calls -------------------------------------------------------------
-    let mut resources: Vec<Resource> = module.resources.clone();
+    // The module's resources, copied only when something changes them (registry modules
+    // expanded into resources, dynamic blocks expanded).
+    let mut resources: Cow<'_, [Resource]> = Cow::Borrowed(module.resources.as_slice());
     let mut module_exports = ModuleExports::new();
     let mut expansions: Vec<(Named, String, Vec<String>)> = Vec::new();
     let mut kept_calls = Vec::new();
@@ -214,7 +217,7 @@ fn compile_module(
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp.resources.iter().map(|r| r.address()).collect();
-                resources.extend(exp.resources);
+                resources.to_mut().extend(exp.resources);
                 module_exports.insert(call.name.clone(), exp.outputs);
                 expansions.push((call.clone(), source.clone(), addrs));
             }
@@ -238,7 +241,23 @@ fn compile_module(
     }
 
     // ---- dynamic blocks ---------------------------------------------------------------------
-    for r in resources.iter_mut().filter(|r| r.ty.starts_with("aws_")) {
+    let with_dynamic: Vec<usize> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.ty.starts_with("aws_") && has_dynamic(&r.body))
+        .map(|(i, _)| i)
+        .collect();
+    let mut expanded: Vec<&mut Resource> = Vec::new();
+    if !with_dynamic.is_empty() {
+        expanded = resources
+            .to_mut()
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| with_dynamic.contains(i))
+            .map(|(_, r)| r)
+            .collect();
+    }
+    for r in expanded {
         for name in origin::dynamic::expand(&mut r.body, &eval) {
             diags.push(
                 Diagnostic::new(
@@ -254,9 +273,23 @@ fn compile_module(
             );
         }
     }
-    let instance_evals: Vec<Option<Eval>> = resources
+    // Repeated resources are evaluated at a representative instance (`count.index` = 0, the
+    // first `for_each` element). That context depends only on the meta-argument, so resources
+    // with the same one share it (building one clones the whole evaluation context).
+    let mut instance_evals: BTreeMap<String, Option<Eval>> = BTreeMap::new();
+    let instance_keys: Vec<Option<String>> = resources
         .iter()
-        .map(|r| eval.for_instance(&r.meta))
+        .map(|r| {
+            let key = match (&r.meta.count, &r.meta.for_each) {
+                (Some(_), _) => "count".to_string(),
+                (None, Some(fe)) => format!("for_each {}", hclx::inline(fe)),
+                (None, None) => return None,
+            };
+            instance_evals
+                .entry(key.clone())
+                .or_insert_with(|| eval.for_instance(&r.meta));
+            Some(key)
+        })
         .collect();
 
     // ---- map ------------------------------------------------------------------------------
@@ -266,7 +299,11 @@ fn compile_module(
     for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
         for (i, r) in resources.iter().enumerate() {
             let rule = index.get(&(r.mode, r.ty.as_str()));
-            let eval = instance_evals[i].as_ref().unwrap_or(&eval);
+            let eval = instance_keys[i]
+                .as_ref()
+                .and_then(|k| instance_evals.get(k))
+                .and_then(|e| e.as_ref())
+                .unwrap_or(&eval);
             let mut cx = Cx {
                 module,
                 resources: &resources,
@@ -284,7 +321,7 @@ fn compile_module(
             }
         }
     }
-    for r in &resources {
+    for r in resources.iter() {
         if let std::collections::btree_map::Entry::Vacant(e) = st.outcomes.entry(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
             e.insert(OutcomeRec {
@@ -484,6 +521,14 @@ fn compile_module(
         diags,
         emitted,
     }
+}
+
+/// Does a body hold a `dynamic` block (at any depth)?
+fn has_dynamic(body: &hcl::Body) -> bool {
+    body.iter().any(|s| match s {
+        hcl::Structure::Block(b) => b.identifier() == "dynamic" || has_dynamic(&b.body),
+        hcl::Structure::Attribute(_) => false,
+    })
 }
 
 fn report_dropped_args(r: &Resource, rule: &rules::RuleDef, cx: &mut Cx<'_>) {

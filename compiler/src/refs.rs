@@ -50,6 +50,9 @@ impl<'a> Rewriter<'a> {
 
     /// Rewrites every AWS reference inside `expr`. `loc` is where `expr` is written.
     pub fn rewrite(&mut self, expr: &mut Expression, loc: &Loc) {
+        if !may_reference(expr) {
+            return;
+        }
         hclx::walk_mut(expr, &mut |e| match self.replacement(e, loc) {
             Some(new) => {
                 *e = new;
@@ -330,5 +333,55 @@ impl<'a> Rewriter<'a> {
                 .help("replace the reference with a value that makes sense for the appliance, or remove it"),
             );
         }
+    }
+}
+
+/// Can `e` hold anything the reference pass rewrites (a traversal rooted at `aws_*`, `data` or
+/// `module`)? A cheap, conservative pre-check: templates are judged by their text instead of
+/// being parsed, and expression kinds it does not know answer yes.
+fn may_reference(e: &Expression) -> bool {
+    use hcl::expr::{Operation, TemplateExpr};
+    match e {
+        Expression::Null | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {
+            false
+        }
+        Expression::Variable(v) => {
+            let v = v.as_str();
+            v.starts_with("aws_") || v == "data" || v == "module"
+        }
+        Expression::TemplateExpr(t) => {
+            let text = match &**t {
+                TemplateExpr::QuotedString(s) => s.as_str(),
+                TemplateExpr::Heredoc(h) => h.template.as_str(),
+            };
+            text.contains("aws_") || text.contains("module")
+        }
+        Expression::Traversal(t) => {
+            may_reference(&t.expr)
+                || t.operators
+                    .iter()
+                    .any(|op| matches!(op, Op::Index(i) if may_reference(i)))
+        }
+        Expression::Array(items) => items.iter().any(may_reference),
+        Expression::Object(obj) => obj.iter().any(|(_, v)| may_reference(v)),
+        Expression::FuncCall(c) => c.args.iter().any(may_reference),
+        Expression::Parenthesis(p) => may_reference(p),
+        Expression::Conditional(c) => {
+            may_reference(&c.cond_expr)
+                || may_reference(&c.true_expr)
+                || may_reference(&c.false_expr)
+        }
+        Expression::Operation(op) => match &**op {
+            Operation::Unary(u) => may_reference(&u.expr),
+            Operation::Binary(b) => may_reference(&b.lhs_expr) || may_reference(&b.rhs_expr),
+        },
+        Expression::ForExpr(fe) => {
+            may_reference(&fe.collection_expr)
+                || fe.key_expr.as_ref().is_some_and(may_reference)
+                || may_reference(&fe.value_expr)
+                || fe.cond_expr.as_ref().is_some_and(may_reference)
+        }
+        #[allow(unreachable_patterns)]
+        _ => true,
     }
 }

@@ -61,11 +61,34 @@ pub struct BlockSchema {
 }
 
 /// A block schema written in place, or an index into the provider's shared `defs`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum BlockRef {
     Shared(usize),
     Inline(Box<BlockSchema>),
+}
+
+// By hand rather than `#[serde(untagged)]`, which buffers every block before trying each
+// variant (the embedded schemas are parsed on first use, in every fresh wasm instance).
+impl<'de> Deserialize<'de> for BlockRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BlockRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a block schema or an index into `defs`")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BlockRef, E> {
+                usize::try_from(v)
+                    .map(BlockRef::Shared)
+                    .map_err(|_| E::custom("index out of range"))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<BlockRef, A::Error> {
+                BlockSchema::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(|b| BlockRef::Inline(Box::new(b)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// How a nested block type may appear.

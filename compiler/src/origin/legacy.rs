@@ -32,8 +32,17 @@ fn unwrap_interpolations(expr: &mut Expression) -> bool {
         if let Some(inner) = interpolation_only(e) {
             *e = inner;
             seen = true;
+            return true;
         }
-        true
+        // Parsing a template to look inside it is costly; a template can only hold another
+        // template (the one thing this pass rewrites) inside a quoted string.
+        match e {
+            Expression::TemplateExpr(t) => match &**t {
+                TemplateExpr::QuotedString(s) => s.contains('"'),
+                TemplateExpr::Heredoc(h) => h.template.contains('"'),
+            },
+            _ => true,
+        }
     });
     seen
 }
@@ -43,7 +52,11 @@ pub fn interpolation_only(expr: &Expression) -> Option<Expression> {
     let Expression::TemplateExpr(t) = expr else {
         return None;
     };
-    if !matches!(**t, TemplateExpr::QuotedString(_)) {
+    let TemplateExpr::QuotedString(text) = &**t else {
+        return None;
+    };
+    // A lone interpolation is `${…}` from end to end; anything else is not worth parsing.
+    if !(text.starts_with("${") && text.ends_with('}')) {
         return None;
     }
     let template = Template::from_expr(t).ok()?;

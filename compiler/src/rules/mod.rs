@@ -173,14 +173,18 @@ fn is_at(e: &Emitted, addr: &str) -> bool {
             == Some(e.name.as_str())
 }
 
-/// The module's origin resources by (mode, type, name) and by type, for `Cx::resolve_ref` and
+/// The module's origin resources ordered by (mode, type, name), for `Cx::resolve_ref` and
 /// `Cx::origin_of_type`. Built by [`State::index_origin`]; valid only for a slice of the
 /// length it was built from (otherwise lookups scan).
 #[derive(Debug, Default)]
 struct OriginIndex {
     len: usize,
-    by_addr: BTreeMap<(Mode, String, String), usize>,
-    by_type: BTreeMap<String, Vec<usize>>,
+    /// Positions into the resources, sorted by (mode, type, name), stable.
+    sorted: Vec<usize>,
+}
+
+fn origin_key(r: &Resource) -> (Mode, &str, &str) {
+    (r.mode, r.ty.as_str(), r.name.as_str())
 }
 
 impl State {
@@ -218,19 +222,39 @@ impl State {
 
     /// Indexes the module's origin resources (the slice every `Cx` of this module is given).
     pub fn index_origin(&mut self, resources: &[Resource]) {
-        let mut ix = OriginIndex {
+        let mut sorted: Vec<usize> = (0..resources.len()).collect();
+        sorted.sort_by(|&a, &b| match (resources.get(a), resources.get(b)) {
+            (Some(a), Some(b)) => origin_key(a).cmp(&origin_key(b)),
+            _ => std::cmp::Ordering::Equal,
+        });
+        self.origin_index = OriginIndex {
             len: resources.len(),
-            ..OriginIndex::default()
+            sorted,
         };
-        for (i, r) in resources.iter().enumerate() {
-            ix.by_addr
-                .entry((r.mode, r.ty.clone(), r.name.clone()))
-                .or_insert(i);
-            if r.mode == Mode::Managed {
-                ix.by_type.entry(r.ty.clone()).or_default().push(i);
-            }
+    }
+
+    /// Positions (in `resources`) of the indexed origin resources whose key starts with
+    /// `(mode, ty)` and, when given, has that name; `None` when the index does not fit.
+    fn origin_range(
+        &self,
+        resources: &[Resource],
+        mode: Mode,
+        ty: &str,
+        name: Option<&str>,
+    ) -> Option<&[usize]> {
+        let ix = &self.origin_index;
+        if ix.len != resources.len() || ix.len == 0 {
+            return None;
         }
-        self.origin_index = ix;
+        let key = |i: &usize| {
+            resources
+                .get(*i)
+                .map(|r| (r.mode, r.ty.as_str(), name.map(|_| r.name.as_str())))
+        };
+        let want = Some((mode, ty, name));
+        let lo = ix.sorted.partition_point(|i| key(i) < want);
+        let hi = ix.sorted.partition_point(|i| key(i) <= want);
+        ix.sorted.get(lo..hi)
     }
 }
 
@@ -350,28 +374,25 @@ impl<'a> Cx<'a> {
     /// was built for these resources).
     fn origin_resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&'a Resource> {
         let resources: &'a [Resource] = self.resources;
-        let ix = &self.st.origin_index;
-        if ix.len == resources.len() && ix.len > 0 {
-            return ix
-                .by_addr
-                .get(&(mode, ty.to_string(), name.to_string()))
-                .and_then(|&i| resources.get(i))
-                .filter(|r| r.mode == mode && r.ty == ty && r.name == name);
+        match self.st.origin_range(resources, mode, ty, Some(name)) {
+            // Equal keys keep their original order: the first is the one a scan would find.
+            Some(hits) => hits.first().and_then(|&i| resources.get(i)),
+            None => resources
+                .iter()
+                .find(|r| r.mode == mode && r.ty == ty && r.name == name),
         }
-        resources
-            .iter()
-            .find(|r| r.mode == mode && r.ty == ty && r.name == name)
     }
 
     /// Origin resources of a type.
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
         let resources: &'a [Resource] = self.resources;
-        let ix = &self.st.origin_index;
-        let positions: Vec<usize> = if ix.len == resources.len() && ix.len > 0 {
-            ix.by_type.get(ty).cloned().unwrap_or_default()
-        } else {
-            (0..resources.len()).collect()
+        let mut positions: Vec<usize> = match self.st.origin_range(resources, Mode::Managed, ty, None)
+        {
+            Some(hits) => hits.to_vec(),
+            None => (0..resources.len()).collect(),
         };
+        // In the order of the origin, as a scan would give them.
+        positions.sort_unstable();
         let ty = ty.to_string();
         positions
             .into_iter()
@@ -552,7 +573,7 @@ impl<'a> Cx<'a> {
         fallback: &str,
     ) -> Expression {
         match origin {
-            Some(e) if hclx::mentions_var(&e, "instance_id") => e,
+            Some(e) if mentions_instance_id(&e) => e,
             Some(e) => {
                 self.diag(
                     Diagnostic::new(
@@ -615,6 +636,21 @@ impl<'a> Cx<'a> {
             Some(hclx::path(&["digitalocean_vpc", name, "id"]))
         }
     }
+}
+
+/// Does the expression mention `var.instance_id`? (A template whose text lacks the word
+/// cannot: that check avoids parsing the template.)
+fn mentions_instance_id(e: &Expression) -> bool {
+    if let Expression::TemplateExpr(t) = e {
+        let text = match &**t {
+            hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+            hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
+        };
+        if !text.contains("instance_id") {
+            return false;
+        }
+    }
+    hclx::mentions_var(e, "instance_id")
 }
 
 /// A Terraform name from arbitrary text.
