@@ -385,3 +385,44 @@ fn may_reference(e: &Expression) -> bool {
         _ => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pre_check_finds_every_rewritable_reference() {
+        let yes = [
+            "aws_vpc.main.id",
+            "\"${aws_vpc.main.id}\"",
+            "\"a-${lower(aws_s3_bucket.b.bucket)}\"",
+            "data.aws_region.current.name",
+            "module.vpc.vpc_id",
+            "\"${module.vpc.vpc_id}\"",
+            "[for b in aws_s3_bucket.x : b.arn]",
+            "x ? aws_vpc.a.id : null",
+            "{ a = [aws_vpc.a.id] }",
+            "lookup(var.m, aws_vpc.a.id)",
+            "var.list[aws_vpc.a.id]",
+            "-aws_x.y.n",
+            "<<EOT\n${aws_vpc.main.id}\nEOT",
+        ];
+        for text in yes {
+            let e: Expression = text.parse().expect(text);
+            assert!(may_reference(&e), "{text}");
+        }
+        let no = [
+            "var.x",
+            "\"${var.prefix}-assets-${var.instance_id}\"",
+            "local.tags",
+            "[1, \"a\", true, null]",
+            "merge(local.tags, { Name = \"x\" })",
+            "random_id.suffix.hex",
+            "digitalocean_vpc.main.id",
+        ];
+        for text in no {
+            let e: Expression = text.parse().expect(text);
+            assert!(!may_reference(&e), "{text}");
+        }
+    }
+}

@@ -106,6 +106,18 @@ mod tests {
     }
 
     #[test]
+    fn nested_interpolations_are_unwrapped() {
+        let mut body = hcl::parse(
+            "a = \"${lookup(var.m, \"${var.k}\")}\"\nb = \"x-${lookup(var.m, \"${var.k}\")}\"\n",
+        )
+        .expect("parses");
+        assert!(upgrade_body(&mut body));
+        let out = hcl::format::to_string(&body).expect("formats");
+        assert!(out.contains("a = lookup(var.m, var.k)"), "{out}");
+        assert!(out.contains("b = \"x-${lookup(var.m, var.k)}\""), "{out}");
+    }
+
+    #[test]
     fn modern_syntax_is_not_flagged() {
         let mut body = hcl::parse("a = var.x\nb = \"pre-${var.x}\"\n").expect("parses");
         assert!(!upgrade_body(&mut body));

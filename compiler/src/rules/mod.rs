@@ -386,11 +386,11 @@ impl<'a> Cx<'a> {
     /// Origin resources of a type.
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
         let resources: &'a [Resource] = self.resources;
-        let mut positions: Vec<usize> = match self.st.origin_range(resources, Mode::Managed, ty, None)
-        {
-            Some(hits) => hits.to_vec(),
-            None => (0..resources.len()).collect(),
-        };
+        let mut positions: Vec<usize> =
+            match self.st.origin_range(resources, Mode::Managed, ty, None) {
+                Some(hits) => hits.to_vec(),
+                None => (0..resources.len()).collect(),
+            };
         // In the order of the origin, as a scan would give them.
         positions.sort_unstable();
         let ty = ty.to_string();
@@ -669,4 +669,129 @@ pub fn sanitize_name(s: &str) -> String {
         out.insert(0, '_');
     }
     out
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::source::Loc;
+
+    fn emitted(mode: Mode, ty: &str, name: &str) -> Emitted {
+        Emitted {
+            mode,
+            ty: ty.into(),
+            name: name.into(),
+            body: OutBody::new(),
+            meta: Meta::default(),
+            origin: None,
+        }
+    }
+
+    fn resource(mode: Mode, ty: &str, name: &str, body: &str) -> Resource {
+        Resource {
+            mode,
+            ty: ty.into(),
+            name: name.into(),
+            body: hcl::parse(body).expect("test body parses"),
+            meta: Meta::default(),
+            loc: Loc::file("main.tf"),
+            attr_locs: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn emitted_index_follows_pushes_renames_and_removals() {
+        let mut st = State::default();
+        st.emitted
+            .push(emitted(Mode::Managed, "digitalocean_vpc", "a"));
+        st.emitted
+            .push(emitted(Mode::Data, "digitalocean_vpc", "a"));
+        assert_eq!(
+            st.find("digitalocean_vpc.a").map(|e| e.mode),
+            Some(Mode::Managed)
+        );
+        assert_eq!(
+            st.find("data.digitalocean_vpc.a").map(|e| e.mode),
+            Some(Mode::Data)
+        );
+        assert!(st.find("digitalocean_vpc.b").is_none());
+        // Pushed after the index was built.
+        st.emitted
+            .push(emitted(Mode::Managed, "digitalocean_vpc", "b"));
+        assert!(st.find("digitalocean_vpc.b").is_some());
+        assert!(st.is_taken(Mode::Managed, "digitalocean_vpc", "b"));
+        assert!(!st.is_taken(Mode::Managed, "digitalocean_vpc", "c"));
+        // Renamed through find_mut.
+        if let Some(e) = st.find_mut("digitalocean_vpc.b") {
+            e.name = "c".into();
+        }
+        assert!(st.find("digitalocean_vpc.b").is_none());
+        assert!(!st.is_taken(Mode::Managed, "digitalocean_vpc", "b"));
+        assert!(st.is_taken(Mode::Managed, "digitalocean_vpc", "c"));
+        assert_eq!(
+            st.find("digitalocean_vpc.c").map(|e| e.name.as_str()),
+            Some("c")
+        );
+        // Removed.
+        st.emitted.remove(0);
+        assert!(st.find("digitalocean_vpc.a").is_none());
+        assert!(st.find("data.digitalocean_vpc.a").is_some());
+        // Duplicates: the first one wins, as a scan would.
+        let mut dup = emitted(Mode::Managed, "digitalocean_vpc", "c");
+        dup.origin = Some("second".into());
+        st.emitted.push(dup);
+        assert_eq!(
+            st.find("digitalocean_vpc.c").and_then(|e| e.origin.clone()),
+            None
+        );
+    }
+
+    #[test]
+    fn origin_index_resolves_like_a_scan() {
+        let resources = vec![
+            resource(Mode::Managed, "aws_s3_bucket", "b", "bucket = \"x\""),
+            resource(Mode::Managed, "aws_vpc", "main", ""),
+            resource(Mode::Data, "aws_vpc", "main", ""),
+            resource(Mode::Managed, "aws_s3_bucket", "a", ""),
+            resource(
+                Mode::Managed,
+                "aws_s3_bucket_versioning",
+                "b",
+                "bucket = aws_s3_bucket.b.id",
+            ),
+        ];
+        let module = Module::default();
+        let eval = Eval::new(&module, &BTreeMap::new(), None);
+        let options = Options::default();
+        for indexed in [false, true] {
+            let mut st = State::default();
+            if indexed {
+                st.index_origin(&resources);
+            }
+            let cx = Cx {
+                module: &module,
+                resources: &resources,
+                eval: &eval,
+                options: &options,
+                st: &mut st,
+            };
+            let names: Vec<&str> = cx
+                .origin_of_type("aws_s3_bucket")
+                .map(|r| r.name.as_str())
+                .collect();
+            assert_eq!(names, ["b", "a"], "origin order (indexed: {indexed})");
+            assert_eq!(cx.origin_of_type("aws_vpc").count(), 1);
+            assert_eq!(cx.origin_of_type("aws_nothing").count(), 0);
+            let parent = cx.referenced(&resources[4], "bucket").map(|r| r.address());
+            assert_eq!(parent.as_deref(), Some("aws_s3_bucket.b"));
+            let data: Expression = "data.aws_vpc.main.id".parse().expect("expr");
+            assert_eq!(
+                cx.resolve_ref(&data).map(|r| r.mode),
+                Some(Mode::Data),
+                "indexed: {indexed}"
+            );
+            let missing: Expression = "aws_vpc.other.id".parse().expect("expr");
+            assert!(cx.resolve_ref(&missing).is_none());
+        }
+    }
 }
