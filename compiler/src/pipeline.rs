@@ -348,8 +348,8 @@ fn compile_module(
     let by_addr: BTreeMap<String, &Resource> =
         resources.iter().rev().map(|r| (r.address(), r)).collect();
     let known: BTreeSet<String> = by_addr.keys().cloned().collect();
-    let mut rw = Rewriter::new(&st, &module_exports, &known);
-    let mut emitted = st.emitted.clone();
+    let mut emitted = std::mem::take(&mut st.emitted);
+    let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
     for e in &mut emitted {
         let loc = e
             .origin

@@ -35,16 +35,39 @@ pub struct Rewriter<'a> {
     pub known: &'a BTreeSet<String>,
     reported: BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
+    /// Addresses of the emitted resources that repeat (`count` / `for_each`).
+    repeated: BTreeSet<String>,
 }
 
 impl<'a> Rewriter<'a> {
     pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<String>) -> Self {
+        Self::with_emitted(st, modules, known, &st.emitted)
+    }
+
+    /// Like [`Rewriter::new`], when the emitted resources were taken out of `st` to be rewritten
+    /// in place: `emitted` are they.
+    pub fn with_emitted(
+        st: &'a State,
+        modules: &'a ModuleExports,
+        known: &'a BTreeSet<String>,
+        emitted: &[crate::out::Emitted],
+    ) -> Self {
+        let mut repeated = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        for e in emitted {
+            // The first element of an address decides, as a lookup by address would.
+            let addr = e.address();
+            if seen.insert(addr.clone()) && e.meta.is_repeated() {
+                repeated.insert(addr);
+            }
+        }
         Rewriter {
             st,
             modules,
             known,
             reported: BTreeSet::new(),
             diags: Vec::new(),
+            repeated,
         }
     }
 
@@ -295,11 +318,7 @@ impl<'a> Rewriter<'a> {
         let mut ops: Vec<Op> = parts
             .map(|s| Op::GetAttr(hcl::Identifier::unchecked(s)))
             .collect();
-        let repeated = self
-            .st
-            .find(target)
-            .map(|e| e.meta.is_repeated())
-            .unwrap_or(false);
+        let repeated = self.repeated.contains(target);
         if repeated {
             ops.extend(index.iter().cloned());
         }
