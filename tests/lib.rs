@@ -118,6 +118,34 @@ const UNIQUE_NAMES: &[&str] = &[
     "digitalocean_project",
 ];
 
+/// Does an expression's text carry `var.instance_id`, directly or through the file's locals?
+fn carries_instance_id(text: &str, body: &hcl::Body) -> bool {
+    let locals: Vec<(String, String)> = body
+        .blocks()
+        .filter(|b| b.identifier() == "locals")
+        .flat_map(|b| b.body.attributes())
+        .map(|a| {
+            (
+                a.key().to_string(),
+                hcl::format::to_string(a.expr()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut pending = vec![text.to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(t) = pending.pop() {
+        if t.contains("var.instance_id") {
+            return true;
+        }
+        for (k, v) in &locals {
+            if t.contains(&format!("local.{k}")) && seen.insert(k.clone()) {
+                pending.push(v.clone());
+            }
+        }
+    }
+    false
+}
+
 fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
     for block in body.blocks().filter(|b| b.identifier() == "resource") {
         let ty = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
@@ -131,13 +159,17 @@ fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
         };
         if UNIQUE_NAMES.contains(&ty) {
             match attr("name") {
-                Some(n) if n.contains("var.instance_id") => {}
+                Some(n) if carries_instance_id(&n, body) => {}
                 other => problems.push(format!(
                     "{path}: {ty}.{name} name lacks the instance id: {other:?}"
                 )),
             }
         }
-        if ty.starts_with("digitalocean_") && ferry_compiler::schema::has_attribute(ty, "tags") {
+        // A firewall's `tags` select the droplets it guards, so firewalls are not tagged.
+        if ty.starts_with("digitalocean_")
+            && ty != "digitalocean_firewall"
+            && ferry_compiler::schema::has_attribute(ty, "tags")
+        {
             match attr("tags") {
                 Some(t) if t.contains("instance-id:${var.instance_id}") => {}
                 other => problems.push(format!(

@@ -19,6 +19,20 @@ pub struct Options {
     pub relay_url: Option<String>,
     /// Name of the appliance's container registry (images are rewritten to it).
     pub registry_name: Option<String>,
+    /// How Lambda functions are mapped: DigitalOcean Functions or Knative on DOKS.
+    pub functions_strategy: FunctionsStrategy,
+}
+
+/// Where Lambda functions run on DigitalOcean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionsStrategy {
+    /// Knative Services on the appliance's DOKS cluster (default: Terraform-managed, in the
+    /// appliance, no extra product).
+    #[default]
+    Knative,
+    /// DigitalOcean Functions.
+    Functions,
 }
 
 /// `{"files": {...}, "options": {...}}`.

@@ -103,6 +103,27 @@ codes! {
     Dropped = "F309", Note, "no meaning on DigitalOcean";
     /// An AWS data source with no DigitalOcean equivalent.
     UnsupportedDataSource = "F310", Warning, "AWS data source has no DigitalOcean equivalent";
+    // F340–F349: compute, storage and security groups.
+    /// A Kubernetes version resolved by the `digitalocean_kubernetes_versions` data source.
+    KubernetesVersionAtApply = "F340", Note, "Kubernetes version resolved when the stack is applied";
+    /// A setting DigitalOcean always applies (encryption at rest, cluster add-ons).
+    ProvidedByDefault = "F341", Note, "provided by DigitalOcean without configuration";
+    /// A value carried over in another form (base64 user data decoded).
+    ValueConverted = "F342", Note, "value converted to the DigitalOcean form";
+    /// A data source that reads an existing object of the customer's DigitalOcean account
+    /// (a domain, a certificate), which must exist before the appliance is deployed.
+    ExistingLookup = "F350", Note, "reads an existing DigitalOcean object";
+
+    // ---- F36x: Spaces ---------------------------------------------------------------------
+    /// A Spaces bucket name that is not DNS-compatible (3–63 lowercase letters, digits, hyphens).
+    SpacesBucketName = "F360", Warning, "Spaces bucket name not DNS-compatible";
+    // F330–F339: load balancers, DNS and certificates.
+    /// A Let's Encrypt certificate whose domain is not a DigitalOcean DNS domain of the stack
+    /// (DigitalOcean issues Let's Encrypt certificates only for domains it serves).
+    CertificateDomainNotInStack = "F330", Warning, "certificate domain not served by DigitalOcean DNS in the stack";
+    /// A DNS domain with a fixed name: a DigitalOcean domain exists in one account only, so a
+    /// second appliance cannot create it.
+    DomainNotPerAppliance = "F331", Warning, "DNS domain name is the same for every appliance";
 
     // ---- F4xx: references ---------------------------------------------------------------
     /// A reference to an AWS attribute with no equivalent on the mapped resource.

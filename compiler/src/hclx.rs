@@ -257,3 +257,67 @@ pub fn mentions_var(expr: &Expression, name: &str) -> bool {
     });
     found
 }
+
+/// Removes `${null}` interpolations from the template strings inside `expr`.
+pub fn drop_null_interpolations(expr: &mut Expression) {
+    walk_mut(expr, &mut |e| {
+        let Expression::TemplateExpr(t) = e else {
+            return true;
+        };
+        let TemplateExpr::QuotedString(_) = **t else {
+            return true;
+        };
+        let Ok(template) = Template::from_expr(t) else {
+            return true;
+        };
+        let has_null = template
+            .elements()
+            .iter()
+            .any(|el| matches!(el, Element::Interpolation(i) if i.expr == Expression::Null));
+        if has_null {
+            let kept = template
+                .elements()
+                .iter()
+                .filter(|el| !matches!(el, Element::Interpolation(i) if i.expr == Expression::Null))
+                .cloned()
+                .fold(Template::new(), |t, el| t.add_element(el));
+            *e = template_or_string(kept);
+        }
+        false
+    });
+}
+
+/// A template, or a plain string when only literals remain.
+fn template_or_string(t: Template) -> Expression {
+    if t.elements()
+        .iter()
+        .all(|el| matches!(el, Element::Literal(_)))
+    {
+        let s: String = t
+            .elements()
+            .iter()
+            .map(|el| match el {
+                Element::Literal(l) => l.as_str(),
+                _ => "",
+            })
+            .collect();
+        Expression::String(s)
+    } else {
+        Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(t.to_string())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_interpolations_are_dropped_from_strings() {
+        let mut e = template("arn:${null}:x-${var.a}");
+        drop_null_interpolations(&mut e);
+        assert_eq!(inline(&e), "\"arn::x-${var.a}\"");
+        let mut e = template("${null}-suffix");
+        drop_null_interpolations(&mut e);
+        assert_eq!(e, Expression::String("-suffix".into()));
+    }
+}

@@ -33,7 +33,7 @@ pub mod source;
 
 mod pipeline;
 
-pub use api::{Compilation, CompileRequest, ErrorBody, Options};
+pub use api::{Compilation, CompileRequest, ErrorBody, FunctionsStrategy, Options};
 pub use diag::{Code, Diagnostic, Severity};
 pub use report::{Outcome, Report};
 

@@ -4,15 +4,39 @@
 //! which then go through the ordinary rules; its outputs are declared as [`ModuleOutput`]s so
 //! `module.vpc.vpc_id` is rewritten like any other reference. Any other registry module is
 //! reported (F201) with what to do.
+//!
+//! Synthetic resources are named after the module call (`module "db"` → `aws_db_instance.db`,
+//! listeners and target groups `<module>_<key>`), sit at the call's location, carry the call's
+//! `count`/`for_each`/`depends_on`, and keep the input expressions as written so the reference
+//! pass rewrites them (`vpc_security_group_ids = [module.sg.security_group_id]`). Inputs a
+//! mapping does not use are listed in one F206 note per call.
+//!
+//! Inputs and outputs follow the current major versions of terraform-aws-modules: vpc v5,
+//! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
+//! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
+//! elasticache v1.
 
-use crate::diag::Diagnostic;
-use crate::eval::Eval;
-use crate::origin::{Named, Resource};
+use crate::diag::{Code, Diagnostic};
+use crate::eval::{Eval, value_to_expr};
+use crate::hclx;
+use crate::origin::{Meta, Mode, Named, Resource};
 use crate::refs::ModuleOutput;
-use std::collections::BTreeMap;
+use crate::rules::sanitize_name;
+use hcl::{Body, Expression};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Registry sources Ferry maps (without version or `//submodule`).
-pub const KNOWN: &[&str] = &[];
+pub const KNOWN: &[&str] = &[
+    "terraform-aws-modules/vpc/aws",
+    "terraform-aws-modules/s3-bucket/aws",
+    "terraform-aws-modules/s3-bucket/aws//modules/object",
+    "terraform-aws-modules/rds/aws",
+    "terraform-aws-modules/rds-aurora/aws",
+    "terraform-aws-modules/alb/aws",
+    "terraform-aws-modules/security-group/aws",
+    "terraform-aws-modules/eks/aws",
+    "terraform-aws-modules/elasticache/aws",
+];
 
 /// What a known module call became.
 #[derive(Debug, Default)]
@@ -23,7 +47,2890 @@ pub struct Expansion {
 }
 
 /// Expands a registry module call, or `None` when Ferry does not know the module.
-pub fn expand(call: &Named, source: &str, eval: &Eval) -> Option<Expansion> {
-    let _ = (call, source, eval);
-    None
+/// `existing` are the resources of the calling module so far (synthetic names avoid them).
+pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) -> Option<Expansion> {
+    let (name, sub) = parse_source(source)?;
+    let mut b = Builder::new(call, eval, existing, source);
+    match (name.as_str(), sub.as_deref()) {
+        ("vpc", None) => vpc(&mut b),
+        ("s3-bucket", None) => s3_bucket(&mut b),
+        ("s3-bucket", Some("modules/object")) => s3_object(&mut b),
+        ("rds", None) => rds(&mut b),
+        ("rds-aurora", None) => aurora(&mut b),
+        ("alb", None) => alb(&mut b),
+        ("security-group", None) => security_group(&mut b, None),
+        ("security-group", Some(s)) => {
+            let preset = s.strip_prefix("modules/")?;
+            let group = sg_rules::group(preset)?;
+            security_group(&mut b, Some(group))
+        }
+        ("eks", None) => eks(&mut b),
+        ("elasticache", None) => elasticache(&mut b),
+        _ => return None,
+    }
+    Some(b.finish())
+}
+
+/// `(name, submodule)` of a terraform-aws-modules source: `terraform-aws-modules/vpc/aws`,
+/// `registry.terraform.io/terraform-aws-modules/vpc/aws//modules/x`,
+/// `git::https://github.com/terraform-aws-modules/terraform-aws-vpc.git//modules/x?ref=v5.0.0`,
+/// `github.com/terraform-aws-modules/terraform-aws-vpc`.
+pub fn parse_source(source: &str) -> Option<(String, Option<String>)> {
+    let s = source.trim();
+    let s = s.split('?').next().unwrap_or(s);
+    let registry = ["registry.terraform.io/", "registry.opentofu.org/"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s);
+    if let Some(rest) = registry.strip_prefix("terraform-aws-modules/") {
+        let (main, sub) = split_sub(rest);
+        let mut parts = main.split('/');
+        let name = parts.next()?;
+        if parts.next()? != "aws" || parts.next().is_some() || name.is_empty() {
+            return None;
+        }
+        return Some((name.to_string(), sub));
+    }
+    // Git and GitHub forms.
+    let s = s.strip_prefix("git::").unwrap_or(s);
+    let s = ["https://", "http://", "ssh://git@", "ssh://", "git@"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s);
+    let s = s
+        .strip_prefix("github.com/")
+        .or_else(|| s.strip_prefix("github.com:"))?;
+    let rest = s.strip_prefix("terraform-aws-modules/")?;
+    let (main, sub) = split_sub(rest);
+    let repo = main.trim_end_matches('/').trim_end_matches(".git");
+    let name = repo.strip_prefix("terraform-aws-")?;
+    if name.is_empty() || name.contains('/') {
+        return None;
+    }
+    Some((name.to_string(), sub))
+}
+
+fn split_sub(s: &str) -> (&str, Option<String>) {
+    match s.split_once("//") {
+        Some((main, sub)) => {
+            let sub = sub.trim_matches('/');
+            (main, (!sub.is_empty()).then(|| sub.to_string()))
+        }
+        None => (s, None),
+    }
+}
+
+// ---- building synthetic resources -------------------------------------------------------------
+
+/// A resource body under construction.
+#[derive(Debug, Default)]
+struct B {
+    items: Vec<hcl::Structure>,
+}
+
+impl B {
+    fn new() -> Self {
+        B::default()
+    }
+    fn set(&mut self, k: &str, e: Expression) -> &mut Self {
+        self.items.push(hcl::Attribute::new(k, e).into());
+        self
+    }
+    fn set_opt(&mut self, k: &str, e: Option<Expression>) -> &mut Self {
+        if let Some(e) = e {
+            self.set(k, e);
+        }
+        self
+    }
+    fn block(&mut self, ident: &str, b: B) -> &mut Self {
+        self.items.push(
+            hcl::Block::builder(ident)
+                .add_structures(b.items)
+                .build()
+                .into(),
+        );
+        self
+    }
+    fn body(self) -> Body {
+        Body::from_iter(self.items)
+    }
+}
+
+/// The expansion of one call: inputs read (and which), resources and outputs produced.
+struct Builder<'a> {
+    call: &'a Named,
+    eval: &'a Eval,
+    existing: &'a [Resource],
+    source: &'a str,
+    used: BTreeSet<String>,
+    resources: Vec<Resource>,
+    outputs: BTreeMap<String, ModuleOutput>,
+    diags: Vec<Diagnostic>,
+    /// Said once with the F206 note (what was absorbed rather than dropped).
+    absorbed: Vec<String>,
+}
+
+/// Arguments of a `module` block that are not inputs.
+const META: &[&str] = &[
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+];
+
+impl<'a> Builder<'a> {
+    fn new(call: &'a Named, eval: &'a Eval, existing: &'a [Resource], source: &'a str) -> Self {
+        Builder {
+            call,
+            eval,
+            existing,
+            source,
+            used: BTreeSet::new(),
+            resources: Vec::new(),
+            outputs: BTreeMap::new(),
+            diags: Vec::new(),
+            absorbed: Vec::new(),
+        }
+    }
+
+    /// `module.<name>`.
+    fn addr(&self) -> String {
+        format!("module.{}", self.call.name)
+    }
+
+    /// The base name of synthetic resources.
+    fn base(&self) -> String {
+        sanitize_name(&self.call.name)
+    }
+
+    /// An input as written (marked as used); `None` when absent or `null`.
+    fn input(&mut self, name: &str) -> Option<Expression> {
+        self.used.insert(name.to_string());
+        hclx::attr(&self.call.body, name)
+            .filter(|e| !matches!(e, Expression::Null))
+            .cloned()
+    }
+
+    fn has(&self, name: &str) -> bool {
+        hclx::attr(&self.call.body, name).is_some_and(|e| !matches!(e, Expression::Null))
+    }
+
+    fn input_bool(&mut self, name: &str) -> Option<bool> {
+        let e = self.input(name)?;
+        self.eval.bool(&e)
+    }
+
+    /// An input as a literal collection: written as one (references kept) or known statically.
+    fn input_literal(&mut self, name: &str) -> Option<Expression> {
+        let e = self.input(name)?;
+        self.literal(name, &e)
+    }
+
+    fn literal(&mut self, name: &str, e: &Expression) -> Option<Expression> {
+        match e {
+            Expression::Object(_) | Expression::Array(_) => Some(e.clone()),
+            other => match self.eval.value(other) {
+                Some(v) => Some(value_to_expr(&v)),
+                None => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::NotStatic,
+                            format!("input `{name}` of `{}` is not known at compile time; Ferry could not expand what it configures", self.addr()),
+                        )
+                        .at(self.call.loc.clone())
+                        .resource(self.addr())
+                        .help(format!("give `{name}` a literal value or a variable default so Ferry can map what the module creates from it")),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// Marks inputs as understood without carrying them (they are explained elsewhere).
+    fn understood(&mut self, names: &[&str]) {
+        for n in names {
+            self.used.insert(n.to_string());
+        }
+    }
+
+    /// Marks every present input matching `pred` as absorbed (explained by `why`).
+    fn absorb_matching(&mut self, pred: impl Fn(&str) -> bool, why: &str) {
+        let names: Vec<String> = self
+            .call
+            .body
+            .attributes()
+            .map(|a| a.key().to_string())
+            .filter(|k| pred(k) && !self.used.contains(k))
+            .collect();
+        if !names.is_empty() {
+            self.absorbed.push(format!(
+                "{} ({why})",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        self.used.extend(names);
+    }
+
+    /// `false` when the module's own switch (`create`, `create_bucket`, …) turns it off.
+    fn created(&mut self, switches: &[&str]) -> bool {
+        for s in switches {
+            if self.input_bool(s) == Some(false) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A synthetic resource name not used by the calling module or this expansion.
+    fn unique(&self, ty: &str, name: &str) -> String {
+        let taken = |n: &str| {
+            self.existing
+                .iter()
+                .chain(self.resources.iter())
+                .any(|r| r.mode == Mode::Managed && r.ty == ty && r.name == n)
+        };
+        let base = sanitize_name(name);
+        if !taken(&base) {
+            return base;
+        }
+        let mut i = 2;
+        loop {
+            let n = format!("{base}_{i}");
+            if !taken(&n) {
+                return n;
+            }
+            i += 1;
+        }
+    }
+
+    /// Adds a synthetic resource; returns its address.
+    fn resource(&mut self, ty: &str, name: &str, body: B) -> String {
+        let name = self.unique(ty, name);
+        let meta = Meta {
+            count: hclx::attr(&self.call.body, "count").cloned(),
+            for_each: hclx::attr(&self.call.body, "for_each").cloned(),
+            depends_on: hclx::attr(&self.call.body, "depends_on").cloned(),
+            provider: None,
+            lifecycle: None,
+        };
+        let r = Resource {
+            mode: Mode::Managed,
+            ty: ty.to_string(),
+            name,
+            body: body.body(),
+            meta,
+            loc: self.call.loc.clone(),
+            attr_locs: BTreeMap::new(),
+        };
+        let addr = r.address();
+        self.resources.push(r);
+        addr
+    }
+
+    fn out(&mut self, name: &str, origin: &str, attr: &str) {
+        self.outputs.insert(
+            name.to_string(),
+            ModuleOutput::Attr {
+                origin: origin.to_string(),
+                attr: attr.to_string(),
+            },
+        );
+    }
+
+    fn out_unmapped(&mut self, name: &str, reason: &str) {
+        self.outputs
+            .insert(name.to_string(), ModuleOutput::Unmapped(reason.to_string()));
+    }
+
+    fn out_expr(&mut self, name: &str, e: Expression) {
+        self.outputs.insert(name.to_string(), ModuleOutput::Expr(e));
+    }
+
+    /// Passes inputs through under the same argument name.
+    fn pass(&mut self, body: &mut B, names: &[&str]) {
+        for n in names {
+            let v = self.input(n);
+            body.set_opt(n, v);
+        }
+    }
+
+    /// The call's major version from its `version` constraint (`"~> 5.1"` → 5).
+    fn major_version(&self) -> Option<u32> {
+        let v = hclx::attr(&self.call.body, "version").and_then(|e| self.eval.string(e))?;
+        let digits: String = v
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().ok()
+    }
+
+    fn note(&mut self, code: Code, message: String) {
+        self.diags.push(
+            Diagnostic::new(code, message)
+                .at(self.call.loc.clone())
+                .resource(self.addr()),
+        );
+    }
+
+    fn finish(mut self) -> Expansion {
+        let mut ignored: Vec<String> = self
+            .call
+            .body
+            .attributes()
+            .map(|a| a.key().to_string())
+            .filter(|k| !META.contains(&k.as_str()) && !self.used.contains(k))
+            .collect();
+        ignored.dedup();
+        let mut parts = Vec::new();
+        if !ignored.is_empty() {
+            let (noun, verb, were) = if ignored.len() == 1 {
+                ("input", "has", "was")
+            } else {
+                ("inputs", "have", "were")
+            };
+            parts.push(format!(
+                "{noun} {} {verb} no DigitalOcean equivalent in Ferry's mapping of `{}` and {were} not carried over",
+                ignored
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.source
+            ));
+        }
+        if !self.absorbed.is_empty() {
+            parts.push(format!("absorbed: {}", self.absorbed.join("; ")));
+        }
+        if !parts.is_empty() {
+            let d = Diagnostic::new(
+                Code::ModuleInputIgnored,
+                format!("`{}`: {}", self.addr(), parts.join("; ")),
+            )
+            .at(self.call.loc.clone())
+            .resource(self.addr())
+            .help("review what the module configured with those inputs; express what the appliance needs with DigitalOcean resources where it matters");
+            self.diags.push(d);
+        }
+        if hclx::attr(&self.call.body, "for_each").is_some()
+            || hclx::attr(&self.call.body, "count").is_some()
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!("`{}` repeats with `count`/`for_each`: the resources it expands into repeat the same way, but indexed references to its outputs (`{}[…].x`) are not rewritten", self.addr(), self.addr()),
+                )
+                .at(self.call.loc.clone())
+                .resource(self.addr())
+                .help("reference the expanded resources' outputs without an index, or vendor the module as a local module (`./modules/…`) so Ferry compiles it"),
+            );
+        }
+        Expansion {
+            resources: self.resources,
+            outputs: self.outputs,
+            diags: self.diags,
+        }
+    }
+}
+
+/// `aws_<ty>.<name>.<attr>`.
+fn rref(addr: &str, attr: &str) -> Expression {
+    let mut parts: Vec<&str> = addr.split('.').collect();
+    parts.push(attr);
+    hclx::path(&parts)
+}
+
+/// An object expression's entries, by static key, in order.
+fn entries(e: &Expression) -> Vec<(String, Expression)> {
+    match e {
+        Expression::Object(obj) => obj
+            .iter()
+            .filter_map(|(k, v)| Some((hclx::object_key(k)?, v.clone())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn get(e: &Expression, key: &str) -> Option<Expression> {
+    entries(e)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !matches!(v, Expression::Null))
+}
+
+/// An object expression as a block body; keys in `blocks` whose values are objects (or lists
+/// of objects) become nested blocks, everything else stays an attribute.
+fn obj_block(e: &Expression, blocks: &[&str]) -> B {
+    let mut b = B::new();
+    for (k, v) in entries(e) {
+        if matches!(v, Expression::Null) {
+            continue;
+        }
+        if blocks.contains(&k.as_str()) {
+            match &v {
+                Expression::Object(_) => {
+                    b.block(&k, obj_block(&v, blocks));
+                    continue;
+                }
+                Expression::Array(items)
+                    if items.iter().all(|i| matches!(i, Expression::Object(_))) =>
+                {
+                    for i in items {
+                        b.block(&k, obj_block(i, blocks));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        b.set(&k, v);
+    }
+    b
+}
+
+fn is_empty_literal(e: &Expression) -> bool {
+    match e {
+        Expression::Null => true,
+        Expression::Object(o) => o.is_empty(),
+        Expression::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn s(v: &str) -> Expression {
+    Expression::String(v.to_string())
+}
+
+fn num(n: i64) -> Expression {
+    Expression::Number(n.into())
+}
+
+/// `"${<e>}<suffix>"` for a name prefix built from an input.
+fn with_suffix(e: &Expression, suffix: &str) -> Expression {
+    hclx::template(format!(
+        "{}{}",
+        hclx::to_template_part(e),
+        hclx::escape_template_literal(suffix)
+    ))
+}
+
+// ---- vpc ----------------------------------------------------------------------------------------------
+
+const SUBNETS: &str = "DigitalOcean VPCs have no subnets: resources join the VPC itself (use `vpc_id`, or `vpc_cidr_block` for its range)";
+
+fn vpc(b: &mut Builder<'_>) {
+    let name = b.input("name");
+    if !b.created(&["create_vpc"]) {
+        no_resources(b, &["vpc_id", "vpc_arn", "vpc_cidr_block"]);
+        return;
+    }
+    let mut body = B::new();
+    body.set(
+        "cidr_block",
+        b.input("cidr").unwrap_or_else(|| s("10.0.0.0/16")),
+    );
+    b.pass(
+        &mut body,
+        &[
+            "enable_dns_hostnames",
+            "enable_dns_support",
+            "instance_tenancy",
+        ],
+    );
+    if let Some(n) = &name {
+        let tags = hcl::Object::from_iter([(
+            hcl::expr::ObjectKey::Identifier(hcl::Identifier::unchecked("Name")),
+            n.clone(),
+        )]);
+        body.set("tags", Expression::Object(tags));
+    }
+    let vpc = b.resource("aws_vpc", &b.base(), body);
+    b.understood(&["tags", "vpc_tags"]);
+    b.absorb_matching(
+        |k| {
+            k == "azs"
+                || k.contains("subnet")
+                || k.contains("route_table")
+                || k.contains("nat_")
+                || k.contains("_nat")
+                || k.contains("igw")
+                || k.starts_with("default_")
+                || k.starts_with("manage_default_")
+                || k == "map_public_ip_on_launch"
+                || k.ends_with("_tags")
+        },
+        "a DigitalOcean VPC is one regional network: subnets, availability zones, route tables and gateways fold into it, and resources reach the internet without a NAT gateway",
+    );
+
+    b.out("vpc_id", &vpc, "id");
+    b.out("vpc_arn", &vpc, "arn");
+    b.out("vpc_cidr_block", &vpc, "cidr_block");
+    if let Some(n) = name {
+        b.out_expr("name", n);
+    }
+    for kind in [
+        "private",
+        "public",
+        "database",
+        "elasticache",
+        "redshift",
+        "intra",
+        "outpost",
+    ] {
+        for suffix in [
+            "subnets",
+            "subnet_arns",
+            "subnets_cidr_blocks",
+            "subnets_ipv6_cidr_blocks",
+            "subnet_objects",
+        ] {
+            b.out_unmapped(&format!("{kind}_{suffix}"), SUBNETS);
+        }
+        b.out_unmapped(
+            &format!("{kind}_route_table_ids"),
+            "DigitalOcean VPCs have no route tables",
+        );
+    }
+    for group in [
+        "database_subnet_group",
+        "database_subnet_group_name",
+        "elasticache_subnet_group",
+        "elasticache_subnet_group_name",
+        "redshift_subnet_group",
+    ] {
+        b.out_unmapped(
+            group,
+            "DigitalOcean databases join the VPC directly; there are no subnet groups",
+        );
+    }
+    for gw in [
+        "natgw_ids",
+        "nat_ids",
+        "nat_public_ips",
+        "igw_id",
+        "igw_arn",
+    ] {
+        b.out_unmapped(
+            gw,
+            "DigitalOcean VPCs have no NAT or internet gateways to reference",
+        );
+    }
+    b.out_unmapped(
+        "default_security_group_id",
+        "DigitalOcean VPCs have no default security group; firewalls are separate resources",
+    );
+    b.out_unmapped("azs", "DigitalOcean regions have no availability zones");
+}
+
+/// A call whose module is switched off: no resources, outputs are `null`.
+fn no_resources(b: &mut Builder<'_>, outputs: &[&str]) {
+    for o in outputs {
+        b.out_expr(o, Expression::Null);
+    }
+    b.note(
+        Code::Absorbed,
+        format!(
+            "`{}` is switched off by its inputs and creates nothing",
+            b.addr()
+        ),
+    );
+}
+
+// ---- s3-bucket ----------------------------------------------------------------------------------------
+
+fn s3_bucket(b: &mut Builder<'_>) {
+    if !b.created(&["create_bucket"]) {
+        no_resources(b, &["s3_bucket_id", "s3_bucket_arn"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "bucket",
+            "bucket_prefix",
+            "force_destroy",
+            "acl",
+            "object_lock_enabled",
+            "acceleration_status",
+            "request_payer",
+        ],
+    );
+    // versioning = { enabled = true } / { status = "Enabled" | true } / { mfa_delete = … }
+    if let Some(v) = b
+        .input_literal("versioning")
+        .filter(|v| !is_empty_literal(v))
+    {
+        let mut vb = B::new();
+        let enabled = get(&v, "enabled").or_else(|| {
+            get(&v, "status").map(|st| match b.eval.value(&st) {
+                Some(hcl::Value::Bool(x)) => Expression::Bool(x),
+                Some(hcl::Value::String(x)) => Expression::Bool(x.eq_ignore_ascii_case("enabled")),
+                _ => format!("{} == \"Enabled\"", hclx::inline(&st))
+                    .parse()
+                    .unwrap_or(Expression::Bool(true)),
+            })
+        });
+        vb.set_opt("enabled", enabled);
+        vb.set_opt("mfa_delete", get(&v, "mfa_delete"));
+        body.block("versioning", vb);
+    }
+    for (input, key) in [
+        ("lifecycle_rule", "lifecycle_rule"),
+        ("cors_rule", "cors_rule"),
+        ("grant", "grant"),
+        (
+            "server_side_encryption_configuration",
+            "server_side_encryption_configuration",
+        ),
+        ("website", "website"),
+        ("logging", "logging"),
+        ("replication_configuration", "replication_configuration"),
+        ("object_lock_configuration", "object_lock_configuration"),
+    ] {
+        if let Some(v) = b.input_literal(input).filter(|v| !is_empty_literal(v)) {
+            body.set(key, v);
+        }
+    }
+    // The module attaches `policy` only with `attach_policy = true`.
+    let attach = b.input_bool("attach_policy").unwrap_or(false);
+    let policy = b.input("policy");
+    if attach && let Some(p) = policy {
+        body.set("policy", p);
+    }
+    let bucket = b.resource("aws_s3_bucket", &b.base(), body);
+
+    // Public access block: created unless `attach_public_policy = false`; its flags default to
+    // true from v4 of the module (false before).
+    if b.input_bool("attach_public_policy") != Some(false) {
+        let default = b.major_version().is_none_or(|m| m >= 4);
+        let mut pab = B::new();
+        pab.set("bucket", rref(&bucket, "id"));
+        for k in [
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        ] {
+            pab.set(k, b.input(k).unwrap_or(Expression::Bool(default)));
+        }
+        b.resource("aws_s3_bucket_public_access_block", &b.base(), pab);
+    }
+    b.understood(&[
+        "tags",
+        "control_object_ownership",
+        "object_ownership",
+        "expected_bucket_owner",
+        "owner",
+        "putin_khuylo",
+    ]);
+    for attach_input in [
+        "attach_deny_insecure_transport_policy",
+        "attach_require_latest_tls_policy",
+        "attach_elb_log_delivery_policy",
+        "attach_lb_log_delivery_policy",
+        "attach_deny_incorrect_encryption_headers",
+        "attach_deny_incorrect_kms_key_sse",
+        "attach_deny_unencrypted_object_uploads",
+        "attach_deny_ssec_encrypted_object_uploads",
+        "attach_access_log_delivery_policy",
+        "attach_inventory_destination_policy",
+        "attach_analytics_destination_policy",
+        "attach_waf_log_delivery_policy",
+        "attach_cloudtrail_log_delivery_policy",
+    ] {
+        // Switched-off policies are understood; switched-on ones are reported as not carried.
+        if b.has(attach_input)
+            && hclx::attr(&b.call.body, attach_input).and_then(|e| b.eval.bool(e)) == Some(false)
+        {
+            b.understood(&[attach_input]);
+        }
+    }
+
+    b.out("s3_bucket_id", &bucket, "id");
+    b.out("s3_bucket_arn", &bucket, "arn");
+    b.out(
+        "s3_bucket_bucket_domain_name",
+        &bucket,
+        "bucket_domain_name",
+    );
+    b.out(
+        "s3_bucket_bucket_regional_domain_name",
+        &bucket,
+        "bucket_regional_domain_name",
+    );
+    b.out("s3_bucket_region", &bucket, "region");
+    b.out("s3_bucket_hosted_zone_id", &bucket, "hosted_zone_id");
+    b.out("s3_bucket_website_endpoint", &bucket, "website_endpoint");
+    b.out("s3_bucket_website_domain", &bucket, "website_domain");
+    b.out("s3_bucket_policy", &bucket, "policy");
+    b.out_unmapped(
+        "s3_bucket_lifecycle_configuration_rules",
+        "the lifecycle rules are blocks of the Spaces bucket",
+    );
+    b.out_unmapped(
+        "aws_s3_bucket_versioning_status",
+        "read `versioning` of the Spaces bucket",
+    );
+    b.out_unmapped(
+        "s3_bucket_tags",
+        "Spaces buckets carry no tags (Ferry tags them through the S3 API at deploy time)",
+    );
+}
+
+fn s3_object(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(
+            b,
+            &["s3_object_id", "s3_object_etag", "s3_object_version_id"],
+        );
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["bucket", "key"]);
+    let src = b.input("file_source");
+    body.set_opt("source", src);
+    b.pass(
+        &mut body,
+        &[
+            "content",
+            "content_base64",
+            "content_type",
+            "content_disposition",
+            "content_encoding",
+            "content_language",
+            "cache_control",
+            "metadata",
+            "etag",
+            "acl",
+            "force_destroy",
+            "website_redirect",
+            "storage_class",
+            "server_side_encryption",
+            "kms_key_id",
+            "source_hash",
+            "object_lock_mode",
+            "object_lock_legal_hold_status",
+            "object_lock_retain_until_date",
+        ],
+    );
+    let obj = b.resource("aws_s3_object", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.out("s3_object_id", &obj, "id");
+    b.out("s3_object_etag", &obj, "etag");
+    b.out("s3_object_version_id", &obj, "version_id");
+}
+
+// ---- rds ----------------------------------------------------------------------------------------------
+
+fn rds(b: &mut Builder<'_>) {
+    if !b.created(&["create_db_instance"]) {
+        no_resources(b, &["db_instance_endpoint", "db_instance_address"]);
+        return;
+    }
+    let mut body = B::new();
+    // identifier, or identifier_prefix with `instance_use_identifier_prefix`.
+    let identifier = b.input("identifier");
+    if b.input_bool("instance_use_identifier_prefix") == Some(true) {
+        body.set_opt(
+            "identifier_prefix",
+            identifier.map(|i| with_suffix(&i, "-")),
+        );
+    } else {
+        body.set_opt("identifier", identifier);
+    }
+    b.pass(
+        &mut body,
+        &[
+            "engine",
+            "engine_version",
+            "instance_class",
+            "allocated_storage",
+            "max_allocated_storage",
+            "storage_type",
+            "storage_encrypted",
+            "kms_key_id",
+            "iops",
+            "storage_throughput",
+            "db_name",
+            "username",
+            "password",
+            "manage_master_user_password",
+            "port",
+            "multi_az",
+            "availability_zone",
+            "vpc_security_group_ids",
+            "publicly_accessible",
+            "maintenance_window",
+            "backup_window",
+            "backup_retention_period",
+            "deletion_protection",
+            "skip_final_snapshot",
+            "apply_immediately",
+            "auto_minor_version_upgrade",
+            "allow_major_version_upgrade",
+            "snapshot_identifier",
+            "replicate_source_db",
+            "ca_cert_identifier",
+            "iam_database_authentication_enabled",
+            "performance_insights_enabled",
+            "performance_insights_retention_period",
+            "monitoring_interval",
+            "enabled_cloudwatch_logs_exports",
+            "copy_tags_to_snapshot",
+            "character_set_name",
+            "nchar_character_set_name",
+            "timezone",
+            "license_model",
+            "network_type",
+        ],
+    );
+    // Before v5 of the module the database name was `name`.
+    if !b.has("db_name") && b.has("name") {
+        let n = b.input("name");
+        body.set_opt("db_name", n);
+    }
+    let db = b.resource("aws_db_instance", &b.base(), body);
+    b.understood(&[
+        "tags",
+        "db_instance_tags",
+        "create_random_password",
+        "random_password_length",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k == "subnet_ids"
+                || k.starts_with("db_subnet_group")
+                || k == "create_db_subnet_group"
+                || k.ends_with("_tags")
+        },
+        "DigitalOcean databases join the VPC directly; there is no subnet group",
+    );
+
+    for (out, attr) in [
+        ("db_instance_address", "address"),
+        ("db_instance_arn", "arn"),
+        ("db_instance_availability_zone", "availability_zone"),
+        ("db_instance_endpoint", "endpoint"),
+        ("db_instance_engine", "engine"),
+        ("db_instance_engine_version_actual", "engine_version_actual"),
+        ("db_instance_hosted_zone_id", "hosted_zone_id"),
+        ("db_instance_id", "id"),
+        ("db_instance_identifier", "identifier"),
+        ("db_instance_resource_id", "resource_id"),
+        ("db_instance_status", "status"),
+        ("db_instance_name", "db_name"),
+        ("db_instance_username", "username"),
+        ("db_instance_password", "password"),
+        ("db_instance_port", "port"),
+        ("db_instance_ca_cert_identifier", "ca_cert_identifier"),
+    ] {
+        b.out(out, &db, attr);
+    }
+    b.out_unmapped(
+        "db_instance_master_user_secret_arn",
+        "DigitalOcean generates the database password; read it from the cluster's `password` attribute",
+    );
+    for o in ["db_subnet_group_id", "db_subnet_group_arn"] {
+        b.out_unmapped(
+            o,
+            "DigitalOcean databases join the VPC directly; there is no subnet group",
+        );
+    }
+    for o in [
+        "db_parameter_group_id",
+        "db_parameter_group_arn",
+        "db_option_group_id",
+        "db_option_group_arn",
+    ] {
+        b.out_unmapped(
+            o,
+            "DigitalOcean databases have no parameter or option groups",
+        );
+    }
+    for o in [
+        "enhanced_monitoring_iam_role_name",
+        "enhanced_monitoring_iam_role_arn",
+        "db_instance_cloudwatch_log_groups",
+    ] {
+        b.out_unmapped(o, "IAM and CloudWatch have no DigitalOcean counterpart");
+    }
+}
+
+// ---- rds-aurora ---------------------------------------------------------------------------------------
+
+fn aurora(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_cluster"]) {
+        no_resources(b, &["cluster_endpoint", "cluster_id"]);
+        return;
+    }
+    let name = b.input("name");
+    let engine = b.input("engine");
+    let engine_version = b.input("engine_version");
+    let port = b.input("port");
+
+    // The security group the module creates from `security_group_rules`.
+    let sg = aurora_like_security_group(b, "security_group_rules", port.clone(), engine.as_ref());
+
+    let mut body = B::new();
+    if b.input_bool("cluster_use_name_prefix") == Some(true) {
+        body.set_opt(
+            "cluster_identifier_prefix",
+            name.as_ref().map(|n| with_suffix(n, "-")),
+        );
+    } else {
+        body.set_opt("cluster_identifier", name.clone());
+    }
+    body.set_opt("engine", engine.clone());
+    body.set_opt("engine_version", engine_version.clone());
+    body.set_opt("port", port);
+    b.pass(
+        &mut body,
+        &[
+            "engine_mode",
+            "database_name",
+            "master_username",
+            "master_password",
+            "manage_master_user_password",
+            "storage_encrypted",
+            "kms_key_id",
+            "apply_immediately",
+            "skip_final_snapshot",
+            "deletion_protection",
+            "backup_retention_period",
+            "preferred_backup_window",
+            "preferred_maintenance_window",
+            "enabled_cloudwatch_logs_exports",
+            "iam_database_authentication_enabled",
+            "storage_type",
+            "allocated_storage",
+            "iops",
+            "db_cluster_instance_class",
+            "copy_tags_to_snapshot",
+            "snapshot_identifier",
+            "global_cluster_identifier",
+            "network_type",
+            "enable_http_endpoint",
+            "availability_zones",
+        ],
+    );
+    let sgs = b.input("vpc_security_group_ids");
+    body.set_opt("vpc_security_group_ids", with_own_sg(sg.as_deref(), sgs));
+    for block in [
+        "serverlessv2_scaling_configuration",
+        "scaling_configuration",
+    ] {
+        if let Some(v) = b.input_literal(block).filter(|v| !is_empty_literal(v)) {
+            body.block(block, obj_block(&v, &[]));
+        }
+    }
+    let cluster = b.resource("aws_rds_cluster", &b.base(), body);
+
+    // Instances: `instances = { one = {}, two = { instance_class = … } }`.
+    let instance_class = b.input("instance_class");
+    let publicly_accessible = b.input("publicly_accessible");
+    let instances = b.input("instances");
+    let instances = match &instances {
+        Some(e) => b.literal("instances", e),
+        None => Some(Expression::Object(hcl::Object::new())),
+    };
+    let list: Vec<(String, Expression)> = match &instances {
+        Some(e) => entries(e),
+        // Not known: one instance stands for them (a warning was given).
+        None => vec![("1".to_string(), Expression::Object(hcl::Object::new()))],
+    };
+    for (key, inst) in list {
+        let mut ib = B::new();
+        let identifier = get(&inst, "identifier")
+            .or_else(|| name.as_ref().map(|n| with_suffix(n, &format!("-{key}"))));
+        ib.set_opt("identifier", identifier);
+        ib.set("cluster_identifier", rref(&cluster, "id"));
+        ib.set_opt(
+            "instance_class",
+            get(&inst, "instance_class").or_else(|| instance_class.clone()),
+        );
+        ib.set_opt("engine", engine.clone());
+        ib.set_opt("engine_version", engine_version.clone());
+        ib.set_opt(
+            "publicly_accessible",
+            get(&inst, "publicly_accessible").or_else(|| publicly_accessible.clone()),
+        );
+        for k in ["availability_zone", "promotion_tier"] {
+            ib.set_opt(k, get(&inst, k));
+        }
+        b.resource(
+            "aws_rds_cluster_instance",
+            &format!("{}_{key}", b.base()),
+            ib,
+        );
+    }
+    b.understood(&["tags", "cluster_tags", "instances_use_identifier_prefix"]);
+    b.absorb_matching(
+        |k| {
+            k == "subnets"
+                || k == "vpc_id"
+                || k.starts_with("db_subnet_group")
+                || k == "create_db_subnet_group"
+                || k.starts_with("security_group_")
+                || k == "create_security_group"
+        },
+        "DigitalOcean databases join the VPC directly; the module's security group becomes the database firewall",
+    );
+
+    aurora_outputs(b, &cluster, sg.as_deref());
+}
+
+fn aurora_outputs(b: &mut Builder<'_>, cluster: &str, sg: Option<&str>) {
+    for prefix in ["cluster", "rds_cluster"] {
+        for (out, attr) in [
+            ("arn", "arn"),
+            ("id", "id"),
+            ("resource_id", "cluster_resource_id"),
+            ("members", "cluster_members"),
+            ("endpoint", "endpoint"),
+            ("reader_endpoint", "reader_endpoint"),
+            ("engine_version_actual", "engine_version_actual"),
+            ("engine_version", "engine_version"),
+            ("database_name", "database_name"),
+            ("port", "port"),
+            ("master_username", "master_username"),
+            ("master_password", "master_password"),
+            ("hosted_zone_id", "hosted_zone_id"),
+        ] {
+            b.out(&format!("{prefix}_{out}"), cluster, attr);
+        }
+    }
+    b.out_unmapped(
+        "cluster_master_user_secret",
+        "DigitalOcean generates the database password; read it from the cluster's `password` attribute",
+    );
+    b.out_unmapped(
+        "cluster_instances",
+        "the instances become nodes of one DigitalOcean database cluster",
+    );
+    b.out_unmapped(
+        "db_subnet_group_name",
+        "DigitalOcean databases join the VPC directly; there is no subnet group",
+    );
+    match sg {
+        Some(sg) => b.out("security_group_id", sg, "id"),
+        None => b.out_unmapped(
+            "security_group_id",
+            "the module created no security group (no `security_group_rules`)",
+        ),
+    }
+}
+
+/// `vpc_security_group_ids` with the module's own group first.
+fn with_own_sg(sg: Option<&str>, given: Option<Expression>) -> Option<Expression> {
+    match (sg, given) {
+        (Some(sg), Some(g)) => Some(Expression::FuncCall(Box::new(
+            hcl::expr::FuncCall::builder("concat")
+                .arg(Expression::Array(vec![rref(sg, "id")]))
+                .arg(g)
+                .build(),
+        ))),
+        (Some(sg), None) => Some(Expression::Array(vec![rref(sg, "id")])),
+        (None, g) => g,
+    }
+}
+
+/// The security group that rds-aurora and elasticache create from a map of ingress rules
+/// `{ key = { cidr_blocks = [...] } | { source_security_group_id = ... }, type = "ingress" }`
+/// on the database port.
+fn aurora_like_security_group(
+    b: &mut Builder<'_>,
+    rules_input: &str,
+    port: Option<Expression>,
+    engine: Option<&Expression>,
+) -> Option<String> {
+    if b.input_bool("create_security_group") == Some(false) {
+        return None;
+    }
+    let rules = b.input_literal(rules_input)?;
+    let port = port.or_else(|| {
+        let engine = engine.and_then(|e| b.eval.string(e)).unwrap_or_default();
+        Some(num(if engine.contains("mysql") {
+            3306
+        } else if engine.contains("redis") || engine.contains("valkey") {
+            6379
+        } else if engine.contains("memcached") {
+            11211
+        } else {
+            5432
+        }))
+    });
+    let mut body = B::new();
+    let name = b.input("security_group_name").or_else(|| b.input("name"));
+    if let Some(n) = name {
+        body.set("name_prefix", with_suffix(&n, "-"));
+    }
+    let vpc = b.input("vpc_id");
+    body.set_opt("vpc_id", vpc);
+    let mut any = false;
+    for (_, rule) in entries(&rules) {
+        let ty = get(&rule, "type").and_then(|t| b.eval.string(&t));
+        if ty.as_deref().is_some_and(|t| t != "ingress") {
+            continue;
+        }
+        let mut ing = B::new();
+        ing.set(
+            "from_port",
+            get(&rule, "from_port")
+                .or_else(|| port.clone())
+                .unwrap_or(num(0)),
+        );
+        ing.set(
+            "to_port",
+            get(&rule, "to_port")
+                .or_else(|| port.clone())
+                .unwrap_or(num(0)),
+        );
+        // rds-aurora writes `aws_security_group_rule` fields, elasticache
+        // `aws_vpc_security_group_ingress_rule` ones (`ip_protocol`, `cidr_ipv4`).
+        ing.set(
+            "protocol",
+            get(&rule, "protocol")
+                .or_else(|| get(&rule, "ip_protocol"))
+                .unwrap_or_else(|| s("tcp")),
+        );
+        ing.set_opt(
+            "cidr_blocks",
+            get(&rule, "cidr_blocks")
+                .or_else(|| get(&rule, "cidr_ipv4").map(|c| Expression::Array(vec![c]))),
+        );
+        ing.set_opt(
+            "security_groups",
+            get(&rule, "source_security_group_id")
+                .or_else(|| get(&rule, "referenced_security_group_id"))
+                .map(|g| Expression::Array(vec![g])),
+        );
+        ing.set_opt("description", get(&rule, "description"));
+        body.block("ingress", ing);
+        any = true;
+    }
+    if !any {
+        return None;
+    }
+    Some(b.resource("aws_security_group", &b.base(), body))
+}
+
+// ---- alb ----------------------------------------------------------------------------------------------
+
+fn alb(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_lb"]) {
+        no_resources(b, &["dns_name", "arn", "id"]);
+        return;
+    }
+    let vpc_id = b.input("vpc_id");
+    let sg = alb_security_group(b, vpc_id.clone());
+
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "name",
+            "name_prefix",
+            "load_balancer_type",
+            "internal",
+            "subnets",
+            "idle_timeout",
+            "enable_deletion_protection",
+            "enable_http2",
+            "ip_address_type",
+            "drop_invalid_header_fields",
+            "enable_cross_zone_load_balancing",
+            "preserve_host_header",
+            "xff_header_processing_mode",
+            "desync_mitigation_mode",
+            "client_keep_alive",
+        ],
+    );
+    let given = b.input("security_groups");
+    body.set_opt("security_groups", with_own_sg(sg.as_deref(), given));
+    if let Some(logs) = b
+        .input_literal("access_logs")
+        .filter(|v| !is_empty_literal(v))
+    {
+        body.block("access_logs", obj_block(&logs, &[]));
+    }
+    let lb = b.resource("aws_lb", &b.base(), body);
+
+    // Target groups: a map (v9) or a list (v8).
+    let mut tg_addrs: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(tgs) = b.input_literal("target_groups") {
+        let list: Vec<(String, Expression)> = match &tgs {
+            Expression::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v.clone()))
+                .collect(),
+            other => entries(other),
+        };
+        for (key, tg) in list {
+            let addr = target_group(b, &key, &tg, vpc_id.clone());
+            tg_addrs.insert(key, addr);
+        }
+    }
+
+    // Listeners: a map (v9) or `http_tcp_listeners` / `https_listeners` lists (v8).
+    if let Some(ls) = b.input_literal("listeners") {
+        for (key, l) in entries(&ls) {
+            listener(b, &lb, &key, &l, &tg_addrs, false);
+        }
+    }
+    for (input, prefix) in [
+        ("http_tcp_listeners", "http_tcp"),
+        ("https_listeners", "https"),
+    ] {
+        if let Some(Expression::Array(items)) = b.input_literal(input) {
+            for (i, l) in items.iter().enumerate() {
+                listener(b, &lb, &format!("{prefix}_{i}"), l, &tg_addrs, true);
+            }
+        }
+    }
+    b.understood(&["tags", "lb_tags", "vpc_id", "create_security_group"]);
+    b.absorb_matching(
+        |k| k.starts_with("security_group_"),
+        "the module's security group becomes the load balancer's firewall rules where they express reachable sources",
+    );
+
+    for prefix in ["", "lb_"] {
+        for (out, attr) in [
+            ("id", "id"),
+            ("arn", "arn"),
+            ("arn_suffix", "arn_suffix"),
+            ("dns_name", "dns_name"),
+            ("zone_id", "zone_id"),
+        ] {
+            b.out(&format!("{prefix}{out}"), &lb, attr);
+        }
+    }
+    for o in [
+        "listeners",
+        "listener_rules",
+        "target_groups",
+        "http_tcp_listener_arns",
+        "http_tcp_listener_ids",
+        "https_listener_arns",
+        "https_listener_ids",
+        "target_group_arns",
+        "target_group_arn_suffixes",
+        "target_group_names",
+        "target_group_attachments",
+    ] {
+        b.out_unmapped(
+            o,
+            "listeners and target groups become forwarding rules of the DigitalOcean load balancer",
+        );
+    }
+    match sg {
+        Some(sg) => {
+            b.out("security_group_id", &sg, "id");
+            b.out("security_group_arn", &sg, "arn");
+        }
+        None => {
+            for o in ["security_group_id", "security_group_arn"] {
+                b.out_unmapped(o, "the module created no security group");
+            }
+        }
+    }
+    b.out_unmapped(
+        "route53_records",
+        "map Route 53 records of the load balancer with `digitalocean_record` resources",
+    );
+}
+
+/// The v9 module's own security group from `security_group_ingress_rules` /
+/// `security_group_egress_rules` (`{ from_port, to_port, ip_protocol, cidr_ipv4, … }`).
+fn alb_security_group(b: &mut Builder<'_>, vpc_id: Option<Expression>) -> Option<String> {
+    if b.input_bool("create_security_group") == Some(false) {
+        return None;
+    }
+    let ingress = b.input_literal("security_group_ingress_rules");
+    let egress = b.input_literal("security_group_egress_rules");
+    if ingress.iter().chain(egress.iter()).all(is_empty_literal) {
+        return None;
+    }
+    let mut body = B::new();
+    let name = b
+        .input("security_group_name")
+        .or_else(|| hclx::attr(&b.call.body, "name").cloned());
+    body.set_opt("name_prefix", name.map(|n| with_suffix(&n, "-")));
+    body.set_opt("description", b.input("security_group_description"));
+    body.set_opt("vpc_id", vpc_id);
+    for (dir, rules) in [("ingress", ingress), ("egress", egress)] {
+        for (_, rule) in rules.iter().flat_map(entries) {
+            let protocol = get(&rule, "ip_protocol").unwrap_or_else(|| s("tcp"));
+            let all = b.eval.string(&protocol).as_deref() == Some("-1");
+            let mut rb = B::new();
+            rb.set(
+                "from_port",
+                if all {
+                    num(0)
+                } else {
+                    get(&rule, "from_port").unwrap_or(num(0))
+                },
+            );
+            rb.set(
+                "to_port",
+                if all {
+                    num(0)
+                } else {
+                    get(&rule, "to_port").unwrap_or(num(0))
+                },
+            );
+            rb.set("protocol", protocol);
+            rb.set_opt(
+                "cidr_blocks",
+                get(&rule, "cidr_ipv4").map(|c| Expression::Array(vec![c])),
+            );
+            rb.set_opt(
+                "ipv6_cidr_blocks",
+                get(&rule, "cidr_ipv6").map(|c| Expression::Array(vec![c])),
+            );
+            rb.set_opt(
+                "security_groups",
+                get(&rule, "referenced_security_group_id").map(|c| Expression::Array(vec![c])),
+            );
+            rb.set_opt("description", get(&rule, "description"));
+            body.block(dir, rb);
+        }
+    }
+    Some(b.resource("aws_security_group", &format!("{}_lb", b.base()), body))
+}
+
+fn target_group(
+    b: &mut Builder<'_>,
+    key: &str,
+    tg: &Expression,
+    vpc_id: Option<Expression>,
+) -> String {
+    let mut body = B::new();
+    for k in ["name", "name_prefix"] {
+        body.set_opt(k, get(tg, k));
+    }
+    // v8 spells protocol and port `backend_protocol` / `backend_port`.
+    body.set_opt(
+        "protocol",
+        get(tg, "protocol").or_else(|| get(tg, "backend_protocol")),
+    );
+    body.set_opt("port", get(tg, "port").or_else(|| get(tg, "backend_port")));
+    let target_type = get(tg, "target_type");
+    let lambda = target_type
+        .as_ref()
+        .and_then(|t| b.eval.string(t))
+        .is_some_and(|t| t == "lambda");
+    body.set_opt("target_type", target_type);
+    if !lambda {
+        body.set_opt("vpc_id", get(tg, "vpc_id").or(vpc_id));
+    }
+    for k in [
+        "protocol_version",
+        "deregistration_delay",
+        "load_balancing_algorithm_type",
+        "slow_start",
+        "connection_termination",
+        "preserve_client_ip",
+        "proxy_protocol_v2",
+    ] {
+        body.set_opt(k, get(tg, k));
+    }
+    for blk in ["health_check", "stickiness"] {
+        if let Some(v) = get(tg, blk).filter(|v| !is_empty_literal(v)) {
+            body.block(blk, obj_block(&v, &[]));
+        }
+    }
+    let name = format!("{}_{key}", b.base());
+    let addr = b.resource("aws_lb_target_group", &name, body);
+    // v9: `target_id` (with `create_attachment`, default true) attaches one target.
+    let attach = get(tg, "create_attachment")
+        .and_then(|e| b.eval.bool(&e))
+        .unwrap_or(true);
+    if attach && let Some(target) = get(tg, "target_id") {
+        let mut ab = B::new();
+        ab.set("target_group_arn", rref(&addr, "arn"));
+        ab.set("target_id", target);
+        ab.set_opt("port", get(tg, "port"));
+        b.resource("aws_lb_target_group_attachment", &name, ab);
+    }
+    // v8: `targets = { k = { target_id, port } }`.
+    for (tk, t) in get(tg, "targets").iter().flat_map(entries) {
+        let mut ab = B::new();
+        ab.set("target_group_arn", rref(&addr, "arn"));
+        ab.set_opt("target_id", get(&t, "target_id"));
+        ab.set_opt("port", get(&t, "port"));
+        b.resource(
+            "aws_lb_target_group_attachment",
+            &format!("{name}_{tk}"),
+            ab,
+        );
+    }
+    addr
+}
+
+/// One listener: v9 `{ port, protocol, certificate_arn, forward = { target_group_key } |
+/// redirect = {…} | fixed_response = {…}, rules = {…} }` or v8 `{ port, protocol,
+/// target_group_index, action_type, redirect, fixed_response }`.
+fn listener(
+    b: &mut Builder<'_>,
+    lb: &str,
+    key: &str,
+    l: &Expression,
+    tgs: &BTreeMap<String, String>,
+    v8: bool,
+) {
+    let mut body = B::new();
+    body.set("load_balancer_arn", rref(lb, "arn"));
+    for k in [
+        "port",
+        "protocol",
+        "certificate_arn",
+        "ssl_policy",
+        "alpn_policy",
+    ] {
+        body.set_opt(k, get(l, k));
+    }
+    let tg_of = |b: &Builder<'_>, e: &Expression| -> Option<Expression> {
+        let k = b.eval.string(e)?;
+        tgs.get(&k).map(|a| rref(a, "arn"))
+    };
+    let mut action = B::new();
+    let action_type = get(l, "action_type").and_then(|e| b.eval.string(&e));
+    if let Some(r) =
+        get(l, "redirect").filter(|_| !v8 || action_type.as_deref() == Some("redirect"))
+    {
+        action.set("type", s("redirect"));
+        action.block("redirect", obj_block(&r, &[]));
+    } else if let Some(f) =
+        get(l, "fixed_response").filter(|_| !v8 || action_type.as_deref() == Some("fixed-response"))
+    {
+        action.set("type", s("fixed-response"));
+        action.block("fixed_response", obj_block(&f, &[]));
+    } else if let Some(fw) = get(l, "forward") {
+        action.set("type", s("forward"));
+        let arn =
+            get(&fw, "arn").or_else(|| get(&fw, "target_group_key").and_then(|k| tg_of(b, &k)));
+        action.set_opt("target_group_arn", arn);
+    } else if let Some(wf) = get(l, "weighted_forward") {
+        action.set("type", s("forward"));
+        let mut fwd = B::new();
+        for t in get(&wf, "target_groups").iter().flat_map(|e| match e {
+            Expression::Array(items) => items.clone(),
+            _ => vec![],
+        }) {
+            let mut tb = B::new();
+            tb.set_opt(
+                "arn",
+                get(&t, "arn").or_else(|| get(&t, "target_group_key").and_then(|k| tg_of(b, &k))),
+            );
+            tb.set_opt("weight", get(&t, "weight"));
+            fwd.block("target_group", tb);
+        }
+        action.block("forward", fwd);
+    } else if let Some(idx) = get(l, "target_group_index") {
+        action.set("type", s("forward"));
+        action.set_opt("target_group_arn", tg_of(b, &idx));
+    } else {
+        let auth = ["authenticate_cognito", "authenticate_oidc"]
+            .iter()
+            .any(|k| get(l, k).is_some());
+        b.note(
+            Code::ModuleInputIgnored,
+            format!(
+                "`{}`: listener `{key}` has {} default action Ferry maps; it was left without one",
+                b.addr(),
+                if auth {
+                    "an authentication action, no"
+                } else {
+                    "no"
+                }
+            ),
+        );
+    }
+    if !action.items.is_empty() {
+        body.block("default_action", action);
+    }
+    let listener = b.resource("aws_lb_listener", &format!("{}_{key}", b.base()), body);
+
+    // v9 listener rules: `rules = { k = { priority, actions = [...], conditions = [...] } }`.
+    for (rk, rule) in get(l, "rules").iter().flat_map(entries) {
+        let mut rb = B::new();
+        rb.set("listener_arn", rref(&listener, "arn"));
+        rb.set_opt("priority", get(&rule, "priority"));
+        for a in get(&rule, "actions").iter().flat_map(|e| match e {
+            Expression::Array(items) => items.clone(),
+            _ => vec![],
+        }) {
+            let mut ab = B::new();
+            ab.set_opt("type", get(&a, "type"));
+            ab.set_opt(
+                "target_group_arn",
+                get(&a, "target_group_arn")
+                    .or_else(|| get(&a, "target_group_key").and_then(|k| tg_of(b, &k))),
+            );
+            for blk in ["redirect", "fixed_response"] {
+                if let Some(v) = get(&a, blk) {
+                    ab.block(blk, obj_block(&v, &[]));
+                }
+            }
+            rb.block("action", ab);
+        }
+        for c in get(&rule, "conditions").iter().flat_map(|e| match e {
+            Expression::Array(items) => items.clone(),
+            _ => vec![],
+        }) {
+            rb.block(
+                "condition",
+                obj_block(
+                    &c,
+                    &[
+                        "path_pattern",
+                        "host_header",
+                        "http_header",
+                        "http_request_method",
+                        "query_string",
+                        "source_ip",
+                    ],
+                ),
+            );
+        }
+        b.resource(
+            "aws_lb_listener_rule",
+            &format!("{}_{key}_{rk}", b.base()),
+            rb,
+        );
+    }
+}
+
+// ---- security-group --------------------------------------------------------------------------------
+
+mod sg_rules {
+    //! Named rules and preset groups of terraform-aws-modules/security-group (`rules.tf`).
+
+    /// `(name, from, to, protocol, description)`.
+    pub const RULES: &[(&str, i64, i64, &str, &str)] = &[
+        ("http-80-tcp", 80, 80, "tcp", "HTTP"),
+        ("http-8080-tcp", 8080, 8080, "tcp", "HTTP"),
+        ("https-443-tcp", 443, 443, "tcp", "HTTPS"),
+        ("https-8443-tcp", 8443, 8443, "tcp", "HTTPS"),
+        ("ssh-tcp", 22, 22, "tcp", "SSH"),
+        ("postgresql-tcp", 5432, 5432, "tcp", "PostgreSQL"),
+        ("mysql-tcp", 3306, 3306, "tcp", "MySQL/Aurora"),
+        ("redis-tcp", 6379, 6379, "tcp", "Redis"),
+        ("memcached-tcp", 11211, 11211, "tcp", "Memcached"),
+        ("mongodb-27017-tcp", 27017, 27017, "tcp", "MongoDB"),
+        ("mongodb-27018-tcp", 27018, 27018, "tcp", "MongoDB shard"),
+        (
+            "mongodb-27019-tcp",
+            27019,
+            27019,
+            "tcp",
+            "MongoDB config server",
+        ),
+        (
+            "kubernetes-api-tcp",
+            6443,
+            6443,
+            "tcp",
+            "Kubernetes API Server",
+        ),
+        ("grafana-tcp", 3000, 3000, "tcp", "Grafana Dashboard"),
+        ("prometheus-http-tcp", 9090, 9090, "tcp", "Prometheus"),
+        ("nfs-tcp", 2049, 2049, "tcp", "NFS/EFS"),
+        ("dns-udp", 53, 53, "udp", "DNS"),
+        ("dns-tcp", 53, 53, "tcp", "DNS"),
+        (
+            "elasticsearch-rest-tcp",
+            9200,
+            9200,
+            "tcp",
+            "Elasticsearch REST interface",
+        ),
+        (
+            "elasticsearch-java-tcp",
+            9300,
+            9300,
+            "tcp",
+            "Elasticsearch Java interface",
+        ),
+        ("rabbitmq-5671-tcp", 5671, 5671, "tcp", "RabbitMQ"),
+        ("rabbitmq-5672-tcp", 5672, 5672, "tcp", "RabbitMQ"),
+        ("rabbitmq-15672-tcp", 15672, 15672, "tcp", "RabbitMQ"),
+        ("smtp-tcp", 25, 25, "tcp", "SMTP"),
+        (
+            "smtp-submission-587-tcp",
+            587,
+            587,
+            "tcp",
+            "SMTP Submission",
+        ),
+        ("smtps-465-tcp", 465, 465, "tcp", "SMTPS"),
+        ("web-jmx-tcp", 1099, 1099, "tcp", "JMX"),
+        ("ntp-udp", 123, 123, "udp", "NTP"),
+        ("all-all", -1, -1, "-1", "All protocols"),
+        ("all-tcp", 0, 65535, "tcp", "All TCP ports"),
+        ("all-udp", 0, 65535, "udp", "All UDP ports"),
+        ("all-icmp", -1, -1, "icmp", "All IPV4 ICMP"),
+    ];
+
+    pub fn rule(name: &str) -> Option<(i64, i64, &'static str, &'static str)> {
+        RULES
+            .iter()
+            .find(|r| r.0 == name)
+            .map(|r| (r.1, r.2, r.3, r.4))
+    }
+
+    /// A preset submodule (`//modules/<name>`): its ingress rules; every preset also allows
+    /// all traffic from itself and all egress.
+    pub fn group(name: &str) -> Option<&'static [&'static str]> {
+        Some(match name {
+            "http-80" => &["http-80-tcp"],
+            "http-8080" => &["http-8080-tcp"],
+            "https-443" => &["https-443-tcp"],
+            "https-8443" => &["https-8443-tcp"],
+            "ssh" => &["ssh-tcp"],
+            "postgresql" => &["postgresql-tcp"],
+            "mysql" => &["mysql-tcp"],
+            "redis" => &["redis-tcp"],
+            "memcached" => &["memcached-tcp"],
+            "mongodb" => &[
+                "mongodb-27017-tcp",
+                "mongodb-27018-tcp",
+                "mongodb-27019-tcp",
+            ],
+            "kubernetes-api" => &["kubernetes-api-tcp"],
+            "grafana" => &["grafana-tcp"],
+            "nfs" => &["nfs-tcp"],
+            "web" => &[
+                "http-80-tcp",
+                "http-8080-tcp",
+                "https-443-tcp",
+                "web-jmx-tcp",
+            ],
+            "elasticsearch" => &["elasticsearch-rest-tcp", "elasticsearch-java-tcp"],
+            _ => return None,
+        })
+    }
+}
+
+fn security_group(b: &mut Builder<'_>, preset: Option<&[&str]>) {
+    if !b.created(&["create", "create_sg"]) {
+        no_resources(b, &["security_group_id"]);
+        return;
+    }
+    let mut body = B::new();
+    let name = b.input("name");
+    // `use_name_prefix` defaults to true: the group is named `<name>-<random>`.
+    if b.input_bool("use_name_prefix") == Some(false) {
+        body.set_opt("name", name);
+    } else {
+        body.set_opt("name_prefix", name.map(|n| with_suffix(&n, "-")));
+    }
+    b.pass(
+        &mut body,
+        &["description", "vpc_id", "revoke_rules_on_delete"],
+    );
+    let mut unknown_rules = Vec::new();
+    for dir in ["ingress", "egress"] {
+        let mut named: Vec<Expression> = Vec::new();
+        for input in [format!("{dir}_rules"), format!("computed_{dir}_rules")] {
+            if let Some(Expression::Array(items)) = b.input_literal(&input) {
+                named.extend(items);
+            }
+        }
+        if let Some(p) = preset {
+            if dir == "ingress" {
+                named.extend(p.iter().map(|r| s(r)));
+            } else if named.is_empty() && !b.has("egress_rules") {
+                named.push(s("all-all"));
+            }
+        }
+        let cidrs = b
+            .input(&format!("{dir}_cidr_blocks"))
+            .or_else(|| (dir == "egress").then(|| Expression::Array(vec![s("0.0.0.0/0")])));
+        let ipv6 = b.input(&format!("{dir}_ipv6_cidr_blocks"));
+        for rule in named {
+            let Some(rn) = b.eval.string(&rule) else {
+                continue;
+            };
+            let Some((from, to, proto, desc)) = sg_rules::rule(&rn) else {
+                unknown_rules.push(rn);
+                continue;
+            };
+            let mut rb = B::new();
+            rb.set("from_port", num(from.max(0)));
+            rb.set("to_port", num(to.max(0)));
+            rb.set("protocol", s(proto));
+            rb.set_opt("cidr_blocks", cidrs.clone());
+            rb.set_opt("ipv6_cidr_blocks", ipv6.clone());
+            rb.set("description", s(desc));
+            body.block(dir, rb);
+        }
+        // `{dir}_with_cidr_blocks`, `_with_source_security_group_id`, `_with_self` (and
+        // their `computed_` forms): lists of `{ rule | from_port, to_port, protocol, … }`.
+        for kind in [
+            "with_cidr_blocks",
+            "with_ipv6_cidr_blocks",
+            "with_source_security_group_id",
+            "with_self",
+        ] {
+            let mut items = Vec::new();
+            for input in [format!("{dir}_{kind}"), format!("computed_{dir}_{kind}")] {
+                if let Some(Expression::Array(list)) = b.input_literal(&input) {
+                    items.extend(list);
+                }
+            }
+            if preset.is_some()
+                && kind == "with_self"
+                && dir == "ingress"
+                && !b.has("ingress_with_self")
+            {
+                items.push(Expression::Object(hcl::Object::from_iter([(
+                    hcl::expr::ObjectKey::Identifier(hcl::Identifier::unchecked("rule")),
+                    s("all-all"),
+                )])));
+            }
+            for item in items {
+                let mut rb = B::new();
+                let named = get(&item, "rule").and_then(|r| b.eval.string(&r));
+                match named.as_deref().map(|n| (n, sg_rules::rule(n))) {
+                    Some((_, Some((from, to, proto, desc)))) => {
+                        rb.set("from_port", num(from.max(0)));
+                        rb.set("to_port", num(to.max(0)));
+                        rb.set("protocol", s(proto));
+                        rb.set(
+                            "description",
+                            get(&item, "description").unwrap_or_else(|| s(desc)),
+                        );
+                    }
+                    Some((n, None)) => {
+                        unknown_rules.push(n.to_string());
+                        continue;
+                    }
+                    None => {
+                        rb.set("from_port", get(&item, "from_port").unwrap_or(num(0)));
+                        rb.set("to_port", get(&item, "to_port").unwrap_or(num(0)));
+                        rb.set(
+                            "protocol",
+                            get(&item, "protocol").unwrap_or_else(|| s("tcp")),
+                        );
+                        rb.set_opt("description", get(&item, "description"));
+                    }
+                }
+                match kind {
+                    "with_cidr_blocks" => {
+                        // The module takes a comma-separated string.
+                        let c = get(&item, "cidr_blocks").map(|c| match b.eval.string(&c) {
+                            Some(text) => {
+                                Expression::Array(text.split(',').map(|p| s(p.trim())).collect())
+                            }
+                            None => format!("split(\",\", {})", hclx::inline(&c))
+                                .parse()
+                                .unwrap_or(c),
+                        });
+                        rb.set_opt("cidr_blocks", c);
+                    }
+                    "with_ipv6_cidr_blocks" => {
+                        let c = get(&item, "ipv6_cidr_blocks").map(|c| match b.eval.string(&c) {
+                            Some(text) => {
+                                Expression::Array(text.split(',').map(|p| s(p.trim())).collect())
+                            }
+                            None => c,
+                        });
+                        rb.set_opt("ipv6_cidr_blocks", c);
+                    }
+                    "with_source_security_group_id" => {
+                        rb.set_opt(
+                            "security_groups",
+                            get(&item, "source_security_group_id")
+                                .map(|g| Expression::Array(vec![g])),
+                        );
+                    }
+                    _ => {
+                        rb.set("self", Expression::Bool(true));
+                    }
+                }
+                body.block(dir, rb);
+            }
+        }
+    }
+    let sg = b.resource("aws_security_group", &b.base(), body);
+    if !unknown_rules.is_empty() {
+        unknown_rules.dedup();
+        b.note(
+            Code::ModuleInputIgnored,
+            format!(
+                "`{}`: named rule(s) {} are not in Ferry's table of the module's rules and were not carried over",
+                b.addr(),
+                unknown_rules
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    b.understood(&["tags", "create_timeout", "delete_timeout", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| k.starts_with("number_of_computed_"),
+        "counts of computed rules only size the module's own loops",
+    );
+    for (out, attr) in [
+        ("security_group_id", "id"),
+        ("security_group_arn", "arn"),
+        ("security_group_vpc_id", "vpc_id"),
+        ("security_group_owner_id", "owner_id"),
+        ("security_group_name", "name"),
+        ("security_group_description", "description"),
+    ] {
+        b.out(out, &sg, attr);
+    }
+}
+
+// ---- eks ------------------------------------------------------------------------------------------------
+
+fn eks(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["cluster_name", "cluster_endpoint"]);
+        return;
+    }
+    // v21 renamed `cluster_name` → `name`, `cluster_version` → `kubernetes_version`,
+    // `cluster_endpoint_public_access` → `endpoint_public_access`, …
+    let pick = |b: &mut Builder<'_>, new: &str, old: &str| b.input(new).or_else(|| b.input(old));
+    let name = pick(b, "name", "cluster_name");
+    let version = pick(b, "kubernetes_version", "cluster_version");
+    let public = pick(
+        b,
+        "endpoint_public_access",
+        "cluster_endpoint_public_access",
+    );
+    let private = pick(
+        b,
+        "endpoint_private_access",
+        "cluster_endpoint_private_access",
+    );
+    let cidrs = pick(
+        b,
+        "endpoint_public_access_cidrs",
+        "cluster_endpoint_public_access_cidrs",
+    );
+    let subnets = b.input("subnet_ids");
+    let cp_subnets = b.input("control_plane_subnet_ids");
+    let logs = pick(b, "enabled_log_types", "cluster_enabled_log_types");
+
+    let mut body = B::new();
+    body.set_opt("name", name);
+    body.set_opt("version", version.clone());
+    body.set_opt("enabled_cluster_log_types", logs);
+    let mut vpc = B::new();
+    vpc.set_opt("subnet_ids", cp_subnets.or(subnets.clone()));
+    vpc.set_opt("endpoint_public_access", public);
+    vpc.set_opt("endpoint_private_access", private);
+    vpc.set_opt("public_access_cidrs", cidrs);
+    body.block("vpc_config", vpc);
+    let cluster = b.resource("aws_eks_cluster", &b.base(), body);
+
+    // Managed node groups, with `eks_managed_node_group_defaults` (v20).
+    let defaults = b
+        .input_literal("eks_managed_node_group_defaults")
+        .unwrap_or(Expression::Object(hcl::Object::new()));
+    if let Some(groups) = b.input_literal("eks_managed_node_groups") {
+        for (key, g) in entries(&groups) {
+            let field = |k: &str| get(&g, k).or_else(|| get(&defaults, k));
+            let mut ng = B::new();
+            ng.set("cluster_name", rref(&cluster, "name"));
+            ng.set("node_group_name", field("name").unwrap_or_else(|| s(&key)));
+            ng.set_opt("version", field("cluster_version").or(version.clone()));
+            ng.set_opt("instance_types", field("instance_types"));
+            for k in ["capacity_type", "ami_type", "disk_size", "labels"] {
+                ng.set_opt(k, field(k));
+            }
+            ng.set_opt("subnet_ids", field("subnet_ids").or(subnets.clone()));
+            // The node group submodule's defaults: min 1, max 3, desired 1.
+            let mut sc = B::new();
+            sc.set("min_size", field("min_size").unwrap_or(num(1)));
+            sc.set("max_size", field("max_size").unwrap_or(num(3)));
+            sc.set("desired_size", field("desired_size").unwrap_or(num(1)));
+            ng.block("scaling_config", sc);
+            // `taints = { k = { key, value, effect } }` (a map in v20, a list before).
+            if let Some(t) = field("taints") {
+                let list: Vec<Expression> = match &t {
+                    Expression::Array(items) => items.clone(),
+                    other => entries(other).into_iter().map(|(_, v)| v).collect(),
+                };
+                for taint in list {
+                    ng.block("taint", obj_block(&taint, &[]));
+                }
+            }
+            b.resource("aws_eks_node_group", &format!("{}_{key}", b.base()), ng);
+        }
+    }
+    b.understood(&[
+        "tags",
+        "cluster_tags",
+        "vpc_id",
+        "enable_cluster_creator_admin_permissions",
+        "enable_irsa",
+        "authentication_mode",
+        "access_entries",
+        "iam_role_arn",
+        "create_iam_role",
+        "kms_key_administrators",
+        "create_kms_key",
+        "cluster_encryption_config",
+        "encryption_config",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.contains("security_group")
+                || k.starts_with("iam_role_")
+                || k.starts_with("kms_")
+                || k.starts_with("cloudwatch_log_group_")
+                || k == "create_cloudwatch_log_group"
+        },
+        "IAM, KMS, CloudWatch and security groups of the cluster have no DOKS counterpart; DOKS manages its control plane access",
+    );
+
+    for (out, attr) in [
+        ("cluster_name", "name"),
+        ("cluster_id", "id"),
+        ("cluster_arn", "arn"),
+        ("cluster_endpoint", "endpoint"),
+        (
+            "cluster_certificate_authority_data",
+            "certificate_authority",
+        ),
+        ("cluster_version", "version"),
+        ("cluster_platform_version", "platform_version"),
+        ("cluster_status", "status"),
+    ] {
+        b.out(out, &cluster, attr);
+    }
+    for o in [
+        "cluster_security_group_id",
+        "node_security_group_id",
+        "cluster_primary_security_group_id",
+    ] {
+        b.out_unmapped(
+            o,
+            "DOKS manages the cluster's firewall; there is no security group",
+        );
+    }
+    for o in [
+        "oidc_provider",
+        "oidc_provider_arn",
+        "cluster_oidc_issuer_url",
+        "cluster_iam_role_arn",
+        "cluster_iam_role_name",
+    ] {
+        b.out_unmapped(o, "DOKS has no IAM roles or IAM OIDC provider");
+    }
+    b.out_unmapped(
+        "eks_managed_node_groups",
+        "node groups become DOKS node pools",
+    );
+}
+
+// ---- elasticache ------------------------------------------------------------------------------------
+
+fn elasticache(b: &mut Builder<'_>) {
+    let engine = b.input("engine").or_else(|| Some(s("redis")));
+    let port = b.input("port");
+    let sg = aurora_like_security_group(b, "security_group_rules", port.clone(), engine.as_ref());
+    let replication = b.input_bool("create_replication_group").unwrap_or(true)
+        && b.input_bool("create") != Some(false);
+    let cluster = !replication && b.input_bool("create_cluster") == Some(true);
+    let sgs = b.input("security_group_ids");
+    let sgs = with_own_sg(sg.as_deref(), sgs);
+    let common = [
+        "engine_version",
+        "node_type",
+        "parameter_group_name",
+        "maintenance_window",
+        "snapshot_retention_limit",
+        "snapshot_window",
+        "apply_immediately",
+        "auto_minor_version_upgrade",
+        "notification_topic_arn",
+    ];
+    let addr = if replication {
+        let mut body = B::new();
+        b.pass(&mut body, &["replication_group_id"]);
+        body.set(
+            "description",
+            b.input("description")
+                .unwrap_or_else(|| s("ElastiCache replication group")),
+        );
+        body.set_opt("engine", engine);
+        body.set_opt("port", port);
+        b.pass(&mut body, &common);
+        b.pass(
+            &mut body,
+            &[
+                "num_cache_clusters",
+                "num_node_groups",
+                "replicas_per_node_group",
+                "automatic_failover_enabled",
+                "multi_az_enabled",
+                "transit_encryption_enabled",
+                "at_rest_encryption_enabled",
+                "auth_token",
+                "kms_key_id",
+                "data_tiering_enabled",
+                "cluster_mode",
+            ],
+        );
+        body.set_opt("security_group_ids", sgs);
+        Some(b.resource("aws_elasticache_replication_group", &b.base(), body))
+    } else if cluster {
+        let mut body = B::new();
+        b.pass(&mut body, &["cluster_id", "num_cache_nodes", "az_mode"]);
+        body.set_opt("engine", engine);
+        body.set_opt("port", port);
+        b.pass(&mut body, &common);
+        body.set_opt("security_group_ids", sgs);
+        Some(b.resource("aws_elasticache_cluster", &b.base(), body))
+    } else {
+        None
+    };
+    let Some(addr) = addr else {
+        no_resources(b, &["replication_group_id", "cluster_id"]);
+        return;
+    };
+    b.understood(&[
+        "tags",
+        "create_replication_group",
+        "create_cluster",
+        "cluster_mode_enabled",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k == "subnet_ids"
+                || k == "vpc_id"
+                || k.starts_with("subnet_group")
+                || k == "create_subnet_group"
+                || k.starts_with("security_group_")
+                || k == "create_security_group"
+        },
+        "DigitalOcean databases join the VPC directly; the module's security group becomes the database firewall",
+    );
+    if replication {
+        for (out, attr) in [
+            ("replication_group_id", "id"),
+            ("replication_group_arn", "arn"),
+            (
+                "replication_group_primary_endpoint_address",
+                "primary_endpoint_address",
+            ),
+            (
+                "replication_group_reader_endpoint_address",
+                "reader_endpoint_address",
+            ),
+            (
+                "replication_group_configuration_endpoint_address",
+                "configuration_endpoint_address",
+            ),
+            ("replication_group_member_clusters", "member_clusters"),
+            ("replication_group_port", "port"),
+        ] {
+            b.out(out, &addr, attr);
+        }
+    } else {
+        for (out, attr) in [
+            ("cluster_id", "cluster_id"),
+            ("cluster_arn", "arn"),
+            ("cluster_address", "cluster_address"),
+            ("cluster_configuration_endpoint", "configuration_endpoint"),
+            ("cluster_cache_nodes", "cache_nodes"),
+        ] {
+            b.out(out, &addr, attr);
+        }
+    }
+    match sg {
+        Some(sg) => b.out("security_group_id", &sg, "id"),
+        None => b.out_unmapped(
+            "security_group_id",
+            "the module created no security group (no `security_group_rules`)",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::origin::{self, Module};
+
+    /// Parses `main.tf` and expands its first module call.
+    fn expand_first(text: &str) -> (Module, Option<Expansion>) {
+        let mut diags = Vec::new();
+        let files = BTreeMap::from([("main.tf".to_string(), text.to_string())]);
+        let origin = origin::parse(&files, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let module = origin.modules.get("").cloned().expect("root module");
+        let eval = Eval::new(&module, &module.tfvars, None);
+        let call = module.module_calls.first().expect("a module call").clone();
+        let source = hclx::attr(&call.body, "source")
+            .and_then(|e| eval.string(e))
+            .expect("source");
+        let exp = expand(&call, &source, &eval, &module.resources);
+        (module, exp)
+    }
+
+    fn addrs(e: &Expansion) -> Vec<String> {
+        e.resources.iter().map(|r| r.address()).collect()
+    }
+
+    fn attr(e: &Expansion, addr: &str, key: &str) -> String {
+        let r = e
+            .resources
+            .iter()
+            .find(|r| r.address() == addr)
+            .unwrap_or_else(|| panic!("{addr} not expanded"));
+        hclx::attr(&r.body, key)
+            .map(hclx::inline)
+            .unwrap_or_else(|| panic!("{addr} has no {key}"))
+    }
+
+    fn out(e: &Expansion, name: &str) -> ModuleOutput {
+        e.outputs
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("output {name} not declared"))
+    }
+
+    fn attr_out(origin: &str, attr: &str) -> ModuleOutput {
+        ModuleOutput::Attr {
+            origin: origin.into(),
+            attr: attr.into(),
+        }
+    }
+
+    fn codes(e: &Expansion) -> Vec<&str> {
+        e.diags.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    #[test]
+    fn sources_are_recognised_in_every_form() {
+        let p = |s: &str| parse_source(s);
+        assert_eq!(
+            p("terraform-aws-modules/vpc/aws"),
+            Some(("vpc".into(), None))
+        );
+        assert_eq!(
+            p("registry.terraform.io/terraform-aws-modules/rds-aurora/aws"),
+            Some(("rds-aurora".into(), None))
+        );
+        assert_eq!(
+            p("terraform-aws-modules/security-group/aws//modules/http-80"),
+            Some(("security-group".into(), Some("modules/http-80".into())))
+        );
+        assert_eq!(
+            p("git::https://github.com/terraform-aws-modules/terraform-aws-vpc.git?ref=v5.8.1"),
+            Some(("vpc".into(), None))
+        );
+        assert_eq!(
+            p(
+                "git::https://github.com/terraform-aws-modules/terraform-aws-s3-bucket.git//modules/object?ref=v4.1.0"
+            ),
+            Some(("s3-bucket".into(), Some("modules/object".into())))
+        );
+        assert_eq!(
+            p("github.com/terraform-aws-modules/terraform-aws-alb"),
+            Some(("alb".into(), None))
+        );
+        assert_eq!(
+            p("git@github.com:terraform-aws-modules/terraform-aws-eks.git"),
+            Some(("eks".into(), None))
+        );
+        assert_eq!(p("cloudposse/vpc/aws"), None);
+        assert_eq!(p("terraform-aws-modules/vpc/google"), None);
+        assert_eq!(p("./modules/vpc"), None);
+    }
+
+    #[test]
+    fn unknown_modules_and_submodules_are_not_expanded() {
+        let (_, e) =
+            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n");
+        assert!(e.is_none());
+        let (_, e) = expand_first(
+            "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/vpc-endpoints\"\n}\n",
+        );
+        assert!(e.is_none());
+        let (_, e) = expand_first(
+            "module \"x\" {\n  source = \"terraform-aws-modules/security-group/aws//modules/no-such-preset\"\n}\n",
+        );
+        assert!(e.is_none());
+    }
+
+    #[test]
+    fn vpc_becomes_one_vpc_and_subnets_are_absorbed() {
+        let (_, e) = expand_first(
+            r#"
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "~> 5.0"
+
+  name = "acme"
+  cidr = "10.20.0.0/16"
+  azs             = ["us-east-1a", "us-east-1b"]
+  private_subnets = ["10.20.1.0/24", "10.20.2.0/24"]
+  public_subnets  = ["10.20.101.0/24", "10.20.102.0/24"]
+  enable_nat_gateway = true
+  single_nat_gateway = true
+  enable_dns_hostnames = true
+  enable_flow_log = true
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(addrs(&e), vec!["aws_vpc.vpc"]);
+        assert_eq!(attr(&e, "aws_vpc.vpc", "cidr_block"), "\"10.20.0.0/16\"");
+        assert_eq!(attr(&e, "aws_vpc.vpc", "enable_dns_hostnames"), "true");
+        assert_eq!(attr(&e, "aws_vpc.vpc", "tags"), "{ Name = \"acme\" }");
+        assert_eq!(out(&e, "vpc_id"), attr_out("aws_vpc.vpc", "id"));
+        assert_eq!(
+            out(&e, "vpc_cidr_block"),
+            attr_out("aws_vpc.vpc", "cidr_block")
+        );
+        assert!(matches!(
+            out(&e, "private_subnets"),
+            ModuleOutput::Unmapped(_)
+        ));
+        assert!(matches!(
+            out(&e, "database_subnet_group_name"),
+            ModuleOutput::Unmapped(_)
+        ));
+        // One F206 note: `enable_flow_log` not carried; subnets etc. absorbed.
+        assert_eq!(codes(&e), vec!["F206"]);
+        let msg = &e.diags[0].message;
+        assert!(msg.contains("`enable_flow_log`"), "{msg}");
+        assert!(msg.contains("absorbed: `azs`"), "{msg}");
+        assert!(!msg.contains("`name`"), "{msg}");
+    }
+
+    #[test]
+    fn vpc_default_cidr_and_names_avoid_existing_resources() {
+        let (_, e) = expand_first(
+            "module \"main\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+        );
+        let e = e.expect("expanded");
+        assert_eq!(addrs(&e), vec!["aws_vpc.main_2"]);
+        assert_eq!(attr(&e, "aws_vpc.main_2", "cidr_block"), "\"10.0.0.0/16\"");
+    }
+
+    #[test]
+    fn s3_bucket_uses_the_inline_forms() {
+        let (_, e) = expand_first(
+            r#"
+module "assets" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+
+  bucket        = "acme-assets-${var.instance_id}"
+  force_destroy = true
+  versioning    = { enabled = true }
+  attach_policy = true
+  policy        = "{}"
+  lifecycle_rule = [{ id = "tmp", enabled = true, filter = { prefix = "tmp/" }, expiration = { days = 7 } }]
+  cors_rule = [{ allowed_methods = ["GET"], allowed_origins = ["*"] }]
+  server_side_encryption_configuration = {
+    rule = { apply_server_side_encryption_by_default = { sse_algorithm = "AES256" } }
+  }
+  block_public_policy = false
+  tags = { Team = "web" }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_s3_bucket.assets",
+                "aws_s3_bucket_public_access_block.assets"
+            ]
+        );
+        let b = &e.resources[0];
+        assert_eq!(attr(&e, "aws_s3_bucket.assets", "policy"), "\"{}\"");
+        assert_eq!(
+            hclx::blocks(&b.body, "versioning")
+                .first()
+                .and_then(|v| hclx::attr(v, "enabled").cloned()),
+            Some(Expression::Bool(true))
+        );
+        assert_eq!(hclx::blocks(&b.body, "lifecycle_rule").len(), 1);
+        assert_eq!(hclx::blocks(&b.body, "cors_rule").len(), 1);
+        assert_eq!(
+            hclx::blocks(&b.body, "server_side_encryption_configuration").len(),
+            1
+        );
+        assert_eq!(
+            attr(&e, "aws_s3_bucket_public_access_block.assets", "bucket"),
+            "aws_s3_bucket.assets.id"
+        );
+        assert_eq!(
+            attr(
+                &e,
+                "aws_s3_bucket_public_access_block.assets",
+                "block_public_acls"
+            ),
+            "true"
+        );
+        assert_eq!(
+            attr(
+                &e,
+                "aws_s3_bucket_public_access_block.assets",
+                "block_public_policy"
+            ),
+            "false"
+        );
+        assert_eq!(
+            out(&e, "s3_bucket_id"),
+            attr_out("aws_s3_bucket.assets", "id")
+        );
+        assert_eq!(
+            out(&e, "s3_bucket_bucket_regional_domain_name"),
+            attr_out("aws_s3_bucket.assets", "bucket_regional_domain_name")
+        );
+        assert!(e.diags.is_empty(), "{:?}", e.diags);
+    }
+
+    #[test]
+    fn s3_bucket_v3_defaults_leave_public_access_open() {
+        let (_, e) = expand_first(
+            "module \"b\" {\n  source  = \"terraform-aws-modules/s3-bucket/aws\"\n  version = \"3.15.1\"\n  bucket  = \"x\"\n  policy  = \"{}\"\n}\n",
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            attr(
+                &e,
+                "aws_s3_bucket_public_access_block.b",
+                "ignore_public_acls"
+            ),
+            "false"
+        );
+        // Without attach_policy the module ignores `policy`.
+        assert!(hclx::attr(&e.resources[0].body, "policy").is_none());
+    }
+
+    #[test]
+    fn s3_object_submodule() {
+        let (_, e) = expand_first(
+            "module \"logo\" {\n  source = \"terraform-aws-modules/s3-bucket/aws//modules/object\"\n  bucket = module.assets.s3_bucket_id\n  key = \"logo.png\"\n  file_source = \"logo.png\"\n}\n",
+        );
+        let e = e.expect("expanded");
+        assert_eq!(addrs(&e), vec!["aws_s3_object.logo"]);
+        assert_eq!(
+            attr(&e, "aws_s3_object.logo", "bucket"),
+            "module.assets.s3_bucket_id"
+        );
+        assert_eq!(attr(&e, "aws_s3_object.logo", "source"), "\"logo.png\"");
+        assert_eq!(
+            out(&e, "s3_object_etag"),
+            attr_out("aws_s3_object.logo", "etag")
+        );
+    }
+
+    #[test]
+    fn rds_becomes_a_db_instance() {
+        let (_, e) = expand_first(
+            r#"
+module "db" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "~> 6.0"
+
+  identifier           = "acme-db"
+  engine               = "postgres"
+  engine_version       = "16.3"
+  family               = "postgres16"
+  instance_class       = "db.m5.large"
+  allocated_storage    = 100
+  max_allocated_storage = 200
+  db_name              = "app"
+  username             = "app"
+  port                 = 5432
+  multi_az             = true
+  vpc_security_group_ids = [module.sg.security_group_id]
+  create_db_subnet_group = true
+  subnet_ids           = module.vpc.database_subnets
+  maintenance_window   = "Mon:00:00-Mon:03:00"
+  parameters = [{ name = "rds.force_ssl", value = "1" }]
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(addrs(&e), vec!["aws_db_instance.db"]);
+        assert_eq!(attr(&e, "aws_db_instance.db", "identifier"), "\"acme-db\"");
+        assert_eq!(
+            attr(&e, "aws_db_instance.db", "instance_class"),
+            "\"db.m5.large\""
+        );
+        assert_eq!(
+            attr(&e, "aws_db_instance.db", "vpc_security_group_ids"),
+            "[module.sg.security_group_id]"
+        );
+        assert_eq!(attr(&e, "aws_db_instance.db", "multi_az"), "true");
+        for (o, a) in [
+            ("db_instance_endpoint", "endpoint"),
+            ("db_instance_address", "address"),
+            ("db_instance_port", "port"),
+            ("db_instance_name", "db_name"),
+            ("db_instance_username", "username"),
+            ("db_instance_identifier", "identifier"),
+            ("db_instance_arn", "arn"),
+            ("db_instance_resource_id", "resource_id"),
+        ] {
+            assert_eq!(out(&e, o), attr_out("aws_db_instance.db", a), "{o}");
+        }
+        assert_eq!(codes(&e), vec!["F206"]);
+        let msg = &e.diags[0].message;
+        assert!(
+            msg.contains("`family`") && msg.contains("`parameters`"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("absorbed: `create_db_subnet_group`, `subnet_ids`"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn aurora_becomes_a_cluster_with_instances_and_its_security_group() {
+        let (_, e) = expand_first(
+            r#"
+module "aurora" {
+  source  = "terraform-aws-modules/rds-aurora/aws"
+  version = "~> 9.0"
+
+  name            = "acme-aurora"
+  engine          = "aurora-postgresql"
+  engine_version  = "15.4"
+  instance_class  = "db.r6g.large"
+  instances = {
+    one = {}
+    two = { instance_class = "db.r6g.xlarge" }
+  }
+  master_username = "root"
+  database_name   = "app"
+  vpc_id          = module.vpc.vpc_id
+  security_group_rules = {
+    vpc_ingress = { cidr_blocks = ["10.0.0.0/16"] }
+  }
+  serverlessv2_scaling_configuration = { min_capacity = 1, max_capacity = 4 }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_security_group.aurora",
+                "aws_rds_cluster.aurora",
+                "aws_rds_cluster_instance.aurora_one",
+                "aws_rds_cluster_instance.aurora_two",
+            ]
+        );
+        assert_eq!(
+            attr(&e, "aws_rds_cluster.aurora", "cluster_identifier"),
+            "\"acme-aurora\""
+        );
+        assert_eq!(
+            attr(&e, "aws_rds_cluster.aurora", "vpc_security_group_ids"),
+            "[aws_security_group.aurora.id]"
+        );
+        assert_eq!(
+            attr(&e, "aws_rds_cluster_instance.aurora_one", "instance_class"),
+            "\"db.r6g.large\""
+        );
+        assert_eq!(
+            attr(&e, "aws_rds_cluster_instance.aurora_two", "instance_class"),
+            "\"db.r6g.xlarge\""
+        );
+        assert_eq!(
+            attr(&e, "aws_rds_cluster_instance.aurora_two", "identifier"),
+            "\"acme-aurora-two\""
+        );
+        assert_eq!(
+            attr(
+                &e,
+                "aws_rds_cluster_instance.aurora_one",
+                "cluster_identifier"
+            ),
+            "aws_rds_cluster.aurora.id"
+        );
+        let cluster = e
+            .resources
+            .iter()
+            .find(|r| r.ty == "aws_rds_cluster")
+            .expect("cluster");
+        let scaling = hclx::blocks(&cluster.body, "serverlessv2_scaling_configuration");
+        assert_eq!(scaling.len(), 1);
+        let sg = &e.resources[0];
+        let ingress = hclx::blocks(&sg.body, "ingress");
+        assert_eq!(ingress.len(), 1);
+        assert_eq!(hclx::attr(&ingress[0], "from_port"), Some(&num(5432)));
+        for (o, a) in [
+            ("cluster_endpoint", "endpoint"),
+            ("cluster_reader_endpoint", "reader_endpoint"),
+            ("cluster_port", "port"),
+            ("cluster_database_name", "database_name"),
+            ("cluster_master_username", "master_username"),
+            ("cluster_id", "id"),
+            ("cluster_arn", "arn"),
+        ] {
+            assert_eq!(out(&e, o), attr_out("aws_rds_cluster.aurora", a), "{o}");
+        }
+        assert_eq!(
+            out(&e, "security_group_id"),
+            attr_out("aws_security_group.aurora", "id")
+        );
+    }
+
+    #[test]
+    fn alb_v9_listeners_target_groups_and_security_group() {
+        let (_, e) = expand_first(
+            r#"
+module "alb" {
+  source  = "terraform-aws-modules/alb/aws"
+  version = "~> 9.0"
+
+  name    = "acme"
+  vpc_id  = module.vpc.vpc_id
+  subnets = module.vpc.public_subnets
+
+  security_group_ingress_rules = {
+    all_http = { from_port = 80, to_port = 80, ip_protocol = "tcp", cidr_ipv4 = "0.0.0.0/0" }
+  }
+  security_group_egress_rules = {
+    all = { ip_protocol = "-1", cidr_ipv4 = "10.0.0.0/16" }
+  }
+
+  listeners = {
+    http = {
+      port     = 80
+      protocol = "HTTP"
+      redirect = { port = "443", protocol = "HTTPS", status_code = "HTTP_301" }
+    }
+    https = {
+      port            = 443
+      protocol        = "HTTPS"
+      certificate_arn = aws_acm_certificate.web.arn
+      forward         = { target_group_key = "app" }
+      rules = {
+        api = {
+          priority   = 10
+          actions    = [{ type = "forward", target_group_key = "app" }]
+          conditions = [{ path_pattern = { values = ["/api/*"] } }]
+        }
+      }
+    }
+  }
+
+  target_groups = {
+    app = {
+      protocol    = "HTTP"
+      port        = 8080
+      target_type = "instance"
+      target_id   = aws_instance.app.id
+      health_check = { path = "/healthz", matcher = "200" }
+    }
+  }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_security_group.alb_lb",
+                "aws_lb.alb",
+                "aws_lb_target_group.alb_app",
+                "aws_lb_target_group_attachment.alb_app",
+                "aws_lb_listener.alb_http",
+                "aws_lb_listener.alb_https",
+                "aws_lb_listener_rule.alb_https_api",
+            ]
+        );
+        assert_eq!(
+            attr(&e, "aws_lb.alb", "security_groups"),
+            "[aws_security_group.alb_lb.id]"
+        );
+        assert_eq!(attr(&e, "aws_lb_target_group.alb_app", "port"), "8080");
+        assert_eq!(
+            attr(&e, "aws_lb_target_group.alb_app", "vpc_id"),
+            "module.vpc.vpc_id"
+        );
+        let find = |a: &str| {
+            e.resources
+                .iter()
+                .find(|r| r.address() == a)
+                .expect("resource")
+                .clone()
+        };
+        let https = find("aws_lb_listener.alb_https");
+        let action = https
+            .body
+            .blocks()
+            .find(|b| b.identifier() == "default_action")
+            .expect("action");
+        assert_eq!(
+            hclx::attr(&action.body, "target_group_arn")
+                .map(hclx::inline)
+                .as_deref(),
+            Some("aws_lb_target_group.alb_app.arn")
+        );
+        let http = find("aws_lb_listener.alb_http");
+        let action = http
+            .body
+            .blocks()
+            .find(|b| b.identifier() == "default_action")
+            .expect("action");
+        assert_eq!(hclx::attr(&action.body, "type"), Some(&s("redirect")));
+        assert!(action.body.blocks().any(|b| b.identifier() == "redirect"));
+        let tg = find("aws_lb_target_group.alb_app");
+        assert!(tg.body.blocks().any(|b| b.identifier() == "health_check"));
+        let rule = find("aws_lb_listener_rule.alb_https_api");
+        let cond = rule
+            .body
+            .blocks()
+            .find(|b| b.identifier() == "condition")
+            .expect("condition");
+        assert!(cond.body.blocks().any(|b| b.identifier() == "path_pattern"));
+        for (o, a) in [
+            ("dns_name", "dns_name"),
+            ("zone_id", "zone_id"),
+            ("arn", "arn"),
+            ("id", "id"),
+        ] {
+            assert_eq!(out(&e, o), attr_out("aws_lb.alb", a), "{o}");
+        }
+        assert!(matches!(
+            out(&e, "target_groups"),
+            ModuleOutput::Unmapped(_)
+        ));
+        assert!(matches!(out(&e, "listeners"), ModuleOutput::Unmapped(_)));
+    }
+
+    #[test]
+    fn alb_v8_lists() {
+        let (_, e) = expand_first(
+            r#"
+module "alb" {
+  source  = "terraform-aws-modules/alb/aws"
+  version = "~> 8.0"
+  name = "acme"
+  load_balancer_type = "application"
+  vpc_id = "vpc-1"
+  target_groups = [{ name_prefix = "app-", backend_protocol = "HTTP", backend_port = 80, target_type = "ip" }]
+  http_tcp_listeners = [{ port = 80, protocol = "HTTP", target_group_index = 0 }]
+  https_listeners = [{ port = 443, protocol = "HTTPS", certificate_arn = "arn:cert", target_group_index = 0 }]
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_lb.alb",
+                "aws_lb_target_group.alb_0",
+                "aws_lb_listener.alb_http_tcp_0",
+                "aws_lb_listener.alb_https_0",
+            ]
+        );
+        assert_eq!(
+            attr(&e, "aws_lb_target_group.alb_0", "protocol"),
+            "\"HTTP\""
+        );
+        assert_eq!(out(&e, "lb_dns_name"), attr_out("aws_lb.alb", "dns_name"));
+    }
+
+    #[test]
+    fn security_group_rules_and_presets() {
+        let (_, e) = expand_first(
+            r#"
+module "web_sg" {
+  source = "terraform-aws-modules/security-group/aws"
+  name   = "web"
+  vpc_id = "vpc-1"
+  ingress_cidr_blocks = ["0.0.0.0/0"]
+  ingress_rules       = ["https-443-tcp", "no-such-rule"]
+  ingress_with_cidr_blocks = [
+    { from_port = 8080, to_port = 8090, protocol = "tcp", cidr_blocks = "10.0.0.0/8,192.168.0.0/16" },
+  ]
+  egress_rules = ["all-all"]
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(addrs(&e), vec!["aws_security_group.web_sg"]);
+        let sg = &e.resources[0];
+        let ingress = hclx::blocks(&sg.body, "ingress");
+        assert_eq!(ingress.len(), 2);
+        assert_eq!(hclx::attr(&ingress[0], "from_port"), Some(&num(443)));
+        assert_eq!(
+            hclx::attr(&ingress[1], "cidr_blocks")
+                .map(hclx::inline)
+                .as_deref(),
+            Some("[\"10.0.0.0/8\", \"192.168.0.0/16\"]")
+        );
+        let egress = hclx::blocks(&sg.body, "egress");
+        assert_eq!(hclx::attr(&egress[0], "protocol"), Some(&s("-1")));
+        assert_eq!(
+            attr(&e, "aws_security_group.web_sg", "name_prefix"),
+            "\"web-\""
+        );
+        assert!(e.diags.iter().any(|d| d.message.contains("`no-such-rule`")));
+        assert_eq!(
+            out(&e, "security_group_id"),
+            attr_out("aws_security_group.web_sg", "id")
+        );
+
+        let (_, e) = expand_first(
+            "module \"pg\" {\n  source = \"terraform-aws-modules/security-group/aws//modules/postgresql\"\n  name = \"pg\"\n  ingress_cidr_blocks = [\"10.0.0.0/16\"]\n}\n",
+        );
+        let e = e.expect("expanded");
+        let ingress = hclx::blocks(&e.resources[0].body, "ingress");
+        assert_eq!(hclx::attr(&ingress[0], "from_port"), Some(&num(5432)));
+        assert_eq!(
+            hclx::attr(&ingress[1], "self"),
+            Some(&Expression::Bool(true))
+        );
+    }
+
+    #[test]
+    fn eks_cluster_and_managed_node_groups() {
+        let (_, e) = expand_first(
+            r#"
+module "eks" {
+  source  = "terraform-aws-modules/eks/aws"
+  version = "~> 20.0"
+
+  cluster_name    = "acme"
+  cluster_version = "1.30"
+  vpc_id          = module.vpc.vpc_id
+  subnet_ids      = module.vpc.private_subnets
+  cluster_endpoint_public_access = true
+
+  eks_managed_node_group_defaults = { instance_types = ["m5.large"] }
+  eks_managed_node_groups = {
+    general = { min_size = 2, max_size = 5, desired_size = 3 }
+    spot    = { instance_types = ["c5.xlarge"], capacity_type = "SPOT" }
+  }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_eks_cluster.eks",
+                "aws_eks_node_group.eks_general",
+                "aws_eks_node_group.eks_spot"
+            ]
+        );
+        assert_eq!(attr(&e, "aws_eks_cluster.eks", "version"), "\"1.30\"");
+        assert_eq!(
+            attr(&e, "aws_eks_node_group.eks_general", "instance_types"),
+            "[\"m5.large\"]"
+        );
+        assert_eq!(
+            attr(&e, "aws_eks_node_group.eks_spot", "instance_types"),
+            "[\"c5.xlarge\"]"
+        );
+        assert_eq!(
+            attr(&e, "aws_eks_node_group.eks_general", "cluster_name"),
+            "aws_eks_cluster.eks.name"
+        );
+        let ng = &e.resources[1];
+        let sc = hclx::blocks(&ng.body, "scaling_config");
+        assert_eq!(hclx::attr(&sc[0], "desired_size"), Some(&num(3)));
+        assert_eq!(
+            out(&e, "cluster_endpoint"),
+            attr_out("aws_eks_cluster.eks", "endpoint")
+        );
+        assert_eq!(
+            out(&e, "cluster_name"),
+            attr_out("aws_eks_cluster.eks", "name")
+        );
+    }
+
+    #[test]
+    fn elasticache_replication_group() {
+        let (_, e) = expand_first(
+            r#"
+module "cache" {
+  source = "terraform-aws-modules/elasticache/aws"
+  replication_group_id = "acme-cache"
+  engine_version = "7.1"
+  node_type = "cache.t4g.small"
+  num_cache_clusters = 2
+  vpc_id = module.vpc.vpc_id
+  security_group_rules = {
+    ingress_vpc = { cidr_ipv4 = "10.0.0.0/16" }
+  }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_security_group.cache",
+                "aws_elasticache_replication_group.cache"
+            ]
+        );
+        assert_eq!(
+            attr(&e, "aws_elasticache_replication_group.cache", "node_type"),
+            "\"cache.t4g.small\""
+        );
+        let ingress = hclx::blocks(&e.resources[0].body, "ingress");
+        assert_eq!(hclx::attr(&ingress[0], "from_port"), Some(&num(6379)));
+        assert_eq!(
+            hclx::attr(&ingress[0], "cidr_blocks")
+                .map(hclx::inline)
+                .as_deref(),
+            Some("[\"10.0.0.0/16\"]")
+        );
+        assert_eq!(
+            out(&e, "replication_group_primary_endpoint_address"),
+            attr_out(
+                "aws_elasticache_replication_group.cache",
+                "primary_endpoint_address"
+            )
+        );
+    }
+
+    #[test]
+    fn module_meta_arguments_carry_over() {
+        let (_, e) = expand_first(
+            "module \"b\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n  for_each = toset([\"a\", \"b\"])\n  bucket = \"acme-${each.key}\"\n  depends_on = [aws_kms_key.k]\n}\n",
+        );
+        let e = e.expect("expanded");
+        assert!(
+            e.resources
+                .iter()
+                .all(|r| r.meta.for_each.is_some() && r.meta.depends_on.is_some())
+        );
+        assert!(codes(&e).contains(&"F305"));
+    }
+
+    #[test]
+    fn switched_off_modules_create_nothing() {
+        let (_, e) = expand_first(
+            "module \"b\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n  create_bucket = false\n  bucket = \"x\"\n}\n",
+        );
+        let e = e.expect("expanded");
+        assert!(e.resources.is_empty());
+        assert_eq!(
+            out(&e, "s3_bucket_id"),
+            ModuleOutput::Expr(Expression::Null)
+        );
+    }
 }

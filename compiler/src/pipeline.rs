@@ -33,9 +33,13 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     }
 
     let mut out_files = BTreeMap::new();
+    let mut artifacts = BTreeSet::new();
+    let mut secrets = BTreeSet::new();
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
+    let inputs = module_inputs(&origin, options);
+    let no_inputs = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -45,8 +49,11 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             options,
             &region.target,
             &emitted_types,
+            inputs.get(dir).unwrap_or(&no_inputs),
         );
         diags.extend(m.diags);
+        artifacts.extend(m.artifacts);
+        secrets.extend(m.secrets);
         resources.extend(m.resources);
         emitted_types.extend(m.emitted.iter().map(|e| match e.mode {
             Mode::Managed => e.ty.clone(),
@@ -75,6 +82,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         resources,
         diagnostics: diags,
         token_scopes: scopes::per_phase(&emitted_types),
+        artifacts: artifacts.into_iter().collect(),
+        secrets: secrets.into_iter().collect(),
         counts: Default::default(),
     };
     report.recount(emitted_count);
@@ -161,11 +170,88 @@ struct ModuleOut {
     resources: Vec<ResourceReport>,
     diags: Vec<Diagnostic>,
     emitted: Vec<Emitted>,
+    artifacts: Vec<crate::report::Artifact>,
+    secrets: Vec<crate::report::SecretRef>,
 }
 
 /// A module call kept in the output (a local module).
 struct KeptCall {
     call: Named,
+}
+
+/// The values each module's variables receive: the root's from `*.tfvars`, a local module's
+/// from the arguments of its callers, when they are known at compile time and every caller
+/// agrees (a module called with different values keeps them unknown).
+fn module_inputs(
+    origin: &Origin,
+    options: &Options,
+) -> BTreeMap<String, BTreeMap<String, Expression>> {
+    let mut inputs: BTreeMap<String, BTreeMap<String, Expression>> = BTreeMap::new();
+    let mut conflicting: BTreeSet<(String, String)> = BTreeSet::new();
+    let Some(root) = origin.modules.get("") else {
+        return inputs;
+    };
+    inputs.insert(String::new(), root.tfvars.clone());
+    // Breadth-first from the root; each folder is expanded once (cycles end here).
+    let mut queue = vec![String::new()];
+    let mut visited = BTreeSet::new();
+    while let Some(dir) = queue.pop() {
+        if !visited.insert(dir.clone()) {
+            continue;
+        }
+        let Some(module) = origin.modules.get(&dir) else {
+            continue;
+        };
+        let own = inputs.get(&dir).cloned().unwrap_or_default();
+        let eval = Eval::new(
+            module,
+            &own,
+            options.instance_id.as_deref().filter(|_| dir.is_empty()),
+        );
+        for call in &module.module_calls {
+            let Some(source) = hclx::attr(&call.body, "source").and_then(|e| eval.string(e)) else {
+                continue;
+            };
+            if !(source.starts_with("./") || source.starts_with("../")) {
+                continue;
+            }
+            let Some(target) = origin::join_dir(&dir, &source) else {
+                continue;
+            };
+            let entry = inputs.entry(target.clone()).or_default();
+            for attr in call.body.attributes() {
+                let key = attr.key().to_string();
+                if matches!(
+                    key.as_str(),
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
+                    continue;
+                }
+                let Some(value) = eval
+                    .value(attr.expr())
+                    .map(|v| crate::eval::value_to_expr(&v))
+                else {
+                    conflicting.insert((target.clone(), key));
+                    continue;
+                };
+                match entry.get(&key) {
+                    Some(existing) if *existing != value => {
+                        conflicting.insert((target.clone(), key));
+                    }
+                    _ => {
+                        entry.insert(key, value);
+                    }
+                }
+            }
+            queue.push(target);
+        }
+    }
+    for (dir, key) in conflicting {
+        if let Some(m) = inputs.get_mut(&dir) {
+            m.remove(&key);
+        }
+    }
+    inputs
 }
 
 fn compile_module(
@@ -175,12 +261,12 @@ fn compile_module(
     options: &Options,
     region: &str,
     child_types: &BTreeSet<String>,
+    inputs: &BTreeMap<String, Expression>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
-    let no_inputs = BTreeMap::new();
     let eval = Eval::new(
         module,
-        if is_root { &module.tfvars } else { &no_inputs },
+        inputs,
         options.instance_id.as_deref().filter(|_| is_root),
     );
     let mut diags = Vec::new();
@@ -201,7 +287,10 @@ fn compile_module(
                 Some(target) if origin.modules.contains_key(&target) => {
                     kept_calls.push(KeptCall { call: call.clone() })
                 }
-                _ => diags.push(
+                _ => {
+                    // References to its outputs become `null` with a warning.
+                    module_exports.insert(call.name.clone(), BTreeMap::new());
+                    diags.push(
                     Diagnostic::new(
                         Code::ModuleNotFound,
                         format!("module `{}` uses `{source}`, which is not part of the origin stack", call.name),
@@ -209,11 +298,12 @@ fn compile_module(
                     .at(call.loc.clone())
                     .resource(format!("module.{}", call.name))
                     .help("compile the folder that contains both the root module and its local modules"),
-                ),
+                    );
+                }
             }
             continue;
         }
-        match modules::expand(call, &source, &eval) {
+        match modules::expand(call, &source, &eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp.resources.iter().map(|r| r.address()).collect();
@@ -386,31 +476,23 @@ fn compile_module(
     for l in &mut locals {
         rw.rewrite(&mut l.expr, &l.loc);
     }
+    // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
+    // aws_eks_cluster.x.endpoint }`) are rewritten the same way.
     let mut outputs = module.outputs.clone();
-    for o in &mut outputs {
-        let loc = o.loc.clone();
-        for s in o.body.0.iter_mut() {
-            if let hcl::Structure::Attribute(a) = s {
-                if a.key() == "depends_on" {
-                    rw.rewrite_depends_on(&mut a.expr, &loc);
-                } else {
-                    rw.rewrite(&mut a.expr, &loc);
-                }
-            }
-        }
-    }
     let mut calls: Vec<Named> = kept_calls.into_iter().map(|k| k.call).collect();
-    for c in &mut calls {
-        let loc = c.loc.clone();
-        for s in c.body.0.iter_mut() {
-            if let hcl::Structure::Attribute(a) = s {
-                if a.key() == "depends_on" {
-                    rw.rewrite_depends_on(&mut a.expr, &loc);
-                } else {
-                    rw.rewrite(&mut a.expr, &loc);
-                }
-            }
-        }
+    let mut providers: Vec<Named> = module
+        .providers
+        .iter()
+        .filter(|p| p.name != "aws")
+        .cloned()
+        .collect();
+    for n in outputs
+        .iter_mut()
+        .chain(calls.iter_mut())
+        .chain(providers.iter_mut())
+    {
+        let loc = n.loc.clone();
+        rewrite_body(&mut rw, &mut n.body, &loc);
     }
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
@@ -457,6 +539,7 @@ fn compile_module(
         &locals,
         &outputs,
         &calls,
+        &providers,
         options,
         region,
         &stack_types,
@@ -520,6 +603,22 @@ fn compile_module(
         resources: entries,
         diags,
         emitted,
+        artifacts: std::mem::take(&mut st.artifacts),
+        secrets: std::mem::take(&mut st.secrets),
+    }
+}
+
+/// Rewrites every expression of a body, nested blocks included; `depends_on` lists drop what
+/// has no counterpart.
+fn rewrite_body(rw: &mut Rewriter<'_>, body: &mut hcl::Body, loc: &Loc) {
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) if a.key() == "depends_on" => {
+                rw.rewrite_depends_on(&mut a.expr, loc)
+            }
+            hcl::Structure::Attribute(a) => rw.rewrite(&mut a.expr, loc),
+            hcl::Structure::Block(b) => rewrite_body(rw, &mut b.body, loc),
+        }
     }
 }
 
@@ -596,6 +695,12 @@ fn ensure_instance_tags(st: &mut State) {
         if !e.ty.starts_with("digitalocean_") || !schema::has_attribute(&e.ty, "tags") {
             continue;
         }
+        // A firewall's `tags` choose the droplets it applies to (OpenAPI `firewalls_add_tags`):
+        // the appliance tag would apply its rules to every droplet and Kubernetes node of the
+        // appliance. Firewalls carry the instance id in their name instead.
+        if e.ty == "digitalocean_firewall" {
+            continue;
+        }
         let tags = match e.body.get("tags").cloned() {
             None | Some(Expression::Null) => Expression::Array(vec![tag.clone()]),
             Some(Expression::Array(mut items)) => {
@@ -642,7 +747,7 @@ fn add_project(st: &mut State, is_root: bool) {
             Expression::String("Ferry appliance (compiled by Ferry)".into()),
         );
         body.set("purpose", Expression::String("Web Application".into()));
-        body.set("environment", Expression::String("Production".into()));
+        body.set("environment", Expression::String("production".into()));
         st.emitted.push(Emitted {
             mode: Mode::Managed,
             ty: "digitalocean_project".into(),
@@ -743,6 +848,7 @@ fn emit_module(
     locals: &[origin::Local],
     outputs: &[Named],
     calls: &[Named],
+    providers: &[Named],
     options: &Options,
     region: &str,
     stack_types: &BTreeSet<&str>,
@@ -914,7 +1020,7 @@ fn emit_module(
     // versions.tf: required providers (and provider configuration in the root).
     let types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     let mut required = OutBody::new();
-    let providers: [(&str, &str, &str); 6] = [
+    let known_providers: [(&str, &str, &str); 6] = [
         ("digitalocean", "digitalocean/digitalocean", "~> 2.0"),
         ("kubernetes", "hashicorp/kubernetes", "~> 2.0"),
         ("random", "hashicorp/random", "~> 3.0"),
@@ -922,7 +1028,7 @@ fn emit_module(
         ("null", "hashicorp/null", "~> 3.0"),
         ("time", "hashicorp/time", "~> 0.9"),
     ];
-    for (name, source, version) in providers {
+    for (name, source, version) in known_providers {
         let used =
             name == "digitalocean" || types.iter().any(|t| t.starts_with(&format!("{name}_")));
         if used {
@@ -962,10 +1068,8 @@ fn emit_module(
             labels: vec!["digitalocean".into()],
             body: p,
         });
-        for prov in &module.providers {
-            if prov.name != "aws" {
-                versions.push(named_block("provider", prov));
-            }
+        for prov in providers.iter().filter(|p| p.name != "aws") {
+            versions.push(named_block("provider", prov));
         }
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));

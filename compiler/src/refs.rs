@@ -76,13 +76,20 @@ impl<'a> Rewriter<'a> {
         if !may_reference(expr) {
             return;
         }
+        let mut replaced = false;
         hclx::walk_mut(expr, &mut |e| match self.replacement(e, loc) {
             Some(new) => {
                 *e = new;
+                replaced = true;
                 false
             }
             None => true,
         });
+        if replaced {
+            // `"${null}"` fails at apply time; an unmapped part of a string becomes empty
+            // (the F401 warning already says what was lost).
+            hclx::drop_null_interpolations(expr);
+        }
     }
 
     /// Rewrites a `depends_on` list: references become their targets; references to things
@@ -133,6 +140,12 @@ impl<'a> Rewriter<'a> {
         rest: &[Op],
         loc: &Loc,
     ) -> Expression {
+        // `module.x[0].out` (a module with count/for_each): the expansion already warned that
+        // the module is mapped once.
+        let rest = match rest.iter().position(|o| matches!(o, Op::GetAttr(_))) {
+            Some(i) => &rest[i..],
+            None => &[],
+        };
         let Some(Op::GetAttr(out)) = rest.first() else {
             return Expression::Null;
         };
@@ -197,12 +210,17 @@ impl<'a> Rewriter<'a> {
                 self.target(&target, index, &[attr.as_str()], tail)
             }
             Some(Export::Tmpl { target, tmpl }) => {
-                let base = hclx::inline(&self.target(&target, index, &[], &[]));
-                let text = tmpl.replace("$T", &base);
-                match text.parse::<Expression>() {
-                    Ok(e) => e,
-                    Err(_) => Expression::Null,
-                }
+                let splat = index
+                    .iter()
+                    .any(|o| matches!(o, Op::FullSplat | Op::AttrSplat));
+                let text = if splat {
+                    // `aws_db_instance.x[*].endpoint` → one value per instance.
+                    let base = hclx::inline(&self.target(&target, &[], &[], &[]));
+                    format!("[for i in {base} : {}]", tmpl.replace("$T", "i"))
+                } else {
+                    tmpl.replace("$T", &hclx::inline(&self.target(&target, index, &[], &[])))
+                };
+                text.parse::<Expression>().unwrap_or(Expression::Null)
             }
             Some(Export::Expr(e)) => e,
             Some(Export::Unmapped(reason)) => {

@@ -61,6 +61,45 @@ pub struct RegionChoice {
     pub reason: String,
 }
 
+/// What kind of artifact must be copied into the appliance at deploy time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    /// A container image (ECS task, Lambda image, Kubernetes pod spec or manifest).
+    Image,
+    /// A function archive (Lambda zip from S3 or a local file).
+    Archive,
+    /// A file the stack reads (`file()`, `templatefile()`).
+    File,
+}
+
+/// An artifact the controller copies from the vendor into the appliance (DESIGN §7).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Artifact {
+    pub kind: ArtifactKind,
+    /// Where it comes from (`123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4`).
+    pub source: String,
+    /// Where the deployment stack expects it (`registry.digitalocean.com/<registry>/api:1.4`).
+    pub destination: String,
+    /// Whether the source is pinned by digest (`@sha256:…`).
+    pub pinned: bool,
+    /// The origin address that uses it.
+    pub used_by: String,
+}
+
+/// A secret the appliance needs: its name and where it is injected, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SecretRef {
+    /// The origin address that defines it (`aws_secretsmanager_secret.db`).
+    pub origin: String,
+    /// The emitted resource that holds it (`kubernetes_secret_v1.db`).
+    pub target: String,
+    /// Keys inside the secret.
+    pub keys: Vec<String>,
+    /// Where the value comes from: a sensitive variable, a generated password, …
+    pub source: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub resources: usize,
@@ -86,6 +125,10 @@ pub struct Report {
     /// DigitalOcean custom token scopes per phase (`install`, `deploy`, `operate`,
     /// `steady_state`), computed from the emitted resource types.
     pub token_scopes: BTreeMap<String, Vec<String>>,
+    /// Artifacts to copy into the appliance (images, archives, files).
+    pub artifacts: Vec<Artifact>,
+    /// Secrets the appliance needs, by name (never values).
+    pub secrets: Vec<SecretRef>,
     pub counts: Counts,
 }
 

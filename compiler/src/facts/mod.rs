@@ -1,6 +1,10 @@
 //! Facts about DigitalOcean used by the rules (from `shared/reference/aws-to-do-mapping-facts.md`
 //! and `do-slugs.json`): regions, sizes, versions.
 
+pub mod db;
+pub mod droplet;
+pub mod lb_dns;
+
 /// AWS region → nearest DigitalOcean region offering Spaces, DOKS and Managed Databases
 /// (mapping facts §1).
 pub fn do_region(aws: &str) -> Option<&'static str> {
@@ -49,3 +53,5 @@ pub const REGIONS: &[&str] = &[
 
 /// The default region when the origin names none.
 pub const DEFAULT_REGION: &str = "nyc3";
+
+pub mod catalog;

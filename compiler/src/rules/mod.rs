@@ -27,9 +27,19 @@ use hcl::Expression;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+pub mod acm;
+pub mod cache;
+pub mod catalog;
+pub mod database;
+pub mod dns;
+pub mod ebs;
+pub mod ec2;
+pub mod eks;
 pub mod generic;
+pub mod lb;
 pub mod network;
 pub mod s3;
+pub mod security;
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,11 +69,26 @@ pub struct RuleDef {
     pub map: fn(&Resource, &mut Cx<'_>),
 }
 
+/// The rules of every rules file: one line per file (keeps merges of new files conflict-free).
+const FILES: &[&[RuleDef]] = &[
+    acm::RULES,
+    cache::RULES,
+    catalog::RULES,
+    database::RULES,
+    dns::RULES,
+    ebs::RULES,
+    ec2::RULES,
+    eks::RULES,
+    generic::RULES,
+    lb::RULES,
+    network::RULES,
+    s3::RULES,
+    security::RULES,
+];
+
 /// Every rule Ferry knows, in no particular order.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    [generic::RULES, network::RULES, s3::RULES]
-        .into_iter()
-        .flatten()
+    FILES.iter().flat_map(|f| f.iter())
 }
 
 /// Rules by (mode, type).
@@ -110,6 +135,8 @@ pub struct State {
     pub outcomes: BTreeMap<String, OutcomeRec>,
     pub exports: BTreeMap<String, Exports>,
     pub diags: Vec<Diagnostic>,
+    pub artifacts: Vec<crate::report::Artifact>,
+    pub secrets: Vec<crate::report::SecretRef>,
     /// Lookup caches (see [`EmittedIndex`], [`OriginIndex`]); never part of the output.
     emitted_index: RefCell<EmittedIndex>,
     origin_index: OriginIndex,
@@ -573,7 +600,7 @@ impl<'a> Cx<'a> {
         fallback: &str,
     ) -> Expression {
         match origin {
-            Some(e) if mentions_instance_id(&e) => e,
+            Some(e) if self.mentions_instance_id(&e) => e,
             Some(e) => {
                 self.diag(
                     Diagnostic::new(
@@ -597,6 +624,27 @@ impl<'a> Cx<'a> {
                 hclx::escape_template_literal(&fallback.replace('_', "-"))
             )),
         }
+    }
+
+    /// Does the expression carry `var.instance_id`, directly or through locals?
+    pub fn mentions_instance_id(&self, e: &Expression) -> bool {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![e.clone()];
+        while let Some(e) = stack.pop() {
+            if hclx::mentions_var(&e, "instance_id") {
+                return true;
+            }
+            hclx::walk(&e, &mut |x| {
+                if let Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..])) =
+                    hclx::traversal_root(x)
+                    && seen.insert(name.to_string())
+                    && let Some(l) = self.module.locals.iter().find(|l| l.name == name.as_str())
+                {
+                    stack.push(l.expr.clone());
+                }
+            });
+        }
+        false
     }
 
     /// The tag list every taggable resource carries: `instance-id:${var.instance_id}`.
@@ -636,21 +684,20 @@ impl<'a> Cx<'a> {
             Some(hclx::path(&["digitalocean_vpc", name, "id"]))
         }
     }
-}
 
-/// Does the expression mention `var.instance_id`? (A template whose text lacks the word
-/// cannot: that check avoids parsing the template.)
-fn mentions_instance_id(e: &Expression) -> bool {
-    if let Expression::TemplateExpr(t) = e {
-        let text = match &**t {
-            hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
-            hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
-        };
-        if !text.contains("instance_id") {
-            return false;
+    /// Records an artifact the controller must copy into the appliance.
+    pub fn artifact(&mut self, artifact: crate::report::Artifact) {
+        if !self.st.artifacts.contains(&artifact) {
+            self.st.artifacts.push(artifact);
         }
     }
-    hclx::mentions_var(e, "instance_id")
+
+    /// Records a secret the appliance needs (names only, never values).
+    pub fn secret(&mut self, secret: crate::report::SecretRef) {
+        if !self.st.secrets.contains(&secret) {
+            self.st.secrets.push(secret);
+        }
+    }
 }
 
 /// A Terraform name from arbitrary text.

@@ -3,7 +3,7 @@
 use super::{human, read};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use ferry_compiler::{CompileRequest, Options};
+use ferry_compiler::{CompileRequest, FunctionsStrategy, Options};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -13,6 +13,12 @@ pub enum Format {
     Human,
     /// The compile API's response: `{"files": …, "report": …}`.
     Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Functions {
+    Knative,
+    Functions,
 }
 
 #[derive(Args, Debug)]
@@ -31,6 +37,12 @@ pub struct CompileArgs {
     /// Wire the providers through this Ferry relay URL.
     #[arg(long)]
     pub relay_url: Option<String>,
+    /// Name of the appliance's container registry (images are rewritten to it).
+    #[arg(long)]
+    pub registry_name: Option<String>,
+    /// Where Lambda functions run: Knative Services on DOKS, or DigitalOcean Functions.
+    #[arg(long, value_enum, default_value_t = Functions::Knative)]
+    pub functions: Functions,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Replace the contents of a non-empty output folder.
@@ -49,7 +61,11 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
             instance_id: args.instance_id.clone(),
             region: args.region.clone(),
             relay_url: args.relay_url.clone(),
-            registry_name: None,
+            registry_name: args.registry_name.clone(),
+            functions_strategy: match args.functions {
+                Functions::Knative => FunctionsStrategy::Knative,
+                Functions::Functions => FunctionsStrategy::Functions,
+            },
         },
     };
     let started = std::time::Instant::now();

@@ -1,15 +1,15 @@
 output "warehouse_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.warehouse.host
 }
 
 output "events_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.events.host
 }
 
 output "ingest_lb" {
-  value = null
+  value = digitalocean_loadbalancer.ingest.ip
 }
 
 output "ingest_private_ips" {
-  value = null
+  value = digitalocean_droplet.ingest[*].ipv4_address_private
 }

@@ -1,17 +1,17 @@
 output "db_endpoint" {
-  value = null
+  value = "${digitalocean_database_cluster.db.host}:${digitalocean_database_cluster.db.port}"
 }
 
 output "analytics_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.analytics.host
 }
 
 output "media_bucket" {
-  value = null
+  value = digitalocean_spaces_bucket.media.name
 }
 
 output "alb_dns_name" {
-  value = null
+  value = digitalocean_loadbalancer.alb.ip
 }
 
 output "app_ips" {

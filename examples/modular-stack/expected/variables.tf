@@ -4,6 +4,20 @@ variable "region" {
   default     = "sfo3"
 }
 
+variable "spaces_access_id" {
+  description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "spaces_secret_key" {
+  description = "Spaces secret key; Ferry's controller injects it at deploy time."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "instance_id" {
   type = string
 }

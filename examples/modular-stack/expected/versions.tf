@@ -9,4 +9,7 @@ terraform {
   }
 }
 
-provider "digitalocean" {}
+provider "digitalocean" {
+  spaces_access_id  = var.spaces_access_id
+  spaces_secret_key = var.spaces_secret_key
+}

@@ -1,22 +1,22 @@
 output "cluster_endpoint" {
-  value = null
+  value = digitalocean_kubernetes_cluster.main.endpoint
 }
 
 output "cluster_name" {
-  value = null
+  value = digitalocean_kubernetes_cluster.main.name
 }
 
 output "database_endpoint" {
-  value = null
+  value = "${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}"
 }
 
 output "database_url" {
-  value     = "postgres://${null}:${random_password.db.result}@${null}:${null}/${null}"
+  value     = "postgres://${digitalocean_database_cluster.app.user}:${random_password.db.result}@${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}/${digitalocean_database_db.app_db.name}"
   sensitive = true
 }
 
 output "redis_endpoint" {
-  value = null
+  value = digitalocean_database_cluster.sessions.host
 }
 
 output "uploads_bucket" {
@@ -24,11 +24,11 @@ output "uploads_bucket" {
 }
 
 output "load_balancer_dns" {
-  value = null
+  value = digitalocean_loadbalancer.web.ip
 }
 
 output "name_servers" {
-  value = null
+  value = ["ns1.digitalocean.com", "ns2.digitalocean.com", "ns3.digitalocean.com"]
 }
 
 output "account_id" {

@@ -1,7 +1,7 @@
 output "private_ips" {
-  value = null
+  value = digitalocean_droplet.app[*].ipv4_address_private
 }
 
 output "instance_ids" {
-  value = null
+  value = digitalocean_droplet.app[*].id
 }

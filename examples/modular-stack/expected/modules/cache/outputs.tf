@@ -1,3 +1,3 @@
 output "host" {
-  value = null
+  value = digitalocean_database_cluster.this.host
 }

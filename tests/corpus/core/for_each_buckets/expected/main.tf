@@ -12,7 +12,7 @@ resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
   purpose     = "Web Application"
-  environment = "Production"
+  environment = "production"
 }
 
 resource "digitalocean_project_resources" "appliance" {

@@ -7,5 +7,5 @@ resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
   purpose     = "Web Application"
-  environment = "Production"
+  environment = "production"
 }

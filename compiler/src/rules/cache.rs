@@ -1,0 +1,570 @@
+//! ElastiCache → DigitalOcean managed Valkey (`digitalocean_database_cluster` engine `valkey`).
+//!
+//! Redis OSS and Valkey map to Valkey 8 (mapping facts §4, §5); Memcached has no DigitalOcean
+//! engine and maps to Valkey with a warning. Node types map by the §4 table (usable cache
+//! memory), node counts are capped at 3, and the parameter group's `maxmemory-policy` becomes
+//! the cluster's `eviction_policy`.
+
+use super::database::{
+    self, ClusterSpec, PARAMETER_GROUP_ARGS, admin_password, attr, cluster_body, default_size,
+    export_origin, fit_nodes, instance_count, maintenance_window, reader_endpoint_warning,
+    size_warning, tmpl, uses_of, variable_note, vpc_for,
+};
+use super::{Cx, Export, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::facts::db::{self as facts, DbSize, DoEngine};
+use crate::hclx;
+use crate::origin::{Mode, Resource};
+use hcl::expr::TraversalOperator as Op;
+
+const CLUSTER: &str = "digitalocean_database_cluster";
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_elasticache_cluster",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[CLUSTER],
+        args: &[
+            // Carried into a database firewall by the security-group rule.
+            "security_group_ids",
+            "cluster_id",
+            "engine",
+            "engine_version",
+            "node_type",
+            "num_cache_nodes",
+            "parameter_group_name",
+            "subnet_group_name",
+            "maintenance_window",
+            "replication_group_id",
+            "transit_encryption_enabled",
+            "apply_immediately",
+            "auto_minor_version_upgrade",
+            "availability_zone",
+            "preferred_availability_zones",
+            "az_mode",
+        ],
+        summary: "ElastiCache cluster → digitalocean_database_cluster engine valkey (Memcached → Valkey, flagged)",
+        map: cache_cluster,
+    },
+    RuleDef {
+        ty: "aws_elasticache_replication_group",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[CLUSTER],
+        args: &[
+            // Carried into a database firewall by the security-group rule.
+            "security_group_ids",
+            "replication_group_id",
+            "description",
+            "replication_group_description",
+            "engine",
+            "engine_version",
+            "node_type",
+            "num_cache_clusters",
+            "number_cache_clusters",
+            "replicas_per_node_group",
+            "num_node_groups",
+            "cluster_mode",
+            "parameter_group_name",
+            "subnet_group_name",
+            "maintenance_window",
+            "automatic_failover_enabled",
+            "multi_az_enabled",
+            "auth_token",
+            "transit_encryption_enabled",
+            "apply_immediately",
+            "auto_minor_version_upgrade",
+            "preferred_cache_cluster_azs",
+            "availability_zones",
+        ],
+        summary: "ElastiCache replication group → digitalocean_database_cluster engine valkey (replicas → standby nodes, at most 3 nodes; cluster mode flagged)",
+        map: replication_group,
+    },
+    RuleDef {
+        ty: "aws_elasticache_subnet_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["name", "description", "subnet_ids"],
+        summary: "ElastiCache subnet group → absorbed into the VPC (clusters join it with private_network_uuid)",
+        map: database::subnet_group,
+    },
+    RuleDef {
+        ty: "aws_elasticache_parameter_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: PARAMETER_GROUP_ARGS,
+        summary: "ElastiCache parameter group → absorbed into the clusters using it (maxmemory-policy → eviction_policy)",
+        map: database::parameter_group,
+    },
+];
+
+fn cache_cluster(r: &Resource, cx: &mut Cx<'_>) {
+    if let Some(group) = cx.expr(r, "replication_group_id") {
+        if cx
+            .resolve_ref(&group)
+            .is_some_and(|g| g.ty == "aws_elasticache_replication_group")
+        {
+            // A member of a replication group: the group's rule counts and absorbs it.
+            return;
+        }
+        cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!(
+                "`{}` joins a replication group that is not part of this stack",
+                r.address()
+            ),
+            "declare the `aws_elasticache_replication_group` in the same module",
+        );
+        return;
+    }
+    let Some(engine_name) = cache_engine(cx, r, false) else {
+        return;
+    };
+    let memcached = engine_name == "memcached";
+    let nodes = cx
+        .num(r, "num_cache_nodes")
+        .map(|n| n.clamp(1.0, 1000.0) as u32)
+        .unwrap_or(1);
+    let mut notes = Vec::new();
+    let (size, requested) = if memcached {
+        // Memcached nodes are shards of one cache: one Valkey node with their memory.
+        let size = node_size(cx, r, r, "node_type", nodes);
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: DigitalOcean has no Memcached; Ferry maps it to Valkey {}, a Redis-compatible cache: {nodes} node(s) → one node of `{}` ({} GiB)",
+                    r.address(),
+                    facts::VALKEY_VERSION,
+                    size.slug,
+                    size.memory_gib
+                ),
+            )
+            .at(r.loc_of("engine"))
+            .resource(r.address())
+            .help("switch the application to a Redis/Valkey client library: Valkey does not speak the Memcached protocol"),
+        );
+        (size, 1)
+    } else {
+        version_note(cx, r, &engine_name);
+        (node_size(cx, r, r, "node_type", 1), nodes)
+    };
+    let (size, node_count) = fit_nodes(cx, r, "num_cache_nodes", DoEngine::Valkey, size, requested);
+    let eviction = eviction_policy(cx, r, memcached, &mut notes);
+    tls_warning(cx, r);
+    let name = cx.unique_name(r, cx.expr(r, "cluster_id"), &r.name);
+    let vpc = vpc_for(cx, r, &["subnet_group_name"]);
+    let mut body = cluster_body(
+        cx,
+        name,
+        &ClusterSpec {
+            engine: DoEngine::Valkey,
+            version: facts::VALKEY_VERSION,
+            size,
+            node_count,
+            storage_mib: None,
+            eviction_policy: Some(eviction),
+        },
+        vpc,
+    );
+    maintenance_window(cx, r, "maintenance_window", &mut body);
+    let addr = cx.emit(r, CLUSTER, body);
+    cache_nodes_warning(cx, r);
+
+    // `cache_nodes[0].address` is the common read; the reference pass drops what follows a
+    // template export, so `cache_nodes` resolves to the host.
+    cx.export(r, "cache_nodes", tmpl(&addr, "$T.host"));
+    attr(cx, r, "cluster_address", &addr, "host");
+    cx.export(
+        r,
+        "configuration_endpoint",
+        tmpl(&addr, "\"${$T.host}:${$T.port}\""),
+    );
+    common_exports(cx, r, &addr, "cluster_id");
+    if !notes.is_empty() {
+        cx.note(r, notes.join("; "));
+    }
+}
+
+fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(engine_name) = cache_engine(cx, r, true) else {
+        return;
+    };
+    version_note(cx, r, &engine_name);
+    let mut notes = Vec::new();
+    let members = cx.referencing("aws_elasticache_cluster", "replication_group_id", r);
+    let mode_block = hclx::blocks(&r.body, "cluster_mode").into_iter().next();
+    let block_num = |cx: &Cx<'_>, k: &str| {
+        mode_block
+            .as_ref()
+            .and_then(|b| hclx::attr(b, k))
+            .and_then(|e| cx.eval.number(e))
+    };
+    let shards = cx
+        .num(r, "num_node_groups")
+        .or_else(|| block_num(cx, "num_node_groups"))
+        .map(|n| n.clamp(1.0, 500.0) as u32)
+        .unwrap_or(1);
+    let replicas = cx
+        .num(r, "replicas_per_node_group")
+        .or_else(|| block_num(cx, "replicas_per_node_group"));
+    let (count_key, requested) = if let Some(n) = cx.num(r, "num_cache_clusters") {
+        ("num_cache_clusters", n)
+    } else if let Some(n) = cx.num(r, "number_cache_clusters") {
+        ("number_cache_clusters", n)
+    } else if let Some(n) = replicas {
+        ("replicas_per_node_group", n + 1.0)
+    } else if !members.is_empty() {
+        let n: u32 = members.iter().map(|m| instance_count(cx, m)).sum();
+        ("replication_group_id", f64::from(n))
+    } else {
+        ("replication_group_id", 1.0)
+    };
+    let requested = requested.clamp(1.0, 1000.0) as u32;
+    let mode_enabled = cx
+        .expr(r, "cluster_mode")
+        .and_then(|e| cx.eval.string(&e))
+        .is_some_and(|m| m == "enabled");
+    let group_cluster_enabled = parameter(cx, r, "cluster-enabled").is_some_and(|v| v == "yes");
+    let sharded = shards > 1 || mode_enabled || group_cluster_enabled;
+    // The node type of the group, or of its first member cluster.
+    let (type_at, type_key) = if cx.expr(r, "node_type").is_some() {
+        (r, "node_type")
+    } else {
+        match members.iter().find(|m| cx.expr(m, "node_type").is_some()) {
+            Some(m) => (*m, "node_type"),
+            None => (r, "node_type"),
+        }
+    };
+    let size = node_size(cx, r, type_at, type_key, shards);
+    if sharded {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: cluster mode ({shards} shard(s)) has no DigitalOcean equivalent; one unsharded Valkey primary holds the whole keyspace (`{}`, {} GiB, sized for the memory of all shards)",
+                    r.address(),
+                    size.slug,
+                    size.memory_gib
+                ),
+            )
+            .at(r.loc_of(if cx.expr(r, "num_node_groups").is_some() {
+                "num_node_groups"
+            } else {
+                "cluster_mode"
+            }))
+            .resource(r.address())
+            .help("connect with a non-cluster client (no CLUSTER commands, no MOVED redirects); keys no longer need hash tags to share a slot"),
+        );
+    }
+    let (size, node_count) = fit_nodes(cx, r, count_key, DoEngine::Valkey, size, requested);
+    let eviction = eviction_policy(cx, r, false, &mut notes);
+    tls_warning(cx, r);
+    admin_password(cx, r, "auth_token", DoEngine::Valkey);
+    let name = cx.unique_name(r, cx.expr(r, "replication_group_id"), &r.name);
+    let vpc = vpc_for(cx, r, &["subnet_group_name"]);
+    let mut body = cluster_body(
+        cx,
+        name,
+        &ClusterSpec {
+            engine: DoEngine::Valkey,
+            version: facts::VALKEY_VERSION,
+            size,
+            node_count,
+            storage_mib: None,
+            eviction_policy: Some(eviction),
+        },
+        vpc,
+    );
+    maintenance_window(cx, r, "maintenance_window", &mut body);
+    let addr = cx.emit(r, CLUSTER, body);
+    if node_count > 1 {
+        notes.push(format!(
+            "{} standby node(s) with automatic failover",
+            node_count - 1
+        ));
+    }
+    for m in &members {
+        cx.absorb(
+            m,
+            &addr,
+            format!(
+                "a node of the replication group `{}` (counted in its `node_count`)",
+                r.address()
+            ),
+        );
+        cx.export(m, "cache_nodes", tmpl(&addr, "$T.host"));
+        common_exports(cx, m, &addr, "cluster_id");
+    }
+    reader_endpoint_warning(
+        cx,
+        r,
+        "reader_endpoint_address",
+        "the provider exposes no standby-node host",
+        "read from the primary, or look up the standby nodes' `replica-` host names through the API",
+    );
+
+    attr(cx, r, "primary_endpoint_address", &addr, "host");
+    attr(cx, r, "reader_endpoint_address", &addr, "host");
+    attr(cx, r, "configuration_endpoint_address", &addr, "host");
+    attr(cx, r, "auth_token", &addr, "password");
+    cx.export(
+        r,
+        "member_clusters",
+        Export::Unmapped("DigitalOcean standby nodes are not separate resources".into()),
+    );
+    common_exports(cx, r, &addr, "replication_group_id");
+    if !notes.is_empty() {
+        cx.note(r, notes.join("; "));
+    }
+}
+
+fn common_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str, name_attr: &str) {
+    attr(cx, r, "port", addr, "port");
+    attr(cx, r, "arn", addr, "urn");
+    attr(cx, r, "id", addr, "id");
+    attr(cx, r, name_attr, addr, "name");
+    attr(cx, r, "engine_version_actual", addr, "version");
+    export_origin(cx, r, "engine");
+}
+
+/// The static ElastiCache engine (`redis` when absent), or `None` after recording it as
+/// unsupported.
+fn cache_engine(cx: &mut Cx<'_>, r: &Resource, group: bool) -> Option<String> {
+    let engine = cx
+        .str(r, "engine")
+        .unwrap_or_else(|| "redis".into())
+        .to_ascii_lowercase();
+    let ok = matches!(engine.as_str(), "redis" | "valkey") || (!group && engine == "memcached");
+    if ok {
+        return Some(engine);
+    }
+    cx.unsupported(
+        r,
+        Code::UnsupportedValue,
+        format!(
+            "`{}`: engine `{engine}` has no DigitalOcean caching equivalent",
+            r.address()
+        ),
+        "use `redis` or `valkey`: they map to DigitalOcean Valkey",
+    );
+    None
+}
+
+/// A note that Redis OSS (or an older Valkey) becomes Valkey 8.
+fn version_note(cx: &mut Cx<'_>, r: &Resource, engine: &str) {
+    let version = cx.str(r, "engine_version");
+    let from = match (engine, version.as_deref()) {
+        ("redis", v) => format!(
+            "Redis OSS{}",
+            v.map(|v| format!(" {v}")).unwrap_or_default()
+        ),
+        ("valkey", Some(v)) if !v.starts_with(facts::VALKEY_VERSION) => format!("Valkey {v}"),
+        _ => return,
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}`: {from} → Valkey {}, the Redis-compatible engine DigitalOcean offers for caching",
+                r.address(),
+                facts::VALKEY_VERSION
+            ),
+        )
+        .severity(Severity::Note)
+        .at(r.loc_of(if version.is_some() { "engine_version" } else { "engine" }))
+        .resource(r.address())
+        .help("Valkey speaks the Redis protocol and commands; check modules or commands the application needs beyond Redis 7.2"),
+    );
+}
+
+/// The caching size for a node type, scaled by `times` nodes of it (Memcached nodes or cluster
+/// mode shards), with a warning when it is not the documented mapping.
+fn node_size(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    at: &Resource,
+    key: &str,
+    times: u32,
+) -> &'static DbSize {
+    let engine = DoEngine::Valkey;
+    let Some(expr) = cx.expr(at, key) else {
+        return default_size(engine);
+    };
+    let Some(node) = cx.str(at, key) else {
+        return default_size(engine);
+    };
+    let choice = if times > 1 {
+        facts::cache_node_shape(&node).map(|mut shape| {
+            shape.memory_gib *= f64::from(times);
+            shape.vcpus *= f64::from(times);
+            let mut c = facts::nearest(engine, shape, true);
+            // Scaling up is reported by the caller; only "smaller" needs a size warning here.
+            c.documented = !c.smaller;
+            c
+        })
+    } else {
+        facts::map_cache_node(&node)
+    };
+    let size = match choice {
+        Some(c) => {
+            size_warning(cx, at, key, engine, &node, &c);
+            c.size
+        }
+        None => {
+            let size = default_size(engine);
+            cx.diag(
+                Diagnostic::new(
+                    Code::NearestMatch,
+                    format!(
+                        "`{}`: `{node}` is not a node type Ferry knows; using `{}`",
+                        at.address(),
+                        size.slug
+                    ),
+                )
+                .at(at.loc_of(key))
+                .resource(r.address())
+                .help("use an ElastiCache node type such as `cache.t3.medium` or `cache.r6g.large`, or set the DigitalOcean `size` of the emitted cluster by hand"),
+            );
+            size
+        }
+    };
+    variable_note(cx, at, key, &expr, &node, size.slug);
+    size
+}
+
+/// The value of a parameter in the cluster's (in-stack) parameter group.
+fn parameter(cx: &Cx<'_>, r: &Resource, name: &str) -> Option<String> {
+    let group = cx
+        .referenced(r, "parameter_group_name")
+        .filter(|g| g.ty == "aws_elasticache_parameter_group")?;
+    hclx::blocks(&group.body, "parameter").iter().find_map(|p| {
+        let n = hclx::attr(p, "name").and_then(|e| cx.eval.string(e))?;
+        (n == name)
+            .then(|| hclx::attr(p, "value").and_then(|e| cx.eval.string(e)))
+            .flatten()
+    })
+}
+
+/// `eviction_policy`: the parameter group's `maxmemory-policy`, else ElastiCache's default
+/// (`volatile-lru`; DigitalOcean's own default is `noeviction`). Memcached evicts the least
+/// recently used keys.
+fn eviction_policy(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    memcached: bool,
+    notes: &mut Vec<String>,
+) -> &'static str {
+    if memcached {
+        notes.push(
+            "eviction_policy allkeys_lru: Memcached evicts the least recently used items".into(),
+        );
+        return "allkeys_lru";
+    }
+    let (aws, from_group) = match parameter(cx, r, "maxmemory-policy") {
+        Some(p) => (p, true),
+        None => (facts::ELASTICACHE_DEFAULT_EVICTION.to_string(), false),
+    };
+    let loc = r.loc_of("parameter_group_name");
+    match facts::eviction_policy(&aws) {
+        Some((policy, exact)) => {
+            if !exact {
+                cx.diag(
+                    Diagnostic::new(
+                        Code::NearestMatch,
+                        format!(
+                            "`{}`: maxmemory-policy `{aws}` → eviction_policy `{policy}`: DigitalOcean offers no LFU eviction",
+                            r.address()
+                        ),
+                    )
+                    .at(loc)
+                    .resource(r.address())
+                    .help("LRU evicts by recency instead of frequency; check the cache hit rate after the move"),
+                );
+            }
+            if !from_group {
+                notes.push(format!(
+                    "eviction_policy {policy}: ElastiCache's default maxmemory-policy (DigitalOcean's default is noeviction)"
+                ));
+            }
+            policy
+        }
+        None => {
+            let (policy, _) = facts::eviction_policy(facts::ELASTICACHE_DEFAULT_EVICTION)
+                .unwrap_or(("volatile_lru", true));
+            cx.diag(
+                Diagnostic::new(
+                    Code::NearestMatch,
+                    format!(
+                        "`{}`: maxmemory-policy `{aws}` is not one Ferry knows; using `{policy}`",
+                        r.address()
+                    ),
+                )
+                .at(loc)
+                .resource(r.address())
+                .help("DigitalOcean eviction policies: noeviction, allkeys_lru, allkeys_random, volatile_lru, volatile_random, volatile_ttl"),
+            );
+            policy
+        }
+    }
+}
+
+/// DigitalOcean Valkey takes TLS connections on its own port; a plain-text ElastiCache's clients
+/// must change.
+fn tls_warning(cx: &mut Cx<'_>, r: &Resource) {
+    if cx
+        .expr(r, "transit_encryption_enabled")
+        .and_then(|e| cx.eval.bool(&e))
+        == Some(true)
+    {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` takes plain-text connections on AWS; DigitalOcean Valkey requires TLS by default and listens on the cluster's own `port`",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("transit_encryption_enabled"))
+        .resource(r.address())
+        .help("connect with TLS (`rediss://`, the cluster's `uri`) and read the port from the cluster; or turn TLS off with `digitalocean_database_valkey_config` (`ssl = false`)"),
+    );
+}
+
+/// `cache_nodes[i].<attr>` other than `address` resolves to the host, too: say so.
+fn cache_nodes_warning(cx: &mut Cx<'_>, r: &Resource) {
+    let other = uses_of(cx, r, "cache_nodes").into_iter().find(|(_, tail)| {
+        let last = tail.iter().rev().find_map(|o| match o {
+            Op::GetAttr(a) => Some(a.as_str().to_string()),
+            _ => None,
+        });
+        last.as_deref() != Some("address")
+    });
+    if let Some((loc, tail)) = other {
+        let shown = hclx::inline(&hclx::traversal(
+            "cache_nodes",
+            tail.into_iter().collect::<Vec<_>>(),
+        ));
+        cx.diag(
+            Diagnostic::new(
+                Code::UnmappedReference,
+                format!(
+                    "`{}.{shown}`: DigitalOcean clusters have no node list; `cache_nodes` resolves to the cluster's host",
+                    r.address()
+                ),
+            )
+            .at(loc)
+            .resource(r.address())
+            .help(format!(
+                "reference `{}.port` for the port and `cache_nodes[0].address` for the host",
+                r.address()
+            )),
+        );
+    }
+}

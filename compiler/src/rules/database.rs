@@ -1,0 +1,1831 @@
+//! Managed relational and document databases: RDS, Aurora and DocumentDB →
+//! `digitalocean_database_cluster` (+ `_db`, `_user`, `_replica`). Cluster instances fold into
+//! their cluster's node count; subnet, parameter and option groups are absorbed.
+//!
+//! Sizes, versions and node counts come from `facts::db` (mapping facts §3, §5). The helpers at
+//! the end are shared with `rules::cache` (ElastiCache).
+
+use super::{Cx, Export, OutcomeRec, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::facts::db::{self as facts, DbSize, DoEngine, SizeChoice};
+use crate::hclx;
+use crate::origin::{Meta, Mode, Resource};
+use crate::out::OutBody;
+use crate::report::Outcome;
+use crate::source::Loc;
+use hcl::Expression;
+use hcl::expr::TraversalOperator as Op;
+
+const CLUSTER: &str = "digitalocean_database_cluster";
+const DB: &str = "digitalocean_database_db";
+const USER: &str = "digitalocean_database_user";
+const REPLICA: &str = "digitalocean_database_replica";
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_db_instance",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[CLUSTER, DB, USER, REPLICA],
+        args: &[
+            // Carried into a database firewall by the security-group rule.
+            "vpc_security_group_ids",
+            "identifier",
+            "identifier_prefix",
+            "engine",
+            "engine_version",
+            "instance_class",
+            "multi_az",
+            "allocated_storage",
+            "max_allocated_storage",
+            "storage_type",
+            "db_name",
+            "name",
+            "username",
+            "password",
+            "manage_master_user_password",
+            "maintenance_window",
+            "db_subnet_group_name",
+            "parameter_group_name",
+            "option_group_name",
+            "replicate_source_db",
+            "skip_final_snapshot",
+            "apply_immediately",
+            "auto_minor_version_upgrade",
+            "allow_major_version_upgrade",
+            "availability_zone",
+        ],
+        summary: "RDS instance → digitalocean_database_cluster (pg/mysql; multi_az → a standby node), db_name → _db, username → _user, read replica → _replica",
+        map: db_instance,
+    },
+    RuleDef {
+        ty: "aws_rds_cluster",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[CLUSTER, DB, USER],
+        args: &[
+            // Carried into a database firewall by the security-group rule.
+            "vpc_security_group_ids",
+            "cluster_identifier",
+            "cluster_identifier_prefix",
+            "engine",
+            "engine_version",
+            "engine_mode",
+            "database_name",
+            "master_username",
+            "master_password",
+            "manage_master_user_password",
+            "serverlessv2_scaling_configuration",
+            "scaling_configuration",
+            "db_cluster_instance_class",
+            "allocated_storage",
+            "storage_type",
+            "preferred_maintenance_window",
+            "db_subnet_group_name",
+            "db_cluster_parameter_group_name",
+            "db_instance_parameter_group_name",
+            "skip_final_snapshot",
+            "apply_immediately",
+            "allow_major_version_upgrade",
+            "availability_zones",
+        ],
+        summary: "Aurora / Multi-AZ DB cluster → one digitalocean_database_cluster (node_count = instances, at most 3; serverless → fixed size for the maximum capacity)",
+        map: rds_cluster,
+    },
+    RuleDef {
+        ty: "aws_rds_cluster_instance",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "cluster_identifier",
+            "identifier",
+            "identifier_prefix",
+            "instance_class",
+            "engine",
+            "engine_version",
+            "db_subnet_group_name",
+            "db_parameter_group_name",
+            "apply_immediately",
+            "auto_minor_version_upgrade",
+            "availability_zone",
+            "promotion_tier",
+            "preferred_maintenance_window",
+        ],
+        summary: "Aurora instance → a node of its cluster's digitalocean_database_cluster",
+        map: cluster_instance,
+    },
+    RuleDef {
+        ty: "aws_docdb_cluster",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[CLUSTER, USER],
+        args: &[
+            // Carried into a database firewall by the security-group rule.
+            "vpc_security_group_ids",
+            "cluster_identifier",
+            "cluster_identifier_prefix",
+            "engine",
+            "engine_version",
+            "master_username",
+            "master_password",
+            "manage_master_user_password",
+            "preferred_maintenance_window",
+            "db_subnet_group_name",
+            "db_cluster_parameter_group_name",
+            "skip_final_snapshot",
+            "apply_immediately",
+            "allow_major_version_upgrade",
+            "availability_zones",
+        ],
+        summary: "DocumentDB cluster → digitalocean_database_cluster engine mongodb (wire-compatible, not identical)",
+        map: docdb_cluster,
+    },
+    RuleDef {
+        ty: "aws_docdb_cluster_instance",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "cluster_identifier",
+            "identifier",
+            "identifier_prefix",
+            "instance_class",
+            "engine",
+            "apply_immediately",
+            "auto_minor_version_upgrade",
+            "availability_zone",
+            "promotion_tier",
+            "preferred_maintenance_window",
+        ],
+        summary: "DocumentDB instance → a node of its cluster's digitalocean_database_cluster",
+        map: cluster_instance,
+    },
+    RuleDef {
+        ty: "aws_db_subnet_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["name", "name_prefix", "description", "subnet_ids"],
+        summary: "DB subnet group → absorbed into the VPC (clusters join it with private_network_uuid)",
+        map: subnet_group,
+    },
+    RuleDef {
+        ty: "aws_docdb_subnet_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["name", "name_prefix", "description", "subnet_ids"],
+        summary: "DocumentDB subnet group → absorbed into the VPC (clusters join it with private_network_uuid)",
+        map: subnet_group,
+    },
+    RuleDef {
+        ty: "aws_db_parameter_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: PARAMETER_GROUP_ARGS,
+        summary: "DB parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        map: parameter_group,
+    },
+    RuleDef {
+        ty: "aws_rds_cluster_parameter_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: PARAMETER_GROUP_ARGS,
+        summary: "Aurora cluster parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        map: parameter_group,
+    },
+    RuleDef {
+        ty: "aws_docdb_cluster_parameter_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: PARAMETER_GROUP_ARGS,
+        summary: "DocumentDB parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        map: parameter_group,
+    },
+    RuleDef {
+        ty: "aws_db_option_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "name",
+            "name_prefix",
+            "option_group_description",
+            "engine_name",
+            "major_engine_version",
+            "option",
+        ],
+        summary: "DB option group → absorbed into the clusters using it (DigitalOcean manages engine options)",
+        map: parameter_group,
+    },
+];
+
+pub(super) const PARAMETER_GROUP_ARGS: &[&str] =
+    &["name", "name_prefix", "family", "description", "parameter"];
+
+// ---- aws_db_instance ---------------------------------------------------------------------------
+
+fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.expr(r, "replicate_source_db").is_some() {
+        replica(r, cx);
+        return;
+    }
+    let Some(aws_engine) = engine_of(cx, r, "engine", None) else {
+        return;
+    };
+    let engine = match rds_engine(&aws_engine) {
+        Ok(e) => e,
+        Err((message, help)) => {
+            cx.unsupported(
+                r,
+                Code::UnsupportedValue,
+                format!("`{}`: {message}", r.address()),
+                help,
+            );
+            return;
+        }
+    };
+    let version = engine_version(cx, r, engine, &aws_engine);
+    let multi_az = cx.bool(r, "multi_az").unwrap_or(false);
+    let mut notes = Vec::new();
+    let size = match class_size(cx, r, "instance_class", engine) {
+        Some(ClassSize::Size(s)) => s,
+        Some(ClassSize::Serverless) | None => default_size(engine),
+    };
+    let (size, node_count) = fit_nodes(
+        cx,
+        r,
+        "multi_az",
+        engine,
+        size,
+        if multi_az { 2 } else { 1 },
+    );
+    let name = cx.unique_name(
+        r,
+        cx.expr(r, "identifier")
+            .or_else(|| cx.expr(r, "identifier_prefix")),
+        &r.name,
+    );
+    let vpc = vpc_for(cx, r, &["db_subnet_group_name"]);
+    let mut body = cluster_body(
+        cx,
+        name,
+        &ClusterSpec {
+            engine,
+            version,
+            size,
+            node_count,
+            storage_mib: storage_mib(cx, r, "allocated_storage"),
+            eviction_policy: None,
+        },
+        vpc,
+    );
+    if body.get("storage_size_mib").is_some() {
+        notes.push(
+            "`storage_size_mib` must be within the storage range the chosen size allows"
+                .to_string(),
+        );
+    }
+    maintenance_window(cx, r, "maintenance_window", &mut body);
+    storage_autoscale(cx, r, &mut body);
+    let addr = cx.emit(r, CLUSTER, body);
+
+    let db = database(cx, r, &addr, &["db_name", "name"]);
+    master_user(cx, r, &addr, "username", engine, &mut notes);
+    admin_password(cx, r, "password", engine);
+
+    cx.export(r, "endpoint", tmpl(&addr, "\"${$T.host}:${$T.port}\""));
+    attr(cx, r, "address", &addr, "host");
+    attr(cx, r, "port", &addr, "port");
+    attr(cx, r, "username", &addr, "user");
+    attr(cx, r, "password", &addr, "password");
+    for key in ["db_name", "name"] {
+        match &db {
+            Some(db) => attr(cx, r, key, db, "name"),
+            None => attr(cx, r, key, &addr, "database"),
+        }
+    }
+    attr(cx, r, "arn", &addr, "urn");
+    attr(cx, r, "id", &addr, "id");
+    attr(cx, r, "resource_id", &addr, "id");
+    attr(cx, r, "identifier", &addr, "name");
+    attr(cx, r, "engine_version_actual", &addr, "version");
+    export_origin(cx, r, "engine");
+    cx.export(r, "hosted_zone_id", Export::Unmapped(NO_ZONE.into()));
+    if !notes.is_empty() {
+        cx.note(r, notes.join("; "));
+    }
+}
+
+const NO_ZONE: &str =
+    "DigitalOcean database hosts are not in a Route 53 zone; point records at the cluster's `host`";
+
+/// An RDS read replica → `digitalocean_database_replica` attached to the source's cluster.
+fn replica(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(source) = cx
+        .referenced(r, "replicate_source_db")
+        .filter(|s| s.ty == "aws_db_instance")
+    else {
+        cx.unsupported(
+            r,
+            Code::UnsupportedValue,
+            format!(
+                "`{}` replicates a database that is not part of this stack",
+                r.address()
+            ),
+            "DigitalOcean read replicas attach to a cluster of the same appliance: declare the source `aws_db_instance` in this stack, or pass the external database's endpoint in as a variable",
+        );
+        return;
+    };
+    // DigitalOcean replicas attach to a primary cluster; follow replicas of replicas to it.
+    let mut root = source;
+    // The index of the reference that reached `root` (`aws_db_instance.main[1].identifier`).
+    let mut root_index = cx
+        .expr(r, "replicate_source_db")
+        .map(|e| index_ops_of(&e, &source.ty, &source.name))
+        .unwrap_or_default();
+    let mut hops = 0;
+    while hops < 8 {
+        let Some(e) = hclx::attr(&root.body, "replicate_source_db") else {
+            break;
+        };
+        match cx.resolve_ref(e) {
+            Some(up) if up.ty == "aws_db_instance" => {
+                root_index = index_ops_of(e, &up.ty, &up.name);
+                root = up;
+                hops += 1;
+            }
+            _ => break,
+        }
+    }
+    if hops > 0 {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` replicates another replica; DigitalOcean replicas attach to the primary cluster, so it replicates `{}` directly",
+                    r.address(),
+                    root.address()
+                ),
+            )
+            .at(r.loc_of("replicate_source_db"))
+            .resource(r.address())
+            .help("point `replicate_source_db` at the primary database"),
+        );
+    }
+    let root_engine = hclx::attr(&root.body, "engine")
+        .and_then(|e| cx.eval.string(e))
+        .unwrap_or_else(|| "postgres".into());
+    let engine = match rds_engine(&root_engine) {
+        Ok(e) => e,
+        Err(_) => {
+            quietly_unsupported(
+                cx,
+                r,
+                format!("its source database `{}` cannot be mapped", root.address()),
+            );
+            return;
+        }
+    };
+    // `cluster_id = aws_db_instance.<root>[idx].id`: the reference pass turns it into the
+    // source cluster's id (with its index when the cluster repeats).
+    let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(root.name.as_str()))];
+    ops.extend(root_index);
+    ops.push(Op::GetAttr(hcl::Identifier::unchecked("id")));
+    let cluster_id = hclx::traversal("aws_db_instance", ops);
+
+    let size = match class_size(cx, r, "instance_class", engine) {
+        Some(ClassSize::Size(s)) => s,
+        Some(ClassSize::Serverless) | None => {
+            match hclx::attr(&root.body, "instance_class")
+                .and_then(|e| cx.eval.string(e))
+                .and_then(|c| facts::map_rds_class(engine, &c))
+            {
+                Some(c) => c.size,
+                None => default_size(engine),
+            }
+        }
+    };
+    if cx.bool(r, "multi_az") == Some(true) {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: DigitalOcean read replicas have no standby node; `multi_az` is not carried over",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("multi_az"))
+            .resource(r.address())
+            .help("rely on the primary cluster's standby nodes for failover"),
+        );
+    }
+    let name = cx.unique_name(
+        r,
+        cx.expr(r, "identifier")
+            .or_else(|| cx.expr(r, "identifier_prefix")),
+        &r.name,
+    );
+    let mut body = OutBody::new();
+    body.set("cluster_id", cluster_id);
+    body.set("name", name);
+    body.set("size", Expression::String(size.slug.into()));
+    body.set("region", cx.region());
+    body.set_opt("storage_size_mib", storage_mib(cx, r, "allocated_storage"));
+    body.set_opt(
+        "private_network_uuid",
+        vpc_for(cx, r, &["db_subnet_group_name"]),
+    );
+    body.set("tags", cx.tags());
+    let addr = cx.emit(r, REPLICA, body);
+    cx.note(
+        r,
+        format!(
+            "read replica of `{}`; DigitalOcean replicas are read-only and share the source cluster's users and databases",
+            root.address()
+        ),
+    );
+    cx.export(r, "endpoint", tmpl(&addr, "\"${$T.host}:${$T.port}\""));
+    attr(cx, r, "address", &addr, "host");
+    attr(cx, r, "port", &addr, "port");
+    attr(cx, r, "username", &addr, "user");
+    attr(cx, r, "password", &addr, "password");
+    attr(cx, r, "db_name", &addr, "database");
+    attr(cx, r, "name", &addr, "database");
+    attr(cx, r, "id", &addr, "id");
+    attr(cx, r, "resource_id", &addr, "uuid");
+    attr(cx, r, "identifier", &addr, "name");
+    export_origin(cx, r, "engine");
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("DigitalOcean read replicas have no URN; use the replica's `id`".into()),
+    );
+    cx.export(r, "hosted_zone_id", Export::Unmapped(NO_ZONE.into()));
+}
+
+/// The index operators that follow `ty.name` in a reference (`aws_db_instance.main[0].id` →
+/// `[0]`).
+fn index_ops_of(e: &Expression, ty: &str, name: &str) -> Vec<Op> {
+    let mut out = Vec::new();
+    hclx::walk(e, &mut |x| {
+        if !out.is_empty() {
+            return;
+        }
+        if let Some((root, [Op::GetAttr(n), rest @ ..])) = hclx::traversal_root(x)
+            && root == ty
+            && n.as_str() == name
+        {
+            out = rest
+                .iter()
+                .take_while(|o| matches!(o, Op::Index(_) | Op::LegacyIndex(_)))
+                .cloned()
+                .collect();
+        }
+    });
+    out
+}
+
+// ---- aws_rds_cluster / aws_docdb_cluster -------------------------------------------------------
+
+fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(aws_engine) = engine_of(cx, r, "engine", Some("aurora")) else {
+        return;
+    };
+    let engine = match rds_engine(&aws_engine) {
+        Ok(DoEngine::Mongodb) => Err(unknown_engine(&aws_engine)),
+        other => other,
+    };
+    let engine = match engine {
+        Ok(e) => e,
+        Err((message, help)) => {
+            cx.unsupported(
+                r,
+                Code::UnsupportedValue,
+                format!("`{}`: {message}", r.address()),
+                help,
+            );
+            return;
+        }
+    };
+    let version = engine_version(cx, r, engine, &aws_engine);
+    let instances = cx.referencing("aws_rds_cluster_instance", "cluster_identifier", r);
+    let multi_az_db_cluster = !aws_engine.starts_with("aurora");
+    let mut requested: u32 = instances.iter().map(|i| instance_count(cx, i)).sum();
+    if instances.is_empty()
+        && multi_az_db_cluster
+        && cx.expr(r, "db_cluster_instance_class").is_some()
+    {
+        // A Multi-AZ DB cluster: one writer and two readable standbys.
+        requested = 3;
+    }
+    let serverless = cx.str(r, "engine_mode").as_deref() == Some("serverless")
+        || instances.iter().any(|i| {
+            hclx::attr(&i.body, "instance_class")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|c| c == "db.serverless")
+        })
+        || (instances.is_empty()
+            && !hclx::blocks(&r.body, "serverlessv2_scaling_configuration").is_empty());
+    let size = if serverless {
+        serverless_size(cx, r, engine)
+    } else {
+        let mut size = largest_instance_size(cx, r, &instances, engine);
+        if size.is_none()
+            && let Some(ClassSize::Size(s)) = class_size(cx, r, "db_cluster_instance_class", engine)
+        {
+            size = Some(s);
+        }
+        size.unwrap_or_else(|| default_size(engine))
+    };
+    if requested == 0 && !serverless {
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}` has no cluster instances in this stack; the DigitalOcean cluster gets one node",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("declare the `aws_rds_cluster_instance` resources in the same module so Ferry can count them and read their instance class"),
+        );
+        requested = 1;
+    }
+    let requested = requested.max(1);
+    let (size, node_count) = fit_nodes(cx, r, "cluster_identifier", engine, size, requested);
+    let name = cx.unique_name(
+        r,
+        cx.expr(r, "cluster_identifier")
+            .or_else(|| cx.expr(r, "cluster_identifier_prefix")),
+        &r.name,
+    );
+    let vpc = vpc_for(cx, r, &["db_subnet_group_name"]);
+    let mut body = cluster_body(
+        cx,
+        name,
+        &ClusterSpec {
+            engine,
+            version,
+            size,
+            node_count,
+            storage_mib: storage_mib(cx, r, "allocated_storage"),
+            eviction_policy: None,
+        },
+        vpc,
+    );
+    maintenance_window(cx, r, "preferred_maintenance_window", &mut body);
+    let addr = cx.emit(r, CLUSTER, body);
+    let mut notes = Vec::new();
+    if !instances.is_empty() {
+        notes.push(if node_count > 1 {
+            format!(
+                "{requested} cluster instance(s) → node_count {node_count} (a primary and {} standby node(s); DigitalOcean standby nodes serve failover, not reads)",
+                node_count - 1
+            )
+        } else {
+            format!("{requested} cluster instance(s) → node_count {node_count}")
+        });
+    }
+    let db = database(cx, r, &addr, &["database_name"]);
+    master_user(cx, r, &addr, "master_username", engine, &mut notes);
+    admin_password(cx, r, "master_password", engine);
+    reader_endpoint_warning(cx, r, "reader_endpoint", NO_READER, READER_HELP);
+
+    attr(cx, r, "endpoint", &addr, "host");
+    attr(cx, r, "reader_endpoint", &addr, "host");
+    attr(cx, r, "port", &addr, "port");
+    attr(cx, r, "master_username", &addr, "user");
+    attr(cx, r, "master_password", &addr, "password");
+    match &db {
+        Some(db) => attr(cx, r, "database_name", db, "name"),
+        None => attr(cx, r, "database_name", &addr, "database"),
+    }
+    attr(cx, r, "arn", &addr, "urn");
+    attr(cx, r, "id", &addr, "id");
+    attr(cx, r, "cluster_resource_id", &addr, "id");
+    attr(cx, r, "cluster_identifier", &addr, "name");
+    attr(cx, r, "engine_version_actual", &addr, "version");
+    export_origin(cx, r, "engine");
+    cx.export(r, "hosted_zone_id", Export::Unmapped(NO_ZONE.into()));
+    cx.export(
+        r,
+        "cluster_members",
+        Export::Unmapped("DigitalOcean standby nodes are not separate resources".into()),
+    );
+    if !notes.is_empty() {
+        cx.note(r, notes.join("; "));
+    }
+}
+
+fn docdb_cluster(r: &Resource, cx: &mut Cx<'_>) {
+    let engine = DoEngine::Mongodb;
+    let aws_version = cx.str(r, "engine_version");
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: Amazon DocumentDB{} → DigitalOcean MongoDB {}: wire-compatible, not identical",
+                r.address(),
+                aws_version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default(),
+                facts::MONGODB_VERSION
+            ),
+        )
+        .at(r.loc_of("engine_version"))
+        .resource(r.address())
+        .help("test the application against MongoDB 7.0: DocumentDB implements a subset of the MongoDB API and differs in index types, transactions and some operators; connection strings need DigitalOcean's `uri` (TLS, replica set)"),
+    );
+    let instances = cx.referencing("aws_docdb_cluster_instance", "cluster_identifier", r);
+    let mut requested: u32 = instances.iter().map(|i| instance_count(cx, i)).sum();
+    let size =
+        largest_instance_size(cx, r, &instances, engine).unwrap_or_else(|| default_size(engine));
+    if requested == 0 {
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}` has no cluster instances in this stack; the DigitalOcean cluster gets one node",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("declare the `aws_docdb_cluster_instance` resources in the same module so Ferry can count them and read their instance class"),
+        );
+        requested = 1;
+    }
+    let (size, node_count) = fit_nodes(cx, r, "cluster_identifier", engine, size, requested);
+    let name = cx.unique_name(
+        r,
+        cx.expr(r, "cluster_identifier")
+            .or_else(|| cx.expr(r, "cluster_identifier_prefix")),
+        &r.name,
+    );
+    let vpc = vpc_for(cx, r, &["db_subnet_group_name"]);
+    let mut body = cluster_body(
+        cx,
+        name,
+        &ClusterSpec {
+            engine,
+            version: facts::MONGODB_VERSION,
+            size,
+            node_count,
+            storage_mib: None,
+            eviction_policy: None,
+        },
+        vpc,
+    );
+    maintenance_window(cx, r, "preferred_maintenance_window", &mut body);
+    let addr = cx.emit(r, CLUSTER, body);
+    let mut notes = Vec::new();
+    if !instances.is_empty() {
+        notes.push(format!(
+            "{requested} cluster instance(s) → node_count {node_count} (a MongoDB replica set)"
+        ));
+    }
+    master_user(cx, r, &addr, "master_username", engine, &mut notes);
+    admin_password(cx, r, "master_password", engine);
+    reader_endpoint_warning(cx, r, "reader_endpoint", NO_READER, READER_HELP);
+
+    attr(cx, r, "endpoint", &addr, "host");
+    attr(cx, r, "reader_endpoint", &addr, "host");
+    attr(cx, r, "port", &addr, "port");
+    attr(cx, r, "master_username", &addr, "user");
+    attr(cx, r, "master_password", &addr, "password");
+    attr(cx, r, "arn", &addr, "urn");
+    attr(cx, r, "id", &addr, "id");
+    attr(cx, r, "cluster_resource_id", &addr, "id");
+    attr(cx, r, "cluster_identifier", &addr, "name");
+    export_origin(cx, r, "engine");
+    cx.export(r, "hosted_zone_id", Export::Unmapped(NO_ZONE.into()));
+    cx.export(
+        r,
+        "cluster_members",
+        Export::Unmapped("DigitalOcean MongoDB nodes are not separate resources".into()),
+    );
+    if !notes.is_empty() {
+        cx.note(r, notes.join("; "));
+    }
+}
+
+/// `aws_rds_cluster_instance` / `aws_docdb_cluster_instance` → absorbed into its cluster.
+fn cluster_instance(r: &Resource, cx: &mut Cx<'_>) {
+    match cx.parent(r, "cluster_identifier") {
+        Some(cluster) => {
+            cx.absorb(
+                r,
+                &cluster,
+                "a node of the DigitalOcean cluster (counted in its `node_count`; its class chose the cluster's `size`)",
+            );
+            attr(cx, r, "endpoint", &cluster, "host");
+            attr(cx, r, "address", &cluster, "host");
+            attr(cx, r, "port", &cluster, "port");
+            attr(cx, r, "identifier", &cluster, "name");
+            attr(cx, r, "cluster_identifier", &cluster, "name");
+            attr(cx, r, "arn", &cluster, "urn");
+            attr(cx, r, "id", &cluster, "id");
+            export_origin(cx, r, "instance_class");
+            cx.export(
+                r,
+                "writer",
+                Export::Unmapped("DigitalOcean decides which node is the primary".into()),
+            );
+        }
+        None => match cx.referenced(r, "cluster_identifier") {
+            Some(c) => quietly_unsupported(
+                cx,
+                r,
+                format!("its cluster `{}` could not be mapped", c.address()),
+            ),
+            None => cx.unsupported(
+                r,
+                Code::OrphanSubresource,
+                format!(
+                    "`{}` belongs to a cluster that is not part of this stack",
+                    r.address()
+                ),
+                "declare the cluster in the same module",
+            ),
+        },
+    }
+}
+
+// ---- subnet, parameter and option groups -------------------------------------------------------
+
+/// A subnet group → absorbed into the VPC its subnets belong to (or the stack's VPC).
+pub(super) fn subnet_group(r: &Resource, cx: &mut Cx<'_>) {
+    let via_subnet = cx
+        .referenced(r, "subnet_ids")
+        .and_then(|s| cx.parent(s, "vpc_id"))
+        .filter(|a| a.starts_with("digitalocean_vpc."));
+    let vpc = via_subnet.or_else(|| {
+        cx.st
+            .emitted
+            .iter()
+            .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_vpc")
+            .map(|e| e.address())
+    });
+    let unmapped = || {
+        Export::Unmapped(
+            "DigitalOcean has no subnet groups; clusters join the VPC with `private_network_uuid`"
+                .into(),
+        )
+    };
+    match vpc {
+        Some(vpc) => {
+            cx.absorb(
+                r,
+                &vpc,
+                "DigitalOcean has no subnet groups: the clusters join this VPC through `private_network_uuid`",
+            );
+            attr(cx, r, "vpc_id", &vpc, "id");
+        }
+        None => cx.drop(
+            r,
+            "DigitalOcean has no subnet groups, and the stack has no VPC: the clusters use the region's default VPC",
+        ),
+    }
+    for a in ["id", "name", "arn", "subnet_ids"] {
+        cx.export(r, a, unmapped());
+    }
+}
+
+/// Which origin arguments point at a group of each type.
+const GROUP_USERS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "aws_db_parameter_group",
+        &[
+            ("aws_db_instance", "parameter_group_name"),
+            ("aws_rds_cluster_instance", "db_parameter_group_name"),
+            ("aws_rds_cluster", "db_instance_parameter_group_name"),
+        ],
+    ),
+    (
+        "aws_rds_cluster_parameter_group",
+        &[("aws_rds_cluster", "db_cluster_parameter_group_name")],
+    ),
+    (
+        "aws_docdb_cluster_parameter_group",
+        &[("aws_docdb_cluster", "db_cluster_parameter_group_name")],
+    ),
+    (
+        "aws_db_option_group",
+        &[("aws_db_instance", "option_group_name")],
+    ),
+    (
+        "aws_elasticache_parameter_group",
+        &[
+            ("aws_elasticache_cluster", "parameter_group_name"),
+            ("aws_elasticache_replication_group", "parameter_group_name"),
+        ],
+    ),
+];
+
+/// A parameter or option group → absorbed into the clusters that use it; DigitalOcean manages
+/// engine parameters (tuned values go to typed `digitalocean_database_*_config` resources).
+/// ElastiCache's `maxmemory-policy` is carried by the cache rules as `eviction_policy`.
+pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
+    let users = GROUP_USERS
+        .iter()
+        .find(|(ty, _)| *ty == r.ty)
+        .map(|(_, u)| *u)
+        .unwrap_or(&[]);
+    let mut targets: Vec<String> = Vec::new();
+    for (ty, key) in users {
+        for user in cx.referencing(ty, key, r) {
+            // Cluster instances may not have been absorbed yet: use their cluster.
+            let target = cx
+                .st
+                .outcomes
+                .get(&user.address())
+                .and_then(|o| o.targets.first().cloned())
+                .or_else(|| cx.parent(user, "cluster_identifier"))
+                .filter(|t| t.starts_with(CLUSTER));
+            if let Some(t) = target
+                && !targets.contains(&t)
+            {
+                targets.push(t);
+            }
+        }
+    }
+    let family = cx
+        .str(r, "family")
+        .or_else(|| cx.str(r, "engine_name"))
+        .unwrap_or_default();
+    let config = family_engine(&family)
+        .map(|e| format!("`{}`", e.config_resource()))
+        .unwrap_or_else(|| "the typed `digitalocean_database_*_config` resources".into());
+    let is_option_group = r.ty == "aws_db_option_group";
+    let mut dropped: Vec<String> = Vec::new();
+    let mut mapped: Vec<String> = Vec::new();
+    let block = if is_option_group {
+        "option"
+    } else {
+        "parameter"
+    };
+    let key = if is_option_group {
+        "option_name"
+    } else {
+        "name"
+    };
+    for p in hclx::blocks(&r.body, block) {
+        let Some(name) = hclx::attr(&p, key).and_then(|e| cx.eval.string(e)) else {
+            continue;
+        };
+        if r.ty == "aws_elasticache_parameter_group"
+            && (name == "maxmemory-policy" || name == "cluster-enabled")
+        {
+            mapped.push(name);
+        } else {
+            dropped.push(name);
+        }
+    }
+    let what = if is_option_group {
+        "options"
+    } else {
+        "parameters"
+    };
+    let mut note = format!("DigitalOcean manages engine {what}; set tuned values with {config}");
+    if mapped.iter().any(|m| m == "maxmemory-policy") {
+        note.push_str("; `maxmemory-policy` became the cluster's `eviction_policy`");
+    }
+    if mapped.iter().any(|m| m == "cluster-enabled") {
+        note.push_str(
+            "; `cluster-enabled` is reported with the cluster (DigitalOcean Valkey is not sharded)",
+        );
+    }
+    if !dropped.is_empty() {
+        let list = dropped
+            .iter()
+            .map(|d| format!("`{d}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!("`{}`: {what} {list} not carried over", r.address()),
+            )
+            .at(r.loc_of(block))
+            .resource(r.address())
+            .help(format!(
+                "DigitalOcean manages engine {what}; set the values the application needs with {config}"
+            )),
+        );
+    }
+    match targets.first().cloned() {
+        Some(first) => {
+            cx.absorb(r, &first, note);
+            if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+                rec.targets = targets;
+            }
+        }
+        None => cx.drop(r, format!("no cluster in this stack uses it; {note}")),
+    }
+    let unmapped = || {
+        Export::Unmapped(format!(
+            "DigitalOcean has no {} groups",
+            if is_option_group {
+                "option"
+            } else {
+                "parameter"
+            }
+        ))
+    };
+    for a in ["id", "name", "arn"] {
+        cx.export(r, a, unmapped());
+    }
+}
+
+/// The engine of a parameter group family (`postgres16`, `aurora-mysql8.0`, `docdb5.0`,
+/// `redis7`) or option group engine name.
+fn family_engine(family: &str) -> Option<DoEngine> {
+    let f = family.to_ascii_lowercase();
+    if f.starts_with("postgres") || f.starts_with("aurora-postgresql") {
+        Some(DoEngine::Pg)
+    } else if f.starts_with("mysql") || f.starts_with("aurora") {
+        Some(DoEngine::Mysql)
+    } else if f.starts_with("docdb") {
+        Some(DoEngine::Mongodb)
+    } else if f.starts_with("redis") || f.starts_with("valkey") || f.starts_with("memcached") {
+        Some(DoEngine::Valkey)
+    } else {
+        None
+    }
+}
+
+// ---- engines, versions, sizes ------------------------------------------------------------------
+
+/// The static engine name, or `default` when absent. Records an unsupported outcome and returns
+/// `None` when there is neither.
+fn engine_of(cx: &mut Cx<'_>, r: &Resource, key: &str, default: Option<&str>) -> Option<String> {
+    if cx.expr(r, key).is_some() {
+        // Not static: `cx.str` warned; PostgreSQL is Ferry's default.
+        return Some(cx.str(r, key).unwrap_or_else(|| "postgres".into()));
+    }
+    if let Some(d) = default {
+        return Some(d.to_string());
+    }
+    cx.unsupported(
+        r,
+        Code::UnsupportedValue,
+        format!(
+            "`{}` sets no `{key}`; Ferry cannot tell which database to create",
+            r.address()
+        ),
+        format!("set `{key}` (e.g. \"postgres\" or \"mysql\")"),
+    );
+    None
+}
+
+fn unknown_engine(engine: &str) -> (String, String) {
+    (
+        format!("engine `{engine}` has no DigitalOcean managed database"),
+        "use PostgreSQL (`postgres`, `aurora-postgresql`) or MySQL (`mysql`, `aurora-mysql`)"
+            .into(),
+    )
+}
+
+/// An RDS / Aurora / DocumentDB engine → the DigitalOcean engine, or (message, help).
+fn rds_engine(engine: &str) -> Result<DoEngine, (String, String)> {
+    let e = engine.to_ascii_lowercase();
+    match e.as_str() {
+        "postgres" | "aurora-postgresql" => Ok(DoEngine::Pg),
+        "mysql" | "aurora-mysql" | "aurora" => Ok(DoEngine::Mysql),
+        "docdb" => Ok(DoEngine::Mongodb),
+        "mariadb" => Err((
+            "DigitalOcean has no managed MariaDB".into(),
+            "switch to MySQL 8 (`engine = \"mysql\"`, `engine_version = \"8.0\"`): most MariaDB applications run on it with few changes; or run MariaDB yourself on a droplet".into(),
+        )),
+        _ if e.starts_with("oracle") || e.starts_with("custom-oracle") => Err((
+            format!("engine `{engine}`: DigitalOcean has no managed Oracle Database"),
+            "migrate the schema to PostgreSQL (`engine = \"postgres\"`), or keep the database outside the appliance and pass its endpoint in as a variable".into(),
+        )),
+        _ if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") => Err((
+            format!("engine `{engine}`: DigitalOcean has no managed SQL Server"),
+            "migrate to PostgreSQL or MySQL, or keep the database outside the appliance and pass its endpoint in as a variable".into(),
+        )),
+        _ if e.starts_with("db2") => Err((
+            format!("engine `{engine}`: DigitalOcean has no managed Db2"),
+            "migrate to PostgreSQL or MySQL, or keep the database outside the appliance and pass its endpoint in as a variable".into(),
+        )),
+        _ => Err(unknown_engine(engine)),
+    }
+}
+
+/// The DigitalOcean version for the origin's `engine_version`; warns when it differs.
+fn engine_version(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    engine: DoEngine,
+    aws_engine: &str,
+) -> &'static str {
+    let aws = cx.str(r, "engine_version");
+    let choice = match engine {
+        DoEngine::Pg => facts::pg_version(aws.as_deref()),
+        DoEngine::Mysql => {
+            let compat = match (aws_engine, aws.as_deref()) {
+                ("aurora", None) => Some("5.6".to_string()),
+                (e, Some(v)) if e.starts_with("aurora") => Some(facts::aurora_mysql_compat(v)),
+                (_, v) => v.map(str::to_string),
+            };
+            facts::mysql_version(compat.as_deref())
+        }
+        DoEngine::Mongodb => facts::VersionChoice {
+            version: facts::MONGODB_VERSION,
+            change: None,
+        },
+        DoEngine::Valkey => facts::VersionChoice {
+            version: facts::VALKEY_VERSION,
+            change: None,
+        },
+    };
+    if let Some(change) = choice.change {
+        let aurora = if aws_engine.starts_with("aurora") {
+            format!(" (`{aws_engine}` {})", aws.as_deref().unwrap_or("default"))
+        } else {
+            String::new()
+        };
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!("`{}`: {change}{aurora}", r.address()),
+            )
+            .at(r.loc_of("engine_version"))
+            .resource(r.address())
+            .help(format!(
+                "test the application against {} {} before moving data; DigitalOcean offers {}",
+                engine.label(),
+                choice.version,
+                offered_versions(engine)
+            )),
+        );
+    }
+    choice.version
+}
+
+fn offered_versions(engine: DoEngine) -> String {
+    match engine {
+        DoEngine::Pg => facts::PG_VERSIONS
+            .iter()
+            .map(|(v, _)| *v)
+            .collect::<Vec<_>>()
+            .join(", "),
+        DoEngine::Mysql => facts::MYSQL_VERSION.into(),
+        DoEngine::Mongodb => facts::MONGODB_VERSION.into(),
+        DoEngine::Valkey => facts::VALKEY_VERSION.into(),
+    }
+}
+
+pub(super) fn default_size(engine: DoEngine) -> &'static DbSize {
+    facts::size(engine, facts::DEFAULT_SIZE).unwrap_or(&engine.sizes()[0])
+}
+
+pub(super) enum ClassSize {
+    Size(&'static DbSize),
+    Serverless,
+}
+
+/// The size for the instance class in argument `key` of `at`, with a warning when it is not a
+/// documented mapping. `None` when the argument is absent.
+fn class_size(cx: &mut Cx<'_>, at: &Resource, key: &str, engine: DoEngine) -> Option<ClassSize> {
+    let expr = cx.expr(at, key)?;
+    let Some(class) = cx.str(at, key) else {
+        return Some(ClassSize::Size(default_size(engine)));
+    };
+    if class == "db.serverless" {
+        return Some(ClassSize::Serverless);
+    }
+    let size = match facts::map_rds_class(engine, &class) {
+        Some(choice) => {
+            size_warning(cx, at, key, engine, &class, &choice);
+            choice.size
+        }
+        None => {
+            let size = default_size(engine);
+            cx.diag(
+                Diagnostic::new(
+                    Code::NearestMatch,
+                    format!(
+                        "`{}`: `{class}` is not an instance class Ferry knows; using `{}`",
+                        at.address(),
+                        size.slug
+                    ),
+                )
+                .at(at.loc_of(key))
+                .resource(at.address())
+                .help("use an RDS instance class such as `db.t3.medium` or `db.m5.large`, or set the DigitalOcean `size` of the emitted cluster by hand"),
+            );
+            size
+        }
+    };
+    variable_note(cx, at, key, &expr, &class, size.slug);
+    Some(ClassSize::Size(size))
+}
+
+/// A `NearestMatch` warning when a class/node type maps to a size that is not the documented one
+/// (or the documented one is smaller).
+pub(super) fn size_warning(
+    cx: &mut Cx<'_>,
+    at: &Resource,
+    key: &str,
+    engine: DoEngine,
+    class: &str,
+    choice: &SizeChoice,
+) {
+    if choice.documented && !choice.smaller {
+        return;
+    }
+    let shape = choice
+        .shape
+        .map(|s| {
+            format!(
+                " ({} vCPU / {} GiB)",
+                fmt_num(s.vcpus),
+                fmt_num(s.memory_gib)
+            )
+        })
+        .unwrap_or_default();
+    let target = format!(
+        "`{}` ({} vCPU / {} GiB)",
+        choice.size.slug, choice.size.vcpus, choice.size.memory_gib
+    );
+    let message = if choice.smaller {
+        format!(
+            "`{}`: `{class}`{shape} is larger than any DigitalOcean {} size; using the largest, {target}",
+            at.address(),
+            engine.label()
+        )
+    } else {
+        format!(
+            "`{}`: `{class}`{shape} is not in Ferry's size table; nearest DigitalOcean size with at least its {}: {target}",
+            at.address(),
+            if engine == DoEngine::Valkey {
+                "memory"
+            } else {
+                "vCPUs and memory"
+            }
+        )
+    };
+    cx.diag(
+        Diagnostic::new(Code::NearestMatch, message)
+            .at(at.loc_of(key))
+            .resource(at.address())
+            .help(if choice.smaller {
+                "check that the workload fits, or split it across clusters"
+            } else {
+                "check the size against the workload; change the emitted `size` if another fits better"
+            }),
+    );
+}
+
+/// A note when the class comes from a variable or local: its compile-time value chose the size.
+pub(super) fn variable_note(
+    cx: &mut Cx<'_>,
+    at: &Resource,
+    key: &str,
+    expr: &Expression,
+    value: &str,
+    slug: &str,
+) {
+    if matches!(expr, Expression::String(_)) {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}`: `{key}` = `{}` was `{value}` at compile time and chose `{slug}`; changing it at deploy time does not resize the DigitalOcean cluster",
+                at.address(),
+                hclx::inline(expr)
+            ),
+        )
+        .severity(Severity::Note)
+        .at(at.loc_of(key))
+        .resource(at.address())
+        .help("set the value for the appliance in terraform.tfvars before compiling, or edit the emitted `size`"),
+    );
+}
+
+fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 {
+        format!("{n:.0}")
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The largest size among the instance classes of a cluster's instances (a DigitalOcean cluster
+/// has one size for all nodes).
+fn largest_instance_size(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    instances: &[&Resource],
+    engine: DoEngine,
+) -> Option<&'static DbSize> {
+    let mut sizes: Vec<(&Resource, &'static DbSize)> = Vec::new();
+    for i in instances {
+        if let Some(ClassSize::Size(s)) = class_size(cx, i, "instance_class", engine) {
+            sizes.push((i, s));
+        }
+    }
+    let largest = sizes
+        .iter()
+        .max_by_key(|(_, s)| (s.memory_gib, s.vcpus))
+        .map(|(_, s)| *s)?;
+    if sizes.iter().any(|(_, s)| s.slug != largest.slug) {
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}`: its instances have different classes; all nodes of a DigitalOcean cluster have one size, `{}` (the largest)",
+                    r.address(),
+                    largest.slug
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("give the instances one class, or accept the larger size for every node"),
+        );
+    }
+    Some(largest)
+}
+
+/// Aurora Serverless (v2 `serverlessv2_scaling_configuration`, v1 `scaling_configuration`) →
+/// the fixed size for its maximum capacity.
+fn serverless_size(cx: &mut Cx<'_>, r: &Resource, engine: DoEngine) -> &'static DbSize {
+    let (block, key) = if !hclx::blocks(&r.body, "serverlessv2_scaling_configuration").is_empty() {
+        ("serverlessv2_scaling_configuration", "max_capacity")
+    } else {
+        ("scaling_configuration", "max_capacity")
+    };
+    let conf = hclx::blocks(&r.body, block);
+    let num = |k: &str| {
+        conf.first()
+            .and_then(|b| hclx::attr(b, k))
+            .and_then(|e| cx.eval.number(e))
+    };
+    let max = num(key);
+    let min = num("min_capacity");
+    let acu = max.unwrap_or(4.0);
+    let choice = facts::serverless_size(engine, acu);
+    let range = match (min, max) {
+        (Some(lo), Some(hi)) => format!("{} to {} ACU", fmt_num(lo), fmt_num(hi)),
+        (None, Some(hi)) => format!("up to {} ACU", fmt_num(hi)),
+        _ => "an unknown capacity (Ferry assumed 4 ACU)".into(),
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}`: Aurora Serverless scales over {range}; DigitalOcean has no serverless databases: fixed size `{}` ({} vCPU / {} GiB) for the maximum (1 ACU ≈ 2 GiB){}",
+                r.address(),
+                choice.size.slug,
+                choice.size.vcpus,
+                choice.size.memory_gib,
+                if choice.smaller { ", smaller than the maximum" } else { "" }
+            ),
+        )
+        .at(r.loc_of(block))
+        .resource(r.address())
+        .help("DigitalOcean bills the size around the clock: choose a smaller `size` if the cluster rarely reaches its maximum"),
+    );
+    choice.size
+}
+
+/// How many instances an instance resource stands for (its static `count` / `for_each`).
+pub(super) fn instance_count(cx: &mut Cx<'_>, i: &Resource) -> u32 {
+    if let Some(c) = &i.meta.count {
+        return match cx.eval.number(c) {
+            Some(n) if n >= 0.0 => n.min(1000.0) as u32,
+            _ => {
+                not_static_count(cx, i, "count");
+                1
+            }
+        };
+    }
+    if let Some(f) = &i.meta.for_each {
+        return match cx.eval.value(f) {
+            Some(hcl::Value::Array(a)) => a.len() as u32,
+            Some(hcl::Value::Object(o)) => o.len() as u32,
+            _ => {
+                not_static_count(cx, i, "for_each");
+                1
+            }
+        };
+    }
+    1
+}
+
+fn not_static_count(cx: &mut Cx<'_>, i: &Resource, key: &str) {
+    cx.diag(
+        Diagnostic::new(
+            Code::NotStatic,
+            format!(
+                "`{key}` of `{}` is not known at compile time; Ferry counted one instance",
+                i.address()
+            ),
+        )
+        .at(i.loc.clone())
+        .resource(i.address())
+        .help(format!("give `{key}` a literal value or a variable default so Ferry can set the cluster's node count")),
+    );
+}
+
+/// Fits a requested node count to what DigitalOcean offers for the engine (1–3 nodes; MongoDB 1
+/// or 3) and the size (`db-s-1vcpu-1gb` serves single-node clusters only).
+pub(super) fn fit_nodes(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    key: &str,
+    engine: DoEngine,
+    size: &'static DbSize,
+    requested: u32,
+) -> (&'static DbSize, u32) {
+    let requested = requested.max(1);
+    let allowed = engine.node_counts();
+    let max = allowed.iter().copied().max().unwrap_or(1);
+    let n = allowed
+        .iter()
+        .copied()
+        .find(|&a| a >= requested)
+        .unwrap_or(max);
+    if n != requested {
+        let why = if requested > max {
+            format!(
+                "the most DigitalOcean offers for {} (a primary and {} standby nodes)",
+                engine.label(),
+                max - 1
+            )
+        } else {
+            format!(
+                "DigitalOcean {} clusters have {} nodes",
+                engine.label(),
+                allowed
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        };
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!("`{}`: {requested} nodes → {n}, {why}", r.address()),
+            )
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help(if requested > max {
+                "scale reads with `digitalocean_database_replica` resources if the extra nodes served reads"
+            } else {
+                "check the cost of the extra node, or use a single node"
+            }),
+        );
+    }
+    let mut size = size;
+    if n > 1
+        && size.slug == facts::SINGLE_NODE_ONLY
+        && let Some(bigger) = facts::size(engine, facts::SINGLE_NODE_BUMP)
+    {
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}`: `{}` serves single-node clusters only; with {n} nodes Ferry uses `{}`",
+                    r.address(),
+                    facts::SINGLE_NODE_ONLY,
+                    bigger.slug
+                ),
+            )
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help("DigitalOcean standby nodes need at least 2 GiB of memory"),
+        );
+        size = bigger;
+    }
+    (size, n)
+}
+
+// ---- building the cluster ----------------------------------------------------------------------
+
+pub(super) struct ClusterSpec {
+    pub engine: DoEngine,
+    pub version: &'static str,
+    pub size: &'static DbSize,
+    pub node_count: u32,
+    pub storage_mib: Option<Expression>,
+    pub eviction_policy: Option<&'static str>,
+}
+
+/// The body of a `digitalocean_database_cluster`.
+pub(super) fn cluster_body(
+    cx: &Cx<'_>,
+    name: Expression,
+    spec: &ClusterSpec,
+    vpc: Option<Expression>,
+) -> OutBody {
+    let mut body = OutBody::new();
+    body.set("name", name);
+    body.set("engine", Expression::String(spec.engine.slug().into()));
+    body.set("version", Expression::String(spec.version.into()));
+    body.set("size", Expression::String(spec.size.slug.into()));
+    body.set("region", cx.region());
+    body.set("node_count", Expression::Number(spec.node_count.into()));
+    body.set_opt("storage_size_mib", spec.storage_mib.clone());
+    body.set_opt("private_network_uuid", vpc);
+    body.set_opt(
+        "eviction_policy",
+        spec.eviction_policy.map(|p| Expression::String(p.into())),
+    );
+    body.set("tags", cx.tags());
+    body
+}
+
+/// The VPC for a resource: the one its subnet group's subnets belong to (argument `keys` name
+/// the subnet group), otherwise `cx.vpc_id`.
+pub(super) fn vpc_for(cx: &Cx<'_>, r: &Resource, keys: &[&str]) -> Option<Expression> {
+    for key in keys {
+        if let Some(group) = cx.referenced(r, key)
+            && let Some(subnet) = cx.referenced(group, "subnet_ids")
+            && cx
+                .parent(subnet, "vpc_id")
+                .is_some_and(|a| a.starts_with("digitalocean_vpc."))
+        {
+            return cx.vpc_id(subnet);
+        }
+    }
+    cx.vpc_id(r)
+}
+
+/// `allocated_storage` (GiB) → `storage_size_mib` (a string of MiB in the provider schema).
+fn storage_mib(cx: &Cx<'_>, r: &Resource, key: &str) -> Option<Expression> {
+    let e = cx.expr(r, key)?;
+    match cx.eval.number(&e) {
+        Some(gib) if gib > 0.0 => Some(Expression::String(format!(
+            "{}",
+            (gib * 1024.0).round() as u64
+        ))),
+        Some(_) => None,
+        None => format!("tostring(({}) * 1024)", hclx::inline(&e))
+            .parse()
+            .ok(),
+    }
+}
+
+/// `max_allocated_storage` above `allocated_storage` → `storage_autoscale`.
+fn storage_autoscale(cx: &mut Cx<'_>, r: &Resource, body: &mut OutBody) {
+    let Some(max) = cx.num(r, "max_allocated_storage") else {
+        return;
+    };
+    let allocated = cx
+        .expr(r, "allocated_storage")
+        .and_then(|e| cx.eval.number(&e))
+        .unwrap_or(0.0);
+    if max <= 0.0 || max <= allocated {
+        return;
+    }
+    body.block("storage_autoscale")
+        .set("enabled", Expression::Bool(true));
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: storage autoscaling is on, but DigitalOcean has no upper limit like `max_allocated_storage` ({} GiB)",
+                r.address(),
+                fmt_num(max)
+            ),
+        )
+        .severity(Severity::Note)
+        .at(r.loc_of("max_allocated_storage"))
+        .resource(r.address())
+        .help("watch the cluster's disk with a `digitalocean_monitor_alert` if growth must stay bounded"),
+    );
+}
+
+/// `ddd:hh:mm-ddd:hh:mm` (UTC) → `maintenance_window { day, hour }`.
+pub(super) fn maintenance_window(cx: &mut Cx<'_>, r: &Resource, key: &str, body: &mut OutBody) {
+    let Some(window) = cx.str(r, key) else {
+        return;
+    };
+    match parse_window(&window) {
+        Some((day, hour, minute)) => {
+            let w = body.block("maintenance_window");
+            w.set("day", Expression::String(day.into()));
+            w.set("hour", Expression::String(format!("{hour:02}:00")));
+            if minute != 0 {
+                cx.diag(
+                    Diagnostic::new(
+                        Code::NearestMatch,
+                        format!(
+                            "`{}`: the maintenance window starts at {hour:02}:{minute:02}; DigitalOcean windows start on the hour ({hour:02}:00)",
+                            r.address()
+                        ),
+                    )
+                    .severity(Severity::Note)
+                    .at(r.loc_of(key))
+                    .resource(r.address()),
+                );
+            }
+        }
+        None => cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: `{key}` = \"{window}\" is not a window Ferry can read; DigitalOcean chooses the maintenance window",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help("write it as `ddd:hh24:mi-ddd:hh24:mi` in UTC, e.g. \"sun:05:00-sun:06:00\""),
+        ),
+    }
+}
+
+/// `sun:05:00-sun:06:00` → ("Sunday", 5, 0).
+pub(super) fn parse_window(w: &str) -> Option<(&'static str, u32, u32)> {
+    let start = w.split('-').next()?;
+    let mut parts = start.trim().split(':');
+    let day = match parts.next()?.to_ascii_lowercase().as_str() {
+        "mon" => "Monday",
+        "tue" => "Tuesday",
+        "wed" => "Wednesday",
+        "thu" => "Thursday",
+        "fri" => "Friday",
+        "sat" => "Saturday",
+        "sun" => "Sunday",
+        _ => return None,
+    };
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next()?.parse().ok()?;
+    (hour < 24 && minute < 60 && parts.next().is_none()).then_some((day, hour, minute))
+}
+
+/// `db_name` → `digitalocean_database_db` (`<name>_db`) in the cluster.
+fn database(cx: &mut Cx<'_>, r: &Resource, cluster: &str, keys: &[&str]) -> Option<String> {
+    let name = keys.iter().find_map(|k| cx.expr(r, k))?;
+    let mut body = OutBody::new();
+    body.set("cluster_id", self_ref(cluster, &r.meta, "id"));
+    body.set("name", name);
+    Some(cx.emit_as(r, Mode::Managed, DB, &format!("{}_db", r.name), body))
+}
+
+/// The master user: DigitalOcean creates its own admin (`doadmin`); another name becomes a
+/// `digitalocean_database_user` (`<name>_user`). References to the master user and password
+/// resolve to the admin user, which has the master user's privileges.
+fn master_user(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    cluster: &str,
+    key: &str,
+    engine: DoEngine,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    let expr = cx.expr(r, key)?;
+    let value = cx.eval.string(&expr);
+    if value.as_deref() == Some(engine.admin_user()) {
+        return None;
+    }
+    let mut body = OutBody::new();
+    body.set("cluster_id", self_ref(cluster, &r.meta, "id"));
+    body.set("name", expr);
+    let old_mysql = engine == DoEngine::Mysql
+        && cx
+            .expr(r, "engine_version")
+            .and_then(|e| cx.eval.string(&e))
+            .is_some_and(|v| {
+                let compat = facts::aurora_mysql_compat(&v);
+                compat.starts_with('5')
+            });
+    if old_mysql {
+        // Clients written for MySQL 5.x may not speak caching_sha2_password, MySQL 8's default.
+        body.set(
+            "mysql_auth_plugin",
+            Expression::String("mysql_native_password".into()),
+        );
+    }
+    let addr = cx.emit_as(r, Mode::Managed, USER, &format!("{}_user", r.name), body);
+    notes.push(format!(
+        "master user{} → `{addr}` (a regular user{}); references to the master user and password resolve to DigitalOcean's admin user `{}` and its generated password",
+        value.map(|v| format!(" `{v}`")).unwrap_or_default(),
+        if old_mysql {
+            " with `mysql_native_password` for MySQL 5.x clients"
+        } else {
+            ""
+        },
+        engine.admin_user()
+    ));
+    Some(addr)
+}
+
+/// DigitalOcean generates the admin password; a password given in the origin is not used.
+pub(super) fn admin_password(cx: &mut Cx<'_>, r: &Resource, key: &str, engine: DoEngine) {
+    if cx.expr(r, key).is_none() {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: DigitalOcean generates the password of `{}`; `{key}` is not used",
+                r.address(),
+                engine.admin_user()
+            ),
+        )
+        .at(r.loc_of(key))
+        .resource(r.address())
+        .help(format!(
+            "read the password from the resource (`{}.{key}` now resolves to the cluster's generated `password`) instead of passing the input value to the application",
+            r.address()
+        )),
+    );
+}
+
+/// A warning when the origin reads a reader endpoint: DigitalOcean standby nodes take no reads.
+pub(super) fn reader_endpoint_warning(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    attr_name: &str,
+    why: &str,
+    help: &str,
+) {
+    let Some((loc, _)) = uses_of(cx, r, attr_name).into_iter().next() else {
+        return;
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}.{attr_name}`: DigitalOcean has no reader endpoint ({why}); it resolves to the primary's host",
+                r.address()
+            ),
+        )
+        .at(loc)
+        .resource(r.address())
+        .help(help),
+    );
+}
+
+const NO_READER: &str = "standby nodes take no reads";
+const READER_HELP: &str = "to spread reads, add a read replica (`digitalocean_database_replica`) and point readers at its `host`";
+
+/// Where `r.<attr>` is referenced in the module (outputs, locals, module arguments, resources),
+/// with the operators that follow the attribute.
+pub(super) fn uses_of(cx: &Cx<'_>, r: &Resource, attr_name: &str) -> Vec<(Loc, Vec<Op>)> {
+    let mut out = Vec::new();
+    let scan = |e: &Expression, loc: &Loc, out: &mut Vec<(Loc, Vec<Op>)>| {
+        hclx::walk(e, &mut |x| {
+            let Some((root, [Op::GetAttr(n), rest @ ..])) = hclx::traversal_root(x) else {
+                return;
+            };
+            if root != r.ty || n.as_str() != r.name {
+                return;
+            }
+            let mut it = rest.iter().skip_while(|o| !matches!(o, Op::GetAttr(_)));
+            if let Some(Op::GetAttr(a)) = it.next()
+                && a.as_str() == attr_name
+            {
+                out.push((loc.clone(), it.cloned().collect()));
+            }
+        });
+    };
+    fn body_exprs(body: &hcl::Body, f: &mut dyn FnMut(&Expression)) {
+        for s in body.iter() {
+            match s {
+                hcl::Structure::Attribute(a) => f(a.expr()),
+                hcl::Structure::Block(b) => body_exprs(&b.body, f),
+            }
+        }
+    }
+    for o in &cx.module.outputs {
+        body_exprs(&o.body, &mut |e| scan(e, &o.loc, &mut out));
+    }
+    for l in &cx.module.locals {
+        scan(&l.expr, &l.loc, &mut out);
+    }
+    for c in &cx.module.module_calls {
+        body_exprs(&c.body, &mut |e| scan(e, &c.loc, &mut out));
+    }
+    for other in cx.resources {
+        if other.address() == r.address() {
+            continue;
+        }
+        body_exprs(&other.body, &mut |e| scan(e, &other.loc, &mut out));
+    }
+    out
+}
+
+// ---- small helpers ---------------------------------------------------------------------------------
+
+/// `digitalocean_database_cluster.x[count.index].<attr>`: a sibling resource emitted with the same
+/// meta-arguments refers to the cluster of its own instance.
+pub(super) fn self_ref(target: &str, meta: &Meta, attr_name: &str) -> Expression {
+    let mut parts = target.split('.');
+    let root = parts.next().unwrap_or(target).to_string();
+    let mut ops: Vec<Op> = parts
+        .map(|p| Op::GetAttr(hcl::Identifier::unchecked(p)))
+        .collect();
+    if meta.count.is_some() {
+        ops.push(Op::Index(hclx::path(&["count", "index"])));
+    } else if meta.for_each.is_some() {
+        ops.push(Op::Index(hclx::path(&["each", "key"])));
+    }
+    ops.push(Op::GetAttr(hcl::Identifier::unchecked(attr_name)));
+    hclx::traversal(&root, ops)
+}
+
+pub(super) fn attr(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    origin_attr: &str,
+    target: &str,
+    target_attr: &str,
+) {
+    cx.export(
+        r,
+        origin_attr,
+        Export::Attr {
+            target: target.to_string(),
+            attr: target_attr.to_string(),
+        },
+    );
+}
+
+pub(super) fn tmpl(target: &str, t: &str) -> Export {
+    Export::Tmpl {
+        target: target.to_string(),
+        tmpl: t.to_string(),
+    }
+}
+
+/// Exports an origin argument as its own (AWS) value: `engine` stays `"postgres"` for the
+/// code that reads it.
+pub(super) fn export_origin(cx: &mut Cx<'_>, r: &Resource, key: &str) {
+    let Some(e) = cx.expr(r, key) else {
+        return;
+    };
+    // A fixed export is not rewritten again: carry only values free of resource references.
+    let mut refers = false;
+    hclx::walk(&e, &mut |x| {
+        if let Some((root, _)) = hclx::traversal_root(x) {
+            refers |= !matches!(root, "var" | "local" | "path" | "terraform");
+        }
+    });
+    if !refers {
+        cx.export(r, key, Export::Expr(e));
+    }
+}
+
+/// Records `r` as unsupported without a diagnostic of its own (the resource it depends on
+/// already has one).
+pub(super) fn quietly_unsupported(cx: &mut Cx<'_>, r: &Resource, note: String) {
+    cx.st.outcomes.insert(
+        r.address(),
+        OutcomeRec {
+            outcome: Outcome::Unsupported,
+            targets: vec![],
+            note: Some(note),
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maintenance_windows() {
+        assert_eq!(parse_window("sun:05:00-sun:06:00"), Some(("Sunday", 5, 0)));
+        assert_eq!(
+            parse_window("Mon:23:30-Tue:00:30"),
+            Some(("Monday", 23, 30))
+        );
+        assert_eq!(parse_window("xyz:05:00-sun:06:00"), None);
+        assert_eq!(parse_window("sun:25:00-sun:26:00"), None);
+        assert_eq!(parse_window(""), None);
+    }
+
+    #[test]
+    fn engines() {
+        assert_eq!(rds_engine("postgres"), Ok(DoEngine::Pg));
+        assert_eq!(rds_engine("aurora-postgresql"), Ok(DoEngine::Pg));
+        assert_eq!(rds_engine("aurora-mysql"), Ok(DoEngine::Mysql));
+        assert_eq!(rds_engine("aurora"), Ok(DoEngine::Mysql));
+        assert_eq!(rds_engine("docdb"), Ok(DoEngine::Mongodb));
+        assert!(rds_engine("mariadb").is_err_and(|(_, help)| help.contains("MySQL 8")));
+        assert!(rds_engine("oracle-se2").is_err());
+        assert!(rds_engine("sqlserver-ex").is_err());
+        assert!(rds_engine("neptune").is_err());
+        assert_eq!(family_engine("postgres16"), Some(DoEngine::Pg));
+        assert_eq!(family_engine("aurora-mysql8.0"), Some(DoEngine::Mysql));
+        assert_eq!(family_engine("redis7"), Some(DoEngine::Valkey));
+        assert_eq!(family_engine("docdb5.0"), Some(DoEngine::Mongodb));
+    }
+}

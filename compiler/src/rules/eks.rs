@@ -1,0 +1,744 @@
+//! EKS → DigitalOcean Kubernetes (DOKS): the cluster with its required default node pool, further
+//! node groups as node pools, and the EKS-only resources around them (add-ons, Fargate profiles,
+//! access entries), which DOKS either provides or has no use for. (EKS cluster lookups are
+//! mapped by the catalog: `rules::catalog`.)
+//!
+//! Facts: `aws-to-do-mapping-facts.md` §2 "EKS → DOKS"; sizes in `facts::droplet`.
+
+use super::ec2::{
+    instances, launch_template_of, repeat_name, retarget, safe_name, size_slug, tags_unmapped,
+};
+use super::{Cx, Export, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic};
+use crate::facts::droplet;
+use crate::hclx;
+use crate::origin::{Meta, Mode, Resource};
+use crate::out::{Item, OutBlock, OutBody};
+use hcl::{Body, Expression};
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_eks_cluster",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[
+            "digitalocean_kubernetes_cluster",
+            "digitalocean_kubernetes_versions",
+        ],
+        args: &[
+            "name",
+            "role_arn",
+            "version",
+            "vpc_config",
+            "kubernetes_network_config",
+            "bootstrap_self_managed_addons",
+        ],
+        summary: "EKS cluster → digitalocean_kubernetes_cluster (version via digitalocean_kubernetes_versions; first node group → the default node_pool)",
+        map: cluster,
+    },
+    RuleDef {
+        ty: "aws_eks_node_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &["digitalocean_kubernetes_node_pool"],
+        args: &[
+            "cluster_name",
+            "node_group_name",
+            "node_group_name_prefix",
+            "node_role_arn",
+            "subnet_ids",
+            "instance_types",
+            "scaling_config",
+            "labels",
+            "taint",
+            "ami_type",
+            "capacity_type",
+            "disk_size",
+            "launch_template",
+            "update_config",
+            "version",
+            "release_version",
+            "force_update_version",
+        ],
+        summary: "managed node group → the cluster's default node_pool (first group) or digitalocean_kubernetes_node_pool",
+        map: node_group,
+    },
+    RuleDef {
+        ty: "aws_eks_fargate_profile",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "cluster_name",
+            "fargate_profile_name",
+            "pod_execution_role_arn",
+            "subnet_ids",
+            "selector",
+        ],
+        summary: "Fargate profile → absorbed into the cluster (its pods run on the node pools)",
+        map: fargate_profile,
+    },
+    RuleDef {
+        ty: "aws_eks_addon",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "cluster_name",
+            "addon_name",
+            "addon_version",
+            "resolve_conflicts",
+            "resolve_conflicts_on_create",
+            "resolve_conflicts_on_update",
+            "service_account_role_arn",
+            "configuration_values",
+            "preserve",
+        ],
+        summary: "EKS add-on → dropped (DOKS ships its CNI, CoreDNS and block-storage CSI driver)",
+        map: addon,
+    },
+    RuleDef {
+        ty: "aws_eks_access_entry",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[],
+        summary: "EKS access entry → dropped (DOKS access comes from DigitalOcean tokens and Kubernetes RBAC)",
+        map: access,
+    },
+    RuleDef {
+        ty: "aws_eks_access_policy_association",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[],
+        summary: "EKS access policy association → dropped (use Kubernetes RBAC)",
+        map: access,
+    },
+    RuleDef {
+        ty: "aws_eks_identity_provider_config",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[],
+        summary: "EKS OIDC identity provider → dropped (DOKS has no IAM OIDC integration)",
+        map: access,
+    },
+    RuleDef {
+        ty: "aws_eks_pod_identity_association",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[],
+        summary: "EKS pod identity association → dropped (DOKS has no IAM)",
+        map: access,
+    },
+];
+
+// ---- the cluster -------------------------------------------------------------------------------
+
+/// Node groups of a cluster, in source order.
+fn node_groups<'a>(cx: &Cx<'a>, cluster: &Resource) -> Vec<&'a Resource> {
+    cx.referencing("aws_eks_node_group", "cluster_name", cluster)
+}
+
+/// The node group that becomes the cluster's required inline `node_pool`: the first one that
+/// is not repeated with `count` / `for_each`.
+fn default_group<'a>(cx: &Cx<'a>, cluster: &Resource) -> Option<&'a Resource> {
+    node_groups(cx, cluster)
+        .into_iter()
+        .find(|g| !g.meta.is_repeated())
+}
+
+fn cluster(r: &Resource, cx: &mut Cx<'_>) {
+    let mut body = OutBody::new();
+    // DOKS cluster names: lower-case letters, digits and `-`.
+    let name = repeat_name(cx, r, cx.expr(r, "name"), true);
+    body.set("name", name);
+    body.set("region", cx.region());
+    body.set("version", Expression::Null);
+    body.set_opt("vpc_uuid", cx.vpc_id(r));
+    // The EKS control plane always runs highly available across zones.
+    body.set("ha", Expression::Bool(true));
+    for knc in hclx::blocks(&r.body, "kubernetes_network_config") {
+        if let Some(cidr) = hclx::attr(&knc, "service_ipv4_cidr") {
+            body.set("service_subnet", cidr.clone());
+        }
+        if hclx::attr(&knc, "ip_family")
+            .and_then(|e| cx.eval.string(e))
+            .as_deref()
+            == Some("ipv6")
+        {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!("`{}`: DOKS clusters are IPv4; `ip_family = \"ipv6\"` is not carried over", r.address()),
+                )
+                .at(r.loc_of("kubernetes_network_config"))
+                .resource(r.address())
+                .help("expose IPv6 clients through a load balancer with `network_stack = \"DUALSTACK\"`"),
+            );
+        }
+    }
+    body.set("tags", cx.tags());
+
+    // The required default node pool.
+    let pool = match default_group(cx, r) {
+        Some(ng) => pool_body(cx, ng, false),
+        None => {
+            let mut p = OutBody::new();
+            p.set("name", Expression::String("default".into()));
+            p.set("size", Expression::String(droplet::DEFAULT_SIZE.into()));
+            p.set("auto_scale", Expression::Bool(true));
+            p.set("min_nodes", Expression::Number(2.into()));
+            p.set("max_nodes", Expression::Number(4.into()));
+            p.set("tags", cx.tags());
+            let why = if cx
+                .origin_of_type("aws_eks_fargate_profile")
+                .any(|f| super::ec2::body_mentions(&f.body, &["cluster_name"], r))
+            {
+                "its pods run on Fargate"
+            } else {
+                "it has no managed node group in the stack"
+            };
+            cx.diag(
+                Diagnostic::new(
+                    Code::NearestMatch,
+                    format!(
+                        "`{}`: {why}; a DOKS cluster needs a node pool, so Ferry gave it a default pool of `{}` nodes autoscaling from 2 to 4",
+                        r.address(),
+                        droplet::DEFAULT_SIZE
+                    ),
+                )
+                .at(r.loc.clone())
+                .resource(r.address())
+                .help("add an `aws_eks_node_group` for the cluster to choose the size and node count, or edit `node_pool` in the deployment stack"),
+            );
+            p
+        }
+    };
+    body.items.push(Item::Block(OutBlock {
+        ident: "node_pool".into(),
+        labels: vec![],
+        body: pool,
+    }));
+
+    // API endpoint access.
+    for vc in hclx::blocks(&r.body, "vpc_config") {
+        let cidrs = hclx::attr(&vc, "public_access_cidrs")
+            .or_else(|| hclx::attr(&vc, "endpoint_public_access_cidrs"))
+            .cloned();
+        let open = cidrs
+            .as_ref()
+            .and_then(|c| cx.eval.value(c))
+            .is_some_and(|v| match v {
+                hcl::Value::Array(items) => items
+                    .iter()
+                    .any(|i| matches!(i, hcl::Value::String(s) if s == "0.0.0.0/0")),
+                _ => false,
+            });
+        if let Some(c) = cidrs.filter(|_| !open) {
+            let fw = body.block("control_plane_firewall");
+            fw.set("enabled", Expression::Bool(true));
+            fw.set("allowed_addresses", c);
+        }
+        if hclx::attr(&vc, "endpoint_public_access").and_then(|e| cx.eval.bool(e)) == Some(false) {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!("`{}`: the DOKS API endpoint is always public; a private-only endpoint is not carried over", r.address()),
+                )
+                .at(r.loc_of("vpc_config"))
+                .resource(r.address())
+                .help("restrict who reaches the API with `control_plane_firewall { allowed_addresses = [...] }` (from `public_access_cidrs`)"),
+            );
+        }
+    }
+
+    let addr = cx.emit(r, "digitalocean_kubernetes_cluster", body);
+
+    // Version: newest DOKS release of the origin's minor version, resolved at apply time.
+    let version = cx.str(r, "version");
+    let prefix = version.as_deref().and_then(minor_prefix);
+    let mut vb = OutBody::new();
+    if let Some(p) = &prefix {
+        vb.set("version_prefix", Expression::String(p.clone()));
+    }
+    let data = cx.emit_as(
+        r,
+        Mode::Data,
+        "digitalocean_kubernetes_versions",
+        &r.name,
+        vb,
+    );
+    if let Some(d) = cx.emitted_mut(&data) {
+        d.meta = Meta::default();
+    }
+    let latest: Expression = format!("{data}.latest_version")
+        .parse()
+        .unwrap_or(Expression::String("latest".into()));
+    if let Some(c) = cx.emitted_mut(&addr) {
+        c.body.set("version", latest);
+    }
+    match (&version, &prefix) {
+        (Some(v), Some(p)) => cx.diag(
+            Diagnostic::new(
+                Code::KubernetesVersionAtApply,
+                format!(
+                    "`{}`: Kubernetes {v} → the newest DOKS `{p}x` release, looked up by `{data}` when the stack is applied",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("version"))
+            .resource(r.address())
+            .help(format!("DOKS offers only recent minor versions: if {v} is no longer offered the lookup finds none and the apply fails; raise `version` then")),
+        ),
+        (Some(v), None) => cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!("`{}`: `version = \"{v}\"` is not a Kubernetes minor version Ferry can read; the cluster uses the newest DOKS release", r.address()),
+            )
+            .at(r.loc_of("version"))
+            .resource(r.address())
+            .help("write the version as `1.<minor>` (e.g. `1.31`)"),
+        ),
+        _ => {}
+    }
+
+    cluster_exports(cx, r, &addr);
+}
+
+/// `"1.29"` / `"1.29.3"` → `"1.29."`.
+fn minor_prefix(v: &str) -> Option<String> {
+    let mut parts = v.trim().trim_start_matches('v').split('.');
+    let major = parts.next()?;
+    let minor = parts.next()?;
+    if major.is_empty()
+        || minor.is_empty()
+        || !major.chars().all(|c| c.is_ascii_digit())
+        || !minor.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(format!("{major}.{minor}."))
+}
+
+fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
+    tags_unmapped(cx, r);
+    for (attr, to) in [
+        ("endpoint", "endpoint"),
+        ("name", "name"),
+        ("id", "id"),
+        ("cluster_id", "id"),
+        ("arn", "urn"),
+        ("version", "version"),
+        ("status", "status"),
+        ("created_at", "created_at"),
+    ] {
+        cx.export(
+            r,
+            attr,
+            Export::Attr {
+                target: addr.to_string(),
+                attr: to.into(),
+            },
+        );
+    }
+    cx.export(
+        r,
+        "certificate_authority",
+        Export::Tmpl {
+            target: addr.to_string(),
+            tmpl: "$T.kube_config[0].cluster_ca_certificate".into(),
+        },
+    );
+    cx.export(
+        r,
+        "kubernetes_network_config",
+        Export::Unmapped("read `service_subnet` of the DOKS cluster instead".into()),
+    );
+    cx.export(
+        r,
+        "identity",
+        Export::Unmapped("DOKS has no IAM OIDC provider".into()),
+    );
+    cx.export(
+        r,
+        "vpc_config",
+        Export::Unmapped(
+            "DOKS has no cluster security group or ENIs; the cluster sits in its VPC (`vpc_uuid`)"
+                .into(),
+        ),
+    );
+    cx.export(
+        r,
+        "platform_version",
+        Export::Unmapped("DOKS has no EKS platform versions".into()),
+    );
+}
+
+/// The body of a node pool (the cluster's `node_pool` block, or a
+/// `digitalocean_kubernetes_node_pool` without its `cluster_id`) for a managed node group.
+fn pool_body(cx: &mut Cx<'_>, ng: &Resource, separate: bool) -> OutBody {
+    let mut b = OutBody::new();
+    let name = match cx.expr(ng, "node_group_name").or_else(|| {
+        cx.expr(ng, "node_group_name_prefix")
+            .map(|p| super::ec2::prefix_name(cx, p))
+    }) {
+        Some(n) => safe_name(cx, &n, true),
+        None => {
+            let base =
+                hclx::escape_template_literal(&ng.name.replace('_', "-").to_ascii_lowercase());
+            match super::ec2::index_part(ng).filter(|_| separate) {
+                Some(idx) => hclx::template(format!("{base}-{idx}")),
+                None => Expression::String(base),
+            }
+        }
+    };
+    b.set("name", name);
+
+    // Size: the first instance type, else the launch template's, else EKS's default.
+    let types = cx.expr(ng, "instance_types");
+    let first = types
+        .as_ref()
+        .and_then(|e| cx.eval.value(e))
+        .and_then(|v| match v {
+            hcl::Value::Array(items) => items.into_iter().next(),
+            _ => None,
+        })
+        .and_then(|v| match v {
+            hcl::Value::String(s) => Some(s),
+            _ => None,
+        });
+    let from_lt = launch_template_of(cx, ng)
+        .and_then(|t| hclx::attr(&t.body, "instance_type"))
+        .and_then(|e| cx.eval.string(e));
+    if types.is_some() && first.is_none() {
+        cx.diag(
+            Diagnostic::new(
+                Code::NotStatic,
+                format!("`instance_types` of `{}` is not known at compile time; Ferry used `{}`", ng.address(), droplet::EKS_DEFAULT_INSTANCE_TYPE),
+            )
+            .at(ng.loc_of("instance_types"))
+            .resource(ng.address())
+            .help("give `instance_types` a literal value or a variable default so Ferry can choose the droplet size"),
+        );
+    }
+    let itype = first
+        .or(from_lt)
+        .unwrap_or_else(|| droplet::EKS_DEFAULT_INSTANCE_TYPE.into());
+    let size = size_slug(cx, ng, "instance_types", Some(&itype), "instance type");
+    b.set("size", Expression::String(size.into()));
+
+    // Node count and autoscaling.
+    let sc = hclx::blocks(&ng.body, "scaling_config").into_iter().next();
+    let get = |k: &str| sc.as_ref().and_then(|s| hclx::attr(s, k).cloned());
+    let (desired, min, max) = (get("desired_size"), get("min_size"), get("max_size"));
+    let n = |e: &Option<Expression>| e.as_ref().and_then(|x| cx.eval.number(x));
+    let (min_v, max_v) = (n(&min), n(&max));
+    match (&min, &max) {
+        (Some(mn), Some(mx)) if min_v.is_none() || max_v.is_none() || min_v != max_v => {
+            b.set("auto_scale", Expression::Bool(true));
+            let min_nodes = match min_v {
+                Some(v) if v < 1.0 => {
+                    cx.diag(
+                        Diagnostic::new(
+                            Code::NearestMatch,
+                            format!("`{}`: `min_size = {v}` → `min_nodes = 1`; DOKS node pools autoscale down to one node at least", ng.address()),
+                        )
+                        .at(ng.loc_of("scaling_config"))
+                        .resource(ng.address())
+                        .help("scale-to-zero is not generally available on DOKS; keep one node or remove the pool when idle"),
+                    );
+                    Expression::Number(1.into())
+                }
+                Some(_) => mn.clone(),
+                None => format!("max(1, {})", hclx::inline(mn))
+                    .parse()
+                    .unwrap_or_else(|_| mn.clone()),
+            };
+            b.set("min_nodes", min_nodes);
+            b.set("max_nodes", mx.clone());
+        }
+        _ => {
+            let count = desired
+                .or(min)
+                .or(max)
+                .unwrap_or(Expression::Number(2.into()));
+            b.set("node_count", count);
+        }
+    }
+    b.set_opt("labels", cx.expr(ng, "labels"));
+    b.set("tags", cx.tags());
+    for t in hclx::blocks(&ng.body, "taint") {
+        let tb = b.block("taint");
+        taint_body(cx, &t, tb);
+    }
+    // What a DOKS node pool cannot express.
+    if cx.str(ng, "capacity_type").as_deref() == Some("SPOT") {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: DigitalOcean has no spot capacity; the pool runs on regular droplets",
+                    ng.address()
+                ),
+            )
+            .at(ng.loc_of("capacity_type"))
+            .resource(ng.address())
+            .help("budget for on-demand pricing, or scale the pool down when idle"),
+        );
+    }
+    if let Some(gib) = cx.num(ng, "disk_size") {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!("`{}`: DOKS node disks are fixed by the droplet size (`{size}`); `disk_size = {gib}` is not carried over", ng.address()),
+            )
+            .at(ng.loc_of("disk_size"))
+            .resource(ng.address())
+            .help("keep data on persistent volumes (DOKS storage class `do-block-storage`), or choose a larger size"),
+        );
+    }
+    if cx.str(ng, "ami_type").is_some_and(|a| a.contains("ARM"))
+        && !droplet::aws_shape(&itype).is_some_and(|s| s.graviton)
+    {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: the node group runs arm64 nodes; DOKS nodes are x86_64",
+                    ng.address()
+                ),
+            )
+            .at(ng.loc_of("ami_type"))
+            .resource(ng.address())
+            .help("make sure every container image has an amd64 build"),
+        );
+    }
+    b
+}
+
+fn taint_body(cx: &Cx<'_>, t: &Body, out: &mut OutBody) {
+    out.set(
+        "key",
+        hclx::attr(t, "key").cloned().unwrap_or(Expression::Null),
+    );
+    out.set(
+        "value",
+        hclx::attr(t, "value")
+            .cloned()
+            .unwrap_or(Expression::String(String::new())),
+    );
+    let effect = hclx::attr(t, "effect").map(|e| match cx.eval.string(e) {
+        Some(s) => Expression::String(taint_effect(&s).to_string()),
+        None => format!(
+            "lookup({{ NO_SCHEDULE = \"NoSchedule\", PREFER_NO_SCHEDULE = \"PreferNoSchedule\", NO_EXECUTE = \"NoExecute\" }}, {}, {})",
+            hclx::inline(e),
+            hclx::inline(e)
+        )
+        .parse()
+        .unwrap_or_else(|_| e.clone()),
+    });
+    out.set("effect", effect.unwrap_or(Expression::Null));
+}
+
+/// EKS taint effect → Kubernetes spelling (provider validator: NoSchedule | PreferNoSchedule |
+/// NoExecute).
+fn taint_effect(s: &str) -> &str {
+    match s {
+        "NO_SCHEDULE" => "NoSchedule",
+        "PREFER_NO_SCHEDULE" => "PreferNoSchedule",
+        "NO_EXECUTE" => "NoExecute",
+        other => other,
+    }
+}
+
+// ---- node groups and the rest ------------------------------------------------------------------
+
+fn cluster_of<'a>(cx: &Cx<'a>, r: &Resource) -> Option<(&'a Resource, String)> {
+    let c = cx
+        .referenced(r, "cluster_name")
+        .filter(|c| c.ty == "aws_eks_cluster" && c.mode == Mode::Managed)?;
+    let addr = cx.parent(r, "cluster_name")?;
+    Some((c, addr))
+}
+
+fn node_group(r: &Resource, cx: &mut Cx<'_>) {
+    let Some((cluster, addr)) = cluster_of(cx, r) else {
+        cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!("`{}` belongs to an EKS cluster that is not part of the stack", r.address()),
+            "declare the `aws_eks_cluster` in the same module (`cluster_name = aws_eks_cluster.<name>.name`)",
+        );
+        return;
+    };
+    if default_group(cx, cluster).is_some_and(|g| g.address() == r.address()) {
+        cx.absorb(
+            r,
+            &addr,
+            "became the cluster's default `node_pool` (DOKS requires one inline pool)",
+        );
+        for (attr, tmpl) in [
+            ("id", "$T.node_pool[0].id"),
+            ("node_group_name", "$T.node_pool[0].name"),
+        ] {
+            cx.export(
+                r,
+                attr,
+                Export::Tmpl {
+                    target: addr.clone(),
+                    tmpl: tmpl.into(),
+                },
+            );
+        }
+        group_unmapped_exports(cx, r);
+        return;
+    }
+    let mut body = OutBody::new();
+    let cluster_id = cx
+        .expr(r, "cluster_name")
+        .map(|e| retarget(&e, cluster, "id"))
+        .unwrap_or(Expression::Null);
+    body.set("cluster_id", cluster_id);
+    let pool = pool_body(cx, r, true);
+    body.items.extend(pool.items);
+    let pool_addr = cx.emit(r, "digitalocean_kubernetes_node_pool", body);
+    for (attr, to) in [("id", "id"), ("node_group_name", "name")] {
+        cx.export(
+            r,
+            attr,
+            Export::Attr {
+                target: pool_addr.clone(),
+                attr: to.into(),
+            },
+        );
+    }
+    group_unmapped_exports(cx, r);
+}
+
+fn group_unmapped_exports(cx: &mut Cx<'_>, r: &Resource) {
+    tags_unmapped(cx, r);
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("DOKS node pools have no URN".into()),
+    );
+    cx.export(
+        r,
+        "resources",
+        Export::Unmapped(
+            "DOKS node pools have no autoscaling groups or remote-access security groups".into(),
+        ),
+    );
+}
+
+fn fargate_profile(r: &Resource, cx: &mut Cx<'_>) {
+    match cluster_of(cx, r) {
+        Some((_, addr)) => cx.absorb(
+            r,
+            &addr,
+            "DOKS has no serverless pods: the pods this profile selects run on the cluster's node pools",
+        ),
+        None => cx.drop(
+            r,
+            "its EKS cluster is not part of the stack; DOKS has no serverless pods",
+        ),
+    }
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("DOKS has no Fargate profiles".into()),
+    );
+}
+
+fn addon(r: &Resource, cx: &mut Cx<'_>) {
+    let mut provided = Vec::new();
+    let mut missing = Vec::new();
+    for body in instances(cx, r) {
+        let name = hclx::attr(&body, "addon_name")
+            .and_then(|e| cx.eval.string(e))
+            .unwrap_or_default();
+        match builtin(&name) {
+            Some(why) => provided.push(format!("`{name}` ({why})")),
+            None => missing.push(if name.is_empty() {
+                "this add-on".to_string()
+            } else {
+                format!("`{name}`")
+            }),
+        }
+    }
+    for m in &missing {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!("`{}`: the EKS add-on {m} has no DOKS counterpart; it is not installed", r.address()),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("install the component on the DOKS cluster with its Helm chart or manifests (e.g. a `helm_release`) if the workload needs it"),
+        );
+    }
+    let mut parts = Vec::new();
+    if !provided.is_empty() {
+        parts.push(format!("built into DOKS: {}", provided.join(", ")));
+    }
+    if !missing.is_empty() {
+        parts.push(format!("no DOKS counterpart: {}", missing.join(", ")));
+    }
+    if parts.is_empty() {
+        parts.push("EKS add-ons have no DOKS counterpart".into());
+    }
+    cx.drop(r, parts.join("; "));
+    cx.export(r, "arn", Export::Unmapped("DOKS has no EKS add-ons".into()));
+}
+
+/// What DOKS ships in place of an EKS add-on.
+fn builtin(addon: &str) -> Option<&'static str> {
+    Some(match addon {
+        "vpc-cni" => "its own CNI, Cilium",
+        "coredns" => "CoreDNS",
+        "kube-proxy" => "service routing by Cilium",
+        "aws-ebs-csi-driver" => "the block-storage CSI driver, storage class `do-block-storage`",
+        "snapshot-controller" => "the CSI snapshot controller",
+        "eks-pod-identity-agent" => "nothing needed: DOKS has no IAM",
+        _ => return None,
+    })
+}
+
+fn access(r: &Resource, cx: &mut Cx<'_>) {
+    let note = match r.ty.as_str() {
+        "aws_eks_identity_provider_config" => {
+            "DOKS has no IAM OIDC identity provider configuration; authenticate with DigitalOcean tokens (or DOKS SSO) and Kubernetes RBAC"
+        }
+        "aws_eks_pod_identity_association" => {
+            "DOKS has no IAM: give pods credentials through Kubernetes Secrets"
+        }
+        _ => {
+            "DOKS access comes from DigitalOcean API tokens and Kubernetes RBAC; EKS access entries have no equivalent"
+        }
+    };
+    cx.drop(r, note);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_versions() {
+        assert_eq!(minor_prefix("1.29").as_deref(), Some("1.29."));
+        assert_eq!(minor_prefix("1.31.2").as_deref(), Some("1.31."));
+        assert_eq!(minor_prefix("latest"), None);
+        assert_eq!(minor_prefix("1"), None);
+        assert_eq!(minor_prefix("1.x"), None);
+    }
+
+    #[test]
+    fn taint_effects() {
+        assert_eq!(taint_effect("NO_SCHEDULE"), "NoSchedule");
+        assert_eq!(taint_effect("PREFER_NO_SCHEDULE"), "PreferNoSchedule");
+        assert_eq!(taint_effect("NO_EXECUTE"), "NoExecute");
+    }
+}

@@ -1,0 +1,2206 @@
+//! Load balancers (mapping facts §6): ALB/NLB (`aws_lb`, `aws_alb`) with their listeners,
+//! target groups, listener rules and target attachments, and the classic ELB (`aws_elb`) →
+//! one `digitalocean_loadbalancer` each.
+//!
+//! AWS spreads a load balancer over many resources; DigitalOcean holds everything in one:
+//! a set of `forwarding_rule` blocks (at least one), **one** `healthcheck`, **one**
+//! `sticky_sessions`, a `firewall` and the target Droplets. So the load balancer rule
+//! (phase Primary) assembles the whole DigitalOcean load balancer at once: it finds the
+//! listeners that point at it (`load_balancer_arn`), the target groups their default actions
+//! forward to, the attachments of those target groups, the listener rules and extra listener
+//! certificates, and records every one of them as absorbed into the load balancer. The load
+//! balancer is therefore complete (and schema-valid) whatever the order of the origin, and
+//! every sub-resource gets exactly one outcome. The sub-resource rules (phase Attach) only
+//! handle what the load balancer rule did not reach: a listener whose load balancer is not in
+//! the stack, a target group no listener forwards to, and so on.
+
+use super::{Cx, Export, OutcomeRec, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic};
+use crate::facts::lb_dns as facts;
+use crate::hclx;
+use crate::origin::{Mode, Resource};
+use crate::out::{Item, OutBlock, OutBody};
+use crate::report::Outcome;
+use hcl::expr::TraversalOperator as Op;
+use hcl::{Body, Expression};
+
+const LISTENER_TYPES: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
+const TG_TYPES: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
+const LISTENER_RULE_TYPES: &[&str] = &["aws_lb_listener_rule", "aws_alb_listener_rule"];
+const ATTACHMENT_TYPES: &[&str] = &[
+    "aws_lb_target_group_attachment",
+    "aws_alb_target_group_attachment",
+];
+const LISTENER_CERT_TYPES: &[&str] = &[
+    "aws_lb_listener_certificate",
+    "aws_alb_listener_certificate",
+];
+
+const LB_ARGS: &[&str] = &[
+    "name",
+    "name_prefix",
+    "load_balancer_type",
+    "internal",
+    "ip_address_type",
+    "idle_timeout",
+    "security_groups",
+    // DigitalOcean load balancers are regional: `region` + `vpc_uuid` replace subnets (§6).
+    "subnets",
+    "enable_cross_zone_load_balancing",
+];
+const LISTENER_ARGS: &[&str] = &[
+    "load_balancer_arn",
+    "port",
+    "protocol",
+    "certificate_arn",
+    "ssl_policy",
+    "default_action",
+];
+const TG_ARGS: &[&str] = &[
+    "name",
+    "name_prefix",
+    "port",
+    "protocol",
+    "protocol_version",
+    "vpc_id",
+    "target_type",
+    "health_check",
+    "stickiness",
+    "proxy_protocol_v2",
+];
+const LISTENER_RULE_ARGS: &[&str] = &["listener_arn", "priority", "action", "condition"];
+const ATTACHMENT_ARGS: &[&str] = &["target_group_arn", "target_id", "port", "availability_zone"];
+const LISTENER_CERT_ARGS: &[&str] = &["listener_arn", "certificate_arn"];
+const ELB_ARGS: &[&str] = &[
+    "name",
+    "name_prefix",
+    "listener",
+    "health_check",
+    "instances",
+    "internal",
+    "idle_timeout",
+    "security_groups",
+    "subnets",
+    "availability_zones",
+    "cross_zone_load_balancing",
+];
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_lb",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["digitalocean_loadbalancer"],
+        args: LB_ARGS,
+        summary: "ALB/NLB → digitalocean_loadbalancer (REGIONAL / REGIONAL_NETWORK) with its listeners, target groups and targets folded in",
+        map: lb,
+    },
+    RuleDef {
+        ty: "aws_alb",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["digitalocean_loadbalancer"],
+        args: LB_ARGS,
+        summary: "ALB (old name of aws_lb) → digitalocean_loadbalancer",
+        map: lb,
+    },
+    RuleDef {
+        ty: "aws_elb",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["digitalocean_loadbalancer"],
+        args: ELB_ARGS,
+        summary: "classic ELB → digitalocean_loadbalancer (listeners → forwarding rules, health_check → healthcheck, instances → droplet_ids)",
+        map: elb,
+    },
+    RuleDef {
+        ty: "aws_lb_listener",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: LISTENER_ARGS,
+        summary: "listener → forwarding rules of its load balancer (entry from the listener, target from the target group)",
+        map: listener,
+    },
+    RuleDef {
+        ty: "aws_alb_listener",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: LISTENER_ARGS,
+        summary: "listener (old name) → forwarding rules of its load balancer",
+        map: listener,
+    },
+    RuleDef {
+        ty: "aws_lb_target_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: TG_ARGS,
+        summary: "target group → target port/protocol of the forwarding rules, the healthcheck and sticky_sessions of the load balancer that uses it",
+        map: target_group,
+    },
+    RuleDef {
+        ty: "aws_alb_target_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: TG_ARGS,
+        summary: "target group (old name) → folded into the load balancer that uses it",
+        map: target_group,
+    },
+    RuleDef {
+        ty: "aws_lb_listener_rule",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: LISTENER_RULE_ARGS,
+        summary: "listener rule → lost (DigitalOcean load balancers have no L7 routing rules); flagged",
+        map: listener_rule,
+    },
+    RuleDef {
+        ty: "aws_alb_listener_rule",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: LISTENER_RULE_ARGS,
+        summary: "listener rule (old name) → lost; flagged",
+        map: listener_rule,
+    },
+    RuleDef {
+        ty: "aws_lb_target_group_attachment",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: ATTACHMENT_ARGS,
+        summary: "instance target → `droplet_ids` of the load balancer",
+        map: attachment,
+    },
+    RuleDef {
+        ty: "aws_alb_target_group_attachment",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: ATTACHMENT_ARGS,
+        summary: "instance target (old name) → `droplet_ids` of the load balancer",
+        map: attachment,
+    },
+    RuleDef {
+        ty: "aws_lb_listener_certificate",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: LISTENER_CERT_ARGS,
+        summary: "extra listener certificate → not expressible (one certificate per forwarding rule); flagged",
+        map: listener_certificate,
+    },
+    RuleDef {
+        ty: "aws_alb_listener_certificate",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: LISTENER_CERT_ARGS,
+        summary: "extra listener certificate (old name) → not expressible; flagged",
+        map: listener_certificate,
+    },
+    RuleDef {
+        ty: "aws_elb_attachment",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["elb", "instance"],
+        summary: "classic ELB instance attachment → `droplet_ids` of the load balancer",
+        map: elb_attachment,
+    },
+];
+
+// ---- the pieces a load balancer is assembled from ------------------------------------------
+
+/// One `forwarding_rule` block.
+#[derive(Debug, Clone)]
+struct Fwd {
+    entry_protocol: &'static str,
+    entry_port: Expression,
+    target_protocol: &'static str,
+    target_port: Expression,
+    certificate: Option<Expression>,
+    /// `for_each` of a `dynamic "forwarding_rule"` block (a listener with `count`/`for_each`).
+    repeat: Option<Expression>,
+}
+
+/// Targets: one Droplet id, or a list of them (`aws_instance.web[*].id`).
+#[derive(Debug, Clone)]
+enum Target {
+    One(Expression),
+    Many(Expression),
+}
+
+/// Everything collected for one load balancer before it is emitted.
+#[derive(Debug, Default)]
+struct Build<'a> {
+    rules: Vec<Fwd>,
+    redirect: bool,
+    /// (DigitalOcean policy, AWS policy, listener address).
+    tls_policy: Option<(&'static str, String, String)>,
+    health: Option<OutBody>,
+    sticky: Option<OutBody>,
+    proxy_protocol: bool,
+    targets: Vec<Target>,
+    /// A network load balancer got an https rule (a TLS listener): it must be REGIONAL.
+    needs_http_lb: bool,
+    /// A forwarding rule serves a certificate of the stack (Let's Encrypt on DigitalOcean).
+    stack_certificate: bool,
+    /// Target groups the listeners' default actions forward to, in order.
+    target_groups: Vec<&'a Resource>,
+    absorbed: Vec<(&'a Resource, String)>,
+}
+
+impl<'a> Build<'a> {
+    fn use_target_group(&mut self, tg: &'a Resource) {
+        if !self
+            .target_groups
+            .iter()
+            .any(|t| t.address() == tg.address())
+        {
+            self.target_groups.push(tg);
+        }
+    }
+}
+
+fn num(n: i64) -> Expression {
+    Expression::Number(n.into())
+}
+
+fn s(v: &str) -> Expression {
+    Expression::String(v.to_string())
+}
+
+fn warn(
+    cx: &mut Cx<'_>,
+    code: Code,
+    r: &Resource,
+    key: &str,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) {
+    cx.diag(
+        Diagnostic::new(code, message)
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help(help),
+    );
+}
+
+/// The static string of an attribute of a nested block.
+fn bstr(cx: &Cx<'_>, body: &Body, key: &str) -> Option<String> {
+    hclx::attr(body, key)
+        .filter(|e| !matches!(e, Expression::Null))
+        .and_then(|e| cx.eval.string(e))
+}
+
+fn bbool(cx: &Cx<'_>, body: &Body, key: &str) -> Option<bool> {
+    hclx::attr(body, key)
+        .filter(|e| !matches!(e, Expression::Null))
+        .and_then(|e| cx.eval.bool(e))
+}
+
+/// Does the expression depend on the instance of a repeated resource (`count.index`, `each`)?
+pub(super) fn per_instance(e: &Expression) -> bool {
+    let mut found = false;
+    hclx::walk(e, &mut |x| {
+        found |= matches!(
+            hclx::traversal_root(x),
+            Some(("count", _)) | Some(("each", _))
+        );
+    });
+    found
+}
+
+/// An expression of `owner` used on the load balancer: as written, unless it depends on the
+/// instance of a repeated `owner` (`each.value.port`); then its value for a representative
+/// instance (the first), or `None` when that is not static.
+fn outside(cx: &Cx<'_>, owner: &Resource, e: &Expression) -> Option<Expression> {
+    if !per_instance(e) {
+        return Some(e.clone());
+    }
+    let ev = cx.eval.for_instance(&owner.meta)?;
+    ev.value(e).map(|v| crate::eval::value_to_expr(&v))
+}
+
+/// The `for_each` of a `dynamic` block standing for a repeated resource.
+fn repeat_of(r: &Resource) -> Option<Expression> {
+    if let Some(fe) = &r.meta.for_each {
+        return Some(fe.clone());
+    }
+    r.meta
+        .count
+        .as_ref()
+        .and_then(|c| format!("range({})", hclx::inline(c)).parse().ok())
+}
+
+/// `each.key` / `each.value` / `count.index` → the iterator of a `dynamic "forwarding_rule"`.
+fn to_iterator(e: &mut Expression) {
+    hclx::walk_mut(e, &mut |x| {
+        let rep = match hclx::traversal_root(x) {
+            Some(("each", [Op::GetAttr(k), rest @ ..])) => {
+                Some((k.as_str().to_string(), rest.to_vec()))
+            }
+            Some(("count", [Op::GetAttr(k), rest @ ..])) if k.as_str() == "index" => {
+                Some(("value".to_string(), rest.to_vec()))
+            }
+            _ => None,
+        };
+        match rep {
+            Some((attr, rest)) => {
+                let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr))];
+                ops.extend(rest);
+                *x = hclx::traversal("forwarding_rule", ops);
+                false
+            }
+            None => true,
+        }
+    });
+}
+
+/// Origin resources of any of `types` whose `key` refers to `target`, in origin order.
+fn referencing<'a>(cx: &Cx<'a>, types: &[&str], key: &str, target: &Resource) -> Vec<&'a Resource> {
+    let mut found: Vec<&'a Resource> = types
+        .iter()
+        .flat_map(|t| cx.referencing(t, key, target))
+        .collect();
+    found.sort_by_key(|r| {
+        cx.resources
+            .iter()
+            .position(|x| std::ptr::eq(x, *r))
+            .unwrap_or(usize::MAX)
+    });
+    found
+}
+
+/// Does any expression of `body` (nested blocks included) refer to `target`?
+fn body_mentions(body: &Body, target: &Resource) -> bool {
+    let mut hit = false;
+    let mut b = body.clone();
+    hclx::walk_body_mut(&mut b, &mut |x| {
+        if let Some((root, [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            hit |= root == target.ty && n.as_str() == target.name;
+        }
+        true
+    });
+    hit
+}
+
+/// A static number clamped to `range` (NearestMatch warning when it moved), or the expression
+/// as written when it is not static.
+#[allow(clippy::too_many_arguments)]
+fn clamped(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    key: &str,
+    what: &str,
+    e: &Expression,
+    (lo, hi): (i64, i64),
+    report: bool,
+) -> Expression {
+    match cx.eval.number(e) {
+        Some(v) => {
+            let v = v.round() as i64;
+            let c = v.clamp(lo, hi);
+            if c != v && report {
+                warn(
+                    cx,
+                    Code::NearestMatch,
+                    r,
+                    key,
+                    format!(
+                        "`{}`: {what} {v} is outside what DigitalOcean allows ({lo}–{hi}); Ferry used {c}",
+                        r.address()
+                    ),
+                    format!(
+                        "set {what} between {lo} and {hi} in the origin to choose the value yourself"
+                    ),
+                );
+            }
+            num(c)
+        }
+        None => e.clone(),
+    }
+}
+
+// ---- ALB / NLB --------------------------------------------------------------------------------
+
+fn lb(r: &Resource, cx: &mut Cx<'_>) {
+    let kind = cx
+        .str(r, "load_balancer_type")
+        .unwrap_or_else(|| "application".into());
+    let network = match kind.as_str() {
+        "application" => false,
+        "network" => true,
+        other => {
+            cx.unsupported(
+                r,
+                Code::UnsupportedValue,
+                format!(
+                    "`{}` is a `{other}` load balancer, which DigitalOcean does not offer",
+                    r.address()
+                ),
+                "a gateway load balancer sends traffic through virtual appliances (GENEVE); run the appliance on a Droplet and route to it explicitly, or remove it",
+            );
+            return;
+        }
+    };
+    let mut b = Build::default();
+    let listeners = referencing(cx, LISTENER_TYPES, "load_balancer_arn", r);
+    for l in &listeners {
+        listener_into(cx, r, l, network, &mut b);
+    }
+    target_groups_into(cx, &mut b);
+
+    let mut body = OutBody::new();
+    let name = cx.unique_name(r, origin_name(cx, r), &r.name);
+    body.set("name", name);
+    let ty = if network && !b.needs_http_lb {
+        "REGIONAL_NETWORK"
+    } else {
+        "REGIONAL"
+    };
+    if network && b.needs_http_lb {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "load_balancer_type",
+            format!(
+                "`{}` is a network load balancer with a TLS listener: DigitalOcean terminates TLS only on its HTTP load balancer, so it became `type = \"REGIONAL\"`",
+                r.address()
+            ),
+            "keep TLS on the targets instead (a TCP listener passes it through) to keep a network load balancer",
+        );
+    }
+    body.set("type", s(ty));
+    body.set("region", cx.region());
+    body.set_opt("vpc_uuid", cx.vpc_id(r));
+    if cx.bool(r, "internal") == Some(true) {
+        body.set("network", s("INTERNAL"));
+    }
+    if let Some(t) = cx.str(r, "ip_address_type")
+        && t.starts_with("dualstack")
+    {
+        body.set("network_stack", s("DUALSTACK"));
+    }
+    if let Some(e) = cx.expr(r, "idle_timeout") {
+        let v = clamped(
+            cx,
+            r,
+            "idle_timeout",
+            "idle_timeout",
+            &e,
+            facts::IDLE_TIMEOUT,
+            true,
+        );
+        body.set("http_idle_timeout_seconds", v);
+    }
+    let note = if listeners.is_empty() {
+        "no listener: a placeholder http:80 forwarding rule was added; references to `dns_name` become the load balancer's IP address (`ip`)".to_string()
+    } else {
+        format!(
+            "{} listener(s) and {} target group(s) folded in; references to `dns_name` become the load balancer's IP address (`ip`)",
+            listeners.len(),
+            b.target_groups.len()
+        )
+    };
+    finish(cx, r, body, b, note);
+}
+
+/// Adds what every load balancer shares, emits it and records the absorbed sub-resources.
+fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, note: String) {
+    if b.rules.is_empty() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "name",
+            format!(
+                "`{}` has no listener that forwards traffic; a DigitalOcean load balancer needs at least one forwarding rule, so Ferry added http:80 → http:80",
+                r.address()
+            ),
+            "add a listener with a `forward` default action to the origin, or replace the placeholder rule in the deployment stack",
+        );
+        b.rules.push(Fwd {
+            entry_protocol: "http",
+            entry_port: num(80),
+            target_protocol: "http",
+            target_port: num(80),
+            certificate: None,
+            repeat: None,
+        });
+    }
+    if b.redirect {
+        body.set("redirect_http_to_https", Expression::Bool(true));
+        // The load balancer listens only on ports that have a forwarding rule: port 80 needs
+        // one for the redirect to answer (its target is never used).
+        let is_port =
+            |e: &Expression, p: i64| matches!(e, Expression::Number(n) if n.as_i64() == Some(p));
+        if !b
+            .rules
+            .iter()
+            .any(|f| f.entry_protocol == "http" && is_port(&f.entry_port, 80))
+        {
+            let (tp, tport) = b
+                .rules
+                .iter()
+                .find(|f| f.entry_protocol == "https")
+                .map(|f| (f.target_protocol, f.target_port.clone()))
+                .unwrap_or(("http", num(80)));
+            b.rules.insert(
+                0,
+                Fwd {
+                    entry_protocol: "http",
+                    entry_port: num(80),
+                    target_protocol: tp,
+                    target_port: tport,
+                    certificate: None,
+                    repeat: None,
+                },
+            );
+        }
+        if !b
+            .rules
+            .iter()
+            .any(|f| f.entry_protocol == "https" && is_port(&f.entry_port, 443))
+        {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "name",
+                format!(
+                    "`{}` redirects HTTP to HTTPS but has no HTTPS listener on port 443, where DigitalOcean redirects to",
+                    r.address()
+                ),
+                "add an HTTPS listener on port 443",
+            );
+        }
+    }
+    if let Some((policy, _, _)) = &b.tls_policy {
+        body.set("tls_cipher_policy", s(policy));
+    }
+    if b.proxy_protocol {
+        body.set("enable_proxy_protocol", Expression::Bool(true));
+    }
+    if b.stack_certificate {
+        // DigitalOcean would otherwise add A records for the certificate's names; the stack
+        // declares its records itself (Route53 → digitalocean_record).
+        body.set("disable_lets_encrypt_dns_records", Expression::Bool(true));
+    }
+    if let Some(ids) = droplet_ids(&b.targets) {
+        body.set("droplet_ids", ids);
+    }
+    for f in &b.rules {
+        let mut fr = OutBody::new();
+        fr.set("entry_protocol", s(f.entry_protocol));
+        fr.set("entry_port", f.entry_port.clone());
+        fr.set("target_protocol", s(f.target_protocol));
+        fr.set("target_port", f.target_port.clone());
+        fr.set_opt("certificate_name", f.certificate.clone());
+        match &f.repeat {
+            None => *body.block("forwarding_rule") = fr,
+            Some(each) => {
+                let mut dynamic = OutBody::new();
+                dynamic.set("for_each", each.clone());
+                dynamic.items.push(Item::Block(OutBlock {
+                    ident: "content".into(),
+                    labels: vec![],
+                    body: fr,
+                }));
+                body.items.push(Item::Block(OutBlock {
+                    ident: "dynamic".into(),
+                    labels: vec!["forwarding_rule".into()],
+                    body: dynamic,
+                }));
+            }
+        }
+    }
+    if let Some(h) = b.health.take() {
+        *body.block("healthcheck") = h;
+    }
+    if let Some(st) = b.sticky.take() {
+        *body.block("sticky_sessions") = st;
+    }
+    if let Some(fw) = firewall(cx, r) {
+        *body.block("firewall") = fw;
+    }
+    let addr = cx.emit(r, "digitalocean_loadbalancer", body);
+    cx.note(r, note);
+    for (sub, note) in &b.absorbed {
+        cx.absorb(sub, &addr, note.clone());
+        sub_exports(cx, sub, &addr);
+    }
+    let attr = |a: &str| Export::Attr {
+        target: addr.clone(),
+        attr: a.into(),
+    };
+    // A DigitalOcean load balancer has an IP address, not a host name: `dns_name` (used for
+    // CNAME/alias records and URLs) becomes `ip`, which works in both places.
+    cx.export(r, "dns_name", attr("ip"));
+    cx.export(r, "id", attr("id"));
+    cx.export(r, "arn", attr("urn"));
+    cx.export(r, "name", attr("name"));
+    // Not an AWS attribute: lets an AAAA alias record reach the load balancer's IPv6 address.
+    cx.export(r, "ipv6", attr("ipv6"));
+    cx.export(
+        r,
+        "zone_id",
+        Export::Unmapped(
+            "a DigitalOcean load balancer has no DNS zone; an alias record to it becomes an A record to its IP address".into(),
+        ),
+    );
+    cx.export(
+        r,
+        "arn_suffix",
+        Export::Unmapped("DigitalOcean load balancers have no ARN (CloudWatch dimension)".into()),
+    );
+}
+
+/// Exports of a sub-resource folded into the load balancer `addr`: it has no identity of its own.
+fn sub_exports(cx: &mut Cx<'_>, sub: &Resource, addr: &str) {
+    let what = if LISTENER_TYPES.contains(&sub.ty.as_str()) {
+        "a listener is a `forwarding_rule` block"
+    } else if TG_TYPES.contains(&sub.ty.as_str()) {
+        "a target group is the target side of `forwarding_rule` blocks plus the `healthcheck`"
+    } else {
+        "it is part of the load balancer's configuration"
+    };
+    for a in ["arn", "id", "arn_suffix", "name"] {
+        cx.export(
+            sub,
+            a,
+            Export::Unmapped(format!("{what} of `{addr}` and has no identity of its own")),
+        );
+    }
+}
+
+/// A port as a number when the origin writes it as a string (`port = "80"`).
+fn port(e: Expression) -> Expression {
+    match &e {
+        Expression::String(v) => v.trim().parse::<i64>().map(num).unwrap_or(e),
+        _ => e,
+    }
+}
+
+/// The origin's `name`, or its `name_prefix` without the trailing dash (Ferry appends
+/// `-${var.instance_id}` where AWS appended a random suffix).
+fn origin_name(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
+    cx.expr(r, "name").or_else(|| {
+        cx.expr(r, "name_prefix").map(|p| match p {
+            Expression::String(v) => s(v.trim_end_matches('-')),
+            other => other,
+        })
+    })
+}
+
+/// The `droplet_ids` expression of the collected targets.
+fn droplet_ids(targets: &[Target]) -> Option<Expression> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut ones = Vec::new();
+    let mut lists = Vec::new();
+    for t in targets {
+        match t {
+            Target::One(e) if seen.insert(hclx::inline(e)) => ones.push(e.clone()),
+            Target::Many(e) if seen.insert(hclx::inline(e)) => lists.push(e.clone()),
+            _ => {}
+        }
+    }
+    match (ones.is_empty(), lists.len()) {
+        (true, 0) => None,
+        (_, 0) => Some(Expression::Array(ones)),
+        (true, 1) => lists.pop(),
+        _ => {
+            let mut parts = Vec::new();
+            if !ones.is_empty() {
+                parts.push(hclx::inline(&Expression::Array(ones)));
+            }
+            parts.extend(lists.iter().map(hclx::inline));
+            format!("concat({})", parts.join(", ")).parse().ok()
+        }
+    }
+}
+
+/// Reads one listener: forwarding rules, redirect, TLS policy, its rules and certificates.
+fn listener_into<'a>(
+    cx: &mut Cx<'a>,
+    lb: &Resource,
+    l: &'a Resource,
+    network: bool,
+    b: &mut Build<'a>,
+) {
+    // A listener repeated on its own (`for_each` over ports) becomes a `dynamic
+    // "forwarding_rule"` block; one repeated together with its load balancer stays as written.
+    let shares_lb_iteration = lb.meta.is_repeated()
+        && lb.meta.count.as_ref().map(hclx::inline) == l.meta.count.as_ref().map(hclx::inline)
+        && lb.meta.for_each.as_ref().map(hclx::inline)
+            == l.meta.for_each.as_ref().map(hclx::inline);
+    let repeat = if shares_lb_iteration {
+        None
+    } else {
+        repeat_of(l)
+    };
+    let first_rule = b.rules.len();
+    let proto = cx
+        .str(l, "protocol")
+        .map(|p| p.to_ascii_uppercase())
+        .unwrap_or_else(|| if network { "TCP" } else { "HTTP" }.into());
+    let tls = proto == "HTTPS" || proto == "TLS";
+    let port = cx
+        .expr(l, "port")
+        .map(port)
+        .unwrap_or_else(|| num(if tls { 443 } else { 80 }));
+    let cert = if tls {
+        certificate(cx, l, "certificate_arn")
+    } else {
+        None
+    };
+    b.stack_certificate |= cert.as_ref().is_some_and(|c| is_stack_certificate(cx, c));
+    if let Some(p) = cx.str(l, "ssl_policy") {
+        tls_policy(cx, l, &p, b);
+    }
+    let mut notes = Vec::new();
+    let actions = hclx::blocks(&l.body, "default_action");
+    for a in &actions {
+        let ty = bstr(cx, a, "type").unwrap_or_default();
+        match ty.as_str() {
+            "forward" => {
+                let tgs = forward_targets(a);
+                if tgs.len() > 1 {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "default_action",
+                        format!(
+                            "`{}` splits traffic over {} target groups; a DigitalOcean forwarding rule has one target, so only the first is kept",
+                            l.address(),
+                            tgs.len()
+                        ),
+                        "for weighted (blue/green) routing use a Kubernetes ingress controller on DOKS, or shift traffic by DNS",
+                    );
+                }
+                let tg = tgs
+                    .first()
+                    .and_then(|e| cx.resolve_ref(e))
+                    .filter(|t| TG_TYPES.contains(&t.ty.as_str()));
+                if tg.is_none() {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "default_action",
+                        format!(
+                            "`{}` forwards to a target group that is not part of the stack; the forwarding rule targets the listener's own port and protocol",
+                            l.address()
+                        ),
+                        "declare the target group in the origin so its port, protocol and health check are carried over",
+                    );
+                }
+                add_rules(cx, l, &proto, &port, cert.clone(), tg, repeat.is_some(), b);
+                if let Some(tg) = tg {
+                    b.use_target_group(tg);
+                    notes.push(format!("forwards to `{}`", tg.address()));
+                }
+            }
+            "redirect" => redirect(cx, l, &proto, a, b, &mut notes),
+            "fixed-response" => {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    l,
+                    "default_action",
+                    format!(
+                        "`{}` answers with a fixed response; DigitalOcean load balancers only forward traffic, so the listener has no forwarding rule",
+                        l.address()
+                    ),
+                    "serve the fixed response from the application (or an ingress controller on DOKS)",
+                );
+                notes.push("its fixed response is lost".into());
+            }
+            "authenticate-oidc" | "authenticate-cognito" => {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    l,
+                    "default_action",
+                    format!(
+                        "`{}` authenticates users ({ty}) before forwarding; DigitalOcean load balancers cannot, so requests reach the targets unauthenticated",
+                        l.address()
+                    ),
+                    "authenticate in the application, or with an authenticating proxy (e.g. oauth2-proxy) in front of it",
+                );
+                notes.push(format!("its `{ty}` action is lost"));
+            }
+            other => {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    l,
+                    "default_action",
+                    format!(
+                        "`{}` has a default action of type `{other}`, which DigitalOcean load balancers do not have",
+                        l.address()
+                    ),
+                    "forward to a target group instead",
+                );
+            }
+        }
+    }
+    for lr in referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l) {
+        let note = listener_rule_lost(cx, lr);
+        b.absorbed.push((lr, note));
+    }
+    for lc in referencing(cx, LISTENER_CERT_TYPES, "listener_arn", l) {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lc,
+            "certificate_arn",
+            format!(
+                "`{}` adds a certificate to `{}`; a DigitalOcean forwarding rule serves one certificate",
+                lc.address(),
+                l.address()
+            ),
+            "use one certificate that covers every name: add them to `subject_alternative_names` of the listener's `aws_acm_certificate` (a Let's Encrypt certificate on DigitalOcean)",
+        );
+        b.absorbed.push((
+            lc,
+            format!(
+                "a DigitalOcean forwarding rule serves one certificate; this extra certificate of `{}` is not used",
+                l.address()
+            ),
+        ));
+    }
+    if let Some(each) = &repeat {
+        for f in b.rules.iter_mut().skip(first_rule) {
+            for e in [&mut f.entry_port, &mut f.target_port] {
+                to_iterator(e);
+            }
+            if let Some(c) = &mut f.certificate {
+                to_iterator(c);
+            }
+            f.repeat = Some(each.clone());
+        }
+    }
+    let note = if notes.is_empty() {
+        "folded into the load balancer".to_string()
+    } else {
+        format!("folded into the load balancer: {}", notes.join("; "))
+    };
+    b.absorbed.push((l, note));
+}
+
+/// Target group references of a `forward` action: `target_group_arn`, or the
+/// `forward { target_group { arn } }` form.
+fn forward_targets(action: &Body) -> Vec<Expression> {
+    let mut out = Vec::new();
+    if let Some(e) = hclx::attr(action, "target_group_arn")
+        && !matches!(e, Expression::Null)
+    {
+        out.push(e.clone());
+    }
+    for f in hclx::blocks(action, "forward") {
+        for tg in hclx::blocks(&f, "target_group") {
+            if let Some(e) = hclx::attr(&tg, "arn") {
+                out.push(e.clone());
+            }
+        }
+    }
+    out
+}
+
+/// DigitalOcean protocol on the target side for an AWS target group protocol.
+fn target_protocol(tg_proto: &str, version: Option<&str>) -> &'static str {
+    match (tg_proto, version) {
+        ("HTTP" | "HTTPS", Some("HTTP2")) => "http2",
+        ("HTTPS", _) => "https",
+        ("TCP" | "TCP_UDP", _) => "tcp",
+        ("UDP", _) => "udp",
+        ("TLS", _) => "https",
+        _ => "http",
+    }
+}
+
+/// Forwarding rules for a listener forwarding to a target group (§6 protocol table).
+/// `dynamic`: the listener becomes a dynamic block, whose iterator also stands for the target
+/// group's instance (listener and target group repeated over the same collection).
+#[allow(clippy::too_many_arguments)]
+fn add_rules(
+    cx: &mut Cx<'_>,
+    l: &Resource,
+    proto: &str,
+    port: &Expression,
+    cert: Option<Expression>,
+    tg: Option<&Resource>,
+    dynamic: bool,
+    b: &mut Build<'_>,
+) {
+    let (tg_proto, tg_port, version) = match tg {
+        Some(t) => {
+            let p = cx
+                .str(t, "protocol")
+                .map(|p| p.to_ascii_uppercase())
+                .unwrap_or_else(|| proto.to_string());
+            let port = cx
+                .expr(t, "port")
+                .and_then(|e| if dynamic { Some(e) } else { outside(cx, t, &e) })
+                .map(self::port)
+                .unwrap_or_else(|| port.clone());
+            let v = cx
+                .str(t, "protocol_version")
+                .map(|v| v.to_ascii_uppercase());
+            if v.as_deref() == Some("GRPC") {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    t,
+                    "protocol_version",
+                    format!(
+                        "`{}` speaks gRPC to its targets; DigitalOcean load balancers forward HTTP/2 (`http2`) without gRPC-aware health checks",
+                        t.address()
+                    ),
+                    "check that the service answers the HTTP health check, or use a TCP health check",
+                );
+            }
+            (p, port, v)
+        }
+        None => (proto.to_string(), port.clone(), None),
+    };
+    let mut push = |entry: &'static str, target: &'static str, cert: Option<Expression>| {
+        b.rules.push(Fwd {
+            entry_protocol: entry,
+            entry_port: port.clone(),
+            target_protocol: target,
+            target_port: tg_port.clone(),
+            certificate: cert,
+            repeat: None,
+        })
+    };
+    match proto {
+        "HTTP" => push("http", target_protocol(&tg_proto, version.as_deref()), None),
+        "HTTPS" => push(
+            "https",
+            target_protocol(&tg_proto, version.as_deref()),
+            cert,
+        ),
+        "TCP" => push("tcp", "tcp", None),
+        "UDP" => push("udp", "udp", None),
+        "TCP_UDP" => {
+            push("tcp", "tcp", None);
+            push("udp", "udp", None);
+        }
+        "TLS" => {
+            let target = if tg_proto == "TLS" { "https" } else { "http" };
+            push("https", target, cert);
+            b.needs_http_lb = true;
+            if target == "http" {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    l,
+                    "protocol",
+                    format!(
+                        "`{}` terminates TLS for TCP traffic; DigitalOcean terminates TLS only for HTTP, so it became an https → http forwarding rule",
+                        l.address()
+                    ),
+                    "if the traffic is not HTTP, terminate TLS on the targets and use a TCP listener (the load balancer passes TLS through)",
+                );
+            }
+        }
+        other => warn(
+            cx,
+            Code::FeatureUnsupported,
+            l,
+            "protocol",
+            format!(
+                "`{}` uses protocol `{other}`, which DigitalOcean load balancers do not offer; it has no forwarding rule",
+                l.address()
+            ),
+            "use HTTP, HTTPS, TCP or UDP",
+        ),
+    }
+}
+
+/// Does the expression name a requested (not imported) ACM certificate of the stack, which
+/// becomes a Let's Encrypt certificate?
+fn is_stack_certificate(cx: &Cx<'_>, e: &Expression) -> bool {
+    let cert = match cx.resolve_ref(e) {
+        Some(t) if t.ty == "aws_acm_certificate_validation" => cx.referenced(t, "certificate_arn"),
+        other => other,
+    };
+    cert.is_some_and(|c| {
+        c.ty == "aws_acm_certificate"
+            && hclx::attr(&c.body, "certificate_body").is_none()
+            && hclx::attr(&c.body, "private_key").is_none()
+    })
+}
+
+/// The certificate of an HTTPS/TLS listener: the `aws_acm_certificate` reference is copied (its
+/// exports give the `digitalocean_certificate` name); anything else is flagged.
+fn certificate(cx: &mut Cx<'_>, l: &Resource, key: &str) -> Option<Expression> {
+    let Some(e) = cx.expr(l, key).filter(|e| !matches!(e, Expression::Null)) else {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            l,
+            "protocol",
+            format!(
+                "`{}` terminates TLS but names no certificate; a DigitalOcean https forwarding rule needs `certificate_name`",
+                l.address()
+            ),
+            "set `certificate_arn` to an `aws_acm_certificate` of the stack (Ferry maps it to a digitalocean_certificate)",
+        );
+        return None;
+    };
+    if let Some(t) = cx.resolve_ref(&e) {
+        if t.ty == "aws_acm_certificate" || t.ty == "aws_acm_certificate_validation" {
+            return Some(e);
+        }
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            l,
+            key,
+            format!(
+                "the certificate of `{}` is `{}`; a DigitalOcean load balancer serves a `digitalocean_certificate`",
+                l.address(),
+                t.address()
+            ),
+            "use an `aws_acm_certificate` in the origin (Ferry maps it to a Let's Encrypt or custom digitalocean_certificate)",
+        );
+        return None;
+    }
+    if let Some(arn) = cx.eval.string(&e).filter(|a| a.starts_with("arn:")) {
+        cx.diag(
+            Diagnostic::new(
+                Code::UnsupportedValue,
+                format!(
+                    "the certificate of `{}` is the AWS certificate `{arn}`, which is not part of the stack",
+                    l.address()
+                ),
+            )
+            .at(l.loc_of(key))
+            .resource(l.address())
+            .help("declare the certificate as an `aws_acm_certificate` in the origin (Ferry maps it to a Let's Encrypt digitalocean_certificate), or upload it as a `digitalocean_certificate` and set `certificate_name` to its name"),
+        );
+        return None;
+    }
+    warn(
+        cx,
+        Code::FeatureUnsupported,
+        l,
+        key,
+        format!(
+            "the certificate of `{}` is `{}`: on DigitalOcean this value must be the name of a `digitalocean_certificate`, not an ARN",
+            l.address(),
+            hclx::inline(&e)
+        ),
+        "pass the name of a digitalocean_certificate, or declare the certificate as an `aws_acm_certificate` in the origin",
+    );
+    Some(e)
+}
+
+fn tls_policy(cx: &mut Cx<'_>, l: &Resource, aws: &str, b: &mut Build<'_>) {
+    let policy = match facts::tls_cipher_policy(aws) {
+        Some(p) => p,
+        None => {
+            warn(
+                cx,
+                Code::NearestMatch,
+                l,
+                "ssl_policy",
+                format!(
+                    "`{}`: `{aws}` is not an AWS ELB security policy Ferry knows; DigitalOcean offers DEFAULT and STRONG, Ferry used DEFAULT",
+                    l.address()
+                ),
+                "use an `ELBSecurityPolicy-TLS13-1-2-*` policy to get STRONG",
+            );
+            "DEFAULT"
+        }
+    };
+    match &b.tls_policy {
+        None => b.tls_policy = Some((policy, aws.to_string(), l.address())),
+        Some((p, first, from)) if *p != policy => {
+            let (p, first, from) = (*p, first.clone(), from.clone());
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                l,
+                "ssl_policy",
+                format!(
+                    "`{}` uses `{aws}` but `{from}` uses `{first}`; a DigitalOcean load balancer has one TLS cipher policy, Ferry used {p}",
+                    l.address()
+                ),
+                "use the same ssl_policy on every listener of the load balancer",
+            );
+        }
+        Some(_) => {}
+    }
+}
+
+/// `redirect` default action: HTTP → HTTPS on 443 is `redirect_http_to_https`; other redirects
+/// are flagged.
+fn redirect(
+    cx: &mut Cx<'_>,
+    l: &Resource,
+    proto: &str,
+    action: &Body,
+    b: &mut Build<'_>,
+    notes: &mut Vec<String>,
+) {
+    let rd = hclx::blocks(action, "redirect")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let get = |k: &str, d: &str| bstr(cx, &rd, k).unwrap_or_else(|| d.to_string());
+    let to_proto = get("protocol", "#{protocol}").to_ascii_uppercase();
+    let to_port = get("port", "#{port}");
+    let host = get("host", "#{host}");
+    let path = get("path", "/#{path}");
+    let same_target =
+        host == "#{host}" && path == "/#{path}" && get("query", "#{query}") == "#{query}";
+    if proto == "HTTP" && to_proto == "HTTPS" && to_port == "443" && same_target {
+        b.redirect = true;
+        let from = cx.expr(l, "port").and_then(|e| cx.eval.number(&e));
+        if from.is_some_and(|p| p != 80.0) {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                l,
+                "port",
+                format!(
+                    "`{}` redirects port {} to HTTPS; DigitalOcean redirects port 80 only",
+                    l.address(),
+                    from.unwrap_or_default()
+                ),
+                "listen for plain HTTP on port 80",
+            );
+        }
+        notes.push(
+            "its HTTP → HTTPS redirect became `redirect_http_to_https = true` (with an http:80 forwarding rule for the load balancer to listen on)"
+                .into(),
+        );
+    } else {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            l,
+            "default_action",
+            format!(
+                "`{}` redirects to {to_proto}:{to_port} (host {host}, path {path}); DigitalOcean load balancers only redirect HTTP on port 80 to HTTPS on port 443",
+                l.address()
+            ),
+            "redirect in the application, or with App Platform ingress rules",
+        );
+        notes.push("its redirect is lost".into());
+    }
+}
+
+/// Flags a listener rule (path/host/header routing is lost) and returns its absorbed note.
+fn listener_rule_lost(cx: &mut Cx<'_>, lr: &Resource) -> String {
+    let mut conds = Vec::new();
+    for c in hclx::blocks(&lr.body, "condition") {
+        for (block, label) in [
+            ("path_pattern", "path"),
+            ("host_header", "host"),
+            ("http_request_method", "method"),
+            ("source_ip", "source IP"),
+        ] {
+            for x in hclx::blocks(&c, block) {
+                conds.push(format!("{label} {}", values_text(cx, &x, "values")));
+            }
+        }
+        for x in hclx::blocks(&c, "http_header") {
+            let name = bstr(cx, &x, "http_header_name").unwrap_or_else(|| "…".into());
+            conds.push(format!("header {name} {}", values_text(cx, &x, "values")));
+        }
+        for x in hclx::blocks(&c, "query_string") {
+            let k = bstr(cx, &x, "key").unwrap_or_default();
+            let v = bstr(cx, &x, "value").unwrap_or_else(|| "…".into());
+            conds.push(format!("query {k}={v}"));
+        }
+        // Pre-3.0 provider form: `condition { field = "path-pattern", values = [...] }`.
+        if let Some(f) = bstr(cx, &c, "field") {
+            conds.push(format!("{f} {}", values_text(cx, &c, "values")));
+        }
+    }
+    let conds = if conds.is_empty() {
+        "its conditions".to_string()
+    } else {
+        conds.join(" and ")
+    };
+    let mut actions = Vec::new();
+    for a in hclx::blocks(&lr.body, "action") {
+        let ty = bstr(cx, &a, "type").unwrap_or_default();
+        let target = forward_targets(&a)
+            .first()
+            .and_then(|e| cx.resolve_ref(e))
+            .map(|t| format!(" to `{}`", t.address()))
+            .unwrap_or_default();
+        actions.push(format!("{ty}{target}"));
+    }
+    let actions = if actions.is_empty() {
+        "its action".to_string()
+    } else {
+        actions.join(", ")
+    };
+    warn(
+        cx,
+        Code::FeatureUnsupported,
+        lr,
+        "condition",
+        format!(
+            "`{}` routes requests where {conds} ({actions}); DigitalOcean load balancers have no routing rules, so this traffic goes to the listener's default action",
+            lr.address()
+        ),
+        "route in an ingress controller on DOKS or App Platform ingress rules",
+    );
+    format!(
+        "routing rule lost ({conds} → {actions}): DigitalOcean load balancers have no listener rules"
+    )
+}
+
+fn values_text(cx: &Cx<'_>, body: &Body, key: &str) -> String {
+    match hclx::attr(body, key).and_then(|e| cx.eval.value(e)) {
+        Some(hcl::Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                hcl::Value::String(s) => format!("`{s}`"),
+                other => format!("`{other}`"),
+            })
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => "…".into(),
+    }
+}
+
+/// Folds the target groups used by the listeners: health check and stickiness of the first,
+/// proxy protocol, and the attached instances.
+fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
+    let tgs = b.target_groups.clone();
+    let mut first: Option<&Resource> = None;
+    let mut with_targets = 0;
+    for tg in &tgs {
+        let target_type = cx
+            .str(tg, "target_type")
+            .unwrap_or_else(|| "instance".into());
+        if target_type != "instance" {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                tg,
+                "target_type",
+                format!(
+                    "`{}` targets `{target_type}`s; a DigitalOcean load balancer sends traffic to Droplets only",
+                    tg.address()
+                ),
+                match target_type.as_str() {
+                    "lambda" => {
+                        "run the function as a service on DOKS or App Platform and put the load balancer in front of it"
+                    }
+                    _ => {
+                        "run the targets on Droplets (droplet_ids), or expose a DOKS workload with a Service of type LoadBalancer"
+                    }
+                },
+            );
+        }
+        let report = first.is_none();
+        let health = health_of(cx, tg, report);
+        let sticky = sticky_of(cx, tg, report);
+        match first {
+            None => {
+                b.health = health;
+                b.sticky = sticky;
+                first = Some(tg);
+            }
+            Some(f) => {
+                if health.is_some() && health != b.health {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        tg,
+                        "health_check",
+                        format!(
+                            "`{}` checks health differently from `{}`; a DigitalOcean load balancer has one health check, Ferry kept the one of `{}`",
+                            tg.address(),
+                            f.address(),
+                            f.address()
+                        ),
+                        "give the target groups of one load balancer the same health check, or split them over several load balancers",
+                    );
+                }
+                if sticky.is_some() && sticky != b.sticky {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        tg,
+                        "stickiness",
+                        format!(
+                            "`{}` has other sticky-session settings than `{}`; a DigitalOcean load balancer has one, Ferry kept the one of `{}`",
+                            tg.address(),
+                            f.address(),
+                            f.address()
+                        ),
+                        "use the same stickiness on every target group of the load balancer",
+                    );
+                }
+            }
+        }
+        if cx.bool(tg, "proxy_protocol_v2") == Some(true) {
+            b.proxy_protocol = true;
+        }
+        let atts = referencing(cx, ATTACHMENT_TYPES, "target_group_arn", tg);
+        let has_attachments = !atts.is_empty();
+        if has_attachments {
+            with_targets += 1;
+        }
+        for att in atts {
+            if let Some(t) = attachment_target(cx, att) {
+                b.targets.push(t);
+            }
+            b.absorbed.push((
+                att,
+                format!(
+                    "its target is in `droplet_ids` of the load balancer (from `{}`)",
+                    tg.address()
+                ),
+            ));
+        }
+        let mut tg_note = "target port and protocol in the forwarding rules; health check and stickiness in `healthcheck` / `sticky_sessions`".to_string();
+        if !has_attachments {
+            // Targets registered by something else (an Auto Scaling group, an ECS service).
+            let registrars: Vec<String> = cx
+                .resources
+                .iter()
+                .filter(|x| x.mode == Mode::Managed)
+                .filter(|x| {
+                    !LISTENER_TYPES.contains(&x.ty.as_str())
+                        && !LISTENER_RULE_TYPES.contains(&x.ty.as_str())
+                        && !ATTACHMENT_TYPES.contains(&x.ty.as_str())
+                        && x.address() != tg.address()
+                })
+                .filter(|x| body_mentions(&x.body, tg))
+                .map(|x| format!("`{}`", x.address()))
+                .collect();
+            if !registrars.is_empty() {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    tg,
+                    "name",
+                    format!(
+                        "the targets of `{}` are registered by {}; the DigitalOcean load balancer gets no Droplets from them",
+                        tg.address(),
+                        registrars.join(", ")
+                    ),
+                    "tag the Droplets and set `droplet_tag` on the load balancer, or expose a DOKS workload with a Kubernetes Service of type LoadBalancer",
+                );
+                tg_note.push_str(&format!(
+                    "; its targets come from {}",
+                    registrars.join(", ")
+                ));
+            }
+        }
+        b.absorbed.push((tg, tg_note));
+    }
+    if with_targets > 1 {
+        let tg = tgs.get(1).copied().or(first);
+        if let Some(tg) = tg {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                tg,
+                "name",
+                "the target groups of this load balancer have different targets; a DigitalOcean load balancer sends every forwarding rule to all of its Droplets".to_string(),
+                "run every service on every target Droplet, or use one load balancer per target group",
+            );
+        }
+    }
+}
+
+/// The `healthcheck` block for a target group (its `health_check`, or AWS's defaults).
+fn health_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
+    let hc = hclx::blocks(&tg.body, "health_check")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let tg_proto = cx
+        .str(tg, "protocol")
+        .map(|p| p.to_ascii_uppercase())
+        .unwrap_or_else(|| "HTTP".into());
+    if report && bbool(cx, &hc, "enabled") == Some(false) {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            tg,
+            "health_check",
+            format!(
+                "`{}` disables health checks; DigitalOcean load balancers always check their targets",
+                tg.address()
+            ),
+            "make sure the targets answer the health check Ferry configured",
+        );
+    }
+    let proto = bstr(cx, &hc, "protocol")
+        .map(|p| p.to_ascii_uppercase())
+        .unwrap_or_else(|| match tg_proto.as_str() {
+            "HTTP" | "HTTPS" => tg_proto.clone(),
+            _ => "TCP".into(),
+        });
+    let proto = match proto.as_str() {
+        "HTTP" => "http",
+        "HTTPS" => "https",
+        _ => "tcp",
+    };
+    let port = match hclx::attr(&hc, "port").filter(|e| !matches!(e, Expression::Null)) {
+        Some(e) => match cx.eval.string(e) {
+            Some(p) if p == "traffic-port" => port(cx.expr(tg, "port")?),
+            Some(p) => match p.parse::<i64>() {
+                Ok(n) => num(n),
+                Err(_) => e.clone(),
+            },
+            None => e.clone(),
+        },
+        None => port(cx.expr(tg, "port")?),
+    };
+    let port = outside(cx, tg, &port)?;
+    let mut body = OutBody::new();
+    body.set("protocol", s(proto));
+    body.set("port", port);
+    if proto != "tcp" {
+        let path = hclx::attr(&hc, "path")
+            .filter(|e| !matches!(e, Expression::Null))
+            .and_then(|e| outside(cx, tg, e))
+            .unwrap_or_else(|| s("/"));
+        body.set("path", path);
+    }
+    for (aws, dig, range) in [
+        ("interval", "check_interval_seconds", facts::HEALTH_INTERVAL),
+        ("timeout", "response_timeout_seconds", facts::HEALTH_TIMEOUT),
+        (
+            "healthy_threshold",
+            "healthy_threshold",
+            facts::HEALTH_THRESHOLD,
+        ),
+        (
+            "unhealthy_threshold",
+            "unhealthy_threshold",
+            facts::HEALTH_THRESHOLD,
+        ),
+    ] {
+        if let Some(e) = hclx::attr(&hc, aws)
+            .filter(|e| !matches!(e, Expression::Null))
+            .and_then(|e| outside(cx, tg, e))
+        {
+            let v = clamped(
+                cx,
+                tg,
+                "health_check",
+                &format!("health_check.{aws}"),
+                &e,
+                range,
+                report,
+            );
+            body.set(dig, v);
+        }
+    }
+    if report
+        && let Some(m) = bstr(cx, &hc, "matcher")
+        && m != "200"
+    {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            tg,
+            "health_check",
+            format!(
+                "`{}` accepts status codes `{m}` as healthy; DigitalOcean health checks have no status matcher",
+                tg.address()
+            ),
+            "answer the health check path with 200 OK",
+        );
+    }
+    Some(body)
+}
+
+/// The `sticky_sessions` block for a target group's `stickiness`.
+fn sticky_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
+    let st = hclx::blocks(&tg.body, "stickiness").into_iter().next()?;
+    if bbool(cx, &st, "enabled") == Some(false) {
+        return None;
+    }
+    let ty = bstr(cx, &st, "type").unwrap_or_else(|| "lb_cookie".into());
+    match ty.as_str() {
+        "lb_cookie" => {}
+        "app_cookie" => {
+            if report {
+                let name = bstr(cx, &st, "cookie_name").unwrap_or_default();
+                // The load balancer writes its own cookie: giving it the application's cookie
+                // name would overwrite the application's session cookie in the browser.
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    tg,
+                    "stickiness",
+                    format!(
+                        "`{}` keeps sessions on the application cookie `{name}`; a DigitalOcean load balancer sets its own cookie (`{}`) instead",
+                        tg.address(),
+                        facts::STICKY_COOKIE
+                    ),
+                    "nothing to do unless the application relies on the AWS cookie; sessions stay on one Droplet for cookie_ttl_seconds",
+                );
+            }
+        }
+        other => {
+            if report {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    tg,
+                    "stickiness",
+                    format!(
+                        "`{}` keeps clients on one target by `{other}`; DigitalOcean load balancers only have cookie-based sticky sessions",
+                        tg.address()
+                    ),
+                    "make the service stateless, or use an HTTP listener with cookie stickiness",
+                );
+            }
+            return None;
+        }
+    }
+    let ttl = hclx::attr(&st, "cookie_duration")
+        .filter(|e| !matches!(e, Expression::Null))
+        .and_then(|e| outside(cx, tg, e))
+        .unwrap_or_else(|| num(86400));
+    let ttl = clamped(
+        cx,
+        tg,
+        "stickiness",
+        "stickiness.cookie_duration",
+        &ttl,
+        (1, i64::MAX),
+        report,
+    );
+    let mut body = OutBody::new();
+    body.set("type", s("cookies"));
+    body.set("cookie_name", s(facts::STICKY_COOKIE));
+    body.set("cookie_ttl_seconds", ttl);
+    Some(body)
+}
+
+/// The Droplet an attachment points at: the `aws_instance` reference, copied (the reference
+/// pass turns it into the `digitalocean_droplet` of the EC2 rule).
+fn attachment_target(cx: &mut Cx<'_>, att: &Resource) -> Option<Target> {
+    let e = cx
+        .expr(att, "target_id")
+        .filter(|e| !matches!(e, Expression::Null))?;
+    let Some(inst) = cx.resolve_ref(&e).filter(|t| t.ty == "aws_instance") else {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            att,
+            "target_id",
+            format!(
+                "`{}` registers `{}`, which is not an `aws_instance` of the stack; a DigitalOcean load balancer targets Droplets only",
+                att.address(),
+                hclx::inline(&e)
+            ),
+            "register Droplets (an `aws_instance` becomes a `digitalocean_droplet`), or add them to `droplet_ids` in the deployment stack",
+        );
+        return None;
+    };
+    if per_instance(&e) {
+        if inst.meta.count.is_some() {
+            return Some(Target::Many(hclx::traversal(
+                "aws_instance",
+                vec![
+                    Op::GetAttr(hcl::Identifier::unchecked(inst.name.as_str())),
+                    Op::FullSplat,
+                    Op::GetAttr(hcl::Identifier::unchecked("id")),
+                ],
+            )));
+        }
+        if inst.meta.for_each.is_some() {
+            return format!("values(aws_instance.{})[*].id", inst.name)
+                .parse()
+                .ok()
+                .map(Target::Many);
+        }
+        return Some(Target::One(hclx::path(&["aws_instance", &inst.name, "id"])));
+    }
+    let port = cx.expr(att, "port").and_then(|p| cx.eval.number(&p));
+    let tg_port = cx
+        .referenced(att, "target_group_arn")
+        .and_then(|tg| cx.expr(tg, "port"))
+        .and_then(|p| cx.eval.number(&p));
+    if let (Some(p), Some(t)) = (port, tg_port)
+        && p != t
+    {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            att,
+            "port",
+            format!(
+                "`{}` sends traffic to port {p} instead of the target group's {t}; DigitalOcean forwards to one target port per forwarding rule",
+                att.address()
+            ),
+            "serve on the target group's port on every Droplet",
+        );
+    }
+    Some(Target::One(e))
+}
+
+/// `firewall { allow }` from the ingress CIDRs of the load balancer's security groups.
+fn firewall(cx: &mut Cx<'_>, r: &Resource) -> Option<OutBody> {
+    let e = cx.expr(r, "security_groups")?;
+    let mut sgs: Vec<&Resource> = Vec::new();
+    let mut unresolved = false;
+    let items = match &e {
+        Expression::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    for item in &items {
+        match cx
+            .resolve_ref(item)
+            .filter(|t| t.ty == "aws_security_group")
+        {
+            Some(sg) => {
+                if !sgs.iter().any(|x| x.address() == sg.address()) {
+                    sgs.push(sg);
+                }
+            }
+            None => unresolved = true,
+        }
+    }
+    let mut allow: Vec<Expression> = Vec::new();
+    let mut lists: Vec<Expression> = Vec::new();
+    let mut open = false;
+    let mut unknown = false;
+    let mut other_sources = false;
+    {
+        let mut add = |e: Option<&Expression>, allow: &mut Vec<Expression>| {
+            let Some(e) = e.filter(|e| !matches!(e, Expression::Null)) else {
+                return;
+            };
+            if per_instance(e) {
+                unknown = true;
+                return;
+            }
+            match cx.eval.value(e) {
+                Some(hcl::Value::Array(vals)) => {
+                    open |= vals.iter().any(
+                        |v| matches!(v, hcl::Value::String(s) if s == "0.0.0.0/0" || s == "::/0"),
+                    );
+                }
+                Some(hcl::Value::String(v)) => open |= v == "0.0.0.0/0" || v == "::/0",
+                _ => {}
+            }
+            match e {
+                Expression::Array(xs) => {
+                    for x in xs {
+                        allow.push(match x {
+                            Expression::String(c) => s(&format!("cidr:{c}")),
+                            other => {
+                                hclx::template(format!("cidr:{}", hclx::to_template_part(other)))
+                            }
+                        });
+                    }
+                }
+                Expression::String(c) => allow.push(s(&format!("cidr:{c}"))),
+                Expression::TemplateExpr(_) => allow.push(hclx::template(format!(
+                    "cidr:{}",
+                    hclx::to_template_part(e)
+                ))),
+                list => lists.push(
+                    format!("[for c in {} : \"cidr:${{c}}\"]", hclx::inline(list))
+                        .parse()
+                        .unwrap_or(Expression::Null),
+                ),
+            }
+        };
+        for sg in &sgs {
+            for ing in hclx::blocks(&sg.body, "ingress") {
+                add(hclx::attr(&ing, "cidr_blocks"), &mut allow);
+                add(hclx::attr(&ing, "ipv6_cidr_blocks"), &mut allow);
+                other_sources |= ["security_groups", "prefix_list_ids"]
+                    .iter()
+                    .any(|k| hclx::attr(&ing, k).is_some_and(|v| !is_empty_list(v)))
+                    || hclx::attr(&ing, "self").is_some_and(|v| cx.eval.bool(v) == Some(true));
+            }
+            for rule in cx.referencing(
+                "aws_vpc_security_group_ingress_rule",
+                "security_group_id",
+                sg,
+            ) {
+                add(hclx::attr(&rule.body, "cidr_ipv4"), &mut allow);
+                add(hclx::attr(&rule.body, "cidr_ipv6"), &mut allow);
+                other_sources |= ["referenced_security_group_id", "prefix_list_id"]
+                    .iter()
+                    .any(|k| hclx::attr(&rule.body, k).is_some());
+            }
+            for rule in cx.referencing("aws_security_group_rule", "security_group_id", sg) {
+                let ingress = hclx::attr(&rule.body, "type")
+                    .and_then(|t| cx.eval.string(t))
+                    .is_some_and(|t| t == "ingress");
+                if !ingress {
+                    continue;
+                }
+                add(hclx::attr(&rule.body, "cidr_blocks"), &mut allow);
+                add(hclx::attr(&rule.body, "ipv6_cidr_blocks"), &mut allow);
+                other_sources |= ["source_security_group_id", "prefix_list_ids"]
+                    .iter()
+                    .any(|k| hclx::attr(&rule.body, k).is_some_and(|v| !is_empty_list(v)))
+                    || hclx::attr(&rule.body, "self")
+                        .is_some_and(|v| cx.eval.bool(v) == Some(true));
+            }
+        }
+    }
+    if unresolved && sgs.is_empty() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "security_groups",
+            format!(
+                "the security groups of `{}` are not part of the stack; its DigitalOcean firewall was not set (the load balancer accepts traffic from anywhere)",
+                r.address()
+            ),
+            "declare the security groups in the origin so their ingress CIDRs become `firewall.allow`",
+        );
+        return None;
+    }
+    if open {
+        return None;
+    }
+    if unknown {
+        warn(
+            cx,
+            Code::NotStatic,
+            r,
+            "security_groups",
+            format!(
+                "the ingress CIDRs of the security groups of `{}` depend on `count`/`for_each`; its DigitalOcean firewall was not set (the load balancer accepts traffic from anywhere)",
+                r.address()
+            ),
+            "list the allowed CIDRs in the `ingress` blocks of the load balancer's security group",
+        );
+        return None;
+    }
+    if other_sources {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "security_groups",
+            format!(
+                "the security groups of `{}` admit traffic from other security groups or prefix lists; a DigitalOcean load balancer firewall allows IP addresses and CIDRs only",
+                r.address()
+            ),
+            "allow the VPC range (or the sources' addresses) as CIDRs in the security group",
+        );
+    }
+    if allow.is_empty() && lists.is_empty() {
+        return None;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    allow.retain(|e| seen.insert(hclx::inline(e)));
+    let value = if lists.is_empty() {
+        Expression::Array(allow)
+    } else {
+        let mut parts = Vec::new();
+        if !allow.is_empty() {
+            parts.push(hclx::inline(&Expression::Array(allow)));
+        }
+        parts.extend(lists.iter().map(hclx::inline));
+        format!("concat({})", parts.join(", "))
+            .parse()
+            .unwrap_or(Expression::Null)
+    };
+    let mut body = OutBody::new();
+    body.set("allow", value);
+    Some(body)
+}
+
+fn is_empty_list(e: &Expression) -> bool {
+    matches!(e, Expression::Array(a) if a.is_empty()) || matches!(e, Expression::Null)
+}
+
+// ---- classic ELB ------------------------------------------------------------------------------
+
+fn elb(r: &Resource, cx: &mut Cx<'_>) {
+    let mut b = Build::default();
+    let listeners = hclx::blocks(&r.body, "listener");
+    for lst in &listeners {
+        let lb_proto = bstr(cx, lst, "lb_protocol")
+            .unwrap_or_else(|| "HTTP".into())
+            .to_ascii_uppercase();
+        let inst_proto = bstr(cx, lst, "instance_protocol")
+            .unwrap_or_else(|| lb_proto.clone())
+            .to_ascii_uppercase();
+        let Some(lb_port) = hclx::attr(lst, "lb_port").cloned().map(port) else {
+            continue;
+        };
+        let inst_port = hclx::attr(lst, "instance_port")
+            .cloned()
+            .map(port)
+            .unwrap_or_else(|| lb_port.clone());
+        let (entry, target) = match (lb_proto.as_str(), inst_proto.as_str()) {
+            ("TCP", _) => ("tcp", "tcp"),
+            ("HTTP", "HTTPS" | "SSL") => ("http", "https"),
+            ("HTTP", _) => ("http", "http"),
+            (_, "HTTPS" | "SSL") => ("https", "https"),
+            _ => ("https", "http"),
+        };
+        if lb_proto == "SSL" && inst_proto == "TCP" {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "listener",
+                format!(
+                    "`{}` terminates SSL for TCP traffic on port {}; DigitalOcean terminates TLS only for HTTP, so it became an https → http forwarding rule",
+                    r.address(),
+                    hclx::inline(&lb_port)
+                ),
+                "if the traffic is not HTTP, terminate TLS on the instances and use a TCP listener",
+            );
+        }
+        let cert = if entry == "https" {
+            match hclx::attr(lst, "ssl_certificate_id") {
+                Some(e) => elb_certificate(cx, r, e),
+                None => None,
+            }
+        } else {
+            None
+        };
+        b.stack_certificate |= cert.as_ref().is_some_and(|c| is_stack_certificate(cx, c));
+        b.rules.push(Fwd {
+            entry_protocol: entry,
+            entry_port: lb_port,
+            target_protocol: target,
+            target_port: inst_port,
+            certificate: cert,
+            repeat: None,
+        });
+    }
+    if let Some(hc) = hclx::blocks(&r.body, "health_check").into_iter().next() {
+        b.health = elb_health(cx, r, &hc);
+    }
+    if let Some(e) = cx.expr(r, "instances") {
+        match e {
+            Expression::Array(items) => b.targets.extend(items.into_iter().map(Target::One)),
+            other => b.targets.push(Target::Many(other)),
+        }
+    }
+    for att in referencing(cx, &["aws_elb_attachment"], "elb", r) {
+        if let Some(e) = cx.expr(att, "instance") {
+            let t = if per_instance(&e) {
+                match cx.resolve_ref(&e).filter(|t| t.ty == "aws_instance") {
+                    Some(i) if i.meta.count.is_some() => format!("aws_instance.{}[*].id", i.name)
+                        .parse()
+                        .ok()
+                        .map(Target::Many),
+                    Some(i) if i.meta.for_each.is_some() => {
+                        format!("values(aws_instance.{})[*].id", i.name)
+                            .parse()
+                            .ok()
+                            .map(Target::Many)
+                    }
+                    Some(i) => Some(Target::One(hclx::path(&["aws_instance", &i.name, "id"]))),
+                    None => None,
+                }
+            } else {
+                Some(Target::One(e))
+            };
+            b.targets.extend(t);
+        }
+        b.absorbed.push((
+            att,
+            "its instance is in `droplet_ids` of the load balancer".into(),
+        ));
+    }
+
+    let mut body = OutBody::new();
+    let name = cx.unique_name(r, origin_name(cx, r), &r.name);
+    body.set("name", name);
+    body.set("type", s("REGIONAL"));
+    body.set("region", cx.region());
+    body.set_opt("vpc_uuid", cx.vpc_id(r));
+    if cx.bool(r, "internal") == Some(true) {
+        body.set("network", s("INTERNAL"));
+    }
+    if let Some(e) = cx.expr(r, "idle_timeout") {
+        let v = clamped(
+            cx,
+            r,
+            "idle_timeout",
+            "idle_timeout",
+            &e,
+            facts::IDLE_TIMEOUT,
+            true,
+        );
+        body.set("http_idle_timeout_seconds", v);
+    }
+    let note = format!(
+        "{} listener(s) became forwarding rules; references to `dns_name` become the load balancer's IP address (`ip`)",
+        listeners.len()
+    );
+    finish(cx, r, body, b, note);
+}
+
+fn elb_certificate(cx: &mut Cx<'_>, r: &Resource, e: &Expression) -> Option<Expression> {
+    if let Some(t) = cx.resolve_ref(e)
+        && (t.ty == "aws_acm_certificate" || t.ty == "aws_acm_certificate_validation")
+    {
+        return Some(e.clone());
+    }
+    warn(
+        cx,
+        Code::FeatureUnsupported,
+        r,
+        "listener",
+        format!(
+            "the certificate `{}` of `{}` is not an `aws_acm_certificate` of the stack; a DigitalOcean https forwarding rule needs the name of a `digitalocean_certificate`",
+            hclx::inline(e),
+            r.address()
+        ),
+        "declare the certificate as an `aws_acm_certificate` in the origin (Ferry maps it to a digitalocean_certificate), or set `certificate_name` in the deployment stack",
+    );
+    None
+}
+
+/// Classic ELB `health_check { target = "HTTP:8080/health" }`.
+fn elb_health(cx: &mut Cx<'_>, r: &Resource, hc: &Body) -> Option<OutBody> {
+    let target = bstr(cx, hc, "target")?;
+    let (proto, rest) = target.split_once(':')?;
+    let (port, path) = match rest.split_once('/') {
+        Some((p, path)) => (p, Some(format!("/{path}"))),
+        None => (rest, None),
+    };
+    let port: i64 = port.trim().parse().ok()?;
+    let proto = match proto.to_ascii_uppercase().as_str() {
+        "HTTP" => "http",
+        "HTTPS" => "https",
+        _ => "tcp",
+    };
+    let mut body = OutBody::new();
+    body.set("protocol", s(proto));
+    body.set("port", num(port));
+    if proto != "tcp" {
+        body.set("path", s(path.as_deref().unwrap_or("/")));
+    }
+    for (aws, dig, range) in [
+        ("interval", "check_interval_seconds", facts::HEALTH_INTERVAL),
+        ("timeout", "response_timeout_seconds", facts::HEALTH_TIMEOUT),
+        (
+            "healthy_threshold",
+            "healthy_threshold",
+            facts::HEALTH_THRESHOLD,
+        ),
+        (
+            "unhealthy_threshold",
+            "unhealthy_threshold",
+            facts::HEALTH_THRESHOLD,
+        ),
+    ] {
+        if let Some(e) = hclx::attr(hc, aws) {
+            let v = clamped(
+                cx,
+                r,
+                "health_check",
+                &format!("health_check.{aws}"),
+                e,
+                range,
+                true,
+            );
+            body.set(dig, v);
+        }
+    }
+    Some(body)
+}
+
+// ---- sub-resources the load balancer rule did not reach ---------------------------------------
+
+fn handled(cx: &Cx<'_>, r: &Resource) -> bool {
+    cx.st.outcomes.contains_key(&r.address())
+}
+
+/// A sub-resource whose parent (`key`) was not mapped: dropped when the parent is in the stack
+/// (its own diagnostic says why), unsupported when it is not.
+fn orphan(cx: &mut Cx<'_>, r: &Resource, key: &str, what: &str) {
+    match cx.referenced(r, key) {
+        Some(p) => {
+            let note = format!(
+                "its {what} `{}` was not mapped (see the diagnostics of `{}`)",
+                p.address(),
+                p.address()
+            );
+            cx.st.outcomes.insert(
+                r.address(),
+                OutcomeRec {
+                    outcome: Outcome::Unsupported,
+                    targets: vec![],
+                    note: Some(note),
+                },
+            );
+        }
+        None => cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!(
+                "`{}` belongs to a {what} that is not part of the stack",
+                r.address()
+            ),
+            format!("declare the {what} in the same module"),
+        ),
+    }
+}
+
+fn listener(r: &Resource, cx: &mut Cx<'_>) {
+    if !handled(cx, r) {
+        orphan(cx, r, "load_balancer_arn", "load balancer");
+    }
+}
+
+fn listener_rule(r: &Resource, cx: &mut Cx<'_>) {
+    if !handled(cx, r) {
+        orphan(cx, r, "listener_arn", "listener");
+    }
+}
+
+fn listener_certificate(r: &Resource, cx: &mut Cx<'_>) {
+    if !handled(cx, r) {
+        orphan(cx, r, "listener_arn", "listener");
+    }
+}
+
+fn elb_attachment(r: &Resource, cx: &mut Cx<'_>) {
+    if !handled(cx, r) {
+        orphan(cx, r, "elb", "load balancer");
+    }
+}
+
+fn target_group(r: &Resource, cx: &mut Cx<'_>) {
+    if handled(cx, r) {
+        return;
+    }
+    let rules: Vec<String> = LISTENER_RULE_TYPES
+        .iter()
+        .flat_map(|t| cx.origin_of_type(t))
+        .filter(|lr| body_mentions(&lr.body, r))
+        .map(|lr| format!("`{}`", lr.address()))
+        .collect();
+    let listeners: Vec<String> = LISTENER_TYPES
+        .iter()
+        .flat_map(|t| cx.origin_of_type(t))
+        .filter(|l| body_mentions(&l.body, r))
+        .map(|l| format!("`{}`", l.address()))
+        .collect();
+    let note = if !listeners.is_empty() {
+        format!(
+            "the listeners that forward to it ({}) have no DigitalOcean load balancer",
+            listeners.join(", ")
+        )
+    } else if rules.is_empty() {
+        "no listener forwards to it; DigitalOcean load balancers have no target groups of their own"
+            .to_string()
+    } else {
+        format!(
+            "only listener rules forward to it ({}); DigitalOcean load balancers have no listener rules, so its targets receive no traffic",
+            rules.join(", ")
+        )
+    };
+    cx.drop(r, note);
+    for a in ["arn", "id", "arn_suffix", "name"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped(
+                "the target group was dropped (no mapped listener forwards to it)".into(),
+            ),
+        );
+    }
+}
+
+fn attachment(r: &Resource, cx: &mut Cx<'_>) {
+    if handled(cx, r) {
+        return;
+    }
+    match cx.referenced(r, "target_group_arn") {
+        Some(tg) => {
+            let note = format!(
+                "its target group `{}` is not part of a DigitalOcean load balancer, so the target is not attached",
+                tg.address()
+            );
+            cx.drop(r, note);
+        }
+        None => orphan(cx, r, "target_group_arn", "target group"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(text: &str) -> Expression {
+        text.parse().expect("test expression parses")
+    }
+
+    #[test]
+    fn droplet_ids_combine_single_ids_and_lists() {
+        assert_eq!(droplet_ids(&[]), None);
+        let one = droplet_ids(&[
+            Target::One(e("aws_instance.a.id")),
+            Target::One(e("aws_instance.a.id")),
+        ])
+        .expect("ids");
+        assert_eq!(hclx::inline(&one), "[aws_instance.a.id]");
+        let mixed = droplet_ids(&[
+            Target::One(e("aws_instance.a.id")),
+            Target::Many(e("aws_instance.web[*].id")),
+        ])
+        .expect("ids");
+        assert_eq!(
+            hclx::inline(&mixed),
+            "concat([aws_instance.a.id], aws_instance.web[*].id)"
+        );
+        let list = droplet_ids(&[Target::Many(e("aws_instance.web[*].id"))]).expect("ids");
+        assert_eq!(hclx::inline(&list), "aws_instance.web[*].id");
+    }
+
+    #[test]
+    fn repeated_listener_expressions_use_the_dynamic_iterator() {
+        let mut x = e("each.value");
+        to_iterator(&mut x);
+        assert_eq!(hclx::inline(&x), "forwarding_rule.value");
+        let mut x = e("var.base + count.index");
+        to_iterator(&mut x);
+        assert_eq!(hclx::inline(&x), "var.base + forwarding_rule.value");
+        let mut x = e("each.value.port");
+        to_iterator(&mut x);
+        assert_eq!(hclx::inline(&x), "forwarding_rule.value.port");
+    }
+
+    #[test]
+    fn string_ports_become_numbers() {
+        assert_eq!(port(s("80")), num(80));
+        assert_eq!(port(s("traffic-port")), s("traffic-port"));
+        assert_eq!(hclx::inline(&port(e("var.p"))), "var.p");
+    }
+
+    #[test]
+    fn target_protocols_follow_the_target_group() {
+        assert_eq!(target_protocol("HTTP", None), "http");
+        assert_eq!(target_protocol("HTTPS", None), "https");
+        assert_eq!(target_protocol("HTTP", Some("HTTP2")), "http2");
+        assert_eq!(target_protocol("TCP_UDP", None), "tcp");
+        assert_eq!(target_protocol("TLS", None), "https");
+    }
+}

@@ -1,0 +1,1176 @@
+//! Security groups → the firewalls of what uses them.
+//!
+//! DigitalOcean has no security groups: a `digitalocean_firewall` guards droplets, a
+//! `digitalocean_database_firewall` lists who may reach a managed database, a load balancer has
+//! its own `firewall` block (written by the load balancer rule), and DOKS manages its nodes'
+//! firewall. So a group is mapped in the `Attach` phase, once what uses it has been emitted:
+//! its rules (inline blocks and the separate rule resources, which are folded in) become the
+//! rules of the firewall of each kind of user. Groups referenced as a *source* become the
+//! droplets, load balancers or Kubernetes clusters that are members of that group.
+//!
+//! Facts: `aws-to-do-mapping-facts.md` §8 (`aws_security_group`), §3 (database firewall rule
+//! types droplet | k8s | ip_addr | tag | app), §6 (load balancer firewall).
+
+use super::ec2::{
+    all_refs, body_mentions, instances, prefix_name, repeat_name, safe_name, union_list,
+    visit_attrs,
+};
+use super::{Cx, Export, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic};
+use crate::hclx;
+use crate::origin::{Mode, Resource};
+use crate::out::{Item, OutBlock, OutBody};
+use hcl::expr::TraversalOperator as Op;
+use hcl::{Body, Expression};
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_security_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &["digitalocean_firewall", "digitalocean_database_firewall"],
+        args: &[
+            "name",
+            "name_prefix",
+            "description",
+            "vpc_id",
+            "ingress",
+            "egress",
+            "revoke_rules_on_delete",
+        ],
+        summary: "security group → digitalocean_firewall for the droplets and digitalocean_database_firewall for the databases that use it (separate rule resources folded in)",
+        map: group,
+    },
+    RuleDef {
+        ty: "aws_security_group_rule",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "security_group_id",
+            "type",
+            "protocol",
+            "from_port",
+            "to_port",
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "source_security_group_id",
+            "self",
+            "prefix_list_ids",
+            "description",
+        ],
+        summary: "security group rule → folded into its group's firewalls",
+        map: rule_resource,
+    },
+    RuleDef {
+        ty: "aws_vpc_security_group_ingress_rule",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "security_group_id",
+            "ip_protocol",
+            "from_port",
+            "to_port",
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "referenced_security_group_id",
+            "prefix_list_id",
+            "description",
+        ],
+        summary: "ingress rule → folded into its group's firewalls",
+        map: rule_resource,
+    },
+    RuleDef {
+        ty: "aws_vpc_security_group_egress_rule",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "security_group_id",
+            "ip_protocol",
+            "from_port",
+            "to_port",
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "referenced_security_group_id",
+            "prefix_list_id",
+            "description",
+        ],
+        summary: "egress rule → folded into its group's firewalls",
+        map: rule_resource,
+    },
+];
+
+/// Rule resources folded into a group.
+const RULE_TYPES: &[&str] = &[
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+];
+
+/// Arguments (at any depth) through which a resource joins a security group.
+const MEMBER_KEYS: &[&str] = &[
+    "vpc_security_group_ids",
+    "security_groups",
+    "security_group_ids",
+];
+
+/// AWS data stores whose rules map to `digitalocean_database_cluster` (written by the database
+/// rules).
+const DB_TYPES: &[&str] = &[
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+    "aws_elasticache_serverless_cache",
+    "aws_memorydb_cluster",
+    "aws_opensearch_domain",
+    "aws_elasticsearch_domain",
+    "aws_msk_cluster",
+];
+
+// ---- who uses a group ----------------------------------------------------------------------------
+
+/// A member of a security group, by what it became.
+#[derive(Debug, Clone, Copy)]
+enum Member<'a> {
+    /// An instance mapped to a droplet.
+    Droplet(&'a Resource),
+    /// A data store mapped to a `digitalocean_database_cluster`.
+    Db(&'a Resource),
+    /// A data store that was not mapped.
+    DbUnmapped(&'a Resource),
+    LoadBalancer(&'a Resource),
+    Kubernetes(&'a Resource),
+    /// A launch template or configuration (droplets of an autoscale pool or node pool).
+    Template(&'a Resource),
+    Other(&'a Resource),
+}
+
+/// The resource of type `ty` that a registry module call expanded into, for a
+/// `module.<call>.<output>` reference (`module.db_sg.security_group_id`).
+fn module_resource<'a>(cx: &Cx<'a>, e: &Expression, ty: &str) -> Option<&'a Resource> {
+    let mut found = None;
+    hclx::walk(e, &mut |x| {
+        if found.is_some() {
+            return;
+        }
+        if let Some(("module", [Op::GetAttr(m), ..])) = hclx::traversal_root(x)
+            && let Some(call) = cx.module.module_calls.iter().find(|c| c.name == m.as_str())
+        {
+            found = cx
+                .resources
+                .iter()
+                .find(|r| r.mode == Mode::Managed && r.ty == ty && r.loc == call.loc);
+        }
+    });
+    found
+}
+
+/// Does an argument through which resources join groups name `sg`, directly or through the
+/// outputs of the registry module that created it?
+fn joins(cx: &Cx<'_>, body: &Body, sg: &Resource) -> bool {
+    if body_mentions(body, MEMBER_KEYS, sg) {
+        return true;
+    }
+    let mut hit = false;
+    visit_attrs(body, &mut |k, e| {
+        if !hit && MEMBER_KEYS.contains(&k) {
+            hit = module_resource(cx, e, "aws_security_group")
+                .is_some_and(|g| g.address() == sg.address());
+        }
+    });
+    hit
+}
+
+fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
+    let mut out = Vec::new();
+    for u in cx.resources.iter().filter(|u| {
+        u.mode == Mode::Managed
+            && u.ty != "aws_security_group"
+            && !RULE_TYPES.contains(&u.ty.as_str())
+            && joins(cx, &u.body, sg)
+    }) {
+        let targets = cx
+            .st
+            .outcomes
+            .get(&u.address())
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        let has = |ty: &str| targets.iter().any(|t| t.starts_with(&format!("{ty}.")));
+        out.push(match u.ty.as_str() {
+            "aws_instance" if has("digitalocean_droplet") => Member::Droplet(u),
+            "aws_lb" | "aws_alb" | "aws_elb" => Member::LoadBalancer(u),
+            "aws_eks_cluster" => Member::Kubernetes(u),
+            "aws_launch_template" | "aws_launch_configuration" => Member::Template(u),
+            _ if has("digitalocean_database_cluster") => Member::Db(u),
+            t if DB_TYPES.contains(&t) => Member::DbUnmapped(u),
+            _ => Member::Other(u),
+        });
+    }
+    out
+}
+
+/// The `digitalocean_database_cluster` a data store became.
+fn db_cluster(cx: &Cx<'_>, db: &Resource) -> Option<String> {
+    cx.st
+        .outcomes
+        .get(&db.address())?
+        .targets
+        .iter()
+        .find(|t| t.starts_with("digitalocean_database_cluster."))
+        .cloned()
+}
+
+// ---- rules, normalised ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Proto {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+    Other(String),
+}
+
+/// One AWS rule, wherever it was written.
+#[derive(Debug, Clone)]
+struct SgRule<'a> {
+    ingress: bool,
+    /// The resource the rule is written in, and the argument to point diagnostics at.
+    owner: &'a Resource,
+    key: &'static str,
+    protocol: Option<Expression>,
+    from: Option<Expression>,
+    to: Option<Expression>,
+    /// List-valued CIDR expressions, and single CIDRs.
+    cidr_lists: Vec<Expression>,
+    cidr_items: Vec<Expression>,
+    /// Referenced groups (or EKS clusters / node groups), one expression each.
+    peers: Vec<Expression>,
+    /// A list of groups that could not be split into references.
+    peer_lists: Vec<Expression>,
+    self_: bool,
+    prefix_lists: bool,
+}
+
+impl<'a> SgRule<'a> {
+    fn new(ingress: bool, owner: &'a Resource, key: &'static str) -> Self {
+        SgRule {
+            ingress,
+            owner,
+            key,
+            protocol: None,
+            from: None,
+            to: None,
+            cidr_lists: vec![],
+            cidr_items: vec![],
+            peers: vec![],
+            peer_lists: vec![],
+            self_: false,
+            prefix_lists: false,
+        }
+    }
+}
+
+fn list_items(e: &Expression) -> Option<Vec<Expression>> {
+    match e {
+        Expression::Array(items) => Some(items.clone()),
+        _ => None,
+    }
+}
+
+/// The rules of a group: inline blocks (with `dynamic` blocks expanded when their `for_each` is
+/// known) and every rule resource that points at it.
+fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a Resource>) {
+    let mut out = Vec::new();
+    for (dir, ingress) in [("ingress", true), ("egress", false)] {
+        // (`dynamic` blocks were expanded before mapping when their `for_each` is static.)
+        for b in hclx::blocks(&sg.body, dir) {
+            let key = if ingress { "ingress" } else { "egress" };
+            let mut rule = SgRule::new(ingress, sg, key);
+            rule.protocol = hclx::attr(&b, "protocol").cloned();
+            rule.from = hclx::attr(&b, "from_port").cloned();
+            rule.to = hclx::attr(&b, "to_port").cloned();
+            for k in ["cidr_blocks", "ipv6_cidr_blocks"] {
+                if let Some(e) = hclx::attr(&b, k) {
+                    rule.cidr_lists.push(e.clone());
+                }
+            }
+            if let Some(e) = hclx::attr(&b, "security_groups") {
+                match list_items(e) {
+                    Some(items) => rule.peers.extend(items),
+                    None => rule.peer_lists.push(e.clone()),
+                }
+            }
+            rule.self_ = hclx::attr(&b, "self").and_then(|e| cx.eval.bool(e)) == Some(true);
+            rule.prefix_lists = hclx::attr(&b, "prefix_list_ids").is_some();
+            out.push(rule);
+        }
+    }
+    let mut resources = Vec::new();
+    let all: &'a [Resource] = cx.resources;
+    let mine: Vec<&'a Resource> = all
+        .iter()
+        .filter(|r| {
+            r.mode == Mode::Managed
+                && RULE_TYPES.contains(&r.ty.as_str())
+                && cx
+                    .referenced(r, "security_group_id")
+                    .is_some_and(|g| g.address() == sg.address())
+        })
+        .collect();
+    for r in mine {
+        resources.push(r);
+        for body in instances(cx, r) {
+            let a = |k: &str| hclx::attr(&body, k).cloned();
+            let ingress = match r.ty.as_str() {
+                "aws_security_group_rule" => {
+                    a("type").and_then(|e| cx.eval.string(&e)).as_deref() != Some("egress")
+                }
+                t => t == "aws_vpc_security_group_ingress_rule",
+            };
+            let mut rule = SgRule::new(ingress, r, "from_port");
+            rule.from = a("from_port");
+            rule.to = a("to_port");
+            if r.ty == "aws_security_group_rule" {
+                rule.protocol = a("protocol");
+                rule.cidr_lists.extend(a("cidr_blocks"));
+                rule.cidr_lists.extend(a("ipv6_cidr_blocks"));
+                rule.peers.extend(a("source_security_group_id"));
+                rule.self_ = a("self").and_then(|e| cx.eval.bool(&e)) == Some(true);
+                rule.prefix_lists = a("prefix_list_ids").is_some();
+            } else {
+                rule.protocol = a("ip_protocol");
+                rule.cidr_items.extend(a("cidr_ipv4"));
+                rule.cidr_items.extend(a("cidr_ipv6"));
+                rule.peers.extend(a("referenced_security_group_id"));
+                rule.prefix_lists = a("prefix_list_id").is_some();
+            }
+            out.push(rule);
+        }
+    }
+    (out, resources)
+}
+
+fn protocol(cx: &mut Cx<'_>, rule: &SgRule<'_>) -> Proto {
+    let Some(e) = &rule.protocol else {
+        return Proto::All;
+    };
+    let Some(p) = cx.eval.string(e) else {
+        cx.diag(
+            Diagnostic::new(
+                Code::NotStatic,
+                format!(
+                    "the protocol of a rule of `{}` is not known at compile time; Ferry assumed `tcp`",
+                    rule.owner.address()
+                ),
+            )
+            .at(rule.owner.loc_of(rule.key))
+            .resource(rule.owner.address())
+            .help("give `protocol` a literal value or a variable default"),
+        );
+        return Proto::Tcp;
+    };
+    match p.to_ascii_lowercase().as_str() {
+        "tcp" | "6" => Proto::Tcp,
+        "udp" | "17" => Proto::Udp,
+        "icmp" | "1" | "icmpv6" | "58" => Proto::Icmp,
+        "-1" | "all" => Proto::All,
+        other => Proto::Other(other.to_string()),
+    }
+}
+
+/// `port_range` for TCP/UDP: `"80"`, `"8000-9000"`, `"1-65535"` (all).
+fn port_range(cx: &Cx<'_>, rule: &SgRule<'_>, all: bool) -> Expression {
+    let all_ports = || Expression::String("1-65535".into());
+    if all {
+        return all_ports();
+    }
+    let (Some(from), Some(to)) = (&rule.from, &rule.to) else {
+        return all_ports();
+    };
+    match (cx.eval.number(from), cx.eval.number(to)) {
+        (Some(f), Some(t)) => {
+            let (f, t) = (f as i64, t as i64);
+            if f < 0 || (f <= 1 && (t <= 0 || t >= 65535)) {
+                all_ports()
+            } else if f == t {
+                Expression::String(f.to_string())
+            } else {
+                Expression::String(format!("{}-{}", f.max(1), t.min(65535)))
+            }
+        }
+        _ => {
+            let (fs, ts) = (hclx::inline(from), hclx::inline(to));
+            if fs == ts {
+                hclx::template(format!("${{{fs}}}"))
+            } else {
+                hclx::template(format!("${{{fs}}}-${{{ts}}}"))
+            }
+        }
+    }
+}
+
+// ---- peers ---------------------------------------------------------------------------------------
+
+/// Where traffic may come from (or go to), in DigitalOcean terms.
+#[derive(Debug, Default)]
+struct Peers {
+    droplet_lists: Vec<Expression>,
+    droplet_items: Vec<Expression>,
+    lbs: Vec<Expression>,
+    k8s: Vec<Expression>,
+    /// Members Ferry cannot identify: every resource tagged with the appliance's tag.
+    appliance_tag: bool,
+}
+
+fn add_droplet(p: &mut Peers, r: &Resource) {
+    let (e, list) = all_refs(r, "id");
+    if list {
+        p.droplet_lists.push(e);
+    } else {
+        p.droplet_items.push(e);
+    }
+}
+
+fn add_k8s(p: &mut Peers, cluster: &Resource) -> bool {
+    let (e, list) = all_refs(cluster, "id");
+    if list {
+        return false;
+    }
+    p.k8s.push(e);
+    true
+}
+
+fn add_members(cx: &Cx<'_>, p: &mut Peers, sg: &Resource) {
+    for m in members(cx, sg) {
+        match m {
+            Member::Droplet(r) => add_droplet(p, r),
+            Member::LoadBalancer(r) => {
+                let mapped = cx
+                    .st
+                    .outcomes
+                    .get(&r.address())
+                    .is_some_and(|o| !o.targets.is_empty());
+                let (e, list) = all_refs(r, "id");
+                if mapped && !list {
+                    p.lbs.push(e);
+                } else {
+                    p.appliance_tag = true;
+                }
+            }
+            Member::Kubernetes(r) => {
+                if !add_k8s(p, r) {
+                    p.appliance_tag = true;
+                }
+            }
+            // Databases do not open connections; other members are not identifiable.
+            Member::Db(_) | Member::DbUnmapped(_) => {}
+            Member::Template(_) | Member::Other(_) => p.appliance_tag = true,
+        }
+    }
+}
+
+/// The peers of a rule: its referenced groups' members, itself (`self = true`), or the
+/// appliance tag for groups Ferry cannot see into (with a warning).
+fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
+    let mut p = Peers::default();
+    if rule.self_ {
+        add_members(cx, &mut p, sg);
+    }
+    let mut unknown = Vec::new();
+    for e in &rule.peers {
+        let peer = cx
+            .resolve_ref(e)
+            .or_else(|| module_resource(cx, e, "aws_security_group"));
+        match peer {
+            Some(g) if g.mode == Mode::Managed && g.ty == "aws_security_group" => {
+                add_members(cx, &mut p, g);
+            }
+            Some(c) if c.mode == Mode::Managed && c.ty == "aws_eks_cluster" => {
+                if !add_k8s(&mut p, c) {
+                    p.appliance_tag = true;
+                }
+            }
+            Some(ng) if ng.mode == Mode::Managed && ng.ty == "aws_eks_node_group" => {
+                match cx
+                    .referenced(ng, "cluster_name")
+                    .filter(|c| c.ty == "aws_eks_cluster")
+                {
+                    Some(c) => {
+                        if !add_k8s(&mut p, c) {
+                            p.appliance_tag = true;
+                        }
+                    }
+                    None => unknown.push(hclx::inline(e)),
+                }
+            }
+            _ => unknown.push(hclx::inline(e)),
+        }
+    }
+    unknown.extend(rule.peer_lists.iter().map(hclx::inline));
+    if !unknown.is_empty() {
+        p.appliance_tag = true;
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: a rule names the group(s) {}, whose members are not part of the stack; Ferry allows every resource of the appliance (tag `instance-id:${{var.instance_id}}`) instead",
+                    rule.owner.address(),
+                    unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(rule.owner.loc_of(rule.key))
+            .resource(rule.owner.address())
+            .help("reference an `aws_security_group` declared in the stack, or a CIDR range"),
+        );
+    } else if p.appliance_tag {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: a rule allows members of a group that DigitalOcean cannot name one by one (autoscaled droplets, node pools or unmapped resources); Ferry allows every resource of the appliance (tag `instance-id:${{var.instance_id}}`) instead",
+                    rule.owner.address()
+                ),
+            )
+            .at(rule.owner.loc_of(rule.key))
+            .resource(rule.owner.address())
+            .help("review the rule: it is broader than on AWS"),
+        );
+    }
+    p
+}
+
+// ---- the group -------------------------------------------------------------------------------------
+
+fn group(r: &Resource, cx: &mut Cx<'_>) {
+    let all = cx.resources;
+    let Some(r) = all.iter().find(|x| x.address() == r.address()) else {
+        return;
+    };
+    let users = members(cx, r);
+    let (rules, rule_resources) = rules_of(cx, r);
+    let mut emitted: Vec<String> = Vec::new();
+    let mut absorbed_into: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+
+    // Droplets → one cloud firewall.
+    let droplets: Vec<&Resource> = users
+        .iter()
+        .filter_map(|m| match m {
+            Member::Droplet(d) => Some(*d),
+            _ => None,
+        })
+        .collect();
+    if !droplets.is_empty() {
+        let addr = droplet_firewall(cx, r, &droplets, &rules);
+        notes.push(format!(
+            "rules apply to the droplets of {}",
+            list_addrs(&droplets)
+        ));
+        emitted.push(addr);
+    }
+
+    // Databases → their database firewalls.
+    for m in &users {
+        match m {
+            Member::Db(db) => {
+                if let Some(a) = database_firewall(cx, r, db, &rules) {
+                    if cx
+                        .st
+                        .outcomes
+                        .get(&r.address())
+                        .is_some_and(|o| o.targets.contains(&a))
+                    {
+                        emitted.push(a);
+                    } else {
+                        absorbed_into.push(a);
+                    }
+                }
+                notes.push(format!(
+                    "ingress sources allowed to reach `{}`",
+                    db.address()
+                ));
+            }
+            Member::DbUnmapped(db) => notes.push(format!(
+                "used by `{}`, which was not mapped, so no database firewall was written",
+                db.address()
+            )),
+            Member::LoadBalancer(lb) => {
+                if let Some(t) = cx
+                    .st
+                    .outcomes
+                    .get(&lb.address())
+                    .and_then(|o| o.targets.first().cloned())
+                {
+                    absorbed_into.push(t);
+                }
+                notes.push(format!(
+                    "the ingress CIDRs of `{}` are carried into its load balancer's `firewall` by the load balancer rule",
+                    lb.address()
+                ));
+            }
+            Member::Kubernetes(c) => {
+                if let Some(t) = cx
+                    .st
+                    .outcomes
+                    .get(&c.address())
+                    .and_then(|o| o.targets.first().cloned())
+                {
+                    absorbed_into.push(t);
+                }
+                notes.push(format!(
+                    "`{}`: DOKS manages its nodes' firewall; restrict pod traffic with Kubernetes NetworkPolicies",
+                    c.address()
+                ));
+            }
+            Member::Template(t) => {
+                cx.diag(
+                    Diagnostic::new(
+                        Code::FeatureUnsupported,
+                        format!(
+                            "`{}` guards the droplets launched from `{}`; DigitalOcean firewalls cannot follow autoscaled droplets by id, so their rules are not carried over",
+                            r.address(),
+                            t.address()
+                        ),
+                    )
+                    .at(r.loc.clone())
+                    .resource(r.address())
+                    .help("give the droplet template a dedicated tag and add a `digitalocean_firewall` with `tags = [that tag]` to the deployment stack"),
+                );
+                notes.push(format!(
+                    "used by `{}`, whose droplets DigitalOcean firewalls cannot follow",
+                    t.address()
+                ));
+            }
+            Member::Other(o) => notes.push(format!(
+                "used by `{}`, which has no DigitalOcean firewall",
+                o.address()
+            )),
+            Member::Droplet(_) => {}
+        }
+    }
+
+    // The outcome of the group and of its rule resources.
+    let note = if users.is_empty() {
+        "DigitalOcean has no security groups, and no resource in the stack uses this one"
+            .to_string()
+    } else {
+        notes.join("; ")
+    };
+    let into = emitted.first().or(absorbed_into.first()).cloned();
+    if !emitted.is_empty() {
+        cx.note(r, note.clone());
+    } else if let Some(t) = &into {
+        cx.absorb(r, t, note.clone());
+    } else {
+        cx.drop(r, note.clone());
+    }
+    for rr in rule_resources {
+        match &into {
+            Some(t) => cx.absorb(
+                rr,
+                t,
+                format!("folded into the firewall rules of `{}`", r.address()),
+            ),
+            None => cx.drop(
+                rr,
+                format!(
+                    "its group `{}` has no DigitalOcean firewall: {note}",
+                    r.address()
+                ),
+            ),
+        }
+        cx.export(
+            rr,
+            "id",
+            Export::Unmapped("DigitalOcean firewall rules have no ids".into()),
+        );
+        cx.export(
+            rr,
+            "security_group_rule_id",
+            Export::Unmapped("DigitalOcean firewall rules have no ids".into()),
+        );
+    }
+
+    // Exports: the cloud firewall when there is one.
+    match emitted
+        .iter()
+        .find(|a| a.starts_with("digitalocean_firewall."))
+    {
+        Some(fw) => {
+            for (attr, to) in [("id", "id"), ("name", "name")] {
+                cx.export(
+                    r,
+                    attr,
+                    Export::Attr {
+                        target: fw.clone(),
+                        attr: to.into(),
+                    },
+                );
+            }
+        }
+        None => {
+            for attr in ["id", "name"] {
+                cx.export(
+                    r,
+                    attr,
+                    Export::Unmapped("DigitalOcean has no security groups".into()),
+                );
+            }
+        }
+    }
+    super::ec2::tags_unmapped(cx, r);
+    for attr in ["arn", "owner_id", "vpc_id"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("DigitalOcean has no security groups".into()),
+        );
+    }
+}
+
+fn list_addrs(rs: &[&Resource]) -> String {
+    rs.iter()
+        .map(|r| format!("`{}`", r.address()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `digitalocean_firewall` of the droplets in a group.
+fn droplet_firewall(
+    cx: &mut Cx<'_>,
+    sg: &Resource,
+    droplets: &[&Resource],
+    rules: &[SgRule<'_>],
+) -> String {
+    let mut body = OutBody::new();
+    let name = cx
+        .expr(sg, "name")
+        .or_else(|| cx.expr(sg, "name_prefix").map(|p| prefix_name(cx, p)))
+        .map(|n| safe_name(cx, &n, false));
+    let name = repeat_name(cx, sg, name, false);
+    body.set("name", name);
+    let mut lists = Vec::new();
+    let mut items = Vec::new();
+    for d in droplets {
+        let (e, list) = all_refs(d, "id");
+        if list {
+            lists.push(e);
+        } else {
+            items.push(e);
+        }
+    }
+    if let Some(ids) = union_list(&lists, &items) {
+        body.set("droplet_ids", ids);
+    }
+    for rule in rules {
+        let proto = protocol(cx, rule);
+        let protos: Vec<(&str, bool)> = match &proto {
+            Proto::Tcp => vec![("tcp", false)],
+            Proto::Udp => vec![("udp", false)],
+            Proto::Icmp => vec![("icmp", false)],
+            Proto::All => vec![("tcp", true), ("udp", true), ("icmp", true)],
+            Proto::Other(p) => {
+                unsupported_protocol(cx, rule, p);
+                continue;
+            }
+        };
+        if rule.prefix_lists {
+            prefix_list_warning(cx, rule);
+        }
+        let peers = peers_of(cx, rule, sg);
+        let (dir, pre) = if rule.ingress {
+            ("inbound_rule", "source")
+        } else {
+            ("outbound_rule", "destination")
+        };
+        let addresses = union_list(&rule.cidr_lists, &rule.cidr_items);
+        let droplet_ids = union_list(&peers.droplet_lists, &peers.droplet_items);
+        let lbs = union_list(&[], &peers.lbs);
+        let k8s = union_list(&[], &peers.k8s);
+        let tags = peers.appliance_tag.then(|| cx.tags());
+        if addresses.is_none()
+            && droplet_ids.is_none()
+            && lbs.is_none()
+            && k8s.is_none()
+            && tags.is_none()
+        {
+            // A rule whose peers do not exist allows nothing on AWS either.
+            continue;
+        }
+        for (p, all) in protos {
+            let b = body.block(dir);
+            b.set("protocol", Expression::String(p.into()));
+            if p != "icmp" {
+                b.set("port_range", port_range(cx, rule, all));
+            }
+            b.set_opt(&format!("{pre}_addresses"), addresses.clone());
+            b.set_opt(&format!("{pre}_droplet_ids"), droplet_ids.clone());
+            b.set_opt(&format!("{pre}_load_balancer_uids"), lbs.clone());
+            b.set_opt(&format!("{pre}_kubernetes_ids"), k8s.clone());
+            b.set_opt(&format!("{pre}_tags"), tags.clone());
+        }
+    }
+    // No `tags` here: on a firewall `tags` selects the droplets it applies to, and the
+    // appliance tag would apply this group's rules to every droplet of the appliance.
+    cx.emit(sg, "digitalocean_firewall", body)
+}
+
+/// Adds the ingress sources of a group's rules to the `digitalocean_database_firewall` of a
+/// database cluster (one per cluster: it owns every rule of the cluster). Returns its address.
+fn database_firewall(
+    cx: &mut Cx<'_>,
+    sg: &Resource,
+    db: &Resource,
+    rules: &[SgRule<'_>],
+) -> Option<String> {
+    let cluster = db_cluster(cx, db)?;
+    let mut new_rules: Vec<Item> = Vec::new();
+    let simple = |ty: &str, value: Expression| {
+        let mut b = OutBody::new();
+        b.set("type", Expression::String(ty.into()));
+        b.set("value", value);
+        Item::Block(OutBlock {
+            ident: "rule".into(),
+            labels: vec![],
+            body: b,
+        })
+    };
+    let dynamic = |ty: &str, list: Expression| {
+        let mut content = OutBody::new();
+        content.set("type", Expression::String(ty.into()));
+        content.set("value", hclx::path(&["rule", "value"]));
+        let mut b = OutBody::new();
+        b.set(
+            "for_each",
+            format!("toset({})", hclx::inline(&list))
+                .parse::<Expression>()
+                .unwrap_or(list),
+        );
+        b.items.push(Item::Block(OutBlock {
+            ident: "content".into(),
+            labels: vec![],
+            body: content,
+        }));
+        Item::Block(OutBlock {
+            ident: "dynamic".into(),
+            labels: vec!["rule".into()],
+            body: b,
+        })
+    };
+    let mut had_egress = false;
+    for rule in rules {
+        if !rule.ingress {
+            had_egress = true;
+            continue;
+        }
+        if rule.prefix_lists {
+            prefix_list_warning(cx, rule);
+        }
+        for l in &rule.cidr_lists {
+            // Literal lists become one rule each; a variable stays a variable (`dynamic`).
+            match list_items(l) {
+                Some(items) => new_rules.extend(items.into_iter().map(|i| simple("ip_addr", i))),
+                None => new_rules.push(dynamic("ip_addr", l.clone())),
+            }
+        }
+        for i in &rule.cidr_items {
+            new_rules.push(simple("ip_addr", i.clone()));
+        }
+        let peers = peers_of(cx, rule, sg);
+        for l in &peers.droplet_lists {
+            new_rules.push(dynamic("droplet", l.clone()));
+        }
+        for i in peers.droplet_items {
+            new_rules.push(simple("droplet", i));
+        }
+        for i in peers.k8s {
+            new_rules.push(simple("k8s", i));
+        }
+        if !peers.lbs.is_empty() {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!("`{}`: a database firewall cannot admit a load balancer; the rule for it is not carried over", rule.owner.address()),
+                )
+                .at(rule.owner.loc_of(rule.key))
+                .resource(rule.owner.address())
+                .help("admit the droplets or Kubernetes cluster behind the load balancer instead"),
+            );
+        }
+        if peers.appliance_tag {
+            new_rules.push(simple(
+                "tag",
+                hclx::template("instance-id:${var.instance_id}"),
+            ));
+        }
+    }
+    if had_egress {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!("`{}`: managed databases have no outbound rules; the group's egress rules are not carried over for `{}`", sg.address(), db.address()),
+            )
+            .at(sg.loc_of("egress"))
+            .resource(sg.address()),
+        );
+    }
+    // Merge into the cluster's firewall when another group already wrote it.
+    let cluster_ref = super::ec2::each_ref_emitted(db, &cluster, "id");
+    let cluster_text = hclx::inline(&cluster_ref);
+    let existing = cx
+        .st
+        .emitted
+        .iter()
+        .find(|e| {
+            e.ty == "digitalocean_database_firewall"
+                && e.body
+                    .get("cluster_id")
+                    .is_some_and(|c| hclx::inline(c) == cluster_text)
+        })
+        .map(|e| e.address());
+    if new_rules.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!("`{}` admits no source that DigitalOcean can express for `{}`", sg.address(), db.address()),
+            )
+            .at(sg.loc.clone())
+            .resource(sg.address())
+            .help("a managed database without firewall rules accepts connections from any address that has its credentials: add an ingress rule (CIDR or security group of the clients)"),
+        );
+        return existing;
+    }
+    if let Some(addr) = existing {
+        if let Some(e) = cx.emitted_mut(&addr) {
+            let mut seen: std::collections::BTreeSet<String> =
+                e.body.items.iter().map(item_key).collect();
+            for r in new_rules {
+                if seen.insert(item_key(&r)) {
+                    e.body.items.push(r);
+                }
+            }
+        }
+        return Some(addr);
+    }
+    let mut body = OutBody::new();
+    body.set("cluster_id", cluster_ref);
+    let mut seen = std::collections::BTreeSet::new();
+    for r in new_rules {
+        if seen.insert(item_key(&r)) {
+            body.items.push(r);
+        }
+    }
+    let addr = cx.emit_as(
+        sg,
+        Mode::Managed,
+        "digitalocean_database_firewall",
+        &db.name,
+        body,
+    );
+    // The firewall repeats with its database.
+    if let Some(e) = cx.emitted_mut(&addr) {
+        e.meta.count = db.meta.count.clone();
+        e.meta.for_each = db.meta.for_each.clone();
+    }
+    Some(addr)
+}
+
+fn item_key(i: &Item) -> String {
+    match i {
+        Item::Attr(k, v) => format!("{k}={}", hclx::inline(v)),
+        Item::Block(b) => format!("{}{:?}{:?}", b.ident, b.labels, b.body),
+    }
+}
+
+fn unsupported_protocol(cx: &mut Cx<'_>, rule: &SgRule<'_>, p: &str) {
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: DigitalOcean firewalls filter only TCP, UDP and ICMP; the rule for protocol `{p}` is not carried over",
+                rule.owner.address()
+            ),
+        )
+        .at(rule.owner.loc_of(rule.key))
+        .resource(rule.owner.address())
+        .help("tunnel the traffic over TCP or UDP, or drop the rule"),
+    );
+}
+
+fn prefix_list_warning(cx: &mut Cx<'_>, rule: &SgRule<'_>) {
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: AWS managed prefix lists have no DigitalOcean equivalent; the prefix list part of the rule is not carried over",
+                rule.owner.address()
+            ),
+        )
+        .at(rule.owner.loc_of(rule.key))
+        .resource(rule.owner.address())
+        .help("list the CIDR ranges the prefix list stands for"),
+    );
+}
+
+// ---- rule resources --------------------------------------------------------------------------------
+
+fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
+    let in_stack = cx
+        .referenced(r, "security_group_id")
+        .is_some_and(|g| g.mode == Mode::Managed && g.ty == "aws_security_group");
+    if !in_stack {
+        cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!(
+                "`{}` adds a rule to a security group that is not part of the stack",
+                r.address()
+            ),
+            "declare the `aws_security_group` in the same module, or write the rule into the DigitalOcean firewall by hand",
+        );
+    }
+    // Otherwise the group records the outcome (it may run before or after this rule).
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::Outcome;
+    use crate::{CompileRequest, Options, compile};
+
+    /// Odd values in every argument the compute rules read: no panic, an outcome for every
+    /// resource, and no schema self-check findings.
+    #[test]
+    fn odd_values_never_panic() {
+        let tf = r#"
+            variable "n" { type = number }
+            variable "ports" { type = list(number) }
+            resource "aws_security_group" "a" {
+              name = ["not", "a", "string"]
+              ingress {
+                from_port   = "abc"
+                to_port     = -7
+                protocol    = ["x"]
+                cidr_blocks = 5
+                security_groups = "sg-123"
+              }
+              ingress {
+                from_port = 70000
+                to_port   = 2
+                protocol  = "tcp"
+                self      = "maybe"
+              }
+              egress {
+                protocol        = var.n
+                security_groups = [aws_security_group.a.id, data.aws_security_group.x.id]
+              }
+            }
+            resource "aws_security_group_rule" "r" {
+              count             = var.n
+              type              = 7
+              security_group_id = aws_security_group.a.id
+              from_port         = var.ports[count.index]
+              to_port           = var.ports[count.index]
+              protocol          = "udp"
+            }
+            resource "aws_instance" "i" {
+              count                  = -1
+              ami                    = null
+              instance_type          = 42
+              key_name               = {}
+              user_data_base64       = 3
+              ipv6_address_count     = "lots"
+              vpc_security_group_ids = [aws_security_group.a.id]
+              ebs_block_device { device_name = [] }
+              root_block_device { volume_size = "big" }
+              tags = "no"
+            }
+            resource "aws_ebs_volume" "v" {
+              for_each = 12
+              type     = {}
+            }
+            resource "aws_volume_attachment" "v" {
+              volume_id = aws_ebs_volume.v
+            }
+            resource "aws_eks_cluster" "c" {
+              name    = null
+              version = 1
+              vpc_config { public_access_cidrs = "0.0.0.0/0" }
+            }
+            resource "aws_eks_node_group" "g" {
+              cluster_name   = aws_eks_cluster.c.name
+              instance_types = "m5.large"
+              scaling_config {
+                min_size = "x"
+                max_size = -3
+              }
+              taint {
+                effect = var.n
+              }
+            }
+            resource "aws_eks_node_group" "h" {
+              for_each     = var.n
+              cluster_name = aws_eks_cluster.c.name
+            }
+            resource "aws_eks_addon" "a" {
+              for_each     = "x"
+              cluster_name = aws_eks_cluster.c.name
+              addon_name   = each.key
+            }
+            resource "aws_eip" "e" { instance = [] }
+            resource "aws_eip_association" "e" { allocation_id = aws_eip.e.id }
+            resource "aws_autoscaling_group" "g" {
+              min_size = "a"
+              max_size = "b"
+              launch_template { id = aws_launch_template.t.id }
+            }
+            resource "aws_launch_template" "t" {
+              instance_type = "t4g.999xlarge"
+              user_data     = 5
+            }
+            resource "aws_autoscaling_policy" "p" {
+              autoscaling_group_name = aws_autoscaling_group.g.name
+              policy_type            = "TargetTrackingScaling"
+              target_tracking_configuration {
+                predefined_metric_specification { predefined_metric_type = "ASGAverageCPUUtilization" }
+                target_value = "high"
+              }
+            }
+            data "aws_ami" "x" {
+              filter { values = 3 }
+              name_regex = {}
+            }
+        "#;
+        let req = CompileRequest {
+            files: [("main.tf".to_string(), tf.to_string())]
+                .into_iter()
+                .collect(),
+            options: Options::default(),
+        };
+        let c = compile(&req);
+        assert!(
+            !c.report
+                .resources
+                .iter()
+                .any(|r| r.note.as_deref() == Some("no outcome recorded")),
+            "{:#?}",
+            c.report.resources
+        );
+        assert!(
+            !c.report.diagnostics.iter().any(|d| d.code == "F901"),
+            "{:#?}",
+            c.report.diagnostics
+        );
+        assert!(
+            c.report
+                .resources
+                .iter()
+                .any(|r| r.address == "aws_instance.i" && r.outcome == Outcome::Mapped)
+        );
+    }
+}

@@ -1,0 +1,7 @@
+output "certificate_arn" {
+  value = digitalocean_certificate.app.name
+}
+
+output "validation_options" {
+  value = null
+}

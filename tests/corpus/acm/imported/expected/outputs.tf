@@ -1,0 +1,3 @@
+output "customer_certificate" {
+  value = digitalocean_certificate.customer.name
+}

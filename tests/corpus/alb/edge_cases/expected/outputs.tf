@@ -1,0 +1,3 @@
+output "empty_lb_ip" {
+  value = digitalocean_loadbalancer.empty.ip
+}

@@ -1,0 +1,3 @@
+output "lb_dns_name" {
+  value = digitalocean_loadbalancer.app.ip
+}

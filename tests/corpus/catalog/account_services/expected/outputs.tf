@@ -1,0 +1,3 @@
+output "detector_id" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "api_endpoint" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "extra_volume_ids" {
+  value = {for k, v in digitalocean_volume.extra : k => v.id}
+}

@@ -1,0 +1,42 @@
+locals {
+  cluster_name = "serverless-${var.instance_id}"
+  addons       = {
+    vpc-cni            = "v1.18.1-eksbuild.1"
+    coredns            = "v1.11.1-eksbuild.9"
+    kube-proxy         = "v1.29.3-eksbuild.2"
+    aws-ebs-csi-driver = "v1.30.0-eksbuild.1"
+  }
+}
+
+data "digitalocean_kubernetes_versions" "main" {
+  version_prefix = "1.31."
+}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "serverless-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "default"
+    size       = "s-2vcpu-4gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}

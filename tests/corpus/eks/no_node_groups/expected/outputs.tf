@@ -1,0 +1,3 @@
+output "kubeconfig_endpoint" {
+  value = digitalocean_kubernetes_cluster.analytics.endpoint
+}

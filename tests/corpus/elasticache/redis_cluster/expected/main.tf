@@ -1,0 +1,34 @@
+resource "digitalocean_vpc" "main" {
+  name     = "sessions-${var.instance_id}"
+  region   = var.region
+  ip_range = "10.0.0.0/16"
+}
+
+resource "digitalocean_database_cluster" "sessions" {
+  name                 = "sessions-${var.instance_id}"
+  engine               = "valkey"
+  version              = "8"
+  size                 = "db-s-1vcpu-1gb"
+  region               = var.region
+  node_count           = 1
+  private_network_uuid = digitalocean_vpc.main.id
+  eviction_policy      = "volatile_lru"
+  tags                 = ["instance-id:${var.instance_id}"]
+
+  maintenance_window {
+    day  = "Monday"
+    hour = "02:00"
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_database_cluster.sessions.urn]])
+}

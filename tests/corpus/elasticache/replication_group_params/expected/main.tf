@@ -1,0 +1,27 @@
+resource "digitalocean_database_cluster" "cache" {
+  name            = "cache-${var.instance_id}"
+  engine          = "valkey"
+  version         = "8"
+  size            = "m-2vcpu-16gb"
+  region          = var.region
+  node_count      = 2
+  eviction_policy = "allkeys_lru"
+  tags            = ["instance-id:${var.instance_id}"]
+
+  maintenance_window {
+    day  = "Wednesday"
+    hour = "04:00"
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_database_cluster.cache.urn]])
+}

@@ -1,0 +1,3 @@
+output "api_dns" {
+  value = digitalocean_loadbalancer.alb.ip
+}

@@ -1,0 +1,3 @@
+output "redis_primary" {
+  value = digitalocean_database_cluster.cache.host
+}

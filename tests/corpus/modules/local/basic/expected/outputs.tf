@@ -1,0 +1,7 @@
+output "files_bucket" {
+  value = module.storage.bucket_name
+}
+
+output "files_domain" {
+  value = module.storage.bucket_domain
+}

@@ -1,0 +1,7 @@
+module "assets" {
+  source      = "../shared"
+  purpose     = "assets-${var.environment}"
+  instance_id = var.instance_id
+  region      = var.region
+  project_id  = var.project_id
+}

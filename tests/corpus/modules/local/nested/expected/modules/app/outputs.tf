@@ -1,0 +1,3 @@
+output "assets_bucket" {
+  value = module.assets.bucket
+}

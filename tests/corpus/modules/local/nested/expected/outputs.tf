@@ -1,0 +1,3 @@
+output "assets_bucket" {
+  value = module.app.assets_bucket
+}

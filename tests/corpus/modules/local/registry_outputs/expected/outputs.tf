@@ -1,0 +1,3 @@
+output "app_config_key" {
+  value = module.app.config_key
+}

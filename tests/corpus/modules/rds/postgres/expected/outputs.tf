@@ -1,0 +1,19 @@
+output "db_endpoint" {
+  value = "${digitalocean_database_cluster.db.host}:${digitalocean_database_cluster.db.port}"
+}
+
+output "db_host" {
+  value = digitalocean_database_cluster.db.host
+}
+
+output "db_port" {
+  value = digitalocean_database_cluster.db.port
+}
+
+output "db_name" {
+  value = digitalocean_database_db.db_db.name
+}
+
+output "db_secret" {
+  value = null
+}

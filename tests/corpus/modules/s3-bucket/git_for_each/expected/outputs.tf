@@ -1,0 +1,3 @@
+output "archive_bucket" {
+  value = digitalocean_spaces_bucket.archive.name
+}

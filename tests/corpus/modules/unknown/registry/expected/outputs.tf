@@ -1,0 +1,3 @@
+output "function_arn" {
+  value = null
+}

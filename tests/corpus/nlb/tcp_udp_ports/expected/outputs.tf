@@ -1,0 +1,3 @@
+output "game_ip" {
+  value = digitalocean_loadbalancer.game.ip
+}

@@ -1,0 +1,19 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "instance_id" {
+  type = string
+}
+
+variable "replica_count" {
+  type    = number
+  default = 2
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+}

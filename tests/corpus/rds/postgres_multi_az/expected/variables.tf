@@ -1,0 +1,20 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "fra1"
+}
+
+variable "instance_id" {
+  type        = string
+  description = "Customer appliance identifier"
+}
+
+variable "environment" {
+  type    = string
+  default = "production"
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+}

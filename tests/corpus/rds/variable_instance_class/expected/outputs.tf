@@ -1,0 +1,3 @@
+output "app_db" {
+  value = "${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}"
+}

@@ -1,0 +1,43 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "blr1"
+}
+
+variable "domain" {
+  type = string
+}
+
+variable "zone_id" {
+  description = "Hosted zone of the parent domain"
+  type        = string
+}
+
+variable "ingress_ips" {
+  type    = list(string)
+  default = ["192.0.2.1", "192.0.2.2"]
+}
+
+variable "mail_exchangers" {
+  type    = map(object({ priority = number, host = string }))
+  default = {
+    primary = {
+      priority = 10
+      host     = "mx1.mail.example.net"
+    }
+    secondary = {
+      priority = 20
+      host     = "mx2.mail.example.net"
+    }
+  }
+}
+
+variable "txt_records" {
+  type    = list(string)
+  default = ["google-site-verification=abc123"]
+}

@@ -1,0 +1,3 @@
+output "internal_zone_id" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "cdn_record" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "api_fqdn" {
+  value = digitalocean_record.blue.fqdn
+}

@@ -1,0 +1,3 @@
+output "prefixed" {
+  value = digitalocean_spaces_bucket.prefixed.name
+}

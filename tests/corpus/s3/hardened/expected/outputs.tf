@@ -1,0 +1,3 @@
+output "reports_bucket" {
+  value = digitalocean_spaces_bucket.reports.name
+}

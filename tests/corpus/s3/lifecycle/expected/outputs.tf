@@ -1,0 +1,3 @@
+output "logs_bucket" {
+  value = digitalocean_spaces_bucket.logs.name
+}

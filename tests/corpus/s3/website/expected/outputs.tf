@@ -1,0 +1,7 @@
+output "site_endpoint" {
+  value = null
+}
+
+output "site_domain" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "redis_endpoint" {
+  value = digitalocean_database_cluster.jobs.host
+}

@@ -1,0 +1,7 @@
+output "web_sg_id" {
+  value = digitalocean_firewall.web.id
+}
+
+output "unused_sg_id" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "db_sg" {
+  value = null
+}

@@ -1,0 +1,14 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "fra1"
+}
+
+variable "instance_id" {
+  type = string
+}
+
+variable "app_ports" {
+  type    = list(number)
+  default = [8080, 8443]
+}

@@ -1,0 +1,3 @@
+output "vpn_tunnel1_address" {
+  value = null
+}

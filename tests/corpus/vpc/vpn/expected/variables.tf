@@ -1,0 +1,16 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "sfo3"
+}
+
+variable "office_ip" {
+  description = "Public IP of the office VPN endpoint."
+  type        = string
+  default     = "203.0.113.10"
+}
