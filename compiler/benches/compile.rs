@@ -4,9 +4,10 @@
 //!
 //! The stacks are generated deterministically: repeated "cells" of a realistic mix — a VPC with
 //! subnets, an S3 bucket with versioning and a random suffix (kept), an IAM role (dropped), a
-//! security group, a DynamoDB table (unsupported), a database, an EC2 instance, a load
-//! balancer, Route 53 records — with references between them, outputs reading their
-//! attributes, and shared variables and locals; 100 resources per file.
+//! security group, a DynamoDB table (unsupported), a database, a cache, an EC2 instance with
+//! a volume, a load balancer with listener, target group and certificate, a Route 53 record, a
+//! log group — with references between them, outputs reading their attributes, and shared
+//! variables and locals; about 100 resources per file.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ferry_compiler::{CompileRequest, Options, compile};
@@ -15,7 +16,7 @@ use std::fmt::Write;
 use std::hint::black_box;
 
 /// Resources per cell (see `cell`).
-const CELL: usize = 14;
+const CELL: usize = 20;
 
 fn cell(i: usize, out: &mut String) {
     let _ = write!(
@@ -124,6 +125,51 @@ resource "aws_route53_record" "web_{i}" {{
   records = [aws_lb.web_{i}.dns_name]
 }}
 
+resource "aws_lb_target_group" "web_{i}" {{
+  name     = "web-{i}"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.vpc_{i}.id
+  health_check {{
+    path = "/healthz"
+  }}
+}}
+
+resource "aws_lb_listener" "web_{i}" {{
+  load_balancer_arn = aws_lb.web_{i}.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.web_{i}.arn
+  default_action {{
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web_{i}.arn
+  }}
+}}
+
+resource "aws_acm_certificate" "web_{i}" {{
+  domain_name       = "web-{i}.example.com"
+  validation_method = "DNS"
+}}
+
+resource "aws_elasticache_cluster" "cache_{i}" {{
+  cluster_id      = "cache-{i}"
+  engine          = "redis"
+  node_type       = "cache.t3.small"
+  num_cache_nodes = 1
+}}
+
+resource "aws_ebs_volume" "data_{i}" {{
+  availability_zone = var.azs[0]
+  size              = 50
+  type              = "gp3"
+}}
+
+resource "aws_volume_attachment" "data_{i}" {{
+  device_name = "/dev/sdh"
+  volume_id   = aws_ebs_volume.data_{i}.id
+  instance_id = aws_instance.web_{i}.id
+}}
+
 resource "aws_cloudwatch_log_group" "app_{i}" {{
   name              = "/app/{i}"
   retention_in_days = 14
@@ -210,7 +256,16 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     for n in [100, 1_000, 10_000] {
         let request = stack(n);
-        let resources = compile(&request).report.counts.resources;
+        let report = compile(&request).report;
+        // The generated stack is realistic enough that Ferry's own output must conform.
+        let internal: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "F901")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(internal.is_empty(), "schema violations: {internal:?}");
+        let resources = report.counts.resources;
         group.throughput(Throughput::Elements(resources as u64));
         if n >= 10_000 {
             group.sample_size(10);

@@ -24,6 +24,7 @@ use crate::origin::{Meta, Mode, Module, Resource};
 use crate::out::{Emitted, OutBody};
 use crate::report::Outcome;
 use hcl::Expression;
+use hcl::expr::TraversalOperator as Op;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -137,9 +138,11 @@ pub struct State {
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
-    /// Lookup caches (see [`EmittedIndex`], [`OriginIndex`]); never part of the output.
+    /// Lookup caches (see [`EmittedIndex`], [`OriginIndex`], [`RefIndex`]); never part of
+    /// the output.
     emitted_index: RefCell<EmittedIndex>,
     origin_index: OriginIndex,
+    ref_index: RefCell<Option<RefIndex>>,
 }
 
 /// Where each emitted address sits in `State::emitted`, so that lookups by address do not scan
@@ -212,6 +215,112 @@ struct OriginIndex {
 
 fn origin_key(r: &Resource) -> (Mode, &str, &str) {
     (r.mode, r.ty.as_str(), r.name.as_str())
+}
+
+/// A resource address as written in references: (mode, type, name).
+type RefKey = (Mode, String, String);
+
+/// Who mentions whom in one module, built on the first [`Cx::referrers`] call: for every
+/// address `root.name` / `data.type.name` mentioned anywhere (templates included), the
+/// resources, outputs, locals and module calls that mention it. Valid for the resources slice
+/// of the length it was built from.
+#[derive(Debug, Default)]
+struct RefIndex {
+    len: usize,
+    resources: BTreeMap<RefKey, Vec<usize>>,
+    outputs: BTreeMap<RefKey, Vec<usize>>,
+    locals: BTreeMap<RefKey, Vec<usize>>,
+    calls: BTreeMap<RefKey, Vec<usize>>,
+    /// Resources that read an output of some module (`module.x.y`).
+    module_users: Vec<usize>,
+}
+
+impl RefIndex {
+    fn build(module: &Module, resources: &[Resource]) -> RefIndex {
+        fn refs(e: &Expression, keys: &mut Vec<RefKey>, module_user: &mut bool) {
+            hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
+                Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => {
+                    keys.push((Mode::Data, t.to_string(), n.to_string()))
+                }
+                Some(("module", _)) => *module_user = true,
+                Some((root, [Op::GetAttr(n), ..])) => {
+                    keys.push((Mode::Managed, root.to_string(), n.to_string()))
+                }
+                _ => {}
+            });
+        }
+        fn body_refs(b: &hcl::Body, keys: &mut Vec<RefKey>, module_user: &mut bool) {
+            for s in b.iter() {
+                match s {
+                    hcl::Structure::Attribute(a) => refs(a.expr(), keys, module_user),
+                    hcl::Structure::Block(b) => body_refs(&b.body, keys, module_user),
+                }
+            }
+        }
+        fn add(map: &mut BTreeMap<RefKey, Vec<usize>>, keys: Vec<RefKey>, i: usize) {
+            for k in keys {
+                let list = map.entry(k).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut ix = RefIndex {
+            len: resources.len(),
+            ..RefIndex::default()
+        };
+        for (i, r) in resources.iter().enumerate() {
+            let (mut keys, mut module_user) = (Vec::new(), false);
+            body_refs(&r.body, &mut keys, &mut module_user);
+            let m = &r.meta;
+            for e in [&m.count, &m.for_each, &m.depends_on, &m.provider]
+                .into_iter()
+                .flatten()
+            {
+                refs(e, &mut keys, &mut module_user);
+            }
+            if let Some(l) = &m.lifecycle {
+                body_refs(l, &mut keys, &mut module_user);
+            }
+            keys.sort();
+            add(&mut ix.resources, keys, i);
+            if module_user {
+                ix.module_users.push(i);
+            }
+        }
+        let mut ignore = false;
+        for (i, o) in module.outputs.iter().enumerate() {
+            let mut keys = Vec::new();
+            body_refs(&o.body, &mut keys, &mut ignore);
+            keys.sort();
+            add(&mut ix.outputs, keys, i);
+        }
+        for (i, l) in module.locals.iter().enumerate() {
+            let mut keys = Vec::new();
+            refs(&l.expr, &mut keys, &mut ignore);
+            keys.sort();
+            add(&mut ix.locals, keys, i);
+        }
+        for (i, c) in module.module_calls.iter().enumerate() {
+            let mut keys = Vec::new();
+            body_refs(&c.body, &mut keys, &mut ignore);
+            keys.sort();
+            add(&mut ix.calls, keys, i);
+        }
+        ix
+    }
+}
+
+/// What mentions an origin resource, from [`Cx::referrers`]; each list in declaration order.
+#[derive(Debug, Default)]
+pub struct Referrers<'a> {
+    /// Resources whose body or meta-arguments mention it (itself included if it does).
+    pub resources: Vec<&'a Resource>,
+    pub outputs: Vec<&'a crate::origin::Named>,
+    pub locals: Vec<&'a crate::origin::Local>,
+    pub calls: Vec<&'a crate::origin::Named>,
+    /// Resources that read some module output (`module.x.y`), which may stand for it.
+    pub via_modules: Vec<&'a Resource>,
 }
 
 impl State {
@@ -698,6 +807,49 @@ impl<'a> Cx<'a> {
             self.st.secrets.push(secret);
         }
     }
+
+    /// Everything in the module that mentions `target` (`aws_x.name…` or `data.aws_x.name…`,
+    /// anywhere in an expression, templates included): resources, outputs, locals, module
+    /// calls — from an index built once per module. Use it instead of scanning
+    /// `cx.resources` / `cx.module.outputs` for references to one resource (a scan per rule
+    /// makes the compile quadratic); apply any finer test (a particular argument or
+    /// attribute) to what it returns.
+    pub fn referrers(&self, target: &Resource) -> Referrers<'a> {
+        let resources: &'a [Resource] = self.resources;
+        let module: &'a Module = self.module;
+        let mut cache = self.st.ref_index.borrow_mut();
+        if cache.as_ref().is_none_or(|ix| ix.len != resources.len()) {
+            *cache = Some(RefIndex::build(module, resources));
+        }
+        let Some(ix) = cache.as_ref() else {
+            return Referrers::default();
+        };
+        let key: RefKey = (target.mode, target.ty.clone(), target.name.clone());
+        let at = |map: &BTreeMap<RefKey, Vec<usize>>| map.get(&key).cloned().unwrap_or_default();
+        Referrers {
+            resources: at(&ix.resources)
+                .into_iter()
+                .filter_map(|i| resources.get(i))
+                .collect(),
+            outputs: at(&ix.outputs)
+                .into_iter()
+                .filter_map(|i| module.outputs.get(i))
+                .collect(),
+            locals: at(&ix.locals)
+                .into_iter()
+                .filter_map(|i| module.locals.get(i))
+                .collect(),
+            calls: at(&ix.calls)
+                .into_iter()
+                .filter_map(|i| module.module_calls.get(i))
+                .collect(),
+            via_modules: ix
+                .module_users
+                .iter()
+                .filter_map(|&i| resources.get(i))
+                .collect(),
+        }
+    }
 }
 
 /// A Terraform name from arbitrary text.
@@ -840,5 +992,63 @@ mod index_tests {
             let missing: Expression = "aws_vpc.other.id".parse().expect("expr");
             assert!(cx.resolve_ref(&missing).is_none());
         }
+    }
+
+    #[test]
+    fn referrers_find_every_mention() {
+        let mut x = resource(
+            Mode::Managed,
+            "aws_instance",
+            "web",
+            "subnet_id = aws_subnet.a.id\ntags = { Name = \"web-${aws_vpc.main.id}\" }\nebs_block_device {\n  kms_key_id = data.aws_kms_key.k.arn\n}\n",
+        );
+        x.meta.depends_on = Some("[aws_s3_bucket.logs]".parse().expect("expr"));
+        let resources = vec![
+            resource(Mode::Managed, "aws_vpc", "main", ""),
+            resource(Mode::Managed, "aws_subnet", "a", "vpc_id = aws_vpc.main.id"),
+            x,
+            resource(
+                Mode::Managed,
+                "aws_security_group",
+                "sg",
+                "vpc_id = module.vpc.vpc_id",
+            ),
+            resource(Mode::Data, "aws_kms_key", "k", ""),
+            resource(Mode::Managed, "aws_s3_bucket", "logs", ""),
+        ];
+        let text = "locals {\n  v = aws_vpc.main.id\n}\noutput \"o\" {\n  value = \"${aws_vpc.main.cidr_block}\"\n}\nmodule \"m\" {\n  source = \"./m\"\n  id = aws_subnet.a.id\n}\n";
+        let mut files = BTreeMap::new();
+        files.insert("main.tf".to_string(), text.to_string());
+        let origin = crate::origin::parse(&files, &mut Vec::new());
+        let module = origin.modules.get("").expect("root module");
+        let eval = Eval::new(module, &BTreeMap::new(), None);
+        let options = Options::default();
+        let mut st = State::default();
+        let cx = Cx {
+            module,
+            resources: &resources,
+            eval: &eval,
+            options: &options,
+            st: &mut st,
+        };
+        let addrs = |v: Vec<&Resource>| v.iter().map(|r| r.address()).collect::<Vec<_>>();
+        let vpc = cx.referrers(&resources[0]);
+        assert_eq!(addrs(vpc.resources), ["aws_subnet.a", "aws_instance.web"]);
+        assert_eq!(vpc.outputs.len(), 1);
+        assert_eq!(vpc.locals.len(), 1);
+        assert!(vpc.calls.is_empty());
+        assert_eq!(addrs(vpc.via_modules), ["aws_security_group.sg"]);
+        let subnet = cx.referrers(&resources[1]);
+        assert_eq!(addrs(subnet.resources), ["aws_instance.web"]);
+        assert_eq!(subnet.calls.len(), 1);
+        assert_eq!(
+            addrs(cx.referrers(&resources[4]).resources),
+            ["aws_instance.web"]
+        );
+        assert_eq!(
+            addrs(cx.referrers(&resources[5]).resources),
+            ["aws_instance.web"]
+        );
+        assert!(cx.referrers(&resources[2]).resources.is_empty());
     }
 }
