@@ -319,8 +319,9 @@ pub struct Referrers<'a> {
     pub outputs: Vec<&'a crate::origin::Named>,
     pub locals: Vec<&'a crate::origin::Local>,
     pub calls: Vec<&'a crate::origin::Named>,
-    /// Resources that read some module output (`module.x.y`), which may stand for it.
-    pub via_modules: Vec<&'a Resource>,
+    /// Resources that mention it or read some module output (`module.x.y`, which may stand
+    /// for it), in origin order.
+    pub resources_or_module_users: Vec<&'a Resource>,
 }
 
 impl State {
@@ -826,11 +827,12 @@ impl<'a> Cx<'a> {
         };
         let key: RefKey = (target.mode, target.ty.clone(), target.name.clone());
         let at = |map: &BTreeMap<RefKey, Vec<usize>>| map.get(&key).cloned().unwrap_or_default();
+        let direct = at(&ix.resources);
+        let mut either: Vec<usize> = direct.iter().chain(&ix.module_users).copied().collect();
+        either.sort_unstable();
+        either.dedup();
         Referrers {
-            resources: at(&ix.resources)
-                .into_iter()
-                .filter_map(|i| resources.get(i))
-                .collect(),
+            resources: direct.into_iter().filter_map(|i| resources.get(i)).collect(),
             outputs: at(&ix.outputs)
                 .into_iter()
                 .filter_map(|i| module.outputs.get(i))
@@ -843,10 +845,9 @@ impl<'a> Cx<'a> {
                 .into_iter()
                 .filter_map(|i| module.module_calls.get(i))
                 .collect(),
-            via_modules: ix
-                .module_users
-                .iter()
-                .filter_map(|&i| resources.get(i))
+            resources_or_module_users: either
+                .into_iter()
+                .filter_map(|i| resources.get(i))
                 .collect(),
         }
     }
@@ -1037,7 +1038,10 @@ mod index_tests {
         assert_eq!(vpc.outputs.len(), 1);
         assert_eq!(vpc.locals.len(), 1);
         assert!(vpc.calls.is_empty());
-        assert_eq!(addrs(vpc.via_modules), ["aws_security_group.sg"]);
+        assert_eq!(
+            addrs(vpc.resources_or_module_users),
+            ["aws_subnet.a", "aws_instance.web", "aws_security_group.sg"]
+        );
         let subnet = cx.referrers(&resources[1]);
         assert_eq!(addrs(subnet.resources), ["aws_instance.web"]);
         assert_eq!(subnet.calls.len(), 1);
