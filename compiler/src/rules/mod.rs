@@ -832,7 +832,10 @@ impl<'a> Cx<'a> {
         either.sort_unstable();
         either.dedup();
         Referrers {
-            resources: direct.into_iter().filter_map(|i| resources.get(i)).collect(),
+            resources: direct
+                .into_iter()
+                .filter_map(|i| resources.get(i))
+                .collect(),
             outputs: at(&ix.outputs)
                 .into_iter()
                 .filter_map(|i| module.outputs.get(i))

@@ -188,12 +188,18 @@ fn joins(cx: &Cx<'_>, body: &Body, sg: &Resource) -> bool {
 
 fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    for u in cx.resources.iter().filter(|u| {
-        u.mode == Mode::Managed
-            && u.ty != "aws_security_group"
-            && !RULE_TYPES.contains(&u.ty.as_str())
-            && joins(cx, &u.body, sg)
-    }) {
+    // Only resources that mention the group or read a module output (which may stand for it).
+    for u in cx
+        .referrers(sg)
+        .resources_or_module_users
+        .into_iter()
+        .filter(|u| {
+            u.mode == Mode::Managed
+                && u.ty != "aws_security_group"
+                && !RULE_TYPES.contains(&u.ty.as_str())
+                && joins(cx, &u.body, sg)
+        })
+    {
         let targets = cx
             .st
             .outcomes
