@@ -539,7 +539,20 @@ impl<'a> Cx<'a> {
 
     /// Origin resources of type `ty` whose argument `key` refers to `target`.
     pub fn referencing(&self, ty: &str, key: &str, target: &Resource) -> Vec<&'a Resource> {
-        self.origin_of_type(ty)
+        // Candidates from the module's reference index (anything mentioning `ty.name`), then
+        // the exact test.
+        let resources: &'a [Resource] = self.resources;
+        let key_of_target: RefKey = (Mode::Managed, target.ty.clone(), target.name.clone());
+        let candidates = self.with_ref_index(|ix| {
+            ix.resources
+                .get(&key_of_target)
+                .cloned()
+                .unwrap_or_default()
+        });
+        candidates
+            .into_iter()
+            .filter_map(|i| resources.get(i))
+            .filter(|r| r.mode == Mode::Managed && r.ty == ty)
             .filter(|r| {
                 let mut hit = false;
                 if let Some(e) = hclx::attr(&r.body, key) {
@@ -818,13 +831,27 @@ impl<'a> Cx<'a> {
     pub fn referrers(&self, target: &Resource) -> Referrers<'a> {
         let resources: &'a [Resource] = self.resources;
         let module: &'a Module = self.module;
+        self.with_ref_index(|ix| Self::referrers_in(ix, module, resources, target))
+    }
+
+    /// Runs `f` on the module's reference index, building it on first use.
+    fn with_ref_index<T>(&self, f: impl FnOnce(&RefIndex) -> T) -> T {
         let mut cache = self.st.ref_index.borrow_mut();
-        if cache.as_ref().is_none_or(|ix| ix.len != resources.len()) {
-            *cache = Some(RefIndex::build(module, resources));
-        }
-        let Some(ix) = cache.as_ref() else {
-            return Referrers::default();
+        let ix = match cache.take() {
+            Some(ix) if ix.len == self.resources.len() => ix,
+            _ => RefIndex::build(self.module, self.resources),
         };
+        let out = f(&ix);
+        *cache = Some(ix);
+        out
+    }
+
+    fn referrers_in(
+        ix: &RefIndex,
+        module: &'a Module,
+        resources: &'a [Resource],
+        target: &Resource,
+    ) -> Referrers<'a> {
         let key: RefKey = (target.mode, target.ty.clone(), target.name.clone());
         let at = |map: &BTreeMap<RefKey, Vec<usize>>| map.get(&key).cloned().unwrap_or_default();
         let direct = at(&ix.resources);
