@@ -555,7 +555,10 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
 
 fn group(r: &Resource, cx: &mut Cx<'_>) {
     let all = cx.resources;
-    let Some(r) = all.iter().find(|x| x.address() == r.address()) else {
+    let Some(r) = all
+        .iter()
+        .find(|x| x.mode == r.mode && x.ty == r.ty && x.name == r.name)
+    else {
         return;
     };
     let users = members(cx, r);
