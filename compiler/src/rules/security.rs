@@ -318,9 +318,11 @@ fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a 
         }
     }
     let mut resources = Vec::new();
-    let all: &'a [Resource] = cx.resources;
-    let mine: Vec<&'a Resource> = all
-        .iter()
+    // Only resources that mention the group (from the module's reference index).
+    let mine: Vec<&'a Resource> = cx
+        .referrers(sg)
+        .resources
+        .into_iter()
         .filter(|r| {
             r.mode == Mode::Managed
                 && RULE_TYPES.contains(&r.ty.as_str())
