@@ -238,7 +238,7 @@ struct RefIndex {
 impl RefIndex {
     fn build(module: &Module, resources: &[Resource]) -> RefIndex {
         fn refs(e: &Expression, keys: &mut Vec<RefKey>, module_user: &mut bool) {
-            hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
+            visit(e, &mut |x| match hclx::traversal_root(x) {
                 Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => {
                     keys.push((Mode::Data, t.to_string(), n.to_string()))
                 }
@@ -308,6 +308,82 @@ impl RefIndex {
             add(&mut ix.calls, keys, i);
         }
         ix
+    }
+}
+
+/// Calls `f` on `e` and every sub-expression, like `hclx::walk`, without copying `e` and
+/// without parsing templates that have no interpolation or directive.
+fn visit(e: &Expression, f: &mut dyn FnMut(&Expression)) {
+    use hcl::template::{Directive, Element, Template};
+    fn template(t: &Template, f: &mut dyn FnMut(&Expression)) {
+        for el in t.elements() {
+            match el {
+                Element::Literal(_) => {}
+                Element::Interpolation(i) => visit(&i.expr, f),
+                Element::Directive(d) => match &**d {
+                    Directive::If(d) => {
+                        visit(&d.cond_expr, f);
+                        template(&d.true_template, f);
+                        if let Some(t) = &d.false_template {
+                            template(t, f);
+                        }
+                    }
+                    Directive::For(d) => {
+                        visit(&d.collection_expr, f);
+                        template(&d.template, f);
+                    }
+                },
+            }
+        }
+    }
+    f(e);
+    match e {
+        Expression::Array(items) => items.iter().for_each(|x| visit(x, f)),
+        Expression::Object(obj) => obj.iter().for_each(|(_, v)| visit(v, f)),
+        Expression::TemplateExpr(t) => {
+            let text = match &**t {
+                hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+                hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
+            };
+            if (text.contains("${") || text.contains("%{"))
+                && let Ok(parsed) = Template::from_expr(t)
+            {
+                template(&parsed, f);
+            }
+        }
+        Expression::Traversal(t) => {
+            visit(&t.expr, f);
+            for op in &t.operators {
+                if let Op::Index(i) = op {
+                    visit(i, f);
+                }
+            }
+        }
+        Expression::FuncCall(c) => c.args.iter().for_each(|x| visit(x, f)),
+        Expression::Parenthesis(p) => visit(p, f),
+        Expression::Conditional(c) => {
+            visit(&c.cond_expr, f);
+            visit(&c.true_expr, f);
+            visit(&c.false_expr, f);
+        }
+        Expression::Operation(op) => match &**op {
+            hcl::expr::Operation::Unary(u) => visit(&u.expr, f),
+            hcl::expr::Operation::Binary(b) => {
+                visit(&b.lhs_expr, f);
+                visit(&b.rhs_expr, f);
+            }
+        },
+        Expression::ForExpr(fe) => {
+            visit(&fe.collection_expr, f);
+            if let Some(k) = &fe.key_expr {
+                visit(k, f);
+            }
+            visit(&fe.value_expr, f);
+            if let Some(c) = &fe.cond_expr {
+                visit(c, f);
+            }
+        }
+        _ => {}
     }
 }
 
