@@ -243,7 +243,9 @@ impl RefIndex {
                     keys.push((Mode::Data, t.to_string(), n.to_string()))
                 }
                 Some(("module", _)) => *module_user = true,
-                Some((root, [Op::GetAttr(n), ..])) => {
+                // Resource types have an underscore (`aws_vpc`, `random_id`); `var.x`,
+                // `local.x`, `each.value`, `count.index`, `path.module` are not resources.
+                Some((root, [Op::GetAttr(n), ..])) if root.contains('_') => {
                     keys.push((Mode::Managed, root.to_string(), n.to_string()))
                 }
                 _ => {}
