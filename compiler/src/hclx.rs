@@ -247,6 +247,22 @@ pub fn object_key(k: &ObjectKey) -> Option<String> {
     }
 }
 
+/// The `Name` tag of an AWS resource body: `tags = { Name = … }`, or the last object literal
+/// of `tags = merge(local.tags, { Name = … })` that sets it.
+pub fn name_tag(body: &Body) -> Option<Expression> {
+    fn find(e: &Expression) -> Option<Expression> {
+        match e {
+            Expression::Object(_) => object_to_body(e).and_then(|b| attr(&b, "Name").cloned()),
+            Expression::FuncCall(c) if c.name.name.as_str() == "merge" => {
+                c.args.iter().rev().find_map(find)
+            }
+            Expression::Parenthesis(inner) => find(inner),
+            _ => None,
+        }
+    }
+    attr(body, "tags").and_then(find)
+}
+
 /// Does the expression mention `var.<name>` anywhere (including inside templates)?
 pub fn mentions_var(expr: &Expression, name: &str) -> bool {
     let mut found = false;

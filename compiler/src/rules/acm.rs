@@ -72,9 +72,7 @@ fn certificate(r: &Resource, cx: &mut Cx<'_>) {
         }
         return;
     }
-    let name_tag = hclx::attr(&r.body, "tags")
-        .and_then(hclx::object_to_body)
-        .and_then(|b| hclx::attr(&b, "Name").cloned());
+    let name_tag = hclx::name_tag(&r.body);
     let mut body = OutBody::new();
     let name = cx.unique_name(r, name_tag, &r.name);
     body.set("name", name);

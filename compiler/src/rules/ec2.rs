@@ -1176,9 +1176,7 @@ pub(super) fn size_slug(
 
 /// `tags.Name` of a resource.
 pub(super) fn name_tag(r: &Resource) -> Option<Expression> {
-    hclx::attr(&r.body, "tags")
-        .and_then(hclx::object_to_body)
-        .and_then(|b| hclx::attr(&b, "Name").cloned())
+    hclx::name_tag(&r.body)
 }
 
 /// A name made safe for DigitalOcean hostnames and resource names (letters, digits, `-` and

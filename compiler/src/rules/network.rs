@@ -578,9 +578,7 @@ fn absorbed_exports(r: &Resource, cx: &mut Cx<'_>, vpc: &str) {
 
 /// The `Name` tag of a resource, when it has one.
 fn name_tag(r: &Resource) -> Option<Expression> {
-    hclx::attr(&r.body, "tags")
-        .and_then(hclx::object_to_body)
-        .and_then(|b| hclx::attr(&b, "Name").cloned())
+    hclx::name_tag(&r.body)
 }
 
 /// Arguments through which networking resources point at their VPC, directly or through

@@ -6,7 +6,7 @@ locals {
 }
 
 resource "digitalocean_vpc" "main" {
-  name     = "main-${var.instance_id}"
+  name     = "${local.name}-${var.instance_id}"
   region   = var.region
   ip_range = "10.20.0.0/16"
 }

@@ -11,7 +11,7 @@ data "digitalocean_kubernetes_versions" "main" {
 }
 
 resource "digitalocean_vpc" "main" {
-  name     = "main-${var.instance_id}"
+  name     = local.name
   region   = var.region
   ip_range = "10.20.0.0/16"
 }

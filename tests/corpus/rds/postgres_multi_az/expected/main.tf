@@ -7,7 +7,7 @@ locals {
 }
 
 resource "digitalocean_vpc" "main" {
-  name     = "main-${var.instance_id}"
+  name     = local.name
   region   = var.region
   ip_range = "10.20.0.0/16"
 }

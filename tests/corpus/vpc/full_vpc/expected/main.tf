@@ -7,13 +7,13 @@ locals {
 }
 
 resource "digitalocean_vpc" "main" {
-  name     = "main-${var.instance_id}"
+  name     = local.name
   region   = var.region
   ip_range = var.vpc_cidr
 }
 
 resource "digitalocean_vpc_nat_gateway" "main" {
-  name   = "main-${var.instance_id}"
+  name   = "${local.name}-nat"
   type   = "PUBLIC"
   region = var.region
   size   = 1
