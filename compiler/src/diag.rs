@@ -184,6 +184,9 @@ codes! {
     // ---- F9xx: Ferry itself -------------------------------------------------------------
     /// The emitted stack does not match the DigitalOcean provider schema (a Ferry bug).
     SchemaViolation = "F901", Error, "emitted resource violates the provider schema";
+    /// A `digitalocean_*` resource the author wrote in the origin, kept as written, does not
+    /// match the provider schema (the provider would reject it).
+    KeptSchemaViolation = "F902", Error, "kept resource violates the provider schema";
 }
 
 /// One finding about the origin stack or its compilation.

@@ -12,6 +12,7 @@ use crate::rules::{self, Cx, OutcomeRec, Phase, State};
 use crate::source::Loc;
 use crate::{emit, facts, hclx, modules, schema, scopes};
 use hcl::Expression;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
@@ -64,12 +65,10 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         artifacts.extend(m.artifacts);
         secrets.extend(m.secrets);
         resources.extend(m.resources);
-        emitted_types.extend(
-            m.emitted
-                .iter()
-                .filter(|e| e.mode == Mode::Managed)
-                .map(|e| e.ty.clone()),
-        );
+        emitted_types.extend(m.emitted.iter().map(|e| match e.mode {
+            Mode::Managed => e.ty.clone(),
+            Mode::Data => format!("data.{}", e.ty),
+        }));
         emitted_count += m.emitted.iter().filter(|e| e.mode == Mode::Managed).count();
         let prefix = if dir.is_empty() {
             String::new()
@@ -288,7 +287,9 @@ fn compile_module(
     let mut diags = Vec::new();
 
     // ---- resolve module calls -------------------------------------------------------------
-    let mut resources: Vec<Resource> = module.resources.clone();
+    // The module's resources, copied only when something changes them (registry modules
+    // expanded into resources, dynamic blocks expanded).
+    let mut resources: Cow<'_, [Resource]> = Cow::Borrowed(module.resources.as_slice());
     let mut module_exports = ModuleExports::new();
     let mut expansions: Vec<(Named, String, Vec<String>)> = Vec::new();
     let mut kept_calls = Vec::new();
@@ -321,7 +322,7 @@ fn compile_module(
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp.resources.iter().map(|r| r.address()).collect();
-                resources.extend(exp.resources);
+                resources.to_mut().extend(exp.resources);
                 module_exports.insert(call.name.clone(), exp.outputs);
                 expansions.push((call.clone(), source.clone(), addrs));
             }
@@ -345,7 +346,23 @@ fn compile_module(
     }
 
     // ---- dynamic blocks ---------------------------------------------------------------------
-    for r in resources.iter_mut().filter(|r| r.ty.starts_with("aws_")) {
+    let with_dynamic: Vec<usize> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.ty.starts_with("aws_") && has_dynamic(&r.body))
+        .map(|(i, _)| i)
+        .collect();
+    let mut expanded: Vec<&mut Resource> = Vec::new();
+    if !with_dynamic.is_empty() {
+        expanded = resources
+            .to_mut()
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| with_dynamic.contains(i))
+            .map(|(_, r)| r)
+            .collect();
+    }
+    for r in expanded {
         for name in origin::dynamic::expand(&mut r.body, &eval) {
             diags.push(
                 Diagnostic::new(
@@ -361,18 +378,37 @@ fn compile_module(
             );
         }
     }
-    let instance_evals: Vec<Option<Eval>> = resources
+    // Repeated resources are evaluated at a representative instance (`count.index` = 0, the
+    // first `for_each` element). That context depends only on the meta-argument, so resources
+    // with the same one share it (building one clones the whole evaluation context).
+    let mut instance_evals: BTreeMap<String, Option<Eval>> = BTreeMap::new();
+    let instance_keys: Vec<Option<String>> = resources
         .iter()
-        .map(|r| eval.for_instance(&r.meta))
+        .map(|r| {
+            let key = match (&r.meta.count, &r.meta.for_each) {
+                (Some(_), _) => "count".to_string(),
+                (None, Some(fe)) => format!("for_each {}", hclx::inline(fe)),
+                (None, None) => return None,
+            };
+            instance_evals
+                .entry(key.clone())
+                .or_insert_with(|| eval.for_instance(&r.meta));
+            Some(key)
+        })
         .collect();
 
     // ---- map ------------------------------------------------------------------------------
     let mut st = State::default();
+    st.index_origin(&resources);
     let index = rules::index();
     for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
         for (i, r) in resources.iter().enumerate() {
             let rule = index.get(&(r.mode, r.ty.as_str()));
-            let eval = instance_evals[i].as_ref().unwrap_or(&eval);
+            let eval = instance_keys[i]
+                .as_ref()
+                .and_then(|k| instance_evals.get(k))
+                .and_then(|e| e.as_ref())
+                .unwrap_or(&eval);
             let mut cx = Cx {
                 module,
                 resources: &resources,
@@ -408,7 +444,7 @@ fn compile_module(
             .collect();
         rules::ecr::manifests(&mut cx, &owned);
     }
-    for r in &resources {
+    for r in resources.iter() {
         if let std::collections::btree_map::Entry::Vacant(e) = st.outcomes.entry(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
             e.insert(OutcomeRec {
@@ -432,14 +468,16 @@ fn compile_module(
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
-    let known: BTreeSet<String> = resources.iter().map(|r| r.address()).collect();
-    let mut rw = Rewriter::new(&st, &module_exports, &known);
-    let mut emitted = st.emitted.clone();
+    let by_addr: BTreeMap<String, &Resource> =
+        resources.iter().rev().map(|r| (r.address(), r)).collect();
+    let known: BTreeSet<String> = by_addr.keys().cloned().collect();
+    let mut emitted = std::mem::take(&mut st.emitted);
+    let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
     for e in &mut emitted {
         let loc = e
             .origin
             .as_ref()
-            .and_then(|o| resources.iter().find(|r| &r.address() == o))
+            .and_then(|o| by_addr.get(o))
             .map(|r| r.loc.clone())
             .unwrap_or_else(|| {
                 Loc::file(format!(
@@ -495,14 +533,31 @@ fn compile_module(
 
     // ---- self-check -----------------------------------------------------------------------------
     for e in &emitted {
-        for problem in schema::check(e) {
-            diags.push(
-                Diagnostic::new(
+        let problems = schema::check(e);
+        if problems.is_empty() {
+            continue;
+        }
+        let at = e
+            .origin
+            .as_ref()
+            .and_then(|o| by_addr.get(o))
+            .map(|r| r.loc.clone());
+        for problem in problems {
+            let d = match schema::author(e) {
+                schema::Author::Ferry => Diagnostic::new(
                     Code::SchemaViolation,
-                    format!("internal: `{}` {problem}", e.address()),
+                    format!("internal: Ferry's output `{}` {problem}", e.address()),
                 )
-                .resource(e.origin.clone().unwrap_or_else(|| e.address()))
                 .help("this is a bug in Ferry; please report it with the origin stack"),
+                schema::Author::Origin => Diagnostic::new(
+                    Code::KeptSchemaViolation,
+                    format!("`{}`, kept from the origin as written, {problem}", e.address()),
+                )
+                .help("fix the resource in the origin stack: the DigitalOcean provider will reject it as written"),
+            };
+            diags.push(
+                d.at_opt(at.clone())
+                    .resource(e.origin.clone().unwrap_or_else(|| e.address())),
             );
         }
     }
@@ -603,6 +658,14 @@ fn rewrite_body(rw: &mut Rewriter<'_>, body: &mut hcl::Body, loc: &Loc) {
             hcl::Structure::Block(b) => rewrite_body(rw, &mut b.body, loc),
         }
     }
+}
+
+/// Does a body hold a `dynamic` block (at any depth)?
+fn has_dynamic(body: &hcl::Body) -> bool {
+    body.iter().any(|s| match s {
+        hcl::Structure::Block(b) => b.identifier() == "dynamic" || has_dynamic(&b.body),
+        hcl::Structure::Attribute(_) => false,
+    })
 }
 
 fn report_dropped_args(r: &Resource, rule: &rules::RuleDef, cx: &mut Cx<'_>) {

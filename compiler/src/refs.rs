@@ -35,21 +35,47 @@ pub struct Rewriter<'a> {
     pub known: &'a BTreeSet<String>,
     reported: BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
+    /// Addresses of the emitted resources that repeat (`count` / `for_each`).
+    repeated: BTreeSet<String>,
 }
 
 impl<'a> Rewriter<'a> {
     pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<String>) -> Self {
+        Self::with_emitted(st, modules, known, &st.emitted)
+    }
+
+    /// Like [`Rewriter::new`], when the emitted resources were taken out of `st` to be rewritten
+    /// in place: `emitted` are they.
+    pub fn with_emitted(
+        st: &'a State,
+        modules: &'a ModuleExports,
+        known: &'a BTreeSet<String>,
+        emitted: &[crate::out::Emitted],
+    ) -> Self {
+        let mut repeated = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        for e in emitted {
+            // The first element of an address decides, as a lookup by address would.
+            let addr = e.address();
+            if seen.insert(addr.clone()) && e.meta.is_repeated() {
+                repeated.insert(addr);
+            }
+        }
         Rewriter {
             st,
             modules,
             known,
             reported: BTreeSet::new(),
             diags: Vec::new(),
+            repeated,
         }
     }
 
     /// Rewrites every AWS reference inside `expr`. `loc` is where `expr` is written.
     pub fn rewrite(&mut self, expr: &mut Expression, loc: &Loc) {
+        if !may_reference(expr) {
+            return;
+        }
         let mut replaced = false;
         hclx::walk_mut(expr, &mut |e| match self.replacement(e, loc) {
             Some(new) => {
@@ -312,11 +338,7 @@ impl<'a> Rewriter<'a> {
         let mut ops: Vec<Op> = parts
             .map(|s| Op::GetAttr(hcl::Identifier::unchecked(s)))
             .collect();
-        let repeated = self
-            .st
-            .find(target)
-            .map(|e| e.meta.is_repeated())
-            .unwrap_or(false);
+        let repeated = self.repeated.contains(target);
         if repeated {
             ops.extend(index.iter().cloned());
         }
@@ -349,6 +371,97 @@ impl<'a> Rewriter<'a> {
                 .at(loc.clone())
                 .help("replace the reference with a value that makes sense for the appliance, or remove it"),
             );
+        }
+    }
+}
+
+/// Can `e` hold anything the reference pass rewrites (a traversal rooted at `aws_*`, `data` or
+/// `module`)? A cheap, conservative pre-check: templates are judged by their text instead of
+/// being parsed, and expression kinds it does not know answer yes.
+fn may_reference(e: &Expression) -> bool {
+    use hcl::expr::{Operation, TemplateExpr};
+    match e {
+        Expression::Null | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {
+            false
+        }
+        Expression::Variable(v) => {
+            let v = v.as_str();
+            v.starts_with("aws_") || v == "data" || v == "module"
+        }
+        Expression::TemplateExpr(t) => {
+            let text = match &**t {
+                TemplateExpr::QuotedString(s) => s.as_str(),
+                TemplateExpr::Heredoc(h) => h.template.as_str(),
+            };
+            text.contains("aws_") || text.contains("module")
+        }
+        Expression::Traversal(t) => {
+            may_reference(&t.expr)
+                || t.operators
+                    .iter()
+                    .any(|op| matches!(op, Op::Index(i) if may_reference(i)))
+        }
+        Expression::Array(items) => items.iter().any(may_reference),
+        Expression::Object(obj) => obj.iter().any(|(_, v)| may_reference(v)),
+        Expression::FuncCall(c) => c.args.iter().any(may_reference),
+        Expression::Parenthesis(p) => may_reference(p),
+        Expression::Conditional(c) => {
+            may_reference(&c.cond_expr)
+                || may_reference(&c.true_expr)
+                || may_reference(&c.false_expr)
+        }
+        Expression::Operation(op) => match &**op {
+            Operation::Unary(u) => may_reference(&u.expr),
+            Operation::Binary(b) => may_reference(&b.lhs_expr) || may_reference(&b.rhs_expr),
+        },
+        Expression::ForExpr(fe) => {
+            may_reference(&fe.collection_expr)
+                || fe.key_expr.as_ref().is_some_and(may_reference)
+                || may_reference(&fe.value_expr)
+                || fe.cond_expr.as_ref().is_some_and(may_reference)
+        }
+        #[allow(unreachable_patterns)]
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pre_check_finds_every_rewritable_reference() {
+        let yes = [
+            "aws_vpc.main.id",
+            "\"${aws_vpc.main.id}\"",
+            "\"a-${lower(aws_s3_bucket.b.bucket)}\"",
+            "data.aws_region.current.name",
+            "module.vpc.vpc_id",
+            "\"${module.vpc.vpc_id}\"",
+            "[for b in aws_s3_bucket.x : b.arn]",
+            "x ? aws_vpc.a.id : null",
+            "{ a = [aws_vpc.a.id] }",
+            "lookup(var.m, aws_vpc.a.id)",
+            "var.list[aws_vpc.a.id]",
+            "-aws_x.y.n",
+            "<<EOT\n${aws_vpc.main.id}\nEOT",
+        ];
+        for text in yes {
+            let e: Expression = text.parse().expect(text);
+            assert!(may_reference(&e), "{text}");
+        }
+        let no = [
+            "var.x",
+            "\"${var.prefix}-assets-${var.instance_id}\"",
+            "local.tags",
+            "[1, \"a\", true, null]",
+            "merge(local.tags, { Name = \"x\" })",
+            "random_id.suffix.hex",
+            "digitalocean_vpc.main.id",
+        ];
+        for text in no {
+            let e: Expression = text.parse().expect(text);
+            assert!(!may_reference(&e), "{text}");
         }
     }
 }

@@ -32,8 +32,17 @@ fn unwrap_interpolations(expr: &mut Expression) -> bool {
         if let Some(inner) = interpolation_only(e) {
             *e = inner;
             seen = true;
+            return true;
         }
-        true
+        // Parsing a template to look inside it is costly; a template can only hold another
+        // template (the one thing this pass rewrites) inside a quoted string.
+        match e {
+            Expression::TemplateExpr(t) => match &**t {
+                TemplateExpr::QuotedString(s) => s.contains('"'),
+                TemplateExpr::Heredoc(h) => h.template.contains('"'),
+            },
+            _ => true,
+        }
     });
     seen
 }
@@ -43,7 +52,11 @@ pub fn interpolation_only(expr: &Expression) -> Option<Expression> {
     let Expression::TemplateExpr(t) = expr else {
         return None;
     };
-    if !matches!(**t, TemplateExpr::QuotedString(_)) {
+    let TemplateExpr::QuotedString(text) = &**t else {
+        return None;
+    };
+    // A lone interpolation is `${…}` from end to end; anything else is not worth parsing.
+    if !(text.starts_with("${") && text.ends_with('}')) {
         return None;
     }
     let template = Template::from_expr(t).ok()?;
@@ -90,6 +103,18 @@ mod tests {
         assert!(out.contains("b = \"pre-${var.x}\""), "{out}");
         assert!(out.contains("var.l"), "{out}");
         assert!(!out.contains("\"aws_vpc.main\""), "{out}");
+    }
+
+    #[test]
+    fn nested_interpolations_are_unwrapped() {
+        let mut body = hcl::parse(
+            "a = \"${lookup(var.m, \"${var.k}\")}\"\nb = \"x-${lookup(var.m, \"${var.k}\")}\"\n",
+        )
+        .expect("parses");
+        assert!(upgrade_body(&mut body));
+        let out = hcl::format::to_string(&body).expect("formats");
+        assert!(out.contains("a = lookup(var.m, var.k)"), "{out}");
+        assert!(out.contains("b = \"x-${lookup(var.m, var.k)}\""), "{out}");
     }
 
     #[test]

@@ -1704,16 +1704,18 @@ pub(super) fn uses_of(cx: &Cx<'_>, r: &Resource, attr_name: &str) -> Vec<(Loc, V
             }
         }
     }
-    for o in &cx.module.outputs {
+    // Only what mentions `r` at all (from the module's reference index), in declaration order.
+    let refs = cx.referrers(r);
+    for o in refs.outputs {
         body_exprs(&o.body, &mut |e| scan(e, &o.loc, &mut out));
     }
-    for l in &cx.module.locals {
+    for l in refs.locals {
         scan(&l.expr, &l.loc, &mut out);
     }
-    for c in &cx.module.module_calls {
+    for c in refs.calls {
         body_exprs(&c.body, &mut |e| scan(e, &c.loc, &mut out));
     }
-    for other in cx.resources {
+    for other in refs.resources {
         if other.address() == r.address() {
             continue;
         }

@@ -1418,8 +1418,9 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
         if !has_attachments {
             // Targets registered by something else (an Auto Scaling group, an ECS service).
             let registrars: Vec<String> = cx
+                .referrers(tg)
                 .resources
-                .iter()
+                .into_iter()
                 .filter(|x| x.mode == Mode::Managed)
                 .filter(|x| {
                     !LISTENER_TYPES.contains(&x.ty.as_str())
@@ -2133,15 +2134,25 @@ fn target_group(r: &Resource, cx: &mut Cx<'_>) {
     if handled(cx, r) {
         return;
     }
-    let rules: Vec<String> = LISTENER_RULE_TYPES
-        .iter()
-        .flat_map(|t| cx.origin_of_type(t))
+    let refs = cx.referrers(r).resources;
+    let of_types = |types: &[&str]| -> Vec<&Resource> {
+        types
+            .iter()
+            .flat_map(|t| {
+                refs.iter()
+                    .filter(|x| x.mode == Mode::Managed && x.ty == *t)
+                    .copied()
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let rules: Vec<String> = of_types(LISTENER_RULE_TYPES)
+        .into_iter()
         .filter(|lr| body_mentions(&lr.body, r))
         .map(|lr| format!("`{}`", lr.address()))
         .collect();
-    let listeners: Vec<String> = LISTENER_TYPES
-        .iter()
-        .flat_map(|t| cx.origin_of_type(t))
+    let listeners: Vec<String> = of_types(LISTENER_TYPES)
+        .into_iter()
         .filter(|l| body_mentions(&l.body, r))
         .map(|l| format!("`{}`", l.address()))
         .collect();

@@ -24,6 +24,8 @@ use crate::origin::{Meta, Mode, Module, Resource};
 use crate::out::{Emitted, OutBody};
 use crate::report::Outcome;
 use hcl::Expression;
+use hcl::expr::TraversalOperator as Op;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 pub mod acm;
@@ -151,14 +153,338 @@ pub struct State {
     /// Extra files of the deployment stack (rewritten Kubernetes manifests), by path relative to
     /// the module folder.
     pub files: BTreeMap<String, String>,
+    /// Lookup caches (see [`EmittedIndex`], [`OriginIndex`], [`RefIndex`]); never part of
+    /// the output.
+    emitted_index: RefCell<EmittedIndex>,
+    origin_index: OriginIndex,
+    ref_index: RefCell<Option<RefIndex>>,
+}
+
+/// Where each emitted address sits in `State::emitted`, so that lookups by address do not scan
+/// the whole stack. It is brought up to date on every use: elements pushed since the last use
+/// are added, elements handed out by `find_mut` are re-read (a rule may rename them), and a
+/// shrunk list is indexed again. A hit is always checked against the element itself.
+#[derive(Debug, Default)]
+struct EmittedIndex {
+    /// Address of each indexed element, by position.
+    keys: Vec<String>,
+    /// First position of each address.
+    pos: BTreeMap<String, usize>,
+    /// Positions handed out mutably since the last refresh.
+    touched: Vec<usize>,
+}
+
+impl EmittedIndex {
+    fn refresh(&mut self, emitted: &[Emitted]) {
+        if self.keys.len() > emitted.len() {
+            *self = EmittedIndex::default();
+        }
+        for p in std::mem::take(&mut self.touched) {
+            let (Some(old), Some(e)) = (self.keys.get(p), emitted.get(p)) else {
+                continue;
+            };
+            let new = e.address();
+            if *old != new {
+                if self.pos.get(old) == Some(&p) {
+                    self.pos.remove(old);
+                    // Another element may carry the old address too.
+                    if let Some(q) = emitted.iter().position(|x| is_at(x, old)) {
+                        self.pos.insert(old.clone(), q);
+                    }
+                }
+                let first = self.pos.entry(new.clone()).or_insert(p);
+                *first = (*first).min(p);
+                self.keys[p] = new;
+            }
+        }
+        for e in &emitted[self.keys.len()..] {
+            let addr = e.address();
+            self.pos.entry(addr.clone()).or_insert(self.keys.len());
+            self.keys.push(addr);
+        }
+    }
+}
+
+/// Does `e` have the address `addr`? (Without building the address.)
+fn is_at(e: &Emitted, addr: &str) -> bool {
+    let (mode, rest) = match addr.strip_prefix("data.") {
+        Some(rest) => (Mode::Data, rest),
+        None => (Mode::Managed, addr),
+    };
+    e.mode == mode
+        && rest
+            .strip_prefix(e.ty.as_str())
+            .and_then(|r| r.strip_prefix('.'))
+            == Some(e.name.as_str())
+}
+
+/// The module's origin resources ordered by (mode, type, name), for `Cx::resolve_ref` and
+/// `Cx::origin_of_type`. Built by [`State::index_origin`]; valid only for a slice of the
+/// length it was built from (otherwise lookups scan).
+#[derive(Debug, Default)]
+struct OriginIndex {
+    len: usize,
+    /// Positions into the resources, sorted by (mode, type, name), stable.
+    sorted: Vec<usize>,
+}
+
+fn origin_key(r: &Resource) -> (Mode, &str, &str) {
+    (r.mode, r.ty.as_str(), r.name.as_str())
+}
+
+/// A resource address as written in references: (mode, type, name).
+type RefKey = (Mode, String, String);
+
+/// Who mentions whom in one module, built on the first [`Cx::referrers`] call: for every
+/// address `root.name` / `data.type.name` mentioned anywhere (templates included), the
+/// resources, outputs, locals and module calls that mention it. Valid for the resources slice
+/// of the length it was built from.
+#[derive(Debug, Default)]
+struct RefIndex {
+    len: usize,
+    resources: BTreeMap<RefKey, Vec<usize>>,
+    outputs: BTreeMap<RefKey, Vec<usize>>,
+    locals: BTreeMap<RefKey, Vec<usize>>,
+    calls: BTreeMap<RefKey, Vec<usize>>,
+    /// Resources that read an output of some module (`module.x.y`).
+    module_users: Vec<usize>,
+}
+
+impl RefIndex {
+    fn build(module: &Module, resources: &[Resource]) -> RefIndex {
+        fn refs(e: &Expression, keys: &mut Vec<RefKey>, module_user: &mut bool) {
+            visit(e, &mut |x| match hclx::traversal_root(x) {
+                Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => {
+                    keys.push((Mode::Data, t.to_string(), n.to_string()))
+                }
+                Some(("module", _)) => *module_user = true,
+                // Resource types have an underscore (`aws_vpc`, `random_id`); `var.x`,
+                // `local.x`, `each.value`, `count.index`, `path.module` are not resources.
+                Some((root, [Op::GetAttr(n), ..])) if root.contains('_') => {
+                    keys.push((Mode::Managed, root.to_string(), n.to_string()))
+                }
+                _ => {}
+            });
+        }
+        fn body_refs(b: &hcl::Body, keys: &mut Vec<RefKey>, module_user: &mut bool) {
+            for s in b.iter() {
+                match s {
+                    hcl::Structure::Attribute(a) => refs(a.expr(), keys, module_user),
+                    hcl::Structure::Block(b) => body_refs(&b.body, keys, module_user),
+                }
+            }
+        }
+        fn add(map: &mut BTreeMap<RefKey, Vec<usize>>, keys: Vec<RefKey>, i: usize) {
+            for k in keys {
+                let list = map.entry(k).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut ix = RefIndex {
+            len: resources.len(),
+            ..RefIndex::default()
+        };
+        for (i, r) in resources.iter().enumerate() {
+            let (mut keys, mut module_user) = (Vec::new(), false);
+            body_refs(&r.body, &mut keys, &mut module_user);
+            let m = &r.meta;
+            for e in [&m.count, &m.for_each, &m.depends_on, &m.provider]
+                .into_iter()
+                .flatten()
+            {
+                refs(e, &mut keys, &mut module_user);
+            }
+            if let Some(l) = &m.lifecycle {
+                body_refs(l, &mut keys, &mut module_user);
+            }
+            keys.sort();
+            add(&mut ix.resources, keys, i);
+            if module_user {
+                ix.module_users.push(i);
+            }
+        }
+        let mut ignore = false;
+        for (i, o) in module.outputs.iter().enumerate() {
+            let mut keys = Vec::new();
+            body_refs(&o.body, &mut keys, &mut ignore);
+            keys.sort();
+            add(&mut ix.outputs, keys, i);
+        }
+        for (i, l) in module.locals.iter().enumerate() {
+            let mut keys = Vec::new();
+            refs(&l.expr, &mut keys, &mut ignore);
+            keys.sort();
+            add(&mut ix.locals, keys, i);
+        }
+        for (i, c) in module.module_calls.iter().enumerate() {
+            let mut keys = Vec::new();
+            body_refs(&c.body, &mut keys, &mut ignore);
+            keys.sort();
+            add(&mut ix.calls, keys, i);
+        }
+        ix
+    }
+}
+
+/// Calls `f` on `e` and every sub-expression, like `hclx::walk`, without copying `e` and
+/// without parsing templates that have no interpolation or directive.
+fn visit(e: &Expression, f: &mut dyn FnMut(&Expression)) {
+    use hcl::template::{Directive, Element, Template};
+    fn template(t: &Template, f: &mut dyn FnMut(&Expression)) {
+        for el in t.elements() {
+            match el {
+                Element::Literal(_) => {}
+                Element::Interpolation(i) => visit(&i.expr, f),
+                Element::Directive(d) => match &**d {
+                    Directive::If(d) => {
+                        visit(&d.cond_expr, f);
+                        template(&d.true_template, f);
+                        if let Some(t) = &d.false_template {
+                            template(t, f);
+                        }
+                    }
+                    Directive::For(d) => {
+                        visit(&d.collection_expr, f);
+                        template(&d.template, f);
+                    }
+                },
+            }
+        }
+    }
+    f(e);
+    match e {
+        Expression::Array(items) => items.iter().for_each(|x| visit(x, f)),
+        Expression::Object(obj) => obj.iter().for_each(|(_, v)| visit(v, f)),
+        Expression::TemplateExpr(t) => {
+            let text = match &**t {
+                hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+                hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
+            };
+            if (text.contains("${") || text.contains("%{"))
+                && let Ok(parsed) = Template::from_expr(t)
+            {
+                template(&parsed, f);
+            }
+        }
+        Expression::Traversal(t) => {
+            visit(&t.expr, f);
+            for op in &t.operators {
+                if let Op::Index(i) = op {
+                    visit(i, f);
+                }
+            }
+        }
+        Expression::FuncCall(c) => c.args.iter().for_each(|x| visit(x, f)),
+        Expression::Parenthesis(p) => visit(p, f),
+        Expression::Conditional(c) => {
+            visit(&c.cond_expr, f);
+            visit(&c.true_expr, f);
+            visit(&c.false_expr, f);
+        }
+        Expression::Operation(op) => match &**op {
+            hcl::expr::Operation::Unary(u) => visit(&u.expr, f),
+            hcl::expr::Operation::Binary(b) => {
+                visit(&b.lhs_expr, f);
+                visit(&b.rhs_expr, f);
+            }
+        },
+        Expression::ForExpr(fe) => {
+            visit(&fe.collection_expr, f);
+            if let Some(k) = &fe.key_expr {
+                visit(k, f);
+            }
+            visit(&fe.value_expr, f);
+            if let Some(c) = &fe.cond_expr {
+                visit(c, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What mentions an origin resource, from [`Cx::referrers`]; each list in declaration order.
+#[derive(Debug, Default)]
+pub struct Referrers<'a> {
+    /// Resources whose body or meta-arguments mention it (itself included if it does).
+    pub resources: Vec<&'a Resource>,
+    pub outputs: Vec<&'a crate::origin::Named>,
+    pub locals: Vec<&'a crate::origin::Local>,
+    pub calls: Vec<&'a crate::origin::Named>,
+    /// Resources that mention it or read some module output (`module.x.y`, which may stand
+    /// for it), in origin order.
+    pub resources_or_module_users: Vec<&'a Resource>,
 }
 
 impl State {
     pub fn find(&self, addr: &str) -> Option<&Emitted> {
-        self.emitted.iter().find(|e| e.address() == addr)
+        self.position(addr).and_then(|p| self.emitted.get(p))
     }
     pub fn find_mut(&mut self, addr: &str) -> Option<&mut Emitted> {
-        self.emitted.iter_mut().find(|e| e.address() == addr)
+        let p = self.position(addr)?;
+        self.emitted_index.get_mut().touched.push(p);
+        self.emitted.get_mut(p)
+    }
+
+    /// Position of the first emitted element with address `addr`.
+    fn position(&self, addr: &str) -> Option<usize> {
+        let mut ix = self.emitted_index.borrow_mut();
+        ix.refresh(&self.emitted);
+        match ix.pos.get(addr) {
+            Some(&p) if self.emitted.get(p).is_some_and(|e| is_at(e, addr)) => Some(p),
+            // Not indexed (or changed behind the index's back): look, without allocating.
+            _ => self.emitted.iter().position(|e| is_at(e, addr)),
+        }
+    }
+
+    /// Is an element of that mode, type and name emitted? Trusts the index for misses (used
+    /// when choosing fresh names, where misses are the common case).
+    fn is_taken(&self, mode: Mode, ty: &str, name: &str) -> bool {
+        let addr = match mode {
+            Mode::Managed => format!("{ty}.{name}"),
+            Mode::Data => format!("data.{ty}.{name}"),
+        };
+        let mut ix = self.emitted_index.borrow_mut();
+        ix.refresh(&self.emitted);
+        ix.pos.contains_key(&addr)
+    }
+
+    /// Indexes the module's origin resources (the slice every `Cx` of this module is given).
+    pub fn index_origin(&mut self, resources: &[Resource]) {
+        let mut sorted: Vec<usize> = (0..resources.len()).collect();
+        sorted.sort_by(|&a, &b| match (resources.get(a), resources.get(b)) {
+            (Some(a), Some(b)) => origin_key(a).cmp(&origin_key(b)),
+            _ => std::cmp::Ordering::Equal,
+        });
+        self.origin_index = OriginIndex {
+            len: resources.len(),
+            sorted,
+        };
+    }
+
+    /// Positions (in `resources`) of the indexed origin resources whose key starts with
+    /// `(mode, ty)` and, when given, has that name; `None` when the index does not fit.
+    fn origin_range(
+        &self,
+        resources: &[Resource],
+        mode: Mode,
+        ty: &str,
+        name: Option<&str>,
+    ) -> Option<&[usize]> {
+        let ix = &self.origin_index;
+        if ix.len != resources.len() || ix.len == 0 {
+            return None;
+        }
+        let key = |i: &usize| {
+            resources
+                .get(*i)
+                .map(|r| (r.mode, r.ty.as_str(), name.map(|_| r.name.as_str())))
+        };
+        let want = Some((mode, ty, name));
+        let lo = ix.sorted.partition_point(|i| key(i) < want);
+        let hi = ix.sorted.partition_point(|i| key(i) <= want);
+        ix.sorted.get(lo..hi)
     }
 }
 
@@ -267,27 +593,59 @@ impl<'a> Cx<'a> {
                     (Mode::Managed, root, ops)
                 };
                 if let Some(hcl::expr::TraversalOperator::GetAttr(name)) = rest.first() {
-                    found = self
-                        .resources
-                        .iter()
-                        .find(|r| r.mode == mode && r.ty == ty && r.name == name.as_str());
+                    found = self.origin_resource(mode, ty, name.as_str());
                 }
             }
         });
         found
     }
 
+    /// The origin resource of that mode, type and name (through the module's index when it
+    /// was built for these resources).
+    fn origin_resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&'a Resource> {
+        let resources: &'a [Resource] = self.resources;
+        match self.st.origin_range(resources, mode, ty, Some(name)) {
+            // Equal keys keep their original order: the first is the one a scan would find.
+            Some(hits) => hits.first().and_then(|&i| resources.get(i)),
+            None => resources
+                .iter()
+                .find(|r| r.mode == mode && r.ty == ty && r.name == name),
+        }
+    }
+
     /// Origin resources of a type.
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
+        let resources: &'a [Resource] = self.resources;
+        let mut positions: Vec<usize> =
+            match self.st.origin_range(resources, Mode::Managed, ty, None) {
+                Some(hits) => hits.to_vec(),
+                None => (0..resources.len()).collect(),
+            };
+        // In the order of the origin, as a scan would give them.
+        positions.sort_unstable();
         let ty = ty.to_string();
-        self.resources
-            .iter()
+        positions
+            .into_iter()
+            .filter_map(move |i| resources.get(i))
             .filter(move |r| r.mode == Mode::Managed && r.ty == ty)
     }
 
     /// Origin resources of type `ty` whose argument `key` refers to `target`.
     pub fn referencing(&self, ty: &str, key: &str, target: &Resource) -> Vec<&'a Resource> {
-        self.origin_of_type(ty)
+        // Candidates from the module's reference index (anything mentioning `ty.name`), then
+        // the exact test.
+        let resources: &'a [Resource] = self.resources;
+        let key_of_target: RefKey = (Mode::Managed, target.ty.clone(), target.name.clone());
+        let candidates = self.with_ref_index(|ix| {
+            ix.resources
+                .get(&key_of_target)
+                .cloned()
+                .unwrap_or_default()
+        });
+        candidates
+            .into_iter()
+            .filter_map(|i| resources.get(i))
+            .filter(|r| r.mode == Mode::Managed && r.ty == ty)
             .filter(|r| {
                 let mut hit = false;
                 if let Some(e) = hclx::attr(&r.body, key) {
@@ -321,11 +679,7 @@ impl<'a> Cx<'a> {
         body: OutBody,
     ) -> String {
         let mut name = sanitize_name(name);
-        let taken = |st: &State, n: &str| {
-            st.emitted
-                .iter()
-                .any(|e| e.mode == mode && e.ty == ty && e.name == n)
-        };
+        let taken = |st: &State, n: &str| st.is_taken(mode, ty, n);
         if taken(self.st, &name) {
             let base = format!("{name}_{}", r.ty.trim_start_matches("aws_"));
             name = base.clone();
@@ -659,6 +1013,66 @@ impl<'a> Cx<'a> {
         self.st.files.insert(path.to_string(), text);
         true
     }
+
+    /// Everything in the module that mentions `target` (`aws_x.name…` or `data.aws_x.name…`,
+    /// anywhere in an expression, templates included): resources, outputs, locals, module
+    /// calls — from an index built once per module. Use it instead of scanning
+    /// `cx.resources` / `cx.module.outputs` for references to one resource (a scan per rule
+    /// makes the compile quadratic); apply any finer test (a particular argument or
+    /// attribute) to what it returns.
+    pub fn referrers(&self, target: &Resource) -> Referrers<'a> {
+        let resources: &'a [Resource] = self.resources;
+        let module: &'a Module = self.module;
+        self.with_ref_index(|ix| Self::referrers_in(ix, module, resources, target))
+    }
+
+    /// Runs `f` on the module's reference index, building it on first use.
+    fn with_ref_index<T>(&self, f: impl FnOnce(&RefIndex) -> T) -> T {
+        let mut cache = self.st.ref_index.borrow_mut();
+        let ix = match cache.take() {
+            Some(ix) if ix.len == self.resources.len() => ix,
+            _ => RefIndex::build(self.module, self.resources),
+        };
+        let out = f(&ix);
+        *cache = Some(ix);
+        out
+    }
+
+    fn referrers_in(
+        ix: &RefIndex,
+        module: &'a Module,
+        resources: &'a [Resource],
+        target: &Resource,
+    ) -> Referrers<'a> {
+        let key: RefKey = (target.mode, target.ty.clone(), target.name.clone());
+        let at = |map: &BTreeMap<RefKey, Vec<usize>>| map.get(&key).cloned().unwrap_or_default();
+        let direct = at(&ix.resources);
+        let mut either: Vec<usize> = direct.iter().chain(&ix.module_users).copied().collect();
+        either.sort_unstable();
+        either.dedup();
+        Referrers {
+            resources: direct
+                .into_iter()
+                .filter_map(|i| resources.get(i))
+                .collect(),
+            outputs: at(&ix.outputs)
+                .into_iter()
+                .filter_map(|i| module.outputs.get(i))
+                .collect(),
+            locals: at(&ix.locals)
+                .into_iter()
+                .filter_map(|i| module.locals.get(i))
+                .collect(),
+            calls: at(&ix.calls)
+                .into_iter()
+                .filter_map(|i| module.module_calls.get(i))
+                .collect(),
+            resources_or_module_users: either
+                .into_iter()
+                .filter_map(|i| resources.get(i))
+                .collect(),
+        }
+    }
 }
 
 /// A Terraform name from arbitrary text.
@@ -677,4 +1091,190 @@ pub fn sanitize_name(s: &str) -> String {
         out.insert(0, '_');
     }
     out
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::source::Loc;
+
+    fn emitted(mode: Mode, ty: &str, name: &str) -> Emitted {
+        Emitted {
+            mode,
+            ty: ty.into(),
+            name: name.into(),
+            body: OutBody::new(),
+            meta: Meta::default(),
+            origin: None,
+        }
+    }
+
+    fn resource(mode: Mode, ty: &str, name: &str, body: &str) -> Resource {
+        Resource {
+            mode,
+            ty: ty.into(),
+            name: name.into(),
+            body: hcl::parse(body).expect("test body parses"),
+            meta: Meta::default(),
+            loc: Loc::file("main.tf"),
+            attr_locs: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn emitted_index_follows_pushes_renames_and_removals() {
+        let mut st = State::default();
+        st.emitted
+            .push(emitted(Mode::Managed, "digitalocean_vpc", "a"));
+        st.emitted
+            .push(emitted(Mode::Data, "digitalocean_vpc", "a"));
+        assert_eq!(
+            st.find("digitalocean_vpc.a").map(|e| e.mode),
+            Some(Mode::Managed)
+        );
+        assert_eq!(
+            st.find("data.digitalocean_vpc.a").map(|e| e.mode),
+            Some(Mode::Data)
+        );
+        assert!(st.find("digitalocean_vpc.b").is_none());
+        // Pushed after the index was built.
+        st.emitted
+            .push(emitted(Mode::Managed, "digitalocean_vpc", "b"));
+        assert!(st.find("digitalocean_vpc.b").is_some());
+        assert!(st.is_taken(Mode::Managed, "digitalocean_vpc", "b"));
+        assert!(!st.is_taken(Mode::Managed, "digitalocean_vpc", "c"));
+        // Renamed through find_mut.
+        if let Some(e) = st.find_mut("digitalocean_vpc.b") {
+            e.name = "c".into();
+        }
+        assert!(st.find("digitalocean_vpc.b").is_none());
+        assert!(!st.is_taken(Mode::Managed, "digitalocean_vpc", "b"));
+        assert!(st.is_taken(Mode::Managed, "digitalocean_vpc", "c"));
+        assert_eq!(
+            st.find("digitalocean_vpc.c").map(|e| e.name.as_str()),
+            Some("c")
+        );
+        // Removed.
+        st.emitted.remove(0);
+        assert!(st.find("digitalocean_vpc.a").is_none());
+        assert!(st.find("data.digitalocean_vpc.a").is_some());
+        // Duplicates: the first one wins, as a scan would.
+        let mut dup = emitted(Mode::Managed, "digitalocean_vpc", "c");
+        dup.origin = Some("second".into());
+        st.emitted.push(dup);
+        assert_eq!(
+            st.find("digitalocean_vpc.c").and_then(|e| e.origin.clone()),
+            None
+        );
+    }
+
+    #[test]
+    fn origin_index_resolves_like_a_scan() {
+        let resources = vec![
+            resource(Mode::Managed, "aws_s3_bucket", "b", "bucket = \"x\""),
+            resource(Mode::Managed, "aws_vpc", "main", ""),
+            resource(Mode::Data, "aws_vpc", "main", ""),
+            resource(Mode::Managed, "aws_s3_bucket", "a", ""),
+            resource(
+                Mode::Managed,
+                "aws_s3_bucket_versioning",
+                "b",
+                "bucket = aws_s3_bucket.b.id",
+            ),
+        ];
+        let module = Module::default();
+        let eval = Eval::new(&module, &BTreeMap::new(), None);
+        let options = Options::default();
+        for indexed in [false, true] {
+            let mut st = State::default();
+            if indexed {
+                st.index_origin(&resources);
+            }
+            let cx = Cx {
+                module: &module,
+                resources: &resources,
+                eval: &eval,
+                options: &options,
+                st: &mut st,
+            };
+            let names: Vec<&str> = cx
+                .origin_of_type("aws_s3_bucket")
+                .map(|r| r.name.as_str())
+                .collect();
+            assert_eq!(names, ["b", "a"], "origin order (indexed: {indexed})");
+            assert_eq!(cx.origin_of_type("aws_vpc").count(), 1);
+            assert_eq!(cx.origin_of_type("aws_nothing").count(), 0);
+            let parent = cx.referenced(&resources[4], "bucket").map(|r| r.address());
+            assert_eq!(parent.as_deref(), Some("aws_s3_bucket.b"));
+            let data: Expression = "data.aws_vpc.main.id".parse().expect("expr");
+            assert_eq!(
+                cx.resolve_ref(&data).map(|r| r.mode),
+                Some(Mode::Data),
+                "indexed: {indexed}"
+            );
+            let missing: Expression = "aws_vpc.other.id".parse().expect("expr");
+            assert!(cx.resolve_ref(&missing).is_none());
+        }
+    }
+
+    #[test]
+    fn referrers_find_every_mention() {
+        let mut x = resource(
+            Mode::Managed,
+            "aws_instance",
+            "web",
+            "subnet_id = aws_subnet.a.id\ntags = { Name = \"web-${aws_vpc.main.id}\" }\nebs_block_device {\n  kms_key_id = data.aws_kms_key.k.arn\n}\n",
+        );
+        x.meta.depends_on = Some("[aws_s3_bucket.logs]".parse().expect("expr"));
+        let resources = vec![
+            resource(Mode::Managed, "aws_vpc", "main", ""),
+            resource(Mode::Managed, "aws_subnet", "a", "vpc_id = aws_vpc.main.id"),
+            x,
+            resource(
+                Mode::Managed,
+                "aws_security_group",
+                "sg",
+                "vpc_id = module.vpc.vpc_id",
+            ),
+            resource(Mode::Data, "aws_kms_key", "k", ""),
+            resource(Mode::Managed, "aws_s3_bucket", "logs", ""),
+        ];
+        let text = "locals {\n  v = aws_vpc.main.id\n}\noutput \"o\" {\n  value = \"${aws_vpc.main.cidr_block}\"\n}\nmodule \"m\" {\n  source = \"./m\"\n  id = aws_subnet.a.id\n}\n";
+        let mut files = BTreeMap::new();
+        files.insert("main.tf".to_string(), text.to_string());
+        let origin = crate::origin::parse(&files, &mut Vec::new());
+        let module = origin.modules.get("").expect("root module");
+        let eval = Eval::new(module, &BTreeMap::new(), None);
+        let options = Options::default();
+        let mut st = State::default();
+        let cx = Cx {
+            module,
+            resources: &resources,
+            eval: &eval,
+            options: &options,
+            st: &mut st,
+        };
+        let addrs = |v: Vec<&Resource>| v.iter().map(|r| r.address()).collect::<Vec<_>>();
+        let vpc = cx.referrers(&resources[0]);
+        assert_eq!(addrs(vpc.resources), ["aws_subnet.a", "aws_instance.web"]);
+        assert_eq!(vpc.outputs.len(), 1);
+        assert_eq!(vpc.locals.len(), 1);
+        assert!(vpc.calls.is_empty());
+        assert_eq!(
+            addrs(vpc.resources_or_module_users),
+            ["aws_subnet.a", "aws_instance.web", "aws_security_group.sg"]
+        );
+        let subnet = cx.referrers(&resources[1]);
+        assert_eq!(addrs(subnet.resources), ["aws_instance.web"]);
+        assert_eq!(subnet.calls.len(), 1);
+        assert_eq!(
+            addrs(cx.referrers(&resources[4]).resources),
+            ["aws_instance.web"]
+        );
+        assert_eq!(
+            addrs(cx.referrers(&resources[5]).resources),
+            ["aws_instance.web"]
+        );
+        assert!(cx.referrers(&resources[2]).resources.is_empty());
+    }
 }

@@ -188,12 +188,18 @@ fn joins(cx: &Cx<'_>, body: &Body, sg: &Resource) -> bool {
 
 fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    for u in cx.resources.iter().filter(|u| {
-        u.mode == Mode::Managed
-            && u.ty != "aws_security_group"
-            && !RULE_TYPES.contains(&u.ty.as_str())
-            && joins(cx, &u.body, sg)
-    }) {
+    // Only resources that mention the group or read a module output (which may stand for it).
+    for u in cx
+        .referrers(sg)
+        .resources_or_module_users
+        .into_iter()
+        .filter(|u| {
+            u.mode == Mode::Managed
+                && u.ty != "aws_security_group"
+                && !RULE_TYPES.contains(&u.ty.as_str())
+                && joins(cx, &u.body, sg)
+        })
+    {
         let targets = cx
             .st
             .outcomes
@@ -312,9 +318,11 @@ fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a 
         }
     }
     let mut resources = Vec::new();
-    let all: &'a [Resource] = cx.resources;
-    let mine: Vec<&'a Resource> = all
-        .iter()
+    // Only resources that mention the group (from the module's reference index).
+    let mine: Vec<&'a Resource> = cx
+        .referrers(sg)
+        .resources
+        .into_iter()
         .filter(|r| {
             r.mode == Mode::Managed
                 && RULE_TYPES.contains(&r.ty.as_str())
@@ -549,7 +557,10 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
 
 fn group(r: &Resource, cx: &mut Cx<'_>) {
     let all = cx.resources;
-    let Some(r) = all.iter().find(|x| x.address() == r.address()) else {
+    let Some(r) = all
+        .iter()
+        .find(|x| x.mode == r.mode && x.ty == r.ty && x.name == r.name)
+    else {
         return;
     };
     let users = members(cx, r);
