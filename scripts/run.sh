@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --locked -p ferry
+cargo xtask dist --allow-over-budget  # the dashboard and compiler.wasm → target/dist (over its 1 MiB budget today)
 for ex in examples/*/; do
   name=$(basename "$ex")
   [ -d "$ex/origin" ] || continue
