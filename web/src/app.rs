@@ -112,10 +112,8 @@ pub fn App() -> impl IntoView {
                 <Diagnostics/>
                 <ResourceTable/>
             </section>
-            <section class="report-grid">
-                <SideBySide/>
-                <TokenScopes/>
-            </section>
+            <SideBySide/>
+            <TokenScopes/>
             <footer class="footer">
                 "Compiled in your browser by compiler.wasm in a Web Worker — your files are not uploaded."
             </footer>

@@ -76,7 +76,7 @@ pub fn OriginPanel() -> impl IntoView {
                 <div class="spacer"></div>
                 <button class="btn" on:click=move |_| { if let Some(i) = file_input.get() { i.click(); } }>"Open files"</button>
                 <button class="btn" on:click=move |_| { if let Some(i) = folder_input.get() { i.click(); } }>"Open folder"</button>
-                <input type="file" multiple=true class="hidden" node_ref=file_input on:change=on_pick/>
+                <input type="file" multiple=true class="hidden" node_ref=file_input on:change=on_pick data-testid="open-files-input"/>
                 <input type="file" multiple=true class="hidden" node_ref=folder_input on:change=on_pick/>
             </div>
             <OriginTabs/>

@@ -248,7 +248,7 @@ pub fn ResourceTable() -> impl IntoView {
         <section class="panel resources">
             <div class="panel-head">
                 <h2>"Resources"</h2>
-                <span class="count">{move || rows.with(Vec::len)}</span>
+                <span class="count" data-testid="resource-count">{move || rows.with(Vec::len)}</span>
                 <div class="spacer"></div>
                 <div class="chips">
                     <button class="chip" class:on=move || outcome.get().is_none()
@@ -411,8 +411,11 @@ pub fn TokenScopes() -> impl IntoView {
     };
     view! {
         <section class="panel token-scopes" data-testid="token-scopes">
-            <div class="panel-head"><h2>"Token scopes per phase"</h2></div>
-            {content}
+            <div class="panel-head">
+                <h2>"Token scopes per phase"</h2>
+                <span class="sub">"DigitalOcean custom scopes each phase token needs for this stack"</span>
+            </div>
+            <div class="phases">{content}</div>
         </section>
     }
 }
