@@ -146,8 +146,8 @@ fn code(out: &mut String, s: &str) -> State {
             span(out, Tok::Comment, rest);
             return State::Code;
         }
-        if rest.starts_with("/*") {
-            return match rest[2..].find("*/") {
+        if let Some(body) = rest.strip_prefix("/*") {
+            return match body.find("*/") {
                 Some(end) => {
                     span(out, Tok::Comment, &rest[..end + 4]);
                     code(out, &rest[end + 4..])
@@ -158,8 +158,8 @@ fn code(out: &mut String, s: &str) -> State {
                 }
             };
         }
-        if rest.starts_with("<<") {
-            let m = rest[2..].strip_prefix('-').unwrap_or(&rest[2..]);
+        if let Some(after) = rest.strip_prefix("<<") {
+            let m = after.strip_prefix('-').unwrap_or(after);
             let marker: String = m
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
