@@ -9,7 +9,7 @@ if command -v rustup >/dev/null 2>&1; then
   for c in rustfmt clippy; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
   done
-  rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown || echo "warning: wasm32 target not installed (not needed yet)"
+  rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown || echo "warning: wasm32 target not installed (compiler.wasm and the dashboard need it)"
 fi
 
 # wasm-opt for `cargo xtask dist` (npm binaryen 132; Debian's binaryen breaks wasm-bindgen output).

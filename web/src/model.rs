@@ -2,7 +2,7 @@
 //! types (`ferry_compiler::api`, the one place the JSON shapes are defined).
 
 use ferry_compiler::api::{Compilation, CompileRequest, ErrorBody, Options};
-use ferry_compiler::report::{Outcome, Report};
+use ferry_compiler::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -85,10 +85,6 @@ pub fn archive_entries(out: &CompileOutput, root: &str) -> Vec<(String, Vec<u8>)
     let report = serde_json::to_string_pretty(&out.report).unwrap_or_default();
     entries.push((format!("{root}/ferry-report.json"), report.into_bytes()));
     entries
-}
-
-pub fn outcome_label(o: Outcome) -> &'static str {
-    o.as_str()
 }
 
 /// Order of the deployment stack's tabs: main, variables, outputs, versions, then the rest.

@@ -107,8 +107,16 @@ pub fn Diagnostics() -> impl IntoView {
                         }
                     }
                 };
+                let is_focus = {
+                    let file = file.clone();
+                    move || {
+                        origin
+                            .focus
+                            .with(|f| f.as_ref().is_some_and(|f| f.file == file && f.line == line))
+                    }
+                };
                 view! {
-                    <li class=format!("diag {sev}") class:clickable=clickable
+                    <li class=format!("diag {sev}") class:clickable=clickable class:focused=is_focus
                         data-testid="diagnostic" data-file=file data-line=line.to_string()
                         on:click=open>
                         <div class="diag-head">
@@ -263,7 +271,7 @@ pub fn ResourceTable() -> impl IntoView {
                 <input class="filter" type="search" placeholder="Filter by address…" data-testid="resource-filter"
                     on:input=move |ev| filter.set(event_target_value(&ev))/>
             </div>
-            <div class="table-scroll" style=format!("height:{TABLE_HEIGHT}px")
+            <div class="table-scroll" style=format!("max-height:{TABLE_HEIGHT}px")
                 on:scroll=move |ev| {
                     let top = event_target::<web_sys::Element>(&ev).scroll_top();
                     scroll_top.set(f64::from(top));

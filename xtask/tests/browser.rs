@@ -16,6 +16,15 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Prints past libtest's output capture (straight to stderr), so the timings and the
+/// screenshot's path show in every `cargo test` log, not only with `--nocapture`.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "browser-test: {}", format!($($t)*));
+    }};
+}
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -249,7 +258,7 @@ async fn drive(
     )
     .await?;
     let wall = started.elapsed();
-    println!(
+    say!(
         "time to first compiled preview: {} ms after navigation start (page clock); {} ms from goto() (test clock)",
         first.as_str().unwrap_or("?"),
         wall.as_millis()
@@ -273,7 +282,7 @@ async fn drive(
         long,
     )
     .await?;
-    println!(
+    say!(
         "example switch to compiled preview: {} ms",
         t.elapsed().as_millis()
     );
@@ -318,7 +327,7 @@ async fn drive(
         zipped_main.1 == expected.as_bytes(),
         "main.tf in the zip differs"
     );
-    println!(
+    say!(
         "downloaded {} ({} entries)",
         zip_path.display(),
         entries.len()
@@ -337,7 +346,7 @@ async fn drive(
         .context("diagnostic file")?
         .to_string();
     let line = diag["line"].as_u64().context("diagnostic line")?;
-    println!("clicking diagnostic at {file}:{line}");
+    say!("clicking diagnostic at {file}:{line}");
     client
         .find(Locator::Id("diag-under-test"))
         .await?
@@ -353,7 +362,7 @@ async fn drive(
         long,
     )
     .await?;
-    println!(
+    say!(
         "editor shows {file}:{line}: {}",
         line_text.as_str().unwrap_or("").trim()
     );
@@ -374,7 +383,7 @@ async fn drive(
         hashes["browser"].as_str() == Some(report.compiler_sha256.as_str()),
         "the browser hashed other bytes than dist/compiler.wasm: {hashes}"
     );
-    println!(
+    say!(
         "compiler.wasm sha256 (browser = server): {}",
         report.compiler_sha256
     );
@@ -408,7 +417,7 @@ async fn drive(
         "the screenshot is empty or not a PNG ({} bytes)",
         png.len()
     );
-    println!("screenshot: {} ({} bytes)", shot.display(), png.len());
+    say!("screenshot: {} ({} bytes)", shot.display(), png.len());
 
     large_stack(client, work).await
 }
@@ -456,7 +465,7 @@ async fn large_stack(client: &Client, work: &Path) -> Result<()> {
             vec![],
         )
         .await?;
-    println!(
+    say!(
         "1,000-resource stack: {rows} report rows, compiled and rendered {} ms after the file was picked ({}); main-thread long tasks (ms): {}; {} table rows in the DOM",
         loaded.as_millis(),
         stats["status"].as_str().unwrap_or("?"),
@@ -484,7 +493,7 @@ async fn large_stack(client: &Client, work: &Path) -> Result<()> {
     )
     .await?;
     let edit = client.execute("return window.__long;", vec![]).await?;
-    println!(
+    say!(
         "edit in the 1,000-resource stack → compiled preview: {} ms (incl. 250 ms debounce); main-thread long tasks (ms): {edit}",
         t.elapsed().as_millis()
     );
