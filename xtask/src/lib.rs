@@ -34,9 +34,10 @@ const WASM_OPT_FEATURES: &[&str] = &[
 ];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// Both modules are built with the workspace's size-tuned `wasm` profile (release, `opt-level
-/// = "z"`, LTO, `panic = "abort"`).
+/// compiler.wasm is built with the workspace's size-tuned `wasm` profile (release, `opt-level
+/// = "z"`, LTO, `panic = "abort"`, stripped); the app with `wasm-web`, the same unstripped.
 const WASM_PROFILE: &str = "wasm";
+const WEB_PROFILE: &str = "wasm-web";
 
 /// The workspace root (the folder holding the workspace `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -137,7 +138,7 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
     // 1. compiler.wasm — built on its own so that no feature of the web crate's dependencies is
     //    unified into it: it is the same module `cargo build -p ferry-compiler-wasm` gives.
     say("building compiler.wasm (profile wasm)");
-    cargo_build_wasm(&root, &target, "ferry-compiler-wasm", None)?;
+    cargo_build_wasm(&root, &target, WASM_PROFILE, "ferry-compiler-wasm", None)?;
     let built = target
         .join(WASM_TARGET)
         .join(WASM_PROFILE)
@@ -176,11 +177,11 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
     let compiler_sha256 = hex(&Sha256::digest(&compiler));
 
     // 2. The Leptos app → wasm-bindgen (--target web).
-    say("building the web app (profile wasm)");
-    cargo_build_wasm(&root, &target, "ferry-web", Some("ferry-web"))?;
+    say("building the web app (profile wasm-web)");
+    cargo_build_wasm(&root, &target, WEB_PROFILE, "ferry-web", Some("ferry-web"))?;
     let app = target
         .join(WASM_TARGET)
-        .join(WASM_PROFILE)
+        .join(WEB_PROFILE)
         .join("ferry-web.wasm");
 
     let staging = staging_dir(&opts.out)?;
@@ -193,6 +194,7 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
         .typescript(false)
         .omit_default_module_path(false)
         .remove_producers_section(true)
+        .remove_name_section(true)
         .generate(&staging)
         .context("wasm-bindgen")?;
     let app_wasm = staging.join("ferry_web_bg.wasm");
@@ -242,14 +244,20 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
     })
 }
 
-fn cargo_build_wasm(root: &Path, target: &Path, package: &str, bin: Option<&str>) -> Result<()> {
+fn cargo_build_wasm(
+    root: &Path,
+    target: &Path,
+    profile: &str,
+    package: &str,
+    bin: Option<&str>,
+) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
         .args([
             "build",
             "--profile",
-            WASM_PROFILE,
+            profile,
             "--target",
             WASM_TARGET,
             "-p",
