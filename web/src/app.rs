@@ -1,0 +1,272 @@
+//! The compile preview page: header, toolbar, origin editor beside the deployment stack, then
+//! the report (diagnostics, resources, side by side, token scopes).
+
+use crate::editor::OriginPanel;
+use crate::model::{Example, ModuleHash, archive_entries, request_json};
+use crate::report::{Diagnostics, ResourceTable, SideBySide, Summary, TokenScopes};
+use crate::stack::StackPanel;
+use crate::state::{CompileOptions, ModuleInfo, Origin, Preview, Status, provide_all};
+use crate::{compiler, io, zip};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+/// Typing pauses this long before a compile starts.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// The example shown when the page opens.
+const DEFAULT_EXAMPLE: &str = "saas-web-app";
+
+/// The examples from `examples.json`, and which one was loaded last.
+#[derive(Debug, Clone, Copy)]
+pub struct Examples {
+    pub list: RwSignal<Vec<Example>>,
+    pub chosen: RwSignal<String>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_all();
+    let examples = Examples {
+        list: RwSignal::new(Vec::new()),
+        chosen: RwSignal::new(String::new()),
+    };
+    provide_context(examples);
+    let origin = expect_context::<Origin>();
+    let preview = expect_context::<Preview>();
+    let module = expect_context::<ModuleInfo>();
+    let options = expect_context::<CompileOptions>();
+
+    if let Err(e) = compiler::start(preview, module) {
+        preview.status.set(Status::Failed(e));
+    }
+
+    spawn_local(async move {
+        match io::fetch_examples().await {
+            Ok(list) => {
+                let first = list
+                    .iter()
+                    .find(|e| e.name == DEFAULT_EXAMPLE)
+                    .or(list.first())
+                    .cloned();
+                examples.list.set(list);
+                if let Some(ex) = first
+                    && origin.files.with_untracked(|f| f.is_empty())
+                {
+                    examples.chosen.set(ex.name.clone());
+                    origin.replace(ex.files);
+                }
+            }
+            Err(e) => web_sys::console::warn_1(&format!("examples.json: {e}").into()),
+        }
+    });
+    spawn_local(async move {
+        let hash = match io::fetch_compiler_info().await {
+            Ok(info) => ModuleHash::Known {
+                sha256: info.sha256.to_ascii_lowercase(),
+                abi_version: info.abi_version,
+            },
+            Err(e) => ModuleHash::Unavailable(e),
+        };
+        module.server.set(hash);
+    });
+
+    // Live compile: loading a stack compiles at once, typing waits for a pause.
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let last_revision = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let rev = origin.revision.get();
+        options.instance_id.track();
+        if rev.n == 0 {
+            return;
+        }
+        let from_typing = rev.typing || rev.n == last_revision.get_value();
+        last_revision.set_value(rev.n);
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        preview.status.set(Status::Compiling);
+        let run = move || {
+            let files = origin.files.get_untracked();
+            let request = request_json(&files, &options.instance_id.get_untracked());
+            compiler::submit(request, files);
+        };
+        if from_typing {
+            timer.set_value(set_timeout_with_handle(run, DEBOUNCE).ok());
+        } else {
+            timer.set_value(None);
+            run();
+        }
+    });
+
+    view! {
+        <div class="app">
+            <Header/>
+            <Toolbar/>
+            <Summary/>
+            <main class="workspace">
+                <OriginPanel/>
+                <StackPanel/>
+            </main>
+            <section class="report-grid">
+                <Diagnostics/>
+                <ResourceTable/>
+            </section>
+            <SideBySide/>
+            <TokenScopes/>
+            <footer class="footer">
+                "Compiled in your browser by compiler.wasm in a Web Worker — your files are not uploaded."
+            </footer>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="header">
+            <div class="brand">
+                <svg class="logo" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                    <path d="M3 15h18l-2.5 5h-13z" fill="#4d9bff"/>
+                    <path d="M7 14V8h10v6" fill="none" stroke="#cfe1ff" stroke-width="1.6"/>
+                    <path d="M11 8V4h2v4" fill="#cfe1ff"/>
+                </svg>
+                <span class="name">"Ferry"</span>
+                <span class="page">"Compile preview"</span>
+            </div>
+            <ModuleHashes/>
+        </header>
+    }
+}
+
+fn short(h: &str) -> String {
+    h.chars().take(12).collect()
+}
+
+/// The compiler module's SHA-256 as this browser computed it, next to the server's.
+#[component]
+fn ModuleHashes() -> impl IntoView {
+    let module = expect_context::<ModuleInfo>();
+    let browser = move || match module.browser.get() {
+        ModuleHash::Pending => "loading…".to_string(),
+        ModuleHash::Known { sha256, .. } => short(&sha256),
+        ModuleHash::Unavailable(e) => format!("failed: {e}"),
+    };
+    let server = move || match module.server.get() {
+        ModuleHash::Pending => "asking…".to_string(),
+        ModuleHash::Known { sha256, .. } => short(&sha256),
+        ModuleHash::Unavailable(_) => "server unavailable".to_string(),
+    };
+    let verdict = move || {
+        let (b, s) = (module.browser.get(), module.server.get());
+        match (b.sha256(), s.sha256()) {
+            (Some(b), Some(s)) if b == s => ("match", "✓ same module"),
+            (Some(_), Some(_)) => ("mismatch", "✗ different modules"),
+            _ => ("unknown", ""),
+        }
+    };
+    view! {
+        <div class="hashes" title="SHA-256 of compiler.wasm: the bytes this page runs, and the bytes the server runs">
+            <span class="hash-label">"compiler.wasm"</span>
+            <span class="hash">
+                "browser "
+                <code data-testid="sha-browser"
+                    data-sha=move || module.browser.with(|h| h.sha256().unwrap_or_default().to_string())
+                    title=move || module.browser.with(|h| h.sha256().unwrap_or_default().to_string())>
+                    {browser}
+                </code>
+            </span>
+            <span class="hash">
+                "server "
+                <code data-testid="sha-server"
+                    data-sha=move || module.server.with(|h| h.sha256().unwrap_or_default().to_string())
+                    title=move || module.server.with(|h| h.sha256().unwrap_or_default().to_string())>
+                    {server}
+                </code>
+            </span>
+            <span class=move || format!("verdict {}", verdict().0) data-testid="sha-verdict">
+                {move || verdict().1}
+            </span>
+        </div>
+    }
+}
+
+#[component]
+fn Toolbar() -> impl IntoView {
+    let examples = expect_context::<Examples>();
+    let origin = expect_context::<Origin>();
+    let options = expect_context::<CompileOptions>();
+    let preview = expect_context::<Preview>();
+
+    let choose = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        let files = examples
+            .list
+            .with_untracked(|l| l.iter().find(|e| e.name == name).map(|e| e.files.clone()));
+        if let Some(files) = files {
+            examples.chosen.set(name);
+            origin.replace(files);
+        }
+    };
+    let download = move |_| {
+        let Some(out) = preview.output.get_untracked() else {
+            return;
+        };
+        let name = match examples.chosen.get_untracked() {
+            n if n.is_empty() => "ferry-stack".to_string(),
+            n => format!("{n}-digitalocean"),
+        };
+        let bytes = zip::store(&archive_entries(&out, &name));
+        if let Err(e) = io::download(&format!("{name}.zip"), "application/zip", &bytes) {
+            web_sys::console::error_1(&e);
+        }
+    };
+    let status = move || match preview.status.get() {
+        Status::Loading => ("loading", "Loading compiler…".to_string()),
+        Status::Compiling => ("compiling", "Compiling…".to_string()),
+        Status::Done { ms } => ("done", format!("Compiled in {ms:.0} ms")),
+        Status::Failed(e) => ("failed", e),
+    };
+
+    view! {
+        <div class="toolbar">
+            <label class="field">
+                <span>"Example"</span>
+                <select data-testid="example-picker" on:change=choose
+                    prop:value=move || examples.chosen.get()>
+                    <option value="" disabled=true>"Choose an example…"</option>
+                    <For each=move || examples.list.get() key=|e| e.name.clone() let:ex>
+                        <option value=ex.name.clone()>{ex.name.clone()}</option>
+                    </For>
+                </select>
+            </label>
+            <label class="field">
+                <span>"Instance id"</span>
+                <input type="text" placeholder="var.instance_id" data-testid="instance-id"
+                    prop:value=move || options.instance_id.get()
+                    on:input=move |ev| options.instance_id.set(event_target_value(&ev))/>
+            </label>
+            <div class="spacer"></div>
+            <span class=move || format!("status {}", status().0) data-testid="compile-status"
+                data-state=move || status().0>
+                {move || status().1}
+            </span>
+            <button class="btn primary" data-testid="download-zip" on:click=download
+                disabled=move || preview.output.with(Option::is_none)>
+                "Download stack (.zip)"
+            </button>
+        </div>
+    }
+}
+
+/// Milliseconds from navigation start to the first rendered preview, for tests and the curious.
+pub fn first_preview_attr() -> impl Fn() -> String + Send + Sync + 'static {
+    let preview = expect_context::<Preview>();
+    move || {
+        preview
+            .first_preview_ms
+            .get()
+            .map(|ms| format!("{ms:.0}"))
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    ferry_web::start();
+}
