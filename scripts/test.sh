@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up and runs every test of Ferry: formatting, lints, unit tests, the golden corpus and the
-# CLI tests. Idempotent: safe on a fresh machine and a warm one.
+# Sets up and runs every test of Ferry: formatting, lints (benches included: `--all-targets`),
+# unit tests, the golden corpus, native ≡ wasm, the edge host's router/hostile/loopback tests,
+# the CLI tests and the headless-Chromium browser test. Idempotent: safe on a fresh machine and
+# a warm one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,5 +14,3 @@ echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo test"
 cargo test --workspace --locked
-echo "==> benchmarks compile"
-cargo bench --workspace --locked --no-run 2>&1 | tail -n 2
