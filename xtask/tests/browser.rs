@@ -1,9 +1,9 @@
 //! The compile preview in headless Chromium (WebDriver via chromedriver and fantoccini).
 //!
 //! Builds the dashboard with the same code as `cargo xtask dist` (into
-//! `<target>/browser-test/dist`), serves it from a minimal loopback server that also answers
-//! `GET /api/v1/compiler` with the SHA-256 of the served compiler.wasm (a stand-in for the edge
-//! host, which does the same), then drives the page like a user: pick an example, wait for the
+//! `<target>/browser-test/dist`), serves it on loopback with the real edge host router (the
+//! dashboard from the dist folder, the dist compiler.wasm in wasmtime, `GET /api/v1/compiler`
+//! reporting its SHA-256), then drives the page like a user: pick an example, wait for the
 //! compile, read the emitted `main.tf`, click a diagnostic, compare the module hashes. It saves
 //! a screenshot to `<target>/browser-test/preview.png` and prints the time to the first preview.
 //!
@@ -52,17 +52,20 @@ fn free_port() -> Result<u16> {
         .port())
 }
 
-/// The stand-in edge host: the dist folder as static files, and `/api/v1/compiler`.
-async fn serve(dist: PathBuf, sha256: String) -> Result<String> {
-    use axum::{Json, Router, routing::get};
-    let info = json!({ "sha256": sha256, "abi_version": 1, "url": "/compiler.wasm" });
-    let app = Router::new()
-        .route("/api/v1/compiler", get(move || async move { Json(info) }))
-        .fallback_service(tower_http::services::ServeDir::new(dist));
+/// The real edge host (`ferry serve`'s router): the dist folder as the dashboard, and the very
+/// compiler.wasm bytes of the dist folder in its wasmtime sandbox, so the hash the browser
+/// computes is compared with the one the server reports for the module it runs.
+async fn serve(dist: PathBuf) -> Result<String> {
+    use ferry::server::{AppState, Limits, app, sandbox::Sandbox};
+    let bytes = std::fs::read(dist.join("compiler.wasm"))?;
+    let limits = Limits::default();
+    let sandbox = Sandbox::new(bytes, limits.guest.clone())
+        .map_err(|e| anyhow::anyhow!("the edge host refuses dist/compiler.wasm: {e}"))?;
+    let router = app(AppState::new(sandbox, limits, Some(dist)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        let _ = axum::serve(listener, router).await;
     });
     Ok(format!("http://{addr}/"))
 }
@@ -219,7 +222,7 @@ async fn compile_preview_in_headless_chromium() -> Result<()> {
         ..xtask::DistOptions::default()
     };
     let report = tokio::task::spawn_blocking(move || xtask::dist(&opts)).await??;
-    let base = serve(report.out.clone(), report.compiler_sha256.clone()).await?;
+    let base = serve(report.out.clone()).await?;
 
     let profile = work.join("chromium-profile");
     if profile.exists() {
