@@ -20,6 +20,13 @@ pub fn walk_mut(expr: &mut Expression, f: &mut dyn FnMut(&mut Expression) -> boo
             }
         }
         Expression::TemplateExpr(t) => {
+            let raw = match &**t {
+                TemplateExpr::QuotedString(s) => s.as_str(),
+                TemplateExpr::Heredoc(h) => h.template.as_str(),
+            };
+            if !(raw.contains("${") || raw.contains("%{")) {
+                return;
+            }
             if let Ok(mut template) = Template::from_expr(t) {
                 let mut changed = false;
                 walk_template(&mut template, &mut |e| {
@@ -110,12 +117,81 @@ pub fn walk_body_mut(body: &mut Body, f: &mut dyn FnMut(&mut Expression) -> bool
 }
 
 /// Visits every expression read-only.
+/// Visits every expression read-only, outermost first, templates through their interpolations
+/// (without copying the tree or re-serialising templates, unlike [`walk_mut`]).
 pub fn walk(expr: &Expression, f: &mut dyn FnMut(&Expression)) {
-    let mut e = expr.clone();
-    walk_mut(&mut e, &mut |x| {
-        f(x);
-        true
-    });
+    f(expr);
+    match expr {
+        Expression::Array(items) => items.iter().for_each(|e| walk(e, f)),
+        Expression::Object(obj) => obj.iter().for_each(|(_, v)| walk(v, f)),
+        Expression::TemplateExpr(t) => {
+            // Only templates with an interpolation or directive can hold expressions.
+            let raw = match &**t {
+                TemplateExpr::QuotedString(s) => s.as_str(),
+                TemplateExpr::Heredoc(h) => h.template.as_str(),
+            };
+            if (raw.contains("${") || raw.contains("%{"))
+                && let Ok(template) = Template::from_expr(t)
+            {
+                walk_template_ref(&template, f);
+            }
+        }
+        Expression::Traversal(t) => {
+            walk(&t.expr, f);
+            for op in &t.operators {
+                if let TraversalOperator::Index(e) = op {
+                    walk(e, f);
+                }
+            }
+        }
+        Expression::FuncCall(c) => c.args.iter().for_each(|e| walk(e, f)),
+        Expression::Parenthesis(e) => walk(e, f),
+        Expression::Conditional(c) => {
+            walk(&c.cond_expr, f);
+            walk(&c.true_expr, f);
+            walk(&c.false_expr, f);
+        }
+        Expression::Operation(op) => match &**op {
+            hcl::expr::Operation::Unary(u) => walk(&u.expr, f),
+            hcl::expr::Operation::Binary(b) => {
+                walk(&b.lhs_expr, f);
+                walk(&b.rhs_expr, f);
+            }
+        },
+        Expression::ForExpr(fe) => {
+            walk(&fe.collection_expr, f);
+            if let Some(k) = &fe.key_expr {
+                walk(k, f);
+            }
+            walk(&fe.value_expr, f);
+            if let Some(c) = &fe.cond_expr {
+                walk(c, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_template_ref(template: &Template, f: &mut dyn FnMut(&Expression)) {
+    for el in template.elements() {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => walk(&i.expr, f),
+            Element::Directive(d) => match &**d {
+                hcl::template::Directive::If(ifd) => {
+                    walk(&ifd.cond_expr, f);
+                    walk_template_ref(&ifd.true_template, f);
+                    if let Some(t) = &ifd.false_template {
+                        walk_template_ref(t, f);
+                    }
+                }
+                hcl::template::Directive::For(fd) => {
+                    walk(&fd.collection_expr, f);
+                    walk_template_ref(&fd.template, f);
+                }
+            },
+        }
+    }
 }
 
 /// The root name and the attribute path of a traversal: `aws_vpc.main[0].id` →
