@@ -187,11 +187,6 @@ struct ModuleOut {
     secrets: Vec<crate::report::SecretRef>,
 }
 
-/// A module call kept in the output (a local module).
-struct KeptCall {
-    call: Named,
-}
-
 /// The values each module's variables receive: the root's from `*.tfvars`, a local module's
 /// from the arguments of its callers, when they are known at compile time and every caller
 /// agrees (a module called with different values keeps them unknown).
@@ -292,7 +287,8 @@ fn compile_module(
     let mut resources: Cow<'_, [Resource]> = Cow::Borrowed(module.resources.as_slice());
     let mut module_exports = ModuleExports::new();
     let mut expansions: Vec<(Named, String, Vec<String>)> = Vec::new();
-    let mut kept_calls = Vec::new();
+    // Calls of local modules, kept in the output.
+    let mut kept_calls: Vec<Named> = Vec::new();
     for call in &module.module_calls {
         let source = hclx::attr(&call.body, "source")
             .and_then(|e| eval.string(e))
@@ -300,7 +296,7 @@ fn compile_module(
         if source.starts_with("./") || source.starts_with("../") {
             match origin::join_dir(dir, &source) {
                 Some(target) if origin.modules.contains_key(&target) => {
-                    kept_calls.push(KeptCall { call: call.clone() })
+                    kept_calls.push(call.clone())
                 }
                 _ => {
                     // References to its outputs become `null` with a warning.
@@ -512,7 +508,7 @@ fn compile_module(
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
     // aws_eks_cluster.x.endpoint }`) are rewritten the same way.
     let mut outputs = module.outputs.clone();
-    let mut calls: Vec<Named> = kept_calls.into_iter().map(|k| k.call).collect();
+    let mut calls = kept_calls;
     let mut providers: Vec<Named> = module
         .providers
         .iter()

@@ -92,22 +92,17 @@ fn volume(r: &Resource, cx: &mut Cx<'_>) {
     }
     let addr = cx.emit(r, "digitalocean_volume", body);
     tags_unmapped(cx, r);
-    for (attr, to) in [
-        ("id", "id"),
-        ("arn", "urn"),
-        ("size", "size"),
-        ("availability_zone", "region"),
-        ("snapshot_id", "snapshot_id"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("id", "id"),
+            ("arn", "urn"),
+            ("size", "size"),
+            ("availability_zone", "region"),
+            ("snapshot_id", "snapshot_id"),
+        ],
+    );
     cx.export(r, "encrypted", Export::Expr(Expression::Bool(true)));
 }
 
@@ -133,20 +128,15 @@ fn attachment(r: &Resource, cx: &mut Cx<'_>) {
         .parent(r, "volume_id")
         .unwrap_or_else(|| "the volume".into());
     device_path_warning(cx, r, "device_name", &device, &volume);
-    for (attr, to) in [
-        ("id", "id"),
-        ("instance_id", "droplet_id"),
-        ("volume_id", "volume_id"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("id", "id"),
+            ("instance_id", "droplet_id"),
+            ("volume_id", "volume_id"),
+        ],
+    );
     cx.export(
         r,
         "device_name",

@@ -287,26 +287,21 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
         block_device(cx, r, &addr, &dev);
     }
 
-    for (attr, to) in [
-        ("id", "id"),
-        ("public_ip", "ipv4_address"),
-        ("public_dns", "ipv4_address"),
-        ("private_ip", "ipv4_address_private"),
-        ("private_dns", "ipv4_address_private"),
-        ("arn", "urn"),
-        ("availability_zone", "region"),
-        ("instance_state", "status"),
-        ("ipv6_address_count", "ipv6"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("id", "id"),
+            ("public_ip", "ipv4_address"),
+            ("public_dns", "ipv4_address"),
+            ("private_ip", "ipv4_address_private"),
+            ("private_dns", "ipv4_address_private"),
+            ("arn", "urn"),
+            ("availability_zone", "region"),
+            ("instance_state", "status"),
+            ("ipv6_address_count", "ipv6"),
+        ],
+    );
     cx.export(
         r,
         "ipv6_addresses",
@@ -637,22 +632,17 @@ fn key_pair(r: &Resource, cx: &mut Cx<'_>) {
     body.set("name", name);
     body.set_opt("public_key", cx.expr(r, "public_key"));
     let addr = cx.emit(r, "digitalocean_ssh_key", body);
-    for (attr, to) in [
-        ("key_name", "name"),
-        ("id", "id"),
-        ("key_pair_id", "id"),
-        ("fingerprint", "fingerprint"),
-        ("public_key", "public_key"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("key_name", "name"),
+            ("id", "id"),
+            ("key_pair_id", "id"),
+            ("fingerprint", "fingerprint"),
+            ("public_key", "public_key"),
+        ],
+    );
     cx.export(
         r,
         "arn",
@@ -714,22 +704,17 @@ fn eip(r: &Resource, cx: &mut Cx<'_>) {
     body.set_opt("droplet_id", cx.expr(r, "instance"));
     let addr = cx.emit(r, "digitalocean_reserved_ip", body);
     tags_unmapped(cx, r);
-    for (attr, to) in [
-        ("public_ip", "ip_address"),
-        ("id", "id"),
-        ("allocation_id", "id"),
-        ("arn", "urn"),
-        ("instance", "droplet_id"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("public_ip", "ip_address"),
+            ("id", "id"),
+            ("allocation_id", "id"),
+            ("arn", "urn"),
+            ("instance", "droplet_id"),
+        ],
+    );
     cx.export(
         r,
         "public_dns",
@@ -779,20 +764,15 @@ fn eip_association(r: &Resource, cx: &mut Cx<'_>) {
     body.set("ip_address", ip);
     body.set("droplet_id", droplet);
     let addr = cx.emit(r, "digitalocean_reserved_ip_assignment", body);
-    for (attr, to) in [
-        ("id", "id"),
-        ("public_ip", "ip_address"),
-        ("instance_id", "droplet_id"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("id", "id"),
+            ("public_ip", "ip_address"),
+            ("instance_id", "droplet_id"),
+        ],
+    );
 }
 
 // ---- launch templates, Auto Scaling ------------------------------------------------------------
@@ -1023,16 +1003,7 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
     let addr = cx.emit(r, "digitalocean_droplet_autoscale", body);
-    for (attr, to) in [("id", "id"), ("name", "name")] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(r, &addr, &[("id", "id"), ("name", "name")]);
     cx.export(
         r,
         "arn",

@@ -1018,21 +1018,16 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
 }
 
 fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
-    for (a, to) in [
-        ("id", "id"),
-        ("arn", "urn"),
-        ("name", "name"),
-        ("cluster_name", "name"),
-    ] {
-        cx.export(
-            r,
-            a,
-            Export::Attr {
-                target: addr.to_string(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr.to_string(),
+        &[
+            ("id", "id"),
+            ("arn", "urn"),
+            ("name", "name"),
+            ("cluster_name", "name"),
+        ],
+    );
 }
 
 fn cluster(r: &Resource, cx: &mut Cx<'_>) {

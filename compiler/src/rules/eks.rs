@@ -325,25 +325,20 @@ fn minor_prefix(v: &str) -> Option<String> {
 
 fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     tags_unmapped(cx, r);
-    for (attr, to) in [
-        ("endpoint", "endpoint"),
-        ("name", "name"),
-        ("id", "id"),
-        ("cluster_id", "id"),
-        ("arn", "urn"),
-        ("version", "version"),
-        ("status", "status"),
-        ("created_at", "created_at"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.to_string(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr.to_string(),
+        &[
+            ("endpoint", "endpoint"),
+            ("name", "name"),
+            ("id", "id"),
+            ("cluster_id", "id"),
+            ("arn", "urn"),
+            ("version", "version"),
+            ("status", "status"),
+            ("created_at", "created_at"),
+        ],
+    );
     cx.export(
         r,
         "certificate_authority",
@@ -605,16 +600,7 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
     let pool = pool_body(cx, r, true);
     body.items.extend(pool.items);
     let pool_addr = cx.emit(r, "digitalocean_kubernetes_node_pool", body);
-    for (attr, to) in [("id", "id"), ("node_group_name", "name")] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: pool_addr.clone(),
-                attr: to.into(),
-            },
-        );
-    }
+    cx.export_attrs(r, &pool_addr, &[("id", "id"), ("node_group_name", "name")]);
     group_unmapped_exports(cx, r);
 }
 

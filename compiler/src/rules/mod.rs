@@ -773,6 +773,21 @@ impl<'a> Cx<'a> {
         );
     }
 
+    /// Declares attributes of `r` that are attributes of the emitted `target`:
+    /// `(origin attribute, target attribute)` pairs.
+    pub fn export_attrs(&mut self, r: &Resource, target: &str, pairs: &[(&str, &str)]) {
+        for (attr, to) in pairs {
+            self.export(
+                r,
+                attr,
+                Export::Attr {
+                    target: target.to_string(),
+                    attr: to.to_string(),
+                },
+            );
+        }
+    }
+
     /// Declares how attribute `attr` of `r` is expressed after mapping.
     pub fn export(&mut self, r: &Resource, attr: &str, export: Export) {
         self.st

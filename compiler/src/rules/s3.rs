@@ -600,23 +600,18 @@ fn bucket(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
 
-    for (attr, target) in [
-        ("id", "name"),
-        ("bucket", "name"),
-        ("arn", "urn"),
-        ("bucket_domain_name", "bucket_domain_name"),
-        ("bucket_regional_domain_name", "bucket_domain_name"),
-        ("region", "region"),
-    ] {
-        cx.export(
-            r,
-            attr,
-            Export::Attr {
-                target: addr.clone(),
-                attr: target.into(),
-            },
-        );
-    }
+    cx.export_attrs(
+        r,
+        &addr,
+        &[
+            ("id", "name"),
+            ("bucket", "name"),
+            ("arn", "urn"),
+            ("bucket_domain_name", "bucket_domain_name"),
+            ("bucket_regional_domain_name", "bucket_domain_name"),
+            ("region", "region"),
+        ],
+    );
     for attr in ["website_endpoint", "website_domain"] {
         cx.export(
             r,

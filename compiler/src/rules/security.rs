@@ -714,16 +714,7 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
         .find(|a| a.starts_with("digitalocean_firewall."))
     {
         Some(fw) => {
-            for (attr, to) in [("id", "id"), ("name", "name")] {
-                cx.export(
-                    r,
-                    attr,
-                    Export::Attr {
-                        target: fw.clone(),
-                        attr: to.into(),
-                    },
-                );
-            }
+            cx.export_attrs(r, &fw, &[("id", "id"), ("name", "name")]);
         }
         None => {
             for attr in ["id", "name"] {
