@@ -1020,7 +1020,7 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
 fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     cx.export_attrs(
         r,
-        &addr.to_string(),
+        addr,
         &[
             ("id", "id"),
             ("arn", "urn"),

@@ -327,7 +327,7 @@ fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     tags_unmapped(cx, r);
     cx.export_attrs(
         r,
-        &addr.to_string(),
+        addr,
         &[
             ("endpoint", "endpoint"),
             ("name", "name"),

@@ -714,7 +714,7 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
         .find(|a| a.starts_with("digitalocean_firewall."))
     {
         Some(fw) => {
-            cx.export_attrs(r, &fw, &[("id", "id"), ("name", "name")]);
+            cx.export_attrs(r, fw, &[("id", "id"), ("name", "name")]);
         }
         None => {
             for attr in ["id", "name"] {
