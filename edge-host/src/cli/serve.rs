@@ -42,6 +42,12 @@ pub struct ServeArgs {
     /// Compiles that run at once (default: twice the number of cores).
     #[arg(long)]
     pub max_concurrent_compiles: Option<usize>,
+    /// Where the embedded sandbox cloud listens [default: the --listen address, port + 10]
+    #[arg(long)]
+    pub sandbox_listen: Option<SocketAddr>,
+    /// Do not start the embedded sandbox cloud.
+    #[arg(long)]
+    pub no_sandbox: bool,
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
@@ -86,7 +92,19 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let data_dir = config.data_dir.clone();
     runtime.block_on(async move {
+        if !args.no_sandbox {
+            let listen = args
+                .sandbox_listen
+                .unwrap_or_else(|| super::sandbox::default_listen(args.listen));
+            let sb = super::sandbox::start_embedded(&data_dir, listen).await?;
+            eprintln!(
+                "ferry serve: sandbox cloud (DigitalOcean API) on {}, token in {}",
+                sb.url,
+                sb.token_file.display()
+            );
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
