@@ -26,6 +26,8 @@ enum Command {
     Explain { code: String },
     /// Run the edge host: the compile API (compiler.wasm in wasmtime), /metrics, the dashboard.
     Serve(cli::serve::ServeArgs),
+    /// Run the sandbox cloud alone: a local DigitalOcean API (`/v2/...`) backed by SQLite.
+    Sandbox(cli::sandbox::SandboxArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Rules => cli::info::rules(),
         Command::Explain { code } => cli::info::explain(&code),
         Command::Serve(a) => cli::serve::run(a),
+        Command::Sandbox(a) => cli::sandbox::run(a),
     };
     match result {
         Ok(code) => code,

@@ -4,5 +4,6 @@ pub mod compile;
 pub mod human;
 pub mod info;
 pub mod read;
+pub mod sandbox;
 pub mod sarif;
 pub mod serve;
