@@ -473,6 +473,8 @@ impl Engine {
         let mut finished = 0usize;
         let mut pending_args: BTreeMap<usize, Vec<(String, Val)>> = BTreeMap::new();
         let mut shapes: BTreeMap<usize, Instances> = BTreeMap::new();
+        // Read mode: addresses a deploy would create (and whose attributes are therefore unknown).
+        let mut later: BTreeSet<String> = BTreeSet::new();
         while finished < n {
             // Start everything whose dependencies are done, in the graph's order.
             let mut progressed = false;
@@ -527,8 +529,21 @@ impl Engine {
                 // Evaluate the instances and their arguments.
                 let prepared = prepare(stack, i, &values, &why, unit);
                 let (shape, instances) = match prepared {
-                    Err(Prep::Skip(reason)) => {
-                        skip(reason, &mut values, &mut why, &mut outcomes, &mut result);
+                    Err(Prep::Skip { source, reason }) => {
+                        if mode == RunMode::Read && later.contains(&source) {
+                            // It waits for something a deploy would create: it would be created too.
+                            let detail = format!("after `{source}` is created");
+                            if announce {
+                                emit(EventKind::Planned { action: "create".into(), position: 0 });
+                            }
+                            values[i] = Some(Val::Unknown(address.clone()));
+                            why.insert(address.clone(), "it does not exist yet".into());
+                            later.insert(address.clone());
+                            result.absent.push((i, address.clone()));
+                            outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::WouldCreate, detail: Some(detail), duration_ms: 0 });
+                        } else {
+                            skip(reason, &mut values, &mut why, &mut outcomes, &mut result);
+                        }
                         finished += 1;
                         release(&graph, i, &mut remaining);
                         continue;
@@ -551,7 +566,17 @@ impl Engine {
                 let mut arg_vals = Vec::new();
                 for inst in instances {
                     match inst {
-                        InstanceArgs::Skip { address, reason } => {
+                        InstanceArgs::Skip { address, source, .. } if mode == RunMode::Read && later.contains(&source) => {
+                            if announce {
+                                sink(address.clone(), &r.tf_type, EventKind::Planned { action: "create".into(), position: 0 });
+                            }
+                            outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::WouldCreate, detail: Some(format!("after `{source}` is created")), duration_ms: 0 });
+                            why.insert(address.clone(), "it does not exist yet".into());
+                            later.insert(address.clone());
+                            result.absent.push((i, address.clone()));
+                            arg_vals.push((address.clone(), Val::Unknown(address)));
+                        }
+                        InstanceArgs::Skip { address, reason, .. } => {
                             if announce {
                                 sink(address.clone(), &r.tf_type, EventKind::Skipped { reason: reason.clone() });
                             }
@@ -609,7 +634,12 @@ impl Engine {
                                 }
                             }
                         }
-                        // Recorded below, as if a task had finished.
+                        // Recorded here, as if a task had finished.
+                        for (address, d, _) in &done {
+                            if matches!(d, Done::Absent) {
+                                later.insert(address.clone());
+                            }
+                        }
                         let outs = Vec::new();
                         record(stack, i, done, outs, &mut values, &mut failed, &mut why, &mut outcomes, &mut result, &mut pending_args, &mut shapes, mode);
                         finished += 1;
@@ -656,6 +686,11 @@ impl Engine {
             }
             match running.join_next().await {
                 Some(Ok((i, done, outs))) => {
+                    for (address, d, _) in &done {
+                        if matches!(d, Done::Absent) {
+                            later.insert(address.clone());
+                        }
+                    }
                     record(stack, i, done, outs, &mut values, &mut failed, &mut why, &mut outcomes, &mut result, &mut pending_args, &mut shapes, mode);
                     finished += 1;
                     release(&graph, i, &mut remaining);
@@ -945,12 +980,13 @@ fn merge(args: Val, attrs: &Json) -> Val {
 }
 
 enum Prep {
-    Skip(String),
+    /// Waits for `source`, which is not known: the reason says why.
+    Skip { source: String, reason: String },
     Fail(String),
 }
 
 enum InstanceArgs {
-    Skip { address: String, reason: String },
+    Skip { address: String, source: String, reason: String },
     Ready { address: String, args: Val, json: Json, notes: Vec<String> },
 }
 
@@ -975,7 +1011,7 @@ fn prepare(
             .eval(expr)
             .map_err(|e| Prep::Fail(format!("{loc}: `count`: {e}")))?;
         if let Some(u) = v.first_unknown() {
-            return Err(Prep::Skip(unknown_reason(u)));
+            return Err(Prep::Skip { source: u.to_string(), reason: unknown_reason(u) });
         }
         let n = v
             .to_num()
@@ -992,7 +1028,7 @@ fn prepare(
             .eval(expr)
             .map_err(|e| Prep::Fail(format!("{loc}: `for_each`: {e}")))?;
         if let Some(u) = v.first_unknown() {
-            return Err(Prep::Skip(unknown_reason(u)));
+            return Err(Prep::Skip { source: u.to_string(), reason: unknown_reason(u) });
         }
         let pairs: Vec<(String, Val)> = match v {
             Val::Map(m) => m.into_iter().collect(),
@@ -1021,13 +1057,13 @@ fn prepare(
         let args = eval_body(&mut ev, &r.body).map_err(|(key, e)| Prep::Fail(format!("{}: `{key}`: {e}", r.loc_of(&key))))?;
         let (args, mut notes) = drop_partial(args, unit.partial_lists, why);
         if let Some(u) = args.first_unknown() {
-            out.push(InstanceArgs::Skip { reason: unknown_reason(u), address });
+            out.push(InstanceArgs::Skip { reason: unknown_reason(u), source: u.to_string(), address });
             continue;
         }
         let json = match args.to_json() {
             Ok(j) => j,
             Err(u) => {
-                out.push(InstanceArgs::Skip { reason: unknown_reason(&u), address });
+                out.push(InstanceArgs::Skip { reason: unknown_reason(&u), source: u, address });
                 continue;
             }
         };
