@@ -1,6 +1,7 @@
 //! Managed databases: clusters, their databases, users, firewalls and read replicas.
 
 use super::*;
+use crate::client::ApiError;
 
 pub static UNITS: &[&UnitDef] = &[&CLUSTER_DEF, &DB_DEF, &USER_DEF, &DB_FIREWALL_DEF, &REPLICA_DEF];
 
@@ -110,20 +111,34 @@ pub fn cluster_attrs(_: &Json, obj: &Json) -> Json {
 pub struct Cluster;
 
 impl Cluster {
-    async fn settings(cx: &Cx, args: &Json, id: &str) -> Result<Vec<String>, UnitError> {
+    /// Eviction policy and storage autoscale, each compared and set through its own endpoint.
+    /// Returns what changed and notes for what could not be applied (the cluster itself is
+    /// fine; the note says which setting is missing and why).
+    async fn settings(cx: &Cx, args: &Json, id: &str) -> Result<(Vec<String>, Vec<String>), UnitError> {
         let mut changed = Vec::new();
+        let mut notes = Vec::new();
         if let Some(policy) = opt_str(args, "eviction_policy") {
             let path = format!("/v2/databases/{}/eviction_policy", enc(id));
-            let current = cx.client.get_opt(&path).await?;
-            let now = current
-                .as_ref()
-                .and_then(|c| c.get("eviction_policy"))
-                .and_then(Json::as_str);
-            if now != Some(policy.as_str()) {
+            let result = async {
+                let current = cx.client.get_opt(&path).await?;
+                let now = current
+                    .as_ref()
+                    .and_then(|c| c.get("eviction_policy"))
+                    .and_then(Json::as_str);
+                if now == Some(policy.as_str()) {
+                    return Ok::<bool, ApiError>(false);
+                }
                 cx.client
                     .send(Method::Put, &path, Some(json!({ "eviction_policy": policy })), None)
                     .await?;
-                changed.push("eviction_policy".to_string());
+                Ok(true)
+            }
+            .await;
+            match result {
+                Ok(true) => changed.push("eviction_policy".to_string()),
+                Ok(false) => {}
+                Err(e) if e.uncertain() => return Err(e.into()),
+                Err(e) => notes.push(format!("`eviction_policy` not applied: {e}")),
             }
         }
         if let Some(auto) = block(args, "storage_autoscale") {
@@ -133,20 +148,26 @@ impl Cluster {
                 ("increment_gib", opt_i64(auto, "increment_gib")?.map(Json::from)),
             ]);
             let path = format!("/v2/databases/{}/autoscale", enc(id));
-            let current = cx.client.get_opt(&path).await?;
-            let now = current
-                .as_ref()
-                .and_then(|c| c.pointer("/autoscale/storage"))
-                .cloned()
-                .unwrap_or(Json::Null);
-            if !subset(&want, &now) {
+            let result = async {
+                let current = cx.client.get(&path).await?;
+                let now = current.pointer("/autoscale/storage").cloned().unwrap_or(Json::Null);
+                if subset(&want, &now) {
+                    return Ok::<bool, ApiError>(false);
+                }
                 cx.client
                     .send(Method::Put, &path, Some(json!({ "storage": want })), None)
                     .await?;
-                changed.push("storage_autoscale".to_string());
+                Ok(true)
+            }
+            .await;
+            match result {
+                Ok(true) => changed.push("storage_autoscale".to_string()),
+                Ok(false) => {}
+                Err(e) if e.uncertain() => return Err(e.into()),
+                Err(e) => notes.push(format!("`storage_autoscale` not applied: {e}")),
             }
         }
-        Ok(changed)
+        Ok((changed, notes))
     }
 }
 
@@ -155,7 +176,8 @@ impl Unit for Cluster {
         Box::pin(async move {
             let mut applied = CLUSTER.apply(cx, args).await?;
             let id = id_of(&applied.attrs, "id").unwrap_or_default();
-            let changed = Self::settings(cx, args, &id).await?;
+            let (changed, notes) = Self::settings(cx, args, &id).await?;
+            applied.notes.extend(notes);
             if !changed.is_empty() {
                 applied.action = match applied.action {
                     Action::Unchanged => Action::Updated(changed),
@@ -441,6 +463,17 @@ mod tests {
         // The create carried an idempotency key.
         let seen = script.seen.lock().map(|s| s[1].idempotency_key.clone()).ok().flatten();
         assert_eq!(seen.map(|k| k.len()), Some(32));
+    }
+
+    #[tokio::test]
+    async fn a_setting_the_api_refuses_is_a_note_not_a_failure() {
+        let (c, _) = cx(vec![
+            ("GET /v2/databases?tag_name=", 200, json!({"databases": [{"id": "db1", "name": "acme-acme-pg", "status": "online"}], "meta": {"total": 1}})),
+            ("GET /v2/databases/db1/autoscale", 404, json!({"id": "not_found", "message": "no autoscale here"})),
+        ]);
+        let applied = Cluster.apply(&c, &saas_app_args()).await.expect("applies");
+        assert_eq!(applied.action, Action::Unchanged);
+        assert!(applied.notes.iter().any(|n| n.contains("`storage_autoscale` not applied") && n.contains("404")), "{:?}", applied.notes);
     }
 
     #[tokio::test]

@@ -73,10 +73,10 @@ pub fn project_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
 
 pub static RESOURCES_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_project_resources",
-    summary: "assigns resources to the project by URN (only the missing ones); URNs of resources the engine does not create are left out and reported",
+    summary: "assigns resources to the project by URN (only the missing ones); URNs of resources the engine does not create are left out and reported; on destroy they go back to the default project",
     arguments: &["project", "resources"],
     exports: &["id"],
-    endpoints: &["GET /v2/projects/{id}/resources", "POST /v2/projects/{id}/resources"],
+    endpoints: &["GET /v2/projects/{id}/resources", "POST /v2/projects/{id}/resources", "POST /v2/projects/default/resources"],
     partial_lists: &["resources"],
     handling: Handling::Api(&ProjectResources),
 };
@@ -136,16 +136,28 @@ impl Unit for ProjectResources {
                 Err(UnitError::Api(e)) if e.status() == Some(404) => return Ok(None),
                 Err(e) => return Err(e),
             };
-            if !want.iter().any(|u| have.contains(u)) {
+            if !want.is_empty() && !want.iter().any(|u| have.contains(u)) {
                 return Ok(None);
             }
             let drift = if want.iter().all(|u| have.contains(u)) { Vec::new() } else { vec!["resources".to_string()] };
             Ok(Some(Found { obj: json!({ "resources": have }), attrs: Self::attrs(&project, &want), drift }))
         })
     }
-    fn delete<'a>(&'a self, _cx: &'a Cx, _args: &'a Json, _found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
-        // The resources themselves are deleted; an assignment has nothing left to undo.
-        Box::pin(async { Ok(()) })
+    /// As the provider does: the resources go back to the default project, so that the project
+    /// is empty and can be deleted before them (they are deleted in their own order).
+    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+        Box::pin(async move {
+            let want = strs(args, "resources")?;
+            let have: Vec<String> = strs(&found.obj, "resources")?;
+            let moving: Vec<&String> = want.iter().filter(|u| have.contains(u)).collect();
+            if moving.is_empty() {
+                return Ok(());
+            }
+            cx.client
+                .send(Method::Post, "/v2/projects/default/resources", Some(json!({ "resources": moving })), None)
+                .await?;
+            Ok(())
+        })
     }
 }
 
@@ -383,9 +395,13 @@ impl Unit for Credentials {
             })
         })
     }
-    fn read<'a>(&'a self, _cx: &'a Cx, _args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
-        // Nothing exists to find: reading would only issue a new credential.
-        Box::pin(async { Ok(None) })
+    fn read<'a>(&'a self, _cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+        // Credentials are issued on demand: there is always "one", and reading it here would
+        // only issue a new credential. Its value is unknown to a read-only pass.
+        Box::pin(async move {
+            let registry = req_str(args, "registry_name")?;
+            Ok(Some(Found { obj: Json::Null, attrs: json!({ "id": registry, "registry_name": registry }), drift: Vec::new() }))
+        })
     }
     fn delete<'a>(&'a self, _cx: &'a Cx, _args: &'a Json, _found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(async { Ok(()) })
