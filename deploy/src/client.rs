@@ -345,7 +345,9 @@ pub struct Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("retry", &self.retry).finish()
+        f.debug_struct("Client")
+            .field("retry", &self.retry)
+            .finish()
     }
 }
 
@@ -449,7 +451,9 @@ impl Client {
         match serde_json::from_str(&resp.body) {
             Ok(j) => Ok(j),
             // Not JSON (a kubeconfig is YAML): the text itself.
-            Err(_) if !resp.body.trim_start().starts_with(['{', '[']) => Ok(Json::String(resp.body)),
+            Err(_) if !resp.body.trim_start().starts_with(['{', '[']) => {
+                Ok(Json::String(resp.body))
+            }
             Err(e) => Err(ApiError::Shape {
                 method,
                 path,
@@ -580,7 +584,9 @@ pub fn enc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -599,10 +605,16 @@ mod tests {
     }
 
     impl Transport for Script {
-        fn send<'a>(&'a self, req: &'a ApiRequest) -> BoxFut<'a, Result<ApiResponse, TransportError>> {
+        fn send<'a>(
+            &'a self,
+            req: &'a ApiRequest,
+        ) -> BoxFut<'a, Result<ApiResponse, TransportError>> {
             Box::pin(async move {
                 self.seen.lock().map(|mut s| s.push(req.clone())).ok();
-                let mut answers = self.answers.lock().map_err(|_| TransportError("poisoned".into()))?;
+                let mut answers = self
+                    .answers
+                    .lock()
+                    .map_err(|_| TransportError("poisoned".into()))?;
                 if answers.is_empty() {
                     return Err(TransportError("script exhausted".into()));
                 }
@@ -636,8 +648,14 @@ mod tests {
     #[tokio::test]
     async fn pages_until_the_total_is_read() {
         let (c, script) = client(vec![
-            ok(200, r#"{"vpcs":[{"id":"a"},{"id":"b"}],"links":{"pages":{"next":"x"}},"meta":{"total":3}}"#),
-            ok(200, r#"{"vpcs":[{"id":"c"}],"links":{},"meta":{"total":3}}"#),
+            ok(
+                200,
+                r#"{"vpcs":[{"id":"a"},{"id":"b"}],"links":{"pages":{"next":"x"}},"meta":{"total":3}}"#,
+            ),
+            ok(
+                200,
+                r#"{"vpcs":[{"id":"c"}],"links":{},"meta":{"total":3}}"#,
+            ),
         ]);
         let items = c.list("/v2/vpcs", "vpcs").await.expect("lists");
         assert_eq!(items.len(), 3);
@@ -653,22 +671,35 @@ mod tests {
         assert_eq!(c.get("/v2/x").await, Ok(serde_json::json!({"a": 1})));
         assert_eq!(c.requests().get, 3);
 
-        let (c, _) = client(vec![ok(500, r#"{"id":"server_error","message":"boom"}"#), ok(201, "{}")]);
-        let e = c.send(Method::Post, "/v2/x", Some(serde_json::json!({})), None).await;
-        let e = e.err().expect("fails");
+        let (c, _) = client(vec![
+            ok(500, r#"{"id":"server_error","message":"boom"}"#),
+            ok(201, "{}"),
+        ]);
+        let e = c
+            .send(Method::Post, "/v2/x", Some(serde_json::json!({})), None)
+            .await;
+        let e = e.expect_err("fails");
         assert!(e.uncertain());
         assert_eq!(e.to_string(), "POST /v2/x: 500 server_error: boom");
         assert_eq!(c.requests().post, 1);
 
         // A relay that says its controller is away (503 + Retry-After) never forwarded it.
         let (c, _) = client(vec![
-            Ok(ApiResponse { status: 503, body: "{}".into(), retry_after: Some(0), ratelimit_reset: None }),
+            Ok(ApiResponse {
+                status: 503,
+                body: "{}".into(),
+                retry_after: Some(0),
+                ratelimit_reset: None,
+            }),
             ok(201, r#"{"ok":true}"#),
         ]);
         assert!(c.send(Method::Post, "/v2/x", None, None).await.is_ok());
 
-        let (c, _) = client(vec![ok(422, r#"{"id":"unprocessable_entity","message":"name taken"}"#)]);
-        let e = c.get("/v2/x").await.err().expect("fails");
+        let (c, _) = client(vec![ok(
+            422,
+            r#"{"id":"unprocessable_entity","message":"name taken"}"#,
+        )]);
+        let e = c.get("/v2/x").await.expect_err("fails");
         assert_eq!(e.status(), Some(422));
         assert!(!e.uncertain());
         assert_eq!(c.requests().get, 1);
@@ -676,9 +707,15 @@ mod tests {
 
     #[tokio::test]
     async fn not_found_is_none_and_text_bodies_are_strings() {
-        let (c, _) = client(vec![ok(404, r#"{"id":"not_found","message":"nope"}"#), ok(200, "apiVersion: v1\n")]);
+        let (c, _) = client(vec![
+            ok(404, r#"{"id":"not_found","message":"nope"}"#),
+            ok(200, "apiVersion: v1\n"),
+        ]);
         assert_eq!(c.get_opt("/v2/x").await, Ok(None));
-        assert_eq!(c.get("/v2/k").await, Ok(Json::String("apiVersion: v1\n".into())));
+        assert_eq!(
+            c.get("/v2/k").await,
+            Ok(Json::String("apiVersion: v1\n".into()))
+        );
     }
 
     #[test]
@@ -686,7 +723,8 @@ mod tests {
         let t = Token::new("dop_v1_supersecret");
         assert!(!format!("{t:?}").contains("supersecret"));
         assert!(t.fingerprint().starts_with("sha256:"));
-        let h = HttpTransport::new("http://127.0.0.1:1", t, Duration::from_secs(1)).expect("builds");
+        let h =
+            HttpTransport::new("http://127.0.0.1:1", t, Duration::from_secs(1)).expect("builds");
         assert!(!format!("{h:?}").contains("supersecret"));
         assert!(HttpTransport::new("ftp://x", Token::new("a"), Duration::from_secs(1)).is_err());
     }

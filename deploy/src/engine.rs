@@ -31,9 +31,13 @@ use tokio::task::JoinSet;
 pub enum DeployError {
     #[error(transparent)]
     Stack(#[from] StackError),
-    #[error("the instance id is unknown: the stack has no `instance_id` variable with a value and none was given")]
+    #[error(
+        "the instance id is unknown: the stack has no `instance_id` variable with a value and none was given"
+    )]
     NoInstanceId,
-    #[error("the instance id `{0}` is not valid: lowercase letters, digits and `-`, 1 to 63 characters")]
+    #[error(
+        "the instance id `{0}` is not valid: lowercase letters, digits and `-`, 1 to 63 characters"
+    )]
     BadInstanceId(String),
 }
 
@@ -151,7 +155,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("options", &self.options).finish()
+        f.debug_struct("Engine")
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -238,7 +244,11 @@ impl Engine {
                     .map(|(_, a, args, f)| (a.clone(), args.clone(), f.clone()))
                     .rev()
                     .collect();
-                let unit = if r.mode == Mode::Managed { units::find(&r.tf_type, false) } else { None };
+                let unit = if r.mode == Mode::Managed {
+                    units::find(&r.tf_type, false)
+                } else {
+                    None
+                };
                 let base = self.cx(&instance_id, stack.address(i), &r.tf_type, started);
                 match unit.map(|u| &u.handling) {
                     Some(Handling::Api(u)) => {
@@ -246,7 +256,10 @@ impl Engine {
                         running.spawn(async move {
                             let mut out = Vec::new();
                             for (address, args, f) in jobs {
-                                let cx = Cx { address: address.clone(), ..base.clone() };
+                                let cx = Cx {
+                                    address: address.clone(),
+                                    ..base.clone()
+                                };
                                 let t = Instant::now();
                                 cx.emit(EventKind::Deleting);
                                 let result = u.delete(&cx, &args, &f).await;
@@ -257,11 +270,19 @@ impl Engine {
                                         (Status::Deleted, None)
                                     }
                                     Err(e) => {
-                                        cx.emit(EventKind::Failed { error: e.to_string() });
+                                        cx.emit(EventKind::Failed {
+                                            error: e.to_string(),
+                                        });
                                         (Status::Failed, Some(e.to_string()))
                                     }
                                 };
-                                out.push(Outcome { address, tf_type: cx.tf_type.clone(), status, detail, duration_ms: ms });
+                                out.push(Outcome {
+                                    address,
+                                    tf_type: cx.tf_type.clone(),
+                                    status,
+                                    detail,
+                                    duration_ms: ms,
+                                });
                             }
                             (i, out)
                         });
@@ -276,9 +297,18 @@ impl Engine {
                             .collect();
                         for k in keys {
                             state.random.remove(&k);
-                            let cx = Cx { address: k.clone(), ..base.clone() };
+                            let cx = Cx {
+                                address: k.clone(),
+                                ..base.clone()
+                            };
                             cx.emit(EventKind::Deleted { duration_ms: 0 });
-                            outcomes.push(Outcome { address: k, tf_type: r.tf_type.clone(), status: Status::Deleted, detail: None, duration_ms: 0 });
+                            outcomes.push(Outcome {
+                                address: k,
+                                tf_type: r.tf_type.clone(),
+                                status: Status::Deleted,
+                                detail: None,
+                                duration_ms: 0,
+                            });
                         }
                         for d in graph.deps[i].iter() {
                             waiting_on[*d] = waiting_on[*d].saturating_sub(1);
@@ -288,9 +318,18 @@ impl Engine {
                         if r.mode == Mode::Managed && jobs.is_empty() {
                             let absent = run.absent.iter().filter(|(idx, _)| *idx == i);
                             for (_, a) in absent {
-                                let cx = Cx { address: a.clone(), ..base.clone() };
+                                let cx = Cx {
+                                    address: a.clone(),
+                                    ..base.clone()
+                                };
                                 cx.emit(EventKind::Absent);
-                                outcomes.push(Outcome { address: a.clone(), tf_type: r.tf_type.clone(), status: Status::Absent, detail: None, duration_ms: 0 });
+                                outcomes.push(Outcome {
+                                    address: a.clone(),
+                                    tf_type: r.tf_type.clone(),
+                                    status: Status::Absent,
+                                    detail: None,
+                                    duration_ms: 0,
+                                });
                             }
                         }
                         if let Some(reason) = run.skipped.get(&i) {
@@ -301,7 +340,9 @@ impl Engine {
                                 detail: Some(reason.clone()),
                                 duration_ms: 0,
                             });
-                            base.emit(EventKind::Skipped { reason: reason.clone() });
+                            base.emit(EventKind::Skipped {
+                                reason: reason.clone(),
+                            });
                         }
                         for d in graph.deps[i].iter() {
                             waiting_on[*d] = waiting_on[*d].saturating_sub(1);
@@ -319,9 +360,20 @@ impl Engine {
                 if stack.resources[i].mode == Mode::Managed {
                     // Absent instances of an API resource.
                     for (_, a) in run.absent.iter().filter(|(idx, _)| *idx == i) {
-                        let cx = self.cx(&instance_id, a.clone(), &stack.resources[i].tf_type, started);
+                        let cx = self.cx(
+                            &instance_id,
+                            a.clone(),
+                            &stack.resources[i].tf_type,
+                            started,
+                        );
                         cx.emit(EventKind::Absent);
-                        outcomes.push(Outcome { address: a.clone(), tf_type: stack.resources[i].tf_type.clone(), status: Status::Absent, detail: None, duration_ms: 0 });
+                        outcomes.push(Outcome {
+                            address: a.clone(),
+                            tf_type: stack.resources[i].tf_type.clone(),
+                            status: Status::Absent,
+                            detail: None,
+                            duration_ms: 0,
+                        });
                     }
                 }
                 outcomes.extend(out);
@@ -345,10 +397,30 @@ impl Engine {
         let tag = format!("instance-id:{instance_id}");
         let q = format!("?tag_name={}", enc(&tag));
         let kinds: [(&str, String, &str, bool); 4] = [
-            ("digitalocean_droplet", format!("/v2/droplets{q}"), "droplets", true),
-            ("digitalocean_database_cluster", format!("/v2/databases{q}"), "databases", true),
-            ("digitalocean_kubernetes_cluster", "/v2/kubernetes/clusters".to_string(), "kubernetes_clusters", true),
-            ("digitalocean_volume", "/v2/volumes".to_string(), "volumes", false),
+            (
+                "digitalocean_droplet",
+                format!("/v2/droplets{q}"),
+                "droplets",
+                true,
+            ),
+            (
+                "digitalocean_database_cluster",
+                format!("/v2/databases{q}"),
+                "databases",
+                true,
+            ),
+            (
+                "digitalocean_kubernetes_cluster",
+                "/v2/kubernetes/clusters".to_string(),
+                "kubernetes_clusters",
+                true,
+            ),
+            (
+                "digitalocean_volume",
+                "/v2/volumes".to_string(),
+                "volumes",
+                false,
+            ),
         ];
         let mut out = Vec::new();
         for (tf_type, list, key, wait) in kinds {
@@ -371,12 +443,19 @@ impl Engine {
                     .get("tags")
                     .and_then(Json::as_array)
                     .is_some_and(|t| t.iter().any(|v| v.as_str() == Some(tag.as_str())));
-                let Some(id) = units::id_of(&item, "id") else { continue };
+                let Some(id) = units::id_of(&item, "id") else {
+                    continue;
+                };
                 if !tagged {
                     continue;
                 }
                 let name = item.get("name").and_then(Json::as_str).unwrap_or("?");
-                let cx = self.cx(instance_id, format!("sweep:{tf_type}/{name}"), tf_type, started);
+                let cx = self.cx(
+                    instance_id,
+                    format!("sweep:{tf_type}/{name}"),
+                    tf_type,
+                    started,
+                );
                 let t = Instant::now();
                 cx.emit(EventKind::Deleting);
                 let path = format!("{base_path}/{}", enc(&id));
@@ -391,14 +470,25 @@ impl Engine {
                 let (status, detail) = match result {
                     Ok(()) => {
                         cx.emit(EventKind::Deleted { duration_ms: ms });
-                        (Status::Deleted, Some("left over, carried the appliance's tag".to_string()))
+                        (
+                            Status::Deleted,
+                            Some("left over, carried the appliance's tag".to_string()),
+                        )
                     }
                     Err(e) => {
-                        cx.emit(EventKind::Failed { error: e.to_string() });
+                        cx.emit(EventKind::Failed {
+                            error: e.to_string(),
+                        });
                         (Status::Failed, Some(e.to_string()))
                     }
                 };
-                out.push(Outcome { address: cx.address.clone(), tf_type: tf_type.into(), status, detail, duration_ms: ms });
+                out.push(Outcome {
+                    address: cx.address.clone(),
+                    tf_type: tf_type.into(),
+                    status,
+                    detail,
+                    duration_ms: ms,
+                });
             }
         }
         out
@@ -416,11 +506,21 @@ impl Engine {
         }
     }
 
-    async fn run(&self, stack: &Stack, state: &mut State, mode: RunMode) -> Result<(Report, RunResult), DeployError> {
+    async fn run(
+        &self,
+        stack: &Stack,
+        state: &mut State,
+        mode: RunMode,
+    ) -> Result<(Report, RunResult), DeployError> {
         self.run_inner(stack, state, mode, true).await
     }
 
-    async fn run_quiet(&self, stack: &Stack, state: &mut State, mode: RunMode) -> Result<(Report, RunResult), DeployError> {
+    async fn run_quiet(
+        &self,
+        stack: &Stack,
+        state: &mut State,
+        mode: RunMode,
+    ) -> Result<(Report, RunResult), DeployError> {
         self.run_inner(stack, state, mode, false).await
     }
 
@@ -451,21 +551,34 @@ impl Engine {
         if announce {
             for (position, &i) in graph.order.iter().enumerate() {
                 let r = &stack.resources[i];
-                let action = match units::find(&r.tf_type, r.mode == Mode::Data).map(|u| &u.handling) {
-                    Some(Handling::Api(_)) if mode == RunMode::Apply => "apply",
-                    Some(Handling::Api(_)) => "read",
-                    Some(Handling::Data(_)) => "read",
-                    Some(Handling::Local(_)) => "local",
-                    Some(Handling::Skip(_)) | None => "skip",
-                };
-                sink(stack.address(i), &r.tf_type, EventKind::Planned { action: action.into(), position });
+                let action =
+                    match units::find(&r.tf_type, r.mode == Mode::Data).map(|u| &u.handling) {
+                        Some(Handling::Api(_)) if mode == RunMode::Apply => "apply",
+                        Some(Handling::Api(_)) => "read",
+                        Some(Handling::Data(_)) => "read",
+                        Some(Handling::Local(_)) => "local",
+                        Some(Handling::Skip(_)) | None => "skip",
+                    };
+                sink(
+                    stack.address(i),
+                    &r.tf_type,
+                    EventKind::Planned {
+                        action: action.into(),
+                        position: Some(position),
+                    },
+                );
             }
         }
         let mut values: Vec<Option<Val>> = vec![None; n];
         let mut failed = vec![false; n];
         let mut why: BTreeMap<String, String> = BTreeMap::new();
         let mut outcomes: Vec<Outcome> = Vec::new();
-        let mut result = RunResult { graph: graph.clone(), found: Vec::new(), absent: Vec::new(), skipped: BTreeMap::new() };
+        let mut result = RunResult {
+            graph: graph.clone(),
+            found: Vec::new(),
+            absent: Vec::new(),
+            skipped: BTreeMap::new(),
+        };
         let mut remaining: Vec<usize> = graph.deps.iter().map(BTreeSet::len).collect();
         let mut started_set = vec![false; n];
         type TaskOut = (usize, Vec<(String, Done, Json)>, Vec<Outcome>);
@@ -491,18 +604,31 @@ impl Engine {
                 let address = stack.address(i);
                 let emit = |kind: EventKind| sink(address.clone(), &r.tf_type, kind);
                 let unit = units::find(&r.tf_type, r.mode == Mode::Data);
-                let skip = |reason: String, values: &mut Vec<Option<Val>>, why: &mut BTreeMap<String, String>, outcomes: &mut Vec<Outcome>, result: &mut RunResult| {
+                let skip = |reason: String,
+                            values: &mut Vec<Option<Val>>,
+                            why: &mut BTreeMap<String, String>,
+                            outcomes: &mut Vec<Outcome>,
+                            result: &mut RunResult| {
                     if announce {
-                        emit(EventKind::Skipped { reason: reason.clone() });
+                        emit(EventKind::Skipped {
+                            reason: reason.clone(),
+                        });
                     }
                     values[i] = Some(Val::Unknown(address.clone()));
                     why.insert(address.clone(), reason.clone());
                     result.skipped.insert(i, reason.clone());
-                    outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::Skipped, detail: Some(reason), duration_ms: 0 });
+                    outcomes.push(Outcome {
+                        address: address.clone(),
+                        tf_type: r.tf_type.clone(),
+                        status: Status::Skipped,
+                        detail: Some(reason),
+                        duration_ms: 0,
+                    });
                 };
                 // A failed dependency blocks.
                 if let Some(&d) = graph.deps[i].iter().find(|&&d| failed[d]) {
-                    let reason = format!("not applied: it needs `{}`, which failed", stack.address(d));
+                    let reason =
+                        format!("not applied: it needs `{}`, which failed", stack.address(d));
                     skip(reason, &mut values, &mut why, &mut outcomes, &mut result);
                     failed[i] = true;
                     finished += 1;
@@ -513,7 +639,13 @@ impl Engine {
                 let unit: &'static UnitDef = match (unit, handling) {
                     (Some(u), Some(Handling::Api(_) | Handling::Data(_) | Handling::Local(_))) => u,
                     (_, Some(Handling::Skip(reason))) => {
-                        skip(reason.to_string(), &mut values, &mut why, &mut outcomes, &mut result);
+                        skip(
+                            reason.to_string(),
+                            &mut values,
+                            &mut why,
+                            &mut outcomes,
+                            &mut result,
+                        );
                         finished += 1;
                         release(&graph, i, &mut remaining);
                         continue;
@@ -534,13 +666,22 @@ impl Engine {
                             // It waits for something a deploy would create: it would be created too.
                             let detail = format!("after `{source}` is created");
                             if announce {
-                                emit(EventKind::Planned { action: "create".into(), position: 0 });
+                                emit(EventKind::Planned {
+                                    action: "create".into(),
+                                    position: None,
+                                });
                             }
                             values[i] = Some(Val::Unknown(address.clone()));
                             why.insert(address.clone(), "it does not exist yet".into());
                             later.insert(address.clone());
                             result.absent.push((i, address.clone()));
-                            outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::WouldCreate, detail: Some(detail), duration_ms: 0 });
+                            outcomes.push(Outcome {
+                                address: address.clone(),
+                                tf_type: r.tf_type.clone(),
+                                status: Status::WouldCreate,
+                                detail: Some(detail),
+                                duration_ms: 0,
+                            });
                         } else {
                             skip(reason, &mut values, &mut why, &mut outcomes, &mut result);
                         }
@@ -550,12 +691,20 @@ impl Engine {
                     }
                     Err(Prep::Fail(error)) => {
                         if announce || mode == RunMode::Apply {
-                            emit(EventKind::Failed { error: error.clone() });
+                            emit(EventKind::Failed {
+                                error: error.clone(),
+                            });
                         }
                         values[i] = Some(Val::Unknown(address.clone()));
                         why.insert(address.clone(), format!("it failed: {error}"));
                         failed[i] = true;
-                        outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::Failed, detail: Some(error), duration_ms: 0 });
+                        outcomes.push(Outcome {
+                            address: address.clone(),
+                            tf_type: r.tf_type.clone(),
+                            status: Status::Failed,
+                            detail: Some(error),
+                            duration_ms: 0,
+                        });
                         finished += 1;
                         release(&graph, i, &mut remaining);
                         continue;
@@ -566,28 +715,66 @@ impl Engine {
                 let mut arg_vals = Vec::new();
                 for inst in instances {
                     match inst {
-                        InstanceArgs::Skip { address, source, .. } if mode == RunMode::Read && later.contains(&source) => {
+                        InstanceArgs::Skip {
+                            address, source, ..
+                        } if mode == RunMode::Read && later.contains(&source) => {
                             if announce {
-                                sink(address.clone(), &r.tf_type, EventKind::Planned { action: "create".into(), position: 0 });
+                                sink(
+                                    address.clone(),
+                                    &r.tf_type,
+                                    EventKind::Planned {
+                                        action: "create".into(),
+                                        position: None,
+                                    },
+                                );
                             }
-                            outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::WouldCreate, detail: Some(format!("after `{source}` is created")), duration_ms: 0 });
+                            outcomes.push(Outcome {
+                                address: address.clone(),
+                                tf_type: r.tf_type.clone(),
+                                status: Status::WouldCreate,
+                                detail: Some(format!("after `{source}` is created")),
+                                duration_ms: 0,
+                            });
                             why.insert(address.clone(), "it does not exist yet".into());
                             later.insert(address.clone());
                             result.absent.push((i, address.clone()));
                             arg_vals.push((address.clone(), Val::Unknown(address)));
                         }
-                        InstanceArgs::Skip { address, reason, .. } => {
+                        InstanceArgs::Skip {
+                            address, reason, ..
+                        } => {
                             if announce {
-                                sink(address.clone(), &r.tf_type, EventKind::Skipped { reason: reason.clone() });
+                                sink(
+                                    address.clone(),
+                                    &r.tf_type,
+                                    EventKind::Skipped {
+                                        reason: reason.clone(),
+                                    },
+                                );
                             }
-                            outcomes.push(Outcome { address: address.clone(), tf_type: r.tf_type.clone(), status: Status::Skipped, detail: Some(reason.clone()), duration_ms: 0 });
+                            outcomes.push(Outcome {
+                                address: address.clone(),
+                                tf_type: r.tf_type.clone(),
+                                status: Status::Skipped,
+                                detail: Some(reason.clone()),
+                                duration_ms: 0,
+                            });
                             why.insert(address.clone(), reason.clone());
                             result.skipped.insert(i, reason);
                             arg_vals.push((address.clone(), Val::Unknown(address)));
                         }
-                        InstanceArgs::Ready { address, args, json, notes } => {
+                        InstanceArgs::Ready {
+                            address,
+                            args,
+                            json,
+                            notes,
+                        } => {
                             arg_vals.push((address.clone(), args));
-                            jobs.push(Job { address, args: json, notes });
+                            jobs.push(Job {
+                                address,
+                                args: json,
+                                notes,
+                            });
                         }
                     }
                 }
@@ -601,13 +788,15 @@ impl Engine {
                             let (status, attrs) = match state.random.get(&job.address) {
                                 Some(kept) => (Status::Unchanged, Ok(kept.clone())),
                                 None if mode == RunMode::Read => (Status::WouldCreate, Err(None)),
-                                None => match local::generate(*kind, &job.args, &mut rand_core::OsRng) {
-                                    Ok(a) => {
-                                        state.random.insert(job.address.clone(), a.clone());
-                                        (Status::Created, Ok(a))
+                                None => {
+                                    match local::generate(*kind, &job.args, &mut rand_core::OsRng) {
+                                        Ok(a) => {
+                                            state.random.insert(job.address.clone(), a.clone());
+                                            (Status::Created, Ok(a))
+                                        }
+                                        Err(e) => (Status::Failed, Err(Some(e.to_string()))),
                                     }
-                                    Err(e) => (Status::Failed, Err(Some(e.to_string()))),
-                                },
+                                }
                             };
                             let ms = t.elapsed().as_millis() as u64;
                             let ev = |kind: EventKind| {
@@ -617,19 +806,55 @@ impl Engine {
                             };
                             match (&status, attrs) {
                                 (_, Ok(a)) => {
-                                    ev(if status == Status::Created { EventKind::Created { duration_ms: ms } } else { EventKind::Unchanged { duration_ms: ms } });
-                                    outcomes.push(Outcome { address: job.address.clone(), tf_type: r.tf_type.clone(), status: Status::Local, detail: Some(if status == Status::Created { "generated" } else { "kept from the deploy state" }.into()), duration_ms: ms });
-                                    done.push((job.address.clone(), Done::Applied { attrs: a }, job.args));
+                                    ev(if status == Status::Created {
+                                        EventKind::Created { duration_ms: ms }
+                                    } else {
+                                        EventKind::Unchanged { duration_ms: ms }
+                                    });
+                                    outcomes.push(Outcome {
+                                        address: job.address.clone(),
+                                        tf_type: r.tf_type.clone(),
+                                        status: Status::Local,
+                                        detail: Some(
+                                            if status == Status::Created {
+                                                "generated"
+                                            } else {
+                                                "kept from the deploy state"
+                                            }
+                                            .into(),
+                                        ),
+                                        duration_ms: ms,
+                                    });
+                                    done.push((
+                                        job.address.clone(),
+                                        Done::Applied { attrs: a },
+                                        job.args,
+                                    ));
                                 }
                                 (Status::WouldCreate, Err(_)) => {
-                                    ev(EventKind::Planned { action: "create".into(), position: 0 });
-                                    outcomes.push(Outcome { address: job.address.clone(), tf_type: r.tf_type.clone(), status: Status::WouldCreate, detail: None, duration_ms: 0 });
+                                    ev(EventKind::Planned {
+                                        action: "create".into(),
+                                        position: None,
+                                    });
+                                    outcomes.push(Outcome {
+                                        address: job.address.clone(),
+                                        tf_type: r.tf_type.clone(),
+                                        status: Status::WouldCreate,
+                                        detail: None,
+                                        duration_ms: 0,
+                                    });
                                     done.push((job.address.clone(), Done::Absent, job.args));
                                 }
                                 (_, Err(e)) => {
                                     let e = e.unwrap_or_default();
                                     ev(EventKind::Failed { error: e.clone() });
-                                    outcomes.push(Outcome { address: job.address.clone(), tf_type: r.tf_type.clone(), status: Status::Failed, detail: Some(e), duration_ms: ms });
+                                    outcomes.push(Outcome {
+                                        address: job.address.clone(),
+                                        tf_type: r.tf_type.clone(),
+                                        status: Status::Failed,
+                                        detail: Some(e),
+                                        duration_ms: ms,
+                                    });
                                     done.push((job.address.clone(), Done::Failed, job.args));
                                 }
                             }
@@ -641,7 +866,20 @@ impl Engine {
                             }
                         }
                         let outs = Vec::new();
-                        record(stack, i, done, outs, &mut values, &mut failed, &mut why, &mut outcomes, &mut result, &mut pending_args, &mut shapes, mode);
+                        record(
+                            stack,
+                            i,
+                            done,
+                            outs,
+                            &mut values,
+                            &mut failed,
+                            &mut why,
+                            &mut outcomes,
+                            &mut result,
+                            &mut pending_args,
+                            &mut shapes,
+                            mode,
+                        );
                         finished += 1;
                         release(&graph, i, &mut remaining);
                     }
@@ -691,7 +929,20 @@ impl Engine {
                             later.insert(address.clone());
                         }
                     }
-                    record(stack, i, done, outs, &mut values, &mut failed, &mut why, &mut outcomes, &mut result, &mut pending_args, &mut shapes, mode);
+                    record(
+                        stack,
+                        i,
+                        done,
+                        outs,
+                        &mut values,
+                        &mut failed,
+                        &mut why,
+                        &mut outcomes,
+                        &mut result,
+                        &mut pending_args,
+                        &mut shapes,
+                        mode,
+                    );
                     finished += 1;
                     release(&graph, i, &mut remaining);
                 }
@@ -722,7 +973,14 @@ impl Engine {
                     },
                     Err(e) => (None, Some(format!("{}: {e}", o.loc))),
                 };
-                outputs.insert(name.clone(), OutputValue { value, unknown, sensitive: o.sensitive });
+                outputs.insert(
+                    name.clone(),
+                    OutputValue {
+                        value,
+                        unknown,
+                        sensitive: o.sensitive,
+                    },
+                );
             }
         }
         let report = Report {
@@ -737,7 +995,10 @@ impl Engine {
     }
 
     fn instance_id(&self, stack: &Stack) -> Result<String, DeployError> {
-        let id = match (&self.options.instance_id, stack.root_vars.get("instance_id")) {
+        let id = match (
+            &self.options.instance_id,
+            stack.root_vars.get("instance_id"),
+        ) {
             (Some(id), _) => id.clone(),
             (None, Some(Val::Str(id))) => id.clone(),
             _ => return Err(DeployError::NoInstanceId),
@@ -747,7 +1008,11 @@ impl Engine {
             && id
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if valid { Ok(id) } else { Err(DeployError::BadInstanceId(id)) }
+        if valid {
+            Ok(id)
+        } else {
+            Err(DeployError::BadInstanceId(id))
+        }
     }
 }
 
@@ -779,9 +1044,14 @@ async fn run_api(
     let mut done = Vec::new();
     let mut outs = Vec::new();
     for job in jobs {
-        let cx = Cx { address: job.address.clone(), ..base.clone() };
+        let cx = Cx {
+            address: job.address.clone(),
+            ..base.clone()
+        };
         for note in &job.notes {
-            cx.emit(EventKind::Note { message: note.clone() });
+            cx.emit(EventKind::Note {
+                message: note.clone(),
+            });
         }
         let t = Instant::now();
         let mut detail_notes = job.notes.clone();
@@ -790,7 +1060,9 @@ async fn run_api(
                 Ok(applied) => {
                     let ms = t.elapsed().as_millis() as u64;
                     for note in &applied.notes {
-                        cx.emit(EventKind::Note { message: note.clone() });
+                        cx.emit(EventKind::Note {
+                            message: note.clone(),
+                        });
                     }
                     detail_notes.extend(applied.notes.clone());
                     let status = match &applied.action {
@@ -799,7 +1071,10 @@ async fn run_api(
                             Status::Created
                         }
                         Action::Updated(fields) => {
-                            cx.emit(EventKind::Updated { fields: fields.clone(), duration_ms: ms });
+                            cx.emit(EventKind::Updated {
+                                fields: fields.clone(),
+                                duration_ms: ms,
+                            });
                             detail_notes.insert(0, format!("updated {}", fields.join(", ")));
                             Status::Updated
                         }
@@ -808,10 +1083,17 @@ async fn run_api(
                             Status::Unchanged
                         }
                     };
-                    (status, Done::Applied { attrs: applied.attrs })
+                    (
+                        status,
+                        Done::Applied {
+                            attrs: applied.attrs,
+                        },
+                    )
                 }
                 Err(e) => {
-                    cx.emit(EventKind::Failed { error: e.to_string() });
+                    cx.emit(EventKind::Failed {
+                        error: e.to_string(),
+                    });
                     detail_notes.insert(0, e.to_string());
                     (Status::Failed, Done::Failed)
                 }
@@ -829,7 +1111,9 @@ async fn run_api(
                 }
                 Ok(None) => (Status::WouldCreate, Done::Absent),
                 Err(e) => {
-                    cx.emit(EventKind::Failed { error: e.to_string() });
+                    cx.emit(EventKind::Failed {
+                        error: e.to_string(),
+                    });
                     detail_notes.insert(0, e.to_string());
                     (Status::Failed, Done::Failed)
                 }
@@ -841,7 +1125,10 @@ async fn run_api(
                 Status::WouldUpdate => "update",
                 _ => "unchanged",
             };
-            cx.emit(EventKind::Planned { action: action.into(), position: 0 });
+            cx.emit(EventKind::Planned {
+                action: action.into(),
+                position: None,
+            });
         }
         outs.push(Outcome {
             address: job.address.clone(),
@@ -864,12 +1151,17 @@ async fn run_data(
     let mut done = Vec::new();
     let mut outs = Vec::new();
     for job in jobs {
-        let cx = Cx { address: job.address.clone(), ..base.clone() };
+        let cx = Cx {
+            address: job.address.clone(),
+            ..base.clone()
+        };
         let t = Instant::now();
         let (status, d, detail) = match u.read(&cx, &job.args).await {
             Ok(attrs) => (Status::Read, Done::Applied { attrs }, None),
             Err(e) => {
-                cx.emit(EventKind::Failed { error: e.to_string() });
+                cx.emit(EventKind::Failed {
+                    error: e.to_string(),
+                });
                 (Status::Failed, Done::Failed, Some(e.to_string()))
             }
         };
@@ -936,12 +1228,16 @@ fn record(
     }
     // Instances that were skipped keep their unknown value.
     for (address, v) in &args {
-        by_address.entry(address.clone()).or_insert_with(|| v.clone());
+        by_address
+            .entry(address.clone())
+            .or_insert_with(|| v.clone());
     }
     let base = stack.address(i);
     let shape = shapes.remove(&i).unwrap_or(Instances::Single);
     let value = match shape {
-        Instances::Single => by_address.remove(&base).unwrap_or(Val::Unknown(base.clone())),
+        Instances::Single => by_address
+            .remove(&base)
+            .unwrap_or(Val::Unknown(base.clone())),
         Instances::Count(k) => Val::List(
             (0..k)
                 .map(|n| {
@@ -981,13 +1277,25 @@ fn merge(args: Val, attrs: &Json) -> Val {
 
 enum Prep {
     /// Waits for `source`, which is not known: the reason says why.
-    Skip { source: String, reason: String },
+    Skip {
+        source: String,
+        reason: String,
+    },
     Fail(String),
 }
 
 enum InstanceArgs {
-    Skip { address: String, source: String, reason: String },
-    Ready { address: String, args: Val, json: Json, notes: Vec<String> },
+    Skip {
+        address: String,
+        source: String,
+        reason: String,
+    },
+    Ready {
+        address: String,
+        args: Val,
+        json: Json,
+        notes: Vec<String>,
+    },
 }
 
 /// Evaluates `count`/`for_each` and the arguments of each instance.
@@ -1002,7 +1310,10 @@ fn prepare(
     let base = stack.address(i);
     let scope = EngineScope::new(stack, r.module, values);
     let unknown_reason = |u: &str| -> String {
-        let reason = why.get(u).cloned().unwrap_or_else(|| "it is not applied".into());
+        let reason = why
+            .get(u)
+            .cloned()
+            .unwrap_or_else(|| "it is not applied".into());
         format!("not applied: it needs `{u}`, and {reason}")
     };
     let mut instances: Vec<(String, Bindings)> = Vec::new();
@@ -1011,13 +1322,20 @@ fn prepare(
             .eval(expr)
             .map_err(|e| Prep::Fail(format!("{loc}: `count`: {e}")))?;
         if let Some(u) = v.first_unknown() {
-            return Err(Prep::Skip { source: u.to_string(), reason: unknown_reason(u) });
+            return Err(Prep::Skip {
+                source: u.to_string(),
+                reason: unknown_reason(u),
+            });
         }
         let n = v
             .to_num()
             .filter(|n| *n >= 0.0 && n.fract() == 0.0 && *n <= 10_000.0)
-            .ok_or_else(|| Prep::Fail(format!("{loc}: `count` must be a whole number from 0 to 10000, not a {}", v.type_name())))?
-            as usize;
+            .ok_or_else(|| {
+                Prep::Fail(format!(
+                    "{loc}: `count` must be a whole number from 0 to 10000, not a {}",
+                    v.type_name()
+                ))
+            })? as usize;
         for k in 0..n {
             let b = Bindings::new().with("count", obj([("index", Val::Num(k as f64))]));
             instances.push((format!("{base}[{k}]"), b));
@@ -1028,7 +1346,10 @@ fn prepare(
             .eval(expr)
             .map_err(|e| Prep::Fail(format!("{loc}: `for_each`: {e}")))?;
         if let Some(u) = v.first_unknown() {
-            return Err(Prep::Skip { source: u.to_string(), reason: unknown_reason(u) });
+            return Err(Prep::Skip {
+                source: u.to_string(),
+                reason: unknown_reason(u),
+            });
         }
         let pairs: Vec<(String, Val)> = match v {
             Val::Map(m) => m.into_iter().collect(),
@@ -1036,10 +1357,17 @@ fn prepare(
                 .into_iter()
                 .map(|x| match x.to_text() {
                     Some(s) => Ok((s.clone(), Val::Str(s))),
-                    None => Err(Prep::Fail(format!("{loc}: `for_each` over a list needs strings (a set of strings)"))),
+                    None => Err(Prep::Fail(format!(
+                        "{loc}: `for_each` over a list needs strings (a set of strings)"
+                    ))),
                 })
                 .collect::<Result<_, _>>()?,
-            other => return Err(Prep::Fail(format!("{loc}: `for_each` needs a map or a set of strings, not a {}", other.type_name()))),
+            other => {
+                return Err(Prep::Fail(format!(
+                    "{loc}: `for_each` needs a map or a set of strings, not a {}",
+                    other.type_name()
+                )));
+            }
         };
         let keys = pairs.iter().map(|(k, _)| k.clone()).collect();
         for (k, v) in pairs {
@@ -1054,16 +1382,25 @@ fn prepare(
     let mut out = Vec::new();
     for (address, bindings) in instances {
         let mut ev = Evaluator::new(&scope, bindings);
-        let args = eval_body(&mut ev, &r.body).map_err(|(key, e)| Prep::Fail(format!("{}: `{key}`: {e}", r.loc_of(&key))))?;
+        let args = eval_body(&mut ev, &r.body)
+            .map_err(|(key, e)| Prep::Fail(format!("{}: `{key}`: {e}", r.loc_of(&key))))?;
         let (args, mut notes) = drop_partial(args, unit.partial_lists, why);
         if let Some(u) = args.first_unknown() {
-            out.push(InstanceArgs::Skip { reason: unknown_reason(u), source: u.to_string(), address });
+            out.push(InstanceArgs::Skip {
+                reason: unknown_reason(u),
+                source: u.to_string(),
+                address,
+            });
             continue;
         }
         let json = match args.to_json() {
             Ok(j) => j,
             Err(u) => {
-                out.push(InstanceArgs::Skip { reason: unknown_reason(&u), source: u, address });
+                out.push(InstanceArgs::Skip {
+                    reason: unknown_reason(&u),
+                    source: u,
+                    address,
+                });
                 continue;
             }
         };
@@ -1076,11 +1413,20 @@ fn prepare(
             if !unmapped.is_empty() && !unit.arguments.is_empty() {
                 notes.push(format!(
                     "not applied by ferry deploy: {}",
-                    unmapped.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    unmapped
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
-        out.push(InstanceArgs::Ready { address, args, json, notes });
+        out.push(InstanceArgs::Ready {
+            address,
+            args,
+            json,
+            notes,
+        });
     }
     Ok((shape, out))
 }
@@ -1088,14 +1434,19 @@ fn prepare(
 /// Takes unknown elements out of the lists that may be partial, noting what was left out.
 fn drop_partial(args: Val, partial: &[&str], why: &BTreeMap<String, String>) -> (Val, Vec<String>) {
     let mut notes = Vec::new();
-    let Val::Map(mut m) = args else { return (args, notes) };
+    let Val::Map(mut m) = args else {
+        return (args, notes);
+    };
     for key in partial {
         if let Some(Val::List(items)) = m.remove(*key) {
             let mut kept = Vec::new();
             for item in items {
                 match item.first_unknown() {
                     Some(u) => {
-                        let reason = why.get(u).cloned().unwrap_or_else(|| "it is not applied".into());
+                        let reason = why
+                            .get(u)
+                            .cloned()
+                            .unwrap_or_else(|| "it is not applied".into());
                         notes.push(format!("`{key}` leaves out `{u}`: {reason}"));
                     }
                     None => kept.push(item),
@@ -1121,35 +1472,63 @@ fn eval_body(ev: &mut Evaluator<'_>, body: &Body) -> Result<Val, (String, EvalEr
                 map.insert(key, v);
             }
             Structure::Block(b) if b.identifier.as_str() == "dynamic" => {
-                let label = b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+                let label = b
+                    .labels
+                    .first()
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_default();
                 let iterator = crate::stack::attr(&b.body, "iterator")
                     .and_then(|e| match e {
                         Expression::Variable(v) => Some(v.as_str().to_string()),
                         _ => None,
                     })
                     .unwrap_or_else(|| label.clone());
-                let for_each = crate::stack::attr(&b.body, "for_each")
-                    .ok_or_else(|| (label.clone(), EvalError("a `dynamic` block needs `for_each`".into())))?;
+                let for_each = crate::stack::attr(&b.body, "for_each").ok_or_else(|| {
+                    (
+                        label.clone(),
+                        EvalError("a `dynamic` block needs `for_each`".into()),
+                    )
+                })?;
                 let coll = ev.eval(&for_each).map_err(|e| (label.clone(), e))?;
                 let content = b
                     .body
                     .blocks()
                     .find(|c| c.identifier.as_str() == "content")
-                    .ok_or_else(|| (label.clone(), EvalError("a `dynamic` block needs `content`".into())))?;
-                let entry = map.entry(label.clone()).or_insert_with(|| Val::List(Vec::new()));
+                    .ok_or_else(|| {
+                        (
+                            label.clone(),
+                            EvalError("a `dynamic` block needs `content`".into()),
+                        )
+                    })?;
+                let entry = map
+                    .entry(label.clone())
+                    .or_insert_with(|| Val::List(Vec::new()));
                 let mut generated = Vec::new();
                 let pairs: Vec<(Val, Val)> = match coll {
-                    Val::List(items) => items.into_iter().enumerate().map(|(k, v)| (Val::Num(k as f64), v)).collect(),
+                    Val::List(items) => items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, v)| (Val::Num(k as f64), v))
+                        .collect(),
                     Val::Map(m) => m.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
                     Val::Null => Vec::new(),
                     Val::Unknown(u) => {
                         *entry = Val::Unknown(u);
                         continue;
                     }
-                    other => return Err((label, EvalError(format!("`for_each` of a `dynamic` block needs a collection, not a {}", other.type_name())))),
+                    other => {
+                        return Err((
+                            label,
+                            EvalError(format!(
+                                "`for_each` of a `dynamic` block needs a collection, not a {}",
+                                other.type_name()
+                            )),
+                        ));
+                    }
                 };
                 for (k, v) in pairs {
-                    ev.bindings_mut().push(&iterator, obj([("key", k), ("value", v)]));
+                    ev.bindings_mut()
+                        .push(&iterator, obj([("key", k), ("value", v)]));
                     let item = eval_body(ev, &content.body);
                     ev.bindings_mut().pop();
                     generated.push(item.map_err(|(inner, e)| (format!("{label}.{inner}"), e))?);
@@ -1160,7 +1539,8 @@ fn eval_body(ev: &mut Evaluator<'_>, body: &Body) -> Result<Val, (String, EvalEr
             }
             Structure::Block(b) => {
                 let key = b.identifier.as_str().to_string();
-                let item = eval_body(ev, &b.body).map_err(|(inner, e)| (format!("{key}.{inner}"), e))?;
+                let item =
+                    eval_body(ev, &b.body).map_err(|(inner, e)| (format!("{key}.{inner}"), e))?;
                 match map.entry(key).or_insert_with(|| Val::List(Vec::new())) {
                     Val::List(list) => list.push(item),
                     other => *other = Val::List(vec![item]),
@@ -1184,11 +1564,21 @@ const MAX_SCOPE_DEPTH: u32 = 64;
 
 impl<'a> EngineScope<'a> {
     fn new(stack: &'a Stack, module: usize, values: &'a [Option<Val>]) -> Self {
-        EngineScope { stack, module, values, depth: Cell::new(0) }
+        EngineScope {
+            stack,
+            module,
+            values,
+            depth: Cell::new(0),
+        }
     }
 
     fn in_module(&self, module: usize) -> EngineScope<'a> {
-        EngineScope { stack: self.stack, module, values: self.values, depth: Cell::new(self.depth.get() + 1) }
+        EngineScope {
+            stack: self.stack,
+            module,
+            values: self.values,
+            depth: Cell::new(self.depth.get() + 1),
+        }
     }
 
     fn eval_in(&self, module: usize, expr: &Expression) -> Result<Val, EvalError> {
@@ -1200,10 +1590,14 @@ impl<'a> EngineScope<'a> {
     }
 
     fn resource(&self, mode: Mode, tf_type: &str, name: &str) -> Option<usize> {
-        self.stack.modules[self.module].resources.iter().copied().find(|&i| {
-            let r = &self.stack.resources[i];
-            r.mode == mode && r.tf_type == tf_type && r.name == name
-        })
+        self.stack.modules[self.module]
+            .resources
+            .iter()
+            .copied()
+            .find(|&i| {
+                let r = &self.stack.resources[i];
+                r.mode == mode && r.tf_type == tf_type && r.name == name
+            })
     }
 
     fn value_of(&self, i: usize) -> Val {
@@ -1233,17 +1627,26 @@ impl Scope for EngineScope<'_> {
                 };
                 let value = match (module.parent, &module.call_name) {
                     (Some(parent), Some(call)) => {
-                        let arg = stack.modules[parent].calls.get(call).and_then(|c| c.args.get(name));
+                        let arg = stack.modules[parent]
+                            .calls
+                            .get(call)
+                            .and_then(|c| c.args.get(name));
                         match (arg, &decl.default) {
                             (Some((expr, _)), _) => self.eval_in(parent, expr)?,
-                            (None, Some(default)) => Evaluator::new(&EmptyScope, Bindings::new()).eval(default)?,
+                            (None, Some(default)) => {
+                                Evaluator::new(&EmptyScope, Bindings::new()).eval(default)?
+                            }
                             (None, None) => Val::Null,
                         }
                     }
                     _ => match stack.root_vars.get(name) {
                         Some(v) => v.clone(),
                         None => {
-                            let loc = stack.missing_vars.get(name).map(|l| l.to_string()).unwrap_or_default();
+                            let loc = stack
+                                .missing_vars
+                                .get(name)
+                                .map(|l| l.to_string())
+                                .unwrap_or_default();
                             return Err(EvalError(format!(
                                 "variable `{name}` ({loc}) has no value: give it one with --var {name}=…"
                             )));
@@ -1254,16 +1657,25 @@ impl Scope for EngineScope<'_> {
             }
             "local" => {
                 let name = name_at(ops, 0).ok_or_else(|| missing("local".into()))?;
-                let (expr, _) = module.locals.get(name).ok_or_else(|| missing(format!("local.{name}")))?;
+                let (expr, _) = module
+                    .locals
+                    .get(name)
+                    .ok_or_else(|| missing(format!("local.{name}")))?;
                 Ok((self.eval_in(self.module, expr)?, 1))
             }
             "module" => {
                 let call = name_at(ops, 0).ok_or_else(|| missing("module".into()))?;
-                let c = module.calls.get(call).ok_or_else(|| missing(format!("module.{call}")))?;
+                let c = module
+                    .calls
+                    .get(call)
+                    .ok_or_else(|| missing(format!("module.{call}")))?;
                 let child = &stack.modules[c.child];
                 match name_at(ops, 1) {
                     Some(out) => {
-                        let o = child.outputs.get(out).ok_or_else(|| missing(format!("module.{call}.{out}")))?;
+                        let o = child
+                            .outputs
+                            .get(out)
+                            .ok_or_else(|| missing(format!("module.{call}.{out}")))?;
                         Ok((self.eval_in(c.child, &o.expr)?, 2))
                     }
                     None => {
@@ -1279,7 +1691,9 @@ impl Scope for EngineScope<'_> {
                 let (Some(t), Some(n)) = (name_at(ops, 0), name_at(ops, 1)) else {
                     return Err(missing("data".into()));
                 };
-                let i = self.resource(Mode::Data, t, n).ok_or_else(|| missing(format!("data.{t}.{n}")))?;
+                let i = self
+                    .resource(Mode::Data, t, n)
+                    .ok_or_else(|| missing(format!("data.{t}.{n}")))?;
                 Ok((self.value_of(i), 2))
             }
             "path" => {

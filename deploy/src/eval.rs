@@ -92,7 +92,9 @@ pub struct Evaluator<'s> {
 
 impl fmt::Debug for Evaluator<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Evaluator").field("depth", &self.depth).finish()
+        f.debug_struct("Evaluator")
+            .field("depth", &self.depth)
+            .finish()
     }
 }
 
@@ -240,7 +242,11 @@ impl<'s> Evaluator<'s> {
             }
             match element {
                 Element::Literal(s) => {
-                    let s = if strip_next { s.trim_start() } else { s.as_str() };
+                    let s = if strip_next {
+                        s.trim_start()
+                    } else {
+                        s.as_str()
+                    };
                     let s = match elements.get(i + 1).map(element_strip) {
                         Some(Strip::Start | Strip::Both) => s.trim_end(),
                         _ => s,
@@ -312,14 +318,12 @@ impl<'s> Evaluator<'s> {
                     return Ok(Val::Unknown(s));
                 }
                 match u.operator {
-                    UnaryOperator::Not => v
-                        .to_bool()
-                        .map(|b| Val::Bool(!b))
-                        .ok_or_else(|| EvalError(format!("`!` needs a bool, not a {}", v.type_name()))),
-                    UnaryOperator::Neg => v
-                        .to_num()
-                        .map(|n| Val::Num(-n))
-                        .ok_or_else(|| EvalError(format!("`-` needs a number, not a {}", v.type_name()))),
+                    UnaryOperator::Not => v.to_bool().map(|b| Val::Bool(!b)).ok_or_else(|| {
+                        EvalError(format!("`!` needs a bool, not a {}", v.type_name()))
+                    }),
+                    UnaryOperator::Neg => v.to_num().map(|n| Val::Num(-n)).ok_or_else(|| {
+                        EvalError(format!("`-` needs a number, not a {}", v.type_name()))
+                    }),
                 }
             }
             Operation::Binary(b) => {
@@ -398,9 +402,9 @@ impl<'s> Evaluator<'s> {
             Some(key_expr) => {
                 let key = match self.eval(key_expr)? {
                     Val::Unknown(s) => return Ok(Some(Val::Unknown(s))),
-                    k => k
-                        .to_text()
-                        .ok_or_else(|| EvalError("a `for` expression key must be a string".into()))?,
+                    k => k.to_text().ok_or_else(|| {
+                        EvalError("a `for` expression key must be a string".into())
+                    })?,
                 };
                 if f.grouping {
                     groups.entry(key).or_default().push(value);
@@ -455,10 +459,7 @@ impl<'s> Evaluator<'s> {
                 Some(Val::List(items)) => args.extend(items),
                 Some(Val::Unknown(s)) => return Ok(Val::Unknown(s)),
                 Some(other) => {
-                    return err(format!(
-                        "`...` expands a list, not a {}",
-                        other.type_name()
-                    ));
+                    return err(format!("`...` expands a list, not a {}", other.type_name()));
                 }
                 None => {}
             }
@@ -500,9 +501,9 @@ impl<'s> Evaluator<'s> {
                         ));
                     }
                 };
-                let template: Template = text
-                    .parse()
-                    .map_err(|e| EvalError(format!("templatefile(): cannot parse `{path}`: {e}")))?;
+                let template: Template = text.parse().map_err(|e| {
+                    EvalError(format!("templatefile(): cannot parse `{path}`: {e}"))
+                })?;
                 let scope = EmptyScope;
                 let mut bindings = Bindings::new();
                 for (k, v) in vars {
@@ -522,7 +523,9 @@ fn element_strip(element: &Element) -> Strip {
         Element::Interpolation(i) => i.strip,
         Element::Directive(d) => match d.as_ref() {
             Directive::If(i) => Strip::from((i.if_strip.strip_start(), i.endif_strip.strip_end())),
-            Directive::For(f) => Strip::from((f.for_strip.strip_start(), f.endfor_strip.strip_end())),
+            Directive::For(f) => {
+                Strip::from((f.for_strip.strip_start(), f.endfor_strip.strip_end()))
+            }
         },
     }
 }
@@ -566,7 +569,10 @@ fn index(value: Val, key: &Val) -> Result<Val, EvalError> {
     match value {
         Val::List(mut items) => {
             let Some(i) = key.to_num() else {
-                return err(format!("a list index must be a number, not a {}", key.type_name()));
+                return err(format!(
+                    "a list index must be a number, not a {}",
+                    key.type_name()
+                ));
             };
             if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
                 return err(format!(
@@ -579,7 +585,10 @@ fn index(value: Val, key: &Val) -> Result<Val, EvalError> {
         }
         Val::Map(mut map) => {
             let Some(k) = key.to_text() else {
-                return err(format!("a map key must be a string, not a {}", key.type_name()));
+                return err(format!(
+                    "a map key must be a string, not a {}",
+                    key.type_name()
+                ));
             };
             map.remove(&k)
                 .ok_or_else(|| EvalError(format!("the map has no key `{k}`")))
@@ -653,8 +662,18 @@ fn binary(op: BinaryOperator, lhs: &Val, rhs: &Val) -> Result<Val, EvalError> {
 
 /// Functions that pass unknown *elements* through (they only move values around).
 const STRUCTURAL: &[&str] = &[
-    "flatten", "concat", "tolist", "length", "values", "merge", "slice", "element", "compact",
-    "coalescelist", "one", "reverse",
+    "flatten",
+    "concat",
+    "tolist",
+    "length",
+    "values",
+    "merge",
+    "slice",
+    "element",
+    "compact",
+    "coalescelist",
+    "one",
+    "reverse",
 ];
 
 /// Calls a function that needs nothing but its arguments.
@@ -742,7 +761,9 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             arity(3)?;
             let (s, from, to) = (text(0)?, text(1)?, text(2)?);
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-                return err("regular-expression patterns (`/…/`) are not supported by ferry deploy");
+                return err(
+                    "regular-expression patterns (`/…/`) are not supported by ferry deploy",
+                );
             }
             if from.is_empty() {
                 Val::Str(s)
@@ -817,9 +838,11 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             let mut parts = Vec::new();
             for i in 1..args.len() {
                 for item in list(i)? {
-                    parts.push(item.to_text().ok_or_else(|| {
-                        EvalError(format!("cannot join a {}", item.type_name()))
-                    })?);
+                    parts.push(
+                        item.to_text().ok_or_else(|| {
+                            EvalError(format!("cannot join a {}", item.type_name()))
+                        })?,
+                    );
                 }
             }
             Val::Str(parts.join(&sep))
@@ -877,7 +900,11 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             let mut acc = num(0)?;
             for i in 1..args.len() {
                 let n = num(i)?;
-                acc = if name == "max" { acc.max(n) } else { acc.min(n) };
+                acc = if name == "max" {
+                    acc.max(n)
+                } else {
+                    acc.min(n)
+                };
             }
             Val::Num(acc)
         }
@@ -986,7 +1013,10 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             arity(1)?;
             let mut items = list(0)?
                 .into_iter()
-                .map(|v| v.to_text().ok_or_else(|| EvalError("sort() sorts strings".into())))
+                .map(|v| {
+                    v.to_text()
+                        .ok_or_else(|| EvalError("sort() sorts strings".into()))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             items.sort();
             Val::List(items.into_iter().map(Val::Str).collect())
@@ -1030,7 +1060,11 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
                 Some(v) => v.clone(),
                 None => match args.get(2) {
                     Some(d) => d.clone(),
-                    None => return err(format!("the map has no key `{key}` and no default was given")),
+                    None => {
+                        return err(format!(
+                            "the map has no key `{key}` and no default was given"
+                        ));
+                    }
                 },
             }
         }
@@ -1059,7 +1093,9 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             }
             let mut out = BTreeMap::new();
             for (k, v) in ks.into_iter().zip(vs) {
-                let k = k.to_text().ok_or_else(|| EvalError("keys must be strings".into()))?;
+                let k = k
+                    .to_text()
+                    .ok_or_else(|| EvalError("keys must be strings".into()))?;
                 out.insert(k, v);
             }
             Val::Map(out)
@@ -1090,20 +1126,16 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             arity(1)?;
             match &args[0] {
                 Val::Null => Val::Null,
-                v => Val::Str(
-                    v.to_text()
-                        .ok_or_else(|| EvalError(format!("cannot convert a {} to a string", v.type_name())))?,
-                ),
+                v => Val::Str(v.to_text().ok_or_else(|| {
+                    EvalError(format!("cannot convert a {} to a string", v.type_name()))
+                })?),
             }
         }
         "tonumber" => {
             arity(1)?;
             match &args[0] {
                 Val::Null => Val::Null,
-                v => Val::Num(
-                    v.to_num()
-                        .ok_or_else(|| EvalError("not a number".into()))?,
-                ),
+                v => Val::Num(v.to_num().ok_or_else(|| EvalError("not a number".into()))?),
             }
         }
         "tobool" => {
@@ -1122,8 +1154,8 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
         }
         "jsondecode" => {
             arity(1)?;
-            let parsed: serde_json::Value = serde_json::from_str(&text(0)?)
-                .map_err(|e| EvalError(format!("not JSON: {e}")))?;
+            let parsed: serde_json::Value =
+                serde_json::from_str(&text(0)?).map_err(|e| EvalError(format!("not JSON: {e}")))?;
             Val::from_json(&parsed)
         }
         "base64encode" => {
@@ -1135,7 +1167,10 @@ pub fn call_pure(name: &str, args: Vec<Val>) -> Result<Val, EvalError> {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(text(0)?.as_bytes())
                 .map_err(|_| EvalError("not valid base64".into()))?;
-            Val::Str(String::from_utf8(bytes).map_err(|_| EvalError("the decoded bytes are not UTF-8".into()))?)
+            Val::Str(
+                String::from_utf8(bytes)
+                    .map_err(|_| EvalError("the decoded bytes are not UTF-8".into()))?,
+            )
         }
         "sha256" => {
             arity(1)?;
@@ -1180,7 +1215,11 @@ fn format_fn(spec: &str, args: &[Val]) -> Result<String, EvalError> {
             continue;
         }
         let mut width = String::new();
-        while let Some(d) = chars.peek().copied().filter(|d| d.is_ascii_digit() || *d == '-' || *d == '.') {
+        while let Some(d) = chars
+            .peek()
+            .copied()
+            .filter(|d| d.is_ascii_digit() || *d == '-' || *d == '.')
+        {
             width.push(d);
             chars.next();
         }
@@ -1206,7 +1245,9 @@ fn format_fn(spec: &str, args: &[Val]) -> Result<String, EvalError> {
                     .trunc(),
             ),
             'f' => {
-                let n = arg.to_num().ok_or_else(|| EvalError("%f needs a number".into()))?;
+                let n = arg
+                    .to_num()
+                    .ok_or_else(|| EvalError("%f needs a number".into()))?;
                 let precision = width
                     .split_once('.')
                     .and_then(|(_, p)| p.parse::<usize>().ok())
@@ -1266,7 +1307,14 @@ mod tests {
         m.insert("var.instance_id".into(), Val::str("acme"));
         m.insert("var.region".into(), Val::str("nyc3"));
         m.insert("var.create".into(), Val::Bool(true));
-        m.insert("var.cidrs".into(), Val::List(vec![Val::str("10.0.0.0/8"), Val::str("1.2.3.4/32"), Val::str("10.0.0.0/8")]));
+        m.insert(
+            "var.cidrs".into(),
+            Val::List(vec![
+                Val::str("10.0.0.0/8"),
+                Val::str("1.2.3.4/32"),
+                Val::str("10.0.0.0/8"),
+            ]),
+        );
         m.insert("local.name".into(), Val::str("acme-x"));
         m.insert(
             "digitalocean_droplet.app".into(),
@@ -1281,10 +1329,16 @@ mod tests {
         );
         m.insert(
             "digitalocean_vpc.main".into(),
-            obj([("id", Val::str("vpc-1")), ("ip_range", Val::str("10.1.0.0/16"))]),
+            obj([
+                ("id", Val::str("vpc-1")),
+                ("ip_range", Val::str("10.1.0.0/16")),
+            ]),
         );
         let mut files = BTreeMap::new();
-        files.insert("scripts/init.sh.tpl".to_string(), "port=${port} name=%{ if on }yes%{ else }no%{ endif }".to_string());
+        files.insert(
+            "scripts/init.sh.tpl".to_string(),
+            "port=${port} name=%{ if on }yes%{ else }no%{ endif }".to_string(),
+        );
         files.insert("ops.pub".to_string(), "ssh-ed25519 AAAA".to_string());
         MapScope(m, files)
     }
@@ -1292,13 +1346,18 @@ mod tests {
     fn ev(src: &str) -> Result<Val, EvalError> {
         let expr: Expression = src.parse().map_err(|e| EvalError(format!("parse: {e}")))?;
         let s = scope();
-        Evaluator::new(&s, Bindings::new().with("count", obj([("index", Val::Num(1.0))])))
-            .eval(&expr)
+        Evaluator::new(
+            &s,
+            Bindings::new().with("count", obj([("index", Val::Num(1.0))])),
+        )
+        .eval(&expr)
     }
 
     fn ok(src: &str) -> serde_json::Value {
         match ev(src) {
-            Ok(v) => v.to_json().unwrap_or_else(|u| serde_json::json!({"unknown": u})),
+            Ok(v) => v
+                .to_json()
+                .unwrap_or_else(|u| serde_json::json!({"unknown": u})),
             Err(e) => serde_json::json!({"error": e.0}),
         }
     }
@@ -1308,24 +1367,45 @@ mod tests {
         use serde_json::json;
         let cases: &[(&str, serde_json::Value)] = &[
             (r#""${local.name}-pg""#, json!("acme-x-pg")),
-            (r#""instance-id:${var.instance_id}""#, json!("instance-id:acme")),
+            (
+                r#""instance-id:${var.instance_id}""#,
+                json!("instance-id:acme"),
+            ),
             ("var.create ? 1 : 0", json!(1)),
             ("digitalocean_droplet.app[count.index].id", json!("2")),
             ("digitalocean_droplet.app[*].id", json!(["1", "2"])),
-            ("digitalocean_droplet.app.*.urn", json!(["do:droplet:1", "do:droplet:2"])),
-            ("flatten([[digitalocean_vpc.main.id], digitalocean_droplet.app[*].urn])", json!(["vpc-1", "do:droplet:1", "do:droplet:2"])),
+            (
+                "digitalocean_droplet.app.*.urn",
+                json!(["do:droplet:1", "do:droplet:2"]),
+            ),
+            (
+                "flatten([[digitalocean_vpc.main.id], digitalocean_droplet.app[*].urn])",
+                json!(["vpc-1", "do:droplet:1", "do:droplet:2"]),
+            ),
             ("toset(var.cidrs)", json!(["1.2.3.4/32", "10.0.0.0/8"])),
             ("lower(\"ABC\")", json!("abc")),
             ("replace(\"a.b.c\", \".\", \"-\")", json!("a-b-c")),
             ("format(\"%s-%03d\", \"db\", 7)", json!("db-007")),
             ("join(\",\", [\"a\", \"b\"])", json!("a,b")),
-            ("jsonencode({ a = 1, b = [true] })", json!("{\"a\":1,\"b\":[true]}")),
+            (
+                "jsonencode({ a = 1, b = [true] })",
+                json!("{\"a\":1,\"b\":[true]}"),
+            ),
             ("lookup({ a = 1 }, \"b\", 2)", json!(2)),
-            ("try(digitalocean_vpc.main.nope, \"fallback\")", json!("fallback")),
+            (
+                "try(digitalocean_vpc.main.nope, \"fallback\")",
+                json!("fallback"),
+            ),
             ("can(digitalocean_vpc.main.nope)", json!(false)),
             ("length(digitalocean_droplet.app)", json!(2)),
-            ("[for d in digitalocean_droplet.app : d.id if d.id != \"1\"]", json!(["2"])),
-            ("{for i, d in digitalocean_droplet.app : d.id => i}", json!({"1": 0, "2": 1})),
+            (
+                "[for d in digitalocean_droplet.app : d.id if d.id != \"1\"]",
+                json!(["2"]),
+            ),
+            (
+                "{for i, d in digitalocean_droplet.app : d.id => i}",
+                json!({"1": 0, "2": 1}),
+            ),
             ("values({ b = 2, a = 1 })", json!([1, 2])),
             ("merge({ a = 1 }, { b = 2 })", json!({"a": 1, "b": 2})),
             ("concat([1], [2, 3])", json!([1, 2, 3])),
@@ -1337,9 +1417,15 @@ mod tests {
             ("1 + 2 * 3 == 7 && !false", json!(true)),
             ("\"${1 + 1}\"", json!("2")),
             ("file(\"./ops.pub\")", json!("ssh-ed25519 AAAA")),
-            ("templatefile(\"scripts/init.sh.tpl\", { port = 80, on = true })", json!("port=80 name=yes")),
+            (
+                "templatefile(\"scripts/init.sh.tpl\", { port = 80, on = true })",
+                json!("port=80 name=yes"),
+            ),
             ("[for k, v in { a = 1 } : \"${k}=${v}\"]", json!(["a=1"])),
-            ("\"%{ for c in var.cidrs }${c};%{ endfor }\"", json!("10.0.0.0/8;1.2.3.4/32;10.0.0.0/8;")),
+            (
+                "\"%{ for c in var.cidrs }${c};%{ endfor }\"",
+                json!("10.0.0.0/8;1.2.3.4/32;10.0.0.0/8;"),
+            ),
             ("coalesce(\"\", \"x\")", json!("x")),
             ("element([\"a\", \"b\"], 3)", json!("b")),
             ("max(1, 5, 3)", json!(5)),
@@ -1359,11 +1445,23 @@ mod tests {
         };
         assert_eq!(items.len(), 2);
         assert_eq!(items[0], Val::str("vpc-1"));
-        assert_eq!(items[1].first_unknown(), Some("digitalocean_spaces_bucket.b"));
+        assert_eq!(
+            items[1].first_unknown(),
+            Some("digitalocean_spaces_bucket.b")
+        );
         // Strings and string functions become unknown.
-        assert_eq!(ok("\"x-${digitalocean_spaces_bucket.b.name}\""), json!({"unknown": "digitalocean_spaces_bucket.b"}));
-        assert_eq!(ok("lower(digitalocean_spaces_bucket.b.name)"), json!({"unknown": "digitalocean_spaces_bucket.b"}));
-        assert_eq!(ok("jsonencode([digitalocean_spaces_bucket.b.name])"), json!({"unknown": "digitalocean_spaces_bucket.b"}));
+        assert_eq!(
+            ok("\"x-${digitalocean_spaces_bucket.b.name}\""),
+            json!({"unknown": "digitalocean_spaces_bucket.b"})
+        );
+        assert_eq!(
+            ok("lower(digitalocean_spaces_bucket.b.name)"),
+            json!({"unknown": "digitalocean_spaces_bucket.b"})
+        );
+        assert_eq!(
+            ok("jsonencode([digitalocean_spaces_bucket.b.name])"),
+            json!({"unknown": "digitalocean_spaces_bucket.b"})
+        );
     }
 
     #[test]
@@ -1389,7 +1487,10 @@ mod tests {
 
     #[test]
     fn normalizes_paths() {
-        assert_eq!(normalize_path("./modules/app/../app/x.sh"), "modules/app/x.sh");
+        assert_eq!(
+            normalize_path("./modules/app/../app/x.sh"),
+            "modules/app/x.sh"
+        );
         assert_eq!(normalize_path("./ops.pub"), "ops.pub");
     }
 }

@@ -26,25 +26,50 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
-    /// The run will handle this resource: `apply`, `local`, `skip`, `destroy`; in a dry run the
-    /// outcome it would have: `create`, `update`, `unchanged`, `delete`, `absent`.
-    Planned { action: String, position: usize },
+    /// At the start, what the run will do with this resource (`apply`, `read`, `local`, `skip`)
+    /// and its place in the dependency order; in a dry run, per instance, the outcome a deploy
+    /// would have (`create`, `update`, `unchanged`), without a position.
+    Planned {
+        action: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<usize>,
+    },
     Creating,
-    Updating { fields: Vec<String> },
+    Updating {
+        fields: Vec<String>,
+    },
     /// Provisioning (or deletion) in progress; emitted when the status changes.
-    Waiting { status: String, elapsed_ms: u64 },
-    Created { duration_ms: u64 },
-    Updated { fields: Vec<String>, duration_ms: u64 },
-    Unchanged { duration_ms: u64 },
+    Waiting {
+        status: String,
+        elapsed_ms: u64,
+    },
+    Created {
+        duration_ms: u64,
+    },
+    Updated {
+        fields: Vec<String>,
+        duration_ms: u64,
+    },
+    Unchanged {
+        duration_ms: u64,
+    },
     /// Not applied by the engine, and why.
-    Skipped { reason: String },
-    Failed { error: String },
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        error: String,
+    },
     Deleting,
-    Deleted { duration_ms: u64 },
+    Deleted {
+        duration_ms: u64,
+    },
     /// Nothing to delete: it does not exist.
     Absent,
     /// Something the user should know that did not stop the resource.
-    Note { message: String },
+    Note {
+        message: String,
+    },
 }
 
 /// Where events go. Called from the engine's tasks: keep it quick (push to a channel).

@@ -141,7 +141,12 @@ fn push_ref(root: &str, ops: &[TraversalOperator], bound: &[String], out: &mut V
 
 /// The references of a body: attributes and nested blocks, with `dynamic` blocks' iterators
 /// bound inside their `content`.
-pub fn refs_of_body(body: &Body, bound: &mut Vec<String>, out: &mut Vec<Ref>, with_loc: &mut dyn FnMut(&str, usize)) {
+pub fn refs_of_body(
+    body: &Body,
+    bound: &mut Vec<String>,
+    out: &mut Vec<Ref>,
+    with_loc: &mut dyn FnMut(&str, usize),
+) {
     for s in body.iter() {
         let before = out.len();
         let key = match s {
@@ -150,7 +155,11 @@ pub fn refs_of_body(body: &Body, bound: &mut Vec<String>, out: &mut Vec<Ref>, wi
                 a.key.as_str().to_string()
             }
             Structure::Block(b) if b.identifier.as_str() == "dynamic" => {
-                let label = b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+                let label = b
+                    .labels
+                    .first()
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_default();
                 let iterator = crate::stack::attr(&b.body, "iterator")
                     .and_then(|e| match e {
                         Expression::Variable(v) => Some(v.as_str().to_string()),
@@ -371,7 +380,10 @@ impl Builder<'_> {
             Via::Output(m, n) => format!("{}output.{n}", stack.modules[*m].prefix),
         };
         if let Some(pos) = self.visiting.iter().position(|(v, _)| v == via) {
-            let mut path: Vec<String> = self.visiting[pos..].iter().map(|(_, l)| l.clone()).collect();
+            let mut path: Vec<String> = self.visiting[pos..]
+                .iter()
+                .map(|(_, l)| l.clone())
+                .collect();
             path.push(label);
             return Err(StackError::Cycle { path });
         }
@@ -471,7 +483,11 @@ fn topo(stack: &Stack, deps: &[BTreeSet<usize>]) -> Result<Vec<usize>, StackErro
         path.push(at);
         match deps[at].iter().find(|d| left.contains(d)) {
             Some(&next) => at = next,
-            None => return Err(StackError::Cycle { path: vec![stack.address(at)] }),
+            None => {
+                return Err(StackError::Cycle {
+                    path: vec![stack.address(at)],
+                });
+            }
         }
     }
 }
@@ -556,14 +572,38 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
                 "resource \"digitalocean_vpc\" \"a\" {\n  name = \"x\"\n  ip_range = digitalocean_vpc.b.ip_range\n}\n",
                 "main.tf:3: unknown reference `digitalocean_vpc.b.ip_range` in `digitalocean_vpc.a`: no such resource in this module",
             ),
-            ("resource \"t_x\" \"a\" {\n  v = var.nope\n}\n", "main.tf:2: unknown reference `var.nope` in `t_x.a`"),
-            ("resource \"t_x\" \"a\" {\n  v = local.nope\n}\n", "no such local value"),
-            ("resource \"t_x\" \"a\" {\n  v = module.m.o\n}\n", "no such module call"),
-            ("resource \"t_x\" \"a\" {\n  v = data.t_y.z.id\n}\n", "no such data source"),
-            ("resource \"t_x\" \"a\" {\n  v = count.index\n}\n", "only valid in a resource with `count`"),
-            ("resource \"t_x\" \"a\" {\n  v = nonsense\n}\n", "did you mean `var.…`"),
-            ("output \"o\" {\n  value = t_x.gone.id\n}\n", "main.tf:1: unknown reference `t_x.gone.id` in `output.o`"),
-            ("resource \"t_x\" \"a\" {\n  depends_on = [t_x.b]\n}\n", "main.tf:2: unknown reference `t_x.b`"),
+            (
+                "resource \"t_x\" \"a\" {\n  v = var.nope\n}\n",
+                "main.tf:2: unknown reference `var.nope` in `t_x.a`",
+            ),
+            (
+                "resource \"t_x\" \"a\" {\n  v = local.nope\n}\n",
+                "no such local value",
+            ),
+            (
+                "resource \"t_x\" \"a\" {\n  v = module.m.o\n}\n",
+                "no such module call",
+            ),
+            (
+                "resource \"t_x\" \"a\" {\n  v = data.t_y.z.id\n}\n",
+                "no such data source",
+            ),
+            (
+                "resource \"t_x\" \"a\" {\n  v = count.index\n}\n",
+                "only valid in a resource with `count`",
+            ),
+            (
+                "resource \"t_x\" \"a\" {\n  v = nonsense\n}\n",
+                "did you mean `var.…`",
+            ),
+            (
+                "output \"o\" {\n  value = t_x.gone.id\n}\n",
+                "main.tf:1: unknown reference `t_x.gone.id` in `output.o`",
+            ),
+            (
+                "resource \"t_x\" \"a\" {\n  depends_on = [t_x.b]\n}\n",
+                "main.tf:2: unknown reference `t_x.b`",
+            ),
         ];
         for (src, want) in cases {
             match load(&[("main.tf", src)]) {
@@ -583,19 +623,27 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
         .map(|e| e.to_string())
         .unwrap_or_default();
         assert!(
-            err.contains("dependency cycle: t_x.a (main.tf:1) → t_x.b (main.tf:4) → t_x.a (main.tf:1)"),
+            err.contains(
+                "dependency cycle: t_x.a (main.tf:1) → t_x.b (main.tf:4) → t_x.a (main.tf:1)"
+            ),
             "{err}"
         );
         let err = load(&[("main.tf", "locals {\n  a = local.b\n  b = local.a\n}\nresource \"t_x\" \"a\" {\n  v = local.a\n}\n")])
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.contains("dependency cycle: local.a → local.b → local.a"), "{err}");
+        assert!(
+            err.contains("dependency cycle: local.a → local.b → local.a"),
+            "{err}"
+        );
         let err = load(&[("main.tf", "resource \"t_x\" \"a\" {\n  v = t_x.a.id\n}\n")])
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.contains("dependency cycle: t_x.a (main.tf:1) → t_x.a"), "{err}");
+        assert!(
+            err.contains("dependency cycle: t_x.a (main.tf:1) → t_x.a"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -608,7 +656,10 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
         for dir in dirs {
             let mut files = BTreeMap::new();
             collect(&dir, &dir, &mut files);
-            let stack = Stack::load(files, &[("instance_id".into(), VarInput::Text("acme".into()))]);
+            let stack = Stack::load(
+                files,
+                &[("instance_id".into(), VarInput::Text("acme".into()))],
+            );
             let stack = match stack {
                 Ok(s) => s,
                 Err(e) => panic!("{}: {e}", dir.display()),
@@ -620,7 +671,9 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
     }
 
     fn find_expected(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -640,7 +693,9 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
             let path = entry.path();
             if path.is_dir() {
                 collect(root, &path, out);
-            } else if let (Ok(text), Ok(rel)) = (std::fs::read_to_string(&path), path.strip_prefix(root)) {
+            } else if let (Ok(text), Ok(rel)) =
+                (std::fs::read_to_string(&path), path.strip_prefix(root))
+            {
                 out.insert(rel.to_string_lossy().to_string(), text);
             }
         }

@@ -212,7 +212,11 @@ impl Stack {
             missing_vars: BTreeMap::new(),
             warnings: Vec::new(),
         };
-        if !stack.files.keys().any(|p| dir_of(p).is_empty() && p.ends_with(".tf")) {
+        if !stack
+            .files
+            .keys()
+            .any(|p| dir_of(p).is_empty() && p.ends_with(".tf"))
+        {
             return Err(StackError::Empty);
         }
         stack.load_module(String::new(), None, None, Vec::new())?;
@@ -313,11 +317,13 @@ impl Stack {
                     }
                     ("output", [name]) => {
                         declare(format!("output.{name}"), &loc)?;
-                        let expr = attr(&block.body, "value").ok_or_else(|| StackError::Invalid {
-                            loc: loc.clone(),
-                            message: format!("output `{name}` has no `value`"),
-                        })?;
-                        let sensitive = matches!(attr(&block.body, "sensitive"), Some(Expression::Bool(true)));
+                        let expr =
+                            attr(&block.body, "value").ok_or_else(|| StackError::Invalid {
+                                loc: loc.clone(),
+                                message: format!("output `{name}` has no `value`"),
+                            })?;
+                        let sensitive =
+                            matches!(attr(&block.body, "sensitive"), Some(Expression::Bool(true)));
                         self.modules[id].outputs.insert(
                             name.clone(),
                             Output {
@@ -457,8 +463,9 @@ impl Stack {
             if vars.contains_key(&name) {
                 values.insert(name, value);
             } else {
-                self.warnings
-                    .push(format!("{path}: `{name}` is not a variable of the stack; ignored"));
+                self.warnings.push(format!(
+                    "{path}: `{name}` is not a variable of the stack; ignored"
+                ));
             }
         }
         for (name, input) in overrides {
@@ -582,7 +589,9 @@ fn resource_config(
     }
     let depends_on = match attr(&block.body, "depends_on") {
         None => Vec::new(),
-        Some(Expression::Array(items)) => items.into_iter().map(|e| (e, at("depends_on"))).collect(),
+        Some(Expression::Array(items)) => {
+            items.into_iter().map(|e| (e, at("depends_on"))).collect()
+        }
         Some(_) => {
             return Err(StackError::Invalid {
                 loc: at("depends_on"),
@@ -761,28 +770,70 @@ mod tests {
         )
         .expect("loads");
         assert_eq!(stack.root_vars["a"], Val::Num(5.0));
-        assert_eq!(stack.root_vars["b"], Val::List(vec![Val::str("x"), Val::str("y")]));
+        assert_eq!(
+            stack.root_vars["b"],
+            Val::List(vec![Val::str("x"), Val::str("y")])
+        );
         assert_eq!(stack.root_vars["c"], Val::Bool(true));
-        let stack = Stack::load(files(&[("main.tf", "variable \"secret\" {}\n")]), &[]).expect("loads");
+        let stack =
+            Stack::load(files(&[("main.tf", "variable \"secret\" {}\n")]), &[]).expect("loads");
         assert_eq!(stack.missing_vars["secret"].to_string(), "main.tf:1");
     }
 
     #[test]
     fn bad_stacks_get_clear_errors() {
-        let cases: &[(&[(&str, &str)], &[(&str, &str)], &str)] = &[
+        type Files<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Files, Files, &str)] = &[
             (&[("a.md", "x")], &[], "no `.tf` file"),
-            (&[("main.tf", "resource \"x\" {")], &[], "main.tf:1: cannot parse"),
             (
-                &[("main.tf", "resource \"t_a\" \"b\" {}\n"), ("b.tf", "\n\nresource \"t_a\" \"b\" {}\n")],
+                &[("main.tf", "resource \"x\" {")],
+                &[],
+                "main.tf:1: cannot parse",
+            ),
+            (
+                &[
+                    ("main.tf", "resource \"t_a\" \"b\" {}\n"),
+                    ("b.tf", "\n\nresource \"t_a\" \"b\" {}\n"),
+                ],
                 &[],
                 "main.tf:1: `t_a.b` is declared twice (first at b.tf:3)",
             ),
-            (&[("main.tf", "variable \"n\" {\n type = number\n}\n")], &[("n", "x")], "variable `n`: `x` is not a number"),
-            (&[("main.tf", "resource \"t_a\" \"b\" {}\n")], &[("zz", "1")], "variable `zz`: the stack declares no such variable"),
-            (&[("main.tf", "module \"m\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n")], &[], "main.tf:1: module `m`: source `terraform-aws-modules/vpc/aws` is not a local folder"),
-            (&[("main.tf", "module \"m\" {\n  source = \"./nowhere\"\n}\n")], &[], "has no `.tf` file"),
-            (&[("main.tf", "module \"m\" {\n  source = \"./\"\n}\n")], &[], "calls itself"),
-            (&[("main.tf", "resource \"t_a\" \"b\" {\n  count = 1\n  for_each = {}\n}\n")], &[], "sets both"),
+            (
+                &[("main.tf", "variable \"n\" {\n type = number\n}\n")],
+                &[("n", "x")],
+                "variable `n`: `x` is not a number",
+            ),
+            (
+                &[("main.tf", "resource \"t_a\" \"b\" {}\n")],
+                &[("zz", "1")],
+                "variable `zz`: the stack declares no such variable",
+            ),
+            (
+                &[(
+                    "main.tf",
+                    "module \"m\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+                )],
+                &[],
+                "main.tf:1: module `m`: source `terraform-aws-modules/vpc/aws` is not a local folder",
+            ),
+            (
+                &[("main.tf", "module \"m\" {\n  source = \"./nowhere\"\n}\n")],
+                &[],
+                "has no `.tf` file",
+            ),
+            (
+                &[("main.tf", "module \"m\" {\n  source = \"./\"\n}\n")],
+                &[],
+                "calls itself",
+            ),
+            (
+                &[(
+                    "main.tf",
+                    "resource \"t_a\" \"b\" {\n  count = 1\n  for_each = {}\n}\n",
+                )],
+                &[],
+                "sets both",
+            ),
             (&[("main.tf", &"[".repeat(200))], &[], "nest deeper"),
         ];
         for (fs, vars, want) in cases {
@@ -818,7 +869,11 @@ mod tests {
             if path.is_dir() {
                 collect(root, &path, out);
             } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let rel = path.strip_prefix(root).expect("inside").to_string_lossy().to_string();
+                let rel = path
+                    .strip_prefix(root)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .to_string();
                 out.insert(rel, text);
             }
         }

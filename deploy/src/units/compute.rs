@@ -2,7 +2,13 @@
 
 use super::*;
 
-pub static UNITS: &[&UnitDef] = &[&DROPLET_DEF, &AUTOSCALE_DEF, &VOLUME_DEF, &ATTACH_DEF, &SSH_KEY_DEF];
+pub static UNITS: &[&UnitDef] = &[
+    &DROPLET_DEF,
+    &AUTOSCALE_DEF,
+    &VOLUME_DEF,
+    &ATTACH_DEF,
+    &SSH_KEY_DEF,
+];
 
 // --- digitalocean_droplet ---------------------------------------------------------------------
 
@@ -10,12 +16,44 @@ pub static DROPLET_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_droplet",
     summary: "a droplet, found among the appliance's tagged droplets by name; waits for active",
     arguments: &[
-        "name", "region", "size", "image", "ssh_keys", "backups", "ipv6", "monitoring", "tags", "user_data",
-        "vpc_uuid", "droplet_agent", "volume_ids", "private_networking", "public_networking", "backup_policy",
-        "resize_disk", "graceful_shutdown",
+        "name",
+        "region",
+        "size",
+        "image",
+        "ssh_keys",
+        "backups",
+        "ipv6",
+        "monitoring",
+        "tags",
+        "user_data",
+        "vpc_uuid",
+        "droplet_agent",
+        "volume_ids",
+        "private_networking",
+        "public_networking",
+        "backup_policy",
+        "resize_disk",
+        "graceful_shutdown",
     ],
-    exports: &["id", "urn", "status", "ipv4_address", "ipv4_address_private", "ipv6_address", "memory", "vcpus", "disk", "created_at", "locked"],
-    endpoints: &["GET /v2/droplets?tag_name=", "POST /v2/droplets", "GET /v2/droplets/{id}", "DELETE /v2/droplets/{id}"],
+    exports: &[
+        "id",
+        "urn",
+        "status",
+        "ipv4_address",
+        "ipv4_address_private",
+        "ipv6_address",
+        "memory",
+        "vcpus",
+        "disk",
+        "created_at",
+        "locked",
+    ],
+    endpoints: &[
+        "GET /v2/droplets?tag_name=",
+        "POST /v2/droplets",
+        "GET /v2/droplets/{id}",
+        "DELETE /v2/droplets/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&DROPLET),
 };
@@ -59,9 +97,15 @@ pub fn droplet_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("tags", Some(tags_with_instance(cx, args)?)),
         ("user_data", opt_str(args, "user_data").map(Json::from)),
         ("vpc_uuid", opt_str(args, "vpc_uuid").map(Json::from)),
-        ("with_droplet_agent", opt_bool(args, "droplet_agent")?.map(Json::from)),
+        (
+            "with_droplet_agent",
+            opt_bool(args, "droplet_agent")?.map(Json::from),
+        ),
         ("volumes", (!volumes.is_empty()).then(|| volumes.into())),
-        ("public_networking", opt_bool(args, "public_networking")?.map(Json::from)),
+        (
+            "public_networking",
+            opt_bool(args, "public_networking")?.map(Json::from),
+        ),
     ]))
 }
 
@@ -105,8 +149,20 @@ pub static AUTOSCALE_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_droplet_autoscale",
     summary: "a droplet autoscale pool, found by its name; waits for active",
     arguments: &["name", "config", "droplet_template"],
-    exports: &["id", "status", "created_at", "updated_at", "current_utilization"],
-    endpoints: &["GET /v2/droplets/autoscale?name=", "POST /v2/droplets/autoscale", "GET /v2/droplets/autoscale/{id}", "PUT /v2/droplets/autoscale/{id}", "DELETE /v2/droplets/autoscale/{id}"],
+    exports: &[
+        "id",
+        "status",
+        "created_at",
+        "updated_at",
+        "current_utilization",
+    ],
+    endpoints: &[
+        "GET /v2/droplets/autoscale?name=",
+        "POST /v2/droplets/autoscale",
+        "GET /v2/droplets/autoscale/{id}",
+        "PUT /v2/droplets/autoscale/{id}",
+        "DELETE /v2/droplets/autoscale/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&AUTOSCALE),
 };
@@ -115,7 +171,11 @@ pub static AUTOSCALE: Rest = Rest {
     collection: |_| Ok("/v2/droplets/autoscale".into()),
     list_key: "autoscale_pools",
     item_key: "autoscale_pool",
-    list_query: |_, args| opt_str(args, "name").map(|n| format!("?name={}", enc(&n))).unwrap_or_default(),
+    list_query: |_, args| {
+        opt_str(args, "name")
+            .map(|n| format!("?name={}", enc(&n)))
+            .unwrap_or_default()
+    },
     matches: same_name,
     id_key: "id",
     body: autoscale_body,
@@ -124,24 +184,58 @@ pub static AUTOSCALE: Rest = Rest {
     update: Some(|_, _, obj, body| {
         Ok(Update {
             method: Method::Put,
-            path: format!("/v2/droplets/autoscale/{}", enc(&id_of(obj, "id").unwrap_or_default())),
+            path: format!(
+                "/v2/droplets/autoscale/{}",
+                enc(&id_of(obj, "id").unwrap_or_default())
+            ),
             body: body.clone(),
         })
     }),
-    attributes: |_, obj| Json::Object(pick(obj, &["id", "name", "status", "created_at", "updated_at", "current_utilization"])),
+    attributes: |_, obj| {
+        Json::Object(pick(
+            obj,
+            &[
+                "id",
+                "name",
+                "status",
+                "created_at",
+                "updated_at",
+                "current_utilization",
+            ],
+        ))
+    },
     delete: Delete::ById { wait_gone: true },
 };
 
 pub fn autoscale_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
     let c = block(args, "config").ok_or_else(|| UnitError::arg("config", "required"))?;
-    let t = block(args, "droplet_template").ok_or_else(|| UnitError::arg("droplet_template", "required"))?;
+    let t = block(args, "droplet_template")
+        .ok_or_else(|| UnitError::arg("droplet_template", "required"))?;
     let config = object(vec![
-        ("min_instances", opt_i64(c, "min_instances")?.map(Json::from)),
-        ("max_instances", opt_i64(c, "max_instances")?.map(Json::from)),
-        ("target_cpu_utilization", opt_f64(c, "target_cpu_utilization")?.map(Json::from)),
-        ("target_memory_utilization", opt_f64(c, "target_memory_utilization")?.map(Json::from)),
-        ("cooldown_minutes", opt_i64(c, "cooldown_minutes")?.map(Json::from)),
-        ("target_number_instances", opt_i64(c, "target_number_instances")?.map(Json::from)),
+        (
+            "min_instances",
+            opt_i64(c, "min_instances")?.map(Json::from),
+        ),
+        (
+            "max_instances",
+            opt_i64(c, "max_instances")?.map(Json::from),
+        ),
+        (
+            "target_cpu_utilization",
+            opt_f64(c, "target_cpu_utilization")?.map(Json::from),
+        ),
+        (
+            "target_memory_utilization",
+            opt_f64(c, "target_memory_utilization")?.map(Json::from),
+        ),
+        (
+            "cooldown_minutes",
+            opt_i64(c, "cooldown_minutes")?.map(Json::from),
+        ),
+        (
+            "target_number_instances",
+            opt_i64(c, "target_number_instances")?.map(Json::from),
+        ),
     ]);
     let template = object(vec![
         ("size", Some(req_str(t, "size")?.into())),
@@ -150,11 +244,17 @@ pub fn autoscale_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("ssh_keys", Some(strs(t, "ssh_keys")?.into())),
         ("tags", Some(tags_with_instance(cx, t)?)),
         ("vpc_uuid", opt_str(t, "vpc_uuid").map(Json::from)),
-        ("with_droplet_agent", opt_bool(t, "with_droplet_agent")?.map(Json::from)),
+        (
+            "with_droplet_agent",
+            opt_bool(t, "with_droplet_agent")?.map(Json::from),
+        ),
         ("project_id", opt_str(t, "project_id").map(Json::from)),
         ("ipv6", opt_bool(t, "ipv6")?.map(Json::from)),
         ("user_data", opt_str(t, "user_data").map(Json::from)),
-        ("public_networking", opt_bool(t, "public_networking")?.map(Json::from)),
+        (
+            "public_networking",
+            opt_bool(t, "public_networking")?.map(Json::from),
+        ),
     ]);
     Ok(json!({ "name": req_str(args, "name")?, "config": config, "droplet_template": template }))
 }
@@ -164,9 +264,29 @@ pub fn autoscale_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
 pub static VOLUME_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_volume",
     summary: "a block storage volume, found by name and region",
-    arguments: &["name", "region", "size", "description", "snapshot_id", "initial_filesystem_type", "initial_filesystem_label", "filesystem_type", "tags"],
-    exports: &["id", "urn", "droplet_ids", "filesystem_type", "filesystem_label"],
-    endpoints: &["GET /v2/volumes?name=&region=", "POST /v2/volumes", "DELETE /v2/volumes/{id}"],
+    arguments: &[
+        "name",
+        "region",
+        "size",
+        "description",
+        "snapshot_id",
+        "initial_filesystem_type",
+        "initial_filesystem_label",
+        "filesystem_type",
+        "tags",
+    ],
+    exports: &[
+        "id",
+        "urn",
+        "droplet_ids",
+        "filesystem_type",
+        "filesystem_label",
+    ],
+    endpoints: &[
+        "GET /v2/volumes?name=&region=",
+        "POST /v2/volumes",
+        "DELETE /v2/volumes/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&VOLUME),
 };
@@ -203,7 +323,10 @@ pub fn volume_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
                 .or_else(|| opt_str(args, "filesystem_type"))
                 .map(Json::from),
         ),
-        ("filesystem_label", opt_str(args, "initial_filesystem_label").map(Json::from)),
+        (
+            "filesystem_label",
+            opt_str(args, "initial_filesystem_label").map(Json::from),
+        ),
         ("tags", Some(tags_with_instance(cx, args)?)),
     ]))
 }
@@ -230,7 +353,11 @@ pub static ATTACH_DEF: UnitDef = UnitDef {
     summary: "attaches a volume to a droplet (an attach action, waited for), unless the volume already lists the droplet",
     arguments: &["droplet_id", "volume_id"],
     exports: &["id"],
-    endpoints: &["GET /v2/volumes/{id}", "POST /v2/volumes/{id}/actions", "GET /v2/volumes/{id}/actions/{action_id}"],
+    endpoints: &[
+        "GET /v2/volumes/{id}",
+        "POST /v2/volumes/{id}/actions",
+        "GET /v2/volumes/{id}/actions/{action_id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&Attach),
 };
@@ -248,27 +375,38 @@ fn attached(volume: &Json, droplet: i64) -> bool {
     volume
         .get("droplet_ids")
         .and_then(Json::as_array)
-        .is_some_and(|ids| ids.iter().any(|i| i.as_i64() == Some(droplet) || i.as_str() == Some(&droplet.to_string())))
+        .is_some_and(|ids| {
+            ids.iter()
+                .any(|i| i.as_i64() == Some(droplet) || i.as_str() == Some(&droplet.to_string()))
+        })
 }
 
 /// Starts a volume action and waits until it completes.
 async fn volume_action(cx: &Cx, volume: &str, body: Json) -> Result<(), UnitError> {
     let path = format!("/v2/volumes/{}/actions", enc(volume));
-    let answer = cx.client.send(Method::Post, &path, Some(body), None).await?;
+    let answer = cx
+        .client
+        .send(Method::Post, &path, Some(body), None)
+        .await?;
     let action = answer.get("action").cloned().unwrap_or(Json::Null);
     let Some(id) = id_of(&action, "id") else {
         return Ok(());
     };
     let action_path = format!("{path}/{id}");
-    cx.wait_for(&action_path, "action", action, |a| status_is(a, "/status", &["completed"], &["errored"]))
-        .await?;
+    cx.wait_for(&action_path, "action", action, |a| {
+        status_is(a, "/status", &["completed"], &["errored"])
+    })
+    .await?;
     Ok(())
 }
 
 impl Attach {
     async fn volume(cx: &Cx, args: &Json) -> Result<Option<Json>, UnitError> {
         let volume = req_str(args, "volume_id")?;
-        let body = cx.client.get_opt(&format!("/v2/volumes/{}", enc(&volume))).await?;
+        let body = cx
+            .client
+            .get_opt(&format!("/v2/volumes/{}", enc(&volume)))
+            .await?;
         Ok(body.and_then(|b| b.get("volume").cloned()))
     }
 }
@@ -279,10 +417,16 @@ impl Unit for Attach {
             let droplet = req_i64(args, "droplet_id")?;
             let volume_id = req_str(args, "volume_id")?;
             let Some(volume) = Self::volume(cx, args).await? else {
-                return Err(UnitError::Failed(format!("volume `{volume_id}` does not exist")));
+                return Err(UnitError::Failed(format!(
+                    "volume `{volume_id}` does not exist"
+                )));
             };
             if attached(&volume, droplet) {
-                return Ok(Applied { action: Action::Unchanged, attrs: attachment_attrs(args), notes: Vec::new() });
+                return Ok(Applied {
+                    action: Action::Unchanged,
+                    attrs: attachment_attrs(args),
+                    notes: Vec::new(),
+                });
             }
             cx.emit(EventKind::Creating);
             let region = volume.pointer("/region/slug").cloned();
@@ -292,20 +436,36 @@ impl Unit for Attach {
                 ("region", region),
             ]);
             volume_action(cx, &volume_id, body).await?;
-            Ok(Applied { action: Action::Created, attrs: attachment_attrs(args), notes: Vec::new() })
+            Ok(Applied {
+                action: Action::Created,
+                attrs: attachment_attrs(args),
+                notes: Vec::new(),
+            })
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(async move {
             let droplet = req_i64(args, "droplet_id")?;
-            Ok(Self::volume(cx, args).await?.filter(|v| attached(v, droplet)).map(|obj| Found {
-                obj,
-                attrs: attachment_attrs(args),
-                drift: Vec::new(),
-            }))
+            Ok(Self::volume(cx, args)
+                .await?
+                .filter(|v| attached(v, droplet))
+                .map(|obj| Found {
+                    obj,
+                    attrs: attachment_attrs(args),
+                    drift: Vec::new(),
+                }))
         })
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(async move {
             let droplet = req_i64(args, "droplet_id")?;
             let volume_id = req_str(args, "volume_id")?;
@@ -329,7 +489,11 @@ pub static SSH_KEY_DEF: UnitDef = UnitDef {
     summary: "an account SSH key, found by its name (or its public key, which DigitalOcean keeps unique)",
     arguments: &["name", "public_key"],
     exports: &["id", "fingerprint"],
-    endpoints: &["GET /v2/account/keys", "POST /v2/account/keys", "DELETE /v2/account/keys/{id}"],
+    endpoints: &[
+        "GET /v2/account/keys",
+        "POST /v2/account/keys",
+        "DELETE /v2/account/keys/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&SSH_KEY),
 };
@@ -347,7 +511,9 @@ pub static SSH_KEY: Rest = Rest {
     },
     id_key: "id",
     body: |_, args| {
-        Ok(json!({ "name": req_str(args, "name")?, "public_key": req_str(args, "public_key")?.trim() }))
+        Ok(
+            json!({ "name": req_str(args, "name")?, "public_key": req_str(args, "public_key")?.trim() }),
+        )
     },
     ready: None,
     compare: &[],
@@ -378,7 +544,8 @@ mod tests {
             json!({"name": "dp-acme-ingest-0", "region": "nyc3", "size": "c-4", "image": "ubuntu-24-04-x64", "ssh_keys": ["3b:16:bf"],
                 "monitoring": true, "tags": ["instance-id:acme"], "user_data": "#!/bin/bash\n", "vpc_uuid": "v1"})
         );
-        let untagged = droplet_body(&pure_cx(), &json!({"name": "a", "size": "s", "image": "i"})).expect("maps");
+        let untagged = droplet_body(&pure_cx(), &json!({"name": "a", "size": "s", "image": "i"}))
+            .expect("maps");
         assert_eq!(untagged["tags"], json!(["instance-id:acme"]));
     }
 
@@ -396,7 +563,10 @@ mod tests {
         assert_eq!(a["ipv4_address_private"], "10.128.192.124");
         assert_eq!(a["ipv6_address"], "2604:a880:0:1010::18a:a001");
         assert_eq!(a["size"], "s-1vcpu-1gb");
-        assert_eq!((DROPLET.ready.expect("waits"))(&json!({"status": "new"})), Ready::Pending("new".into()));
+        assert_eq!(
+            (DROPLET.ready.expect("waits"))(&json!({"status": "new"})),
+            Ready::Pending("new".into())
+        );
     }
 
     #[test]
@@ -404,28 +574,61 @@ mod tests {
         let args = json!({"name": "dp-acme-spool-0", "region": "nyc3", "size": 200});
         assert_eq!(
             volume_body(&pure_cx(), &args).ok(),
-            Some(json!({"name": "dp-acme-spool-0", "region": "nyc3", "size_gigabytes": 200, "tags": ["instance-id:acme"]}))
+            Some(
+                json!({"name": "dp-acme-spool-0", "region": "nyc3", "size_gigabytes": 200, "tags": ["instance-id:acme"]})
+            )
         );
-        assert_eq!((VOLUME.list_query)(&pure_cx(), &args), "?name=dp-acme-spool-0&region=nyc3");
-        assert_eq!(volume_attrs(&args, &json!({"id": "506f78a4", "region": {"slug": "nyc1"}, "size_gigabytes": 10}))["urn"], "do:volume:506f78a4");
+        assert_eq!(
+            (VOLUME.list_query)(&pure_cx(), &args),
+            "?name=dp-acme-spool-0&region=nyc3"
+        );
+        assert_eq!(
+            volume_attrs(
+                &args,
+                &json!({"id": "506f78a4", "region": {"slug": "nyc1"}, "size_gigabytes": 10})
+            )["urn"],
+            "do:volume:506f78a4"
+        );
     }
 
     #[tokio::test]
     async fn attaching_waits_for_the_action_and_is_skipped_when_attached() {
         let (c, script) = cx(vec![
-            ("GET /v2/volumes/vol1", 200, json!({"volume": {"id": "vol1", "droplet_ids": [], "region": {"slug": "nyc3"}}})),
-            ("POST /v2/volumes/vol1/actions", 202, json!({"action": {"id": 72531856, "status": "in-progress", "type": "attach_volume"}})),
-            ("GET /v2/volumes/vol1/actions/72531856", 200, json!({"action": {"id": 72531856, "status": "completed"}})),
+            (
+                "GET /v2/volumes/vol1",
+                200,
+                json!({"volume": {"id": "vol1", "droplet_ids": [], "region": {"slug": "nyc3"}}}),
+            ),
+            (
+                "POST /v2/volumes/vol1/actions",
+                202,
+                json!({"action": {"id": 72531856, "status": "in-progress", "type": "attach_volume"}}),
+            ),
+            (
+                "GET /v2/volumes/vol1/actions/72531856",
+                200,
+                json!({"action": {"id": 72531856, "status": "completed"}}),
+            ),
         ]);
         let args = json!({"droplet_id": "42", "volume_id": "vol1"});
         let applied = Attach.apply(&c, &args).await.expect("attaches");
         assert_eq!(applied.action, Action::Created);
         assert_eq!(applied.attrs["id"], "42-vol1");
         let reqs = requests(&script);
-        assert_eq!(reqs[1].1, Some(json!({"type": "attach", "droplet_id": 42, "region": "nyc3"})));
+        assert_eq!(
+            reqs[1].1,
+            Some(json!({"type": "attach", "droplet_id": 42, "region": "nyc3"}))
+        );
 
-        let (c, script) = cx(vec![("GET /v2/volumes/vol1", 200, json!({"volume": {"id": "vol1", "droplet_ids": [42]}}))]);
-        assert_eq!(Attach.apply(&c, &args).await.map(|a| a.action).ok(), Some(Action::Unchanged));
+        let (c, script) = cx(vec![(
+            "GET /v2/volumes/vol1",
+            200,
+            json!({"volume": {"id": "vol1", "droplet_ids": [42]}}),
+        )]);
+        assert_eq!(
+            Attach.apply(&c, &args).await.map(|a| a.action).ok(),
+            Some(Action::Unchanged)
+        );
         assert_eq!(requests(&script).len(), 1);
     }
 
@@ -434,15 +637,30 @@ mod tests {
         let args = json!({"name": "app-acme", "config": [{"min_instances": 2, "max_instances": 8, "target_cpu_utilization": 0.6, "cooldown_minutes": 5}],
             "droplet_template": [{"size": "g-4vcpu-16gb", "region": "nyc3", "image": "ubuntu-24-04-x64", "ssh_keys": ["fp"], "with_droplet_agent": true, "tags": ["instance-id:acme"]}]});
         let body = autoscale_body(&pure_cx(), &args).expect("maps");
-        assert_eq!(body["config"], json!({"min_instances": 2, "max_instances": 8, "target_cpu_utilization": 0.6, "cooldown_minutes": 5}));
-        assert_eq!(body["droplet_template"]["tags"], json!(["instance-id:acme"]));
+        assert_eq!(
+            body["config"],
+            json!({"min_instances": 2, "max_instances": 8, "target_cpu_utilization": 0.6, "cooldown_minutes": 5})
+        );
+        assert_eq!(
+            body["droplet_template"]["tags"],
+            json!(["instance-id:acme"])
+        );
         assert!(autoscale_body(&pure_cx(), &json!({"name": "x"})).is_err());
     }
 
     #[test]
     fn ssh_keys_match_by_name_or_key() {
-        let args = json!({"name": "dp-acme-ops", "public_key": "ssh-ed25519 AAAA ops@example.com\n"});
-        assert!((SSH_KEY.matches)(&pure_cx(), &args, &json!({"name": "other", "public_key": "ssh-ed25519 AAAA ops@example.com"})));
-        assert!(!(SSH_KEY.matches)(&pure_cx(), &args, &json!({"name": "other", "public_key": "ssh-ed25519 BBBB"})));
+        let args =
+            json!({"name": "dp-acme-ops", "public_key": "ssh-ed25519 AAAA ops@example.com\n"});
+        assert!((SSH_KEY.matches)(
+            &pure_cx(),
+            &args,
+            &json!({"name": "other", "public_key": "ssh-ed25519 AAAA ops@example.com"})
+        ));
+        assert!(!(SSH_KEY.matches)(
+            &pure_cx(),
+            &args,
+            &json!({"name": "other", "public_key": "ssh-ed25519 BBBB"})
+        ));
     }
 }

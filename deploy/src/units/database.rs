@@ -3,7 +3,13 @@
 use super::*;
 use crate::client::ApiError;
 
-pub static UNITS: &[&UnitDef] = &[&CLUSTER_DEF, &DB_DEF, &USER_DEF, &DB_FIREWALL_DEF, &REPLICA_DEF];
+pub static UNITS: &[&UnitDef] = &[
+    &CLUSTER_DEF,
+    &DB_DEF,
+    &USER_DEF,
+    &DB_FIREWALL_DEF,
+    &REPLICA_DEF,
+];
 
 // --- digitalocean_database_cluster ---------------------------------------------------------------
 
@@ -11,15 +17,41 @@ pub static CLUSTER_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_database_cluster",
     summary: "a managed database cluster, found among the appliance's tagged clusters by name; waits for online; resized when size or nodes differ; eviction policy and storage autoscale kept in step",
     arguments: &[
-        "name", "engine", "version", "size", "region", "node_count", "private_network_uuid", "tags", "project_id",
-        "storage_size_mib", "maintenance_window", "eviction_policy", "storage_autoscale", "backup_restore",
+        "name",
+        "engine",
+        "version",
+        "size",
+        "region",
+        "node_count",
+        "private_network_uuid",
+        "tags",
+        "project_id",
+        "storage_size_mib",
+        "maintenance_window",
+        "eviction_policy",
+        "storage_autoscale",
+        "backup_restore",
     ],
     exports: &[
-        "id", "urn", "host", "port", "uri", "database", "user", "password", "private_host", "private_uri",
+        "id",
+        "urn",
+        "host",
+        "port",
+        "uri",
+        "database",
+        "user",
+        "password",
+        "private_host",
+        "private_uri",
     ],
     endpoints: &[
-        "GET /v2/databases?tag_name=", "POST /v2/databases", "GET /v2/databases/{id}", "PUT /v2/databases/{id}/resize",
-        "GET|PUT /v2/databases/{id}/eviction_policy", "GET|PUT /v2/databases/{id}/autoscale", "DELETE /v2/databases/{id}",
+        "GET /v2/databases?tag_name=",
+        "POST /v2/databases",
+        "GET /v2/databases/{id}",
+        "PUT /v2/databases/{id}/resize",
+        "GET|PUT /v2/databases/{id}/eviction_policy",
+        "GET|PUT /v2/databases/{id}/autoscale",
+        "DELETE /v2/databases/{id}",
     ],
     partial_lists: &[],
     handling: Handling::Api(&Cluster),
@@ -38,7 +70,10 @@ pub static CLUSTER: Rest = Rest {
     update: Some(|_, _, obj, body| {
         Ok(Update {
             method: Method::Put,
-            path: format!("/v2/databases/{}/resize", enc(&id_of(obj, "id").unwrap_or_default())),
+            path: format!(
+                "/v2/databases/{}/resize",
+                enc(&id_of(obj, "id").unwrap_or_default())
+            ),
             body: object(vec![
                 ("size", body.get("size").cloned()),
                 ("num_nodes", body.get("num_nodes").cloned()),
@@ -53,13 +88,18 @@ pub static CLUSTER: Rest = Rest {
 pub fn cluster_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
     let window = match block(args, "maintenance_window") {
         None => None,
-        Some(w) => Some(json!({ "day": req_str(w, "day")?.to_lowercase(), "hour": req_str(w, "hour")? })),
+        Some(w) => {
+            Some(json!({ "day": req_str(w, "day")?.to_lowercase(), "hour": req_str(w, "hour")? }))
+        }
     };
     let restore = match block(args, "backup_restore") {
         None => None,
         Some(b) => Some(object(vec![
             ("database_name", Some(req_str(b, "database_name")?.into())),
-            ("backup_created_at", opt_str(b, "backup_created_at").map(Json::from)),
+            (
+                "backup_created_at",
+                opt_str(b, "backup_created_at").map(Json::from),
+            ),
         ])),
     };
     Ok(object(vec![
@@ -69,17 +109,25 @@ pub fn cluster_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("num_nodes", Some(req_i64(args, "node_count")?.into())),
         ("size", Some(req_str(args, "size")?.into())),
         ("region", Some(req_str(args, "region")?.into())),
-        ("private_network_uuid", opt_str(args, "private_network_uuid").map(Json::from)),
+        (
+            "private_network_uuid",
+            opt_str(args, "private_network_uuid").map(Json::from),
+        ),
         ("tags", Some(tags_with_instance(cx, args)?)),
         ("project_id", opt_str(args, "project_id").map(Json::from)),
-        ("storage_size_mib", opt_i64(args, "storage_size_mib")?.map(Json::from)),
+        (
+            "storage_size_mib",
+            opt_i64(args, "storage_size_mib")?.map(Json::from),
+        ),
         ("maintenance_window", window),
         ("backup_restore", restore),
     ]))
 }
 
 fn conn(obj: &Json, which: &str, field: &str) -> Json {
-    obj.pointer(&format!("/{which}/{field}")).cloned().unwrap_or(Json::Null)
+    obj.pointer(&format!("/{which}/{field}"))
+        .cloned()
+        .unwrap_or(Json::Null)
 }
 
 pub fn cluster_attrs(_: &Json, obj: &Json) -> Json {
@@ -114,7 +162,11 @@ impl Cluster {
     /// Eviction policy and storage autoscale, each compared and set through its own endpoint.
     /// Returns what changed and notes for what could not be applied (the cluster itself is
     /// fine; the note says which setting is missing and why).
-    async fn settings(cx: &Cx, args: &Json, id: &str) -> Result<(Vec<String>, Vec<String>), UnitError> {
+    async fn settings(
+        cx: &Cx,
+        args: &Json,
+        id: &str,
+    ) -> Result<(Vec<String>, Vec<String>), UnitError> {
         let mut changed = Vec::new();
         let mut notes = Vec::new();
         if let Some(policy) = opt_str(args, "eviction_policy") {
@@ -129,7 +181,12 @@ impl Cluster {
                     return Ok::<bool, ApiError>(false);
                 }
                 cx.client
-                    .send(Method::Put, &path, Some(json!({ "eviction_policy": policy })), None)
+                    .send(
+                        Method::Put,
+                        &path,
+                        Some(json!({ "eviction_policy": policy })),
+                        None,
+                    )
                     .await?;
                 Ok(true)
             }
@@ -143,14 +200,26 @@ impl Cluster {
         }
         if let Some(auto) = block(args, "storage_autoscale") {
             let want = object(vec![
-                ("enabled", Some(opt_bool(auto, "enabled")?.unwrap_or(false).into())),
-                ("threshold_percent", opt_i64(auto, "threshold_percent")?.map(Json::from)),
-                ("increment_gib", opt_i64(auto, "increment_gib")?.map(Json::from)),
+                (
+                    "enabled",
+                    Some(opt_bool(auto, "enabled")?.unwrap_or(false).into()),
+                ),
+                (
+                    "threshold_percent",
+                    opt_i64(auto, "threshold_percent")?.map(Json::from),
+                ),
+                (
+                    "increment_gib",
+                    opt_i64(auto, "increment_gib")?.map(Json::from),
+                ),
             ]);
             let path = format!("/v2/databases/{}/autoscale", enc(id));
             let result = async {
                 let current = cx.client.get(&path).await?;
-                let now = current.pointer("/autoscale/storage").cloned().unwrap_or(Json::Null);
+                let now = current
+                    .pointer("/autoscale/storage")
+                    .cloned()
+                    .unwrap_or(Json::Null);
                 if subset(&want, &now) {
                     return Ok::<bool, ApiError>(false);
                 }
@@ -191,10 +260,19 @@ impl Unit for Cluster {
             Ok(applied)
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(CLUSTER.read(cx, args))
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(CLUSTER.delete(cx, args, found))
     }
 }
@@ -237,7 +315,10 @@ pub static USER_DEF: UnitDef = UnitDef {
     summary: "a database user, found by name; its password is an attribute (goes with its cluster on destroy)",
     arguments: &["cluster_id", "name", "mysql_auth_plugin", "settings"],
     exports: &["id", "password", "role", "access_cert", "access_key"],
-    endpoints: &["GET /v2/databases/{id}/users", "POST /v2/databases/{id}/users"],
+    endpoints: &[
+        "GET /v2/databases/{id}/users",
+        "POST /v2/databases/{id}/users",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&USER),
 };
@@ -284,7 +365,10 @@ pub static DB_FIREWALL_DEF: UnitDef = UnitDef {
     summary: "a cluster's trusted sources: one PUT of the whole rule set when it differs (goes with its cluster on destroy)",
     arguments: &["cluster_id", "rule"],
     exports: &["id"],
-    endpoints: &["GET /v2/databases/{id}/firewall", "PUT /v2/databases/{id}/firewall"],
+    endpoints: &[
+        "GET /v2/databases/{id}/firewall",
+        "PUT /v2/databases/{id}/firewall",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&DbFirewall),
 };
@@ -327,21 +411,35 @@ impl Unit for DbFirewall {
             let now = current_rules(&cx.client.get(&path).await?);
             let attrs = json!({ "id": cluster, "cluster_id": cluster });
             if now == want {
-                return Ok(Applied { action: Action::Unchanged, attrs, notes: Vec::new() });
+                return Ok(Applied {
+                    action: Action::Unchanged,
+                    attrs,
+                    notes: Vec::new(),
+                });
             }
             let body = json!({ "rules": want.iter().map(|(t, v)| json!({"type": t, "value": v})).collect::<Vec<_>>() });
             let action = if now.is_empty() {
                 cx.emit(EventKind::Creating);
                 Action::Created
             } else {
-                cx.emit(EventKind::Updating { fields: vec!["rule".into()] });
+                cx.emit(EventKind::Updating {
+                    fields: vec!["rule".into()],
+                });
                 Action::Updated(vec!["rule".into()])
             };
             cx.client.send(Method::Put, &path, Some(body), None).await?;
-            Ok(Applied { action, attrs, notes: Vec::new() })
+            Ok(Applied {
+                action,
+                attrs,
+                notes: Vec::new(),
+            })
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(async move {
             let cluster = req_str(args, "cluster_id")?;
             let path = format!("/v2/databases/{}/firewall", enc(&cluster));
@@ -352,11 +450,24 @@ impl Unit for DbFirewall {
             if now.is_empty() {
                 return Ok(None);
             }
-            let drift = if now == db_firewall_rules(args)? { Vec::new() } else { vec!["rule".to_string()] };
-            Ok(Some(Found { obj: body, attrs: json!({ "id": cluster, "cluster_id": cluster }), drift }))
+            let drift = if now == db_firewall_rules(args)? {
+                Vec::new()
+            } else {
+                vec!["rule".to_string()]
+            };
+            Ok(Some(Found {
+                obj: body,
+                attrs: json!({ "id": cluster, "cluster_id": cluster }),
+                drift,
+            }))
         })
     }
-    fn delete<'a>(&'a self, _cx: &'a Cx, _args: &'a Json, _found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        _cx: &'a Cx,
+        _args: &'a Json,
+        _found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         // The rules go with the cluster, which is deleted after this.
         Box::pin(async { Ok(()) })
     }
@@ -367,9 +478,33 @@ impl Unit for DbFirewall {
 pub static REPLICA_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_database_replica",
     summary: "a read-only replica of a cluster, found by name; waits for online",
-    arguments: &["cluster_id", "name", "size", "region", "tags", "private_network_uuid", "storage_size_mib"],
-    exports: &["id", "uuid", "host", "port", "uri", "database", "user", "password", "private_host", "private_uri"],
-    endpoints: &["GET /v2/databases/{id}/replicas", "POST /v2/databases/{id}/replicas", "GET /v2/databases/{id}/replicas/{name}", "DELETE /v2/databases/{id}/replicas/{name}"],
+    arguments: &[
+        "cluster_id",
+        "name",
+        "size",
+        "region",
+        "tags",
+        "private_network_uuid",
+        "storage_size_mib",
+    ],
+    exports: &[
+        "id",
+        "uuid",
+        "host",
+        "port",
+        "uri",
+        "database",
+        "user",
+        "password",
+        "private_host",
+        "private_uri",
+    ],
+    endpoints: &[
+        "GET /v2/databases/{id}/replicas",
+        "POST /v2/databases/{id}/replicas",
+        "GET /v2/databases/{id}/replicas/{name}",
+        "DELETE /v2/databases/{id}/replicas/{name}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&REPLICA),
 };
@@ -387,8 +522,14 @@ pub static REPLICA: Rest = Rest {
             ("size", opt_str(args, "size").map(Json::from)),
             ("region", opt_str(args, "region").map(Json::from)),
             ("tags", Some(tags_with_instance(cx, args)?)),
-            ("private_network_uuid", opt_str(args, "private_network_uuid").map(Json::from)),
-            ("storage_size_mib", opt_i64(args, "storage_size_mib")?.map(Json::from)),
+            (
+                "private_network_uuid",
+                opt_str(args, "private_network_uuid").map(Json::from),
+            ),
+            (
+                "storage_size_mib",
+                opt_i64(args, "storage_size_mib")?.map(Json::from),
+            ),
         ]))
     },
     ready: Some(|o| status_is(o, "/status", &["online"], &[])),
@@ -398,7 +539,10 @@ pub static REPLICA: Rest = Rest {
         let mut a = cluster_attrs(args, obj);
         if let Some(m) = a.as_object_mut() {
             m.insert("uuid".into(), obj.get("id").cloned().unwrap_or(Json::Null));
-            m.insert("cluster_id".into(), opt_str(args, "cluster_id").map_or(Json::Null, Json::from));
+            m.insert(
+                "cluster_id".into(),
+                opt_str(args, "cluster_id").map_or(Json::Null, Json::from),
+            );
             m.remove("urn");
         }
         a
@@ -439,49 +583,105 @@ mod tests {
                 "host": "private-backend-do-user-19081923-0.db.ondigitalocean.com", "port": 25060}});
         let a = cluster_attrs(&json!({}), &obj);
         assert_eq!(a["urn"], "do:dbaas:9cc10173-e9ea-4176-9dbc-a4cee4c4ff30");
-        assert_eq!(a["host"], "backend-do-user-19081923-0.db.ondigitalocean.com");
+        assert_eq!(
+            a["host"],
+            "backend-do-user-19081923-0.db.ondigitalocean.com"
+        );
         assert_eq!(a["port"], 25060);
         assert_eq!(a["user"], "doadmin");
-        assert_eq!(a["private_host"], "private-backend-do-user-19081923-0.db.ondigitalocean.com");
-        assert_eq!((CLUSTER.ready.expect("waits"))(&obj), Ready::Pending("creating".into()));
+        assert_eq!(
+            a["private_host"],
+            "private-backend-do-user-19081923-0.db.ondigitalocean.com"
+        );
+        assert_eq!(
+            (CLUSTER.ready.expect("waits"))(&obj),
+            Ready::Pending("creating".into())
+        );
     }
 
     #[tokio::test]
     async fn cluster_create_waits_then_sets_autoscale() {
         let (c, script) = cx(vec![
-            ("GET /v2/databases?tag_name=instance-id%3Aacme", 200, json!({"databases": [], "meta": {"total": 0}})),
-            ("POST /v2/databases", 201, json!({"database": {"id": "db1", "name": "acme-acme-pg", "status": "creating"}})),
-            ("GET /v2/databases/db1", 200, json!({"database": {"id": "db1", "name": "acme-acme-pg", "status": "online", "connection": {"host": "h", "port": 25060}}})),
-            ("GET /v2/databases/db1/autoscale", 200, json!({"autoscale": {"storage": {"enabled": false}}})),
+            (
+                "GET /v2/databases?tag_name=instance-id%3Aacme",
+                200,
+                json!({"databases": [], "meta": {"total": 0}}),
+            ),
+            (
+                "POST /v2/databases",
+                201,
+                json!({"database": {"id": "db1", "name": "acme-acme-pg", "status": "creating"}}),
+            ),
+            (
+                "GET /v2/databases/db1",
+                200,
+                json!({"database": {"id": "db1", "name": "acme-acme-pg", "status": "online", "connection": {"host": "h", "port": 25060}}}),
+            ),
+            (
+                "GET /v2/databases/db1/autoscale",
+                200,
+                json!({"autoscale": {"storage": {"enabled": false}}}),
+            ),
             ("PUT /v2/databases/db1/autoscale", 204, Json::Null),
         ]);
         let applied = Cluster.apply(&c, &saas_app_args()).await.expect("applies");
         assert_eq!(applied.action, Action::Created);
         assert_eq!(applied.attrs["host"], "h");
         let reqs = requests(&script);
-        assert_eq!(reqs.last().map(|r| r.1.clone()), Some(Some(json!({"storage": {"enabled": true}}))));
+        assert_eq!(
+            reqs.last().map(|r| r.1.clone()),
+            Some(Some(json!({"storage": {"enabled": true}})))
+        );
         // The create carried an idempotency key.
-        let seen = script.seen.lock().map(|s| s[1].idempotency_key.clone()).ok().flatten();
+        let seen = script
+            .seen
+            .lock()
+            .map(|s| s[1].idempotency_key.clone())
+            .ok()
+            .flatten();
         assert_eq!(seen.map(|k| k.len()), Some(32));
     }
 
     #[tokio::test]
     async fn a_setting_the_api_refuses_is_a_note_not_a_failure() {
         let (c, _) = cx(vec![
-            ("GET /v2/databases?tag_name=", 200, json!({"databases": [{"id": "db1", "name": "acme-acme-pg", "status": "online"}], "meta": {"total": 1}})),
-            ("GET /v2/databases/db1/autoscale", 404, json!({"id": "not_found", "message": "no autoscale here"})),
+            (
+                "GET /v2/databases?tag_name=",
+                200,
+                json!({"databases": [{"id": "db1", "name": "acme-acme-pg", "status": "online"}], "meta": {"total": 1}}),
+            ),
+            (
+                "GET /v2/databases/db1/autoscale",
+                404,
+                json!({"id": "not_found", "message": "no autoscale here"}),
+            ),
         ]);
         let applied = Cluster.apply(&c, &saas_app_args()).await.expect("applies");
         assert_eq!(applied.action, Action::Unchanged);
-        assert!(applied.notes.iter().any(|n| n.contains("`storage_autoscale` not applied") && n.contains("404")), "{:?}", applied.notes);
+        assert!(
+            applied
+                .notes
+                .iter()
+                .any(|n| n.contains("`storage_autoscale` not applied") && n.contains("404")),
+            "{:?}",
+            applied.notes
+        );
     }
 
     #[tokio::test]
     async fn a_resized_cluster_is_updated_in_place() {
         let (c, script) = cx(vec![
-            ("GET /v2/databases?tag_name=", 200, json!({"databases": [{"id": "db1", "name": "acme-acme-pg", "status": "online", "size": "db-s-1vcpu-1gb", "num_nodes": 2}], "meta": {"total": 1}})),
+            (
+                "GET /v2/databases?tag_name=",
+                200,
+                json!({"databases": [{"id": "db1", "name": "acme-acme-pg", "status": "online", "size": "db-s-1vcpu-1gb", "num_nodes": 2}], "meta": {"total": 1}}),
+            ),
             ("PUT /v2/databases/db1/resize", 202, Json::Null),
-            ("GET /v2/databases/db1/autoscale", 200, json!({"autoscale": {"storage": {"enabled": true}}})),
+            (
+                "GET /v2/databases/db1/autoscale",
+                200,
+                json!({"autoscale": {"storage": {"enabled": true}}}),
+            ),
         ]);
         let applied = Cluster.apply(&c, &saas_app_args()).await.expect("applies");
         assert_eq!(applied.action, Action::Updated(vec!["size".into()]));
@@ -493,31 +693,54 @@ mod tests {
 
     #[tokio::test]
     async fn database_firewall_is_put_once_and_then_left_alone() {
-        let args = json!({"cluster_id": "db1", "rule": [{"type": "ip_addr", "value": "10.20.0.0/16"}]});
+        let args =
+            json!({"cluster_id": "db1", "rule": [{"type": "ip_addr", "value": "10.20.0.0/16"}]});
         let (c, script) = cx(vec![
             ("GET /v2/databases/db1/firewall", 200, json!({"rules": []})),
             ("PUT /v2/databases/db1/firewall", 204, Json::Null),
         ]);
-        assert_eq!(DbFirewall.apply(&c, &args).await.map(|a| a.action).ok(), Some(Action::Created));
-        assert_eq!(requests(&script)[1].1, Some(json!({"rules": [{"type": "ip_addr", "value": "10.20.0.0/16"}]})));
+        assert_eq!(
+            DbFirewall.apply(&c, &args).await.map(|a| a.action).ok(),
+            Some(Action::Created)
+        );
+        assert_eq!(
+            requests(&script)[1].1,
+            Some(json!({"rules": [{"type": "ip_addr", "value": "10.20.0.0/16"}]}))
+        );
         let (c, script) = cx(vec![(
             "GET /v2/databases/db1/firewall",
             200,
             json!({"rules": [{"uuid": "u", "cluster_uuid": "db1", "type": "ip_addr", "value": "10.20.0.0/16", "created_at": "x"}]}),
         )]);
-        assert_eq!(DbFirewall.apply(&c, &args).await.map(|a| a.action).ok(), Some(Action::Unchanged));
+        assert_eq!(
+            DbFirewall.apply(&c, &args).await.map(|a| a.action).ok(),
+            Some(Action::Unchanged)
+        );
         assert_eq!(requests(&script).len(), 1);
     }
 
     #[test]
     fn db_user_and_replica_shapes() {
         let args = json!({"cluster_id": "db1", "name": "acme_admin"});
-        assert_eq!((DB.collection)(&args).ok(), Some("/v2/databases/db1/dbs".to_string()));
-        let user = (USER.attributes)(&args, &json!({"name": "acme_admin", "role": "normal", "password": "pw"}));
+        assert_eq!(
+            (DB.collection)(&args).ok(),
+            Some("/v2/databases/db1/dbs".to_string())
+        );
+        let user = (USER.attributes)(
+            &args,
+            &json!({"name": "acme_admin", "role": "normal", "password": "pw"}),
+        );
         assert_eq!(user["id"], "db1/user/acme_admin");
         assert_eq!(user["password"], "pw");
-        let body = (REPLICA.body)(&pure_cx(), &json!({"cluster_id": "db1", "name": "r", "size": "s", "storage_size_mib": "102400"})).expect("maps");
-        assert_eq!(body, json!({"name": "r", "size": "s", "tags": ["instance-id:acme"], "storage_size_mib": 102400}));
+        let body = (REPLICA.body)(
+            &pure_cx(),
+            &json!({"cluster_id": "db1", "name": "r", "size": "s", "storage_size_mib": "102400"}),
+        )
+        .expect("maps");
+        assert_eq!(
+            body,
+            json!({"name": "r", "size": "s", "tags": ["instance-id:acme"], "storage_size_mib": 102400})
+        );
         assert!((DB.collection)(&json!({"name": "x"})).is_err());
     }
 }

@@ -13,11 +13,39 @@ pub static CLUSTER_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_kubernetes_cluster",
     summary: "a DOKS cluster with its default node pool, found by name; waits for running (kube_config is not read)",
     arguments: &[
-        "name", "region", "version", "vpc_uuid", "ha", "auto_upgrade", "surge_upgrade", "tags", "node_pool",
-        "maintenance_policy", "cluster_subnet", "service_subnet", "registry_integration", "control_plane_firewall",
+        "name",
+        "region",
+        "version",
+        "vpc_uuid",
+        "ha",
+        "auto_upgrade",
+        "surge_upgrade",
+        "tags",
+        "node_pool",
+        "maintenance_policy",
+        "cluster_subnet",
+        "service_subnet",
+        "registry_integration",
+        "control_plane_firewall",
     ],
-    exports: &["id", "urn", "endpoint", "ipv4_address", "status", "cluster_subnet", "service_subnet", "node_pool", "created_at", "updated_at"],
-    endpoints: &["GET /v2/kubernetes/clusters", "POST /v2/kubernetes/clusters", "GET /v2/kubernetes/clusters/{id}", "DELETE /v2/kubernetes/clusters/{id}"],
+    exports: &[
+        "id",
+        "urn",
+        "endpoint",
+        "ipv4_address",
+        "status",
+        "cluster_subnet",
+        "service_subnet",
+        "node_pool",
+        "created_at",
+        "updated_at",
+    ],
+    endpoints: &[
+        "GET /v2/kubernetes/clusters",
+        "POST /v2/kubernetes/clusters",
+        "GET /v2/kubernetes/clusters/{id}",
+        "DELETE /v2/kubernetes/clusters/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&CLUSTER),
 };
@@ -45,7 +73,10 @@ pub fn pool_body(cx: &Cx, pool: &Json) -> Result<Json, UnitError> {
         (Some(n), _, _) => n,
         (None, true, Some(m)) => m.max(1),
         (None, _, _) => {
-            return Err(UnitError::arg("node_count", "required unless auto_scale sets min_nodes"));
+            return Err(UnitError::arg(
+                "node_count",
+                "required unless auto_scale sets min_nodes",
+            ));
         }
     };
     let taints = blocks(pool, "taint")
@@ -68,19 +99,22 @@ pub fn pool_body(cx: &Cx, pool: &Json) -> Result<Json, UnitError> {
 }
 
 pub fn cluster_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
-    let pool = block(args, "node_pool").ok_or_else(|| UnitError::arg("node_pool", "a cluster needs its default node pool"))?;
-    let maintenance = match block(args, "maintenance_policy") {
-        None => None,
-        Some(m) => Some(object(vec![
+    let pool = block(args, "node_pool")
+        .ok_or_else(|| UnitError::arg("node_pool", "a cluster needs its default node pool"))?;
+    let maintenance = block(args, "maintenance_policy").map(|m| {
+        object(vec![
             ("day", opt_str(m, "day").map(Json::from)),
             ("start_time", opt_str(m, "start_time").map(Json::from)),
-        ])),
-    };
+        ])
+    });
     let firewall = match block(args, "control_plane_firewall") {
         None => None,
         Some(f) => Some(object(vec![
             ("enabled", opt_bool(f, "enabled")?.map(Json::from)),
-            ("allowed_addresses", Some(strs(f, "allowed_addresses")?.into())),
+            (
+                "allowed_addresses",
+                Some(strs(f, "allowed_addresses")?.into()),
+            ),
         ])),
     };
     Ok(object(vec![
@@ -89,14 +123,29 @@ pub fn cluster_body(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("version", Some(req_str(args, "version")?.into())),
         ("vpc_uuid", opt_str(args, "vpc_uuid").map(Json::from)),
         ("ha", opt_bool(args, "ha")?.map(Json::from)),
-        ("auto_upgrade", opt_bool(args, "auto_upgrade")?.map(Json::from)),
-        ("surge_upgrade", opt_bool(args, "surge_upgrade")?.map(Json::from)),
+        (
+            "auto_upgrade",
+            opt_bool(args, "auto_upgrade")?.map(Json::from),
+        ),
+        (
+            "surge_upgrade",
+            opt_bool(args, "surge_upgrade")?.map(Json::from),
+        ),
         ("tags", Some(tags_with_instance(cx, args)?)),
         ("node_pools", Some(json!([pool_body(cx, pool)?]))),
         ("maintenance_policy", maintenance),
-        ("cluster_subnet", opt_str(args, "cluster_subnet").map(Json::from)),
-        ("service_subnet", opt_str(args, "service_subnet").map(Json::from)),
-        ("registry_enabled", opt_bool(args, "registry_integration")?.map(Json::from)),
+        (
+            "cluster_subnet",
+            opt_str(args, "cluster_subnet").map(Json::from),
+        ),
+        (
+            "service_subnet",
+            opt_str(args, "service_subnet").map(Json::from),
+        ),
+        (
+            "registry_enabled",
+            opt_bool(args, "registry_integration")?.map(Json::from),
+        ),
         ("control_plane_firewall", firewall),
     ]))
 }
@@ -149,15 +198,35 @@ pub fn cluster_attrs(_: &Json, obj: &Json) -> Json {
 pub static POOL_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_kubernetes_node_pool",
     summary: "an extra node pool of a cluster, found by name; waits for its nodes; autoscaling bounds, labels and taints kept in step (a pool's count is left to its autoscaler)",
-    arguments: &["cluster_id", "name", "size", "node_count", "auto_scale", "min_nodes", "max_nodes", "tags", "labels", "taint"],
+    arguments: &[
+        "cluster_id",
+        "name",
+        "size",
+        "node_count",
+        "auto_scale",
+        "min_nodes",
+        "max_nodes",
+        "tags",
+        "labels",
+        "taint",
+    ],
     exports: &["id", "actual_node_count", "nodes"],
-    endpoints: &["GET /v2/kubernetes/clusters/{id}/node_pools", "POST /v2/kubernetes/clusters/{id}/node_pools", "GET|PUT /v2/kubernetes/clusters/{id}/node_pools/{pool}", "DELETE /v2/kubernetes/clusters/{id}/node_pools/{pool}"],
+    endpoints: &[
+        "GET /v2/kubernetes/clusters/{id}/node_pools",
+        "POST /v2/kubernetes/clusters/{id}/node_pools",
+        "GET|PUT /v2/kubernetes/clusters/{id}/node_pools/{pool}",
+        "DELETE /v2/kubernetes/clusters/{id}/node_pools/{pool}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&POOL),
 };
 
 pub fn pool_ready(pool: &Json) -> Ready {
-    let nodes = pool.get("nodes").and_then(Json::as_array).cloned().unwrap_or_default();
+    let nodes = pool
+        .get("nodes")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
     match nodes
         .iter()
         .filter_map(|n| n.pointer("/status/state").and_then(Json::as_str))
@@ -228,9 +297,13 @@ pub fn versions_attrs(args: &Json, options: &Json) -> Result<Json, UnitError> {
         })
         .unwrap_or_default();
     let latest = valid.first().cloned().ok_or_else(|| {
-        UnitError::Failed(format!("DigitalOcean offers no Kubernetes version starting with `{prefix}`"))
+        UnitError::Failed(format!(
+            "DigitalOcean offers no Kubernetes version starting with `{prefix}`"
+        ))
     })?;
-    Ok(json!({ "id": prefix, "version_prefix": prefix, "latest_version": latest, "valid_versions": valid }))
+    Ok(
+        json!({ "id": prefix, "version_prefix": prefix, "latest_version": latest, "valid_versions": valid }),
+    )
 }
 
 impl DataUnit for Versions {
@@ -259,7 +332,13 @@ mod tests {
                 "tags": ["instance-id:acme"], "labels": {"workload": "general"}}])
         );
         assert_eq!(body["ha"], true);
-        assert!(cluster_body(&pure_cx(), &json!({"name": "x", "region": "nyc3", "version": "1"})).is_err());
+        assert!(
+            cluster_body(
+                &pure_cx(),
+                &json!({"name": "x", "region": "nyc3", "version": "1"})
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -268,12 +347,24 @@ mod tests {
             "endpoint": "https://bd5f5959.k8s.ondigitalocean.com", "ipv4": "68.183.121.157", "status": {"state": "provisioning"},
             "node_pools": [{"id": "cdda885e", "name": "frontend-pool", "size": "s-1vcpu-2gb", "count": 3, "nodes": [{"status": {"state": "provisioning"}}]}]});
         let a = cluster_attrs(&json!({}), &obj);
-        assert_eq!(a["urn"], "do:kubernetes:bd5f5959-5e1e-4205-a714-a914373942af");
+        assert_eq!(
+            a["urn"],
+            "do:kubernetes:bd5f5959-5e1e-4205-a714-a914373942af"
+        );
         assert_eq!(a["endpoint"], "https://bd5f5959.k8s.ondigitalocean.com");
         assert_eq!(a["node_pool"][0]["node_count"], 3);
-        assert_eq!((CLUSTER.ready.expect("waits"))(&obj), Ready::Pending("provisioning".into()));
-        assert_eq!(pool_ready(&obj["node_pools"][0]), Ready::Pending("nodes provisioning".into()));
-        assert_eq!(pool_ready(&json!({"nodes": [{"status": {"state": "running"}}]})), Ready::Yes);
+        assert_eq!(
+            (CLUSTER.ready.expect("waits"))(&obj),
+            Ready::Pending("provisioning".into())
+        );
+        assert_eq!(
+            pool_ready(&obj["node_pools"][0]),
+            Ready::Pending("nodes provisioning".into())
+        );
+        assert_eq!(
+            pool_ready(&json!({"nodes": [{"status": {"state": "running"}}]})),
+            Ready::Yes
+        );
     }
 
     #[test]
@@ -281,7 +372,10 @@ mod tests {
         let args = json!({"cluster_id": "c1", "name": "batch", "size": "c-8", "auto_scale": true, "min_nodes": 1, "max_nodes": 4,
             "tags": ["instance-id:acme"], "taint": [{"key": "batch", "value": "true", "effect": "NoSchedule"}]});
         let body = (POOL.body)(&pure_cx(), &args).expect("maps");
-        assert_eq!(body["taints"], json!([{"key": "batch", "value": "true", "effect": "NoSchedule"}]));
+        assert_eq!(
+            body["taints"],
+            json!([{"key": "batch", "value": "true", "effect": "NoSchedule"}])
+        );
         assert_eq!(body["count"], 1);
         assert!((POOL.body)(&pure_cx(), &json!({"name": "x", "size": "s"})).is_err());
     }
@@ -292,7 +386,12 @@ mod tests {
         let a = versions_attrs(&json!({"version_prefix": "1.30."}), &options).expect("finds");
         assert_eq!(a["latest_version"], "1.30.5-do.0");
         assert_eq!(a["valid_versions"], json!(["1.30.5-do.0", "1.30.4-do.0"]));
-        assert_eq!(versions_attrs(&json!({}), &options).map(|a| a["latest_version"].clone()).ok(), Some(json!("1.31.1-do.0")));
+        assert_eq!(
+            versions_attrs(&json!({}), &options)
+                .map(|a| a["latest_version"].clone())
+                .ok(),
+            Some(json!("1.31.1-do.0"))
+        );
         assert!(versions_attrs(&json!({"version_prefix": "9."}), &options).is_err());
     }
 }

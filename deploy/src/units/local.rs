@@ -20,7 +20,20 @@ pub enum LocalKind {
 pub static PASSWORD_DEF: UnitDef = UnitDef {
     tf_type: "random_password",
     summary: "a random password, generated once and kept in the deploy state",
-    arguments: &["length", "special", "upper", "lower", "numeric", "number", "min_upper", "min_lower", "min_numeric", "min_special", "override_special", "keepers"],
+    arguments: &[
+        "length",
+        "special",
+        "upper",
+        "lower",
+        "numeric",
+        "number",
+        "min_upper",
+        "min_lower",
+        "min_numeric",
+        "min_special",
+        "override_special",
+        "keepers",
+    ],
     exports: &["id", "result"],
     endpoints: &[],
     partial_lists: &[],
@@ -105,7 +118,11 @@ pub fn generate(kind: LocalKind, args: &Json, rng: &mut dyn RngCore) -> Result<J
                 (upper, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "min_upper"),
                 (lower, b"abcdefghijklmnopqrstuvwxyz", "min_lower"),
                 (numeric, b"0123456789", "min_numeric"),
-                (special && !special_set.is_empty(), &special_set, "min_special"),
+                (
+                    special && !special_set.is_empty(),
+                    &special_set,
+                    "min_special",
+                ),
             ];
             let mut all: Vec<u8> = Vec::new();
             let mut out: Vec<u8> = Vec::new();
@@ -115,15 +132,24 @@ pub fn generate(kind: LocalKind, args: &Json, rng: &mut dyn RngCore) -> Result<J
                     all.extend_from_slice(set);
                     chars_from(rng, set, min, &mut out);
                 } else if min > 0 {
-                    return Err(UnitError::arg(min_key, "is set but that character class is turned off"));
+                    return Err(UnitError::arg(
+                        min_key,
+                        "is set but that character class is turned off",
+                    ));
                 }
             }
             if all.is_empty() {
-                return Err(UnitError::arg("length", "every character class is turned off"));
+                return Err(UnitError::arg(
+                    "length",
+                    "every character class is turned off",
+                ));
             }
             let length = length as usize;
             if out.len() > length {
-                return Err(UnitError::arg("length", "is shorter than the minimum counts together"));
+                return Err(UnitError::arg(
+                    "length",
+                    "is shorter than the minimum counts together",
+                ));
             }
             let rest = length - out.len();
             chars_from(rng, &all, rest, &mut out);
@@ -133,7 +159,11 @@ pub fn generate(kind: LocalKind, args: &Json, rng: &mut dyn RngCore) -> Result<J
                 out.swap(i, j);
             }
             let result = String::from_utf8_lossy(&out).into_owned();
-            let id = if kind == LocalKind::Password { "none".to_string() } else { result.clone() };
+            let id = if kind == LocalKind::Password {
+                "none".to_string()
+            } else {
+                result.clone()
+            };
             Ok(json!({ "id": id, "result": result, "length": length }))
         }
         LocalKind::Id => {
@@ -162,7 +192,14 @@ pub fn generate(kind: LocalKind, args: &Json, rng: &mut dyn RngCore) -> Result<J
             b[6] = (b[6] & 0x0f) | 0x40;
             b[8] = (b[8] & 0x3f) | 0x80;
             let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            let uuid = format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]);
+            let uuid = format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            );
             Ok(json!({ "id": uuid, "result": uuid }))
         }
         LocalKind::Integer => {
@@ -217,7 +254,10 @@ mod tests {
             self.next_u64() as u32
         }
         fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             self.0 >> 11
         }
         fn fill_bytes(&mut self, dest: &mut [u8]) {
@@ -233,22 +273,50 @@ mod tests {
 
     #[test]
     fn passwords_respect_length_and_classes() {
-        let a = generate(LocalKind::Password, &json!({"length": 32, "special": false}), &mut Counter(1)).expect("generates");
+        let a = generate(
+            LocalKind::Password,
+            &json!({"length": 32, "special": false}),
+            &mut Counter(1),
+        )
+        .expect("generates");
         let r = a["result"].as_str().unwrap_or("");
         assert_eq!(r.len(), 32);
         assert!(r.chars().all(|c| c.is_ascii_alphanumeric()), "{r}");
         assert_eq!(a["id"], "none");
         let b = generate(LocalKind::Password, &json!({"length": 8, "upper": false, "lower": false, "special": false, "min_numeric": 8}), &mut Counter(2)).expect("generates");
-        assert!(b["result"].as_str().unwrap_or("x").chars().all(|c| c.is_ascii_digit()));
-        assert!(generate(LocalKind::Password, &json!({"length": 2, "min_upper": 3}), &mut Counter(3)).is_err());
+        assert!(
+            b["result"]
+                .as_str()
+                .unwrap_or("x")
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        );
+        assert!(
+            generate(
+                LocalKind::Password,
+                &json!({"length": 2, "min_upper": 3}),
+                &mut Counter(3)
+            )
+            .is_err()
+        );
         assert!(generate(LocalKind::Password, &json!({"length": 0}), &mut Counter(3)).is_err());
-        let os = generate(LocalKind::Password, &json!({"length": 64}), &mut rand_core::OsRng).expect("generates");
+        let os = generate(
+            LocalKind::Password,
+            &json!({"length": 64}),
+            &mut rand_core::OsRng,
+        )
+        .expect("generates");
         assert_eq!(os["result"].as_str().map(str::len), Some(64));
     }
 
     #[test]
     fn ids_uuids_and_integers() {
-        let id = generate(LocalKind::Id, &json!({"byte_length": 4, "prefix": "x-"}), &mut Counter(4)).expect("generates");
+        let id = generate(
+            LocalKind::Id,
+            &json!({"byte_length": 4, "prefix": "x-"}),
+            &mut Counter(4),
+        )
+        .expect("generates");
         assert_eq!(id["hex"].as_str().map(str::len), Some(10));
         assert!(id["hex"].as_str().unwrap_or("").starts_with("x-"));
         assert_eq!(decimal(&[0x01, 0x00]), "256");
@@ -257,8 +325,20 @@ mod tests {
         let s = u["result"].as_str().unwrap_or("");
         assert_eq!(s.len(), 36);
         assert_eq!(&s[14..15], "4");
-        let n = generate(LocalKind::Integer, &json!({"min": 5, "max": 7}), &mut Counter(6)).expect("generates");
+        let n = generate(
+            LocalKind::Integer,
+            &json!({"min": 5, "max": 7}),
+            &mut Counter(6),
+        )
+        .expect("generates");
         assert!((5..=7).contains(&n["result"].as_i64().unwrap_or(0)));
-        assert!(generate(LocalKind::Integer, &json!({"min": 5, "max": 1}), &mut Counter(6)).is_err());
+        assert!(
+            generate(
+                LocalKind::Integer,
+                &json!({"min": 5, "max": 1}),
+                &mut Counter(6)
+            )
+            .is_err()
+        );
     }
 }

@@ -55,7 +55,9 @@ pub struct UnitDef {
 
 impl std::fmt::Debug for UnitDef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UnitDef").field("tf_type", &self.tf_type).finish()
+        f.debug_struct("UnitDef")
+            .field("tf_type", &self.tf_type)
+            .finish()
     }
 }
 
@@ -73,9 +75,9 @@ pub fn all() -> Vec<&'static UnitDef> {
 
 /// The unit for a type. `data` selects data sources.
 pub fn find(tf_type: &str, data: bool) -> Option<&'static UnitDef> {
-    all().into_iter().find(|u| {
-        u.tf_type == tf_type && matches!(u.handling, Handling::Data(_)) == data
-    })
+    all()
+        .into_iter()
+        .find(|u| u.tf_type == tf_type && matches!(u.handling, Handling::Data(_)) == data)
 }
 
 /// Why a type without a unit is not applied.
@@ -154,7 +156,9 @@ pub struct Cx {
 
 impl std::fmt::Debug for Cx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cx").field("address", &self.address).finish()
+        f.debug_struct("Cx")
+            .field("address", &self.address)
+            .finish()
     }
 }
 
@@ -177,7 +181,10 @@ impl Cx {
     pub async fn create(&self, path: &str, body: Json) -> Result<Json, UnitError> {
         self.emit(EventKind::Creating);
         let key = idempotency_key(&self.instance_id, &self.address);
-        Ok(self.client.send(Method::Post, path, Some(body), Some(key)).await?)
+        Ok(self
+            .client
+            .send(Method::Post, path, Some(body), Some(key))
+            .await?)
     }
 
     /// Polls `path` until `ready` says so, with backoff, up to the timeout.
@@ -279,9 +286,18 @@ pub trait Unit: Send + Sync + std::fmt::Debug {
     /// where the API allows.
     fn apply<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Applied, UnitError>>;
     /// Finds the existing object without changing anything.
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>>;
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>>;
     /// Deletes what `read` found, waiting where later deletes need it gone.
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>>;
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>>;
 }
 
 /// A data source read through the API.
@@ -495,6 +511,9 @@ pub struct Update {
     pub body: Json,
 }
 
+/// Builds an update from the context, the arguments, the object and the desired body.
+pub type UpdateFn = fn(&Cx, &Json, &Json, &Json) -> Result<Update, UnitError>;
+
 /// A resource that lives in a REST collection.
 pub struct Rest {
     /// The collection's path for these arguments: `/v2/vpcs`, `/v2/databases/<id>/dbs`.
@@ -513,7 +532,7 @@ pub struct Rest {
     /// Keys of the body compared with the object to detect drift.
     pub compare: &'static [&'static str],
     /// The update to send when compared keys differ; `None`: differences are only reported.
-    pub update: Option<fn(&Cx, &Json, &Json, &Json) -> Result<Update, UnitError>>,
+    pub update: Option<UpdateFn>,
     /// Attributes from the arguments and the object.
     pub attributes: fn(&Json, &Json) -> Json,
     pub delete: Delete,
@@ -521,7 +540,9 @@ pub struct Rest {
 
 impl std::fmt::Debug for Rest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rest").field("item_key", &self.item_key).finish()
+        f.debug_struct("Rest")
+            .field("item_key", &self.item_key)
+            .finish()
     }
 }
 
@@ -535,7 +556,10 @@ impl Rest {
 
     fn item_path(&self, args: &Json, obj: &Json) -> Result<String, UnitError> {
         let id = id_of(obj, self.id_key).ok_or_else(|| {
-            UnitError::Failed(format!("the API answered an object without `{}`", self.id_key))
+            UnitError::Failed(format!(
+                "the API answered an object without `{}`",
+                self.id_key
+            ))
         })?;
         Ok(format!("{}/{}", (self.collection)(args)?, enc(&id)))
     }
@@ -565,7 +589,10 @@ impl Rest {
                         fields: fields.clone(),
                     });
                     let u = update(cx, args, &obj, &body)?;
-                    let answer = cx.client.send(u.method, &u.path, Some(u.body), None).await?;
+                    let answer = cx
+                        .client
+                        .send(u.method, &u.path, Some(u.body), None)
+                        .await?;
                     let updated = answer
                         .get(self.item_key)
                         .cloned()
@@ -652,10 +679,19 @@ impl Unit for Rest {
     fn apply<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Applied, UnitError>> {
         Box::pin(Rest::apply(self, cx, args))
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(Rest::read(self, cx, args))
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(Rest::delete(self, cx, args, found))
     }
 }
@@ -674,7 +710,8 @@ pub fn tag_query(cx: &Cx, _: &Json) -> String {
 
 /// The object's `name` equals the `name` argument.
 pub fn same_name(_: &Cx, args: &Json, obj: &Json) -> bool {
-    opt_str(args, "name").is_some_and(|n| obj.get("name").and_then(Json::as_str) == Some(n.as_str()))
+    opt_str(args, "name")
+        .is_some_and(|n| obj.get("name").and_then(Json::as_str) == Some(n.as_str()))
 }
 
 /// `tags` of the arguments plus the appliance tag, deduplicated (the compiler adds it already;
@@ -707,7 +744,12 @@ pub fn status_is(obj: &Json, key: &str, want: &[&str], errors: &[&str]) -> Ready
 }
 
 /// Collection path for a child of a parent given by an argument (`cluster_id`).
-pub fn child_path(args: &Json, parent_arg: &str, prefix: &str, suffix: &str) -> Result<String, UnitError> {
+pub fn child_path(
+    args: &Json,
+    parent_arg: &str,
+    prefix: &str,
+    suffix: &str,
+) -> Result<String, UnitError> {
     let parent = req_str(args, parent_arg)?;
     Ok(format!("{prefix}/{}{suffix}", enc(&parent)))
 }
@@ -725,20 +767,32 @@ pub(crate) mod testing {
     }
 
     impl Transport for Script {
-        fn send<'a>(&'a self, req: &'a ApiRequest) -> BoxFut<'a, Result<ApiResponse, TransportError>> {
+        fn send<'a>(
+            &'a self,
+            req: &'a ApiRequest,
+        ) -> BoxFut<'a, Result<ApiResponse, TransportError>> {
             Box::pin(async move {
                 if let Ok(mut s) = self.seen.lock() {
                     s.push(req.clone());
                 }
-                let mut answers = self.answers.lock().map_err(|_| TransportError("poisoned".into()))?;
+                let mut answers = self
+                    .answers
+                    .lock()
+                    .map_err(|_| TransportError("poisoned".into()))?;
                 let key = format!("{} {}", req.method.as_str(), req.path);
-                let pos = answers.iter().position(|(k, _, _)| key.starts_with(k.as_str()));
+                let pos = answers
+                    .iter()
+                    .position(|(k, _, _)| key.starts_with(k.as_str()));
                 match pos {
                     Some(i) => {
                         let (_, status, body) = answers.remove(i);
                         Ok(ApiResponse {
                             status,
-                            body: if body.is_null() { String::new() } else { body.to_string() },
+                            body: if body.is_null() {
+                                String::new()
+                            } else {
+                                body.to_string()
+                            },
                             retry_after: None,
                             ratelimit_reset: None,
                         })
@@ -752,7 +806,12 @@ pub(crate) mod testing {
     /// A context whose API answers `(method + path prefix, status, body)` in order of use.
     pub fn cx(answers: Vec<(&str, u16, Json)>) -> (Cx, Arc<Script>) {
         let script = Arc::new(Script {
-            answers: Mutex::new(answers.into_iter().map(|(k, s, b)| (k.to_string(), s, b)).collect()),
+            answers: Mutex::new(
+                answers
+                    .into_iter()
+                    .map(|(k, s, b)| (k.to_string(), s, b))
+                    .collect(),
+            ),
             seen: Mutex::new(Vec::new()),
         });
         let client = Client::new(

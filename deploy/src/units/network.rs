@@ -25,7 +25,12 @@ pub static VPC_DEF: UnitDef = UnitDef {
     summary: "a VPC, found by its name (VPCs cannot be tagged; the name carries the instance id)",
     arguments: &["name", "region", "ip_range", "description"],
     exports: &["id", "urn", "ip_range", "default", "created_at"],
-    endpoints: &["GET /v2/vpcs", "POST /v2/vpcs", "PATCH /v2/vpcs/{id}", "DELETE /v2/vpcs/{id}"],
+    endpoints: &[
+        "GET /v2/vpcs",
+        "POST /v2/vpcs",
+        "PATCH /v2/vpcs/{id}",
+        "DELETE /v2/vpcs/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&VPC),
 };
@@ -44,7 +49,10 @@ pub static VPC: Rest = Rest {
         Ok(Update {
             method: Method::Patch,
             path: format!("/v2/vpcs/{}", enc(&id_of(obj, "id").unwrap_or_default())),
-            body: object(vec![("description", opt_str(args, "description").map(Json::from))]),
+            body: object(vec![(
+                "description",
+                opt_str(args, "description").map(Json::from),
+            )]),
         })
     }),
     attributes: vpc_attrs,
@@ -61,7 +69,19 @@ pub fn vpc_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
 }
 
 pub fn vpc_attrs(_: &Json, obj: &Json) -> Json {
-    let mut a = pick(obj, &["id", "urn", "name", "region", "ip_range", "description", "default", "created_at"]);
+    let mut a = pick(
+        obj,
+        &[
+            "id",
+            "urn",
+            "name",
+            "region",
+            "ip_range",
+            "description",
+            "default",
+            "created_at",
+        ],
+    );
     if !a.contains_key("urn")
         && let Some(id) = id_of(obj, "id")
     {
@@ -75,9 +95,24 @@ pub fn vpc_attrs(_: &Json, obj: &Json) -> Json {
 pub static NAT_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_vpc_nat_gateway",
     summary: "a VPC NAT gateway, found by its name; waits for ACTIVE",
-    arguments: &["name", "type", "region", "size", "vpcs", "udp_timeout_seconds", "icmp_timeout_seconds", "tcp_timeout_seconds", "project_id"],
+    arguments: &[
+        "name",
+        "type",
+        "region",
+        "size",
+        "vpcs",
+        "udp_timeout_seconds",
+        "icmp_timeout_seconds",
+        "tcp_timeout_seconds",
+        "project_id",
+    ],
     exports: &["id", "state", "egresses", "created_at", "updated_at"],
-    endpoints: &["GET /v2/vpc_nat_gateways", "POST /v2/vpc_nat_gateways", "GET /v2/vpc_nat_gateways/{id}", "DELETE /v2/vpc_nat_gateways/{id}"],
+    endpoints: &[
+        "GET /v2/vpc_nat_gateways",
+        "POST /v2/vpc_nat_gateways",
+        "GET /v2/vpc_nat_gateways/{id}",
+        "DELETE /v2/vpc_nat_gateways/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&NAT),
 };
@@ -93,7 +128,23 @@ pub static NAT: Rest = Rest {
     ready: Some(|o| status_is(o, "/state", &["ACTIVE"], &["ERROR", "INVALID"])),
     compare: &[],
     update: None,
-    attributes: |_, obj| Json::Object(pick(obj, &["id", "name", "type", "region", "size", "state", "vpcs", "egresses", "created_at", "updated_at"])),
+    attributes: |_, obj| {
+        Json::Object(pick(
+            obj,
+            &[
+                "id",
+                "name",
+                "type",
+                "region",
+                "size",
+                "state",
+                "vpcs",
+                "egresses",
+                "created_at",
+                "updated_at",
+            ],
+        ))
+    },
     delete: Delete::ById { wait_gone: true },
 };
 
@@ -103,7 +154,10 @@ pub fn nat_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         .map(|v| {
             Ok(object(vec![
                 ("vpc_uuid", Some(req_str(v, "vpc_uuid")?.into())),
-                ("default_gateway", opt_bool(v, "default_gateway")?.map(Json::from)),
+                (
+                    "default_gateway",
+                    opt_bool(v, "default_gateway")?.map(Json::from),
+                ),
             ]))
         })
         .collect::<Result<Vec<_>, UnitError>>()?;
@@ -113,9 +167,18 @@ pub fn nat_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("region", Some(req_str(args, "region")?.into())),
         ("size", Some(req_i64(args, "size")?.into())),
         ("vpcs", Some(vpcs.into())),
-        ("udp_timeout_seconds", opt_i64(args, "udp_timeout_seconds")?.map(Json::from)),
-        ("icmp_timeout_seconds", opt_i64(args, "icmp_timeout_seconds")?.map(Json::from)),
-        ("tcp_timeout_seconds", opt_i64(args, "tcp_timeout_seconds")?.map(Json::from)),
+        (
+            "udp_timeout_seconds",
+            opt_i64(args, "udp_timeout_seconds")?.map(Json::from),
+        ),
+        (
+            "icmp_timeout_seconds",
+            opt_i64(args, "icmp_timeout_seconds")?.map(Json::from),
+        ),
+        (
+            "tcp_timeout_seconds",
+            opt_i64(args, "tcp_timeout_seconds")?.map(Json::from),
+        ),
         ("project_id", opt_str(args, "project_id").map(Json::from)),
     ]))
 }
@@ -127,7 +190,12 @@ pub static PEERING_DEF: UnitDef = UnitDef {
     summary: "a peering between two VPCs, found by its name; waits for ACTIVE",
     arguments: &["name", "vpc_ids"],
     exports: &["id", "status", "created_at"],
-    endpoints: &["GET /v2/vpc_peerings", "POST /v2/vpc_peerings", "GET /v2/vpc_peerings/{id}", "DELETE /v2/vpc_peerings/{id}"],
+    endpoints: &[
+        "GET /v2/vpc_peerings",
+        "POST /v2/vpc_peerings",
+        "GET /v2/vpc_peerings/{id}",
+        "DELETE /v2/vpc_peerings/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&PEERING),
 };
@@ -148,7 +216,12 @@ pub static PEERING: Rest = Rest {
     ready: Some(|o| status_is(o, "/status", &["ACTIVE"], &[])),
     compare: &[],
     update: None,
-    attributes: |_, obj| Json::Object(pick(obj, &["id", "name", "vpc_ids", "status", "created_at"])),
+    attributes: |_, obj| {
+        Json::Object(pick(
+            obj,
+            &["id", "name", "vpc_ids", "status", "created_at"],
+        ))
+    },
     delete: Delete::ById { wait_gone: true },
 };
 
@@ -159,7 +232,12 @@ pub static RESERVED_IP_DEF: UnitDef = UnitDef {
     summary: "a reserved IP assigned to a droplet, found by that droplet (reserved IPs have no name or tag)",
     arguments: &["region", "droplet_id"],
     exports: &["id", "ip_address", "urn"],
-    endpoints: &["GET /v2/reserved_ips", "POST /v2/reserved_ips", "POST /v2/reserved_ips/{ip}/actions", "DELETE /v2/reserved_ips/{ip}"],
+    endpoints: &[
+        "GET /v2/reserved_ips",
+        "POST /v2/reserved_ips",
+        "POST /v2/reserved_ips/{ip}/actions",
+        "DELETE /v2/reserved_ips/{ip}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&ReservedIp),
 };
@@ -170,8 +248,11 @@ pub static RESERVED_IP: Rest = Rest {
     item_key: "reserved_ip",
     list_query: no_query,
     matches: |_, args, obj| {
-        opt_str(args, "droplet_id")
-            .is_some_and(|d| obj.pointer("/droplet/id").and_then(|v| id_of(&json!({"v": v}), "v")) == Some(d))
+        opt_str(args, "droplet_id").is_some_and(|d| {
+            obj.pointer("/droplet/id")
+                .and_then(|v| id_of(&json!({"v": v}), "v"))
+                == Some(d)
+        })
     },
     id_key: "ip",
     body: reserved_ip_body,
@@ -211,21 +292,40 @@ impl Unit for ReservedIp {
     fn apply<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Applied, UnitError>> {
         Box::pin(RESERVED_IP.apply(cx, args))
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(RESERVED_IP.read(cx, args))
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, _args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        _args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(async move {
             let ip = id_of(&found.obj, "ip").unwrap_or_default();
-            if found.obj.pointer("/droplet/id").is_some_and(|v| !v.is_null()) {
+            if found
+                .obj
+                .pointer("/droplet/id")
+                .is_some_and(|v| !v.is_null())
+            {
                 let path = format!("/v2/reserved_ips/{}/actions", enc(&ip));
-                match cx.client.send(Method::Post, &path, Some(json!({"type": "unassign"})), None).await {
+                match cx
+                    .client
+                    .send(Method::Post, &path, Some(json!({"type": "unassign"})), None)
+                    .await
+                {
                     Ok(_) => {}
                     Err(e) if e.status() == Some(404) => return Ok(()),
                     Err(e) => return Err(e.into()),
                 }
             }
-            cx.client.delete(&format!("/v2/reserved_ips/{}", enc(&ip))).await?;
+            cx.client
+                .delete(&format!("/v2/reserved_ips/{}", enc(&ip)))
+                .await?;
             Ok(())
         })
     }
@@ -236,9 +336,20 @@ impl Unit for ReservedIp {
 pub static FIREWALL_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_firewall",
     summary: "a cloud firewall, found by its name (its tags select droplets, so it carries no appliance tag); rules and droplets are kept in step",
-    arguments: &["name", "droplet_ids", "tags", "inbound_rule", "outbound_rule"],
+    arguments: &[
+        "name",
+        "droplet_ids",
+        "tags",
+        "inbound_rule",
+        "outbound_rule",
+    ],
     exports: &["id", "status", "created_at", "pending_changes"],
-    endpoints: &["GET /v2/firewalls", "POST /v2/firewalls", "PUT /v2/firewalls/{id}", "DELETE /v2/firewalls/{id}"],
+    endpoints: &[
+        "GET /v2/firewalls",
+        "POST /v2/firewalls",
+        "PUT /v2/firewalls/{id}",
+        "DELETE /v2/firewalls/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&FIREWALL),
 };
@@ -256,22 +367,58 @@ pub static FIREWALL: Rest = Rest {
     update: Some(|_, _, obj, body| {
         Ok(Update {
             method: Method::Put,
-            path: format!("/v2/firewalls/{}", enc(&id_of(obj, "id").unwrap_or_default())),
+            path: format!(
+                "/v2/firewalls/{}",
+                enc(&id_of(obj, "id").unwrap_or_default())
+            ),
             body: body.clone(),
         })
     }),
-    attributes: |_, obj| Json::Object(pick(obj, &["id", "name", "status", "created_at", "pending_changes", "droplet_ids", "tags"])),
+    attributes: |_, obj| {
+        Json::Object(pick(
+            obj,
+            &[
+                "id",
+                "name",
+                "status",
+                "created_at",
+                "pending_changes",
+                "droplet_ids",
+                "tags",
+            ],
+        ))
+    },
     delete: Delete::ById { wait_gone: false },
 };
 
 fn firewall_rule(rule: &Json, side: &str) -> Result<Json, UnitError> {
     let protocol = req_str(rule, "protocol")?;
-    let prefix = if side == "sources" { "source" } else { "destination" };
+    let prefix = if side == "sources" {
+        "source"
+    } else {
+        "destination"
+    };
     let target = object(vec![
-        ("addresses", Some(strs(rule, &format!("{prefix}_addresses"))?.into())).filter_empty(),
-        ("droplet_ids", Some(ints(rule, &format!("{prefix}_droplet_ids"))?.into())).filter_empty(),
-        ("load_balancer_uids", Some(strs(rule, &format!("{prefix}_load_balancer_uids"))?.into())).filter_empty(),
-        ("kubernetes_ids", Some(strs(rule, &format!("{prefix}_kubernetes_ids"))?.into())).filter_empty(),
+        (
+            "addresses",
+            Some(strs(rule, &format!("{prefix}_addresses"))?.into()),
+        )
+            .filter_empty(),
+        (
+            "droplet_ids",
+            Some(ints(rule, &format!("{prefix}_droplet_ids"))?.into()),
+        )
+            .filter_empty(),
+        (
+            "load_balancer_uids",
+            Some(strs(rule, &format!("{prefix}_load_balancer_uids"))?.into()),
+        )
+            .filter_empty(),
+        (
+            "kubernetes_ids",
+            Some(strs(rule, &format!("{prefix}_kubernetes_ids"))?.into()),
+        )
+            .filter_empty(),
         ("tags", Some(strs(rule, &format!("{prefix}_tags"))?.into())).filter_empty(),
     ]);
     let ports = match opt_str(rule, "port_range") {
@@ -335,13 +482,38 @@ pub static LB_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_loadbalancer",
     summary: "a load balancer, found by its name; certificate names resolve to ids; waits for active; forwarding rules, droplets and settings kept in step",
     arguments: &[
-        "name", "region", "type", "size", "size_unit", "algorithm", "vpc_uuid", "project_id", "droplet_ids", "droplet_tag",
-        "forwarding_rule", "healthcheck", "sticky_sessions", "redirect_http_to_https", "enable_proxy_protocol",
-        "enable_backend_keepalive", "http_idle_timeout_seconds", "disable_lets_encrypt_dns_records", "firewall",
-        "network", "network_stack", "tls_cipher_policy",
+        "name",
+        "region",
+        "type",
+        "size",
+        "size_unit",
+        "algorithm",
+        "vpc_uuid",
+        "project_id",
+        "droplet_ids",
+        "droplet_tag",
+        "forwarding_rule",
+        "healthcheck",
+        "sticky_sessions",
+        "redirect_http_to_https",
+        "enable_proxy_protocol",
+        "enable_backend_keepalive",
+        "http_idle_timeout_seconds",
+        "disable_lets_encrypt_dns_records",
+        "firewall",
+        "network",
+        "network_stack",
+        "tls_cipher_policy",
     ],
     exports: &["id", "urn", "ip", "ipv6", "status"],
-    endpoints: &["GET /v2/certificates?name=", "GET /v2/load_balancers", "POST /v2/load_balancers", "GET /v2/load_balancers/{id}", "PUT /v2/load_balancers/{id}", "DELETE /v2/load_balancers/{id}"],
+    endpoints: &[
+        "GET /v2/certificates?name=",
+        "GET /v2/load_balancers",
+        "POST /v2/load_balancers",
+        "GET /v2/load_balancers/{id}",
+        "PUT /v2/load_balancers/{id}",
+        "DELETE /v2/load_balancers/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&LoadBalancer),
 };
@@ -356,18 +528,41 @@ pub static LB: Rest = Rest {
     body: lb_body,
     ready: Some(|o| status_is(o, "/status", &["active"], &["errored"])),
     compare: &[
-        "forwarding_rules", "droplet_ids", "tag", "health_check", "sticky_sessions", "redirect_http_to_https",
-        "enable_proxy_protocol", "enable_backend_keepalive", "http_idle_timeout_seconds", "firewall",
+        "forwarding_rules",
+        "droplet_ids",
+        "tag",
+        "health_check",
+        "sticky_sessions",
+        "redirect_http_to_https",
+        "enable_proxy_protocol",
+        "enable_backend_keepalive",
+        "http_idle_timeout_seconds",
+        "firewall",
     ],
     update: Some(|_, _, obj, body| {
         Ok(Update {
             method: Method::Put,
-            path: format!("/v2/load_balancers/{}", enc(&id_of(obj, "id").unwrap_or_default())),
+            path: format!(
+                "/v2/load_balancers/{}",
+                enc(&id_of(obj, "id").unwrap_or_default())
+            ),
             body: body.clone(),
         })
     }),
     attributes: |_, obj| {
-        let mut a = pick(obj, &["id", "name", "ip", "ipv6", "status", "region", "vpc_uuid", "created_at"]);
+        let mut a = pick(
+            obj,
+            &[
+                "id",
+                "name",
+                "ip",
+                "ipv6",
+                "status",
+                "region",
+                "vpc_uuid",
+                "created_at",
+            ],
+        );
         if let Some(id) = id_of(obj, "id") {
             a.insert("urn".into(), format!("do:loadbalancer:{id}").into());
         }
@@ -384,15 +579,27 @@ pub fn lb_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         .into_iter()
         .map(|r| {
             if opt_str(r, "certificate_name").is_some() && opt_str(r, "certificate_id").is_none() {
-                return Err(UnitError::arg("forwarding_rule.certificate_name", "was not resolved to a certificate id"));
+                return Err(UnitError::arg(
+                    "forwarding_rule.certificate_name",
+                    "was not resolved to a certificate id",
+                ));
             }
             Ok(object(vec![
                 ("entry_protocol", Some(req_str(r, "entry_protocol")?.into())),
                 ("entry_port", Some(req_i64(r, "entry_port")?.into())),
-                ("target_protocol", Some(req_str(r, "target_protocol")?.into())),
+                (
+                    "target_protocol",
+                    Some(req_str(r, "target_protocol")?.into()),
+                ),
                 ("target_port", Some(req_i64(r, "target_port")?.into())),
-                ("certificate_id", opt_str(r, "certificate_id").map(Json::from)),
-                ("tls_passthrough", opt_bool(r, "tls_passthrough")?.map(Json::from)),
+                (
+                    "certificate_id",
+                    opt_str(r, "certificate_id").map(Json::from),
+                ),
+                (
+                    "tls_passthrough",
+                    opt_bool(r, "tls_passthrough")?.map(Json::from),
+                ),
             ]))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -402,10 +609,22 @@ pub fn lb_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
             ("protocol", Some(req_str(h, "protocol")?.into())),
             ("port", Some(req_i64(h, "port")?.into())),
             ("path", opt_str(h, "path").map(Json::from)),
-            ("check_interval_seconds", opt_i64(h, "check_interval_seconds")?.map(Json::from)),
-            ("response_timeout_seconds", opt_i64(h, "response_timeout_seconds")?.map(Json::from)),
-            ("healthy_threshold", opt_i64(h, "healthy_threshold")?.map(Json::from)),
-            ("unhealthy_threshold", opt_i64(h, "unhealthy_threshold")?.map(Json::from)),
+            (
+                "check_interval_seconds",
+                opt_i64(h, "check_interval_seconds")?.map(Json::from),
+            ),
+            (
+                "response_timeout_seconds",
+                opt_i64(h, "response_timeout_seconds")?.map(Json::from),
+            ),
+            (
+                "healthy_threshold",
+                opt_i64(h, "healthy_threshold")?.map(Json::from),
+            ),
+            (
+                "unhealthy_threshold",
+                opt_i64(h, "unhealthy_threshold")?.map(Json::from),
+            ),
         ])),
     };
     let sticky = match block(args, "sticky_sessions") {
@@ -413,7 +632,10 @@ pub fn lb_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         Some(s) => Some(object(vec![
             ("type", opt_str(s, "type").map(Json::from)),
             ("cookie_name", opt_str(s, "cookie_name").map(Json::from)),
-            ("cookie_ttl_seconds", opt_i64(s, "cookie_ttl_seconds")?.map(Json::from)),
+            (
+                "cookie_ttl_seconds",
+                opt_i64(s, "cookie_ttl_seconds")?.map(Json::from),
+            ),
         ])),
     };
     let firewall = match block(args, "firewall") {
@@ -433,20 +655,44 @@ pub fn lb_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("algorithm", opt_str(args, "algorithm").map(Json::from)),
         ("vpc_uuid", opt_str(args, "vpc_uuid").map(Json::from)),
         ("project_id", opt_str(args, "project_id").map(Json::from)),
-        ("droplet_ids", (!droplets.is_empty()).then(|| droplets.into())),
+        (
+            "droplet_ids",
+            (!droplets.is_empty()).then(|| droplets.into()),
+        ),
         ("tag", opt_str(args, "droplet_tag").map(Json::from)),
         ("forwarding_rules", Some(rules.into())),
         ("health_check", health),
         ("sticky_sessions", sticky),
-        ("redirect_http_to_https", opt_bool(args, "redirect_http_to_https")?.map(Json::from)),
-        ("enable_proxy_protocol", opt_bool(args, "enable_proxy_protocol")?.map(Json::from)),
-        ("enable_backend_keepalive", opt_bool(args, "enable_backend_keepalive")?.map(Json::from)),
-        ("http_idle_timeout_seconds", opt_i64(args, "http_idle_timeout_seconds")?.map(Json::from)),
-        ("disable_lets_encrypt_dns_records", opt_bool(args, "disable_lets_encrypt_dns_records")?.map(Json::from)),
+        (
+            "redirect_http_to_https",
+            opt_bool(args, "redirect_http_to_https")?.map(Json::from),
+        ),
+        (
+            "enable_proxy_protocol",
+            opt_bool(args, "enable_proxy_protocol")?.map(Json::from),
+        ),
+        (
+            "enable_backend_keepalive",
+            opt_bool(args, "enable_backend_keepalive")?.map(Json::from),
+        ),
+        (
+            "http_idle_timeout_seconds",
+            opt_i64(args, "http_idle_timeout_seconds")?.map(Json::from),
+        ),
+        (
+            "disable_lets_encrypt_dns_records",
+            opt_bool(args, "disable_lets_encrypt_dns_records")?.map(Json::from),
+        ),
         ("firewall", firewall),
         ("network", opt_str(args, "network").map(Json::from)),
-        ("network_stack", opt_str(args, "network_stack").map(Json::from)),
-        ("tls_cipher_policy", opt_str(args, "tls_cipher_policy").map(Json::from)),
+        (
+            "network_stack",
+            opt_str(args, "network_stack").map(Json::from),
+        ),
+        (
+            "tls_cipher_policy",
+            opt_str(args, "tls_cipher_policy").map(Json::from),
+        ),
     ]))
 }
 
@@ -478,7 +724,11 @@ impl Unit for LoadBalancer {
             LB.apply(cx, &args).await
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(async move {
             let Some(obj) = LB.find(cx, args).await? else {
                 return Ok(None);
@@ -495,7 +745,12 @@ impl Unit for LoadBalancer {
             }))
         })
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(LB.delete(cx, args, found))
     }
 }
@@ -505,9 +760,21 @@ impl Unit for LoadBalancer {
 pub static CERT_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_certificate",
     summary: "a TLS certificate (Let's Encrypt or custom), found by its name; waits for verified",
-    arguments: &["name", "type", "domains", "private_key", "leaf_certificate", "certificate_chain"],
+    arguments: &[
+        "name",
+        "type",
+        "domains",
+        "private_key",
+        "leaf_certificate",
+        "certificate_chain",
+    ],
     exports: &["id", "uuid", "state", "not_after", "sha1_fingerprint"],
-    endpoints: &["GET /v2/certificates?name=", "POST /v2/certificates", "GET /v2/certificates/{id}", "DELETE /v2/certificates/{id}"],
+    endpoints: &[
+        "GET /v2/certificates?name=",
+        "POST /v2/certificates",
+        "GET /v2/certificates/{id}",
+        "DELETE /v2/certificates/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&CERT),
 };
@@ -538,8 +805,14 @@ pub fn cert_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         ("type", Some(kind.into())),
         ("dns_names", Some(strs(args, "domains")?.into())).filter_empty(),
         ("private_key", opt_str(args, "private_key").map(Json::from)),
-        ("leaf_certificate", opt_str(args, "leaf_certificate").map(Json::from)),
-        ("certificate_chain", opt_str(args, "certificate_chain").map(Json::from)),
+        (
+            "leaf_certificate",
+            opt_str(args, "leaf_certificate").map(Json::from),
+        ),
+        (
+            "certificate_chain",
+            opt_str(args, "certificate_chain").map(Json::from),
+        ),
     ]))
 }
 
@@ -564,7 +837,11 @@ pub static DOMAIN_DEF: UnitDef = UnitDef {
     summary: "a DNS zone, found by its name",
     arguments: &["name", "ip_address"],
     exports: &["id", "urn", "ttl"],
-    endpoints: &["GET /v2/domains", "POST /v2/domains", "DELETE /v2/domains/{name}"],
+    endpoints: &[
+        "GET /v2/domains",
+        "POST /v2/domains",
+        "DELETE /v2/domains/{name}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&DOMAIN),
 };
@@ -604,9 +881,16 @@ pub fn domain_attrs(_: &Json, obj: &Json) -> Json {
 pub static RECORD_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_record",
     summary: "a DNS record, found by type, name (and value, except A/AAAA/CNAME whose value is updated in place)",
-    arguments: &["domain", "type", "name", "value", "ttl", "priority", "port", "weight", "flags", "tag"],
+    arguments: &[
+        "domain", "type", "name", "value", "ttl", "priority", "port", "weight", "flags", "tag",
+    ],
     exports: &["id", "fqdn"],
-    endpoints: &["GET /v2/domains/{domain}/records", "POST /v2/domains/{domain}/records", "PUT /v2/domains/{domain}/records/{id}", "DELETE /v2/domains/{domain}/records/{id}"],
+    endpoints: &[
+        "GET /v2/domains/{domain}/records",
+        "POST /v2/domains/{domain}/records",
+        "PUT /v2/domains/{domain}/records/{id}",
+        "DELETE /v2/domains/{domain}/records/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&RECORD),
 };
@@ -616,7 +900,8 @@ fn single_valued(kind: &str) -> bool {
 }
 
 fn same_data(a: &str, b: &str) -> bool {
-    a.trim_end_matches('.').eq_ignore_ascii_case(b.trim_end_matches('.'))
+    a.trim_end_matches('.')
+        .eq_ignore_ascii_case(b.trim_end_matches('.'))
 }
 
 pub static RECORD: Rest = Rest {
@@ -626,12 +911,15 @@ pub static RECORD: Rest = Rest {
     list_query: no_query,
     matches: |_, args, obj| {
         let kind = opt_str(args, "type").unwrap_or_default().to_uppercase();
-        let same = |k: &str, v: Option<String>| obj.get(k).and_then(Json::as_str).map(str::to_string) == v;
+        let same =
+            |k: &str, v: Option<String>| obj.get(k).and_then(Json::as_str).map(str::to_string) == v;
         same("type", Some(kind.clone()))
             && same("name", opt_str(args, "name"))
             && (single_valued(&kind)
                 || opt_str(args, "value").is_some_and(|v| {
-                    obj.get("data").and_then(Json::as_str).is_some_and(|d| same_data(d, &v))
+                    obj.get("data")
+                        .and_then(Json::as_str)
+                        .is_some_and(|d| same_data(d, &v))
                 }))
     },
     id_key: "id",
@@ -700,9 +988,20 @@ pub fn record_attrs(args: &Json, obj: &Json) -> Json {
 pub static CDN_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_cdn",
     summary: "a CDN endpoint, found by its origin; certificate names resolve to ids",
-    arguments: &["origin", "ttl", "certificate_id", "certificate_name", "custom_domain"],
+    arguments: &[
+        "origin",
+        "ttl",
+        "certificate_id",
+        "certificate_name",
+        "custom_domain",
+    ],
     exports: &["id", "endpoint", "created_at"],
-    endpoints: &["GET /v2/cdn/endpoints", "POST /v2/cdn/endpoints", "PUT /v2/cdn/endpoints/{id}", "DELETE /v2/cdn/endpoints/{id}"],
+    endpoints: &[
+        "GET /v2/cdn/endpoints",
+        "POST /v2/cdn/endpoints",
+        "PUT /v2/cdn/endpoints/{id}",
+        "DELETE /v2/cdn/endpoints/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&Cdn),
 };
@@ -712,7 +1011,10 @@ pub static CDN: Rest = Rest {
     list_key: "endpoints",
     item_key: "endpoint",
     list_query: no_query,
-    matches: |_, args, obj| opt_str(args, "origin").is_some_and(|o| obj.get("origin").and_then(Json::as_str) == Some(o.as_str())),
+    matches: |_, args, obj| {
+        opt_str(args, "origin")
+            .is_some_and(|o| obj.get("origin").and_then(Json::as_str) == Some(o.as_str()))
+    },
     id_key: "id",
     body: cdn_body,
     ready: None,
@@ -724,11 +1026,27 @@ pub static CDN: Rest = Rest {
         }
         Ok(Update {
             method: Method::Put,
-            path: format!("/v2/cdn/endpoints/{}", enc(&id_of(obj, "id").unwrap_or_default())),
+            path: format!(
+                "/v2/cdn/endpoints/{}",
+                enc(&id_of(obj, "id").unwrap_or_default())
+            ),
             body: b,
         })
     }),
-    attributes: |_, obj| Json::Object(pick(obj, &["id", "origin", "endpoint", "ttl", "certificate_id", "custom_domain", "created_at"])),
+    attributes: |_, obj| {
+        Json::Object(pick(
+            obj,
+            &[
+                "id",
+                "origin",
+                "endpoint",
+                "ttl",
+                "certificate_id",
+                "custom_domain",
+                "created_at",
+            ],
+        ))
+    },
     delete: Delete::ById { wait_gone: false },
 };
 
@@ -736,8 +1054,14 @@ pub fn cdn_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
     Ok(object(vec![
         ("origin", Some(req_str(args, "origin")?.into())),
         ("ttl", opt_i64(args, "ttl")?.map(Json::from)),
-        ("certificate_id", opt_str(args, "certificate_id").map(Json::from)),
-        ("custom_domain", opt_str(args, "custom_domain").map(Json::from)),
+        (
+            "certificate_id",
+            opt_str(args, "certificate_id").map(Json::from),
+        ),
+        (
+            "custom_domain",
+            opt_str(args, "custom_domain").map(Json::from),
+        ),
     ]))
 }
 
@@ -764,10 +1088,19 @@ impl Unit for Cdn {
             CDN.apply(cx, &args).await
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(CDN.read(cx, args))
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(CDN.delete(cx, args, found))
     }
 }
@@ -778,7 +1111,15 @@ pub static CERT_DATA_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_certificate",
     summary: "reads a certificate by name",
     arguments: &["name"],
-    exports: &["id", "uuid", "type", "state", "domains", "not_after", "sha1_fingerprint"],
+    exports: &[
+        "id",
+        "uuid",
+        "type",
+        "state",
+        "domains",
+        "not_after",
+        "sha1_fingerprint",
+    ],
     endpoints: &["GET /v2/certificates?name="],
     partial_lists: &[],
     handling: Handling::Data(&CertData),
@@ -818,7 +1159,10 @@ impl DataUnit for DomainData {
     fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Json, UnitError>> {
         Box::pin(async move {
             let name = req_str(args, "name")?;
-            let body = cx.client.get(&format!("/v2/domains/{}", enc(&name))).await?;
+            let body = cx
+                .client
+                .get(&format!("/v2/domains/{}", enc(&name)))
+                .await?;
             let obj = body.get("domain").cloned().unwrap_or(Json::Null);
             let mut attrs = domain_attrs(args, &obj);
             if let (Some(a), Some(z)) = (attrs.as_object_mut(), obj.get("zone_file")) {
@@ -885,7 +1229,10 @@ mod tests {
         assert!(drift(&body, &obj, FIREWALL.compare).is_empty());
         let mut changed = obj.clone();
         changed["droplet_ids"] = json!([101]);
-        assert_eq!(drift(&body, &changed, FIREWALL.compare), vec!["droplet_ids"]);
+        assert_eq!(
+            drift(&body, &changed, FIREWALL.compare),
+            vec!["droplet_ids"]
+        );
         assert!(firewall_body(&pure_cx(), &json!({"name": "x", "droplet_ids": ["abc"]})).is_err());
     }
 
@@ -906,27 +1253,55 @@ mod tests {
         assert_eq!(body["health_check"]["path"], "/healthz");
         assert_eq!(body["type"], "REGIONAL");
         assert!(body.get("droplet_ids").is_none());
-        assert!(body["forwarding_rules"][1].get("certificate_name").is_none());
+        assert!(
+            body["forwarding_rules"][1]
+                .get("certificate_name")
+                .is_none()
+        );
         // A certificate name that was not resolved is an error, not a silent drop.
         let mut unresolved = args.clone();
-        unresolved["forwarding_rule"][1].as_object_mut().map(|o| o.remove("certificate_id"));
+        unresolved["forwarding_rule"][1]
+            .as_object_mut()
+            .map(|o| o.remove("certificate_id"));
         assert!(lb_body(&pure_cx(), &unresolved).is_err());
         // The OpenAPI example answer: attributes.
         let obj = json!({"id": "4de7ac8b-495b-4884-9a69-1050c6793cd6", "name": "example-lb-01", "ip": "104.131.186.241", "status": "new", "region": {"slug": "nyc3"}});
         let a = (LB.attributes)(&args, &obj);
         assert_eq!(a["ip"], "104.131.186.241");
-        assert_eq!(a["urn"], "do:loadbalancer:4de7ac8b-495b-4884-9a69-1050c6793cd6");
+        assert_eq!(
+            a["urn"],
+            "do:loadbalancer:4de7ac8b-495b-4884-9a69-1050c6793cd6"
+        );
         assert_eq!(a["region"], "nyc3");
-        assert_eq!((LB.ready.expect("waits"))(&obj), Ready::Pending("new".into()));
+        assert_eq!(
+            (LB.ready.expect("waits"))(&obj),
+            Ready::Pending("new".into())
+        );
     }
 
     #[tokio::test]
     async fn load_balancer_resolves_certificates_then_creates_and_waits() {
         let (cx, script) = cx(vec![
-            ("GET /v2/certificates?name=app-acme", 200, json!({"certificates": [{"id": "892071a0", "name": "app-acme", "state": "verified"}], "meta": {"total": 1}})),
-            ("GET /v2/load_balancers", 200, json!({"load_balancers": [], "meta": {"total": 0}})),
-            ("POST /v2/load_balancers", 202, json!({"load_balancer": {"id": "lb1", "name": "web-acme", "status": "new", "ip": ""}})),
-            ("GET /v2/load_balancers/lb1", 200, json!({"load_balancer": {"id": "lb1", "name": "web-acme", "status": "active", "ip": "10.1.2.3"}})),
+            (
+                "GET /v2/certificates?name=app-acme",
+                200,
+                json!({"certificates": [{"id": "892071a0", "name": "app-acme", "state": "verified"}], "meta": {"total": 1}}),
+            ),
+            (
+                "GET /v2/load_balancers",
+                200,
+                json!({"load_balancers": [], "meta": {"total": 0}}),
+            ),
+            (
+                "POST /v2/load_balancers",
+                202,
+                json!({"load_balancer": {"id": "lb1", "name": "web-acme", "status": "new", "ip": ""}}),
+            ),
+            (
+                "GET /v2/load_balancers/lb1",
+                200,
+                json!({"load_balancer": {"id": "lb1", "name": "web-acme", "status": "active", "ip": "10.1.2.3"}}),
+            ),
         ]);
         let args = json!({"name": "web-acme", "region": "nyc3", "forwarding_rule": [
             {"entry_protocol": "https", "entry_port": 443, "target_protocol": "http", "target_port": 80, "certificate_name": "app-acme"}]});
@@ -935,14 +1310,23 @@ mod tests {
         assert_eq!(applied.attrs["ip"], "10.1.2.3");
         let reqs = requests(&script);
         assert_eq!(reqs[2].0, "POST /v2/load_balancers");
-        assert_eq!(reqs[2].1.as_ref().map(|b| b["forwarding_rules"][0]["certificate_id"].clone()), Some(json!("892071a0")));
+        assert_eq!(
+            reqs[2]
+                .1
+                .as_ref()
+                .map(|b| b["forwarding_rules"][0]["certificate_id"].clone()),
+            Some(json!("892071a0"))
+        );
     }
 
     #[test]
     fn records_match_and_normalise() {
         let args = json!({"domain": "app.example.com", "type": "CNAME", "name": "www", "value": "app.example.com.", "ttl": 300});
         let body = record_body(&pure_cx(), &args).expect("maps");
-        assert_eq!(body, json!({"type": "CNAME", "name": "www", "data": "app.example.com", "ttl": 300}));
+        assert_eq!(
+            body,
+            json!({"type": "CNAME", "name": "www", "data": "app.example.com", "ttl": 300})
+        );
         let obj = json!({"id": 28448433, "type": "CNAME", "name": "www", "data": "app.example.com", "ttl": 300});
         assert!((RECORD.matches)(&pure_cx(), &args, &obj));
         assert!(drift(&body, &obj, RECORD.compare).is_empty());
@@ -953,32 +1337,70 @@ mod tests {
         let a_args = json!({"domain": "d.com", "type": "A", "name": "@", "value": "1.2.3.4"});
         let a_obj = json!({"id": 1, "type": "A", "name": "@", "data": "5.6.7.8"});
         assert!((RECORD.matches)(&pure_cx(), &a_args, &a_obj));
-        assert_eq!(drift(&record_body(&pure_cx(), &a_args).expect("maps"), &a_obj, RECORD.compare), vec!["data"]);
+        assert_eq!(
+            drift(
+                &record_body(&pure_cx(), &a_args).expect("maps"),
+                &a_obj,
+                RECORD.compare
+            ),
+            vec!["data"]
+        );
         // Two MX records differ by value.
         let mx = json!({"domain": "d.com", "type": "MX", "name": "@", "value": "mx1.d.com.", "priority": 10});
-        assert!(!(RECORD.matches)(&pure_cx(), &mx, &json!({"type": "MX", "name": "@", "data": "mx2.d.com"})));
-        assert!((RECORD.matches)(&pure_cx(), &mx, &json!({"type": "MX", "name": "@", "data": "mx1.d.com"})));
+        assert!(!(RECORD.matches)(
+            &pure_cx(),
+            &mx,
+            &json!({"type": "MX", "name": "@", "data": "mx2.d.com"})
+        ));
+        assert!((RECORD.matches)(
+            &pure_cx(),
+            &mx,
+            &json!({"type": "MX", "name": "@", "data": "mx1.d.com"})
+        ));
     }
 
     #[test]
     fn certificates_use_name_as_id() {
-        let body = cert_body(&pure_cx(), &json!({"name": "app-acme", "type": "lets_encrypt", "domains": ["a.com", "*.a.com"]})).expect("maps");
-        assert_eq!(body, json!({"name": "app-acme", "type": "lets_encrypt", "dns_names": ["a.com", "*.a.com"]}));
+        let body = cert_body(
+            &pure_cx(),
+            &json!({"name": "app-acme", "type": "lets_encrypt", "domains": ["a.com", "*.a.com"]}),
+        )
+        .expect("maps");
+        assert_eq!(
+            body,
+            json!({"name": "app-acme", "type": "lets_encrypt", "dns_names": ["a.com", "*.a.com"]})
+        );
         let obj = json!({"id": "892071a0-bb95-49bc-8021-3afd67a210bf", "name": "web-cert-01", "not_after": "2017-02-22T00:23:00Z", "sha1_fingerprint": "dfcc9f57d86bf58e321c2c6c31c7a971be244ac7", "created_at": "2017-02-08T16:02:37Z", "dns_names": [""], "state": "verified", "type": "custom"});
         let a = cert_attrs(&json!({}), &obj);
         assert_eq!(a["id"], "web-cert-01");
         assert_eq!(a["uuid"], "892071a0-bb95-49bc-8021-3afd67a210bf");
-        assert_eq!((CERT.ready.expect("waits"))(&json!({"state": "pending"})), Ready::Pending("pending".into()));
-        assert!(matches!((CERT.ready.expect("waits"))(&json!({"state": "error"})), Ready::Failed(_)));
+        assert_eq!(
+            (CERT.ready.expect("waits"))(&json!({"state": "pending"})),
+            Ready::Pending("pending".into())
+        );
+        assert!(matches!(
+            (CERT.ready.expect("waits"))(&json!({"state": "error"})),
+            Ready::Failed(_)
+        ));
     }
 
     #[test]
     fn reserved_ips_need_a_droplet() {
-        assert_eq!(reserved_ip_body(&pure_cx(), &json!({"region": "nyc3", "droplet_id": "42"})).ok(), Some(json!({"droplet_id": 42})));
+        assert_eq!(
+            reserved_ip_body(&pure_cx(), &json!({"region": "nyc3", "droplet_id": "42"})).ok(),
+            Some(json!({"droplet_id": 42}))
+        );
         assert!(reserved_ip_body(&pure_cx(), &json!({"region": "nyc3"})).is_err());
         let obj = json!({"ip": "45.55.96.47", "droplet": {"id": 42}, "region": {"slug": "nyc3"}});
-        assert!((RESERVED_IP.matches)(&pure_cx(), &json!({"droplet_id": "42"}), &obj));
-        assert_eq!(reserved_ip_attrs(&json!({}), &obj)["urn"], "do:reservedip:45.55.96.47");
+        assert!((RESERVED_IP.matches)(
+            &pure_cx(),
+            &json!({"droplet_id": "42"}),
+            &obj
+        ));
+        assert_eq!(
+            reserved_ip_attrs(&json!({}), &obj)["urn"],
+            "do:reservedip:45.55.96.47"
+        );
     }
 
     #[test]
@@ -986,15 +1408,30 @@ mod tests {
         let args = json!({"name": "main-acme", "type": "PUBLIC", "region": "nyc3", "size": 1, "vpcs": [{"vpc_uuid": "v1", "default_gateway": true}]});
         assert_eq!(
             nat_body(&pure_cx(), &args).ok(),
-            Some(json!({"name": "main-acme", "type": "PUBLIC", "region": "nyc3", "size": 1, "vpcs": [{"vpc_uuid": "v1", "default_gateway": true}]}))
+            Some(
+                json!({"name": "main-acme", "type": "PUBLIC", "region": "nyc3", "size": 1, "vpcs": [{"vpc_uuid": "v1", "default_gateway": true}]})
+            )
         );
-        assert_eq!((NAT.ready.expect("waits"))(&json!({"state": "ACTIVE"})), Ready::Yes);
+        assert_eq!(
+            (NAT.ready.expect("waits"))(&json!({"state": "ACTIVE"})),
+            Ready::Yes
+        );
     }
 
     #[test]
     fn domains_and_cdn() {
-        assert_eq!(domain_attrs(&json!({}), &json!({"name": "example.com", "ttl": 1800}))["urn"], "do:domain:example.com");
-        assert_eq!(cdn_body(&pure_cx(), &json!({"origin": "b.nyc3.digitaloceanspaces.com", "ttl": 3600})).ok(), Some(json!({"origin": "b.nyc3.digitaloceanspaces.com", "ttl": 3600})));
+        assert_eq!(
+            domain_attrs(&json!({}), &json!({"name": "example.com", "ttl": 1800}))["urn"],
+            "do:domain:example.com"
+        );
+        assert_eq!(
+            cdn_body(
+                &pure_cx(),
+                &json!({"origin": "b.nyc3.digitaloceanspaces.com", "ttl": 3600})
+            )
+            .ok(),
+            Some(json!({"origin": "b.nyc3.digitaloceanspaces.com", "ttl": 3600}))
+        );
     }
 
     #[tokio::test]
@@ -1004,7 +1441,10 @@ mod tests {
             200,
             json!({"vpcs": [{"id": "v1", "name": "acme-x", "region": "nyc3", "ip_range": "10.0.0.0/16"}], "links": {}, "meta": {"total": 1}}),
         )]);
-        let applied = VPC.apply(&cx, &json!({"name": "acme-x", "region": "nyc3"})).await.expect("applies");
+        let applied = VPC
+            .apply(&cx, &json!({"name": "acme-x", "region": "nyc3"}))
+            .await
+            .expect("applies");
         assert_eq!(applied.action, Action::Unchanged);
         assert_eq!(applied.attrs["id"], "v1");
         assert_eq!(requests(&script).len(), 1);
@@ -1013,13 +1453,31 @@ mod tests {
     #[tokio::test]
     async fn a_lost_create_answer_is_found_again_not_sent_twice() {
         let (cx, script) = cx(vec![
-            ("GET /v2/vpcs", 200, json!({"vpcs": [], "meta": {"total": 0}})),
-            ("POST /v2/vpcs", 502, json!({"id": "bad_gateway", "message": "upstream went away"})),
-            ("GET /v2/vpcs", 200, json!({"vpcs": [{"id": "v9", "name": "acme-x"}], "meta": {"total": 1}})),
+            (
+                "GET /v2/vpcs",
+                200,
+                json!({"vpcs": [], "meta": {"total": 0}}),
+            ),
+            (
+                "POST /v2/vpcs",
+                502,
+                json!({"id": "bad_gateway", "message": "upstream went away"}),
+            ),
+            (
+                "GET /v2/vpcs",
+                200,
+                json!({"vpcs": [{"id": "v9", "name": "acme-x"}], "meta": {"total": 1}}),
+            ),
         ]);
-        let applied = VPC.apply(&cx, &json!({"name": "acme-x", "region": "nyc3"})).await.expect("applies");
+        let applied = VPC
+            .apply(&cx, &json!({"name": "acme-x", "region": "nyc3"}))
+            .await
+            .expect("applies");
         assert_eq!(applied.attrs["id"], "v9");
-        let posts = requests(&script).iter().filter(|(r, _)| r.starts_with("POST")).count();
+        let posts = requests(&script)
+            .iter()
+            .filter(|(r, _)| r.starts_with("POST"))
+            .count();
         assert_eq!(posts, 1);
     }
 }

@@ -3,16 +3,41 @@
 
 use super::*;
 
-pub static UNITS: &[&UnitDef] = &[&PROJECT_DEF, &RESOURCES_DEF, &TAG_DEF, &ALERT_DEF, &REGISTRY_DEF, &CREDENTIALS_DEF];
+pub static UNITS: &[&UnitDef] = &[
+    &PROJECT_DEF,
+    &RESOURCES_DEF,
+    &TAG_DEF,
+    &ALERT_DEF,
+    &REGISTRY_DEF,
+    &CREDENTIALS_DEF,
+];
 
 // --- digitalocean_project ---------------------------------------------------------------------------
 
 pub static PROJECT_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_project",
     summary: "the appliance's project, found by its name; description, purpose and environment kept in step",
-    arguments: &["name", "description", "purpose", "environment", "is_default"],
-    exports: &["id", "urn", "owner_uuid", "owner_id", "created_at", "updated_at"],
-    endpoints: &["GET /v2/projects", "POST /v2/projects", "PATCH /v2/projects/{id}", "DELETE /v2/projects/{id}"],
+    arguments: &[
+        "name",
+        "description",
+        "purpose",
+        "environment",
+        "is_default",
+    ],
+    exports: &[
+        "id",
+        "urn",
+        "owner_uuid",
+        "owner_id",
+        "created_at",
+        "updated_at",
+    ],
+    endpoints: &[
+        "GET /v2/projects",
+        "POST /v2/projects",
+        "PATCH /v2/projects/{id}",
+        "DELETE /v2/projects/{id}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&PROJECT),
 };
@@ -23,7 +48,11 @@ fn environment(args: &Json) -> Option<Json> {
         let mut chars = e.chars();
         let cap: String = chars
             .next()
-            .map(|c| c.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect())
+            .map(|c| {
+                c.to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect()
+            })
             .unwrap_or_default();
         Json::from(cap)
     })
@@ -46,12 +75,29 @@ pub static PROJECT: Rest = Rest {
         }
         Ok(Update {
             method: Method::Patch,
-            path: format!("/v2/projects/{}", enc(&id_of(obj, "id").unwrap_or_default())),
+            path: format!(
+                "/v2/projects/{}",
+                enc(&id_of(obj, "id").unwrap_or_default())
+            ),
             body: b,
         })
     }),
     attributes: |_, obj| {
-        let mut a = pick(obj, &["id", "name", "description", "purpose", "environment", "owner_uuid", "owner_id", "is_default", "created_at", "updated_at"]);
+        let mut a = pick(
+            obj,
+            &[
+                "id",
+                "name",
+                "description",
+                "purpose",
+                "environment",
+                "owner_uuid",
+                "owner_id",
+                "is_default",
+                "created_at",
+                "updated_at",
+            ],
+        );
         if let Some(id) = id_of(obj, "id") {
             a.insert("urn".into(), format!("do:project:{id}").into());
         }
@@ -64,7 +110,14 @@ pub fn project_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
     Ok(object(vec![
         ("name", Some(req_str(args, "name")?.into())),
         ("description", opt_str(args, "description").map(Json::from)),
-        ("purpose", Some(opt_str(args, "purpose").unwrap_or_else(|| "Web Application".into()).into())),
+        (
+            "purpose",
+            Some(
+                opt_str(args, "purpose")
+                    .unwrap_or_else(|| "Web Application".into())
+                    .into(),
+            ),
+        ),
         ("environment", environment(args)),
     ]))
 }
@@ -76,7 +129,11 @@ pub static RESOURCES_DEF: UnitDef = UnitDef {
     summary: "assigns resources to the project by URN (only the missing ones); URNs of resources the engine does not create are left out and reported; on destroy they go back to the default project",
     arguments: &["project", "resources"],
     exports: &["id"],
-    endpoints: &["GET /v2/projects/{id}/resources", "POST /v2/projects/{id}/resources", "POST /v2/projects/default/resources"],
+    endpoints: &[
+        "GET /v2/projects/{id}/resources",
+        "POST /v2/projects/{id}/resources",
+        "POST /v2/projects/default/resources",
+    ],
     partial_lists: &["resources"],
     handling: Handling::Api(&ProjectResources),
 };
@@ -88,7 +145,10 @@ impl ProjectResources {
     async fn assigned(cx: &Cx, project: &str) -> Result<Vec<String>, UnitError> {
         let items = cx
             .client
-            .list(&format!("/v2/projects/{}/resources", enc(project)), "resources")
+            .list(
+                &format!("/v2/projects/{}/resources", enc(project)),
+                "resources",
+            )
             .await?;
         Ok(items
             .iter()
@@ -111,23 +171,46 @@ impl Unit for ProjectResources {
             let missing: Vec<String> = want.iter().filter(|u| !have.contains(u)).cloned().collect();
             let attrs = Self::attrs(&project, &want);
             if missing.is_empty() {
-                return Ok(Applied { action: Action::Unchanged, attrs, notes: Vec::new() });
+                return Ok(Applied {
+                    action: Action::Unchanged,
+                    attrs,
+                    notes: Vec::new(),
+                });
             }
             let first = !want.iter().any(|u| have.contains(u));
             if first {
                 cx.emit(EventKind::Creating);
             } else {
-                cx.emit(EventKind::Updating { fields: vec!["resources".into()] });
+                cx.emit(EventKind::Updating {
+                    fields: vec!["resources".into()],
+                });
             }
             let path = format!("/v2/projects/{}/resources", enc(&project));
             cx.client
-                .send(Method::Post, &path, Some(json!({ "resources": missing })), None)
+                .send(
+                    Method::Post,
+                    &path,
+                    Some(json!({ "resources": missing })),
+                    None,
+                )
                 .await?;
-            let action = if first { Action::Created } else { Action::Updated(vec!["resources".into()]) };
-            Ok(Applied { action, attrs, notes: Vec::new() })
+            let action = if first {
+                Action::Created
+            } else {
+                Action::Updated(vec!["resources".into()])
+            };
+            Ok(Applied {
+                action,
+                attrs,
+                notes: Vec::new(),
+            })
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(async move {
             let project = req_str(args, "project")?;
             let want = strs(args, "resources")?;
@@ -139,13 +222,26 @@ impl Unit for ProjectResources {
             if !want.is_empty() && !want.iter().any(|u| have.contains(u)) {
                 return Ok(None);
             }
-            let drift = if want.iter().all(|u| have.contains(u)) { Vec::new() } else { vec!["resources".to_string()] };
-            Ok(Some(Found { obj: json!({ "resources": have }), attrs: Self::attrs(&project, &want), drift }))
+            let drift = if want.iter().all(|u| have.contains(u)) {
+                Vec::new()
+            } else {
+                vec!["resources".to_string()]
+            };
+            Ok(Some(Found {
+                obj: json!({ "resources": have }),
+                attrs: Self::attrs(&project, &want),
+                drift,
+            }))
         })
     }
     /// As the provider does: the resources go back to the default project, so that the project
     /// is empty and can be deleted before them (they are deleted in their own order).
-    fn delete<'a>(&'a self, cx: &'a Cx, args: &'a Json, found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+        found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(async move {
             let want = strs(args, "resources")?;
             let have: Vec<String> = strs(&found.obj, "resources")?;
@@ -154,7 +250,12 @@ impl Unit for ProjectResources {
                 return Ok(());
             }
             cx.client
-                .send(Method::Post, "/v2/projects/default/resources", Some(json!({ "resources": moving })), None)
+                .send(
+                    Method::Post,
+                    "/v2/projects/default/resources",
+                    Some(json!({ "resources": moving })),
+                    None,
+                )
                 .await?;
             Ok(())
         })
@@ -167,7 +268,13 @@ pub static TAG_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_tag",
     summary: "a tag, found by its name",
     arguments: &["name"],
-    exports: &["id", "total_resource_count", "droplets_count", "volumes_count", "databases_count"],
+    exports: &[
+        "id",
+        "total_resource_count",
+        "droplets_count",
+        "volumes_count",
+        "databases_count",
+    ],
     endpoints: &["GET /v2/tags", "POST /v2/tags", "DELETE /v2/tags/{name}"],
     partial_lists: &[],
     handling: Handling::Api(&TAG),
@@ -185,7 +292,11 @@ pub static TAG: Rest = Rest {
     compare: &[],
     update: None,
     attributes: |_, obj| {
-        let count = |k: &str| obj.pointer(&format!("/resources/{k}/count")).cloned().unwrap_or(Json::Null);
+        let count = |k: &str| {
+            obj.pointer(&format!("/resources/{k}/count"))
+                .cloned()
+                .unwrap_or(Json::Null)
+        };
         json!({
             "id": obj.get("name").cloned().unwrap_or(Json::Null),
             "name": obj.get("name").cloned().unwrap_or(Json::Null),
@@ -203,9 +314,24 @@ pub static TAG: Rest = Rest {
 pub static ALERT_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_monitor_alert",
     summary: "a monitoring alert policy, found by type and description; its settings kept in step (its tags select droplets, so none is added)",
-    arguments: &["type", "description", "compare", "value", "window", "entities", "tags", "alerts", "enabled"],
+    arguments: &[
+        "type",
+        "description",
+        "compare",
+        "value",
+        "window",
+        "entities",
+        "tags",
+        "alerts",
+        "enabled",
+    ],
     exports: &["id", "uuid"],
-    endpoints: &["GET /v2/monitoring/alerts", "POST /v2/monitoring/alerts", "PUT /v2/monitoring/alerts/{uuid}", "DELETE /v2/monitoring/alerts/{uuid}"],
+    endpoints: &[
+        "GET /v2/monitoring/alerts",
+        "POST /v2/monitoring/alerts",
+        "PUT /v2/monitoring/alerts/{uuid}",
+        "DELETE /v2/monitoring/alerts/{uuid}",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&ALERT),
 };
@@ -216,23 +342,28 @@ pub static ALERT: Rest = Rest {
     item_key: "policy",
     list_query: no_query,
     matches: |_, args, obj| {
-        let same = |k: &str| opt_str(args, k).is_some_and(|v| obj.get(k).and_then(Json::as_str) == Some(v.as_str()));
+        let same = |k: &str| {
+            opt_str(args, k).is_some_and(|v| obj.get(k).and_then(Json::as_str) == Some(v.as_str()))
+        };
         same("type") && same("description")
     },
     id_key: "uuid",
     body: alert_body,
     ready: None,
-    compare: &["compare", "value", "window", "entities", "tags", "alerts", "enabled"],
+    compare: &[
+        "compare", "value", "window", "entities", "tags", "alerts", "enabled",
+    ],
     update: Some(|_, _, obj, body| {
         Ok(Update {
             method: Method::Put,
-            path: format!("/v2/monitoring/alerts/{}", enc(&id_of(obj, "uuid").unwrap_or_default())),
+            path: format!(
+                "/v2/monitoring/alerts/{}",
+                enc(&id_of(obj, "uuid").unwrap_or_default())
+            ),
             body: body.clone(),
         })
     }),
-    attributes: |_, obj| {
-        json!({ "id": obj.get("uuid").cloned().unwrap_or(Json::Null), "uuid": obj.get("uuid").cloned().unwrap_or(Json::Null) })
-    },
+    attributes: |_, obj| json!({ "id": obj.get("uuid").cloned().unwrap_or(Json::Null), "uuid": obj.get("uuid").cloned().unwrap_or(Json::Null) }),
     delete: Delete::ById { wait_gone: false },
 };
 
@@ -242,7 +373,9 @@ pub fn alert_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
         Some(a) => {
             let slack = blocks(a, "slack")
                 .into_iter()
-                .map(|s| Ok(json!({ "channel": req_str(s, "channel")?, "url": req_str(s, "url")? })))
+                .map(|s| {
+                    Ok(json!({ "channel": req_str(s, "channel")?, "url": req_str(s, "url")? }))
+                })
                 .collect::<Result<Vec<_>, UnitError>>()?;
             json!({ "email": strs(a, "email")?, "slack": slack })
         }
@@ -266,8 +399,19 @@ pub static REGISTRY_DEF: UnitDef = UnitDef {
     tf_type: "digitalocean_container_registry",
     summary: "the account's container registry (one per account): created when absent, reused when it has the stack's name, an error when another exists; its tier kept in step",
     arguments: &["name", "subscription_tier_slug", "region"],
-    exports: &["id", "endpoint", "server_url", "storage_usage_bytes", "created_at"],
-    endpoints: &["GET /v2/registry", "POST /v2/registry", "POST /v2/registry/subscription", "DELETE /v2/registry"],
+    exports: &[
+        "id",
+        "endpoint",
+        "server_url",
+        "storage_usage_bytes",
+        "created_at",
+    ],
+    endpoints: &[
+        "GET /v2/registry",
+        "POST /v2/registry",
+        "POST /v2/registry/subscription",
+        "DELETE /v2/registry",
+    ],
     partial_lists: &[],
     handling: Handling::Api(&Registry),
 };
@@ -291,7 +435,11 @@ pub fn registry_attrs(obj: &Json) -> Json {
 
 impl Registry {
     async fn current(cx: &Cx) -> Result<Option<Json>, UnitError> {
-        Ok(cx.client.get_opt("/v2/registry").await?.and_then(|b| b.get("registry").cloned()))
+        Ok(cx
+            .client
+            .get_opt("/v2/registry")
+            .await?
+            .and_then(|b| b.get("registry").cloned()))
     }
 }
 
@@ -308,11 +456,20 @@ impl Unit for Registry {
                             "the account already has the registry `{existing}` and DigitalOcean allows one per account; set the registry name to `{existing}` or delete it"
                         )));
                     }
-                    let now_tier = reg.pointer("/subscription/tier/slug").and_then(Json::as_str);
+                    let now_tier = reg
+                        .pointer("/subscription/tier/slug")
+                        .and_then(Json::as_str);
                     if now_tier.is_some_and(|t| t != tier) {
-                        cx.emit(EventKind::Updating { fields: vec!["subscription_tier_slug".into()] });
+                        cx.emit(EventKind::Updating {
+                            fields: vec!["subscription_tier_slug".into()],
+                        });
                         cx.client
-                            .send(Method::Post, "/v2/registry/subscription", Some(json!({ "tier_slug": tier })), None)
+                            .send(
+                                Method::Post,
+                                "/v2/registry/subscription",
+                                Some(json!({ "tier_slug": tier })),
+                                None,
+                            )
                             .await?;
                         return Ok(Applied {
                             action: Action::Updated(vec!["subscription_tier_slug".into()]),
@@ -320,7 +477,11 @@ impl Unit for Registry {
                             notes: Vec::new(),
                         });
                     }
-                    Ok(Applied { action: Action::Unchanged, attrs: registry_attrs(&reg), notes: Vec::new() })
+                    Ok(Applied {
+                        action: Action::Unchanged,
+                        attrs: registry_attrs(&reg),
+                        notes: Vec::new(),
+                    })
                 }
                 None => {
                     let body = object(vec![
@@ -335,22 +496,42 @@ impl Unit for Registry {
                         }
                         Err(e) => return Err(e),
                     };
-                    let reg = answer.get("registry").cloned().unwrap_or(json!({ "name": name }));
-                    Ok(Applied { action: Action::Created, attrs: registry_attrs(&reg), notes: Vec::new() })
+                    let reg = answer
+                        .get("registry")
+                        .cloned()
+                        .unwrap_or(json!({ "name": name }));
+                    Ok(Applied {
+                        action: Action::Created,
+                        attrs: registry_attrs(&reg),
+                        notes: Vec::new(),
+                    })
                 }
             }
         })
     }
-    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         Box::pin(async move {
             let name = req_str(args, "name")?;
             Ok(Self::current(cx)
                 .await?
                 .filter(|r| r.get("name").and_then(Json::as_str) == Some(name.as_str()))
-                .map(|obj| Found { attrs: registry_attrs(&obj), obj, drift: Vec::new() }))
+                .map(|obj| Found {
+                    attrs: registry_attrs(&obj),
+                    obj,
+                    drift: Vec::new(),
+                }))
         })
     }
-    fn delete<'a>(&'a self, cx: &'a Cx, _args: &'a Json, _found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        cx: &'a Cx,
+        _args: &'a Json,
+        _found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(async move {
             cx.client.delete("/v2/registry").await?;
             Ok(())
@@ -395,15 +576,28 @@ impl Unit for Credentials {
             })
         })
     }
-    fn read<'a>(&'a self, _cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
+    fn read<'a>(
+        &'a self,
+        _cx: &'a Cx,
+        args: &'a Json,
+    ) -> BoxFut<'a, Result<Option<Found>, UnitError>> {
         // Credentials are issued on demand: there is always "one", and reading it here would
         // only issue a new credential. Its value is unknown to a read-only pass.
         Box::pin(async move {
             let registry = req_str(args, "registry_name")?;
-            Ok(Some(Found { obj: Json::Null, attrs: json!({ "id": registry, "registry_name": registry }), drift: Vec::new() }))
+            Ok(Some(Found {
+                obj: Json::Null,
+                attrs: json!({ "id": registry, "registry_name": registry }),
+                drift: Vec::new(),
+            }))
         })
     }
-    fn delete<'a>(&'a self, _cx: &'a Cx, _args: &'a Json, _found: &'a Found) -> BoxFut<'a, Result<(), UnitError>> {
+    fn delete<'a>(
+        &'a self,
+        _cx: &'a Cx,
+        _args: &'a Json,
+        _found: &'a Found,
+    ) -> BoxFut<'a, Result<(), UnitError>> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -418,45 +612,101 @@ mod tests {
         let args = json!({"name": "ferry-acme", "description": "Ferry appliance", "purpose": "Web Application", "environment": "production"});
         assert_eq!(
             project_body(&pure_cx(), &args).ok(),
-            Some(json!({"name": "ferry-acme", "description": "Ferry appliance", "purpose": "Web Application", "environment": "Production"}))
+            Some(
+                json!({"name": "ferry-acme", "description": "Ferry appliance", "purpose": "Web Application", "environment": "Production"})
+            )
         );
         let obj = json!({"id": "4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679", "name": "ferry-acme", "description": "Ferry appliance", "purpose": "Web Application", "environment": "Production"});
-        assert_eq!((PROJECT.attributes)(&args, &obj)["urn"], "do:project:4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679");
-        assert!(drift(&project_body(&pure_cx(), &args).expect("maps"), &obj, PROJECT.compare).is_empty());
+        assert_eq!(
+            (PROJECT.attributes)(&args, &obj)["urn"],
+            "do:project:4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679"
+        );
+        assert!(
+            drift(
+                &project_body(&pure_cx(), &args).expect("maps"),
+                &obj,
+                PROJECT.compare
+            )
+            .is_empty()
+        );
     }
 
     #[tokio::test]
     async fn project_resources_assigns_only_what_is_missing() {
         let args = json!({"project": "p1", "resources": ["do:droplet:1", "do:dbaas:2"]});
         let (c, script) = cx(vec![
-            ("GET /v2/projects/p1/resources", 200, json!({"resources": [{"urn": "do:droplet:1"}], "meta": {"total": 1}})),
-            ("POST /v2/projects/p1/resources", 200, json!({"resources": [{"urn": "do:dbaas:2", "status": "ok"}]})),
+            (
+                "GET /v2/projects/p1/resources",
+                200,
+                json!({"resources": [{"urn": "do:droplet:1"}], "meta": {"total": 1}}),
+            ),
+            (
+                "POST /v2/projects/p1/resources",
+                200,
+                json!({"resources": [{"urn": "do:dbaas:2", "status": "ok"}]}),
+            ),
         ]);
         let applied = ProjectResources.apply(&c, &args).await.expect("assigns");
         assert_eq!(applied.action, Action::Updated(vec!["resources".into()]));
-        assert_eq!(requests(&script)[1].1, Some(json!({"resources": ["do:dbaas:2"]})));
+        assert_eq!(
+            requests(&script)[1].1,
+            Some(json!({"resources": ["do:dbaas:2"]}))
+        );
         let (c, script) = cx(vec![(
             "GET /v2/projects/p1/resources",
             200,
             json!({"resources": [{"urn": "do:droplet:1"}, {"urn": "do:dbaas:2"}], "meta": {"total": 2}}),
         )]);
-        assert_eq!(ProjectResources.apply(&c, &args).await.map(|a| a.action).ok(), Some(Action::Unchanged));
+        assert_eq!(
+            ProjectResources
+                .apply(&c, &args)
+                .await
+                .map(|a| a.action)
+                .ok(),
+            Some(Action::Unchanged)
+        );
         assert_eq!(requests(&script).len(), 1);
     }
 
     #[tokio::test]
     async fn one_registry_per_account() {
         let args = json!({"name": "acme-registry", "subscription_tier_slug": "basic"});
-        let (c, _) = cx(vec![("GET /v2/registry", 200, json!({"registry": {"name": "someone-else", "subscription": {"tier": {"slug": "basic"}}}}))]);
-        let err = Registry.apply(&c, &args).await.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("already has the registry `someone-else`"), "{err}");
+        let (c, _) = cx(vec![(
+            "GET /v2/registry",
+            200,
+            json!({"registry": {"name": "someone-else", "subscription": {"tier": {"slug": "basic"}}}}),
+        )]);
+        let err = Registry
+            .apply(&c, &args)
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("already has the registry `someone-else`"),
+            "{err}"
+        );
         let (c, script) = cx(vec![
-            ("GET /v2/registry", 404, json!({"id": "not_found", "message": "x"})),
-            ("POST /v2/registry", 201, json!({"registry": {"name": "acme-registry", "region": "nyc3"}})),
+            (
+                "GET /v2/registry",
+                404,
+                json!({"id": "not_found", "message": "x"}),
+            ),
+            (
+                "POST /v2/registry",
+                201,
+                json!({"registry": {"name": "acme-registry", "region": "nyc3"}}),
+            ),
         ]);
         let applied = Registry.apply(&c, &args).await.expect("creates");
-        assert_eq!(applied.attrs["endpoint"], "registry.digitalocean.com/acme-registry");
-        assert_eq!(requests(&script)[1].1, Some(json!({"name": "acme-registry", "subscription_tier_slug": "basic"})));
+        assert_eq!(
+            applied.attrs["endpoint"],
+            "registry.digitalocean.com/acme-registry"
+        );
+        assert_eq!(
+            requests(&script)[1].1,
+            Some(json!({"name": "acme-registry", "subscription_tier_slug": "basic"}))
+        );
     }
 
     #[test]
@@ -465,8 +715,10 @@ mod tests {
             "value": 80, "window": "10m", "entities": ["42"], "tags": ["instance-id:acme"], "alerts": [{"email": []}]});
         assert_eq!(
             alert_body(&pure_cx(), &args).ok(),
-            Some(json!({"type": "v1/insights/droplet/cpu", "description": "Worker CPU above 80% for 10 minutes", "compare": "GreaterThan",
-                "value": 80.0, "window": "10m", "entities": ["42"], "tags": ["instance-id:acme"], "alerts": {"email": [], "slack": []}, "enabled": true}))
+            Some(
+                json!({"type": "v1/insights/droplet/cpu", "description": "Worker CPU above 80% for 10 minutes", "compare": "GreaterThan",
+                "value": 80.0, "window": "10m", "entities": ["42"], "tags": ["instance-id:acme"], "alerts": {"email": [], "slack": []}, "enabled": true})
+            )
         );
     }
 }

@@ -99,8 +99,20 @@ struct Source {
     state_path: PathBuf,
 }
 
+/// The run cannot go on, though nothing was wrong with how it was called (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(String);
+
 async fn run_async(args: DeployArgs, destroy: bool) -> Result<ExitCode> {
-    let source = source(&args).await?;
+    let source = match source(&args).await {
+        Ok(s) => s,
+        Err(e) if e.is::<Refused>() => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e),
+    };
     let mut overrides: Vec<(String, VarInput)> = Vec::new();
     for file in &args.var_files {
         let text = std::fs::read_to_string(file)
@@ -210,7 +222,11 @@ async fn source(args: &DeployArgs) -> Result<Source> {
             api: args
                 .api
                 .clone()
-                .or_else(|| std::env::var("FERRY_DO_API").ok().filter(|a| !a.trim().is_empty()))
+                .or_else(|| {
+                    std::env::var("FERRY_DO_API")
+                        .ok()
+                        .filter(|a| !a.trim().is_empty())
+                })
                 .unwrap_or_else(|| "https://api.digitalocean.com".to_string()),
             token,
             state_path: args
@@ -224,10 +240,11 @@ async fn source(args: &DeployArgs) -> Result<Source> {
     if release_id.contains('/') || release_id.contains("..") {
         bail!("`{release_id}` is neither a stack folder nor a release id");
     }
-    let server = args
-        .server
-        .clone()
-        .or_else(|| std::env::var("FERRY_SERVER").ok().filter(|s| !s.trim().is_empty()));
+    let server = args.server.clone().or_else(|| {
+        std::env::var("FERRY_SERVER")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+    });
     let Some(server) = server.as_deref() else {
         bail!(
             "`{release_id}` is not a folder; to deploy a release pass --server URL (or set FERRY_SERVER)"
@@ -235,7 +252,9 @@ async fn source(args: &DeployArgs) -> Result<Source> {
     };
     let server = server.trim_end_matches('/');
     let Some(session) = &args.session else {
-        bail!("a release deploys through the relay: pass --session FILE with the deploy-session credential");
+        bail!(
+            "a release deploys through the relay: pass --session FILE with the deploy-session credential"
+        );
     };
     let api_key = std::env::var("FERRY_API_KEY")
         .ok()
@@ -257,18 +276,22 @@ async fn source(args: &DeployArgs) -> Result<Source> {
     if !status.is_success() {
         let message: String = serde_json::from_str::<serde_json::Value>(&body)
             .ok()
-            .and_then(|j| j.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
+            .and_then(|j| {
+                j.pointer("/error/message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string)
+            })
             .unwrap_or_else(|| body.chars().take(200).collect());
         bail!("GET {url}: {status}: {message}");
     }
-    let release: ferry_api::broker::Release =
-        serde_json::from_str(&body).context("the edge host answered something that is not a release")?;
+    let release: ferry_api::broker::Release = serde_json::from_str(&body)
+        .context("the edge host answered something that is not a release")?;
     if !release.deployable {
-        bail!(
+        return Err(Refused(format!(
             "release `{}` is not deployable: its compile had {} error(s)",
-            release.id,
-            release.errors
-        );
+            release.id, release.errors
+        ))
+        .into());
     }
     let files = release
         .files
@@ -312,14 +335,21 @@ fn read_stack(root: &Path) -> Result<BTreeMap<String, String>> {
             continue;
         }
         let name = entry.file_name().to_string_lossy().to_string();
-        if name.ends_with(".tfstate") || name.ends_with(".tfstate.backup") || name.ends_with(".state.json") {
+        if name.ends_with(".tfstate")
+            || name.ends_with(".tfstate.backup")
+            || name.ends_with(".state.json")
+        {
             continue;
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         let is_tf = name.ends_with(".tf") || name.ends_with(".tfvars");
         if size > MAX_FILE_BYTES {
             if is_tf {
-                bail!("`{}` is larger than {} MiB", entry.path().display(), MAX_FILE_BYTES >> 20);
+                bail!(
+                    "`{}` is larger than {} MiB",
+                    entry.path().display(),
+                    MAX_FILE_BYTES >> 20
+                );
             }
             continue;
         }
@@ -383,7 +413,10 @@ fn redacted(report: &Report) -> Report {
     for o in r.outputs.values_mut() {
         if o.sensitive {
             *o = OutputValue {
-                value: o.value.as_ref().map(|_| serde_json::Value::String("(sensitive)".into())),
+                value: o
+                    .value
+                    .as_ref()
+                    .map(|_| serde_json::Value::String("(sensitive)".into())),
                 unknown: o.unknown.clone(),
                 sensitive: true,
             };
@@ -396,8 +429,16 @@ fn print_summary(report: &Report, destroy: bool, dry_run: bool) {
     println!();
     for o in &report.resources {
         if matches!(o.status, Status::Skipped | Status::Failed) {
-            let label = if o.status == Status::Failed { "failed " } else { "skipped" };
-            println!("{label} {}: {}", o.address, o.detail.as_deref().unwrap_or(""));
+            let label = if o.status == Status::Failed {
+                "failed "
+            } else {
+                "skipped"
+            };
+            println!(
+                "{label} {}: {}",
+                o.address,
+                o.detail.as_deref().unwrap_or("")
+            );
         }
     }
     if !destroy && !dry_run && !report.outputs.is_empty() {
@@ -415,7 +456,13 @@ fn print_summary(report: &Report, destroy: bool, dry_run: bool) {
     let c = |s: Status| report.count(s);
     let r = report.requests;
     let summary = if destroy {
-        format!("{} deleted, {} absent, {} skipped, {} failed", c(Status::Deleted), c(Status::Absent), c(Status::Skipped), c(Status::Failed))
+        format!(
+            "{} deleted, {} absent, {} skipped, {} failed",
+            c(Status::Deleted),
+            c(Status::Absent),
+            c(Status::Skipped),
+            c(Status::Failed)
+        )
     } else if dry_run {
         format!(
             "would create {}, would update {}, {} unchanged, {} skipped, {} failed",
