@@ -1,6 +1,7 @@
 //! Subcommands of the `ferry` binary.
 
 pub mod compile;
+pub mod deploy;
 pub mod human;
 pub mod info;
 pub mod read;
