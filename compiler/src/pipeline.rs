@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
+    let _templates = hclx::TemplateCache::new();
     let mut diags = Vec::new();
     let origin = origin::parse(files, &mut diags);
     let region = choose_region(&origin, options, &mut diags);

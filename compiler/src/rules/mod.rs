@@ -363,7 +363,7 @@ fn visit(e: &Expression, f: &mut dyn FnMut(&Expression)) {
                 hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
             };
             if (text.contains("${") || text.contains("%{"))
-                && let Ok(parsed) = Template::from_expr(t)
+                && let Some(parsed) = hclx::parse_template(t)
             {
                 template(&parsed, f);
             }
