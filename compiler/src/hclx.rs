@@ -192,7 +192,17 @@ pub fn walk_body_mut(body: &mut Body, f: &mut dyn FnMut(&mut Expression) -> bool
     }
 }
 
-/// Visits every expression read-only.
+/// Calls `f` on every expression in a body, nested blocks included, read-only (visits what
+/// [`walk_body_mut`] would, without copying).
+pub fn walk_body(body: &Body, f: &mut dyn FnMut(&Expression)) {
+    for s in body.iter() {
+        match s {
+            hcl::Structure::Attribute(a) => walk(&a.expr, f),
+            hcl::Structure::Block(b) => walk_body(&b.body, f),
+        }
+    }
+}
+
 /// Visits every expression read-only, outermost first, templates through their interpolations
 /// (without copying the tree or re-serialising templates, unlike [`walk_mut`]).
 pub fn walk(expr: &Expression, f: &mut dyn FnMut(&Expression)) {
@@ -335,11 +345,37 @@ pub fn to_template_part(expr: &Expression) -> String {
 
 /// Escapes `${` and `%{` in literal text placed inside a template.
 pub fn escape_template_literal(s: &str) -> String {
-    s.replace("${", "$${")
-        .replace("%{", "%%{")
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(s.len() + 2);
+    push_escaped(&mut out, s, false);
+    out
+}
+
+/// Appends `s` escaped as [`escape_template_literal`] does, in one pass; with `quote`, tabs and
+/// carriage returns are escaped too (a quoted string of the output, [`crate::emit::quote`]).
+pub fn push_escaped(out: &mut String, s: &str, quote: bool) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
+                if b == b'$' {
+                    "$$"
+                } else {
+                    "%%"
+                }
+            }
+            b'\\' => "\\\\",
+            b'"' => "\\\"",
+            b'\n' => "\\n",
+            b'\t' if quote => "\\t",
+            b'\r' if quote => "\\r",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// An expression in one-line HCL form (`aws_vpc.main.id`, `[1, 2]`, `{ a = 1 }`).

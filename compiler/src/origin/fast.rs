@@ -299,45 +299,15 @@ impl<'a> Parser<'a> {
     /// An expression: terms joined by binary operators, optionally a conditional.
     fn expr(&mut self, multiline: bool) -> Option<Expression> {
         let first = self.unary(multiline)?;
-        let mut operands = vec![first];
-        let mut operators: Vec<BinaryOperator> = Vec::new();
-        loop {
-            let save = self.i;
-            self.expr_ws(multiline);
-            let Some(op) = self.binary_operator() else {
+        let save = self.i;
+        self.expr_ws(multiline);
+        let cond = match self.binary_operator() {
+            None => {
                 self.i = save;
-                break;
-            };
-            self.expr_ws(multiline);
-            let rhs = self.unary(multiline)?;
-            // Reduce while the operator on the stack binds at least as tightly (left
-            // associativity).
-            while let Some(&top) = operators.last() {
-                if precedence(top) >= precedence(op) {
-                    operators.pop();
-                    let r = operands.pop()?;
-                    let l = operands.pop()?;
-                    operands.push(Expression::Operation(Box::new(
-                        hcl::expr::Operation::Binary(BinaryOp::new(l, top, r)),
-                    )));
-                } else {
-                    break;
-                }
+                first
             }
-            operators.push(op);
-            operands.push(rhs);
-        }
-        while let Some(top) = operators.pop() {
-            let r = operands.pop()?;
-            let l = operands.pop()?;
-            operands.push(Expression::Operation(Box::new(
-                hcl::expr::Operation::Binary(BinaryOp::new(l, top, r)),
-            )));
-        }
-        let cond = operands.pop()?;
-        if !operands.is_empty() {
-            return None;
-        }
+            Some(op) => self.binary(first, op, multiline)?,
+        };
         let save = self.i;
         self.expr_ws(multiline);
         if self.peek() == Some(b'?') {
@@ -358,6 +328,54 @@ impl<'a> Parser<'a> {
         self.i = save;
         self.check_end(multiline)?;
         Some(cond)
+    }
+
+    /// The rest of a chain of binary operations after `first op`, by precedence (left
+    /// associative).
+    fn binary(
+        &mut self,
+        first: Expression,
+        first_op: BinaryOperator,
+        multiline: bool,
+    ) -> Option<Expression> {
+        fn reduce(operands: &mut Vec<Expression>, op: BinaryOperator) -> Option<()> {
+            let r = operands.pop()?;
+            let l = operands.pop()?;
+            operands.push(Expression::Operation(Box::new(
+                hcl::expr::Operation::Binary(BinaryOp::new(l, op, r)),
+            )));
+            Some(())
+        }
+        let mut operands = vec![first];
+        let mut operators: Vec<BinaryOperator> = Vec::new();
+        let mut op = first_op;
+        loop {
+            self.expr_ws(multiline);
+            let rhs = self.unary(multiline)?;
+            while let Some(&top) = operators.last() {
+                if precedence(top) < precedence(op) {
+                    break;
+                }
+                operators.pop();
+                reduce(&mut operands, top)?;
+            }
+            operators.push(op);
+            operands.push(rhs);
+            let save = self.i;
+            self.expr_ws(multiline);
+            match self.binary_operator() {
+                Some(next) => op = next,
+                None => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        while let Some(top) = operators.pop() {
+            reduce(&mut operands, top)?;
+        }
+        let e = operands.pop()?;
+        operands.is_empty().then_some(e)
     }
 
     /// After an expression: give up when what follows could continue it in a way this parser

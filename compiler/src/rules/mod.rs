@@ -158,6 +158,9 @@ pub struct State {
     emitted_index: RefCell<EmittedIndex>,
     origin_index: OriginIndex,
     ref_index: RefCell<Option<RefIndex>>,
+    /// `hclx::inline` of the `cluster_id` of emitted database firewalls by position, with the
+    /// expression it was computed from (reused only while the expression is unchanged).
+    pub(crate) firewall_clusters: RefCell<BTreeMap<usize, (Expression, String)>>,
 }
 
 /// Where each emitted address sits in `State::emitted`, so that lookups by address do not scan
