@@ -71,7 +71,12 @@ pub fn parse_template(t: &TemplateExpr) -> Option<Rc<Template>> {
     match hit {
         Ok(t) => Some(t),
         Err(cache) => {
-            let parsed = Rc::new(Template::from_expr(t).ok()?);
+            // The fast path reads the common subset; it gives up (rather than differ) on the rest.
+            let parsed = match crate::origin::fast::template(text) {
+                Some(t) => t,
+                None => Template::from_expr(t).ok()?,
+            };
+            let parsed = Rc::new(parsed);
             if cache {
                 TEMPLATES.with(|c| c.borrow_mut().1.insert(text.to_string(), parsed.clone()));
             }

@@ -570,6 +570,9 @@ mod tests {
         let index = LineIndex::new("f.tf", text);
         let spans = collect_spans(&edit, &index);
         let full: Body = edit.into();
+        if let Err(e) = templates_agree(&full) {
+            return Some(Err(e));
+        }
         if full != body {
             return Some(Err(format!(
                 "bodies differ:\nfull: {full:?}\nfast: {body:?}"
@@ -593,6 +596,58 @@ mod tests {
             )));
         }
         Some(Ok(()))
+    }
+
+    /// Every template of a body, read by the fast template parser and by `hcl-rs`.
+    fn templates_agree(body: &Body) -> Result<(), String> {
+        let mut bad = Vec::new();
+        let mut check = |e: &Expression| {
+            if let Expression::TemplateExpr(t) = e {
+                let text = match &**t {
+                    hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+                    hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
+                };
+                if let Some(fast) = fast::template(text)
+                    && hcl::Template::from_expr(t).ok().as_ref() != Some(&fast)
+                {
+                    bad.push(format!("template {text:?}: fast {fast:?}"));
+                }
+            }
+        };
+        crate::hclx::walk_body(body, &mut check);
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(bad.join("\n"))
+        }
+    }
+
+    #[test]
+    fn fast_template_parser_agrees() {
+        for text in [
+            "",
+            "plain",
+            "a-${var.b}-${lower(c.d)}",
+            "${a}${b}",
+            "quote \" and back\\slash\nnew line ${x}",
+            "${\"nested-${var.x}\"}-tail",
+            "${a ? \"b\" : c} 100% $5",
+        ] {
+            let fast = fast::template(text).unwrap_or_else(|| panic!("gave up on {text:?}"));
+            let full: hcl::Template = text.parse().expect("hcl-rs parses it");
+            assert_eq!(fast, full, "{text:?}");
+        }
+        for text in [
+            "%{if a}b%{endif}",
+            "$${a}",
+            "%%{a}",
+            "${~a}",
+            "${a~}",
+            "${a",
+            "a\r\n${b}",
+        ] {
+            assert!(fast::template(text).is_none(), "{text:?}");
+        }
     }
 
     #[test]

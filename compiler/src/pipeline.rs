@@ -759,20 +759,33 @@ fn ensure_instance_tags(st: &mut State) {
 /// One `digitalocean_project` per appliance (root) and `digitalocean_project_resources`
 /// attaching every emitted resource that has a URN.
 fn add_project(st: &mut State, is_root: bool) {
-    let mut urns = Vec::new();
+    // One list per resource, flattened: `[x.urn]`, `x[*].urn` (count), `values(x)[*].urn`
+    // (for_each). The plain case is built directly (it is what parsing its text gives); the
+    // others are parsed from their text. Any text that fails to parse empties the list, as
+    // parsing the whole `flatten([…])` at once would.
+    let mut urns: Option<Vec<Expression>> = Some(Vec::new());
     for e in st.emitted.iter().filter(|e| e.mode == Mode::Managed) {
         if !PROJECT_TYPES.contains(&e.ty.as_str()) {
             continue;
         }
         let base = hclx::path(&[e.ty.as_str(), e.name.as_str()]);
         let urn = if e.meta.count.is_some() {
-            format!("{}[*].urn", hclx::inline(&base))
+            format!("{}[*].urn", hclx::inline(&base)).parse().ok()
         } else if e.meta.for_each.is_some() {
             format!("values({})[*].urn", hclx::inline(&base))
+                .parse()
+                .ok()
         } else {
-            format!("[{}.urn]", hclx::inline(&base))
+            Some(Expression::Array(vec![hclx::path(&[
+                e.ty.as_str(),
+                e.name.as_str(),
+                "urn",
+            ])]))
         };
-        urns.push(urn);
+        match (urn, urns.as_mut()) {
+            (Some(u), Some(list)) => list.push(u),
+            _ => urns = None,
+        }
     }
     let project_id = if is_root {
         let mut body = OutBody::new();
@@ -795,12 +808,17 @@ fn add_project(st: &mut State, is_root: bool) {
     } else {
         hclx::path(&["var", "project_id"])
     };
-    if urns.is_empty() {
+    if urns.as_ref().is_some_and(|u| u.is_empty()) {
         return;
     }
-    let resources: Expression = format!("flatten([{}])", urns.join(", "))
-        .parse()
-        .unwrap_or(Expression::Array(vec![]));
+    let resources = match urns {
+        Some(items) => Expression::FuncCall(Box::new(hcl::expr::FuncCall {
+            name: hcl::expr::FuncName::new(hcl::Identifier::unchecked("flatten")),
+            args: vec![Expression::Array(items)],
+            expand_final: false,
+        })),
+        None => Expression::Array(vec![]),
+    };
     let mut body = OutBody::new();
     body.set("project", project_id);
     body.set("resources", resources);

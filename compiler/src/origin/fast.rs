@@ -74,6 +74,44 @@ struct Parser<'a> {
     i: usize,
 }
 
+/// Parses template text (what `hcl::Template::from_str` reads: the inside of a quoted template
+/// or a heredoc, where backslashes are not escapes) into the very `Template` that
+/// `hcl::Template::from_str` gives, or `None` when it is outside the subset: directives, strip
+/// markers, escaped markers (`$${`, `%%{`), carriage returns.
+pub fn template(text: &str) -> Option<Template> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+    };
+    let mut elements: Vec<Element> = Vec::new();
+    let mut start = 0;
+    while let Some(c) = p.peek() {
+        match c {
+            b'$' | b'%' if p.peek_at(1) == Some(b'{') => {
+                if c == b'%' || (p.i > 0 && p.s[p.i - 1] == c) {
+                    return None;
+                }
+                if p.i > start {
+                    elements.push(Element::Literal(text[start..p.i].to_string()));
+                }
+                let expr = p.interpolation()?;
+                elements.push(Element::Interpolation(Interpolation {
+                    expr,
+                    strip: Strip::None,
+                }));
+                start = p.i;
+            }
+            b'\r' => return None,
+            _ => p.i += 1,
+        }
+    }
+    if p.i > start {
+        elements.push(Element::Literal(text[start..p.i].to_string()));
+    }
+    Some(Template::from_iter(elements))
+}
+
 /// Operator precedence, highest binds tightest (as in HCL's specification and `hcl-edit`).
 fn precedence(op: BinaryOperator) -> u8 {
     use BinaryOperator::*;
@@ -641,6 +679,23 @@ impl<'a> Parser<'a> {
         Some(Expression::Number(hcl::Number::from(n)))
     }
 
+    /// The expression of an interpolation, from `${` to `}` (both consumed). Strip markers and
+    /// line breaks around the expression are left to the full parser.
+    fn interpolation(&mut self) -> Option<Expression> {
+        self.i += 2; // `${`
+        if self.peek() == Some(b'~') {
+            return None;
+        }
+        self.sp();
+        let expr = self.expr(false)?;
+        self.sp();
+        if self.peek() != Some(b'}') {
+            return None;
+        }
+        self.i += 1;
+        Some(expr)
+    }
+
     /// A quoted string without interpolations (a block label).
     fn plain_string(&mut self) -> Option<String> {
         match self.string_expr()? {
@@ -682,17 +737,7 @@ impl<'a> Parser<'a> {
                 }
                 b'%' if self.peek_at(1) == Some(b'{') => return None,
                 b'$' if self.peek_at(1) == Some(b'{') => {
-                    self.i += 2;
-                    if self.peek() == Some(b'~') {
-                        return None;
-                    }
-                    self.expr_ws(true);
-                    let expr = self.expr(true)?;
-                    self.expr_ws(true);
-                    if self.peek() != Some(b'}') {
-                        return None;
-                    }
-                    self.i += 1;
+                    let expr = self.interpolation()?;
                     if !lit.is_empty() {
                         elements.push(Element::Literal(std::mem::take(&mut lit)));
                     }
