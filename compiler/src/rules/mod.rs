@@ -617,6 +617,26 @@ impl<'a> Cx<'a> {
     }
 
     /// Origin resources of a type.
+    /// Origin resources and data sources of type `ty`, in the order of the origin.
+    pub fn origin_of_type_any_mode(&self, ty: &str) -> Vec<&'a Resource> {
+        let resources: &'a [Resource] = self.resources;
+        let ranges = [Mode::Managed, Mode::Data].map(|m| {
+            self.st
+                .origin_range(resources, m, ty, None)
+                .map(<[usize]>::to_vec)
+        });
+        let mut positions: Vec<usize> = match ranges {
+            [Some(a), Some(b)] => a.into_iter().chain(b).collect(),
+            _ => (0..resources.len()).collect(),
+        };
+        positions.sort_unstable();
+        positions
+            .into_iter()
+            .filter_map(|i| resources.get(i))
+            .filter(|r| r.ty == ty)
+            .collect()
+    }
+
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
         let resources: &'a [Resource] = self.resources;
         let mut positions: Vec<usize> =
