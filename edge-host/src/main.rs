@@ -26,6 +26,14 @@ enum Command {
     Explain { code: String },
     /// Run the edge host: the compile API (compiler.wasm in wasmtime), /metrics, the dashboard.
     Serve(cli::serve::ServeArgs),
+    /// Run the sandbox cloud alone: a local DigitalOcean API (`/v2/...`) backed by SQLite.
+    Sandbox(cli::sandbox::SandboxArgs),
+    /// Apply a deployment stack (a folder or a release id) through the DigitalOcean API, without
+    /// Terraform: dependency order, provisioning waits, convergent re-runs.
+    Deploy(cli::deploy::DeployArgs),
+    /// Delete what a deployment stack created (reverse dependency order), then anything left
+    /// with the appliance's tag.
+    Destroy(cli::deploy::DeployArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +43,9 @@ fn main() -> ExitCode {
         Command::Rules => cli::info::rules(),
         Command::Explain { code } => cli::info::explain(&code),
         Command::Serve(a) => cli::serve::run(a),
+        Command::Sandbox(a) => cli::sandbox::run(a),
+        Command::Deploy(a) => cli::deploy::deploy(a),
+        Command::Destroy(a) => cli::deploy::destroy(a),
     };
     match result {
         Ok(code) => code,
