@@ -34,6 +34,8 @@ pub enum ApiError {
     Network(String),
     #[error("the server's answer could not be read ({0})")]
     Decode(String),
+    #[error("the request could not be written ({0})")]
+    Encode(String),
 }
 
 impl ApiError {
@@ -94,11 +96,9 @@ enum Method {
     Delete,
 }
 
-async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-) -> Result<T, ApiError> {
+/// The one place that talks HTTP. Not generic, so the fetch machinery exists once in the
+/// bundle; the typed wrappers below only (de)serialise.
+async fn call_raw(method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
     use gloo_net::http::Request;
     let url = format!("{BASE}{path}");
     let mut builder = match method {
@@ -114,7 +114,7 @@ async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
         builder = builder.header("X-CSRF-Token", &token);
     }
     let request = match body {
-        Some(b) => builder.json(b),
+        Some(b) => builder.header("Content-Type", "application/json").body(b),
         None => builder.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -130,9 +130,25 @@ async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
     if !response.ok() {
         return Err(error_from(status, &text));
     }
-    // An empty success (204) reads as JSON `null`.
-    let text = if text.trim().is_empty() { "null" } else { &text };
+    Ok(text)
+}
+
+/// Reads a success answer; an empty one (204) reads as JSON `null`.
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let text = if text.trim().is_empty() { "null" } else { text };
     serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    let body = match body {
+        Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError::Encode(e.to_string()))?),
+        None => None,
+    };
+    decode(&call_raw(method, path, body).await?)
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -340,15 +356,24 @@ mod tests {
         assert_eq!(e.code(), Some("csrf"));
         assert_eq!(e.status(), Some(403));
         assert!(!e.is_unauthorized());
-        let e = error_from(401, r#"{"error":{"code":"unauthorized","message":"sign in"}}"#);
+        let e = error_from(
+            401,
+            r#"{"error":{"code":"unauthorized","message":"sign in"}}"#,
+        );
         assert!(e.is_unauthorized());
     }
 
     #[test]
     fn other_error_bodies_are_named_by_status() {
         let e = error_from(502, "<html>Bad Gateway</html>");
-        assert_eq!(e.to_string(), "the server answered HTTP 502: <html>Bad Gateway</html>");
+        assert_eq!(
+            e.to_string(),
+            "the server answered HTTP 502: <html>Bad Gateway</html>"
+        );
         assert_eq!(e.code(), None);
-        assert_eq!(error_from(500, "").to_string(), "the server answered HTTP 500");
+        assert_eq!(
+            error_from(500, "").to_string(),
+            "the server answered HTTP 500"
+        );
     }
 }

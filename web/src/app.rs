@@ -1,15 +1,15 @@
 //! The compile preview page: header, toolbar, origin editor beside the deployment stack, then
 //! the report (diagnostics, resources, side by side, token scopes).
 
-use crate::editor::OriginPanel;
-use crate::model::{Example, ModuleHash, archive_entries, request_json};
-use crate::report::{Diagnostics, ResourceTable, SideBySide, Summary, TokenScopes};
-use crate::stack::StackPanel;
-use crate::state::{CompileOptions, ModuleInfo, Origin, Preview, Status, provide_all};
 use crate::dash::{
     AppliancePage, AppliancesPage, Clock, InvitePage, Nav, ReleasePage, Session, SignInPage,
 };
+use crate::editor::OriginPanel;
+use crate::model::{Example, ModuleHash, archive_entries, request_json};
+use crate::report::{Diagnostics, ResourceTable, SideBySide, Summary, TokenScopes};
 use crate::route::Route;
+use crate::stack::StackPanel;
+use crate::state::{CompileOptions, ModuleInfo, Origin, Preview, Status, provide_all};
 use crate::{api, compiler, io, zip};
 use ferry_api::broker::Role;
 use leptos::prelude::*;

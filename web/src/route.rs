@@ -151,7 +151,11 @@ mod tests {
             ("/", "#/appliances/a%2Fb", Route::Appliance("a/b".into())),
             ("/", "#/releases/rel_9?x=1", Route::Release("rel_9".into())),
             ("/", "#/nope", Route::NotFound("/nope".into())),
-            ("/", "#/appliances/a/b", Route::NotFound("/appliances/a/b".into())),
+            (
+                "/",
+                "#/appliances/a/b",
+                Route::NotFound("/appliances/a/b".into()),
+            ),
         ];
         for (path, hash, want) in cases {
             assert_eq!(Route::parse(path, hash), want, "{path} {hash}");

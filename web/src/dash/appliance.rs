@@ -98,7 +98,8 @@ fn ApplianceBody(id: String) -> impl IntoView {
 fn ApplianceHead() -> impl IntoView {
     let current = expect_context::<Current>();
     let session = expect_context::<Session>();
-    let field = move |f: fn(&Appliance) -> String| move || current.get().map(|a| f(&a)).unwrap_or_default();
+    let field =
+        move |f: fn(&Appliance) -> String| move || current.get().map(|a| f(&a)).unwrap_or_default();
     let phases = Signal::derive(move || current.get().map(|a| a.phases).unwrap_or_default());
     let connected = Signal::derive(move || current.get().is_some_and(|a| a.controller_connected));
     let customer = session.role() == Some(Role::Customer);

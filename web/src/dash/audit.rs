@@ -20,7 +20,9 @@ pub fn AuditPanel() -> impl IntoView {
     let verdict = RwSignal::new(None::<AuditVerification>);
     let verify = move |_| {
         verdict.set(None);
-        act(busy, error, api::verify_audit(), move |v| verdict.set(Some(v)));
+        act(busy, error, api::verify_audit(), move |v| {
+            verdict.set(Some(v))
+        });
     };
     view! {
         <section class="panel" data-testid="audit">
@@ -52,8 +54,12 @@ fn Verdict(v: AuditVerification) -> impl IntoView {
     } else {
         format!(
             "✗ broken at record {}: {}",
-            v.first_broken.map(|s| s.to_string()).unwrap_or_else(|| "?".into()),
-            v.problem.clone().unwrap_or_else(|| "the chain does not verify".into())
+            v.first_broken
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "?".into()),
+            v.problem
+                .clone()
+                .unwrap_or_else(|| "the chain does not verify".into())
         )
     };
     view! {

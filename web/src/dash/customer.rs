@@ -9,12 +9,18 @@
 //! box, the token's fingerprint, its scopes and expiry are sent.
 
 use super::appliance::Current;
-use super::format::{WINDOW_PHASES, length, parse_duration, parse_scopes, phase_label, short_digest, window_text};
+use super::format::{
+    WINDOW_PHASES, length, parse_duration, parse_scopes, phase_label, short_digest, window_text,
+};
 use super::keys::{self, KeyBackup, check_pinned, parse_backup};
 use super::vendor::{ReleaseOptions, request_status};
-use super::{ErrorLine, Load, LoadError, Refresh, act, fmt_time, local_date, now_ms, parse_local_time, poll};
+use super::{
+    ErrorLine, Load, LoadError, Refresh, act, fmt_time, local_date, now_ms, parse_local_time, poll,
+};
 use crate::api;
-use ferry_api::broker::{AccessRequest, ControllerKeys, Grant, NewGrant, RequestStatus, SealedTokenUpload, TokenInfo};
+use ferry_api::broker::{
+    AccessRequest, ControllerKeys, Grant, NewGrant, RequestStatus, SealedTokenUpload, TokenInfo,
+};
 use ferry_api::crypto::{SealingPublicKey, SigningKey, VerifyingKey, check_do_token, fingerprint};
 use ferry_api::grant::{GrantBody, Phase, Window};
 use leptos::prelude::*;
@@ -45,9 +51,12 @@ pub fn CustomerPanels() -> impl IntoView {
     // Find the key for the pinned public key in this browser's storage.
     Effect::new(move |_| {
         let pinned = current.get().and_then(|a| a.approval_key);
-        let have = held.key.with_untracked(|k| k.as_ref().map(|k| k.verifying_key()));
+        let have = held
+            .key
+            .with_untracked(|k| k.as_ref().map(|k| k.verifying_key()));
         if pinned != have {
-            held.key.set(pinned.and_then(|p| keys::load(&p)).map(Arc::new));
+            held.key
+                .set(pinned.and_then(|p| keys::load(&p)).map(Arc::new));
         }
     });
     let hints = ScopeHints {
@@ -56,12 +65,20 @@ pub fn CustomerPanels() -> impl IntoView {
     provide_context(hints);
     Effect::new(move |_| {
         let newest = current.releases.with(|r| {
-            r.ready().and_then(|l| l.iter().max_by_key(|r| r.created_at_ms).map(|r| r.id.clone()))
+            r.ready().and_then(|l| {
+                l.iter()
+                    .max_by_key(|r| r.created_at_ms)
+                    .map(|r| r.id.clone())
+            })
         });
         if let Some(id) = newest {
             spawn_local(async move {
                 if let Ok(r) = api::release(&id).await
-                    && let Some(scopes) = r.report.as_ref().and_then(|v| v.get("token_scopes")).cloned()
+                    && let Some(scopes) = r
+                        .report
+                        .as_ref()
+                        .and_then(|v| v.get("token_scopes"))
+                        .cloned()
                     && let Ok(map) = serde_json::from_value::<BTreeMap<String, Vec<String>>>(scopes)
                 {
                     hints.by_phase.set(map);
@@ -92,15 +109,22 @@ pub fn SteadyStateSwitch() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let enabled = move || {
         current.get().is_some_and(|a| {
-            a.phases.iter().any(|p| p.phase == Phase::SteadyState && !p.disabled)
+            a.phases
+                .iter()
+                .any(|p| p.phase == Phase::SteadyState && !p.disabled)
         })
     };
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
-        act(busy, error, async move { api::switch_steady_state(&current.id(), on).await }, move |a| {
-            current.appliance.set(Load::Ready(a));
-            refresh.bump();
-        });
+        act(
+            busy,
+            error,
+            async move { api::switch_steady_state(&current.id(), on).await },
+            move |a| {
+                current.appliance.set(Load::Ready(a));
+                refresh.bump();
+            },
+        );
     };
     view! {
         <label class="switch" title="Read-only access for monitoring and the appliance's tagged resources">
@@ -121,20 +145,27 @@ fn KeyPanel() -> impl IntoView {
     let note = RwSignal::new(None::<String>);
     let pinned = move || current.get().and_then(|a| a.approval_key);
     let export = move |_| {
-        let (Some(key), Some(a)) = (held.key.get_untracked(), current.appliance.with_untracked(|a| a.ready().cloned())) else {
+        let (Some(key), Some(a)) = (
+            held.key.get_untracked(),
+            current.appliance.with_untracked(|a| a.ready().cloned()),
+        ) else {
             return;
         };
         let json = KeyBackup::of(&key, Some(&a.id)).to_json();
         let name = format!("ferry-approval-key-{}.json", a.instance_id);
         match crate::io::download(&name, "application/json", json.as_bytes()) {
-            Ok(()) => note.set(Some(format!("Saved as {name}. Keep it somewhere safe: it approves access to your account."))),
+            Ok(()) => note.set(Some(format!(
+                "Saved as {name}. Keep it somewhere safe: it approves access to your account."
+            ))),
             Err(_) => error.set(Some("The browser refused the download.".into())),
         }
     };
     let restore = move |_| {
         error.set(None);
         let Some(pin) = pinned() else {
-            error.set(Some("This appliance has no approval key pinned yet.".into()));
+            error.set(Some(
+                "This appliance has no approval key pinned yet.".into(),
+            ));
             return;
         };
         let result = parse_backup(&restore_text.get_untracked())
@@ -207,8 +238,8 @@ fn read_controller_keys(signing: &str, sealing: &str) -> Result<ControllerKeys, 
         return serde_json::from_str::<ControllerKeys>(signing)
             .map_err(|e| format!("the pasted JSON is not the controller's public keys ({e})"));
     }
-    let signing_key = VerifyingKey::parse(signing)
-        .map_err(|e| format!("Identity key (Ed25519): {e}"))?;
+    let signing_key =
+        VerifyingKey::parse(signing).map_err(|e| format!("Identity key (Ed25519): {e}"))?;
     let sealing_key = SealingPublicKey::parse(sealing.trim())
         .map_err(|e| format!("Sealing key (X25519): {e}"))?;
     Ok(ControllerKeys {
@@ -230,31 +261,38 @@ fn ControllerPanel() -> impl IntoView {
         ev.prevent_default();
         match read_controller_keys(&signing.get_untracked(), &sealing.get_untracked()) {
             Err(e) => error.set(Some(e)),
-            Ok(keys) => act(busy, error, async move { api::register_controller(&current.id(), &keys).await }, move |a| {
-                signing.set(String::new());
-                sealing.set(String::new());
-                current.appliance.set(Load::Ready(a));
-                refresh.bump();
-            }),
+            Ok(keys) => act(
+                busy,
+                error,
+                async move { api::register_controller(&current.id(), &keys).await },
+                move |a| {
+                    signing.set(String::new());
+                    sealing.set(String::new());
+                    current.appliance.set(Load::Ready(a));
+                    refresh.bump();
+                },
+            ),
         }
     };
-    let form = move || view! {
-        <form class="form" on:submit=submit>
-            <label class="field stacked"><span>"Identity key (Ed25519, or the JSON from "<code>"ferry controller keygen"</code>")"</span>
-                <input type="text" class="mono" data-testid="controller-signing-key" spellcheck="false"
-                    prop:value=move || signing.get() on:input=move |ev| signing.set(event_target_value(&ev))/>
-            </label>
-            <label class="field stacked"><span>"Sealing key (X25519)"</span>
-                <input type="text" class="mono" data-testid="controller-sealing-key" spellcheck="false"
-                    prop:value=move || sealing.get() on:input=move |ev| sealing.set(event_target_value(&ev))/>
-            </label>
-            <ErrorLine error=error testid="controller-error"/>
-            <div class="form-actions">
-                <button class="btn primary" type="submit" data-testid="register-controller" disabled=move || busy.get()>
-                    "Register controller keys"
-                </button>
-            </div>
-        </form>
+    let form = move || {
+        view! {
+            <form class="form" on:submit=submit>
+                <label class="field stacked"><span>"Identity key (Ed25519, or the JSON from "<code>"ferry controller keygen"</code>")"</span>
+                    <input type="text" class="mono" data-testid="controller-signing-key" spellcheck="false"
+                        prop:value=move || signing.get() on:input=move |ev| signing.set(event_target_value(&ev))/>
+                </label>
+                <label class="field stacked"><span>"Sealing key (X25519)"</span>
+                    <input type="text" class="mono" data-testid="controller-sealing-key" spellcheck="false"
+                        prop:value=move || sealing.get() on:input=move |ev| sealing.set(event_target_value(&ev))/>
+                </label>
+                <ErrorLine error=error testid="controller-error"/>
+                <div class="form-actions">
+                    <button class="btn primary" type="submit" data-testid="register-controller" disabled=move || busy.get()>
+                        "Register controller keys"
+                    </button>
+                </div>
+            </form>
+        }
     };
     view! {
         <section class="panel" data-testid="controller-keys">
@@ -287,7 +325,12 @@ fn TokensPanel() -> impl IntoView {
         let id = current.id();
         async move { api::tokens(&id).await }
     });
-    let sealing_key = Signal::derive(move || current.get().and_then(|a| a.controller).map(|c| c.sealing_key));
+    let sealing_key = Signal::derive(move || {
+        current
+            .get()
+            .and_then(|a| a.controller)
+            .map(|c| c.sealing_key)
+    });
     view! {
         <section class="panel" data-testid="tokens">
             <div class="panel-head">
@@ -329,7 +372,9 @@ pub fn seal_upload(
     if expires_at_ms <= now_ms {
         return Err("The expiry date is in the past.".into());
     }
-    let sealed = key.seal_token(token).map_err(|e| capitalise(&e.to_string()))?;
+    let sealed = key
+        .seal_token(token)
+        .map_err(|e| capitalise(&e.to_string()))?;
     Ok(SealedTokenUpload {
         sealed,
         fingerprint: fingerprint(token),
@@ -347,7 +392,11 @@ fn capitalise(s: &str) -> String {
 }
 
 #[component]
-fn TokenRow(phase: Phase, info: Signal<Option<TokenInfo>>, sealing_key: Signal<Option<SealingPublicKey>>) -> impl IntoView {
+fn TokenRow(
+    phase: Phase,
+    info: Signal<Option<TokenInfo>>,
+    sealing_key: Signal<Option<SealingPublicKey>>,
+) -> impl IntoView {
     let current = expect_context::<Current>();
     let refresh = expect_context::<Refresh>();
     let hints = expect_context::<ScopeHints>();
@@ -360,7 +409,10 @@ fn TokenRow(phase: Phase, info: Signal<Option<TokenInfo>>, sealing_key: Signal<O
     let done = RwSignal::new(None::<String>);
     // Suggest the scopes the newest release needs, until the customer types their own.
     Effect::new(move |_| {
-        let hint = hints.by_phase.with(|m| m.get(phase.as_str()).cloned()).unwrap_or_default();
+        let hint = hints
+            .by_phase
+            .with(|m| m.get(phase.as_str()).cloned())
+            .unwrap_or_default();
         if !touched.get_untracked() && !hint.is_empty() {
             scopes.set(hint.join(" "));
         }
@@ -379,7 +431,9 @@ fn TokenRow(phase: Phase, info: Signal<Option<TokenInfo>>, sealing_key: Signal<O
         done.set(None);
         let Some(field) = input.get() else { return };
         let Some(key) = sealing_key.get_untracked() else {
-            error.set(Some("Register the controller's keys first: tokens are sealed to it.".into()));
+            error.set(Some(
+                "Register the controller's keys first: tokens are sealed to it.".into(),
+            ));
             return;
         };
         let upload = {
@@ -399,16 +453,26 @@ fn TokenRow(phase: Phase, info: Signal<Option<TokenInfo>>, sealing_key: Signal<O
             }
         };
         let fp = upload.fingerprint.clone();
-        act(busy, error, async move { api::upload_token(&current.id(), phase, &upload).await }, move |_t: TokenInfo| {
-            done.set(Some(format!("Sealed and registered: {fp}")));
-            refresh.bump();
-        });
+        act(
+            busy,
+            error,
+            async move { api::upload_token(&current.id(), phase, &upload).await },
+            move |_t: TokenInfo| {
+                done.set(Some(format!("Sealed and registered: {fp}")));
+                refresh.bump();
+            },
+        );
     };
     let remove = move |_| {
-        act(busy, error, async move { api::remove_token(&current.id(), phase).await }, move |_| {
-            done.set(None);
-            refresh.bump();
-        });
+        act(
+            busy,
+            error,
+            async move { api::remove_token(&current.id(), phase).await },
+            move |_| {
+                done.set(None);
+                refresh.bump();
+            },
+        );
     };
     view! {
         <form class="token-row" data-testid="token-row" data-phase=phase.as_str()
@@ -498,7 +562,9 @@ fn RequestItem(request: AccessRequest) -> impl IntoView {
         request.window.clone(),
         request.release_digest.clone(),
     );
-    let canonical = body.canonical().unwrap_or_else(|e| format!("(cannot be signed: {e})"));
+    let canonical = body
+        .canonical()
+        .unwrap_or_else(|e| format!("(cannot be signed: {e})"));
     let body = StoredValue::new(body);
     let request_id = StoredValue::new(request.id.clone());
     let approve = move |_| match sign(held, body.get_value()) {
@@ -508,13 +574,23 @@ fn RequestItem(request: AccessRequest) -> impl IntoView {
                 grant,
                 access_request_id: Some(request_id.get_value()),
             };
-            act(busy, error, async move { api::create_grant(&current.id(), &new).await }, move |_g: Grant| refresh.bump());
+            act(
+                busy,
+                error,
+                async move { api::create_grant(&current.id(), &new).await },
+                move |_g: Grant| refresh.bump(),
+            );
         }
     };
     let refuse = move |_| {
         let reason = why.get_untracked().trim().to_string();
         let reason = (!reason.is_empty()).then_some(reason);
-        act(busy, error, async move { api::refuse(&request_id.get_value(), reason).await }, move |_r| refresh.bump());
+        act(
+            busy,
+            error,
+            async move { api::refuse(&request_id.get_value(), reason).await },
+            move |_r| refresh.bump(),
+        );
     };
     view! {
         <li class="item" data-testid="request-item" data-id=request.id.clone() data-status=status data-phase=request.phase.as_str()>
@@ -568,20 +644,35 @@ fn WindowPanel() -> impl IntoView {
         let digest = if rel.is_empty() {
             None
         } else {
-            current.deployable().into_iter().find(|r| r.id == rel).map(|r| r.digest)
+            current
+                .deployable()
+                .into_iter()
+                .find(|r| r.id == rel)
+                .map(|r| r.digest)
         };
         let now = now_ms();
         let body = GrantBody::new(
             current.id(),
             phase.get_untracked(),
-            Window::Manual { starts_at_ms: now, ends_at_ms: now + len },
+            Window::Manual {
+                starts_at_ms: now,
+                ends_at_ms: now + len,
+            },
             digest,
         );
         match sign(held, body) {
             Err(e) => error.set(Some(e)),
             Ok(grant) => {
-                let new = NewGrant { grant, access_request_id: None };
-                act(busy, error, async move { api::create_grant(&current.id(), &new).await }, move |_g: Grant| refresh.bump());
+                let new = NewGrant {
+                    grant,
+                    access_request_id: None,
+                };
+                act(
+                    busy,
+                    error,
+                    async move { api::create_grant(&current.id(), &new).await },
+                    move |_g: Grant| refresh.bump(),
+                );
             }
         }
     };
@@ -646,19 +737,30 @@ fn GrantsPanel() -> impl IntoView {
     let list = move || {
         let active: Vec<String> = current
             .get()
-            .map(|a| a.phases.iter().filter(|p| p.active).filter_map(|p| p.grant_id.clone()).collect())
+            .map(|a| {
+                a.phases
+                    .iter()
+                    .filter(|p| p.active)
+                    .filter_map(|p| p.grant_id.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         let now = clock.now_ms.get_untracked();
         match grants.get() {
             Load::Loading => view! { <p class="empty">"Loading…"</p> }.into_any(),
             Load::Failed(e) => view! { <LoadError error=e/> }.into_any(),
-            Load::Ready(l) if l.is_empty() => view! { <p class="empty">"No grants yet."</p> }.into_any(),
+            Load::Ready(l) if l.is_empty() => {
+                view! { <p class="empty">"No grants yet."</p> }.into_any()
+            }
             Load::Ready(mut l) => {
                 l.sort_by_key(|g| std::cmp::Reverse(g.created_at_ms));
-                let rows = l.into_iter().map(|g| {
-                    let state = grant_state(&g, &active, now);
-                    view! { <GrantItem grant=g state=state/> }
-                }).collect_view();
+                let rows = l
+                    .into_iter()
+                    .map(|g| {
+                        let state = grant_state(&g, &active, now);
+                        view! { <GrantItem grant=g state=state/> }
+                    })
+                    .collect_view();
                 view! { <ul class="items">{rows}</ul> }.into_any()
             }
         }
@@ -682,16 +784,21 @@ fn GrantItem(grant: Grant, state: &'static str) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(grant.id.clone());
     let revoke = move |_| {
-        act(busy, error, async move { api::revoke_grant(&id.get_value()).await }, move |_g: Grant| {
-            refresh.bump();
-            // The phase state changes at once: reload the appliance too.
-            let id = current.id();
-            spawn_local(async move {
-                if let Ok(a) = api::appliance(&id).await {
-                    current.appliance.set(Load::Ready(a));
-                }
-            });
-        });
+        act(
+            busy,
+            error,
+            async move { api::revoke_grant(&id.get_value()).await },
+            move |_g: Grant| {
+                refresh.bump();
+                // The phase state changes at once: reload the appliance too.
+                let id = current.id();
+                spawn_local(async move {
+                    if let Ok(a) = api::appliance(&id).await {
+                        current.appliance.set(Load::Ready(a));
+                    }
+                });
+            },
+        );
     };
     let body = &grant.grant.body;
     let revocable = state == "active" || state == "approved";
@@ -735,8 +842,14 @@ mod tests {
     #[test]
     fn the_upload_holds_no_plaintext_and_opens_to_the_token() {
         let secret = SealingSecretKey::generate();
-        let up = seal_upload(CANARY, &secret.public_key(), "droplet:read tag:read", Some(10), 0)
-            .expect("sealed");
+        let up = seal_upload(
+            CANARY,
+            &secret.public_key(),
+            "droplet:read tag:read",
+            Some(10),
+            0,
+        )
+        .expect("sealed");
         let json = serde_json::to_string(&up).expect("json");
         assert!(!json.contains("c0ffee"), "{json}");
         assert_eq!(up.fingerprint, fingerprint(CANARY));
@@ -747,9 +860,21 @@ mod tests {
     #[test]
     fn scopes_and_expiry_are_required() {
         let key = SealingSecretKey::generate().public_key();
-        assert!(seal_upload(CANARY, &key, "", Some(10), 0).expect_err("scopes").contains("scopes"));
-        assert!(seal_upload(CANARY, &key, "droplet:read", None, 0).expect_err("expiry").contains("expires"));
-        assert!(seal_upload(CANARY, &key, "droplet:read", Some(5), 5).expect_err("past").contains("past"));
+        assert!(
+            seal_upload(CANARY, &key, "", Some(10), 0)
+                .expect_err("scopes")
+                .contains("scopes")
+        );
+        assert!(
+            seal_upload(CANARY, &key, "droplet:read", None, 0)
+                .expect_err("expiry")
+                .contains("expires")
+        );
+        assert!(
+            seal_upload(CANARY, &key, "droplet:read", Some(5), 5)
+                .expect_err("past")
+                .contains("past")
+        );
     }
 
     #[test]
@@ -760,7 +885,15 @@ mod tests {
         assert_eq!(k.signing_key, sign);
         let json = serde_json::to_string(&k).expect("json");
         assert_eq!(read_controller_keys(&json, "").expect("json"), k);
-        assert!(read_controller_keys("nope", &seal.to_string()).expect_err("bad").starts_with("Identity key"));
-        assert!(read_controller_keys(&sign.to_string(), "").expect_err("bad").starts_with("Sealing key"));
+        assert!(
+            read_controller_keys("nope", &seal.to_string())
+                .expect_err("bad")
+                .starts_with("Identity key")
+        );
+        assert!(
+            read_controller_keys(&sign.to_string(), "")
+                .expect_err("bad")
+                .starts_with("Sealing key")
+        );
     }
 }

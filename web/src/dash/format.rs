@@ -131,7 +131,14 @@ pub fn window_text(w: &Window, time: impl Fn(i64) -> String) -> String {
         } => {
             let slots: Vec<String> = slots
                 .iter()
-                .map(|s| format!("{} {} for {}", s.weekday.as_str(), s.start, length(i64::from(s.minutes) * 60_000)))
+                .map(|s| {
+                    format!(
+                        "{} {} for {}",
+                        s.weekday.as_str(),
+                        s.start,
+                        length(i64::from(s.minutes) * 60_000)
+                    )
+                })
                 .collect();
             format!(
                 "weekly ({time_zone}): {}; valid {} → {}",
@@ -179,7 +186,7 @@ pub fn check_hhmm(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferry_api::grant::{WeeklySlot, Weekday};
+    use ferry_api::grant::{Weekday, WeeklySlot};
 
     #[test]
     fn countdowns_read_like_clocks() {
@@ -264,7 +271,10 @@ mod tests {
 
     #[test]
     fn small_things() {
-        assert_eq!(short_digest("sha256:0123456789abcdef0123"), "sha256:0123456789ab");
+        assert_eq!(
+            short_digest("sha256:0123456789abcdef0123"),
+            "sha256:0123456789ab"
+        );
         assert_eq!(length(0), "0m");
         assert_eq!(length(90_000_000), "1d 1h");
         assert_eq!(check_hhmm("02:30"), Ok("02:30".into()));

@@ -31,7 +31,9 @@ pub fn InvitePage(secret: Option<String>) -> impl IntoView {
     let secret = StoredValue::new(secret);
 
     let accept = move |_| {
-        let Some(secret) = secret.get_value() else { return };
+        let Some(secret) = secret.get_value() else {
+            return;
+        };
         let key = Arc::new(SigningKey::generate());
         // Kept before the server hears of it: a lost answer must not lose the key.
         if let Err(e) = keys::store(&key, None) {
@@ -59,7 +61,11 @@ pub fn InvitePage(secret: Option<String>) -> impl IntoView {
             }
             // The secret is spent: drop it from the address and the history.
             nav.forget_address();
-            accepted.set(Some(Accepted { api_key, appliance, key }));
+            accepted.set(Some(Accepted {
+                api_key,
+                appliance,
+                key,
+            }));
         });
     };
 
@@ -96,10 +102,16 @@ pub fn InvitePage(secret: Option<String>) -> impl IntoView {
 #[component]
 fn AcceptedView(accepted: Accepted) -> impl IntoView {
     let public = accepted.key.verifying_key();
-    let backup = KeyBackup::of(&accepted.key, accepted.appliance.as_ref().map(|a| a.id.as_str()));
+    let backup = KeyBackup::of(
+        &accepted.key,
+        accepted.appliance.as_ref().map(|a| a.id.as_str()),
+    );
     let file = format!(
         "ferry-approval-key-{}.json",
-        accepted.appliance.as_ref().map_or("appliance", |a| a.instance_id.as_str())
+        accepted
+            .appliance
+            .as_ref()
+            .map_or("appliance", |a| a.instance_id.as_str())
     );
     let saved = RwSignal::new(false);
     let download = move |_| {
@@ -107,7 +119,10 @@ fn AcceptedView(accepted: Accepted) -> impl IntoView {
             saved.set(true);
         }
     };
-    let next = accepted.appliance.as_ref().map(|a| (Route::Appliance(a.id.clone()).href(), a.name.clone()));
+    let next = accepted
+        .appliance
+        .as_ref()
+        .map(|a| (Route::Appliance(a.id.clone()).href(), a.name.clone()));
     view! {
         <div class="form" data-testid="invite-accepted" data-appliance=accepted.appliance.as_ref().map(|a| a.id.clone()).unwrap_or_default()>
             <p class="ok-note">"Accepted. Your approval key "<code data-testid="approval-key-fingerprint">{public.fingerprint()}</code>

@@ -134,7 +134,11 @@ mod tests {
         assert!(!e.contains(&key.to_b64()), "{e}");
         let mut b = KeyBackup::of(&key, None);
         b.format = "x".into();
-        assert!(parse_backup(&b.to_json()).expect_err("format").contains("unknown backup format"));
+        assert!(
+            parse_backup(&b.to_json())
+                .expect_err("format")
+                .contains("unknown backup format")
+        );
         assert!(parse_backup("").is_err());
         assert!(parse_backup("{nope").is_err());
         assert!(parse_backup("not base64!").is_err());

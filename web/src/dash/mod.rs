@@ -306,10 +306,7 @@ pub fn act<T, Fut>(
 
 /// A line under a form: the error, when there is one.
 #[component]
-pub fn ErrorLine(
-    error: RwSignal<Option<String>>,
-    #[prop(into)] testid: String,
-) -> impl IntoView {
+pub fn ErrorLine(error: RwSignal<Option<String>>, #[prop(into)] testid: String) -> impl IntoView {
     view! {
         <Show when=move || error.with(Option::is_some)>
             <p class="form-error" role="alert" data-testid=testid.clone()>
@@ -344,7 +341,11 @@ pub fn ShownOnce(
         let promise = window().navigator().clipboard().write_text(&text);
         spawn_local(async move {
             let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-            copied.set(Some(if ok { "Copied" } else { "Selected: press Ctrl+C" }));
+            copied.set(Some(if ok {
+                "Copied"
+            } else {
+                "Selected: press Ctrl+C"
+            }));
         });
     };
     view! {

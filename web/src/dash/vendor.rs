@@ -3,8 +3,13 @@
 
 use super::appliance::Current;
 use super::appliances::InvitationLink;
-use super::format::{WINDOW_PHASES, check_hhmm, length, parse_duration, phase_label, short_digest, window_text};
-use super::{ErrorLine, Load, LoadError, Refresh, ShownOnce, act, browser_time_zone, fmt_time, now_ms, parse_local_time, poll};
+use super::format::{
+    WINDOW_PHASES, check_hhmm, length, parse_duration, phase_label, short_digest, window_text,
+};
+use super::{
+    ErrorLine, Load, LoadError, Refresh, ShownOnce, act, browser_time_zone, fmt_time, now_ms,
+    parse_local_time, poll,
+};
 use crate::api;
 use crate::app::Examples;
 use crate::io::{self, Loaded};
@@ -22,7 +27,11 @@ use std::collections::BTreeMap;
 #[component]
 pub fn VendorPanels() -> impl IntoView {
     let current = expect_context::<Current>();
-    let invited = move || current.get().is_some_and(|a| a.status == ApplianceStatus::Invited);
+    let invited = move || {
+        current
+            .get()
+            .is_some_and(|a| a.status == ApplianceStatus::Invited)
+    };
     view! {
         <Show when=invited>
             <InvitePanel/>
@@ -43,7 +52,12 @@ fn InvitePanel() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let link = RwSignal::new(None::<Invitation>);
     let invite = move |_| {
-        act(busy, error, async move { api::invite(&current.id()).await }, move |i| link.set(Some(i)));
+        act(
+            busy,
+            error,
+            async move { api::invite(&current.id()).await },
+            move |i| link.set(Some(i)),
+        );
     };
     view! {
         <section class="panel" data-testid="invite-panel">
@@ -90,7 +104,11 @@ fn ReleasesPanel() -> impl IntoView {
             picked_note.set(Some(format!(
                 "{} file(s) ready{}",
                 picked.with_untracked(BTreeMap::len),
-                if skipped > 0 { format!(", {skipped} skipped") } else { String::new() }
+                if skipped > 0 {
+                    format!(", {skipped} skipped")
+                } else {
+                    String::new()
+                }
             )));
         }
     };
@@ -135,10 +153,15 @@ fn ReleasesPanel() -> impl IntoView {
             options: None,
             note: (!text.is_empty()).then_some(text),
         };
-        act(busy, error, async move { api::create_release(&current.id(), &body).await }, move |_r: Release| {
-            note.set(String::new());
-            refresh.bump();
-        });
+        act(
+            busy,
+            error,
+            async move { api::create_release(&current.id(), &body).await },
+            move |_r: Release| {
+                note.set(String::new());
+                refresh.bump();
+            },
+        );
     };
 
     view! {
@@ -290,8 +313,12 @@ fn AccessRequestsPanel() -> impl IntoView {
                     "" => now_ms(),
                     s => parse_local_time(s).ok_or_else(|| format!("`{s}` is not a start time"))?,
                 };
-                let len = parse_duration(&duration.get_untracked()).map_err(|e| format!("Duration: {e}"))?;
-                Window::Manual { starts_at_ms: starts, ends_at_ms: starts + len }
+                let len = parse_duration(&duration.get_untracked())
+                    .map_err(|e| format!("Duration: {e}"))?;
+                Window::Manual {
+                    starts_at_ms: starts,
+                    ends_at_ms: starts + len,
+                }
             }
             WindowKind::Weekly => {
                 let tz = time_zone.get_untracked().trim().to_string();
@@ -301,17 +328,36 @@ fn AccessRequestsPanel() -> impl IntoView {
                 let mut out = Vec::new();
                 for (i, s) in slots.get_untracked().into_iter().enumerate() {
                     let start = check_hhmm(&s.start).map_err(|e| format!("Slot {}: {e}", i + 1))?;
-                    let minutes: u32 = s.minutes.trim().parse().ok().filter(|m| (1..=10_080).contains(m))
+                    let minutes: u32 = s
+                        .minutes
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|m| (1..=10_080).contains(m))
                         .ok_or_else(|| format!("Slot {}: minutes must be 1–10080", i + 1))?;
-                    out.push(WeeklySlot { weekday: s.weekday, start, minutes });
+                    out.push(WeeklySlot {
+                        weekday: s.weekday,
+                        start,
+                        minutes,
+                    });
                 }
                 if out.is_empty() {
                     return Err("Add at least one weekly slot.".into());
                 }
-                let days: i64 = valid_days.get_untracked().trim().parse().ok().filter(|d| (1..=366).contains(d))
+                let days: i64 = valid_days
+                    .get_untracked()
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|d| (1..=366).contains(d))
                     .ok_or("Valid for: 1–366 days")?;
                 let now = now_ms();
-                Window::Weekly { time_zone: tz, slots: out, starts_at_ms: now, ends_at_ms: now + days * 86_400_000 }
+                Window::Weekly {
+                    time_zone: tz,
+                    slots: out,
+                    starts_at_ms: now,
+                    ends_at_ms: now + days * 86_400_000,
+                }
             }
         };
         let why = reason.get_untracked().trim().to_string();
@@ -330,10 +376,15 @@ fn AccessRequestsPanel() -> impl IntoView {
         ev.prevent_default();
         match build() {
             Err(e) => error.set(Some(e)),
-            Ok(body) => act(busy, error, async move { api::request_access(&current.id(), &body).await }, move |_r: AccessRequest| {
-                reason.set(String::new());
-                refresh.bump();
-            }),
+            Ok(body) => act(
+                busy,
+                error,
+                async move { api::request_access(&current.id(), &body).await },
+                move |_r: AccessRequest| {
+                    reason.set(String::new());
+                    refresh.bump();
+                },
+            ),
         }
     };
 
@@ -508,7 +559,11 @@ fn SessionsPanel() -> impl IntoView {
         async move { api::sessions(&id).await }
     });
     let deploy_open = move || {
-        current.get().is_some_and(|a| a.phases.iter().any(|p| p.phase == Phase::Deploy && p.active))
+        current.get().is_some_and(|a| {
+            a.phases
+                .iter()
+                .any(|p| p.phase == Phase::Deploy && p.active)
+        })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -517,7 +572,9 @@ fn SessionsPanel() -> impl IntoView {
             match current.deployable().first() {
                 Some(r) => r.id.clone(),
                 None => {
-                    error.set(Some("There is no deployable release to bind the session to.".into()));
+                    error.set(Some(
+                        "There is no deployable release to bind the session to.".into(),
+                    ));
                     return;
                 }
             }
@@ -534,11 +591,19 @@ fn SessionsPanel() -> impl IntoView {
                 }
             },
         };
-        let body = NewDeploySession { release_id: rel, ttl_ms };
-        act(busy, error, async move { api::create_session(&current.id(), &body).await }, move |s| {
-            created.set(Some(s));
-            refresh.bump();
-        });
+        let body = NewDeploySession {
+            release_id: rel,
+            ttl_ms,
+        };
+        act(
+            busy,
+            error,
+            async move { api::create_session(&current.id(), &body).await },
+            move |s| {
+                created.set(Some(s));
+                refresh.bump();
+            },
+        );
     };
     view! {
         <section class="panel" data-testid="deploy-sessions">
