@@ -1,8 +1,12 @@
 //! Subcommands of the `ferry` binary.
 
+pub mod audit;
 pub mod compile;
+pub mod customer;
 pub mod human;
 pub mod info;
 pub mod read;
+pub mod remote;
 pub mod sarif;
 pub mod serve;
+pub mod vendor;
