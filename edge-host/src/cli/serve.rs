@@ -120,17 +120,6 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot open the broker's store ({})", location.describe()))?;
     tracing::info!("broker store: {}", location.describe());
     bootstrap(&runtime, &broker, &args.vendor_name, &config.data_dir)?;
-    let mut broker_config = BrokerConfig::new(
-        args.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", args.listen)),
-    );
-    broker_config.allowed_origins = args
-        .allowed_origins
-        .iter()
-        .map(|o| o.trim_end_matches('/').to_string())
-        .collect();
-    let state = state.with_broker(BrokerState::new(broker, broker_config));
     let data_dir = config.data_dir.clone();
     runtime.block_on(async move {
         if !args.no_sandbox {
@@ -148,6 +137,17 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        let mut broker_config = BrokerConfig::new(
+            args.public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+        );
+        broker_config.allowed_origins = args
+            .allowed_origins
+            .iter()
+            .map(|o| o.trim_end_matches('/').to_string())
+            .collect();
+        let state = state.with_broker(BrokerState::new(broker, broker_config));
         tracing::info!("ferry edge host listening on http://{addr}");
         eprintln!("ferry serve: listening on http://{addr}");
         ferry::server::serve(listener, state, shutdown_signal())
