@@ -48,6 +48,14 @@ enum Command {
     Refuse(cli::customer::RefuseArgs),
     /// Read an appliance's audit log; verify the hash chain (API or offline store).
     Audit(cli::audit::AuditArgs),
+    /// Run the sandbox cloud alone: a local DigitalOcean API (`/v2/...`) backed by SQLite.
+    Sandbox(cli::sandbox::SandboxArgs),
+    /// Apply a deployment stack (a folder or a release id) through the DigitalOcean API, without
+    /// Terraform: dependency order, provisioning waits, convergent re-runs.
+    Deploy(cli::deploy::DeployArgs),
+    /// Delete what a deployment stack created (reverse dependency order), then anything left
+    /// with the appliance's tag.
+    Destroy(cli::deploy::DeployArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +76,9 @@ fn main() -> ExitCode {
         Command::Revoke(a) => cli::customer::revoke(a),
         Command::Refuse(a) => cli::customer::refuse(a),
         Command::Audit(a) => cli::audit::audit(a),
+        Command::Sandbox(a) => cli::sandbox::run(a),
+        Command::Deploy(a) => cli::deploy::deploy(a),
+        Command::Destroy(a) => cli::deploy::destroy(a),
     };
     match result {
         Ok(code) => code,
