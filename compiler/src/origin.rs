@@ -724,6 +724,9 @@ mod tests {
             "a = 1\r\n",
             "x = { a = 1, a = 2 }\n",
             "x = (a\n",
+            "x = ! a\n",
+            "x = { true = 1 }\n",
+            "x = { \"${a}\" = 1 }\n",
         ] {
             assert!(fast::parse(text).is_none(), "{text}");
         }

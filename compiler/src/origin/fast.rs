@@ -460,8 +460,8 @@ impl<'a> Parser<'a> {
     fn unary(&mut self, multiline: bool) -> Option<Expression> {
         match self.peek()? {
             b'!' => {
+                // The operand follows at once (whitespace after `!` is left to the full parser).
                 self.i += 1;
-                self.expr_ws(multiline);
                 let e = self.unary(multiline)?;
                 Some(Expression::Operation(Box::new(
                     hcl::expr::Operation::Unary(UnaryOp::new(UnaryOperator::Not, e)),
@@ -631,10 +631,18 @@ impl<'a> Parser<'a> {
             if self.peek() == Some(b'}') {
                 break;
             }
+            // Plain identifiers and plain strings; keywords, templates and expressions as keys
+            // are left to the full parser.
             let key = match self.peek()? {
-                b'"' => ObjectKey::Expression(self.string_expr()?),
+                b'"' => match self.string_expr()? {
+                    e @ Expression::String(_) => ObjectKey::Expression(e),
+                    _ => return None,
+                },
                 c if c.is_ascii_alphabetic() || c == b'_' => {
                     let name = self.ident()?;
+                    if matches!(name, "true" | "false" | "null" | "for") {
+                        return None;
+                    }
                     ObjectKey::Identifier(Identifier::unchecked(name))
                 }
                 _ => return None,
