@@ -39,6 +39,11 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// = "z"`, LTO, `panic = "abort"`, stripped); the app with `wasm-web`, the same unstripped.
 const WASM_PROFILE: &str = "wasm";
 const WEB_PROFILE: &str = "wasm-web";
+/// The app is built with Leptos' `erase_components`: every reactive closure and component
+/// resolves to one type per output instead of one per call site, so the view machinery is
+/// instantiated far fewer times (about 10% less code for the dashboard; one allocation and
+/// an indirect call per reactive closure at run time).
+const WEB_RUSTFLAGS: &str = "--cfg erase_components";
 
 /// The workspace root (the folder holding the workspace `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -139,7 +144,14 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
     // 1. compiler.wasm — built on its own so that no feature of the web crate's dependencies is
     //    unified into it: it is the same module `cargo build -p ferry-compiler-wasm` gives.
     say("building compiler.wasm (profile wasm)");
-    cargo_build_wasm(&root, &target, WASM_PROFILE, "ferry-compiler-wasm", None)?;
+    cargo_build_wasm(
+        &root,
+        &target,
+        WASM_PROFILE,
+        "ferry-compiler-wasm",
+        None,
+        None,
+    )?;
     let built = target
         .join(WASM_TARGET)
         .join(WASM_PROFILE)
@@ -179,7 +191,14 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
 
     // 2. The Leptos app → wasm-bindgen (--target web).
     say("building the web app (profile wasm-web)");
-    cargo_build_wasm(&root, &target, WEB_PROFILE, "ferry-web", Some("ferry-web"))?;
+    cargo_build_wasm(
+        &root,
+        &target,
+        WEB_PROFILE,
+        "ferry-web",
+        Some("ferry-web"),
+        Some(WEB_RUSTFLAGS),
+    )?;
     let app = target
         .join(WASM_TARGET)
         .join(WEB_PROFILE)
@@ -272,6 +291,7 @@ fn cargo_build_wasm(
     profile: &str,
     package: &str,
     bin: Option<&str>,
+    rustflags: Option<&str>,
 ) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -290,6 +310,9 @@ fn cargo_build_wasm(
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS");
+    if let Some(flags) = rustflags {
+        cmd.env("RUSTFLAGS", flags);
+    }
     if let Some(bin) = bin {
         cmd.args(["--bin", bin]);
     }

@@ -7,8 +7,10 @@
 //! the browser), registers controller keys made here with `ferry_api`, and seals a **canary
 //! token** in the browser. The vendor asks for a Deploy window, the customer approves it (a
 //! grant signed in the browser), the vendor's page shows Deploy active with a ticking
-//! countdown; the vendor mints a deploy session; the customer revokes, the vendor's page shows
-//! Deploy inactive; the audit chain verifies.
+//! countdown; the vendor mints a deploy session and opens the release's report and tarball; the
+//! customer revokes, the vendor's page shows Deploy inactive; Steady-state is switched off and
+//! on; a weekly Operate window is requested and refused; the approval key is restored from its
+//! downloaded backup after the browser lost it; the audit chain verifies.
 //!
 //! The canary must never reach the server in clear: every request the router received (method,
 //! URI, headers, body — recorded by a layer in front of it), every file of the data folder and
@@ -395,7 +397,8 @@ async fn drive(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let backup: Value = serde_json::from_slice(&std::fs::read(&backup)?)?;
+    let backup_text = std::fs::read_to_string(&backup)?;
+    let backup: Value = serde_json::from_str(&backup_text)?;
     let secret_seed = backup["secret_key"].as_str().context("backup secret")?;
     let approval = SigningKey::from_b64(secret_seed)?;
     ensure!(
@@ -705,7 +708,111 @@ async fn drive(
     .await?;
     say!("after revocation the vendor sees Deploy inactive");
 
-    // 10. The audit chain verifies.
+    // 10. Steady-state off and on again, by the customer; the vendor sees it.
+    let steady = |state: &str| {
+        format!(
+            "const p = document.querySelector('[data-testid=phase-state][data-phase=steady_state]'); return !!p && p.classList.contains({state:?});"
+        )
+    };
+    click(customer, "[data-testid=steady-state-switch]").await?;
+    wait_for(
+        vendor,
+        "Steady-state off on the vendor's page",
+        &steady("off"),
+        short,
+    )
+    .await?;
+    click(customer, "[data-testid=steady-state-switch]").await?;
+    wait_for(vendor, "Steady-state on again", &steady("active"), short).await?;
+    say!("Steady-state switched off and on by the customer; the vendor's page followed");
+
+    // 11. A weekly maintenance window for Operate, refused with a reason.
+    vendor
+        .execute(
+            "const set = (id, v) => { const s = document.querySelector(`[data-testid=${id}]`); s.value = v; s.dispatchEvent(new Event('change', {bubbles: true})); }; set('request-phase', 'operate'); set('request-window-kind', 'weekly'); set('request-release', '');",
+            vec![],
+        )
+        .await?;
+    wait_for(
+        vendor,
+        "the weekly slots",
+        "return !!document.querySelector('[data-testid=weekly-slot]') && !!document.querySelector('[data-testid=request-tz]')?.value;",
+        short,
+    )
+    .await?;
+    type_into(vendor, "[data-testid=request-tz]", "Europe/Berlin").await?;
+    type_into(
+        vendor,
+        "[data-testid=request-reason]",
+        "Monthly maintenance",
+    )
+    .await?;
+    click(vendor, "[data-testid=create-request]").await?;
+    wait_for(
+        vendor,
+        "the weekly request",
+        "return !!document.querySelector('[data-testid=access-request-row][data-status=pending][data-phase=operate]');",
+        short,
+    )
+    .await?;
+    let operate = "[data-testid=request-item][data-status=pending][data-phase=operate]";
+    let text = wait_for(
+        customer,
+        "the weekly request on the customer's page",
+        &format!("return document.querySelector('{operate}')?.textContent;"),
+        short,
+    )
+    .await?;
+    ensure!(
+        text.as_str()
+            .is_some_and(|t| t.contains("weekly (Europe/Berlin): tue 02:00 for 2h")),
+        "the weekly window in words: {text}"
+    );
+    type_into(
+        customer,
+        &format!("{operate} [data-testid=refuse-reason]"),
+        "not this month",
+    )
+    .await?;
+    click(customer, &format!("{operate} [data-testid=refuse-request]")).await?;
+    wait_for(
+        vendor,
+        "the refusal on the vendor's page",
+        "return document.querySelector('[data-testid=access-request-row][data-status=refused][data-phase=operate]')?.textContent.includes('not this month');",
+        short,
+    )
+    .await?;
+    say!("a weekly Operate window was requested and refused with a reason");
+
+    // 12. The key restored from its backup in a browser that lost it.
+    customer
+        .execute("localStorage.clear(); location.reload();", vec![])
+        .await?;
+    wait_for(
+        customer,
+        "the page without the key",
+        "return document.querySelector('[data-testid=approval-key-status]')?.dataset.held === 'false';",
+        short,
+    )
+    .await?;
+    customer
+        .execute(
+            "document.querySelector('[data-testid=approval-key] details').open = true;",
+            vec![],
+        )
+        .await?;
+    type_into(customer, "[data-testid=import-key]", &backup_text).await?;
+    click(customer, "[data-testid=restore-key]").await?;
+    wait_for(
+        customer,
+        "the restored key",
+        "return document.querySelector('[data-testid=approval-key-status]')?.dataset.held === 'true' && !document.querySelector('[data-testid=open-window-submit]').disabled;",
+        short,
+    )
+    .await?;
+    say!("approval key restored from the downloaded backup");
+
+    // 13. The audit chain verifies.
     click(customer, "[data-testid=verify-audit]").await?;
     let verdict = wait_for(
         customer,

@@ -131,7 +131,7 @@ pub async fn connect(
 }
 
 /// What the page says when a wait times out: the compile status and any error lines.
-const PAGE_STATE: &str = "const s = document.querySelector('[data-testid=compile-status]'); const errs = [...document.querySelectorAll('[role=alert], [data-testid=load-error]')].map(e => e.textContent.trim()).filter(Boolean); return {url: location.href, compile: s ? s.textContent : null, errors: errs};";
+const PAGE_STATE: &str = "const s = document.querySelector('[data-testid=compile-status]'); const errs = [...document.querySelectorAll('[role=alert], [data-testid=load-error]')].map(e => e.textContent.trim()).filter(Boolean); const pages = [...document.querySelectorAll('.app > .page:not(.hidden)')].map(p => p.textContent.trim().slice(0, 200)); return {url: location.href, compile: s ? s.textContent : null, errors: errs, shown: pages, panics: window.__panics || []};";
 
 /// Runs `script` (a function body returning a value) until it returns something truthy.
 pub async fn wait_for(
@@ -163,8 +163,21 @@ pub async fn wait_for(
     }
 }
 
+/// Waits until the element `css` is on the page.
+pub async fn present(client: &Client, css: &str) -> Result<()> {
+    wait_for(
+        client,
+        css,
+        &format!("return !!document.querySelector({css:?});"),
+        Duration::from_secs(20),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Types `text` into the element `css` (real key events, so the page's input handlers run).
 pub async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
+    present(client, css).await?;
     let el = client
         .find(Locator::Css(css))
         .await
@@ -177,6 +190,7 @@ pub async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
 }
 
 pub async fn click(client: &Client, css: &str) -> Result<()> {
+    present(client, css).await?;
     client
         .find(Locator::Css(css))
         .await
