@@ -2,7 +2,7 @@
 //! runs of consecutive attributes, one blank line between blocks.
 
 use crate::hclx;
-use crate::out::{Item, OutBlock, OutBody};
+use crate::out::{Item, OutBlock};
 use hcl::Expression;
 use hcl::expr::ObjectKey;
 
@@ -19,27 +19,41 @@ pub fn file(blocks: &[OutBlock]) -> String {
 }
 
 fn block(out: &mut String, b: &OutBlock, indent: usize) {
+    let items: Vec<&Item> = b.body.items.iter().collect();
+    write_block(out, &b.ident, &b.labels, &items, indent);
+}
+
+/// Writes one block whose body items are given by reference (so that callers can print a
+/// body with a few items of their own around it without copying it).
+pub fn write_block(
+    out: &mut String,
+    ident: &str,
+    labels: &[String],
+    items: &[&Item],
+    indent: usize,
+) {
     push_indent(out, indent);
-    out.push_str(&b.ident);
-    for l in &b.labels {
-        out.push_str(&format!(" {}", quote(l)));
+    out.push_str(ident);
+    for l in labels {
+        out.push(' ');
+        quote_into(out, l);
     }
-    if b.body.items.is_empty() {
+    if items.is_empty() {
         out.push_str(" {}\n");
         return;
     }
     out.push_str(" {\n");
-    body(out, &b.body, indent + 1);
+    body(out, items, indent + 1);
     push_indent(out, indent);
     out.push_str("}\n");
 }
 
-fn body(out: &mut String, body: &OutBody, indent: usize) {
-    let items = &body.items;
+fn body(out: &mut String, items: &[&Item], indent: usize) {
     let mut i = 0;
     let mut prev_was_block = false;
+    let mut rendered: Vec<(&str, String)> = Vec::new();
     while i < items.len() {
-        match &items[i] {
+        match items[i] {
             Item::Block(b) => {
                 if i > 0 {
                     out.push('\n');
@@ -53,13 +67,12 @@ fn body(out: &mut String, body: &OutBody, indent: usize) {
                     out.push('\n');
                 }
                 // A run of attributes: up to the next block, ending after a multi-line value.
-                let start = i;
-                let mut rendered = Vec::new();
+                rendered.clear();
                 while i < items.len() {
-                    let Item::Attr(k, v) = &items[i] else { break };
+                    let Item::Attr(k, v) = items[i] else { break };
                     let text = expr(v, indent);
                     let multi = text.contains('\n');
-                    rendered.push((key(k), text));
+                    rendered.push((k, text));
                     i += 1;
                     if multi {
                         break;
@@ -67,17 +80,43 @@ fn body(out: &mut String, body: &OutBody, indent: usize) {
                 }
                 let width = rendered
                     .iter()
-                    .map(|(k, _)| k.chars().count())
+                    .map(|(k, _)| key_width(k))
                     .max()
                     .unwrap_or(0);
-                for (k, v) in rendered {
+                for (k, v) in &rendered {
                     push_indent(out, indent);
-                    out.push_str(&format!("{k:width$} = {v}\n"));
+                    push_key(out, k, width);
+                    out.push_str(" = ");
+                    out.push_str(v);
+                    out.push('\n');
                 }
-                let _ = start;
                 prev_was_block = false;
             }
         }
+    }
+}
+
+/// The printed width of an attribute key (quoted when it is not an identifier).
+fn key_width(k: &str) -> usize {
+    if is_ident(k) {
+        k.chars().count()
+    } else {
+        key(k).chars().count()
+    }
+}
+
+/// Writes a key padded to `width` characters.
+fn push_key(out: &mut String, k: &str, width: usize) {
+    let w = if is_ident(k) {
+        out.push_str(k);
+        k.chars().count()
+    } else {
+        let q = key(k);
+        out.push_str(&q);
+        q.chars().count()
+    };
+    for _ in w..width {
+        out.push(' ');
     }
 }
 
@@ -99,12 +138,15 @@ fn key(k: &str) -> String {
 
 /// A JSON-style quoted HCL string with template markers escaped.
 pub fn quote(s: &str) -> String {
-    format!(
-        "\"{}\"",
-        hclx::escape_template_literal(s)
-            .replace('\t', "\\t")
-            .replace('\r', "\\r")
-    )
+    let mut out = String::with_capacity(s.len() + 2);
+    quote_into(&mut out, s);
+    out
+}
+
+fn quote_into(out: &mut String, s: &str) {
+    out.push('"');
+    hclx::push_escaped(out, s, true);
+    out.push('"');
 }
 
 /// Renders an expression at the given indentation: arrays of simple values on one line,
@@ -181,6 +223,7 @@ pub fn expr(e: &Expression, indent: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::out::OutBody;
 
     #[test]
     fn aligns_attribute_runs_like_tofu_fmt() {

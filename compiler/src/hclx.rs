@@ -4,6 +4,86 @@
 use hcl::expr::{Expression, ObjectKey, TemplateExpr, Traversal, TraversalOperator};
 use hcl::template::{Element, Template};
 use hcl::{Body, Identifier};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::rc::Rc;
+
+// ---- parsed templates, once per compilation -------------------------------------------------------
+//
+// `hcl-rs` keeps template strings as text and parses them on every look inside (`Template::
+// from_expr`), which costs more than parsing the whole body around them. The passes look inside
+// the same templates many times (rules, references, lints), so while a compilation runs, each
+// distinct template text is parsed once and shared. The cache lives as long as the outermost
+// [`TemplateCache`] guard and is emptied when it drops: nothing survives a compilation, and the
+// results are exactly what parsing again would give.
+
+type Parsed =
+    HashMap<String, Rc<Template>, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>;
+
+thread_local! {
+    static TEMPLATES: RefCell<(usize, Parsed)> = RefCell::new((0, Parsed::default()));
+}
+
+/// Keeps parsed templates for reuse while it lives (see [`parse_template`]).
+#[derive(Debug)]
+pub struct TemplateCache(());
+
+impl TemplateCache {
+    pub fn new() -> Self {
+        TEMPLATES.with(|c| c.borrow_mut().0 += 1);
+        TemplateCache(())
+    }
+}
+
+impl Default for TemplateCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TemplateCache {
+    fn drop(&mut self) {
+        TEMPLATES.with(|c| {
+            let mut c = c.borrow_mut();
+            c.0 = c.0.saturating_sub(1);
+            if c.0 == 0 {
+                c.1 = Parsed::default();
+            }
+        });
+    }
+}
+
+/// The parsed form of a template expression (`Template::from_expr`), shared while a
+/// [`TemplateCache`] lives; `None` when it does not parse.
+pub fn parse_template(t: &TemplateExpr) -> Option<Rc<Template>> {
+    let text = match t {
+        TemplateExpr::QuotedString(s) => s.as_str(),
+        TemplateExpr::Heredoc(h) => h.template.as_str(),
+    };
+    let hit = TEMPLATES.with(|c| {
+        let c = c.borrow();
+        if c.0 == 0 {
+            return Err(false);
+        }
+        c.1.get(text).cloned().ok_or(true)
+    });
+    match hit {
+        Ok(t) => Some(t),
+        Err(cache) => {
+            // The fast path reads the common subset; it gives up (rather than differ) on the rest.
+            let parsed = match crate::origin::fast::template(text) {
+                Some(t) => t,
+                None => Template::from_expr(t).ok()?,
+            };
+            let parsed = Rc::new(parsed);
+            if cache {
+                TEMPLATES.with(|c| c.borrow_mut().1.insert(text.to_string(), parsed.clone()));
+            }
+            Some(parsed)
+        }
+    }
+}
 
 /// Calls `f` on `expr` and every sub-expression, outermost first. Template strings are
 /// visited through their interpolations (a rewritten template is re-serialised).
@@ -27,7 +107,8 @@ pub fn walk_mut(expr: &mut Expression, f: &mut dyn FnMut(&mut Expression) -> boo
             if !(raw.contains("${") || raw.contains("%{")) {
                 return;
             }
-            if let Ok(mut template) = Template::from_expr(t) {
+            if let Some(template) = parse_template(t) {
+                let mut template = (*template).clone();
                 let mut changed = false;
                 walk_template(&mut template, &mut |e| {
                     let before = e.clone();
@@ -116,7 +197,17 @@ pub fn walk_body_mut(body: &mut Body, f: &mut dyn FnMut(&mut Expression) -> bool
     }
 }
 
-/// Visits every expression read-only.
+/// Calls `f` on every expression in a body, nested blocks included, read-only (visits what
+/// [`walk_body_mut`] would, without copying).
+pub fn walk_body(body: &Body, f: &mut dyn FnMut(&Expression)) {
+    for s in body.iter() {
+        match s {
+            hcl::Structure::Attribute(a) => walk(&a.expr, f),
+            hcl::Structure::Block(b) => walk_body(&b.body, f),
+        }
+    }
+}
+
 /// Visits every expression read-only, outermost first, templates through their interpolations
 /// (without copying the tree or re-serialising templates, unlike [`walk_mut`]).
 pub fn walk(expr: &Expression, f: &mut dyn FnMut(&Expression)) {
@@ -131,7 +222,7 @@ pub fn walk(expr: &Expression, f: &mut dyn FnMut(&Expression)) {
                 TemplateExpr::Heredoc(h) => h.template.as_str(),
             };
             if (raw.contains("${") || raw.contains("%{"))
-                && let Ok(template) = Template::from_expr(t)
+                && let Some(template) = parse_template(t)
             {
                 walk_template_ref(&template, f);
             }
@@ -259,11 +350,37 @@ pub fn to_template_part(expr: &Expression) -> String {
 
 /// Escapes `${` and `%{` in literal text placed inside a template.
 pub fn escape_template_literal(s: &str) -> String {
-    s.replace("${", "$${")
-        .replace("%{", "%%{")
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(s.len() + 2);
+    push_escaped(&mut out, s, false);
+    out
+}
+
+/// Appends `s` escaped as [`escape_template_literal`] does, in one pass; with `quote`, tabs and
+/// carriage returns are escaped too (a quoted string of the output, [`crate::emit::quote`]).
+pub fn push_escaped(out: &mut String, s: &str, quote: bool) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
+                if b == b'$' {
+                    "$$"
+                } else {
+                    "%%"
+                }
+            }
+            b'\\' => "\\\\",
+            b'"' => "\\\"",
+            b'\n' => "\\n",
+            b'\t' if quote => "\\t",
+            b'\r' if quote => "\\r",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// An expression in one-line HCL form (`aws_vpc.main.id`, `[1, 2]`, `{ a = 1 }`).
@@ -359,7 +476,7 @@ pub fn drop_null_interpolations(expr: &mut Expression) {
         let TemplateExpr::QuotedString(_) = **t else {
             return true;
         };
-        let Ok(template) = Template::from_expr(t) else {
+        let Some(template) = parse_template(t) else {
             return true;
         };
         let has_null = template
@@ -389,7 +506,7 @@ pub fn flatten_templates(expr: &mut Expression) {
         let TemplateExpr::QuotedString(_) = **t else {
             return true;
         };
-        let Ok(outer) = Template::from_expr(t) else {
+        let Some(outer) = parse_template(t) else {
             return true;
         };
         let nested = outer.elements().iter().any(|el| {
@@ -411,7 +528,7 @@ pub fn flatten_templates(expr: &mut Expression) {
                 Element::Interpolation(i) => match &i.expr {
                     Expression::String(s) => lit(&mut raw, s),
                     Expression::TemplateExpr(x) if matches!(**x, TemplateExpr::QuotedString(_)) => {
-                        let Ok(inner) = Template::from_expr(x) else {
+                        let Some(inner) = parse_template(x) else {
                             return false;
                         };
                         for iel in inner.elements() {
@@ -429,13 +546,13 @@ pub fn flatten_templates(expr: &mut Expression) {
         }
         *e = template(raw);
         if let Expression::TemplateExpr(t) = e
-            && let Ok(tpl) = Template::from_expr(t)
+            && let Some(tpl) = parse_template(t)
             && tpl
                 .elements()
                 .iter()
                 .all(|el| matches!(el, Element::Literal(_)))
         {
-            *e = template_or_string(tpl);
+            *e = template_or_string((*tpl).clone());
         }
         false
     });

@@ -72,12 +72,17 @@ pub fn run(
             },
             options.instance_id.as_deref().filter(|_| dir.is_empty()),
         );
+        let mut managed = BTreeMap::new();
+        for r in module.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            managed.entry((r.ty.as_str(), r.name.as_str())).or_insert(r);
+        }
         let cx = ModuleCx {
             module,
             vars: &vars,
             prefix: &prefix,
             eval: &eval,
             files,
+            managed,
         };
         names(&cx, diags, &mut out);
         if !root_default_tags {
@@ -104,6 +109,8 @@ struct ModuleCx<'a> {
     prefix: &'a str,
     eval: &'a Eval,
     files: &'a BTreeMap<String, String>,
+    /// The module's managed resources by (type, name), the first of each.
+    managed: BTreeMap<(&'a str, &'a str), &'a Resource>,
 }
 
 impl ModuleCx<'_> {
@@ -319,6 +326,20 @@ const GLOBAL_NAMES: &[(&str, &str, &str)] = &[
 ];
 
 fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnostic>) {
+    // What the mapping already reported, per resource: looked up once per resource instead of
+    // scanning every diagnostic (the stack can hold tens of thousands of both).
+    let mut reported_set: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    for d in diags.iter() {
+        for code in [Code::DomainNotPerAppliance, Code::NameWithoutInstanceId] {
+            if d.code == code.as_str()
+                && let Some(res) = &d.resource
+            {
+                reported_set.insert((code.as_str(), res.clone()));
+            }
+        }
+    }
+    // Resources whose mapping F501 is superseded by an F502 (removed from `diags` at the end).
+    let mut superseded: BTreeSet<String> = BTreeSet::new();
     for r in cx
         .module
         .resources
@@ -326,26 +347,24 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
         .filter(|r| r.mode == Mode::Managed)
     {
         let addr = cx.addr(r);
-        let reported = |code: Code, diags: &Vec<Diagnostic>| {
-            diags
-                .iter()
-                .any(|d| d.code == code.as_str() && d.resource.as_deref() == Some(addr.as_str()))
+        let reported = |code: Code, set: &BTreeSet<(&'static str, String)>| {
+            set.contains(&(code.as_str(), addr.clone()))
         };
         // (b) hard-coded global names.
         if let Some((_, key, why)) = GLOBAL_NAMES.iter().find(|(t, _, _)| *t == r.ty)
             && let Some(e) = hclx::attr(&r.body, key)
             && hard_coded(e, cx.module)
-            && !reported(Code::DomainNotPerAppliance, diags)
+            && !reported(Code::DomainNotPerAppliance, &reported_set)
             // A private hosted zone is visible in its VPCs only.
             && (r.ty != "aws_route53_zone" || hclx::blocks(&r.body, "vpc").is_empty())
         {
             let shown = cx.eval.string(e).unwrap_or_else(|| hclx::inline(e));
-            let renamed = reported(Code::NameWithoutInstanceId, diags);
+            let renamed = reported(Code::NameWithoutInstanceId, &reported_set);
             // F502 supersedes the mapping's F501 for this resource.
-            diags.retain(|d| {
-                !(d.code == Code::NameWithoutInstanceId.as_str()
-                    && d.resource.as_deref() == Some(addr.as_str()))
-            });
+            if renamed {
+                reported_set.remove(&(Code::NameWithoutInstanceId.as_str(), addr.clone()));
+                superseded.insert(addr.clone());
+            }
             out.push(
                 Diagnostic::new(
                     Code::HardCodedGlobalName,
@@ -378,7 +397,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
         let Some(e) = hclx::attr(&r.body, key) else {
             continue;
         };
-        if name_carries(cx, r, e, 3) || reported(Code::NameWithoutInstanceId, diags) {
+        if name_carries(cx, r, e, 3) || reported(Code::NameWithoutInstanceId, &reported_set) {
             continue;
         }
         let kept = !r.ty.starts_with("aws_");
@@ -402,6 +421,12 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
             d.severity(Severity::Warning)
         } else {
             d
+        });
+    }
+    if !superseded.is_empty() {
+        diags.retain(|d| {
+            !(d.code == Code::NameWithoutInstanceId.as_str()
+                && d.resource.as_ref().is_some_and(|r| superseded.contains(r)))
         });
     }
 }
@@ -429,11 +454,7 @@ fn name_carries(cx: &ModuleCx<'_>, r: &Resource, e: &Expression, depth: u8) -> b
                     .is_some_and(|fe| name_carries(cx, r, fe, depth - 1));
             }
             Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
-                if let Some(other) = cx
-                    .module
-                    .resources
-                    .iter()
-                    .find(|o| o.mode == Mode::Managed && o.ty == ty && o.name == name.as_str())
+                if let Some(other) = cx.managed.get(&(ty, name.as_str())).copied()
                     && let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == ty)
                     && let Some(n) = hclx::attr(&other.body, key)
                 {

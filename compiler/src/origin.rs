@@ -12,6 +12,7 @@ use hcl::{Body, Expression};
 use std::collections::BTreeMap;
 
 pub mod dynamic;
+pub mod fast;
 mod json;
 pub mod legacy;
 
@@ -55,10 +56,15 @@ pub struct Resource {
 impl Resource {
     /// `aws_vpc.main` or `data.aws_region.current`.
     pub fn address(&self) -> String {
-        match self.mode {
-            Mode::Managed => format!("{}.{}", self.ty, self.name),
-            Mode::Data => format!("data.{}.{}", self.ty, self.name),
+        // Built by hand: `format!` costs several times more, and addresses are built often.
+        let mut a = String::with_capacity(self.ty.len() + self.name.len() + 6);
+        if self.mode == Mode::Data {
+            a.push_str("data.");
         }
+        a.push_str(&self.ty);
+        a.push('.');
+        a.push_str(&self.name);
+        a
     }
     /// The location of an attribute, or of the block when the attribute is absent.
     pub fn loc_of(&self, attr: &str) -> Loc {
@@ -201,6 +207,22 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                 .at(loc)
                 .help("no real Terraform nests this deep: check that the file is what you meant to compile"),
             );
+        } else if let Some((body, offsets)) = fast::parse(text) {
+            let index = LineIndex::new(path, text);
+            let spans = Spans {
+                blocks: offsets
+                    .blocks
+                    .into_iter()
+                    .map(|(at, inner)| {
+                        (
+                            index.loc(at),
+                            inner.into_iter().map(|(k, o)| (k, index.loc(o))).collect(),
+                        )
+                    })
+                    .collect(),
+                attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
+            };
+            add_body(module, path, body, Some(&spans), diags);
         } else {
             match hcl::edit::parser::parse_body(text) {
                 Ok(edit_body) => {
@@ -533,6 +555,179 @@ fn check_duplicates(module: &Module, diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both parsers on one text: `Some(fast result matches)` when the fast path took it.
+    fn agree(text: &str) -> Option<Result<(), String>> {
+        let (body, offsets) = fast::parse(text)?;
+        let edit = match hcl::edit::parser::parse_body(text) {
+            Ok(b) => b,
+            Err(e) => {
+                return Some(Err(format!(
+                    "fast path accepted what hcl-edit rejects: {e}"
+                )));
+            }
+        };
+        let index = LineIndex::new("f.tf", text);
+        let spans = collect_spans(&edit, &index);
+        let full: Body = edit.into();
+        if let Err(e) = templates_agree(&full) {
+            return Some(Err(e));
+        }
+        if full != body {
+            return Some(Err(format!(
+                "bodies differ:\nfull: {full:?}\nfast: {body:?}"
+            )));
+        }
+        let fast_blocks: Vec<(Loc, BTreeMap<String, Loc>)> = offsets
+            .blocks
+            .into_iter()
+            .map(|(at, inner)| {
+                (
+                    index.loc(at),
+                    inner.into_iter().map(|(k, o)| (k, index.loc(o))).collect(),
+                )
+            })
+            .collect();
+        let fast_attrs: Vec<Loc> = offsets.attrs.into_iter().map(|o| index.loc(o)).collect();
+        if fast_blocks != spans.blocks || fast_attrs != spans.attrs {
+            return Some(Err(format!(
+                "locations differ:\nfull: {:?} {:?}\nfast: {fast_blocks:?} {fast_attrs:?}",
+                spans.blocks, spans.attrs
+            )));
+        }
+        Some(Ok(()))
+    }
+
+    /// Every template of a body, read by the fast template parser and by `hcl-rs`.
+    fn templates_agree(body: &Body) -> Result<(), String> {
+        let mut bad = Vec::new();
+        let mut check = |e: &Expression| {
+            if let Expression::TemplateExpr(t) = e {
+                let text = match &**t {
+                    hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+                    hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
+                };
+                if let Some(fast) = fast::template(text)
+                    && hcl::Template::from_expr(t).ok().as_ref() != Some(&fast)
+                {
+                    bad.push(format!("template {text:?}: fast {fast:?}"));
+                }
+            }
+        };
+        crate::hclx::walk_body(body, &mut check);
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(bad.join("\n"))
+        }
+    }
+
+    #[test]
+    fn fast_template_parser_agrees() {
+        for text in [
+            "",
+            "plain",
+            "a-${var.b}-${lower(c.d)}",
+            "${a}${b}",
+            "quote \" and back\\slash\nnew line ${x}",
+            "${\"nested-${var.x}\"}-tail",
+            "${a ? \"b\" : c} 100% $5",
+        ] {
+            let fast = fast::template(text).unwrap_or_else(|| panic!("gave up on {text:?}"));
+            let full: hcl::Template = text.parse().expect("hcl-rs parses it");
+            assert_eq!(fast, full, "{text:?}");
+        }
+        for text in [
+            "%{if a}b%{endif}",
+            "$${a}",
+            "%%{a}",
+            "${~a}",
+            "${a~}",
+            "${a",
+            "a\r\n${b}",
+        ] {
+            assert!(fast::template(text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fast_parser_agrees_on_the_corpus_and_examples() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut stack = vec![root.join("tests/corpus"), root.join("examples")];
+        let (mut taken, mut total, mut failures) = (0, 0, Vec::new());
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "tf")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    total += 1;
+                    match agree(&text) {
+                        Some(Ok(())) => taken += 1,
+                        Some(Err(e)) => failures.push(format!("{}: {e}", path.display())),
+                        None => {}
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+        assert!(total > 100, "corpus not found ({total} files)");
+        // Most real files are inside the fast subset.
+        assert!(
+            taken * 10 >= total * 8,
+            "fast path took {taken} of {total} files"
+        );
+    }
+
+    #[test]
+    fn fast_parser_agrees_on_every_construct_it_reads() {
+        let cases = [
+            "a = 1\nb = \"x\"\nc = true\nd = null\n",
+            "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\" # c\n  tags = {\n    Name = \"x\"\n    \"k-1\" = var.y, z = 2\n  }\n}\n",
+            "x = a + b * c - d / e % f\ny = a == b && c != d || !e\nz = a < b ? \"${x}-y\" : c >= d ? 1 : 2\n",
+            "x = f(a, [1, 2,], { b = c }, (d + e))\ny = var.list[count.index].id\nz = local.m[\"k\"]\n",
+            "x = \"a-${var.b}-${lower(c.d)}\"\ny = \"q\\\"\\\\\\n\\t$${x}%%{y}\"\nz = \"${a ? \"b\" : \"c\"}\"\n",
+            "// comment\n/* block\ncomment */\nlocals {\n  # c\n  a = [\n    1, # one\n    2,\n  ]\n\n  b = {}\n}\nempty {}\nlabels \"a\" b {\n}\n",
+            "provider \"aws\" {\n  region = \"us-east-1\"\n  default_tags {\n    tags = { a = 1 }\n  }\n}\n",
+            "x = jsonencode({\n  Version = \"2012-10-17\"\n  Statement = [{ Action = \"s3:*\", Effect = \"Allow\" }]\n})",
+            "x = !a == b\ny = !a.b\nz = [1, 2][0]\nw = { a = 1 }.a\nv = (a).b\n",
+            "x = \"100%\"\ny = \"$5\"\nz = \"é ${var.x} ü\"\n",
+        ];
+        for text in cases {
+            match agree(text) {
+                Some(Ok(())) => {}
+                Some(Err(e)) => panic!("{text}\n{e}"),
+                None => panic!("the fast path gave up on:\n{text}"),
+            }
+        }
+        // Outside the subset (or malformed): left to hcl-edit.
+        for text in [
+            "x = <<EOT\nhi\nEOT\n",
+            "x = [for a in b : a]\n",
+            "x = a[*].id\n",
+            "x = a.0\n",
+            "x = -1\n",
+            "x = 1.5\n",
+            "x = \"%{if a}b%{endif}\"\n",
+            "x = \"${~a}\"\n",
+            "x = \"${a}$${b}\"\n",
+            "b { a = 1 }\n",
+            "x = 1\nx = 2\n",
+            "x = 1 y = 2\n",
+            "x = \"unterminated\n",
+            "x = f(a...)\n",
+            "a = 1\r\n",
+            "x = { a = 1, a = 2 }\n",
+            "x = (a\n",
+        ] {
+            assert!(fast::parse(text).is_none(), "{text}");
+        }
+    }
 
     fn parse_one(text: &str) -> (Origin, Vec<Diagnostic>) {
         let mut diags = Vec::new();

@@ -114,6 +114,16 @@ impl OutBody {
         self.items.is_empty()
     }
 
+    /// Every expression in the body, nested blocks included, read-only.
+    pub fn exprs(&self, f: &mut dyn FnMut(&Expression)) {
+        for item in &self.items {
+            match item {
+                Item::Attr(_, v) => f(v),
+                Item::Block(b) => b.body.exprs(f),
+            }
+        }
+    }
+
     /// Every expression in the body, nested blocks included.
     pub fn exprs_mut(&mut self, f: &mut dyn FnMut(&mut Expression)) {
         for item in &mut self.items {
@@ -140,9 +150,14 @@ pub struct Emitted {
 
 impl Emitted {
     pub fn address(&self) -> String {
-        match self.mode {
-            Mode::Managed => format!("{}.{}", self.ty, self.name),
-            Mode::Data => format!("data.{}.{}", self.ty, self.name),
+        // Built by hand: `format!` costs several times more, and addresses are built often.
+        let mut a = String::with_capacity(self.ty.len() + self.name.len() + 6);
+        if self.mode == Mode::Data {
+            a.push_str("data.");
         }
+        a.push_str(&self.ty);
+        a.push('.');
+        a.push_str(&self.name);
+        a
     }
 }

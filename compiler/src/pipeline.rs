@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
+    let _templates = hclx::TemplateCache::new();
     let mut diags = Vec::new();
     let origin = origin::parse(files, &mut diags);
     let region = choose_region(&origin, options, &mut diags);
@@ -758,20 +759,33 @@ fn ensure_instance_tags(st: &mut State) {
 /// One `digitalocean_project` per appliance (root) and `digitalocean_project_resources`
 /// attaching every emitted resource that has a URN.
 fn add_project(st: &mut State, is_root: bool) {
-    let mut urns = Vec::new();
+    // One list per resource, flattened: `[x.urn]`, `x[*].urn` (count), `values(x)[*].urn`
+    // (for_each). The plain case is built directly (it is what parsing its text gives); the
+    // others are parsed from their text. Any text that fails to parse empties the list, as
+    // parsing the whole `flatten([…])` at once would.
+    let mut urns: Option<Vec<Expression>> = Some(Vec::new());
     for e in st.emitted.iter().filter(|e| e.mode == Mode::Managed) {
         if !PROJECT_TYPES.contains(&e.ty.as_str()) {
             continue;
         }
         let base = hclx::path(&[e.ty.as_str(), e.name.as_str()]);
         let urn = if e.meta.count.is_some() {
-            format!("{}[*].urn", hclx::inline(&base))
+            format!("{}[*].urn", hclx::inline(&base)).parse().ok()
         } else if e.meta.for_each.is_some() {
             format!("values({})[*].urn", hclx::inline(&base))
+                .parse()
+                .ok()
         } else {
-            format!("[{}.urn]", hclx::inline(&base))
+            Some(Expression::Array(vec![hclx::path(&[
+                e.ty.as_str(),
+                e.name.as_str(),
+                "urn",
+            ])]))
         };
-        urns.push(urn);
+        match (urn, urns.as_mut()) {
+            (Some(u), Some(list)) => list.push(u),
+            _ => urns = None,
+        }
     }
     let project_id = if is_root {
         let mut body = OutBody::new();
@@ -794,12 +808,17 @@ fn add_project(st: &mut State, is_root: bool) {
     } else {
         hclx::path(&["var", "project_id"])
     };
-    if urns.is_empty() {
+    if urns.as_ref().is_some_and(|u| u.is_empty()) {
         return;
     }
-    let resources: Expression = format!("flatten([{}])", urns.join(", "))
-        .parse()
-        .unwrap_or(Expression::Array(vec![]));
+    let resources = match urns {
+        Some(items) => Expression::FuncCall(Box::new(hcl::expr::FuncCall {
+            name: hcl::expr::FuncName::new(hcl::Identifier::unchecked("flatten")),
+            args: vec![Expression::Array(items)],
+            expand_final: false,
+        })),
+        None => Expression::Array(vec![]),
+    };
     let mut body = OutBody::new();
     body.set("project", project_id);
     body.set("resources", resources);
@@ -831,39 +850,44 @@ pub fn body_from_hcl(body: &hcl::Body) -> OutBody {
     out
 }
 
-fn resource_block(e: &Emitted) -> OutBlock {
-    let mut body = OutBody::new();
+/// Writes a resource or data block: meta-arguments first, the body, then `depends_on` and
+/// `lifecycle`; printed from the body in place rather than copied into an [`OutBlock`].
+fn write_resource_block(out: &mut String, e: &Emitted) {
+    let mut before = OutBody::new();
     if let Some(c) = &e.meta.count {
-        body.set("count", c.clone());
+        before.set("count", c.clone());
     }
     if let Some(f) = &e.meta.for_each {
-        body.set("for_each", f.clone());
+        before.set("for_each", f.clone());
     }
     if let Some(p) = &e.meta.provider {
-        body.set("provider", p.clone());
+        before.set("provider", p.clone());
     }
-    body.items.extend(e.body.items.iter().cloned());
+    let mut after = OutBody::new();
     if let Some(d) = &e.meta.depends_on
         && !matches!(d, Expression::Array(a) if a.is_empty())
     {
-        body.set("depends_on", d.clone());
+        after.set("depends_on", d.clone());
     }
     if let Some(l) = &e.meta.lifecycle {
-        body.items.push(Item::Block(OutBlock {
+        after.items.push(Item::Block(OutBlock {
             ident: "lifecycle".into(),
             labels: vec![],
             body: body_from_hcl(l),
         }));
     }
-    OutBlock {
-        ident: if e.mode == Mode::Data {
-            "data".into()
-        } else {
-            "resource".into()
-        },
-        labels: vec![e.ty.clone(), e.name.clone()],
-        body,
-    }
+    let items: Vec<&Item> = before
+        .items
+        .iter()
+        .chain(&e.body.items)
+        .chain(&after.items)
+        .collect();
+    let ident = if e.mode == Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
+    emit::write_block(out, ident, &[e.ty.clone(), e.name.clone()], &items, 0);
 }
 
 fn named_block(ident: &str, n: &Named) -> OutBlock {
@@ -935,19 +959,17 @@ fn emit_module(
         }
         main.push(b);
     }
-    main.extend(
-        emitted
-            .iter()
-            .filter(|e| e.mode == Mode::Data)
-            .map(resource_block),
-    );
-    main.extend(
-        emitted
-            .iter()
-            .filter(|e| e.mode == Mode::Managed)
-            .map(resource_block),
-    );
-    files.insert("main.tf".to_string(), emit::file(&main));
+    // Resources are printed from their bodies in place rather than copied into blocks first.
+    let mut main_tf = emit::file(&main);
+    let data = emitted.iter().filter(|e| e.mode == Mode::Data);
+    let managed = emitted.iter().filter(|e| e.mode == Mode::Managed);
+    for e in data.chain(managed) {
+        if !main_tf.is_empty() {
+            main_tf.push('\n');
+        }
+        write_resource_block(&mut main_tf, e);
+    }
+    files.insert("main.tf".to_string(), main_tf);
 
     // variables.tf: the origin's variables plus the appliance's own.
     let mut vars: Vec<OutBlock> = Vec::new();
@@ -979,9 +1001,9 @@ fn emit_module(
     let uses_registry = !rule_declared
         && (calls.iter().any(calls_registry)
             || emitted.iter().any(|e| {
-                let mut body = e.body.clone();
                 let mut hit = false;
-                body.exprs_mut(&mut |x| hit |= hclx::mentions_var(x, "registry_name"));
+                e.body
+                    .exprs(&mut |x| hit = hit || hclx::mentions_var(x, "registry_name"));
                 hit
             }));
     if uses_registry {

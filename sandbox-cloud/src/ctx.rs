@@ -181,17 +181,22 @@ impl Ctx {
         present::present(doc, self.now)
     }
 
-    /// A list answer: `{key: [...]}`, paginated (`links`, `meta`) when the spec says so.
+    /// A list answer: `{key: [...]}`, paginated (`links`, `meta`) when the spec says so. Only
+    /// the documents of the page are presented.
     pub fn list(&self, key: &str, docs: Vec<Value>) -> Response {
-        let docs: Vec<Value> = docs.iter().map(|d| self.show(d)).collect();
-        self.list_shown(key, docs)
+        let now = self.now;
+        self.paginate(key, docs, |d| present::present_owned(d, now))
     }
 
     /// As [`Ctx::list`], for documents already presented.
     pub fn list_shown(&self, key: &str, docs: Vec<Value>) -> Response {
+        self.paginate(key, docs, |d| d)
+    }
+
+    fn paginate(&self, key: &str, docs: Vec<Value>, show: impl Fn(Value) -> Value) -> Response {
         let mut body = Map::new();
         if !self.op.paginated {
-            body.insert(key.into(), Value::Array(docs));
+            body.insert(key.into(), docs.into_iter().map(show).collect());
             return self.reply_raw(Value::Object(body));
         }
         let per_page = self
@@ -210,6 +215,7 @@ impl Ctx {
             .into_iter()
             .skip((page - 1).saturating_mul(per_page))
             .take(per_page)
+            .map(show)
             .collect();
         let mut links = Map::new();
         if page > 1 {

@@ -176,13 +176,44 @@ pub fn router(sandbox: Sandbox) -> axum::Router {
     resources::router(sandbox)
 }
 
-/// Serves the router on `listener` until `shutdown` resolves.
+/// Requests in flight at once on a served sandbox; beyond, 503 `service_unavailable`.
+pub const MAX_IN_FLIGHT: usize = 512;
+
+/// Longest a request may take on a served sandbox before 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves the router on `listener` until `shutdown` resolves, with a bound on requests in
+/// flight and a per-request timeout.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     sandbox: Sandbox,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(sandbox))
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
+    let app = router(sandbox)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                let permits = permits.clone();
+                async move {
+                    use axum::response::IntoResponse as _;
+                    match permits.try_acquire() {
+                        Ok(_permit) => next.run(req).await,
+                        Err(_) => DoError {
+                            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            id: "service_unavailable",
+                            message: "the sandbox cloud is busy: retry shortly".into(),
+                            retry_after: Some(1),
+                        }
+                        .into_response(),
+                    }
+                }
+            },
+        ));
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

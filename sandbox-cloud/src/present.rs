@@ -54,7 +54,11 @@ pub(crate) fn is_pending(doc: &Value, now: i64) -> bool {
 
 /// The answer for a stored document at `now`.
 pub(crate) fn present(doc: &Value, now: i64) -> Value {
-    let mut d = doc.clone();
+    present_owned(doc.clone(), now)
+}
+
+/// As [`present`], consuming the document.
+pub(crate) fn present_owned(mut d: Value, now: i64) -> Value {
     settle(&mut d, now);
     strip(&mut d);
     d

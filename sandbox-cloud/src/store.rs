@@ -7,7 +7,7 @@
 use crate::error::Error;
 use crate::tokens::TokenRecord;
 use serde_json::Value;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -54,10 +54,13 @@ impl Store {
             .create_if_missing(true)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        // WAL with `synchronous = NORMAL`: a crash cannot corrupt the file; a power cut may
+        // lose the last transactions, which a sandbox can afford.
         let opts = if memory {
             opts
         } else {
             opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
         };
         // An in-memory database lives in its one connection: keep exactly one, forever.
         let pool = SqlitePoolOptions::new()
@@ -98,6 +101,22 @@ impl Store {
             .bind(kind)
             .fetch_all(&self.pool)
             .await?;
+        rows.into_iter()
+            .map(|r| parse(kind, &r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect()
+    }
+
+    /// Documents of a kind whose `tags` array holds `tag`, oldest first.
+    pub(crate) async fn list_tagged(&self, kind: &str, tag: &str) -> Result<Vec<Value>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, doc FROM resources WHERE kind = ? AND EXISTS
+               (SELECT 1 FROM json_each(resources.doc, '$.tags') WHERE json_each.value = ?)
+             ORDER BY seq",
+        )
+        .bind(kind)
+        .bind(tag)
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
             .map(|r| parse(kind, &r.get::<String, _>(0), r.get::<String, _>(1)))
             .collect()

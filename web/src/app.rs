@@ -1,12 +1,17 @@
 //! The compile preview page: header, toolbar, origin editor beside the deployment stack, then
 //! the report (diagnostics, resources, side by side, token scopes).
 
+use crate::dash::{
+    AppliancePage, AppliancesPage, Clock, InvitePage, Nav, ReleasePage, Session, SignInPage,
+};
 use crate::editor::OriginPanel;
 use crate::model::{Example, ModuleHash, archive_entries, request_json};
 use crate::report::{Diagnostics, ResourceTable, SideBySide, Summary, TokenScopes};
+use crate::route::Route;
 use crate::stack::StackPanel;
 use crate::state::{CompileOptions, ModuleInfo, Origin, Preview, Status, provide_all};
-use crate::{compiler, io, zip};
+use crate::{api, compiler, io, zip};
+use ferry_api::broker::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -32,6 +37,73 @@ pub fn App() -> impl IntoView {
         chosen: RwSignal::new(String::new()),
     };
     provide_context(examples);
+    let session = Session {
+        who: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    provide_context(session);
+    session.check();
+    let nav = Nav::new();
+    provide_context(nav);
+    provide_context(Clock::start());
+
+    let route = Memo::new(move |_| nav.route.get());
+    let on_preview = move || route.with(|r| *r == Route::Preview);
+    // The compiler starts when the preview is first shown: the other pages (an invitation, an
+    // appliance) do not download compiler.wasm.
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if on_preview() && !started.get_value() {
+            started.set_value(true);
+            start_preview(examples);
+        }
+    });
+    let page = move || match route.get() {
+        Route::Preview => ().into_any(),
+        Route::SignIn => view! { <SignInPage/> }.into_any(),
+        Route::Appliances => view! { <AppliancesPage/> }.into_any(),
+        Route::Appliance(id) => view! { <AppliancePage id=id/> }.into_any(),
+        Route::Release(id) => view! { <ReleasePage id=id/> }.into_any(),
+        Route::Invite(secret) => view! { <InvitePage secret=secret/> }.into_any(),
+        Route::NotFound(hash) => view! {
+            <div class="page">
+                <p class="empty" data-testid="not-found">"There is no page at #"{hash}". "
+                    <a href=Route::Preview.href()>"Go to the compile preview"</a></p>
+            </div>
+        }
+        .into_any(),
+    };
+
+    // The preview stays mounted while other pages show: its files, compile and scroll
+    // positions are there when the user comes back (and a release can be made from them).
+    view! {
+        <div class="app">
+            <Header/>
+            <div class="page preview" class:hidden=move || !on_preview()>
+                <Toolbar/>
+                <Summary/>
+                <main class="workspace">
+                    <OriginPanel/>
+                    <StackPanel/>
+                </main>
+                <section class="report-grid">
+                    <Diagnostics/>
+                    <ResourceTable/>
+                </section>
+                <SideBySide/>
+                <TokenScopes/>
+                <footer class="footer">
+                    "Compiled in your browser by compiler.wasm in a Web Worker — your files are not uploaded."
+                </footer>
+            </div>
+            {page}
+        </div>
+    }
+}
+
+/// The compile preview's machinery: the worker, the examples, the server's module hash and the
+/// live compile as the files change. Runs once, for the life of the page.
+fn start_preview(examples: Examples) {
     let origin = expect_context::<Origin>();
     let preview = expect_context::<Preview>();
     let module = expect_context::<ModuleInfo>();
@@ -98,31 +170,28 @@ pub fn App() -> impl IntoView {
             run();
         }
     });
-
-    view! {
-        <div class="app">
-            <Header/>
-            <Toolbar/>
-            <Summary/>
-            <main class="workspace">
-                <OriginPanel/>
-                <StackPanel/>
-            </main>
-            <section class="report-grid">
-                <Diagnostics/>
-                <ResourceTable/>
-            </section>
-            <SideBySide/>
-            <TokenScopes/>
-            <footer class="footer">
-                "Compiled in your browser by compiler.wasm in a Web Worker — your files are not uploaded."
-            </footer>
-        </div>
-    }
 }
 
 #[component]
 fn Header() -> impl IntoView {
+    let nav = expect_context::<Nav>();
+    let session = expect_context::<Session>();
+    let on_preview = move || nav.route.with(|r| *r == Route::Preview);
+    let page = move || match nav.route.get() {
+        Route::Preview => "Compile preview",
+        Route::SignIn => "Sign in",
+        Route::Appliances | Route::Appliance(_) => "Appliances",
+        Route::Release(_) => "Release",
+        Route::Invite(_) => "Invitation",
+        Route::NotFound(_) => "Not found",
+    };
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = api::sign_out().await;
+            session.signed_out();
+            nav.go(Route::SignIn);
+        });
+    };
     view! {
         <header class="header">
             <div class="brand">
@@ -132,10 +201,34 @@ fn Header() -> impl IntoView {
                     <path d="M11 8V4h2v4" fill="#cfe1ff"/>
                 </svg>
                 <span class="name">"Ferry"</span>
-                <span class="page">"Compile preview"</span>
+                <span class="page" data-testid="page-title">{page}</span>
             </div>
-            <ModuleHashes/>
+            <nav class="nav">
+                <a href=Route::Preview.href() class:on=on_preview data-testid="nav-preview">"Compile preview"</a>
+                <a href=Route::Appliances.href() class:on=move || nav.route.with(|r| matches!(r, Route::Appliances | Route::Appliance(_) | Route::Release(_)))
+                    data-testid="nav-appliances">"Appliances"</a>
+            </nav>
+            <div class="spacer"></div>
+            <Show when=on_preview>
+                <ModuleHashes/>
+            </Show>
+            <div class="who">
+                {move || match session.who.get() {
+                    Some(w) => view! {
+                        <span data-testid="whoami" data-role=role_name(w.role)>{w.name.clone()}" · "{role_name(w.role)}</span>
+                        <button class="btn small" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
+                    }.into_any(),
+                    None => view! { <a href=Route::SignIn.href() data-testid="nav-sign-in">"Sign in"</a> }.into_any(),
+                }}
+            </div>
         </header>
+    }
+}
+
+fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Vendor => "vendor",
+        Role::Customer => "customer",
     }
 }
 

@@ -6,6 +6,7 @@
 //! | file | what |
 //! |---|---|
 //! | `index.html`, `style.css` | the page (from `web/static/`) |
+//! | `invite/index.html` | the same page for invitation links (`/invite#<secret>` → `/invite/`), with `<base href="../">` so its files resolve to the root |
 //! | `compiler-worker.js` | the Web Worker that runs `compiler.wasm` through its raw ABI |
 //! | `ferry_web.js`, `ferry_web_bg.wasm`, `snippets/` | the Leptos app after wasm-bindgen (`--target web`) |
 //! | `compiler.wasm` | the compiler module: the very bytes the edge host runs and serves |
@@ -206,6 +207,12 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
 
     // 3. Static files, compiler.wasm, examples.json.
     copy_dir(&root.join("web").join("static"), &staging)?;
+    let index = std::fs::read_to_string(staging.join("index.html"))?;
+    std::fs::create_dir_all(staging.join("invite"))?;
+    std::fs::write(
+        staging.join("invite").join("index.html"),
+        invite_page(&index)?,
+    )?;
     std::fs::write(staging.join("compiler.wasm"), &compiler)?;
     std::fs::write(
         staging.join("compiler.wasm.sha256"),
@@ -242,6 +249,21 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
         web_wasm,
         wasm_opt_used: use_wasm_opt,
     })
+}
+
+/// The dashboard's page for `/invite/`: the broker's invitation links are `/invite#<secret>`
+/// (the secret stays in the fragment), which a static file server answers from this folder.
+/// `<base href="../">` makes the page's relative files (script, wasm, CSS, worker) the root's.
+pub fn invite_page(index: &str) -> Result<String> {
+    let Some(at) = index.find("<head>") else {
+        bail!("web/static/index.html has no <head>");
+    };
+    let at = at + "<head>".len();
+    Ok(format!(
+        "{}\n  <base href=\"../\">{}",
+        &index[..at],
+        &index[at..]
+    ))
 }
 
 fn cargo_build_wasm(
@@ -456,6 +478,16 @@ mod tests {
         ];
         assert_eq!(count_imports(&with_import).expect("module"), 1);
         assert!(count_imports(b"nope").is_err());
+    }
+
+    #[test]
+    fn the_invite_page_resolves_files_from_the_root() {
+        let page = invite_page("<html><head>\n<title>x</title></head></html>").expect("page");
+        assert_eq!(
+            page,
+            "<html><head>\n  <base href=\"../\">\n<title>x</title></head></html>"
+        );
+        assert!(invite_page("<html></html>").is_err());
     }
 
     #[test]

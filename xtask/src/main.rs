@@ -3,8 +3,8 @@
 //! * `dist [--out DIR] [--no-wasm-opt] [--allow-over-budget]` — compiler.wasm and the dashboard into `DIR`
 //!   (default `target/dist`), which `ferry serve --web-dir DIR` serves. Fails when
 //!   compiler.wasm is over its 1 MiB budget, unless `--allow-over-budget` (then it warns).
-//! * `browser-test` — the headless Chromium test of the compile preview
-//!   (`cargo test -p xtask --test browser`).
+//! * `browser-test` — the headless Chromium tests: the compile preview and the vendor and
+//!   customer pages (`cargo test -p xtask --test browser --test broker_browser`).
 
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
@@ -52,6 +52,8 @@ fn run() -> Result<()> {
                     "xtask",
                     "--test",
                     "browser",
+                    "--test",
+                    "broker_browser",
                     "--",
                     "--nocapture",
                 ])

@@ -10,47 +10,14 @@
 //! Chromium and chromedriver are installed by `scripts/setup.sh`; without them this test fails
 //! (it never skips).
 
-use anyhow::{Context, Result, bail, ensure};
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+#[macro_use]
+mod common;
+
+use anyhow::{Context, Result, ensure};
+use common::{CHROMEDRIVER, CHROMIUM, connect, find_tool, start_chromedriver, wait_for};
+use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// Prints past libtest's output capture (straight to stderr), so the timings and the
-/// screenshot's path show in every `cargo test` log, not only with `--nocapture`.
-macro_rules! say {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "browser-test: {}", format!($($t)*));
-    }};
-}
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-fn find_tool(name: &str, default: &str) -> Result<PathBuf> {
-    if Path::new(default).is_file() {
-        return Ok(default.into());
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let p = dir.join(name);
-            if p.is_file() {
-                return Ok(p);
-            }
-        }
-    }
-    bail!(
-        "`{name}` is not installed: the browser test needs Debian's chromium and chromium-driver \
-         (run scripts/setup.sh, or apt-get install -y chromium chromium-driver)"
-    )
-}
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
 
 /// The real edge host (`ferry serve`'s router): the dist folder as the dashboard, and the very
 /// compiler.wasm bytes of the dist folder in its wasmtime sandbox, so the hash the browser
@@ -68,96 +35,6 @@ async fn serve(dist: PathBuf) -> Result<String> {
         let _ = axum::serve(listener, router).await;
     });
     Ok(format!("http://{addr}/"))
-}
-
-struct Driver {
-    child: tokio::process::Child,
-    url: String,
-}
-
-async fn start_chromedriver(path: &Path) -> Result<Driver> {
-    let port = free_port()?;
-    let child = tokio::process::Command::new(path)
-        .arg(format!("--port={port}"))
-        .arg("--allowed-ips=127.0.0.1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting {}", path.display()))?;
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        ensure!(
-            Instant::now() < deadline,
-            "chromedriver did not start on port {port}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(Driver { child, url })
-}
-
-async fn connect(
-    driver: &Driver,
-    chromium: &Path,
-    profile: &Path,
-    downloads: &Path,
-) -> Result<Client> {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1440,1900",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": {
-                "download.default_directory": downloads,
-                "download.prompt_for_download": false,
-            },
-        }),
-    );
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .context("opening a WebDriver session in Chromium")?;
-    Ok(client)
-}
-
-/// Runs `script` (a function body returning a value) until it returns something truthy.
-async fn wait_for(client: &Client, what: &str, script: &str, timeout: Duration) -> Result<Value> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let v = client.execute(script, vec![]).await?;
-        let truthy = match &v {
-            Value::Null => false,
-            Value::Bool(b) => *b,
-            Value::String(s) => !s.is_empty(),
-            _ => true,
-        };
-        if truthy {
-            return Ok(v);
-        }
-        if Instant::now() > deadline {
-            let status = client
-                .execute(
-                    "const s = document.querySelector('[data-testid=compile-status]'); return s ? s.textContent : '(no status)';",
-                    vec![],
-                )
-                .await
-                .unwrap_or(Value::Null);
-            bail!("timed out after {timeout:?} waiting for {what} (compile status: {status})");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn choose_example(client: &Client, name: &str) -> Result<()> {
@@ -214,14 +91,8 @@ async fn compile_preview_in_headless_chromium() -> Result<()> {
     let work = xtask::target_dir().join("browser-test");
     std::fs::create_dir_all(&work)?;
 
-    // The dashboard, built as `cargo xtask dist` builds it. The size budget is `dist`'s concern
-    // (and is printed); this test is about the page.
-    let opts = xtask::DistOptions {
-        out: work.join("dist"),
-        enforce_budget: false,
-        ..xtask::DistOptions::default()
-    };
-    let report = tokio::task::spawn_blocking(move || xtask::dist(&opts)).await??;
+    // The dashboard, built as `cargo xtask dist` builds it.
+    let report = common::build_dist(work.join("dist")).await?;
     let base = serve(report.out.clone()).await?;
 
     let profile = work.join("chromium-profile");
@@ -412,15 +283,7 @@ async fn drive(
         long,
     )
     .await?;
-    let png = client.screenshot().await?;
-    let shot = work.join("preview.png");
-    std::fs::write(&shot, &png)?;
-    ensure!(
-        png.len() > 10_000 && png.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "the screenshot is empty or not a PNG ({} bytes)",
-        png.len()
-    );
-    say!("screenshot: {} ({} bytes)", shot.display(), png.len());
+    common::screenshot(client, &work.join("preview.png")).await?;
 
     large_stack(client, work).await
 }

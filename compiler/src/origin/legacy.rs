@@ -7,7 +7,7 @@
 use crate::hclx;
 use hcl::Body;
 use hcl::expr::{Expression, TemplateExpr};
-use hcl::template::{Element, Template};
+use hcl::template::Element;
 
 /// Upgrades a body in place. Returns whether anything 0.11-specific was found.
 pub fn upgrade_body(body: &mut Body) -> bool {
@@ -59,7 +59,7 @@ pub fn interpolation_only(expr: &Expression) -> Option<Expression> {
     if !(text.starts_with("${") && text.ends_with('}')) {
         return None;
     }
-    let template = Template::from_expr(t).ok()?;
+    let template = crate::hclx::parse_template(t)?;
     match template.elements() {
         [Element::Interpolation(i)] => Some(i.expr.clone()),
         _ => None,

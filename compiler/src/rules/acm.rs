@@ -169,9 +169,8 @@ fn certificate(r: &Resource, cx: &mut Cx<'_>) {
 /// is not a domain of the stack, and makes the certificate wait for the domains it needs.
 fn lets_encrypt_domains(cx: &mut Cx<'_>, r: &Resource, addr: &str, domains: &[Expression]) {
     let zones: Vec<&Resource> = cx
-        .resources
-        .iter()
-        .filter(|z| z.ty == "aws_route53_zone")
+        .origin_of_type_any_mode("aws_route53_zone")
+        .into_iter()
         .filter(|z| hclx::blocks(&z.body, "vpc").is_empty())
         .filter(|z| hclx::attr(&z.body, "private_zone").and_then(|e| cx.eval.bool(e)) != Some(true))
         .collect();

@@ -373,11 +373,18 @@ pub(super) fn referencing<'a>(
         .iter()
         .flat_map(|t| cx.referencing(t, key, target))
         .collect();
+    // By position in the module (computed from the address: a search per element made this
+    // quadratic).
+    let base = cx.resources.as_ptr() as usize;
+    let size = std::mem::size_of::<Resource>().max(1);
+    let end = base + cx.resources.len() * size;
     found.sort_by_key(|r| {
-        cx.resources
-            .iter()
-            .position(|x| std::ptr::eq(x, *r))
-            .unwrap_or(usize::MAX)
+        let at = *r as *const Resource as usize;
+        if (base..end).contains(&at) {
+            (at - base) / size
+        } else {
+            usize::MAX
+        }
     });
     found
 }
@@ -385,12 +392,10 @@ pub(super) fn referencing<'a>(
 /// Does any expression of `body` (nested blocks included) refer to `target`?
 fn body_mentions(body: &Body, target: &Resource) -> bool {
     let mut hit = false;
-    let mut b = body.clone();
-    hclx::walk_body_mut(&mut b, &mut |x| {
+    hclx::walk_body(body, &mut |x| {
         if let Some((root, [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
             hit |= root == target.ty && n.as_str() == target.name;
         }
-        true
     });
     hit
 }

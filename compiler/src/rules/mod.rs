@@ -158,6 +158,9 @@ pub struct State {
     emitted_index: RefCell<EmittedIndex>,
     origin_index: OriginIndex,
     ref_index: RefCell<Option<RefIndex>>,
+    /// `hclx::inline` of the `cluster_id` of emitted database firewalls by position, with the
+    /// expression it was computed from (reused only while the expression is unchanged).
+    pub(crate) firewall_clusters: RefCell<BTreeMap<usize, (Expression, String)>>,
 }
 
 /// Where each emitted address sits in `State::emitted`, so that lookups by address do not scan
@@ -363,7 +366,7 @@ fn visit(e: &Expression, f: &mut dyn FnMut(&Expression)) {
                 hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
             };
             if (text.contains("${") || text.contains("%{"))
-                && let Ok(parsed) = Template::from_expr(t)
+                && let Some(parsed) = hclx::parse_template(t)
             {
                 template(&parsed, f);
             }
@@ -614,6 +617,26 @@ impl<'a> Cx<'a> {
     }
 
     /// Origin resources of a type.
+    /// Origin resources and data sources of type `ty`, in the order of the origin.
+    pub fn origin_of_type_any_mode(&self, ty: &str) -> Vec<&'a Resource> {
+        let resources: &'a [Resource] = self.resources;
+        let ranges = [Mode::Managed, Mode::Data].map(|m| {
+            self.st
+                .origin_range(resources, m, ty, None)
+                .map(<[usize]>::to_vec)
+        });
+        let mut positions: Vec<usize> = match ranges {
+            [Some(a), Some(b)] => a.into_iter().chain(b).collect(),
+            _ => (0..resources.len()).collect(),
+        };
+        positions.sort_unstable();
+        positions
+            .into_iter()
+            .filter_map(|i| resources.get(i))
+            .filter(|r| r.ty == ty)
+            .collect()
+    }
+
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
         let resources: &'a [Resource] = self.resources;
         let mut positions: Vec<usize> =

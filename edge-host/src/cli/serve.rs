@@ -58,6 +58,12 @@ pub struct ServeArgs {
     /// The vendor's name, used when the first start bootstraps the vendor account.
     #[arg(long, default_value = "Vendor")]
     pub vendor_name: String,
+    /// Where the embedded sandbox cloud listens [default: the --listen address, port + 10]
+    #[arg(long)]
+    pub sandbox_listen: Option<SocketAddr>,
+    /// Do not start the embedded sandbox cloud.
+    #[arg(long)]
+    pub no_sandbox: bool,
 }
 
 /// The file the first start writes the vendor's API key to (mode 0600), under the data folder.
@@ -114,22 +120,34 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot open the broker's store ({})", location.describe()))?;
     tracing::info!("broker store: {}", location.describe());
     bootstrap(&runtime, &broker, &args.vendor_name, &config.data_dir)?;
-    let mut broker_config = BrokerConfig::new(
-        args.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", args.listen)),
-    );
-    broker_config.allowed_origins = args
-        .allowed_origins
-        .iter()
-        .map(|o| o.trim_end_matches('/').to_string())
-        .collect();
-    let state = state.with_broker(BrokerState::new(broker, broker_config));
+    let data_dir = config.data_dir.clone();
     runtime.block_on(async move {
+        if !args.no_sandbox {
+            let listen = args
+                .sandbox_listen
+                .unwrap_or_else(|| super::sandbox::default_listen(args.listen));
+            let sb = super::sandbox::start_embedded(&data_dir, listen).await?;
+            eprintln!(
+                "ferry serve: sandbox cloud (DigitalOcean API) on {}, token in {}",
+                sb.url,
+                sb.token_file.display()
+            );
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        let mut broker_config = BrokerConfig::new(
+            args.public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+        );
+        broker_config.allowed_origins = args
+            .allowed_origins
+            .iter()
+            .map(|o| o.trim_end_matches('/').to_string())
+            .collect();
+        let state = state.with_broker(BrokerState::new(broker, broker_config));
         tracing::info!("ferry edge host listening on http://{addr}");
         eprintln!("ferry serve: listening on http://{addr}");
         ferry::server::serve(listener, state, shutdown_signal())

@@ -5,7 +5,7 @@
 //! `database:view_credentials`, as DigitalOcean does.
 
 use super::{
-    R, RegionUse, Routes, assign_project, check_region, ensure_tags, filter_tag, iso, name_taken,
+    R, RegionUse, Routes, assign_project, check_region, ensure_tags, iso, list_tagged, name_taken,
     pending, random_word, s, set, str_list, tags_from, unassign, uuid,
 };
 use crate::ctx::{Body, Ctx};
@@ -257,7 +257,7 @@ async fn options(ctx: Ctx) -> R {
 }
 
 async fn list(ctx: Ctx) -> R {
-    let docs = filter_tag(&ctx, ctx.store().list("database").await?);
+    let docs = list_tagged(&ctx, "database").await?;
     let shown: Vec<Value> = docs.iter().map(|d| creds(&ctx, ctx.show(d))).collect();
     Ok(ctx.list_shown("databases", shown))
 }

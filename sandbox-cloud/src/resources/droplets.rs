@@ -2,7 +2,7 @@
 //! droplet limit, droplet actions and the firewalls that apply to a droplet.
 
 use super::{
-    R, RegionUse, Routes, assign_project, check_region, ensure_tags, filter_tag, id_of, iso,
+    R, RegionUse, Routes, assign_project, check_region, ensure_tags, id_of, iso, list_tagged,
     new_action, pending, public_ip, public_ipv6, quota_error, region_obj, s, set, str_list,
     tags_from, unassign,
 };
@@ -137,7 +137,7 @@ pub(crate) async fn private_ip(tx: &mut Tx<'_>, vpc_id: &str) -> Result<String, 
 }
 
 async fn list(ctx: Ctx) -> R {
-    let mut docs = filter_tag(&ctx, ctx.store().list("droplet").await?);
+    let mut docs = list_tagged(&ctx, "droplet").await?;
     if let Some(n) = ctx.q("name") {
         docs.retain(|d| super::name_of(d) == n);
     }

@@ -2,8 +2,8 @@
 //! count against the droplet limit), options, kubeconfig and credentials, registry integration.
 
 use super::{
-    R, RegionUse, Routes, assign_project, check_hostname, check_region, ensure_tags, filter_tag,
-    id_of, iso, name_taken, pending, public_ip, quota_error, random_word, s, set, str_list,
+    R, RegionUse, Routes, assign_project, check_hostname, check_region, ensure_tags, id_of, iso,
+    list_tagged, name_taken, pending, public_ip, quota_error, random_word, s, set, str_list,
     tags_from, unassign, uuid,
 };
 use crate::ctx::{Body, Ctx};
@@ -232,7 +232,7 @@ async fn options(ctx: Ctx) -> R {
 }
 
 async fn list(ctx: Ctx) -> R {
-    let docs = filter_tag(&ctx, ctx.store().list("k8s").await?);
+    let docs = list_tagged(&ctx, "k8s").await?;
     Ok(ctx.list("kubernetes_clusters", docs))
 }
 

@@ -286,11 +286,12 @@ pub(crate) fn has_tag(doc: &Value, tag: &str) -> bool {
         .is_some_and(|a| a.iter().any(|t| t.as_str() == Some(tag)))
 }
 
-/// Keeps the documents carrying the `tag_name` query parameter's tag, if one is given.
-pub(crate) fn filter_tag(ctx: &Ctx, docs: Vec<Value>) -> Vec<Value> {
+/// The documents of a kind, only those carrying the `tag_name` query parameter's tag when one
+/// is given (filtered in SQLite, so untagged documents are never parsed).
+pub(crate) async fn list_tagged(ctx: &Ctx, kind: &str) -> Result<Vec<Value>, Error> {
     match ctx.q("tag_name") {
-        Some(t) => docs.into_iter().filter(|d| has_tag(d, t)).collect(),
-        None => docs,
+        Some(t) => ctx.store().list_tagged(kind, t).await,
+        None => ctx.store().list(kind).await,
     }
 }
 

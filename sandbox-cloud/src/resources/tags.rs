@@ -28,13 +28,7 @@ async fn describe(ctx: &Ctx, name: &str) -> Result<Value, Error> {
         ("volume", "volumes", "volumes"),
         ("database", "databases", "databases"),
     ] {
-        let docs: Vec<Value> = ctx
-            .store()
-            .list(kind)
-            .await?
-            .into_iter()
-            .filter(|d| has_tag(d, name))
-            .collect();
+        let docs: Vec<Value> = ctx.store().list_tagged(kind, name).await?;
         let last = docs
             .last()
             .map(|d| format!("{}/v2/{path}/{}", ctx.base, id_of(d)));

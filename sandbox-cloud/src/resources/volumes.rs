@@ -1,7 +1,7 @@
 //! `/v2/volumes`: block storage volumes (UUIDs), attach/detach/resize actions, the volume limit.
 
 use super::{
-    R, RegionUse, Routes, assign_project, check_region, ensure_tags, filter_tag, id_of, iso,
+    R, RegionUse, Routes, assign_project, check_region, ensure_tags, id_of, iso, list_tagged,
     new_action, region_obj, s, set, str_list, tags_from, unassign, uuid,
 };
 use crate::ctx::{Body, Ctx};
@@ -38,7 +38,7 @@ fn region_of(v: &Value) -> &str {
 }
 
 async fn list(ctx: Ctx) -> R {
-    let mut docs = filter_tag(&ctx, ctx.store().list("volume").await?);
+    let mut docs = list_tagged(&ctx, "volume").await?;
     if let Some(n) = ctx.q("name") {
         docs.retain(|v| super::name_of(v) == n);
     }

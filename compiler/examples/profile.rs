@@ -1,0 +1,53 @@
+//! Compiles one generated stack (the benchmark's) a few times and prints the wall time of each
+//! run: a target for profilers, which criterion's harness is not.
+//!
+//! `cargo run --release -p ferry-compiler --example profile -- 10000 3 [one-file]`, or under
+//! callgrind: `valgrind --tool=callgrind target/release/examples/profile 10000 1`. With
+//! `one-file`, the stack is the edge host's sandbox benchmark's instead: VPCs, subnets, buckets
+//! and bucket versionings in one `main.tf`.
+
+#[path = "../benches/stack/mod.rs"]
+mod stack;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let request = if args.next().as_deref() == Some("one-file") {
+        one_file(n)
+    } else {
+        stack::stack(n)
+    };
+    for _ in 0..runs {
+        let start = std::time::Instant::now();
+        let out = ferry_compiler::compile(std::hint::black_box(&request));
+        println!(
+            "{n} resources: {:?} ({} files, {} diagnostics)",
+            start.elapsed(),
+            out.files.len(),
+            out.report.diagnostics.len()
+        );
+    }
+}
+
+/// The stack of `edge-host/benches/sandbox.rs`: `n` resources in one file.
+fn one_file(n: usize) -> ferry_compiler::CompileRequest {
+    let mut tf = String::from("provider \"aws\" {\n  region = \"us-east-1\"\n}\n\n");
+    for i in 0..n / 4 {
+        tf.push_str(&format!(
+            "resource \"aws_vpc\" \"v{i}\" {{\n  cidr_block = \"10.{}.0.0/16\"\n  tags = {{ Name = \"vpc-{i}\" }}\n}}\n\n\
+             resource \"aws_subnet\" \"s{i}\" {{\n  vpc_id     = aws_vpc.v{i}.id\n  cidr_block = \"10.{}.1.0/24\"\n}}\n\n\
+             resource \"aws_s3_bucket\" \"b{i}\" {{\n  bucket = \"assets-{i}-${{var.instance_id}}\"\n}}\n\n\
+             resource \"aws_s3_bucket_versioning\" \"b{i}\" {{\n  bucket = aws_s3_bucket.b{i}.id\n  versioning_configuration {{\n    status = \"Enabled\"\n  }}\n}}\n\n",
+            i % 256,
+            i % 256
+        ));
+    }
+    ferry_compiler::CompileRequest {
+        files: [("main.tf".to_string(), tf)].into(),
+        options: ferry_compiler::Options {
+            instance_id: Some("bench".into()),
+            ..Default::default()
+        },
+    }
+}

@@ -1,0 +1,781 @@
+//! A fast path for reading `.tf` files: a small hand-written parser for the common subset of
+//! HCL's native syntax, producing the very `hcl::Body` that `hcl-edit`'s parser followed by
+//! `hcl-rs`'s conversion produces, plus the start offsets that diagnostics point at.
+//!
+//! `hcl-edit` keeps every byte of decoration and reports rich errors, and that costs about
+//! 300 instructions per input byte: on a large stack, reading the files took a third of the
+//! compile. Ferry needs neither the decoration nor (for files that parse) the error machinery.
+//!
+//! The rule that keeps this safe: the fast parser either returns exactly what the full parser
+//! would, or gives up (`None`), and the caller parses the file with `hcl-edit` as before. It
+//! gives up on everything outside the subset it knows — heredocs, `for` expressions, splats,
+//! template directives and strip markers, escapes other than the simple ones, floats,
+//! single-line blocks, carriage returns, non-ASCII identifiers, duplicate keys — and on anything
+//! malformed, so errors are always reported by `hcl-edit`. A test (`fast_parser_agrees`)
+//! compares both parsers on every file of the corpus and the examples.
+
+use hcl::expr::{
+    BinaryOp, BinaryOperator, Conditional, Expression, FuncCall, FuncName, Object, ObjectKey,
+    TemplateExpr, Traversal, TraversalOperator, UnaryOp, UnaryOperator, Variable,
+};
+use hcl::template::{Element, Interpolation, Strip, Template};
+use hcl::{Attribute, Block, BlockLabel, Body, Identifier, Structure};
+
+/// Start offsets of what [`super::collect_spans`] records: each top-level block with the first
+/// offset of each attribute or nested block name inside it, and each top-level attribute.
+#[derive(Debug, Default)]
+pub struct Offsets {
+    pub blocks: Vec<(usize, Vec<(String, usize)>)>,
+    pub attrs: Vec<usize>,
+}
+
+/// Parses a whole file, or `None` when the file is outside the fast subset (or malformed).
+pub fn parse(text: &str) -> Option<(Body, Offsets)> {
+    if text.contains('\r') {
+        return None;
+    }
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+    };
+    let (mut starts, mut inner) = (Vec::new(), Vec::new());
+    let body = p.body(true, &mut starts, &mut inner)?;
+    if p.i != p.s.len() {
+        return None;
+    }
+    let mut offsets = Offsets::default();
+    let mut inner = inner.into_iter();
+    for (s, start) in body.iter().zip(starts) {
+        match s {
+            Structure::Attribute(_) => offsets.attrs.push(start),
+            Structure::Block(b) => {
+                let child = inner.next()?;
+                let mut first: Vec<(String, usize)> = Vec::new();
+                for (c, at) in b.body.iter().zip(child) {
+                    let name = match c {
+                        Structure::Attribute(a) => a.key.as_str(),
+                        Structure::Block(b) => b.identifier.as_str(),
+                    };
+                    if !first.iter().any(|(k, _)| k == name) {
+                        first.push((name.to_string(), at));
+                    }
+                }
+                offsets.blocks.push((start, first));
+            }
+        }
+    }
+    Some((body, offsets))
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+}
+
+/// Parses template text (what `hcl::Template::from_str` reads: the inside of a quoted template
+/// or a heredoc, where backslashes are not escapes) into the very `Template` that
+/// `hcl::Template::from_str` gives, or `None` when it is outside the subset: directives, strip
+/// markers, escaped markers (`$${`, `%%{`), carriage returns.
+pub fn template(text: &str) -> Option<Template> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+    };
+    let mut elements: Vec<Element> = Vec::new();
+    let mut start = 0;
+    while let Some(c) = p.peek() {
+        match c {
+            b'$' | b'%' if p.peek_at(1) == Some(b'{') => {
+                if c == b'%' || (p.i > 0 && p.s[p.i - 1] == c) {
+                    return None;
+                }
+                if p.i > start {
+                    elements.push(Element::Literal(text[start..p.i].to_string()));
+                }
+                let expr = p.interpolation()?;
+                elements.push(Element::Interpolation(Interpolation {
+                    expr,
+                    strip: Strip::None,
+                }));
+                start = p.i;
+            }
+            b'\r' => return None,
+            _ => p.i += 1,
+        }
+    }
+    if p.i > start {
+        elements.push(Element::Literal(text[start..p.i].to_string()));
+    }
+    Some(Template::from_iter(elements))
+}
+
+/// Operator precedence, highest binds tightest (as in HCL's specification and `hcl-edit`).
+fn precedence(op: BinaryOperator) -> u8 {
+    use BinaryOperator::*;
+    match op {
+        Mul | Div | Mod => 6,
+        Plus | Minus => 5,
+        Less | LessEq | Greater | GreaterEq => 4,
+        Eq | NotEq => 3,
+        And => 2,
+        Or => 1,
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<u8> {
+        self.s.get(self.i + n).copied()
+    }
+
+    fn starts_with(&self, pat: &[u8]) -> bool {
+        self.s[self.i..].starts_with(pat)
+    }
+
+    /// Spaces and tabs.
+    fn sp(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.i += 1;
+        }
+    }
+
+    /// A `#` or `//` comment up to (not including) the end of the line.
+    fn line_comment(&mut self) -> bool {
+        if self.peek() == Some(b'#') || self.starts_with(b"//") {
+            while !matches!(self.peek(), None | Some(b'\n')) {
+                self.i += 1;
+            }
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A `/* … */` comment; `None` when unterminated.
+    fn block_comment(&mut self) -> Option<bool> {
+        if !self.starts_with(b"/*") {
+            return Some(false);
+        }
+        let end = self.text[self.i + 2..].find("*/")?;
+        self.i += 2 + end + 2;
+        Some(true)
+    }
+
+    /// Whitespace, newlines and comments of every kind.
+    fn ws(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n') => self.i += 1,
+                Some(b'#') => {
+                    self.line_comment();
+                }
+                Some(b'/') if self.peek_at(1) == Some(b'/') => {
+                    self.line_comment();
+                }
+                Some(b'/') if self.peek_at(1) == Some(b'*') => {
+                    self.block_comment()?;
+                }
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// Whitespace inside an expression: newlines too where the expression is nested in
+    /// brackets, else spaces only. Comments inside expressions are left to the full parser.
+    fn expr_ws(&mut self, multiline: bool) {
+        if multiline {
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
+                self.i += 1;
+            }
+        } else {
+            self.sp();
+        }
+    }
+
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.i;
+        match self.peek() {
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => self.i += 1,
+            _ => return None,
+        }
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            self.i += 1;
+        }
+        // A non-ASCII character continuing an identifier: not in the subset.
+        if matches!(self.peek(), Some(c) if c >= 0x80) {
+            return None;
+        }
+        Some(&self.text[start..self.i])
+    }
+
+    /// The end of a structure: spaces, an optional line comment, then a newline or the end.
+    fn end_of_line(&mut self) -> Option<()> {
+        self.sp();
+        if self.starts_with(b"/*") {
+            return None;
+        }
+        self.line_comment();
+        match self.peek() {
+            None => Some(()),
+            Some(b'\n') => {
+                self.i += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// A body: structures up to the end of input (`top`) or up to a `}` (left unconsumed).
+    /// The start of each structure goes to `starts`; at the top, the starts of the structures
+    /// inside each block go to `inner`, one list per block.
+    fn body(
+        &mut self,
+        top: bool,
+        starts: &mut Vec<usize>,
+        inner: &mut Vec<Vec<usize>>,
+    ) -> Option<Body> {
+        let mut structures = Vec::new();
+        let mut keys: Vec<&'a str> = Vec::new();
+        loop {
+            self.ws()?;
+            match self.peek() {
+                None if top => break,
+                Some(b'}') if !top => break,
+                None | Some(b'}') => return None,
+                _ => {}
+            }
+            let start = self.i;
+            let ident = self.ident()?;
+            self.sp();
+            match self.peek()? {
+                b'=' => {
+                    if self.peek_at(1) == Some(b'=') || keys.contains(&ident) {
+                        return None;
+                    }
+                    keys.push(ident);
+                    self.i += 1;
+                    self.sp();
+                    let expr = self.expr(false)?;
+                    self.end_of_line()?;
+                    starts.push(start);
+                    structures.push(Structure::Attribute(Attribute {
+                        key: Identifier::unchecked(ident),
+                        expr,
+                    }));
+                }
+                _ => {
+                    let mut labels = Vec::new();
+                    loop {
+                        match self.peek()? {
+                            b'"' => {
+                                let s = self.plain_string()?;
+                                labels.push(BlockLabel::String(s));
+                            }
+                            b'{' => break,
+                            _ => {
+                                let l = self.ident()?;
+                                labels.push(BlockLabel::Identifier(Identifier::unchecked(l)));
+                            }
+                        }
+                        self.sp();
+                    }
+                    self.i += 1; // `{`
+                    self.sp();
+                    let mut child = Vec::new();
+                    let body = if self.peek() == Some(b'}') {
+                        Body(Vec::new())
+                    } else {
+                        // A multi-line block: the rest of the line is empty.
+                        if self.starts_with(b"/*") {
+                            return None;
+                        }
+                        self.line_comment();
+                        if self.peek() != Some(b'\n') {
+                            return None;
+                        }
+                        let body = self.body(false, &mut child, &mut Vec::new())?;
+                        // The closing brace stands on a line of its own.
+                        let before = &self.text[..self.i];
+                        let line_start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
+                        if !before[line_start..]
+                            .bytes()
+                            .all(|c| c == b' ' || c == b'\t')
+                        {
+                            return None;
+                        }
+                        body
+                    };
+                    if self.peek() != Some(b'}') {
+                        return None;
+                    }
+                    self.i += 1;
+                    self.end_of_line()?;
+                    starts.push(start);
+                    if top {
+                        inner.push(child);
+                    }
+                    structures.push(Structure::Block(Block {
+                        identifier: Identifier::unchecked(ident),
+                        labels,
+                        body,
+                    }));
+                }
+            }
+        }
+        Some(Body(structures))
+    }
+
+    // ---- expressions -----------------------------------------------------------------------
+
+    /// An expression: terms joined by binary operators, optionally a conditional.
+    fn expr(&mut self, multiline: bool) -> Option<Expression> {
+        let first = self.unary(multiline)?;
+        let save = self.i;
+        self.expr_ws(multiline);
+        let cond = match self.binary_operator() {
+            None => {
+                self.i = save;
+                first
+            }
+            Some(op) => self.binary(first, op, multiline)?,
+        };
+        let save = self.i;
+        self.expr_ws(multiline);
+        if self.peek() == Some(b'?') {
+            self.i += 1;
+            self.expr_ws(multiline);
+            let t = self.expr(multiline)?;
+            self.expr_ws(multiline);
+            if self.peek() != Some(b':') {
+                return None;
+            }
+            self.i += 1;
+            self.expr_ws(multiline);
+            let f = self.expr(multiline)?;
+            return Some(Expression::Conditional(Box::new(Conditional::new(
+                cond, t, f,
+            ))));
+        }
+        self.i = save;
+        self.check_end(multiline)?;
+        Some(cond)
+    }
+
+    /// The rest of a chain of binary operations after `first op`, by precedence (left
+    /// associative).
+    fn binary(
+        &mut self,
+        first: Expression,
+        first_op: BinaryOperator,
+        multiline: bool,
+    ) -> Option<Expression> {
+        fn reduce(operands: &mut Vec<Expression>, op: BinaryOperator) -> Option<()> {
+            let r = operands.pop()?;
+            let l = operands.pop()?;
+            operands.push(Expression::Operation(Box::new(
+                hcl::expr::Operation::Binary(BinaryOp::new(l, op, r)),
+            )));
+            Some(())
+        }
+        let mut operands = vec![first];
+        let mut operators: Vec<BinaryOperator> = Vec::new();
+        let mut op = first_op;
+        loop {
+            self.expr_ws(multiline);
+            let rhs = self.unary(multiline)?;
+            while let Some(&top) = operators.last() {
+                if precedence(top) < precedence(op) {
+                    break;
+                }
+                operators.pop();
+                reduce(&mut operands, top)?;
+            }
+            operators.push(op);
+            operands.push(rhs);
+            let save = self.i;
+            self.expr_ws(multiline);
+            match self.binary_operator() {
+                Some(next) => op = next,
+                None => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        while let Some(top) = operators.pop() {
+            reduce(&mut operands, top)?;
+        }
+        let e = operands.pop()?;
+        operands.is_empty().then_some(e)
+    }
+
+    /// After an expression: give up when what follows could continue it in a way this parser
+    /// does not read.
+    fn check_end(&mut self, multiline: bool) -> Option<()> {
+        let save = self.i;
+        self.expr_ws(multiline);
+        let next = self.peek();
+        let after = self.peek_at(1);
+        self.i = save;
+        match next {
+            Some(b'.' | b'[' | b'?' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'%' | b'&')
+            | Some(b'|' | b'~') => None,
+            Some(b'/') if !matches!(after, Some(b'/' | b'*')) => None,
+            Some(b'=') if after == Some(b'=') => None,
+            _ => Some(()),
+        }
+    }
+
+    fn binary_operator(&mut self) -> Option<BinaryOperator> {
+        use BinaryOperator::*;
+        let (op, len) = match (self.peek()?, self.peek_at(1)) {
+            (b'=', Some(b'=')) => (Eq, 2),
+            (b'!', Some(b'=')) => (NotEq, 2),
+            (b'<', Some(b'=')) => (LessEq, 2),
+            (b'>', Some(b'=')) => (GreaterEq, 2),
+            (b'&', Some(b'&')) => (And, 2),
+            (b'|', Some(b'|')) => (Or, 2),
+            (b'<', Some(b'<')) | (b'>', Some(b'>')) => return None,
+            (b'<', _) => (Less, 1),
+            (b'>', _) => (Greater, 1),
+            (b'+', _) => (Plus, 1),
+            (b'-', _) => (Minus, 1),
+            (b'*', _) => (Mul, 1),
+            (b'/', Some(b'/' | b'*')) => return None,
+            (b'/', _) => (Div, 1),
+            (b'%', _) => (Mod, 1),
+            _ => return None,
+        };
+        self.i += len;
+        Some(op)
+    }
+
+    fn unary(&mut self, multiline: bool) -> Option<Expression> {
+        match self.peek()? {
+            b'!' => {
+                self.i += 1;
+                self.expr_ws(multiline);
+                let e = self.unary(multiline)?;
+                Some(Expression::Operation(Box::new(
+                    hcl::expr::Operation::Unary(UnaryOp::new(UnaryOperator::Not, e)),
+                )))
+            }
+            // Negative numbers and negation are read differently by `hcl-edit`.
+            b'-' => None,
+            _ => self.term(multiline),
+        }
+    }
+
+    /// A term with its traversal operators.
+    fn term(&mut self, multiline: bool) -> Option<Expression> {
+        let base = match self.peek()? {
+            b'"' => self.string_expr()?,
+            b'[' => self.array()?,
+            b'{' => self.object()?,
+            b'(' => {
+                self.i += 1;
+                self.expr_ws(true);
+                let inner = self.expr(true)?;
+                self.expr_ws(true);
+                if self.peek() != Some(b')') {
+                    return None;
+                }
+                self.i += 1;
+                Expression::Parenthesis(Box::new(inner))
+            }
+            b'0'..=b'9' => self.number()?,
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let name = self.ident()?;
+                match self.peek() {
+                    Some(b'(') => return self.call(name, multiline),
+                    Some(b':') if self.peek_at(1) == Some(b':') => return None,
+                    _ => {}
+                }
+                match name {
+                    "true" => Expression::Bool(true),
+                    "false" => Expression::Bool(false),
+                    "null" => Expression::Null,
+                    _ => Expression::Variable(Variable::unchecked(name)),
+                }
+            }
+            _ => return None,
+        };
+        self.traversal(base, multiline)
+    }
+
+    fn traversal(&mut self, base: Expression, multiline: bool) -> Option<Expression> {
+        let mut ops = Vec::new();
+        loop {
+            let save = self.i;
+            self.expr_ws(multiline);
+            match self.peek() {
+                Some(b'.') if self.peek_at(1) != Some(b'.') => {
+                    self.i += 1;
+                    // `.0` (legacy index) and `.*` (splat) are left to the full parser.
+                    let name = self.ident()?;
+                    ops.push(TraversalOperator::GetAttr(Identifier::unchecked(name)));
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    self.expr_ws(true);
+                    if self.peek() == Some(b'*') {
+                        return None;
+                    }
+                    let index = self.expr(true)?;
+                    self.expr_ws(true);
+                    if self.peek() != Some(b']') {
+                        return None;
+                    }
+                    self.i += 1;
+                    ops.push(TraversalOperator::Index(index));
+                }
+                _ => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        if ops.is_empty() {
+            return Some(base);
+        }
+        // Keywords are not traversable in this subset.
+        if matches!(base, Expression::Bool(_) | Expression::Null) {
+            return None;
+        }
+        Some(Expression::Traversal(Box::new(Traversal::new(base, ops))))
+    }
+
+    fn call(&mut self, name: &str, _multiline: bool) -> Option<Expression> {
+        self.i += 1; // `(`
+        let mut args = Vec::new();
+        loop {
+            self.expr_ws(true);
+            if self.peek() == Some(b')') {
+                break;
+            }
+            args.push(self.expr(true)?);
+            self.expr_ws(true);
+            match self.peek()? {
+                b',' => self.i += 1,
+                b')' => break,
+                // `...` expansion and anything else.
+                _ => return None,
+            }
+        }
+        self.i += 1; // `)`
+        let call = FuncCall {
+            name: FuncName::new(Identifier::unchecked(name)),
+            args,
+            expand_final: false,
+        };
+        self.traversal(Expression::FuncCall(Box::new(call)), _multiline)
+    }
+
+    fn array(&mut self) -> Option<Expression> {
+        self.i += 1; // `[`
+        self.ws_in_brackets()?;
+        if self.starts_with(b"for")
+            && !matches!(self.peek_at(3), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            return None;
+        }
+        let mut items = Vec::new();
+        loop {
+            self.ws_in_brackets()?;
+            if self.peek() == Some(b']') {
+                break;
+            }
+            items.push(self.expr(true)?);
+            self.ws_in_brackets()?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+        self.i += 1; // `]`
+        Some(Expression::Array(items))
+    }
+
+    /// Whitespace and line comments between the elements of an array or object.
+    fn ws_in_brackets(&mut self) -> Option<()> {
+        loop {
+            self.expr_ws(true);
+            if self.starts_with(b"/*") {
+                return None;
+            }
+            if !self.line_comment() {
+                return Some(());
+            }
+        }
+    }
+
+    fn object(&mut self) -> Option<Expression> {
+        self.i += 1; // `{`
+        self.ws_in_brackets()?;
+        if self.starts_with(b"for")
+            && !matches!(self.peek_at(3), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            return None;
+        }
+        let mut obj: Object<ObjectKey, Expression> = Object::new();
+        loop {
+            self.ws_in_brackets()?;
+            if self.peek() == Some(b'}') {
+                break;
+            }
+            let key = match self.peek()? {
+                b'"' => ObjectKey::Expression(self.string_expr()?),
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    let name = self.ident()?;
+                    ObjectKey::Identifier(Identifier::unchecked(name))
+                }
+                _ => return None,
+            };
+            self.sp();
+            if self.peek() != Some(b'=') || self.peek_at(1) == Some(b'=') {
+                return None;
+            }
+            self.i += 1;
+            self.expr_ws(true);
+            let value = self.expr(true)?;
+            if obj.contains_key(&key) {
+                return None;
+            }
+            obj.insert(key, value);
+            // Separated by a comma or a newline.
+            self.sp();
+            if self.starts_with(b"/*") {
+                return None;
+            }
+            self.line_comment();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'\n' | b'}' => {}
+                _ => return None,
+            }
+        }
+        self.i += 1; // `}`
+        Some(Expression::Object(obj))
+    }
+
+    fn number(&mut self) -> Option<Expression> {
+        let start = self.i;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+        if matches!(self.peek(), Some(c) if c == b'.' && matches!(self.peek_at(1), Some(b'0'..=b'9')) || c == b'e' || c == b'E' || c.is_ascii_alphanumeric() || c == b'_')
+        {
+            return None;
+        }
+        let n: u64 = self.text[start..self.i].parse().ok()?;
+        Some(Expression::Number(hcl::Number::from(n)))
+    }
+
+    /// The expression of an interpolation, from `${` to `}` (both consumed). Strip markers and
+    /// line breaks around the expression are left to the full parser.
+    fn interpolation(&mut self) -> Option<Expression> {
+        self.i += 2; // `${`
+        if self.peek() == Some(b'~') {
+            return None;
+        }
+        self.sp();
+        let expr = self.expr(false)?;
+        self.sp();
+        if self.peek() != Some(b'}') {
+            return None;
+        }
+        self.i += 1;
+        Some(expr)
+    }
+
+    /// A quoted string without interpolations (a block label).
+    fn plain_string(&mut self) -> Option<String> {
+        match self.string_expr()? {
+            Expression::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A quoted string: a plain string, or a template when it interpolates.
+    fn string_expr(&mut self) -> Option<Expression> {
+        self.i += 1; // `"`
+        let mut elements: Vec<Element> = Vec::new();
+        let mut lit = String::new();
+        let mut has_escaped_marker = false;
+        loop {
+            let c = self.peek()?;
+            match c {
+                b'"' => {
+                    self.i += 1;
+                    break;
+                }
+                b'\\' => {
+                    let ch = match self.peek_at(1)? {
+                        b'n' => '\n',
+                        b't' => '\t',
+                        b'r' => '\r',
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        _ => return None,
+                    };
+                    lit.push(ch);
+                    self.i += 2;
+                }
+                b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
+                    lit.push(c as char);
+                    lit.push('{');
+                    has_escaped_marker = true;
+                    self.i += 3;
+                }
+                b'%' if self.peek_at(1) == Some(b'{') => return None,
+                b'$' if self.peek_at(1) == Some(b'{') => {
+                    let expr = self.interpolation()?;
+                    if !lit.is_empty() {
+                        elements.push(Element::Literal(std::mem::take(&mut lit)));
+                    }
+                    elements.push(Element::Interpolation(Interpolation {
+                        expr,
+                        strip: Strip::None,
+                    }));
+                }
+                c if c < 0x20 || c == 0x7f => return None,
+                _ => {
+                    // A run of ordinary characters (UTF-8 continuation bytes included).
+                    let start = self.i;
+                    while matches!(self.peek(), Some(c) if c >= 0x20 && c != 0x7f && c != b'"' && c != b'\\' && c != b'$' && c != b'%')
+                    {
+                        self.i += 1;
+                    }
+                    if self.i == start {
+                        // A lone `$` or `%`.
+                        self.i += 1;
+                    }
+                    lit.push_str(&self.text[start..self.i]);
+                }
+            }
+        }
+        if elements.is_empty() {
+            return Some(Expression::String(lit));
+        }
+        // Escaped markers inside a template are printed back by `Template`'s `Display`; leave
+        // them to the full parser rather than rely on that.
+        if has_escaped_marker {
+            return None;
+        }
+        if !lit.is_empty() {
+            elements.push(Element::Literal(lit));
+        }
+        let template = Template::from_iter(elements);
+        Some(Expression::TemplateExpr(Box::new(
+            TemplateExpr::QuotedString(template.to_string()),
+        )))
+    }
+}
