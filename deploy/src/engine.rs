@@ -267,7 +267,7 @@ impl Engine {
                                 let (status, detail) = match result {
                                     Ok(()) => {
                                         cx.emit(EventKind::Deleted { duration_ms: ms });
-                                        (Status::Deleted, None)
+                                        (Status::Deleted, u.nothing_to_delete().map(str::to_string))
                                     }
                                     Err(e) => {
                                         cx.emit(EventKind::Failed {

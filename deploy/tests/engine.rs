@@ -601,6 +601,13 @@ async fn a_dry_run_writes_nothing_and_destroy_removes_everything() {
         fake.colls.lock().map(|c| c.clone()).ok()
     );
     assert!(state.random.is_empty());
+    let db = gone
+        .resources
+        .iter()
+        .find(|o| o.address == "digitalocean_database_db.app")
+        .expect("reported");
+    assert_eq!(db.status, Status::Deleted);
+    assert_eq!(db.detail.as_deref(), Some("goes with its parent"));
     let deletes = fake
         .writes()
         .iter()

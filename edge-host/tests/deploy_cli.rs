@@ -96,6 +96,7 @@ async fn ferry(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
         cmd.args(&args)
             .env_remove("DIGITALOCEAN_TOKEN")
             .env_remove("FERRY_API_KEY")
+            .env_remove("FERRY_API_KEY_FILE")
             .env_remove("FERRY_SERVER")
             .env_remove("FERRY_DO_API");
         for (k, v) in env {
@@ -363,6 +364,11 @@ async fn a_release_deploys_through_the_relay_path() {
     );
     let o = ferry(run("r7", "deploy"), key()).await;
     assert!(text(&o).contains("no such release"), "{}", text(&o));
-    let o = ferry(run("r1", "destroy"), key()).await;
+    // The key can come from a file as well.
+    let key_file = scratch.path().join("api.key");
+    std::fs::write(&key_file, format!("{API_KEY}\n")).expect("write");
+    let mut destroy = run("r1", "destroy");
+    destroy.extend(args(&["--api-key-file", &key_file.display().to_string()]));
+    let o = ferry(destroy, vec![]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }

@@ -403,6 +403,9 @@ fn current_rules(body: &Json) -> Vec<(String, String)> {
 }
 
 impl Unit for DbFirewall {
+    fn nothing_to_delete(&self) -> Option<&'static str> {
+        Some("goes with its cluster")
+    }
     fn apply<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Applied, UnitError>> {
         Box::pin(async move {
             let cluster = req_str(args, "cluster_id")?;

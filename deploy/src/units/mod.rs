@@ -291,6 +291,11 @@ pub trait Unit: Send + Sync + std::fmt::Debug {
         cx: &'a Cx,
         args: &'a Json,
     ) -> BoxFut<'a, Result<Option<Found>, UnitError>>;
+    /// When deleting sends nothing (the object goes with its parent, or there is nothing to
+    /// delete): why, for the report.
+    fn nothing_to_delete(&self) -> Option<&'static str> {
+        None
+    }
     /// Deletes what `read` found, waiting where later deletes need it gone.
     fn delete<'a>(
         &'a self,
@@ -676,6 +681,9 @@ impl Rest {
 }
 
 impl Unit for Rest {
+    fn nothing_to_delete(&self) -> Option<&'static str> {
+        (self.delete == Delete::WithParent).then_some("goes with its parent")
+    }
     fn apply<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Applied, UnitError>> {
         Box::pin(Rest::apply(self, cx, args))
     }

@@ -555,6 +555,9 @@ pub static CREDENTIALS_DEF: UnitDef = UnitDef {
 pub struct Credentials;
 
 impl Unit for Credentials {
+    fn nothing_to_delete(&self) -> Option<&'static str> {
+        Some("nothing to delete: credentials are issued on demand")
+    }
     fn apply<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Applied, UnitError>> {
         Box::pin(async move {
             let registry = req_str(args, "registry_name")?;

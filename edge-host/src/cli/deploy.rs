@@ -62,10 +62,13 @@ pub struct DeployArgs {
     /// Print events and the report as JSON lines.
     #[arg(long)]
     pub json: bool,
-    /// The edge host, for a release id [default: $FERRY_SERVER]; its API key comes from
-    /// $FERRY_API_KEY.
+    /// The edge host, for a release id [default: $FERRY_SERVER].
     #[arg(long)]
     pub server: Option<String>,
+    /// A file holding the edge host's API key, for a release id [default: $FERRY_API_KEY_FILE,
+    /// else $FERRY_API_KEY].
+    #[arg(long)]
+    pub api_key_file: Option<PathBuf>,
     /// File holding the deploy-session credential, for a release id.
     #[arg(long)]
     pub session: Option<PathBuf>,
@@ -256,10 +259,20 @@ async fn source(args: &DeployArgs) -> Result<Source> {
             "a release deploys through the relay: pass --session FILE with the deploy-session credential"
         );
     };
-    let api_key = std::env::var("FERRY_API_KEY")
-        .ok()
-        .filter(|k| !k.trim().is_empty())
-        .context("set FERRY_API_KEY to read the release from the edge host")?;
+    let key_file = args
+        .api_key_file
+        .clone()
+        .or_else(|| std::env::var_os("FERRY_API_KEY_FILE").map(PathBuf::from));
+    let api_key = match key_file {
+        Some(f) => std::fs::read_to_string(&f)
+            .with_context(|| format!("cannot read the API key file `{}`", f.display()))?,
+        None => std::env::var("FERRY_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .context(
+                "no API key to read the release: pass --api-key-file FILE or set FERRY_API_KEY",
+            )?,
+    };
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
