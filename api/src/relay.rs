@@ -27,8 +27,9 @@
 //! another request. Binary frames were chosen over base64 in JSON: no 33 % inflation and no
 //! encoding cost on the hot path.
 //!
-//! Either side may send [`RelayMessage::Cancel`] / give up on an id; late frames for an unknown
-//! id are dropped. Both sides send `ping` every heartbeat interval and answer `pong`; a
+//! The relay sends [`RelayMessage::Cancel`] when the client goes away or the call times out; the
+//! controller sends [`ControllerMessage::Reset`] when an answer breaks off after its head. Late
+//! frames for an unknown id are dropped. Both sides send `ping` every heartbeat interval and answer `pong`; a
 //! connection that says nothing for three intervals is closed and the controller reconnects.
 //!
 //! Only the headers in [`REQUEST_HEADERS`] / [`RESPONSE_HEADERS`] cross; `Authorization` never
@@ -172,6 +173,12 @@ pub enum ControllerMessage {
     },
     /// The head of the answer to request `id`. When `body_follows`, binary chunks follow.
     Response(ResponseHead),
+    /// The answer to `id` broke off after its head (DigitalOcean's body failed midway): the
+    /// relay aborts the client's response instead of ending it cleanly.
+    Reset {
+        id: u64,
+        reason: String,
+    },
     Ping {
         seq: u64,
     },

@@ -26,6 +26,9 @@ enum Command {
     Explain { code: String },
     /// Run the edge host: the compile API (compiler.wasm in wasmtime), /metrics, the dashboard.
     Serve(cli::serve::ServeArgs),
+    /// Run the controller (in the customer's account): dials out to the relay and executes
+    /// relayed DigitalOcean calls. `ferry controller keygen` makes its key file.
+    Controller(cli::controller::ControllerArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Rules => cli::info::rules(),
         Command::Explain { code } => cli::info::explain(&code),
         Command::Serve(a) => cli::serve::run(a),
+        Command::Controller(a) => cli::controller::run(a),
     };
     match result {
         Ok(code) => code,

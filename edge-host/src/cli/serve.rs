@@ -44,15 +44,20 @@ pub struct ServeArgs {
     pub max_concurrent_compiles: Option<usize>,
 }
 
-pub fn run(args: ServeArgs) -> Result<ExitCode> {
+/// Logs to stderr; `RUST_LOG` overrides `default`.
+pub fn init_logging(default: &str) {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "ferry=info,tower_http=warn".into()),
+                .unwrap_or_else(|_| default.into()),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+}
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    init_logging("ferry=info,tower_http=warn");
     let mut limits = Limits::default();
     if let Some(n) = args.max_concurrent_compiles {
         limits.max_concurrent_compiles = n;
@@ -118,7 +123,7 @@ fn compiler_wasm(flag: Option<PathBuf>) -> Result<PathBuf> {
     )
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
