@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
@@ -235,7 +236,9 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
         }
         let _ = sink.close().await;
     });
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<u64>();
+    // Every call's task lives in this set: when the session ends (or the controller is killed
+    // and this future dropped), dropping the set aborts them all.
+    let mut tasks: JoinSet<u64> = JoinSet::new();
     let mut inflight: HashMap<u64, InFlight> = HashMap::new();
     let slots = Arc::new(Semaphore::new(session.max_concurrent.max(1)));
     let mut ticker = tokio::time::interval(heartbeat);
@@ -255,7 +258,7 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
                 match msg {
                     Message::Text(text) => match RelayMessage::parse(&text) {
                         Ok(RelayMessage::Request(req)) => {
-                            start(session, *req, &mut inflight, &out_tx, &done_tx, &slots);
+                            start(session, *req, &mut inflight, &mut tasks, &out_tx, &slots);
                         }
                         Ok(RelayMessage::Cancel { id }) => {
                             if let Some(f) = inflight.remove(&id) {
@@ -299,8 +302,10 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
                     Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
                 }
             }
-            Some(id) = done_rx.recv() => {
-                inflight.remove(&id);
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                if let Ok(id) = done {
+                    inflight.remove(&id);
+                }
             }
             _ = ticker.tick() => {
                 if last_seen.elapsed() > silent_after {
@@ -313,9 +318,7 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
             }
         }
     };
-    for (_, f) in inflight.drain() {
-        f.task.abort();
-    }
+    tasks.abort_all();
     drop(out_tx);
     writer.abort();
     end
@@ -329,8 +332,8 @@ fn start(
     session: &Arc<Session>,
     req: RelayRequest,
     inflight: &mut HashMap<u64, InFlight>,
+    tasks: &mut JoinSet<u64>,
     out: &mpsc::Sender<Message>,
-    done: &mpsc::UnboundedSender<u64>,
     slots: &Arc<Semaphore>,
 ) {
     let id = req.id;
@@ -338,10 +341,9 @@ fn start(
     let has_body = req.body_follows;
     let session = session.clone();
     let out = out.clone();
-    let done = done.clone();
     let slots = slots.clone();
     let max_body = session.max_body_bytes;
-    let task = tokio::spawn(async move {
+    let task = tasks.spawn(async move {
         let mut body = Vec::new();
         if has_body {
             while let Some(part) = body_rx.recv().await {
@@ -372,14 +374,14 @@ fn start(
                 ))
                 .await;
         }
-        let _ = done.send(id);
+        id
     });
     inflight.insert(
         id,
         InFlight {
             body: has_body.then_some(body_tx),
             received: 0,
-            task: task.abort_handle(),
+            task,
         },
     );
 }

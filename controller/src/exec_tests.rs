@@ -22,7 +22,7 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let fake = FakeDo::start(TOKEN).await.expect("fake DO");
+    let fake = FakeDo::start(&[TOKEN]).await.expect("fake DO");
     let customer = SigningKey::generate();
     let sealing = SealingSecretKey::generate();
     let sealed = sealing.public_key().seal_token(TOKEN).expect("seal");

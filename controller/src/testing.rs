@@ -39,6 +39,9 @@ pub enum Fault {
     CreateThenFail(u16),
     /// Wait this long before handling the call.
     Delay(Duration),
+    /// Do the create, then wait this long before answering (a lost answer, when the caller
+    /// dies meanwhile).
+    CreateThenDelay(Duration),
 }
 
 #[derive(Debug, Default)]
@@ -55,7 +58,7 @@ struct Inner {
 pub struct FakeDo {
     pub url: String,
     pub addr: SocketAddr,
-    token: Arc<String>,
+    tokens: Arc<Vec<String>>,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -90,14 +93,15 @@ fn ok_json(status: StatusCode, v: &Value) -> Response {
 }
 
 impl FakeDo {
-    /// Starts the fake on `127.0.0.1:0`; calls must carry `Authorization: Bearer <token>`.
-    pub async fn start(token: &str) -> std::io::Result<Self> {
+    /// Starts the fake on `127.0.0.1:0`; calls must carry `Authorization: Bearer <token>` with
+    /// one of `tokens`.
+    pub async fn start(tokens: &[&str]) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let fake = Self {
             url: format!("http://{addr}"),
             addr,
-            token: Arc::new(token.to_string()),
+            tokens: Arc::new(tokens.iter().map(|t| t.to_string()).collect()),
             inner: Arc::default(),
         };
         let app = Router::new().fallback(handle).with_state(fake.clone());
@@ -184,7 +188,7 @@ async fn handle(State(fake): State<FakeDo>, req: Request) -> Response {
             .position(|(m, _)| m.as_ref().is_none_or(|m| key.starts_with(m.as_str())));
         pos.and_then(|i| inner.faults.remove(i)).map(|(_, f)| f)
     };
-    if token.as_deref() != Some(fake.token.as_str()) {
+    if !token.as_ref().is_some_and(|t| fake.tokens.contains(t)) {
         return error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -192,6 +196,7 @@ async fn handle(State(fake): State<FakeDo>, req: Request) -> Response {
         );
     }
     let mut fail_after_create = None;
+    let mut delay_after = None;
     match fault {
         Some(Fault::Status {
             status,
@@ -207,12 +212,16 @@ async fn handle(State(fake): State<FakeDo>, req: Request) -> Response {
         }
         Some(Fault::CreateThenFail(status)) => fail_after_create = Some(status),
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+        Some(Fault::CreateThenDelay(d)) => delay_after = Some(d),
         None => {}
     }
     let (path, query) = path_and_query
         .split_once('?')
         .map_or((path_and_query.as_str(), None), |(p, q)| (p, Some(q)));
     let res = route(&fake, &method, path, query, &body);
+    if let Some(d) = delay_after {
+        tokio::time::sleep(d).await;
+    }
     match fail_after_create {
         Some(status) => error(
             StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
