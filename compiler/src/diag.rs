@@ -121,8 +121,9 @@ codes! {
     /// ECS container definitions that Ferry could not read at compile time (a file that is not
     /// part of the input, a value built at apply time); the workload was not mapped.
     ContainerDefinitionsUnreadable = "F370", Error, "container definitions not readable";
-    /// A container image from a registry other than ECR: kept as written, pulled from there.
-    ImageKept = "F371", Note, "image pulled from its own registry";
+    /// A container image from a registry other than ECR (Docker Hub, GHCR, Quay, …): rewritten
+    /// to the appliance's registry; the controller copies it there at deploy.
+    ImageCopied = "F371", Note, "image copied from another registry";
     /// An image reference whose registry Ferry could not tell at compile time: not rewritten.
     ImageNotRewritten = "F372", Warning, "image reference not rewritten";
     /// A DOKS node pool Ferry sized from the CPU and memory of the workloads (Fargate).

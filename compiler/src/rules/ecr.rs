@@ -63,7 +63,7 @@ const fn kept(ty: &'static str) -> RuleDef {
         phase: Phase::Primary,
         produces: &["kubernetes_secret_v1"],
         args: KEPT_ARGS,
-        summary: "Kubernetes workload → kept as written; ECR images in its pod spec moved to the appliance's registry (with an image pull secret)",
+        summary: "Kubernetes workload → kept as written; every image in its pod spec moved to the appliance's registry (with an image pull secret)",
         map: kept_workload,
     }
 }
@@ -146,6 +146,15 @@ pub struct ImageRef {
 impl ImageRef {
     pub fn pinned(&self) -> bool {
         self.reference.starts_with('@')
+    }
+
+    /// The repository inside the appliance's registry: the same path (DigitalOcean's registry
+    /// takes nested paths), without Docker Hub's implicit `library/`.
+    pub fn do_repository(&self) -> &str {
+        match self.repository.strip_prefix("library/") {
+            Some(rest) if self.host == "docker.io" => rest,
+            _ => &self.repository,
+        }
     }
 }
 
@@ -365,9 +374,9 @@ pub struct Rewritten {
     pub moved: bool,
 }
 
-/// Rewrites an image expression used by `r` (at `loc`): ECR images move to the appliance's
-/// registry (artifact recorded); other registries are kept (note); references Ferry cannot
-/// read are kept with a warning.
+/// Rewrites an image expression used by `r` (at `loc`): every image moves to the appliance's
+/// registry (artifact recorded; images from registries other than ECR get a note saying they
+/// are copied at deploy); references Ferry cannot read are kept with a warning.
 pub fn rewrite_image(cx: &mut Cx<'_>, r: &Resource, e: &Expression, loc: Loc) -> Rewritten {
     let keep = Rewritten {
         image: e.clone(),
@@ -402,13 +411,12 @@ pub fn rewrite_image(cx: &mut Cx<'_>, r: &Resource, e: &Expression, loc: Loc) ->
     {
         return match new {
             TemplateRewrite::Moved(image, img) => {
-                ensure_registry(cx, loc);
+                ensure_registry(cx, loc.clone());
+                if !is_ecr_host(&img.host) {
+                    copied_note(cx, r, &img, loc);
+                }
                 record(cx, r, &img, source_text(cx, e));
                 Rewritten { image, moved: true }
-            }
-            TemplateRewrite::Kept(img) => {
-                kept_note(cx, r, &img, loc);
-                keep
             }
         };
     }
@@ -429,32 +437,34 @@ pub fn rewrite_image(cx: &mut Cx<'_>, r: &Resource, e: &Expression, loc: Loc) ->
         return keep;
     };
     let img = parse_image(&value);
+    ensure_registry(cx, loc.clone());
     if !is_ecr_host(&img.host) {
-        kept_note(cx, r, &img, loc);
-        return keep;
+        copied_note(cx, r, &img, loc);
     }
-    ensure_registry(cx, loc);
     record(cx, r, &img, value.clone());
+    let explicit_host = value.trim().starts_with(&format!("{}/", img.host));
     let image = match e {
         Expression::String(_) => hclx::template(format!(
             "{DO_PREFIX}/{}",
-            hclx::escape_template_literal(&format!("{}{}", img.repository, img.reference))
+            hclx::escape_template_literal(&format!("{}{}", img.do_repository(), img.reference))
         )),
-        // `var.image` (default in ECR): keep it overridable, replace its registry part.
-        other => format!(
+        // `var.image` with a registry host in its default: keep it overridable, replace the
+        // registry part.
+        other if explicit_host => format!(
             "replace({}, \"{}/\", \"{DO_PREFIX}/\")",
             hclx::inline(other),
             img.host
         )
         .parse()
         .unwrap_or_else(|_| other.clone()),
+        // `var.image` = `"nginx:1.27"` (Docker Hub shorthand): prefix the appliance registry.
+        other => hclx::template(format!("{DO_PREFIX}/${{{}}}", hclx::inline(other))),
     };
     Rewritten { image, moved: true }
 }
 
 enum TemplateRewrite {
     Moved(Expression, ImageRef),
-    Kept(ImageRef),
 }
 
 /// Rewrites a template whose first elements evaluate to `host/…`: the host part becomes the
@@ -477,13 +487,14 @@ fn rewrite_template(cx: &Cx<'_>, tpl: &Template) -> Option<TemplateRewrite> {
             .chain(els[i + 1..].iter().map(|el| element_text(cx, el)))
             .collect::<String>();
         let img = parse_image(&full);
-        if !is_ecr_host(&host) {
-            return Some(TemplateRewrite::Kept(img));
-        }
-        let mut text = format!(
-            "{DO_PREFIX}/{}",
-            hclx::escape_template_literal(&prefix[slash + 1..])
-        );
+        // The repository path after the host (Docker Hub's `library/` dropped).
+        let path = &prefix[slash + 1..];
+        let path = if host == "docker.io" {
+            path.strip_prefix("library/").unwrap_or(path)
+        } else {
+            path
+        };
+        let mut text = format!("{DO_PREFIX}/{}", hclx::escape_template_literal(path));
         for el in &els[i + 1..] {
             match el {
                 Element::Literal(l) => text.push_str(&hclx::escape_template_literal(l)),
@@ -552,7 +563,7 @@ fn record(cx: &mut Cx<'_>, r: &Resource, img: &ImageRef, source: String) {
     let destination = format!(
         "{}/{}{}",
         destination_prefix(cx),
-        img.repository,
+        img.do_repository(),
         img.reference
     );
     cx.artifact(Artifact {
@@ -564,22 +575,24 @@ fn record(cx: &mut Cx<'_>, r: &Resource, img: &ImageRef, source: String) {
     });
 }
 
-fn kept_note(cx: &mut Cx<'_>, r: &Resource, img: &ImageRef, loc: Loc) {
+fn copied_note(cx: &mut Cx<'_>, r: &Resource, img: &ImageRef, loc: Loc) {
     cx.diag(
         Diagnostic::new(
-            Code::ImageKept,
+            Code::ImageCopied,
             format!(
-                "`{}` runs `{}/{}{}`, which is not in ECR: the appliance pulls it from `{}` as it is",
+                "`{}` runs `{}/{}{}` from `{}`: it is copied into the appliance's registry as `{}{}` at deploy, so the appliance never pulls from outside",
                 r.address(),
                 img.host,
                 img.repository,
                 img.reference,
-                img.host
+                img.host,
+                img.do_repository(),
+                img.reference,
             ),
         )
         .at(loc)
         .resource(r.address())
-        .help("if the image is private, push it to ECR in the origin (Ferry then moves it to the appliance's registry) or give the pods pull credentials for its registry"),
+        .help("the controller copies every image listed in the report's artifacts; if the source registry is private, give the controller pull credentials for it"),
     );
 }
 
@@ -781,7 +794,7 @@ fn kept_workload(r: &Resource, cx: &mut Cx<'_>) {
         rec.outcome = Outcome::Kept;
         if moved {
             rec.note = Some(
-                "kept as written; its ECR images now come from the appliance's registry, pulled with the `registry-credentials` secret".into(),
+                "kept as written; its images now come from the appliance's registry, pulled with the `registry-credentials` secret".into(),
             );
         }
     }
@@ -906,7 +919,7 @@ fn add_manifest_pull_secret(e: &mut Expression, secret: &Expression) {
 
 // ---- Kubernetes YAML manifests -----------------------------------------------------------------
 
-/// Rewrites the ECR images of the Kubernetes YAML manifests among `paths` (data files of this
+/// Rewrites the images of the Kubernetes YAML manifests among `paths` (data files of this
 /// module, by origin path) and adds each rewritten manifest to the deployment stack at the
 /// same place (so `file()` / `templatefile()` in the stack read the rewritten copy). Lines are
 /// edited in place (`image: …` scalars), so comments and layout survive.
@@ -939,16 +952,11 @@ pub fn manifests(cx: &mut Cx<'_>, paths: &[String]) {
                         out.push_str(line);
                         continue;
                     }
-                    if !is_ecr_host(&img.host) {
-                        manifest_note(cx, path, &img, loc);
-                        out.push_str(line);
-                        continue;
-                    }
                     let Some(reg) = &registry else {
                         cx.diag(
                             Diagnostic::new(
                                 Code::ImageNotRewritten,
-                                format!("`{path}` runs the ECR image `{value}`; the manifest was not rewritten because the registry name is not known at compile time"),
+                                format!("`{path}` runs the image `{value}`; the manifest was not rewritten because the registry name is not known at compile time"),
                             )
                             .at(loc)
                             .help("compile with the `registry_name` (or `instance_id`) option so Ferry can write the appliance's registry into the manifest"),
@@ -956,10 +964,13 @@ pub fn manifests(cx: &mut Cx<'_>, paths: &[String]) {
                         out.push_str(line);
                         continue;
                     };
+                    if !is_ecr_host(&img.host) {
+                        manifest_note(cx, path, &img, loc);
+                    }
                     let new = format!(
                         "{}/{reg}/{}{}",
                         facts::REGISTRY_HOST,
-                        img.repository,
+                        img.do_repository(),
                         img.reference
                     );
                     cx.artifact(Artifact {
@@ -983,7 +994,7 @@ pub fn manifests(cx: &mut Cx<'_>, paths: &[String]) {
             cx.diag(
                 Diagnostic::new(
                     Code::ContainerRegistry,
-                    format!("`{path}`: ECR images rewritten to the appliance's registry; the rewritten manifest is part of the deployment stack (`{rel}`)"),
+                    format!("`{path}`: images rewritten to the appliance's registry; the rewritten manifest is part of the deployment stack (`{rel}`)"),
                 )
                 .at(Loc::file(path.as_str()))
                 .help("pods of this manifest pull from a private registry: give them `imagePullSecrets: [{name: registry-credentials}]` in the appliance namespace, or enable `registry_integration` on the DOKS cluster"),
@@ -995,14 +1006,14 @@ pub fn manifests(cx: &mut Cx<'_>, paths: &[String]) {
 fn manifest_note(cx: &mut Cx<'_>, path: &str, img: &ImageRef, loc: Loc) {
     cx.diag(
         Diagnostic::new(
-            Code::ImageKept,
+            Code::ImageCopied,
             format!(
-                "`{path}` runs `{}/{}{}`, which is not in ECR: the appliance pulls it from `{}` as it is",
-                img.host, img.repository, img.reference, img.host
+                "`{path}` runs `{}/{}{}`: it is copied into the appliance's registry as `{}{}` at deploy",
+                img.host, img.repository, img.reference, img.do_repository(), img.reference
             ),
         )
         .at(loc)
-        .help("if the image is private, push it to ECR in the origin or give the pods pull credentials for its registry"),
+        .help("the controller copies every image listed in the report's artifacts; if the source registry is private, give the controller pull credentials for it"),
     );
 }
 

@@ -118,7 +118,7 @@ resource "kubernetes_deployment_v1" "app" {
 
         container {
           name  = "cache"
-          image = "redis:7.2"
+          image = "registry.digitalocean.com/${var.registry_name}/redis:7.2"
 
           resources {
             requests = {
@@ -134,7 +134,7 @@ resource "kubernetes_deployment_v1" "app" {
 
         container {
           name  = "agent"
-          image = "ghcr.io/oscorp/agent:0.9.3"
+          image = "registry.digitalocean.com/${var.registry_name}/oscorp/agent:0.9.3"
 
           resources {
             requests = {

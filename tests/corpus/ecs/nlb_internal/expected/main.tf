@@ -10,6 +10,29 @@ resource "kubernetes_namespace_v1" "appliance" {
   }
 }
 
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
+}
+
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = var.registry_name
+  depends_on    = [digitalocean_container_registry.appliance]
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
 resource "kubernetes_deployment_v1" "broker" {
   metadata {
     name      = "broker"
@@ -42,7 +65,7 @@ resource "kubernetes_deployment_v1" "broker" {
       spec {
         container {
           name  = "broker"
-          image = "emqx/emqx:5.7.1"
+          image = "registry.digitalocean.com/${var.registry_name}/emqx/emqx:5.7.1"
 
           port {
             container_port = 1883
@@ -73,6 +96,10 @@ resource "kubernetes_deployment_v1" "broker" {
               port = 1883
             }
           }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
         }
       }
     }

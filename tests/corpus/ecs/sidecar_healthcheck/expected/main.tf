@@ -230,7 +230,7 @@ resource "kubernetes_deployment_v1" "storefront" {
 
         container {
           name  = "nginx"
-          image = "nginx:1.27-alpine"
+          image = "registry.digitalocean.com/${var.registry_name}/nginx:1.27-alpine"
 
           port {
             container_port = 80
@@ -256,7 +256,7 @@ resource "kubernetes_deployment_v1" "storefront" {
 
         container {
           name  = "otel"
-          image = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0"
+          image = "registry.digitalocean.com/${var.registry_name}/aws-observability/aws-otel-collector:v0.40.0"
           args  = ["--config=/etc/ecs/ecs-default-config.yaml"]
 
           env {

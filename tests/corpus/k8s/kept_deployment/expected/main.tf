@@ -88,7 +88,7 @@ resource "kubernetes_deployment_v1" "portal" {
 
         container {
           name  = "proxy"
-          image = "envoyproxy/envoy:v1.30.1"
+          image = "registry.digitalocean.com/${var.registry_name}/envoyproxy/envoy:v1.30.1"
         }
 
         image_pull_secrets {

@@ -63,6 +63,23 @@ resource "kubernetes_manifest" "resize" {
   }
 }
 
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = var.registry_name
+  depends_on    = [digitalocean_container_registry.appliance]
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = "default"
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
 resource "kubernetes_deployment_v1" "web" {
   metadata {
     name = "web"
@@ -87,7 +104,11 @@ resource "kubernetes_deployment_v1" "web" {
       spec {
         container {
           name  = "web"
-          image = "nginx:1.27.3@sha256:bc5eac5eafc581aeda3008b4b1f07ebba230de2f27d47767129a6a905c84f470"
+          image = "registry.digitalocean.com/${var.registry_name}/nginx:1.27.3@sha256:bc5eac5eafc581aeda3008b4b1f07ebba230de2f27d47767129a6a905c84f470"
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
         }
       }
     }

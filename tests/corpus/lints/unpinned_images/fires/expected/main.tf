@@ -63,6 +63,23 @@ resource "kubernetes_manifest" "resize" {
   }
 }
 
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = var.registry_name
+  depends_on    = [digitalocean_container_registry.appliance]
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = "default"
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
 resource "kubernetes_deployment_v1" "web" {
   metadata {
     name = "web"
@@ -87,13 +104,17 @@ resource "kubernetes_deployment_v1" "web" {
       spec {
         init_container {
           name    = "migrate"
-          image   = "ghcr.io/acme/web-migrations:${var.release}"
+          image   = "registry.digitalocean.com/${var.registry_name}/acme/web-migrations:${var.release}"
           command = ["./migrate", "up"]
         }
 
         container {
           name  = "web"
-          image = "nginx"
+          image = "registry.digitalocean.com/${var.registry_name}/nginx"
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
         }
       }
     }
