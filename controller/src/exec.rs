@@ -375,9 +375,26 @@ impl Executor {
                 body,
                 ..
             }) => {
-                tracing::info!(key, "replaying the recorded answer of an earlier attempt");
-                headers.push(("idempotent-replayed".into(), "true".into()));
-                return Answer::buffered(status, headers, body.into_bytes());
+                // A recorded create is replayed only while its resource exists: after a destroy
+                // in the same session, the same create makes it again.
+                let root = (200..300)
+                    .contains(&status)
+                    .then(|| serde_json::from_slice::<Value>(body.as_bytes()).ok())
+                    .flatten()
+                    .and_then(|v| policy::created_root(path, &v));
+                let gone = match &root {
+                    Some(root) => self.is_gone(root, token).await,
+                    None => false,
+                };
+                if !gone {
+                    tracing::info!(key, "replaying the recorded answer of an earlier attempt");
+                    headers.push(("idempotent-replayed".into(), "true".into()));
+                    return Answer::buffered(status, headers, body.into_bytes());
+                }
+                tracing::info!(
+                    key,
+                    "the recorded create's resource is gone; creating it again"
+                );
             }
             Some(Entry::Started { .. }) => {
                 // The earlier attempt's outcome is unknown: look before sending again.
@@ -440,6 +457,26 @@ impl Executor {
                 Answer::buffered(status, headers, bytes.to_vec())
             }
         }
+    }
+
+    /// Whether DigitalOcean says `root` does not exist (404). Any other answer: not gone.
+    async fn is_gone(&self, root: &str, token: &Token) -> bool {
+        let get = RelayRequest {
+            id: 0,
+            phase: Phase::SteadyState,
+            method: "GET".into(),
+            path_and_query: root.to_string(),
+            headers: vec![("accept".into(), "application/json".into())],
+            grant: None,
+            sealed_token: String::new(),
+            idempotency_key: None,
+            session_id: None,
+            body_follows: false,
+        };
+        matches!(
+            self.call(&get, root, &[], token, None).await,
+            Outcome::Answered(r) if r.status().as_u16() == 404
+        )
     }
 
     fn record_found(&self, key: &str, path: &str, found: &Value) -> Answer {

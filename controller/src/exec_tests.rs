@@ -425,7 +425,21 @@ async fn a_replayed_create_answers_from_the_record() {
     let (status, again) = s.run(&req, body).await;
     assert_eq!(status, 201);
     assert_eq!(first, again);
-    assert_eq!(s.fake.calls().len(), 1, "the replay sent nothing");
+    let writes = |s: &Setup| s.fake.calls().iter().filter(|c| c.method != "GET").count();
+    assert_eq!(writes(&s), 1, "the replay created nothing");
+    assert_eq!(s.fake.objects("/v2/droplets").len(), 1);
+    // Destroyed in the same session, then the same create again: a new droplet.
+    let id = first["droplet"]["id"].clone();
+    let (status, _) = s
+        .run(
+            &s.req(Phase::Deploy, "DELETE", &format!("/v2/droplets/{id}")),
+            "",
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, third) = s.run(&req, body).await;
+    assert_eq!(status, 201);
+    assert_ne!(third["droplet"]["id"], id);
     assert_eq!(s.fake.objects("/v2/droplets").len(), 1);
 }
 

@@ -59,6 +59,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Who is calling, and with which phase.
 struct Caller {
     session_id: Option<String>,
+    /// False for a refused credential (the phase it would have had is not known).
+    phase_known: bool,
     phase: Phase,
     grant: Option<SignedGrant>,
     instance_id: String,
@@ -87,7 +89,7 @@ impl Ctx<'_> {
                 c.session_id
                     .as_ref()
                     .map_or_else(|| "anonymous".to_string(), |s| format!("session:{s}")),
-                c.phase.as_str(),
+                if c.phase_known { c.phase.as_str() } else { "-" },
             ),
             None => ("anonymous".to_string(), "-"),
         };
@@ -232,8 +234,14 @@ pub(crate) async fn do_api(
         .and_then(|v| v.to_str().ok())
         .filter(|k| !k.is_empty() && k.len() <= 200)
     {
-        Some(k) => Some(k.to_string()),
-        None if method == Method::POST => Some(derived_idempotency_key(
+        // A client's key is scoped to its session: one session cannot replay another's answer.
+        Some(k) => Some(format!(
+            "{}:{k}",
+            caller.session_id.as_deref().unwrap_or("-")
+        )),
+        // Derived keys for creates only: two identical actions (power off, later again) are
+        // two actions, but two identical creates in one session are one resource.
+        None if matches!(access, Access::Create) => Some(derived_idempotency_key(
             caller.session_id.as_deref().unwrap_or("-"),
             method.as_str(),
             &path_and_query,
@@ -283,6 +291,7 @@ async fn authorize(ctx: &Ctx<'_>, reads: bool) -> Result<Caller, Response> {
     match answer {
         Authorization::Granted(g) => Ok(Caller {
             session_id: Some(g.session_id),
+            phase_known: true,
             phase: g.phase,
             grant: Some(g.grant),
             instance_id: g.instance_id,
@@ -303,6 +312,7 @@ async fn authorize(ctx: &Ctx<'_>, reads: bool) -> Result<Caller, Response> {
                 .map(|i| i.instance_id);
             let caller = Caller {
                 session_id: r.session_id.clone(),
+                phase_known: true,
                 phase: Phase::SteadyState,
                 grant: None,
                 instance_id: instance.unwrap_or_default(),
@@ -322,6 +332,7 @@ async fn authorize(ctx: &Ctx<'_>, reads: bool) -> Result<Caller, Response> {
         Authorization::Refused(r) => {
             let caller = Caller {
                 session_id: r.session_id.clone(),
+                phase_known: false,
                 phase: Phase::SteadyState,
                 grant: None,
                 instance_id: String::new(),
