@@ -24,3 +24,10 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update && $SUDO apt-get install -y chromium chromium-driver
 fi
+
+# PostgreSQL server binaries for the broker's store tests (broker/tests/store.rs starts a
+# throwaway cluster on loopback with /usr/lib/postgresql/*/bin/initdb and postgres).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update && $SUDO apt-get install -y postgresql
+fi

@@ -43,10 +43,19 @@ pub enum Role {
 }
 
 /// Sign in with an API key (dashboard): the answer sets the session and CSRF cookies.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub api_key: String,
+}
+
+/// Debug without the secret.
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("api_key", &"…")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,10 +76,20 @@ pub struct NewApiKey {
 }
 
 /// A newly created API key: `secret` is shown this once and stored only as a hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct CreatedApiKey {
     pub key: ApiKeyInfo,
     pub secret: String,
+}
+
+/// Debug without the secret.
+impl std::fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApiKey")
+            .field("key", &self.key)
+            .field("secret", &"…")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,7 +177,7 @@ pub struct ControllerKeys {
 }
 
 /// The invitation the vendor hands to the customer: `link` is shown once.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Invitation {
     pub appliance_id: String,
     /// `/invite#<secret>`: the secret stays in the fragment, never in server logs.
@@ -167,12 +186,34 @@ pub struct Invitation {
     pub expires_at_ms: i64,
 }
 
+/// Debug without the secret.
+impl std::fmt::Debug for Invitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invitation")
+            .field("appliance_id", &self.appliance_id)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("link", &"…")
+            .field("secret", &"…")
+            .finish()
+    }
+}
+
 /// The customer accepts: pins the approval key generated in their browser.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInvitation {
     pub secret: String,
     pub approval_key: VerifyingKey,
+}
+
+/// Debug without the secret.
+impl std::fmt::Debug for AcceptInvitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcceptInvitation")
+            .field("approval_key", &self.approval_key)
+            .field("secret", &"…")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -333,10 +374,20 @@ pub struct DeploySession {
 }
 
 /// `credential` is shown this once (256-bit random, stored as a hash).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct CreatedDeploySession {
     pub session: DeploySession,
     pub credential: String,
+}
+
+/// Debug without the secret.
+impl std::fmt::Debug for CreatedDeploySession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedDeploySession")
+            .field("session", &self.session)
+            .field("credential", &"…")
+            .finish()
+    }
 }
 
 /// One link of the hash chain. `hash = sha256(prev_hash || canonical(record without hash))`.

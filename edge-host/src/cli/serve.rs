@@ -2,7 +2,10 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use ferry::server::broker::{BrokerConfig, BrokerState};
+use ferry::server::relay::{Relay, RelayConfig};
 use ferry::server::{AppState, Limits, ServerConfig};
+use ferry_broker::{Broker, Location, SystemClock};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +45,24 @@ pub struct ServeArgs {
     /// Compiles that run at once (default: twice the number of cores).
     #[arg(long)]
     pub max_concurrent_compiles: Option<usize>,
+    /// The broker's database: `postgres://user:pass@host/db` [default: SQLite at
+    /// DATA_DIR/ferry.db, created on first start]
+    #[arg(long, env = "FERRY_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The public base URL of this edge host (invitation links, the relay URL compiled into
+    /// releases) [default: http://LISTEN]
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// An origin allowed to call the API cross-origin (repeatable; default: same-origin only).
+    #[arg(long = "allowed-origin")]
+    pub allowed_origins: Vec<String>,
+    /// The vendor's name, used when the first start bootstraps the vendor account.
+    #[arg(long, default_value = "Vendor")]
+    pub vendor_name: String,
 }
+
+/// The file the first start writes the vendor's API key to (mode 0600), under the data folder.
+pub const VENDOR_KEY_FILE: &str = "vendor-api-key";
 
 /// Logs to stderr; `RUST_LOG` overrides `default`.
 pub fn init_logging(default: &str) {
@@ -91,6 +111,37 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let location = match &args.database_url {
+        Some(url) => Location::parse_url(url)?,
+        None => Location::in_data_dir(&config.data_dir),
+    };
+    let broker = runtime
+        .block_on(Broker::open(&location, std::sync::Arc::new(SystemClock)))
+        .with_context(|| format!("cannot open the broker's store ({})", location.describe()))?;
+    tracing::info!("broker store: {}", location.describe());
+    bootstrap(&runtime, &broker, &args.vendor_name, &config.data_dir)?;
+    let mut broker_config = BrokerConfig::new(
+        args.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.listen)),
+    );
+    broker_config.allowed_origins = args
+        .allowed_origins
+        .iter()
+        .map(|o| o.trim_end_matches('/').to_string())
+        .collect();
+    // The relay asks the broker on every call; the broker's appliance answers ask the relay
+    // whether the controller is connected.
+    let relay = Relay::new(
+        std::sync::Arc::new(broker.clone()),
+        RelayConfig {
+            public_url: args.public_url.clone(),
+            ..RelayConfig::default()
+        },
+    );
+    let broker_state =
+        BrokerState::new(broker, broker_config).with_presence(std::sync::Arc::new(relay.clone()));
+    let state = state.with_broker(broker_state).with_relay(relay);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
@@ -103,6 +154,48 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .context("server failed")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// First start: creates the vendor and writes its API key to `DATA_DIR/vendor-api-key` (0600).
+/// Prints the file's path, never the key.
+fn bootstrap(
+    runtime: &tokio::runtime::Runtime,
+    broker: &Broker,
+    vendor_name: &str,
+    data_dir: &std::path::Path,
+) -> Result<()> {
+    let Some(key) = runtime.block_on(broker.bootstrap_vendor(vendor_name, broker.now_ms()))? else {
+        return Ok(());
+    };
+    let path = data_dir.join(VENDOR_KEY_FILE);
+    write_secret_file(&path, &format!("{}\n", key.secret))
+        .with_context(|| format!("cannot write the vendor API key to `{}`", path.display()))?;
+    tracing::info!(
+        "bootstrapped vendor `{vendor_name}`; API key in {}",
+        path.display()
+    );
+    eprintln!(
+        "ferry serve: created the vendor `{vendor_name}`; its API key is in {} (mode 0600). \
+         Use it with `ferry --api-key-file {}` or sign in to the dashboard with it.",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// Writes `text` to a file only its owner can read.
+pub fn write_secret_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // An older file may have had wider permissions.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 fn compiler_wasm(flag: Option<PathBuf>) -> Result<PathBuf> {

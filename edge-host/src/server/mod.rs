@@ -8,6 +8,7 @@
 //! | `GET /api/v1/compiler` | [`ferry_compiler::api::CompilerInfo`] |
 //! | `GET /compiler.wasm` | the module's bytes (`no-cache`, strong ETag = SHA-256) |
 //! | `GET /compiler/{sha256}.wasm` | the same bytes, `immutable` |
+//! | `/api/v1/auth/…`, `/api/v1/appliances/…`, … | the token broker ([`broker`], `ferry_api::broker`'s table) |
 //! | `GET /healthz` | `ok` |
 //! | `GET /metrics` | Prometheus text |
 //! | `GET /relay/v1/connect` | controllers dial in (WebSocket) — [`relay`] |
@@ -16,6 +17,7 @@
 //!
 //! Every error is `{"error": {"code", "message"}}` ([`error::ApiError`]).
 
+pub mod broker;
 pub mod compile;
 pub mod error;
 pub mod metrics;
@@ -110,6 +112,8 @@ pub struct AppState {
     slots: Arc<Semaphore>,
     limits: Arc<Limits>,
     web_dir: Option<PathBuf>,
+    /// The token broker and its HTTP settings (`None`: the compile-only edge host).
+    pub broker: Option<broker::BrokerState>,
 }
 
 impl AppState {
@@ -121,7 +125,14 @@ impl AppState {
             slots: Arc::new(Semaphore::new(limits.max_concurrent_compiles)),
             limits: Arc::new(limits),
             web_dir,
+            broker: None,
         }
+    }
+
+    /// Adds the token broker: its routes answer instead of `503 broker_disabled`.
+    pub fn with_broker(mut self, broker: broker::BrokerState) -> Self {
+        self.broker = Some(broker);
+        self
     }
 
     /// Reads and validates compiler.wasm and creates the data folder.
@@ -191,6 +202,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .route("/api/v1/compile", post(compile::compile))
         .route("/api/v1/compiler", get(compile::info))
+        .merge(broker::routes(&state))
         // Unknown API paths are JSON 404s, never the dashboard.
         .route("/api/{*rest}", any(not_found))
         .route("/compiler.wasm", get(compile::wasm))
@@ -224,9 +236,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 async fn not_found(req: Request) -> ApiError {

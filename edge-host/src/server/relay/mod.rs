@@ -16,6 +16,7 @@
 //! The relay knows the broker only through [`gate::RelayGate`]; it holds no token in clear — it
 //! passes the phase's *sealed* token to the controller, which alone can open it.
 
+pub mod broker_gate;
 pub mod connect;
 pub mod gate;
 pub mod hub;
@@ -157,6 +158,12 @@ impl Relay {
             set.clear();
         }
         set.insert(root);
+    }
+}
+
+impl crate::server::broker::ControllerPresence for Relay {
+    fn connected(&self, appliance_id: &str) -> bool {
+        self.controller_connected(appliance_id)
     }
 }
 
