@@ -75,6 +75,20 @@ pub fn check_grant(
     approval_key: &VerifyingKey,
     now_ms: i64,
 ) -> Result<(), String> {
+    check_grant_with(req, appliance_id, now_ms, |grant| {
+        grant.verify(approval_key).map_err(|e| e.to_string())
+    })
+}
+
+/// [`check_grant`] with the signature check supplied (the executor remembers grants it has
+/// verified: a signature over the same canonical text verifies the same way every time; the
+/// appliance, phase and window are still checked on every call).
+fn check_grant_with(
+    req: &RelayRequest,
+    appliance_id: &str,
+    now_ms: i64,
+    verify: impl FnOnce(&ferry_api::grant::SignedGrant) -> Result<(), String>,
+) -> Result<(), String> {
     if req.phase == Phase::SteadyState {
         // On by default and read-only; the policy below allows reads only.
         return Ok(());
@@ -85,7 +99,7 @@ pub fn check_grant(
             req.phase
         ));
     };
-    grant.verify(approval_key).map_err(|e| {
+    verify(grant).map_err(|e| {
         format!("the grant is not signed by the customer's pinned approval key ({e})")
     })?;
     if grant.body.appliance_id != appliance_id {
@@ -201,6 +215,8 @@ pub struct Executor {
     pub(crate) idem: IdemStore,
     /// Resources known to belong to the appliance (created through this controller or checked).
     owned: Mutex<HashSet<String>>,
+    /// Grants whose signature verified (SHA-256 of canonical text and signature).
+    verified: Mutex<HashSet<String>>,
     pub(crate) agent: String,
 }
 
@@ -235,8 +251,28 @@ impl Executor {
             http,
             idem,
             owned: Mutex::new(HashSet::new()),
+            verified: Mutex::new(HashSet::new()),
             agent: format!("ferry-controller/{}", env!("CARGO_PKG_VERSION")),
         }
+    }
+
+    /// Verifies a grant's signature with the pinned key, once per distinct grant.
+    fn verify_grant(&self, grant: &ferry_api::grant::SignedGrant) -> Result<(), String> {
+        let canonical = grant.body.canonical().map_err(|e| e.to_string())?;
+        let key =
+            ferry_api::crypto::sha256_hex(format!("{canonical}{}", grant.signature).as_bytes());
+        let mut verified = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        if verified.contains(&key) {
+            return Ok(());
+        }
+        grant
+            .verify(&self.approval_key)
+            .map_err(|e| e.to_string())?;
+        if verified.len() >= MAX_OWNED {
+            verified.clear();
+        }
+        verified.insert(key);
+        Ok(())
     }
 
     fn owns(&self, root: &str) -> bool {
@@ -268,7 +304,9 @@ impl Executor {
     }
 
     async fn execute_inner(&self, req: &RelayRequest, body: Bytes, now_ms: i64) -> Answer {
-        if let Err(reason) = check_grant(req, &self.appliance_id, &self.approval_key, now_ms) {
+        if let Err(reason) =
+            check_grant_with(req, &self.appliance_id, now_ms, |g| self.verify_grant(g))
+        {
             tracing::warn!(%reason, "refused: grant");
             return Answer::forbidden(&reason);
         }

@@ -155,6 +155,19 @@ async fn bad_grants_are_refused_without_calling_digitalocean() {
         );
     }
     assert!(s.fake.calls().is_empty(), "DigitalOcean was called");
+    // A grant verified once (and remembered) is still held to its window on every call.
+    let good = s.req(Phase::Deploy, "GET", "/v2/droplets");
+    let (status, _) = s.run(&good, "").await;
+    assert_eq!(status, 200);
+    let later = now_ms() + 2 * 3_600_000;
+    let (status, v) = read(s.exec.execute(&good, Bytes::new(), later).await).await;
+    assert_eq!(status, 403, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not open")),
+        "{v}"
+    );
 }
 
 #[tokio::test]
