@@ -5,6 +5,8 @@
 //! * [`broker`] — the broker's HTTP API (appliances, releases, grants, tokens, sessions, audit).
 //! * [`grant`] — phases, windows and the canonical form the customer signs.
 //! * [`crypto`] — token shape and fingerprint, sealed boxes, Ed25519 keys and signatures.
+//! * [`relay`] — the relay ↔ controller wire protocol (handshake, frames, body chunks) and the
+//!   policy both ends apply to every relayed DigitalOcean call.
 //!
 //! This crate knows nothing of HTTP servers, databases or the clock: times are passed in. It
 //! builds for the browser (`wasm32-unknown-unknown`, randomness from `crypto.getRandomValues`)
@@ -14,5 +16,6 @@
 pub mod broker;
 pub mod crypto;
 pub mod grant;
+pub mod relay;
 
 pub use ferry_compiler::api as compile;

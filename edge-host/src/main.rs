@@ -56,6 +56,9 @@ enum Command {
     Refuse(cli::customer::RefuseArgs),
     /// Read an appliance's audit log; verify the hash chain (API or offline store).
     Audit(cli::audit::AuditArgs),
+    /// Run the controller (in the customer's account): dials out to the relay and executes
+    /// relayed DigitalOcean calls. `ferry controller keygen` makes its key file.
+    Controller(cli::controller::ControllerArgs),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Command::Revoke(a) => cli::customer::revoke(a),
         Command::Refuse(a) => cli::customer::refuse(a),
         Command::Audit(a) => cli::audit::audit(a),
+        Command::Controller(a) => cli::controller::run(a),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod compile;
 pub mod customer;
 pub mod deploy;
+pub mod controller;
 pub mod human;
 pub mod info;
 pub mod read;

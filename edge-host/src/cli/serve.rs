@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use ferry::server::broker::{BrokerConfig, BrokerState};
+use ferry::server::relay::{Relay, RelayConfig};
 use ferry::server::{AppState, Limits, ServerConfig};
 use ferry_broker::{Broker, Location, SystemClock};
 use std::net::SocketAddr;
@@ -69,15 +70,20 @@ pub struct ServeArgs {
 /// The file the first start writes the vendor's API key to (mode 0600), under the data folder.
 pub const VENDOR_KEY_FILE: &str = "vendor-api-key";
 
-pub fn run(args: ServeArgs) -> Result<ExitCode> {
+/// Logs to stderr; `RUST_LOG` overrides `default`.
+pub fn init_logging(default: &str) {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "ferry=info,tower_http=warn".into()),
+                .unwrap_or_else(|_| default.into()),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+}
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    init_logging("ferry=info,tower_http=warn");
     let mut limits = Limits::default();
     if let Some(n) = args.max_concurrent_compiles {
         limits.max_concurrent_compiles = n;
@@ -147,7 +153,18 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .iter()
             .map(|o| o.trim_end_matches('/').to_string())
             .collect();
-        let state = state.with_broker(BrokerState::new(broker, broker_config));
+        // The relay asks the broker on every call; the broker's appliance answers ask the relay
+        // whether the controller is connected.
+        let relay = Relay::new(
+            std::sync::Arc::new(broker.clone()),
+            RelayConfig {
+                public_url: args.public_url.clone(),
+                ..RelayConfig::default()
+            },
+        );
+        let broker_state = BrokerState::new(broker, broker_config)
+            .with_presence(std::sync::Arc::new(relay.clone()));
+        let state = state.with_broker(broker_state).with_relay(relay);
         tracing::info!("ferry edge host listening on http://{addr}");
         eprintln!("ferry serve: listening on http://{addr}");
         ferry::server::serve(listener, state, shutdown_signal())
@@ -217,7 +234,7 @@ fn compiler_wasm(flag: Option<PathBuf>) -> Result<PathBuf> {
     )
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -11,6 +11,8 @@
 //! | `/api/v1/auth/…`, `/api/v1/appliances/…`, … | the token broker ([`broker`], `ferry_api::broker`'s table) |
 //! | `GET /healthz` | `ok` |
 //! | `GET /metrics` | Prometheus text |
+//! | `GET /relay/v1/connect` | controllers dial in (WebSocket) — [`relay`] |
+//! | `ANY /relay/v1/appliances/{id}/do/v2/...` | the DigitalOcean API, relayed to the appliance's controller |
 //! | anything else | `--web-dir` files, or a built-in page at `/`; else a 404 JSON error |
 //!
 //! Every error is `{"error": {"code", "message"}}` ([`error::ApiError`]).
@@ -19,6 +21,7 @@ pub mod broker;
 pub mod compile;
 pub mod error;
 pub mod metrics;
+pub mod relay;
 pub mod sandbox;
 mod web;
 
@@ -104,6 +107,8 @@ pub enum StartError {
 pub struct AppState {
     pub sandbox: Sandbox,
     pub metrics: Arc<Metrics>,
+    /// The relay: connected controllers and the broker gate it asks.
+    pub relay: relay::Relay,
     slots: Arc<Semaphore>,
     limits: Arc<Limits>,
     web_dir: Option<PathBuf>,
@@ -116,6 +121,7 @@ impl AppState {
         Self {
             sandbox,
             metrics: Arc::new(Metrics::default()),
+            relay: relay::Relay::default(),
             slots: Arc::new(Semaphore::new(limits.max_concurrent_compiles)),
             limits: Arc::new(limits),
             web_dir,
@@ -151,6 +157,12 @@ impl AppState {
             config.limits.clone(),
             config.web_dir.clone(),
         ))
+    }
+
+    /// The same state with this relay (and the broker gate it carries).
+    pub fn with_relay(mut self, relay: relay::Relay) -> Self {
+        self.relay = relay;
+        self
     }
 
     /// The compile slots (tests hold one to see the 503).
@@ -211,6 +223,8 @@ pub fn app(state: AppState) -> Router {
             limits.request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
+        // The relay has its own limits and per-call timeouts (its connections live long).
+        .merge(relay::router(state.relay.clone()))
         .layer(from_fn(error::json_errors))
         .layer(from_fn_with_state(state.clone(), track))
         .with_state(state)

@@ -1,6 +1,8 @@
 //! Shared helpers of the edge host's tests: built modules, app states, one-shot requests.
 #![allow(dead_code)]
 
+pub mod relay;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};

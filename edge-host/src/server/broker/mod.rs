@@ -43,7 +43,7 @@ pub trait ControllerPresence: Send + Sync + fmt::Debug {
 #[derive(Debug, Clone)]
 pub struct BrokerConfig {
     /// The edge host's public base URL (`https://ferry.example`): invitation links and the
-    /// relay URL compiled into releases (`<public_url>/relay/v1/appliances/<id>`).
+    /// relay URL compiled into releases (`<public_url>/relay/v1/appliances/<id>/do`).
     pub public_url: String,
     /// Origins allowed to call the API cross-origin (with credentials). Empty: same-origin only.
     pub allowed_origins: Vec<String>,
@@ -65,7 +65,10 @@ impl BrokerConfig {
 
     /// The relay endpoint compiled into an appliance's releases.
     pub fn relay_url(&self, appliance_id: &str) -> String {
-        format!("{}/relay/v1/appliances/{appliance_id}", self.public_url)
+        // The provider's `api_endpoint`: godo resolves `v2/…` against it (so `…/do` becomes
+        // `…/<id>/v2/…`, which the relay serves), and the Kubernetes provider gets
+        // `trimsuffix(…, "/do")/k8s` (compiler).
+        format!("{}/relay/v1/appliances/{appliance_id}/do", self.public_url)
     }
 }
 
