@@ -5,6 +5,7 @@
 //! * [`broker`] — the broker's HTTP API (appliances, releases, grants, tokens, sessions, audit).
 //! * [`grant`] — phases, windows and the canonical form the customer signs.
 //! * [`crypto`] — token shape and fingerprint, sealed boxes, Ed25519 keys and signatures.
+//! * [`observe`] — metric series and the live activity stream of an appliance.
 //! * [`relay`] — the relay ↔ controller wire protocol (handshake, frames, body chunks) and the
 //!   policy both ends apply to every relayed DigitalOcean call.
 //!
@@ -16,6 +17,7 @@
 pub mod broker;
 pub mod crypto;
 pub mod grant;
+pub mod observe;
 pub mod relay;
 
 pub use ferry_compiler::api as compile;
