@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(json["phase"], "deploy");
         let back: ApplianceEvent = serde_json::from_value(json).expect("round trip");
         assert_eq!(back, e);
-        let m = ApplianceEvent::Metrics { at_ms: 1, series: 3 };
+        let m = ApplianceEvent::Metrics {
+            at_ms: 1,
+            series: 3,
+        };
         assert_eq!(serde_json::to_value(&m).expect("ok")["type"], m.name());
     }
 
@@ -126,6 +129,9 @@ mod tests {
         };
         let json = serde_json::to_value(&s).expect("serializes");
         assert_eq!(json["series"][0]["points"][1][1], 0.75);
-        assert_eq!(serde_json::from_value::<MetricsSnapshot>(json).expect("back"), s);
+        assert_eq!(
+            serde_json::from_value::<MetricsSnapshot>(json).expect("back"),
+            s
+        );
     }
 }

@@ -23,14 +23,24 @@ fn keygen_writes_a_private_key_file_and_prints_the_public_keys() {
     let key = dir.path().join("controller.key");
     let key_arg = key.to_str().expect("utf-8 path");
     let (code, stdout, stderr) = ferry(&[
-        "controller", "keygen", "--key-file", key_arg, "--appliance", "app-1", "--instance-id", "acme",
+        "controller",
+        "keygen",
+        "--key-file",
+        key_arg,
+        "--appliance",
+        "app-1",
+        "--instance-id",
+        "acme",
     ]);
     assert_eq!(code, 0, "{stderr}");
     let keys: ControllerKeys = serde_json::from_str(&stdout).expect("the public keys as JSON");
     let text = std::fs::read_to_string(&key).expect("key file");
     assert!(text.contains("ferry-controller-key-v1") && text.contains("app-1"));
     assert!(!stdout.contains("identity_seed") && !stdout.contains("sealing_secret"));
-    assert!(!text.contains(&keys.signing_key.to_string()), "the file holds secrets, not public keys");
+    assert!(
+        !text.contains(&keys.signing_key.to_string()),
+        "the file holds secrets, not public keys"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -42,18 +52,36 @@ fn keygen_writes_a_private_key_file_and_prints_the_public_keys() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--force"), "{stderr}");
     // Running needs the customer's approval key, pinned on first use.
-    let (code, _, stderr) = ferry(&["controller", "--relay", "ws://127.0.0.1:9", "--key-file", key_arg]);
+    let (code, _, stderr) = ferry(&[
+        "controller",
+        "--relay",
+        "ws://127.0.0.1:9",
+        "--key-file",
+        key_arg,
+    ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--approval-key"), "{stderr}");
     // A bad approval key or relay URL is named.
     let (code, _, stderr) = ferry(&[
-        "controller", "--relay", "ws://127.0.0.1:9", "--key-file", key_arg, "--approval-key", "nope",
+        "controller",
+        "--relay",
+        "ws://127.0.0.1:9",
+        "--key-file",
+        key_arg,
+        "--approval-key",
+        "nope",
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--approval-key"), "{stderr}");
     let approval = SigningKey::generate().verifying_key().to_string();
     let (code, _, stderr) = ferry(&[
-        "controller", "--relay", "ftp://edge", "--key-file", key_arg, "--approval-key", &approval,
+        "controller",
+        "--relay",
+        "ftp://edge",
+        "--key-file",
+        key_arg,
+        "--approval-key",
+        &approval,
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a relay URL"), "{stderr}");
@@ -63,5 +91,8 @@ fn keygen_writes_a_private_key_file_and_prints_the_public_keys() {
 fn running_without_a_relay_or_key_file_says_what_is_missing() {
     let (code, _, stderr) = ferry(&["controller"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("--relay") && stderr.contains("keygen"), "{stderr}");
+    assert!(
+        stderr.contains("--relay") && stderr.contains("keygen"),
+        "{stderr}"
+    );
 }

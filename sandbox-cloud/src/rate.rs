@@ -46,9 +46,7 @@ impl Buckets {
 
     /// Milliseconds until the oldest bucket leaves the span.
     fn wait(&self, now: i64, span: i64) -> i64 {
-        self.q
-            .front()
-            .map_or(0, |(sec, _)| sec * 1000 + span - now)
+        self.q.front().map_or(0, |(sec, _)| sec * 1000 + span - now)
     }
 }
 
@@ -97,7 +95,9 @@ impl Limiter {
 }
 
 fn ceil_secs(ms: i64) -> u64 {
-    u64::try_from((ms + 999).div_euclid(1000)).unwrap_or(0).max(1)
+    u64::try_from((ms + 999).div_euclid(1000))
+        .unwrap_or(0)
+        .max(1)
 }
 
 #[cfg(test)]

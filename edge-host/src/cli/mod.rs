@@ -2,9 +2,9 @@
 
 pub mod audit;
 pub mod compile;
+pub mod controller;
 pub mod customer;
 pub mod deploy;
-pub mod controller;
 pub mod human;
 pub mod info;
 pub mod read;
