@@ -9,6 +9,7 @@
 //! | `GET /compiler.wasm` | the module's bytes (`no-cache`, strong ETag = SHA-256) |
 //! | `GET /compiler/{sha256}.wasm` | the same bytes, `immutable` |
 //! | `/api/v1/auth/…`, `/api/v1/appliances/…`, … | the token broker ([`broker`], `ferry_api::broker`'s table) |
+//! | `GET /api/v1/appliances/{id}/events` | the appliance's live events, `text/event-stream` ([`events`]) |
 //! | `GET /healthz` | `ok` |
 //! | `GET /metrics` | Prometheus text |
 //! | `GET /relay/v1/connect` | controllers dial in (WebSocket) — [`relay`] |
@@ -20,6 +21,7 @@
 pub mod broker;
 pub mod compile;
 pub mod error;
+pub mod events;
 pub mod metrics;
 pub mod relay;
 pub mod sandbox;
@@ -163,6 +165,16 @@ impl AppState {
     pub fn with_relay(mut self, relay: relay::Relay) -> Self {
         self.relay = relay;
         self
+    }
+
+    /// The appliance live-event hub (the relay's: it publishes there).
+    pub fn events(&self) -> &events::Events {
+        &self.relay.events
+    }
+
+    /// Pushes an event to whoever follows the appliance's page now. Never waits.
+    pub fn publish(&self, appliance_id: &str, event: ferry_api::observe::ApplianceEvent) {
+        self.relay.events.publish(appliance_id, event);
     }
 
     /// The compile slots (tests hold one to see the 503).

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use ferry_api::observe::ApplianceEvent;
 use ferry_api::relay::{
     ControllerMessage, MAX_CHUNK, MAX_CONTROL_FRAME, PROTOCOL_VERSION, RelayMessage, decode_chunk,
     new_nonce, relay_authority, verify_proof,
@@ -90,21 +91,22 @@ async fn refuse(relay: &Relay, socket: &mut WebSocket, appliance_id: Option<&str
     let _ = socket.close().await;
 }
 
-/// The handshake up to a verified proof. Returns the appliance id and its instance id; the
+/// The handshake up to a verified proof. Returns the appliance id, its instance id and the
+/// controller's agent string (printable ASCII, at most 64 characters); the
 /// caller registers the link and then sends `welcome`, so that a controller that has been
 /// welcomed is reachable.
 async fn handshake(
     relay: &Relay,
     socket: &mut WebSocket,
     authority: &str,
-) -> Option<(String, String)> {
+) -> Option<(String, String, String)> {
     let timeout = relay.config.handshake_timeout;
-    let (appliance_id, version) = match recv(socket, timeout).await {
+    let (appliance_id, version, agent) = match recv(socket, timeout).await {
         Ok(ControllerMessage::Hello {
             appliance_id,
             protocol_version,
-            ..
-        }) => (appliance_id, protocol_version),
+            agent,
+        }) => (appliance_id, protocol_version, agent),
         Ok(_) => {
             refuse(
                 relay,
@@ -194,11 +196,17 @@ async fn handshake(
         refuse(relay, socket, Some(&appliance_id), e.to_string()).await;
         return None;
     }
-    Some((appliance_id, identity.instance_id))
+    let agent: String = agent
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(64)
+        .collect();
+    Some((appliance_id, identity.instance_id, agent))
 }
 
 async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
-    let Some((appliance_id, instance_id)) = handshake(&relay, &mut socket, &authority).await else {
+    let Some((appliance_id, instance_id, agent)) = handshake(&relay, &mut socket, &authority).await
+    else {
         return;
     };
     let (out_tx, mut out_rx) = mpsc::channel::<Message>(relay.config.outbound_queue);
@@ -221,6 +229,14 @@ async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
         return;
     }
     tracing::info!(appliance = %appliance_id, replaced, "controller connected");
+    relay.events.publish(
+        &appliance_id,
+        ApplianceEvent::Controller {
+            at_ms: super::now_ms(),
+            connected: true,
+            agent: (!agent.is_empty()).then_some(agent),
+        },
+    );
     relay
         .audit(RelayEvent {
             appliance_id: appliance_id.clone(),
@@ -289,6 +305,17 @@ async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
     relay.hub.unregister(&link);
     link.close();
     writer.abort();
+    // A replaced connection is not a disconnection: its successor is connected.
+    if !relay.hub.is_connected(&appliance_id) {
+        relay.events.publish(
+            &appliance_id,
+            ApplianceEvent::Controller {
+                at_ms: super::now_ms(),
+                connected: false,
+                agent: None,
+            },
+        );
+    }
     tracing::info!(appliance = %appliance_id, reason, "controller disconnected");
     relay
         .audit(RelayEvent {

@@ -86,6 +86,9 @@ pub struct Relay {
     pub gate: Arc<dyn RelayGate>,
     pub hub: Arc<Hub>,
     pub config: Arc<RelayConfig>,
+    /// The appliance live-event hub: controller presence and every relayed call are published
+    /// there (never waiting on subscribers).
+    pub events: crate::server::events::Events,
     /// appliance → resource paths known to be the appliance's (created through the relay, or
     /// checked by reading them through the controller).
     owned: Arc<Mutex<HashMap<String, HashSet<String>>>>,
@@ -113,9 +116,16 @@ impl Relay {
             hub: Arc::new(Hub::default()),
             connections: Arc::new(Semaphore::new(config.max_controllers)),
             config: Arc::new(config),
+            events: crate::server::events::Events::default(),
             owned: Arc::default(),
             audit_queue: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// The same relay publishing to `events` (tests set small caps).
+    pub fn with_events(mut self, events: crate::server::events::Events) -> Self {
+        self.events = events;
+        self
     }
 
     /// Whether the appliance's controller is connected now.

@@ -16,8 +16,13 @@ use ferry_api::relay::{
     REQUEST_HEADERS, RESPONSE_HEADERS, RelayRequest, ResponseHead, derived_idempotency_key,
     do_error_body, filter_headers, rewrite_links,
 };
+use ferry_api::observe::ApplianceEvent;
 use serde_json::Value;
 use std::sync::Arc;
+use std::time::Instant;
+
+/// Longest path in a live `call` event (longer ones are cut, marked with `…`).
+const MAX_EVENT_PATH: usize = 256;
 
 /// A DigitalOcean-shaped error answer.
 pub fn do_error(status: StatusCode, id: &str, message: &str) -> Response {
@@ -74,6 +79,7 @@ struct Ctx<'a> {
     credential: &'a str,
     /// The request's `Host`, for links when no public URL is configured.
     host: Option<&'a str>,
+    started: Instant,
 }
 
 impl Ctx<'_> {
@@ -82,8 +88,10 @@ impl Ctx<'_> {
         caller: Option<&Caller>,
         action: &'static str,
         outcome: &'static str,
+        status: u16,
         detail: String,
     ) {
+        self.publish(caller, status);
         let (actor, phase) = match caller {
             Some(c) => (
                 c.session_id
@@ -104,6 +112,36 @@ impl Ctx<'_> {
             .await;
     }
 
+    /// The call's live event for the appliance page: method, path without query, status,
+    /// phase, duration and the session's id — never a credential, token or body.
+    fn publish(&self, caller: Option<&Caller>, status: u16) {
+        let events = &self.relay.events;
+        if events.subscribers() == 0 {
+            return;
+        }
+        let mut path = self.path.to_string();
+        if path.len() > MAX_EVENT_PATH {
+            let mut cut = MAX_EVENT_PATH;
+            while !path.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            path.truncate(cut);
+            path.push('…');
+        }
+        events.publish(
+            self.appliance_id,
+            ApplianceEvent::Call {
+                at_ms: now_ms(),
+                phase: caller.filter(|c| c.phase_known).map(|c| c.phase),
+                method: self.method.to_string(),
+                path,
+                status,
+                duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                session_id: caller.and_then(|c| c.session_id.clone()),
+            },
+        );
+    }
+
     async fn refuse(
         &self,
         caller: Option<&Caller>,
@@ -115,6 +153,7 @@ impl Ctx<'_> {
             caller,
             "relay.refused",
             "refused",
+            status.as_u16(),
             format!("→ {} {message}", status.as_u16()),
         )
         .await;
@@ -144,6 +183,7 @@ pub(crate) async fn do_api(
         path,
         credential: bearer(&headers).unwrap_or_default(),
         host: headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+        started: Instant::now(),
     };
     if ctx.credential.is_empty() {
         return ctx
@@ -262,6 +302,7 @@ pub(crate) async fn do_api(
         Some(&caller),
         "relay.call",
         "ok",
+        status.as_u16(),
         format!("→ {}", status.as_u16()),
     )
     .await;
@@ -364,6 +405,7 @@ async fn unavailable(ctx: &Ctx<'_>, caller: &Caller, message: &str, retry_after:
         Some(caller),
         "relay.call",
         "error",
+        503,
         format!("→ 503 {message}"),
     )
     .await;
@@ -411,7 +453,7 @@ async fn wait_head(
     match head {
         Ok(Ok(h)) => Ok(h),
         Ok(Err(e)) => {
-            ctx.audit(Some(caller), "relay.call", "error", format!("→ 502 {e}"))
+            ctx.audit(Some(caller), "relay.call", "error", 502, format!("→ 502 {e}"))
                 .await;
             Err(do_error(
                 StatusCode::BAD_GATEWAY,
@@ -424,6 +466,7 @@ async fn wait_head(
                 Some(caller),
                 "relay.call",
                 "error",
+                504,
                 "→ 504 the controller did not answer in time".into(),
             )
             .await;
@@ -438,6 +481,7 @@ async fn wait_head(
                 Some(caller),
                 "relay.refused",
                 "refused",
+                401,
                 format!("→ 401 cut mid-call: {reason}"),
             )
             .await;
@@ -478,6 +522,7 @@ async fn check_owner(
             Some(caller),
             "relay.refused",
             "refused",
+            status.as_u16(),
             format!("→ {} reading `{root}` first", status.as_u16()),
         )
         .await;
