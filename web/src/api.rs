@@ -342,6 +342,31 @@ pub async fn verify_audit() -> Result<AuditVerification, ApiError> {
     get("/audit/verify").await
 }
 
+/// At most `limit` audit records of the appliance, newest first, below sequence `before`.
+pub async fn audit_page(
+    appliance: &str,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<AuditRecord>, ApiError> {
+    let before = before.map(|b| format!("&before={b}")).unwrap_or_default();
+    get(&format!(
+        "/appliances/{}/audit?limit={limit}{before}",
+        seg(appliance)
+    ))
+    .await
+}
+
+// Observing a running appliance (`ferry_api::observe`)
+
+/// The appliance's live events (`text/event-stream`), for an `EventSource`.
+pub fn events_url(appliance: &str) -> String {
+    format!("{BASE}/appliances/{}/events", seg(appliance))
+}
+
+pub async fn metrics(appliance: &str) -> Result<ferry_api::observe::MetricsSnapshot, ApiError> {
+    get(&format!("/appliances/{}/metrics", seg(appliance))).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

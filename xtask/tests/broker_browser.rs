@@ -840,3 +840,28 @@ async fn drive(
     screenshot(customer, &work.join("broker-revoked.png")).await?;
     Ok(())
 }
+
+/// The appliance page live: controller state, relayed calls as they happen, the relay's audit
+/// trail, the metric charts' empty state (`common/live.rs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_appliance_page_follows_the_relay_live() -> Result<()> {
+    let chromium = find_tool("chromium", CHROMIUM)?;
+    let chromedriver = find_tool("chromedriver", CHROMEDRIVER)?;
+    let work = xtask::target_dir().join("browser-test");
+    std::fs::create_dir_all(&work)?;
+    let report = common::build_dist(work.join("live-dist")).await?;
+    let data = tempfile::tempdir()?;
+    let server = common::live::serve_live(report.out.clone(), data.path()).await?;
+    let mut driver = start_chromedriver(&chromedriver).await?;
+    let browser = connect(
+        &driver,
+        &chromium,
+        &fresh_dir(&work.join("live-profile"))?,
+        &fresh_dir(&work.join("live-downloads"))?,
+    )
+    .await?;
+    let result = common::live::drive_live(&browser, &server, &work).await;
+    let _ = browser.close().await;
+    let _ = driver.child.kill().await;
+    result
+}

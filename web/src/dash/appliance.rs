@@ -1,5 +1,7 @@
 //! `#/appliances/<id>`: one appliance. The head (phases, countdowns, controller) is shared;
-//! below it the vendor's panels ([`super::vendor`]) or the customer's ([`super::customer`]).
+//! below it the live activity ([`super::live`]), the metric charts ([`super::charts`]), the
+//! vendor's panels ([`super::vendor`]) or the customer's ([`super::customer`]), the relay's audit trail
+//! ([`super::relay_audit`]) and the whole audit log.
 
 use super::appliances::status_text;
 use super::audit::AuditPanel;
@@ -74,6 +76,7 @@ fn ApplianceBody(id: String) -> impl IntoView {
         releases,
     };
     provide_context(current);
+    provide_context(super::live::Live::start(id));
     let vendor = session.role() == Some(Role::Vendor);
     view! {
         <a class="back" href=Route::Appliances.href()>"← Appliances"</a>
@@ -84,11 +87,14 @@ fn ApplianceBody(id: String) -> impl IntoView {
         }}
         <Show when=move || appliance.with(|a| a.ready().is_some())>
             <ApplianceHead/>
+            <super::live::ActivityPanel/>
+            <super::charts::MetricsPanel/>
             {if vendor {
                 view! { <super::vendor::VendorPanels/> }.into_any()
             } else {
                 view! { <super::customer::CustomerPanels/> }.into_any()
             }}
+            <super::relay_audit::RelayAuditPanel/>
             <AuditPanel/>
         </Show>
     }
@@ -101,7 +107,11 @@ fn ApplianceHead() -> impl IntoView {
     let field =
         move |f: fn(&Appliance) -> String| move || current.get().map(|a| f(&a)).unwrap_or_default();
     let phases = Signal::derive(move || current.get().map(|a| a.phases).unwrap_or_default());
-    let connected = Signal::derive(move || current.get().is_some_and(|a| a.controller_connected));
+    let live = expect_context::<super::live::Live>();
+    // Live from the event stream; the polled appliance answer while the stream has not said.
+    let connected = Signal::derive(move || {
+        live.controller(current.get().is_some_and(|a| a.controller_connected))
+    });
     let customer = session.role() == Some(Role::Customer);
     view! {
         <section class="panel appliance-head" data-testid="appliance-head"

@@ -9,7 +9,8 @@
 //! sealed box, its fingerprint, scopes and expiry are sent.
 //!
 //! Shared handles, as the preview's: [`Session`] (who is signed in), [`Nav`] (the page),
-//! [`Clock`] (a one-second tick for countdowns) and, per appliance page, [`Refresh`].
+//! [`Clock`] (a one-second tick for countdowns) and, per appliance page, [`Refresh`] and
+//! `live::Live` (the appliance's event stream: controller state, relayed calls, metric ticks).
 
 pub mod format;
 pub mod keys;
@@ -17,9 +18,12 @@ pub mod keys;
 mod appliance;
 mod appliances;
 mod audit;
+mod charts;
 mod customer;
 mod invite;
+mod live;
 mod phases;
+mod relay_audit;
 mod release;
 mod signin;
 mod vendor;

@@ -213,3 +213,5 @@ pub async fn screenshot(client: &Client, path: &Path) -> Result<()> {
     say!("screenshot: {} ({} bytes)", path.display(), png.len());
     Ok(())
 }
+
+pub mod live;
