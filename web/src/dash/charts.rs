@@ -98,7 +98,19 @@ pub fn MetricsPanel() -> impl IntoView {
     });
     let snapshot = poll(refresh, move || {
         let id = current.id();
-        async move { api::metrics(&id).await }
+        async move {
+            match api::metrics(&id).await {
+                // An edge host without the metrics store: nothing to chart yet.
+                Err(e) if e.code() == Some("not_found") && e.status() == Some(404) => {
+                    Ok(MetricsSnapshot {
+                        appliance_id: id,
+                        collected_at_ms: None,
+                        series: Vec::new(),
+                    })
+                }
+                other => other,
+            }
+        }
     });
     view! {
         <section class="panel" data-testid="metrics">
