@@ -6,7 +6,7 @@
 //! **Handshake** (text frames, JSON, [`PROTOCOL_VERSION`]):
 //!
 //! ```text
-//! controller → relay   {"type":"hello","appliance_id":"app-1","protocol_version":1,"agent":"ferry-controller/0.1.0"}
+//! controller → relay   {"type":"hello","appliance_id":"app-1","protocol_version":2,"agent":"ferry-controller/0.1.0"}
 //! relay → controller   {"type":"challenge","nonce":"<32 random bytes, base64url>"}
 //! controller → relay   {"type":"proof","signature":"<Ed25519 over proof_text(...)>"}
 //! relay → controller   {"type":"welcome","heartbeat_ms":15000,"instance_id":"acme"}   or   {"type":"refused","reason":"…"}
@@ -691,7 +691,7 @@ mod tests {
         let text = hello.to_text();
         assert_eq!(
             text,
-            r#"{"type":"hello","appliance_id":"app-1","protocol_version":1,"agent":"ferry-controller/0.1.0"}"#
+            r#"{"type":"hello","appliance_id":"app-1","protocol_version":2,"agent":"ferry-controller/0.1.0"}"#
         );
         assert_eq!(ControllerMessage::parse(&text), Ok(hello));
 
