@@ -10,6 +10,7 @@
 //! | `GET /compiler/{sha256}.wasm` | the same bytes, `immutable` |
 //! | `/api/v1/auth/…`, `/api/v1/appliances/…`, … | the token broker ([`broker`], `ferry_api::broker`'s table) |
 //! | `GET /api/v1/appliances/{id}/events` | the appliance's live events, `text/event-stream` ([`events`]) |
+//! | `GET /api/v1/appliances/{id}/metrics` | recent metric series of the appliance ([`observe`]) |
 //! | `GET /healthz` | `ok` |
 //! | `GET /metrics` | Prometheus text |
 //! | `GET /relay/v1/connect` | controllers dial in (WebSocket) — [`relay`] |
@@ -23,6 +24,7 @@ pub mod compile;
 pub mod error;
 pub mod events;
 pub mod metrics;
+pub mod observe;
 pub mod relay;
 pub mod sandbox;
 mod web;
@@ -265,9 +267,10 @@ async fn healthz() -> &'static str {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state
+    let mut text = state
         .metrics
         .render(state.sandbox.sha256(), state.sandbox.abi_version());
+    state.relay.observe.render(&mut text);
     (
         [(
             header::CONTENT_TYPE,

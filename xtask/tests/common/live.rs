@@ -4,7 +4,8 @@
 //! grant, a deploy session), a real `ferry-controller` dialling in, and calls driven through the
 //! relay as the DigitalOcean provider makes them. The vendor's appliance page must show the
 //! controller connecting and leaving, every relayed call arriving live (with counts), the relay's
-//! audit trail, and the metric charts' empty state.
+//! audit trail, and the metric charts: empty, then drawn from a batch ingested through the
+//! relay's `Observe` (as a controller's batch is) with its live `metrics` event.
 
 use super::{click, present, screenshot, type_into, wait_for};
 use anyhow::{Context, Result, ensure};
@@ -14,6 +15,7 @@ use ferry::server::relay::{Relay, RelayConfig};
 use ferry::server::{AppState, Limits, sandbox::Sandbox};
 use ferry_api::crypto::{SealingSecretKey, SigningKey, fingerprint};
 use ferry_api::grant::{GrantBody, Phase, Window};
+use ferry_api::observe::{ApplianceEvent, ResourceRef, Series};
 use ferry_controller::retry::{Backoff, RetryPolicy};
 use ferry_controller::testing::FakeDo;
 use serde_json::{Value, json};
@@ -28,6 +30,7 @@ pub struct LiveServer {
     pub base: String,
     pub vendor_key: String,
     http: reqwest::Client,
+    relay: Relay,
 }
 
 /// `ferry serve` with the broker and the relay wired as the CLI wires them.
@@ -56,12 +59,13 @@ pub async fn serve_live(dist: PathBuf, data: &Path) -> Result<LiveServer> {
             BrokerState::new(broker, BrokerConfig::new(&base))
                 .with_presence(Arc::new(relay.clone())),
         )
-        .with_relay(relay);
+        .with_relay(relay.clone());
     tokio::spawn(ferry::server::serve(listener, state, std::future::pending()));
     Ok(LiveServer {
         base,
         vendor_key,
         http: reqwest::Client::new(),
+        relay,
     })
 }
 
@@ -258,6 +262,34 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
         .execute("return [...document.querySelectorAll('[data-testid=relay-audit-row]')].filter(e => !e.dataset.action.startsWith('relay.')).length;", vec![])
         .await?;
     ensure!(non_relay == json!(0), "the relay trail shows other records: {non_relay}");
+    // A metrics batch arrives (as the relay ingests a controller's batch): the chart draws it.
+    let now = ferry::server::relay::now_ms();
+    let series = vec![Series {
+        resource: ResourceRef { kind: "droplet".into(), id: "4242".into(), name: "web-acme".into() },
+        metric: "cpu_percent".into(),
+        unit: "%".into(),
+        points: (0..6).map(|i| (now - (5 - i) * 60_000, [12.0, 20.0, 35.5, 80.0, 64.0, 42.5][i as usize])).collect(),
+    }];
+    s.relay.observe.ingest(&r.id, now, &series);
+    s.relay.events.publish(&r.id, ApplianceEvent::Metrics { at_ms: now, series: series.len() });
+    let chart = wait_for(
+        browser,
+        "the cpu chart",
+        "const c = document.querySelector('[data-testid=metric-chart][data-metric=cpu_percent]'); return c ? {resource: c.dataset.resource, points: c.dataset.points, line: c.querySelector('[data-testid=chart-line]')?.getAttribute('points'), min: c.querySelector('[data-testid=chart-min]')?.textContent, max: c.querySelector('[data-testid=chart-max]')?.textContent, last: c.querySelector('[data-testid=chart-last]')?.textContent} : null;",
+        short,
+    )
+    .await?;
+    say!("chart: {chart}");
+    ensure!(
+        chart["resource"] == "droplet:4242" && chart["points"] == "6" && chart["min"] == "12 %" && chart["max"] == "80 %" && chart["last"] == "42.5 %",
+        "the chart does not show the batch: {chart}"
+    );
+    let line = chart["line"].as_str().unwrap_or_default();
+    ensure!(line.split(' ').count() == 6 && line.starts_with("0.0,") && line.contains("240.0,"), "the line: {line}");
+    ensure!(
+        browser.execute("return !document.querySelector('[data-testid=metrics-empty]');", vec![]).await? == json!(true),
+        "the empty state stayed"
+    );
     screenshot(browser, &work.join("appliance-live.png")).await?;
 
     // The controller leaves: the badge follows.

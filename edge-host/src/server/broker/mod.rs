@@ -170,6 +170,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/v1/appliances/{id}/events",
             get(crate::server::events::stream),
         )
+        .route(
+            "/api/v1/appliances/{id}/metrics",
+            get(crate::server::observe::metrics),
+        )
         .route("/api/v1/audit/verify", get(h::verify_audit))
         .layer(from_fn_with_state(state.clone(), auth::cors))
 }
