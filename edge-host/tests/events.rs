@@ -84,7 +84,8 @@ impl Stream {
                 .expect("the stream stays open")
                 .expect("frame");
             if let Ok(data) = frame.into_data() {
-                self.buf.push_str(std::str::from_utf8(&data).expect("utf-8"));
+                self.buf
+                    .push_str(std::str::from_utf8(&data).expect("utf-8"));
             }
         }
     }
@@ -184,7 +185,11 @@ async fn vendor_and_customer_get_the_events_in_order_with_their_names() {
     }
     drop(vendor);
     drop(customer);
-    assert_eq!(host.state.events().subscribers(), 0, "closed streams free their place");
+    assert_eq!(
+        host.state.events().subscribers(),
+        0,
+        "closed streams free their place"
+    );
 }
 
 #[tokio::test]

@@ -22,8 +22,8 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use ferry_api::observe::ApplianceEvent;
 use futures_util::StreamExt as _;
-use std::convert::Infallible;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -167,10 +167,7 @@ impl Events {
                     return Err(SubscribeError::Appliance { limit: 0 });
                 }
                 let (tx, rx) = broadcast::channel(limits.buffer);
-                channels.insert(
-                    appliance_id.to_string(),
-                    Channel { tx, subscribers: 1 },
-                );
+                channels.insert(appliance_id.to_string(), Channel { tx, subscribers: 1 });
                 rx
             }
         };

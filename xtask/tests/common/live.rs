@@ -60,7 +60,11 @@ pub async fn serve_live(dist: PathBuf, data: &Path) -> Result<LiveServer> {
                 .with_presence(Arc::new(relay.clone())),
         )
         .with_relay(relay.clone());
-    tokio::spawn(ferry::server::serve(listener, state, std::future::pending()));
+    tokio::spawn(ferry::server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     Ok(LiveServer {
         base,
         vendor_key,
@@ -70,30 +74,53 @@ pub async fn serve_live(dist: PathBuf, data: &Path) -> Result<LiveServer> {
 }
 
 impl LiveServer {
-    async fn send(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+    async fn send(
+        &self,
+        key: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value> {
         let mut req = self
             .http
-            .request(reqwest::Method::from_bytes(method.as_bytes())?, format!("{}{path}", self.base))
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes())?,
+                format!("{}{path}", self.base),
+            )
             .bearer_auth(key);
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
         }
         let res = req.send().await?;
         let status = res.status().as_u16();
         let v: Value = serde_json::from_slice(&res.bytes().await?).unwrap_or(Value::Null);
-        ensure!((200..300).contains(&status), "{method} {path} → {status}: {v}");
+        ensure!(
+            (200..300).contains(&status),
+            "{method} {path} → {status}: {v}"
+        );
         Ok(v)
     }
 
     /// A relayed DigitalOcean call with the session's credential; its status.
-    async fn relayed(&self, credential: &str, id: &str, method: &str, path: &str, body: Option<Value>) -> Result<u16> {
+    async fn relayed(
+        &self,
+        credential: &str,
+        id: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<u16> {
         let url = format!("{}/relay/v1/appliances/{id}/do{path}", self.base);
         let mut req = self
             .http
             .request(reqwest::Method::from_bytes(method.as_bytes())?, url)
             .bearer_auth(credential);
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
         }
         Ok(req.send().await?.status().as_u16())
     }
@@ -117,28 +144,48 @@ async fn ready_appliance(s: &LiveServer) -> Result<Ready> {
         .await?;
     let id = a["id"].as_str().context("appliance id")?.to_string();
     let inv = s
-        .send(vendor, "POST", &format!("/api/v1/appliances/{id}/invitations"), None)
+        .send(
+            vendor,
+            "POST",
+            &format!("/api/v1/appliances/{id}/invitations"),
+            None,
+        )
         .await?;
     let approval = SigningKey::generate();
     let key = s
-        .send("", "POST", "/api/v1/invitations/accept", Some(json!({
-            "secret": inv["secret"], "approval_key": approval.verifying_key()
-        })))
+        .send(
+            "",
+            "POST",
+            "/api/v1/invitations/accept",
+            Some(json!({
+                "secret": inv["secret"], "approval_key": approval.verifying_key()
+            })),
+        )
         .await?;
     let customer = key["secret"].as_str().context("customer key")?.to_string();
     let identity = SigningKey::generate();
     let sealing = SealingSecretKey::generate();
-    s.send(&customer, "PUT", &format!("/api/v1/appliances/{id}/controller"), Some(json!({
-        "signing_key": identity.verifying_key(), "sealing_key": sealing.public_key()
-    })))
+    s.send(
+        &customer,
+        "PUT",
+        &format!("/api/v1/appliances/{id}/controller"),
+        Some(json!({
+            "signing_key": identity.verifying_key(), "sealing_key": sealing.public_key()
+        })),
+    )
     .await?;
     let now = ferry::server::relay::now_ms();
-    s.send(&customer, "PUT", &format!("/api/v1/appliances/{id}/tokens/deploy"), Some(json!({
-        "sealed": sealing.public_key().seal_token(DEPLOY_TOKEN)?,
-        "fingerprint": fingerprint(DEPLOY_TOKEN),
-        "scopes": ["droplet:create", "droplet:read", "droplet:delete"],
-        "expires_at_ms": now + 30 * 86_400_000i64,
-    })))
+    s.send(
+        &customer,
+        "PUT",
+        &format!("/api/v1/appliances/{id}/tokens/deploy"),
+        Some(json!({
+            "sealed": sealing.public_key().seal_token(DEPLOY_TOKEN)?,
+            "fingerprint": fingerprint(DEPLOY_TOKEN),
+            "scopes": ["droplet:create", "droplet:read", "droplet:delete"],
+            "expires_at_ms": now + 30 * 86_400_000i64,
+        })),
+    )
     .await?;
     let release = s
         .send(vendor, "POST", &format!("/api/v1/appliances/{id}/releases"), Some(json!({
@@ -148,25 +195,46 @@ async fn ready_appliance(s: &LiveServer) -> Result<Ready> {
     let grant = GrantBody::new(
         id.clone(),
         Phase::Deploy,
-        Window::Manual { starts_at_ms: now - 60_000, ends_at_ms: now + 3_600_000 },
+        Window::Manual {
+            starts_at_ms: now - 60_000,
+            ends_at_ms: now + 3_600_000,
+        },
         Some(release["digest"].as_str().context("digest")?.to_string()),
     )
     .sign(&approval)?;
-    s.send(&customer, "POST", &format!("/api/v1/appliances/{id}/grants"), Some(json!({"grant": grant})))
-        .await?;
+    s.send(
+        &customer,
+        "POST",
+        &format!("/api/v1/appliances/{id}/grants"),
+        Some(json!({"grant": grant})),
+    )
+    .await?;
     let session = s
-        .send(vendor, "POST", &format!("/api/v1/appliances/{id}/sessions"), Some(json!({"release_id": release["id"]})))
+        .send(
+            vendor,
+            "POST",
+            &format!("/api/v1/appliances/{id}/sessions"),
+            Some(json!({"release_id": release["id"]})),
+        )
         .await?;
     Ok(Ready {
         id,
-        credential: session["credential"].as_str().context("credential")?.to_string(),
+        credential: session["credential"]
+            .as_str()
+            .context("credential")?
+            .to_string(),
         identity,
         sealing,
         approval,
     })
 }
 
-fn controller_config(s: &LiveServer, r: &Ready, fake: &FakeDo, state: &Path) -> ferry_controller::Config {
+fn controller_config(
+    s: &LiveServer,
+    r: &Ready,
+    fake: &FakeDo,
+    state: &Path,
+) -> ferry_controller::Config {
     ferry_controller::Config {
         relay_url: s.base.replace("http://", "ws://"),
         do_api: fake.url.clone(),
@@ -176,8 +244,15 @@ fn controller_config(s: &LiveServer, r: &Ready, fake: &FakeDo, state: &Path) -> 
         sealing: SealingSecretKey::from_b64(&r.sealing.to_b64()).expect("own secret"),
         approval_key: r.approval.verifying_key(),
         state_file: Some(state.to_path_buf()),
-        retry: RetryPolicy { max_retries: 2, wait_min: Duration::from_millis(5), wait_max: Duration::from_millis(20) },
-        backoff: Backoff { base: Duration::from_millis(20), cap: Duration::from_millis(200) },
+        retry: RetryPolicy {
+            max_retries: 2,
+            wait_min: Duration::from_millis(5),
+            wait_max: Duration::from_millis(20),
+        },
+        backoff: Backoff {
+            base: Duration::from_millis(20),
+            cap: Duration::from_millis(200),
+        },
         heartbeat: Duration::from_secs(1),
         handshake_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(5),
@@ -195,16 +270,43 @@ fn attr_js(css: &str, attr: &str, want: &str) -> String {
 pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result<()> {
     let short = Duration::from_secs(20);
     let r = ready_appliance(s).await?;
-    say!("appliance {} ready: release, grant and deploy session", r.id);
+    say!(
+        "appliance {} ready: release, grant and deploy session",
+        r.id
+    );
 
     browser.goto(&format!("{}/", s.base)).await?;
     click(browser, "[data-testid=nav-sign-in]").await?;
     type_into(browser, "[data-testid=api-key]", &s.vendor_key).await?;
     click(browser, "[data-testid=sign-in]").await?;
-    wait_for(browser, "signed in", "return document.querySelector('[data-testid=whoami]')?.dataset.role === 'vendor';", short).await?;
-    browser.goto(&format!("{}/#/appliances/{}", s.base, r.id)).await?;
-    wait_for(browser, "the live stream open", &attr_js("[data-testid=live-stream]", "data-state", "open"), short).await?;
-    wait_for(browser, "the controller offline", &attr_js("[data-testid=controller-connected]", "data-connected", "false"), short).await?;
+    wait_for(
+        browser,
+        "signed in",
+        "return document.querySelector('[data-testid=whoami]')?.dataset.role === 'vendor';",
+        short,
+    )
+    .await?;
+    browser
+        .goto(&format!("{}/#/appliances/{}", s.base, r.id))
+        .await?;
+    wait_for(
+        browser,
+        "the live stream open",
+        &attr_js("[data-testid=live-stream]", "data-state", "open"),
+        short,
+    )
+    .await?;
+    wait_for(
+        browser,
+        "the controller offline",
+        &attr_js(
+            "[data-testid=controller-connected]",
+            "data-connected",
+            "false",
+        ),
+        short,
+    )
+    .await?;
     present(browser, "[data-testid=live-empty]").await?;
     present(browser, "[data-testid=metrics-empty]").await?;
     present(browser, "[data-testid=relay-audit-empty]").await?;
@@ -212,18 +314,51 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
     // The controller dials in: the badge turns live.
     let dir = tempfile::tempdir()?;
     let fake = FakeDo::start(&[DEPLOY_TOKEN]).await?;
-    let controller = ferry_controller::Controller::spawn(controller_config(s, &r, &fake, &dir.path().join("state.json")))
-        .map_err(|e| anyhow::anyhow!("controller: {e}"))?;
-    ensure!(controller.wait_connected(Duration::from_secs(10)).await, "the controller connects");
-    wait_for(browser, "the controller connected", &attr_js("[data-testid=controller-connected]", "data-connected", "true"), short).await?;
+    let controller = ferry_controller::Controller::spawn(controller_config(
+        s,
+        &r,
+        &fake,
+        &dir.path().join("state.json"),
+    ))
+    .map_err(|e| anyhow::anyhow!("controller: {e}"))?;
+    ensure!(
+        controller.wait_connected(Duration::from_secs(10)).await,
+        "the controller connects"
+    );
+    wait_for(
+        browser,
+        "the controller connected",
+        &attr_js(
+            "[data-testid=controller-connected]",
+            "data-connected",
+            "true",
+        ),
+        short,
+    )
+    .await?;
     say!("controller connected: the page shows it");
 
     // Calls through the relay, as the provider makes them: a create, a read, a refusal.
     let droplet = json!({"name": "web-acme", "region": "nyc3", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64", "tags": ["instance-id:acme"]});
-    ensure!(s.relayed(&r.credential, &r.id, "POST", "/v2/droplets", Some(droplet)).await? == 201, "create");
-    ensure!(s.relayed(&r.credential, &r.id, "GET", "/v2/droplets?per_page=5", None).await? == 200, "read");
+    ensure!(
+        s.relayed(&r.credential, &r.id, "POST", "/v2/droplets", Some(droplet))
+            .await?
+            == 201,
+        "create"
+    );
+    ensure!(
+        s.relayed(&r.credential, &r.id, "GET", "/v2/droplets?per_page=5", None)
+            .await?
+            == 200,
+        "read"
+    );
     let untagged = json!({"name": "miner", "region": "nyc3", "size": "s-1vcpu-1gb", "image": "x"});
-    ensure!(s.relayed(&r.credential, &r.id, "POST", "/v2/droplets", Some(untagged)).await? == 403, "refused");
+    ensure!(
+        s.relayed(&r.credential, &r.id, "POST", "/v2/droplets", Some(untagged))
+            .await?
+            == 403,
+        "refused"
+    );
     let rows = wait_for(
         browser,
         "three live calls",
@@ -232,19 +367,36 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
     )
     .await?;
     say!("live calls: {rows}");
-    let want = [("POST", "403", "refusals"), ("GET", "200", "reads"), ("POST", "201", "creates")];
+    let want = [
+        ("POST", "403", "refusals"),
+        ("GET", "200", "reads"),
+        ("POST", "201", "creates"),
+    ];
     for (i, (m, st, k)) in want.iter().enumerate() {
         let row = &rows[i];
         ensure!(
-            row["m"] == *m && row["s"] == *st && row["k"] == *k && row["p"] == "/v2/droplets" && row["ph"] == "deploy",
+            row["m"] == *m
+                && row["s"] == *st
+                && row["k"] == *k
+                && row["p"] == "/v2/droplets"
+                && row["ph"] == "deploy",
             "live call {i} (newest first) is not {m} {st} {k}: {rows}"
         );
     }
-    for (kind, n) in [("creates", "1"), ("reads", "1"), ("refusals", "1"), ("errors", "0")] {
+    for (kind, n) in [
+        ("creates", "1"),
+        ("reads", "1"),
+        ("refusals", "1"),
+        ("errors", "0"),
+    ] {
         wait_for(
             browser,
             &format!("{kind} = {n}"),
-            &attr_js(&format!("[data-testid=live-count][data-kind={kind}]"), "data-count", n),
+            &attr_js(
+                &format!("[data-testid=live-count][data-kind={kind}]"),
+                "data-count",
+                n,
+            ),
             short,
         )
         .await?;
@@ -261,17 +413,37 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
     let non_relay = browser
         .execute("return [...document.querySelectorAll('[data-testid=relay-audit-row]')].filter(e => !e.dataset.action.startsWith('relay.')).length;", vec![])
         .await?;
-    ensure!(non_relay == json!(0), "the relay trail shows other records: {non_relay}");
+    ensure!(
+        non_relay == json!(0),
+        "the relay trail shows other records: {non_relay}"
+    );
     // A metrics batch arrives (as the relay ingests a controller's batch): the chart draws it.
     let now = ferry::server::relay::now_ms();
     let series = vec![Series {
-        resource: ResourceRef { kind: "droplet".into(), id: "4242".into(), name: "web-acme".into() },
+        resource: ResourceRef {
+            kind: "droplet".into(),
+            id: "4242".into(),
+            name: "web-acme".into(),
+        },
         metric: "cpu_percent".into(),
         unit: "%".into(),
-        points: (0..6).map(|i| (now - (5 - i) * 60_000, [12.0, 20.0, 35.5, 80.0, 64.0, 42.5][i as usize])).collect(),
+        points: (0..6)
+            .map(|i| {
+                (
+                    now - (5 - i) * 60_000,
+                    [12.0, 20.0, 35.5, 80.0, 64.0, 42.5][i as usize],
+                )
+            })
+            .collect(),
     }];
     s.relay.observe.ingest(&r.id, now, &series);
-    s.relay.events.publish(&r.id, ApplianceEvent::Metrics { at_ms: now, series: series.len() });
+    s.relay.events.publish(
+        &r.id,
+        ApplianceEvent::Metrics {
+            at_ms: now,
+            series: series.len(),
+        },
+    );
     let chart = wait_for(
         browser,
         "the cpu chart",
@@ -281,20 +453,43 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
     .await?;
     say!("chart: {chart}");
     ensure!(
-        chart["resource"] == "droplet:4242" && chart["points"] == "6" && chart["min"] == "12 %" && chart["max"] == "80 %" && chart["last"] == "42.5 %",
+        chart["resource"] == "droplet:4242"
+            && chart["points"] == "6"
+            && chart["min"] == "12 %"
+            && chart["max"] == "80 %"
+            && chart["last"] == "42.5 %",
         "the chart does not show the batch: {chart}"
     );
     let line = chart["line"].as_str().unwrap_or_default();
-    ensure!(line.split(' ').count() == 6 && line.starts_with("0.0,") && line.contains("240.0,"), "the line: {line}");
     ensure!(
-        browser.execute("return !document.querySelector('[data-testid=metrics-empty]');", vec![]).await? == json!(true),
+        line.split(' ').count() == 6 && line.starts_with("0.0,") && line.contains("240.0,"),
+        "the line: {line}"
+    );
+    ensure!(
+        browser
+            .execute(
+                "return !document.querySelector('[data-testid=metrics-empty]');",
+                vec![]
+            )
+            .await?
+            == json!(true),
         "the empty state stayed"
     );
     screenshot(browser, &work.join("appliance-live.png")).await?;
 
     // The controller leaves: the badge follows.
     controller.shutdown().await;
-    wait_for(browser, "the controller offline again", &attr_js("[data-testid=controller-connected]", "data-connected", "false"), short).await?;
+    wait_for(
+        browser,
+        "the controller offline again",
+        &attr_js(
+            "[data-testid=controller-connected]",
+            "data-connected",
+            "false",
+        ),
+        short,
+    )
+    .await?;
     say!("controller gone: the page shows it offline");
     Ok(())
 }

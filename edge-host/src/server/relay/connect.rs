@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use ferry_api::observe::ApplianceEvent;
 use ferry_api::grant::Phase;
+use ferry_api::observe::ApplianceEvent;
 use ferry_api::relay::{
     ControllerMessage, MAX_CHUNK, MAX_CONTROL_FRAME, MIN_PROTOCOL_VERSION, MetricsBatch,
     OBSERVE_PROTOCOL_VERSION, PROTOCOL_VERSION, RelayMessage, decode_chunk, new_nonce,

@@ -11,12 +11,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ferry_api::grant::{Phase, SignedGrant};
+use ferry_api::observe::ApplianceEvent;
 use ferry_api::relay::policy::{self, Access, Verdict};
 use ferry_api::relay::{
     REQUEST_HEADERS, RESPONSE_HEADERS, RelayRequest, ResponseHead, derived_idempotency_key,
     do_error_body, filter_headers, rewrite_links,
 };
-use ferry_api::observe::ApplianceEvent;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Instant;
@@ -453,8 +453,14 @@ async fn wait_head(
     match head {
         Ok(Ok(h)) => Ok(h),
         Ok(Err(e)) => {
-            ctx.audit(Some(caller), "relay.call", "error", 502, format!("→ 502 {e}"))
-                .await;
+            ctx.audit(
+                Some(caller),
+                "relay.call",
+                "error",
+                502,
+                format!("→ 502 {e}"),
+            )
+            .await;
             Err(do_error(
                 StatusCode::BAD_GATEWAY,
                 "bad_gateway",
