@@ -259,6 +259,7 @@ fn controller_config(
         read_timeout: Duration::from_secs(30),
         max_body_bytes: 8 << 20,
         max_concurrent: 16,
+        metrics: Default::default(),
     }
 }
 
