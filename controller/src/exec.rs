@@ -611,7 +611,10 @@ impl Executor {
             if !body.is_empty() {
                 builder = builder.body(body.to_vec());
             }
-            let (status, unknown, wait_hint) = match builder.send().await {
+            let n = crate::fault::before_call();
+            let sent = builder.send().await;
+            crate::fault::after_call(n);
+            let (status, unknown, wait_hint) = match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     if !RetryPolicy::retryable(status) || attempt >= self.retry.max_retries {

@@ -35,6 +35,13 @@ pub struct ControllerArgs {
     /// Where idempotency records are kept [default: <key-file>.state.json].
     #[arg(long)]
     pub state_file: Option<PathBuf>,
+    /// Test-only fault injection (`ferry_controller::fault`): exit abruptly once DigitalOcean has
+    /// answered the N-th call, before the answer is passed back. Used by the end-to-end test.
+    #[arg(long, hide = true, conflicts_with = "exit_before_call")]
+    pub exit_after_calls: Option<u64>,
+    /// Test-only fault injection: exit abruptly just before sending the N-th call.
+    #[arg(long, hide = true)]
+    pub exit_before_call: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -77,6 +84,12 @@ pub fn run(args: ControllerArgs) -> Result<ExitCode> {
         );
     };
     crate::cli::serve::init_logging("ferry=info,ferry_controller=info");
+    if let Some(n) = args.exit_after_calls {
+        ferry_controller::fault::arm(ferry_controller::fault::Fault::ExitAfterCall(n));
+    }
+    if let Some(n) = args.exit_before_call {
+        ferry_controller::fault::arm(ferry_controller::fault::Fault::ExitBeforeCall(n));
+    }
     let pins = Pins {
         appliance_id: args.appliance.clone(),
         instance_id: args.instance_id.clone(),
