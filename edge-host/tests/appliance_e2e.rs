@@ -449,10 +449,12 @@ fn belongs(instance: &str, name: &str, tags: &[String]) -> bool {
 /// Kinds DigitalOcean can tag (and the compiler tags).
 const TAGGED_KINDS: &[&str] = &["droplet", "database", "k8s", "volume", "firewall"];
 
-/// (kind, name) pairs that occur more than once.
+/// (kind, name) pairs that occur more than once. DNS records are left out: a domain's NS
+/// records share the name `@` (the sandbox's listing has no record type or data to tell them
+/// apart).
 fn duplicates(resources: &[(String, String, Vec<String>, String)]) -> Vec<String> {
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (kind, name, _, _) in resources {
+    for (kind, name, _, _) in resources.iter().filter(|r| r.0 != "record") {
         *seen.entry((kind.clone(), name.clone())).or_default() += 1;
     }
     seen.into_iter()
