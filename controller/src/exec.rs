@@ -330,9 +330,15 @@ impl Executor {
             }
         };
         tracing::debug!(token = ?token, "token opened");
-        if let Verdict::CheckOwner(root) = &verdict
-            && !self.owns(root)
-        {
+        let roots: &[String] = match &verdict {
+            Verdict::CheckOwner(root) => std::slice::from_ref(root),
+            Verdict::CheckOwners(roots) => roots,
+            _ => &[],
+        };
+        for root in roots {
+            if self.owns(root) {
+                continue;
+            }
             match self.check_owner(root, &token).await {
                 Ok(()) => self.remember_owned(root.clone()),
                 Err(answer) => return answer,
@@ -611,9 +617,10 @@ impl Executor {
             if !body.is_empty() {
                 builder = builder.body(body.to_vec());
             }
-            let n = crate::fault::before_call();
+            let path = policy::split_path_query(path_and_query).0;
+            let n = crate::fault::before_call(&req.method, path);
             let sent = builder.send().await;
-            crate::fault::after_call(n);
+            crate::fault::after_call(n, &req.method, path);
             let (status, unknown, wait_hint) = match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();

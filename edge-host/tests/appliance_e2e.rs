@@ -637,21 +637,22 @@ fn deploy_window_expiry_and_revocation() {
     eprintln!("whole run: {:?}", t0.elapsed());
 }
 
-#[test]
-fn killing_the_controller_at_every_call_leaves_no_duplicate() {
-    let t0 = Instant::now();
-    let app = Appliance::set_up(INSTANCE);
-    app.grant("30m");
-    let (session, _) = app.session("session.cred");
-    let args = app.deploy_args(&session);
-    let mut kills = 0u64;
-    let mut n = 1u64;
-    let report = loop {
-        assert!(n < 400, "no deploy completed after {n} faults");
-        let controller = app.controller(&["--exit-after-calls", &n.to_string()]);
+/// Runs `ferry deploy` (with `args`) again and again, each time with a controller started with
+/// the fault flags `fault(run)` (run = 0, 1, …), killing the deploy when its controller dies,
+/// until a deploy completes. Returns its report and where each controller died.
+fn until_deployed(
+    app: &Appliance,
+    args: &[String],
+    fault: impl Fn(usize) -> Vec<String>,
+) -> (Value, Vec<String>) {
+    let mut killed_at: Vec<String> = Vec::new();
+    for run in 0..400 {
+        let flags = fault(run);
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let controller = app.controller(&flags);
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferry"));
         cmd.current_dir(&app.work)
-            .args(&args)
+            .args(args)
             .env_remove("FERRY_API_KEY")
             .env_remove("FERRY_API_KEY_FILE");
         let deploy = Proc::spawn("ferry deploy", cmd);
@@ -675,17 +676,22 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
         );
         match outcome {
             Err(status) => {
-                // The controller died at its N-th DigitalOcean call: the deploy is cut off too.
+                // The controller died where it was told to: the deploy is cut off too.
                 assert_eq!(status.code(), Some(86), "{}", controller.log());
                 deploy.kill();
-                kills += 1;
+                let log = controller.log();
+                let point = log
+                    .lines()
+                    .find_map(|l| l.split_once("injected fault: exiting "))
+                    .map(|(_, at)| at.to_string())
+                    .unwrap_or_else(|| panic!("no fault message:\n{log}"));
+                killed_at.push(point);
                 wait_for(
                     "the relay to notice the controller is gone",
                     Duration::from_secs(10),
                     || (!app.connected()).then_some(()),
                     || app.serve.proc.log(),
                 );
-                n += 1;
             }
             Ok(status) => {
                 assert!(
@@ -701,22 +707,26 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
                     .find(|l| l.starts_with("{\"instance_id\""))
                     .unwrap_or("")
                     .to_string();
-                break serde_json::from_str::<Value>(&last)
+                let report = serde_json::from_str::<Value>(&last)
                     .unwrap_or_else(|e| panic!("no report ({e}):\n{log}"));
+                return (report, killed_at);
             }
         }
-    };
-    assert!(kills >= 5, "the controller was killed {kills} times");
-    assert_eq!(count(&report, "failed"), 0, "{report}");
+    }
+    panic!("no deploy completed after 400 faults: {killed_at:#?}");
+}
+
+/// No resource twice; every one of the instance's taggable resources tagged.
+fn assert_no_duplicates(app: &Appliance, after: &str) -> usize {
     let resources = app.resources();
     assert!(
         duplicates(&resources).is_empty(),
-        "duplicates after {kills} kills: {:?}",
+        "duplicates after {after}: {:?}",
         duplicates(&resources)
     );
     let mine: Vec<_> = resources
         .iter()
-        .filter(|(_, name, tags, _)| belongs(INSTANCE, name, tags))
+        .filter(|(kind, name, tags, _)| kind != "record" && belongs(INSTANCE, name, tags))
         .collect();
     assert!(mine.len() >= 5, "{resources:#?}");
     for (kind, name, tags, _) in &mine {
@@ -727,16 +737,94 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
             );
         }
     }
+    mine.len()
+}
+
+#[test]
+fn killing_the_controller_at_every_call_leaves_no_duplicate() {
+    let t0 = Instant::now();
+    let app = Appliance::set_up(INSTANCE);
+    app.grant("30m");
+    let (session, _) = app.session("session.cred");
+
+    // 1. Every call: run N's controller dies once DigitalOcean has executed its N-th call (its
+    //    own ownership reads and look-ups count), one call at a time so that "the N-th call" is
+    //    one point of the deploy's progress.
+    let mut args = app.deploy_args(&session);
+    args.extend(["--parallelism".to_string(), "1".to_string()]);
+    let (report, by_call) = until_deployed(&app, &args, |run| {
+        vec!["--exit-after-call".into(), (run + 1).to_string()]
+    });
+    assert!(by_call.len() >= 5, "{by_call:#?}");
+    assert_eq!(count(&report, "failed"), 0, "{report}");
+    let made = assert_no_duplicates(&app, &format!("{} kills at calls", by_call.len()));
+
+    // `ferry destroy` through the relay leaves nothing of the appliance.
+    let _clean = app.controller(&[]);
+    let mut destroy = app.deploy_args(&session);
+    destroy[0] = "destroy".into();
+    let destroy: Vec<&str> = destroy.iter().map(String::as_str).collect();
+    let o = app.cli.run(None, &destroy);
+    assert!(
+        o.status.success(),
+        "ferry destroy failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let left: Vec<_> = app
+        .resources()
+        .into_iter()
+        .filter(|(kind, name, tags, _)| {
+            kind != "record" && kind != "tag" && belongs(INSTANCE, name, tags)
+        })
+        .collect();
+    assert!(left.is_empty(), "left after destroy: {left:#?}");
+    drop(_clean);
+    wait_for(
+        "the clean controller to be gone",
+        Duration::from_secs(10),
+        || (!app.connected()).then_some(()),
+        String::new,
+    );
+
+    // 2. Every write, on both sides: each run dies just before its first write (nothing
+    //    changes) or just after DigitalOcean executed it (its answer lost); the next run resumes
+    //    from whatever happened. Four at a time, as a deploy runs by default.
+    let args = app.deploy_args(&session);
+    let (report, by_write) = until_deployed(&app, &args, |run| {
+        let side = if run % 2 == 0 {
+            "--exit-before-write"
+        } else {
+            "--exit-after-write"
+        };
+        vec![side.into(), "1".into()]
+    });
+    assert_eq!(count(&report, "failed"), 0, "{report}");
+    let lost: Vec<&String> = by_write
+        .iter()
+        .filter(|p| p.starts_with("after write"))
+        .collect();
+    let creates = lost.iter().filter(|p| p.contains("(POST ")).count();
+    assert!(
+        creates >= 5,
+        "too few creates were cut off after they happened: {by_write:#?}"
+    );
+    let made_again = assert_no_duplicates(&app, &format!("{} kills at writes", by_write.len()));
+    assert_eq!(made, made_again, "the same resources, once each");
+
     // And a clean deploy afterwards has nothing to do.
     let _controller = app.controller(&[]);
     let again = app.deploy(&session);
     assert_eq!(count(&again, "created"), 0, "{again}");
     assert_eq!(requests(&again).1, 0, "{again}");
+    eprintln!("killed at calls: {by_call:#?}\nkilled at writes: {by_write:#?}");
     eprintln!(
-        "fault run: the controller was killed after each of its first {kills} DigitalOcean calls \
-         (one kill per run), the deploy completed on run {}; {} resources, no duplicate; {:?}",
-        kills + 1,
-        mine.len(),
+        "fault run: {} kills after a call (deploy completed on run {}), destroy, {} kills around \
+         writes ({} creates lost after DigitalOcean made them); {made} resources, no duplicate; {:?}",
+        by_call.len(),
+        by_call.len() + 1,
+        by_write.len(),
+        creates,
         t0.elapsed()
     );
 }

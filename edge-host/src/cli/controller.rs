@@ -37,11 +37,17 @@ pub struct ControllerArgs {
     pub state_file: Option<PathBuf>,
     /// Test-only fault injection (`ferry_controller::fault`): exit abruptly once DigitalOcean has
     /// answered the N-th call, before the answer is passed back. Used by the end-to-end test.
-    #[arg(long, hide = true, conflicts_with = "exit_before_call")]
-    pub exit_after_calls: Option<u64>,
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_after_call: Option<u64>,
     /// Test-only fault injection: exit abruptly just before sending the N-th call.
-    #[arg(long, hide = true)]
+    #[arg(long, hide = true, group = "fault")]
     pub exit_before_call: Option<u64>,
+    /// Test-only fault injection: like --exit-after-call, counting only writes.
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_after_write: Option<u64>,
+    /// Test-only fault injection: like --exit-before-call, counting only writes.
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_before_write: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,11 +90,19 @@ pub fn run(args: ControllerArgs) -> Result<ExitCode> {
         );
     };
     crate::cli::serve::init_logging("ferry=info,ferry_controller=info");
-    if let Some(n) = args.exit_after_calls {
-        ferry_controller::fault::arm(ferry_controller::fault::Fault::ExitAfterCall(n));
-    }
-    if let Some(n) = args.exit_before_call {
-        ferry_controller::fault::arm(ferry_controller::fault::Fault::ExitBeforeCall(n));
+    for (n, after, writes_only) in [
+        (args.exit_after_call, true, false),
+        (args.exit_before_call, false, false),
+        (args.exit_after_write, true, true),
+        (args.exit_before_write, false, true),
+    ] {
+        if let Some(n) = n {
+            ferry_controller::fault::arm(ferry_controller::fault::Fault {
+                after,
+                writes_only,
+                n,
+            });
+        }
     }
     let pins = Pins {
         appliance_id: args.appliance.clone(),
