@@ -559,6 +559,9 @@ impl Executor {
             };
             let resp = match self.call(&get, &get.path_and_query, &[], token, None).await {
                 Outcome::Answered(r) if r.status().is_success() => r,
+                // A singular resource that does not exist (`GET /v2/registry` before any
+                // registry was made) answers 404: nothing was created.
+                Outcome::Answered(r) if r.status().as_u16() == 404 => return Ok(None),
                 Outcome::Answered(r) => {
                     return Err(format!(
                         "looking up an earlier create failed: DigitalOcean answered {}",
