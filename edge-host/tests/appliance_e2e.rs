@@ -226,7 +226,10 @@ impl Appliance {
                 &admin,
                 "POST",
                 &format!("{}/_sandbox/tokens", serve.sandbox),
-                Some(json!({"scopes": wanted, "expires_in_seconds": 86_400})),
+                // DigitalOcean's own limit (250 a minute) would throttle the fault run's
+                // dozens of deploys; the sandbox's 429s are tested in its own suite.
+                Some(json!({"scopes": wanted, "expires_in_seconds": 86_400,
+                    "rate_limit": {"per_hour": 100_000, "per_minute": 10_000}})),
             );
             assert_eq!(status, 201, "{t}");
             let file = work.join(format!("{phase}.token"));
@@ -649,7 +652,9 @@ fn until_deployed(
     for run in 0..400 {
         let flags = fault(run);
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let t = Instant::now();
         let controller = app.controller(&flags);
+        let connected_in = t.elapsed();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferry"));
         cmd.current_dir(&app.work)
             .args(args)
@@ -685,6 +690,7 @@ fn until_deployed(
                     .find_map(|l| l.split_once("injected fault: exiting "))
                     .map(|(_, at)| at.to_string())
                     .unwrap_or_else(|| panic!("no fault message:\n{log}"));
+                eprintln!("run {run}: connected in {connected_in:?}, killed at {:?}: {point}", t.elapsed());
                 killed_at.push(point);
                 wait_for(
                     "the relay to notice the controller is gone",
@@ -758,6 +764,7 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
     assert!(by_call.len() >= 5, "{by_call:#?}");
     assert_eq!(count(&report, "failed"), 0, "{report}");
     let made = assert_no_duplicates(&app, &format!("{} kills at calls", by_call.len()));
+    eprintln!("fault run by calls done at {:?}", t0.elapsed());
 
     // `ferry destroy` through the relay leaves nothing of the appliance.
     let _clean = app.controller(&[]);
@@ -787,6 +794,7 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
         String::new,
     );
 
+    eprintln!("destroyed at {:?}", t0.elapsed());
     // 2. Every write, on both sides: each run dies just before its first write (nothing
     //    changes) or just after DigitalOcean executed it (its answer lost); the next run resumes
     //    from whatever happened. Four at a time, as a deploy runs by default.
@@ -802,7 +810,7 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
     assert_eq!(count(&report, "failed"), 0, "{report}");
     let lost: Vec<&String> = by_write
         .iter()
-        .filter(|p| p.starts_with("after write"))
+        .filter(|p| p.starts_with("after DigitalOcean write"))
         .collect();
     let creates = lost.iter().filter(|p| p.contains("(POST ")).count();
     assert!(

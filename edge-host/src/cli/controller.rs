@@ -24,7 +24,7 @@ pub struct ControllerArgs {
     #[arg(long, default_value = DEFAULT_DO_API)]
     pub do_api: String,
     /// The customer's approval public key (base64url); pinned in the key file on first use.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub approval_key: Option<String>,
     /// The appliance this controller serves; pinned in the key file on first use.
     #[arg(long)]
@@ -68,7 +68,7 @@ pub struct KeygenArgs {
     #[arg(long)]
     pub instance_id: Option<String>,
     /// The customer's approval public key (base64url), if known already.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub approval_key: Option<String>,
     /// Replace an existing key file (its keys are lost: register the new ones).
     #[arg(long)]
