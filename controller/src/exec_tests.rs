@@ -546,11 +546,6 @@ async fn a_lookup_that_finds_nothing_because_the_list_is_404_creates() {
         )
         .await;
     assert!((200..300).contains(&status), "{status} {v}");
-    let posts = s
-        .fake
-        .calls()
-        .iter()
-        .filter(|c| c.method == "POST")
-        .count();
+    let posts = s.fake.calls().iter().filter(|c| c.method == "POST").count();
     assert_eq!(posts, 1);
 }

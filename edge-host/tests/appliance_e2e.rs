@@ -516,7 +516,11 @@ fn deploy_window_expiry_and_revocation() {
     assert_eq!(count(&second, "created"), 0, "{second}");
     assert_eq!(count(&second, "updated"), 0, "{second}");
     assert_eq!(requests(&second).1, 0, "the second deploy wrote: {second}");
-    assert_eq!(app.resources(), after, "the second deploy changed the sandbox");
+    assert_eq!(
+        app.resources(),
+        after,
+        "the second deploy changed the sandbox"
+    );
 
     // Outside the appliance's resources: a VPC named without the instance id, and a delete of a
     // droplet the customer made themselves — refused at the relay, DigitalOcean-shaped, audited.
@@ -533,8 +537,10 @@ fn deploy_window_expiry_and_revocation() {
         &app.serve.sandbox_token(),
         "POST",
         &format!("{}/v2/droplets", app.serve.sandbox),
-        Some(json!({"name": "billing", "region": "nyc3", "size": "s-1vcpu-1gb",
-            "image": "ubuntu-24-04-x64", "tags": ["prod"]})),
+        Some(
+            json!({"name": "billing", "region": "nyc3", "size": "s-1vcpu-1gb",
+            "image": "ubuntu-24-04-x64", "tags": ["prod"]}),
+        ),
     );
     assert_eq!(status, 202, "{theirs}");
     let theirs = theirs["droplet"]["id"].as_u64().expect("droplet id");
@@ -553,9 +559,7 @@ fn deploy_window_expiry_and_revocation() {
         "the customer's droplet is still there"
     );
     assert!(
-        !app.resources()
-            .iter()
-            .any(|(_, n, _, _)| n == "rogue-net"),
+        !app.resources().iter().any(|(_, n, _, _)| n == "rogue-net"),
         "no rogue VPC"
     );
     let log = wait_for(
@@ -563,8 +567,9 @@ fn deploy_window_expiry_and_revocation() {
         Duration::from_secs(10),
         || {
             let log = app.audit_log();
-            (log.contains("POST /v2/vpcs") && log.contains(&format!("DELETE /v2/droplets/{theirs}")))
-                .then_some(log)
+            (log.contains("POST /v2/vpcs")
+                && log.contains(&format!("DELETE /v2/droplets/{theirs}")))
+            .then_some(log)
         },
         String::new,
     );
@@ -625,9 +630,9 @@ fn deploy_window_expiry_and_revocation() {
     let (status, v) = app.http.call(&late, "GET", &app.relay("/v2/vpcs"), None);
     assert_eq!(status, 200, "a read after the window (Steady-state): {v}");
     assert!(
-        v["vpcs"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x["name"].as_str().is_some_and(|n| n.contains(INSTANCE)))),
+        v["vpcs"].as_array().is_some_and(|a| a
+            .iter()
+            .any(|x| x["name"].as_str().is_some_and(|n| n.contains(INSTANCE)))),
         "{v}"
     );
     let log = app.audit_log();
@@ -690,7 +695,10 @@ fn until_deployed(
                     .find_map(|l| l.split_once("injected fault: exiting "))
                     .map(|(_, at)| at.to_string())
                     .unwrap_or_else(|| panic!("no fault message:\n{log}"));
-                eprintln!("run {run}: connected in {connected_in:?}, killed at {:?}: {point}", t.elapsed());
+                eprintln!(
+                    "run {run}: connected in {connected_in:?}, killed at {:?}: {point}",
+                    t.elapsed()
+                );
                 killed_at.push(point);
                 wait_for(
                     "the relay to notice the controller is gone",

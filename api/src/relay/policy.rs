@@ -246,7 +246,11 @@ pub fn urn_root(urn: &str, instance_id: &str) -> Result<Option<String>, String> 
         "domain" => "domains",
         "floatingip" | "reservedip" => "reserved_ips",
         "space" if names_instance(id, instance_id) => return Ok(None),
-        "space" => return Err(format!("the bucket `{id}` is not named with the instance id")),
+        "space" => {
+            return Err(format!(
+                "the bucket `{id}` is not named with the instance id"
+            ));
+        }
         _ => return Err(bad()),
     };
     Ok(Some(format!("/v2/{collection}/{id}")))
@@ -392,9 +396,8 @@ pub fn decide(
             }
         }
         (Phase::Deploy | Phase::Operate, Access::AssignToDefault) => {
-            let urns: Option<Vec<String>> = serde_json::from_slice::<Value>(body)
-                .ok()
-                .and_then(|b| {
+            let urns: Option<Vec<String>> =
+                serde_json::from_slice::<Value>(body).ok().and_then(|b| {
                     b.get("resources")?
                         .as_array()?
                         .iter()
@@ -411,7 +414,9 @@ pub fn decide(
                 match urn_root(urn, instance_id) {
                     Ok(Some(root)) => roots.push(root),
                     Ok(None) => {}
-                    Err(reason) => return Verdict::Refuse(format!("in the {phase} phase: {reason}")),
+                    Err(reason) => {
+                        return Verdict::Refuse(format!("in the {phase} phase: {reason}"));
+                    }
                 }
             }
             Verdict::CheckOwners(roots)
@@ -643,10 +648,22 @@ mod tests {
         );
         let mv = |urns: serde_json::Value| {
             let body = json!({ "resources": urns }).to_string();
-            decide(Deploy, &Access::AssignToDefault, "POST", body.as_bytes(), id)
+            decide(
+                Deploy,
+                &Access::AssignToDefault,
+                "POST",
+                body.as_bytes(),
+                id,
+            )
         };
         assert_eq!(
-            mv(json!(["do:droplet:12", "do:dbaas:9cc1-aa", "do:kubernetes:k1", "do:domain:acme.example", "do:space:assets-acme"])),
+            mv(json!([
+                "do:droplet:12",
+                "do:dbaas:9cc1-aa",
+                "do:kubernetes:k1",
+                "do:domain:acme.example",
+                "do:space:assets-acme"
+            ])),
             CheckOwners(vec![
                 "/v2/droplets/12".into(),
                 "/v2/databases/9cc1-aa".into(),
@@ -664,7 +681,9 @@ mod tests {
         ] {
             assert!(matches!(mv(bad.clone()), Refuse(_)), "{bad}");
         }
-        let many: Vec<String> = (0..=MAX_ASSIGNED).map(|i| format!("do:droplet:{i}")).collect();
+        let many: Vec<String> = (0..=MAX_ASSIGNED)
+            .map(|i| format!("do:droplet:{i}"))
+            .collect();
         assert!(matches!(mv(json!(many)), Refuse(_)));
         assert!(matches!(
             decide(SteadyState, &Access::AssignToDefault, "POST", b"{}", id),

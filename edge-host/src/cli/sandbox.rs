@@ -135,7 +135,11 @@ pub async fn start(args: &SandboxArgs, listen: SocketAddr) -> Result<Started> {
 }
 
 /// The embedded sandbox of `ferry serve`: `<data-dir>/sandbox`, on `listen`.
-pub async fn start_embedded(data_dir: &Path, listen: SocketAddr, settle_ms: u64) -> Result<Started> {
+pub async fn start_embedded(
+    data_dir: &Path,
+    listen: SocketAddr,
+    settle_ms: u64,
+) -> Result<Started> {
     let args = SandboxArgs {
         listen,
         data_dir: data_dir.join("sandbox"),

@@ -25,8 +25,14 @@ impl Proc {
             .unwrap_or_else(|e| panic!("{name} does not start: {e}"));
         let lines = Arc::new(Mutex::new(Vec::new()));
         for stream in [
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
         ]
         .into_iter()
         .flatten()
@@ -104,11 +110,7 @@ impl Drop for Proc {
     fn drop(&mut self) {
         self.kill();
         if std::thread::panicking() {
-            eprintln!(
-                "----- output of {} -----\n{}\n-----",
-                self.name,
-                self.log()
-            );
+            eprintln!("----- output of {} -----\n{}\n-----", self.name, self.log());
         }
     }
 }
@@ -139,7 +141,9 @@ impl Serve {
         ])
         .arg(data_dir)
         .arg("--compiler-wasm")
-        .arg(ferry_tests::compiler_wasm(ferry_tests::WasmVariant::Shipped))
+        .arg(ferry_tests::compiler_wasm(
+            ferry_tests::WasmVariant::Shipped,
+        ))
         .env("RUST_LOG", "ferry=info,tower_http=warn");
         let proc = Proc::spawn("ferry serve", cmd);
         let sandbox = proc.wait_line(
