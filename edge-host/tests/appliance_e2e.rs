@@ -1,20 +1,21 @@
 //! The appliance end to end with real processes over loopback, as a vendor and a customer run
-//! it (issue 6): `ferry serve` with its embedded sandbox cloud, `ferry controller` as its own
-//! process, and every step through the `ferry` CLI.
+//! it (issue 6): `ferry serve` with its embedded sandbox cloud (the customer's DigitalOcean
+//! account), `ferry controller` as its own process, and every step through the `ferry` CLI.
 //!
 //! * `deploy_window_expiry_and_revocation`: the vendor creates and invites the appliance; the
-//!   customer accepts, makes the controller's keys, creates DigitalOcean tokens in the sandbox
-//!   with the scopes the release's report asks for (Deploy; Steady-state) and seals them; the
-//!   controller connects; the vendor compiles `examples/modular-stack` into a release; the
-//!   customer grants a signed Deploy window; `ferry deploy <release>` creates everything, tagged
-//!   or named with the instance id; a second deploy is a no-op; a request outside the
-//!   appliance's resources is refused (DigitalOcean-shaped 403) and audited; the audit chain
-//!   verifies; revoking the grant cuts the open session within a second; after a short window
-//!   expires, writes are refused while reads fall back to Steady-state.
+//!   customer accepts, makes the controller's key file, creates DigitalOcean tokens in the
+//!   sandbox with exactly the scopes the release's report asks for (Deploy; Steady-state) and
+//!   seals them; the controller connects; the vendor compiles `examples/ecs-fargate-app` into a
+//!   release; the customer grants a signed Deploy window; `ferry deploy <release>` creates
+//!   everything, tagged or named with the instance id; a second deploy is a no-op; a request
+//!   outside the appliance's resources is refused (DigitalOcean-shaped 403) and audited; the
+//!   audit chain verifies; revoking the grant cuts the open session within a second; after a
+//!   short window ends, writes are refused while reads fall back to Steady-state.
 //! * `killing_the_controller_at_every_call_leaves_no_duplicate`: the controller is started with
-//!   the hidden test-only fault `--exit-after-calls N` (it dies once DigitalOcean has executed its
-//!   N-th call, before answering) for N = 1, 2, …; each time the deploy is interrupted and run
-//!   again, until one completes; the sandbox then holds no resource twice.
+//!   the hidden test-only faults (`ferry_controller::fault`): it dies once DigitalOcean executed
+//!   its N-th call (N = 1, 2, …, the deploy run again each time until one completes), then —
+//!   after a `ferry destroy` — just before or just after each write; the sandbox then holds no
+//!   resource twice and a clean deploy has nothing left to do.
 
 mod common;
 
@@ -612,8 +613,8 @@ fn deploy_window_expiry_and_revocation() {
 
     // Expiry: a short window; once it ends, writes are refused and reads fall back to the
     // Steady-state token.
-    let window = Duration::from_secs(8);
-    let _short = app.grant("8s");
+    let window = Duration::from_secs(12);
+    let _short = app.grant("12s");
     let granted_at = Instant::now();
     let (_, late) = app.session("late.cred");
     let (status, v) = app.http.call(&late, "GET", &app.relay("/v2/vpcs"), None);
