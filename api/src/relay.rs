@@ -6,7 +6,7 @@
 //! **Handshake** (text frames, JSON, [`PROTOCOL_VERSION`]):
 //!
 //! ```text
-//! controller → relay   {"type":"hello","appliance_id":"app-1","protocol_version":1,"agent":"ferry-controller/0.1.0"}
+//! controller → relay   {"type":"hello","appliance_id":"app-1","protocol_version":2,"agent":"ferry-controller/0.1.0"}
 //! relay → controller   {"type":"challenge","nonce":"<32 random bytes, base64url>"}
 //! controller → relay   {"type":"proof","signature":"<Ed25519 over proof_text(...)>"}
 //! relay → controller   {"type":"welcome","heartbeat_ms":15000,"instance_id":"acme"}   or   {"type":"refused","reason":"…"}
@@ -36,6 +36,24 @@
 //! does — the relay authenticates the vendor's session credential and the controller adds the
 //! customer's token, which only it can open.
 //!
+//! **Observability** (protocol version 2): right after `welcome`, and whenever it changes (the
+//! customer switches Steady-state on or off, replaces or removes its token), the relay sends
+//! [`RelayMessage::SteadyState`] with the appliance's Steady-state token *sealed* to the
+//! controller, or without one to withdraw it. The controller keeps the sealed text, opens it
+//! only for each metrics call, checks each call against the Steady-state [`policy`] (reads
+//! only), and stops collecting when the token is withdrawn. It delivers what it read as
+//! [`ControllerMessage::Metrics`] batches ([`MetricsBatch`], checked by the relay with
+//! [`MetricsBatch::validate`]); they share the connection with relayed calls but never wait for
+//! them: a batch is dropped, not queued, when the connection's outbound queue is full.
+//!
+//! **Versions.** Version 2 only adds those two messages. The relay accepts controllers that
+//! speak [`MIN_PROTOCOL_VERSION`]`..=`[`PROTOCOL_VERSION`] and sends `steady_state` only to those
+//! that announced 2 or more (a version-1 controller would close the connection on an unknown
+//! message); a `metrics` message from a version-1 connection is a protocol error. Relays are
+//! upgraded before controllers (the edge host is one deployment; controllers live in customers'
+//! accounts), so a version-2 controller meeting a version-1 relay is refused with a clear
+//! reason rather than silently losing observability.
+//!
 //! [`policy`] is the one definition of what a phase may do, applied twice: at the relay before
 //! the call crosses, and at the controller before it uses a token.
 
@@ -47,7 +65,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The protocol version the controller announces in `hello`. Bump on any incompatible change.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: `steady_state` and `metrics` messages (observability).
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The oldest protocol version the relay still serves (without observability).
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// The first version with [`RelayMessage::SteadyState`] and [`ControllerMessage::Metrics`].
+pub const OBSERVE_PROTOCOL_VERSION: u32 = 2;
 
 /// The WebSocket path on the edge host.
 pub const CONNECT_PATH: &str = "/relay/v1/connect";
@@ -155,6 +180,12 @@ pub enum RelayMessage {
     Pong {
         seq: u64,
     },
+    /// (v2) The Steady-state token for observability, sealed to the controller (base64url), or
+    /// `None`: Steady-state is off or has no token — stop collecting.
+    SteadyState {
+        #[serde(default)]
+        sealed_token: Option<String>,
+    },
 }
 
 /// Controller → relay.
@@ -185,6 +216,113 @@ pub enum ControllerMessage {
     Pong {
         seq: u64,
     },
+    /// (v2) Metric series the controller read with the Steady-state token.
+    Metrics(MetricsBatch),
+}
+
+/// Most series in one [`MetricsBatch`].
+pub const MAX_BATCH_SERIES: usize = 256;
+/// Most points of one series in a batch.
+pub const MAX_BATCH_POINTS: usize = 1440;
+/// Longest resource id, name, kind, metric name or unit in a batch.
+pub const MAX_BATCH_LABEL: usize = 200;
+
+/// Resource kinds a batch may name.
+pub const RESOURCE_KINDS: &[&str] = &[
+    "droplet",
+    "kubernetes_node",
+    "database",
+    "load_balancer",
+    "volume",
+];
+
+/// One delivery of metric series. Its text frame must fit [`MAX_CONTROL_FRAME`]: the controller
+/// splits larger deliveries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsBatch {
+    pub series: Vec<crate::observe::Series>,
+    /// What went wrong in the round that produced the batch (a call DigitalOcean refused, a
+    /// rate limit): `GET <path>: <status> <DigitalOcean's message>`. Never a token.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Most problems in one batch, and the longest problem text.
+pub const MAX_BATCH_PROBLEMS: usize = 16;
+pub const MAX_PROBLEM_LEN: usize = 300;
+
+/// Why the relay refuses a metrics batch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchError {
+    #[error("the batch has {0} series, over the limit of {MAX_BATCH_SERIES}")]
+    TooManySeries(usize),
+    #[error("series {index} has {points} points, over the limit of {MAX_BATCH_POINTS}")]
+    TooManyPoints { index: usize, points: usize },
+    #[error(
+        "series {index}: `{field}` is empty, too long or has characters outside [A-Za-z0-9 ._:/%-]"
+    )]
+    Field { index: usize, field: &'static str },
+    #[error("series {index}: resource kind `{kind}` is not one of {RESOURCE_KINDS:?}")]
+    Kind { index: usize, kind: String },
+    #[error("series {index}: point {point} is not a finite number at a positive time")]
+    Point { index: usize, point: usize },
+    #[error(
+        "the batch names too many problems (at most {MAX_BATCH_PROBLEMS}) or one is too long (at most {MAX_PROBLEM_LEN} bytes) or has control characters"
+    )]
+    Problems,
+}
+
+impl MetricsBatch {
+    /// The relay's check: counts, lengths, characters (no line breaks or quotes reach a sink's
+    /// labels) and finite values.
+    pub fn validate(&self) -> Result<(), BatchError> {
+        if self.series.len() > MAX_BATCH_SERIES {
+            return Err(BatchError::TooManySeries(self.series.len()));
+        }
+        if self.problems.len() > MAX_BATCH_PROBLEMS
+            || self
+                .problems
+                .iter()
+                .any(|p| p.len() > MAX_PROBLEM_LEN || p.chars().any(char::is_control))
+        {
+            return Err(BatchError::Problems);
+        }
+        let label = |v: &str, empty_ok: bool| {
+            (empty_ok || !v.is_empty())
+                && v.len() <= MAX_BATCH_LABEL
+                && v.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b" ._:/%-".contains(&c))
+        };
+        for (index, s) in self.series.iter().enumerate() {
+            if s.points.len() > MAX_BATCH_POINTS {
+                return Err(BatchError::TooManyPoints {
+                    index,
+                    points: s.points.len(),
+                });
+            }
+            if !RESOURCE_KINDS.contains(&s.resource.kind.as_str()) {
+                return Err(BatchError::Kind {
+                    index,
+                    kind: s.resource.kind.chars().take(40).collect(),
+                });
+            }
+            for (field, value, empty_ok) in [
+                ("resource.id", s.resource.id.as_str(), false),
+                ("resource.name", s.resource.name.as_str(), true),
+                ("metric", s.metric.as_str(), false),
+                ("unit", s.unit.as_str(), true),
+            ] {
+                if !label(value, empty_ok) {
+                    return Err(BatchError::Field { index, field });
+                }
+            }
+            if let Some(point) = s.points.iter().position(|(t, v)| *t <= 0 || !v.is_finite()) {
+                return Err(BatchError::Point { index, point });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One relayed DigitalOcean call.
@@ -468,6 +606,82 @@ mod tests {
     use crate::grant::{GrantBody, Window};
 
     #[test]
+    fn metrics_batches_are_checked_and_round_trip() {
+        use crate::observe::{ResourceRef, Series};
+        let good = || Series {
+            resource: ResourceRef {
+                kind: "droplet".into(),
+                id: "123".into(),
+                name: "web-1".into(),
+            },
+            metric: "cpu_percent".into(),
+            unit: "%".into(),
+            points: vec![(1_700_000_000_000, 12.5)],
+        };
+        let batch = MetricsBatch {
+            series: vec![good()],
+            problems: vec!["GET /v2/droplets: 403 forbidden".into()],
+        };
+        assert_eq!(batch.validate(), Ok(()));
+        let msg = ControllerMessage::Metrics(batch.clone());
+        assert_eq!(ControllerMessage::parse(&msg.to_text()), Ok(msg));
+        let s = RelayMessage::SteadyState { sealed_token: None };
+        assert_eq!(RelayMessage::parse(&s.to_text()), Ok(s));
+
+        type Spoil = fn(&mut Series);
+        let cases: &[(&str, Spoil, &str)] = &[
+            (
+                "kind",
+                |s| s.resource.kind = "printer".into(),
+                "resource kind",
+            ),
+            ("empty id", |s| s.resource.id.clear(), "`resource.id`"),
+            (
+                "newline in name",
+                |s| s.resource.name = "a\nb".into(),
+                "`resource.name`",
+            ),
+            ("quote in metric", |s| s.metric = "cpu\"".into(), "`metric`"),
+            ("long unit", |s| s.unit = "x".repeat(201), "`unit`"),
+            ("nan", |s| s.points.push((5, f64::NAN)), "point 1"),
+            ("time zero", |s| s.points[0].0 = 0, "point 0"),
+            (
+                "many points",
+                |s| s.points = vec![(1, 1.0); MAX_BATCH_POINTS + 1],
+                "points",
+            ),
+        ];
+        for (what, spoil, expected) in cases {
+            let mut s = good();
+            spoil(&mut s);
+            let e = MetricsBatch {
+                series: vec![good(), s],
+                problems: Vec::new(),
+            }
+            .validate()
+            .expect_err(what)
+            .to_string();
+            assert!(
+                e.contains(expected) && e.contains("series 1"),
+                "{what}: {e}"
+            );
+        }
+        let many = MetricsBatch {
+            series: vec![good(); MAX_BATCH_SERIES + 1],
+            problems: Vec::new(),
+        };
+        assert_eq!(
+            many.validate(),
+            Err(BatchError::TooManySeries(MAX_BATCH_SERIES + 1))
+        );
+        let noisy = MetricsBatch {
+            series: Vec::new(),
+            problems: vec!["a\nb".into()],
+        };
+        assert_eq!(noisy.validate(), Err(BatchError::Problems));
+    }
+
+    #[test]
     fn control_frames_round_trip_with_a_stable_shape() {
         let hello = ControllerMessage::Hello {
             appliance_id: "app-1".into(),
@@ -477,7 +691,7 @@ mod tests {
         let text = hello.to_text();
         assert_eq!(
             text,
-            r#"{"type":"hello","appliance_id":"app-1","protocol_version":1,"agent":"ferry-controller/0.1.0"}"#
+            r#"{"type":"hello","appliance_id":"app-1","protocol_version":2,"agent":"ferry-controller/0.1.0"}"#
         );
         assert_eq!(ControllerMessage::parse(&text), Ok(hello));
 

@@ -45,6 +45,8 @@ pub(crate) struct Session {
     pub exec: Executor,
     /// Successful handshakes so far (tests and logs).
     pub connections: AtomicU64,
+    pub metrics: crate::metrics::MetricsConfig,
+    pub metrics_status: std::sync::Mutex<crate::metrics::MetricsStatus>,
 }
 
 /// Why one session ended.
@@ -214,6 +216,7 @@ fn kind(m: &RelayMessage) -> &'static str {
         RelayMessage::Cancel { .. } => "cancel",
         RelayMessage::Ping { .. } => "ping",
         RelayMessage::Pong { .. } => "pong",
+        RelayMessage::SteadyState { .. } => "steady_state",
     }
 }
 
@@ -246,6 +249,14 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
     let mut last_seen = Instant::now();
     let mut seq = 0u64;
     let silent_after = heartbeat * 3;
+    // The Steady-state token (sealed) the relay last gave; the collector follows it and ends
+    // with the connection.
+    let (steady_tx, steady_rx) = watch::channel::<Option<String>>(None);
+    let collector = tokio::spawn(crate::metrics::run(
+        session.clone(),
+        steady_rx,
+        out_tx.clone(),
+    ));
     let end = loop {
         tokio::select! {
             next = stream.next() => {
@@ -270,6 +281,9 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
                             let _ = out_tx.try_send(Message::text(ControllerMessage::Pong { seq }.to_text()));
                         }
                         Ok(RelayMessage::Pong { .. }) => {}
+                        Ok(RelayMessage::SteadyState { sealed_token }) => {
+                            steady_tx.send_replace(sealed_token);
+                        }
                         Ok(other) => tracing::warn!("unexpected {} frame after the handshake", kind(&other)),
                         Err(e) => break SessionEnd::Closed(format!("bad frame from the relay: {e}")),
                     },
@@ -319,6 +333,8 @@ async fn serve(session: &Arc<Session>, ws: Ws, heartbeat: Duration) -> SessionEn
         }
     };
     tasks.abort_all();
+    collector.abort();
+    drop(steady_tx);
     drop(out_tx);
     writer.abort();
     end

@@ -33,6 +33,7 @@ pub mod exec;
 pub mod fault;
 pub mod idem;
 pub mod keyfile;
+pub mod metrics;
 pub mod retry;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -81,6 +82,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Calls executed at once; more wait.
     pub max_concurrent: usize,
+    /// Metrics collection with the Steady-state token ([`metrics`]).
+    pub metrics: metrics::MetricsConfig,
 }
 
 impl Config {
@@ -105,6 +108,7 @@ impl Config {
             read_timeout: Duration::from_secs(60),
             max_body_bytes: 8 << 20,
             max_concurrent: 64,
+            metrics: metrics::MetricsConfig::default(),
         })
     }
 }
@@ -206,6 +210,8 @@ impl Controller {
             max_concurrent: config.max_concurrent,
             exec,
             connections: Default::default(),
+            metrics: config.metrics,
+            metrics_status: Default::default(),
         });
         let (state_tx, state) = watch::channel(ConnState::Connecting);
         let (stop, stop_rx) = watch::channel(false);
@@ -238,6 +244,15 @@ impl Controller {
         tokio::time::timeout(timeout, rx.wait_for(|s| *s == ConnState::Connected))
             .await
             .is_ok_and(|r| r.is_ok())
+    }
+
+    /// What metrics collection did so far.
+    pub fn metrics_status(&self) -> metrics::MetricsStatus {
+        self.session
+            .metrics_status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Stops gracefully: closes the connection, stops reconnecting.

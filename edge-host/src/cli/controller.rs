@@ -48,6 +48,11 @@ pub struct ControllerArgs {
     /// Test-only fault injection: like --exit-before-call, counting only writes.
     #[arg(long, hide = true, group = "fault")]
     pub exit_before_write: Option<u64>,
+    /// How often DigitalOcean monitoring is read with the Steady-state token (`60s`, `5m`; at
+    /// least 1s), or `off`. Each read covers the last 5 minutes or two intervals, whichever is
+    /// longer.
+    #[arg(long, default_value = "60s")]
+    pub metrics_interval: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -112,6 +117,15 @@ pub fn run(args: ControllerArgs) -> Result<ExitCode> {
     let keys = KeyFile::load(key_file, &pins)?;
     let mut config = Config::from_key_file(relay, keys)?;
     config.do_api = args.do_api.clone();
+    if args.metrics_interval.trim() == "off" {
+        config.metrics.enabled = false;
+    } else {
+        let interval = crate::cli::remote::parse_duration(&args.metrics_interval)
+            .context("--metrics-interval")?;
+        let interval = std::time::Duration::from_millis(u64::try_from(interval).unwrap_or(60_000));
+        config.metrics.interval = interval;
+        config.metrics.window = config.metrics.window.max(interval * 2);
+    }
     if let Some(state) = args.state_file {
         config.state_file = Some(state);
     }

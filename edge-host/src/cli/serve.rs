@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use ferry::server::broker::{BrokerConfig, BrokerState};
+use ferry::server::observe::{Observe, Sink, SinkKind};
 use ferry::server::relay::{Relay, RelayConfig};
 use ferry::server::{AppState, Limits, ServerConfig};
 use ferry_broker::{Broker, Location, SystemClock};
@@ -69,6 +70,14 @@ pub struct ServeArgs {
     /// stay pending (ms); small values make demos and tests fast.
     #[arg(long, default_value_t = 1000)]
     pub sandbox_settle_ms: u64,
+    /// Forward appliances' metrics to this OTLP/HTTP endpoint (JSON encoding), e.g.
+    /// http://collector:4318 (`/v1/metrics` is appended unless the URL ends with it).
+    #[arg(long)]
+    pub otlp_endpoint: Option<String>,
+    /// Forward appliances' metrics to this Prometheus remote-write 1.0 URL, e.g.
+    /// http://prometheus:9090/api/v1/write.
+    #[arg(long)]
+    pub remote_write_url: Option<String>,
 }
 
 /// The file the first start writes the vendor's API key to (mode 0600), under the data folder.
@@ -160,13 +169,31 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .collect();
         // The relay asks the broker on every call; the broker's appliance answers ask the relay
         // whether the controller is connected.
+        let mut sinks = Vec::new();
+        for (kind, url, flag) in [
+            (SinkKind::Otlp, &args.otlp_endpoint, "--otlp-endpoint"),
+            (
+                SinkKind::RemoteWrite,
+                &args.remote_write_url,
+                "--remote-write-url",
+            ),
+        ] {
+            if let Some(url) = url {
+                sinks.push(Sink::spawn(kind, url).context(flag)?);
+                eprintln!(
+                    "ferry serve: forwarding appliance metrics to {} ({flag})",
+                    kind.name()
+                );
+            }
+        }
         let relay = Relay::new(
             std::sync::Arc::new(broker.clone()),
             RelayConfig {
                 public_url: args.public_url.clone(),
                 ..RelayConfig::default()
             },
-        );
+        )
+        .with_observe(Observe::default().with_sinks(sinks));
         let broker_state = BrokerState::new(broker, broker_config)
             .with_presence(std::sync::Arc::new(relay.clone()));
         let state = state.with_broker(broker_state).with_relay(relay);

@@ -9,6 +9,7 @@
 //! | `GET /compiler.wasm` | the module's bytes (`no-cache`, strong ETag = SHA-256) |
 //! | `GET /compiler/{sha256}.wasm` | the same bytes, `immutable` |
 //! | `/api/v1/auth/…`, `/api/v1/appliances/…`, … | the token broker ([`broker`], `ferry_api::broker`'s table) |
+//! | `GET /api/v1/appliances/{id}/metrics` | recent metric series of the appliance ([`observe`]) |
 //! | `GET /healthz` | `ok` |
 //! | `GET /metrics` | Prometheus text |
 //! | `GET /relay/v1/connect` | controllers dial in (WebSocket) — [`relay`] |
@@ -21,6 +22,7 @@ pub mod broker;
 pub mod compile;
 pub mod error;
 pub mod metrics;
+pub mod observe;
 pub mod relay;
 pub mod sandbox;
 mod web;
@@ -253,9 +255,10 @@ async fn healthz() -> &'static str {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state
+    let mut text = state
         .metrics
         .render(state.sandbox.sha256(), state.sandbox.abi_version());
+    state.relay.observe.render(&mut text);
     (
         [(
             header::CONTENT_TYPE,

@@ -69,6 +69,16 @@ impl Fixture {
         fixture
     }
 
+    /// The controller's identity key (tests that speak the protocol by hand).
+    pub fn identity(&self) -> SigningKey {
+        SigningKey::from_b64(&self.identity_seed).expect("seed")
+    }
+
+    /// The controller's sealing secret.
+    pub fn sealing(&self) -> SealingSecretKey {
+        SealingSecretKey::from_b64(&self.sealing_secret).expect("secret")
+    }
+
     /// A Deploy session whose grant's window is `[start, end)`.
     pub fn add_session(&self, credential: &str, session_id: &str, start: i64, end: i64) {
         let grant = GrantBody::new(
@@ -129,6 +139,8 @@ impl Fixture {
             read_timeout: Duration::from_secs(30),
             max_body_bytes: 8 << 20,
             max_concurrent: 64,
+            // Collection is tested in observe_e2e.rs; here DigitalOcean must see only relayed calls.
+            metrics: ferry_controller::metrics::MetricsConfig::off(),
         }
     }
 }

@@ -166,6 +166,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/sessions/{id}", delete(h::revoke_session))
         .route("/api/v1/appliances/{id}/audit", get(h::audit_log))
+        .route(
+            "/api/v1/appliances/{id}/metrics",
+            get(crate::server::observe::metrics),
+        )
         .route("/api/v1/audit/verify", get(h::verify_audit))
         .layer(from_fn_with_state(state.clone(), auth::cors))
 }

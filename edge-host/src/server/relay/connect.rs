@@ -8,12 +8,15 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use ferry_api::grant::Phase;
 use ferry_api::relay::{
-    ControllerMessage, MAX_CHUNK, MAX_CONTROL_FRAME, PROTOCOL_VERSION, RelayMessage, decode_chunk,
-    new_nonce, relay_authority, verify_proof,
+    ControllerMessage, MAX_CHUNK, MAX_CONTROL_FRAME, MIN_PROTOCOL_VERSION, MetricsBatch,
+    OBSERVE_PROTOCOL_VERSION, PROTOCOL_VERSION, RelayMessage, decode_chunk, new_nonce,
+    relay_authority, verify_proof,
 };
 use futures_util::{SinkExt as _, StreamExt as _};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -90,14 +93,15 @@ async fn refuse(relay: &Relay, socket: &mut WebSocket, appliance_id: Option<&str
     let _ = socket.close().await;
 }
 
-/// The handshake up to a verified proof. Returns the appliance id and its instance id; the
+/// The handshake up to a verified proof. Returns the appliance id, its instance id and the
+/// protocol version the controller speaks; the
 /// caller registers the link and then sends `welcome`, so that a controller that has been
 /// welcomed is reachable.
 async fn handshake(
     relay: &Relay,
     socket: &mut WebSocket,
     authority: &str,
-) -> Option<(String, String)> {
+) -> Option<(String, String, u32)> {
     let timeout = relay.config.handshake_timeout;
     let (appliance_id, version) = match recv(socket, timeout).await {
         Ok(ControllerMessage::Hello {
@@ -130,9 +134,9 @@ async fn handshake(
         .await;
         return None;
     }
-    if version != PROTOCOL_VERSION {
+    if !(MIN_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&version) {
         let reason = format!(
-            "protocol version {version} is not supported; this relay speaks {PROTOCOL_VERSION}"
+            "protocol version {version} is not supported; this relay speaks {MIN_PROTOCOL_VERSION} to {PROTOCOL_VERSION}"
         );
         refuse(relay, socket, Some(&appliance_id), reason).await;
         return None;
@@ -194,13 +198,111 @@ async fn handshake(
         refuse(relay, socket, Some(&appliance_id), e.to_string()).await;
         return None;
     }
-    Some((appliance_id, identity.instance_id))
+    Some((appliance_id, identity.instance_id, version))
+}
+
+/// Tells a version-2 controller the appliance's Steady-state token (sealed) after `welcome`,
+/// then again whenever it changes: asked of the broker every `steady_state_poll`, sent only on
+/// a change (and retried when the outbound queue was full). A broker that cannot answer changes
+/// nothing. `on` mirrors what the controller was last told, for the metrics check.
+async fn steady_state_watch(relay: Relay, link: Arc<Link>, on: Arc<AtomicBool>) {
+    let mut told: Option<Option<String>> = None;
+    let mut ticker = tokio::time::interval(relay.config.steady_state_poll);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if link.is_closed() {
+            return;
+        }
+        let id = link.appliance_id.as_str();
+        let now = super::now_ms();
+        let sealed = match relay.gate.steady_state(id, now).await {
+            Ok(false) => None,
+            Ok(true) => match relay.gate.sealed_token(id, Phase::SteadyState).await {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::warn!(appliance = id, error = %e, "cannot read the Steady-state token");
+                    continue;
+                }
+            },
+            Err(e) => {
+                tracing::warn!(appliance = id, error = %e, "cannot read the Steady-state switch");
+                continue;
+            }
+        };
+        if told.as_ref() == Some(&sealed) {
+            continue;
+        }
+        let present = sealed.is_some();
+        if link.offer(RelayMessage::SteadyState {
+            sealed_token: sealed.clone(),
+        }) {
+            on.store(present, Ordering::Release);
+            tracing::info!(
+                appliance = id,
+                present,
+                "told the controller its Steady-state token"
+            );
+            told = Some(sealed);
+        }
+    }
+}
+
+/// Checks and stores one metrics batch. Never waits on anything but the store's mutex. The
+/// round's problems (a call DigitalOcean refused, e.g. a token without `monitoring:read`) are
+/// audited when they change — not on every round — so the customer sees them once.
+fn take_metrics(
+    relay: &Relay,
+    appliance_id: &str,
+    on: &AtomicBool,
+    last_problems: &mut Vec<String>,
+    batch: MetricsBatch,
+) {
+    if !on.load(Ordering::Acquire) {
+        // Steady-state was withdrawn; a batch already on its way is not kept.
+        relay.observe.rejected();
+        tracing::debug!(
+            appliance = appliance_id,
+            "metrics batch after Steady-state was withdrawn; dropped"
+        );
+        return;
+    }
+    if let Err(e) = batch.validate() {
+        relay.observe.rejected();
+        tracing::warn!(appliance = appliance_id, error = %e, "metrics batch refused");
+        return;
+    }
+    // Every batch carries its round's problems: a change is a new state of collection.
+    if batch.problems != *last_problems {
+        if !batch.problems.is_empty() {
+            relay.observe.problem();
+            tracing::warn!(appliance = appliance_id, problems = ?batch.problems, "metrics collection reports problems");
+            let relay = relay.clone();
+            let event = RelayEvent {
+                appliance_id: appliance_id.to_string(),
+                actor: format!("controller:{appliance_id}"),
+                action: "observe.problem",
+                outcome: "error",
+                detail: batch.problems.join("; "),
+            };
+            tokio::spawn(async move { relay.audit(event).await });
+        }
+        last_problems.clone_from(&batch.problems);
+    }
+    if !batch.series.is_empty() {
+        relay
+            .observe
+            .ingest(appliance_id, super::now_ms(), &batch.series);
+    }
 }
 
 async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
-    let Some((appliance_id, instance_id)) = handshake(&relay, &mut socket, &authority).await else {
+    let Some((appliance_id, instance_id, version)) =
+        handshake(&relay, &mut socket, &authority).await
+    else {
         return;
     };
+    let observes = version >= OBSERVE_PROTOCOL_VERSION;
     let (out_tx, mut out_rx) = mpsc::channel::<Message>(relay.config.outbound_queue);
     let link = Arc::new(Link::new(
         appliance_id.clone(),
@@ -235,6 +337,15 @@ async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
         })
         .await;
 
+    let steady_on = Arc::new(AtomicBool::new(false));
+    let mut last_problems: Vec<String> = Vec::new();
+    let watcher = observes.then(|| {
+        tokio::spawn(steady_state_watch(
+            relay.clone(),
+            link.clone(),
+            steady_on.clone(),
+        ))
+    });
     let (mut sink, mut stream) = socket.split();
     let writer = tokio::spawn(async move {
         while let Some(m) = out_rx.recv().await {
@@ -260,6 +371,10 @@ async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
                         Ok(ControllerMessage::Reset { id, reason }) => link.reset(id, &reason),
                         Ok(ControllerMessage::Ping { seq }) => link.send_now(RelayMessage::Pong { seq }),
                         Ok(ControllerMessage::Pong { .. }) => {}
+                        Ok(ControllerMessage::Metrics(batch)) if observes => {
+                            take_metrics(&relay, &appliance_id, &steady_on, &mut last_problems, batch);
+                        }
+                        Ok(ControllerMessage::Metrics(_)) => break "a metrics message on a version-1 connection",
                         Ok(_) => break "unexpected handshake message after the handshake",
                         Err(_) => break "a malformed frame",
                     },
@@ -289,6 +404,9 @@ async fn run(relay: Relay, mut socket: WebSocket, authority: String) {
     relay.hub.unregister(&link);
     link.close();
     writer.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
     tracing::info!(appliance = %appliance_id, reason, "controller disconnected");
     relay
         .audit(RelayEvent {

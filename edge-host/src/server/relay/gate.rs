@@ -74,7 +74,7 @@ pub struct RelayEvent {
     /// `session:<id>`, `controller:<appliance>`, `anonymous`.
     pub actor: String,
     /// `relay.call`, `relay.refused`, `controller.connected`, `controller.refused`,
-    /// `controller.disconnected`.
+    /// `controller.disconnected`, `observe.problem`.
     pub action: &'static str,
     /// `ok`, `refused`, `error`.
     pub outcome: &'static str,

@@ -186,6 +186,13 @@ impl Link {
         let _ = self.out.try_send(Message::Text(msg.to_text().into()));
     }
 
+    /// Like [`Self::send_now`], saying whether the frame was queued (false: queue full or closed).
+    pub(crate) fn offer(&self, msg: RelayMessage) -> bool {
+        self.out
+            .try_send(Message::Text(msg.to_text().into()))
+            .is_ok()
+    }
+
     /// Marks the link closed and fails every call in flight.
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Release);

@@ -58,6 +58,9 @@ pub struct RelayConfig {
     pub reauth_interval: Duration,
     /// `Retry-After` seconds when the controller is offline.
     pub offline_retry_after: u32,
+    /// How often the relay asks the broker whether an appliance's Steady-state token changed
+    /// (switched on/off, replaced, removed), to tell its controller (protocol version 2).
+    pub steady_state_poll: Duration,
 }
 
 impl Default for RelayConfig {
@@ -74,6 +77,7 @@ impl Default for RelayConfig {
             outbound_queue: 64,
             reauth_interval: Duration::from_millis(500),
             offline_retry_after: 5,
+            steady_state_poll: Duration::from_secs(10),
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct Relay {
     owned: Arc<Mutex<HashMap<String, HashSet<String>>>>,
     connections: Arc<Semaphore>,
     audit_queue: Arc<OnceLock<mpsc::Sender<RelayEvent>>>,
+    /// Where controllers' metric batches go (shared with the metrics route).
+    pub observe: crate::server::observe::Observe,
 }
 
 impl Default for Relay {
@@ -115,7 +121,14 @@ impl Relay {
             config: Arc::new(config),
             owned: Arc::default(),
             audit_queue: Arc::new(OnceLock::new()),
+            observe: crate::server::observe::Observe::default(),
         }
+    }
+
+    /// The same relay delivering metric batches to `observe` (its store and sinks).
+    pub fn with_observe(mut self, observe: crate::server::observe::Observe) -> Self {
+        self.observe = observe;
+        self
     }
 
     /// Whether the appliance's controller is connected now.
