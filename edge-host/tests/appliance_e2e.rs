@@ -472,7 +472,8 @@ fn deploy_window_expiry_and_revocation() {
     let t0 = Instant::now();
     let app = Appliance::set_up(INSTANCE);
     let before: Vec<_> = app.resources();
-    let _controller = app.controller(&[]);
+    // Metrics are read with the Steady-state token every second.
+    let _controller = app.controller(&["--metrics-interval", "1s"]);
     eprintln!("set up and connected in {:?}", t0.elapsed());
 
     // Deploy: a signed window, a session, `ferry deploy <release>`.
@@ -636,6 +637,34 @@ fn deploy_window_expiry_and_revocation() {
             .any(|x| x["name"].as_str().is_some_and(|n| n.contains(INSTANCE)))),
         "{v}"
     );
+    // Metrics keep arriving after the window: the controller's Steady-state collection does not
+    // depend on a Deploy window.
+    let collected = |app: &Appliance| {
+        let (status, m) = app.http.call(
+            &read_trimmed(&app.vendor),
+            "GET",
+            &format!("{}/api/v1/appliances/{}/metrics", app.serve.base, app.id),
+            None,
+        );
+        assert_eq!(status, 200, "{m}");
+        m["collected_at_ms"].as_i64()
+    };
+    let first = wait_for(
+        "metrics after the window",
+        Duration::from_secs(20),
+        || collected(&app),
+        || app.serve.proc.log(),
+    );
+    let later = wait_for(
+        "newer metrics after the window",
+        Duration::from_secs(20),
+        || collected(&app).filter(|t| *t > first),
+        || app.serve.proc.log(),
+    );
+    eprintln!(
+        "metrics after the window: collected at {first}, then {later} (+{} ms)",
+        later - first
+    );
     let log = app.audit_log();
     assert!(log.contains("POST /v2/vpcs → 403"), "{log}");
     assert!(
@@ -656,7 +685,9 @@ fn until_deployed(
 ) -> (Value, Vec<String>) {
     let mut killed_at: Vec<String> = Vec::new();
     for run in 0..400 {
-        let flags = fault(run);
+        // No metrics collection: its reads would move the fault's call count.
+        let mut flags = fault(run);
+        flags.extend(["--metrics-interval".to_string(), "off".to_string()]);
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
         let t = Instant::now();
         let controller = app.controller(&flags);
@@ -776,7 +807,7 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
     eprintln!("fault run by calls done at {:?}", t0.elapsed());
 
     // `ferry destroy` through the relay leaves nothing of the appliance.
-    let _clean = app.controller(&[]);
+    let _clean = app.controller(&["--metrics-interval", "off"]);
     let mut destroy = app.deploy_args(&session);
     destroy[0] = "destroy".into();
     let destroy: Vec<&str> = destroy.iter().map(String::as_str).collect();
@@ -830,7 +861,7 @@ fn killing_the_controller_at_every_call_leaves_no_duplicate() {
     assert_eq!(made, made_again, "the same resources, once each");
 
     // And a clean deploy afterwards has nothing to do.
-    let _controller = app.controller(&[]);
+    let _controller = app.controller(&["--metrics-interval", "off"]);
     let again = app.deploy(&session);
     assert_eq!(count(&again, "created"), 0, "{again}");
     assert_eq!(requests(&again).1, 0, "{again}");
