@@ -4,7 +4,8 @@
 //! `shared/reference`: the exact block structure from `terraform providers schema -json`
 //! (DigitalOcean, hashicorp/kubernetes, hashicorp/random) and, for DigitalOcean, the value
 //! validators (allowed values, numeric ranges, string lengths) from `do-provider-schema.json`.
-//! Each file is parsed on first use only.
+//! `build.rs` turns them into statics (sorted slices), so nothing is parsed at run time — which
+//! matters because the compiler runs in a fresh wasm instance per request.
 //!
 //! [`check`] compares one emitted resource or data source with its schema: unknown arguments
 //! and blocks, computed-only attributes that are set, missing required arguments, too few or
@@ -14,101 +15,100 @@
 use crate::origin::Mode;
 use crate::out::{Emitted, Item, OutBody};
 use hcl::Expression;
-use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-const DO_SCHEMA: &str = include_str!("../data/do-schema.json");
-const K8S_SCHEMA: &str = include_str!("../data/k8s-schema.json");
-const RANDOM_SCHEMA: &str = include_str!("../data/random-schema.json");
+// `DIGITALOCEAN`, `KUBERNETES`, `RANDOM`: written by `build.rs` from `compiler/data/*.json`.
+include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
 /// How an attribute may be used in configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {
     /// Must be set.
-    #[serde(rename = "r")]
     Required,
     /// May be set.
-    #[serde(rename = "o")]
     Optional,
     /// May be set; the provider fills it in when it is not.
-    #[serde(rename = "oc")]
     OptionalComputed,
     /// Set by the provider only; configuration must not set it.
-    #[serde(rename = "c")]
     Computed,
 }
 
-/// A block's schema: attributes, nested blocks, and the provider's validators.
-#[derive(Debug, Deserialize, Default)]
-pub struct BlockSchema {
-    #[serde(default, rename = "a")]
-    pub attrs: BTreeMap<String, Flag>,
-    #[serde(default, rename = "b")]
-    pub blocks: BTreeMap<String, NestedSchema>,
-    /// Allowed values (exact match).
-    #[serde(default, rename = "v")]
-    pub allowed: BTreeMap<String, Vec<serde_json::Value>>,
-    /// Allowed values, compared case-insensitively.
-    #[serde(default, rename = "vi")]
-    pub allowed_nocase: BTreeMap<String, Vec<serde_json::Value>>,
-    /// Inclusive numeric ranges; `None` is unbounded.
-    #[serde(default, rename = "g")]
-    pub range: BTreeMap<String, [Option<f64>; 2]>,
-    /// Inclusive string length ranges; `None` is unbounded.
-    #[serde(default, rename = "l")]
-    pub length: BTreeMap<String, [Option<u64>; 2]>,
-}
+/// A static map from names to values: entries sorted by key, found by binary search.
+#[derive(Debug, Clone, Copy)]
+pub struct Map<V: 'static>(pub(crate) &'static [(&'static str, V)]);
 
-/// A block schema written in place, or an index into the provider's shared `defs`.
-#[derive(Debug)]
-pub enum BlockRef {
-    Shared(usize),
-    Inline(Box<BlockSchema>),
-}
+impl<V> Map<V> {
+    pub fn get(&self, key: &str) -> Option<&'static V> {
+        let entries: &'static [(&'static str, V)] = self.0;
+        entries
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| &entries[i].1)
+    }
 
-// By hand rather than `#[serde(untagged)]`, which buffers every block before trying each
-// variant (the embedded schemas are parsed on first use, in every fresh wasm instance).
-impl<'de> Deserialize<'de> for BlockRef {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BlockRef;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a block schema or an index into `defs`")
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BlockRef, E> {
-                usize::try_from(v)
-                    .map(BlockRef::Shared)
-                    .map_err(|_| E::custom("index out of range"))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<BlockRef, A::Error> {
-                BlockSchema::deserialize(serde::de::value::MapAccessDeserializer::new(m))
-                    .map(|b| BlockRef::Inline(Box::new(b)))
-            }
-        }
-        d.deserialize_any(V)
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static V)> + use<V> {
+        let entries: &'static [(&'static str, V)] = self.0;
+        entries.iter().map(|(k, v)| (*k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + use<V> {
+        self.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
+/// A block's schema: attributes, nested blocks, and the provider's validators.
+#[derive(Debug)]
+pub struct BlockSchema {
+    pub attrs: Map<Flag>,
+    pub blocks: Map<NestedSchema>,
+    /// Allowed values (exact match; numbers as their text).
+    pub allowed: Map<&'static [&'static str]>,
+    /// Allowed values, compared case-insensitively.
+    pub allowed_nocase: Map<&'static [&'static str]>,
+    /// Inclusive numeric ranges; `None` is unbounded.
+    pub range: Map<[Option<f64>; 2]>,
+    /// Inclusive string length ranges; `None` is unbounded.
+    pub length: Map<[Option<u64>; 2]>,
+}
+
+/// How a nested block type nests (Terraform's `nesting_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+    Map,
+    Group,
+}
+
 /// How a nested block type may appear.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct NestedSchema {
-    /// `single`, `list`, `set` (or `map`, `group`, which no embedded provider uses).
-    #[serde(rename = "n")]
-    pub nesting: String,
+    pub nesting: Nesting,
     pub min: u32,
     /// 0 is unlimited.
     pub max: u32,
-    #[serde(rename = "s")]
-    pub schema: BlockRef,
+    pub schema: &'static BlockSchema,
 }
 
 impl NestedSchema {
     /// The most blocks allowed, if limited.
     pub fn max_items(&self) -> Option<u32> {
-        match (self.nesting.as_str(), self.max) {
-            ("single" | "group", _) => Some(1),
+        match (self.nesting, self.max) {
+            (Nesting::Single | Nesting::Group, _) => Some(1),
             (_, 0) => None,
             (_, m) => Some(m),
         }
@@ -116,70 +116,37 @@ impl NestedSchema {
 }
 
 /// One provider's schema.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct ProviderSchema {
-    pub resource: BTreeMap<String, BlockRef>,
-    #[serde(default)]
-    pub data: BTreeMap<String, BlockRef>,
-    #[serde(default)]
-    pub defs: Vec<BlockSchema>,
+    pub resource: Map<&'static BlockSchema>,
+    pub data: Map<&'static BlockSchema>,
 }
 
-static EMPTY: BlockSchema = BlockSchema {
-    attrs: BTreeMap::new(),
-    blocks: BTreeMap::new(),
-    allowed: BTreeMap::new(),
-    allowed_nocase: BTreeMap::new(),
-    range: BTreeMap::new(),
-    length: BTreeMap::new(),
-};
-
 impl ProviderSchema {
-    /// The block a reference stands for (an unknown shared index, impossible for the
-    /// generated files, reads as an empty block).
-    pub fn block<'a>(&'a self, r: &'a BlockRef) -> &'a BlockSchema {
-        match r {
-            BlockRef::Inline(b) => b,
-            BlockRef::Shared(i) => self.defs.get(*i).unwrap_or(&EMPTY),
-        }
-    }
-
     /// The schema of a resource (`Mode::Managed`) or data source type.
-    pub fn get(&self, mode: Mode, ty: &str) -> Option<&BlockSchema> {
+    pub fn get(&self, mode: Mode, ty: &str) -> Option<&'static BlockSchema> {
         let map = match mode {
             Mode::Managed => &self.resource,
             Mode::Data => &self.data,
         };
-        map.get(ty).map(|r| self.block(r))
+        map.get(ty).copied()
     }
-}
-
-fn parse(text: &str) -> ProviderSchema {
-    serde_json::from_str(text).unwrap_or_else(|_| ProviderSchema {
-        // Unreachable for the generated files (a unit test parses each of them).
-        resource: BTreeMap::new(),
-        data: BTreeMap::new(),
-        defs: Vec::new(),
-    })
 }
 
 /// The embedded DigitalOcean provider schema (resources and data sources).
 pub fn digitalocean() -> &'static ProviderSchema {
-    static SCHEMA: OnceLock<ProviderSchema> = OnceLock::new();
-    SCHEMA.get_or_init(|| parse(DO_SCHEMA))
+    &DIGITALOCEAN
 }
 
 /// The embedded hashicorp/kubernetes schema: resources only, the versioned (`_v1`, `_v2`)
 /// types plus a few common unversioned ones and `kubernetes_manifest` (provider v2.22.0).
 pub fn kubernetes() -> &'static ProviderSchema {
-    static SCHEMA: OnceLock<ProviderSchema> = OnceLock::new();
-    SCHEMA.get_or_init(|| parse(K8S_SCHEMA))
+    &KUBERNETES
 }
 
 /// The embedded hashicorp/random schema (v3.1.0 plus `numeric` and `bcrypt_hash`).
 pub fn random() -> &'static ProviderSchema {
-    static SCHEMA: OnceLock<ProviderSchema> = OnceLock::new();
-    SCHEMA.get_or_init(|| parse(RANDOM_SCHEMA))
+    &RANDOM
 }
 
 /// The embedded provider a type belongs to, by its prefix.
@@ -258,16 +225,12 @@ pub fn check(e: &Emitted) -> Vec<String> {
         }
         return out;
     };
-    let mut ck = Checker {
-        provider,
-        out: &mut out,
-    };
+    let mut ck = Checker { out: &mut out };
     ck.body(&e.body, schema, "", true);
     out
 }
 
 struct Checker<'a> {
-    provider: &'static ProviderSchema,
     out: &'a mut Vec<String>,
 }
 
@@ -328,21 +291,20 @@ impl Checker<'_> {
                         continue;
                     };
                     if let Some(content) = content {
-                        let inner = self.provider.block(&nested.schema);
-                        self.body(content, inner, &format!("{path}{name}."), false);
+                        self.body(content, nested.schema, &format!("{path}{name}."), false);
                     }
                 }
             }
         }
-        for (k, flag) in &schema.attrs {
-            if *flag == Flag::Required && !present.contains(&k.as_str()) {
+        for (k, flag) in schema.attrs.iter() {
+            if *flag == Flag::Required && !present.contains(&k) {
                 self.out
                     .push(format!("is missing the required argument `{path}{k}`"));
             }
         }
-        for (name, nested) in &schema.blocks {
-            let n = counts.get(name.as_str()).copied().unwrap_or(0);
-            let dynamic = dynamic.contains(&name.as_str());
+        for (name, nested) in schema.blocks.iter() {
+            let n = counts.get(name).copied().unwrap_or(0);
+            let dynamic = dynamic.contains(&name);
             if n < nested.min && !dynamic {
                 self.out.push(format!(
                     "needs at least {} `{path}{name}` block{}, found {n}",
@@ -375,28 +337,17 @@ impl Checker<'_> {
                 continue;
             };
             let ok = allowed.iter().any(|a| {
-                let a = match a {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
                 if nocase {
                     a.eq_ignore_ascii_case(&lit)
                 } else {
-                    a == lit || numbers_equal(&a, &lit)
+                    *a == lit || numbers_equal(a, &lit)
                 }
             });
             if !ok {
-                let list: Vec<String> = allowed
-                    .iter()
-                    .map(|a| match a {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
-                    .collect();
                 self.out.push(format!(
                     "sets `{path}{k}` to {}, which the provider does not allow (allowed: {})",
                     shown(),
-                    list.join(", ")
+                    allowed.join(", ")
                 ));
             }
         }
@@ -498,19 +449,35 @@ mod tests {
     }
 
     #[test]
-    fn embedded_schemas_parse() {
-        for (name, text) in [
-            ("do", DO_SCHEMA),
-            ("k8s", K8S_SCHEMA),
-            ("random", RANDOM_SCHEMA),
+    fn embedded_schemas_are_sorted_and_complete() {
+        fn sorted<V>(m: &Map<V>, what: &str) {
+            let keys: Vec<&str> = m.keys().collect();
+            assert!(
+                keys.windows(2).all(|w| w[0] < w[1]),
+                "{what}: keys not sorted"
+            );
+        }
+        fn walk(b: &BlockSchema, what: &str) {
+            sorted(&b.attrs, what);
+            sorted(&b.blocks, what);
+            sorted(&b.allowed, what);
+            sorted(&b.allowed_nocase, what);
+            sorted(&b.range, what);
+            sorted(&b.length, what);
+            for (name, n) in b.blocks.iter() {
+                walk(n.schema, &format!("{what}.{name}"));
+            }
+        }
+        for (name, p) in [
+            ("do", digitalocean()),
+            ("k8s", kubernetes()),
+            ("random", random()),
         ] {
-            let p: ProviderSchema = serde_json::from_str(text)
-                .unwrap_or_else(|e| panic!("{name}-schema.json does not parse: {e}"));
             assert!(!p.resource.is_empty(), "{name}");
-            for r in p.resource.values().chain(p.data.values()) {
-                if let BlockRef::Shared(i) = r {
-                    assert!(*i < p.defs.len(), "{name}: dangling def {i}");
-                }
+            sorted(&p.resource, name);
+            sorted(&p.data, name);
+            for (ty, b) in p.resource.iter().chain(p.data.iter()) {
+                walk(b, ty);
             }
         }
         assert!(digitalocean().resource.len() > 70);
@@ -541,7 +508,11 @@ mod tests {
         // Validators from do-provider-schema.json, nested blocks included.
         let lb = resource("digitalocean_loadbalancer").expect("lb");
         assert!(lb.allowed.contains_key("size"));
-        let rule = digitalocean().block(&lb.blocks["forwarding_rule"].schema);
+        let rule = lb
+            .blocks
+            .get("forwarding_rule")
+            .expect("forwarding_rule")
+            .schema;
         assert_eq!(
             rule.range.get("entry_port"),
             Some(&[Some(1.0), Some(65535.0)])

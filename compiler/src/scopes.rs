@@ -20,27 +20,31 @@
 //! with its kubeconfig (`kubernetes:access_cluster`). Only scopes that exist are returned,
 //! sorted and without duplicates.
 
-use serde::Deserialize;
+use crate::schema::Map;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
-const SCOPES: &str = include_str!("../data/scopes.json");
+// `static TABLE: Table`, written by `build.rs` from `compiler/data/scopes.json`.
+include!(concat!(env!("OUT_DIR"), "/scopes.rs"));
 
 /// The phases, as keys of the report's `token_scopes`.
 pub const PHASES: [&str; 4] = ["install", "deploy", "operate", "steady_state"];
 
-#[derive(Debug, Deserialize, Default)]
+/// Scope resources per type, extra scopes per type, and every scope that exists (sorted).
 struct Table {
-    resource: BTreeMap<String, Vec<String>>,
-    data: BTreeMap<String, Vec<String>>,
-    extra: BTreeMap<String, Vec<String>>,
-    scopes: BTreeSet<String>,
+    resource: Map<&'static [&'static str]>,
+    data: Map<&'static [&'static str]>,
+    extra: Map<&'static [&'static str]>,
+    scopes: &'static [&'static str],
+}
+
+impl Table {
+    fn exists(&self, scope: &str) -> bool {
+        self.scopes.binary_search(&scope).is_ok()
+    }
 }
 
 fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    // The generated file always parses (unit-tested); an empty table is the fallback.
-    TABLE.get_or_init(|| serde_json::from_str(SCOPES).unwrap_or_default())
+    &TABLE
 }
 
 /// Verbs each phase grants on a needed scope resource (`create_credentials` is the create verb
@@ -77,16 +81,17 @@ fn common(phase: &str) -> &'static [&'static str] {
 
 /// The scope resources a type (`digitalocean_x` or `data.digitalocean_x`) needs, and whether
 /// it is a data source.
-fn needs(ty: &str) -> Option<(&'static [String], &'static [String], bool)> {
+type Scopes = &'static [&'static str];
+
+fn needs(ty: &str) -> Option<(Scopes, Scopes, bool)> {
     let t = table();
-    let none: &'static [String] = &[];
     if let Some(d) = ty.strip_prefix("data.") {
         let res = t.data.get(d).or_else(|| t.resource.get(d))?;
-        let extra = t.extra.get(d).map(|v| v.as_slice()).unwrap_or(none);
+        let extra = t.extra.get(d).copied().unwrap_or(&[]);
         return Some((res, extra, true));
     }
     let res = t.resource.get(ty)?;
-    let extra = t.extra.get(ty).map(|v| v.as_slice()).unwrap_or(none);
+    let extra = t.extra.get(ty).copied().unwrap_or(&[]);
     Some((res, extra, false))
 }
 
@@ -117,7 +122,7 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
                 set.extend(vs.iter().map(|v| format!("{r}:{v}")));
             }
             if plan {
-                set.extend(extra.iter().cloned());
+                set.extend(extra.iter().map(|s| s.to_string()));
             }
         }
         if any_k8s && plan {
@@ -127,7 +132,7 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
         if any_do || any_k8s {
             set.extend(common(phase).iter().map(|s| s.to_string()));
         }
-        let scopes: Vec<String> = set.into_iter().filter(|s| t.scopes.contains(s)).collect();
+        let scopes: Vec<String> = set.into_iter().filter(|s| t.exists(s)).collect();
         out.insert(phase.to_string(), scopes);
     }
     out
@@ -143,8 +148,12 @@ mod tests {
 
     #[test]
     fn embedded_table_parses_and_covers_the_provider() {
-        let t: Table = serde_json::from_str(SCOPES).expect("scopes.json parses");
+        let t = table();
         assert!(t.scopes.len() > 100);
+        assert!(
+            t.scopes.windows(2).all(|w| w[0] < w[1]),
+            "scopes sorted, unique"
+        );
         for ty in crate::schema::digitalocean().resource.keys() {
             assert!(t.resource.contains_key(ty), "no scopes for {ty}");
         }
@@ -160,19 +169,21 @@ mod tests {
             .iter()
             .filter_map(|s| s.split(':').next())
             .collect();
-        for names in t.resource.values().chain(t.data.values()) {
-            for n in names {
-                assert!(resources.contains(n.as_str()), "unknown scope resource {n}");
+        for (_, names) in t.resource.iter().chain(t.data.iter()) {
+            for n in names.iter() {
+                assert!(resources.contains(n), "unknown scope resource {n}");
             }
         }
-        for extra in t.extra.values().flatten() {
-            assert!(t.scopes.contains(extra), "unknown scope {extra}");
+        for (_, extra) in t.extra.iter() {
+            for e in extra.iter() {
+                assert!(t.exists(e), "unknown scope {e}");
+            }
         }
     }
 
     #[test]
     fn types_map_to_their_api_scopes() {
-        let res = |ty: &str| table().resource[ty].clone();
+        let res = |ty: &str| table().resource.get(ty).copied().unwrap_or(&[]);
         assert_eq!(res("digitalocean_database_cluster"), ["database"]);
         assert_eq!(res("digitalocean_kubernetes_cluster"), ["kubernetes"]);
         assert_eq!(res("digitalocean_kubernetes_node_pool"), ["kubernetes"]);
@@ -257,7 +268,7 @@ mod tests {
 
     #[test]
     fn only_existing_scopes_sorted_and_unique() {
-        let all: BTreeSet<String> = table().resource.keys().cloned().collect();
+        let all: BTreeSet<String> = table().resource.keys().map(str::to_string).collect();
         let p = per_phase(&all);
         for (phase, scopes) in &p {
             let mut sorted = scopes.clone();
@@ -265,7 +276,7 @@ mod tests {
             sorted.dedup();
             assert_eq!(&sorted, scopes, "{phase}");
             for s in scopes {
-                assert!(table().scopes.contains(s), "{phase}: {s} does not exist");
+                assert!(table().exists(s), "{phase}: {s} does not exist");
             }
         }
         // block_storage_action has no update/delete verbs; spaces_key creates with
