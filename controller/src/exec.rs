@@ -330,9 +330,15 @@ impl Executor {
             }
         };
         tracing::debug!(token = ?token, "token opened");
-        if let Verdict::CheckOwner(root) = &verdict
-            && !self.owns(root)
-        {
+        let roots: &[String] = match &verdict {
+            Verdict::CheckOwner(root) => std::slice::from_ref(root),
+            Verdict::CheckOwners(roots) => roots,
+            _ => &[],
+        };
+        for root in roots {
+            if self.owns(root) {
+                continue;
+            }
             match self.check_owner(root, &token).await {
                 Ok(()) => self.remember_owned(root.clone()),
                 Err(answer) => return answer,
@@ -553,6 +559,9 @@ impl Executor {
             };
             let resp = match self.call(&get, &get.path_and_query, &[], token, None).await {
                 Outcome::Answered(r) if r.status().is_success() => r,
+                // A singular resource that does not exist (`GET /v2/registry` before any
+                // registry was made) answers 404: nothing was created.
+                Outcome::Answered(r) if r.status().as_u16() == 404 => return Ok(None),
                 Outcome::Answered(r) => {
                     return Err(format!(
                         "looking up an earlier create failed: DigitalOcean answered {}",
@@ -611,7 +620,11 @@ impl Executor {
             if !body.is_empty() {
                 builder = builder.body(body.to_vec());
             }
-            let (status, unknown, wait_hint) = match builder.send().await {
+            let path = policy::split_path_query(path_and_query).0;
+            let n = crate::fault::before_call(&req.method, path);
+            let sent = builder.send().await;
+            crate::fault::after_call(n, &req.method, path);
+            let (status, unknown, wait_hint) = match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     if !RetryPolicy::retryable(status) || attempt >= self.retry.max_retries {

@@ -517,3 +517,35 @@ async fn a_create_whose_answer_was_lost_is_found_not_repeated() {
     assert_eq!(status, 201);
     assert_eq!(s.fake.objects("/v2/vpcs").len(), 2);
 }
+
+#[tokio::test]
+async fn a_lookup_that_finds_nothing_because_the_list_is_404_creates() {
+    // `GET /v2/registry` answers 404 while the account has no registry: an earlier attempt that
+    // died before sending made nothing, and the create goes ahead (once).
+    let s = setup().await;
+    let mut req = s.req(Phase::Deploy, "POST", "/v2/registry");
+    req.idempotency_key = Some("create-registry".into());
+    s.exec
+        .idem
+        .put(
+            "create-registry",
+            crate::idem::Entry::Started { at_ms: now_ms() },
+        )
+        .expect("put");
+    s.fake.fault(
+        Some("GET /v2/registry"),
+        Fault::Status {
+            status: 404,
+            retry_after: None,
+        },
+    );
+    let (status, v) = s
+        .run(
+            &req,
+            r#"{"name":"ferry-acme","subscription_tier_slug":"basic"}"#,
+        )
+        .await;
+    assert!((200..300).contains(&status), "{status} {v}");
+    let posts = s.fake.calls().iter().filter(|c| c.method == "POST").count();
+    assert_eq!(posts, 1);
+}

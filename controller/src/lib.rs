@@ -30,6 +30,7 @@
 
 pub mod conn;
 pub mod exec;
+pub mod fault;
 pub mod idem;
 pub mod keyfile;
 pub mod metrics;

@@ -50,6 +50,9 @@ use tokio_tungstenite::tungstenite::Message;
 /// How collection runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MetricsConfig {
+    /// Whether to collect at all (`ferry controller --metrics-interval off` turns it off; the
+    /// relay's Steady-state token messages are then ignored).
+    pub enabled: bool,
     /// How often a round runs (`ferry controller --metrics-interval`, default 60 s).
     pub interval: Duration,
     /// How far back each round reads (overlapping rounds are merged by the edge host).
@@ -59,8 +62,19 @@ pub struct MetricsConfig {
 impl Default for MetricsConfig {
     fn default() -> Self {
         Self {
+            enabled: true,
             interval: Duration::from_secs(60),
             window: Duration::from_secs(300),
+        }
+    }
+}
+
+impl MetricsConfig {
+    /// No collection (tests that count the calls DigitalOcean sees).
+    pub fn off() -> Self {
+        Self {
+            enabled: false,
+            ..Self::default()
         }
     }
 }
@@ -127,6 +141,9 @@ pub(crate) async fn run(
     out: mpsc::Sender<Message>,
 ) {
     let config = session.metrics;
+    if !config.enabled {
+        return;
+    }
     let mut paused_until_ms: Option<i64> = None;
     loop {
         set_collecting(&session.metrics_status, false);

@@ -427,6 +427,21 @@ impl Engine {
             let base_path = list.split('?').next().unwrap_or("").to_string();
             let items = match self.client.list(&list, key).await {
                 Ok(items) => items,
+                // A token scoped to the stack's own kinds may not read this one (the compiler's
+                // scopes cover what the stack declares): nothing of it can be swept, which is
+                // not the destroy's failure.
+                Err(e) if e.status() == Some(403) => {
+                    out.push(Outcome {
+                        address: format!("sweep:{tf_type}"),
+                        tf_type: tf_type.into(),
+                        status: Status::Skipped,
+                        detail: Some(format!(
+                            "left-overs of this kind cannot be looked for: the token may not read them ({e})"
+                        )),
+                        duration_ms: 0,
+                    });
+                    continue;
+                }
                 Err(e) => {
                     out.push(Outcome {
                         address: format!("sweep:{tf_type}"),

@@ -174,6 +174,7 @@ async fn main() -> Result<()> {
         read_timeout: Duration::from_secs(30),
         max_body_bytes: 8 << 20,
         max_concurrent: 64,
+        metrics: Default::default(),
     };
     config.retry.max_retries = 0;
     let controller = ferry_controller::Controller::spawn(config)?;

@@ -156,6 +156,7 @@ async fn child(url: String, keys: String) -> Result<()> {
             read_timeout: Duration::from_secs(30),
             max_body_bytes: 8 << 20,
             max_concurrent: 4,
+            metrics: Default::default(),
         };
         controllers.push(ferry_controller::Controller::spawn(config)?);
     }

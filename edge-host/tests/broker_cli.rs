@@ -3,101 +3,10 @@
 //! sealed token, a release, an access request and its signed approval, a deploy session, the
 //! tarball, revocation, the audit log — and `ferry audit verify` catching a tampered record.
 
+mod common;
+
+use common::procs::{Cli, Serve};
 use ferry_api::crypto::{SealingSecretKey, SigningKey};
-use ferry_tests::{WasmVariant, compiler_wasm};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Env {
-    base: String,
-    dir: PathBuf,
-}
-
-impl Env {
-    /// Runs `ferry ARGS` as the holder of `key_file`.
-    fn ferry(&self, key_file: Option<&Path>, args: &[&str]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ferry"));
-        c.args(args)
-            .current_dir(&self.dir)
-            .env("FERRY_SERVER", &self.base)
-            .env_remove("FERRY_API_KEY")
-            .env_remove("FERRY_API_KEY_FILE");
-        if let Some(k) = key_file {
-            c.env("FERRY_API_KEY_FILE", k);
-        }
-        c.output().expect("ferry runs")
-    }
-
-    /// Runs and expects success; returns stdout.
-    #[track_caller]
-    fn ok(&self, key_file: Option<&Path>, args: &[&str]) -> String {
-        let o = self.ferry(key_file, args);
-        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
-        assert!(
-            o.status.success(),
-            "ferry {args:?} failed ({:?}):\n{stdout}\n{}",
-            o.status.code(),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        stdout
-    }
-
-    #[track_caller]
-    fn json(&self, key_file: Option<&Path>, args: &[&str]) -> serde_json::Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        let out = self.ok(key_file, &all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-    }
-}
-
-fn start(data_dir: &Path) -> (Server, String, Arc<Mutex<Vec<String>>>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--vendor-name",
-            "Acme Software",
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .arg("--compiler-wasm")
-        .arg(compiler_wasm(WasmVariant::Shipped))
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ferry serve starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let server = Server(child);
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let seen = lines.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("ferry serve: listening on ") {
-                let _ = tx.send(url.to_string());
-            }
-            seen.lock().expect("lock").push(line);
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(120))
-        .expect("the server announces its address");
-    (server, base, lines)
-}
 
 #[test]
 fn vendor_and_customer_drive_the_broker_from_the_cli() {
@@ -110,9 +19,9 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
         "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_s3_bucket\" \"assets\" {\n  bucket = \"assets-${var.instance_id}\"\n}\n",
     )
     .expect("origin");
-    let (server, base, server_log) = start(&data_dir);
-    let env = Env {
-        base,
+    let serve = Serve::start(&data_dir, 1000);
+    let env = Cli {
+        server: serve.base.clone(),
         dir: work.clone(),
     };
 
@@ -152,7 +61,7 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
         .trim()
         .to_string();
     assert!(
-        link.starts_with(&format!("{}/invite#inv_", env.base)),
+        link.starts_with(&format!("{}/invite#inv_", env.server)),
         "{link}"
     );
 
@@ -170,7 +79,7 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
         ],
     );
     assert!(work.join("approval.key").is_file());
-    let again = env.ferry(
+    let again = env.run(
         None,
         &["customer", "accept", &link, "--key-file", "approval.key"],
     );
@@ -201,7 +110,7 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
     let token = "dop_v1_5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
     std::fs::write(work.join("token"), format!("{token}\n")).expect("token");
     std::fs::write(work.join("bad-token"), "dop_v1_nothex\n").expect("token");
-    let bad = env.ferry(
+    let bad = env.run(
         customer,
         &[
             "token",
@@ -291,7 +200,7 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
     );
     let request = req["id"].as_str().expect("request id").to_string();
     // The vendor cannot mint a session before the customer approves.
-    let early = env.ferry(vendor, &["session", "create", "--release", &release]);
+    let early = env.run(vendor, &["session", "create", "--release", &release]);
     assert!(!early.status.success());
     assert!(String::from_utf8_lossy(&early.stderr).contains("no_deploy_window"));
 
@@ -398,7 +307,7 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
         "{shown}"
     );
     // The vendor can never approve.
-    let vendor_grant = env.ferry(
+    let vendor_grant = env.run(
         vendor,
         &[
             "grant",
@@ -433,10 +342,11 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
     }
     assert!(!log.contains(&token[7..]), "no token in the audit log");
     assert!(env.ok(vendor, &["audit", "verify"]).contains("verified"));
-    drop(server);
+    serve.proc.kill();
 
     // Nothing secret on the server's stderr.
-    let printed = server_log.lock().expect("lock").join("\n");
+    let printed = serve.proc.log();
+    drop(serve);
     assert!(
         printed.contains("vendor-api-key"),
         "the key file's path is printed"
@@ -471,7 +381,7 @@ fn vendor_and_customer_drive_the_broker_from_the_cli() {
             .expect("tamper");
         pool.close().await;
     });
-    let o = env.ferry(None, &["audit", "verify", "--data-dir", dir]);
+    let o = env.run(None, &["audit", "verify", "--data-dir", dir]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("BROKEN at record 4"), "{err}");

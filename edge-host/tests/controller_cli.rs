@@ -96,3 +96,30 @@ fn running_without_a_relay_or_key_file_says_what_is_missing() {
         "{stderr}"
     );
 }
+
+#[test]
+fn keys_that_start_with_a_hyphen_are_values_not_flags() {
+    // base64url keys start with `-` one time in 64.
+    let approval = loop {
+        let k = SigningKey::generate().verifying_key().to_string();
+        if k.starts_with('-') {
+            break k;
+        }
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("controller.key");
+    let (code, _, stderr) = ferry(&[
+        "controller",
+        "keygen",
+        "--key-file",
+        key.to_str().expect("utf-8 path"),
+        "--approval-key",
+        &approval,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        std::fs::read_to_string(&key)
+            .expect("key file")
+            .contains(&approval)
+    );
+}

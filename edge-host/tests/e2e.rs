@@ -1,52 +1,21 @@
 //! One real run over loopback: `ferry serve --listen 127.0.0.1:0` as a process, a compile posted
 //! with an HTTP client, the answer checked.
 
-use ferry_tests::{WasmVariant, compiler_wasm, repo_root, request_for};
+mod common;
+
+use common::procs::Serve;
+use ferry_tests::{repo_root, request_for};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test]
 async fn serve_and_compile_over_loopback() {
     let data = tempfile::tempdir().expect("tempdir");
     let data_dir = data.path().join("state");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&data_dir)
-        .arg("--compiler-wasm")
-        .arg(compiler_wasm(WasmVariant::Shipped))
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ferry serve starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let server = Server(child);
-    // `ferry serve: listening on http://127.0.0.1:PORT`
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("ferry serve: listening on ") {
-                let _ = tx.send(url.to_string());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server announces its address");
+    let server = Serve::start(&data_dir, 1000);
+    let base = server.base.clone();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     assert!(data_dir.is_dir(), "--data-dir is created");
 

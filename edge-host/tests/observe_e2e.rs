@@ -431,6 +431,7 @@ impl Env {
                 max_body_bytes: 8 << 20,
                 max_concurrent: 16,
                 metrics: MetricsConfig {
+                    enabled: true,
                     interval: Duration::from_millis(200),
                     window: Duration::from_secs(600),
                 },

@@ -24,7 +24,7 @@ pub struct ControllerArgs {
     #[arg(long, default_value = DEFAULT_DO_API)]
     pub do_api: String,
     /// The customer's approval public key (base64url); pinned in the key file on first use.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub approval_key: Option<String>,
     /// The appliance this controller serves; pinned in the key file on first use.
     #[arg(long)]
@@ -35,8 +35,22 @@ pub struct ControllerArgs {
     /// Where idempotency records are kept [default: <key-file>.state.json].
     #[arg(long)]
     pub state_file: Option<PathBuf>,
+    /// Test-only fault injection (`ferry_controller::fault`): exit abruptly once DigitalOcean has
+    /// answered the N-th call, before the answer is passed back. Used by the end-to-end test.
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_after_call: Option<u64>,
+    /// Test-only fault injection: exit abruptly just before sending the N-th call.
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_before_call: Option<u64>,
+    /// Test-only fault injection: like --exit-after-call, counting only writes.
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_after_write: Option<u64>,
+    /// Test-only fault injection: like --exit-before-call, counting only writes.
+    #[arg(long, hide = true, group = "fault")]
+    pub exit_before_write: Option<u64>,
     /// How often DigitalOcean monitoring is read with the Steady-state token (`60s`, `5m`; at
-    /// least 1s). Each read covers the last 5 minutes or two intervals, whichever is longer.
+    /// least 1s), or `off`. Each read covers the last 5 minutes or two intervals, whichever is
+    /// longer.
     #[arg(long, default_value = "60s")]
     pub metrics_interval: String,
 }
@@ -59,7 +73,7 @@ pub struct KeygenArgs {
     #[arg(long)]
     pub instance_id: Option<String>,
     /// The customer's approval public key (base64url), if known already.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub approval_key: Option<String>,
     /// Replace an existing key file (its keys are lost: register the new ones).
     #[arg(long)]
@@ -81,6 +95,20 @@ pub fn run(args: ControllerArgs) -> Result<ExitCode> {
         );
     };
     crate::cli::serve::init_logging("ferry=info,ferry_controller=info");
+    for (n, after, writes_only) in [
+        (args.exit_after_call, true, false),
+        (args.exit_before_call, false, false),
+        (args.exit_after_write, true, true),
+        (args.exit_before_write, false, true),
+    ] {
+        if let Some(n) = n {
+            ferry_controller::fault::arm(ferry_controller::fault::Fault {
+                after,
+                writes_only,
+                n,
+            });
+        }
+    }
     let pins = Pins {
         appliance_id: args.appliance.clone(),
         instance_id: args.instance_id.clone(),
@@ -89,11 +117,15 @@ pub fn run(args: ControllerArgs) -> Result<ExitCode> {
     let keys = KeyFile::load(key_file, &pins)?;
     let mut config = Config::from_key_file(relay, keys)?;
     config.do_api = args.do_api.clone();
-    let interval =
-        crate::cli::remote::parse_duration(&args.metrics_interval).context("--metrics-interval")?;
-    let interval = std::time::Duration::from_millis(u64::try_from(interval).unwrap_or(60_000));
-    config.metrics.interval = interval;
-    config.metrics.window = config.metrics.window.max(interval * 2);
+    if args.metrics_interval.trim() == "off" {
+        config.metrics.enabled = false;
+    } else {
+        let interval = crate::cli::remote::parse_duration(&args.metrics_interval)
+            .context("--metrics-interval")?;
+        let interval = std::time::Duration::from_millis(u64::try_from(interval).unwrap_or(60_000));
+        config.metrics.interval = interval;
+        config.metrics.window = config.metrics.window.max(interval * 2);
+    }
     if let Some(state) = args.state_file {
         config.state_file = Some(state);
     }

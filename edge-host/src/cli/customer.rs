@@ -50,10 +50,10 @@ enum CustomerCmd {
         #[arg(long)]
         appliance: String,
         /// Ed25519 identity key, base64url.
-        #[arg(long, requires = "sealing_key")]
+        #[arg(long, requires = "sealing_key", allow_hyphen_values = true)]
         signing_key: Option<String>,
         /// X25519 sealing key, base64url.
-        #[arg(long, requires = "signing_key")]
+        #[arg(long, requires = "signing_key", allow_hyphen_values = true)]
         sealing_key: Option<String>,
         /// Or a JSON file `{"signing_key": …, "sealing_key": …}`.
         #[arg(long, conflicts_with_all = ["signing_key", "sealing_key"])]

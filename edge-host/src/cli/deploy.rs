@@ -100,6 +100,10 @@ struct Source {
     api: String,
     token: Token,
     state_path: PathBuf,
+    /// A release's appliance instance id (from its compile report): the value of
+    /// `var.instance_id` unless `--var`/`--var-file` give one. The compiler keeps an origin's own
+    /// `variable "instance_id"` declaration as it is, without a default.
+    instance_id: Option<String>,
 }
 
 /// The run cannot go on, though nothing was wrong with how it was called (exit 1).
@@ -117,6 +121,10 @@ async fn run_async(args: DeployArgs, destroy: bool) -> Result<ExitCode> {
         Err(e) => return Err(e),
     };
     let mut overrides: Vec<(String, VarInput)> = Vec::new();
+    // First, so that --var-file and --var still win.
+    if let Some(id) = &source.instance_id {
+        overrides.push(("instance_id".to_string(), VarInput::Text(id.clone())));
+    }
     for file in &args.var_files {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read the var file `{}`", file.display()))?;
@@ -236,6 +244,7 @@ async fn source(args: &DeployArgs) -> Result<Source> {
                 .state
                 .clone()
                 .unwrap_or_else(|| path.join(".ferry-deploy-state.json")),
+            instance_id: None,
         });
     }
     // A release id.
@@ -306,6 +315,12 @@ async fn source(args: &DeployArgs) -> Result<Source> {
         ))
         .into());
     }
+    let instance_id = release
+        .report
+        .as_ref()
+        .and_then(|r| r.get("instance_id"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
     let files = release
         .files
         .context("the edge host answered the release without its files")?;
@@ -317,6 +332,7 @@ async fn source(args: &DeployArgs) -> Result<Source> {
             .state
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("ferry-deploy-{release_id}.state.json"))),
+        instance_id,
     })
 }
 

@@ -135,12 +135,16 @@ pub async fn start(args: &SandboxArgs, listen: SocketAddr) -> Result<Started> {
 }
 
 /// The embedded sandbox of `ferry serve`: `<data-dir>/sandbox`, on `listen`.
-pub async fn start_embedded(data_dir: &Path, listen: SocketAddr) -> Result<Started> {
+pub async fn start_embedded(
+    data_dir: &Path,
+    listen: SocketAddr,
+    settle_ms: u64,
+) -> Result<Started> {
     let args = SandboxArgs {
         listen,
         data_dir: data_dir.join("sandbox"),
         token_files: Vec::new(),
-        settle_ms: 1000,
+        settle_ms,
         droplet_limit: 25,
         rate_per_hour: 5000,
         rate_per_minute: 250,

@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// Do not start the embedded sandbox cloud.
     #[arg(long)]
     pub no_sandbox: bool,
+    /// How long the embedded sandbox's clusters, databases, droplets, load balancers and actions
+    /// stay pending (ms); small values make demos and tests fast.
+    #[arg(long, default_value_t = 1000)]
+    pub sandbox_settle_ms: u64,
     /// Forward appliances' metrics to this OTLP/HTTP endpoint (JSON encoding), e.g.
     /// http://collector:4318 (`/v1/metrics` is appended unless the URL ends with it).
     #[arg(long)]
@@ -141,7 +145,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             let listen = args
                 .sandbox_listen
                 .unwrap_or_else(|| super::sandbox::default_listen(args.listen));
-            let sb = super::sandbox::start_embedded(&data_dir, listen).await?;
+            let sb =
+                super::sandbox::start_embedded(&data_dir, listen, args.sandbox_settle_ms).await?;
             eprintln!(
                 "ferry serve: sandbox cloud (DigitalOcean API) on {}, token in {}",
                 sb.url,

@@ -139,7 +139,8 @@ impl Fixture {
             read_timeout: Duration::from_secs(30),
             max_body_bytes: 8 << 20,
             max_concurrent: 64,
-            metrics: Default::default(),
+            // Collection is tested in observe_e2e.rs; here DigitalOcean must see only relayed calls.
+            metrics: ferry_controller::metrics::MetricsConfig::off(),
         }
     }
 }

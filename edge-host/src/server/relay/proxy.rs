@@ -260,9 +260,15 @@ pub(crate) async fn do_api(
         session_id: caller.session_id.clone(),
         body_follows: false,
     };
-    if let Verdict::CheckOwner(root) = &verdict
-        && !relay.owns(&appliance_id, root)
-    {
+    let roots: &[String] = match &verdict {
+        Verdict::CheckOwner(root) => std::slice::from_ref(root),
+        Verdict::CheckOwners(roots) => roots,
+        _ => &[],
+    };
+    for root in roots {
+        if relay.owns(&appliance_id, root) {
+            continue;
+        }
         match check_owner(&ctx, &caller, &link, &base, root).await {
             Ok(()) => relay.remember_owned(&appliance_id, root.clone()),
             Err(res) => return res,
