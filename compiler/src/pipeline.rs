@@ -1108,6 +1108,14 @@ fn emit_module(
                 upgraded.parse::<Expression>().unwrap_or(Expression::Null),
             );
         }
+        // The origin's own `instance_id` takes the appliance's id when compiling for one, as
+        // the injected declaration would: the stack then applies without `TF_VAR_instance_id`.
+        if is_root
+            && v.name == "instance_id"
+            && let Some(id) = &options.instance_id
+        {
+            b.body.set("default", Expression::String(id.clone()));
+        }
         vars.push(b);
     }
     files.insert("variables.tf".to_string(), emit::file(&vars));

@@ -25,6 +25,7 @@ variable "smtp_password" {
 variable "instance_id" {
   description = "Customer appliance identifier"
   type        = string
+  default     = "northwind"
 }
 
 variable "aws_region" {

@@ -39,6 +39,7 @@ variable "secret_signing_key" {
 variable "instance_id" {
   description = "Customer appliance id; part of every name."
   type        = string
+  default     = "northwind"
 }
 
 variable "aws_region" {

@@ -17,7 +17,8 @@ variable "create_registry" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "wayne"
 }
 
 variable "cognito_issuer" {

@@ -5,5 +5,6 @@ variable "region" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "initech"
 }

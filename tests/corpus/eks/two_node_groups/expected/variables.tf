@@ -7,6 +7,7 @@ variable "region" {
 variable "instance_id" {
   type        = string
   description = "Tenant identifier"
+  default     = "acme"
 }
 
 variable "aws_region" {

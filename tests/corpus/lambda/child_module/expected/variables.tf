@@ -25,5 +25,6 @@ variable "spaces_secret_key" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "aperture"
 }

@@ -31,5 +31,6 @@ variable "create_registry" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "umbrella"
 }

@@ -17,7 +17,8 @@ variable "create_registry" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "globex"
 }
 
 variable "renderer_tag" {

@@ -31,7 +31,8 @@ variable "create_registry" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "acme"
 }
 
 variable "thumbnail_width" {

@@ -17,5 +17,6 @@ variable "create_registry" {
 }
 
 variable "instance_id" {
-  type = string
+  type    = string
+  default = "blackmesa"
 }

@@ -7,6 +7,7 @@ variable "region" {
 variable "instance_id" {
   type        = string
   description = "Customer appliance identifier"
+  default     = "acme"
 }
 
 variable "environment" {
