@@ -357,6 +357,30 @@ pub struct RelayRequest {
     pub body_follows: bool,
 }
 
+impl RelayRequest {
+    /// A read the controller makes on its own behalf with the Steady-state token (owner checks,
+    /// idempotency look-ups, metrics): `GET` with `accept: application/json`, no grant, no body.
+    /// `sealed_token` is empty where the caller already holds the opened token (owner checks and
+    /// look-ups inside a relayed call).
+    pub fn steady_state_get(
+        path_and_query: impl Into<String>,
+        sealed_token: impl Into<String>,
+    ) -> Self {
+        RelayRequest {
+            id: 0,
+            phase: Phase::SteadyState,
+            method: "GET".into(),
+            path_and_query: path_and_query.into(),
+            headers: vec![("accept".into(), "application/json".into())],
+            grant: None,
+            sealed_token: sealed_token.into(),
+            idempotency_key: None,
+            session_id: None,
+            body_follows: false,
+        }
+    }
+}
+
 /// The head of a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -369,18 +369,7 @@ impl Executor {
     /// Reads `root` and checks that it belongs to the appliance. A non-2xx answer (404 for a
     /// resource already gone) is passed back as it is: nothing was written.
     async fn check_owner(&self, root: &str, token: &Token) -> Result<(), Answer> {
-        let get = RelayRequest {
-            id: 0,
-            phase: Phase::SteadyState,
-            method: "GET".into(),
-            path_and_query: root.to_string(),
-            headers: vec![("accept".into(), "application/json".into())],
-            grant: None,
-            sealed_token: String::new(),
-            idempotency_key: None,
-            session_id: None,
-            body_follows: false,
-        };
+        let get = RelayRequest::steady_state_get(root, "");
         match self.call(&get, root, &[], token, None).await {
             Outcome::Answered(resp) if resp.status().is_success() => {
                 let body = resp.bytes().await.unwrap_or_default();
@@ -505,18 +494,7 @@ impl Executor {
 
     /// Whether DigitalOcean says `root` does not exist (404). Any other answer: not gone.
     async fn is_gone(&self, root: &str, token: &Token) -> bool {
-        let get = RelayRequest {
-            id: 0,
-            phase: Phase::SteadyState,
-            method: "GET".into(),
-            path_and_query: root.to_string(),
-            headers: vec![("accept".into(), "application/json".into())],
-            grant: None,
-            sealed_token: String::new(),
-            idempotency_key: None,
-            session_id: None,
-            body_follows: false,
-        };
+        let get = RelayRequest::steady_state_get(root, "");
         matches!(
             self.call(&get, root, &[], token, None).await,
             Outcome::Answered(r) if r.status().as_u16() == 404
@@ -545,18 +523,7 @@ impl Executor {
     /// Looks a create's resource up by tag and name.
     async fn lookup(&self, l: &Lookup, token: &Token) -> Result<Option<Value>, String> {
         for page in 1..=LOOKUP_PAGES {
-            let get = RelayRequest {
-                id: 0,
-                phase: Phase::SteadyState,
-                method: "GET".into(),
-                path_and_query: l.page(page),
-                headers: vec![("accept".into(), "application/json".into())],
-                grant: None,
-                sealed_token: String::new(),
-                idempotency_key: None,
-                session_id: None,
-                body_follows: false,
-            };
+            let get = RelayRequest::steady_state_get(l.page(page), "");
             let resp = match self.call(&get, &get.path_and_query, &[], token, None).await {
                 Outcome::Answered(r) if r.status().is_success() => r,
                 // A singular resource that does not exist (`GET /v2/registry` before any

@@ -33,7 +33,6 @@
 use crate::conn::Session;
 use crate::exec::{AnswerBody, now_ms};
 use bytes::Bytes;
-use ferry_api::grant::Phase;
 use ferry_api::observe::{ResourceRef, Series};
 use ferry_api::relay::policy::instance_tag;
 use ferry_api::relay::{
@@ -280,18 +279,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     async fn get(&self, path_and_query: &str) -> Result<Value, CallError> {
-        let req = RelayRequest {
-            id: 0,
-            phase: Phase::SteadyState,
-            method: "GET".into(),
-            path_and_query: path_and_query.to_string(),
-            headers: vec![("accept".into(), "application/json".into())],
-            grant: None,
-            sealed_token: self.sealed.to_string(),
-            idempotency_key: None,
-            session_id: None,
-            body_follows: false,
-        };
+        let req = RelayRequest::steady_state_get(path_and_query, self.sealed);
         let answer = self
             .session
             .exec
