@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::http::Api;
+
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use ferry::server::broker::{BrokerConfig, BrokerState};
@@ -207,8 +209,7 @@ async fn remote_write_receiver() -> (String, Received) {
 }
 
 struct Env {
-    http: reqwest::Client,
-    base: String,
+    api: Api,
     vendor: String,
     customer: String,
     id: String,
@@ -224,25 +225,7 @@ impl Env {
     }
 
     async fn send(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(
-                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
-                format!("{}{path}", self.base),
-            )
-            .bearer_auth(key);
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
-        let res = req.send().await.expect("answer");
-        let status = res.status().as_u16();
-        let bytes = res.bytes().await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        self.api.send(key, method, path, body).await
     }
 
     async fn metrics(&self, key: &str) -> MetricsSnapshot {
@@ -335,8 +318,7 @@ impl Env {
         ));
 
         let mut env = Self {
-            http,
-            base,
+            api: Api { http, base },
             vendor,
             customer: String::new(),
             id: String::new(),
@@ -526,8 +508,9 @@ async fn metrics_flow_to_the_api_and_both_sinks_and_stop_with_steady_state() {
     })
     .await;
     let text = env
+        .api
         .http
-        .get(format!("{}/metrics", env.base))
+        .get(format!("{}/metrics", env.api.base))
         .send()
         .await
         .expect("metrics")

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::http::Api;
+
 use ferry::server::broker::{BrokerConfig, BrokerState};
 use ferry::server::relay::{Relay, RelayConfig, now_ms};
 use ferry_api::broker::{
@@ -24,50 +26,6 @@ use std::time::Duration;
 
 const DEPLOY_TOKEN: &str =
     "dop_v1_d000000000000000000000000000000000000000000000000000000000000001";
-
-struct Api {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Api {
-    async fn send(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(
-                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
-                format!("{}{path}", self.base),
-            )
-            .bearer_auth(key);
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
-        let res = req.send().await.expect("answer");
-        let status = res.status().as_u16();
-        let bytes = res.bytes().await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
-    async fn ok<T: serde::de::DeserializeOwned>(
-        &self,
-        key: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> T {
-        let (status, v) = self.send(key, method, path, body).await;
-        assert!(
-            (200..300).contains(&status),
-            "{method} {path} → {status}: {v}"
-        );
-        serde_json::from_value(v).expect("shape")
-    }
-}
 
 /// What godo does with `api_endpoint` and a relative `v2/...` path (url.Parse + ResolveReference):
 /// the endpoint's last path segment is replaced unless it ends with `/`.
