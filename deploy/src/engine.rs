@@ -795,6 +795,15 @@ impl Engine {
                 }
                 shapes.insert(i, shape);
                 pending_args.insert(i, arg_vals);
+                let base = || Cx {
+                    client: self.client.clone(),
+                    instance_id: iid.clone(),
+                    address: address.clone(),
+                    tf_type: r.tf_type.clone(),
+                    wait: self.options.wait,
+                    events: events.clone(),
+                    started,
+                };
                 match &unit.handling {
                     Handling::Local(kind) => {
                         let mut done = Vec::new();
@@ -900,29 +909,11 @@ impl Engine {
                     }
                     Handling::Api(u) => {
                         let u: &'static dyn units::Unit = *u;
-                        let base = Cx {
-                            client: self.client.clone(),
-                            instance_id: iid.clone(),
-                            address: address.clone(),
-                            tf_type: r.tf_type.clone(),
-                            wait: self.options.wait,
-                            events: events.clone(),
-                            started,
-                        };
-                        running.spawn(run_api(i, u, base, jobs, mode));
+                        running.spawn(run_api(i, u, base(), jobs, mode));
                     }
                     Handling::Data(u) => {
                         let u: &'static dyn units::DataUnit = *u;
-                        let base = Cx {
-                            client: self.client.clone(),
-                            instance_id: iid.clone(),
-                            address: address.clone(),
-                            tf_type: r.tf_type.clone(),
-                            wait: self.options.wait,
-                            events: events.clone(),
-                            started,
-                        };
-                        running.spawn(run_data(i, u, base, jobs));
+                        running.spawn(run_data(i, u, base(), jobs));
                     }
                     Handling::Skip(_) => {}
                 }

@@ -700,18 +700,25 @@ pub fn lb_body(_: &Cx, args: &Json) -> Result<Json, UnitError> {
 #[derive(Debug)]
 pub struct LoadBalancer;
 
+/// Sets `certificate_id` of `obj` from its `certificate_name` (the id is looked up by name)
+/// when only the name is given.
+async fn fill_certificate_id(cx: &Cx, obj: &mut Json) -> Result<(), UnitError> {
+    if let Some(name) = opt_str(obj, "certificate_name")
+        && opt_str(obj, "certificate_id").is_none()
+    {
+        let id = certificate_id(cx, &name).await?;
+        if let Some(o) = obj.as_object_mut() {
+            o.insert("certificate_id".into(), id.into());
+        }
+    }
+    Ok(())
+}
+
 async fn resolve_lb_certs(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
     let mut args = args.clone();
     if let Some(Json::Array(rules)) = args.get_mut("forwarding_rule") {
         for rule in rules.iter_mut() {
-            if let Some(name) = opt_str(rule, "certificate_name")
-                && opt_str(rule, "certificate_id").is_none()
-            {
-                let id = certificate_id(cx, &name).await?;
-                if let Some(o) = rule.as_object_mut() {
-                    o.insert("certificate_id".into(), id.into());
-                }
-            }
+            fill_certificate_id(cx, rule).await?;
         }
     }
     Ok(args)
@@ -1070,14 +1077,7 @@ pub struct Cdn;
 
 async fn resolve_cdn_cert(cx: &Cx, args: &Json) -> Result<Json, UnitError> {
     let mut args = args.clone();
-    if let Some(name) = opt_str(&args, "certificate_name")
-        && opt_str(&args, "certificate_id").is_none()
-    {
-        let id = certificate_id(cx, &name).await?;
-        if let Some(o) = args.as_object_mut() {
-            o.insert("certificate_id".into(), id.into());
-        }
-    }
+    fill_certificate_id(cx, &mut args).await?;
     Ok(args)
 }
 
