@@ -798,9 +798,10 @@ pub(super) fn launch_template_of<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Re
 }
 
 fn template(r: &Resource, cx: &mut Cx<'_>) {
-    let all = cx.resources;
-    let target = all
-        .iter()
+    let target = cx
+        .referrers(r)
+        .resources
+        .into_iter()
         .filter(|u| u.mode == Mode::Managed && u.address() != r.address())
         .filter(|u| body_mentions(&u.body, &[], r))
         .find_map(|u| eventual_target(cx, u));

@@ -637,6 +637,19 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
+    /// The module's own copy of `r` (same mode, type and name), found through the index.
+    pub fn origin(&self, r: &Resource) -> Option<&'a Resource> {
+        let resources: &'a [Resource] = self.resources;
+        let same = |x: &&Resource| x.mode == r.mode && x.ty == r.ty && x.name == r.name;
+        match self
+            .st
+            .origin_range(resources, r.mode, &r.ty, Some(&r.name))
+        {
+            Some(hits) => hits.iter().filter_map(|i| resources.get(*i)).find(same),
+            None => resources.iter().find(same),
+        }
+    }
+
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
         let resources: &'a [Resource] = self.resources;
         let mut positions: Vec<usize> =

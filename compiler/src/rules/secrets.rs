@@ -398,9 +398,9 @@ fn literal_note(cx: &mut Cx<'_>, r: &Resource, fields: &[String]) {
 /// (`"${aws_secretsmanager_secret.db.arn}:password::"`), anywhere in the module.
 fn selected_keys(cx: &Cx<'_>, target: &Resource) -> Vec<String> {
     let mut keys = Vec::new();
-    for r in cx.resources {
-        let mut body = r.body.clone();
-        hclx::walk_body_mut(&mut body, &mut |e| {
+    // Only resources that mention the secret can select from it (the module's reference index).
+    for r in cx.referrers(target).resources {
+        hclx::walk_body(&r.body, &mut |e| {
             if let Expression::TemplateExpr(t) = e
                 && let Ok(tpl) = Template::from_expr(t)
             {
@@ -415,7 +415,6 @@ fn selected_keys(cx: &Cx<'_>, target: &Resource) -> Vec<String> {
                     }
                 }
             }
-            true
         });
     }
     keys

@@ -556,11 +556,7 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
 // ---- the group -------------------------------------------------------------------------------------
 
 fn group(r: &Resource, cx: &mut Cx<'_>) {
-    let all = cx.resources;
-    let Some(r) = all
-        .iter()
-        .find(|x| x.mode == r.mode && x.ty == r.ty && x.name == r.name)
-    else {
+    let Some(r) = cx.origin(r) else {
         return;
     };
     let users = members(cx, r);
