@@ -4,16 +4,20 @@
 //! `cargo run --release -p ferry-compiler --example profile -- 10000 3 [one-file]`, or under
 //! callgrind: `valgrind --tool=callgrind target/release/examples/profile 10000 1`. With
 //! `one-file`, the stack is the edge host's sandbox benchmark's instead: VPCs, subnets, buckets
-//! and bucket versionings in one `main.tf`.
+//! and bucket versionings in one `main.tf`. With a directory instead of a count, the `.tf`
+//! files directly in it (e.g. `examples/saas-web-app/origin`).
 
 #[path = "../benches/stack/mod.rs"]
 mod stack;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let first = args.next().unwrap_or_else(|| "10000".into());
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
-    let request = if args.next().as_deref() == Some("one-file") {
+    let n: usize = first.parse().unwrap_or(0);
+    let request = if std::path::Path::new(&first).is_dir() {
+        directory(&first)
+    } else if args.next().as_deref() == Some("one-file") {
         one_file(n)
     } else {
         stack::stack(n)
@@ -22,11 +26,31 @@ fn main() {
         let start = std::time::Instant::now();
         let out = ferry_compiler::compile(std::hint::black_box(&request));
         println!(
-            "{n} resources: {:?} ({} files, {} diagnostics)",
+            "{first}: {:?} ({} files, {} diagnostics)",
             start.elapsed(),
             out.files.len(),
             out.report.diagnostics.len()
         );
+    }
+}
+
+/// The `.tf` and `.tfvars` files directly in `dir`.
+fn directory(dir: &str) -> ferry_compiler::CompileRequest {
+    let mut files = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("directory entry").path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".tf") || name.ends_with(".tfvars") {
+            files.insert(name, std::fs::read_to_string(&path).expect("UTF-8 file"));
+        }
+    }
+    ferry_compiler::CompileRequest {
+        files,
+        options: Default::default(),
     }
 }
 
