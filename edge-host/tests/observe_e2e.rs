@@ -217,6 +217,8 @@ struct Env {
     /// Set once the appliance exists (the controller needs its id).
     ctl: Option<Controller>,
     droplet_ids: Vec<String>,
+    /// The broker's data folder, removed when the test ends.
+    _data: tempfile::TempDir,
 }
 
 impl Env {
@@ -283,8 +285,8 @@ impl Env {
         }
 
         // The edge host: broker, relay (asking for Steady-state changes often), sinks.
-        let dir = tempfile::tempdir().expect("tempdir").keep();
-        let broker = Broker::open(&Location::in_data_dir(&dir), Arc::new(SystemClock))
+        let data = tempfile::tempdir().expect("tempdir");
+        let broker = Broker::open(&Location::in_data_dir(data.path()), Arc::new(SystemClock))
             .await
             .expect("broker");
         let vendor = broker
@@ -325,6 +327,7 @@ impl Env {
             relay,
             ctl: None,
             droplet_ids,
+            _data: data,
         };
         // The vendor's appliance, the customer's acceptance, keys and Steady-state token.
         let (s, a) = env
