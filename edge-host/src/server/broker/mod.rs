@@ -18,6 +18,7 @@ mod auth;
 mod handlers;
 mod release;
 
+pub(crate) use auth::Credential;
 pub use auth::{CSRF_COOKIE, CSRF_HEADER, Caller, RateLimiter, SESSION_COOKIE};
 
 use super::AppState;
