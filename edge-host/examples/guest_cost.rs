@@ -5,7 +5,7 @@
 //! `cargo run --release -p ferry --example guest_cost -- <compiler.wasm> <origin-dir | N> [runs]`
 //!
 //! With a number, the origin is the sandbox benchmark's generated stack of `N` resources;
-//! with a directory, the `.tf`/`.tfvars` files directly in it. Prints the median native and
+//! with a directory, the files under it. Prints the median native and
 //! wasm (epoch deadline) times of `runs` compiles, their ratio, and the guest's fuel.
 
 use anyhow::{Context, Result, bail};
@@ -16,17 +16,9 @@ fn request(origin: &str) -> Result<Vec<u8>> {
     if let Ok(n) = origin.parse::<usize>() {
         return Ok(generated(n));
     }
-    let mut files = serde_json::Map::new();
-    for entry in std::fs::read_dir(origin).with_context(|| format!("reading {origin}"))? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if name.ends_with(".tf") || name.ends_with(".tfvars") {
-            files.insert(name, std::fs::read_to_string(&path)?.into());
-        }
+    let files = ferry_tests::read_tree(std::path::Path::new(origin));
+    if files.is_empty() {
+        bail!("no files under {origin}");
     }
     Ok(serde_json::to_vec(
         &serde_json::json!({"files": files, "options": {"instance_id": "bench"}}),

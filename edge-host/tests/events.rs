@@ -91,6 +91,17 @@ impl Stream {
     }
 }
 
+/// A broker host whose relay publishes to an event hub with these limits.
+async fn host_with_events(limits: EventLimits) -> (Host, Events) {
+    let mut host = Host::new().await;
+    let events = Events::new(limits);
+    host.state = host
+        .state
+        .clone()
+        .with_relay(Relay::default().with_events(events.clone()));
+    (host, events)
+}
+
 fn events_request(id: &str, key: Option<&str>) -> Request<Body> {
     let mut r = Request::builder()
         .method(Method::GET)
@@ -194,16 +205,12 @@ async fn vendor_and_customer_get_the_events_in_order_with_their_names() {
 
 #[tokio::test]
 async fn subscribers_beyond_the_cap_get_503_with_retry_after() {
-    let mut host = Host::new().await;
-    let events = Events::new(EventLimits {
+    let (host, _events) = host_with_events(EventLimits {
         per_appliance: 2,
         total: 3,
         ..EventLimits::default()
-    });
-    host.state = host
-        .state
-        .clone()
-        .with_relay(Relay::default().with_events(events.clone()));
+    })
+    .await;
     let a = host.ready_appliance("acme").await;
     let b = host.ready_appliance("globex").await;
     let first = Stream::open(&host, events_request(a.id(), Some(&a.customer_key)))
@@ -240,15 +247,11 @@ async fn subscribers_beyond_the_cap_get_503_with_retry_after() {
 
 #[tokio::test]
 async fn a_stream_ends_once_its_key_is_revoked() {
-    let mut host = Host::new().await;
-    let events = Events::new(EventLimits {
+    let (host, events) = host_with_events(EventLimits {
         reauthorize: Duration::from_millis(100),
         ..EventLimits::default()
-    });
-    host.state = host
-        .state
-        .clone()
-        .with_relay(Relay::default().with_events(events.clone()));
+    })
+    .await;
     let a = host.ready_appliance("acme").await;
     let created = a
         .customer()
@@ -297,15 +300,11 @@ async fn a_stream_ends_once_its_key_is_revoked() {
 
 #[tokio::test]
 async fn a_slow_subscriber_gets_a_lagged_notice() {
-    let mut host = Host::new().await;
-    let events = Events::new(EventLimits {
+    let (host, _events) = host_with_events(EventLimits {
         buffer: 2,
         ..EventLimits::default()
-    });
-    host.state = host
-        .state
-        .clone()
-        .with_relay(Relay::default().with_events(events));
+    })
+    .await;
     let a = host.ready_appliance("acme").await;
     let mut s = Stream::open(&host, events_request(a.id(), Some(&a.customer_key)))
         .await
