@@ -129,6 +129,8 @@ impl LiveServer {
 /// An appliance ready to deploy: its id, the session credential, the controller's config.
 struct Ready {
     id: String,
+    /// The customer's API key.
+    customer: String,
     credential: String,
     identity: SigningKey,
     sealing: SealingSecretKey,
@@ -219,6 +221,7 @@ async fn ready_appliance(s: &LiveServer) -> Result<Ready> {
         .await?;
     Ok(Ready {
         id,
+        customer,
         credential: session["credential"]
             .as_str()
             .context("credential")?
@@ -492,5 +495,91 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
     )
     .await?;
     say!("controller gone: the page shows it offline");
+
+    // The customer's view of the same appliance: their own sign-in, the same live stream, the
+    // relay's trail and the metrics; a call refused for want of a controller arrives live.
+    click(browser, "[data-testid=sign-out]").await?;
+    wait_for(
+        browser,
+        "the sign-in form",
+        "return !!document.querySelector('[data-testid=api-key]');",
+        short,
+    )
+    .await?;
+    type_into(browser, "[data-testid=api-key]", &r.customer).await?;
+    click(browser, "[data-testid=sign-in]").await?;
+    wait_for(
+        browser,
+        "signed in as the customer",
+        "return document.querySelector('[data-testid=whoami]')?.dataset.role === 'customer';",
+        short,
+    )
+    .await?;
+    browser
+        .goto(&format!("{}/#/appliances/{}", s.base, r.id))
+        .await?;
+    wait_for(
+        browser,
+        "the customer's live stream open",
+        &attr_js("[data-testid=live-stream]", "data-state", "open"),
+        short,
+    )
+    .await?;
+    wait_for(
+        browser,
+        "the controller offline for the customer",
+        &attr_js(
+            "[data-testid=controller-connected]",
+            "data-connected",
+            "false",
+        ),
+        short,
+    )
+    .await?;
+    let audit = wait_for(
+        browser,
+        "the customer's relay trail",
+        "const r = [...document.querySelectorAll('[data-testid=relay-audit-row]')].map(e => e.dataset.action); return r.includes('relay.refused') && r.filter(a => a === 'relay.call').length >= 2 ? r : null;",
+        short,
+    )
+    .await?;
+    say!("customer's relay audit trail: {audit}");
+    wait_for(
+        browser,
+        "the customer's cpu chart",
+        "return document.querySelector('[data-testid=metric-chart][data-metric=cpu_percent]')?.dataset.points === '6';",
+        short,
+    )
+    .await?;
+    ensure!(
+        s.relayed(&r.credential, &r.id, "GET", "/v2/droplets", None)
+            .await?
+            == 503,
+        "no controller: 503"
+    );
+    let row = wait_for(
+        browser,
+        "the 503 live on the customer's page",
+        "const e = document.querySelector('[data-testid=live-call]'); return e ? {s: e.dataset.status, k: e.dataset.kind, m: e.dataset.method} : null;",
+        short,
+    )
+    .await?;
+    ensure!(
+        row["s"] == "503" && row["k"] == "errors" && row["m"] == "GET",
+        "the customer's live call: {row}"
+    );
+    wait_for(
+        browser,
+        "errors = 1 for the customer",
+        &attr_js(
+            "[data-testid=live-count][data-kind=errors]",
+            "data-count",
+            "1",
+        ),
+        short,
+    )
+    .await?;
+    screenshot(browser, &work.join("appliance-live-customer.png")).await?;
+    say!("the customer's appliance page: stream, trail, chart and a live 503");
     Ok(())
 }
