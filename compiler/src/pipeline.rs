@@ -318,7 +318,11 @@ fn compile_module(
         match modules::expand(call, &source, &eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
-                let addrs = exp.resources.iter().map(|r| r.address()).collect();
+                let addrs = exp
+                    .resources
+                    .iter()
+                    .map(|r| r.address().to_string())
+                    .collect();
                 resources.to_mut().extend(exp.resources);
                 module_exports.insert(call.name.clone(), exp.outputs);
                 expansions.push((call.clone(), source.clone(), addrs));
@@ -442,13 +446,16 @@ fn compile_module(
         rules::ecr::manifests(&mut cx, &owned);
     }
     for r in resources.iter() {
-        if let std::collections::btree_map::Entry::Vacant(e) = st.outcomes.entry(r.address()) {
+        if !st.outcomes.contains_key(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
-            e.insert(OutcomeRec {
-                outcome: Outcome::Unsupported,
-                targets: vec![],
-                note: Some("no outcome recorded".into()),
-            });
+            st.outcomes.insert(
+                r.address().to_string(),
+                OutcomeRec {
+                    outcome: Outcome::Unsupported,
+                    targets: vec![],
+                    note: Some("no outcome recorded".into()),
+                },
+            );
             st.diags.push(
                 Diagnostic::new(
                     Code::SchemaViolation,
@@ -465,16 +472,16 @@ fn compile_module(
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
-    let by_addr: BTreeMap<String, &Resource> =
+    let by_addr: BTreeMap<&str, &Resource> =
         resources.iter().rev().map(|r| (r.address(), r)).collect();
-    let known: BTreeSet<String> = by_addr.keys().cloned().collect();
+    let known: BTreeSet<&str> = by_addr.keys().copied().collect();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
     for e in &mut emitted {
         let loc = e
             .origin
             .as_ref()
-            .and_then(|o| by_addr.get(o))
+            .and_then(|o| by_addr.get(o.as_str()))
             .map(|r| r.loc.clone())
             .unwrap_or_else(|| {
                 Loc::file(format!(
@@ -537,7 +544,7 @@ fn compile_module(
         let at = e
             .origin
             .as_ref()
-            .and_then(|o| by_addr.get(o))
+            .and_then(|o| by_addr.get(o.as_str()))
             .map(|r| r.loc.clone());
         for problem in problems {
             let d = match schema::author(e) {
@@ -588,7 +595,7 @@ fn compile_module(
     };
     let mut entries = Vec::new();
     for r in &module.resources {
-        let rec = &st.outcomes[&r.address()];
+        let rec = &st.outcomes[r.address()];
         entries.push(ResourceReport {
             address: format!("{prefix}{}", r.address()),
             ty: r.ty.clone(),
@@ -685,7 +692,7 @@ fn report_dropped_args(r: &Resource, rule: &rules::RuleDef, cx: &mut Cx<'_>) {
     }
     if dropped.is_empty()
         || matches!(
-            cx.st.outcomes.get(&r.address()).map(|o| o.outcome),
+            cx.st.outcomes.get(r.address()).map(|o| o.outcome),
             Some(Outcome::Dropped | Outcome::Unsupported)
         )
     {

@@ -32,7 +32,7 @@ pub struct Rewriter<'a> {
     pub st: &'a State,
     pub modules: &'a ModuleExports,
     /// Origin addresses that exist (to tell unknown references from unmapped ones).
-    pub known: &'a BTreeSet<String>,
+    pub known: &'a BTreeSet<&'a str>,
     reported: BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
     /// Addresses of the emitted resources that repeat (`count` / `for_each`).
@@ -40,7 +40,7 @@ pub struct Rewriter<'a> {
 }
 
 impl<'a> Rewriter<'a> {
-    pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<String>) -> Self {
+    pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<&'a str>) -> Self {
         Self::with_emitted(st, modules, known, &st.emitted)
     }
 
@@ -49,7 +49,7 @@ impl<'a> Rewriter<'a> {
     pub fn with_emitted(
         st: &'a State,
         modules: &'a ModuleExports,
-        known: &'a BTreeSet<String>,
+        known: &'a BTreeSet<&'a str>,
         emitted: &[crate::out::Emitted],
     ) -> Self {
         let mut repeated = BTreeSet::new();

@@ -845,7 +845,7 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
             let target = cx
                 .st
                 .outcomes
-                .get(&user.address())
+                .get(user.address())
                 .and_then(|o| o.targets.first().cloned())
                 .or_else(|| cx.parent(user, "cluster_identifier"))
                 .filter(|t| t.starts_with(CLUSTER));
@@ -923,7 +923,7 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
     match targets.first().cloned() {
         Some(first) => {
             cx.absorb(r, &first, note);
-            if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+            if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
                 rec.targets = targets;
             }
         }
@@ -1789,7 +1789,7 @@ pub(super) fn export_origin(cx: &mut Cx<'_>, r: &Resource, key: &str) {
 /// already has one).
 pub(super) fn quietly_unsupported(cx: &mut Cx<'_>, r: &Resource, note: String) {
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome: Outcome::Unsupported,
             targets: vec![],

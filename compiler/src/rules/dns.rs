@@ -598,7 +598,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             || hclx::attr(&z.body, "private_zone").and_then(|e| cx.eval.bool(e)) == Some(true))
     {
         cx.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -862,7 +862,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             }
             let Some(addr) = first else {
                 cx.st.outcomes.insert(
-                    r.address(),
+                    r.address().to_string(),
                     OutcomeRec {
                         outcome: Outcome::Unsupported,
                         targets: vec![],

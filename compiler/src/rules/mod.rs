@@ -730,30 +730,30 @@ impl<'a> Cx<'a> {
             ty: ty.to_string(),
             name,
             body,
-            meta: Meta {
-                lifecycle: r.meta.lifecycle.clone(),
-                ..r.meta.clone()
-            },
-            origin: Some(r.address()),
+            meta: r.meta.clone(),
+            origin: Some(r.address().to_string()),
         };
         let addr = emitted.address();
         self.st.emitted.push(emitted);
-        let rec = self.st.outcomes.entry(r.address()).or_insert(OutcomeRec {
+        let mapped = || OutcomeRec {
             outcome: Outcome::Mapped,
             targets: vec![],
             note: None,
+        };
+        with_entry(&mut self.st.outcomes, r.address(), mapped, |rec| {
+            rec.targets.push(addr.clone())
         });
-        rec.targets.push(addr.clone());
-        let ex = self.st.exports.entry(r.address()).or_default();
-        if ex.primary.is_none() {
-            ex.primary = Some(addr.clone());
-        }
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            if ex.primary.is_none() {
+                ex.primary = Some(addr.clone());
+            }
+        });
         addr
     }
 
     /// Sets the note shown with `r`'s outcome in the report.
     pub fn note(&mut self, r: &Resource, note: impl Into<String>) {
-        if let Some(rec) = self.st.outcomes.get_mut(&r.address()) {
+        if let Some(rec) = self.st.outcomes.get_mut(r.address()) {
             rec.note = Some(note.into());
         }
     }
@@ -761,21 +761,22 @@ impl<'a> Cx<'a> {
     /// Records that `r` was folded into the emitted resource `into`.
     pub fn absorb(&mut self, r: &Resource, into: &str, note: impl Into<String>) {
         self.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Absorbed,
                 targets: vec![into.to_string()],
                 note: Some(note.into()),
             },
         );
-        let ex = self.st.exports.entry(r.address()).or_default();
-        ex.primary.get_or_insert_with(|| into.to_string());
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            ex.primary.get_or_insert_with(|| into.to_string());
+        });
     }
 
     /// Records that `r` has no meaning on DigitalOcean.
     pub fn drop(&mut self, r: &Resource, note: impl Into<String>) {
         self.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Dropped,
                 targets: vec![],
@@ -794,7 +795,7 @@ impl<'a> Cx<'a> {
     ) {
         let message = message.into();
         self.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -826,12 +827,17 @@ impl<'a> Cx<'a> {
 
     /// Declares how attribute `attr` of `r` is expressed after mapping.
     pub fn export(&mut self, r: &Resource, attr: &str, export: Export) {
-        self.st
-            .exports
-            .entry(r.address())
-            .or_default()
-            .attrs
-            .insert(attr.to_string(), export);
+        with_entry(
+            &mut self.st.exports,
+            r.address(),
+            Exports::default,
+            |ex| match ex.attrs.get_mut(attr) {
+                Some(old) => *old = export,
+                None => {
+                    ex.attrs.insert(attr.to_string(), export);
+                }
+            },
+        );
     }
 
     pub fn diag(&mut self, d: Diagnostic) {
@@ -843,7 +849,7 @@ impl<'a> Cx<'a> {
         let origin = self.referenced(r, key)?;
         self.st
             .outcomes
-            .get(&origin.address())
+            .get(origin.address())
             .and_then(|o| o.targets.first().cloned())
     }
 
@@ -1126,6 +1132,20 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Runs `f` on the value of `key` in `map`, inserting `new()` first when the key is absent;
+/// the key is copied only then (`entry` would take an owned key for every call).
+fn with_entry<V, T>(
+    map: &mut BTreeMap<String, V>,
+    key: &str,
+    new: impl FnOnce() -> V,
+    f: impl FnOnce(&mut V) -> T,
+) -> T {
+    match map.get_mut(key) {
+        Some(v) => f(v),
+        None => f(map.entry(key.to_string()).or_insert_with(new)),
+    }
+}
+
 /// A Terraform name from arbitrary text.
 pub fn sanitize_name(s: &str) -> String {
     let mut out: String = s
@@ -1161,15 +1181,15 @@ mod index_tests {
     }
 
     fn resource(mode: Mode, ty: &str, name: &str, body: &str) -> Resource {
-        Resource {
+        Resource::new(
             mode,
-            ty: ty.into(),
-            name: name.into(),
-            body: hcl::parse(body).expect("test body parses"),
-            meta: Meta::default(),
-            loc: Loc::file("main.tf"),
-            attr_locs: BTreeMap::new(),
-        }
+            ty.into(),
+            name.into(),
+            hcl::parse(body).expect("test body parses"),
+            Meta::default(),
+            Loc::file("main.tf"),
+            BTreeMap::new(),
+        )
     }
 
     #[test]
@@ -1305,7 +1325,11 @@ mod index_tests {
             options: &options,
             st: &mut st,
         };
-        let addrs = |v: Vec<&Resource>| v.iter().map(|r| r.address()).collect::<Vec<_>>();
+        let addrs = |v: Vec<&Resource>| {
+            v.iter()
+                .map(|r| r.address().to_string())
+                .collect::<Vec<_>>()
+        };
         let vpc = cx.referrers(&resources[0]);
         assert_eq!(addrs(vpc.resources), ["aws_subnet.a", "aws_instance.web"]);
         assert_eq!(vpc.outputs.len(), 1);

@@ -608,7 +608,7 @@ fn owning_vpc(cx: &Cx<'_>, r: &Resource) -> Option<String> {
             return cx
                 .st
                 .outcomes
-                .get(&r.address())?
+                .get(r.address())?
                 .targets
                 .iter()
                 .find(|t| t.starts_with("digitalocean_vpc."))
@@ -817,7 +817,7 @@ fn peering(r: &Resource, cx: &mut Cx<'_>) {
     let vpc_of = |key: &str| {
         cx.referenced(r, key)
             .filter(|v| v.ty == "aws_vpc")
-            .and_then(|v| cx.st.outcomes.get(&v.address()))
+            .and_then(|v| cx.st.outcomes.get(v.address()))
             .and_then(|o| {
                 o.targets
                     .iter()
@@ -894,7 +894,7 @@ fn peering_side(r: &Resource, cx: &mut Cx<'_>) {
     let target = cx
         .st
         .outcomes
-        .get(&conn.address())
+        .get(conn.address())
         .and_then(|o| o.targets.first())
         .cloned();
     match target {
@@ -923,7 +923,7 @@ fn peering_side(r: &Resource, cx: &mut Cx<'_>) {
 /// emitted: a fresh account has no default VPC in a region until its first resource there.
 fn region_default_vpc(r: &Resource, cx: &mut Cx<'_>) {
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         super::OutcomeRec {
             outcome: crate::report::Outcome::Absorbed,
             targets: vec![],

@@ -353,7 +353,7 @@ fn find_bucket<'a>(r: &Resource, cx: &Cx<'a>) -> Option<(&'a Resource, Via)> {
 fn emitted_bucket(cx: &Cx<'_>, bucket: &Resource) -> Option<String> {
     cx.st
         .outcomes
-        .get(&bucket.address())
+        .get(bucket.address())
         .and_then(|o| o.targets.first())
         .filter(|t| t.starts_with("digitalocean_spaces_bucket."))
         .cloned()
