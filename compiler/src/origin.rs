@@ -248,14 +248,14 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                     .collect(),
                 attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
             };
-            add_body(module, path, body, Some(&spans), diags);
+            add_body(module, path, body, Some(spans), diags);
         } else {
             match hcl::edit::parser::parse_body(text) {
                 Ok(edit_body) => {
                     let index = LineIndex::new(path, text);
                     let spans = collect_spans(&edit_body, &index);
                     let body: Body = edit_body.into();
-                    add_body(module, path, body, Some(&spans), diags);
+                    add_body(module, path, body, Some(spans), diags);
                 }
                 Err(err) => {
                     let loc = Loc::new(
@@ -385,7 +385,8 @@ fn add_body(
     module: &mut Module,
     path: &str,
     body: Body,
-    spans: Option<&Spans>,
+    // Each block's locations are moved out (not copied) when the block is added.
+    mut spans: Option<Spans>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut legacy_seen = false;
@@ -394,7 +395,8 @@ fn add_body(
         match structure {
             hcl::Structure::Attribute(attr) => {
                 let loc = spans
-                    .and_then(|s| s.attrs.get(attr_i).cloned())
+                    .as_mut()
+                    .and_then(|s| s.attrs.get_mut(attr_i).map(std::mem::take))
                     .unwrap_or_else(|| Loc::file(path));
                 attr_i += 1;
                 diags.push(
@@ -410,7 +412,8 @@ fn add_body(
             }
             hcl::Structure::Block(mut block) => {
                 let (loc, attr_locs) = spans
-                    .and_then(|s| s.blocks.get(block_i).cloned())
+                    .as_mut()
+                    .and_then(|s| s.blocks.get_mut(block_i).map(std::mem::take))
                     .unwrap_or_else(|| (Loc::file(path), BTreeMap::new()));
                 block_i += 1;
                 legacy_seen |= legacy::upgrade_body(&mut block.body);
@@ -540,23 +543,30 @@ fn add_block(
 /// Splits the meta-arguments off a resource body.
 pub fn split_meta(body: Body) -> (Body, Meta) {
     let mut meta = Meta::default();
-    let mut rest = Vec::new();
-    for structure in body {
-        match structure {
-            hcl::Structure::Attribute(attr) => match attr.key() {
-                "count" => meta.count = Some(attr.expr),
-                "for_each" => meta.for_each = Some(attr.expr),
-                "depends_on" => meta.depends_on = Some(attr.expr),
-                "provider" => meta.provider = Some(attr.expr),
-                _ => rest.push(hcl::Structure::Attribute(attr)),
-            },
-            hcl::Structure::Block(block) if block.identifier() == "lifecycle" => {
-                meta.lifecycle = Some(block.body)
+    // Filtered in place: the body keeps its allocation.
+    let rest: Vec<hcl::Structure> = body
+        .0
+        .into_iter()
+        .filter_map(|structure| match structure {
+            hcl::Structure::Attribute(attr) => {
+                let slot = match attr.key() {
+                    "count" => &mut meta.count,
+                    "for_each" => &mut meta.for_each,
+                    "depends_on" => &mut meta.depends_on,
+                    "provider" => &mut meta.provider,
+                    _ => return Some(hcl::Structure::Attribute(attr)),
+                };
+                *slot = Some(attr.expr);
+                None
             }
-            other => rest.push(other),
-        }
-    }
-    (Body::from_iter(rest), meta)
+            hcl::Structure::Block(block) if block.identifier() == "lifecycle" => {
+                meta.lifecycle = Some(block.body);
+                None
+            }
+            other => Some(other),
+        })
+        .collect();
+    (Body(rest), meta)
 }
 
 fn check_duplicates(module: &Module, diags: &mut Vec<Diagnostic>) {
