@@ -235,97 +235,125 @@ fn origin_key(r: &Resource) -> (Mode, &str, &str) {
     (r.mode, r.ty.as_str(), r.name.as_str())
 }
 
-/// A resource address as written in references: (mode, type, name).
-type RefKey = (Mode, String, String);
-
 /// Who mentions whom in one module, built on the first [`Cx::referrers`] call: for every
 /// address `root.name` / `data.type.name` mentioned anywhere (templates included), the
 /// resources, outputs, locals and module calls that mention it. Valid for the resources slice
-/// of the length it was built from.
+/// of the length it was built from. Keyed by the address as [`Resource::address`] writes it,
+/// so that a lookup borrows the target's address.
 #[derive(Debug, Default)]
 struct RefIndex {
     len: usize,
-    resources: BTreeMap<RefKey, Vec<usize>>,
-    outputs: BTreeMap<RefKey, Vec<usize>>,
-    locals: BTreeMap<RefKey, Vec<usize>>,
-    calls: BTreeMap<RefKey, Vec<usize>>,
+    resources: BTreeMap<String, Vec<usize>>,
+    outputs: BTreeMap<String, Vec<usize>>,
+    locals: BTreeMap<String, Vec<usize>>,
+    calls: BTreeMap<String, Vec<usize>>,
     /// Resources that read an output of some module (`module.x.y`).
     module_users: Vec<usize>,
 }
 
-impl RefIndex {
-    fn build(module: &Module, resources: &[Resource]) -> RefIndex {
-        fn refs(e: &Expression, keys: &mut Vec<RefKey>, module_user: &mut bool) {
-            visit(e, &mut |x| match hclx::traversal_root(x) {
-                Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => {
-                    keys.push((Mode::Data, t.to_string(), n.to_string()))
+/// Records in one of [`RefIndex`]'s maps that item `i` mentions the addresses it is shown.
+struct RefAdder<'m> {
+    map: &'m mut BTreeMap<String, Vec<usize>>,
+    i: usize,
+    module_user: bool,
+    /// The address being built (reused: only a new address is copied into the map).
+    buf: String,
+}
+
+impl RefAdder<'_> {
+    fn expr(&mut self, e: &Expression) {
+        visit(e, &mut |x| {
+            let (data, ty, name) = match hclx::traversal_root(x) {
+                Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => (true, t.as_str(), n),
+                Some(("module", _)) => {
+                    self.module_user = true;
+                    return;
                 }
-                Some(("module", _)) => *module_user = true,
                 // Resource types have an underscore (`aws_vpc`, `random_id`); `var.x`,
                 // `local.x`, `each.value`, `count.index`, `path.module` are not resources.
-                Some((root, [Op::GetAttr(n), ..])) if root.contains('_') => {
-                    keys.push((Mode::Managed, root.to_string(), n.to_string()))
+                Some((root, [Op::GetAttr(n), ..])) if root.contains('_') => (false, root, n),
+                _ => return,
+            };
+            self.buf.clear();
+            if data {
+                self.buf.push_str("data.");
+            }
+            self.buf.push_str(ty);
+            self.buf.push('.');
+            self.buf.push_str(name.as_str());
+            match self.map.get_mut(self.buf.as_str()) {
+                Some(list) => {
+                    if list.last() != Some(&self.i) {
+                        list.push(self.i);
+                    }
                 }
-                _ => {}
-            });
-        }
-        fn body_refs(b: &hcl::Body, keys: &mut Vec<RefKey>, module_user: &mut bool) {
-            for s in b.iter() {
-                match s {
-                    hcl::Structure::Attribute(a) => refs(a.expr(), keys, module_user),
-                    hcl::Structure::Block(b) => body_refs(&b.body, keys, module_user),
+                None => {
+                    self.map.insert(self.buf.clone(), vec![self.i]);
                 }
             }
-        }
-        fn add(map: &mut BTreeMap<RefKey, Vec<usize>>, keys: Vec<RefKey>, i: usize) {
-            for k in keys {
-                let list = map.entry(k).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
+        });
+    }
+    fn body(&mut self, b: &hcl::Body) {
+        for s in b.iter() {
+            match s {
+                hcl::Structure::Attribute(a) => self.expr(a.expr()),
+                hcl::Structure::Block(b) => self.body(&b.body),
             }
         }
+    }
+}
+
+impl RefIndex {
+    fn build(module: &Module, resources: &[Resource]) -> RefIndex {
         let mut ix = RefIndex {
             len: resources.len(),
             ..RefIndex::default()
         };
+        let buf = String::new();
+        let mut add = RefAdder {
+            map: &mut ix.resources,
+            i: 0,
+            module_user: false,
+            buf,
+        };
         for (i, r) in resources.iter().enumerate() {
-            let (mut keys, mut module_user) = (Vec::new(), false);
-            body_refs(&r.body, &mut keys, &mut module_user);
+            add.i = i;
+            add.module_user = false;
+            add.body(&r.body);
             let m = &r.meta;
             for e in [&m.count, &m.for_each, &m.depends_on, &m.provider]
                 .into_iter()
                 .flatten()
             {
-                refs(e, &mut keys, &mut module_user);
+                add.expr(e);
             }
             if let Some(l) = &m.lifecycle {
-                body_refs(l, &mut keys, &mut module_user);
+                add.body(l);
             }
-            keys.sort();
-            add(&mut ix.resources, keys, i);
-            if module_user {
+            if add.module_user {
                 ix.module_users.push(i);
             }
         }
-        let mut ignore = false;
+        let buf = add.buf;
+        let mut add = RefAdder {
+            map: &mut ix.outputs,
+            i: 0,
+            module_user: false,
+            buf,
+        };
         for (i, o) in module.outputs.iter().enumerate() {
-            let mut keys = Vec::new();
-            body_refs(&o.body, &mut keys, &mut ignore);
-            keys.sort();
-            add(&mut ix.outputs, keys, i);
+            add.i = i;
+            add.body(&o.body);
         }
+        add.map = &mut ix.locals;
         for (i, l) in module.locals.iter().enumerate() {
-            let mut keys = Vec::new();
-            refs(&l.expr, &mut keys, &mut ignore);
-            keys.sort();
-            add(&mut ix.locals, keys, i);
+            add.i = i;
+            add.expr(&l.expr);
         }
+        add.map = &mut ix.calls;
         for (i, c) in module.module_calls.iter().enumerate() {
-            let mut keys = Vec::new();
-            body_refs(&c.body, &mut keys, &mut ignore);
-            keys.sort();
-            add(&mut ix.calls, keys, i);
+            add.i = i;
+            add.body(&c.body);
         }
         ix
     }
@@ -671,31 +699,34 @@ impl<'a> Cx<'a> {
         // Candidates from the module's reference index (anything mentioning `ty.name`), then
         // the exact test.
         let resources: &'a [Resource] = self.resources;
-        let key_of_target: RefKey = (Mode::Managed, target.ty.clone(), target.name.clone());
-        let candidates = self.with_ref_index(|ix| {
+        // The managed address `ty.name`, whatever the target's mode.
+        let key_of_target = match target.mode {
+            Mode::Managed => std::borrow::Cow::Borrowed(target.address()),
+            Mode::Data => std::borrow::Cow::Owned(format!("{}.{}", target.ty, target.name)),
+        };
+        self.with_ref_index(|ix| {
             ix.resources
-                .get(&key_of_target)
-                .cloned()
+                .get(key_of_target.as_ref())
+                .map(Vec::as_slice)
                 .unwrap_or_default()
-        });
-        candidates
-            .into_iter()
-            .filter_map(|i| resources.get(i))
-            .filter(|r| r.mode == Mode::Managed && r.ty == ty)
-            .filter(|r| {
-                let mut hit = false;
-                if let Some(e) = hclx::attr(&r.body, key) {
-                    hclx::walk(e, &mut |x| {
-                        if let Some((root, [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
-                            hclx::traversal_root(x)
-                        {
-                            hit |= root == target.ty && n.as_str() == target.name;
-                        }
-                    });
-                }
-                hit
-            })
-            .collect()
+                .iter()
+                .filter_map(|&i| resources.get(i))
+                .filter(|r| r.mode == Mode::Managed && r.ty == ty)
+                .filter(|r| {
+                    let mut hit = false;
+                    if let Some(e) = hclx::attr(&r.body, key) {
+                        hclx::walk(e, &mut |x| {
+                            if let Some((root, [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
+                                hclx::traversal_root(x)
+                            {
+                                hit |= root == target.ty && n.as_str() == target.name;
+                            }
+                        });
+                    }
+                    hit
+                })
+                .collect()
+        })
     }
 
     // ---- building the output -------------------------------------------------------------
@@ -1101,28 +1132,27 @@ impl<'a> Cx<'a> {
         resources: &'a [Resource],
         target: &Resource,
     ) -> Referrers<'a> {
-        let key: RefKey = (target.mode, target.ty.clone(), target.name.clone());
-        let at = |map: &BTreeMap<RefKey, Vec<usize>>| map.get(&key).cloned().unwrap_or_default();
-        let direct = at(&ix.resources);
+        let key = target.address();
+        fn at<'m>(map: &'m BTreeMap<String, Vec<usize>>, key: &str) -> &'m [usize] {
+            map.get(key).map(Vec::as_slice).unwrap_or_default()
+        }
+        let direct = at(&ix.resources, key);
         let mut either: Vec<usize> = direct.iter().chain(&ix.module_users).copied().collect();
         either.sort_unstable();
         either.dedup();
         Referrers {
-            resources: direct
-                .into_iter()
-                .filter_map(|i| resources.get(i))
+            resources: direct.iter().filter_map(|&i| resources.get(i)).collect(),
+            outputs: at(&ix.outputs, key)
+                .iter()
+                .filter_map(|&i| module.outputs.get(i))
                 .collect(),
-            outputs: at(&ix.outputs)
-                .into_iter()
-                .filter_map(|i| module.outputs.get(i))
+            locals: at(&ix.locals, key)
+                .iter()
+                .filter_map(|&i| module.locals.get(i))
                 .collect(),
-            locals: at(&ix.locals)
-                .into_iter()
-                .filter_map(|i| module.locals.get(i))
-                .collect(),
-            calls: at(&ix.calls)
-                .into_iter()
-                .filter_map(|i| module.module_calls.get(i))
+            calls: at(&ix.calls, key)
+                .iter()
+                .filter_map(|&i| module.module_calls.get(i))
                 .collect(),
             resources_or_module_users: either
                 .into_iter()
