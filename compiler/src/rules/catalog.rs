@@ -1197,7 +1197,7 @@ fn has_block(body: &Body, name: &str) -> bool {
 fn nested(r: &Resource, path: &[&str]) -> Option<Body> {
     let mut body = r.body.clone();
     for p in path {
-        body = hclx::blocks(&body, p).into_iter().next()?;
+        body = hclx::blocks(&body, p).into_iter().next()?.into_owned();
     }
     Some(body)
 }

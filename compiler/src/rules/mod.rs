@@ -932,19 +932,21 @@ impl<'a> Cx<'a> {
 
     /// Does the expression carry `var.instance_id`, directly or through locals?
     pub fn mentions_instance_id(&self, e: &Expression) -> bool {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack = vec![e.clone()];
+        // Expressions are borrowed (from the caller and the module's locals), never copied.
+        let module: &'a Module = self.module;
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut stack = vec![e];
         while let Some(e) = stack.pop() {
-            if hclx::mentions_var(&e, "instance_id") {
+            if hclx::mentions_var(e, "instance_id") {
                 return true;
             }
-            hclx::walk(&e, &mut |x| {
+            hclx::walk(e, &mut |x| {
                 if let Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..])) =
                     hclx::traversal_root(x)
-                    && seen.insert(name.to_string())
-                    && let Some(l) = self.module.locals.iter().find(|l| l.name == name.as_str())
+                    && let Some(l) = module.locals.iter().find(|l| l.name == name.as_str())
+                    && seen.insert(l.name.as_str())
                 {
-                    stack.push(l.expr.clone());
+                    stack.push(&l.expr);
                 }
             });
         }
