@@ -52,13 +52,13 @@ impl<'a> Rewriter<'a> {
         known: &'a BTreeSet<&'a str>,
         emitted: &[crate::out::Emitted],
     ) -> Self {
+        // The first element of an address decides, as a lookup by address would.
+        let addrs: Vec<String> = emitted.iter().map(|e| e.address()).collect();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut repeated = BTreeSet::new();
-        let mut seen = BTreeSet::new();
-        for e in emitted {
-            // The first element of an address decides, as a lookup by address would.
-            let addr = e.address();
-            if seen.insert(addr.clone()) && e.meta.is_repeated() {
-                repeated.insert(addr);
+        for (e, addr) in emitted.iter().zip(&addrs) {
+            if seen.insert(addr) && e.meta.is_repeated() {
+                repeated.insert(addr.clone());
             }
         }
         Rewriter {
@@ -179,7 +179,9 @@ impl<'a> Rewriter<'a> {
             .position(|o| matches!(o, Op::GetAttr(_)))
             .unwrap_or(rest.len());
         let (index, after) = rest.split_at(split);
-        let Some(rec) = self.st.outcomes.get(addr) else {
+        // Borrowed from the state (not from `self`), so nothing is copied per reference.
+        let st: &'a State = self.st;
+        let Some(rec) = st.outcomes.get(addr) else {
             if self.known.contains(addr) {
                 self.unmapped(addr, "it has no DigitalOcean equivalent", loc);
             } else if self.reported.insert(format!("unknown {addr}")) {
@@ -194,22 +196,22 @@ impl<'a> Rewriter<'a> {
             }
             return Expression::Null;
         };
-        let exports = self.st.exports.get(addr);
-        let primary = exports
-            .and_then(|x| x.primary.clone())
-            .or_else(|| rec.targets.first().cloned());
+        let exports = st.exports.get(addr);
+        let primary: Option<&str> = exports
+            .and_then(|x| x.primary.as_deref())
+            .or_else(|| rec.targets.first().map(String::as_str));
         let Some((Op::GetAttr(attr), tail)) = after.split_first() else {
             // A bare reference (`depends_on = [aws_vpc.main]`, `aws_instance.web[*]`).
             return match primary {
-                Some(p) => self.target(&p, index, &[], &[]),
+                Some(p) => self.target(p, index, &[], &[]),
                 None => Expression::Null,
             };
         };
         let attr = attr.as_str();
         let export = self.export_for(addr, attr);
-        match export {
+        match export.as_deref() {
             Some(Export::Attr { target, attr }) => {
-                self.target(&target, index, &[attr.as_str()], tail)
+                self.target(target, index, &[attr.as_str()], tail)
             }
             Some(Export::Tmpl { target, tmpl }) => {
                 let splat = index
@@ -217,16 +219,16 @@ impl<'a> Rewriter<'a> {
                     .any(|o| matches!(o, Op::FullSplat | Op::AttrSplat));
                 let text = if splat {
                     // `aws_db_instance.x[*].endpoint` → one value per instance.
-                    let base = hclx::inline(&self.target(&target, &[], &[], &[]));
+                    let base = hclx::inline(&self.target(target, &[], &[], &[]));
                     format!("[for i in {base} : {}]", tmpl.replace("$T", "i"))
                 } else {
-                    tmpl.replace("$T", &hclx::inline(&self.target(&target, index, &[], &[])))
+                    tmpl.replace("$T", &hclx::inline(&self.target(target, index, &[], &[])))
                 };
                 text.parse::<Expression>().unwrap_or(Expression::Null)
             }
-            Some(Export::Expr(e)) => e,
+            Some(Export::Expr(e)) => e.clone(),
             Some(Export::Unmapped(reason)) => {
-                self.unmapped(&format!("{addr}.{attr}"), &reason, loc);
+                self.unmapped(&format!("{addr}.{attr}"), reason, loc);
                 Expression::Null
             }
             None => {
@@ -245,28 +247,30 @@ impl<'a> Rewriter<'a> {
 
     /// How `attr` of the origin resource `addr` is expressed: its declared export, or the
     /// attribute of the same name on the primary target (`arn` → `urn`).
-    fn export_for(&self, addr: &str, attr: &str) -> Option<Export> {
-        let exports = self.st.exports.get(addr);
+    /// Declared exports are borrowed; only the fallback is built.
+    fn export_for(&self, addr: &str, attr: &str) -> Option<std::borrow::Cow<'a, Export>> {
+        use std::borrow::Cow;
+        let st: &'a State = self.st;
+        let exports = st.exports.get(addr);
         if let Some(e) = exports.and_then(|x| x.attrs.get(attr)) {
-            return Some(e.clone());
+            return Some(Cow::Borrowed(e));
         }
-        let p = exports.and_then(|x| x.primary.clone()).or_else(|| {
-            self.st
-                .outcomes
+        let p = exports.and_then(|x| x.primary.as_deref()).or_else(|| {
+            st.outcomes
                 .get(addr)
-                .and_then(|r| r.targets.first().cloned())
+                .and_then(|r| r.targets.first().map(String::as_str))
         })?;
-        let ty = p.trim_start_matches("data.").split('.').next()?.to_string();
-        if schema::has_attribute(&ty, attr) {
-            Some(Export::Attr {
-                target: p,
+        let ty = p.trim_start_matches("data.").split('.').next()?;
+        if schema::has_attribute(ty, attr) {
+            Some(Cow::Owned(Export::Attr {
+                target: p.to_string(),
                 attr: attr.to_string(),
-            })
-        } else if attr == "arn" && schema::has_attribute(&ty, "urn") {
-            Some(Export::Attr {
-                target: p,
+            }))
+        } else if attr == "arn" && schema::has_attribute(ty, "urn") {
+            Some(Cow::Owned(Export::Attr {
+                target: p.to_string(),
                 attr: "urn".into(),
-            })
+            }))
         } else {
             None
         }
@@ -300,7 +304,7 @@ impl<'a> Rewriter<'a> {
                     return true;
                 }
                 let base = hclx::path(&[var.as_str()]);
-                *x = match self.export_for(&addr, attr.as_str()) {
+                *x = match self.export_for(&addr, attr.as_str()).as_deref() {
                     Some(Export::Attr { attr, .. }) => {
                         let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
                         ops.extend(tail.iter().cloned());
@@ -310,9 +314,9 @@ impl<'a> Rewriter<'a> {
                         .replace("$T", &hclx::inline(&base))
                         .parse()
                         .unwrap_or(Expression::Null),
-                    Some(Export::Expr(e)) => e,
+                    Some(Export::Expr(e)) => e.clone(),
                     Some(Export::Unmapped(reason)) => {
-                        self.unmapped(&format!("{addr}.{}", attr.as_str()), &reason, loc);
+                        self.unmapped(&format!("{addr}.{}", attr.as_str()), reason, loc);
                         Expression::Null
                     }
                     None => {
