@@ -138,12 +138,21 @@ pub struct OutcomeRec {
     pub note: Option<String>,
 }
 
+/// A map by origin address, for look-ups only: never iterated (so its order cannot reach the
+/// output), and hashed with fixed keys (no randomness). Addresses share long prefixes
+/// (`aws_security_group.db_1…`), which makes an ordered map's comparisons the costly part.
+pub type AddrMap<V> = std::collections::HashMap<
+    String,
+    V,
+    std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+>;
+
 /// Everything the rules of one module produce.
 #[derive(Debug, Default)]
 pub struct State {
     pub emitted: Vec<Emitted>,
-    pub outcomes: BTreeMap<String, OutcomeRec>,
-    pub exports: BTreeMap<String, Exports>,
+    pub outcomes: AddrMap<OutcomeRec>,
+    pub exports: AddrMap<Exports>,
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
@@ -1167,7 +1176,7 @@ impl<'a> Cx<'a> {
 /// Runs `f` on the value of `key` in `map`, inserting `new()` first when the key is absent;
 /// the key is copied only then (`entry` would take an owned key for every call).
 fn with_entry<V, T>(
-    map: &mut BTreeMap<String, V>,
+    map: &mut AddrMap<V>,
     key: &str,
     new: impl FnOnce() -> V,
     f: impl FnOnce(&mut V) -> T,
