@@ -894,7 +894,7 @@ fn write_resource_block(out: &mut String, e: &Emitted) {
     } else {
         "resource"
     };
-    emit::write_block(out, ident, &[e.ty.clone(), e.name.clone()], &items, 0);
+    emit::write_block(out, ident, &[&e.ty, &e.name], &items, 0);
 }
 
 fn named_block(ident: &str, n: &Named) -> OutBlock {

@@ -5,7 +5,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::hclx;
-use crate::rules::{Export, State};
+use crate::rules::{Export, Exports, State};
 use crate::schema;
 use crate::source::Loc;
 use hcl::Expression;
@@ -208,7 +208,7 @@ impl<'a> Rewriter<'a> {
             };
         };
         let attr = attr.as_str();
-        let export = self.export_for(addr, attr);
+        let export = self.export_for(attr, exports, primary);
         match export.as_deref() {
             Some(Export::Attr { target, attr }) => {
                 self.target(target, index, &[attr.as_str()], tail)
@@ -245,21 +245,21 @@ impl<'a> Rewriter<'a> {
         }
     }
 
-    /// How `attr` of the origin resource `addr` is expressed: its declared export, or the
+    /// How `attr` of an origin resource is expressed: its declared export, or the
     /// attribute of the same name on the primary target (`arn` → `urn`).
     /// Declared exports are borrowed; only the fallback is built.
-    fn export_for(&self, addr: &str, attr: &str) -> Option<std::borrow::Cow<'a, Export>> {
+    /// `exports` and `primary` are the resource's, looked up once by the caller.
+    fn export_for(
+        &self,
+        attr: &str,
+        exports: Option<&'a Exports>,
+        primary: Option<&'a str>,
+    ) -> Option<std::borrow::Cow<'a, Export>> {
         use std::borrow::Cow;
-        let st: &'a State = self.st;
-        let exports = st.exports.get(addr);
         if let Some(e) = exports.and_then(|x| x.attrs.get(attr)) {
             return Some(Cow::Borrowed(e));
         }
-        let p = exports.and_then(|x| x.primary.as_deref()).or_else(|| {
-            st.outcomes
-                .get(addr)
-                .and_then(|r| r.targets.first().map(String::as_str))
-        })?;
+        let p = primary?;
         let ty = p.trim_start_matches("data.").split('.').next()?;
         if schema::has_attribute(ty, attr) {
             Some(Cow::Owned(Export::Attr {
@@ -289,6 +289,13 @@ impl<'a> Rewriter<'a> {
             }
             _ => return None,
         };
+        let st: &'a State = self.st;
+        let exports = st.exports.get(&addr);
+        let primary = exports.and_then(|x| x.primary.as_deref()).or_else(|| {
+            st.outcomes
+                .get(&addr)
+                .and_then(|r| r.targets.first().map(String::as_str))
+        });
         let mut fe = fe.clone();
         self.rewrite(&mut fe.collection_expr, loc);
         let var = fe.value_var.as_str().to_string();
@@ -304,7 +311,7 @@ impl<'a> Rewriter<'a> {
                     return true;
                 }
                 let base = hclx::path(&[var.as_str()]);
-                *x = match self.export_for(&addr, attr.as_str()).as_deref() {
+                *x = match self.export_for(attr.as_str(), exports, primary).as_deref() {
                     Some(Export::Attr { attr, .. }) => {
                         let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
                         ops.extend(tail.iter().cloned());

@@ -184,6 +184,8 @@ struct EmittedIndex {
     pos: BTreeMap<String, usize>,
     /// Positions handed out mutably since the last refresh.
     touched: Vec<usize>,
+    /// Where `State::is_taken` builds the address it looks up (reused, not reallocated).
+    scratch: String,
 }
 
 impl EmittedIndex {
@@ -481,13 +483,17 @@ impl State {
     /// Is an element of that mode, type and name emitted? Trusts the index for misses (used
     /// when choosing fresh names, where misses are the common case).
     fn is_taken(&self, mode: Mode, ty: &str, name: &str) -> bool {
-        let addr = match mode {
-            Mode::Managed => format!("{ty}.{name}"),
-            Mode::Data => format!("data.{ty}.{name}"),
-        };
         let mut ix = self.emitted_index.borrow_mut();
         ix.refresh(&self.emitted);
-        ix.pos.contains_key(&addr)
+        let EmittedIndex { pos, scratch, .. } = &mut *ix;
+        scratch.clear();
+        if mode == Mode::Data {
+            scratch.push_str("data.");
+        }
+        scratch.push_str(ty);
+        scratch.push('.');
+        scratch.push_str(name);
+        pos.contains_key(scratch.as_str())
     }
 
     /// Indexes the module's origin resources (the slice every `Cx` of this module is given).
@@ -853,31 +859,23 @@ impl<'a> Cx<'a> {
     /// Declares attributes of `r` that are attributes of the emitted `target`:
     /// `(origin attribute, target attribute)` pairs.
     pub fn export_attrs(&mut self, r: &Resource, target: &str, pairs: &[(&str, &str)]) {
-        for (attr, to) in pairs {
-            self.export(
-                r,
-                attr,
-                Export::Attr {
+        // One look-up of `r`'s exports for all the pairs.
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            for (attr, to) in pairs {
+                let export = Export::Attr {
                     target: target.to_string(),
                     attr: to.to_string(),
-                },
-            );
-        }
+                };
+                set_export(ex, attr, export);
+            }
+        });
     }
 
     /// Declares how attribute `attr` of `r` is expressed after mapping.
     pub fn export(&mut self, r: &Resource, attr: &str, export: Export) {
-        with_entry(
-            &mut self.st.exports,
-            r.address(),
-            Exports::default,
-            |ex| match ex.attrs.get_mut(attr) {
-                Some(old) => *old = export,
-                None => {
-                    ex.attrs.insert(attr.to_string(), export);
-                }
-            },
-        );
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            set_export(ex, attr, export)
+        });
     }
 
     pub fn diag(&mut self, d: Diagnostic) {
@@ -1169,6 +1167,16 @@ impl<'a> Cx<'a> {
                 .into_iter()
                 .filter_map(|i| resources.get(i))
                 .collect(),
+        }
+    }
+}
+
+/// Sets (or replaces) the export of `attr`, copying the name only when it is new.
+fn set_export(ex: &mut Exports, attr: &str, export: Export) {
+    match ex.attrs.get_mut(attr) {
+        Some(old) => *old = export,
+        None => {
+            ex.attrs.insert(attr.to_string(), export);
         }
     }
 }
