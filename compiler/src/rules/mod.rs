@@ -1325,7 +1325,7 @@ mod index_tests {
             assert_eq!(cx.origin_of_type("aws_vpc").count(), 1);
             assert_eq!(cx.origin_of_type("aws_nothing").count(), 0);
             let parent = cx.referenced(&resources[4], "bucket").map(|r| r.address());
-            assert_eq!(parent.as_deref(), Some("aws_s3_bucket.b"));
+            assert_eq!(parent, Some("aws_s3_bucket.b"));
             let data: Expression = "data.aws_vpc.main.id".parse().expect("expr");
             assert_eq!(
                 cx.resolve_ref(&data).map(|r| r.mode),
