@@ -211,7 +211,7 @@ impl<'a> Rewriter<'a> {
         let export = self.export_for(attr, exports, primary);
         match export.as_deref() {
             Some(Export::Attr { target, attr }) => {
-                self.target(target, index, &[attr.as_str()], tail)
+                self.target(target, index, &[attr.as_ref()], tail)
             }
             Some(Export::Tmpl { target, tmpl }) => {
                 let splat = index
@@ -264,7 +264,7 @@ impl<'a> Rewriter<'a> {
         if schema::has_attribute(ty, attr) {
             Some(Cow::Owned(Export::Attr {
                 target: p.to_string(),
-                attr: attr.to_string(),
+                attr: attr.to_string().into(),
             }))
         } else if attr == "arn" && schema::has_attribute(ty, "urn") {
             Some(Cow::Owned(Export::Attr {
@@ -313,7 +313,7 @@ impl<'a> Rewriter<'a> {
                 let base = hclx::path(&[var.as_str()]);
                 *x = match self.export_for(attr.as_str(), exports, primary).as_deref() {
                     Some(Export::Attr { attr, .. }) => {
-                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_ref()))];
                         ops.extend(tail.iter().cloned());
                         hclx::traversal(&var, ops)
                     }

@@ -617,7 +617,7 @@ pub fn apply(family: &Family, r: &Resource, cx: &mut Cx<'_>) {
 pub fn drop_with(r: &Resource, cx: &mut Cx<'_>, note: &str) {
     cx.drop(r, note);
     for attr in ["id", "arn", "name"] {
-        cx.export(r, attr, Export::Unmapped(note.to_string()));
+        cx.export(r, attr, Export::Unmapped(note.to_string().into()));
     }
 }
 
@@ -2006,9 +2006,9 @@ fn policy_document_data(r: &Resource, cx: &mut Cx<'_>) {
         cx.export(
             r,
             attr,
-            Export::Unmapped(format!(
-                "{why}; a Spaces bucket policy must be written for Spaces"
-            )),
+            Export::Unmapped(
+                format!("{why}; a Spaces bucket policy must be written for Spaces").into(),
+            ),
         );
     }
 }
@@ -2153,7 +2153,7 @@ fn eks_cluster_data(r: &Resource, cx: &mut Cx<'_>) {
         &target,
         format!("reads the DOKS cluster `{target}` directly"),
     );
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: target.clone(),
         attr: a.into(),
     };

@@ -143,7 +143,7 @@ fn configurable(cx: &Cx<'_>, e: &Expression, depth: u8) -> bool {
 // ---- zones ---------------------------------------------------------------------------------
 
 fn zone_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.to_string(),
         attr: a.into(),
     };

@@ -318,9 +318,9 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
         cx.export(
             r,
             attr,
-            Export::Unmapped(format!(
-                "droplets have no `{attr}`; the droplet sits directly in the VPC"
-            )),
+            Export::Unmapped(
+                format!("droplets have no `{attr}`; the droplet sits directly in the VPC").into(),
+            ),
         );
     }
 }
@@ -852,7 +852,7 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
         cx.export(
             r,
             attr,
-            Export::Unmapped(format!("DigitalOcean has no {what}s; its settings were folded into the resources that use it")),
+            Export::Unmapped(format!("DigitalOcean has no {what}s; its settings were folded into the resources that use it").into()),
         );
     }
 }

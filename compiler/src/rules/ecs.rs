@@ -2740,9 +2740,10 @@ fn lb_service(
             cx.export(
                 p,
                 attr,
-                Export::Unmapped(format!(
-                    "it is part of the Kubernetes Service `{addr}`, which has no ARN"
-                )),
+                Export::Unmapped(
+                    format!("it is part of the Kubernetes Service `{addr}`, which has no ARN")
+                        .into(),
+                ),
             );
         }
     }

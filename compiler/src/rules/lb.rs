@@ -683,7 +683,7 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
         cx.absorb(sub, &addr, note.clone());
         sub_exports(cx, sub, &addr);
     }
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.clone(),
         attr: a.into(),
     };
@@ -722,7 +722,7 @@ fn sub_exports(cx: &mut Cx<'_>, sub: &Resource, addr: &str) {
         cx.export(
             sub,
             a,
-            Export::Unmapped(format!("{what} of `{addr}` and has no identity of its own")),
+            Export::Unmapped(format!("{what} of `{addr}` and has no identity of its own").into()),
         );
     }
 }

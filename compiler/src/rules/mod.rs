@@ -106,19 +106,23 @@ pub fn index() -> BTreeMap<(Mode, &'static str), &'static RuleDef> {
     all().map(|r| ((r.mode, r.ty), r)).collect()
 }
 
+/// An attribute name or a reason: nearly always a literal of a rule, so it is borrowed
+/// rather than copied (there are several exports per resource).
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// How an attribute of an origin resource is expressed after mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Export {
     /// `attr` of the emitted resource `target` (its index follows the origin's when the target
     /// repeats with the same `count`/`for_each`).
-    Attr { target: String, attr: String },
+    Attr { target: String, attr: Text },
     /// A template over the target: `$T` stands for the (indexed) target address, e.g.
     /// `"${$T.host}:${$T.port}"`.
     Tmpl { target: String, tmpl: String },
     /// A fixed expression (a variable, a literal).
     Expr(Expression),
     /// No equivalent; the reason is reported where the attribute is referenced.
-    Unmapped(String),
+    Unmapped(Text),
 }
 
 /// What one origin resource exports.
@@ -127,7 +131,7 @@ pub struct Exports {
     /// The emitted resource that stands for the origin one: default target for attributes that
     /// exist under the same name, and for `depends_on`.
     pub primary: Option<String>,
-    pub attrs: BTreeMap<String, Export>,
+    pub attrs: BTreeMap<Text, Export>,
 }
 
 /// The outcome recorded for one origin resource.
@@ -858,21 +862,27 @@ impl<'a> Cx<'a> {
 
     /// Declares attributes of `r` that are attributes of the emitted `target`:
     /// `(origin attribute, target attribute)` pairs.
-    pub fn export_attrs(&mut self, r: &Resource, target: &str, pairs: &[(&str, &str)]) {
+    pub fn export_attrs(
+        &mut self,
+        r: &Resource,
+        target: &str,
+        pairs: &[(&'static str, &'static str)],
+    ) {
         // One look-up of `r`'s exports for all the pairs.
         with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
             for (attr, to) in pairs {
                 let export = Export::Attr {
                     target: target.to_string(),
-                    attr: to.to_string(),
+                    attr: Text::Borrowed(to),
                 };
-                set_export(ex, attr, export);
+                set_export(ex, Text::Borrowed(attr), export);
             }
         });
     }
 
     /// Declares how attribute `attr` of `r` is expressed after mapping.
-    pub fn export(&mut self, r: &Resource, attr: &str, export: Export) {
+    pub fn export(&mut self, r: &Resource, attr: impl Into<Text>, export: Export) {
+        let attr = attr.into();
         with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
             set_export(ex, attr, export)
         });
@@ -1171,14 +1181,9 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Sets (or replaces) the export of `attr`, copying the name only when it is new.
-fn set_export(ex: &mut Exports, attr: &str, export: Export) {
-    match ex.attrs.get_mut(attr) {
-        Some(old) => *old = export,
-        None => {
-            ex.attrs.insert(attr.to_string(), export);
-        }
-    }
+/// Sets (or replaces) the export of `attr`.
+fn set_export(ex: &mut Exports, attr: Text, export: Export) {
+    ex.attrs.insert(attr, export);
 }
 
 /// Runs `f` on the value of `key` in `map`, inserting `new()` first when the key is absent;

@@ -383,7 +383,7 @@ fn vpc(r: &Resource, cx: &mut Cx<'_>) {
     body.set("region", cx.region());
     body.set_opt("ip_range", cx.expr(r, "cidr_block"));
     let addr = cx.emit(r, "digitalocean_vpc", body);
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.clone(),
         attr: a.into(),
     };
@@ -564,10 +564,13 @@ fn absorbed_exports(r: &Resource, cx: &mut Cx<'_>, vpc: &str) {
     cx.export(
         r,
         "arn",
-        Export::Unmapped(format!(
-            "`{}` was folded into the VPC and has no ARN of its own",
-            r.address()
-        )),
+        Export::Unmapped(
+            format!(
+                "`{}` was folded into the VPC and has no ARN of its own",
+                r.address()
+            )
+            .into(),
+        ),
     );
     cx.export(
         r,
@@ -772,7 +775,7 @@ fn nat_gateway(r: &Resource, cx: &mut Cx<'_>) {
             "the default gateway of the VPC: droplets without a public interface reach the internet through it"
         },
     );
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.clone(),
         attr: a.into(),
     };

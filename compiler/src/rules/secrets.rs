@@ -506,7 +506,7 @@ fn name_export(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     );
 }
 
-fn value_export(cx: &mut Cx<'_>, r: &Resource, attr: &str, addr: &str) {
+fn value_export(cx: &mut Cx<'_>, r: &Resource, attr: &'static str, addr: &str) {
     cx.export(
         r,
         attr,
