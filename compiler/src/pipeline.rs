@@ -846,7 +846,7 @@ pub fn body_from_hcl(body: &hcl::Body) -> OutBody {
         match s {
             hcl::Structure::Attribute(a) => out
                 .items
-                .push(Item::Attr(a.key().to_string(), a.expr().clone())),
+                .push(Item::Attr(a.key().to_string().into(), a.expr().clone())),
             hcl::Structure::Block(b) => out.items.push(Item::Block(OutBlock {
                 ident: b.identifier().to_string(),
                 labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
@@ -927,7 +927,7 @@ fn emit_module(
     if !locals.is_empty() {
         let mut body = OutBody::new();
         for l in locals {
-            body.set(&l.name, l.expr.clone());
+            body.set(l.name.clone(), l.expr.clone());
         }
         main.push(OutBlock {
             ident: "locals".into(),

@@ -807,11 +807,11 @@ fn droplet_firewall(
             if p != "icmp" {
                 b.set("port_range", port_range(cx, rule, all));
             }
-            b.set_opt(&format!("{pre}_addresses"), addresses.clone());
-            b.set_opt(&format!("{pre}_droplet_ids"), droplet_ids.clone());
-            b.set_opt(&format!("{pre}_load_balancer_uids"), lbs.clone());
-            b.set_opt(&format!("{pre}_kubernetes_ids"), k8s.clone());
-            b.set_opt(&format!("{pre}_tags"), tags.clone());
+            b.set_opt(format!("{pre}_addresses"), addresses.clone());
+            b.set_opt(format!("{pre}_droplet_ids"), droplet_ids.clone());
+            b.set_opt(format!("{pre}_load_balancer_uids"), lbs.clone());
+            b.set_opt(format!("{pre}_kubernetes_ids"), k8s.clone());
+            b.set_opt(format!("{pre}_tags"), tags.clone());
         }
     }
     // No `tags` here: on a firewall `tags` selects the droplets it applies to, and the
