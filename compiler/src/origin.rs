@@ -240,10 +240,13 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                     .blocks
                     .into_iter()
                     .map(|(at, inner)| {
-                        (
-                            index.loc(at),
-                            inner.into_iter().map(|(k, o)| (k, index.loc(o))).collect(),
-                        )
+                        // Inserted one by one: `collect` would buffer and sort the few
+                        // entries of every block first.
+                        let mut locs = BTreeMap::new();
+                        for (k, o) in inner {
+                            locs.insert(k, index.loc(o));
+                        }
+                        (index.loc(at), locs)
                     })
                     .collect(),
                 attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
