@@ -385,10 +385,13 @@ pub fn push_escaped(out: &mut String, s: &str, quote: bool) {
 
 /// An expression in one-line HCL form (`aws_vpc.main.id`, `[1, 2]`, `{ a = 1 }`).
 pub fn inline(expr: &Expression) -> String {
-    let mut fmt = hcl::format::Formatter::builder().compact(true).build_vec();
     use hcl::format::Format;
-    match expr.format_string(&mut fmt) {
-        Ok(s) => s,
+    // The formatter's own buffer is returned (`format_string` would copy it into a new one).
+    let mut fmt = hcl::format::Formatter::builder()
+        .compact(true)
+        .build(Vec::with_capacity(64));
+    match expr.format(&mut fmt) {
+        Ok(()) => String::from_utf8(fmt.into_inner()).unwrap_or_else(|_| String::from("null")),
         Err(_) => String::from("null"),
     }
 }
