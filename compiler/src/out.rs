@@ -55,6 +55,13 @@ impl OutBody {
         self
     }
 
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Expression> {
+        self.items.iter_mut().find_map(|i| match i {
+            Item::Attr(k, v) if k == key => Some(v),
+            _ => None,
+        })
+    }
+
     pub fn get(&self, key: &str) -> Option<&Expression> {
         self.items.iter().find_map(|i| match i {
             Item::Attr(k, v) if k == key => Some(v),

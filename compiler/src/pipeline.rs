@@ -66,10 +66,18 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         artifacts.extend(m.artifacts);
         secrets.extend(m.secrets);
         resources.extend(m.resources);
-        emitted_types.extend(m.emitted.iter().map(|e| match e.mode {
-            Mode::Managed => e.ty.clone(),
-            Mode::Data => format!("data.{}", e.ty),
-        }));
+        for e in &m.emitted {
+            let known = match e.mode {
+                Mode::Managed => emitted_types.contains(&e.ty),
+                Mode::Data => false,
+            };
+            if !known {
+                emitted_types.insert(match e.mode {
+                    Mode::Managed => e.ty.clone(),
+                    Mode::Data => format!("data.{}", e.ty),
+                });
+            }
+        }
         emitted_count += m.emitted.iter().filter(|e| e.mode == Mode::Managed).count();
         let prefix = if dir.is_empty() {
             String::new()
@@ -743,21 +751,24 @@ fn ensure_instance_tags(st: &mut State) {
         if e.ty == "digitalocean_firewall" {
             continue;
         }
-        let tags = match e.body.get("tags").cloned() {
+        // Changed in place (a copy of every resource's tags used to be taken and set back).
+        let tags = match e.body.get_mut("tags") {
             None | Some(Expression::Null) => Expression::Array(vec![tag.clone()]),
-            Some(Expression::Array(mut items)) => {
+            Some(Expression::Array(items)) => {
                 if !items.contains(&tag) {
                     items.insert(0, tag.clone());
                 }
-                Expression::Array(items)
+                continue;
             }
-            Some(other) if hclx::inline(&other).contains("instance-id:${var.instance_id}") => other,
-            Some(other) => format!(
-                "concat([\"instance-id:${{var.instance_id}}\"], {})",
-                hclx::inline(&other)
-            )
-            .parse()
-            .unwrap_or(other),
+            Some(other) => {
+                let text = hclx::inline(other);
+                if text.contains("instance-id:${var.instance_id}") {
+                    continue;
+                }
+                format!("concat([\"instance-id:${{var.instance_id}}\"], {text})")
+                    .parse()
+                    .unwrap_or_else(|_| other.clone())
+            }
         };
         e.body.set("tags", tags);
     }
