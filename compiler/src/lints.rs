@@ -55,6 +55,10 @@ pub fn run(
                     .any(|d| hclx::attr(d, "tags").is_some_and(|t| carries(t, m, &carrying[""])))
         })
     });
+    let tables = Tables {
+        unique: UNIQUE_NAMES.iter().rev().map(|e| (e.0, e)).collect(),
+        global: GLOBAL_NAMES.iter().rev().map(|e| (e.0, e)).collect(),
+    };
     let mut out = Vec::new();
     for (dir, module) in &origin.modules {
         let vars = carrying.get(dir).cloned().unwrap_or_default();
@@ -83,6 +87,7 @@ pub fn run(
             eval: &eval,
             files,
             managed,
+            tables: &tables,
         };
         names(&cx, diags, &mut out);
         if !root_default_tags {
@@ -111,6 +116,14 @@ struct ModuleCx<'a> {
     files: &'a BTreeMap<String, String>,
     /// The module's managed resources by (type, name), the first of each.
     managed: BTreeMap<(&'a str, &'a str), &'a Resource>,
+    tables: &'a Tables,
+}
+
+/// [`UNIQUE_NAMES`] and [`GLOBAL_NAMES`] by type (the first entry of a type, as a scan finds
+/// it), looked up for every resource.
+struct Tables {
+    unique: BTreeMap<&'static str, &'static (&'static str, &'static str, Option<&'static str>)>,
+    global: BTreeMap<&'static str, &'static (&'static str, &'static str, &'static str)>,
 }
 
 impl ModuleCx<'_> {
@@ -360,7 +373,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
                 && !(code == Code::NameWithoutInstanceId && superseded.contains(&*addr))
         };
         // (b) hard-coded global names.
-        if let Some((_, key, why)) = GLOBAL_NAMES.iter().find(|(t, _, _)| *t == r.ty)
+        if let Some((_, key, why)) = cx.tables.global.get(r.ty.as_str()).copied()
             && let Some(e) = hclx::attr(&r.body, key)
             && hard_coded(e, cx.module)
             && !reported(Code::DomainNotPerAppliance, &superseded)
@@ -390,7 +403,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
                 .help(format!(
                     "derive it from the instance id (e.g. `\"{}-${{var.instance_id}}\"`){}",
                     hclx::escape_template_literal(&shown),
-                    match UNIQUE_NAMES.iter().find(|(t, _, _)| *t == r.ty) {
+                    match cx.tables.unique.get(r.ty.as_str()).copied() {
                         Some((_, _, Some(prefix))) => format!(", or let the provider choose it with `{prefix}`"),
                         _ => ", or make it an input of the appliance".into(),
                     }
@@ -399,7 +412,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
             continue;
         }
         // (a) unique names without the instance id.
-        let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == r.ty) else {
+        let Some((_, key, _)) = cx.tables.unique.get(r.ty.as_str()).copied() else {
             continue;
         };
         let Some(e) = hclx::attr(&r.body, key) else {
@@ -463,7 +476,7 @@ fn name_carries(cx: &ModuleCx<'_>, r: &Resource, e: &Expression, depth: u8) -> b
             }
             Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
                 if let Some(other) = cx.managed.get(&(ty, name.as_str())).copied()
-                    && let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == ty)
+                    && let Some((_, key, _)) = cx.tables.unique.get(ty).copied()
                     && let Some(n) = hclx::attr(&other.body, key)
                 {
                     hit |= name_carries(cx, other, n, depth - 1);

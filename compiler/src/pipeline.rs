@@ -410,9 +410,14 @@ fn compile_module(
     let mut st = State::default();
     st.index_origin(&resources);
     let index = rules::index();
+    // Each resource's rule, looked up once for the three phases.
+    let rule_of: Vec<Option<&rules::RuleDef>> = resources
+        .iter()
+        .map(|r| index.get(&(r.mode, r.ty.as_str())).copied())
+        .collect();
     for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
         for (i, r) in resources.iter().enumerate() {
-            let rule = index.get(&(r.mode, r.ty.as_str()));
+            let rule = rule_of.get(i).copied().flatten();
             let eval = instance_keys[i]
                 .as_ref()
                 .and_then(|k| instance_evals.get(k))
