@@ -1,9 +1,13 @@
 //! A small load generator for the compile API (loopback only, bounded in count and time).
 //!
 //! `cargo run --release -p ferry --example load -- --url http://127.0.0.1:8080 --origin
-//! examples/saas-web-app/origin [--concurrency 16] [--seconds 10] [--max-requests 200000]`
+//! examples/saas-web-app/origin [--concurrency 16] [--seconds 10] [--max-requests 200000]
+//! [--unique]`
 //!
-//! Prints requests/s and latency percentiles of `POST /api/v1/compile`. `scripts/load.sh` runs it
+//! Prints requests/s and latency percentiles of `POST /api/v1/compile`, and how many answers
+//! came from the server's compile cache. Every request is the same by default (what a client
+//! re-sending an origin does: mostly cache hits); with `--unique` each request carries its own
+//! `instance_id`, so every one is compiled by the module. `scripts/load.sh` runs it
 //! against a fresh `ferry serve`.
 
 use anyhow::{Context, Result, bail};
@@ -21,6 +25,7 @@ struct Args {
     concurrency: usize,
     seconds: u64,
     max_requests: usize,
+    unique: bool,
 }
 
 fn args() -> Result<Args> {
@@ -31,6 +36,7 @@ fn args() -> Result<Args> {
         concurrency: 16,
         seconds: 10,
         max_requests: 200_000,
+        unique: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -42,6 +48,7 @@ fn args() -> Result<Args> {
             "--concurrency" => a.concurrency = value()?.parse()?,
             "--seconds" => a.seconds = value()?.parse()?,
             "--max-requests" => a.max_requests = value()?.parse()?,
+            "--unique" => a.unique = true,
             other => bail!("unknown flag {other}"),
         }
     }
@@ -65,10 +72,17 @@ async fn main() -> Result<()> {
     if files.is_empty() {
         bail!("no files under {}", a.origin.display());
     }
-    let body = Bytes::from(serde_json::to_vec(&serde_json::json!({
-        "files": files,
-        "options": {"instance_id": a.instance_id},
-    }))?);
+    let files = serde_json::to_string(&files)?;
+    let request = move |instance_id: &str| -> Result<Bytes> {
+        Ok(Bytes::from(format!(
+            r#"{{"files":{files},"options":{{"instance_id":{}}}}}"#,
+            serde_json::to_string(instance_id)?
+        )))
+    };
+    let body = request(&a.instance_id)?;
+    let request = std::sync::Arc::new(request);
+    let unique = a.unique;
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let url = format!("{}/api/v1/compile", a.url.trim_end_matches('/'));
     let client = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(a.concurrency)
@@ -101,9 +115,12 @@ async fn main() -> Result<()> {
         let url = url.clone();
         let body = body.clone();
         let budget = budget.clone();
+        let request = request.clone();
+        let sent = sent.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0usize;
+            let mut hits = 0usize;
             while Instant::now() < deadline
                 && budget
                     .fetch_update(
@@ -113,13 +130,24 @@ async fn main() -> Result<()> {
                     )
                     .is_ok()
             {
+                let body = if unique {
+                    let n = sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    request(&format!("load-{n}")).expect("serialisable")
+                } else {
+                    body.clone()
+                };
                 let t = Instant::now();
                 let req = hyper::Request::post(&url)
                     .header("content-type", "application/json")
-                    .body(Full::new(body.clone()))
+                    .body(Full::new(body))
                     .expect("request");
                 let ok = match client.request(req).await {
                     Ok(res) => {
+                        hits += usize::from(
+                            res.headers()
+                                .get("x-ferry-cache")
+                                .is_some_and(|v| v == "hit"),
+                        );
                         let ok = res.status() == 200;
                         ok && res.into_body().collect().await.is_ok()
                     }
@@ -131,15 +159,17 @@ async fn main() -> Result<()> {
                     errors += 1;
                 }
             }
-            (latencies, errors)
+            (latencies, errors, hits)
         }));
     }
     let mut latencies = Vec::new();
     let mut errors = 0;
+    let mut hits = 0;
     for t in tasks {
-        let (l, e) = t.await?;
+        let (l, e, h) = t.await?;
         latencies.extend(l);
         errors += e;
+        hits += h;
     }
     let wall = started.elapsed();
     latencies.sort_unstable();
@@ -157,7 +187,7 @@ async fn main() -> Result<()> {
         wall.as_secs_f64()
     );
     println!(
-        "{} ok, {} errors: {:.0} req/s; latency ms p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
+        "{} ok ({hits} from the compile cache), {} errors: {:.0} req/s; latency ms p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
         latencies.len(),
         errors,
         latencies.len() as f64 / wall.as_secs_f64(),

@@ -239,6 +239,63 @@ async fn subscribers_beyond_the_cap_get_503_with_retry_after() {
 }
 
 #[tokio::test]
+async fn a_stream_ends_once_its_key_is_revoked() {
+    let mut host = Host::new().await;
+    let events = Events::new(EventLimits {
+        reauthorize: Duration::from_millis(100),
+        ..EventLimits::default()
+    });
+    host.state = host
+        .state
+        .clone()
+        .with_relay(Relay::default().with_events(events.clone()));
+    let a = host.ready_appliance("acme").await;
+    let created = a
+        .customer()
+        .post(
+            "/api/v1/auth/keys",
+            &serde_json::json!({"label": "wall screen"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let created = created.json();
+    let secret = created["secret"].as_str().expect("secret").to_string();
+    let key_id = created["key"]["id"].as_str().expect("id").to_string();
+
+    let mut stream = Stream::open(&host, events_request(a.id(), Some(&secret)))
+        .await
+        .map_err(|a| a.status)
+        .expect("open");
+    assert_eq!(stream.next().await.name, "controller");
+    // Several checks pass while the key is good: events keep coming.
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    events.publish(a.id(), call_event(201));
+    assert_eq!(stream.next().await.name, "call");
+    assert_eq!(events.subscribers_of(a.id()), 1);
+
+    let revoked = a
+        .customer()
+        .delete(&format!("/api/v1/auth/keys/{key_id}"))
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    let last = stream.next().await;
+    assert_eq!(last.name, "closed");
+    assert_eq!(last.data, serde_json::json!({"reason": "unauthorized"}));
+    assert_eq!(
+        events.subscribers_of(a.id()),
+        0,
+        "its place is freed at once"
+    );
+    let end = tokio::time::timeout(Duration::from_secs(5), stream.body.frame())
+        .await
+        .expect("the stream ends");
+    assert!(end.is_none(), "nothing after `closed`");
+    // Events published now reach nobody.
+    events.publish(a.id(), call_event(201));
+    assert_eq!(events.subscribers(), 0);
+}
+
+#[tokio::test]
 async fn a_slow_subscriber_gets_a_lagged_notice() {
     let mut host = Host::new().await;
     let events = Events::new(EventLimits {

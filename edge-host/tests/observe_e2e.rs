@@ -217,6 +217,8 @@ struct Env {
     /// Set once the appliance exists (the controller needs its id).
     ctl: Option<Controller>,
     droplet_ids: Vec<String>,
+    /// The broker's data folder, removed when the test ends.
+    _data: tempfile::TempDir,
 }
 
 impl Env {
@@ -282,9 +284,11 @@ impl Env {
             droplet_ids.push(v["droplet"]["id"].to_string());
         }
 
-        // The edge host: broker, relay (asking for Steady-state changes often), sinks.
-        let dir = tempfile::tempdir().expect("tempdir").keep();
-        let broker = Broker::open(&Location::in_data_dir(&dir), Arc::new(SystemClock))
+        // The edge host: broker, relay, sinks. The relay's periodic look at the Steady-state
+        // switch is an hour away: every change below reaches the controller because the
+        // customer's request tells the relay at once.
+        let data = tempfile::tempdir().expect("tempdir");
+        let broker = Broker::open(&Location::in_data_dir(data.path()), Arc::new(SystemClock))
             .await
             .expect("broker");
         let vendor = broker
@@ -301,7 +305,7 @@ impl Env {
         let relay = Relay::new(
             Arc::new(broker.clone()),
             RelayConfig {
-                steady_state_poll: Duration::from_millis(100),
+                steady_state_poll: Duration::from_secs(3600),
                 ..RelayConfig::default()
             },
         )
@@ -325,6 +329,7 @@ impl Env {
             relay,
             ctl: None,
             droplet_ids,
+            _data: data,
         };
         // The vendor's appliance, the customer's acceptance, keys and Steady-state token.
         let (s, a) = env

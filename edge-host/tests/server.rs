@@ -205,6 +205,66 @@ async fn metrics_count_requests() {
 }
 
 #[tokio::test]
+async fn a_repeated_request_is_answered_from_the_compile_cache() {
+    let state = state();
+    let req = small_request();
+    let compile = |body: Vec<u8>| send(app(state.clone()), post_json("/api/v1/compile", body));
+    let first = compile(req.clone()).await;
+    let second = compile(req.clone()).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.headers["x-ferry-cache"], "miss");
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.headers["x-ferry-cache"], "hit");
+    assert_eq!(second.headers["content-type"], "application/json");
+    assert_eq!(first.body, second.body);
+    // Any other byte is another request: compiled, not looked up by meaning.
+    let mut other = req.clone();
+    other.push(b' ');
+    assert_eq!(compile(other).await.headers["x-ferry-cache"], "miss");
+    // The module's own errors are answers too; refusals of the host are not kept.
+    assert_eq!(
+        compile(b"nope".to_vec()).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let again = compile(b"nope".to_vec()).await;
+    again.assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(again.headers["x-ferry-cache"], "hit");
+    assert_eq!(state.compile_cache.stats().entries, 3);
+
+    let text =
+        String::from_utf8(send(app(state.clone()), get("/metrics")).await.body).expect("utf-8");
+    for line in [
+        "ferry_compile_cache_requests_total{result=\"hit\"} 2",
+        "ferry_compile_cache_requests_total{result=\"miss\"} 3",
+        "ferry_guest_duration_seconds_count 3",
+        "ferry_compile_rejections_total{reason=\"bad_request\"} 2",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_compile_cache_every_request_runs_the_module() {
+    let mut limits = limits();
+    limits.compile_cache_bytes = 0;
+    let state = state_with(ferry_tests::WasmVariant::Shipped, limits);
+    for _ in 0..2 {
+        let a = send(
+            app(state.clone()),
+            post_json("/api/v1/compile", small_request()),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert_eq!(a.headers["x-ferry-cache"], "miss");
+    }
+    let text = String::from_utf8(send(app(state), get("/metrics")).await.body).expect("utf-8");
+    assert!(
+        text.contains("ferry_guest_duration_seconds_count 2"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn a_full_house_is_a_503_with_retry_after() {
     let mut limits = limits();
     limits.max_concurrent_compiles = 1;

@@ -23,6 +23,14 @@
 
 use ferry_compiler::api::{CompileRequest, ErrorBody, ErrorDetail};
 
+// The guest's allocator; natively the process's allocator serves (tested on both).
+#[cfg(any(target_arch = "wasm32", test))]
+mod alloc;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: alloc::Classes = alloc::Classes::new();
+
 /// Incremented on any incompatible change of the exports or of the request/response JSON.
 pub const ABI_VERSION: i32 = 1;
 

@@ -46,6 +46,9 @@ pub struct ServeArgs {
     /// Compiles that run at once (default: twice the number of cores).
     #[arg(long)]
     pub max_concurrent_compiles: Option<usize>,
+    /// Memory for answers to repeated compile requests, in MiB (0: compile every request).
+    #[arg(long, default_value_t = 64)]
+    pub compile_cache_mib: usize,
     /// The broker's database: `postgres://user:pass@host/db` [default: SQLite at
     /// DATA_DIR/ferry.db, created on first start]
     #[arg(long, env = "FERRY_DATABASE_URL", hide_env_values = true)]
@@ -107,6 +110,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     limits.guest.max_memory_bytes = args.guest_memory_mib << 20;
     limits.guest.deadline = Duration::from_millis(args.guest_deadline_ms);
     limits.guest.fuel = args.guest_fuel;
+    limits.compile_cache_bytes = args.compile_cache_mib << 20;
     let config = ServerConfig {
         data_dir: args.data_dir,
         web_dir: args.web_dir,

@@ -1,12 +1,13 @@
 //! `POST /api/v1/compile`, `GET /api/v1/compiler` and the module's bytes.
 
 use super::AppState;
+use super::compile_cache::{Cached, CompileCache};
 use super::error::ApiError;
 use super::sandbox::SandboxError;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ferry_compiler::api::{CompilerInfo, ErrorDetail};
 use std::sync::Arc;
@@ -39,6 +40,17 @@ async fn run(state: AppState, body: Result<Bytes, BytesRejection>) -> Result<Res
         }
         e
     })?;
+    let key = state
+        .compile_cache
+        .enabled()
+        .then(|| CompileCache::key(&body));
+    if let Some(hit) = key.as_ref().and_then(|k| state.compile_cache.get(k)) {
+        state.metrics.compile_cache(true);
+        if hit.status == StatusCode::BAD_REQUEST {
+            state.metrics.rejection("bad_request");
+        }
+        return Ok(answer(hit.status, hit.body, "hit"));
+    }
     let permit = state.compile_slot().await?;
     let sandbox = state.sandbox.clone();
     let (result, stats) = tokio::task::spawn_blocking(move || {
@@ -60,15 +72,37 @@ async fn run(state: AppState, body: Result<Bytes, BytesRejection>) -> Result<Res
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    Ok((
+    let bytes = Bytes::from(bytes);
+    if let Some(key) = key {
+        state.metrics.compile_cache(false);
+        state.compile_cache.insert(
+            key,
+            Cached {
+                status,
+                body: bytes.clone(),
+            },
+        );
+    }
+    Ok(answer(status, bytes, "miss"))
+}
+
+/// The module's answer; `x-ferry-cache` says whether it came from the [`CompileCache`].
+fn answer(status: StatusCode, body: Bytes, cache: &'static str) -> Response {
+    (
         status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        bytes,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                HeaderName::from_static("x-ferry-cache"),
+                HeaderValue::from_static(cache),
+            ),
+        ],
+        body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// The `error.code` of a module response that is an error, if it is one. The sandbox has already

@@ -11,13 +11,14 @@
 //!   creates nothing; the last subscriber's drop removes the channel.
 //! * **Caps**: subscribers per appliance and in total ([`EventLimits`]); beyond them
 //!   [`Events::subscribe`] refuses (the route answers 503 + `Retry-After`).
-//! * The hub knows nothing of who may subscribe: the route authorises (broker) first.
+//! * The hub knows nothing of who may subscribe: the route authorises (broker) first, and checks
+//!   the caller again every [`EventLimits::reauthorize`] while the stream is open.
 
 use super::AppState;
-use super::broker::{Caller, broker_error, broker_of};
+use super::broker::{BrokerState, Caller, Credential, broker_error, broker_of};
 use super::error::ApiError;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use ferry_api::observe::ApplianceEvent;
@@ -40,6 +41,9 @@ pub struct EventLimits {
     pub buffer: usize,
     /// SSE keep-alive comment interval.
     pub keep_alive: Duration,
+    /// How often an open stream checks its caller's credential and access again; a revoked
+    /// key, an ended session or a lost appliance closes the stream.
+    pub reauthorize: Duration,
 }
 
 impl Default for EventLimits {
@@ -49,6 +53,7 @@ impl Default for EventLimits {
             total: 4096,
             buffer: 256,
             keep_alive: Duration::from_secs(15),
+            reauthorize: Duration::from_secs(30),
         }
     }
 }
@@ -241,17 +246,24 @@ impl Subscription {
 /// appliance's vendor or customer (cookie or Bearer, like every broker appliance route; someone
 /// else's appliance is a 404). The stream opens with a `controller` event giving the current
 /// connection state, then follows live; a subscriber that falls behind gets a `lagged` event
-/// (`{"missed": n}`). 503 + `Retry-After` beyond the subscriber caps.
+/// (`{"missed": n}`). 503 + `Retry-After` beyond the subscriber caps. Every
+/// [`EventLimits::reauthorize`] the caller's credential and access are checked again: once the
+/// key is revoked, the session ended or the appliance out of reach, a last `closed` event
+/// (`{"reason": "unauthorized"}`) ends the stream.
 pub(crate) async fn stream(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let b = broker_of(&state)?;
     b.broker
         .appliance(&caller.principal, &id, b.broker.now_ms())
         .await
         .map_err(broker_error)?;
+    // `Caller` authenticated exactly this credential.
+    let credential = Credential::of(&headers)
+        .ok_or_else(|| ApiError::internal("the caller's credential vanished"))?;
     let events = state.events();
     let subscription = events.subscribe(&id).map_err(|e| ApiError {
         retry_after: Some(5),
@@ -263,14 +275,19 @@ pub(crate) async fn stream(
         agent: None,
     };
     let first = futures_util::stream::once(async move { Ok(sse_event(&opening)) });
-    let live = futures_util::stream::unfold(subscription, |mut sub| async move {
-        let event = match sub.recv().await? {
-            Received::Event(e) => sse_event(&e),
-            Received::Lagged(n) => SseEvent::default()
-                .event("lagged")
-                .data(format!("{{\"missed\":{n}}}")),
-        };
-        Some((Ok::<_, Infallible>(event), sub))
+    let mut check = tokio::time::interval(events.limits().reauthorize);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    check.reset(); // the first check one period from now: access was just checked
+    let live = Live {
+        sub: Some(subscription),
+        check,
+        broker: b.clone(),
+        credential,
+        appliance: id,
+    };
+    let live = futures_util::stream::unfold(live, |mut live| async move {
+        let event = live.next().await?;
+        Some((Ok::<_, Infallible>(event), live))
     });
     let keep_alive = KeepAlive::new().interval(events.limits().keep_alive);
     let mut res = Sse::new(first.chain(live))
@@ -280,6 +297,58 @@ pub(crate) async fn stream(
     res.headers_mut()
         .insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(res)
+}
+
+/// The live part of a stream: events as they come, and the periodic check of the caller.
+struct Live {
+    /// `None` once the stream is closing.
+    sub: Option<Subscription>,
+    check: tokio::time::Interval,
+    broker: BrokerState,
+    credential: Credential,
+    appliance: String,
+}
+
+impl Live {
+    async fn next(&mut self) -> Option<SseEvent> {
+        loop {
+            let sub = self.sub.as_mut()?;
+            tokio::select! {
+                received = sub.recv() => {
+                    return Some(match received? {
+                        Received::Event(e) => sse_event(&e),
+                        Received::Lagged(n) => SseEvent::default()
+                            .event("lagged")
+                            .data(format!("{{\"missed\":{n}}}")),
+                    });
+                }
+                _ = self.check.tick() => {
+                    if !self.still_allowed().await {
+                        // Frees the subscriber's place now, not when the client goes away.
+                        self.sub = None;
+                        return Some(
+                            SseEvent::default()
+                                .event("closed")
+                                .data(r#"{"reason":"unauthorized"}"#),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    async fn still_allowed(&self) -> bool {
+        let b = &self.broker;
+        let now = b.broker.now_ms();
+        match self.credential.principal(b, now).await {
+            Ok(principal) => b
+                .broker
+                .appliance(&principal, &self.appliance, now)
+                .await
+                .is_ok(),
+            Err(_) => false,
+        }
+    }
 }
 
 fn sse_event(e: &ApplianceEvent) -> SseEvent {

@@ -65,6 +65,8 @@ struct State {
     guest_fuel: u64,
     /// reason → count.
     rejections: BTreeMap<&'static str, u64>,
+    cache_hits: u64,
+    cache_misses: u64,
 }
 
 /// The server's metrics.
@@ -99,6 +101,17 @@ impl Metrics {
             s.guest_time.observe(time.as_secs_f64());
             if let Some(f) = fuel {
                 s.guest_fuel = s.guest_fuel.saturating_add(f);
+            }
+        });
+    }
+
+    /// A compile request answered from the compile cache (`hit`) or by the module.
+    pub fn compile_cache(&self, hit: bool) {
+        self.with(|s| {
+            if hit {
+                s.cache_hits += 1;
+            } else {
+                s.cache_misses += 1;
             }
         });
     }
@@ -140,6 +153,11 @@ impl Metrics {
                 out,
                 "# HELP ferry_guest_fuel_consumed_total Fuel the compiler sandbox consumed (0 when fuel metering is off).\n# TYPE ferry_guest_fuel_consumed_total counter\nferry_guest_fuel_consumed_total {}",
                 s.guest_fuel
+            );
+            let _ = writeln!(
+                out,
+                "# HELP ferry_compile_cache_requests_total Compile requests by compile-cache result (off when the cache is disabled).\n# TYPE ferry_compile_cache_requests_total counter\nferry_compile_cache_requests_total{{result=\"hit\"}} {}\nferry_compile_cache_requests_total{{result=\"miss\"}} {}",
+                s.cache_hits, s.cache_misses
             );
             out.push_str("# HELP ferry_compile_rejections_total Compiles refused or stopped, by reason.\n# TYPE ferry_compile_rejections_total counter\n");
             for (reason, n) in &s.rejections {

@@ -21,6 +21,7 @@
 
 pub mod broker;
 pub mod compile;
+pub mod compile_cache;
 pub mod error;
 pub mod events;
 pub mod metrics;
@@ -58,6 +59,8 @@ pub struct Limits {
     pub max_concurrent_compiles: usize,
     /// How long a compile may wait for a free slot. Zero: refuse at once when all are taken.
     pub queue_wait: Duration,
+    /// Bytes of compile answers kept for identical requests ([`compile_cache`]); 0: none.
+    pub compile_cache_bytes: usize,
 }
 
 impl Default for Limits {
@@ -76,6 +79,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_concurrent_compiles,
             queue_wait: Duration::from_millis(500),
+            compile_cache_bytes: 64 << 20,
         }
     }
 }
@@ -114,6 +118,8 @@ pub struct AppState {
     /// The relay: connected controllers and the broker gate it asks.
     pub relay: relay::Relay,
     slots: Arc<Semaphore>,
+    /// Answers to requests seen before (the compiler is a pure function of the request).
+    pub compile_cache: Arc<compile_cache::CompileCache>,
     limits: Arc<Limits>,
     web_dir: Option<PathBuf>,
     /// The token broker and its HTTP settings (`None`: the compile-only edge host).
@@ -127,6 +133,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             relay: relay::Relay::default(),
             slots: Arc::new(Semaphore::new(limits.max_concurrent_compiles)),
+            compile_cache: Arc::new(compile_cache::CompileCache::new(limits.compile_cache_bytes)),
             limits: Arc::new(limits),
             web_dir,
             broker: None,

@@ -103,6 +103,9 @@ pub enum StreamState {
     Open,
     /// Waiting this many milliseconds before the next attempt.
     Retrying(u64),
+    /// The server ended the stream because the caller's access ended (signed out, key revoked,
+    /// appliance out of reach): no retry; reloading the page signs in again.
+    Ended,
 }
 
 /// The page's live state (context handle).
@@ -301,6 +304,22 @@ fn connect(key: u64) {
             }
         }),
     ));
+    listeners.push((
+        "closed",
+        Closure::new(move |_| {
+            // Close the source but keep its listeners (this one is running); the page's
+            // unmount frees them.
+            if let Some(live) = with_conn(key, |c| {
+                if let Some(s) = &c.source {
+                    s.close();
+                }
+                c.live
+            }) {
+                live.connected.set(None);
+                live.state.set(StreamState::Ended);
+            }
+        }),
+    ));
     listeners.push(("error", Closure::new(move |_| retry(key))));
     for (name, l) in &listeners {
         let _ = source.add_event_listener_with_callback(name, l.as_ref().unchecked_ref());
@@ -347,6 +366,7 @@ pub fn ActivityPanel() -> impl IntoView {
         StreamState::Connecting => ("connecting", "connecting…".to_string()),
         StreamState::Open => ("open", "live".to_string()),
         StreamState::Retrying(ms) => ("retrying", format!("reconnecting in {} s", ms / 1000)),
+        StreamState::Ended => ("ended", "access ended — reload to sign in".to_string()),
     };
     let counts = CallKind::ALL
         .into_iter()

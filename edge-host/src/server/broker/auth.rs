@@ -88,6 +88,48 @@ fn unauthenticated(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
 }
 
+/// What a caller presented, kept by a long-lived answer (the event stream) to check it again
+/// later: a revoked API key or an ended dashboard session must close what it opened. Held in
+/// memory only; `Debug` never shows it.
+#[derive(Clone)]
+pub(crate) enum Credential {
+    ApiKey(String),
+    Session(String),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credential::ApiKey(_) => "Credential::ApiKey(..)",
+            Credential::Session(_) => "Credential::Session(..)",
+        })
+    }
+}
+
+impl Credential {
+    /// The credential `authenticate` used for these headers (Bearer first, then the cookie).
+    pub(crate) fn of(headers: &HeaderMap) -> Option<Self> {
+        match bearer(headers) {
+            Some(Ok(key)) => Some(Credential::ApiKey(key.to_string())),
+            Some(Err(())) => None,
+            None => cookie(headers, SESSION_COOKIE).map(|c| Credential::Session(c.to_string())),
+        }
+    }
+
+    /// Who it stands for now; an error once it was revoked, ended or expired.
+    pub(crate) async fn principal(&self, b: &BrokerState, now: i64) -> Result<Principal, ApiError> {
+        match self {
+            Credential::ApiKey(key) => b.broker.authenticate_api_key(key, now).await,
+            Credential::Session(cookie) => b
+                .broker
+                .authenticate_dashboard(cookie, now)
+                .await
+                .map(|s| s.principal),
+        }
+        .map_err(broker_error)
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
 

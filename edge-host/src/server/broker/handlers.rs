@@ -232,6 +232,7 @@ pub async fn steady_state(
         .set_steady_state(&caller.principal, &id, s.enabled, b.broker.now_ms())
         .await
         .map_err(broker_error)?;
+    b.steady_state_changed(&id);
     ok(&with_presence(&state, a))
 }
 
@@ -407,11 +408,15 @@ pub async fn put_token(
     let b = broker_of(&state)?;
     let phase = phase(&phase_text)?;
     let upload: SealedTokenUpload = parse(&body)?;
-    ok(&b
+    let token = b
         .broker
         .put_sealed_token(&caller.principal, &id, phase, &upload, b.broker.now_ms())
         .await
-        .map_err(broker_error)?)
+        .map_err(broker_error)?;
+    if phase == Phase::SteadyState {
+        b.steady_state_changed(&id);
+    }
+    ok(&token)
 }
 
 pub async fn delete_token(
@@ -421,11 +426,15 @@ pub async fn delete_token(
 ) -> Answer {
     let b = broker_of(&state)?;
     let phase = phase(&phase_text)?;
-    ok(&b
+    let token = b
         .broker
         .delete_token(&caller.principal, &id, phase, b.broker.now_ms())
         .await
-        .map_err(broker_error)?)
+        .map_err(broker_error)?;
+    if phase == Phase::SteadyState {
+        b.steady_state_changed(&id);
+    }
+    ok(&token)
 }
 
 // ---- deploy sessions ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ mod auth;
 mod handlers;
 mod release;
 
+pub(crate) use auth::Credential;
 pub use auth::{CSRF_COOKIE, CSRF_HEADER, Caller, RateLimiter, SESSION_COOKIE};
 
 use super::AppState;
@@ -34,9 +35,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Whether an appliance's controller is connected now (the relay knows; the broker does not).
+/// The appliance's controller as the relay sees it (the broker does not know it).
 pub trait ControllerPresence: Send + Sync + fmt::Debug {
+    /// Whether it is connected now.
     fn connected(&self, appliance_id: &str) -> bool;
+    /// The customer changed the Steady-state switch or token: tell the controller now rather
+    /// than at the relay's next periodic look.
+    fn steady_state_changed(&self, appliance_id: &str);
 }
 
 /// How the broker's HTTP surface is set up.
@@ -102,6 +107,12 @@ impl BrokerState {
         self.presence
             .as_ref()
             .is_some_and(|p| p.connected(appliance_id))
+    }
+
+    pub(crate) fn steady_state_changed(&self, appliance_id: &str) {
+        if let Some(p) = &self.presence {
+            p.steady_state_changed(appliance_id);
+        }
     }
 }
 

@@ -209,15 +209,20 @@ async fn handshake(
 }
 
 /// Tells a version-2 controller the appliance's Steady-state token (sealed) after `welcome`,
-/// then again whenever it changes: asked of the broker every `steady_state_poll`, sent only on
-/// a change (and retried when the outbound queue was full). A broker that cannot answer changes
+/// then again whenever it changes: asked of the broker at once when the customer's switch or
+/// token changes on this edge host (`ControllerPresence::steady_state_changed`), and every
+/// `steady_state_poll` for changes made elsewhere (another edge host on the same database);
+/// sent only on a change (and retried when the outbound queue was full). A broker that cannot answer changes
 /// nothing. `on` mirrors what the controller was last told, for the metrics check.
 async fn steady_state_watch(relay: Relay, link: Arc<Link>, on: Arc<AtomicBool>) {
     let mut told: Option<Option<String>> = None;
     let mut ticker = tokio::time::interval(relay.config.steady_state_poll);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = link.steady_state_changed.notified() => {}
+        }
         if link.is_closed() {
             return;
         }

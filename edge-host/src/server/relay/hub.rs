@@ -49,6 +49,8 @@ pub struct Link {
     closed: AtomicBool,
     /// Wakes the connection task when the link is replaced or shut.
     pub(crate) close_signal: Notify,
+    /// Wakes the Steady-state watcher when the customer changed the switch or the token.
+    pub(crate) steady_state_changed: Notify,
 }
 
 impl std::fmt::Debug for Link {
@@ -80,6 +82,7 @@ impl Link {
             max_in_flight,
             closed: AtomicBool::new(false),
             close_signal: Notify::new(),
+            steady_state_changed: Notify::new(),
         }
     }
 

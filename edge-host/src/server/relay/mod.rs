@@ -188,6 +188,13 @@ impl crate::server::broker::ControllerPresence for Relay {
     fn connected(&self, appliance_id: &str) -> bool {
         self.controller_connected(appliance_id)
     }
+
+    fn steady_state_changed(&self, appliance_id: &str) {
+        // A stored permit: a watcher busy with the broker looks again right after.
+        if let Some(link) = self.hub.get(appliance_id) {
+            link.steady_state_changed.notify_one();
+        }
+    }
 }
 
 /// The relay's routes, with their own body limit (the edge host's timeout layer does not
