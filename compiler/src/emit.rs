@@ -20,18 +20,13 @@ pub fn file(blocks: &[OutBlock]) -> String {
 
 fn block(out: &mut String, b: &OutBlock, indent: usize) {
     let items: Vec<&Item> = b.body.items.iter().collect();
-    write_block(out, &b.ident, &b.labels, &items, indent);
+    let labels: Vec<&str> = b.labels.iter().map(String::as_str).collect();
+    write_block(out, &b.ident, &labels, &items, indent);
 }
 
 /// Writes one block whose body items are given by reference (so that callers can print a
 /// body with a few items of their own around it without copying it).
-pub fn write_block(
-    out: &mut String,
-    ident: &str,
-    labels: &[String],
-    items: &[&Item],
-    indent: usize,
-) {
+pub fn write_block(out: &mut String, ident: &str, labels: &[&str], items: &[&Item], indent: usize) {
     push_indent(out, indent);
     out.push_str(ident);
     for l in labels {

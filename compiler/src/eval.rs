@@ -105,7 +105,19 @@ impl Eval {
 
     /// The value of an expression, when it is known at compile time.
     pub fn value(&self, expr: &Expression) -> Option<Value> {
-        expr.evaluate(&self.ctx).ok()
+        match expr {
+            // What `TemplateExpr::evaluate` does, with the template read by `hclx::parse_template`
+            // (the fast parser, once per distinct text and compilation) instead of hcl-edit on
+            // every evaluation.
+            Expression::TemplateExpr(t) => {
+                let template = hclx::parse_template(t)?;
+                match template.elements() {
+                    [hcl::template::Element::Interpolation(i)] => i.expr.evaluate(&self.ctx).ok(),
+                    _ => template.evaluate(&self.ctx).ok().map(Value::String),
+                }
+            }
+            _ => expr.evaluate(&self.ctx).ok(),
+        }
     }
 
     pub fn string(&self, expr: &Expression) -> Option<String> {

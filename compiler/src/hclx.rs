@@ -385,10 +385,13 @@ pub fn push_escaped(out: &mut String, s: &str, quote: bool) {
 
 /// An expression in one-line HCL form (`aws_vpc.main.id`, `[1, 2]`, `{ a = 1 }`).
 pub fn inline(expr: &Expression) -> String {
-    let mut fmt = hcl::format::Formatter::builder().compact(true).build_vec();
     use hcl::format::Format;
-    match expr.format_string(&mut fmt) {
-        Ok(s) => s,
+    // The formatter's own buffer is returned (`format_string` would copy it into a new one).
+    let mut fmt = hcl::format::Formatter::builder()
+        .compact(true)
+        .build(Vec::with_capacity(64));
+    match expr.format(&mut fmt) {
+        Ok(()) => String::from_utf8(fmt.into_inner()).unwrap_or_else(|_| String::from("null")),
         Err(_) => String::from("null"),
     }
 }
@@ -402,16 +405,20 @@ pub fn attr<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
 
 /// Nested blocks named `name`, whether written as blocks (`rule { … }`), as an object
 /// attribute (`rule = { … }`) or as a list of objects (`rule = [{ … }]`, the JSON form).
-pub fn blocks(body: &Body, name: &str) -> Vec<Body> {
-    let mut out: Vec<Body> = body
+/// Blocks are borrowed; only the object forms are built.
+pub fn blocks<'a>(body: &'a Body, name: &str) -> Vec<std::borrow::Cow<'a, Body>> {
+    use std::borrow::Cow;
+    let mut out: Vec<Cow<'a, Body>> = body
         .blocks()
         .filter(|b| b.identifier() == name)
-        .map(|b| b.body.clone())
+        .map(|b| Cow::Borrowed(&b.body))
         .collect();
     if let Some(expr) = attr(body, name) {
         match expr {
-            Expression::Object(_) => out.extend(object_to_body(expr)),
-            Expression::Array(items) => out.extend(items.iter().filter_map(object_to_body)),
+            Expression::Object(_) => out.extend(object_to_body(expr).map(Cow::Owned)),
+            Expression::Array(items) => {
+                out.extend(items.iter().filter_map(object_to_body).map(Cow::Owned))
+            }
             _ => {}
         }
     }

@@ -55,6 +55,10 @@ pub fn run(
                     .any(|d| hclx::attr(d, "tags").is_some_and(|t| carries(t, m, &carrying[""])))
         })
     });
+    let tables = Tables {
+        unique: UNIQUE_NAMES.iter().rev().map(|e| (e.0, e)).collect(),
+        global: GLOBAL_NAMES.iter().rev().map(|e| (e.0, e)).collect(),
+    };
     let mut out = Vec::new();
     for (dir, module) in &origin.modules {
         let vars = carrying.get(dir).cloned().unwrap_or_default();
@@ -83,6 +87,7 @@ pub fn run(
             eval: &eval,
             files,
             managed,
+            tables: &tables,
         };
         names(&cx, diags, &mut out);
         if !root_default_tags {
@@ -111,11 +116,24 @@ struct ModuleCx<'a> {
     files: &'a BTreeMap<String, String>,
     /// The module's managed resources by (type, name), the first of each.
     managed: BTreeMap<(&'a str, &'a str), &'a Resource>,
+    tables: &'a Tables,
+}
+
+/// [`UNIQUE_NAMES`] and [`GLOBAL_NAMES`] by type (the first entry of a type, as a scan finds
+/// it), looked up for every resource.
+struct Tables {
+    unique: BTreeMap<&'static str, &'static (&'static str, &'static str, Option<&'static str>)>,
+    global: BTreeMap<&'static str, &'static (&'static str, &'static str, &'static str)>,
 }
 
 impl ModuleCx<'_> {
-    fn addr(&self, r: &Resource) -> String {
-        format!("{}{}", self.prefix, r.address())
+    /// The resource's address as the report shows it (`dir/` in a child module).
+    fn addr<'r>(&self, r: &'r Resource) -> std::borrow::Cow<'r, str> {
+        if self.prefix.is_empty() {
+            std::borrow::Cow::Borrowed(r.address())
+        } else {
+            std::borrow::Cow::Owned(format!("{}{}", self.prefix, r.address()))
+        }
     }
     fn carries(&self, e: &Expression) -> bool {
         carries(e, self.module, self.vars)
@@ -164,17 +182,18 @@ fn instance_vars(origin: &Origin, _options: &Options) -> BTreeMap<String, BTreeS
 
 /// Does the expression carry one of `vars`, directly or through the module's locals?
 fn carries(e: &Expression, module: &Module, vars: &BTreeSet<String>) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![e.clone()];
+    // Expressions are borrowed (from the caller and the module's locals), never copied.
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack = vec![e];
     while let Some(e) = stack.pop() {
         let mut hit = false;
-        hclx::walk(&e, &mut |x| match hclx::traversal_root(x) {
+        hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
             Some(("var", [Op::GetAttr(v), ..])) => hit |= vars.contains(v.as_str()),
             Some(("local", [Op::GetAttr(l), ..])) => {
-                if seen.insert(l.to_string())
-                    && let Some(local) = module.locals.iter().find(|x| x.name == l.as_str())
+                if let Some(local) = module.locals.iter().find(|x| x.name == l.as_str())
+                    && seen.insert(local.name.as_str())
                 {
-                    stack.push(local.expr.clone());
+                    stack.push(&local.expr);
                 }
             }
             _ => {}
@@ -189,14 +208,14 @@ fn carries(e: &Expression, module: &Module, vars: &BTreeSet<String>) -> bool {
 /// Is the expression the same in every appliance: literals, and locals of literals (counts and
 /// `for_each` keys are the same everywhere too)?
 fn hard_coded(e: &Expression, module: &Module) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![e.clone()];
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack = vec![e];
     while let Some(e) = stack.pop() {
         let mut dynamic = false;
-        hclx::walk(&e, &mut |x| match hclx::traversal_root(x) {
+        hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
             Some(("local", [Op::GetAttr(l), ..])) => {
                 match module.locals.iter().find(|x| x.name == l.as_str()) {
-                    Some(local) if seen.insert(l.to_string()) => stack.push(local.expr.clone()),
+                    Some(local) if seen.insert(local.name.as_str()) => stack.push(&local.expr),
                     Some(_) => {}
                     None => dynamic = true,
                 }
@@ -328,18 +347,20 @@ const GLOBAL_NAMES: &[(&str, &str, &str)] = &[
 fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnostic>) {
     // What the mapping already reported, per resource: looked up once per resource instead of
     // scanning every diagnostic (the stack can hold tens of thousands of both).
-    let mut reported_set: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    // Borrowed from `diags`, which changes only after the loop.
+    let mut reported_set: BTreeSet<(&'static str, &str)> = BTreeSet::new();
+    // Resources whose mapping F501 is superseded by an F502 (removed from `diags` at the end,
+    // and no longer counted as reported).
+    let mut superseded: BTreeSet<String> = BTreeSet::new();
     for d in diags.iter() {
         for code in [Code::DomainNotPerAppliance, Code::NameWithoutInstanceId] {
             if d.code == code.as_str()
                 && let Some(res) = &d.resource
             {
-                reported_set.insert((code.as_str(), res.clone()));
+                reported_set.insert((code.as_str(), res.as_str()));
             }
         }
     }
-    // Resources whose mapping F501 is superseded by an F502 (removed from `diags` at the end).
-    let mut superseded: BTreeSet<String> = BTreeSet::new();
     for r in cx
         .module
         .resources
@@ -347,23 +368,23 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
         .filter(|r| r.mode == Mode::Managed)
     {
         let addr = cx.addr(r);
-        let reported = |code: Code, set: &BTreeSet<(&'static str, String)>| {
-            set.contains(&(code.as_str(), addr.clone()))
+        let reported = |code: Code, superseded: &BTreeSet<String>| {
+            reported_set.contains(&(code.as_str(), &*addr))
+                && !(code == Code::NameWithoutInstanceId && superseded.contains(&*addr))
         };
         // (b) hard-coded global names.
-        if let Some((_, key, why)) = GLOBAL_NAMES.iter().find(|(t, _, _)| *t == r.ty)
+        if let Some((_, key, why)) = cx.tables.global.get(r.ty.as_str()).copied()
             && let Some(e) = hclx::attr(&r.body, key)
             && hard_coded(e, cx.module)
-            && !reported(Code::DomainNotPerAppliance, &reported_set)
+            && !reported(Code::DomainNotPerAppliance, &superseded)
             // A private hosted zone is visible in its VPCs only.
             && (r.ty != "aws_route53_zone" || hclx::blocks(&r.body, "vpc").is_empty())
         {
             let shown = cx.eval.string(e).unwrap_or_else(|| hclx::inline(e));
-            let renamed = reported(Code::NameWithoutInstanceId, &reported_set);
+            let renamed = reported(Code::NameWithoutInstanceId, &superseded);
             // F502 supersedes the mapping's F501 for this resource.
             if renamed {
-                reported_set.remove(&(Code::NameWithoutInstanceId.as_str(), addr.clone()));
-                superseded.insert(addr.clone());
+                superseded.insert(addr.to_string());
             }
             out.push(
                 Diagnostic::new(
@@ -382,7 +403,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
                 .help(format!(
                     "derive it from the instance id (e.g. `\"{}-${{var.instance_id}}\"`){}",
                     hclx::escape_template_literal(&shown),
-                    match UNIQUE_NAMES.iter().find(|(t, _, _)| *t == r.ty) {
+                    match cx.tables.unique.get(r.ty.as_str()).copied() {
                         Some((_, _, Some(prefix))) => format!(", or let the provider choose it with `{prefix}`"),
                         _ => ", or make it an input of the appliance".into(),
                     }
@@ -391,13 +412,13 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
             continue;
         }
         // (a) unique names without the instance id.
-        let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == r.ty) else {
+        let Some((_, key, _)) = cx.tables.unique.get(r.ty.as_str()).copied() else {
             continue;
         };
         let Some(e) = hclx::attr(&r.body, key) else {
             continue;
         };
-        if name_carries(cx, r, e, 3) || reported(Code::NameWithoutInstanceId, &reported_set) {
+        if name_carries(cx, r, e, 3) || reported(Code::NameWithoutInstanceId, &superseded) {
             continue;
         }
         let kept = !r.ty.starts_with("aws_");
@@ -455,7 +476,7 @@ fn name_carries(cx: &ModuleCx<'_>, r: &Resource, e: &Expression, depth: u8) -> b
             }
             Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
                 if let Some(other) = cx.managed.get(&(ty, name.as_str())).copied()
-                    && let Some((_, key, _)) = UNIQUE_NAMES.iter().find(|(t, _, _)| *t == ty)
+                    && let Some((_, key, _)) = cx.tables.unique.get(ty).copied()
                     && let Some(n) = hclx::attr(&other.body, key)
                 {
                     hit |= name_carries(cx, other, n, depth - 1);

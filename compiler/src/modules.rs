@@ -320,16 +320,16 @@ impl<'a> Builder<'a> {
             provider: None,
             lifecycle: None,
         };
-        let r = Resource {
-            mode: Mode::Managed,
-            ty: ty.to_string(),
+        let r = Resource::new(
+            Mode::Managed,
+            ty.to_string(),
             name,
-            body: body.body(),
+            body.body(),
             meta,
-            loc: self.call.loc.clone(),
-            attr_locs: BTreeMap::new(),
-        };
-        let addr = r.address();
+            self.call.loc.clone(),
+            BTreeMap::new(),
+        );
+        let addr = r.address().to_string();
         self.resources.push(r);
         addr
     }
@@ -2186,7 +2186,10 @@ mod tests {
     }
 
     fn addrs(e: &Expansion) -> Vec<String> {
-        e.resources.iter().map(|r| r.address()).collect()
+        e.resources
+            .iter()
+            .map(|r| r.address().to_string())
+            .collect()
     }
 
     fn attr(e: &Expansion, addr: &str, key: &str) -> String {

@@ -40,6 +40,10 @@ impl Meta {
 }
 
 /// A `resource` or `data` block of the origin.
+///
+/// Built with [`Resource::new`], which computes the address once: it is asked for everywhere
+/// (outcomes, exports, diagnostics), and building it on every call was a measurable share of
+/// the compile. `mode`, `ty` and `name` are read-only after construction for that reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     pub mode: Mode,
@@ -51,20 +55,42 @@ pub struct Resource {
     pub loc: Loc,
     /// Where each top-level attribute or nested block of the body starts.
     pub attr_locs: BTreeMap<String, Loc>,
+    /// `address()`, computed by `new`.
+    address: String,
 }
 
 impl Resource {
-    /// `aws_vpc.main` or `data.aws_region.current`.
-    pub fn address(&self) -> String {
-        // Built by hand: `format!` costs several times more, and addresses are built often.
-        let mut a = String::with_capacity(self.ty.len() + self.name.len() + 6);
-        if self.mode == Mode::Data {
-            a.push_str("data.");
+    pub fn new(
+        mode: Mode,
+        ty: String,
+        name: String,
+        body: Body,
+        meta: Meta,
+        loc: Loc,
+        attr_locs: BTreeMap<String, Loc>,
+    ) -> Resource {
+        let mut address = String::with_capacity(ty.len() + name.len() + 6);
+        if mode == Mode::Data {
+            address.push_str("data.");
         }
-        a.push_str(&self.ty);
-        a.push('.');
-        a.push_str(&self.name);
-        a
+        address.push_str(&ty);
+        address.push('.');
+        address.push_str(&name);
+        Resource {
+            mode,
+            ty,
+            name,
+            body,
+            meta,
+            loc,
+            attr_locs,
+            address,
+        }
+    }
+
+    /// `aws_vpc.main` or `data.aws_region.current`.
+    pub fn address(&self) -> &str {
+        &self.address
     }
     /// The location of an attribute, or of the block when the attribute is absent.
     pub fn loc_of(&self, attr: &str) -> Loc {
@@ -214,22 +240,25 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                     .blocks
                     .into_iter()
                     .map(|(at, inner)| {
-                        (
-                            index.loc(at),
-                            inner.into_iter().map(|(k, o)| (k, index.loc(o))).collect(),
-                        )
+                        // Inserted one by one: `collect` would buffer and sort the few
+                        // entries of every block first.
+                        let mut locs = BTreeMap::new();
+                        for (k, o) in inner {
+                            locs.insert(k, index.loc(o));
+                        }
+                        (index.loc(at), locs)
                     })
                     .collect(),
                 attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
             };
-            add_body(module, path, body, Some(&spans), diags);
+            add_body(module, path, body, Some(spans), diags);
         } else {
             match hcl::edit::parser::parse_body(text) {
                 Ok(edit_body) => {
                     let index = LineIndex::new(path, text);
                     let spans = collect_spans(&edit_body, &index);
                     let body: Body = edit_body.into();
-                    add_body(module, path, body, Some(&spans), diags);
+                    add_body(module, path, body, Some(spans), diags);
                 }
                 Err(err) => {
                     let loc = Loc::new(
@@ -359,7 +388,8 @@ fn add_body(
     module: &mut Module,
     path: &str,
     body: Body,
-    spans: Option<&Spans>,
+    // Each block's locations are moved out (not copied) when the block is added.
+    mut spans: Option<Spans>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut legacy_seen = false;
@@ -368,7 +398,8 @@ fn add_body(
         match structure {
             hcl::Structure::Attribute(attr) => {
                 let loc = spans
-                    .and_then(|s| s.attrs.get(attr_i).cloned())
+                    .as_mut()
+                    .and_then(|s| s.attrs.get_mut(attr_i).map(std::mem::take))
                     .unwrap_or_else(|| Loc::file(path));
                 attr_i += 1;
                 diags.push(
@@ -384,7 +415,8 @@ fn add_body(
             }
             hcl::Structure::Block(mut block) => {
                 let (loc, attr_locs) = spans
-                    .and_then(|s| s.blocks.get(block_i).cloned())
+                    .as_mut()
+                    .and_then(|s| s.blocks.get_mut(block_i).map(std::mem::take))
                     .unwrap_or_else(|| (Loc::file(path), BTreeMap::new()));
                 block_i += 1;
                 legacy_seen |= legacy::upgrade_body(&mut block.body);
@@ -462,15 +494,15 @@ fn add_block(
                 Mode::Managed
             };
             let (body, meta) = split_meta(block.body);
-            module.resources.push(Resource {
+            module.resources.push(Resource::new(
                 mode,
-                ty: labels[0].clone(),
-                name: labels[1].clone(),
+                labels[0].clone(),
+                labels[1].clone(),
                 body,
                 meta,
                 loc,
                 attr_locs,
-            });
+            ));
         }
         "locals" => {
             for attr in block.body.into_attributes() {
@@ -514,37 +546,44 @@ fn add_block(
 /// Splits the meta-arguments off a resource body.
 pub fn split_meta(body: Body) -> (Body, Meta) {
     let mut meta = Meta::default();
-    let mut rest = Vec::new();
-    for structure in body {
-        match structure {
-            hcl::Structure::Attribute(attr) => match attr.key() {
-                "count" => meta.count = Some(attr.expr),
-                "for_each" => meta.for_each = Some(attr.expr),
-                "depends_on" => meta.depends_on = Some(attr.expr),
-                "provider" => meta.provider = Some(attr.expr),
-                _ => rest.push(hcl::Structure::Attribute(attr)),
-            },
-            hcl::Structure::Block(block) if block.identifier() == "lifecycle" => {
-                meta.lifecycle = Some(block.body)
+    // Filtered in place: the body keeps its allocation.
+    let rest: Vec<hcl::Structure> = body
+        .0
+        .into_iter()
+        .filter_map(|structure| match structure {
+            hcl::Structure::Attribute(attr) => {
+                let slot = match attr.key() {
+                    "count" => &mut meta.count,
+                    "for_each" => &mut meta.for_each,
+                    "depends_on" => &mut meta.depends_on,
+                    "provider" => &mut meta.provider,
+                    _ => return Some(hcl::Structure::Attribute(attr)),
+                };
+                *slot = Some(attr.expr);
+                None
             }
-            other => rest.push(other),
-        }
-    }
-    (Body::from_iter(rest), meta)
+            hcl::Structure::Block(block) if block.identifier() == "lifecycle" => {
+                meta.lifecycle = Some(block.body);
+                None
+            }
+            other => Some(other),
+        })
+        .collect();
+    (Body(rest), meta)
 }
 
 fn check_duplicates(module: &Module, diags: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, &Loc> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, &Loc> = BTreeMap::new();
     for r in &module.resources {
         let addr = r.address();
-        if let Some(first) = seen.get(&addr) {
+        if let Some(first) = seen.get(addr) {
             diags.push(
                 Diagnostic::new(
                     Code::DuplicateAddress,
                     format!("`{addr}` is defined twice (first at {first})"),
                 )
                 .at(r.loc.clone())
-                .resource(addr.clone()),
+                .resource(addr),
             );
         } else {
             seen.insert(addr, &r.loc);

@@ -4,10 +4,13 @@
 use crate::origin::{Meta, Mode};
 use hcl::Expression;
 
+/// An attribute key: nearly always a literal of a rule, so it is borrowed, not copied.
+pub type Key = std::borrow::Cow<'static, str>;
+
 /// One item of a body, kept in insertion order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    Attr(String, Expression),
+    Attr(Key, Expression),
     Block(OutBlock),
 }
 
@@ -30,26 +33,33 @@ impl OutBody {
     }
 
     /// Sets an attribute, replacing an earlier value in place.
-    pub fn set(&mut self, key: &str, value: impl Into<Expression>) -> &mut Self {
-        let value = value.into();
+    pub fn set(&mut self, key: impl Into<Key>, value: impl Into<Expression>) -> &mut Self {
+        let (key, value) = (key.into(), value.into());
         for item in &mut self.items {
             if let Item::Attr(k, v) = item
-                && k == key
+                && *k == key
             {
                 *v = value;
                 return self;
             }
         }
-        self.items.push(Item::Attr(key.to_string(), value));
+        self.items.push(Item::Attr(key, value));
         self
     }
 
     /// Sets an attribute when the value is present.
-    pub fn set_opt(&mut self, key: &str, value: Option<Expression>) -> &mut Self {
+    pub fn set_opt(&mut self, key: impl Into<Key>, value: Option<Expression>) -> &mut Self {
         if let Some(v) = value {
             self.set(key, v);
         }
         self
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Expression> {
+        self.items.iter_mut().find_map(|i| match i {
+            Item::Attr(k, v) if k == key => Some(v),
+            _ => None,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&Expression> {

@@ -66,10 +66,18 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         artifacts.extend(m.artifacts);
         secrets.extend(m.secrets);
         resources.extend(m.resources);
-        emitted_types.extend(m.emitted.iter().map(|e| match e.mode {
-            Mode::Managed => e.ty.clone(),
-            Mode::Data => format!("data.{}", e.ty),
-        }));
+        for e in &m.emitted {
+            let known = match e.mode {
+                Mode::Managed => emitted_types.contains(&e.ty),
+                Mode::Data => false,
+            };
+            if !known {
+                emitted_types.insert(match e.mode {
+                    Mode::Managed => e.ty.clone(),
+                    Mode::Data => format!("data.{}", e.ty),
+                });
+            }
+        }
         emitted_count += m.emitted.iter().filter(|e| e.mode == Mode::Managed).count();
         let prefix = if dir.is_empty() {
             String::new()
@@ -318,7 +326,11 @@ fn compile_module(
         match modules::expand(call, &source, &eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
-                let addrs = exp.resources.iter().map(|r| r.address()).collect();
+                let addrs = exp
+                    .resources
+                    .iter()
+                    .map(|r| r.address().to_string())
+                    .collect();
                 resources.to_mut().extend(exp.resources);
                 module_exports.insert(call.name.clone(), exp.outputs);
                 expansions.push((call.clone(), source.clone(), addrs));
@@ -398,9 +410,14 @@ fn compile_module(
     let mut st = State::default();
     st.index_origin(&resources);
     let index = rules::index();
+    // Each resource's rule, looked up once for the three phases.
+    let rule_of: Vec<Option<&rules::RuleDef>> = resources
+        .iter()
+        .map(|r| index.get(&(r.mode, r.ty.as_str())).copied())
+        .collect();
     for phase in [Phase::Foundation, Phase::Primary, Phase::Attach] {
         for (i, r) in resources.iter().enumerate() {
-            let rule = index.get(&(r.mode, r.ty.as_str()));
+            let rule = rule_of.get(i).copied().flatten();
             let eval = instance_keys[i]
                 .as_ref()
                 .and_then(|k| instance_evals.get(k))
@@ -442,13 +459,16 @@ fn compile_module(
         rules::ecr::manifests(&mut cx, &owned);
     }
     for r in resources.iter() {
-        if let std::collections::btree_map::Entry::Vacant(e) = st.outcomes.entry(r.address()) {
+        if !st.outcomes.contains_key(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
-            e.insert(OutcomeRec {
-                outcome: Outcome::Unsupported,
-                targets: vec![],
-                note: Some("no outcome recorded".into()),
-            });
+            st.outcomes.insert(
+                r.address().to_string(),
+                OutcomeRec {
+                    outcome: Outcome::Unsupported,
+                    targets: vec![],
+                    note: Some("no outcome recorded".into()),
+                },
+            );
             st.diags.push(
                 Diagnostic::new(
                     Code::SchemaViolation,
@@ -465,16 +485,16 @@ fn compile_module(
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
-    let by_addr: BTreeMap<String, &Resource> =
+    let by_addr: BTreeMap<&str, &Resource> =
         resources.iter().rev().map(|r| (r.address(), r)).collect();
-    let known: BTreeSet<String> = by_addr.keys().cloned().collect();
+    let known: BTreeSet<&str> = by_addr.keys().copied().collect();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
     for e in &mut emitted {
         let loc = e
             .origin
             .as_ref()
-            .and_then(|o| by_addr.get(o))
+            .and_then(|o| by_addr.get(o.as_str()))
             .map(|r| r.loc.clone())
             .unwrap_or_else(|| {
                 Loc::file(format!(
@@ -537,7 +557,7 @@ fn compile_module(
         let at = e
             .origin
             .as_ref()
-            .and_then(|o| by_addr.get(o))
+            .and_then(|o| by_addr.get(o.as_str()))
             .map(|r| r.loc.clone());
         for problem in problems {
             let d = match schema::author(e) {
@@ -588,7 +608,7 @@ fn compile_module(
     };
     let mut entries = Vec::new();
     for r in &module.resources {
-        let rec = &st.outcomes[&r.address()];
+        let rec = &st.outcomes[r.address()];
         entries.push(ResourceReport {
             address: format!("{prefix}{}", r.address()),
             ty: r.ty.clone(),
@@ -685,7 +705,7 @@ fn report_dropped_args(r: &Resource, rule: &rules::RuleDef, cx: &mut Cx<'_>) {
     }
     if dropped.is_empty()
         || matches!(
-            cx.st.outcomes.get(&r.address()).map(|o| o.outcome),
+            cx.st.outcomes.get(r.address()).map(|o| o.outcome),
             Some(Outcome::Dropped | Outcome::Unsupported)
         )
     {
@@ -736,21 +756,24 @@ fn ensure_instance_tags(st: &mut State) {
         if e.ty == "digitalocean_firewall" {
             continue;
         }
-        let tags = match e.body.get("tags").cloned() {
+        // Changed in place (a copy of every resource's tags used to be taken and set back).
+        let tags = match e.body.get_mut("tags") {
             None | Some(Expression::Null) => Expression::Array(vec![tag.clone()]),
-            Some(Expression::Array(mut items)) => {
+            Some(Expression::Array(items)) => {
                 if !items.contains(&tag) {
                     items.insert(0, tag.clone());
                 }
-                Expression::Array(items)
+                continue;
             }
-            Some(other) if hclx::inline(&other).contains("instance-id:${var.instance_id}") => other,
-            Some(other) => format!(
-                "concat([\"instance-id:${{var.instance_id}}\"], {})",
-                hclx::inline(&other)
-            )
-            .parse()
-            .unwrap_or(other),
+            Some(other) => {
+                let text = hclx::inline(other);
+                if text.contains("instance-id:${var.instance_id}") {
+                    continue;
+                }
+                format!("concat([\"instance-id:${{var.instance_id}}\"], {text})")
+                    .parse()
+                    .unwrap_or_else(|_| other.clone())
+            }
         };
         e.body.set("tags", tags);
     }
@@ -839,7 +862,7 @@ pub fn body_from_hcl(body: &hcl::Body) -> OutBody {
         match s {
             hcl::Structure::Attribute(a) => out
                 .items
-                .push(Item::Attr(a.key().to_string(), a.expr().clone())),
+                .push(Item::Attr(a.key().to_string().into(), a.expr().clone())),
             hcl::Structure::Block(b) => out.items.push(Item::Block(OutBlock {
                 ident: b.identifier().to_string(),
                 labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
@@ -887,7 +910,7 @@ fn write_resource_block(out: &mut String, e: &Emitted) {
     } else {
         "resource"
     };
-    emit::write_block(out, ident, &[e.ty.clone(), e.name.clone()], &items, 0);
+    emit::write_block(out, ident, &[&e.ty, &e.name], &items, 0);
 }
 
 fn named_block(ident: &str, n: &Named) -> OutBlock {
@@ -920,7 +943,7 @@ fn emit_module(
     if !locals.is_empty() {
         let mut body = OutBody::new();
         for l in locals {
-            body.set(&l.name, l.expr.clone());
+            body.set(l.name.clone(), l.expr.clone());
         }
         main.push(OutBlock {
             ident: "locals".into(),

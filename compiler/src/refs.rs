@@ -5,7 +5,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::hclx;
-use crate::rules::{Export, State};
+use crate::rules::{Export, Exports, State};
 use crate::schema;
 use crate::source::Loc;
 use hcl::Expression;
@@ -32,7 +32,7 @@ pub struct Rewriter<'a> {
     pub st: &'a State,
     pub modules: &'a ModuleExports,
     /// Origin addresses that exist (to tell unknown references from unmapped ones).
-    pub known: &'a BTreeSet<String>,
+    pub known: &'a BTreeSet<&'a str>,
     reported: BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
     /// Addresses of the emitted resources that repeat (`count` / `for_each`).
@@ -40,7 +40,7 @@ pub struct Rewriter<'a> {
 }
 
 impl<'a> Rewriter<'a> {
-    pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<String>) -> Self {
+    pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<&'a str>) -> Self {
         Self::with_emitted(st, modules, known, &st.emitted)
     }
 
@@ -49,16 +49,16 @@ impl<'a> Rewriter<'a> {
     pub fn with_emitted(
         st: &'a State,
         modules: &'a ModuleExports,
-        known: &'a BTreeSet<String>,
+        known: &'a BTreeSet<&'a str>,
         emitted: &[crate::out::Emitted],
     ) -> Self {
+        // The first element of an address decides, as a lookup by address would.
+        let addrs: Vec<String> = emitted.iter().map(|e| e.address()).collect();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut repeated = BTreeSet::new();
-        let mut seen = BTreeSet::new();
-        for e in emitted {
-            // The first element of an address decides, as a lookup by address would.
-            let addr = e.address();
-            if seen.insert(addr.clone()) && e.meta.is_repeated() {
-                repeated.insert(addr);
+        for (e, addr) in emitted.iter().zip(&addrs) {
+            if seen.insert(addr) && e.meta.is_repeated() {
+                repeated.insert(addr.clone());
             }
         }
         Rewriter {
@@ -179,7 +179,9 @@ impl<'a> Rewriter<'a> {
             .position(|o| matches!(o, Op::GetAttr(_)))
             .unwrap_or(rest.len());
         let (index, after) = rest.split_at(split);
-        let Some(rec) = self.st.outcomes.get(addr) else {
+        // Borrowed from the state (not from `self`), so nothing is copied per reference.
+        let st: &'a State = self.st;
+        let Some(rec) = st.outcomes.get(addr) else {
             if self.known.contains(addr) {
                 self.unmapped(addr, "it has no DigitalOcean equivalent", loc);
             } else if self.reported.insert(format!("unknown {addr}")) {
@@ -194,22 +196,22 @@ impl<'a> Rewriter<'a> {
             }
             return Expression::Null;
         };
-        let exports = self.st.exports.get(addr);
-        let primary = exports
-            .and_then(|x| x.primary.clone())
-            .or_else(|| rec.targets.first().cloned());
+        let exports = st.exports.get(addr);
+        let primary: Option<&str> = exports
+            .and_then(|x| x.primary.as_deref())
+            .or_else(|| rec.targets.first().map(String::as_str));
         let Some((Op::GetAttr(attr), tail)) = after.split_first() else {
             // A bare reference (`depends_on = [aws_vpc.main]`, `aws_instance.web[*]`).
             return match primary {
-                Some(p) => self.target(&p, index, &[], &[]),
+                Some(p) => self.target(p, index, &[], &[]),
                 None => Expression::Null,
             };
         };
         let attr = attr.as_str();
-        let export = self.export_for(addr, attr);
-        match export {
+        let export = self.export_for(attr, exports, primary);
+        match export.as_deref() {
             Some(Export::Attr { target, attr }) => {
-                self.target(&target, index, &[attr.as_str()], tail)
+                self.target(target, index, &[attr.as_ref()], tail)
             }
             Some(Export::Tmpl { target, tmpl }) => {
                 let splat = index
@@ -217,16 +219,16 @@ impl<'a> Rewriter<'a> {
                     .any(|o| matches!(o, Op::FullSplat | Op::AttrSplat));
                 let text = if splat {
                     // `aws_db_instance.x[*].endpoint` → one value per instance.
-                    let base = hclx::inline(&self.target(&target, &[], &[], &[]));
+                    let base = hclx::inline(&self.target(target, &[], &[], &[]));
                     format!("[for i in {base} : {}]", tmpl.replace("$T", "i"))
                 } else {
-                    tmpl.replace("$T", &hclx::inline(&self.target(&target, index, &[], &[])))
+                    tmpl.replace("$T", &hclx::inline(&self.target(target, index, &[], &[])))
                 };
                 text.parse::<Expression>().unwrap_or(Expression::Null)
             }
-            Some(Export::Expr(e)) => e,
+            Some(Export::Expr(e)) => e.clone(),
             Some(Export::Unmapped(reason)) => {
-                self.unmapped(&format!("{addr}.{attr}"), &reason, loc);
+                self.unmapped(&format!("{addr}.{attr}"), reason, loc);
                 Expression::Null
             }
             None => {
@@ -243,30 +245,32 @@ impl<'a> Rewriter<'a> {
         }
     }
 
-    /// How `attr` of the origin resource `addr` is expressed: its declared export, or the
+    /// How `attr` of an origin resource is expressed: its declared export, or the
     /// attribute of the same name on the primary target (`arn` → `urn`).
-    fn export_for(&self, addr: &str, attr: &str) -> Option<Export> {
-        let exports = self.st.exports.get(addr);
+    /// Declared exports are borrowed; only the fallback is built.
+    /// `exports` and `primary` are the resource's, looked up once by the caller.
+    fn export_for(
+        &self,
+        attr: &str,
+        exports: Option<&'a Exports>,
+        primary: Option<&'a str>,
+    ) -> Option<std::borrow::Cow<'a, Export>> {
+        use std::borrow::Cow;
         if let Some(e) = exports.and_then(|x| x.attrs.get(attr)) {
-            return Some(e.clone());
+            return Some(Cow::Borrowed(e));
         }
-        let p = exports.and_then(|x| x.primary.clone()).or_else(|| {
-            self.st
-                .outcomes
-                .get(addr)
-                .and_then(|r| r.targets.first().cloned())
-        })?;
-        let ty = p.trim_start_matches("data.").split('.').next()?.to_string();
-        if schema::has_attribute(&ty, attr) {
-            Some(Export::Attr {
-                target: p,
-                attr: attr.to_string(),
-            })
-        } else if attr == "arn" && schema::has_attribute(&ty, "urn") {
-            Some(Export::Attr {
-                target: p,
+        let p = primary?;
+        let ty = p.trim_start_matches("data.").split('.').next()?;
+        if schema::has_attribute(ty, attr) {
+            Some(Cow::Owned(Export::Attr {
+                target: p.to_string(),
+                attr: attr.to_string().into(),
+            }))
+        } else if attr == "arn" && schema::has_attribute(ty, "urn") {
+            Some(Cow::Owned(Export::Attr {
+                target: p.to_string(),
                 attr: "urn".into(),
-            })
+            }))
         } else {
             None
         }
@@ -285,6 +289,13 @@ impl<'a> Rewriter<'a> {
             }
             _ => return None,
         };
+        let st: &'a State = self.st;
+        let exports = st.exports.get(&addr);
+        let primary = exports.and_then(|x| x.primary.as_deref()).or_else(|| {
+            st.outcomes
+                .get(&addr)
+                .and_then(|r| r.targets.first().map(String::as_str))
+        });
         let mut fe = fe.clone();
         self.rewrite(&mut fe.collection_expr, loc);
         let var = fe.value_var.as_str().to_string();
@@ -300,9 +311,9 @@ impl<'a> Rewriter<'a> {
                     return true;
                 }
                 let base = hclx::path(&[var.as_str()]);
-                *x = match self.export_for(&addr, attr.as_str()) {
+                *x = match self.export_for(attr.as_str(), exports, primary).as_deref() {
                     Some(Export::Attr { attr, .. }) => {
-                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_ref()))];
                         ops.extend(tail.iter().cloned());
                         hclx::traversal(&var, ops)
                     }
@@ -310,9 +321,9 @@ impl<'a> Rewriter<'a> {
                         .replace("$T", &hclx::inline(&base))
                         .parse()
                         .unwrap_or(Expression::Null),
-                    Some(Export::Expr(e)) => e,
+                    Some(Export::Expr(e)) => e.clone(),
                     Some(Export::Unmapped(reason)) => {
-                        self.unmapped(&format!("{addr}.{}", attr.as_str()), &reason, loc);
+                        self.unmapped(&format!("{addr}.{}", attr.as_str()), reason, loc);
                         Expression::Null
                     }
                     None => {

@@ -247,7 +247,7 @@ impl Checker<'_> {
             match item {
                 Item::Attr(k, v) => {
                     present.push(k);
-                    if top && META_ATTRS.contains(&k.as_str()) {
+                    if top && META_ATTRS.contains(&k.as_ref()) {
                         continue;
                     }
                     match schema.attrs.get(k) {

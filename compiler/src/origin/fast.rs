@@ -241,8 +241,7 @@ impl<'a> Parser<'a> {
         starts: &mut Vec<usize>,
         inner: &mut Vec<Vec<usize>>,
     ) -> Option<Body> {
-        let mut structures = Vec::new();
-        let mut keys: Vec<&'a str> = Vec::new();
+        let mut structures: Vec<Structure> = Vec::new();
         loop {
             self.ws()?;
             match self.peek() {
@@ -256,10 +255,14 @@ impl<'a> Parser<'a> {
             self.sp();
             match self.peek()? {
                 b'=' => {
-                    if self.peek_at(1) == Some(b'=') || keys.contains(&ident) {
+                    // A duplicate key is left to the full parser (checked against the
+                    // attributes so far: no list of keys to allocate per body).
+                    let duplicate = structures
+                        .iter()
+                        .any(|s| matches!(s, Structure::Attribute(a) if a.key.as_str() == ident));
+                    if self.peek_at(1) == Some(b'=') || duplicate {
                         return None;
                     }
-                    keys.push(ident);
                     self.i += 1;
                     self.sp();
                     let expr = self.expr(false)?;

@@ -271,7 +271,7 @@ fn validation(r: &Resource, cx: &mut Cx<'_>) {
                     c.address()
                 );
                 cx.st.outcomes.insert(
-                    r.address(),
+                    r.address().to_string(),
                     OutcomeRec {
                         outcome: Outcome::Unsupported,
                         targets: vec![],

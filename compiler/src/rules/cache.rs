@@ -323,7 +323,7 @@ fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
-fn common_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str, name_attr: &str) {
+fn common_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str, name_attr: &'static str) {
     attr(cx, r, "port", addr, "port");
     attr(cx, r, "arn", addr, "urn");
     attr(cx, r, "id", addr, "id");

@@ -617,14 +617,14 @@ pub fn apply(family: &Family, r: &Resource, cx: &mut Cx<'_>) {
 pub fn drop_with(r: &Resource, cx: &mut Cx<'_>, note: &str) {
     cx.drop(r, note);
     for attr in ["id", "arn", "name"] {
-        cx.export(r, attr, Export::Unmapped(note.to_string()));
+        cx.export(r, attr, Export::Unmapped(note.to_string().into()));
     }
 }
 
 /// Records an outcome without emitting anything: references resolve through exports only.
 fn resolved(r: &Resource, cx: &mut Cx<'_>, outcome: Outcome, note: impl Into<String>) {
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome,
             targets: vec![],
@@ -1197,7 +1197,7 @@ fn has_block(body: &Body, name: &str) -> bool {
 fn nested(r: &Resource, path: &[&str]) -> Option<Body> {
     let mut body = r.body.clone();
     for p in path {
-        body = hclx::blocks(&body, p).into_iter().next()?;
+        body = hclx::blocks(&body, p).into_iter().next()?.into_owned();
     }
     Some(body)
 }
@@ -1208,7 +1208,7 @@ fn mapped_target(cx: &Cx<'_>, e: &Expression, prefix: &str) -> Option<(Resource,
     let target = cx
         .st
         .outcomes
-        .get(&origin.address())?
+        .get(origin.address())?
         .targets
         .iter()
         .find(|t| t.starts_with(prefix))?
@@ -1335,7 +1335,7 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     );
     // Droplet metrics come from the DigitalOcean metrics agent (`monitoring = true`).
     if let Some((origin, target)) = droplet {
-        let kept = cx.st.outcomes.get(&origin.address()).map(|o| o.outcome) == Some(Outcome::Kept);
+        let kept = cx.st.outcomes.get(origin.address()).map(|o| o.outcome) == Some(Outcome::Kept);
         let on = cx
             .st
             .find(&target)
@@ -1403,7 +1403,7 @@ fn asg_target(cx: &Cx<'_>, r: &Resource) -> Option<String> {
     let group = cx.referenced(r, "autoscaling_group_name")?;
     cx.st
         .outcomes
-        .get(&group.address())?
+        .get(group.address())?
         .targets
         .first()
         .cloned()
@@ -2006,9 +2006,9 @@ fn policy_document_data(r: &Resource, cx: &mut Cx<'_>) {
         cx.export(
             r,
             attr,
-            Export::Unmapped(format!(
-                "{why}; a Spaces bucket policy must be written for Spaces"
-            )),
+            Export::Unmapped(
+                format!("{why}; a Spaces bucket policy must be written for Spaces").into(),
+            ),
         );
     }
 }
@@ -2037,7 +2037,7 @@ fn acm_certificate_data(r: &Resource, cx: &mut Cx<'_>) {
             let target = cx
                 .st
                 .outcomes
-                .get(&c.address())?
+                .get(c.address())?
                 .targets
                 .iter()
                 .find(|t| t.starts_with("digitalocean_certificate."))?
@@ -2129,7 +2129,7 @@ fn eks_cluster_data(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     };
-    let target = cx.st.outcomes.get(&cluster.address()).and_then(|o| {
+    let target = cx.st.outcomes.get(cluster.address()).and_then(|o| {
         o.targets
             .iter()
             .find(|t| t.starts_with("digitalocean_kubernetes_cluster."))
@@ -2153,7 +2153,7 @@ fn eks_cluster_data(r: &Resource, cx: &mut Cx<'_>) {
         &target,
         format!("reads the DOKS cluster `{target}` directly"),
     );
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: target.clone(),
         attr: a.into(),
     };

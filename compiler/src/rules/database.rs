@@ -845,7 +845,7 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
             let target = cx
                 .st
                 .outcomes
-                .get(&user.address())
+                .get(user.address())
                 .and_then(|o| o.targets.first().cloned())
                 .or_else(|| cx.parent(user, "cluster_identifier"))
                 .filter(|t| t.starts_with(CLUSTER));
@@ -923,21 +923,24 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
     match targets.first().cloned() {
         Some(first) => {
             cx.absorb(r, &first, note);
-            if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+            if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
                 rec.targets = targets;
             }
         }
         None => cx.drop(r, format!("no cluster in this stack uses it; {note}")),
     }
     let unmapped = || {
-        Export::Unmapped(format!(
-            "DigitalOcean has no {} groups",
-            if is_option_group {
-                "option"
-            } else {
-                "parameter"
-            }
-        ))
+        Export::Unmapped(
+            format!(
+                "DigitalOcean has no {} groups",
+                if is_option_group {
+                    "option"
+                } else {
+                    "parameter"
+                }
+            )
+            .into(),
+        )
     };
     for a in ["id", "name", "arn"] {
         cx.export(r, a, unmapped());
@@ -1746,16 +1749,16 @@ pub(super) fn self_ref(target: &str, meta: &Meta, attr_name: &str) -> Expression
 pub(super) fn attr(
     cx: &mut Cx<'_>,
     r: &Resource,
-    origin_attr: &str,
+    origin_attr: &'static str,
     target: &str,
-    target_attr: &str,
+    target_attr: &'static str,
 ) {
     cx.export(
         r,
         origin_attr,
         Export::Attr {
             target: target.to_string(),
-            attr: target_attr.to_string(),
+            attr: target_attr.into(),
         },
     );
 }
@@ -1769,7 +1772,7 @@ pub(super) fn tmpl(target: &str, t: &str) -> Export {
 
 /// Exports an origin argument as its own (AWS) value: `engine` stays `"postgres"` for the
 /// code that reads it.
-pub(super) fn export_origin(cx: &mut Cx<'_>, r: &Resource, key: &str) {
+pub(super) fn export_origin(cx: &mut Cx<'_>, r: &Resource, key: &'static str) {
     let Some(e) = cx.expr(r, key) else {
         return;
     };
@@ -1789,7 +1792,7 @@ pub(super) fn export_origin(cx: &mut Cx<'_>, r: &Resource, key: &str) {
 /// already has one).
 pub(super) fn quietly_unsupported(cx: &mut Cx<'_>, r: &Resource, note: String) {
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome: Outcome::Unsupported,
             targets: vec![],

@@ -143,7 +143,7 @@ fn configurable(cx: &Cx<'_>, e: &Expression, depth: u8) -> bool {
 // ---- zones ---------------------------------------------------------------------------------
 
 fn zone_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.to_string(),
         attr: a.into(),
     };
@@ -598,7 +598,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             || hclx::attr(&z.body, "private_zone").and_then(|e| cx.eval.bool(e)) == Some(true))
     {
         cx.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -862,7 +862,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             }
             let Some(addr) = first else {
                 cx.st.outcomes.insert(
-                    r.address(),
+                    r.address().to_string(),
                     OutcomeRec {
                         outcome: Outcome::Unsupported,
                         targets: vec![],

@@ -318,9 +318,9 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
         cx.export(
             r,
             attr,
-            Export::Unmapped(format!(
-                "droplets have no `{attr}`; the droplet sits directly in the VPC"
-            )),
+            Export::Unmapped(
+                format!("droplets have no `{attr}`; the droplet sits directly in the VPC").into(),
+            ),
         );
     }
 }
@@ -852,7 +852,7 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
         cx.export(
             r,
             attr,
-            Export::Unmapped(format!("DigitalOcean has no {what}s; its settings were folded into the resources that use it")),
+            Export::Unmapped(format!("DigitalOcean has no {what}s; its settings were folded into the resources that use it").into()),
         );
     }
 }
@@ -1338,7 +1338,7 @@ pub(super) fn eventual_target(cx: &Cx<'_>, u: &Resource) -> Option<String> {
         if let Some(t) = cx
             .st
             .outcomes
-            .get(&u.address())
+            .get(u.address())
             .and_then(|o| o.targets.first().cloned())
         {
             return Some(t);
@@ -1617,15 +1617,15 @@ mod tests {
     use crate::source::Loc;
 
     fn res(mode: Mode, ty: &str, name: &str) -> Resource {
-        Resource {
+        Resource::new(
             mode,
-            ty: ty.into(),
-            name: name.into(),
-            body: Body::default(),
-            meta: Meta::default(),
-            loc: Loc::default(),
-            attr_locs: Default::default(),
-        }
+            ty.into(),
+            name.into(),
+            Body::default(),
+            Meta::default(),
+            Loc::default(),
+            Default::default(),
+        )
     }
 
     fn e(s: &str) -> Expression {

@@ -397,7 +397,7 @@ pub fn rewrite_image(cx: &mut Cx<'_>, r: &Resource, e: &Expression, loc: Loc) ->
             pinned: source.contains("@sha256:"),
             destination: format!("{}/{name}{rest}", destination_prefix(cx)),
             source,
-            used_by: r.address(),
+            used_by: r.address().to_string(),
         });
         return Rewritten {
             image: inline_repository_url(cx, e),
@@ -571,7 +571,7 @@ fn record(cx: &mut Cx<'_>, r: &Resource, img: &ImageRef, source: String) {
         pinned: img.pinned() || source.contains("@sha256:"),
         source,
         destination,
-        used_by: r.address(),
+        used_by: r.address().to_string(),
     });
 }
 
@@ -790,7 +790,7 @@ fn kept_workload(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
     cx.emit_as(r, r.mode, &r.ty, &r.name, body);
-    if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.outcome = Outcome::Kept;
         if moved {
             rec.note = Some(

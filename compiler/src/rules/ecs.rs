@@ -1629,10 +1629,10 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
     let body = k8s::deployment(&app, ns.clone(), Some(replicas_expr), rolling, &pod);
     let dep_addr = cx.emit(r, "kubernetes_deployment_v1", body);
     // The Deployment stands for the service (a Secret of its environment may come first).
-    if let Some(x) = cx.st.exports.get_mut(&r.address()) {
+    if let Some(x) = cx.st.exports.get_mut(r.address()) {
         x.primary = Some(dep_addr.clone());
     }
-    if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.targets.retain(|t| *t != dep_addr);
         rec.targets.insert(0, dep_addr.clone());
     }
@@ -1778,7 +1778,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         ),
     );
     if let Some(a) = &svc_addr
-        && let Some(rec) = cx.st.outcomes.get_mut(&r.address())
+        && let Some(rec) = cx.st.outcomes.get_mut(r.address())
         && !rec.targets.contains(a)
     {
         rec.targets.push(a.clone());
@@ -2176,7 +2176,7 @@ fn external_secret(
     );
     plain_meta(cx, &addr);
     cx.secret(crate::report::SecretRef {
-        origin: r.address(),
+        origin: r.address().to_string(),
         target: addr.clone(),
         keys: keys.clone(),
         source: "sensitive variables (ECS `valueFrom` of secrets outside the stack)".into(),
@@ -2315,7 +2315,7 @@ fn absorb_load_balancers(
 ) {
     for t in targets {
         for l in lbs_of_tg(cx, t.tg) {
-            if !lb::targets_workloads(cx, l) || cx.st.outcomes.contains_key(&l.address()) {
+            if !lb::targets_workloads(cx, l) || cx.st.outcomes.contains_key(l.address()) {
                 continue;
             }
             for piece in lb_pieces(cx, l) {
@@ -2327,7 +2327,7 @@ fn absorb_load_balancers(
                     Some(a) => cx.absorb(piece, a, note),
                     None => {
                         cx.st.outcomes.insert(
-                            piece.address(),
+                            piece.address().to_string(),
                             OutcomeRec {
                                 outcome: Outcome::Unsupported,
                                 targets: vec![],
@@ -2740,9 +2740,10 @@ fn lb_service(
             cx.export(
                 p,
                 attr,
-                Export::Unmapped(format!(
-                    "it is part of the Kubernetes Service `{addr}`, which has no ARN"
-                )),
+                Export::Unmapped(
+                    format!("it is part of the Kubernetes Service `{addr}`, which has no ARN")
+                        .into(),
+                ),
             );
         }
     }
@@ -2803,7 +2804,7 @@ fn task_definition(r: &Resource, cx: &mut Cx<'_>) {
         .collect();
     let deployments: Vec<String> = services
         .iter()
-        .filter_map(|svc| cx.st.outcomes.get(&svc.address()))
+        .filter_map(|svc| cx.st.outcomes.get(svc.address()))
         .filter_map(|o| {
             o.targets
                 .iter()
@@ -2834,13 +2835,18 @@ fn task_definition(r: &Resource, cx: &mut Cx<'_>) {
         }
         None if !services.is_empty() => {
             cx.st.outcomes.insert(
-                r.address(),
+                r.address().to_string(),
                 OutcomeRec {
                     outcome: Outcome::Unsupported,
                     targets: vec![],
                     note: Some(format!(
                         "the services that run it ({}) were not mapped (see their diagnostics)",
-                        join_quoted(&services.iter().map(|s| s.address()).collect::<Vec<_>>())
+                        join_quoted(
+                            &services
+                                .iter()
+                                .map(|s| s.address().to_string())
+                                .collect::<Vec<_>>()
+                        )
                     )),
                 },
             );
@@ -2909,7 +2915,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
     let dep = cx
         .st
         .outcomes
-        .get(&svc.address())
+        .get(svc.address())
         .and_then(|o| {
             o.targets
                 .iter()
@@ -2922,7 +2928,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         .collect();
     let Some(dep) = dep else {
         cx.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -2931,7 +2937,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         );
         for p in policies {
             cx.st.outcomes.insert(
-                p.address(),
+                p.address().to_string(),
                 OutcomeRec {
                     outcome: Outcome::Unsupported,
                     targets: vec![],
@@ -3035,7 +3041,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
             "no target-tracking policy Ferry maps: the Deployment keeps the service's desired count (no autoscaler)",
         );
         for p in policies {
-            if !cx.st.outcomes.contains_key(&p.address()) {
+            if !cx.st.outcomes.contains_key(p.address()) {
                 cx.drop(p, "not carried over (see its warning)");
             }
         }
@@ -3131,7 +3137,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 fn scaling_policy(r: &Resource, cx: &mut Cx<'_>) {
-    if cx.st.outcomes.contains_key(&r.address()) {
+    if cx.st.outcomes.contains_key(r.address()) {
         return;
     }
     let target = target_of_policy(cx, r);
@@ -3139,9 +3145,9 @@ fn scaling_policy(r: &Resource, cx: &mut Cx<'_>) {
         && service_of_target(cx, t).is_some()
     {
         // The target's rule records it (it runs in the same phase, possibly later).
-        if !cx.st.outcomes.contains_key(&t.address()) {
+        if !cx.st.outcomes.contains_key(t.address()) {
             scaling_target(t, cx);
-            if cx.st.outcomes.contains_key(&r.address()) {
+            if cx.st.outcomes.contains_key(r.address()) {
                 return;
             }
         } else {

@@ -50,7 +50,7 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
 /// are reported where they are used), with `help` naming what to do instead.
 pub fn unsupported_data(r: &Resource, cx: &mut Cx<'_>, message: String, help: String) {
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome: Outcome::Unsupported,
             targets: vec![],
@@ -91,7 +91,7 @@ fn cloud_control(r: &Resource, cx: &mut Cx<'_>) {
 /// Keeps a non-AWS resource as written (its references are still rewritten).
 fn keep(r: &Resource, cx: &mut Cx<'_>) {
     cx.emit_as(r, r.mode, &r.ty, &r.name, body_from_hcl(&r.body));
-    if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.outcome = Outcome::Kept;
     }
 }

@@ -271,7 +271,7 @@ impl Container {
         if !self.security.is_empty() {
             let sb = b.block("security_context");
             for (k, v) in &self.security {
-                sb.set(k, v.clone());
+                sb.set(k.clone(), v.clone());
             }
         }
         b
@@ -368,7 +368,7 @@ pub fn service(
     ports: &[ServicePort],
     ty: Option<&str>,
     annotations: Option<Expression>,
-    spec_extra: Vec<(&str, Expression)>,
+    spec_extra: Vec<(&'static str, Expression)>,
 ) -> OutBody {
     let mut b = OutBody::new();
     metadata(

@@ -617,7 +617,7 @@ fn archive_file_source(cx: &Cx<'_>, e: &Expression) -> Option<String> {
         .iter()
         .find_map(|k| hclx::attr(&archive.body, k))
         .map(|s| module_path(cx, &text_of(cx, s)))
-        .unwrap_or_else(|| archive.address());
+        .unwrap_or_else(|| archive.address().to_string());
     Some(src)
 }
 
@@ -659,7 +659,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
                 source: src.clone(),
                 destination: docr_image_text(src, registry.as_deref()),
                 pinned: src.contains("@sha256:"),
-                used_by: r.address(),
+                used_by: r.address().to_string(),
             });
         }
         let cfg = hclx::blocks(&r.body, "image_config")
@@ -720,13 +720,13 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             "registry.digitalocean.com/{}/{repo}:{tag}",
             registry.as_deref().unwrap_or("${var.registry_name}")
         );
-        let source = f.source.clone().unwrap_or_else(|| r.address());
+        let source = f.source.clone().unwrap_or_else(|| r.address().to_string());
         cx.artifact(Artifact {
             kind: ArtifactKind::Archive,
             source: source.clone(),
             destination: destination.clone(),
             pinned: false,
-            used_by: r.address(),
+            used_by: r.address().to_string(),
         });
         let handler = cx.str(r, "handler").unwrap_or_default();
         let base_text = base.clone().unwrap_or_else(|| "a base image".into());
@@ -1021,7 +1021,7 @@ fn do_function(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
         memory = chosen;
     }
     let name = cx.str(r, "function_name").unwrap_or_else(|| r.name.clone());
-    let source = f.source.clone().unwrap_or_else(|| r.address());
+    let source = f.source.clone().unwrap_or_else(|| r.address().to_string());
     let unmapped =
         "DigitalOcean Functions are deployed by the controller, outside the Terraform stack";
     for attr in [
@@ -1037,7 +1037,7 @@ fn do_function(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     }
     let Some(slug) = slug else {
         cx.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -1062,7 +1062,7 @@ fn do_function(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             dns_label(&name)
         ),
         pinned: false,
-        used_by: r.address(),
+        used_by: r.address().to_string(),
     });
     let timeout_ms = (f.timeout * 1000.0).round() as u64;
     cx.diag(
@@ -1079,7 +1079,7 @@ fn do_function(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
         .help("DigitalOcean Functions call `main(args)` rather than a Lambda `handler(event, context)`: wrap the handler; to manage the function with Terraform instead, compile with `--functions knative`"),
     );
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome: Outcome::Mapped,
             targets: vec![],
@@ -1231,7 +1231,7 @@ fn target_function<'a>(cx: &Cx<'a>, r: &Resource, key: &str) -> Option<&'a Resou
 fn service_of(cx: &Cx<'_>, f: &Resource) -> Option<String> {
     cx.st
         .outcomes
-        .get(&f.address())
+        .get(f.address())
         .and_then(|o| {
             o.targets
                 .iter()
@@ -1529,7 +1529,7 @@ fn event_invoke_config(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 fn layer(r: &Resource, cx: &mut Cx<'_>) {
-    let source = archive_source(r, cx).unwrap_or_else(|| r.address());
+    let source = archive_source(r, cx).unwrap_or_else(|| r.address().to_string());
     let users: Vec<&Resource> = cx
         .origin_of_type("aws_lambda_function")
         .filter(|f| {
@@ -1563,7 +1563,7 @@ fn layer(r: &Resource, cx: &mut Cx<'_>) {
             source: source.clone(),
             destination,
             pinned: false,
-            used_by: r.address(),
+            used_by: r.address().to_string(),
         });
     }
     let unmapped = "layers are baked into the function images; they have no ARN of their own";
@@ -1826,14 +1826,14 @@ fn archive_file(r: &Resource, cx: &mut Cx<'_>) {
             &r.name,
             crate::pipeline::body_from_hcl(&r.body),
         );
-        if let Some(rec) = cx.st.outcomes.get_mut(&r.address()) {
+        if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
             rec.outcome = Outcome::Kept;
         }
         return;
     }
     let note = "the archive of a function's sources: the controller builds the function from the same sources";
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome: Outcome::Absorbed,
             targets: vec![],
@@ -1905,7 +1905,7 @@ fn event_rule(r: &Resource, cx: &mut Cx<'_>) {
     }
     // Absorbed into the CronJobs its targets emit (they add themselves to `targets`).
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         OutcomeRec {
             outcome: Outcome::Absorbed,
             targets: vec![],
@@ -1936,7 +1936,7 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
     let Ok(cron) = schedule_to_cron(&expr) else {
         // The rule carries the error.
         cx.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -2011,7 +2011,7 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
             .help("scheduled triggers of DigitalOcean Functions are limited (3 per namespace while in preview); compile with `--functions knative` for Kubernetes CronJobs"),
         );
         cx.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Mapped,
                 targets: vec![],
@@ -2086,7 +2086,7 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
             cron.0
         ),
     );
-    if let Some(rec) = cx.st.outcomes.get_mut(&rule.address())
+    if let Some(rec) = cx.st.outcomes.get_mut(rule.address())
         && !rec.targets.contains(&addr)
     {
         rec.targets.push(addr);
@@ -2378,7 +2378,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
                 && cx
                     .st
                     .outcomes
-                    .get(&a.address())
+                    .get(a.address())
                     .is_some_and(|o| o.outcome == Outcome::Mapped)
         })
         .map(|a| format!("`{}`", a.address()))
@@ -2596,7 +2596,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             cx.absorb(route, &into, note);
         }
         if let Some(i) = rt.integration
-            && !cx.st.outcomes.contains_key(&i.address())
+            && !cx.st.outcomes.contains_key(i.address())
         {
             let note = if lost_to.is_some() {
                 "its route's path goes to another function (see the F305 warning)"
@@ -2755,12 +2755,12 @@ fn ingress_path(path: &str) -> (String, &'static str) {
 /// Routes, integrations, stages, deployments and authorizers of an HTTP API.
 fn api_part(r: &Resource, cx: &mut Cx<'_>) {
     // Routes and integrations that reach functions were folded in by the API's rule.
-    if cx.st.outcomes.contains_key(&r.address()) {
+    if cx.st.outcomes.contains_key(r.address()) {
         return;
     }
     let api = cx.referenced(r, "api_id");
     let ingresses: Vec<String> = api
-        .and_then(|a| cx.st.outcomes.get(&a.address()))
+        .and_then(|a| cx.st.outcomes.get(a.address()))
         .filter(|o| o.outcome == Outcome::Mapped)
         .map(|o| o.targets.clone())
         .unwrap_or_default();

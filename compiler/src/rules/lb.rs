@@ -683,7 +683,7 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
         cx.absorb(sub, &addr, note.clone());
         sub_exports(cx, sub, &addr);
     }
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.clone(),
         attr: a.into(),
     };
@@ -722,7 +722,7 @@ fn sub_exports(cx: &mut Cx<'_>, sub: &Resource, addr: &str) {
         cx.export(
             sub,
             a,
-            Export::Unmapped(format!("{what} of `{addr}` and has no identity of its own")),
+            Export::Unmapped(format!("{what} of `{addr}` and has no identity of its own").into()),
         );
     }
 }
@@ -1172,7 +1172,7 @@ fn tls_policy(cx: &mut Cx<'_>, l: &Resource, aws: &str, b: &mut Build<'_>) {
         }
     };
     match &b.tls_policy {
-        None => b.tls_policy = Some((policy, aws.to_string(), l.address())),
+        None => b.tls_policy = Some((policy, aws.to_string(), l.address().to_string())),
         Some((p, first, from)) if *p != policy => {
             let (p, first, from) = (*p, first.clone(), from.clone());
             warn(
@@ -2077,7 +2077,7 @@ fn elb_health(cx: &mut Cx<'_>, r: &Resource, hc: &Body) -> Option<OutBody> {
 // ---- sub-resources the load balancer rule did not reach ---------------------------------------
 
 fn handled(cx: &Cx<'_>, r: &Resource) -> bool {
-    cx.st.outcomes.contains_key(&r.address())
+    cx.st.outcomes.contains_key(r.address())
 }
 
 /// A sub-resource whose parent (`key`) was not mapped: dropped when the parent is in the stack
@@ -2091,7 +2091,7 @@ fn orphan(cx: &mut Cx<'_>, r: &Resource, key: &str, what: &str) {
                 p.address()
             );
             cx.st.outcomes.insert(
-                r.address(),
+                r.address().to_string(),
                 OutcomeRec {
                     outcome: Outcome::Unsupported,
                     targets: vec![],

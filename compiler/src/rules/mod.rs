@@ -106,19 +106,23 @@ pub fn index() -> BTreeMap<(Mode, &'static str), &'static RuleDef> {
     all().map(|r| ((r.mode, r.ty), r)).collect()
 }
 
+/// An attribute name or a reason: nearly always a literal of a rule, so it is borrowed
+/// rather than copied (there are several exports per resource).
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// How an attribute of an origin resource is expressed after mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Export {
     /// `attr` of the emitted resource `target` (its index follows the origin's when the target
     /// repeats with the same `count`/`for_each`).
-    Attr { target: String, attr: String },
+    Attr { target: String, attr: Text },
     /// A template over the target: `$T` stands for the (indexed) target address, e.g.
     /// `"${$T.host}:${$T.port}"`.
     Tmpl { target: String, tmpl: String },
     /// A fixed expression (a variable, a literal).
     Expr(Expression),
     /// No equivalent; the reason is reported where the attribute is referenced.
-    Unmapped(String),
+    Unmapped(Text),
 }
 
 /// What one origin resource exports.
@@ -127,7 +131,7 @@ pub struct Exports {
     /// The emitted resource that stands for the origin one: default target for attributes that
     /// exist under the same name, and for `depends_on`.
     pub primary: Option<String>,
-    pub attrs: BTreeMap<String, Export>,
+    pub attrs: BTreeMap<Text, Export>,
 }
 
 /// The outcome recorded for one origin resource.
@@ -138,12 +142,21 @@ pub struct OutcomeRec {
     pub note: Option<String>,
 }
 
+/// A map by origin address, for look-ups only: never iterated (so its order cannot reach the
+/// output), and hashed with fixed keys (no randomness). Addresses share long prefixes
+/// (`aws_security_group.db_1…`), which makes an ordered map's comparisons the costly part.
+pub type AddrMap<V> = std::collections::HashMap<
+    String,
+    V,
+    std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+>;
+
 /// Everything the rules of one module produce.
 #[derive(Debug, Default)]
 pub struct State {
     pub emitted: Vec<Emitted>,
-    pub outcomes: BTreeMap<String, OutcomeRec>,
-    pub exports: BTreeMap<String, Exports>,
+    pub outcomes: AddrMap<OutcomeRec>,
+    pub exports: AddrMap<Exports>,
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
@@ -175,6 +188,8 @@ struct EmittedIndex {
     pos: BTreeMap<String, usize>,
     /// Positions handed out mutably since the last refresh.
     touched: Vec<usize>,
+    /// Where `State::is_taken` builds the address it looks up (reused, not reallocated).
+    scratch: String,
 }
 
 impl EmittedIndex {
@@ -235,97 +250,125 @@ fn origin_key(r: &Resource) -> (Mode, &str, &str) {
     (r.mode, r.ty.as_str(), r.name.as_str())
 }
 
-/// A resource address as written in references: (mode, type, name).
-type RefKey = (Mode, String, String);
-
 /// Who mentions whom in one module, built on the first [`Cx::referrers`] call: for every
 /// address `root.name` / `data.type.name` mentioned anywhere (templates included), the
 /// resources, outputs, locals and module calls that mention it. Valid for the resources slice
-/// of the length it was built from.
+/// of the length it was built from. Keyed by the address as [`Resource::address`] writes it,
+/// so that a lookup borrows the target's address.
 #[derive(Debug, Default)]
 struct RefIndex {
     len: usize,
-    resources: BTreeMap<RefKey, Vec<usize>>,
-    outputs: BTreeMap<RefKey, Vec<usize>>,
-    locals: BTreeMap<RefKey, Vec<usize>>,
-    calls: BTreeMap<RefKey, Vec<usize>>,
+    resources: BTreeMap<String, Vec<usize>>,
+    outputs: BTreeMap<String, Vec<usize>>,
+    locals: BTreeMap<String, Vec<usize>>,
+    calls: BTreeMap<String, Vec<usize>>,
     /// Resources that read an output of some module (`module.x.y`).
     module_users: Vec<usize>,
 }
 
-impl RefIndex {
-    fn build(module: &Module, resources: &[Resource]) -> RefIndex {
-        fn refs(e: &Expression, keys: &mut Vec<RefKey>, module_user: &mut bool) {
-            visit(e, &mut |x| match hclx::traversal_root(x) {
-                Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => {
-                    keys.push((Mode::Data, t.to_string(), n.to_string()))
+/// Records in one of [`RefIndex`]'s maps that item `i` mentions the addresses it is shown.
+struct RefAdder<'m> {
+    map: &'m mut BTreeMap<String, Vec<usize>>,
+    i: usize,
+    module_user: bool,
+    /// The address being built (reused: only a new address is copied into the map).
+    buf: String,
+}
+
+impl RefAdder<'_> {
+    fn expr(&mut self, e: &Expression) {
+        visit(e, &mut |x| {
+            let (data, ty, name) = match hclx::traversal_root(x) {
+                Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) => (true, t.as_str(), n),
+                Some(("module", _)) => {
+                    self.module_user = true;
+                    return;
                 }
-                Some(("module", _)) => *module_user = true,
                 // Resource types have an underscore (`aws_vpc`, `random_id`); `var.x`,
                 // `local.x`, `each.value`, `count.index`, `path.module` are not resources.
-                Some((root, [Op::GetAttr(n), ..])) if root.contains('_') => {
-                    keys.push((Mode::Managed, root.to_string(), n.to_string()))
+                Some((root, [Op::GetAttr(n), ..])) if root.contains('_') => (false, root, n),
+                _ => return,
+            };
+            self.buf.clear();
+            if data {
+                self.buf.push_str("data.");
+            }
+            self.buf.push_str(ty);
+            self.buf.push('.');
+            self.buf.push_str(name.as_str());
+            match self.map.get_mut(self.buf.as_str()) {
+                Some(list) => {
+                    if list.last() != Some(&self.i) {
+                        list.push(self.i);
+                    }
                 }
-                _ => {}
-            });
-        }
-        fn body_refs(b: &hcl::Body, keys: &mut Vec<RefKey>, module_user: &mut bool) {
-            for s in b.iter() {
-                match s {
-                    hcl::Structure::Attribute(a) => refs(a.expr(), keys, module_user),
-                    hcl::Structure::Block(b) => body_refs(&b.body, keys, module_user),
+                None => {
+                    self.map.insert(self.buf.clone(), vec![self.i]);
                 }
             }
-        }
-        fn add(map: &mut BTreeMap<RefKey, Vec<usize>>, keys: Vec<RefKey>, i: usize) {
-            for k in keys {
-                let list = map.entry(k).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
+        });
+    }
+    fn body(&mut self, b: &hcl::Body) {
+        for s in b.iter() {
+            match s {
+                hcl::Structure::Attribute(a) => self.expr(a.expr()),
+                hcl::Structure::Block(b) => self.body(&b.body),
             }
         }
+    }
+}
+
+impl RefIndex {
+    fn build(module: &Module, resources: &[Resource]) -> RefIndex {
         let mut ix = RefIndex {
             len: resources.len(),
             ..RefIndex::default()
         };
+        let buf = String::new();
+        let mut add = RefAdder {
+            map: &mut ix.resources,
+            i: 0,
+            module_user: false,
+            buf,
+        };
         for (i, r) in resources.iter().enumerate() {
-            let (mut keys, mut module_user) = (Vec::new(), false);
-            body_refs(&r.body, &mut keys, &mut module_user);
+            add.i = i;
+            add.module_user = false;
+            add.body(&r.body);
             let m = &r.meta;
             for e in [&m.count, &m.for_each, &m.depends_on, &m.provider]
                 .into_iter()
                 .flatten()
             {
-                refs(e, &mut keys, &mut module_user);
+                add.expr(e);
             }
             if let Some(l) = &m.lifecycle {
-                body_refs(l, &mut keys, &mut module_user);
+                add.body(l);
             }
-            keys.sort();
-            add(&mut ix.resources, keys, i);
-            if module_user {
+            if add.module_user {
                 ix.module_users.push(i);
             }
         }
-        let mut ignore = false;
+        let buf = add.buf;
+        let mut add = RefAdder {
+            map: &mut ix.outputs,
+            i: 0,
+            module_user: false,
+            buf,
+        };
         for (i, o) in module.outputs.iter().enumerate() {
-            let mut keys = Vec::new();
-            body_refs(&o.body, &mut keys, &mut ignore);
-            keys.sort();
-            add(&mut ix.outputs, keys, i);
+            add.i = i;
+            add.body(&o.body);
         }
+        add.map = &mut ix.locals;
         for (i, l) in module.locals.iter().enumerate() {
-            let mut keys = Vec::new();
-            refs(&l.expr, &mut keys, &mut ignore);
-            keys.sort();
-            add(&mut ix.locals, keys, i);
+            add.i = i;
+            add.expr(&l.expr);
         }
+        add.map = &mut ix.calls;
         for (i, c) in module.module_calls.iter().enumerate() {
-            let mut keys = Vec::new();
-            body_refs(&c.body, &mut keys, &mut ignore);
-            keys.sort();
-            add(&mut ix.calls, keys, i);
+            add.i = i;
+            add.body(&c.body);
         }
         ix
     }
@@ -444,13 +487,17 @@ impl State {
     /// Is an element of that mode, type and name emitted? Trusts the index for misses (used
     /// when choosing fresh names, where misses are the common case).
     fn is_taken(&self, mode: Mode, ty: &str, name: &str) -> bool {
-        let addr = match mode {
-            Mode::Managed => format!("{ty}.{name}"),
-            Mode::Data => format!("data.{ty}.{name}"),
-        };
         let mut ix = self.emitted_index.borrow_mut();
         ix.refresh(&self.emitted);
-        ix.pos.contains_key(&addr)
+        let EmittedIndex { pos, scratch, .. } = &mut *ix;
+        scratch.clear();
+        if mode == Mode::Data {
+            scratch.push_str("data.");
+        }
+        scratch.push_str(ty);
+        scratch.push('.');
+        scratch.push_str(name);
+        pos.contains_key(scratch.as_str())
     }
 
     /// Indexes the module's origin resources (the slice every `Cx` of this module is given).
@@ -671,31 +718,34 @@ impl<'a> Cx<'a> {
         // Candidates from the module's reference index (anything mentioning `ty.name`), then
         // the exact test.
         let resources: &'a [Resource] = self.resources;
-        let key_of_target: RefKey = (Mode::Managed, target.ty.clone(), target.name.clone());
-        let candidates = self.with_ref_index(|ix| {
+        // The managed address `ty.name`, whatever the target's mode.
+        let key_of_target = match target.mode {
+            Mode::Managed => std::borrow::Cow::Borrowed(target.address()),
+            Mode::Data => std::borrow::Cow::Owned(format!("{}.{}", target.ty, target.name)),
+        };
+        self.with_ref_index(|ix| {
             ix.resources
-                .get(&key_of_target)
-                .cloned()
+                .get(key_of_target.as_ref())
+                .map(Vec::as_slice)
                 .unwrap_or_default()
-        });
-        candidates
-            .into_iter()
-            .filter_map(|i| resources.get(i))
-            .filter(|r| r.mode == Mode::Managed && r.ty == ty)
-            .filter(|r| {
-                let mut hit = false;
-                if let Some(e) = hclx::attr(&r.body, key) {
-                    hclx::walk(e, &mut |x| {
-                        if let Some((root, [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
-                            hclx::traversal_root(x)
-                        {
-                            hit |= root == target.ty && n.as_str() == target.name;
-                        }
-                    });
-                }
-                hit
-            })
-            .collect()
+                .iter()
+                .filter_map(|&i| resources.get(i))
+                .filter(|r| r.mode == Mode::Managed && r.ty == ty)
+                .filter(|r| {
+                    let mut hit = false;
+                    if let Some(e) = hclx::attr(&r.body, key) {
+                        hclx::walk(e, &mut |x| {
+                            if let Some((root, [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
+                                hclx::traversal_root(x)
+                            {
+                                hit |= root == target.ty && n.as_str() == target.name;
+                            }
+                        });
+                    }
+                    hit
+                })
+                .collect()
+        })
     }
 
     // ---- building the output -------------------------------------------------------------
@@ -730,30 +780,30 @@ impl<'a> Cx<'a> {
             ty: ty.to_string(),
             name,
             body,
-            meta: Meta {
-                lifecycle: r.meta.lifecycle.clone(),
-                ..r.meta.clone()
-            },
-            origin: Some(r.address()),
+            meta: r.meta.clone(),
+            origin: Some(r.address().to_string()),
         };
         let addr = emitted.address();
         self.st.emitted.push(emitted);
-        let rec = self.st.outcomes.entry(r.address()).or_insert(OutcomeRec {
+        let mapped = || OutcomeRec {
             outcome: Outcome::Mapped,
             targets: vec![],
             note: None,
+        };
+        with_entry(&mut self.st.outcomes, r.address(), mapped, |rec| {
+            rec.targets.push(addr.clone())
         });
-        rec.targets.push(addr.clone());
-        let ex = self.st.exports.entry(r.address()).or_default();
-        if ex.primary.is_none() {
-            ex.primary = Some(addr.clone());
-        }
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            if ex.primary.is_none() {
+                ex.primary = Some(addr.clone());
+            }
+        });
         addr
     }
 
     /// Sets the note shown with `r`'s outcome in the report.
     pub fn note(&mut self, r: &Resource, note: impl Into<String>) {
-        if let Some(rec) = self.st.outcomes.get_mut(&r.address()) {
+        if let Some(rec) = self.st.outcomes.get_mut(r.address()) {
             rec.note = Some(note.into());
         }
     }
@@ -761,21 +811,22 @@ impl<'a> Cx<'a> {
     /// Records that `r` was folded into the emitted resource `into`.
     pub fn absorb(&mut self, r: &Resource, into: &str, note: impl Into<String>) {
         self.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Absorbed,
                 targets: vec![into.to_string()],
                 note: Some(note.into()),
             },
         );
-        let ex = self.st.exports.entry(r.address()).or_default();
-        ex.primary.get_or_insert_with(|| into.to_string());
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            ex.primary.get_or_insert_with(|| into.to_string());
+        });
     }
 
     /// Records that `r` has no meaning on DigitalOcean.
     pub fn drop(&mut self, r: &Resource, note: impl Into<String>) {
         self.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Dropped,
                 targets: vec![],
@@ -794,7 +845,7 @@ impl<'a> Cx<'a> {
     ) {
         let message = message.into();
         self.st.outcomes.insert(
-            r.address(),
+            r.address().to_string(),
             OutcomeRec {
                 outcome: Outcome::Unsupported,
                 targets: vec![],
@@ -811,27 +862,30 @@ impl<'a> Cx<'a> {
 
     /// Declares attributes of `r` that are attributes of the emitted `target`:
     /// `(origin attribute, target attribute)` pairs.
-    pub fn export_attrs(&mut self, r: &Resource, target: &str, pairs: &[(&str, &str)]) {
-        for (attr, to) in pairs {
-            self.export(
-                r,
-                attr,
-                Export::Attr {
+    pub fn export_attrs(
+        &mut self,
+        r: &Resource,
+        target: &str,
+        pairs: &[(&'static str, &'static str)],
+    ) {
+        // One look-up of `r`'s exports for all the pairs.
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            for (attr, to) in pairs {
+                let export = Export::Attr {
                     target: target.to_string(),
-                    attr: to.to_string(),
-                },
-            );
-        }
+                    attr: Text::Borrowed(to),
+                };
+                set_export(ex, Text::Borrowed(attr), export);
+            }
+        });
     }
 
     /// Declares how attribute `attr` of `r` is expressed after mapping.
-    pub fn export(&mut self, r: &Resource, attr: &str, export: Export) {
-        self.st
-            .exports
-            .entry(r.address())
-            .or_default()
-            .attrs
-            .insert(attr.to_string(), export);
+    pub fn export(&mut self, r: &Resource, attr: impl Into<Text>, export: Export) {
+        let attr = attr.into();
+        with_entry(&mut self.st.exports, r.address(), Exports::default, |ex| {
+            set_export(ex, attr, export)
+        });
     }
 
     pub fn diag(&mut self, d: Diagnostic) {
@@ -843,7 +897,7 @@ impl<'a> Cx<'a> {
         let origin = self.referenced(r, key)?;
         self.st
             .outcomes
-            .get(&origin.address())
+            .get(origin.address())
             .and_then(|o| o.targets.first().cloned())
     }
 
@@ -895,19 +949,21 @@ impl<'a> Cx<'a> {
 
     /// Does the expression carry `var.instance_id`, directly or through locals?
     pub fn mentions_instance_id(&self, e: &Expression) -> bool {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack = vec![e.clone()];
+        // Expressions are borrowed (from the caller and the module's locals), never copied.
+        let module: &'a Module = self.module;
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut stack = vec![e];
         while let Some(e) = stack.pop() {
-            if hclx::mentions_var(&e, "instance_id") {
+            if hclx::mentions_var(e, "instance_id") {
                 return true;
             }
-            hclx::walk(&e, &mut |x| {
+            hclx::walk(e, &mut |x| {
                 if let Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..])) =
                     hclx::traversal_root(x)
-                    && seen.insert(name.to_string())
-                    && let Some(l) = self.module.locals.iter().find(|l| l.name == name.as_str())
+                    && let Some(l) = module.locals.iter().find(|l| l.name == name.as_str())
+                    && seen.insert(l.name.as_str())
                 {
-                    stack.push(l.expr.clone());
+                    stack.push(&l.expr);
                 }
             });
         }
@@ -1095,34 +1151,52 @@ impl<'a> Cx<'a> {
         resources: &'a [Resource],
         target: &Resource,
     ) -> Referrers<'a> {
-        let key: RefKey = (target.mode, target.ty.clone(), target.name.clone());
-        let at = |map: &BTreeMap<RefKey, Vec<usize>>| map.get(&key).cloned().unwrap_or_default();
-        let direct = at(&ix.resources);
+        let key = target.address();
+        fn at<'m>(map: &'m BTreeMap<String, Vec<usize>>, key: &str) -> &'m [usize] {
+            map.get(key).map(Vec::as_slice).unwrap_or_default()
+        }
+        let direct = at(&ix.resources, key);
         let mut either: Vec<usize> = direct.iter().chain(&ix.module_users).copied().collect();
         either.sort_unstable();
         either.dedup();
         Referrers {
-            resources: direct
-                .into_iter()
-                .filter_map(|i| resources.get(i))
+            resources: direct.iter().filter_map(|&i| resources.get(i)).collect(),
+            outputs: at(&ix.outputs, key)
+                .iter()
+                .filter_map(|&i| module.outputs.get(i))
                 .collect(),
-            outputs: at(&ix.outputs)
-                .into_iter()
-                .filter_map(|i| module.outputs.get(i))
+            locals: at(&ix.locals, key)
+                .iter()
+                .filter_map(|&i| module.locals.get(i))
                 .collect(),
-            locals: at(&ix.locals)
-                .into_iter()
-                .filter_map(|i| module.locals.get(i))
-                .collect(),
-            calls: at(&ix.calls)
-                .into_iter()
-                .filter_map(|i| module.module_calls.get(i))
+            calls: at(&ix.calls, key)
+                .iter()
+                .filter_map(|&i| module.module_calls.get(i))
                 .collect(),
             resources_or_module_users: either
                 .into_iter()
                 .filter_map(|i| resources.get(i))
                 .collect(),
         }
+    }
+}
+
+/// Sets (or replaces) the export of `attr`.
+fn set_export(ex: &mut Exports, attr: Text, export: Export) {
+    ex.attrs.insert(attr, export);
+}
+
+/// Runs `f` on the value of `key` in `map`, inserting `new()` first when the key is absent;
+/// the key is copied only then (`entry` would take an owned key for every call).
+fn with_entry<V, T>(
+    map: &mut AddrMap<V>,
+    key: &str,
+    new: impl FnOnce() -> V,
+    f: impl FnOnce(&mut V) -> T,
+) -> T {
+    match map.get_mut(key) {
+        Some(v) => f(v),
+        None => f(map.entry(key.to_string()).or_insert_with(new)),
     }
 }
 
@@ -1161,15 +1235,15 @@ mod index_tests {
     }
 
     fn resource(mode: Mode, ty: &str, name: &str, body: &str) -> Resource {
-        Resource {
+        Resource::new(
             mode,
-            ty: ty.into(),
-            name: name.into(),
-            body: hcl::parse(body).expect("test body parses"),
-            meta: Meta::default(),
-            loc: Loc::file("main.tf"),
-            attr_locs: BTreeMap::new(),
-        }
+            ty.into(),
+            name.into(),
+            hcl::parse(body).expect("test body parses"),
+            Meta::default(),
+            Loc::file("main.tf"),
+            BTreeMap::new(),
+        )
     }
 
     #[test]
@@ -1256,7 +1330,7 @@ mod index_tests {
             assert_eq!(cx.origin_of_type("aws_vpc").count(), 1);
             assert_eq!(cx.origin_of_type("aws_nothing").count(), 0);
             let parent = cx.referenced(&resources[4], "bucket").map(|r| r.address());
-            assert_eq!(parent.as_deref(), Some("aws_s3_bucket.b"));
+            assert_eq!(parent, Some("aws_s3_bucket.b"));
             let data: Expression = "data.aws_vpc.main.id".parse().expect("expr");
             assert_eq!(
                 cx.resolve_ref(&data).map(|r| r.mode),
@@ -1305,7 +1379,11 @@ mod index_tests {
             options: &options,
             st: &mut st,
         };
-        let addrs = |v: Vec<&Resource>| v.iter().map(|r| r.address()).collect::<Vec<_>>();
+        let addrs = |v: Vec<&Resource>| {
+            v.iter()
+                .map(|r| r.address().to_string())
+                .collect::<Vec<_>>()
+        };
         let vpc = cx.referrers(&resources[0]);
         assert_eq!(addrs(vpc.resources), ["aws_subnet.a", "aws_instance.web"]);
         assert_eq!(vpc.outputs.len(), 1);

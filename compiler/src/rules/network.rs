@@ -383,7 +383,7 @@ fn vpc(r: &Resource, cx: &mut Cx<'_>) {
     body.set("region", cx.region());
     body.set_opt("ip_range", cx.expr(r, "cidr_block"));
     let addr = cx.emit(r, "digitalocean_vpc", body);
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.clone(),
         attr: a.into(),
     };
@@ -564,10 +564,13 @@ fn absorbed_exports(r: &Resource, cx: &mut Cx<'_>, vpc: &str) {
     cx.export(
         r,
         "arn",
-        Export::Unmapped(format!(
-            "`{}` was folded into the VPC and has no ARN of its own",
-            r.address()
-        )),
+        Export::Unmapped(
+            format!(
+                "`{}` was folded into the VPC and has no ARN of its own",
+                r.address()
+            )
+            .into(),
+        ),
     );
     cx.export(
         r,
@@ -608,7 +611,7 @@ fn owning_vpc(cx: &Cx<'_>, r: &Resource) -> Option<String> {
             return cx
                 .st
                 .outcomes
-                .get(&r.address())?
+                .get(r.address())?
                 .targets
                 .iter()
                 .find(|t| t.starts_with("digitalocean_vpc."))
@@ -772,7 +775,7 @@ fn nat_gateway(r: &Resource, cx: &mut Cx<'_>) {
             "the default gateway of the VPC: droplets without a public interface reach the internet through it"
         },
     );
-    let attr = |a: &str| Export::Attr {
+    let attr = |a: &'static str| Export::Attr {
         target: addr.clone(),
         attr: a.into(),
     };
@@ -817,7 +820,7 @@ fn peering(r: &Resource, cx: &mut Cx<'_>) {
     let vpc_of = |key: &str| {
         cx.referenced(r, key)
             .filter(|v| v.ty == "aws_vpc")
-            .and_then(|v| cx.st.outcomes.get(&v.address()))
+            .and_then(|v| cx.st.outcomes.get(v.address()))
             .and_then(|o| {
                 o.targets
                     .iter()
@@ -894,7 +897,7 @@ fn peering_side(r: &Resource, cx: &mut Cx<'_>) {
     let target = cx
         .st
         .outcomes
-        .get(&conn.address())
+        .get(conn.address())
         .and_then(|o| o.targets.first())
         .cloned();
     match target {
@@ -923,7 +926,7 @@ fn peering_side(r: &Resource, cx: &mut Cx<'_>) {
 /// emitted: a fresh account has no default VPC in a region until its first resource there.
 fn region_default_vpc(r: &Resource, cx: &mut Cx<'_>) {
     cx.st.outcomes.insert(
-        r.address(),
+        r.address().to_string(),
         super::OutcomeRec {
             outcome: crate::report::Outcome::Absorbed,
             targets: vec![],

@@ -353,7 +353,7 @@ fn find_bucket<'a>(r: &Resource, cx: &Cx<'a>) -> Option<(&'a Resource, Via)> {
 fn emitted_bucket(cx: &Cx<'_>, bucket: &Resource) -> Option<String> {
     cx.st
         .outcomes
-        .get(&bucket.address())
+        .get(bucket.address())
         .and_then(|o| o.targets.first())
         .filter(|t| t.starts_with("digitalocean_spaces_bucket."))
         .cloned()
@@ -1586,7 +1586,7 @@ fn encryption(r: &Resource, cx: &mut Cx<'_>) {
 
 /// Sets an attribute of an emitted body, placing a new one before the nested blocks (where
 /// `tofu fmt` users expect arguments).
-fn set_before_blocks(body: &mut OutBody, key: &str, value: Expression) {
+fn set_before_blocks(body: &mut OutBody, key: &'static str, value: Expression) {
     if body.get(key).is_some() {
         body.set(key, value);
         return;
@@ -1596,7 +1596,7 @@ fn set_before_blocks(body: &mut OutBody, key: &str, value: Expression) {
         .iter()
         .position(|i| matches!(i, Item::Block(_)))
         .unwrap_or(body.items.len());
-    body.items.insert(at, Item::Attr(key.to_string(), value));
+    body.items.insert(at, Item::Attr(key.into(), value));
 }
 
 /// A warning when a default-encryption configuration names a customer-managed KMS key.

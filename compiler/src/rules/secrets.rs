@@ -486,7 +486,7 @@ fn emit_secret(cx: &mut Cx<'_>, r: &Resource, name: &str, data: Data) -> String 
         e.meta.lifecycle = None;
     }
     cx.secret(SecretRef {
-        origin: r.address(),
+        origin: r.address().to_string(),
         target: addr.clone(),
         keys,
         source: data.source,
@@ -506,7 +506,7 @@ fn name_export(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     );
 }
 
-fn value_export(cx: &mut Cx<'_>, r: &Resource, attr: &str, addr: &str) {
+fn value_export(cx: &mut Cx<'_>, r: &Resource, attr: &'static str, addr: &str) {
     cx.export(
         r,
         attr,
@@ -829,7 +829,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
         let target = cx
             .st
             .outcomes
-            .get(&t.address())
+            .get(t.address())
             .and_then(|o| o.targets.first().cloned());
         if let Some(addr) = target {
             cx.absorb(r, &addr, format!("reads the stack's own `{}`", t.address()));

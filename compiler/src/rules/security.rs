@@ -203,7 +203,7 @@ fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
         let targets = cx
             .st
             .outcomes
-            .get(&u.address())
+            .get(u.address())
             .map(|o| o.targets.clone())
             .unwrap_or_default();
         let has = |ty: &str| targets.iter().any(|t| t.starts_with(&format!("{ty}.")));
@@ -224,7 +224,7 @@ fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
 fn db_cluster(cx: &Cx<'_>, db: &Resource) -> Option<String> {
     cx.st
         .outcomes
-        .get(&db.address())?
+        .get(db.address())?
         .targets
         .iter()
         .find(|t| t.starts_with("digitalocean_database_cluster."))
@@ -462,7 +462,7 @@ fn add_members(cx: &Cx<'_>, p: &mut Peers, sg: &Resource) {
                 let mapped = cx
                     .st
                     .outcomes
-                    .get(&r.address())
+                    .get(r.address())
                     .is_some_and(|o| !o.targets.is_empty());
                 let (e, list) = all_refs(r, "id");
                 if mapped && !list {
@@ -590,7 +590,7 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                     if cx
                         .st
                         .outcomes
-                        .get(&r.address())
+                        .get(r.address())
                         .is_some_and(|o| o.targets.contains(&a))
                     {
                         emitted.push(a);
@@ -611,7 +611,7 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                 if let Some(t) = cx
                     .st
                     .outcomes
-                    .get(&lb.address())
+                    .get(lb.address())
                     .and_then(|o| o.targets.first().cloned())
                 {
                     absorbed_into.push(t);
@@ -625,7 +625,7 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                 if let Some(t) = cx
                     .st
                     .outcomes
-                    .get(&c.address())
+                    .get(c.address())
                     .and_then(|o| o.targets.first().cloned())
                 {
                     absorbed_into.push(t);
@@ -807,11 +807,11 @@ fn droplet_firewall(
             if p != "icmp" {
                 b.set("port_range", port_range(cx, rule, all));
             }
-            b.set_opt(&format!("{pre}_addresses"), addresses.clone());
-            b.set_opt(&format!("{pre}_droplet_ids"), droplet_ids.clone());
-            b.set_opt(&format!("{pre}_load_balancer_uids"), lbs.clone());
-            b.set_opt(&format!("{pre}_kubernetes_ids"), k8s.clone());
-            b.set_opt(&format!("{pre}_tags"), tags.clone());
+            b.set_opt(format!("{pre}_addresses"), addresses.clone());
+            b.set_opt(format!("{pre}_droplet_ids"), droplet_ids.clone());
+            b.set_opt(format!("{pre}_load_balancer_uids"), lbs.clone());
+            b.set_opt(format!("{pre}_kubernetes_ids"), k8s.clone());
+            b.set_opt(format!("{pre}_tags"), tags.clone());
         }
     }
     // No `tags` here: on a firewall `tags` selects the droplets it applies to, and the
