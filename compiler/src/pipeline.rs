@@ -19,11 +19,16 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let _templates = hclx::TemplateCache::new();
     let mut diags = Vec::new();
     let origin = origin::parse(files, &mut diags);
+    // A file that failed to parse is the problem to report, not the emptiness it causes.
+    let unreadable = diags
+        .iter()
+        .any(|d| d.code == Code::HclSyntax.as_str() || d.code == Code::JsonSyntax.as_str());
     let region = choose_region(&origin, options, &mut diags);
-    if origin
-        .modules
-        .values()
-        .all(|m| m.resources.is_empty() && m.module_calls.is_empty() && m.outputs.is_empty())
+    if !unreadable
+        && origin
+            .modules
+            .values()
+            .all(|m| m.resources.is_empty() && m.module_calls.is_empty() && m.outputs.is_empty())
     {
         diags.push(
             Diagnostic::new(
@@ -529,6 +534,25 @@ fn compile_module(
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
     // aws_eks_cluster.x.endpoint }`) are rewritten the same way.
     let mut outputs = module.outputs.clone();
+    // Terraform 0.11 allowed any text as an output name (`output "Bucket Name"`); since 0.12 a
+    // name is an identifier.
+    for o in &mut outputs {
+        let name = rules::sanitize_name(&o.name);
+        if name != o.name {
+            diags.push(
+                Diagnostic::new(
+                    Code::LegacySyntax,
+                    format!(
+                        "output `{}` is not a valid name since Terraform 0.12; it is emitted as `{name}`",
+                        o.name
+                    ),
+                )
+                .at(o.loc.clone())
+                .help("whatever reads this output (`terraform output`, a parent module) must use the new name"),
+            );
+            o.name = name;
+        }
+    }
     let mut calls = kept_calls;
     let mut providers: Vec<Named> = module
         .providers
@@ -547,6 +571,44 @@ fn compile_module(
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     diags.append(&mut st.diags);
+
+    // A nested block that lost a required value to an unmapped reference is left out (with
+    // the reference's own F401 saying why), rather than failing when the stack is applied.
+    for e in &mut emitted {
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        for what in schema::prune_null_blocks(e) {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnmappedReference,
+                    format!("`{}`: {what} is left out", e.address()),
+                )
+                .at_opt(by_addr.get(origin.as_str()).map(|r| r.loc.clone()))
+                .resource(origin.clone())
+                .help("give it a value that exists on DigitalOcean (e.g. the appliance VPC's `ip_range`) in the origin, or add the rule after deploying"),
+            );
+        }
+    }
+
+    for e in &mut emitted {
+        let dropped = schema::filter_ignore_changes(e);
+        if dropped.is_empty() {
+            continue;
+        }
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        diags.push(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: `lifecycle.ignore_changes` entries with no counterpart on `{}` are not carried over: {}",
+                    origin,
+                    e.ty,
+                    dropped.join(", ")
+                ),
+            )
+            .at_opt(by_addr.get(origin.as_str()).map(|r| r.loc.clone()))
+            .resource(origin),
+        );
+    }
 
     // ---- self-check -----------------------------------------------------------------------------
     for e in &emitted {
@@ -577,6 +639,23 @@ fn compile_module(
                     .resource(e.origin.clone().unwrap_or_else(|| e.address())),
             );
         }
+    }
+
+    // The origin's own `variable "region"` (the AWS region, in most stacks) would silently
+    // replace the appliance's DigitalOcean region, which every emitted `region` reads: Ferry's
+    // declaration takes its place (`emit_module`), and whatever else read it is told.
+    if let Some(v) = module.variables.iter().find(|v| v.name == "region") {
+        diags.push(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "the origin's `variable \"region\"` becomes the appliance's DigitalOcean region{}: every `var.region` in the stack now reads a DigitalOcean region slug, not an AWS region",
+                    if is_root { format!(" (default `{region}`)") } else { String::new() }
+                ),
+            )
+            .at(v.loc.clone())
+            .help("where the origin used the AWS region for something else (an image URL, a log option), use a value of its own there"),
+        );
     }
 
     // ---- emit ------------------------------------------------------------------------------------
@@ -976,7 +1055,9 @@ fn emit_module(
                 },
             ),
         ] {
-            if b.body.get(k).is_none() {
+            // `region` is always the appliance's: a module's own `region` variable gave way to
+            // it, so an AWS region the origin passed must not reach it.
+            if k == "region" || b.body.get(k).is_none() {
                 b.body.set(k, v);
             }
         }
@@ -1045,7 +1126,8 @@ fn emit_module(
             .iter()
             .any(|t| t.starts_with("digitalocean_spaces_"));
     for (name, description, default) in injected {
-        if declared.contains(name) {
+        // The origin's `region` gives way to the appliance's (see `compile_module`).
+        if declared.contains(name) && name != "region" {
             continue;
         }
         let mut body = OutBody::new();
@@ -1116,7 +1198,7 @@ fn emit_module(
             body: body.clone(),
         });
     }
-    for v in &module.variables {
+    for v in module.variables.iter().filter(|v| v.name != "region") {
         let mut b = named_block("variable", v);
         if let Some(Expression::String(t)) = b.body.get("type").cloned() {
             // Terraform 0.11 quoted type names.

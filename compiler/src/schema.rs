@@ -230,6 +230,100 @@ pub fn check(e: &Emitted) -> Vec<String> {
     out
 }
 
+/// Removes the nested blocks (at any depth) of an emitted resource that set a required argument
+/// to a literal `null` — what an unmapped reference leaves behind (e.g. a database firewall
+/// `rule` whose CIDR read an AWS network outside the stack) — and describes each one: such a
+/// block would fail when the stack is applied. Blocks of the origin kept as written are left
+/// alone, as are `dynamic` blocks (their values come from `for_each`).
+pub fn prune_null_blocks(e: &mut Emitted) -> Vec<String> {
+    let mut out = Vec::new();
+    if author(e) != Author::Ferry {
+        return out;
+    }
+    let Some(schema) = provider_of(&e.ty).and_then(|p| p.get(e.mode, &e.ty)) else {
+        return out;
+    };
+    prune(&mut e.body, schema, "", &mut out);
+    out
+}
+
+/// Drops the `lifecycle.ignore_changes` entries of an emitted resource that name no argument or
+/// block of its DigitalOcean type (the origin's AWS attribute names, carried over with the
+/// meta-arguments) — Terraform rejects those — and returns them. `all` stays.
+pub fn filter_ignore_changes(e: &mut Emitted) -> Vec<String> {
+    let mut dropped = Vec::new();
+    if author(e) != Author::Ferry {
+        return dropped;
+    }
+    let Some(schema) = provider_of(&e.ty).and_then(|p| p.get(e.mode, &e.ty)) else {
+        return dropped;
+    };
+    let Some(lifecycle) = e.meta.lifecycle.as_mut() else {
+        return dropped;
+    };
+    let known = |name: &str| schema.attrs.contains_key(name) || schema.blocks.contains_key(name);
+    let mut emptied = false;
+    for s in lifecycle.iter_mut() {
+        if let hcl::Structure::Attribute(a) = s
+            && a.key.as_str() == "ignore_changes"
+            && let Expression::Array(items) = &mut a.expr
+        {
+            items.retain(|item| match crate::hclx::traversal_root(item) {
+                Some((root, _)) if !known(root) => {
+                    dropped.push(crate::hclx::inline(item));
+                    false
+                }
+                _ => true,
+            });
+            emptied = items.is_empty();
+        }
+    }
+    if emptied {
+        lifecycle.0.retain(
+            |s| !matches!(s, hcl::Structure::Attribute(a) if a.key.as_str() == "ignore_changes"),
+        );
+        if lifecycle.0.is_empty() {
+            e.meta.lifecycle = None;
+        }
+    }
+    dropped
+}
+
+fn prune(body: &mut OutBody, schema: &BlockSchema, path: &str, out: &mut Vec<String>) {
+    body.items.retain_mut(|item| {
+        let Item::Block(b) = item else {
+            return true;
+        };
+        let Some(nested) = schema.blocks.get(&b.ident) else {
+            return true;
+        };
+        let lost: Vec<&str> = nested
+            .schema
+            .attrs
+            .iter()
+            .filter(|(k, flag)| {
+                **flag == Flag::Required && matches!(b.body.get(k), Some(Expression::Null))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        if !lost.is_empty() {
+            out.push(format!(
+                "a `{path}{}` block whose required `{}` has no DigitalOcean value",
+                b.ident,
+                lost.join("`, `")
+            ));
+            return false;
+        }
+        prune(
+            &mut b.body,
+            nested.schema,
+            &format!("{path}{}.", b.ident),
+            out,
+        );
+        true
+    });
+}
+
 struct Checker<'a> {
     out: &'a mut Vec<String>,
 }
@@ -297,7 +391,9 @@ impl Checker<'_> {
             }
         }
         for (k, flag) in schema.attrs.iter() {
-            if *flag == Flag::Required && !present.contains(&k) {
+            // A literal `null` leaves a required argument unset as surely as leaving it out.
+            let unset = !present.contains(&k) || matches!(body.get(k), Some(Expression::Null));
+            if *flag == Flag::Required && unset {
                 self.out
                     .push(format!("is missing the required argument `{path}{k}`"));
             }
@@ -552,6 +648,59 @@ mod tests {
         let mut b = vpc();
         b.set("urn", Expression::Null);
         assert!(check(&emitted(Mode::Managed, "digitalocean_vpc", b)).is_empty());
+    }
+
+    #[test]
+    fn a_required_argument_set_to_null_is_missing() {
+        let mut b = OutBody::new();
+        b.set("name", s("net"));
+        b.set("region", Expression::Null);
+        let p = check(&emitted(Mode::Managed, "digitalocean_vpc", b));
+        assert_eq!(p, ["is missing the required argument `region`"]);
+    }
+
+    #[test]
+    fn nested_blocks_that_lost_a_required_value_are_pruned() {
+        let rule = |value: Expression| {
+            let mut r = OutBody::new();
+            r.set("type", s("ip_addr"));
+            r.set("value", value);
+            Item::Block(crate::out::OutBlock {
+                ident: "rule".into(),
+                labels: vec![],
+                body: r,
+            })
+        };
+        let mut b = OutBody::new();
+        b.set("cluster_id", var("cluster"));
+        b.items.push(rule(Expression::Null));
+        b.items.push(rule(s("10.0.0.0/16")));
+        let mut e = emitted(Mode::Managed, "digitalocean_database_firewall", b);
+        assert_eq!(
+            prune_null_blocks(&mut e),
+            ["a `rule` block whose required `value` has no DigitalOcean value"]
+        );
+        assert_eq!(e.body.blocks("rule").count(), 1);
+        assert!(check(&e).is_empty(), "{:?}", check(&e));
+        // Nothing else to prune.
+        assert!(prune_null_blocks(&mut e).is_empty());
+    }
+
+    #[test]
+    fn ignore_changes_keeps_only_the_target_types_names() {
+        let mut e = emitted(Mode::Managed, "digitalocean_vpc", vpc());
+        e.meta.lifecycle =
+            Some(hcl::parse("ignore_changes = [auth_token, description, tags]\n").expect("hcl"));
+        assert_eq!(filter_ignore_changes(&mut e), ["auth_token", "tags"]);
+        let kept = e.meta.lifecycle.as_ref().expect("lifecycle kept");
+        assert_eq!(
+            crate::hclx::inline(crate::hclx::attr(kept, "ignore_changes").expect("attr")),
+            "[description]"
+        );
+        // Nothing left: the whole `lifecycle` goes.
+        e.meta.lifecycle = Some(hcl::parse("ignore_changes = [auth_token]\n").expect("hcl"));
+        assert_eq!(filter_ignore_changes(&mut e), ["auth_token"]);
+        assert!(e.meta.lifecycle.is_none());
     }
 
     #[test]

@@ -684,6 +684,34 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
+    /// Whether `e` reads an AWS attribute that its rule declared has no DigitalOcean equivalent
+    /// (`Export::Unmapped`): the reference pass will replace it by `null`. Rules that build
+    /// required values from such references (a firewall rule's address) leave them out instead.
+    pub fn reads_unmapped(&self, e: &Expression) -> bool {
+        use hcl::expr::TraversalOperator::GetAttr;
+        let mut hit = false;
+        hclx::walk(e, &mut |x| {
+            let Some((root, ops)) = hclx::traversal_root(x) else {
+                return;
+            };
+            let (addr, attr) = match (root, ops) {
+                ("data", [GetAttr(t), GetAttr(n), GetAttr(a), ..]) => (format!("data.{t}.{n}"), a),
+                (ty, [GetAttr(n), GetAttr(a), ..]) if ty.starts_with("aws_") => {
+                    (format!("{ty}.{n}"), a)
+                }
+                _ => return,
+            };
+            hit |= matches!(
+                self.st
+                    .exports
+                    .get(&addr)
+                    .and_then(|x| x.attrs.get(attr.as_str())),
+                Some(Export::Unmapped(_))
+            );
+        });
+        hit
+    }
+
     /// The module's own copy of `r` (same mode, type and name), found through the index.
     pub fn origin(&self, r: &Resource) -> Option<&'a Resource> {
         let resources: &'a [Resource] = self.resources;

@@ -870,14 +870,22 @@ fn database_firewall(
         if rule.prefix_lists {
             prefix_list_warning(cx, rule);
         }
+        // An address read from AWS that has no DigitalOcean value (the F401 on the reference
+        // says why) would leave a rule without its required `value`: it is left out.
         for l in &rule.cidr_lists {
             // Literal lists become one rule each; a variable stays a variable (`dynamic`).
             match list_items(l) {
-                Some(items) => new_rules.extend(items.into_iter().map(|i| simple("ip_addr", i))),
+                Some(items) => new_rules.extend(
+                    items
+                        .into_iter()
+                        .filter(|i| !cx.reads_unmapped(i))
+                        .map(|i| simple("ip_addr", i)),
+                ),
+                None if cx.reads_unmapped(l) => {}
                 None => new_rules.push(dynamic("ip_addr", l.clone())),
             }
         }
-        for i in &rule.cidr_items {
+        for i in rule.cidr_items.iter().filter(|i| !cx.reads_unmapped(i)) {
             new_rules.push(simple("ip_addr", i.clone()));
         }
         let peers = peers_of(cx, rule, sg);

@@ -3,6 +3,12 @@ variable "instance_id" {
   type        = string
 }
 
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "syd1"
+}
+
 variable "spaces_access_id" {
   description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
   type        = string
@@ -15,10 +21,6 @@ variable "spaces_secret_key" {
   type        = string
   default     = null
   sensitive   = true
-}
-
-variable "region" {
-  type = string
 }
 
 variable "bucket_name" {

@@ -1,0 +1,3 @@
+output "Bucket_Name" {
+  value = digitalocean_spaces_bucket.bucket.name
+}
