@@ -94,6 +94,36 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         }
     }
 
+    // Kubernetes resources Ferry wrote (secrets, workloads, functions) need a cluster to land on.
+    let kubernetes: Vec<&str> = emitted_types
+        .iter()
+        .filter(|t| t.starts_with("kubernetes_"))
+        .map(String::as_str)
+        .collect();
+    let has_cluster = emitted_types.contains("digitalocean_kubernetes_cluster")
+        || emitted_types.contains("data.digitalocean_kubernetes_cluster")
+        || origin
+            .modules
+            .values()
+            .any(|m| m.providers.iter().any(|p| p.name == "kubernetes"));
+    if !kubernetes.is_empty()
+        && !has_cluster
+        && !diags
+            .iter()
+            .any(|d| d.code == Code::NoClusterForWorkloads.as_str())
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::NoClusterForWorkloads,
+                format!(
+                    "the stack emits Kubernetes resources (`{}`) but has no Kubernetes cluster and no `provider \"kubernetes\"`: they have nowhere to go",
+                    kubernetes.join("`, `")
+                ),
+            )
+            .help("add a cluster to the origin (an `aws_eks_cluster`, which Ferry maps to DOKS, or a `digitalocean_kubernetes_cluster`) with a `provider \"kubernetes\"` for it, or configure the kubernetes provider for an existing cluster before applying"),
+        );
+    }
+
     // ---- lint -----------------------------------------------------------------------------------
     crate::lints::run(&origin, files, options, &mut diags);
 
