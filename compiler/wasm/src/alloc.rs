@@ -55,7 +55,9 @@ fn class(layout: Layout) -> Option<usize> {
     if layout.size() > MAX_SMALL || layout.align() > SMALL_ALIGN {
         return None;
     }
-    let size = layout.size().max(1 << MIN_SHIFT);
+    // A class's blocks are aligned to their size (up to 16): a request whose alignment exceeds
+    // its size (`Layout` allows size 8, align 16) takes the class of its alignment.
+    let size = layout.size().max(layout.align()).max(1 << MIN_SHIFT);
     Some((usize::BITS - (size - 1).leading_zeros()).saturating_sub(MIN_SHIFT) as usize)
 }
 
@@ -80,7 +82,7 @@ unsafe impl GlobalAlloc for Classes {
         let size = class_size(c);
         // Blocks of 8 bytes need 8-byte alignment only; all others are 16-aligned because
         // every block size from 16 up is a multiple of 16 and chunks start 16-aligned.
-        if st.end - st.bump < size {
+        if st.end.saturating_sub(st.bump) < size {
             let Ok(chunk) = Layout::from_size_align(CHUNK, SMALL_ALIGN) else {
                 return null_mut();
             };
@@ -95,7 +97,7 @@ unsafe impl GlobalAlloc for Classes {
         }
         if size >= SMALL_ALIGN {
             st.bump = (st.bump + SMALL_ALIGN - 1) & !(SMALL_ALIGN - 1);
-            if st.end - st.bump < size {
+            if st.end.saturating_sub(st.bump) < size {
                 // Alignment ate the room: take a fresh chunk through the slow path once.
                 st.end = st.bump;
                 // SAFETY: the same layout, now with an exhausted chunk.
@@ -161,6 +163,8 @@ mod tests {
         assert_eq!(class(l(4096, 8)), Some(9));
         assert_eq!(class(l(4097, 8)), None);
         assert_eq!(class(l(64, 32)), None);
+        // Alignment above the size picks the class of the alignment.
+        assert_eq!(class(l(8, 16)), Some(1));
         for c in 0..CLASSES {
             assert_eq!(class(l(class_size(c), 8)), Some(c));
         }
