@@ -270,6 +270,40 @@ fn attr_js(css: &str, attr: &str, want: &str) -> String {
     format!("return document.querySelector({css:?})?.getAttribute({attr:?}) === {want:?};")
 }
 
+/// Signs in on the sign-in form with `key` (as `role`), opens the appliance's page and waits
+/// for its live stream.
+async fn open_appliance_page(
+    browser: &Client,
+    s: &LiveServer,
+    id: &str,
+    key: &str,
+    role: &str,
+) -> Result<()> {
+    let short = Duration::from_secs(20);
+    type_into(browser, "[data-testid=api-key]", key).await?;
+    click(browser, "[data-testid=sign-in]").await?;
+    wait_for(
+        browser,
+        &format!("signed in as the {role}"),
+        &format!(
+            "return document.querySelector('[data-testid=whoami]')?.dataset.role === {role:?};"
+        ),
+        short,
+    )
+    .await?;
+    browser
+        .goto(&format!("{}/#/appliances/{id}", s.base))
+        .await?;
+    wait_for(
+        browser,
+        &format!("the {role}'s live stream open"),
+        &attr_js("[data-testid=live-stream]", "data-state", "open"),
+        short,
+    )
+    .await?;
+    Ok(())
+}
+
 /// The vendor's appliance page follows the controller and the relayed calls live.
 pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result<()> {
     let short = Duration::from_secs(20);
@@ -281,25 +315,7 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
 
     browser.goto(&format!("{}/", s.base)).await?;
     click(browser, "[data-testid=nav-sign-in]").await?;
-    type_into(browser, "[data-testid=api-key]", &s.vendor_key).await?;
-    click(browser, "[data-testid=sign-in]").await?;
-    wait_for(
-        browser,
-        "signed in",
-        "return document.querySelector('[data-testid=whoami]')?.dataset.role === 'vendor';",
-        short,
-    )
-    .await?;
-    browser
-        .goto(&format!("{}/#/appliances/{}", s.base, r.id))
-        .await?;
-    wait_for(
-        browser,
-        "the live stream open",
-        &attr_js("[data-testid=live-stream]", "data-state", "open"),
-        short,
-    )
-    .await?;
+    open_appliance_page(browser, s, &r.id, &s.vendor_key, "vendor").await?;
     wait_for(
         browser,
         "the controller offline",
@@ -506,25 +522,7 @@ pub async fn drive_live(browser: &Client, s: &LiveServer, work: &Path) -> Result
         short,
     )
     .await?;
-    type_into(browser, "[data-testid=api-key]", &r.customer).await?;
-    click(browser, "[data-testid=sign-in]").await?;
-    wait_for(
-        browser,
-        "signed in as the customer",
-        "return document.querySelector('[data-testid=whoami]')?.dataset.role === 'customer';",
-        short,
-    )
-    .await?;
-    browser
-        .goto(&format!("{}/#/appliances/{}", s.base, r.id))
-        .await?;
-    wait_for(
-        browser,
-        "the customer's live stream open",
-        &attr_js("[data-testid=live-stream]", "data-state", "open"),
-        short,
-    )
-    .await?;
+    open_appliance_page(browser, s, &r.id, &r.customer, "customer").await?;
     wait_for(
         browser,
         "the controller offline for the customer",
