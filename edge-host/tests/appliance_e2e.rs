@@ -721,12 +721,19 @@ fn until_deployed(
                 // The controller died where it was told to: the deploy is cut off too.
                 assert_eq!(status.code(), Some(86), "{}", controller.log());
                 deploy.kill();
-                let log = controller.log();
-                let point = log
-                    .lines()
-                    .find_map(|l| l.split_once("injected fault: exiting "))
-                    .map(|(_, at)| at.to_string())
-                    .unwrap_or_else(|| panic!("no fault message:\n{log}"));
+                // The exit can be seen before the reader thread has taken the last log lines.
+                let point = wait_for(
+                    "the controller's fault message",
+                    Duration::from_secs(5),
+                    || {
+                        controller
+                            .log()
+                            .lines()
+                            .find_map(|l| l.split_once("injected fault: exiting "))
+                            .map(|(_, at)| at.to_string())
+                    },
+                    || controller.log(),
+                );
                 eprintln!(
                     "run {run}: connected in {connected_in:?}, killed at {:?}: {point}",
                     t.elapsed()
