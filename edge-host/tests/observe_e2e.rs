@@ -12,13 +12,11 @@ use common::http::Api;
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
-use ferry::server::broker::{BrokerConfig, BrokerState};
 use ferry::server::observe::{Observe, Sink, SinkKind};
 use ferry::server::relay::{Relay, RelayConfig, now_ms};
 use ferry_api::broker::{Appliance, AuditRecord, CreatedApiKey, Invitation};
 use ferry_api::crypto::{SealingSecretKey, SigningKey, fingerprint};
 use ferry_api::observe::MetricsSnapshot;
-use ferry_broker::{Broker, Location, SystemClock};
 use ferry_controller::Controller;
 use ferry_controller::metrics::MetricsConfig;
 use ferry_controller::retry::{Backoff, RetryPolicy};
@@ -287,49 +285,27 @@ impl Env {
         // The edge host: broker, relay, sinks. The relay's periodic look at the Steady-state
         // switch is an hour away: every change below reaches the controller because the
         // customer's request tells the relay at once.
-        let data = tempfile::tempdir().expect("tempdir");
-        let broker = Broker::open(&Location::in_data_dir(data.path()), Arc::new(SystemClock))
-            .await
-            .expect("broker");
-        let vendor = broker
-            .bootstrap_vendor("Acme Software", now_ms())
-            .await
-            .expect("bootstrap")
-            .expect("first start")
-            .secret;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let base = format!("http://{addr}");
-        let relay = Relay::new(
-            Arc::new(broker.clone()),
+        let host = common::host::serve(
             RelayConfig {
                 steady_state_poll: Duration::from_secs(3600),
                 ..RelayConfig::default()
             },
+            |relay| relay.with_observe(Observe::default().with_sinks(sinks)),
         )
-        .with_observe(Observe::default().with_sinks(sinks));
-        let broker_state = BrokerState::new(broker, BrokerConfig::new(base.clone()))
-            .with_presence(Arc::new(relay.clone()));
-        let state = common::state()
-            .with_broker(broker_state)
-            .with_relay(relay.clone());
-        tokio::spawn(ferry::server::serve(
-            listener,
-            state,
-            std::future::pending(),
-        ));
+        .await;
 
         let mut env = Self {
-            api: Api { http, base },
-            vendor,
+            api: Api {
+                http,
+                base: host.base,
+            },
+            vendor: host.vendor,
             customer: String::new(),
             id: String::new(),
-            relay,
+            relay: host.relay,
             ctl: None,
             droplet_ids,
-            _data: data,
+            _data: host.data,
         };
         // The vendor's appliance, the customer's acceptance, keys and Steady-state token.
         let (s, a) = env
@@ -394,7 +370,7 @@ impl Env {
 
         env.ctl = Some(
             Controller::spawn(ferry_controller::Config {
-                relay_url: format!("ws://{addr}"),
+                relay_url: env.api.base.replace("http://", "ws://"),
                 do_api: sandbox_url,
                 appliance_id: env.id.clone(),
                 instance_id: "acme".into(),

@@ -8,20 +8,17 @@ mod common;
 
 use common::http::Api;
 
-use ferry::server::broker::{BrokerConfig, BrokerState};
-use ferry::server::relay::{Relay, RelayConfig, now_ms};
+use ferry::server::relay::{RelayConfig, now_ms};
 use ferry_api::broker::{
     Appliance, AuditRecord, AuditVerification, CreatedApiKey, CreatedDeploySession, Invitation,
     Release,
 };
 use ferry_api::crypto::{SealingSecretKey, SigningKey, fingerprint};
 use ferry_api::grant::{GrantBody, Phase, Window};
-use ferry_broker::{Broker, Location, SystemClock};
 use ferry_controller::Controller;
 use ferry_controller::retry::{Backoff, RetryPolicy};
 use ferry_controller::testing::FakeDo;
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 
 const DEPLOY_TOKEN: &str =
@@ -41,38 +38,15 @@ fn godo_url(api_endpoint: &str, relative: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deploy_session_from_the_broker_drives_digitalocean_through_the_relay() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let broker = Broker::open(&Location::in_data_dir(dir.path()), Arc::new(SystemClock))
-        .await
-        .expect("broker");
-    let vendor = broker
-        .bootstrap_vendor("Acme Software", now_ms())
-        .await
-        .expect("bootstrap")
-        .expect("first start")
-        .secret;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let public = format!("http://{addr}");
-    let relay = Relay::new(
-        Arc::new(broker.clone()),
+    let host = common::host::serve(
         RelayConfig {
             reauth_interval: Duration::from_millis(100),
             ..RelayConfig::default()
         },
-    );
-    let broker_state = BrokerState::new(broker.clone(), BrokerConfig::new(public.clone()))
-        .with_presence(Arc::new(relay.clone()));
-    let state = common::state()
-        .with_broker(broker_state)
-        .with_relay(relay.clone());
-    tokio::spawn(ferry::server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
+        |relay| relay,
+    )
+    .await;
+    let (vendor, public, dir) = (host.vendor, host.base, host.data);
     let api = Api {
         http: reqwest::Client::new(),
         base: public.clone(),
@@ -184,7 +158,7 @@ async fn a_deploy_session_from_the_broker_drives_digitalocean_through_the_relay(
     // The controller dials in; the appliance shows it connected.
     let fake = FakeDo::start(&[DEPLOY_TOKEN]).await.expect("fake DO");
     let controller = Controller::spawn(ferry_controller::Config {
-        relay_url: format!("ws://{addr}"),
+        relay_url: public.replace("http://", "ws://"),
         do_api: fake.url.clone(),
         appliance_id: id.clone(),
         instance_id: "acme".into(),

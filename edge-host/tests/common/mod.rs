@@ -1,6 +1,7 @@
 //! Shared helpers of the edge host's tests: built modules, app states, one-shot requests.
 #![allow(dead_code)]
 
+pub mod host;
 pub mod http;
 pub mod procs;
 pub mod relay;
