@@ -240,6 +240,8 @@ enum Target {
 struct Build<'a> {
     rules: Vec<Fwd>,
     redirect: bool,
+    /// Listeners whose HTTP → HTTPS redirect became `redirect_http_to_https`.
+    redirect_from: Vec<String>,
     /// (DigitalOcean policy, AWS policy, listener address).
     tls_policy: Option<(&'static str, String, String)>,
     health: Option<OutBody>,
@@ -582,12 +584,38 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
             repeat: None,
         });
     }
+    let is_port =
+        |e: &Expression, p: i64| matches!(e, Expression::Number(n) if n.as_i64() == Some(p));
+    if b.redirect
+        && !b
+            .rules
+            .iter()
+            .any(|f| f.entry_protocol == "https" && is_port(&f.entry_port, 443))
+    {
+        // DigitalOcean redirects to port 443: without an https:443 forwarding rule the
+        // redirect would lead to a port nobody serves.
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "name",
+            format!(
+                "`{}` redirects HTTP to HTTPS but nothing forwards HTTPS on port 443, where DigitalOcean redirects to; the redirect was left out",
+                r.address()
+            ),
+            "add an HTTPS listener on port 443 that forwards to a target group",
+        );
+        b.redirect = false;
+        for (sub, note) in b.absorbed.iter_mut() {
+            if b.redirect_from.iter().any(|a| a == sub.address()) {
+                *note = "folded into the load balancer: its HTTP → HTTPS redirect was left out (nothing forwards HTTPS on port 443)".into();
+            }
+        }
+    }
     if b.redirect {
         body.set("redirect_http_to_https", Expression::Bool(true));
         // The load balancer listens only on ports that have a forwarding rule: port 80 needs
         // one for the redirect to answer (its target is never used).
-        let is_port =
-            |e: &Expression, p: i64| matches!(e, Expression::Number(n) if n.as_i64() == Some(p));
         if !b
             .rules
             .iter()
@@ -609,23 +637,6 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
                     certificate: None,
                     repeat: None,
                 },
-            );
-        }
-        if !b
-            .rules
-            .iter()
-            .any(|f| f.entry_protocol == "https" && is_port(&f.entry_port, 443))
-        {
-            warn(
-                cx,
-                Code::FeatureUnsupported,
-                r,
-                "name",
-                format!(
-                    "`{}` redirects HTTP to HTTPS but has no HTTPS listener on port 443, where DigitalOcean redirects to",
-                    r.address()
-                ),
-                "add an HTTPS listener on port 443",
             );
         }
     }
@@ -856,20 +867,55 @@ fn listener_into<'a>(
                 }
             }
             "redirect" => redirect(cx, l, &proto, a, b, &mut notes),
-            "fixed-response" => {
-                warn(
-                    cx,
-                    Code::FeatureUnsupported,
-                    l,
-                    "default_action",
-                    format!(
-                        "`{}` answers with a fixed response; DigitalOcean load balancers only forward traffic, so the listener has no forwarding rule",
-                        l.address()
-                    ),
-                    "serve the fixed response from the application (or an ingress controller on DOKS)",
-                );
-                notes.push("its fixed response is lost".into());
-            }
+            "fixed-response" => match fixed_response_fallback(cx, l) {
+                // A fixed response for "anything else" in front of routing rules: the
+                // DigitalOcean load balancer cannot answer by itself, so the listener forwards
+                // everything to the target group the rules forward to (and keeps its
+                // certificate).
+                Some(tg) => {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "default_action",
+                        format!(
+                            "`{}` answers requests no rule matches with a fixed response; DigitalOcean load balancers only forward traffic, so the listener forwards every request to `{}`, the target group of its first routing rule",
+                            l.address(),
+                            tg.address()
+                        ),
+                        "serve the fixed response (for unknown hosts or paths) from the application, or route with an ingress controller on DOKS",
+                    );
+                    add_rules(
+                        cx,
+                        l,
+                        &proto,
+                        &port,
+                        cert.clone(),
+                        Some(tg),
+                        repeat.is_some(),
+                        b,
+                    );
+                    b.use_target_group(tg);
+                    notes.push(format!(
+                        "its fixed response became a forward to `{}` (its first routing rule's target group)",
+                        tg.address()
+                    ));
+                }
+                None => {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "default_action",
+                        format!(
+                            "`{}` answers with a fixed response and none of its routing rules forwards traffic; DigitalOcean load balancers only forward, so the fixed response cannot be expressed and the listener has no forwarding rule",
+                            l.address()
+                        ),
+                        "serve the fixed response from the application behind a `forward` action (or an ingress controller on DOKS)",
+                    );
+                    notes.push("its fixed response is lost".into());
+                }
+            },
             "authenticate-oidc" | "authenticate-cognito" => {
                 warn(
                     cx,
@@ -941,6 +987,35 @@ fn listener_into<'a>(
         format!("folded into the load balancer: {}", notes.join("; "))
     };
     b.absorbed.push((l, note));
+}
+
+/// The target group a listener whose default action is a fixed response (for requests no
+/// routing rule matches) forwards to instead: the target group of its routing rule with the
+/// lowest priority. `None` when none of its rules forwards: a listener that only answers with a
+/// fixed response (a maintenance page) is not pointed at another listener's targets.
+fn fixed_response_fallback<'a>(cx: &Cx<'a>, l: &Resource) -> Option<&'a Resource> {
+    // Rules by priority (AWS evaluates the lowest first); no static priority: origin order.
+    let mut rules: Vec<(f64, usize, &'a Resource)> =
+        referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l)
+            .into_iter()
+            .enumerate()
+            .map(|(i, lr)| {
+                let p = hclx::attr(&lr.body, "priority")
+                    .and_then(|e| cx.eval.number(e))
+                    .unwrap_or(f64::MAX);
+                (p, i, lr)
+            })
+            .collect();
+    rules.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    rules
+        .into_iter()
+        .flat_map(|(_, _, lr)| hclx::blocks(&lr.body, "action"))
+        .find_map(|a| {
+            forward_targets(&a)
+                .first()
+                .and_then(|e| cx.resolve_ref(e))
+                .filter(|t| TG_TYPES.contains(&t.ty.as_str()))
+        })
 }
 
 /// Target group references of a `forward` action: `target_group_arn`, or the
@@ -1214,6 +1289,7 @@ fn redirect(
         host == "#{host}" && path == "/#{path}" && get("query", "#{query}") == "#{query}";
     if proto == "HTTP" && to_proto == "HTTPS" && to_port == "443" && same_target {
         b.redirect = true;
+        b.redirect_from.push(l.address().to_string());
         let from = cx.expr(l, "port").and_then(|e| cx.eval.number(&e));
         if from.is_some_and(|p| p != 80.0) {
             warn(
