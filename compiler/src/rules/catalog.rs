@@ -1411,8 +1411,29 @@ fn asg_target(cx: &Cx<'_>, r: &Resource) -> Option<String> {
 
 fn autoscaling_attachment(r: &Resource, cx: &mut Cx<'_>) {
     match asg_target(cx, r) {
-        Some(pool) => cx.absorb(r, &pool, "a DigitalOcean load balancer reaches an autoscale pool's droplets by tag (`droplet_tag`); check that the load balancer targets the pool's tag"),
-        None => drop_with(r, cx, "its autoscaling group is not mapped; a DigitalOcean load balancer reaches droplets by tag (`droplet_tag`)"),
+        Some(pool) => {
+            let lbs = cx
+                .referenced(r, "autoscaling_group_name")
+                .map(|g| super::lb::pool_lbs(cx, g))
+                .unwrap_or_default();
+            let note = if lbs.is_empty() {
+                "a DigitalOcean load balancer reaches an autoscale pool's droplets by tag (`droplet_tag`); the load balancer is not part of the stack, so give it the tag of the pool's droplets".to_string()
+            } else {
+                format!(
+                    "the pool's droplets carry the tag that {} target(s) with `droplet_tag`",
+                    lbs.iter()
+                        .map(|l| format!("`{}`", l.address()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            cx.absorb(r, &pool, note)
+        }
+        None => drop_with(
+            r,
+            cx,
+            "its autoscaling group is not mapped; a DigitalOcean load balancer reaches droplets by tag (`droplet_tag`)",
+        ),
     }
 }
 

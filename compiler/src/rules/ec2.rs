@@ -973,7 +973,12 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         None => None,
     };
     let vpc = cx.vpc_id(r);
-    let tags = cx.tags();
+    // Behind a load balancer: the droplets carry the tag the load balancer targets.
+    let lbs = super::lb::pool_lbs(cx, r);
+    let mut tags = cx.tags();
+    if let Expression::Array(items) = &mut tags {
+        items.extend(lbs.iter().map(|lb| super::lb::pool_tag(cx, lb)));
+    }
     let project = if cx.module.dir.is_empty() {
         hclx::path(&["digitalocean_project", "appliance", "id"])
     } else {
@@ -991,7 +996,7 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
     dt.set("tags", tags);
 
     for k in ["target_group_arns", "load_balancers"] {
-        if cx.expr(r, k).is_some() {
+        if cx.expr(r, k).is_some() && lbs.is_empty() {
             cx.diag(
                 Diagnostic::new(
                     Code::FeatureUnsupported,
@@ -1004,6 +1009,17 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
     let addr = cx.emit(r, "digitalocean_droplet_autoscale", body);
+    if !lbs.is_empty() {
+        let names = lbs
+            .iter()
+            .map(|l| format!("`{}`", l.address()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.note(
+            r,
+            format!("its droplets carry the tag that {names} target(s) with `droplet_tag`"),
+        );
+    }
     cx.export_attrs(r, &addr, &[("id", "id"), ("name", "name")]);
     cx.export(
         r,

@@ -254,6 +254,8 @@ struct Build<'a> {
     stack_certificate: bool,
     /// Target groups the listeners' default actions forward to, in order.
     target_groups: Vec<&'a Resource>,
+    /// Autoscaling groups whose droplets are the targets (`droplet_tag`).
+    pools: Vec<&'a Resource>,
     absorbed: Vec<(&'a Resource, String)>,
 }
 
@@ -439,6 +441,131 @@ fn clamped(
     }
 }
 
+// ---- autoscaling groups behind load balancers -------------------------------------------------
+
+/// Every origin resource the expression refers to (`[aws_lb_target_group.a.arn, …]`).
+fn refs_in<'a>(cx: &Cx<'a>, e: &Expression) -> Vec<&'a Resource> {
+    let mut out: Vec<&'a Resource> = Vec::new();
+    hclx::walk(e, &mut |x| {
+        if hclx::traversal_root(x).is_some()
+            && let Some(t) = cx.resolve_ref(x)
+            && !out.iter().any(|o| o.address() == t.address())
+        {
+            out.push(t);
+        }
+    });
+    out
+}
+
+/// The load balancers whose targets are the droplets of the autoscaling group `asg`: through
+/// its `target_group_arns` (the ALB/NLB whose listeners or listener rules forward to those
+/// target groups), its `load_balancers` (classic ELBs), or an `aws_autoscaling_attachment`.
+/// Load balancers that become Kubernetes Services of ECS workloads are left out.
+pub(super) fn pool_lbs<'a>(cx: &Cx<'a>, asg: &Resource) -> Vec<&'a Resource> {
+    let mut registered: Vec<&'a Resource> = Vec::new();
+    for k in ["target_group_arns", "load_balancers"] {
+        if let Some(e) = hclx::attr(&asg.body, k) {
+            registered.extend(refs_in(cx, e));
+        }
+    }
+    for att in cx.referencing("aws_autoscaling_attachment", "autoscaling_group_name", asg) {
+        for k in [
+            "lb_target_group_arn",
+            "alb_target_group_arn",
+            "elb",
+            "load_balancer",
+        ] {
+            if let Some(e) = hclx::attr(&att.body, k) {
+                registered.extend(refs_in(cx, e));
+            }
+        }
+    }
+    let mut out: Vec<&'a Resource> = Vec::new();
+    let mut add = |lb: &'a Resource| {
+        if !out.iter().any(|o| o.address() == lb.address()) {
+            out.push(lb);
+        }
+    };
+    for t in registered {
+        if t.mode != Mode::Managed {
+            continue;
+        }
+        if t.ty == "aws_elb" {
+            add(t);
+        } else if TG_TYPES.contains(&t.ty.as_str()) {
+            for lt in LISTENER_TYPES {
+                for l in cx.origin_of_type(lt) {
+                    let forwards = body_mentions(&l.body, t)
+                        || referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l)
+                            .iter()
+                            .any(|lr| body_mentions(&lr.body, t));
+                    if !forwards {
+                        continue;
+                    }
+                    if let Some(lb) = cx
+                        .referenced(l, "load_balancer_arn")
+                        .filter(|x| {
+                            x.mode == Mode::Managed && matches!(x.ty.as_str(), "aws_lb" | "aws_alb")
+                        })
+                        .filter(|x| !targets_workloads(cx, x))
+                    {
+                        add(lb);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The autoscaling groups whose droplets are the targets of `lb` (see [`pool_lbs`]); only
+/// groups the EC2 rule maps to a droplet autoscale pool (with a launch template).
+fn pools_behind<'a>(cx: &Cx<'a>, lb: &Resource) -> Vec<&'a Resource> {
+    cx.origin_of_type("aws_autoscaling_group")
+        .filter(|asg| super::ec2::launch_template_of(cx, asg).is_some())
+        .filter(|asg| {
+            pool_lbs(cx, asg)
+                .iter()
+                .any(|l| l.address() == lb.address())
+        })
+        .collect()
+}
+
+/// The Droplet tag that joins a load balancer and the autoscale pools behind it: the pools'
+/// droplet templates carry it, the load balancer targets it (`droplet_tag`). Built from the
+/// load balancer's name (unique per appliance, and per module instance where the name comes
+/// from a variable); DigitalOcean tags are lowercase letters, digits, `:`, `-` and `_`.
+pub(super) fn pool_tag(cx: &Cx<'_>, lb: &Resource) -> Expression {
+    let label = |v: &str| {
+        v.to_ascii_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+    };
+    let name = origin_name(cx, lb).filter(|e| !per_instance(e));
+    let text = match name {
+        Some(Expression::String(v)) => format!("{}-${{var.instance_id}}", label(&v)),
+        Some(e) if cx.mentions_instance_id(&e) => hclx::to_template_part(&e),
+        Some(e) => format!("{}-${{var.instance_id}}", hclx::to_template_part(&e)),
+        None => format!("{}-${{var.instance_id}}", label(&lb.name.replace('_', "-"))),
+    };
+    let text = format!("lb:{text}");
+    if text.replace("${var.instance_id}", "").contains("${") {
+        // Other values spliced in: lowercased when the stack is applied.
+        format!("lower(\"{text}\")")
+            .parse()
+            .unwrap_or_else(|_| hclx::template(text))
+    } else {
+        hclx::template(text.to_ascii_lowercase())
+    }
+}
+
 // ---- ALB / NLB --------------------------------------------------------------------------------
 
 /// Does the load balancer serve only ECS services? True when its listeners forward to at least
@@ -503,6 +630,7 @@ fn lb(r: &Resource, cx: &mut Cx<'_>) {
     for l in &listeners {
         listener_into(cx, r, l, network, &mut b);
     }
+    b.pools = pools_behind(cx, r);
     target_groups_into(cx, &mut b);
 
     let mut body = OutBody::new();
@@ -651,7 +779,35 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
         // declares its records itself (Route53 → digitalocean_record).
         body.set("disable_lets_encrypt_dns_records", Expression::Bool(true));
     }
-    if let Some(ids) = droplet_ids(&b.targets) {
+    let ids = droplet_ids(&b.targets);
+    if !b.pools.is_empty() {
+        let pools = b
+            .pools
+            .iter()
+            .map(|p| format!("`{}`", p.address()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if ids.is_some() {
+            // `droplet_ids` and `droplet_tag` exclude each other.
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "name",
+                format!(
+                    "`{}` targets both single instances and the autoscaling group(s) {pools}; a DigitalOcean load balancer targets either Droplet ids or one tag, so Ferry kept the instances (`droplet_ids`)",
+                    r.address()
+                ),
+                format!(
+                    "put the instances in the autoscaling group, or add the tag `{}` to their droplets and replace `droplet_ids` with `droplet_tag`",
+                    hclx::inline(&pool_tag(cx, r))
+                ),
+            );
+        } else {
+            body.set("droplet_tag", pool_tag(cx, r));
+        }
+    }
+    if let Some(ids) = ids {
         body.set("droplet_ids", ids);
     }
     for f in &b.rules {
@@ -1407,6 +1563,7 @@ fn values_text(cx: &Cx<'_>, body: &Body, key: &str) -> String {
 /// proxy protocol, and the attached instances.
 fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
     let tgs = b.target_groups.clone();
+    let pools = b.pools.clone();
     let mut first: Option<&Resource> = None;
     let mut with_targets = 0;
     for tg in &tgs {
@@ -1496,6 +1653,23 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
             ));
         }
         let mut tg_note = "target port and protocol in the forwarding rules; health check and stickiness in `healthcheck` / `sticky_sessions`".to_string();
+        let tg_pools: Vec<String> = pools
+            .iter()
+            .filter(|p| {
+                body_mentions(&p.body, tg)
+                    || cx
+                        .referencing("aws_autoscaling_attachment", "autoscaling_group_name", p)
+                        .iter()
+                        .any(|a| body_mentions(&a.body, tg))
+            })
+            .map(|p| format!("`{}`", p.address()))
+            .collect();
+        if !tg_pools.is_empty() {
+            tg_note.push_str(&format!(
+                "; its targets are the droplets of {} (`droplet_tag`)",
+                tg_pools.join(", ")
+            ));
+        }
         if !has_attachments {
             // Targets registered by something else (an Auto Scaling group, an ECS service).
             let registrars: Vec<String> = cx
@@ -1510,6 +1684,7 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                         && x.address() != tg.address()
                 })
                 .filter(|x| body_mentions(&x.body, tg))
+                .filter(|x| !is_pool_registrar(cx, &pools, x))
                 .map(|x| format!("`{}`", x.address()))
                 .collect();
             if !registrars.is_empty() {
@@ -1545,6 +1720,18 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                 "run every service on every target Droplet, or use one load balancer per target group",
             );
         }
+    }
+}
+
+/// Is `x` one of the autoscaling groups behind the load balancer, or an attachment of one?
+fn is_pool_registrar(cx: &Cx<'_>, pools: &[&Resource], x: &Resource) -> bool {
+    let is_pool = |a: &Resource| pools.iter().any(|p| p.address() == a.address());
+    match x.ty.as_str() {
+        "aws_autoscaling_group" => is_pool(x),
+        "aws_autoscaling_attachment" => cx
+            .referenced(x, "autoscaling_group_name")
+            .is_some_and(is_pool),
+        _ => false,
     }
 }
 
@@ -2051,6 +2238,7 @@ fn elb(r: &Resource, cx: &mut Cx<'_>) {
         ));
     }
 
+    b.pools = pools_behind(cx, r);
     let mut body = OutBody::new();
     let name = cx.unique_name(r, origin_name(cx, r), &r.name);
     body.set("name", name);

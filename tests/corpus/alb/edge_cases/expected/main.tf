@@ -16,6 +16,7 @@ resource "digitalocean_loadbalancer" "portal" {
   type                      = "REGIONAL"
   region                    = var.region
   http_idle_timeout_seconds = 30
+  droplet_tag               = "lb:portal-${var.instance_id}"
 
   forwarding_rule {
     entry_protocol  = "http"
@@ -65,7 +66,7 @@ resource "digitalocean_droplet_autoscale" "green" {
     ssh_keys           = []
     project_id         = digitalocean_project.appliance.id
     with_droplet_agent = true
-    tags               = ["instance-id:${var.instance_id}"]
+    tags               = ["instance-id:${var.instance_id}", "lb:portal-${var.instance_id}"]
   }
 }
 
