@@ -467,26 +467,63 @@ enum TemplateRewrite {
     Moved(Expression, ImageRef),
 }
 
+/// Stands for an interpolation of the registry part that is not known at compile time.
+const UNKNOWN: char = '\u{0}';
+/// What an unknown part of a registry host is taken as to test its shape: a 12-digit account
+/// id (ECR hosts are `<account>.dkr.ecr.<region>.amazonaws.com`; the region part may be
+/// anything).
+const UNKNOWN_ACCOUNT: &str = "000000000000";
+
+/// An image template whose registry is an ECR host — also when its account id or region are
+/// known only when the stack is applied (`"${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com/app:1.0"`)
+/// — rewritten to the appliance's registry: the image expression and the image reference
+/// (for the artifact). `None` for anything else.
+pub fn rewrite_ecr_template(cx: &Cx<'_>, e: &Expression) -> Option<(Expression, ImageRef)> {
+    let Expression::TemplateExpr(t) = e else {
+        return None;
+    };
+    let tpl = Template::from_expr(t).ok()?;
+    match rewrite_template(cx, &tpl)? {
+        TemplateRewrite::Moved(image, img) if is_ecr_host(&img.host) => Some((image, img)),
+        TemplateRewrite::Moved(..) => None,
+    }
+}
+
 /// Rewrites a template whose first elements evaluate to `host/…`: the host part becomes the
 /// appliance's registry, later elements are kept as written (`${var.tag}` stays a variable).
 fn rewrite_template(cx: &Cx<'_>, tpl: &Template) -> Option<TemplateRewrite> {
     let els = tpl.elements();
     let mut prefix = String::new();
+    // An interpolation of the registry part not known at compile time (the account id from
+    // `data.aws_caller_identity`, the region): fine when the literal parts make it an ECR host.
+    let mut unknown = false;
     for (i, el) in els.iter().enumerate() {
         match el {
             Element::Literal(l) => prefix.push_str(l),
-            Element::Interpolation(ip) => prefix.push_str(&cx.eval.string(&ip.expr)?),
+            Element::Interpolation(ip) => match cx.eval.string(&ip.expr) {
+                Some(v) => prefix.push_str(&v),
+                None => {
+                    prefix.push(UNKNOWN);
+                    unknown = true;
+                }
+            },
             Element::Directive(_) => return None,
         }
         let Some(slash) = prefix.find('/') else {
             continue;
         };
-        let host = prefix[..slash].to_string();
+        let mut host = prefix[..slash].to_string();
+        if unknown {
+            host = host.replace(UNKNOWN, UNKNOWN_ACCOUNT);
+            if !is_ecr_host(&host) {
+                return None;
+            }
+        }
         // The rest of the reference, for the artifact (static where possible).
-        let full = std::iter::once(prefix.clone())
+        let full = std::iter::once(prefix[slash..].to_string())
             .chain(els[i + 1..].iter().map(|el| element_text(cx, el)))
             .collect::<String>();
-        let img = parse_image(&full);
+        let img = parse_image(&format!("{host}{full}"));
         // The repository path after the host (Docker Hub's `library/` dropped).
         let path = &prefix[slash + 1..];
         let path = if host == "docker.io" {
@@ -534,7 +571,7 @@ fn element_text(cx: &Cx<'_>, el: &Element) -> String {
 
 /// The text of an image expression for the report: its value when static, else the template
 /// with the static parts filled in.
-fn source_text(cx: &Cx<'_>, e: &Expression) -> String {
+pub fn source_text(cx: &Cx<'_>, e: &Expression) -> String {
     if let Some(v) = cx.eval.string(e) {
         return v;
     }

@@ -652,15 +652,57 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     // The image.
     let (image, command, args) = if f.image {
         let uri = cx.expr(r, "image_uri").unwrap_or(Expression::Null);
-        let image = docr_image(&uri, f.source.as_deref());
-        if let Some(src) = &f.source {
-            cx.artifact(Artifact {
+        let known = cx.eval.string(&uri).is_some() || mentions_ecr_repository(&uri);
+        // `"${data.aws_caller_identity.current.account_id}.dkr.ecr.<region>.amazonaws.com/…"`:
+        // an ECR host whose account id is known only at apply time, rewritten as written.
+        let templated = if known {
+            None
+        } else {
+            super::ecr::rewrite_ecr_template(cx, &uri)
+        };
+        let image = match &templated {
+            Some((image, _)) => image.clone(),
+            None => docr_image(&uri, f.source.as_deref()),
+        };
+        match (&templated, &f.source) {
+            (Some((_, img)), _) => cx.artifact(Artifact {
+                kind: ArtifactKind::Image,
+                source: super::ecr::source_text(cx, &uri),
+                destination: format!(
+                    "registry.digitalocean.com/{}/{}{}",
+                    super::ecr::default_registry_name(cx)
+                        .unwrap_or_else(|| "${var.registry_name}".into()),
+                    img.do_repository(),
+                    img.reference
+                ),
+                pinned: img.pinned(),
+                used_by: r.address().to_string(),
+            }),
+            // An image not known at compile time is not listed (F372 below), as for ECS.
+            (None, Some(src)) if known => cx.artifact(Artifact {
                 kind: ArtifactKind::Image,
                 source: src.clone(),
                 destination: docr_image_text(src, registry.as_deref()),
                 pinned: src.contains("@sha256:"),
                 used_by: r.address().to_string(),
-            });
+            }),
+            (None, _) => {}
+        }
+        if !known && templated.is_none() {
+            // As for ECS images (`rules::ecr::rewrite_image`): the registry is not known.
+            cx.diag(
+                Diagnostic::new(
+                    Code::ImageNotRewritten,
+                    format!(
+                        "the image `{}` of `{}` is not known at compile time; an ECR registry in it is replaced by the appliance's registry when the stack is applied, but Ferry cannot list the image for the controller to copy",
+                        hclx::inline(&uri),
+                        r.address()
+                    ),
+                )
+                .at(r.loc_of("image_uri"))
+                .resource(r.address())
+                .help("build the image reference from an `aws_ecr_repository` of the stack, a literal, or variables with defaults, so Ferry can rewrite it"),
+            );
         }
         let cfg = hclx::blocks(&r.body, "image_config")
             .into_iter()
@@ -2871,7 +2913,8 @@ fn no_cluster_warning(cx: &mut Cx<'_>, r: &Resource) {
     let has_cluster = cx.resources.iter().any(|x| {
         matches!(
             x.ty.as_str(),
-            "aws_eks_cluster" | "digitalocean_kubernetes_cluster"
+            // An ECS cluster becomes a DOKS cluster (`rules::ecs`).
+            "aws_eks_cluster" | "aws_ecs_cluster" | "digitalocean_kubernetes_cluster"
         )
     }) || cx.module.providers.iter().any(|p| p.name == "kubernetes");
     if has_cluster
