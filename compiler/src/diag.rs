@@ -141,6 +141,9 @@ codes! {
     /// A DNS domain with a fixed name: a DigitalOcean domain exists in one account only, so a
     /// second appliance cannot create it.
     DomainNotPerAppliance = "F331", Warning, "DNS domain name is the same for every appliance";
+    /// DNS records of a hosted zone that is not part of the stack (a zone id, a variable): the
+    /// domain becomes an input of the appliance, `var.dns_domain`.
+    DomainFromVariable = "F332", Warning, "domain of a hosted zone outside the stack is an input";
 
     // F380–F389: Lambda, API Gateway and scheduled functions.
     /// Knative Serving or an ingress controller must be installed on the cluster (Ferry emits

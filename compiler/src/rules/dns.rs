@@ -32,8 +32,8 @@ pub const RULES: &[RuleDef] = &[
         mode: Mode::Data,
         phase: Phase::Primary,
         produces: &["digitalocean_domain"],
-        args: &["name", "private_zone"],
-        summary: "hosted zone lookup → data digitalocean_domain (by name)",
+        args: &["name", "private_zone", "zone_id"],
+        summary: "hosted zone lookup → data digitalocean_domain (by name; a lookup by id reads the domain from `var.dns_domain`)",
         map: zone_data,
     },
     RuleDef {
@@ -59,7 +59,7 @@ pub const RULES: &[RuleDef] = &[
             "multivalue_answer_routing_policy",
             "allow_overwrite",
         ],
-        summary: "record → one digitalocean_record per value (name relative to the domain; MX/SRV/CAA split; alias to a load balancer → A record to its IP)",
+        summary: "record → one digitalocean_record per value (name relative to the domain; MX/SRV/CAA split; alias to a load balancer → A record to its IP; a zone outside the stack → `var.dns_domain`)",
         map: record,
     },
 ];
@@ -227,17 +227,21 @@ fn zone_data(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
-    let Some(name) = cx.expr(r, "name").map(without_dot) else {
-        cx.unsupported(
-            r,
-            Code::UnsupportedValue,
-            format!(
-                "`{}` looks the hosted zone up by id; DigitalOcean domains are looked up by name",
-                r.address()
-            ),
-            "look the zone up by `name`",
-        );
-        return;
+    let name = match cx.expr(r, "name").map(without_dot) {
+        Some(name) => name,
+        None => {
+            // Looked up by id: the domain becomes an input of the appliance.
+            let what = match cx.expr(r, "zone_id") {
+                Some(id) => format!("by id (`{}`)", hclx::inline(&id)),
+                None => "without a name".to_string(),
+            };
+            dns_domain(
+                cx,
+                r,
+                "zone_id",
+                &format!("`{}` looks a hosted zone up {what}", r.address()),
+            )
+        }
     };
     let mut body = OutBody::new();
     body.set("name", name);
@@ -314,6 +318,11 @@ fn zone_name(cx: &Cx<'_>, z: Option<&Resource>) -> ZoneName {
             zn.value = Some(v);
         }
         zn.expr = Some(e);
+    }
+    if z.mode == Mode::Data && hclx::attr(&z.body, "name").is_none() {
+        // Looked up by id: its domain is `var.dns_domain` (see `zone_data`).
+        zn.texts.push(format!("${{var.{DNS_DOMAIN}}}"));
+        zn.expr = Some(hclx::path(&["var", DNS_DOMAIN]));
     }
     let prefix = if z.mode == Mode::Data { "data." } else { "" };
     zn.texts
@@ -408,6 +417,41 @@ fn literal_parts(text: &str) -> String {
         }
     }
     out
+}
+
+/// Does the expression refer to a module output?
+fn mentions_module(e: &Expression) -> bool {
+    let mut found = false;
+    hclx::walk(e, &mut |x| {
+        found |= matches!(hclx::traversal_root(x), Some(("module", _)));
+    });
+    found
+}
+
+/// The variable that names the domain of a hosted zone outside the stack.
+const DNS_DOMAIN: &str = "dns_domain";
+
+/// Declares `var.dns_domain` (once) and reports (F332) that `r` uses it; returns it.
+fn dns_domain(cx: &mut Cx<'_>, r: &Resource, key: &str, what: &str) -> Expression {
+    let mut v = OutBody::new();
+    v.set(
+        "description",
+        s("DNS domain (e.g. `example.com`) of the hosted zone the origin refers to by id, served by DigitalOcean DNS in the customer's account: its records are created there."),
+    );
+    v.set("type", hclx::path(&["string"]));
+    let var = cx.variable(DNS_DOMAIN, v);
+    cx.diag(
+        Diagnostic::new(
+            Code::DomainFromVariable,
+            format!(
+                "{what}; DigitalOcean DNS names domains, not zone ids, so the domain is the appliance input `var.{DNS_DOMAIN}`"
+            ),
+        )
+        .at(r.loc_of(key))
+        .resource(r.address())
+        .help("set `dns_domain` when deploying (the domain must be served by DigitalOcean DNS in the customer's account), or declare the zone in the origin by name (`data \"aws_route53_zone\"` with `name`)"),
+    );
+    var
 }
 
 /// Does the expression refer to a resource, data source or module?
@@ -610,22 +654,25 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
-    let domain = cx.expr(r, "zone_id").unwrap_or(Expression::Null);
-    if z.is_none()
-        && let Expression::String(id) = &domain
-    {
-        cx.unsupported(
+    let mut domain = cx.expr(r, "zone_id").unwrap_or(Expression::Null);
+    // A zone outside the stack (a zone id, a variable, a remote state output): its domain name
+    // is unknown, so it becomes an input. A module output keeps its value (a module of the
+    // stack maps its zone's `zone_id` to the domain name).
+    let outside = z.is_none() && !mentions_module(&domain);
+    if outside {
+        domain = dns_domain(
+            cx,
             r,
-            Code::UnsupportedValue,
-            format!(
-                "`{}` belongs to the hosted zone `{id}`, which is not part of the stack; Ferry cannot tell which domain that is",
-                r.address()
+            "zone_id",
+            &format!(
+                "`{}` belongs to the hosted zone `{}`, which is not part of the stack",
+                r.address(),
+                cx.eval
+                    .string(&domain)
+                    .unwrap_or_else(|| hclx::inline(&domain))
             ),
-            "declare the zone in the origin (an `aws_route53_zone` resource or data source) and refer to it, or keep the record where the zone is hosted",
         );
-        return;
-    }
-    if z.is_none() {
+    } else if z.is_none() {
         cx.diag(
             Diagnostic::new(
                 Code::FeatureUnsupported,
@@ -670,7 +717,11 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
     }
 
     let mut ty = cx.str(r, "type").map(|t| t.to_ascii_uppercase());
-    let zn = zone_name(cx, z);
+    let mut zn = zone_name(cx, z);
+    if outside {
+        zn.texts.push("${var.dns_domain}".into());
+        zn.expr = Some(hclx::path(&["var", DNS_DOMAIN]));
+    }
     let (name, sure) = relative_name(cx, r, &zn);
     if !sure {
         notes.push(format!(

@@ -31,17 +31,17 @@ resource "digitalocean_record" "verify" {
 }
 
 resource "digitalocean_record" "parent_delegation" {
-  domain = var.zone_id
+  domain = var.dns_domain
   type   = "NS"
-  name   = var.domain
+  name   = trimsuffix(var.domain, ".") == var.dns_domain ? "@" : trimsuffix(trimsuffix(var.domain, "."), ".${var.dns_domain}")
   value  = "ns1.partner-dns.example."
   ttl    = 300
 }
 
 resource "digitalocean_record" "parent_delegation_2" {
-  domain = var.zone_id
+  domain = var.dns_domain
   type   = "NS"
-  name   = var.domain
+  name   = trimsuffix(var.domain, ".") == var.dns_domain ? "@" : trimsuffix(trimsuffix(var.domain, "."), ".${var.dns_domain}")
   value  = "ns2.partner-dns.example."
   ttl    = 300
 }

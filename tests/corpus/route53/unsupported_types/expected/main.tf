@@ -24,6 +24,14 @@ resource "digitalocean_record" "caa_bad" {
   ttl    = 3600
 }
 
+resource "digitalocean_record" "external" {
+  domain = var.dns_domain
+  type   = "CNAME"
+  name   = trimsuffix("legacy.example.com", ".") == var.dns_domain ? "@" : trimsuffix(trimsuffix("legacy.example.com", "."), ".${var.dns_domain}")
+  value  = "old-host.example.net."
+  ttl    = 300
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

@@ -4,6 +4,11 @@ variable "region" {
   default     = "nyc3"
 }
 
+variable "dns_domain" {
+  description = "DNS domain (e.g. `example.com`) of the hosted zone the origin refers to by id, served by DigitalOcean DNS in the customer's account: its records are created there."
+  type        = string
+}
+
 variable "instance_id" {
   type = string
 }
