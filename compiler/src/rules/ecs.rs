@@ -1294,6 +1294,239 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
 
     let app = app_name(cx, r);
     let ns = cx.k8s_namespace();
+    let TaskPod {
+        mut pod,
+        loc,
+        lost_fields,
+        dropped_logs,
+        non_essential,
+    } = task_pod(cx, r, td, &defs, &app, ns.clone());
+    if pod.containers.is_empty() {
+        cx.unsupported(
+            r,
+            Code::ContainerDefinitionsUnreadable,
+            format!(
+                "`{}` has no container Ferry could read from `{}`",
+                r.address(),
+                td.address()
+            ),
+            "check the container definitions of the task definition",
+        );
+        absorb_load_balancers(cx, r, &lb_targets, None);
+        return;
+    }
+
+    // Load balancer targets: container ports and readiness probes from the target groups.
+    for t in &lb_targets {
+        let idx = t
+            .container
+            .as_ref()
+            .and_then(|n| {
+                let label = k8s::dns_label(n, "app");
+                pod.containers.iter().position(|c| c.name == label)
+            })
+            .unwrap_or(0);
+        if let Some(c) = pod.containers.get_mut(idx) {
+            let port = numeric(cx, t.port.clone());
+            if !c.ports.iter().any(|p| p.container_port == port) {
+                c.ports.push(Port {
+                    container_port: port.clone(),
+                    protocol: "TCP",
+                    name: None,
+                });
+            }
+            if c.readiness.is_none() {
+                c.readiness = readiness_from_tg(cx, t.tg, &port, r);
+            }
+        }
+    }
+
+    // The Deployment.
+    let daemon = cx.str(r, "scheduling_strategy").as_deref() == Some("DAEMON");
+    if daemon {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "scheduling_strategy",
+            format!(
+                "`{}` runs one task per container instance (DAEMON); it became a Deployment with its desired count",
+                r.address()
+            ),
+            "turn the Deployment into a `kubernetes_daemon_set_v1` in the deployment stack if one pod per node is needed",
+        );
+    }
+    let replicas_expr = cx
+        .expr(r, "desired_count")
+        .filter(|e| !matches!(e, Expression::Null))
+        .unwrap_or(num(1));
+    let rolling = rolling_update(cx, r);
+    let body = k8s::deployment(&app, ns.clone(), Some(replicas_expr), rolling, &pod);
+    let dep_addr = cx.emit(r, "kubernetes_deployment_v1", body);
+    // The Deployment stands for the service (a Secret of its environment may come first).
+    if let Some(x) = cx.st.exports.get_mut(r.address()) {
+        x.primary = Some(dep_addr.clone());
+    }
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
+        rec.targets.retain(|t| *t != dep_addr);
+        rec.targets.insert(0, dep_addr.clone());
+    }
+    if let Some(e) = cx.emitted_mut(&dep_addr) {
+        e.meta.lifecycle = e
+            .meta
+            .lifecycle
+            .take()
+            .and_then(|l| translate_lifecycle(&l));
+        // One Deployment per name: a repeated service is emitted once (see the warning).
+        e.meta.count = None;
+        e.meta.for_each = None;
+    }
+    if r.meta.is_repeated() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "name",
+            format!(
+                "`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
+                r.address()
+            ),
+            "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
+        );
+    }
+
+    // The Service.
+    let owned_lbs: Vec<&Resource> = lb_targets
+        .iter()
+        .flat_map(|t| lbs_of_tg(cx, t.tg))
+        .filter(|l| lb::targets_workloads(cx, l))
+        .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
+        .fold(Vec::new(), |mut acc, l| {
+            if !acc.iter().any(|x: &&Resource| x.address() == l.address()) {
+                acc.push(l);
+            }
+            acc
+        });
+    let mut svc_note = String::new();
+    let svc_addr = if let Some(lbr) = owned_lbs.first().copied() {
+        if owned_lbs.len() > 1 {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "load_balancer",
+                format!(
+                    "`{}` sits behind {} load balancers; its Service of type LoadBalancer stands for `{}` only",
+                    r.address(),
+                    owned_lbs.len(),
+                    lbr.address()
+                ),
+                "put the service behind one load balancer",
+            );
+        }
+        let addr = lb_service(cx, r, lbr, &app, &lb_targets, ns.clone());
+        svc_note = format!(
+            "; `{}` became its Service of type LoadBalancer",
+            lbr.address()
+        );
+        Some(addr)
+    } else {
+        // Behind a load balancer owned by another workload, or none: a ClusterIP Service.
+        for t in &lb_targets {
+            for l in lbs_of_tg(cx, t.tg) {
+                let owner = lb_owner(cx, l).filter(|o| o.address() != r.address());
+                let msg = match owner {
+                    Some(o) if lb::targets_workloads(cx, l) => format!(
+                        "`{}` is reached through `{}`, whose Service of type LoadBalancer belongs to `{}`; the listener rules that route to `{}` are lost, so the workload is reachable inside the cluster only",
+                        r.address(),
+                        l.address(),
+                        o.address(),
+                        t.tg.address()
+                    ),
+                    _ => format!(
+                        "`{}` is a target of `{}`, which also serves other targets and became a `digitalocean_loadbalancer`: it cannot send traffic to pods, so the workload is reachable inside the cluster only",
+                        r.address(),
+                        l.address()
+                    ),
+                };
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    r,
+                    "load_balancer",
+                    msg,
+                    "route by path or host with an ingress controller on DOKS (e.g. ingress-nginx) in front of the workloads' ClusterIP Services",
+                );
+            }
+        }
+        cluster_ip_service(cx, r, &app, &pod, ns.clone())
+    };
+
+    // Notes.
+    pod_notes(cx, td, &loc, &lost_fields, dropped_logs, &non_essential);
+    service_notes(cx, r, td);
+    let containers = pod.containers.len() + pod.init_containers.len();
+    cx.note(
+        r,
+        format!(
+            "Deployment `{app}` in the appliance namespace ({containers} container(s) of `{}`, read from {}){svc_note}",
+            td.address(),
+            form.describe()
+        ),
+    );
+    if let Some(a) = &svc_addr
+        && let Some(rec) = cx.st.outcomes.get_mut(r.address())
+        && !rec.targets.contains(a)
+    {
+        rec.targets.push(a.clone());
+    }
+    cx.export(
+        r,
+        "name",
+        Export::Tmpl {
+            target: dep_addr.clone(),
+            tmpl: "$T.metadata[0].name".into(),
+        },
+    );
+    cx.export(
+        r,
+        "id",
+        Export::Attr {
+            target: dep_addr.clone(),
+            attr: "id".into(),
+        },
+    );
+    for a in ["cluster", "iam_role", "arn"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped(
+                "the service is a Kubernetes Deployment of the appliance namespace".into(),
+            ),
+        );
+    }
+}
+
+/// A task definition's pod, with what the notes about it need.
+struct TaskPod {
+    pod: PodSpec,
+    loc: crate::source::Loc,
+    lost_fields: Vec<String>,
+    dropped_logs: bool,
+    non_essential: Vec<String>,
+}
+
+/// The pod of the task definition `td` (its container definitions `defs`), run by `r` (a
+/// service, or the task definition itself): containers, init containers, secrets, the image
+/// pull secret. No containers: an empty pod (the caller reports it).
+fn task_pod(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    td: &Resource,
+    defs: &[J],
+    app: &str,
+    ns: Expression,
+) -> TaskPod {
     let loc = td.loc_of("container_definitions");
     let mut pod = PodSpec::default();
     let mut lost_fields: Vec<String> = Vec::new();
@@ -1321,7 +1554,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         .count();
     // Init containers: containers others wait for to finish (dependsOn SUCCESS / COMPLETE).
     let mut init_names: Vec<String> = Vec::new();
-    for d in &defs {
+    for d in defs {
         if let Some(deps) = d.get("dependsOn").and_then(|j| as_arr(cx, j)) {
             for dep in deps {
                 let cond = jstr(cx, dep.get("condition")).unwrap_or_default();
@@ -1542,24 +1775,19 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
     if pod.containers.is_empty() {
-        cx.unsupported(
-            r,
-            Code::ContainerDefinitionsUnreadable,
-            format!(
-                "`{}` has no container Ferry could read from `{}`",
-                r.address(),
-                td.address()
-            ),
-            "check the container definitions of the task definition",
-        );
-        absorb_load_balancers(cx, r, &lb_targets, None);
-        return;
+        return TaskPod {
+            pod,
+            loc,
+            lost_fields,
+            dropped_logs,
+            non_essential,
+        };
     }
 
     // Secrets the stack does not hold (valueFrom = a literal ARN of another account's secret):
     // one Secret of the workload, fed by sensitive variables.
     if !external_env.is_empty() {
-        let secret_addr = external_secret(cx, r, &app, &external_env, ns.clone());
+        let secret_addr = external_secret(cx, r, app, &external_env, ns.clone());
         let name = k8s::name_of(&secret_addr);
         for c in pod
             .containers
@@ -1580,154 +1808,24 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         pod.image_pull_secrets.push(secret);
     }
     pod.termination_grace_period_seconds = grace.map(|g| num(g.round() as i64));
+    TaskPod {
+        pod,
+        loc,
+        lost_fields,
+        dropped_logs,
+        non_essential,
+    }
+}
 
-    // Load balancer targets: container ports and readiness probes from the target groups.
-    for t in &lb_targets {
-        let idx = t
-            .container
-            .as_ref()
-            .and_then(|n| {
-                let label = k8s::dns_label(n, "app");
-                pod.containers.iter().position(|c| c.name == label)
-            })
-            .unwrap_or(0);
-        if let Some(c) = pod.containers.get_mut(idx) {
-            let port = numeric(cx, t.port.clone());
-            if !c.ports.iter().any(|p| p.container_port == port) {
-                c.ports.push(Port {
-                    container_port: port.clone(),
-                    protocol: "TCP",
-                    name: None,
-                });
-            }
-            if c.readiness.is_none() {
-                c.readiness = readiness_from_tg(cx, t.tg, &port, r);
-            }
-        }
-    }
-
-    // The Deployment.
-    let daemon = cx.str(r, "scheduling_strategy").as_deref() == Some("DAEMON");
-    if daemon {
-        warn(
-            cx,
-            Code::FeatureUnsupported,
-            r,
-            "scheduling_strategy",
-            format!(
-                "`{}` runs one task per container instance (DAEMON); it became a Deployment with its desired count",
-                r.address()
-            ),
-            "turn the Deployment into a `kubernetes_daemon_set_v1` in the deployment stack if one pod per node is needed",
-        );
-    }
-    let replicas_expr = cx
-        .expr(r, "desired_count")
-        .filter(|e| !matches!(e, Expression::Null))
-        .unwrap_or(num(1));
-    let rolling = rolling_update(cx, r);
-    let body = k8s::deployment(&app, ns.clone(), Some(replicas_expr), rolling, &pod);
-    let dep_addr = cx.emit(r, "kubernetes_deployment_v1", body);
-    // The Deployment stands for the service (a Secret of its environment may come first).
-    if let Some(x) = cx.st.exports.get_mut(r.address()) {
-        x.primary = Some(dep_addr.clone());
-    }
-    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
-        rec.targets.retain(|t| *t != dep_addr);
-        rec.targets.insert(0, dep_addr.clone());
-    }
-    if let Some(e) = cx.emitted_mut(&dep_addr) {
-        e.meta.lifecycle = e
-            .meta
-            .lifecycle
-            .take()
-            .and_then(|l| translate_lifecycle(&l));
-        // One Deployment per name: a repeated service is emitted once (see the warning).
-        e.meta.count = None;
-        e.meta.for_each = None;
-    }
-    if r.meta.is_repeated() {
-        warn(
-            cx,
-            Code::FeatureUnsupported,
-            r,
-            "name",
-            format!(
-                "`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
-                r.address()
-            ),
-            "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
-        );
-    }
-
-    // The Service.
-    let owned_lbs: Vec<&Resource> = lb_targets
-        .iter()
-        .flat_map(|t| lbs_of_tg(cx, t.tg))
-        .filter(|l| lb::targets_workloads(cx, l))
-        .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
-        .fold(Vec::new(), |mut acc, l| {
-            if !acc.iter().any(|x: &&Resource| x.address() == l.address()) {
-                acc.push(l);
-            }
-            acc
-        });
-    let mut svc_note = String::new();
-    let svc_addr = if let Some(lbr) = owned_lbs.first().copied() {
-        if owned_lbs.len() > 1 {
-            warn(
-                cx,
-                Code::FeatureUnsupported,
-                r,
-                "load_balancer",
-                format!(
-                    "`{}` sits behind {} load balancers; its Service of type LoadBalancer stands for `{}` only",
-                    r.address(),
-                    owned_lbs.len(),
-                    lbr.address()
-                ),
-                "put the service behind one load balancer",
-            );
-        }
-        let addr = lb_service(cx, r, lbr, &app, &lb_targets, ns.clone());
-        svc_note = format!(
-            "; `{}` became its Service of type LoadBalancer",
-            lbr.address()
-        );
-        Some(addr)
-    } else {
-        // Behind a load balancer owned by another workload, or none: a ClusterIP Service.
-        for t in &lb_targets {
-            for l in lbs_of_tg(cx, t.tg) {
-                let owner = lb_owner(cx, l).filter(|o| o.address() != r.address());
-                let msg = match owner {
-                    Some(o) if lb::targets_workloads(cx, l) => format!(
-                        "`{}` is reached through `{}`, whose Service of type LoadBalancer belongs to `{}`; the listener rules that route to `{}` are lost, so the workload is reachable inside the cluster only",
-                        r.address(),
-                        l.address(),
-                        o.address(),
-                        t.tg.address()
-                    ),
-                    _ => format!(
-                        "`{}` is a target of `{}`, which also serves other targets and became a `digitalocean_loadbalancer`: it cannot send traffic to pods, so the workload is reachable inside the cluster only",
-                        r.address(),
-                        l.address()
-                    ),
-                };
-                warn(
-                    cx,
-                    Code::FeatureUnsupported,
-                    r,
-                    "load_balancer",
-                    msg,
-                    "route by path or host with an ingress controller on DOKS (e.g. ingress-nginx) in front of the workloads' ClusterIP Services",
-                );
-            }
-        }
-        cluster_ip_service(cx, r, &app, &pod, ns.clone())
-    };
-
-    // Notes.
+/// Reports what the pod of `td` does not carry over (after the workload is emitted).
+fn pod_notes(
+    cx: &mut Cx<'_>,
+    td: &Resource,
+    loc: &crate::source::Loc,
+    lost_fields: &[String],
+    dropped_logs: bool,
+    non_essential: &[String],
+) {
     if dropped_logs {
         cx.diag(
             Diagnostic::new(
@@ -1745,7 +1843,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
                 format!(
                     "`{}`: non-essential containers ({}) run as ordinary containers of the pod; Kubernetes restarts any container that exits instead of stopping the task when an essential one does",
                     td.address(),
-                    join_quoted(&non_essential)
+                    join_quoted(non_essential)
                 ),
             )
             .at(loc.clone())
@@ -1765,47 +1863,6 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             )
             .at(loc.clone())
             .resource(td.address()),
-        );
-    }
-    service_notes(cx, r, td);
-    let containers = pod.containers.len() + pod.init_containers.len();
-    cx.note(
-        r,
-        format!(
-            "Deployment `{app}` in the appliance namespace ({containers} container(s) of `{}`, read from {}){svc_note}",
-            td.address(),
-            form.describe()
-        ),
-    );
-    if let Some(a) = &svc_addr
-        && let Some(rec) = cx.st.outcomes.get_mut(r.address())
-        && !rec.targets.contains(a)
-    {
-        rec.targets.push(a.clone());
-    }
-    cx.export(
-        r,
-        "name",
-        Export::Tmpl {
-            target: dep_addr.clone(),
-            tmpl: "$T.metadata[0].name".into(),
-        },
-    );
-    cx.export(
-        r,
-        "id",
-        Export::Attr {
-            target: dep_addr.clone(),
-            attr: "id".into(),
-        },
-    );
-    for a in ["cluster", "iam_role", "arn"] {
-        cx.export(
-            r,
-            a,
-            Export::Unmapped(
-                "the service is a Kubernetes Deployment of the appliance namespace".into(),
-            ),
         );
     }
 }
