@@ -134,6 +134,9 @@ codes! {
     WorkloadLoadBalancer = "F375", Note, "load balancer became a Kubernetes Service";
     /// The appliance's container registry: one per DigitalOcean account, shared or created.
     ContainerRegistry = "F376", Note, "images move to the appliance's container registry";
+    /// An ECS task definition no service or schedule runs became a suspended Kubernetes CronJob:
+    /// a template started on demand, as `aws ecs run-task` did.
+    TaskOnDemand = "F377", Note, "one-off task runs on demand from a suspended CronJob";
     // F330–F339: load balancers, DNS and certificates.
     /// A Let's Encrypt certificate whose domain is not a DigitalOcean DNS domain of the stack
     /// (DigitalOcean issues Let's Encrypt certificates only for domains it serves).

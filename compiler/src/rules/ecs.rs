@@ -7,7 +7,10 @@
 //!   and target groups fold into the Service's ports and DigitalOcean annotations; see
 //!   below), otherwise a ClusterIP Service for its container ports (in-cluster DNS replaces
 //!   Cloud Map and Service Connect).
-//! * `aws_ecs_task_definition` → absorbed into the Deployments of the services that run it.
+//! * `aws_ecs_task_definition` → absorbed into the Deployments of the services that run it; a
+//!   task definition no service runs (a one-off or scheduled task) → a `kubernetes_cron_job_v1`
+//!   on the schedule of the EventBridge rule or Scheduler schedule that runs it, or suspended
+//!   (run on demand) when nothing in the stack does (see `one_off_task`).
 //!   Container definitions are read in all the forms people write them: `jsonencode([...])`
 //!   (read structurally, so `aws_db_instance.db.address` stays a reference the reference pass
 //!   rewrites), heredoc or quoted JSON with `${...}` interpolations, `file()` and
@@ -110,7 +113,12 @@ pub const RULES: &[RuleDef] = &[
         ty: TASK_DEF,
         mode: Mode::Managed,
         phase: Phase::Attach,
-        produces: &[],
+        produces: &[
+            "kubernetes_cron_job_v1",
+            "kubernetes_namespace_v1",
+            "kubernetes_secret_v1",
+            "digitalocean_kubernetes_cluster",
+        ],
         args: &[
             "family",
             "container_definitions",
@@ -131,7 +139,7 @@ pub const RULES: &[RuleDef] = &[
             "track_latest",
             "inference_accelerator",
         ],
-        summary: "task definition → absorbed into the Deployments of the services that run it (containers, cpu/memory → requests and limits)",
+        summary: "task definition → absorbed into the Deployments of the services that run it (containers, cpu/memory → requests and limits); run by no service → kubernetes_cron_job_v1 (scheduled by its EventBridge rule / Scheduler schedule, else suspended for runs on demand)",
         map: task_definition,
     },
     RuleDef {
@@ -244,6 +252,27 @@ pub const RULES: &[RuleDef] = &[
         ],
         summary: "Application Auto Scaling policy of an ECS service → a metric of its HorizontalPodAutoscaler; others → dropped",
         map: scaling_policy,
+    },
+    RuleDef {
+        ty: "aws_scheduler_schedule",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "name",
+            "name_prefix",
+            "group_name",
+            "description",
+            "schedule_expression",
+            "schedule_expression_timezone",
+            "state",
+            "flexible_time_window",
+            "target",
+            "start_date",
+            "end_date",
+        ],
+        summary: "EventBridge Scheduler schedule of an ECS task → the schedule of the task's kubernetes_cron_job_v1; other targets → unsupported",
+        map: scheduler_schedule,
     },
 ];
 
@@ -720,6 +749,15 @@ fn bound_task(cx: &Cx<'_>, svc: &Resource) -> Option<Resource> {
             }
         });
     }
+    bind_instance(cx, td, key)
+}
+
+/// The task definition `td` with `each` / `count.index` bound to the instance `key` (the first
+/// when `None`); as it is when not repeated.
+fn bind_instance(cx: &Cx<'_>, td: &Resource, key: Option<Value>) -> Option<Resource> {
+    if !td.meta.is_repeated() {
+        return Some(td.clone());
+    }
     let mut bound = td.clone();
     if let Some(c) = &td.meta.count {
         let idx = key.unwrap_or(Value::from(0u64));
@@ -837,10 +875,33 @@ fn replicas(cx: &Cx<'_>, svc: &Resource) -> (u64, u64) {
 }
 
 /// The demand of every ECS service of the module: (at desired count, at maximum count).
-fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize) {
+fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize, usize) {
     let mut now = Demand::default();
     let mut peak = Demand::default();
+    let mut tasks = 0;
     let mut services = 0;
+    // Tasks no service runs (one-off and scheduled tasks, `one_off_task`): one run each.
+    for td in cx.origin_of_type(TASK_DEF) {
+        if run_by_service(cx, td) {
+            continue;
+        }
+        let Some(td) = bind_instance(cx, td, None) else {
+            continue;
+        };
+        let (cpu, mem) = task_demand(cx, &td);
+        let n = triggers_of(cx, &td)
+            .iter()
+            .filter_map(|t| task_count(cx, t))
+            .max()
+            .unwrap_or(1) as u64;
+        for d in [&mut now, &mut peak] {
+            d.millicores += cpu * n;
+            d.mib += mem * n;
+            d.pod_millicores = d.pod_millicores.max(cpu);
+            d.pod_mib = d.pod_mib.max(mem);
+        }
+        tasks += 1;
+    }
     for svc in cx.origin_of_type(SERVICE) {
         let Some(td) = bound_task(cx, svc) else {
             continue;
@@ -855,7 +916,7 @@ fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize) {
             d.pod_mib = d.pod_mib.max(mem);
         }
     }
-    (now, peak, services)
+    (now, peak, services, tasks)
 }
 
 // ---- the cluster ---------------------------------------------------------------------------------
@@ -873,7 +934,7 @@ fn doks_cluster(cx: &Cx<'_>) -> Option<String> {
 /// Emits a DOKS cluster sized for the ECS services (`r`: the ECS cluster it stands for, or
 /// `None` when the stack has no cluster of its own). Returns its address.
 fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
-    let (now, peak, services) = workload_demand(cx);
+    let (now, peak, services, tasks) = workload_demand(cx);
     let base = facts::pool_for(now);
     let top = facts::pool_for(Demand {
         pod_millicores: now.pod_millicores.max(peak.pod_millicores),
@@ -993,7 +1054,12 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
         format!("{min_nodes} nodes")
     };
     let msg = format!(
-        "the ECS services run on a new DOKS cluster: {services} service(s) ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum); with {}% headroom and room for the system on every node, the node pool is {count} of `{size}`",
+        "the ECS services run on a new DOKS cluster: {services} service(s){} ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum); with {}% headroom and room for the system on every node, the node pool is {count} of `{size}`",
+        if tasks > 0 {
+            format!(" and {tasks} task(s) run by no service (one run each)")
+        } else {
+            String::new()
+        },
         now.millicores as f64 / 1000.0,
         now.mib,
         peak.millicores as f64 / 1000.0,
@@ -1059,13 +1125,18 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
                 ),
             };
             if eks.is_some() {
-                let (now, _, services) = workload_demand(cx);
+                let (now, _, services, tasks) = workload_demand(cx);
                 cx.diag(
                     Diagnostic::new(
                         Code::NodePoolFromWorkloads,
                         format!(
-                            "`{}`: {services} ECS service(s) move onto the DOKS cluster `{addr}` and ask for {:.2} vCPU and {} MiB there",
+                            "`{}`: {services} ECS service(s){} move onto the DOKS cluster `{addr}` and ask for {:.2} vCPU and {} MiB there",
                             r.address(),
+                            if tasks > 0 {
+                                format!(" and {tasks} task(s) run by no service")
+                            } else {
+                                String::new()
+                            },
                             now.millicores as f64 / 1000.0,
                             now.mib
                         ),
@@ -2908,24 +2979,379 @@ fn task_definition(r: &Resource, cx: &mut Cx<'_>) {
                 },
             );
         }
-        None => {
+        None => one_off_task(r, cx),
+    }
+}
+
+// ---- tasks run by no service -------------------------------------------------------------------
+//
+// A task definition no service runs is a one-off or scheduled task (`aws ecs run-task`, an
+// EventBridge rule or an EventBridge Scheduler schedule). On DOKS it becomes a
+// `kubernetes_cron_job_v1`: on the schedule of the EventBridge rule / Scheduler schedule that
+// runs it, or — run by nothing in the stack — suspended, as a template to run on demand
+// (`kubectl create job --from=cronjob/<name>`). A plain `kubernetes_job_v1` would run once at
+// every apply (and the provider waits for it to finish), which an ECS task definition never
+// does by itself. Its pods never restart (`restart_policy = "Never"`, `backoff_limit = 0`), as
+// ECS does not retry a stopped task.
+
+/// The task definition an EventBridge target (`ecs_target`) or an EventBridge Scheduler
+/// schedule (`target { ecs_parameters }`) runs, when it is a task definition of the stack that
+/// no ECS service runs (mapped here, with the trigger absorbed into its CronJob).
+pub(super) fn scheduled_task<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    if !matches!(
+        r.ty.as_str(),
+        "aws_cloudwatch_event_target" | "aws_scheduler_schedule"
+    ) {
+        return None;
+    }
+    ecs_params(r).iter().find_map(|p| {
+        hclx::attr(p, "task_definition_arn")
+            .and_then(|e| cx.resolve_ref(e))
+            .filter(|td| td.ty == TASK_DEF && td.mode == Mode::Managed)
+            .filter(|td| !run_by_service(cx, td))
+    })
+}
+
+/// The ECS parameters of an EventBridge target (`ecs_target`) or a Scheduler schedule
+/// (`target { ecs_parameters }`).
+fn ecs_params(t: &Resource) -> Vec<Body> {
+    if t.ty == "aws_cloudwatch_event_target" {
+        return hclx::blocks(&t.body, "ecs_target")
+            .into_iter()
+            .map(|b| b.into_owned())
+            .collect();
+    }
+    hclx::blocks(&t.body, "target")
+        .iter()
+        .flat_map(|x| {
+            hclx::blocks(x, "ecs_parameters")
+                .into_iter()
+                .map(|b| b.into_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn scheduler_schedule(r: &Resource, cx: &mut Cx<'_>) {
+    if scheduled_task(cx, r).is_some() {
+        // Folded into the task's CronJob by the task definition rule (`one_off_task`).
+        return;
+    }
+    if let Some(family) = super::catalog::lookup(&r.ty) {
+        super::catalog::apply(family, r, cx);
+    }
+}
+
+/// Is the task definition run by an ECS service of the stack?
+fn run_by_service(cx: &Cx<'_>, td: &Resource) -> bool {
+    cx.origin_of_type(SERVICE)
+        .any(|svc| task_def_of(cx, svc).is_some_and(|t| t.address() == td.address()))
+}
+
+/// The EventBridge targets and Scheduler schedules that run the task definition `td`.
+fn triggers_of<'a>(cx: &Cx<'a>, td: &Resource) -> Vec<&'a Resource> {
+    ["aws_cloudwatch_event_target", "aws_scheduler_schedule"]
+        .iter()
+        .flat_map(|t| cx.origin_of_type(t))
+        .filter(|t| scheduled_task(cx, t).is_some_and(|x| x.address() == td.address()))
+        .collect()
+}
+
+/// The schedule of a trigger: (AWS schedule expression resource, expression, `suspend`).
+fn trigger_schedule<'a>(
+    cx: &Cx<'a>,
+    t: &'a Resource,
+) -> Option<(&'a Resource, String, Option<Expression>)> {
+    let holder = if t.ty == "aws_cloudwatch_event_target" {
+        cx.referenced(t, "rule")?
+    } else {
+        t
+    };
+    let expr = hclx::attr(&holder.body, "schedule_expression").and_then(|e| cx.eval.string(e))?;
+    // A disabled rule or schedule: a suspended CronJob (an expression when not a literal).
+    let suspend = match (
+        hclx::attr(&holder.body, "state"),
+        hclx::attr(&holder.body, "is_enabled"),
+    ) {
+        (Some(Expression::String(s)), _) => (s == "DISABLED").then_some(Expression::Bool(true)),
+        (Some(e), _) => format!("({}) == \"DISABLED\"", hclx::inline(e))
+            .parse()
+            .ok(),
+        (None, Some(Expression::Bool(b))) => (!b).then_some(Expression::Bool(true)),
+        (None, Some(e)) => format!("!({})", hclx::inline(e)).parse().ok(),
+        (None, None) => None,
+    };
+    Some((holder, expr, suspend))
+}
+
+/// How many tasks one run starts (`task_count`), when static.
+fn task_count(cx: &Cx<'_>, t: &Resource) -> Option<i64> {
+    ecs_params(t)
+        .iter()
+        .find_map(|p| hclx::attr(p, "task_count").and_then(|e| cx.eval.number(e)))
+        .map(|n| n.round() as i64)
+        .filter(|n| *n > 0)
+}
+
+/// A task definition no service runs → a CronJob (scheduled, or suspended to run on demand).
+fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
+    // A repeated task definition: its first instance (one CronJob per name).
+    let Some(td) = bind_instance(cx, r, None) else {
+        cx.unsupported(
+            r,
+            Code::ContainerDefinitionsUnreadable,
+            format!(
+                "`{}` is repeated over a collection Ferry cannot evaluate, so it cannot tell which containers it runs",
+                r.address()
+            ),
+            "write `for_each` / `count` with values known at compile time",
+        );
+        return;
+    };
+    let defs = match container_defs(cx, &td) {
+        Ok((defs, _)) => defs,
+        Err(why) => {
+            cx.unsupported(
+                r,
+                Code::ContainerDefinitionsUnreadable,
+                format!(
+                    "the container definitions of `{}` cannot be read: `container_definitions` {why}",
+                    r.address()
+                ),
+                "write them with `jsonencode([...])`, as JSON in the .tf file, or in a JSON file of the origin read with `file()` / `templatefile()`",
+            );
+            return;
+        }
+    };
+    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
+        || cx.origin_of_type(CLUSTER).next().is_some();
+    if !has_cluster && doks_cluster(cx).is_none() {
+        create_cluster(cx, None);
+    }
+    let base = cx
+        .str(&td, "family")
+        .filter(|f| !f.contains("${"))
+        .unwrap_or_else(|| r.name.clone());
+    let app = k8s::dns_label(&base, "task");
+    let ns = cx.k8s_namespace();
+    let tp = task_pod(cx, r, &td, &defs, &app, ns.clone());
+    if tp.pod.containers.is_empty() {
+        cx.unsupported(
+            r,
+            Code::ContainerDefinitionsUnreadable,
+            format!("`{}` has no container Ferry could read", r.address()),
+            "check the container definitions of the task definition",
+        );
+        return;
+    }
+
+    // What runs it: the first trigger with a schedule Kubernetes can express.
+    let triggers = triggers_of(cx, r);
+    let mut schedule: Option<(&Resource, &Resource, String, String, Option<Expression>)> = None;
+    for t in &triggers {
+        let Some((holder, expr, suspend)) = trigger_schedule(cx, t) else {
+            continue;
+        };
+        match super::lambda::schedule_to_cron(&expr) {
+            Ok((cron, remark)) => {
+                if expr != cron {
+                    cx.diag(
+                        Diagnostic::new(
+                            Code::ValueConverted,
+                            format!(
+                                "`{}`: the schedule `{expr}` runs as the cron schedule `{cron}` (UTC){remark}",
+                                holder.address()
+                            ),
+                        )
+                        .at(holder.loc_of("schedule_expression"))
+                        .resource(holder.address()),
+                    );
+                }
+                schedule = Some((t, holder, expr, cron, suspend));
+                break;
+            }
+            Err(why) => warn(
+                cx,
+                Code::FeatureUnsupported,
+                holder,
+                "schedule_expression",
+                format!(
+                    "the schedule `{expr}` of `{}` cannot be written as a Kubernetes cron schedule: {why}; the CronJob of `{}` is suspended",
+                    holder.address(),
+                    r.address()
+                ),
+                "use a `rate(...)` expression, or a `cron(...)` expression without `L`, `W` or `#`",
+            ),
+        }
+    }
+    for t in &triggers {
+        let overrides = hclx::attr(&t.body, "input").is_some()
+            || hclx::blocks(&t.body, "target")
+                .iter()
+                .any(|x| hclx::attr(x, "input").is_some());
+        if overrides {
             warn(
                 cx,
                 Code::FeatureUnsupported,
-                r,
-                "family",
+                t,
+                "input",
                 format!(
-                    "`{}` is not run by an ECS service of the stack (a one-off or scheduled task); Ferry maps services only",
-                    r.address()
+                    "`{}` passes an input (container overrides) to the task; the CronJob runs the containers as the task definition declares them",
+                    t.address()
                 ),
-                "run the task as a `kubernetes_job_v1` or `kubernetes_cron_job_v1` on the DOKS cluster",
-            );
-            cx.drop(
-                r,
-                "no ECS service runs it; run it as a Kubernetes Job or CronJob",
+                "put the command and environment of the scheduled run in the task definition",
             );
         }
     }
+
+    let mut body = OutBody::new();
+    k8s::metadata(&mut body, s(&app), Some(ns), Some(k8s::labels(&app)), None);
+    let spec = body.block("spec");
+    match &schedule {
+        Some((_, _, _, cron, suspend)) => {
+            spec.set("schedule", s(cron));
+            spec.set("timezone", s("Etc/UTC"));
+            spec.set_opt("suspend", suspend.clone());
+        }
+        None => {
+            // Never due by itself: a template for runs on demand.
+            spec.set("schedule", s("0 0 1 1 *"));
+            spec.set("suspend", Expression::Bool(true));
+        }
+    }
+    let job = spec.block("job_template");
+    job.block("metadata").set("labels", k8s::labels(&app));
+    let job_spec = job.block("spec");
+    job_spec.set("backoff_limit", num(0));
+    if let Some(n) = schedule
+        .as_ref()
+        .and_then(|(t, ..)| task_count(cx, t))
+        .filter(|n| *n > 1)
+    {
+        job_spec.set("parallelism", num(n));
+        job_spec.set("completions", num(n));
+    }
+    let tpl = job_spec.block("template");
+    tpl.block("metadata").set("labels", k8s::labels(&app));
+    let mut pod = tp.pod.to_body();
+    pod.set("restart_policy", s("Never"));
+    tpl.items.push(Item::Block(OutBlock {
+        ident: "spec".into(),
+        labels: vec![],
+        body: pod,
+    }));
+    let addr = cx.emit(r, "kubernetes_cron_job_v1", body);
+    if let Some(e) = cx.emitted_mut(&addr) {
+        e.meta.count = None;
+        e.meta.for_each = None;
+    }
+    if r.meta.is_repeated() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "family",
+            format!(
+                "`{}` is repeated with `count`/`for_each`; its CronJob was emitted once (as the first instance), because their Kubernetes names would collide",
+                r.address()
+            ),
+            "declare one task definition per task",
+        );
+    }
+    match &schedule {
+        Some((_, holder, expr, cron, _)) => {
+            cx.note(
+                r,
+                format!(
+                    "CronJob `{app}` in the appliance namespace, on the schedule of `{}` (`{expr}` → `{cron}`, UTC); its pods run once and are not restarted",
+                    holder.address()
+                ),
+            );
+        }
+        None => {
+            cx.diag(
+                Diagnostic::new(
+                    Code::TaskOnDemand,
+                    format!(
+                        "`{}` is not run by an ECS service or a schedule of the stack (a one-off task): it became the suspended CronJob `{app}`, a template that runs only when started",
+                        r.address()
+                    ),
+                )
+                .at(r.loc_of("family"))
+                .resource(r.address())
+                .help(format!(
+                    "run it with `kubectl create job --from=cronjob/{app} {app}-<run>` in the appliance namespace (what `aws ecs run-task` did), or set a `schedule` and `suspend = false`"
+                )),
+            );
+            cx.note(
+                r,
+                format!(
+                    "CronJob `{app}` in the appliance namespace, suspended: run it on demand (`kubectl create job --from=cronjob/{app}`); its pods run once and are not restarted"
+                ),
+            );
+        }
+    }
+    pod_notes(
+        cx,
+        &td,
+        &tp.loc,
+        &tp.lost_fields,
+        tp.dropped_logs,
+        &tp.non_essential,
+    );
+
+    // The triggers (and EventBridge rules whose targets are all such tasks) fold into it.
+    for t in &triggers {
+        let note = match &schedule {
+            Some((chosen, ..)) if chosen.address() == t.address() => {
+                format!("it runs `{}` on the CronJob's schedule", r.address())
+            }
+            _ => format!(
+                "it runs `{}`; the CronJob has one schedule (see its note)",
+                r.address()
+            ),
+        };
+        cx.absorb(t, &addr, note);
+        if t.ty == "aws_cloudwatch_event_target"
+            && let Some(rule) = cx.referenced(t, "rule")
+        {
+            let all_tasks = cx
+                .origin_of_type("aws_cloudwatch_event_target")
+                .filter(|x| cx.referenced(x, "rule").is_some_and(|y| y == rule))
+                .all(|x| scheduled_task(cx, x).is_some());
+            if all_tasks {
+                cx.absorb(
+                    rule,
+                    &addr,
+                    "the schedule of the CronJobs of the ECS tasks it runs",
+                );
+                for attr in ["arn", "id", "name"] {
+                    cx.export(
+                        rule,
+                        attr,
+                        Export::Unmapped(
+                            "the schedule is part of the CronJobs of the tasks it runs".into(),
+                        ),
+                    );
+                }
+            }
+        }
+        for attr in ["arn", "id", "name"] {
+            cx.export(
+                t,
+                attr,
+                Export::Unmapped("the schedule is part of the CronJob of the task it runs".into()),
+            );
+        }
+    }
+    cx.export(
+        r,
+        "family",
+        Export::Tmpl {
+            target: addr.clone(),
+            tmpl: "$T.metadata[0].name".into(),
+        },
+    );
 }
 
 fn task_definition_data(r: &Resource, cx: &mut Cx<'_>) {

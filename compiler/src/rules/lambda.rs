@@ -314,6 +314,7 @@ pub const RULES: &[RuleDef] = &[
             "role_arn",
             "retry_policy",
             "dead_letter_config",
+            "ecs_target",
         ],
         "EventBridge target that is a function on a schedule → kubernetes_cron_job_v1 invoking the Knative Service",
         event_target,
@@ -1925,6 +1926,14 @@ fn schedule_targets<'a>(cx: &Cx<'a>, rule: &Resource) -> Option<Vec<&'a Resource
 }
 
 fn event_rule(r: &Resource, cx: &mut Cx<'_>) {
+    // A schedule of ECS tasks: folded into their CronJobs by `rules::ecs`.
+    let mut targets = cx
+        .origin_of_type("aws_cloudwatch_event_target")
+        .filter(|t| cx.referenced(t, "rule").is_some_and(|x| x == r))
+        .peekable();
+    if targets.peek().is_some() && targets.all(|t| super::ecs::scheduled_task(cx, t).is_some()) {
+        return;
+    }
     let Some(targets) = schedule_targets(cx, r) else {
         if let Some(family) = catalog::lookup(&r.ty) {
             catalog::apply(family, r, cx);
@@ -1964,6 +1973,10 @@ fn event_rule(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 fn event_target(r: &Resource, cx: &mut Cx<'_>) {
+    if super::ecs::scheduled_task(cx, r).is_some() {
+        // Runs an ECS task: folded into its CronJob by `rules::ecs`.
+        return;
+    }
     let rule = cx.referenced(r, "rule");
     let schedule = rule.and_then(|x| schedule_targets(cx, x).map(|_| x));
     let (Some(rule), Some(f)) = (schedule, target_function(cx, r, "arn")) else {

@@ -125,6 +125,72 @@ resource "digitalocean_kubernetes_cluster" "jobs" {
   }
 }
 
+resource "kubernetes_cron_job_v1" "migrate" {
+  metadata {
+    name      = "jobs-migrate"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "jobs-migrate"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    schedule = "0 0 1 1 *"
+    suspend  = true
+
+    job_template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "jobs-migrate"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        backoff_limit = 0
+
+        template {
+          metadata {
+            labels = {
+              "app.kubernetes.io/name"       = "jobs-migrate"
+              "app.kubernetes.io/managed-by" = "ferry"
+              "ferry.dev/instance-id"        = var.instance_id
+            }
+          }
+
+          spec {
+            container {
+              name  = "migrate"
+              image = "registry.digitalocean.com/${var.registry_name}/jobs/migrate:1.0.0"
+              args  = ["migrate", "up"]
+
+              resources {
+                requests = {
+                  cpu    = "250m"
+                  memory = "512Mi"
+                }
+                limits = {
+                  cpu    = "250m"
+                  memory = "512Mi"
+                }
+              }
+            }
+
+            image_pull_secrets {
+              name = kubernetes_secret_v1.registry.metadata[0].name
+            }
+
+            restart_policy = "Never"
+          }
+        }
+      }
+    }
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
