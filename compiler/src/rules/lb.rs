@@ -493,24 +493,29 @@ pub(super) fn pool_lbs<'a>(cx: &Cx<'a>, asg: &Resource) -> Vec<&'a Resource> {
         if t.ty == "aws_elb" {
             add(t);
         } else if TG_TYPES.contains(&t.ty.as_str()) {
-            for lt in LISTENER_TYPES {
-                for l in cx.origin_of_type(lt) {
-                    let forwards = body_mentions(&l.body, t)
-                        || referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l)
-                            .iter()
-                            .any(|lr| body_mentions(&lr.body, t));
-                    if !forwards {
-                        continue;
-                    }
-                    if let Some(lb) = cx
+            // The listeners that forward to it, by default action or by rule.
+            for x in cx.referrers(t).resources {
+                let ty = x.ty.as_str();
+                if x.mode != Mode::Managed || !body_mentions(&x.body, t) {
+                    continue;
+                }
+                let listener = if LISTENER_TYPES.contains(&ty) {
+                    Some(x)
+                } else if LISTENER_RULE_TYPES.contains(&ty) {
+                    cx.referenced(x, "listener_arn")
+                        .filter(|l| LISTENER_TYPES.contains(&l.ty.as_str()))
+                } else {
+                    None
+                };
+                if let Some(l) = listener
+                    && let Some(lb) = cx
                         .referenced(l, "load_balancer_arn")
                         .filter(|x| {
                             x.mode == Mode::Managed && matches!(x.ty.as_str(), "aws_lb" | "aws_alb")
                         })
                         .filter(|x| !targets_workloads(cx, x))
-                    {
-                        add(lb);
-                    }
+                {
+                    add(lb);
                 }
             }
         }
