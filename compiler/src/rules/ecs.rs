@@ -1266,10 +1266,18 @@ fn lbs_of_tg<'a>(cx: &Cx<'a>, tg: &Resource) -> Vec<&'a Resource> {
 fn lb_owner<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<&'a Resource> {
     for l in lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr) {
         for a in hclx::blocks(&l.body, "default_action") {
-            for e in lb::forward_targets(&a) {
-                let Some(tg) = cx.resolve_ref(&e) else {
-                    continue;
-                };
+            // A fixed response in front of routing rules stands for the first rule's target.
+            let fixed = (hclx::attr(&a, "type")
+                .and_then(|e| cx.eval.string(e))
+                .as_deref()
+                == Some("fixed-response"))
+            .then(|| lb::fixed_response_fallback(cx, l))
+            .flatten();
+            for tg in lb::forward_targets(&a)
+                .iter()
+                .filter_map(|e| cx.resolve_ref(e))
+                .chain(fixed)
+            {
                 if let Some(svc) = cx.origin_of_type(SERVICE).find(|svc| {
                     hclx::blocks(&svc.body, "load_balancer").iter().any(|b| {
                         hclx::attr(b, "target_group_arn")
@@ -2640,6 +2648,37 @@ fn lb_service(
                                 "give each workload its own load balancer, or route with an ingress controller on DOKS",
                             ),
                         }
+                    }
+                }
+                "fixed-response"
+                    if lb::fixed_response_fallback(cx, l).is_some_and(|tg| {
+                        targets.iter().any(|t| t.tg.address() == tg.address())
+                    }) =>
+                {
+                    // Requests no rule matches: the Service forwards everything to the workload
+                    // the first rule forwards to (a DigitalOcean load balancer cannot answer by
+                    // itself).
+                    if let Some(tg) = lb::fixed_response_fallback(cx, l)
+                        && let Some(t) = targets.iter().find(|t| t.tg.address() == tg.address())
+                    {
+                        target = Some(numeric(cx, t.port.clone()));
+                        if let Some(st) = sticky_of(cx, tg) {
+                            sticky = Some(st);
+                        }
+                        proxy |= cx.bool(tg, "proxy_protocol_v2") == Some(true);
+                        warn(
+                            cx,
+                            Code::FeatureUnsupported,
+                            l,
+                            "default_action",
+                            format!(
+                                "`{}` answers requests no rule matches with a fixed response; a DigitalOcean load balancer only forwards, so every request on port {} reaches `{}` (the target of its first routing rule)",
+                                l.address(),
+                                hclx::inline(&port),
+                                r.address()
+                            ),
+                            "serve the fixed response (for unknown hosts or paths) from the application, or route with an ingress controller on DOKS",
+                        );
                     }
                 }
                 "redirect" => {

@@ -591,6 +591,12 @@ pub fn targets_workloads(cx: &Cx<'_>, lb: &Resource) -> bool {
                     tgs.push(tg);
                 }
             }
+            // A fixed response in front of routing rules forwards to the first rule's target.
+            if bstr(cx, &a, "type").as_deref() == Some("fixed-response")
+                && let Some(tg) = fixed_response_fallback(cx, l)
+            {
+                tgs.push(tg);
+            }
         }
     }
     !tgs.is_empty()
@@ -1154,7 +1160,7 @@ fn listener_into<'a>(
 /// routing rule matches) forwards to instead: the target group of its routing rule with the
 /// lowest priority. `None` when none of its rules forwards: a listener that only answers with a
 /// fixed response (a maintenance page) is not pointed at another listener's targets.
-fn fixed_response_fallback<'a>(cx: &Cx<'a>, l: &Resource) -> Option<&'a Resource> {
+pub(super) fn fixed_response_fallback<'a>(cx: &Cx<'a>, l: &Resource) -> Option<&'a Resource> {
     // Rules by priority (AWS evaluates the lowest first); no static priority: origin order.
     let mut rules: Vec<(f64, usize, &'a Resource)> =
         referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l)
