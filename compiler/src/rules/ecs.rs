@@ -2596,6 +2596,7 @@ fn lb_service(
 
     let mut ports: Vec<k8s::ServicePort> = Vec::new();
     let mut tls_ports: Vec<String> = Vec::new();
+    let mut redirect_ports: Vec<String> = Vec::new();
     let mut cert: Option<Expression> = None;
     let mut redirect = false;
     let mut sticky: Option<Expression> = None;
@@ -2616,6 +2617,8 @@ fn lb_service(
             .map(|e| numeric(cx, e))
             .unwrap_or(num(if tls { 443 } else { 80 }));
         let mut target: Option<Expression> = None;
+        // The port only answers the HTTP → HTTPS redirect.
+        let mut via_redirect = false;
         for act in hclx::blocks(&l.body, "default_action") {
             let ty = hclx::attr(&act, "type")
                 .and_then(|e| cx.eval.string(e))
@@ -2692,6 +2695,7 @@ fn lb_service(
                         .to_ascii_uppercase();
                     if to == "HTTPS" && proto == "HTTP" {
                         redirect = true;
+                        via_redirect = true;
                         target = Some(default_target.clone());
                     } else {
                         warn(
@@ -2773,12 +2777,32 @@ fn lb_service(
         if ports.iter().any(|p| p.name == name) {
             name = format!("{pname}-{}", hclx::inline(&port));
         }
+        if via_redirect {
+            redirect_ports.push(name.clone());
+        }
         ports.push(k8s::ServicePort {
             name,
             port,
             target_port: stringify(target),
             protocol: if proto == "UDP" { "UDP" } else { "TCP" },
         });
+    }
+    if redirect && !tls_ports.iter().any(|p| p == "443") {
+        // DigitalOcean redirects to port 443: without TLS there, nobody would answer; the
+        // ports that only redirected go too.
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "name",
+            format!(
+                "`{}` redirects HTTP to HTTPS but nothing forwards HTTPS on port 443, where DigitalOcean redirects to; the redirect was left out",
+                lbr.address()
+            ),
+            "add an HTTPS listener on port 443 that forwards to the service's target group",
+        );
+        redirect = false;
+        ports.retain(|p| !redirect_ports.contains(&p.name));
     }
     if ports.is_empty() {
         ports.push(k8s::ServicePort {

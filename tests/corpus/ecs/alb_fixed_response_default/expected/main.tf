@@ -147,6 +147,108 @@ resource "kubernetes_service_v1" "web" {
   }
 }
 
+resource "kubernetes_deployment_v1" "admin" {
+  metadata {
+    name      = "admin"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "admin"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 1
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "admin"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "admin"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "web"
+          image = "registry.digitalocean.com/${var.registry_name}/nginx:1.27"
+
+          port {
+            container_port = 8080
+            protocol       = "TCP"
+          }
+
+          port {
+            container_port = 9000
+            protocol       = "TCP"
+          }
+
+          resources {
+            requests = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+            limits = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+          }
+
+          readiness_probe {
+            http_get {
+              path = "/"
+              port = 9000
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_service_v1" "admin" {
+  metadata {
+    name      = "admin"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "admin"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+    annotations = {
+      "service.beta.kubernetes.io/do-loadbalancer-name"      = "admin-${var.instance_id}"
+      "service.beta.kubernetes.io/do-loadbalancer-protocol"  = "http"
+      "service.beta.kubernetes.io/do-loadbalancer-size-unit" = "1"
+    }
+  }
+
+  spec {
+    type     = "LoadBalancer"
+    selector = {
+      "app.kubernetes.io/name" = "admin"
+    }
+
+    port {
+      name        = "http-8080"
+      port        = 8080
+      target_port = "9000"
+      protocol    = "TCP"
+    }
+  }
+}
+
 resource "digitalocean_kubernetes_cluster" "main" {
   name    = "web-${var.instance_id}"
   region  = var.region

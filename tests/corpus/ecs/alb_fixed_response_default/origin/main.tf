@@ -104,3 +104,73 @@ resource "aws_ecs_service" "web" {
     container_port   = 8080
   }
 }
+
+# A second service whose load balancer serves it on 8080 only; its HTTPS listener only answers
+# with a fixed response, so its HTTP → HTTPS redirect would lead nowhere and is left out.
+resource "aws_lb" "admin" {
+  name    = "admin"
+  subnets = ["subnet-1", "subnet-2"]
+}
+
+resource "aws_lb_target_group" "admin" {
+  name        = "admin"
+  port        = 9000
+  protocol    = "HTTP"
+  target_type = "ip"
+  vpc_id      = "vpc-1"
+}
+
+resource "aws_lb_listener" "admin_http" {
+  load_balancer_arn = aws_lb.admin.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type = "redirect"
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+resource "aws_lb_listener" "admin_https" {
+  load_balancer_arn = aws_lb.admin.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.site.arn
+
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "503"
+    }
+  }
+}
+
+resource "aws_lb_listener" "admin_8080" {
+  load_balancer_arn = aws_lb.admin.arn
+  port              = 8080
+  protocol          = "HTTP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.admin.arn
+  }
+}
+
+resource "aws_ecs_service" "admin" {
+  name            = "admin"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.web.arn
+  desired_count   = 1
+  launch_type     = "FARGATE"
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.admin.arn
+    container_name   = "web"
+    container_port   = 9000
+  }
+}
