@@ -49,6 +49,9 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let no_inputs = BTreeMap::new();
     // Module folders whose images name the appliance's registry (`var.registry_name`).
     let mut registry_dirs = BTreeSet::new();
+    // Module folders whose DNS records need the domain of a zone outside the stack
+    // (`var.dns_domain`, `rules::dns`): their callers pass it on.
+    let mut dns_dirs = BTreeSet::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -60,12 +63,19 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &emitted_types,
             inputs.get(dir).unwrap_or(&no_inputs),
             &registry_dirs,
+            &dns_dirs,
         );
         if m.files
             .get("variables.tf")
             .is_some_and(|t| t.contains("variable \"registry_name\""))
         {
             registry_dirs.insert(dir.clone());
+        }
+        if m.files
+            .get("variables.tf")
+            .is_some_and(|t| t.contains("variable \"dns_domain\""))
+        {
+            dns_dirs.insert(dir.clone());
         }
         diags.extend(m.diags);
         artifacts.extend(m.artifacts);
@@ -316,6 +326,7 @@ fn compile_module(
     child_types: &BTreeSet<String>,
     inputs: &BTreeMap<String, Expression>,
     registry_dirs: &BTreeSet<String>,
+    dns_dirs: &BTreeSet<String>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let eval = Eval::new(
@@ -703,6 +714,7 @@ fn compile_module(
         region,
         &stack_types,
         registry_dirs,
+        dns_dirs,
         &st.variables,
     );
     for (path, text) in std::mem::take(&mut st.files) {
@@ -1043,6 +1055,7 @@ fn emit_module(
     region: &str,
     stack_types: &BTreeSet<&str>,
     registry_dirs: &BTreeSet<String>,
+    dns_dirs: &BTreeSet<String>,
     rule_vars: &[(String, OutBody)],
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
@@ -1061,17 +1074,22 @@ fn emit_module(
         });
     }
     // Local modules whose images name the appliance's registry get it passed on.
-    let calls_registry = |c: &Named| {
+    let calls_into = |c: &Named, dirs: &BTreeSet<String>| {
         hclx::attr(&c.body, "source")
             .and_then(hclx::as_str)
             .and_then(|src| origin::join_dir(&module.dir, src))
-            .is_some_and(|d| registry_dirs.contains(&d))
+            .is_some_and(|d| dirs.contains(&d))
     };
+    let calls_registry = |c: &Named| calls_into(c, registry_dirs);
+    let calls_dns = |c: &Named| calls_into(c, dns_dirs);
     for c in calls {
         let mut b = named_block("module", c);
         if calls_registry(c) && b.body.get("registry_name").is_none() {
             b.body
                 .set("registry_name", hclx::path(&["var", "registry_name"]));
+        }
+        if calls_dns(c) && b.body.get("dns_domain").is_none() {
+            b.body.set("dns_domain", hclx::path(&["var", "dns_domain"]));
         }
         for (k, v) in [
             ("instance_id", hclx::path(&["var", "instance_id"])),
@@ -1150,6 +1168,10 @@ fn emit_module(
                 .filter(|_| is_root)
                 .map(Expression::String),
         ));
+    }
+    // Likewise the domain of a hosted zone outside the stack (`rules::dns`).
+    if calls.iter().any(calls_dns) && !rule_vars.iter().any(|(n, _)| n == "dns_domain") {
+        injected.push(("dns_domain", rules::dns::DNS_DOMAIN_DESCRIPTION, None));
     }
     let uses_spaces = is_root
         && stack_types

@@ -428,16 +428,16 @@ fn mentions_module(e: &Expression) -> bool {
     found
 }
 
-/// The variable that names the domain of a hosted zone outside the stack.
+/// The variable that names the domain of a hosted zone outside the stack (callers of a module
+/// that declares it pass theirs on: `pipeline`).
 const DNS_DOMAIN: &str = "dns_domain";
+/// Its description.
+pub const DNS_DOMAIN_DESCRIPTION: &str = "DNS domain (e.g. `example.com`) of the hosted zone the origin refers to by id, served by DigitalOcean DNS in the customer's account: its records are created there.";
 
 /// Declares `var.dns_domain` (once) and reports (F332) that `r` uses it; returns it.
 fn dns_domain(cx: &mut Cx<'_>, r: &Resource, key: &str, what: &str) -> Expression {
     let mut v = OutBody::new();
-    v.set(
-        "description",
-        s("DNS domain (e.g. `example.com`) of the hosted zone the origin refers to by id, served by DigitalOcean DNS in the customer's account: its records are created there."),
-    );
+    v.set("description", s(DNS_DOMAIN_DESCRIPTION));
     v.set("type", hclx::path(&["string"]));
     let var = cx.variable(DNS_DOMAIN, v);
     cx.diag(
@@ -658,7 +658,11 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
     // A zone outside the stack (a zone id, a variable, a remote state output): its domain name
     // is unknown, so it becomes an input. A module output keeps its value (a module of the
     // stack maps its zone's `zone_id` to the domain name).
-    let outside = z.is_none() && !mentions_module(&domain);
+    // In a child module, a zone id from a module input is whatever the caller passes: a zone
+    // of the stack arrives as its domain name (the zone's `zone_id` export), so it is kept.
+    let from_input =
+        !cx.module.dir.is_empty() && matches!(hclx::traversal_root(&domain), Some(("var", _)));
+    let outside = z.is_none() && !mentions_module(&domain) && !from_input;
     if outside {
         domain = dns_domain(
             cx,

@@ -1,3 +1,19 @@
+module "edge" {
+  source      = "./modules/edge"
+  dns_domain  = var.dns_domain
+  instance_id = var.instance_id
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
+module "app" {
+  source      = "./modules/app"
+  zone_id     = data.digitalocean_domain.company.name
+  instance_id = var.instance_id
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
 data "digitalocean_domain" "company" {
   name = var.dns_domain
 }

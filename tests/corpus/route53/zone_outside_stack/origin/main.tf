@@ -39,3 +39,14 @@ resource "aws_route53_record" "status" {
   ttl     = 60
   records = [aws_eip.web.public_ip]
 }
+
+# Child modules: one with a literal zone id (it gets `dns_domain` from its caller), one whose
+# zone id is a module input fed with a zone of the stack (its domain name arrives there).
+module "edge" {
+  source = "./modules/edge"
+}
+
+module "app" {
+  source  = "./modules/app"
+  zone_id = data.aws_route53_zone.company.zone_id
+}
