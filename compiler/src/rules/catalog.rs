@@ -844,6 +844,15 @@ pub const RULES: &[RuleDef] = &[
         summary: "group ↔ load balancer attachment → absorbed into the droplet autoscale pool (load balancers reach pools by droplet tag)",
         map: autoscaling_attachment,
     },
+    RuleDef {
+        ty: "aws_autoscaling_traffic_source_attachment",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["autoscaling_group_name", "traffic_source"],
+        summary: "group ↔ traffic source (load balancer) attachment → absorbed into the droplet autoscale pool (load balancers reach pools by droplet tag)",
+        map: autoscaling_attachment,
+    },
     // Operations, governance, security
     dropped(
         "aws_ssm_document",

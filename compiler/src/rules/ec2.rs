@@ -158,6 +158,7 @@ pub const RULES: &[RuleDef] = &[
             "availability_zones",
             "target_group_arns",
             "load_balancers",
+            "traffic_source",
             "tag",
         ],
         summary: "Auto Scaling group → digitalocean_droplet_autoscale (template from its launch template; target tracking on CPU → target_cpu_utilization)",
@@ -995,8 +996,9 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
     dt.set("with_droplet_agent", Expression::Bool(true));
     dt.set("tags", tags);
 
-    for k in ["target_group_arns", "load_balancers"] {
-        if cx.expr(r, k).is_some() && lbs.is_empty() {
+    for k in ["target_group_arns", "load_balancers", "traffic_source"] {
+        let set = cx.expr(r, k).is_some() || !hclx::blocks(&r.body, k).is_empty();
+        if set && lbs.is_empty() {
             cx.diag(
                 Diagnostic::new(
                     Code::FeatureUnsupported,

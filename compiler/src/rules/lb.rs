@@ -443,6 +443,12 @@ fn clamped(
 
 // ---- autoscaling groups behind load balancers -------------------------------------------------
 
+/// Resources that put an autoscaling group behind a load balancer.
+pub(super) const ASG_ATTACHMENT_TYPES: &[&str] = &[
+    "aws_autoscaling_attachment",
+    "aws_autoscaling_traffic_source_attachment",
+];
+
 /// Every origin resource the expression refers to (`[aws_lb_target_group.a.arn, …]`).
 fn refs_in<'a>(cx: &Cx<'a>, e: &Expression) -> Vec<&'a Resource> {
     let mut out: Vec<&'a Resource> = Vec::new();
@@ -463,12 +469,24 @@ fn refs_in<'a>(cx: &Cx<'a>, e: &Expression) -> Vec<&'a Resource> {
 /// Load balancers that become Kubernetes Services of ECS workloads are left out.
 pub(super) fn pool_lbs<'a>(cx: &Cx<'a>, asg: &Resource) -> Vec<&'a Resource> {
     let mut registered: Vec<&'a Resource> = Vec::new();
+    // `traffic_source { identifier }` (ASG and traffic source attachments, provider 5.x).
+    let traffic_sources = |body: &Body, out: &mut Vec<&'a Resource>| {
+        for t in hclx::blocks(body, "traffic_source") {
+            if let Some(e) = hclx::attr(&t, "identifier") {
+                out.extend(refs_in(cx, e));
+            }
+        }
+    };
     for k in ["target_group_arns", "load_balancers"] {
         if let Some(e) = hclx::attr(&asg.body, k) {
             registered.extend(refs_in(cx, e));
         }
     }
-    for att in cx.referencing("aws_autoscaling_attachment", "autoscaling_group_name", asg) {
+    traffic_sources(&asg.body, &mut registered);
+    for att in ASG_ATTACHMENT_TYPES
+        .iter()
+        .flat_map(|t| cx.referencing(t, "autoscaling_group_name", asg))
+    {
         for k in [
             "lb_target_group_arn",
             "alb_target_group_arn",
@@ -479,6 +497,7 @@ pub(super) fn pool_lbs<'a>(cx: &Cx<'a>, asg: &Resource) -> Vec<&'a Resource> {
                 registered.extend(refs_in(cx, e));
             }
         }
+        traffic_sources(&att.body, &mut registered);
     }
     let mut out: Vec<&'a Resource> = Vec::new();
     let mut add = |lb: &'a Resource| {
@@ -1668,10 +1687,11 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
             .iter()
             .filter(|p| {
                 body_mentions(&p.body, tg)
-                    || cx
-                        .referencing("aws_autoscaling_attachment", "autoscaling_group_name", p)
-                        .iter()
-                        .any(|a| body_mentions(&a.body, tg))
+                    || ASG_ATTACHMENT_TYPES.iter().any(|t| {
+                        cx.referencing(t, "autoscaling_group_name", p)
+                            .iter()
+                            .any(|a| body_mentions(&a.body, tg))
+                    })
             })
             .map(|p| format!("`{}`", p.address()))
             .collect();
@@ -1739,7 +1759,7 @@ fn is_pool_registrar(cx: &Cx<'_>, pools: &[&Resource], x: &Resource) -> bool {
     let is_pool = |a: &Resource| pools.iter().any(|p| p.address() == a.address());
     match x.ty.as_str() {
         "aws_autoscaling_group" => is_pool(x),
-        "aws_autoscaling_attachment" => cx
+        t if ASG_ATTACHMENT_TYPES.contains(&t) => cx
             .referenced(x, "autoscaling_group_name")
             .is_some_and(is_pool),
         _ => false,

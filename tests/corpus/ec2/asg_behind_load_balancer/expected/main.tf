@@ -106,6 +106,24 @@ resource "digitalocean_droplet_autoscale" "legacy" {
   }
 }
 
+resource "digitalocean_droplet_autoscale" "worker" {
+  name = "worker-${var.instance_id}"
+
+  config {
+    target_number_instances = 1
+  }
+
+  droplet_template {
+    size               = "s-2vcpu-4gb"
+    region             = var.region
+    image              = "ubuntu-24-04-x64"
+    ssh_keys           = []
+    project_id         = digitalocean_project.appliance.id
+    with_droplet_agent = true
+    tags               = ["instance-id:${var.instance_id}", "lb:web-edge-${var.instance_id}"]
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

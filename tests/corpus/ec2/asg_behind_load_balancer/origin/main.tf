@@ -114,3 +114,24 @@ resource "aws_autoscaling_group" "legacy" {
     id = aws_launch_template.web.id
   }
 }
+
+# A second pool behind the first load balancer, through a traffic source attachment
+# (provider 5.x): both pools carry the load balancer's tag.
+resource "aws_autoscaling_group" "worker" {
+  name     = "worker"
+  min_size = 1
+  max_size = 1
+
+  launch_template {
+    id = aws_launch_template.web.id
+  }
+}
+
+resource "aws_autoscaling_traffic_source_attachment" "worker" {
+  autoscaling_group_name = aws_autoscaling_group.worker.id
+
+  traffic_source {
+    identifier = aws_lb_target_group.web.arn
+    type       = "elbv2"
+  }
+}
