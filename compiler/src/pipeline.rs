@@ -316,6 +316,64 @@ fn module_inputs(
     inputs
 }
 
+/// Leaves out the locals nothing emitted reads any more that hold a `null` (an unmapped
+/// reference, reported by F401: the account id of an image URI Ferry rewrote), and the unread
+/// locals built on them: Terraform evaluates every local, and a `null` in a string template
+/// fails the plan.
+fn prune_dead_null_locals(
+    locals: &mut Vec<origin::Local>,
+    emitted: &[Emitted],
+    named: &[&[Named]],
+) {
+    use hcl::expr::TraversalOperator as Op;
+    let refs = |e: &Expression, out: &mut BTreeSet<String>| {
+        hclx::walk(e, &mut |x| {
+            if let Some(("local", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+                out.insert(n.to_string());
+            }
+        });
+    };
+    // Read by the emitted stack, directly or through other locals.
+    let mut live = BTreeSet::new();
+    for e in emitted {
+        e.body.exprs(&mut |x| refs(x, &mut live));
+        for x in [&e.meta.count, &e.meta.for_each].into_iter().flatten() {
+            refs(x, &mut live);
+        }
+    }
+    for n in named.iter().flat_map(|n| n.iter()) {
+        hclx::walk_body(&n.body, &mut |x| refs(x, &mut live));
+    }
+    loop {
+        let mut more = BTreeSet::new();
+        for l in locals.iter().filter(|l| live.contains(&l.name)) {
+            refs(&l.expr, &mut more);
+        }
+        let before = live.len();
+        live.extend(more);
+        if live.len() == before {
+            break;
+        }
+    }
+    let mut bad: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = bad.len();
+        for l in locals.iter().filter(|l| !live.contains(&l.name)) {
+            let mut null = false;
+            hclx::walk(&l.expr, &mut |x| null |= matches!(x, Expression::Null));
+            let mut uses = BTreeSet::new();
+            refs(&l.expr, &mut uses);
+            if null || uses.iter().any(|u| bad.contains(u)) {
+                bad.insert(l.name.clone());
+            }
+        }
+        if bad.len() == before {
+            break;
+        }
+    }
+    locals.retain(|l| !bad.contains(&l.name));
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compile_module(
     origin: &Origin,
@@ -612,6 +670,7 @@ fn compile_module(
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     diags.append(&mut st.diags);
+    prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
 
     // A nested block that lost a required value to an unmapped reference is left out (with
     // the reference's own F401 saying why), rather than failing when the stack is applied.

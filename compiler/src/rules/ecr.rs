@@ -407,7 +407,7 @@ pub fn rewrite_image(cx: &mut Cx<'_>, r: &Resource, e: &Expression, loc: Loc) ->
     // A template whose leading part is static: rewrite the registry part, keep the rest.
     if let Expression::TemplateExpr(t) = e
         && let Ok(tpl) = Template::from_expr(t)
-        && let Some(new) = rewrite_template(cx, &tpl)
+        && let Some(new) = rewrite_template_with_locals(cx, &tpl)
     {
         return match new {
             TemplateRewrite::Moved(image, img) => {
@@ -483,10 +483,63 @@ pub fn rewrite_ecr_template(cx: &Cx<'_>, e: &Expression) -> Option<(Expression, 
         return None;
     };
     let tpl = Template::from_expr(t).ok()?;
-    match rewrite_template(cx, &tpl)? {
+    match rewrite_template_with_locals(cx, &tpl)? {
         TemplateRewrite::Moved(image, img) if is_ecr_host(&img.host) => Some((image, img)),
         TemplateRewrite::Moved(..) => None,
     }
+}
+
+/// [`rewrite_template`], and when that cannot tell the registry, again with the locals it
+/// interpolates written in place: `"${local.registry}/app:1.0"` with `local.registry =
+/// "${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com"`.
+fn rewrite_template_with_locals(cx: &Cx<'_>, tpl: &Template) -> Option<TemplateRewrite> {
+    rewrite_template(cx, tpl).or_else(|| {
+        let mut text = String::new();
+        if !inline_locals(cx, tpl, &mut text, 0)? {
+            return None;
+        }
+        let Expression::TemplateExpr(t) = hclx::template(text) else {
+            return None;
+        };
+        rewrite_template(cx, &Template::from_expr(&t).ok()?)
+    })
+}
+
+/// Writes the template as text into `out`, with each `${local.x}` whose value is not known at
+/// compile time replaced by the local's own template expression: whether anything was
+/// replaced; `None` on a directive (`%{if}`), which is not rewritten.
+fn inline_locals(cx: &Cx<'_>, tpl: &Template, out: &mut String, depth: u8) -> Option<bool> {
+    use hcl::expr::TraversalOperator as Op;
+    let mut replaced = false;
+    for el in tpl.elements() {
+        match el {
+            Element::Literal(l) => out.push_str(&hclx::escape_template_literal(l)),
+            Element::Interpolation(ip) => {
+                let local = match hclx::traversal_root(&ip.expr) {
+                    Some(("local", [Op::GetAttr(n)])) if depth < 4 => cx
+                        .module
+                        .locals
+                        .iter()
+                        .find(|l| l.name == n.as_str())
+                        .filter(|_| cx.eval.string(&ip.expr).is_none()),
+                    _ => None,
+                };
+                let inner = local.and_then(|l| match &l.expr {
+                    Expression::TemplateExpr(t) => Template::from_expr(t).ok(),
+                    _ => None,
+                });
+                match inner {
+                    Some(t) => {
+                        inline_locals(cx, &t, out, depth + 1)?;
+                        replaced = true;
+                    }
+                    None => out.push_str(&format!("${{{}}}", hclx::inline(&ip.expr))),
+                }
+            }
+            Element::Directive(_) => return None,
+        }
+    }
+    Some(replaced)
 }
 
 /// Rewrites a template whose first elements evaluate to `host/…`: the host part becomes the

@@ -1,7 +1,3 @@
-locals {
-  account_id = null
-}
-
 data "digitalocean_kubernetes_versions" "main" {}
 
 resource "kubernetes_namespace_v1" "appliance" {
@@ -176,8 +172,8 @@ resource "kubernetes_deployment_v1" "api" {
 
           resources {
             requests = {
-              cpu    = "250m"
-              memory = "512Mi"
+              cpu    = "167m"
+              memory = "341Mi"
             }
             limits = {
               cpu    = "500m"
@@ -192,8 +188,24 @@ resource "kubernetes_deployment_v1" "api" {
 
           resources {
             requests = {
-              cpu    = "250m"
-              memory = "512Mi"
+              cpu    = "167m"
+              memory = "341Mi"
+            }
+            limits = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+          }
+        }
+
+        container {
+          name  = "metrics"
+          image = "registry.digitalocean.com/${var.registry_name}/metrics-agent:3.1"
+
+          resources {
+            requests = {
+              cpu    = "167m"
+              memory = "341Mi"
             }
             limits = {
               cpu    = "500m"

@@ -23,6 +23,7 @@ data "aws_caller_identity" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
+  registry   = "${local.account_id}.dkr.ecr.${var.region}.amazonaws.com"
 }
 
 resource "aws_ecs_cluster" "main" {
@@ -44,6 +45,10 @@ resource "aws_ecs_task_definition" "api" {
     {
       name  = "worker"
       image = var.worker_image
+    },
+    {
+      name  = "metrics"
+      image = "${local.registry}/metrics-agent:3.1"
     },
   ])
 }
