@@ -3213,6 +3213,19 @@ fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
     let mut schedule: Option<(&Resource, &Resource, String, String, Option<Expression>)> = None;
     for t in &triggers {
         let Some((holder, expr, suspend)) = trigger_schedule(cx, t) else {
+            // Run on events (an EventBridge rule with an `event_pattern`).
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                t,
+                "rule",
+                format!(
+                    "`{}` runs `{}` on events, which have no DigitalOcean equivalent; its CronJob is suspended",
+                    t.address(),
+                    r.address()
+                ),
+                "start a Job from the CronJob where the event happens (`kubectl create job --from=cronjob/<name>`, or the Kubernetes API from the application)",
+            );
             continue;
         };
         match super::lambda::schedule_to_cron(&expr) {
@@ -3332,11 +3345,25 @@ fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
             );
         }
         None => {
+            let why = if triggers.is_empty() {
+                "is not run by an ECS service or a schedule of the stack (a one-off task)"
+                    .to_string()
+            } else {
+                format!(
+                    "is run by {}, which Kubernetes cannot schedule (see the warnings)",
+                    join_quoted(
+                        &triggers
+                            .iter()
+                            .map(|t| t.address().to_string())
+                            .collect::<Vec<_>>()
+                    )
+                )
+            };
             cx.diag(
                 Diagnostic::new(
                     Code::TaskOnDemand,
                     format!(
-                        "`{}` is not run by an ECS service or a schedule of the stack (a one-off task): it became the suspended CronJob `{app}`, a template that runs only when started",
+                        "`{}` {why}: it became the suspended CronJob `{app}`, a template that runs only when started",
                         r.address()
                     ),
                 )
@@ -3369,8 +3396,12 @@ fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
             Some((chosen, ..)) if chosen.address() == t.address() => {
                 format!("it runs `{}` on the CronJob's schedule", r.address())
             }
-            _ => format!(
+            Some(_) => format!(
                 "it runs `{}`; the CronJob has one schedule (see its note)",
+                r.address()
+            ),
+            None => format!(
+                "it runs `{}`, whose CronJob is suspended: its schedule or events cannot be expressed (see its warning)",
                 r.address()
             ),
         };
@@ -3383,11 +3414,12 @@ fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
                 .filter(|x| cx.referenced(x, "rule").is_some_and(|y| y == rule))
                 .all(|x| scheduled_task(cx, x).is_some());
             if all_tasks {
-                cx.absorb(
-                    rule,
-                    &addr,
-                    "the schedule of the CronJobs of the ECS tasks it runs",
-                );
+                let note = if hclx::attr(&rule.body, "schedule_expression").is_some() {
+                    "the schedule of the CronJobs of the ECS tasks it runs"
+                } else {
+                    "its events have no DigitalOcean equivalent; the CronJobs of the ECS tasks it runs are suspended"
+                };
+                cx.absorb(rule, &addr, note);
                 for attr in ["arn", "id", "name"] {
                     cx.export(
                         rule,

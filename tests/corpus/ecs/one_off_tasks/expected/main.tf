@@ -10,7 +10,7 @@ resource "digitalocean_kubernetes_cluster" "main" {
   node_pool {
     name       = "workloads"
     size       = "s-2vcpu-4gb"
-    node_count = 2
+    node_count = 3
     tags       = ["instance-id:${var.instance_id}"]
   }
 }
@@ -229,6 +229,71 @@ resource "kubernetes_cron_job_v1" "cleanup" {
               name  = "cleanup"
               image = "registry.digitalocean.com/${var.registry_name}/busybox:1.36"
               args  = ["sh", "-c", "find /tmp -mtime +7 -delete"]
+
+              resources {
+                requests = {
+                  cpu    = "250m"
+                  memory = "512Mi"
+                }
+                limits = {
+                  cpu    = "250m"
+                  memory = "512Mi"
+                }
+              }
+            }
+
+            image_pull_secrets {
+              name = kubernetes_secret_v1.registry.metadata[0].name
+            }
+
+            restart_policy = "Never"
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_cron_job_v1" "thumbnail" {
+  metadata {
+    name      = "thumbnail"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "thumbnail"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    schedule = "0 0 1 1 *"
+    suspend  = true
+
+    job_template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "thumbnail"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        backoff_limit = 0
+
+        template {
+          metadata {
+            labels = {
+              "app.kubernetes.io/name"       = "thumbnail"
+              "app.kubernetes.io/managed-by" = "ferry"
+              "ferry.dev/instance-id"        = var.instance_id
+            }
+          }
+
+          spec {
+            container {
+              name  = "thumbnail"
+              image = "registry.digitalocean.com/${var.registry_name}/thumbnail:1.0.0"
 
               resources {
                 requests = {

@@ -92,3 +92,34 @@ resource "aws_scheduler_schedule" "cleanup" {
     }
   }
 }
+
+# A task run on events (an upload): EventBridge patterns have no DigitalOcean equivalent, so its
+# CronJob is suspended.
+resource "aws_ecs_task_definition" "thumbnail" {
+  family                   = "thumbnail"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  container_definitions = jsonencode([{
+    name  = "thumbnail"
+    image = "123456789012.dkr.ecr.us-east-2.amazonaws.com/thumbnail:1.0.0"
+  }])
+}
+
+resource "aws_cloudwatch_event_rule" "upload" {
+  name = "upload"
+  event_pattern = jsonencode({
+    source      = ["aws.s3"]
+    detail-type = ["Object Created"]
+  })
+}
+
+resource "aws_cloudwatch_event_target" "upload" {
+  rule = aws_cloudwatch_event_rule.upload.name
+  arn  = aws_ecs_cluster.main.arn
+
+  ecs_target {
+    task_definition_arn = aws_ecs_task_definition.thumbnail.arn
+  }
+}
