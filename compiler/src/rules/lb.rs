@@ -804,7 +804,7 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
     if b.proxy_protocol {
         body.set("enable_proxy_protocol", Expression::Bool(true));
     }
-    if b.stack_certificate {
+    if b.stack_certificate && b.rules.iter().any(|f| f.certificate.is_some()) {
         // DigitalOcean would otherwise add A records for the certificate's names; the stack
         // declares its records itself (Route53 → digitalocean_record).
         body.set("disable_lets_encrypt_dns_records", Expression::Bool(true));

@@ -34,10 +34,9 @@ resource "digitalocean_loadbalancer" "main" {
 }
 
 resource "digitalocean_loadbalancer" "maintenance" {
-  name                             = "maintenance-${var.instance_id}"
-  type                             = "REGIONAL"
-  region                           = var.region
-  disable_lets_encrypt_dns_records = true
+  name   = "maintenance-${var.instance_id}"
+  type   = "REGIONAL"
+  region = var.region
 
   forwarding_rule {
     entry_protocol  = "http"
