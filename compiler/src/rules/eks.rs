@@ -11,7 +11,7 @@ use super::ec2::{
 };
 use super::{Cx, Export, Phase, RuleDef};
 use crate::diag::{Code, Diagnostic};
-use crate::facts::droplet;
+use crate::facts::{self, droplet};
 use crate::hclx;
 use crate::origin::{Meta, Mode, Resource};
 use crate::out::{Item, OutBlock, OutBody};
@@ -449,6 +449,15 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
     // Version: newest DOKS release of the origin's minor version, resolved at apply time.
     let version = cx.str(r, "version");
     let prefix = version.as_deref().and_then(minor_prefix);
+    // A minor DOKS no longer offers → the nearest one it does (the oldest offered).
+    let retired = version
+        .as_deref()
+        .and_then(minor_of)
+        .filter(|&(major, minor)| major == 1 && minor < facts::DOKS_OLDEST_MINOR);
+    let prefix = match retired {
+        Some(_) => Some(format!("1.{}.", facts::DOKS_OLDEST_MINOR)),
+        None => prefix,
+    };
     let mut vb = OutBody::new();
     if let Some(p) = &prefix {
         vb.set("version_prefix", Expression::String(p.clone()));
@@ -470,6 +479,18 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
         c.body.set("version", latest);
     }
     match (&version, &prefix) {
+        (Some(v), Some(p)) if retired.is_some() => cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}`: DOKS no longer offers Kubernetes {v}; the cluster runs the newest `{p}x` release, the nearest minor version DOKS offers, looked up by `{data}` when the stack is applied",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("version"))
+            .resource(r.address())
+            .help(format!("check the workloads against the Kubernetes APIs removed since {v}{}; if DOKS has retired {}.x as well, the lookup finds none and the apply fails: raise `version` then", removed_since(retired.map_or(0, |(_, m)| m)), p.trim_end_matches('.'))),
+        ),
         (Some(v), Some(p)) => cx.diag(
             Diagnostic::new(
                 Code::KubernetesVersionAtApply,
@@ -495,6 +516,41 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
     }
 
     cluster_exports(cx, r, &addr);
+}
+
+/// Well-known API removals after Kubernetes `1.<minor>`, up to the oldest minor DOKS offers
+/// (Kubernetes deprecated API migration guide), as a parenthesised list or nothing.
+fn removed_since(minor: u32) -> String {
+    const REMOVALS: &[(u32, &str)] = &[
+        (
+            16,
+            "`extensions/v1beta1` Deployments and DaemonSets in 1.16",
+        ),
+        (
+            22,
+            "`extensions/v1beta1` and `networking.k8s.io/v1beta1` Ingress in 1.22",
+        ),
+        (25, "PodSecurityPolicy and `batch/v1beta1` CronJob in 1.25"),
+        (26, "`autoscaling/v2beta2` HorizontalPodAutoscaler in 1.26"),
+        (29, "`flowcontrol.apiserver.k8s.io/v1beta2` in 1.29"),
+    ];
+    let hits: Vec<&str> = REMOVALS
+        .iter()
+        .filter(|(m, _)| *m > minor && *m <= facts::DOKS_OLDEST_MINOR)
+        .map(|(_, t)| *t)
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hits.join(", "))
+    }
+}
+
+/// `"1.29"` / `"1.29.3"` → `(1, 29)`.
+fn minor_of(v: &str) -> Option<(u32, u32)> {
+    let p = minor_prefix(v)?;
+    let mut parts = p.trim_end_matches('.').split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 /// `"1.29"` / `"1.29.3"` → `"1.29."`.
@@ -982,6 +1038,10 @@ mod tests {
         assert_eq!(minor_prefix("latest"), None);
         assert_eq!(minor_prefix("1"), None);
         assert_eq!(minor_prefix("1.x"), None);
+        assert_eq!(minor_of("1.17"), Some((1, 17)));
+        assert_eq!(minor_of("v1.31.2"), Some((1, 31)));
+        assert_eq!(minor_of("1.99999999999"), None);
+        assert_eq!(minor_of("latest"), None);
     }
 
     #[test]
