@@ -25,6 +25,7 @@ pub mod lints;
 pub mod modules;
 pub mod origin;
 pub mod out;
+pub mod providers;
 pub mod refs;
 pub mod report;
 pub mod rules;
