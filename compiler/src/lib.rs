@@ -32,6 +32,7 @@ pub mod rules;
 pub mod schema;
 pub mod scopes;
 pub mod source;
+pub mod undeclared;
 
 mod pipeline;
 

@@ -125,6 +125,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     }
 
     // ---- lint -----------------------------------------------------------------------------------
+    crate::undeclared::check(&origin, files, &mut diags);
     crate::lints::run(&origin, files, options, &mut diags);
 
     diags.sort_by(|a, b| {
