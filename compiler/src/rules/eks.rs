@@ -249,9 +249,9 @@ fn bound(cx: &Cx<'_>, g: &Resource, root: &str, bindings: &[(&str, hcl::Value)])
     )
 }
 
-/// The droplet size of one node group instance, without diagnostics (the representative
-/// instance's mapping already explained the choice).
-fn instance_size(cx: &Cx<'_>, ng: &Resource) -> &'static str {
+/// The droplet size of one node group instance (F304 when it is not an exact match; the
+/// report drops the copies of what the representative instance already said).
+fn instance_size(cx: &mut Cx<'_>, ng: &Resource) -> &'static str {
     let first = hclx::attr(&ng.body, "instance_types")
         .and_then(|e| cx.eval.value(e))
         .and_then(|v| match v {
@@ -269,7 +269,7 @@ fn instance_size(cx: &Cx<'_>, ng: &Resource) -> &'static str {
                 .and_then(|e| cx.eval.string(e))
         })
         .unwrap_or_else(|| droplet::EKS_DEFAULT_INSTANCE_TYPE.into());
-    droplet::for_instance_type(&itype).size.slug
+    size_slug(cx, ng, "instance_types", Some(&itype), "instance type")
 }
 
 /// The instances of a repeated group (`skip` first ones left out) with their `count.index` /
@@ -301,7 +301,7 @@ fn group_instances(cx: &Cx<'_>, g: &Resource, skip: usize) -> Option<Vec<(hcl::V
 /// A repeated pool whose instances map to different droplet sizes gets its size per instance:
 /// `{ gpu = "g-4vcpu-16gb", … }[each.key]` or `[…][count.index]` (`count.index` counting the
 /// emitted instances).
-fn size_per_instance(cx: &Cx<'_>, g: &Resource, skip: usize, body: &mut OutBody) {
+fn size_per_instance(cx: &mut Cx<'_>, g: &Resource, skip: usize, body: &mut OutBody) {
     let Some(instances) = group_instances(cx, g, skip) else {
         return;
     };
@@ -839,6 +839,10 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
     body.set("cluster_id", cluster_id);
     let pool = pool_body(cx, r, true);
     body.items.extend(pool.items);
+    if matches!(skip, Some(Rest::Count(_))) {
+        // Instances `1..count` of the origin are `0..count - 1` here.
+        body.exprs_mut(&mut |x| shift_count_index(x));
+    }
     if r.meta.is_repeated() {
         size_per_instance(cx, r, usize::from(skip.is_some()), &mut body);
     }
@@ -848,16 +852,23 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
         Some(rest) => {
             let (first, meta_note) = match &rest {
                 Rest::Count(c) => {
-                    let count = format!("{} - 1", hclx::inline(c))
-                        .parse::<Expression>()
-                        .unwrap_or(Expression::Null);
+                    let literal = match c {
+                        Expression::Number(n) => n.as_u64(),
+                        _ => None,
+                    };
+                    let count = match literal {
+                        Some(n) => Expression::Number(n.saturating_sub(1).into()),
+                        // The value may be set otherwise at deploy time.
+                        None => format!("max(0, {} - 1)", hclx::inline(c))
+                            .parse::<Expression>()
+                            .unwrap_or(Expression::Null),
+                    };
                     if let Some(e) = cx.emitted_mut(&pool_addr) {
                         e.meta.count = Some(count);
-                        e.body.exprs_mut(&mut |x| shift_count_index(x));
                     }
                     (
                         "`count.index = 0`".to_string(),
-                        "the others (`count.index` counts from 1 there)",
+                        "the others (the origin's `count.index` is `count.index + 1` there)",
                     )
                 }
                 Rest::Keys { first, set } => {
@@ -882,12 +893,14 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
                 r,
                 format!("its first instance ({first}) became the cluster's default `node_pool` (DOKS requires one inline pool); `{pool_addr}` holds {meta_note}"),
             );
-            cx.export_attrs(r, &pool_addr, &[("node_group_name", "name")]);
-            cx.export(
-                r,
-                "id",
-                Export::Unmapped(format!("the first instance is the cluster's inline `node_pool` and the others are `{pool_addr}`: read `{addr}.node_pool[0].id` or the pool's `id`").into()),
-            );
+            // An instance's attributes live in two places now, at shifted indexes.
+            for (attr, to) in [("id", "id"), ("node_group_name", "name")] {
+                cx.export(
+                    r,
+                    attr,
+                    Export::Unmapped(format!("the first instance is the cluster's inline `node_pool` and the others are `{pool_addr}`: read `{addr}.node_pool[0].{to}` or the pool's `{to}`").into()),
+                );
+            }
         }
         None => cx.export_attrs(r, &pool_addr, &[("id", "id"), ("node_group_name", "name")]),
     }
