@@ -875,7 +875,7 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
                     let fe = hclx::inline(r.meta.for_each.as_ref().unwrap_or(&Expression::Null));
                     let key = hclx::inline(&crate::eval::value_to_expr(first));
                     let text = if *set {
-                        format!("setsubtract({fe}, [{key}])")
+                        format!("toset([for v in {fe} : v if v != {key}])")
                     } else {
                         format!("{{ for k, v in {fe} : k => v if k != {key} }}")
                     };

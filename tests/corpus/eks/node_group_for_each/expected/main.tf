@@ -2,6 +2,10 @@ data "digitalocean_kubernetes_versions" "main" {
   version_prefix = "1.30."
 }
 
+data "digitalocean_kubernetes_versions" "edge" {
+  version_prefix = "1.30."
+}
+
 resource "digitalocean_kubernetes_cluster" "main" {
   name    = "platform-${var.instance_id}"
   region  = var.region
@@ -19,6 +23,21 @@ resource "digitalocean_kubernetes_cluster" "main" {
       group = "general"
     }
     tags = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_kubernetes_cluster" "edge" {
+  name    = "edge-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.edge.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "edge-blue"
+    size       = "s-2vcpu-4gb"
+    node_count = 2
+    tags       = ["instance-id:${var.instance_id}"]
   }
 }
 
@@ -45,6 +64,15 @@ resource "digitalocean_kubernetes_node_pool" "batch" {
   tags       = ["instance-id:${var.instance_id}"]
 }
 
+resource "digitalocean_kubernetes_node_pool" "edge" {
+  for_each   = toset([for v in toset(["blue", "green"]) : v if v != "blue"])
+  cluster_id = digitalocean_kubernetes_cluster.edge.id
+  name       = "edge-${each.value}"
+  size       = "s-2vcpu-4gb"
+  node_count = 2
+  tags       = ["instance-id:${var.instance_id}"]
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
@@ -54,5 +82,5 @@ resource "digitalocean_project" "appliance" {
 
 resource "digitalocean_project_resources" "appliance" {
   project   = digitalocean_project.appliance.id
-  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn], [digitalocean_kubernetes_cluster.edge.urn]])
 }

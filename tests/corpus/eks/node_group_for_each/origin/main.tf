@@ -73,3 +73,28 @@ resource "aws_eks_node_group" "batch" {
     min_size     = 1
   }
 }
+
+# A second cluster whose groups come from a set: `blue` is its inline pool, `green` a node pool.
+resource "aws_eks_cluster" "edge" {
+  name     = "edge-${var.instance_id}"
+  role_arn = "arn:aws:iam::123456789012:role/cluster"
+  version  = "1.30"
+
+  vpc_config {
+    subnet_ids = ["subnet-1", "subnet-2"]
+  }
+}
+
+resource "aws_eks_node_group" "edge" {
+  for_each        = toset(["blue", "green"])
+  cluster_name    = aws_eks_cluster.edge.name
+  node_group_name = "edge-${each.value}"
+  node_role_arn   = "arn:aws:iam::123456789012:role/node"
+  subnet_ids      = ["subnet-1", "subnet-2"]
+
+  scaling_config {
+    desired_size = 2
+    max_size     = 2
+    min_size     = 2
+  }
+}
