@@ -518,7 +518,7 @@ pub fn flatten_templates(expr: &mut Expression) {
         };
         let nested = outer.elements().iter().any(|el| {
             matches!(el, Element::Interpolation(i)
-                if matches!(&i.expr, Expression::String(_))
+                if matches!(&i.expr, Expression::String(_) | Expression::Number(_) | Expression::Bool(_))
                     || matches!(&i.expr, Expression::TemplateExpr(x) if matches!(**x, TemplateExpr::QuotedString(_))))
         });
         if !nested {
@@ -534,6 +534,8 @@ pub fn flatten_templates(expr: &mut Expression) {
                 Element::Literal(l) => lit(&mut raw, l),
                 Element::Interpolation(i) => match &i.expr {
                     Expression::String(s) => lit(&mut raw, s),
+                    Expression::Number(n) => lit(&mut raw, &n.to_string()),
+                    Expression::Bool(b) => lit(&mut raw, if *b { "true" } else { "false" }),
                     Expression::TemplateExpr(x) if matches!(**x, TemplateExpr::QuotedString(_)) => {
                         let Some(inner) = parse_template(x) else {
                             return false;
@@ -603,6 +605,13 @@ mod tests {
         let text = inline(&e);
         assert!(hcl::parse(&format!("x = {text}")).is_ok(), "{text}");
         assert_eq!(text, "\"aq\\\"x$${y}b${var.z}\"");
+        // Numbers and booleans (a `dynamic` block's iterator values) are spliced as text.
+        let mut e = template("port-${8080}-${true}-${var.z}");
+        flatten_templates(&mut e);
+        assert_eq!(inline(&e), "\"port-8080-true-${var.z}\"");
+        let mut e = template("${\"dev\"}-retention");
+        flatten_templates(&mut e);
+        assert_eq!(e, Expression::String("dev-retention".into()));
     }
 
     #[test]

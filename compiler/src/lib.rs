@@ -25,12 +25,14 @@ pub mod lints;
 pub mod modules;
 pub mod origin;
 pub mod out;
+pub mod providers;
 pub mod refs;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod scopes;
 pub mod source;
+pub mod undeclared;
 
 mod pipeline;
 

@@ -135,6 +135,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     }
 
     // ---- lint -----------------------------------------------------------------------------------
+    crate::undeclared::check(&origin, files, &mut diags);
     crate::lints::run(&origin, files, options, &mut diags);
 
     diags.sort_by(|a, b| {
@@ -458,6 +459,27 @@ fn compile_module(
         }
     }
 
+    // AWS resources reading outputs of expanded registry modules read the module's resources.
+    if module_exports.values().any(|o| !o.is_empty()) {
+        let reading: Vec<usize> = resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let mut hit = false;
+                hclx::walk_body(&r.body, &mut |e| {
+                    hit |= matches!(hclx::traversal_root(e), Some(("module", _)));
+                });
+                hit
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for i in reading {
+            if let Some(r) = resources.to_mut().get_mut(i) {
+                crate::refs::inline_module_outputs(&mut r.body, &module_exports);
+            }
+        }
+    }
+
     // ---- dynamic blocks ---------------------------------------------------------------------
     let with_dynamic: Vec<usize> = resources
         .iter()
@@ -669,6 +691,21 @@ fn compile_module(
     }
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
+    if is_root {
+        let as_written: Vec<Named> = module
+            .providers
+            .iter()
+            .filter(|p| p.name != "aws")
+            .cloned()
+            .collect();
+        let replaced = options.relay_url.is_some()
+            && emitted
+                .iter()
+                .map(|e| e.ty.as_str())
+                .chain(child_types.iter().map(String::as_str))
+                .any(|t| t.starts_with("kubernetes_"));
+        crate::providers::kubernetes(&mut providers, &as_written, &emitted, replaced, &mut diags);
+    }
     diags.append(&mut st.diags);
     prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
 

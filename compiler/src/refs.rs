@@ -27,6 +27,38 @@ pub enum ModuleOutput {
     Unmapped(String),
 }
 
+/// `module.eks.cluster_id` inside the body of an origin resource → `aws_eks_cluster.eks.id`,
+/// the resource of the expanded registry module it stands for, so that rules resolve it like a
+/// reference to a resource of the stack (a `data "aws_eks_cluster"` reading the module's
+/// cluster). The reference pass gives both spellings the same result. Returns whether anything
+/// changed.
+pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> bool {
+    let mut changed = false;
+    hclx::walk_body_mut(body, &mut |e| {
+        let Some(("module", [Op::GetAttr(m), Op::GetAttr(out), rest @ ..])) =
+            hclx::traversal_root(e)
+        else {
+            return true;
+        };
+        let Some(ModuleOutput::Attr { origin, attr }) =
+            modules.get(m.as_str()).and_then(|o| o.get(out.as_str()))
+        else {
+            return true;
+        };
+        let mut parts = origin.split('.');
+        let root = parts.next().unwrap_or_default().to_string();
+        let mut ops: Vec<Op> = parts
+            .map(|p| Op::GetAttr(hcl::Identifier::unchecked(p)))
+            .collect();
+        ops.push(Op::GetAttr(hcl::Identifier::unchecked(attr.as_str())));
+        ops.extend(rest.iter().cloned());
+        *e = hclx::traversal(&root, ops);
+        changed = true;
+        false
+    });
+    changed
+}
+
 #[derive(Debug)]
 pub struct Rewriter<'a> {
     pub st: &'a State,

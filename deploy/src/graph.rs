@@ -656,6 +656,27 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
         for dir in dirs {
             let mut files = BTreeMap::new();
             collect(&dir, &dir, &mut files);
+            // A stack whose origin reads undeclared variables is rejected as Terraform would
+            // (the compiler reports it as an F402 error): nothing to build.
+            if files
+                .get("report.json")
+                .is_some_and(|r| r.contains("\"code\": \"F402\",\n      \"severity\": \"error\""))
+            {
+                let err = Stack::load(
+                    files,
+                    &[("instance_id".into(), VarInput::Text("acme".into()))],
+                )
+                .map_err(|e| e.to_string())
+                .and_then(|s| build(&s).map(|_| ()).map_err(|e| e.to_string()))
+                .err()
+                .unwrap_or_default();
+                assert!(
+                    err.contains("declares no such variable"),
+                    "{}: {err}",
+                    dir.display()
+                );
+                continue;
+            }
             let stack = Stack::load(
                 files,
                 &[("instance_id".into(), VarInput::Text("acme".into()))],

@@ -53,6 +53,15 @@ pub const REGIONS: &[&str] = &[
     "blr1", "syd1", "atl1", "ric1",
 ];
 
+/// The oldest Kubernetes minor version (`1.<minor>`) Ferry takes DOKS to offer. DOKS offers only
+/// recent minors and retires each some months after its upstream end of life
+/// (mapping facts §2 "EKS → DOKS"; `do-slugs.json` → `kubernetes` holds only dated examples, no
+/// current list). Conservatively, a minor counts as retired once its upstream end of life is
+/// more than 18 months past at the facts date (2026-11): 1.29 (end of life 2025-02-28) is, 1.30
+/// (2025-06-28) not yet. A version below it is mapped to this one; the others are looked up as
+/// written when the stack is applied.
+pub const DOKS_OLDEST_MINOR: u32 = 30;
+
 /// The default region when the origin names none.
 pub const DEFAULT_REGION: &str = "nyc3";
 

@@ -50,6 +50,11 @@ pub fn expand(body: &mut Body, eval: &Eval) -> Vec<String> {
                             let mut c = content.clone();
                             // Nested dynamic blocks see the outer iterator too.
                             substitute(&mut c, &iterator, &key, &value);
+                            // `"${"dev"}-retention"` → `"dev-retention"`.
+                            hclx::walk_body_mut(&mut c, &mut |e| {
+                                hclx::flatten_templates(e);
+                                false
+                            });
                             unexpanded.extend(expand(&mut c, eval));
                             out.push(hcl::Structure::Block(
                                 hcl::Block::builder(name.as_str()).add_structures(c).build(),

@@ -6,11 +6,12 @@
 //! Facts: `aws-to-do-mapping-facts.md` §2 "EKS → DOKS"; sizes in `facts::droplet`.
 
 use super::ec2::{
-    instances, launch_template_of, repeat_name, retarget, safe_name, size_slug, tags_unmapped,
+    instances, iterations, launch_template_of, repeat_name, retarget, safe_name, size_slug,
+    substitute, tags_unmapped,
 };
 use super::{Cx, Export, Phase, RuleDef};
 use crate::diag::{Code, Diagnostic};
-use crate::facts::droplet;
+use crate::facts::{self, droplet};
 use crate::hclx;
 use crate::origin::{Meta, Mode, Resource};
 use crate::out::{Item, OutBlock, OutBody};
@@ -143,11 +144,197 @@ fn node_groups<'a>(cx: &Cx<'a>, cluster: &Resource) -> Vec<&'a Resource> {
 }
 
 /// The node group that becomes the cluster's required inline `node_pool`: the first one that
-/// is not repeated with `count` / `for_each`.
-fn default_group<'a>(cx: &Cx<'a>, cluster: &Resource) -> Option<&'a Resource> {
-    node_groups(cx, cluster)
-        .into_iter()
-        .find(|g| !g.meta.is_repeated())
+/// is not repeated with `count` / `for_each`, else the first instance of the first group whose
+/// `count` / `for_each` is known and not empty.
+struct DefaultPool<'a> {
+    group: &'a Resource,
+    /// For a repeated group: its first instance (body bound, no meta-arguments) and what
+    /// becomes of the other instances.
+    first: Option<(Resource, Rest)>,
+}
+
+impl DefaultPool<'_> {
+    /// The resource the inline pool is built from.
+    fn source(&self) -> &Resource {
+        self.first.as_ref().map_or(self.group, |(f, _)| f)
+    }
+}
+
+/// The instances of a repeated default group after the first one.
+enum Rest {
+    /// The group has one instance only.
+    None,
+    /// `count` (as written) of two or more: instances `1..count` remain.
+    Count(Expression),
+    /// `for_each` of two or more elements: all but the first key remain (`set`: a set).
+    Keys { first: hcl::Value, set: bool },
+}
+
+fn default_group<'a>(cx: &Cx<'a>, cluster: &Resource) -> Option<DefaultPool<'a>> {
+    let groups = node_groups(cx, cluster);
+    if let Some(g) = groups.iter().find(|g| !g.meta.is_repeated()) {
+        return Some(DefaultPool {
+            group: g,
+            first: None,
+        });
+    }
+    groups.into_iter().find_map(|g| {
+        first_instance(cx, g).map(|f| DefaultPool {
+            group: g,
+            first: Some(f),
+        })
+    })
+}
+
+/// The first instance of a repeated group, when its `count` / `for_each` is static and not
+/// empty.
+fn first_instance(cx: &Cx<'_>, g: &Resource) -> Option<(Resource, Rest)> {
+    if let Some(c) = &g.meta.count {
+        let n = cx.eval.number(c)?;
+        if n < 1.0 {
+            return None;
+        }
+        let res = bound(cx, g, "count", &[("index", hcl::Value::from(0u64))]);
+        let rest = if n >= 2.0 {
+            Rest::Count(c.clone())
+        } else {
+            Rest::None
+        };
+        return Some((res, rest));
+    }
+    let v = cx.eval.value(g.meta.for_each.as_ref()?)?;
+    let set = matches!(v, hcl::Value::Array(_));
+    let items = iterations(v)?;
+    let n = items.len();
+    let (key, value) = items.into_iter().next().map(each_binding)?;
+    let res = bound(cx, g, "each", &[("key", key.clone()), ("value", value)]);
+    let rest = if n >= 2 {
+        Rest::Keys { first: key, set }
+    } else {
+        Rest::None
+    };
+    Some((res, rest))
+}
+
+/// `each.key` / `each.value` of a `for_each` element (over a set, both are the element).
+fn each_binding((k, v): (hcl::Value, hcl::Value)) -> (hcl::Value, hcl::Value) {
+    match (&k, &v) {
+        (hcl::Value::Number(_), hcl::Value::String(_)) => (v.clone(), v),
+        _ => (k, v),
+    }
+}
+
+/// One instance of a repeated group: `count.index` / `each.*` bound everywhere in the body
+/// (nested blocks included), what became static folded, meta-arguments gone.
+fn bound(cx: &Cx<'_>, g: &Resource, root: &str, bindings: &[(&str, hcl::Value)]) -> Resource {
+    let mut body = g.body.clone();
+    hclx::walk_body_mut(&mut body, &mut |e| {
+        let before = e.clone();
+        substitute(e, root, bindings);
+        if *e != before
+            && let Some(v) = cx.eval.value(e)
+        {
+            *e = crate::eval::value_to_expr(&v);
+        }
+        false
+    });
+    Resource::new(
+        g.mode,
+        g.ty.clone(),
+        g.name.clone(),
+        body,
+        Meta::default(),
+        g.loc.clone(),
+        g.attr_locs.clone(),
+    )
+}
+
+/// The droplet size of one node group instance (F304 when it is not an exact match; the
+/// report drops the copies of what the representative instance already said).
+fn instance_size(cx: &mut Cx<'_>, ng: &Resource) -> &'static str {
+    let first = hclx::attr(&ng.body, "instance_types")
+        .and_then(|e| cx.eval.value(e))
+        .and_then(|v| match v {
+            hcl::Value::Array(items) => items.into_iter().next(),
+            _ => None,
+        })
+        .and_then(|v| match v {
+            hcl::Value::String(s) => Some(s),
+            _ => None,
+        });
+    let itype = first
+        .or_else(|| {
+            launch_template_of(cx, ng)
+                .and_then(|t| hclx::attr(&t.body, "instance_type"))
+                .and_then(|e| cx.eval.string(e))
+        })
+        .unwrap_or_else(|| droplet::EKS_DEFAULT_INSTANCE_TYPE.into());
+    size_slug(cx, ng, "instance_types", Some(&itype), "instance type")
+}
+
+/// The instances of a repeated group (`skip` first ones left out) with their `count.index` /
+/// `each.key`, when static.
+fn group_instances(cx: &Cx<'_>, g: &Resource, skip: usize) -> Option<Vec<(hcl::Value, Resource)>> {
+    if let Some(c) = &g.meta.count {
+        let n = cx.eval.number(c).filter(|n| *n >= 0.0)? as u64;
+        return Some(
+            (skip as u64..n.min(1000))
+                .map(|i| {
+                    let idx = hcl::Value::from(i);
+                    (idx.clone(), bound(cx, g, "count", &[("index", idx)]))
+                })
+                .collect(),
+        );
+    }
+    let v = cx.eval.value(g.meta.for_each.as_ref()?)?;
+    Some(
+        iterations(v)?
+            .into_iter()
+            .skip(skip)
+            .take(1000)
+            .map(each_binding)
+            .map(|(k, v)| (k.clone(), bound(cx, g, "each", &[("key", k), ("value", v)])))
+            .collect(),
+    )
+}
+
+/// A repeated pool whose instances map to different droplet sizes gets its size per instance:
+/// `{ gpu = "g-4vcpu-16gb", … }[each.key]` or `[…][count.index]` (`count.index` counting the
+/// emitted instances).
+fn size_per_instance(cx: &mut Cx<'_>, g: &Resource, skip: usize, body: &mut OutBody) {
+    let Some(instances) = group_instances(cx, g, skip) else {
+        return;
+    };
+    let sizes: Vec<(hcl::Value, &str)> = instances
+        .iter()
+        .map(|(k, r)| (k.clone(), instance_size(cx, r)))
+        .collect();
+    let Some((_, first)) = sizes.first() else {
+        return;
+    };
+    if sizes.iter().all(|(_, s)| s == first) {
+        body.set("size", Expression::String((*first).to_string()));
+        return;
+    }
+    let text = if g.meta.count.is_some() {
+        let items: Vec<String> = sizes.iter().map(|(_, s)| format!("\"{s}\"")).collect();
+        format!("[{}][count.index]", items.join(", "))
+    } else {
+        let items: Vec<String> = sizes
+            .iter()
+            .map(|(k, s)| {
+                let key = match k {
+                    hcl::Value::String(k) => k.clone(),
+                    other => other.to_string(),
+                };
+                format!("{} = \"{s}\"", hclx::inline(&Expression::String(key)))
+            })
+            .collect();
+        format!("{{ {} }}[each.key]", items.join(", "))
+    };
+    if let Ok(e) = text.parse::<Expression>() {
+        body.set("size", e);
+    }
 }
 
 fn cluster(r: &Resource, cx: &mut Cx<'_>) {
@@ -184,7 +371,7 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
 
     // The required default node pool.
     let pool = match default_group(cx, r) {
-        Some(ng) => pool_body(cx, ng, false),
+        Some(d) => pool_body(cx, d.source(), false),
         None => {
             let mut p = OutBody::new();
             p.set("name", Expression::String("default".into()));
@@ -198,6 +385,8 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
                 .any(|f| super::ec2::body_mentions(&f.body, &["cluster_name"], r))
             {
                 "its pods run on Fargate"
+            } else if !node_groups(cx, r).is_empty() {
+                "its node groups repeat with a `count` / `for_each` that is empty or not known at compile time"
             } else {
                 "it has no managed node group in the stack"
             };
@@ -260,6 +449,15 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
     // Version: newest DOKS release of the origin's minor version, resolved at apply time.
     let version = cx.str(r, "version");
     let prefix = version.as_deref().and_then(minor_prefix);
+    // A minor DOKS no longer offers → the nearest one it does (the oldest offered).
+    let retired = version
+        .as_deref()
+        .and_then(minor_of)
+        .filter(|&(major, minor)| major == 1 && minor < facts::DOKS_OLDEST_MINOR);
+    let prefix = match retired {
+        Some(_) => Some(format!("1.{}.", facts::DOKS_OLDEST_MINOR)),
+        None => prefix,
+    };
     let mut vb = OutBody::new();
     if let Some(p) = &prefix {
         vb.set("version_prefix", Expression::String(p.clone()));
@@ -281,6 +479,18 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
         c.body.set("version", latest);
     }
     match (&version, &prefix) {
+        (Some(v), Some(p)) if retired.is_some() => cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}`: DOKS no longer offers Kubernetes {v}; the cluster runs the newest `{p}x` release, the nearest minor version DOKS offers, looked up by `{data}` when the stack is applied",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("version"))
+            .resource(r.address())
+            .help(format!("check the workloads against the Kubernetes APIs removed since {v}{}; if DOKS has retired {}.x as well, the lookup finds none and the apply fails: raise `version` then", removed_since(retired.map_or(0, |(_, m)| m)), p.trim_end_matches('.'))),
+        ),
         (Some(v), Some(p)) => cx.diag(
             Diagnostic::new(
                 Code::KubernetesVersionAtApply,
@@ -306,6 +516,41 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
     }
 
     cluster_exports(cx, r, &addr);
+}
+
+/// Well-known API removals after Kubernetes `1.<minor>`, up to the oldest minor DOKS offers
+/// (Kubernetes deprecated API migration guide), as a parenthesised list or nothing.
+fn removed_since(minor: u32) -> String {
+    const REMOVALS: &[(u32, &str)] = &[
+        (
+            16,
+            "`extensions/v1beta1` Deployments and DaemonSets in 1.16",
+        ),
+        (
+            22,
+            "`extensions/v1beta1` and `networking.k8s.io/v1beta1` Ingress in 1.22",
+        ),
+        (25, "PodSecurityPolicy and `batch/v1beta1` CronJob in 1.25"),
+        (26, "`autoscaling/v2beta2` HorizontalPodAutoscaler in 1.26"),
+        (29, "`flowcontrol.apiserver.k8s.io/v1beta2` in 1.29"),
+    ];
+    let hits: Vec<&str> = REMOVALS
+        .iter()
+        .filter(|(m, _)| *m > minor && *m <= facts::DOKS_OLDEST_MINOR)
+        .map(|(_, t)| *t)
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hits.join(", "))
+    }
+}
+
+/// `"1.29"` / `"1.29.3"` → `(1, 29)`.
+fn minor_of(v: &str) -> Option<(u32, u32)> {
+    let p = minor_prefix(v)?;
+    let mut parts = p.trim_end_matches('.').split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 /// `"1.29"` / `"1.29.3"` → `"1.29."`.
@@ -569,28 +814,23 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     };
-    if default_group(cx, cluster).is_some_and(|g| g.address() == r.address()) {
-        cx.absorb(
-            r,
-            &addr,
-            "became the cluster's default `node_pool` (DOKS requires one inline pool)",
-        );
-        for (attr, tmpl) in [
-            ("id", "$T.node_pool[0].id"),
-            ("node_group_name", "$T.node_pool[0].name"),
-        ] {
-            cx.export(
+    let default = default_group(cx, cluster).filter(|d| d.group.address() == r.address());
+    let rest = default.map(|d| d.first.map(|(_, rest)| rest));
+    let skip = match rest {
+        // Not repeated, or repeated with one instance: the group is the inline pool.
+        Some(None | Some(Rest::None)) => {
+            cx.absorb(
                 r,
-                attr,
-                Export::Tmpl {
-                    target: addr.clone(),
-                    tmpl: tmpl.into(),
-                },
+                &addr,
+                "became the cluster's default `node_pool` (DOKS requires one inline pool)",
             );
+            default_pool_exports(cx, r, &addr);
+            group_unmapped_exports(cx, r);
+            return;
         }
-        group_unmapped_exports(cx, r);
-        return;
-    }
+        Some(Some(rest)) => Some(rest),
+        None => None,
+    };
     let mut body = OutBody::new();
     let cluster_id = cx
         .expr(r, "cluster_name")
@@ -599,9 +839,101 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
     body.set("cluster_id", cluster_id);
     let pool = pool_body(cx, r, true);
     body.items.extend(pool.items);
+    if matches!(skip, Some(Rest::Count(_))) {
+        // Instances `1..count` of the origin are `0..count - 1` here.
+        body.exprs_mut(&mut |x| shift_count_index(x));
+    }
+    if r.meta.is_repeated() {
+        size_per_instance(cx, r, usize::from(skip.is_some()), &mut body);
+    }
     let pool_addr = cx.emit(r, "digitalocean_kubernetes_node_pool", body);
-    cx.export_attrs(r, &pool_addr, &[("id", "id"), ("node_group_name", "name")]);
+    match skip {
+        // The first instance is the cluster's inline pool; this resource holds the others.
+        Some(rest) => {
+            let (first, meta_note) = match &rest {
+                Rest::Count(c) => {
+                    let literal = match c {
+                        Expression::Number(n) => n.as_u64(),
+                        _ => None,
+                    };
+                    let count = match literal {
+                        Some(n) => Expression::Number(n.saturating_sub(1).into()),
+                        // The value may be set otherwise at deploy time.
+                        None => format!("max(0, {} - 1)", hclx::inline(c))
+                            .parse::<Expression>()
+                            .unwrap_or(Expression::Null),
+                    };
+                    if let Some(e) = cx.emitted_mut(&pool_addr) {
+                        e.meta.count = Some(count);
+                    }
+                    (
+                        "`count.index = 0`".to_string(),
+                        "the others (the origin's `count.index` is `count.index + 1` there)",
+                    )
+                }
+                Rest::Keys { first, set } => {
+                    let fe = hclx::inline(r.meta.for_each.as_ref().unwrap_or(&Expression::Null));
+                    let key = hclx::inline(&crate::eval::value_to_expr(first));
+                    let text = if *set {
+                        format!("toset([for v in {fe} : v if v != {key}])")
+                    } else {
+                        format!("{{ for k, v in {fe} : k => v if k != {key} }}")
+                    };
+                    if let Some(e) = cx.emitted_mut(&pool_addr) {
+                        e.meta.for_each = text.parse().ok();
+                    }
+                    (format!("`each.key = {key}`"), "the other keys")
+                }
+                Rest::None => (String::new(), ""),
+            };
+            if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
+                rec.targets.push(addr.clone());
+            }
+            cx.note(
+                r,
+                format!("its first instance ({first}) became the cluster's default `node_pool` (DOKS requires one inline pool); `{pool_addr}` holds {meta_note}"),
+            );
+            // An instance's attributes live in two places now, at shifted indexes.
+            for (attr, to) in [("id", "id"), ("node_group_name", "name")] {
+                cx.export(
+                    r,
+                    attr,
+                    Export::Unmapped(format!("the first instance is the cluster's inline `node_pool` and the others are `{pool_addr}`: read `{addr}.node_pool[0].{to}` or the pool's `{to}`").into()),
+                );
+            }
+        }
+        None => cx.export_attrs(r, &pool_addr, &[("id", "id"), ("node_group_name", "name")]),
+    }
     group_unmapped_exports(cx, r);
+}
+
+/// `count.index` → `(count.index + 1)`: the separate pool of a repeated default group holds
+/// instances `1..count`.
+fn shift_count_index(e: &mut Expression) {
+    hclx::walk_mut(e, &mut |x| {
+        if matches!(hclx::traversal_root(x), Some(("count", [hcl::expr::TraversalOperator::GetAttr(a)])) if a.as_str() == "index")
+        {
+            *x = "(count.index + 1)".parse().unwrap_or(Expression::Null);
+            return false;
+        }
+        true
+    });
+}
+
+fn default_pool_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
+    for (attr, tmpl) in [
+        ("id", "$T.node_pool[0].id"),
+        ("node_group_name", "$T.node_pool[0].name"),
+    ] {
+        cx.export(
+            r,
+            attr,
+            Export::Tmpl {
+                target: addr.to_string(),
+                tmpl: tmpl.into(),
+            },
+        );
+    }
 }
 
 fn group_unmapped_exports(cx: &mut Cx<'_>, r: &Resource) {
@@ -719,6 +1051,10 @@ mod tests {
         assert_eq!(minor_prefix("latest"), None);
         assert_eq!(minor_prefix("1"), None);
         assert_eq!(minor_prefix("1.x"), None);
+        assert_eq!(minor_of("1.17"), Some((1, 17)));
+        assert_eq!(minor_of("v1.31.2"), Some((1, 31)));
+        assert_eq!(minor_of("1.99999999999"), None);
+        assert_eq!(minor_of("latest"), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 data "digitalocean_kubernetes_versions" "this" {
-  version_prefix = "1.29."
+  version_prefix = "1.30."
 }
 
 resource "digitalocean_kubernetes_cluster" "this" {

@@ -1,0 +1,3 @@
+output "second_pool" {
+  value = null
+}

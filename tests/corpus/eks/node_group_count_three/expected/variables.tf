@@ -1,0 +1,14 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "instance_id" {
+  type = string
+}
+
+variable "pools" {
+  type    = number
+  default = 3
+}
