@@ -16,6 +16,11 @@ use std::hint::black_box;
 mod stack;
 use stack::stack;
 
+// The allocator the `ferry` binary ships with (see edge-host/src/main.rs): the benchmark
+// measures the compile `ferry compile` runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     for n in [100, 1_000, 10_000] {

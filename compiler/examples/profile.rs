@@ -7,6 +7,10 @@
 //! and bucket versionings in one `main.tf`. With a directory instead of a count, the `.tf`
 //! files directly in it (e.g. `examples/saas-web-app/origin`).
 
+// The `ferry` binary's allocator, as in the benchmark.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/stack/mod.rs"]
 mod stack;
 
