@@ -328,7 +328,12 @@ fn cargo_build_wasm(
 
 /// `wasm-opt -Oz` of `input`. Its output depends only on its input and flags, so results are
 /// kept by the input's SHA-256 and an unchanged module is not optimised again.
+///
+/// Several builds may run at once (the browser tests build their dashboards in parallel): each
+/// run works on files of its own and the result enters the cache by an atomic rename, so no
+/// run ever reads another's half-written file.
 fn run_wasm_opt(wasm_opt: &Path, input: &[u8], target: &Path) -> Result<Vec<u8>> {
+    static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let dir = target.join("xtask-wasm-opt");
     std::fs::create_dir_all(&dir)?;
     let key = hex(&Sha256::digest(input));
@@ -336,7 +341,15 @@ fn run_wasm_opt(wasm_opt: &Path, input: &[u8], target: &Path) -> Result<Vec<u8>>
     if let Ok(bytes) = std::fs::read(&cached) {
         return Ok(bytes);
     }
-    let (i, o) = (dir.join("in.wasm"), dir.join("out.wasm"));
+    let run = format!(
+        "{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let (i, o) = (
+        dir.join(format!("{key}.{run}.in.wasm")),
+        dir.join(format!("{key}.{run}.out.wasm")),
+    );
     std::fs::write(&i, input)?;
     let status = Command::new(wasm_opt)
         .arg("-Oz")
@@ -346,9 +359,10 @@ fn run_wasm_opt(wasm_opt: &Path, input: &[u8], target: &Path) -> Result<Vec<u8>>
         .arg(&o)
         .status()
         .with_context(|| format!("running {}", wasm_opt.display()))?;
+    let _ = std::fs::remove_file(&i);
     ensure!(status.success(), "wasm-opt failed");
     let out = std::fs::read(&o)?;
-    std::fs::write(&cached, &out)?;
+    std::fs::rename(&o, &cached)?;
     Ok(out)
 }
 
