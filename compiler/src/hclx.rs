@@ -323,6 +323,22 @@ pub fn traversal(root: &str, ops: Vec<TraversalOperator>) -> Expression {
     )))
 }
 
+/// An expression from its source text, as `text.parse::<Expression>()` reads it: through
+/// Ferry's fast parser (`origin::fast`, which reads it as the value of an attribute and gives
+/// exactly what hcl-edit gives, or up), else through hcl-edit. Rules build expressions from
+/// text in many places, and hcl-edit's parser costs ~50,000 instructions per call.
+pub fn parse_expr(text: &str) -> Result<Expression, hcl::Error> {
+    if !text.contains('\n') {
+        let attr = format!("x = {text}\n");
+        if let Some((body, _)) = crate::origin::fast::parse(&attr)
+            && let Some(hcl::Structure::Attribute(a)) = body.into_iter().next()
+        {
+            return Ok(a.expr);
+        }
+    }
+    text.parse()
+}
+
 /// A quoted template string such as `"myapp-${var.instance_id}"`.
 pub fn template(raw: impl Into<String>) -> Expression {
     Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw.into())))
@@ -590,6 +606,33 @@ fn template_or_string(t: Template) -> Expression {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_expr_reads_what_hcl_edit_reads() {
+        let cases = [
+            "var.x",
+            "aws_lb.web_1.dns_name",
+            "trimsuffix(var.name, \".\") == var.zone ? \"@\" : trimsuffix(trimsuffix(var.name, \".\"), \".${var.zone}\")",
+            "length(var.list)",
+            "var.list[count.index]",
+            "concat(a.b, [c], { d = 1 })",
+            "\"${var.a}-${lower(b.c)}\"",
+            "!(a.b)",
+            "a.b[0].c",
+            "1 + 2 * 3",
+            // Outside the fast subset or malformed: hcl-edit decides.
+            "[for x in var.l : x]",
+            "a[*].id",
+            "x = 1",
+            "a b",
+            "",
+        ];
+        for text in cases {
+            let fast = parse_expr(text).map_err(|e| e.to_string());
+            let full = text.parse::<Expression>().map_err(|e| e.to_string());
+            assert_eq!(fast, full, "{text}");
+        }
+    }
 
     #[test]
     fn nested_templates_are_spliced() {

@@ -256,7 +256,7 @@ impl<'a> Rewriter<'a> {
                 } else {
                     tmpl.replace("$T", &hclx::inline(&self.target(target, index, &[], &[])))
                 };
-                text.parse::<Expression>().unwrap_or(Expression::Null)
+                hclx::parse_expr(&text).unwrap_or(Expression::Null)
             }
             Some(Export::Expr(e)) => e.clone(),
             Some(Export::Unmapped(reason)) => {
@@ -349,10 +349,10 @@ impl<'a> Rewriter<'a> {
                         ops.extend(tail.iter().cloned());
                         hclx::traversal(&var, ops)
                     }
-                    Some(Export::Tmpl { tmpl, .. }) => tmpl
-                        .replace("$T", &hclx::inline(&base))
-                        .parse()
-                        .unwrap_or(Expression::Null),
+                    Some(Export::Tmpl { tmpl, .. }) => {
+                        hclx::parse_expr(&tmpl.replace("$T", &hclx::inline(&base)))
+                            .unwrap_or(Expression::Null)
+                    }
                     Some(Export::Expr(e)) => e.clone(),
                     Some(Export::Unmapped(reason)) => {
                         self.unmapped(&format!("{addr}.{}", attr.as_str()), reason, loc);

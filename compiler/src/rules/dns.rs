@@ -106,7 +106,7 @@ fn from_template(text: &str) -> Expression {
     if let Some(inner) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}'))
         && !inner.contains("${")
         && !inner.contains('}')
-        && let Ok(e) = inner.parse::<Expression>()
+        && let Ok(e) = hclx::parse_expr(inner)
     {
         return e;
     }
@@ -393,7 +393,7 @@ fn relative_name(cx: &Cx<'_>, r: &Resource, zn: &ZoneName) -> (Expression, bool)
         let text = format!(
             "trimsuffix({x}, \".\") == {z} ? \"@\" : trimsuffix(trimsuffix({x}, \".\"), \".${{{z}}}\")"
         );
-        if let Ok(v) = text.parse::<Expression>() {
+        if let Ok(v) = hclx::parse_expr(&text) {
             return (v, true);
         }
     }
@@ -606,7 +606,7 @@ fn value_fields(ty: &str, item: &Expression, body: &mut OutBody) -> Result<(), S
                 ],
             };
             for (k, v) in parts {
-                body.set(k, v.parse::<Expression>().map_err(|e| e.to_string())?);
+                body.set(k, hclx::parse_expr(&v).map_err(|e| e.to_string())?);
             }
         }
     }
@@ -840,8 +840,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
                 .resource(r.address())
                 .help("write the values as a list literal (`records = [a, b]`) so each becomes a DigitalOcean record"),
             );
-            let first = format!("{}[0]", hclx::inline(&list))
-                .parse()
+            let first = hclx::parse_expr(&format!("{}[0]", hclx::inline(&list)))
                 .unwrap_or(Expression::Null);
             Values::Items(vec![first])
         }
@@ -945,8 +944,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             record_exports(cx, r, &addr, false);
         }
         Values::Counted(list) => {
-            let item = format!("{}[count.index]", hclx::inline(&list))
-                .parse::<Expression>()
+            let item = hclx::parse_expr(&format!("{}[count.index]", hclx::inline(&list)))
                 .unwrap_or(Expression::Null);
             let body = match base(&|b| value_fields(&split_ty, &item, b)) {
                 Ok(b) => b,
@@ -965,7 +963,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             };
             let addr = cx.emit(r, "digitalocean_record", body);
             if let Some(e) = cx.emitted_mut(&addr) {
-                e.meta.count = format!("length({})", hclx::inline(&list)).parse().ok();
+                e.meta.count = hclx::parse_expr(&format!("length({})", hclx::inline(&list))).ok();
             }
             notes.insert(
                 0,

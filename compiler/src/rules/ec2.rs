@@ -1298,9 +1298,7 @@ pub(super) fn each_ref_emitted(r: &Resource, addr: &str, attr: &str) -> Expressi
     } else {
         ""
     };
-    format!("{addr}{idx}.{attr}")
-        .parse()
-        .unwrap_or(Expression::Null)
+    hclx::parse_expr(&format!("{addr}{idx}.{attr}")).unwrap_or(Expression::Null)
 }
 
 /// `attr` of every instance of the origin resource `r`, as written in the origin, and whether
@@ -1315,7 +1313,7 @@ pub(super) fn all_refs(r: &Resource, attr: &str) -> (Expression, bool) {
         format!("{}.{}.{attr}", r.ty, r.name)
     };
     (
-        text.parse().unwrap_or(Expression::Null),
+        hclx::parse_expr(&text).unwrap_or(Expression::Null),
         r.meta.is_repeated(),
     )
 }

@@ -494,9 +494,7 @@ fn is_enabled_expr(e: &Expression) -> Expression {
         Expression::Variable(_) | Expression::Traversal(_) | Expression::FuncCall(_)
     );
     let text = if simple { text } else { format!("({text})") };
-    format!("{text} == \"Enabled\"")
-        .parse()
-        .unwrap_or(Expression::Bool(true))
+    hclx::parse_expr(&format!("{text} == \"Enabled\"")).unwrap_or(Expression::Bool(true))
 }
 
 fn feature(r: &Resource, at: Loc, message: String, help: &str) -> Diagnostic {
@@ -713,8 +711,7 @@ fn check_bucket_name(r: &Resource, cx: &mut Cx<'_>, name: &Expression) {
         Some(s) => (s, true),
         None => {
             let without_id = hclx::inline(name).replace("${var.instance_id}", "");
-            match without_id
-                .parse::<Expression>()
+            match hclx::parse_expr(&without_id)
                 .ok()
                 .and_then(|e| cx.eval.string(&e))
             {
@@ -1206,8 +1203,7 @@ fn rule_enabled(cx: &Cx<'_>, rule: &Body) -> Expression {
 fn expiration_date(cx: &Cx<'_>, d: &Expression) -> Expression {
     match known_str(cx, d) {
         Some(s) => Expression::String(s.chars().take(10).collect()),
-        None => format!("substr({}, 0, 10)", hclx::inline(d))
-            .parse()
+        None => hclx::parse_expr(&format!("substr({}, 0, 10)", hclx::inline(d)))
             .unwrap_or_else(|_| d.clone()),
     }
 }
