@@ -3132,18 +3132,7 @@ fn trigger_schedule<'a>(
     };
     let expr = hclx::attr(&holder.body, "schedule_expression").and_then(|e| cx.eval.string(e))?;
     // A disabled rule or schedule: a suspended CronJob (an expression when not a literal).
-    let suspend = match (
-        hclx::attr(&holder.body, "state"),
-        hclx::attr(&holder.body, "is_enabled"),
-    ) {
-        (Some(Expression::String(s)), _) => (s == "DISABLED").then_some(Expression::Bool(true)),
-        (Some(e), _) => format!("({}) == \"DISABLED\"", hclx::inline(e))
-            .parse()
-            .ok(),
-        (None, Some(Expression::Bool(b))) => (!b).then_some(Expression::Bool(true)),
-        (None, Some(e)) => format!("!({})", hclx::inline(e)).parse().ok(),
-        (None, None) => None,
-    };
+    let suspend = super::lambda::suspended(&holder.body);
     Some((holder, expr, suspend))
 }
 

@@ -2004,18 +2004,7 @@ fn event_target(r: &Resource, cx: &mut Cx<'_>) {
         return;
     };
     // Disabled rules: a suspended CronJob (kept as an expression when not a literal).
-    let suspend = match (
-        hclx::attr(&rule.body, "state"),
-        hclx::attr(&rule.body, "is_enabled"),
-    ) {
-        (Some(Expression::String(s)), _) => (s == "DISABLED").then_some(Expression::Bool(true)),
-        (Some(e), _) => format!("({}) == \"DISABLED\"", hclx::inline(e))
-            .parse()
-            .ok(),
-        (None, Some(Expression::Bool(b))) => (!b).then_some(Expression::Bool(true)),
-        (None, Some(e)) => format!("!({})", hclx::inline(e)).parse().ok(),
-        (None, None) => None,
-    };
+    let suspend = suspended(&rule.body);
     if expr != cron.0 {
         cx.diag(
             Diagnostic::new(
@@ -3108,6 +3097,19 @@ fn fnv64(text: &str) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// `suspend` of the CronJob an EventBridge rule (`state`, `is_enabled`) or a Scheduler
+/// schedule (`state`) becomes: `true` when it is disabled, an expression when that is known
+/// only at deploy time, `None` when it is enabled.
+pub(crate) fn suspended(body: &hcl::Body) -> Option<Expression> {
+    match (hclx::attr(body, "state"), hclx::attr(body, "is_enabled")) {
+        (Some(Expression::String(s)), _) => (s == "DISABLED").then_some(Expression::Bool(true)),
+        (Some(e), _) => hclx::parse_expr(&format!("({}) == \"DISABLED\"", hclx::inline(e))).ok(),
+        (None, Some(Expression::Bool(b))) => (!b).then_some(Expression::Bool(true)),
+        (None, Some(e)) => hclx::parse_expr(&format!("!({})", hclx::inline(e))).ok(),
+        (None, None) => None,
+    }
 }
 
 #[cfg(test)]
