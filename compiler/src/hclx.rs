@@ -6,7 +6,6 @@ use hcl::template::{Element, Template};
 use hcl::{Body, Identifier};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 // ---- parsed templates, once per compilation -------------------------------------------------------
@@ -18,8 +17,7 @@ use std::rc::Rc;
 // [`TemplateCache`] guard and is emptied when it drops: nothing survives a compilation, and the
 // results are exactly what parsing again would give.
 
-type Parsed =
-    HashMap<String, Rc<Template>, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>;
+type Parsed = HashMap<String, Rc<Template>, foldhash::fast::FixedState>;
 
 thread_local! {
     static TEMPLATES: RefCell<(usize, Parsed)> = RefCell::new((0, Parsed::default()));
