@@ -1407,7 +1407,13 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             .unwrap_or(0);
         if let Some(c) = pod.containers.get_mut(idx) {
             let port = numeric(cx, t.port.clone());
-            if !c.ports.iter().any(|p| p.container_port == port) {
+            // The same port written two ways (`8080` in the port mappings, `local.port` in
+            // the load balancer block) is one port: a second entry would repeat it.
+            let value = cx.eval.number(&port);
+            if !c.ports.iter().any(|p| {
+                p.container_port == port
+                    || value.is_some() && cx.eval.number(&p.container_port) == value
+            }) {
                 c.ports.push(Port {
                     container_port: port.clone(),
                     protocol: "TCP",
