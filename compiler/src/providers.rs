@@ -8,9 +8,11 @@
 //! not map (a cluster outside the stack, a registry module Ferry does not expand) gets `null`
 //! there and would reach no cluster: it is wired to the stack's DOKS cluster when there is one,
 //! and reported either way. A block that gets its token from the AWS CLI (`exec { command =
-//! "aws" }`) is treated the same.
+//! "aws" }`) is treated the same. So is the nested `kubernetes {}` block of a `provider "helm"`
+//! (helm provider 2.x), the way Helm reaches its cluster.
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::source::Loc;
 use crate::hclx;
 use crate::origin::{Mode, Named};
 use crate::out::Emitted;
@@ -82,11 +84,33 @@ pub fn kubernetes(
             }
         });
     let has_k8s = emitted.iter().any(|e| e.ty.starts_with("kubernetes_"));
+    let has_helm = emitted.iter().any(|e| e.ty.starts_with("helm_"));
     for (p, o) in providers.iter_mut().zip(origin) {
-        if p.name != "kubernetes" {
+        if p.name != "kubernetes" && p.name != "helm" {
             continue;
         }
         let alias = hclx::attr(&p.body, "alias").and_then(|e| hclx::as_str(e).map(String::from));
+        if p.name == "helm" {
+            // Helm reaches its cluster through a nested `kubernetes {}` block (helm provider
+            // 2.x), which the same checks apply to.
+            let label = match &alias {
+                Some(a) => format!("provider \"helm\" (alias `{a}`) {{ kubernetes }}"),
+                None => "provider \"helm\" { kubernetes }".to_string(),
+            };
+            let Some(was) = hclx::blocks(&o.body, "kubernetes").into_iter().next() else {
+                continue;
+            };
+            let loc = p.loc.clone();
+            for s in &mut p.body.0 {
+                if let Structure::Block(b) = s
+                    && b.identifier.as_str() == "kubernetes"
+                {
+                    let needed = has_helm.then_some("Helm releases");
+                    check(&mut b.body, &was, &label, &cluster, needed, &loc, diags);
+                }
+            }
+            continue;
+        }
         if replaced && alias.is_none() {
             continue;
         }
@@ -95,38 +119,56 @@ pub fn kubernetes(
             None => "provider \"kubernetes\"".to_string(),
         };
         drop_v1_args(p, &label, diags);
-        let lost = lost_connection(&p.body, &o.body);
-        if lost.is_empty() {
-            continue;
-        }
-        let read = references(&o.body);
-        let read = if read.is_empty() {
-            String::new()
-        } else {
-            format!(" (it read `{}`)", read.join("`, `"))
-        };
-        match &cluster {
-            Some(c) => {
-                wire(&mut p.body, c);
-                diags.push(
-                    Diagnostic::new(
-                        Code::UnmappedReference,
-                        format!("`{label}`: {} had no counterpart in the stack{read}; Ferry wired the provider to the stack's DOKS cluster `{c}`", lost.join(", ")),
-                    )
-                    .at(p.loc.clone())
-                    .help("if the provider should reach another cluster, configure it for that cluster in the origin"),
-                );
-            }
-            None => diags.push(
+        let loc = p.loc.clone();
+        let needed = has_k8s.then_some("Kubernetes resources");
+        check(&mut p.body, &o.body, &label, &cluster, needed, &loc, diags);
+    }
+}
+
+/// The connection of one provider block (`body`, rewritten; `origin`, as written): wired to
+/// the stack's DOKS cluster when it lost its own, and reported either way. `needed`: the
+/// stack's resources of that provider (e.g. "Kubernetes resources"), if it has any: they
+/// cannot be applied without a cluster.
+fn check(
+    body: &mut Body,
+    origin: &Body,
+    label: &str,
+    cluster: &Option<String>,
+    needed: Option<&str>,
+    loc: &Loc,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let lost = lost_connection(body, origin);
+    if lost.is_empty() {
+        return;
+    }
+    let read = references(origin);
+    let read = if read.is_empty() {
+        String::new()
+    } else {
+        format!(" (it read `{}`)", read.join("`, `"))
+    };
+    match cluster {
+        Some(c) => {
+            wire(body, c);
+            diags.push(
                 Diagnostic::new(
                     Code::UnmappedReference,
-                    format!("`{label}`: {} had no counterpart in the stack{read}, so the provider reaches no cluster{}", lost.join(", "), if has_k8s { " and the stack's Kubernetes resources cannot be applied" } else { "" }),
+                    format!("`{label}`: {} had no counterpart in the stack{read}; Ferry wired the provider to the stack's DOKS cluster `{c}`", lost.join(", ")),
                 )
-                .at(p.loc.clone())
-                .severity(if has_k8s { Severity::Error } else { Severity::Warning })
-                .help("declare the cluster in the stack (an `aws_eks_cluster`, or a registry module Ferry maps), or configure the provider for an existing cluster (e.g. `host` and `token` from variables)"),
-            ),
+                .at(loc.clone())
+                .help("if the provider should reach another cluster, configure it for that cluster in the origin"),
+            );
         }
+        None => diags.push(
+            Diagnostic::new(
+                Code::UnmappedReference,
+                format!("`{label}`: {} had no counterpart in the stack{read}, so the provider reaches no cluster{}", lost.join(", "), needed.map(|n| format!(" and the stack's {n} cannot be applied")).unwrap_or_default()),
+            )
+            .at(loc.clone())
+            .severity(if needed.is_some() { Severity::Error } else { Severity::Warning })
+            .help("declare the cluster in the stack (an `aws_eks_cluster`, or a registry module Ferry maps), or configure the provider for an existing cluster (e.g. `host` and `token` from variables)"),
+        ),
     }
 }
 
