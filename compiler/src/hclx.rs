@@ -503,18 +503,42 @@ pub fn drop_null_interpolations(expr: &mut Expression) {
         let has_null = template
             .elements()
             .iter()
-            .any(|el| matches!(el, Element::Interpolation(i) if i.expr == Expression::Null));
+            .any(|el| matches!(el, Element::Interpolation(i) if nullish(&i.expr)));
         if has_null {
             let kept = template
                 .elements()
                 .iter()
-                .filter(|el| !matches!(el, Element::Interpolation(i) if i.expr == Expression::Null))
+                .filter(|el| !matches!(el, Element::Interpolation(i) if nullish(&i.expr)))
                 .cloned()
                 .fold(Template::new(), |t, el| t.add_element(el));
             *e = template_or_string(kept);
         }
         false
     });
+}
+
+/// `null`, or an expression that is `null` whenever its argument is: a conversion of `null`
+/// (`tostring(null)`), a template of nothing but `${null}`, `(null)`. Interpolated into a
+/// template, each fails the plan ("the expression result is null").
+fn nullish(e: &Expression) -> bool {
+    match e {
+        Expression::Null => true,
+        Expression::Parenthesis(inner) => nullish(inner),
+        Expression::FuncCall(c) => {
+            matches!(c.name.name.as_str(), "tostring" | "tonumber" | "tobool")
+                && matches!(c.args.as_slice(), [a] if nullish(a))
+        }
+        Expression::TemplateExpr(t) if matches!(**t, TemplateExpr::QuotedString(_)) => {
+            parse_template(t).is_some_and(|tpl| {
+                !tpl.elements().is_empty()
+                    && tpl
+                        .elements()
+                        .iter()
+                        .all(|el| matches!(el, Element::Interpolation(i) if nullish(&i.expr)))
+            })
+        }
+        _ => false,
+    }
 }
 
 /// Splices templates and strings interpolated into templates: `"a-${"b-${var.x}"}"` →

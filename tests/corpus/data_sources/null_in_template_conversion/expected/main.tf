@@ -1,0 +1,131 @@
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "jobs-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "workloads"
+    size       = "s-2vcpu-4gb"
+    node_count = 2
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "appliance-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
+}
+
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = var.registry_name
+  depends_on    = [digitalocean_container_registry.appliance]
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
+resource "kubernetes_cron_job_v1" "migrate" {
+  metadata {
+    name      = "migrate"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "migrate"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    schedule = "0 0 1 1 *"
+    suspend  = true
+
+    job_template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "migrate"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        backoff_limit = 0
+
+        template {
+          metadata {
+            labels = {
+              "app.kubernetes.io/name"       = "migrate"
+              "app.kubernetes.io/managed-by" = "ferry"
+              "ferry.dev/instance-id"        = var.instance_id
+            }
+          }
+
+          spec {
+            container {
+              name  = "migrate"
+              image = "registry.digitalocean.com/${var.registry_name}/example/migrate:2.0.1"
+
+              env {
+                name  = "DATABASE_URL"
+                value = "jdbc:postgresql://:/orders"
+              }
+
+              resources {
+                requests = {
+                  cpu    = "250m"
+                  memory = "512Mi"
+                }
+                limits = {
+                  cpu    = "250m"
+                  memory = "512Mi"
+                }
+              }
+            }
+
+            image_pull_secrets {
+              name = kubernetes_secret_v1.registry.metadata[0].name
+            }
+
+            restart_policy = "Never"
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}
