@@ -12,10 +12,10 @@
 //! (helm provider 2.x), the way Helm reaches its cluster.
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::source::Loc;
 use crate::hclx;
 use crate::origin::{Mode, Named};
 use crate::out::Emitted;
+use crate::source::Loc;
 use hcl::{Body, Expression, Structure};
 use std::collections::BTreeSet;
 
