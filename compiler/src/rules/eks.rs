@@ -299,8 +299,10 @@ fn group_instances(cx: &Cx<'_>, g: &Resource, skip: usize) -> Option<Vec<(hcl::V
 }
 
 /// A repeated pool whose instances map to different droplet sizes gets its size per instance:
-/// `{ gpu = "g-4vcpu-16gb", … }[each.key]` or `[…][count.index]` (`count.index` counting the
-/// emitted instances).
+/// `lookup({ gpu = "g-4vcpu-16gb", … }, each.key, <first>)` or `element([…], count.index)`
+/// (`count.index` counting the emitted instances). The sizes are those of the instances the
+/// origin's values give; `element` (wrapping) and `lookup` (falling back on the first size)
+/// keep the pool valid when the count or the keys differ at deploy time.
 fn size_per_instance(cx: &mut Cx<'_>, g: &Resource, skip: usize, body: &mut OutBody) {
     let Some(instances) = group_instances(cx, g, skip) else {
         return;
@@ -318,7 +320,7 @@ fn size_per_instance(cx: &mut Cx<'_>, g: &Resource, skip: usize, body: &mut OutB
     }
     let text = if g.meta.count.is_some() {
         let items: Vec<String> = sizes.iter().map(|(_, s)| format!("\"{s}\"")).collect();
-        format!("[{}][count.index]", items.join(", "))
+        format!("element([{}], count.index)", items.join(", "))
     } else {
         let items: Vec<String> = sizes
             .iter()
@@ -330,9 +332,9 @@ fn size_per_instance(cx: &mut Cx<'_>, g: &Resource, skip: usize, body: &mut OutB
                 format!("{} = \"{s}\"", hclx::inline(&Expression::String(key)))
             })
             .collect();
-        format!("{{ {} }}[each.key]", items.join(", "))
+        format!("lookup({{ {} }}, each.key, \"{first}\")", items.join(", "))
     };
-    if let Ok(e) = text.parse::<Expression>() {
+    if let Ok(e) = hclx::parse_expr(&text) {
         body.set("size", e);
     }
 }

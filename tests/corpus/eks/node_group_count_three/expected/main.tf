@@ -21,7 +21,7 @@ resource "digitalocean_kubernetes_node_pool" "workers" {
   count      = max(0, var.pools - 1)
   cluster_id = digitalocean_kubernetes_cluster.main.id
   name       = "workers-${(count.index + 1)}"
-  size       = ["s-8vcpu-16gb", "g-8vcpu-32gb"][count.index]
+  size       = element(["s-8vcpu-16gb", "g-8vcpu-32gb"], count.index)
   node_count = 1 + (count.index + 1)
   tags       = ["instance-id:${var.instance_id}"]
 }

@@ -45,7 +45,7 @@ resource "digitalocean_kubernetes_node_pool" "this" {
   for_each   = {for k, v in var.node_groups : k => v if k != "general"}
   cluster_id = digitalocean_kubernetes_cluster.main.id
   name       = each.key
-  size       = { "compute" = "c-8", "memory" = "m-4vcpu-32gb" }[each.key]
+  size       = lookup({ "compute" = "c-8", "memory" = "m-4vcpu-32gb" }, each.key, "c-8")
   auto_scale = true
   min_nodes  = each.value.min
   max_nodes  = each.value.max
@@ -59,7 +59,7 @@ resource "digitalocean_kubernetes_node_pool" "batch" {
   count      = 2
   cluster_id = digitalocean_kubernetes_cluster.main.id
   name       = "batch-${count.index}"
-  size       = ["s-4vcpu-8gb", "s-8vcpu-16gb"][count.index]
+  size       = element(["s-4vcpu-8gb", "s-8vcpu-16gb"], count.index)
   node_count = 1
   tags       = ["instance-id:${var.instance_id}"]
 }
