@@ -375,6 +375,58 @@ fn prune_dead_null_locals(
     locals.retain(|l| !bad.contains(&l.name));
 }
 
+/// The module's required variables (no `default`) that nothing emitted reads: not the
+/// resources and data sources, the locals, outputs, module calls or providers. Left out: those
+/// with `validation` blocks or `nullable = false` (a null default would break them), and
+/// `instance_id`.
+fn unread_required_variables(
+    module: &Module,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    named: &[&[Named]],
+) -> BTreeSet<String> {
+    use hcl::expr::TraversalOperator as Op;
+    let mut read = BTreeSet::new();
+    let mut note = |x: &Expression| {
+        if let Some(("var", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            read.insert(n.to_string());
+        }
+    };
+    for e in emitted {
+        e.body.exprs(&mut |x| hclx::walk(x, &mut note));
+        for x in [&e.meta.count, &e.meta.for_each, &e.meta.depends_on]
+            .into_iter()
+            .flatten()
+        {
+            hclx::walk(x, &mut note);
+        }
+        if let Some(l) = &e.meta.lifecycle {
+            hclx::walk_body(l, &mut note);
+        }
+    }
+    for l in locals {
+        hclx::walk(&l.expr, &mut note);
+    }
+    for n in named.iter().flat_map(|n| n.iter()) {
+        hclx::walk_body(&n.body, &mut note);
+    }
+    module
+        .variables
+        .iter()
+        .filter(|v| {
+            v.name != "instance_id"
+                && !read.contains(&v.name)
+                && hclx::attr(&v.body, "default").is_none()
+                && hclx::blocks(&v.body, "validation").is_empty()
+                && !matches!(
+                    hclx::attr(&v.body, "nullable"),
+                    Some(Expression::Bool(false))
+                )
+        })
+        .map(|v| v.name.clone())
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compile_module(
     origin: &Origin,
@@ -795,6 +847,25 @@ fn compile_module(
         );
     }
 
+    // Variables nothing in the deployment stack reads any more (they fed arguments that were
+    // not carried over: security group ids, instance profiles, subnet ids) would still be
+    // required inputs: the appliance would ask for AWS ids it never uses.
+    let unread =
+        unread_required_variables(module, &emitted, &locals, &[&outputs, &calls, &providers]);
+    for v in module.variables.iter().filter(|v| unread.contains(&v.name)) {
+        diags.push(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`var.{}` is read only by arguments that were not carried over; it is optional in the deployment stack (`default = null`)",
+                    v.name
+                ),
+            )
+            .at(v.loc.clone())
+            .help("remove the variable from the origin if no other deployment needs it"),
+        );
+    }
+
     // ---- emit ------------------------------------------------------------------------------------
     let mut stack_types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     stack_types.extend(child_types.iter().map(|t| t.as_str()));
@@ -812,6 +883,7 @@ fn compile_module(
         registry_dirs,
         dns_dirs,
         &st.variables,
+        &unread,
     );
     for (path, text) in std::mem::take(&mut st.files) {
         files.entry(path).or_insert(text);
@@ -1153,6 +1225,7 @@ fn emit_module(
     registry_dirs: &BTreeSet<String>,
     dns_dirs: &BTreeSet<String>,
     rule_vars: &[(String, OutBody)],
+    unread: &BTreeSet<String>,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
 
@@ -1368,6 +1441,9 @@ fn emit_module(
             && let Some(id) = &options.instance_id
         {
             b.body.set("default", Expression::String(id.clone()));
+        }
+        if unread.contains(&v.name) {
+            b.body.set("default", Expression::Null);
         }
         vars.push(b);
     }

@@ -36,4 +36,5 @@ variable "analytics_cidrs" {
 variable "docdb_password" {
   type      = string
   sensitive = true
+  default   = null
 }

@@ -18,11 +18,13 @@ variable "name" {
 }
 
 variable "vpc_id" {
-  type = string
+  type    = string
+  default = null
 }
 
 variable "subnet_ids" {
-  type = list(string)
+  type    = list(string)
+  default = null
 }
 
 variable "instance_count" {

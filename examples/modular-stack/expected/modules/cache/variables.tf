@@ -18,5 +18,6 @@ variable "name" {
 }
 
 variable "subnet_ids" {
-  type = list(string)
+  type    = list(string)
+  default = null
 }

@@ -9,5 +9,6 @@ variable "instance_id" {
 }
 
 variable "existing_alb_arn" {
-  type = string
+  type    = string
+  default = null
 }

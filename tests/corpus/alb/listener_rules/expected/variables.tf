@@ -9,9 +9,11 @@ variable "instance_id" {
 }
 
 variable "vpc_id" {
-  type = string
+  type    = string
+  default = null
 }
 
 variable "public_subnet_ids" {
-  type = list(string)
+  type    = list(string)
+  default = null
 }

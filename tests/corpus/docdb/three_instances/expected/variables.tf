@@ -11,4 +11,5 @@ variable "instance_id" {
 variable "docdb_password" {
   type      = string
   sensitive = true
+  default   = null
 }

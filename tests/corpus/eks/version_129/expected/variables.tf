@@ -9,13 +9,16 @@ variable "instance_id" {
 }
 
 variable "cluster_role_arn" {
-  type = string
+  type    = string
+  default = null
 }
 
 variable "node_role_arn" {
-  type = string
+  type    = string
+  default = null
 }
 
 variable "subnet_ids" {
-  type = list(string)
+  type    = list(string)
+  default = null
 }

@@ -11,4 +11,5 @@ variable "instance_id" {
 variable "redis_auth_token" {
   type      = string
   sensitive = true
+  default   = null
 }

@@ -16,4 +16,5 @@ variable "replica_count" {
 variable "db_password" {
   type      = string
   sensitive = true
+  default   = null
 }

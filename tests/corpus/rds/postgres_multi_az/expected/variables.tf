@@ -18,4 +18,5 @@ variable "environment" {
 variable "db_password" {
   type      = string
   sensitive = true
+  default   = null
 }

@@ -21,6 +21,7 @@ variable "domain" {
 variable "zone_id" {
   description = "Hosted zone of the parent domain"
   type        = string
+  default     = null
 }
 
 variable "ingress_ips" {

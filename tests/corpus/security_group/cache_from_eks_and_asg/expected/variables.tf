@@ -9,5 +9,6 @@ variable "instance_id" {
 }
 
 variable "subnet_ids" {
-  type = list(string)
+  type    = list(string)
+  default = null
 }

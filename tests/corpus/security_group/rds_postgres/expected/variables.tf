@@ -11,6 +11,7 @@ variable "instance_id" {
 variable "db_password" {
   type      = string
   sensitive = true
+  default   = null
 }
 
 variable "analyst_cidrs" {

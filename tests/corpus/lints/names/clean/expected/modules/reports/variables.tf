@@ -14,5 +14,6 @@ variable "project_id" {
 }
 
 variable "prefix" {
-  type = string
+  type    = string
+  default = null
 }

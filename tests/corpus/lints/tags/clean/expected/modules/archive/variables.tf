@@ -14,5 +14,6 @@ variable "project_id" {
 }
 
 variable "tags" {
-  type = map(string)
+  type    = map(string)
+  default = null
 }
