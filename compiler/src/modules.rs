@@ -14,7 +14,7 @@
 //! Inputs and outputs follow the current major versions of terraform-aws-modules: vpc v5,
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
-//! elasticache v1.
+//! elasticache v1, acm v5.
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{Eval, value_to_expr};
@@ -36,6 +36,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/security-group/aws",
     "terraform-aws-modules/eks/aws",
     "terraform-aws-modules/elasticache/aws",
+    "terraform-aws-modules/acm/aws",
 ];
 
 /// What a known module call became.
@@ -66,6 +67,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         }
         ("eks", None) => eks(&mut b),
         ("elasticache", None) => elasticache(&mut b),
+        ("acm", None) => acm(&mut b),
         _ => return None,
     }
     Some(b.finish())
@@ -2041,6 +2043,58 @@ fn eks(b: &mut Builder<'_>) {
 }
 
 // ---- elasticache ------------------------------------------------------------------------------------
+
+// ---- acm ----------------------------------------------------------------------------------------------
+
+/// One `aws_acm_certificate` (which the ACM rule turns into a Let's Encrypt certificate); the
+/// validation records and the wait for validation are DigitalOcean's business.
+fn acm(b: &mut Builder<'_>) {
+    if !b.created(&["create_certificate"]) {
+        no_resources(b, &["acm_certificate_arn"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &["domain_name", "subject_alternative_names", "key_algorithm"],
+    );
+    body.set(
+        "validation_method",
+        b.input("validation_method").unwrap_or_else(|| s("DNS")),
+    );
+    let cert = b.resource("aws_acm_certificate", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k == "zone_id"
+                || k == "zones"
+                || k.starts_with("validat")
+                || k.starts_with("create_route53")
+                || k == "wait_for_validation"
+                || k == "dns_ttl"
+                || k == "validation_record_fqdns"
+                || k == "certificate_transparency_logging_preference"
+        },
+        "DigitalOcean validates Let's Encrypt certificates through its own DNS",
+    );
+    b.out("acm_certificate_arn", &cert, "arn");
+    b.out("acm_certificate_status", &cert, "status");
+    b.out_unmapped(
+        "distinct_domain_names",
+        "read the domain names from the module's inputs; the DigitalOcean certificate lists them as `domains`",
+    );
+    for out in [
+        "acm_certificate_domain_validation_options",
+        "acm_certificate_validation_emails",
+        "validation_route53_record_fqdns",
+        "validation_domains",
+    ] {
+        b.out_unmapped(
+            out,
+            "DigitalOcean validates Let's Encrypt certificates itself: there are no validation records",
+        );
+    }
+}
 
 fn elasticache(b: &mut Builder<'_>) {
     let engine = b.input("engine").or_else(|| Some(s("redis")));

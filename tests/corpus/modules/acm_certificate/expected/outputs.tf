@@ -1,0 +1,3 @@
+output "certificate" {
+  value = digitalocean_certificate.acm.name
+}
