@@ -321,6 +321,35 @@ fn module_inputs(
 /// reference, reported by F401: the account id of an image URI Ferry rewrote), and the unread
 /// locals built on them: Terraform evaluates every local, and a `null` in a string template
 /// fails the plan.
+/// Every argument expression (not its sub-expressions: callers walk those) of the emitted
+/// resources, meta-arguments included, and of the named blocks (outputs, module calls,
+/// providers), for the passes that ask what the stack still reads.
+fn stack_reads(emitted: &[Emitted], named: &[&[Named]], f: &mut dyn FnMut(&Expression)) {
+    fn body(b: &hcl::Body, f: &mut dyn FnMut(&Expression)) {
+        for s in b.iter() {
+            match s {
+                hcl::Structure::Attribute(a) => f(&a.expr),
+                hcl::Structure::Block(blk) => body(&blk.body, f),
+            }
+        }
+    }
+    for e in emitted {
+        e.body.exprs(&mut |x| f(x));
+        for x in [&e.meta.count, &e.meta.for_each, &e.meta.depends_on]
+            .into_iter()
+            .flatten()
+        {
+            f(x);
+        }
+        if let Some(l) = &e.meta.lifecycle {
+            body(l, f);
+        }
+    }
+    for n in named.iter().flat_map(|n| n.iter()) {
+        body(&n.body, f);
+    }
+}
+
 fn prune_dead_null_locals(
     locals: &mut Vec<origin::Local>,
     emitted: &[Emitted],
@@ -336,15 +365,7 @@ fn prune_dead_null_locals(
     };
     // Read by the emitted stack, directly or through other locals.
     let mut live = BTreeSet::new();
-    for e in emitted {
-        e.body.exprs(&mut |x| refs(x, &mut live));
-        for x in [&e.meta.count, &e.meta.for_each].into_iter().flatten() {
-            refs(x, &mut live);
-        }
-    }
-    for n in named.iter().flat_map(|n| n.iter()) {
-        hclx::walk_body(&n.body, &mut |x| refs(x, &mut live));
-    }
+    stack_reads(emitted, named, &mut |x| refs(x, &mut live));
     loop {
         let mut more = BTreeSet::new();
         for l in locals.iter().filter(|l| live.contains(&l.name)) {
@@ -392,23 +413,9 @@ fn unread_required_variables(
             read.insert(n.to_string());
         }
     };
-    for e in emitted {
-        e.body.exprs(&mut |x| hclx::walk(x, &mut note));
-        for x in [&e.meta.count, &e.meta.for_each, &e.meta.depends_on]
-            .into_iter()
-            .flatten()
-        {
-            hclx::walk(x, &mut note);
-        }
-        if let Some(l) = &e.meta.lifecycle {
-            hclx::walk_body(l, &mut note);
-        }
-    }
+    stack_reads(emitted, named, &mut |x| hclx::walk(x, &mut note));
     for l in locals {
         hclx::walk(&l.expr, &mut note);
-    }
-    for n in named.iter().flat_map(|n| n.iter()) {
-        hclx::walk_body(&n.body, &mut note);
     }
     module
         .variables

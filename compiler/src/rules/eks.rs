@@ -249,19 +249,21 @@ fn bound(cx: &Cx<'_>, g: &Resource, root: &str, bindings: &[(&str, hcl::Value)])
     )
 }
 
+/// The first entry of an `instance_types` list, when its value is known.
+fn first_instance_type(cx: &Cx<'_>, types: &Expression) -> Option<String> {
+    match cx.eval.value(types)? {
+        hcl::Value::Array(items) => match items.into_iter().next()? {
+            hcl::Value::String(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The droplet size of one node group instance (F304 when it is not an exact match; the
 /// report drops the copies of what the representative instance already said).
 fn instance_size(cx: &mut Cx<'_>, ng: &Resource) -> &'static str {
-    let first = hclx::attr(&ng.body, "instance_types")
-        .and_then(|e| cx.eval.value(e))
-        .and_then(|v| match v {
-            hcl::Value::Array(items) => items.into_iter().next(),
-            _ => None,
-        })
-        .and_then(|v| match v {
-            hcl::Value::String(s) => Some(s),
-            _ => None,
-        });
+    let first = hclx::attr(&ng.body, "instance_types").and_then(|e| first_instance_type(cx, e));
     let itype = first
         .or_else(|| {
             launch_template_of(cx, ng)
@@ -641,17 +643,7 @@ fn pool_body(cx: &mut Cx<'_>, ng: &Resource, separate: bool) -> OutBody {
 
     // Size: the first instance type, else the launch template's, else EKS's default.
     let types = cx.expr(ng, "instance_types");
-    let first = types
-        .as_ref()
-        .and_then(|e| cx.eval.value(e))
-        .and_then(|v| match v {
-            hcl::Value::Array(items) => items.into_iter().next(),
-            _ => None,
-        })
-        .and_then(|v| match v {
-            hcl::Value::String(s) => Some(s),
-            _ => None,
-        });
+    let first = types.as_ref().and_then(|e| first_instance_type(cx, e));
     let from_lt = launch_template_of(cx, ng)
         .and_then(|t| hclx::attr(&t.body, "instance_type"))
         .and_then(|e| cx.eval.string(e));
