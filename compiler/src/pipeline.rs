@@ -748,6 +748,11 @@ fn compile_module(
         let loc = n.loc.clone();
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
+    if is_root {
+        for o in &mut outputs {
+            rules::database::public_hosts(&mut o.body);
+        }
+    }
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     if is_root {

@@ -7,8 +7,8 @@
 
 use super::database::{
     self, ClusterSpec, PARAMETER_GROUP_ARGS, admin_password, attr, cluster_body, default_size,
-    export_origin, fit_nodes, instance_count, maintenance_window, reader_endpoint_warning,
-    size_warning, tmpl, uses_of, variable_note, vpc_for,
+    endpoint, export_origin, fit_nodes, host_attr, instance_count, maintenance_window,
+    reader_endpoint_warning, size_warning, tmpl, uses_of, variable_note, vpc_for,
 };
 use super::{Cx, Export, Phase, RuleDef};
 use crate::diag::{Code, Diagnostic, Severity};
@@ -177,13 +177,11 @@ fn cache_cluster(r: &Resource, cx: &mut Cx<'_>) {
 
     // `cache_nodes[0].address` is the common read; the reference pass drops what follows a
     // template export, so `cache_nodes` resolves to the host.
-    cx.export(r, "cache_nodes", tmpl(&addr, "$T.host"));
-    attr(cx, r, "cluster_address", &addr, "host");
-    cx.export(
-        r,
-        "configuration_endpoint",
-        tmpl(&addr, "\"${$T.host}:${$T.port}\""),
-    );
+    // `private_host` when the cluster is in the appliance VPC (`database::host_attr`).
+    let host = host_attr(cx, &addr);
+    cx.export(r, "cache_nodes", tmpl(&addr, &format!("$T.{host}")));
+    attr(cx, r, "cluster_address", &addr, host);
+    cx.export(r, "configuration_endpoint", endpoint(&addr, host));
     common_exports(cx, r, &addr, "cluster_id");
     if !notes.is_empty() {
         cx.note(r, notes.join("; "));
@@ -288,6 +286,7 @@ fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
             node_count - 1
         ));
     }
+    let host = host_attr(cx, &addr);
     for m in &members {
         cx.absorb(
             m,
@@ -297,7 +296,7 @@ fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
                 r.address()
             ),
         );
-        cx.export(m, "cache_nodes", tmpl(&addr, "$T.host"));
+        cx.export(m, "cache_nodes", tmpl(&addr, &format!("$T.{host}")));
         common_exports(cx, m, &addr, "cluster_id");
     }
     reader_endpoint_warning(
@@ -308,9 +307,9 @@ fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
         "read from the primary, or look up the standby nodes' `replica-` host names through the API",
     );
 
-    attr(cx, r, "primary_endpoint_address", &addr, "host");
-    attr(cx, r, "reader_endpoint_address", &addr, "host");
-    attr(cx, r, "configuration_endpoint_address", &addr, "host");
+    attr(cx, r, "primary_endpoint_address", &addr, host);
+    attr(cx, r, "reader_endpoint_address", &addr, host);
+    attr(cx, r, "configuration_endpoint_address", &addr, host);
     attr(cx, r, "auth_token", &addr, "password");
     cx.export(
         r,

@@ -1761,20 +1761,24 @@ fn msk_cluster(r: &Resource, cx: &mut Cx<'_>) {
     body.set("tags", cx.tags());
     let addr = cx.emit(r, "digitalocean_database_cluster", body);
     database_exports(r, cx, &addr);
-    let brokers = Export::Tmpl {
-        target: addr.clone(),
-        tmpl: "\"${$T.host}:${$T.port}\"".into(),
-    };
+    // Inside the VPC the brokers are read on the cluster's `private_host`
+    // (`database::host_attr`); the `_public_` bootstrap strings keep the public `host`.
+    let private = super::database::endpoint(&addr, super::database::host_attr(cx, &addr));
     for attr in [
         "bootstrap_brokers",
         "bootstrap_brokers_tls",
         "bootstrap_brokers_sasl_scram",
         "bootstrap_brokers_sasl_iam",
+    ] {
+        cx.export(r, attr, private.clone());
+    }
+    let public = super::database::endpoint(&addr, "host");
+    for attr in [
         "bootstrap_brokers_public_tls",
         "bootstrap_brokers_public_sasl_scram",
         "bootstrap_brokers_public_sasl_iam",
     ] {
-        cx.export(r, attr, brokers.clone());
+        cx.export(r, attr, public.clone());
     }
     cx.export(
         r,
@@ -1926,14 +1930,9 @@ fn opensearch_domain(r: &Resource, cx: &mut Cx<'_>) {
     body.set("tags", cx.tags());
     let addr = cx.emit(r, "digitalocean_database_cluster", body);
     database_exports(r, cx, &addr);
-    cx.export(
-        r,
-        "endpoint",
-        Export::Tmpl {
-            target: addr.clone(),
-            tmpl: "\"${$T.host}:${$T.port}\"".into(),
-        },
-    );
+    // A domain with `vpc_options` is read on the cluster's `private_host`.
+    let host = super::database::host_attr(cx, &addr);
+    cx.export(r, "endpoint", super::database::endpoint(&addr, host));
     for attr in ["dashboard_endpoint", "kibana_endpoint"] {
         cx.export(
             r,

@@ -54,6 +54,8 @@ pub const RULES: &[RuleDef] = &[
             "auto_minor_version_upgrade",
             "allow_major_version_upgrade",
             "availability_zone",
+            // Read: `true` keeps references to the address on the cluster's public `host`.
+            "publicly_accessible",
         ],
         summary: "RDS instance → digitalocean_database_cluster (pg/mysql; multi_az → a standby node), db_name → _db, username → _user, read replica → _replica",
         map: db_instance,
@@ -298,8 +300,13 @@ fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
     master_user(cx, r, &addr, "username", engine, &mut notes);
     admin_password(cx, r, "password", engine);
 
-    cx.export(r, "endpoint", tmpl(&addr, "\"${$T.host}:${$T.port}\""));
-    attr(cx, r, "address", &addr, "host");
+    let host = if cx.bool(r, "publicly_accessible") == Some(true) {
+        "host"
+    } else {
+        host_attr(cx, &addr)
+    };
+    cx.export(r, "endpoint", endpoint(&addr, host));
+    attr(cx, r, "address", &addr, host);
     attr(cx, r, "port", &addr, "port");
     attr(cx, r, "username", &addr, "user");
     attr(cx, r, "password", &addr, "password");
@@ -449,8 +456,9 @@ fn replica(r: &Resource, cx: &mut Cx<'_>) {
             root.address()
         ),
     );
-    cx.export(r, "endpoint", tmpl(&addr, "\"${$T.host}:${$T.port}\""));
-    attr(cx, r, "address", &addr, "host");
+    let host = host_attr(cx, &addr);
+    cx.export(r, "endpoint", endpoint(&addr, host));
+    attr(cx, r, "address", &addr, host);
     attr(cx, r, "port", &addr, "port");
     attr(cx, r, "username", &addr, "user");
     attr(cx, r, "password", &addr, "password");
@@ -597,8 +605,9 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
     admin_password(cx, r, "master_password", engine);
     reader_endpoint_warning(cx, r, "reader_endpoint", NO_READER, READER_HELP);
 
-    attr(cx, r, "endpoint", &addr, "host");
-    attr(cx, r, "reader_endpoint", &addr, "host");
+    let host = host_attr(cx, &addr);
+    attr(cx, r, "endpoint", &addr, host);
+    attr(cx, r, "reader_endpoint", &addr, host);
     attr(cx, r, "port", &addr, "port");
     attr(cx, r, "master_username", &addr, "user");
     attr(cx, r, "master_password", &addr, "password");
@@ -695,8 +704,9 @@ fn docdb_cluster(r: &Resource, cx: &mut Cx<'_>) {
     admin_password(cx, r, "master_password", engine);
     reader_endpoint_warning(cx, r, "reader_endpoint", NO_READER, READER_HELP);
 
-    attr(cx, r, "endpoint", &addr, "host");
-    attr(cx, r, "reader_endpoint", &addr, "host");
+    let host = host_attr(cx, &addr);
+    attr(cx, r, "endpoint", &addr, host);
+    attr(cx, r, "reader_endpoint", &addr, host);
     attr(cx, r, "port", &addr, "port");
     attr(cx, r, "master_username", &addr, "user");
     attr(cx, r, "master_password", &addr, "password");
@@ -725,8 +735,9 @@ fn cluster_instance(r: &Resource, cx: &mut Cx<'_>) {
                 &cluster,
                 "a node of the DigitalOcean cluster (counted in its `node_count`; its class chose the cluster's `size`)",
             );
-            attr(cx, r, "endpoint", &cluster, "host");
-            attr(cx, r, "address", &cluster, "host");
+            let host = host_attr(cx, &cluster);
+            attr(cx, r, "endpoint", &cluster, host);
+            attr(cx, r, "address", &cluster, host);
             attr(cx, r, "port", &cluster, "port");
             attr(cx, r, "identifier", &cluster, "name");
             attr(cx, r, "cluster_identifier", &cluster, "name");
@@ -1761,6 +1772,79 @@ pub(super) fn attr(
             attr: target_attr.into(),
         },
     );
+}
+
+/// The host attribute that references to a data store's address read on `target` (an emitted
+/// `digitalocean_database_cluster` or `_replica`).
+///
+/// A cluster in the appliance VPC (`private_network_uuid` set) is read through `private_host`:
+/// the workloads that read it (Knative functions and Kubernetes workloads on DOKS, droplets)
+/// sit in the same VPC, and the origin's address (ElastiCache, DocumentDB, an RDS instance that
+/// is not `publicly_accessible`) was reachable only inside the VPC, too. Outputs read the same
+/// export: an output of the origin gave the operator a VPC-internal address as well, and the
+/// public `host` stays on the cluster for whoever needs it. A cluster outside any VPC keeps the
+/// public `host` (its only one).
+pub(super) fn host_attr(cx: &Cx<'_>, target: &str) -> &'static str {
+    let in_vpc = cx
+        .st
+        .find(target)
+        .is_some_and(|e| e.body.get("private_network_uuid").is_some());
+    if in_vpc { "private_host" } else { "host" }
+}
+
+/// Outputs of the root module read a data store's public `host`, as [`host_attr`] explains
+/// for references: `digitalocean_database_cluster.x.private_host` (and a replica's) in an
+/// output becomes `….host`. The operator who reads `terraform output` connects from outside the
+/// VPC (the cluster's trusted sources permitting), as the design's worked example shows
+/// (DESIGN §3). Outputs of local modules keep `private_host`: their parent module passes them
+/// on to workloads; a local shared by an output and a workload keeps it, too.
+pub fn public_hosts(body: &mut hcl::Body) {
+    hclx::walk_body_mut(body, &mut |e| {
+        let store = is_data_store(e);
+        match e {
+            Expression::Traversal(t) if store => public_host_ops(&mut t.operators),
+            // `[for i in digitalocean_database_cluster.x : "${i.private_host}:${i.port}"]`
+            Expression::ForExpr(fe) if is_data_store(&fe.collection_expr) => {
+                let var = fe.value_var.as_str().to_string();
+                hclx::walk_mut(&mut fe.value_expr, &mut |x| {
+                    if let Expression::Traversal(t) = x
+                        && matches!(&t.expr, Expression::Variable(v) if v.as_str() == var)
+                    {
+                        public_host_ops(&mut t.operators);
+                    }
+                    true
+                });
+            }
+            _ => {}
+        }
+        true
+    });
+}
+
+fn is_data_store(e: &Expression) -> bool {
+    let root = match e {
+        Expression::Traversal(t) => match &t.expr {
+            Expression::Variable(v) => v.as_str(),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    root == CLUSTER || root == REPLICA
+}
+
+fn public_host_ops(ops: &mut [Op]) {
+    for op in ops {
+        if let Op::GetAttr(a) = op
+            && a.as_str() == "private_host"
+        {
+            *a = hcl::Identifier::unchecked("host");
+        }
+    }
+}
+
+/// `"<host>:<port>"` of `target`, `host` as [`host_attr`] chose it.
+pub(super) fn endpoint(target: &str, host: &str) -> Export {
+    tmpl(target, &format!("\"${{$T.{host}}}:${{$T.port}}\""))
 }
 
 pub(super) fn tmpl(target: &str, t: &str) -> Export {

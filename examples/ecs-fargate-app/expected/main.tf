@@ -315,7 +315,7 @@ resource "kubernetes_deployment_v1" "worker" {
 
           env {
             name  = "DB_HOST"
-            value = digitalocean_database_cluster.main.host
+            value = digitalocean_database_cluster.main.private_host
           }
 
           env {
@@ -387,10 +387,10 @@ resource "kubernetes_secret_v1" "db" {
 
   type = "Opaque"
   data = {
-    value    = jsonencode({ username = digitalocean_database_cluster.main.user, password = digitalocean_database_cluster.main.password, host = digitalocean_database_cluster.main.host, port = digitalocean_database_cluster.main.port, dbname = digitalocean_database_db.main_db.name })
+    value    = jsonencode({ username = digitalocean_database_cluster.main.user, password = digitalocean_database_cluster.main.password, host = digitalocean_database_cluster.main.private_host, port = digitalocean_database_cluster.main.port, dbname = digitalocean_database_db.main_db.name })
     username = digitalocean_database_cluster.main.user
     password = digitalocean_database_cluster.main.password
-    host     = digitalocean_database_cluster.main.host
+    host     = digitalocean_database_cluster.main.private_host
     port     = digitalocean_database_cluster.main.port
     dbname   = digitalocean_database_db.main_db.name
   }
