@@ -103,6 +103,10 @@ codes! {
     Dropped = "F309", Note, "no meaning on DigitalOcean";
     /// An AWS data source with no DigitalOcean equivalent.
     UnsupportedDataSource = "F310", Warning, "AWS data source has no DigitalOcean equivalent";
+    /// An existing object the origin reads but does not create (a database read through
+    /// `data "aws_db_instance"`): what the stack reads of it becomes input variables, set when
+    /// the appliance is deployed.
+    ExistingObjectInput = "F311", Warning, "existing object outside the stack is an input";
     // F340–F349: compute, storage and security groups.
     /// A Kubernetes version resolved by the `digitalocean_kubernetes_versions` data source.
     KubernetesVersionAtApply = "F340", Note, "Kubernetes version resolved when the stack is applied";

@@ -224,6 +224,24 @@ pub const RULES: &[RuleDef] = &[
         summary: "DB option group → absorbed into the clusters using it (DigitalOcean manages engine options)",
         map: parameter_group,
     },
+    RuleDef {
+        ty: "aws_db_instance",
+        mode: Mode::Data,
+        phase: Phase::Primary,
+        produces: &[],
+        args: &["db_instance_identifier"],
+        summary: "existing RDS instance (data source) → one input variable per attribute the stack reads (F311)",
+        map: existing_db_instance,
+    },
+    RuleDef {
+        ty: "aws_rds_cluster",
+        mode: Mode::Data,
+        phase: Phase::Primary,
+        produces: &[],
+        args: &["cluster_identifier"],
+        summary: "existing Aurora cluster (data source) → one input variable per attribute the stack reads (F311)",
+        map: existing_rds_cluster,
+    },
 ];
 
 pub(super) const PARAMETER_GROUP_ARGS: &[&str] =
@@ -326,6 +344,224 @@ fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
     if !notes.is_empty() {
         cx.note(r, notes.join("; "));
     }
+}
+
+// ---- data.aws_db_instance, data.aws_rds_cluster ------------------------------------------------
+
+/// How one attribute of an existing database (outside the stack) is read in the deployment
+/// stack: an input variable of `ty` (HCL type name) described as `what`, or a template over
+/// other inputs (`endpoint` is `"<address>:<port>"`).
+enum Input {
+    Var(&'static str, &'static str),
+    Endpoint {
+        host: &'static str,
+        port: &'static str,
+    },
+}
+
+/// `data.aws_db_instance` attributes Ferry can ask the operator for.
+const DB_INSTANCE_INPUTS: &[(&str, Input)] = &[
+    ("address", Input::Var("string", "Host name")),
+    ("port", Input::Var("number", "Port")),
+    (
+        "endpoint",
+        Input::Endpoint {
+            host: "address",
+            port: "port",
+        },
+    ),
+    ("db_name", Input::Var("string", "Database name")),
+    ("master_username", Input::Var("string", "Master user name")),
+    ("engine", Input::Var("string", "Engine (e.g. `postgres`)")),
+    ("engine_version", Input::Var("string", "Engine version")),
+    ("db_instance_identifier", Input::Var("string", "Identifier")),
+    ("id", Input::Var("string", "Identifier")),
+];
+
+/// `data.aws_rds_cluster` attributes Ferry can ask the operator for.
+const RDS_CLUSTER_INPUTS: &[(&str, Input)] = &[
+    ("endpoint", Input::Var("string", "Host name of the writer")),
+    (
+        "reader_endpoint",
+        Input::Var("string", "Host name of the readers"),
+    ),
+    ("port", Input::Var("number", "Port")),
+    ("database_name", Input::Var("string", "Database name")),
+    ("master_username", Input::Var("string", "Master user name")),
+    (
+        "engine",
+        Input::Var("string", "Engine (e.g. `aurora-postgresql`)"),
+    ),
+    ("engine_version", Input::Var("string", "Engine version")),
+    ("cluster_identifier", Input::Var("string", "Identifier")),
+    ("id", Input::Var("string", "Identifier")),
+];
+
+fn existing_db_instance(r: &Resource, cx: &mut Cx<'_>) {
+    existing_database(r, cx, "db_instance_identifier", DB_INSTANCE_INPUTS);
+}
+
+fn existing_rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
+    existing_database(r, cx, "cluster_identifier", RDS_CLUSTER_INPUTS);
+}
+
+/// A database the origin reads but does not create (`data "aws_db_instance"`): it stays where
+/// it is, and every attribute the stack reads becomes an input variable of the deployment
+/// stack, `var.db_<name>_<attribute>` (no default: the operator sets it when the appliance is
+/// deployed, F311), so a connection string keeps its shape instead of collapsing to its
+/// literals. `endpoint` is composed from the address and port inputs. AWS-only attributes
+/// (ARNs, security groups, hosted zones) have no value to ask for and stay `null` (F401).
+///
+/// Inputs are declared in the module that reads the data source; a local module's caller
+/// must pass them on (not done for it).
+fn existing_database(r: &Resource, cx: &mut Cx<'_>, id_key: &str, inputs: &[(&str, Input)]) {
+    let label = cx
+        .expr(r, id_key)
+        .and_then(|e| cx.eval.string(&e))
+        .map(|id| format!("`{id}`"))
+        .unwrap_or_else(|| format!("`{}`", r.address()));
+    let base = format!("db_{}", input_ident(&r.name));
+    let read = attrs_read(cx, r);
+    let mut declared: Vec<String> = Vec::new();
+    let mut declare = |cx: &mut Cx<'_>, attr: &str, ty: &str, what: &str| -> Expression {
+        let name = format!("{base}_{attr}");
+        let mut v = OutBody::new();
+        v.set(
+            "description",
+            Expression::String(format!(
+                "{what} of the existing database {label}, which the appliance connects to; set when the appliance is deployed."
+            )),
+        );
+        v.set("type", hclx::path(&[ty]));
+        let e = cx.variable(&name, v);
+        if !declared.contains(&name) {
+            declared.push(name);
+        }
+        e
+    };
+    for attr in &read {
+        let Some((_, input)) = inputs.iter().find(|(a, _)| a == attr) else {
+            continue;
+        };
+        let export = match input {
+            Input::Var(ty, what) => Export::Expr(declare(cx, attr, ty, what)),
+            Input::Endpoint { host, port } => {
+                let host_var = declare(cx, host, "string", "Host name");
+                let port_var = declare(cx, port, "number", "Port");
+                Export::Expr(
+                    hclx::parse_expr(&format!(
+                        "\"${{{}}}:${{{}}}\"",
+                        hclx::inline(&host_var),
+                        hclx::inline(&port_var)
+                    ))
+                    .unwrap_or(Expression::Null),
+                )
+            }
+        };
+        cx.export(r, attr.clone(), export);
+    }
+    for attr in &read {
+        if !inputs.iter().any(|(a, _)| a == attr) {
+            cx.export(
+                r,
+                attr.clone(),
+                Export::Unmapped(format!(
+                    "`{attr}` is an AWS property of the existing database {label}, with no value an appliance on DigitalOcean could use"
+                ).into()),
+            );
+        }
+    }
+    let vars = declared
+        .iter()
+        .map(|n| format!("`var.{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let note = if declared.is_empty() {
+        format!(
+            "the existing database {label} stays outside the appliance; the stack reads none of its attributes that could be set"
+        )
+    } else {
+        format!(
+            "the existing database {label} stays outside the appliance; what the stack reads of it comes from inputs: {vars}"
+        )
+    };
+    cx.st.outcomes.insert(
+        r.address().to_string(),
+        OutcomeRec {
+            outcome: Outcome::Absorbed,
+            targets: vec![],
+            note: Some(note),
+        },
+    );
+    if !declared.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ExistingObjectInput,
+                format!(
+                    "`{}` reads the existing database {label}, which the stack does not create: {vars} must be set when the appliance is deployed",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("set the inputs to the database's connection details; it must be reachable from the appliance's DigitalOcean region (a public endpoint with its firewall open to the appliance, or a VPN), or move the data into a database the stack creates"),
+        );
+    }
+}
+
+/// The attributes of the data source `r` read anywhere in the module, in order of first use.
+fn attrs_read(cx: &Cx<'_>, r: &Resource) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut scan = |e: &Expression| {
+        hclx::walk(e, &mut |x| {
+            let Some(("data", [Op::GetAttr(ty), Op::GetAttr(n), rest @ ..])) =
+                hclx::traversal_root(x)
+            else {
+                return;
+            };
+            if ty.as_str() != r.ty || n.as_str() != r.name {
+                return;
+            }
+            if let Some(Op::GetAttr(a)) = rest.iter().find(|o| matches!(o, Op::GetAttr(_)))
+                && !out.iter().any(|o| o == a.as_str())
+            {
+                out.push(a.as_str().to_string());
+            }
+        });
+    };
+    fn body_exprs(body: &hcl::Body, f: &mut dyn FnMut(&Expression)) {
+        for s in body.iter() {
+            match s {
+                hcl::Structure::Attribute(a) => f(a.expr()),
+                hcl::Structure::Block(b) => body_exprs(&b.body, f),
+            }
+        }
+    }
+    let refs = cx.referrers(r);
+    for res in refs.resources {
+        body_exprs(&res.body, &mut scan);
+    }
+    for l in refs.locals {
+        scan(&l.expr);
+    }
+    for n in refs.outputs.into_iter().chain(refs.calls) {
+        body_exprs(&n.body, &mut scan);
+    }
+    out
+}
+
+/// `orders-db` → `orders_db`: a name usable inside a variable name.
+fn input_ident(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
 }
 
 const NO_ZONE: &str =

@@ -90,8 +90,8 @@ resource "kubernetes_cron_job_v1" "migrate" {
               image = "registry.digitalocean.com/${var.registry_name}/example/migrate:2.0.1"
 
               env {
-                name  = "DATABASE_URL"
-                value = "jdbc:postgresql://:/orders"
+                name  = "CACHE_URL"
+                value = "redis://:/0"
               }
 
               resources {

@@ -1,8 +1,9 @@
-# A database outside the stack, read through a data source that has no DigitalOcean
-# counterpart: its attributes become null. A conversion of one (`tostring(...)`) inside a
+# A cache outside the stack, read through a data source that has no DigitalOcean
+# counterpart: its attributes become null. (It was an existing `aws_db_instance` until those
+# became inputs, `data_sources/existing_db_instance`.) A conversion of one (`tostring(...)`) inside a
 # template is null as well and must leave the template like a bare `${null}` does.
-data "aws_db_instance" "database" {
-  db_instance_identifier = "orders-db"
+data "aws_elasticache_replication_group" "cache" {
+  replication_group_id = "orders-cache"
 }
 
 resource "aws_ecs_cluster" "main" {
@@ -22,8 +23,8 @@ resource "aws_ecs_task_definition" "migrate" {
       essential = true
       environment = [
         {
-          name  = "DATABASE_URL"
-          value = "jdbc:postgresql://${data.aws_db_instance.database.address}:${tostring("${data.aws_db_instance.database.port}")}/orders"
+          name  = "CACHE_URL"
+          value = "redis://${data.aws_elasticache_replication_group.cache.primary_endpoint_address}:${tostring("${data.aws_elasticache_replication_group.cache.port}")}/0"
         }
       ]
     }
