@@ -1457,18 +1457,46 @@ fn cloudfront_unsupported(r: &Resource, cx: &mut Cx<'_>, why: &str) {
     );
 }
 
-fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
+/// Whether the CloudFront distribution `r` can become a Spaces CDN endpoint, decided from the
+/// origin alone: one `origin` whose `domain_name` reads an S3 bucket of the stack (or its
+/// website configuration) that does not repeat. `Err` says why not. Rules that run before
+/// this one (a Route 53 alias record to the distribution, `rules::dns`) ask it, so they agree
+/// with what [`cloudfront_distribution`] will do.
+pub(super) fn cdn_origin(cx: &Cx<'_>, r: &Resource) -> Result<(), String> {
     let origins = hclx::blocks(&r.body, "origin");
     let [origin] = origins.as_slice() else {
-        let why = if origins.is_empty() {
+        return Err(if origins.is_empty() {
             "its origins are not static".to_string()
         } else {
             format!(
                 "it has {} origins and the Spaces CDN serves one bucket",
                 origins.len()
             )
-        };
+        });
+    };
+    let bucket = hclx::attr(origin, "domain_name")
+        .and_then(|e| cx.resolve_ref(e))
+        .filter(|b| {
+            b.mode == Mode::Managed
+                && matches!(
+                    b.ty.as_str(),
+                    "aws_s3_bucket" | "aws_s3_bucket_website_configuration"
+                )
+        })
+        .ok_or_else(|| "its origin is not an S3 bucket of the stack".to_string())?;
+    if bucket.meta.is_repeated() {
+        return Err("its bucket is repeated with count/for_each".into());
+    }
+    Ok(())
+}
+
+fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
+    if let Err(why) = cdn_origin(cx, r) {
         cloudfront_unsupported(r, cx, &why);
+        return;
+    }
+    let origins = hclx::blocks(&r.body, "origin");
+    let [origin] = origins.as_slice() else {
         return;
     };
     let bucket = hclx::attr(origin, "domain_name")

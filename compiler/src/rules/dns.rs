@@ -59,7 +59,7 @@ pub const RULES: &[RuleDef] = &[
             "multivalue_answer_routing_policy",
             "allow_overwrite",
         ],
-        summary: "record → one digitalocean_record per value (name relative to the domain; MX/SRV/CAA split; alias to a load balancer → A record to its IP; a zone outside the stack → `var.dns_domain`)",
+        summary: "record → one digitalocean_record per value (name relative to the domain; MX/SRV/CAA split; alias to a load balancer → A record to its IP; alias below the apex to a CloudFront distribution on Spaces → CNAME to the CDN endpoint; a zone outside the stack → `var.dns_domain`)",
         map: record,
     },
 ];
@@ -1027,12 +1027,12 @@ fn alias_value(
             let v = hclx::template(format!("{}.", hclx::to_template_part(target)));
             Some(("CNAME", v))
         }
+        "aws_cloudfront_distribution" => {
+            let cf = t?;
+            cloudfront_alias(cx, r, ty, target, cf, apex)
+        }
         _ => {
             let (what, help) = match ty_name.as_str() {
-                "aws_cloudfront_distribution" => (
-                    "a CloudFront distribution",
-                    "DigitalOcean has no CDN in front of arbitrary origins: serve static assets from Spaces with its built-in CDN and point a CNAME (not at the apex) at it, or keep the CDN and point a CNAME at its host name",
-                ),
                 "aws_s3_bucket" | "aws_s3_bucket_website_configuration" => (
                     "an S3 website",
                     "Spaces does not host websites: serve the site as an App Platform static site and point the name at it",
@@ -1059,6 +1059,76 @@ fn alias_value(
             None
         }
     }
+}
+
+/// An alias to a CloudFront distribution. Below the apex it becomes a CNAME to the Spaces CDN
+/// endpoint the distribution maps to (`digitalocean_cdn.x.endpoint`, through the distribution's
+/// `domain_name` export), when the distribution maps to one (`catalog::cdn_origin`); an `AAAA`
+/// alias beside an `A` alias of the same name and target is dropped, as the one CNAME answers
+/// for both. At the apex DNS allows no CNAME and the CDN endpoint has no fixed address: the
+/// record is unsupported, with what to do instead.
+fn cloudfront_alias(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    ty: Option<&str>,
+    target: &Expression,
+    cf: &Resource,
+    apex: bool,
+) -> Option<(&'static str, Expression)> {
+    let shown = hclx::inline(target);
+    if apex {
+        cx.unsupported(
+            r,
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` is an alias at the zone apex to the CloudFront distribution `{shown}`; DNS allows no CNAME at the apex, and the Spaces CDN endpoint has no fixed IP address for an A record",
+                r.address()
+            ),
+            "serve the site under a subdomain (`www`, an alias record Ferry turns into a CNAME to the CDN endpoint) and redirect the apex to it, or put the apex behind a DigitalOcean load balancer (A record)",
+        );
+        return None;
+    }
+    if let Err(why) = super::catalog::cdn_origin(cx, cf) {
+        cx.unsupported(
+            r,
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` is an alias to the CloudFront distribution `{shown}`, which does not become a Spaces CDN endpoint ({why}); DigitalOcean DNS has no alias records and no equivalent target",
+                r.address()
+            ),
+            "point a CNAME at the host name of the CDN that replaces it, or give the distribution a single S3 bucket origin of the stack so that it maps to the Spaces CDN",
+        );
+        return None;
+    }
+    if ty == Some("AAAA") && has_a_twin(cx, r, cf) {
+        cx.drop(
+            r,
+            "the CNAME that the `A` alias of the same name became answers IPv6 queries, too",
+        );
+        return None;
+    }
+    let v = hclx::template(format!("{}.", hclx::to_template_part(target)));
+    Some(("CNAME", v))
+}
+
+/// Is there an `A` alias record with the same zone and name as `r`, to the distribution `cf`?
+fn has_a_twin(cx: &Cx<'_>, r: &Resource, cf: &Resource) -> bool {
+    let key = |x: &Resource, k: &str| hclx::attr(&x.body, k).map(hclx::inline);
+    cx.resources.iter().any(|o| {
+        o.mode == Mode::Managed
+            && o.ty == r.ty
+            && o.address() != r.address()
+            && hclx::attr(&o.body, "type")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|t| t.eq_ignore_ascii_case("A"))
+            && key(o, "zone_id") == key(r, "zone_id")
+            && key(o, "name") == key(r, "name")
+            && hclx::blocks(&o.body, "alias")
+                .first()
+                .and_then(|a| hclx::attr(a, "name"))
+                .and_then(|n| cx.resolve_ref(n))
+                .is_some_and(|t| t.address() == cf.address())
+    })
 }
 
 #[cfg(test)]
