@@ -304,12 +304,7 @@ fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
         },
         vpc,
     );
-    if body.get("storage_size_mib").is_some() {
-        notes.push(
-            "`storage_size_mib` must be within the storage range the chosen size allows"
-                .to_string(),
-        );
-    }
+    notes.extend(storage_note(&body, size));
     maintenance_window(cx, r, "maintenance_window", &mut body);
     storage_autoscale(cx, r, &mut body);
     let addr = cx.emit(r, CLUSTER, body);
@@ -684,14 +679,16 @@ fn replica(r: &Resource, cx: &mut Cx<'_>) {
         vpc_for(cx, r, &["db_subnet_group_name"]),
     );
     body.set("tags", cx.tags());
+    let storage = storage_note(&body, size);
     let addr = cx.emit(r, REPLICA, body);
-    cx.note(
-        r,
-        format!(
-            "read replica of `{}`; DigitalOcean replicas are read-only and share the source cluster's users and databases",
-            root.address()
-        ),
+    let mut note = format!(
+        "read replica of `{}`; DigitalOcean replicas are read-only and share the source cluster's users and databases",
+        root.address()
     );
+    if let Some(s) = storage {
+        note = format!("{note}; {s}");
+    }
+    cx.note(r, note);
     let host = host_attr(cx, &addr);
     cx.export(r, "endpoint", endpoint(&addr, host));
     attr(cx, r, "address", &addr, host);
@@ -824,8 +821,8 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
         vpc,
     );
     maintenance_window(cx, r, "preferred_maintenance_window", &mut body);
+    let mut notes: Vec<String> = storage_note(&body, size).into_iter().collect();
     let addr = cx.emit(r, CLUSTER, body);
-    let mut notes = Vec::new();
     if !instances.is_empty() {
         notes.push(if node_count > 1 {
             format!(
@@ -1712,6 +1709,30 @@ pub(super) fn vpc_for(cx: &Cx<'_>, r: &Resource, keys: &[&str]) -> Option<Expres
         }
     }
     cx.vpc_id(r)
+}
+
+/// What the report says about a `storage_size_mib` Ferry could not check.
+///
+/// DigitalOcean accepts, for each size, only storage within a range of its own, and a size
+/// without `storage_size_mib` gets its base storage (reference `digitalocean-openapi.yaml`:
+/// `databases_create_cluster` — "the available sizes for the `storage_size_mib` field depends
+/// on the cluster's size" — and the `storage_size_mib` schema — "if null, no additional storage
+/// is added … beyond what is provided as a base amount from the 'size'"). Neither that file
+/// nor `do-slugs.json` lists the ranges, so no value is raised or lowered here: the note names
+/// the value and the size, and what to do if DigitalOcean refuses it.
+fn storage_note(body: &OutBody, size: &DbSize) -> Option<String> {
+    let storage = body.get("storage_size_mib")?;
+    let shown = match storage {
+        Expression::String(mib) => match mib.parse::<u64>() {
+            Ok(n) if n % 1024 == 0 => format!("`storage_size_mib = \"{mib}\"` ({} GiB)", n / 1024),
+            _ => format!("`storage_size_mib = \"{mib}\"`"),
+        },
+        other => format!("`storage_size_mib = {}`", hclx::inline(other)),
+    };
+    Some(format!(
+        "{shown} must lie within the storage range DigitalOcean allows for `{}` (each size has its own; Ferry's reference data does not list them, so it is not checked): if the plan or apply refuses it, remove `storage_size_mib` to get the size's base storage, or set a value the size allows",
+        size.slug
+    ))
 }
 
 /// `allocated_storage` (GiB) → `storage_size_mib` (a string of MiB in the provider schema).

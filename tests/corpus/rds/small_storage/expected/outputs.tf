@@ -1,0 +1,3 @@
+output "db_host" {
+  value = digitalocean_database_cluster.app.host
+}
