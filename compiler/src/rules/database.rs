@@ -2147,6 +2147,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn root_outputs_read_public_hosts() {
+        let src = r#"
+a = digitalocean_database_cluster.db.private_host
+b = "${digitalocean_database_cluster.db.private_host}:${digitalocean_database_cluster.db.port}"
+c = [for i in digitalocean_database_cluster.db : "${i.private_host}:${i.port}"]
+d = digitalocean_database_replica.r[0].private_host
+e = kubernetes_service_v1.x.private_host
+f = [for i in kubernetes_service_v1.x : i.private_host]
+"#;
+        let mut body: hcl::Body = hcl::from_str(src).expect("test input parses");
+        public_hosts(&mut body);
+        let got = |k: &str| hclx::inline(hclx::attr(&body, k).expect("attribute kept"));
+        assert_eq!(got("a"), "digitalocean_database_cluster.db.host");
+        assert!(
+            got("b").contains("digitalocean_database_cluster.db.host}"),
+            "{}",
+            got("b")
+        );
+        assert!(!got("b").contains("private_host"), "{}", got("b"));
+        assert!(got("c").contains("i.host"), "{}", got("c"));
+        assert_eq!(got("d"), "digitalocean_database_replica.r[0].host");
+        // Other resources' attributes of the same name are left alone.
+        assert_eq!(got("e"), "kubernetes_service_v1.x.private_host");
+        assert!(got("f").contains("i.private_host"), "{}", got("f"));
+    }
+
+    #[test]
+    fn input_identifiers() {
+        assert_eq!(input_ident("orders-db"), "orders_db");
+        assert_eq!(input_ident("Legacy.DB"), "legacy_db");
+        assert_eq!(input_ident("-x-"), "x");
+    }
+
+    #[test]
     fn maintenance_windows() {
         assert_eq!(parse_window("sun:05:00-sun:06:00"), Some(("Sunday", 5, 0)));
         assert_eq!(
