@@ -52,6 +52,9 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     // Module folders whose DNS records need the domain of a zone outside the stack
     // (`var.dns_domain`, `rules::dns`): their callers pass it on.
     let mut dns_dirs = BTreeSet::new();
+    // Module folders → the inputs set at deploy time that rules declared there (or that the
+    // folder passes on from its own local modules): their callers pass them on.
+    let mut deploy_inputs: DeployInputs = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -64,7 +67,11 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             inputs.get(dir).unwrap_or(&no_inputs),
             &registry_dirs,
             &dns_dirs,
+            &deploy_inputs,
         );
+        if !m.deploy_inputs.is_empty() {
+            deploy_inputs.insert(dir.clone(), m.deploy_inputs.clone());
+        }
         if m.files
             .get("variables.tf")
             .is_some_and(|t| t.contains("variable \"registry_name\""))
@@ -233,7 +240,20 @@ fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>
     }
 }
 
+/// Module folder → variables without a default that the appliance is given at deploy time
+/// (F311 inputs, secret values), declared by rules there or passed on from its local modules.
+type DeployInputs = BTreeMap<String, Vec<(String, OutBody)>>;
+
+/// The folder of the local module a call reads, when its `source` is a relative path.
+fn call_dir(module: &Module, c: &Named) -> Option<String> {
+    hclx::attr(&c.body, "source")
+        .and_then(hclx::as_str)
+        .and_then(|src| origin::join_dir(&module.dir, src))
+}
+
 struct ModuleOut {
+    /// What callers of this module must pass on (see [`DeployInputs`]).
+    deploy_inputs: Vec<(String, OutBody)>,
     files: BTreeMap<String, String>,
     resources: Vec<ResourceReport>,
     diags: Vec<Diagnostic>,
@@ -445,6 +465,7 @@ fn compile_module(
     inputs: &BTreeMap<String, Expression>,
     registry_dirs: &BTreeSet<String>,
     dns_dirs: &BTreeSet<String>,
+    deploy_inputs: &DeployInputs,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let eval = Eval::new(
@@ -881,6 +902,32 @@ fn compile_module(
     // ---- emit ------------------------------------------------------------------------------------
     let mut stack_types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     stack_types.extend(child_types.iter().map(|t| t.as_str()));
+    // Inputs set at deploy time: the ones rules declared here (the registry and the DNS domain
+    // have their own passing), then those of the local modules called here, passed on.
+    let mut own_inputs: Vec<(String, OutBody)> = st
+        .variables
+        .iter()
+        .filter(|(n, b)| {
+            b.get("default").is_none() && n != "registry_name" && n != rules::dns::DNS_DOMAIN
+        })
+        .cloned()
+        .collect();
+    let mut passed: Vec<(String, OutBody)> = Vec::new();
+    for c in &calls {
+        for (n, b) in call_dir(module, c)
+            .and_then(|d| deploy_inputs.get(&d))
+            .into_iter()
+            .flatten()
+        {
+            let taken = module.variables.iter().any(|v| &v.name == n)
+                || st.variables.iter().any(|(x, _)| x == n)
+                || passed.iter().any(|(x, _)| x == n);
+            if !taken {
+                passed.push((n.clone(), b.clone()));
+            }
+        }
+    }
+    own_inputs.extend(passed.iter().cloned());
     let mut files = emit_module(
         module,
         is_root,
@@ -896,6 +943,8 @@ fn compile_module(
         dns_dirs,
         &st.variables,
         &unread,
+        deploy_inputs,
+        &passed,
     );
     for (path, text) in std::mem::take(&mut st.files) {
         files.entry(path).or_insert(text);
@@ -955,6 +1004,7 @@ fn compile_module(
         }
     }
     ModuleOut {
+        deploy_inputs: own_inputs,
         files,
         resources: entries,
         diags,
@@ -1238,6 +1288,8 @@ fn emit_module(
     dns_dirs: &BTreeSet<String>,
     rule_vars: &[(String, OutBody)],
     unread: &BTreeSet<String>,
+    deploy_inputs: &DeployInputs,
+    passed: &[(String, OutBody)],
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
 
@@ -1271,6 +1323,15 @@ fn emit_module(
         }
         if calls_dns(c) && b.body.get("dns_domain").is_none() {
             b.body.set("dns_domain", hclx::path(&["var", "dns_domain"]));
+        }
+        for (n, _) in call_dir(module, c)
+            .and_then(|d| deploy_inputs.get(&d))
+            .into_iter()
+            .flatten()
+        {
+            if b.body.get(n).is_none() {
+                b.body.set(n.clone(), hclx::path(&["var", n]));
+            }
         }
         for (k, v) in [
             ("instance_id", hclx::path(&["var", "instance_id"])),
@@ -1424,7 +1485,7 @@ fn emit_module(
             });
         }
     }
-    for (name, body) in rule_vars {
+    for (name, body) in rule_vars.iter().chain(passed) {
         vars.push(OutBlock {
             ident: "variable".into(),
             labels: vec![name.clone()],

@@ -407,8 +407,8 @@ fn existing_rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
 /// literals. `endpoint` is composed from the address and port inputs. AWS-only attributes
 /// (ARNs, security groups, hosted zones) have no value to ask for and stay `null` (F401).
 ///
-/// Inputs are declared in the module that reads the data source; a local module's caller
-/// must pass them on (not done for it).
+/// Inputs are declared in the module that reads the data source; callers of a local module
+/// pass them on (`pipeline`, like every input without a default that a rule declares).
 fn existing_database(r: &Resource, cx: &mut Cx<'_>, id_key: &str, inputs: &[(&str, Input)]) {
     let label = cx
         .expr(r, id_key)

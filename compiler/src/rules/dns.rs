@@ -430,7 +430,7 @@ fn mentions_module(e: &Expression) -> bool {
 
 /// The variable that names the domain of a hosted zone outside the stack (callers of a module
 /// that declares it pass theirs on: `pipeline`).
-const DNS_DOMAIN: &str = "dns_domain";
+pub const DNS_DOMAIN: &str = "dns_domain";
 /// Its description.
 pub const DNS_DOMAIN_DESCRIPTION: &str = "DNS domain (e.g. `example.com`) of the hosted zone the origin refers to by id, served by DigitalOcean DNS in the customer's account: its records are created there.";
 
