@@ -7,16 +7,26 @@
 //! compile. Ferry needs neither the decoration nor (for files that parse) the error machinery.
 //!
 //! The rule that keeps this safe: the fast parser either returns exactly what the full parser
-//! would, or gives up (`None`), and the caller parses the file with `hcl-edit` as before. It
-//! gives up on everything outside the subset it knows — heredocs, `for` expressions, splats,
-//! template directives and strip markers, escapes other than the simple ones, floats,
-//! single-line blocks, carriage returns, non-ASCII identifiers, duplicate keys — and on anything
-//! malformed, so errors are always reported by `hcl-edit`. A test (`fast_parser_agrees`)
-//! compares both parsers on every file of the corpus and the examples.
+//! would, or gives up (`None`), and the caller parses the file with `hcl-edit` as before. The
+//! subset covers what real stacks are made of: blocks (single-line ones too), attributes,
+//! literals, templates, heredocs, operators, conditionals, calls (with `...`), traversals with
+//! splats and legacy indexes, and `for` expressions. It gives up on template directives and
+//! strip markers, escapes other than the simple ones, comments inside expressions, carriage
+//! returns, non-ASCII identifiers, duplicate keys, and on anything malformed, so errors are
+//! always reported by `hcl-edit`. Tests (`fast_parser_agrees_*`) compare both parsers on every
+//! file of the corpus and the examples and on each construct.
+//!
+//! Templates: `hcl-rs` keeps a quoted template or a heredoc as the text `hcl-edit` prints for
+//! it, which is the source text itself — literal parts with their escapes decoded (markers left
+//! escaped), interpolations exactly as written, spaces included. So the fast parser copies
+//! interpolations from the source instead of printing them; inside one it gives up on what
+//! `hcl-edit` would print differently from the source (object literals, `for` expressions,
+//! heredocs). An indented heredoc (`<<-`) is dedented the way `hcl-edit` does it.
 
 use hcl::expr::{
-    BinaryOp, BinaryOperator, Conditional, Expression, FuncCall, FuncName, Object, ObjectKey,
-    TemplateExpr, Traversal, TraversalOperator, UnaryOp, UnaryOperator, Variable,
+    BinaryOp, BinaryOperator, Conditional, Expression, ForExpr, FuncCall, FuncName, Heredoc,
+    HeredocStripMode, Object, ObjectKey, TemplateExpr, Traversal, TraversalOperator, UnaryOp,
+    UnaryOperator, Variable,
 };
 use hcl::template::{Element, Interpolation, Strip, Template};
 use hcl::{Attribute, Block, BlockLabel, Body, Identifier, Structure};
@@ -34,11 +44,7 @@ pub fn parse(text: &str) -> Option<(Body, Offsets)> {
     if text.contains('\r') {
         return None;
     }
-    let mut p = Parser {
-        s: text.as_bytes(),
-        text,
-        i: 0,
-    };
+    let mut p = Parser::new(text);
     let (mut starts, mut inner) = (Vec::new(), Vec::new());
     let body = p.body(true, &mut starts, &mut inner)?;
     if p.i != p.s.len() {
@@ -72,6 +78,8 @@ struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
+    /// Inside an interpolation of a template whose text is copied from the source.
+    in_template: u32,
 }
 
 /// Parses template text (what `hcl::Template::from_str` reads: the inside of a quoted template
@@ -79,11 +87,7 @@ struct Parser<'a> {
 /// `hcl::Template::from_str` gives, or `None` when it is outside the subset: directives, strip
 /// markers, escaped markers (`$${`, `%%{`), carriage returns.
 pub fn template(text: &str) -> Option<Template> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        text,
-        i: 0,
-    };
+    let mut p = Parser::new(text);
     let mut elements: Vec<Element> = Vec::new();
     let mut start = 0;
     while let Some(c) = p.peek() {
@@ -125,7 +129,31 @@ fn precedence(op: BinaryOperator) -> u8 {
     }
 }
 
+/// Whether `c` may continue an identifier (ASCII; other bytes make the caller give up).
+fn ident_continue(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
 impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser {
+            s: text.as_bytes(),
+            text,
+            i: 0,
+            in_template: 0,
+        }
+    }
+
+    /// The keyword `kw` followed by a character that cannot continue it; consumed if there.
+    fn keyword(&mut self, kw: &[u8]) -> bool {
+        let ok = self.starts_with(kw)
+            && !matches!(self.peek_at(kw.len()), Some(c) if ident_continue(c) || c >= 0x80);
+        if ok {
+            self.i += kw.len();
+        }
+        ok
+    }
+
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -294,6 +322,24 @@ impl<'a> Parser<'a> {
                     let mut child = Vec::new();
                     let body = if self.peek() == Some(b'}') {
                         Body(Vec::new())
+                    } else if matches!(self.peek(), Some(c) if c.is_ascii_alphabetic() || c == b'_')
+                    {
+                        // A single-line block: one attribute (all that HCL allows there).
+                        let at = self.i;
+                        let key = self.ident()?;
+                        self.sp();
+                        if self.peek() != Some(b'=') || self.peek_at(1) == Some(b'=') {
+                            return None;
+                        }
+                        self.i += 1;
+                        self.sp();
+                        let expr = self.expr(false)?;
+                        self.sp();
+                        child.push(at);
+                        Body(vec![Structure::Attribute(Attribute {
+                            key: Identifier::unchecked(key),
+                            expr,
+                        })])
                     } else {
                         // A multi-line block: the rest of the line is empty.
                         if self.starts_with(b"/*") {
@@ -424,10 +470,12 @@ impl<'a> Parser<'a> {
     fn check_end(&mut self, multiline: bool) -> Option<()> {
         let save = self.i;
         self.expr_ws(multiline);
-        let next = self.peek();
-        let after = self.peek_at(1);
+        let (next, after) = (self.peek(), self.peek_at(1));
+        // `...`: the expansion of a call's last argument or a `for` expression's grouping.
+        let ellipsis = self.starts_with(b"...");
         self.i = save;
         match next {
+            Some(b'.') if ellipsis => Some(()),
             Some(b'.' | b'[' | b'?' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'%' | b'&')
             | Some(b'|' | b'~') => None,
             Some(b'/') if !matches!(after, Some(b'/' | b'*')) => None,
@@ -470,8 +518,24 @@ impl<'a> Parser<'a> {
                     hcl::expr::Operation::Unary(UnaryOp::new(UnaryOperator::Not, e)),
                 )))
             }
-            // Negative numbers and negation are read differently by `hcl-edit`.
-            b'-' => None,
+            b'-' => {
+                self.i += 1;
+                // `-` then a number (spaces between allowed) is a negative number literal.
+                let save = self.i;
+                self.sp();
+                if matches!(self.peek(), Some(b'0'..=b'9')) {
+                    return Some(Expression::Number(-self.number()?));
+                }
+                // Else negation of the term that follows at once (no `--`, `-!`, `- x`).
+                self.i = save;
+                if matches!(self.peek(), None | Some(b'-' | b'!' | b' ' | b'\t' | b'\n')) {
+                    return None;
+                }
+                let e = self.term(multiline)?;
+                Some(Expression::Operation(Box::new(
+                    hcl::expr::Operation::Unary(UnaryOp::new(UnaryOperator::Neg, e)),
+                )))
+            }
             _ => self.term(multiline),
         }
     }
@@ -493,7 +557,8 @@ impl<'a> Parser<'a> {
                 self.i += 1;
                 Expression::Parenthesis(Box::new(inner))
             }
-            b'0'..=b'9' => self.number()?,
+            b'0'..=b'9' => Expression::Number(self.number()?),
+            b'<' if self.starts_with(b"<<") => self.heredoc()?,
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let name = self.ident()?;
                 match self.peek() {
@@ -521,9 +586,36 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 Some(b'.') if self.peek_at(1) != Some(b'.') => {
                     self.i += 1;
-                    // `.0` (legacy index) and `.*` (splat) are left to the full parser.
-                    let name = self.ident()?;
-                    ops.push(TraversalOperator::GetAttr(Identifier::unchecked(name)));
+                    match self.peek()? {
+                        b'*' => {
+                            self.i += 1;
+                            ops.push(TraversalOperator::AttrSplat);
+                        }
+                        b'0'..=b'9' => {
+                            // A legacy index (`.0`): plain digits, not followed by more.
+                            let start = self.i;
+                            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                                self.i += 1;
+                            }
+                            let digits = &self.text[start..self.i];
+                            if (digits.len() > 1 && digits.starts_with('0'))
+                                || matches!(self.peek(), Some(c) if ident_continue(c) || c >= 0x80)
+                                || (self.peek() == Some(b'.')
+                                    && matches!(self.peek_at(1), Some(b'0'..=b'9')))
+                            {
+                                return None;
+                            }
+                            ops.push(TraversalOperator::LegacyIndex(digits.parse().ok()?));
+                        }
+                        _ => {
+                            let name = self.ident()?;
+                            ops.push(TraversalOperator::GetAttr(Identifier::unchecked(name)));
+                        }
+                    }
+                }
+                Some(b'[') if self.s[self.i..].starts_with(b"[*]") => {
+                    self.i += 3;
+                    ops.push(TraversalOperator::FullSplat);
                 }
                 Some(b'[') => {
                     self.i += 1;
@@ -558,6 +650,7 @@ impl<'a> Parser<'a> {
     fn call(&mut self, name: &str, _multiline: bool) -> Option<Expression> {
         self.i += 1; // `(`
         let mut args = Vec::new();
+        let mut expand_final = false;
         loop {
             self.expr_ws(true);
             if self.peek() == Some(b')') {
@@ -565,10 +658,19 @@ impl<'a> Parser<'a> {
             }
             args.push(self.expr(true)?);
             self.expr_ws(true);
+            if self.starts_with(b"...") {
+                // The last argument, expanded.
+                self.i += 3;
+                self.expr_ws(true);
+                if self.peek() != Some(b')') {
+                    return None;
+                }
+                expand_final = true;
+                break;
+            }
             match self.peek()? {
                 b',' => self.i += 1,
                 b')' => break,
-                // `...` expansion and anything else.
                 _ => return None,
             }
         }
@@ -576,7 +678,7 @@ impl<'a> Parser<'a> {
         let call = FuncCall {
             name: FuncName::new(Identifier::unchecked(name)),
             args,
-            expand_final: false,
+            expand_final,
         };
         self.traversal(Expression::FuncCall(Box::new(call)), _multiline)
     }
@@ -584,10 +686,8 @@ impl<'a> Parser<'a> {
     fn array(&mut self) -> Option<Expression> {
         self.i += 1; // `[`
         self.ws_in_brackets()?;
-        if self.starts_with(b"for")
-            && !matches!(self.peek_at(3), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-        {
-            return None;
+        if self.keyword(b"for") {
+            return self.for_expr(b']');
         }
         let mut items = Vec::new();
         loop {
@@ -621,12 +721,14 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self) -> Option<Expression> {
+        // Printed differently from the source inside a template (see the module docs).
+        if self.in_template > 0 {
+            return None;
+        }
         self.i += 1; // `{`
         self.ws_in_brackets()?;
-        if self.starts_with(b"for")
-            && !matches!(self.peek_at(3), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-        {
-            return None;
+        if self.keyword(b"for") {
+            return self.for_expr(b'}');
         }
         let mut obj: Object<ObjectKey, Expression> = Object::new();
         loop {
@@ -677,17 +779,42 @@ impl<'a> Parser<'a> {
         Some(Expression::Object(obj))
     }
 
-    fn number(&mut self) -> Option<Expression> {
+    /// A number literal as `hcl-edit` reads it: an integer that fits a `u64`, else (a fraction,
+    /// an exponent or a larger integer) a float.
+    fn number(&mut self) -> Option<hcl::Number> {
         let start = self.i;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
+        let digits = |p: &mut Self| {
+            let from = p.i;
+            while matches!(p.peek(), Some(b'0'..=b'9')) {
+                p.i += 1;
+            }
+            p.i > from
+        };
+        digits(self);
+        let mut float = false;
+        if self.peek() == Some(b'.') && matches!(self.peek_at(1), Some(b'0'..=b'9')) {
             self.i += 1;
+            digits(self);
+            float = true;
         }
-        if matches!(self.peek(), Some(c) if c == b'.' && matches!(self.peek_at(1), Some(b'0'..=b'9')) || c == b'e' || c == b'E' || c.is_ascii_alphanumeric() || c == b'_')
-        {
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+            float = true;
+        }
+        if matches!(self.peek(), Some(c) if ident_continue(c) || c == b'.' || c >= 0x80) {
             return None;
         }
-        let n: u64 = self.text[start..self.i].parse().ok()?;
-        Some(Expression::Number(hcl::Number::from(n)))
+        let text = &self.text[start..self.i];
+        match text.parse::<u64>() {
+            Ok(n) if !float => Some(hcl::Number::from(n)),
+            _ => hcl::Number::from_f64(text.parse().ok()?),
+        }
     }
 
     /// The expression of an interpolation, from `${` to `}` (both consumed). Strip markers and
@@ -715,12 +842,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A quoted string: a plain string, or a template when it interpolates.
+    /// A quoted string: a plain string, or a template when it interpolates. `lit` is the value
+    /// of a plain string (escapes decoded, escaped markers unescaped), `tmpl` the text of a
+    /// template (escapes decoded, markers left escaped, interpolations copied as written).
     fn string_expr(&mut self) -> Option<Expression> {
         self.i += 1; // `"`
-        let mut elements: Vec<Element> = Vec::new();
         let mut lit = String::new();
-        let mut has_escaped_marker = false;
+        let mut tmpl = String::new();
+        let mut interpolates = false;
         loop {
             let c = self.peek()?;
             match c {
@@ -738,24 +867,25 @@ impl<'a> Parser<'a> {
                         _ => return None,
                     };
                     lit.push(ch);
+                    tmpl.push(ch);
                     self.i += 2;
                 }
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
+                    // `$$${`: which `$` escapes what is `hcl-edit`'s business.
+                    if self.i > 0 && self.s[self.i - 1] == c {
+                        return None;
+                    }
                     lit.push(c as char);
                     lit.push('{');
-                    has_escaped_marker = true;
+                    tmpl.push_str(&self.text[self.i..self.i + 3]);
                     self.i += 3;
                 }
                 b'%' if self.peek_at(1) == Some(b'{') => return None,
                 b'$' if self.peek_at(1) == Some(b'{') => {
-                    let expr = self.interpolation()?;
-                    if !lit.is_empty() {
-                        elements.push(Element::Literal(std::mem::take(&mut lit)));
-                    }
-                    elements.push(Element::Interpolation(Interpolation {
-                        expr,
-                        strip: Strip::None,
-                    }));
+                    let start = self.i;
+                    self.template_interpolation()?;
+                    tmpl.push_str(&self.text[start..self.i]);
+                    interpolates = true;
                 }
                 c if c < 0x20 || c == 0x7f => return None,
                 _ => {
@@ -769,24 +899,229 @@ impl<'a> Parser<'a> {
                         // A lone `$` or `%`.
                         self.i += 1;
                     }
-                    lit.push_str(&self.text[start..self.i]);
+                    let run = &self.text[start..self.i];
+                    lit.push_str(run);
+                    tmpl.push_str(run);
                 }
             }
         }
-        if elements.is_empty() {
-            return Some(Expression::String(lit));
-        }
-        // Escaped markers inside a template are printed back by `Template`'s `Display`; leave
-        // them to the full parser rather than rely on that.
-        if has_escaped_marker {
+        Some(if interpolates {
+            Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(tmpl)))
+        } else {
+            Expression::String(lit)
+        })
+    }
+
+    /// An interpolation of a template whose text is copied from the source (checked, not kept).
+    fn template_interpolation(&mut self) -> Option<()> {
+        self.in_template += 1;
+        let ok = self.interpolation().is_some();
+        self.in_template -= 1;
+        ok.then_some(())
+    }
+
+    /// A heredoc, `<<DELIM` or `<<-DELIM` (indented), up to the first line that holds only the
+    /// delimiter (after spaces or tabs). As in `hcl-edit`, the line right after the opening
+    /// never closes it.
+    fn heredoc(&mut self) -> Option<Expression> {
+        if self.in_template > 0 {
             return None;
         }
-        if !lit.is_empty() {
-            elements.push(Element::Literal(lit));
+        self.i += 2; // `<<`
+        let indented = self.peek() == Some(b'-');
+        if indented {
+            self.i += 1;
         }
-        let template = Template::from_iter(elements);
-        Some(Expression::TemplateExpr(Box::new(
-            TemplateExpr::QuotedString(template.to_string()),
-        )))
+        let delim = self.ident()?;
+        if self.peek() != Some(b'\n') {
+            return None;
+        }
+        self.i += 1;
+        // (literal?, text): literal runs and interpolations as written.
+        let mut parts: Vec<(bool, &'a str)> = Vec::new();
+        let mut start = self.i;
+        loop {
+            match self.peek()? {
+                b'\n' => {
+                    let mut j = self.i + 1;
+                    while matches!(self.s.get(j), Some(b' ' | b'\t')) {
+                        j += 1;
+                    }
+                    let after = j + delim.len();
+                    if self.s[j..].starts_with(delim.as_bytes())
+                        && !matches!(self.s.get(after), Some(&c) if ident_continue(c) || c >= 0x80)
+                    {
+                        parts.push((true, &self.text[start..=self.i]));
+                        self.i = after;
+                        break;
+                    }
+                    self.i += 1;
+                }
+                c @ (b'$' | b'%') if self.peek_at(1) == Some(c) => {
+                    if self.peek_at(2) == Some(c) {
+                        return None;
+                    }
+                    self.i += 2;
+                }
+                b'%' if self.peek_at(1) == Some(b'{') => return None,
+                b'$' if self.peek_at(1) == Some(b'{') => {
+                    if self.i > start {
+                        parts.push((true, &self.text[start..self.i]));
+                    }
+                    let at = self.i;
+                    self.template_interpolation()?;
+                    parts.push((false, &self.text[at..self.i]));
+                    start = self.i;
+                }
+                c if (c < 0x20 && c != b'\t') || c == 0x7f => return None,
+                _ => self.i += 1,
+            }
+        }
+        let indent = if indented { dedent_width(&parts) } else { None };
+        let mut template = String::new();
+        let mut skip_first = false;
+        for (literal, text) in parts {
+            match indent {
+                Some(n) if literal => {
+                    dedent_by(&mut template, text, n, skip_first);
+                    skip_first = !text.ends_with('\n');
+                }
+                _ => {
+                    template.push_str(text);
+                    skip_first = !literal || !text.ends_with('\n');
+                }
+            }
+        }
+        Some(Expression::TemplateExpr(Box::new(TemplateExpr::Heredoc(
+            Heredoc {
+                delimiter: Identifier::unchecked(delim),
+                template,
+                strip: if indent.is_some() {
+                    HeredocStripMode::Indent
+                } else {
+                    HeredocStripMode::None
+                },
+            },
+        ))))
+    }
+
+    /// A `for` expression after `[for` or `{for` (`close` is the closing bracket).
+    fn for_expr(&mut self, close: u8) -> Option<Expression> {
+        if self.in_template > 0 {
+            return None;
+        }
+        self.expr_ws(true);
+        let first = self.ident()?;
+        self.expr_ws(true);
+        let (key_var, value_var) = if self.peek() == Some(b',') {
+            self.i += 1;
+            self.expr_ws(true);
+            let value = self.ident()?;
+            self.expr_ws(true);
+            (Some(first), value)
+        } else {
+            (None, first)
+        };
+        if !self.keyword(b"in") {
+            return None;
+        }
+        self.expr_ws(true);
+        let collection_expr = self.expr(true)?;
+        self.expr_ws(true);
+        if self.peek() != Some(b':') {
+            return None;
+        }
+        self.i += 1;
+        self.expr_ws(true);
+        let key_expr = if close == b'}' {
+            let key = self.expr(true)?;
+            self.expr_ws(true);
+            if !self.starts_with(b"=>") {
+                return None;
+            }
+            self.i += 2;
+            self.expr_ws(true);
+            Some(key)
+        } else {
+            None
+        };
+        let value_expr = self.expr(true)?;
+        self.expr_ws(true);
+        let grouping = close == b'}' && self.starts_with(b"...");
+        if grouping {
+            self.i += 3;
+            self.expr_ws(true);
+        }
+        let cond_expr = if self.keyword(b"if") {
+            self.expr_ws(true);
+            let cond = self.expr(true)?;
+            self.expr_ws(true);
+            Some(cond)
+        } else {
+            None
+        };
+        if self.peek() != Some(close) {
+            return None;
+        }
+        self.i += 1;
+        Some(Expression::ForExpr(Box::new(ForExpr {
+            key_var: key_var.map(Identifier::unchecked),
+            value_var: Identifier::unchecked(value_var),
+            collection_expr,
+            key_expr,
+            value_expr,
+            grouping,
+            cond_expr,
+        })))
+    }
+}
+
+/// How much `hcl-edit` strips from the lines of an indented heredoc made of `parts` (see
+/// [`Parser::heredoc`]): the least leading whitespace of the non-empty lines of its literal
+/// parts (the rest of a line after an interpolation does not count), or `None` (nothing
+/// stripped) when an interpolation starts a line. As in `hcl-edit`, a literal part with a
+/// counted line that has no leading whitespace does not count at all (and is still stripped).
+fn dedent_width(parts: &[(bool, &str)]) -> Option<usize> {
+    let mut indent: Option<usize> = None;
+    let mut skip_first = false;
+    for &(literal, text) in parts {
+        if literal {
+            let mut least: Option<usize> = None;
+            for (i, line) in text.lines().enumerate() {
+                if (i == 0 && skip_first) || line.is_empty() {
+                    continue;
+                }
+                let ws = line.chars().take_while(|c| c.is_whitespace()).count();
+                if ws == 0 {
+                    least = None;
+                    break;
+                }
+                least = Some(least.map_or(ws, |n| n.min(ws)));
+            }
+            if let Some(ws) = least {
+                indent = Some(indent.map_or(ws, |n| n.min(ws)));
+            }
+            skip_first = !text.ends_with('\n');
+        } else if !skip_first {
+            return None;
+        }
+    }
+    indent
+}
+
+/// `text` with `n` characters taken from the start of each non-empty line (but the first, when
+/// `skip_first`), appended to `out`: `hcl-edit`'s dedent of one literal part.
+fn dedent_by(out: &mut String, text: &str, n: usize, skip_first: bool) {
+    let from = out.len();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 && skip_first {
+            out.push_str(line);
+        } else if !line.is_empty() {
+            out.extend(line.chars().skip(n));
+        }
+        out.push('\n');
+    }
+    if out.len() > from && out.ends_with('\n') && !text.ends_with('\n') {
+        out.pop();
     }
 }
