@@ -41,6 +41,23 @@ impl Table {
     fn exists(&self, scope: &str) -> bool {
         self.scopes.binary_search(&scope).is_ok()
     }
+
+    /// The scopes `resource:verb` that exist for one scope resource, with their verbs.
+    fn of_resource<'a>(
+        &self,
+        resource: &'a str,
+    ) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
+        let scopes = self.scopes;
+        // The first scope not below `resource:` (compared without building that string).
+        let from = scopes.partition_point(|s| match s.strip_prefix(resource) {
+            Some(rest) => rest.as_bytes().first().is_none_or(|&b| b < b':'),
+            None => *s < resource,
+        });
+        scopes[from..].iter().map_while(move |s| {
+            let verb = s.strip_prefix(resource)?.strip_prefix(':')?;
+            Some((*s, verb))
+        })
+    }
 }
 
 fn table() -> &'static Table {
@@ -101,15 +118,13 @@ fn needs(ty: &str) -> Option<(Scopes, Scopes, bool)> {
 pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
     let t = table();
     let mut out = BTreeMap::new();
-    let any_do = types.iter().any(|ty| needs(ty).is_some());
+    let needed: Vec<(Scopes, Scopes, bool)> = types.iter().filter_map(|ty| needs(ty)).collect();
     let any_k8s = types.iter().any(|ty| ty.starts_with("kubernetes_"));
     for phase in PHASES {
-        let mut set: BTreeSet<String> = BTreeSet::new();
+        // Static names from the table: nothing is formatted or allocated per scope.
+        let mut set: BTreeSet<&'static str> = BTreeSet::new();
         let plan = phase != "steady_state";
-        for ty in types {
-            let Some((resources, extra, is_data)) = needs(ty) else {
-                continue;
-            };
+        for &(resources, extra, is_data) in &needed {
             if is_data && !plan {
                 continue;
             }
@@ -119,21 +134,24 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
                 verbs(phase)
             };
             for r in resources {
-                set.extend(vs.iter().map(|v| format!("{r}:{v}")));
+                set.extend(t.of_resource(r).filter(|(_, verb)| vs.contains(verb)).map(|(s, _)| s));
             }
             if plan {
-                set.extend(extra.iter().map(|s| s.to_string()));
+                set.extend(extra.iter().copied().filter(|s| t.exists(s)));
             }
         }
+        let mut fixed: Vec<&'static str> = Vec::new();
         if any_k8s && plan {
-            set.insert("kubernetes:read".into());
-            set.insert("kubernetes:access_cluster".into());
+            fixed.extend(["kubernetes:read", "kubernetes:access_cluster"]);
         }
-        if any_do || any_k8s {
-            set.extend(common(phase).iter().map(|s| s.to_string()));
+        if !needed.is_empty() || any_k8s {
+            fixed.extend(common(phase));
         }
-        let scopes: Vec<String> = set.into_iter().filter(|s| t.exists(s)).collect();
-        out.insert(phase.to_string(), scopes);
+        set.extend(fixed.into_iter().filter(|s| t.exists(s)));
+        out.insert(
+            phase.to_string(),
+            set.into_iter().map(str::to_string).collect(),
+        );
     }
     out
 }
