@@ -5,7 +5,9 @@
 //! callgrind: `valgrind --tool=callgrind target/release/examples/profile 10000 1`. With
 //! `one-file`, the stack is the edge host's sandbox benchmark's instead: VPCs, subnets, buckets
 //! and bucket versionings in one `main.tf`. With a directory instead of a count, the `.tf`
-//! files directly in it (e.g. `examples/saas-web-app/origin`).
+//! files directly in it (e.g. `examples/saas-web-app/origin`). With `json` as the third
+//! argument, each run goes through the compile API's JSON the way compiler.wasm does: the
+//! request parsed from JSON, the compilation written as JSON.
 
 // The `ferry` binary's allocator, as in the benchmark.
 #[global_allocator]
@@ -19,13 +21,30 @@ fn main() {
     let first = args.next().unwrap_or_else(|| "10000".into());
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let n: usize = first.parse().unwrap_or(0);
+    let mode = args.next();
     let request = if std::path::Path::new(&first).is_dir() {
         directory(&first)
-    } else if args.next().as_deref() == Some("one-file") {
+    } else if mode.as_deref() == Some("one-file") {
         one_file(n)
     } else {
         stack::stack(n)
     };
+    if mode.as_deref() == Some("json") {
+        let body = serde_json::to_vec(&request).expect("a request serialises");
+        for _ in 0..runs {
+            let start = std::time::Instant::now();
+            let req: ferry_compiler::CompileRequest =
+                serde_json::from_slice(std::hint::black_box(&body))
+                    .expect("the request reads back");
+            let out = ferry_compiler::compile(&req).to_json();
+            println!(
+                "{first} (json): {:?} ({} bytes)",
+                start.elapsed(),
+                out.len()
+            );
+        }
+        return;
+    }
     for _ in 0..runs {
         let start = std::time::Instant::now();
         let out = ferry_compiler::compile(std::hint::black_box(&request));

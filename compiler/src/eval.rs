@@ -32,7 +32,7 @@ impl Eval {
             let value = inputs
                 .get(&v.name)
                 .or_else(|| hclx::attr(&v.body, "default"))
-                .and_then(|e| e.evaluate(&ctx).ok());
+                .and_then(|e| evaluate(e, &ctx));
             if let Some(value) = value {
                 vars.insert(v.name.clone(), value);
             }
@@ -59,7 +59,7 @@ impl Eval {
                 if locals.contains_key(&l.name) {
                     continue;
                 }
-                if let Ok(v) = l.expr.evaluate(&ctx) {
+                if let Some(v) = evaluate(&l.expr, &ctx) {
                     locals.insert(l.name.clone(), v);
                     progressed = true;
                 }
@@ -105,19 +105,7 @@ impl Eval {
 
     /// The value of an expression, when it is known at compile time.
     pub fn value(&self, expr: &Expression) -> Option<Value> {
-        match expr {
-            // What `TemplateExpr::evaluate` does, with the template read by `hclx::parse_template`
-            // (the fast parser, once per distinct text and compilation) instead of hcl-edit on
-            // every evaluation.
-            Expression::TemplateExpr(t) => {
-                let template = hclx::parse_template(t)?;
-                match template.elements() {
-                    [hcl::template::Element::Interpolation(i)] => i.expr.evaluate(&self.ctx).ok(),
-                    _ => template.evaluate(&self.ctx).ok().map(Value::String),
-                }
-            }
-            _ => expr.evaluate(&self.ctx).ok(),
-        }
+        evaluate(expr, &self.ctx)
     }
 
     pub fn string(&self, expr: &Expression) -> Option<String> {
@@ -143,6 +131,42 @@ impl Eval {
             Value::String(s) => s.parse().ok(),
             _ => None,
         }
+    }
+}
+
+/// What `expr.evaluate(ctx).ok()` gives, with templates — alone or inside arrays, objects and
+/// parentheses, which is where variables' defaults and locals keep them — read by
+/// `hclx::parse_template` (the fast parser, once per distinct text and compilation) instead of
+/// by hcl-edit on every evaluation, as `TemplateExpr::evaluate` does.
+fn evaluate(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
+    match expr {
+        Expression::TemplateExpr(t) => {
+            let template = hclx::parse_template(t)?;
+            match template.elements() {
+                // A lone interpolation is unwrapped: its value keeps its type.
+                [hcl::template::Element::Interpolation(i)] => i.expr.evaluate(ctx).ok(),
+                _ => template.evaluate(ctx).ok().map(Value::String),
+            }
+        }
+        Expression::Array(items) => items
+            .iter()
+            .map(|e| evaluate(e, ctx))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array),
+        Expression::Object(object) => {
+            let mut map = hcl::Map::new();
+            for (key, value) in object {
+                let key = match key {
+                    hcl::expr::ObjectKey::Identifier(id) => id.to_string(),
+                    // Keys that are expressions: hcl-rs's own rules (string conversion).
+                    _ => return expr.evaluate(ctx).ok(),
+                };
+                map.insert(key, evaluate(value, ctx)?);
+            }
+            Some(Value::Object(map))
+        }
+        Expression::Parenthesis(inner) => evaluate(inner, ctx),
+        _ => expr.evaluate(ctx).ok(),
     }
 }
 

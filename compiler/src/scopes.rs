@@ -134,7 +134,11 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
                 verbs(phase)
             };
             for r in resources {
-                set.extend(t.of_resource(r).filter(|(_, verb)| vs.contains(verb)).map(|(s, _)| s));
+                set.extend(
+                    t.of_resource(r)
+                        .filter(|(_, verb)| vs.contains(verb))
+                        .map(|(s, _)| s),
+                );
             }
             if plan {
                 set.extend(extra.iter().copied().filter(|s| t.exists(s)));
