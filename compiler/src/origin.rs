@@ -739,6 +739,7 @@ mod tests {
             // Interpolations are kept as written, spaces and all.
             "x = \"${ var.a }\"\ny = \"${a?\"b\":\"c\"}\"\nz = \"${f( a ,b )}-${ 1.50 }-${- 1}\"\n",
             "x = \"${a}$${b}%%{c}\\n\"\ny = \"${[1, 2,][0]}\"\nz = \"${\"q\\\"${a}\"}\"\n",
+            "x = \"$${a}-%%{b}-\\t${c}\"\ny = \"$${a}\"\n",
             // Splats and legacy indexes.
             "x = a[*].id\ny = a.*.id\nz = a.0.b\nw = a[*]\nv = aws_subnet.private[*].id[0]\n",
             // `for` expressions.

@@ -843,13 +843,13 @@ impl<'a> Parser<'a> {
     }
 
     /// A quoted string: a plain string, or a template when it interpolates. `lit` is the value
-    /// of a plain string (escapes decoded, escaped markers unescaped), `tmpl` the text of a
-    /// template (escapes decoded, markers left escaped, interpolations copied as written).
+    /// of a plain string (escapes decoded, escaped markers unescaped); from the first
+    /// interpolation on, `tmpl` is the text of the template instead (escapes decoded, markers
+    /// left escaped, interpolations copied as written).
     fn string_expr(&mut self) -> Option<Expression> {
         self.i += 1; // `"`
         let mut lit = String::new();
-        let mut tmpl = String::new();
-        let mut interpolates = false;
+        let mut tmpl: Option<String> = None;
         loop {
             let c = self.peek()?;
             match c {
@@ -866,8 +866,7 @@ impl<'a> Parser<'a> {
                         b'\\' => '\\',
                         _ => return None,
                     };
-                    lit.push(ch);
-                    tmpl.push(ch);
+                    tmpl.as_mut().unwrap_or(&mut lit).push(ch);
                     self.i += 2;
                 }
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
@@ -875,17 +874,24 @@ impl<'a> Parser<'a> {
                     if self.i > 0 && self.s[self.i - 1] == c {
                         return None;
                     }
-                    lit.push(c as char);
-                    lit.push('{');
-                    tmpl.push_str(&self.text[self.i..self.i + 3]);
+                    let (raw, value) = (
+                        &self.text[self.i..self.i + 3],
+                        &self.text[self.i + 1..self.i + 3],
+                    );
+                    match tmpl.as_mut() {
+                        Some(t) => t.push_str(raw),
+                        None => lit.push_str(value),
+                    }
                     self.i += 3;
                 }
                 b'%' if self.peek_at(1) == Some(b'{') => return None,
                 b'$' if self.peek_at(1) == Some(b'{') => {
                     let start = self.i;
                     self.template_interpolation()?;
-                    tmpl.push_str(&self.text[start..self.i]);
-                    interpolates = true;
+                    // The literal so far, its markers escaped again (the only `${`/`%{` in it
+                    // came from escaped markers), then the interpolation as written.
+                    tmpl.get_or_insert_with(|| lit.replace("${", "$${").replace("%{", "%%{"))
+                        .push_str(&self.text[start..self.i]);
                 }
                 c if c < 0x20 || c == 0x7f => return None,
                 _ => {
@@ -899,16 +905,15 @@ impl<'a> Parser<'a> {
                         // A lone `$` or `%`.
                         self.i += 1;
                     }
-                    let run = &self.text[start..self.i];
-                    lit.push_str(run);
-                    tmpl.push_str(run);
+                    tmpl.as_mut()
+                        .unwrap_or(&mut lit)
+                        .push_str(&self.text[start..self.i]);
                 }
             }
         }
-        Some(if interpolates {
-            Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(tmpl)))
-        } else {
-            Expression::String(lit)
+        Some(match tmpl {
+            Some(t) => Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(t))),
+            None => Expression::String(lit),
         })
     }
 
