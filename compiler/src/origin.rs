@@ -367,6 +367,10 @@ fn read_tfvars(
                     .collect()),
                 _ => Err("the top level must be an object".into()),
             })
+    } else if depth::too_deep(text).is_some() {
+        Err(format!(
+            "it nests brackets or operators more than {MAX_NESTING} levels deep"
+        ))
     } else {
         hcl::parse(text).map_err(|e| e.to_string())
     };
@@ -820,6 +824,21 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "F101");
         assert!(diags[0].message.contains("nests brackets"));
+    }
+
+    #[test]
+    fn hostile_tfvars_are_a_diagnostic_not_a_crash() {
+        let mut diags = Vec::new();
+        let files = BTreeMap::from([
+            ("main.tf".to_string(), "variable \"x\" {}\n".to_string()),
+            (
+                "terraform.tfvars".to_string(),
+                format!("x = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+            ),
+        ]);
+        parse(&files, &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("levels deep"), "{diags:?}");
     }
 
     #[test]
