@@ -11,7 +11,7 @@ use hcl::edit::Span;
 use hcl::{Body, Expression};
 use std::collections::BTreeMap;
 
-mod depth;
+pub mod depth;
 pub mod dynamic;
 pub mod fast;
 mod json;

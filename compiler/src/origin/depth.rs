@@ -23,19 +23,49 @@ use super::MAX_NESTING;
 enum Level<'a> {
     /// `(`, `[` or `{`.
     Bracket(u8),
-    /// `${` inside a quoted string (`None`) or a heredoc (its delimiter): the text resumes at
-    /// the interpolation's `}`.
-    Interpolation(Option<&'a str>),
+    /// `${` inside a template text: the text resumes at the interpolation's `}`.
+    Interpolation(Text<'a>),
+}
+
+/// Template text, scanned up to its end or its next interpolation.
+#[derive(Clone, Copy, PartialEq)]
+enum Text<'a> {
+    /// A quoted string: ends at its closing quote (malformed: at the end of the line).
+    Quoted,
+    /// A heredoc: ends at a line holding only its delimiter.
+    Heredoc(&'a str),
+    /// A whole template file (`templatefile()`): ends with the text.
+    File,
+}
+
+/// The offset where a template file's interpolations nest deeper than [`MAX_NESTING`], if
+/// they do (what hcl-edit would recurse into when it reads the template).
+pub fn template_too_deep(text: &str) -> Option<usize> {
+    scan(text, Some(Text::File))
 }
 
 /// The offset where the nesting first exceeds [`MAX_NESTING`], if it does.
 pub fn too_deep(text: &str) -> Option<usize> {
+    scan(text, None)
+}
+
+/// [`too_deep`] of a file of HCL (`within` `None`) or of template text.
+fn scan(text: &str, within: Option<Text<'_>>) -> Option<usize> {
     let b = text.as_bytes();
     // Open levels, with the `?` count of each; `top` counts the top level's.
     let mut levels: Vec<(Level<'_>, usize)> = Vec::new();
     let mut top = 0usize;
     let mut run = 0usize;
     let mut i = 0usize;
+    if let Some(t) = within {
+        match text_end(text, 0, t) {
+            TextEnd::Interpolation(at) => {
+                levels.push((Level::Interpolation(t), 0));
+                i = at + 2;
+            }
+            TextEnd::Closed(_) => return None,
+        }
+    }
     let deep = |levels: &Vec<(Level<'_>, usize)>, top: usize, run: usize| {
         levels.len() + top + levels.iter().map(|l| l.1).sum::<usize>() + run > MAX_NESTING
     };
@@ -57,9 +87,10 @@ pub fn too_deep(text: &str) -> Option<usize> {
             b'"' | b'<' => {
                 run = 0;
                 let (end, within) = if c == b'"' {
-                    (text_end(text, i + 1, None), None)
+                    (text_end(text, i + 1, Text::Quoted), Text::Quoted)
                 } else if let Some((start, delim)) = heredoc_start(text, i) {
-                    (text_end(text, start, Some(delim)), Some(delim))
+                    let t = Text::Heredoc(delim);
+                    (text_end(text, start, t), t)
                 } else {
                     i += 1;
                     continue;
@@ -158,13 +189,12 @@ enum TextEnd {
     Interpolation(usize),
 }
 
-/// Scans the text of a quoted string (`delim` `None`) or of a heredoc from `i` to its end or its
-/// next interpolation. A heredoc ends at a line holding only its delimiter; a quoted string at
-/// its closing quote (or, malformed, at the end of the line).
-fn text_end(text: &str, mut i: usize, delim: Option<&str>) -> TextEnd {
+/// Scans template text from `i` to its end or its next interpolation.
+fn text_end(text: &str, mut i: usize, within: Text<'_>) -> TextEnd {
     let b = text.as_bytes();
+    let quoted = within == Text::Quoted;
     while i < b.len() {
-        if let Some(d) = delim
+        if let Text::Heredoc(d) = within
             && i > 0
             && b[i - 1] == b'\n'
         {
@@ -174,8 +204,8 @@ fn text_end(text: &str, mut i: usize, delim: Option<&str>) -> TextEnd {
             }
         }
         match b[i] {
-            b'\\' if delim.is_none() => i += 2,
-            b'"' | b'\n' if delim.is_none() => return TextEnd::Closed(i + 1),
+            b'\\' if quoted => i += 2,
+            b'"' | b'\n' if quoted => return TextEnd::Closed(i + 1),
             b'$' | b'%' if b.get(i + 1) == Some(&b[i]) && b.get(i + 2) == Some(&b'{') => i += 3,
             b'$' if b.get(i + 1) == Some(&b'{') => return TextEnd::Interpolation(i),
             _ => i += 1,
@@ -257,5 +287,11 @@ mod tests {
         for text in &cases {
             assert!(too_deep(text).is_some(), "{text}");
         }
+        let template = format!("{{\"a\": \"${{x}}\", \"b\": ${{{}y}}}}", "!".repeat(n));
+        assert!(template_too_deep(&template).is_some());
+        assert_eq!(
+            template_too_deep("{\"a\": \"${x ? 1 : 2}\", \"b\": \"----\"}"),
+            None
+        );
     }
 }
