@@ -696,9 +696,29 @@ mod tests {
 
     #[test]
     fn fast_parser_agrees_on_the_corpus_and_examples() {
+        let files = corpus_files();
+        let (mut taken, total, mut failures) = (0, files.len(), Vec::new());
+        for (path, text) in &files {
+            match agree(text) {
+                Some(Ok(())) => taken += 1,
+                Some(Err(e)) => failures.push(format!("{}: {e}", path.display())),
+                None => {}
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+        assert!(total > 100, "corpus not found ({total} files)");
+        // Real files are inside the fast subset (the few left are malformed on purpose).
+        assert!(
+            taken * 100 >= total * 99,
+            "fast path took {taken} of {total} files"
+        );
+    }
+
+    /// Every `.tf` file of the corpus and the examples.
+    fn corpus_files() -> Vec<(std::path::PathBuf, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut stack = vec![root.join("tests/corpus"), root.join("examples")];
-        let (mut taken, mut total, mut failures) = (0, 0, Vec::new());
+        let mut out = Vec::new();
         while let Some(dir) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
@@ -710,23 +730,64 @@ mod tests {
                 } else if path.extension().is_some_and(|e| e == "tf")
                     && let Ok(text) = std::fs::read_to_string(&path)
                 {
-                    total += 1;
-                    match agree(&text) {
-                        Some(Ok(())) => taken += 1,
-                        Some(Err(e)) => failures.push(format!("{}: {e}", path.display())),
-                        None => {}
-                    }
+                    out.push((path, text));
                 }
             }
         }
-        assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-        assert!(total > 100, "corpus not found ({total} files)");
-        // Real files are inside the fast subset (the few left are malformed on purpose).
+        out.sort();
+        out
+    }
+
+    /// Mutated corpus files (bytes dropped, inserted or replaced by HCL's punctuation, from a
+    /// fixed seed): whatever the fast parser accepts, it reads as hcl-edit does. Run once with
+    /// 4,000 mutations per file (4 M parses) when the fast parser changes; 20 keep CI quick.
+    #[test]
+    fn fast_parser_agrees_on_mutated_files() {
+        let files = corpus_files();
+        let mut seed: u64 = 0x5eed_f00d;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        let punct = b"\"${}[]()<>-!?:=,.*\\\n #%~";
+        let (mut checked, mut failures) = (0, Vec::new());
+        for (path, text) in &files {
+            for _ in 0..MUTATIONS {
+                let mut b = text.as_bytes().to_vec();
+                for _ in 0..1 + next(3) {
+                    if b.is_empty() {
+                        break;
+                    }
+                    let at = next(b.len());
+                    match next(3) {
+                        0 => {
+                            b.remove(at);
+                        }
+                        1 => b.insert(at, punct[next(punct.len())]),
+                        _ => b[at] = punct[next(punct.len())],
+                    }
+                }
+                let Ok(mutated) = String::from_utf8(b) else {
+                    continue;
+                };
+                checked += 1;
+                if let Some(Err(e)) = agree(&mutated) {
+                    failures.push(format!("{} mutated:\n{mutated}\n{e}", path.display()));
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
         assert!(
-            taken * 100 >= total * 99,
-            "fast path took {taken} of {total} files"
+            failures.is_empty(),
+            "{}",
+            failures[..failures.len().min(3)].join("\n\n")
         );
     }
+
+    /// Mutations per corpus file in [`fast_parser_agrees_on_mutated_files`].
+    const MUTATIONS: usize = 20;
 
     #[test]
     fn fast_parser_agrees_on_every_construct_it_reads() {

@@ -650,6 +650,10 @@ impl<'a> Parser<'a> {
         loop {
             let save = self.i;
             self.expr_ws(multiline);
+            // In a template, hcl-edit prints operators without the spaces before them.
+            if self.i != save && self.in_template > 0 && matches!(self.peek(), Some(b'.' | b'[')) {
+                return None;
+            }
             match self.peek() {
                 Some(b'.') if self.peek_at(1) != Some(b'.') => {
                     self.i += 1;
@@ -824,8 +828,10 @@ impl<'a> Parser<'a> {
                 return None;
             }
             self.i += 1;
-            self.expr_ws(true);
-            let value = self.expr(true)?;
+            // The value starts on the line of its `=` and ends at a line break (inside its own
+            // brackets it may span lines).
+            self.sp();
+            let value = self.expr(false)?;
             if obj.contains_key(&key) {
                 return None;
             }
@@ -1082,6 +1088,7 @@ impl<'a> Parser<'a> {
         if self.in_template > 0 {
             return None;
         }
+        // Line breaks may separate the parts, but end an expression (outside its own brackets).
         self.expr_ws(true);
         let first = self.ident()?;
         self.expr_ws(true);
@@ -1098,7 +1105,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.expr_ws(true);
-        let collection_expr = self.expr(true)?;
+        let collection_expr = self.expr(false)?;
         self.expr_ws(true);
         if self.peek() != Some(b':') {
             return None;
@@ -1106,7 +1113,7 @@ impl<'a> Parser<'a> {
         self.i += 1;
         self.expr_ws(true);
         let key_expr = if close == b'}' {
-            let key = self.expr(true)?;
+            let key = self.expr(false)?;
             self.expr_ws(true);
             if !self.starts_with(b"=>") {
                 return None;
@@ -1117,7 +1124,7 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        let value_expr = self.expr(true)?;
+        let value_expr = self.expr(false)?;
         self.expr_ws(true);
         let grouping = close == b'}' && self.starts_with(b"...");
         if grouping {
@@ -1126,7 +1133,7 @@ impl<'a> Parser<'a> {
         }
         let cond_expr = if self.keyword(b"if") {
             self.expr_ws(true);
-            let cond = self.expr(true)?;
+            let cond = self.expr(false)?;
             self.expr_ws(true);
             Some(cond)
         } else {
