@@ -635,6 +635,17 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                     c.address()
                 ));
             }
+            // The nodes of a DOKS cluster (an EKS node group's or ECS container instances'
+            // template): DOKS manages their firewall.
+            Member::Template(t)
+                if super::ec2::eventual_target(cx, t)
+                    .is_some_and(|c| c.starts_with("digitalocean_kubernetes_")) =>
+            {
+                notes.push(format!(
+                    "`{}` launches nodes of a DOKS cluster: DOKS manages its nodes' firewall; restrict pod traffic with Kubernetes NetworkPolicies",
+                    t.address()
+                ));
+            }
             Member::Template(t) => {
                 cx.diag(
                     Diagnostic::new(
