@@ -1320,11 +1320,7 @@ fn engine_version(
 
 fn offered_versions(engine: DoEngine) -> String {
     match engine {
-        DoEngine::Pg => facts::PG_VERSIONS
-            .iter()
-            .map(|(v, _)| *v)
-            .collect::<Vec<_>>()
-            .join(", "),
+        DoEngine::Pg => facts::pg_available().collect::<Vec<_>>().join(", "),
         DoEngine::Mysql => facts::MYSQL_VERSION.into(),
         DoEngine::Mongodb => facts::MONGODB_VERSION.into(),
         DoEngine::Valkey => facts::VALKEY_VERSION.into(),
