@@ -1251,7 +1251,7 @@ fn engine_from_version(cx: &mut Cx<'_>, r: &Resource, aws_engine: String) -> Str
         .collect::<String>()
         .parse()
         .ok();
-    if v.contains("mysql_aurora") || !major.is_some_and(|m| m >= 9) {
+    if v.contains("mysql_aurora") || major.is_none_or(|m| m < 9) {
         return aws_engine;
     }
     cx.diag(
