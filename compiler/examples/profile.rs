@@ -7,7 +7,8 @@
 //! and bucket versionings in one `main.tf`. With a directory instead of a count, the `.tf`
 //! files directly in it (e.g. `examples/saas-web-app/origin`). With `json` as the third
 //! argument, each run goes through the compile API's JSON the way compiler.wasm does: the
-//! request parsed from JSON, the compilation written as JSON.
+//! request parsed from JSON, the compilation written as JSON. `FERRY_INSTANCE_ID` sets the
+//! instance id of a directory's compile (as `guest_cost` does).
 
 // The `ferry` binary's allocator, as in the benchmark.
 #[global_allocator]
@@ -73,7 +74,10 @@ fn directory(dir: &str) -> ferry_compiler::CompileRequest {
     }
     ferry_compiler::CompileRequest {
         files,
-        options: Default::default(),
+        options: ferry_compiler::Options {
+            instance_id: std::env::var("FERRY_INSTANCE_ID").ok(),
+            ..Default::default()
+        },
     }
 }
 

@@ -11,6 +11,7 @@ use hcl::edit::Span;
 use hcl::{Body, Expression};
 use std::collections::BTreeMap;
 
+pub mod depth;
 pub mod dynamic;
 pub mod fast;
 mod json;
@@ -223,17 +224,22 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             if let Some(body) = json::parse(path, text, diags) {
                 add_body(module, path, body, None, diags);
             }
-        } else if let Some(offset) = too_deep(text) {
-            let loc = LineIndex::new(path, text).loc(offset);
-            diags.push(
-                Diagnostic::new(
-                    Code::HclSyntax,
-                    format!("`{path}` nests brackets more than {MAX_NESTING} levels deep; Ferry does not read it"),
-                )
-                .at(loc)
-                .help("no real Terraform nests this deep: check that the file is what you meant to compile"),
-            );
-        } else if let Some((body, offsets)) = fast::parse(text) {
+        } else {
+            // The fast parser first: it reads nearly every real file and counts its own depth.
+            let (body, offsets) = match fast::parse_checked(text) {
+                Ok(parsed) => parsed,
+                Err(fast::GiveUp::TooDeep(offset)) => {
+                    diags.push(too_deep(path, text, offset));
+                    continue;
+                }
+                Err(fast::GiveUp::Outside) => {
+                    match depth::too_deep(text) {
+                        Some(offset) => diags.push(too_deep(path, text, offset)),
+                        None => full_parse(module, path, text, diags),
+                    }
+                    continue;
+                }
+            };
             let index = LineIndex::new(path, text);
             let spans = Spans {
                 blocks: offsets
@@ -252,29 +258,6 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                 attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
             };
             add_body(module, path, body, Some(spans), diags);
-        } else {
-            match hcl::edit::parser::parse_body(text) {
-                Ok(edit_body) => {
-                    let index = LineIndex::new(path, text);
-                    let spans = collect_spans(&edit_body, &index);
-                    let body: Body = edit_body.into();
-                    add_body(module, path, body, Some(spans), diags);
-                }
-                Err(err) => {
-                    let loc = Loc::new(
-                        path.as_str(),
-                        err.location().line() as u32,
-                        err.location().column() as u32,
-                    );
-                    diags.push(
-                        Diagnostic::new(Code::HclSyntax, format!("cannot parse `{path}`: {}", err.message()))
-                            .at(loc)
-                            .help(
-                                "fix the syntax so that `tofu validate` accepts the origin stack, then compile again",
-                            ),
-                    );
-                }
-            }
         }
     }
     let data_files = std::sync::Arc::new(data_files);
@@ -286,26 +269,44 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
     origin
 }
 
-/// The deepest bracket nesting Ferry parses. The parser is recursive: a hostile file must cost a
-/// diagnostic, not the stack.
+/// The deepest nesting Ferry parses (brackets, blocks, unary operators, conditionals; see
+/// `depth`). The parsers are recursive: a hostile file must cost a diagnostic, not the stack.
 pub const MAX_NESTING: usize = 128;
 
-/// The offset where bracket nesting first exceeds [`MAX_NESTING`], if it does.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+/// The diagnostic for a file that nests deeper than [`MAX_NESTING`] at `offset`.
+fn too_deep(path: &str, text: &str, offset: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::HclSyntax,
+        format!("`{path}` nests brackets, blocks or operators more than {MAX_NESTING} levels deep; Ferry does not read it"),
+    )
+    .at(LineIndex::new(path, text).loc(offset))
+    .help("no real Terraform nests this deep: check that the file is what you meant to compile")
+}
+
+/// A file the fast parser does not read, read by `hcl-edit` (which also reports syntax errors).
+fn full_parse(module: &mut Module, path: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    match hcl::edit::parser::parse_body(text) {
+        Ok(edit_body) => {
+            let index = LineIndex::new(path, text);
+            let spans = collect_spans(&edit_body, &index);
+            let body: Body = edit_body.into();
+            add_body(module, path, body, Some(spans), diags);
+        }
+        Err(err) => {
+            let loc = Loc::new(
+                path,
+                err.location().line() as u32,
+                err.location().column() as u32,
+            );
+            diags.push(
+                Diagnostic::new(Code::HclSyntax, format!("cannot parse `{path}`: {}", err.message()))
+                    .at(loc)
+                    .help(
+                        "fix the syntax so that `tofu validate` accepts the origin stack, then compile again",
+                    ),
+            );
         }
     }
-    None
 }
 
 /// Start locations of the top-level structures of a file, and of the attributes inside each block.
@@ -366,6 +367,10 @@ fn read_tfvars(
                     .collect()),
                 _ => Err("the top level must be an object".into()),
             })
+    } else if depth::too_deep(text).is_some() {
+        Err(format!(
+            "it nests brackets or operators more than {MAX_NESTING} levels deep"
+        ))
     } else {
         hcl::parse(text).map_err(|e| e.to_string())
     };
@@ -739,6 +744,7 @@ mod tests {
             // Interpolations are kept as written, spaces and all.
             "x = \"${ var.a }\"\ny = \"${a?\"b\":\"c\"}\"\nz = \"${f( a ,b )}-${ 1.50 }-${- 1}\"\n",
             "x = \"${a}$${b}%%{c}\\n\"\ny = \"${[1, 2,][0]}\"\nz = \"${\"q\\\"${a}\"}\"\n",
+            "x = \"$${a}-%%{b}-\\t${c}\"\ny = \"$${a}\"\n",
             // Splats and legacy indexes.
             "x = a[*].id\ny = a.*.id\nz = a.0.b\nw = a[*]\nv = aws_subnet.private[*].id[0]\n",
             // `for` expressions.
@@ -818,6 +824,41 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "F101");
         assert!(diags[0].message.contains("nests brackets"));
+    }
+
+    #[test]
+    fn hostile_tfvars_are_a_diagnostic_not_a_crash() {
+        let mut diags = Vec::new();
+        let files = BTreeMap::from([
+            ("main.tf".to_string(), "variable \"x\" {}\n".to_string()),
+            (
+                "terraform.tfvars".to_string(),
+                format!("x = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+            ),
+        ]);
+        parse(&files, &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("levels deep"), "{diags:?}");
+    }
+
+    #[test]
+    fn hostile_operator_chains_are_a_diagnostic_not_a_crash() {
+        // Within the fast subset (its own depth count) and outside it (`%{…}` sends the file
+        // to hcl-edit, behind the depth scan).
+        for tail in ["", "y = \"%{if a}b%{endif}\"\n"] {
+            for x in [
+                "!".repeat(200_000) + "a",
+                "a ? b : ".repeat(100_000) + "c",
+                "- ".repeat(100_000) + "1",
+                format!("\"${{{}a}}\"", "!".repeat(100_000)),
+                format!("<<EOT\n${{{}a}}\nEOT", "!".repeat(100_000)),
+            ] {
+                let (_, diags) = parse_one(&format!("{tail}x = {x}\n"));
+                assert_eq!(diags.len(), 1, "{diags:?}");
+                assert_eq!(diags[0].code, "F101");
+                assert!(diags[0].message.contains("more than 128 levels deep"));
+            }
+        }
     }
 
     #[test]

@@ -144,6 +144,15 @@ async fn deep_nesting_gets_a_json_answer() {
         status == StatusCode::OK && v["report"].is_object() || v["error"].is_object(),
         "{status}: {v}"
     );
+    // Operator chains nest as deep without a bracket: each is a diagnostic, not a dead guest.
+    for x in ["!".repeat(depth) + "a", "a ? b : ".repeat(depth) + "c"] {
+        let tf = format!("locals {{\n  x = {x}\n}}\n");
+        let body =
+            serde_json::to_vec(&serde_json::json!({"files": {"main.tf": tf}})).expect("json");
+        let (status, v) = through_real_module(body).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["report"]["diagnostics"][0]["code"], "F101", "{v}");
+    }
     // Deeply nested request JSON.
     let body = format!(
         "{{\"files\":{{}},\"options\":{}{}}}",

@@ -41,14 +41,34 @@ pub struct Offsets {
 
 /// Parses a whole file, or `None` when the file is outside the fast subset (or malformed).
 pub fn parse(text: &str) -> Option<(Body, Offsets)> {
+    parse_checked(text).ok()
+}
+
+/// Why the fast parser did not read a file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum GiveUp {
+    /// Outside the subset, or malformed: the full parser decides.
+    Outside,
+    /// Brackets, blocks, unary operators or conditionals nest deeper than
+    /// [`super::MAX_NESTING`] at this offset: no parser should recurse into it.
+    TooDeep(usize),
+}
+
+/// [`parse`], telling a file that nests too deep from one outside the subset.
+pub fn parse_checked(text: &str) -> Result<(Body, Offsets), GiveUp> {
     if text.contains('\r') {
-        return None;
+        return Err(GiveUp::Outside);
     }
     let mut p = Parser::new(text);
     let (mut starts, mut inner) = (Vec::new(), Vec::new());
-    let body = p.body(true, &mut starts, &mut inner)?;
+    let body = p.body(true, &mut starts, &mut inner);
+    let body = match (body, p.too_deep) {
+        (_, Some(at)) => return Err(GiveUp::TooDeep(at)),
+        (None, None) => return Err(GiveUp::Outside),
+        (Some(body), None) => body,
+    };
     if p.i != p.s.len() {
-        return None;
+        return Err(GiveUp::Outside);
     }
     let mut offsets = Offsets::default();
     let mut inner = inner.into_iter();
@@ -56,7 +76,7 @@ pub fn parse(text: &str) -> Option<(Body, Offsets)> {
         match s {
             Structure::Attribute(_) => offsets.attrs.push(start),
             Structure::Block(b) => {
-                let child = inner.next()?;
+                let child = inner.next().ok_or(GiveUp::Outside)?;
                 let mut first: Vec<(String, usize)> = Vec::new();
                 for (c, at) in b.body.iter().zip(child) {
                     let name = match c {
@@ -71,7 +91,7 @@ pub fn parse(text: &str) -> Option<(Body, Offsets)> {
             }
         }
     }
-    Some((body, offsets))
+    Ok((body, offsets))
 }
 
 struct Parser<'a> {
@@ -80,6 +100,10 @@ struct Parser<'a> {
     i: usize,
     /// Inside an interpolation of a template whose text is copied from the source.
     in_template: u32,
+    /// Nested blocks and expression operands open now (see [`Parser::enter`]).
+    depth: usize,
+    /// Where the nesting first went past [`super::MAX_NESTING`].
+    too_deep: Option<usize>,
 }
 
 /// Parses template text (what `hcl::Template::from_str` reads: the inside of a quoted template
@@ -141,7 +165,25 @@ impl<'a> Parser<'a> {
             text,
             i: 0,
             in_template: 0,
+            depth: 0,
+            too_deep: None,
         }
+    }
+
+    /// One level deeper (a nested block, an expression, or an operand: every bracket, unary
+    /// operator and conditional branch passes through [`Parser::expr`] or [`Parser::unary`]); `false`, recording where, past
+    /// [`super::MAX_NESTING`]. The caller gives up, and calls [`Parser::leave`] otherwise.
+    fn enter(&mut self) -> bool {
+        if self.depth >= super::MAX_NESTING {
+            self.too_deep.get_or_insert(self.i);
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
     }
 
     /// The keyword `kw` followed by a character that cannot continue it; consumed if there.
@@ -349,7 +391,12 @@ impl<'a> Parser<'a> {
                         if self.peek() != Some(b'\n') {
                             return None;
                         }
-                        let body = self.body(false, &mut child, &mut Vec::new())?;
+                        if !self.enter() {
+                            return None;
+                        }
+                        let body = self.body(false, &mut child, &mut Vec::new());
+                        self.leave();
+                        let body = body?;
                         // The closing brace stands on a line of its own.
                         let before = &self.text[..self.i];
                         let line_start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
@@ -383,8 +430,18 @@ impl<'a> Parser<'a> {
 
     // ---- expressions -----------------------------------------------------------------------
 
-    /// An expression: terms joined by binary operators, optionally a conditional.
+    /// An expression: terms joined by binary operators, optionally a conditional (whose
+    /// branches nest: one level each, see [`Parser::enter`]).
     fn expr(&mut self, multiline: bool) -> Option<Expression> {
+        if !self.enter() {
+            return None;
+        }
+        let e = self.conditional(multiline);
+        self.leave();
+        e
+    }
+
+    fn conditional(&mut self, multiline: bool) -> Option<Expression> {
         let first = self.unary(multiline)?;
         let save = self.i;
         self.expr_ws(multiline);
@@ -509,6 +566,16 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self, multiline: bool) -> Option<Expression> {
+        if !self.enter() {
+            return None;
+        }
+        let e = self.operand(multiline);
+        self.leave();
+        e
+    }
+
+    /// A term, negated or not (see [`Parser::unary`]).
+    fn operand(&mut self, multiline: bool) -> Option<Expression> {
         match self.peek()? {
             b'!' => {
                 // The operand follows at once (whitespace after `!` is left to the full parser).
@@ -843,13 +910,13 @@ impl<'a> Parser<'a> {
     }
 
     /// A quoted string: a plain string, or a template when it interpolates. `lit` is the value
-    /// of a plain string (escapes decoded, escaped markers unescaped), `tmpl` the text of a
-    /// template (escapes decoded, markers left escaped, interpolations copied as written).
+    /// of a plain string (escapes decoded, escaped markers unescaped); from the first
+    /// interpolation on, `tmpl` is the text of the template instead (escapes decoded, markers
+    /// left escaped, interpolations copied as written).
     fn string_expr(&mut self) -> Option<Expression> {
         self.i += 1; // `"`
         let mut lit = String::new();
-        let mut tmpl = String::new();
-        let mut interpolates = false;
+        let mut tmpl: Option<String> = None;
         loop {
             let c = self.peek()?;
             match c {
@@ -866,8 +933,7 @@ impl<'a> Parser<'a> {
                         b'\\' => '\\',
                         _ => return None,
                     };
-                    lit.push(ch);
-                    tmpl.push(ch);
+                    tmpl.as_mut().unwrap_or(&mut lit).push(ch);
                     self.i += 2;
                 }
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
@@ -875,17 +941,24 @@ impl<'a> Parser<'a> {
                     if self.i > 0 && self.s[self.i - 1] == c {
                         return None;
                     }
-                    lit.push(c as char);
-                    lit.push('{');
-                    tmpl.push_str(&self.text[self.i..self.i + 3]);
+                    let (raw, value) = (
+                        &self.text[self.i..self.i + 3],
+                        &self.text[self.i + 1..self.i + 3],
+                    );
+                    match tmpl.as_mut() {
+                        Some(t) => t.push_str(raw),
+                        None => lit.push_str(value),
+                    }
                     self.i += 3;
                 }
                 b'%' if self.peek_at(1) == Some(b'{') => return None,
                 b'$' if self.peek_at(1) == Some(b'{') => {
                     let start = self.i;
                     self.template_interpolation()?;
-                    tmpl.push_str(&self.text[start..self.i]);
-                    interpolates = true;
+                    // The literal so far, its markers escaped again (the only `${`/`%{` in it
+                    // came from escaped markers), then the interpolation as written.
+                    tmpl.get_or_insert_with(|| lit.replace("${", "$${").replace("%{", "%%{"))
+                        .push_str(&self.text[start..self.i]);
                 }
                 c if c < 0x20 || c == 0x7f => return None,
                 _ => {
@@ -899,16 +972,15 @@ impl<'a> Parser<'a> {
                         // A lone `$` or `%`.
                         self.i += 1;
                     }
-                    let run = &self.text[start..self.i];
-                    lit.push_str(run);
-                    tmpl.push_str(run);
+                    tmpl.as_mut()
+                        .unwrap_or(&mut lit)
+                        .push_str(&self.text[start..self.i]);
                 }
             }
         }
-        Some(if interpolates {
-            Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(tmpl)))
-        } else {
-            Expression::String(lit)
+        Some(match tmpl {
+            Some(t) => Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(t))),
+            None => Expression::String(lit),
         })
     }
 

@@ -639,6 +639,12 @@ fn defs_tree(cx: &Cx<'_>, e: &Expression, depth: usize) -> Result<(J, DefsForm),
         }
         Expression::FuncCall(f) if f.name.name.as_str() == "templatefile" && f.args.len() == 2 => {
             let text = read_file(cx, &f.args[0])?;
+            if crate::origin::depth::template_too_deep(&text).is_some() {
+                return Err(format!(
+                    "reads a template that nests more than {} levels deep",
+                    crate::origin::MAX_NESTING
+                ));
+            }
             let tpl: Template = text
                 .parse()
                 .map_err(|err| format!("reads a template that does not parse ({err})"))?;
