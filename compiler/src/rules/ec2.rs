@@ -823,9 +823,10 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
                     Diagnostic::new(
                         Code::FeatureUnsupported,
                         format!(
-                            "`{}`: DOKS nodes run DigitalOcean's node image; {} of the {what} is not carried over",
+                            "`{}`: DOKS nodes run DigitalOcean's node image; {} of the {what} {} not carried over",
                             r.address(),
-                            custom.join(" and ")
+                            custom.join(" and "),
+                            if custom.len() > 1 { "are" } else { "is" }
                         ),
                     )
                     .at(r.loc_of(if hclx::attr(&r.body, "image_id").is_some() { "image_id" } else { "user_data" }))
