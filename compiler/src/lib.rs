@@ -16,6 +16,7 @@
 //! everything wrong with the input becomes a [`Diagnostic`].
 
 pub mod api;
+pub mod cycles;
 pub mod diag;
 pub mod emit;
 pub mod eval;

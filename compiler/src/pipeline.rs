@@ -728,6 +728,16 @@ fn compile_module(
             e.meta.provider = None;
         }
     }
+    // An origin `depends_on` on what became part of the resource itself (a security group
+    // that is now the database's own firewall) would be a cycle.
+    let origin_loc = |e: &Emitted| {
+        e.origin
+            .as_ref()
+            .and_then(|o| by_addr.get(o.as_str()))
+            .map(|r| r.loc.clone())
+            .unwrap_or_else(|| Loc::file("main.tf"))
+    };
+    crate::cycles::break_depends_on_cycles(&mut emitted, &origin_loc, &mut diags);
     let mut locals = module.locals.clone();
     for l in &mut locals {
         rw.rewrite(&mut l.expr, &l.loc);
@@ -1552,6 +1562,14 @@ fn emit_module(
             required.set(name, obj);
         }
     }
+    // Other providers the stack keeps (`helm`, …) keep the origin's requirement as written:
+    // their configuration is the origin's, and the newest major version may reject it (helm
+    // provider 3.x refuses the `kubernetes {}` block form of 2.x).
+    for (name, req) in kept_requirements(module, &types, providers) {
+        if required.get(&name).is_none() {
+            required.set(name, req);
+        }
+    }
     let mut tf = OutBody::new();
     tf.set("required_version", Expression::String(">= 1.5".into()));
     tf.items.push(Item::Block(OutBlock {
@@ -1601,6 +1619,33 @@ fn emit_module(
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));
     files
+}
+
+/// The origin's `required_providers` entries of the providers the stack keeps as they are:
+/// not AWS's, and used by a kept resource type (`helm_release`) or a kept provider block.
+fn kept_requirements(
+    module: &Module,
+    types: &BTreeSet<&str>,
+    providers: &[Named],
+) -> Vec<(String, Expression)> {
+    let mut out = Vec::new();
+    for t in &module.terraform {
+        for rp in hclx::blocks(&t.body, "required_providers") {
+            for a in rp.attributes() {
+                let name = a.key();
+                let aws = matches!(name, "aws" | "awscc" | "archive");
+                let used = types.iter().any(|t| {
+                    t.strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with('_'))
+                }) || providers.iter().any(|p| p.name == name);
+                if !aws && used && matches!(a.expr(), Expression::Object(_) | Expression::String(_))
+                {
+                    out.push((name.to_string(), a.expr().clone()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The root's `provider "kubernetes"` when the stack has Kubernetes resources (DESIGN §3,

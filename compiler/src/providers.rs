@@ -9,7 +9,8 @@
 //! there and would reach no cluster: it is wired to the stack's DOKS cluster when there is one,
 //! and reported either way. A block that gets its token from the AWS CLI (`exec { command =
 //! "aws" }`) is treated the same. So is the nested `kubernetes {}` block of a `provider "helm"`
-//! (helm provider 2.x), the way Helm reaches its cluster.
+//! (helm provider 2.x), the way Helm reaches its cluster, and its helm provider 3.x form, the
+//! attribute `kubernetes = { … }` (with `exec = { … }` inside).
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::hclx;
@@ -101,12 +102,23 @@ pub fn kubernetes(
                 continue;
             };
             let loc = p.loc.clone();
+            let needed = has_helm.then_some("Helm releases");
             for s in &mut p.body.0 {
-                if let Structure::Block(b) = s
-                    && b.identifier.as_str() == "kubernetes"
-                {
-                    let needed = has_helm.then_some("Helm releases");
-                    check(&mut b.body, &was, &label, &cluster, needed, &loc, diags);
+                match s {
+                    Structure::Block(b) if b.identifier.as_str() == "kubernetes" => {
+                        check(&mut b.body, &was, &label, &cluster, needed, &loc, diags);
+                    }
+                    // Helm provider 3.x: `kubernetes = { … }`, an attribute holding an
+                    // object (and `exec = { … }` inside it). Checked as a body, written back
+                    // as the object it was.
+                    Structure::Attribute(a) if a.key.as_str() == "kubernetes" => {
+                        let Some(mut body) = hclx::object_to_body(&a.expr) else {
+                            continue;
+                        };
+                        check(&mut body, &was, &label, &cluster, needed, &loc, diags);
+                        a.expr = body_to_object(body);
+                    }
+                    _ => {}
                 }
             }
             continue;
@@ -245,6 +257,15 @@ fn references(body: &Body) -> Vec<String> {
         _ => {}
     });
     out.into_iter().collect()
+}
+
+/// A body of attributes (what [`hclx::object_to_body`] made of an object) as an object again.
+fn body_to_object(body: Body) -> Expression {
+    let obj: hcl::Object<hcl::expr::ObjectKey, Expression> = body
+        .into_attributes()
+        .map(|a| (hcl::expr::ObjectKey::from(a.key), a.expr))
+        .collect();
+    Expression::Object(obj)
 }
 
 /// The connection of `body` replaced by the DOKS cluster's endpoint, token and CA.

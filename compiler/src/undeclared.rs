@@ -1,6 +1,9 @@
 //! References to input variables a module does not declare (`var.x` without `variable "x"`).
 //! Terraform rejects such a module (`Reference to undeclared input variable`); the compiled
 //! stack would be rejected the same way, so each is an error (F402) at the first reference.
+//! References to AWS resources and data sources the module does not declare (`aws_vpc.main`
+//! where only `aws_vpc.eks` exists) are rejected by Terraform too, but the compiled stack no
+//! longer holds them (they become `null`, or drop what reads them): a warning (F402).
 //!
 //! Checked on the origin as written, module by module (a child module's variables are its
 //! own; the arguments of a module call are expressions of the caller). The variables Ferry
@@ -30,15 +33,20 @@ const INJECTED: &[&str] = &[
 /// Reports every undeclared variable once per module, at its first reference.
 pub fn check(origin: &Origin, files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
     for (dir, m) in &origin.modules {
-        let declared: BTreeSet<&str> = m.variables.iter().map(|v| v.name.as_str()).collect();
+        let declared: BTreeSet<String> = m
+            .variables
+            .iter()
+            .map(|v| format!("var.{}", v.name))
+            .chain(m.resources.iter().map(|r| r.address().to_string()))
+            .collect();
         let mut found: Vec<(String, Loc)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut note = |names: Vec<String>, at: &Loc| {
             for n in names {
-                if !declared.contains(n.as_str())
-                    && !INJECTED.contains(&n.as_str())
-                    && seen.insert(n.clone())
-                {
+                let injected = n
+                    .strip_prefix("var.")
+                    .is_some_and(|v| INJECTED.contains(&v));
+                if !declared.contains(n.as_str()) && !injected && seen.insert(n.clone()) {
                     found.push((n, at.clone()));
                 }
             }
@@ -73,12 +81,28 @@ pub fn check(origin: &Origin, files: &BTreeMap<String, String>, diags: &mut Vec<
         for n in m.outputs.iter().chain(&m.module_calls).chain(&m.providers) {
             note(in_body(&n.body), &n.loc);
         }
-        for (name, from) in found {
-            let at = locate(files, &from, &name).unwrap_or(from);
+        for (reference, from) in found {
+            let at = locate(files, &from, &reference).unwrap_or(from);
             let module = if dir.is_empty() {
                 "the root module".to_string()
             } else {
                 format!("module `{dir}`")
+            };
+            let Some(name) = reference.strip_prefix("var.") else {
+                let kind = if reference.starts_with("data.") {
+                    "data source"
+                } else {
+                    "resource"
+                };
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        format!("`{reference}` is not declared in {module}: Terraform rejects the origin (`Reference to undeclared {kind}`); what reads it is not carried over, or gets `null`"),
+                    )
+                    .at(at)
+                    .help(format!("declare the {kind}, or correct the name (a module's resources are its own: another module's are read through its outputs)")),
+                );
+                continue;
             };
             diags.push(
                 Diagnostic::new(
@@ -105,14 +129,25 @@ fn in_expr(e: &Expression) -> Vec<String> {
     out
 }
 
+/// `var.<name>`, `aws_<type>.<name>` and `data.aws_<type>.<name>` references.
 fn push_var(e: &Expression, out: &mut Vec<String>) {
-    if let Some(("var", [Op::GetAttr(name), ..])) = hclx::traversal_root(e) {
-        out.push(name.as_str().to_string());
+    match hclx::traversal_root(e) {
+        Some(("var", [Op::GetAttr(name), ..])) => out.push(format!("var.{}", name.as_str())),
+        Some(("data", [Op::GetAttr(ty), Op::GetAttr(name), ..]))
+            if ty.as_str().starts_with("aws_") =>
+        {
+            out.push(format!("data.{}.{}", ty.as_str(), name.as_str()))
+        }
+        Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
+            out.push(format!("{ty}.{}", name.as_str()))
+        }
+        _ => {}
     }
 }
 
-/// The position of the first `var.<name>` at or after `from` in its file.
-fn locate(files: &BTreeMap<String, String>, from: &Loc, name: &str) -> Option<Loc> {
+/// The position of the first `<reference>` (`var.x`, `aws_vpc.main`) at or after `from` in its
+/// file.
+fn locate(files: &BTreeMap<String, String>, from: &Loc, reference: &str) -> Option<Loc> {
     let text = files.get(&from.file)?;
     // `from` (1-based line and character column) as a byte offset.
     let line_start = if from.line <= 1 {
@@ -126,10 +161,10 @@ fn locate(files: &BTreeMap<String, String>, from: &Loc, name: &str) -> Option<Lo
         .char_indices()
         .nth(from.col.saturating_sub(1) as usize)
         .map_or(line_start, |(i, _)| line_start + i);
-    let needle = format!("var.{name}");
+    let needle = reference;
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let mut pos = start;
-    while let Some(i) = text.get(pos..)?.find(&needle) {
+    while let Some(i) = text.get(pos..)?.find(needle) {
         let at = pos + i;
         let before = text[..at].chars().next_back();
         let after = text[at + needle.len()..].chars().next();
@@ -151,11 +186,11 @@ mod tests {
             "main.tf".to_string(),
             "x = var.ab\ny = \"${var.a}\"\n".to_string(),
         )]);
-        let at = locate(&files, &Loc::new("main.tf", 1, 1), "a").expect("found");
+        let at = locate(&files, &Loc::new("main.tf", 1, 1), "var.a").expect("found");
         assert_eq!((at.line, at.col), (2, 8));
-        assert!(locate(&files, &Loc::new("main.tf", 1, 1), "c").is_none());
-        assert!(locate(&files, &Loc::new("other.tf", 1, 1), "a").is_none());
+        assert!(locate(&files, &Loc::new("main.tf", 1, 1), "var.c").is_none());
+        assert!(locate(&files, &Loc::new("other.tf", 1, 1), "var.a").is_none());
         // A position past the end of the file finds nothing and does not panic.
-        assert!(locate(&files, &Loc::new("main.tf", 9, 40), "a").is_none());
+        assert!(locate(&files, &Loc::new("main.tf", 9, 40), "var.a").is_none());
     }
 }

@@ -453,14 +453,26 @@ pub fn serverless_size(engine: DoEngine, max_acu: f64) -> SizeChoice {
 
 // ---- versions (facts §5) -------------------------------------------------------------------
 
-/// PostgreSQL major versions DigitalOcean offers, with their end of life (facts §5).
-pub const PG_VERSIONS: &[(&str, &str)] = &[
-    ("13", "2025-11-13"),
-    ("14", "2026-11-12"),
-    ("15", "2027-11-11"),
-    ("16", "2028-11-09"),
-    ("17", "2029-11-08"),
+/// PostgreSQL major versions DigitalOcean lists: (version, end of availability, end of life),
+/// from `do-slugs.json` → `database_engines.pg.version_availability` (facts §5). After its end
+/// of availability DigitalOcean creates no new cluster of a version (`digitalocean-openapi.yaml`,
+/// `database_version_availability`); [`pg_version`] moves past those, as of
+/// [`super::FACTS_DATE`].
+pub const PG_VERSIONS: &[(&str, &str, &str)] = &[
+    ("13", "2025-05-13", "2025-11-13"),
+    ("14", "2026-05-12", "2026-11-12"),
+    ("15", "2027-05-12", "2027-11-11"),
+    ("16", "2028-05-09", "2028-11-09"),
+    ("17", "2029-05-08", "2029-11-08"),
 ];
+
+/// The PostgreSQL versions DigitalOcean still creates clusters of at [`super::FACTS_DATE`].
+pub fn pg_available() -> impl Iterator<Item = &'static str> {
+    PG_VERSIONS
+        .iter()
+        .filter(|(_, available_until, _)| *available_until >= super::FACTS_DATE)
+        .map(|(v, _, _)| *v)
+}
 pub const PG_DEFAULT: &str = "17";
 pub const MYSQL_VERSION: &str = "8";
 /// DocumentDB maps to MongoDB 7.0 (facts §5; 7.0 EOL 2026-08-01).
@@ -496,19 +508,30 @@ pub fn pg_version(aws: Option<&str>) -> VersionChoice {
             )),
         };
     };
-    if let Some((v, _)) = PG_VERSIONS.iter().find(|(v, _)| *v == major.to_string()) {
+    let oldest = pg_available().next().unwrap_or(PG_DEFAULT);
+    if let Some((v, available_until, eol)) =
+        PG_VERSIONS.iter().find(|(v, _, _)| *v == major.to_string())
+    {
+        if *available_until < super::FACTS_DATE {
+            return VersionChoice {
+                version: oldest,
+                change: Some(format!(
+                    "DigitalOcean no longer creates PostgreSQL {v} clusters (end of availability {available_until}, end of life {eol}): major upgrade of {aws} to {oldest}, the oldest version still offered"
+                )),
+            };
+        }
         return VersionChoice {
             version: v,
             change: None,
         };
     }
-    let (lowest, lowest_eol) = PG_VERSIONS[0];
-    let (highest, _) = PG_VERSIONS[PG_VERSIONS.len() - 1];
-    if major < 13 {
+    let (lowest, _, _) = PG_VERSIONS[0];
+    let (highest, _, _) = PG_VERSIONS[PG_VERSIONS.len() - 1];
+    if lowest.parse::<u32>().is_ok_and(|l| major < l) {
         VersionChoice {
-            version: lowest,
+            version: oldest,
             change: Some(format!(
-                "PostgreSQL {aws} is older than any version DigitalOcean offers: major upgrade to {lowest}, the lowest offered (end of life {lowest_eol})"
+                "PostgreSQL {aws} is older than any version DigitalOcean offers: major upgrade to {oldest}, the oldest still offered"
             )),
         }
     } else {
@@ -739,13 +762,20 @@ mod tests {
     fn postgres_versions() {
         assert_eq!(pg_version(Some("16.3")).version, "16");
         assert_eq!(pg_version(Some("16.3")).change, None);
-        assert_eq!(pg_version(Some("13.14")).version, "13");
+        assert_eq!(pg_version(Some("15.7")).version, "15");
+        assert_eq!(pg_version(Some("15.7")).change, None);
         assert_eq!(pg_version(Some("17")).version, "17");
         assert_eq!(pg_version(None).version, "17");
+        // 13 and 14 are listed but past their end of availability at the facts date.
+        for retired in ["13.14", "14.12"] {
+            let c = pg_version(Some(retired));
+            assert_eq!(c.version, "15", "{retired}");
+            assert!(c.change.is_some_and(|c| c.contains("no longer creates")));
+        }
         let old = pg_version(Some("11.22"));
-        assert_eq!(old.version, "13");
+        assert_eq!(old.version, "15");
         assert!(old.change.is_some_and(|c| c.contains("major upgrade")));
-        assert_eq!(pg_version(Some("9.6.24")).version, "13");
+        assert_eq!(pg_version(Some("9.6.24")).version, "15");
         let new = pg_version(Some("18.1"));
         assert_eq!(new.version, "17");
         assert!(new.change.is_some());

@@ -62,6 +62,12 @@ pub const REGIONS: &[&str] = &[
 /// written when the stack is applied.
 pub const DOKS_OLDEST_MINOR: u32 = 30;
 
+/// The date the reference data describes (`shared/reference`, 2026-11): what DigitalOcean
+/// offers is judged as of it, e.g. database versions past their end of availability
+/// ([`db::pg_available`]). The compiler reads no clock, so that the same origin always compiles
+/// to the same stack; this needs updating with the reference data.
+pub const FACTS_DATE: &str = "2026-11-01";
+
 /// The default region when the origin names none.
 pub const DEFAULT_REGION: &str = "nyc3";
 

@@ -737,6 +737,7 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
     let Some(aws_engine) = engine_of(cx, r, "engine", Some("aurora")) else {
         return;
     };
+    let aws_engine = engine_from_version(cx, r, aws_engine);
     let engine = match rds_engine(&aws_engine) {
         Ok(DoEngine::Mongodb) => Err(unknown_engine(&aws_engine)),
         other => other,
@@ -1232,6 +1233,42 @@ fn engine_of(cx: &mut Cx<'_>, r: &Resource, key: &str, default: Option<&str>) ->
     None
 }
 
+/// An `aws_rds_cluster` without `engine` defaults to `aurora` (MySQL-compatible; AWS provider
+/// 5.x requires the argument). With an `engine_version` only Aurora PostgreSQL has (a major of
+/// 9 or more without `mysql_aurora`, e.g. `16.1`), the origin is inconsistent and AWS would
+/// reject it; the version says what the author meant, so the cluster is PostgreSQL, with a
+/// warning naming the missing argument.
+fn engine_from_version(cx: &mut Cx<'_>, r: &Resource, aws_engine: String) -> String {
+    if cx.expr(r, "engine").is_some() {
+        return aws_engine;
+    }
+    let Some(v) = cx.str(r, "engine_version") else {
+        return aws_engine;
+    };
+    let major: Option<u32> = v
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok();
+    if v.contains("mysql_aurora") || major.is_none_or(|m| m < 9) {
+        return aws_engine;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}` sets no `engine` (the AWS provider's default is `aurora`, MySQL-compatible), but `engine_version = \"{v}\"` is an Aurora PostgreSQL version: Ferry created a PostgreSQL cluster",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("engine_version"))
+        .resource(r.address())
+        .help("set `engine = \"aurora-postgresql\"` in the origin (AWS provider 5.x requires `engine`); for MySQL, set `engine = \"aurora-mysql\"` and an Aurora MySQL version"),
+    );
+    "aurora-postgresql".into()
+}
+
 fn unknown_engine(engine: &str) -> (String, String) {
     (
         format!("engine `{engine}` has no DigitalOcean managed database"),
@@ -1320,11 +1357,7 @@ fn engine_version(
 
 fn offered_versions(engine: DoEngine) -> String {
     match engine {
-        DoEngine::Pg => facts::PG_VERSIONS
-            .iter()
-            .map(|(v, _)| *v)
-            .collect::<Vec<_>>()
-            .join(", "),
+        DoEngine::Pg => facts::pg_available().collect::<Vec<_>>().join(", "),
         DoEngine::Mysql => facts::MYSQL_VERSION.into(),
         DoEngine::Mongodb => facts::MONGODB_VERSION.into(),
         DoEngine::Valkey => facts::VALKEY_VERSION.into(),

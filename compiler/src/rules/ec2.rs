@@ -823,9 +823,10 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
                     Diagnostic::new(
                         Code::FeatureUnsupported,
                         format!(
-                            "`{}`: DOKS nodes run DigitalOcean's node image; {} of the {what} is not carried over",
+                            "`{}`: DOKS nodes run DigitalOcean's node image; {} of the {what} {} not carried over",
                             r.address(),
-                            custom.join(" and ")
+                            custom.join(" and "),
+                            if custom.len() > 1 { "are" } else { "is" }
                         ),
                     )
                     .at(r.loc_of(if hclx::attr(&r.body, "image_id").is_some() { "image_id" } else { "user_data" }))
@@ -833,11 +834,20 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
                     .help("move node set-up into a Kubernetes DaemonSet"),
                 );
             }
-            cx.absorb(
-                r,
-                &t,
-                format!("the {what}'s instance type sized the node pool of `{t}`"),
-            );
+            let ecs = cx
+                .referrers(r)
+                .resources
+                .into_iter()
+                .filter(|u| u.ty == "aws_autoscaling_group")
+                .any(|u| super::ecs::capacity_provider_of(cx, u).is_some());
+            let note = if ecs {
+                format!(
+                    "its instances were ECS container instances; the ECS tasks run on the node pool of `{t}`, sized from their demand"
+                )
+            } else {
+                format!("the {what}'s instance type sized the node pool of `{t}`")
+            };
+            cx.absorb(r, &t, note);
         }
         Some(t) => cx.absorb(
             r,
@@ -856,6 +866,39 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
             Export::Unmapped(format!("DigitalOcean has no {what}s; its settings were folded into the resources that use it").into()),
         );
     }
+}
+
+/// An Auto Scaling group whose instances are the ECS container instances of a capacity
+/// provider, and that no load balancer targets: the ECS services run on the DOKS node pool
+/// (sized from the tasks' demand, F373), so the group is absorbed into that cluster rather
+/// than becoming droplets that would join no ECS cluster. Returns whether it was.
+fn ecs_container_instances(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    let Some(cp) = super::ecs::capacity_provider_of(cx, r) else {
+        return false;
+    };
+    let targeted = ["target_group_arns", "load_balancers", "traffic_source"]
+        .iter()
+        .any(|k| hclx::attr(&r.body, k).is_some() || !hclx::blocks(&r.body, k).is_empty())
+        || !super::lb::pool_lbs(cx, r).is_empty();
+    let Some(cluster) = super::ecs::planned_cluster(cx).filter(|_| !targeted) else {
+        return false;
+    };
+    cx.absorb(
+        r,
+        &cluster,
+        format!(
+            "its instances were the ECS container instances of `{}`: the ECS tasks run on the node pool of `{cluster}`, sized from their demand (F373), so no droplets are created",
+            cp.address()
+        ),
+    );
+    for attr in ["id", "name", "arn"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("the ECS container instances became the DOKS node pool".into()),
+        );
+    }
+    true
 }
 
 /// Target-tracking on average CPU: the target as a fraction, and the policy.
@@ -885,6 +928,9 @@ fn cpu_target_of(cx: &Cx<'_>, p: &Resource) -> Option<f64> {
 }
 
 fn asg(r: &Resource, cx: &mut Cx<'_>) {
+    if ecs_container_instances(r, cx) {
+        return;
+    }
     let Some(tmpl) = launch_template_of(cx, r) else {
         cx.unsupported(
             r,

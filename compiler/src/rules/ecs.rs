@@ -1184,13 +1184,49 @@ fn cluster_data(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
+/// The `aws_ecs_capacity_provider` whose Auto Scaling group is `asg`: its instances are ECS
+/// container instances.
+pub(super) fn capacity_provider_of<'a>(cx: &Cx<'a>, asg: &Resource) -> Option<&'a Resource> {
+    cx.origin_of_type("aws_ecs_capacity_provider").find(|cp| {
+        hclx::blocks(&cp.body, "auto_scaling_group_provider")
+            .iter()
+            .filter_map(|b| hclx::attr(b, "auto_scaling_group_arn"))
+            .filter_map(|e| cx.resolve_ref(e))
+            .any(|a| a.address() == asg.address())
+    })
+}
+
+/// The DOKS cluster the module's ECS services will run on, before the ECS cluster rule (phase
+/// Attach) has run: the stack's DOKS cluster, or the one the module's first `aws_ecs_cluster`
+/// becomes ([`create_cluster`] names it after the origin resource). `None` when an EKS
+/// cluster, mapped later, may be the one.
+pub(super) fn planned_cluster(cx: &Cx<'_>) -> Option<String> {
+    if let Some(addr) = doks_cluster(cx) {
+        return Some(addr);
+    }
+    if cx.origin_of_type("aws_eks_cluster").next().is_some() {
+        return None;
+    }
+    cx.origin_of_type(CLUSTER)
+        .find(|c| c.mode == Mode::Managed && !c.meta.is_repeated())
+        .map(|c| format!("digitalocean_kubernetes_cluster.{}", c.name))
+}
+
 fn capacity(r: &Resource, cx: &mut Cx<'_>) {
     let asg = hclx::blocks(&r.body, "auto_scaling_group_provider")
         .first()
         .and_then(|b| hclx::attr(b, "auto_scaling_group_arn").cloned())
         .and_then(|e| cx.resolve_ref(&e))
         .map(|a| a.address());
-    if let Some(asg) = &asg {
+    // An Auto Scaling group that became the node pool (`ec2::asg`) needs no word here.
+    let became_droplets = |a: &str| {
+        cx.st.outcomes.get(a).is_some_and(|o| {
+            o.targets
+                .iter()
+                .any(|t| t.starts_with("digitalocean_droplet"))
+        })
+    };
+    if let Some(asg) = asg.filter(|a| became_droplets(a)) {
         cx.diag(
             Diagnostic::new(
                 Code::FeatureUnsupported,

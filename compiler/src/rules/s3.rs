@@ -1277,6 +1277,27 @@ fn policy_expr(
     at: Loc,
     inline_of: Option<&Resource>,
 ) -> Option<Expression> {
+    // A static policy document is written inline, where Spaces can take it.
+    if let Some((doc, inline)) = inline_policy_document(cx, &p) {
+        cx.diag(
+            Diagnostic::new(
+                Code::Absorbed,
+                format!(
+                    "the policy of `{}` comes from `{}`; Ferry wrote the same document inline with `jsonencode`",
+                    r.address(),
+                    doc.address()
+                ),
+            )
+            .at(at.clone())
+            .resource(r.address()),
+        );
+        cx.absorb(
+            doc,
+            &format!("{POLICY}.{}", r.name),
+            "its document was written inline into the Spaces bucket policy",
+        );
+        p = inline;
+    }
     // A policy document data source that nothing maps would leave `policy = null`.
     let mut from_data = None;
     hclx::walk(&p, &mut |x| {
@@ -1391,6 +1412,130 @@ fn policy_expr(
         ));
     }
     Some(p)
+}
+
+/// `data.aws_iam_policy_document.x.json` of a document made only of `version` and `statement`
+/// blocks (sid, effect, actions, resources, principals, conditions and their `not_` forms, with
+/// static principal types and condition keys) → the same policy as `jsonencode({ Version,
+/// Statement })`, whose references the reference pass rewrites like any inline policy.
+/// `None` for anything else (dynamic blocks, source or override documents, repeated data
+/// sources), which stays an error.
+fn inline_policy_document<'a>(cx: &Cx<'a>, p: &Expression) -> Option<(&'a Resource, Expression)> {
+    use hcl::Structure;
+    let Some(("data", [Op::GetAttr(ty), Op::GetAttr(_), Op::GetAttr(attr)])) =
+        hclx::traversal_root(p)
+    else {
+        return None;
+    };
+    if ty.as_str() != "aws_iam_policy_document" || attr.as_str() != "json" {
+        return None;
+    }
+    let doc = cx.resolve_ref(p)?;
+    if doc.mode != Mode::Data || doc.meta.is_repeated() {
+        return None;
+    }
+    let mut version = "\"2012-10-17\"".to_string();
+    let mut statements = Vec::new();
+    for s in doc.body.iter() {
+        match s {
+            Structure::Attribute(a) if a.key.as_str() == "version" => {
+                version = hclx::inline(&a.expr);
+            }
+            Structure::Block(b) if b.identifier.as_str() == "statement" => {
+                statements.push(statement(&b.body)?);
+            }
+            _ => return None,
+        }
+    }
+    let text = format!(
+        "jsonencode({{ Version = {version}, Statement = [{}] }})",
+        statements.join(", ")
+    );
+    hclx::parse_expr(&text).ok().map(|e| (doc, e))
+}
+
+/// One `statement` block as the text of a policy statement object.
+fn statement(body: &Body) -> Option<String> {
+    use hcl::Structure;
+    use std::collections::BTreeMap;
+    let mut attrs: BTreeMap<&str, String> = BTreeMap::new();
+    let mut principals: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut conditions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                let key = match a.key.as_str() {
+                    "sid" => "Sid",
+                    "effect" => "Effect",
+                    "actions" => "Action",
+                    "not_actions" => "NotAction",
+                    "resources" => "Resource",
+                    "not_resources" => "NotResource",
+                    _ => return None,
+                };
+                attrs.insert(key, hclx::inline(&a.expr));
+            }
+            Structure::Block(b) => match b.identifier.as_str() {
+                k @ ("principals" | "not_principals") => {
+                    let ty = hclx::attr(&b.body, "type").and_then(hclx::as_str)?;
+                    let ids = hclx::attr(&b.body, "identifiers")?;
+                    let key = if k == "principals" {
+                        "Principal"
+                    } else {
+                        "NotPrincipal"
+                    };
+                    principals.entry(key).or_default().push(format!(
+                        "{} = {}",
+                        hcl_key(ty),
+                        hclx::inline(ids)
+                    ));
+                }
+                "condition" => {
+                    let test = hclx::attr(&b.body, "test").and_then(hclx::as_str)?;
+                    let var = hclx::attr(&b.body, "variable").and_then(hclx::as_str)?;
+                    let values = hclx::attr(&b.body, "values")?;
+                    conditions.entry(hcl_key(test)).or_default().push(format!(
+                        "{} = {}",
+                        hcl_key(var),
+                        hclx::inline(values)
+                    ));
+                }
+                _ => return None,
+            },
+        }
+    }
+    let mut fields = vec![];
+    if let Some(v) = attrs.remove("Sid") {
+        fields.push(format!("Sid = {v}"));
+    }
+    fields.push(format!(
+        "Effect = {}",
+        attrs.remove("Effect").unwrap_or_else(|| "\"Allow\"".into())
+    ));
+    for (k, v) in &principals {
+        fields.push(format!("{k} = {{ {} }}", v.join(", ")));
+    }
+    for k in ["Action", "NotAction", "Resource", "NotResource"] {
+        if let Some(v) = attrs.remove(k) {
+            fields.push(format!("{k} = {v}"));
+        }
+    }
+    if !conditions.is_empty() {
+        let tests: Vec<String> = conditions
+            .iter()
+            .map(|(t, vars)| format!("{t} = {{ {} }}", vars.join(", ")))
+            .collect();
+        fields.push(format!("Condition = {{ {} }}", tests.join(", ")));
+    }
+    Some(format!("{{ {} }}", fields.join(", ")))
+}
+
+/// An object key as HCL text: quoted (policy keys such as `aws:SourceIp` are not identifiers).
+fn hcl_key(k: &str) -> String {
+    let mut out = String::from('"');
+    hclx::push_escaped(&mut out, k, true);
+    out.push('"');
+    out
 }
 
 /// Rewrites S3 ARNs of stack buckets so they name the appliance's bucket:

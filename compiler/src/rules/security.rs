@@ -221,6 +221,38 @@ fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
 }
 
 /// The `digitalocean_database_cluster` a data store became.
+/// Whether AWS gives `db` a public endpoint: an RDS instance (or an instance of an Aurora
+/// cluster) with `publicly_accessible = true`. ElastiCache, DocumentDB and MSK clusters live
+/// in their VPC; other types are taken to be public, which leaves their rules as written.
+fn db_public(cx: &mut Cx<'_>, db: &Resource) -> bool {
+    let public = |cx: &mut Cx<'_>, r: &Resource| cx.bool(r, "publicly_accessible") == Some(true);
+    match db.ty.as_str() {
+        "aws_db_instance" => public(cx, db),
+        "aws_rds_cluster" => {
+            let instances = cx.referencing("aws_rds_cluster_instance", "cluster_identifier", db);
+            instances.into_iter().any(|i| public(cx, i))
+        }
+        "aws_elasticache_cluster"
+        | "aws_elasticache_replication_group"
+        | "aws_elasticache_serverless_cache"
+        | "aws_docdb_cluster"
+        | "aws_msk_cluster" => false,
+        _ => true,
+    }
+}
+
+/// The `ip_range` of the stack VPC a mapped database cluster joins (`private_network_uuid =
+/// digitalocean_vpc.x.id`), as an expression.
+fn vpc_range_of(cx: &Cx<'_>, cluster: &str) -> Option<Expression> {
+    let c = cx.st.emitted.iter().find(|e| e.address() == cluster)?;
+    let vpc = c.body.get("private_network_uuid")?;
+    let ("digitalocean_vpc", [Op::GetAttr(name), Op::GetAttr(id)]) = hclx::traversal_root(vpc)?
+    else {
+        return None;
+    };
+    (id.as_str() == "id").then(|| hclx::path(&["digitalocean_vpc", name.as_str(), "ip_range"]))
+}
+
 fn db_cluster(cx: &Cx<'_>, db: &Resource) -> Option<String> {
     cx.st
         .outcomes
@@ -635,6 +667,17 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                     c.address()
                 ));
             }
+            // The nodes of a DOKS cluster (an EKS node group's or ECS container instances'
+            // template): DOKS manages their firewall.
+            Member::Template(t)
+                if super::ec2::eventual_target(cx, t)
+                    .is_some_and(|c| c.starts_with("digitalocean_kubernetes_")) =>
+            {
+                notes.push(format!(
+                    "`{}` launches nodes of a DOKS cluster: DOKS manages its nodes' firewall; restrict pod traffic with Kubernetes NetworkPolicies",
+                    t.address()
+                ));
+            }
             Member::Template(t) => {
                 cx.diag(
                     Diagnostic::new(
@@ -862,6 +905,13 @@ fn database_firewall(
         })
     };
     let mut had_egress = false;
+    // A database AWS kept inside its VPC (not `publicly_accessible`) admitted `0.0.0.0/0` from
+    // the VPC only; a DigitalOcean database always has a public endpoint, so "anywhere" admits
+    // the VPC's range instead.
+    let private_range = (!db_public(cx, db))
+        .then(|| vpc_range_of(cx, &cluster))
+        .flatten();
+    let mut narrowed = false;
     for rule in rules {
         if !rule.ingress {
             had_egress = true;
@@ -872,21 +922,47 @@ fn database_firewall(
         }
         // An address read from AWS that has no DigitalOcean value (the F401 on the reference
         // says why) would leave a rule without its required `value`: it is left out.
+        let mut cidrs: Vec<Expression> = Vec::new();
         for l in &rule.cidr_lists {
             // Literal lists become one rule each; a variable stays a variable (`dynamic`).
             match list_items(l) {
-                Some(items) => new_rules.extend(
-                    items
-                        .into_iter()
-                        .filter(|i| !cx.reads_unmapped(i))
-                        .map(|i| simple("ip_addr", i)),
-                ),
+                Some(items) => cidrs.extend(items.into_iter().filter(|i| !cx.reads_unmapped(i))),
                 None if cx.reads_unmapped(l) => {}
                 None => new_rules.push(dynamic("ip_addr", l.clone())),
             }
         }
-        for i in rule.cidr_items.iter().filter(|i| !cx.reads_unmapped(i)) {
-            new_rules.push(simple("ip_addr", i.clone()));
+        cidrs.extend(
+            rule.cidr_items
+                .iter()
+                .filter(|i| !cx.reads_unmapped(i))
+                .cloned(),
+        );
+        for i in cidrs {
+            let anywhere = matches!(hclx::as_str(&i), Some("0.0.0.0/0" | "::/0"));
+            match &private_range {
+                Some(range) if anywhere => {
+                    if !narrowed {
+                        new_rules.push(simple("ip_addr", range.clone()));
+                        cx.diag(
+                            Diagnostic::new(
+                                Code::FeatureUnsupported,
+                                format!(
+                                    "`{}` admits anywhere (`{}`) to `{}`, which AWS keeps inside its VPC (not publicly accessible); a DigitalOcean database always has a public endpoint, so the firewall admits the VPC's range (`{}`) instead",
+                                    rule.owner.address(),
+                                    hclx::as_str(&i).unwrap_or_default(),
+                                    db.address(),
+                                    hclx::inline(range)
+                                ),
+                            )
+                            .at(rule.owner.loc_of(rule.key))
+                            .resource(rule.owner.address())
+                            .help("to reach the database from outside the VPC, admit those addresses by CIDR in the origin"),
+                        );
+                    }
+                    narrowed = true;
+                }
+                _ => new_rules.push(simple("ip_addr", i)),
+            }
         }
         let peers = peers_of(cx, rule, sg);
         for l in &peers.droplet_lists {

@@ -1,7 +1,7 @@
 resource "digitalocean_database_cluster" "legacy" {
   name             = "legacy-reports-${var.instance_id}"
   engine           = "pg"
-  version          = "13"
+  version          = "15"
   size             = "db-s-1vcpu-2gb"
   region           = var.region
   node_count       = 1

@@ -1,0 +1,2 @@
+#!/bin/bash
+echo ECS_CLUSTER=shop >> /etc/ecs/ecs.config

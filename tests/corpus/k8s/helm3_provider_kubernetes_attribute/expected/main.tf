@@ -1,0 +1,39 @@
+data "digitalocean_kubernetes_versions" "main" {
+  version_prefix = "1.31."
+}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "platform-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "workers"
+    size       = "s-4vcpu-8gb"
+    auto_scale = true
+    min_nodes  = 1
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "helm_release" "ingress" {
+  name       = "ingress-nginx"
+  repository = "https://kubernetes.github.io/ingress-nginx"
+  chart      = "ingress-nginx"
+  version    = "4.11.3"
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}
