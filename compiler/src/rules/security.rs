@@ -220,7 +220,6 @@ fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
     out
 }
 
-/// The `digitalocean_database_cluster` a data store became.
 /// Whether AWS gives `db` a public endpoint: an RDS instance (or an instance of an Aurora
 /// cluster) with `publicly_accessible = true`. ElastiCache, DocumentDB and MSK clusters live
 /// in their VPC; other types are taken to be public, which leaves their rules as written.
@@ -253,6 +252,7 @@ fn vpc_range_of(cx: &Cx<'_>, cluster: &str) -> Option<Expression> {
     (id.as_str() == "id").then(|| hclx::path(&["digitalocean_vpc", name.as_str(), "ip_range"]))
 }
 
+/// The `digitalocean_database_cluster` a data store became.
 fn db_cluster(cx: &Cx<'_>, db: &Resource) -> Option<String> {
     cx.st
         .outcomes
