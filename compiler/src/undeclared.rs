@@ -12,10 +12,10 @@
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::hclx;
-use crate::origin::Origin;
+use crate::origin::{Mode, Origin};
 use crate::source::{LineIndex, Loc};
+use hcl::Expression;
 use hcl::expr::TraversalOperator as Op;
-use hcl::{Body, Expression};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Variables the compiled stack declares whether or not the origin does.
@@ -30,34 +30,74 @@ const INJECTED: &[&str] = &[
     "ferry_session_token",
 ];
 
+/// Look-ups only, never iterated: the order of a hash set does not reach the output.
+type Set<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
+
+/// What a module declares, looked up for every reference without building a string.
+struct Declared<'m> {
+    variables: Set<&'m str>,
+    /// `(is a data source, type, name)`.
+    resources: Set<(bool, &'m str, &'m str)>,
+}
+
+impl Declared<'_> {
+    /// The reference `x` makes (`var.<name>`, `aws_<type>.<name>`, `data.aws_<type>.<name>`)
+    /// when the module does not declare it.
+    fn undeclared(&self, x: &Expression) -> Option<String> {
+        match hclx::traversal_root(x)? {
+            ("var", [Op::GetAttr(name), ..]) => {
+                let name = name.as_str();
+                (!self.variables.contains(name) && !INJECTED.contains(&name))
+                    .then(|| format!("var.{name}"))
+            }
+            ("data", [Op::GetAttr(ty), Op::GetAttr(name), ..])
+                if ty.as_str().starts_with("aws_") =>
+            {
+                (!self.resources.contains(&(true, ty.as_str(), name.as_str())))
+                    .then(|| format!("data.{}.{}", ty.as_str(), name.as_str()))
+            }
+            (ty, [Op::GetAttr(name), ..]) if ty.starts_with("aws_") => {
+                (!self.resources.contains(&(false, ty, name.as_str())))
+                    .then(|| format!("{ty}.{}", name.as_str()))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Reports every undeclared variable once per module, at its first reference.
 pub fn check(origin: &Origin, files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
     for (dir, m) in &origin.modules {
-        let declared: BTreeSet<String> = m
-            .variables
-            .iter()
-            .map(|v| format!("var.{}", v.name))
-            .chain(m.resources.iter().map(|r| r.address().to_string()))
-            .collect();
+        let declared = Declared {
+            variables: m.variables.iter().map(|v| v.name.as_str()).collect(),
+            resources: m
+                .resources
+                .iter()
+                .map(|r| (r.mode == Mode::Data, r.ty.as_str(), r.name.as_str()))
+                .collect(),
+        };
         let mut found: Vec<(String, Loc)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut note = |names: Vec<String>, at: &Loc| {
-            for n in names {
-                let injected = n
-                    .strip_prefix("var.")
-                    .is_some_and(|v| INJECTED.contains(&v));
-                if !declared.contains(n.as_str()) && !injected && seen.insert(n.clone()) {
-                    found.push((n, at.clone()));
-                }
+        let mut note = |x: &Expression, at: &Loc| {
+            if let Some(n) = declared.undeclared(x)
+                && seen.insert(n.clone())
+            {
+                found.push((n, at.clone()));
             }
         };
         for r in &m.resources {
+            let loc = |key: &str| r.attr_locs.get(key).unwrap_or(&r.loc);
             for s in r.body.iter() {
-                let (key, names) = match s {
-                    hcl::Structure::Attribute(a) => (a.key.as_str(), in_expr(&a.expr)),
-                    hcl::Structure::Block(b) => (b.identifier.as_str(), in_body(&b.body)),
-                };
-                note(names, r.attr_locs.get(key).unwrap_or(&r.loc));
+                match s {
+                    hcl::Structure::Attribute(a) => {
+                        let at = loc(a.key.as_str());
+                        hclx::walk(&a.expr, &mut |x| note(x, at));
+                    }
+                    hcl::Structure::Block(b) => {
+                        let at = loc(b.identifier.as_str());
+                        hclx::walk_body(&b.body, &mut |x| note(x, at));
+                    }
+                }
             }
             let meta = &r.meta;
             for e in [
@@ -69,17 +109,17 @@ pub fn check(origin: &Origin, files: &BTreeMap<String, String>, diags: &mut Vec<
             .into_iter()
             .flatten()
             {
-                note(in_expr(e), &r.loc);
+                hclx::walk(e, &mut |x| note(x, &r.loc));
             }
             if let Some(l) = &meta.lifecycle {
-                note(in_body(l), &r.loc);
+                hclx::walk_body(l, &mut |x| note(x, &r.loc));
             }
         }
         for l in &m.locals {
-            note(in_expr(&l.expr), &l.loc);
+            hclx::walk(&l.expr, &mut |x| note(x, &l.loc));
         }
         for n in m.outputs.iter().chain(&m.module_calls).chain(&m.providers) {
-            note(in_body(&n.body), &n.loc);
+            hclx::walk_body(&n.body, &mut |x| note(x, &n.loc));
         }
         for (reference, from) in found {
             let at = locate(files, &from, &reference).unwrap_or(from);
@@ -114,34 +154,6 @@ pub fn check(origin: &Origin, files: &BTreeMap<String, String>, diags: &mut Vec<
                 .help(format!("declare it (`variable \"{name}\" {{ type = string }}`, with a default or a value in terraform.tfvars), or correct the name")),
             );
         }
-    }
-}
-
-fn in_body(b: &Body) -> Vec<String> {
-    let mut out = Vec::new();
-    hclx::walk_body(b, &mut |e| push_var(e, &mut out));
-    out
-}
-
-fn in_expr(e: &Expression) -> Vec<String> {
-    let mut out = Vec::new();
-    hclx::walk(e, &mut |x| push_var(x, &mut out));
-    out
-}
-
-/// `var.<name>`, `aws_<type>.<name>` and `data.aws_<type>.<name>` references.
-fn push_var(e: &Expression, out: &mut Vec<String>) {
-    match hclx::traversal_root(e) {
-        Some(("var", [Op::GetAttr(name), ..])) => out.push(format!("var.{}", name.as_str())),
-        Some(("data", [Op::GetAttr(ty), Op::GetAttr(name), ..]))
-            if ty.as_str().starts_with("aws_") =>
-        {
-            out.push(format!("data.{}.{}", ty.as_str(), name.as_str()))
-        }
-        Some((ty, [Op::GetAttr(name), ..])) if ty.starts_with("aws_") => {
-            out.push(format!("{ty}.{}", name.as_str()))
-        }
-        _ => {}
     }
 }
 
