@@ -504,6 +504,16 @@ fn existing_database(r: &Resource, cx: &mut Cx<'_>, id_key: &str, inputs: &[(&st
     }
 }
 
+/// Calls `f` on the expression of every attribute of `body` and of its nested blocks.
+fn body_exprs(body: &hcl::Body, f: &mut dyn FnMut(&Expression)) {
+    for s in body.iter() {
+        match s {
+            hcl::Structure::Attribute(a) => f(a.expr()),
+            hcl::Structure::Block(b) => body_exprs(&b.body, f),
+        }
+    }
+}
+
 /// The attributes of the data source `r` read anywhere in the module, in order of first use.
 fn attrs_read(cx: &Cx<'_>, r: &Resource) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -524,14 +534,6 @@ fn attrs_read(cx: &Cx<'_>, r: &Resource) -> Vec<String> {
             }
         });
     };
-    fn body_exprs(body: &hcl::Body, f: &mut dyn FnMut(&Expression)) {
-        for s in body.iter() {
-            match s {
-                hcl::Structure::Attribute(a) => f(a.expr()),
-                hcl::Structure::Block(b) => body_exprs(&b.body, f),
-            }
-        }
-    }
     let refs = cx.referrers(r);
     for res in refs.resources {
         body_exprs(&res.body, &mut scan);
@@ -547,16 +549,7 @@ fn attrs_read(cx: &Cx<'_>, r: &Resource) -> Vec<String> {
 
 /// `orders-db` → `orders_db`: a name usable inside a variable name.
 fn input_ident(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
+    super::var_ident(s)
 }
 
 const NO_ZONE: &str =
@@ -2000,14 +1993,6 @@ pub(super) fn uses_of(cx: &Cx<'_>, r: &Resource, attr_name: &str) -> Vec<(Loc, V
             }
         });
     };
-    fn body_exprs(body: &hcl::Body, f: &mut dyn FnMut(&Expression)) {
-        for s in body.iter() {
-            match s {
-                hcl::Structure::Attribute(a) => f(a.expr()),
-                hcl::Structure::Block(b) => body_exprs(&b.body, f),
-            }
-        }
-    }
     // Only what mentions `r` at all (from the module's reference index), in declaration order.
     let refs = cx.referrers(r);
     for o in refs.outputs {

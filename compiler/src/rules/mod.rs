@@ -1225,6 +1225,27 @@ fn with_entry<V, T>(
     }
 }
 
+/// A lowercase identifier for a variable name from arbitrary text: runs of other characters
+/// become one `_`, none at either end; `s_` in front of a leading digit (`prod/db-creds` →
+/// `prod_db_creds`).
+pub fn var_ident(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("s_{out}")
+    } else {
+        out
+    }
+}
+
 /// A Terraform name from arbitrary text.
 pub fn sanitize_name(s: &str) -> String {
     let mut out: String = s

@@ -147,21 +147,7 @@ const SSM: &str = "aws_ssm_parameter";
 
 /// An identifier for a variable name (`prod/db-creds` → `prod_db_creds`).
 fn ident(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let out = out.trim_matches('_').to_string();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("s_{out}")
-    } else {
-        out
-    }
+    super::var_ident(s)
 }
 
 /// A value written into the origin as a literal (no reference, no variable).
