@@ -243,7 +243,7 @@ fn db_public(cx: &mut Cx<'_>, db: &Resource) -> bool {
 /// The `ip_range` of the stack VPC a mapped database cluster joins (`private_network_uuid =
 /// digitalocean_vpc.x.id`), as an expression.
 fn vpc_range_of(cx: &Cx<'_>, cluster: &str) -> Option<Expression> {
-    let c = cx.st.emitted.iter().find(|e| e.address() == cluster)?;
+    let c = cx.st.find(cluster)?;
     let vpc = c.body.get("private_network_uuid")?;
     let ("digitalocean_vpc", [Op::GetAttr(name), Op::GetAttr(id)]) = hclx::traversal_root(vpc)?
     else {
