@@ -168,9 +168,53 @@ pub struct State {
     emitted_index: RefCell<EmittedIndex>,
     origin_index: OriginIndex,
     ref_index: RefCell<Option<RefIndex>>,
-    /// `hclx::inline` of the `cluster_id` of emitted database firewalls by position, with the
-    /// expression it was computed from (reused only while the expression is unchanged).
-    pub(crate) firewall_clusters: RefCell<BTreeMap<usize, (Expression, String)>>,
+    /// The emitted database firewalls by the text of their `cluster_id` (see
+    /// [`FirewallIndex`]).
+    pub(crate) firewall_clusters: RefCell<FirewallIndex>,
+}
+
+/// Positions of the emitted `digitalocean_database_firewall`s by `hclx::inline` of their
+/// `cluster_id`, so that a security group finds the firewall of a cluster without formatting
+/// (or comparing) every other firewall's: that made the mapping quadratic in the number of
+/// databases. Elements pushed since the last use are added on every use, a shrunk list is
+/// indexed again, and a hit is checked against the element itself. Like
+/// [`State::is_taken`], it trusts itself for misses: rules do not change the `cluster_id`
+/// of a firewall once emitted (references are rewritten after every rule has run).
+#[derive(Debug, Default)]
+pub(crate) struct FirewallIndex {
+    /// How many elements of `State::emitted` have been looked at.
+    scanned: usize,
+    by_cluster: BTreeMap<String, Vec<usize>>,
+}
+
+impl FirewallIndex {
+    /// The address of the first database firewall whose `cluster_id` is `cluster` (as
+    /// `hclx::inline` prints it).
+    pub(crate) fn find(&mut self, emitted: &[Emitted], cluster: &str) -> Option<String> {
+        const FIREWALL: &str = "digitalocean_database_firewall";
+        if self.scanned > emitted.len() {
+            *self = FirewallIndex::default();
+        }
+        for (i, e) in emitted.iter().enumerate().skip(self.scanned) {
+            if e.ty == FIREWALL
+                && let Some(c) = e.body.get("cluster_id")
+            {
+                self.by_cluster.entry(hclx::inline(c)).or_default().push(i);
+            }
+        }
+        self.scanned = emitted.len();
+        self.by_cluster
+            .get(cluster)?
+            .iter()
+            .filter_map(|&p| emitted.get(p))
+            .find(|e| {
+                e.ty == FIREWALL
+                    && e.body
+                        .get("cluster_id")
+                        .is_some_and(|c| hclx::inline(c) == cluster)
+            })
+            .map(Emitted::address)
+    }
 }
 
 /// Where each emitted address sits in `State::emitted`, so that lookups by address do not scan

@@ -1005,28 +1005,11 @@ fn database_firewall(
     // Merge into the cluster's firewall when another group already wrote it.
     let cluster_ref = super::ec2::each_ref_emitted(db, &cluster, "id");
     let cluster_text = hclx::inline(&cluster_ref);
-    // Each firewall's `cluster_id` text is remembered while its expression stays the same:
-    // formatting it again for every database made this quadratic in the number of databases.
-    let existing = {
-        let mut memo = cx.st.firewall_clusters.borrow_mut();
-        cx.st
-            .emitted
-            .iter()
-            .enumerate()
-            .find(|(i, e)| {
-                e.ty == "digitalocean_database_firewall"
-                    && e.body.get("cluster_id").is_some_and(|c| match memo.get(i) {
-                        Some((expr, text)) if expr == c => *text == cluster_text,
-                        _ => {
-                            let text = hclx::inline(c);
-                            let hit = text == cluster_text;
-                            memo.insert(*i, (c.clone(), text));
-                            hit
-                        }
-                    })
-            })
-            .map(|(_, e)| e.address())
-    };
+    let existing = cx
+        .st
+        .firewall_clusters
+        .borrow_mut()
+        .find(&cx.st.emitted, &cluster_text);
     if new_rules.is_empty() {
         cx.diag(
             Diagnostic::new(
