@@ -31,6 +31,15 @@ pub fn break_depends_on_cycles(
         .iter()
         .map(|e| (e.address(), references(e, &addrs)))
         .collect();
+    // Only an entry whose target shares a strongly connected component with the resource can
+    // close a cycle (dropping entries only splits components): the exact search runs for
+    // those alone, so a long chain of `depends_on` costs linear time, not quadratic.
+    let component = components(&edges);
+    let same_component = |a: &str, b: &str| {
+        component
+            .get(a)
+            .is_some_and(|c| component.get(b) == Some(c))
+    };
     for e in emitted.iter_mut() {
         let me = e.address();
         let Some(Expression::Array(items)) = &mut e.meta.depends_on else {
@@ -41,7 +50,8 @@ pub fn break_depends_on_cycles(
             let Some(target) = address(item, &addrs) else {
                 return true;
             };
-            let cycle = target == me || reaches(&edges, &target, &me);
+            let cycle =
+                target == me || (same_component(&target, &me) && reaches(&edges, &target, &me));
             if cycle {
                 dropped.push(target);
             }
@@ -104,6 +114,82 @@ fn address(e: &Expression, addrs: &BTreeSet<String>) -> Option<String> {
         _ => return None,
     };
     addrs.contains(&a).then_some(a)
+}
+
+/// The strongly connected component of each resource of the reference graph (Kosaraju's
+/// algorithm, iterative: a chain of thousands of resources needs no deep recursion).
+fn components(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
+    let names: Vec<&String> = edges.keys().collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let adj: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| {
+            edges[*n]
+                .iter()
+                .filter_map(|m| index.get(m.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    // Post-order of a depth-first search.
+    let mut order = Vec::with_capacity(adj.len());
+    let mut seen = vec![false; adj.len()];
+    for start in 0..adj.len() {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some(top) = stack.last_mut() {
+            let v = top.0;
+            match adj[v].get(top.1) {
+                Some(&w) => {
+                    top.1 += 1;
+                    if !seen[w] {
+                        seen[w] = true;
+                        stack.push((w, 0));
+                    }
+                }
+                None => {
+                    order.push(v);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    // Components on the reversed graph, in reverse post-order.
+    let mut reversed = vec![Vec::new(); adj.len()];
+    for (v, ws) in adj.iter().enumerate() {
+        for &w in ws {
+            reversed[w].push(v);
+        }
+    }
+    let mut component = vec![usize::MAX; adj.len()];
+    let mut next = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = next;
+        let mut stack = vec![start];
+        while let Some(v) = stack.pop() {
+            for &w in &reversed[v] {
+                if component[w] == usize::MAX {
+                    component[w] = next;
+                    stack.push(w);
+                }
+            }
+        }
+        next += 1;
+    }
+    names
+        .into_iter()
+        .zip(component)
+        .map(|(n, c)| (n.clone(), c))
+        .collect()
 }
 
 /// Whether `to` is reachable from `from` along the references.
@@ -200,5 +286,35 @@ mod tests {
         break_depends_on_cycles(&mut stack, &|_| Loc::file("main.tf"), &mut diags);
         assert!(stack[0].meta.depends_on.is_some());
         assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn components_group_exactly_the_resources_on_a_cycle() {
+        let edges: BTreeMap<String, BTreeSet<String>> = [
+            ("a", &["b"][..]),
+            ("b", &["c"]),
+            ("c", &["a"]),
+            ("d", &["a", "e"]),
+            ("e", &[]),
+        ]
+        .into_iter()
+        .map(|(n, to)| (n.to_string(), to.iter().map(|t| t.to_string()).collect()))
+        .collect();
+        let c = components(&edges);
+        assert_eq!(c["a"], c["b"]);
+        assert_eq!(c["b"], c["c"]);
+        assert_ne!(c["d"], c["a"]);
+        assert_ne!(c["e"], c["d"]);
+        assert_ne!(c["e"], c["a"]);
+        // A chain of thousands: every resource its own component, no recursion.
+        let chain: BTreeMap<String, BTreeSet<String>> = (0..20_000)
+            .map(|i| {
+                let to = (i > 0).then(|| format!("r{}", i - 1));
+                (format!("r{i}"), to.into_iter().collect())
+            })
+            .collect();
+        let c = components(&chain);
+        let distinct: BTreeSet<usize> = c.values().copied().collect();
+        assert_eq!(distinct.len(), 20_000);
     }
 }
