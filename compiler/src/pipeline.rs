@@ -784,6 +784,7 @@ fn compile_module(
             rules::database::public_hosts(&mut o.body);
         }
     }
+    rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     if is_root {

@@ -341,6 +341,97 @@ fn size_per_instance(cx: &mut Cx<'_>, g: &Resource, skip: usize, body: &mut OutB
     }
 }
 
+/// Outputs that print the AWS CLI command for the cluster's kubeconfig (`aws eks
+/// update-kubeconfig --name …`, arguments in any order) print DigitalOcean's instead:
+/// `doctl kubernetes cluster kubeconfig save <cluster>`. The cluster is the one the command
+/// names when it reads a `digitalocean_kubernetes_cluster`, else the module's only DOKS cluster;
+/// with neither, the output is left as written. Runs on outputs after references are rewritten.
+pub fn kubeconfig_commands(
+    outputs: &mut [crate::origin::Named],
+    emitted: &[crate::out::Emitted],
+    diags: &mut Vec<Diagnostic>,
+) {
+    const DOKS: &str = "digitalocean_kubernetes_cluster";
+    let mut clusters = emitted
+        .iter()
+        .filter(|e| e.mode == Mode::Managed && e.ty == DOKS);
+    let only = match (clusters.next(), clusters.next()) {
+        (Some(c), None) if c.meta.count.is_none() && c.meta.for_each.is_none() => {
+            Some(format!("${{{DOKS}.{}.name}}", c.name))
+        }
+        _ => None,
+    };
+    for o in outputs {
+        let text = match hclx::attr(&o.body, "value") {
+            Some(Expression::String(s)) => s.clone(),
+            Some(Expression::TemplateExpr(t)) => match &**t {
+                hcl::expr::TemplateExpr::QuotedString(s) => s.clone(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if !(text.trim_start().starts_with("aws eks") && text.contains("update-kubeconfig")) {
+            continue;
+        }
+        let named = command_name(&text).filter(|n| n.contains(&format!("{DOKS}.")));
+        let Some(cluster) = named.or(only.clone()) else {
+            continue;
+        };
+        o.body = o
+            .body
+            .clone()
+            .into_iter()
+            .map(|s| match s {
+                hcl::Structure::Attribute(a) if a.key.as_str() == "value" => {
+                    hcl::Structure::Attribute(hcl::Attribute::new(
+                        "value",
+                        hclx::template(format!(
+                            "doctl kubernetes cluster kubeconfig save {cluster}"
+                        )),
+                    ))
+                }
+                other => other,
+            })
+            .collect();
+        diags.push(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`output.{}` printed an AWS CLI command (`aws eks update-kubeconfig`); it prints DigitalOcean's for the cluster instead: `doctl kubernetes cluster kubeconfig save {cluster}`",
+                    o.name
+                ),
+            )
+            .at(o.loc.clone())
+            .help("doctl authenticates with a DigitalOcean token (`doctl auth init`)"),
+        );
+    }
+}
+
+/// What follows `--name` (or `--name=`) in a command line: an interpolation as written, or a
+/// word.
+fn command_name(text: &str) -> Option<String> {
+    let at = text.find("--name")? + "--name".len();
+    let rest = text[at..].trim_start_matches([' ', '=']);
+    if rest.starts_with("${") {
+        let mut depth = 0usize;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(rest[..=i].to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        return None;
+    }
+    let word: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+    (!word.is_empty()).then_some(word)
+}
+
 fn cluster(r: &Resource, cx: &mut Cx<'_>) {
     let mut body = OutBody::new();
     // DOKS cluster names: lower-case letters, digits and `-`.
