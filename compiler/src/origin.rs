@@ -229,12 +229,12 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             let (body, offsets) = match fast::parse_checked(text) {
                 Ok(parsed) => parsed,
                 Err(fast::GiveUp::TooDeep(offset)) => {
-                    diags.push(too_deep(path, text, offset));
+                    diags.push(too_deep_diagnostic(path, text, offset));
                     continue;
                 }
                 Err(fast::GiveUp::Outside) => {
                     match depth::too_deep(text) {
-                        Some(offset) => diags.push(too_deep(path, text, offset)),
+                        Some(offset) => diags.push(too_deep_diagnostic(path, text, offset)),
                         None => full_parse(module, path, text, diags),
                     }
                     continue;
@@ -274,7 +274,7 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
 pub const MAX_NESTING: usize = 128;
 
 /// The diagnostic for a file that nests deeper than [`MAX_NESTING`] at `offset`.
-fn too_deep(path: &str, text: &str, offset: usize) -> Diagnostic {
+fn too_deep_diagnostic(path: &str, text: &str, offset: usize) -> Diagnostic {
     Diagnostic::new(
         Code::HclSyntax,
         format!("`{path}` nests brackets, blocks or operators more than {MAX_NESTING} levels deep; Ferry does not read it"),

@@ -415,7 +415,7 @@ fn existing_database(r: &Resource, cx: &mut Cx<'_>, id_key: &str, inputs: &[(&st
         .and_then(|e| cx.eval.string(&e))
         .map(|id| format!("`{id}`"))
         .unwrap_or_else(|| format!("`{}`", r.address()));
-    let base = format!("db_{}", input_ident(&r.name));
+    let base = format!("db_{}", super::var_ident(&r.name));
     let read = attrs_read(cx, r);
     let mut declared: Vec<String> = Vec::new();
     let mut declare = |cx: &mut Cx<'_>, attr: &str, ty: &str, what: &str| -> Expression {
@@ -545,11 +545,6 @@ fn attrs_read(cx: &Cx<'_>, r: &Resource) -> Vec<String> {
         body_exprs(&n.body, &mut scan);
     }
     out
-}
-
-/// `orders-db` → `orders_db`: a name usable inside a variable name.
-fn input_ident(s: &str) -> String {
-    super::var_ident(s)
 }
 
 const NO_ZONE: &str =
@@ -2193,9 +2188,9 @@ f = [for i in kubernetes_service_v1.x : i.private_host]
 
     #[test]
     fn input_identifiers() {
-        assert_eq!(input_ident("orders-db"), "orders_db");
-        assert_eq!(input_ident("Legacy.DB"), "legacy_db");
-        assert_eq!(input_ident("-x-"), "x");
+        assert_eq!(crate::rules::var_ident("orders-db"), "orders_db");
+        assert_eq!(crate::rules::var_ident("Legacy.DB"), "legacy_db");
+        assert_eq!(crate::rules::var_ident("-x-"), "x");
     }
 
     #[test]

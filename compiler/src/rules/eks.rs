@@ -377,9 +377,7 @@ pub fn kubeconfig_commands(
         let Some(cluster) = named.or(only.clone()) else {
             continue;
         };
-        o.body = o
-            .body
-            .clone()
+        o.body = std::mem::take(&mut o.body)
             .into_iter()
             .map(|s| match s {
                 hcl::Structure::Attribute(a) if a.key.as_str() == "value" => {

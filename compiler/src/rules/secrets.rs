@@ -20,7 +20,7 @@
 //! for `secret_key_ref`) and its value attribute (`secret_string`, `value`); ARNs have no
 //! equivalent. The report lists each secret by name and keys, never by value.
 
-use super::{Cx, Export, Phase, RuleDef, k8s};
+use super::{Cx, Export, Phase, RuleDef, k8s, var_ident};
 use crate::diag::{Code, Diagnostic};
 use crate::hclx;
 use crate::origin::{Mode, Resource};
@@ -145,11 +145,6 @@ const SSM: &str = "aws_ssm_parameter";
 
 // ---- values and keys ---------------------------------------------------------------------------
 
-/// An identifier for a variable name (`prod/db-creds` → `prod_db_creds`).
-fn ident(s: &str) -> String {
-    super::var_ident(s)
-}
-
 /// A value written into the origin as a literal (no reference, no variable).
 fn is_literal(e: &Expression) -> bool {
     match e {
@@ -259,7 +254,7 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
             if is_literal(v) {
                 let var = value_variable(
                     cx,
-                    &format!("{var_base}_{}", ident(&key)),
+                    &format!("{var_base}_{}", var_ident(&key)),
                     &format!("Field `{key}` of {}", describe(r)),
                 );
                 vars.push(key.clone());
@@ -529,7 +524,7 @@ fn sm_secret(r: &Resource, cx: &mut Cx<'_>) {
             .iter()
             .find_map(|k| hclx::attr(&v.body, k).map(|e| (*k, e.clone())))
     });
-    let var_base = format!("secret_{}", ident(&r.name));
+    let var_base = format!("secret_{}", var_ident(&r.name));
     let mut data = match &value {
         Some((_, v)) => data_for_value(cx, r, v, &var_base),
         None => {
@@ -623,7 +618,7 @@ fn sm_version(r: &Resource, cx: &mut Cx<'_>) {
                 .iter()
                 .find_map(|k| hclx::attr(&r.body, k).cloned())
                 .unwrap_or(Expression::Null);
-            let var_base = format!("secret_{}", ident(&r.name));
+            let var_base = format!("secret_{}", var_ident(&r.name));
             let data = data_for_value(cx, r, &value, &var_base);
             let name = k8s::dns_label(&r.name, "secret");
             let name = k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &name);
@@ -672,7 +667,7 @@ fn ssm_parameter(r: &Resource, cx: &mut Cx<'_>) {
     let value = ["value", "value_wo", "insecure_value"]
         .iter()
         .find_map(|k| hclx::attr(&r.body, k).cloned());
-    let var_base = format!("ssm_{}", ident(&r.name));
+    let var_base = format!("ssm_{}", var_ident(&r.name));
     let data = match &value {
         Some(v) if secure => data_for_value(cx, r, v, &var_base),
         Some(v) => Data {
@@ -834,7 +829,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
     // sensitive variable.
     let label = external_label(cx, r, 0);
     let prefix = if r.ty == SSM { "ssm" } else { "secret" };
-    let var_name = format!("{prefix}_{}", ident(&label));
+    let var_name = format!("{prefix}_{}", var_ident(&label));
     let existing = cx.st.emitted.iter().find(|e| {
         e.ty == "kubernetes_secret_v1"
             && e.body
@@ -906,8 +901,8 @@ mod tests {
 
     #[test]
     fn identifiers_and_arn_keys() {
-        assert_eq!(ident("prod/app/db-creds"), "prod_app_db_creds");
-        assert_eq!(ident("1st"), "s_1st");
+        assert_eq!(var_ident("prod/app/db-creds"), "prod_app_db_creds");
+        assert_eq!(var_ident("1st"), "s_1st");
         assert_eq!(arn_json_key(":password::").as_deref(), Some("password"));
         assert_eq!(arn_json_key("::"), None);
         assert_eq!(arn_json_key("password"), None);
