@@ -370,6 +370,163 @@ fn stack_reads(emitted: &[Emitted], named: &[&[Named]], f: &mut dyn FnMut(&Expre
     }
 }
 
+/// A generator whose value was a database's admin password and that nothing reads any more
+/// (its readers now read the cluster's password) is left out: absorbed into the database, with
+/// a note (known gap #33).
+fn drop_unread_generators(
+    generated: &[rules::secrets::GeneratedPassword],
+    st: &mut State,
+    emitted: &mut Vec<Emitted>,
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    by_addr: &BTreeMap<&str, &Resource>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if generated.is_empty() {
+        return;
+    }
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    {
+        let mut note = |x: &Expression| {
+            if let Some((root, [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
+                hclx::traversal_root(x)
+                && root.starts_with("random_")
+            {
+                read.insert(format!("{root}.{}", n.as_str()));
+            }
+        };
+        // The generator's own body does not count.
+        for e in emitted.iter() {
+            if generated
+                .iter()
+                .any(|g| e.origin.as_deref() == Some(g.source.as_str()))
+            {
+                continue;
+            }
+            stack_reads(std::slice::from_ref(e), &[], &mut |x| {
+                hclx::walk(x, &mut note)
+            });
+        }
+        stack_reads(&[], named, &mut |x| hclx::walk(x, &mut note));
+        for l in locals {
+            hclx::walk(&l.expr, &mut note);
+        }
+    }
+    for g in generated {
+        if read.contains(&g.source) {
+            continue;
+        }
+        let before = emitted.len();
+        emitted.retain(|e| e.origin.as_deref() != Some(g.source.as_str()));
+        if emitted.len() == before {
+            continue;
+        }
+        let target = st
+            .exports
+            .get(&g.database)
+            .and_then(|x| x.primary.clone())
+            .or_else(|| {
+                st.outcomes
+                    .get(&g.database)
+                    .and_then(|r| r.targets.first().cloned())
+            });
+        let note = format!(
+            "was the admin password of `{}`, which DigitalOcean generates: what read it reads the cluster's `password`",
+            g.database
+        );
+        st.outcomes.insert(
+            g.source.clone(),
+            OutcomeRec {
+                outcome: Outcome::Absorbed,
+                targets: target.into_iter().collect(),
+                note: Some(note.clone()),
+            },
+        );
+        diags.push(
+            Diagnostic::new(Code::Absorbed, format!("`{}` {note}; it is not carried over", g.source))
+                .at_opt(by_addr.get(g.source.as_str()).map(|r| r.loc.clone()))
+                .resource(g.source.clone())
+                .help("remove the generator and the password argument from the origin; the application reads the password DigitalOcean generated"),
+        );
+    }
+}
+
+/// Computed attributes the DigitalOcean provider marks sensitive (`do-provider-tfschema.json`):
+/// an output that reads one must say `sensitive = true`, or Terraform refuses the plan.
+const SENSITIVE_ATTRS: &[(&str, &str)] = &[
+    (
+        "digitalocean_container_registry_docker_credentials",
+        "docker_credentials",
+    ),
+    ("digitalocean_database_cluster", "password"),
+    ("digitalocean_database_cluster", "private_uri"),
+    ("digitalocean_database_cluster", "ui_password"),
+    ("digitalocean_database_cluster", "ui_uri"),
+    ("digitalocean_database_cluster", "uri"),
+    ("digitalocean_database_connection_pool", "password"),
+    ("digitalocean_database_connection_pool", "private_uri"),
+    ("digitalocean_database_connection_pool", "uri"),
+    ("digitalocean_database_replica", "password"),
+    ("digitalocean_database_replica", "private_uri"),
+    ("digitalocean_database_replica", "uri"),
+    ("digitalocean_database_user", "access_cert"),
+    ("digitalocean_database_user", "access_key"),
+    ("digitalocean_database_user", "password"),
+    ("digitalocean_kubernetes_cluster", "kube_config"),
+    ("digitalocean_spaces_key", "secret_key"),
+];
+
+/// Outputs that read a sensitive DigitalOcean attribute where the origin's value was not
+/// sensitive (a `random_string` password that is now the cluster's `password`) get
+/// `sensitive = true`, with a note.
+fn mark_sensitive_outputs(outputs: &mut [Named], diags: &mut Vec<Diagnostic>) {
+    use hcl::expr::TraversalOperator as Op;
+    for o in outputs.iter_mut() {
+        if hclx::attr(&o.body, "sensitive").is_some() {
+            continue;
+        }
+        let Some(value) = hclx::attr(&o.body, "value") else {
+            continue;
+        };
+        let mut read: Option<String> = None;
+        hclx::walk(value, &mut |x| {
+            if read.is_some() {
+                return;
+            }
+            let Some((ty, [Op::GetAttr(name), rest @ ..])) = hclx::traversal_root(x) else {
+                return;
+            };
+            let attr = rest.iter().find_map(|op| match op {
+                Op::GetAttr(a) => Some(a.as_str()),
+                _ => None,
+            });
+            if let Some(attr) = attr
+                && SENSITIVE_ATTRS.iter().any(|(t, a)| *t == ty && *a == attr)
+            {
+                read = Some(format!("{ty}.{}.{attr}", name.as_str()));
+            }
+        });
+        let Some(read) = read else {
+            continue;
+        };
+        o.body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+            "sensitive",
+            Expression::Bool(true),
+        )));
+        diags.push(
+            Diagnostic::new(
+                Code::ValueConverted,
+                format!(
+                    "output `{}` now reads `{read}`, which the DigitalOcean provider marks sensitive: it is emitted with `sensitive = true`, as Terraform requires",
+                    o.name
+                ),
+            )
+            .at(o.loc.clone())
+            .help("read it with `tofu output -raw` (sensitive outputs are hidden in plan and apply output)"),
+        );
+    }
+}
+
 fn prune_dead_null_locals(
     locals: &mut Vec<origin::Local>,
     emitted: &[Emitted],
@@ -694,6 +851,9 @@ fn compile_module(
     let by_addr: BTreeMap<&str, &Resource> =
         resources.iter().rev().map(|r| (r.address(), r)).collect();
     let known: BTreeSet<&str> = by_addr.keys().copied().collect();
+    // A generated database admin password (`random_password.db.result`) is read as the
+    // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
+    let generated = rules::secrets::generated_admin_passwords(&resources, &st);
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
     for e in &mut emitted {
@@ -712,7 +872,10 @@ fn compile_module(
                     }
                 ))
             });
-        e.body.exprs_mut(&mut |x| rw.rewrite(x, &loc));
+        e.body.exprs_mut(&mut |x| {
+            rules::secrets::read_generated_passwords(x, &generated);
+            rw.rewrite(x, &loc)
+        });
         for x in [&mut e.meta.count, &mut e.meta.for_each]
             .into_iter()
             .flatten()
@@ -740,6 +903,7 @@ fn compile_module(
     crate::cycles::break_depends_on_cycles(&mut emitted, &origin_loc, &mut diags);
     let mut locals = module.locals.clone();
     for l in &mut locals {
+        rules::secrets::read_generated_passwords(&mut l.expr, &generated);
         rw.rewrite(&mut l.expr, &l.loc);
     }
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
@@ -777,6 +941,7 @@ fn compile_module(
         .chain(providers.iter_mut())
     {
         let loc = n.loc.clone();
+        rules::secrets::read_generated_passwords_in(&mut n.body, &generated);
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
     if is_root {
@@ -785,6 +950,7 @@ fn compile_module(
         }
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
+    mark_sensitive_outputs(&mut outputs, &mut diags);
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     if is_root {
@@ -804,6 +970,15 @@ fn compile_module(
     }
     diags.append(&mut st.diags);
     prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
+    drop_unread_generators(
+        &generated,
+        &mut st,
+        &mut emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
+        &by_addr,
+        &mut diags,
+    );
 
     // A nested block that lost a required value to an unmapped reference is left out (with
     // the reference's own F401 saying why), rather than failing when the stack is applied.

@@ -1563,9 +1563,26 @@ fn serverless_size(cx: &mut Cx<'_>, r: &Resource, engine: DoEngine) -> &'static 
         )
         .at(r.loc_of(block))
         .resource(r.address())
-        .help("DigitalOcean bills the size around the clock: choose a smaller `size` if the cluster rarely reaches its maximum"),
+        .help(serverless_help(engine, min, choice.size)),
     );
     choice.size
+}
+
+/// The help of the Aurora Serverless warning: the size stays the one for the maximum (what the
+/// application was allowed to use), and the size for `min_capacity` is named as the cheaper
+/// alternative when it differs.
+fn serverless_help(engine: DoEngine, min: Option<f64>, chosen: &DbSize) -> String {
+    let low = min.map(|lo| (lo, facts::serverless_size(engine, lo).size));
+    match low {
+        Some((lo, low)) if low.slug != chosen.slug => format!(
+            "DigitalOcean bills the size around the clock: for `min_capacity` ({} ACU) the size would be `{}` ({} vCPU / {} GiB), the cheaper choice if the cluster rarely needs more; set the emitted `size` to it, or lower `max_capacity` in the origin",
+            fmt_num(lo),
+            low.slug,
+            low.vcpus,
+            low.memory_gib
+        ),
+        _ => "DigitalOcean bills the size around the clock: choose a smaller `size` if the cluster rarely reaches its maximum".into(),
+    }
 }
 
 /// How many instances an instance resource stands for (its static `count` / `for_each`).

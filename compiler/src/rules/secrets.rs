@@ -20,7 +20,7 @@
 //! for `secret_key_ref`) and its value attribute (`secret_string`, `value`); ARNs have no
 //! equivalent. The report lists each secret by name and keys, never by value.
 
-use super::{Cx, Export, Phase, RuleDef, k8s, var_ident};
+use super::{Cx, Export, Phase, RuleDef, State, k8s, var_ident};
 use crate::diag::{Code, Diagnostic};
 use crate::hclx;
 use crate::origin::{Mode, Resource};
@@ -235,6 +235,118 @@ pub fn database_passwords(cx: &Cx<'_>, value: &Expression) -> Expression {
         }
     });
     out
+}
+
+/// A generated value (`random_password.db.result`) given to a database's admin password, which
+/// DigitalOcean generates itself (F305): whatever else reads the value (outputs, locals, other
+/// resources) wants the database's password, so it reads the cluster's instead, and the
+/// generator is left out once nothing reads it any more (known gap #33).
+#[derive(Debug, Clone)]
+pub struct GeneratedPassword {
+    /// The generator's address (`random_password.db`).
+    pub source: String,
+    /// The database's address (`aws_rds_cluster.main`).
+    pub database: String,
+    /// What `<source>.result` becomes before the reference pass
+    /// (`aws_rds_cluster.main.master_password`, which that pass maps to the cluster's password).
+    pub reads: Expression,
+}
+
+/// Generators whose `result` is a mapped database's admin password: `random_password` or
+/// `random_string`, neither repeated (`count`/`for_each`), read by one database only.
+pub fn generated_admin_passwords(resources: &[Resource], st: &State) -> Vec<GeneratedPassword> {
+    let mut out: Vec<GeneratedPassword> = Vec::new();
+    let mut ambiguous: Vec<String> = Vec::new();
+    for db in resources.iter().filter(|r| r.mode == Mode::Managed) {
+        let Some((_, attr)) = DB_PASSWORDS.iter().find(|(ty, _)| *ty == db.ty) else {
+            continue;
+        };
+        if db.meta.is_repeated() {
+            continue;
+        }
+        // Only when the reference pass gives the cluster's password for it.
+        let mapped = st
+            .exports
+            .get(db.address())
+            .and_then(|x| x.attrs.get(*attr))
+            .is_some_and(|e| matches!(e, Export::Attr { .. }));
+        if !mapped {
+            continue;
+        }
+        let Some(Some((
+            ty @ ("random_password" | "random_string"),
+            [Op::GetAttr(name), Op::GetAttr(result)],
+        ))) = hclx::attr(&db.body, attr).map(hclx::traversal_root)
+        else {
+            continue;
+        };
+        if result.as_str() != "result" {
+            continue;
+        }
+        let source = format!("{ty}.{}", name.as_str());
+        let generator = resources
+            .iter()
+            .find(|g| g.mode == Mode::Managed && g.address() == source);
+        if generator.is_none_or(|g| g.meta.is_repeated()) {
+            continue;
+        }
+        if out.iter().any(|g| g.source == source) {
+            ambiguous.push(source);
+            continue;
+        }
+        out.push(GeneratedPassword {
+            source,
+            database: db.address().to_string(),
+            reads: hclx::path(&[db.ty.as_str(), db.name.as_str(), attr]),
+        });
+    }
+    out.retain(|g| !ambiguous.contains(&g.source));
+    out
+}
+
+/// Replaces `<generator>.result` inside `expr` with what it reads instead (see
+/// [`GeneratedPassword`]).
+pub fn read_generated_passwords(expr: &mut Expression, generated: &[GeneratedPassword]) {
+    if generated.is_empty() {
+        return;
+    }
+    hclx::walk_mut(expr, &mut |x| {
+        let Some((root, [Op::GetAttr(name), Op::GetAttr(result), ..])) = hclx::traversal_root(x)
+        else {
+            return true;
+        };
+        if result.as_str() != "result" {
+            return true;
+        }
+        if !root.starts_with("random_") {
+            return true;
+        }
+        let source = format!("{root}.{}", name.as_str());
+        let Some(g) = generated.iter().find(|g| g.source == source) else {
+            return true;
+        };
+        // Only the plain `<generator>.result`: anything after it is not a password's shape.
+        if let Expression::Traversal(t) = x
+            && t.operators.len() == 2
+        {
+            *x = g.reads.clone();
+            return false;
+        }
+        true
+    });
+}
+
+/// [`read_generated_passwords`] over every attribute of a body, nested blocks included.
+pub fn read_generated_passwords_in(body: &mut hcl::Body, generated: &[GeneratedPassword]) {
+    if generated.is_empty() {
+        return;
+    }
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) => read_generated_passwords(&mut a.expr, generated),
+            hcl::Structure::Block(b) => read_generated_passwords_in(&mut b.body, generated),
+        }
+    }
 }
 
 fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &str) -> Data {

@@ -11,11 +11,6 @@ resource "digitalocean_vpc" "main" {
   ip_range = "10.60.0.0/16"
 }
 
-resource "random_password" "db" {
-  length  = 32
-  special = false
-}
-
 resource "digitalocean_database_cluster" "main" {
   name                 = local.name
   engine               = "pg"

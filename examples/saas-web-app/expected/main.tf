@@ -18,11 +18,6 @@ resource "digitalocean_vpc" "main" {
   ip_range = "10.20.0.0/16"
 }
 
-resource "random_password" "db" {
-  length  = 32
-  special = false
-}
-
 resource "digitalocean_database_cluster" "app" {
   name                 = "${local.name}-pg"
   engine               = "pg"

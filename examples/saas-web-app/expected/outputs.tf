@@ -11,7 +11,7 @@ output "database_endpoint" {
 }
 
 output "database_url" {
-  value     = "postgres://${digitalocean_database_cluster.app.user}:${random_password.db.result}@${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}/${digitalocean_database_db.app_db.name}"
+  value     = "postgres://${digitalocean_database_cluster.app.user}:${digitalocean_database_cluster.app.password}@${digitalocean_database_cluster.app.host}:${digitalocean_database_cluster.app.port}/${digitalocean_database_db.app_db.name}"
   sensitive = true
 }
 

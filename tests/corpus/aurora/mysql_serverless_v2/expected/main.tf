@@ -1,8 +1,3 @@
-resource "random_password" "master" {
-  length  = 32
-  special = false
-}
-
 resource "digitalocean_database_cluster" "app" {
   name       = "app-${var.instance_id}"
   engine     = "mysql"

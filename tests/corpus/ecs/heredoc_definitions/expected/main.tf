@@ -16,11 +16,6 @@ resource "digitalocean_database_user" "main_user" {
   name       = "billing"
 }
 
-resource "random_password" "db" {
-  length  = 32
-  special = false
-}
-
 resource "kubernetes_namespace_v1" "appliance" {
   metadata {
     name   = "appliance-${var.instance_id}"

@@ -33,11 +33,6 @@ resource "digitalocean_database_user" "orders_user" {
   name       = "orders"
 }
 
-resource "random_password" "db" {
-  length  = 40
-  special = false
-}
-
 resource "kubernetes_namespace_v1" "appliance" {
   metadata {
     name   = "appliance-${var.instance_id}"
