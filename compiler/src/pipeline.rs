@@ -39,6 +39,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         );
     }
 
+    empty_root(&origin, &mut diags);
+
     let mut out_files = BTreeMap::new();
     let mut artifacts = BTreeSet::new();
     let mut secrets = BTreeSet::new();
@@ -260,6 +262,52 @@ struct ModuleOut {
     emitted: Vec<Emitted>,
     artifacts: Vec<crate::report::Artifact>,
     secrets: Vec<crate::report::SecretRef>,
+}
+
+/// A root module with nothing in it while folders below hold configuration (a multi-environment
+/// layout: `environments/prod` calling `../../modules/db`): Ferry compiles the top folder as the
+/// root, so the folders that no module calls are named as the likely roots, with what to do.
+fn empty_root(origin: &Origin, diags: &mut Vec<Diagnostic>) {
+    let has_config = |m: &origin::Module| {
+        !(m.resources.is_empty() && m.module_calls.is_empty() && m.outputs.is_empty())
+    };
+    if origin.modules.get("").is_some_and(has_config) {
+        return;
+    }
+    let mut called: BTreeSet<String> = BTreeSet::new();
+    for (dir, m) in &origin.modules {
+        for call in &m.module_calls {
+            if let Some(Expression::String(source)) = hclx::attr(&call.body, "source")
+                && let Some(target) = origin::join_dir(dir, source)
+            {
+                called.insert(target);
+            }
+        }
+    }
+    let entries: Vec<&str> = origin
+        .modules
+        .iter()
+        .filter(|(dir, m)| !dir.is_empty() && has_config(m) && !called.contains(*dir))
+        .map(|(dir, _)| dir.as_str())
+        .collect();
+    let Some(first) = entries.first() else {
+        return;
+    };
+    let named: Vec<String> = entries.iter().take(5).map(|d| format!("`{d}`")).collect();
+    diags.push(
+        Diagnostic::new(
+            Code::NoConfiguration,
+            format!(
+                "the top of the origin folder holds no configuration, so the deployment stack has no root module; no module calls {}{}: {} (one per environment?)",
+                named.join(", "),
+                if entries.len() > named.len() { ", …" } else { "" },
+                if entries.len() == 1 { "it looks like the root module" } else { "they look like root modules" }
+            ),
+        )
+        .help(format!(
+            "Ferry compiles the folder it is given as the root module, with its local modules inside it: copy one environment's files (`{first}/*.tf`, `terraform.tfvars`) to the top of the folder and make its module sources relative to it (`../../modules/x` → `./modules/x`)"
+        )),
+    );
 }
 
 /// The values each module's variables receive: the root's from `*.tfvars`, a local module's
