@@ -214,17 +214,10 @@ impl<'a> Rewriter<'a> {
         // Borrowed from the state (not from `self`), so nothing is copied per reference.
         let st: &'a State = self.st;
         let Some(rec) = st.outcomes.get(addr) else {
+            // An address the module does not declare was already reported on the origin as
+            // written, at its first reference (F402, `crate::undeclared`): not a second time.
             if self.known.contains(addr) {
                 self.unmapped(addr, "it has no DigitalOcean equivalent", loc);
-            } else if self.reported.insert(format!("unknown {addr}")) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::UnknownReference,
-                        format!("`{addr}` is referenced but not declared in this module"),
-                    )
-                    .at(loc.clone())
-                    .help("declare it, or remove the reference"),
-                );
             }
             return Expression::Null;
         };

@@ -30,6 +30,16 @@ const INJECTED: &[&str] = &[
     "ferry_session_token",
 ];
 
+/// Arguments of a module call that are not the called module's variables.
+const CALL_META: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
 /// Look-ups only, never iterated: the order of a hash set does not reach the output.
 type Set<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
 
@@ -120,6 +130,41 @@ pub fn check(origin: &Origin, files: &BTreeMap<String, String>, diags: &mut Vec<
         }
         for n in m.outputs.iter().chain(&m.module_calls).chain(&m.providers) {
             hclx::walk_body(&n.body, &mut |x| note(x, &n.loc));
+        }
+        // Arguments of a local module call that the called module declares no variable for:
+        // Terraform rejects them (`Unsupported argument`), in the origin and in the compiled
+        // stack, which carries the call as written.
+        for call in &m.module_calls {
+            let Some(Expression::String(source)) = hclx::attr(&call.body, "source") else {
+                continue;
+            };
+            if !(source.starts_with("./") || source.starts_with("../")) {
+                continue;
+            }
+            let Some(callee) =
+                crate::origin::join_dir(dir, source).and_then(|target| origin.modules.get(&target))
+            else {
+                continue;
+            };
+            for a in call.body.attributes() {
+                let key = a.key.as_str();
+                if CALL_META.contains(&key) || callee.variables.iter().any(|v| v.name == key) {
+                    continue;
+                }
+                let at = locate(files, &call.loc, key).unwrap_or_else(|| call.loc.clone());
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        format!(
+                            "module `{}` passes `{key}`, but `{source}` declares no variable `{key}`: Terraform rejects the argument (`Unsupported argument`), in the origin and in the compiled stack",
+                            call.name
+                        ),
+                    )
+                    .at(at)
+                    .severity(Severity::Error)
+                    .help(format!("declare `variable \"{key}\"` in `{source}`, or remove the argument from the call")),
+                );
+            }
         }
         for (reference, from) in found {
             let at = locate(files, &from, &reference).unwrap_or(from);

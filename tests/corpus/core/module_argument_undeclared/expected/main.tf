@@ -1,0 +1,15 @@
+module "queue" {
+  source            = "./modules/queue"
+  cluster_name      = "events-${var.instance_id}"
+  source_bucket_arn = "arn:aws:s3:::dags"
+  instance_id       = var.instance_id
+  region            = var.region
+  project_id        = digitalocean_project.appliance.id
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
