@@ -251,6 +251,10 @@ impl<'a> Rewriter<'a> {
                 };
                 hclx::parse_expr(&text).unwrap_or(Expression::Null)
             }
+            Some(Export::Value { target, tmpl }) => {
+                let text = tmpl.replace("$T", &hclx::inline(&self.target(target, index, &[], &[])));
+                apply_tail(hclx::parse_expr(&text).unwrap_or(Expression::Null), tail)
+            }
             Some(Export::Expr(e)) => e.clone(),
             Some(Export::Unmapped(reason)) => {
                 self.unmapped(&format!("{addr}.{attr}"), reason, loc);
@@ -346,6 +350,11 @@ impl<'a> Rewriter<'a> {
                         hclx::parse_expr(&tmpl.replace("$T", &hclx::inline(&base)))
                             .unwrap_or(Expression::Null)
                     }
+                    Some(Export::Value { tmpl, .. }) => apply_tail(
+                        hclx::parse_expr(&tmpl.replace("$T", &hclx::inline(&base)))
+                            .unwrap_or(Expression::Null),
+                        tail,
+                    ),
                     Some(Export::Expr(e)) => e.clone(),
                     Some(Export::Unmapped(reason)) => {
                         self.unmapped(&format!("{addr}.{}", attr.as_str()), reason, loc);
@@ -408,6 +417,32 @@ impl<'a> Rewriter<'a> {
                 .help("replace the reference with a value that makes sense for the appliance, or remove it"),
             );
         }
+    }
+}
+
+/// The rest of a reference (`[0].address`) applied to a structured export: picked out of
+/// the value where it is written out (a list of objects), otherwise kept as a traversal of it.
+fn apply_tail(value: Expression, tail: &[Op]) -> Expression {
+    let Some((op, rest)) = tail.split_first() else {
+        return value;
+    };
+    let picked = match (&value, op) {
+        (Expression::Array(items), Op::Index(Expression::Number(n))) => n
+            .as_u64()
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| items.get(i).cloned()),
+        (Expression::Object(obj), Op::GetAttr(k)) => obj
+            .iter()
+            .find(|(key, _)| hclx::object_key(key).as_deref() == Some(k.as_str()))
+            .map(|(_, v)| v.clone()),
+        _ => None,
+    };
+    match picked {
+        Some(v) => apply_tail(v, rest),
+        None => Expression::Traversal(Box::new(hcl::expr::Traversal::new(
+            Expression::Parenthesis(Box::new(value)),
+            tail.to_vec(),
+        ))),
     }
 }
 

@@ -82,6 +82,24 @@ pub const RULES: &[RuleDef] = &[
         map: replication_group,
     },
     RuleDef {
+        ty: "aws_elasticache_serverless_cache",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &[CLUSTER],
+        args: &[
+            // Carried into a database firewall by the security-group rule.
+            "security_group_ids",
+            "name",
+            "engine",
+            "major_engine_version",
+            "cache_usage_limits",
+            "description",
+            "subnet_ids",
+        ],
+        summary: "ElastiCache Serverless → digitalocean_database_cluster engine valkey, one node sized for the maximum data storage",
+        map: serverless_cache,
+    },
+    RuleDef {
         ty: "aws_elasticache_subnet_group",
         mode: Mode::Managed,
         phase: Phase::Attach,
@@ -322,6 +340,135 @@ fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
+/// ElastiCache Serverless scales its data storage between `cache_usage_limits` bounds (GB);
+/// DigitalOcean caches have a fixed size: the one whose memory holds the maximum (like Aurora
+/// Serverless, known gap #31), with the minimum's size named as the cheaper choice.
+fn serverless_cache(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(engine_name) = cache_engine(cx, r, true) else {
+        return;
+    };
+    version_note_at(cx, r, &engine_name, "major_engine_version");
+    let limits = hclx::blocks(&r.body, "cache_usage_limits");
+    let data = limits
+        .first()
+        .map(|b| hclx::blocks(b, "data_storage"))
+        .unwrap_or_default();
+    let storage: Option<&hcl::Body> = data.first().map(|b| &**b);
+    let limit = |cx: &Cx<'_>, k: &str| {
+        storage
+            .and_then(|b| hclx::attr(b, k))
+            .and_then(|e| cx.eval.number(e))
+            .filter(|n| *n > 0.0)
+    };
+    let (min, max) = (limit(cx, "minimum"), limit(cx, "maximum"));
+    let engine = DoEngine::Valkey;
+    let size_for = |gb: f64| {
+        let class = if gb <= 4.0 {
+            facts::SizeClass::Shared
+        } else {
+            facts::SizeClass::Memory
+        };
+        facts::nearest(
+            engine,
+            facts::Shape {
+                vcpus: 0.0,
+                memory_gib: gb,
+                class,
+            },
+            true,
+        )
+    };
+    let size = match max {
+        Some(gb) => size_for(gb).size,
+        None => default_size(engine),
+    };
+    let range = match (min, max) {
+        (Some(lo), Some(hi)) => format!("between {} and {} GB of data", fmt(lo), fmt(hi)),
+        (None, Some(hi)) => format!("up to {} GB of data", fmt(hi)),
+        _ => "without a data storage limit".to_string(),
+    };
+    let cheaper = min
+        .map(|lo| (lo, size_for(lo).size))
+        .filter(|(_, low)| low.slug != size.slug)
+        .map(|(lo, low)| {
+            format!(
+                "for the minimum ({} GB) the size would be `{}` ({} vCPU / {} GiB), the cheaper choice if the cache rarely holds more; ",
+                fmt(lo),
+                low.slug,
+                low.vcpus,
+                low.memory_gib
+            )
+        })
+        .unwrap_or_default();
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}`: ElastiCache Serverless scales {range}; DigitalOcean has no serverless caches: one Valkey node of the fixed size `{}` ({} vCPU / {} GiB){}",
+                r.address(),
+                size.slug,
+                size.vcpus,
+                size.memory_gib,
+                if max.is_some() { ", for the maximum" } else { "" }
+            ),
+        )
+        .at(r.loc_of(if storage.is_some() { "cache_usage_limits" } else { "engine" }))
+        .resource(r.address())
+        .help(format!(
+            "DigitalOcean bills the size around the clock: {cheaper}ElastiCache Serverless replicates across zones, a single node does not: set `node_count = 2` for a standby node with automatic failover"
+        )),
+    );
+    let mut notes = Vec::new();
+    let eviction = eviction_policy(cx, r, false, &mut notes);
+    let name = cx.unique_name(r, cx.expr(r, "name"), &r.name);
+    let vpc = vpc_for(cx, r, &[]);
+    let body = cluster_body(
+        cx,
+        name,
+        &ClusterSpec {
+            engine,
+            version: facts::VALKEY_VERSION,
+            size,
+            node_count: 1,
+            storage_mib: None,
+            eviction_policy: Some(eviction),
+        },
+        vpc,
+    );
+    let addr = cx.emit(r, CLUSTER, body);
+    let host = host_attr(cx, &addr);
+    let endpoint = Export::Value {
+        target: addr.clone(),
+        tmpl: format!("[{{ address = $T.{host}, port = $T.port }}]"),
+    };
+    cx.export(r, "endpoint", endpoint.clone());
+    reader_endpoint_warning(
+        cx,
+        r,
+        "reader_endpoint",
+        "the provider exposes no standby-node host",
+        "read from the primary, or look up the standby nodes' `replica-` host names through the API",
+    );
+    cx.export(r, "reader_endpoint", endpoint);
+    attr(cx, r, "arn", &addr, "urn");
+    attr(cx, r, "id", &addr, "id");
+    attr(cx, r, "name", &addr, "name");
+    attr(cx, r, "full_engine_version", &addr, "version");
+    export_origin(cx, r, "engine");
+    if !notes.is_empty() {
+        cx.note(r, notes.join("; "));
+    }
+}
+
+/// A number as the origin would write it (`10`, `0.5`).
+fn fmt(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
 fn common_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str, name_attr: &'static str) {
     attr(cx, r, "port", addr, "port");
     attr(cx, r, "arn", addr, "urn");
@@ -356,7 +503,12 @@ fn cache_engine(cx: &mut Cx<'_>, r: &Resource, group: bool) -> Option<String> {
 
 /// A note that Redis OSS (or an older Valkey) becomes Valkey 8.
 fn version_note(cx: &mut Cx<'_>, r: &Resource, engine: &str) {
-    let version = cx.str(r, "engine_version");
+    version_note_at(cx, r, engine, "engine_version");
+}
+
+/// [`version_note`] for the version in `key` (`major_engine_version` of a serverless cache).
+fn version_note_at(cx: &mut Cx<'_>, r: &Resource, engine: &str, key: &str) {
+    let version = cx.str(r, key);
     let from = match (engine, version.as_deref()) {
         ("redis", v) => format!(
             "Redis OSS{}",
@@ -375,7 +527,7 @@ fn version_note(cx: &mut Cx<'_>, r: &Resource, engine: &str) {
             ),
         )
         .severity(Severity::Note)
-        .at(r.loc_of(if version.is_some() { "engine_version" } else { "engine" }))
+        .at(r.loc_of(if version.is_some() { key } else { "engine" }))
         .resource(r.address())
         .help("Valkey speaks the Redis protocol and commands; check modules or commands the application needs beyond Redis 7.2"),
     );

@@ -119,6 +119,10 @@ pub enum Export {
     /// A template over the target: `$T` stands for the (indexed) target address, e.g.
     /// `"${$T.host}:${$T.port}"`.
     Tmpl { target: String, tmpl: String },
+    /// A structured value (a list or object) over the target, written like [`Export::Tmpl`]:
+    /// the rest of the reference applies to it (`endpoint[0].address` picks the `address` of
+    /// its first element).
+    Value { target: String, tmpl: String },
     /// A fixed expression (a variable, a literal).
     Expr(Expression),
     /// No equivalent; the reason is reported where the attribute is referenced.
