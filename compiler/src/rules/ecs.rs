@@ -844,6 +844,28 @@ fn service_of_target<'a>(cx: &Cx<'a>, t: &Resource) -> Option<&'a Resource> {
     if let Some(svc) = cx.origin_of_type(SERVICE).find(|svc| refers_to(id, svc)) {
         return Some(svc);
     }
+    // `for_each = local.services` over a map of one service, `"service/${…}/${each.value}"`:
+    // the service the map's only value names. With several, one target stands for several
+    // services, which Ferry does not split (the caller warns).
+    if let Some(fe) = &t.meta.for_each
+        && hclx::inline(id).contains("each.value")
+    {
+        let map = match hclx::traversal_root(fe) {
+            Some(("local", [Op::GetAttr(n)])) => cx
+                .module
+                .locals
+                .iter()
+                .find(|l| l.name == n.as_str())
+                .map(|l| &l.expr),
+            _ => Some(fe),
+        };
+        if let Some(Expression::Object(obj)) = map
+            && obj.len() == 1
+            && let Some((_, value)) = obj.iter().next()
+        {
+            return cx.origin_of_type(SERVICE).find(|svc| refers_to(value, svc));
+        }
+    }
     // `resource_id = "service/prod/api"`: by the service's static name.
     let v = cx.eval.string(id)?;
     let name = v.rsplit('/').next()?;
@@ -3519,6 +3541,19 @@ fn target_of_policy<'a>(cx: &Cx<'a>, p: &Resource) -> Option<&'a Resource> {
 fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
     let Some(svc) = service_of_target(cx, r) else {
         let ns = cx.str(r, "service_namespace").unwrap_or_else(|| "?".into());
+        if ns == "ecs" && cx.origin_of_type(SERVICE).next().is_some() {
+            // An ECS service of the stack, named in a way Ferry cannot follow
+            // (`"service/${cluster}/${each.value}"` over a map of services).
+            let note = "scales an ECS service that Ferry cannot identify from `resource_id`: no HorizontalPodAutoscaler is written and the Deployments keep their desired count";
+            cx.drop(r, note);
+            cx.diag(
+                Diagnostic::new(Code::FeatureUnsupported, format!("`{}` {note}", r.address()))
+                    .at(r.loc_of("resource_id"))
+                    .resource(r.address())
+                    .help("name the service in `resource_id` directly (`\"service/${aws_ecs_cluster.x.name}/${aws_ecs_service.y.name}\"`, one scaling target per service), or add a HorizontalPodAutoscaler to the stack by hand"),
+            );
+            return;
+        }
         cx.drop(
             r,
             format!(
@@ -3769,9 +3804,17 @@ fn scaling_policy(r: &Resource, cx: &mut Cx<'_>) {
             return;
         }
     }
+    let unidentified_ecs = target.is_some_and(|t| {
+        cx.str(t, "service_namespace").as_deref() == Some("ecs")
+            && cx.origin_of_type(SERVICE).next().is_some()
+    });
     cx.drop(
         r,
-        "Application Auto Scaling policies of resources other than ECS services have no DigitalOcean equivalent",
+        if unidentified_ecs {
+            "its scaling target names an ECS service Ferry cannot identify (see the target's warning); no HorizontalPodAutoscaler is written"
+        } else {
+            "Application Auto Scaling policies of resources other than ECS services have no DigitalOcean equivalent"
+        },
     );
 }
 
