@@ -981,6 +981,35 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     ] {
         cx.export(r, attr, export);
     }
+    settings_exports(cx, r, timeout);
+}
+
+/// The function's settings (`runtime`, `memory_size`, … as written; `timeout` as the Service's
+/// `timeoutSeconds`): they still describe what the Knative Service runs, so outputs that print
+/// them keep their values (the provider's defaults when absent); `layers` are baked into the
+/// image.
+fn settings_exports(cx: &mut Cx<'_>, r: &Resource, timeout: u64) {
+    for key in ["runtime", "handler", "memory_size", "description"] {
+        super::database::export_origin(cx, r, key);
+    }
+    if cx.expr(r, "memory_size").is_none() {
+        cx.export(
+            r,
+            "memory_size",
+            Export::Expr(Expression::Number(128.into())),
+        );
+    }
+    // What the Service's `timeoutSeconds` says (Knative's maximum at most).
+    cx.export(
+        r,
+        "timeout",
+        Export::Expr(Expression::Number(timeout.into())),
+    );
+    cx.export(
+        r,
+        "layers",
+        Export::Unmapped("the layers' files are baked into the function's image".into()),
+    );
 }
 
 /// `try(<status.url>, <cluster-local URL>)`: the URL Knative reports (the provider does not
