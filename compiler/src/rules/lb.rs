@@ -1601,6 +1601,17 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
             .str(tg, "target_type")
             .unwrap_or_else(|| "instance".into());
         if target_type != "instance" {
+            // `ip` targets registered by an ECS service of another module (the group's ARN
+            // leaves this module as an output): rules see one module at a time.
+            let elsewhere = target_type == "ip"
+                && cx.origin_of_type("aws_ecs_service").next().is_none()
+                && cx.module.outputs.iter().any(|o| {
+                    let mut hit = false;
+                    hclx::walk_body(&o.body, &mut |x| {
+                        hit |= super::ec2::refers_to(x, tg);
+                    });
+                    hit
+                });
             warn(
                 cx,
                 Code::FeatureUnsupported,
@@ -1613,6 +1624,9 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                 match target_type.as_str() {
                     "lambda" => {
                         "run the function as a service on DOKS or App Platform and put the load balancer in front of it"
+                    }
+                    _ if elsewhere => {
+                        "the group's ARN leaves the module, likely for an ECS service of another module, which Ferry cannot follow: put the load balancer, listener and target group in the service's module, where the load balancer becomes the service's Kubernetes Service of type LoadBalancer"
                     }
                     _ => {
                         "run the targets on Droplets (droplet_ids), or expose a DOKS workload with a Service of type LoadBalancer"
