@@ -67,6 +67,9 @@ codes! {
     StateBlockIgnored = "F110", Note, "state block not carried over";
     /// The origin stack has no Terraform files at all.
     NoConfiguration = "F109", Error, "no Terraform configuration";
+    /// The root's only values file is not one Terraform loads itself (`values.tfvars`); it was
+    /// read as `-var-file` would.
+    VarFileRead = "F111", Note, "values file read as -var-file";
 
     // ---- F2xx: resolving ----------------------------------------------------------------
     /// A registry module Ferry does not know how to map.

@@ -184,6 +184,9 @@ pub fn is_data_file(file_name: &str) -> bool {
 pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> Origin {
     let mut origin = Origin::default();
     let mut data_files = BTreeMap::new();
+    // Values files of the root that Terraform loads only with `-var-file` (`values.tfvars`).
+    let mut var_files: Vec<(&String, &String)> = Vec::new();
+    let mut root_tfvars = false;
     for (path, text) in files {
         let dir = dir_of(path).to_string();
         let file_name = &path[path.rfind('/').map(|i| i + 1).unwrap_or(0)..];
@@ -193,7 +196,14 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             || file_name.ends_with(".auto.tfvars")
             || file_name == "terraform.tfvars.json"
             || file_name.ends_with(".auto.tfvars.json");
+        root_tfvars |= is_tfvars && dir.is_empty();
         if !(is_tf || is_json || is_tfvars) {
+            if dir.is_empty()
+                && (file_name.ends_with(".tfvars") || file_name.ends_with(".tfvars.json"))
+            {
+                var_files.push((path, text));
+                continue;
+            }
             if is_data_file(file_name) {
                 // Read by the rules that use it (container definitions, manifests).
                 data_files.insert(path.clone(), text.clone());
@@ -260,6 +270,7 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             add_body(module, path, body, Some(spans), diags);
         }
     }
+    read_var_files(&mut origin, &var_files, root_tfvars, diags);
     let data_files = std::sync::Arc::new(data_files);
     for module in origin.modules.values_mut() {
         check_duplicates(module, diags);
@@ -348,6 +359,55 @@ fn collect_spans(body: &hcl::edit::structure::Body, index: &LineIndex<'_>) -> Sp
         }
     }
     spans
+}
+
+/// Values files at the top that Terraform reads only when named with `-var-file`
+/// (`values.tfvars`, `prod.tfvars`). Without `terraform.tfvars` or `*.auto.tfvars`, the only
+/// one is what the stack is applied with: it is read as `-var-file` would (F111). Several are
+/// one per environment: none is chosen (F105, naming them).
+fn read_var_files(
+    origin: &mut Origin,
+    var_files: &[(&String, &String)],
+    root_tfvars: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match var_files {
+        [] => {}
+        [(path, text)] if !root_tfvars => {
+            let module = origin.modules.entry(String::new()).or_default();
+            read_tfvars(path, text, path.ends_with(".json"), module, diags);
+            diags.push(
+                Diagnostic::new(
+                    Code::VarFileRead,
+                    format!("`{path}` is the root's only values file; Terraform reads it only with `-var-file={path}`, and Ferry read it as such"),
+                )
+                .at(Loc::file(path.as_str()))
+                .help("rename it `terraform.tfvars` (or `*.auto.tfvars`) to say so, or remove it to compile without its values"),
+            );
+        }
+        _ => {
+            let names: Vec<String> = var_files.iter().map(|(p, _)| format!("`{p}`")).collect();
+            let why = if root_tfvars {
+                "the root has `terraform.tfvars` or `*.auto.tfvars`, which Terraform loads itself"
+            } else {
+                "one per environment, presumably: Ferry does not choose"
+            };
+            for (path, _) in var_files {
+                diags.push(
+                    Diagnostic::new(
+                        Code::IgnoredFile,
+                        format!("`{path}` is a values file Terraform reads only with `-var-file`; it was not read ({why})"),
+                    )
+                    .at(Loc::file(path.as_str()))
+                    .help(if root_tfvars {
+                        "merge the values the appliance needs into `terraform.tfvars`".to_string()
+                    } else {
+                        format!("to compile with one of {}, rename it `terraform.tfvars`", names.join(", "))
+                    }),
+                );
+            }
+        }
+    }
 }
 
 fn read_tfvars(

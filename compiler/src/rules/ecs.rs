@@ -1398,15 +1398,29 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
     }
 
     let Some(td_owned) = bound_task(cx, r) else {
-        cx.unsupported(
-            r,
-            Code::ContainerDefinitionsUnreadable,
-            format!(
-                "the task definition of `{}` is not part of the stack, so Ferry cannot tell which containers it runs",
-                r.address()
+        match task_def_of(cx, r) {
+            // In the stack, but repeated over a value Ferry cannot evaluate.
+            Some(td) => cx.unsupported(
+                r,
+                Code::ContainerDefinitionsUnreadable,
+                format!(
+                    "the task definition of `{}`, `{}`, is repeated with `{}` over a value not known at compile time (or without the instance it names), so Ferry cannot tell which containers it runs",
+                    r.address(),
+                    td.address(),
+                    if td.meta.count.is_some() { "count" } else { "for_each" }
+                ),
+                "give the variables it iterates over values in `terraform.tfvars` (or defaults) before compiling",
             ),
-            "declare the `aws_ecs_task_definition` in the same module and point `task_definition` at it",
-        );
+            None => cx.unsupported(
+                r,
+                Code::ContainerDefinitionsUnreadable,
+                format!(
+                    "the task definition of `{}` is not part of the stack, so Ferry cannot tell which containers it runs",
+                    r.address()
+                ),
+                "declare the `aws_ecs_task_definition` in the same module and point `task_definition` at it",
+            ),
+        }
         absorb_load_balancers(cx, r, &lb_targets, None);
         return;
     };
@@ -1654,6 +1668,43 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             ),
         );
     }
+    if r.meta.is_repeated() {
+        let targets = cx
+            .st
+            .outcomes
+            .get(r.address())
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        for t in &targets {
+            bind_first_instance(cx, t);
+        }
+    }
+}
+
+/// A repeated service is emitted once, as its first instance (see the warning), and what was
+/// emitted for it repeats nothing: `each.*` and `count.index` in it (`replicas =
+/// each.value.desired_count`) become that instance's values, which Terraform would otherwise
+/// reject (`each.value` outside `for_each`).
+fn bind_first_instance(cx: &mut Cx<'_>, addr: &str) {
+    let eval = cx.eval;
+    let Some(e) = cx.emitted_mut(addr) else {
+        return;
+    };
+    if e.meta.count.is_some() || e.meta.for_each.is_some() {
+        return;
+    }
+    e.body.exprs_mut(&mut |x| {
+        hclx::walk_mut(x, &mut |y| {
+            if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
+                return true;
+            }
+            *y = eval
+                .value(y)
+                .map(|v| crate::eval::value_to_expr(&v))
+                .unwrap_or(Expression::Null);
+            false
+        });
+    });
 }
 
 /// A task definition's pod, with what the notes about it need.
