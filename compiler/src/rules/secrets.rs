@@ -300,6 +300,65 @@ pub fn generated_admin_passwords(resources: &[Resource], st: &State) -> Vec<Gene
             reads: hclx::path(&[db.ty.as_str(), db.name.as_str(), attr]),
         });
     }
+    // OpenSearch's master user password, nested in `advanced_security_options`: the cluster
+    // DigitalOcean generates a password for is the domain's emitted cluster.
+    for db in resources.iter().filter(|r| {
+        r.mode == Mode::Managed
+            && matches!(
+                r.ty.as_str(),
+                "aws_opensearch_domain" | "aws_elasticsearch_domain"
+            )
+            && !r.meta.is_repeated()
+    }) {
+        let security = hclx::blocks(&db.body, "advanced_security_options");
+        let user = security
+            .first()
+            .map(|b| hclx::blocks(b, "master_user_options"))
+            .unwrap_or_default();
+        let Some(Some((
+            ty @ ("random_password" | "random_string"),
+            [Op::GetAttr(name), Op::GetAttr(result)],
+        ))) = user
+            .first()
+            .and_then(|b| hclx::attr(b, "master_user_password"))
+            .map(hclx::traversal_root)
+        else {
+            continue;
+        };
+        let Some(cluster) = st
+            .exports
+            .get(db.address())
+            .and_then(|x| x.primary.clone())
+            .or_else(|| {
+                st.outcomes
+                    .get(db.address())
+                    .and_then(|o| o.targets.first().cloned())
+            })
+            .filter(|t| t.starts_with("digitalocean_database_cluster."))
+        else {
+            continue;
+        };
+        let source = format!("{ty}.{}", name.as_str());
+        if result.as_str() != "result"
+            || resources
+                .iter()
+                .find(|g| g.mode == Mode::Managed && g.address() == source)
+                .is_none_or(|g| g.meta.is_repeated())
+        {
+            continue;
+        }
+        if out.iter().any(|g| g.source == source) {
+            ambiguous.push(source);
+            continue;
+        }
+        let mut reads: Vec<&str> = cluster.split('.').collect();
+        reads.push("password");
+        out.push(GeneratedPassword {
+            source,
+            database: db.address().to_string(),
+            reads: hclx::path(&reads),
+        });
+    }
     out.retain(|g| !ambiguous.contains(&g.source));
     out
 }
