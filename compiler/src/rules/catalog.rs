@@ -1905,6 +1905,44 @@ fn opensearch_domain(r: &Resource, cx: &mut Cx<'_>) {
         ),
         _ => {}
     }
+    // Parts of `cluster_config` with no Managed OpenSearch setting, named rather than lost.
+    let mut lost: Vec<String> = Vec::new();
+    if nested_bool(cx, r, &["cluster_config"], "dedicated_master_enabled") == Some(true) {
+        let masters = nested_num(cx, r, &["cluster_config"], "dedicated_master_count")
+            .map(|n| format!("{} ", n.max(0.0) as u64))
+            .unwrap_or_default();
+        let of = nested(r, &["cluster_config"])
+            .and_then(|b| hclx::attr(&b, "dedicated_master_type").and_then(|e| cx.eval.string(e)))
+            .map(|t| format!(" (`{t}`)"))
+            .unwrap_or_default();
+        lost.push(format!("{masters}dedicated master node(s){of}"));
+    }
+    for (key, what) in [
+        ("zone_awareness_enabled", "zone awareness"),
+        (
+            "multi_az_with_standby_enabled",
+            "a standby availability zone",
+        ),
+        ("warm_enabled", "UltraWarm nodes"),
+    ] {
+        if nested_bool(cx, r, &["cluster_config"], key) == Some(true) {
+            lost.push(what.to_string());
+        }
+    }
+    if !lost.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: {} not carried over: Managed OpenSearch has no such setting; its {nodes} node(s) are sized for the data nodes",
+                    r.address(),
+                    lost.join(", ")
+                ),
+            )
+            .at(r.loc_of("cluster_config"))
+            .resource(r.address()),
+        );
+    }
     let version_key = if is_es {
         "elasticsearch_version"
     } else {
