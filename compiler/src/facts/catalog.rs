@@ -140,6 +140,10 @@ pub const OPENSEARCH_NODE_COUNTS: &[u32] = &[1, 3, 6, 9, 15];
 
 /// The Managed Kafka version DigitalOcean offers (mapping facts §5).
 pub const KAFKA_VERSION: &str = "3.8";
+/// [`KAFKA_VERSION`]'s end of availability in `do-slugs.json`
+/// (`database_engines.kafka.version_availability`): the only Kafka version listed there, with a
+/// date before [`super::FACTS_DATE`]; no later version is listed to move to.
+pub const KAFKA_END_OF_AVAILABILITY: &str = "2025-06-03";
 /// The Managed Kafka node count (mapping facts §5: "node_count 3").
 pub const KAFKA_NODES: u32 = 3;
 /// The Managed OpenSearch version Ferry emits (mapping facts §5: OpenSearch Service → "2").

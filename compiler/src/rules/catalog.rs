@@ -1749,6 +1749,21 @@ fn msk_cluster(r: &Resource, cx: &mut Cx<'_>) {
             "check client compatibility with the new broker version",
         );
     }
+    if facts::KAFKA_END_OF_AVAILABILITY < crate::facts::FACTS_DATE {
+        warn(
+            cx,
+            r,
+            "kafka_version",
+            Code::NearestMatch,
+            format!(
+                "`{}`: Managed Kafka `{}`, the only Kafka version in Ferry's reference data, is past its end of availability there ({}): DigitalOcean may no longer create clusters of it",
+                r.address(),
+                facts::KAFKA_VERSION,
+                facts::KAFKA_END_OF_AVAILABILITY
+            ),
+            "look up the Kafka versions DigitalOcean offers now (`GET /v2/databases/options`) and set the emitted `version` to one of them",
+        );
+    }
     if let Some(n) = cx.num(r, "number_of_broker_nodes")
         && n as u32 != facts::KAFKA_NODES
     {
