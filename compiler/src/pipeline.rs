@@ -902,6 +902,9 @@ fn compile_module(
     // A generated database admin password (`random_password.db.result`) is read as the
     // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);
+    // A variable that is a database's `port` reads the cluster's port (DigitalOcean chooses it).
+    let db_ports = rules::secrets::database_ports(&resources, &st);
+    let mut ports_read: BTreeSet<usize> = BTreeSet::new();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
     for e in &mut emitted {
@@ -922,6 +925,7 @@ fn compile_module(
             });
         e.body.exprs_mut(&mut |x| {
             rules::secrets::read_generated_passwords(x, &generated);
+            rules::secrets::read_database_ports(x, &db_ports, &mut ports_read);
             rw.rewrite(x, &loc)
         });
         for x in [&mut e.meta.count, &mut e.meta.for_each]
@@ -952,6 +956,7 @@ fn compile_module(
     let mut locals = module.locals.clone();
     for l in &mut locals {
         rules::secrets::read_generated_passwords(&mut l.expr, &generated);
+        rules::secrets::read_database_ports(&mut l.expr, &db_ports, &mut ports_read);
         rw.rewrite(&mut l.expr, &l.loc);
     }
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
@@ -990,6 +995,7 @@ fn compile_module(
     {
         let loc = n.loc.clone();
         rules::secrets::read_generated_passwords_in(&mut n.body, &generated);
+        rules::secrets::read_database_ports_in(&mut n.body, &db_ports, &mut ports_read);
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
     if is_root {
@@ -1018,6 +1024,20 @@ fn compile_module(
     }
     diags.append(&mut st.diags);
     prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
+    for p in ports_read.iter().filter_map(|i| db_ports.get(*i)) {
+        diags.push(
+            Diagnostic::new(
+                Code::ValueConverted,
+                format!(
+                    "`{}` is the port of `{}`; DigitalOcean chooses the cluster's port, so where else the stack reads `{}` it reads the cluster's `port`",
+                    p.source, p.database, p.source
+                ),
+            )
+            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc_of("port")))
+            .resource(p.database.clone())
+            .help("clients must connect on the cluster's port, not the one the origin configured"),
+        );
+    }
     drop_unread_generators(
         &generated,
         &mut st,

@@ -334,6 +334,8 @@ fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "resource_id", &addr, "id");
     attr(cx, r, "identifier", &addr, "name");
     attr(cx, r, "engine_version_actual", &addr, "version");
+    // The version DigitalOcean runs (`14.3` may have become `15`), not the origin's.
+    attr(cx, r, "engine_version", &addr, "version");
     export_origin(cx, r, "engine");
     cx.export(r, "hosted_zone_id", Export::Unmapped(NO_ZONE.into()));
     if !notes.is_empty() {
@@ -842,6 +844,8 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "cluster_resource_id", &addr, "id");
     attr(cx, r, "cluster_identifier", &addr, "name");
     attr(cx, r, "engine_version_actual", &addr, "version");
+    // The version DigitalOcean runs (`14.3` may have become `15`), not the origin's.
+    attr(cx, r, "engine_version", &addr, "version");
     export_origin(cx, r, "engine");
     cx.export(r, "hosted_zone_id", Export::Unmapped(NO_ZONE.into()));
     cx.export(

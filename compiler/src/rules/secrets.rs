@@ -395,6 +395,104 @@ pub fn read_generated_passwords(expr: &mut Expression, generated: &[GeneratedPas
     });
 }
 
+/// Database types whose `port` argument DigitalOcean does not take (it chooses the port).
+const DB_PORTS: &[&str] = &[
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_docdb_cluster",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+];
+
+/// A variable or local (`var.db_port`) given to a mapped database's `port`, which DigitalOcean
+/// chooses itself: where else the stack reads it (a secret, a container's environment, a module
+/// argument), it means the database's port, so it reads the cluster's `port` instead.
+#[derive(Debug, Clone)]
+pub struct DatabasePort {
+    /// `var.db_port` or `local.db_port`.
+    pub source: String,
+    /// The database's address.
+    pub database: String,
+    /// What the source becomes before the reference pass (`aws_rds_cluster.main.port`).
+    pub reads: Expression,
+}
+
+/// The [`DatabasePort`]s of a module: one database each (a value two databases use is left).
+pub fn database_ports(resources: &[Resource], st: &State) -> Vec<DatabasePort> {
+    let mut out: Vec<DatabasePort> = Vec::new();
+    let mut ambiguous: Vec<String> = Vec::new();
+    for db in resources.iter().filter(|r| {
+        r.mode == Mode::Managed && DB_PORTS.contains(&r.ty.as_str()) && !r.meta.is_repeated()
+    }) {
+        let mapped = st
+            .exports
+            .get(db.address())
+            .and_then(|x| x.attrs.get("port"))
+            .is_some_and(|e| matches!(e, Export::Attr { .. }));
+        if !mapped {
+            continue;
+        }
+        let Some(Some((root @ ("var" | "local"), [Op::GetAttr(name)]))) =
+            hclx::attr(&db.body, "port").map(hclx::traversal_root)
+        else {
+            continue;
+        };
+        let source = format!("{root}.{}", name.as_str());
+        if out.iter().any(|p| p.source == source) {
+            ambiguous.push(source);
+            continue;
+        }
+        out.push(DatabasePort {
+            source,
+            database: db.address().to_string(),
+            reads: hclx::path(&[db.ty.as_str(), db.name.as_str(), "port"]),
+        });
+    }
+    out.retain(|p| !ambiguous.contains(&p.source));
+    out
+}
+
+/// Replaces each [`DatabasePort`]'s source inside `expr` with the database's port; the indexes
+/// of the ports replaced are added to `hits`.
+pub fn read_database_ports(
+    expr: &mut Expression,
+    ports: &[DatabasePort],
+    hits: &mut std::collections::BTreeSet<usize>,
+) {
+    if ports.is_empty() {
+        return;
+    }
+    hclx::walk_mut(expr, &mut |x| {
+        let Some((root @ ("var" | "local"), [Op::GetAttr(name)])) = hclx::traversal_root(x) else {
+            return true;
+        };
+        let source = format!("{root}.{}", name.as_str());
+        let Some(i) = ports.iter().position(|p| p.source == source) else {
+            return true;
+        };
+        *x = ports[i].reads.clone();
+        hits.insert(i);
+        false
+    });
+}
+
+/// [`read_database_ports`] over every attribute of a body, nested blocks included.
+pub fn read_database_ports_in(
+    body: &mut hcl::Body,
+    ports: &[DatabasePort],
+    hits: &mut std::collections::BTreeSet<usize>,
+) {
+    if ports.is_empty() {
+        return;
+    }
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) => read_database_ports(&mut a.expr, ports, hits),
+            hcl::Structure::Block(b) => read_database_ports_in(&mut b.body, ports, hits),
+        }
+    }
+}
+
 /// [`read_generated_passwords`] over every attribute of a body, nested blocks included.
 pub fn read_generated_passwords_in(body: &mut hcl::Body, generated: &[GeneratedPassword]) {
     if generated.is_empty() {
