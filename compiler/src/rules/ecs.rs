@@ -879,8 +879,16 @@ fn service_of_target<'a>(cx: &Cx<'a>, t: &Resource) -> Option<&'a Resource> {
 
 /// Replicas of a service: desired and (with autoscaling) maximum.
 fn replicas(cx: &Cx<'_>, svc: &Resource) -> (u64, u64) {
+    // A repeated service is emitted as its first instance: its count is that instance's (the
+    // node pool is sized from here, where `each` is not bound).
+    let own = if svc.meta.is_repeated() {
+        cx.eval.for_instance(&svc.meta)
+    } else {
+        None
+    };
+    let eval = own.as_ref().unwrap_or(cx.eval);
     let desired = hclx::attr(&svc.body, "desired_count")
-        .and_then(|e| cx.eval.number(e))
+        .and_then(|e| eval.number(e))
         .unwrap_or(1.0)
         .max(0.0) as u64;
     let daemon = hclx::attr(&svc.body, "scheduling_strategy")
