@@ -697,9 +697,16 @@ fn compile_module(
                 Some(target) if origin.modules.contains_key(&target) => {
                     kept_calls.push(call.clone())
                 }
-                _ => {
+                joined => {
                     // References to its outputs become `null` with a warning.
                     module_exports.insert(call.name.clone(), BTreeMap::new());
+                    // `None`: the source climbs above the compiled folder (`../../modules/db`
+                    // from an environment folder); else the folder is missing.
+                    let help = if joined.is_none() {
+                        "the module lies outside the folder Ferry was given, which becomes the root module with its local modules inside it: copy this folder's files to the folder that holds the modules and point the source there (`../../modules/x` → `./modules/x`)"
+                    } else {
+                        "compile the folder that contains both the root module and its local modules"
+                    };
                     diags.push(
                     Diagnostic::new(
                         Code::ModuleNotFound,
@@ -707,7 +714,7 @@ fn compile_module(
                     )
                     .at(call.loc.clone())
                     .resource(format!("module.{}", call.name))
-                    .help("compile the folder that contains both the root module and its local modules"),
+                    .help(help),
                     );
                 }
             }
