@@ -865,6 +865,9 @@ mod tests {
             // Interpolations are kept as written, spaces and all.
             "x = \"${ var.a }\"\ny = \"${a?\"b\":\"c\"}\"\nz = \"${f( a ,b )}-${ 1.50 }-${- 1}\"\n",
             "x = \"${a}$${b}%%{c}\\n\"\ny = \"${[1, 2,][0]}\"\nz = \"${\"q\\\"${a}\"}\"\n",
+            // …except around binary operators, where hcl-edit prints one space: the fast parser
+            // reads none or one (and gives up on more, below).
+            "x = \"w-${(count.index + 1)}\"\ny = \"${a+1}-${a == b ? c :  d}\"\n",
             "x = \"$${a}-%%{b}-\\t${c}\"\ny = \"$${a}\"\n",
             // Splats and legacy indexes.
             "x = a[*].id\ny = a.*.id\nz = a.0.b\nw = a[*]\nv = aws_subnet.private[*].id[0]\n",
@@ -903,6 +906,8 @@ mod tests {
             "x = <<EOT\nunterminated\n",
             "x = \"${ {a = 1} }\"\n",
             "x = \"${[for a in b : a]}\"\n",
+            "x = \"${f(a +  1)}\"\n",
+            "x = \"${a  * 2}\"\n",
             "x = a[ * ].id\n",
             "x = a.01\n",
             "x = --1\n",

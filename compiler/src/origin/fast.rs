@@ -445,12 +445,16 @@ impl<'a> Parser<'a> {
         let first = self.unary(multiline)?;
         let save = self.i;
         self.expr_ws(multiline);
+        let spaced = self.i;
         let cond = match self.binary_operator() {
             None => {
                 self.i = save;
                 first
             }
-            Some(op) => self.binary(first, op, multiline)?,
+            Some(op) => {
+                self.operator_space(save, spaced)?;
+                self.binary(first, op, multiline)?
+            }
         };
         let save = self.i;
         self.expr_ws(multiline);
@@ -494,7 +498,9 @@ impl<'a> Parser<'a> {
         let mut operators: Vec<BinaryOperator> = Vec::new();
         let mut op = first_op;
         loop {
+            let before = self.i;
             self.expr_ws(multiline);
+            self.operator_space(before, self.i)?;
             let rhs = self.unary(multiline)?;
             while let Some(&top) = operators.last() {
                 if precedence(top) < precedence(op) {
@@ -507,8 +513,12 @@ impl<'a> Parser<'a> {
             operands.push(rhs);
             let save = self.i;
             self.expr_ws(multiline);
+            let spaced = self.i;
             match self.binary_operator() {
-                Some(next) => op = next,
+                Some(next) => {
+                    self.operator_space(save, spaced)?;
+                    op = next
+                }
                 None => {
                     self.i = save;
                     break;
@@ -520,6 +530,19 @@ impl<'a> Parser<'a> {
         }
         let e = operands.pop()?;
         operands.is_empty().then_some(e)
+    }
+
+    /// The whitespace `from..to` beside a binary operator. Inside an interpolation of a
+    /// template copied from the source, `hcl-edit` prints a run of whitespace there as one
+    /// space: only none or one space reads the same (else give up).
+    fn operator_space(&self, from: usize, to: usize) -> Option<()> {
+        if self.in_template == 0 {
+            return Some(());
+        }
+        match self.s.get(from..to)? {
+            [] | [b' '] => Some(()),
+            _ => None,
+        }
     }
 
     /// After an expression: give up when what follows could continue it in a way this parser
