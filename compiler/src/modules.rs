@@ -37,6 +37,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/eks/aws",
     "terraform-aws-modules/elasticache/aws",
     "terraform-aws-modules/acm/aws",
+    "terraform-aws-modules/ecs/aws",
 ];
 
 /// What a known module call became.
@@ -68,6 +69,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("eks", None) => eks(&mut b),
         ("elasticache", None) => elasticache(&mut b),
         ("acm", None) => acm(&mut b),
+        ("ecs", None) | ("ecs", Some("modules/cluster")) => ecs_cluster(&mut b),
         _ => return None,
     }
     Some(b.finish())
@@ -2094,6 +2096,60 @@ fn acm(b: &mut Builder<'_>) {
             "DigitalOcean validates Let's Encrypt certificates itself: there are no validation records",
         );
     }
+}
+
+// ---- ecs ---------------------------------------------------------------------------------------------
+
+/// `terraform-aws-modules/ecs/aws` (and its `modules/cluster`): the cluster, an `aws_ecs_cluster`
+/// (a DOKS cluster sized from the module's ECS services). Its Fargate capacity providers are the
+/// DOKS node pool; services given through the module's `services` input are not expanded (a
+/// warning says so): declared as `aws_ecs_service` they become Deployments.
+fn ecs_cluster(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_cluster"]) {
+        no_resources(b, &["cluster_name", "cluster_arn", "cluster_id"]);
+        return;
+    }
+    let mut body = B::new();
+    body.set(
+        "name",
+        b.input("cluster_name").unwrap_or_else(|| s(&b.base())),
+    );
+    let cluster = b.resource("aws_ecs_cluster", &b.base(), body);
+    b.understood(&["tags", "cluster_tags", "putin_khuylo"]);
+    if b.has("services") && !b.input("services").is_some_and(|e| is_empty_literal(&e)) {
+        b.understood(&["services"]);
+        b.note(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: the services of the module's `services` input are not mapped, only its cluster: declare each as an `aws_ecs_service` with its `aws_ecs_task_definition`, which Ferry maps to a Deployment",
+                b.addr()
+            ),
+        );
+    }
+    b.absorb_matching(
+        |k| {
+            k.contains("capacity_provider")
+                || k.starts_with("autoscaling")
+                || k == "default_capacity_provider_use_fargate"
+        },
+        "the DOKS node pool, sized from the ECS services, replaces Fargate and EC2 capacity providers",
+    );
+    b.absorb_matching(
+        |k| {
+            k.starts_with("cluster_")
+                || k.starts_with("cloudwatch_log_group")
+                || k.starts_with("create_")
+                || k.starts_with("task_exec")
+        },
+        "cluster settings, logging and IAM have no DOKS counterpart",
+    );
+    b.out("cluster_name", &cluster, "name");
+    b.out("cluster_arn", &cluster, "arn");
+    b.out("cluster_id", &cluster, "id");
+    b.out_unmapped(
+        "services",
+        "the module's `services` are not mapped; declare them as `aws_ecs_service`",
+    );
 }
 
 fn elasticache(b: &mut Builder<'_>) {

@@ -1,0 +1,28 @@
+data "digitalocean_kubernetes_versions" "ecs" {}
+
+resource "digitalocean_kubernetes_cluster" "ecs" {
+  name    = "my-ecs-tf-cluster-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.ecs.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "workloads"
+    size       = "s-2vcpu-4gb"
+    node_count = 2
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.ecs.urn]])
+}

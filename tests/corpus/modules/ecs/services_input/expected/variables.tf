@@ -1,0 +1,20 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "instance_id" {
+  type    = string
+  default = "initech"
+}
+
+variable "services" {
+  type    = any
+  default = {
+    api = {
+      cpu    = 256
+      memory = 512
+    }
+  }
+}
