@@ -589,12 +589,17 @@ pub fn apply(family: &Family, r: &Resource, cx: &mut Cx<'_>) {
                 alternative,
             },
             Mode::Managed,
-        ) => cx.unsupported(
-            r,
-            Code::UnsupportedService,
-            format!("`{addr}` uses {service}, which DigitalOcean does not offer"),
-            format!("{alternative}; then remove `{addr}` from the origin stack"),
-        ),
+        ) => {
+            let runs = beanstalk_summary(r, cx)
+                .map(|s| format!(" (what it runs: {s})"))
+                .unwrap_or_default();
+            cx.unsupported(
+                r,
+                Code::UnsupportedService,
+                format!("`{addr}` uses {service}, which DigitalOcean does not offer"),
+                format!("{alternative}{runs}; then remove `{addr}` from the origin stack"),
+            )
+        }
         (
             Treatment::Unsupported {
                 service,
@@ -610,6 +615,73 @@ pub fn apply(family: &Family, r: &Resource, cx: &mut Cx<'_>) {
             alternative.to_string(),
         ),
     }
+}
+
+/// What an Elastic Beanstalk environment runs, from its platform and `setting` blocks, for the
+/// help of its F302 error: the platform, instance type, instance range, load balancer, health
+/// check path and the names (never the values) of its environment variables.
+fn beanstalk_summary(r: &Resource, cx: &Cx<'_>) -> Option<String> {
+    if r.ty != "aws_elastic_beanstalk_environment" {
+        return None;
+    }
+    let text = |e: &Expression| cx.eval.string(e);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(p) = ["solution_stack_name", "platform_arn"]
+        .iter()
+        .find_map(|k| hclx::attr(&r.body, k).and_then(text))
+    {
+        parts.push(format!("platform `{p}`"));
+    }
+    let setting = |ns: &str, name: &str| -> Option<String> {
+        hclx::blocks(&r.body, "setting").iter().find_map(|b| {
+            let n = hclx::attr(b, "namespace").and_then(text)?;
+            let k = hclx::attr(b, "name").and_then(text)?;
+            if n != ns || k != name {
+                return None;
+            }
+            hclx::attr(b, "value").and_then(|e| {
+                cx.eval.value(e).map(|v| match v {
+                    hcl::Value::String(s) => s,
+                    other => other.to_string(),
+                })
+            })
+        })
+    };
+    if let Some(t) = setting("aws:autoscaling:launchconfiguration", "InstanceType")
+        .or_else(|| setting("aws:ec2:instances", "InstanceTypes"))
+    {
+        parts.push(format!("instance type `{t}`"));
+    }
+    match (
+        setting("aws:autoscaling:asg", "MinSize"),
+        setting("aws:autoscaling:asg", "MaxSize"),
+    ) {
+        (Some(lo), Some(hi)) => parts.push(format!("{lo} to {hi} instances")),
+        (None, Some(hi)) => parts.push(format!("up to {hi} instances")),
+        _ => {}
+    }
+    if let Some(lb) = setting("aws:elasticbeanstalk:environment", "LoadBalancerType") {
+        parts.push(format!("an `{lb}` load balancer"));
+    }
+    if let Some(path) = setting(
+        "aws:elasticbeanstalk:environment:process:default",
+        "HealthCheckPath",
+    ) {
+        parts.push(format!("health check `{path}`"));
+    }
+    let vars: Vec<String> = hclx::blocks(&r.body, "setting")
+        .iter()
+        .filter(|b| {
+            hclx::attr(b, "namespace").and_then(text).as_deref()
+                == Some("aws:elasticbeanstalk:application:environment")
+        })
+        .filter_map(|b| hclx::attr(b, "name").and_then(text))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if !vars.is_empty() {
+        parts.push(format!("environment variables {}", vars.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// Drops `r` with `note`; its usual attributes are reported with the same reason when
