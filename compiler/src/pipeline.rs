@@ -729,7 +729,7 @@ fn compile_module(
         }
     }
     // An origin `depends_on` on what became part of the resource itself (a security group
-    // that is now the database's own firewall) would be a cycle.
+    // that is now the database's own firewall) would be a cycle; any cycle left is reported.
     let origin_loc = |e: &Emitted| {
         e.origin
             .as_ref()
@@ -737,7 +737,7 @@ fn compile_module(
             .map(|r| r.loc.clone())
             .unwrap_or_else(|| Loc::file("main.tf"))
     };
-    crate::cycles::break_depends_on_cycles(&mut emitted, &origin_loc, &mut diags);
+    crate::cycles::check(&mut emitted, &origin_loc, &mut diags);
     let mut locals = module.locals.clone();
     for l in &mut locals {
         rw.rewrite(&mut l.expr, &l.loc);
