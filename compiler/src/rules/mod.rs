@@ -299,17 +299,18 @@ fn origin_key(r: &Resource) -> (Mode, &str, &str) {
 #[derive(Debug, Default)]
 struct RefIndex {
     len: usize,
-    resources: BTreeMap<String, Vec<usize>>,
-    outputs: BTreeMap<String, Vec<usize>>,
-    locals: BTreeMap<String, Vec<usize>>,
-    calls: BTreeMap<String, Vec<usize>>,
+    // Looked up only, never iterated: hashed (fixed seed), not ordered.
+    resources: AddrMap<Vec<usize>>,
+    outputs: AddrMap<Vec<usize>>,
+    locals: AddrMap<Vec<usize>>,
+    calls: AddrMap<Vec<usize>>,
     /// Resources that read an output of some module (`module.x.y`).
     module_users: Vec<usize>,
 }
 
 /// Records in one of [`RefIndex`]'s maps that item `i` mentions the addresses it is shown.
 struct RefAdder<'m> {
-    map: &'m mut BTreeMap<String, Vec<usize>>,
+    map: &'m mut AddrMap<Vec<usize>>,
     i: usize,
     module_user: bool,
     /// The address being built (reused: only a new address is copied into the map).
@@ -1221,7 +1222,7 @@ impl<'a> Cx<'a> {
         target: &Resource,
     ) -> Referrers<'a> {
         let key = target.address();
-        fn at<'m>(map: &'m BTreeMap<String, Vec<usize>>, key: &str) -> &'m [usize] {
+        fn at<'m>(map: &'m AddrMap<Vec<usize>>, key: &str) -> &'m [usize] {
             map.get(key).map(Vec::as_slice).unwrap_or_default()
         }
         let direct = at(&ix.resources, key);
