@@ -14,7 +14,11 @@
 //! Inputs and outputs follow the current major versions of terraform-aws-modules: vpc v5,
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
-//! elasticache v1, acm v5.
+//! elasticache v1, acm v5, ec2-instance v5, key-pair v2, sqs v4, sns v6, dynamodb-table v4,
+//! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
+//! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
+//! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
+//! they get the outcome of what they create instead of F201.
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{Eval, value_to_expr};
@@ -37,6 +41,14 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/eks/aws",
     "terraform-aws-modules/elasticache/aws",
     "terraform-aws-modules/acm/aws",
+    "terraform-aws-modules/ec2-instance/aws",
+    "terraform-aws-modules/key-pair/aws",
+    "terraform-aws-modules/sqs/aws",
+    "terraform-aws-modules/sns/aws",
+    "terraform-aws-modules/dynamodb-table/aws",
+    "terraform-aws-modules/kms/aws",
+    "terraform-aws-modules/iam/aws//modules/*",
+    "terraform-aws-modules/cloudwatch/aws//modules/{log-group,metric-alarm}",
 ];
 
 /// What a known module call became.
@@ -68,6 +80,14 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("eks", None) => eks(&mut b),
         ("elasticache", None) => elasticache(&mut b),
         ("acm", None) => acm(&mut b),
+        ("ec2-instance", None) => ec2_instance(&mut b),
+        ("key-pair", None) => key_pair(&mut b),
+        ("sqs", None) => sqs(&mut b),
+        ("sns", None) => sns(&mut b),
+        ("dynamodb-table", None) => dynamodb_table(&mut b),
+        ("kms", None) => kms(&mut b),
+        ("iam", Some(sub)) => iam(&mut b, sub)?,
+        ("cloudwatch", Some(sub)) => cloudwatch(&mut b, sub)?,
         _ => return None,
     }
     Some(b.finish())
@@ -2216,6 +2236,383 @@ fn elasticache(b: &mut Builder<'_>) {
             "the module created no security group (no `security_group_rules`)",
         ),
     }
+}
+
+// ---- ec2-instance, key-pair ---------------------------------------------------------------------
+
+/// ec2-instance v5: one `aws_instance` (the droplet rule maps it). `name` is its `Name` tag;
+/// `root_block_device`/`ebs_block_device`, lists of objects in the module, become the
+/// resource's blocks.
+fn ec2_instance(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) || b.input_bool("create_spot_instance") == Some(true) {
+        if b.input_bool("create_spot_instance") == Some(true) {
+            b.note(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` asks for a spot instance: DigitalOcean has no spot droplets, so Ferry mapped nothing for it",
+                    b.addr()
+                ),
+            );
+        }
+        no_resources(b, &["id", "arn", "private_ip", "public_ip"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "ami",
+            "user_data",
+            "user_data_base64",
+            "key_name",
+            "subnet_id",
+            "vpc_security_group_ids",
+            "associate_public_ip_address",
+            "private_ip",
+            "availability_zone",
+            "monitoring",
+            "ebs_optimized",
+            "iam_instance_profile",
+        ],
+    );
+    body.set(
+        "instance_type",
+        b.input("instance_type").unwrap_or_else(|| s("t3.micro")),
+    );
+    for block in ["root_block_device", "ebs_block_device"] {
+        if let Some(Expression::Array(items)) = b.input_literal(block) {
+            for item in items.iter().filter(|i| matches!(i, Expression::Object(_))) {
+                body.block(block, obj_block(item, &[]));
+            }
+        }
+    }
+    let name = b.input("name");
+    let tags = b.input("tags");
+    let instance_tags = b.input("instance_tags");
+    let mut merged: Vec<Expression> = Vec::new();
+    if let Some(n) = name {
+        let mut o = hcl::Object::new();
+        o.insert(
+            hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("Name")),
+            n,
+        );
+        merged.push(Expression::Object(o));
+    }
+    merged.extend(tags);
+    merged.extend(instance_tags);
+    match merged.len() {
+        0 => {}
+        1 => {
+            body.set("tags", merged.remove(0));
+        }
+        _ => {
+            let mut call = hcl::FuncCall::new(hcl::Identifier::unchecked("merge"));
+            call.args = merged;
+            body.set("tags", Expression::FuncCall(Box::new(call)));
+        }
+    }
+    let i = b.resource("aws_instance", &b.base(), body);
+    b.understood(&["putin_khuylo", "volume_tags", "enable_volume_tags"]);
+    for (out, attr) in [
+        ("id", "id"),
+        ("arn", "arn"),
+        ("instance_state", "instance_state"),
+        ("private_ip", "private_ip"),
+        ("public_ip", "public_ip"),
+        ("private_dns", "private_dns"),
+        ("public_dns", "public_dns"),
+        ("ami", "ami"),
+        ("availability_zone", "availability_zone"),
+        ("tags_all", "tags_all"),
+    ] {
+        b.out(out, &i, attr);
+    }
+}
+
+/// key-pair v2: one `aws_key_pair`; with `create_private_key`, the key is generated by a
+/// `tls_private_key` (provider-neutral, kept as is) as the module does.
+fn key_pair(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["key_pair_id", "key_pair_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["key_name", "key_name_prefix"]);
+    let generated = if b.input_bool("create_private_key") == Some(true) {
+        let mut tls = B::new();
+        let algorithm = b.input("private_key_algorithm").unwrap_or_else(|| s("RSA"));
+        tls.set("algorithm", algorithm);
+        tls.set(
+            "rsa_bits",
+            b.input("private_key_rsa_bits").unwrap_or_else(|| num(4096)),
+        );
+        let key = b.resource("tls_private_key", &b.base(), tls);
+        body.set("public_key", rref(&key, "public_key_openssh"));
+        Some(key)
+    } else {
+        let pk = b.input("public_key");
+        body.set_opt("public_key", pk);
+        None
+    };
+    let kp = b.resource("aws_key_pair", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    for (out, attr) in [
+        ("key_pair_id", "id"),
+        ("key_pair_arn", "arn"),
+        ("key_pair_name", "key_name"),
+        ("key_pair_fingerprint", "fingerprint"),
+    ] {
+        b.out(out, &kp, attr);
+    }
+    match generated {
+        Some(key) => {
+            for (out, attr) in [
+                ("private_key_id", "id"),
+                ("private_key_openssh", "private_key_openssh"),
+                ("private_key_pem", "private_key_pem"),
+                ("public_key_openssh", "public_key_openssh"),
+                ("public_key_pem", "public_key_pem"),
+                ("public_key_fingerprint_md5", "public_key_fingerprint_md5"),
+            ] {
+                // The generator is kept as written (provider-neutral): its address stays.
+                b.out_expr(out, rref(&key, attr));
+            }
+        }
+        None => {
+            for out in [
+                "private_key_id",
+                "private_key_openssh",
+                "private_key_pem",
+                "public_key_openssh",
+                "public_key_pem",
+                "public_key_fingerprint_md5",
+            ] {
+                b.out_unmapped(
+                    out,
+                    "the module generated no key (`create_private_key` is not set)",
+                );
+            }
+        }
+    }
+}
+
+// ---- one resource of a service DigitalOcean lacks or does not need ---------------------------------
+
+/// A module that creates one resource of `ty` (what it stands for is the rules' business:
+/// SQS, SNS and DynamoDB are reported with their alternatives, KMS and CloudWatch absorbed,
+/// IAM dropped), named by the module's `name` input (or `name_input`); its outputs read that
+/// resource's attributes.
+fn single(
+    b: &mut Builder<'_>,
+    switches: &[&str],
+    ty: &str,
+    name_input: Option<&str>,
+    pass: &[&str],
+    outputs: &[(&str, &str)],
+) {
+    if !b.created(switches) {
+        let names: Vec<&str> = outputs.iter().map(|(o, _)| *o).collect();
+        no_resources(b, &names);
+        return;
+    }
+    let mut body = B::new();
+    if let Some(n) = name_input {
+        let v = b.input(n);
+        body.set_opt(
+            match n {
+                "role_name" | "policy_name" => "name",
+                other => other,
+            },
+            v,
+        );
+    }
+    b.pass(&mut body, pass);
+    let r = b.resource(ty, &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    for (out, attr) in outputs {
+        b.out(out, &r, attr);
+    }
+}
+
+fn sqs(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_sqs_queue",
+        Some("name"),
+        &[
+            "fifo_queue",
+            "visibility_timeout_seconds",
+            "message_retention_seconds",
+            "delay_seconds",
+        ],
+        &[
+            ("queue_id", "id"),
+            ("queue_arn", "arn"),
+            ("queue_url", "url"),
+            ("queue_name", "name"),
+        ],
+    );
+}
+
+fn sns(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_sns_topic",
+        Some("name"),
+        &["fifo_topic", "display_name"],
+        &[
+            ("topic_arn", "arn"),
+            ("topic_id", "id"),
+            ("topic_name", "name"),
+            ("topic_owner", "owner"),
+        ],
+    );
+}
+
+fn dynamodb_table(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create_table"],
+        "aws_dynamodb_table",
+        Some("name"),
+        &[
+            "hash_key",
+            "range_key",
+            "billing_mode",
+            "read_capacity",
+            "write_capacity",
+        ],
+        &[
+            ("dynamodb_table_arn", "arn"),
+            ("dynamodb_table_id", "id"),
+            ("dynamodb_table_stream_arn", "stream_arn"),
+            ("dynamodb_table_stream_label", "stream_label"),
+        ],
+    );
+}
+
+fn kms(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_kms_key",
+        None,
+        &[
+            "description",
+            "key_usage",
+            "deletion_window_in_days",
+            "enable_key_rotation",
+        ],
+        &[("key_arn", "arn"), ("key_id", "key_id")],
+    );
+}
+
+/// iam v5 submodules: roles (assumable, OIDC, service accounts), policies, users, groups.
+fn iam(b: &mut Builder<'_>, sub: &str) -> Option<()> {
+    let preset = sub.strip_prefix("modules/")?;
+    if preset.contains("role") {
+        single(
+            b,
+            &["create_role", "create"],
+            "aws_iam_role",
+            Some("role_name"),
+            &[],
+            &[
+                ("iam_role_arn", "arn"),
+                ("iam_role_name", "name"),
+                ("iam_role_unique_id", "unique_id"),
+                ("iam_role_path", "path"),
+                ("arn", "arn"),
+                ("name", "name"),
+            ],
+        );
+    } else if preset.contains("policy") {
+        single(
+            b,
+            &["create_policy", "create"],
+            "aws_iam_policy",
+            Some("name"),
+            &["description", "policy"],
+            &[
+                ("arn", "arn"),
+                ("id", "id"),
+                ("name", "name"),
+                ("policy", "policy"),
+            ],
+        );
+    } else if preset.contains("user") {
+        single(
+            b,
+            &["create_user", "create"],
+            "aws_iam_user",
+            Some("name"),
+            &[],
+            &[
+                ("iam_user_arn", "arn"),
+                ("iam_user_name", "name"),
+                ("iam_user_unique_id", "unique_id"),
+            ],
+        );
+    } else if preset.contains("group") {
+        single(
+            b,
+            &["create_group", "create"],
+            "aws_iam_group",
+            Some("name"),
+            &[],
+            &[("group_arn", "arn"), ("group_name", "name")],
+        );
+    } else {
+        return None;
+    }
+    // Whatever else the submodule reads (trust policies, OIDC providers, attached policies)
+    // configures AWS identities, which have no DigitalOcean equivalent.
+    b.absorb_matching(
+        |k| !META.contains(&k),
+        "AWS identity and access configuration",
+    );
+    Some(())
+}
+
+/// cloudwatch v5 submodules: log groups and metric alarms.
+fn cloudwatch(b: &mut Builder<'_>, sub: &str) -> Option<()> {
+    match sub.strip_prefix("modules/")? {
+        "log-group" => single(
+            b,
+            &["create"],
+            "aws_cloudwatch_log_group",
+            Some("name"),
+            &["retention_in_days"],
+            &[
+                ("cloudwatch_log_group_name", "name"),
+                ("cloudwatch_log_group_arn", "arn"),
+            ],
+        ),
+        "metric-alarm" => single(
+            b,
+            &["create_metric_alarm", "create"],
+            "aws_cloudwatch_metric_alarm",
+            Some("alarm_name"),
+            &[
+                "comparison_operator",
+                "evaluation_periods",
+                "metric_name",
+                "namespace",
+                "period",
+                "statistic",
+                "threshold",
+            ],
+            &[
+                ("cloudwatch_metric_alarm_arn", "arn"),
+                ("cloudwatch_metric_alarm_id", "id"),
+            ],
+        ),
+        _ => return None,
+    }
+    b.absorb_matching(|k| !META.contains(&k), "CloudWatch configuration");
+    Some(())
 }
 
 #[cfg(test)]
