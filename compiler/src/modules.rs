@@ -14,7 +14,7 @@
 //! Inputs and outputs follow the current major versions of terraform-aws-modules: vpc v5,
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
-//! elasticache v1, acm v5, ec2-instance v5, key-pair v2, sqs v4, sns v6, dynamodb-table v4,
+//! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -43,6 +43,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/acm/aws",
     "terraform-aws-modules/ec2-instance/aws",
     "terraform-aws-modules/key-pair/aws",
+    "terraform-aws-modules/lambda/aws",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -82,6 +83,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("acm", None) => acm(&mut b),
         ("ec2-instance", None) => ec2_instance(&mut b),
         ("key-pair", None) => key_pair(&mut b),
+        ("lambda", None) => lambda(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -2615,6 +2617,160 @@ fn cloudwatch(b: &mut Builder<'_>, sub: &str) -> Option<()> {
     Some(())
 }
 
+// ---- lambda ---------------------------------------------------------------------------------------
+
+/// lambda v7: one `aws_lambda_function` (the functions rule maps it), an
+/// `aws_lambda_function_url` with `create_lambda_function_url`, and one
+/// `aws_lambda_event_source_mapping` per `event_source_mapping` entry (reported with the
+/// alternative). The package the module builds from `source_path` is the function's archive,
+/// as a `filename` would be; `local_existing_package` and `s3_existing_package` likewise.
+fn lambda(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_function"]) {
+        no_resources(b, &["lambda_function_arn", "lambda_function_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "function_name",
+            "handler",
+            "runtime",
+            "description",
+            "memory_size",
+            "timeout",
+            "image_uri",
+            "package_type",
+            "layers",
+            "architectures",
+            "reserved_concurrent_executions",
+            "publish",
+        ],
+    );
+    if let Some(path) = b.input("source_path").and_then(|p| source_path(&p)) {
+        body.set("filename", path);
+    } else if let Some(zip) = b.input("local_existing_package") {
+        body.set("filename", zip);
+    } else if let Some(s3) = b.input("s3_existing_package") {
+        body.set_opt("s3_bucket", get(&s3, "bucket"));
+        body.set_opt("s3_key", get(&s3, "key"));
+        body.set_opt("s3_object_version", get(&s3, "version_id"));
+    }
+    if let Some(vars) = b.input("environment_variables") {
+        let mut env = B::new();
+        env.set("variables", vars);
+        body.block("environment", env);
+    }
+    let subnets = b.input("vpc_subnet_ids");
+    let groups = b.input("vpc_security_group_ids");
+    if subnets.is_some() || groups.is_some() {
+        let mut vpc = B::new();
+        vpc.set_opt("subnet_ids", subnets);
+        vpc.set_opt("security_group_ids", groups);
+        body.block("vpc_config", vpc);
+    }
+    let f = b.resource("aws_lambda_function", &b.base(), body);
+    let function_name = rref(&f, "function_name");
+
+    let url = if b.input_bool("create_lambda_function_url") == Some(true) {
+        let mut u = B::new();
+        u.set("function_name", function_name.clone());
+        u.set(
+            "authorization_type",
+            b.input("authorization_type").unwrap_or_else(|| s("NONE")),
+        );
+        b.understood(&["cors"]);
+        Some(b.resource("aws_lambda_function_url", &b.base(), u))
+    } else {
+        None
+    };
+    if let Some(mappings) = b.input_literal("event_source_mapping") {
+        for (key, m) in entries(&mappings) {
+            let mut e = B::new();
+            e.set("function_name", function_name.clone());
+            e.set_opt("event_source_arn", get(&m, "event_source_arn"));
+            e.set_opt("batch_size", get(&m, "batch_size"));
+            b.resource(
+                "aws_lambda_event_source_mapping",
+                &format!("{}_{key}", b.base()),
+                e,
+            );
+        }
+    }
+    b.understood(&["tags", "putin_khuylo", "create_package", "create_layer"]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("attach_")
+                || k.starts_with("policy")
+                || k.starts_with("role")
+                || k == "create_role"
+                || k == "lambda_role"
+                || k == "trusted_entities"
+                || k == "assume_role_policy_statements"
+                || k == "number_of_policies"
+                || k == "number_of_policy_jsons"
+        },
+        "the function's IAM role: DigitalOcean has no IAM",
+    );
+    b.absorb_matching(
+        |k| k.starts_with("cloudwatch_logs") || k == "use_existing_cloudwatch_log_group",
+        "the function's logs are its pods' logs on the cluster",
+    );
+    b.absorb_matching(
+        |k| k == "allowed_triggers" || k == "create_current_version_allowed_triggers",
+        "invocation permissions: the service is reachable by what the stack routes to it",
+    );
+    b.absorb_matching(
+        |k| {
+            k.starts_with("build_in_docker")
+                || k.starts_with("docker_")
+                || k == "hash_extra"
+                || k == "artifacts_dir"
+                || k == "store_on_s3"
+                || k == "s3_bucket"
+                || k == "s3_prefix"
+                || k == "recreate_missing_package"
+                || k == "ignore_source_code_hash"
+                || k == "trigger_on_package_timestamp"
+        },
+        "how the module packages the code: the function's image is built from `source_path`",
+    );
+    for (out, attr) in [
+        ("lambda_function_arn", "arn"),
+        ("lambda_function_name", "function_name"),
+        ("lambda_function_invoke_arn", "invoke_arn"),
+        ("lambda_function_qualified_arn", "qualified_arn"),
+        ("lambda_function_version", "version"),
+    ] {
+        b.out(out, &f, attr);
+    }
+    match url {
+        Some(u) => b.out("lambda_function_url", &u, "function_url"),
+        None => b.out_unmapped(
+            "lambda_function_url",
+            "the module created no function URL (`create_lambda_function_url` is not set)",
+        ),
+    }
+    for out in ["lambda_role_arn", "lambda_role_name"] {
+        b.out_unmapped(out, "DigitalOcean has no IAM: the function has no role");
+    }
+    b.out_unmapped(
+        "lambda_cloudwatch_log_group_name",
+        "the function's logs are its pods' logs on the cluster",
+    );
+}
+
+/// The folder or file of the lambda module's `source_path`: a path, the first of a list, or
+/// an object's `path`.
+fn source_path(e: &Expression) -> Option<Expression> {
+    match e {
+        Expression::Array(items) => items.first().and_then(source_path),
+        Expression::Object(_) => get(e, "path"),
+        Expression::Null => None,
+        other => Some(other.clone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2713,7 +2869,7 @@ mod tests {
     #[test]
     fn unknown_modules_and_submodules_are_not_expanded() {
         let (_, e) =
-            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n");
+            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/step-functions/aws\"\n}\n");
         assert!(e.is_none());
         let (_, e) = expand_first(
             "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/vpc-endpoints\"\n}\n",

@@ -1,3 +1,3 @@
-output "function_arn" {
+output "workflow_arn" {
   value = null
 }

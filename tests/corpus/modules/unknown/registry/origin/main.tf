@@ -6,19 +6,18 @@ module "label" {
   name      = "app"
 }
 
-module "lambda" {
-  source  = "terraform-aws-modules/lambda/aws"
-  version = "~> 7.0"
+module "workflow" {
+  source  = "terraform-aws-modules/step-functions/aws"
+  version = "~> 4.0"
 
-  function_name = "acme-worker"
-  handler       = "index.handler"
-  runtime       = "nodejs20.x"
+  name       = "acme-orders"
+  definition = file("${path.module}/orders.asl.json")
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "function_arn" {
-  value = module.lambda.lambda_function_arn
+output "workflow_arn" {
+  value = module.workflow.state_machine_arn
 }
