@@ -52,6 +52,18 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/cloudwatch/aws//modules/{log-group,metric-alarm}",
 ];
 
+/// [`KNOWN`] without the `terraform-aws-modules/` namespace and `/aws` provider, for messages:
+/// `vpc`, `s3-bucket//modules/object`, `iam//modules/*`.
+pub fn known_short() -> Vec<String> {
+    KNOWN
+        .iter()
+        .map(|k| {
+            k.trim_start_matches("terraform-aws-modules/")
+                .replacen("/aws", "", 1)
+        })
+        .collect()
+}
+
 /// What a known module call became.
 #[derive(Debug, Default)]
 pub struct Expansion {
@@ -2868,8 +2880,9 @@ mod tests {
 
     #[test]
     fn unknown_modules_and_submodules_are_not_expanded() {
-        let (_, e) =
-            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/step-functions/aws\"\n}\n");
+        let (_, e) = expand_first(
+            "module \"x\" {\n  source = \"terraform-aws-modules/step-functions/aws\"\n}\n",
+        );
         assert!(e.is_none());
         let (_, e) = expand_first(
             "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/vpc-endpoints\"\n}\n",
