@@ -14,7 +14,8 @@
 //! Inputs and outputs follow the current major versions of terraform-aws-modules: vpc v5,
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
-//! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, sqs v4, sns v6, dynamodb-table v4,
+//! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
+//! service submodules), sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -44,6 +45,8 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/ec2-instance/aws",
     "terraform-aws-modules/key-pair/aws",
     "terraform-aws-modules/lambda/aws",
+    "terraform-aws-modules/ecs/aws",
+    "terraform-aws-modules/ecs/aws//modules/{cluster,service}",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -96,6 +99,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("ec2-instance", None) => ec2_instance(&mut b),
         ("key-pair", None) => key_pair(&mut b),
         ("lambda", None) => lambda(&mut b),
+        ("ecs", sub) => ecs(&mut b, sub)?,
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -2783,6 +2787,258 @@ fn source_path(e: &Expression) -> Option<Expression> {
     }
 }
 
+// ---- ecs --------------------------------------------------------------------------------------------
+
+/// Container definition inputs of the ecs module (snake_case) → ECS JSON keys (what the
+/// `aws_ecs_task_definition` rule reads from `jsonencode([...])`).
+const ECS_CONTAINER_KEYS: &[(&str, &str)] = &[
+    ("image", "image"),
+    ("cpu", "cpu"),
+    ("memory", "memory"),
+    ("memory_reservation", "memoryReservation"),
+    ("essential", "essential"),
+    ("port_mappings", "portMappings"),
+    ("environment", "environment"),
+    ("secrets", "secrets"),
+    ("command", "command"),
+    ("entrypoint", "entryPoint"),
+    ("entry_point", "entryPoint"),
+    ("health_check", "healthCheck"),
+    ("readonly_root_filesystem", "readonlyRootFilesystem"),
+    ("user", "user"),
+    ("working_directory", "workingDirectory"),
+    ("dependencies", "dependsOn"),
+    ("stop_timeout", "stopTimeout"),
+];
+
+fn obj(entries: Vec<(&str, Expression)>) -> Expression {
+    let mut o = hcl::Object::new();
+    for (k, v) in entries {
+        o.insert(
+            hcl::ObjectKey::Expression(Expression::String(k.to_string())),
+            v,
+        );
+    }
+    Expression::Object(o)
+}
+
+/// ecs v5: the cluster, and per entry of `services` a task definition and a service (the ECS
+/// rules map them to a Deployment and a Service on DOKS). `//modules/cluster` is the cluster
+/// alone, `//modules/service` one service whose inputs are the call's.
+fn ecs(b: &mut Builder<'_>, sub: Option<&str>) -> Option<()> {
+    match sub {
+        None => {
+            let cluster = ecs_cluster(b);
+            if let Some(services) = b.input_literal("services") {
+                for (key, svc) in entries(&services) {
+                    let cluster_ref = cluster.as_ref().map(|c| rref(c, "id"));
+                    ecs_service(b, &key, &|k| get(&svc, k), cluster_ref);
+                }
+            }
+            b.out_unmapped(
+                "services",
+                "read the services' Deployments (`kubernetes_deployment_v1`) in the deployment stack",
+            );
+        }
+        Some("modules/cluster") => {
+            ecs_cluster(b);
+        }
+        Some("modules/service") => {
+            let key = b.base();
+            let call = b.call;
+            let cluster = b.input("cluster_arn");
+            b.understood(&[
+                "name",
+                "cpu",
+                "memory",
+                "container_definitions",
+                "desired_count",
+                "load_balancer",
+                "subnet_ids",
+                "security_group_ids",
+                "security_group_rules",
+                "assign_public_ip",
+                "launch_type",
+                "enable_autoscaling",
+                "autoscaling_min_capacity",
+                "autoscaling_max_capacity",
+            ]);
+            let (td, svc) = ecs_service(
+                b,
+                &key,
+                &|k| {
+                    hclx::attr(&call.body, k)
+                        .filter(|e| !matches!(e, Expression::Null))
+                        .cloned()
+                },
+                cluster,
+            );
+            b.out("id", &svc, "id");
+            b.out("name", &svc, "name");
+            b.out("task_definition_arn", &td, "arn");
+            b.out("task_definition_family", &td, "family");
+        }
+        Some(_) => return None,
+    }
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("cluster_")
+                || k.starts_with("cloudwatch_")
+                || k.starts_with("create_cloudwatch")
+                || k.contains("capacity_provider")
+                || k.starts_with("task_exec")
+                || k.starts_with("create_task_exec")
+                || k.starts_with("tasks_iam")
+                || k.starts_with("iam_role")
+        },
+        "cluster settings, capacity providers, logs and IAM roles: the services run on the stack's DOKS cluster",
+    );
+    Some(())
+}
+
+fn ecs_cluster(b: &mut Builder<'_>) -> Option<String> {
+    if !b.created(&["create", "create_cluster"]) {
+        return None;
+    }
+    let mut body = B::new();
+    let name = b.input("cluster_name").unwrap_or_else(|| s(&b.call.name));
+    body.set("name", name);
+    let c = b.resource("aws_ecs_cluster", &b.base(), body);
+    b.out("cluster_arn", &c, "arn");
+    b.out("cluster_id", &c, "id");
+    b.out("cluster_name", &c, "name");
+    Some(c)
+}
+
+/// One service of the ecs module: its task definition and service, from the service's
+/// settings (`get`). Returns their addresses.
+fn ecs_service(
+    b: &mut Builder<'_>,
+    key: &str,
+    get: &dyn Fn(&str) -> Option<Expression>,
+    cluster: Option<Expression>,
+) -> (String, String) {
+    let name = sanitize_name(key);
+    let mut containers = Vec::new();
+    if let Some(defs) = get("container_definitions") {
+        for (cname, c) in entries(&defs) {
+            let mut fields: Vec<(&str, Expression)> =
+                vec![("name", self::get(&c, "name").unwrap_or_else(|| s(&cname)))];
+            for (from, to) in ECS_CONTAINER_KEYS {
+                if fields.iter().any(|(k, _)| k == to) {
+                    continue;
+                }
+                if let Some(v) = self::get(&c, from) {
+                    fields.push((to, v));
+                }
+            }
+            // The module's defaults: essential, and a read-only root file system.
+            for (k, default) in [
+                ("essential", Expression::Bool(true)),
+                ("readonlyRootFilesystem", Expression::Bool(true)),
+            ] {
+                if !fields.iter().any(|(f, _)| *f == k) {
+                    fields.push((k, default));
+                }
+            }
+            containers.push(obj(fields));
+        }
+    }
+    let mut jsonencode = hcl::FuncCall::new(hcl::Identifier::unchecked("jsonencode"));
+    jsonencode.args = vec![Expression::Array(containers)];
+    let mut td = B::new();
+    td.set("family", get("family").unwrap_or_else(|| s(key)));
+    td.set("cpu", get("cpu").unwrap_or_else(|| num(1024)));
+    td.set("memory", get("memory").unwrap_or_else(|| num(2048)));
+    td.set("network_mode", s("awsvpc"));
+    td.set(
+        "requires_compatibilities",
+        Expression::Array(vec![s("FARGATE")]),
+    );
+    td.set(
+        "container_definitions",
+        Expression::FuncCall(Box::new(jsonencode)),
+    );
+    let td = b.resource("aws_ecs_task_definition", &name, td);
+
+    let mut svc = B::new();
+    svc.set("name", get("name").unwrap_or_else(|| s(key)));
+    svc.set_opt("cluster", cluster);
+    svc.set("task_definition", rref(&td, "arn"));
+    svc.set(
+        "desired_count",
+        get("desired_count").unwrap_or_else(|| num(1)),
+    );
+    svc.set(
+        "launch_type",
+        get("launch_type").unwrap_or_else(|| s("FARGATE")),
+    );
+    if let Some(lbs) = get("load_balancer") {
+        for (_, lb) in entries(&lbs) {
+            let mut block = B::new();
+            block.set_opt("target_group_arn", self::get(&lb, "target_group_arn"));
+            block.set_opt("container_name", self::get(&lb, "container_name"));
+            block.set_opt("container_port", self::get(&lb, "container_port"));
+            svc.block("load_balancer", block);
+        }
+    }
+    let svc = b.resource("aws_ecs_service", &name, svc);
+    if get("enable_autoscaling").is_none_or(|e| !matches!(e, Expression::Bool(false))) {
+        // The module scales every service by default (1–10 tasks on CPU and memory).
+        ecs_autoscaling(b, &name, &svc, get);
+    }
+    (td, svc)
+}
+
+/// The module's default autoscaling of a service: a target (min/max capacity) and CPU and
+/// memory target-tracking policies at 75 % (what the ECS rule maps to an HPA).
+fn ecs_autoscaling(
+    b: &mut Builder<'_>,
+    name: &str,
+    svc: &str,
+    get: &dyn Fn(&str) -> Option<Expression>,
+) {
+    let mut t = B::new();
+    t.set(
+        "min_capacity",
+        get("autoscaling_min_capacity").unwrap_or_else(|| num(1)),
+    );
+    t.set(
+        "max_capacity",
+        get("autoscaling_max_capacity").unwrap_or_else(|| num(10)),
+    );
+    t.set(
+        "resource_id",
+        hclx::template(format!(
+            "service/${{{}}}/${{{}}}",
+            hclx::inline(&rref(svc, "cluster")),
+            hclx::inline(&rref(svc, "name"))
+        )),
+    );
+    t.set("scalable_dimension", s("ecs:service:DesiredCount"));
+    t.set("service_namespace", s("ecs"));
+    let target = b.resource("aws_appautoscaling_target", name, t);
+    for (metric, label) in [
+        ("ECSServiceAverageCPUUtilization", "cpu"),
+        ("ECSServiceAverageMemoryUtilization", "memory"),
+    ] {
+        let mut spec = B::new();
+        spec.set("predefined_metric_type", s(metric));
+        let mut cfg = B::new();
+        cfg.block("predefined_metric_specification", spec);
+        cfg.set("target_value", num(75));
+        let mut p = B::new();
+        p.set("name", s(&format!("{name}-{label}")));
+        p.set("policy_type", s("TargetTrackingScaling"));
+        p.set("resource_id", rref(&target, "resource_id"));
+        p.set("scalable_dimension", rref(&target, "scalable_dimension"));
+        p.set("service_namespace", rref(&target, "service_namespace"));
+        p.block("target_tracking_scaling_policy_configuration", cfg);
+        b.resource("aws_appautoscaling_policy", &format!("{name}_{label}"), p);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3059,6 +3315,64 @@ module "assets" {
             out(&e, "s3_object_etag"),
             attr_out("aws_s3_object.logo", "etag")
         );
+    }
+
+    #[test]
+    fn ecs_service_submodule_is_one_service_with_the_default_autoscaling() {
+        let (_, e) = expand_first(
+            r#"
+module "api" {
+  source      = "terraform-aws-modules/ecs/aws//modules/service"
+  name        = "api"
+  cluster_arn = aws_ecs_cluster.main.arn
+  cpu         = 256
+  memory      = 512
+  container_definitions = {
+    api = {
+      image         = "nginx:1.27"
+      port_mappings = [{ containerPort = 80 }]
+      entrypoint    = ["/docker-entrypoint.sh"]
+    }
+  }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_ecs_task_definition.api",
+                "aws_ecs_service.api",
+                "aws_appautoscaling_target.api",
+                "aws_appautoscaling_policy.api_cpu",
+                "aws_appautoscaling_policy.api_memory",
+            ]
+        );
+        assert_eq!(
+            attr(&e, "aws_ecs_service.api", "cluster"),
+            "aws_ecs_cluster.main.arn"
+        );
+        let defs = attr(&e, "aws_ecs_task_definition.api", "container_definitions");
+        for want in [
+            "\"name\" = \"api\"",
+            "\"portMappings\" = [",
+            "\"entryPoint\" = [\"/docker-entrypoint.sh\"]",
+            "\"readonlyRootFilesystem\" = true",
+        ] {
+            assert!(defs.contains(want), "{want} in {defs}");
+        }
+        assert_eq!(
+            out(&e, "task_definition_arn"),
+            attr_out("aws_ecs_task_definition.api", "arn")
+        );
+    }
+
+    #[test]
+    fn other_ecs_submodules_are_not_expanded() {
+        let (_, e) = expand_first(
+            "module \"x\" {\n  source = \"terraform-aws-modules/ecs/aws//modules/container-definition\"\n}\n",
+        );
+        assert!(e.is_none());
     }
 
     #[test]
