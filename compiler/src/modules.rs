@@ -15,7 +15,7 @@
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
-//! service submodules), sqs v4, sns v6, dynamodb-table v4,
+//! service submodules), autoscaling v7, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -47,6 +47,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/lambda/aws",
     "terraform-aws-modules/ecs/aws",
     "terraform-aws-modules/ecs/aws//modules/{cluster,service}",
+    "terraform-aws-modules/autoscaling/aws",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -100,6 +101,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("key-pair", None) => key_pair(&mut b),
         ("lambda", None) => lambda(&mut b),
         ("ecs", sub) => ecs(&mut b, sub)?,
+        ("autoscaling", None) => autoscaling(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3036,6 +3038,117 @@ fn ecs_autoscaling(
         p.set("service_namespace", rref(&target, "service_namespace"));
         p.block("target_tracking_scaling_policy_configuration", cfg);
         b.resource("aws_appautoscaling_policy", &format!("{name}_{label}"), p);
+    }
+}
+
+// ---- autoscaling ------------------------------------------------------------------------------------
+
+/// autoscaling v7: a launch template (unless `create_launch_template = false` and
+/// `launch_template_id`/`launch_template` name an existing one) and the Auto Scaling group (the
+/// EC2 rules map them to droplets). The module takes `user_data` already base64-encoded, as
+/// the launch template does.
+fn autoscaling(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["autoscaling_group_id", "autoscaling_group_name"]);
+        return;
+    }
+    let name = b.input("name").unwrap_or_else(|| s(&b.call.name));
+    let lt = if b.input_bool("create_launch_template") == Some(false) {
+        None
+    } else {
+        let mut lt = B::new();
+        let lt_name = b.input("launch_template_name");
+        match (lt_name, b.input_bool("launch_template_use_name_prefix")) {
+            (Some(n), Some(false)) => lt.set("name", n),
+            (Some(n), _) => lt.set("name_prefix", with_suffix(&n, "-")),
+            (None, _) => lt.set("name_prefix", with_suffix(&name, "-")),
+        };
+        b.pass(
+            &mut lt,
+            &[
+                "image_id",
+                "instance_type",
+                "user_data",
+                "key_name",
+                "ebs_optimized",
+            ],
+        );
+        let sgs = b.input("security_groups");
+        lt.set_opt("vpc_security_group_ids", sgs);
+        Some(b.resource("aws_launch_template", &b.base(), lt))
+    };
+    // The group's name as written: AWS would add a random suffix to a prefix, but the droplet
+    // pool needs one name (unique per appliance through the instance id).
+    let mut asg = B::new();
+    asg.set("name", name);
+    b.pass(
+        &mut asg,
+        &[
+            "min_size",
+            "max_size",
+            "desired_capacity",
+            "vpc_zone_identifier",
+            "target_group_arns",
+            "health_check_type",
+            "health_check_grace_period",
+            "default_cooldown",
+        ],
+    );
+    let mut lt_block = B::new();
+    match &lt {
+        Some(lt) => {
+            lt_block.set("id", rref(lt, "id"));
+        }
+        None => {
+            let id = b.input("launch_template_id");
+            lt_block.set_opt("id", id);
+        }
+    }
+    lt_block.set(
+        "version",
+        b.input("launch_template_version")
+            .unwrap_or_else(|| s("$Latest")),
+    );
+    asg.block("launch_template", lt_block);
+    let g = b.resource("aws_autoscaling_group", &b.base(), asg);
+    b.understood(&[
+        "tags",
+        "putin_khuylo",
+        "use_name_prefix",
+        "launch_template_use_name_prefix",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("iam_")
+                || k.starts_with("create_iam")
+                || k == "enable_monitoring"
+                || k.starts_with("metadata_")
+                || k.starts_with("instance_refresh")
+                || k.starts_with("update_default_version")
+        },
+        "instance profile, monitoring, metadata service and refresh settings of AWS instances",
+    );
+    for (out, attr) in [
+        ("autoscaling_group_id", "id"),
+        ("autoscaling_group_name", "name"),
+        ("autoscaling_group_arn", "arn"),
+        ("autoscaling_group_min_size", "min_size"),
+        ("autoscaling_group_max_size", "max_size"),
+        ("autoscaling_group_desired_capacity", "desired_capacity"),
+    ] {
+        b.out(out, &g, attr);
+    }
+    match lt {
+        Some(lt) => {
+            b.out("launch_template_id", &lt, "id");
+            b.out("launch_template_name", &lt, "name");
+            b.out("launch_template_latest_version", &lt, "latest_version");
+        }
+        None => {
+            for out in ["launch_template_id", "launch_template_name"] {
+                b.out_unmapped(out, "the module created no launch template");
+            }
+        }
     }
 }
 
