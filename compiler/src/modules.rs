@@ -40,6 +40,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/alb/aws",
     "terraform-aws-modules/security-group/aws",
     "terraform-aws-modules/eks/aws",
+    "terraform-aws-modules/eks/aws//modules/eks-managed-node-group",
     "terraform-aws-modules/elasticache/aws",
     "terraform-aws-modules/acm/aws",
     "terraform-aws-modules/ec2-instance/aws",
@@ -95,6 +96,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
             security_group(&mut b, Some(group))
         }
         ("eks", None) => eks(&mut b),
+        ("eks", Some("modules/eks-managed-node-group")) => eks_managed_node_group(&mut b),
         ("elasticache", None) => elasticache(&mut b),
         ("acm", None) => acm(&mut b),
         ("ec2-instance", None) => ec2_instance(&mut b),
@@ -1988,32 +1990,16 @@ fn eks(b: &mut Builder<'_>) {
     if let Some(groups) = b.input_literal("eks_managed_node_groups") {
         for (key, g) in entries(&groups) {
             let field = |k: &str| get(&g, k).or_else(|| get(&defaults, k));
-            let mut ng = B::new();
-            ng.set("cluster_name", rref(&cluster, "name"));
-            ng.set("node_group_name", field("name").unwrap_or_else(|| s(&key)));
-            ng.set_opt("version", field("cluster_version").or(version.clone()));
-            ng.set_opt("instance_types", field("instance_types"));
-            for k in ["capacity_type", "ami_type", "disk_size", "labels"] {
-                ng.set_opt(k, field(k));
-            }
-            ng.set_opt("subnet_ids", field("subnet_ids").or(subnets.clone()));
-            // The node group submodule's defaults: min 1, max 3, desired 1.
-            let mut sc = B::new();
-            sc.set("min_size", field("min_size").unwrap_or(num(1)));
-            sc.set("max_size", field("max_size").unwrap_or(num(3)));
-            sc.set("desired_size", field("desired_size").unwrap_or(num(1)));
-            ng.block("scaling_config", sc);
-            // `taints = { k = { key, value, effect } }` (a map in v20, a list before).
-            if let Some(t) = field("taints") {
-                let list: Vec<Expression> = match &t {
-                    Expression::Array(items) => items.clone(),
-                    other => entries(other).into_iter().map(|(_, v)| v).collect(),
-                };
-                for taint in list {
-                    ng.block("taint", obj_block(&taint, &[]));
-                }
-            }
-            b.resource("aws_eks_node_group", &format!("{}_{key}", b.base()), ng);
+            let name = format!("{}_{key}", b.base());
+            eks_node_group(
+                b,
+                &name,
+                &key,
+                &field,
+                rref(&cluster, "name"),
+                version.clone(),
+                subnets.clone(),
+            );
         }
     }
     b.understood(&[
@@ -2088,6 +2074,107 @@ fn eks(b: &mut Builder<'_>) {
 
 /// One `aws_acm_certificate` (which the ACM rule turns into a Let's Encrypt certificate); the
 /// validation records and the wait for validation are DigitalOcean's business.
+/// One managed node group of the eks module (or its `//modules/eks-managed-node-group`), from
+/// its settings (`field`).
+fn eks_node_group(
+    b: &mut Builder<'_>,
+    name: &str,
+    key: &str,
+    field: &dyn Fn(&str) -> Option<Expression>,
+    cluster_name: Expression,
+    version: Option<Expression>,
+    subnets: Option<Expression>,
+) -> String {
+    let mut ng = B::new();
+    ng.set("cluster_name", cluster_name);
+    ng.set("node_group_name", field("name").unwrap_or_else(|| s(key)));
+    ng.set_opt("version", field("cluster_version").or(version));
+    ng.set_opt("instance_types", field("instance_types"));
+    for k in ["capacity_type", "ami_type", "disk_size", "labels"] {
+        ng.set_opt(k, field(k));
+    }
+    ng.set_opt("subnet_ids", field("subnet_ids").or(subnets));
+    // The node group submodule's defaults: min 1, max 3, desired 1.
+    let mut sc = B::new();
+    sc.set("min_size", field("min_size").unwrap_or(num(1)));
+    sc.set("max_size", field("max_size").unwrap_or(num(3)));
+    sc.set("desired_size", field("desired_size").unwrap_or(num(1)));
+    ng.block("scaling_config", sc);
+    // `taints = { k = { key, value, effect } }` (a map in v20, a list before).
+    if let Some(t) = field("taints") {
+        let list: Vec<Expression> = match &t {
+            Expression::Array(items) => items.clone(),
+            other => entries(other).into_iter().map(|(_, v)| v).collect(),
+        };
+        for taint in list {
+            ng.block("taint", obj_block(&taint, &[]));
+        }
+    }
+    b.resource("aws_eks_node_group", name, ng)
+}
+
+/// `//modules/eks-managed-node-group`: one node group of a cluster named by `cluster_name`.
+fn eks_managed_node_group(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["node_group_id"]);
+        return;
+    }
+    let Some(cluster_name) = b.input("cluster_name") else {
+        b.note(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` names no `cluster_name`: Ferry cannot tell which cluster the node group joins, so it mapped nothing",
+                b.addr()
+            ),
+        );
+        no_resources(b, &["node_group_id"]);
+        return;
+    };
+    let call = b.call;
+    let field = |k: &str| {
+        hclx::attr(&call.body, k)
+            .filter(|e| !matches!(e, Expression::Null))
+            .cloned()
+    };
+    let (base, key) = (b.base(), call.name.clone());
+    let ng = eks_node_group(b, &base, &key, &field, cluster_name, None, None);
+    b.understood(&[
+        "name",
+        "cluster_version",
+        "instance_types",
+        "capacity_type",
+        "ami_type",
+        "disk_size",
+        "labels",
+        "subnet_ids",
+        "min_size",
+        "max_size",
+        "desired_size",
+        "taints",
+        "tags",
+        "putin_khuylo",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("iam_")
+                || k.starts_with("create_iam")
+                || k.starts_with("launch_template")
+                || k.starts_with("use_custom_launch_template")
+                || k.starts_with("cluster_")
+                || k.starts_with("vpc_security_group")
+                || k == "cluster_service_cidr"
+        },
+        "node IAM roles, launch templates and cluster networking: DOKS manages the nodes",
+    );
+    for (out, attr) in [
+        ("node_group_id", "id"),
+        ("node_group_arn", "arn"),
+        ("node_group_status", "status"),
+    ] {
+        b.out(out, &ng, attr);
+    }
+}
+
 fn acm(b: &mut Builder<'_>) {
     if !b.created(&["create_certificate"]) {
         no_resources(b, &["acm_certificate_arn"]);
