@@ -15,7 +15,8 @@
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
-//! service submodules), autoscaling v7, sqs v4, sns v6, dynamodb-table v4,
+//! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
+//! vpc's `//modules/vpc-endpoints`, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -49,6 +50,10 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/ecs/aws",
     "terraform-aws-modules/ecs/aws//modules/{cluster,service}",
     "terraform-aws-modules/autoscaling/aws",
+    "terraform-aws-modules/step-functions/aws",
+    "terraform-aws-modules/secrets-manager/aws",
+    "terraform-aws-modules/ssm-parameter/aws",
+    "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -104,6 +109,10 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("lambda", None) => lambda(&mut b),
         ("ecs", sub) => ecs(&mut b, sub)?,
         ("autoscaling", None) => autoscaling(&mut b),
+        ("step-functions", None) => step_functions(&mut b),
+        ("secrets-manager", None) => secrets_manager(&mut b),
+        ("ssm-parameter", None) => ssm_parameter(&mut b),
+        ("vpc", Some("modules/vpc-endpoints")) => vpc_endpoints(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3239,6 +3248,162 @@ fn autoscaling(b: &mut Builder<'_>) {
     }
 }
 
+// ---- step-functions, secrets-manager, ssm-parameter, vpc endpoints ---------------------------------
+
+fn step_functions(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_sfn_state_machine",
+        Some("name"),
+        &["definition", "type"],
+        &[
+            ("state_machine_arn", "arn"),
+            ("state_machine_id", "id"),
+            ("state_machine_name", "name"),
+        ],
+    );
+    b.absorb_matching(
+        |k| {
+            k.starts_with("attach_")
+                || k.starts_with("policy")
+                || k.starts_with("role")
+                || k.starts_with("create_role")
+                || k == "service_integrations"
+                || k.starts_with("cloudwatch_log")
+                || k == "logging_configuration"
+        },
+        "the state machine's IAM role, service integrations and logs",
+    );
+}
+
+/// secrets-manager v1: the secret and, with a value, its version (the secrets rule makes a
+/// Kubernetes Secret of them; a literal value becomes a deploy-time input).
+fn secrets_manager(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["secret_arn", "secret_id"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["name", "name_prefix", "description"]);
+    let secret = b.resource("aws_secretsmanager_secret", &b.base(), body);
+    let value = b
+        .input("secret_string")
+        .or_else(|| b.input("secret_binary"));
+    let version = value.map(|v| {
+        let mut ver = B::new();
+        ver.set("secret_id", rref(&secret, "id"));
+        ver.set("secret_string", v);
+        b.resource("aws_secretsmanager_secret_version", &b.base(), ver)
+    });
+    b.understood(&["tags", "putin_khuylo", "ignore_secret_changes"]);
+    b.absorb_matching(
+        |k| {
+            k.contains("rotation")
+                || k.contains("policy")
+                || k == "kms_key_id"
+                || k == "recovery_window_in_days"
+                || k.starts_with("replica")
+                || k == "force_overwrite_replica_secret"
+                || k == "block_public_policy"
+        },
+        "rotation, resource policies, KMS keys and replicas of AWS secrets",
+    );
+    for (out, attr) in [
+        ("secret_arn", "arn"),
+        ("secret_id", "id"),
+        ("secret_name", "name"),
+    ] {
+        b.out(out, &secret, attr);
+    }
+    match version {
+        Some(v) => {
+            b.out("secret_version_id", &v, "version_id");
+            b.out("secret_string", &v, "secret_string");
+        }
+        None => b.out_unmapped("secret_version_id", "the module was given no secret value"),
+    }
+}
+
+/// ssm-parameter v1: one `aws_ssm_parameter` (the secrets rule maps parameters).
+fn ssm_parameter(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["ssm_parameter_arn", "ssm_parameter_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["name", "description", "tier", "data_type"]);
+    let value = b.input("value").or_else(|| b.input("insecure_value"));
+    let values = b.input("values");
+    let ty = b.input("type").unwrap_or_else(|| {
+        if values.is_some() {
+            s("StringList")
+        } else {
+            s("SecureString")
+        }
+    });
+    body.set("type", ty);
+    match (value, values) {
+        (Some(v), _) => {
+            body.set("value", v);
+        }
+        (None, Some(list)) => {
+            let mut join = hcl::FuncCall::new(hcl::Identifier::unchecked("join"));
+            join.args = vec![s(","), list];
+            body.set("value", Expression::FuncCall(Box::new(join)));
+        }
+        (None, None) => {}
+    }
+    let p = b.resource("aws_ssm_parameter", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo", "ignore_value_changes"]);
+    for (out, attr) in [
+        ("ssm_parameter_arn", "arn"),
+        ("ssm_parameter_name", "name"),
+        ("ssm_parameter_type", "type"),
+        ("ssm_parameter_version", "version"),
+        ("ssm_parameter_value", "value"),
+    ] {
+        b.out(out, &p, attr);
+    }
+}
+
+/// vpc `//modules/vpc-endpoints`: one `aws_vpc_endpoint` per `endpoints` entry (the network
+/// rule folds them into the VPC: DigitalOcean services are reached without endpoints).
+fn vpc_endpoints(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["endpoints"]);
+        return;
+    }
+    let vpc_id = b.input("vpc_id");
+    if let Some(endpoints) = b.input_literal("endpoints") {
+        for (key, e) in entries(&endpoints) {
+            let mut body = B::new();
+            body.set_opt("vpc_id", vpc_id.clone());
+            let service =
+                get(&e, "service_name")
+                    .or_else(|| get(&e, "service"))
+                    .map(|svc| match svc {
+                        Expression::String(name) if !name.contains('.') => {
+                            s(&format!("com.amazonaws.region.{name}"))
+                        }
+                        other => other,
+                    });
+            body.set_opt("service_name", service);
+            body.set_opt("vpc_endpoint_type", get(&e, "service_type"));
+            b.resource("aws_vpc_endpoint", &format!("{}_{key}", b.base()), body);
+        }
+    }
+    b.understood(&["tags", "putin_khuylo", "security_group_ids", "subnet_ids"]);
+    b.absorb_matching(
+        |k| k.starts_with("create_security_group") || k.starts_with("security_group"),
+        "the endpoints' security group",
+    );
+    b.out_unmapped(
+        "endpoints",
+        "DigitalOcean services are reached without VPC endpoints: there are none",
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3337,11 +3502,11 @@ mod tests {
     #[test]
     fn unknown_modules_and_submodules_are_not_expanded() {
         let (_, e) = expand_first(
-            "module \"x\" {\n  source = \"terraform-aws-modules/step-functions/aws\"\n}\n",
+            "module \"x\" {\n  source = \"terraform-aws-modules/route53/aws\"\n}\n",
         );
         assert!(e.is_none());
         let (_, e) = expand_first(
-            "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/vpc-endpoints\"\n}\n",
+            "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/no-such-submodule\"\n}\n",
         );
         assert!(e.is_none());
         let (_, e) = expand_first(

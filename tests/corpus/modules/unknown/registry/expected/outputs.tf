@@ -1,3 +1,3 @@
-output "workflow_arn" {
+output "zone_ids" {
   value = null
 }

@@ -6,18 +6,19 @@ module "label" {
   name      = "app"
 }
 
-module "workflow" {
-  source  = "terraform-aws-modules/step-functions/aws"
-  version = "~> 4.0"
+module "zones" {
+  source  = "terraform-aws-modules/route53/aws//modules/zones"
+  version = "~> 3.0"
 
-  name       = "acme-orders"
-  definition = file("${path.module}/orders.asl.json")
+  zones = {
+    "acme.example" = { comment = "acme" }
+  }
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "workflow_arn" {
-  value = module.workflow.state_machine_arn
+output "zone_ids" {
+  value = module.zones.route53_zone_zone_id
 }
