@@ -16,7 +16,7 @@
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
 //! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
-//! vpc's `//modules/vpc-endpoints`, sqs v4, sns v6, dynamodb-table v4,
+//! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -54,6 +54,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/secrets-manager/aws",
     "terraform-aws-modules/ssm-parameter/aws",
     "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
+    "terraform-aws-modules/route53/aws//modules/{zones,records}",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -113,6 +114,8 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("secrets-manager", None) => secrets_manager(&mut b),
         ("ssm-parameter", None) => ssm_parameter(&mut b),
         ("vpc", Some("modules/vpc-endpoints")) => vpc_endpoints(&mut b),
+        ("route53", Some("modules/zones")) => route53_zones(&mut b),
+        ("route53", Some("modules/records")) => route53_records(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3404,6 +3407,138 @@ fn vpc_endpoints(b: &mut Builder<'_>) {
     );
 }
 
+// ---- route53 --------------------------------------------------------------------------------------
+
+/// route53 `//modules/zones` (v2–v4): one `aws_route53_zone` per `zones` entry (the key is the
+/// domain unless `domain_name` says otherwise); the outputs are maps by that key.
+fn route53_zones(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["route53_zone_zone_id", "route53_zone_name"]);
+        return;
+    }
+    let mut ids = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    let mut servers = BTreeMap::new();
+    let mut arns = BTreeMap::new();
+    if let Some(zones) = b.input_literal("zones") {
+        for (key, z) in entries(&zones) {
+            let mut body = B::new();
+            body.set("name", get(&z, "domain_name").unwrap_or_else(|| s(&key)));
+            body.set_opt("comment", get(&z, "comment"));
+            body.set_opt("force_destroy", get(&z, "force_destroy"));
+            if let Some(vpc) = get(&z, "vpc") {
+                let list: Vec<Expression> = match &vpc {
+                    Expression::Array(items) => items.clone(),
+                    other => entries(other).into_iter().map(|(_, v)| v).collect(),
+                };
+                for v in list {
+                    body.block("vpc", obj_block(&v, &[]));
+                }
+            }
+            let zone = b.resource("aws_route53_zone", &format!("{}_{key}", b.base()), body);
+            ids.insert(key.clone(), (zone.clone(), "zone_id".to_string()));
+            names.insert(key.clone(), (zone.clone(), "name".to_string()));
+            servers.insert(key.clone(), (zone.clone(), "name_servers".to_string()));
+            arns.insert(key, (zone, "arn".to_string()));
+        }
+    }
+    b.understood(&["tags", "putin_khuylo"]);
+    b.outputs
+        .insert("route53_zone_zone_id".into(), ModuleOutput::Keyed(ids));
+    b.outputs
+        .insert("route53_zone_name".into(), ModuleOutput::Keyed(names));
+    b.outputs.insert(
+        "route53_zone_name_servers".into(),
+        ModuleOutput::Keyed(servers),
+    );
+    b.outputs
+        .insert("route53_zone_zone_arn".into(), ModuleOutput::Keyed(arns));
+}
+
+/// route53 `//modules/records` (v2–v4): one `aws_route53_record` per `records` entry, in the
+/// zone `zone_id` names (or the zone of the stack whose name is `zone_name`). Record names are
+/// relative to the zone, as the module writes them.
+fn route53_records(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["route53_record_name", "route53_record_fqdn"]);
+        return;
+    }
+    let zone_id = b.input("zone_id").or_else(|| {
+        let name = b.input("zone_name")?;
+        let name = b.eval.string(&name)?;
+        let want = name.trim_end_matches('.');
+        // A zone of the calling module (or an expansion before this one) with that name.
+        b.existing
+            .iter()
+            .find(|r| {
+                r.mode == Mode::Managed
+                    && r.ty == "aws_route53_zone"
+                    && hclx::attr(&r.body, "name")
+                        .and_then(|e| b.eval.string(e))
+                        .is_some_and(|n| n.trim_end_matches('.') == want)
+            })
+            .map(|z| rref(z.address(), "zone_id"))
+    });
+    let Some(zone_id) = zone_id else {
+        b.note(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` names its zone by `zone_name` only, and no zone of the stack has that name: Ferry cannot tell which domain the records belong to, so it mapped none",
+                b.addr()
+            ),
+        );
+        b.understood(&["records", "private_zone", "tags"]);
+        no_resources(b, &["route53_record_name", "route53_record_fqdn"]);
+        return;
+    };
+    b.understood(&["zone_name", "private_zone", "tags", "putin_khuylo"]);
+    let records = b.input_literal("records");
+    for (i, r) in records
+        .iter()
+        .flat_map(|e| match e {
+            Expression::Array(items) => items.clone(),
+            other => entries(other).into_iter().map(|(_, v)| v).collect(),
+        })
+        .enumerate()
+    {
+        let mut body = B::new();
+        body.set("zone_id", zone_id.clone());
+        let name = get(&r, "name").unwrap_or_else(|| s(""));
+        let ty = get(&r, "type");
+        body.set("name", name.clone());
+        body.set_opt("type", ty.clone());
+        body.set_opt("ttl", get(&r, "ttl"));
+        body.set_opt("records", get(&r, "records"));
+        if let Some(alias) = get(&r, "alias") {
+            let mut a = B::new();
+            a.set_opt("name", get(&alias, "name"));
+            a.set_opt("zone_id", get(&alias, "zone_id"));
+            a.set(
+                "evaluate_target_health",
+                get(&alias, "evaluate_target_health").unwrap_or(Expression::Bool(false)),
+            );
+            body.block("alias", a);
+        }
+        // Named after the record where its name and type are literals, else by position.
+        let label = match (&name, &ty) {
+            (Expression::String(n), Some(Expression::String(t))) => {
+                let n = if n.is_empty() { "apex" } else { n.as_str() };
+                format!("{}_{n}_{}", b.base(), t.to_ascii_lowercase())
+            }
+            _ => format!("{}_{i}", b.base()),
+        };
+        b.resource("aws_route53_record", &label, body);
+    }
+    b.out_unmapped(
+        "route53_record_name",
+        "read the records' names from the module's inputs (DigitalOcean records are named relative to their domain)",
+    );
+    b.out_unmapped(
+        "route53_record_fqdn",
+        "read the records' names from the module's inputs (DigitalOcean records are named relative to their domain)",
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3501,9 +3636,8 @@ mod tests {
 
     #[test]
     fn unknown_modules_and_submodules_are_not_expanded() {
-        let (_, e) = expand_first(
-            "module \"x\" {\n  source = \"terraform-aws-modules/route53/aws\"\n}\n",
-        );
+        let (_, e) =
+            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/route53/aws\"\n}\n");
         assert!(e.is_none());
         let (_, e) = expand_first(
             "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/no-such-submodule\"\n}\n",

@@ -1,3 +1,3 @@
-output "zone_ids" {
+output "cdn_domain" {
   value = null
 }

@@ -6,19 +6,17 @@ module "label" {
   name      = "app"
 }
 
-module "zones" {
-  source  = "terraform-aws-modules/route53/aws//modules/zones"
-  version = "~> 3.0"
+module "cdn" {
+  source  = "terraform-aws-modules/cloudfront/aws"
+  version = "~> 3.4"
 
-  zones = {
-    "acme.example" = { comment = "acme" }
-  }
+  comment = "acme assets"
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "zone_ids" {
-  value = module.zones.route53_zone_zone_id
+output "cdn_domain" {
+  value = module.cdn.cloudfront_distribution_domain_name
 }
