@@ -16,7 +16,8 @@
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
 //! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
-//! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`, sqs v4, sns v6, dynamodb-table v4,
+//! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`,
+//! apigateway-v2 (v2–v5), sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -55,6 +56,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/ssm-parameter/aws",
     "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
     "terraform-aws-modules/route53/aws//modules/{zones,records}",
+    "terraform-aws-modules/apigateway-v2/aws",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -116,6 +118,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("vpc", Some("modules/vpc-endpoints")) => vpc_endpoints(&mut b),
         ("route53", Some("modules/zones")) => route53_zones(&mut b),
         ("route53", Some("modules/records")) => route53_records(&mut b),
+        ("apigateway-v2", None) => apigateway_v2(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3537,6 +3540,110 @@ fn route53_records(b: &mut Builder<'_>) {
         "route53_record_fqdn",
         "read the records' names from the module's inputs (DigitalOcean records are named relative to their domain)",
     );
+}
+
+// ---- apigateway-v2 ----------------------------------------------------------------------------------
+
+/// apigateway-v2 (v2–v5): an HTTP API, and per route an integration and a route (the
+/// functions rules make an Ingress per function of them). Routes come from `routes` (v5:
+/// `"GET /x" = { integration = { uri = … } }`) or `integrations` (v2–v4:
+/// `"GET /x" = { lambda_arn = … }`); a `$default` stage is the module's default.
+fn apigateway_v2(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_api_gateway"]) {
+        no_resources(b, &["api_id", "api_endpoint"]);
+        return;
+    }
+    let mut api = B::new();
+    api.set("name", b.input("name").unwrap_or_else(|| s(&b.call.name)));
+    api.set(
+        "protocol_type",
+        b.input("protocol_type").unwrap_or_else(|| s("HTTP")),
+    );
+    b.pass(&mut api, &["description"]);
+    if let Some(cors) = b.input_literal("cors_configuration") {
+        api.block("cors_configuration", obj_block(&cors, &[]));
+    }
+    let api = b.resource("aws_apigatewayv2_api", &b.base(), api);
+    let routes: Vec<(String, Option<Expression>, Option<Expression>)> =
+        match b.input_literal("routes") {
+            Some(routes) => entries(&routes)
+                .into_iter()
+                .map(|(key, r)| {
+                    let integration = get(&r, "integration");
+                    let uri = integration.as_ref().and_then(|i| get(i, "uri"));
+                    let version = integration
+                        .as_ref()
+                        .and_then(|i| get(i, "payload_format_version"));
+                    (key, uri, version)
+                })
+                .collect(),
+            None => b
+                .input_literal("integrations")
+                .map(|ints| {
+                    entries(&ints)
+                        .into_iter()
+                        .map(|(key, i)| {
+                            let uri = get(&i, "lambda_arn").or_else(|| get(&i, "integration_uri"));
+                            (key, uri, get(&i, "payload_format_version"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+    for (i, (key, uri, version)) in routes.into_iter().enumerate() {
+        let label = {
+            let l = sanitize_name(&key.replace(['/', ' ', '$', '{', '}'], "_"));
+            if l.trim_matches('_').is_empty() {
+                format!("{}_{i}", b.base())
+            } else {
+                format!("{}_{}", b.base(), l.trim_matches('_'))
+            }
+        };
+        let mut int = B::new();
+        int.set("api_id", rref(&api, "id"));
+        int.set("integration_type", s("AWS_PROXY"));
+        int.set_opt("integration_uri", uri);
+        int.set(
+            "payload_format_version",
+            version.unwrap_or_else(|| s("2.0")),
+        );
+        let int = b.resource("aws_apigatewayv2_integration", &label, int);
+        let mut route = B::new();
+        route.set("api_id", rref(&api, "id"));
+        route.set("route_key", s(&key));
+        route.set(
+            "target",
+            hclx::template(format!(
+                "integrations/${{{}}}",
+                hclx::inline(&rref(&int, "id"))
+            )),
+        );
+        b.resource("aws_apigatewayv2_route", &label, route);
+    }
+    if b.input_bool("create_default_stage") != Some(false)
+        && b.input_bool("create_stage") != Some(false)
+    {
+        let mut stage = B::new();
+        stage.set("api_id", rref(&api, "id"));
+        stage.set("name", s("$default"));
+        stage.set("auto_deploy", Expression::Bool(true));
+        b.resource("aws_apigatewayv2_stage", &b.base(), stage);
+    }
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.contains("domain")
+                || k.contains("certificate")
+                || k.contains("access_log")
+                || k.contains("stage")
+                || k.contains("mutual_tls")
+                || k == "create_routes_and_integrations"
+        },
+        "custom domains, certificates, stages and access logs of the API: the Ingress serves the routes",
+    );
+    b.out("api_id", &api, "id");
+    b.out("api_endpoint", &api, "api_endpoint");
+    b.out("api_execution_arn", &api, "execution_arn");
 }
 
 #[cfg(test)]
