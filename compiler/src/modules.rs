@@ -403,6 +403,13 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// Several outputs reading attributes of one resource: `(output, attribute)`.
+    fn outs(&mut self, origin: &str, pairs: &[(&str, &str)]) {
+        for (out, attr) in pairs {
+            self.out(out, origin, attr);
+        }
+    }
+
     fn out_unmapped(&mut self, name: &str, reason: &str) {
         self.outputs
             .insert(name.to_string(), ModuleOutput::Unmapped(reason.to_string()));
@@ -974,26 +981,27 @@ fn rds(b: &mut Builder<'_>) {
         "DigitalOcean databases join the VPC directly; there is no subnet group",
     );
 
-    for (out, attr) in [
-        ("db_instance_address", "address"),
-        ("db_instance_arn", "arn"),
-        ("db_instance_availability_zone", "availability_zone"),
-        ("db_instance_endpoint", "endpoint"),
-        ("db_instance_engine", "engine"),
-        ("db_instance_engine_version_actual", "engine_version_actual"),
-        ("db_instance_hosted_zone_id", "hosted_zone_id"),
-        ("db_instance_id", "id"),
-        ("db_instance_identifier", "identifier"),
-        ("db_instance_resource_id", "resource_id"),
-        ("db_instance_status", "status"),
-        ("db_instance_name", "db_name"),
-        ("db_instance_username", "username"),
-        ("db_instance_password", "password"),
-        ("db_instance_port", "port"),
-        ("db_instance_ca_cert_identifier", "ca_cert_identifier"),
-    ] {
-        b.out(out, &db, attr);
-    }
+    b.outs(
+        &db,
+        &[
+            ("db_instance_address", "address"),
+            ("db_instance_arn", "arn"),
+            ("db_instance_availability_zone", "availability_zone"),
+            ("db_instance_endpoint", "endpoint"),
+            ("db_instance_engine", "engine"),
+            ("db_instance_engine_version_actual", "engine_version_actual"),
+            ("db_instance_hosted_zone_id", "hosted_zone_id"),
+            ("db_instance_id", "id"),
+            ("db_instance_identifier", "identifier"),
+            ("db_instance_resource_id", "resource_id"),
+            ("db_instance_status", "status"),
+            ("db_instance_name", "db_name"),
+            ("db_instance_username", "username"),
+            ("db_instance_password", "password"),
+            ("db_instance_port", "port"),
+            ("db_instance_ca_cert_identifier", "ca_cert_identifier"),
+        ],
+    );
     b.out_unmapped(
         "db_instance_master_user_secret_arn",
         "DigitalOcean generates the database password; read it from the cluster's `password` attribute",
@@ -1943,16 +1951,17 @@ fn security_group(b: &mut Builder<'_>, preset: Option<&[&str]>) {
         |k| k.starts_with("number_of_computed_"),
         "counts of computed rules only size the module's own loops",
     );
-    for (out, attr) in [
-        ("security_group_id", "id"),
-        ("security_group_arn", "arn"),
-        ("security_group_vpc_id", "vpc_id"),
-        ("security_group_owner_id", "owner_id"),
-        ("security_group_name", "name"),
-        ("security_group_description", "description"),
-    ] {
-        b.out(out, &sg, attr);
-    }
+    b.outs(
+        &sg,
+        &[
+            ("security_group_id", "id"),
+            ("security_group_arn", "arn"),
+            ("security_group_vpc_id", "vpc_id"),
+            ("security_group_owner_id", "owner_id"),
+            ("security_group_name", "name"),
+            ("security_group_description", "description"),
+        ],
+    );
 }
 
 // ---- eks ------------------------------------------------------------------------------------------------
@@ -2043,21 +2052,22 @@ fn eks(b: &mut Builder<'_>) {
         "IAM, KMS, CloudWatch and security groups of the cluster have no DOKS counterpart; DOKS manages its control plane access",
     );
 
-    for (out, attr) in [
-        ("cluster_name", "name"),
-        ("cluster_id", "id"),
-        ("cluster_arn", "arn"),
-        ("cluster_endpoint", "endpoint"),
-        (
-            "cluster_certificate_authority_data",
-            "certificate_authority",
-        ),
-        ("cluster_version", "version"),
-        ("cluster_platform_version", "platform_version"),
-        ("cluster_status", "status"),
-    ] {
-        b.out(out, &cluster, attr);
-    }
+    b.outs(
+        &cluster,
+        &[
+            ("cluster_name", "name"),
+            ("cluster_id", "id"),
+            ("cluster_arn", "arn"),
+            ("cluster_endpoint", "endpoint"),
+            (
+                "cluster_certificate_authority_data",
+                "certificate_authority",
+            ),
+            ("cluster_version", "version"),
+            ("cluster_platform_version", "platform_version"),
+            ("cluster_status", "status"),
+        ],
+    );
     for o in [
         "cluster_security_group_id",
         "node_security_group_id",
@@ -2181,13 +2191,14 @@ fn eks_managed_node_group(b: &mut Builder<'_>) {
         },
         "node IAM roles, launch templates and cluster networking: DOKS manages the nodes",
     );
-    for (out, attr) in [
-        ("node_group_id", "id"),
-        ("node_group_arn", "arn"),
-        ("node_group_status", "status"),
-    ] {
-        b.out(out, &ng, attr);
-    }
+    b.outs(
+        &ng,
+        &[
+            ("node_group_id", "id"),
+            ("node_group_arn", "arn"),
+            ("node_group_status", "status"),
+        ],
+    );
 }
 
 fn acm(b: &mut Builder<'_>) {
@@ -2320,36 +2331,38 @@ fn elasticache(b: &mut Builder<'_>) {
         "DigitalOcean databases join the VPC directly; the module's security group becomes the database firewall",
     );
     if replication {
-        for (out, attr) in [
-            ("replication_group_id", "id"),
-            ("replication_group_arn", "arn"),
-            (
-                "replication_group_primary_endpoint_address",
-                "primary_endpoint_address",
-            ),
-            (
-                "replication_group_reader_endpoint_address",
-                "reader_endpoint_address",
-            ),
-            (
-                "replication_group_configuration_endpoint_address",
-                "configuration_endpoint_address",
-            ),
-            ("replication_group_member_clusters", "member_clusters"),
-            ("replication_group_port", "port"),
-        ] {
-            b.out(out, &addr, attr);
-        }
+        b.outs(
+            &addr,
+            &[
+                ("replication_group_id", "id"),
+                ("replication_group_arn", "arn"),
+                (
+                    "replication_group_primary_endpoint_address",
+                    "primary_endpoint_address",
+                ),
+                (
+                    "replication_group_reader_endpoint_address",
+                    "reader_endpoint_address",
+                ),
+                (
+                    "replication_group_configuration_endpoint_address",
+                    "configuration_endpoint_address",
+                ),
+                ("replication_group_member_clusters", "member_clusters"),
+                ("replication_group_port", "port"),
+            ],
+        );
     } else {
-        for (out, attr) in [
-            ("cluster_id", "cluster_id"),
-            ("cluster_arn", "arn"),
-            ("cluster_address", "cluster_address"),
-            ("cluster_configuration_endpoint", "configuration_endpoint"),
-            ("cluster_cache_nodes", "cache_nodes"),
-        ] {
-            b.out(out, &addr, attr);
-        }
+        b.outs(
+            &addr,
+            &[
+                ("cluster_id", "cluster_id"),
+                ("cluster_arn", "arn"),
+                ("cluster_address", "cluster_address"),
+                ("cluster_configuration_endpoint", "configuration_endpoint"),
+                ("cluster_cache_nodes", "cache_nodes"),
+            ],
+        );
     }
     match sg {
         Some(sg) => b.out("security_group_id", &sg, "id"),
@@ -2435,20 +2448,21 @@ fn ec2_instance(b: &mut Builder<'_>) {
     }
     let i = b.resource("aws_instance", &b.base(), body);
     b.understood(&["putin_khuylo", "volume_tags", "enable_volume_tags"]);
-    for (out, attr) in [
-        ("id", "id"),
-        ("arn", "arn"),
-        ("instance_state", "instance_state"),
-        ("private_ip", "private_ip"),
-        ("public_ip", "public_ip"),
-        ("private_dns", "private_dns"),
-        ("public_dns", "public_dns"),
-        ("ami", "ami"),
-        ("availability_zone", "availability_zone"),
-        ("tags_all", "tags_all"),
-    ] {
-        b.out(out, &i, attr);
-    }
+    b.outs(
+        &i,
+        &[
+            ("id", "id"),
+            ("arn", "arn"),
+            ("instance_state", "instance_state"),
+            ("private_ip", "private_ip"),
+            ("public_ip", "public_ip"),
+            ("private_dns", "private_dns"),
+            ("public_dns", "public_dns"),
+            ("ami", "ami"),
+            ("availability_zone", "availability_zone"),
+            ("tags_all", "tags_all"),
+        ],
+    );
 }
 
 /// key-pair v2: one `aws_key_pair`; with `create_private_key`, the key is generated by a
@@ -2478,14 +2492,15 @@ fn key_pair(b: &mut Builder<'_>) {
     };
     let kp = b.resource("aws_key_pair", &b.base(), body);
     b.understood(&["tags", "putin_khuylo"]);
-    for (out, attr) in [
-        ("key_pair_id", "id"),
-        ("key_pair_arn", "arn"),
-        ("key_pair_name", "key_name"),
-        ("key_pair_fingerprint", "fingerprint"),
-    ] {
-        b.out(out, &kp, attr);
-    }
+    b.outs(
+        &kp,
+        &[
+            ("key_pair_id", "id"),
+            ("key_pair_arn", "arn"),
+            ("key_pair_name", "key_name"),
+            ("key_pair_fingerprint", "fingerprint"),
+        ],
+    );
     match generated {
         Some(key) => {
             for (out, attr) in [
@@ -2551,9 +2566,7 @@ fn single(
     b.pass(&mut body, pass);
     let r = b.resource(ty, &b.base(), body);
     b.understood(&["tags", "putin_khuylo"]);
-    for (out, attr) in outputs {
-        b.out(out, &r, attr);
-    }
+    b.outs(&r, outputs);
 }
 
 fn sqs(b: &mut Builder<'_>) {
@@ -2855,15 +2868,16 @@ fn lambda(b: &mut Builder<'_>) {
         },
         "how the module packages the code: the function's image is built from `source_path`",
     );
-    for (out, attr) in [
-        ("lambda_function_arn", "arn"),
-        ("lambda_function_name", "function_name"),
-        ("lambda_function_invoke_arn", "invoke_arn"),
-        ("lambda_function_qualified_arn", "qualified_arn"),
-        ("lambda_function_version", "version"),
-    ] {
-        b.out(out, &f, attr);
-    }
+    b.outs(
+        &f,
+        &[
+            ("lambda_function_arn", "arn"),
+            ("lambda_function_name", "function_name"),
+            ("lambda_function_invoke_arn", "invoke_arn"),
+            ("lambda_function_qualified_arn", "qualified_arn"),
+            ("lambda_function_version", "version"),
+        ],
+    );
     match url {
         Some(u) => b.out("lambda_function_url", &u, "function_url"),
         None => b.out_unmapped(
@@ -3230,16 +3244,17 @@ fn autoscaling(b: &mut Builder<'_>) {
         },
         "instance profile, monitoring, metadata service and refresh settings of AWS instances",
     );
-    for (out, attr) in [
-        ("autoscaling_group_id", "id"),
-        ("autoscaling_group_name", "name"),
-        ("autoscaling_group_arn", "arn"),
-        ("autoscaling_group_min_size", "min_size"),
-        ("autoscaling_group_max_size", "max_size"),
-        ("autoscaling_group_desired_capacity", "desired_capacity"),
-    ] {
-        b.out(out, &g, attr);
-    }
+    b.outs(
+        &g,
+        &[
+            ("autoscaling_group_id", "id"),
+            ("autoscaling_group_name", "name"),
+            ("autoscaling_group_arn", "arn"),
+            ("autoscaling_group_min_size", "min_size"),
+            ("autoscaling_group_max_size", "max_size"),
+            ("autoscaling_group_desired_capacity", "desired_capacity"),
+        ],
+    );
     match lt {
         Some(lt) => {
             b.out("launch_template_id", &lt, "id");
@@ -3315,13 +3330,14 @@ fn secrets_manager(b: &mut Builder<'_>) {
         },
         "rotation, resource policies, KMS keys and replicas of AWS secrets",
     );
-    for (out, attr) in [
-        ("secret_arn", "arn"),
-        ("secret_id", "id"),
-        ("secret_name", "name"),
-    ] {
-        b.out(out, &secret, attr);
-    }
+    b.outs(
+        &secret,
+        &[
+            ("secret_arn", "arn"),
+            ("secret_id", "id"),
+            ("secret_name", "name"),
+        ],
+    );
     match version {
         Some(v) => {
             b.out("secret_version_id", &v, "version_id");
@@ -3362,15 +3378,16 @@ fn ssm_parameter(b: &mut Builder<'_>) {
     }
     let p = b.resource("aws_ssm_parameter", &b.base(), body);
     b.understood(&["tags", "putin_khuylo", "ignore_value_changes"]);
-    for (out, attr) in [
-        ("ssm_parameter_arn", "arn"),
-        ("ssm_parameter_name", "name"),
-        ("ssm_parameter_type", "type"),
-        ("ssm_parameter_version", "version"),
-        ("ssm_parameter_value", "value"),
-    ] {
-        b.out(out, &p, attr);
-    }
+    b.outs(
+        &p,
+        &[
+            ("ssm_parameter_arn", "arn"),
+            ("ssm_parameter_name", "name"),
+            ("ssm_parameter_type", "type"),
+            ("ssm_parameter_version", "version"),
+            ("ssm_parameter_value", "value"),
+        ],
+    );
 }
 
 /// vpc `//modules/vpc-endpoints`: one `aws_vpc_endpoint` per `endpoints` entry (the network
