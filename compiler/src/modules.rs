@@ -17,7 +17,7 @@
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
 //! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
 //! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`,
-//! apigateway-v2 (v2–v5), sqs v4, sns v6, dynamodb-table v4,
+//! apigateway-v2 (v2–v5), cloudfront v3–v4, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -57,6 +57,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
     "terraform-aws-modules/route53/aws//modules/{zones,records}",
     "terraform-aws-modules/apigateway-v2/aws",
+    "terraform-aws-modules/cloudfront/aws",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -119,6 +120,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("route53", Some("modules/zones")) => route53_zones(&mut b),
         ("route53", Some("modules/records")) => route53_records(&mut b),
         ("apigateway-v2", None) => apigateway_v2(&mut b),
+        ("cloudfront", None) => cloudfront(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3661,6 +3663,104 @@ fn apigateway_v2(b: &mut Builder<'_>) {
     b.out("api_id", &api, "id");
     b.out("api_endpoint", &api, "api_endpoint");
     b.out("api_execution_arn", &api, "execution_arn");
+}
+
+// ---- cloudfront -------------------------------------------------------------------------------------
+
+/// cloudfront v3–v4: one `aws_cloudfront_distribution` (the CloudFront rule makes a Spaces CDN
+/// endpoint of a distribution in front of one bucket, and reports the others). `origin` is a
+/// map by origin id; the cache behaviours and the certificate are objects in the module.
+fn cloudfront(b: &mut Builder<'_>) {
+    if !b.created(&["create_distribution", "create"]) {
+        no_resources(
+            b,
+            &[
+                "cloudfront_distribution_id",
+                "cloudfront_distribution_domain_name",
+            ],
+        );
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "aliases",
+            "comment",
+            "price_class",
+            "is_ipv6_enabled",
+            "http_version",
+            "default_root_object",
+            "web_acl_id",
+        ],
+    );
+    body.set(
+        "enabled",
+        b.input("enabled").unwrap_or(Expression::Bool(true)),
+    );
+    const ORIGIN_BLOCKS: &[&str] = &["s3_origin_config", "custom_origin_config", "custom_header"];
+    if let Some(origins) = b.input_literal("origin") {
+        for (key, o) in entries(&origins) {
+            let mut block = obj_block(&o, ORIGIN_BLOCKS);
+            if get(&o, "origin_id").is_none() {
+                block.set("origin_id", s(&key));
+            }
+            // The module's `origin_access_control = "<key>"` names an OAC it creates: kept as
+            // the distribution's `origin_access_control_id`, so the CloudFront rule says that
+            // private-bucket access does not carry over (the Spaces CDN serves public objects).
+            for st in block.items.iter_mut() {
+                if let hcl::Structure::Attribute(a) = st
+                    && a.key() == "origin_access_control"
+                {
+                    *a = hcl::Attribute::new("origin_access_control_id", a.expr.clone());
+                }
+            }
+            body.block("origin", block);
+        }
+    }
+    if let Some(dcb) = b.input_literal("default_cache_behavior") {
+        body.block("default_cache_behavior", obj_block(&dcb, &[]));
+    }
+    if let Some(Expression::Array(items)) = b.input_literal("ordered_cache_behavior") {
+        for i in items {
+            body.block("ordered_cache_behavior", obj_block(&i, &[]));
+        }
+    }
+    if let Some(cert) = b.input_literal("viewer_certificate") {
+        body.block("viewer_certificate", obj_block(&cert, &[]));
+    }
+    // Geo restrictions, which the CloudFront rule reports as not carried over.
+    if let Some(geo) = b.input_literal("geo_restriction") {
+        let mut restrictions = B::new();
+        restrictions.block("geo_restriction", obj_block(&geo, &[]));
+        body.block("restrictions", restrictions);
+    }
+    let d = b.resource("aws_cloudfront_distribution", &b.base(), body);
+    b.understood(&[
+        "tags",
+        "putin_khuylo",
+        "wait_for_deployment",
+        "retain_on_delete",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.contains("origin_access")
+                || k == "logging_config"
+                || k == "custom_error_response"
+                || k.starts_with("create_monitoring")
+        },
+        "origin access identities and controls, logging and error pages of the distribution",
+    );
+    b.outs(
+        &d,
+        &[
+            ("cloudfront_distribution_id", "id"),
+            ("cloudfront_distribution_arn", "arn"),
+            ("cloudfront_distribution_domain_name", "domain_name"),
+            ("cloudfront_distribution_hosted_zone_id", "hosted_zone_id"),
+            ("cloudfront_distribution_status", "status"),
+        ],
+    );
 }
 
 #[cfg(test)]

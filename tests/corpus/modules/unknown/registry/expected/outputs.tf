@@ -1,3 +1,3 @@
-output "cdn_domain" {
+output "bus_arn" {
   value = null
 }

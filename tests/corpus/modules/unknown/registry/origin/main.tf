@@ -6,17 +6,17 @@ module "label" {
   name      = "app"
 }
 
-module "cdn" {
-  source  = "terraform-aws-modules/cloudfront/aws"
-  version = "~> 3.4"
+module "bus" {
+  source  = "terraform-aws-modules/eventbridge/aws"
+  version = "~> 3.0"
 
-  comment = "acme assets"
+  bus_name = "acme-orders"
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "cdn_domain" {
-  value = module.cdn.cloudfront_distribution_domain_name
+output "bus_arn" {
+  value = module.bus.eventbridge_bus_arn
 }
