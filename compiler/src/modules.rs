@@ -17,7 +17,7 @@
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
 //! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
 //! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`,
-//! apigateway-v2 (v2–v5), cloudfront v3–v4, sqs v4, sns v6, dynamodb-table v4,
+//! apigateway-v2 (v2–v5), cloudfront v3–v4, eventbridge v3, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -58,6 +58,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/route53/aws//modules/{zones,records}",
     "terraform-aws-modules/apigateway-v2/aws",
     "terraform-aws-modules/cloudfront/aws",
+    "terraform-aws-modules/eventbridge/aws",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -121,6 +122,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("route53", Some("modules/records")) => route53_records(&mut b),
         ("apigateway-v2", None) => apigateway_v2(&mut b),
         ("cloudfront", None) => cloudfront(&mut b),
+        ("eventbridge", None) => eventbridge(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3760,6 +3762,111 @@ fn cloudfront(b: &mut Builder<'_>) {
             ("cloudfront_distribution_hosted_zone_id", "hosted_zone_id"),
             ("cloudfront_distribution_status", "status"),
         ],
+    );
+}
+
+// ---- eventbridge ------------------------------------------------------------------------------------
+
+/// eventbridge v3: per `rules` entry an `aws_cloudwatch_event_rule`, per entry of its
+/// `targets` list an `aws_cloudwatch_event_target` (schedules that invoke a function or run a
+/// task become CronJobs; other rules are reported). A bus of its own (`create_bus`, not the
+/// `default` bus) is an `aws_cloudwatch_event_bus`.
+fn eventbridge(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["eventbridge_bus_arn", "eventbridge_rule_arns"]);
+        return;
+    }
+    let bus_name = b.input("bus_name");
+    let own_bus = b.input_bool("create_bus") != Some(false)
+        && bus_name
+            .as_ref()
+            .is_some_and(|n| b.eval.string(n).as_deref() != Some("default"));
+    let bus = if own_bus {
+        let mut body = B::new();
+        body.set_opt("name", bus_name.clone());
+        Some(b.resource("aws_cloudwatch_event_bus", &b.base(), body))
+    } else {
+        None
+    };
+    let targets = b.input_literal("targets");
+    let mut rule_arns = BTreeMap::new();
+    if let Some(rules) = b.input_literal("rules") {
+        for (key, r) in entries(&rules) {
+            let label = format!("{}_{key}", b.base());
+            let mut body = B::new();
+            // The module names rules `<key>-rule` unless `name` is given.
+            body.set(
+                "name",
+                get(&r, "name").unwrap_or_else(|| s(&format!("{key}-rule"))),
+            );
+            for k in [
+                "description",
+                "schedule_expression",
+                "event_pattern",
+                "state",
+            ] {
+                body.set_opt(k, get(&r, k));
+            }
+            match (&bus, &bus_name) {
+                (Some(bus), _) => {
+                    body.set("event_bus_name", rref(bus, "name"));
+                }
+                (None, Some(name)) => {
+                    body.set("event_bus_name", name.clone());
+                }
+                (None, None) => {}
+            }
+            let rule = b.resource("aws_cloudwatch_event_rule", &label, body);
+            rule_arns.insert(key.clone(), (rule.clone(), "arn".to_string()));
+            let list = targets.as_ref().and_then(|t| get(t, &key));
+            if let Some(Expression::Array(items)) = list {
+                for (i, t) in items.iter().enumerate() {
+                    let mut tb = B::new();
+                    tb.set("rule", rref(&rule, "name"));
+                    tb.set_opt("arn", get(t, "arn"));
+                    tb.set_opt("target_id", get(t, "name"));
+                    tb.set_opt("input", get(t, "input"));
+                    let tname = get(t, "name")
+                        .and_then(|n| b.eval.string(&n))
+                        .map(|n| format!("{label}_{n}"))
+                        .unwrap_or_else(|| format!("{label}_{i}"));
+                    b.resource("aws_cloudwatch_event_target", &tname, tb);
+                }
+            }
+        }
+    }
+    b.understood(&[
+        "tags",
+        "putin_khuylo",
+        "create_bus",
+        "create_rules",
+        "create_targets",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("attach_")
+                || k.starts_with("policy")
+                || k.starts_with("role")
+                || k.starts_with("create_role")
+                || k.contains("archive")
+                || k.contains("permission")
+                || k.contains("schedule_group")
+        },
+        "the bus's IAM role, archives and permissions",
+    );
+    match &bus {
+        Some(bus) => b.outs(
+            bus,
+            &[
+                ("eventbridge_bus_arn", "arn"),
+                ("eventbridge_bus_name", "name"),
+            ],
+        ),
+        None => b.out_unmapped("eventbridge_bus_arn", "the module uses an existing bus"),
+    }
+    b.outputs.insert(
+        "eventbridge_rule_arns".into(),
+        ModuleOutput::Keyed(rule_arns),
     );
 }
 

@@ -1,3 +1,3 @@
-output "bus_arn" {
+output "kafka_brokers" {
   value = null
 }

@@ -6,17 +6,18 @@ module "label" {
   name      = "app"
 }
 
-module "bus" {
-  source  = "terraform-aws-modules/eventbridge/aws"
-  version = "~> 3.0"
+module "kafka" {
+  source  = "terraform-aws-modules/msk-kafka-cluster/aws"
+  version = "~> 2.0"
 
-  bus_name = "acme-orders"
+  name          = "acme-events"
+  kafka_version = "3.6.0"
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "bus_arn" {
-  value = module.bus.eventbridge_bus_arn
+output "kafka_brokers" {
+  value = module.kafka.bootstrap_brokers_tls
 }
