@@ -17,7 +17,8 @@
 //! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
 //! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
 //! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`,
-//! apigateway-v2 (v2–v5), cloudfront v3–v4, eventbridge v3, sqs v4, sns v6, dynamodb-table v4,
+//! apigateway-v2 (v2–v5), cloudfront v3–v4, eventbridge v3, elb v4, msk-kafka-cluster v2,
+//! opensearch v1, efs v1, redshift v6, memory-db v2, sqs v4, sns v6, dynamodb-table v4,
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
@@ -59,6 +60,12 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/apigateway-v2/aws",
     "terraform-aws-modules/cloudfront/aws",
     "terraform-aws-modules/eventbridge/aws",
+    "terraform-aws-modules/elb/aws",
+    "terraform-aws-modules/msk-kafka-cluster/aws",
+    "terraform-aws-modules/opensearch/aws",
+    "terraform-aws-modules/efs/aws",
+    "terraform-aws-modules/redshift/aws",
+    "terraform-aws-modules/memory-db/aws",
     "terraform-aws-modules/sqs/aws",
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
@@ -123,6 +130,12 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("apigateway-v2", None) => apigateway_v2(&mut b),
         ("cloudfront", None) => cloudfront(&mut b),
         ("eventbridge", None) => eventbridge(&mut b),
+        ("elb", None) => elb(&mut b),
+        ("msk-kafka-cluster", None) => msk(&mut b),
+        ("opensearch", None) => opensearch(&mut b),
+        ("efs", None) => efs(&mut b),
+        ("redshift", None) => redshift(&mut b),
+        ("memory-db", None) => memory_db(&mut b),
         ("sqs", None) => sqs(&mut b),
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
@@ -3867,6 +3880,237 @@ fn eventbridge(b: &mut Builder<'_>) {
     b.outputs.insert(
         "eventbridge_rule_arns".into(),
         ModuleOutput::Keyed(rule_arns),
+    );
+}
+
+// ---- elb, msk-kafka-cluster, opensearch, efs, redshift, memory-db ------------------------------------
+
+/// elb (classic) v4: one `aws_elb` with its `listener` list and `health_check` object as blocks.
+fn elb(b: &mut Builder<'_>) {
+    if !b.created(&["create_elb", "create"]) {
+        no_resources(b, &["elb_id", "elb_dns_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "name",
+            "name_prefix",
+            "subnets",
+            "security_groups",
+            "internal",
+            "instances",
+            "cross_zone_load_balancing",
+            "idle_timeout",
+            "connection_draining",
+            "connection_draining_timeout",
+        ],
+    );
+    if let Some(Expression::Array(items)) = b.input_literal("listener") {
+        for l in items {
+            body.block("listener", obj_block(&l, &[]));
+        }
+    }
+    if let Some(hc) = b.input_literal("health_check") {
+        body.block("health_check", obj_block(&hc, &[]));
+    }
+    let e = b.resource("aws_elb", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo", "number_of_instances"]);
+    b.absorb_matching(|k| k == "access_logs", "access logs of the load balancer");
+    b.outs(
+        &e,
+        &[
+            ("elb_id", "id"),
+            ("elb_arn", "arn"),
+            ("elb_name", "name"),
+            ("elb_dns_name", "dns_name"),
+            ("elb_zone_id", "zone_id"),
+            ("elb_instances", "instances"),
+        ],
+    );
+}
+
+/// msk-kafka-cluster v2: one `aws_msk_cluster` (broker nodes, instance type, storage).
+fn msk(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["arn", "bootstrap_brokers"]);
+        return;
+    }
+    let mut body = B::new();
+    let name = b.input("name").unwrap_or_else(|| s(&b.call.name));
+    body.set("cluster_name", name);
+    b.pass(&mut body, &["kafka_version", "number_of_broker_nodes"]);
+    let mut group = B::new();
+    group.set(
+        "instance_type",
+        b.input("broker_node_instance_type")
+            .unwrap_or_else(|| s("kafka.m5.large")),
+    );
+    let subnets = b.input("broker_node_client_subnets");
+    group.set_opt("client_subnets", subnets);
+    let sgs = b.input("broker_node_security_groups");
+    group.set_opt("security_groups", sgs);
+    let size = b
+        .input("broker_node_storage_info")
+        .and_then(|info| get(&info, "ebs_storage_info").and_then(|ebs| get(&ebs, "volume_size")));
+    let size = size.or_else(|| b.input("broker_node_ebs_volume_size"));
+    if let Some(size) = size {
+        let mut ebs = B::new();
+        ebs.set("volume_size", size);
+        let mut storage = B::new();
+        storage.block("ebs_storage_info", ebs);
+        group.block("storage_info", storage);
+    }
+    body.block("broker_node_group_info", group);
+    let c = b.resource("aws_msk_cluster", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("encryption_")
+                || k.starts_with("client_authentication")
+                || k.contains("cloudwatch")
+                || k.contains("s3_logs")
+                || k.contains("firehose")
+                || k.starts_with("jmx_")
+                || k.starts_with("node_exporter")
+                || k.starts_with("enhanced_monitoring")
+                || k.starts_with("configuration_")
+                || k.starts_with("create_configuration")
+                || k.starts_with("scaling_")
+                || k.starts_with("create_scram")
+                || k.starts_with("schema_registr")
+        },
+        "encryption, authentication, monitoring, logging and broker configuration of MSK",
+    );
+    b.outs(
+        &c,
+        &[
+            ("arn", "arn"),
+            ("bootstrap_brokers", "bootstrap_brokers"),
+            ("bootstrap_brokers_tls", "bootstrap_brokers_tls"),
+            (
+                "bootstrap_brokers_sasl_scram",
+                "bootstrap_brokers_sasl_scram",
+            ),
+            ("bootstrap_brokers_sasl_iam", "bootstrap_brokers_sasl_iam"),
+            ("zookeeper_connect_string", "zookeeper_connect_string"),
+            ("current_version", "current_version"),
+        ],
+    );
+}
+
+/// opensearch v1: one `aws_opensearch_domain` (cluster and storage settings as blocks).
+fn opensearch(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["domain_arn", "domain_endpoint"]);
+        return;
+    }
+    let mut body = B::new();
+    let name = b.input("domain_name").unwrap_or_else(|| s(&b.call.name));
+    body.set("domain_name", name);
+    b.pass(&mut body, &["engine_version"]);
+    for block in ["cluster_config", "ebs_options", "vpc_options"] {
+        if let Some(v) = b.input_literal(block) {
+            body.block(block, obj_block(&v, &["zone_awareness_config"]));
+        }
+    }
+    let d = b.resource("aws_opensearch_domain", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.contains("access_polic")
+                || k.contains("encrypt")
+                || k.contains("log_publishing")
+                || k.contains("cloudwatch")
+                || k.starts_with("advanced_security")
+                || k.starts_with("domain_endpoint_options")
+                || k.starts_with("auto_tune")
+                || k.starts_with("create_saml")
+                || k.starts_with("saml")
+                || k.starts_with("outbound_connection")
+                || k.starts_with("package_associations")
+                || k.starts_with("vpc_endpoints")
+                || k.starts_with("security_group")
+                || k.starts_with("create_security_group")
+                || k.starts_with("create_access_policy")
+                || k.starts_with("enable_access_policy")
+        },
+        "access policies, encryption, logging, fine-grained security and endpoint options of the domain",
+    );
+    b.outs(
+        &d,
+        &[
+            ("domain_arn", "arn"),
+            ("domain_id", "domain_id"),
+            ("domain_domain_name", "domain_name"),
+            ("domain_endpoint", "endpoint"),
+            ("domain_dashboard_endpoint", "dashboard_endpoint"),
+        ],
+    );
+}
+
+fn efs(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_efs_file_system",
+        None,
+        &[
+            "creation_token",
+            "performance_mode",
+            "throughput_mode",
+            "encrypted",
+        ],
+        &[
+            ("arn", "arn"),
+            ("id", "id"),
+            ("dns_name", "dns_name"),
+            ("size_in_bytes", "size_in_bytes"),
+        ],
+    );
+}
+
+fn redshift(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_redshift_cluster",
+        Some("cluster_identifier"),
+        &[
+            "node_type",
+            "number_of_nodes",
+            "database_name",
+            "master_username",
+        ],
+        &[
+            ("cluster_arn", "arn"),
+            ("cluster_id", "id"),
+            ("cluster_identifier", "cluster_identifier"),
+            ("cluster_endpoint", "endpoint"),
+            ("cluster_database_name", "database_name"),
+        ],
+    );
+}
+
+fn memory_db(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create", "create_cluster"],
+        "aws_memorydb_cluster",
+        Some("name"),
+        &[
+            "node_type",
+            "num_shards",
+            "num_replicas_per_shard",
+            "engine_version",
+            "port",
+        ],
+        &[
+            ("cluster_id", "id"),
+            ("cluster_arn", "arn"),
+            ("cluster_endpoint_address", "cluster_endpoint"),
+        ],
     );
 }
 

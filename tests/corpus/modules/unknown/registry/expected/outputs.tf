@@ -1,3 +1,3 @@
-output "kafka_brokers" {
+output "graphql_url" {
   value = null
 }

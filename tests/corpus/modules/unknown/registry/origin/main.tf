@@ -6,18 +6,17 @@ module "label" {
   name      = "app"
 }
 
-module "kafka" {
-  source  = "terraform-aws-modules/msk-kafka-cluster/aws"
-  version = "~> 2.0"
+module "graphql" {
+  source  = "terraform-aws-modules/appsync/aws"
+  version = "~> 2.5"
 
-  name          = "acme-events"
-  kafka_version = "3.6.0"
+  name = "acme-graphql"
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "kafka_brokers" {
-  value = module.kafka.bootstrap_brokers_tls
+output "graphql_url" {
+  value = module.graphql.appsync_graphql_api_uris
 }
