@@ -2664,7 +2664,25 @@ fn kms(b: &mut Builder<'_>) {
 /// iam v5 submodules: roles (assumable, OIDC, service accounts), policies, users, groups.
 fn iam(b: &mut Builder<'_>, sub: &str) -> Option<()> {
     let preset = sub.strip_prefix("modules/")?;
-    if preset.contains("role") {
+    if preset.contains("oidc-provider") {
+        single(
+            b,
+            &["create"],
+            "aws_iam_openid_connect_provider",
+            None,
+            &["url", "client_id_list"],
+            &[("arn", "arn"), ("url", "url")],
+        );
+    } else if preset == "iam-account" {
+        single(
+            b,
+            &["create_account_password_policy", "create"],
+            "aws_iam_account_alias",
+            None,
+            &["account_alias"],
+            &[("iam_account_alias", "account_alias")],
+        );
+    } else if preset.contains("role") {
         single(
             b,
             &["create_role", "create"],
