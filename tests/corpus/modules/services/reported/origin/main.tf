@@ -48,6 +48,11 @@ module "worker_role" {
   }
 }
 
+module "github_oidc" {
+  source  = "terraform-aws-modules/iam/aws//modules/iam-github-oidc-provider"
+  version = "~> 5.0"
+}
+
 module "logs" {
   source  = "terraform-aws-modules/cloudwatch/aws//modules/log-group"
   version = "~> 5.0"
