@@ -176,6 +176,9 @@ codes! {
     UnmappedReference = "F401", Warning, "reference has no DigitalOcean equivalent";
     /// A reference to something that does not exist in the origin.
     UnknownReference = "F402", Warning, "reference to an undeclared object";
+    /// The deployment stack's resources refer to each other in a circle (Terraform cannot plan
+    /// it): the origin has the same cycle, or Ferry's mapping made one.
+    DependencyCycle = "F403", Error, "dependency cycle in the deployment stack";
 
     // ---- F5xx: best practices -----------------------------------------------------------
     /// A name that must be unique per appliance does not carry the instance id (Ferry appends it

@@ -742,9 +742,9 @@ fn compile_module(
                     .at(call.loc.clone())
                     .resource(format!("module.{}", call.name))
                     .help(format!(
-                        "vendor the module into the origin (e.g. `./modules/{}`) so Ferry compiles its resources, or replace it with resources or a module Ferry maps ({})",
+                        "vendor the module into the origin (e.g. `./modules/{}`) so Ferry compiles its resources, or replace it with resources or a module Ferry maps (terraform-aws-modules: {})",
                         call.name,
-                        modules::KNOWN.join(", ")
+                        modules::known_short().join(", ")
                     )),
                 );
             }
@@ -951,7 +951,7 @@ fn compile_module(
         }
     }
     // An origin `depends_on` on what became part of the resource itself (a security group
-    // that is now the database's own firewall) would be a cycle.
+    // that is now the database's own firewall) would be a cycle; any cycle left is reported.
     let origin_loc = |e: &Emitted| {
         e.origin
             .as_ref()
@@ -959,7 +959,7 @@ fn compile_module(
             .map(|r| r.loc.clone())
             .unwrap_or_else(|| Loc::file("main.tf"))
     };
-    crate::cycles::break_depends_on_cycles(&mut emitted, &origin_loc, &mut diags);
+    crate::cycles::check(&mut emitted, &origin_loc, &mut diags);
     let mut locals = module.locals.clone();
     for l in &mut locals {
         rules::secrets::read_generated_passwords(&mut l.expr, &generated);

@@ -218,9 +218,7 @@ impl<'a> Parser<'a> {
     /// A `#` or `//` comment up to (not including) the end of the line.
     fn line_comment(&mut self) -> bool {
         if self.peek() == Some(b'#') || self.starts_with(b"//") {
-            while !matches!(self.peek(), None | Some(b'\n')) {
-                self.i += 1;
-            }
+            self.i = memchr::memchr(b'\n', &self.s[self.i..]).map_or(self.s.len(), |n| self.i + n);
             true
         } else {
             false

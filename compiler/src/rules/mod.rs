@@ -135,7 +135,31 @@ pub struct Exports {
     /// The emitted resource that stands for the origin one: default target for attributes that
     /// exist under the same name, and for `depends_on`.
     pub primary: Option<String>,
-    pub attrs: BTreeMap<Text, Export>,
+    pub attrs: ExportAttrs,
+}
+
+/// The attributes one origin resource exports, by name: a handful each (dozens for a registry
+/// module), so a list searched in order beats an ordered map, whose first insert allocates a
+/// node for eleven entries. Insertion order is deterministic; nothing iterates it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExportAttrs(Vec<(Text, Export)>);
+
+impl ExportAttrs {
+    pub fn get(&self, attr: &str) -> Option<&Export> {
+        self.0.iter().find(|(k, _)| k == attr).map(|(_, e)| e)
+    }
+
+    pub fn contains_key(&self, attr: &str) -> bool {
+        self.get(attr).is_some()
+    }
+
+    /// Sets `attr`, replacing what it exported before.
+    pub fn insert(&mut self, attr: Text, export: Export) {
+        match self.0.iter_mut().find(|(k, _)| *k == attr) {
+            Some(slot) => slot.1 = export,
+            None => self.0.push((attr, export)),
+        }
+    }
 }
 
 /// The outcome recorded for one origin resource.
@@ -303,17 +327,18 @@ fn origin_key(r: &Resource) -> (Mode, &str, &str) {
 #[derive(Debug, Default)]
 struct RefIndex {
     len: usize,
-    resources: BTreeMap<String, Vec<usize>>,
-    outputs: BTreeMap<String, Vec<usize>>,
-    locals: BTreeMap<String, Vec<usize>>,
-    calls: BTreeMap<String, Vec<usize>>,
+    // Looked up only, never iterated: hashed (fixed seed), not ordered.
+    resources: AddrMap<Vec<usize>>,
+    outputs: AddrMap<Vec<usize>>,
+    locals: AddrMap<Vec<usize>>,
+    calls: AddrMap<Vec<usize>>,
     /// Resources that read an output of some module (`module.x.y`).
     module_users: Vec<usize>,
 }
 
 /// Records in one of [`RefIndex`]'s maps that item `i` mentions the addresses it is shown.
 struct RefAdder<'m> {
-    map: &'m mut BTreeMap<String, Vec<usize>>,
+    map: &'m mut AddrMap<Vec<usize>>,
     i: usize,
     module_user: bool,
     /// The address being built (reused: only a new address is copied into the map).
@@ -1225,7 +1250,7 @@ impl<'a> Cx<'a> {
         target: &Resource,
     ) -> Referrers<'a> {
         let key = target.address();
-        fn at<'m>(map: &'m BTreeMap<String, Vec<usize>>, key: &str) -> &'m [usize] {
+        fn at<'m>(map: &'m AddrMap<Vec<usize>>, key: &str) -> &'m [usize] {
             map.get(key).map(Vec::as_slice).unwrap_or_default()
         }
         let direct = at(&ix.resources, key);

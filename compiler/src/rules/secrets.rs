@@ -268,7 +268,7 @@ pub fn generated_admin_passwords(resources: &[Resource], st: &State) -> Vec<Gene
         let mapped = st
             .exports
             .get(db.address())
-            .and_then(|x| x.attrs.get(*attr))
+            .and_then(|x| x.attrs.get(attr))
             .is_some_and(|e| matches!(e, Export::Attr { .. }));
         if !mapped {
             continue;

@@ -1,0 +1,29 @@
+resource "digitalocean_droplet" "primary" {
+  name      = "primary-${var.instance_id}"
+  region    = var.region
+  size      = "s-2vcpu-2gb"
+  image     = "ubuntu-24-04-x64"
+  user_data = "PEER=${digitalocean_droplet.replica.ipv4_address_private}"
+  tags      = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_droplet" "replica" {
+  name      = "replica-${var.instance_id}"
+  region    = var.region
+  size      = "s-2vcpu-2gb"
+  image     = "ubuntu-24-04-x64"
+  user_data = "PEER=${digitalocean_droplet.primary.ipv4_address_private}"
+  tags      = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_droplet.primary.urn], [digitalocean_droplet.replica.urn]])
+}
