@@ -1815,7 +1815,7 @@ fn msk_cluster(r: &Resource, cx: &mut Cx<'_>) {
             "kafka_version",
             Code::NearestMatch,
             format!(
-                "Kafka `{v}` → `{}`, the version Managed Kafka offers",
+                "Kafka `{v}` → `{}`, the Managed Kafka version in Ferry's reference data",
                 facts::KAFKA_VERSION
             ),
             "check client compatibility with the new broker version",
