@@ -370,6 +370,82 @@ fn stack_reads(emitted: &[Emitted], named: &[&[Named]], f: &mut dyn FnMut(&Expre
     }
 }
 
+/// Leaves out the kept data sources (`tls_certificate`, `template_file`, …) that were fed by
+/// AWS objects in the origin and that nothing in the deployment stack reads any more: their
+/// readers were AWS resources that were dropped or are unsupported (an IAM OIDC provider, a
+/// Step Functions state machine), and their own arguments lost the AWS values (`url = null`),
+/// which fails the plan. They are reported as dropped, with a note.
+fn drop_orphaned_kept_data(
+    emitted: &mut Vec<Emitted>,
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    by_addr: &BTreeMap<&str, &Resource>,
+    outcomes: &mut rules::AddrMap<OutcomeRec>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use hcl::expr::TraversalOperator as Op;
+    let reads_aws = |r: &Resource| {
+        let mut hit = false;
+        hclx::walk_body(&r.body, &mut |x| {
+            hit |= match hclx::traversal_root(x) {
+                Some(("data", [Op::GetAttr(t), ..])) => t.starts_with("aws_"),
+                Some((root, [Op::GetAttr(_), ..])) => root.starts_with("aws_"),
+                _ => false,
+            };
+        });
+        hit
+    };
+    let data_read = |e: &Expression, out: &mut BTreeSet<String>| {
+        hclx::walk(e, &mut |x| {
+            if let Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+                out.insert(format!("data.{t}.{n}"));
+            }
+        });
+    };
+    let candidate = |e: &Emitted, outcomes: &rules::AddrMap<OutcomeRec>| -> Option<String> {
+        let origin = e.origin.as_deref()?;
+        let r = by_addr.get(origin)?;
+        (e.mode == Mode::Data
+            && origin == e.address()
+            && outcomes.get(origin).map(|o| o.outcome) == Some(Outcome::Kept)
+            && reads_aws(r))
+        .then(|| origin.to_string())
+    };
+    loop {
+        let mut read = BTreeSet::new();
+        stack_reads(emitted, named, &mut |x| data_read(x, &mut read));
+        for l in locals {
+            data_read(&l.expr, &mut read);
+        }
+        let orphans: BTreeSet<String> = emitted
+            .iter()
+            .filter_map(|e| candidate(e, outcomes))
+            .filter(|a| !read.contains(a))
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        emitted.retain(|e| !orphans.contains(&e.address()));
+        for addr in orphans {
+            let note = format!(
+                "`{addr}` read AWS objects for resources that are not part of the deployment stack; nothing reads it any more, so it is left out"
+            );
+            if let Some(rec) = outcomes.get_mut(&addr) {
+                rec.outcome = Outcome::Dropped;
+                rec.targets.clear();
+                rec.note = Some(note.clone());
+            }
+            let r = by_addr.get(addr.as_str());
+            diags.push(
+                Diagnostic::new(Code::Dropped, note)
+                    .at_opt(r.map(|r| r.loc.clone()))
+                    .resource(addr.clone())
+                    .help("remove it from the origin if no other deployment needs it"),
+            );
+        }
+    }
+}
+
 fn prune_dead_null_locals(
     locals: &mut Vec<origin::Local>,
     emitted: &[Emitted],
@@ -803,6 +879,14 @@ fn compile_module(
         crate::providers::kubernetes(&mut providers, &as_written, &emitted, replaced, &mut diags);
     }
     diags.append(&mut st.diags);
+    drop_orphaned_kept_data(
+        &mut emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
+        &by_addr,
+        &mut st.outcomes,
+        &mut diags,
+    );
     prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
 
     // A nested block that lost a required value to an unmapped reference is left out (with
