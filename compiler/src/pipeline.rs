@@ -55,6 +55,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     // Module folders → the inputs set at deploy time that rules declared there (or that the
     // folder passes on from its own local modules): their callers pass them on.
     let mut deploy_inputs: DeployInputs = BTreeMap::new();
+    // Module folders → their outputs whose value is sensitive for callers.
+    let mut sensitive_outputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -68,7 +70,11 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &registry_dirs,
             &dns_dirs,
             &deploy_inputs,
+            &sensitive_outputs,
         );
+        if !m.sensitive_outputs.is_empty() {
+            sensitive_outputs.insert(dir.clone(), m.sensitive_outputs.clone());
+        }
         if !m.deploy_inputs.is_empty() {
             deploy_inputs.insert(dir.clone(), m.deploy_inputs.clone());
         }
@@ -260,6 +266,8 @@ struct ModuleOut {
     emitted: Vec<Emitted>,
     artifacts: Vec<crate::report::Artifact>,
     secrets: Vec<crate::report::SecretRef>,
+    /// Outputs whose value is sensitive for callers (`crate::sensitive`).
+    sensitive_outputs: BTreeSet<String>,
 }
 
 /// The values each module's variables receive: the root's from `*.tfvars`, a local module's
@@ -542,6 +550,7 @@ fn compile_module(
     registry_dirs: &BTreeSet<String>,
     dns_dirs: &BTreeSet<String>,
     deploy_inputs: &DeployInputs,
+    sensitive_outputs: &BTreeMap<String, BTreeSet<String>>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let eval = Eval::new(
@@ -861,6 +870,16 @@ fn compile_module(
         }
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
+    // Outputs carrying values DigitalOcean's providers mark sensitive (a kubeconfig).
+    let children: BTreeMap<String, BTreeSet<String>> = module
+        .module_calls
+        .iter()
+        .filter_map(|c| {
+            let outs = sensitive_outputs.get(&call_dir(module, c)?)?;
+            Some((c.name.clone(), outs.clone()))
+        })
+        .collect();
+    let sensitive_outputs = crate::sensitive::outputs(&mut outputs, is_root, &children, &mut diags);
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     if is_root {
@@ -1106,6 +1125,7 @@ fn compile_module(
         emitted,
         artifacts: std::mem::take(&mut st.artifacts),
         secrets: std::mem::take(&mut st.secrets),
+        sensitive_outputs,
     }
 }
 
