@@ -1723,6 +1723,11 @@ fn emit_module(
         }
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));
+    for (name, text) in files.iter_mut() {
+        if name.ends_with(".tf") && text.contains("<<") {
+            *text = emit::close_heredocs(text);
+        }
+    }
     files
 }
 
