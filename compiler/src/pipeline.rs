@@ -870,6 +870,36 @@ fn compile_module(
         }
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
+    // An output all of whose references had no DigitalOcean equivalent (F401 says so) is
+    // `null`: what is left would hand `null` to a function (`replace(null, "https://", "")`),
+    // which fails the plan.
+    for (o, was) in outputs.iter_mut().zip(&module.outputs) {
+        let refs_in = |e: &Expression| {
+            let mut n = 0usize;
+            hclx::walk(e, &mut |x| {
+                n += usize::from(hclx::traversal_root(x).is_some())
+            });
+            n
+        };
+        let (Some(now), Some(before)) =
+            (hclx::attr(&o.body, "value"), hclx::attr(&was.body, "value"))
+        else {
+            continue;
+        };
+        if !matches!(now, Expression::Null) && refs_in(before) > 0 && refs_in(now) == 0 {
+            let mut has_null = false;
+            hclx::walk(now, &mut |x| has_null |= matches!(x, Expression::Null));
+            if has_null {
+                for s in o.body.0.iter_mut() {
+                    if let hcl::Structure::Attribute(a) = s
+                        && a.key() == "value"
+                    {
+                        a.expr = Expression::Null;
+                    }
+                }
+            }
+        }
+    }
     // Outputs carrying values DigitalOcean's providers mark sensitive (a kubeconfig).
     let children: BTreeMap<String, BTreeSet<String>> = module
         .module_calls
