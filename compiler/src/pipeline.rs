@@ -378,6 +378,114 @@ fn stack_reads(emitted: &[Emitted], named: &[&[Named]], f: &mut dyn FnMut(&Expre
     }
 }
 
+/// The files the deployment stack reads by path (`file("values.yaml")`,
+/// `templatefile("${path.module}/user-data.tpl", …)`): a data file of the origin (JSON,
+/// template, YAML) is copied into the stack at the same place; any other (a shell script the
+/// input does not carry) is listed in the report as a file artifact to copy, since the plan
+/// fails on a path that does not exist.
+fn files_read(
+    module: &Module,
+    is_root: bool,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    by_addr: &BTreeMap<&str, &Resource>,
+    st: &mut State,
+    diags: &mut Vec<Diagnostic>,
+) {
+    const FILE_FUNCTIONS: &[&str] = &[
+        "file",
+        "filebase64",
+        "filebase64sha256",
+        "filebase64sha512",
+        "filemd5",
+        "filesha1",
+        "filesha256",
+        "filesha512",
+        "templatefile",
+    ];
+    // The path a call reads, relative to the module's folder, when it is written out.
+    let path_of = |e: &Expression| -> Option<String> {
+        let text = match e {
+            Expression::String(s) => s.clone(),
+            Expression::TemplateExpr(t) => match &**t {
+                hcl::expr::TemplateExpr::QuotedString(s) => s.clone(),
+                hcl::expr::TemplateExpr::Heredoc(_) => return None,
+            },
+            _ => return None,
+        };
+        let rel = text
+            .strip_prefix("${path.module}/")
+            .or_else(|| text.strip_prefix("${path.root}/").filter(|_| is_root))
+            .unwrap_or(&text);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        (!rel.is_empty()
+            && !rel.starts_with('/')
+            && !rel.contains("${")
+            && !rel.contains("%{")
+            && !rel.split('/').any(|seg| seg == ".." || seg.is_empty()))
+        .then(|| rel.to_string())
+    };
+    let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+    let mut note = |e: &Expression, used_by: &str| {
+        hclx::walk(e, &mut |x| {
+            if let Expression::FuncCall(c) = x
+                && FILE_FUNCTIONS.contains(&c.name.name.as_str())
+                && let Some(p) = c.args.first().and_then(&path_of)
+            {
+                wanted.entry(p).or_insert_with(|| used_by.to_string());
+            }
+        });
+    };
+    for e in emitted {
+        let by = e.origin.clone().unwrap_or_else(|| e.address());
+        e.body.exprs(&mut |x| note(x, &by));
+    }
+    for l in locals {
+        note(&l.expr, &format!("local.{}", l.name));
+    }
+    for n in named.iter().flat_map(|n| n.iter()) {
+        hclx::walk_body(&n.body, &mut |x| {
+            if let Expression::FuncCall(c) = x
+                && FILE_FUNCTIONS.contains(&c.name.name.as_str())
+                && let Some(p) = c.args.first().and_then(&path_of)
+            {
+                wanted.entry(p).or_insert_with(|| n.name.clone());
+            }
+        });
+    }
+    for (rel, used_by) in wanted {
+        let Some(full) = origin::join_dir(&module.dir, &rel) else {
+            continue;
+        };
+        match module.data_files.get(&full) {
+            Some(text) => {
+                st.files.entry(rel).or_insert_with(|| text.clone());
+            }
+            None => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::IgnoredFile,
+                        format!(
+                            "`{full}` is read by `{used_by}` but is not part of the input (Ferry carries JSON, template and YAML files): it is listed as a file artifact, to be copied into the deployment stack at the same path"
+                        ),
+                    )
+                    .at_opt(by_addr.get(used_by.as_str()).map(|r| r.loc.clone()))
+                    .resource(used_by.clone())
+                    .help("copy the file next to the deployment stack's .tf files before `tofu plan`, or inline it in the origin"),
+                );
+                st.artifacts.push(crate::report::Artifact {
+                    kind: crate::report::ArtifactKind::File,
+                    source: full.clone(),
+                    destination: full,
+                    pinned: false,
+                    used_by,
+                });
+            }
+        }
+    }
+}
+
 /// Leaves out the kept data sources (`tls_certificate`, `template_file`, …) that were fed by
 /// AWS objects in the origin and that nothing in the deployment stack reads any more: their
 /// readers were AWS resources that were dropped or are unsupported (an IAM OIDC provider, a
@@ -937,6 +1045,16 @@ fn compile_module(
         &mut diags,
     );
     prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
+    files_read(
+        module,
+        is_root,
+        &emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
+        &by_addr,
+        &mut st,
+        &mut diags,
+    );
 
     // A nested block that lost a required value to an unmapped reference is left out (with
     // the reference's own F401 saying why), rather than failing when the stack is applied.
