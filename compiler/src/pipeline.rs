@@ -383,6 +383,7 @@ fn stack_reads(emitted: &[Emitted], named: &[&[Named]], f: &mut dyn FnMut(&Expre
 /// template, YAML) is copied into the stack at the same place; any other (a shell script the
 /// input does not carry) is listed in the report as a file artifact to copy, since the plan
 /// fails on a path that does not exist.
+#[allow(clippy::too_many_arguments)]
 fn files_read(
     module: &Module,
     is_root: bool,
