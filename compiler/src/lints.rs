@@ -76,7 +76,7 @@ pub fn run(
             },
             options.instance_id.as_deref().filter(|_| dir.is_empty()),
         );
-        let mut managed = BTreeMap::new();
+        let mut managed = Lookup::default();
         for r in module.resources.iter().filter(|r| r.mode == Mode::Managed) {
             managed.entry((r.ty.as_str(), r.name.as_str())).or_insert(r);
         }
@@ -115,16 +115,20 @@ struct ModuleCx<'a> {
     eval: &'a Eval,
     files: &'a BTreeMap<String, String>,
     /// The module's managed resources by (type, name), the first of each.
-    managed: BTreeMap<(&'a str, &'a str), &'a Resource>,
+    managed: Lookup<(&'a str, &'a str), &'a Resource>,
     tables: &'a Tables,
 }
 
 /// [`UNIQUE_NAMES`] and [`GLOBAL_NAMES`] by type (the first entry of a type, as a scan finds
 /// it), looked up for every resource.
 struct Tables {
-    unique: BTreeMap<&'static str, &'static (&'static str, &'static str, Option<&'static str>)>,
-    global: BTreeMap<&'static str, &'static (&'static str, &'static str, &'static str)>,
+    unique: Lookup<&'static str, &'static (&'static str, &'static str, Option<&'static str>)>,
+    global: Lookup<&'static str, &'static (&'static str, &'static str, &'static str)>,
 }
+
+/// The lints' look-up tables: only looked up, never iterated, so hashed (fixed seed: no
+/// randomness) rather than ordered, which compared strings with long common prefixes.
+type Lookup<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 impl ModuleCx<'_> {
     /// The resource's address as the report shows it (`dir/` in a child module).

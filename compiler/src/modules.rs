@@ -14,7 +14,15 @@
 //! Inputs and outputs follow the current major versions of terraform-aws-modules: vpc v5,
 //! s3-bucket v4 (and its `//modules/object`), rds v6, rds-aurora v9, alb v9 (and the v8
 //! list-style listeners), security-group v5 (and its preset submodules), eks v20/v21,
-//! elasticache v1, acm v5.
+//! elasticache v1, acm v5, ec2-instance v5, key-pair v2, lambda v7, ecs v5 (and its cluster and
+//! service submodules), autoscaling v7, step-functions v4, secrets-manager v1, ssm-parameter v1,
+//! vpc's `//modules/vpc-endpoints`, route53's `//modules/zones` and `//modules/records`,
+//! apigateway-v2 (v2–v5), cloudfront v3–v4, eventbridge v3, elb v4, msk-kafka-cluster v2,
+//! opensearch v1, efs v1, redshift v6, memory-db v2, sqs v4, sns v6, dynamodb-table v4,
+//! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
+//! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
+//! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
+//! they get the outcome of what they create instead of F201.
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{Eval, value_to_expr};
@@ -35,9 +43,48 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/alb/aws",
     "terraform-aws-modules/security-group/aws",
     "terraform-aws-modules/eks/aws",
+    "terraform-aws-modules/eks/aws//modules/eks-managed-node-group",
     "terraform-aws-modules/elasticache/aws",
     "terraform-aws-modules/acm/aws",
+    "terraform-aws-modules/ec2-instance/aws",
+    "terraform-aws-modules/key-pair/aws",
+    "terraform-aws-modules/lambda/aws",
+    "terraform-aws-modules/ecs/aws",
+    "terraform-aws-modules/ecs/aws//modules/{cluster,service}",
+    "terraform-aws-modules/autoscaling/aws",
+    "terraform-aws-modules/step-functions/aws",
+    "terraform-aws-modules/secrets-manager/aws",
+    "terraform-aws-modules/ssm-parameter/aws",
+    "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
+    "terraform-aws-modules/route53/aws//modules/{zones,records}",
+    "terraform-aws-modules/apigateway-v2/aws",
+    "terraform-aws-modules/cloudfront/aws",
+    "terraform-aws-modules/eventbridge/aws",
+    "terraform-aws-modules/elb/aws",
+    "terraform-aws-modules/msk-kafka-cluster/aws",
+    "terraform-aws-modules/opensearch/aws",
+    "terraform-aws-modules/efs/aws",
+    "terraform-aws-modules/redshift/aws",
+    "terraform-aws-modules/memory-db/aws",
+    "terraform-aws-modules/sqs/aws",
+    "terraform-aws-modules/sns/aws",
+    "terraform-aws-modules/dynamodb-table/aws",
+    "terraform-aws-modules/kms/aws",
+    "terraform-aws-modules/iam/aws//modules/*",
+    "terraform-aws-modules/cloudwatch/aws//modules/{log-group,metric-alarm}",
 ];
+
+/// [`KNOWN`] without the `terraform-aws-modules/` namespace and `/aws` provider, for messages:
+/// `vpc`, `s3-bucket//modules/object`, `iam//modules/*`.
+pub fn known_short() -> Vec<String> {
+    KNOWN
+        .iter()
+        .map(|k| {
+            k.trim_start_matches("terraform-aws-modules/")
+                .replacen("/aws", "", 1)
+        })
+        .collect()
+}
 
 /// What a known module call became.
 #[derive(Debug, Default)]
@@ -66,8 +113,35 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
             security_group(&mut b, Some(group))
         }
         ("eks", None) => eks(&mut b),
+        ("eks", Some("modules/eks-managed-node-group")) => eks_managed_node_group(&mut b),
         ("elasticache", None) => elasticache(&mut b),
         ("acm", None) => acm(&mut b),
+        ("ec2-instance", None) => ec2_instance(&mut b),
+        ("key-pair", None) => key_pair(&mut b),
+        ("lambda", None) => lambda(&mut b),
+        ("ecs", sub) => ecs(&mut b, sub)?,
+        ("autoscaling", None) => autoscaling(&mut b),
+        ("step-functions", None) => step_functions(&mut b),
+        ("secrets-manager", None) => secrets_manager(&mut b),
+        ("ssm-parameter", None) => ssm_parameter(&mut b),
+        ("vpc", Some("modules/vpc-endpoints")) => vpc_endpoints(&mut b),
+        ("route53", Some("modules/zones")) => route53_zones(&mut b),
+        ("route53", Some("modules/records")) => route53_records(&mut b),
+        ("apigateway-v2", None) => apigateway_v2(&mut b),
+        ("cloudfront", None) => cloudfront(&mut b),
+        ("eventbridge", None) => eventbridge(&mut b),
+        ("elb", None) => elb(&mut b),
+        ("msk-kafka-cluster", None) => msk(&mut b),
+        ("opensearch", None) => opensearch(&mut b),
+        ("efs", None) => efs(&mut b),
+        ("redshift", None) => redshift(&mut b),
+        ("memory-db", None) => memory_db(&mut b),
+        ("sqs", None) => sqs(&mut b),
+        ("sns", None) => sns(&mut b),
+        ("dynamodb-table", None) => dynamodb_table(&mut b),
+        ("kms", None) => kms(&mut b),
+        ("iam", Some(sub)) => iam(&mut b, sub)?,
+        ("cloudwatch", Some(sub)) => cloudwatch(&mut b, sub)?,
         _ => return None,
     }
     Some(b.finish())
@@ -344,6 +418,13 @@ impl<'a> Builder<'a> {
                 attr: attr.to_string(),
             },
         );
+    }
+
+    /// Several outputs reading attributes of one resource: `(output, attribute)`.
+    fn outs(&mut self, origin: &str, pairs: &[(&str, &str)]) {
+        for (out, attr) in pairs {
+            self.out(out, origin, attr);
+        }
     }
 
     fn out_unmapped(&mut self, name: &str, reason: &str) {
@@ -917,26 +998,27 @@ fn rds(b: &mut Builder<'_>) {
         "DigitalOcean databases join the VPC directly; there is no subnet group",
     );
 
-    for (out, attr) in [
-        ("db_instance_address", "address"),
-        ("db_instance_arn", "arn"),
-        ("db_instance_availability_zone", "availability_zone"),
-        ("db_instance_endpoint", "endpoint"),
-        ("db_instance_engine", "engine"),
-        ("db_instance_engine_version_actual", "engine_version_actual"),
-        ("db_instance_hosted_zone_id", "hosted_zone_id"),
-        ("db_instance_id", "id"),
-        ("db_instance_identifier", "identifier"),
-        ("db_instance_resource_id", "resource_id"),
-        ("db_instance_status", "status"),
-        ("db_instance_name", "db_name"),
-        ("db_instance_username", "username"),
-        ("db_instance_password", "password"),
-        ("db_instance_port", "port"),
-        ("db_instance_ca_cert_identifier", "ca_cert_identifier"),
-    ] {
-        b.out(out, &db, attr);
-    }
+    b.outs(
+        &db,
+        &[
+            ("db_instance_address", "address"),
+            ("db_instance_arn", "arn"),
+            ("db_instance_availability_zone", "availability_zone"),
+            ("db_instance_endpoint", "endpoint"),
+            ("db_instance_engine", "engine"),
+            ("db_instance_engine_version_actual", "engine_version_actual"),
+            ("db_instance_hosted_zone_id", "hosted_zone_id"),
+            ("db_instance_id", "id"),
+            ("db_instance_identifier", "identifier"),
+            ("db_instance_resource_id", "resource_id"),
+            ("db_instance_status", "status"),
+            ("db_instance_name", "db_name"),
+            ("db_instance_username", "username"),
+            ("db_instance_password", "password"),
+            ("db_instance_port", "port"),
+            ("db_instance_ca_cert_identifier", "ca_cert_identifier"),
+        ],
+    );
     b.out_unmapped(
         "db_instance_master_user_secret_arn",
         "DigitalOcean generates the database password; read it from the cluster's `password` attribute",
@@ -1886,16 +1968,17 @@ fn security_group(b: &mut Builder<'_>, preset: Option<&[&str]>) {
         |k| k.starts_with("number_of_computed_"),
         "counts of computed rules only size the module's own loops",
     );
-    for (out, attr) in [
-        ("security_group_id", "id"),
-        ("security_group_arn", "arn"),
-        ("security_group_vpc_id", "vpc_id"),
-        ("security_group_owner_id", "owner_id"),
-        ("security_group_name", "name"),
-        ("security_group_description", "description"),
-    ] {
-        b.out(out, &sg, attr);
-    }
+    b.outs(
+        &sg,
+        &[
+            ("security_group_id", "id"),
+            ("security_group_arn", "arn"),
+            ("security_group_vpc_id", "vpc_id"),
+            ("security_group_owner_id", "owner_id"),
+            ("security_group_name", "name"),
+            ("security_group_description", "description"),
+        ],
+    );
 }
 
 // ---- eks ------------------------------------------------------------------------------------------------
@@ -1948,32 +2031,16 @@ fn eks(b: &mut Builder<'_>) {
     if let Some(groups) = b.input_literal("eks_managed_node_groups") {
         for (key, g) in entries(&groups) {
             let field = |k: &str| get(&g, k).or_else(|| get(&defaults, k));
-            let mut ng = B::new();
-            ng.set("cluster_name", rref(&cluster, "name"));
-            ng.set("node_group_name", field("name").unwrap_or_else(|| s(&key)));
-            ng.set_opt("version", field("cluster_version").or(version.clone()));
-            ng.set_opt("instance_types", field("instance_types"));
-            for k in ["capacity_type", "ami_type", "disk_size", "labels"] {
-                ng.set_opt(k, field(k));
-            }
-            ng.set_opt("subnet_ids", field("subnet_ids").or(subnets.clone()));
-            // The node group submodule's defaults: min 1, max 3, desired 1.
-            let mut sc = B::new();
-            sc.set("min_size", field("min_size").unwrap_or(num(1)));
-            sc.set("max_size", field("max_size").unwrap_or(num(3)));
-            sc.set("desired_size", field("desired_size").unwrap_or(num(1)));
-            ng.block("scaling_config", sc);
-            // `taints = { k = { key, value, effect } }` (a map in v20, a list before).
-            if let Some(t) = field("taints") {
-                let list: Vec<Expression> = match &t {
-                    Expression::Array(items) => items.clone(),
-                    other => entries(other).into_iter().map(|(_, v)| v).collect(),
-                };
-                for taint in list {
-                    ng.block("taint", obj_block(&taint, &[]));
-                }
-            }
-            b.resource("aws_eks_node_group", &format!("{}_{key}", b.base()), ng);
+            let name = format!("{}_{key}", b.base());
+            eks_node_group(
+                b,
+                &name,
+                &key,
+                &field,
+                rref(&cluster, "name"),
+                version.clone(),
+                subnets.clone(),
+            );
         }
     }
     b.understood(&[
@@ -2002,21 +2069,22 @@ fn eks(b: &mut Builder<'_>) {
         "IAM, KMS, CloudWatch and security groups of the cluster have no DOKS counterpart; DOKS manages its control plane access",
     );
 
-    for (out, attr) in [
-        ("cluster_name", "name"),
-        ("cluster_id", "id"),
-        ("cluster_arn", "arn"),
-        ("cluster_endpoint", "endpoint"),
-        (
-            "cluster_certificate_authority_data",
-            "certificate_authority",
-        ),
-        ("cluster_version", "version"),
-        ("cluster_platform_version", "platform_version"),
-        ("cluster_status", "status"),
-    ] {
-        b.out(out, &cluster, attr);
-    }
+    b.outs(
+        &cluster,
+        &[
+            ("cluster_name", "name"),
+            ("cluster_id", "id"),
+            ("cluster_arn", "arn"),
+            ("cluster_endpoint", "endpoint"),
+            (
+                "cluster_certificate_authority_data",
+                "certificate_authority",
+            ),
+            ("cluster_version", "version"),
+            ("cluster_platform_version", "platform_version"),
+            ("cluster_status", "status"),
+        ],
+    );
     for o in [
         "cluster_security_group_id",
         "node_security_group_id",
@@ -2048,6 +2116,108 @@ fn eks(b: &mut Builder<'_>) {
 
 /// One `aws_acm_certificate` (which the ACM rule turns into a Let's Encrypt certificate); the
 /// validation records and the wait for validation are DigitalOcean's business.
+/// One managed node group of the eks module (or its `//modules/eks-managed-node-group`), from
+/// its settings (`field`).
+fn eks_node_group(
+    b: &mut Builder<'_>,
+    name: &str,
+    key: &str,
+    field: &dyn Fn(&str) -> Option<Expression>,
+    cluster_name: Expression,
+    version: Option<Expression>,
+    subnets: Option<Expression>,
+) -> String {
+    let mut ng = B::new();
+    ng.set("cluster_name", cluster_name);
+    ng.set("node_group_name", field("name").unwrap_or_else(|| s(key)));
+    ng.set_opt("version", field("cluster_version").or(version));
+    ng.set_opt("instance_types", field("instance_types"));
+    for k in ["capacity_type", "ami_type", "disk_size", "labels"] {
+        ng.set_opt(k, field(k));
+    }
+    ng.set_opt("subnet_ids", field("subnet_ids").or(subnets));
+    // The node group submodule's defaults: min 1, max 3, desired 1.
+    let mut sc = B::new();
+    sc.set("min_size", field("min_size").unwrap_or(num(1)));
+    sc.set("max_size", field("max_size").unwrap_or(num(3)));
+    sc.set("desired_size", field("desired_size").unwrap_or(num(1)));
+    ng.block("scaling_config", sc);
+    // `taints = { k = { key, value, effect } }` (a map in v20, a list before).
+    if let Some(t) = field("taints") {
+        let list: Vec<Expression> = match &t {
+            Expression::Array(items) => items.clone(),
+            other => entries(other).into_iter().map(|(_, v)| v).collect(),
+        };
+        for taint in list {
+            ng.block("taint", obj_block(&taint, &[]));
+        }
+    }
+    b.resource("aws_eks_node_group", name, ng)
+}
+
+/// `//modules/eks-managed-node-group`: one node group of a cluster named by `cluster_name`.
+fn eks_managed_node_group(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["node_group_id"]);
+        return;
+    }
+    let Some(cluster_name) = b.input("cluster_name") else {
+        b.note(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` names no `cluster_name`: Ferry cannot tell which cluster the node group joins, so it mapped nothing",
+                b.addr()
+            ),
+        );
+        no_resources(b, &["node_group_id"]);
+        return;
+    };
+    let call = b.call;
+    let field = |k: &str| {
+        hclx::attr(&call.body, k)
+            .filter(|e| !matches!(e, Expression::Null))
+            .cloned()
+    };
+    let (base, key) = (b.base(), call.name.clone());
+    let ng = eks_node_group(b, &base, &key, &field, cluster_name, None, None);
+    b.understood(&[
+        "name",
+        "cluster_version",
+        "instance_types",
+        "capacity_type",
+        "ami_type",
+        "disk_size",
+        "labels",
+        "subnet_ids",
+        "min_size",
+        "max_size",
+        "desired_size",
+        "taints",
+        "tags",
+        "putin_khuylo",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("iam_")
+                || k.starts_with("create_iam")
+                || k.starts_with("launch_template")
+                || k.starts_with("use_custom_launch_template")
+                || k.starts_with("cluster_")
+                || k.starts_with("vpc_security_group")
+                || k == "cluster_service_cidr"
+        },
+        "node IAM roles, launch templates and cluster networking: DOKS manages the nodes",
+    );
+    b.outs(
+        &ng,
+        &[
+            ("node_group_id", "id"),
+            ("node_group_arn", "arn"),
+            ("node_group_status", "status"),
+        ],
+    );
+}
+
 fn acm(b: &mut Builder<'_>) {
     if !b.created(&["create_certificate"]) {
         no_resources(b, &["acm_certificate_arn"]);
@@ -2178,36 +2348,38 @@ fn elasticache(b: &mut Builder<'_>) {
         "DigitalOcean databases join the VPC directly; the module's security group becomes the database firewall",
     );
     if replication {
-        for (out, attr) in [
-            ("replication_group_id", "id"),
-            ("replication_group_arn", "arn"),
-            (
-                "replication_group_primary_endpoint_address",
-                "primary_endpoint_address",
-            ),
-            (
-                "replication_group_reader_endpoint_address",
-                "reader_endpoint_address",
-            ),
-            (
-                "replication_group_configuration_endpoint_address",
-                "configuration_endpoint_address",
-            ),
-            ("replication_group_member_clusters", "member_clusters"),
-            ("replication_group_port", "port"),
-        ] {
-            b.out(out, &addr, attr);
-        }
+        b.outs(
+            &addr,
+            &[
+                ("replication_group_id", "id"),
+                ("replication_group_arn", "arn"),
+                (
+                    "replication_group_primary_endpoint_address",
+                    "primary_endpoint_address",
+                ),
+                (
+                    "replication_group_reader_endpoint_address",
+                    "reader_endpoint_address",
+                ),
+                (
+                    "replication_group_configuration_endpoint_address",
+                    "configuration_endpoint_address",
+                ),
+                ("replication_group_member_clusters", "member_clusters"),
+                ("replication_group_port", "port"),
+            ],
+        );
     } else {
-        for (out, attr) in [
-            ("cluster_id", "cluster_id"),
-            ("cluster_arn", "arn"),
-            ("cluster_address", "cluster_address"),
-            ("cluster_configuration_endpoint", "configuration_endpoint"),
-            ("cluster_cache_nodes", "cache_nodes"),
-        ] {
-            b.out(out, &addr, attr);
-        }
+        b.outs(
+            &addr,
+            &[
+                ("cluster_id", "cluster_id"),
+                ("cluster_arn", "arn"),
+                ("cluster_address", "cluster_address"),
+                ("cluster_configuration_endpoint", "configuration_endpoint"),
+                ("cluster_cache_nodes", "cache_nodes"),
+            ],
+        );
     }
     match sg {
         Some(sg) => b.out("security_group_id", &sg, "id"),
@@ -2216,6 +2388,1748 @@ fn elasticache(b: &mut Builder<'_>) {
             "the module created no security group (no `security_group_rules`)",
         ),
     }
+}
+
+// ---- ec2-instance, key-pair ---------------------------------------------------------------------
+
+/// ec2-instance v5: one `aws_instance` (the droplet rule maps it). `name` is its `Name` tag;
+/// `root_block_device`/`ebs_block_device`, lists of objects in the module, become the
+/// resource's blocks.
+fn ec2_instance(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) || b.input_bool("create_spot_instance") == Some(true) {
+        if b.input_bool("create_spot_instance") == Some(true) {
+            b.note(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` asks for a spot instance: DigitalOcean has no spot droplets, so Ferry mapped nothing for it",
+                    b.addr()
+                ),
+            );
+        }
+        no_resources(b, &["id", "arn", "private_ip", "public_ip"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "ami",
+            "user_data",
+            "user_data_base64",
+            "key_name",
+            "subnet_id",
+            "vpc_security_group_ids",
+            "associate_public_ip_address",
+            "private_ip",
+            "availability_zone",
+            "monitoring",
+            "ebs_optimized",
+            "iam_instance_profile",
+        ],
+    );
+    body.set(
+        "instance_type",
+        b.input("instance_type").unwrap_or_else(|| s("t3.micro")),
+    );
+    for block in ["root_block_device", "ebs_block_device"] {
+        if let Some(Expression::Array(items)) = b.input_literal(block) {
+            for item in items.iter().filter(|i| matches!(i, Expression::Object(_))) {
+                body.block(block, obj_block(item, &[]));
+            }
+        }
+    }
+    let name = b.input("name");
+    let tags = b.input("tags");
+    let instance_tags = b.input("instance_tags");
+    let mut merged: Vec<Expression> = Vec::new();
+    if let Some(n) = name {
+        let mut o = hcl::Object::new();
+        o.insert(
+            hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("Name")),
+            n,
+        );
+        merged.push(Expression::Object(o));
+    }
+    merged.extend(tags);
+    merged.extend(instance_tags);
+    match merged.len() {
+        0 => {}
+        1 => {
+            body.set("tags", merged.remove(0));
+        }
+        _ => {
+            let mut call = hcl::FuncCall::new(hcl::Identifier::unchecked("merge"));
+            call.args = merged;
+            body.set("tags", Expression::FuncCall(Box::new(call)));
+        }
+    }
+    let i = b.resource("aws_instance", &b.base(), body);
+    b.understood(&["putin_khuylo", "volume_tags", "enable_volume_tags"]);
+    b.outs(
+        &i,
+        &[
+            ("id", "id"),
+            ("arn", "arn"),
+            ("instance_state", "instance_state"),
+            ("private_ip", "private_ip"),
+            ("public_ip", "public_ip"),
+            ("private_dns", "private_dns"),
+            ("public_dns", "public_dns"),
+            ("ami", "ami"),
+            ("availability_zone", "availability_zone"),
+            ("tags_all", "tags_all"),
+        ],
+    );
+}
+
+/// key-pair v2: one `aws_key_pair`; with `create_private_key`, the key is generated by a
+/// `tls_private_key` (provider-neutral, kept as is) as the module does.
+fn key_pair(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["key_pair_id", "key_pair_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["key_name", "key_name_prefix"]);
+    let generated = if b.input_bool("create_private_key") == Some(true) {
+        let mut tls = B::new();
+        let algorithm = b.input("private_key_algorithm").unwrap_or_else(|| s("RSA"));
+        tls.set("algorithm", algorithm);
+        tls.set(
+            "rsa_bits",
+            b.input("private_key_rsa_bits").unwrap_or_else(|| num(4096)),
+        );
+        let key = b.resource("tls_private_key", &b.base(), tls);
+        body.set("public_key", rref(&key, "public_key_openssh"));
+        Some(key)
+    } else {
+        let pk = b.input("public_key");
+        body.set_opt("public_key", pk);
+        None
+    };
+    let kp = b.resource("aws_key_pair", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.outs(
+        &kp,
+        &[
+            ("key_pair_id", "id"),
+            ("key_pair_arn", "arn"),
+            ("key_pair_name", "key_name"),
+            ("key_pair_fingerprint", "fingerprint"),
+        ],
+    );
+    match generated {
+        Some(key) => {
+            for (out, attr) in [
+                ("private_key_id", "id"),
+                ("private_key_openssh", "private_key_openssh"),
+                ("private_key_pem", "private_key_pem"),
+                ("public_key_openssh", "public_key_openssh"),
+                ("public_key_pem", "public_key_pem"),
+                ("public_key_fingerprint_md5", "public_key_fingerprint_md5"),
+            ] {
+                // The generator is kept as written (provider-neutral): its address stays.
+                b.out_expr(out, rref(&key, attr));
+            }
+        }
+        None => {
+            for out in [
+                "private_key_id",
+                "private_key_openssh",
+                "private_key_pem",
+                "public_key_openssh",
+                "public_key_pem",
+                "public_key_fingerprint_md5",
+            ] {
+                b.out_unmapped(
+                    out,
+                    "the module generated no key (`create_private_key` is not set)",
+                );
+            }
+        }
+    }
+}
+
+// ---- one resource of a service DigitalOcean lacks or does not need ---------------------------------
+
+/// A module that creates one resource of `ty` (what it stands for is the rules' business:
+/// SQS, SNS and DynamoDB are reported with their alternatives, KMS and CloudWatch absorbed,
+/// IAM dropped), named by the module's `name` input (or `name_input`); its outputs read that
+/// resource's attributes.
+fn single(
+    b: &mut Builder<'_>,
+    switches: &[&str],
+    ty: &str,
+    name_input: Option<&str>,
+    pass: &[&str],
+    outputs: &[(&str, &str)],
+) {
+    if !b.created(switches) {
+        let names: Vec<&str> = outputs.iter().map(|(o, _)| *o).collect();
+        no_resources(b, &names);
+        return;
+    }
+    let mut body = B::new();
+    if let Some(n) = name_input {
+        let v = b.input(n);
+        body.set_opt(
+            match n {
+                "role_name" | "policy_name" => "name",
+                other => other,
+            },
+            v,
+        );
+    }
+    b.pass(&mut body, pass);
+    let r = b.resource(ty, &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.outs(&r, outputs);
+}
+
+fn sqs(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_sqs_queue",
+        Some("name"),
+        &[
+            "fifo_queue",
+            "visibility_timeout_seconds",
+            "message_retention_seconds",
+            "delay_seconds",
+        ],
+        &[
+            ("queue_id", "id"),
+            ("queue_arn", "arn"),
+            ("queue_url", "url"),
+            ("queue_name", "name"),
+        ],
+    );
+}
+
+fn sns(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_sns_topic",
+        Some("name"),
+        &["fifo_topic", "display_name"],
+        &[
+            ("topic_arn", "arn"),
+            ("topic_id", "id"),
+            ("topic_name", "name"),
+            ("topic_owner", "owner"),
+        ],
+    );
+}
+
+fn dynamodb_table(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create_table"],
+        "aws_dynamodb_table",
+        Some("name"),
+        &[
+            "hash_key",
+            "range_key",
+            "billing_mode",
+            "read_capacity",
+            "write_capacity",
+        ],
+        &[
+            ("dynamodb_table_arn", "arn"),
+            ("dynamodb_table_id", "id"),
+            ("dynamodb_table_stream_arn", "stream_arn"),
+            ("dynamodb_table_stream_label", "stream_label"),
+        ],
+    );
+}
+
+fn kms(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_kms_key",
+        None,
+        &[
+            "description",
+            "key_usage",
+            "deletion_window_in_days",
+            "enable_key_rotation",
+        ],
+        &[("key_arn", "arn"), ("key_id", "key_id")],
+    );
+}
+
+/// iam v5 submodules: roles (assumable, OIDC, service accounts), policies, users, groups.
+fn iam(b: &mut Builder<'_>, sub: &str) -> Option<()> {
+    let preset = sub.strip_prefix("modules/")?;
+    if preset.contains("oidc-provider") {
+        single(
+            b,
+            &["create"],
+            "aws_iam_openid_connect_provider",
+            None,
+            &["url", "client_id_list"],
+            &[("arn", "arn"), ("url", "url")],
+        );
+    } else if preset == "iam-account" {
+        single(
+            b,
+            &["create_account_password_policy", "create"],
+            "aws_iam_account_alias",
+            None,
+            &["account_alias"],
+            &[("iam_account_alias", "account_alias")],
+        );
+    } else if preset.contains("role") {
+        single(
+            b,
+            &["create_role", "create"],
+            "aws_iam_role",
+            Some("role_name"),
+            &[],
+            &[
+                ("iam_role_arn", "arn"),
+                ("iam_role_name", "name"),
+                ("iam_role_unique_id", "unique_id"),
+                ("iam_role_path", "path"),
+                ("arn", "arn"),
+                ("name", "name"),
+            ],
+        );
+    } else if preset.contains("policy") {
+        single(
+            b,
+            &["create_policy", "create"],
+            "aws_iam_policy",
+            Some("name"),
+            &["description", "policy"],
+            &[
+                ("arn", "arn"),
+                ("id", "id"),
+                ("name", "name"),
+                ("policy", "policy"),
+            ],
+        );
+    } else if preset.contains("user") {
+        single(
+            b,
+            &["create_user", "create"],
+            "aws_iam_user",
+            Some("name"),
+            &[],
+            &[
+                ("iam_user_arn", "arn"),
+                ("iam_user_name", "name"),
+                ("iam_user_unique_id", "unique_id"),
+            ],
+        );
+    } else if preset.contains("group") {
+        single(
+            b,
+            &["create_group", "create"],
+            "aws_iam_group",
+            Some("name"),
+            &[],
+            &[("group_arn", "arn"), ("group_name", "name")],
+        );
+    } else {
+        return None;
+    }
+    // Whatever else the submodule reads (trust policies, OIDC providers, attached policies)
+    // configures AWS identities, which have no DigitalOcean equivalent.
+    b.absorb_matching(
+        |k| !META.contains(&k),
+        "AWS identity and access configuration",
+    );
+    Some(())
+}
+
+/// cloudwatch v5 submodules: log groups and metric alarms.
+fn cloudwatch(b: &mut Builder<'_>, sub: &str) -> Option<()> {
+    match sub.strip_prefix("modules/")? {
+        "log-group" => single(
+            b,
+            &["create"],
+            "aws_cloudwatch_log_group",
+            Some("name"),
+            &["retention_in_days"],
+            &[
+                ("cloudwatch_log_group_name", "name"),
+                ("cloudwatch_log_group_arn", "arn"),
+            ],
+        ),
+        "metric-alarm" => single(
+            b,
+            &["create_metric_alarm", "create"],
+            "aws_cloudwatch_metric_alarm",
+            Some("alarm_name"),
+            &[
+                "comparison_operator",
+                "evaluation_periods",
+                "metric_name",
+                "namespace",
+                "period",
+                "statistic",
+                "threshold",
+            ],
+            &[
+                ("cloudwatch_metric_alarm_arn", "arn"),
+                ("cloudwatch_metric_alarm_id", "id"),
+            ],
+        ),
+        _ => return None,
+    }
+    b.absorb_matching(|k| !META.contains(&k), "CloudWatch configuration");
+    Some(())
+}
+
+// ---- lambda ---------------------------------------------------------------------------------------
+
+/// lambda v7: one `aws_lambda_function` (the functions rule maps it), an
+/// `aws_lambda_function_url` with `create_lambda_function_url`, and one
+/// `aws_lambda_event_source_mapping` per `event_source_mapping` entry (reported with the
+/// alternative). The package the module builds from `source_path` is the function's archive,
+/// as a `filename` would be; `local_existing_package` and `s3_existing_package` likewise.
+fn lambda(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_function"]) {
+        no_resources(b, &["lambda_function_arn", "lambda_function_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "function_name",
+            "handler",
+            "runtime",
+            "description",
+            "memory_size",
+            "timeout",
+            "image_uri",
+            "package_type",
+            "layers",
+            "architectures",
+            "reserved_concurrent_executions",
+            "publish",
+        ],
+    );
+    if let Some(path) = b.input("source_path").and_then(|p| source_path(&p)) {
+        body.set("filename", path);
+    } else if let Some(zip) = b.input("local_existing_package") {
+        body.set("filename", zip);
+    } else if let Some(s3) = b.input("s3_existing_package") {
+        body.set_opt("s3_bucket", get(&s3, "bucket"));
+        body.set_opt("s3_key", get(&s3, "key"));
+        body.set_opt("s3_object_version", get(&s3, "version_id"));
+    }
+    if let Some(vars) = b.input("environment_variables") {
+        let mut env = B::new();
+        env.set("variables", vars);
+        body.block("environment", env);
+    }
+    let subnets = b.input("vpc_subnet_ids");
+    let groups = b.input("vpc_security_group_ids");
+    if subnets.is_some() || groups.is_some() {
+        let mut vpc = B::new();
+        vpc.set_opt("subnet_ids", subnets);
+        vpc.set_opt("security_group_ids", groups);
+        body.block("vpc_config", vpc);
+    }
+    let f = b.resource("aws_lambda_function", &b.base(), body);
+    let function_name = rref(&f, "function_name");
+
+    let url = if b.input_bool("create_lambda_function_url") == Some(true) {
+        let mut u = B::new();
+        u.set("function_name", function_name.clone());
+        u.set(
+            "authorization_type",
+            b.input("authorization_type").unwrap_or_else(|| s("NONE")),
+        );
+        b.understood(&["cors"]);
+        Some(b.resource("aws_lambda_function_url", &b.base(), u))
+    } else {
+        None
+    };
+    if let Some(mappings) = b.input_literal("event_source_mapping") {
+        for (key, m) in entries(&mappings) {
+            let mut e = B::new();
+            e.set("function_name", function_name.clone());
+            e.set_opt("event_source_arn", get(&m, "event_source_arn"));
+            e.set_opt("batch_size", get(&m, "batch_size"));
+            b.resource(
+                "aws_lambda_event_source_mapping",
+                &format!("{}_{key}", b.base()),
+                e,
+            );
+        }
+    }
+    b.understood(&["tags", "putin_khuylo", "create_package", "create_layer"]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("attach_")
+                || k.starts_with("policy")
+                || k.starts_with("role")
+                || k == "create_role"
+                || k == "lambda_role"
+                || k == "trusted_entities"
+                || k == "assume_role_policy_statements"
+                || k == "number_of_policies"
+                || k == "number_of_policy_jsons"
+        },
+        "the function's IAM role: DigitalOcean has no IAM",
+    );
+    b.absorb_matching(
+        |k| k.starts_with("cloudwatch_logs") || k == "use_existing_cloudwatch_log_group",
+        "the function's logs are its pods' logs on the cluster",
+    );
+    b.absorb_matching(
+        |k| k == "allowed_triggers" || k == "create_current_version_allowed_triggers",
+        "invocation permissions: the service is reachable by what the stack routes to it",
+    );
+    b.absorb_matching(
+        |k| {
+            k.starts_with("build_in_docker")
+                || k.starts_with("docker_")
+                || k == "hash_extra"
+                || k == "artifacts_dir"
+                || k == "store_on_s3"
+                || k == "s3_bucket"
+                || k == "s3_prefix"
+                || k == "recreate_missing_package"
+                || k == "ignore_source_code_hash"
+                || k == "trigger_on_package_timestamp"
+        },
+        "how the module packages the code: the function's image is built from `source_path`",
+    );
+    b.outs(
+        &f,
+        &[
+            ("lambda_function_arn", "arn"),
+            ("lambda_function_name", "function_name"),
+            ("lambda_function_invoke_arn", "invoke_arn"),
+            ("lambda_function_qualified_arn", "qualified_arn"),
+            ("lambda_function_version", "version"),
+        ],
+    );
+    match url {
+        Some(u) => b.out("lambda_function_url", &u, "function_url"),
+        None => b.out_unmapped(
+            "lambda_function_url",
+            "the module created no function URL (`create_lambda_function_url` is not set)",
+        ),
+    }
+    for out in ["lambda_role_arn", "lambda_role_name"] {
+        b.out_unmapped(out, "DigitalOcean has no IAM: the function has no role");
+    }
+    b.out_unmapped(
+        "lambda_cloudwatch_log_group_name",
+        "the function's logs are its pods' logs on the cluster",
+    );
+}
+
+/// The folder or file of the lambda module's `source_path`: a path, the first of a list, or
+/// an object's `path`.
+fn source_path(e: &Expression) -> Option<Expression> {
+    match e {
+        Expression::Array(items) => items.first().and_then(source_path),
+        Expression::Object(_) => get(e, "path"),
+        Expression::Null => None,
+        other => Some(other.clone()),
+    }
+}
+
+// ---- ecs --------------------------------------------------------------------------------------------
+
+/// Container definition inputs of the ecs module (snake_case) → ECS JSON keys (what the
+/// `aws_ecs_task_definition` rule reads from `jsonencode([...])`).
+const ECS_CONTAINER_KEYS: &[(&str, &str)] = &[
+    ("image", "image"),
+    ("cpu", "cpu"),
+    ("memory", "memory"),
+    ("memory_reservation", "memoryReservation"),
+    ("essential", "essential"),
+    ("port_mappings", "portMappings"),
+    ("environment", "environment"),
+    ("secrets", "secrets"),
+    ("command", "command"),
+    ("entrypoint", "entryPoint"),
+    ("entry_point", "entryPoint"),
+    ("health_check", "healthCheck"),
+    ("readonly_root_filesystem", "readonlyRootFilesystem"),
+    ("user", "user"),
+    ("working_directory", "workingDirectory"),
+    ("dependencies", "dependsOn"),
+    ("stop_timeout", "stopTimeout"),
+];
+
+fn obj(entries: Vec<(&str, Expression)>) -> Expression {
+    let mut o = hcl::Object::new();
+    for (k, v) in entries {
+        o.insert(
+            hcl::ObjectKey::Expression(Expression::String(k.to_string())),
+            v,
+        );
+    }
+    Expression::Object(o)
+}
+
+/// ecs v5: the cluster, and per entry of `services` a task definition and a service (the ECS
+/// rules map them to a Deployment and a Service on DOKS). `//modules/cluster` is the cluster
+/// alone, `//modules/service` one service whose inputs are the call's.
+fn ecs(b: &mut Builder<'_>, sub: Option<&str>) -> Option<()> {
+    match sub {
+        None => {
+            let cluster = ecs_cluster(b);
+            if let Some(services) = b.input_literal("services") {
+                for (key, svc) in entries(&services) {
+                    let cluster_ref = cluster.as_ref().map(|c| rref(c, "id"));
+                    ecs_service(b, &key, &|k| get(&svc, k), cluster_ref);
+                }
+            }
+            b.out_unmapped(
+                "services",
+                "read the services' Deployments (`kubernetes_deployment_v1`) in the deployment stack",
+            );
+        }
+        Some("modules/cluster") => {
+            ecs_cluster(b);
+        }
+        Some("modules/service") => {
+            let key = b.base();
+            let call = b.call;
+            let cluster = b.input("cluster_arn");
+            b.understood(&[
+                "name",
+                "cpu",
+                "memory",
+                "container_definitions",
+                "desired_count",
+                "load_balancer",
+                "subnet_ids",
+                "security_group_ids",
+                "security_group_rules",
+                "assign_public_ip",
+                "launch_type",
+                "enable_autoscaling",
+                "autoscaling_min_capacity",
+                "autoscaling_max_capacity",
+            ]);
+            let (td, svc) = ecs_service(
+                b,
+                &key,
+                &|k| {
+                    hclx::attr(&call.body, k)
+                        .filter(|e| !matches!(e, Expression::Null))
+                        .cloned()
+                },
+                cluster,
+            );
+            b.out("id", &svc, "id");
+            b.out("name", &svc, "name");
+            b.out("task_definition_arn", &td, "arn");
+            b.out("task_definition_family", &td, "family");
+        }
+        Some(_) => return None,
+    }
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("cluster_")
+                || k.starts_with("cloudwatch_")
+                || k.starts_with("create_cloudwatch")
+                || k.contains("capacity_provider")
+                || k.starts_with("task_exec")
+                || k.starts_with("create_task_exec")
+                || k.starts_with("tasks_iam")
+                || k.starts_with("iam_role")
+        },
+        "cluster settings, capacity providers, logs and IAM roles: the services run on the stack's DOKS cluster",
+    );
+    Some(())
+}
+
+fn ecs_cluster(b: &mut Builder<'_>) -> Option<String> {
+    if !b.created(&["create", "create_cluster"]) {
+        return None;
+    }
+    let mut body = B::new();
+    let name = b.input("cluster_name").unwrap_or_else(|| s(&b.call.name));
+    body.set("name", name);
+    let c = b.resource("aws_ecs_cluster", &b.base(), body);
+    b.out("cluster_arn", &c, "arn");
+    b.out("cluster_id", &c, "id");
+    b.out("cluster_name", &c, "name");
+    Some(c)
+}
+
+/// One service of the ecs module: its task definition and service, from the service's
+/// settings (`get`). Returns their addresses.
+fn ecs_service(
+    b: &mut Builder<'_>,
+    key: &str,
+    get: &dyn Fn(&str) -> Option<Expression>,
+    cluster: Option<Expression>,
+) -> (String, String) {
+    let name = sanitize_name(key);
+    let mut containers = Vec::new();
+    if let Some(defs) = get("container_definitions") {
+        for (cname, c) in entries(&defs) {
+            let mut fields: Vec<(&str, Expression)> =
+                vec![("name", self::get(&c, "name").unwrap_or_else(|| s(&cname)))];
+            for (from, to) in ECS_CONTAINER_KEYS {
+                if fields.iter().any(|(k, _)| k == to) {
+                    continue;
+                }
+                if let Some(v) = self::get(&c, from) {
+                    fields.push((to, v));
+                }
+            }
+            // The module's defaults: essential, and a read-only root file system.
+            for (k, default) in [
+                ("essential", Expression::Bool(true)),
+                ("readonlyRootFilesystem", Expression::Bool(true)),
+            ] {
+                if !fields.iter().any(|(f, _)| *f == k) {
+                    fields.push((k, default));
+                }
+            }
+            containers.push(obj(fields));
+        }
+    }
+    let mut jsonencode = hcl::FuncCall::new(hcl::Identifier::unchecked("jsonencode"));
+    jsonencode.args = vec![Expression::Array(containers)];
+    let mut td = B::new();
+    td.set("family", get("family").unwrap_or_else(|| s(key)));
+    td.set("cpu", get("cpu").unwrap_or_else(|| num(1024)));
+    td.set("memory", get("memory").unwrap_or_else(|| num(2048)));
+    td.set("network_mode", s("awsvpc"));
+    td.set(
+        "requires_compatibilities",
+        Expression::Array(vec![s("FARGATE")]),
+    );
+    td.set(
+        "container_definitions",
+        Expression::FuncCall(Box::new(jsonencode)),
+    );
+    let td = b.resource("aws_ecs_task_definition", &name, td);
+
+    let mut svc = B::new();
+    svc.set("name", get("name").unwrap_or_else(|| s(key)));
+    svc.set_opt("cluster", cluster);
+    svc.set("task_definition", rref(&td, "arn"));
+    svc.set(
+        "desired_count",
+        get("desired_count").unwrap_or_else(|| num(1)),
+    );
+    svc.set(
+        "launch_type",
+        get("launch_type").unwrap_or_else(|| s("FARGATE")),
+    );
+    if let Some(lbs) = get("load_balancer") {
+        for (_, lb) in entries(&lbs) {
+            let mut block = B::new();
+            block.set_opt("target_group_arn", self::get(&lb, "target_group_arn"));
+            block.set_opt("container_name", self::get(&lb, "container_name"));
+            block.set_opt("container_port", self::get(&lb, "container_port"));
+            svc.block("load_balancer", block);
+        }
+    }
+    let svc = b.resource("aws_ecs_service", &name, svc);
+    if get("enable_autoscaling").is_none_or(|e| !matches!(e, Expression::Bool(false))) {
+        // The module scales every service by default (1–10 tasks on CPU and memory).
+        ecs_autoscaling(b, &name, &svc, get);
+    }
+    (td, svc)
+}
+
+/// The module's default autoscaling of a service: a target (min/max capacity) and CPU and
+/// memory target-tracking policies at 75 % (what the ECS rule maps to an HPA).
+fn ecs_autoscaling(
+    b: &mut Builder<'_>,
+    name: &str,
+    svc: &str,
+    get: &dyn Fn(&str) -> Option<Expression>,
+) {
+    let mut t = B::new();
+    t.set(
+        "min_capacity",
+        get("autoscaling_min_capacity").unwrap_or_else(|| num(1)),
+    );
+    t.set(
+        "max_capacity",
+        get("autoscaling_max_capacity").unwrap_or_else(|| num(10)),
+    );
+    t.set(
+        "resource_id",
+        hclx::template(format!(
+            "service/${{{}}}/${{{}}}",
+            hclx::inline(&rref(svc, "cluster")),
+            hclx::inline(&rref(svc, "name"))
+        )),
+    );
+    t.set("scalable_dimension", s("ecs:service:DesiredCount"));
+    t.set("service_namespace", s("ecs"));
+    let target = b.resource("aws_appautoscaling_target", name, t);
+    for (metric, label) in [
+        ("ECSServiceAverageCPUUtilization", "cpu"),
+        ("ECSServiceAverageMemoryUtilization", "memory"),
+    ] {
+        let mut spec = B::new();
+        spec.set("predefined_metric_type", s(metric));
+        let mut cfg = B::new();
+        cfg.block("predefined_metric_specification", spec);
+        cfg.set("target_value", num(75));
+        let mut p = B::new();
+        p.set("name", s(&format!("{name}-{label}")));
+        p.set("policy_type", s("TargetTrackingScaling"));
+        p.set("resource_id", rref(&target, "resource_id"));
+        p.set("scalable_dimension", rref(&target, "scalable_dimension"));
+        p.set("service_namespace", rref(&target, "service_namespace"));
+        p.block("target_tracking_scaling_policy_configuration", cfg);
+        b.resource("aws_appautoscaling_policy", &format!("{name}_{label}"), p);
+    }
+}
+
+// ---- autoscaling ------------------------------------------------------------------------------------
+
+/// autoscaling v7: a launch template (unless `create_launch_template = false` and
+/// `launch_template_id`/`launch_template` name an existing one) and the Auto Scaling group (the
+/// EC2 rules map them to droplets). The module takes `user_data` already base64-encoded, as
+/// the launch template does.
+fn autoscaling(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["autoscaling_group_id", "autoscaling_group_name"]);
+        return;
+    }
+    let name = b.input("name").unwrap_or_else(|| s(&b.call.name));
+    let lt = if b.input_bool("create_launch_template") == Some(false) {
+        None
+    } else {
+        let mut lt = B::new();
+        let lt_name = b.input("launch_template_name");
+        match (lt_name, b.input_bool("launch_template_use_name_prefix")) {
+            (Some(n), Some(false)) => lt.set("name", n),
+            (Some(n), _) => lt.set("name_prefix", with_suffix(&n, "-")),
+            (None, _) => lt.set("name_prefix", with_suffix(&name, "-")),
+        };
+        b.pass(
+            &mut lt,
+            &[
+                "image_id",
+                "instance_type",
+                "user_data",
+                "key_name",
+                "ebs_optimized",
+            ],
+        );
+        let sgs = b.input("security_groups");
+        lt.set_opt("vpc_security_group_ids", sgs);
+        Some(b.resource("aws_launch_template", &b.base(), lt))
+    };
+    // The group's name as written: AWS would add a random suffix to a prefix, but the droplet
+    // pool needs one name (unique per appliance through the instance id).
+    let mut asg = B::new();
+    asg.set("name", name);
+    b.pass(
+        &mut asg,
+        &[
+            "min_size",
+            "max_size",
+            "desired_capacity",
+            "vpc_zone_identifier",
+            "target_group_arns",
+            "health_check_type",
+            "health_check_grace_period",
+            "default_cooldown",
+        ],
+    );
+    let mut lt_block = B::new();
+    match &lt {
+        Some(lt) => {
+            lt_block.set("id", rref(lt, "id"));
+        }
+        None => {
+            let id = b.input("launch_template_id");
+            lt_block.set_opt("id", id);
+        }
+    }
+    lt_block.set(
+        "version",
+        b.input("launch_template_version")
+            .unwrap_or_else(|| s("$Latest")),
+    );
+    asg.block("launch_template", lt_block);
+    let g = b.resource("aws_autoscaling_group", &b.base(), asg);
+    b.understood(&[
+        "tags",
+        "putin_khuylo",
+        "use_name_prefix",
+        "launch_template_use_name_prefix",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("iam_")
+                || k.starts_with("create_iam")
+                || k == "enable_monitoring"
+                || k.starts_with("metadata_")
+                || k.starts_with("instance_refresh")
+                || k.starts_with("update_default_version")
+        },
+        "instance profile, monitoring, metadata service and refresh settings of AWS instances",
+    );
+    b.outs(
+        &g,
+        &[
+            ("autoscaling_group_id", "id"),
+            ("autoscaling_group_name", "name"),
+            ("autoscaling_group_arn", "arn"),
+            ("autoscaling_group_min_size", "min_size"),
+            ("autoscaling_group_max_size", "max_size"),
+            ("autoscaling_group_desired_capacity", "desired_capacity"),
+        ],
+    );
+    match lt {
+        Some(lt) => {
+            b.out("launch_template_id", &lt, "id");
+            b.out("launch_template_name", &lt, "name");
+            b.out("launch_template_latest_version", &lt, "latest_version");
+        }
+        None => {
+            for out in ["launch_template_id", "launch_template_name"] {
+                b.out_unmapped(out, "the module created no launch template");
+            }
+        }
+    }
+}
+
+// ---- step-functions, secrets-manager, ssm-parameter, vpc endpoints ---------------------------------
+
+fn step_functions(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_sfn_state_machine",
+        Some("name"),
+        &["definition", "type"],
+        &[
+            ("state_machine_arn", "arn"),
+            ("state_machine_id", "id"),
+            ("state_machine_name", "name"),
+        ],
+    );
+    b.absorb_matching(
+        |k| {
+            k.starts_with("attach_")
+                || k.starts_with("policy")
+                || k.starts_with("role")
+                || k.starts_with("create_role")
+                || k == "service_integrations"
+                || k.starts_with("cloudwatch_log")
+                || k == "logging_configuration"
+        },
+        "the state machine's IAM role, service integrations and logs",
+    );
+}
+
+/// secrets-manager v1: the secret and, with a value, its version (the secrets rule makes a
+/// Kubernetes Secret of them; a literal value becomes a deploy-time input).
+fn secrets_manager(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["secret_arn", "secret_id"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["name", "name_prefix", "description"]);
+    let secret = b.resource("aws_secretsmanager_secret", &b.base(), body);
+    let value = b
+        .input("secret_string")
+        .or_else(|| b.input("secret_binary"));
+    let version = value.map(|v| {
+        let mut ver = B::new();
+        ver.set("secret_id", rref(&secret, "id"));
+        ver.set("secret_string", v);
+        b.resource("aws_secretsmanager_secret_version", &b.base(), ver)
+    });
+    b.understood(&["tags", "putin_khuylo", "ignore_secret_changes"]);
+    b.absorb_matching(
+        |k| {
+            k.contains("rotation")
+                || k.contains("policy")
+                || k == "kms_key_id"
+                || k == "recovery_window_in_days"
+                || k.starts_with("replica")
+                || k == "force_overwrite_replica_secret"
+                || k == "block_public_policy"
+        },
+        "rotation, resource policies, KMS keys and replicas of AWS secrets",
+    );
+    b.outs(
+        &secret,
+        &[
+            ("secret_arn", "arn"),
+            ("secret_id", "id"),
+            ("secret_name", "name"),
+        ],
+    );
+    match version {
+        Some(v) => {
+            b.out("secret_version_id", &v, "version_id");
+            b.out("secret_string", &v, "secret_string");
+        }
+        None => b.out_unmapped("secret_version_id", "the module was given no secret value"),
+    }
+}
+
+/// ssm-parameter v1: one `aws_ssm_parameter` (the secrets rule maps parameters).
+fn ssm_parameter(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["ssm_parameter_arn", "ssm_parameter_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(&mut body, &["name", "description", "tier", "data_type"]);
+    let value = b.input("value").or_else(|| b.input("insecure_value"));
+    let values = b.input("values");
+    let ty = b.input("type").unwrap_or_else(|| {
+        if values.is_some() {
+            s("StringList")
+        } else {
+            s("SecureString")
+        }
+    });
+    body.set("type", ty);
+    match (value, values) {
+        (Some(v), _) => {
+            body.set("value", v);
+        }
+        (None, Some(list)) => {
+            let mut join = hcl::FuncCall::new(hcl::Identifier::unchecked("join"));
+            join.args = vec![s(","), list];
+            body.set("value", Expression::FuncCall(Box::new(join)));
+        }
+        (None, None) => {}
+    }
+    let p = b.resource("aws_ssm_parameter", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo", "ignore_value_changes"]);
+    b.outs(
+        &p,
+        &[
+            ("ssm_parameter_arn", "arn"),
+            ("ssm_parameter_name", "name"),
+            ("ssm_parameter_type", "type"),
+            ("ssm_parameter_version", "version"),
+            ("ssm_parameter_value", "value"),
+        ],
+    );
+}
+
+/// vpc `//modules/vpc-endpoints`: one `aws_vpc_endpoint` per `endpoints` entry (the network
+/// rule folds them into the VPC: DigitalOcean services are reached without endpoints).
+fn vpc_endpoints(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["endpoints"]);
+        return;
+    }
+    let vpc_id = b.input("vpc_id");
+    if let Some(endpoints) = b.input_literal("endpoints") {
+        for (key, e) in entries(&endpoints) {
+            let mut body = B::new();
+            body.set_opt("vpc_id", vpc_id.clone());
+            let service =
+                get(&e, "service_name")
+                    .or_else(|| get(&e, "service"))
+                    .map(|svc| match svc {
+                        Expression::String(name) if !name.contains('.') => {
+                            s(&format!("com.amazonaws.region.{name}"))
+                        }
+                        other => other,
+                    });
+            body.set_opt("service_name", service);
+            body.set_opt("vpc_endpoint_type", get(&e, "service_type"));
+            b.resource("aws_vpc_endpoint", &format!("{}_{key}", b.base()), body);
+        }
+    }
+    b.understood(&["tags", "putin_khuylo", "security_group_ids", "subnet_ids"]);
+    b.absorb_matching(
+        |k| k.starts_with("create_security_group") || k.starts_with("security_group"),
+        "the endpoints' security group",
+    );
+    b.out_unmapped(
+        "endpoints",
+        "DigitalOcean services are reached without VPC endpoints: there are none",
+    );
+}
+
+// ---- route53 --------------------------------------------------------------------------------------
+
+/// route53 `//modules/zones` (v2–v4): one `aws_route53_zone` per `zones` entry (the key is the
+/// domain unless `domain_name` says otherwise); the outputs are maps by that key.
+fn route53_zones(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["route53_zone_zone_id", "route53_zone_name"]);
+        return;
+    }
+    let mut ids = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    let mut servers = BTreeMap::new();
+    let mut arns = BTreeMap::new();
+    if let Some(zones) = b.input_literal("zones") {
+        for (key, z) in entries(&zones) {
+            let mut body = B::new();
+            body.set("name", get(&z, "domain_name").unwrap_or_else(|| s(&key)));
+            body.set_opt("comment", get(&z, "comment"));
+            body.set_opt("force_destroy", get(&z, "force_destroy"));
+            if let Some(vpc) = get(&z, "vpc") {
+                let list: Vec<Expression> = match &vpc {
+                    Expression::Array(items) => items.clone(),
+                    other => entries(other).into_iter().map(|(_, v)| v).collect(),
+                };
+                for v in list {
+                    body.block("vpc", obj_block(&v, &[]));
+                }
+            }
+            let zone = b.resource("aws_route53_zone", &format!("{}_{key}", b.base()), body);
+            ids.insert(key.clone(), (zone.clone(), "zone_id".to_string()));
+            names.insert(key.clone(), (zone.clone(), "name".to_string()));
+            servers.insert(key.clone(), (zone.clone(), "name_servers".to_string()));
+            arns.insert(key, (zone, "arn".to_string()));
+        }
+    }
+    b.understood(&["tags", "putin_khuylo"]);
+    b.outputs
+        .insert("route53_zone_zone_id".into(), ModuleOutput::Keyed(ids));
+    b.outputs
+        .insert("route53_zone_name".into(), ModuleOutput::Keyed(names));
+    b.outputs.insert(
+        "route53_zone_name_servers".into(),
+        ModuleOutput::Keyed(servers),
+    );
+    b.outputs
+        .insert("route53_zone_zone_arn".into(), ModuleOutput::Keyed(arns));
+}
+
+/// route53 `//modules/records` (v2–v4): one `aws_route53_record` per `records` entry, in the
+/// zone `zone_id` names (or the zone of the stack whose name is `zone_name`). Record names are
+/// relative to the zone, as the module writes them.
+fn route53_records(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["route53_record_name", "route53_record_fqdn"]);
+        return;
+    }
+    let zone_id = b.input("zone_id").or_else(|| {
+        let name = b.input("zone_name")?;
+        let name = b.eval.string(&name)?;
+        let want = name.trim_end_matches('.');
+        // A zone of the calling module (or an expansion before this one) with that name.
+        b.existing
+            .iter()
+            .find(|r| {
+                r.mode == Mode::Managed
+                    && r.ty == "aws_route53_zone"
+                    && hclx::attr(&r.body, "name")
+                        .and_then(|e| b.eval.string(e))
+                        .is_some_and(|n| n.trim_end_matches('.') == want)
+            })
+            .map(|z| rref(z.address(), "zone_id"))
+    });
+    let Some(zone_id) = zone_id else {
+        b.note(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` names its zone by `zone_name` only, and no zone of the stack has that name: Ferry cannot tell which domain the records belong to, so it mapped none",
+                b.addr()
+            ),
+        );
+        b.understood(&["records", "private_zone", "tags"]);
+        no_resources(b, &["route53_record_name", "route53_record_fqdn"]);
+        return;
+    };
+    b.understood(&["zone_name", "private_zone", "tags", "putin_khuylo"]);
+    let records = b.input_literal("records");
+    for (i, r) in records
+        .iter()
+        .flat_map(|e| match e {
+            Expression::Array(items) => items.clone(),
+            other => entries(other).into_iter().map(|(_, v)| v).collect(),
+        })
+        .enumerate()
+    {
+        let mut body = B::new();
+        body.set("zone_id", zone_id.clone());
+        let name = get(&r, "name").unwrap_or_else(|| s(""));
+        let ty = get(&r, "type");
+        body.set("name", name.clone());
+        body.set_opt("type", ty.clone());
+        body.set_opt("ttl", get(&r, "ttl"));
+        body.set_opt("records", get(&r, "records"));
+        if let Some(alias) = get(&r, "alias") {
+            let mut a = B::new();
+            a.set_opt("name", get(&alias, "name"));
+            a.set_opt("zone_id", get(&alias, "zone_id"));
+            a.set(
+                "evaluate_target_health",
+                get(&alias, "evaluate_target_health").unwrap_or(Expression::Bool(false)),
+            );
+            body.block("alias", a);
+        }
+        // Named after the record where its name and type are literals, else by position.
+        let label = match (&name, &ty) {
+            (Expression::String(n), Some(Expression::String(t))) => {
+                let n = if n.is_empty() { "apex" } else { n.as_str() };
+                format!("{}_{n}_{}", b.base(), t.to_ascii_lowercase())
+            }
+            _ => format!("{}_{i}", b.base()),
+        };
+        b.resource("aws_route53_record", &label, body);
+    }
+    b.out_unmapped(
+        "route53_record_name",
+        "read the records' names from the module's inputs (DigitalOcean records are named relative to their domain)",
+    );
+    b.out_unmapped(
+        "route53_record_fqdn",
+        "read the records' names from the module's inputs (DigitalOcean records are named relative to their domain)",
+    );
+}
+
+// ---- apigateway-v2 ----------------------------------------------------------------------------------
+
+/// apigateway-v2 (v2–v5): an HTTP API, and per route an integration and a route (the
+/// functions rules make an Ingress per function of them). Routes come from `routes` (v5:
+/// `"GET /x" = { integration = { uri = … } }`) or `integrations` (v2–v4:
+/// `"GET /x" = { lambda_arn = … }`); a `$default` stage is the module's default.
+fn apigateway_v2(b: &mut Builder<'_>) {
+    if !b.created(&["create", "create_api_gateway"]) {
+        no_resources(b, &["api_id", "api_endpoint"]);
+        return;
+    }
+    let mut api = B::new();
+    api.set("name", b.input("name").unwrap_or_else(|| s(&b.call.name)));
+    api.set(
+        "protocol_type",
+        b.input("protocol_type").unwrap_or_else(|| s("HTTP")),
+    );
+    b.pass(&mut api, &["description"]);
+    if let Some(cors) = b.input_literal("cors_configuration") {
+        api.block("cors_configuration", obj_block(&cors, &[]));
+    }
+    let api = b.resource("aws_apigatewayv2_api", &b.base(), api);
+    let routes: Vec<(String, Option<Expression>, Option<Expression>)> =
+        match b.input_literal("routes") {
+            Some(routes) => entries(&routes)
+                .into_iter()
+                .map(|(key, r)| {
+                    let integration = get(&r, "integration");
+                    let uri = integration.as_ref().and_then(|i| get(i, "uri"));
+                    let version = integration
+                        .as_ref()
+                        .and_then(|i| get(i, "payload_format_version"));
+                    (key, uri, version)
+                })
+                .collect(),
+            None => b
+                .input_literal("integrations")
+                .map(|ints| {
+                    entries(&ints)
+                        .into_iter()
+                        .map(|(key, i)| {
+                            let uri = get(&i, "lambda_arn").or_else(|| get(&i, "integration_uri"));
+                            (key, uri, get(&i, "payload_format_version"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+    for (i, (key, uri, version)) in routes.into_iter().enumerate() {
+        let label = {
+            let l = sanitize_name(&key.replace(['/', ' ', '$', '{', '}'], "_"));
+            if l.trim_matches('_').is_empty() {
+                format!("{}_{i}", b.base())
+            } else {
+                format!("{}_{}", b.base(), l.trim_matches('_'))
+            }
+        };
+        let mut int = B::new();
+        int.set("api_id", rref(&api, "id"));
+        int.set("integration_type", s("AWS_PROXY"));
+        int.set_opt("integration_uri", uri);
+        int.set(
+            "payload_format_version",
+            version.unwrap_or_else(|| s("2.0")),
+        );
+        let int = b.resource("aws_apigatewayv2_integration", &label, int);
+        let mut route = B::new();
+        route.set("api_id", rref(&api, "id"));
+        route.set("route_key", s(&key));
+        route.set(
+            "target",
+            hclx::template(format!(
+                "integrations/${{{}}}",
+                hclx::inline(&rref(&int, "id"))
+            )),
+        );
+        b.resource("aws_apigatewayv2_route", &label, route);
+    }
+    if b.input_bool("create_default_stage") != Some(false)
+        && b.input_bool("create_stage") != Some(false)
+    {
+        let mut stage = B::new();
+        stage.set("api_id", rref(&api, "id"));
+        stage.set("name", s("$default"));
+        stage.set("auto_deploy", Expression::Bool(true));
+        b.resource("aws_apigatewayv2_stage", &b.base(), stage);
+    }
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.contains("domain")
+                || k.contains("certificate")
+                || k.contains("access_log")
+                || k.contains("stage")
+                || k.contains("mutual_tls")
+                || k == "create_routes_and_integrations"
+        },
+        "custom domains, certificates, stages and access logs of the API: the Ingress serves the routes",
+    );
+    b.out("api_id", &api, "id");
+    b.out("api_endpoint", &api, "api_endpoint");
+    b.out("api_execution_arn", &api, "execution_arn");
+}
+
+// ---- cloudfront -------------------------------------------------------------------------------------
+
+/// cloudfront v3–v4: one `aws_cloudfront_distribution` (the CloudFront rule makes a Spaces CDN
+/// endpoint of a distribution in front of one bucket, and reports the others). `origin` is a
+/// map by origin id; the cache behaviours and the certificate are objects in the module.
+fn cloudfront(b: &mut Builder<'_>) {
+    if !b.created(&["create_distribution", "create"]) {
+        no_resources(
+            b,
+            &[
+                "cloudfront_distribution_id",
+                "cloudfront_distribution_domain_name",
+            ],
+        );
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "aliases",
+            "comment",
+            "price_class",
+            "is_ipv6_enabled",
+            "http_version",
+            "default_root_object",
+            "web_acl_id",
+        ],
+    );
+    body.set(
+        "enabled",
+        b.input("enabled").unwrap_or(Expression::Bool(true)),
+    );
+    const ORIGIN_BLOCKS: &[&str] = &["s3_origin_config", "custom_origin_config", "custom_header"];
+    if let Some(origins) = b.input_literal("origin") {
+        for (key, o) in entries(&origins) {
+            let mut block = obj_block(&o, ORIGIN_BLOCKS);
+            if get(&o, "origin_id").is_none() {
+                block.set("origin_id", s(&key));
+            }
+            // The module's `origin_access_control = "<key>"` names an OAC it creates: kept as
+            // the distribution's `origin_access_control_id`, so the CloudFront rule says that
+            // private-bucket access does not carry over (the Spaces CDN serves public objects).
+            for st in block.items.iter_mut() {
+                if let hcl::Structure::Attribute(a) = st
+                    && a.key() == "origin_access_control"
+                {
+                    *a = hcl::Attribute::new("origin_access_control_id", a.expr.clone());
+                }
+            }
+            body.block("origin", block);
+        }
+    }
+    if let Some(dcb) = b.input_literal("default_cache_behavior") {
+        body.block("default_cache_behavior", obj_block(&dcb, &[]));
+    }
+    if let Some(Expression::Array(items)) = b.input_literal("ordered_cache_behavior") {
+        for i in items {
+            body.block("ordered_cache_behavior", obj_block(&i, &[]));
+        }
+    }
+    if let Some(cert) = b.input_literal("viewer_certificate") {
+        body.block("viewer_certificate", obj_block(&cert, &[]));
+    }
+    // Geo restrictions, which the CloudFront rule reports as not carried over.
+    if let Some(geo) = b.input_literal("geo_restriction") {
+        let mut restrictions = B::new();
+        restrictions.block("geo_restriction", obj_block(&geo, &[]));
+        body.block("restrictions", restrictions);
+    }
+    let d = b.resource("aws_cloudfront_distribution", &b.base(), body);
+    b.understood(&[
+        "tags",
+        "putin_khuylo",
+        "wait_for_deployment",
+        "retain_on_delete",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.contains("origin_access")
+                || k == "logging_config"
+                || k == "custom_error_response"
+                || k.starts_with("create_monitoring")
+        },
+        "origin access identities and controls, logging and error pages of the distribution",
+    );
+    b.outs(
+        &d,
+        &[
+            ("cloudfront_distribution_id", "id"),
+            ("cloudfront_distribution_arn", "arn"),
+            ("cloudfront_distribution_domain_name", "domain_name"),
+            ("cloudfront_distribution_hosted_zone_id", "hosted_zone_id"),
+            ("cloudfront_distribution_status", "status"),
+        ],
+    );
+}
+
+// ---- eventbridge ------------------------------------------------------------------------------------
+
+/// eventbridge v3: per `rules` entry an `aws_cloudwatch_event_rule`, per entry of its
+/// `targets` list an `aws_cloudwatch_event_target` (schedules that invoke a function or run a
+/// task become CronJobs; other rules are reported). A bus of its own (`create_bus`, not the
+/// `default` bus) is an `aws_cloudwatch_event_bus`.
+fn eventbridge(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["eventbridge_bus_arn", "eventbridge_rule_arns"]);
+        return;
+    }
+    let bus_name = b.input("bus_name");
+    let own_bus = b.input_bool("create_bus") != Some(false)
+        && bus_name
+            .as_ref()
+            .is_some_and(|n| b.eval.string(n).as_deref() != Some("default"));
+    let bus = if own_bus {
+        let mut body = B::new();
+        body.set_opt("name", bus_name.clone());
+        Some(b.resource("aws_cloudwatch_event_bus", &b.base(), body))
+    } else {
+        None
+    };
+    let targets = b.input_literal("targets");
+    let mut rule_arns = BTreeMap::new();
+    if let Some(rules) = b.input_literal("rules") {
+        for (key, r) in entries(&rules) {
+            let label = format!("{}_{key}", b.base());
+            let mut body = B::new();
+            // The module names rules `<key>-rule` unless `name` is given.
+            body.set(
+                "name",
+                get(&r, "name").unwrap_or_else(|| s(&format!("{key}-rule"))),
+            );
+            for k in [
+                "description",
+                "schedule_expression",
+                "event_pattern",
+                "state",
+            ] {
+                body.set_opt(k, get(&r, k));
+            }
+            match (&bus, &bus_name) {
+                (Some(bus), _) => {
+                    body.set("event_bus_name", rref(bus, "name"));
+                }
+                (None, Some(name)) => {
+                    body.set("event_bus_name", name.clone());
+                }
+                (None, None) => {}
+            }
+            let rule = b.resource("aws_cloudwatch_event_rule", &label, body);
+            rule_arns.insert(key.clone(), (rule.clone(), "arn".to_string()));
+            let list = targets.as_ref().and_then(|t| get(t, &key));
+            if let Some(Expression::Array(items)) = list {
+                for (i, t) in items.iter().enumerate() {
+                    let mut tb = B::new();
+                    tb.set("rule", rref(&rule, "name"));
+                    tb.set_opt("arn", get(t, "arn"));
+                    tb.set_opt("target_id", get(t, "name"));
+                    tb.set_opt("input", get(t, "input"));
+                    let tname = get(t, "name")
+                        .and_then(|n| b.eval.string(&n))
+                        .map(|n| format!("{label}_{n}"))
+                        .unwrap_or_else(|| format!("{label}_{i}"));
+                    b.resource("aws_cloudwatch_event_target", &tname, tb);
+                }
+            }
+        }
+    }
+    b.understood(&[
+        "tags",
+        "putin_khuylo",
+        "create_bus",
+        "create_rules",
+        "create_targets",
+    ]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("attach_")
+                || k.starts_with("policy")
+                || k.starts_with("role")
+                || k.starts_with("create_role")
+                || k.contains("archive")
+                || k.contains("permission")
+                || k.contains("schedule_group")
+        },
+        "the bus's IAM role, archives and permissions",
+    );
+    match &bus {
+        Some(bus) => b.outs(
+            bus,
+            &[
+                ("eventbridge_bus_arn", "arn"),
+                ("eventbridge_bus_name", "name"),
+            ],
+        ),
+        None => b.out_unmapped("eventbridge_bus_arn", "the module uses an existing bus"),
+    }
+    b.outputs.insert(
+        "eventbridge_rule_arns".into(),
+        ModuleOutput::Keyed(rule_arns),
+    );
+}
+
+// ---- elb, msk-kafka-cluster, opensearch, efs, redshift, memory-db ------------------------------------
+
+/// elb (classic) v4: one `aws_elb` with its `listener` list and `health_check` object as blocks.
+fn elb(b: &mut Builder<'_>) {
+    if !b.created(&["create_elb", "create"]) {
+        no_resources(b, &["elb_id", "elb_dns_name"]);
+        return;
+    }
+    let mut body = B::new();
+    b.pass(
+        &mut body,
+        &[
+            "name",
+            "name_prefix",
+            "subnets",
+            "security_groups",
+            "internal",
+            "instances",
+            "cross_zone_load_balancing",
+            "idle_timeout",
+            "connection_draining",
+            "connection_draining_timeout",
+        ],
+    );
+    if let Some(Expression::Array(items)) = b.input_literal("listener") {
+        for l in items {
+            body.block("listener", obj_block(&l, &[]));
+        }
+    }
+    if let Some(hc) = b.input_literal("health_check") {
+        body.block("health_check", obj_block(&hc, &[]));
+    }
+    let e = b.resource("aws_elb", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo", "number_of_instances"]);
+    b.absorb_matching(|k| k == "access_logs", "access logs of the load balancer");
+    b.outs(
+        &e,
+        &[
+            ("elb_id", "id"),
+            ("elb_arn", "arn"),
+            ("elb_name", "name"),
+            ("elb_dns_name", "dns_name"),
+            ("elb_zone_id", "zone_id"),
+            ("elb_instances", "instances"),
+        ],
+    );
+}
+
+/// msk-kafka-cluster v2: one `aws_msk_cluster` (broker nodes, instance type, storage).
+fn msk(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["arn", "bootstrap_brokers"]);
+        return;
+    }
+    let mut body = B::new();
+    let name = b.input("name").unwrap_or_else(|| s(&b.call.name));
+    body.set("cluster_name", name);
+    b.pass(&mut body, &["kafka_version", "number_of_broker_nodes"]);
+    let mut group = B::new();
+    group.set(
+        "instance_type",
+        b.input("broker_node_instance_type")
+            .unwrap_or_else(|| s("kafka.m5.large")),
+    );
+    let subnets = b.input("broker_node_client_subnets");
+    group.set_opt("client_subnets", subnets);
+    let sgs = b.input("broker_node_security_groups");
+    group.set_opt("security_groups", sgs);
+    let size = b
+        .input("broker_node_storage_info")
+        .and_then(|info| get(&info, "ebs_storage_info").and_then(|ebs| get(&ebs, "volume_size")));
+    let size = size.or_else(|| b.input("broker_node_ebs_volume_size"));
+    if let Some(size) = size {
+        let mut ebs = B::new();
+        ebs.set("volume_size", size);
+        let mut storage = B::new();
+        storage.block("ebs_storage_info", ebs);
+        group.block("storage_info", storage);
+    }
+    body.block("broker_node_group_info", group);
+    let c = b.resource("aws_msk_cluster", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.starts_with("encryption_")
+                || k.starts_with("client_authentication")
+                || k.contains("cloudwatch")
+                || k.contains("s3_logs")
+                || k.contains("firehose")
+                || k.starts_with("jmx_")
+                || k.starts_with("node_exporter")
+                || k.starts_with("enhanced_monitoring")
+                || k.starts_with("configuration_")
+                || k.starts_with("create_configuration")
+                || k.starts_with("scaling_")
+                || k.starts_with("create_scram")
+                || k.starts_with("schema_registr")
+        },
+        "encryption, authentication, monitoring, logging and broker configuration of MSK",
+    );
+    b.outs(
+        &c,
+        &[
+            ("arn", "arn"),
+            ("bootstrap_brokers", "bootstrap_brokers"),
+            ("bootstrap_brokers_tls", "bootstrap_brokers_tls"),
+            (
+                "bootstrap_brokers_sasl_scram",
+                "bootstrap_brokers_sasl_scram",
+            ),
+            ("bootstrap_brokers_sasl_iam", "bootstrap_brokers_sasl_iam"),
+            ("zookeeper_connect_string", "zookeeper_connect_string"),
+            ("current_version", "current_version"),
+        ],
+    );
+}
+
+/// opensearch v1: one `aws_opensearch_domain` (cluster and storage settings as blocks).
+fn opensearch(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["domain_arn", "domain_endpoint"]);
+        return;
+    }
+    let mut body = B::new();
+    let name = b.input("domain_name").unwrap_or_else(|| s(&b.call.name));
+    body.set("domain_name", name);
+    b.pass(&mut body, &["engine_version"]);
+    for block in ["cluster_config", "ebs_options", "vpc_options"] {
+        if let Some(v) = b.input_literal(block) {
+            body.block(block, obj_block(&v, &["zone_awareness_config"]));
+        }
+    }
+    let d = b.resource("aws_opensearch_domain", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.absorb_matching(
+        |k| {
+            k.contains("access_polic")
+                || k.contains("encrypt")
+                || k.contains("log_publishing")
+                || k.contains("cloudwatch")
+                || k.starts_with("advanced_security")
+                || k.starts_with("domain_endpoint_options")
+                || k.starts_with("auto_tune")
+                || k.starts_with("create_saml")
+                || k.starts_with("saml")
+                || k.starts_with("outbound_connection")
+                || k.starts_with("package_associations")
+                || k.starts_with("vpc_endpoints")
+                || k.starts_with("security_group")
+                || k.starts_with("create_security_group")
+                || k.starts_with("create_access_policy")
+                || k.starts_with("enable_access_policy")
+        },
+        "access policies, encryption, logging, fine-grained security and endpoint options of the domain",
+    );
+    b.outs(
+        &d,
+        &[
+            ("domain_arn", "arn"),
+            ("domain_id", "domain_id"),
+            ("domain_domain_name", "domain_name"),
+            ("domain_endpoint", "endpoint"),
+            ("domain_dashboard_endpoint", "dashboard_endpoint"),
+        ],
+    );
+}
+
+fn efs(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_efs_file_system",
+        None,
+        &[
+            "creation_token",
+            "performance_mode",
+            "throughput_mode",
+            "encrypted",
+        ],
+        &[
+            ("arn", "arn"),
+            ("id", "id"),
+            ("dns_name", "dns_name"),
+            ("size_in_bytes", "size_in_bytes"),
+        ],
+    );
+}
+
+fn redshift(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create"],
+        "aws_redshift_cluster",
+        Some("cluster_identifier"),
+        &[
+            "node_type",
+            "number_of_nodes",
+            "database_name",
+            "master_username",
+        ],
+        &[
+            ("cluster_arn", "arn"),
+            ("cluster_id", "id"),
+            ("cluster_identifier", "cluster_identifier"),
+            ("cluster_endpoint", "endpoint"),
+            ("cluster_database_name", "database_name"),
+        ],
+    );
+}
+
+fn memory_db(b: &mut Builder<'_>) {
+    single(
+        b,
+        &["create", "create_cluster"],
+        "aws_memorydb_cluster",
+        Some("name"),
+        &[
+            "node_type",
+            "num_shards",
+            "num_replicas_per_shard",
+            "engine_version",
+            "port",
+        ],
+        &[
+            ("cluster_id", "id"),
+            ("cluster_arn", "arn"),
+            ("cluster_endpoint_address", "cluster_endpoint"),
+        ],
+    );
 }
 
 #[cfg(test)]
@@ -2316,10 +4230,10 @@ mod tests {
     #[test]
     fn unknown_modules_and_submodules_are_not_expanded() {
         let (_, e) =
-            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/lambda/aws\"\n}\n");
+            expand_first("module \"x\" {\n  source = \"terraform-aws-modules/route53/aws\"\n}\n");
         assert!(e.is_none());
         let (_, e) = expand_first(
-            "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/vpc-endpoints\"\n}\n",
+            "module \"x\" {\n  source = \"terraform-aws-modules/vpc/aws//modules/no-such-submodule\"\n}\n",
         );
         assert!(e.is_none());
         let (_, e) = expand_first(
@@ -2493,6 +4407,64 @@ module "assets" {
             out(&e, "s3_object_etag"),
             attr_out("aws_s3_object.logo", "etag")
         );
+    }
+
+    #[test]
+    fn ecs_service_submodule_is_one_service_with_the_default_autoscaling() {
+        let (_, e) = expand_first(
+            r#"
+module "api" {
+  source      = "terraform-aws-modules/ecs/aws//modules/service"
+  name        = "api"
+  cluster_arn = aws_ecs_cluster.main.arn
+  cpu         = 256
+  memory      = 512
+  container_definitions = {
+    api = {
+      image         = "nginx:1.27"
+      port_mappings = [{ containerPort = 80 }]
+      entrypoint    = ["/docker-entrypoint.sh"]
+    }
+  }
+}
+"#,
+        );
+        let e = e.expect("expanded");
+        assert_eq!(
+            addrs(&e),
+            vec![
+                "aws_ecs_task_definition.api",
+                "aws_ecs_service.api",
+                "aws_appautoscaling_target.api",
+                "aws_appautoscaling_policy.api_cpu",
+                "aws_appautoscaling_policy.api_memory",
+            ]
+        );
+        assert_eq!(
+            attr(&e, "aws_ecs_service.api", "cluster"),
+            "aws_ecs_cluster.main.arn"
+        );
+        let defs = attr(&e, "aws_ecs_task_definition.api", "container_definitions");
+        for want in [
+            "\"name\" = \"api\"",
+            "\"portMappings\" = [",
+            "\"entryPoint\" = [\"/docker-entrypoint.sh\"]",
+            "\"readonlyRootFilesystem\" = true",
+        ] {
+            assert!(defs.contains(want), "{want} in {defs}");
+        }
+        assert_eq!(
+            out(&e, "task_definition_arn"),
+            attr_out("aws_ecs_task_definition.api", "arn")
+        );
+    }
+
+    #[test]
+    fn other_ecs_submodules_are_not_expanded() {
+        let (_, e) = expand_first(
+            "module \"x\" {\n  source = \"terraform-aws-modules/ecs/aws//modules/container-definition\"\n}\n",
+        );
+        assert!(e.is_none());
     }
 
     #[test]

@@ -724,9 +724,9 @@ fn compile_module(
                     .at(call.loc.clone())
                     .resource(format!("module.{}", call.name))
                     .help(format!(
-                        "vendor the module into the origin (e.g. `./modules/{}`) so Ferry compiles its resources, or replace it with resources or a module Ferry maps ({})",
+                        "vendor the module into the origin (e.g. `./modules/{}`) so Ferry compiles its resources, or replace it with resources or a module Ferry maps (terraform-aws-modules: {})",
                         call.name,
-                        modules::KNOWN.join(", ")
+                        modules::known_short().join(", ")
                     )),
                 );
             }

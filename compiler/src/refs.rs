@@ -24,6 +24,10 @@ pub enum ModuleOutput {
         attr: String,
     },
     Expr(Expression),
+    /// A map by static key (`route53_zone_zone_id["example.com"]`), each entry an attribute of
+    /// a resource the module expanded into: `out["key"]` reads that attribute, `out` alone the
+    /// whole map.
+    Keyed(BTreeMap<String, (String, String)>),
     Unmapped(String),
 }
 
@@ -40,10 +44,16 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
         else {
             return true;
         };
-        let Some(ModuleOutput::Attr { origin, attr }) =
-            modules.get(m.as_str()).and_then(|o| o.get(out.as_str()))
-        else {
-            return true;
+        let (origin, attr, rest) = match modules.get(m.as_str()).and_then(|o| o.get(out.as_str())) {
+            Some(ModuleOutput::Attr { origin, attr }) => (origin, attr, rest),
+            Some(ModuleOutput::Keyed(map)) => match rest {
+                [Op::Index(Expression::String(k)), after @ ..] => match map.get(k) {
+                    Some((origin, attr)) => (origin, attr, after),
+                    None => return true,
+                },
+                _ => return true,
+            },
+            _ => return true,
         };
         let mut parts = origin.split('.');
         let root = parts.next().unwrap_or_default().to_string();
@@ -190,6 +200,44 @@ impl<'a> Rewriter<'a> {
                 self.resource_ref(origin, &ops, loc)
             }
             Some(ModuleOutput::Expr(e)) => e.clone(),
+            Some(ModuleOutput::Keyed(map)) => {
+                let attr_ref =
+                    |this: &mut Self, (origin, attr): &(String, String), after: &[Op]| {
+                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+                        ops.extend(after.iter().cloned());
+                        this.resource_ref(origin, &ops, loc)
+                    };
+                let keyed = match &rest[1..] {
+                    [Op::Index(Expression::String(k)), after @ ..] => {
+                        map.get(k).map(|entry| (entry, after))
+                    }
+                    _ => None,
+                };
+                match keyed {
+                    Some((entry, after)) => attr_ref(self, entry, after),
+                    None => {
+                        let after = &rest[1..];
+                        // The whole map (or an index not known statically): an object of the
+                        // rewritten entries, indexed as written.
+                        let mut obj = hcl::Object::new();
+                        for (k, entry) in map {
+                            obj.insert(
+                                hcl::ObjectKey::Expression(Expression::String(k.clone())),
+                                attr_ref(self, entry, &[]),
+                            );
+                        }
+                        let whole = Expression::Object(obj);
+                        if after.is_empty() {
+                            whole
+                        } else {
+                            Expression::Traversal(Box::new(hcl::expr::Traversal::new(
+                                Expression::Parenthesis(Box::new(whole)),
+                                after.to_vec(),
+                            )))
+                        }
+                    }
+                }
+            }
             Some(ModuleOutput::Unmapped(reason)) => {
                 self.unmapped(&format!("module.{module}.{}", out.as_str()), reason, loc);
                 Expression::Null

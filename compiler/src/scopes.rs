@@ -38,24 +38,27 @@ struct Table {
 }
 
 impl Table {
-    fn exists(&self, scope: &str) -> bool {
-        self.scopes.binary_search(&scope).is_ok()
+    /// The position of `scope` in [`Table::scopes`], if it exists. Positions order like the
+    /// scopes themselves, so sets of scopes are kept as sorted positions.
+    fn position(&self, scope: &str) -> Option<usize> {
+        self.scopes.binary_search(&scope).ok()
     }
 
-    /// The scopes `resource:verb` that exist for one scope resource, with their verbs.
+    /// The scopes `resource:verb` that exist for one scope resource: their positions in
+    /// [`Table::scopes`], with their verbs.
     fn of_resource<'a>(
         &self,
         resource: &'a str,
-    ) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
+    ) -> impl Iterator<Item = (usize, &'static str)> + 'a {
         let scopes = self.scopes;
         // The first scope not below `resource:` (compared without building that string).
         let from = scopes.partition_point(|s| match s.strip_prefix(resource) {
             Some(rest) => rest.as_bytes().first().is_none_or(|&b| b < b':'),
             None => *s < resource,
         });
-        scopes[from..].iter().map_while(move |s| {
+        scopes[from..].iter().enumerate().map_while(move |(i, s)| {
             let verb = s.strip_prefix(resource)?.strip_prefix(':')?;
-            Some((*s, verb))
+            Some((from + i, verb))
         })
     }
 }
@@ -121,8 +124,9 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
     let needed: Vec<(Scopes, Scopes, bool)> = types.iter().filter_map(|ty| needs(ty)).collect();
     let any_k8s = types.iter().any(|ty| ty.starts_with("kubernetes_"));
     for phase in PHASES {
-        // Static names from the table: nothing is formatted or allocated per scope.
-        let mut set: BTreeSet<&'static str> = BTreeSet::new();
+        // Positions in the sorted table: nothing is formatted or compared as text per scope;
+        // sorted and deduplicated once at the end.
+        let mut set: Vec<usize> = Vec::new();
         let plan = phase != "steady_state";
         for &(resources, extra, is_data) in &needed {
             if is_data && !plan {
@@ -137,11 +141,11 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
                 set.extend(
                     t.of_resource(r)
                         .filter(|(_, verb)| vs.contains(verb))
-                        .map(|(s, _)| s),
+                        .map(|(i, _)| i),
                 );
             }
             if plan {
-                set.extend(extra.iter().copied().filter(|s| t.exists(s)));
+                set.extend(extra.iter().filter_map(|s| t.position(s)));
             }
         }
         let mut fixed: Vec<&'static str> = Vec::new();
@@ -151,10 +155,12 @@ pub fn per_phase(types: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
         if !needed.is_empty() || any_k8s {
             fixed.extend(common(phase));
         }
-        set.extend(fixed.into_iter().filter(|s| t.exists(s)));
+        set.extend(fixed.into_iter().filter_map(|s| t.position(s)));
+        set.sort_unstable();
+        set.dedup();
         out.insert(
             phase.to_string(),
-            set.into_iter().map(str::to_string).collect(),
+            set.into_iter().map(|i| t.scopes[i].to_string()).collect(),
         );
     }
     out
@@ -198,7 +204,7 @@ mod tests {
         }
         for (_, extra) in t.extra.iter() {
             for e in extra.iter() {
-                assert!(t.exists(e), "unknown scope {e}");
+                assert!(t.position(e).is_some(), "unknown scope {e}");
             }
         }
     }
@@ -298,7 +304,7 @@ mod tests {
             sorted.dedup();
             assert_eq!(&sorted, scopes, "{phase}");
             for s in scopes {
-                assert!(table().exists(s), "{phase}: {s} does not exist");
+                assert!(table().position(s).is_some(), "{phase}: {s} does not exist");
             }
         }
         // block_storage_action has no update/delete verbs; spaces_key creates with

@@ -2389,7 +2389,7 @@ mod tests {
     }
 
     fn export<'s>(st: &'s super::super::State, addr: &str, attr: &str) -> &'s Export {
-        &st.exports[addr].attrs[attr]
+        st.exports[addr].attrs.get(attr).expect("exported")
     }
 
     #[test]

@@ -618,7 +618,7 @@ fn container_defs(cx: &Cx<'_>, td: &Resource) -> Result<(Vec<J>, DefsForm), Stri
         )
     })?;
     if items.is_empty() {
-        return Err("`container_definitions` is empty".into());
+        return Err("is an empty list".into());
     }
     Ok((items, form))
 }

@@ -131,7 +131,31 @@ pub struct Exports {
     /// The emitted resource that stands for the origin one: default target for attributes that
     /// exist under the same name, and for `depends_on`.
     pub primary: Option<String>,
-    pub attrs: BTreeMap<Text, Export>,
+    pub attrs: ExportAttrs,
+}
+
+/// The attributes one origin resource exports, by name: a handful each (dozens for a registry
+/// module), so a list searched in order beats an ordered map, whose first insert allocates a
+/// node for eleven entries. Insertion order is deterministic; nothing iterates it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExportAttrs(Vec<(Text, Export)>);
+
+impl ExportAttrs {
+    pub fn get(&self, attr: &str) -> Option<&Export> {
+        self.0.iter().find(|(k, _)| k == attr).map(|(_, e)| e)
+    }
+
+    pub fn contains_key(&self, attr: &str) -> bool {
+        self.get(attr).is_some()
+    }
+
+    /// Sets `attr`, replacing what it exported before.
+    pub fn insert(&mut self, attr: Text, export: Export) {
+        match self.0.iter_mut().find(|(k, _)| *k == attr) {
+            Some(slot) => slot.1 = export,
+            None => self.0.push((attr, export)),
+        }
+    }
 }
 
 /// The outcome recorded for one origin resource.

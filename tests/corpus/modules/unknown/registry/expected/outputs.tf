@@ -1,3 +1,3 @@
-output "function_arn" {
+output "graphql_url" {
   value = null
 }

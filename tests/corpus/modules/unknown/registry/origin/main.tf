@@ -6,19 +6,17 @@ module "label" {
   name      = "app"
 }
 
-module "lambda" {
-  source  = "terraform-aws-modules/lambda/aws"
-  version = "~> 7.0"
+module "graphql" {
+  source  = "terraform-aws-modules/appsync/aws"
+  version = "~> 2.5"
 
-  function_name = "acme-worker"
-  handler       = "index.handler"
-  runtime       = "nodejs20.x"
+  name = "acme-graphql"
 }
 
 resource "aws_s3_bucket" "data" {
   bucket = module.label.id
 }
 
-output "function_arn" {
-  value = module.lambda.lambda_function_arn
+output "graphql_url" {
+  value = module.graphql.appsync_graphql_api_uris
 }

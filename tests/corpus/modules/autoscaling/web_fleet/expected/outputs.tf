@@ -1,0 +1,3 @@
+output "asg_name" {
+  value = digitalocean_droplet_autoscale.web.name
+}

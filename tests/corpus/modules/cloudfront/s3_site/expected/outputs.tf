@@ -1,0 +1,3 @@
+output "site_domain" {
+  value = digitalocean_cdn.cdn.endpoint
+}

@@ -1,0 +1,3 @@
+output "cluster_name" {
+  value = digitalocean_kubernetes_cluster.ecs.name
+}

@@ -1,0 +1,3 @@
+output "nightly_rule" {
+  value = null
+}

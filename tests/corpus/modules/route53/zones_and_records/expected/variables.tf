@@ -1,0 +1,15 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "instance_id" {
+  type    = string
+  default = "acme"
+}
+
+variable "domain" {
+  type    = string
+  default = "acme.example"
+}

@@ -1,0 +1,7 @@
+output "queue_url" {
+  value = null
+}
+
+output "worker_role_arn" {
+  value = null
+}
