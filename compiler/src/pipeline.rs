@@ -1009,6 +1009,32 @@ fn compile_module(
             }
         }
     }
+    // An ingress controller's load-balancer `hostname` is empty on DOKS: outputs read its `ip`
+    // (records already do, `rules::dns`).
+    for o in &mut outputs {
+        let mut changed = false;
+        hclx::walk_body_mut(&mut o.body, &mut |e| match rules::dns::service_lb_ip(e) {
+            Some(ip) => {
+                *e = ip;
+                changed = true;
+                false
+            }
+            None => true,
+        });
+        if changed {
+            diags.push(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "output `{}` reads a Kubernetes Service's load-balancer `hostname`, which DOKS leaves empty; it reads the load balancer's `ip`",
+                        o.name
+                    ),
+                )
+                .at(o.loc.clone())
+                .resource(format!("output.{}", o.name)),
+            );
+        }
+    }
     // Outputs carrying values DigitalOcean's providers mark sensitive (a kubeconfig).
     let children: BTreeMap<String, BTreeSet<String>> = module
         .module_calls

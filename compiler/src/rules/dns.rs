@@ -992,7 +992,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
 
 /// `kubernetes_service.x.status.0.load_balancer.0.ingress.0.hostname` (a resource or data
 /// source, v1 or not, in any index form; also as `"${…}"`) → the same path to `ip`.
-fn service_lb_ip(e: &Expression) -> Option<Expression> {
+pub(crate) fn service_lb_ip(e: &Expression) -> Option<Expression> {
     use hcl::expr::TraversalOperator as Op;
     let e = crate::origin::legacy::interpolation_only(e).unwrap_or_else(|| e.clone());
     let Expression::Traversal(mut t) = e else {

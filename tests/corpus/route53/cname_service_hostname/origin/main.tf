@@ -54,3 +54,11 @@ resource "aws_route53_record" "wildcard" {
 variable "instance_id" {
   type = string
 }
+
+output "ingress_hostname" {
+  value = data.kubernetes_service.ingress.status.0.load_balancer.0.ingress.0.hostname
+}
+
+output "ingress_url" {
+  value = "http://${data.kubernetes_service.ingress.status[0].load_balancer[0].ingress[0].hostname}/"
+}
