@@ -18,6 +18,69 @@ pub fn file(blocks: &[OutBlock]) -> String {
     out
 }
 
+/// Puts every heredoc's closing marker on a line of its own. The expression printer writes
+/// what follows a heredoc right after its marker (`EOT,` in a list, `EOT)` in a function
+/// call), which Terraform does not read as the end of the heredoc ("Unterminated template
+/// string"); the rest goes on the next line, indented like the line that opened the heredoc.
+pub fn close_heredocs(text: &str) -> String {
+    fn opening(line: &str) -> Option<&str> {
+        let at = line.rfind("<<")?;
+        let marker = line[at + 2..].strip_prefix('-').unwrap_or(&line[at + 2..]);
+        (!marker.is_empty()
+            && marker
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(marker)
+    }
+    if !text.contains("<<") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    // The marker of the open heredoc, and the indentation of the line that opened it.
+    let mut open: Option<(String, String)> = None;
+    for line in text.split_inclusive('\n') {
+        let (content, newline) = match line.strip_suffix('\n') {
+            Some(c) => (c, "\n"),
+            None => (line, ""),
+        };
+        match &open {
+            None => {
+                if let Some(m) = opening(content) {
+                    let indent: String = content.chars().take_while(|c| *c == ' ').collect();
+                    open = Some((m.to_string(), indent));
+                }
+                out.push_str(line);
+            }
+            Some((marker, indent)) => {
+                let trimmed = content.trim_start();
+                let Some(rest) = trimmed.strip_prefix(marker.as_str()) else {
+                    out.push_str(line);
+                    continue;
+                };
+                if rest.is_empty() {
+                    out.push_str(line);
+                    open = None;
+                    continue;
+                }
+                if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                    // `EOTX`: content, not the marker.
+                    out.push_str(line);
+                    continue;
+                }
+                out.push_str(&content[..content.len() - rest.len()]);
+                out.push('\n');
+                out.push_str(indent);
+                let rest = rest.trim_start();
+                out.push_str(rest);
+                out.push_str(newline);
+                // What follows may open another heredoc (`EOT, <<EOT2`).
+                open = opening(rest).map(|m| (m.to_string(), indent.clone()));
+            }
+        }
+    }
+    out
+}
+
 fn block(out: &mut String, b: &OutBlock, indent: usize) {
     let items: Vec<&Item> = b.body.items.iter().collect();
     let labels: Vec<&str> = b.labels.iter().map(String::as_str).collect();
@@ -218,6 +281,16 @@ pub fn expr(e: &Expression, indent: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heredoc_markers_end_their_line() {
+        let text = "  values = [\n    <<YAML\na: 1\nYAML,\n    <<-EOT\nb: EOT,\nEOT,\n  ]\n  x = trimspace(<<EOT\nhi\nEOTX)\nEOT)\n  y = <<EOF\nz\nEOF\n";
+        assert_eq!(
+            close_heredocs(text),
+            "  values = [\n    <<YAML\na: 1\nYAML\n    ,\n    <<-EOT\nb: EOT,\nEOT\n    ,\n  ]\n  x = trimspace(<<EOT\nhi\nEOTX)\nEOT\n  )\n  y = <<EOF\nz\nEOF\n"
+        );
+        assert_eq!(close_heredocs("a = \"<<b\"\n"), "a = \"<<b\"\n");
+    }
     use crate::out::OutBody;
 
     #[test]

@@ -488,15 +488,34 @@ pub fn mentions_var(expr: &Expression, name: &str) -> bool {
     found
 }
 
-/// Removes `${null}` interpolations from the template strings inside `expr`.
+/// Removes `${null}` interpolations from the template strings inside `expr`, quoted or heredoc
+/// (an IRSA role ARN in a Helm chart's values, `role-arn: ${aws_iam_role.x.arn}`).
 pub fn drop_null_interpolations(expr: &mut Expression) {
     walk_mut(expr, &mut |e| {
         let Expression::TemplateExpr(t) = e else {
             return true;
         };
-        let TemplateExpr::QuotedString(_) = **t else {
-            return true;
-        };
+        if let TemplateExpr::Heredoc(h) = &**t {
+            let Some(template) = parse_template(t) else {
+                return true;
+            };
+            let has_null = template
+                .elements()
+                .iter()
+                .any(|el| matches!(el, Element::Interpolation(i) if nullish(&i.expr)));
+            if has_null {
+                let kept = template
+                    .elements()
+                    .iter()
+                    .filter(|el| !matches!(el, Element::Interpolation(i) if nullish(&i.expr)))
+                    .cloned()
+                    .fold(Template::new(), |t, el| t.add_element(el));
+                let mut h = h.clone();
+                h.template = kept.to_string();
+                **t = TemplateExpr::Heredoc(h);
+            }
+            return false;
+        }
         let Some(template) = parse_template(t) else {
             return true;
         };
@@ -687,5 +706,20 @@ mod tests {
         let mut e = template("${null}-suffix");
         drop_null_interpolations(&mut e);
         assert_eq!(e, Expression::String("-suffix".into()));
+    }
+
+    #[test]
+    fn null_interpolations_are_dropped_from_heredocs() {
+        let body =
+            hcl::parse("x = <<EOT\nrole-arn: ${null}\nname: ${var.b}\nEOT\n").expect("parses");
+        let mut e = attr(&body, "x").expect("x").clone();
+        drop_null_interpolations(&mut e);
+        let Expression::TemplateExpr(t) = &e else {
+            panic!("still a template: {e:?}");
+        };
+        let TemplateExpr::Heredoc(h) = &**t else {
+            panic!("still a heredoc: {t:?}");
+        };
+        assert_eq!(h.template, "role-arn: \nname: ${var.b}\n");
     }
 }

@@ -32,6 +32,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod scopes;
+pub mod sensitive;
 pub mod source;
 pub mod undeclared;
 

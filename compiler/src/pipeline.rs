@@ -57,6 +57,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     // Module folders → the inputs set at deploy time that rules declared there (or that the
     // folder passes on from its own local modules): their callers pass them on.
     let mut deploy_inputs: DeployInputs = BTreeMap::new();
+    // Module folders → their outputs whose value is sensitive for callers.
+    let mut sensitive_outputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
         let m = compile_module(
@@ -70,7 +72,11 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &registry_dirs,
             &dns_dirs,
             &deploy_inputs,
+            &sensitive_outputs,
         );
+        if !m.sensitive_outputs.is_empty() {
+            sensitive_outputs.insert(dir.clone(), m.sensitive_outputs.clone());
+        }
         if !m.deploy_inputs.is_empty() {
             deploy_inputs.insert(dir.clone(), m.deploy_inputs.clone());
         }
@@ -262,6 +268,8 @@ struct ModuleOut {
     emitted: Vec<Emitted>,
     artifacts: Vec<crate::report::Artifact>,
     secrets: Vec<crate::report::SecretRef>,
+    /// Outputs whose value is sensitive for callers (`crate::sensitive`).
+    sensitive_outputs: BTreeSet<String>,
 }
 
 /// A root module with nothing in it while folders below hold configuration (a multi-environment
@@ -499,79 +507,188 @@ fn drop_unread_generators(
     }
 }
 
-/// Computed attributes the DigitalOcean provider marks sensitive (`do-provider-tfschema.json`):
-/// an output that reads one must say `sensitive = true`, or Terraform refuses the plan.
-const SENSITIVE_ATTRS: &[(&str, &str)] = &[
-    (
-        "digitalocean_container_registry_docker_credentials",
-        "docker_credentials",
-    ),
-    ("digitalocean_database_cluster", "password"),
-    ("digitalocean_database_cluster", "private_uri"),
-    ("digitalocean_database_cluster", "ui_password"),
-    ("digitalocean_database_cluster", "ui_uri"),
-    ("digitalocean_database_cluster", "uri"),
-    ("digitalocean_database_connection_pool", "password"),
-    ("digitalocean_database_connection_pool", "private_uri"),
-    ("digitalocean_database_connection_pool", "uri"),
-    ("digitalocean_database_replica", "password"),
-    ("digitalocean_database_replica", "private_uri"),
-    ("digitalocean_database_replica", "uri"),
-    ("digitalocean_database_user", "access_cert"),
-    ("digitalocean_database_user", "access_key"),
-    ("digitalocean_database_user", "password"),
-    ("digitalocean_kubernetes_cluster", "kube_config"),
-    ("digitalocean_spaces_key", "secret_key"),
-];
-
-/// Outputs that read a sensitive DigitalOcean attribute where the origin's value was not
-/// sensitive (a `random_string` password that is now the cluster's `password`) get
-/// `sensitive = true`, with a note.
-fn mark_sensitive_outputs(outputs: &mut [Named], diags: &mut Vec<Diagnostic>) {
-    use hcl::expr::TraversalOperator as Op;
-    for o in outputs.iter_mut() {
-        if hclx::attr(&o.body, "sensitive").is_some() {
-            continue;
-        }
-        let Some(value) = hclx::attr(&o.body, "value") else {
-            continue;
+/// The files the deployment stack reads by path (`file("values.yaml")`,
+/// `templatefile("${path.module}/user-data.tpl", …)`): a data file of the origin (JSON,
+/// template, YAML) is copied into the stack at the same place; any other (a shell script the
+/// input does not carry) is listed in the report as a file artifact to copy, since the plan
+/// fails on a path that does not exist.
+#[allow(clippy::too_many_arguments)]
+fn files_read(
+    module: &Module,
+    is_root: bool,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    by_addr: &BTreeMap<&str, &Resource>,
+    st: &mut State,
+    diags: &mut Vec<Diagnostic>,
+) {
+    const FILE_FUNCTIONS: &[&str] = &[
+        "file",
+        "filebase64",
+        "filebase64sha256",
+        "filebase64sha512",
+        "filemd5",
+        "filesha1",
+        "filesha256",
+        "filesha512",
+        "templatefile",
+    ];
+    // The path a call reads, relative to the module's folder, when it is written out.
+    let path_of = |e: &Expression| -> Option<String> {
+        let text = match e {
+            Expression::String(s) => s.clone(),
+            Expression::TemplateExpr(t) => match &**t {
+                hcl::expr::TemplateExpr::QuotedString(s) => s.clone(),
+                hcl::expr::TemplateExpr::Heredoc(_) => return None,
+            },
+            _ => return None,
         };
-        let mut read: Option<String> = None;
-        hclx::walk(value, &mut |x| {
-            if read.is_some() {
-                return;
-            }
-            let Some((ty, [Op::GetAttr(name), rest @ ..])) = hclx::traversal_root(x) else {
-                return;
-            };
-            let attr = rest.iter().find_map(|op| match op {
-                Op::GetAttr(a) => Some(a.as_str()),
-                _ => None,
-            });
-            if let Some(attr) = attr
-                && SENSITIVE_ATTRS.iter().any(|(t, a)| *t == ty && *a == attr)
+        let rel = text
+            .strip_prefix("${path.module}/")
+            .or_else(|| text.strip_prefix("${path.root}/").filter(|_| is_root))
+            .unwrap_or(&text);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        (!rel.is_empty()
+            && !rel.starts_with('/')
+            && !rel.contains("${")
+            && !rel.contains("%{")
+            && !rel.split('/').any(|seg| seg == ".." || seg.is_empty()))
+        .then(|| rel.to_string())
+    };
+    let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+    let mut note = |e: &Expression, used_by: &str| {
+        hclx::walk(e, &mut |x| {
+            if let Expression::FuncCall(c) = x
+                && FILE_FUNCTIONS.contains(&c.name.name.as_str())
+                && let Some(p) = c.args.first().and_then(&path_of)
             {
-                read = Some(format!("{ty}.{}.{attr}", name.as_str()));
+                wanted.entry(p).or_insert_with(|| used_by.to_string());
             }
         });
-        let Some(read) = read else {
+    };
+    for e in emitted {
+        let by = e.origin.clone().unwrap_or_else(|| e.address());
+        e.body.exprs(&mut |x| note(x, &by));
+    }
+    for l in locals {
+        note(&l.expr, &format!("local.{}", l.name));
+    }
+    for n in named.iter().flat_map(|n| n.iter()) {
+        hclx::walk_body(&n.body, &mut |x| {
+            if let Expression::FuncCall(c) = x
+                && FILE_FUNCTIONS.contains(&c.name.name.as_str())
+                && let Some(p) = c.args.first().and_then(&path_of)
+            {
+                wanted.entry(p).or_insert_with(|| n.name.clone());
+            }
+        });
+    }
+    for (rel, used_by) in wanted {
+        let Some(full) = origin::join_dir(&module.dir, &rel) else {
             continue;
         };
-        o.body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
-            "sensitive",
-            Expression::Bool(true),
-        )));
-        diags.push(
-            Diagnostic::new(
-                Code::ValueConverted,
-                format!(
-                    "output `{}` now reads `{read}`, which the DigitalOcean provider marks sensitive: it is emitted with `sensitive = true`, as Terraform requires",
-                    o.name
-                ),
-            )
-            .at(o.loc.clone())
-            .help("read it with `tofu output -raw` (sensitive outputs are hidden in plan and apply output)"),
-        );
+        match module.data_files.get(&full) {
+            Some(text) => {
+                st.files.entry(rel).or_insert_with(|| text.clone());
+            }
+            None => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::IgnoredFile,
+                        format!(
+                            "`{full}` is read by `{used_by}` but is not part of the input (Ferry carries JSON, template and YAML files): it is listed as a file artifact, to be copied into the deployment stack at the same path"
+                        ),
+                    )
+                    .at_opt(by_addr.get(used_by.as_str()).map(|r| r.loc.clone()))
+                    .resource(used_by.clone())
+                    .help("copy the file next to the deployment stack's .tf files before `tofu plan`, or inline it in the origin"),
+                );
+                st.artifacts.push(crate::report::Artifact {
+                    kind: crate::report::ArtifactKind::File,
+                    source: full.clone(),
+                    destination: full,
+                    pinned: false,
+                    used_by,
+                });
+            }
+        }
+    }
+}
+
+/// Leaves out the kept data sources (`tls_certificate`, `template_file`, …) that were fed by
+/// AWS objects in the origin and that nothing in the deployment stack reads any more: their
+/// readers were AWS resources that were dropped or are unsupported (an IAM OIDC provider, a
+/// Step Functions state machine), and their own arguments lost the AWS values (`url = null`),
+/// which fails the plan. They are reported as dropped, with a note.
+fn drop_orphaned_kept_data(
+    emitted: &mut Vec<Emitted>,
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    by_addr: &BTreeMap<&str, &Resource>,
+    outcomes: &mut rules::AddrMap<OutcomeRec>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use hcl::expr::TraversalOperator as Op;
+    let reads_aws = |r: &Resource| {
+        let mut hit = false;
+        hclx::walk_body(&r.body, &mut |x| {
+            hit |= match hclx::traversal_root(x) {
+                Some(("data", [Op::GetAttr(t), ..])) => t.starts_with("aws_"),
+                Some((root, [Op::GetAttr(_), ..])) => root.starts_with("aws_"),
+                _ => false,
+            };
+        });
+        hit
+    };
+    let data_read = |e: &Expression, out: &mut BTreeSet<String>| {
+        hclx::walk(e, &mut |x| {
+            if let Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+                out.insert(format!("data.{t}.{n}"));
+            }
+        });
+    };
+    let candidate = |e: &Emitted, outcomes: &rules::AddrMap<OutcomeRec>| -> Option<String> {
+        let origin = e.origin.as_deref()?;
+        let r = by_addr.get(origin)?;
+        (e.mode == Mode::Data
+            && origin == e.address()
+            && outcomes.get(origin).map(|o| o.outcome) == Some(Outcome::Kept)
+            && reads_aws(r))
+        .then(|| origin.to_string())
+    };
+    loop {
+        let mut read = BTreeSet::new();
+        stack_reads(emitted, named, &mut |x| data_read(x, &mut read));
+        for l in locals {
+            data_read(&l.expr, &mut read);
+        }
+        let orphans: BTreeSet<String> = emitted
+            .iter()
+            .filter_map(|e| candidate(e, outcomes))
+            .filter(|a| !read.contains(a))
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        emitted.retain(|e| !orphans.contains(&e.address()));
+        for addr in orphans {
+            let note = format!(
+                "`{addr}` read AWS objects for resources that are not part of the deployment stack; nothing reads it any more, so it is left out"
+            );
+            if let Some(rec) = outcomes.get_mut(&addr) {
+                rec.outcome = Outcome::Dropped;
+                rec.targets.clear();
+                rec.note = Some(note.clone());
+            }
+            let r = by_addr.get(addr.as_str());
+            diags.push(
+                Diagnostic::new(Code::Dropped, note)
+                    .at_opt(r.map(|r| r.loc.clone()))
+                    .resource(addr.clone())
+                    .help("remove it from the origin if no other deployment needs it"),
+            );
+        }
     }
 }
 
@@ -671,6 +788,7 @@ fn compile_module(
     registry_dirs: &BTreeSet<String>,
     dns_dirs: &BTreeSet<String>,
     deploy_inputs: &DeployInputs,
+    sensitive_outputs: &BTreeMap<String, BTreeSet<String>>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let eval = Eval::new(
@@ -1011,7 +1129,72 @@ fn compile_module(
         }
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
-    mark_sensitive_outputs(&mut outputs, &mut diags);
+    // An output all of whose references had no DigitalOcean equivalent (F401 says so) is
+    // `null`: what is left would hand `null` to a function (`replace(null, "https://", "")`),
+    // which fails the plan.
+    for (o, was) in outputs.iter_mut().zip(&module.outputs) {
+        let refs_in = |e: &Expression| {
+            let mut n = 0usize;
+            hclx::walk(e, &mut |x| {
+                n += usize::from(hclx::traversal_root(x).is_some())
+            });
+            n
+        };
+        let (Some(now), Some(before)) =
+            (hclx::attr(&o.body, "value"), hclx::attr(&was.body, "value"))
+        else {
+            continue;
+        };
+        if !matches!(now, Expression::Null) && refs_in(before) > 0 && refs_in(now) == 0 {
+            let mut has_null = false;
+            hclx::walk(now, &mut |x| has_null |= matches!(x, Expression::Null));
+            if has_null {
+                for s in o.body.0.iter_mut() {
+                    if let hcl::Structure::Attribute(a) = s
+                        && a.key() == "value"
+                    {
+                        a.expr = Expression::Null;
+                    }
+                }
+            }
+        }
+    }
+    // An ingress controller's load-balancer `hostname` is empty on DOKS: outputs read its `ip`
+    // (records already do, `rules::dns`).
+    for o in &mut outputs {
+        let mut changed = false;
+        hclx::walk_body_mut(&mut o.body, &mut |e| match rules::dns::service_lb_ip(e) {
+            Some(ip) => {
+                *e = ip;
+                changed = true;
+                false
+            }
+            None => true,
+        });
+        if changed {
+            diags.push(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "output `{}` reads a Kubernetes Service's load-balancer `hostname`, which DOKS leaves empty; it reads the load balancer's `ip`",
+                        o.name
+                    ),
+                )
+                .at(o.loc.clone())
+                .resource(format!("output.{}", o.name)),
+            );
+        }
+    }
+    // Outputs carrying values DigitalOcean's providers mark sensitive (a kubeconfig).
+    let children: BTreeMap<String, BTreeSet<String>> = module
+        .module_calls
+        .iter()
+        .filter_map(|c| {
+            let outs = sensitive_outputs.get(&call_dir(module, c)?)?;
+            Some((c.name.clone(), outs.clone()))
+        })
+        .collect();
+    let sensitive_outputs = crate::sensitive::outputs(&mut outputs, is_root, &children, &mut diags);
     let rw_diags = std::mem::take(&mut rw.diags);
     diags.extend(rw_diags);
     if is_root {
@@ -1030,6 +1213,14 @@ fn compile_module(
         crate::providers::kubernetes(&mut providers, &as_written, &emitted, replaced, &mut diags);
     }
     diags.append(&mut st.diags);
+    drop_orphaned_kept_data(
+        &mut emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
+        &by_addr,
+        &mut st.outcomes,
+        &mut diags,
+    );
     prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
     for p in ports_read.iter().filter_map(|i| db_ports.get(*i)) {
         diags.push(
@@ -1052,6 +1243,16 @@ fn compile_module(
         &locals,
         &[&outputs, &calls, &providers],
         &by_addr,
+        &mut diags,
+    );
+    files_read(
+        module,
+        is_root,
+        &emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
+        &by_addr,
+        &mut st,
         &mut diags,
     );
 
@@ -1272,6 +1473,7 @@ fn compile_module(
         emitted,
         artifacts: std::mem::take(&mut st.artifacts),
         secrets: std::mem::take(&mut st.secrets),
+        sensitive_outputs,
     }
 }
 
@@ -1869,6 +2071,11 @@ fn emit_module(
         }
     }
     files.insert("versions.tf".to_string(), emit::file(&versions));
+    for (name, text) in files.iter_mut() {
+        if name.ends_with(".tf") && text.contains("<<") {
+            *text = emit::close_heredocs(text);
+        }
+    }
     files
 }
 

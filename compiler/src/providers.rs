@@ -10,7 +10,8 @@
 //! and reported either way. A block that gets its token from the AWS CLI (`exec { command =
 //! "aws" }`) is treated the same. So is the nested `kubernetes {}` block of a `provider "helm"`
 //! (helm provider 2.x), the way Helm reaches its cluster, and its helm provider 3.x form, the
-//! attribute `kubernetes = { … }` (with `exec = { … }` inside).
+//! attribute `kubernetes = { … }` (with `exec = { … }` inside), and the community
+//! `provider "kubectl"` (`gavinbunney/kubectl`), which connects with the same arguments.
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::hclx;
@@ -86,11 +87,24 @@ pub fn kubernetes(
         });
     let has_k8s = emitted.iter().any(|e| e.ty.starts_with("kubernetes_"));
     let has_helm = emitted.iter().any(|e| e.ty.starts_with("helm_"));
+    let has_kubectl = emitted.iter().any(|e| e.ty.starts_with("kubectl_"));
     for (p, o) in providers.iter_mut().zip(origin) {
-        if p.name != "kubernetes" && p.name != "helm" {
+        if !matches!(p.name.as_str(), "kubernetes" | "helm" | "kubectl") {
             continue;
         }
         let alias = hclx::attr(&p.body, "alias").and_then(|e| hclx::as_str(e).map(String::from));
+        if p.name == "kubectl" {
+            // The community kubectl provider (`gavinbunney/kubectl`, `alekc/kubectl`) connects
+            // with the kubernetes provider's arguments; `load_config_file` is one of its own.
+            let label = match &alias {
+                Some(a) => format!("provider \"kubectl\" (alias `{a}`)"),
+                None => "provider \"kubectl\"".to_string(),
+            };
+            let loc = p.loc.clone();
+            let needed = has_kubectl.then_some("kubectl manifests");
+            check(&mut p.body, &o.body, &label, &cluster, needed, &loc, diags);
+            continue;
+        }
         if p.name == "helm" {
             // Helm reaches its cluster through a nested `kubernetes {}` block (helm provider
             // 2.x), which the same checks apply to.

@@ -290,7 +290,15 @@ impl<'a> Rewriter<'a> {
                 let splat = index
                     .iter()
                     .any(|o| matches!(o, Op::FullSplat | Op::AttrSplat));
-                let text = if splat {
+                let text = if splat && !self.repeated.contains(target.as_str()) {
+                    // Instances folded into one target (per-zone NAT gateways → the VPC's
+                    // one): a list of its value. A `for` over a single object would iterate
+                    // over its attributes.
+                    format!(
+                        "[{}]",
+                        tmpl.replace("$T", &hclx::inline(&self.target(target, &[], &[], &[])))
+                    )
+                } else if splat {
                     // `aws_db_instance.x[*].endpoint` → one value per instance.
                     let base = hclx::inline(&self.target(target, &[], &[], &[]));
                     format!("[for i in {base} : {}]", tmpl.replace("$T", "i"))

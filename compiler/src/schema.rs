@@ -249,7 +249,9 @@ pub fn prune_null_blocks(e: &mut Emitted) -> Vec<String> {
 
 /// Drops the `lifecycle.ignore_changes` entries of an emitted resource that name no argument or
 /// block of its DigitalOcean type (the origin's AWS attribute names, carried over with the
-/// meta-arguments) — Terraform rejects those — and returns them. `all` stays.
+/// meta-arguments) — Terraform rejects those — or an attribute only the provider sets (an RDS
+/// `password` on `digitalocean_database_cluster`, where Terraform warns on every plan), and
+/// returns them. `all` stays.
 pub fn filter_ignore_changes(e: &mut Emitted) -> Vec<String> {
     let mut dropped = Vec::new();
     if author(e) != Author::Ferry {
@@ -261,7 +263,15 @@ pub fn filter_ignore_changes(e: &mut Emitted) -> Vec<String> {
     let Some(lifecycle) = e.meta.lifecycle.as_mut() else {
         return dropped;
     };
-    let known = |name: &str| schema.attrs.contains_key(name) || schema.blocks.contains_key(name);
+    // An attribute only the provider sets has no configured value to ignore: Terraform warns
+    // "Redundant ignore_changes element" on every plan.
+    let known = |name: &str| {
+        schema
+            .attrs
+            .get(name)
+            .is_some_and(|f| !matches!(f, Flag::Computed))
+            || schema.blocks.contains_key(name)
+    };
     let mut emptied = false;
     for s in lifecycle.iter_mut() {
         if let hcl::Structure::Attribute(a) = s

@@ -118,17 +118,23 @@ pub fn value_to_expr(v: &serde_json::Value) -> Expression {
             }
         }
         serde_json::Value::String(s) if s.contains("${") || s.contains("%{") => {
-            let raw = s
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('\n', "\\n");
-            let t = hclx::template(raw);
+            let t = hclx::template(quoted_template_text(s));
             crate::origin::legacy::interpolation_only(&t).unwrap_or(t)
         }
         serde_json::Value::String(s) => Expression::String(s.clone()),
-        serde_json::Value::Array(items) => {
-            Expression::Array(items.iter().map(value_to_expr).collect())
-        }
+        serde_json::Value::Array(items) => match items.as_slice() {
+            // `["${split(\",\", var.x)}"]`: Terraform 0.11 flattened a list inside a list;
+            // 0.12+ reads a list of one list, which list-of-string arguments reject.
+            [only @ serde_json::Value::String(_)] => {
+                let e = value_to_expr(only);
+                if crate::origin::legacy::list_valued(&e) {
+                    e
+                } else {
+                    Expression::Array(vec![e])
+                }
+            }
+            _ => Expression::Array(items.iter().map(value_to_expr).collect()),
+        },
         serde_json::Value::Object(map) => Expression::Object(
             map.iter()
                 .map(|(k, v)| {
@@ -139,5 +145,105 @@ pub fn value_to_expr(v: &serde_json::Value) -> Expression {
                 })
                 .collect(),
         ),
+    }
+}
+
+/// The text of a quoted HCL template for the JSON string `s`: its literal parts escaped as a
+/// quoted string needs (`\`, `"`, newlines), its `${…}` / `%{…}` sequences kept as written,
+/// since they are expressions (`"${split(\",\", var.x)}"` in JSON is `${split(",", var.x)}`,
+/// whose quotes delimit a string inside the expression). Newlines inside a sequence are
+/// whitespace there and become spaces. An unterminated sequence is kept as written: the
+/// template then fails to parse and is reported where it is read.
+fn quoted_template_text(s: &str) -> String {
+    enum Mode {
+        /// Inside `${…}` / `%{…}`, at this brace depth.
+        Expr(u32),
+        /// Inside a string literal of an expression.
+        Str,
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut stack: Vec<Mode> = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match stack.last_mut() {
+            None => match c {
+                // `$${` / `%%{` are literal `${` / `%{`, in JSON as in HCL.
+                '$' | '%' if chars.peek() == Some(&c) => {
+                    out.push(c);
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                }
+                '$' | '%' if chars.peek() == Some(&'{') => {
+                    out.push(c);
+                    out.push('{');
+                    chars.next();
+                    stack.push(Mode::Expr(1));
+                }
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                c => out.push(c),
+            },
+            Some(Mode::Expr(depth)) => {
+                match c {
+                    '{' => *depth += 1,
+                    '}' => {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            stack.pop();
+                        }
+                    }
+                    '"' => stack.push(Mode::Str),
+                    _ => {}
+                }
+                out.push(if c == '\n' { ' ' } else { c });
+            }
+            Some(Mode::Str) => {
+                out.push(c);
+                match c {
+                    '\\' => {
+                        if let Some(n) = chars.next() {
+                            out.push(n);
+                        }
+                    }
+                    '"' => {
+                        stack.pop();
+                    }
+                    '$' | '%' if chars.peek() == Some(&'{') => {
+                        out.push('{');
+                        chars.next();
+                        stack.push(Mode::Expr(1));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted_template_text as q;
+
+    #[test]
+    fn literal_parts_are_escaped_and_sequences_kept() {
+        assert_eq!(q(r#"a"b\c${var.x}"#), r#"a\"b\\c${var.x}"#);
+        assert_eq!(q(r#"${split(",", var.ips)}"#), r#"${split(",", var.ips)}"#);
+        assert_eq!(
+            q("x\n${lookup(var.m, \"k}\")}y\"z"),
+            r#"x\n${lookup(var.m, "k}")}y\"z"#
+        );
+        assert_eq!(
+            q(r#"$${literal} ${"in ${"nested"}"}"#),
+            r#"$${literal} ${"in ${"nested"}"}"#
+        );
+        assert_eq!(
+            q("%{ if var.a }\"%{ endif }"),
+            r#"%{ if var.a }\"%{ endif }"#
+        );
+        // Unterminated: kept as written.
+        assert_eq!(q(r#"${var.x"#), r#"${var.x"#);
     }
 }

@@ -29,6 +29,16 @@ pub fn upgrade_body(body: &mut Body) -> bool {
 fn unwrap_interpolations(expr: &mut Expression) -> bool {
     let mut seen = false;
     hclx::walk_mut(expr, &mut |e| {
+        // `["${split(",", var.x)}"]`: 0.11 flattened a list inside a list literal; 0.12+
+        // reads a list of one list, which list-of-string arguments reject.
+        if let Expression::Array(items) = e
+            && let [only] = items.as_slice()
+            && let Some(inner) = interpolation_only(only).filter(list_valued)
+        {
+            *e = inner;
+            seen = true;
+            return true;
+        }
         if let Some(inner) = interpolation_only(e) {
             *e = inner;
             seen = true;
@@ -63,6 +73,40 @@ pub fn interpolation_only(expr: &Expression) -> Option<Expression> {
     match template.elements() {
         [Element::Interpolation(i)] => Some(i.expr.clone()),
         _ => None,
+    }
+}
+
+/// Whether `e` is certainly a list in Terraform 0.11, whose list literals flattened it: a splat
+/// (`aws_x.y.*.id`) or a call of a function that returns a list. Variables and other
+/// references are left alone: their type is not known here.
+pub fn list_valued(e: &Expression) -> bool {
+    use hcl::expr::TraversalOperator as Op;
+    match e {
+        Expression::Traversal(t) => t
+            .operators
+            .iter()
+            .any(|op| matches!(op, Op::AttrSplat | Op::FullSplat)),
+        Expression::FuncCall(c) => matches!(
+            c.name.name.as_str(),
+            "split"
+                | "concat"
+                | "compact"
+                | "distinct"
+                | "flatten"
+                | "keys"
+                | "values"
+                | "list"
+                | "slice"
+                | "sort"
+                | "reverse"
+                | "formatlist"
+                | "matchkeys"
+                | "coalescelist"
+                | "cidrsubnets"
+                | "tolist"
+        ),
+        Expression::Parenthesis(p) => list_valued(p),
+        _ => false,
     }
 }
 
@@ -115,6 +159,20 @@ mod tests {
         let out = hcl::format::to_string(&body).expect("formats");
         assert!(out.contains("a = lookup(var.m, var.k)"), "{out}");
         assert!(out.contains("b = \"x-${lookup(var.m, var.k)}\""), "{out}");
+    }
+
+    #[test]
+    fn list_interpolations_in_list_literals_are_flattened() {
+        let mut body = hcl::parse(
+            "a = [\"${split(\",\", var.ips)}\"]\nb = [\"${aws_subnet.x.*.id}\"]\nc = [\"${var.l}\"]\nd = [\"${var.s}\", \"x\"]\n",
+        )
+        .expect("parses");
+        assert!(upgrade_body(&mut body));
+        let out = hcl::format::to_string(&body).expect("formats");
+        assert!(out.contains("a = split(\",\", var.ips)"), "{out}");
+        assert!(out.contains("b = aws_subnet.x.*.id"), "{out}");
+        assert!(out.contains("c = [\n  var.l\n]"), "{out}");
+        assert!(out.contains("d = [\n  var.s,\n  \"x\"\n]"), "{out}");
     }
 
     #[test]

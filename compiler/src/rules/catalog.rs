@@ -1546,6 +1546,23 @@ pub(super) fn cdn_origin(cx: &Cx<'_>, r: &Resource) -> Result<(), String> {
             )
         });
     };
+    // A bucket of a local module (`module.site.bucket_regional_domain_name`): modules are
+    // compiled one by one, so the distribution cannot reach the module's Spaces bucket.
+    let mut module_output = None;
+    if let Some(e) = hclx::attr(origin, "domain_name") {
+        hclx::walk(e, &mut |x| {
+            use hcl::expr::TraversalOperator as Op;
+            if let Some(("module", [Op::GetAttr(m), Op::GetAttr(o), ..])) = hclx::traversal_root(x)
+            {
+                module_output.get_or_insert(format!("module.{m}.{o}"));
+            }
+        });
+    }
+    if let Some(out) = module_output {
+        return Err(format!(
+            "its origin is `{out}`, a module output; Ferry turns a distribution into a Spaces CDN endpoint only when its bucket is declared in the same module (declare the distribution beside the bucket)"
+        ));
+    }
     let bucket = hclx::attr(origin, "domain_name")
         .and_then(|e| cx.resolve_ref(e))
         .filter(|b| {

@@ -821,7 +821,7 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
     }
 
     // ---- value records ----
-    let values = match cx
+    let mut values = match cx
         .expr(r, "records")
         .filter(|e| !matches!(e, Expression::Null))
     {
@@ -865,6 +865,21 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
         ty = Some("A".into());
         notes.push(
             "its CNAME to a load balancer became an A record to the load balancer's IP address"
+                .into(),
+        );
+    }
+    // A CNAME to the host name of a Kubernetes Service of type LoadBalancer (an ingress
+    // controller's): on DOKS the Service's load balancer publishes an IP address
+    // (`ingress[0].ip`), and its `hostname` is empty.
+    if ty.as_deref() == Some("CNAME")
+        && let Values::Items(items) = &mut values
+        && let [item] = items.as_mut_slice()
+        && let Some(ip) = service_lb_ip(item)
+    {
+        *item = ip;
+        ty = Some("A".into());
+        notes.push(
+            "its CNAME to a Kubernetes Service's load balancer host name became an A record to the load balancer's IP address (DOKS load balancers publish an IP, not a host name)"
                 .into(),
         );
     }
@@ -973,6 +988,44 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             record_exports(cx, r, &addr, true);
         }
     }
+}
+
+/// `kubernetes_service.x.status.0.load_balancer.0.ingress.0.hostname` (a resource or data
+/// source, v1 or not, in any index form; also as `"${…}"`) → the same path to `ip`.
+pub(crate) fn service_lb_ip(e: &Expression) -> Option<Expression> {
+    use hcl::expr::TraversalOperator as Op;
+    let e = crate::origin::legacy::interpolation_only(e).unwrap_or_else(|| e.clone());
+    let Expression::Traversal(mut t) = e else {
+        return None;
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    let ty = match (root.as_str(), t.operators.first()) {
+        ("data", Some(Op::GetAttr(ty))) => ty.as_str(),
+        (ty, _) => ty,
+    };
+    if !matches!(ty, "kubernetes_service" | "kubernetes_service_v1") {
+        return None;
+    }
+    let names: Vec<&str> = t
+        .operators
+        .iter()
+        .filter_map(|op| match op {
+            Op::GetAttr(a) => Some(a.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !(names.contains(&"load_balancer") && names.contains(&"ingress")) {
+        return None;
+    }
+    match t.operators.last_mut() {
+        Some(Op::GetAttr(a)) if a.as_str() == "hostname" => {
+            *a = hcl::Identifier::unchecked("ip");
+        }
+        _ => return None,
+    }
+    Some(Expression::Traversal(t))
 }
 
 fn record_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str, counted: bool) {

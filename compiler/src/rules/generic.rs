@@ -94,4 +94,97 @@ fn keep(r: &Resource, cx: &mut Cx<'_>) {
     if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.outcome = Outcome::Kept;
     }
+    aws_kubernetes_settings(r, cx);
+}
+
+/// Settings of Kubernetes objects and Helm values that only mean something on EKS: marker
+/// (as written in manifests, values files and annotations) → what it is there.
+const AWS_KUBERNETES: &[(&str, &str)] = &[
+    (
+        "eks.amazonaws.com/role-arn",
+        "an IAM role for a service account (`eks.amazonaws.com/role-arn`): DOKS pods assume no IAM role",
+    ),
+    (
+        "service.beta.kubernetes.io/aws-load-balancer",
+        "AWS load balancer annotations (`service.beta.kubernetes.io/aws-load-balancer-*`): DOKS reads `service.beta.kubernetes.io/do-loadbalancer-*`",
+    ),
+    (
+        "alb.ingress.kubernetes.io/",
+        "AWS Load Balancer Controller annotations (`alb.ingress.kubernetes.io/*`)",
+    ),
+    (
+        "route53",
+        "a Route 53 setting (`route53`: a cert-manager DNS-01 solver, an external-dns provider), which cannot reach DigitalOcean DNS",
+    ),
+    (
+        "ebs.csi.aws.com",
+        "the EBS CSI driver (`ebs.csi.aws.com`): DOKS volumes use the `do-block-storage` storage class",
+    ),
+];
+
+/// Warns when a kept Kubernetes object or Helm release (`helm_*`, `kubectl_*`,
+/// `kubernetes_*`) carries settings that only mean something on EKS, in its arguments or in
+/// the values and manifest files it reads (`file("values.yaml")`, `templatefile(…)`).
+fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
+    if !["helm_", "kubectl_", "kubernetes_"]
+        .iter()
+        .any(|p| r.ty.starts_with(p))
+    {
+        return;
+    }
+    fn body_texts(body: &hcl::Body, out: &mut Vec<String>) {
+        for a in body.attributes() {
+            out.push(crate::hclx::inline(a.expr()));
+        }
+        for b in body.blocks() {
+            body_texts(&b.body, out);
+        }
+    }
+    let mut texts: Vec<String> = Vec::new();
+    body_texts(&r.body, &mut texts);
+    crate::hclx::walk_body(&r.body, &mut |e| {
+        if let hcl::Expression::FuncCall(c) = e
+            && matches!(c.name.name.as_str(), "file" | "templatefile")
+            && let Some(path) = c.args.first().and_then(literal_path)
+            && let Some(text) = cx.file(&path)
+        {
+            texts.push(text.to_string());
+        }
+    });
+    let found: Vec<&str> = AWS_KUBERNETES
+        .iter()
+        .filter(|(marker, _)| texts.iter().any(|t| t.contains(marker)))
+        .map(|(_, what)| *what)
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` is kept as written, with settings that only mean something on AWS: {}",
+                r.address(),
+                found.join("; ")
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("replace them with their DigitalOcean counterparts or remove them, in the origin or in the deployment stack"),
+    );
+}
+
+/// The path a `file()` / `templatefile()` call reads, relative to the module, when it is
+/// written out (`"values.yaml"`, `"${path.module}/values.yaml"`).
+fn literal_path(e: &hcl::Expression) -> Option<String> {
+    let text = match e {
+        hcl::Expression::String(s) => s.as_str(),
+        hcl::Expression::TemplateExpr(t) => match &**t {
+            hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+            hcl::expr::TemplateExpr::Heredoc(_) => return None,
+        },
+        _ => return None,
+    };
+    let rel = text.strip_prefix("${path.module}/").unwrap_or(text);
+    (!rel.contains("${")).then(|| rel.to_string())
 }

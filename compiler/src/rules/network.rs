@@ -763,13 +763,18 @@ fn nat_gateway(r: &Resource, cx: &mut Cx<'_>) {
     v.set("vpc_uuid", vpc_expr);
     v.set("default_gateway", Expression::Bool(true));
     let addr = cx.emit(r, "digitalocean_vpc_nat_gateway", body);
+    // `count = var.enable_nat ? length(var.azs) : 0`: the one gateway keeps the switch.
+    let toggle = r.meta.count.as_ref().and_then(count_toggle);
+    let switched = toggle.is_some();
     if repeated && let Some(e) = cx.emitted_mut(&addr) {
-        e.meta.count = None;
+        e.meta.count = toggle;
         e.meta.for_each = None;
     }
     cx.note(
         r,
-        if repeated {
+        if switched {
+            "one DigitalOcean VPC NAT gateway is the default gateway of the whole VPC; the per-zone gateways became one, created when the origin's `count` condition holds"
+        } else if repeated {
             "one DigitalOcean VPC NAT gateway is the default gateway of the whole VPC; the per-zone gateways became one"
         } else {
             "the default gateway of the VPC: droplets without a public interface reach the internet through it"
@@ -814,6 +819,29 @@ fn nat_gateway(r: &Resource, cx: &mut Cx<'_>) {
             attr: "id".into(),
         },
     );
+}
+
+/// `cond ? n : 0` (or `cond ? 0 : n`) as `cond ? 1 : 0` (or `cond ? 0 : 1`): a count that
+/// switches per-zone copies on and off, for a resource that becomes one.
+fn count_toggle(count: &Expression) -> Option<Expression> {
+    let zero = |e: &Expression| matches!(e, Expression::Number(n) if n.as_f64() == Some(0.0));
+    let mut e = count;
+    while let Expression::Parenthesis(inner) = e {
+        e = inner;
+    }
+    let Expression::Conditional(c) = e else {
+        return None;
+    };
+    let one = || Expression::Number(1.into());
+    let zero_e = || Expression::Number(0.into());
+    let (t, f) = match (zero(&c.true_expr), zero(&c.false_expr)) {
+        (false, true) => (one(), zero_e()),
+        (true, false) => (zero_e(), one()),
+        _ => return None,
+    };
+    Some(Expression::Conditional(Box::new(
+        hcl::expr::Conditional::new(c.cond_expr.clone(), t, f),
+    )))
 }
 
 fn peering(r: &Resource, cx: &mut Cx<'_>) {

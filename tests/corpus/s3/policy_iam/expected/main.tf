@@ -13,7 +13,7 @@ resource "digitalocean_spaces_bucket_policy" "data" {
     {
       "Sid": "AppAccess",
       "Effect": "Allow",
-      "Principal": { "AWS": "${null}" },
+      "Principal": { "AWS": "" },
       "Action": ["s3:GetObject", "s3:PutObject"],
       "Resource": ["arn:aws:s3:::${digitalocean_spaces_bucket.data.name}/*"]
     },

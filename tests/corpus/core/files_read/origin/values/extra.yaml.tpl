@@ -1,0 +1,2 @@
+controller:
+  replicaCount: ${replicas}

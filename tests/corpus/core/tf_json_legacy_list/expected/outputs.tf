@@ -1,0 +1,3 @@
+output "web_ids" {
+  value = digitalocean_droplet.web.*.id
+}

@@ -1,0 +1,36 @@
+data "digitalocean_kubernetes_versions" "main" {
+  version_prefix = "1.31."
+}
+
+data "tls_certificate" "api" {
+  url = "https://api.example.com"
+}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "app-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "main"
+    size       = "g-2vcpu-8gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}

@@ -1,0 +1,3 @@
+output "api_fingerprint" {
+  value = data.tls_certificate.api.certificates[0].sha1_fingerprint
+}

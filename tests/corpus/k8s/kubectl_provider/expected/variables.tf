@@ -1,0 +1,13 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "cluster_name" {
+  default = "platform"
+}
+
+variable "instance_id" {
+  type = string
+}
