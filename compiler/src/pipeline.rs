@@ -657,6 +657,10 @@ fn drop_orphaned_kept_data(
             && reads_aws(r))
         .then(|| origin.to_string())
     };
+    // Most stacks keep no data source that read AWS objects: nothing to look for then.
+    if !emitted.iter().any(|e| candidate(e, outcomes).is_some()) {
+        return;
+    }
     loop {
         let mut read = BTreeSet::new();
         stack_reads(emitted, named, &mut |x| data_read(x, &mut read));
