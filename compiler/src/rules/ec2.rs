@@ -693,11 +693,17 @@ fn eip(r: &Resource, cx: &mut Cx<'_>) {
                 nat.address()
             ),
         );
-        cx.export(
-            r,
-            "public_ip",
-            Export::Unmapped("the NAT gateway's address is assigned by DigitalOcean".into()),
-        );
+        // The gateway's public address, when its rule has run (it also sets this export).
+        let via_nat = cx
+            .st
+            .exports
+            .get(nat.address())
+            .and_then(|x| x.attrs.get("public_ip"))
+            .cloned()
+            .unwrap_or_else(|| {
+                Export::Unmapped("the NAT gateway's address is assigned by DigitalOcean".into())
+            });
+        cx.export(r, "public_ip", via_nat);
         return;
     }
     let mut body = OutBody::new();

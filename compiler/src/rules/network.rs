@@ -801,6 +801,21 @@ fn nat_gateway(r: &Resource, cx: &mut Cx<'_>) {
             tmpl: "tolist($T.vpcs)[0].gateway_ip".into(),
         },
     );
+    // The Elastic IP the gateway was given is its public address: read as the gateway's
+    // (whichever of the two rules runs last, `eip` copies this export).
+    if let Some(eip) = cx
+        .referenced(r, "allocation_id")
+        .filter(|e| e.ty == "aws_eip" && e.mode == Mode::Managed)
+    {
+        cx.export(
+            eip,
+            "public_ip",
+            Export::Tmpl {
+                target: addr.clone(),
+                tmpl: "tolist($T.egresses[0].public_gateways)[0].ipv4".into(),
+            },
+        );
+    }
     cx.export(
         r,
         "allocation_id",
