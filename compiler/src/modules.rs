@@ -541,6 +541,15 @@ fn entries(e: &Expression) -> Vec<(String, Expression)> {
     }
 }
 
+/// A module input that takes a list or a map of objects: the list's items, or the map's values
+/// in order.
+fn elements(e: &Expression) -> Vec<Expression> {
+    match e {
+        Expression::Array(items) => items.clone(),
+        other => entries(other).into_iter().map(|(_, v)| v).collect(),
+    }
+}
+
 fn get(e: &Expression, key: &str) -> Option<Expression> {
     entries(e)
         .into_iter()
@@ -2144,11 +2153,7 @@ fn eks_node_group(
     ng.block("scaling_config", sc);
     // `taints = { k = { key, value, effect } }` (a map in v20, a list before).
     if let Some(t) = field("taints") {
-        let list: Vec<Expression> = match &t {
-            Expression::Array(items) => items.clone(),
-            other => entries(other).into_iter().map(|(_, v)| v).collect(),
-        };
-        for taint in list {
+        for taint in elements(&t) {
             ng.block("taint", obj_block(&taint, &[]));
         }
     }
@@ -2574,7 +2579,7 @@ fn single(
         let v = b.input(n);
         body.set_opt(
             match n {
-                "role_name" | "policy_name" => "name",
+                "role_name" => "name",
                 other => other,
             },
             v,
@@ -3482,11 +3487,7 @@ fn route53_zones(b: &mut Builder<'_>) {
             body.set_opt("comment", get(&z, "comment"));
             body.set_opt("force_destroy", get(&z, "force_destroy"));
             if let Some(vpc) = get(&z, "vpc") {
-                let list: Vec<Expression> = match &vpc {
-                    Expression::Array(items) => items.clone(),
-                    other => entries(other).into_iter().map(|(_, v)| v).collect(),
-                };
-                for v in list {
+                for v in elements(&vpc) {
                     body.block("vpc", obj_block(&v, &[]));
                 }
             }
@@ -3548,14 +3549,7 @@ fn route53_records(b: &mut Builder<'_>) {
     };
     b.understood(&["zone_name", "private_zone", "tags", "putin_khuylo"]);
     let records = b.input_literal("records");
-    for (i, r) in records
-        .iter()
-        .flat_map(|e| match e {
-            Expression::Array(items) => items.clone(),
-            other => entries(other).into_iter().map(|(_, v)| v).collect(),
-        })
-        .enumerate()
-    {
+    for (i, r) in records.iter().flat_map(elements).enumerate() {
         let mut body = B::new();
         body.set("zone_id", zone_id.clone());
         let name = get(&r, "name").unwrap_or_else(|| s(""));

@@ -149,10 +149,6 @@ impl ExportAttrs {
         self.0.iter().find(|(k, _)| k == attr).map(|(_, e)| e)
     }
 
-    pub fn contains_key(&self, attr: &str) -> bool {
-        self.get(attr).is_some()
-    }
-
     /// Sets `attr`, replacing what it exported before.
     pub fn insert(&mut self, attr: Text, export: Export) {
         match self.0.iter_mut().find(|(k, _)| *k == attr) {
