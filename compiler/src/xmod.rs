@@ -577,3 +577,131 @@ pub fn read_target_groups(body: &mut hcl::Body, vars: &[(String, Expression)]) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(files: &[(&str, &str)]) -> BTreeMap<String, Facts> {
+        let files: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let mut diags = Vec::new();
+        let origin = origin::parse(&files, &mut diags);
+        plan(&origin, &BTreeMap::new())
+    }
+
+    const LB: &str = r#"
+        variable "cert" {}
+        resource "aws_lb" "app" {
+          name            = "alb"
+          security_groups = [aws_security_group.lb.id]
+        }
+        resource "aws_security_group" "lb" {}
+        resource "aws_lb_target_group" "app" {
+          port        = 80
+          target_type = "ip"
+        }
+        resource "aws_lb_listener" "http" {
+          load_balancer_arn = aws_lb.app.arn
+          port              = 80
+          default_action {
+            type             = "forward"
+            target_group_arn = aws_lb_target_group.app.arn
+          }
+        }
+        output "tg" { value = aws_lb_target_group.app.arn }
+    "#;
+    const ECS: &str = r#"
+        variable "tg" {}
+        resource "aws_ecs_service" "app" {
+          load_balancer {
+            target_group_arn = var.tg
+            container_port   = 80
+          }
+        }
+    "#;
+
+    #[test]
+    fn a_service_adopts_the_load_balancer_of_its_target_group() {
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb" { source = "./lb" }
+                module "ecs" {
+                  source = "./ecs"
+                  tg     = module.lb.tg
+                }"#,
+            ),
+            ("lb/main.tf", LB),
+            ("ecs/main.tf", ECS),
+        ]);
+        let ecs = &f["ecs"];
+        let adopted: Vec<&str> = ecs.adopted.iter().map(|(_, r)| r.address()).collect();
+        assert_eq!(
+            adopted,
+            [
+                "aws_lb.app",
+                "aws_lb_listener.http",
+                "aws_lb_target_group.app"
+            ]
+        );
+        // The security group stays in its module; the list is emptied, not dropped.
+        let lb = &ecs.adopted[0].1;
+        assert_eq!(
+            hclx::attr(&lb.body, "security_groups"),
+            Some(&Expression::Array(vec![]))
+        );
+        assert_eq!(
+            hclx::inline(&ecs.tg_vars["aws_ecs_service.app"][0].1),
+            "aws_lb_target_group.app.arn"
+        );
+        assert_eq!(f["lb"].given.len(), 3);
+    }
+
+    #[test]
+    fn anything_else_reading_the_load_balancer_keeps_it_home() {
+        // A DNS record of the load balancer's module reads it.
+        let lb = format!(
+            "{LB}\nresource \"aws_route53_record\" \"www\" {{ records = [aws_lb.app.dns_name] }}"
+        );
+        // A listener certificate from a variable with no value.
+        let tls = LB.replace("port              = 80\n", "certificate_arn = var.cert\n");
+        for lb in [lb, tls] {
+            let f = facts(&[
+                (
+                    "main.tf",
+                    "module \"lb\" { source = \"./lb\" }\nmodule \"ecs\" {\n source = \"./ecs\"\n tg = module.lb.tg\n}",
+                ),
+                ("lb/main.tf", &lb),
+                ("ecs/main.tf", ECS),
+            ]);
+            assert!(f.get("ecs").is_none_or(|x| x.adopted.is_empty()));
+            assert!(f.get("lb").is_none_or(|x| x.given.is_empty()));
+        }
+    }
+
+    #[test]
+    fn module_cycles_and_self_calls_end() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"a\" {\n source = \"./a\"\n x = var.x\n}\nvariable \"x\" {}",
+            ),
+            (
+                "a/main.tf",
+                "variable \"x\" {}\nmodule \"b\" {\n source = \"../b\"\n y = var.x\n}\nmodule \"me\" {\n source = \"./\"\n x = var.x\n}",
+            ),
+            (
+                "b/main.tf",
+                "variable \"y\" {}\nmodule \"a\" {\n source = \"../a\"\n x = var.y\n}\nresource \"aws_cloudfront_distribution\" \"d\" {\n origin { domain_name = var.y }\n}",
+            ),
+        ]);
+        assert!(
+            f.values()
+                .all(|x| x.buckets.is_empty() && x.adopted.is_empty())
+        );
+    }
+}
