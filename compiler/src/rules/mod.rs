@@ -172,6 +172,22 @@ pub struct OutcomeRec {
 /// which makes an ordered map's comparisons the costly part.
 pub type AddrMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
 
+/// A set of origin addresses, for look-ups only (as [`AddrMap`]).
+pub type AddrSet<'a> = std::collections::HashSet<&'a str, foldhash::fast::FixedState>;
+
+/// Origin resources by address, for look-ups only (as [`AddrMap`]); the first of equal
+/// addresses, as a scan finds it.
+pub type ByAddr<'a> = std::collections::HashMap<&'a str, &'a Resource, foldhash::fast::FixedState>;
+
+/// [`ByAddr`] of `resources`.
+pub fn by_addr(resources: &[Resource]) -> ByAddr<'_> {
+    let mut map = ByAddr::with_capacity_and_hasher(resources.len(), Default::default());
+    for r in resources {
+        map.entry(r.address()).or_insert(r);
+    }
+    map
+}
+
 /// Everything the rules of one module produce.
 #[derive(Debug, Default)]
 pub struct State {
@@ -1403,7 +1419,7 @@ mod index_tests {
             hcl::parse(body).expect("test body parses"),
             Meta::default(),
             Loc::file("main.tf"),
-            BTreeMap::new(),
+            Default::default(),
         )
     }
 
