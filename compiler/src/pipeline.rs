@@ -456,7 +456,7 @@ fn drop_unread_generators(
     emitted: &mut Vec<Emitted>,
     locals: &[origin::Local],
     named: &[&[Named]],
-    by_addr: &BTreeMap<&str, &Resource>,
+    by_addr: &rules::ByAddr<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
     if generated.is_empty() {
@@ -540,7 +540,7 @@ fn files_read(
     emitted: &[Emitted],
     locals: &[origin::Local],
     named: &[&[Named]],
-    by_addr: &BTreeMap<&str, &Resource>,
+    by_addr: &rules::ByAddr<'_>,
     st: &mut State,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -646,7 +646,7 @@ fn drop_orphaned_kept_data(
     emitted: &mut Vec<Emitted>,
     locals: &[origin::Local],
     named: &[&[Named]],
-    by_addr: &BTreeMap<&str, &Resource>,
+    by_addr: &rules::ByAddr<'_>,
     outcomes: &mut rules::AddrMap<OutcomeRec>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -1107,9 +1107,8 @@ fn compile_module(
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
-    let by_addr: BTreeMap<&str, &Resource> =
-        resources.iter().rev().map(|r| (r.address(), r)).collect();
-    let known: BTreeSet<&str> = by_addr.keys().copied().collect();
+    let by_addr = rules::by_addr(&resources);
+    let known: rules::AddrSet<'_> = by_addr.keys().copied().collect();
     // A generated database admin password (`random_password.db.result`) is read as the
     // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);
