@@ -92,7 +92,7 @@ pub fn run(
             module,
             vars: &vars,
             prefix: &prefix,
-            eval: &eval,
+            eval,
             files,
             managed,
             tables: &tables,

@@ -870,7 +870,7 @@ fn compile_module(
             }
             continue;
         }
-        match modules::expand(call, &source, &eval, &resources) {
+        match modules::expand(call, &source, eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp
@@ -940,7 +940,7 @@ fn compile_module(
             .collect();
     }
     for r in expanded {
-        for name in origin::dynamic::expand(&mut r.body, &eval) {
+        for name in origin::dynamic::expand(&mut r.body, eval) {
             diags.push(
                 Diagnostic::new(
                     Code::DynamicBlock,
@@ -990,7 +990,7 @@ fn compile_module(
                 .as_ref()
                 .and_then(|k| instance_evals.get(k))
                 .and_then(|e| e.as_ref())
-                .unwrap_or(&eval);
+                .unwrap_or(eval);
             let mut cx = Cx {
                 module,
                 resources: &resources,
@@ -1014,7 +1014,7 @@ fn compile_module(
         let mut cx = Cx {
             module,
             resources: &resources,
-            eval: &eval,
+            eval,
             options,
             st: &mut st,
         };
