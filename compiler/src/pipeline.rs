@@ -23,7 +23,13 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let unreadable = diags
         .iter()
         .any(|d| d.code == Code::HclSyntax.as_str() || d.code == Code::JsonSyntax.as_str());
-    let region = choose_region(&origin, options, &mut diags);
+    // The root module's evaluator (its `*.tfvars`, the instance id), built once: the region,
+    // the module inputs, the lints and the root's rules all read the root with it.
+    let root_eval = origin
+        .modules
+        .get("")
+        .map(|m| Eval::new(m, &m.tfvars, options.instance_id.as_deref()));
+    let region = choose_region(&origin, options, root_eval.as_ref(), &mut diags);
     if !unreadable
         && origin
             .modules
@@ -47,7 +53,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
-    let inputs = module_inputs(&origin, options);
+    let inputs = module_inputs(&origin, options, root_eval.as_ref());
     let no_inputs = BTreeMap::new();
     // What each module needs to know of the others (`crate::xmod`).
     let xfacts = crate::xmod::plan(&origin, &inputs);
@@ -77,6 +83,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &dns_dirs,
             &deploy_inputs,
             &sensitive_outputs,
+            root_eval.as_ref(),
             xfacts.get(dir).unwrap_or(&crate::xmod::NONE),
         );
         adopted_recs.extend(m.adopted);
@@ -169,7 +176,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
 
     // ---- lint -----------------------------------------------------------------------------------
     crate::undeclared::check(&origin, files, &mut diags);
-    crate::lints::run(&origin, files, options, &mut diags);
+    crate::lints::run(&origin, files, options, root_eval.as_ref(), &mut diags);
 
     diags.sort_by(|a, b| {
         (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message))
@@ -194,10 +201,14 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     }
 }
 
-fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>) -> RegionChoice {
+fn choose_region(
+    origin: &Origin,
+    options: &Options,
+    root_eval: Option<&Eval>,
+    diags: &mut Vec<Diagnostic>,
+) -> RegionChoice {
     let root = origin.modules.get("");
-    let aws = root.and_then(|m| {
-        let eval = Eval::new(m, &m.tfvars, None);
+    let aws = root.zip(root_eval).and_then(|(m, eval)| {
         m.providers
             .iter()
             .filter(|p| p.name == "aws" && hclx::attr(&p.body, "alias").is_none())
@@ -345,6 +356,7 @@ fn empty_root(origin: &Origin, diags: &mut Vec<Diagnostic>) {
 fn module_inputs(
     origin: &Origin,
     options: &Options,
+    root_eval: Option<&Eval>,
 ) -> BTreeMap<String, BTreeMap<String, Expression>> {
     let mut inputs: BTreeMap<String, BTreeMap<String, Expression>> = BTreeMap::new();
     let mut conflicting: BTreeSet<(String, String)> = BTreeSet::new();
@@ -363,11 +375,19 @@ fn module_inputs(
             continue;
         };
         let own = inputs.get(&dir).cloned().unwrap_or_default();
-        let eval = Eval::new(
-            module,
-            &own,
-            options.instance_id.as_deref().filter(|_| dir.is_empty()),
-        );
+        let built;
+        let eval = match root_eval {
+            // The root is visited first, with its `*.tfvars` as inputs.
+            Some(e) if dir.is_empty() && own == module.tfvars => e,
+            _ => {
+                built = Eval::new(
+                    module,
+                    &own,
+                    options.instance_id.as_deref().filter(|_| dir.is_empty()),
+                );
+                &built
+            }
+        };
         for call in &module.module_calls {
             let Some(source) = hclx::attr(&call.body, "source").and_then(|e| eval.string(e)) else {
                 continue;
@@ -814,14 +834,22 @@ fn compile_module(
     dns_dirs: &BTreeSet<String>,
     deploy_inputs: &DeployInputs,
     sensitive_outputs: &BTreeMap<String, BTreeSet<String>>,
+    root_eval: Option<&Eval>,
     xfacts: &crate::xmod::Facts,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
-    let eval = Eval::new(
-        module,
-        inputs,
-        options.instance_id.as_deref().filter(|_| is_root),
-    );
+    let built;
+    let eval = match root_eval {
+        Some(e) if is_root && *inputs == module.tfvars => e,
+        _ => {
+            built = Eval::new(
+                module,
+                inputs,
+                options.instance_id.as_deref().filter(|_| is_root),
+            );
+            &built
+        }
+    };
     let mut diags = Vec::new();
 
     // ---- resolve module calls -------------------------------------------------------------
@@ -864,7 +892,7 @@ fn compile_module(
             }
             continue;
         }
-        match modules::expand(call, &source, &eval, &resources) {
+        match modules::expand(call, &source, eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp
@@ -947,7 +975,7 @@ fn compile_module(
             .collect();
     }
     for r in expanded {
-        for name in origin::dynamic::expand(&mut r.body, &eval) {
+        for name in origin::dynamic::expand(&mut r.body, eval) {
             diags.push(
                 Diagnostic::new(
                     Code::DynamicBlock,
@@ -997,7 +1025,7 @@ fn compile_module(
                 .as_ref()
                 .and_then(|k| instance_evals.get(k))
                 .and_then(|e| e.as_ref())
-                .unwrap_or(&eval);
+                .unwrap_or(eval);
             if xfacts.given.contains_key(r.address()) {
                 continue;
             }
@@ -1025,7 +1053,7 @@ fn compile_module(
         let mut cx = Cx {
             module,
             resources: &resources,
-            eval: &eval,
+            eval,
             options,
             st: &mut st,
             xmod: xfacts,
