@@ -328,6 +328,15 @@ fn adoptions(
             let Some(set) = adoptable(tree, dir, sdir, &want, &given) else {
                 continue;
             };
+            // Two adopted resources of one address (`aws_lb.app` of two modules) would collide.
+            let taken = facts.get(dir.as_str()).is_some_and(|f| {
+                f.adopted
+                    .iter()
+                    .any(|(_, a)| set.iter().any(|r| r.address() == a.address()))
+            });
+            if taken {
+                continue;
+            }
             let Some(sm) = origin.modules.get(sdir) else {
                 continue;
             };
@@ -681,6 +690,42 @@ mod tests {
             assert!(f.get("ecs").is_none_or(|x| x.adopted.is_empty()));
             assert!(f.get("lb").is_none_or(|x| x.given.is_empty()));
         }
+    }
+
+    #[test]
+    fn two_load_balancers_of_one_address_are_not_both_adopted() {
+        let ecs = r#"
+            variable "a" {}
+            variable "b" {}
+            resource "aws_ecs_service" "a" {
+              load_balancer { target_group_arn = var.a }
+            }
+            resource "aws_ecs_service" "b" {
+              load_balancer { target_group_arn = var.b }
+            }
+        "#;
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb1" { source = "./lb1" }
+                module "lb2" { source = "./lb2" }
+                module "ecs" {
+                  source = "./ecs"
+                  a      = module.lb1.tg
+                  b      = module.lb2.tg
+                }"#,
+            ),
+            ("lb1/main.tf", LB),
+            ("lb2/main.tf", LB),
+            ("ecs/main.tf", ecs),
+        ]);
+        assert_eq!(f["ecs"].adopted.len(), 3);
+        assert!(f["ecs"].adopted.iter().all(|(d, _)| d == "lb1"));
+        assert_eq!(f["lb1"].given.len(), 3);
+        assert!(f.get("lb2").is_none_or(|x| x.given.is_empty()));
+        // Only the adopted group's variable is read as the group.
+        assert_eq!(f["ecs"].tg_vars.len(), 1);
     }
 
     #[test]
