@@ -1005,6 +1005,80 @@ mod tests {
         assert_eq!(f["ecs"].tg_vars.len(), 1);
     }
 
+    const ALIAS: &str = r#"
+        resource "aws_route53_record" "www" {
+          name = "www"
+          type = "A"
+          alias {
+            name    = module.lb.dns
+            zone_id = module.lb.zone
+          }
+        }"#;
+
+    #[test]
+    fn an_alias_to_another_modules_load_balancer_reads_its_address() {
+        let lb = format!(
+            "{LB}\noutput \"dns\" {{ value = aws_lb.app.dns_name }}\noutput \"zone\" {{ value = aws_lb.app.zone_id }}"
+        );
+        // No ECS service: the load balancer stays home, its output carries the IP.
+        let f = facts(&[
+            (
+                "main.tf",
+                &format!("module \"lb\" {{ source = \"./lb\" }}\n{ALIAS}"),
+            ),
+            ("lb/main.tf", &lb),
+        ]);
+        assert_eq!(f[""].lb_ips["module.lb.dns"], "lb/aws_lb.app");
+        assert!(f[""].module_reads.is_empty());
+        // Adopted by the ECS module: the root reads the ECS module's new output.
+        let root = format!(
+            "module \"lb\" {{ source = \"./lb\" }}\nmodule \"ecs\" {{\n source = \"./ecs\"\n tg = module.lb.tg\n}}\n{ALIAS}"
+        );
+        let f = facts(&[
+            ("main.tf", &root),
+            ("lb/main.tf", &lb),
+            ("ecs/main.tf", ECS),
+        ]);
+        assert_eq!(
+            hclx::inline(&f[""].module_reads["module.lb.dns"]),
+            "module.ecs.lb_dns"
+        );
+        assert_eq!(f[""].lb_ips["module.ecs.lb_dns"], "lb/aws_lb.app");
+        let out = &f["ecs"].exports[0];
+        assert_eq!(out.name, "lb_dns");
+        assert_eq!(
+            hclx::attr(&out.body, "value").map(hclx::inline).as_deref(),
+            Some("aws_lb.app.dns_name")
+        );
+        // The zone is not an address: not re-exported.
+        assert!(!f[""].module_reads.contains_key("module.lb.zone"));
+    }
+
+    #[test]
+    fn an_adopted_address_is_not_redirected_across_callers() {
+        // The ECS module is called from `app`, the LB module from the root: no one folder
+        // reads both, so nothing is redirected and the alias keeps today's diagnostics.
+        let lb = format!("{LB}\noutput \"dns\" {{ value = aws_lb.app.dns_name }}");
+        let f = facts(&[
+            (
+                "main.tf",
+                &format!(
+                    "module \"lb\" {{ source = \"./lb\" }}\nmodule \"app\" {{\n source = \"./app\"\n tg = module.lb.tg\n}}\n{ALIAS}"
+                ),
+            ),
+            (
+                "app/main.tf",
+                "variable \"tg\" {}\nmodule \"ecs\" {\n source = \"../ecs\"\n tg = var.tg\n}",
+            ),
+            ("lb/main.tf", &lb),
+            ("ecs/main.tf", ECS),
+        ]);
+        assert_eq!(f["ecs"].adopted.len(), 3);
+        assert!(f["ecs"].exports.is_empty());
+        assert!(f.values().all(|x| x.module_reads.is_empty()));
+        assert!(f.get("").is_none_or(|x| x.lb_ips.is_empty()));
+    }
+
     #[test]
     fn module_cycles_and_self_calls_end() {
         let f = facts(&[
