@@ -20,6 +20,18 @@
 //!   expression is the domain name of a bucket of the stack ([`Facts::buckets`]); the CDN
 //!   endpoint keeps the expression, which the emitted stack carries to the Spaces bucket
 //!   through the module's output (kept, and rewritten by that module's reference pass).
+//! * a Route 53 alias (or CNAME) reads the address of a load balancer of another module
+//!   (`alias { name = module.lb.dns_name }`, the module's output being `aws_lb.app.dns_name`).
+//!   The record's module learns that the expression is a load balancer's IPv4 address in the
+//!   emitted stack ([`Facts::lb_ips`]): the module's kept output reads the
+//!   `digitalocean_loadbalancer`'s `ip` once its reference pass rewrote it, and `rules::dns`
+//!   makes the record an A record reading the expression as written. When the load balancer
+//!   was adopted, its module cannot read it: the adopting module adds an output of its address
+//!   ([`Facts::exports`], `<call>_<output>`: the Service's load-balancer IP once rewritten),
+//!   and the folder that calls both modules reads that output where it read the giving
+//!   module's ([`Facts::module_reads`]: `module.lb.dns_name` → `module.ecs.lb_dns_name`, or
+//!   the adopted `aws_lb.app.dns_name` itself when that folder adopted it). Only outputs that
+//!   are the plain attribute are redirected, and only when one folder calls both modules.
 //!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
