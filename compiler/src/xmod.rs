@@ -481,7 +481,9 @@ fn reexport<'o>(
             None => hclx::path(&[lb.ty.as_str(), lb.name.as_str(), "dns_name"]),
             Some(call) => {
                 let name = format!("{}_{}", lb_call.name, out.name);
-                let taken = dm.outputs.iter().any(|o| o.name == name)
+                // A name Terraform 0.11 allowed (`output "DNS Name"`) is renamed when emitted.
+                let taken = crate::rules::sanitize_name(&name) != name
+                    || dm.outputs.iter().any(|o| o.name == name)
                     || facts
                         .get(dir)
                         .is_some_and(|f| f.exports.iter().any(|o| o.name == name));
