@@ -838,6 +838,15 @@ fn compile_module(
     xfacts: &crate::xmod::Facts,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
+    // Reads of other modules' outputs redirected and outputs added (`crate::xmod`).
+    let redirected;
+    let module = match crate::xmod::apply(module, xfacts) {
+        Some(m) => {
+            redirected = m;
+            &redirected
+        }
+        None => module,
+    };
     let built;
     let eval = match root_eval {
         Some(e) if is_root && *inputs == module.tfvars => e,

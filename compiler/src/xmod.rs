@@ -20,6 +20,18 @@
 //!   expression is the domain name of a bucket of the stack ([`Facts::buckets`]); the CDN
 //!   endpoint keeps the expression, which the emitted stack carries to the Spaces bucket
 //!   through the module's output (kept, and rewritten by that module's reference pass).
+//! * a Route 53 alias (or CNAME) reads the address of a load balancer of another module
+//!   (`alias { name = module.lb.dns_name }`, the module's output being `aws_lb.app.dns_name`).
+//!   The record's module learns that the expression is a load balancer's IPv4 address in the
+//!   emitted stack ([`Facts::lb_ips`]): the module's kept output reads the
+//!   `digitalocean_loadbalancer`'s `ip` once its reference pass rewrote it, and `rules::dns`
+//!   makes the record an A record reading the expression as written. When the load balancer
+//!   was adopted, its module cannot read it: the adopting module adds an output of its address
+//!   ([`Facts::exports`], `<call>_<output>`: the Service's load-balancer IP once rewritten),
+//!   and the folder that calls both modules reads that output where it read the giving
+//!   module's ([`Facts::module_reads`]: `module.lb.dns_name` → `module.ecs.lb_dns_name`, or
+//!   the adopted `aws_lb.app.dns_name` itself when that folder adopted it). Only outputs that
+//!   are the plain attribute are redirected, and only when one folder calls both modules.
 //!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
@@ -73,6 +85,16 @@ pub struct Facts {
     pub tg_vars: BTreeMap<String, Vec<(String, Expression)>>,
     /// Resources of this module another module adopted → why they are not mapped here.
     pub given: BTreeMap<String, String>,
+    /// Expressions of this module (as `hclx::inline` prints them, after [`Facts::module_reads`])
+    /// that read, in the emitted stack, the IPv4 address of a load balancer of another local
+    /// module → that load balancer's address in the report.
+    pub lb_ips: BTreeMap<String, String>,
+    /// `module.<call>.<output>` of this module → what it reads instead: the output of the
+    /// module that adopted the load balancer the output named (or, when this module adopted
+    /// it, the load balancer itself).
+    pub module_reads: BTreeMap<String, Expression>,
+    /// Outputs this module adds: the address of a load balancer it adopted.
+    pub exports: Vec<Named>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -81,6 +103,9 @@ pub static NONE: Facts = Facts {
     adopted: Vec::new(),
     tg_vars: BTreeMap::new(),
     given: BTreeMap::new(),
+    lb_ips: BTreeMap::new(),
+    module_reads: BTreeMap::new(),
+    exports: Vec::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -88,10 +113,11 @@ pub fn plan(
     origin: &Origin,
     inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
 ) -> BTreeMap<String, Facts> {
-    let tree = Tree::new(origin);
+    let mut tree = Tree::new(origin);
     let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
     buckets(&tree, &mut facts);
-    adoptions(&tree, inputs, &mut facts);
+    tree.reexported = adoptions(&tree, inputs, &mut facts);
+    lb_ips(&tree, inputs, &mut facts);
     facts
 }
 
@@ -126,10 +152,17 @@ struct Tree<'o> {
     origin: &'o Origin,
     /// Folder → the calls of it: (caller folder, call).
     callers: BTreeMap<String, Vec<(&'o str, &'o Named)>>,
+    /// (folder, `module.m.o`) read there that [`Facts::module_reads`] redirects to the address
+    /// of an adopted load balancer → (its module folder, the load balancer).
+    reexported: BTreeMap<(String, String), (&'o str, &'o Resource)>,
 }
 
 /// Where a chain ends: (module folder, resource, attribute read).
 type Leaf<'o> = (&'o str, &'o Resource, String);
+
+/// The attribute of a [`Leaf`] that an adopted load balancer's address, re-exported by the
+/// module that adopted it, is read as (not an AWS attribute name).
+const REEXPORTED_IP: &str = "<adopted load balancer ip>";
 
 impl<'o> Tree<'o> {
     fn new(origin: &'o Origin) -> Self {
@@ -141,7 +174,11 @@ impl<'o> Tree<'o> {
                 }
             }
         }
-        Tree { origin, callers }
+        Tree {
+            origin,
+            callers,
+            reexported: BTreeMap::new(),
+        }
     }
 
     /// The one call of the module in `dir`, when it is called once and does not repeat.
@@ -167,6 +204,12 @@ impl<'o> Tree<'o> {
                 self.resolve(parent, arg, hops + 1)
             }
             ("module", [m, o]) => {
+                if let Some((sdir, lb)) = self
+                    .reexported
+                    .get(&(dir.clone(), format!("module.{m}.{o}")))
+                {
+                    return Some((sdir, lb, REEXPORTED_IP.to_string()));
+                }
                 // `module.m.o` names one instance even when the folder is called again
                 // elsewhere; what its output reads through `var.*` then needs one call.
                 let call = module.module_calls.iter().find(|c| c.name == *m)?;
@@ -271,12 +314,15 @@ struct Wanted<'o> {
     tg: &'o Resource,
 }
 
-fn adoptions(
-    tree: &Tree<'_>,
+/// Plans the adoptions; returns the caller reads redirected to adopted load balancers'
+/// addresses (`Tree::reexported`).
+fn adoptions<'o>(
+    tree: &Tree<'o>,
     inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
     facts: &mut BTreeMap<String, Facts>,
-) {
+) -> BTreeMap<(String, String), (&'o str, &'o Resource)> {
     let origin = tree.origin;
+    let mut reexported = BTreeMap::new();
     let mut given: BTreeSet<(String, String)> = BTreeSet::new();
     for (dir, m) in &origin.modules {
         // Source folder → what this module's services register with there.
@@ -381,8 +427,253 @@ fn adoptions(
             }
             df.adopted
                 .extend(copies.into_iter().map(|r| (sdir.to_string(), r)));
+            reexport(tree, dir, sdir, &set, facts, &mut reexported);
         }
     }
+    reexported
+}
+
+/// The outputs of the giving module `sdir` that are a plain `aws_lb.x.dns_name` of a load
+/// balancer module `dir` adopted (`set`) are read, by the module that calls both, from an
+/// output module `dir` adds for it (`<call of sdir>_<output>`, the Service's load-balancer IP
+/// once its reference pass rewrites it), or, when `dir` itself calls `sdir`, from the
+/// adopted load balancer. Nothing when the two modules are not called from one folder or a
+/// name is taken.
+fn reexport<'o>(
+    tree: &Tree<'o>,
+    dir: &str,
+    sdir: &'o str,
+    set: &[&'o Resource],
+    facts: &mut BTreeMap<String, Facts>,
+    reexported: &mut BTreeMap<(String, String), (&'o str, &'o Resource)>,
+) {
+    let Some((parent, lb_call)) = tree.only_call(sdir) else {
+        return;
+    };
+    // The adopting module's call in the parent, or `None` when the parent adopted.
+    let adopter_call = if parent == dir {
+        None
+    } else {
+        match tree.only_call(dir) {
+            Some((p, c)) if p == parent => Some(c),
+            _ => return,
+        }
+    };
+    let (Some(sm), Some(dm)) = (tree.origin.modules.get(sdir), tree.origin.modules.get(dir)) else {
+        return;
+    };
+    for out in &sm.outputs {
+        if hclx::attr(&out.body, "sensitive").is_some() {
+            continue;
+        }
+        let Some((ty, path)) = hclx::attr(&out.body, "value").and_then(names) else {
+            continue;
+        };
+        let Some(lb) = set.iter().copied().find(|r| {
+            LB_TYPES.contains(&r.ty.as_str())
+                && r.ty == ty
+                && matches!(path.as_slice(), [n, "dns_name"] if *n == r.name)
+        }) else {
+            continue;
+        };
+        let read = format!("module.{}.{}", lb_call.name, out.name);
+        let instead = match adopter_call {
+            None => hclx::path(&[lb.ty.as_str(), lb.name.as_str(), "dns_name"]),
+            Some(call) => {
+                let name = format!("{}_{}", lb_call.name, out.name);
+                // A name Terraform 0.11 allowed (`output "DNS Name"`) is renamed when emitted.
+                let taken = crate::rules::sanitize_name(&name) != name
+                    || dm.outputs.iter().any(|o| o.name == name)
+                    || facts
+                        .get(dir)
+                        .is_some_and(|f| f.exports.iter().any(|o| o.name == name));
+                if taken {
+                    continue;
+                }
+                let mut body = hcl::Body::default();
+                body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                    "value",
+                    hclx::path(&[lb.ty.as_str(), lb.name.as_str(), "dns_name"]),
+                )));
+                facts
+                    .entry(dir.to_string())
+                    .or_default()
+                    .exports
+                    .push(Named {
+                        name: name.clone(),
+                        body,
+                        loc: out.loc.clone(),
+                    });
+                hclx::path(&["module", call.name.as_str(), name.as_str()])
+            }
+        };
+        if let Some(why) = facts
+            .get_mut(sdir)
+            .and_then(|f| f.given.get_mut(lb.address()))
+        {
+            why.push_str(&format!(
+                "; `{read}` of {} reads `{}` instead",
+                if parent.is_empty() {
+                    "the root module".to_string()
+                } else {
+                    format!("`{parent}`")
+                },
+                hclx::inline(&instead)
+            ));
+        }
+        facts
+            .entry(parent.to_string())
+            .or_default()
+            .module_reads
+            .insert(read.clone(), instead);
+        reexported.insert((parent.to_string(), read), (sdir, lb));
+    }
+}
+
+// ---- load balancer addresses (alias records) ------------------------------------------------
+
+/// Alias targets and CNAME values of Route 53 records that reach the `dns_name` of a load
+/// balancer of another local module, which the emitted stack reads as its IPv4 address: the
+/// module's output of `aws_lb.x.dns_name` becomes the `digitalocean_loadbalancer`'s `ip` (or,
+/// when a service of that module absorbed it, its Service's load-balancer IP), or the output
+/// the adopting module added for it ([`reexport`]).
+fn lb_ips(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let no_inputs = BTreeMap::new();
+    let mut found: Vec<(String, String, String)> = Vec::new();
+    for (dir, m) in &tree.origin.modules {
+        for r in m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_route53_record")
+        {
+            let aliases = hclx::blocks(&r.body, "alias");
+            let mut candidates: Vec<&Expression> = aliases
+                .iter()
+                .filter_map(|a| hclx::attr(a, "name"))
+                .collect();
+            if let Some(Expression::Array(items)) = hclx::attr(&r.body, "records")
+                && let [item] = items.as_slice()
+            {
+                candidates.push(item);
+            }
+            for e in candidates {
+                let Some((ldir, lb, attr)) = tree.resolve(dir, e, 0) else {
+                    continue;
+                };
+                if ldir == dir.as_str() {
+                    continue;
+                }
+                let given = facts
+                    .get(ldir)
+                    .is_some_and(|f| f.given.contains_key(lb.address()));
+                let ok = match attr.as_str() {
+                    REEXPORTED_IP => true,
+                    "dns_name" if !given && lb.ty == "aws_elb" => true,
+                    "dns_name" if !given && LB_TYPES.contains(&lb.ty.as_str()) => {
+                        // Gateway load balancers do not map (`rules::lb`).
+                        match hclx::attr(&lb.body, "load_balancer_type") {
+                            None => true,
+                            Some(t) => tree.origin.modules.get(ldir).is_some_and(|lm| {
+                                let eval =
+                                    Eval::new(lm, inputs.get(ldir).unwrap_or(&no_inputs), None);
+                                matches!(eval.string(t).as_deref(), Some("application" | "network"))
+                            }),
+                        }
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    continue;
+                }
+                let mut read = e.clone();
+                if let Some(f) = facts.get(dir.as_str()) {
+                    redirect(&mut read, &f.module_reads);
+                }
+                found.push((dir.clone(), hclx::inline(&read), report_addr(ldir, lb)));
+            }
+        }
+    }
+    for (dir, read, lb) in found {
+        facts.entry(dir).or_default().lb_ips.insert(read, lb);
+    }
+}
+
+/// Replaces the reads of `module.m.o` that [`Facts::module_reads`] redirects.
+pub fn redirect(e: &mut Expression, reads: &BTreeMap<String, Expression>) {
+    if reads.is_empty() {
+        return;
+    }
+    hclx::walk_mut(e, &mut |x| {
+        let hit = match names(x) {
+            Some(("module", p)) if p.len() >= 2 => {
+                reads.get(&format!("module.{}.{}", p[0], p[1])).map(|to| {
+                    let mut to = to.clone();
+                    if let (Expression::Traversal(t), Some(rest)) = (&mut to, p.get(2..)) {
+                        t.operators.extend(
+                            rest.iter()
+                                .map(|n| Op::GetAttr(hcl::Identifier::unchecked(*n))),
+                        );
+                    }
+                    to
+                })
+            }
+            _ => None,
+        };
+        match hit {
+            Some(to) => {
+                *x = to;
+                false
+            }
+            None => true,
+        }
+    });
+}
+
+/// The module as this module's compile reads it: its reads of other modules' outputs
+/// redirected ([`Facts::module_reads`]) and the outputs it adds ([`Facts::exports`]); `None`
+/// when the facts change nothing.
+pub fn apply(module: &origin::Module, facts: &Facts) -> Option<origin::Module> {
+    if facts.module_reads.is_empty() && facts.exports.is_empty() {
+        return None;
+    }
+    let mut m = module.clone();
+    let reads = &facts.module_reads;
+    let body = |b: &mut hcl::Body| {
+        hclx::walk_body_mut(b, &mut |x| {
+            redirect(x, reads);
+            false
+        })
+    };
+    for r in &mut m.resources {
+        body(&mut r.body);
+        for x in [
+            &mut r.meta.count,
+            &mut r.meta.for_each,
+            &mut r.meta.depends_on,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            redirect(x, reads);
+        }
+    }
+    for l in &mut m.locals {
+        redirect(&mut l.expr, reads);
+    }
+    for n in m
+        .outputs
+        .iter_mut()
+        .chain(m.module_calls.iter_mut())
+        .chain(m.providers.iter_mut())
+    {
+        body(&mut n.body);
+    }
+    m.outputs.extend(facts.exports.iter().cloned());
+    Some(m)
 }
 
 /// The resources of module `sdir` that module `dir` adopts for `want`: the load balancers whose
@@ -726,6 +1017,80 @@ mod tests {
         assert!(f.get("lb2").is_none_or(|x| x.given.is_empty()));
         // Only the adopted group's variable is read as the group.
         assert_eq!(f["ecs"].tg_vars.len(), 1);
+    }
+
+    const ALIAS: &str = r#"
+        resource "aws_route53_record" "www" {
+          name = "www"
+          type = "A"
+          alias {
+            name    = module.lb.dns
+            zone_id = module.lb.zone
+          }
+        }"#;
+
+    #[test]
+    fn an_alias_to_another_modules_load_balancer_reads_its_address() {
+        let lb = format!(
+            "{LB}\noutput \"dns\" {{ value = aws_lb.app.dns_name }}\noutput \"zone\" {{ value = aws_lb.app.zone_id }}"
+        );
+        // No ECS service: the load balancer stays home, its output carries the IP.
+        let f = facts(&[
+            (
+                "main.tf",
+                &format!("module \"lb\" {{ source = \"./lb\" }}\n{ALIAS}"),
+            ),
+            ("lb/main.tf", &lb),
+        ]);
+        assert_eq!(f[""].lb_ips["module.lb.dns"], "lb/aws_lb.app");
+        assert!(f[""].module_reads.is_empty());
+        // Adopted by the ECS module: the root reads the ECS module's new output.
+        let root = format!(
+            "module \"lb\" {{ source = \"./lb\" }}\nmodule \"ecs\" {{\n source = \"./ecs\"\n tg = module.lb.tg\n}}\n{ALIAS}"
+        );
+        let f = facts(&[
+            ("main.tf", &root),
+            ("lb/main.tf", &lb),
+            ("ecs/main.tf", ECS),
+        ]);
+        assert_eq!(
+            hclx::inline(&f[""].module_reads["module.lb.dns"]),
+            "module.ecs.lb_dns"
+        );
+        assert_eq!(f[""].lb_ips["module.ecs.lb_dns"], "lb/aws_lb.app");
+        let out = &f["ecs"].exports[0];
+        assert_eq!(out.name, "lb_dns");
+        assert_eq!(
+            hclx::attr(&out.body, "value").map(hclx::inline).as_deref(),
+            Some("aws_lb.app.dns_name")
+        );
+        // The zone is not an address: not re-exported.
+        assert!(!f[""].module_reads.contains_key("module.lb.zone"));
+    }
+
+    #[test]
+    fn an_adopted_address_is_not_redirected_across_callers() {
+        // The ECS module is called from `app`, the LB module from the root: no one folder
+        // reads both, so nothing is redirected and the alias keeps today's diagnostics.
+        let lb = format!("{LB}\noutput \"dns\" {{ value = aws_lb.app.dns_name }}");
+        let f = facts(&[
+            (
+                "main.tf",
+                &format!(
+                    "module \"lb\" {{ source = \"./lb\" }}\nmodule \"app\" {{\n source = \"./app\"\n tg = module.lb.tg\n}}\n{ALIAS}"
+                ),
+            ),
+            (
+                "app/main.tf",
+                "variable \"tg\" {}\nmodule \"ecs\" {\n source = \"../ecs\"\n tg = var.tg\n}",
+            ),
+            ("lb/main.tf", &lb),
+            ("ecs/main.tf", ECS),
+        ]);
+        assert_eq!(f["ecs"].adopted.len(), 3);
+        assert!(f["ecs"].exports.is_empty());
+        assert!(f.values().all(|x| x.module_reads.is_empty()));
+        assert!(f.get("").is_none_or(|x| x.lb_ips.is_empty()));
     }
 
     #[test]

@@ -858,9 +858,10 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
     if ty.as_deref() == Some("CNAME")
         && let Values::Items(items) = &values
         && let [item] = items.as_slice()
-        && cx
+        && (cx
             .resolve_ref(item)
             .is_some_and(|t| matches!(t.ty.as_str(), "aws_lb" | "aws_alb" | "aws_elb"))
+            || cx.xmod.lb_ips.contains_key(&hclx::inline(item)))
     {
         ty = Some("A".into());
         notes.push(
@@ -1055,6 +1056,26 @@ fn alias_value(
     apex: bool,
 ) -> Option<(&'static str, Expression)> {
     let t = cx.resolve_ref(target);
+    // The address of a load balancer of another local module, read through module outputs
+    // (`crate::xmod`): it is the load balancer's IPv4 address in the emitted stack.
+    if t.is_none()
+        && let Some(lb) = cx.xmod.lb_ips.get(&hclx::inline(target))
+    {
+        if ty == Some("AAAA") {
+            cx.unsupported(
+                r,
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` is an AAAA alias to the load balancer `{lb}` of another module (`{}`), which reads its IPv4 address",
+                    r.address(),
+                    hclx::inline(target)
+                ),
+                "drop the AAAA alias, or add an output of the load balancer's `ipv6` (DUALSTACK) to the deployment stack and an AAAA record reading it",
+            );
+            return None;
+        }
+        return Some(("A", target.clone()));
+    }
     let ty_name = t.map(|t| t.ty.clone()).unwrap_or_default();
     match ty_name.as_str() {
         "aws_lb" | "aws_alb" | "aws_elb" => {

@@ -1,0 +1,11 @@
+output "target_group_arn" {
+  value = null
+}
+
+output "dns_name" {
+  value = null
+}
+
+output "zone_id" {
+  value = null
+}

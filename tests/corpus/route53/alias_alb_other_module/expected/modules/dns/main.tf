@@ -1,0 +1,7 @@
+resource "digitalocean_record" "api" {
+  domain = var.zone_id
+  type   = "A"
+  name   = "api"
+  value  = var.lb_dns
+  ttl    = 300
+}

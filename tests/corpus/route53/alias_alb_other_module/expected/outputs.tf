@@ -1,0 +1,3 @@
+output "lb_dns" {
+  value = module.lb.dns_name
+}

@@ -1,0 +1,7 @@
+output "dns_name" {
+  value = lower(digitalocean_loadbalancer.app.ip)
+}
+
+output "zone_id" {
+  value = null
+}
