@@ -938,7 +938,18 @@ fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize, usize) {
         }
         tasks += 1;
     }
-    for svc in cx.origin_of_type(SERVICE) {
+    // A service repeated over a known collection counts every instance (one workload each).
+    let all: Vec<std::borrow::Cow<'_, Resource>> = cx
+        .origin_of_type(SERVICE)
+        .flat_map(|svc| match service_instances(cx, svc) {
+            Some(v) => v
+                .into_iter()
+                .map(|(_, b)| std::borrow::Cow::Owned(b))
+                .collect(),
+            None => vec![std::borrow::Cow::Borrowed(svc)],
+        })
+        .collect();
+    for svc in &all {
         let Some(td) = bound_task(cx, svc) else {
             continue;
         };
@@ -1375,7 +1386,157 @@ fn app_name(cx: &Cx<'_>, r: &Resource) -> String {
     k8s::unique_object_name(cx.st, "kubernetes_deployment_v1", &base)
 }
 
+/// The instances of a service repeated over a collection known at compile time, when there
+/// are several: each instance's key and the service bound to it — `each.*` / `count.index`
+/// replaced by that instance's values, no meta-argument that repeats, and the Terraform name
+/// `<name>_<key>` (its address stays the origin's, so outcomes and exports gather on it).
+/// `None` (the service is emitted as its first instance, with a warning) when the service
+/// does not repeat, has one instance, its collection is not known, an instance's value is
+/// not known, two keys give the same name, or an instance's task definition cannot be read.
+fn service_instances(cx: &Cx<'_>, svc: &Resource) -> Option<Vec<(Value, Resource)>> {
+    if !svc.meta.is_repeated() {
+        return None;
+    }
+    let all = cx.eval.instances(&svc.meta)?;
+    if all.len() < 2 {
+        return None;
+    }
+    let mut out: Vec<(Value, Resource)> = Vec::with_capacity(all.len());
+    for (key, ev) in all {
+        let mut bound = svc.clone();
+        let mut known = true;
+        hclx::walk_body_mut(&mut bound.body, &mut |y| {
+            if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
+                return true;
+            }
+            match ev.value(y) {
+                Some(v) => *y = crate::eval::value_to_expr(&v),
+                None => known = false,
+            }
+            false
+        });
+        if !known {
+            return None;
+        }
+        bound.meta.count = None;
+        bound.meta.for_each = None;
+        let label = match &key {
+            Value::String(k) => k.clone(),
+            other => other.to_string(),
+        };
+        bound.name = super::sanitize_name(&format!("{}_{label}", svc.name));
+        if out.iter().any(|(_, b)| b.name == bound.name) {
+            return None;
+        }
+        let td = bound_task(cx, &bound)?;
+        container_defs(cx, &td).ok()?;
+        out.push((key, bound));
+    }
+    Some(out)
+}
+
+/// `["web"]` / `[1]`: the Terraform instance key of a service bound by [`service_instances`]
+/// (its name is `<origin name>_<key>`); empty for any other.
+fn instance_suffix(r: &Resource) -> String {
+    let origin = r.address().rsplit('.').next().unwrap_or_default();
+    match r.name.strip_prefix(origin).and_then(|k| k.strip_prefix('_')) {
+        Some(k) if r.name != origin => match k.parse::<u64>() {
+            Ok(i) => format!("[{i}]"),
+            Err(_) => format!("[{k:?}]"),
+        },
+        _ => String::new(),
+    }
+}
+
+/// An ECS service: one Deployment (and Service) per instance when it repeats over a collection
+/// known at compile time ([`service_instances`]), else one.
 fn service(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(instances) = service_instances(cx, r) else {
+        service_one(r, cx, &mut Vec::new());
+        return;
+    };
+    let before: Vec<String> = cx
+        .st
+        .outcomes
+        .get(r.address())
+        .map(|o| o.targets.clone())
+        .unwrap_or_default();
+    let mut targets = before.clone();
+    let mut notes = Vec::new();
+    let mut first_dep: Option<String> = None;
+    let mut served = Vec::new();
+    for (key, bound) in &instances {
+        let seen = cx
+            .st
+            .outcomes
+            .get(r.address())
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        service_one(bound, cx, &mut served);
+        let Some(rec) = cx.st.outcomes.get(r.address()) else {
+            continue;
+        };
+        let new: Vec<String> = rec
+            .targets
+            .iter()
+            .filter(|t| !seen.contains(t))
+            .cloned()
+            .collect();
+        if first_dep.is_none() {
+            first_dep = new
+                .iter()
+                .find(|t| t.starts_with("kubernetes_deployment_v1."))
+                .cloned();
+        }
+        targets.extend(new);
+        let key = match key {
+            Value::String(k) => format!("{k:?}"),
+            other => other.to_string(),
+        };
+        if let Some(n) = &rec.note {
+            notes.push(format!("[{key}] {n}"));
+        }
+    }
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
+        rec.targets = targets;
+    }
+    cx.note(
+        r,
+        format!(
+            "repeated with `{}` over {} instances known at compile time, one workload each: {}",
+            if r.meta.count.is_some() { "count" } else { "for_each" },
+            instances.len(),
+            notes.join("; ")
+        ),
+    );
+    // A reference to the service as a whole stands for its first instance.
+    if let Some(dep) = first_dep {
+        if let Some(x) = cx.st.exports.get_mut(r.address()) {
+            x.primary = Some(dep.clone());
+        }
+        cx.export(
+            r,
+            "name",
+            Export::Tmpl {
+                target: dep.clone(),
+                tmpl: "$T.metadata[0].name".into(),
+            },
+        );
+        cx.export(
+            r,
+            "id",
+            Export::Attr {
+                target: dep,
+                attr: "id".into(),
+            },
+        );
+    }
+}
+
+/// One ECS service (or one instance of a repeated one). `served`: the load balancers earlier
+/// instances of the same service turned into their Service of type LoadBalancer (and that
+/// Service), which later instances reach as ClusterIP Services; extended with this one's.
+fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>) {
     // Workload load balancers whose targets this service registers.
     let mut lb_targets: Vec<LbTarget<'_>> = Vec::new();
     for b in hclx::blocks(&r.body, "load_balancer") {
@@ -1572,6 +1733,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         .flat_map(|t| lbs_of_tg(cx, t.tg))
         .filter(|l| lb::targets_workloads(cx, l))
         .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
+        .filter(|l| !served.iter().any(|(lb, _)| lb == l.address()))
         .fold(Vec::new(), |mut acc, l| {
             if !acc.iter().any(|x: &&Resource| x.address() == l.address()) {
                 acc.push(l);
@@ -1596,6 +1758,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             );
         }
         let addr = lb_service(cx, r, lbr, &app, &lb_targets, ns.clone());
+        served.push((lbr.address().to_string(), addr.clone()));
         svc_note = format!(
             "; `{}` became its Service of type LoadBalancer",
             lbr.address()
@@ -1605,6 +1768,24 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         // Behind a load balancer owned by another workload, or none: a ClusterIP Service.
         for t in &lb_targets {
             for l in lbs_of_tg(cx, t.tg) {
+                // An earlier instance of the same repeated service made it its Service.
+                if let Some((_, by)) = served.iter().find(|(lb, _)| lb == l.address()) {
+                    let msg = format!(
+                        "`{}{}` is reached through `{}`, whose Service of type LoadBalancer, `{by}`, stands for the service's first instance; the listener rules that route to this instance are lost, so it is reachable inside the cluster only",
+                        r.address(),
+                        instance_suffix(r),
+                        l.address()
+                    );
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        r,
+                        "load_balancer",
+                        msg,
+                        "route by path or host with an ingress controller on DOKS (e.g. ingress-nginx) in front of the workloads' ClusterIP Services",
+                    );
+                    continue;
+                }
                 let owner = lb_owner(cx, l).filter(|o| o.address() != r.address());
                 let msg = match owner {
                     Some(o) if lb::targets_workloads(cx, l) => format!(
@@ -3125,10 +3306,11 @@ fn task_definition(r: &Resource, cx: &mut Cx<'_>) {
     let deployments: Vec<String> = services
         .iter()
         .filter_map(|svc| cx.st.outcomes.get(svc.address()))
-        .filter_map(|o| {
+        .flat_map(|o| {
+            // Every Deployment of the service (one per instance of a repeated one).
             o.targets
                 .iter()
-                .find(|t| t.starts_with("kubernetes_deployment_v1."))
+                .filter(|t| t.starts_with("kubernetes_deployment_v1."))
                 .cloned()
         })
         .collect();

@@ -33,30 +33,30 @@ resource "kubernetes_secret_v1" "registry" {
   }
 }
 
-resource "kubernetes_deployment_v1" "svc" {
+resource "kubernetes_deployment_v1" "svc_api" {
   metadata {
-    name      = "svc"
+    name      = "globex-api"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "svc"
+      "app.kubernetes.io/name"       = "globex-api"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
   }
 
   spec {
-    replicas = 2
+    replicas = 3
 
     selector {
       match_labels = {
-        "app.kubernetes.io/name" = "svc"
+        "app.kubernetes.io/name" = "globex-api"
       }
     }
 
     template {
       metadata {
         labels = {
-          "app.kubernetes.io/name"       = "svc"
+          "app.kubernetes.io/name"       = "globex-api"
           "app.kubernetes.io/managed-by" = "ferry"
           "ferry.dev/instance-id"        = var.instance_id
         }
@@ -99,12 +99,12 @@ resource "kubernetes_deployment_v1" "svc" {
   }
 }
 
-resource "kubernetes_service_v1" "svc" {
+resource "kubernetes_service_v1" "svc_api" {
   metadata {
-    name      = "svc"
+    name      = "globex-api"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "svc"
+      "app.kubernetes.io/name"       = "globex-api"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
@@ -118,13 +118,195 @@ resource "kubernetes_service_v1" "svc" {
   spec {
     type     = "LoadBalancer"
     selector = {
-      "app.kubernetes.io/name" = "svc"
+      "app.kubernetes.io/name" = "globex-api"
     }
 
     port {
       name        = "http"
       port        = 80
       target_port = var.task_definitions["web"].port
+      protocol    = "TCP"
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "svc_site" {
+  metadata {
+    name      = "globex-site"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "globex-site"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 2
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "globex-site"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "globex-site"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "web"
+          image = "registry.digitalocean.com/${var.registry_name}/globex/web:2.1"
+
+          port {
+            container_port = 8080
+            protocol       = "TCP"
+          }
+
+          resources {
+            requests = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+            limits = {
+              cpu    = "500m"
+              memory = "1Gi"
+            }
+          }
+
+          readiness_probe {
+            http_get {
+              path = "/healthz"
+              port = var.task_definitions["web"].port
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_service_v1" "svc_site" {
+  metadata {
+    name      = "globex-site"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "globex-site"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    selector = {
+      "app.kubernetes.io/name" = "globex-site"
+    }
+
+    port {
+      name        = "tcp-8080"
+      port        = 8080
+      target_port = "8080"
+      protocol    = "TCP"
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "svc_worker" {
+  metadata {
+    name      = "globex-worker"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "globex-worker"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 1
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "globex-worker"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "globex-worker"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "jobs"
+          image = "registry.digitalocean.com/${var.registry_name}/globex/jobs:2.1"
+
+          port {
+            container_port = 9000
+            protocol       = "TCP"
+          }
+
+          resources {
+            requests = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+            limits = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+          }
+
+          readiness_probe {
+            http_get {
+              path = "/healthz"
+              port = var.task_definitions["jobs"].port
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_service_v1" "svc_worker" {
+  metadata {
+    name      = "globex-worker"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "globex-worker"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    selector = {
+      "app.kubernetes.io/name" = "globex-worker"
+    }
+
+    port {
+      name        = "tcp-9000"
+      port        = 9000
+      target_port = "9000"
       protocol    = "TCP"
     }
   }
@@ -140,7 +322,7 @@ resource "digitalocean_kubernetes_cluster" "main" {
   node_pool {
     name       = "workloads"
     size       = "s-2vcpu-4gb"
-    node_count = 2
+    node_count = 3
     tags       = ["instance-id:${var.instance_id}"]
   }
 }
