@@ -48,6 +48,7 @@ use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAct
 use super::lb::{self, LISTENER_CERT_TYPES, LISTENER_RULE_TYPES, LISTENER_TYPES, TG_TYPES};
 use super::{Cx, Export, OutcomeRec, Phase, RuleDef};
 use crate::diag::{Code, Diagnostic};
+use crate::eval::Eval;
 use crate::facts::lb_dns;
 use crate::facts::workload::{self as facts, Demand};
 use crate::hclx;
@@ -1473,6 +1474,14 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             .map(|o| o.targets.clone())
             .unwrap_or_default();
         service_one(bound, cx, &mut served);
+        // `aws_ecs_service.svc["web"]` elsewhere stands for this instance (`refs`).
+        let inst = match key {
+            Value::String(k) => format!("{}[{k:?}]", r.address()),
+            other => format!("{}[{other}]", r.address()),
+        };
+        if let Some(whole) = cx.st.exports.get(r.address()).cloned() {
+            cx.st.exports.insert(inst, whole);
+        }
         let Some(rec) = cx.st.outcomes.get(r.address()) else {
             continue;
         };
@@ -3779,6 +3788,61 @@ fn target_of_policy<'a>(cx: &Cx<'a>, p: &Resource) -> Option<&'a Resource> {
     })
 }
 
+/// When `svc` became one Deployment per instance and the scaling target `r` repeats too: the
+/// Deployment of the service instance that `r`'s first instance (Terraform's order) names in
+/// `resource_id` (`aws_ecs_service.svc[each.key].name`), with that target instance's context.
+/// `None` when either does not hold or the instance cannot be told.
+fn split_service_instance(cx: &Cx<'_>, r: &Resource, svc: &Resource) -> Option<(String, Eval)> {
+    let deployments = cx.st.outcomes.get(svc.address()).map_or(0, |o| {
+        o.targets
+            .iter()
+            .filter(|t| t.starts_with("kubernetes_deployment_v1."))
+            .count()
+    });
+    if deployments < 2 || !r.meta.is_repeated() {
+        return None;
+    }
+    let (_, ev) = cx.eval.instances(&r.meta)?.into_iter().next()?;
+    let id = hclx::attr(&r.body, "resource_id")?;
+    let mut key: Option<Value> = None;
+    hclx::walk(id, &mut |x| {
+        if key.is_none()
+            && let Some((SERVICE, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
+            && n.as_str() == svc.name
+        {
+            key = ev.value(i);
+        }
+    });
+    let inst = match key? {
+        Value::String(k) => format!("{}[{k:?}]", svc.address()),
+        other => format!("{}[{other}]", svc.address()),
+    };
+    let dep = cx.st.exports.get(&inst)?.primary.clone()?;
+    Some((dep, ev))
+}
+
+/// What was emitted at `addr` for one instance of a repeated resource: no repetition, and
+/// `each.*` / `count.index` in it replaced by that instance's values (`ev`).
+fn bind_instance_of(ev: &Eval, cx: &mut Cx<'_>, addr: &str) {
+    let Some(e) = cx.emitted_mut(addr) else {
+        return;
+    };
+    e.meta.count = None;
+    e.meta.for_each = None;
+    e.body.exprs_mut(&mut |x| {
+        hclx::walk_mut(x, &mut |y| {
+            if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
+                return true;
+            }
+            *y = ev
+                .value(y)
+                .map(|v| crate::eval::value_to_expr(&v))
+                .unwrap_or(Expression::Null);
+            false
+        });
+    });
+}
+
 fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
     let Some(svc) = service_of_target(cx, r) else {
         let ns = cx.str(r, "service_namespace").unwrap_or_else(|| "?".into());
@@ -3813,6 +3877,10 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
                 .find(|t| t.starts_with("kubernetes_deployment_v1."))
         })
         .cloned();
+    // A service that became one Deployment per instance: the HPA of this (repeated) target
+    // scales the Deployment of the instance its first instance names.
+    let split = split_service_instance(cx, r, svc);
+    let dep = split.as_ref().map(|(d, _)| d.clone()).or(dep);
     let policies: Vec<&Resource> = cx
         .origin_of_type(SCALING_POLICY)
         .filter(|p| target_of_policy(cx, p).is_some_and(|t| t.address() == r.address()))
@@ -3985,7 +4053,31 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         pb.set("value", num(100));
         pb.set("period_seconds", num(15));
     }
+    let deployments = cx.st.outcomes.get(svc.address()).map_or(0, |o| {
+        o.targets
+            .iter()
+            .filter(|t| t.starts_with("kubernetes_deployment_v1."))
+            .count()
+    });
+    if deployments > 1 {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "resource_id",
+            format!(
+                "`{}` scales `{}`, which became {deployments} Deployments (one per instance); one HorizontalPodAutoscaler was written, for `{dep}`, and the other Deployments keep their desired count",
+                r.address(),
+                svc.address()
+            ),
+            "add a HorizontalPodAutoscaler per Deployment in the deployment stack",
+        );
+    }
     let addr = cx.emit(r, "kubernetes_horizontal_pod_autoscaler_v2", body);
+    if let Some((_, ev)) = &split {
+        // One autoscaler, not one per instance of the target (their names would collide).
+        bind_instance_of(ev, cx, &addr);
+    }
     cx.note(
         r,
         format!(

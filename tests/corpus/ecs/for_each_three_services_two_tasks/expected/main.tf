@@ -97,6 +97,10 @@ resource "kubernetes_deployment_v1" "svc_api" {
       }
     }
   }
+
+  lifecycle {
+    ignore_changes = [spec[0].replicas]
+  }
 }
 
 resource "kubernetes_service_v1" "svc_api" {
@@ -321,9 +325,42 @@ resource "digitalocean_kubernetes_cluster" "main" {
 
   node_pool {
     name       = "workloads"
-    size       = "s-2vcpu-4gb"
-    node_count = 3
+    size       = "s-4vcpu-8gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 3
     tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "kubernetes_horizontal_pod_autoscaler_v2" "svc" {
+  metadata {
+    name      = "globex-api"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  spec {
+    min_replicas = 3
+    max_replicas = 6
+
+    scale_target_ref {
+      api_version = "apps/v1"
+      kind        = "Deployment"
+      name        = kubernetes_deployment_v1.svc_api.metadata[0].name
+    }
+
+    metric {
+      type = "Resource"
+
+      resource {
+        name = "cpu"
+
+        target {
+          type                = "Utilization"
+          average_utilization = 60
+        }
+      }
+    }
   }
 }
 

@@ -99,3 +99,32 @@ resource "aws_ecs_service" "svc" {
     container_port   = var.task_definitions[each.value.family].port
   }
 }
+
+resource "aws_appautoscaling_target" "svc" {
+  for_each           = var.services
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.main.name}/${aws_ecs_service.svc[each.key].name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = each.value.desired_count
+  max_capacity       = 6
+}
+
+output "site_service" {
+  value = aws_ecs_service.svc["site"].name
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  for_each           = var.services
+  name               = "cpu-${each.key}"
+  policy_type        = "TargetTrackingScaling"
+  resource_id        = aws_appautoscaling_target.svc[each.key].resource_id
+  scalable_dimension = aws_appautoscaling_target.svc[each.key].scalable_dimension
+  service_namespace  = aws_appautoscaling_target.svc[each.key].service_namespace
+
+  target_tracking_scaling_policy_configuration {
+    target_value = 60
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
