@@ -130,7 +130,12 @@ impl Eval {
             }
             return Some(
                 (0..n as u64)
-                    .map(|i| (Value::from(i), with("count", vec![("index", Value::from(i))])))
+                    .map(|i| {
+                        (
+                            Value::from(i),
+                            with("count", vec![("index", Value::from(i))]),
+                        )
+                    })
                     .collect(),
             );
         }
@@ -525,8 +530,11 @@ mod tests {
     fn keys(m: &crate::origin::Meta, expr: &str) -> Option<Vec<(Value, Value)>> {
         let ev = Eval::new(&Module::default(), &BTreeMap::new(), None);
         let e: Expression = expr.parse().unwrap();
-        ev.instances(m)
-            .map(|all| all.iter().map(|(k, ev)| (k.clone(), ev.value(&e).unwrap())).collect())
+        ev.instances(m).map(|all| {
+            all.iter()
+                .map(|(k, ev)| (k.clone(), ev.value(&e).unwrap()))
+                .collect()
+        })
     }
 
     #[test]
@@ -551,7 +559,9 @@ mod tests {
         let m = meta(Some("3"), None);
         assert_eq!(
             keys(&m, "count.index").unwrap(),
-            (0..3u64).map(|i| (Value::from(i), Value::from(i))).collect::<Vec<_>>()
+            (0..3u64)
+                .map(|i| (Value::from(i), Value::from(i)))
+                .collect::<Vec<_>>()
         );
     }
 

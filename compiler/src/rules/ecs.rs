@@ -1407,6 +1407,13 @@ fn service_instances(cx: &Cx<'_>, svc: &Resource) -> Option<Vec<(Value, Resource
         let mut bound = svc.clone();
         let mut known = true;
         hclx::walk_body_mut(&mut bound.body, &mut |y| {
+            // `count.index + 1`, `"web-${each.key}"`: the instance's value, folded.
+            if lb::per_instance(y)
+                && let Some(v) = ev.value(y)
+            {
+                *y = crate::eval::value_to_expr(&v);
+                return false;
+            }
             if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
                 return true;
             }
@@ -1440,7 +1447,11 @@ fn service_instances(cx: &Cx<'_>, svc: &Resource) -> Option<Vec<(Value, Resource
 /// (its name is `<origin name>_<key>`); empty for any other.
 fn instance_suffix(r: &Resource) -> String {
     let origin = r.address().rsplit('.').next().unwrap_or_default();
-    match r.name.strip_prefix(origin).and_then(|k| k.strip_prefix('_')) {
+    match r
+        .name
+        .strip_prefix(origin)
+        .and_then(|k| k.strip_prefix('_'))
+    {
         Some(k) if r.name != origin => match k.parse::<u64>() {
             Ok(i) => format!("[{i}]"),
             Err(_) => format!("[{k:?}]"),
@@ -1513,7 +1524,11 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         r,
         format!(
             "repeated with `{}` over {} instances known at compile time, one workload each: {}",
-            if r.meta.count.is_some() { "count" } else { "for_each" },
+            if r.meta.count.is_some() {
+                "count"
+            } else {
+                "for_each"
+            },
             instances.len(),
             notes.join("; ")
         ),

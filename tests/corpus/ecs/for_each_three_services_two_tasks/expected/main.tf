@@ -86,7 +86,7 @@ resource "kubernetes_deployment_v1" "svc_api" {
           readiness_probe {
             http_get {
               path = "/healthz"
-              port = var.task_definitions["web"].port
+              port = 8080
             }
           }
         }
@@ -128,7 +128,7 @@ resource "kubernetes_service_v1" "svc_api" {
     port {
       name        = "http"
       port        = 80
-      target_port = var.task_definitions["web"].port
+      target_port = "8080"
       protocol    = "TCP"
     }
   }
@@ -187,7 +187,7 @@ resource "kubernetes_deployment_v1" "svc_site" {
           readiness_probe {
             http_get {
               path = "/healthz"
-              port = var.task_definitions["web"].port
+              port = 8080
             }
           }
         }
@@ -278,7 +278,7 @@ resource "kubernetes_deployment_v1" "svc_worker" {
           readiness_probe {
             http_get {
               path = "/healthz"
-              port = var.task_definitions["jobs"].port
+              port = 9000
             }
           }
         }
