@@ -1737,17 +1737,24 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
         e.meta.count = None;
         e.meta.for_each = None;
     }
-    if r.meta.is_repeated() {
+    // One known instance loses nothing; with several known ones, `service` split them.
+    let known = cx.eval.instances(&r.meta).map(|all| all.len());
+    if r.meta.is_repeated() && known.is_none_or(|n| n > 1) {
+        let why = if known.is_some() {
+            "its instances could not be told apart (an argument or the task definition of an instance is not known at compile time)"
+        } else {
+            "over a value not known at compile time"
+        };
         warn(
             cx,
             Code::FeatureUnsupported,
             r,
             "name",
             format!(
-                "`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
+                "`{}` is repeated with `count`/`for_each` {why}; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
                 r.address()
             ),
-            "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
+            "give the variables it iterates over values in `terraform.tfvars` (or defaults) so Ferry writes one Deployment per instance, or declare one `aws_ecs_service` per workload",
         );
     }
 
