@@ -521,18 +521,18 @@ mod tests {
 
     fn meta(count: Option<&str>, for_each: Option<&str>) -> crate::origin::Meta {
         crate::origin::Meta {
-            count: count.map(|c| c.parse().unwrap()),
-            for_each: for_each.map(|c| c.parse().unwrap()),
+            count: count.map(|c| c.parse().expect("count")),
+            for_each: for_each.map(|c| c.parse().expect("for_each")),
             ..Default::default()
         }
     }
 
     fn keys(m: &crate::origin::Meta, expr: &str) -> Option<Vec<(Value, Value)>> {
         let ev = Eval::new(&Module::default(), &BTreeMap::new(), None);
-        let e: Expression = expr.parse().unwrap();
+        let e: Expression = expr.parse().expect("expression");
         ev.instances(m).map(|all| {
             all.iter()
-                .map(|(k, ev)| (k.clone(), ev.value(&e).unwrap()))
+                .map(|(k, ev)| (k.clone(), ev.value(&e).expect("known")))
                 .collect()
         })
     }
@@ -541,7 +541,7 @@ mod tests {
     fn instances_in_terraform_order() {
         let m = meta(None, Some(r#"{ b = 2, a = 1, c = 3 }"#));
         assert_eq!(
-            keys(&m, "each.value").unwrap(),
+            keys(&m, "each.value").expect("instances"),
             vec![
                 (Value::from("a"), Value::from(1u64)),
                 (Value::from("b"), Value::from(2u64)),
@@ -550,7 +550,7 @@ mod tests {
         );
         let m = meta(None, Some(r#"toset(["y", "x", "y"])"#));
         assert_eq!(
-            keys(&m, "each.key").unwrap(),
+            keys(&m, "each.key").expect("instances"),
             vec![
                 (Value::from("x"), Value::from("x")),
                 (Value::from("y"), Value::from("y")),
@@ -558,7 +558,7 @@ mod tests {
         );
         let m = meta(Some("3"), None);
         assert_eq!(
-            keys(&m, "count.index").unwrap(),
+            keys(&m, "count.index").expect("instances"),
             (0..3u64)
                 .map(|i| (Value::from(i), Value::from(i)))
                 .collect::<Vec<_>>()
