@@ -1,6 +1,8 @@
 //! Managed relational and document databases: RDS, Aurora and DocumentDB →
 //! `digitalocean_database_cluster` (+ `_db`, `_user`, `_replica`). Cluster instances fold into
-//! their cluster's node count; subnet, parameter and option groups are absorbed.
+//! their cluster's node count; subnet and option groups are absorbed; parameter groups carry
+//! the parameters DigitalOcean offers into `digitalocean_database_{postgresql,mysql}_config`
+//! (`facts::db_params`).
 //!
 //! Sizes, versions and node counts come from `facts::db` (mapping facts §3, §5). The helpers at
 //! the end are shared with `rules::cache` (ElastiCache).
@@ -20,6 +22,8 @@ const CLUSTER: &str = "digitalocean_database_cluster";
 const DB: &str = "digitalocean_database_db";
 const USER: &str = "digitalocean_database_user";
 const REPLICA: &str = "digitalocean_database_replica";
+const PG_CONFIG: &str = "digitalocean_database_postgresql_config";
+const MYSQL_CONFIG: &str = "digitalocean_database_mysql_config";
 
 pub const RULES: &[RuleDef] = &[
     RuleDef {
@@ -185,18 +189,18 @@ pub const RULES: &[RuleDef] = &[
         ty: "aws_db_parameter_group",
         mode: Mode::Managed,
         phase: Phase::Attach,
-        produces: &[],
+        produces: &[PG_CONFIG, MYSQL_CONFIG],
         args: PARAMETER_GROUP_ARGS,
-        summary: "DB parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        summary: "DB parameter group → digitalocean_database_postgresql_config / _mysql_config per cluster using it, for the parameters DigitalOcean offers (units converted); otherwise absorbed",
         map: parameter_group,
     },
     RuleDef {
         ty: "aws_rds_cluster_parameter_group",
         mode: Mode::Managed,
         phase: Phase::Attach,
-        produces: &[],
+        produces: &[PG_CONFIG, MYSQL_CONFIG],
         args: PARAMETER_GROUP_ARGS,
-        summary: "Aurora cluster parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        summary: "Aurora cluster parameter group → the cluster's digitalocean_database_postgresql_config / _mysql_config, for the parameters DigitalOcean offers (units converted); otherwise absorbed",
         map: parameter_group,
     },
     RuleDef {
@@ -1097,6 +1101,13 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
         .str(r, "family")
         .or_else(|| cx.str(r, "engine_name"))
         .unwrap_or_default();
+    if matches!(
+        r.ty.as_str(),
+        "aws_db_parameter_group" | "aws_rds_cluster_parameter_group"
+    ) && sql_parameter_group(r, cx, &targets, &family)
+    {
+        return;
+    }
     let config = family_engine(&family)
         .map(|e| format!("`{}`", e.config_resource()))
         .unwrap_or_else(|| "the typed `digitalocean_database_*_config` resources".into());
@@ -1182,6 +1193,200 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
     for a in ["id", "name", "arn"] {
         cx.export(r, a, unmapped());
     }
+}
+
+/// A PostgreSQL or MySQL parameter group used by mapped clusters: the parameters
+/// `facts::db_params` maps become a `digitalocean_database_postgresql_config` /
+/// `_mysql_config` per cluster (known gap #74); the others are listed in one F303 note with the
+/// reason each is not carried. A group shared by several clusters gives each its own config (a
+/// DigitalOcean config belongs to one cluster); an Aurora cluster's cluster and instance
+/// parameter groups share one config, the first group's value winning where both set a
+/// parameter. Returns `false` when there is nothing to carry (no cluster of these engines, or
+/// no parameter the table maps): the caller absorbs the group as before.
+fn sql_parameter_group(r: &Resource, cx: &mut Cx<'_>, targets: &[String], family: &str) -> bool {
+    use crate::facts::db_params::{self as params, Value};
+    // The engine of the emitted cluster, which saw `engine` and `engine_version`; the family
+    // when the cluster does not say.
+    let cluster_engine = targets.first().and_then(|t| {
+        let e = cx.st.emitted.iter().find(|e| &e.address() == t)?;
+        match e.body.get("engine")? {
+            Expression::String(s) if s == "pg" => Some(DoEngine::Pg),
+            Expression::String(s) if s == "mysql" => Some(DoEngine::Mysql),
+            _ => None,
+        }
+    });
+    let engine = match cluster_engine.or_else(|| family_engine(family)) {
+        Some(e @ (DoEngine::Pg | DoEngine::Mysql)) => e,
+        _ => return false,
+    };
+    let (table, config_ty) = match engine {
+        DoEngine::Pg => (params::POSTGRES, engine.config_resource()),
+        _ => (params::MYSQL, engine.config_resource()),
+    };
+    let mut carried: Vec<(&'static str, Expression, String)> = Vec::new();
+    let mut conversions: Vec<String> = Vec::new();
+    let mut dropped: Vec<String> = Vec::new();
+    for p in hclx::blocks(&r.body, "parameter") {
+        let Some(name) = hclx::attr(&p, "name").and_then(|e| cx.eval.string(e)) else {
+            continue;
+        };
+        let Some(param) = params::lookup(table, &name) else {
+            let reason = params::unmapped_reason(&name)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("`{config_ty}` has no counterpart"));
+            dropped.push(format!("`{name}` ({reason})"));
+            continue;
+        };
+        let raw = match hclx::attr(&p, "value") {
+            Some(Expression::String(s)) => Ok(s.clone()),
+            Some(Expression::Number(n)) => Ok(n.to_string()),
+            Some(Expression::Bool(b)) => Ok(b.to_string()),
+            Some(e) => Err(format!(
+                "the value `{}` is an expression; set `{}` in the emitted config by hand",
+                hclx::inline(e),
+                param.attr
+            )),
+            None => Err("no value".to_string()),
+        };
+        let converted = raw.and_then(|raw| params::convert(param, &raw));
+        match converted {
+            Ok(_) if carried.iter().any(|(a, _, _)| *a == param.attr) => {
+                dropped.push(format!("`{name}` (set twice in the group; the first is kept)"));
+            }
+            Ok((value, note)) => {
+                let expr = match value {
+                    Value::Int(n) => Expression::Number(n.into()),
+                    Value::Float(f) => {
+                        Expression::Number(hcl::Number::from_f64(f).unwrap_or(0.into()))
+                    }
+                    Value::Bool(b) => Expression::Bool(b),
+                    Value::Str(s) => Expression::String(s),
+                };
+                conversions.extend(note);
+                carried.push((param.attr, expr, name));
+            }
+            Err(reason) => dropped.push(format!("`{name}` ({reason})")),
+        }
+    }
+    if carried.is_empty() {
+        return false;
+    }
+    let mut configs: Vec<String> = Vec::new();
+    let mut overrides: Vec<String> = Vec::new();
+    for target in targets {
+        let Some(cluster) = cx.st.emitted.iter().find(|e| &e.address() == target) else {
+            continue;
+        };
+        let meta = Meta {
+            count: cluster.meta.count.clone(),
+            for_each: cluster.meta.for_each.clone(),
+            ..Meta::default()
+        };
+        let cluster_name = cluster.name.clone();
+        let cluster_id = self_ref(target, &meta, "id");
+        // An Aurora cluster's other parameter group may have written its config already.
+        let existing = cx.st.emitted.iter_mut().find(|e| {
+            e.ty == config_ty && e.body.get("cluster_id") == Some(&cluster_id)
+        });
+        if let Some(e) = existing {
+            let by = e.origin.clone().unwrap_or_default();
+            // On Aurora a DB (instance) parameter group's value takes precedence over the
+            // cluster parameter group's.
+            let instance_wins = r.ty == "aws_db_parameter_group"
+                && by.starts_with("aws_rds_cluster_parameter_group.");
+            for (attr, expr, name) in &carried {
+                if e.body.get(attr).is_none() {
+                    e.body.set(*attr, expr.clone());
+                } else if instance_wins {
+                    e.body.set(*attr, expr.clone());
+                    overrides.push(format!("`{name}` overrides the value of `{by}`, as on Aurora"));
+                } else {
+                    dropped.push(format!("`{name}` (set by `{by}`, whose value is kept)"));
+                }
+            }
+            configs.push(e.address());
+            continue;
+        }
+        let mut body = OutBody::new();
+        body.set("cluster_id", cluster_id);
+        for (attr, expr, _) in &carried {
+            body.set(*attr, expr.clone());
+        }
+        let mut at = r.clone();
+        at.meta = meta;
+        let name = if targets.len() == 1 {
+            r.name.clone()
+        } else {
+            format!("{}_{cluster_name}", r.name)
+        };
+        configs.push(cx.emit_as(&at, Mode::Managed, config_ty, &name, body));
+    }
+    if configs.is_empty() {
+        return false;
+    }
+    let list = |v: &[String]| v.join(", ");
+    let names: Vec<String> = carried
+        .iter()
+        .map(|(a, _, n)| {
+            if n == a {
+                format!("`{n}`")
+            } else {
+                format!("`{n}` → `{a}`")
+            }
+        })
+        .collect();
+    let mut note = format!(
+        "parameters {} carried to {}",
+        list(&names),
+        configs
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !conversions.is_empty() {
+        note.push_str(&format!(" ({})", list(&conversions)));
+    }
+    if targets.len() > 1 {
+        note.push_str("; each cluster using the group gets its own config");
+    }
+    if !overrides.is_empty() {
+        note.push_str(&format!("; {}", list(&overrides)));
+    }
+    cx.st.outcomes.insert(
+        r.address().to_string(),
+        OutcomeRec {
+            outcome: Outcome::Mapped,
+            targets: configs.clone(),
+            note: Some(note),
+        },
+    );
+    if !dropped.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: parameters not carried over: {}",
+                    r.address(),
+                    dropped.join("; ")
+                ),
+            )
+            .at(r.loc_of("parameter"))
+            .resource(r.address())
+            .help(format!(
+                "the parameters DigitalOcean takes were carried to `{}`; set any other value the application needs there, among the attributes `{config_ty}` offers",
+                configs[0]
+            )),
+        );
+    }
+    for a in ["id", "name", "arn"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped("DigitalOcean has no parameter groups".into()),
+        );
+    }
+    true
 }
 
 /// The engine of a parameter group family (`postgres16`, `aurora-mysql8.0`, `docdb5.0`,
