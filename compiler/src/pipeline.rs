@@ -1277,19 +1277,61 @@ fn compile_module(
         }
     }
 
+    // A kept Helm release whose `set` value had no DigitalOcean counterpart (an IRSA role ARN):
+    // a `set` without a value fails the plan; without the `set`, the chart's default applies.
+    for e in &mut emitted {
+        if e.ty != "helm_release" {
+            continue;
+        }
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        for name in prune_null_helm_sets(&mut e.body) {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnmappedReference,
+                    format!(
+                        "`{}`: the `set` of `{name}` is left out: its value has no DigitalOcean counterpart, and Helm rejects a `set` without one; the chart's default applies",
+                        e.address()
+                    ),
+                )
+                .at_opt(by_addr.get(origin.as_str()).map(|r| r.loc.clone()))
+                .resource(origin.clone())
+                .help("set a value that means something on DigitalOcean in the origin, or leave the setting out"),
+            );
+        }
+    }
+
+    // One note per origin resource and list of entries, naming every emitted type that lost
+    // them (an RDS cluster's `_db` and `_user` carry its lifecycle too).
+    let mut ignored: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     for e in &mut emitted {
         let dropped = schema::filter_ignore_changes(e);
         if dropped.is_empty() {
             continue;
         }
         let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        match ignored
+            .iter_mut()
+            .find(|(o, d, _)| *o == origin && *d == dropped)
+        {
+            Some((_, _, tys)) => {
+                if !tys.contains(&e.ty) {
+                    tys.push(e.ty.clone());
+                }
+            }
+            None => ignored.push((origin, dropped, vec![e.ty.clone()])),
+        }
+    }
+    for (origin, dropped, tys) in ignored {
         diags.push(
             Diagnostic::new(
                 Code::ArgumentDropped,
                 format!(
-                    "`{}`: `lifecycle.ignore_changes` entries with no counterpart on `{}` are not carried over: {}",
+                    "`{}`: `lifecycle.ignore_changes` entries with no counterpart on {} are not carried over: {}",
                     origin,
-                    e.ty,
+                    tys.iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     dropped.join(", ")
                 ),
             )
@@ -2173,4 +2215,48 @@ fn owning_module<'o>(origin: &'o Origin, path: &str) -> &'o str {
         }
         dir = origin::dir_of(dir);
     }
+}
+
+/// Removes the `set` / `set_sensitive` blocks (and the elements of a helm 3.x `set = [...]`
+/// list) of a Helm release whose `value` is a literal `null`; returns their names.
+fn prune_null_helm_sets(body: &mut crate::out::OutBody) -> Vec<String> {
+    use crate::out::Item;
+    let name_of = |e: Option<&Expression>| match e {
+        Some(Expression::String(s)) => s.clone(),
+        Some(other) => crate::hclx::inline(other),
+        None => String::new(),
+    };
+    let mut removed = Vec::new();
+    body.items.retain(|i| match i {
+        Item::Block(b) if matches!(b.ident.as_str(), "set" | "set_sensitive") => {
+            if matches!(b.body.get("value"), Some(Expression::Null)) {
+                removed.push(name_of(b.body.get("name")));
+                false
+            } else {
+                true
+            }
+        }
+        _ => true,
+    });
+    for key in ["set", "set_sensitive"] {
+        if let Some(Expression::Array(items)) = body.get_mut(key) {
+            items.retain(|item| {
+                let Expression::Object(o) = item else {
+                    return true;
+                };
+                let field = |k: &str| {
+                    o.iter()
+                        .find(|(ok, _)| crate::hclx::object_key(ok).as_deref() == Some(k))
+                        .map(|(_, v)| v)
+                };
+                if matches!(field("value"), Some(Expression::Null)) {
+                    removed.push(name_of(field("name")));
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+    removed
 }
