@@ -178,13 +178,29 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
 
 fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>) -> RegionChoice {
     let root = origin.modules.get("");
-    let aws = root.and_then(|m| {
-        let eval = Eval::new(m, &m.tfvars, None);
-        m.providers
-            .iter()
-            .filter(|p| p.name == "aws" && hclx::attr(&p.body, "alias").is_none())
-            .find_map(|p| hclx::attr(&p.body, "region").and_then(|e| eval.string(e)))
-    });
+    // Every `provider "aws"` of the root with its alias (`None` for the default one) and region.
+    let providers: Vec<(Option<String>, String)> = root
+        .map(|m| {
+            let eval = Eval::new(m, &m.tfvars, None);
+            m.providers
+                .iter()
+                .filter(|p| p.name == "aws")
+                .filter_map(|p| {
+                    let region = hclx::attr(&p.body, "region").and_then(|e| eval.string(e))?;
+                    let alias = hclx::attr(&p.body, "alias").and_then(|e| eval.string(e));
+                    Some((alias, region))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // The default provider's region; without one, the first aliased provider's (a stack whose
+    // every provider is aliased, modules bound with `providers = { aws = aws.x }`).
+    let aws = providers
+        .iter()
+        .find(|(a, _)| a.is_none())
+        .or_else(|| providers.first())
+        .map(|(_, r)| r.clone());
+    multi_region_warning(&providers, aws.as_deref(), options, diags);
     if let Some(r) = &options.region {
         if !facts::REGIONS.contains(&r.as_str()) {
             diags.push(
@@ -246,6 +262,52 @@ fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>
             reason: "the origin names no AWS region; default region".into(),
         },
     }
+}
+
+/// One warning when the origin's AWS providers name several regions: the appliance runs in one
+/// DigitalOcean region, so what was spread over regions (a cross-region VPC peering, a standby
+/// stack) lands in one. An alias in `us-east-1` beside a default provider elsewhere is the usual
+/// home of CloudFront certificates and WAF rules (global services), not a second region, and is
+/// not counted.
+fn multi_region_warning(
+    providers: &[(Option<String>, String)],
+    chosen: Option<&str>,
+    options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let has_default = providers.iter().any(|(a, _)| a.is_none());
+    let regional: Vec<&(Option<String>, String)> = providers
+        .iter()
+        .filter(|(a, r)| !(has_default && a.is_some() && r == "us-east-1"))
+        .collect();
+    let mut regions: Vec<&str> = regional.iter().map(|(_, r)| r.as_str()).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    if regions.len() < 2 {
+        return;
+    }
+    let list = regional
+        .iter()
+        .map(|(a, r)| match a {
+            Some(a) => format!("`{r}` (alias `{a}`)"),
+            None => format!("`{r}`"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let target = match (&options.region, chosen.and_then(facts::do_region)) {
+        (Some(r), _) => format!("`{r}`"),
+        (None, Some(d)) => format!("`{d}`"),
+        (None, None) => format!("`{}`", facts::DEFAULT_REGION),
+    };
+    diags.push(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "the origin's AWS providers use several regions ({list}); an appliance runs in one DigitalOcean region, {target}: the resources of every provider are created there"
+            ),
+        )
+        .help("to keep resources apart, deploy one appliance per region (one stack per region in the origin), or accept one region and drop what only the second region was for"),
+    );
 }
 
 /// Module folder → variables without a default that the appliance is given at deploy time
