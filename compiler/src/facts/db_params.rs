@@ -76,7 +76,12 @@ const fn other(aws: &'static str, attr: &'static str, kind: Kind) -> Param {
 /// for the `*_timeout`, `*_delay` and `*_duration*` parameters, as PostgreSQL does, and so does
 /// DigitalOcean.
 pub const POSTGRES: &[Param] = &[
-    int("log_min_duration_statement", "log_min_duration_statement", -1, 86_400_000),
+    int(
+        "log_min_duration_statement",
+        "log_min_duration_statement",
+        -1,
+        86_400_000,
+    ),
     Param {
         aws: "work_mem",
         attr: "work_mem",
@@ -96,36 +101,126 @@ pub const POSTGRES: &[Param] = &[
         0,
         604_800_000,
     ),
-    int("log_autovacuum_min_duration", "log_autovacuum_min_duration", -1, 2_147_483_647),
+    int(
+        "log_autovacuum_min_duration",
+        "log_autovacuum_min_duration",
+        -1,
+        2_147_483_647,
+    ),
     int("autovacuum_naptime", "autovacuum_naptime", 0, 86_400),
     int("autovacuum_max_workers", "autovacuum_max_workers", 1, 20),
-    int("autovacuum_vacuum_threshold", "autovacuum_vacuum_threshold", 0, 2_147_483_647),
-    int("autovacuum_analyze_threshold", "autovacuum_analyze_threshold", 0, 2_147_483_647),
-    float("autovacuum_vacuum_scale_factor", "autovacuum_vacuum_scale_factor", 0.0, 1.0),
-    float("autovacuum_analyze_scale_factor", "autovacuum_analyze_scale_factor", 0.0, 1.0),
-    int("autovacuum_freeze_max_age", "autovacuum_freeze_max_age", 200_000_000, 1_500_000_000),
-    int("autovacuum_vacuum_cost_delay", "autovacuum_vacuum_cost_delay", -1, 100),
-    int("autovacuum_vacuum_cost_limit", "autovacuum_vacuum_cost_limit", -1, 10_000),
+    int(
+        "autovacuum_vacuum_threshold",
+        "autovacuum_vacuum_threshold",
+        0,
+        2_147_483_647,
+    ),
+    int(
+        "autovacuum_analyze_threshold",
+        "autovacuum_analyze_threshold",
+        0,
+        2_147_483_647,
+    ),
+    float(
+        "autovacuum_vacuum_scale_factor",
+        "autovacuum_vacuum_scale_factor",
+        0.0,
+        1.0,
+    ),
+    float(
+        "autovacuum_analyze_scale_factor",
+        "autovacuum_analyze_scale_factor",
+        0.0,
+        1.0,
+    ),
+    int(
+        "autovacuum_freeze_max_age",
+        "autovacuum_freeze_max_age",
+        200_000_000,
+        1_500_000_000,
+    ),
+    int(
+        "autovacuum_vacuum_cost_delay",
+        "autovacuum_vacuum_cost_delay",
+        -1,
+        100,
+    ),
+    int(
+        "autovacuum_vacuum_cost_limit",
+        "autovacuum_vacuum_cost_limit",
+        -1,
+        10_000,
+    ),
     int("bgwriter_delay", "bgwriter_delay", 10, 10_000),
-    int("bgwriter_lru_maxpages", "bgwriter_lru_maxpages", 0, 1_073_741_823),
-    float("bgwriter_lru_multiplier", "bgwriter_lru_multiplier", 0.0, 10.0),
+    int(
+        "bgwriter_lru_maxpages",
+        "bgwriter_lru_maxpages",
+        0,
+        1_073_741_823,
+    ),
+    float(
+        "bgwriter_lru_multiplier",
+        "bgwriter_lru_multiplier",
+        0.0,
+        10.0,
+    ),
     int("max_files_per_process", "max_files_per_process", 1000, 4096),
-    int("max_locks_per_transaction", "max_locks_per_transaction", 64, 6400),
-    int("max_pred_locks_per_transaction", "max_pred_locks_per_transaction", 64, 640),
-    int("max_prepared_transactions", "max_prepared_transactions", 0, 10_000),
+    int(
+        "max_locks_per_transaction",
+        "max_locks_per_transaction",
+        64,
+        6400,
+    ),
+    int(
+        "max_pred_locks_per_transaction",
+        "max_pred_locks_per_transaction",
+        64,
+        640,
+    ),
+    int(
+        "max_prepared_transactions",
+        "max_prepared_transactions",
+        0,
+        10_000,
+    ),
     int("max_parallel_workers", "max_parallel_workers", 0, 96),
-    int("max_parallel_workers_per_gather", "max_parallel_workers_per_gather", 0, 96),
+    int(
+        "max_parallel_workers_per_gather",
+        "max_parallel_workers_per_gather",
+        0,
+        96,
+    ),
     int("max_worker_processes", "max_worker_processes", 8, 96),
     int("max_replication_slots", "max_replication_slots", 8, 64),
     int("max_wal_senders", "max_wal_senders", 20, 64),
-    int("max_logical_replication_workers", "max_logical_replication_workers", 4, 64),
-    int("max_standby_archive_delay", "max_standby_archive_delay", 1, 43_200_000),
-    int("max_standby_streaming_delay", "max_standby_streaming_delay", 1, 43_200_000),
+    int(
+        "max_logical_replication_workers",
+        "max_logical_replication_workers",
+        4,
+        64,
+    ),
+    int(
+        "max_standby_archive_delay",
+        "max_standby_archive_delay",
+        1,
+        43_200_000,
+    ),
+    int(
+        "max_standby_streaming_delay",
+        "max_standby_streaming_delay",
+        1,
+        43_200_000,
+    ),
     int("wal_sender_timeout", "wal_sender_timeout", 0, 10_800_000),
     int("wal_writer_delay", "wal_writer_delay", 10, 200),
     // Both in kB on RDS; DigitalOcean: "temporary file limit in KiB".
     int("temp_file_limit", "temp_file_limit", -1, 2_147_483_647),
-    int("track_activity_query_size", "track_activity_query_size", 1024, 10_240),
+    int(
+        "track_activity_query_size",
+        "track_activity_query_size",
+        1024,
+        10_240,
+    ),
     Param {
         aws: "max_stack_depth",
         attr: "max_stack_depth",
@@ -140,8 +235,16 @@ pub const POSTGRES: &[Param] = &[
     },
     other("jit", "jit", Kind::Bool),
     other("track_io_timing", "track_io_timing", Kind::OnOff),
-    other("track_commit_timestamp", "track_commit_timestamp", Kind::OnOff),
-    other("track_functions", "track_functions", Kind::Enum(&["all", "pl", "none"])),
+    other(
+        "track_commit_timestamp",
+        "track_commit_timestamp",
+        Kind::OnOff,
+    ),
+    other(
+        "track_functions",
+        "track_functions",
+        Kind::Enum(&["all", "pl", "none"]),
+    ),
     other(
         "pg_stat_statements.track",
         "pg_stat_statements_track",
@@ -166,8 +269,18 @@ pub const MYSQL: &[Param] = &[
     other("sql_mode", "sql_mode", Kind::SqlMode),
     float("long_query_time", "long_query_time", 0.0, 3600.0),
     other("slow_query_log", "slow_query_log", Kind::Bool),
-    int("innodb_lock_wait_timeout", "innodb_lock_wait_timeout", 1, 3600),
-    int("max_allowed_packet", "max_allowed_packet", 102_400, 1_073_741_824),
+    int(
+        "innodb_lock_wait_timeout",
+        "innodb_lock_wait_timeout",
+        1,
+        3600,
+    ),
+    int(
+        "max_allowed_packet",
+        "max_allowed_packet",
+        102_400,
+        1_073_741_824,
+    ),
     int("wait_timeout", "wait_timeout", 1, 2_147_483),
     int("interactive_timeout", "interactive_timeout", 30, 604_800),
     int("connect_timeout", "connect_timeout", 2, 3600),
@@ -180,20 +293,52 @@ pub const MYSQL: &[Param] = &[
         900,
         31_536_000,
     ),
-    int("innodb_ft_min_token_size", "innodb_ft_min_token_size", 0, 16),
-    int("innodb_log_buffer_size", "innodb_log_buffer_size", 1_048_576, 4_294_967_295),
+    int(
+        "innodb_ft_min_token_size",
+        "innodb_ft_min_token_size",
+        0,
+        16,
+    ),
+    int(
+        "innodb_log_buffer_size",
+        "innodb_log_buffer_size",
+        1_048_576,
+        4_294_967_295,
+    ),
     int(
         "innodb_online_alter_log_max_size",
         "innodb_online_alter_log_max_size",
         65_536,
         1_099_511_627_776,
     ),
-    int("max_heap_table_size", "max_heap_table_size", 1_048_576, 1_073_741_824),
-    int("sort_buffer_size", "sort_buffer_size", 32_768, 1_073_741_824),
+    int(
+        "max_heap_table_size",
+        "max_heap_table_size",
+        1_048_576,
+        1_073_741_824,
+    ),
+    int(
+        "sort_buffer_size",
+        "sort_buffer_size",
+        32_768,
+        1_073_741_824,
+    ),
     int("tmp_table_size", "tmp_table_size", 1_048_576, 1_073_741_824),
-    other("innodb_print_all_deadlocks", "innodb_print_all_deadlocks", Kind::Bool),
-    other("innodb_rollback_on_timeout", "innodb_rollback_on_timeout", Kind::Bool),
-    other("sql_require_primary_key", "sql_require_primary_key", Kind::Bool),
+    other(
+        "innodb_print_all_deadlocks",
+        "innodb_print_all_deadlocks",
+        Kind::Bool,
+    ),
+    other(
+        "innodb_rollback_on_timeout",
+        "innodb_rollback_on_timeout",
+        Kind::Bool,
+    ),
+    other(
+        "sql_require_primary_key",
+        "sql_require_primary_key",
+        Kind::Bool,
+    ),
     other(
         "internal_tmp_mem_storage_engine",
         "internal_tmp_mem_storage_engine",
@@ -215,8 +360,12 @@ pub fn unmapped_reason(aws: &str) -> Option<&'static str> {
         "shared_buffers" => {
             "DigitalOcean sets shared buffers as a share of memory (`shared_buffers_percentage`), not a size"
         }
-        "character_set_server" | "collation_server" | "character_set_client"
-        | "character_set_connection" | "character_set_database" | "character_set_results"
+        "character_set_server"
+        | "collation_server"
+        | "character_set_client"
+        | "character_set_connection"
+        | "character_set_database"
+        | "character_set_results"
         | "collation_connection" => {
             "DigitalOcean MySQL has no server character set setting; set it per database or table"
         }
@@ -257,7 +406,9 @@ pub fn convert(p: &Param, raw: &str) -> Result<(Value, Option<String>), String> 
             let n: i64 = raw
                 .parse()
                 .map_err(|_| format!("`{raw}` is not a whole number"))?;
-            let scaled = n.checked_mul(mul).ok_or_else(|| format!("`{raw}` is too large"))?;
+            let scaled = n
+                .checked_mul(mul)
+                .ok_or_else(|| format!("`{raw}` is too large"))?;
             // Round to the nearest unit of the target (half away from zero).
             let v = if div == 1 {
                 scaled
@@ -361,45 +512,73 @@ pub fn lookup(table: &'static [Param], aws: &str) -> Option<&'static Param> {
 mod tests {
     use super::*;
 
+    /// Converts `raw` for the parameter `aws` of `table` (an error when it is not in the table).
+    fn conv(
+        table: &'static [Param],
+        aws: &str,
+        raw: &str,
+    ) -> Result<(Value, Option<String>), String> {
+        let p = lookup(table, aws).ok_or_else(|| format!("`{aws}` is not in the table"))?;
+        convert(p, raw)
+    }
+
     #[test]
     fn work_mem_kb_to_mb() {
-        let p = lookup(POSTGRES, "work_mem").unwrap();
         assert_eq!(
-            convert(p, "65536").unwrap(),
-            (Value::Int(64), Some("`work_mem` 65536 kB → 64 MB".into()))
+            conv(POSTGRES, "work_mem", "65536"),
+            Ok((Value::Int(64), Some("`work_mem` 65536 kB → 64 MB".into())))
         );
-        assert_eq!(convert(p, "4000").unwrap().0, Value::Int(4));
-        assert!(convert(p, "4000").unwrap().1.unwrap().contains("rounded"));
-        assert!(convert(p, "256").unwrap_err().contains("outside"));
-        assert!(convert(p, "{DBInstanceClassMemory/8192}").unwrap_err().contains("formula"));
+        assert_eq!(
+            conv(POSTGRES, "work_mem", "4000"),
+            Ok((
+                Value::Int(4),
+                Some("`work_mem` 4000 kB → 4 MB (rounded)".into())
+            ))
+        );
+        assert!(conv(POSTGRES, "work_mem", "256").is_err_and(|e| e.contains("outside")));
+        assert!(
+            conv(POSTGRES, "work_mem", "{DBInstanceClassMemory/8192}")
+                .is_err_and(|e| e.contains("formula"))
+        );
     }
 
     #[test]
     fn max_stack_depth_kb_to_bytes() {
-        let p = lookup(POSTGRES, "max_stack_depth").unwrap();
-        assert_eq!(convert(p, "6144").unwrap().0, Value::Int(6_291_456));
-        assert!(convert(p, "7680").is_err());
+        assert_eq!(
+            conv(POSTGRES, "max_stack_depth", "6144").map(|(v, _)| v),
+            Ok(Value::Int(6_291_456))
+        );
+        assert!(conv(POSTGRES, "max_stack_depth", "7680").is_err());
     }
 
     #[test]
     fn switches_and_enums() {
-        let p = lookup(MYSQL, "slow_query_log").unwrap();
-        assert_eq!(convert(p, "1").unwrap().0, Value::Bool(true));
-        assert_eq!(convert(p, "OFF").unwrap().0, Value::Bool(false));
-        assert!(convert(p, "2").is_err());
-        let p = lookup(POSTGRES, "track_io_timing").unwrap();
-        assert_eq!(convert(p, "1").unwrap().0, Value::Str("on".into()));
-        let p = lookup(POSTGRES, "log_error_verbosity").unwrap();
-        assert_eq!(convert(p, "verbose").unwrap().0, Value::Str("VERBOSE".into()));
-        let p = lookup(MYSQL, "sql_mode").unwrap();
+        let value = |t, a, r| conv(t, a, r).map(|(v, _)| v);
+        assert_eq!(value(MYSQL, "slow_query_log", "1"), Ok(Value::Bool(true)));
         assert_eq!(
-            convert(p, "strict_trans_tables,NO_ZERO_DATE").unwrap().0,
-            Value::Str("STRICT_TRANS_TABLES,NO_ZERO_DATE".into())
+            value(MYSQL, "slow_query_log", "OFF"),
+            Ok(Value::Bool(false))
         );
-        assert!(convert(p, "A,,B").is_err());
-        let p = lookup(MYSQL, "long_query_time").unwrap();
-        assert_eq!(convert(p, "0.5").unwrap().0, Value::Float(0.5));
-        assert!(convert(p, "7200").is_err());
+        assert!(value(MYSQL, "slow_query_log", "2").is_err());
+        assert_eq!(
+            value(POSTGRES, "track_io_timing", "1"),
+            Ok(Value::Str("on".into()))
+        );
+        assert_eq!(
+            value(POSTGRES, "log_error_verbosity", "verbose"),
+            Ok(Value::Str("VERBOSE".into()))
+        );
+        assert_eq!(
+            value(MYSQL, "sql_mode", "strict_trans_tables,NO_ZERO_DATE"),
+            Ok(Value::Str("STRICT_TRANS_TABLES,NO_ZERO_DATE".into()))
+        );
+        assert!(value(MYSQL, "sql_mode", "A,,B").is_err());
+        assert_eq!(
+            value(MYSQL, "long_query_time", "0.5"),
+            Ok(Value::Float(0.5))
+        );
+        assert!(value(MYSQL, "long_query_time", "7200").is_err());
+        assert!(value(MYSQL, "character_set_server", "utf8mb4").is_err());
     }
 
     #[test]

@@ -1320,8 +1320,7 @@ fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
         }
         return;
     };
-    let (engine, size, in_vpc, meta) = match cx.st.emitted.iter().find(|e| e.address() == cluster)
-    {
+    let (engine, size, in_vpc, meta) = match cx.st.emitted.iter().find(|e| e.address() == cluster) {
         Some(e) => (
             match e.body.get("engine") {
                 Some(Expression::String(s)) => s.clone(),
@@ -1376,7 +1375,9 @@ fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
     let percent = groups
         .iter()
         .find_map(|g| {
-            let c = hclx::blocks(&g.body, "connection_pool_config").into_iter().next()?;
+            let c = hclx::blocks(&g.body, "connection_pool_config")
+                .into_iter()
+                .next()?;
             let e = hclx::attr(&c, "max_connections_percent")?;
             cx.eval.number(e)
         })
@@ -1401,9 +1402,18 @@ fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
     };
     // The database and user of the cluster, when the stack creates them.
     let (db_name, user) = {
-        let outs = cx.st.outcomes.get(&origin_db).map(|o| o.targets.clone()).unwrap_or_default();
-        let db = outs.iter().find(|t| t.starts_with("digitalocean_database_db."));
-        let user = outs.iter().find(|t| t.starts_with("digitalocean_database_user."));
+        let outs = cx
+            .st
+            .outcomes
+            .get(&origin_db)
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        let db = outs
+            .iter()
+            .find(|t| t.starts_with("digitalocean_database_db."));
+        let user = outs
+            .iter()
+            .find(|t| t.starts_with("digitalocean_database_user."));
         (
             db.map(|d| self_ref(d, &meta, "name"))
                 .unwrap_or_else(|| Expression::String("defaultdb".into())),
@@ -1522,7 +1532,9 @@ fn sql_parameter_group(r: &Resource, cx: &mut Cx<'_>, targets: &[String], family
         let converted = raw.and_then(|raw| params::convert(param, &raw));
         match converted {
             Ok(_) if carried.iter().any(|(a, _, _)| *a == param.attr) => {
-                dropped.push(format!("`{name}` (set twice in the group; the first is kept)"));
+                dropped.push(format!(
+                    "`{name}` (set twice in the group; the first is kept)"
+                ));
             }
             Ok((value, note)) => {
                 let expr = match value {
@@ -1556,9 +1568,11 @@ fn sql_parameter_group(r: &Resource, cx: &mut Cx<'_>, targets: &[String], family
         let cluster_name = cluster.name.clone();
         let cluster_id = self_ref(target, &meta, "id");
         // An Aurora cluster's other parameter group may have written its config already.
-        let existing = cx.st.emitted.iter_mut().find(|e| {
-            e.ty == config_ty && e.body.get("cluster_id") == Some(&cluster_id)
-        });
+        let existing = cx
+            .st
+            .emitted
+            .iter_mut()
+            .find(|e| e.ty == config_ty && e.body.get("cluster_id") == Some(&cluster_id));
         if let Some(e) = existing {
             let by = e.origin.clone().unwrap_or_default();
             // On Aurora a DB (instance) parameter group's value takes precedence over the
@@ -1570,7 +1584,9 @@ fn sql_parameter_group(r: &Resource, cx: &mut Cx<'_>, targets: &[String], family
                     e.body.set(*attr, expr.clone());
                 } else if instance_wins {
                     e.body.set(*attr, expr.clone());
-                    overrides.push(format!("`{name}` overrides the value of `{by}`, as on Aurora"));
+                    overrides.push(format!(
+                        "`{name}` overrides the value of `{by}`, as on Aurora"
+                    ));
                 } else {
                     dropped.push(format!("`{name}` (set by `{by}`, whose value is kept)"));
                 }

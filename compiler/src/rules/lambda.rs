@@ -2372,7 +2372,10 @@ fn route_function<'a>(
 /// group an `aws_ecs_service` of the stack registers with: the ECS service (which becomes a
 /// Deployment and a Service of the same name), its Service name as an origin reference the
 /// reference pass rewrites, and the listener's port (the Service's port).
-fn route_service<'a>(cx: &Cx<'a>, integration: &Resource) -> Option<(&'a Resource, Expression, u16)> {
+fn route_service<'a>(
+    cx: &Cx<'a>,
+    integration: &Resource,
+) -> Option<(&'a Resource, Expression, u16)> {
     let ty = hclx::attr(&integration.body, "integration_type").and_then(|e| cx.eval.string(e));
     if ty.as_deref() != Some("HTTP_PROXY") {
         return None;
