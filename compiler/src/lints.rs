@@ -44,6 +44,7 @@ pub fn run(
     origin: &Origin,
     files: &BTreeMap<String, String>,
     options: &Options,
+    root_eval: Option<&Eval>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let carrying = instance_vars(origin, options);
@@ -67,15 +68,22 @@ pub fn run(
         } else {
             format!("{dir}/")
         };
-        let eval = Eval::new(
-            module,
-            if dir.is_empty() {
-                &module.tfvars
-            } else {
-                &EMPTY
-            },
-            options.instance_id.as_deref().filter(|_| dir.is_empty()),
-        );
+        let built;
+        let eval = match root_eval {
+            Some(e) if dir.is_empty() => e,
+            _ => {
+                built = Eval::new(
+                    module,
+                    if dir.is_empty() {
+                        &module.tfvars
+                    } else {
+                        &EMPTY
+                    },
+                    options.instance_id.as_deref().filter(|_| dir.is_empty()),
+                );
+                &built
+            }
+        };
         let mut managed = Lookup::default();
         for r in module.resources.iter().filter(|r| r.mode == Mode::Managed) {
             managed.entry((r.ty.as_str(), r.name.as_str())).or_insert(r);
@@ -84,7 +92,7 @@ pub fn run(
             module,
             vars: &vars,
             prefix: &prefix,
-            eval: &eval,
+            eval,
             files,
             managed,
             tables: &tables,
@@ -1105,7 +1113,7 @@ mod tests {
         let mut diags = Vec::new();
         let origin = crate::origin::parse(&files, &mut diags);
         let mut out = Vec::new();
-        run(&origin, &files, &Options::default(), &mut out);
+        run(&origin, &files, &Options::default(), None, &mut out);
         out
     }
 

@@ -403,7 +403,7 @@ impl<'a> Builder<'a> {
             body.body(),
             meta,
             self.call.loc.clone(),
-            BTreeMap::new(),
+            Default::default(),
         );
         let addr = r.address().to_string();
         self.resources.push(r);

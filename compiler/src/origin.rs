@@ -55,9 +55,46 @@ pub struct Resource {
     pub meta: Meta,
     pub loc: Loc,
     /// Where each top-level attribute or nested block of the body starts.
-    pub attr_locs: BTreeMap<String, Loc>,
+    pub attr_locs: AttrLocs,
     /// `address()`, computed by `new`.
     address: String,
+}
+
+/// Where each attribute or nested block of a block starts: the first of each name, in source
+/// order. A list searched in order rather than a map: a block has a handful of attributes and
+/// few look-ups (diagnostics' locations), and an ordered map allocated an eleven-entry node
+/// for every resource of the origin.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttrLocs(Vec<(String, Loc)>);
+
+impl AttrLocs {
+    pub fn get(&self, key: &str) -> Option<&Loc> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, l)| l)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Records where `key` starts, unless an earlier one of that name was recorded.
+    pub fn insert_first(&mut self, key: &str, loc: impl FnOnce() -> Loc) {
+        if !self.contains_key(key) {
+            self.0.push((key.to_string(), loc()));
+        }
+    }
+}
+
+impl FromIterator<(String, Loc)> for AttrLocs {
+    /// The first of each name wins.
+    fn from_iter<I: IntoIterator<Item = (String, Loc)>>(iter: I) -> Self {
+        let mut out = AttrLocs::default();
+        for (k, l) in iter {
+            if !out.contains_key(&k) {
+                out.0.push((k, l));
+            }
+        }
+        out
+    }
 }
 
 impl Resource {
@@ -68,7 +105,7 @@ impl Resource {
         body: Body,
         meta: Meta,
         loc: Loc,
-        attr_locs: BTreeMap<String, Loc>,
+        attr_locs: AttrLocs,
     ) -> Resource {
         let mut address = String::with_capacity(ty.len() + name.len() + 6);
         if mode == Mode::Data {
@@ -256,13 +293,9 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                     .blocks
                     .into_iter()
                     .map(|(at, inner)| {
-                        // Inserted one by one: `collect` would buffer and sort the few
-                        // entries of every block first.
-                        let mut locs = BTreeMap::new();
-                        for (k, o) in inner {
-                            locs.insert(k, index.loc(o));
-                        }
-                        (index.loc(at), locs)
+                        // The fast parser keeps the first of each name already.
+                        let locs = inner.into_iter().map(|(k, o)| (k, index.loc(o))).collect();
+                        (index.loc(at), AttrLocs(locs))
                     })
                     .collect(),
                 attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
@@ -322,7 +355,7 @@ fn full_parse(module: &mut Module, path: &str, text: &str, diags: &mut Vec<Diagn
 
 /// Start locations of the top-level structures of a file, and of the attributes inside each block.
 struct Spans {
-    blocks: Vec<(Loc, BTreeMap<String, Loc>)>,
+    blocks: Vec<(Loc, AttrLocs)>,
     attrs: Vec<Loc>,
 }
 
@@ -335,19 +368,13 @@ fn collect_spans(body: &hcl::edit::structure::Body, index: &LineIndex<'_>) -> Sp
         match structure {
             hcl::edit::structure::Structure::Block(block) => {
                 let loc = index.loc(block.span().map(|s| s.start).unwrap_or(0));
-                let mut inner = BTreeMap::new();
+                let mut inner = AttrLocs::default();
                 for s in block.body.iter() {
                     let (key, span) = match s {
-                        hcl::edit::structure::Structure::Attribute(a) => {
-                            (a.key.as_str().to_string(), a.span())
-                        }
-                        hcl::edit::structure::Structure::Block(b) => {
-                            (b.ident.as_str().to_string(), b.span())
-                        }
+                        hcl::edit::structure::Structure::Attribute(a) => (a.key.as_str(), a.span()),
+                        hcl::edit::structure::Structure::Block(b) => (b.ident.as_str(), b.span()),
                     };
-                    inner
-                        .entry(key)
-                        .or_insert_with(|| index.loc(span.map(|s| s.start).unwrap_or(0)));
+                    inner.insert_first(key, || index.loc(span.map(|s| s.start).unwrap_or(0)));
                 }
                 spans.blocks.push((loc, inner));
             }
@@ -482,7 +509,7 @@ fn add_body(
                 let (loc, attr_locs) = spans
                     .as_mut()
                     .and_then(|s| s.blocks.get_mut(block_i).map(std::mem::take))
-                    .unwrap_or_else(|| (Loc::file(path), BTreeMap::new()));
+                    .unwrap_or_else(|| (Loc::file(path), AttrLocs::default()));
                 block_i += 1;
                 legacy_seen |= legacy::upgrade_body(&mut block.body);
                 add_block(module, block, loc, attr_locs, diags);
@@ -513,7 +540,7 @@ fn add_block(
     module: &mut Module,
     block: hcl::Block,
     loc: Loc,
-    attr_locs: BTreeMap<String, Loc>,
+    attr_locs: AttrLocs,
     diags: &mut Vec<Diagnostic>,
 ) {
     let labels = label_strings(&block);
@@ -682,7 +709,7 @@ mod tests {
                 "bodies differ:\nfull: {full:?}\nfast: {body:?}"
             )));
         }
-        let fast_blocks: Vec<(Loc, BTreeMap<String, Loc>)> = offsets
+        let fast_blocks: Vec<(Loc, AttrLocs)> = offsets
             .blocks
             .into_iter()
             .map(|(at, inner)| {

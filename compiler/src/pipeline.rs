@@ -23,7 +23,13 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let unreadable = diags
         .iter()
         .any(|d| d.code == Code::HclSyntax.as_str() || d.code == Code::JsonSyntax.as_str());
-    let region = choose_region(&origin, options, &mut diags);
+    // The root module's evaluator (its `*.tfvars`, the instance id), built once: the region,
+    // the module inputs, the lints and the root's rules all read the root with it.
+    let root_eval = origin
+        .modules
+        .get("")
+        .map(|m| Eval::new(m, &m.tfvars, options.instance_id.as_deref()));
+    let region = choose_region(&origin, options, root_eval.as_ref(), &mut diags);
     if !unreadable
         && origin
             .modules
@@ -47,7 +53,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
-    let inputs = module_inputs(&origin, options);
+    let inputs = module_inputs(&origin, options, root_eval.as_ref());
     let no_inputs = BTreeMap::new();
     // Module folders whose images name the appliance's registry (`var.registry_name`).
     let mut registry_dirs = BTreeSet::new();
@@ -73,6 +79,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &dns_dirs,
             &deploy_inputs,
             &sensitive_outputs,
+            root_eval.as_ref(),
         );
         if !m.sensitive_outputs.is_empty() {
             sensitive_outputs.insert(dir.clone(), m.sensitive_outputs.clone());
@@ -151,7 +158,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
 
     // ---- lint -----------------------------------------------------------------------------------
     crate::undeclared::check(&origin, files, &mut diags);
-    crate::lints::run(&origin, files, options, &mut diags);
+    crate::lints::run(&origin, files, options, root_eval.as_ref(), &mut diags);
 
     diags.sort_by(|a, b| {
         (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message))
@@ -176,12 +183,17 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     }
 }
 
-fn choose_region(origin: &Origin, options: &Options, diags: &mut Vec<Diagnostic>) -> RegionChoice {
+fn choose_region(
+    origin: &Origin,
+    options: &Options,
+    root_eval: Option<&Eval>,
+    diags: &mut Vec<Diagnostic>,
+) -> RegionChoice {
     let root = origin.modules.get("");
     // Every `provider "aws"` of the root with its alias (`None` for the default one) and region.
     let providers: Vec<(Option<String>, String)> = root
-        .map(|m| {
-            let eval = Eval::new(m, &m.tfvars, None);
+        .zip(root_eval)
+        .map(|(m, eval)| {
             m.providers
                 .iter()
                 .filter(|p| p.name == "aws")
@@ -386,6 +398,7 @@ fn empty_root(origin: &Origin, diags: &mut Vec<Diagnostic>) {
 fn module_inputs(
     origin: &Origin,
     options: &Options,
+    root_eval: Option<&Eval>,
 ) -> BTreeMap<String, BTreeMap<String, Expression>> {
     let mut inputs: BTreeMap<String, BTreeMap<String, Expression>> = BTreeMap::new();
     let mut conflicting: BTreeSet<(String, String)> = BTreeSet::new();
@@ -404,11 +417,19 @@ fn module_inputs(
             continue;
         };
         let own = inputs.get(&dir).cloned().unwrap_or_default();
-        let eval = Eval::new(
-            module,
-            &own,
-            options.instance_id.as_deref().filter(|_| dir.is_empty()),
-        );
+        let built;
+        let eval = match root_eval {
+            // The root is visited first, with its `*.tfvars` as inputs.
+            Some(e) if dir.is_empty() && own == module.tfvars => e,
+            _ => {
+                built = Eval::new(
+                    module,
+                    &own,
+                    options.instance_id.as_deref().filter(|_| dir.is_empty()),
+                );
+                &built
+            }
+        };
         for call in &module.module_calls {
             let Some(source) = hclx::attr(&call.body, "source").and_then(|e| eval.string(e)) else {
                 continue;
@@ -497,7 +518,7 @@ fn drop_unread_generators(
     emitted: &mut Vec<Emitted>,
     locals: &[origin::Local],
     named: &[&[Named]],
-    by_addr: &BTreeMap<&str, &Resource>,
+    by_addr: &rules::ByAddr<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
     if generated.is_empty() {
@@ -581,7 +602,7 @@ fn files_read(
     emitted: &[Emitted],
     locals: &[origin::Local],
     named: &[&[Named]],
-    by_addr: &BTreeMap<&str, &Resource>,
+    by_addr: &rules::ByAddr<'_>,
     st: &mut State,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -687,7 +708,7 @@ fn drop_orphaned_kept_data(
     emitted: &mut Vec<Emitted>,
     locals: &[origin::Local],
     named: &[&[Named]],
-    by_addr: &BTreeMap<&str, &Resource>,
+    by_addr: &rules::ByAddr<'_>,
     outcomes: &mut rules::AddrMap<OutcomeRec>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -855,13 +876,21 @@ fn compile_module(
     dns_dirs: &BTreeSet<String>,
     deploy_inputs: &DeployInputs,
     sensitive_outputs: &BTreeMap<String, BTreeSet<String>>,
+    root_eval: Option<&Eval>,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
-    let eval = Eval::new(
-        module,
-        inputs,
-        options.instance_id.as_deref().filter(|_| is_root),
-    );
+    let built;
+    let eval = match root_eval {
+        Some(e) if is_root && *inputs == module.tfvars => e,
+        _ => {
+            built = Eval::new(
+                module,
+                inputs,
+                options.instance_id.as_deref().filter(|_| is_root),
+            );
+            &built
+        }
+    };
     let mut diags = Vec::new();
 
     // ---- resolve module calls -------------------------------------------------------------
@@ -904,7 +933,7 @@ fn compile_module(
             }
             continue;
         }
-        match modules::expand(call, &source, &eval, &resources) {
+        match modules::expand(call, &source, eval, &resources) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp
@@ -974,7 +1003,7 @@ fn compile_module(
             .collect();
     }
     for r in expanded {
-        for name in origin::dynamic::expand(&mut r.body, &eval) {
+        for name in origin::dynamic::expand(&mut r.body, eval) {
             diags.push(
                 Diagnostic::new(
                     Code::DynamicBlock,
@@ -1024,7 +1053,7 @@ fn compile_module(
                 .as_ref()
                 .and_then(|k| instance_evals.get(k))
                 .and_then(|e| e.as_ref())
-                .unwrap_or(&eval);
+                .unwrap_or(eval);
             let mut cx = Cx {
                 module,
                 resources: &resources,
@@ -1048,7 +1077,7 @@ fn compile_module(
         let mut cx = Cx {
             module,
             resources: &resources,
-            eval: &eval,
+            eval,
             options,
             st: &mut st,
         };
@@ -1087,9 +1116,8 @@ fn compile_module(
     add_project(&mut st, is_root);
 
     // ---- rewrite references ------------------------------------------------------------------
-    let by_addr: BTreeMap<&str, &Resource> =
-        resources.iter().rev().map(|r| (r.address(), r)).collect();
-    let known: BTreeSet<&str> = by_addr.keys().copied().collect();
+    let by_addr = rules::by_addr(&resources);
+    let known: rules::AddrSet<'_> = by_addr.keys().copied().collect();
     // A generated database admin password (`random_password.db.result`) is read as the
     // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);

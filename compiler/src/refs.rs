@@ -74,7 +74,7 @@ pub struct Rewriter<'a> {
     pub st: &'a State,
     pub modules: &'a ModuleExports,
     /// Origin addresses that exist (to tell unknown references from unmapped ones).
-    pub known: &'a BTreeSet<&'a str>,
+    pub known: &'a crate::rules::AddrSet<'a>,
     reported: BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
     /// Addresses of the emitted resources that repeat (`count` / `for_each`).
@@ -82,7 +82,11 @@ pub struct Rewriter<'a> {
 }
 
 impl<'a> Rewriter<'a> {
-    pub fn new(st: &'a State, modules: &'a ModuleExports, known: &'a BTreeSet<&'a str>) -> Self {
+    pub fn new(
+        st: &'a State,
+        modules: &'a ModuleExports,
+        known: &'a crate::rules::AddrSet<'a>,
+    ) -> Self {
         Self::with_emitted(st, modules, known, &st.emitted)
     }
 
@@ -91,7 +95,7 @@ impl<'a> Rewriter<'a> {
     pub fn with_emitted(
         st: &'a State,
         modules: &'a ModuleExports,
-        known: &'a BTreeSet<&'a str>,
+        known: &'a crate::rules::AddrSet<'a>,
         emitted: &[crate::out::Emitted],
     ) -> Self {
         // The first element of an address decides, as a lookup by address would.

@@ -84,9 +84,10 @@ fn main() -> Result<()> {
     }
     let (n, g) = (median(native), median(guest));
     println!(
-        "{origin}: native {n:.2?}  wasm {g:.2?}  ratio {:.2}  fuel {}",
+        "{origin}: native {n:.2?}  wasm {g:.2?}  ratio {:.2}  fuel {}  guest memory {:.1} MiB",
         g.as_secs_f64() / n.as_secs_f64(),
-        stats.fuel.unwrap_or(0)
+        stats.fuel.unwrap_or(0),
+        stats.memory_peak as f64 / (1 << 20) as f64
     );
     Ok(())
 }

@@ -110,8 +110,20 @@ async fn a_memory_bomb_hits_the_memory_cap() {
     )
     .await;
     a.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "compile_out_of_memory");
-    let a = send(app(state), post_json("/api/v1/compile", small_request())).await;
+    let a = send(
+        app(state.clone()),
+        post_json("/api/v1/compile", small_request()),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK);
+    // The largest memory a guest reached is reported, and the bomb stayed under the cap.
+    let metrics = String::from_utf8(send(app(state), get("/metrics")).await.body).expect("utf-8");
+    let peak: usize = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("ferry_guest_memory_max_bytes "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no guest memory gauge in {metrics}"));
+    assert!(peak > 1 << 20 && peak <= 64 << 20, "peak {peak}");
 }
 
 /// Runs a request through the real module and returns the JSON answer.

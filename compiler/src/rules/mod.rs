@@ -172,6 +172,22 @@ pub struct OutcomeRec {
 /// which makes an ordered map's comparisons the costly part.
 pub type AddrMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
 
+/// A set of origin addresses, for look-ups only (as [`AddrMap`]).
+pub type AddrSet<'a> = std::collections::HashSet<&'a str, foldhash::fast::FixedState>;
+
+/// Origin resources by address, for look-ups only (as [`AddrMap`]); the first of equal
+/// addresses, as a scan finds it.
+pub type ByAddr<'a> = std::collections::HashMap<&'a str, &'a Resource, foldhash::fast::FixedState>;
+
+/// [`ByAddr`] of `resources`.
+pub fn by_addr(resources: &[Resource]) -> ByAddr<'_> {
+    let mut map = ByAddr::with_capacity_and_hasher(resources.len(), Default::default());
+    for r in resources {
+        map.entry(r.address()).or_insert(r);
+    }
+    map
+}
+
 /// Everything the rules of one module produce.
 #[derive(Debug, Default)]
 pub struct State {
@@ -301,18 +317,35 @@ fn is_at(e: &Emitted, addr: &str) -> bool {
             == Some(e.name.as_str())
 }
 
-/// The module's origin resources ordered by (mode, type, name), for `Cx::resolve_ref` and
-/// `Cx::origin_of_type`. Built by [`State::index_origin`]; valid only for a slice of the
-/// length it was built from (otherwise lookups scan).
+/// The module's origin resources by (mode, type) and by (mode, type, name), for
+/// `Cx::resolve_ref` and `Cx::origin_of_type`. Built by [`State::index_origin`]; valid only for
+/// a slice of the length it was built from (otherwise lookups scan).
+///
+/// Hashed rather than sorted: the rules look resources up a few times each, and a sorted index
+/// paid for a string comparison at every step of every binary search (in compiler.wasm, whose
+/// `memcmp` is not vectorised, a visible share of a compile).
 #[derive(Debug, Default)]
 struct OriginIndex {
     len: usize,
-    /// Positions into the resources, sorted by (mode, type, name), stable.
-    sorted: Vec<usize>,
+    /// Positions of each type's resources, in the order of the origin; managed, then data.
+    by_type: [AddrMap<Vec<usize>>; 2],
+    /// The first position of each (mode, type, name), by its hash; [`AMBIGUOUS`] where two
+    /// different keys share a hash (lookups then scan the type's positions).
+    by_name: std::collections::HashMap<u64, usize, foldhash::fast::FixedState>,
 }
 
-fn origin_key(r: &Resource) -> (Mode, &str, &str) {
-    (r.mode, r.ty.as_str(), r.name.as_str())
+const AMBIGUOUS: usize = usize::MAX;
+
+fn mode_slot(mode: Mode) -> usize {
+    match mode {
+        Mode::Managed => 0,
+        Mode::Data => 1,
+    }
+}
+
+fn name_hash(mode: Mode, ty: &str, name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one((mode_slot(mode), ty, name))
 }
 
 /// Who mentions whom in one module, built on the first [`Cx::referrers`] call: for every
@@ -568,39 +601,72 @@ impl State {
 
     /// Indexes the module's origin resources (the slice every `Cx` of this module is given).
     pub fn index_origin(&mut self, resources: &[Resource]) {
-        let mut sorted: Vec<usize> = (0..resources.len()).collect();
-        sorted.sort_by(|&a, &b| match (resources.get(a), resources.get(b)) {
-            (Some(a), Some(b)) => origin_key(a).cmp(&origin_key(b)),
-            _ => std::cmp::Ordering::Equal,
-        });
-        self.origin_index = OriginIndex {
+        let mut ix = OriginIndex {
             len: resources.len(),
-            sorted,
+            ..OriginIndex::default()
         };
+        for (i, r) in resources.iter().enumerate() {
+            let slot = &mut ix.by_type[mode_slot(r.mode)];
+            match slot.get_mut(r.ty.as_str()) {
+                Some(positions) => positions.push(i),
+                None => {
+                    slot.insert(r.ty.clone(), vec![i]);
+                }
+            }
+            match ix.by_name.entry(name_hash(r.mode, &r.ty, &r.name)) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let same = resources
+                        .get(*o.get())
+                        .is_some_and(|f| f.mode == r.mode && f.ty == r.ty && f.name == r.name);
+                    if !same {
+                        o.insert(AMBIGUOUS);
+                    }
+                }
+            }
+        }
+        self.origin_index = ix;
     }
 
-    /// Positions (in `resources`) of the indexed origin resources whose key starts with
-    /// `(mode, ty)` and, when given, has that name; `None` when the index does not fit.
-    fn origin_range(
-        &self,
-        resources: &[Resource],
-        mode: Mode,
-        ty: &str,
-        name: Option<&str>,
-    ) -> Option<&[usize]> {
+    /// Positions (in `resources`, in origin order) of the indexed origin resources of `(mode,
+    /// ty)`; `None` when the index does not fit.
+    fn origin_positions(&self, resources: &[Resource], mode: Mode, ty: &str) -> Option<&[usize]> {
         let ix = &self.origin_index;
         if ix.len != resources.len() || ix.len == 0 {
             return None;
         }
-        let key = |i: &usize| {
-            resources
-                .get(*i)
-                .map(|r| (r.mode, r.ty.as_str(), name.map(|_| r.name.as_str())))
-        };
-        let want = Some((mode, ty, name));
-        let lo = ix.sorted.partition_point(|i| key(i) < want);
-        let hi = ix.sorted.partition_point(|i| key(i) <= want);
-        ix.sorted.get(lo..hi)
+        Some(
+            ix.by_type[mode_slot(mode)]
+                .get(ty)
+                .map_or(&[][..], Vec::as_slice),
+        )
+    }
+
+    /// The position of the first indexed origin resource `(mode, ty, name)`: `Some(None)` when
+    /// there is none, `None` when the index does not fit.
+    fn origin_position(
+        &self,
+        resources: &[Resource],
+        mode: Mode,
+        ty: &str,
+        name: &str,
+    ) -> Option<Option<usize>> {
+        let positions = self.origin_positions(resources, mode, ty)?;
+        let same = |i: &usize| resources.get(*i).is_some_and(|r| r.name == name);
+        Some(
+            match self.origin_index.by_name.get(&name_hash(mode, ty, name)) {
+                None => None,
+                Some(&AMBIGUOUS) => positions.iter().copied().find(same),
+                // A hash match is confirmed: another key may share the hash of an absent one.
+                Some(&i) => Some(i).filter(|i| {
+                    resources
+                        .get(*i)
+                        .is_some_and(|r| r.mode == mode && r.ty == ty && r.name == name)
+                }),
+            },
+        )
     }
 }
 
@@ -720,9 +786,9 @@ impl<'a> Cx<'a> {
     /// was built for these resources).
     fn origin_resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&'a Resource> {
         let resources: &'a [Resource] = self.resources;
-        match self.st.origin_range(resources, mode, ty, Some(name)) {
-            // Equal keys keep their original order: the first is the one a scan would find.
-            Some(hits) => hits.first().and_then(|&i| resources.get(i)),
+        match self.st.origin_position(resources, mode, ty, name) {
+            // The first of equal keys, as a scan would find it.
+            Some(hit) => hit.and_then(|i| resources.get(i)),
             None => resources
                 .iter()
                 .find(|r| r.mode == mode && r.ty == ty && r.name == name),
@@ -735,7 +801,7 @@ impl<'a> Cx<'a> {
         let resources: &'a [Resource] = self.resources;
         let ranges = [Mode::Managed, Mode::Data].map(|m| {
             self.st
-                .origin_range(resources, m, ty, None)
+                .origin_positions(resources, m, ty)
                 .map(<[usize]>::to_vec)
         });
         let mut positions: Vec<usize> = match ranges {
@@ -781,25 +847,21 @@ impl<'a> Cx<'a> {
     /// The module's own copy of `r` (same mode, type and name), found through the index.
     pub fn origin(&self, r: &Resource) -> Option<&'a Resource> {
         let resources: &'a [Resource] = self.resources;
-        let same = |x: &&Resource| x.mode == r.mode && x.ty == r.ty && x.name == r.name;
-        match self
-            .st
-            .origin_range(resources, r.mode, &r.ty, Some(&r.name))
-        {
-            Some(hits) => hits.iter().filter_map(|i| resources.get(*i)).find(same),
-            None => resources.iter().find(same),
+        match self.st.origin_position(resources, r.mode, &r.ty, &r.name) {
+            Some(hit) => hit.and_then(|i| resources.get(i)),
+            None => resources
+                .iter()
+                .find(|x| x.mode == r.mode && x.ty == r.ty && x.name == r.name),
         }
     }
 
     pub fn origin_of_type(&self, ty: &str) -> impl Iterator<Item = &'a Resource> + 'a {
         let resources: &'a [Resource] = self.resources;
-        let mut positions: Vec<usize> =
-            match self.st.origin_range(resources, Mode::Managed, ty, None) {
-                Some(hits) => hits.to_vec(),
-                None => (0..resources.len()).collect(),
-            };
         // In the order of the origin, as a scan would give them.
-        positions.sort_unstable();
+        let positions: Vec<usize> = match self.st.origin_positions(resources, Mode::Managed, ty) {
+            Some(hits) => hits.to_vec(),
+            None => (0..resources.len()).collect(),
+        };
         let ty = ty.to_string();
         positions
             .into_iter()
@@ -1357,7 +1419,7 @@ mod index_tests {
             hcl::parse(body).expect("test body parses"),
             Meta::default(),
             Loc::file("main.tf"),
-            BTreeMap::new(),
+            Default::default(),
         )
     }
 

@@ -59,7 +59,7 @@ async fn run(state: AppState, body: Result<Bytes, BytesRejection>) -> Result<Res
     })
     .await
     .map_err(|e| ApiError::internal(format!("the compile task failed: {e}")))?;
-    state.metrics.guest_run(stats.guest_time, stats.fuel);
+    state.metrics.guest_run(&stats);
     let bytes = result.map_err(sandbox_error)?;
     let status = match guest_error_code(&bytes).as_deref() {
         None => StatusCode::OK,

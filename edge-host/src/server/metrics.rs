@@ -1,6 +1,7 @@
 //! Prometheus text exposition (format 0.0.4), written by hand: a few counters and histograms
 //! behind one mutex each, which is plenty at the request rates one edge host sees.
 
+use super::sandbox::RunStats;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -63,6 +64,8 @@ struct State {
     latency: BTreeMap<String, Histogram>,
     guest_time: Histogram,
     guest_fuel: u64,
+    /// The largest linear memory any guest run reached, in bytes.
+    guest_memory_max: usize,
     /// reason → count.
     rejections: BTreeMap<&'static str, u64>,
     cache_hits: u64,
@@ -96,12 +99,13 @@ impl Metrics {
     }
 
     /// One guest run (successful or not).
-    pub fn guest_run(&self, time: Duration, fuel: Option<u64>) {
+    pub fn guest_run(&self, stats: &RunStats) {
         self.with(|s| {
-            s.guest_time.observe(time.as_secs_f64());
-            if let Some(f) = fuel {
+            s.guest_time.observe(stats.guest_time.as_secs_f64());
+            if let Some(f) = stats.fuel {
                 s.guest_fuel = s.guest_fuel.saturating_add(f);
             }
+            s.guest_memory_max = s.guest_memory_max.max(stats.memory_peak);
         });
     }
 
@@ -153,6 +157,11 @@ impl Metrics {
                 out,
                 "# HELP ferry_guest_fuel_consumed_total Fuel the compiler sandbox consumed (0 when fuel metering is off).\n# TYPE ferry_guest_fuel_consumed_total counter\nferry_guest_fuel_consumed_total {}",
                 s.guest_fuel
+            );
+            let _ = writeln!(
+                out,
+                "# HELP ferry_guest_memory_max_bytes The largest linear memory a compile has used (the cap: `ferry serve --guest-memory-mib`).\n# TYPE ferry_guest_memory_max_bytes gauge\nferry_guest_memory_max_bytes {}",
+                s.guest_memory_max
             );
             let _ = writeln!(
                 out,

@@ -131,12 +131,15 @@ pub struct RunStats {
     pub guest_time: Duration,
     /// Fuel consumed, when fuel metering is on.
     pub fuel: Option<u64>,
+    /// The largest size the guest's linear memory reached (bytes; 0 when no instance ran).
+    pub memory_peak: usize,
 }
 
 /// Store data: the per-request resource limiter.
 struct Guest {
     max_memory: usize,
     memory_denied: bool,
+    memory_peak: usize,
 }
 
 impl ResourceLimiter for Guest {
@@ -150,6 +153,7 @@ impl ResourceLimiter for Guest {
             self.memory_denied = true;
             return Ok(false);
         }
+        self.memory_peak = self.memory_peak.max(desired);
         Ok(true)
     }
 
@@ -332,6 +336,7 @@ impl Inner {
             Guest {
                 max_memory: limits.max_memory_bytes,
                 memory_denied: false,
+                memory_peak: 0,
             },
         );
         store.limiter(|g| g);
@@ -368,6 +373,7 @@ impl Inner {
         let stats = RunStats {
             guest_time: started.elapsed(),
             fuel,
+            memory_peak: store.data().memory_peak,
         };
         let result = result.map_err(|e| self.classify(e, &store));
         (result, stats)

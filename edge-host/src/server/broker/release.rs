@@ -73,7 +73,7 @@ pub async fn create(
     })
     .await
     .map_err(|e| ApiError::internal(format!("the compile task failed: {e}")))?;
-    state.metrics.guest_run(stats.guest_time, stats.fuel);
+    state.metrics.guest_run(&stats);
     let answer = result.map_err(sandbox_error)?;
     let compilation: Compilation = match serde_json::from_slice(&answer) {
         Ok(c) => c,
