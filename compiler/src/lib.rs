@@ -35,6 +35,7 @@ pub mod scopes;
 pub mod sensitive;
 pub mod source;
 pub mod undeclared;
+pub mod xmod;
 
 mod pipeline;
 

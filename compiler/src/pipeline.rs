@@ -55,6 +55,10 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut emitted_count = 0;
     let inputs = module_inputs(&origin, options, root_eval.as_ref());
     let no_inputs = BTreeMap::new();
+    // What each module needs to know of the others (`crate::xmod`).
+    let xfacts = crate::xmod::plan(&origin, &inputs);
+    // Outcomes of resources another module adopted: (report address, outcome).
+    let mut adopted_recs: Vec<(String, OutcomeRec)> = Vec::new();
     // Module folders whose images name the appliance's registry (`var.registry_name`).
     let mut registry_dirs = BTreeSet::new();
     // Module folders whose DNS records need the domain of a zone outside the stack
@@ -80,7 +84,9 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &deploy_inputs,
             &sensitive_outputs,
             root_eval.as_ref(),
+            xfacts.get(dir).unwrap_or(&crate::xmod::NONE),
         );
+        adopted_recs.extend(m.adopted);
         if !m.sensitive_outputs.is_empty() {
             sensitive_outputs.insert(dir.clone(), m.sensitive_outputs.clone());
         }
@@ -123,6 +129,18 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         };
         for (name, text) in m.files {
             out_files.insert(format!("{prefix}{name}"), text);
+        }
+    }
+
+    // Resources another module adopted are reported at their own address, with the outcome
+    // recorded where they were mapped.
+    for (addr, rec) in adopted_recs {
+        if let Some(entry) = resources.iter_mut().find(|e| e.address == addr) {
+            entry.outcome = rec.outcome;
+            entry.targets = rec.targets;
+            if rec.note.is_some() {
+                entry.note = rec.note;
+            }
         }
     }
 
@@ -344,6 +362,9 @@ struct ModuleOut {
     secrets: Vec<crate::report::SecretRef>,
     /// Outputs whose value is sensitive for callers (`crate::sensitive`).
     sensitive_outputs: BTreeSet<String>,
+    /// Outcomes of the resources this module adopted from others (`crate::xmod`), by their
+    /// report address; targets carry this module's folder.
+    adopted: Vec<(String, OutcomeRec)>,
 }
 
 /// A root module with nothing in it while folders below hold configuration (a multi-environment
@@ -877,6 +898,7 @@ fn compile_module(
     deploy_inputs: &DeployInputs,
     sensitive_outputs: &BTreeMap<String, BTreeSet<String>>,
     root_eval: Option<&Eval>,
+    xfacts: &crate::xmod::Facts,
 ) -> ModuleOut {
     let is_root = dir.is_empty();
     let built;
@@ -985,6 +1007,19 @@ fn compile_module(
         }
     }
 
+    // ---- resources of other modules (`crate::xmod`) -----------------------------------------
+    // Load balancers adopted from another module, and the services' `var.x` that read their
+    // target groups.
+    if !xfacts.adopted.is_empty() {
+        let rs = resources.to_mut();
+        for r in rs.iter_mut() {
+            if let Some(vars) = xfacts.tg_vars.get(r.address()) {
+                crate::xmod::read_target_groups(&mut r.body, vars);
+            }
+        }
+        rs.extend(xfacts.adopted.iter().map(|(_, r)| r.clone()));
+    }
+
     // ---- dynamic blocks ---------------------------------------------------------------------
     let with_dynamic: Vec<usize> = resources
         .iter()
@@ -1054,12 +1089,16 @@ fn compile_module(
                 .and_then(|k| instance_evals.get(k))
                 .and_then(|e| e.as_ref())
                 .unwrap_or(eval);
+            if xfacts.given.contains_key(r.address()) {
+                continue;
+            }
             let mut cx = Cx {
                 module,
                 resources: &resources,
                 eval,
                 options,
                 st: &mut st,
+                xmod: xfacts,
             };
             match rule {
                 Some(rule) if rule.phase == phase => {
@@ -1080,6 +1119,7 @@ fn compile_module(
             eval,
             options,
             st: &mut st,
+            xmod: xfacts,
         };
         let owned: Vec<String> = module
             .data_files
@@ -1089,6 +1129,48 @@ fn compile_module(
             .collect();
         rules::ecr::manifests(&mut cx, &owned);
     }
+    // Resources another module adopted: what reads them here reads `null` (F401, with why).
+    for (addr, why) in &xfacts.given {
+        st.outcomes.insert(
+            addr.clone(),
+            OutcomeRec {
+                outcome: Outcome::Absorbed,
+                targets: vec![],
+                note: Some(why.clone()),
+            },
+        );
+        let mut exports = rules::Exports::default();
+        for a in ["arn", "id", "arn_suffix", "name", "dns_name", "zone_id"] {
+            exports
+                .attrs
+                .insert(a.into(), rules::Export::Unmapped(why.clone().into()));
+        }
+        st.exports.insert(addr.clone(), exports);
+    }
+    let adopted: Vec<(String, OutcomeRec)> = xfacts
+        .adopted
+        .iter()
+        .filter_map(|(sdir, r)| {
+            let mut rec = st.outcomes.get(r.address())?.clone();
+            rec.targets = rec
+                .targets
+                .iter()
+                .map(|t| {
+                    if is_root {
+                        t.clone()
+                    } else {
+                        format!("{dir}/{t}")
+                    }
+                })
+                .collect();
+            let addr = if sdir.is_empty() {
+                r.address().to_string()
+            } else {
+                format!("{sdir}/{}", r.address())
+            };
+            Some((addr, rec))
+        })
+        .collect();
     for r in resources.iter() {
         if !st.outcomes.contains_key(r.address()) {
             // A rule that records nothing is a Ferry bug; say so rather than lose the resource.
@@ -1594,6 +1676,15 @@ fn compile_module(
         });
     }
     for d in &mut diags {
+        // What a rule says of an adopted resource is said of it in its own module.
+        if let Some(res) = &d.resource
+            && let Some((sdir, _)) = xfacts.adopted.iter().find(|(_, r)| r.address() == res)
+        {
+            if !sdir.is_empty() {
+                d.resource = Some(format!("{sdir}/{res}"));
+            }
+            continue;
+        }
         if let Some(res) = &d.resource
             && !prefix.is_empty()
             && !res.starts_with(&prefix)
@@ -1610,6 +1701,7 @@ fn compile_module(
         artifacts: std::mem::take(&mut st.artifacts),
         secrets: std::mem::take(&mut st.secrets),
         sensitive_outputs,
+        adopted,
     }
 }
 

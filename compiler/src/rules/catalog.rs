@@ -1546,8 +1546,12 @@ pub(super) fn cdn_origin(cx: &Cx<'_>, r: &Resource) -> Result<(), String> {
             )
         });
     };
-    // A bucket of a local module (`module.site.bucket_regional_domain_name`): modules are
-    // compiled one by one, so the distribution cannot reach the module's Spaces bucket.
+    // A bucket of another local module (`module.site.bucket_regional_domain_name`, or a
+    // variable its caller sets to that), found by the pass over the module tree.
+    if cross_module_bucket(cx, origin).is_some() {
+        return Ok(());
+    }
+    // Any other module output: Ferry cannot follow it to a bucket.
     let mut module_output = None;
     if let Some(e) = hclx::attr(origin, "domain_name") {
         hclx::walk(e, &mut |x| {
@@ -1560,7 +1564,7 @@ pub(super) fn cdn_origin(cx: &Cx<'_>, r: &Resource) -> Result<(), String> {
     }
     if let Some(out) = module_output {
         return Err(format!(
-            "its origin is `{out}`, a module output; Ferry turns a distribution into a Spaces CDN endpoint only when its bucket is declared in the same module (declare the distribution beside the bucket)"
+            "its origin is `{out}`, a module output Ferry cannot follow to an S3 bucket of the stack (it follows an output whose value is the bucket's `bucket_regional_domain_name` or `bucket_domain_name`, of a module called once); declare the distribution beside the bucket, or output the bucket's domain name as it is"
         ));
     }
     let bucket = hclx::attr(origin, "domain_name")
@@ -1579,6 +1583,14 @@ pub(super) fn cdn_origin(cx: &Cx<'_>, r: &Resource) -> Result<(), String> {
     Ok(())
 }
 
+/// The S3 bucket of another local module the distribution's `origin` block reads
+/// (`crate::xmod`): its domain name expression, as written, and the bucket's report address.
+fn cross_module_bucket<'c>(cx: &Cx<'c>, origin: &Body) -> Option<(Expression, &'c str)> {
+    let e = hclx::attr(origin, "domain_name")?;
+    let bucket = cx.xmod.buckets.get(&hclx::inline(e))?;
+    Some((e.clone(), bucket.as_str()))
+}
+
 fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
     if let Err(why) = cdn_origin(cx, r) {
         cloudfront_unsupported(r, cx, &why);
@@ -1588,15 +1600,24 @@ fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
     let [origin] = origins.as_slice() else {
         return;
     };
-    let bucket = hclx::attr(origin, "domain_name")
-        .and_then(|e| mapped_target(cx, e, "digitalocean_spaces_bucket."));
-    let Some((_, bucket)) = bucket else {
-        cloudfront_unsupported(r, cx, "its origin is not an S3 bucket of the stack");
-        return;
-    };
-    let Some(origin_expr) = target_attr(cx, &bucket, "bucket_domain_name") else {
-        cloudfront_unsupported(r, cx, "its bucket is repeated with count/for_each");
-        return;
+    // A bucket of another module: the expression stays, and the module's output (kept, and
+    // rewritten there) carries the Spaces bucket's domain name.
+    let elsewhere = cross_module_bucket(cx, origin);
+    let origin_expr = match &elsewhere {
+        Some((e, _)) => e.clone(),
+        None => {
+            let bucket = hclx::attr(origin, "domain_name")
+                .and_then(|e| mapped_target(cx, e, "digitalocean_spaces_bucket."));
+            let Some((_, bucket)) = bucket else {
+                cloudfront_unsupported(r, cx, "its origin is not an S3 bucket of the stack");
+                return;
+            };
+            let Some(origin_expr) = target_attr(cx, &bucket, "bucket_domain_name") else {
+                cloudfront_unsupported(r, cx, "its bucket is repeated with count/for_each");
+                return;
+            };
+            origin_expr
+        }
     };
     let mut body = OutBody::new();
     body.set("origin", origin_expr);
@@ -1706,6 +1727,15 @@ fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
     let addr = cx.emit(r, "digitalocean_cdn", body);
+    if let Some((e, bucket)) = &elsewhere {
+        cx.note(
+            r,
+            format!(
+                "its bucket `{bucket}` is declared in another module; the CDN endpoint reads the Spaces bucket's domain name through `{}`",
+                hclx::inline(e)
+            ),
+        );
+    }
     cx.export(
         r,
         "domain_name",
@@ -2507,6 +2537,7 @@ mod tests {
                 eval: &eval,
                 options: &options,
                 st: &mut st,
+                xmod: &crate::xmod::NONE,
             };
             (rule.map)(r, &mut cx);
         }

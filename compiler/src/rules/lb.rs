@@ -24,14 +24,14 @@ use crate::report::Outcome;
 use hcl::expr::TraversalOperator as Op;
 use hcl::{Body, Expression};
 
-pub(super) const LISTENER_TYPES: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
-pub(super) const TG_TYPES: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
-pub(super) const LISTENER_RULE_TYPES: &[&str] = &["aws_lb_listener_rule", "aws_alb_listener_rule"];
+pub(crate) const LISTENER_TYPES: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
+pub(crate) const TG_TYPES: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
+pub(crate) const LISTENER_RULE_TYPES: &[&str] = &["aws_lb_listener_rule", "aws_alb_listener_rule"];
 const ATTACHMENT_TYPES: &[&str] = &[
     "aws_lb_target_group_attachment",
     "aws_alb_target_group_attachment",
 ];
-pub(super) const LISTENER_CERT_TYPES: &[&str] = &[
+pub(crate) const LISTENER_CERT_TYPES: &[&str] = &[
     "aws_lb_listener_certificate",
     "aws_alb_listener_certificate",
 ];
@@ -1626,7 +1626,7 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                         "run the function as a service on DOKS or App Platform and put the load balancer in front of it"
                     }
                     _ if elsewhere => {
-                        "the group's ARN leaves the module, likely for an ECS service of another module, which Ferry cannot follow: put the load balancer, listener and target group in the service's module, where the load balancer becomes the service's Kubernetes Service of type LoadBalancer"
+                        "the group's ARN leaves the module, likely for an ECS service of another module, which Ferry could not follow (it follows a module output whose value is the group's `arn`, passed as it is to a `var.*` of the service's `load_balancer` block, both modules called once, the load balancer's listeners forwarding only to groups of that module's services): write the wiring that way, or put the load balancer, listener and target group in the service's module, where the load balancer becomes the service's Kubernetes Service of type LoadBalancer"
                     }
                     _ => {
                         "run the targets on Droplets (droplet_ids), or expose a DOKS workload with a Service of type LoadBalancer"

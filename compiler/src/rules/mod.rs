@@ -679,6 +679,8 @@ pub struct Cx<'a> {
     pub eval: &'a Eval,
     pub options: &'a Options,
     pub st: &'a mut State,
+    /// What the pass over the whole module tree learned for this module (`crate::xmod`).
+    pub xmod: &'a crate::xmod::Facts,
 }
 
 impl<'a> Cx<'a> {
@@ -1498,6 +1500,7 @@ mod index_tests {
                 eval: &eval,
                 options: &options,
                 st: &mut st,
+                xmod: &crate::xmod::NONE,
             };
             let names: Vec<&str> = cx
                 .origin_of_type("aws_s3_bucket")
@@ -1555,6 +1558,7 @@ mod index_tests {
             eval: &eval,
             options: &options,
             st: &mut st,
+            xmod: &crate::xmod::NONE,
         };
         let addrs = |v: Vec<&Resource>| {
             v.iter()

@@ -4,6 +4,11 @@ variable "region" {
   default     = "nyc3"
 }
 
+variable "registry_name" {
+  description = "Name of the appliance's DigitalOcean Container Registry (images are pulled from registry.digitalocean.com/<name>)."
+  type        = string
+}
+
 variable "instance_id" {
   type    = string
   default = "initech"

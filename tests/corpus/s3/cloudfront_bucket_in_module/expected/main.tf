@@ -5,6 +5,11 @@ module "site" {
   project_id  = digitalocean_project.appliance.id
 }
 
+resource "digitalocean_cdn" "site" {
+  origin = module.site.bucket_regional_domain_name
+  ttl    = 3600
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

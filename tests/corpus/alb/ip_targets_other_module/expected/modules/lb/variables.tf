@@ -12,3 +12,13 @@ variable "project_id" {
   description = "The appliance's DigitalOcean project."
   type        = string
 }
+
+variable "container_port" {
+  type    = number
+  default = null
+}
+
+variable "subnets" {
+  type    = list(string)
+  default = []
+}

@@ -1,15 +1,28 @@
+variable "container_port" {
+  type = number
+}
+
+variable "subnets" {
+  type    = list(string)
+  default = []
+}
+
 resource "aws_lb" "app" {
   name               = "alb"
   load_balancer_type = "application"
-  subnets            = []
+  subnets            = var.subnets
 }
 
 resource "aws_lb_target_group" "ecs" {
   name        = "alb-ecs-target-group"
-  port        = 3000
+  port        = var.container_port
   protocol    = "HTTP"
   target_type = "ip"
   vpc_id      = "vpc-123"
+
+  health_check {
+    path = "/health"
+  }
 }
 
 resource "aws_lb_listener" "http" {

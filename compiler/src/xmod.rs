@@ -1,0 +1,752 @@
+//! Facts across local modules (known gaps #44 and #68): a pass over the whole origin, before
+//! any module is compiled, that follows module inputs and outputs to the resource they read,
+//! and hands each module's compile what its rules need from the others.
+//!
+//! The pipeline compiles one module at a time, so a rule sees only its own module. Two real
+//! stacks split what one rule needs across modules:
+//!
+//! * an ECS service registers in a target group of another module (`load_balancer {
+//!   target_group_arn = var.tg_arn }`, the root passing `module.lb.target_group_arn`). The load
+//!   balancer, its listeners (with their rules and certificates) and target groups are
+//!   *adopted* by the service's module: copied into its compile, with the variables and locals
+//!   they read replaced by their values in their own module, and the service's `var.tg_arn`
+//!   replaced by the adopted target group's `arn`. The ECS rule then maps them as it does when
+//!   they are declared beside the service (a Kubernetes Service of type LoadBalancer). Their
+//!   own module *gives* them away: no rule maps them there, and what read them there reads
+//!   `null` (F401, saying where they went). The report lists them at their own address, with
+//!   the outcome the adopting module recorded.
+//! * a CloudFront distribution's S3 origin is a bucket of another module
+//!   (`module.site.bucket_regional_domain_name`). The distribution's module learns that this
+//!   expression is the domain name of a bucket of the stack ([`Facts::buckets`]); the CDN
+//!   endpoint keeps the expression, which the emitted stack carries to the Spaces bucket
+//!   through the module's output (kept, and rewritten by that module's reference pass).
+//!
+//! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
+//! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
+//! `for_each` to that module's output, and an output's value to `aws_type.name.attr` of a
+//! resource that does not repeat. Adoption also needs both modules called once. Any other
+//! expression (an index, a function, a template, a variable of a module called twice) leaves
+//! the module as it is compiled today, with today's diagnostics: this pass never guesses.
+//! Adoption is refused as a whole when anything else in the giving module reads the adopted
+//! resources, when an adopted resource reads something that is not adopted and has no value at
+//! compile time (outside the arguments the Service ignores: subnets, security groups, VPC,
+//! tags), when its target groups are not all registered from the adopting module, or when an
+//! address would collide.
+
+use crate::eval::{Eval, value_to_expr};
+use crate::hclx;
+use crate::origin::{self, Mode, Named, Origin, Resource};
+use crate::rules::lb::{LISTENER_CERT_TYPES, LISTENER_RULE_TYPES, LISTENER_TYPES, TG_TYPES};
+use hcl::Expression;
+use hcl::expr::TraversalOperator as Op;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many module boundaries a chain may cross.
+const MAX_HOPS: usize = 8;
+
+const LB_TYPES: &[&str] = &["aws_lb", "aws_alb"];
+
+/// Arguments of adopted resources that the Service of type LoadBalancer does not read: when
+/// they read something of their own module, the list ones become `[]` (their presence still
+/// warns, as `security_groups` does) and the others are left out.
+const LOOSE_LISTS: &[&str] = &["subnets", "security_groups"];
+const LOOSE: &[&str] = &[
+    "vpc_id",
+    "tags",
+    "tags_all",
+    "subnet_mapping",
+    "access_logs",
+];
+
+/// What one module's compile learns from the others.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Expressions of this module (as `hclx::inline` prints them: `module.site.x`,
+    /// `var.bucket_domain`) that read the domain name of an S3 bucket of another local module
+    /// → that bucket's address in the report (`site/aws_s3_bucket.site`).
+    pub buckets: BTreeMap<String, String>,
+    /// Resources of another module (its folder) that this module's ECS services register with,
+    /// closed over their own module's variables and locals.
+    pub adopted: Vec<(String, Resource)>,
+    /// Service address → (variable, the adopted target group's `arn`) to read in its
+    /// `load_balancer` blocks.
+    pub tg_vars: BTreeMap<String, Vec<(String, Expression)>>,
+    /// Resources of this module another module adopted → why they are not mapped here.
+    pub given: BTreeMap<String, String>,
+}
+
+/// The facts of a module nobody else tells anything (rules' unit tests).
+pub static NONE: Facts = Facts {
+    buckets: BTreeMap::new(),
+    adopted: Vec::new(),
+    tg_vars: BTreeMap::new(),
+    given: BTreeMap::new(),
+};
+
+/// The facts of every module folder (folders the pass says nothing about are absent).
+pub fn plan(
+    origin: &Origin,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+) -> BTreeMap<String, Facts> {
+    let tree = Tree::new(origin);
+    let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
+    buckets(&tree, &mut facts);
+    adoptions(&tree, inputs, &mut facts);
+    facts
+}
+
+/// The local module folder a call reads (a literal relative `source` of a folder of the origin).
+fn local_target(origin: &Origin, dir: &str, call: &Named) -> Option<String> {
+    let src = hclx::attr(&call.body, "source").and_then(hclx::as_str)?;
+    if !(src.starts_with("./") || src.starts_with("../")) {
+        return None;
+    }
+    origin::join_dir(dir, src).filter(|t| origin.modules.contains_key(t))
+}
+
+fn repeated_call(call: &Named) -> bool {
+    hclx::attr(&call.body, "count").is_some() || hclx::attr(&call.body, "for_each").is_some()
+}
+
+/// A plain traversal `root.a.b` (attribute steps only) as its names.
+fn names(e: &Expression) -> Option<(&str, Vec<&str>)> {
+    let (root, ops) = hclx::traversal_root(e)?;
+    let names = ops
+        .iter()
+        .map(|o| match o {
+            Op::GetAttr(i) => Some(i.as_str()),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((root, names))
+}
+
+/// The module tree: who calls each local module folder.
+struct Tree<'o> {
+    origin: &'o Origin,
+    /// Folder → the calls of it: (caller folder, call).
+    callers: BTreeMap<String, Vec<(&'o str, &'o Named)>>,
+}
+
+/// Where a chain ends: (module folder, resource, attribute read).
+type Leaf<'o> = (&'o str, &'o Resource, String);
+
+impl<'o> Tree<'o> {
+    fn new(origin: &'o Origin) -> Self {
+        let mut callers: BTreeMap<String, Vec<(&'o str, &'o Named)>> = BTreeMap::new();
+        for (dir, m) in &origin.modules {
+            for c in &m.module_calls {
+                if let Some(t) = local_target(origin, dir, c) {
+                    callers.entry(t).or_default().push((dir.as_str(), c));
+                }
+            }
+        }
+        Tree { origin, callers }
+    }
+
+    /// The one call of the module in `dir`, when it is called once and does not repeat.
+    fn only_call(&self, dir: &str) -> Option<(&'o str, &'o Named)> {
+        match self.callers.get(dir)?.as_slice() {
+            [(parent, call)] if !repeated_call(call) && *parent != dir => Some((parent, call)),
+            _ => None,
+        }
+    }
+
+    /// The resource attribute `e`, written in module `dir`, reads through plain module inputs
+    /// and outputs.
+    fn resolve(&self, dir: &str, e: &Expression, hops: usize) -> Option<Leaf<'o>> {
+        if hops > MAX_HOPS {
+            return None;
+        }
+        let (dir, module) = self.origin.modules.get_key_value(dir)?;
+        let (root, path) = names(e)?;
+        match (root, path.as_slice()) {
+            ("var", [v]) => {
+                let (parent, call) = self.only_call(dir)?;
+                let arg = hclx::attr(&call.body, v)?;
+                self.resolve(parent, arg, hops + 1)
+            }
+            ("module", [m, o]) => {
+                // `module.m.o` names one instance even when the folder is called again
+                // elsewhere; what its output reads through `var.*` then needs one call.
+                let call = module.module_calls.iter().find(|c| c.name == *m)?;
+                if repeated_call(call) {
+                    return None;
+                }
+                let target = local_target(self.origin, dir, call)?;
+                let (target, tm) = self.origin.modules.get_key_value(&target)?;
+                let out = tm.outputs.iter().find(|x| x.name == *o)?;
+                if hclx::attr(&out.body, "sensitive").is_some() {
+                    return None;
+                }
+                self.resolve(target, hclx::attr(&out.body, "value")?, hops + 1)
+            }
+            (ty, [name, attr]) if ty.starts_with("aws_") => {
+                let r = module
+                    .resources
+                    .iter()
+                    .find(|r| r.mode == Mode::Managed && r.ty == ty && r.name == *name)?;
+                (!r.meta.is_repeated()).then(|| (dir.as_str(), r, attr.to_string()))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn report_addr(dir: &str, r: &Resource) -> String {
+    if dir.is_empty() {
+        r.address().to_string()
+    } else {
+        format!("{dir}/{}", r.address())
+    }
+}
+
+// ---- CloudFront origins (#68) ---------------------------------------------------------------
+
+fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    for (dir, m) in &tree.origin.modules {
+        for r in m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_cloudfront_distribution")
+        {
+            for o in hclx::blocks(&r.body, "origin") {
+                let Some(e) = hclx::attr(&o, "domain_name") else {
+                    continue;
+                };
+                let Some((sdir, bucket, attr)) = tree.resolve(dir, e, 0) else {
+                    continue;
+                };
+                if sdir != dir
+                    && bucket.ty == "aws_s3_bucket"
+                    && matches!(
+                        attr.as_str(),
+                        "bucket_regional_domain_name" | "bucket_domain_name"
+                    )
+                {
+                    facts
+                        .entry(dir.clone())
+                        .or_default()
+                        .buckets
+                        .insert(hclx::inline(e), report_addr(sdir, bucket));
+                }
+            }
+        }
+    }
+}
+
+// ---- load balancers of ECS services (#44) ---------------------------------------------------
+
+/// Whether `e` reads resource `r` (`r.ty.r.name…`).
+fn reads(e: &Expression, r: &Resource) -> bool {
+    let mut hit = false;
+    hclx::walk(e, &mut |x| {
+        if let Some((root, [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            hit |= root == r.ty && n.as_str() == r.name;
+        }
+    });
+    hit
+}
+
+fn body_reads(body: &hcl::Body, r: &Resource) -> bool {
+    let mut hit = false;
+    hclx::walk_body(body, &mut |x| hit |= reads(x, r));
+    hit
+}
+
+fn any_reads(r: &Resource, targets: &[&Resource]) -> bool {
+    targets.iter().any(|t| {
+        body_reads(&r.body, t)
+            || [&r.meta.count, &r.meta.for_each, &r.meta.depends_on]
+                .into_iter()
+                .flatten()
+                .any(|e| reads(e, t))
+    })
+}
+
+/// A service's registration to adopt: (service address, variable, target group).
+struct Wanted<'o> {
+    svc: String,
+    var: String,
+    tg: &'o Resource,
+}
+
+fn adoptions(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let origin = tree.origin;
+    let mut given: BTreeSet<(String, String)> = BTreeSet::new();
+    for (dir, m) in &origin.modules {
+        // Source folder → what this module's services register with there.
+        let mut wanted: BTreeMap<&str, Vec<Wanted<'_>>> = BTreeMap::new();
+        for svc in m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_service")
+        {
+            if svc.meta.is_repeated() {
+                continue;
+            }
+            for b in svc
+                .body
+                .blocks()
+                .filter(|b| b.identifier() == "load_balancer")
+            {
+                let Some(e) = hclx::attr(&b.body, "target_group_arn") else {
+                    continue;
+                };
+                let v = match names(e) {
+                    Some(("var", p)) if p.len() == 1 => p[0].to_string(),
+                    _ => continue,
+                };
+                let Some((sdir, tg, attr)) = tree.resolve(dir, e, 0) else {
+                    continue;
+                };
+                if sdir != dir
+                    && TG_TYPES.contains(&tg.ty.as_str())
+                    && matches!(attr.as_str(), "arn" | "id")
+                {
+                    wanted.entry(sdir).or_default().push(Wanted {
+                        svc: svc.address().to_string(),
+                        var: v,
+                        tg,
+                    });
+                }
+            }
+        }
+        // Both modules are called once (or are the root): the adopted resources are then one
+        // instance each, for one instance of the service.
+        if !dir.is_empty() && tree.only_call(dir).is_none() {
+            continue;
+        }
+        for (sdir, want) in wanted {
+            if !sdir.is_empty() && tree.only_call(sdir).is_none() {
+                continue;
+            }
+            let Some(set) = adoptable(tree, dir, sdir, &want, &given) else {
+                continue;
+            };
+            // Two adopted resources of one address (`aws_lb.app` of two modules) would collide.
+            let taken = facts.get(dir.as_str()).is_some_and(|f| {
+                f.adopted
+                    .iter()
+                    .any(|(_, a)| set.iter().any(|r| r.address() == a.address()))
+            });
+            if taken {
+                continue;
+            }
+            let Some(sm) = origin.modules.get(sdir) else {
+                continue;
+            };
+            let no_inputs = BTreeMap::new();
+            let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
+            let addrs: BTreeSet<&str> = set.iter().map(|r| r.address()).collect();
+            let Some(copies) = set
+                .iter()
+                .map(|r| closed(r, &addrs, &eval))
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            let services: BTreeSet<&str> = want.iter().map(|w| w.svc.as_str()).collect();
+            let services: Vec<String> = services
+                .iter()
+                .map(|s| {
+                    if dir.is_empty() {
+                        format!("`{s}`")
+                    } else {
+                        format!("`{dir}/{s}`")
+                    }
+                })
+                .collect();
+            let reason = format!(
+                "module folder `{}` adopted it: {} registers in its target group, and it is mapped there with the service (a Service of type LoadBalancer), which this module cannot read",
+                if dir.is_empty() { "." } else { dir.as_str() },
+                services.join(", "),
+            );
+            let sf = facts.entry(sdir.to_string()).or_default();
+            for r in &set {
+                given.insert((sdir.to_string(), r.address().to_string()));
+                sf.given.insert(r.address().to_string(), reason.clone());
+            }
+            let df = facts.entry(dir.clone()).or_default();
+            for w in &want {
+                let arn = hclx::path(&[w.tg.ty.as_str(), w.tg.name.as_str(), "arn"]);
+                df.tg_vars
+                    .entry(w.svc.clone())
+                    .or_default()
+                    .push((w.var.clone(), arn));
+            }
+            df.adopted
+                .extend(copies.into_iter().map(|r| (sdir.to_string(), r)));
+        }
+    }
+}
+
+/// The resources of module `sdir` that module `dir` adopts for `want`: the load balancers whose
+/// listeners forward to the wanted target groups, with all their listeners, listener rules,
+/// listener certificates and target groups. `None` when adoption is not sound (module doc).
+fn adoptable<'o>(
+    tree: &Tree<'o>,
+    dir: &str,
+    sdir: &str,
+    want: &[Wanted<'o>],
+    given: &BTreeSet<(String, String)>,
+) -> Option<Vec<&'o Resource>> {
+    let sm = tree.origin.modules.get(sdir)?;
+    let dm = tree.origin.modules.get(dir)?;
+    // The giving module's own ECS services would claim its load balancers there.
+    if sm.resources.iter().any(|r| r.ty == "aws_ecs_service") {
+        return None;
+    }
+    let of = |types: &[&str]| -> Vec<&'o Resource> {
+        sm.resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && types.contains(&r.ty.as_str()))
+            .collect()
+    };
+    let tgs: Vec<&Resource> = want.iter().map(|w| w.tg).collect();
+    let listeners = of(LISTENER_TYPES);
+    let rules = of(LISTENER_RULE_TYPES);
+    // Load balancers with a listener (or a rule of one) forwarding to a wanted group.
+    let mut lbs: Vec<&Resource> = Vec::new();
+    for l in &listeners {
+        let forwards = any_reads(l, &tgs)
+            || rules.iter().any(|lr| {
+                hclx::attr(&lr.body, "listener_arn").is_some_and(|e| reads(e, l))
+                    && any_reads(lr, &tgs)
+            });
+        if !forwards {
+            continue;
+        }
+        let lb = hclx::attr(&l.body, "load_balancer_arn").and_then(|e| {
+            sm.resources
+                .iter()
+                .find(|r| LB_TYPES.contains(&r.ty.as_str()) && reads(e, r))
+        })?;
+        if !lbs.iter().any(|x| std::ptr::eq(*x, lb)) {
+            lbs.push(lb);
+        }
+    }
+    if lbs.is_empty() {
+        return None;
+    }
+    let mut set: Vec<&Resource> = lbs.clone();
+    let set_listeners: Vec<&Resource> = listeners
+        .iter()
+        .copied()
+        .filter(|l| {
+            hclx::attr(&l.body, "load_balancer_arn")
+                .is_some_and(|e| lbs.iter().any(|b| reads(e, b)))
+        })
+        .collect();
+    set.extend(&set_listeners);
+    for r in of(LISTENER_RULE_TYPES)
+        .into_iter()
+        .chain(of(LISTENER_CERT_TYPES))
+    {
+        if hclx::attr(&r.body, "listener_arn")
+            .is_some_and(|e| set_listeners.iter().any(|l| reads(e, l)))
+        {
+            set.push(r);
+        }
+    }
+    let forwarded: Vec<&Resource> = of(TG_TYPES)
+        .into_iter()
+        .filter(|tg| set.iter().any(|r| any_reads(r, &[tg])))
+        .collect();
+    // Every group behind these load balancers is registered from the adopting module, and
+    // every wanted group is behind them.
+    if !forwarded
+        .iter()
+        .all(|tg| tgs.iter().any(|w| std::ptr::eq(*w, *tg)))
+        || !tgs
+            .iter()
+            .all(|w| forwarded.iter().any(|tg| std::ptr::eq(*w, *tg)))
+    {
+        return None;
+    }
+    set.extend(forwarded);
+    // Nothing adopted repeats, nothing else of the module reads it, no address collides with
+    // the adopting module's, and no other module adopted it already.
+    let in_set = |r: &Resource| set.iter().any(|x| std::ptr::eq(*x, r));
+    let ok = set.iter().all(|r| {
+        !r.meta.is_repeated()
+            && !dm
+                .resources
+                .iter()
+                .any(|d| d.mode == Mode::Managed && d.address() == r.address())
+            && !given.contains(&(sdir.to_string(), r.address().to_string()))
+    }) && sm
+        .resources
+        .iter()
+        .filter(|r| !in_set(r))
+        .all(|r| !any_reads(r, &set));
+    ok.then_some(set)
+}
+
+/// A copy of `r` that reads nothing of its module but the other adopted resources: variables
+/// and locals become their values (`var.instance_id` stays: every module of the deployment
+/// stack has it); `None` when one has no value at compile time outside the loose arguments.
+fn closed(r: &Resource, set: &BTreeSet<&str>, eval: &Eval) -> Option<Resource> {
+    let close = |e: &mut Expression| -> bool {
+        let mut ok = true;
+        hclx::walk_mut(e, &mut |x| {
+            let Some((root, ops)) = hclx::traversal_root(x) else {
+                return true;
+            };
+            match root {
+                "var" | "local" => {
+                    if let Some(v) = eval.value(x) {
+                        *x = value_to_expr(&v);
+                    } else if !matches!((root, ops), ("var", [Op::GetAttr(n)]) if n.as_str() == "instance_id")
+                    {
+                        ok = false;
+                    }
+                    false
+                }
+                "data" => {
+                    ok &= matches!(ops, [Op::GetAttr(t), Op::GetAttr(n), ..] if set.contains(format!("data.{}.{}", t.as_str(), n.as_str()).as_str()));
+                    false
+                }
+                t if t.starts_with("aws_") => {
+                    ok &= matches!(ops, [Op::GetAttr(n), ..] if set.contains(format!("{t}.{}", n.as_str()).as_str()));
+                    false
+                }
+                _ => {
+                    ok = false;
+                    false
+                }
+            }
+        });
+        ok
+    };
+    let mut copy = r.clone();
+    let mut body = hcl::Body::default();
+    for s in std::mem::take(&mut copy.body.0) {
+        match s {
+            hcl::Structure::Attribute(mut a) => {
+                if close(&mut a.expr) {
+                    body.0.push(hcl::Structure::Attribute(a));
+                } else if LOOSE_LISTS.contains(&a.key()) {
+                    a.expr = Expression::Array(vec![]);
+                    body.0.push(hcl::Structure::Attribute(a));
+                } else if !LOOSE.contains(&a.key()) {
+                    return None;
+                }
+            }
+            hcl::Structure::Block(mut b) => {
+                let mut ok = true;
+                hclx::walk_body_mut(&mut b.body, &mut |x| {
+                    ok &= close(x);
+                    false
+                });
+                if ok {
+                    body.0.push(hcl::Structure::Block(b));
+                } else if !LOOSE.contains(&b.identifier()) {
+                    return None;
+                }
+            }
+        }
+    }
+    copy.body = body;
+    // Ordering inside the giving module means nothing in the adopting one.
+    copy.meta.depends_on = None;
+    copy.meta.provider = None;
+    Some(copy)
+}
+
+/// Makes the `load_balancer` blocks of an ECS service read the adopted target groups where
+/// they read the variables that led to them.
+pub fn read_target_groups(body: &mut hcl::Body, vars: &[(String, Expression)]) {
+    for s in body.0.iter_mut() {
+        let hcl::Structure::Block(b) = s else {
+            continue;
+        };
+        if b.identifier() != "load_balancer" {
+            continue;
+        }
+        hclx::walk_body_mut(&mut b.body, &mut |x| {
+            let hit = match names(x) {
+                Some(("var", p)) => match p.as_slice() {
+                    [v] => vars.iter().find(|(n, _)| n == v).map(|(_, e)| e.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match hit {
+                Some(e) => {
+                    *x = e;
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(files: &[(&str, &str)]) -> BTreeMap<String, Facts> {
+        let files: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let mut diags = Vec::new();
+        let origin = origin::parse(&files, &mut diags);
+        plan(&origin, &BTreeMap::new())
+    }
+
+    const LB: &str = r#"
+        variable "cert" {}
+        resource "aws_lb" "app" {
+          name            = "alb"
+          security_groups = [aws_security_group.lb.id]
+        }
+        resource "aws_security_group" "lb" {}
+        resource "aws_lb_target_group" "app" {
+          port        = 80
+          target_type = "ip"
+        }
+        resource "aws_lb_listener" "http" {
+          load_balancer_arn = aws_lb.app.arn
+          port              = 80
+          default_action {
+            type             = "forward"
+            target_group_arn = aws_lb_target_group.app.arn
+          }
+        }
+        output "tg" { value = aws_lb_target_group.app.arn }
+    "#;
+    const ECS: &str = r#"
+        variable "tg" {}
+        resource "aws_ecs_service" "app" {
+          load_balancer {
+            target_group_arn = var.tg
+            container_port   = 80
+          }
+        }
+    "#;
+
+    #[test]
+    fn a_service_adopts_the_load_balancer_of_its_target_group() {
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb" { source = "./lb" }
+                module "ecs" {
+                  source = "./ecs"
+                  tg     = module.lb.tg
+                }"#,
+            ),
+            ("lb/main.tf", LB),
+            ("ecs/main.tf", ECS),
+        ]);
+        let ecs = &f["ecs"];
+        let adopted: Vec<&str> = ecs.adopted.iter().map(|(_, r)| r.address()).collect();
+        assert_eq!(
+            adopted,
+            [
+                "aws_lb.app",
+                "aws_lb_listener.http",
+                "aws_lb_target_group.app"
+            ]
+        );
+        // The security group stays in its module; the list is emptied, not dropped.
+        let lb = &ecs.adopted[0].1;
+        assert_eq!(
+            hclx::attr(&lb.body, "security_groups"),
+            Some(&Expression::Array(vec![]))
+        );
+        assert_eq!(
+            hclx::inline(&ecs.tg_vars["aws_ecs_service.app"][0].1),
+            "aws_lb_target_group.app.arn"
+        );
+        assert_eq!(f["lb"].given.len(), 3);
+    }
+
+    #[test]
+    fn anything_else_reading_the_load_balancer_keeps_it_home() {
+        // A DNS record of the load balancer's module reads it.
+        let lb = format!(
+            "{LB}\nresource \"aws_route53_record\" \"www\" {{ records = [aws_lb.app.dns_name] }}"
+        );
+        // A listener certificate from a variable with no value.
+        let tls = LB.replace("port              = 80\n", "certificate_arn = var.cert\n");
+        for lb in [lb, tls] {
+            let f = facts(&[
+                (
+                    "main.tf",
+                    "module \"lb\" { source = \"./lb\" }\nmodule \"ecs\" {\n source = \"./ecs\"\n tg = module.lb.tg\n}",
+                ),
+                ("lb/main.tf", &lb),
+                ("ecs/main.tf", ECS),
+            ]);
+            assert!(f.get("ecs").is_none_or(|x| x.adopted.is_empty()));
+            assert!(f.get("lb").is_none_or(|x| x.given.is_empty()));
+        }
+    }
+
+    #[test]
+    fn two_load_balancers_of_one_address_are_not_both_adopted() {
+        let ecs = r#"
+            variable "a" {}
+            variable "b" {}
+            resource "aws_ecs_service" "a" {
+              load_balancer { target_group_arn = var.a }
+            }
+            resource "aws_ecs_service" "b" {
+              load_balancer { target_group_arn = var.b }
+            }
+        "#;
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb1" { source = "./lb1" }
+                module "lb2" { source = "./lb2" }
+                module "ecs" {
+                  source = "./ecs"
+                  a      = module.lb1.tg
+                  b      = module.lb2.tg
+                }"#,
+            ),
+            ("lb1/main.tf", LB),
+            ("lb2/main.tf", LB),
+            ("ecs/main.tf", ecs),
+        ]);
+        assert_eq!(f["ecs"].adopted.len(), 3);
+        assert!(f["ecs"].adopted.iter().all(|(d, _)| d == "lb1"));
+        assert_eq!(f["lb1"].given.len(), 3);
+        assert!(f.get("lb2").is_none_or(|x| x.given.is_empty()));
+        // Only the adopted group's variable is read as the group.
+        assert_eq!(f["ecs"].tg_vars.len(), 1);
+    }
+
+    #[test]
+    fn module_cycles_and_self_calls_end() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"a\" {\n source = \"./a\"\n x = var.x\n}\nvariable \"x\" {}",
+            ),
+            (
+                "a/main.tf",
+                "variable \"x\" {}\nmodule \"b\" {\n source = \"../b\"\n y = var.x\n}\nmodule \"me\" {\n source = \"./\"\n x = var.x\n}",
+            ),
+            (
+                "b/main.tf",
+                "variable \"y\" {}\nmodule \"a\" {\n source = \"../a\"\n x = var.y\n}\nresource \"aws_cloudfront_distribution\" \"d\" {\n origin { domain_name = var.y }\n}",
+            ),
+        ]);
+        assert!(
+            f.values()
+                .all(|x| x.buckets.is_empty() && x.adopted.is_empty())
+        );
+    }
+}

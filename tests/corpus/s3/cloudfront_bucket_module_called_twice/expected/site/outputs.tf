@@ -1,0 +1,3 @@
+output "bucket_regional_domain_name" {
+  value = digitalocean_spaces_bucket.site.bucket_domain_name
+}

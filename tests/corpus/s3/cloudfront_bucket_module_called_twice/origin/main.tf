@@ -1,0 +1,43 @@
+# The bucket module is called twice (the site and its staging copy). `module.site.…` still
+# names one instance, whose output is its bucket's domain name: the distribution becomes a
+# Spaces CDN endpoint reading that output.
+module "site" {
+  source      = "./site"
+  instance_id = var.instance_id
+}
+
+module "staging" {
+  source      = "./site"
+  instance_id = "staging-${var.instance_id}"
+}
+
+resource "aws_cloudfront_distribution" "site" {
+  enabled             = true
+  default_root_object = "index.html"
+
+  origin {
+    domain_name = module.site.bucket_regional_domain_name
+    origin_id   = "site"
+  }
+
+  default_cache_behavior {
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+
+variable "instance_id" {
+  type = string
+}

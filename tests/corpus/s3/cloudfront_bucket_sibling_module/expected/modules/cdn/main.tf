@@ -1,0 +1,4 @@
+resource "digitalocean_cdn" "site" {
+  origin = var.origin_domain
+  ttl    = 3600
+}
