@@ -492,6 +492,19 @@ pub fn mentions_var(expr: &Expression, name: &str) -> bool {
 /// (an IRSA role ARN in a Helm chart's values, `role-arn: ${aws_iam_role.x.arn}`).
 pub fn drop_null_interpolations(expr: &mut Expression) {
     walk_mut(expr, &mut |e| {
+        // `templatefile(path, { X = null })`: the template interpolates `X`, and a null there
+        // fails the plan like `"${null}"` does; it becomes an empty string.
+        if let Expression::FuncCall(c) = e
+            && c.name.name.as_str() == "templatefile"
+            && let Some(Expression::Object(vars)) = c.args.get_mut(1)
+        {
+            for (_, v) in vars.iter_mut() {
+                if nullish(v) {
+                    *v = Expression::String(String::new());
+                }
+            }
+            return true;
+        }
         let Expression::TemplateExpr(t) = e else {
             return true;
         };

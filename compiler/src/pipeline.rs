@@ -208,12 +208,29 @@ fn choose_region(
     diags: &mut Vec<Diagnostic>,
 ) -> RegionChoice {
     let root = origin.modules.get("");
-    let aws = root.zip(root_eval).and_then(|(m, eval)| {
-        m.providers
-            .iter()
-            .filter(|p| p.name == "aws" && hclx::attr(&p.body, "alias").is_none())
-            .find_map(|p| hclx::attr(&p.body, "region").and_then(|e| eval.string(e)))
-    });
+    // Every `provider "aws"` of the root with its alias (`None` for the default one) and region.
+    let providers: Vec<(Option<String>, String)> = root
+        .zip(root_eval)
+        .map(|(m, eval)| {
+            m.providers
+                .iter()
+                .filter(|p| p.name == "aws")
+                .filter_map(|p| {
+                    let region = hclx::attr(&p.body, "region").and_then(|e| eval.string(e))?;
+                    let alias = hclx::attr(&p.body, "alias").and_then(|e| eval.string(e));
+                    Some((alias, region))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // The default provider's region; without one, the first aliased provider's (a stack whose
+    // every provider is aliased, modules bound with `providers = { aws = aws.x }`).
+    let aws = providers
+        .iter()
+        .find(|(a, _)| a.is_none())
+        .or_else(|| providers.first())
+        .map(|(_, r)| r.clone());
+    multi_region_warning(&providers, aws.as_deref(), options, diags);
     if let Some(r) = &options.region {
         if !facts::REGIONS.contains(&r.as_str()) {
             diags.push(
@@ -275,6 +292,52 @@ fn choose_region(
             reason: "the origin names no AWS region; default region".into(),
         },
     }
+}
+
+/// One warning when the origin's AWS providers name several regions: the appliance runs in one
+/// DigitalOcean region, so what was spread over regions (a cross-region VPC peering, a standby
+/// stack) lands in one. An alias in `us-east-1` beside a default provider elsewhere is the usual
+/// home of CloudFront certificates and WAF rules (global services), not a second region, and is
+/// not counted.
+fn multi_region_warning(
+    providers: &[(Option<String>, String)],
+    chosen: Option<&str>,
+    options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let has_default = providers.iter().any(|(a, _)| a.is_none());
+    let regional: Vec<&(Option<String>, String)> = providers
+        .iter()
+        .filter(|(a, r)| !(has_default && a.is_some() && r == "us-east-1"))
+        .collect();
+    let mut regions: Vec<&str> = regional.iter().map(|(_, r)| r.as_str()).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    if regions.len() < 2 {
+        return;
+    }
+    let list = regional
+        .iter()
+        .map(|(a, r)| match a {
+            Some(a) => format!("`{r}` (alias `{a}`)"),
+            None => format!("`{r}`"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let target = match (&options.region, chosen.and_then(facts::do_region)) {
+        (Some(r), _) => format!("`{r}`"),
+        (None, Some(d)) => format!("`{d}`"),
+        (None, None) => format!("`{}`", facts::DEFAULT_REGION),
+    };
+    diags.push(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "the origin's AWS providers use several regions ({list}); an appliance runs in one DigitalOcean region, {target}: the resources of every provider are created there"
+            ),
+        )
+        .help("to keep resources apart, deploy one appliance per region (one stack per region in the origin), or accept one region and drop what only the second region was for"),
+    );
 }
 
 /// Module folder → variables without a default that the appliance is given at deploy time
@@ -1395,19 +1458,61 @@ fn compile_module(
         }
     }
 
+    // A kept Helm release whose `set` value had no DigitalOcean counterpart (an IRSA role ARN):
+    // a `set` without a value fails the plan; without the `set`, the chart's default applies.
+    for e in &mut emitted {
+        if e.ty != "helm_release" {
+            continue;
+        }
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        for name in prune_null_helm_sets(&mut e.body) {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnmappedReference,
+                    format!(
+                        "`{}`: the `set` of `{name}` is left out: its value has no DigitalOcean counterpart, and Helm rejects a `set` without one; the chart's default applies",
+                        e.address()
+                    ),
+                )
+                .at_opt(by_addr.get(origin.as_str()).map(|r| r.loc.clone()))
+                .resource(origin.clone())
+                .help("set a value that means something on DigitalOcean in the origin, or leave the setting out"),
+            );
+        }
+    }
+
+    // One note per origin resource and list of entries, naming every emitted type that lost
+    // them (an RDS cluster's `_db` and `_user` carry its lifecycle too).
+    let mut ignored: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     for e in &mut emitted {
         let dropped = schema::filter_ignore_changes(e);
         if dropped.is_empty() {
             continue;
         }
         let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        match ignored
+            .iter_mut()
+            .find(|(o, d, _)| *o == origin && *d == dropped)
+        {
+            Some((_, _, tys)) => {
+                if !tys.contains(&e.ty) {
+                    tys.push(e.ty.clone());
+                }
+            }
+            None => ignored.push((origin, dropped, vec![e.ty.clone()])),
+        }
+    }
+    for (origin, dropped, tys) in ignored {
         diags.push(
             Diagnostic::new(
                 Code::ArgumentDropped,
                 format!(
-                    "`{}`: `lifecycle.ignore_changes` entries with no counterpart on `{}` are not carried over: {}",
+                    "`{}`: `lifecycle.ignore_changes` entries with no counterpart on {} are not carried over: {}",
                     origin,
-                    e.ty,
+                    tys.iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     dropped.join(", ")
                 ),
             )
@@ -2301,4 +2406,48 @@ fn owning_module<'o>(origin: &'o Origin, path: &str) -> &'o str {
         }
         dir = origin::dir_of(dir);
     }
+}
+
+/// Removes the `set` / `set_sensitive` blocks (and the elements of a helm 3.x `set = [...]`
+/// list) of a Helm release whose `value` is a literal `null`; returns their names.
+fn prune_null_helm_sets(body: &mut crate::out::OutBody) -> Vec<String> {
+    use crate::out::Item;
+    let name_of = |e: Option<&Expression>| match e {
+        Some(Expression::String(s)) => s.clone(),
+        Some(other) => crate::hclx::inline(other),
+        None => String::new(),
+    };
+    let mut removed = Vec::new();
+    body.items.retain(|i| match i {
+        Item::Block(b) if matches!(b.ident.as_str(), "set" | "set_sensitive") => {
+            if matches!(b.body.get("value"), Some(Expression::Null)) {
+                removed.push(name_of(b.body.get("name")));
+                false
+            } else {
+                true
+            }
+        }
+        _ => true,
+    });
+    for key in ["set", "set_sensitive"] {
+        if let Some(Expression::Array(items)) = body.get_mut(key) {
+            items.retain(|item| {
+                let Expression::Object(o) = item else {
+                    return true;
+                };
+                let field = |k: &str| {
+                    o.iter()
+                        .find(|(ok, _)| crate::hclx::object_key(ok).as_deref() == Some(k))
+                        .map(|(_, v)| v)
+                };
+                if matches!(field("value"), Some(Expression::Null)) {
+                    removed.push(name_of(field("name")));
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+    removed
 }

@@ -2,6 +2,7 @@
 //! and `do-slugs.json`): regions, sizes, versions.
 
 pub mod db;
+pub mod db_params;
 pub mod droplet;
 pub mod functions;
 pub mod lb_dns;

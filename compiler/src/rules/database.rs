@@ -1,6 +1,8 @@
 //! Managed relational and document databases: RDS, Aurora and DocumentDB →
 //! `digitalocean_database_cluster` (+ `_db`, `_user`, `_replica`). Cluster instances fold into
-//! their cluster's node count; subnet, parameter and option groups are absorbed.
+//! their cluster's node count; subnet and option groups are absorbed; parameter groups carry
+//! the parameters DigitalOcean offers into `digitalocean_database_{postgresql,mysql}_config`
+//! (`facts::db_params`).
 //!
 //! Sizes, versions and node counts come from `facts::db` (mapping facts §3, §5). The helpers at
 //! the end are shared with `rules::cache` (ElastiCache).
@@ -20,6 +22,9 @@ const CLUSTER: &str = "digitalocean_database_cluster";
 const DB: &str = "digitalocean_database_db";
 const USER: &str = "digitalocean_database_user";
 const REPLICA: &str = "digitalocean_database_replica";
+const PG_CONFIG: &str = "digitalocean_database_postgresql_config";
+const MYSQL_CONFIG: &str = "digitalocean_database_mysql_config";
+const POOL: &str = "digitalocean_database_connection_pool";
 
 pub const RULES: &[RuleDef] = &[
     RuleDef {
@@ -90,9 +95,29 @@ pub const RULES: &[RuleDef] = &[
             "apply_immediately",
             "allow_major_version_upgrade",
             "availability_zones",
+            // A secondary cluster of a global database becomes a read replica.
+            "global_cluster_identifier",
         ],
         summary: "Aurora / Multi-AZ DB cluster → one digitalocean_database_cluster (node_count = instances, at most 3; serverless → fixed size for the maximum capacity)",
         map: rds_cluster,
+    },
+    RuleDef {
+        ty: "aws_rds_global_cluster",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "global_cluster_identifier",
+            "engine",
+            "engine_version",
+            "database_name",
+            "storage_encrypted",
+            "deletion_protection",
+            "force_destroy",
+            "source_db_cluster_identifier",
+        ],
+        summary: "Aurora global database → absorbed into its primary cluster; secondary clusters become read replicas of it",
+        map: global_cluster,
     },
     RuleDef {
         ty: "aws_rds_cluster_instance",
@@ -185,18 +210,18 @@ pub const RULES: &[RuleDef] = &[
         ty: "aws_db_parameter_group",
         mode: Mode::Managed,
         phase: Phase::Attach,
-        produces: &[],
+        produces: &[PG_CONFIG, MYSQL_CONFIG],
         args: PARAMETER_GROUP_ARGS,
-        summary: "DB parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        summary: "DB parameter group → digitalocean_database_postgresql_config / _mysql_config per cluster using it, for the parameters DigitalOcean offers (units converted); otherwise absorbed",
         map: parameter_group,
     },
     RuleDef {
         ty: "aws_rds_cluster_parameter_group",
         mode: Mode::Managed,
         phase: Phase::Attach,
-        produces: &[],
+        produces: &[PG_CONFIG, MYSQL_CONFIG],
         args: PARAMETER_GROUP_ARGS,
-        summary: "Aurora cluster parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
+        summary: "Aurora cluster parameter group → the cluster's digitalocean_database_postgresql_config / _mysql_config, for the parameters DigitalOcean offers (units converted); otherwise absorbed",
         map: parameter_group,
     },
     RuleDef {
@@ -207,6 +232,64 @@ pub const RULES: &[RuleDef] = &[
         args: PARAMETER_GROUP_ARGS,
         summary: "DocumentDB parameter group → absorbed into the clusters using it (DigitalOcean manages engine parameters)",
         map: parameter_group,
+    },
+    RuleDef {
+        ty: "aws_db_proxy",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[POOL],
+        args: &[
+            "name",
+            "engine_family",
+            "auth",
+            "role_arn",
+            "vpc_subnet_ids",
+            // Carried into the database firewall by the security-group rule.
+            "vpc_security_group_ids",
+            "debug_logging",
+            "idle_client_timeout",
+            "require_tls",
+        ],
+        summary: "RDS Proxy → digitalocean_database_connection_pool (PgBouncer, transaction mode) on its target's PostgreSQL cluster; for MySQL, clients reach the cluster directly",
+        map: db_proxy,
+    },
+    RuleDef {
+        ty: "aws_db_proxy_default_target_group",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["db_proxy_name", "connection_pool_config"],
+        summary: "RDS Proxy target group → absorbed into its proxy's connection pool (`max_connections_percent` sizes the pool)",
+        map: db_proxy_part,
+    },
+    RuleDef {
+        ty: "aws_db_proxy_target",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "db_proxy_name",
+            "target_group_name",
+            "db_cluster_identifier",
+            "db_instance_identifier",
+        ],
+        summary: "RDS Proxy target → absorbed into its proxy's connection pool (the cluster the pool is on)",
+        map: db_proxy_part,
+    },
+    RuleDef {
+        ty: "aws_db_proxy_endpoint",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "db_proxy_name",
+            "db_proxy_endpoint_name",
+            "vpc_subnet_ids",
+            "vpc_security_group_ids",
+            "target_role",
+        ],
+        summary: "RDS Proxy endpoint → absorbed into its proxy's connection pool (no read-only endpoint: reads go to the primary)",
+        map: db_proxy_part,
     },
     RuleDef {
         ty: "aws_db_option_group",
@@ -724,7 +807,14 @@ fn index_ops_of(e: &Expression, ty: &str, name: &str) -> Vec<Op> {
 // ---- aws_rds_cluster / aws_docdb_cluster -------------------------------------------------------
 
 fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
-    let Some(aws_engine) = engine_of(cx, r, "engine", Some("aurora")) else {
+    if let Some(primary) = global_primary(cx, r).filter(|p| *p != r) {
+        global_secondary(r, primary, cx);
+        return;
+    }
+    let Some(aws_engine) = global_str(cx, r, "engine")
+        .map(Some)
+        .unwrap_or_else(|| engine_of(cx, r, "engine", Some("aurora")))
+    else {
         return;
     };
     let aws_engine = engine_from_version(cx, r, aws_engine);
@@ -953,6 +1043,168 @@ fn docdb_cluster(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 /// `aws_rds_cluster_instance` / `aws_docdb_cluster_instance` → absorbed into its cluster.
+/// `engine = aws_rds_global_cluster.x.engine` (and `engine_version`): the global cluster's own
+/// value, which is static where the reference is not.
+fn global_str(cx: &Cx<'_>, r: &Resource, key: &str) -> Option<String> {
+    let e = hclx::attr(&r.body, key)?;
+    let (root, ops) = hclx::traversal_root(e)?;
+    let named = matches!(ops, [Op::GetAttr(_), Op::GetAttr(a)] if a.as_str() == key);
+    if root != "aws_rds_global_cluster" || !named {
+        return None;
+    }
+    let global = cx.resolve_ref(e)?;
+    hclx::attr(&global.body, key).and_then(|v| cx.eval.string(v))
+}
+
+/// The primary cluster of the global database `r` joins: the first `aws_rds_cluster` of the
+/// stack joining it that sets the master credentials (secondaries take them from the primary),
+/// else the first that joins it.
+fn global_primary<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    let global = cx
+        .referenced(r, "global_cluster_identifier")
+        .filter(|g| g.ty == "aws_rds_global_cluster")?;
+    let members = cx.referencing("aws_rds_cluster", "global_cluster_identifier", global);
+    let credentials = |c: &&&Resource| {
+        [
+            "master_username",
+            "master_password",
+            "manage_master_user_password",
+        ]
+        .iter()
+        .any(|k| hclx::attr(&c.body, k).is_some())
+    };
+    members
+        .iter()
+        .find(credentials)
+        .or_else(|| members.first())
+        .copied()
+}
+
+/// A secondary cluster of an Aurora global database: a read-only copy of the primary in another
+/// region → a `digitalocean_database_replica` of the primary's cluster, in the appliance's
+/// region (an appliance has one; the F304 region warning says so when the providers differ).
+fn global_secondary(r: &Resource, primary: &Resource, cx: &mut Cx<'_>) {
+    let engine = global_str(cx, r, "engine")
+        .or_else(|| global_str(cx, primary, "engine"))
+        .or_else(|| hclx::attr(&primary.body, "engine").and_then(|e| cx.eval.string(e)))
+        .and_then(|e| rds_engine(&e).ok())
+        .unwrap_or(DoEngine::Pg);
+    let instances = cx.referencing("aws_rds_cluster_instance", "cluster_identifier", r);
+    let size =
+        largest_instance_size(cx, r, &instances, engine).unwrap_or_else(|| default_size(engine));
+    let name = cx.unique_name(
+        r,
+        cx.expr(r, "cluster_identifier")
+            .or_else(|| cx.expr(r, "cluster_identifier_prefix")),
+        &r.name,
+    );
+    let cluster_id = hclx::traversal(
+        "aws_rds_cluster",
+        vec![
+            Op::GetAttr(hcl::Identifier::unchecked(primary.name.as_str())),
+            Op::GetAttr(hcl::Identifier::unchecked("id")),
+        ],
+    );
+    let mut body = OutBody::new();
+    body.set("cluster_id", cluster_id);
+    body.set("name", name);
+    body.set("size", Expression::String(size.slug.into()));
+    body.set("region", cx.region());
+    body.set_opt(
+        "private_network_uuid",
+        vpc_for(cx, r, &["db_subnet_group_name"]),
+    );
+    body.set("tags", cx.tags());
+    let addr = cx.emit(r, REPLICA, body);
+    cx.note(
+        r,
+        format!(
+            "secondary cluster of an Aurora global database → a read replica of `{}`, in the appliance's region; it is read-only, like the secondary, and shares the primary's users and databases",
+            primary.address()
+        ),
+    );
+    if instances.len() > 1 {
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}`: its {} instances become one read replica; DigitalOcean replicas have one node",
+                    r.address(),
+                    instances.len()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("add `digitalocean_database_replica` resources for more read capacity"),
+        );
+    }
+    let host = host_attr(cx, &addr);
+    attr(cx, r, "endpoint", &addr, host);
+    attr(cx, r, "reader_endpoint", &addr, host);
+    attr(cx, r, "port", &addr, "port");
+    attr(cx, r, "id", &addr, "id");
+    attr(cx, r, "cluster_identifier", &addr, "name");
+    attr(cx, r, "arn", &addr, "urn");
+    for a in ["master_username", "database_name"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped(
+                format!(
+                    "a read replica has no users or databases of its own; read them from `{}`",
+                    primary.address()
+                )
+                .into(),
+            ),
+        );
+    }
+}
+
+/// An Aurora global database: absorbed into its primary cluster (whose engine and version it
+/// gave); its secondaries are read replicas of that cluster.
+fn global_cluster(r: &Resource, cx: &mut Cx<'_>) {
+    let members = cx.referencing("aws_rds_cluster", "global_cluster_identifier", r);
+    let primary = members
+        .first()
+        .and_then(|m| global_primary(cx, m))
+        .and_then(|p| cx.st.outcomes.get(p.address()))
+        .and_then(|o| o.targets.first().cloned())
+        .filter(|t| t.starts_with(CLUSTER));
+    match primary {
+        Some(cluster) => {
+            let secondaries = members.len().saturating_sub(1);
+            cx.absorb(
+                r,
+                &cluster,
+                format!(
+                    "a global database: its primary cluster is `{cluster}`{}",
+                    if secondaries > 0 {
+                        format!(
+                            "; its {secondaries} secondary cluster(s) are read replicas of it in the appliance's region"
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+            attr(cx, r, "engine_version", &cluster, "version");
+            attr(cx, r, "id", &cluster, "id");
+        }
+        None => cx.drop(r, "no cluster of this stack joins the global database"),
+    }
+    for a in [
+        "arn",
+        "global_cluster_resource_id",
+        "global_cluster_members",
+    ] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped("DigitalOcean has no global databases".into()),
+        );
+    }
+}
+
 fn cluster_instance(r: &Resource, cx: &mut Cx<'_>) {
     match cx.parent(r, "cluster_identifier") {
         Some(cluster) => {
@@ -1097,6 +1349,13 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
         .str(r, "family")
         .or_else(|| cx.str(r, "engine_name"))
         .unwrap_or_default();
+    if matches!(
+        r.ty.as_str(),
+        "aws_db_parameter_group" | "aws_rds_cluster_parameter_group"
+    ) && sql_parameter_group(r, cx, &targets, &family)
+    {
+        return;
+    }
     let config = family_engine(&family)
         .map(|e| format!("`{}`", e.config_resource()))
         .unwrap_or_else(|| "the typed `digitalocean_database_*_config` resources".into());
@@ -1182,6 +1441,428 @@ pub(super) fn parameter_group(r: &Resource, cx: &mut Cx<'_>) {
     for a in ["id", "name", "arn"] {
         cx.export(r, a, unmapped());
     }
+}
+
+/// A part of an RDS Proxy (target group, target, extra endpoint): the proxy's rule records its
+/// outcome; one whose proxy is not in the stack is dropped with that reason (the proxy's rule,
+/// run later, overwrites the outcome).
+fn db_proxy_part(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.st.outcomes.contains_key(r.address()) {
+        return;
+    }
+    cx.drop(r, "its RDS Proxy is not part of this stack");
+    if r.ty == "aws_db_proxy_endpoint" {
+        cx.export(
+            r,
+            "endpoint",
+            Export::Unmapped("its RDS Proxy is not part of this stack".into()),
+        );
+    }
+}
+
+/// RDS Proxy → a PgBouncer `digitalocean_database_connection_pool` on the PostgreSQL cluster its
+/// `aws_db_proxy_target` names (mapping facts §3), in transaction mode (RDS Proxy multiplexes
+/// client connections per transaction). The pool's size is the share of the cluster's backend
+/// connections the target group allows (`max_connections_percent`, default 100): 25 per GiB of
+/// the primary's memory, less 3 reserved (`digitalocean-openapi.yaml`, connection pool `size`).
+/// The proxy's `endpoint` (and its endpoints') read the pool's host. DigitalOcean pools exist
+/// for PostgreSQL only: a MySQL proxy is absorbed into the cluster, whose host clients then
+/// reach directly, with a warning.
+fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
+    let targets: Vec<&Resource> = cx.referencing("aws_db_proxy_target", "db_proxy_name", r);
+    let groups: Vec<&Resource> =
+        cx.referencing("aws_db_proxy_default_target_group", "db_proxy_name", r);
+    let endpoints: Vec<&Resource> = cx.referencing("aws_db_proxy_endpoint", "db_proxy_name", r);
+    // The emitted cluster of the first target that names a mapped cluster or instance.
+    let cluster = targets.iter().find_map(|t| {
+        ["db_cluster_identifier", "db_instance_identifier"]
+            .iter()
+            .find_map(|k| {
+                let origin = cx.referenced(t, k)?;
+                let target = cx
+                    .st
+                    .outcomes
+                    .get(origin.address())?
+                    .targets
+                    .first()
+                    .filter(|a| a.starts_with(CLUSTER))?
+                    .clone();
+                Some((origin.address().to_string(), target))
+            })
+    });
+    let Some((origin_db, cluster)) = cluster else {
+        cx.unsupported(
+            r,
+            Code::UnsupportedResource,
+            format!(
+                "`{}`: no `aws_db_proxy_target` of this stack connects the proxy to a database Ferry maps",
+                r.address()
+            ),
+            "add an `aws_db_proxy_target` naming the `aws_rds_cluster` or `aws_db_instance` of the stack (it becomes a DigitalOcean connection pool on that cluster), or point clients at the database directly",
+        );
+        for a in ["endpoint", "arn", "id", "name"] {
+            cx.export(
+                r,
+                a,
+                Export::Unmapped("the RDS Proxy has no DigitalOcean counterpart".into()),
+            );
+        }
+        return;
+    };
+    let (engine, size, in_vpc, meta) = match cx.st.emitted.iter().find(|e| e.address() == cluster) {
+        Some(e) => (
+            match e.body.get("engine") {
+                Some(Expression::String(s)) => s.clone(),
+                _ => String::new(),
+            },
+            match e.body.get("size") {
+                Some(Expression::String(s)) => facts::SQL_SIZES.iter().find(|z| z.slug == s),
+                _ => None,
+            },
+            e.body.get("private_network_uuid").is_some(),
+            Meta {
+                count: e.meta.count.clone(),
+                for_each: e.meta.for_each.clone(),
+                ..Meta::default()
+            },
+        ),
+        None => (String::new(), None, false, Meta::default()),
+    };
+    let host = if in_vpc { "private_host" } else { "host" };
+    if engine != "pg" {
+        let note = format!(
+            "DigitalOcean connection pools are PostgreSQL only: clients of the proxy connect to `{cluster}` directly"
+        );
+        cx.absorb(r, &cluster, note.clone());
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: DigitalOcean pools connections for PostgreSQL only, not for {}; the proxy's endpoint reads the cluster's `{host}`",
+                    r.address(),
+                    match engine.as_str() {
+                        "mysql" => "MySQL",
+                        "" => "this engine",
+                        other => other,
+                    }
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("clients open their connections to the cluster itself: keep their pools small (the cluster's connection limit follows its size), or run a pooler such as ProxySQL beside the application"),
+        );
+        for part in targets.iter().chain(&groups).chain(&endpoints) {
+            cx.absorb(part, &cluster, note.clone());
+        }
+        attr(cx, r, "endpoint", &cluster, host);
+        for e in &endpoints {
+            attr(cx, e, "endpoint", &cluster, host);
+        }
+        return;
+    }
+    // Which share of the cluster's connections the pool may take.
+    let percent = groups
+        .iter()
+        .find_map(|g| {
+            let c = hclx::blocks(&g.body, "connection_pool_config")
+                .into_iter()
+                .next()?;
+            let e = hclx::attr(&c, "max_connections_percent")?;
+            cx.eval.number(e)
+        })
+        .filter(|p| (1.0..=100.0).contains(p))
+        .unwrap_or(100.0);
+    let (pool_size, size_note) = match size {
+        Some(z) => {
+            let limit = (25 * z.memory_gib).saturating_sub(3).max(1);
+            let n = ((f64::from(limit) * percent / 100.0).floor() as u32).max(1);
+            (
+                n,
+                format!(
+                    "size {n}: {percent}% of the {limit} backend connections of `{}` (25 per GiB of memory, 3 reserved)",
+                    z.slug
+                ),
+            )
+        }
+        None => (
+            10,
+            "size 10: the cluster's size is not known here (DigitalOcean allows 25 backend connections per GiB of the primary's memory, 3 reserved)".to_string(),
+        ),
+    };
+    // The database and user of the cluster, when the stack creates them.
+    let (db_name, user) = {
+        let outs = cx
+            .st
+            .outcomes
+            .get(&origin_db)
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        let db = outs
+            .iter()
+            .find(|t| t.starts_with("digitalocean_database_db."));
+        let user = outs
+            .iter()
+            .find(|t| t.starts_with("digitalocean_database_user."));
+        (
+            db.map(|d| self_ref(d, &meta, "name"))
+                .unwrap_or_else(|| Expression::String("defaultdb".into())),
+            user.map(|u| self_ref(u, &meta, "name")),
+        )
+    };
+    let mut body = OutBody::new();
+    body.set("cluster_id", self_ref(&cluster, &meta, "id"));
+    body.set(
+        "name",
+        cx.expr(r, "name")
+            .unwrap_or_else(|| Expression::String(r.name.replace('_', "-"))),
+    );
+    body.set("mode", Expression::String("transaction".into()));
+    body.set("size", Expression::Number(pool_size.into()));
+    body.set("db_name", db_name);
+    body.set_opt("user", user);
+    let mut at = r.clone();
+    at.meta = meta;
+    let pool = cx.emit(&at, POOL, body);
+    cx.note(
+        r,
+        format!("PgBouncer pool in transaction mode on `{cluster}`; {size_note}"),
+    );
+    let part_note = format!("part of the RDS Proxy, now the connection pool `{pool}`");
+    for part in targets.iter().chain(&groups) {
+        cx.absorb(part, &pool, part_note.clone());
+    }
+    let pool_host = if in_vpc { "private_host" } else { "host" };
+    attr(cx, r, "endpoint", &pool, pool_host);
+    attr(cx, r, "name", &pool, "name");
+    for a in ["arn", "id"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped("a DigitalOcean connection pool has no ARN".into()),
+        );
+    }
+    for e in &endpoints {
+        cx.absorb(e, &pool, part_note.clone());
+        attr(cx, e, "endpoint", &pool, pool_host);
+        let read_only = cx
+            .expr(e, "target_role")
+            .and_then(|x| cx.eval.string(&x))
+            .is_some_and(|v| v == "READ_ONLY");
+        if read_only {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!(
+                        "`{}`: a read-only proxy endpoint has no DigitalOcean counterpart; it reads the pool's `{pool_host}`, so its reads go to the primary",
+                        e.address()
+                    ),
+                )
+                .at(e.loc_of("target_role"))
+                .resource(e.address())
+                .help("to spread reads, add a read replica (`digitalocean_database_replica`) and point read-only clients at its `host`"),
+            );
+        }
+    }
+}
+
+/// A PostgreSQL or MySQL parameter group used by mapped clusters: the parameters
+/// `facts::db_params` maps become a `digitalocean_database_postgresql_config` /
+/// `_mysql_config` per cluster (known gap #74); the others are listed in one F303 note with the
+/// reason each is not carried. A group shared by several clusters gives each its own config (a
+/// DigitalOcean config belongs to one cluster); an Aurora cluster's cluster and instance
+/// parameter groups share one config, the first group's value winning where both set a
+/// parameter. Returns `false` when there is nothing to carry (no cluster of these engines, or
+/// no parameter the table maps): the caller absorbs the group as before.
+fn sql_parameter_group(r: &Resource, cx: &mut Cx<'_>, targets: &[String], family: &str) -> bool {
+    use crate::facts::db_params::{self as params, Value};
+    // The engine of the emitted cluster, which saw `engine` and `engine_version`; the family
+    // when the cluster does not say.
+    let cluster_engine = targets.first().and_then(|t| {
+        let e = cx.st.emitted.iter().find(|e| &e.address() == t)?;
+        match e.body.get("engine")? {
+            Expression::String(s) if s == "pg" => Some(DoEngine::Pg),
+            Expression::String(s) if s == "mysql" => Some(DoEngine::Mysql),
+            _ => None,
+        }
+    });
+    let engine = match cluster_engine.or_else(|| family_engine(family)) {
+        Some(e @ (DoEngine::Pg | DoEngine::Mysql)) => e,
+        _ => return false,
+    };
+    let (table, config_ty) = match engine {
+        DoEngine::Pg => (params::POSTGRES, engine.config_resource()),
+        _ => (params::MYSQL, engine.config_resource()),
+    };
+    let mut carried: Vec<(&'static str, Expression, String)> = Vec::new();
+    let mut conversions: Vec<String> = Vec::new();
+    let mut dropped: Vec<String> = Vec::new();
+    for p in hclx::blocks(&r.body, "parameter") {
+        let Some(name) = hclx::attr(&p, "name").and_then(|e| cx.eval.string(e)) else {
+            continue;
+        };
+        let Some(param) = params::lookup(table, &name) else {
+            let reason = params::unmapped_reason(&name)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("`{config_ty}` has no counterpart"));
+            dropped.push(format!("`{name}` ({reason})"));
+            continue;
+        };
+        let raw = match hclx::attr(&p, "value") {
+            Some(Expression::String(s)) => Ok(s.clone()),
+            Some(Expression::Number(n)) => Ok(n.to_string()),
+            Some(Expression::Bool(b)) => Ok(b.to_string()),
+            Some(e) => Err(format!(
+                "the value `{}` is an expression; set `{}` in the emitted config by hand",
+                hclx::inline(e),
+                param.attr
+            )),
+            None => Err("no value".to_string()),
+        };
+        let converted = raw.and_then(|raw| params::convert(param, &raw));
+        match converted {
+            Ok(_) if carried.iter().any(|(a, _, _)| *a == param.attr) => {
+                dropped.push(format!(
+                    "`{name}` (set twice in the group; the first is kept)"
+                ));
+            }
+            Ok((value, note)) => {
+                let expr = match value {
+                    Value::Int(n) => Expression::Number(n.into()),
+                    Value::Float(f) => {
+                        Expression::Number(hcl::Number::from_f64(f).unwrap_or(0.into()))
+                    }
+                    Value::Bool(b) => Expression::Bool(b),
+                    Value::Str(s) => Expression::String(s),
+                };
+                conversions.extend(note);
+                carried.push((param.attr, expr, name));
+            }
+            Err(reason) => dropped.push(format!("`{name}` ({reason})")),
+        }
+    }
+    if carried.is_empty() {
+        return false;
+    }
+    let mut configs: Vec<String> = Vec::new();
+    let mut overrides: Vec<String> = Vec::new();
+    for target in targets {
+        let Some(cluster) = cx.st.emitted.iter().find(|e| &e.address() == target) else {
+            continue;
+        };
+        let meta = Meta {
+            count: cluster.meta.count.clone(),
+            for_each: cluster.meta.for_each.clone(),
+            ..Meta::default()
+        };
+        let cluster_name = cluster.name.clone();
+        let cluster_id = self_ref(target, &meta, "id");
+        // An Aurora cluster's other parameter group may have written its config already.
+        let existing = cx
+            .st
+            .emitted
+            .iter_mut()
+            .find(|e| e.ty == config_ty && e.body.get("cluster_id") == Some(&cluster_id));
+        if let Some(e) = existing {
+            let by = e.origin.clone().unwrap_or_default();
+            // On Aurora a DB (instance) parameter group's value takes precedence over the
+            // cluster parameter group's.
+            let instance_wins = r.ty == "aws_db_parameter_group"
+                && by.starts_with("aws_rds_cluster_parameter_group.");
+            for (attr, expr, name) in &carried {
+                if e.body.get(attr).is_none() {
+                    e.body.set(*attr, expr.clone());
+                } else if instance_wins {
+                    e.body.set(*attr, expr.clone());
+                    overrides.push(format!(
+                        "`{name}` overrides the value of `{by}`, as on Aurora"
+                    ));
+                } else {
+                    dropped.push(format!("`{name}` (set by `{by}`, whose value is kept)"));
+                }
+            }
+            configs.push(e.address());
+            continue;
+        }
+        let mut body = OutBody::new();
+        body.set("cluster_id", cluster_id);
+        for (attr, expr, _) in &carried {
+            body.set(*attr, expr.clone());
+        }
+        let mut at = r.clone();
+        at.meta = meta;
+        let name = if targets.len() == 1 {
+            r.name.clone()
+        } else {
+            format!("{}_{cluster_name}", r.name)
+        };
+        configs.push(cx.emit_as(&at, Mode::Managed, config_ty, &name, body));
+    }
+    if configs.is_empty() {
+        return false;
+    }
+    let list = |v: &[String]| v.join(", ");
+    let names: Vec<String> = carried
+        .iter()
+        .map(|(a, _, n)| {
+            if n == a {
+                format!("`{n}`")
+            } else {
+                format!("`{n}` → `{a}`")
+            }
+        })
+        .collect();
+    let mut note = format!(
+        "parameters {} carried to {}",
+        list(&names),
+        configs
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !conversions.is_empty() {
+        note.push_str(&format!(" ({})", list(&conversions)));
+    }
+    if targets.len() > 1 {
+        note.push_str("; each cluster using the group gets its own config");
+    }
+    if !overrides.is_empty() {
+        note.push_str(&format!("; {}", list(&overrides)));
+    }
+    cx.st.outcomes.insert(
+        r.address().to_string(),
+        OutcomeRec {
+            outcome: Outcome::Mapped,
+            targets: configs.clone(),
+            note: Some(note),
+        },
+    );
+    if !dropped.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: parameters not carried over: {}",
+                    r.address(),
+                    dropped.join("; ")
+                ),
+            )
+            .at(r.loc_of("parameter"))
+            .resource(r.address())
+            .help(format!(
+                "the parameters DigitalOcean takes were carried to `{}`; set any other value the application needs there, among the attributes `{config_ty}` offers",
+                configs[0]
+            )),
+        );
+    }
+    for a in ["id", "name", "arn"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped("DigitalOcean has no parameter groups".into()),
+        );
+    }
+    true
 }
 
 /// The engine of a parameter group family (`postgres16`, `aurora-mysql8.0`, `docdb5.0`,
@@ -1303,7 +1984,7 @@ fn engine_version(
     engine: DoEngine,
     aws_engine: &str,
 ) -> &'static str {
-    let aws = cx.str(r, "engine_version");
+    let aws = global_str(cx, r, "engine_version").or_else(|| cx.str(r, "engine_version"));
     let choice = match engine {
         DoEngine::Pg => facts::pg_version(aws.as_deref()),
         DoEngine::Mysql => {

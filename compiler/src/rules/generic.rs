@@ -120,6 +120,14 @@ const AWS_KUBERNETES: &[(&str, &str)] = &[
         "ebs.csi.aws.com",
         "the EBS CSI driver (`ebs.csi.aws.com`): DOKS volumes use the `do-block-storage` storage class",
     ),
+    (
+        "karpenter.k8s.aws",
+        "Karpenter objects (`karpenter.k8s.aws`: an `EC2NodeClass`, or a `NodePool` of one), which launch EC2 instances: on DOKS the node pool's own autoscaler adds nodes (`auto_scale`, `min_nodes`, `max_nodes`)",
+    ),
+    (
+        "public.ecr.aws/karpenter",
+        "the Karpenter controller (`public.ecr.aws/karpenter`), which launches EC2 instances and cannot run on DOKS: the node pool's own autoscaler adds nodes (`auto_scale`, `min_nodes`, `max_nodes`)",
+    ),
 ];
 
 /// Warns when a kept Kubernetes object or Helm release (`helm_*`, `kubectl_*`,
@@ -151,6 +159,12 @@ fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
             texts.push(text.to_string());
         }
     });
+    // Helm `set` names escape the dots of a key (`eks\\.amazonaws\\.com/role-arn`).
+    for t in &mut texts {
+        if t.contains("\\.") {
+            *t = t.replace("\\\\.", ".").replace("\\.", ".");
+        }
+    }
     let found: Vec<&str> = AWS_KUBERNETES
         .iter()
         .filter(|(marker, _)| texts.iter().any(|t| t.contains(marker)))

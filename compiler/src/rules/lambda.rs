@@ -425,6 +425,14 @@ pub const RULES: &[RuleDef] = &[
         "authorizer → not carried over (routes become public; warned per route)",
         api_part,
     ),
+    rule(
+        "aws_apigatewayv2_vpc_link",
+        Phase::Attach,
+        &[],
+        &["name", "subnet_ids", "security_group_ids"],
+        "VPC link → folded into the Ingress whose route reached a load balancer through it",
+        vpc_link,
+    ),
     // Function archives.
     RuleDef {
         ty: "archive_file",
@@ -2298,6 +2306,11 @@ struct Route<'a> {
     svc: Expression,
     /// The instance of a repeated function (`"list"`), empty otherwise.
     instance: String,
+    /// The backend's Service port: 80 for a function's Knative Service, the load balancer's
+    /// listener port for an ECS service reached through a VPC link.
+    port: u16,
+    /// A Knative Service (the Ingress sets its host header), not a plain Service.
+    knative: bool,
 }
 
 /// The index (`["k"]`, `[0]`) with which `e` refers to the resource `target`.
@@ -2355,6 +2368,49 @@ fn route_function<'a>(
     Some((f, svc, hclx::inline(&index)))
 }
 
+/// An `HTTP_PROXY` integration to an ALB/NLB listener (usually through a VPC link) whose target
+/// group an `aws_ecs_service` of the stack registers with: the ECS service (which becomes a
+/// Deployment and a Service of the same name), its Service name as an origin reference the
+/// reference pass rewrites, and the listener's port (the Service's port).
+fn route_service<'a>(
+    cx: &Cx<'a>,
+    integration: &Resource,
+) -> Option<(&'a Resource, Expression, u16)> {
+    let ty = hclx::attr(&integration.body, "integration_type").and_then(|e| cx.eval.string(e));
+    if ty.as_deref() != Some("HTTP_PROXY") {
+        return None;
+    }
+    let listener = cx
+        .referenced(integration, "integration_uri")
+        .filter(|l| super::lb::LISTENER_TYPES.contains(&l.ty.as_str()))?;
+    let tg = hclx::blocks(&listener.body, "default_action")
+        .iter()
+        .find_map(|a| hclx::attr(a, "target_group_arn").and_then(|e| cx.resolve_ref(e)))?;
+    let service = cx
+        .origin_of_type("aws_ecs_service")
+        .filter(|svc| !svc.meta.is_repeated())
+        .find(|svc| {
+            hclx::blocks(&svc.body, "load_balancer").iter().any(|lb| {
+                hclx::attr(lb, "target_group_arn")
+                    .and_then(|e| cx.resolve_ref(e))
+                    .is_some_and(|t| t == tg)
+            })
+        })?;
+    let port = hclx::attr(&listener.body, "port")
+        .and_then(|e| cx.eval.number(e))
+        .filter(|p| (1.0..=65535.0).contains(p))
+        .map(|p| p as u16)
+        .unwrap_or(80);
+    let svc = hclx::traversal(
+        "aws_ecs_service",
+        vec![
+            Op::GetAttr(Identifier::unchecked(service.name.as_str())),
+            Op::GetAttr(Identifier::unchecked("name")),
+        ],
+    );
+    Some((service, svc, port))
+}
+
 fn http_api(r: &Resource, cx: &mut Cx<'_>) {
     let protocol = cx.str(r, "protocol_type").unwrap_or_else(|| "HTTP".into());
     let alternative = "route HTTP with a Kubernetes Ingress on DOKS to the functions (Ferry does this for HTTP APIs whose routes reach Lambda functions of the stack), App Platform routes, or a DigitalOcean load balancer";
@@ -2401,6 +2457,19 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
                 function,
                 svc,
                 instance,
+                port: 80,
+                knative: true,
+            });
+        } else if let Some((service, svc, port)) = route_service(cx, integration) {
+            routes.push(Route {
+                route: Some(route),
+                integration: Some(integration),
+                key,
+                function: service,
+                svc,
+                instance: String::new(),
+                port,
+                knative: false,
             });
         }
     }
@@ -2414,13 +2483,15 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             function: f,
             svc: function_name_expr(cx, r, "target", f),
             instance: String::new(),
+            port: 80,
+            knative: true,
         });
     }
     if routes.is_empty() {
         let why = if quick {
             "its quick-create target is not a Lambda function of the stack"
         } else {
-            "none of its routes reaches a Lambda function of the stack"
+            "none of its routes reaches a Lambda function of the stack or, through a load balancer, an ECS service of it"
         };
         cx.unsupported(
             r,
@@ -2610,21 +2681,25 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         meta.set("name", s(&dns_label(&tf_name)));
         meta.set("namespace", namespace.clone());
         let mut ann = annotations.clone();
-        ann.insert(
-            0,
-            (
-                "nginx.ingress.kubernetes.io/upstream-vhost".into(),
-                hclx::template(format!(
-                    "{}.{}.svc.cluster.local",
-                    hclx::to_template_part(&rt.svc),
-                    hclx::to_template_part(&namespace)
-                )),
-            ),
-        );
-        meta.set(
-            "annotations",
-            obj(ann.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()),
-        );
+        if rt.knative {
+            ann.insert(
+                0,
+                (
+                    "nginx.ingress.kubernetes.io/upstream-vhost".into(),
+                    hclx::template(format!(
+                        "{}.{}.svc.cluster.local",
+                        hclx::to_template_part(&rt.svc),
+                        hclx::to_template_part(&namespace)
+                    )),
+                ),
+            );
+        }
+        if !ann.is_empty() {
+            meta.set(
+                "annotations",
+                obj(ann.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()),
+            );
+        }
         let spec = body.block("spec");
         spec.set("ingress_class_name", s("nginx"));
         let http = spec.block("rule").block("http");
@@ -2636,7 +2711,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             service.set("name", rt.svc.clone());
             service
                 .block("port")
-                .set("number", Expression::Number(80.into()));
+                .set("number", Expression::Number(rt.port.into()));
         }
         body.set("wait_for_load_balancer", Expression::Bool(true));
         let addr = cx.emit_as(r, Mode::Managed, INGRESS, &tf_name, body);
@@ -2673,10 +2748,25 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         {
             let note = if lost_to.is_some() {
                 "its route's path goes to another function (see the F305 warning)"
-            } else {
+            } else if rt.knative {
                 "the Ingress backend: the function's Knative Service"
+            } else {
+                "the Ingress backend: the Kubernetes Service of the ECS service behind the load balancer"
             };
             cx.absorb(i, &into, note);
+            // The VPC link the integration went through: the Ingress controller reaches the
+            // Service inside the cluster.
+            if let Some(link) = cx
+                .referenced(i, "connection_id")
+                .filter(|l| l.ty == "aws_apigatewayv2_vpc_link")
+                && !cx.st.outcomes.contains_key(link.address())
+            {
+                cx.absorb(
+                    link,
+                    &into,
+                    "the Ingress controller reaches the Service inside the cluster; no VPC link is needed",
+                );
+            }
         }
     }
     cx.note(
@@ -2823,6 +2913,17 @@ fn ingress_path(path: &str) -> (String, &'static str) {
         kept.push(seg);
     }
     (format!("/{}", kept.join("/")), "Exact")
+}
+
+/// A VPC link: absorbed by the API's rule when a route reaches an ECS service through it;
+/// otherwise what the catalog says of API Gateway.
+fn vpc_link(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.st.outcomes.contains_key(r.address()) {
+        return;
+    }
+    if let Some(family) = catalog::lookup(&r.ty) {
+        catalog::apply(family, r, cx);
+    }
 }
 
 /// Routes, integrations, stages, deployments and authorizers of an HTTP API.

@@ -43,6 +43,11 @@ resource "digitalocean_database_user" "main_user" {
   name       = "billing_app"
 }
 
+resource "digitalocean_database_postgresql_config" "pg16" {
+  cluster_id                 = digitalocean_database_cluster.main.id
+  log_min_duration_statement = 500
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

@@ -1,0 +1,3 @@
+output "proxy_endpoint" {
+  value = digitalocean_database_cluster.app.host
+}

@@ -1,0 +1,15 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "lon1"
+}
+
+variable "instance_id" {
+  type = string
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+  default   = null
+}
