@@ -1405,34 +1405,10 @@ fn service_instances(cx: &Cx<'_>, svc: &Resource) -> Option<Vec<(Value, Resource
     let mut out: Vec<(Value, Resource)> = Vec::with_capacity(all.len());
     for (key, ev) in all {
         let mut bound = svc.clone();
-        let mut known = true;
-        hclx::walk_body_mut(&mut bound.body, &mut |y| {
-            // `count.index + 1`, `"web-${each.key}"`: the instance's value, folded.
-            if lb::per_instance(y)
-                && let Some(v) = ev.value(y)
-            {
-                *y = crate::eval::value_to_expr(&v);
-                return false;
-            }
-            if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
-                return true;
-            }
-            match ev.value(y) {
-                Some(v) => *y = crate::eval::value_to_expr(&v),
-                None => known = false,
-            }
-            false
-        });
-        if !known {
-            return None;
-        }
+        bound.body = bind_body(&ev, &svc.body)?;
         bound.meta.count = None;
         bound.meta.for_each = None;
-        let label = match &key {
-            Value::String(k) => k.clone(),
-            other => other.to_string(),
-        };
-        bound.name = super::sanitize_name(&format!("{}_{label}", svc.name));
+        bound.name = instance_name(svc, &key);
         if out.iter().any(|(_, b)| b.name == bound.name) {
             return None;
         }
@@ -3810,11 +3786,15 @@ fn target_of_policy<'a>(cx: &Cx<'a>, p: &Resource) -> Option<&'a Resource> {
     })
 }
 
-/// When `svc` became one Deployment per instance and the scaling target `r` repeats too: the
-/// Deployment of the service instance that `r`'s first instance (Terraform's order) names in
-/// `resource_id` (`aws_ecs_service.svc[each.key].name`), with that target instance's context.
-/// `None` when either does not hold or the instance cannot be told.
-fn split_service_instance(cx: &Cx<'_>, r: &Resource, svc: &Resource) -> Option<(String, Eval)> {
+/// When `svc` became one Deployment per instance and the scaling target `r` repeats too: for
+/// each instance of `r` (Terraform's order), the Deployment of the service instance it names in
+/// `resource_id` (`aws_ecs_service.svc[each.key].name`), with that target instance's key and
+/// context. `None` when either does not hold or an instance's service cannot be told.
+fn split_service_instances(
+    cx: &Cx<'_>,
+    r: &Resource,
+    svc: &Resource,
+) -> Option<Vec<(String, Value, Eval)>> {
     let deployments = cx.st.outcomes.get(svc.address()).map_or(0, |o| {
         o.targets
             .iter()
@@ -3824,23 +3804,60 @@ fn split_service_instance(cx: &Cx<'_>, r: &Resource, svc: &Resource) -> Option<(
     if deployments < 2 || !r.meta.is_repeated() {
         return None;
     }
-    let (_, ev) = cx.eval.instances(&r.meta)?.into_iter().next()?;
     let id = hclx::attr(&r.body, "resource_id")?;
-    let mut key: Option<Value> = None;
-    hclx::walk(id, &mut |x| {
-        if key.is_none()
-            && let Some((SERVICE, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
-            && n.as_str() == svc.name
+    let mut out = Vec::new();
+    for (tkey, ev) in cx.eval.instances(&r.meta)? {
+        let mut key: Option<Value> = None;
+        hclx::walk(id, &mut |x| {
+            if key.is_none()
+                && let Some((SERVICE, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
+                && n.as_str() == svc.name
+            {
+                key = ev.value(i);
+            }
+        });
+        let inst = match key? {
+            Value::String(k) => format!("{}[{k:?}]", svc.address()),
+            other => format!("{}[{other}]", svc.address()),
+        };
+        let dep = cx.st.exports.get(&inst)?.primary.clone()?;
+        out.push((dep, tkey, ev));
+    }
+    Some(out)
+}
+
+/// `body` with `each.*` / `count.index` replaced by the values of one instance (`ev`), and
+/// expressions that depended on them folded; `None` when one of those values is not known.
+fn bind_body(ev: &Eval, body: &Body) -> Option<Body> {
+    let mut body = body.clone();
+    let mut known = true;
+    hclx::walk_body_mut(&mut body, &mut |y| {
+        // `count.index + 1`, `"web-${each.key}"`: the instance's value, folded.
+        if lb::per_instance(y)
+            && let Some(v) = ev.value(y)
         {
-            key = ev.value(i);
+            *y = crate::eval::value_to_expr(&v);
+            return false;
         }
+        if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
+            return true;
+        }
+        match ev.value(y) {
+            Some(v) => *y = crate::eval::value_to_expr(&v),
+            None => known = false,
+        }
+        false
     });
-    let inst = match key? {
-        Value::String(k) => format!("{}[{k:?}]", svc.address()),
-        other => format!("{}[{other}]", svc.address()),
+    known.then_some(body)
+}
+
+/// `<name>_<key>`: the Terraform name of what is emitted for one instance of `r`.
+fn instance_name(r: &Resource, key: &Value) -> String {
+    let label = match key {
+        Value::String(k) => k.clone(),
+        other => other.to_string(),
     };
-    let dep = cx.st.exports.get(&inst)?.primary.clone()?;
-    Some((dep, ev))
+    super::sanitize_name(&format!("{}_{label}", r.name))
 }
 
 /// What was emitted at `addr` for one instance of a repeated resource: no repetition, and
@@ -3899,14 +3916,63 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
                 .find(|t| t.starts_with("kubernetes_deployment_v1."))
         })
         .cloned();
-    // A service that became one Deployment per instance: the HPA of this (repeated) target
-    // scales the Deployment of the instance its first instance names.
-    let split = split_service_instance(cx, r, svc);
-    let dep = split.as_ref().map(|(d, _)| d.clone()).or(dep);
     let policies: Vec<&Resource> = cx
         .origin_of_type(SCALING_POLICY)
         .filter(|p| target_of_policy(cx, p).is_some_and(|t| t.address() == r.address()))
         .collect();
+    // A service that became one Deployment per instance, scaled by a target repeated over the
+    // same instances: one HorizontalPodAutoscaler per instance, each for its Deployment.
+    let split = split_service_instances(cx, r, svc);
+    let per_instance: Option<Vec<(String, Resource)>> = split.as_ref().and_then(|all| {
+        let mut out: Vec<(String, Resource)> = Vec::new();
+        for (dep, key, ev) in all {
+            let mut bound = r.clone();
+            bound.body = bind_body(ev, &r.body)?;
+            bound.meta.count = None;
+            bound.meta.for_each = None;
+            bound.name = instance_name(r, key);
+            if out.iter().any(|(d, b)| d == dep || b.name == bound.name) {
+                return None;
+            }
+            out.push((dep.clone(), bound));
+        }
+        Some(out)
+    });
+    if let Some(all) = per_instance {
+        let mut notes = Vec::new();
+        for (dep, bound) in &all {
+            autoscaler(bound, cx, svc, &policies, dep.clone(), None);
+            if let Some(n) = cx.st.outcomes.get(r.address()).and_then(|o| o.note.clone()) {
+                notes.push(n);
+            }
+        }
+        // The policies are metrics of every instance's autoscaler.
+        let hpas: Vec<String> = cx
+            .st
+            .outcomes
+            .get(r.address())
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        for p in &policies {
+            if let Some(rec) = cx.st.outcomes.get_mut(p.address())
+                && rec.outcome == Outcome::Absorbed
+            {
+                rec.targets = hpas.clone();
+            }
+        }
+        cx.note(
+            r,
+            format!(
+                "repeated over the instances of `{}`, one each: {}",
+                svc.address(),
+                notes.join("; ")
+            ),
+        );
+        return;
+    }
+    // Else the HPA of this (repeated) target scales the Deployment its first instance names.
+    let first = split.and_then(|all| all.into_iter().next());
+    let dep = first.as_ref().map(|(d, _, _)| d.clone()).or(dep);
     let Some(dep) = dep else {
         cx.st.outcomes.insert(
             r.address().to_string(),
@@ -3928,12 +3994,26 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         }
         return;
     };
+    autoscaler(r, cx, svc, &policies, dep, first.map(|(_, _, ev)| ev));
+}
+
+/// The HorizontalPodAutoscaler of the scaling target `r` (of `svc`) for the Deployment `dep`,
+/// with its `policies` as metrics. `first`: the context of `r`'s first instance when `r`
+/// repeats but one autoscaler stands for it (its `each.*` are bound to that instance).
+fn autoscaler(
+    r: &Resource,
+    cx: &mut Cx<'_>,
+    svc: &Resource,
+    policies: &[&Resource],
+    dep: String,
+    first: Option<Eval>,
+) {
     let mut metrics: Vec<OutBody> = Vec::new();
     let mut scale_in: Option<i64> = None;
     let mut scale_out: Option<i64> = None;
     let mut no_scale_in = false;
     let mut used: Vec<&Resource> = Vec::new();
-    for p in &policies {
+    for p in policies {
         let kind = cx
             .str(p, "policy_type")
             .unwrap_or_else(|| "StepScaling".into());
@@ -4081,7 +4161,9 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
             .filter(|t| t.starts_with("kubernetes_deployment_v1."))
             .count()
     });
-    if deployments > 1 {
+    // A target bound to one instance (named `<name>_<key>`) scales that instance's Deployment.
+    let one_instance = !r.address().ends_with(&format!(".{}", r.name));
+    if deployments > 1 && !one_instance {
         warn(
             cx,
             Code::FeatureUnsupported,
@@ -4096,7 +4178,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
     let addr = cx.emit(r, "kubernetes_horizontal_pod_autoscaler_v2", body);
-    if let Some((_, ev)) = &split {
+    if let Some(ev) = &first {
         // One autoscaler, not one per instance of the target (their names would collide).
         bind_instance_of(ev, cx, &addr);
     }
@@ -4107,7 +4189,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
             used.len()
         ),
     );
-    for p in &policies {
+    for p in policies {
         if used.iter().any(|u| u.address() == p.address()) {
             cx.absorb(p, &addr, "a metric of the HorizontalPodAutoscaler");
         } else {

@@ -198,6 +198,10 @@ resource "kubernetes_deployment_v1" "svc_site" {
       }
     }
   }
+
+  lifecycle {
+    ignore_changes = [spec[0].replicas]
+  }
 }
 
 resource "kubernetes_service_v1" "svc_site" {
@@ -289,6 +293,10 @@ resource "kubernetes_deployment_v1" "svc_worker" {
       }
     }
   }
+
+  lifecycle {
+    ignore_changes = [spec[0].replicas]
+  }
 }
 
 resource "kubernetes_service_v1" "svc_worker" {
@@ -333,7 +341,7 @@ resource "digitalocean_kubernetes_cluster" "main" {
   }
 }
 
-resource "kubernetes_horizontal_pod_autoscaler_v2" "svc" {
+resource "kubernetes_horizontal_pod_autoscaler_v2" "svc_api" {
   metadata {
     name      = "globex-api"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
@@ -347,6 +355,68 @@ resource "kubernetes_horizontal_pod_autoscaler_v2" "svc" {
       api_version = "apps/v1"
       kind        = "Deployment"
       name        = kubernetes_deployment_v1.svc_api.metadata[0].name
+    }
+
+    metric {
+      type = "Resource"
+
+      resource {
+        name = "cpu"
+
+        target {
+          type                = "Utilization"
+          average_utilization = 60
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_horizontal_pod_autoscaler_v2" "svc_site" {
+  metadata {
+    name      = "globex-site"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  spec {
+    min_replicas = 2
+    max_replicas = 6
+
+    scale_target_ref {
+      api_version = "apps/v1"
+      kind        = "Deployment"
+      name        = kubernetes_deployment_v1.svc_site.metadata[0].name
+    }
+
+    metric {
+      type = "Resource"
+
+      resource {
+        name = "cpu"
+
+        target {
+          type                = "Utilization"
+          average_utilization = 60
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_horizontal_pod_autoscaler_v2" "svc_worker" {
+  metadata {
+    name      = "globex-worker"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  spec {
+    min_replicas = 1
+    max_replicas = 6
+
+    scale_target_ref {
+      api_version = "apps/v1"
+      kind        = "Deployment"
+      name        = kubernetes_deployment_v1.svc_worker.metadata[0].name
     }
 
     metric {
