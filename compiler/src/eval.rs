@@ -12,6 +12,9 @@ use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 use hcl::expr::Expression;
 use std::collections::BTreeMap;
 
+/// The most instances [`Eval::instances`] expands (a larger collection is treated as unknown).
+pub const MAX_INSTANCES: usize = 1000;
+
 #[derive(Debug)]
 pub struct Eval {
     ctx: Context<'static>,
@@ -101,6 +104,74 @@ impl Eval {
             return None;
         }
         Some(Eval { ctx })
+    }
+
+    /// Every instance of a repeated resource whose `count` / `for_each` is known at compile
+    /// time, in Terraform's order (`count.index` ascending; `for_each` map keys sorted, a set of
+    /// strings sorted and deduplicated), each with its instance key (the index as a number, the
+    /// `for_each` key as a string) and its context (`count.index` or `each.key`/`each.value`
+    /// bound). `None` when the resource does not repeat, the collection is not known, or it is
+    /// ambiguous (a fractional or negative count, more than [`MAX_INSTANCES`], a set of
+    /// non-strings).
+    pub fn instances(&self, meta: &crate::origin::Meta) -> Option<Vec<(Value, Eval)>> {
+        let with = |root: &str, pairs: Vec<(&str, Value)>| {
+            let mut ctx = self.ctx.clone();
+            let mut obj = hcl::Map::new();
+            for (k, v) in pairs {
+                obj.insert(k.to_string(), v);
+            }
+            ctx.declare_var(root.to_string(), Value::Object(obj));
+            Eval { ctx }
+        };
+        if let Some(c) = &meta.count {
+            let n = self.number(c)?;
+            if n < 0.0 || n.fract() != 0.0 || n > MAX_INSTANCES as f64 {
+                return None;
+            }
+            return Some(
+                (0..n as u64)
+                    .map(|i| {
+                        (
+                            Value::from(i),
+                            with("count", vec![("index", Value::from(i))]),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        let fe = meta.for_each.as_ref()?;
+        let mut pairs: Vec<(String, Value)> = match self.value(fe)? {
+            Value::Array(items) => {
+                let mut keys = items
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                keys.sort();
+                keys.dedup();
+                keys.into_iter()
+                    .map(|k| (k.clone(), Value::String(k)))
+                    .collect()
+            }
+            Value::Object(map) => map.into_iter().collect(),
+            _ => return None,
+        };
+        if pairs.len() > MAX_INSTANCES {
+            return None;
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(
+            pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = Value::String(k);
+                    let ev = with("each", vec![("key", key.clone()), ("value", v)]);
+                    (key, ev)
+                })
+                .collect(),
+        )
     }
 
     /// The value of an expression, when it is known at compile time.
@@ -442,4 +513,64 @@ fn minmax(args: FuncArgs, max: bool) -> Result<Value, String> {
     hcl::Number::from_f64(r)
         .map(Value::Number)
         .ok_or_else(|| "no numbers".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(count: Option<&str>, for_each: Option<&str>) -> crate::origin::Meta {
+        crate::origin::Meta {
+            count: count.map(|c| c.parse().expect("count")),
+            for_each: for_each.map(|c| c.parse().expect("for_each")),
+            ..Default::default()
+        }
+    }
+
+    fn keys(m: &crate::origin::Meta, expr: &str) -> Option<Vec<(Value, Value)>> {
+        let ev = Eval::new(&Module::default(), &BTreeMap::new(), None);
+        let e: Expression = expr.parse().expect("expression");
+        ev.instances(m).map(|all| {
+            all.iter()
+                .map(|(k, ev)| (k.clone(), ev.value(&e).expect("known")))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn instances_in_terraform_order() {
+        let m = meta(None, Some(r#"{ b = 2, a = 1, c = 3 }"#));
+        assert_eq!(
+            keys(&m, "each.value").expect("instances"),
+            vec![
+                (Value::from("a"), Value::from(1u64)),
+                (Value::from("b"), Value::from(2u64)),
+                (Value::from("c"), Value::from(3u64)),
+            ]
+        );
+        let m = meta(None, Some(r#"toset(["y", "x", "y"])"#));
+        assert_eq!(
+            keys(&m, "each.key").expect("instances"),
+            vec![
+                (Value::from("x"), Value::from("x")),
+                (Value::from("y"), Value::from("y")),
+            ]
+        );
+        let m = meta(Some("3"), None);
+        assert_eq!(
+            keys(&m, "count.index").expect("instances"),
+            (0..3u64)
+                .map(|i| (Value::from(i), Value::from(i)))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn instances_unknown_or_ambiguous() {
+        assert!(keys(&meta(None, None), "1").is_none());
+        assert!(keys(&meta(Some("var.n"), None), "1").is_none());
+        assert!(keys(&meta(Some("1.5"), None), "1").is_none());
+        assert!(keys(&meta(None, Some("[1, 2]")), "1").is_none());
+        assert!(keys(&meta(None, Some("aws_x.y.ids")), "1").is_none());
+    }
 }

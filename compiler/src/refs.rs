@@ -273,7 +273,17 @@ impl<'a> Rewriter<'a> {
             }
             return Expression::Null;
         };
-        let exports = st.exports.get(addr);
+        // `aws_ecs_service.svc["web"]`: an instance a rule mapped on its own (exports under the
+        // instance's address) stands for itself; its index is spent.
+        let instance = match index {
+            [Op::Index(Expression::String(k))] => st.exports.get(&format!("{addr}[{k:?}]")),
+            [Op::Index(Expression::Number(n))] => st.exports.get(&format!("{addr}[{n}]")),
+            _ => None,
+        };
+        let (exports, index) = match instance {
+            Some(x) => (Some(x), &[][..]),
+            None => (st.exports.get(addr), index),
+        };
         let primary: Option<&str> = exports
             .and_then(|x| x.primary.as_deref())
             .or_else(|| rec.targets.first().map(String::as_str));

@@ -48,6 +48,7 @@ use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAct
 use super::lb::{self, LISTENER_CERT_TYPES, LISTENER_RULE_TYPES, LISTENER_TYPES, TG_TYPES};
 use super::{Cx, Export, OutcomeRec, Phase, RuleDef};
 use crate::diag::{Code, Diagnostic};
+use crate::eval::Eval;
 use crate::facts::lb_dns;
 use crate::facts::workload::{self as facts, Demand};
 use crate::hclx;
@@ -938,7 +939,18 @@ fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize, usize) {
         }
         tasks += 1;
     }
-    for svc in cx.origin_of_type(SERVICE) {
+    // A service repeated over a known collection counts every instance (one workload each).
+    let all: Vec<std::borrow::Cow<'_, Resource>> = cx
+        .origin_of_type(SERVICE)
+        .flat_map(|svc| match service_instances(cx, svc) {
+            Some(v) => v
+                .into_iter()
+                .map(|(_, b)| std::borrow::Cow::Owned(b))
+                .collect(),
+            None => vec![std::borrow::Cow::Borrowed(svc)],
+        })
+        .collect();
+    for svc in &all {
         let Some(td) = bound_task(cx, svc) else {
             continue;
         };
@@ -1375,7 +1387,156 @@ fn app_name(cx: &Cx<'_>, r: &Resource) -> String {
     k8s::unique_object_name(cx.st, "kubernetes_deployment_v1", &base)
 }
 
+/// The instances of a service repeated over a collection known at compile time, when there
+/// are several: each instance's key and the service bound to it — `each.*` / `count.index`
+/// replaced by that instance's values, no meta-argument that repeats, and the Terraform name
+/// `<name>_<key>` (its address stays the origin's, so outcomes and exports gather on it).
+/// `None` (the service is emitted as its first instance, with a warning) when the service
+/// does not repeat, has one instance, its collection is not known, an instance's value is
+/// not known, two keys give the same name, or an instance's task definition cannot be read.
+fn service_instances(cx: &Cx<'_>, svc: &Resource) -> Option<Vec<(Value, Resource)>> {
+    if !svc.meta.is_repeated() {
+        return None;
+    }
+    let all = cx.eval.instances(&svc.meta)?;
+    if all.len() < 2 {
+        return None;
+    }
+    let mut out: Vec<(Value, Resource)> = Vec::with_capacity(all.len());
+    for (key, ev) in all {
+        let mut bound = svc.clone();
+        bound.body = bind_body(&ev, &svc.body)?;
+        bound.meta.count = None;
+        bound.meta.for_each = None;
+        bound.name = instance_name(svc, &key);
+        if out.iter().any(|(_, b)| b.name == bound.name) {
+            return None;
+        }
+        let td = bound_task(cx, &bound)?;
+        container_defs(cx, &td).ok()?;
+        out.push((key, bound));
+    }
+    Some(out)
+}
+
+/// `["web"]` / `[1]`: the Terraform instance key of a service bound by [`service_instances`]
+/// (its name is `<origin name>_<key>`); empty for any other.
+fn instance_suffix(r: &Resource) -> String {
+    let origin = r.address().rsplit('.').next().unwrap_or_default();
+    match r
+        .name
+        .strip_prefix(origin)
+        .and_then(|k| k.strip_prefix('_'))
+    {
+        Some(k) if r.name != origin => match k.parse::<u64>() {
+            Ok(i) => format!("[{i}]"),
+            Err(_) => format!("[{k:?}]"),
+        },
+        _ => String::new(),
+    }
+}
+
+/// An ECS service: one Deployment (and Service) per instance when it repeats over a collection
+/// known at compile time ([`service_instances`]), else one.
 fn service(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(instances) = service_instances(cx, r) else {
+        service_one(r, cx, &mut Vec::new());
+        return;
+    };
+    let before: Vec<String> = cx
+        .st
+        .outcomes
+        .get(r.address())
+        .map(|o| o.targets.clone())
+        .unwrap_or_default();
+    let mut targets = before.clone();
+    let mut notes = Vec::new();
+    let mut first_dep: Option<String> = None;
+    let mut served = Vec::new();
+    for (key, bound) in &instances {
+        let seen = cx
+            .st
+            .outcomes
+            .get(r.address())
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        service_one(bound, cx, &mut served);
+        // `aws_ecs_service.svc["web"]` elsewhere stands for this instance (`refs`).
+        let inst = match key {
+            Value::String(k) => format!("{}[{k:?}]", r.address()),
+            other => format!("{}[{other}]", r.address()),
+        };
+        if let Some(whole) = cx.st.exports.get(r.address()).cloned() {
+            cx.st.exports.insert(inst, whole);
+        }
+        let Some(rec) = cx.st.outcomes.get(r.address()) else {
+            continue;
+        };
+        let new: Vec<String> = rec
+            .targets
+            .iter()
+            .filter(|t| !seen.contains(t))
+            .cloned()
+            .collect();
+        if first_dep.is_none() {
+            first_dep = new
+                .iter()
+                .find(|t| t.starts_with("kubernetes_deployment_v1."))
+                .cloned();
+        }
+        targets.extend(new);
+        let key = match key {
+            Value::String(k) => format!("{k:?}"),
+            other => other.to_string(),
+        };
+        if let Some(n) = &rec.note {
+            notes.push(format!("[{key}] {n}"));
+        }
+    }
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
+        rec.targets = targets;
+    }
+    cx.note(
+        r,
+        format!(
+            "repeated with `{}` over {} instances known at compile time, one workload each: {}",
+            if r.meta.count.is_some() {
+                "count"
+            } else {
+                "for_each"
+            },
+            instances.len(),
+            notes.join("; ")
+        ),
+    );
+    // A reference to the service as a whole stands for its first instance.
+    if let Some(dep) = first_dep {
+        if let Some(x) = cx.st.exports.get_mut(r.address()) {
+            x.primary = Some(dep.clone());
+        }
+        cx.export(
+            r,
+            "name",
+            Export::Tmpl {
+                target: dep.clone(),
+                tmpl: "$T.metadata[0].name".into(),
+            },
+        );
+        cx.export(
+            r,
+            "id",
+            Export::Attr {
+                target: dep,
+                attr: "id".into(),
+            },
+        );
+    }
+}
+
+/// One ECS service (or one instance of a repeated one). `served`: the load balancers earlier
+/// instances of the same service turned into their Service of type LoadBalancer (and that
+/// Service), which later instances reach as ClusterIP Services; extended with this one's.
+fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>) {
     // Workload load balancers whose targets this service registers.
     let mut lb_targets: Vec<LbTarget<'_>> = Vec::new();
     for b in hclx::blocks(&r.body, "load_balancer") {
@@ -1552,17 +1713,24 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         e.meta.count = None;
         e.meta.for_each = None;
     }
-    if r.meta.is_repeated() {
+    // One known instance loses nothing; with several known ones, `service` split them.
+    let known = cx.eval.instances(&r.meta).map(|all| all.len());
+    if r.meta.is_repeated() && known.is_none_or(|n| n > 1) {
+        let why = if known.is_some() {
+            "its instances could not be told apart (an argument or the task definition of an instance is not known at compile time)"
+        } else {
+            "over a value not known at compile time"
+        };
         warn(
             cx,
             Code::FeatureUnsupported,
             r,
             "name",
             format!(
-                "`{}` is repeated with `count`/`for_each`; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
+                "`{}` is repeated with `count`/`for_each` {why}; its Deployment and Service were emitted once (as the first instance), because their Kubernetes names would collide",
                 r.address()
             ),
-            "declare one `aws_ecs_service` per workload, or repeat the Deployment in the deployment stack with distinct names",
+            "give the variables it iterates over values in `terraform.tfvars` (or defaults) so Ferry writes one Deployment per instance, or declare one `aws_ecs_service` per workload",
         );
     }
 
@@ -1572,6 +1740,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         .flat_map(|t| lbs_of_tg(cx, t.tg))
         .filter(|l| lb::targets_workloads(cx, l))
         .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
+        .filter(|l| !served.iter().any(|(lb, _)| lb == l.address()))
         .fold(Vec::new(), |mut acc, l| {
             if !acc.iter().any(|x: &&Resource| x.address() == l.address()) {
                 acc.push(l);
@@ -1596,6 +1765,7 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
             );
         }
         let addr = lb_service(cx, r, lbr, &app, &lb_targets, ns.clone());
+        served.push((lbr.address().to_string(), addr.clone()));
         svc_note = format!(
             "; `{}` became its Service of type LoadBalancer",
             lbr.address()
@@ -1605,6 +1775,24 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
         // Behind a load balancer owned by another workload, or none: a ClusterIP Service.
         for t in &lb_targets {
             for l in lbs_of_tg(cx, t.tg) {
+                // An earlier instance of the same repeated service made it its Service.
+                if let Some((_, by)) = served.iter().find(|(lb, _)| lb == l.address()) {
+                    let msg = format!(
+                        "`{}{}` is reached through `{}`, whose Service of type LoadBalancer, `{by}`, stands for the service's first instance; the listener rules that route to this instance are lost, so it is reachable inside the cluster only",
+                        r.address(),
+                        instance_suffix(r),
+                        l.address()
+                    );
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        r,
+                        "load_balancer",
+                        msg,
+                        "route by path or host with an ingress controller on DOKS (e.g. ingress-nginx) in front of the workloads' ClusterIP Services",
+                    );
+                    continue;
+                }
                 let owner = lb_owner(cx, l).filter(|o| o.address() != r.address());
                 let msg = match owner {
                     Some(o) if lb::targets_workloads(cx, l) => format!(
@@ -3125,10 +3313,11 @@ fn task_definition(r: &Resource, cx: &mut Cx<'_>) {
     let deployments: Vec<String> = services
         .iter()
         .filter_map(|svc| cx.st.outcomes.get(svc.address()))
-        .filter_map(|o| {
+        .flat_map(|o| {
+            // Every Deployment of the service (one per instance of a repeated one).
             o.targets
                 .iter()
-                .find(|t| t.starts_with("kubernetes_deployment_v1."))
+                .filter(|t| t.starts_with("kubernetes_deployment_v1."))
                 .cloned()
         })
         .collect();
@@ -3597,6 +3786,102 @@ fn target_of_policy<'a>(cx: &Cx<'a>, p: &Resource) -> Option<&'a Resource> {
     })
 }
 
+/// When `svc` became one Deployment per instance and the scaling target `r` repeats too: for
+/// each instance of `r` (Terraform's order), the Deployment of the service instance it names in
+/// `resource_id` (`aws_ecs_service.svc[each.key].name`), with that target instance's key and
+/// context. `None` when either does not hold or an instance's service cannot be told.
+fn split_service_instances(
+    cx: &Cx<'_>,
+    r: &Resource,
+    svc: &Resource,
+) -> Option<Vec<(String, Value, Eval)>> {
+    let deployments = cx.st.outcomes.get(svc.address()).map_or(0, |o| {
+        o.targets
+            .iter()
+            .filter(|t| t.starts_with("kubernetes_deployment_v1."))
+            .count()
+    });
+    if deployments < 2 || !r.meta.is_repeated() {
+        return None;
+    }
+    let id = hclx::attr(&r.body, "resource_id")?;
+    let mut out = Vec::new();
+    for (tkey, ev) in cx.eval.instances(&r.meta)? {
+        let mut key: Option<Value> = None;
+        hclx::walk(id, &mut |x| {
+            if key.is_none()
+                && let Some((SERVICE, [Op::GetAttr(n), Op::Index(i), ..])) = hclx::traversal_root(x)
+                && n.as_str() == svc.name
+            {
+                key = ev.value(i);
+            }
+        });
+        let inst = match key? {
+            Value::String(k) => format!("{}[{k:?}]", svc.address()),
+            other => format!("{}[{other}]", svc.address()),
+        };
+        let dep = cx.st.exports.get(&inst)?.primary.clone()?;
+        out.push((dep, tkey, ev));
+    }
+    Some(out)
+}
+
+/// `body` with `each.*` / `count.index` replaced by the values of one instance (`ev`), and
+/// expressions that depended on them folded; `None` when one of those values is not known.
+fn bind_body(ev: &Eval, body: &Body) -> Option<Body> {
+    let mut body = body.clone();
+    let mut known = true;
+    hclx::walk_body_mut(&mut body, &mut |y| {
+        // `count.index + 1`, `"web-${each.key}"`: the instance's value, folded.
+        if lb::per_instance(y)
+            && let Some(v) = ev.value(y)
+        {
+            *y = crate::eval::value_to_expr(&v);
+            return false;
+        }
+        if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
+            return true;
+        }
+        match ev.value(y) {
+            Some(v) => *y = crate::eval::value_to_expr(&v),
+            None => known = false,
+        }
+        false
+    });
+    known.then_some(body)
+}
+
+/// `<name>_<key>`: the Terraform name of what is emitted for one instance of `r`.
+fn instance_name(r: &Resource, key: &Value) -> String {
+    let label = match key {
+        Value::String(k) => k.clone(),
+        other => other.to_string(),
+    };
+    super::sanitize_name(&format!("{}_{label}", r.name))
+}
+
+/// What was emitted at `addr` for one instance of a repeated resource: no repetition, and
+/// `each.*` / `count.index` in it replaced by that instance's values (`ev`).
+fn bind_instance_of(ev: &Eval, cx: &mut Cx<'_>, addr: &str) {
+    let Some(e) = cx.emitted_mut(addr) else {
+        return;
+    };
+    e.meta.count = None;
+    e.meta.for_each = None;
+    e.body.exprs_mut(&mut |x| {
+        hclx::walk_mut(x, &mut |y| {
+            if !matches!(hclx::traversal_root(y), Some(("each" | "count", _))) {
+                return true;
+            }
+            *y = ev
+                .value(y)
+                .map(|v| crate::eval::value_to_expr(&v))
+                .unwrap_or(Expression::Null);
+            false
+        });
+    });
+}
+
 fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
     let Some(svc) = service_of_target(cx, r) else {
         let ns = cx.str(r, "service_namespace").unwrap_or_else(|| "?".into());
@@ -3635,6 +3920,59 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         .origin_of_type(SCALING_POLICY)
         .filter(|p| target_of_policy(cx, p).is_some_and(|t| t.address() == r.address()))
         .collect();
+    // A service that became one Deployment per instance, scaled by a target repeated over the
+    // same instances: one HorizontalPodAutoscaler per instance, each for its Deployment.
+    let split = split_service_instances(cx, r, svc);
+    let per_instance: Option<Vec<(String, Resource)>> = split.as_ref().and_then(|all| {
+        let mut out: Vec<(String, Resource)> = Vec::new();
+        for (dep, key, ev) in all {
+            let mut bound = r.clone();
+            bound.body = bind_body(ev, &r.body)?;
+            bound.meta.count = None;
+            bound.meta.for_each = None;
+            bound.name = instance_name(r, key);
+            if out.iter().any(|(d, b)| d == dep || b.name == bound.name) {
+                return None;
+            }
+            out.push((dep.clone(), bound));
+        }
+        Some(out)
+    });
+    if let Some(all) = per_instance {
+        let mut notes = Vec::new();
+        for (dep, bound) in &all {
+            autoscaler(bound, cx, svc, &policies, dep.clone(), None);
+            if let Some(n) = cx.st.outcomes.get(r.address()).and_then(|o| o.note.clone()) {
+                notes.push(n);
+            }
+        }
+        // The policies are metrics of every instance's autoscaler.
+        let hpas: Vec<String> = cx
+            .st
+            .outcomes
+            .get(r.address())
+            .map(|o| o.targets.clone())
+            .unwrap_or_default();
+        for p in &policies {
+            if let Some(rec) = cx.st.outcomes.get_mut(p.address())
+                && rec.outcome == Outcome::Absorbed
+            {
+                rec.targets = hpas.clone();
+            }
+        }
+        cx.note(
+            r,
+            format!(
+                "repeated over the instances of `{}`, one each: {}",
+                svc.address(),
+                notes.join("; ")
+            ),
+        );
+        return;
+    }
+    // Else the HPA of this (repeated) target scales the Deployment its first instance names.
+    let first = split.and_then(|all| all.into_iter().next());
+    let dep = first.as_ref().map(|(d, _, _)| d.clone()).or(dep);
     let Some(dep) = dep else {
         cx.st.outcomes.insert(
             r.address().to_string(),
@@ -3656,12 +3994,26 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         }
         return;
     };
+    autoscaler(r, cx, svc, &policies, dep, first.map(|(_, _, ev)| ev));
+}
+
+/// The HorizontalPodAutoscaler of the scaling target `r` (of `svc`) for the Deployment `dep`,
+/// with its `policies` as metrics. `first`: the context of `r`'s first instance when `r`
+/// repeats but one autoscaler stands for it (its `each.*` are bound to that instance).
+fn autoscaler(
+    r: &Resource,
+    cx: &mut Cx<'_>,
+    svc: &Resource,
+    policies: &[&Resource],
+    dep: String,
+    first: Option<Eval>,
+) {
     let mut metrics: Vec<OutBody> = Vec::new();
     let mut scale_in: Option<i64> = None;
     let mut scale_out: Option<i64> = None;
     let mut no_scale_in = false;
     let mut used: Vec<&Resource> = Vec::new();
-    for p in &policies {
+    for p in policies {
         let kind = cx
             .str(p, "policy_type")
             .unwrap_or_else(|| "StepScaling".into());
@@ -3803,7 +4155,33 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
         pb.set("value", num(100));
         pb.set("period_seconds", num(15));
     }
+    let deployments = cx.st.outcomes.get(svc.address()).map_or(0, |o| {
+        o.targets
+            .iter()
+            .filter(|t| t.starts_with("kubernetes_deployment_v1."))
+            .count()
+    });
+    // A target bound to one instance (named `<name>_<key>`) scales that instance's Deployment.
+    let one_instance = !r.address().ends_with(&format!(".{}", r.name));
+    if deployments > 1 && !one_instance {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "resource_id",
+            format!(
+                "`{}` scales `{}`, which became {deployments} Deployments (one per instance); one HorizontalPodAutoscaler was written, for `{dep}`, and the other Deployments keep their desired count",
+                r.address(),
+                svc.address()
+            ),
+            "add a HorizontalPodAutoscaler per Deployment in the deployment stack",
+        );
+    }
     let addr = cx.emit(r, "kubernetes_horizontal_pod_autoscaler_v2", body);
+    if let Some(ev) = &first {
+        // One autoscaler, not one per instance of the target (their names would collide).
+        bind_instance_of(ev, cx, &addr);
+    }
     cx.note(
         r,
         format!(
@@ -3811,7 +4189,7 @@ fn scaling_target(r: &Resource, cx: &mut Cx<'_>) {
             used.len()
         ),
     );
-    for p in &policies {
+    for p in policies {
         if used.iter().any(|u| u.address() == p.address()) {
             cx.absorb(p, &addr, "a metric of the HorizontalPodAutoscaler");
         } else {

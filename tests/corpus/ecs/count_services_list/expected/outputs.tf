@@ -1,0 +1,3 @@
+output "second" {
+  value = kubernetes_deployment_v1.s_1.metadata[0].name
+}
