@@ -705,13 +705,10 @@ output "urns" { value = digitalocean_droplet.d[*].urn }
                 // construct `ferry deploy` refuses by design (README: `tofu apply` applies it);
                 // the refusal must name the call.
                 Err(e @ StackError::Module { .. })
-                    if e.to_string().contains("`count`/`for_each` on a module call") =>
+                    if e.to_string()
+                        .contains("`count`/`for_each` on a module call") =>
                 {
-                    assert!(
-                        e.to_string().contains("module `"),
-                        "{}: {e}",
-                        dir.display()
-                    );
+                    assert!(e.to_string().contains("module `"), "{}: {e}", dir.display());
                     continue;
                 }
                 Err(e) => panic!("{}: {e}", dir.display()),
