@@ -4765,6 +4765,31 @@ mod tests {
     }
 
     #[test]
+    fn alb_patterns_become_ingress_paths_and_hosts() {
+        let p = |x: &str| alb_ingress_path(x);
+        assert_eq!(p("/*"), Some(("/".into(), "Prefix")));
+        assert_eq!(p("*"), Some(("/".into(), "Prefix")));
+        assert_eq!(p("/api/*"), Some(("/api".into(), "Prefix")));
+        assert_eq!(p("/api/v1/*"), Some(("/api/v1".into(), "Prefix")));
+        assert_eq!(p("/status"), Some(("/status".into(), "Exact")));
+        assert_eq!(p("/api*"), None);
+        assert_eq!(p("/img/*/thumb"), None);
+        assert_eq!(p("/v?/*"), None);
+        assert_eq!(p("api/*"), None);
+        assert_eq!(
+            alb_ingress_host("Api.Example.com"),
+            Some("api.example.com".into())
+        );
+        assert_eq!(
+            alb_ingress_host("*.example.com"),
+            Some("*.example.com".into())
+        );
+        assert_eq!(alb_ingress_host("api-*.example.com"), None);
+        assert_eq!(alb_ingress_host("api?.example.com"), None);
+        assert_eq!(alb_ingress_host("*."), None);
+    }
+
+    #[test]
     fn placeholders_rebuild_expressions() {
         let exprs = vec![e("aws_db_instance.db.address"), e("var.tag")];
         assert_eq!(placeholder_string("@@FERRY0@@", &exprs), exprs[0]);
