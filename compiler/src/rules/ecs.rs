@@ -42,6 +42,15 @@
 //! health check becomes the container's readiness probe: the cloud controller health-checks the
 //! nodes, Kubernetes the pods. References to the load balancer's `dns_name` (Route 53 aliases,
 //! outputs) become the Service's `status[0].load_balancer[0].ingress[0].ip`.
+//!
+//! One ALB in front of several ECS services (listener rules forwarding by `path_pattern` /
+//! `host_header` to target groups of different services) becomes a `kubernetes_ingress_v1` of
+//! the class `nginx` instead (see `ingress_plan`): every service keeps a ClusterIP Service, the
+//! listener's default forward is the Ingress's default backend, each listener rule (lower
+//! priority first) one rule per host with its paths (`/prefix/*` → Prefix, literal → Exact),
+//! and `dns_name` the Ingress's load-balancer IP; F380 asks for the NGINX Ingress Controller.
+//! Anything an Ingress cannot say — another condition, an action other than one forward, an
+//! internal ALB, repeated services — keeps the Service of type LoadBalancer of the first service.
 
 use super::ecr;
 use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
@@ -108,7 +117,7 @@ pub const RULES: &[RuleDef] = &[
             "alarms",
             "availability_zone_rebalancing",
         ],
-        summary: "ECS service → kubernetes_deployment_v1 (task definition containers, replicas, rolling update) + kubernetes_service_v1 (LoadBalancer with DigitalOcean annotations when behind an ALB/NLB, else ClusterIP)",
+        summary: "ECS service → kubernetes_deployment_v1 (task definition containers, replicas, rolling update) + kubernetes_service_v1 (LoadBalancer with DigitalOcean annotations when behind an ALB/NLB, else ClusterIP; an ALB routing by path/host to several services → kubernetes_ingress_v1 of class nginx)",
         map: service,
     },
     RuleDef {
