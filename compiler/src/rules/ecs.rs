@@ -42,6 +42,15 @@
 //! health check becomes the container's readiness probe: the cloud controller health-checks the
 //! nodes, Kubernetes the pods. References to the load balancer's `dns_name` (Route 53 aliases,
 //! outputs) become the Service's `status[0].load_balancer[0].ingress[0].ip`.
+//!
+//! One ALB in front of several ECS services (listener rules forwarding by `path_pattern` /
+//! `host_header` to target groups of different services) becomes a `kubernetes_ingress_v1` of
+//! the class `nginx` instead (see `ingress_plan`): every service keeps a ClusterIP Service, the
+//! listener's default forward is the Ingress's default backend, each listener rule (lower
+//! priority first) one rule per host with its paths (`/prefix/*` → Prefix, literal → Exact),
+//! and `dns_name` the Ingress's load-balancer IP; F380 asks for the NGINX Ingress Controller.
+//! Anything an Ingress cannot say — another condition, an action other than one forward, an
+//! internal ALB, repeated services — keeps the Service of type LoadBalancer of the first service.
 
 use super::ecr;
 use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
@@ -75,6 +84,7 @@ pub const RULES: &[RuleDef] = &[
             "kubernetes_deployment_v1",
             "kubernetes_service_v1",
             "kubernetes_secret_v1",
+            "kubernetes_ingress_v1",
             "digitalocean_kubernetes_cluster",
         ],
         args: &[
@@ -107,7 +117,7 @@ pub const RULES: &[RuleDef] = &[
             "alarms",
             "availability_zone_rebalancing",
         ],
-        summary: "ECS service → kubernetes_deployment_v1 (task definition containers, replicas, rolling update) + kubernetes_service_v1 (LoadBalancer with DigitalOcean annotations when behind an ALB/NLB, else ClusterIP)",
+        summary: "ECS service → kubernetes_deployment_v1 (task definition containers, replicas, rolling update) + kubernetes_service_v1 (LoadBalancer with DigitalOcean annotations when behind an ALB/NLB, else ClusterIP; an ALB routing by path/host to several services → kubernetes_ingress_v1 of class nginx)",
         map: service,
     },
     RuleDef {
@@ -1740,6 +1750,7 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
         .flat_map(|t| lbs_of_tg(cx, t.tg))
         .filter(|l| lb::targets_workloads(cx, l))
         .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
+        .filter(|l| ingress_plan(cx, l).is_none())
         .filter(|l| !served.iter().any(|(lb, _)| lb == l.address()))
         .fold(Vec::new(), |mut acc, l| {
             if !acc.iter().any(|x: &&Resource| x.address() == l.address()) {
@@ -1775,6 +1786,10 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
         // Behind a load balancer owned by another workload, or none: a ClusterIP Service.
         for t in &lb_targets {
             for l in lbs_of_tg(cx, t.tg) {
+                // Several services behind one ALB: an Ingress routes to this one.
+                if ingress_plan(cx, l).is_some() {
+                    continue;
+                }
                 // An earlier instance of the same repeated service made it its Service.
                 if let Some((_, by)) = served.iter().find(|(lb, _)| lb == l.address()) {
                     let msg = format!(
@@ -1838,6 +1853,14 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
         && !rec.targets.contains(a)
     {
         rec.targets.push(a.clone());
+    }
+    // The last of several services behind one ALB emits its Ingress.
+    let shared: Vec<&Resource> = lb_targets
+        .iter()
+        .flat_map(|t| lbs_of_tg(cx, t.tg))
+        .collect();
+    for l in shared {
+        ingress_for_lb(cx, r, l, ns.clone());
     }
     cx.export(
         r,
@@ -4255,12 +4278,524 @@ fn scaling_policy(r: &Resource, cx: &mut Cx<'_>) {
     );
 }
 
+// ---- one ALB in front of several ECS services → an NGINX Ingress ---------------------------------
+
+/// A listener rule as Ingress rules: its hosts (none: any host) and paths (`(path, path_type)`;
+/// none: `/` Prefix), and the service its single forward action reaches.
+struct IngressRule<'a> {
+    rule: &'a Resource,
+    priority: i64,
+    hosts: Vec<String>,
+    paths: Vec<(String, &'static str)>,
+    /// Host and path patterns Kubernetes cannot express (left out, with a warning).
+    lost: Vec<String>,
+    svc: &'a Resource,
+    port: i64,
+}
+
+/// How a workload load balancer that routes to several ECS services becomes an Ingress.
+struct IngressPlan<'a> {
+    rules: Vec<IngressRule<'a>>,
+    default: Option<(&'a Resource, i64)>,
+    services: Vec<&'a Resource>,
+    tls: Vec<&'a Resource>,
+}
+
+/// The instance key of a reference to a repeated resource (`aws_lb_target_group.svc["api"].arn`
+/// → `"api"`).
+fn instance_key(e: &Expression) -> Option<&Expression> {
+    match hclx::traversal_root(e)? {
+        (_, [Op::GetAttr(_), Op::Index(i), ..]) => Some(i),
+        _ => None,
+    }
+}
+
+/// The ECS service registered in a target group (the instance `key` of a repeated one), and its
+/// container port there.
+fn service_of_tg<'a>(
+    cx: &Cx<'a>,
+    tg: &Resource,
+    key: Option<&Expression>,
+) -> Option<(&'a Resource, i64)> {
+    for svc in cx.origin_of_type(SERVICE) {
+        for b in hclx::blocks(&svc.body, "load_balancer") {
+            if let Some(x) = hclx::attr(&b, "target_group_arn")
+                && cx
+                    .resolve_ref(x)
+                    .is_some_and(|t| t.address() == tg.address())
+                && instance_key(x) == key
+            {
+                let port = hclx::attr(&b, "container_port").and_then(|e| cx.eval.number(e))?;
+                return Some((svc, port.round() as i64));
+            }
+        }
+    }
+    None
+}
+
+/// The single forward target of an action (`None` for any other action, or a weighted one).
+fn single_forward<'a>(cx: &Cx<'a>, action: &Body) -> Option<(&'a Resource, i64)> {
+    let ty = hclx::attr(action, "type").and_then(|e| cx.eval.string(e))?;
+    if ty != "forward" {
+        return None;
+    }
+    let targets = lb::forward_targets(action);
+    let [one] = targets.as_slice() else {
+        return None;
+    };
+    let tg = cx
+        .resolve_ref(one)
+        .filter(|t| TG_TYPES.contains(&t.ty.as_str()))?;
+    service_of_tg(cx, tg, instance_key(one))
+}
+
+/// The strings of a `values` list known at compile time.
+fn string_values(cx: &Cx<'_>, body: &Body) -> Option<Vec<String>> {
+    match cx.eval.value(hclx::attr(body, "values")?)? {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// An ALB path pattern as an Ingress path: a literal path matches exactly, `/prefix/*` is a
+/// Prefix match (as an API Gateway `{proxy+}` parameter is, `lambda::ingress_path`); `None`
+/// for what an Ingress cannot express (`?`, a `*` elsewhere, `/api*`).
+fn alb_ingress_path(p: &str) -> Option<(String, &'static str)> {
+    if p == "*" || p == "/*" {
+        return Some(("/".into(), "Prefix"));
+    }
+    if !p.starts_with('/') || p.contains('?') {
+        return None;
+    }
+    if let Some(prefix) = p.strip_suffix("/*") {
+        if prefix.contains('*') || prefix.contains('{') {
+            return None;
+        }
+        return Some(super::lambda::ingress_path(&format!("{prefix}/{{proxy+}}")));
+    }
+    if p.contains('*') || p.contains('{') {
+        return None;
+    }
+    Some((p.to_string(), "Exact"))
+}
+
+/// An ALB host pattern as an Ingress host: literal, or `*.` followed by a literal domain.
+fn alb_ingress_host(h: &str) -> Option<String> {
+    let rest = h.strip_prefix("*.").unwrap_or(h);
+    (!rest.is_empty() && !rest.contains('*') && !rest.contains('?')).then(|| h.to_ascii_lowercase())
+}
+
+/// The Ingress plan of a workload load balancer whose listeners forward to several ECS
+/// services by path or host; `None` (today's Service of type LoadBalancer for the first
+/// service) for a single service, a network load balancer, a repeated service, or anything
+/// not understood: a listener other than HTTP/HTTPS, a default action or rule action that is
+/// not a single forward, conditions other than `path_pattern`/`host_header`, values or
+/// priorities not known at compile time.
+fn ingress_plan<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<IngressPlan<'a>> {
+    if !lb::targets_workloads(cx, lbr)
+        || hclx::attr(&lbr.body, "load_balancer_type")
+            .and_then(|e| cx.eval.string(e))
+            .is_some_and(|t| t != "application")
+        // An internal ALB stays private as today's Service; the controller's is public.
+        || hclx::attr(&lbr.body, "internal").and_then(|e| cx.eval.bool(e)) == Some(true)
+    {
+        return None;
+    }
+    let listeners = lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr);
+    if listeners.is_empty() {
+        return None;
+    }
+    let mut plan = IngressPlan {
+        rules: Vec::new(),
+        default: None,
+        services: Vec::new(),
+        tls: Vec::new(),
+    };
+    let add_service = |plan: &mut IngressPlan<'a>, svc: &'a Resource| {
+        if !plan.services.iter().any(|s| s.address() == svc.address()) {
+            plan.services.push(svc);
+        }
+    };
+    for l in &listeners {
+        let proto = hclx::attr(&l.body, "protocol")
+            .and_then(|e| cx.eval.string(e))
+            .map(|p| p.to_ascii_uppercase())
+            .unwrap_or_else(|| "HTTP".into());
+        match proto.as_str() {
+            "HTTP" => {}
+            "HTTPS" => plan.tls.push(l),
+            _ => return None,
+        }
+        let actions = hclx::blocks(&l.body, "default_action");
+        let [action] = actions.as_slice() else {
+            return None;
+        };
+        let (svc, port) = single_forward(cx, action)?;
+        match plan.default {
+            Some((d, _)) if d.address() != svc.address() => return None,
+            _ => plan.default = Some((svc, port)),
+        }
+        add_service(&mut plan, svc);
+        for lr in lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l) {
+            let actions = hclx::blocks(&lr.body, "action");
+            let [action] = actions.as_slice() else {
+                return None;
+            };
+            let (svc, port) = single_forward(cx, action)?;
+            let priority = match hclx::attr(&lr.body, "priority") {
+                Some(e) => cx.eval.number(e)?.round() as i64,
+                None => i64::MAX,
+            };
+            let mut rule = IngressRule {
+                rule: lr,
+                priority,
+                hosts: Vec::new(),
+                paths: Vec::new(),
+                lost: Vec::new(),
+                svc,
+                port,
+            };
+            let mut host_cond = false;
+            let mut path_cond = false;
+            for c in hclx::blocks(&lr.body, "condition") {
+                if c.attributes().next().is_some() {
+                    return None;
+                }
+                for b in c.blocks() {
+                    let values = string_values(cx, &b.body)?;
+                    match b.identifier() {
+                        "host_header" if !host_cond => {
+                            host_cond = true;
+                            for v in values {
+                                match alb_ingress_host(&v) {
+                                    Some(h) => rule.hosts.push(h),
+                                    None => rule.lost.push(v),
+                                }
+                            }
+                        }
+                        "path_pattern" if !path_cond => {
+                            path_cond = true;
+                            for v in values {
+                                match alb_ingress_path(&v) {
+                                    Some(p) => {
+                                        if !rule.paths.contains(&p) {
+                                            rule.paths.push(p);
+                                        }
+                                    }
+                                    None => rule.lost.push(v),
+                                }
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            if !host_cond && !path_cond {
+                return None;
+            }
+            // A condition whose every pattern was left out matches nothing the Ingress can say.
+            if (host_cond && rule.hosts.is_empty()) || (path_cond && rule.paths.is_empty()) {
+                rule.hosts.clear();
+                rule.paths.clear();
+            }
+            add_service(&mut plan, svc);
+            plan.rules.push(rule);
+        }
+    }
+    if plan.services.len() < 2 || plan.services.iter().any(|s| s.meta.is_repeated()) {
+        return None;
+    }
+    plan.rules.sort_by_key(|r| r.priority);
+    Some(plan)
+}
+
+/// The Kubernetes Service emitted for an ECS service (when it was processed and has one).
+fn k8s_service_of(cx: &Cx<'_>, svc: &Resource) -> Option<String> {
+    cx.st
+        .outcomes
+        .get(svc.address())?
+        .targets
+        .iter()
+        .find(|t| t.starts_with("kubernetes_service_v1."))
+        .cloned()
+}
+
+fn ingress_backend(b: &mut OutBody, svc_addr: &str, port: i64) {
+    let service = b.block("service");
+    if let Ok(name) = hclx::parse_expr(&format!("{svc_addr}.metadata[0].name")) {
+        service.set("name", name);
+    }
+    service.block("port").set("number", num(port));
+}
+
+/// Emits the Ingress of `lbr` once every ECS service behind it has been processed (the last
+/// one calls it) and folds the load balancer's pieces into it.
+fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression) {
+    if cx.st.outcomes.contains_key(lbr.address()) {
+        return;
+    }
+    let Some(plan) = ingress_plan(cx, lbr) else {
+        return;
+    };
+    if plan
+        .services
+        .iter()
+        .any(|s| !cx.st.outcomes.contains_key(s.address()))
+    {
+        return;
+    }
+    let mut body = OutBody::new();
+    let meta = body.block("metadata");
+    meta.set("name", s(&k8s::dns_label(&lbr.name, "ingress")));
+    meta.set("namespace", ns);
+    let spec = body.block("spec");
+    spec.set("ingress_class_name", s("nginx"));
+    let mut unreachable: Vec<String> = Vec::new();
+    if let Some((svc, port)) = plan.default {
+        match k8s_service_of(cx, svc) {
+            Some(a) => ingress_backend(spec.block("default_backend"), &a, port),
+            None => unreachable.push(format!("`{}`", svc.address())),
+        }
+    }
+    for rule in &plan.rules {
+        if rule.hosts.is_empty() && rule.paths.is_empty() {
+            continue;
+        }
+        let Some(backend) = k8s_service_of(cx, rule.svc) else {
+            unreachable.push(format!("`{}`", rule.svc.address()));
+            continue;
+        };
+        let hosts: Vec<Option<&String>> = if rule.hosts.is_empty() {
+            vec![None]
+        } else {
+            rule.hosts.iter().map(Some).collect()
+        };
+        let paths: Vec<(String, &'static str)> = if rule.paths.is_empty() {
+            vec![("/".into(), "Prefix")]
+        } else {
+            rule.paths.clone()
+        };
+        for h in hosts {
+            let out = spec.block("rule");
+            if let Some(h) = h {
+                out.set("host", s(h));
+            }
+            let http = out.block("http");
+            for (p, kind) in &paths {
+                let path = http.block("path");
+                path.set("path", s(p));
+                path.set("path_type", s(kind));
+                ingress_backend(path.block("backend"), &backend, rule.port);
+            }
+        }
+    }
+    body.set("wait_for_load_balancer", Expression::Bool(true));
+    let addr = cx.emit_as(r, Mode::Managed, "kubernetes_ingress_v1", &lbr.name, body);
+    plain_meta(cx, &addr);
+    if let Some(rec) = cx.st.outcomes.get_mut(r.address())
+        && !rec.targets.contains(&addr)
+    {
+        rec.targets.push(addr.clone());
+    }
+    super::lambda::addon_note(
+        cx,
+        lbr,
+        "The NGINX Ingress Controller must run on the appliance's cluster: the listener rules of an ALB in front of several ECS services become Ingress rules of the class `nginx`, reached through the DigitalOcean load balancer of the controller's Service",
+        "install the NGINX Ingress Controller (e.g. the DigitalOcean Marketplace 1-Click or its Helm chart) on the cluster",
+    );
+    for rule in &plan.rules {
+        if rule.lost.is_empty() {
+            continue;
+        }
+        let dropped = rule.hosts.is_empty() && rule.paths.is_empty();
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            rule.rule,
+            "condition",
+            format!(
+                "`{}`: the pattern(s) {} cannot be expressed by an Ingress (Kubernetes paths match exactly or by prefix, hosts are literal or `*.domain`); {}",
+                rule.rule.address(),
+                join_quoted(&rule.lost),
+                if dropped {
+                    format!(
+                        "the rule was left out, so this traffic goes to the default backend instead of `{}`",
+                        rule.svc.address()
+                    )
+                } else {
+                    "they were left out of its Ingress rule".to_string()
+                }
+            ),
+            "rewrite the pattern as an exact path or a `/prefix/*`, or add the route to the Ingress with a `nginx.ingress.kubernetes.io/use-regex` annotation",
+        );
+    }
+    if !unreachable.is_empty() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "name",
+            format!(
+                "`{}`: {} have no Kubernetes Service (not mapped, or no container port), so the Ingress cannot route to them",
+                lbr.address(),
+                unreachable.join(", ")
+            ),
+            "see the diagnostics of those services",
+        );
+    }
+    let sticky: Vec<String> = lb_pieces(cx, lbr)
+        .into_iter()
+        .filter(|p| TG_TYPES.contains(&p.ty.as_str()) && sticky_of(cx, p).is_some())
+        .map(|p| p.address().to_string())
+        .collect();
+    if !sticky.is_empty() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "name",
+            format!(
+                "`{}`: the stickiness of {} is not carried over to the Ingress",
+                lbr.address(),
+                join_quoted(&sticky)
+            ),
+            "add `nginx.ingress.kubernetes.io/affinity: cookie` to the Ingress's annotations in the deployment stack",
+        );
+    }
+    if hclx::attr(&lbr.body, "security_groups").is_some() {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "security_groups",
+            format!(
+                "`{}`: the security groups of the load balancer are not carried over; the ingress controller's load balancer accepts traffic from anywhere",
+                lbr.address()
+            ),
+            "restrict sources with `nginx.ingress.kubernetes.io/whitelist-source-range` on the Ingress",
+        );
+    }
+    for l in &plan.tls {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            l,
+            "certificate_arn",
+            format!(
+                "`{}` terminates TLS on the load balancer; the Ingress has no `tls` block (it needs a Kubernetes TLS secret), so TLS terminates at the load balancer of the ingress controller's Service",
+                l.address()
+            ),
+            "annotate the controller's Service with `service.beta.kubernetes.io/do-loadbalancer-certificate-id` and `do-loadbalancer-tls-ports: \"443\"`, or add a `tls` block with a secret from cert-manager",
+        );
+    }
+    let services = plan
+        .services
+        .iter()
+        .map(|s| format!("`{}`", s.address()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for p in lb_pieces(cx, lbr) {
+        let note = if p.address() == lbr.address() {
+            format!(
+                "became the Ingress `{addr}` of the class `nginx` in front of the ClusterIP Services of {services}; references to `dns_name` become the Ingress's load balancer IP"
+            )
+        } else if LISTENER_RULE_TYPES.contains(&p.ty.as_str()) {
+            if plan.rules.iter().any(|x| {
+                x.rule.address() == p.address() && x.hosts.is_empty() && x.paths.is_empty()
+            }) {
+                "left out of the Ingress: none of its patterns can be expressed (see the warning)"
+                    .to_string()
+            } else {
+                "its path and host conditions became Ingress rules (in priority order) to its target group's service".to_string()
+            }
+        } else if TG_TYPES.contains(&p.ty.as_str()) {
+            "its service's ClusterIP Service is an Ingress backend; its health check became the container's readiness probe".to_string()
+        } else if LISTENER_TYPES.contains(&p.ty.as_str()) {
+            "the Ingress (served by the ingress controller's load balancer); its default forward became the default backend".to_string()
+        } else {
+            "TLS terminates at the ingress controller's load balancer (see the warning on the listener)".to_string()
+        };
+        cx.absorb(p, &addr, note);
+        for attr in ["arn", "id", "arn_suffix"] {
+            cx.export(
+                p,
+                attr,
+                Export::Unmapped(
+                    format!("it is part of the Kubernetes Ingress `{addr}`, which has no ARN")
+                        .into(),
+                ),
+            );
+        }
+    }
+    cx.export(
+        lbr,
+        "dns_name",
+        Export::Tmpl {
+            target: addr.clone(),
+            tmpl: "$T.status[0].load_balancer[0].ingress[0].ip".into(),
+        },
+    );
+    for attr in ["zone_id", "ipv6", "name"] {
+        cx.export(
+            lbr,
+            attr,
+            Export::Unmapped(
+                "the load balancer of the ingress controller has an IPv4 address only (an alias record to it becomes an A record)".into(),
+            ),
+        );
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::WorkloadLoadBalancer,
+            format!(
+                "`{}` routes by path or host to {services}: it became the Ingress `{addr}` of the class `nginx` ({} listener rule(s) in priority order, default backend from the listener's default action) in front of their ClusterIP Services",
+                lbr.address(),
+                plan.rules.len()
+            ),
+        )
+        .at(lbr.loc.clone())
+        .resource(lbr.address())
+        .help("the NGINX Ingress Controller's Service of type LoadBalancer gets the DigitalOcean load balancer; tune it with `service.beta.kubernetes.io/do-loadbalancer-*` annotations of that Service"),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn e(t: &str) -> Expression {
         t.parse().expect("expression")
+    }
+
+    #[test]
+    fn alb_patterns_become_ingress_paths_and_hosts() {
+        let p = |x: &str| alb_ingress_path(x);
+        assert_eq!(p("/*"), Some(("/".into(), "Prefix")));
+        assert_eq!(p("*"), Some(("/".into(), "Prefix")));
+        assert_eq!(p("/api/*"), Some(("/api".into(), "Prefix")));
+        assert_eq!(p("/api/v1/*"), Some(("/api/v1".into(), "Prefix")));
+        assert_eq!(p("/status"), Some(("/status".into(), "Exact")));
+        assert_eq!(p("/api*"), None);
+        assert_eq!(p("/img/*/thumb"), None);
+        assert_eq!(p("/v?/*"), None);
+        assert_eq!(p("api/*"), None);
+        assert_eq!(
+            alb_ingress_host("Api.Example.com"),
+            Some("api.example.com".into())
+        );
+        assert_eq!(
+            alb_ingress_host("*.example.com"),
+            Some("*.example.com".into())
+        );
+        assert_eq!(alb_ingress_host("api-*.example.com"), None);
+        assert_eq!(alb_ingress_host("api?.example.com"), None);
+        assert_eq!(alb_ingress_host("*."), None);
     }
 
     #[test]

@@ -2893,7 +2893,7 @@ struct Group {
 
 /// An API Gateway route path as an Ingress path: literal paths match exactly; a path parameter
 /// (`{id}`, `{proxy+}`) widens the match to the prefix before it.
-fn ingress_path(path: &str) -> (String, &'static str) {
+pub(super) fn ingress_path(path: &str) -> (String, &'static str) {
     if path == "$default" || path == "/" || path.is_empty() {
         return ("/".into(), "Prefix");
     }
@@ -3018,7 +3018,7 @@ fn api_part(r: &Resource, cx: &mut Cx<'_>) {
 
 /// One note per module about a cluster add-on the emitted resources need (the message starts
 /// with the add-on's name).
-fn addon_note(cx: &mut Cx<'_>, r: &Resource, message: &str, help: &str) {
+pub(super) fn addon_note(cx: &mut Cx<'_>, r: &Resource, message: &str, help: &str) {
     let addon: String = message
         .split(" must ")
         .next()

@@ -124,26 +124,16 @@ resource "kubernetes_service_v1" "web" {
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
-    annotations = {
-      "service.beta.kubernetes.io/do-loadbalancer-name"                        = "${local.name}-${var.instance_id}"
-      "service.beta.kubernetes.io/do-loadbalancer-protocol"                    = "http"
-      "service.beta.kubernetes.io/do-loadbalancer-sticky-sessions-type"        = "cookies"
-      "service.beta.kubernetes.io/do-loadbalancer-sticky-sessions-cookie-name" = "DO-LB"
-      "service.beta.kubernetes.io/do-loadbalancer-sticky-sessions-cookie-ttl"  = "3600"
-      "service.beta.kubernetes.io/do-loadbalancer-size-unit"                   = "1"
-    }
   }
 
   spec {
-    type     = "LoadBalancer"
     selector = {
       "app.kubernetes.io/name" = "web"
     }
-    external_traffic_policy = "Local"
 
     port {
-      name        = "http"
-      port        = 80
+      name        = "tcp-3000"
+      port        = 3000
       target_port = "3000"
       protocol    = "TCP"
     }
@@ -239,6 +229,48 @@ resource "kubernetes_service_v1" "api" {
       protocol    = "TCP"
     }
   }
+}
+
+resource "kubernetes_ingress_v1" "main" {
+  metadata {
+    name      = "main"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    default_backend {
+      service {
+        name = kubernetes_service_v1.web.metadata[0].name
+
+        port {
+          number = 3000
+        }
+      }
+    }
+
+    rule {
+      http {
+        path {
+          path      = "/api"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.api.metadata[0].name
+
+              port {
+                number = 8080
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
 }
 
 resource "digitalocean_kubernetes_cluster" "main" {

@@ -1,3 +1,3 @@
 output "portal_address" {
-  value = "http://${kubernetes_service_v1.web.status[0].load_balancer[0].ingress[0].ip}"
+  value = "http://${kubernetes_ingress_v1.main.status[0].load_balancer[0].ingress[0].ip}"
 }

@@ -1,0 +1,3 @@
+output "portal_address" {
+  value = "http://${kubernetes_service_v1.web.status[0].load_balancer[0].ingress[0].ip}"
+}
