@@ -21,6 +21,7 @@ impl Drop for Proc {
 }
 
 /// Starts `ferry <args>` and waits for a stderr line starting with `prefix`; returns the rest.
+/// When the process ends first, the panic carries its exit status and everything it printed.
 fn spawn(args: &[&std::ffi::OsStr], prefix: &'static str) -> (Proc, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .args(args)
@@ -30,17 +31,29 @@ fn spawn(args: &[&std::ffi::OsStr], prefix: &'static str) -> (Proc, String) {
         .expect("ferry starts");
     let stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = std::sync::mpsc::channel();
+    let printed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = printed.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix(prefix) {
                 let _ = tx.send(rest.to_string());
             }
+            if let Ok(mut v) = seen.lock() {
+                v.push(line);
+            }
         }
     });
-    let rest = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the process announces itself");
-    (Proc(child), rest)
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(rest) => (Proc(child), rest),
+        Err(e) => {
+            let status = child.try_wait();
+            let _ = child.kill();
+            let lines = printed.lock().map(|v| v.join("\n")).unwrap_or_default();
+            panic!(
+                "`ferry {args:?}` did not announce `{prefix}…` ({e}; exit: {status:?}); it printed:\n{lines}"
+            )
+        }
+    }
 }
 
 async fn get(url: &str, token: Option<&str>) -> (u16, serde_json::Value) {
