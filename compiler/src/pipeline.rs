@@ -1208,7 +1208,6 @@ fn compile_module(
 
     // ---- rewrite references ------------------------------------------------------------------
     let by_addr = rules::by_addr(&resources);
-    let known: rules::AddrSet<'_> = by_addr.keys().copied().collect();
     // A generated database admin password (`random_password.db.result`) is read as the
     // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);
@@ -1216,7 +1215,7 @@ fn compile_module(
     let db_ports = rules::secrets::database_ports(&resources, &st);
     let mut ports_read: BTreeSet<usize> = BTreeSet::new();
     let mut emitted = std::mem::take(&mut st.emitted);
-    let mut rw = Rewriter::with_emitted(&st, &module_exports, &known, &emitted);
+    let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
     for e in &mut emitted {
         let loc = e
             .origin

@@ -73,8 +73,8 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
 pub struct Rewriter<'a> {
     pub st: &'a State,
     pub modules: &'a ModuleExports,
-    /// Origin addresses that exist (to tell unknown references from unmapped ones).
-    pub known: &'a crate::rules::AddrSet<'a>,
+    /// The origin resources by address (to tell unknown references from unmapped ones).
+    pub known: &'a crate::rules::ByAddr<'a>,
     reported: BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
     /// Addresses of the emitted resources that repeat (`count` / `for_each`).
@@ -82,20 +82,12 @@ pub struct Rewriter<'a> {
 }
 
 impl<'a> Rewriter<'a> {
-    pub fn new(
-        st: &'a State,
-        modules: &'a ModuleExports,
-        known: &'a crate::rules::AddrSet<'a>,
-    ) -> Self {
-        Self::with_emitted(st, modules, known, &st.emitted)
-    }
-
-    /// Like [`Rewriter::new`], when the emitted resources were taken out of `st` to be rewritten
-    /// in place: `emitted` are they.
+    /// A rewriter for the emitted resources `emitted` (taken out of `st` to be rewritten in
+    /// place).
     pub fn with_emitted(
         st: &'a State,
         modules: &'a ModuleExports,
-        known: &'a crate::rules::AddrSet<'a>,
+        known: &'a crate::rules::ByAddr<'a>,
         emitted: &[crate::out::Emitted],
     ) -> Self {
         // The first element of an address decides, as a lookup by address would.
@@ -268,7 +260,7 @@ impl<'a> Rewriter<'a> {
         let Some(rec) = st.outcomes.get(addr) else {
             // An address the module does not declare was already reported on the origin as
             // written, at its first reference (F402, `crate::undeclared`): not a second time.
-            if self.known.contains(addr) {
+            if self.known.contains_key(addr) {
                 self.unmapped(addr, "it has no DigitalOcean equivalent", loc);
             }
             return Expression::Null;

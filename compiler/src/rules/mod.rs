@@ -172,9 +172,6 @@ pub struct OutcomeRec {
 /// which makes an ordered map's comparisons the costly part.
 pub type AddrMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
 
-/// A set of origin addresses, for look-ups only (as [`AddrMap`]).
-pub type AddrSet<'a> = std::collections::HashSet<&'a str, foldhash::fast::FixedState>;
-
 /// Origin resources by address, for look-ups only (as [`AddrMap`]); the first of equal
 /// addresses, as a scan finds it.
 pub type ByAddr<'a> = std::collections::HashMap<&'a str, &'a Resource, foldhash::fast::FixedState>;
