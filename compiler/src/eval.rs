@@ -35,7 +35,11 @@ impl Eval {
             let value = inputs
                 .get(&v.name)
                 .or_else(|| hclx::attr(&v.body, "default"))
-                .and_then(|e| evaluate(e, &ctx));
+                .and_then(|e| evaluate(e, &ctx))
+                .map(|value| match hclx::attr(&v.body, "type") {
+                    Some(ty) => with_type_defaults(value, ty),
+                    None => value,
+                });
             if let Some(value) = value {
                 vars.insert(v.name.clone(), value);
             }
@@ -237,7 +241,302 @@ fn evaluate(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
             Some(Value::Object(map))
         }
         Expression::Parenthesis(inner) => evaluate(inner, ctx),
+        Expression::FuncCall(_)
+        | Expression::ForExpr(_)
+        | Expression::Conditional(_)
+        | Expression::Operation(_)
+            if has_try(expr) =>
+        {
+            ev(expr, ctx).ok()
+        }
         _ => expr.evaluate(ctx).ok(),
+    }
+}
+
+/// Does the expression call `try` or `can` (which hcl-rs cannot evaluate: its functions get
+/// evaluated arguments, and these two exist to catch an argument's failure)? A read-only walk,
+/// done only for composite expressions.
+fn has_try(expr: &Expression) -> bool {
+    let mut found = false;
+    hclx::walk(expr, &mut |e| {
+        found |= matches!(e, Expression::FuncCall(c) if is_try_or_can(&c.name));
+    });
+    found
+}
+
+fn is_try_or_can(name: &hcl::expr::FuncName) -> bool {
+    name.namespace.is_empty() && matches!(name.name.as_str(), "try" | "can")
+}
+
+/// Why an expression has no value at compile time.
+#[derive(Debug, PartialEq)]
+enum Miss {
+    /// It reads something known only at apply time (a resource, a data source, a variable or
+    /// local without a known value): `try` and `can` cannot decide either.
+    Unknown,
+    /// Everything it reads is known and it still fails (an attribute or key the value lacks,
+    /// a type error): what `try` skips and `can` reports as `false`.
+    Error,
+}
+
+/// Evaluates an expression that calls `try` / `can` somewhere: those calls, and the
+/// expressions around them, are evaluated here; the parts without one go to hcl-rs.
+fn ev(expr: &Expression, ctx: &Context<'_>) -> Result<Value, Miss> {
+    if !has_try(expr) {
+        return match evaluate(expr, ctx) {
+            Some(v) => Ok(v),
+            None => Err(classify(expr, ctx)),
+        };
+    }
+    match expr {
+        Expression::FuncCall(call) if is_try_or_can(&call.name) => {
+            let is_try = call.name.name.as_str() == "try";
+            for arg in &call.args {
+                match ev(arg, ctx) {
+                    Ok(v) if is_try => return Ok(v),
+                    Ok(_) => return Ok(Value::Bool(true)),
+                    Err(Miss::Unknown) => return Err(Miss::Unknown),
+                    Err(Miss::Error) if is_try => continue,
+                    Err(Miss::Error) => return Ok(Value::Bool(false)),
+                }
+            }
+            Err(Miss::Error)
+        }
+        Expression::FuncCall(call) => {
+            let mut literal = (**call).clone();
+            for arg in &mut literal.args {
+                *arg = value_to_expr(&ev(arg, ctx)?);
+            }
+            Expression::FuncCall(Box::new(literal))
+                .evaluate(ctx)
+                .map_err(|_| Miss::Error)
+        }
+        Expression::Parenthesis(inner) => ev(inner, ctx),
+        Expression::Conditional(c) => match ev(&c.cond_expr, ctx)? {
+            Value::Bool(true) => ev(&c.true_expr, ctx),
+            Value::Bool(false) => ev(&c.false_expr, ctx),
+            _ => Err(Miss::Error),
+        },
+        Expression::Operation(op) => {
+            let literal = match &**op {
+                hcl::expr::Operation::Unary(u) => {
+                    hcl::expr::Operation::Unary(hcl::expr::UnaryOp::new(
+                        u.operator,
+                        value_to_expr(&ev(&u.expr, ctx)?),
+                    ))
+                }
+                hcl::expr::Operation::Binary(b) => {
+                    let lhs = ev(&b.lhs_expr, ctx)?;
+                    // `&&` / `||` short-circuit as in Terraform's `count = var.create && ...`.
+                    match (b.operator, &lhs) {
+                        (hcl::expr::BinaryOperator::And, Value::Bool(false)) => {
+                            return Ok(Value::Bool(false));
+                        }
+                        (hcl::expr::BinaryOperator::Or, Value::Bool(true)) => {
+                            return Ok(Value::Bool(true));
+                        }
+                        _ => {}
+                    }
+                    hcl::expr::Operation::Binary(hcl::expr::BinaryOp::new(
+                        value_to_expr(&lhs),
+                        b.operator,
+                        value_to_expr(&ev(&b.rhs_expr, ctx)?),
+                    ))
+                }
+            };
+            Expression::Operation(Box::new(literal))
+                .evaluate(ctx)
+                .map_err(|_| Miss::Error)
+        }
+        Expression::ForExpr(fe) => ev_for(fe, ctx),
+        Expression::Array(items) => items
+            .iter()
+            .map(|e| ev(e, ctx))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Expression::Object(object) => {
+            let mut map = hcl::Map::new();
+            for (key, value) in object {
+                let key = match key {
+                    hcl::expr::ObjectKey::Identifier(id) => id.to_string(),
+                    hcl::expr::ObjectKey::Expression(k) => match ev(k, ctx)? {
+                        Value::String(s) => s,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => return Err(Miss::Error),
+                    },
+                    _ => return Err(Miss::Unknown),
+                };
+                map.insert(key, ev(value, ctx)?);
+            }
+            Ok(Value::Object(map))
+        }
+        // A `try` inside a template or an index: not evaluated here.
+        _ => match evaluate(expr, ctx) {
+            Some(v) => Ok(v),
+            None => Err(Miss::Unknown),
+        },
+    }
+}
+
+/// A `for` expression whose body calls `try` / `can`: each element's key and value are put in
+/// place of the iteration variables and the body evaluated by [`ev`].
+fn ev_for(fe: &hcl::expr::ForExpr, ctx: &Context<'_>) -> Result<Value, Miss> {
+    if fe.grouping {
+        return Err(Miss::Unknown);
+    }
+    let pairs: Vec<(Value, Value)> = match ev(&fe.collection_expr, ctx)? {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::from(i as u64), v))
+            .collect(),
+        Value::Object(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+        _ => return Err(Miss::Error),
+    };
+    let bind = |e: &Expression, k: &Value, v: &Value| {
+        let mut e = e.clone();
+        hclx::walk_mut(&mut e, &mut |x| {
+            if let Expression::Variable(id) = x {
+                if id.as_str() == fe.value_var.as_str() {
+                    *x = value_to_expr(v);
+                    return false;
+                }
+                if fe.key_var.as_ref().is_some_and(|kv| kv.as_str() == id.as_str()) {
+                    *x = value_to_expr(k);
+                    return false;
+                }
+            }
+            true
+        });
+        e
+    };
+    let mut list = Vec::new();
+    let mut map = hcl::Map::new();
+    for (k, v) in &pairs {
+        if let Some(cond) = &fe.cond_expr {
+            match ev(&bind(cond, k, v), ctx)? {
+                Value::Bool(true) => {}
+                Value::Bool(false) => continue,
+                _ => return Err(Miss::Error),
+            }
+        }
+        let value = ev(&bind(&fe.value_expr, k, v), ctx)?;
+        match &fe.key_expr {
+            Some(key_expr) => {
+                let key = match ev(&bind(key_expr, k, v), ctx)? {
+                    Value::String(s) => s,
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => return Err(Miss::Error),
+                };
+                if map.insert(key, value).is_some() {
+                    return Err(Miss::Error);
+                }
+            }
+            None => list.push(value),
+        }
+    }
+    Ok(match fe.key_expr {
+        Some(_) => Value::Object(map),
+        None => Value::Array(list),
+    })
+}
+
+/// Why an expression without `try` failed: [`Miss::Unknown`] when it reads a root the context
+/// does not hold (a resource, a data source, a module, `count`/`each` outside a repeated
+/// resource) or a variable or local whose value is not known; [`Miss::Error`] otherwise.
+fn classify(expr: &Expression, ctx: &Context<'_>) -> Miss {
+    let mut unknown = false;
+    hclx::walk(expr, &mut |e| {
+        if unknown {
+            return;
+        }
+        let (root, first) = match e {
+            Expression::Variable(v) => (v.as_str(), None),
+            Expression::Traversal(t) => match (&t.expr, t.operators.first()) {
+                (Expression::Variable(v), Some(hcl::expr::TraversalOperator::GetAttr(a))) => {
+                    (v.as_str(), Some(a.as_str()))
+                }
+                (Expression::Variable(v), _) => (v.as_str(), None),
+                _ => return,
+            },
+            _ => return,
+        };
+        let probe = match (root, first) {
+            ("var" | "local", Some(name)) => Expression::from(
+                hcl::expr::Traversal::builder(Expression::Variable(hcl::expr::Variable::unchecked(root)))
+                    .attr(name)
+                    .build(),
+            ),
+            _ => Expression::Variable(hcl::expr::Variable::unchecked(root)),
+        };
+        unknown |= probe.evaluate(ctx).is_err();
+    });
+    if unknown { Miss::Unknown } else { Miss::Error }
+}
+
+/// A variable's value with the defaults of its type's `optional(...)` attributes filled in, as
+/// Terraform converts it: a missing optional attribute is `null` (or the default it names),
+/// inside objects, lists, sets and maps of them. Other values are returned as they are.
+fn with_type_defaults(value: Value, ty: &Expression) -> Value {
+    let Expression::FuncCall(call) = ty else {
+        return value;
+    };
+    match (call.name.name.as_str(), value) {
+        ("object", Value::Object(mut map)) => {
+            let Some(Expression::Object(attrs)) = call.args.first() else {
+                return Value::Object(map);
+            };
+            for (key, attr_ty) in attrs {
+                let name = match key {
+                    hcl::expr::ObjectKey::Identifier(id) => id.to_string(),
+                    hcl::expr::ObjectKey::Expression(Expression::String(s)) => s.clone(),
+                    _ => continue,
+                };
+                let (inner, default) = match attr_ty {
+                    Expression::FuncCall(o) if o.name.name.as_str() == "optional" => {
+                        (o.args.first(), Some(o.args.get(1)))
+                    }
+                    other => (Some(other), None),
+                };
+                let current = match map.swap_remove(&name) {
+                    Some(Value::Null) | None => match default {
+                        // `optional(T)`: null; `optional(T, d)`: d.
+                        Some(d) => d
+                            .and_then(|d| evaluate(d, &Context::new()))
+                            .unwrap_or(Value::Null),
+                        // A required attribute left out: Terraform rejects the value; keep it.
+                        None => continue,
+                    },
+                    Some(v) => v,
+                };
+                let current = match inner {
+                    Some(t) if !matches!(current, Value::Null) => with_type_defaults(current, t),
+                    _ => current,
+                };
+                map.insert(name, current);
+            }
+            Value::Object(map)
+        }
+        ("list" | "set", Value::Array(items)) => match call.args.first() {
+            Some(t) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| with_type_defaults(v, t))
+                    .collect(),
+            ),
+            None => Value::Array(items),
+        },
+        ("map", Value::Object(map)) => match call.args.first() {
+            Some(t) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, with_type_defaults(v, t)))
+                    .collect(),
+            ),
+            None => Value::Object(map),
+        },
+        (_, value) => value,
     }
 }
 
@@ -360,6 +659,49 @@ fn declare_functions(ctx: &mut Context<'static>) {
             .param(ParamType::String)
             .build(replace),
     );
+    macro_rules! any_fn {
+        ($name:literal, $n:literal, $f:expr) => {{
+            let mut def = FuncDef::builder();
+            for _ in 0..$n {
+                def = def.param(ParamType::Any);
+            }
+            ctx.declare_func($name, def.build($f));
+        }};
+    }
+    any_fn!("split", 2, split);
+    any_fn!("flatten", 1, flatten);
+    any_fn!("keys", 1, keys);
+    any_fn!("values", 1, values);
+    any_fn!("contains", 2, contains);
+    any_fn!("compact", 1, compact);
+    any_fn!("distinct", 1, distinct);
+    any_fn!("one", 1, one);
+    any_fn!("tobool", 1, tobool);
+    any_fn!("anytrue", 1, |a| all_any(a, false));
+    any_fn!("alltrue", 1, |a| all_any(a, true));
+    any_fn!("nonsensitive", 1, identity);
+    any_fn!("sensitive", 1, identity);
+    any_fn!("zipmap", 2, zipmap);
+    any_fn!("startswith", 2, |a| Ok(Value::Bool(s(&a[0])?.starts_with(&s(&a[1])?))));
+    any_fn!("endswith", 2, |a| Ok(Value::Bool(s(&a[0])?.ends_with(&s(&a[1])?))));
+    any_fn!("trimprefix", 2, |a| {
+        let (x, p) = (s(&a[0])?, s(&a[1])?);
+        Ok(Value::String(x.strip_prefix(&p).unwrap_or(&x).to_string()))
+    });
+    any_fn!("trimsuffix", 2, |a| {
+        let (x, p) = (s(&a[0])?, s(&a[1])?);
+        Ok(Value::String(x.strip_suffix(&p).unwrap_or(&x).to_string()))
+    });
+    any_fn!("title", 1, |a| Ok(Value::String(title(&s(&a[0])?))));
+    any_fn!("jsondecode", 1, |a| {
+        serde_json::from_str::<Value>(&s(&a[0])?).map_err(|e| e.to_string())
+    });
+    ctx.declare_func(
+        "coalescelist",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(coalescelist),
+    );
     ctx.declare_func(
         "max",
         FuncDef::builder()
@@ -372,6 +714,157 @@ fn declare_functions(ctx: &mut Context<'static>) {
             .variadic_param(ParamType::Number)
             .build(|a| minmax(a, false)),
     );
+}
+
+fn list(v: &Value) -> Result<&Vec<Value>, String> {
+    match v {
+        Value::Array(items) => Ok(items),
+        _ => Err("expected a list".into()),
+    }
+}
+
+fn split(args: FuncArgs) -> Result<Value, String> {
+    let (sep, x) = (s(&args[0])?, s(&args[1])?);
+    if x.is_empty() {
+        return Ok(Value::Array(Vec::new()));
+    }
+    Ok(Value::Array(
+        x.split(sep.as_str())
+            .map(|p| Value::String(p.to_string()))
+            .collect(),
+    ))
+}
+
+fn flatten(args: FuncArgs) -> Result<Value, String> {
+    fn go(items: &[Value], out: &mut Vec<Value>) {
+        for v in items {
+            match v {
+                Value::Array(inner) => go(inner, out),
+                other => out.push(other.clone()),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(list(&args[0])?, &mut out);
+    Ok(Value::Array(out))
+}
+
+/// A map's keys and values in Terraform's order (keys sorted).
+fn sorted(v: &Value) -> Result<Vec<(&String, &Value)>, String> {
+    let Value::Object(map) = v else {
+        return Err("expected a map".into());
+    };
+    let mut pairs: Vec<_> = map.iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    Ok(pairs)
+}
+
+fn keys(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Array(
+        sorted(&args[0])?
+            .into_iter()
+            .map(|(k, _)| Value::String(k.clone()))
+            .collect(),
+    ))
+}
+
+fn values(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Array(
+        sorted(&args[0])?
+            .into_iter()
+            .map(|(_, v)| v.clone())
+            .collect(),
+    ))
+}
+
+fn contains(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(list(&args[0])?.contains(&args[1])))
+}
+
+fn compact(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Array(
+        list(&args[0])?
+            .iter()
+            .filter(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty()))
+            .cloned()
+            .collect(),
+    ))
+}
+
+fn distinct(args: FuncArgs) -> Result<Value, String> {
+    let mut out: Vec<Value> = Vec::new();
+    for v in list(&args[0])? {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+fn one(args: FuncArgs) -> Result<Value, String> {
+    match list(&args[0])?.as_slice() {
+        [] => Ok(Value::Null),
+        [v] => Ok(v.clone()),
+        _ => Err("one: more than one element".into()),
+    }
+}
+
+fn tobool(args: FuncArgs) -> Result<Value, String> {
+    match &args[0] {
+        Value::Bool(b) => Ok(Value::Bool(*b)),
+        Value::String(x) if x == "true" => Ok(Value::Bool(true)),
+        Value::String(x) if x == "false" => Ok(Value::Bool(false)),
+        Value::Null => Ok(Value::Null),
+        _ => Err("not a bool".into()),
+    }
+}
+
+fn all_any(args: FuncArgs, all: bool) -> Result<Value, String> {
+    let mut bools = list(&args[0])?.iter().map(|v| match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(x) if x == "true" => Ok(true),
+        Value::String(x) if x == "false" => Ok(false),
+        _ => Err("not a bool".to_string()),
+    });
+    let r = if all {
+        bools.try_fold(true, |acc, b| b.map(|b| acc && b))?
+    } else {
+        bools.try_fold(false, |acc, b| b.map(|b| acc || b))?
+    };
+    Ok(Value::Bool(r))
+}
+
+fn zipmap(args: FuncArgs) -> Result<Value, String> {
+    let (k, v) = (list(&args[0])?, list(&args[1])?);
+    if k.len() != v.len() {
+        return Err("zipmap: lists of different lengths".into());
+    }
+    let mut map = hcl::Map::new();
+    for (k, v) in k.iter().zip(v) {
+        map.insert(s(k)?, v.clone());
+    }
+    Ok(Value::Object(map))
+}
+
+fn title(x: &str) -> String {
+    let mut out = String::with_capacity(x.len());
+    let mut start = true;
+    for c in x.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+fn coalescelist(args: FuncArgs) -> Result<Value, String> {
+    args.iter()
+        .find(|v| matches!(v, Value::Array(items) if !items.is_empty()))
+        .cloned()
+        .ok_or_else(|| "no non-empty list".into())
 }
 
 fn identity(args: FuncArgs) -> Result<Value, String> {
@@ -489,6 +982,12 @@ fn element(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn replace(args: FuncArgs) -> Result<Value, String> {
+    let pattern = s(&args[1])?;
+    if pattern.len() > 1 && pattern.starts_with('/') && pattern.ends_with('/') {
+        // A regular expression (`"/^t(2|3)\\..*$/"`): not evaluated, rather than replaced
+        // as literal text, which would give a wrong value.
+        return Err("regular expressions are not evaluated".into());
+    }
     Ok(Value::String(
         s(&args[0])?.replace(&s(&args[1])?, &s(&args[2])?),
     ))
@@ -563,6 +1062,107 @@ mod tests {
                 .map(|i| (Value::from(i), Value::from(i)))
                 .collect::<Vec<_>>()
         );
+    }
+
+    /// The value of `expr` in a module declaring `vars` (HCL of `variable` blocks).
+    fn value_in(vars: &str, expr: &str) -> Option<Value> {
+        let files = BTreeMap::from([("variables.tf".to_string(), vars.to_string())]);
+        let origin = crate::origin::parse(&files, &mut Vec::new());
+        let module = origin.modules.get("").cloned().unwrap_or_default();
+        let ev = Eval::new(&module, &BTreeMap::new(), None);
+        ev.value(&expr.parse().expect("expression"))
+    }
+
+    #[test]
+    fn try_and_can_skip_failures_but_not_unknowns() {
+        let vars = r#"
+            variable "versioning" { default = { enabled = true } }
+            variable "rules" {
+              default = {
+                a = { cidr = "10.0.0.0/16" }
+                b = { type = "egress", cidr = "0.0.0.0/0" }
+              }
+            }
+        "#;
+        let v = |e: &str| value_in(vars, e);
+        assert_eq!(v(r#"try(var.versioning["mfa"], null)"#), Some(Value::Null));
+        assert_eq!(
+            v(r#"try(var.versioning["enabled"] ? "Enabled" : "Suspended", "x")"#),
+            Some(Value::from("Enabled"))
+        );
+        assert_eq!(v("can(var.versioning.status)"), Some(Value::Bool(false)));
+        assert_eq!(v("can(var.versioning.enabled)"), Some(Value::Bool(true)));
+        // A resource attribute is unknown, not an error: `try` cannot pick the fallback.
+        assert_eq!(v(r#"try(aws_s3_bucket.this[0].id, "")"#), None);
+        assert_eq!(v("can(aws_s3_bucket.this[0].id)"), None);
+        // Inside a `for` with a condition, and nested in other calls.
+        assert_eq!(
+            v(r#"keys({ for k, r in var.rules : k => r if try(r.type, "ingress") == "ingress" })"#),
+            Some(Value::Array(vec![Value::from("a")]))
+        );
+        assert_eq!(
+            v(r#"length(try(flatten([var.versioning.transition]), []))"#),
+            Some(Value::from(0u64))
+        );
+        assert_eq!(v("true && try(var.versioning.nope, false)"), Some(Value::Bool(false)));
+        // A variable without a known value is unknown, not an error.
+        assert_eq!(v("try(var.undeclared, false)"), None);
+    }
+
+    #[test]
+    fn optional_attributes_take_their_defaults() {
+        let vars = r#"
+            variable "sse" {
+              type = object({
+                rule = optional(object({
+                  bucket_key_enabled = optional(bool, true)
+                  algorithm          = optional(string)
+                }))
+                enabled = optional(bool, false)
+              })
+              default = { rule = {} }
+            }
+            variable "rules" {
+              type    = list(object({ id = string, days = optional(number, 30) }))
+              default = [{ id = "a" }, { id = "b", days = 7 }]
+            }
+        "#;
+        let v = |e: &str| value_in(vars, e);
+        assert_eq!(v("var.sse.rule.bucket_key_enabled"), Some(Value::Bool(true)));
+        assert_eq!(v("var.sse.rule.algorithm"), Some(Value::Null));
+        assert_eq!(v("var.sse.enabled"), Some(Value::Bool(false)));
+        assert_eq!(v("var.sse.rule != null"), Some(Value::Bool(true)));
+        assert_eq!(
+            v("[for r in var.rules : r.days]"),
+            Some(Value::Array(vec![Value::from(30u64), Value::from(7u64)]))
+        );
+    }
+
+    #[test]
+    fn collection_and_string_functions() {
+        let v = |e: &str| value_in("", e);
+        assert_eq!(
+            v(r#"element(split("-", "sqlserver-ex"), 0) == "sqlserver""#),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            v(r#"flatten([["a"], [["b"]], "c"])"#),
+            v(r#"["a", "b", "c"]"#)
+        );
+        assert_eq!(v(r#"keys({ b = 1, a = 2 })"#), v(r#"["a", "b"]"#));
+        assert_eq!(v(r#"values({ b = 1, a = 2 })"#), v("[2, 1]"));
+        assert_eq!(v(r#"one([])"#), Some(Value::Null));
+        assert_eq!(v(r#"one(["x"])"#), Some(Value::from("x")));
+        assert_eq!(v(r#"one(["x", "y"])"#), None);
+        assert_eq!(v(r#"compact(["a", "", null])"#), v(r#"["a"]"#));
+        assert_eq!(v(r#"contains(["a"], "a")"#), Some(Value::Bool(true)));
+        assert_eq!(v(r#"title(lower("ENABLED"))"#), Some(Value::from("Enabled")));
+        assert_eq!(v(r#"coalescelist([], ["x"])"#), v(r#"["x"]"#));
+        assert_eq!(v(r#"anytrue([false, true])"#), Some(Value::Bool(true)));
+        assert_eq!(v(r#"jsondecode("[1]")"#), v("[1]"));
+        // A regular expression is not replaced as literal text.
+        assert_eq!(v(r#"replace("t3.micro", "/^t3\\..*$/", "1")"#), None);
+        assert_eq!(v(r#"replace("a.b", ".", "-")"#), Some(Value::from("a-b")));
     }
 
     #[test]

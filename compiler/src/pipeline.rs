@@ -1062,6 +1062,31 @@ fn compile_module(
             );
         }
     }
+    // ---- arguments that are `null` ---------------------------------------------------------
+    // `engine = var.engine` with a `null` default, `x = local.in_group ? null : var.x`,
+    // `y = try(var.opts["y"], null)`: Terraform treats an argument whose value is `null` as
+    // not set, and so do the rules (vendored modules pass every argument this way).
+    let nulls: Vec<(usize, Vec<Vec<usize>>)> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.ty.starts_with("aws_"))
+        .filter_map(|(i, r)| {
+            let mut paths = Vec::new();
+            null_args(&r.body, eval, &mut Vec::new(), &mut paths);
+            (!paths.is_empty()).then_some((i, paths))
+        })
+        .collect();
+    if !nulls.is_empty() {
+        let rs = resources.to_mut();
+        for (i, paths) in nulls {
+            if let Some(r) = rs.get_mut(i) {
+                // Deepest and last first, so that earlier indexes stay valid.
+                for path in paths.iter().rev() {
+                    remove_at(&mut r.body, path);
+                }
+            }
+        }
+    }
     // Repeated resources are evaluated at a representative instance (`count.index` = 0, the
     // first `for_each` element). That context depends only on the meta-argument, so resources
     // with the same one share it (building one clones the whole evaluation context).
@@ -1724,6 +1749,54 @@ fn rewrite_body(rw: &mut Rewriter<'_>, body: &mut hcl::Body, loc: &Loc) {
             hcl::Structure::Attribute(a) => rw.rewrite(&mut a.expr, loc),
             hcl::Structure::Block(b) => rewrite_body(rw, &mut b.body, loc),
         }
+    }
+}
+
+/// The paths (indexes of structures, block by block) of the arguments whose value is a known
+/// `null`. Only expressions that can be `null` are evaluated: variables and locals, conditionals
+/// and function calls (`try`, `lookup`); literals, templates and resource references are not.
+fn null_args(body: &hcl::Body, eval: &Eval, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    for (i, s) in body.iter().enumerate() {
+        at.push(i);
+        match s {
+            hcl::Structure::Attribute(a) => {
+                let candidate = match a.expr() {
+                    // `id = try(rule.value.id, null)` of an expanded dynamic block.
+                    Expression::Null => {
+                        out.push(at.clone());
+                        false
+                    }
+                    Expression::Traversal(t) => matches!(
+                        &t.expr,
+                        Expression::Variable(v) if matches!(v.as_str(), "var" | "local")
+                    ),
+                    Expression::Conditional(_)
+                    | Expression::FuncCall(_)
+                    | Expression::Parenthesis(_) => true,
+                    _ => false,
+                };
+                if candidate && matches!(eval.value(a.expr()), Some(hcl::Value::Null)) {
+                    out.push(at.clone());
+                }
+            }
+            hcl::Structure::Block(b) => null_args(&b.body, eval, at, out),
+        }
+        at.pop();
+    }
+}
+
+/// Removes the structure at `path` (see [`null_args`]).
+fn remove_at(body: &mut hcl::Body, path: &[usize]) {
+    match path {
+        [i] if *i < body.0.len() => {
+            body.0.remove(*i);
+        }
+        [i, rest @ ..] => {
+            if let Some(hcl::Structure::Block(b)) = body.0.get_mut(*i) {
+                remove_at(&mut b.body, rest);
+            }
+        }
+        [] => {}
     }
 }
 

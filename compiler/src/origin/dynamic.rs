@@ -50,6 +50,19 @@ pub fn expand(body: &mut Body, eval: &Eval) -> Vec<String> {
                             let mut c = content.clone();
                             // Nested dynamic blocks see the outer iterator too.
                             substitute(&mut c, &iterator, &key, &value);
+                            // `try(rule.value.id, null)` → `null` when the element has no `id`.
+                            hclx::walk_body_mut(&mut c, &mut |e| match e {
+                                Expression::FuncCall(call)
+                                    if call.name.namespace.is_empty()
+                                        && matches!(call.name.name.as_str(), "try" | "can") =>
+                                {
+                                    if let Some(v) = eval.value(e) {
+                                        *e = value_to_expr(&v);
+                                    }
+                                    false
+                                }
+                                _ => true,
+                            });
                             // `"${"dev"}-retention"` → `"dev-retention"`.
                             hclx::walk_body_mut(&mut c, &mut |e| {
                                 hclx::flatten_templates(e);
@@ -79,7 +92,30 @@ pub fn expand(body: &mut Body, eval: &Eval) -> Vec<String> {
 }
 
 fn substitute(body: &mut Body, iterator: &str, key: &Value, value: &Value) {
-    hclx::walk_body_mut(body, &mut |e| {
+    hclx::walk_body_mut(body, &mut |e| substitute_expr(e, iterator, key, value, false));
+}
+
+/// One step of [`substitute`]. Inside the arguments of `try` / `can` (`lenient`), a path the
+/// element lacks (`rule.value.id` without an `id`) becomes the element's value followed by that
+/// path, which fails to evaluate as it does in Terraform, so that `try` moves on to its next
+/// argument instead of treating the iterator as unknown.
+fn substitute_expr(
+    e: &mut Expression,
+    iterator: &str,
+    key: &Value,
+    value: &Value,
+    lenient: bool,
+) -> bool {
+    if let Expression::FuncCall(call) = e
+        && call.name.namespace.is_empty()
+        && matches!(call.name.name.as_str(), "try" | "can")
+    {
+        for arg in &mut call.args {
+            hclx::walk_mut(arg, &mut |x| substitute_expr(x, iterator, key, value, true));
+        }
+        return false;
+    }
+    {
         let Some((root, ops)) = hclx::traversal_root(e) else {
             return true;
         };
@@ -95,8 +131,13 @@ fn substitute(body: &mut Body, iterator: &str, key: &Value, value: &Value) {
             *e = value_to_expr(&v);
             return false;
         }
-        true
-    });
+        if !lenient || rest.is_empty() {
+            return true;
+        }
+        let (base, rest) = (value_to_expr(base), rest.to_vec());
+        *e = Expression::from(hcl::expr::Traversal::new(base, rest));
+        false
+    }
 }
 
 /// Applies static attribute and index operators to a value.
