@@ -319,12 +319,9 @@ fn ev(expr: &Expression, ctx: &Context<'_>) -> Result<Value, Miss> {
         },
         Expression::Operation(op) => {
             let literal = match &**op {
-                hcl::expr::Operation::Unary(u) => {
-                    hcl::expr::Operation::Unary(hcl::expr::UnaryOp::new(
-                        u.operator,
-                        value_to_expr(&ev(&u.expr, ctx)?),
-                    ))
-                }
+                hcl::expr::Operation::Unary(u) => hcl::expr::Operation::Unary(
+                    hcl::expr::UnaryOp::new(u.operator, value_to_expr(&ev(&u.expr, ctx)?)),
+                ),
                 hcl::expr::Operation::Binary(b) => {
                     let lhs = ev(&b.lhs_expr, ctx)?;
                     // `&&` / `||` short-circuit as in Terraform's `count = var.create && ...`.
@@ -391,7 +388,10 @@ fn ev_for(fe: &hcl::expr::ForExpr, ctx: &Context<'_>) -> Result<Value, Miss> {
             .enumerate()
             .map(|(i, v)| (Value::from(i as u64), v))
             .collect(),
-        Value::Object(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), v))
+            .collect(),
         _ => return Err(Miss::Error),
     };
     let bind = |e: &Expression, k: &Value, v: &Value| {
@@ -402,7 +402,11 @@ fn ev_for(fe: &hcl::expr::ForExpr, ctx: &Context<'_>) -> Result<Value, Miss> {
                     *x = value_to_expr(v);
                     return false;
                 }
-                if fe.key_var.as_ref().is_some_and(|kv| kv.as_str() == id.as_str()) {
+                if fe
+                    .key_var
+                    .as_ref()
+                    .is_some_and(|kv| kv.as_str() == id.as_str())
+                {
                     *x = value_to_expr(k);
                     return false;
                 }
@@ -465,9 +469,11 @@ fn classify(expr: &Expression, ctx: &Context<'_>) -> Miss {
         };
         let probe = match (root, first) {
             ("var" | "local", Some(name)) => Expression::from(
-                hcl::expr::Traversal::builder(Expression::Variable(hcl::expr::Variable::unchecked(root)))
-                    .attr(name)
-                    .build(),
+                hcl::expr::Traversal::builder(Expression::Variable(
+                    hcl::expr::Variable::unchecked(root),
+                ))
+                .attr(name)
+                .build(),
             ),
             _ => Expression::Variable(hcl::expr::Variable::unchecked(root)),
         };
@@ -682,8 +688,12 @@ fn declare_functions(ctx: &mut Context<'static>) {
     any_fn!("nonsensitive", 1, identity);
     any_fn!("sensitive", 1, identity);
     any_fn!("zipmap", 2, zipmap);
-    any_fn!("startswith", 2, |a| Ok(Value::Bool(s(&a[0])?.starts_with(&s(&a[1])?))));
-    any_fn!("endswith", 2, |a| Ok(Value::Bool(s(&a[0])?.ends_with(&s(&a[1])?))));
+    any_fn!("startswith", 2, |a| Ok(Value::Bool(
+        s(&a[0])?.starts_with(&s(&a[1])?)
+    )));
+    any_fn!("endswith", 2, |a| Ok(Value::Bool(
+        s(&a[0])?.ends_with(&s(&a[1])?)
+    )));
     any_fn!("trimprefix", 2, |a| {
         let (x, p) = (s(&a[0])?, s(&a[1])?);
         Ok(Value::String(x.strip_prefix(&p).unwrap_or(&x).to_string()))
@@ -1104,7 +1114,10 @@ mod tests {
             v(r#"length(try(flatten([var.versioning.transition]), []))"#),
             Some(Value::from(0u64))
         );
-        assert_eq!(v("true && try(var.versioning.nope, false)"), Some(Value::Bool(false)));
+        assert_eq!(
+            v("true && try(var.versioning.nope, false)"),
+            Some(Value::Bool(false))
+        );
         // A variable without a known value is unknown, not an error.
         assert_eq!(v("try(var.undeclared, false)"), None);
     }
@@ -1128,7 +1141,10 @@ mod tests {
             }
         "#;
         let v = |e: &str| value_in(vars, e);
-        assert_eq!(v("var.sse.rule.bucket_key_enabled"), Some(Value::Bool(true)));
+        assert_eq!(
+            v("var.sse.rule.bucket_key_enabled"),
+            Some(Value::Bool(true))
+        );
         assert_eq!(v("var.sse.rule.algorithm"), Some(Value::Null));
         assert_eq!(v("var.sse.enabled"), Some(Value::Bool(false)));
         assert_eq!(v("var.sse.rule != null"), Some(Value::Bool(true)));
@@ -1156,7 +1172,10 @@ mod tests {
         assert_eq!(v(r#"one(["x", "y"])"#), None);
         assert_eq!(v(r#"compact(["a", "", null])"#), v(r#"["a"]"#));
         assert_eq!(v(r#"contains(["a"], "a")"#), Some(Value::Bool(true)));
-        assert_eq!(v(r#"title(lower("ENABLED"))"#), Some(Value::from("Enabled")));
+        assert_eq!(
+            v(r#"title(lower("ENABLED"))"#),
+            Some(Value::from("Enabled"))
+        );
         assert_eq!(v(r#"coalescelist([], ["x"])"#), v(r#"["x"]"#));
         assert_eq!(v(r#"anytrue([false, true])"#), Some(Value::Bool(true)));
         assert_eq!(v(r#"jsondecode("[1]")"#), v("[1]"));

@@ -489,12 +489,21 @@ fn module_inputs(
             queue.push(target);
         }
     }
+    // A value not known at compile time (or callers that disagree) leaves the variable unknown
+    // in the module, not at its default: `bucket = var.bucket` with a `null` default is not
+    // "no bucket name" when the caller names it from something Ferry cannot evaluate.
     for (dir, key) in conflicting {
         if let Some(m) = inputs.get_mut(&dir) {
-            m.remove(&key);
+            m.insert(key, unknown_input());
         }
     }
     inputs
+}
+
+/// The input of a variable a caller sets to a value not known at compile time: an expression
+/// that never evaluates (the name cannot be declared in HCL), so the variable stays unknown.
+fn unknown_input() -> Expression {
+    Expression::Variable(hcl::expr::Variable::unchecked("ferry unknown input"))
 }
 
 /// Leaves out the locals nothing emitted reads any more that hold a `null` (an unmapped

@@ -92,7 +92,9 @@ pub fn expand(body: &mut Body, eval: &Eval) -> Vec<String> {
 }
 
 fn substitute(body: &mut Body, iterator: &str, key: &Value, value: &Value) {
-    hclx::walk_body_mut(body, &mut |e| substitute_expr(e, iterator, key, value, false));
+    hclx::walk_body_mut(body, &mut |e| {
+        substitute_expr(e, iterator, key, value, false)
+    });
 }
 
 /// One step of [`substitute`]. Inside the arguments of `try` / `can` (`lenient`), a path the

@@ -1,0 +1,46 @@
+locals {
+  cors_rules      = try(jsondecode(var.cors_rule), var.cors_rule)
+  lifecycle_rules = try(jsondecode(var.lifecycle_rule), var.lifecycle_rule)
+}
+
+resource "digitalocean_spaces_bucket" "this" {
+  name   = "${var.bucket}-${var.instance_id}"
+  region = var.region
+
+  versioning {
+    enabled = try(var.versioning["enabled"] ? "Enabled" : "Suspended", tobool(var.versioning["status"]) ? "Enabled" : "Suspended", title(lower(var.versioning["status"]))) == "Enabled"
+  }
+
+  lifecycle_rule {
+    id      = "tmp"
+    enabled = true
+    prefix  = "tmp/"
+
+    expiration {
+      days = 7
+    }
+  }
+}
+
+resource "digitalocean_spaces_bucket_cors_configuration" "this" {
+  count  = length(local.cors_rules) > 0 ? 1 : 0
+  bucket = digitalocean_spaces_bucket.this.name
+  region = var.region
+
+  cors_rule {
+    allowed_methods = ["PUT", "POST"]
+    allowed_origins = ["https://app.example.com"]
+    expose_headers  = ["ETag"]
+    max_age_seconds = 3000
+  }
+
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["*"]
+  }
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = var.project_id
+  resources = flatten([[digitalocean_spaces_bucket.this.urn]])
+}

@@ -1,0 +1,3 @@
+output "s3_bucket_id" {
+  value = try(digitalocean_spaces_bucket.this.name, "")
+}

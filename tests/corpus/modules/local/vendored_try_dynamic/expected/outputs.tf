@@ -1,0 +1,3 @@
+output "bucket" {
+  value = module.uploads.s3_bucket_id
+}
