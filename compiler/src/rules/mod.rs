@@ -149,6 +149,11 @@ impl ExportAttrs {
         self.0.iter().find(|(k, _)| k == attr).map(|(_, e)| e)
     }
 
+    /// The exported attribute names, in insertion order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
+    }
+
     /// Sets `attr`, replacing what it exported before.
     pub fn insert(&mut self, attr: Text, export: Export) {
         match self.0.iter_mut().find(|(k, _)| *k == attr) {
@@ -191,6 +196,12 @@ pub struct State {
     pub emitted: Vec<Emitted>,
     pub outcomes: AddrMap<OutcomeRec>,
     pub exports: AddrMap<Exports>,
+    /// Origin resources repeated over a collection known at compile time that a rule mapped
+    /// one instance at a time: their instance keys in Terraform's order (`count.index` as a
+    /// number, the `for_each` key as a string). Each instance's exports are under
+    /// `<address>[<key>]` (see [`instance_address`]); the reference pass reads a splat or an
+    /// index it cannot resolve statically as a list (or object) of them.
+    pub instance_keys: AddrMap<Vec<hcl::Value>>,
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
@@ -1352,6 +1363,15 @@ fn with_entry<V, T>(
     match map.get_mut(key) {
         Some(v) => f(v),
         None => f(map.entry(key.to_string()).or_insert_with(new)),
+    }
+}
+
+/// The address of one instance of a repeated origin resource, as the reference pass looks it
+/// up: `aws_ecs_service.svc["web"]`, `data.aws_ssm_parameter.keys[0]`.
+pub fn instance_address(addr: &str, key: &hcl::Value) -> String {
+    match key {
+        hcl::Value::String(k) => format!("{addr}[{k:?}]"),
+        other => format!("{addr}[{other}]"),
     }
 }
 
