@@ -19,6 +19,11 @@
 //! Every mapped secret exports `name` (the Kubernetes Secret's name, which workload rules use
 //! for `secret_key_ref`) and its value attribute (`secret_string`, `value`); ARNs have no
 //! equivalent. The report lists each secret by name and keys, never by value.
+//!
+//! A lookup of a secret outside the stack repeated with `count` / `for_each` over a collection
+//! known at compile time becomes one Secret and one sensitive variable per instance, each
+//! named after its own name; the reference pass reads an index, a splat or a `for` over it per
+//! instance (`State::instance_keys`). Over an unknown collection it stays one variable (F204).
 
 use super::{Cx, Export, Phase, RuleDef, State, k8s, var_ident};
 use crate::diag::{Code, Diagnostic};
