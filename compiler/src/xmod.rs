@@ -95,6 +95,20 @@ pub struct Facts {
     pub module_reads: BTreeMap<String, Expression>,
     /// Outputs this module adds: the address of a load balancer it adopted.
     pub exports: Vec<Named>,
+    /// Expressions of this module (as `hclx::inline` prints them: `var.invoke_arn`) given to
+    /// an API integration's `uri` / `integration_uri` that read `invoke_arn` of a Lambda
+    /// function of another local module → that function's address in the report. The
+    /// function's module exports its Knative Service URL there (`rules::lambda`), from which
+    /// the API's Ingress reads the Service's name and namespace.
+    pub functions: BTreeMap<String, String>,
+    /// Functions of this module (their address) that an API of another module reaches with
+    /// payload 1.0 events (a REST API, or an HTTP API integration with
+    /// `payload_format_version = "1.0"`).
+    pub event_v1_functions: BTreeSet<String>,
+    /// Functions of this module that an API of another module reaches with payload 2.0 events.
+    /// A function in both sets (its module called twice, one call behind each kind of API)
+    /// keeps the adapter's default, 2.0, with a warning.
+    pub event_v2_functions: BTreeSet<String>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -106,6 +120,9 @@ pub static NONE: Facts = Facts {
     lb_ips: BTreeMap::new(),
     module_reads: BTreeMap::new(),
     exports: Vec::new(),
+    functions: BTreeMap::new(),
+    event_v1_functions: BTreeSet::new(),
+    event_v2_functions: BTreeSet::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -116,6 +133,7 @@ pub fn plan(
     let mut tree = Tree::new(origin);
     let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
     buckets(&tree, &mut facts);
+    functions(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
@@ -274,6 +292,46 @@ fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                         .insert(hclx::inline(e), report_addr(sdir, bucket));
                 }
             }
+        }
+    }
+}
+
+// ---- functions behind APIs of another module -------------------------------------------------
+
+fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    for (dir, m) in &tree.origin.modules {
+        for r in m.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            let (key, v1) = match r.ty.as_str() {
+                "aws_api_gateway_integration" => ("uri", true),
+                "aws_apigatewayv2_integration" => (
+                    "integration_uri",
+                    hclx::attr(&r.body, "payload_format_version")
+                        .and_then(hclx::as_str)
+                        .is_some_and(|v| v == "1.0"),
+                ),
+                _ => continue,
+            };
+            let Some(e) = hclx::attr(&r.body, key) else {
+                continue;
+            };
+            let Some((sdir, f, attr)) = tree.resolve(dir, e, 0) else {
+                continue;
+            };
+            if sdir == dir || f.ty != "aws_lambda_function" || attr != "invoke_arn" {
+                continue;
+            }
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .functions
+                .insert(hclx::inline(e), report_addr(sdir, f));
+            let theirs = facts.entry(sdir.to_string()).or_default();
+            if v1 {
+                &mut theirs.event_v1_functions
+            } else {
+                &mut theirs.event_v2_functions
+            }
+            .insert(f.address().to_string());
         }
     }
 }

@@ -717,6 +717,24 @@ fn function(r: &Resource, cx: &mut Cx<'_>) {
                     .is_some_and(|v| v == "1.0")
                     && target_function(cx, i, "integration_uri").is_some_and(|f| f == r)
             }));
+    // Through another module: an API there reaches this function (one call of its module).
+    let remote_v1 = !image && cx.xmod.event_v1_functions.contains(r.address());
+    let mixed = remote_v1 && cx.xmod.event_v2_functions.contains(r.address());
+    if mixed {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` is reached by APIs of other modules with payload 1.0 events (a REST API, or `payload_format_version = \"1.0\"`) and with payload 2.0 events, through different calls of its module; the module is compiled once, so every call's function gets 2.0 events",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help(format!("set `{EVENT_FORMAT_ENV} = \"1.0\"` in the `environment` of the calls whose API sends payload 1.0 events (e.g. from a module input), or give the integrations one payload format")),
+        );
+    }
+    let event_v1 = event_v1 || (remote_v1 && !mixed);
     let f = Function {
         event_v1,
         image,
@@ -831,6 +849,9 @@ fn archive_file_source(cx: &Cx<'_>, e: &Expression) -> Option<String> {
 
 /// A path of the module (`./src`, `${path.module}/src`) relative to the origin root.
 fn module_path(cx: &Cx<'_>, p: &str) -> String {
+    // A path not known at compile time keeps its template text: `${path.module}` is the module
+    // folder all the same.
+    let p = p.strip_prefix("${path.module}/").unwrap_or(p);
     let p = p.trim_start_matches("./");
     crate::origin::join_dir(&cx.module.dir, p).unwrap_or_else(|| p.to_string())
 }
@@ -979,7 +1000,10 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             used_by: r.address().to_string(),
         });
         let handler = cx.str(r, "handler").unwrap_or_default();
-        let base_text = base.clone().unwrap_or_else(|| "a base image".into());
+        let base_text = base
+            .clone()
+            .map(|b| format!("`{b}`"))
+            .unwrap_or_else(|| "the Lambda base image of its runtime (not known at compile time: see the F204 warning)".into());
         let extra = if runtime == "go1.x" {
             " (the retired `go1.x` runtime: the handler binary runs as `bootstrap`)"
         } else {
@@ -989,7 +1013,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             Diagnostic::new(
                 Code::FunctionImageBuilt,
                 format!(
-                    "`{}` is a zip package: the controller builds `{destination}` from `{source}` on `{base_text}`{extra}, with the handler `{handler}` as its command, and pushes it to the appliance's registry before the stack is applied",
+                    "`{}` is a zip package: the controller builds `{destination}` from `{source}` on {base_text}{extra}, with the handler `{handler}` as its command, and pushes it to the appliance's registry before the stack is applied",
                     r.address()
                 ),
             )
@@ -2535,6 +2559,38 @@ struct Route<'a> {
     port: u16,
     /// A Knative Service (the Ingress sets its host header), not a plain Service.
     knative: bool,
+    /// A function of another local module, reached through the Knative Service URL its module
+    /// exports (`invoke_arn`): (the expression read, as written; the function's report
+    /// address). `function` is then the integration, standing in for it.
+    remote: Option<(Expression, String)>,
+}
+
+/// The Ingress group of a route: its function (instance), or the expression a function of
+/// another module is read through.
+fn group_key(rt: &Route<'_>) -> String {
+    match &rt.remote {
+        Some((e, _)) => hclx::inline(e),
+        None => format!("{}{}", rt.function.address(), rt.instance),
+    }
+}
+
+/// `split(".", split("://", <url>)[1])[i]`: the Knative Service name (0) or namespace (1) of a
+/// function's URL, `http://<name>.<namespace>.svc.cluster.local`.
+fn url_part(url: &Expression, i: u64) -> Expression {
+    format!(
+        "split(\".\", split(\"://\", {})[1])[{i}]",
+        hclx::inline(url)
+    )
+    .parse()
+    .unwrap_or(Expression::Null)
+}
+
+/// A route whose integration reaches, through a module input, a function of another local
+/// module (`Facts::functions`): (the expression, the function's address).
+fn remote_function(cx: &Cx<'_>, integration: &Resource, key: &str) -> Option<(Expression, String)> {
+    let e = hclx::attr(&integration.body, key)?;
+    let f = cx.xmod.functions.get(&hclx::inline(e))?;
+    Some((e.clone(), f.clone()))
 }
 
 /// The index (`["k"]`, `[0]`) with which `e` refers to the resource `target`.
@@ -2684,6 +2740,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
                 instance,
                 port: 80,
                 knative: true,
+                remote: None,
             });
         } else if let Some((service, svc, port)) = route_service(cx, integration) {
             routes.push(Route {
@@ -2695,6 +2752,19 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
                 instance: String::new(),
                 port,
                 knative: false,
+                remote: None,
+            });
+        } else if let Some((e, addr)) = remote_function(cx, integration, "integration_uri") {
+            routes.push(Route {
+                route: Some(route),
+                integration: Some(integration),
+                key,
+                function: integration,
+                svc: url_part(&e, 0),
+                instance: String::new(),
+                port: 80,
+                knative: true,
+                remote: Some((e, addr)),
             });
         }
     }
@@ -2710,6 +2780,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             instance: String::new(),
             port: 80,
             knative: true,
+            remote: None,
         });
     }
     if routes.is_empty() {
@@ -2732,7 +2803,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
-    let namespace = api_prelude(r, cx);
+    api_prelude(r, cx);
 
     // Stages: path prefixes; throttling of the first stage.
     let stages: Vec<&Resource> = cx.referencing("aws_apigatewayv2_stage", "api_id", r);
@@ -2754,7 +2825,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
     }
     let annotations = api_annotations(r, cx, stages.first().copied());
 
-    let Some(first) = api_ingresses(r, cx, &routes, namespace, prefixes, annotations) else {
+    let Some(first) = api_ingresses(r, cx, &routes, prefixes, annotations) else {
         return;
     };
     let endpoint = "\"http://${$T.status[0].load_balancer[0].ingress[0].ip}\"";
@@ -2885,19 +2956,32 @@ fn rest_api(r: &Resource, cx: &mut Cx<'_>) {
         let Some(verb) = rest_verb(cx, i, method) else {
             continue;
         };
-        let Some((function, svc, instance)) = route_function(cx, None, i, "uri") else {
-            continue;
-        };
-        routes.push(Route {
-            route: method,
-            integration: Some(i),
-            key: format!("{verb} {path}"),
-            function,
-            svc,
-            instance,
-            port: 80,
-            knative: true,
-        });
+        let key = format!("{verb} {path}");
+        if let Some((function, svc, instance)) = route_function(cx, None, i, "uri") {
+            routes.push(Route {
+                route: method,
+                integration: Some(i),
+                key,
+                function,
+                svc,
+                instance,
+                port: 80,
+                knative: true,
+                remote: None,
+            });
+        } else if let Some((e, addr)) = remote_function(cx, i, "uri") {
+            routes.push(Route {
+                route: method,
+                integration: Some(i),
+                key,
+                function: i,
+                svc: url_part(&e, 0),
+                instance: String::new(),
+                port: 80,
+                knative: true,
+                remote: Some((e, addr)),
+            });
+        }
     }
     if routes.is_empty() {
         let why = if hclx::attr(&r.body, "body").is_some() {
@@ -2919,7 +3003,7 @@ fn rest_api(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
-    let namespace = api_prelude(r, cx);
+    api_prelude(r, cx);
     let mut prefixes: Vec<String> = rest_stages(cx, r)
         .into_iter()
         .map(|(_, n)| format!("/{n}"))
@@ -2930,7 +3014,7 @@ fn rest_api(r: &Resource, cx: &mut Cx<'_>) {
         prefixes.push(String::new());
     }
     let annotations = rest_cors(cx, r);
-    let Some(first) = api_ingresses(r, cx, &routes, namespace, prefixes, annotations) else {
+    let Some(first) = api_ingresses(r, cx, &routes, prefixes, annotations) else {
         return;
     };
     for attr in ["execution_arn", "arn"] {
@@ -3167,8 +3251,8 @@ fn rest_part(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 /// What every API that becomes Ingress rules needs: the NGINX Ingress Controller (F380), a
-/// cluster, and a warning when several APIs now share one address. Returns the namespace.
-fn api_prelude(r: &Resource, cx: &mut Cx<'_>) -> Expression {
+/// cluster, and a warning when several APIs now share one address.
+fn api_prelude(r: &Resource, cx: &mut Cx<'_>) {
     addon_note(
         cx,
         r,
@@ -3176,7 +3260,6 @@ fn api_prelude(r: &Resource, cx: &mut Cx<'_>) -> Expression {
         "install the NGINX Ingress Controller (e.g. the DigitalOcean Marketplace 1-Click or its Helm chart) on the cluster",
     );
     no_cluster_warning(cx, r);
-    let namespace = appliance_namespace(cx);
     let earlier: Vec<String> = cx
         .origin_of_type("aws_apigatewayv2_api")
         .chain(cx.origin_of_type("aws_api_gateway_rest_api"))
@@ -3205,8 +3288,6 @@ fn api_prelude(r: &Resource, cx: &mut Cx<'_>) -> Expression {
             .help("give each API its own host name (a custom domain on the API, set as the `host` of its Ingress rules) or distinct path prefixes"),
         );
     }
-
-    namespace
 }
 
 /// The Ingress rules of an API (HTTP API or REST API) whose routes reach functions or ECS
@@ -3216,10 +3297,16 @@ fn api_ingresses(
     r: &Resource,
     cx: &mut Cx<'_>,
     routes: &[Route<'_>],
-    namespace: Expression,
     prefixes: Vec<String>,
     annotations: Vec<(String, Expression)>,
 ) -> Option<String> {
+    // The appliance namespace of this module, unless every backend is a function of another
+    // module (whose Ingress goes to that function's namespace).
+    let namespace = if routes.iter().any(|rt| rt.remote.is_none()) {
+        appliance_namespace(cx)
+    } else {
+        Expression::Null
+    };
     // Group paths by function instance; the first route wins a path.
     let mut groups: Vec<Group> = Vec::new();
     // (path and type, group, route key): an Exact and a Prefix rule for one path coexist (the
@@ -3228,7 +3315,7 @@ fn api_ingresses(
     // Routes whose every path went to another function: (route, the winning group, its key).
     let mut lost: Vec<(usize, String, String)> = Vec::new();
     for (i, rt) in routes.iter().enumerate() {
-        let group_key = format!("{}{}", rt.function.address(), rt.instance);
+        let group_key = group_key(rt);
         let path = rt
             .key
             .split_whitespace()
@@ -3332,7 +3419,24 @@ fn api_ingresses(
         } else {
             format!("_{}", rt.instance.trim_matches('"'))
         };
-        let tf_name = format!("{}_{}{suffix}", r.name, rt.function.name);
+        // A function of another module: named after the expression it is read through (one
+        // module may be called several times, its function having one name).
+        let backend = match &rt.remote {
+            Some((e, _)) => hclx::inline(e)
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect(),
+            None => rt.function.name.clone(),
+        };
+        let tf_name = format!("{}_{backend}{suffix}", r.name);
+        // An Ingress routes to Services of its own namespace: the function's module's.
+        let namespace = match &rt.remote {
+            Some((e, _)) => url_part(e, 1),
+            None => namespace.clone(),
+        };
         let mut body = OutBody::new();
         let meta = body.block("metadata");
         meta.set("name", s(&dns_label(&tf_name)));
@@ -3378,7 +3482,7 @@ fn api_ingresses(
     // Routes and integrations are folded into the Ingress of their function (a route that lost
     // its path to another function's route, into that one's).
     for (i, rt) in routes.iter().enumerate() {
-        let own = format!("{}{}", rt.function.address(), rt.instance);
+        let own = group_key(rt);
         let lost_to = lost.iter().find(|(l, _, _)| *l == i);
         let key = lost_to.map(|(_, g, _)| g.clone()).unwrap_or(own);
         let Some(into) = emitted
