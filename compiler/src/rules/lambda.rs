@@ -965,11 +965,23 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             cx.diag(
                 Diagnostic::new(
                     Code::UnsupportedValue,
-                    format!("`{}`: Ferry knows no base image for the runtime `{runtime}`", r.address()),
+                    format!(
+                        "`{}`: Ferry knows no base image for the runtime `{runtime}`{}",
+                        r.address(),
+                        if facts::retired_runtime(&runtime) {
+                            " (a Lambda runtime retired before AWS published base images, so there is none to build on)"
+                        } else {
+                            ""
+                        }
+                    ),
                 )
                 .at(r.loc_of("runtime"))
                 .resource(r.address())
-                .help("use a Lambda runtime identifier (e.g. `python3.12`, `nodejs20.x`), or package the function as a container image"),
+                .help(if facts::retired_runtime(&runtime) {
+                    "move the function to a supported version of its language (e.g. `nodejs20.x`, `python3.12`) in the origin and test it there, or package it as a container image"
+                } else {
+                    "use a Lambda runtime identifier (e.g. `python3.12`, `nodejs20.x`), or package the function as a container image"
+                }),
             );
         }
         let repo = image_repo(cx, r);
