@@ -32,6 +32,14 @@
 //!   module's ([`Facts::module_reads`]: `module.lb.dns_name` → `module.ecs.lb_dns_name`, or
 //!   the adopted `aws_lb.app.dns_name` itself when that folder adopted it). Only outputs that
 //!   are the plain attribute are redirected, and only when one folder calls both modules.
+//! * an API (REST or HTTP) of one module integrates a function of another (`uri =
+//!   var.invoke_arn`, the root passing `module.fn.invoke_arn`). The API's module learns that
+//!   the expression is a function's `invoke_arn` ([`Facts::functions`]), which the emitted
+//!   function module exports as its Knative Service URL (`http://<name>.<namespace>.svc…`):
+//!   the API's Ingress for that route goes to the function's namespace and Service, both read
+//!   from the URL. The function's module learns which of its functions such APIs reach with
+//!   payload 1.0 events ([`Facts::event_v1_functions`], and 2.0 ones for a module called twice),
+//!   so its rule tells Ferry's HTTP adapter.
 //!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /

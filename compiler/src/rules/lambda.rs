@@ -709,14 +709,12 @@ fn function(r: &Resource, cx: &mut Cx<'_>) {
                 .and_then(|e| cx.eval.string(e))
                 .is_some_and(|t| t == "AWS_PROXY")
                 && target_function(cx, i, "uri").is_some_and(|f| f == r)
-        }) || cx
-            .origin_of_type("aws_apigatewayv2_integration")
-            .any(|i| {
-                hclx::attr(&i.body, "payload_format_version")
-                    .and_then(|e| cx.eval.string(e))
-                    .is_some_and(|v| v == "1.0")
-                    && target_function(cx, i, "integration_uri").is_some_and(|f| f == r)
-            }));
+        }) || cx.origin_of_type("aws_apigatewayv2_integration").any(|i| {
+            hclx::attr(&i.body, "payload_format_version")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|v| v == "1.0")
+                && target_function(cx, i, "integration_uri").is_some_and(|f| f == r)
+        }));
     // Through another module: an API there reaches this function (one call of its module).
     let remote_v1 = !image && cx.xmod.event_v1_functions.contains(r.address());
     let mixed = remote_v1 && cx.xmod.event_v2_functions.contains(r.address());
@@ -2740,9 +2738,12 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         else {
             continue;
         };
-        if let Some((function, svc, instance)) =
-            route_function(cx, hclx::attr(&route.body, "target"), integration, "integration_uri")
-        {
+        if let Some((function, svc, instance)) = route_function(
+            cx,
+            hclx::attr(&route.body, "target"),
+            integration,
+            "integration_uri",
+        ) {
             routes.push(Route {
                 route: Some(route),
                 integration: Some(integration),
@@ -3107,8 +3108,14 @@ fn rest_cors(cx: &Cx<'_>, api: &Resource) -> Vec<(String, Expression)> {
         return Vec::new();
     };
     let mut out = vec![
-        ("nginx.ingress.kubernetes.io/enable-cors".to_string(), s("true")),
-        ("nginx.ingress.kubernetes.io/cors-allow-origin".to_string(), s(&origin)),
+        (
+            "nginx.ingress.kubernetes.io/enable-cors".to_string(),
+            s("true"),
+        ),
+        (
+            "nginx.ingress.kubernetes.io/cors-allow-origin".to_string(),
+            s(&origin),
+        ),
     ];
     if !methods.is_empty() {
         out.push((
@@ -3117,7 +3124,10 @@ fn rest_cors(cx: &Cx<'_>, api: &Resource) -> Vec<(String, Expression)> {
         ));
     }
     if let Some(h) = headers {
-        out.push(("nginx.ingress.kubernetes.io/cors-allow-headers".to_string(), s(&h)));
+        out.push((
+            "nginx.ingress.kubernetes.io/cors-allow-headers".to_string(),
+            s(&h),
+        ));
     }
     out
 }
