@@ -958,6 +958,35 @@ mod tests {
         plan(&origin, &BTreeMap::new())
     }
 
+    #[test]
+    fn api_integrations_follow_invoke_arn_to_a_function_of_another_module() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"fn\" {\n source = \"./fn\"\n}\nmodule \"api\" {\n source = \"./api\"\n rest = module.fn.invoke_arn\n http = module.fn.invoke_arn\n arn = module.fn.arn\n}",
+            ),
+            (
+                "fn/main.tf",
+                "resource \"aws_lambda_function\" \"f\" {}\noutput \"invoke_arn\" { value = aws_lambda_function.f.invoke_arn }\noutput \"arn\" { value = aws_lambda_function.f.arn }",
+            ),
+            (
+                "api/main.tf",
+                "variable \"rest\" {}\nvariable \"http\" {}\nvariable \"arn\" {}\nresource \"aws_api_gateway_integration\" \"r\" { uri = var.rest }\nresource \"aws_apigatewayv2_integration\" \"h\" { integration_uri = var.http }\nresource \"aws_apigatewayv2_integration\" \"a\" { integration_uri = var.arn }",
+            ),
+        ]);
+        let api = &f["api"];
+        assert_eq!(
+            api.functions.get("var.rest").map(String::as_str),
+            Some("fn/aws_lambda_function.f")
+        );
+        assert!(api.functions.contains_key("var.http"));
+        // Only `invoke_arn` is a URL the Ingress can read.
+        assert!(!api.functions.contains_key("var.arn"));
+        // A REST API sends payload 1.0 events, an HTTP API 2.0 by default: both reach `f`.
+        assert!(f["fn"].event_v1_functions.contains("aws_lambda_function.f"));
+        assert!(f["fn"].event_v2_functions.contains("aws_lambda_function.f"));
+    }
+
     const LB: &str = r#"
         variable "cert" {}
         resource "aws_lb" "app" {
