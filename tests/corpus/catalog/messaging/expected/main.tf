@@ -1,7 +1,3 @@
-locals {
-  prefix = "orders-${var.instance_id}"
-}
-
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
