@@ -1,6 +1,5 @@
 locals {
-  cors_rules      = try(jsondecode(var.cors_rule), var.cors_rule)
-  lifecycle_rules = try(jsondecode(var.lifecycle_rule), var.lifecycle_rule)
+  cors_rules = try(jsondecode(var.cors_rule), var.cors_rule)
 }
 
 resource "digitalocean_spaces_bucket" "this" {
