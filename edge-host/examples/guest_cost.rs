@@ -7,6 +7,11 @@
 //! With a number, the origin is the sandbox benchmark's generated stack of `N` resources;
 //! with a directory, the files under it. Prints the median native and
 //! wasm (epoch deadline) times of `runs` compiles, their ratio, and the guest's fuel.
+//!
+//! With `wasm-only` after `runs`, only the epoch sandbox runs (compiled once, no fuel sandbox,
+//! no native compiles): a target for callgrind, whose instruction counts of the machine code
+//! wasmtime generated are exact where wall-clock times are noise —
+//! `valgrind --tool=callgrind --toggle-collect='*Sandbox*compile*' guest_cost <wasm> <origin> 3 wasm-only`.
 
 use anyhow::{Context, Result, bail};
 use ferry::server::sandbox::{GuestLimits, Sandbox};
@@ -54,6 +59,7 @@ fn main() -> Result<()> {
         bail!("usage: guest_cost <compiler.wasm> <origin-dir | N> [runs]");
     };
     let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(20);
+    let wasm_only = args.next().as_deref() == Some("wasm-only");
     let request = request(&origin)?;
     let bytes = std::fs::read(&wasm).with_context(|| format!("reading {wasm}"))?;
     let limits = |fuel| GuestLimits {
@@ -63,6 +69,13 @@ fn main() -> Result<()> {
         ..GuestLimits::default()
     };
     let epoch = Sandbox::new(bytes.clone(), limits(None))?;
+    if wasm_only {
+        for _ in 0..runs {
+            let (r, _) = epoch.compile(&request);
+            r.map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        return Ok(());
+    }
     let fuel = Sandbox::new(bytes, limits(Some(u64::MAX / 2)))?;
 
     let native_out = ferry_compiler_wasm::compile_json(&request);

@@ -170,6 +170,109 @@ async fn the_compiler_info_names_the_served_bytes() {
     assert!(a.body.is_empty());
 }
 
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a gzip stream");
+    out
+}
+
+fn get_with(uri: &str, headers: &[(&str, &str)]) -> Request<axum::body::Body> {
+    let mut req = Request::get(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.body(axum::body::Body::empty()).expect("request")
+}
+
+#[tokio::test]
+async fn the_module_goes_gzip_encoded_to_clients_that_accept_it() {
+    let state = state();
+    let raw = module_bytes(ferry_tests::WasmVariant::Shipped);
+    let sha = sha256_hex(&raw);
+    // What Chromium sends.
+    let a = send(
+        app(state.clone()),
+        get_with(
+            "/compiler.wasm",
+            &[("accept-encoding", "gzip, deflate, br, zstd")],
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-encoding"], "gzip");
+    assert_eq!(a.headers["vary"], "accept-encoding");
+    assert_eq!(a.headers["etag"], format!("\"{sha}-gzip\"").as_str());
+    assert!(
+        a.body.len() * 2 < raw.len(),
+        "gzip {} bytes of {}",
+        a.body.len(),
+        raw.len()
+    );
+    assert_eq!(
+        gunzip(&a.body),
+        raw,
+        "the encoded body is the module's bytes"
+    );
+    // The immutable URL too.
+    let a = send(
+        app(state.clone()),
+        get_with(
+            &format!("/compiler/{sha}.wasm"),
+            &[("accept-encoding", "gzip")],
+        ),
+    )
+    .await;
+    assert_eq!(a.headers["content-encoding"], "gzip");
+    assert_eq!(gunzip(&a.body), raw);
+
+    // Refused (q=0), not offered, or only other codings: the raw bytes.
+    for accept in ["gzip;q=0, br", "br, zstd", "identity", "*;q=0"] {
+        let a = send(
+            app(state.clone()),
+            get_with("/compiler.wasm", &[("accept-encoding", accept)]),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{accept}");
+        assert!(!a.headers.contains_key("content-encoding"), "{accept}");
+        assert_eq!(a.headers["etag"], format!("\"{sha}\"").as_str(), "{accept}");
+        assert_eq!(a.body, raw, "{accept}");
+    }
+    // `*` stands for gzip.
+    let a = send(
+        app(state.clone()),
+        get_with("/compiler.wasm", &[("accept-encoding", "*")]),
+    )
+    .await;
+    assert_eq!(a.headers["content-encoding"], "gzip");
+
+    // Revalidation with either representation's tag (or a weak one): 304.
+    for tag in [
+        format!("\"{sha}-gzip\""),
+        format!("W/\"{sha}\""),
+        format!("\"other\", \"{sha}\""),
+    ] {
+        let a = send(
+            app(state.clone()),
+            get_with(
+                "/compiler.wasm",
+                &[("accept-encoding", "gzip"), ("if-none-match", &tag)],
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::NOT_MODIFIED, "{tag}");
+        assert!(a.body.is_empty());
+    }
+    let a = send(
+        app(state),
+        get_with("/compiler.wasm", &[("if-none-match", "\"other\"")]),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn metrics_count_requests() {
     let state = state();
@@ -360,6 +463,27 @@ async fn serves_the_web_dir() {
     send(app(state.clone()), get("/assets/missing.js"))
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
+    // A gzip copy beside a file goes to clients that accept gzip, the file to the others.
+    let js = "console.log('dashboard');".repeat(100);
+    std::fs::write(dir.path().join("assets/big.js"), &js).expect("write");
+    std::fs::write(dir.path().join("assets/big.js.gz"), {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(js.as_bytes()).expect("gzip");
+        enc.finish().expect("gzip")
+    })
+    .expect("write");
+    let a = send(
+        app(state.clone()),
+        get_with("/assets/big.js", &[("accept-encoding", "gzip, br")]),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-encoding"], "gzip");
+    assert_eq!(gunzip(&a.body), js.as_bytes());
+    let a = send(app(state.clone()), get("/assets/big.js")).await;
+    assert!(!a.headers.contains_key("content-encoding"));
+    assert_eq!(a.body, js.as_bytes());
     // The API wins over files of the same name.
     let a = send(app(state), get("/api/v1/compiler")).await;
     assert_eq!(a.status, StatusCode::OK);

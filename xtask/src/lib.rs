@@ -11,6 +11,7 @@
 //! | `ferry_web.js`, `ferry_web_bg.wasm`, `snippets/` | the Leptos app after wasm-bindgen (`--target web`) |
 //! | `compiler.wasm` | the compiler module: the very bytes the edge host runs and serves |
 //! | `examples.json` | the origin stacks of `examples/*/origin` for the example picker |
+//! | `<file>.gz` | `gzip -9` of the page, its CSS, the worker, the app's JS and wasm and `examples.json`: sent instead when the browser accepts gzip |
 
 use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
@@ -250,10 +251,18 @@ pub fn dist(opts: &DistOptions) -> Result<DistReport> {
         "compiler-worker.js",
         "ferry_web.js",
         "ferry_web_bg.wasm",
+        "examples.json",
     ] {
-        let s = file_size(&staging.join(f))?;
-        web.raw += s.raw;
-        web.gzip += s.gzip;
+        // The gzip copy `ferry serve` sends to browsers that accept it (`ServeDir`'s
+        // precompressed files); compiler.wasm has its own route, which encodes it in memory.
+        let path = staging.join(f);
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let packed = gzip(&bytes);
+        std::fs::write(staging.join(format!("{f}.gz")), &packed)?;
+        if f != "examples.json" {
+            web.raw += bytes.len() as u64;
+            web.gzip += packed.len() as u64;
+        }
     }
     replace_dir(&staging, &opts.out)?;
     eprintln!("xtask: web app wasm: {web_wasm}");
@@ -449,12 +458,17 @@ fn file_size(path: &Path) -> Result<Size> {
     })
 }
 
-/// Size after `gzip -9`, which is what a server would send.
-pub fn gzip_len(bytes: &[u8]) -> u64 {
+/// `gzip -9` of `bytes`: what `ferry serve` sends to a browser that accepts gzip.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(bytes);
-    enc.finish().map(|v| v.len() as u64).unwrap_or(0)
+    enc.finish().unwrap_or_default()
+}
+
+/// Size after `gzip -9`, which is what a server would send.
+pub fn gzip_len(bytes: &[u8]) -> u64 {
+    gzip(bytes).len() as u64
 }
 
 pub fn hex(bytes: &[u8]) -> String {

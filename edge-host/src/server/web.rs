@@ -4,9 +4,13 @@ use axum::response::Html;
 use std::path::Path;
 use tower_http::services::ServeDir;
 
-/// `--web-dir`: files as they are; `/` and folders serve their `index.html`.
+/// `--web-dir`: files as they are; `/` and folders serve their `index.html`. Where the build
+/// left a gzip copy beside a file (`cargo xtask dist` writes `<file>.gz` for the larger ones)
+/// and the client accepts gzip, that copy is sent instead (`Content-Encoding: gzip`).
 pub fn files(dir: &Path) -> ServeDir {
-    ServeDir::new(dir).append_index_html_on_directories(true)
+    ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .precompressed_gzip()
 }
 
 /// `/` when there is no dashboard to serve.
