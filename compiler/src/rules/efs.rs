@@ -67,7 +67,11 @@ pub const RULES: &[RuleDef] = &[
         mode: Mode::Managed,
         phase: Phase::Attach,
         produces: &[],
-        args: &["file_system_id", "policy", "bypass_policy_lockout_safety_check"],
+        args: &[
+            "file_system_id",
+            "policy",
+            "bypass_policy_lockout_safety_check",
+        ],
         summary: "EFS file system policy → dropped (access to an NFS share is governed by its VPC)",
         map: policy,
     },
@@ -157,13 +161,14 @@ fn file_system(r: &Resource, cx: &mut Cx<'_>) {
     cx.export_attrs(
         r,
         &addr,
-        &[
-            ("id", "id"),
-            ("dns_name", "host"),
-            ("name", "name"),
-        ],
+        &[("id", "id"), ("dns_name", "host"), ("name", "name")],
     );
-    for attr in ["arn", "owner_id", "size_in_bytes", "number_of_mount_targets"] {
+    for attr in [
+        "arn",
+        "owner_id",
+        "size_in_bytes",
+        "number_of_mount_targets",
+    ] {
         cx.export(
             r,
             attr,
@@ -208,10 +213,7 @@ fn mount_target(r: &Resource, cx: &mut Cx<'_>) {
         cx.unsupported(
             r,
             Code::OrphanSubresource,
-            format!(
-                "`{}` names no EFS file system of the stack",
-                r.address()
-            ),
+            format!("`{}` names no EFS file system of the stack", r.address()),
             "point `file_system_id` at an `aws_efs_file_system` of the stack",
         );
         return;

@@ -118,7 +118,12 @@ pub const RULES: &[RuleDef] = &[
         mode: Mode::Managed,
         phase: Phase::Attach,
         produces: &[],
-        args: &["name", "load_balancer", "lb_port", "cookie_expiration_period"],
+        args: &[
+            "name",
+            "load_balancer",
+            "lb_port",
+            "cookie_expiration_period",
+        ],
         summary: "classic ELB cookie stickiness → sticky_sessions of its load balancer (cookie `DO-LB`)",
         map: elb_cookie_stickiness,
     },
@@ -2602,10 +2607,7 @@ fn elb_cookie_stickiness(r: &Resource, cx: &mut Cx<'_>) {
         cx.unsupported(
             r,
             Code::OrphanSubresource,
-            format!(
-                "`{}` names no load balancer of the stack",
-                r.address()
-            ),
+            format!("`{}` names no load balancer of the stack", r.address()),
             "point `load_balancer` at an `aws_elb` of the stack",
         );
         return;
