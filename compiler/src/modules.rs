@@ -1359,7 +1359,10 @@ fn alb(b: &mut Builder<'_>) {
 
     // Target groups: a map (v9) or a list (v8).
     let mut tg_addrs: BTreeMap<String, String> = BTreeMap::new();
+    // The v8 list's target groups in order: `target_group_arns[i]` reads the i-th.
+    let mut tg_list: Vec<String> = Vec::new();
     if let Some(tgs) = b.input_literal("target_groups") {
+        let listed = matches!(tgs, Expression::Array(_));
         let list: Vec<(String, Expression)> = match &tgs {
             Expression::Array(items) => items
                 .iter()
@@ -1370,6 +1373,9 @@ fn alb(b: &mut Builder<'_>) {
         };
         for (key, tg) in list {
             let addr = target_group(b, &key, &tg, vpc_id.clone());
+            if listed {
+                tg_list.push(addr.clone());
+            }
             tg_addrs.insert(key, addr);
         }
     }
@@ -1408,6 +1414,20 @@ fn alb(b: &mut Builder<'_>) {
             b.out(&format!("{prefix}{out}"), &lb, attr);
         }
     }
+    // The target groups by position (v8 and older): an Auto Scaling group or attachment that
+    // registers in `target_group_arns[0]` then reads the target group, and its load balancer
+    // gets the pool's droplets.
+    let listed = !tg_list.is_empty();
+    if listed {
+        b.outputs.insert(
+            "target_group_arns".into(),
+            ModuleOutput::Listed(tg_list.iter().map(|a| (a.clone(), "arn".into())).collect()),
+        );
+        b.outputs.insert(
+            "target_group_names".into(),
+            ModuleOutput::Listed(tg_list.iter().map(|a| (a.clone(), "name".into())).collect()),
+        );
+    }
     for o in [
         "listeners",
         "listener_rules",
@@ -1421,6 +1441,9 @@ fn alb(b: &mut Builder<'_>) {
         "target_group_names",
         "target_group_attachments",
     ] {
+        if listed && (o == "target_group_arns" || o == "target_group_names") {
+            continue;
+        }
         b.out_unmapped(
             o,
             "listeners and target groups become forwarding rules of the DigitalOcean load balancer",

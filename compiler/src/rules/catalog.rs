@@ -916,7 +916,12 @@ pub const RULES: &[RuleDef] = &[
         mode: Mode::Managed,
         phase: Phase::Attach,
         produces: &[],
-        args: &["autoscaling_group_name", "lb_target_group_arn", "elb"],
+        args: &[
+            "autoscaling_group_name",
+            "lb_target_group_arn",
+            "alb_target_group_arn",
+            "elb",
+        ],
         summary: "group ↔ load balancer attachment → absorbed into the droplet autoscale pool (load balancers reach pools by droplet tag)",
         map: autoscaling_attachment,
     },

@@ -2535,66 +2535,6 @@ fn attachment(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn e(text: &str) -> Expression {
-        text.parse().expect("test expression parses")
-    }
-
-    #[test]
-    fn droplet_ids_combine_single_ids_and_lists() {
-        assert_eq!(droplet_ids(&[]), None);
-        let one = droplet_ids(&[
-            Target::One(e("aws_instance.a.id")),
-            Target::One(e("aws_instance.a.id")),
-        ])
-        .expect("ids");
-        assert_eq!(hclx::inline(&one), "[aws_instance.a.id]");
-        let mixed = droplet_ids(&[
-            Target::One(e("aws_instance.a.id")),
-            Target::Many(e("aws_instance.web[*].id")),
-        ])
-        .expect("ids");
-        assert_eq!(
-            hclx::inline(&mixed),
-            "concat([aws_instance.a.id], aws_instance.web[*].id)"
-        );
-        let list = droplet_ids(&[Target::Many(e("aws_instance.web[*].id"))]).expect("ids");
-        assert_eq!(hclx::inline(&list), "aws_instance.web[*].id");
-    }
-
-    #[test]
-    fn repeated_listener_expressions_use_the_dynamic_iterator() {
-        let mut x = e("each.value");
-        to_iterator(&mut x);
-        assert_eq!(hclx::inline(&x), "forwarding_rule.value");
-        let mut x = e("var.base + count.index");
-        to_iterator(&mut x);
-        assert_eq!(hclx::inline(&x), "var.base + forwarding_rule.value");
-        let mut x = e("each.value.port");
-        to_iterator(&mut x);
-        assert_eq!(hclx::inline(&x), "forwarding_rule.value.port");
-    }
-
-    #[test]
-    fn string_ports_become_numbers() {
-        assert_eq!(port(s("80")), num(80));
-        assert_eq!(port(s("traffic-port")), s("traffic-port"));
-        assert_eq!(hclx::inline(&port(e("var.p"))), "var.p");
-    }
-
-    #[test]
-    fn target_protocols_follow_the_target_group() {
-        assert_eq!(target_protocol("HTTP", None), "http");
-        assert_eq!(target_protocol("HTTPS", None), "https");
-        assert_eq!(target_protocol("HTTP", Some("HTTP2")), "http2");
-        assert_eq!(target_protocol("TCP_UDP", None), "tcp");
-        assert_eq!(target_protocol("TLS", None), "https");
-    }
-}
-
 /// A classic ELB's stickiness policy (`aws_lb_cookie_stickiness_policy`,
 /// `aws_app_cookie_stickiness_policy`) → `sticky_sessions` of the load balancer it names. A
 /// DigitalOcean load balancer has one cookie of its own ([`facts::STICKY_COOKIE`]) for all its
@@ -2659,4 +2599,64 @@ fn elb_cookie_stickiness(r: &Resource, cx: &mut Cx<'_>) {
             facts::STICKY_COOKIE
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(text: &str) -> Expression {
+        text.parse().expect("test expression parses")
+    }
+
+    #[test]
+    fn droplet_ids_combine_single_ids_and_lists() {
+        assert_eq!(droplet_ids(&[]), None);
+        let one = droplet_ids(&[
+            Target::One(e("aws_instance.a.id")),
+            Target::One(e("aws_instance.a.id")),
+        ])
+        .expect("ids");
+        assert_eq!(hclx::inline(&one), "[aws_instance.a.id]");
+        let mixed = droplet_ids(&[
+            Target::One(e("aws_instance.a.id")),
+            Target::Many(e("aws_instance.web[*].id")),
+        ])
+        .expect("ids");
+        assert_eq!(
+            hclx::inline(&mixed),
+            "concat([aws_instance.a.id], aws_instance.web[*].id)"
+        );
+        let list = droplet_ids(&[Target::Many(e("aws_instance.web[*].id"))]).expect("ids");
+        assert_eq!(hclx::inline(&list), "aws_instance.web[*].id");
+    }
+
+    #[test]
+    fn repeated_listener_expressions_use_the_dynamic_iterator() {
+        let mut x = e("each.value");
+        to_iterator(&mut x);
+        assert_eq!(hclx::inline(&x), "forwarding_rule.value");
+        let mut x = e("var.base + count.index");
+        to_iterator(&mut x);
+        assert_eq!(hclx::inline(&x), "var.base + forwarding_rule.value");
+        let mut x = e("each.value.port");
+        to_iterator(&mut x);
+        assert_eq!(hclx::inline(&x), "forwarding_rule.value.port");
+    }
+
+    #[test]
+    fn string_ports_become_numbers() {
+        assert_eq!(port(s("80")), num(80));
+        assert_eq!(port(s("traffic-port")), s("traffic-port"));
+        assert_eq!(hclx::inline(&port(e("var.p"))), "var.p");
+    }
+
+    #[test]
+    fn target_protocols_follow_the_target_group() {
+        assert_eq!(target_protocol("HTTP", None), "http");
+        assert_eq!(target_protocol("HTTPS", None), "https");
+        assert_eq!(target_protocol("HTTP", Some("HTTP2")), "http2");
+        assert_eq!(target_protocol("TCP_UDP", None), "tcp");
+        assert_eq!(target_protocol("TLS", None), "https");
+    }
 }

@@ -17,14 +17,15 @@ systemctl start nginx
 EOT
     project_id         = digitalocean_project.appliance.id
     with_droplet_agent = true
-    tags               = ["instance-id:${var.instance_id}"]
+    tags               = ["instance-id:${var.instance_id}", "lb:wordpress-${var.instance_id}"]
   }
 }
 
 resource "digitalocean_loadbalancer" "alb" {
-  name   = "wordpress-${var.instance_id}"
-  type   = "REGIONAL"
-  region = var.region
+  name        = "wordpress-${var.instance_id}"
+  type        = "REGIONAL"
+  region      = var.region
+  droplet_tag = "lb:wordpress-${var.instance_id}"
 
   forwarding_rule {
     entry_protocol  = "http"

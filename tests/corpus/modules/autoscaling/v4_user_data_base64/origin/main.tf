@@ -1,5 +1,5 @@
 # The autoscaling module before 5.0 (`lt_name`, `user_data_base64`) behind the alb module
-# before 6.0, whose outputs were named `this_lb_*`.
+# before 6.0, whose outputs were named `this_lb_*`, joined by an `aws_autoscaling_attachment`.
 provider "aws" {
   region = "ca-central-1"
 }
@@ -54,4 +54,11 @@ module "alb" {
 
 output "alb_hostname" {
   value = module.alb.this_lb_dns_name
+}
+
+# The group joins the module's first target group through an attachment reading both modules'
+# outputs.
+resource "aws_autoscaling_attachment" "asg_attachment" {
+  autoscaling_group_name = module.asg.autoscaling_group_id
+  alb_target_group_arn   = module.alb.target_group_arns[0]
 }
