@@ -827,10 +827,15 @@ fn prune_dead_null_locals(
             break;
         }
     }
+    // Null, or reading a null local (live or not: a name that no longer reads a local whose
+    // value became null leaves that local live for others); only dead ones are removed.
     let mut bad: BTreeSet<String> = BTreeSet::new();
     loop {
         let before = bad.len();
-        for l in locals.iter().filter(|l| !live.contains(&l.name)) {
+        for l in locals.iter() {
+            if bad.contains(&l.name) {
+                continue;
+            }
             let mut null = false;
             hclx::walk(&l.expr, &mut |x| null |= matches!(x, Expression::Null));
             let mut uses = BTreeSet::new();
@@ -843,7 +848,7 @@ fn prune_dead_null_locals(
             break;
         }
     }
-    locals.retain(|l| !bad.contains(&l.name));
+    locals.retain(|l| live.contains(&l.name) || !bad.contains(&l.name));
 }
 
 /// The module's required variables (no `default`) that nothing emitted reads: not the

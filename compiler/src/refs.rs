@@ -118,6 +118,8 @@ pub struct Rewriter<'a> {
     pub diags: Vec<Diagnostic>,
     /// Addresses of the emitted resources that repeat (`count` / `for_each`).
     repeated: BTreeSet<String>,
+    /// Rewriting a `depends_on` list (a bare reference stays one address).
+    in_depends_on: bool,
 }
 
 impl<'a> Rewriter<'a> {
@@ -145,6 +147,7 @@ impl<'a> Rewriter<'a> {
             reported: BTreeSet::new(),
             diags: Vec::new(),
             repeated,
+            in_depends_on: false,
         }
     }
 
@@ -174,7 +177,9 @@ impl<'a> Rewriter<'a> {
     /// Rewrites a `depends_on` list: references become their targets; references to things
     /// that were dropped disappear.
     pub fn rewrite_depends_on(&mut self, expr: &mut Expression, loc: &Loc) {
+        self.in_depends_on = true;
         self.rewrite(expr, loc);
+        self.in_depends_on = false;
         if let Expression::Array(items) = expr {
             let mut seen = BTreeSet::new();
             items.retain(|i| !matches!(i, Expression::Null) && seen.insert(hclx::inline(i)));
@@ -348,6 +353,12 @@ impl<'a> Rewriter<'a> {
             [Op::Index(Expression::Number(n))] => st.exports.get(&format!("{addr}[{n}]")),
             _ => None,
         };
+        if instance.is_none()
+            && let Some(keys) = st.instance_keys.get(addr)
+            && let Some(e) = self.instances_ref(addr, keys, index, after, loc)
+        {
+            return e;
+        }
         let (exports, index) = match instance {
             Some(x) => (Some(x), &[][..]),
             None => (st.exports.get(addr), index),
@@ -412,6 +423,95 @@ impl<'a> Rewriter<'a> {
         }
     }
 
+    /// A reference to a resource a rule mapped one instance at a time (`keys`, see
+    /// `State::instance_keys`) that names no single instance statically:
+    /// * a splat (`x[*].value`) → the list of every instance's value;
+    /// * a computed index (`x[count.index].value`, `x[each.key].value`) → that list (or an
+    ///   object by `for_each` key) indexed as written;
+    /// * the resource itself (`for k, p in x`, `values(x)`) → a list (object) of one object per
+    ///   instance with its exported attributes; in `depends_on` it stays the first instance.
+    ///
+    /// `None` for anything else (`x.value` without an index reads the first instance).
+    fn instances_ref(
+        &mut self,
+        addr: &str,
+        keys: &[hcl::Value],
+        index: &[Op],
+        after: &[Op],
+        loc: &Loc,
+    ) -> Option<Expression> {
+        let by_key = keys.iter().any(|k| matches!(k, hcl::Value::String(_)));
+        let key_expr = |k: &hcl::Value| crate::eval::value_to_expr(k);
+        let each = |this: &mut Self, after: &[Op]| -> Vec<(Expression, Expression)> {
+            keys.iter()
+                .map(|k| {
+                    let mut ops = vec![Op::Index(key_expr(k))];
+                    ops.extend(after.iter().cloned());
+                    (key_expr(k), this.resource_ref(addr, &ops, loc))
+                })
+                .collect()
+        };
+        let collection = |items: Vec<(Expression, Expression)>, by_key: bool| {
+            if by_key {
+                let mut obj = hcl::Object::new();
+                for (k, v) in items {
+                    obj.insert(hcl::ObjectKey::Expression(k), v);
+                }
+                Expression::Object(obj)
+            } else {
+                Expression::Array(items.into_iter().map(|(_, v)| v).collect())
+            }
+        };
+        match index {
+            [Op::FullSplat | Op::AttrSplat] => Some(Expression::Array(
+                each(self, after).into_iter().map(|(_, v)| v).collect(),
+            )),
+            [Op::Index(i)] => {
+                let whole = collection(each(self, after), by_key);
+                Some(Expression::Traversal(Box::new(hcl::expr::Traversal::new(
+                    whole,
+                    vec![Op::Index(i.clone())],
+                ))))
+            }
+            [] if after.is_empty() && !self.in_depends_on => {
+                let st: &'a State = self.st;
+                let first = crate::rules::instance_address(addr, keys.first()?);
+                let names: Vec<String> = st
+                    .exports
+                    .get(&first)?
+                    .attrs
+                    .names()
+                    .filter(|n| {
+                        !matches!(
+                            st.exports.get(&first).and_then(|x| x.attrs.get(n)),
+                            Some(Export::Unmapped(_))
+                        )
+                    })
+                    .map(str::to_string)
+                    .collect();
+                let items = keys
+                    .iter()
+                    .map(|k| {
+                        let mut obj = hcl::Object::new();
+                        for n in &names {
+                            let ops = [
+                                Op::Index(key_expr(k)),
+                                Op::GetAttr(hcl::Identifier::unchecked(n.as_str())),
+                            ];
+                            obj.insert(
+                                hcl::ObjectKey::Identifier(hcl::Identifier::unchecked(n.as_str())),
+                                self.resource_ref(addr, &ops, loc),
+                            );
+                        }
+                        (key_expr(k), Expression::Object(obj))
+                    })
+                    .collect();
+                Some(collection(items, by_key))
+            }
+            _ => None,
+        }
+    }
+
     /// How `attr` of an origin resource is expressed: its declared export, or the
     /// attribute of the same name on the primary target (`arn` → `urn`).
     /// Declared exports are borrowed; only the fallback is built.
@@ -457,6 +557,19 @@ impl<'a> Rewriter<'a> {
             _ => return None,
         };
         let st: &'a State = self.st;
+        if st.instance_keys.contains_key(&addr) {
+            // Mapped one instance at a time: the collection becomes one object per instance
+            // with the attributes the body reads (`instances_ref`), so the body stays as is.
+            let mut fe = fe.clone();
+            self.rewrite(&mut fe.collection_expr, loc);
+            let mut parts: Vec<&mut Expression> = vec![&mut fe.value_expr];
+            parts.extend(fe.key_expr.as_mut());
+            parts.extend(fe.cond_expr.as_mut());
+            for part in parts {
+                self.rewrite(part, loc);
+            }
+            return Some(Expression::ForExpr(Box::new(fe)));
+        }
         let exports = st.exports.get(&addr);
         let primary = exports.and_then(|x| x.primary.as_deref()).or_else(|| {
             st.outcomes

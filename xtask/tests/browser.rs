@@ -138,6 +138,27 @@ async fn drive(
         wall.as_millis()
     );
 
+    // The dashboard's large files come gzip-encoded (the `.gz` copies `dist` writes): what the
+    // page's resource timing saw on the wire against what it decoded.
+    let sizes = client
+        .execute(
+            "return performance.getEntriesByType('resource')
+               .filter(e => /\\.(wasm|js|json)$/.test(new URL(e.name).pathname))
+               .map(e => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize]);",
+            vec![],
+        )
+        .await?;
+    let sizes: Vec<(String, u64, u64)> = serde_json::from_value(sizes)?;
+    say!("transferred (encoded / decoded bytes): {sizes:?}");
+    let app = sizes
+        .iter()
+        .find(|(path, ..)| path.ends_with("/ferry_web_bg.wasm"))
+        .context("the page loaded no ferry_web_bg.wasm")?;
+    ensure!(
+        app.1 > 0 && app.1 * 2 < app.2,
+        "ferry_web_bg.wasm was not sent compressed: {app:?}"
+    );
+
     // 2. Choose another example, then saas-web-app, through the picker.
     choose_example(client, "modular-stack").await?;
     wait_for(

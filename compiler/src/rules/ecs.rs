@@ -1463,6 +1463,10 @@ fn service(r: &Resource, cx: &mut Cx<'_>) {
     let mut notes = Vec::new();
     let mut first_dep: Option<String> = None;
     let mut served = Vec::new();
+    cx.st.instance_keys.insert(
+        r.address().to_string(),
+        instances.iter().map(|(k, _)| k.clone()).collect(),
+    );
     for (key, bound) in &instances {
         let seen = cx
             .st

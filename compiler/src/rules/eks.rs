@@ -930,6 +930,8 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
         size_per_instance(cx, r, usize::from(skip.is_some()), &mut body);
     }
     let pool_addr = cx.emit(r, "digitalocean_kubernetes_node_pool", body);
+    // Where each instance went, when the instances are known: `(key, target, template)`.
+    let mut placed: Vec<(hcl::Value, String, String)> = Vec::new();
     match skip {
         // The first instance is the cluster's inline pool; this resource holds the others.
         Some(rest) => {
@@ -976,7 +978,22 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
                 r,
                 format!("its first instance ({first}) became the cluster's default `node_pool` (DOKS requires one inline pool); `{pool_addr}` holds {meta_note}"),
             );
-            // An instance's attributes live in two places now, at shifted indexes.
+            // An instance's attributes live in two places now, at shifted indexes: an indexed
+            // reference reads its own when the instances are known (`placed`); the group as a
+            // whole has no one value.
+            if let Some(all) = group_instances(cx, r, 0) {
+                for (i, (key, _)) in all.into_iter().enumerate() {
+                    let (target, at) = match (i, &rest) {
+                        (0, _) => (addr.clone(), ".node_pool[0]".to_string()),
+                        (_, Rest::Count(_)) => (pool_addr.clone(), format!("[{}]", i - 1)),
+                        _ => (
+                            pool_addr.clone(),
+                            format!("[{}]", hclx::inline(&crate::eval::value_to_expr(&key))),
+                        ),
+                    };
+                    placed.push((key, target, at));
+                }
+            }
             for (attr, to) in [("id", "id"), ("node_group_name", "name")] {
                 cx.export(
                     r,
@@ -988,6 +1005,30 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
         None => cx.export_attrs(r, &pool_addr, &[("id", "id"), ("node_group_name", "name")]),
     }
     group_unmapped_exports(cx, r);
+    if placed.len() >= 2 {
+        // `aws_eks_node_group.x[1].node_group_name` → the second pool's name; a splat or a
+        // computed index reads the list of them (`refs`).
+        let whole = cx.st.exports.get(r.address()).cloned().unwrap_or_default();
+        let mut keys = Vec::with_capacity(placed.len());
+        for (key, target, at) in placed {
+            let mut x = whole.clone();
+            x.primary = Some(target.clone());
+            for (attr, to) in [("id", "id"), ("node_group_name", "name")] {
+                x.attrs.insert(
+                    attr.into(),
+                    Export::Tmpl {
+                        target: target.clone(),
+                        tmpl: format!("$T{at}.{to}"),
+                    },
+                );
+            }
+            cx.st
+                .exports
+                .insert(super::instance_address(r.address(), &key), x);
+            keys.push(key);
+        }
+        cx.st.instance_keys.insert(r.address().to_string(), keys);
+    }
 }
 
 /// `count.index` → `(count.index + 1)`: the separate pool of a repeated default group holds

@@ -151,6 +151,11 @@ impl ExportAttrs {
         self.0.iter().find(|(k, _)| k == attr).map(|(_, e)| e)
     }
 
+    /// The exported attribute names, in insertion order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
+    }
+
     /// Sets `attr`, replacing what it exported before.
     pub fn insert(&mut self, attr: Text, export: Export) {
         match self.0.iter_mut().find(|(k, _)| *k == attr) {
@@ -193,6 +198,12 @@ pub struct State {
     pub emitted: Vec<Emitted>,
     pub outcomes: AddrMap<OutcomeRec>,
     pub exports: AddrMap<Exports>,
+    /// Origin resources repeated over a collection known at compile time that a rule mapped
+    /// one instance at a time: their instance keys in Terraform's order (`count.index` as a
+    /// number, the `for_each` key as a string). Each instance's exports are under
+    /// `<address>[<key>]` (see [`instance_address`]); the reference pass reads a splat or an
+    /// index it cannot resolve statically as a list (or object) of them.
+    pub instance_keys: AddrMap<Vec<hcl::Value>>,
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
@@ -1077,6 +1088,7 @@ impl<'a> Cx<'a> {
         origin: Option<Expression>,
         fallback: &str,
     ) -> Expression {
+        let origin = origin.map(|e| self.drop_account_id_segments(r, e));
         match origin {
             Some(e) if self.mentions_instance_id(&e) => e,
             Some(e) => {
@@ -1101,6 +1113,175 @@ impl<'a> Cx<'a> {
                 "{}-${{var.instance_id}}",
                 hclx::escape_template_literal(&fallback.replace('_', "-"))
             )),
+        }
+    }
+
+    /// A name (about to be made unique by `var.instance_id`) whose template reads the AWS
+    /// account id only to be unique (`"${local.account_id}-transfer-bucket"`): DigitalOcean
+    /// has no account id (the reference would become `null` inside the string, which fails
+    /// the plan), and the instance id already does its job. An interpolation that is a whole
+    /// segment of the name — bounded by separators (`-`, `_`, `.`) or an end of the string on
+    /// both sides, with a separator on at least one — is dropped with one adjacent separator
+    /// (the one before it when there is one), with a warning naming what was dropped. The
+    /// name may be a `local` holding such a template. Anything else (the account id as the
+    /// whole name, or glued to other text) is left to the reference pass (F401).
+    fn drop_account_id_segments(&mut self, r: &Resource, e: Expression) -> Expression {
+        use hcl::template::{Element, Template};
+        const SEPARATORS: &[char] = &['-', '_', '.'];
+        // `bucket = local.name` where the local is such a template: its expression.
+        let mut name = e.clone();
+        for _ in 0..4 {
+            let Some(("local", [Op::GetAttr(n)])) = hclx::traversal_root(&name) else {
+                break;
+            };
+            match self.module.locals.iter().find(|l| l.name == n.as_str()) {
+                Some(l) => name = l.expr.clone(),
+                None => break,
+            }
+        }
+        let Expression::TemplateExpr(t) = &name else {
+            return e;
+        };
+        let Ok(tpl) = Template::from_expr(t) else {
+            return e;
+        };
+        let mut elements: Vec<Element> = tpl.elements().to_vec();
+        if !elements
+            .iter()
+            .all(|el| matches!(el, Element::Literal(_) | Element::Interpolation(_)))
+        {
+            return e;
+        }
+        let mut dropped: Vec<(String, String)> = Vec::new();
+        let mut i = 0;
+        while i < elements.len() {
+            let Element::Interpolation(interp) = &elements[i] else {
+                i += 1;
+                continue;
+            };
+            let Some(via) = self.account_id_reference(&interp.expr, 4) else {
+                i += 1;
+                continue;
+            };
+            let written = format!("${{{}}}", hclx::inline(&interp.expr));
+            let before = match i.checked_sub(1).map(|j| &elements[j]) {
+                None => Some(false),
+                Some(Element::Literal(l)) if l.is_empty() => Some(false),
+                Some(Element::Literal(l)) if l.ends_with(SEPARATORS) => Some(true),
+                _ => None,
+            };
+            let after = match elements.get(i + 1) {
+                None => Some(false),
+                Some(Element::Literal(l)) if l.is_empty() => Some(false),
+                Some(Element::Literal(l)) if l.starts_with(SEPARATORS) => Some(true),
+                _ => None,
+            };
+            let (Some(sep_before), Some(sep_after)) = (before, after) else {
+                i += 1;
+                continue;
+            };
+            if !sep_before && !sep_after {
+                i += 1;
+                continue;
+            }
+            let removed = if sep_before {
+                let Some(Element::Literal(l)) = elements.get_mut(i - 1) else {
+                    i += 1;
+                    continue;
+                };
+                let sep = l.pop().map(String::from).unwrap_or_default();
+                format!("{sep}{written}")
+            } else {
+                let Some(Element::Literal(l)) = elements.get_mut(i + 1) else {
+                    i += 1;
+                    continue;
+                };
+                let sep = l.remove(0);
+                format!("{written}{sep}")
+            };
+            dropped.push((removed, via));
+            elements.remove(i);
+        }
+        if dropped.is_empty() {
+            return e;
+        }
+        let mut text = String::new();
+        let mut literal = String::new();
+        let mut interpolated = false;
+        for el in &elements {
+            match el {
+                Element::Literal(l) => {
+                    hclx::push_escaped(&mut text, l, false);
+                    literal.push_str(l);
+                }
+                Element::Interpolation(x) => {
+                    interpolated = true;
+                    text.push_str(&format!("${{{}}}", hclx::inline(&x.expr)));
+                }
+                Element::Directive(_) => return e,
+            }
+        }
+        let result = if interpolated {
+            hclx::template(text)
+        } else {
+            Expression::String(literal)
+        };
+        let what = dropped
+            .iter()
+            .map(|(d, via)| match via.is_empty() {
+                true => format!("`{d}`"),
+                false => format!("`{d}` ({via})"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.diag(
+            Diagnostic::new(
+                Code::UnmappedReference,
+                format!(
+                    "the name of `{}` reads the AWS account id only to be unique: DigitalOcean has no account id, so {what} was dropped from `{}` and `var.instance_id` makes the name unique instead",
+                    r.address(),
+                    hclx::inline(&e),
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("write `${var.instance_id}` where the account id was, to choose where it goes"),
+        );
+        result
+    }
+
+    /// `data.aws_caller_identity.<name>.account_id` (or `.id`), directly or as a local whose
+    /// value it is: for the warning, what a local reads (`` `local.account_id` → `data.…` ``),
+    /// empty for the reference itself.
+    fn account_id_reference(&self, e: &Expression, depth: u32) -> Option<String> {
+        match hclx::traversal_root(e)? {
+            ("data", [Op::GetAttr(ty), Op::GetAttr(n), Op::GetAttr(attr)])
+                if ty.as_str() == "aws_caller_identity"
+                    && matches!(attr.as_str(), "account_id" | "id") =>
+            {
+                Some(String::new())
+            }
+            ("local", [Op::GetAttr(n)]) if depth > 0 => {
+                let l = self.module.locals.iter().find(|l| l.name == n.as_str())?;
+                let inner = match &l.expr {
+                    // `"${data.aws_caller_identity.current.account_id}"`.
+                    Expression::TemplateExpr(t) => {
+                        let tpl = hcl::template::Template::from_expr(t).ok()?;
+                        match tpl.elements() {
+                            [hcl::template::Element::Interpolation(x)] => x.expr.clone(),
+                            _ => return None,
+                        }
+                    }
+                    other => other.clone(),
+                };
+                let via = self.account_id_reference(&inner, depth - 1)?;
+                let via = match via.is_empty() {
+                    true => format!("`{}`", hclx::inline(&inner)),
+                    false => via,
+                };
+                Some(format!("`local.{}` → {via}", n.as_str()))
+            }
+            _ => None,
         }
     }
 
@@ -1354,6 +1535,15 @@ fn with_entry<V, T>(
     match map.get_mut(key) {
         Some(v) => f(v),
         None => f(map.entry(key.to_string()).or_insert_with(new)),
+    }
+}
+
+/// The address of one instance of a repeated origin resource, as the reference pass looks it
+/// up: `aws_ecs_service.svc["web"]`, `data.aws_ssm_parameter.keys[0]`.
+pub fn instance_address(addr: &str, key: &hcl::Value) -> String {
+    match key {
+        hcl::Value::String(k) => format!("{addr}[{k:?}]"),
+        other => format!("{addr}[{other}]"),
     }
 }
 

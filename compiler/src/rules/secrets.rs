@@ -19,16 +19,22 @@
 //! Every mapped secret exports `name` (the Kubernetes Secret's name, which workload rules use
 //! for `secret_key_ref`) and its value attribute (`secret_string`, `value`); ARNs have no
 //! equivalent. The report lists each secret by name and keys, never by value.
+//!
+//! A lookup of a secret outside the stack repeated with `count` / `for_each` over a collection
+//! known at compile time becomes one Secret and one sensitive variable per instance, each
+//! named after its own name; the reference pass reads an index, a splat or a `for` over it per
+//! instance (`State::instance_keys`). Over an unknown collection it stays one variable (F204).
 
 use super::{Cx, Export, Phase, RuleDef, State, k8s, var_ident};
 use crate::diag::{Code, Diagnostic};
+use crate::eval::Eval;
 use crate::hclx;
 use crate::origin::{Mode, Resource};
 use crate::out::OutBody;
 use crate::report::SecretRef;
-use hcl::Expression;
 use hcl::expr::TraversalOperator as Op;
 use hcl::template::{Element, Template};
+use hcl::{Expression, Value};
 
 pub const RULES: &[RuleDef] = &[
     RuleDef {
@@ -1039,7 +1045,7 @@ pub fn find_by_name<'a>(cx: &Cx<'a>, ty: &str, name_or_arn: &str) -> Option<&'a 
 
 /// The name of a secret outside the stack that a lookup reads (`platform/db`, `/shared/x`),
 /// following a version lookup to the secret lookup it names; the lookup's name otherwise.
-fn external_label(cx: &Cx<'_>, r: &Resource, depth: usize) -> String {
+fn external_label(cx: &Cx<'_>, ev: &Eval, r: &Resource, depth: usize) -> String {
     let key = match r.ty.as_str() {
         SM_VERSION => "secret_id",
         SSM => "name",
@@ -1056,10 +1062,10 @@ fn external_label(cx: &Cx<'_>, r: &Resource, depth: usize) -> String {
             .referenced(r, key)
             .filter(|t| t.mode == Mode::Data && t.ty == SM_SECRET)
     {
-        return external_label(cx, t, depth + 1);
+        return external_label(cx, cx.eval, t, depth + 1);
     }
     hclx::attr(&r.body, key)
-        .and_then(|e| cx.eval.string(e))
+        .and_then(|e| ev.string(e))
         .map(|v| {
             v.split_once(":secret:")
                 .map(|(_, n)| n.split(':').next().unwrap_or(n).to_string())
@@ -1070,6 +1076,104 @@ fn external_label(cx: &Cx<'_>, r: &Resource, depth: usize) -> String {
 }
 
 fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
+    if r.meta.is_repeated() && stack_target(cx, r).is_none() {
+        match cx.eval.instances(&r.meta) {
+            Some(all) if !all.is_empty() => {
+                data_secret_instances(r, cx, all);
+                return;
+            }
+            Some(_) => {}
+            None => {
+                let label = external_label(cx, cx.eval, r, 0);
+                cx.diag(
+                    Diagnostic::new(
+                        Code::NotStatic,
+                        format!(
+                            "`{}` is repeated with `{}` over a collection not known at compile time: its instances become one Kubernetes Secret fed by one sensitive variable (named after `{label}`), so every instance reads the same value and a splat of it is that one value, not a list",
+                            r.address(),
+                            if r.meta.count.is_some() { "count" } else { "for_each" },
+                        ),
+                    )
+                    .at(r.loc.clone())
+                    .resource(r.address())
+                    .help("give the collection a default or a value in a .tfvars file, so that each name becomes a sensitive variable of its own"),
+                );
+            }
+        }
+    }
+    let ev = cx.eval;
+    data_secret_one(r, cx, ev);
+}
+
+/// A lookup repeated over a collection known at compile time, outside the stack: one Secret
+/// and one sensitive variable per instance (each named after its own name), its exports under
+/// the instance's address (`data.aws_ssm_parameter.x[0]`, `…["key"]`), the keys recorded so
+/// that the reference pass reads a splat or a computed index as a list (object) of them.
+fn data_secret_instances(r: &Resource, cx: &mut Cx<'_>, all: Vec<(Value, Eval)>) {
+    let addr = r.address().to_string();
+    let before = cx.st.exports.remove(&addr);
+    let mut combined: Option<crate::rules::OutcomeRec> = cx.st.outcomes.remove(&addr);
+    let mut first: Option<crate::rules::Exports> = None;
+    let mut notes = Vec::new();
+    let mut keys = Vec::with_capacity(all.len());
+    for (key, ev) in &all {
+        let mut bound = r.clone();
+        bound.meta.count = None;
+        bound.meta.for_each = None;
+        let suffix = match key {
+            Value::String(k) => var_ident(k),
+            other => other.to_string(),
+        };
+        bound.name = format!("{}_{suffix}", r.name);
+        data_secret_one(&bound, cx, ev);
+        let inst = crate::rules::instance_address(&addr, key);
+        if let Some(x) = cx.st.exports.remove(&addr) {
+            first.get_or_insert_with(|| x.clone());
+            cx.st.exports.insert(inst.clone(), x);
+        }
+        if let Some(rec) = cx.st.outcomes.remove(&addr) {
+            if let Some(n) = &rec.note {
+                notes.push(format!("{}: {n}", inst.trim_start_matches(addr.as_str())));
+            }
+            match &mut combined {
+                Some(c) => {
+                    for t in rec.targets {
+                        if !c.targets.contains(&t) {
+                            c.targets.push(t);
+                        }
+                    }
+                    if rec.outcome == crate::report::Outcome::Mapped {
+                        c.outcome = rec.outcome;
+                    }
+                }
+                None => combined = Some(rec),
+            }
+        }
+        keys.push(key.clone());
+    }
+    // `data.x.value` without an index (which Terraform rejects for a repeated block) reads the
+    // first instance, as before.
+    if let Some(x) = first.or(before) {
+        cx.st.exports.insert(addr.clone(), x);
+    }
+    if let Some(mut c) = combined {
+        c.note = Some(format!(
+            "repeated with `{}` over {} instances known at compile time, one each: {}",
+            if r.meta.count.is_some() {
+                "count"
+            } else {
+                "for_each"
+            },
+            keys.len(),
+            notes.join("; ")
+        ));
+        cx.st.outcomes.insert(addr.clone(), c);
+    }
+    cx.st.instance_keys.insert(addr, keys);
+}
+
+/// One lookup (or one instance of a repeated one), its arguments evaluated in `ev`.
+fn data_secret_one(r: &Resource, cx: &mut Cx<'_>, ev: &Eval) {
     let value_attr = match r.ty.as_str() {
         SM_VERSION => "secret_string",
         SSM => "value",
@@ -1096,7 +1200,7 @@ fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
     }
     // A secret the stack reads but does not create: one Secret per external name, fed by a
     // sensitive variable.
-    let label = external_label(cx, r, 0);
+    let label = external_label(cx, ev, r, 0);
     let prefix = if r.ty == SSM { "ssm" } else { "secret" };
     let var_name = format!("{prefix}_{}", var_ident(&label));
     let existing = cx.st.emitted.iter().find(|e| {

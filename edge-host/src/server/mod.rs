@@ -145,7 +145,7 @@ impl AppState {
 
     /// compiler.wasm gzip-encoded (`None` if encoding failed: the raw bytes serve then). The
     /// first caller compresses (~0.2 s for 3 MB at the best level) on a blocking thread; the
-    /// others wait for that one result.
+    /// others wait for that one result. [`serve`] starts it as the server starts.
     pub async fn compiler_wasm_gzip(&self) -> Option<axum::body::Bytes> {
         if let Some(done) = self.wasm_gzip.get() {
             return done.clone();
@@ -276,6 +276,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Compress compiler.wasm for browsers now rather than on the first visit's download.
+    let warm = state.clone();
+    tokio::spawn(async move { warm.compiler_wasm_gzip().await });
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -1,11 +1,10 @@
 locals {
-  account_id = null
-  region     = var.region
-  azs        = slice([var.region], 0, 1)
+  region = var.region
+  azs    = slice([var.region], 0, 1)
 }
 
 resource "digitalocean_spaces_bucket" "logs" {
-  name   = "shop-logs-${local.account_id}-${local.region}-${var.instance_id}"
+  name   = "shop-logs-${local.region}-${var.instance_id}"
   region = var.region
 }
 

@@ -19,3 +19,4 @@ resource "aws_ecs_service" "s" {
   desired_count   = count.index + 1
 }
 output "second" { value = aws_ecs_service.s[1].name }
+output "all" { value = aws_ecs_service.s[*].name }

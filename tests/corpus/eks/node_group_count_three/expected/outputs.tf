@@ -1,3 +1,3 @@
 output "second_pool" {
-  value = null
+  value = digitalocean_kubernetes_node_pool.workers[0].name
 }

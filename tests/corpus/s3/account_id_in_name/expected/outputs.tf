@@ -1,0 +1,3 @@
+output "account" {
+  value = local.account_id
+}
