@@ -497,10 +497,6 @@ fn module_inputs(
     inputs
 }
 
-/// Leaves out the locals nothing emitted reads any more that hold a `null` (an unmapped
-/// reference, reported by F401: the account id of an image URI Ferry rewrote), and the unread
-/// locals built on them: Terraform evaluates every local, and a `null` in a string template
-/// fails the plan.
 /// Every argument expression (not its sub-expressions: callers walk those) of the emitted
 /// resources, meta-arguments included, and of the named blocks (outputs, module calls,
 /// providers), for the passes that ask what the stack still reads.
@@ -800,11 +796,16 @@ fn drop_orphaned_kept_data(
     }
 }
 
-fn prune_dead_null_locals(
+/// Takes out (and returns) the locals nothing emitted reads any more, directly or through other
+/// locals: those that only AWS resources read (`tags`, availability zones, a map of ECS
+/// services now expanded one Deployment each). Terraform evaluates every local, read or not,
+/// so one left behind could only fail the plan (a `null` where an unmapped reference was, in a
+/// string template) or draw linters' unused-declaration warnings.
+fn prune_dead_locals(
     locals: &mut Vec<origin::Local>,
     emitted: &[Emitted],
     named: &[&[Named]],
-) {
+) -> Vec<origin::Local> {
     use hcl::expr::TraversalOperator as Op;
     let refs = |e: &Expression, out: &mut BTreeSet<String>| {
         hclx::walk(e, &mut |x| {
@@ -827,28 +828,8 @@ fn prune_dead_null_locals(
             break;
         }
     }
-    // Null, or reading a null local (live or not: a name that no longer reads a local whose
-    // value became null leaves that local live for others); only dead ones are removed.
-    let mut bad: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = bad.len();
-        for l in locals.iter() {
-            if bad.contains(&l.name) {
-                continue;
-            }
-            let mut null = false;
-            hclx::walk(&l.expr, &mut |x| null |= matches!(x, Expression::Null));
-            let mut uses = BTreeSet::new();
-            refs(&l.expr, &mut uses);
-            if null || uses.iter().any(|u| bad.contains(u)) {
-                bad.insert(l.name.clone());
-            }
-        }
-        if bad.len() == before {
-            break;
-        }
-    }
-    locals.retain(|l| live.contains(&l.name) || !bad.contains(&l.name));
+    let dead: Vec<origin::Local> = locals.extract_if(.., |l| !live.contains(&l.name)).collect();
+    dead
 }
 
 /// The module's required variables (no `default`) that nothing emitted reads: not the
@@ -1410,7 +1391,28 @@ fn compile_module(
         &mut st.outcomes,
         &mut diags,
     );
-    prune_dead_null_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
+    let dead = prune_dead_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
+    if let Some(first) = dead.first() {
+        let names = dead
+            .iter()
+            .map(|l| format!("`local.{}`", l.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (them, they) = match dead.len() {
+            1 => ("it", "it is"),
+            _ => ("them", "they are"),
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "nothing in the deployment stack reads {names} any more (what read {them} was mapped without {them} or not carried over); {they} left out"
+                ),
+            )
+            .at(first.loc.clone())
+            .help("Terraform evaluates every local, read or not: an AWS-only value left behind could only fail the plan or draw an unused-declaration warning"),
+        );
+    }
     for p in ports_read.iter().filter_map(|i| db_ports.get(*i)) {
         diags.push(
             Diagnostic::new(

@@ -1,6 +1,5 @@
 locals {
   prefix = "dp-${var.instance_id}"
-  ports  = [9092, 9093]
 }
 
 resource "digitalocean_vpc" "data" {

@@ -1,6 +1,5 @@
 locals {
   name = "northwind-${var.instance_id}"
-  azs  = ["${var.aws_region}a", "${var.aws_region}b"]
 }
 
 data "digitalocean_kubernetes_versions" "main" {}

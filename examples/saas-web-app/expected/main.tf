@@ -1,11 +1,5 @@
 locals {
-  name        = "acme-${var.instance_id}"
-  azs         = ["${var.aws_region}a", "${var.aws_region}b", "${var.aws_region}c"]
-  common_tags = {
-    Product   = "acme"
-    Instance  = var.instance_id
-    ManagedBy = "terraform"
-  }
+  name = "acme-${var.instance_id}"
 }
 
 data "digitalocean_kubernetes_versions" "main" {

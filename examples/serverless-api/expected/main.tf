@@ -1,9 +1,5 @@
 locals {
   name = "shortlinks-${var.instance_id}"
-  tags = {
-    product     = "shortlinks"
-    instance-id = var.instance_id
-  }
 }
 
 resource "kubernetes_namespace_v1" "appliance" {

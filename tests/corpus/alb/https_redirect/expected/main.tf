@@ -1,8 +1,5 @@
 locals {
   name = "shop"
-  tags = {
-    Project = "shop"
-  }
 }
 
 resource "digitalocean_vpc" "main" {

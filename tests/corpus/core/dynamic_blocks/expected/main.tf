@@ -1,11 +1,3 @@
-locals {
-  versioned = [
-    {
-      enabled = true
-    },
-  ]
-}
-
 resource "digitalocean_spaces_bucket" "b" {
   name   = "dyn-${var.instance_id}"
   region = var.region

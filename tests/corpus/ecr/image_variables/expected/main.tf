@@ -1,7 +1,3 @@
-locals {
-  registry = "123456789012.dkr.ecr.eu-west-2.amazonaws.com"
-}
-
 data "digitalocean_kubernetes_versions" "main" {}
 
 resource "kubernetes_namespace_v1" "appliance" {

@@ -1,10 +1,3 @@
-locals {
-  ecs_services = {
-    main_service   = kubernetes_deployment_v1.main.metadata[0].name
-    celery_service = kubernetes_deployment_v1.celery.metadata[0].name
-  }
-}
-
 data "digitalocean_kubernetes_versions" "main" {}
 
 resource "kubernetes_namespace_v1" "appliance" {

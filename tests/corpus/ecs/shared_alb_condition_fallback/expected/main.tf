@@ -1,17 +1,5 @@
 locals {
-  name     = "portal"
-  services = {
-    web = {
-      port  = 3000
-      path  = "/*"
-      image = "portal/web"
-    }
-    api = {
-      port  = 8080
-      path  = "/api/*"
-      image = "portal/api"
-    }
-  }
+  name = "portal"
 }
 
 data "digitalocean_kubernetes_versions" "main" {}

@@ -1,20 +1,3 @@
-locals {
-  services = {
-    web = {
-      port  = 3000
-      image = "shop/web"
-    }
-    api = {
-      port  = 8080
-      image = "shop/api"
-    }
-    admin = {
-      port  = 9000
-      image = "shop/admin"
-    }
-  }
-}
-
 data "digitalocean_kubernetes_versions" "main" {}
 
 resource "kubernetes_namespace_v1" "appliance" {

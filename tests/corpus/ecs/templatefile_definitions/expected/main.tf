@@ -1,15 +1,3 @@
-locals {
-  service        = "orders"
-  container_vars = {
-    image         = "registry.digitalocean.com/${var.registry_name}/orders:${var.image_tag}"
-    port          = 9000
-    db_host       = digitalocean_database_cluster.orders.host
-    db_secret_arn = kubernetes_secret_v1.db.id
-    api_key_arn   = kubernetes_secret_v1.api_key.id
-    environment   = "production"
-  }
-}
-
 data "digitalocean_kubernetes_versions" "main" {}
 
 resource "digitalocean_container_registry" "appliance" {

@@ -1,13 +1,3 @@
-locals {
-  cluster_name = "serverless-${var.instance_id}"
-  addons       = {
-    vpc-cni            = "v1.18.1-eksbuild.1"
-    coredns            = "v1.11.1-eksbuild.9"
-    kube-proxy         = "v1.29.3-eksbuild.2"
-    aws-ebs-csi-driver = "v1.30.0-eksbuild.1"
-  }
-}
-
 data "digitalocean_kubernetes_versions" "main" {
   version_prefix = "1.31."
 }

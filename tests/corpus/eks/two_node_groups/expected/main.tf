@@ -1,9 +1,5 @@
 locals {
-  name        = "acme-${var.instance_id}"
-  common_tags = {
-    Project     = "acme"
-    Environment = var.environment
-  }
+  name = "acme-${var.instance_id}"
 }
 
 data "digitalocean_kubernetes_versions" "main" {

@@ -1,9 +1,5 @@
 locals {
   name = "billing-${var.instance_id}"
-  tags = {
-    Service     = "billing"
-    Environment = var.environment
-  }
 }
 
 resource "digitalocean_vpc" "main" {

@@ -1,7 +1,3 @@
-locals {
-  app_host = "app-${var.instance_id}.${var.zone_name}"
-}
-
 data "digitalocean_domain" "main" {
   name = var.zone_name
 }

@@ -1,10 +1,3 @@
-locals {
-  parameters = {
-    smtp_password = "/vendor/smtp/password"
-    license       = "/vendor/license-key"
-  }
-}
-
 data "digitalocean_kubernetes_versions" "main" {}
 
 resource "kubernetes_namespace_v1" "appliance" {

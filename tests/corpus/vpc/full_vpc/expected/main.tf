@@ -1,9 +1,5 @@
 locals {
   name = "shop-${var.instance_id}"
-  tags = {
-    Project   = "shop"
-    ManagedBy = "terraform"
-  }
 }
 
 resource "digitalocean_vpc" "main" {

@@ -1,10 +1,3 @@
-locals {
-  common_tags = {
-    team    = "platform"
-    product = "ledger"
-  }
-}
-
 resource "digitalocean_vpc" "main" {
   name     = "ledger-${var.instance_id}"
   region   = var.region

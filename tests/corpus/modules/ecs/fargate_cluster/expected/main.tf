@@ -1,18 +1,3 @@
-locals {
-  fargate_capacity_providers = {
-    FARGATE = {
-      default_capacity_provider_strategy = {
-        weight = 50
-      }
-    }
-    FARGATE_SPOT = {
-      default_capacity_provider_strategy = {
-        weight = 50
-      }
-    }
-  }
-}
-
 data "digitalocean_kubernetes_versions" "saas-pod-cluster" {}
 
 resource "kubernetes_namespace_v1" "appliance" {

@@ -1,7 +1,3 @@
-locals {
-  name = "acme-uploads-${var.instance_id}"
-}
-
 resource "digitalocean_spaces_bucket" "uploads" {
   name          = "acme-uploads-${var.instance_id}"
   region        = var.region
