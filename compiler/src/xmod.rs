@@ -32,6 +32,14 @@
 //!   module's ([`Facts::module_reads`]: `module.lb.dns_name` → `module.ecs.lb_dns_name`, or
 //!   the adopted `aws_lb.app.dns_name` itself when that folder adopted it). Only outputs that
 //!   are the plain attribute are redirected, and only when one folder calls both modules.
+//! * an API (REST or HTTP) of one module integrates a function of another (`uri =
+//!   var.invoke_arn`, the root passing `module.fn.invoke_arn`). The API's module learns that
+//!   the expression is a function's `invoke_arn` ([`Facts::functions`]), which the emitted
+//!   function module exports as its Knative Service URL (`http://<name>.<namespace>.svc…`):
+//!   the API's Ingress for that route goes to the function's namespace and Service, both read
+//!   from the URL. The function's module learns which of its functions such APIs reach with
+//!   payload 1.0 events ([`Facts::event_v1_functions`], and 2.0 ones for a module called twice),
+//!   so its rule tells Ferry's HTTP adapter.
 //!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
@@ -95,6 +103,20 @@ pub struct Facts {
     pub module_reads: BTreeMap<String, Expression>,
     /// Outputs this module adds: the address of a load balancer it adopted.
     pub exports: Vec<Named>,
+    /// Expressions of this module (as `hclx::inline` prints them: `var.invoke_arn`) given to
+    /// an API integration's `uri` / `integration_uri` that read `invoke_arn` of a Lambda
+    /// function of another local module → that function's address in the report. The
+    /// function's module exports its Knative Service URL there (`rules::lambda`), from which
+    /// the API's Ingress reads the Service's name and namespace.
+    pub functions: BTreeMap<String, String>,
+    /// Functions of this module (their address) that an API of another module reaches with
+    /// payload 1.0 events (a REST API, or an HTTP API integration with
+    /// `payload_format_version = "1.0"`).
+    pub event_v1_functions: BTreeSet<String>,
+    /// Functions of this module that an API of another module reaches with payload 2.0 events.
+    /// A function in both sets (its module called twice, one call behind each kind of API)
+    /// keeps the adapter's default, 2.0, with a warning.
+    pub event_v2_functions: BTreeSet<String>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -106,6 +128,9 @@ pub static NONE: Facts = Facts {
     lb_ips: BTreeMap::new(),
     module_reads: BTreeMap::new(),
     exports: Vec::new(),
+    functions: BTreeMap::new(),
+    event_v1_functions: BTreeSet::new(),
+    event_v2_functions: BTreeSet::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -116,6 +141,7 @@ pub fn plan(
     let mut tree = Tree::new(origin);
     let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
     buckets(&tree, &mut facts);
+    functions(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
@@ -274,6 +300,46 @@ fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                         .insert(hclx::inline(e), report_addr(sdir, bucket));
                 }
             }
+        }
+    }
+}
+
+// ---- functions behind APIs of another module -------------------------------------------------
+
+fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    for (dir, m) in &tree.origin.modules {
+        for r in m.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            let (key, v1) = match r.ty.as_str() {
+                "aws_api_gateway_integration" => ("uri", true),
+                "aws_apigatewayv2_integration" => (
+                    "integration_uri",
+                    hclx::attr(&r.body, "payload_format_version")
+                        .and_then(hclx::as_str)
+                        .is_some_and(|v| v == "1.0"),
+                ),
+                _ => continue,
+            };
+            let Some(e) = hclx::attr(&r.body, key) else {
+                continue;
+            };
+            let Some((sdir, f, attr)) = tree.resolve(dir, e, 0) else {
+                continue;
+            };
+            if sdir == dir || f.ty != "aws_lambda_function" || attr != "invoke_arn" {
+                continue;
+            }
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .functions
+                .insert(hclx::inline(e), report_addr(sdir, f));
+            let theirs = facts.entry(sdir.to_string()).or_default();
+            if v1 {
+                &mut theirs.event_v1_functions
+            } else {
+                &mut theirs.event_v2_functions
+            }
+            .insert(f.address().to_string());
         }
     }
 }
@@ -890,6 +956,35 @@ mod tests {
         let mut diags = Vec::new();
         let origin = origin::parse(&files, &mut diags);
         plan(&origin, &BTreeMap::new())
+    }
+
+    #[test]
+    fn api_integrations_follow_invoke_arn_to_a_function_of_another_module() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"fn\" {\n source = \"./fn\"\n}\nmodule \"api\" {\n source = \"./api\"\n rest = module.fn.invoke_arn\n http = module.fn.invoke_arn\n arn = module.fn.arn\n}",
+            ),
+            (
+                "fn/main.tf",
+                "resource \"aws_lambda_function\" \"f\" {}\noutput \"invoke_arn\" { value = aws_lambda_function.f.invoke_arn }\noutput \"arn\" { value = aws_lambda_function.f.arn }",
+            ),
+            (
+                "api/main.tf",
+                "variable \"rest\" {}\nvariable \"http\" {}\nvariable \"arn\" {}\nresource \"aws_api_gateway_integration\" \"r\" { uri = var.rest }\nresource \"aws_apigatewayv2_integration\" \"h\" { integration_uri = var.http }\nresource \"aws_apigatewayv2_integration\" \"a\" { integration_uri = var.arn }",
+            ),
+        ]);
+        let api = &f["api"];
+        assert_eq!(
+            api.functions.get("var.rest").map(String::as_str),
+            Some("fn/aws_lambda_function.f")
+        );
+        assert!(api.functions.contains_key("var.http"));
+        // Only `invoke_arn` is a URL the Ingress can read.
+        assert!(!api.functions.contains_key("var.arn"));
+        // A REST API sends payload 1.0 events, an HTTP API 2.0 by default: both reach `f`.
+        assert!(f["fn"].event_v1_functions.contains("aws_lambda_function.f"));
+        assert!(f["fn"].event_v2_functions.contains("aws_lambda_function.f"));
     }
 
     const LB: &str = r#"

@@ -143,6 +143,16 @@ pub fn base_image(lambda: &str) -> Option<String> {
     }
 }
 
+/// Node.js Lambda runtimes retired before AWS published Lambda base images (December 2020):
+/// `nodejs` (0.10), `nodejs4.3`, `nodejs6.10`, `nodejs8.10`. No `public.ecr.aws/lambda/nodejs`
+/// tag exists for them.
+pub fn retired_runtime(lambda: &str) -> bool {
+    matches!(
+        lambda,
+        "nodejs" | "nodejs4.3" | "nodejs4.3-edge" | "nodejs6.10" | "nodejs8.10"
+    )
+}
+
 fn valid_version(v: &str) -> bool {
     !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.') && !v.starts_with('.')
 }
@@ -198,6 +208,15 @@ mod tests {
             };
             assert!(DO_FUNCTION_RUNTIMES.contains(&slug), "{rt} → {slug}");
         }
+    }
+
+    #[test]
+    fn retired_node_runtimes_have_no_base_image() {
+        for r in ["nodejs8.10", "nodejs6.10", "nodejs4.3", "nodejs"] {
+            assert!(retired_runtime(r), "{r}");
+            assert_eq!(base_image(r), None, "{r}");
+        }
+        assert!(!retired_runtime("nodejs20.x"));
     }
 
     #[test]

@@ -29,8 +29,10 @@
 //! | `aws_apigatewayv2_api` (HTTP) + `_integration` (`AWS_PROXY` to a function) + `_route` + `_stage` | one `kubernetes_ingress_v1` per function (NGINX Ingress) | unsupported |
 //! | `data.archive_file` zipping a function's sources | folded into the function's artifact | same |
 //!
-//! REST APIs (`aws_api_gateway_*`) and WebSocket APIs stay unsupported (catalog), with the
-//! alternative.
+//! | `aws_api_gateway_rest_api` + `_resource` + `_method` + `_integration` (`AWS_PROXY` to a function) + `_deployment` / `_stage` | the same Ingress rules: paths from the resource tree under `/<stage>`; `OPTIONS` mocks → NGINX CORS | unsupported |
+//!
+//! WebSocket APIs and REST APIs whose methods reach no function of the stack stay unsupported
+//! (catalog), with the alternative.
 //!
 //! **Function images** (a contract with the controller, which builds and copies them): a zip
 //! function runs as the image `registry.digitalocean.com/${var.registry_name}/fn-<name>:<tag>`,
@@ -40,7 +42,10 @@
 //! /2015-03-31/functions/function/invocations` invokes the handler with the request body as the
 //! event (the Lambda Runtime Interface Emulator's API, which the AWS base images include — that
 //! is how CronJobs invoke a function), and Ferry's HTTP adapter, added when the image is built,
-//! delivers every other request as an API Gateway HTTP API (payload 2.0) event. Image functions
+//! delivers every other request as an API Gateway HTTP API (payload 2.0) event — or, when the
+//! container's environment sets `FERRY_HTTP_EVENT_FORMAT=1.0` (Ferry sets it on functions a REST
+//! API reaches, and on those of HTTP API integrations with `payload_format_version = "1.0"`), as
+//! a REST API (payload 1.0) event, which is what such functions read. Image functions
 //! (`package_type = "Image"`) are copied from ECR to the appliance's registry.
 
 use super::{Cx, Export, OutcomeRec, Phase, RuleDef, catalog};
@@ -62,6 +67,9 @@ const NAMESPACE: &str = "kubernetes_namespace_v1";
 /// The invoke path of the Lambda Runtime Interface Emulator (see the module documentation).
 const INVOKE_PATH: &str = "/2015-03-31/functions/function/invocations";
 /// The image the CronJobs that invoke functions run (curl with a shell).
+/// Read by Ferry's HTTP adapter in a function image: `1.0` delivers requests as API Gateway
+/// payload 1.0 events (REST APIs), anything else or unset as payload 2.0 (HTTP APIs).
+const EVENT_FORMAT_ENV: &str = "FERRY_HTTP_EVENT_FORMAT";
 const CURL_IMAGE: &str = "curlimages/curl:8.11.1";
 
 const FUNCTION_ARGS: &[&str] = &[
@@ -433,6 +441,176 @@ pub const RULES: &[RuleDef] = &[
         "VPC link → folded into the Ingress whose route reached a load balancer through it",
         vpc_link,
     ),
+    // REST APIs.
+    rule(
+        "aws_api_gateway_rest_api",
+        Phase::Primary,
+        &[INGRESS],
+        &[
+            "name",
+            "description",
+            "endpoint_configuration",
+            "binary_media_types",
+            "minimum_compression_size",
+            "api_key_source",
+            "disable_execute_api_endpoint",
+            "put_rest_api_mode",
+            "fail_on_warnings",
+            "body",
+            "policy",
+        ],
+        "REST API → one kubernetes_ingress_v1 (NGINX Ingress) per function its AWS_PROXY integrations reach",
+        rest_api,
+    ),
+    rule(
+        "aws_api_gateway_resource",
+        Phase::Attach,
+        &[],
+        &["rest_api_id", "parent_id", "path_part"],
+        "resource → a path of the Ingress rules",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_method",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "resource_id",
+            "http_method",
+            "authorization",
+            "authorizer_id",
+            "authorization_scopes",
+            "api_key_required",
+            "operation_name",
+            "request_models",
+            "request_parameters",
+            "request_validator_id",
+        ],
+        "method → a path of the Ingress of its function (any verb); an OPTIONS mock → NGINX CORS",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_integration",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "resource_id",
+            "http_method",
+            "integration_http_method",
+            "type",
+            "uri",
+            "connection_type",
+            "connection_id",
+            "credentials",
+            "request_templates",
+            "request_parameters",
+            "passthrough_behavior",
+            "cache_key_parameters",
+            "cache_namespace",
+            "content_handling",
+            "timeout_milliseconds",
+            "tls_config",
+        ],
+        "Lambda proxy integration → the backend of an Ingress",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_method_response",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "resource_id",
+            "http_method",
+            "status_code",
+            "response_models",
+            "response_parameters",
+        ],
+        "method response → folded into the Ingress (CORS headers → NGINX CORS)",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_integration_response",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "resource_id",
+            "http_method",
+            "status_code",
+            "selection_pattern",
+            "response_templates",
+            "response_parameters",
+            "content_handling",
+        ],
+        "integration response → folded into the Ingress (CORS headers → NGINX CORS)",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_deployment",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "description",
+            "stage_name",
+            "stage_description",
+            "triggers",
+            "variables",
+            "canary_settings",
+        ],
+        "deployment → folded into the Ingress; its `stage_name` → a path prefix",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_stage",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "deployment_id",
+            "stage_name",
+            "description",
+            "access_log_settings",
+            "variables",
+            "xray_tracing_enabled",
+            "cache_cluster_enabled",
+            "cache_cluster_size",
+            "client_certificate_id",
+            "documentation_version",
+            "canary_settings",
+        ],
+        "stage → a path prefix of the Ingress rules (`invoke_url` → the Ingress address and prefix)",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_authorizer",
+        Phase::Attach,
+        &[],
+        &[
+            "rest_api_id",
+            "name",
+            "type",
+            "provider_arns",
+            "identity_source",
+            "identity_validation_expression",
+            "authorizer_uri",
+            "authorizer_credentials",
+            "authorizer_result_ttl_in_seconds",
+        ],
+        "authorizer → not carried over (methods become public; warned per method)",
+        rest_part,
+    ),
+    rule(
+        "aws_api_gateway_account",
+        Phase::Attach,
+        &[],
+        &["cloudwatch_role_arn", "reset_on_delete"],
+        "account CloudWatch role → folded into the REST API's Ingress (logs are the controller's)",
+        rest_part,
+    ),
     // Function archives.
     RuleDef {
         ty: "archive_file",
@@ -498,6 +676,9 @@ struct Function {
     http: bool,
     /// Does a function URL make it public?
     public: bool,
+    /// Is it reached through an API that sends payload 1.0 events (a REST API's `AWS_PROXY`
+    /// integration, or an HTTP API integration with `payload_format_version = "1.0"`)?
+    event_v1: bool,
 }
 
 fn function(r: &Resource, cx: &mut Cx<'_>) {
@@ -518,8 +699,42 @@ fn function(r: &Resource, cx: &mut Cx<'_>) {
         .collect();
     let routed = cx
         .origin_of_type("aws_apigatewayv2_integration")
-        .any(|i| target_function(cx, i, "integration_uri").is_some_and(|f| f == r));
+        .any(|i| target_function(cx, i, "integration_uri").is_some_and(|f| f == r))
+        || cx
+            .origin_of_type("aws_api_gateway_integration")
+            .any(|i| target_function(cx, i, "uri").is_some_and(|f| f == r));
+    let event_v1 = !image
+        && (cx.origin_of_type("aws_api_gateway_integration").any(|i| {
+            hclx::attr(&i.body, "type")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|t| t == "AWS_PROXY")
+                && target_function(cx, i, "uri").is_some_and(|f| f == r)
+        }) || cx.origin_of_type("aws_apigatewayv2_integration").any(|i| {
+            hclx::attr(&i.body, "payload_format_version")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|v| v == "1.0")
+                && target_function(cx, i, "integration_uri").is_some_and(|f| f == r)
+        }));
+    // Through another module: an API there reaches this function (one call of its module).
+    let remote_v1 = !image && cx.xmod.event_v1_functions.contains(r.address());
+    let mixed = remote_v1 && cx.xmod.event_v2_functions.contains(r.address());
+    if mixed {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` is reached by APIs of other modules with payload 1.0 events (a REST API, or `payload_format_version = \"1.0\"`) and with payload 2.0 events, through different calls of its module; the module is compiled once, so every call's function gets 2.0 events",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help(format!("set `{EVENT_FORMAT_ENV} = \"1.0\"` in the `environment` of the calls whose API sends payload 1.0 events (e.g. from a module input), or give the integrations one payload format")),
+        );
+    }
+    let event_v1 = event_v1 || (remote_v1 && !mixed);
     let f = Function {
+        event_v1,
         image,
         runtime,
         memory,
@@ -632,6 +847,9 @@ fn archive_file_source(cx: &Cx<'_>, e: &Expression) -> Option<String> {
 
 /// A path of the module (`./src`, `${path.module}/src`) relative to the origin root.
 fn module_path(cx: &Cx<'_>, p: &str) -> String {
+    // A path not known at compile time keeps its template text: `${path.module}` is the module
+    // folder all the same.
+    let p = p.strip_prefix("${path.module}/").unwrap_or(p);
     let p = p.trim_start_matches("./");
     crate::origin::join_dir(&cx.module.dir, p).unwrap_or_else(|| p.to_string())
 }
@@ -745,11 +963,23 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             cx.diag(
                 Diagnostic::new(
                     Code::UnsupportedValue,
-                    format!("`{}`: Ferry knows no base image for the runtime `{runtime}`", r.address()),
+                    format!(
+                        "`{}`: Ferry knows no base image for the runtime `{runtime}`{}",
+                        r.address(),
+                        if facts::retired_runtime(&runtime) {
+                            " (a Lambda runtime retired before AWS published base images, so there is none to build on)"
+                        } else {
+                            ""
+                        }
+                    ),
                 )
                 .at(r.loc_of("runtime"))
                 .resource(r.address())
-                .help("use a Lambda runtime identifier (e.g. `python3.12`, `nodejs20.x`), or package the function as a container image"),
+                .help(if facts::retired_runtime(&runtime) {
+                    "move the function to a supported version of its language (e.g. `nodejs20.x`, `python3.12`) in the origin and test it there, or package it as a container image"
+                } else {
+                    "use a Lambda runtime identifier (e.g. `python3.12`, `nodejs20.x`), or package the function as a container image"
+                }),
             );
         }
         let repo = image_repo(cx, r);
@@ -780,7 +1010,10 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             used_by: r.address().to_string(),
         });
         let handler = cx.str(r, "handler").unwrap_or_default();
-        let base_text = base.clone().unwrap_or_else(|| "a base image".into());
+        let base_text = base
+            .clone()
+            .map(|b| format!("`{b}`"))
+            .unwrap_or_else(|| "the Lambda base image of its runtime (not known at compile time: see the F204 warning)".into());
         let extra = if runtime == "go1.x" {
             " (the retired `go1.x` runtime: the handler binary runs as `bootstrap`)"
         } else {
@@ -790,7 +1023,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
             Diagnostic::new(
                 Code::FunctionImageBuilt,
                 format!(
-                    "`{}` is a zip package: the controller builds `{destination}` from `{source}` on `{base_text}`{extra}, with the handler `{handler}` as its command, and pushes it to the appliance's registry before the stack is applied",
+                    "`{}` is a zip package: the controller builds `{destination}` from `{source}` on {base_text}{extra}, with the handler `{handler}` as its command, and pushes it to the appliance's registry before the stack is applied",
                     r.address()
                 ),
             )
@@ -832,7 +1065,21 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     {
         container.push(("workingDir", wd.clone()));
     }
-    if let Some(env) = env_list(r) {
+    let env = match (env_list(r), f.event_v1) {
+        (env, false) => env,
+        (None, true) => Some(Expression::Array(vec![event_format_env()])),
+        (Some(Expression::Array(mut items)), true) => {
+            items.push(event_format_env());
+            Some(Expression::Array(items))
+        }
+        (Some(other), true) => Some(Expression::from(
+            hcl::expr::FuncCall::builder("concat")
+                .arg(other)
+                .arg(Expression::Array(vec![event_format_env()]))
+                .build(),
+        )),
+    };
+    if let Some(env) = env {
         container.push(("env", env));
     }
     container.push((
@@ -949,11 +1196,16 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     cx.note(
         r,
         format!(
-            "Knative Service{runtime}: {mem} memory, {cpu} CPU requested, timeout {timeout} s, one request per container; {}",
+            "Knative Service{runtime}: {mem} memory, {cpu} CPU requested, timeout {timeout} s, one request per container; {}{}",
             if f.public {
                 "public through its function URL"
             } else {
                 "reachable inside the cluster only"
+            },
+            if f.event_v1 {
+                format!("; HTTP requests arrive as API Gateway payload 1.0 events (`{EVENT_FORMAT_ENV}`)")
+            } else {
+                String::new()
             }
         ),
     );
@@ -1189,6 +1441,12 @@ fn image_repo(cx: &Cx<'_>, r: &Resource) -> String {
 }
 
 /// Lambda environment variables as a container's `env` list.
+/// The environment variable that tells Ferry's HTTP adapter to deliver requests as API Gateway
+/// payload 1.0 events (what REST APIs send), not 2.0.
+fn event_format_env() -> Expression {
+    obj(vec![("name", s(EVENT_FORMAT_ENV)), ("value", s("1.0"))])
+}
+
 fn env_list(r: &Resource) -> Option<Expression> {
     let env = hclx::blocks(&r.body, "environment").into_iter().next()?;
     let vars = hclx::attr(&env, "variables")?.clone();
@@ -2311,6 +2569,38 @@ struct Route<'a> {
     port: u16,
     /// A Knative Service (the Ingress sets its host header), not a plain Service.
     knative: bool,
+    /// A function of another local module, reached through the Knative Service URL its module
+    /// exports (`invoke_arn`): (the expression read, as written; the function's report
+    /// address). `function` is then the integration, standing in for it.
+    remote: Option<(Expression, String)>,
+}
+
+/// The Ingress group of a route: its function (instance), or the expression a function of
+/// another module is read through.
+fn group_key(rt: &Route<'_>) -> String {
+    match &rt.remote {
+        Some((e, _)) => hclx::inline(e),
+        None => format!("{}{}", rt.function.address(), rt.instance),
+    }
+}
+
+/// `split(".", split("://", <url>)[1])[i]`: the Knative Service name (0) or namespace (1) of a
+/// function's URL, `http://<name>.<namespace>.svc.cluster.local`.
+fn url_part(url: &Expression, i: u64) -> Expression {
+    format!(
+        "split(\".\", split(\"://\", {})[1])[{i}]",
+        hclx::inline(url)
+    )
+    .parse()
+    .unwrap_or(Expression::Null)
+}
+
+/// A route whose integration reaches, through a module input, a function of another local
+/// module (`Facts::functions`): (the expression, the function's address).
+fn remote_function(cx: &Cx<'_>, integration: &Resource, key: &str) -> Option<(Expression, String)> {
+    let e = hclx::attr(&integration.body, key)?;
+    let f = cx.xmod.functions.get(&hclx::inline(e))?;
+    Some((e.clone(), f.clone()))
 }
 
 /// The index (`["k"]`, `[0]`) with which `e` refers to the resource `target`.
@@ -2333,9 +2623,10 @@ fn route_function<'a>(
     cx: &Cx<'a>,
     route_target: Option<&Expression>,
     integration: &'a Resource,
+    uri_key: &str,
 ) -> Option<(&'a Resource, Expression, String)> {
-    let f = target_function(cx, integration, "integration_uri")?;
-    let uri = hclx::attr(&integration.body, "integration_uri")?;
+    let f = target_function(cx, integration, uri_key)?;
+    let uri = hclx::attr(&integration.body, uri_key)?;
     if let Some(svc) = function_attr(cx, uri, "function_name") {
         let instance = ref_index(uri, f)
             .map(|i| hclx::inline(&i))
@@ -2447,9 +2738,12 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         else {
             continue;
         };
-        if let Some((function, svc, instance)) =
-            route_function(cx, hclx::attr(&route.body, "target"), integration)
-        {
+        if let Some((function, svc, instance)) = route_function(
+            cx,
+            hclx::attr(&route.body, "target"),
+            integration,
+            "integration_uri",
+        ) {
             routes.push(Route {
                 route: Some(route),
                 integration: Some(integration),
@@ -2459,6 +2753,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
                 instance,
                 port: 80,
                 knative: true,
+                remote: None,
             });
         } else if let Some((service, svc, port)) = route_service(cx, integration) {
             routes.push(Route {
@@ -2470,6 +2765,19 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
                 instance: String::new(),
                 port,
                 knative: false,
+                remote: None,
+            });
+        } else if let Some((e, addr)) = remote_function(cx, integration, "integration_uri") {
+            routes.push(Route {
+                route: Some(route),
+                integration: Some(integration),
+                key,
+                function: integration,
+                svc: url_part(&e, 0),
+                instance: String::new(),
+                port: 80,
+                knative: true,
+                remote: Some((e, addr)),
             });
         }
     }
@@ -2485,6 +2793,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             instance: String::new(),
             port: 80,
             knative: true,
+            remote: None,
         });
     }
     if routes.is_empty() {
@@ -2507,6 +2816,465 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
+    api_prelude(r, cx);
+
+    // Stages: path prefixes; throttling of the first stage.
+    let stages: Vec<&Resource> = cx.referencing("aws_apigatewayv2_stage", "api_id", r);
+    let mut prefixes: Vec<String> = stages
+        .iter()
+        .filter_map(|st| cx.str(st, "name"))
+        .map(|n| {
+            if n == "$default" {
+                String::new()
+            } else {
+                format!("/{n}")
+            }
+        })
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    if prefixes.is_empty() {
+        prefixes.push(String::new());
+    }
+    let annotations = api_annotations(r, cx, stages.first().copied());
+
+    let Some(first) = api_ingresses(r, cx, &routes, prefixes, annotations) else {
+        return;
+    };
+    let endpoint = "\"http://${$T.status[0].load_balancer[0].ingress[0].ip}\"";
+    cx.export(
+        r,
+        "api_endpoint",
+        Export::Tmpl {
+            target: first.clone(),
+            tmpl: endpoint.into(),
+        },
+    );
+    for attr in ["execution_arn", "arn"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("an Ingress has no ARN; permissions are not carried over".into()),
+        );
+    }
+    cx.export(
+        r,
+        "id",
+        Export::Unmapped("the API became Ingress rules, which have no API id".into()),
+    );
+}
+
+// ---- REST APIs (API Gateway v1) ---------------------------------------------------------------
+
+/// The path of a REST API resource (`aws_api_gateway_resource` chain up to the API's
+/// `root_resource_id`), e.g. `/certificates/{certificateId}`; `None` when a part is not known
+/// at compile time or the chain leaves the API.
+fn rest_resource_path(cx: &Cx<'_>, api: &Resource, res: &Resource) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = res;
+    // API Gateway allows deep trees, but a chain longer than this is a reference loop.
+    for _ in 0..64 {
+        if cur == api {
+            parts.reverse();
+            return Some(format!("/{}", parts.join("/")));
+        }
+        if cur.ty != "aws_api_gateway_resource" || cur.meta.is_repeated() {
+            return None;
+        }
+        let part = hclx::attr(&cur.body, "path_part").and_then(|e| cx.eval.string(e))?;
+        parts.push(part);
+        cur = cx.referenced(cur, "parent_id")?;
+    }
+    None
+}
+
+/// A REST API integration's resource (through `aws_api_gateway_method.x.resource_id` too): the
+/// API itself for its root resource.
+fn rest_integration_resource<'a>(cx: &Cx<'a>, i: &'a Resource) -> Option<&'a Resource> {
+    let res = cx.referenced(i, "resource_id")?;
+    if res.ty == "aws_api_gateway_method" {
+        return cx.referenced(res, "resource_id");
+    }
+    Some(res)
+}
+
+/// The method resource of a REST API integration (its `http_method` reference, else the method
+/// of the same resource and verb).
+fn rest_method<'a>(
+    cx: &Cx<'a>,
+    i: &'a Resource,
+    res: &'a Resource,
+    verb: Option<&str>,
+) -> Option<&'a Resource> {
+    if let Some(m) = cx
+        .referenced(i, "http_method")
+        .filter(|m| m.ty == "aws_api_gateway_method")
+    {
+        return Some(m);
+    }
+    let verb = verb?;
+    cx.origin_of_type("aws_api_gateway_method").find(|m| {
+        cx.referenced(m, "resource_id").is_some_and(|x| x == res)
+            && hclx::attr(&m.body, "http_method")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|v| v == verb)
+    })
+}
+
+/// The verb of a REST API integration: its own `http_method`, else its method's.
+fn rest_verb(cx: &Cx<'_>, i: &Resource, method: Option<&Resource>) -> Option<String> {
+    hclx::attr(&i.body, "http_method")
+        .and_then(|e| cx.eval.string(e))
+        .or_else(|| {
+            method.and_then(|m| hclx::attr(&m.body, "http_method").and_then(|e| cx.eval.string(e)))
+        })
+}
+
+/// REST API → the same Ingress rules as an HTTP API: every `AWS_PROXY` integration to a
+/// function of the stack is a route `VERB /path` (the path from the resource tree), each stage
+/// (`aws_api_gateway_stage`, or a deployment's `stage_name`) a path prefix, as the stage is in
+/// a REST API's invoke URL. The CORS answers of `OPTIONS` methods with `MOCK` integrations
+/// become NGINX CORS annotations.
+fn rest_api(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.options.functions_strategy == FunctionsStrategy::Functions {
+        cx.unsupported(
+            r,
+            Code::UnsupportedService,
+            format!(
+                "`{}` routes to functions; with DigitalOcean Functions each web function has its own URL and there is no API router",
+                r.address()
+            ),
+            "call the functions' web URLs directly, route a domain to them with App Platform, or compile with `--functions knative` to get an Ingress",
+        );
+        return;
+    }
+    let mut routes: Vec<Route<'_>> = Vec::new();
+    for i in cx.referencing("aws_api_gateway_integration", "rest_api_id", r) {
+        if hclx::attr(&i.body, "type")
+            .and_then(|e| cx.eval.string(e))
+            .as_deref()
+            != Some("AWS_PROXY")
+            || i.meta.is_repeated()
+        {
+            continue;
+        }
+        let Some(res) = rest_integration_resource(cx, i) else {
+            continue;
+        };
+        let Some(path) = rest_resource_path(cx, r, res) else {
+            continue;
+        };
+        let literal_verb = hclx::attr(&i.body, "http_method").and_then(|e| cx.eval.string(e));
+        let method = rest_method(cx, i, res, literal_verb.as_deref());
+        let Some(verb) = rest_verb(cx, i, method) else {
+            continue;
+        };
+        let key = format!("{verb} {path}");
+        if let Some((function, svc, instance)) = route_function(cx, None, i, "uri") {
+            routes.push(Route {
+                route: method,
+                integration: Some(i),
+                key,
+                function,
+                svc,
+                instance,
+                port: 80,
+                knative: true,
+                remote: None,
+            });
+        } else if let Some((e, addr)) = remote_function(cx, i, "uri") {
+            routes.push(Route {
+                route: method,
+                integration: Some(i),
+                key,
+                function: i,
+                svc: url_part(&e, 0),
+                instance: String::new(),
+                port: 80,
+                knative: true,
+                remote: Some((e, addr)),
+            });
+        }
+    }
+    if routes.is_empty() {
+        let why = if hclx::attr(&r.body, "body").is_some() {
+            "its routes are an OpenAPI `body`, which Ferry does not read"
+        } else {
+            "none of its methods has an `AWS_PROXY` integration to a Lambda function of the stack"
+        };
+        cx.unsupported(
+            r,
+            Code::UnsupportedService,
+            format!(
+                "`{}` uses API Gateway, which DigitalOcean does not offer, and {why}",
+                r.address()
+            ),
+            format!(
+                "route HTTP with a Kubernetes Ingress on DOKS to the backends (Ferry does this for REST APIs whose methods reach Lambda functions of the stack through `AWS_PROXY` integrations), App Platform routes, or a DigitalOcean load balancer; then remove `{}` from the origin stack",
+                r.address()
+            ),
+        );
+        return;
+    }
+    api_prelude(r, cx);
+    let mut prefixes: Vec<String> = rest_stages(cx, r)
+        .into_iter()
+        .map(|(_, n)| format!("/{n}"))
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    if prefixes.is_empty() {
+        prefixes.push(String::new());
+    }
+    let annotations = rest_cors(cx, r);
+    let Some(first) = api_ingresses(r, cx, &routes, prefixes, annotations) else {
+        return;
+    };
+    for attr in ["execution_arn", "arn"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("an Ingress has no ARN; permissions are not carried over".into()),
+        );
+    }
+    for attr in ["id", "root_resource_id"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("the API became Ingress rules, which have no API id".into()),
+        );
+    }
+    let _ = first;
+}
+
+/// The stages of a REST API: `aws_api_gateway_stage.stage_name`, and a deployment's own
+/// `stage_name` (the provider's older form), with the resource that names each.
+fn rest_stages<'a>(cx: &Cx<'a>, api: &Resource) -> Vec<(&'a Resource, String)> {
+    let mut out = Vec::new();
+    for ty in ["aws_api_gateway_stage", "aws_api_gateway_deployment"] {
+        for st in cx.referencing(ty, "rest_api_id", api) {
+            if let Some(n) = hclx::attr(&st.body, "stage_name").and_then(|e| cx.eval.string(e))
+                && !n.is_empty()
+            {
+                out.push((st, n));
+            }
+        }
+    }
+    out
+}
+
+/// The CORS answers of a REST API's `OPTIONS` methods (`MOCK` integrations whose integration
+/// responses set `Access-Control-Allow-*` headers) as NGINX CORS annotations: NGINX answers
+/// the preflight itself, as API Gateway did. The origin and headers of the first response
+/// that names them; the methods of all.
+fn rest_cors(cx: &Cx<'_>, api: &Resource) -> Vec<(String, Expression)> {
+    let mut origin: Option<String> = None;
+    let mut headers: Option<String> = None;
+    let mut methods: Vec<String> = Vec::new();
+    for ir in cx.referencing("aws_api_gateway_integration_response", "rest_api_id", api) {
+        let Some(Expression::Object(params)) = hclx::attr(&ir.body, "response_parameters") else {
+            continue;
+        };
+        for (k, v) in params {
+            let key = match k {
+                ObjectKey::Identifier(i) => i.to_string(),
+                ObjectKey::Expression(e) => cx.eval.string(e).unwrap_or_default(),
+                _ => continue,
+            };
+            let Some(value) = cx.eval.string(v) else {
+                continue;
+            };
+            // Header values of integration responses are quoted literals: `'*'`.
+            let value = value.trim_matches('\'').to_string();
+            match key.as_str() {
+                "method.response.header.Access-Control-Allow-Origin" => {
+                    origin.get_or_insert(value);
+                }
+                "method.response.header.Access-Control-Allow-Headers" => {
+                    headers.get_or_insert(value);
+                }
+                "method.response.header.Access-Control-Allow-Methods" => {
+                    for m in value.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+                        if !methods.iter().any(|x| x == m) {
+                            methods.push(m.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some(origin) = origin else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        (
+            "nginx.ingress.kubernetes.io/enable-cors".to_string(),
+            s("true"),
+        ),
+        (
+            "nginx.ingress.kubernetes.io/cors-allow-origin".to_string(),
+            s(&origin),
+        ),
+    ];
+    if !methods.is_empty() {
+        out.push((
+            "nginx.ingress.kubernetes.io/cors-allow-methods".to_string(),
+            s(&methods.join(", ")),
+        ));
+    }
+    if let Some(h) = headers {
+        out.push((
+            "nginx.ingress.kubernetes.io/cors-allow-headers".to_string(),
+            s(&h),
+        ));
+    }
+    out
+}
+
+/// Resources, methods, integrations, responses, deployments, stages and authorizers of a REST
+/// API: folded into its Ingress when the API became one, else what the catalog says.
+fn rest_part(r: &Resource, cx: &mut Cx<'_>) {
+    if cx.st.outcomes.contains_key(r.address()) {
+        return;
+    }
+    let api = cx
+        .referenced(r, "rest_api_id")
+        .filter(|a| a.ty == "aws_api_gateway_rest_api");
+    let first: Option<String> = match api {
+        Some(a) => cx
+            .st
+            .outcomes
+            .get(a.address())
+            .filter(|o| o.outcome == Outcome::Mapped)
+            .and_then(|o| o.targets.first().cloned()),
+        // The account's CloudWatch role: folded into the module's first mapped REST API.
+        None if r.ty == "aws_api_gateway_account" => cx
+            .origin_of_type("aws_api_gateway_rest_api")
+            .filter_map(|a| cx.st.outcomes.get(a.address()))
+            .find(|o| o.outcome == Outcome::Mapped)
+            .and_then(|o| o.targets.first().cloned()),
+        None => None,
+    };
+    let Some(first) = first else {
+        if let Some(family) = catalog::lookup(&r.ty) {
+            catalog::apply(family, r, cx);
+        }
+        return;
+    };
+    let api = api.unwrap_or(r);
+    let cors = !rest_cors(cx, api).is_empty();
+    let verb = |cx: &Cx<'_>, x: &Resource| {
+        hclx::attr(&x.body, "http_method")
+            .and_then(|e| cx.eval.string(e))
+            .or_else(|| {
+                cx.referenced(x, "http_method")
+                    .and_then(|m| hclx::attr(&m.body, "http_method"))
+                    .and_then(|e| cx.eval.string(e))
+            })
+            .unwrap_or_default()
+    };
+    match r.ty.as_str() {
+        "aws_api_gateway_integration" | "aws_api_gateway_method" => {
+            let v = verb(cx, r);
+            if v == "OPTIONS" && cors {
+                cx.absorb(
+                    r,
+                    &first,
+                    "a CORS preflight: NGINX answers it (the Ingress's CORS annotations)",
+                );
+                return;
+            }
+            let what = if r.ty == "aws_api_gateway_method" {
+                format!("`{}` (`{v}`) has no `AWS_PROXY` integration", r.address())
+            } else {
+                let ty = hclx::attr(&r.body, "type")
+                    .and_then(|e| cx.eval.string(e))
+                    .unwrap_or_default();
+                format!("`{}` (an integration of type `{ty}`)", r.address())
+            };
+            cx.unsupported(
+                r,
+                Code::UnsupportedService,
+                format!("{what} to a Lambda function of the stack; it is not carried over"),
+                "run the backend in the appliance (a Kubernetes Deployment) and add an Ingress rule for it, or answer the request in a function",
+            );
+        }
+        "aws_api_gateway_method_response" | "aws_api_gateway_integration_response" => {
+            let v = verb(cx, r);
+            let note = if v == "OPTIONS" && cors {
+                "a CORS preflight answer: NGINX sends these headers (the Ingress's CORS annotations)"
+            } else {
+                "the function's proxy response is returned as it is"
+            };
+            cx.absorb(r, &first, note);
+        }
+        "aws_api_gateway_resource" => {
+            let path = rest_resource_path(cx, api, r).unwrap_or_default();
+            cx.absorb(r, &first, format!("the path `{path}` of the Ingress rules"));
+        }
+        "aws_api_gateway_stage" | "aws_api_gateway_deployment" => {
+            if let Some(st) = hclx::blocks(&r.body, "access_log_settings").first() {
+                let _ = st;
+                cx.diag(
+                    Diagnostic::new(
+                        Code::FeatureUnsupported,
+                        format!("`{}`: access logs are written by the NGINX Ingress Controller, not to CloudWatch", r.address()),
+                    )
+                    .at(r.loc_of("access_log_settings"))
+                    .resource(r.address())
+                    .help("read the controller's logs (Ferry's controller forwards cluster logs to the appliance's sinks)"),
+                );
+            }
+            let stage = hclx::attr(&r.body, "stage_name")
+                .and_then(|e| cx.eval.string(e))
+                .filter(|n| !n.is_empty());
+            let (note, url) = match &stage {
+                Some(n) => (
+                    format!("the stage `{n}`: Ingress paths start with `/{n}`"),
+                    format!("\"http://${{$T.status[0].load_balancer[0].ingress[0].ip}}/{n}\""),
+                ),
+                None => (
+                    "applied with the stack".to_string(),
+                    "\"http://${$T.status[0].load_balancer[0].ingress[0].ip}\"".to_string(),
+                ),
+            };
+            cx.absorb(r, &first, note);
+            cx.export(
+                r,
+                "invoke_url",
+                Export::Tmpl {
+                    target: first,
+                    tmpl: url,
+                },
+            );
+            cx.export(
+                r,
+                "execution_arn",
+                Export::Unmapped("an Ingress has no ARN; permissions are not carried over".into()),
+            );
+        }
+        "aws_api_gateway_authorizer" => {
+            cx.absorb(
+                r,
+                &first,
+                "not carried over: the methods it protected are public (see the F385 warnings)",
+            );
+        }
+        "aws_api_gateway_account" => {
+            cx.absorb(
+                r,
+                &first,
+                "the CloudWatch role of API Gateway: request logs are the NGINX Ingress Controller's",
+            );
+        }
+        _ => cx.absorb(r, &first, "applied with the stack"),
+    }
+}
+
+/// What every API that becomes Ingress rules needs: the NGINX Ingress Controller (F380), a
+/// cluster, and a warning when several APIs now share one address.
+fn api_prelude(r: &Resource, cx: &mut Cx<'_>) {
     addon_note(
         cx,
         r,
@@ -2514,9 +3282,9 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         "install the NGINX Ingress Controller (e.g. the DigitalOcean Marketplace 1-Click or its Helm chart) on the cluster",
     );
     no_cluster_warning(cx, r);
-    let namespace = appliance_namespace(cx);
     let earlier: Vec<String> = cx
         .origin_of_type("aws_apigatewayv2_api")
+        .chain(cx.origin_of_type("aws_api_gateway_rest_api"))
         .filter(|a| {
             a != &r
                 && cx
@@ -2542,27 +3310,25 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
             .help("give each API its own host name (a custom domain on the API, set as the `host` of its Ingress rules) or distinct path prefixes"),
         );
     }
+}
 
-    // Stages: path prefixes; throttling of the first stage.
-    let stages: Vec<&Resource> = cx.referencing("aws_apigatewayv2_stage", "api_id", r);
-    let mut prefixes: Vec<String> = stages
-        .iter()
-        .filter_map(|st| cx.str(st, "name"))
-        .map(|n| {
-            if n == "$default" {
-                String::new()
-            } else {
-                format!("/{n}")
-            }
-        })
-        .collect();
-    prefixes.sort();
-    prefixes.dedup();
-    if prefixes.is_empty() {
-        prefixes.push(String::new());
-    }
-    let annotations = api_annotations(r, cx, stages.first().copied());
-
+/// The Ingress rules of an API (HTTP API or REST API) whose routes reach functions or ECS
+/// services: one `kubernetes_ingress_v1` per backend, each route's path under every stage
+/// prefix; routes and integrations are folded into their Ingress. Returns the first Ingress.
+fn api_ingresses(
+    r: &Resource,
+    cx: &mut Cx<'_>,
+    routes: &[Route<'_>],
+    prefixes: Vec<String>,
+    annotations: Vec<(String, Expression)>,
+) -> Option<String> {
+    // The appliance namespace of this module, unless every backend is a function of another
+    // module (whose Ingress goes to that function's namespace).
+    let namespace = if routes.iter().any(|rt| rt.remote.is_none()) {
+        appliance_namespace(cx)
+    } else {
+        Expression::Null
+    };
     // Group paths by function instance; the first route wins a path.
     let mut groups: Vec<Group> = Vec::new();
     // (path and type, group, route key): an Exact and a Prefix rule for one path coexist (the
@@ -2571,7 +3337,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
     // Routes whose every path went to another function: (route, the winning group, its key).
     let mut lost: Vec<(usize, String, String)> = Vec::new();
     for (i, rt) in routes.iter().enumerate() {
-        let group_key = format!("{}{}", rt.function.address(), rt.instance);
+        let group_key = group_key(rt);
         let path = rt
             .key
             .split_whitespace()
@@ -2675,7 +3441,24 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         } else {
             format!("_{}", rt.instance.trim_matches('"'))
         };
-        let tf_name = format!("{}_{}{suffix}", r.name, rt.function.name);
+        // A function of another module: named after the expression it is read through (one
+        // module may be called several times, its function having one name).
+        let backend = match &rt.remote {
+            Some((e, _)) => hclx::inline(e)
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect(),
+            None => rt.function.name.clone(),
+        };
+        let tf_name = format!("{}_{backend}{suffix}", r.name);
+        // An Ingress routes to Services of its own namespace: the function's module's.
+        let namespace = match &rt.remote {
+            Some((e, _)) => url_part(e, 1),
+            None => namespace.clone(),
+        };
         let mut body = OutBody::new();
         let meta = body.block("metadata");
         meta.set("name", s(&dns_label(&tf_name)));
@@ -2717,13 +3500,11 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         let addr = cx.emit_as(r, Mode::Managed, INGRESS, &tf_name, body);
         emitted.push((g.key.clone(), addr));
     }
-    let Some(first) = emitted.first().map(|(_, a)| a.clone()) else {
-        return;
-    };
+    let first = emitted.first().map(|(_, a)| a.clone())?;
     // Routes and integrations are folded into the Ingress of their function (a route that lost
     // its path to another function's route, into that one's).
     for (i, rt) in routes.iter().enumerate() {
-        let own = format!("{}{}", rt.function.address(), rt.instance);
+        let own = group_key(rt);
         let lost_to = lost.iter().find(|(l, _, _)| *l == i);
         let key = lost_to.map(|(_, g, _)| g.clone()).unwrap_or(own);
         let Some(into) = emitted
@@ -2773,27 +3554,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         r,
         "Ingress rules (class `nginx`) in the appliance namespace, one per function, reached through the NGINX Ingress Controller's load balancer",
     );
-    let endpoint = "\"http://${$T.status[0].load_balancer[0].ingress[0].ip}\"";
-    cx.export(
-        r,
-        "api_endpoint",
-        Export::Tmpl {
-            target: first.clone(),
-            tmpl: endpoint.into(),
-        },
-    );
-    for attr in ["execution_arn", "arn"] {
-        cx.export(
-            r,
-            attr,
-            Export::Unmapped("an Ingress has no ARN; permissions are not carried over".into()),
-        );
-    }
-    cx.export(
-        r,
-        "id",
-        Export::Unmapped("the API became Ingress rules, which have no API id".into()),
-    );
+    Some(first)
 }
 
 /// NGINX annotations for the API's CORS configuration and the stage's throttling.
@@ -2864,9 +3625,17 @@ fn api_annotations(
 
 /// A route that required authorization becomes public: say so.
 fn route_auth(route: &Resource, cx: &mut Cx<'_>, key: &str) {
-    let auth = cx.str(route, "authorization_type").unwrap_or_default();
-    if matches!(auth.as_str(), "JWT" | "AWS_IAM" | "CUSTOM")
-        || hclx::attr(&route.body, "authorizer_id").is_some()
+    // A REST API method names it `authorization`.
+    let field = if route.ty == "aws_api_gateway_method" {
+        "authorization"
+    } else {
+        "authorization_type"
+    };
+    let auth = cx.str(route, field).unwrap_or_default();
+    if matches!(
+        auth.as_str(),
+        "JWT" | "AWS_IAM" | "CUSTOM" | "COGNITO_USER_POOLS"
+    ) || hclx::attr(&route.body, "authorizer_id").is_some()
     {
         cx.diag(
             Diagnostic::new(
@@ -2876,7 +3645,7 @@ fn route_auth(route: &Resource, cx: &mut Cx<'_>, key: &str) {
                     if auth.is_empty() { "an authorizer's" } else { auth.as_str() }
                 ),
             )
-            .at(route.loc_of("authorization_type"))
+            .at(route.loc_of(field))
             .resource(route.address())
             .help("verify the token in the function, or put an authenticating proxy in front with NGINX external auth (`nginx.ingress.kubernetes.io/auth-url`, e.g. oauth2-proxy)"),
         );

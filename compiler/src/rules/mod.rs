@@ -1128,20 +1128,43 @@ impl<'a> Cx<'a> {
     fn drop_account_id_segments(&mut self, r: &Resource, e: Expression) -> Expression {
         use hcl::template::{Element, Template};
         const SEPARATORS: &[char] = &['-', '_', '.'];
+        // Every resource's name comes through here: leave early (no copy, no parse) when the
+        // module has no caller identity to read, or the name's text names neither it nor a local.
+        const IDENTITY: &str = "aws_caller_identity";
+        let has_identity = match self
+            .st
+            .origin_positions(self.resources, Mode::Data, IDENTITY)
+        {
+            Some(positions) => !positions.is_empty(),
+            None => self
+                .resources
+                .iter()
+                .any(|x| x.mode == Mode::Data && x.ty == IDENTITY),
+        };
+        if !has_identity {
+            return e;
+        }
         // `bucket = local.name` where the local is such a template: its expression.
-        let mut name = e.clone();
+        let mut name = &e;
         for _ in 0..4 {
-            let Some(("local", [Op::GetAttr(n)])) = hclx::traversal_root(&name) else {
+            let Some(("local", [Op::GetAttr(n)])) = hclx::traversal_root(name) else {
                 break;
             };
             match self.module.locals.iter().find(|l| l.name == n.as_str()) {
-                Some(l) => name = l.expr.clone(),
+                Some(l) => name = &l.expr,
                 None => break,
             }
         }
-        let Expression::TemplateExpr(t) = &name else {
+        let Expression::TemplateExpr(t) = name else {
             return e;
         };
+        let text = match t.as_ref() {
+            hcl::TemplateExpr::QuotedString(s) => s.as_str(),
+            hcl::TemplateExpr::Heredoc(h) => h.template.as_str(),
+        };
+        if !text.contains("aws_caller_identity") && !text.contains("local.") {
+            return e;
+        }
         let Ok(tpl) = Template::from_expr(t) else {
             return e;
         };

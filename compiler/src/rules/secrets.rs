@@ -719,6 +719,58 @@ fn name_expr(r: &Resource, name: &str) -> Expression {
     }
 }
 
+/// The `lifecycle` of an AWS secret or parameter on its Kubernetes Secret: `ignore_changes` of
+/// its value (`value`, `insecure_value`, `secret_string`, `secret_binary` — a value the
+/// application rewrites at run time, which an apply must not reset) becomes `data`, `all` stays
+/// `all`; `prevent_destroy` and `create_before_destroy` are kept. Returns what else there was.
+fn secret_lifecycle(l: Option<hcl::Body>) -> (Option<hcl::Body>, Vec<String>) {
+    let Some(l) = l else {
+        return (None, Vec::new());
+    };
+    let mut out = hcl::Body::builder();
+    let mut kept = false;
+    let mut dropped = Vec::new();
+    for st in l.into_iter() {
+        match st {
+            hcl::Structure::Attribute(a)
+                if matches!(a.key.as_str(), "prevent_destroy" | "create_before_destroy") =>
+            {
+                out = out.add_attribute(a);
+                kept = true;
+            }
+            hcl::Structure::Attribute(a) if a.key.as_str() == "ignore_changes" => {
+                let items = match &a.expr {
+                    Expression::Array(items) => items.iter().map(hclx::inline).collect(),
+                    other => vec![hclx::inline(other)],
+                };
+                let mut data = false;
+                for item in items {
+                    match item.as_str() {
+                        "all" => {
+                            out = out.add_attribute(("ignore_changes", hclx::path(&["all"])));
+                            kept = true;
+                        }
+                        "value" | "insecure_value" | "secret_string" | "secret_binary" => {
+                            data = true
+                        }
+                        _ => dropped.push(format!("`ignore_changes` entry `{item}`")),
+                    }
+                }
+                if data {
+                    out = out.add_attribute((
+                        "ignore_changes",
+                        Expression::Array(vec![hclx::path(&["data"])]),
+                    ));
+                    kept = true;
+                }
+            }
+            hcl::Structure::Attribute(a) => dropped.push(format!("`{}`", a.key.as_str())),
+            hcl::Structure::Block(b) => dropped.push(format!("`{}`", b.identifier.as_str())),
+        }
+    }
+    (kept.then(|| out.build()), dropped)
+}
+
 /// Emits the Secret for `r` with `data`; records the report entry and the `name` export.
 fn emit_secret(cx: &mut Cx<'_>, r: &Resource, name: &str, data: Data) -> String {
     let ns = cx.k8s_namespace();
@@ -737,9 +789,26 @@ fn emit_secret(cx: &mut Cx<'_>, r: &Resource, name: &str, data: Data) -> String 
         ])),
     );
     let addr = cx.emit_as(r, Mode::Managed, "kubernetes_secret_v1", &r.name, body);
+    let mut dropped = Vec::new();
     if let Some(e) = cx.emitted_mut(&addr) {
-        // A `lifecycle` of the AWS secret names AWS arguments.
-        e.meta.lifecycle = None;
+        // A `lifecycle` of the AWS secret names AWS arguments: its value is the Secret's `data`.
+        let (lifecycle, lost) = secret_lifecycle(e.meta.lifecycle.take());
+        e.meta.lifecycle = lifecycle;
+        dropped = lost;
+    }
+    if !dropped.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: `lifecycle` settings with no counterpart on `kubernetes_secret_v1` are not carried over: {}",
+                    r.address(),
+                    dropped.join(", ")
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address()),
+        );
     }
     cx.secret(SecretRef {
         origin: r.address().to_string(),

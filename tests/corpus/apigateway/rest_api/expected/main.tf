@@ -35,6 +35,12 @@ resource "kubernetes_manifest" "legacy" {
             {
               image = "registry.digitalocean.com/${var.registry_name}/fn-legacy:3353ff0c43c045a6"
               args  = ["index.handler"]
+              env   = [
+                {
+                  name  = "FERRY_HTTP_EVENT_FORMAT"
+                  value = "1.0"
+                },
+              ]
               ports = [
                 {
                   containerPort = 8080
@@ -62,6 +68,41 @@ resource "kubernetes_manifest" "legacy" {
       status = "True"
     }
   }
+}
+
+resource "kubernetes_ingress_v1" "legacy_legacy" {
+  metadata {
+    name        = "legacy-legacy"
+    namespace   = kubernetes_namespace_v1.appliance.metadata[0].name
+    annotations = {
+      "nginx.ingress.kubernetes.io/upstream-vhost" = "${kubernetes_manifest.legacy.manifest.metadata.name}.${kubernetes_namespace_v1.appliance.metadata[0].name}.svc.cluster.local"
+    }
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    rule {
+      http {
+        path {
+          path      = "/prod/items"
+          path_type = "Exact"
+
+          backend {
+            service {
+              name = kubernetes_manifest.legacy.manifest.metadata.name
+
+              port {
+                number = 80
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
 }
 
 resource "digitalocean_project" "appliance" {

@@ -1,0 +1,3 @@
+output "api_url" {
+  value = module.api.api_url
+}

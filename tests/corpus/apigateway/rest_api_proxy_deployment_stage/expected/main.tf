@@ -1,0 +1,117 @@
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "appliance-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
+}
+
+resource "kubernetes_manifest" "api" {
+  manifest = {
+    apiVersion = "serving.knative.dev/v1"
+    kind       = "Service"
+    metadata   = {
+      name      = "api-${var.instance_id}"
+      namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+      labels    = {
+        "app.kubernetes.io/managed-by"      = "ferry"
+        "networking.knative.dev/visibility" = "cluster-local"
+      }
+    }
+    spec = {
+      template = {
+        spec = {
+          containerConcurrency = 1
+          timeoutSeconds       = 600
+          containers           = [
+            {
+              image = "registry.digitalocean.com/${var.registry_name}/fn-api:e027a8c963e20339"
+              args  = ["index.handler"]
+              env   = [
+                {
+                  name  = "USER_TABLE"
+                  value = "users"
+                },
+                {
+                  name  = "FERRY_HTTP_EVENT_FORMAT"
+                  value = "1.0"
+                },
+              ]
+              ports = [
+                {
+                  containerPort = 8080
+                },
+              ]
+              resources = {
+                requests = {
+                  cpu    = "72m"
+                  memory = "128Mi"
+                }
+                limits = {
+                  memory = "128Mi"
+                }
+              }
+            },
+          ]
+        }
+      }
+    }
+  }
+
+  wait {
+    condition {
+      type   = "Ready"
+      status = "True"
+    }
+  }
+}
+
+resource "kubernetes_ingress_v1" "api_api" {
+  metadata {
+    name        = "api-api"
+    namespace   = kubernetes_namespace_v1.appliance.metadata[0].name
+    annotations = {
+      "nginx.ingress.kubernetes.io/upstream-vhost" = "${kubernetes_manifest.api.manifest.metadata.name}.${kubernetes_namespace_v1.appliance.metadata[0].name}.svc.cluster.local"
+    }
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    rule {
+      http {
+        path {
+          path      = "/prod"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_manifest.api.manifest.metadata.name
+
+              port {
+                number = 80
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

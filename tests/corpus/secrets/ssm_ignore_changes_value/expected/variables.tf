@@ -1,0 +1,15 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "sfo3"
+}
+
+variable "instance_id" {
+  type    = string
+  default = "hooli"
+}
+
+variable "create_parameters" {
+  type    = bool
+  default = true
+}
