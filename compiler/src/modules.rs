@@ -1359,7 +1359,10 @@ fn alb(b: &mut Builder<'_>) {
 
     // Target groups: a map (v9) or a list (v8).
     let mut tg_addrs: BTreeMap<String, String> = BTreeMap::new();
+    // The v8 list's target groups in order: `target_group_arns[i]` reads the i-th.
+    let mut tg_list: Vec<String> = Vec::new();
     if let Some(tgs) = b.input_literal("target_groups") {
+        let listed = matches!(tgs, Expression::Array(_));
         let list: Vec<(String, Expression)> = match &tgs {
             Expression::Array(items) => items
                 .iter()
@@ -1370,6 +1373,9 @@ fn alb(b: &mut Builder<'_>) {
         };
         for (key, tg) in list {
             let addr = target_group(b, &key, &tg, vpc_id.clone());
+            if listed {
+                tg_list.push(addr.clone());
+            }
             tg_addrs.insert(key, addr);
         }
     }
@@ -1396,7 +1402,8 @@ fn alb(b: &mut Builder<'_>) {
         "the module's security group becomes the load balancer's firewall rules where they express reachable sources",
     );
 
-    for prefix in ["", "lb_"] {
+    // `this_lb_*`: the names of module versions before 6.0.
+    for prefix in ["", "lb_", "this_lb_"] {
         for (out, attr) in [
             ("id", "id"),
             ("arn", "arn"),
@@ -1406,6 +1413,20 @@ fn alb(b: &mut Builder<'_>) {
         ] {
             b.out(&format!("{prefix}{out}"), &lb, attr);
         }
+    }
+    // The target groups by position (v8 and older): an Auto Scaling group or attachment that
+    // registers in `target_group_arns[0]` then reads the target group, and its load balancer
+    // gets the pool's droplets.
+    let listed = !tg_list.is_empty();
+    if listed {
+        b.outputs.insert(
+            "target_group_arns".into(),
+            ModuleOutput::Listed(tg_list.iter().map(|a| (a.clone(), "arn".into())).collect()),
+        );
+        b.outputs.insert(
+            "target_group_names".into(),
+            ModuleOutput::Listed(tg_list.iter().map(|a| (a.clone(), "name".into())).collect()),
+        );
     }
     for o in [
         "listeners",
@@ -1420,6 +1441,9 @@ fn alb(b: &mut Builder<'_>) {
         "target_group_names",
         "target_group_attachments",
     ] {
+        if listed && (o == "target_group_arns" || o == "target_group_names") {
+            continue;
+        }
         b.out_unmapped(
             o,
             "listeners and target groups become forwarding rules of the DigitalOcean load balancer",
@@ -3063,6 +3087,24 @@ fn ecs_cluster(b: &mut Builder<'_>) -> Option<String> {
     let name = b.input("cluster_name").unwrap_or_else(|| s(&b.call.name));
     body.set("name", name);
     let c = b.resource("aws_ecs_cluster", &b.base(), body);
+    // EC2 capacity providers (`autoscaling_capacity_providers = { key = {
+    // auto_scaling_group_arn = … } }`): the Auto Scaling groups they name are the cluster's
+    // container instances, which the `aws_ecs_capacity_provider` rule and the Auto Scaling
+    // group rule fold into the DOKS node pool instead of making droplets of them.
+    if let Some(cps) = b.input_literal("autoscaling_capacity_providers") {
+        for (key, cp) in entries(&cps) {
+            let Some(arn) = get(&cp, "auto_scaling_group_arn") else {
+                continue;
+            };
+            let mut provider = B::new();
+            provider.set("auto_scaling_group_arn", arn);
+            let mut body = B::new();
+            body.set("name", get(&cp, "name").unwrap_or_else(|| s(&key)));
+            body.block("auto_scaling_group_provider", provider);
+            let name = format!("{}_{}", b.base(), sanitize_name(&key));
+            b.resource("aws_ecs_capacity_provider", &name, body);
+        }
+    }
     b.out("cluster_arn", &c, "arn");
     b.out("cluster_id", &c, "id");
     b.out("cluster_name", &c, "name");
@@ -3213,7 +3255,14 @@ fn autoscaling(b: &mut Builder<'_>) {
         None
     } else {
         let mut lt = B::new();
+        // `lt_name` and `user_data_base64`: the names of module versions before 5.0 (the
+        // template's user data is base64 in both).
         let lt_name = b.input("launch_template_name");
+        let lt_name = if lt_name.is_some() {
+            lt_name
+        } else {
+            b.input("lt_name")
+        };
         match (lt_name, b.input_bool("launch_template_use_name_prefix")) {
             (Some(n), Some(false)) => lt.set("name", n),
             (Some(n), _) => lt.set("name_prefix", with_suffix(&n, "-")),
@@ -3221,14 +3270,15 @@ fn autoscaling(b: &mut Builder<'_>) {
         };
         b.pass(
             &mut lt,
-            &[
-                "image_id",
-                "instance_type",
-                "user_data",
-                "key_name",
-                "ebs_optimized",
-            ],
+            &["image_id", "instance_type", "key_name", "ebs_optimized"],
         );
+        let user_data = b.input("user_data");
+        let user_data = if user_data.is_some() {
+            user_data
+        } else {
+            b.input("user_data_base64")
+        };
+        lt.set_opt("user_data", user_data);
         let sgs = b.input("security_groups");
         lt.set_opt("vpc_security_group_ids", sgs);
         Some(b.resource("aws_launch_template", &b.base(), lt))

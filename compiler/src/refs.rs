@@ -28,6 +28,9 @@ pub enum ModuleOutput {
     /// a resource the module expanded into: `out["key"]` reads that attribute, `out` alone the
     /// whole map.
     Keyed(BTreeMap<String, (String, String)>),
+    /// A list, each element an attribute of a resource the module expanded into
+    /// (`target_group_arns`): `out[0]` reads one, `out` alone the whole list.
+    Listed(Vec<(String, String)>),
     Unmapped(String),
 }
 
@@ -46,6 +49,29 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
         };
         let (origin, attr, rest) = match modules.get(m.as_str()).and_then(|o| o.get(out.as_str())) {
             Some(ModuleOutput::Attr { origin, attr }) => (origin, attr, rest),
+            Some(ModuleOutput::Listed(list)) => match rest {
+                [Op::Index(i), after @ ..] => match list_index(i).and_then(|n| list.get(n)) {
+                    Some((origin, attr)) => (origin, attr, after),
+                    None => return true,
+                },
+                [Op::LegacyIndex(n), after @ ..] => {
+                    match usize::try_from(*n).ok().and_then(|n| list.get(n)) {
+                        Some((origin, attr)) => (origin, attr, after),
+                        None => return true,
+                    }
+                }
+                // The whole list: the list of the attributes it stands for.
+                [] => {
+                    *e = Expression::Array(
+                        list.iter()
+                            .map(|(origin, attr)| attr_traversal(origin, attr, &[]))
+                            .collect(),
+                    );
+                    changed = true;
+                    return false;
+                }
+                _ => return true,
+            },
             Some(ModuleOutput::Keyed(map)) => match rest {
                 [Op::Index(Expression::String(k)), after @ ..] => match map.get(k) {
                     Some((origin, attr)) => (origin, attr, after),
@@ -55,18 +81,31 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
             },
             _ => return true,
         };
-        let mut parts = origin.split('.');
-        let root = parts.next().unwrap_or_default().to_string();
-        let mut ops: Vec<Op> = parts
-            .map(|p| Op::GetAttr(hcl::Identifier::unchecked(p)))
-            .collect();
-        ops.push(Op::GetAttr(hcl::Identifier::unchecked(attr.as_str())));
-        ops.extend(rest.iter().cloned());
-        *e = hclx::traversal(&root, ops);
+        *e = attr_traversal(origin, attr, rest);
         changed = true;
         false
     });
     changed
+}
+
+/// `origin.attr` followed by `rest`, as a traversal (`aws_lb.alb` + `dns_name`).
+fn attr_traversal(origin: &str, attr: &str, rest: &[Op]) -> Expression {
+    let mut parts = origin.split('.');
+    let root = parts.next().unwrap_or_default().to_string();
+    let mut ops: Vec<Op> = parts
+        .map(|p| Op::GetAttr(hcl::Identifier::unchecked(p)))
+        .collect();
+    ops.push(Op::GetAttr(hcl::Identifier::unchecked(attr)));
+    ops.extend(rest.iter().cloned());
+    hclx::traversal(&root, ops)
+}
+
+/// A static list index (`[0]`).
+fn list_index(e: &Expression) -> Option<usize> {
+    match e {
+        Expression::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+        _ => None,
+    }
 }
 
 #[derive(Debug)]
@@ -228,6 +267,43 @@ impl<'a> Rewriter<'a> {
                             );
                         }
                         let whole = Expression::Object(obj);
+                        if after.is_empty() {
+                            whole
+                        } else {
+                            Expression::Traversal(Box::new(hcl::expr::Traversal::new(
+                                Expression::Parenthesis(Box::new(whole)),
+                                after.to_vec(),
+                            )))
+                        }
+                    }
+                }
+            }
+            Some(ModuleOutput::Listed(list)) => {
+                let attr_ref =
+                    |this: &mut Self, (origin, attr): &(String, String), after: &[Op]| {
+                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+                        ops.extend(after.iter().cloned());
+                        this.resource_ref(origin, &ops, loc)
+                    };
+                let after = &rest[1..];
+                let one = match after {
+                    [Op::Index(i), after @ ..] => {
+                        list_index(i).and_then(|n| list.get(n)).map(|x| (x, after))
+                    }
+                    [Op::LegacyIndex(n), after @ ..] => usize::try_from(*n)
+                        .ok()
+                        .and_then(|n| list.get(n))
+                        .map(|x| (x, after)),
+                    _ => None,
+                };
+                match one {
+                    Some((entry, after)) => attr_ref(self, entry, after),
+                    None => {
+                        let whole = Expression::Array(
+                            list.iter()
+                                .map(|entry| attr_ref(self, entry, &[]))
+                                .collect(),
+                        );
                         if after.is_empty() {
                             whole
                         } else {

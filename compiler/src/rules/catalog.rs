@@ -264,7 +264,11 @@ pub const FAMILIES: &[Family] = &[
     unsupported(
         "aws_efs",
         "EFS",
-        "use DigitalOcean Network File Storage (`digitalocean_nfs`, which a later Ferry version maps), or a Volume (`digitalocean_volume`) attached to one droplet",
+        "use DigitalOcean Network File Storage (`digitalocean_nfs`): Ferry maps `aws_efs_file_system` to a share (mount targets folded in, file system policies dropped); access points, replication and other EFS types have no mapping yet",
+    ),
+    drop(
+        "aws_efs_backup_policy",
+        "DigitalOcean NFS shares are backed up with snapshots (`digitalocean_nfs_snapshot`); EFS backup policies are not carried over",
     ),
     unsupported(
         "aws_fsx",
@@ -912,7 +916,12 @@ pub const RULES: &[RuleDef] = &[
         mode: Mode::Managed,
         phase: Phase::Attach,
         produces: &[],
-        args: &["autoscaling_group_name", "lb_target_group_arn", "elb"],
+        args: &[
+            "autoscaling_group_name",
+            "lb_target_group_arn",
+            "alb_target_group_arn",
+            "elb",
+        ],
         summary: "group ↔ load balancer attachment → absorbed into the droplet autoscale pool (load balancers reach pools by droplet tag)",
         map: autoscaling_attachment,
     },

@@ -114,6 +114,29 @@ pub const RULES: &[RuleDef] = &[
         map: elb,
     },
     RuleDef {
+        ty: "aws_lb_cookie_stickiness_policy",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "name",
+            "load_balancer",
+            "lb_port",
+            "cookie_expiration_period",
+        ],
+        summary: "classic ELB cookie stickiness → sticky_sessions of its load balancer (cookie `DO-LB`)",
+        map: elb_cookie_stickiness,
+    },
+    RuleDef {
+        ty: "aws_app_cookie_stickiness_policy",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["name", "load_balancer", "lb_port", "cookie_name"],
+        summary: "classic ELB application-cookie stickiness → sticky_sessions of its load balancer (its own cookie `DO-LB`)",
+        map: elb_cookie_stickiness,
+    },
+    RuleDef {
         ty: "aws_lb_listener",
         mode: Mode::Managed,
         phase: Phase::Attach,
@@ -2510,6 +2533,72 @@ fn attachment(r: &Resource, cx: &mut Cx<'_>) {
         }
         None => orphan(cx, r, "target_group_arn", "target group"),
     }
+}
+
+/// A classic ELB's stickiness policy (`aws_lb_cookie_stickiness_policy`,
+/// `aws_app_cookie_stickiness_policy`) → `sticky_sessions` of the load balancer it names. A
+/// DigitalOcean load balancer has one cookie of its own ([`facts::STICKY_COOKIE`]) for all its
+/// ports; an application cookie's name is not used (the load balancer would overwrite it).
+fn elb_cookie_stickiness(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(lb) = cx
+        .parent(r, "load_balancer")
+        .filter(|a| a.starts_with("digitalocean_loadbalancer."))
+    else {
+        cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!("`{}` names no load balancer of the stack", r.address()),
+            "point `load_balancer` at an `aws_elb` of the stack",
+        );
+        return;
+    };
+    let ttl = match r.ty.as_str() {
+        "aws_lb_cookie_stickiness_policy" => hclx::attr(&r.body, "cookie_expiration_period")
+            .filter(|e| !matches!(e, Expression::Null))
+            .and_then(|e| outside(cx, r, e)),
+        _ => None,
+    };
+    if r.ty == "aws_app_cookie_stickiness_policy" {
+        let name = cx.str(r, "cookie_name").unwrap_or_default();
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            r,
+            "cookie_name",
+            format!(
+                "`{}` keeps sessions on the application cookie `{name}`; a DigitalOcean load balancer sets its own cookie (`{}`) instead",
+                r.address(),
+                facts::STICKY_COOKIE
+            ),
+            "nothing to do unless the application relies on the AWS cookie; sessions stay on one Droplet for cookie_ttl_seconds",
+        );
+    }
+    // A session cookie on AWS (no expiration period): a day, as for target groups.
+    let ttl = ttl.unwrap_or_else(|| num(86400));
+    let ttl = clamped(
+        cx,
+        r,
+        "cookie_expiration_period",
+        "cookie_expiration_period",
+        &ttl,
+        (1, i64::MAX),
+        true,
+    );
+    let mut body = OutBody::new();
+    body.set("type", s("cookies"));
+    body.set("cookie_name", s(facts::STICKY_COOKIE));
+    body.set("cookie_ttl_seconds", ttl);
+    if let Some(e) = cx.emitted_mut(&lb) {
+        *e.body.block("sticky_sessions") = body;
+    }
+    cx.absorb(
+        r,
+        &lb,
+        format!(
+            "sticky_sessions of the load balancer (cookie `{}`; one setting for all its ports)",
+            facts::STICKY_COOKIE
+        ),
+    );
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub mod ebs;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
+pub mod efs;
 pub mod eks;
 pub mod generic;
 pub mod k8s;
@@ -86,6 +87,7 @@ const FILES: &[&[RuleDef]] = &[
     ec2::RULES,
     ecr::RULES,
     ecs::RULES,
+    efs::RULES,
     eks::RULES,
     generic::RULES,
     lambda::RULES,

@@ -8,3 +8,9 @@ variable "region" {
   type        = string
   default     = "sfo3"
 }
+
+variable "shared_nfs_size_gib" {
+  description = "Size in GiB of the NFS share `shared` (at least 50; the file system it replaces grew with its data)"
+  type        = number
+  default     = 50
+}

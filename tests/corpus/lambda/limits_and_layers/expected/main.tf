@@ -1,3 +1,7 @@
+data "digitalocean_vpc" "scratch_default" {
+  region = var.region
+}
+
 resource "kubernetes_namespace_v1" "appliance" {
   metadata {
     name   = "appliance-${var.instance_id}"
@@ -62,6 +66,14 @@ resource "kubernetes_manifest" "etl" {
       status = "True"
     }
   }
+}
+
+resource "digitalocean_nfs" "scratch" {
+  name   = "etl-scratch-${var.instance_id}"
+  region = var.region
+  size   = var.scratch_nfs_size_gib
+  tags   = ["instance-id:${var.instance_id}"]
+  vpc_id = data.digitalocean_vpc.scratch_default.id
 }
 
 resource "digitalocean_project" "appliance" {

@@ -16,6 +16,12 @@ variable "create_registry" {
   default     = true
 }
 
+variable "scratch_nfs_size_gib" {
+  description = "Size in GiB of the NFS share `scratch` (at least 50; the file system it replaces grew with its data)"
+  type        = number
+  default     = 50
+}
+
 variable "instance_id" {
   type    = string
   default = "tyrell"

@@ -1,3 +1,7 @@
+data "digitalocean_vpc" "shared_fs_default" {
+  region = var.region
+}
+
 resource "digitalocean_droplet" "app" {
   name   = "app-${var.instance_id}"
   region = var.region
@@ -48,6 +52,14 @@ resource "digitalocean_database_cluster" "search" {
   region     = var.region
   node_count = 3
   tags       = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_nfs" "shared_fs" {
+  name   = "shared-${var.instance_id}"
+  region = var.region
+  size   = var.shared_fs_nfs_size_gib
+  tags   = ["instance-id:${var.instance_id}"]
+  vpc_id = data.digitalocean_vpc.shared_fs_default.id
 }
 
 resource "digitalocean_project" "appliance" {

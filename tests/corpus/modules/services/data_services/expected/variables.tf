@@ -4,6 +4,12 @@ variable "region" {
   default     = "nyc3"
 }
 
+variable "shared_fs_nfs_size_gib" {
+  description = "Size in GiB of the NFS share `shared_fs` (at least 50; the file system it replaces grew with its data)"
+  type        = number
+  default     = 50
+}
+
 variable "instance_id" {
   type    = string
   default = "acme"

@@ -1,0 +1,243 @@
+//! EFS file systems → DigitalOcean Network File Storage (`digitalocean_nfs`; DESIGN §3, "EFS →
+//! `digitalocean_nfs`").
+//!
+//! Decisions:
+//! * An EFS file system grows with its data; an NFS share has a provisioned size, at least
+//!   50 GiB (reference `digitalocean-openapi.yaml`, `nfs_request.size_gib`: "Must be >= 50").
+//!   The share gets that minimum through a variable the appliance can raise (`F304`).
+//! * A share is reachable from the VPC it is created in: it takes the VPC of its mount
+//!   targets' subnets, else the stack's only VPC, else the region's default VPC (read with a
+//!   `digitalocean_vpc` data source). Mount targets are folded into the share; their address
+//!   and DNS name are the share's `host`.
+//! * EFS mounts name the file system (`mount -t efs fs-…:/`, with `amazon-efs-utils`); an NFS
+//!   share is mounted as `host:mount_path` with the standard NFS client. References to the
+//!   file system's `dns_name` become `host`; its `id` stays the share's id, and the note says
+//!   how to mount it.
+//! * File system policies have no counterpart (access is governed by the VPC): dropped with a
+//!   note. Lifecycle (infrequent access) tiers, throughput modes and KMS keys are not carried
+//!   over (`F303`).
+
+use super::ec2::{name_tag, repeat_name, tags_unmapped};
+use super::{Cx, Export, Phase, RuleDef};
+use crate::diag::{Code, Diagnostic};
+use crate::hclx;
+use crate::origin::{Mode, Resource};
+use crate::out::OutBody;
+use hcl::Expression;
+
+/// The smallest NFS share DigitalOcean creates, in GiB (OpenAPI `nfs_request.size_gib`).
+pub const NFS_MIN_GIB: u64 = 50;
+
+pub const RULES: &[RuleDef] = &[
+    RuleDef {
+        ty: "aws_efs_file_system",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["digitalocean_nfs"],
+        args: &[
+            "creation_token",
+            "encrypted",
+            "kms_key_id",
+            "performance_mode",
+            "throughput_mode",
+            "provisioned_throughput_in_mibps",
+            "availability_zone_name",
+            "lifecycle_policy",
+            "protection",
+        ],
+        summary: "EFS file system → digitalocean_nfs (a provisioned share, 50 GiB or more, in the VPC)",
+        map: file_system,
+    },
+    RuleDef {
+        ty: "aws_efs_mount_target",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "file_system_id",
+            "subnet_id",
+            "security_groups",
+            "ip_address",
+        ],
+        summary: "EFS mount target → folded into its digitalocean_nfs (reachable from the VPC at `host`)",
+        map: mount_target,
+    },
+    RuleDef {
+        ty: "aws_efs_file_system_policy",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &[
+            "file_system_id",
+            "policy",
+            "bypass_policy_lockout_safety_check",
+        ],
+        summary: "EFS file system policy → dropped (access to an NFS share is governed by its VPC)",
+        map: policy,
+    },
+];
+
+fn file_system(r: &Resource, cx: &mut Cx<'_>) {
+    let mut body = OutBody::new();
+    let origin_name = name_tag(r).or_else(|| cx.expr(r, "creation_token"));
+    let name = repeat_name(cx, r, origin_name, true);
+    body.set("name", name);
+    body.set("region", cx.region());
+    let size_var = format!("{}_nfs_size_gib", super::var_ident(&r.name));
+    let mut var = OutBody::new();
+    var.set(
+        "description",
+        Expression::String(format!(
+            "Size in GiB of the NFS share `{}` (at least {NFS_MIN_GIB}; the file system it replaces grew with its data)",
+            r.name
+        )),
+    );
+    var.set("type", hclx::path(&["number"]));
+    var.set("default", Expression::Number(NFS_MIN_GIB.into()));
+    let size = cx.variable(&size_var, var);
+    body.set("size", size);
+    if cx.str(r, "performance_mode").as_deref() == Some("maxIO")
+        || cx.str(r, "throughput_mode").as_deref() == Some("provisioned")
+    {
+        body.set("performance_tier", Expression::String("high".into()));
+    }
+    body.set("tags", cx.tags());
+    let addr = cx.emit(r, "digitalocean_nfs", body);
+    let vpc_id = vpc(cx, r);
+    if let Some(e) = cx.emitted_mut(&addr) {
+        e.body.set("vpc_id", vpc_id);
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}` grows with its data; the DigitalOcean NFS share that replaces it has a provisioned size: {NFS_MIN_GIB} GiB (the smallest), set by `var.{size_var}`",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help(format!(
+            "raise `{size_var}` to the data the share must hold; a share can be resized later, not shrunk"
+        )),
+    );
+    let mut dropped: Vec<&str> = Vec::new();
+    for key in [
+        "lifecycle_policy",
+        "kms_key_id",
+        "provisioned_throughput_in_mibps",
+        "availability_zone_name",
+        "protection",
+    ] {
+        if hclx::attr(&r.body, key).is_some() || r.body.blocks().any(|b| b.identifier() == key) {
+            dropped.push(key);
+        }
+    }
+    if !dropped.is_empty() {
+        cx.diag(
+            Diagnostic::new(
+                Code::ArgumentDropped,
+                format!(
+                    "`{}`: {} not carried over to the NFS share (it has no storage classes, customer keys, provisioned throughput or replication protection)",
+                    r.address(),
+                    dropped
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address()),
+        );
+    }
+    cx.note(
+        r,
+        format!(
+            "mount the share with the standard NFS client: `mount -t nfs4 ${{{addr}.host}}:${{{addr}.mount_path}} <dir>`; `amazon-efs-utils` (`mount -t efs <file-system-id>`) does not work with it"
+        ),
+    );
+    tags_unmapped(cx, r);
+    cx.export_attrs(
+        r,
+        &addr,
+        &[("id", "id"), ("dns_name", "host"), ("name", "name")],
+    );
+    for attr in [
+        "arn",
+        "owner_id",
+        "size_in_bytes",
+        "number_of_mount_targets",
+    ] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("an NFS share has no such attribute".into()),
+        );
+    }
+}
+
+/// The VPC of the share: its mount targets' subnets' VPC, the stack's only VPC, or the
+/// region's default VPC.
+fn vpc(cx: &mut Cx<'_>, r: &Resource) -> Expression {
+    for mt in cx.referencing("aws_efs_mount_target", "file_system_id", r) {
+        if let Some(subnet) = cx.referenced(mt, "subnet_id")
+            && cx
+                .parent(subnet, "vpc_id")
+                .is_some_and(|a| a.starts_with("digitalocean_vpc."))
+            && let Some(id) = cx.vpc_id(subnet)
+        {
+            return id;
+        }
+    }
+    if let Some(id) = cx.vpc_id(r) {
+        return id;
+    }
+    let label = format!("{}_default", r.name);
+    let mut body = OutBody::new();
+    body.set("region", cx.region());
+    let addr = cx.emit_as(r, Mode::Data, "digitalocean_vpc", &label, body);
+    hclx::path(&[
+        "data",
+        "digitalocean_vpc",
+        addr.rsplit('.').next().unwrap_or(&label),
+        "id",
+    ])
+}
+
+fn mount_target(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(share) = cx
+        .parent(r, "file_system_id")
+        .filter(|a| a.starts_with("digitalocean_nfs."))
+    else {
+        cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!("`{}` names no EFS file system of the stack", r.address()),
+            "point `file_system_id` at an `aws_efs_file_system` of the stack",
+        );
+        return;
+    };
+    cx.absorb(
+        r,
+        &share,
+        "an NFS share is reachable from its whole VPC at its `host`; mount targets per subnet have no counterpart",
+    );
+    cx.export_attrs(
+        r,
+        &share,
+        &[
+            ("ip_address", "host"),
+            ("dns_name", "host"),
+            ("mount_target_dns_name", "host"),
+            ("file_system_id", "id"),
+        ],
+    );
+}
+
+fn policy(r: &Resource, cx: &mut Cx<'_>) {
+    cx.drop(
+        r,
+        "an NFS share is reachable from the VPC it is attached to; EFS file system policies have no counterpart",
+    );
+}

@@ -1,0 +1,7 @@
+output "efs_dns_name" {
+  value = digitalocean_nfs.wp.host
+}
+
+output "efs_mount_ip" {
+  value = digitalocean_nfs.wp.host
+}

@@ -1,0 +1,3 @@
+output "elb_dns_name" {
+  value = digitalocean_loadbalancer.web.ip
+}

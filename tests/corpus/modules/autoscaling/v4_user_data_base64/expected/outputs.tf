@@ -1,0 +1,3 @@
+output "alb_hostname" {
+  value = digitalocean_loadbalancer.alb.ip
+}
