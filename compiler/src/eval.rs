@@ -18,6 +18,15 @@ pub const MAX_INSTANCES: usize = 1000;
 #[derive(Debug)]
 pub struct Eval {
     ctx: Context<'static>,
+    /// The module's variables and locals whose value is a known `null`, so that [`Eval::is_null`]
+    /// answers a plain `var.x` / `local.x` without evaluating (and copying) it.
+    nulls: std::sync::Arc<Nulls>,
+}
+
+#[derive(Debug, Default)]
+struct Nulls {
+    vars: std::collections::BTreeSet<String>,
+    locals: std::collections::BTreeSet<String>,
 }
 
 impl Eval {
@@ -47,6 +56,10 @@ impl Eval {
         if let Some(id) = instance_id {
             vars.insert("instance_id".into(), Value::String(id.into()));
         }
+        let mut nulls = Nulls {
+            vars: null_keys(&vars),
+            ..Nulls::default()
+        };
         ctx.declare_var("var", Value::Object(vars));
         let mut path = hcl::Map::new();
         for k in ["module", "root", "cwd"] {
@@ -75,8 +88,29 @@ impl Eval {
                 break;
             }
         }
+        nulls.locals = null_keys(&locals);
         ctx.declare_var("local", Value::Object(locals));
-        Eval { ctx }
+        Eval {
+            ctx,
+            nulls: std::sync::Arc::new(nulls),
+        }
+    }
+
+    /// Is the expression's value a known `null`? A plain `var.x` / `local.x` is looked up;
+    /// anything else is evaluated.
+    pub fn is_null(&self, expr: &Expression) -> bool {
+        use hcl::expr::TraversalOperator as Op;
+        if let Expression::Traversal(t) = expr
+            && let (Expression::Variable(root), [Op::GetAttr(name)]) =
+                (&t.expr, t.operators.as_slice())
+        {
+            match root.as_str() {
+                "var" => return self.nulls.vars.contains(name.as_str()),
+                "local" => return self.nulls.locals.contains(name.as_str()),
+                _ => {}
+            }
+        }
+        matches!(self.value(expr), Some(Value::Null))
     }
 
     /// The context for evaluating the body of a repeated resource: `count.index` is 0 and
@@ -107,7 +141,10 @@ impl Eval {
         } else {
             return None;
         }
-        Some(Eval { ctx })
+        Some(Eval {
+            ctx,
+            nulls: self.nulls.clone(),
+        })
     }
 
     /// Every instance of a repeated resource whose `count` / `for_each` is known at compile
@@ -125,7 +162,10 @@ impl Eval {
                 obj.insert(k.to_string(), v);
             }
             ctx.declare_var(root.to_string(), Value::Object(obj));
-            Eval { ctx }
+            Eval {
+                ctx,
+                nulls: self.nulls.clone(),
+            }
         };
         if let Some(c) = &meta.count {
             let n = self.number(c)?;
@@ -1192,4 +1232,12 @@ mod tests {
         assert!(keys(&meta(None, Some("[1, 2]")), "1").is_none());
         assert!(keys(&meta(None, Some("aws_x.y.ids")), "1").is_none());
     }
+}
+
+/// The keys of `map` whose value is `null`.
+fn null_keys(map: &hcl::Map<String, Value>) -> std::collections::BTreeSet<String> {
+    map.iter()
+        .filter(|(_, v)| v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect()
 }

@@ -1769,35 +1769,44 @@ fn rewrite_body(rw: &mut Rewriter<'_>, body: &mut hcl::Body, loc: &Loc) {
 }
 
 /// The paths (indexes of structures, block by block) of the arguments whose value is a known
-/// `null`. Only expressions that can be `null` are evaluated: variables and locals, conditionals
-/// and function calls (`try`, `lookup`); literals, templates and resource references are not.
+/// `null`. Only expressions that can be `null` are evaluated ([`may_be_null`]).
 fn null_args(body: &hcl::Body, eval: &Eval, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
     for (i, s) in body.iter().enumerate() {
         at.push(i);
         match s {
             hcl::Structure::Attribute(a) => {
-                let candidate = match a.expr() {
-                    // `id = try(rule.value.id, null)` of an expanded dynamic block.
-                    Expression::Null => {
-                        out.push(at.clone());
-                        false
-                    }
-                    Expression::Traversal(t) => matches!(
-                        &t.expr,
-                        Expression::Variable(v) if matches!(v.as_str(), "var" | "local")
-                    ),
-                    Expression::Conditional(_)
-                    | Expression::FuncCall(_)
-                    | Expression::Parenthesis(_) => true,
-                    _ => false,
-                };
-                if candidate && matches!(eval.value(a.expr()), Some(hcl::Value::Null)) {
+                // The literal: `id = try(rule.value.id, null)` of an expanded dynamic block.
+                let e = a.expr();
+                if matches!(e, Expression::Null) || (may_be_null(e) && eval.is_null(e)) {
                     out.push(at.clone());
                 }
             }
             hcl::Structure::Block(b) => null_args(&b.body, eval, at, out),
         }
         at.pop();
+    }
+}
+
+/// Whether an argument's value can be a known `null` without being the literal: a variable or
+/// local, a conditional with such a branch, or one of the functions that give `null` back
+/// (`try(x, null)`, `lookup(m, k, null)`, `one([])`, …). Anything else (literals, templates,
+/// resource references, `merge`, `concat`, …) is not evaluated.
+fn may_be_null(e: &Expression) -> bool {
+    match e {
+        Expression::Null => true,
+        Expression::Traversal(t) => {
+            matches!(&t.expr, Expression::Variable(v) if matches!(v.as_str(), "var" | "local"))
+        }
+        Expression::Conditional(c) => may_be_null(&c.true_expr) || may_be_null(&c.false_expr),
+        Expression::Parenthesis(inner) => may_be_null(inner),
+        Expression::FuncCall(f) => {
+            f.name.namespace.is_empty()
+                && matches!(
+                    f.name.name.as_str(),
+                    "try" | "lookup" | "one" | "element" | "coalesce" | "jsondecode"
+                )
+        }
+        _ => false,
     }
 }
 
