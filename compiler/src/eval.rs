@@ -1064,6 +1064,14 @@ fn minmax(args: FuncArgs, max: bool) -> Result<Value, String> {
         .ok_or_else(|| "no numbers".into())
 }
 
+/// The keys of `map` whose value is `null`.
+fn null_keys(map: &hcl::Map<String, Value>) -> std::collections::BTreeSet<String> {
+    map.iter()
+        .filter(|(_, v)| v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1232,12 +1240,4 @@ mod tests {
         assert!(keys(&meta(None, Some("[1, 2]")), "1").is_none());
         assert!(keys(&meta(None, Some("aws_x.y.ids")), "1").is_none());
     }
-}
-
-/// The keys of `map` whose value is `null`.
-fn null_keys(map: &hcl::Map<String, Value>) -> std::collections::BTreeSet<String> {
-    map.iter()
-        .filter(|(_, v)| v.is_null())
-        .map(|(k, _)| k.clone())
-        .collect()
 }
