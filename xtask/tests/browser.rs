@@ -28,7 +28,11 @@ async fn serve(dist: PathBuf) -> Result<String> {
     let limits = Limits::default();
     let sandbox = Sandbox::new(bytes, limits.guest.clone())
         .map_err(|e| anyhow::anyhow!("the edge host refuses dist/compiler.wasm: {e}"))?;
-    let router = app(AppState::new(sandbox, limits, Some(dist)));
+    let state = AppState::new(sandbox, limits, Some(dist));
+    // `ferry serve` compresses compiler.wasm for browsers as it starts; a server that has just
+    // started is not what the time to the first preview should measure.
+    state.compiler_wasm_gzip().await;
+    let router = app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
