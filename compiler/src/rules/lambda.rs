@@ -2714,16 +2714,7 @@ fn http_api(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
-    if cx.options.functions_strategy == FunctionsStrategy::Functions {
-        cx.unsupported(
-            r,
-            Code::UnsupportedService,
-            format!(
-                "`{}` routes to functions; with DigitalOcean Functions each web function has its own URL and there is no API router",
-                r.address()
-            ),
-            "call the functions' web URLs directly, route a domain to them with App Platform, or compile with `--functions knative` to get an Ingress",
-        );
+    if no_router_with_functions(r, cx) {
         return;
     }
     // Routes that reach functions.
@@ -2930,22 +2921,31 @@ fn rest_verb(cx: &Cx<'_>, i: &Resource, method: Option<&Resource>) -> Option<Str
         })
 }
 
+/// With `--functions functions` an API has nothing to route to (each DigitalOcean Function has
+/// its own URL): the API is unsupported, with what to do instead. True when that was said.
+fn no_router_with_functions(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    if cx.options.functions_strategy != FunctionsStrategy::Functions {
+        return false;
+    }
+    cx.unsupported(
+        r,
+        Code::UnsupportedService,
+        format!(
+            "`{}` routes to functions; with DigitalOcean Functions each web function has its own URL and there is no API router",
+            r.address()
+        ),
+        "call the functions' web URLs directly, route a domain to them with App Platform, or compile with `--functions knative` to get an Ingress",
+    );
+    true
+}
+
 /// REST API → the same Ingress rules as an HTTP API: every `AWS_PROXY` integration to a
 /// function of the stack is a route `VERB /path` (the path from the resource tree), each stage
 /// (`aws_api_gateway_stage`, or a deployment's `stage_name`) a path prefix, as the stage is in
 /// a REST API's invoke URL. The CORS answers of `OPTIONS` methods with `MOCK` integrations
 /// become NGINX CORS annotations.
 fn rest_api(r: &Resource, cx: &mut Cx<'_>) {
-    if cx.options.functions_strategy == FunctionsStrategy::Functions {
-        cx.unsupported(
-            r,
-            Code::UnsupportedService,
-            format!(
-                "`{}` routes to functions; with DigitalOcean Functions each web function has its own URL and there is no API router",
-                r.address()
-            ),
-            "call the functions' web URLs directly, route a domain to them with App Platform, or compile with `--functions knative` to get an Ingress",
-        );
+    if no_router_with_functions(r, cx) {
         return;
     }
     let mut routes: Vec<Route<'_>> = Vec::new();
