@@ -233,6 +233,12 @@ impl<'a> Rewriter<'a> {
         let Some(Op::GetAttr(out)) = rest.first() else {
             return Expression::Null;
         };
+        // `origin.attr` followed by what the reference reads after the output.
+        let attr_ref = |this: &mut Self, (origin, attr): &(String, String), after: &[Op]| {
+            let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
+            ops.extend(after.iter().cloned());
+            this.resource_ref(origin, &ops, loc)
+        };
         match outputs.get(out.as_str()) {
             Some(ModuleOutput::Attr { origin, attr }) => {
                 let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
@@ -241,12 +247,6 @@ impl<'a> Rewriter<'a> {
             }
             Some(ModuleOutput::Expr(e)) => e.clone(),
             Some(ModuleOutput::Keyed(map)) => {
-                let attr_ref =
-                    |this: &mut Self, (origin, attr): &(String, String), after: &[Op]| {
-                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
-                        ops.extend(after.iter().cloned());
-                        this.resource_ref(origin, &ops, loc)
-                    };
                 let keyed = match &rest[1..] {
                     [Op::Index(Expression::String(k)), after @ ..] => {
                         map.get(k).map(|entry| (entry, after))
@@ -279,12 +279,6 @@ impl<'a> Rewriter<'a> {
                 }
             }
             Some(ModuleOutput::Listed(list)) => {
-                let attr_ref =
-                    |this: &mut Self, (origin, attr): &(String, String), after: &[Op]| {
-                        let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr.as_str()))];
-                        ops.extend(after.iter().cloned());
-                        this.resource_ref(origin, &ops, loc)
-                    };
                 let after = &rest[1..];
                 let one = match after {
                     [Op::Index(i), after @ ..] => {

@@ -2921,6 +2921,25 @@ fn rest_verb(cx: &Cx<'_>, i: &Resource, method: Option<&Resource>) -> Option<Str
         })
 }
 
+/// A stage's `access_log_settings`: the NGINX Ingress Controller writes the access logs now,
+/// not CloudWatch.
+fn access_logs_note(r: &Resource, cx: &mut Cx<'_>) {
+    if hclx::blocks(&r.body, "access_log_settings").is_empty() {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: access logs are written by the NGINX Ingress Controller, not to CloudWatch",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("access_log_settings"))
+        .resource(r.address())
+        .help("read the controller's logs (Ferry's controller forwards cluster logs to the appliance's sinks)"),
+    );
+}
 /// With `--functions functions` an API has nothing to route to (each DigitalOcean Function has
 /// its own URL): the API is unsupported, with what to do instead. True when that was said.
 fn no_router_with_functions(r: &Resource, cx: &mut Cx<'_>) -> bool {
@@ -3214,18 +3233,7 @@ fn rest_part(r: &Resource, cx: &mut Cx<'_>) {
             cx.absorb(r, &first, format!("the path `{path}` of the Ingress rules"));
         }
         "aws_api_gateway_stage" | "aws_api_gateway_deployment" => {
-            if let Some(st) = hclx::blocks(&r.body, "access_log_settings").first() {
-                let _ = st;
-                cx.diag(
-                    Diagnostic::new(
-                        Code::FeatureUnsupported,
-                        format!("`{}`: access logs are written by the NGINX Ingress Controller, not to CloudWatch", r.address()),
-                    )
-                    .at(r.loc_of("access_log_settings"))
-                    .resource(r.address())
-                    .help("read the controller's logs (Ferry's controller forwards cluster logs to the appliance's sinks)"),
-                );
-            }
+            access_logs_note(r, cx);
             let stage = hclx::attr(&r.body, "stage_name")
                 .and_then(|e| cx.eval.string(e))
                 .filter(|n| !n.is_empty());
@@ -3739,18 +3747,7 @@ fn api_part(r: &Resource, cx: &mut Cx<'_>) {
             );
         }
         "aws_apigatewayv2_stage" => {
-            if let Some(st) = hclx::blocks(&r.body, "access_log_settings").first() {
-                let _ = st;
-                cx.diag(
-                    Diagnostic::new(
-                        Code::FeatureUnsupported,
-                        format!("`{}`: access logs are written by the NGINX Ingress Controller, not to CloudWatch", r.address()),
-                    )
-                    .at(r.loc_of("access_log_settings"))
-                    .resource(r.address())
-                    .help("read the controller's logs (Ferry's controller forwards cluster logs to the appliance's sinks)"),
-                );
-            }
+            access_logs_note(r, cx);
             let name = cx.str(r, "name").unwrap_or_default();
             let note = if name == "$default" {
                 "the `$default` stage: Ingress paths have no prefix".to_string()
