@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::tokens::TokenRecord;
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, Connection, Row, Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
@@ -62,6 +62,17 @@ impl Store {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
         };
+        if !memory {
+            // Switching a new file to WAL takes it exclusively, and SQLite answers "database is
+            // locked" at once (its busy handler does not cover that switch) when the pool's
+            // connections open side by side: switch and create the schema on one connection
+            // first; later connections find WAL set and change nothing.
+            let mut first = opts.clone().connect().await?;
+            for stmt in SCHEMA {
+                sqlx::query(*stmt).execute(&mut first).await?;
+            }
+            first.close().await?;
+        }
         // An in-memory database lives in its one connection: keep exactly one, forever.
         let pool = SqlitePoolOptions::new()
             .max_connections(if memory { 1 } else { 4 })
@@ -70,8 +81,10 @@ impl Store {
             .max_lifetime(None)
             .connect_with(opts)
             .await?;
-        for stmt in SCHEMA {
-            sqlx::query(*stmt).execute(&pool).await?;
+        if memory {
+            for stmt in SCHEMA {
+                sqlx::query(*stmt).execute(&pool).await?;
+            }
         }
         Ok(Store {
             pool,
