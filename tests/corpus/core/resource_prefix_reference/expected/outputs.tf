@@ -1,0 +1,3 @@
+output "bucket" {
+  value = "${digitalocean_spaces_bucket.data.name}/metadata"
+}
