@@ -555,6 +555,13 @@ fn strip_resource_prefix(body: &mut Body) {
     for s in body.0.iter_mut() {
         match s {
             hcl::Structure::Attribute(a) => crate::hclx::walk_mut(&mut a.expr, &mut |e| {
+                // `[for resource in var.list : resource.tags.Name]`: the iterator, not the prefix.
+                if let Expression::ForExpr(f) = e
+                    && (f.value_var.as_str() == "resource"
+                        || f.key_var.as_ref().is_some_and(|k| k.as_str() == "resource"))
+                {
+                    return false;
+                }
                 if let Expression::Traversal(t) = e
                     && matches!(&t.expr, Expression::Variable(v) if v.as_str() == "resource")
                     && let Some(TraversalOperator::GetAttr(ty)) = t.operators.first()

@@ -415,7 +415,11 @@ fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "arn", &addr, "urn");
     attr(cx, r, "id", &addr, "id");
     attr(cx, r, "resource_id", &addr, "id");
-    cx.export(r, "master_user_secret", Export::Unmapped(NO_MASTER_SECRET.into()));
+    cx.export(
+        r,
+        "master_user_secret",
+        Export::Unmapped(NO_MASTER_SECRET.into()),
+    );
     attr(cx, r, "identifier", &addr, "name");
     attr(cx, r, "engine_version_actual", &addr, "version");
     // The version DigitalOcean runs (`14.3` may have become `15`), not the origin's.
@@ -935,7 +939,11 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "cluster_resource_id", &addr, "id");
     attr(cx, r, "cluster_identifier", &addr, "name");
     attr(cx, r, "engine_version_actual", &addr, "version");
-    cx.export(r, "master_user_secret", Export::Unmapped(NO_MASTER_SECRET.into()));
+    cx.export(
+        r,
+        "master_user_secret",
+        Export::Unmapped(NO_MASTER_SECRET.into()),
+    );
     // The version DigitalOcean runs (`14.3` may have become `15`), not the origin's.
     attr(cx, r, "engine_version", &addr, "version");
     export_origin(cx, r, "engine");

@@ -2753,8 +2753,14 @@ fn db_master_secret(cx: &mut Cx<'_>, from: &Expression) -> Option<(Expression, E
         Some(a) => a,
         None => {
             let data = k8s::map([
-                ("username", hclx::path(&[db.ty.as_str(), db.name.as_str(), user])),
-                ("password", hclx::path(&[db.ty.as_str(), db.name.as_str(), pass])),
+                (
+                    "username",
+                    hclx::path(&[db.ty.as_str(), db.name.as_str(), user]),
+                ),
+                (
+                    "password",
+                    hclx::path(&[db.ty.as_str(), db.name.as_str(), pass]),
+                ),
             ]);
             let name = k8s::unique_object_name(
                 cx.st,

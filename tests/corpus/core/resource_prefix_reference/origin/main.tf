@@ -39,3 +39,8 @@ variable "instance_id" {
 output "bucket" {
   value = "${resource.aws_s3_bucket.data.bucket}/metadata"
 }
+
+# A `for` iterator named `resource` is not the prefix.
+output "names" {
+  value = [for resource in [{ tags = { Name = "ipfs" } }] : resource.tags.Name]
+}
