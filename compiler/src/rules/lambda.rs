@@ -1065,7 +1065,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     {
         container.push(("workingDir", wd.clone()));
     }
-    let env = match (env_list(r), f.event_v1) {
+    let env = match (env_list(cx, r), f.event_v1) {
         (env, false) => env,
         (None, true) => Some(Expression::Array(vec![event_format_env()])),
         (Some(Expression::Array(mut items)), true) => {
@@ -1447,7 +1447,7 @@ fn event_format_env() -> Expression {
     obj(vec![("name", s(EVENT_FORMAT_ENV)), ("value", s("1.0"))])
 }
 
-fn env_list(r: &Resource) -> Option<Expression> {
+fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
     let env = hclx::blocks(&r.body, "environment").into_iter().next()?;
     let vars = hclx::attr(&env, "variables")?.clone();
     match vars {
@@ -1462,7 +1462,10 @@ fn env_list(r: &Resource) -> Option<Expression> {
                             _ => Expression::Null,
                         },
                     };
-                    obj(vec![("name", name), ("value", env_value(v))])
+                    match secret_key_ref(cx, v) {
+                        Some(from) => obj(vec![("name", name), ("valueFrom", from)]),
+                        None => obj(vec![("name", name), ("value", env_value(v))]),
+                    }
                 })
                 .collect();
             (!items.is_empty()).then_some(Expression::Array(items))
@@ -1475,6 +1478,43 @@ fn env_list(r: &Resource) -> Option<Expression> {
         .parse()
         .ok(),
     }
+}
+
+/// A variable whose value is a whole secret of the stack — the string of a Secrets Manager
+/// version (`data.aws_secretsmanager_secret_version.db.secret_string`), the value of a
+/// `SecureString` parameter or of a parameter lookup — reads the Kubernetes Secret the secret
+/// rules emit for it (key `value`), so the value is not written into the Knative Service's
+/// spec, which whoever may read Services can read. The Secret's name is the secret's `name`
+/// export, resolved by the reference pass like every other reference (the secret rules run
+/// later). Parts of a secret (`jsondecode(….secret_string)["password"]`) stay values.
+fn secret_key_ref(cx: &Cx<'_>, v: &Expression) -> Option<Expression> {
+    let Expression::Traversal(t) = v else {
+        return None;
+    };
+    let (Op::GetAttr(attr), object) = t.operators.split_last()? else {
+        return None;
+    };
+    let target = cx.resolve_ref(v)?;
+    let secret = match (target.ty.as_str(), attr.as_str()) {
+        ("aws_secretsmanager_secret_version", "secret_string") => true,
+        ("aws_ssm_parameter", "value") => {
+            target.mode == Mode::Data
+                || hclx::attr(&target.body, "type")
+                    .and_then(|e| cx.eval.string(e))
+                    .is_some_and(|ty| ty == "SecureString")
+        }
+        _ => false,
+    };
+    if !secret {
+        return None;
+    }
+    let mut name = hcl::expr::Traversal::new(t.expr.clone(), object.to_vec());
+    name.operators
+        .push(Op::GetAttr(Identifier::unchecked("name")));
+    Some(obj(vec![(
+        "secretKeyRef",
+        obj(vec![("name", Expression::from(name)), ("key", s("value"))]),
+    )]))
 }
 
 /// An environment value as a string (Kubernetes env values are strings).

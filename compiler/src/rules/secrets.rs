@@ -972,6 +972,7 @@ fn sm_version(r: &Resource, cx: &mut Cx<'_>) {
                 "its secret is not part of the stack; the appliance keeps the value in its own Kubernetes Secret",
             );
             value_export(cx, r, "secret_string", &addr);
+            name_export(cx, r, &addr);
         }
     }
 }
