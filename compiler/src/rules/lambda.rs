@@ -1484,13 +1484,37 @@ fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
 /// version (`data.aws_secretsmanager_secret_version.db.secret_string`), the value of a
 /// `SecureString` parameter or of a parameter lookup — reads the Kubernetes Secret the secret
 /// rules emit for it (key `value`), so the value is not written into the Knative Service's
-/// spec, which whoever may read Services can read. The Secret's name is the secret's `name`
-/// export, resolved by the reference pass like every other reference (the secret rules run
-/// later). Parts of a secret (`jsondecode(….secret_string)["password"]`) stay values.
+/// spec, which whoever may read Services can read. So does a field of a JSON secret of the
+/// stack that its Secret holds as a key of its own (`jsondecode(….secret_string)["password"]`).
+/// The Secret's name is the secret's `name` export, resolved by the reference pass like every
+/// other reference (the secret rules run later).
 fn secret_key_ref(cx: &Cx<'_>, v: &Expression) -> Option<Expression> {
     let Expression::Traversal(t) = v else {
         return None;
     };
+    if let Expression::FuncCall(f) = &t.expr
+        && f.name.name.as_str() == "jsondecode"
+        && let [field] = t.operators.as_slice()
+        && let [arg] = f.args.as_slice()
+    {
+        let key = match field {
+            Op::GetAttr(k) => k.to_string(),
+            Op::Index(Expression::String(k)) => k.clone(),
+            _ => return None,
+        };
+        let Expression::Traversal(inner) = arg else {
+            return None;
+        };
+        let (Op::GetAttr(attr), object) = inner.operators.split_last()? else {
+            return None;
+        };
+        let version = cx.resolve_ref(arg)?;
+        if attr.as_str() != "secret_string" || !super::secrets::holds_json_field(cx, version, &key)
+        {
+            return None;
+        }
+        return Some(key_ref(&inner.expr, object, &key));
+    }
     let (Op::GetAttr(attr), object) = t.operators.split_last()? else {
         return None;
     };
@@ -1505,16 +1529,19 @@ fn secret_key_ref(cx: &Cx<'_>, v: &Expression) -> Option<Expression> {
         }
         _ => false,
     };
-    if !secret {
-        return None;
-    }
-    let mut name = hcl::expr::Traversal::new(t.expr.clone(), object.to_vec());
+    secret.then(|| key_ref(&t.expr, object, "value"))
+}
+
+/// `{ secretKeyRef = { name = <secret>.name, key = … } }` for the secret `root` + `object`
+/// (`aws_ssm_parameter` + `.key[0]`).
+fn key_ref(root: &Expression, object: &[Op], key: &str) -> Expression {
+    let mut name = hcl::expr::Traversal::new(root.clone(), object.to_vec());
     name.operators
         .push(Op::GetAttr(Identifier::unchecked("name")));
-    Some(obj(vec![(
+    obj(vec![(
         "secretKeyRef",
-        obj(vec![("name", Expression::from(name)), ("key", s("value"))]),
-    )]))
+        obj(vec![("name", Expression::from(name)), ("key", s(key))]),
+    )])
 }
 
 /// An environment value as a string (Kubernetes env values are strings).

@@ -586,6 +586,27 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
     }
 }
 
+/// Whether the Kubernetes Secret of the managed secret version `version` holds the JSON field
+/// `key` as a key of its own (what [`data_for_value`] adds: the fields of a `jsonencode({…})`
+/// object, of a literal JSON object, of a variable whose static value is one).
+pub fn holds_json_field(cx: &Cx<'_>, version: &Resource, key: &str) -> bool {
+    if version.ty != SM_VERSION || version.mode != Mode::Managed {
+        return false;
+    }
+    let Some(value) = hclx::attr(&version.body, "secret_string") else {
+        return false;
+    };
+    if let Expression::FuncCall(f) = value
+        && f.name.name.as_str() == "jsonencode"
+    {
+        return matches!(f.args.first(), Some(Expression::Object(o))
+            if o.keys().any(|k| hclx::object_key(k).as_deref() == Some(key)));
+    }
+    cx.eval.string(value).is_some_and(|s| {
+        matches!(serde_json::from_str(&s), Ok(serde_json::Value::Object(m)) if m.contains_key(key))
+    })
+}
+
 /// Where a value comes from, for the report: the objects it reads (`random_password.db`,
 /// `var.db_password`), never its text (literal parts of a template may be secret).
 fn source_of(value: &Expression) -> String {

@@ -65,8 +65,26 @@ resource "kubernetes_manifest" "register" {
                   }
                 },
                 {
-                  name  = "WEBHOOK_URL"
-                  value = tostring(jsondecode(kubernetes_secret_v1.webhook.data["value"])["url"])
+                  name      = "WEBHOOK_URL"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.webhook.metadata[0].name
+                      key  = "url"
+                    }
+                  }
+                },
+                {
+                  name      = "WEBHOOK_TOKEN"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.webhook.metadata[0].name
+                      key  = "token"
+                    }
+                  }
+                },
+                {
+                  name  = "WEBHOOK_MODE"
+                  value = tostring(jsondecode(kubernetes_secret_v1.webhook.data["value"])["mode"])
                 },
                 {
                   name  = "REGION_LABEL"

@@ -1,7 +1,8 @@
 # A function whose environment carries secrets: a Secrets Manager secret outside the stack
 # (looked up), a SecureString parameter and a secret of the stack, beside plain settings.
-# The secrets are read from their Kubernetes Secrets (`secretKeyRef`), not written into the
-# Knative Service; a String parameter and a part of a JSON secret stay values.
+# The secrets (and a field of the JSON secret, which its Secret holds as a key) are read from
+# their Kubernetes Secrets (`secretKeyRef`), not written into the Knative Service; a String
+# parameter is configuration and stays a value, as does a field the Secret has no key for.
 provider "aws" {
   region = "eu-west-1"
 }
@@ -63,6 +64,8 @@ resource "aws_lambda_function" "register" {
       SIGN_KEY     = aws_ssm_parameter.signing_key.value
       WEBHOOK      = aws_secretsmanager_secret_version.webhook.secret_string
       WEBHOOK_URL  = jsondecode(aws_secretsmanager_secret_version.webhook.secret_string)["url"]
+      WEBHOOK_TOKEN = jsondecode(aws_secretsmanager_secret_version.webhook.secret_string).token
+      WEBHOOK_MODE = jsondecode(aws_secretsmanager_secret_version.webhook.secret_string)["mode"]
       REGION_LABEL = aws_ssm_parameter.region_label.value
       LOG_LEVEL    = "info"
     }
