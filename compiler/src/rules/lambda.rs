@@ -6,7 +6,8 @@
 //!   (`serving.knative.dev/v1`, a `kubernetes_manifest`) in the appliance namespace on DOKS.
 //!   Memory becomes the container's memory request and limit (CPU requested in Lambda's
 //!   proportion, one vCPU per 1,769 MB), the timeout becomes `timeoutSeconds`, environment
-//!   variables are kept (their references are rewritten by the reference pass), reserved
+//!   variables are kept (their references are rewritten by the reference pass; a value that
+//!   is a secret of the stack becomes a `secretKeyRef` to its Kubernetes Secret), reserved
 //!   concurrency becomes the `max-scale` annotation and provisioned concurrency `min-scale`;
 //!   a container serves one request at a time (`containerConcurrency = 1`), as Lambda does.
 //!   Functions without a function URL are `cluster-local`, as a Lambda function without a URL
@@ -1462,8 +1463,14 @@ fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
                             _ => Expression::Null,
                         },
                     };
-                    match secret_key_ref(cx, v) {
-                        Some(from) => obj(vec![("name", name), ("valueFrom", from)]),
+                    // A secret of the stack is read from its Kubernetes Secret, not written
+                    // into the Service's spec (readable by whoever may read Services).
+                    match super::secrets::secret_key(cx, v) {
+                        Some((secret, key)) => {
+                            let key_ref = obj(vec![("name", secret), ("key", s(&key))]);
+                            let from = obj(vec![("secretKeyRef", key_ref)]);
+                            obj(vec![("name", name), ("valueFrom", from)])
+                        }
                         None => obj(vec![("name", name), ("value", env_value(v))]),
                     }
                 })
@@ -1478,70 +1485,6 @@ fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
         .parse()
         .ok(),
     }
-}
-
-/// A variable whose value is a whole secret of the stack — the string of a Secrets Manager
-/// version (`data.aws_secretsmanager_secret_version.db.secret_string`), the value of a
-/// `SecureString` parameter or of a parameter lookup — reads the Kubernetes Secret the secret
-/// rules emit for it (key `value`), so the value is not written into the Knative Service's
-/// spec, which whoever may read Services can read. So does a field of a JSON secret of the
-/// stack that its Secret holds as a key of its own (`jsondecode(….secret_string)["password"]`).
-/// The Secret's name is the secret's `name` export, resolved by the reference pass like every
-/// other reference (the secret rules run later).
-fn secret_key_ref(cx: &Cx<'_>, v: &Expression) -> Option<Expression> {
-    let Expression::Traversal(t) = v else {
-        return None;
-    };
-    if let Expression::FuncCall(f) = &t.expr
-        && f.name.name.as_str() == "jsondecode"
-        && let [field] = t.operators.as_slice()
-        && let [arg] = f.args.as_slice()
-    {
-        let key = match field {
-            Op::GetAttr(k) => k.to_string(),
-            Op::Index(Expression::String(k)) => k.clone(),
-            _ => return None,
-        };
-        let Expression::Traversal(inner) = arg else {
-            return None;
-        };
-        let (Op::GetAttr(attr), object) = inner.operators.split_last()? else {
-            return None;
-        };
-        let version = cx.resolve_ref(arg)?;
-        if attr.as_str() != "secret_string" || !super::secrets::holds_json_field(cx, version, &key)
-        {
-            return None;
-        }
-        return Some(key_ref(&inner.expr, object, &key));
-    }
-    let (Op::GetAttr(attr), object) = t.operators.split_last()? else {
-        return None;
-    };
-    let target = cx.resolve_ref(v)?;
-    let secret = match (target.ty.as_str(), attr.as_str()) {
-        ("aws_secretsmanager_secret_version", "secret_string") => true,
-        ("aws_ssm_parameter", "value") => {
-            target.mode == Mode::Data
-                || hclx::attr(&target.body, "type")
-                    .and_then(|e| cx.eval.string(e))
-                    .is_some_and(|ty| ty == "SecureString")
-        }
-        _ => false,
-    };
-    secret.then(|| key_ref(&t.expr, object, "value"))
-}
-
-/// `{ secretKeyRef = { name = <secret>.name, key = … } }` for the secret `root` + `object`
-/// (`aws_ssm_parameter` + `.key[0]`).
-fn key_ref(root: &Expression, object: &[Op], key: &str) -> Expression {
-    let mut name = hcl::expr::Traversal::new(root.clone(), object.to_vec());
-    name.operators
-        .push(Op::GetAttr(Identifier::unchecked("name")));
-    obj(vec![(
-        "secretKeyRef",
-        obj(vec![("name", Expression::from(name)), ("key", s(key))]),
-    )])
 }
 
 /// An environment value as a string (Kubernetes env values are strings).
