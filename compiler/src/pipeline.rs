@@ -1317,6 +1317,11 @@ fn compile_module(
         .filter(|p| p.name != "aws")
         .cloned()
         .collect();
+    for o in &mut outputs {
+        if let Some(a) = o.body.attributes_mut().find(|a| a.key.as_str() == "value") {
+            rw.whole_object_output(&mut a.expr);
+        }
+    }
     for n in outputs
         .iter_mut()
         .chain(calls.iter_mut())

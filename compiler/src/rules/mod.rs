@@ -142,7 +142,8 @@ pub struct Exports {
 
 /// The attributes one origin resource exports, by name: a handful each (dozens for a registry
 /// module), so a list searched in order beats an ordered map, whose first insert allocates a
-/// node for eleven entries. Insertion order is deterministic; nothing iterates it.
+/// node for eleven entries. Insertion order is deterministic; the one reader of all names
+/// (`Rewriter::whole_object_output`) sorts them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportAttrs(Vec<(Text, Export)>);
 
