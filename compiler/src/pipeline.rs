@@ -1338,6 +1338,7 @@ fn compile_module(
         }
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
+    rules::cli::aws_cli_commands(&mut outputs, &emitted, is_root, &mut diags);
     // An output all of whose references had no DigitalOcean equivalent (F401 says so) is
     // `null`: what is left would hand `null` to a function (`replace(null, "https://", "")`),
     // which fails the plan.

@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 pub mod acm;
 pub mod cache;
 pub mod catalog;
+pub mod cli;
 pub mod database;
 pub mod dns;
 pub mod ebs;
