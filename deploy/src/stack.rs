@@ -304,6 +304,25 @@ impl Stack {
                         } else {
                             Mode::Data
                         };
+                        let provisioners: Vec<String> = block
+                            .body
+                            .iter()
+                            .filter_map(|s| match s {
+                                Structure::Block(b) if b.identifier.as_str() == "provisioner" => {
+                                    Some(format!(
+                                        "`{}`",
+                                        b.labels.first().map(|l| l.as_str()).unwrap_or("?")
+                                    ))
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        if !provisioners.is_empty() {
+                            self.warnings.push(format!(
+                                "{loc}: `{tf_type}.{name}`: its provisioners ({}) are not run by ferry deploy; `tofu apply` runs them",
+                                provisioners.join(", ")
+                            ));
+                        }
                         let r = resource_config(mode, tf_type, name, id, loc, inner, block)?;
                         declare(r.local_key(), &r.loc)?;
                         let index = self.resources.len();
