@@ -749,6 +749,27 @@ mod tests {
     }
 
     #[test]
+    fn provisioners_are_named_in_a_warning() {
+        let stack = Stack::load(
+            files(&[(
+                "main.tf",
+                "resource \"digitalocean_droplet\" \"b\" {\n  name = \"b\"\n  provisioner \"remote-exec\" {\n    inline = [\"true\"]\n  }\n  provisioner \"file\" {\n    source = \"x\"\n    destination = \"/tmp/x\"\n  }\n  connection {\n    host = self.ipv4_address\n  }\n}\n",
+            )]),
+            &[],
+        )
+        .expect("loads");
+        assert_eq!(
+            stack.warnings,
+            vec![
+                "main.tf:1: `digitalocean_droplet.b`: its provisioners (`remote-exec`, `file`) are not run by ferry deploy; `tofu apply` runs them"
+                    .to_string()
+            ]
+        );
+        // Neither the provisioners nor the connection are arguments of the droplet.
+        assert!(stack.resources[0].body.iter().all(|s| matches!(s, Structure::Attribute(_))));
+    }
+
+    #[test]
     fn reads_resources_modules_and_variables_with_lines() {
         let stack = Stack::load(
             files(&[
