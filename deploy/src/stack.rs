@@ -766,7 +766,12 @@ mod tests {
             ]
         );
         // Neither the provisioners nor the connection are arguments of the droplet.
-        assert!(stack.resources[0].body.iter().all(|s| matches!(s, Structure::Attribute(_))));
+        assert!(
+            stack.resources[0]
+                .body
+                .iter()
+                .all(|s| matches!(s, Structure::Attribute(_)))
+        );
     }
 
     #[test]

@@ -388,31 +388,29 @@ fn provisioners(cx: &mut Cx<'_>, r: &Resource, body: &mut OutBody) {
                 }
                 let mut out = crate::pipeline::body_from_hcl(&b.body);
                 out.exprs_mut(&mut |e| self_refs(cx, r, e));
-                for c in out
-                    .items
-                    .iter_mut()
-                    .filter_map(|i| match i {
-                        crate::out::Item::Block(c) if c.ident == "connection" => Some(&mut c.body),
-                        _ => None,
-                    })
-                {
+                for c in out.items.iter_mut().filter_map(|i| match i {
+                    crate::out::Item::Block(c) if c.ident == "connection" => Some(&mut c.body),
+                    _ => None,
+                }) {
                     connection_user(cx, r, c);
                 }
-                body.items.push(crate::out::Item::Block(crate::out::OutBlock {
-                    ident: "provisioner".into(),
-                    labels: vec![kind.to_string()],
-                    body: out,
-                }));
+                body.items
+                    .push(crate::out::Item::Block(crate::out::OutBlock {
+                        ident: "provisioner".into(),
+                        labels: vec![kind.to_string()],
+                        body: out,
+                    }));
             }
             "connection" => {
                 let mut out = crate::pipeline::body_from_hcl(&b.body);
                 out.exprs_mut(&mut |e| self_refs(cx, r, e));
                 connection_user(cx, r, &mut out);
-                body.items.push(crate::out::Item::Block(crate::out::OutBlock {
-                    ident: "connection".into(),
-                    labels: vec![],
-                    body: out,
-                }));
+                body.items
+                    .push(crate::out::Item::Block(crate::out::OutBlock {
+                        ident: "connection".into(),
+                        labels: vec![],
+                        body: out,
+                    }));
             }
             _ => {}
         }
@@ -1992,11 +1990,20 @@ mod tests {
     #[test]
     fn aws_cli_calls_are_found_at_the_start_of_a_command() {
         for (text, want) in [
-            ("\"aws ec2 wait instance-status-ok --instance-ids ${self.id}\"", Some("aws ec2 wait")),
+            (
+                "\"aws ec2 wait instance-status-ok --instance-ids ${self.id}\"",
+                Some("aws ec2 wait"),
+            ),
             ("\"sleep 5 && aws s3 cp x s3://b/x\"", Some("aws s3 cp")),
-            ("\"echo $(aws sts get-caller-identity)\"", Some("aws sts get-caller-identity")),
+            (
+                "\"echo $(aws sts get-caller-identity)\"",
+                Some("aws sts get-caller-identity"),
+            ),
             ("\"echo install aws cli\"", None),
-            ("\"set -e\\naws ecr get-login-password\"", Some("aws ecr get-login-password")),
+            (
+                "\"set -e\\naws ecr get-login-password\"",
+                Some("aws ecr get-login-password"),
+            ),
             ("\"apt-get install -y awscli\"", None),
             ("\"echo the aws --version\"", None),
             ("\"laws ec2\"", None),
