@@ -493,7 +493,23 @@ fn self_refs(cx: &mut Cx<'_>, r: &Resource, e: &mut Expression) {
 
 /// A connection's `user` that is an AMI's login name becomes `root`.
 fn connection_user(cx: &mut Cx<'_>, r: &Resource, c: &mut OutBody) {
-    let Some(user) = c.get("user").and_then(|u| cx.eval.string(u)) else {
+    let Some(written) = c.get("user") else {
+        return;
+    };
+    let Some(user) = cx.eval.string(written) else {
+        let shown = hclx::inline(written);
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: the provisioners' connection logs in as `{shown}`, which is not known at compile time: DigitalOcean's distribution images (the droplet's `image`) log in as `root`, not as an AMI's user (`ec2-user`, `ubuntu`)",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("connection"))
+            .resource(r.address())
+            .help("set it to `root` when the appliance is deployed"),
+        );
         return;
     };
     if !AMI_USERS.contains(&user.as_str()) {
@@ -1986,6 +2002,80 @@ mod tests {
     use super::*;
     use crate::origin::Meta;
     use crate::source::Loc;
+
+    /// Odd provisioner and connection values and an image baked from something that is not
+    /// an instance: no panic, no self-check finding, an outcome for each.
+    #[test]
+    fn odd_provisioners_and_baked_images() {
+        let tf = r#"
+            variable "u" {}
+            resource "aws_instance" "i" {
+              ami           = "ami-1"
+              instance_type = "t3.micro"
+              provisioner "local-exec" {
+                command = 7
+              }
+              provisioner "remote-exec" {
+                inline = "aws s3 ls"
+                connection {
+                  user = 5
+                  host = self.nosuch
+                }
+              }
+              provisioner {
+                command = ["aws"]
+              }
+              connection {
+                user = var.u
+                host = self.private_ip
+              }
+            }
+            resource "aws_ami_from_instance" "x" {
+              name               = "x"
+              source_instance_id = "i-0123"
+            }
+            resource "aws_ami_from_instance" "y" {
+              name               = 3
+              source_instance_id = aws_instance.i.id
+            }
+        "#;
+        let req = crate::CompileRequest {
+            files: [("main.tf".to_string(), tf.to_string())]
+                .into_iter()
+                .collect(),
+            options: crate::Options::default(),
+        };
+        let c = crate::compile(&req);
+        assert!(
+            !c.report.diagnostics.iter().any(|d| d.code == "F901"),
+            "{:#?}",
+            c.report.diagnostics
+        );
+        let outcome = |a: &str| {
+            c.report
+                .resources
+                .iter()
+                .find(|r| r.address == a)
+                .map(|r| r.outcome)
+        };
+        use crate::report::Outcome;
+        assert_eq!(
+            outcome("aws_ami_from_instance.x"),
+            Some(Outcome::Unsupported)
+        );
+        assert_eq!(outcome("aws_ami_from_instance.y"), Some(Outcome::Mapped));
+        let main = &c.files["main.tf"];
+        // The remote-exec calling the AWS CLI is left out; the connection is kept.
+        assert!(!main.contains("remote-exec"), "{main}");
+        assert!(main.contains("host = self.ipv4_address_private"), "{main}");
+        assert!(
+            c.report.diagnostics.iter().any(|d| d
+                .message
+                .contains("`var.u`, which is not known at compile time")),
+            "{:#?}",
+            c.report.diagnostics
+        );
+    }
 
     #[test]
     fn aws_cli_calls_are_found_at_the_start_of_a_command() {
