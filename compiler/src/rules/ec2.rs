@@ -379,7 +379,11 @@ fn provisioners(cx: &mut Cx<'_>, r: &Resource, body: &mut OutBody) {
                         )
                         .at(r.loc_of("provisioner"))
                         .resource(r.address())
-                        .help("run the step with `doctl` (e.g. `doctl compute droplet get <id>`), or drop it: `tofu apply` waits until a droplet is active before running the next provisioner"),
+                        .help(if command.starts_with("aws s3") {
+                            "Spaces speaks the S3 API: to keep the step, write it back with `aws --endpoint-url https://<region>.digitaloceanspaces.com s3 …` and a Spaces access key"
+                        } else {
+                            "run the step with `doctl` (e.g. `doctl compute droplet get <id>`), or leave it out: `tofu apply` waits until a droplet is active before running the next provisioner"
+                        }),
                     );
                     continue;
                 }
