@@ -373,7 +373,7 @@ fn provisioners(cx: &mut Cx<'_>, r: &Resource, body: &mut OutBody) {
                         Diagnostic::new(
                             Code::ArgumentDropped,
                             format!(
-                                "`{}`: the `{kind}` provisioner runs the AWS CLI (`{command}`), which has nothing to act on for a droplet; it is not carried over",
+                                "`{}`: the `{kind}` provisioner runs the AWS CLI (`{command}`), which acts on AWS objects that the appliance does not have; it is not carried over",
                                 r.address()
                             ),
                         )
