@@ -1125,7 +1125,14 @@ mod tests {
         let mut diags = Vec::new();
         let origin = crate::origin::parse(&files, &mut diags);
         let mut out = Vec::new();
-        run(&origin, &files, &Options::default(), None, &mut out);
+        run(
+            &origin,
+            &files,
+            &Options::default(),
+            None,
+            &BTreeMap::new(),
+            &mut out,
+        );
         out
     }
 

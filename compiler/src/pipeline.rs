@@ -548,7 +548,6 @@ fn module_inputs(origin: &Origin, options: &Options, root_eval: Option<&Eval>) -
     (inputs, carried)
 }
 
-
 /// The input of a variable a caller sets to a value not known at compile time: an expression
 /// that never evaluates (the name cannot be declared in HCL), so the variable stays unknown.
 fn unknown_input() -> Expression {
