@@ -1191,7 +1191,7 @@ fn compile_module(
                 outcome: Outcome::Dropped,
                 targets: vec![],
                 note: Some(format!(
-                    "{what} at compile time: never created, so nothing is emitted; references to it read an empty collection"
+                    "{what} with the values known at compile time: never created, so nothing is emitted (compile with other values to create it); references to it read an empty collection"
                 )),
             },
         );
