@@ -1411,6 +1411,11 @@ fn compile_module(
         .filter(|p| p.name != "aws")
         .cloned()
         .collect();
+    for o in &mut outputs {
+        if let Some(a) = o.body.attributes_mut().find(|a| a.key.as_str() == "value") {
+            rw.whole_object_output(&mut a.expr);
+        }
+    }
     for n in outputs
         .iter_mut()
         .chain(calls.iter_mut())
@@ -1427,6 +1432,7 @@ fn compile_module(
         }
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
+    rules::cli::aws_cli_commands(&mut outputs, &emitted, is_root, &mut diags);
     // An output all of whose references had no DigitalOcean equivalent (F401 says so) is
     // `null`: what is left would hand `null` to a function (`replace(null, "https://", "")`),
     // which fails the plan.

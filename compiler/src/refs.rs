@@ -151,6 +151,76 @@ impl<'a> Rewriter<'a> {
         }
     }
 
+    /// An output whose value is a whole AWS object (`value = aws_apigatewayv2_api.api`, or one
+    /// instance of it, `aws_instance.web[0]`) is read by its callers with the origin type's
+    /// attribute names (`module.api.api.api_endpoint`), which the emitted object has none of
+    /// (a `kubernetes_ingress_v1` has no `api_endpoint`: the plan fails). It becomes an object
+    /// of the attributes the origin resource's rule exports — and `id` — sorted by name, each
+    /// a reference that [`Rewriter::rewrite`] then resolves like any other. Attributes with no
+    /// DigitalOcean counterpart are left out: a caller reading one fails the plan, naming it.
+    /// A repeated resource without an index (a list or map of objects) stays as written.
+    pub fn whole_object_output(&self, expr: &mut Expression) {
+        let Expression::Traversal(t) = expr else {
+            return;
+        };
+        let Expression::Variable(root) = &t.expr else {
+            return;
+        };
+        let (addr, ty, rest) = match (root.as_str(), t.operators.as_slice()) {
+            ("data", [Op::GetAttr(ty), Op::GetAttr(n), rest @ ..]) => {
+                (format!("data.{ty}.{n}"), ty.as_str(), rest)
+            }
+            (ty, [Op::GetAttr(n), rest @ ..]) => (format!("{ty}.{n}"), ty, rest),
+            _ => return,
+        };
+        if !ty.starts_with("aws_")
+            || !rest
+                .iter()
+                .all(|o| matches!(o, Op::Index(_) | Op::LegacyIndex(_)))
+        {
+            return;
+        }
+        let (Some(r), Some(exports)) = (self.known.get(addr.as_str()), self.st.exports.get(&addr))
+        else {
+            return;
+        };
+        if rest.is_empty() && r.meta.is_repeated() {
+            return;
+        }
+        let mut names: Vec<&str> = exports
+            .attrs
+            .names()
+            .filter(|n| !matches!(exports.attrs.get(n), Some(Export::Unmapped(_))))
+            .collect();
+        let primary_ty = exports
+            .primary
+            .as_deref()
+            .and_then(|p| p.trim_start_matches("data.").split('.').next());
+        if exports.attrs.get("id").is_none()
+            && primary_ty.is_some_and(|p| schema::has_attribute(p, "id"))
+        {
+            names.push("id");
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut object = hcl::Object::new();
+        for name in names {
+            let Ok(ident) = hcl::Identifier::new(name) else {
+                continue;
+            };
+            let mut ops = t.operators.clone();
+            ops.push(Op::GetAttr(ident.clone()));
+            let reference = hcl::expr::Traversal::new(t.expr.clone(), ops);
+            object.insert(
+                hcl::expr::ObjectKey::Identifier(ident),
+                Expression::from(reference),
+            );
+        }
+        if !object.is_empty() {
+            *expr = Expression::Object(object);
+        }
+    }
+
     /// Rewrites every AWS reference inside `expr`. `loc` is where `expr` is written.
     pub fn rewrite(&mut self, expr: &mut Expression, loc: &Loc) {
         if !may_reference(expr) {

@@ -215,6 +215,18 @@ impl<'o> Tree<'o> {
         }
     }
 
+    /// The resource attribute of another module that `e`, written in module `dir`, reads
+    /// through plain module inputs and outputs. Only `var.*` and `module.*` can lead out of
+    /// `dir`: anything else is answered at once (a 10,000-resource root has thousands of
+    /// record aliases naming its own load balancers, each of which would scan the module).
+    fn resolve_across(&self, dir: &str, e: &Expression) -> Option<Leaf<'o>> {
+        let (root, _) = hclx::traversal_root(e)?;
+        if root != "var" && root != "module" {
+            return None;
+        }
+        self.resolve(dir, e, 0).filter(|(d, _, _)| *d != dir)
+    }
+
     /// The resource attribute `e`, written in module `dir`, reads through plain module inputs
     /// and outputs.
     fn resolve(&self, dir: &str, e: &Expression, hops: usize) -> Option<Leaf<'o>> {
@@ -283,7 +295,7 @@ fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 let Some(e) = hclx::attr(&o, "domain_name") else {
                     continue;
                 };
-                let Some((sdir, bucket, attr)) = tree.resolve(dir, e, 0) else {
+                let Some((sdir, bucket, attr)) = tree.resolve_across(dir, e) else {
                     continue;
                 };
                 if sdir != dir
@@ -322,7 +334,7 @@ fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
             let Some(e) = hclx::attr(&r.body, key) else {
                 continue;
             };
-            let Some((sdir, f, attr)) = tree.resolve(dir, e, 0) else {
+            let Some((sdir, f, attr)) = tree.resolve_across(dir, e) else {
                 continue;
             };
             if sdir == dir || f.ty != "aws_lambda_function" || attr != "invoke_arn" {
@@ -413,7 +425,7 @@ fn adoptions<'o>(
                     Some(("var", p)) if p.len() == 1 => p[0].to_string(),
                     _ => continue,
                 };
-                let Some((sdir, tg, attr)) = tree.resolve(dir, e, 0) else {
+                let Some((sdir, tg, attr)) = tree.resolve_across(dir, e) else {
                     continue;
                 };
                 if sdir != dir
@@ -627,7 +639,7 @@ fn lb_ips(
                 candidates.push(item);
             }
             for e in candidates {
-                let Some((ldir, lb, attr)) = tree.resolve(dir, e, 0) else {
+                let Some((ldir, lb, attr)) = tree.resolve_across(dir, e) else {
                     continue;
                 };
                 if ldir == dir.as_str() {

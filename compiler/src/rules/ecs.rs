@@ -15,8 +15,9 @@
 //!   (read structurally, so `aws_db_instance.db.address` stays a reference the reference pass
 //!   rewrites), heredoc or quoted JSON with `${...}` interpolations, `file()` and
 //!   `templatefile()` of a JSON file of the origin, locals, and variables with defaults.
-//!   Image, entryPoint/command, environment, secrets (`valueFrom` → `secret_key_ref` to the
-//!   mapped Secret), portMappings, cpu/memory (task and container level: 1024 CPU units = 1
+//!   Image, entryPoint/command, environment (a value that is a secret of the stack, e.g.
+//!   `data.aws_ssm_parameter.key.value`, → `secret_key_ref`: `secrets::secret_key`), secrets
+//!   (`valueFrom` → `secret_key_ref` to the mapped Secret), portMappings, cpu/memory (task and container level: 1024 CPU units = 1
 //!   core; MiB → Mi), healthCheck (→ liveness probe), dependsOn (SUCCESS/COMPLETE →
 //!   init containers), user, read-only root file system and stop timeout are kept.
 //! * `aws_ecs_cluster` → the DOKS cluster of the stack's EKS cluster when there is one;
@@ -2046,11 +2047,20 @@ fn task_pod(
                         else {
                             continue;
                         };
-                        let v = v.map(|v| super::secrets::database_passwords(cx, &v));
-                        c.env.push(Env {
-                            name: n,
-                            source: EnvSource::Value(v.map(stringify).unwrap_or(s(""))),
-                        });
+                        // A secret of the stack is read from its Kubernetes Secret, not
+                        // written into the Deployment's spec.
+                        let source =
+                            match v.as_ref().and_then(|v| super::secrets::secret_key(cx, v)) {
+                                Some((secret, key)) => EnvSource::SecretKey {
+                                    secret,
+                                    key: s(&key),
+                                },
+                                None => {
+                                    let v = v.map(|v| super::secrets::database_passwords(cx, &v));
+                                    EnvSource::Value(v.map(stringify).unwrap_or(s("")))
+                                }
+                            };
+                        c.env.push(Env { name: n, source });
                     }
                 }
                 None => warn(

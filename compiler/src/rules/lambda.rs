@@ -6,7 +6,8 @@
 //!   (`serving.knative.dev/v1`, a `kubernetes_manifest`) in the appliance namespace on DOKS.
 //!   Memory becomes the container's memory request and limit (CPU requested in Lambda's
 //!   proportion, one vCPU per 1,769 MB), the timeout becomes `timeoutSeconds`, environment
-//!   variables are kept (their references are rewritten by the reference pass), reserved
+//!   variables are kept (their references are rewritten by the reference pass; a value that
+//!   is a secret of the stack becomes a `secretKeyRef` to its Kubernetes Secret), reserved
 //!   concurrency becomes the `max-scale` annotation and provisioned concurrency `min-scale`;
 //!   a container serves one request at a time (`containerConcurrency = 1`), as Lambda does.
 //!   Functions without a function URL are `cluster-local`, as a Lambda function without a URL
@@ -1065,7 +1066,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     {
         container.push(("workingDir", wd.clone()));
     }
-    let env = match (env_list(r), f.event_v1) {
+    let env = match (env_list(cx, r), f.event_v1) {
         (env, false) => env,
         (None, true) => Some(Expression::Array(vec![event_format_env()])),
         (Some(Expression::Array(mut items)), true) => {
@@ -1447,7 +1448,7 @@ fn event_format_env() -> Expression {
     obj(vec![("name", s(EVENT_FORMAT_ENV)), ("value", s("1.0"))])
 }
 
-fn env_list(r: &Resource) -> Option<Expression> {
+fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
     let env = hclx::blocks(&r.body, "environment").into_iter().next()?;
     let vars = hclx::attr(&env, "variables")?.clone();
     match vars {
@@ -1462,7 +1463,16 @@ fn env_list(r: &Resource) -> Option<Expression> {
                             _ => Expression::Null,
                         },
                     };
-                    obj(vec![("name", name), ("value", env_value(v))])
+                    // A secret of the stack is read from its Kubernetes Secret, not written
+                    // into the Service's spec (readable by whoever may read Services).
+                    match super::secrets::secret_key(cx, v) {
+                        Some((secret, key)) => {
+                            let key_ref = obj(vec![("name", secret), ("key", s(&key))]);
+                            let from = obj(vec![("secretKeyRef", key_ref)]);
+                            obj(vec![("name", name), ("valueFrom", from)])
+                        }
+                        None => obj(vec![("name", name), ("value", env_value(v))]),
+                    }
                 })
                 .collect();
             (!items.is_empty()).then_some(Expression::Array(items))

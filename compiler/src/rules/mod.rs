@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 pub mod acm;
 pub mod cache;
 pub mod catalog;
+pub mod cli;
 pub mod database;
 pub mod dns;
 pub mod ebs;
@@ -142,7 +143,8 @@ pub struct Exports {
 
 /// The attributes one origin resource exports, by name: a handful each (dozens for a registry
 /// module), so a list searched in order beats an ordered map, whose first insert allocates a
-/// node for eleven entries. Insertion order is deterministic; nothing iterates it.
+/// node for eleven entries. Insertion order is deterministic; the one reader of all names
+/// (`Rewriter::whole_object_output`) sorts them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportAttrs(Vec<(Text, Export)>);
 

@@ -586,6 +586,84 @@ fn data_for_value(cx: &mut Cx<'_>, r: &Resource, value: &Expression, var_base: &
     }
 }
 
+/// The Kubernetes Secret and key a workload's environment variable reads when its value is a
+/// whole secret of the stack — the string of a Secrets Manager version
+/// (`data.aws_secretsmanager_secret_version.db.secret_string`), the value of a `SecureString`
+/// parameter or of a parameter lookup (key `value`) — or a field of a JSON secret that its
+/// Secret holds as a key of its own (`jsondecode(….secret_string)["password"]`). Workload rules
+/// then emit a `secretKeyRef` instead of writing the value into the workload's spec. The
+/// Secret's name is the secret's `name` export (`<secret>.name`), which the reference pass
+/// resolves like every other reference: workload rules run before the secret rules.
+pub fn secret_key(cx: &Cx<'_>, v: &Expression) -> Option<(Expression, String)> {
+    let Expression::Traversal(t) = v else {
+        return None;
+    };
+    if let Expression::FuncCall(f) = &t.expr
+        && f.name.name.as_str() == "jsondecode"
+        && let [field] = t.operators.as_slice()
+        && let [arg] = f.args.as_slice()
+    {
+        let key = match field {
+            Op::GetAttr(k) => k.to_string(),
+            Op::Index(Expression::String(k)) => k.clone(),
+            _ => return None,
+        };
+        let Expression::Traversal(inner) = arg else {
+            return None;
+        };
+        let (Op::GetAttr(attr), object) = inner.operators.split_last()? else {
+            return None;
+        };
+        let version = cx.resolve_ref(arg)?;
+        return (attr.as_str() == "secret_string" && holds_json_field(cx, version, &key))
+            .then(|| (name_of(&inner.expr, object), key));
+    }
+    let (Op::GetAttr(attr), object) = t.operators.split_last()? else {
+        return None;
+    };
+    let target = cx.resolve_ref(v)?;
+    let secret = match (target.ty.as_str(), attr.as_str()) {
+        (SM_VERSION, "secret_string") => true,
+        (SSM, "value") => {
+            target.mode == Mode::Data
+                || hclx::attr(&target.body, "type")
+                    .and_then(|e| cx.eval.string(e))
+                    .is_some_and(|ty| ty == "SecureString")
+        }
+        _ => false,
+    };
+    secret.then(|| (name_of(&t.expr, object), "value".to_string()))
+}
+
+/// `<root><object>.name`: the `name` export of the secret `aws_ssm_parameter` + `.key[0]`.
+fn name_of(root: &Expression, object: &[Op]) -> Expression {
+    let mut name = hcl::expr::Traversal::new(root.clone(), object.to_vec());
+    name.operators
+        .push(Op::GetAttr(hcl::Identifier::unchecked("name")));
+    Expression::from(name)
+}
+
+/// Whether the Kubernetes Secret of the managed secret version `version` holds the JSON field
+/// `key` as a key of its own (what [`data_for_value`] adds: the fields of a `jsonencode({…})`
+/// object, of a literal JSON object, of a variable whose static value is one).
+fn holds_json_field(cx: &Cx<'_>, version: &Resource, key: &str) -> bool {
+    if version.ty != SM_VERSION || version.mode != Mode::Managed {
+        return false;
+    }
+    let Some(value) = hclx::attr(&version.body, "secret_string") else {
+        return false;
+    };
+    if let Expression::FuncCall(f) = value
+        && f.name.name.as_str() == "jsonencode"
+    {
+        return matches!(f.args.first(), Some(Expression::Object(o))
+            if o.keys().any(|k| hclx::object_key(k).as_deref() == Some(key)));
+    }
+    cx.eval.string(value).is_some_and(|s| {
+        matches!(serde_json::from_str(&s), Ok(serde_json::Value::Object(m)) if m.contains_key(key))
+    })
+}
+
 /// Where a value comes from, for the report: the objects it reads (`random_password.db`,
 /// `var.db_password`), never its text (literal parts of a template may be secret).
 fn source_of(value: &Expression) -> String {
@@ -972,6 +1050,7 @@ fn sm_version(r: &Resource, cx: &mut Cx<'_>) {
                 "its secret is not part of the stack; the appliance keeps the value in its own Kubernetes Secret",
             );
             value_export(cx, r, "secret_string", &addr);
+            name_export(cx, r, &addr);
         }
     }
 }

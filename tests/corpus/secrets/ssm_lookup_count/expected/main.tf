@@ -68,13 +68,25 @@ resource "kubernetes_deployment_v1" "app" {
           image = "registry.digitalocean.com/${var.registry_name}/weyland/app:11"
 
           env {
-            name  = "PRIMARY_KEY"
-            value = var.ssm_vendor_api_key_primary
+            name = "PRIMARY_KEY"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.api_keys_0.metadata[0].name
+                key  = "value"
+              }
+            }
           }
 
           env {
-            name  = "BACKUP_KEY"
-            value = var.ssm_vendor_api_key_backup
+            name = "BACKUP_KEY"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.api_keys_2.metadata[0].name
+                key  = "value"
+              }
+            }
           }
 
           env {

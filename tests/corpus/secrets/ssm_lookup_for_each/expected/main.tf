@@ -68,13 +68,25 @@ resource "kubernetes_deployment_v1" "app" {
           image = "registry.digitalocean.com/${var.registry_name}/weyland/app:11"
 
           env {
-            name  = "SMTP_PASSWORD"
-            value = var.ssm_vendor_smtp_password
+            name = "SMTP_PASSWORD"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.vendor_smtp_password.metadata[0].name
+                key  = "value"
+              }
+            }
           }
 
           env {
-            name  = "LICENSE_KEY"
-            value = var.ssm_vendor_license_key
+            name = "LICENSE_KEY"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.vendor_license.metadata[0].name
+                key  = "value"
+              }
+            }
           }
 
           resources {
