@@ -1589,6 +1589,18 @@ impl<'a> Cx<'a> {
     /// `cx.resources` / `cx.module.outputs` for references to one resource (a scan per rule
     /// makes the compile quadratic); apply any finer test (a particular argument or
     /// attribute) to what it returns.
+    /// The module's locals that mention `target` (as [`Cx::referrers`]`.locals`, without
+    /// collecting the rest).
+    pub fn local_referrers(&self, target: &Resource) -> Vec<&'a crate::origin::Local> {
+        let module: &'a Module = self.module;
+        self.with_ref_index(|ix| {
+            ix.locals
+                .get(target.address())
+                .map(|v| v.iter().filter_map(|&i| module.locals.get(i)).collect())
+                .unwrap_or_default()
+        })
+    }
+
     pub fn referrers(&self, target: &Resource) -> Referrers<'a> {
         let resources: &'a [Resource] = self.resources;
         let module: &'a Module = self.module;

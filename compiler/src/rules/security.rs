@@ -194,9 +194,8 @@ fn joins(cx: &Cx<'_>, body: &Body, sg: &Resource) -> bool {
 /// some local mentions.
 fn via_locals<'a>(cx: &Cx<'a>, sg: &Resource) -> (Vec<&'a str>, Vec<&'a Resource>) {
     let locals: Vec<&'a str> = cx
-        .referrers(sg)
-        .locals
-        .iter()
+        .local_referrers(sg)
+        .into_iter()
         .map(|l| l.name.as_str())
         .collect();
     if locals.is_empty() {
