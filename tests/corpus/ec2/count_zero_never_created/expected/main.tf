@@ -1,0 +1,19 @@
+resource "digitalocean_droplet" "this" {
+  name   = "this-${var.instance_id}"
+  region = var.region
+  size   = "s-1vcpu-1gb"
+  image  = "ubuntu-24-04-x64"
+  tags   = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_droplet.this.urn]])
+}
