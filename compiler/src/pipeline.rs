@@ -53,7 +53,8 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
-    let (inputs, instance_id_inputs) = module_inputs(&origin, options, root_eval.as_ref());
+    let (inputs, instance_id_inputs, at_deploy) =
+        module_inputs(&origin, options, root_eval.as_ref());
     let no_inputs = BTreeMap::new();
     let no_instance_id_inputs = BTreeSet::new();
     // What each module needs to know of the others (`crate::xmod`).
@@ -85,6 +86,7 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             instance_id_inputs
                 .get(dir)
                 .unwrap_or(&no_instance_id_inputs),
+            at_deploy.get(dir).unwrap_or(&no_instance_id_inputs),
             &registry_dirs,
             &dns_dirs,
             &deploy_inputs,
@@ -438,8 +440,12 @@ fn empty_root(origin: &Origin, diags: &mut Vec<Diagnostic>) {
 /// What callers give each local module folder: the values of its variables known at compile
 /// time, and the variables every caller sets to an expression that carries
 /// `var.instance_id` (a bucket name the caller already made unique; `Cx::mentions_instance_id`).
+/// The third: per folder, the variables whose value the deployment chooses — every root
+/// variable (the deployment stack declares it, and each appliance's deploy may set it), and
+/// the variables of a local module that a caller sets from one of its own.
 type Inputs = (
     BTreeMap<String, BTreeMap<String, Expression>>,
+    BTreeMap<String, BTreeSet<String>>,
     BTreeMap<String, BTreeSet<String>>,
 );
 
@@ -447,9 +453,14 @@ fn module_inputs(origin: &Origin, options: &Options, root_eval: Option<&Eval>) -
     let mut inputs: BTreeMap<String, BTreeMap<String, Expression>> = BTreeMap::new();
     let mut conflicting: BTreeSet<(String, String)> = BTreeSet::new();
     let mut carry: BTreeMap<(String, String), bool> = BTreeMap::new();
+    let mut at_deploy: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let Some(root) = origin.modules.get("") else {
-        return (inputs, BTreeMap::new());
+        return (inputs, BTreeMap::new(), at_deploy);
     };
+    at_deploy.insert(
+        String::new(),
+        root.variables.iter().map(|v| v.name.clone()).collect(),
+    );
     inputs.insert(String::new(), root.tfvars.clone());
     // Breadth-first from the root; each folder is expanded once (cycles end here).
     let mut queue = vec![String::new()];
@@ -506,6 +517,14 @@ fn module_inputs(origin: &Origin, options: &Options, root_eval: Option<&Eval>) -
                     key.clone(),
                     crate::lints::carries(attr.expr(), module, &own_carried),
                 ));
+                if let Some(own) = at_deploy.get(&dir)
+                    && crate::lints::carries(attr.expr(), module, own)
+                {
+                    at_deploy
+                        .entry(target.clone())
+                        .or_default()
+                        .insert(key.clone());
+                }
                 let Some(value) = eval
                     .value(attr.expr())
                     .map(|v| crate::eval::value_to_expr(&v))
@@ -545,7 +564,7 @@ fn module_inputs(origin: &Origin, options: &Options, root_eval: Option<&Eval>) -
             carried.entry(dir).or_default().insert(key);
         }
     }
-    (inputs, carried)
+    (inputs, carried, at_deploy)
 }
 
 /// The input of a variable a caller sets to a value not known at compile time: an expression
@@ -937,6 +956,7 @@ fn compile_module(
     child_types: &BTreeSet<String>,
     inputs: &BTreeMap<String, Expression>,
     instance_id_inputs: &BTreeSet<String>,
+    at_deploy: &BTreeSet<String>,
     registry_dirs: &BTreeSet<String>,
     dns_dirs: &BTreeSet<String>,
     deploy_inputs: &DeployInputs,
@@ -972,13 +992,15 @@ fn compile_module(
     // `count = var.create ? 1 : 0` with `create` false, `for_each = {}`: an AWS resource whose
     // collection is known to be empty never exists. No rule maps it (nor reports on it), and
     // other rules do not see it; references to it read an empty collection (`refs`). Only
-    // repeated resources are evaluated.
+    // repeated resources are evaluated, and only a collection the deployment cannot change:
+    // one that reads a variable chosen at deploy time (`at_deploy`: a root variable's default
+    // is a toggle each appliance may flip) keeps the resource, with its `count`.
     let never: Vec<(usize, bool)> = module
         .resources
         .iter()
         .enumerate()
         .filter(|(_, r)| r.meta.is_repeated() && r.ty.starts_with("aws_"))
-        .filter_map(|(i, r)| never_created(r, eval).map(|keyed| (i, keyed)))
+        .filter_map(|(i, r)| never_created(r, eval, module, at_deploy).map(|keyed| (i, keyed)))
         .collect();
     // The module's resources, copied only when something changes them (registry modules
     // expanded into resources, dynamic blocks expanded, resources never created left out).
@@ -1191,7 +1213,7 @@ fn compile_module(
                 outcome: Outcome::Dropped,
                 targets: vec![],
                 note: Some(format!(
-                    "{what} with the values known at compile time: never created, so nothing is emitted (compile with other values to create it); references to it read an empty collection"
+                    "{what} whatever the deployment sets (no root variable decides it): never created, so nothing is emitted; references to it read an empty collection"
                 )),
             },
         );
@@ -1926,10 +1948,19 @@ fn remove_at(body: &mut hcl::Body, path: &[usize]) {
     }
 }
 
-/// Does a body hold a `dynamic` block (at any depth)?
 /// Is `r` repeated over a collection known to be empty (`count` 0, `for_each` an empty list,
-/// set or map)? `Some(true)` for `for_each`, `Some(false)` for `count`.
-fn never_created(r: &Resource, eval: &Eval) -> Option<bool> {
+/// set or map) that reads no variable chosen at deploy time (`at_deploy`, directly or through
+/// the module's locals)? `Some(true)` for `for_each`, `Some(false)` for `count`.
+fn never_created(
+    r: &Resource,
+    eval: &Eval,
+    module: &Module,
+    at_deploy: &BTreeSet<String>,
+) -> Option<bool> {
+    let collection = r.meta.count.as_ref().or(r.meta.for_each.as_ref())?;
+    if crate::lints::carries(collection, module, at_deploy) {
+        return None;
+    }
     if let Some(c) = &r.meta.count {
         return (eval.number(c)? == 0.0).then_some(false);
     }
@@ -1941,6 +1972,7 @@ fn never_created(r: &Resource, eval: &Eval) -> Option<bool> {
     empty.then_some(true)
 }
 
+/// Does a body hold a `dynamic` block (at any depth)?
 fn has_dynamic(body: &hcl::Body) -> bool {
     body.iter().any(|s| match s {
         hcl::Structure::Block(b) => b.identifier() == "dynamic" || has_dynamic(&b.body),

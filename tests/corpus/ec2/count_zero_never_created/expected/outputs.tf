@@ -1,17 +1,17 @@
 output "spare_id" {
-  value = try([][0].id, digitalocean_droplet.this.id)
+  value = try(digitalocean_droplet.spare[0].id, digitalocean_droplet.this.id)
 }
 
 output "spare_ids" {
-  value = []
+  value = digitalocean_droplet.spare[*].id
 }
 
 output "spare_legacy_ids" {
-  value = []
+  value = digitalocean_droplet.spare.*.ipv4_address_private
 }
 
 output "spare_count" {
-  value = length([])
+  value = length(digitalocean_droplet.spare)
 }
 
 output "spare_ip" {
@@ -19,9 +19,13 @@ output "spare_ip" {
 }
 
 output "extra_buckets" {
-  value = {for k, b in {} : k => b.bucket}
+  value = {for k, b in digitalocean_spaces_bucket.extra : k => b.name}
 }
 
 output "extra_count" {
-  value = length({})
+  value = length(digitalocean_spaces_bucket.extra)
+}
+
+output "pool_ids" {
+  value = module.pool.node_ids
 }

@@ -10,6 +10,26 @@ variable "region" {
   default     = "nyc3"
 }
 
+variable "spaces_access_id" {
+  description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "spaces_secret_key" {
+  description = "Spaces secret key; Ferry's controller injects it at deploy time."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "ssm_aws_service_ami_amazon_linux_latest_amzn2_ami_hvm_x86_64_gp2" {
+  description = "Value of `/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2`, a secret the origin reads but does not create; set when the appliance is deployed."
+  type        = string
+  sensitive   = true
+}
+
 variable "ami" {
   type    = string
   default = "ami-0abcdef1234567890"

@@ -17,7 +17,8 @@ variable "extra_buckets" {
   default = {}
 }
 
-# Read only when no AMI is given (terraform-aws-ec2-instance): count 0 here.
+# Read only when no AMI is given (terraform-aws-ec2-instance). `var.ami` is a root variable,
+# which each appliance's deploy may set: the lookup is kept with its `count`.
 data "aws_ssm_parameter" "this" {
   count = var.ami == null ? 1 : 0
   name  = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"
@@ -28,13 +29,15 @@ resource "aws_instance" "this" {
   instance_type = "t3.micro"
 }
 
-# Toggled off by its default: never created, so nothing is emitted and nothing reported.
+# Toggled off by a root variable's default: kept with its `count`, so an appliance can turn it
+# on at deploy time.
 resource "aws_instance" "spare" {
   count         = var.create_spare ? 1 : 0
   ami           = var.ami
   instance_type = "t3.micro"
 }
 
+# Never created whatever the deploy sets: left out, references read an empty list.
 resource "aws_eip" "spare" {
   count    = 0
   instance = aws_instance.spare[0].id
@@ -71,4 +74,14 @@ output "extra_buckets" {
 
 output "extra_count" {
   value = length(aws_s3_bucket.extra)
+}
+
+module "pool" {
+  source  = "./modules/pool"
+  enabled = false
+  ami     = var.ami
+}
+
+output "pool_ids" {
+  value = module.pool.node_ids
 }

@@ -1,5 +1,5 @@
 locals {
-  this_sg_id = var.create_sg ? concat([], digitalocean_firewall.this_name_prefix.*.id, [""])[0] : var.security_group_id
+  this_sg_id = var.create_sg ? concat(digitalocean_firewall.this.*.id, digitalocean_firewall.this_name_prefix.*.id, [""])[0] : var.security_group_id
 }
 
 resource "digitalocean_vpc" "main" {
@@ -17,8 +17,8 @@ resource "digitalocean_droplet" "web" {
   tags     = ["instance-id:${var.instance_id}"]
 }
 
-resource "digitalocean_firewall" "this_name_prefix" {
-  count       = var.create_sg && var.use_name_prefix ? 1 : 0
+resource "digitalocean_firewall" "this" {
+  count       = var.create_sg && !var.use_name_prefix ? 1 : 0
   name        = "web-${count.index}-${var.instance_id}"
   droplet_ids = [digitalocean_droplet.web.id]
 
@@ -44,6 +44,12 @@ resource "digitalocean_firewall" "this_name_prefix" {
     protocol              = "icmp"
     destination_addresses = ["0.0.0.0/0"]
   }
+}
+
+resource "digitalocean_firewall" "this_name_prefix" {
+  count       = var.create_sg && var.use_name_prefix ? 1 : 0
+  name        = "web-${count.index}-${var.instance_id}"
+  droplet_ids = [digitalocean_droplet.web.id]
 }
 
 resource "digitalocean_project" "appliance" {
