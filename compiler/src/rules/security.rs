@@ -225,22 +225,103 @@ fn attached_instance<'a>(cx: &Cx<'a>, att: &Resource) -> Option<&'a Resource> {
     })
 }
 
+/// The module's locals that mention `sg` (`this_sg_id = var.create ? concat(aws_security_group
+/// .this.*.id, …)[0] : var.security_group_id`, `security_group_ids = concat(…,
+/// aws_security_group.this[*].id)`), and the resources that read one of them where a group is
+/// named (`security_group_id = local.this_sg_id`, `vpc_security_group_ids =
+/// [local.this_sg_id]`), in origin order. One scan of the module's resources, only for a group
+/// some local mentions.
+fn via_locals<'a>(cx: &Cx<'a>, sg: &Resource) -> (Vec<&'a str>, Vec<&'a Resource>) {
+    let locals: Vec<&'a str> = cx
+        .local_referrers(sg)
+        .into_iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    if locals.is_empty() {
+        return (locals, Vec::new());
+    }
+    let resources: &'a [Resource] = cx.resources;
+    let readers = resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && r.ty != "aws_security_group")
+        .filter(|r| {
+            let mut hit = false;
+            visit_attrs(&r.body, &mut |k, e| {
+                if !hit && (k == "security_group_id" || MEMBER_KEYS.contains(&k)) {
+                    hit = reads_local(e, &locals);
+                }
+            });
+            hit
+        })
+        .collect();
+    (locals, readers)
+}
+
+/// Does `e` read one of `locals`?
+fn reads_local(e: &Expression, locals: &[&str]) -> bool {
+    let mut hit = false;
+    hclx::walk(e, &mut |x| {
+        if let Some(("local", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            hit |= locals.contains(&n.as_str());
+        }
+    });
+    hit
+}
+
+/// The group a rule's `security_group_id = local.x` stands for: the first security group of the
+/// stack the local's expression names (groups whose `count` is 0 are not part of the stack, so
+/// of `concat(aws_security_group.this.*.id, aws_security_group.this_name_prefix.*.id)[0]` it is
+/// the one that exists).
+fn group_via_local<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    let mut e = hclx::attr(&r.body, "security_group_id")?;
+    let module: &'a crate::origin::Module = cx.module;
+    for _ in 0..4 {
+        let Some(("local", [Op::GetAttr(n)])) = hclx::traversal_root(e) else {
+            break;
+        };
+        let l = module.locals.iter().find(|l| l.name == n.as_str())?;
+        e = &l.expr;
+        let mut found = None;
+        hclx::walk(e, &mut |x| {
+            if found.is_none()
+                && let Some(("aws_security_group", [Op::GetAttr(_), ..])) = hclx::traversal_root(x)
+            {
+                found = cx.resolve_ref(x);
+            }
+        });
+        if let Some(g) = found.filter(|g| g.mode == Mode::Managed && g.ty == "aws_security_group") {
+            return Some(g);
+        }
+    }
+    None
+}
+
 fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    // Only resources that mention the group or read a module output (which may stand for it).
-    for u in cx
-        .referrers(sg)
-        .resources_or_module_users
-        .into_iter()
-        .filter(|u| {
-            u.mode == Mode::Managed
-                && u.ty != "aws_security_group"
-                && !RULE_TYPES.contains(&u.ty.as_str())
-                && (joins(cx, &u.body, sg)
-                    || (u.ty == INTERFACE_ATTACHMENT
-                        && body_mentions(&u.body, &["security_group_id"], sg)))
-        })
-    {
+    // Only resources that mention the group or read a module output (which may stand for it),
+    // and those that name it through a local.
+    let (locals, readers) = via_locals(cx, sg);
+    let mut users = cx.referrers(sg).resources_or_module_users;
+    if !readers.is_empty() {
+        users.extend(readers.iter().copied().filter(|u| {
+            let mut hit = false;
+            visit_attrs(&u.body, &mut |k, e| {
+                hit |= MEMBER_KEYS.contains(&k) && reads_local(e, &locals);
+            });
+            hit
+        }));
+        let mut seen = std::collections::BTreeSet::new();
+        users.retain(|u| seen.insert(u.address()));
+    }
+    for u in users.into_iter().filter(|u| {
+        u.mode == Mode::Managed
+            && u.ty != "aws_security_group"
+            && !RULE_TYPES.contains(&u.ty.as_str())
+            && (joins(cx, &u.body, sg)
+                || readers.iter().any(|x| x.address() == u.address())
+                || (u.ty == INTERFACE_ATTACHMENT
+                    && body_mentions(&u.body, &["security_group_id"], sg)))
+    }) {
         // A group attached to an instance's primary network interface: the instance is a member.
         let u = match attached_instance(cx, u) {
             Some(instance) => instance,
@@ -396,8 +477,9 @@ fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a 
         }
     }
     let mut resources = Vec::new();
-    // Only resources that mention the group (from the module's reference index).
-    let mine: Vec<&'a Resource> = cx
+    // Only resources that mention the group (from the module's reference index), and those
+    // that name it through a local.
+    let mut mine: Vec<&'a Resource> = cx
         .referrers(sg)
         .resources
         .into_iter()
@@ -409,6 +491,12 @@ fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a 
                     .is_some_and(|g| g.address() == sg.address())
         })
         .collect();
+    let (_, readers) = via_locals(cx, sg);
+    mine.extend(readers.into_iter().filter(|r| {
+        RULE_TYPES.contains(&r.ty.as_str())
+            && cx.referenced(r, "security_group_id").is_none()
+            && group_via_local(cx, r).is_some_and(|g| g.address() == sg.address())
+    }));
     for r in mine {
         resources.push(r);
         for body in instances(cx, r) {
@@ -1176,9 +1264,10 @@ fn interface_attachment(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
-    let in_stack = cx
-        .referenced(r, "security_group_id")
-        .is_some_and(|g| g.mode == Mode::Managed && g.ty == "aws_security_group");
+    let in_stack = match cx.referenced(r, "security_group_id") {
+        Some(g) => g.mode == Mode::Managed && g.ty == "aws_security_group",
+        None => group_via_local(cx, r).is_some(),
+    };
     if !in_stack {
         cx.unsupported(
             r,
