@@ -1840,10 +1840,11 @@ fn compile_module(
                 .into_iter()
                 .collect(),
             location: call.loc.clone(),
-            note: Some(format!(
-                "registry module expanded into {} resource(s)",
-                addrs.len()
-            )),
+            note: Some(if addrs.is_empty() {
+                "registry module that creates no resources: Ferry computes its outputs".into()
+            } else {
+                format!("registry module expanded into {} resource(s)", addrs.len())
+            }),
         });
     }
     for d in &mut diags {
