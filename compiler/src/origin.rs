@@ -269,7 +269,7 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
             read_tfvars(path, text, file_name.ends_with(".json"), module, diags);
         } else if is_json {
             if let Some(body) = json::parse(path, text, diags) {
-                add_body(module, path, body, None, diags);
+                add_body(module, path, body, None, text.contains("resource."), diags);
             }
         } else {
             // The fast parser first: it reads nearly every real file and counts its own depth.
@@ -300,7 +300,14 @@ pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> O
                     .collect(),
                 attrs: offsets.attrs.into_iter().map(|o| index.loc(o)).collect(),
             };
-            add_body(module, path, body, Some(spans), diags);
+            add_body(
+                module,
+                path,
+                body,
+                Some(spans),
+                text.contains("resource."),
+                diags,
+            );
         }
     }
     read_var_files(&mut origin, &var_files, root_tfvars, diags);
@@ -334,7 +341,14 @@ fn full_parse(module: &mut Module, path: &str, text: &str, diags: &mut Vec<Diagn
             let index = LineIndex::new(path, text);
             let spans = collect_spans(&edit_body, &index);
             let body: Body = edit_body.into();
-            add_body(module, path, body, Some(spans), diags);
+            add_body(
+                module,
+                path,
+                body,
+                Some(spans),
+                text.contains("resource."),
+                diags,
+            );
         }
         Err(err) => {
             let loc = Loc::new(
@@ -482,6 +496,8 @@ fn add_body(
     body: Body,
     // Each block's locations are moved out (not copied) when the block is added.
     mut spans: Option<Spans>,
+    // The file mentions `resource.`: references may use the `resource.<type>.<name>` form.
+    resource_prefix: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut legacy_seen = false;
@@ -512,6 +528,9 @@ fn add_body(
                     .unwrap_or_else(|| (Loc::file(path), AttrLocs::default()));
                 block_i += 1;
                 legacy_seen |= legacy::upgrade_body(&mut block.body);
+                if resource_prefix {
+                    strip_resource_prefix(&mut block.body);
+                }
                 add_block(module, block, loc, attr_locs, diags);
             }
         }
@@ -525,6 +544,37 @@ fn add_body(
             .at(Loc::file(path))
             .help("run `terraform 0.12upgrade` (or write `var.x` instead of `\"${var.x}\"`) so the origin stays readable by current tools"),
         );
+    }
+}
+
+/// `resource.aws_x.y` (Terraform's explicit form of a managed resource reference, for a type
+/// that could clash with a future reference prefix) is read as `aws_x.y`, the form every pass
+/// looks for. Only files that mention `resource.` are walked.
+fn strip_resource_prefix(body: &mut Body) {
+    use hcl::expr::{TraversalOperator, Variable};
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) => crate::hclx::walk_mut(&mut a.expr, &mut |e| {
+                // `[for resource in var.list : resource.tags.Name]`: the iterator, not the prefix.
+                if let Expression::ForExpr(f) = e
+                    && (f.value_var.as_str() == "resource"
+                        || f.key_var.as_ref().is_some_and(|k| k.as_str() == "resource"))
+                {
+                    return false;
+                }
+                if let Expression::Traversal(t) = e
+                    && matches!(&t.expr, Expression::Variable(v) if v.as_str() == "resource")
+                    && let Some(TraversalOperator::GetAttr(ty)) = t.operators.first()
+                    && t.operators.len() >= 2
+                {
+                    let ty = Variable::unchecked(ty.as_str());
+                    t.operators.remove(0);
+                    t.expr = Expression::Variable(ty);
+                }
+                true
+            }),
+            hcl::Structure::Block(b) => strip_resource_prefix(&mut b.body),
+        }
     }
 }
 

@@ -415,6 +415,11 @@ fn db_instance(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "arn", &addr, "urn");
     attr(cx, r, "id", &addr, "id");
     attr(cx, r, "resource_id", &addr, "id");
+    cx.export(
+        r,
+        "master_user_secret",
+        Export::Unmapped(NO_MASTER_SECRET.into()),
+    );
     attr(cx, r, "identifier", &addr, "name");
     attr(cx, r, "engine_version_actual", &addr, "version");
     // The version DigitalOcean runs (`14.3` may have become `15`), not the origin's.
@@ -934,6 +939,11 @@ fn rds_cluster(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "cluster_resource_id", &addr, "id");
     attr(cx, r, "cluster_identifier", &addr, "name");
     attr(cx, r, "engine_version_actual", &addr, "version");
+    cx.export(
+        r,
+        "master_user_secret",
+        Export::Unmapped(NO_MASTER_SECRET.into()),
+    );
     // The version DigitalOcean runs (`14.3` may have become `15`), not the origin's.
     attr(cx, r, "engine_version", &addr, "version");
     export_origin(cx, r, "engine");
@@ -2666,6 +2676,10 @@ pub(super) fn reader_endpoint_warning(
         .help(help),
     );
 }
+
+/// Why `master_user_secret` (the secret RDS manages with `manage_master_user_password`) has no
+/// counterpart.
+const NO_MASTER_SECRET: &str = "DigitalOcean keeps the admin user and its generated password on the cluster (`user`, `password`) instead of a managed secret; ECS `secrets` that read its `username` or `password` get a Kubernetes Secret holding them";
 
 const NO_READER: &str = "standby nodes take no reads";
 const READER_HELP: &str = "to spread reads, add a read replica (`digitalocean_database_replica`) and point readers at its `host`";

@@ -2096,6 +2096,13 @@ fn task_pod(
                 else {
                     continue;
                 };
+                if let Some((secret, key)) = db_master_secret(cx, &from) {
+                    c.env.push(Env {
+                        name: n,
+                        source: EnvSource::SecretKey { secret, key },
+                    });
+                    continue;
+                }
                 match secret_source(cx, td, &from) {
                     Some((secret, key)) => c.env.push(Env {
                         name: n,
@@ -2685,6 +2692,111 @@ fn external_secret(
         .help("create the secrets in the stack (`aws_secretsmanager_secret` or `aws_ssm_parameter`) so each appliance owns them"),
     );
     addr
+}
+
+/// The database whose RDS-managed master user secret `e` reads
+/// (`aws_rds_cluster.x.master_user_secret[0].secret_arn`), directly or through locals.
+fn master_secret_db<'a>(cx: &Cx<'a>, e: &Expression, depth: u8) -> Option<&'a Resource> {
+    let mut found = None;
+    hclx::walk(e, &mut |x| {
+        if found.is_some() {
+            return;
+        }
+        match hclx::traversal_root(x) {
+            Some(("local", [Op::GetAttr(n), ..])) if depth < 4 => {
+                if let Some(l) = cx.module.locals.iter().find(|l| l.name == n.as_str()) {
+                    found = master_secret_db(cx, &l.expr, depth + 1);
+                }
+            }
+            Some((ty @ ("aws_rds_cluster" | "aws_db_instance"), [Op::GetAttr(_), rest @ ..]))
+                if rest
+                    .iter()
+                    .any(|o| matches!(o, Op::GetAttr(a) if a.as_str() == "master_user_secret")) =>
+            {
+                found = cx.resolve_ref(x).filter(|r| r.ty == ty);
+            }
+            _ => {}
+        }
+    });
+    found
+}
+
+/// An ECS `valueFrom` of the secret RDS manages for a database's master user
+/// (`manage_master_user_password = true`; `"${aws_rds_cluster.x.master_user_secret[0].secret_arn}:password::"`):
+/// DigitalOcean keeps the admin user and its generated password on the cluster, so the key reads
+/// a Kubernetes Secret holding them (one per database, `username` and `password` as in the
+/// secret RDS writes). `None` for other values, for a key other than those two, and for a
+/// database repeated with `count`/`for_each`.
+fn db_master_secret(cx: &mut Cx<'_>, from: &Expression) -> Option<(Expression, Expression)> {
+    let db = master_secret_db(cx, from, 0)?;
+    if db.meta.count.is_some() || db.meta.for_each.is_some() {
+        return None;
+    }
+    let Expression::TemplateExpr(t) = from else {
+        return None;
+    };
+    let tpl = Template::from_expr(t).ok()?;
+    let key = match tpl.elements().get(1) {
+        Some(Element::Literal(l)) => super::secrets::arn_json_key(l)?,
+        _ => return None,
+    };
+    if key != "username" && key != "password" {
+        return None;
+    }
+    let (user, pass) = if db.ty == "aws_rds_cluster" {
+        ("master_username", "master_password")
+    } else {
+        ("username", "password")
+    };
+    let origin = db.address().to_string();
+    let existing = cx
+        .st
+        .emitted
+        .iter()
+        .find(|e| {
+            e.ty == "kubernetes_secret_v1"
+                && e.origin.as_deref() == Some(origin.as_str())
+                && e.name.ends_with("_master_user_secret")
+        })
+        .map(|e| e.address());
+    let addr = match existing {
+        Some(a) => a,
+        None => {
+            let data = k8s::map([
+                (
+                    "username",
+                    hclx::path(&[db.ty.as_str(), db.name.as_str(), user]),
+                ),
+                (
+                    "password",
+                    hclx::path(&[db.ty.as_str(), db.name.as_str(), pass]),
+                ),
+            ]);
+            let name = k8s::unique_object_name(
+                cx.st,
+                "kubernetes_secret_v1",
+                &format!("{}-master-user", k8s::dns_label(&db.name, "db")),
+            );
+            let ns = cx.k8s_namespace();
+            let body = k8s::secret(s(&name), ns, data, None, None);
+            let addr = cx.emit_as(
+                db,
+                Mode::Managed,
+                "kubernetes_secret_v1",
+                &format!("{}_master_user_secret", db.name),
+                body,
+            );
+            plain_meta(cx, &addr);
+            cx.secret(crate::report::SecretRef {
+                origin: origin.clone(),
+                target: addr.clone(),
+                keys: vec!["username".into(), "password".into()],
+                source: "the database cluster's admin user and generated password (RDS-managed master user secret)".into(),
+            });
+            addr
+        }
+    };
+    Some((k8s::name_of(&addr), s(&key)))
 }
 
 /// The Secret name and key for an ECS `valueFrom`, when the secret is part of the stack.
