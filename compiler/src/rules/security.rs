@@ -1264,6 +1264,25 @@ fn interface_attachment(r: &Resource, cx: &mut Cx<'_>) {
 }
 
 fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
+    if hclx::attr(&r.body, "security_group_id").is_some_and(names_default_group) {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` adds a rule to the VPC's default security group; DigitalOcean VPCs have no default firewall, so the rule is not carried over",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("put the rule on a security group of the resources it is meant for: it then becomes part of their firewall"),
+        );
+        cx.drop(
+            r,
+            "a rule of the VPC's default security group, which DigitalOcean VPCs do not have",
+        );
+        return;
+    }
     let in_stack = match cx.referenced(r, "security_group_id") {
         Some(g) => g.mode == Mode::Managed && g.ty == "aws_security_group",
         None => group_via_local(cx, r).is_some(),
@@ -1280,6 +1299,23 @@ fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
     // Otherwise the group records the outcome (it may run before or after this rule).
+}
+
+/// Does `e` name a VPC's default security group (`aws_default_security_group.x.id`,
+/// `aws_vpc.x.default_security_group_id`, the registry VPC module's
+/// `module.vpc.default_security_group_id`)?
+fn names_default_group(e: &Expression) -> bool {
+    let mut found = false;
+    hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
+        Some(("aws_default_security_group", _)) => found = true,
+        Some((_, ops)) => {
+            found |= ops
+                .iter()
+                .any(|o| matches!(o, Op::GetAttr(a) if a.as_str() == "default_security_group_id"))
+        }
+        None => {}
+    });
+    found
 }
 
 #[cfg(test)]
