@@ -72,6 +72,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/sns/aws",
     "terraform-aws-modules/dynamodb-table/aws",
     "terraform-aws-modules/kms/aws",
+    "terraform-aws-modules/ecr/aws",
     "terraform-aws-modules/iam/aws//modules/*",
     "terraform-aws-modules/cloudwatch/aws//modules/{log-group,metric-alarm}",
 ];
@@ -147,6 +148,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("sns", None) => sns(&mut b),
         ("dynamodb-table", None) => dynamodb_table(&mut b),
         ("kms", None) => kms(&mut b),
+        ("ecr", None) => ecr(&mut b),
         ("iam", Some(sub)) => iam(&mut b, sub)?,
         ("cloudwatch", Some(sub)) => cloudwatch(&mut b, sub)?,
         _ => return None,
@@ -2695,6 +2697,35 @@ fn kms(b: &mut Builder<'_>) {
         ],
         &[("key_arn", "arn"), ("key_id", "key_id")],
     );
+}
+
+/// ecr v1–v2: a private repository, which the ECR rule makes a repository of the appliance's
+/// registry (its image moves there). Lifecycle and repository policies are inputs the module
+/// turns into resources of their own: not carried, so the F206 note lists them.
+fn ecr(b: &mut Builder<'_>) {
+    let outputs = [
+        ("repository_name", "name"),
+        ("repository_arn", "arn"),
+        ("repository_registry_id", "registry_id"),
+        ("repository_url", "repository_url"),
+    ];
+    if !b.created(&["create", "create_repository"]) {
+        let names: Vec<&str> = outputs.iter().map(|(o, _)| *o).collect();
+        no_resources(b, &names);
+        return;
+    }
+    let mut body = B::new();
+    for (input, arg) in [
+        ("repository_name", "name"),
+        ("repository_image_tag_mutability", "image_tag_mutability"),
+        ("repository_force_delete", "force_delete"),
+    ] {
+        let v = b.input(input);
+        body.set_opt(arg, v);
+    }
+    let r = b.resource("aws_ecr_repository", &b.base(), body);
+    b.understood(&["tags", "putin_khuylo"]);
+    b.outs(&r, &outputs);
 }
 
 /// iam v5 submodules: roles (assumable, OIDC, service accounts), policies, users, groups.

@@ -1,0 +1,3 @@
+output "repository_url" {
+  value = "registry.digitalocean.com/${var.registry_name}/ipfs-metadata"
+}
