@@ -1368,9 +1368,10 @@ fn compile_module(
                     }
                 ))
             });
+        let origin = e.origin.as_deref();
         e.body.exprs_mut(&mut |x| {
             rules::secrets::read_generated_passwords(x, &generated);
-            rules::secrets::read_database_ports(x, &db_ports, &mut ports_read);
+            rules::secrets::read_database_values(x, &db_ports, origin, &mut ports_read);
             rw.rewrite(x, &loc)
         });
         for x in [&mut e.meta.count, &mut e.meta.for_each]
@@ -1570,17 +1571,32 @@ fn compile_module(
         );
     }
     for p in ports_read.iter().filter_map(|i| db_ports.get(*i)) {
+        let (what, attr) = p.what();
+        let (chooses, help) = match attr {
+            "user" => (
+                "sets",
+                "the application must log in as the cluster's admin user with the password DigitalOcean generated, not with the ones the origin configured",
+            ),
+            "port" => (
+                "chooses",
+                "clients must connect on the cluster's port, not the one the origin configured",
+            ),
+            _ => (
+                "generates",
+                "the application must log in as the cluster's admin user with the password DigitalOcean generated, not with the ones the origin configured",
+            ),
+        };
         diags.push(
             Diagnostic::new(
                 Code::ValueConverted,
                 format!(
-                    "`{}` is the port of `{}`; DigitalOcean chooses the cluster's port, so where else the stack reads `{}` it reads the cluster's `port`",
-                    p.source, p.database, p.source
+                    "`{}` is the {what} of `{}`; DigitalOcean {chooses} the cluster's {what}, so where else the stack reads `{}` it reads the cluster's `{}`",
+                    p.source, p.database, p.source, attr
                 ),
             )
-            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc_of("port")))
+            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc_of(p.attr)))
             .resource(p.database.clone())
-            .help("clients must connect on the cluster's port, not the one the origin configured"),
+            .help(help),
         );
     }
     drop_unread_generators(

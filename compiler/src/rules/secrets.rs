@@ -413,15 +413,40 @@ const DB_PORTS: &[&str] = &[
 /// A variable or local (`var.db_port`) given to a mapped database's `port`, which DigitalOcean
 /// chooses itself: where else the stack reads it (a secret, a container's environment, a module
 /// argument), it means the database's port, so it reads the cluster's `port` instead.
+/// The same holds for a variable or local given to a mapped database's admin password
+/// (`password = var.password`, which DigitalOcean ignores: it generates the password): an
+/// output or a secret passing it on means the database's password, so it reads the cluster's.
 #[derive(Debug, Clone)]
 pub struct DatabasePort {
     /// `var.db_port` or `local.db_port`.
     pub source: String,
     /// The database's address.
     pub database: String,
+    /// The database's attribute the source was given to: `port`, `password`, `master_password`.
+    pub attr: &'static str,
     /// What the source becomes before the reference pass (`aws_rds_cluster.main.port`).
     pub reads: Expression,
 }
+
+impl DatabasePort {
+    /// What the source was to the database, for messages: `port`, `admin password`,
+    /// `admin user name`; and the cluster's attribute it now reads.
+    pub fn what(&self) -> (&'static str, &'static str) {
+        match self.attr {
+            "port" => ("port", "port"),
+            "username" | "master_username" => ("admin user name", "user"),
+            _ => ("admin password", "password"),
+        }
+    }
+}
+
+/// The admin user name of a database whose admin password the stack reads: with the password
+/// it reads the cluster's admin user (`doadmin`), so the pair stays one login.
+const DB_USERNAMES: &[(&str, &str)] = &[
+    ("aws_db_instance", "username"),
+    ("aws_rds_cluster", "master_username"),
+    ("aws_docdb_cluster", "master_username"),
+];
 
 /// The [`DatabasePort`]s of a module: one database each (a value two databases use is left).
 pub fn database_ports(resources: &[Resource], st: &State) -> Vec<DatabasePort> {
@@ -430,29 +455,39 @@ pub fn database_ports(resources: &[Resource], st: &State) -> Vec<DatabasePort> {
     for db in resources.iter().filter(|r| {
         r.mode == Mode::Managed && DB_PORTS.contains(&r.ty.as_str()) && !r.meta.is_repeated()
     }) {
-        let mapped = st
-            .exports
-            .get(db.address())
-            .and_then(|x| x.attrs.get("port"))
-            .is_some_and(|e| matches!(e, Export::Attr { .. }));
-        if !mapped {
-            continue;
-        }
-        let Some(Some((root @ ("var" | "local"), [Op::GetAttr(name)]))) =
-            hclx::attr(&db.body, "port").map(hclx::traversal_root)
-        else {
-            continue;
+        let of_type = |table: &[(&str, &'static str)]| {
+            table
+                .iter()
+                .find(|(ty, _)| *ty == db.ty)
+                .map(|(_, attr)| *attr)
         };
-        let source = format!("{root}.{}", name.as_str());
-        if out.iter().any(|p| p.source == source) {
-            ambiguous.push(source);
-            continue;
+        let login = [of_type(DB_PASSWORDS), of_type(DB_USERNAMES)];
+        for attr in std::iter::once("port").chain(login.into_iter().flatten()) {
+            let mapped = st
+                .exports
+                .get(db.address())
+                .and_then(|x| x.attrs.get(attr))
+                .is_some_and(|e| matches!(e, Export::Attr { .. }));
+            if !mapped {
+                continue;
+            }
+            let Some(Some((root @ ("var" | "local"), [Op::GetAttr(name)]))) =
+                hclx::attr(&db.body, attr).map(hclx::traversal_root)
+            else {
+                continue;
+            };
+            let source = format!("{root}.{}", name.as_str());
+            if out.iter().any(|p| p.source == source) {
+                ambiguous.push(source);
+                continue;
+            }
+            out.push(DatabasePort {
+                source,
+                database: db.address().to_string(),
+                attr,
+                reads: hclx::path(&[db.ty.as_str(), db.name.as_str(), attr]),
+            });
         }
-        out.push(DatabasePort {
-            source,
-            database: db.address().to_string(),
-            reads: hclx::path(&[db.ty.as_str(), db.name.as_str(), "port"]),
-        });
     }
     out.retain(|p| !ambiguous.contains(&p.source));
     out
@@ -465,6 +500,17 @@ pub fn read_database_ports(
     ports: &[DatabasePort],
     hits: &mut std::collections::BTreeSet<usize>,
 ) {
+    read_database_values(expr, ports, None, hits);
+}
+
+/// [`read_database_ports`] in a resource emitted for the origin resource `origin`: a
+/// database's own resources keep what the origin gave it (the user it creates keeps its name).
+pub fn read_database_values(
+    expr: &mut Expression,
+    ports: &[DatabasePort],
+    origin: Option<&str>,
+    hits: &mut std::collections::BTreeSet<usize>,
+) {
     if ports.is_empty() {
         return;
     }
@@ -473,7 +519,10 @@ pub fn read_database_ports(
             return true;
         };
         let source = format!("{root}.{}", name.as_str());
-        let Some(i) = ports.iter().position(|p| p.source == source) else {
+        let Some(i) = ports
+            .iter()
+            .position(|p| p.source == source && origin != Some(p.database.as_str()))
+        else {
             return true;
         };
         *x = ports[i].reads.clone();

@@ -22,7 +22,7 @@ resource "digitalocean_droplet" "bastion" {
   tags   = ["instance-id:${var.instance_id}"]
 
   provisioner "file" {
-    content     = templatefile("templates/db_deploy.tftpl", { rds-endpoint = digitalocean_database_cluster.mysql.host, dbpass = var.dbpass })
+    content     = templatefile("templates/db_deploy.tftpl", { rds-endpoint = digitalocean_database_cluster.mysql.host, dbpass = digitalocean_database_cluster.mysql.password })
     destination = "/tmp/dbdeploy.sh"
   }
 

@@ -12,6 +12,7 @@ variable "region" {
 variable "dbpass" {
   type      = string
   sensitive = true
+  default   = null
 }
 
 variable "ssh_private_key" {

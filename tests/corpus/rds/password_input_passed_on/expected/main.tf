@@ -1,0 +1,14 @@
+module "rds" {
+  source      = "./modules/rds"
+  instance_id = var.instance_id
+  password    = var.db_password
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

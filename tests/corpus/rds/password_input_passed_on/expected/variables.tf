@@ -1,0 +1,14 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "instance_id" {
+  type = string
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
