@@ -1098,8 +1098,13 @@ impl<'a> Cx<'a> {
         fallback: &str,
     ) -> Expression {
         let origin = origin.map(|e| self.drop_account_id_segments(r, e));
+        // A module input every caller makes unique counts for bucket names only: S3 and Spaces
+        // names share one namespace, so two origin buckets never had the same name; an RDS
+        // instance and an ElastiCache cluster may (their AWS namespaces differ) and become two
+        // database clusters, which the appended instance id keeps apart.
+        let via_inputs = r.ty == "aws_s3_bucket";
         match origin {
-            Some(e) if self.mentions_instance_id(&e) => e,
+            Some(e) if self.mentions_instance_id_via(&e, via_inputs) => e,
             Some(e) => {
                 self.diag(
                     Diagnostic::new(
@@ -1401,9 +1406,20 @@ impl<'a> Cx<'a> {
 
     /// Does the expression carry `var.instance_id`, directly or through locals?
     pub fn mentions_instance_id(&self, e: &Expression) -> bool {
+        self.mentions_instance_id_via(e, true)
+    }
+
+    /// [`Cx::mentions_instance_id`], counting module inputs that every caller makes unique
+    /// only when `inputs`.
+    pub fn mentions_instance_id_via(&self, e: &Expression, inputs: bool) -> bool {
         // Expressions are borrowed (from the caller and the module's locals), never copied.
         let module: &'a Module = self.module;
-        let carried = &self.st.instance_id_inputs;
+        let no_inputs = std::collections::BTreeSet::new();
+        let carried = if inputs {
+            &self.st.instance_id_inputs
+        } else {
+            &no_inputs
+        };
         let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {

@@ -4,7 +4,7 @@ locals {
 
 resource "digitalocean_database_cluster" "this" {
   count            = var.create && false == local.is_mssql ? 1 : 0
-  name             = var.identifier
+  name             = "${var.identifier}-${var.instance_id}"
   engine           = "pg"
   version          = "15"
   size             = "db-s-4vcpu-8gb"
