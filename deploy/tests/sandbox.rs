@@ -595,7 +595,10 @@ async fn the_efs_case_deploys_an_nfs_share_and_destroys_it() {
     assert_eq!(share["vpc_ids"], serde_json::json!([vpc["id"]]));
     assert_eq!(share["status"], "ACTIVE");
     let host = share["host"].as_str().expect("a host");
-    assert!(host.starts_with("10.0."), "{host} is in the VPC's 10.0.0.0/16");
+    assert!(
+        host.starts_with("10.0."),
+        "{host} is in the VPC's 10.0.0.0/16"
+    );
     let out = first
         .outputs
         .get("efs_mount_ip")

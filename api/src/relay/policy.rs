@@ -770,7 +770,8 @@ mod tests {
         ] {
             assert_eq!(classify(method, &path), Ok(want), "{method} {path}");
         }
-        let ours = br#"{"name":"wordpress-efs-acme","region":"nyc3","size_gib":50,"vpc_ids":["v"]}"#;
+        let ours =
+            br#"{"name":"wordpress-efs-acme","region":"nyc3","size_gib":50,"vpc_ids":["v"]}"#;
         let theirs = br#"{"name":"wordpress-efs","region":"nyc3","size_gib":50,"vpc_ids":["v"]}"#;
         for phase in [Phase::Deploy, Phase::Operate] {
             assert_eq!(

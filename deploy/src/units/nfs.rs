@@ -62,7 +62,9 @@ pub fn nfs_body(args: &Json) -> Result<Json, UnitError> {
 /// `standard`, `high`, `PERFORMANCE_TIER_HIGH`: the tier's short name, lowercase.
 fn tier_name(text: &str) -> String {
     let t = text.to_ascii_lowercase();
-    t.strip_prefix("performance_tier_").unwrap_or(&t).to_string()
+    t.strip_prefix("performance_tier_")
+        .unwrap_or(&t)
+        .to_string()
 }
 
 pub fn nfs_attrs(args: &Json, obj: &Json) -> Json {
@@ -175,7 +177,9 @@ impl Nfs {
     async fn action(cx: &Cx, obj: &Json, body: Json) -> Result<(), UnitError> {
         let id = id_of(obj, "id").unwrap_or_default();
         let path = format!("/v2/nfs/{}/actions", enc(&id));
-        cx.client.send(Method::Post, &path, Some(body), None).await?;
+        cx.client
+            .send(Method::Post, &path, Some(body), None)
+            .await?;
         Ok(())
     }
 
@@ -304,9 +308,7 @@ mod tests {
         assert_eq!(body["size_gib"], 2048);
         let mut small = args();
         small["size"] = json!(10);
-        assert!(
-            matches!(nfs_body(&small), Err(UnitError::Arg { ref arg, .. }) if arg == "size")
-        );
+        assert!(matches!(nfs_body(&small), Err(UnitError::Arg { ref arg, .. }) if arg == "size"));
         assert!(nfs_body(&json!({"name": "x", "region": "nyc3", "size": 50})).is_err());
     }
 
@@ -319,7 +321,10 @@ mod tests {
         assert_eq!(a["size"], 1024);
         assert_eq!(a["vpc_id"], "vpc-1");
         assert_eq!(a["performance_tier"], "standard");
-        assert_eq!(ready(&share("CREATING", 1)), Ready::Pending("CREATING".into()));
+        assert_eq!(
+            ready(&share("CREATING", 1)),
+            Ready::Pending("CREATING".into())
+        );
         assert_eq!(ready(&share("FAILED", 1)), Ready::Failed("FAILED".into()));
     }
 
@@ -327,7 +332,11 @@ mod tests {
     async fn created_in_its_region_and_waited_for() {
         let (c, script) = cx(vec![
             ("GET /v2/nfs?region=nyc3", 200, json!({"shares": []})),
-            ("POST /v2/nfs", 201, json!({"share": share("CREATING", 100)})),
+            (
+                "POST /v2/nfs",
+                201,
+                json!({"share": share("CREATING", 100)}),
+            ),
             (
                 "GET /v2/nfs/baf4827c-6fa9-456f-9dbd-9ddfcacd0720?region=nyc3",
                 200,
@@ -352,7 +361,11 @@ mod tests {
         let mut bigger = args();
         bigger["size"] = json!(200);
         let (c, script) = cx(vec![
-            ("GET /v2/nfs?region=nyc3", 200, json!({"shares": [share("ACTIVE", 100)]})),
+            (
+                "GET /v2/nfs?region=nyc3",
+                200,
+                json!({"shares": [share("ACTIVE", 100)]}),
+            ),
             (
                 "POST /v2/nfs/baf4827c-6fa9-456f-9dbd-9ddfcacd0720/actions",
                 201,
@@ -379,7 +392,11 @@ mod tests {
         )]);
         let applied = Nfs.apply(&c, &args()).await.expect("finds");
         assert_eq!(applied.action, Action::Unchanged);
-        assert!(applied.notes[0].contains("cannot shrink"), "{:?}", applied.notes);
+        assert!(
+            applied.notes[0].contains("cannot shrink"),
+            "{:?}",
+            applied.notes
+        );
         assert_eq!(requests(&script).len(), 1, "nothing is written");
     }
 
