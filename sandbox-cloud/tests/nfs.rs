@@ -231,6 +231,7 @@ async fn share_requests_are_validated() {
 }
 
 #[tokio::test]
+#[allow(clippy::type_complexity)]
 async fn shares_need_the_nfs_scopes() {
     let t = T::new().await;
     let net = vpc(&t, "net-acme", "nyc3").await;
