@@ -498,9 +498,18 @@ impl Transport for CutOff {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deploy_cut_off_after_any_request_then_run_again_leaves_no_duplicate() {
-    // Every request boundary of the largest example; every third of another (test time).
-    for (name, step) in [("saas-web-app", 1), ("data-platform", 3)] {
-        let stack = example(name);
+    // Every request boundary of the largest example and of the compiled EFS case (its NFS
+    // share); every third of another example (test time).
+    for (name, step) in [
+        ("saas-web-app", 1),
+        ("data-platform", 3),
+        ("efs/wordpress_shared_files", 1),
+    ] {
+        let stack = if name.contains('/') {
+            corpus(name)
+        } else {
+            example(name)
+        };
         // How many requests a whole deploy takes.
         let total = {
             let cloud = cloud(Duration::from_millis(5)).await;
