@@ -53,6 +53,7 @@ pub fn request_for(case: &Path) -> CompileRequest {
 /// Checks the invariants of DESIGN §3 on a compilation; returns the violations.
 pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
     let mut problems = Vec::new();
+    let carried = carried_inputs(&c.files);
     for (path, text) in &c.files {
         for (i, line) in text.lines().enumerate() {
             let mentions_aws = line.contains("provider \"aws\"")
@@ -72,7 +73,11 @@ pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
         if path.ends_with(".tf") {
             duplicate_blocks(path, text, &mut problems);
             match hcl::parse(text) {
-                Ok(body) => check_resources(path, &body, &mut problems),
+                Ok(body) => {
+                    let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or_default();
+                    let vars = carried.get(dir).cloned().unwrap_or_default();
+                    check_resources(path, &body, &vars, &mut problems)
+                }
                 Err(e) => problems.push(format!("{path}: emitted HCL does not parse: {e}")),
             }
         }
@@ -143,8 +148,66 @@ const UNIQUE_NAMES: &[&str] = &[
     "digitalocean_project",
 ];
 
-/// Does an expression's text carry `var.instance_id`, directly or through the file's locals?
-fn carries_instance_id(text: &str, body: &hcl::Body) -> bool {
+/// Per emitted module folder, the variables that every call of it (in the emitted files) sets
+/// to an expression carrying `var.instance_id`, directly or through the caller file's locals:
+/// a name read from one is unique per appliance.
+fn carried_inputs(
+    files: &BTreeMap<String, String>,
+) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut all: BTreeMap<(String, String), bool> = BTreeMap::new();
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".tf")) {
+        let Ok(body) = hcl::parse(text) else { continue };
+        let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or_default();
+        for call in body.blocks().filter(|b| b.identifier() == "module") {
+            let Some(hcl::Expression::String(source)) = call
+                .body
+                .attributes()
+                .find(|a| a.key() == "source")
+                .map(|a| a.expr())
+            else {
+                continue;
+            };
+            let Some(rel) = source.strip_prefix("./") else {
+                continue;
+            };
+            let target = match dir {
+                "" => rel.trim_end_matches('/').to_string(),
+                d => format!("{d}/{}", rel.trim_end_matches('/')),
+            };
+            for a in call.body.attributes().filter(|a| a.key() != "source") {
+                let text = hcl::format::to_string(a.expr()).unwrap_or_default();
+                let carries = carries_instance_id(&text, &body, &Default::default());
+                all.entry((target.clone(), a.key().to_string()))
+                    .and_modify(|c| *c &= carries)
+                    .or_insert(carries);
+            }
+        }
+    }
+    let mut out: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for ((dir, var), carries) in all {
+        if carries {
+            out.entry(dir).or_default().insert(var);
+        }
+    }
+    out
+}
+
+/// Does an expression's text carry `var.instance_id` (or one of `vars`, which callers set to
+/// something carrying it), directly or through the file's locals?
+fn carries_instance_id(
+    text: &str,
+    body: &hcl::Body,
+    vars: &std::collections::BTreeSet<String>,
+) -> bool {
+    let names_var = |t: &str, v: &str| {
+        let needle = format!("var.{v}");
+        t.match_indices(&needle).any(|(i, _)| {
+            !t[i + needle.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+    };
     let locals: Vec<(String, String)> = body
         .blocks()
         .filter(|b| b.identifier() == "locals")
@@ -159,7 +222,7 @@ fn carries_instance_id(text: &str, body: &hcl::Body) -> bool {
     let mut pending = vec![text.to_string()];
     let mut seen = std::collections::BTreeSet::new();
     while let Some(t) = pending.pop() {
-        if t.contains("var.instance_id") {
+        if t.contains("var.instance_id") || vars.iter().any(|v| names_var(&t, v)) {
             return true;
         }
         for (k, v) in &locals {
@@ -171,7 +234,12 @@ fn carries_instance_id(text: &str, body: &hcl::Body) -> bool {
     false
 }
 
-fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
+fn check_resources(
+    path: &str,
+    body: &hcl::Body,
+    vars: &std::collections::BTreeSet<String>,
+    problems: &mut Vec<String>,
+) {
     for block in body.blocks().filter(|b| b.identifier() == "resource") {
         let ty = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
         let name = block.labels.get(1).map(|l| l.as_str()).unwrap_or_default();
@@ -184,7 +252,7 @@ fn check_resources(path: &str, body: &hcl::Body, problems: &mut Vec<String>) {
         };
         if UNIQUE_NAMES.contains(&ty) {
             match attr("name") {
-                Some(n) if carries_instance_id(&n, body) => {}
+                Some(n) if carries_instance_id(&n, body, vars) => {}
                 other => problems.push(format!(
                     "{path}: {ty}.{name} name lacks the instance id: {other:?}"
                 )),

@@ -45,6 +45,7 @@ pub fn run(
     files: &BTreeMap<String, String>,
     options: &Options,
     root_eval: Option<&Eval>,
+    never_created: &BTreeMap<String, BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let carrying = instance_vars(origin, options);
@@ -62,6 +63,17 @@ pub fn run(
     };
     let mut out = Vec::new();
     for (dir, module) in &origin.modules {
+        // Resources whose `count` is 0 (`for_each` empty) never exist: nothing to say of them.
+        let without;
+        let module = match never_created.get(dir) {
+            Some(never) => {
+                let mut m = module.clone();
+                m.resources.retain(|r| !never.contains(r.address()));
+                without = m;
+                &without
+            }
+            None => module,
+        };
         let vars = carrying.get(dir).cloned().unwrap_or_default();
         let prefix = if dir.is_empty() {
             String::new()
@@ -193,7 +205,7 @@ fn instance_vars(origin: &Origin, _options: &Options) -> BTreeMap<String, BTreeS
 }
 
 /// Does the expression carry one of `vars`, directly or through the module's locals?
-fn carries(e: &Expression, module: &Module, vars: &BTreeSet<String>) -> bool {
+pub(crate) fn carries(e: &Expression, module: &Module, vars: &BTreeSet<String>) -> bool {
     // Expressions are borrowed (from the caller and the module's locals), never copied.
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut stack = vec![e];
@@ -1113,7 +1125,14 @@ mod tests {
         let mut diags = Vec::new();
         let origin = crate::origin::parse(&files, &mut diags);
         let mut out = Vec::new();
-        run(&origin, &files, &Options::default(), None, &mut out);
+        run(
+            &origin,
+            &files,
+            &Options::default(),
+            None,
+            &BTreeMap::new(),
+            &mut out,
+        );
         out
     }
 

@@ -22,7 +22,9 @@
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
-//! they get the outcome of what they create instead of F201.
+//! they get the outcome of what they create instead of F201. One module outside
+//! terraform-aws-modules is known too: `hashicorp/subnets/cidr` (v1), which creates nothing
+//! and whose outputs are `cidrsubnets` arithmetic, computed here.
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{Eval, value_to_expr};
@@ -97,6 +99,11 @@ pub struct Expansion {
 /// Expands a registry module call, or `None` when Ferry does not know the module.
 /// `existing` are the resources of the calling module so far (synthetic names avoid them).
 pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) -> Option<Expansion> {
+    if is_subnets_cidr(source) {
+        let mut b = Builder::new(call, eval, existing, source);
+        subnets_cidr(&mut b);
+        return Some(b.finish());
+    }
     let (name, sub) = parse_source(source)?;
     let mut b = Builder::new(call, eval, existing, source);
     match (name.as_str(), sub.as_deref()) {
@@ -3438,6 +3445,174 @@ fn secrets_manager(b: &mut Builder<'_>) {
 }
 
 /// ssm-parameter v1: one `aws_ssm_parameter` (the secrets rule maps parameters).
+/// `hashicorp/subnets/cidr` from the registry, or its GitHub repository.
+fn is_subnets_cidr(source: &str) -> bool {
+    let s = source.trim();
+    let s = s.split('?').next().unwrap_or(s);
+    let s = ["registry.terraform.io/", "registry.opentofu.org/"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s);
+    if s == "hashicorp/subnets/cidr" {
+        return true;
+    }
+    let s = s.strip_prefix("git::").unwrap_or(s);
+    let s = ["https://", "ssh://git@", "git@"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s);
+    matches!(
+        s.trim_end_matches(".git"),
+        "github.com/hashicorp/terraform-cidr-subnets"
+            | "github.com:hashicorp/terraform-cidr-subnets"
+    )
+}
+
+/// `hashicorp/subnets/cidr`: no resources, only `cidrsubnets` arithmetic. Its outputs are
+/// computed when the base block and the networks are known at compile time, else written as
+/// the module computes them (`cidrsubnets(base, networks[*].new_bits...)`), for `tofu plan`.
+fn subnets_cidr(b: &mut Builder<'_>) {
+    let base = b.input("base_cidr_block");
+    let networks = b.input("networks");
+    let (Some(base), Some(networks)) = (base, networks) else {
+        for out in ["network_cidr_blocks", "networks", "base_cidr_block"] {
+            b.out_unmapped(
+                out,
+                "the module call sets no `base_cidr_block` or `networks`",
+            );
+        }
+        return;
+    };
+    b.out_expr("base_cidr_block", base.clone());
+    let (base_t, nets_t) = (hclx::inline(&base), hclx::inline(&networks));
+    let all = format!("cidrsubnets({base_t}, [for n in {nets_t} : n.new_bits]...)");
+    let by_name = format!("{{ for i, n in {nets_t} : n.name => {all}[i] if n.name != null }}");
+    let objs = format!(
+        "[for i, n in {nets_t} : {{ name = n.name, new_bits = n.new_bits, cidr_block = n.name != null ? {all}[i] : null }}]"
+    );
+    let computed = subnets_cidr_values(b, &base, &networks);
+    for (out, text) in [("network_cidr_blocks", by_name), ("networks", objs)] {
+        // Values known at compile time are written as values; a `networks` list with an
+        // unnamed network stays an expression (a literal `null` in an output reads as a lost
+        // reference to the output pass).
+        match (out, &computed) {
+            ("network_cidr_blocks", Some((blocks, _))) => {
+                b.out_expr(out, blocks.clone());
+                continue;
+            }
+            ("networks", Some((_, Some(nets)))) => {
+                b.out_expr(out, nets.clone());
+                continue;
+            }
+            _ => {}
+        }
+        match text.parse::<Expression>() {
+            Ok(e) => b.out_expr(out, e),
+            Err(_) => b.out_unmapped(
+                out,
+                "the module's arguments could not be written as an expression",
+            ),
+        }
+    }
+}
+
+/// The outputs of `hashicorp/subnets/cidr` for inputs known at compile time (IPv4):
+/// `network_cidr_blocks` (name → block, unnamed networks left out) and `networks` (when every
+/// network is named).
+fn subnets_cidr_values(
+    b: &Builder<'_>,
+    base: &Expression,
+    networks: &Expression,
+) -> Option<(Expression, Option<Expression>)> {
+    let base = b.eval.string(base)?;
+    let hcl::Value::Array(items) = b.eval.value(networks)? else {
+        return None;
+    };
+    let mut nets: Vec<(Option<String>, u32)> = Vec::new();
+    for item in &items {
+        let hcl::Value::Object(o) = item else {
+            return None;
+        };
+        let name = match o.get("name") {
+            Some(hcl::Value::String(n)) => Some(n.clone()),
+            Some(hcl::Value::Null) | None => None,
+            Some(_) => return None,
+        };
+        let bits = o.get("new_bits").and_then(|v| v.as_f64())?;
+        if bits.fract() != 0.0 || !(0.0..=32.0).contains(&bits) {
+            return None;
+        }
+        nets.push((name, bits as u32));
+    }
+    let blocks = cidrsubnets_v4(&base, &nets.iter().map(|(_, b)| *b).collect::<Vec<_>>())?;
+    let all_named = nets.iter().all(|(n, _)| n.is_some());
+    let mut by_name = hcl::Object::new();
+    let mut list = Vec::new();
+    for ((name, bits), block) in nets.into_iter().zip(blocks) {
+        let mut obj = hcl::Object::new();
+        obj.insert(
+            hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("name")),
+            name.clone()
+                .map(Expression::String)
+                .unwrap_or(Expression::Null),
+        );
+        obj.insert(
+            hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("new_bits")),
+            Expression::Number(bits.into()),
+        );
+        obj.insert(
+            hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("cidr_block")),
+            if name.is_some() {
+                Expression::String(block.clone())
+            } else {
+                Expression::Null
+            },
+        );
+        list.push(Expression::Object(obj));
+        if let Some(n) = name {
+            by_name.insert(
+                hcl::ObjectKey::Expression(Expression::String(n)),
+                Expression::String(block),
+            );
+        }
+    }
+    Some((
+        Expression::Object(by_name),
+        all_named.then_some(Expression::Array(list)),
+    ))
+}
+
+/// Terraform's `cidrsubnets(base, newbits...)` for an IPv4 base: each block starts at the first
+/// address after the previous one, aligned to its own size; `None` when a block does not fit.
+fn cidrsubnets_v4(base: &str, new_bits: &[u32]) -> Option<Vec<String>> {
+    let (addr, len) = base.split_once('/')?;
+    let len: u32 = len.parse().ok()?;
+    let ip: std::net::Ipv4Addr = addr.parse().ok()?;
+    if len > 32 {
+        return None;
+    }
+    let base_size = 1i64 << (32 - len);
+    let start = i64::from(u32::from(ip)) & !(base_size - 1);
+    let end = start + base_size - 1;
+    let mut last = start - 1;
+    let mut out = Vec::with_capacity(new_bits.len());
+    for &nb in new_bits {
+        let plen = len + nb;
+        if plen > 32 {
+            return None;
+        }
+        let size = 1i64 << (32 - plen);
+        let next = (last & !(size - 1)) + size;
+        if next < start || next + size - 1 > end {
+            return None;
+        }
+        last = next + size - 1;
+        let ip = std::net::Ipv4Addr::from(u32::try_from(next).ok()?);
+        out.push(format!("{ip}/{plen}"));
+    }
+    Some(out)
+}
+
 fn ssm_parameter(b: &mut Builder<'_>) {
     if !b.created(&["create"]) {
         no_resources(b, &["ssm_parameter_arn", "ssm_parameter_name"]);
@@ -4179,6 +4354,38 @@ fn memory_db(b: &mut Builder<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cidrsubnets_follows_terraform() {
+        let v = |b: &str, n: &[u32]| cidrsubnets_v4(b, n);
+        // Terraform's documented example: cidrsubnets("10.1.0.0/16", 4, 4, 8, 4).
+        assert_eq!(
+            v("10.1.0.0/16", &[4, 4, 8, 4]),
+            Some(vec![
+                "10.1.0.0/20".to_string(),
+                "10.1.16.0/20".into(),
+                "10.1.32.0/24".into(),
+                "10.1.48.0/20".into()
+            ])
+        );
+        assert_eq!(
+            v("0.0.0.0/0", &[1, 1]),
+            Some(vec!["0.0.0.0/1".to_string(), "128.0.0.0/1".into()])
+        );
+        // Does not fit, beyond /32, not an IPv4 block.
+        assert_eq!(v("10.0.0.0/24", &[1, 1, 1]), None);
+        assert_eq!(v("10.0.0.0/24", &[9]), None);
+        assert_eq!(v("fd00::/8", &[8]), None);
+        assert_eq!(v("10.0.0.0/40", &[1]), None);
+        assert_eq!(v("10.0.0.0", &[1]), None);
+        assert!(is_subnets_cidr(
+            "registry.terraform.io/hashicorp/subnets/cidr"
+        ));
+        assert!(is_subnets_cidr(
+            "git::https://github.com/hashicorp/terraform-cidr-subnets.git?ref=v1.0.0"
+        ));
+        assert!(!is_subnets_cidr("hashicorp/consul/aws"));
+    }
     use crate::origin::{self, Module};
 
     /// Parses `main.tf` and expands its first module call.

@@ -212,7 +212,7 @@ pub fn is_data_file(file_name: &str) -> bool {
     if lower.ends_with(".tf.json") || lower.ends_with(".tfvars.json") {
         return false;
     }
-    [".json", ".tpl", ".tmpl", ".yaml", ".yml"]
+    [".json", ".tpl", ".tftpl", ".tmpl", ".yaml", ".yml"]
         .iter()
         .any(|ext| lower.ends_with(ext))
 }

@@ -53,12 +53,16 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut resources = Vec::new();
     let mut emitted_types = BTreeSet::new();
     let mut emitted_count = 0;
-    let inputs = module_inputs(&origin, options, root_eval.as_ref());
+    let (inputs, instance_id_inputs, at_deploy) =
+        module_inputs(&origin, options, root_eval.as_ref());
     let no_inputs = BTreeMap::new();
+    let no_instance_id_inputs = BTreeSet::new();
     // What each module needs to know of the others (`crate::xmod`).
     let xfacts = crate::xmod::plan(&origin, &inputs);
     // Outcomes of resources another module adopted: (report address, outcome).
     let mut adopted_recs: Vec<(String, OutcomeRec)> = Vec::new();
+    // Module folders → their resources that are never created (for the lints).
+    let mut never_created: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Module folders whose images name the appliance's registry (`var.registry_name`).
     let mut registry_dirs = BTreeSet::new();
     // Module folders whose DNS records need the domain of a zone outside the stack
@@ -79,6 +83,10 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             &region.target,
             &emitted_types,
             inputs.get(dir).unwrap_or(&no_inputs),
+            instance_id_inputs
+                .get(dir)
+                .unwrap_or(&no_instance_id_inputs),
+            at_deploy.get(dir).unwrap_or(&no_instance_id_inputs),
             &registry_dirs,
             &dns_dirs,
             &deploy_inputs,
@@ -87,6 +95,9 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             xfacts.get(dir).unwrap_or(&crate::xmod::NONE),
         );
         adopted_recs.extend(m.adopted);
+        if !m.never_created.is_empty() {
+            never_created.insert(dir.clone(), m.never_created);
+        }
         if !m.sensitive_outputs.is_empty() {
             sensitive_outputs.insert(dir.clone(), m.sensitive_outputs.clone());
         }
@@ -176,7 +187,14 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
 
     // ---- lint -----------------------------------------------------------------------------------
     crate::undeclared::check(&origin, files, &mut diags);
-    crate::lints::run(&origin, files, options, root_eval.as_ref(), &mut diags);
+    crate::lints::run(
+        &origin,
+        files,
+        options,
+        root_eval.as_ref(),
+        &never_created,
+        &mut diags,
+    );
 
     diags.sort_by(|a, b| {
         (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message))
@@ -365,6 +383,9 @@ struct ModuleOut {
     /// Outcomes of the resources this module adopted from others (`crate::xmod`), by their
     /// report address; targets carry this module's folder.
     adopted: Vec<(String, OutcomeRec)>,
+    /// Addresses of the resources that are never created (`count` 0, `for_each` empty):
+    /// the lints leave them alone.
+    never_created: BTreeSet<String>,
 }
 
 /// A root module with nothing in it while folders below hold configuration (a multi-environment
@@ -416,16 +437,30 @@ fn empty_root(origin: &Origin, diags: &mut Vec<Diagnostic>) {
 /// The values each module's variables receive: the root's from `*.tfvars`, a local module's
 /// from the arguments of its callers, when they are known at compile time and every caller
 /// agrees (a module called with different values keeps them unknown).
-fn module_inputs(
-    origin: &Origin,
-    options: &Options,
-    root_eval: Option<&Eval>,
-) -> BTreeMap<String, BTreeMap<String, Expression>> {
+/// What callers give each local module folder: the values of its variables known at compile
+/// time, and the variables every caller sets to an expression that carries
+/// `var.instance_id` (a bucket name the caller already made unique; `Cx::mentions_instance_id`).
+/// The third: per folder, the variables whose value the deployment chooses — every root
+/// variable (the deployment stack declares it, and each appliance's deploy may set it), and
+/// the variables of a local module that a caller sets from one of its own.
+type Inputs = (
+    BTreeMap<String, BTreeMap<String, Expression>>,
+    BTreeMap<String, BTreeSet<String>>,
+    BTreeMap<String, BTreeSet<String>>,
+);
+
+fn module_inputs(origin: &Origin, options: &Options, root_eval: Option<&Eval>) -> Inputs {
     let mut inputs: BTreeMap<String, BTreeMap<String, Expression>> = BTreeMap::new();
     let mut conflicting: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut carry: BTreeMap<(String, String), bool> = BTreeMap::new();
+    let mut at_deploy: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let Some(root) = origin.modules.get("") else {
-        return inputs;
+        return (inputs, BTreeMap::new(), at_deploy);
     };
+    at_deploy.insert(
+        String::new(),
+        root.variables.iter().map(|v| v.name.clone()).collect(),
+    );
     inputs.insert(String::new(), root.tfvars.clone());
     // Breadth-first from the root; each folder is expanded once (cycles end here).
     let mut queue = vec![String::new()];
@@ -451,6 +486,13 @@ fn module_inputs(
                 &built
             }
         };
+        let mut own_carried: BTreeSet<String> = carry
+            .range((dir.clone(), String::new())..)
+            .take_while(|((d, _), _)| *d == dir)
+            .filter(|(_, c)| **c)
+            .map(|((_, k), _)| k.clone())
+            .collect();
+        own_carried.insert("instance_id".into());
         for call in &module.module_calls {
             let Some(source) = hclx::attr(&call.body, "source").and_then(|e| eval.string(e)) else {
                 continue;
@@ -461,6 +503,7 @@ fn module_inputs(
             let Some(target) = origin::join_dir(&dir, &source) else {
                 continue;
             };
+            let mut carried: Vec<(String, bool)> = Vec::new();
             let entry = inputs.entry(target.clone()).or_default();
             for attr in call.body.attributes() {
                 let key = attr.key().to_string();
@@ -469,6 +512,18 @@ fn module_inputs(
                     "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
                 ) {
                     continue;
+                }
+                carried.push((
+                    key.clone(),
+                    crate::lints::carries(attr.expr(), module, &own_carried),
+                ));
+                if let Some(own) = at_deploy.get(&dir)
+                    && crate::lints::carries(attr.expr(), module, own)
+                {
+                    at_deploy
+                        .entry(target.clone())
+                        .or_default()
+                        .insert(key.clone());
                 }
                 let Some(value) = eval
                     .value(attr.expr())
@@ -486,6 +541,12 @@ fn module_inputs(
                     }
                 }
             }
+            for (key, c) in carried {
+                carry
+                    .entry((target.clone(), key))
+                    .and_modify(|all| *all &= c)
+                    .or_insert(c);
+            }
             queue.push(target);
         }
     }
@@ -497,7 +558,13 @@ fn module_inputs(
             m.insert(key, unknown_input());
         }
     }
-    inputs
+    let mut carried: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for ((dir, key), all) in carry {
+        if all {
+            carried.entry(dir).or_default().insert(key);
+        }
+    }
+    (inputs, carried, at_deploy)
 }
 
 /// The input of a variable a caller sets to a value not known at compile time: an expression
@@ -888,6 +955,8 @@ fn compile_module(
     region: &str,
     child_types: &BTreeSet<String>,
     inputs: &BTreeMap<String, Expression>,
+    instance_id_inputs: &BTreeSet<String>,
+    at_deploy: &BTreeSet<String>,
     registry_dirs: &BTreeSet<String>,
     dns_dirs: &BTreeSet<String>,
     deploy_inputs: &DeployInputs,
@@ -919,10 +988,39 @@ fn compile_module(
     };
     let mut diags = Vec::new();
 
-    // ---- resolve module calls -------------------------------------------------------------
+    // ---- resources that are never created ---------------------------------------------------
+    // `count = var.create ? 1 : 0` with `create` false, `for_each = {}`: an AWS resource whose
+    // collection is known to be empty never exists. No rule maps it (nor reports on it), and
+    // other rules do not see it; references to it read an empty collection (`refs`). Only
+    // repeated resources are evaluated, and only a collection the deployment cannot change:
+    // one that reads a variable chosen at deploy time (`at_deploy`: a root variable's default
+    // is a toggle each appliance may flip) keeps the resource, with its `count`.
+    let never: Vec<(usize, bool)> = module
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.meta.is_repeated() && r.ty.starts_with("aws_"))
+        .filter_map(|(i, r)| never_created(r, eval, module, at_deploy).map(|keyed| (i, keyed)))
+        .collect();
     // The module's resources, copied only when something changes them (registry modules
-    // expanded into resources, dynamic blocks expanded).
+    // expanded into resources, dynamic blocks expanded, resources never created left out).
     let mut resources: Cow<'_, [Resource]> = Cow::Borrowed(module.resources.as_slice());
+    let mut never_created: BTreeMap<String, bool> = BTreeMap::new();
+    if !never.is_empty() {
+        for &(i, keyed) in &never {
+            never_created.insert(module.resources[i].address().to_string(), keyed);
+        }
+        resources = Cow::Owned(
+            module
+                .resources
+                .iter()
+                .filter(|r| !never_created.contains_key(r.address()))
+                .cloned()
+                .collect(),
+        );
+    }
+
+    // ---- resolve module calls -------------------------------------------------------------
     let mut module_exports = ModuleExports::new();
     let mut expansions: Vec<(Named, String, Vec<String>)> = Vec::new();
     // Calls of local modules, kept in the output.
@@ -1104,6 +1202,24 @@ fn compile_module(
     // ---- map ------------------------------------------------------------------------------
     let mut st = State::default();
     st.index_origin(&resources);
+    for (addr, &keyed) in &never_created {
+        let what = match keyed {
+            true => "`for_each` is empty",
+            false => "`count` is 0",
+        };
+        st.outcomes.insert(
+            addr.clone(),
+            OutcomeRec {
+                outcome: Outcome::Dropped,
+                targets: vec![],
+                note: Some(format!(
+                    "{what} whatever the deployment sets (no root variable decides it): never created, so nothing is emitted; references to it read an empty collection"
+                )),
+            },
+        );
+    }
+    st.never_created = never_created;
+    st.instance_id_inputs = instance_id_inputs.clone();
     let index = rules::index();
     // Each resource's rule, looked up once for the three phases.
     let rule_of: Vec<Option<&rules::RuleDef>> = resources
@@ -1724,10 +1840,11 @@ fn compile_module(
                 .into_iter()
                 .collect(),
             location: call.loc.clone(),
-            note: Some(format!(
-                "registry module expanded into {} resource(s)",
-                addrs.len()
-            )),
+            note: Some(if addrs.is_empty() {
+                "registry module that creates no resources: Ferry computes its outputs".into()
+            } else {
+                format!("registry module expanded into {} resource(s)", addrs.len())
+            }),
         });
     }
     for d in &mut diags {
@@ -1757,6 +1874,7 @@ fn compile_module(
         secrets: std::mem::take(&mut st.secrets),
         sensitive_outputs,
         adopted,
+        never_created: st.never_created.keys().cloned().collect(),
     }
 }
 
@@ -1829,6 +1947,30 @@ fn remove_at(body: &mut hcl::Body, path: &[usize]) {
         }
         [] => {}
     }
+}
+
+/// Is `r` repeated over a collection known to be empty (`count` 0, `for_each` an empty list,
+/// set or map) that reads no variable chosen at deploy time (`at_deploy`, directly or through
+/// the module's locals)? `Some(true)` for `for_each`, `Some(false)` for `count`.
+fn never_created(
+    r: &Resource,
+    eval: &Eval,
+    module: &Module,
+    at_deploy: &BTreeSet<String>,
+) -> Option<bool> {
+    let collection = r.meta.count.as_ref().or(r.meta.for_each.as_ref())?;
+    if crate::lints::carries(collection, module, at_deploy) {
+        return None;
+    }
+    if let Some(c) = &r.meta.count {
+        return (eval.number(c)? == 0.0).then_some(false);
+    }
+    let empty = match eval.value(r.meta.for_each.as_ref()?)? {
+        hcl::Value::Array(a) => a.is_empty(),
+        hcl::Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    empty.then_some(true)
 }
 
 /// Does a body hold a `dynamic` block (at any depth)?

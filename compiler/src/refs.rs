@@ -402,6 +402,9 @@ impl<'a> Rewriter<'a> {
         let (index, after) = rest.split_at(split);
         // Borrowed from the state (not from `self`), so nothing is copied per reference.
         let st: &'a State = self.st;
+        if let Some(&keyed) = st.never_created.get(addr) {
+            return self.never_created(keyed, rest);
+        }
         let Some(rec) = st.outcomes.get(addr) else {
             // An address the module does not declare was already reported on the origin as
             // written, at its first reference (F402, `crate::undeclared`): not a second time.
@@ -485,6 +488,40 @@ impl<'a> Rewriter<'a> {
                 Expression::Null
             }
         }
+    }
+
+    /// A reference to a resource that is never created (its `count` is 0, its `for_each`
+    /// empty; `keyed` for the latter): what Terraform reads for it. The resource itself is
+    /// an empty list (object), a splat an empty list, an index into it indexes the empty
+    /// collection as written (an error outside `try`, as in the origin:
+    /// `try(aws_instance.x[0].id, "")` stays valid and reads `""`); a `depends_on` entry
+    /// disappears.
+    fn never_created(&self, keyed: bool, rest: &[Op]) -> Expression {
+        if self.in_depends_on {
+            return Expression::Null;
+        }
+        let empty = match keyed {
+            true => Expression::Object(hcl::Object::new()),
+            false => Expression::Array(vec![]),
+        };
+        let (base, ops) = match rest.split_first() {
+            None => return empty,
+            Some((Op::FullSplat | Op::AttrSplat, after)) => {
+                // `x[*].id`: the attributes read from each element are spent.
+                let i = after
+                    .iter()
+                    .position(|o| !matches!(o, Op::GetAttr(_)))
+                    .unwrap_or(after.len());
+                (Expression::Array(vec![]), &after[i..])
+            }
+            Some((Op::Index(_) | Op::LegacyIndex(_), _)) => (empty, rest),
+            // `x.id` without an index is an error for a repeated resource.
+            Some(_) => return Expression::Null,
+        };
+        if ops.is_empty() {
+            return base;
+        }
+        Expression::Traversal(Box::new(hcl::expr::Traversal::new(base, ops.to_vec())))
     }
 
     /// A reference to a resource a rule mapped one instance at a time (`keys`, see
@@ -621,6 +658,12 @@ impl<'a> Rewriter<'a> {
             _ => return None,
         };
         let st: &'a State = self.st;
+        if let Some(&keyed) = st.never_created.get(&addr) {
+            // Iterates over nothing: the body's references to the element stay as written.
+            let mut fe = fe.clone();
+            fe.collection_expr = self.never_created(keyed, &[]);
+            return Some(Expression::ForExpr(Box::new(fe)));
+        }
         if st.instance_keys.contains_key(&addr) {
             // Mapped one instance at a time: the collection becomes one object per instance
             // with the attributes the body reads (`instances_ref`), so the body stays as is.

@@ -304,6 +304,25 @@ impl Stack {
                         } else {
                             Mode::Data
                         };
+                        let provisioners: Vec<String> = block
+                            .body
+                            .iter()
+                            .filter_map(|s| match s {
+                                Structure::Block(b) if b.identifier.as_str() == "provisioner" => {
+                                    Some(format!(
+                                        "`{}`",
+                                        b.labels.first().map(|l| l.as_str()).unwrap_or("?")
+                                    ))
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        if !provisioners.is_empty() {
+                            self.warnings.push(format!(
+                                "{loc}: `{tf_type}.{name}`: its provisioners ({}) are not run by ferry deploy; `tofu apply` runs them",
+                                provisioners.join(", ")
+                            ));
+                        }
                         let r = resource_config(mode, tf_type, name, id, loc, inner, block)?;
                         declare(r.local_key(), &r.loc)?;
                         let index = self.resources.len();
@@ -727,6 +746,32 @@ mod tests {
         list.iter()
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn provisioners_are_named_in_a_warning() {
+        let stack = Stack::load(
+            files(&[(
+                "main.tf",
+                "resource \"digitalocean_droplet\" \"b\" {\n  name = \"b\"\n  provisioner \"remote-exec\" {\n    inline = [\"true\"]\n  }\n  provisioner \"file\" {\n    source = \"x\"\n    destination = \"/tmp/x\"\n  }\n  connection {\n    host = self.ipv4_address\n  }\n}\n",
+            )]),
+            &[],
+        )
+        .expect("loads");
+        assert_eq!(
+            stack.warnings,
+            vec![
+                "main.tf:1: `digitalocean_droplet.b`: its provisioners (`remote-exec`, `file`) are not run by ferry deploy; `tofu apply` runs them"
+                    .to_string()
+            ]
+        );
+        // Neither the provisioners nor the connection are arguments of the droplet.
+        assert!(
+            stack.resources[0]
+                .body
+                .iter()
+                .all(|s| matches!(s, Structure::Attribute(_)))
+        );
     }
 
     #[test]

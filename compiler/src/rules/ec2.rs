@@ -44,6 +44,8 @@ pub const RULES: &[RuleDef] = &[
             "root_block_device",
             "ebs_block_device",
             "ebs_optimized",
+            "provisioner",
+            "connection",
         ],
         summary: "EC2 instance → digitalocean_droplet (type → size by vCPU/RAM, AMI → image slug, EBS block devices → volumes)",
         map: instance,
@@ -63,6 +65,20 @@ pub const RULES: &[RuleDef] = &[
         ],
         summary: "AMI lookup → the droplet image slug of the distribution it names (Ubuntu, Debian)",
         map: ami_lookup,
+    },
+    RuleDef {
+        ty: "aws_ami_from_instance",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &["digitalocean_droplet_snapshot"],
+        args: &[
+            "name",
+            "description",
+            "source_instance_id",
+            "snapshot_without_reboot",
+        ],
+        summary: "AMI baked from an instance → digitalocean_droplet_snapshot of its droplet (droplets and autoscale pools booting the AMI boot the snapshot)",
+        map: ami_from_instance,
     },
     RuleDef {
         ty: "aws_key_pair",
@@ -212,8 +228,8 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
     let ami = cx
         .expr(r, "ami")
         .or_else(|| lt.and_then(|t| hclx::attr(&t.body, "image_id").cloned()));
-    let image = image_for(cx, r, "ami", ami.as_ref());
-    body.set("image", Expression::String(image.into()));
+    let image = image_expr(cx, r, "ami", ami.as_ref());
+    body.set("image", image);
 
     body.set_opt("vpc_uuid", cx.vpc_id(r));
 
@@ -282,27 +298,16 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
 
+    // Provisioners and their connection are Terraform's: they run against a droplet alike.
+    provisioners(cx, r, &mut body);
+
     let addr = cx.emit(r, "digitalocean_droplet", body);
     tags_unmapped(cx, r);
     for dev in hclx::blocks(&r.body, "ebs_block_device") {
         block_device(cx, r, &addr, &dev);
     }
 
-    cx.export_attrs(
-        r,
-        &addr,
-        &[
-            ("id", "id"),
-            ("public_ip", "ipv4_address"),
-            ("public_dns", "ipv4_address"),
-            ("private_ip", "ipv4_address_private"),
-            ("private_dns", "ipv4_address_private"),
-            ("arn", "urn"),
-            ("availability_zone", "region"),
-            ("instance_state", "status"),
-            ("ipv6_address_count", "ipv6"),
-        ],
-    );
+    cx.export_attrs(r, &addr, INSTANCE_ATTRS);
     cx.export(
         r,
         "ipv6_addresses",
@@ -324,6 +329,264 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
             ),
         );
     }
+}
+
+/// An instance's attributes and the droplet's that stand for them.
+const INSTANCE_ATTRS: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("public_ip", "ipv4_address"),
+    ("public_dns", "ipv4_address"),
+    ("private_ip", "ipv4_address_private"),
+    ("private_dns", "ipv4_address_private"),
+    ("arn", "urn"),
+    ("availability_zone", "region"),
+    ("instance_state", "status"),
+    ("ipv6_address_count", "ipv6"),
+];
+
+/// The login names of the common AMIs (Amazon Linux, Ubuntu, Debian, CentOS, RHEL/Fedora,
+/// SUSE, Bitnami): DigitalOcean's distribution images log in as `root`.
+const AMI_USERS: &[&str] = &[
+    "ec2-user", "ubuntu", "admin", "centos", "fedora", "rocky", "bitnami",
+];
+
+/// Keeps the instance's `provisioner` and `connection` blocks on the droplet: `self.public_ip`
+/// and the instance's other attributes read the droplet's (references to other resources are
+/// rewritten by the reference pass, `templatefile` arguments included); an AMI's login user
+/// becomes `root`, as DigitalOcean's images log in; a provisioner that calls the AWS CLI is
+/// left out with a note naming the command.
+fn provisioners(cx: &mut Cx<'_>, r: &Resource, body: &mut OutBody) {
+    if !r.body.iter().any(|s| {
+        matches!(s, hcl::Structure::Block(b) if matches!(b.identifier(), "provisioner" | "connection"))
+    }) {
+        return;
+    }
+    for s in r.body.iter() {
+        let hcl::Structure::Block(b) = s else {
+            continue;
+        };
+        match b.identifier() {
+            "provisioner" => {
+                let kind = b.labels.first().map(|l| l.as_str()).unwrap_or_default();
+                if let Some(command) = aws_cli_command(&b.body) {
+                    cx.diag(
+                        Diagnostic::new(
+                            Code::ArgumentDropped,
+                            format!(
+                                "`{}`: the `{kind}` provisioner runs the AWS CLI (`{command}`), which acts on AWS objects that the appliance does not have; it is not carried over",
+                                r.address()
+                            ),
+                        )
+                        .at(r.loc_of("provisioner"))
+                        .resource(r.address())
+                        .help(if command.starts_with("aws s3") {
+                            "Spaces speaks the S3 API: to keep the step, write it back with `aws --endpoint-url https://<region>.digitaloceanspaces.com s3 …` and a Spaces access key"
+                        } else {
+                            "run the step with `doctl` (e.g. `doctl compute droplet get <id>`), or leave it out: `tofu apply` waits until a droplet is active before running the next provisioner"
+                        }),
+                    );
+                    continue;
+                }
+                if kind == "file" {
+                    upload_source(cx, r, &b.body);
+                }
+                let mut out = crate::pipeline::body_from_hcl(&b.body);
+                out.exprs_mut(&mut |e| self_refs(cx, r, e));
+                for c in out.items.iter_mut().filter_map(|i| match i {
+                    crate::out::Item::Block(c) if c.ident == "connection" => Some(&mut c.body),
+                    _ => None,
+                }) {
+                    connection_user(cx, r, c);
+                }
+                body.items
+                    .push(crate::out::Item::Block(crate::out::OutBlock {
+                        ident: "provisioner".into(),
+                        labels: vec![kind.to_string()],
+                        body: out,
+                    }));
+            }
+            "connection" => {
+                let mut out = crate::pipeline::body_from_hcl(&b.body);
+                out.exprs_mut(&mut |e| self_refs(cx, r, e));
+                connection_user(cx, r, &mut out);
+                body.items
+                    .push(crate::out::Item::Block(crate::out::OutBlock {
+                        ident: "connection".into(),
+                        labels: vec![],
+                        body: out,
+                    }));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A `file` provisioner's `source` (a path on the machine that runs `tofu apply`): carried into
+/// the stack when the input holds it, else listed as a file artifact to copy.
+fn upload_source(cx: &mut Cx<'_>, r: &Resource, b: &Body) {
+    let Some(path) = hclx::attr(b, "source").and_then(|e| match e {
+        Expression::String(s) => Some(s.clone()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let rel = path.strip_prefix("./").unwrap_or(&path).to_string();
+    if rel.is_empty() || rel.starts_with('/') || rel.split('/').any(|s| s == ".." || s.is_empty()) {
+        return;
+    }
+    if let Some(text) = cx.file(&rel) {
+        let text = text.to_string();
+        cx.output_file(&rel, text);
+        return;
+    }
+    let full = crate::origin::join_dir(&cx.module.dir, &rel).unwrap_or(rel);
+    cx.diag(
+        Diagnostic::new(
+            Code::IgnoredFile,
+            format!(
+                "`{full}` is uploaded by a `file` provisioner of `{}` but is not part of the input (Ferry carries JSON, template and YAML files): it is listed as a file artifact, to be copied into the deployment stack at the same path",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("provisioner"))
+        .resource(r.address())
+        .help("copy the file next to the deployment stack's .tf files before `tofu apply`"),
+    );
+    cx.artifact(crate::report::Artifact {
+        kind: crate::report::ArtifactKind::File,
+        source: full.clone(),
+        destination: full,
+        pinned: false,
+        used_by: r.address().to_string(),
+    });
+}
+
+/// `self.public_ip` → `self.ipv4_address`, … (an attribute without a droplet counterpart
+/// becomes `null`, with F401).
+fn self_refs(cx: &mut Cx<'_>, r: &Resource, e: &mut Expression) {
+    hclx::walk_mut(e, &mut |x| {
+        let Some(("self", [Op::GetAttr(attr), rest @ ..])) = hclx::traversal_root(x) else {
+            return true;
+        };
+        let attr = attr.as_str().to_string();
+        let rest = rest.to_vec();
+        match INSTANCE_ATTRS.iter().find(|(a, _)| *a == attr) {
+            Some((_, to)) => {
+                let mut ops = vec![Op::GetAttr(Identifier::unchecked(*to))];
+                ops.extend(rest);
+                *x = hclx::traversal("self", ops);
+            }
+            None => {
+                cx.diag(
+                    Diagnostic::new(
+                        Code::UnmappedReference,
+                        format!(
+                            "`{}`: `self.{attr}` in a provisioner has no droplet counterpart; it reads `null`",
+                            r.address()
+                        ),
+                    )
+                    .at(r.loc_of("provisioner"))
+                    .resource(r.address()),
+                );
+                *x = Expression::Null;
+            }
+        }
+        false
+    });
+}
+
+/// A connection's `user` that is an AMI's login name becomes `root`.
+fn connection_user(cx: &mut Cx<'_>, r: &Resource, c: &mut OutBody) {
+    let Some(written) = c.get("user") else {
+        return;
+    };
+    let Some(user) = cx.eval.string(written) else {
+        let shown = hclx::inline(written);
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: the provisioners' connection logs in as `{shown}`, which is not known at compile time: DigitalOcean's distribution images (the droplet's `image`) log in as `root`, not as an AMI's user (`ec2-user`, `ubuntu`)",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("connection"))
+            .resource(r.address())
+            .help("set it to `root` when the appliance is deployed"),
+        );
+        return;
+    };
+    if !AMI_USERS.contains(&user.as_str()) {
+        return;
+    }
+    c.set("user", Expression::String("root".into()));
+    cx.diag(
+        Diagnostic::new(
+            Code::ValueConverted,
+            format!(
+                "`{}`: the provisioners' connection logs in as `root` instead of `{user}`: DigitalOcean's distribution images (the droplet's `image`) have no `{user}` account",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("connection"))
+        .resource(r.address())
+        .help("if the droplet boots a custom image with its own login user, set `user` back to it"),
+    );
+}
+
+/// The AWS CLI command a provisioner runs (`aws ec2 wait …` in a `local-exec` command or a
+/// `remote-exec` inline line), shortened to its first words.
+fn aws_cli_command(body: &Body) -> Option<String> {
+    let mut found = None;
+    for key in ["command", "inline"] {
+        let Some(e) = hclx::attr(body, key) else {
+            continue;
+        };
+        let lines = match e {
+            Expression::Array(items) => items.iter().map(hclx::inline).collect(),
+            other => vec![hclx::inline(other)],
+        };
+        for line in lines {
+            if found.is_none() {
+                found = find_aws_cli(&line);
+            }
+        }
+    }
+    found
+}
+
+/// `aws <service> <command>` at the start of a shell command in `text`.
+fn find_aws_cli(text: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("aws ").map(|i| i + from) {
+        // At the start of a command: the text's, a line's, or after `;`, `&&`, `|`, `$(`, a
+        // backquote or a quote (spaces between allowed); an escaped `\n` in HCL text too.
+        let before = text[..i].trim_end_matches([' ', '\t']);
+        let starts = before.is_empty()
+            || before.ends_with("\\n")
+            || matches!(
+                before.as_bytes().last(),
+                Some(b'\n' | b';' | b'&' | b'|' | b'(' | b'`' | b'"' | b'\'')
+            );
+        if starts {
+            let words: Vec<&str> = text[i..]
+                .split(|c: char| c.is_whitespace() || matches!(c, '"' | ';' | ')' | '`'))
+                .filter(|w| !w.is_empty())
+                .take(3)
+                .collect();
+            // `aws` alone or before an option is a word, not the CLI; a service name is.
+            if words.len() >= 2
+                && words[1]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !words[1].starts_with('-')
+            {
+                return Some(words.join(" "));
+            }
+        }
+        from = i + 4;
+    }
+    None
 }
 
 /// `tags.Name`, else the resource name; a repeated instance gets its index in the name.
@@ -586,6 +849,66 @@ fn ami_lookup(r: &Resource, cx: &mut Cx<'_>) {
 
 /// The droplet image for an `ami` expression: the slug of a `data "aws_ami"` lookup, or the
 /// default image with a warning for AMI ids.
+/// The droplet image for an AMI: the snapshot of an `aws_ami_from_instance` of the stack (the
+/// reference, which the reference pass points at the snapshot's id), else the image slug of
+/// [`image_for`].
+fn image_expr(cx: &mut Cx<'_>, r: &Resource, key: &str, ami: Option<&Expression>) -> Expression {
+    if let Some(e) = ami
+        && cx
+            .resolve_ref(e)
+            .is_some_and(|a| a.mode == Mode::Managed && a.ty == "aws_ami_from_instance")
+    {
+        return e.clone();
+    }
+    Expression::String(image_for(cx, r, key, ami).into())
+}
+
+// ---- aws_ami_from_instance ---------------------------------------------------------------------
+
+/// An image baked from an instance of the stack → a snapshot of its droplet.
+fn ami_from_instance(r: &Resource, cx: &mut Cx<'_>) {
+    let source = cx.expr(r, "source_instance_id");
+    let droplet = cx
+        .referenced(r, "source_instance_id")
+        .filter(|i| i.ty == "aws_instance")
+        .and_then(|i| cx.st.outcomes.get(i.address()))
+        .is_some_and(|o| {
+            o.targets
+                .iter()
+                .any(|t| t.starts_with("digitalocean_droplet."))
+        });
+    let Some(source) = source.filter(|_| droplet) else {
+        cx.unsupported(
+            r,
+            Code::UnsupportedResource,
+            format!(
+                "`{}`: the image is baked from an instance that is not a droplet of the stack; DigitalOcean snapshots droplets (`digitalocean_droplet_snapshot`)",
+                r.address()
+            ),
+            "bake the image from an `aws_instance` of the stack (Ferry snapshots its droplet), or build it with Packer's DigitalOcean builder and pass its id as a variable",
+        );
+        return;
+    };
+    let mut body = OutBody::new();
+    let name = cx.unique_name(r, cx.expr(r, "name"), &r.name);
+    body.set("name", name);
+    body.set("droplet_id", source);
+    let addr = cx.emit(r, "digitalocean_droplet_snapshot", body);
+    cx.export_attrs(r, &addr, &[("id", "id"), ("name", "name")]);
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: a droplet snapshot stands for the AMI; it is taken once, when it is created, of the droplet as it is then (as soon as the droplet is active, possibly before its user data has finished, as with an AMI; taken while the droplet runs, like `snapshot_without_reboot = true`), holds the droplet's disk only (not its volumes), stays in the droplet's region and is billed per GiB stored",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("the droplets and autoscale pools that booted the AMI boot the snapshot (`image = <snapshot>.id`); to refresh it after changing the source droplet, replace the snapshot (`tofu apply -replace=...`)"),
+    );
+}
+
 pub(super) fn image_for(
     cx: &mut Cx<'_>,
     r: &Resource,
@@ -1004,7 +1327,7 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
     let t = &tmpl.body;
     let itype = hclx::attr(t, "instance_type").and_then(|e| cx.eval.string(e));
     let size = size_slug(cx, tmpl, "instance_type", itype.as_deref(), "instance type");
-    let image = image_for(cx, tmpl, "image_id", hclx::attr(t, "image_id"));
+    let image = image_expr(cx, tmpl, "image_id", hclx::attr(t, "image_id"));
     let keys = ssh_keys(cx, tmpl, "key_name", hclx::attr(t, "key_name"))
         .unwrap_or(Expression::Array(vec![]));
     // A launch template's user data is base64; a launch configuration's is text (or
@@ -1040,7 +1363,7 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
     let dt = body.block("droplet_template");
     dt.set("size", Expression::String(size.into()));
     dt.set("region", hclx::path(&["var", "region"]));
-    dt.set("image", Expression::String(image.into()));
+    dt.set("image", image);
     dt.set("ssh_keys", keys);
     dt.set_opt("user_data", user_data);
     dt.set_opt("vpc_uuid", vpc);
@@ -1683,6 +2006,106 @@ mod tests {
     use super::*;
     use crate::origin::Meta;
     use crate::source::Loc;
+
+    /// Odd provisioner and connection values and an image baked from something that is not
+    /// an instance: no panic, no self-check finding, an outcome for each.
+    #[test]
+    fn odd_provisioners_and_baked_images() {
+        let tf = r#"
+            variable "u" {}
+            resource "aws_instance" "i" {
+              ami           = "ami-1"
+              instance_type = "t3.micro"
+              provisioner "local-exec" {
+                command = 7
+              }
+              provisioner "remote-exec" {
+                inline = "aws s3 ls"
+                connection {
+                  user = 5
+                  host = self.nosuch
+                }
+              }
+              provisioner {
+                command = ["aws"]
+              }
+              connection {
+                user = var.u
+                host = self.private_ip
+              }
+            }
+            resource "aws_ami_from_instance" "x" {
+              name               = "x"
+              source_instance_id = "i-0123"
+            }
+            resource "aws_ami_from_instance" "y" {
+              name               = 3
+              source_instance_id = aws_instance.i.id
+            }
+        "#;
+        let req = crate::CompileRequest {
+            files: [("main.tf".to_string(), tf.to_string())]
+                .into_iter()
+                .collect(),
+            options: crate::Options::default(),
+        };
+        let c = crate::compile(&req);
+        assert!(
+            !c.report.diagnostics.iter().any(|d| d.code == "F901"),
+            "{:#?}",
+            c.report.diagnostics
+        );
+        let outcome = |a: &str| {
+            c.report
+                .resources
+                .iter()
+                .find(|r| r.address == a)
+                .map(|r| r.outcome)
+        };
+        use crate::report::Outcome;
+        assert_eq!(
+            outcome("aws_ami_from_instance.x"),
+            Some(Outcome::Unsupported)
+        );
+        assert_eq!(outcome("aws_ami_from_instance.y"), Some(Outcome::Mapped));
+        let main = &c.files["main.tf"];
+        // The remote-exec calling the AWS CLI is left out; the connection is kept.
+        assert!(!main.contains("remote-exec"), "{main}");
+        assert!(main.contains("host = self.ipv4_address_private"), "{main}");
+        assert!(
+            c.report.diagnostics.iter().any(|d| d
+                .message
+                .contains("`var.u`, which is not known at compile time")),
+            "{:#?}",
+            c.report.diagnostics
+        );
+    }
+
+    #[test]
+    fn aws_cli_calls_are_found_at_the_start_of_a_command() {
+        for (text, want) in [
+            (
+                "\"aws ec2 wait instance-status-ok --instance-ids ${self.id}\"",
+                Some("aws ec2 wait"),
+            ),
+            ("\"sleep 5 && aws s3 cp x s3://b/x\"", Some("aws s3 cp")),
+            (
+                "\"echo $(aws sts get-caller-identity)\"",
+                Some("aws sts get-caller-identity"),
+            ),
+            ("\"echo install aws cli\"", None),
+            (
+                "\"set -e\\naws ecr get-login-password\"",
+                Some("aws ecr get-login-password"),
+            ),
+            ("\"apt-get install -y awscli\"", None),
+            ("\"echo the aws --version\"", None),
+            ("\"laws ec2\"", None),
+            ("\"aws\"", None),
+        ] {
+            assert_eq!(find_aws_cli(text).as_deref(), want, "{text}");
+        }
+    }
 
     fn res(mode: Mode, ty: &str, name: &str) -> Resource {
         Resource::new(

@@ -206,6 +206,13 @@ pub struct State {
     /// `<address>[<key>]` (see [`instance_address`]); the reference pass reads a splat or an
     /// index it cannot resolve statically as a list (or object) of them.
     pub instance_keys: AddrMap<Vec<hcl::Value>>,
+    /// Origin resources whose `count` is 0 or whose `for_each` is empty at compile time: they
+    /// never exist, so no rule maps them, and a reference to one reads an empty collection
+    /// (`true`: repeated by `for_each`, an empty object; else an empty list). Usually empty.
+    pub never_created: BTreeMap<String, bool>,
+    /// The module's variables every caller sets to an expression carrying `var.instance_id`
+    /// (`pipeline::module_inputs`): a name read from one is already unique per appliance.
+    pub instance_id_inputs: std::collections::BTreeSet<String>,
     pub diags: Vec<Diagnostic>,
     pub artifacts: Vec<crate::report::Artifact>,
     pub secrets: Vec<crate::report::SecretRef>,
@@ -1170,13 +1177,17 @@ impl<'a> Cx<'a> {
         let Ok(tpl) = Template::from_expr(t) else {
             return e;
         };
-        let mut elements: Vec<Element> = tpl.elements().to_vec();
+        let elements: Vec<Element> = tpl.elements().to_vec();
         if !elements
             .iter()
             .all(|el| matches!(el, Element::Literal(_) | Element::Interpolation(_)))
         {
             return e;
         }
+        // `"${local.global_csi}-infrastructure"` where `global_csi` is itself a template
+        // holding the account id: its elements take the local's place.
+        let mut inlined: Vec<String> = Vec::new();
+        let mut elements = self.inline_account_id_locals(elements, 4, &mut inlined);
         let mut dropped: Vec<(String, String)> = Vec::new();
         let mut i = 0;
         while i < elements.len() {
@@ -1259,11 +1270,22 @@ impl<'a> Cx<'a> {
             })
             .collect::<Vec<_>>()
             .join(", ");
+        let written_out = match inlined.is_empty() {
+            true => String::new(),
+            false => format!(
+                " (with {} written out in it)",
+                inlined
+                    .iter()
+                    .map(|n| format!("`local.{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         self.diag(
             Diagnostic::new(
                 Code::UnmappedReference,
                 format!(
-                    "the name of `{}` reads the AWS account id only to be unique: DigitalOcean has no account id, so {what} was dropped from `{}` and `var.instance_id` makes the name unique instead",
+                    "the name of `{}` reads the AWS account id only to be unique: DigitalOcean has no account id, so {what} was dropped from `{}`{written_out} and `var.instance_id` makes the name unique instead",
                     r.address(),
                     hclx::inline(&e),
                 ),
@@ -1273,6 +1295,73 @@ impl<'a> Cx<'a> {
             .help("write `${var.instance_id}` where the account id was, to choose where it goes"),
         );
         result
+    }
+
+    /// The elements of a name's template with every `${local.x}` whose value is a template
+    /// reaching the account id (through at most `depth` locals) replaced by that template's
+    /// elements, so that the account id's segment can be dropped from the name without
+    /// changing the local (which other readers may read). `inlined` collects the locals
+    /// written out. Adjacent literals are merged.
+    fn inline_account_id_locals(
+        &self,
+        elements: Vec<hcl::template::Element>,
+        depth: u32,
+        inlined: &mut Vec<String>,
+    ) -> Vec<hcl::template::Element> {
+        use hcl::template::{Element, Template};
+        let mut out: Vec<Element> = Vec::with_capacity(elements.len());
+        let push = |out: &mut Vec<Element>, el: Element| match (out.last_mut(), el) {
+            (Some(Element::Literal(prev)), Element::Literal(l)) => prev.push_str(&l),
+            (_, el) => out.push(el),
+        };
+        for el in elements {
+            let local = match &el {
+                Element::Interpolation(x) if depth > 0 => match hclx::traversal_root(&x.expr) {
+                    Some(("local", [Op::GetAttr(n)])) => {
+                        self.module.locals.iter().find(|l| l.name == n.as_str())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            let inner = local.and_then(|l| {
+                let Expression::TemplateExpr(t) = &l.expr else {
+                    return None;
+                };
+                let text = match t.as_ref() {
+                    hcl::TemplateExpr::QuotedString(s) => s.as_str(),
+                    hcl::TemplateExpr::Heredoc(h) => h.template.as_str(),
+                };
+                if !text.contains("aws_caller_identity") && !text.contains("local.") {
+                    return None;
+                }
+                let tpl = Template::from_expr(t).ok()?;
+                // A template that is one interpolation is a reference, read as one.
+                if tpl.elements().len() < 2
+                    || !tpl
+                        .elements()
+                        .iter()
+                        .all(|el| matches!(el, Element::Literal(_) | Element::Interpolation(_)))
+                {
+                    return None;
+                }
+                let mut names = Vec::new();
+                let inner = self.inline_account_id_locals(tpl.elements().to_vec(), depth - 1, &mut names);
+                let reaches = inner.iter().any(|el| {
+                    matches!(el, Element::Interpolation(x) if self.account_id_reference(&x.expr, 4).is_some())
+                });
+                reaches.then(|| {
+                    inlined.push(l.name.clone());
+                    inlined.append(&mut names);
+                    inner
+                })
+            });
+            match inner {
+                Some(inner) => inner.into_iter().for_each(|x| push(&mut out, x)),
+                None => push(&mut out, el),
+            }
+        }
+        out
     }
 
     /// `data.aws_caller_identity.<name>.account_id` (or `.id`), directly or as a local whose
@@ -1314,21 +1403,31 @@ impl<'a> Cx<'a> {
     pub fn mentions_instance_id(&self, e: &Expression) -> bool {
         // Expressions are borrowed (from the caller and the module's locals), never copied.
         let module: &'a Module = self.module;
+        let carried = &self.st.instance_id_inputs;
         let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
             if hclx::mentions_var(e, "instance_id") {
                 return true;
             }
-            hclx::walk(e, &mut |x| {
-                if let Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..])) =
-                    hclx::traversal_root(x)
-                    && let Some(l) = module.locals.iter().find(|l| l.name == name.as_str())
-                    && seen.insert(l.name.as_str())
-                {
-                    stack.push(&l.expr);
+            let mut via_input = false;
+            hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
+                Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..])) => {
+                    if let Some(l) = module.locals.iter().find(|l| l.name == name.as_str())
+                        && seen.insert(l.name.as_str())
+                    {
+                        stack.push(&l.expr);
+                    }
                 }
+                // `var.bucket` that every caller sets to a name carrying the instance id.
+                Some(("var", [hcl::expr::TraversalOperator::GetAttr(name), ..])) => {
+                    via_input |= carried.contains(name.as_str());
+                }
+                _ => {}
             });
+            if via_input {
+                return true;
+            }
         }
         false
     }
@@ -1490,6 +1589,18 @@ impl<'a> Cx<'a> {
     /// `cx.resources` / `cx.module.outputs` for references to one resource (a scan per rule
     /// makes the compile quadratic); apply any finer test (a particular argument or
     /// attribute) to what it returns.
+    /// The module's locals that mention `target` (as [`Cx::referrers`]`.locals`, without
+    /// collecting the rest).
+    pub fn local_referrers(&self, target: &Resource) -> Vec<&'a crate::origin::Local> {
+        let module: &'a Module = self.module;
+        self.with_ref_index(|ix| {
+            ix.locals
+                .get(target.address())
+                .map(|v| v.iter().filter_map(|&i| module.locals.get(i)).collect())
+                .unwrap_or_default()
+        })
+    }
+
     pub fn referrers(&self, target: &Resource) -> Referrers<'a> {
         let resources: &'a [Resource] = self.resources;
         let module: &'a Module = self.module;

@@ -461,11 +461,10 @@ fn present(r: &Resource, cx: &mut Cx<'_>, parent_repeated: bool) -> bool {
 }
 
 /// The value of an expression when Ferry can rely on it. In a child module a variable's value
-/// comes from its caller, so a `var.*` expression there is not taken from the default.
+/// is what its callers give it: the evaluator holds it when every caller gives the same value
+/// known at compile time, the default when none sets it, and leaves it unknown otherwise
+/// (`pipeline::module_inputs`).
 fn known(cx: &Cx<'_>, e: &Expression) -> Option<hcl::Value> {
-    if !cx.module.dir.is_empty() && mentions_root(e, "var") {
-        return None;
-    }
     cx.eval.value(e)
 }
 

@@ -100,6 +100,15 @@ pub const RULES: &[RuleDef] = &[
         summary: "egress rule → folded into its group's firewalls",
         map: rule_resource,
     },
+    RuleDef {
+        ty: "aws_network_interface_sg_attachment",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["security_group_id", "network_interface_id"],
+        summary: "security group attached to an instance's primary network interface → the instance joins the group (its rules join the droplet's firewall); other network interfaces are not supported",
+        map: interface_attachment,
+    },
 ];
 
 /// Rule resources folded into a group.
@@ -186,20 +195,138 @@ fn joins(cx: &Cx<'_>, body: &Body, sg: &Resource) -> bool {
     hit
 }
 
+const INTERFACE_ATTACHMENT: &str = "aws_network_interface_sg_attachment";
+
+/// The instance whose primary network interface an `aws_network_interface_sg_attachment`
+/// names (`network_interface_id = aws_instance.x.primary_network_interface_id`), when the
+/// instance became a droplet.
+fn attached_instance<'a>(cx: &Cx<'a>, att: &Resource) -> Option<&'a Resource> {
+    if att.ty != INTERFACE_ATTACHMENT {
+        return None;
+    }
+    let e = hclx::attr(&att.body, "network_interface_id")?;
+    let mut primary = false;
+    hclx::walk(e, &mut |x| {
+        primary |= matches!(
+            hclx::traversal_root(x),
+            Some(("aws_instance", [Op::GetAttr(_), Op::GetAttr(a), ..])) if a.as_str() == "primary_network_interface_id"
+        );
+    });
+    if !primary {
+        return None;
+    }
+    cx.resolve_ref(e).filter(|i| {
+        i.ty == "aws_instance"
+            && cx.st.outcomes.get(i.address()).is_some_and(|o| {
+                o.targets
+                    .iter()
+                    .any(|t| t.starts_with("digitalocean_droplet."))
+            })
+    })
+}
+
+/// The module's locals that mention `sg` (`this_sg_id = var.create ? concat(aws_security_group
+/// .this.*.id, …)[0] : var.security_group_id`, `security_group_ids = concat(…,
+/// aws_security_group.this[*].id)`), and the resources that read one of them where a group is
+/// named (`security_group_id = local.this_sg_id`, `vpc_security_group_ids =
+/// [local.this_sg_id]`), in origin order. One scan of the module's resources, only for a group
+/// some local mentions.
+fn via_locals<'a>(cx: &Cx<'a>, sg: &Resource) -> (Vec<&'a str>, Vec<&'a Resource>) {
+    let locals: Vec<&'a str> = cx
+        .local_referrers(sg)
+        .into_iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    if locals.is_empty() {
+        return (locals, Vec::new());
+    }
+    let resources: &'a [Resource] = cx.resources;
+    let readers = resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && r.ty != "aws_security_group")
+        .filter(|r| {
+            let mut hit = false;
+            visit_attrs(&r.body, &mut |k, e| {
+                if !hit && (k == "security_group_id" || MEMBER_KEYS.contains(&k)) {
+                    hit = reads_local(e, &locals);
+                }
+            });
+            hit
+        })
+        .collect();
+    (locals, readers)
+}
+
+/// Does `e` read one of `locals`?
+fn reads_local(e: &Expression, locals: &[&str]) -> bool {
+    let mut hit = false;
+    hclx::walk(e, &mut |x| {
+        if let Some(("local", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+            hit |= locals.contains(&n.as_str());
+        }
+    });
+    hit
+}
+
+/// The group a rule's `security_group_id = local.x` stands for: the first security group of the
+/// stack the local's expression names (groups whose `count` is 0 are not part of the stack, so
+/// of `concat(aws_security_group.this.*.id, aws_security_group.this_name_prefix.*.id)[0]` it is
+/// the one that exists).
+fn group_via_local<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    let mut e = hclx::attr(&r.body, "security_group_id")?;
+    let module: &'a crate::origin::Module = cx.module;
+    for _ in 0..4 {
+        let Some(("local", [Op::GetAttr(n)])) = hclx::traversal_root(e) else {
+            break;
+        };
+        let l = module.locals.iter().find(|l| l.name == n.as_str())?;
+        e = &l.expr;
+        let mut found = None;
+        hclx::walk(e, &mut |x| {
+            if found.is_none()
+                && let Some(("aws_security_group", [Op::GetAttr(_), ..])) = hclx::traversal_root(x)
+            {
+                found = cx.resolve_ref(x);
+            }
+        });
+        if let Some(g) = found.filter(|g| g.mode == Mode::Managed && g.ty == "aws_security_group") {
+            return Some(g);
+        }
+    }
+    None
+}
+
 fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    // Only resources that mention the group or read a module output (which may stand for it).
-    for u in cx
-        .referrers(sg)
-        .resources_or_module_users
-        .into_iter()
-        .filter(|u| {
-            u.mode == Mode::Managed
-                && u.ty != "aws_security_group"
-                && !RULE_TYPES.contains(&u.ty.as_str())
-                && joins(cx, &u.body, sg)
-        })
-    {
+    // Only resources that mention the group or read a module output (which may stand for it),
+    // and those that name it through a local.
+    let (locals, readers) = via_locals(cx, sg);
+    let mut users = cx.referrers(sg).resources_or_module_users;
+    if !readers.is_empty() {
+        users.extend(readers.iter().copied().filter(|u| {
+            let mut hit = false;
+            visit_attrs(&u.body, &mut |k, e| {
+                hit |= MEMBER_KEYS.contains(&k) && reads_local(e, &locals);
+            });
+            hit
+        }));
+        let mut seen = std::collections::BTreeSet::new();
+        users.retain(|u| seen.insert(u.address()));
+    }
+    for u in users.into_iter().filter(|u| {
+        u.mode == Mode::Managed
+            && u.ty != "aws_security_group"
+            && !RULE_TYPES.contains(&u.ty.as_str())
+            && (joins(cx, &u.body, sg)
+                || readers.iter().any(|x| x.address() == u.address())
+                || (u.ty == INTERFACE_ATTACHMENT
+                    && body_mentions(&u.body, &["security_group_id"], sg)))
+    }) {
+        // A group attached to an instance's primary network interface: the instance is a member.
+        let u = match attached_instance(cx, u) {
+            Some(instance) => instance,
+            None => u,
+        };
         let targets = cx
             .st
             .outcomes
@@ -350,8 +477,9 @@ fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a 
         }
     }
     let mut resources = Vec::new();
-    // Only resources that mention the group (from the module's reference index).
-    let mine: Vec<&'a Resource> = cx
+    // Only resources that mention the group (from the module's reference index), and those
+    // that name it through a local.
+    let mut mine: Vec<&'a Resource> = cx
         .referrers(sg)
         .resources
         .into_iter()
@@ -363,6 +491,12 @@ fn rules_of<'a>(cx: &mut Cx<'a>, sg: &'a Resource) -> (Vec<SgRule<'a>>, Vec<&'a 
                     .is_some_and(|g| g.address() == sg.address())
         })
         .collect();
+    let (_, readers) = via_locals(cx, sg);
+    mine.extend(readers.into_iter().filter(|r| {
+        RULE_TYPES.contains(&r.ty.as_str())
+            && cx.referenced(r, "security_group_id").is_none()
+            && group_via_local(cx, r).is_some_and(|g| g.address() == sg.address())
+    }));
     for r in mine {
         resources.push(r);
         for body in instances(cx, r) {
@@ -1096,10 +1230,44 @@ fn prefix_list_warning(cx: &mut Cx<'_>, rule: &SgRule<'_>) {
 
 // ---- rule resources --------------------------------------------------------------------------------
 
+/// A security group attached to an instance's primary network interface: the instance is in
+/// the group, so the group's rules are part of the droplet's firewall (written by the group's
+/// rule); any other network interface is what `aws_network_interface` is (unsupported).
+fn interface_attachment(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(instance) = attached_instance(cx, r) else {
+        super::generic::fallback(r, cx);
+        return;
+    };
+    let droplet = cx
+        .st
+        .outcomes
+        .get(instance.address())
+        .and_then(|o| {
+            o.targets
+                .iter()
+                .find(|t| t.starts_with("digitalocean_droplet."))
+                .cloned()
+        })
+        .unwrap_or_default();
+    let group = hclx::attr(&r.body, "security_group_id")
+        .and_then(|e| cx.resolve_ref(e))
+        .map(|g| format!("`{}`", g.address()))
+        .unwrap_or_else(|| "the security group".into());
+    cx.absorb(
+        r,
+        &droplet,
+        format!(
+            "`{}` joins {group} through its primary network interface: the group's firewall applies to the droplet",
+            instance.address()
+        ),
+    );
+}
+
 fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
-    let in_stack = cx
-        .referenced(r, "security_group_id")
-        .is_some_and(|g| g.mode == Mode::Managed && g.ty == "aws_security_group");
+    let in_stack = match cx.referenced(r, "security_group_id") {
+        Some(g) => g.mode == Mode::Managed && g.ty == "aws_security_group",
+        None => group_via_local(cx, r).is_some(),
+    };
     if !in_stack {
         cx.unsupported(
             r,
@@ -1247,6 +1415,72 @@ mod tests {
                 .resources
                 .iter()
                 .any(|r| r.address == "aws_instance.i" && r.outcome == Outcome::Mapped)
+        );
+    }
+
+    /// A group attached to a standalone network interface stays unsupported (as
+    /// `aws_network_interface` is); to an instance's primary interface, the instance joins it.
+    #[test]
+    fn interface_attachments() {
+        let tf = r#"
+            resource "aws_security_group" "g" {
+              ingress {
+                from_port   = 80
+                to_port     = 80
+                protocol    = "tcp"
+                cidr_blocks = ["0.0.0.0/0"]
+              }
+            }
+            resource "aws_instance" "i" {
+              ami           = "ami-1"
+              instance_type = "t3.micro"
+            }
+            resource "aws_network_interface" "n" {
+              subnet_id = "subnet-1"
+            }
+            resource "aws_network_interface_sg_attachment" "standalone" {
+              security_group_id    = aws_security_group.g.id
+              network_interface_id = aws_network_interface.n.id
+            }
+            resource "aws_network_interface_sg_attachment" "primary" {
+              security_group_id    = aws_security_group.g.id
+              network_interface_id = aws_instance.i.primary_network_interface_id
+            }
+            resource "aws_network_interface_sg_attachment" "odd" {
+              security_group_id    = 7
+              network_interface_id = aws_instance.i
+            }
+        "#;
+        let req = CompileRequest {
+            files: [("main.tf".to_string(), tf.to_string())]
+                .into_iter()
+                .collect(),
+            options: Options::default(),
+        };
+        let c = compile(&req);
+        let outcome = |a: &str| {
+            c.report
+                .resources
+                .iter()
+                .find(|r| r.address == a)
+                .map(|r| r.outcome)
+        };
+        assert_eq!(
+            outcome("aws_network_interface_sg_attachment.primary"),
+            Some(Outcome::Absorbed)
+        );
+        assert_eq!(
+            outcome("aws_network_interface_sg_attachment.standalone"),
+            Some(Outcome::Unsupported)
+        );
+        assert_eq!(
+            outcome("aws_network_interface_sg_attachment.odd"),
+            Some(Outcome::Unsupported)
+        );
+        assert!(
+            c.files["main.tf"].contains("droplet_ids = [digitalocean_droplet.i.id]"),
+            "{}",
+            c.files["main.tf"]
         );
     }
 }

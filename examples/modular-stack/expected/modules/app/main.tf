@@ -1,6 +1,6 @@
 resource "digitalocean_droplet" "app" {
   count  = var.instance_count
-  name   = "${var.name}-app-${count.index}-${var.instance_id}"
+  name   = "${var.name}-app-${count.index}"
   region = var.region
   size   = "s-2vcpu-4gb"
   image  = "ubuntu-24-04-x64"
@@ -8,7 +8,7 @@ resource "digitalocean_droplet" "app" {
 }
 
 resource "digitalocean_firewall" "app" {
-  name        = "${var.name}-app-${var.instance_id}"
+  name        = "${var.name}-app"
   droplet_ids = digitalocean_droplet.app[*].id
 
   inbound_rule {

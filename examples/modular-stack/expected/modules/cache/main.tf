@@ -1,5 +1,5 @@
 resource "digitalocean_database_cluster" "this" {
-  name            = "${var.name}-${var.instance_id}"
+  name            = var.name
   engine          = "valkey"
   version         = "8"
   size            = "db-s-1vcpu-2gb"

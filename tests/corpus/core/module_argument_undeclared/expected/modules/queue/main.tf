@@ -1,5 +1,5 @@
 resource "digitalocean_database_cluster" "this" {
-  name       = "${var.cluster_name}-${var.instance_id}"
+  name       = var.cluster_name
   engine     = "kafka"
   version    = "3.8"
   size       = "gd-2vcpu-8gb"

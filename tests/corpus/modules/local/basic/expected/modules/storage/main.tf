@@ -3,7 +3,7 @@ resource "digitalocean_spaces_bucket" "this" {
   region = var.region
 
   versioning {
-    enabled = (var.versioned ? "Enabled" : "Suspended") == "Enabled"
+    enabled = true
   }
 
   lifecycle_rule {

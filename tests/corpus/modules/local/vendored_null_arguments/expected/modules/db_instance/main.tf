@@ -4,7 +4,7 @@ locals {
 
 resource "digitalocean_database_cluster" "this" {
   count            = var.create && false == local.is_mssql ? 1 : 0
-  name             = "${var.identifier}-${var.instance_id}"
+  name             = var.identifier
   engine           = "pg"
   version          = "15"
   size             = "db-s-4vcpu-8gb"
@@ -20,25 +20,7 @@ resource "digitalocean_database_user" "this_user" {
   name       = var.username
 }
 
-resource "digitalocean_database_cluster" "this_mssql" {
-  count            = var.create && local.is_mssql ? 1 : 0
-  name             = "${var.identifier}-${var.instance_id}"
-  engine           = "pg"
-  version          = "15"
-  size             = "db-s-4vcpu-8gb"
-  region           = var.region
-  node_count       = 1
-  storage_size_mib = "20480"
-  tags             = ["instance-id:${var.instance_id}"]
-}
-
-resource "digitalocean_database_user" "this_mssql_user" {
-  count      = var.create && local.is_mssql ? 1 : 0
-  cluster_id = digitalocean_database_cluster.this_mssql[count.index].id
-  name       = var.username
-}
-
 resource "digitalocean_project_resources" "appliance" {
   project   = var.project_id
-  resources = flatten([digitalocean_database_cluster.this[*].urn, digitalocean_database_cluster.this_mssql[*].urn])
+  resources = flatten([digitalocean_database_cluster.this[*].urn])
 }

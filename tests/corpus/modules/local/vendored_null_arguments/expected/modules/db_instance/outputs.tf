@@ -1,3 +1,3 @@
 output "this_db_instance_endpoint" {
-  value = element(concat(coalescelist([for i in digitalocean_database_cluster.this_mssql : "${i.host}:${i.port}"], [for i in digitalocean_database_cluster.this : "${i.host}:${i.port}"]), [""]), 0)
+  value = element(concat(coalescelist([], [for i in digitalocean_database_cluster.this : "${i.host}:${i.port}"]), [""]), 0)
 }

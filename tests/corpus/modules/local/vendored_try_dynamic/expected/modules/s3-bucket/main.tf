@@ -3,11 +3,11 @@ locals {
 }
 
 resource "digitalocean_spaces_bucket" "this" {
-  name   = "${var.bucket}-${var.instance_id}"
+  name   = var.bucket
   region = var.region
 
   versioning {
-    enabled = try(var.versioning["enabled"] ? "Enabled" : "Suspended", tobool(var.versioning["status"]) ? "Enabled" : "Suspended", title(lower(var.versioning["status"]))) == "Enabled"
+    enabled = true
   }
 
   lifecycle_rule {

@@ -1,0 +1,3 @@
+output "node_ids" {
+  value = []
+}

@@ -1,0 +1,24 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "dbpass" {
+  type      = string
+  sensitive = true
+}
+
+variable "ssh_private_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "user" {
+  default = "ec2-user"
+}

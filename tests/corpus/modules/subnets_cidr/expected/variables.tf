@@ -1,0 +1,18 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "lon1"
+}
+
+variable "vpc_cidr" {
+  default = "10.0.0.0/16"
+}
+
+variable "other_cidr" {
+  type = string
+}

@@ -1,0 +1,3 @@
+output "security_group_id" {
+  value = local.this_sg_id
+}
