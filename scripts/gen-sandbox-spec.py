@@ -123,6 +123,12 @@ GET /v2/volumes/{volume_id}/actions
 POST /v2/volumes/{volume_id}/actions
 GET /v2/volumes/{volume_id}/actions/{action_id}
 
+GET /v2/nfs
+POST /v2/nfs
+GET /v2/nfs/{nfs_id}
+DELETE /v2/nfs/{nfs_id}
+POST /v2/nfs/{nfs_id}/actions
+
 GET /v2/load_balancers
 POST /v2/load_balancers
 GET /v2/load_balancers/{lb_id}
@@ -252,6 +258,7 @@ TEMPLATES = {
     "database": ("GET /v2/databases/{database_cluster_uuid}", "database"),
     "database_replica": ("GET /v2/databases/{database_cluster_uuid}/replicas/{replica_name}", "replica"),
     "volume": ("GET /v2/volumes/{volume_id}", "volume"),
+    "nfs_share": ("GET /v2/nfs/{nfs_id}", "share"),
     "load_balancer": ("GET /v2/load_balancers/{lb_id}", "load_balancer"),
     "registry": ("GET /v2/registry", "registry"),
     "project": ("GET /v2/projects/{project_id}", "project"),

@@ -119,6 +119,21 @@ fn example(name: &str) -> Stack {
     .expect("the example loads")
 }
 
+/// A stack of the compiler's corpus (its `expected` folder).
+fn corpus(case: &str) -> Stack {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/corpus")
+        .join(case)
+        .join("expected");
+    let mut files = BTreeMap::new();
+    read_dir(&dir, &dir, &mut files);
+    Stack::load(
+        files,
+        &[("instance_id".into(), VarInput::Text(INSTANCE.into()))],
+    )
+    .expect("the corpus case loads")
+}
+
 const EXAMPLES: &[&str] = &[
     "saas-web-app",
     "data-platform",
@@ -180,6 +195,7 @@ async fn inventory(client: &Client) -> Vec<(String, String, Vec<String>)> {
         ("/v2/databases", "databases", "name"),
         ("/v2/droplets", "droplets", "name"),
         ("/v2/volumes", "volumes", "name"),
+        ("/v2/nfs", "shares", "name"),
         ("/v2/load_balancers", "load_balancers", "name"),
         ("/v2/certificates", "certificates", "name"),
         ("/v2/domains", "domains", "name"),
@@ -482,9 +498,18 @@ impl Transport for CutOff {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deploy_cut_off_after_any_request_then_run_again_leaves_no_duplicate() {
-    // Every request boundary of the largest example; every third of another (test time).
-    for (name, step) in [("saas-web-app", 1), ("data-platform", 3)] {
-        let stack = example(name);
+    // Every request boundary of the largest example and of the compiled EFS case (its NFS
+    // share); every third of another example (test time).
+    for (name, step) in [
+        ("saas-web-app", 1),
+        ("data-platform", 3),
+        ("efs/wordpress_shared_files", 1),
+    ] {
+        let stack = if name.contains('/') {
+            corpus(name)
+        } else {
+            example(name)
+        };
         // How many requests a whole deploy takes.
         let total = {
             let cloud = cloud(Duration::from_millis(5)).await;
@@ -534,4 +559,94 @@ async fn a_deploy_cut_off_after_any_request_then_run_again_leaves_no_duplicate()
             t.elapsed().as_secs_f64()
         );
     }
+}
+
+/// The compiled EFS case: its `digitalocean_nfs` is created in the stack's region and VPC with
+/// the stack's size, waited for until it has a host (which the outputs and the droplet
+/// template's mount command read), found unchanged by a second deploy, and gone after destroy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_efs_case_deploys_an_nfs_share_and_destroys_it() {
+    let cloud = cloud(Duration::from_millis(50)).await;
+    let stack = corpus("efs/wordpress_shared_files");
+    let mut state = State::default();
+    let first = engine(Arc::new(http(&cloud)))
+        .deploy(&stack, &mut state)
+        .await
+        .expect("runs");
+    assert!(ok(&first), "first deploy failed:\n{}", failures(&first));
+    let share_outcome = first
+        .resources
+        .iter()
+        .find(|o| o.tf_type == "digitalocean_nfs")
+        .expect("the share is in the report");
+    assert_eq!(
+        share_outcome.status,
+        Status::Created,
+        "{:?}",
+        share_outcome.detail
+    );
+
+    let raw = raw_client(&cloud);
+    let vpcs = raw.list("/v2/vpcs", "vpcs").await.expect("lists VPCs");
+    let vpc = vpcs
+        .iter()
+        .find(|v| v["name"] == "main-acme")
+        .expect("the stack's VPC");
+    let shares = raw
+        .list("/v2/nfs?region=fra1", "shares")
+        .await
+        .expect("lists shares");
+    assert_eq!(shares.len(), 1, "{shares:?}");
+    let share = &shares[0];
+    assert_eq!(share["name"], "wordpress-efs-acme");
+    assert_eq!(share["region"], "fra1", "the stack's default region");
+    assert_eq!(share["size_gib"], 50, "var.wp_nfs_size_gib's default");
+    assert_eq!(share["vpc_ids"], serde_json::json!([vpc["id"]]));
+    assert_eq!(share["status"], "ACTIVE");
+    let host = share["host"].as_str().expect("a host");
+    assert!(
+        host.starts_with("10.0."),
+        "{host} is in the VPC's 10.0.0.0/16"
+    );
+    let out = first
+        .outputs
+        .get("efs_mount_ip")
+        .and_then(|o| o.value.clone());
+    assert_eq!(out, Some(Json::from(host)), "the output reads the host");
+
+    // A second deploy finds it as it is and writes nothing to it.
+    let second = engine(Arc::new(http(&cloud)))
+        .deploy(&stack, &mut state)
+        .await
+        .expect("runs");
+    assert!(ok(&second), "second deploy failed:\n{}", failures(&second));
+    let again = second
+        .resources
+        .iter()
+        .find(|o| o.tf_type == "digitalocean_nfs")
+        .expect("the share is in the report");
+    assert_eq!(again.status, Status::Unchanged, "{:?}", again.detail);
+    assert_eq!(second.requests.writes(), 0, "the second deploy wrote");
+
+    // Destroy deletes it (and then the VPC it was in).
+    let gone = engine(Arc::new(http(&cloud)))
+        .destroy(&stack, &mut state)
+        .await
+        .expect("runs");
+    assert!(ok(&gone), "destroy failed:\n{}", failures(&gone));
+    assert!(
+        raw.list("/v2/nfs", "shares")
+            .await
+            .expect("lists shares")
+            .is_empty(),
+        "the share is left after destroy"
+    );
+    assert!(
+        !raw.list("/v2/vpcs", "vpcs")
+            .await
+            .expect("lists VPCs")
+            .iter()
+            .any(|v| v["name"] == "main-acme"),
+        "the VPC is left after destroy"
+    );
 }

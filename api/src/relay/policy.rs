@@ -756,6 +756,51 @@ mod tests {
         }
     }
 
+    /// NFS shares have no tags: in Deploy and Operate the relay knows them by their name (what
+    /// `ferry deploy`'s `digitalocean_nfs` unit sends: create, actions, delete with `?region=`).
+    #[test]
+    fn nfs_shares_are_the_appliances_by_their_name() {
+        let id = "acme";
+        let share = "baf4827c-6fa9-456f-9dbd-9ddfcacd0720";
+        let root = format!("/v2/nfs/{share}");
+        for (method, path, want) in [
+            ("POST", "/v2/nfs".to_string(), Access::Create),
+            ("POST", format!("{root}/actions"), res(&root)),
+            ("DELETE", format!("{root}?region=nyc3"), res(&root)),
+        ] {
+            assert_eq!(classify(method, &path), Ok(want), "{method} {path}");
+        }
+        let ours =
+            br#"{"name":"wordpress-efs-acme","region":"nyc3","size_gib":50,"vpc_ids":["v"]}"#;
+        let theirs = br#"{"name":"wordpress-efs","region":"nyc3","size_gib":50,"vpc_ids":["v"]}"#;
+        for phase in [Phase::Deploy, Phase::Operate] {
+            assert_eq!(
+                decide(phase, &Access::Create, "POST", ours, id),
+                Verdict::Allow
+            );
+            assert!(matches!(
+                decide(phase, &Access::Create, "POST", theirs, id),
+                Verdict::Refuse(_)
+            ));
+            assert_eq!(
+                decide(phase, &res(&root), "DELETE", b"", id),
+                Verdict::CheckOwner(root.clone())
+            );
+        }
+        assert!(object_marks(
+            &json!({"share": {"id": share, "name": "wordpress-efs-acme", "status": "ACTIVE"}}),
+            id
+        ));
+        assert!(!object_marks(
+            &json!({"share": {"id": share, "name": "wordpress-efs", "status": "ACTIVE"}}),
+            id
+        ));
+        assert_eq!(
+            created_root("/v2/nfs", &json!({"share": {"id": share, "name": "x"}})),
+            Some(root)
+        );
+    }
+
     #[test]
     fn query_parameters_decode() {
         assert_eq!(

@@ -16,6 +16,7 @@ pub mod database;
 pub mod kubernetes;
 pub mod local;
 pub mod network;
+pub mod nfs;
 pub mod project;
 
 use crate::client::{ApiError, BoxFut, Client, Method, enc, idempotency_key};
@@ -66,6 +67,7 @@ pub fn all() -> Vec<&'static UnitDef> {
     let mut out: Vec<&'static UnitDef> = Vec::new();
     out.extend(network::UNITS);
     out.extend(compute::UNITS);
+    out.extend(nfs::UNITS);
     out.extend(database::UNITS);
     out.extend(kubernetes::UNITS);
     out.extend(project::UNITS);
@@ -918,6 +920,7 @@ mod tests {
             "digitalocean_firewall",
             "digitalocean_volume",
             "digitalocean_volume_attachment",
+            "digitalocean_nfs",
             "digitalocean_reserved_ip",
             "digitalocean_vpc_nat_gateway",
             "digitalocean_tag",

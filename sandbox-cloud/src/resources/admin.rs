@@ -133,6 +133,7 @@ const KINDS: &[&str] = &[
     "db_replica",
     "droplet",
     "volume",
+    "nfs",
     "lb",
     "domain",
     "record",

@@ -11,6 +11,7 @@ pub(crate) mod firewalls;
 pub(crate) mod kubernetes;
 pub(crate) mod load_balancers;
 pub(crate) mod monitoring;
+pub(crate) mod nfs;
 pub(crate) mod projects;
 pub(crate) mod registry;
 pub(crate) mod reserved_ips;
@@ -66,6 +67,7 @@ fn routes() -> Routes {
     let r = kubernetes::routes(r);
     let r = databases::routes(r);
     let r = volumes::routes(r);
+    let r = nfs::routes(r);
     let r = load_balancers::routes(r);
     let r = domains::routes(r);
     let r = registry::routes(r);
