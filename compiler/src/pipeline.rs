@@ -1339,6 +1339,7 @@ fn compile_module(
     }
 
     // ---- the appliance project ----------------------------------------------------------------
+    distinct_cluster_names(&mut st, &resources, &mut diags);
     ensure_instance_tags(&mut st);
     add_project(&mut st, is_root);
 
@@ -1962,6 +1963,54 @@ fn remove_at(body: &mut hcl::Body, path: &[usize]) {
             }
         }
         [] => {}
+    }
+}
+
+/// Database clusters take their names from several AWS namespaces (an RDS instance and an
+/// ElastiCache cluster may both be `shop-${var.instance_id}`), while a DigitalOcean cluster name
+/// is unique in the account: a cluster whose name is written exactly as an earlier one's gets
+/// its Terraform name appended (F304), so the apply does not fail on the second.
+fn distinct_cluster_names(st: &mut State, resources: &[Resource], diags: &mut Vec<Diagnostic>) {
+    const CLUSTER: &str = "digitalocean_database_cluster";
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for e in st
+        .emitted
+        .iter_mut()
+        .filter(|e| e.mode == Mode::Managed && e.ty == CLUSTER)
+    {
+        let Some(name) = e.body.get("name").cloned() else {
+            continue;
+        };
+        let text = hclx::inline(&name);
+        if let Some(first) = seen.get(&text) {
+            let renamed = hclx::template(format!(
+                "{}-{}",
+                hclx::to_template_part(&name),
+                e.name.replace('_', "-")
+            ));
+            let origin = e.origin.clone().unwrap_or_else(|| e.address());
+            diags.push(
+                Diagnostic::new(
+                    Code::NearestMatch,
+                    format!(
+                        "`{origin}` and `{first}` become database clusters named alike ({text}); a DigitalOcean cluster name is unique in the account, so this one is named {}",
+                        hclx::inline(&renamed)
+                    ),
+                )
+                .at_opt(
+                    resources
+                        .iter()
+                        .find(|r| r.address() == origin)
+                        .map(|r| r.loc.clone()),
+                )
+                .resource(origin.clone())
+                .help("give the two a name of their own in the origin"),
+            );
+            e.body.set("name", renamed);
+            continue;
+        }
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        seen.insert(text, origin);
     }
 }
 

@@ -1,0 +1,3 @@
+output "cache_host" {
+  value = digitalocean_database_cluster.sessions.host
+}
