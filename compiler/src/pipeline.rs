@@ -1348,9 +1348,10 @@ fn compile_module(
     // A generated database admin password (`random_password.db.result`) is read as the
     // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);
-    // A variable that is a database's `port` reads the cluster's port (DigitalOcean chooses it).
-    let db_ports = rules::secrets::database_ports(&resources, &st);
-    let mut ports_read: BTreeSet<usize> = BTreeSet::new();
+    // A variable that is a database's `port`, admin password or user name reads the cluster's
+    // (DigitalOcean chooses them).
+    let db_values = rules::secrets::database_values(&resources, &st);
+    let mut values_read: BTreeSet<usize> = BTreeSet::new();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
     for e in &mut emitted {
@@ -1372,7 +1373,7 @@ fn compile_module(
         let origin = e.origin.as_deref();
         e.body.exprs_mut(&mut |x| {
             rules::secrets::read_generated_passwords(x, &generated);
-            rules::secrets::read_database_values(x, &db_ports, origin, &mut ports_read);
+            rules::secrets::read_database_values(x, &db_values, origin, &mut values_read);
             rw.rewrite(x, &loc)
         });
         for x in [&mut e.meta.count, &mut e.meta.for_each]
@@ -1403,7 +1404,7 @@ fn compile_module(
     let mut locals = module.locals.clone();
     for l in &mut locals {
         rules::secrets::read_generated_passwords(&mut l.expr, &generated);
-        rules::secrets::read_database_ports(&mut l.expr, &db_ports, &mut ports_read);
+        rules::secrets::read_database_values(&mut l.expr, &db_values, None, &mut values_read);
         rw.rewrite(&mut l.expr, &l.loc);
     }
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
@@ -1447,7 +1448,7 @@ fn compile_module(
     {
         let loc = n.loc.clone();
         rules::secrets::read_generated_passwords_in(&mut n.body, &generated);
-        rules::secrets::read_database_ports_in(&mut n.body, &db_ports, &mut ports_read);
+        rules::secrets::read_database_values_in(&mut n.body, &db_values, &mut values_read);
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
     if is_root {
@@ -1571,7 +1572,7 @@ fn compile_module(
             .help("Terraform evaluates every local, read or not: an AWS-only value left behind could only fail the plan or draw an unused-declaration warning"),
         );
     }
-    for p in ports_read.iter().filter_map(|i| db_ports.get(*i)) {
+    for p in values_read.iter().filter_map(|i| db_values.get(*i)) {
         let (what, attr) = p.what();
         let (chooses, help) = match attr {
             "user" => (
@@ -1982,13 +1983,13 @@ fn distinct_cluster_names(st: &mut State, resources: &[Resource], diags: &mut Ve
             continue;
         };
         let text = hclx::inline(&name);
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
         if let Some(first) = seen.get(&text) {
             let renamed = hclx::template(format!(
                 "{}-{}",
                 hclx::to_template_part(&name),
                 e.name.replace('_', "-")
             ));
-            let origin = e.origin.clone().unwrap_or_else(|| e.address());
             diags.push(
                 Diagnostic::new(
                     Code::NearestMatch,
@@ -2009,7 +2010,6 @@ fn distinct_cluster_names(st: &mut State, resources: &[Resource], diags: &mut Ve
             e.body.set("name", renamed);
             continue;
         }
-        let origin = e.origin.clone().unwrap_or_else(|| e.address());
         seen.insert(text, origin);
     }
 }

@@ -187,11 +187,7 @@ impl<'a> Rewriter<'a> {
         if rest.is_empty() && r.meta.is_repeated() {
             return;
         }
-        let mut names: Vec<&str> = exports
-            .attrs
-            .names()
-            .filter(|n| !matches!(exports.attrs.get(n), Some(Export::Unmapped(_))))
-            .collect();
+        let mut names: Vec<&str> = exports.attrs.mapped_names().collect();
         let primary_ty = exports
             .primary
             .as_deref()
@@ -581,13 +577,7 @@ impl<'a> Rewriter<'a> {
                     .exports
                     .get(&first)?
                     .attrs
-                    .names()
-                    .filter(|n| {
-                        !matches!(
-                            st.exports.get(&first).and_then(|x| x.attrs.get(n)),
-                            Some(Export::Unmapped(_))
-                        )
-                    })
+                    .mapped_names()
                     .map(str::to_string)
                     .collect();
                 let items = keys

@@ -143,8 +143,8 @@ pub struct Exports {
 
 /// The attributes one origin resource exports, by name: a handful each (dozens for a registry
 /// module), so a list searched in order beats an ordered map, whose first insert allocates a
-/// node for eleven entries. Insertion order is deterministic; the one reader of all names
-/// (`Rewriter::whole_object_output`) sorts them.
+/// node for eleven entries. Insertion order is deterministic; the readers of all names (a whole
+/// object in `refs`) keep it or sort it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportAttrs(Vec<(Text, Export)>);
 
@@ -156,6 +156,16 @@ impl ExportAttrs {
     /// The exported attribute names, in insertion order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(k, _)| k.as_ref())
+    }
+
+    /// The names of the attributes that have a DigitalOcean counterpart (not
+    /// [`Export::Unmapped`]), in insertion order: what an object standing for the whole
+    /// resource holds.
+    pub fn mapped_names(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter(|(_, e)| !matches!(e, Export::Unmapped(_)))
+            .map(|(k, _)| k.as_ref())
     }
 
     /// Sets `attr`, replacing what it exported before.

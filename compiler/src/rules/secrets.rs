@@ -417,7 +417,7 @@ const DB_PORTS: &[&str] = &[
 /// (`password = var.password`, which DigitalOcean ignores: it generates the password): an
 /// output or a secret passing it on means the database's password, so it reads the cluster's.
 #[derive(Debug, Clone)]
-pub struct DatabasePort {
+pub struct DatabaseValue {
     /// `var.db_port` or `local.db_port`.
     pub source: String,
     /// The database's address.
@@ -428,7 +428,7 @@ pub struct DatabasePort {
     pub reads: Expression,
 }
 
-impl DatabasePort {
+impl DatabaseValue {
     /// What the source was to the database, for messages: `port`, `admin password`,
     /// `admin user name`; and the cluster's attribute it now reads.
     pub fn what(&self) -> (&'static str, &'static str) {
@@ -448,9 +448,9 @@ const DB_USERNAMES: &[(&str, &str)] = &[
     ("aws_docdb_cluster", "master_username"),
 ];
 
-/// The [`DatabasePort`]s of a module: one database each (a value two databases use is left).
-pub fn database_ports(resources: &[Resource], st: &State) -> Vec<DatabasePort> {
-    let mut out: Vec<DatabasePort> = Vec::new();
+/// The [`DatabaseValue`]s of a module: one database each (a value two databases use is left).
+pub fn database_values(resources: &[Resource], st: &State) -> Vec<DatabaseValue> {
+    let mut out: Vec<DatabaseValue> = Vec::new();
     let mut ambiguous: Vec<String> = Vec::new();
     for db in resources.iter().filter(|r| {
         r.mode == Mode::Managed && DB_PORTS.contains(&r.ty.as_str()) && !r.meta.is_repeated()
@@ -481,7 +481,7 @@ pub fn database_ports(resources: &[Resource], st: &State) -> Vec<DatabasePort> {
                 ambiguous.push(source);
                 continue;
             }
-            out.push(DatabasePort {
+            out.push(DatabaseValue {
                 source,
                 database: db.address().to_string(),
                 attr,
@@ -493,25 +493,17 @@ pub fn database_ports(resources: &[Resource], st: &State) -> Vec<DatabasePort> {
     out
 }
 
-/// Replaces each [`DatabasePort`]'s source inside `expr` with the database's port; the indexes
-/// of the ports replaced are added to `hits`.
-pub fn read_database_ports(
-    expr: &mut Expression,
-    ports: &[DatabasePort],
-    hits: &mut std::collections::BTreeSet<usize>,
-) {
-    read_database_values(expr, ports, None, hits);
-}
-
-/// [`read_database_ports`] in a resource emitted for the origin resource `origin`: a
-/// database's own resources keep what the origin gave it (the user it creates keeps its name).
+/// Replaces each [`DatabaseValue`]'s source inside `expr` with what it reads on the cluster;
+/// the indexes of the values replaced are added to `hits`. In a resource emitted for the origin
+/// resource `origin`, a database's own resources keep what the origin gave it (the user it
+/// creates keeps its name).
 pub fn read_database_values(
     expr: &mut Expression,
-    ports: &[DatabasePort],
+    values: &[DatabaseValue],
     origin: Option<&str>,
     hits: &mut std::collections::BTreeSet<usize>,
 ) {
-    if ports.is_empty() {
+    if values.is_empty() {
         return;
     }
     hclx::walk_mut(expr, &mut |x| {
@@ -519,31 +511,31 @@ pub fn read_database_values(
             return true;
         };
         let source = format!("{root}.{}", name.as_str());
-        let Some(i) = ports
+        let Some(i) = values
             .iter()
             .position(|p| p.source == source && origin != Some(p.database.as_str()))
         else {
             return true;
         };
-        *x = ports[i].reads.clone();
+        *x = values[i].reads.clone();
         hits.insert(i);
         false
     });
 }
 
-/// [`read_database_ports`] over every attribute of a body, nested blocks included.
-pub fn read_database_ports_in(
+/// [`read_database_values`] over every attribute of a body, nested blocks included.
+pub fn read_database_values_in(
     body: &mut hcl::Body,
-    ports: &[DatabasePort],
+    values: &[DatabaseValue],
     hits: &mut std::collections::BTreeSet<usize>,
 ) {
-    if ports.is_empty() {
+    if values.is_empty() {
         return;
     }
     for s in body.0.iter_mut() {
         match s {
-            hcl::Structure::Attribute(a) => read_database_ports(&mut a.expr, ports, hits),
-            hcl::Structure::Block(b) => read_database_ports_in(&mut b.body, ports, hits),
+            hcl::Structure::Attribute(a) => read_database_values(&mut a.expr, values, None, hits),
+            hcl::Structure::Block(b) => read_database_values_in(&mut b.body, values, hits),
         }
     }
 }
