@@ -45,14 +45,14 @@ pub fn aws_cli_commands(
         }
         let (s3, others): (Vec<_>, Vec<_>) = commands
             .into_iter()
-            .partition(|(_, service)| matches!(service.as_str(), "s3" | "s3api"));
+            .partition(|c| matches!(c.service.as_str(), "s3" | "s3api"));
         if !s3.is_empty()
             && let Some(region) = spaces_region(text, emitted, is_root)
         {
             let endpoint = format!(" --endpoint-url https://{region}.digitaloceanspaces.com");
             // Back to front, so that earlier positions stay valid.
-            for (at, _) in s3.iter().rev() {
-                text.insert_str(at + "aws".len(), &endpoint);
+            for c in s3.iter().rev() {
+                text.insert_str(c.at + "aws".len(), &endpoint);
             }
             diags.push(
                 Diagnostic::new(
@@ -66,7 +66,7 @@ pub fn aws_cli_commands(
                 .help("run it with a Spaces access key (`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` from `digitalocean_spaces_key`, or the control panel), not AWS credentials"),
             );
         }
-        let mut services: Vec<&str> = others.iter().map(|(_, s)| s.as_str()).collect();
+        let mut services: Vec<&str> = others.iter().map(|c| c.service.as_str()).collect();
         services.dedup();
         if services.is_empty() {
             continue;
@@ -107,32 +107,67 @@ fn template_text(e: &mut Expression) -> Option<&mut String> {
     }
 }
 
-/// Every AWS CLI command in `text`: the position of its `aws` and its service (`s3`,
-/// `lambda`). `aws` must start a word of the command line (after a separator or at the start)
-/// and be followed by a service name: `aws_s3_bucket` or `jaws s3` are not commands.
-fn commands(text: &str) -> Vec<(usize, String)> {
+/// An AWS CLI command found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Command {
+    /// Byte position of its `aws`.
+    pub at: usize,
+    /// Its service (`s3`, `lambda`), or `…` when global options come first
+    /// (`aws --region x s3 ls`: reported, not rewritten).
+    pub service: String,
+    /// Its first three words (`aws ec2 wait`), for messages.
+    pub words: String,
+}
+
+/// Every AWS CLI command in `text` (an output's text, a provisioner's command line): `aws` at the
+/// start of a shell command — the text's, a line's, or after `;`, `&&`, `|`, `$(`, a backquote, a
+/// quote or `: ` (spaces between allowed; an escaped `\n` of HCL text too) — followed by a
+/// service name. `aws_s3_bucket`, `jaws s3`, `echo install aws cli` and `aws --version` are not
+/// commands; `aws eks` is left to `eks::kubeconfig_commands`.
+pub(crate) fn commands(text: &str) -> Vec<Command> {
     let mut found = Vec::new();
     for (at, _) in text.match_indices("aws ") {
-        let starts_word = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '`' | '\''));
-        if !starts_word {
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        let starts = before.is_empty()
+            || before.ends_with("\\n")
+            || (before.len() < at && before.ends_with(':'))
+            || matches!(
+                before.as_bytes().last(),
+                Some(b'\n' | b';' | b'&' | b'|' | b'(' | b'`' | b'"' | b'\'')
+            );
+        if !starts {
             continue;
         }
-        let rest = text[at + "aws ".len()..].trim_start();
-        let service: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        let words: Vec<&str> = text[at..]
+            .split(|c: char| c.is_whitespace() || matches!(c, '"' | ';' | ')' | '`'))
+            .filter(|w| !w.is_empty())
+            .take(3)
             .collect();
-        // `aws --region x s3 …`: global options first; not rewritten, still reported.
-        let service = if service.starts_with('-') {
-            "…".to_string()
-        } else {
-            service
+        let Some(second) = words.get(1) else {
+            continue;
         };
-        if !service.is_empty() && service != "eks" {
-            found.push((at, service));
+        let service = if second.starts_with("--") {
+            // Global options first: a command only when something follows them.
+            if words.len() < 3 || matches!(*second, "--version" | "--help") {
+                continue;
+            }
+            "…".to_string()
+        } else if !second.is_empty()
+            && second
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !second.starts_with('-')
+        {
+            second.to_string()
+        } else {
+            continue;
+        };
+        if service != "eks" {
+            found.push(Command {
+                at,
+                service,
+                words: words.join(" "),
+            });
         }
     }
     found
@@ -169,21 +204,59 @@ fn spaces_region(text: &str, emitted: &[Emitted], is_root: bool) -> Option<Strin
 mod tests {
     use super::*;
 
+    fn services(text: &str) -> Vec<(usize, String)> {
+        commands(text)
+            .into_iter()
+            .map(|c| (c.at, c.service))
+            .collect()
+    }
+
     #[test]
-    fn finds_commands_at_word_starts_only() {
+    fn finds_commands_at_the_start_of_a_shell_command_only() {
         let text =
             "aws s3 sync ./dist s3://${x} && aws cloudfront create-invalidation --paths '/*'";
-        let found = commands(text);
         assert_eq!(
-            found,
+            services(text),
             vec![(0, "s3".to_string()), (32, "cloudfront".to_string())]
+        );
+        assert_eq!(
+            services("Upload the site with: aws s3 sync ./dist s3://b"),
+            vec![(22, "s3".to_string())]
         );
         assert!(commands("jaws s3 ls").is_empty());
         assert!(commands("${aws_s3_bucket.x.id}").is_empty());
         assert!(commands("aws eks update-kubeconfig --name x").is_empty());
+        assert!(commands("the aws s3 bucket is ${x}").is_empty());
         assert_eq!(
-            commands("aws --profile p s3 ls"),
+            services("aws --profile p s3 ls"),
             vec![(0, "…".to_string())]
         );
+    }
+
+    #[test]
+    fn names_provisioner_commands_by_their_first_words() {
+        for (text, want) in [
+            (
+                "\"aws ec2 wait instance-status-ok --instance-ids ${self.id}\"",
+                Some("aws ec2 wait"),
+            ),
+            ("\"sleep 5 && aws s3 cp x s3://b/x\"", Some("aws s3 cp")),
+            (
+                "\"echo $(aws sts get-caller-identity)\"",
+                Some("aws sts get-caller-identity"),
+            ),
+            ("\"echo install aws cli\"", None),
+            (
+                "\"set -e\\naws ecr get-login-password\"",
+                Some("aws ecr get-login-password"),
+            ),
+            ("\"apt-get install -y awscli\"", None),
+            ("\"echo the aws --version\"", None),
+            ("\"laws ec2\"", None),
+            ("\"aws\"", None),
+        ] {
+            let first = commands(text).into_iter().next().map(|c| c.words);
+            assert_eq!(first.as_deref(), want, "{text}");
+        }
     }
 }

@@ -548,45 +548,14 @@ fn aws_cli_command(body: &Body) -> Option<String> {
         };
         for line in lines {
             if found.is_none() {
-                found = find_aws_cli(&line);
+                found = super::cli::commands(&line)
+                    .into_iter()
+                    .next()
+                    .map(|c| c.words);
             }
         }
     }
     found
-}
-
-/// `aws <service> <command>` at the start of a shell command in `text`.
-fn find_aws_cli(text: &str) -> Option<String> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find("aws ").map(|i| i + from) {
-        // At the start of a command: the text's, a line's, or after `;`, `&&`, `|`, `$(`, a
-        // backquote or a quote (spaces between allowed); an escaped `\n` in HCL text too.
-        let before = text[..i].trim_end_matches([' ', '\t']);
-        let starts = before.is_empty()
-            || before.ends_with("\\n")
-            || matches!(
-                before.as_bytes().last(),
-                Some(b'\n' | b';' | b'&' | b'|' | b'(' | b'`' | b'"' | b'\'')
-            );
-        if starts {
-            let words: Vec<&str> = text[i..]
-                .split(|c: char| c.is_whitespace() || matches!(c, '"' | ';' | ')' | '`'))
-                .filter(|w| !w.is_empty())
-                .take(3)
-                .collect();
-            // `aws` alone or before an option is a word, not the CLI; a service name is.
-            if words.len() >= 2
-                && words[1]
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !words[1].starts_with('-')
-            {
-                return Some(words.join(" "));
-            }
-        }
-        from = i + 4;
-    }
-    None
 }
 
 /// `tags.Name`, else the resource name; a repeated instance gets its index in the name.
@@ -2079,32 +2048,6 @@ mod tests {
             "{:#?}",
             c.report.diagnostics
         );
-    }
-
-    #[test]
-    fn aws_cli_calls_are_found_at_the_start_of_a_command() {
-        for (text, want) in [
-            (
-                "\"aws ec2 wait instance-status-ok --instance-ids ${self.id}\"",
-                Some("aws ec2 wait"),
-            ),
-            ("\"sleep 5 && aws s3 cp x s3://b/x\"", Some("aws s3 cp")),
-            (
-                "\"echo $(aws sts get-caller-identity)\"",
-                Some("aws sts get-caller-identity"),
-            ),
-            ("\"echo install aws cli\"", None),
-            (
-                "\"set -e\\naws ecr get-login-password\"",
-                Some("aws ecr get-login-password"),
-            ),
-            ("\"apt-get install -y awscli\"", None),
-            ("\"echo the aws --version\"", None),
-            ("\"laws ec2\"", None),
-            ("\"aws\"", None),
-        ] {
-            assert_eq!(find_aws_cli(text).as_deref(), want, "{text}");
-        }
     }
 
     fn res(mode: Mode, ty: &str, name: &str) -> Resource {
