@@ -117,6 +117,11 @@ pub struct Facts {
     /// A function in both sets (its module called twice, one call behind each kind of API)
     /// keeps the adapter's default, 2.0, with a warning.
     pub event_v2_functions: BTreeSet<String>,
+    /// Security groups of this module (their address) → the resources of other modules that
+    /// join them through module outputs and inputs (`vpc_security_group_ids = var.sg_ids`, the
+    /// caller passing `[module.sg.web_sg_id]`), by report address. The security-group rule
+    /// maps a group only for members of its own module, so it warns about these.
+    pub foreign_members: BTreeMap<String, Vec<String>>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -131,6 +136,7 @@ pub static NONE: Facts = Facts {
     functions: BTreeMap::new(),
     event_v1_functions: BTreeSet::new(),
     event_v2_functions: BTreeSet::new(),
+    foreign_members: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -142,6 +148,7 @@ pub fn plan(
     let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
     buckets(&tree, &mut facts);
     functions(&tree, &mut facts);
+    foreign_members(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
@@ -352,6 +359,144 @@ fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 &mut theirs.event_v2_functions
             }
             .insert(f.address().to_string());
+        }
+    }
+}
+
+// ---- security groups joined from another module -------------------------------------------
+
+/// Arguments (at any depth) through which a resource joins security groups (as
+/// `rules::security` reads them).
+const MEMBER_KEYS: &[&str] = &[
+    "vpc_security_group_ids",
+    "security_groups",
+    "security_group_ids",
+];
+
+fn foreign_members(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    fn member_exprs<'b>(body: &'b hcl::Body, out: &mut Vec<&'b Expression>) {
+        for a in body.attributes() {
+            if MEMBER_KEYS.contains(&a.key.as_str()) {
+                out.push(&a.expr);
+            }
+        }
+        for b in body.blocks() {
+            member_exprs(&b.body, out);
+        }
+    }
+    for (dir, m) in &tree.origin.modules {
+        for r in m.resources.iter().filter(|r| {
+            r.mode == Mode::Managed
+                && r.ty.starts_with("aws_")
+                && r.ty != "aws_security_group"
+                && !r.ty.contains("security_group_rule")
+        }) {
+            let mut exprs = Vec::new();
+            member_exprs(&r.body, &mut exprs);
+            for e in exprs {
+                let mut leaves = Vec::new();
+                tree.groups_read(dir, e, 0, &mut leaves);
+                for (gdir, g) in leaves {
+                    if gdir == dir {
+                        continue;
+                    }
+                    let members = facts
+                        .entry(gdir.to_string())
+                        .or_default()
+                        .foreign_members
+                        .entry(g.address().to_string())
+                        .or_default();
+                    let member = report_addr(dir, r);
+                    if !members.contains(&member) {
+                        members.push(member);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'o> Tree<'o> {
+    /// The security groups (their module folder and resource) whose `id` a list of groups
+    /// written in module `dir` holds, through list literals, `concat`/`compact`/`flatten`/
+    /// `tolist`/`toset`, and plain module inputs and outputs.
+    fn groups_read(
+        &self,
+        dir: &str,
+        e: &Expression,
+        hops: usize,
+        out: &mut Vec<(&'o str, &'o Resource)>,
+    ) {
+        if hops > MAX_HOPS {
+            return;
+        }
+        let Some((dir, module)) = self.origin.modules.get_key_value(dir) else {
+            return;
+        };
+        match e {
+            Expression::Array(items) => {
+                for i in items {
+                    self.groups_read(dir, i, hops, out);
+                }
+                return;
+            }
+            Expression::FuncCall(f)
+                if matches!(
+                    f.name.name.as_str(),
+                    "concat" | "compact" | "flatten" | "tolist" | "toset" | "distinct"
+                ) =>
+            {
+                for a in &f.args {
+                    self.groups_read(dir, a, hops, out);
+                }
+                return;
+            }
+            _ => {}
+        }
+        let Some((root, path)) = names(e) else {
+            return;
+        };
+        match (root, path.as_slice()) {
+            ("var", [v]) => {
+                if let Some((parent, call)) = self.only_call(dir)
+                    && let Some(arg) = hclx::attr(&call.body, v)
+                {
+                    self.groups_read(parent, arg, hops + 1, out);
+                }
+            }
+            ("module", [m, o]) => {
+                let Some(call) = module.module_calls.iter().find(|c| c.name == *m) else {
+                    return;
+                };
+                if repeated_call(call) {
+                    return;
+                }
+                let Some(target) = local_target(self.origin, dir, call) else {
+                    return;
+                };
+                let Some((target, tm)) = self.origin.modules.get_key_value(&target) else {
+                    return;
+                };
+                if let Some(value) = tm
+                    .outputs
+                    .iter()
+                    .find(|x| x.name == *o)
+                    .and_then(|out| hclx::attr(&out.body, "value"))
+                {
+                    self.groups_read(target, value, hops + 1, out);
+                }
+            }
+            ("aws_security_group", [name, "id"]) => {
+                if let Some(g) = module.resources.iter().find(|r| {
+                    r.mode == Mode::Managed && r.ty == "aws_security_group" && r.name == *name
+                }) && !out
+                    .iter()
+                    .any(|(d, x)| *d == dir.as_str() && x.address() == g.address())
+                {
+                    out.push((dir.as_str(), g));
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -968,6 +1113,36 @@ mod tests {
         let mut diags = Vec::new();
         let origin = origin::parse(&files, &mut diags);
         plan(&origin, &BTreeMap::new())
+    }
+
+    #[test]
+    fn groups_joined_from_another_module_are_known_to_the_groups_module() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"sg\" {\n source = \"./sg\"\n}\nmodule \"web\" {\n source = \"./web\"\n sg_ids = [module.sg.web, module.sg.other]\n}\nresource \"aws_db_instance\" \"db\" { vpc_security_group_ids = concat([module.sg.db], [\"sg-123\"]) }",
+            ),
+            (
+                "sg/main.tf",
+                "resource \"aws_security_group\" \"web\" {}\nresource \"aws_security_group\" \"db\" {}\nresource \"aws_security_group\" \"home\" {}\nresource \"aws_instance\" \"i\" { vpc_security_group_ids = [aws_security_group.home.id] }\noutput \"web\" { value = aws_security_group.web.id }\noutput \"db\" { value = aws_security_group.db.id }\noutput \"other\" { value = aws_security_group.web.arn }",
+            ),
+            (
+                "web/main.tf",
+                "variable \"sg_ids\" {}\nresource \"aws_instance\" \"w\" { vpc_security_group_ids = var.sg_ids }",
+            ),
+        ]);
+        let sg = &f["sg"].foreign_members;
+        assert_eq!(
+            sg.get("aws_security_group.web"),
+            Some(&vec!["web/aws_instance.w".to_string()])
+        );
+        assert_eq!(
+            sg.get("aws_security_group.db"),
+            Some(&vec!["aws_db_instance.db".to_string()])
+        );
+        // Members of the group's own module are the rule's business, not a fact.
+        assert!(!sg.contains_key("aws_security_group.home"));
+        assert_eq!(sg.len(), 2);
     }
 
     #[test]

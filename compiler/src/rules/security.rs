@@ -839,8 +839,32 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
 
+    // Members in other modules (`crate::xmod`): their firewalls are not written.
+    if let Some(foreign) = cx.xmod.foreign_members.get(r.address()).cloned() {
+        let list = foreign
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` is joined from other modules, through module outputs and inputs, by {list}; Ferry writes a group's firewalls only for members declared beside it, so its rules do not guard them",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("declare the group and its rules in the module of the resources that use it, or add a `digitalocean_firewall` (droplets) or `digitalocean_database_firewall` (databases) for them to the deployment stack"),
+        );
+        notes.push(format!(
+            "joined from other modules by {list}, which get no firewall from it"
+        ));
+    }
+
     // The outcome of the group and of its rule resources.
-    let note = if users.is_empty() {
+    let note = if notes.is_empty() {
         "DigitalOcean has no security groups, and no resource in the stack uses this one"
             .to_string()
     } else {
