@@ -3019,6 +3019,7 @@ fn cluster_ip_service(
                 port: p.container_port.clone(),
                 target_port: stringify(p.container_port.clone()),
                 protocol: p.protocol,
+                when: None,
             });
         }
     }
@@ -3061,10 +3062,15 @@ fn lb_service(
     }
 
     let mut ports: Vec<k8s::ServicePort> = Vec::new();
-    let mut tls_ports: Vec<String> = Vec::new();
+    // TLS ports, each with the condition of the deployment under which its listener exists
+    // (`None`: always).
+    let mut tls_ports: Vec<(String, Option<Expression>)> = Vec::new();
     let mut redirect_ports: Vec<String> = Vec::new();
-    let mut cert: Option<Expression> = None;
-    let mut redirect = false;
+    let mut cert: Option<(Expression, Option<Expression>)> = None;
+    // The conditions under which listeners redirect HTTP to HTTPS (`None`: always).
+    let mut redirects: Vec<Option<Expression>> = Vec::new();
+    // Listeners that exist only as the deployment decides: their notes.
+    let mut toggled: Vec<(String, Expression)> = Vec::new();
     let mut sticky: Option<Expression> = None;
     let mut proxy = false;
     let default_target = targets
@@ -3082,6 +3088,10 @@ fn lb_service(
             .expr(l, "port")
             .map(|e| numeric(cx, e))
             .unwrap_or(num(if tls { 443 } else { 80 }));
+        let when = listener_when(cx, lbr, l);
+        if let Some(c) = &when {
+            toggled.push((l.address().to_string(), c.clone()));
+        }
         let mut target: Option<Expression> = None;
         // The port only answers the HTTP → HTTPS redirect.
         let mut via_redirect = false;
@@ -3089,6 +3099,30 @@ fn lb_service(
             let ty = hclx::attr(&act, "type")
                 .and_then(|e| cx.eval.string(e))
                 .unwrap_or_default();
+            // `type = var.cert != "" ? "redirect" : "forward"`: the deployment chooses.
+            let chosen = hclx::attr(&act, "type").and_then(|e| lb::chosen_action(cx, e));
+            match &chosen {
+                // Forwards at the defaults, redirects when the condition holds.
+                Some((c, alt)) if ty == "forward" && alt == "redirect" && proto == "HTTP" => {
+                    if lb::redirect_protocol(cx, l).as_deref() == Some("HTTPS") {
+                        redirects.push(lb::both(when.clone(), Some(c.clone())));
+                    } else {
+                        warn(
+                            cx,
+                            Code::FeatureUnsupported,
+                            l,
+                            "default_action",
+                            format!(
+                                "`{}` redirects when `{}` holds, in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only); with it, the port forwards",
+                                l.address(),
+                                hclx::inline(c)
+                            ),
+                            "redirect in the application",
+                        );
+                    }
+                }
+                _ => {}
+            }
             match ty.as_str() {
                 "forward" => {
                     let tg = lb::forward_targets(&act)
@@ -3160,8 +3194,18 @@ fn lb_service(
                         .unwrap_or_default()
                         .to_ascii_uppercase();
                     if to == "HTTPS" && proto == "HTTP" {
-                        redirect = true;
-                        via_redirect = true;
+                        match &chosen {
+                            None => {
+                                redirects.push(when.clone());
+                                via_redirect = true;
+                            }
+                            // Redirects at the defaults, forwards when the condition holds:
+                            // the port stays either way.
+                            Some((c, alt)) if alt == "forward" => {
+                                redirects.push(lb::both(when.clone(), Some(lb::not(c.clone()))));
+                            }
+                            Some(_) => redirects.push(when.clone()),
+                        }
                         target = Some(default_target.clone());
                     } else {
                         warn(
@@ -3194,7 +3238,7 @@ fn lb_service(
             continue;
         };
         if tls {
-            tls_ports.push(hclx::inline(&port));
+            tls_ports.push((hclx::inline(&port), when.clone()));
             if let Some(c) = cx
                 .expr(l, "certificate_arn")
                 .filter(|e| !matches!(e, Expression::Null))
@@ -3204,7 +3248,7 @@ fn lb_service(
                 });
                 if ok {
                     match &cert {
-                        Some(prev) if hclx::inline(prev) != hclx::inline(&c) => warn(
+                        Some((prev, _)) if hclx::inline(prev) != hclx::inline(&c) => warn(
                             cx,
                             Code::FeatureUnsupported,
                             l,
@@ -3216,8 +3260,24 @@ fn lb_service(
                             "use one certificate that covers every name",
                         ),
                         Some(_) => {}
-                        None => cert = Some(c),
+                        None => cert = Some((c, when.clone())),
                     }
+                } else if cert.is_none() && cx.resolve_ref(&c).is_none() && cx.deploy_decides(&c) {
+                    // `certificate_arn = var.alb_certificate_arn`: each deployment names its
+                    // certificate, a DigitalOcean one now.
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "certificate_arn",
+                        format!(
+                            "the certificate of `{}` is `{}`, which each deployment sets: it became the Service's `do-loadbalancer-certificate-name`, so it must be the name of a DigitalOcean certificate, not an ARN",
+                            l.address(),
+                            hclx::inline(&c)
+                        ),
+                        "set it to the name of a certificate of the customer's DigitalOcean account, or declare the certificate as an `aws_acm_certificate` in the origin",
+                    );
+                    cert = Some((c, when.clone()));
                 } else {
                     warn(
                         cx,
@@ -3251,9 +3311,20 @@ fn lb_service(
             port,
             target_port: stringify(target),
             protocol: if proto == "UDP" { "UDP" } else { "TCP" },
+            when,
         });
     }
-    if redirect && !tls_ports.iter().any(|p| p == "443") {
+    // DigitalOcean redirects to port 443: the redirect holds when a listener redirects and the
+    // TLS port 443 exists.
+    let tls_443 = tls_ports
+        .iter()
+        .find(|(p, _)| p == "443")
+        .map(|(_, w)| w.clone());
+    let mut redirect: Option<Option<Expression>> = match &tls_443 {
+        Some(w) if !redirects.is_empty() => Some(lb::both(lb::any_of(&redirects), w.clone())),
+        _ => None,
+    };
+    if !redirects.is_empty() && tls_443.is_none() {
         // DigitalOcean redirects to port 443: without TLS there, nobody would answer; the
         // ports that only redirected go too.
         warn(
@@ -3267,31 +3338,84 @@ fn lb_service(
             ),
             "add an HTTPS listener on port 443 that forwards to the service's target group",
         );
-        redirect = false;
+        redirect = None;
         ports.retain(|p| !redirect_ports.contains(&p.name));
     }
-    if ports.is_empty() {
+    // A Service needs a port whatever the deployment sets.
+    if ports.iter().all(|p| p.when.is_some())
+        && !ports.iter().any(|p| hclx::inline(&p.port) == "80")
+    {
         ports.push(k8s::ServicePort {
             name: "http".into(),
             port: num(80),
             target_port: stringify(default_target),
             protocol: "TCP",
+            when: None,
         });
     }
+    // Annotations that hold only under a condition of the deployment, by condition.
+    let mut when_ann: Vec<(Expression, Vec<(String, Expression)>)> = Vec::new();
+    let mut put = |ann: &mut Vec<(String, Expression)>,
+                   when: Option<Expression>,
+                   k: String,
+                   v: Expression| match when {
+        None => ann.push((k, v)),
+        Some(c) => match when_ann
+            .iter_mut()
+            .find(|(x, _)| hclx::inline(x) == hclx::inline(&c))
+        {
+            Some((_, group)) => group.push((k, v)),
+            None => when_ann.push((c, vec![(k, v)])),
+        },
+    };
     if !network {
         ann.push((a("protocol"), s("http")));
     }
     if !tls_ports.is_empty() {
-        ann.push((a("tls-ports"), s(&tls_ports.join(","))));
+        let whens: Vec<Option<Expression>> = tls_ports.iter().map(|(_, w)| w.clone()).collect();
+        let all = lb::any_of(&whens);
+        let same = whens
+            .iter()
+            .all(|w| w.as_ref().map(hclx::inline) == all.as_ref().map(hclx::inline));
+        let value = if same {
+            s(&tls_ports
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(","))
+        } else {
+            // Ports of listeners toggled differently: the list holds those that exist.
+            let items = tls_ports
+                .iter()
+                .map(|(p, w)| match w {
+                    None => s(p),
+                    Some(c) => Expression::Conditional(Box::new(hcl::expr::Conditional::new(
+                        c.clone(),
+                        s(p),
+                        s(""),
+                    ))),
+                })
+                .collect();
+            call(
+                "join",
+                vec![s(","), call("compact", vec![Expression::Array(items)])],
+            )
+        };
+        put(&mut ann, all, a("tls-ports"), value);
     }
-    if let Some(c) = &cert {
-        ann.push((a("certificate-name"), c.clone()));
+    if let Some((c, when)) = &cert {
+        put(&mut ann, when.clone(), a("certificate-name"), c.clone());
         if lb::is_stack_certificate(cx, c) {
-            ann.push((a("disable-lets-encrypt-dns-records"), s("true")));
+            put(
+                &mut ann,
+                when.clone(),
+                a("disable-lets-encrypt-dns-records"),
+                s("true"),
+            );
         }
     }
-    if redirect {
-        ann.push((a("redirect-http-to-https"), s("true")));
+    if let Some(when) = redirect {
+        put(&mut ann, when, a("redirect-http-to-https"), s("true"));
     }
     let mut spec_extra = Vec::new();
     if let Some(cookie_ttl) = &sticky {
@@ -3340,12 +3464,28 @@ fn lb_service(
             .help("restrict sources with `spec.load_balancer_source_ranges` of the Service in the deployment stack"),
         );
     }
+    let annotations = if when_ann.is_empty() {
+        k8s::map(ann)
+    } else {
+        // `merge({ … }, var.cert != "" ? { tls-ports = "443" } : {})`.
+        let mut args = vec![k8s::map(ann)];
+        for (c, group) in when_ann {
+            args.push(Expression::Conditional(Box::new(
+                hcl::expr::Conditional::new(
+                    c,
+                    k8s::map(group),
+                    Expression::Object(Default::default()),
+                ),
+            )));
+        }
+        call("merge", args)
+    };
     let body = k8s::service(
         app,
         ns,
         &ports,
         Some("LoadBalancer"),
-        Some(k8s::map(ann)),
+        Some(annotations),
         spec_extra,
     );
     let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
@@ -3385,6 +3525,15 @@ fn lb_service(
                 p,
                 &addr,
                 "its port is the Service's target port; its health check became the container's readiness probe",
+            );
+        } else if let Some((_, c)) = toggled.iter().find(|(a, _)| a == p.address()) {
+            cx.absorb(
+                p,
+                &addr,
+                format!(
+                    "a port of the Service (with DigitalOcean load balancer annotations) only when `{}` holds, as its `count` decides",
+                    hclx::inline(c)
+                ),
             );
         } else {
             cx.absorb(
@@ -3437,6 +3586,25 @@ fn lb_service(
         .help("a digitalocean_loadbalancer cannot send traffic to pods; tune the load balancer with `service.beta.kubernetes.io/do-loadbalancer-*` annotations of the Service"),
     );
     addr
+}
+
+/// The condition under which a listener of `lbr` exists when the deployment decides it
+/// (`count = var.cert != "" ? 1 : 0`, a root variable each appliance may set): `None` when it
+/// always exists (no `count`, one no variable of the deployment decides, or the load
+/// balancer's own, which stands for the whole Service).
+fn listener_when(cx: &Cx<'_>, lbr: &Resource, l: &Resource) -> Option<Expression> {
+    let count = l.meta.count.as_ref()?;
+    let same_as_lb = lbr.meta.count.as_ref().map(hclx::inline) == Some(hclx::inline(count));
+    if same_as_lb || !cx.deploy_decides(count) {
+        return None;
+    }
+    Some(lb::count_condition(count))
+}
+
+fn call(name: &str, args: Vec<Expression>) -> Expression {
+    let mut f = hcl::expr::FuncCall::new(hcl::Identifier::unchecked(name));
+    f.args = args;
+    Expression::FuncCall(Box::new(f))
 }
 
 /// Stickiness of a target group: the cookie TTL annotation value.
