@@ -68,6 +68,7 @@ use crate::report::Outcome;
 use hcl::expr::TraversalOperator as Op;
 use hcl::template::{Element, Template};
 use hcl::{Body, Expression, Value};
+use std::collections::BTreeMap;
 
 const SERVICE: &str = "aws_ecs_service";
 const TASK_DEF: &str = "aws_ecs_task_definition";
@@ -593,6 +594,125 @@ fn substitute(e: &Expression, vars: &[(String, Expression)]) -> Expression {
         true
     });
     out
+}
+
+/// `environment` written as a `for` over a map whose names are known at compile time even
+/// where its values are not (`[for k, v in coalesce(var.env, { HOST = local.db_host }) : { name
+/// = k, value = v }]`, in `toset()` or not): one entry per name, in Terraform's (lexical) order,
+/// each with its value as written for the reference pass. `None` when the names are not known.
+/// The expressions listed beside are what a deployment may set to change the names (taken at
+/// their defaults).
+fn unrolled_env(cx: &Cx<'_>, e: &Expression) -> Option<(Vec<J>, Vec<Expression>)> {
+    let mut e = e;
+    let local;
+    for _ in 0..16 {
+        match e {
+            Expression::Parenthesis(inner) => e = inner,
+            Expression::FuncCall(f)
+                if matches!(f.name.name.as_str(), "toset" | "tolist") && f.args.len() == 1 =>
+            {
+                e = &f.args[0]
+            }
+            _ => break,
+        }
+    }
+    let f = match e {
+        Expression::ForExpr(f) => f,
+        other => {
+            local = local_of(cx, other)?;
+            match &local {
+                Expression::ForExpr(f) => f,
+                _ => return None,
+            }
+        }
+    };
+    if f.key_expr.is_some() || f.cond_expr.is_some() {
+        return None;
+    }
+    let mut decided = Vec::new();
+    let entries = known_entries(cx, &f.collection_expr, 0, &mut decided)?;
+    let items = entries
+        .into_iter()
+        .map(|(k, v)| {
+            let mut vars = vec![(f.value_var.to_string(), v)];
+            if let Some(kv) = &f.key_var {
+                vars.push((kv.to_string(), s(&k)));
+            }
+            // The fields as written: a local stays a local (`local.db_user` is the database's
+            // user to the reference pass), not the origin's value.
+            match substitute(&f.value_expr, &vars) {
+                Expression::Object(o) => J::Obj(
+                    o.into_iter()
+                        .filter_map(|(k, v)| Some((hclx::object_key(&k)?, J::Leaf(v))))
+                        .collect(),
+                ),
+                other => to_j(cx, &other, 0),
+            }
+        })
+        .collect();
+    Some((items, decided))
+}
+
+/// The entries of a map whose keys are known at compile time (an object literal, `merge()`,
+/// `coalesce()`, `tomap()`, a local, or a value the evaluator knows), values as written.
+/// `decided` collects the expressions of the deployment the keys were read from at their
+/// defaults.
+fn known_entries(
+    cx: &Cx<'_>,
+    e: &Expression,
+    depth: usize,
+    decided: &mut Vec<Expression>,
+) -> Option<BTreeMap<String, Expression>> {
+    if depth > 16 {
+        return None;
+    }
+    match e {
+        Expression::Parenthesis(inner) => known_entries(cx, inner, depth + 1, decided),
+        Expression::Object(o) => o
+            .iter()
+            .map(|(k, v)| Some((hclx::object_key(k)?, v.clone())))
+            .collect(),
+        Expression::FuncCall(f) if f.name.name.as_str() == "tomap" && f.args.len() == 1 => {
+            known_entries(cx, &f.args[0], depth + 1, decided)
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "merge" => {
+            let mut out = BTreeMap::new();
+            for a in &f.args {
+                out.extend(known_entries(cx, a, depth + 1, decided)?);
+            }
+            Some(out)
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "coalesce" => {
+            for a in &f.args {
+                match cx.eval.value(a) {
+                    Some(Value::Null) => {}
+                    Some(Value::String(v)) if v.is_empty() => {}
+                    _ => return known_entries(cx, a, depth + 1, decided),
+                }
+                // Skipped at the defaults: a deployment that sets it chooses other names.
+                if cx.deploy_decides(a) {
+                    decided.push(a.clone());
+                }
+            }
+            None
+        }
+        other => {
+            if let Some(l) = local_of(cx, other) {
+                return known_entries(cx, &l, depth + 1, decided);
+            }
+            let Some(Value::Object(m)) = cx.eval.value(other) else {
+                return None;
+            };
+            if cx.deploy_decides(other) {
+                decided.push(other.clone());
+            }
+            Some(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), crate::eval::value_to_expr(v)))
+                    .collect(),
+            )
+        }
+    }
 }
 
 /// How the container definitions were written (for notes).
@@ -2040,7 +2160,39 @@ fn task_pod(
         c.working_dir = jexpr(d.get("workingDirectory"));
         // Environment.
         if let Some(env) = d.get("environment") {
-            match as_arr(cx, env) {
+            let mut listed = as_arr(cx, env);
+            // A `for` over a map whose names are known, values as written.
+            if listed.is_none()
+                && let J::Leaf(e) = env
+                && let Some((items, decided)) = unrolled_env(cx, e)
+            {
+                if !decided.is_empty() {
+                    let names = decided
+                        .iter()
+                        .map(|e| format!("`{}`", hclx::inline(e)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    warn(
+                        cx,
+                        Code::NotStatic,
+                        td,
+                        "container_definitions",
+                        format!(
+                            "the names of the `environment` of container `{ecs_name}` in `{}` are those at the defaults ({}): the container gets these variables, each with its value as written, but a deployment that sets {names} does not change which",
+                            td.address(),
+                            items
+                                .iter()
+                                .filter_map(|i| jstr(cx, i.get("name")))
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        "list the environment variables in the container definition (values may be references)",
+                    );
+                }
+                listed = Some(items);
+            }
+            match listed {
                 Some(items) => {
                     for item in items {
                         let (Some(n), v) = (jexpr(item.get("name")), jexpr(item.get("value")))
