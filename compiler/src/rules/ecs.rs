@@ -3351,12 +3351,11 @@ fn lb_service(
                                 redirects.push(when.clone());
                                 via_redirect = true;
                             }
-                            // Redirects at the defaults, forwards when the condition holds:
-                            // the port stays either way.
-                            Some((c, alt)) if alt == "forward" => {
+                            // Redirects at the defaults only, does something else when the
+                            // condition holds: the port stays either way.
+                            Some((c, _)) => {
                                 redirects.push(lb::both(when.clone(), Some(lb::not(c.clone()))));
                             }
-                            Some(_) => redirects.push(when.clone()),
                         }
                         target = Some(default_target.clone());
                     } else {
