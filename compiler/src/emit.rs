@@ -274,8 +274,40 @@ pub fn expr(e: &Expression, indent: usize) -> String {
             s
         }
         Expression::Parenthesis(inner) => format!("({})", expr(inner, indent)),
+        // `merge({ … }, c ? { … } : {})` (annotations some of which hold only under a
+        // condition of the deployment): one argument a line, objects laid out as objects are.
+        Expression::FuncCall(f)
+            if f.name.name.as_str() == "merge"
+                && f.name.namespace.is_empty()
+                && !f.expand_final
+                && f.args.iter().any(chooses_object) =>
+        {
+            let mut s = String::from("merge(\n");
+            for a in &f.args {
+                push_indent(&mut s, indent + 1);
+                match a {
+                    Expression::Conditional(c) if chooses_object(a) => s.push_str(&format!(
+                        "{} ? {} : {}",
+                        hclx::inline(&c.cond_expr),
+                        expr(&c.true_expr, indent + 1),
+                        expr(&c.false_expr, indent + 1)
+                    )),
+                    other => s.push_str(&expr(other, indent + 1)),
+                }
+                s.push_str(",\n");
+            }
+            push_indent(&mut s, indent);
+            s.push(')');
+            s
+        }
         other => hclx::inline(other),
     }
+}
+
+/// A conditional choosing a non-empty object literal.
+fn chooses_object(e: &Expression) -> bool {
+    let nonempty = |e: &Expression| matches!(e, Expression::Object(o) if !o.is_empty());
+    matches!(e, Expression::Conditional(c) if nonempty(&c.true_expr) || nonempty(&c.false_expr))
 }
 
 #[cfg(test)]

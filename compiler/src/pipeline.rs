@@ -1244,6 +1244,7 @@ fn compile_module(
                 options,
                 st: &mut st,
                 xmod: xfacts,
+                at_deploy,
             };
             match rule {
                 Some(rule) if rule.phase == phase => {
@@ -1265,6 +1266,7 @@ fn compile_module(
             options,
             st: &mut st,
             xmod: xfacts,
+            at_deploy,
         };
         let owned: Vec<String> = module
             .data_files

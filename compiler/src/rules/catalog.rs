@@ -2547,6 +2547,7 @@ mod tests {
                 options: &options,
                 st: &mut st,
                 xmod: &crate::xmod::NONE,
+                at_deploy: &std::collections::BTreeSet::new(),
             };
             (rule.map)(r, &mut cx);
         }

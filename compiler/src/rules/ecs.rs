@@ -68,6 +68,7 @@ use crate::report::Outcome;
 use hcl::expr::TraversalOperator as Op;
 use hcl::template::{Element, Template};
 use hcl::{Body, Expression, Value};
+use std::collections::BTreeMap;
 
 const SERVICE: &str = "aws_ecs_service";
 const TASK_DEF: &str = "aws_ecs_task_definition";
@@ -593,6 +594,125 @@ fn substitute(e: &Expression, vars: &[(String, Expression)]) -> Expression {
         true
     });
     out
+}
+
+/// `environment` written as a `for` over a map whose names are known at compile time even
+/// where its values are not (`[for k, v in coalesce(var.env, { HOST = local.db_host }) : { name
+/// = k, value = v }]`, in `toset()` or not): one entry per name, in Terraform's (lexical) order,
+/// each with its value as written for the reference pass. `None` when the names are not known.
+/// The expressions listed beside are what a deployment may set to change the names (taken at
+/// their defaults).
+fn unrolled_env(cx: &Cx<'_>, e: &Expression) -> Option<(Vec<J>, Vec<Expression>)> {
+    let mut e = e;
+    let local;
+    for _ in 0..16 {
+        match e {
+            Expression::Parenthesis(inner) => e = inner,
+            Expression::FuncCall(f)
+                if matches!(f.name.name.as_str(), "toset" | "tolist") && f.args.len() == 1 =>
+            {
+                e = &f.args[0]
+            }
+            _ => break,
+        }
+    }
+    let f = match e {
+        Expression::ForExpr(f) => f,
+        other => {
+            local = local_of(cx, other)?;
+            match &local {
+                Expression::ForExpr(f) => f,
+                _ => return None,
+            }
+        }
+    };
+    if f.key_expr.is_some() || f.cond_expr.is_some() {
+        return None;
+    }
+    let mut decided = Vec::new();
+    let entries = known_entries(cx, &f.collection_expr, 0, &mut decided)?;
+    let items = entries
+        .into_iter()
+        .map(|(k, v)| {
+            let mut vars = vec![(f.value_var.to_string(), v)];
+            if let Some(kv) = &f.key_var {
+                vars.push((kv.to_string(), s(&k)));
+            }
+            // The fields as written: a local stays a local (`local.db_user` is the database's
+            // user to the reference pass), not the origin's value.
+            match substitute(&f.value_expr, &vars) {
+                Expression::Object(o) => J::Obj(
+                    o.into_iter()
+                        .filter_map(|(k, v)| Some((hclx::object_key(&k)?, J::Leaf(v))))
+                        .collect(),
+                ),
+                other => to_j(cx, &other, 0),
+            }
+        })
+        .collect();
+    Some((items, decided))
+}
+
+/// The entries of a map whose keys are known at compile time (an object literal, `merge()`,
+/// `coalesce()`, `tomap()`, a local, or a value the evaluator knows), values as written.
+/// `decided` collects the expressions of the deployment the keys were read from at their
+/// defaults.
+fn known_entries(
+    cx: &Cx<'_>,
+    e: &Expression,
+    depth: usize,
+    decided: &mut Vec<Expression>,
+) -> Option<BTreeMap<String, Expression>> {
+    if depth > 16 {
+        return None;
+    }
+    match e {
+        Expression::Parenthesis(inner) => known_entries(cx, inner, depth + 1, decided),
+        Expression::Object(o) => o
+            .iter()
+            .map(|(k, v)| Some((hclx::object_key(k)?, v.clone())))
+            .collect(),
+        Expression::FuncCall(f) if f.name.name.as_str() == "tomap" && f.args.len() == 1 => {
+            known_entries(cx, &f.args[0], depth + 1, decided)
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "merge" => {
+            let mut out = BTreeMap::new();
+            for a in &f.args {
+                out.extend(known_entries(cx, a, depth + 1, decided)?);
+            }
+            Some(out)
+        }
+        Expression::FuncCall(f) if f.name.name.as_str() == "coalesce" => {
+            for a in &f.args {
+                match cx.eval.value(a) {
+                    Some(Value::Null) => {}
+                    Some(Value::String(v)) if v.is_empty() => {}
+                    _ => return known_entries(cx, a, depth + 1, decided),
+                }
+                // Skipped at the defaults: a deployment that sets it chooses other names.
+                if cx.deploy_decides(a) {
+                    decided.push(a.clone());
+                }
+            }
+            None
+        }
+        other => {
+            if let Some(l) = local_of(cx, other) {
+                return known_entries(cx, &l, depth + 1, decided);
+            }
+            let Some(Value::Object(m)) = cx.eval.value(other) else {
+                return None;
+            };
+            if cx.deploy_decides(other) {
+                decided.push(other.clone());
+            }
+            Some(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), crate::eval::value_to_expr(v)))
+                    .collect(),
+            )
+        }
+    }
 }
 
 /// How the container definitions were written (for notes).
@@ -2040,7 +2160,39 @@ fn task_pod(
         c.working_dir = jexpr(d.get("workingDirectory"));
         // Environment.
         if let Some(env) = d.get("environment") {
-            match as_arr(cx, env) {
+            let mut listed = as_arr(cx, env);
+            // A `for` over a map whose names are known, values as written.
+            if listed.is_none()
+                && let J::Leaf(e) = env
+                && let Some((items, decided)) = unrolled_env(cx, e)
+            {
+                if !decided.is_empty() {
+                    let names = decided
+                        .iter()
+                        .map(|e| format!("`{}`", hclx::inline(e)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    warn(
+                        cx,
+                        Code::NotStatic,
+                        td,
+                        "container_definitions",
+                        format!(
+                            "the names of the `environment` of container `{ecs_name}` in `{}` are those at the defaults ({}): the container gets these variables, each with its value as written, but a deployment that sets {names} does not change which",
+                            td.address(),
+                            items
+                                .iter()
+                                .filter_map(|i| jstr(cx, i.get("name")))
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        "list the environment variables in the container definition (values may be references)",
+                    );
+                }
+                listed = Some(items);
+            }
+            match listed {
                 Some(items) => {
                     for item in items {
                         let (Some(n), v) = (jexpr(item.get("name")), jexpr(item.get("value")))
@@ -3019,6 +3171,7 @@ fn cluster_ip_service(
                 port: p.container_port.clone(),
                 target_port: stringify(p.container_port.clone()),
                 protocol: p.protocol,
+                when: None,
             });
         }
     }
@@ -3061,10 +3214,15 @@ fn lb_service(
     }
 
     let mut ports: Vec<k8s::ServicePort> = Vec::new();
-    let mut tls_ports: Vec<String> = Vec::new();
+    // TLS ports, each with the condition of the deployment under which its listener exists
+    // (`None`: always).
+    let mut tls_ports: Vec<(String, Option<Expression>)> = Vec::new();
     let mut redirect_ports: Vec<String> = Vec::new();
-    let mut cert: Option<Expression> = None;
-    let mut redirect = false;
+    let mut cert: Option<(Expression, Option<Expression>)> = None;
+    // The conditions under which listeners redirect HTTP to HTTPS (`None`: always).
+    let mut redirects: Vec<Option<Expression>> = Vec::new();
+    // Listeners that exist only as the deployment decides: their notes.
+    let mut toggled: Vec<(String, Expression)> = Vec::new();
     let mut sticky: Option<Expression> = None;
     let mut proxy = false;
     let default_target = targets
@@ -3082,6 +3240,10 @@ fn lb_service(
             .expr(l, "port")
             .map(|e| numeric(cx, e))
             .unwrap_or(num(if tls { 443 } else { 80 }));
+        let when = listener_when(cx, lbr, l);
+        if let Some(c) = &when {
+            toggled.push((l.address().to_string(), c.clone()));
+        }
         let mut target: Option<Expression> = None;
         // The port only answers the HTTP → HTTPS redirect.
         let mut via_redirect = false;
@@ -3089,6 +3251,30 @@ fn lb_service(
             let ty = hclx::attr(&act, "type")
                 .and_then(|e| cx.eval.string(e))
                 .unwrap_or_default();
+            // `type = var.cert != "" ? "redirect" : "forward"`: the deployment chooses.
+            let chosen = hclx::attr(&act, "type").and_then(|e| lb::chosen_action(cx, e));
+            match &chosen {
+                // Forwards at the defaults, redirects when the condition holds.
+                Some((c, alt)) if ty == "forward" && alt == "redirect" && proto == "HTTP" => {
+                    if lb::redirect_protocol(cx, l).as_deref() == Some("HTTPS") {
+                        redirects.push(lb::both(when.clone(), Some(c.clone())));
+                    } else {
+                        warn(
+                            cx,
+                            Code::FeatureUnsupported,
+                            l,
+                            "default_action",
+                            format!(
+                                "`{}` redirects when `{}` holds, in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only); with it, the port forwards",
+                                l.address(),
+                                hclx::inline(c)
+                            ),
+                            "redirect in the application",
+                        );
+                    }
+                }
+                _ => {}
+            }
             match ty.as_str() {
                 "forward" => {
                     let tg = lb::forward_targets(&act)
@@ -3160,8 +3346,17 @@ fn lb_service(
                         .unwrap_or_default()
                         .to_ascii_uppercase();
                     if to == "HTTPS" && proto == "HTTP" {
-                        redirect = true;
-                        via_redirect = true;
+                        match &chosen {
+                            None => {
+                                redirects.push(when.clone());
+                                via_redirect = true;
+                            }
+                            // Redirects at the defaults only, does something else when the
+                            // condition holds: the port stays either way.
+                            Some((c, _)) => {
+                                redirects.push(lb::both(when.clone(), Some(lb::not(c.clone()))));
+                            }
+                        }
                         target = Some(default_target.clone());
                     } else {
                         warn(
@@ -3194,7 +3389,7 @@ fn lb_service(
             continue;
         };
         if tls {
-            tls_ports.push(hclx::inline(&port));
+            tls_ports.push((hclx::inline(&port), when.clone()));
             if let Some(c) = cx
                 .expr(l, "certificate_arn")
                 .filter(|e| !matches!(e, Expression::Null))
@@ -3204,7 +3399,7 @@ fn lb_service(
                 });
                 if ok {
                     match &cert {
-                        Some(prev) if hclx::inline(prev) != hclx::inline(&c) => warn(
+                        Some((prev, _)) if hclx::inline(prev) != hclx::inline(&c) => warn(
                             cx,
                             Code::FeatureUnsupported,
                             l,
@@ -3216,8 +3411,24 @@ fn lb_service(
                             "use one certificate that covers every name",
                         ),
                         Some(_) => {}
-                        None => cert = Some(c),
+                        None => cert = Some((c, when.clone())),
                     }
+                } else if cert.is_none() && cx.resolve_ref(&c).is_none() && cx.deploy_decides(&c) {
+                    // `certificate_arn = var.alb_certificate_arn`: each deployment names its
+                    // certificate, a DigitalOcean one now.
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        l,
+                        "certificate_arn",
+                        format!(
+                            "the certificate of `{}` is `{}`, which each deployment sets: it became the Service's `do-loadbalancer-certificate-name`, so it must be the name of a DigitalOcean certificate, not an ARN",
+                            l.address(),
+                            hclx::inline(&c)
+                        ),
+                        "set it to the name of a certificate of the customer's DigitalOcean account, or declare the certificate as an `aws_acm_certificate` in the origin",
+                    );
+                    cert = Some((c, when.clone()));
                 } else {
                     warn(
                         cx,
@@ -3251,9 +3462,20 @@ fn lb_service(
             port,
             target_port: stringify(target),
             protocol: if proto == "UDP" { "UDP" } else { "TCP" },
+            when,
         });
     }
-    if redirect && !tls_ports.iter().any(|p| p == "443") {
+    // DigitalOcean redirects to port 443: the redirect holds when a listener redirects and the
+    // TLS port 443 exists.
+    let tls_443 = tls_ports
+        .iter()
+        .find(|(p, _)| p == "443")
+        .map(|(_, w)| w.clone());
+    let mut redirect: Option<Option<Expression>> = match &tls_443 {
+        Some(w) if !redirects.is_empty() => Some(lb::both(lb::any_of(&redirects), w.clone())),
+        _ => None,
+    };
+    if !redirects.is_empty() && tls_443.is_none() {
         // DigitalOcean redirects to port 443: without TLS there, nobody would answer; the
         // ports that only redirected go too.
         warn(
@@ -3267,31 +3489,84 @@ fn lb_service(
             ),
             "add an HTTPS listener on port 443 that forwards to the service's target group",
         );
-        redirect = false;
+        redirect = None;
         ports.retain(|p| !redirect_ports.contains(&p.name));
     }
-    if ports.is_empty() {
+    // A Service needs a port whatever the deployment sets.
+    if ports.iter().all(|p| p.when.is_some())
+        && !ports.iter().any(|p| hclx::inline(&p.port) == "80")
+    {
         ports.push(k8s::ServicePort {
             name: "http".into(),
             port: num(80),
             target_port: stringify(default_target),
             protocol: "TCP",
+            when: None,
         });
     }
+    // Annotations that hold only under a condition of the deployment, by condition.
+    let mut when_ann: Vec<(Expression, Vec<(String, Expression)>)> = Vec::new();
+    let mut put = |ann: &mut Vec<(String, Expression)>,
+                   when: Option<Expression>,
+                   k: String,
+                   v: Expression| match when {
+        None => ann.push((k, v)),
+        Some(c) => match when_ann
+            .iter_mut()
+            .find(|(x, _)| hclx::inline(x) == hclx::inline(&c))
+        {
+            Some((_, group)) => group.push((k, v)),
+            None => when_ann.push((c, vec![(k, v)])),
+        },
+    };
     if !network {
         ann.push((a("protocol"), s("http")));
     }
     if !tls_ports.is_empty() {
-        ann.push((a("tls-ports"), s(&tls_ports.join(","))));
+        let whens: Vec<Option<Expression>> = tls_ports.iter().map(|(_, w)| w.clone()).collect();
+        let all = lb::any_of(&whens);
+        let same = whens
+            .iter()
+            .all(|w| w.as_ref().map(hclx::inline) == all.as_ref().map(hclx::inline));
+        let value = if same {
+            s(&tls_ports
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(","))
+        } else {
+            // Ports of listeners toggled differently: the list holds those that exist.
+            let items = tls_ports
+                .iter()
+                .map(|(p, w)| match w {
+                    None => s(p),
+                    Some(c) => Expression::Conditional(Box::new(hcl::expr::Conditional::new(
+                        c.clone(),
+                        s(p),
+                        s(""),
+                    ))),
+                })
+                .collect();
+            call(
+                "join",
+                vec![s(","), call("compact", vec![Expression::Array(items)])],
+            )
+        };
+        put(&mut ann, all, a("tls-ports"), value);
     }
-    if let Some(c) = &cert {
-        ann.push((a("certificate-name"), c.clone()));
+    if let Some((c, when)) = &cert {
+        put(&mut ann, when.clone(), a("certificate-name"), c.clone());
         if lb::is_stack_certificate(cx, c) {
-            ann.push((a("disable-lets-encrypt-dns-records"), s("true")));
+            put(
+                &mut ann,
+                when.clone(),
+                a("disable-lets-encrypt-dns-records"),
+                s("true"),
+            );
         }
     }
-    if redirect {
-        ann.push((a("redirect-http-to-https"), s("true")));
+    if let Some(when) = redirect {
+        put(&mut ann, when, a("redirect-http-to-https"), s("true"));
     }
     let mut spec_extra = Vec::new();
     if let Some(cookie_ttl) = &sticky {
@@ -3340,12 +3615,28 @@ fn lb_service(
             .help("restrict sources with `spec.load_balancer_source_ranges` of the Service in the deployment stack"),
         );
     }
+    let annotations = if when_ann.is_empty() {
+        k8s::map(ann)
+    } else {
+        // `merge({ … }, var.cert != "" ? { tls-ports = "443" } : {})`.
+        let mut args = vec![k8s::map(ann)];
+        for (c, group) in when_ann {
+            args.push(Expression::Conditional(Box::new(
+                hcl::expr::Conditional::new(
+                    c,
+                    k8s::map(group),
+                    Expression::Object(Default::default()),
+                ),
+            )));
+        }
+        call("merge", args)
+    };
     let body = k8s::service(
         app,
         ns,
         &ports,
         Some("LoadBalancer"),
-        Some(k8s::map(ann)),
+        Some(annotations),
         spec_extra,
     );
     let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
@@ -3385,6 +3676,15 @@ fn lb_service(
                 p,
                 &addr,
                 "its port is the Service's target port; its health check became the container's readiness probe",
+            );
+        } else if let Some((_, c)) = toggled.iter().find(|(a, _)| a == p.address()) {
+            cx.absorb(
+                p,
+                &addr,
+                format!(
+                    "a port of the Service (with DigitalOcean load balancer annotations) only when `{}` holds, as its `count` decides",
+                    hclx::inline(c)
+                ),
             );
         } else {
             cx.absorb(
@@ -3437,6 +3737,25 @@ fn lb_service(
         .help("a digitalocean_loadbalancer cannot send traffic to pods; tune the load balancer with `service.beta.kubernetes.io/do-loadbalancer-*` annotations of the Service"),
     );
     addr
+}
+
+/// The condition under which a listener of `lbr` exists when the deployment decides it
+/// (`count = var.cert != "" ? 1 : 0`, a root variable each appliance may set): `None` when it
+/// always exists (no `count`, one no variable of the deployment decides, or the load
+/// balancer's own, which stands for the whole Service).
+fn listener_when(cx: &Cx<'_>, lbr: &Resource, l: &Resource) -> Option<Expression> {
+    let count = l.meta.count.as_ref()?;
+    let same_as_lb = lbr.meta.count.as_ref().map(hclx::inline) == Some(hclx::inline(count));
+    if same_as_lb || !cx.deploy_decides(count) {
+        return None;
+    }
+    Some(lb::count_condition(count))
+}
+
+fn call(name: &str, args: Vec<Expression>) -> Expression {
+    let mut f = hcl::expr::FuncCall::new(hcl::Identifier::unchecked(name));
+    f.args = args;
+    Expression::FuncCall(Box::new(f))
 }
 
 /// Stickiness of a target group: the cookie TTL annotation value.

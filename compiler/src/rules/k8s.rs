@@ -358,6 +358,9 @@ pub struct ServicePort {
     pub target_port: Expression,
     /// `TCP` or `UDP`.
     pub protocol: &'static str,
+    /// The condition of the deployment under which the port exists (a listener with
+    /// `count = var.cert != "" ? 1 : 0`): a `dynamic "port"` block; `None`: always.
+    pub when: Option<Expression>,
 }
 
 /// A `kubernetes_service_v1` body selecting the pods of `app`. `ty` is the Service type
@@ -387,13 +390,39 @@ pub fn service(
         spec.set(k, v);
     }
     for p in ports {
-        let pb = spec.block("port");
+        let mut pb = OutBody::new();
         pb.set("name", s(&p.name));
         pb.set("port", p.port.clone());
         pb.set("target_port", p.target_port.clone());
         pb.set("protocol", s(p.protocol));
+        match &p.when {
+            None => *spec.block("port") = pb,
+            Some(cond) => spec.items.push(Item::Block(dynamic_when("port", cond, pb))),
+        }
     }
     b
+}
+
+/// `dynamic "<name>" { for_each = cond ? [1] : [] content { … } }`: one block when the
+/// condition holds, none otherwise.
+pub fn dynamic_when(name: &str, cond: &Expression, content: OutBody) -> OutBlock {
+    let each = Expression::Conditional(Box::new(hcl::expr::Conditional::new(
+        cond.clone(),
+        Expression::Array(vec![Expression::Number(1.into())]),
+        Expression::Array(vec![]),
+    )));
+    let mut body = OutBody::new();
+    body.set("for_each", each);
+    body.items.push(Item::Block(OutBlock {
+        ident: "content".into(),
+        labels: vec![],
+        body: content,
+    }));
+    OutBlock {
+        ident: "dynamic".into(),
+        labels: vec![name.into()],
+        body,
+    }
 }
 
 /// A `kubernetes_secret_v1` body. `data` maps keys to values (the provider base64-encodes

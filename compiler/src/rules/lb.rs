@@ -263,6 +263,9 @@ enum Target {
 struct Build<'a> {
     rules: Vec<Fwd>,
     redirect: bool,
+    /// The condition of the deployment under which a listener that forwards at the defaults
+    /// redirects HTTP to HTTPS instead (`type = var.cert != "" ? "redirect" : "forward"`).
+    redirect_when: Vec<Expression>,
     /// Listeners whose HTTP → HTTPS redirect became `redirect_http_to_https`.
     redirect_from: Vec<String>,
     /// (DigitalOcean policy, AWS policy, listener address).
@@ -387,6 +390,134 @@ fn to_iterator(e: &mut Expression) {
             None => true,
         }
     });
+}
+
+// ---- listeners the deployment turns on or off --------------------------------------------------
+
+/// `c ? 1 : 0` → `c`, `c ? 0 : 1` → `!c`, any other count → `count > 0`.
+pub(super) fn count_condition(count: &Expression) -> Expression {
+    let mut bare = count;
+    while let Expression::Parenthesis(inner) = bare {
+        bare = inner;
+    }
+    if let Expression::Conditional(c) = bare {
+        let n = |e: &Expression| match e {
+            Expression::Number(n) => n.as_f64(),
+            _ => None,
+        };
+        match (n(&c.true_expr), n(&c.false_expr)) {
+            (Some(t), Some(f)) if t >= 1.0 && f == 0.0 => return c.cond_expr.clone(),
+            (Some(t), Some(f)) if t == 0.0 && f >= 1.0 => return not(c.cond_expr.clone()),
+            _ => {}
+        }
+    }
+    binary(
+        count.clone(),
+        hcl::expr::BinaryOperator::Greater,
+        Expression::Number(0.into()),
+    )
+}
+
+/// `type = c ? "redirect" : "forward"` where the deployment decides `c`: the condition under
+/// which the action is not the one at the defaults, and that action.
+pub(super) fn chosen_action(cx: &Cx<'_>, e: &Expression) -> Option<(Expression, String)> {
+    let mut bare = e;
+    while let Expression::Parenthesis(inner) = bare {
+        bare = inner;
+    }
+    let Expression::Conditional(c) = bare else {
+        return None;
+    };
+    if !cx.deploy_decides(&c.cond_expr) {
+        return None;
+    }
+    let (yes, no) = (
+        cx.eval.string(&c.true_expr)?,
+        cx.eval.string(&c.false_expr)?,
+    );
+    if yes == no {
+        return None;
+    }
+    match cx.eval.bool(&c.cond_expr)? {
+        true => Some((not(c.cond_expr.clone()), no)),
+        false => Some((c.cond_expr.clone(), yes)),
+    }
+}
+
+/// The protocol a listener's default action redirects to, read from the origin as written: a
+/// `dynamic "redirect"` block the deployment turns on is not expanded at the defaults.
+pub(super) fn redirect_protocol(cx: &Cx<'_>, l: &Resource) -> Option<String> {
+    let origin = cx
+        .module
+        .resources
+        .iter()
+        .find(|r| r.address() == l.address())
+        .unwrap_or(l);
+    for act in hclx::blocks(&origin.body, "default_action") {
+        let mut found: Vec<Body> = hclx::blocks(&act, "redirect")
+            .into_iter()
+            .map(|b| b.into_owned())
+            .collect();
+        for d in act.blocks().filter(|b| {
+            b.identifier() == "dynamic" && b.labels.first().map(|x| x.as_str()) == Some("redirect")
+        }) {
+            found.extend(
+                hclx::blocks(&d.body, "content")
+                    .into_iter()
+                    .map(|b| b.into_owned()),
+            );
+        }
+        for rd in found {
+            if let Some(p) = hclx::attr(&rd, "protocol").and_then(|e| cx.eval.string(e)) {
+                return Some(p.to_ascii_uppercase());
+            }
+        }
+    }
+    None
+}
+
+fn paren(e: Expression) -> Expression {
+    match e {
+        Expression::Operation(_) | Expression::Conditional(_) => {
+            Expression::Parenthesis(Box::new(e))
+        }
+        other => other,
+    }
+}
+
+pub(super) fn not(e: Expression) -> Expression {
+    Expression::Operation(Box::new(hcl::expr::Operation::Unary(
+        hcl::expr::UnaryOp::new(hcl::expr::UnaryOperator::Not, paren(e)),
+    )))
+}
+
+fn binary(l: Expression, op: hcl::expr::BinaryOperator, r: Expression) -> Expression {
+    Expression::Operation(Box::new(hcl::expr::Operation::Binary(
+        hcl::expr::BinaryOp::new(paren(l), op, paren(r)),
+    )))
+}
+
+/// Holds when both hold (`None`: always).
+pub(super) fn both(a: Option<Expression>, b: Option<Expression>) -> Option<Expression> {
+    match (a, b) {
+        (None, x) | (x, None) => x,
+        (Some(a), Some(b)) if hclx::inline(&a) == hclx::inline(&b) => Some(a),
+        (Some(a), Some(b)) => Some(binary(a, hcl::expr::BinaryOperator::And, b)),
+    }
+}
+
+/// Holds when any holds (`None`: always, as soon as one always holds).
+pub(super) fn any_of(conds: &[Option<Expression>]) -> Option<Expression> {
+    let mut seen: Vec<&Expression> = Vec::new();
+    for c in conds {
+        let c = c.as_ref()?;
+        if !seen.iter().any(|s| hclx::inline(s) == hclx::inline(c)) {
+            seen.push(c);
+        }
+    }
+    let mut it = seen.into_iter().cloned();
+    let first = it.next()?;
+    Some(it.fold(first, |o, c| binary(o, hcl::expr::BinaryOperator::Or, c)))
 }
 
 /// Origin resources of any of `types` whose `key` refers to `target`, in origin order.
@@ -793,6 +924,34 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
             }
         }
     }
+    let conditional = any_of(
+        &b.redirect_when
+            .iter()
+            .cloned()
+            .map(Some)
+            .collect::<Vec<_>>(),
+    );
+    if let Some(c) = conditional.filter(|_| !b.redirect) {
+        if b.rules
+            .iter()
+            .any(|f| f.entry_protocol == "https" && is_port(&f.entry_port, 443))
+        {
+            body.set("redirect_http_to_https", c);
+        } else {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                r,
+                "name",
+                format!(
+                    "`{}` redirects HTTP to HTTPS when `{}` holds but nothing forwards HTTPS on port 443, where DigitalOcean redirects to; the redirect was left out",
+                    r.address(),
+                    hclx::inline(&c)
+                ),
+                "add an HTTPS listener on port 443 that forwards to a target group",
+            );
+        }
+    }
     if b.redirect {
         body.set("redirect_http_to_https", Expression::Bool(true));
         // The load balancer listens only on ports that have a forwarding rule: port 80 needs
@@ -1073,6 +1232,11 @@ fn listener_into<'a>(
                 if let Some(tg) = tg {
                     b.use_target_group(tg);
                     notes.push(format!("forwards to `{}`", tg.address()));
+                }
+                if let Some((c, alt)) = hclx::attr(a, "type").and_then(|e| chosen_action(cx, e))
+                    && alt == "redirect"
+                {
+                    chosen_redirect(cx, l, &proto, c, repeat.is_some(), b, &mut notes);
                 }
             }
             "redirect" => redirect(cx, l, &proto, a, b, &mut notes),
@@ -1531,6 +1695,41 @@ fn redirect(
             "redirect in the application, or with App Platform ingress rules",
         );
         notes.push("its redirect is lost".into());
+    }
+}
+
+/// A listener that forwards at the defaults and redirects when the deployment sets a condition
+/// (`type = var.cert != "" ? "redirect" : "forward"`, the redirect in a `dynamic "redirect"`
+/// block): `redirect_http_to_https` becomes that condition.
+fn chosen_redirect(
+    cx: &mut Cx<'_>,
+    l: &Resource,
+    proto: &str,
+    cond: Expression,
+    repeated: bool,
+    b: &mut Build<'_>,
+    notes: &mut Vec<String>,
+) {
+    if proto == "HTTP" && !repeated && redirect_protocol(cx, l).as_deref() == Some("HTTPS") {
+        notes.push(format!(
+            "its HTTP → HTTPS redirect when `{}` holds became `redirect_http_to_https = {}`",
+            hclx::inline(&cond),
+            hclx::inline(&cond)
+        ));
+        b.redirect_when.push(cond);
+    } else {
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            l,
+            "default_action",
+            format!(
+                "`{}` redirects when `{}` holds, in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only); with it, the listener still forwards",
+                l.address(),
+                hclx::inline(&cond)
+            ),
+            "redirect in the application",
+        );
     }
 }
 
@@ -2607,6 +2806,37 @@ mod tests {
 
     fn e(text: &str) -> Expression {
         text.parse().expect("test expression parses")
+    }
+
+    #[test]
+    fn a_toggled_count_becomes_the_condition_the_listener_exists_under() {
+        let cond = |c: &str| hclx::inline(&count_condition(&e(c)));
+        assert_eq!(cond("var.cert != \"\" ? 1 : 0"), "var.cert != \"\"");
+        assert_eq!(cond("(var.enable ? 0 : 1)"), "!var.enable");
+        assert_eq!(cond("var.a && var.b ? 0 : 1"), "!(var.a && var.b)");
+        assert_eq!(cond("var.listeners"), "var.listeners > 0");
+        assert_eq!(cond("var.on ? 2 : 1"), "(var.on ? 2 : 1) > 0");
+    }
+
+    #[test]
+    fn conditions_combine_without_repeating_themselves() {
+        let (a, b) = (e("var.a"), e("var.b != \"\""));
+        let show = |x: Option<Expression>| x.map(|x| hclx::inline(&x));
+        assert_eq!(show(both(None, None)), None);
+        assert_eq!(show(both(Some(a.clone()), None)), Some("var.a".into()));
+        assert_eq!(
+            show(both(Some(a.clone()), Some(a.clone()))),
+            Some("var.a".into())
+        );
+        assert_eq!(
+            show(both(Some(a.clone()), Some(b.clone()))),
+            Some("var.a && (var.b != \"\")".into())
+        );
+        assert_eq!(show(any_of(&[Some(a.clone()), None])), None);
+        assert_eq!(
+            show(any_of(&[Some(a.clone()), Some(b), Some(a)])),
+            Some("var.a || (var.b != \"\")".into())
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::report::Outcome;
 use hcl::Expression;
 use hcl::expr::TraversalOperator as Op;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub mod acm;
 pub mod cache;
@@ -710,10 +710,19 @@ pub struct Cx<'a> {
     pub st: &'a mut State,
     /// What the pass over the whole module tree learned for this module (`crate::xmod`).
     pub xmod: &'a crate::xmod::Facts,
+    /// The variables each deployment may set (the root's, and inputs its callers set from
+    /// them): a `count` reading one is a toggle of the appliance, not a fact of the origin.
+    pub at_deploy: &'a BTreeSet<String>,
 }
 
 impl<'a> Cx<'a> {
     // ---- reading the origin ------------------------------------------------------------
+
+    /// Does the expression read a variable each deployment may set (directly or through
+    /// locals)? Its value at the defaults is then one appliance's choice, not the origin's.
+    pub fn deploy_decides(&self, e: &Expression) -> bool {
+        crate::lints::carries(e, self.module, self.at_deploy)
+    }
 
     /// The origin expression of an argument.
     pub fn expr(&self, r: &Resource, key: &str) -> Option<Expression> {
@@ -1852,6 +1861,7 @@ mod index_tests {
                 options: &options,
                 st: &mut st,
                 xmod: &crate::xmod::NONE,
+                at_deploy: &BTreeSet::new(),
             };
             let names: Vec<&str> = cx
                 .origin_of_type("aws_s3_bucket")
@@ -1910,6 +1920,7 @@ mod index_tests {
             options: &options,
             st: &mut st,
             xmod: &crate::xmod::NONE,
+            at_deploy: &BTreeSet::new(),
         };
         let addrs = |v: Vec<&Resource>| {
             v.iter()
