@@ -391,7 +391,13 @@ fn to_j(cx: &Cx<'_>, e: &Expression, depth: usize) -> J {
             }
             J::Arr(out)
         }
+        // A local that is a database's user name, password or port stays itself: elsewhere it
+        // reads the cluster's (`secrets::read_database_values`), so a container's user and
+        // password belong to one login.
         _ => match local_of(cx, e) {
+            Some(_) if super::secrets::is_database_value_source(cx.resources, e) => {
+                J::Leaf(e.clone())
+            }
             Some(l) => to_j(cx, &l, depth + 1),
             None => J::Leaf(e.clone()),
         },

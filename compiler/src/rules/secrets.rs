@@ -448,6 +448,32 @@ const DB_USERNAMES: &[(&str, &str)] = &[
     ("aws_docdb_cluster", "master_username"),
 ];
 
+/// Whether `e` is, exactly, what a database of `resources` is given as its `port`, admin password
+/// or user name (`local.db_user`): a [`DatabaseValue`] source once the database is mapped. Rules
+/// that look through locals keep such a one as written, for [`read_database_values`].
+pub fn is_database_value_source(resources: &[Resource], e: &Expression) -> bool {
+    let Some((root @ ("var" | "local"), [Op::GetAttr(name)])) = hclx::traversal_root(e) else {
+        return false;
+    };
+    resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && DB_PORTS.contains(&r.ty.as_str()))
+        .any(|db| {
+            let attrs = DB_PASSWORDS
+                .iter()
+                .chain(DB_USERNAMES)
+                .filter(|(ty, _)| *ty == db.ty)
+                .map(|(_, a)| *a)
+                .chain(["port"]);
+            attrs.into_iter().any(|a| {
+                matches!(
+                    hclx::attr(&db.body, a).and_then(hclx::traversal_root),
+                    Some((r, [Op::GetAttr(n)])) if r == root && n.as_str() == name.as_str()
+                )
+            })
+        })
+}
+
 /// The [`DatabaseValue`]s of a module: one database each (a value two databases use is left).
 pub fn database_values(resources: &[Resource], st: &State) -> Vec<DatabaseValue> {
     let mut out: Vec<DatabaseValue> = Vec::new();
