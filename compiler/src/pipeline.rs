@@ -1110,13 +1110,16 @@ fn compile_module(
     }
 
     // ---- resources of other modules (`crate::xmod`) -----------------------------------------
-    // Load balancers adopted from another module, and the services' `var.x` that read their
-    // target groups.
+    // Load balancers and security groups adopted from another module, and the services'
+    // `var.x` that read their target groups, the members' expressions that read their groups.
     if !xfacts.adopted.is_empty() {
         let rs = resources.to_mut();
         for r in rs.iter_mut() {
             if let Some(vars) = xfacts.tg_vars.get(r.address()) {
                 crate::xmod::read_target_groups(&mut r.body, vars);
+            }
+            if let Some(reads) = xfacts.sg_reads.get(r.address()) {
+                crate::xmod::read_adopted_groups(&mut r.body, reads);
             }
         }
         rs.extend(xfacts.adopted.iter().map(|(_, r)| r.clone()));

@@ -41,6 +41,13 @@
 //!   payload 1.0 events ([`Facts::event_v1_functions`], and 2.0 ones for a module called twice),
 //!   so its rule tells Ferry's HTTP adapter.
 //!
+//! * a security group of one module is joined by resources of another
+//!   (`vpc_security_group_ids = var.sg_ids`, the root passing `[module.sg.web_sg_id]`). When
+//!   all its members sit in one other module and none in its own, that module adopts it with
+//!   its rule resources ([`Facts::adopted`]; the members' expression also reads the copies,
+//!   [`Facts::sg_reads`]), and the security-group rule writes its firewalls there. Otherwise
+//!   its module learns who joins it ([`Facts::foreign_members`]), for a warning.
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, and an output's value to `aws_type.name.attr` of a
@@ -122,6 +129,10 @@ pub struct Facts {
     /// caller passing `[module.sg.web_sg_id]`), by report address. The security-group rule
     /// maps a group only for members of its own module, so it warns about these.
     pub foreign_members: BTreeMap<String, Vec<String>>,
+    /// Resources of this module (by address) that join security groups adopted into this
+    /// module through another module's outputs → (the expression they join with, as
+    /// `hclx::inline` prints it; the adopted groups' `id`s it stands for).
+    pub sg_reads: BTreeMap<String, Vec<(String, Vec<Expression>)>>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -137,6 +148,7 @@ pub static NONE: Facts = Facts {
     event_v1_functions: BTreeSet::new(),
     event_v2_functions: BTreeSet::new(),
     foreign_members: BTreeMap::new(),
+    sg_reads: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -148,8 +160,8 @@ pub fn plan(
     let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
     buckets(&tree, &mut facts);
     functions(&tree, &mut facts);
-    foreign_members(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
+    security_groups(&tree, inputs, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
@@ -373,7 +385,30 @@ const MEMBER_KEYS: &[&str] = &[
     "security_group_ids",
 ];
 
-fn foreign_members(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+/// Rule resources folded into their group (`security_group_id`).
+const SG_RULE_TYPES: &[&str] = &[
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+];
+
+/// Arguments of rules (inline blocks and rule resources) that name another group as a source.
+const SG_SOURCE_KEYS: &[&str] = &[
+    "security_groups",
+    "source_security_group_id",
+    "referenced_security_group_id",
+];
+
+/// A resource joining security groups of another module: its folder, itself, the expression it
+/// joins with, and the groups (folder, group) that expression reads.
+struct GroupUse<'o> {
+    dir: &'o str,
+    member: &'o Resource,
+    key: String,
+    groups: Vec<(&'o str, &'o Resource)>,
+}
+
+fn group_uses<'o>(tree: &Tree<'o>) -> Vec<GroupUse<'o>> {
     fn member_exprs<'b>(body: &'b hcl::Body, out: &mut Vec<&'b Expression>) {
         for a in body.attributes() {
             if MEMBER_KEYS.contains(&a.key.as_str()) {
@@ -384,34 +419,229 @@ fn foreign_members(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
             member_exprs(&b.body, out);
         }
     }
+    let mut uses = Vec::new();
     for (dir, m) in &tree.origin.modules {
         for r in m.resources.iter().filter(|r| {
             r.mode == Mode::Managed
                 && r.ty.starts_with("aws_")
                 && r.ty != "aws_security_group"
-                && !r.ty.contains("security_group_rule")
+                && !SG_RULE_TYPES.contains(&r.ty.as_str())
         }) {
             let mut exprs = Vec::new();
             member_exprs(&r.body, &mut exprs);
             for e in exprs {
-                let mut leaves = Vec::new();
-                tree.groups_read(dir, e, 0, &mut leaves);
-                for (gdir, g) in leaves {
-                    if gdir == dir {
-                        continue;
-                    }
-                    let members = facts
-                        .entry(gdir.to_string())
-                        .or_default()
-                        .foreign_members
-                        .entry(g.address().to_string())
-                        .or_default();
-                    let member = report_addr(dir, r);
-                    if !members.contains(&member) {
-                        members.push(member);
-                    }
+                let mut groups = Vec::new();
+                tree.groups_read(dir, e, 0, &mut groups);
+                groups.retain(|(gdir, _)| *gdir != dir.as_str());
+                if !groups.is_empty() {
+                    uses.push(GroupUse {
+                        dir: dir.as_str(),
+                        member: r,
+                        key: hclx::inline(e),
+                        groups,
+                    });
                 }
             }
+        }
+    }
+    uses
+}
+
+/// Security groups joined from another module (#116's layout: a `security_groups` module whose
+/// outputs the root hands to an instance module). The security-group rule writes a group's
+/// firewalls only for members beside it, so a group whose members all sit in one other module
+/// (and none in its own) is *adopted* there with its rule resources, as load balancers are
+/// above: copied into the members' module, closed over its own module's variables and locals,
+/// and the members' expression (`var.sg_ids`) made to read the copies. A rule naming a group
+/// that is not adopted with it (as a source) then names a group outside that module: the
+/// security-group rule allows the appliance's tag instead, with its warning. Any other group
+/// joined from another module is listed in [`Facts::foreign_members`], for a warning.
+fn security_groups(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let uses = group_uses(tree);
+    // (group folder, group address) → the folders of its foreign members.
+    let mut member_dirs: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for u in &uses {
+        for (gdir, g) in &u.groups {
+            member_dirs
+                .entry((gdir, g.address()))
+                .or_default()
+                .insert(u.dir);
+        }
+    }
+    // (group folder, members' folder) → the groups to adopt.
+    let mut moves: BTreeMap<(&str, &str), Vec<&Resource>> = BTreeMap::new();
+    for ((gdir, gaddr), dirs) in &member_dirs {
+        let [to] = dirs.iter().copied().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let Some(gm) = tree.origin.modules.get(*gdir) else {
+            continue;
+        };
+        let Some(g) = gm.resources.iter().find(|r| r.address() == *gaddr) else {
+            continue;
+        };
+        // Members in its own module keep it home (their firewall is written there).
+        let home_member = gm.resources.iter().any(|r| {
+            r.ty != "aws_security_group"
+                && !SG_RULE_TYPES.contains(&r.ty.as_str())
+                && body_reads(&r.body, g)
+        });
+        let called_once = |d: &str| d.is_empty() || tree.only_call(d).is_some();
+        if home_member || g.meta.is_repeated() || !called_once(gdir) || !called_once(to) {
+            continue;
+        }
+        moves.entry((gdir, to)).or_default().push(g);
+    }
+    let mut adopted_groups: BTreeSet<(String, String)> = BTreeSet::new();
+    for ((gdir, to), groups) in moves {
+        let (Some(gm), Some(tm)) = (tree.origin.modules.get(gdir), tree.origin.modules.get(to))
+        else {
+            continue;
+        };
+        let mut set: Vec<&Resource> = groups.clone();
+        for r in gm.resources.iter().filter(|r| {
+            r.mode == Mode::Managed
+                && SG_RULE_TYPES.contains(&r.ty.as_str())
+                && hclx::attr(&r.body, "security_group_id")
+                    .is_some_and(|e| groups.iter().any(|g| reads(e, g)))
+        }) {
+            set.push(r);
+        }
+        let taken = |r: &Resource| {
+            tm.resources
+                .iter()
+                .any(|d| d.mode == Mode::Managed && d.address() == r.address())
+                || facts
+                    .get(to)
+                    .is_some_and(|f| f.adopted.iter().any(|(_, a)| a.address() == r.address()))
+        };
+        if set.iter().any(|r| r.meta.is_repeated() || taken(r)) {
+            continue;
+        }
+        let no_inputs = BTreeMap::new();
+        let eval = Eval::new(gm, inputs.get(gdir).unwrap_or(&no_inputs), None);
+        let addrs: BTreeSet<&str> = set.iter().map(|r| r.address()).collect();
+        let Some(copies) = set
+            .iter()
+            .map(|r| closed(&outside_sources(r, &addrs, gdir), &addrs, &eval))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let members: BTreeSet<String> = uses
+            .iter()
+            .filter(|u| {
+                u.dir == to
+                    && u.groups
+                        .iter()
+                        .any(|(d, g)| *d == gdir && addrs.contains(g.address()))
+            })
+            .map(|u| format!("`{}`", report_addr(to, u.member)))
+            .collect();
+        let reason = format!(
+            "module folder `{}` adopted it: its members ({}) are declared there, where DigitalOcean firewalls can name them",
+            if to.is_empty() { "." } else { to },
+            members.into_iter().collect::<Vec<_>>().join(", "),
+        );
+        let gf = facts.entry(gdir.to_string()).or_default();
+        for r in &set {
+            gf.given.insert(r.address().to_string(), reason.clone());
+        }
+        for g in &groups {
+            adopted_groups.insert((gdir.to_string(), g.address().to_string()));
+        }
+        let tf = facts.entry(to.to_string()).or_default();
+        tf.adopted
+            .extend(copies.into_iter().map(|r| (gdir.to_string(), r)));
+        for u in uses.iter().filter(|u| u.dir == to) {
+            let ids: Vec<Expression> = u
+                .groups
+                .iter()
+                .filter(|(d, g)| *d == gdir && groups.iter().any(|x| std::ptr::eq(*x, *g)))
+                .map(|(_, g)| hclx::path(&[g.ty.as_str(), g.name.as_str(), "id"]))
+                .collect();
+            if !ids.is_empty() {
+                tf.sg_reads
+                    .entry(u.member.address().to_string())
+                    .or_default()
+                    .push((u.key.clone(), ids));
+            }
+        }
+    }
+    for u in &uses {
+        for (gdir, g) in &u.groups {
+            if adopted_groups.contains(&(gdir.to_string(), g.address().to_string())) {
+                continue;
+            }
+            let members = facts
+                .entry(gdir.to_string())
+                .or_default()
+                .foreign_members
+                .entry(g.address().to_string())
+                .or_default();
+            let member = report_addr(u.dir, u.member);
+            if !members.contains(&member) {
+                members.push(member);
+            }
+        }
+    }
+}
+
+/// A copy of `r` whose rules name groups of its module that are not adopted with it (`set`) by
+/// their report address, a string: outside the adopting module they are not the stack's groups
+/// (the security-group rule allows the appliance's tag for them, with a warning).
+fn outside_sources(r: &Resource, set: &BTreeSet<&str>, dir: &str) -> Resource {
+    let mut copy = r.clone();
+    fn visit(body: &mut hcl::Body, set: &BTreeSet<&str>, dir: &str) {
+        for s in body.0.iter_mut() {
+            match s {
+                hcl::Structure::Attribute(a) if SG_SOURCE_KEYS.contains(&a.key.as_str()) => {
+                    hclx::walk_mut(&mut a.expr, &mut |x| {
+                        if let Some(("aws_security_group", [Op::GetAttr(n), ..])) =
+                            hclx::traversal_root(x)
+                        {
+                            let addr = format!("aws_security_group.{}", n.as_str());
+                            if !set.contains(addr.as_str()) {
+                                *x = Expression::String(if dir.is_empty() {
+                                    addr
+                                } else {
+                                    format!("{dir}/{addr}")
+                                });
+                            }
+                            return false;
+                        }
+                        true
+                    });
+                }
+                hcl::Structure::Attribute(_) => {}
+                hcl::Structure::Block(b) => visit(&mut b.body, set, dir),
+            }
+        }
+    }
+    visit(&mut copy.body, set, dir);
+    copy
+}
+
+/// Makes a member's joining expression (`vpc_security_group_ids = var.sg_ids`, at any depth)
+/// also read the groups adopted for it ([`Facts::sg_reads`]), so the security-group rule sees
+/// it join them.
+pub fn read_adopted_groups(body: &mut hcl::Body, reads: &[(String, Vec<Expression>)]) {
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) if MEMBER_KEYS.contains(&a.key.as_str()) => {
+                let key = hclx::inline(&a.expr);
+                if let Some((_, ids)) = reads.iter().find(|(k, _)| *k == key) {
+                    let mut f = hcl::expr::FuncCall::new(hcl::Identifier::unchecked("concat"));
+                    f.args = vec![a.expr.clone(), Expression::Array(ids.clone())];
+                    a.expr = Expression::FuncCall(Box::new(f));
+                }
+            }
+            hcl::Structure::Attribute(_) => {}
+            hcl::Structure::Block(b) => read_adopted_groups(&mut b.body, reads),
         }
     }
 }
@@ -486,7 +716,10 @@ impl<'o> Tree<'o> {
                     self.groups_read(target, value, hops + 1, out);
                 }
             }
-            ("aws_security_group", [name, "id"]) => {
+            // A group of the module the expression was written in is not another module's:
+            // only a chain that left it (`hops > 0`) looks the group up (a 10,000-resource
+            // module would otherwise scan itself for each member).
+            ("aws_security_group", [name, "id"]) if hops > 0 => {
                 if let Some(g) = module.resources.iter().find(|r| {
                     r.mode == Mode::Managed && r.ty == "aws_security_group" && r.name == *name
                 }) && !out
@@ -1116,33 +1349,76 @@ mod tests {
     }
 
     #[test]
-    fn groups_joined_from_another_module_are_known_to_the_groups_module() {
+    fn groups_joined_from_one_other_module_are_adopted_there() {
         let f = facts(&[
             (
                 "main.tf",
-                "module \"sg\" {\n source = \"./sg\"\n}\nmodule \"web\" {\n source = \"./web\"\n sg_ids = [module.sg.web, module.sg.other]\n}\nresource \"aws_db_instance\" \"db\" { vpc_security_group_ids = concat([module.sg.db], [\"sg-123\"]) }",
+                "module \"sg\" {\n source = \"./sg\"\n}\nmodule \"web\" {\n source = \"./web\"\n sg_ids = [module.sg.web, module.sg.shared]\n}\nmodule \"api\" {\n source = \"./api\"\n sg_ids = [module.sg.shared]\n}\nresource \"aws_db_instance\" \"db\" { vpc_security_group_ids = concat([module.sg.db], [\"sg-123\"]) }",
             ),
             (
                 "sg/main.tf",
-                "resource \"aws_security_group\" \"web\" {}\nresource \"aws_security_group\" \"db\" {}\nresource \"aws_security_group\" \"home\" {}\nresource \"aws_instance\" \"i\" { vpc_security_group_ids = [aws_security_group.home.id] }\noutput \"web\" { value = aws_security_group.web.id }\noutput \"db\" { value = aws_security_group.db.id }\noutput \"other\" { value = aws_security_group.web.arn }",
+                "resource \"aws_security_group\" \"web\" {}\nresource \"aws_security_group\" \"db\" {\n ingress {\n from_port = 5432\n to_port = 5432\n protocol = \"tcp\"\n security_groups = [aws_security_group.web.id]\n }\n}\nresource \"aws_security_group_rule\" \"web_in\" {\n security_group_id = aws_security_group.web.id\n type = \"ingress\"\n from_port = 80\n to_port = 80\n protocol = \"tcp\"\n cidr_blocks = [\"0.0.0.0/0\"]\n}\nresource \"aws_security_group\" \"shared\" {}\nresource \"aws_security_group\" \"home\" {}\nresource \"aws_instance\" \"i\" { vpc_security_group_ids = [aws_security_group.home.id] }\noutput \"web\" { value = aws_security_group.web.id }\noutput \"db\" { value = aws_security_group.db.id }\noutput \"shared\" { value = aws_security_group.shared.id }",
             ),
             (
                 "web/main.tf",
                 "variable \"sg_ids\" {}\nresource \"aws_instance\" \"w\" { vpc_security_group_ids = var.sg_ids }",
             ),
+            (
+                "api/main.tf",
+                "variable \"sg_ids\" {}\nresource \"aws_instance\" \"a\" { vpc_security_group_ids = var.sg_ids }",
+            ),
         ]);
+        let adopted = |dir: &str| -> Vec<String> {
+            f[dir]
+                .adopted
+                .iter()
+                .map(|(from, r)| format!("{from}:{}", r.address()))
+                .collect()
+        };
+        // A group whose members are all in one other module moves there, with its rules.
+        assert_eq!(
+            adopted("web"),
+            [
+                "sg:aws_security_group.web",
+                "sg:aws_security_group_rule.web_in"
+            ]
+        );
+        assert_eq!(adopted(""), ["sg:aws_security_group.db"]);
+        let given: Vec<&str> = f["sg"].given.keys().map(String::as_str).collect();
+        assert_eq!(
+            given,
+            [
+                "aws_security_group.db",
+                "aws_security_group.web",
+                "aws_security_group_rule.web_in"
+            ]
+        );
+        // The member reads the copy where it read the variable.
+        let reads = &f["web"].sg_reads["aws_instance.w"];
+        assert_eq!(reads.len(), 1);
+        assert_eq!(reads[0].0, "var.sg_ids");
+        assert_eq!(
+            reads[0].1.iter().map(hclx::inline).collect::<Vec<_>>(),
+            ["aws_security_group.web.id"]
+        );
+        // A source group left behind is named by its address, a string, in the copy.
+        let db = &f[""].adopted[0].1;
+        let ingress = hclx::blocks(&db.body, "ingress");
+        assert_eq!(
+            hclx::attr(&ingress[0], "security_groups").map(hclx::inline),
+            Some("[\"sg/aws_security_group.web\"]".to_string())
+        );
+        // Members in two modules: not adopted, listed for the warning; members of the
+        // group's own module are the rule's business.
         let sg = &f["sg"].foreign_members;
         assert_eq!(
-            sg.get("aws_security_group.web"),
-            Some(&vec!["web/aws_instance.w".to_string()])
+            sg.get("aws_security_group.shared"),
+            Some(&vec![
+                "api/aws_instance.a".to_string(),
+                "web/aws_instance.w".to_string()
+            ])
         );
-        assert_eq!(
-            sg.get("aws_security_group.db"),
-            Some(&vec!["aws_db_instance.db".to_string()])
-        );
-        // Members of the group's own module are the rule's business, not a fact.
-        assert!(!sg.contains_key("aws_security_group.home"));
-        assert_eq!(sg.len(), 2);
+        assert_eq!(sg.len(), 1);
     }
 
     #[test]

@@ -657,6 +657,7 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
         add_members(cx, &mut p, sg);
     }
     let mut unknown = Vec::new();
+    let mut elsewhere: Vec<String> = Vec::new();
     for e in &rule.peers {
         let peer = cx
             .resolve_ref(e)
@@ -683,10 +684,33 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
                     None => unknown.push(hclx::inline(e)),
                 }
             }
+            // A group of another module, named by its address where the group that reads it
+            // was adopted (`crate::xmod`).
+            _ if matches!(e, Expression::String(a) if a.starts_with("aws_security_group.") || a.contains("/aws_security_group.")) => {
+                if let Expression::String(a) = e {
+                    elsewhere.push(a.clone());
+                }
+            }
             _ => unknown.push(hclx::inline(e)),
         }
     }
     unknown.extend(rule.peer_lists.iter().map(hclx::inline));
+    if !elsewhere.is_empty() {
+        p.appliance_tag = true;
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: a rule names the group(s) {}, whose members are declared in another module, where this module's firewall cannot name them; Ferry allows every resource of the appliance (tag `instance-id:${{var.instance_id}}`) instead",
+                    rule.owner.address(),
+                    elsewhere.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(rule.owner.loc_of(rule.key))
+            .resource(rule.owner.address())
+            .help("declare the groups that name each other in one module, or allow a CIDR range; as written, the rule is broader than on AWS"),
+        );
+    }
     if !unknown.is_empty() {
         p.appliance_tag = true;
         cx.diag(
@@ -702,7 +726,7 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
             .resource(rule.owner.address())
             .help("reference an `aws_security_group` declared in the stack, or a CIDR range"),
         );
-    } else if p.appliance_tag {
+    } else if p.appliance_tag && elsewhere.is_empty() {
         cx.diag(
             Diagnostic::new(
                 Code::FeatureUnsupported,
