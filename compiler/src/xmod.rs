@@ -133,6 +133,10 @@ pub struct Facts {
     /// module through another module's outputs → (the expression they join with, as
     /// `hclx::inline` prints it; the adopted groups' `id`s it stands for).
     pub sg_reads: BTreeMap<String, Vec<(String, Vec<Expression>)>>,
+    /// Expressions of this module's security-group rules (as `hclx::inline` prints them) that
+    /// name, as a source, security groups of another module (`security_groups =
+    /// [var.app_sg_id]`) → those groups' report addresses, for the warning about them.
+    pub foreign_sources: BTreeMap<String, Vec<String>>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -149,6 +153,7 @@ pub static NONE: Facts = Facts {
     event_v2_functions: BTreeSet::new(),
     foreign_members: BTreeMap::new(),
     sg_reads: BTreeMap::new(),
+    foreign_sources: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -572,6 +577,7 @@ fn security_groups(
             }
         }
     }
+    foreign_sources(tree, facts);
     for u in &uses {
         for (gdir, g) in &u.groups {
             if adopted_groups.contains(&(gdir.to_string(), g.address().to_string())) {
@@ -587,6 +593,52 @@ fn security_groups(
             if !members.contains(&member) {
                 members.push(member);
             }
+        }
+    }
+}
+
+/// [`Facts::foreign_sources`]: rules (inline blocks and rule resources) naming groups of
+/// another module as their source.
+fn foreign_sources(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    for (dir, m) in &tree.origin.modules {
+        let mut exprs: Vec<&Expression> = Vec::new();
+        for r in m.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            if r.ty == "aws_security_group" {
+                for b in r
+                    .body
+                    .blocks()
+                    .filter(|b| matches!(b.identifier(), "ingress" | "egress"))
+                {
+                    exprs.extend(hclx::attr(&b.body, "security_groups"));
+                }
+            } else if SG_RULE_TYPES.contains(&r.ty.as_str()) {
+                for k in SG_SOURCE_KEYS {
+                    exprs.extend(hclx::attr(&r.body, k));
+                }
+            }
+        }
+        let mut found: Vec<(String, Vec<String>)> = Vec::new();
+        let mut record = |e: &Expression| {
+            let mut groups = Vec::new();
+            tree.groups_read(dir, e, 0, &mut groups);
+            groups.retain(|(gdir, _)| *gdir != dir.as_str());
+            if !groups.is_empty() {
+                let addrs = groups.iter().map(|(d, g)| report_addr(d, g)).collect();
+                found.push((hclx::inline(e), addrs));
+            }
+        };
+        for e in exprs {
+            record(e);
+            if let Expression::Array(items) = e {
+                items.iter().for_each(&mut record);
+            }
+        }
+        if !found.is_empty() {
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .foreign_sources
+                .extend(found);
         }
     }
 }
@@ -1419,6 +1471,30 @@ mod tests {
             ])
         );
         assert_eq!(sg.len(), 1);
+    }
+
+    #[test]
+    fn rules_naming_a_group_of_another_module_know_which() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"app\" {\n source = \"./app\"\n}\nmodule \"db\" {\n source = \"./db\"\n app_sg = module.app.sg\n groups = [module.app.sg]\n}",
+            ),
+            (
+                "app/main.tf",
+                "resource \"aws_security_group\" \"app\" {}\nresource \"aws_instance\" \"i\" { vpc_security_group_ids = [aws_security_group.app.id] }\noutput \"sg\" { value = aws_security_group.app.id }",
+            ),
+            (
+                "db/main.tf",
+                "variable \"app_sg\" {}\nvariable \"groups\" {}\nresource \"aws_security_group\" \"db\" {\n ingress {\n security_groups = [var.app_sg]\n }\n ingress {\n security_groups = var.groups\n }\n}\nresource \"aws_security_group_rule\" \"r\" {\n security_group_id = aws_security_group.db.id\n source_security_group_id = var.app_sg\n}",
+            ),
+        ]);
+        let sources = &f["db"].foreign_sources;
+        let app = vec!["app/aws_security_group.app".to_string()];
+        assert_eq!(sources.get("var.app_sg"), Some(&app));
+        assert_eq!(sources.get("[var.app_sg]"), Some(&app));
+        assert_eq!(sources.get("var.groups"), Some(&app));
+        assert_eq!(sources.len(), 3);
     }
 
     #[test]

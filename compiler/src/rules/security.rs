@@ -691,10 +691,19 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
                     elsewhere.push(a.clone());
                 }
             }
-            _ => unknown.push(hclx::inline(e)),
+            _ => match cx.xmod.foreign_sources.get(&hclx::inline(e)) {
+                Some(addrs) => elsewhere.extend(addrs.iter().cloned()),
+                None => unknown.push(hclx::inline(e)),
+            },
         }
     }
-    unknown.extend(rule.peer_lists.iter().map(hclx::inline));
+    for e in &rule.peer_lists {
+        match cx.xmod.foreign_sources.get(&hclx::inline(e)) {
+            Some(addrs) => elsewhere.extend(addrs.iter().cloned()),
+            None => unknown.push(hclx::inline(e)),
+        }
+    }
+    elsewhere.dedup();
     if !elsewhere.is_empty() {
         p.appliance_tag = true;
         cx.diag(

@@ -1,0 +1,3 @@
+output "sg_id" {
+  value = digitalocean_firewall.app.id
+}
