@@ -95,6 +95,47 @@ fn keep(r: &Resource, cx: &mut Cx<'_>) {
         rec.outcome = Outcome::Kept;
     }
     aws_kubernetes_settings(r, cx);
+    aws_cli_provisioners(r, cx);
+}
+
+/// Warns when a kept resource (`null_resource`, `terraform_data`) has a provisioner that runs
+/// the AWS CLI: the command acts on AWS objects the appliance does not have, so it fails (or
+/// does nothing useful) when the deployment stack is applied. The resource is kept as written:
+/// its other steps may still be wanted.
+fn aws_cli_provisioners(r: &Resource, cx: &mut Cx<'_>) {
+    for s in r.body.iter() {
+        let hcl::Structure::Block(b) = s else {
+            continue;
+        };
+        if b.identifier() != "provisioner" {
+            continue;
+        }
+        let Some(command) = super::ec2::aws_cli_command(&b.body) else {
+            continue;
+        };
+        let kind = b.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        let help = if command.starts_with("aws eks") {
+            "fetch the DOKS cluster's credentials with `doctl kubernetes cluster kubeconfig save <cluster>` instead (doctl authenticates with a DigitalOcean token)"
+        } else if command.starts_with("aws s3") {
+            "Spaces speaks the S3 API: point the command at `--endpoint-url https://<region>.digitaloceanspaces.com` with a Spaces access key"
+        } else if command.starts_with("aws rds") {
+            "run the SQL with the database's own client (`psql`, `mysql`) against the cluster's `host`, `port`, `user` and `password`"
+        } else {
+            "run the step with `doctl` or the service's own client, or remove the provisioner"
+        };
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: the `{kind}` provisioner runs the AWS CLI (`{command}`), which acts on AWS objects the appliance does not have; the command fails when the stack is applied",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("provisioner"))
+            .resource(r.address())
+            .help(help),
+        );
+    }
 }
 
 /// Settings of Kubernetes objects and Helm values that only mean something on EKS: marker
