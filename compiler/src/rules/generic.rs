@@ -26,6 +26,9 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
         keep(r, cx);
         return;
     }
+    if namespace_only_for_ecs(r, cx) {
+        return;
+    }
     if let Some(family) = catalog::lookup(&r.ty) {
         catalog::apply(family, r, cx);
         return;
@@ -44,6 +47,49 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
             "replace what it provides with a variable of the appliance".into(),
         ),
     }
+}
+
+/// A Cloud Map namespace (`aws_service_discovery_http_namespace`, `_private_dns_namespace`)
+/// that only ECS services read (their `service_connect_configuration`, also through the
+/// registry ECS modules): on DOKS every service already has a cluster DNS name, so the
+/// namespace is dropped with a note rather than being an error. Read by anything else (an
+/// output, a local, a Cloud Map service, a local module), it stays unsupported (the catalog).
+fn namespace_only_for_ecs(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    if r.mode != Mode::Managed
+        || !matches!(
+            r.ty.as_str(),
+            "aws_service_discovery_http_namespace" | "aws_service_discovery_private_dns_namespace"
+        )
+    {
+        return false;
+    }
+    let refs = cx.referrers(r);
+    let ecs_call = |c: &crate::origin::Named| {
+        crate::hclx::attr(&c.body, "source")
+            .and_then(|e| cx.eval.string(e))
+            .and_then(|s| crate::modules::parse_source(&s))
+            .is_some_and(|(name, _)| name == "ecs")
+    };
+    let only_ecs = refs.outputs.is_empty()
+        && refs.locals.is_empty()
+        && refs
+            .resources
+            .iter()
+            .all(|x| x.address() == r.address() || x.ty == "aws_ecs_service")
+        && refs.calls.iter().all(|c| ecs_call(c))
+        && !(refs.resources.iter().all(|x| x.address() == r.address()) && refs.calls.is_empty());
+    if !only_ecs {
+        return false;
+    }
+    let note = "a Cloud Map namespace that only ECS Service Connect uses: on DOKS each service is reached at its cluster DNS name (`<service>.<namespace>.svc.cluster.local`), so there is nothing to create";
+    catalog::drop_with(r, cx, note);
+    cx.diag(
+        Diagnostic::new(Code::Dropped, format!("`{}`: {note}", r.address()))
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("clients that called the Service Connect alias (`http://<dns_name>:<port>`) call the service's Kubernetes Service name instead"),
+    );
+    true
 }
 
 /// Records an AWS data source as unsupported: a warning (references to it become `null` and
