@@ -1519,6 +1519,28 @@ fn compile_module(
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
     rules::cli::aws_cli_commands(&mut outputs, &emitted, is_root, &mut diags);
+    // An output reading a local that became `null` (`local.arn.partition`, the local a call of
+    // an AWS provider function) reads `null` itself: an attribute of `null` fails the plan.
+    let null_locals: BTreeSet<&str> = locals
+        .iter()
+        .filter(|l| matches!(l.expr, Expression::Null))
+        .map(|l| l.name.as_str())
+        .collect();
+    if !null_locals.is_empty() {
+        for o in &mut outputs {
+            hclx::walk_body_mut(&mut o.body, &mut |e| {
+                let null = matches!(
+                    hclx::traversal_root(e),
+                    Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..]))
+                        if null_locals.contains(name.as_str())
+                );
+                if null {
+                    *e = Expression::Null;
+                }
+                !null
+            });
+        }
+    }
     // An output all of whose references had no DigitalOcean equivalent (F401 says so) is
     // `null`: what is left would hand `null` to a function (`replace(null, "https://", "")`),
     // which fails the plan.
