@@ -57,6 +57,7 @@ pub fn invariants(request: &CompileRequest, c: &Compilation) -> Vec<String> {
     for (path, text) in &c.files {
         for (i, line) in text.lines().enumerate() {
             let mentions_aws = line.contains("provider \"aws\"")
+                || line.contains("provider::aws::")
                 || line.match_indices("aws_").any(|(pos, _)| {
                     let before = line[..pos].chars().last();
                     let is_word_start = !matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '"' || c == '/' || c == ':');

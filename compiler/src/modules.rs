@@ -46,6 +46,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/security-group/aws",
     "terraform-aws-modules/eks/aws",
     "terraform-aws-modules/eks/aws//modules/eks-managed-node-group",
+    "terraform-aws-modules/eks/aws//modules/aws-auth",
     "terraform-aws-modules/elasticache/aws",
     "terraform-aws-modules/acm/aws",
     "terraform-aws-modules/ec2-instance/aws",
@@ -122,6 +123,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         }
         ("eks", None) => eks(&mut b),
         ("eks", Some("modules/eks-managed-node-group")) => eks_managed_node_group(&mut b),
+        ("eks", Some("modules/aws-auth")) => eks_aws_auth(&mut b),
         ("elasticache", None) => elasticache(&mut b),
         ("acm", None) => acm(&mut b),
         ("ec2-instance", None) => ec2_instance(&mut b),
@@ -295,7 +297,7 @@ impl<'a> Builder<'a> {
         self.used.insert(name.to_string());
         hclx::attr(&self.call.body, name)
             .filter(|e| !matches!(e, Expression::Null))
-            .cloned()
+            .map(|e| known_keys(self.eval, e))
     }
 
     fn has(&self, name: &str) -> bool {
@@ -539,6 +541,35 @@ fn rref(addr: &str, attr: &str) -> Expression {
     hclx::path(&parts)
 }
 
+/// The expression with the keys of its objects that are expressions (`(var.container_name) =
+/// { … }`, `"${local.prefix}-api" = { … }`) replaced by their values where the evaluator knows
+/// them, as Terraform reads them; other keys, and keys not known at compile time, stay as written.
+fn known_keys(eval: &Eval, e: &Expression) -> Expression {
+    match e {
+        Expression::Object(obj) => Expression::Object(
+            obj.iter()
+                .map(|(k, v)| {
+                    let k = match k {
+                        hcl::expr::ObjectKey::Expression(ke)
+                            if !matches!(ke, Expression::String(_) | Expression::Variable(_)) =>
+                        {
+                            eval.string(ke)
+                                .map(|s| hcl::expr::ObjectKey::Expression(Expression::String(s)))
+                                .unwrap_or_else(|| k.clone())
+                        }
+                        _ => k.clone(),
+                    };
+                    (k, known_keys(eval, v))
+                })
+                .collect(),
+        ),
+        Expression::Array(items) => {
+            Expression::Array(items.iter().map(|i| known_keys(eval, i)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// An object expression's entries, by static key, in order.
 fn entries(e: &Expression) -> Vec<(String, Expression)> {
     match e {
@@ -689,12 +720,21 @@ fn vpc(b: &mut Builder<'_>) {
         for suffix in [
             "subnets",
             "subnet_arns",
-            "subnets_cidr_blocks",
             "subnets_ipv6_cidr_blocks",
             "subnet_objects",
         ] {
             b.out_unmapped(&format!("{kind}_{suffix}"), SUBNETS);
         }
+        // The subnets' ranges are parts of the VPC's; on DigitalOcean every resource of the VPC
+        // takes its address from the VPC's range, so a rule admitting the subnets admits the VPC
+        // (`cidr_blocks = module.vpc.private_subnets_cidr_blocks`). No subnets of the kind: none.
+        let cidrs = if b.has(&format!("{kind}_subnets")) {
+            ModuleOutput::Listed(vec![(vpc.clone(), "cidr_block".to_string())])
+        } else {
+            ModuleOutput::Expr(Expression::Array(Vec::new()))
+        };
+        b.outputs
+            .insert(format!("{kind}_subnets_cidr_blocks"), cidrs);
         b.out_unmapped(
             &format!("{kind}_route_table_ids"),
             "DigitalOcean VPCs have no route tables",
@@ -2025,6 +2065,44 @@ fn security_group(b: &mut Builder<'_>, preset: Option<&[&str]>) {
 
 // ---- eks ------------------------------------------------------------------------------------------------
 
+/// eks//modules/aws-auth (v20): the `aws-auth` ConfigMap, which maps IAM roles, users and
+/// accounts to Kubernetes users and groups. A DOKS cluster authenticates DigitalOcean API tokens
+/// (the kubeconfig `doctl` saves), so there is no IAM identity to map: the module creates
+/// nothing, and a warning names the mappings that are not carried over.
+fn eks_aws_auth(b: &mut Builder<'_>) {
+    b.understood(&[
+        "create",
+        "create_aws_auth_configmap",
+        "manage_aws_auth_configmap",
+    ]);
+    let mapped: Vec<&str> = ["aws_auth_roles", "aws_auth_users", "aws_auth_accounts"]
+        .into_iter()
+        .filter(|k| b.has(k))
+        .collect();
+    b.understood(&mapped);
+    let what = if mapped.is_empty() {
+        "no IAM identity".to_string()
+    } else {
+        mapped
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    b.diags.push(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` maps IAM identities to Kubernetes users and groups in the `aws-auth` ConfigMap ({what}); a DOKS cluster authenticates DigitalOcean API tokens, so the module creates nothing and those identities get no access",
+                b.addr()
+            ),
+        )
+        .at(b.call.loc.clone())
+        .resource(b.addr())
+        .help("give the people and pipelines that need the cluster a DigitalOcean team role (or a token) and fetch its kubeconfig with `doctl kubernetes cluster kubeconfig save <cluster>`; bind Kubernetes RBAC roles to their users in the cluster if they need less than admin"),
+    );
+}
+
 fn eks(b: &mut Builder<'_>) {
     if !b.created(&["create"]) {
         no_resources(b, &["cluster_name", "cluster_endpoint"]);
@@ -3066,6 +3144,7 @@ fn ecs(b: &mut Builder<'_>, sub: Option<&str>) -> Option<()> {
         Some("modules/service") => {
             let key = b.base();
             let call = b.call;
+            let eval = b.eval;
             let cluster = b.input("cluster_arn");
             b.understood(&[
                 "name",
@@ -3089,7 +3168,7 @@ fn ecs(b: &mut Builder<'_>, sub: Option<&str>) -> Option<()> {
                 &|k| {
                     hclx::attr(&call.body, k)
                         .filter(|e| !matches!(e, Expression::Null))
-                        .cloned()
+                        .map(|e| known_keys(eval, e))
                 },
                 cluster,
             );

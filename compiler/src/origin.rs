@@ -597,8 +597,9 @@ fn add_block(
     let ident = block.identifier.as_str().to_string();
     let want = match ident.as_str() {
         "resource" | "data" => 2,
-        "variable" | "output" | "module" | "provider" => 1,
-        "locals" | "terraform" | "moved" | "import" | "removed" | "check" => 0,
+        // `check "name" { assert { … } }` (Terraform 1.5) is named like a variable.
+        "variable" | "output" | "module" | "provider" | "check" => 1,
+        "locals" | "terraform" | "moved" | "import" | "removed" => 0,
         _ => {
             diags.push(
                 Diagnostic::new(
@@ -671,8 +672,18 @@ fn add_block(
                 "module" => module.module_calls.push(named),
                 "provider" => module.providers.push(named),
                 "terraform" => module.terraform.push(named),
-                // moved/import/removed/check describe the origin's own state; a fresh appliance
-                // has none.
+                // A check's assertions (and its scoped data source) read the origin's AWS
+                // objects after apply; they are not carried over.
+                "check" => diags.push(
+                    Diagnostic::new(
+                        Code::StateBlockIgnored,
+                        format!("`check \"{}\"` block not carried over: its assertions (and any data source scoped to it) read the origin's AWS objects", named.name),
+                    )
+                    .at(named.loc.clone())
+                    .help("write the check again against the deployment stack's resources if the appliance needs it"),
+                ),
+                // moved/import/removed describe the origin's own state; a fresh appliance has
+                // none.
                 other => diags.push(
                     Diagnostic::new(
                         Code::StateBlockIgnored,

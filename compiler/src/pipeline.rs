@@ -434,6 +434,64 @@ fn empty_root(origin: &Origin, diags: &mut Vec<Diagnostic>) {
     );
 }
 
+/// `providers = { aws = aws.frankfurt }` on a kept local module call: the deployment stack has
+/// no `provider "aws"` (nor its aliases), so Terraform would reject the binding
+/// (`Reference to undeclared provider`). The AWS entries are left out (the whole argument when
+/// nothing else is bound), with a note; bindings of other providers stay.
+fn drop_aws_provider_bindings(call: &mut Named, diags: &mut Vec<Diagnostic>) {
+    fn is_aws(e: &Expression) -> bool {
+        match e {
+            Expression::Variable(v) => v.as_str() == "aws",
+            Expression::Traversal(t) => {
+                matches!(&t.expr, Expression::Variable(v) if v.as_str() == "aws")
+            }
+            Expression::Parenthesis(inner) => is_aws(inner),
+            _ => false,
+        }
+    }
+    let Some(Expression::Object(map)) = hclx::attr(&call.body, "providers") else {
+        return;
+    };
+    let key_is_aws = |k: &hcl::expr::ObjectKey| match k {
+        hcl::expr::ObjectKey::Identifier(i) => i.as_str() == "aws",
+        hcl::expr::ObjectKey::Expression(e) => is_aws(e),
+        _ => false,
+    };
+    let (aws, kept): (Vec<_>, Vec<_>) = map
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .partition(|(k, v)| key_is_aws(k) || is_aws(v));
+    if aws.is_empty() {
+        return;
+    }
+    let kept: hcl::Object<hcl::expr::ObjectKey, Expression> = kept.into_iter().collect();
+    call.body = std::mem::take(&mut call.body)
+        .into_iter()
+        .filter_map(|s| match s {
+            hcl::Structure::Attribute(a) if a.key.as_str() == "providers" => (!kept.is_empty())
+                .then(|| {
+                    hcl::Structure::Attribute(hcl::Attribute::new(
+                        "providers",
+                        Expression::Object(kept.clone()),
+                    ))
+                }),
+            other => Some(other),
+        })
+        .collect();
+    diags.push(
+        Diagnostic::new(
+            Code::ArgumentDropped,
+            format!(
+                "module `{}`: its `providers` binding of the AWS provider is left out; the deployment stack has no `provider \"aws\"`, and its resources use the appliance's DigitalOcean provider (one region)",
+                call.name
+            ),
+        )
+        .at(call.loc.clone())
+        .resource(format!("module.{}", call.name))
+        .help("nothing to do; to place resources in another DigitalOcean region, set their `region` in the deployment stack"),
+    );
+}
+
 /// The values each module's variables receive: the root's from `*.tfvars`, a local module's
 /// from the arguments of its callers, when they are known at compile time and every caller
 /// agrees (a module called with different values keeps them unknown).
@@ -1435,6 +1493,9 @@ fn compile_module(
         }
     }
     let mut calls = kept_calls;
+    for c in &mut calls {
+        drop_aws_provider_bindings(c, &mut diags);
+    }
     let mut providers: Vec<Named> = module
         .providers
         .iter()
@@ -1463,6 +1524,28 @@ fn compile_module(
     }
     rules::eks::kubeconfig_commands(&mut outputs, &emitted, &mut diags);
     rules::cli::aws_cli_commands(&mut outputs, &emitted, is_root, &mut diags);
+    // An output reading a local that became `null` (`local.arn.partition`, the local a call of
+    // an AWS provider function) reads `null` itself: an attribute of `null` fails the plan.
+    let null_locals: BTreeSet<&str> = locals
+        .iter()
+        .filter(|l| matches!(l.expr, Expression::Null))
+        .map(|l| l.name.as_str())
+        .collect();
+    if !null_locals.is_empty() {
+        for o in &mut outputs {
+            hclx::walk_body_mut(&mut o.body, &mut |e| {
+                let null = matches!(
+                    hclx::traversal_root(e),
+                    Some(("local", [hcl::expr::TraversalOperator::GetAttr(name), ..]))
+                        if null_locals.contains(name.as_str())
+                );
+                if null {
+                    *e = Expression::Null;
+                }
+                !null
+            });
+        }
+    }
     // An output all of whose references had no DigitalOcean equivalent (F401 says so) is
     // `null`: what is left would hand `null` to a function (`replace(null, "https://", "")`),
     // which fails the plan.

@@ -256,6 +256,20 @@ impl<'a> Rewriter<'a> {
         if let Expression::ForExpr(fe) = e {
             return self.for_expr(fe, loc);
         }
+        // `provider::aws::arn_parse(…)`: a function of the AWS provider, which the deployment
+        // stack does not have (Terraform rejects the call); whatever it computed from an ARN
+        // has no DigitalOcean counterpart.
+        if let Expression::FuncCall(c) = e
+            && is_aws_function(c)
+        {
+            let name = format!("provider::aws::{}", c.name.name.as_str());
+            self.unmapped(
+                &format!("{name}(…)"),
+                &format!("`{name}` is a function of the AWS provider, which the deployment stack does not have"),
+                loc,
+            );
+            return Some(Expression::Null);
+        }
         let (root, ops) = hclx::traversal_root(e)?;
         let (addr, rest): (String, &[Op]) = if root == "data" {
             match ops {
@@ -797,6 +811,11 @@ fn apply_tail(value: Expression, tail: &[Op]) -> Expression {
 /// Can `e` hold anything the reference pass rewrites (a traversal rooted at `aws_*`, `data` or
 /// `module`)? A cheap, conservative pre-check: templates are judged by their text instead of
 /// being parsed, and expression kinds it does not know answer yes.
+/// A provider-defined function of the AWS provider (`provider::aws::arn_parse`, Terraform 1.8).
+fn is_aws_function(c: &hcl::expr::FuncCall) -> bool {
+    matches!(c.name.namespace.as_slice(), [p, a] if p.as_str() == "provider" && a.as_str() == "aws")
+}
+
 fn may_reference(e: &Expression) -> bool {
     use hcl::expr::{Operation, TemplateExpr};
     match e {
@@ -822,7 +841,7 @@ fn may_reference(e: &Expression) -> bool {
         }
         Expression::Array(items) => items.iter().any(may_reference),
         Expression::Object(obj) => obj.iter().any(|(_, v)| may_reference(v)),
-        Expression::FuncCall(c) => c.args.iter().any(may_reference),
+        Expression::FuncCall(c) => is_aws_function(c) || c.args.iter().any(may_reference),
         Expression::Parenthesis(p) => may_reference(p),
         Expression::Conditional(c) => {
             may_reference(&c.cond_expr)

@@ -536,7 +536,7 @@ fn connection_user(cx: &mut Cx<'_>, r: &Resource, c: &mut OutBody) {
 
 /// The AWS CLI command a provisioner runs (`aws ec2 wait …` in a `local-exec` command or a
 /// `remote-exec` inline line), shortened to its first words.
-fn aws_cli_command(body: &Body) -> Option<String> {
+pub(super) fn aws_cli_command(body: &Body) -> Option<String> {
     let mut found = None;
     for key in ["command", "inline"] {
         let Some(e) = hclx::attr(body, key) else {

@@ -26,6 +26,9 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
         keep(r, cx);
         return;
     }
+    if namespace_only_for_ecs(r, cx) {
+        return;
+    }
     if let Some(family) = catalog::lookup(&r.ty) {
         catalog::apply(family, r, cx);
         return;
@@ -44,6 +47,49 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
             "replace what it provides with a variable of the appliance".into(),
         ),
     }
+}
+
+/// A Cloud Map namespace (`aws_service_discovery_http_namespace`, `_private_dns_namespace`)
+/// that only ECS services read (their `service_connect_configuration`, also through the
+/// registry ECS modules): on DOKS every service already has a cluster DNS name, so the
+/// namespace is dropped with a note rather than being an error. Read by anything else (an
+/// output, a local, a Cloud Map service, a local module), it stays unsupported (the catalog).
+fn namespace_only_for_ecs(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    if r.mode != Mode::Managed
+        || !matches!(
+            r.ty.as_str(),
+            "aws_service_discovery_http_namespace" | "aws_service_discovery_private_dns_namespace"
+        )
+    {
+        return false;
+    }
+    let refs = cx.referrers(r);
+    let ecs_call = |c: &crate::origin::Named| {
+        crate::hclx::attr(&c.body, "source")
+            .and_then(|e| cx.eval.string(e))
+            .and_then(|s| crate::modules::parse_source(&s))
+            .is_some_and(|(name, _)| name == "ecs")
+    };
+    let only_ecs = refs.outputs.is_empty()
+        && refs.locals.is_empty()
+        && refs
+            .resources
+            .iter()
+            .all(|x| x.address() == r.address() || x.ty == "aws_ecs_service")
+        && refs.calls.iter().all(|c| ecs_call(c))
+        && !(refs.resources.iter().all(|x| x.address() == r.address()) && refs.calls.is_empty());
+    if !only_ecs {
+        return false;
+    }
+    let note = "a Cloud Map namespace that only ECS Service Connect uses: on DOKS each service is reached at its cluster DNS name (`<service>.<namespace>.svc.cluster.local`), so there is nothing to create";
+    catalog::drop_with(r, cx, note);
+    cx.diag(
+        Diagnostic::new(Code::Dropped, format!("`{}`: {note}", r.address()))
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("clients that called the Service Connect alias (`http://<dns_name>:<port>`) call the service's Kubernetes Service name instead"),
+    );
+    true
 }
 
 /// Records an AWS data source as unsupported: a warning (references to it become `null` and
@@ -95,6 +141,47 @@ fn keep(r: &Resource, cx: &mut Cx<'_>) {
         rec.outcome = Outcome::Kept;
     }
     aws_kubernetes_settings(r, cx);
+    aws_cli_provisioners(r, cx);
+}
+
+/// Warns when a kept resource (`null_resource`, `terraform_data`) has a provisioner that runs
+/// the AWS CLI: the command acts on AWS objects the appliance does not have, so it fails (or
+/// does nothing useful) when the deployment stack is applied. The resource is kept as written:
+/// its other steps may still be wanted.
+fn aws_cli_provisioners(r: &Resource, cx: &mut Cx<'_>) {
+    for s in r.body.iter() {
+        let hcl::Structure::Block(b) = s else {
+            continue;
+        };
+        if b.identifier() != "provisioner" {
+            continue;
+        }
+        let Some(command) = super::ec2::aws_cli_command(&b.body) else {
+            continue;
+        };
+        let kind = b.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        let help = if command.starts_with("aws eks") {
+            "fetch the DOKS cluster's credentials with `doctl kubernetes cluster kubeconfig save <cluster>` instead (doctl authenticates with a DigitalOcean token)"
+        } else if command.starts_with("aws s3") {
+            "Spaces speaks the S3 API: point the command at `--endpoint-url https://<region>.digitaloceanspaces.com` with a Spaces access key"
+        } else if command.starts_with("aws rds") {
+            "run the SQL with the database's own client (`psql`, `mysql`) against the cluster's `host`, `port`, `user` and `password`"
+        } else {
+            "run the step with `doctl` or the service's own client, or remove the provisioner"
+        };
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: the `{kind}` provisioner runs the AWS CLI (`{command}`), which acts on AWS objects the appliance does not have; the command fails when the stack is applied",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("provisioner"))
+            .resource(r.address())
+            .help(help),
+        );
+    }
 }
 
 /// Settings of Kubernetes objects and Helm values that only mean something on EKS: marker

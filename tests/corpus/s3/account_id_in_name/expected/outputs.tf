@@ -1,3 +1,3 @@
 output "account" {
-  value = local.account_id
+  value = null
 }

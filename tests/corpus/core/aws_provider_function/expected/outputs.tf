@@ -1,0 +1,7 @@
+output "bucket_partition" {
+  value = null
+}
+
+output "marker" {
+  value = terraform_data.marker.output.bucket
+}

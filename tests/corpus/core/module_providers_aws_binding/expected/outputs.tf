@@ -1,0 +1,3 @@
+output "replica_vpc" {
+  value = module.replica_network.vpc_id
+}

@@ -1,0 +1,3 @@
+output "database_subnets" {
+  value = []
+}
