@@ -39,7 +39,11 @@ pub fn aws_cli_commands(
         else {
             continue;
         };
-        let commands = commands(text);
+        // `aws eks update-kubeconfig` was rewritten by `eks::kubeconfig_commands`.
+        let commands: Vec<Command> = commands(text)
+            .into_iter()
+            .filter(|c| c.service != "eks")
+            .collect();
         if commands.is_empty() {
             continue;
         }
@@ -123,7 +127,7 @@ pub(crate) struct Command {
 /// start of a shell command — the text's, a line's, or after `;`, `&&`, `|`, `$(`, a backquote, a
 /// quote or `: ` (spaces between allowed; an escaped `\n` of HCL text too) — followed by a
 /// service name. `aws_s3_bucket`, `jaws s3`, `echo install aws cli` and `aws --version` are not
-/// commands; `aws eks` is left to `eks::kubeconfig_commands`.
+/// commands.
 pub(crate) fn commands(text: &str) -> Vec<Command> {
     let mut found = Vec::new();
     for (at, _) in text.match_indices("aws ") {
@@ -162,13 +166,11 @@ pub(crate) fn commands(text: &str) -> Vec<Command> {
         } else {
             continue;
         };
-        if service != "eks" {
-            found.push(Command {
-                at,
-                service,
-                words: words.join(" "),
-            });
-        }
+        found.push(Command {
+            at,
+            service,
+            words: words.join(" "),
+        });
     }
     found
 }
@@ -225,7 +227,10 @@ mod tests {
         );
         assert!(commands("jaws s3 ls").is_empty());
         assert!(commands("${aws_s3_bucket.x.id}").is_empty());
-        assert!(commands("aws eks update-kubeconfig --name x").is_empty());
+        assert_eq!(
+            services("aws eks update-kubeconfig --name x"),
+            vec![(0, "eks".to_string())]
+        );
         assert!(commands("the aws s3 bucket is ${x}").is_empty());
         assert_eq!(
             services("aws --profile p s3 ls"),
