@@ -92,6 +92,11 @@ pub struct Facts {
     /// `var.bucket_domain`) that read the domain name of an S3 bucket of another local module
     /// → that bucket's address in the report (`site/aws_s3_bucket.site`).
     pub buckets: BTreeMap<String, String>,
+    /// Expressions of this module given to the `bucket` of an S3 object, CORS rule or bucket
+    /// policy (`bucket = module.s3.bucket_name`) that read the name of an S3 bucket of another
+    /// local module → that bucket's address in the report. The bucket's module outputs its
+    /// Spaces bucket's name there, so the emitted resource keeps the expression.
+    pub bucket_names: BTreeMap<String, String>,
     /// Resources of another module (its folder) that this module's ECS services register with,
     /// closed over their own module's variables and locals.
     pub adopted: Vec<(String, Resource)>,
@@ -142,6 +147,7 @@ pub struct Facts {
 /// The facts of a module nobody else tells anything (rules' unit tests).
 pub static NONE: Facts = Facts {
     buckets: BTreeMap::new(),
+    bucket_names: BTreeMap::new(),
     adopted: Vec::new(),
     tg_vars: BTreeMap::new(),
     given: BTreeMap::new(),
@@ -310,6 +316,23 @@ fn report_addr(dir: &str, r: &Resource) -> String {
 
 fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
     for (dir, m) in &tree.origin.modules {
+        for r in m.resources.iter().filter(|r| {
+            r.mode == Mode::Managed && r.ty.starts_with("aws_s3_") && r.ty != "aws_s3_bucket"
+        }) {
+            let Some(e) = hclx::attr(&r.body, "bucket") else {
+                continue;
+            };
+            if let Some((sdir, bucket, attr)) = tree.resolve_across(dir, e)
+                && bucket.ty == "aws_s3_bucket"
+                && matches!(attr.as_str(), "id" | "bucket")
+            {
+                facts
+                    .entry(dir.clone())
+                    .or_default()
+                    .bucket_names
+                    .insert(hclx::inline(e), report_addr(sdir, bucket));
+            }
+        }
         for r in m
             .resources
             .iter()

@@ -378,7 +378,8 @@ fn parent_or_orphan<'a>(r: &Resource, cx: &mut Cx<'a>) -> Option<(&'a Resource, 
 
 /// The `bucket` argument of a sub-resource Ferry emits as its own resource (CORS, policy,
 /// object): the stack's bucket it names, or — in a child module — a bucket name the caller
-/// passes in through a variable (the caller's arguments are rewritten to the Spaces name).
+/// passes in through a variable (the caller's arguments are rewritten to the Spaces name), or
+/// the name of a bucket of another local module read through its outputs.
 /// `None` (with an F306 error) otherwise.
 fn emitted_bucket_arg(r: &Resource, cx: &mut Cx<'_>) -> Option<Expression> {
     if let Some((b, via)) = find_bucket(r, cx)
@@ -388,6 +389,11 @@ fn emitted_bucket_arg(r: &Resource, cx: &mut Cx<'_>) -> Option<Expression> {
     }
     let e = hclx::attr(&r.body, "bucket")?;
     if !cx.module.dir.is_empty() && mentions_root(e, "var") {
+        return Some(e.clone());
+    }
+    // A bucket of another local module, read through its outputs (`module.s3.bucket_name`):
+    // that module outputs the Spaces bucket's name there (`crate::xmod`).
+    if cx.xmod.bucket_names.contains_key(&hclx::inline(e)) {
         return Some(e.clone());
     }
     parent_or_orphan(r, cx).map(|(b, via, _)| bucket_arg(r, b, via))

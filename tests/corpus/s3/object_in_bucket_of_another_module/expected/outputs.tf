@@ -1,0 +1,3 @@
+output "seed_key" {
+  value = digitalocean_spaces_bucket_object.seed.key
+}
