@@ -142,6 +142,11 @@ pub struct Facts {
     /// name, as a source, security groups of another module (`security_groups =
     /// [var.app_sg_id]`) → those groups' report addresses, for the warning about them.
     pub foreign_sources: BTreeMap<String, Vec<String>>,
+    /// In a module without a VPC of its own, the variable that holds the id of the VPC of
+    /// another module its caller passes in (`var.vpc_id`, the root passing `module.vpc.vpc_id`
+    /// or `aws_vpc.main.id`), with that VPC's report address: the module's droplets, clusters
+    /// and databases join that VPC through it (`Cx::vpc_id`), as resources beside a VPC join it.
+    pub vpc_var: Option<(Expression, String)>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -160,6 +165,7 @@ pub static NONE: Facts = Facts {
     foreign_members: BTreeMap::new(),
     sg_reads: BTreeMap::new(),
     foreign_sources: BTreeMap::new(),
+    vpc_var: None,
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -173,6 +179,7 @@ pub fn plan(
     functions(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     security_groups(&tree, inputs, &mut facts);
+    vpc_vars(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
@@ -399,6 +406,37 @@ fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 &mut theirs.event_v2_functions
             }
             .insert(f.address().to_string());
+        }
+    }
+}
+
+// ---- the VPC of another module (#136) ------------------------------------------------------
+
+/// [`Facts::vpc_var`]: for each module without an `aws_vpc`, the variables whose chain of
+/// callers ends at one VPC's `id` in another module. Several variables naming one VPC: the
+/// first by name (`vpc_id` before others); variables naming different VPCs: none.
+fn vpc_vars(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    for (dir, m) in &tree.origin.modules {
+        if dir.is_empty() || m.resources.iter().any(|r| r.ty == "aws_vpc") {
+            continue;
+        }
+        let mut found: Vec<(Expression, String)> = Vec::new();
+        let mut vars: Vec<&Named> = m.variables.iter().collect();
+        vars.sort_by_key(|v| (v.name != "vpc_id", v.name.as_str()));
+        for v in vars {
+            let e = hclx::path(&["var", v.name.as_str()]);
+            if let Some((sdir, vpc, attr)) = tree.resolve_across(dir, &e)
+                && vpc.ty == "aws_vpc"
+                && attr == "id"
+            {
+                found.push((e, report_addr(sdir, vpc)));
+            }
+        }
+        let Some((e, vpc)) = found.first().cloned() else {
+            continue;
+        };
+        if found.iter().all(|(_, x)| *x == vpc) {
+            facts.entry(dir.clone()).or_default().vpc_var = Some((e, vpc));
         }
     }
 }
@@ -1494,6 +1532,32 @@ mod tests {
             ])
         );
         assert_eq!(sg.len(), 1);
+    }
+
+    #[test]
+    fn a_module_without_a_vpc_learns_the_variable_holding_its_callers() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "resource \"aws_vpc\" \"main\" {}\nmodule \"net\" {\n source = \"./net\"\n}\nmodule \"db\" {\n source = \"./db\"\n network = module.net.vpc_id\n vpc_id = module.net.vpc_id\n}\nmodule \"app\" {\n source = \"./app\"\n a = aws_vpc.main.id\n b = module.net.vpc_id\n}",
+            ),
+            (
+                "net/main.tf",
+                "resource \"aws_vpc\" \"this\" {}\noutput \"vpc_id\" { value = aws_vpc.this.id }",
+            ),
+            (
+                "db/main.tf",
+                "variable \"network\" {}\nvariable \"vpc_id\" {}",
+            ),
+            ("app/main.tf", "variable \"a\" {}\nvariable \"b\" {}"),
+        ]);
+        let (e, vpc) = f["db"].vpc_var.as_ref().expect("db's VPC");
+        // `vpc_id` is preferred among variables naming one VPC.
+        assert_eq!(hclx::inline(e), "var.vpc_id");
+        assert_eq!(vpc, "net/aws_vpc.this");
+        // Two VPCs: no guess. A module with its own VPC: none needed.
+        assert!(f.get("app").is_none_or(|x| x.vpc_var.is_none()));
+        assert!(f.get("net").is_none_or(|x| x.vpc_var.is_none()));
     }
 
     #[test]

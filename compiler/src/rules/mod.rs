@@ -1473,7 +1473,8 @@ impl<'a> Cx<'a> {
     }
 
     /// The `digitalocean_vpc` of the module (the one `r` refers to through `vpc_id`, or the
-    /// only one), as `digitalocean_vpc.x.id`.
+    /// only one), as `digitalocean_vpc.x.id`; in a module without one, the variable its caller
+    /// passes the VPC of another module in (`var.vpc_id`, `xmod::Facts::vpc_var`).
     pub fn vpc_id(&self, r: &Resource) -> Option<Expression> {
         let via_ref = self
             .parent(r, "vpc_id")
@@ -1484,7 +1485,12 @@ impl<'a> Cx<'a> {
                 .iter()
                 .find(|e| e.ty == "digitalocean_vpc" && e.mode == Mode::Managed)
                 .map(|e| e.address())
-        })?;
+        });
+        // No VPC in this module: the one of another module its caller passes in (`var.vpc_id`,
+        // `crate::xmod`), which that module outputs as the DigitalOcean VPC's id.
+        let Some(addr) = addr else {
+            return self.xmod.vpc_var.as_ref().map(|(e, _)| e.clone());
+        };
         let name = addr.trim_start_matches("digitalocean_vpc.");
         let repeated = self
             .st

@@ -1,9 +1,10 @@
 resource "digitalocean_droplet" "app" {
-  name   = "app-${var.instance_id}"
-  region = var.region
-  size   = "s-2vcpu-2gb"
-  image  = "ubuntu-24-04-x64"
-  tags   = ["instance-id:${var.instance_id}"]
+  name     = "app-${var.instance_id}"
+  region   = var.region
+  size     = "s-2vcpu-2gb"
+  image    = "ubuntu-24-04-x64"
+  vpc_uuid = var.vpc_id
+  tags     = ["instance-id:${var.instance_id}"]
 }
 
 resource "digitalocean_firewall" "app" {

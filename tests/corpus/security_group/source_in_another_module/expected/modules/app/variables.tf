@@ -13,6 +13,4 @@ variable "project_id" {
   type        = string
 }
 
-variable "vpc_id" {
-  default = null
-}
+variable "vpc_id" {}

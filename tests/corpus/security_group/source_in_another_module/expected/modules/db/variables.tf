@@ -13,9 +13,7 @@ variable "project_id" {
   type        = string
 }
 
-variable "vpc_id" {
-  default = null
-}
+variable "vpc_id" {}
 
 variable "app_sg_id" {
   default = null

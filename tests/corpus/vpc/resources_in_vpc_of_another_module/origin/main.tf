@@ -1,0 +1,14 @@
+module "vpc" {
+  source = "./modules/vpc"
+  cidr   = "10.20.0.0/16"
+}
+module "eks" {
+  source     = "./modules/eks"
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.private_subnet_ids
+}
+module "rds" {
+  source     = "./modules/rds"
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.private_subnet_ids
+}
