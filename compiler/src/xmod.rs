@@ -147,6 +147,11 @@ pub struct Facts {
     /// or `aws_vpc.main.id`), with that VPC's report address: the module's droplets, clusters
     /// and databases join that VPC through it (`Cx::vpc_id`), as resources beside a VPC join it.
     pub vpc_var: Option<(Expression, String)>,
+    /// Expressions of this module given to an EKS node group's `cluster_name` that read the
+    /// name of an EKS cluster of another local module (`var.cluster_name`, the caller passing
+    /// `module.eks.cluster_name`) → that cluster's report address. That module outputs the
+    /// DOKS cluster's name there; the node pool finds the cluster by it (`rules::eks`).
+    pub eks_clusters: BTreeMap<String, String>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -166,6 +171,7 @@ pub static NONE: Facts = Facts {
     sg_reads: BTreeMap::new(),
     foreign_sources: BTreeMap::new(),
     vpc_var: None,
+    eks_clusters: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -323,6 +329,26 @@ fn report_addr(dir: &str, r: &Resource) -> String {
 
 fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
     for (dir, m) in &tree.origin.modules {
+        // Node groups of a cluster of another module (#138), found in the same pass.
+        for r in m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_eks_node_group")
+        {
+            let Some(e) = hclx::attr(&r.body, "cluster_name") else {
+                continue;
+            };
+            if let Some((sdir, cluster, attr)) = tree.resolve_across(dir, e)
+                && cluster.ty == "aws_eks_cluster"
+                && matches!(attr.as_str(), "name" | "id")
+            {
+                facts
+                    .entry(dir.clone())
+                    .or_default()
+                    .eks_clusters
+                    .insert(hclx::inline(e), report_addr(sdir, cluster));
+            }
+        }
         for r in m.resources.iter().filter(|r| {
             r.mode == Mode::Managed && r.ty.starts_with("aws_s3_") && r.ty != "aws_s3_bucket"
         }) {

@@ -481,7 +481,7 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
             } else if !node_groups(cx, r).is_empty() {
                 "its node groups repeat with a `count` / `for_each` that is empty or not known at compile time"
             } else {
-                "it has no managed node group in the stack"
+                "it has no managed node group in its module"
             };
             cx.diag(
                 Diagnostic::new(
@@ -494,7 +494,7 @@ fn cluster(r: &Resource, cx: &mut Cx<'_>) {
                 )
                 .at(r.loc.clone())
                 .resource(r.address())
-                .help("add an `aws_eks_node_group` for the cluster to choose the size and node count, or edit `node_pool` in the deployment stack"),
+                .help("add an `aws_eks_node_group` for the cluster in its module to choose the size and node count, or edit `node_pool` in the deployment stack"),
             );
             p
         }
@@ -889,6 +889,9 @@ fn cluster_of<'a>(cx: &Cx<'a>, r: &Resource) -> Option<(&'a Resource, String)> {
 
 fn node_group(r: &Resource, cx: &mut Cx<'_>) {
     let Some((cluster, addr)) = cluster_of(cx, r) else {
+        if foreign_cluster_pool(r, cx) {
+            return;
+        }
         cx.unsupported(
             r,
             Code::OrphanSubresource,
@@ -1029,6 +1032,51 @@ fn node_group(r: &Resource, cx: &mut Cx<'_>) {
         }
         cx.st.instance_keys.insert(r.address().to_string(), keys);
     }
+}
+
+/// A node group of a cluster of another local module (`cluster_name = var.cluster_name`, the
+/// caller passing `module.eks.cluster_name`; `xmod::Facts::eks_clusters`): a node pool of that
+/// cluster, which it finds by name with a `digitalocean_kubernetes_cluster` data source (the
+/// cluster's module outputs the DOKS cluster's name there; the data source is read once the
+/// cluster exists). The cluster's own module gives it Ferry's default inline pool.
+fn foreign_cluster_pool(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    let Some(name) = hclx::attr(&r.body, "cluster_name").cloned() else {
+        return false;
+    };
+    let Some(cluster) = cx.xmod.eks_clusters.get(&hclx::inline(&name)).cloned() else {
+        return false;
+    };
+    let mut data = OutBody::new();
+    data.set("name", name);
+    let data_addr = cx.emit_as(
+        r,
+        Mode::Data,
+        "digitalocean_kubernetes_cluster",
+        &format!("{}_cluster", r.name),
+        data,
+    );
+    if let Some(d) = cx.emitted_mut(&data_addr) {
+        // One lookup for every instance of the group.
+        d.meta = Default::default();
+    }
+    let id: Expression = format!("{data_addr}.id")
+        .parse()
+        .unwrap_or(Expression::Null);
+    let mut body = OutBody::new();
+    body.set("cluster_id", id);
+    let pool = pool_body(cx, r, true);
+    body.items.extend(pool.items);
+    if r.meta.is_repeated() {
+        size_per_instance(cx, r, 0, &mut body);
+    }
+    let pool_addr = cx.emit(r, "digitalocean_kubernetes_node_pool", body);
+    cx.note(
+        r,
+        format!("a node pool of `{cluster}`, the cluster of another module, which it finds by name (`{data_addr}`)"),
+    );
+    cx.export_attrs(r, &pool_addr, &[("id", "id"), ("node_group_name", "name")]);
+    group_unmapped_exports(cx, r);
+    true
 }
 
 /// `count.index` → `(count.index + 1)`: the separate pool of a repeated default group holds
