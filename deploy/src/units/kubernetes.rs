@@ -1,11 +1,11 @@
-//! DigitalOcean Kubernetes: clusters, node pools, the versions data source.
+//! DigitalOcean Kubernetes: clusters, node pools, the versions and cluster data sources.
 //!
 //! The cluster's credentials (`kube_config`) are not read: the engine applies no Kubernetes
 //! objects, and reading them needs the `kubernetes:access_cluster` scope a Deploy token may lack.
 
 use super::*;
 
-pub static UNITS: &[&UnitDef] = &[&CLUSTER_DEF, &POOL_DEF, &VERSIONS_DEF];
+pub static UNITS: &[&UnitDef] = &[&CLUSTER_DEF, &POOL_DEF, &VERSIONS_DEF, &CLUSTER_DATA_DEF];
 
 // --- digitalocean_kubernetes_cluster ---------------------------------------------------------------
 
@@ -315,10 +315,85 @@ impl DataUnit for Versions {
     }
 }
 
+// --- data.digitalocean_kubernetes_cluster ------------------------------------------------------------
+
+/// A cluster found by name: node pools of a cluster declared in another module (the compiler's
+/// `rules::eks`) read its `id` this way.
+pub static CLUSTER_DATA_DEF: UnitDef = UnitDef {
+    tf_type: "digitalocean_kubernetes_cluster",
+    summary: "reads a DOKS cluster by name (kube_config is not read)",
+    arguments: &["name"],
+    exports: &[
+        "id",
+        "urn",
+        "region",
+        "version",
+        "vpc_uuid",
+        "endpoint",
+        "ipv4_address",
+        "status",
+        "cluster_subnet",
+        "service_subnet",
+        "node_pool",
+    ],
+    endpoints: &["GET /v2/kubernetes/clusters"],
+    partial_lists: &[],
+    handling: Handling::Data(&ClusterData),
+};
+
+#[derive(Debug)]
+pub struct ClusterData;
+
+impl DataUnit for ClusterData {
+    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Json, UnitError>> {
+        Box::pin(async move {
+            match CLUSTER.find(cx, args).await? {
+                Some(obj) => Ok(cluster_attrs(args, &obj)),
+                None => Err(UnitError::Failed(format!(
+                    "no Kubernetes cluster named `{}`",
+                    opt_str(args, "name").unwrap_or_default()
+                ))),
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::units::testing::pure_cx;
+
+    #[tokio::test]
+    async fn the_cluster_data_source_finds_a_cluster_by_name() {
+        let (cx, script) = crate::units::testing::cx(vec![
+            (
+                "GET /v2/kubernetes/clusters",
+                200,
+                json!({"kubernetes_clusters": [
+                    {"id": "c-other", "name": "other-acme", "region": "nyc3"},
+                    {"id": "c-1", "name": "monitoring-acme", "region": "nyc3", "vpc_uuid": "v1", "status": {"state": "running"}}
+                ], "meta": {"total": 2}}),
+            ),
+            (
+                "GET /v2/kubernetes/clusters",
+                200,
+                json!({"kubernetes_clusters": [], "meta": {"total": 0}}),
+            ),
+        ]);
+        let found = ClusterData
+            .read(&cx, &json!({"name": "monitoring-acme"}))
+            .await
+            .expect("found");
+        assert_eq!(found["id"], "c-1");
+        assert_eq!(found["urn"], "do:kubernetes:c-1");
+        assert_eq!(found["vpc_uuid"], "v1");
+        let missing = ClusterData
+            .read(&cx, &json!({"name": "monitoring-acme"}))
+            .await
+            .expect_err("none left");
+        assert!(missing.to_string().contains("monitoring-acme"), "{missing}");
+        assert_eq!(crate::units::testing::requests(&script).len(), 2);
+    }
 
     #[test]
     fn cluster_body_carries_its_default_pool() {

@@ -933,6 +933,7 @@ mod tests {
             assert!(find(t, false).is_some(), "no unit for {t}");
         }
         assert!(find("digitalocean_kubernetes_versions", true).is_some());
+        assert!(find("digitalocean_kubernetes_cluster", true).is_some());
         assert!(skip_reason("kubernetes_deployment_v1", false).contains("cluster's API"));
         assert!(skip_reason("digitalocean_spaces_bucket", false).contains("S3 API"));
     }
