@@ -3265,18 +3265,7 @@ fn lb_service(
                     if lb::redirect_protocol(cx, l).as_deref() == Some("HTTPS") {
                         redirects.push(lb::both(when.clone(), Some(c.clone())));
                     } else {
-                        warn(
-                            cx,
-                            Code::FeatureUnsupported,
-                            l,
-                            "default_action",
-                            format!(
-                                "`{}` redirects when `{}` holds, in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only); with it, the port forwards",
-                                l.address(),
-                                hclx::inline(c)
-                            ),
-                            "redirect in the application",
-                        );
+                        lb::conditional_redirect_lost(cx, l, c);
                     }
                 }
                 _ => {}

@@ -1718,19 +1718,25 @@ fn chosen_redirect(
         ));
         b.redirect_when.push(cond);
     } else {
-        warn(
-            cx,
-            Code::FeatureUnsupported,
-            l,
-            "default_action",
-            format!(
-                "`{}` redirects when `{}` holds, in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only); with it, the listener still forwards",
-                l.address(),
-                hclx::inline(&cond)
-            ),
-            "redirect in the application",
-        );
+        conditional_redirect_lost(cx, l, &cond);
     }
+}
+
+/// A listener that redirects, when the deployment sets `cond`, in a way DigitalOcean load
+/// balancers cannot: it forwards either way (a warning says so).
+pub(super) fn conditional_redirect_lost(cx: &mut Cx<'_>, l: &Resource, cond: &Expression) {
+    warn(
+        cx,
+        Code::FeatureUnsupported,
+        l,
+        "default_action",
+        format!(
+            "`{}` redirects when `{}` holds, in a way DigitalOcean load balancers cannot (they redirect HTTP on port 80 to HTTPS only); with it, the listener still forwards",
+            l.address(),
+            hclx::inline(cond)
+        ),
+        "redirect in the application",
+    );
 }
 
 /// Flags a listener rule (path/host/header routing is lost) and returns its absorbed note.
