@@ -576,12 +576,13 @@ fn security_groups(
         let Some(g) = gm.resources.iter().find(|r| r.address() == *gaddr) else {
             continue;
         };
-        // Members in its own module keep it home (their firewall is written there).
+        // Members in its own module (or a local that may name it for them) keep it home: their
+        // firewall is written there.
         let home_member = gm.resources.iter().any(|r| {
             r.ty != "aws_security_group"
                 && !SG_RULE_TYPES.contains(&r.ty.as_str())
                 && body_reads(&r.body, g)
-        });
+        }) || gm.locals.iter().any(|l| reads(&l.expr, g));
         let called_once = |d: &str| d.is_empty() || tree.only_call(d).is_some();
         if home_member || g.meta.is_repeated() || !called_once(gdir) || !called_once(to) {
             continue;

@@ -665,6 +665,17 @@ fn peers_of(cx: &mut Cx<'_>, rule: &SgRule<'_>, sg: &Resource) -> Peers {
         match peer {
             Some(g) if g.mode == Mode::Managed && g.ty == "aws_security_group" => {
                 add_members(cx, &mut p, g);
+                // Its members are (also) in other modules: adopted there with the group, or
+                // joining it from there (`crate::xmod`).
+                if cx.xmod.given.contains_key(g.address())
+                    || cx.xmod.foreign_members.contains_key(g.address())
+                {
+                    elsewhere.push(if cx.module.dir.is_empty() {
+                        g.address().to_string()
+                    } else {
+                        format!("{}/{}", cx.module.dir, g.address())
+                    });
+                }
             }
             Some(c) if c.mode == Mode::Managed && c.ty == "aws_eks_cluster" => {
                 if !add_k8s(&mut p, c) {
