@@ -50,8 +50,8 @@
 //!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
-//! `for_each` to that module's output, and an output's value to `aws_type.name.attr` of a
-//! resource that does not repeat. Adoption also needs both modules called once. Any other
+//! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
+//! output's value to `aws_type.name.attr` of a resource that does not repeat. Adoption also needs both modules called once. Any other
 //! expression (an index, a function, a template, a variable of a module called twice) leaves
 //! the module as it is compiled today, with today's diagnostics: this pass never guesses.
 //! Adoption is refused as a whole when anything else in the giving module reads the adopted
@@ -283,6 +283,11 @@ impl<'o> Tree<'o> {
                 let (parent, call) = self.only_call(dir)?;
                 let arg = hclx::attr(&call.body, v)?;
                 self.resolve(parent, arg, hops + 1)
+            }
+            // An output (or argument) that reads a local of its module: the local's value.
+            ("local", [l]) if hops > 0 => {
+                let local = module.locals.iter().find(|x| x.name == *l)?;
+                self.resolve(dir, &local.expr, hops + 1)
             }
             ("module", [m, o]) => {
                 if let Some((sdir, lb)) = self
@@ -832,6 +837,11 @@ impl<'o> Tree<'o> {
                     && let Some(arg) = hclx::attr(&call.body, v)
                 {
                     self.groups_read(parent, arg, hops + 1, out);
+                }
+            }
+            ("local", [l]) if hops > 0 => {
+                if let Some(local) = module.locals.iter().find(|x| x.name == *l) {
+                    self.groups_read(dir, &local.expr, hops + 1, out);
                 }
             }
             ("module", [m, o]) => {
@@ -1570,7 +1580,7 @@ mod tests {
             ),
             (
                 "net/main.tf",
-                "resource \"aws_vpc\" \"this\" {}\noutput \"vpc_id\" { value = aws_vpc.this.id }",
+                "resource \"aws_vpc\" \"this\" {}\nlocals {\n id = aws_vpc.this.id\n}\noutput \"vpc_id\" { value = local.id }",
             ),
             (
                 "db/main.tf",
