@@ -463,6 +463,32 @@ fn vpc_vars(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 found.push((e, report_addr(sdir, vpc)));
             }
         }
+        // Handed only subnets (`subnet_ids = module.vpc.private_subnet_ids`): the VPC they are
+        // in, whose id the emitted stack gives for each subnet's (DigitalOcean VPCs have no
+        // subnets), so the variable's first element — or the variable, a single subnet's id —
+        // is the VPC's id.
+        if found.is_empty() {
+            for v in m.variables.iter() {
+                let e = hclx::path(&["var", v.name.as_str()]);
+                let mut subnets = Vec::new();
+                tree.ids_read("aws_subnet", dir, &e, 0, &mut subnets);
+                let vpcs: BTreeSet<String> = subnets
+                    .iter()
+                    .filter_map(|(sdir, subnet)| {
+                        let vpc = hclx::attr(&subnet.body, "vpc_id")?;
+                        let (vdir, r, attr) = tree.resolve(sdir, vpc, 1)?;
+                        (r.ty == "aws_vpc" && attr == "id").then(|| report_addr(vdir, r))
+                    })
+                    .collect();
+                if subnets.is_empty() || vpcs.len() != 1 {
+                    continue;
+                }
+                let first = format!("try(var.{0}[0], var.{0})", v.name)
+                    .parse::<Expression>()
+                    .unwrap_or(e);
+                found.extend(vpcs.into_iter().map(|vpc| (first.clone(), vpc)));
+            }
+        }
         let Some((e, vpc)) = found.first().cloned() else {
             continue;
         };
@@ -793,10 +819,24 @@ pub fn read_adopted_groups(body: &mut hcl::Body, reads: &[(String, Vec<Expressio
 
 impl<'o> Tree<'o> {
     /// The security groups (their module folder and resource) whose `id` a list of groups
-    /// written in module `dir` holds, through list literals, `concat`/`compact`/`flatten`/
-    /// `tolist`/`toset`, and plain module inputs and outputs.
+    /// written in module `dir` holds (see [`Tree::ids_read`]).
     fn groups_read(
         &self,
+        dir: &str,
+        e: &Expression,
+        hops: usize,
+        out: &mut Vec<(&'o str, &'o Resource)>,
+    ) {
+        self.ids_read("aws_security_group", dir, e, hops, out);
+    }
+
+    /// The resources of type `ty` (their module folder and resource) whose `id` a list written
+    /// in module `dir` holds, through list literals, `concat`/`compact`/`flatten`/`tolist`/
+    /// `toset`/`distinct`, splats and indexes of repeated resources (`aws_subnet.private[*].id`),
+    /// locals, and plain module inputs and outputs.
+    fn ids_read(
+        &self,
+        ty: &str,
         dir: &str,
         e: &Expression,
         hops: usize,
@@ -811,7 +851,7 @@ impl<'o> Tree<'o> {
         match e {
             Expression::Array(items) => {
                 for i in items {
-                    self.groups_read(dir, i, hops, out);
+                    self.ids_read(ty, dir, i, hops, out);
                 }
                 return;
             }
@@ -822,11 +862,39 @@ impl<'o> Tree<'o> {
                 ) =>
             {
                 for a in &f.args {
-                    self.groups_read(dir, a, hops, out);
+                    self.ids_read(ty, dir, a, hops, out);
                 }
                 return;
             }
             _ => {}
+        }
+        // `aws_subnet.private[*].id`, `aws_subnet.private[0].id`: a repeated resource's ids.
+        // A resource of the module the expression was written in is not another module's: only
+        // a chain that left it (`hops > 0`) looks it up (a 10,000-resource module would
+        // otherwise scan itself for each expression).
+        if let Some((root, ops)) = hclx::traversal_root(e)
+            && root == ty
+            && hops > 0
+            && let [Op::GetAttr(name), middle @ .., Op::GetAttr(attr)] = ops
+            && attr.as_str() == "id"
+            && middle.iter().all(|o| {
+                matches!(
+                    o,
+                    Op::Index(_) | Op::LegacyIndex(_) | Op::AttrSplat | Op::FullSplat
+                )
+            })
+        {
+            if let Some(r) = module
+                .resources
+                .iter()
+                .find(|r| r.mode == Mode::Managed && r.ty == ty && r.name == name.as_str())
+                && !out
+                    .iter()
+                    .any(|(d, x)| *d == dir.as_str() && x.address() == r.address())
+            {
+                out.push((dir.as_str(), r));
+            }
+            return;
         }
         let Some((root, path)) = names(e) else {
             return;
@@ -836,12 +904,12 @@ impl<'o> Tree<'o> {
                 if let Some((parent, call)) = self.only_call(dir)
                     && let Some(arg) = hclx::attr(&call.body, v)
                 {
-                    self.groups_read(parent, arg, hops + 1, out);
+                    self.ids_read(ty, parent, arg, hops + 1, out);
                 }
             }
             ("local", [l]) if hops > 0 => {
                 if let Some(local) = module.locals.iter().find(|x| x.name == *l) {
-                    self.groups_read(dir, &local.expr, hops + 1, out);
+                    self.ids_read(ty, dir, &local.expr, hops + 1, out);
                 }
             }
             ("module", [m, o]) => {
@@ -863,20 +931,7 @@ impl<'o> Tree<'o> {
                     .find(|x| x.name == *o)
                     .and_then(|out| hclx::attr(&out.body, "value"))
                 {
-                    self.groups_read(target, value, hops + 1, out);
-                }
-            }
-            // A group of the module the expression was written in is not another module's:
-            // only a chain that left it (`hops > 0`) looks the group up (a 10,000-resource
-            // module would otherwise scan itself for each member).
-            ("aws_security_group", [name, "id"]) if hops > 0 => {
-                if let Some(g) = module.resources.iter().find(|r| {
-                    r.mode == Mode::Managed && r.ty == "aws_security_group" && r.name == *name
-                }) && !out
-                    .iter()
-                    .any(|(d, x)| *d == dir.as_str() && x.address() == g.address())
-                {
-                    out.push((dir.as_str(), g));
+                    self.ids_read(ty, target, value, hops + 1, out);
                 }
             }
             _ => {}
@@ -1576,7 +1631,7 @@ mod tests {
         let f = facts(&[
             (
                 "main.tf",
-                "resource \"aws_vpc\" \"main\" {}\nmodule \"net\" {\n source = \"./net\"\n}\nmodule \"db\" {\n source = \"./db\"\n network = module.net.vpc_id\n vpc_id = module.net.vpc_id\n}\nmodule \"app\" {\n source = \"./app\"\n a = aws_vpc.main.id\n b = module.net.vpc_id\n}",
+                "resource \"aws_vpc\" \"main\" {}\nmodule \"net\" {\n source = \"./net\"\n}\nmodule \"cache\" {\n source = \"./cache\"\n subnet_ids = module.net.subnets\n}\nmodule \"db\" {\n source = \"./db\"\n network = module.net.vpc_id\n vpc_id = module.net.vpc_id\n}\nmodule \"app\" {\n source = \"./app\"\n a = aws_vpc.main.id\n b = module.net.vpc_id\n}",
             ),
             (
                 "net/main.tf",
@@ -1586,11 +1641,20 @@ mod tests {
                 "db/main.tf",
                 "variable \"network\" {}\nvariable \"vpc_id\" {}",
             ),
+            (
+                "net/subnets.tf",
+                "resource \"aws_subnet\" \"a\" {\n count = 2\n vpc_id = aws_vpc.this.id\n}\noutput \"subnets\" { value = aws_subnet.a[*].id }",
+            ),
+            ("cache/main.tf", "variable \"subnet_ids\" {}"),
             ("app/main.tf", "variable \"a\" {}\nvariable \"b\" {}"),
         ]);
         let (e, vpc) = f["db"].vpc_var.as_ref().expect("db's VPC");
         // `vpc_id` is preferred among variables naming one VPC.
         assert_eq!(hclx::inline(e), "var.vpc_id");
+        assert_eq!(vpc, "net/aws_vpc.this");
+        // Handed subnets only: their VPC's id is the first subnet id of the emitted stack.
+        let (e, vpc) = f["cache"].vpc_var.as_ref().expect("cache's VPC");
+        assert_eq!(hclx::inline(e), "try(var.subnet_ids[0], var.subnet_ids)");
         assert_eq!(vpc, "net/aws_vpc.this");
         // Two VPCs: no guess. A module with its own VPC: none needed.
         assert!(f.get("app").is_none_or(|x| x.vpc_var.is_none()));
