@@ -805,9 +805,15 @@ pub fn read_adopted_groups(body: &mut hcl::Body, reads: &[(String, Vec<Expressio
         match s {
             hcl::Structure::Attribute(a) if MEMBER_KEYS.contains(&a.key.as_str()) => {
                 let key = hclx::inline(&a.expr);
-                if let Some((_, ids)) = reads.iter().find(|(k, _)| *k == key) {
+                // Groups of several modules may be adopted for one expression.
+                let ids: Vec<Expression> = reads
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .flat_map(|(_, ids)| ids.iter().cloned())
+                    .collect();
+                if !ids.is_empty() {
                     let mut f = hcl::expr::FuncCall::new(hcl::Identifier::unchecked("concat"));
-                    f.args = vec![a.expr.clone(), Expression::Array(ids.clone())];
+                    f.args = vec![a.expr.clone(), Expression::Array(ids)];
                     a.expr = Expression::FuncCall(Box::new(f));
                 }
             }
