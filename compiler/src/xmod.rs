@@ -51,14 +51,17 @@
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
-//! output's value to `aws_type.name.attr` of a resource that does not repeat. Adoption also needs both modules called once. Any other
-//! expression (an index, a function, a template, a variable of a module called twice) leaves
-//! the module as it is compiled today, with today's diagnostics: this pass never guesses.
-//! Adoption is refused as a whole when anything else in the giving module reads the adopted
-//! resources, when an adopted resource reads something that is not adopted and has no value at
-//! compile time (outside the arguments the Service ignores: subnets, security groups, VPC,
-//! tags), when its target groups are not all registered from the adopting module, or when an
-//! address would collide.
+//! output's value to `aws_type.name.attr` of a resource that does not repeat (lists of ids —
+//! security groups, subnets — also through list literals, `concat` and splats). Adoption also
+//! needs both modules called once. Any other expression (an index, a function, a template, a
+//! variable of a module called twice) leaves the module as it is compiled today, with today's
+//! diagnostics: this pass never guesses. Adoption of load balancers is refused as a whole when
+//! anything else in the giving module reads the adopted resources, when an adopted resource
+//! reads something that is not adopted and has no value at compile time (outside the arguments
+//! the Service ignores: subnets, security groups, VPC, tags), when its target groups are not
+//! all registered from the adopting module, or when an address would collide; adoption of
+//! security groups when the group has members in its own module (or a local reads it), repeats,
+//! reads an unknown value of its module, or its address would collide.
 
 use crate::eval::{Eval, value_to_expr};
 use crate::hclx;
