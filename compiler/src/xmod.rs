@@ -67,6 +67,7 @@ use crate::eval::{Eval, value_to_expr};
 use crate::hclx;
 use crate::origin::{self, Mode, Named, Origin, Resource};
 use crate::rules::lb::{LISTENER_CERT_TYPES, LISTENER_RULE_TYPES, LISTENER_TYPES, TG_TYPES};
+use crate::rules::security::{MEMBER_KEYS, RULE_TYPES};
 use hcl::Expression;
 use hcl::expr::TraversalOperator as Op;
 use std::collections::{BTreeMap, BTreeSet};
@@ -503,21 +504,6 @@ fn vpc_vars(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
 
 // ---- security groups joined from another module -------------------------------------------
 
-/// Arguments (at any depth) through which a resource joins security groups (as
-/// `rules::security` reads them).
-const MEMBER_KEYS: &[&str] = &[
-    "vpc_security_group_ids",
-    "security_groups",
-    "security_group_ids",
-];
-
-/// Rule resources folded into their group (`security_group_id`).
-const SG_RULE_TYPES: &[&str] = &[
-    "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
-];
-
 /// Arguments of rules (inline blocks and rule resources) that name another group as a source.
 const SG_SOURCE_KEYS: &[&str] = &[
     "security_groups",
@@ -551,7 +537,7 @@ fn group_uses<'o>(tree: &Tree<'o>) -> Vec<GroupUse<'o>> {
             r.mode == Mode::Managed
                 && r.ty.starts_with("aws_")
                 && r.ty != "aws_security_group"
-                && !SG_RULE_TYPES.contains(&r.ty.as_str())
+                && !RULE_TYPES.contains(&r.ty.as_str())
         }) {
             let mut exprs = Vec::new();
             member_exprs(&r.body, &mut exprs);
@@ -614,7 +600,7 @@ fn security_groups(
         // firewall is written there.
         let home_member = gm.resources.iter().any(|r| {
             r.ty != "aws_security_group"
-                && !SG_RULE_TYPES.contains(&r.ty.as_str())
+                && !RULE_TYPES.contains(&r.ty.as_str())
                 && body_reads(&r.body, g)
         }) || gm.locals.iter().any(|l| reads(&l.expr, g));
         let called_once = |d: &str| d.is_empty() || tree.only_call(d).is_some();
@@ -632,7 +618,7 @@ fn security_groups(
         let mut set: Vec<&Resource> = groups.clone();
         for r in gm.resources.iter().filter(|r| {
             r.mode == Mode::Managed
-                && SG_RULE_TYPES.contains(&r.ty.as_str())
+                && RULE_TYPES.contains(&r.ty.as_str())
                 && hclx::attr(&r.body, "security_group_id")
                     .is_some_and(|e| groups.iter().any(|g| reads(e, g)))
         }) {
@@ -733,7 +719,7 @@ fn foreign_sources(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 {
                     exprs.extend(hclx::attr(&b.body, "security_groups"));
                 }
-            } else if SG_RULE_TYPES.contains(&r.ty.as_str()) {
+            } else if RULE_TYPES.contains(&r.ty.as_str()) {
                 for k in SG_SOURCE_KEYS {
                     exprs.extend(hclx::attr(&r.body, k));
                 }

@@ -1059,11 +1059,9 @@ fn foreign_cluster_pool(r: &Resource, cx: &mut Cx<'_>) -> bool {
         // One lookup for every instance of the group.
         d.meta = Default::default();
     }
-    let id: Expression = format!("{data_addr}.id")
-        .parse()
-        .unwrap_or(Expression::Null);
+    let id: Vec<&str> = data_addr.split('.').chain(["id"]).collect();
     let mut body = OutBody::new();
-    body.set("cluster_id", id);
+    body.set("cluster_id", hclx::path(&id));
     let pool = pool_body(cx, r, true);
     body.items.extend(pool.items);
     if r.meta.is_repeated() {

@@ -112,14 +112,14 @@ pub const RULES: &[RuleDef] = &[
 ];
 
 /// Rule resources folded into a group.
-const RULE_TYPES: &[&str] = &[
+pub(crate) const RULE_TYPES: &[&str] = &[
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
 ];
 
 /// Arguments (at any depth) through which a resource joins a security group.
-const MEMBER_KEYS: &[&str] = &[
+pub(crate) const MEMBER_KEYS: &[&str] = &[
     "vpc_security_group_ids",
     "security_groups",
     "security_group_ids",
