@@ -117,6 +117,24 @@ impl Eval {
     /// `each` is the first element of a static `for_each`, so that mappings see a
     /// representative instance. `None` when the resource does not repeat.
     pub fn for_instance(&self, meta: &crate::origin::Meta) -> Option<Eval> {
+        self.for_instance_key(meta, None)
+    }
+
+    /// As [`Eval::for_instance`], for the instance `key` names when given (`aws_x.y["a"]`: the
+    /// `for_each` key, `aws_x.y[2]`: the `count.index`; see [`Eval::instances`]). `None` when
+    /// the resource does not repeat or has no such instance.
+    pub fn for_instance_key(
+        &self,
+        meta: &crate::origin::Meta,
+        key: Option<&Value>,
+    ) -> Option<Eval> {
+        if let Some(key) = key {
+            return self
+                .instances(meta)?
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, ev)| ev);
+        }
         let mut ctx = self.ctx.clone();
         if meta.count.is_some() {
             let mut count = hcl::Map::new();
@@ -1092,6 +1110,31 @@ mod tests {
                 .map(|(k, ev)| (k.clone(), ev.value(&e).expect("known")))
                 .collect()
         })
+    }
+
+    #[test]
+    fn instance_by_key() {
+        let ev = Eval::new(&Module::default(), &BTreeMap::new(), None);
+        let port: Expression = "each.value.port".parse().expect("expression");
+        let m = meta(
+            None,
+            Some(r#"{ http = { port = 80 }, ssh = { port = 22 } }"#),
+        );
+        let at = |k: Option<Value>| {
+            ev.for_instance_key(&m, k.as_ref())
+                .and_then(|ev| ev.value(&port))
+        };
+        assert_eq!(at(None), Some(Value::from(80u64)));
+        assert_eq!(at(Some(Value::from("ssh"))), Some(Value::from(22u64)));
+        assert_eq!(at(Some(Value::from("ftp"))), None);
+        let index: Expression = "count.index * 10".parse().expect("expression");
+        let c = meta(Some("3"), None);
+        let at = |k: Value| {
+            ev.for_instance_key(&c, Some(&k))
+                .and_then(|ev| ev.value(&index))
+        };
+        assert_eq!(at(Value::from(2u64)), Some(Value::from(20u64)));
+        assert_eq!(at(Value::from(3u64)), None);
     }
 
     #[test]

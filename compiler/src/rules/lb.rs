@@ -278,21 +278,22 @@ struct Build<'a> {
     needs_http_lb: bool,
     /// A forwarding rule serves a certificate of the stack (Let's Encrypt on DigitalOcean).
     stack_certificate: bool,
-    /// Target groups the listeners' default actions forward to, in order.
-    target_groups: Vec<&'a Resource>,
+    /// Target groups the listeners' default actions forward to, in order, each with the
+    /// instance a listener names (`aws_lb_target_group.x["https"]`) when it repeats.
+    target_groups: Vec<(&'a Resource, Option<hcl::Value>)>,
     /// Autoscaling groups whose droplets are the targets (`droplet_tag`).
     pools: Vec<&'a Resource>,
     absorbed: Vec<(&'a Resource, String)>,
 }
 
 impl<'a> Build<'a> {
-    fn use_target_group(&mut self, tg: &'a Resource) {
+    fn use_target_group(&mut self, tg: &'a Resource, key: Option<hcl::Value>) {
         if !self
             .target_groups
             .iter()
-            .any(|t| t.address() == tg.address())
+            .any(|(t, k)| t.address() == tg.address() && *k == key)
         {
-            self.target_groups.push(tg);
+            self.target_groups.push((tg, key));
         }
     }
 }
@@ -350,11 +351,64 @@ pub(super) fn per_instance(e: &Expression) -> bool {
 /// instance of a repeated `owner` (`each.value.port`); then its value for a representative
 /// instance (the first), or `None` when that is not static.
 fn outside(cx: &Cx<'_>, owner: &Resource, e: &Expression) -> Option<Expression> {
+    outside_at(cx, owner, None, e)
+}
+
+/// [`outside`] for the instance `key` of a repeated `owner` (the first without a key).
+fn outside_at(
+    cx: &Cx<'_>,
+    owner: &Resource,
+    key: Option<&hcl::Value>,
+    e: &Expression,
+) -> Option<Expression> {
     if !per_instance(e) {
         return Some(e.clone());
     }
-    let ev = cx.eval.for_instance(&owner.meta)?;
+    let ev = cx.eval.for_instance_key(&owner.meta, key)?;
     ev.value(e).map(|v| crate::eval::value_to_expr(&v))
+}
+
+/// The instance of `r` a reference to it names: `"https"` in `aws_lb_target_group.x["https"].arn`,
+/// `1` in `aws_lb_target_group.x[1].arn`; `None` without an index or when it is not static.
+fn instance_key(cx: &Cx<'_>, r: &Resource, e: &Expression) -> Option<hcl::Value> {
+    if r.meta.count.is_none() && r.meta.for_each.is_none() {
+        return None;
+    }
+    let mut key = None;
+    hclx::walk(e, &mut |x| {
+        if key.is_some() {
+            return;
+        }
+        if let Some((root, [Op::GetAttr(name), index, ..])) = hclx::traversal_root(x)
+            && root == r.ty
+            && name.as_str() == r.name
+        {
+            key = match index {
+                Op::Index(i) => cx.eval.value(i),
+                Op::LegacyIndex(n) => Some(hcl::Value::from(*n)),
+                _ => None,
+            };
+        }
+    });
+    key
+}
+
+/// The static string value of argument `name` of the instance `key` of `r` ([`Cx::str`] when
+/// it does not depend on the instance).
+fn str_at(cx: &mut Cx<'_>, r: &Resource, key: Option<&hcl::Value>, name: &str) -> Option<String> {
+    match hclx::attr(&r.body, name) {
+        Some(e) if per_instance(e) => outside_at(cx, r, key, e).and_then(|v| cx.eval.string(&v)),
+        _ => cx.str(r, name),
+    }
+}
+
+/// `aws_lb_target_group.x["https"]` for messages: the address with the instance, when known.
+fn instance_address(r: &Resource, key: Option<&hcl::Value>) -> String {
+    match key {
+        Some(hcl::Value::String(k)) => format!("{}[{k:?}]", r.address()),
+        Some(k) => format!("{}[{k}]", r.address()),
+        None => r.address().to_string(),
+    }
 }
 
 /// The `for_each` of a `dynamic` block standing for a repeated resource.
@@ -1215,6 +1269,9 @@ fn listener_into<'a>(
                     .first()
                     .and_then(|e| cx.resolve_ref(e))
                     .filter(|t| TG_TYPES.contains(&t.ty.as_str()));
+                let key = tg
+                    .zip(tgs.first())
+                    .and_then(|(t, e)| instance_key(cx, t, e));
                 if tg.is_none() {
                     warn(
                         cx,
@@ -1228,9 +1285,18 @@ fn listener_into<'a>(
                         "declare the target group in the origin so its port, protocol and health check are carried over",
                     );
                 }
-                add_rules(cx, l, &proto, &port, cert.clone(), tg, repeat.is_some(), b);
+                add_rules(
+                    cx,
+                    l,
+                    &proto,
+                    &port,
+                    cert.clone(),
+                    tg.map(|t| (t, key.as_ref())),
+                    repeat.is_some(),
+                    b,
+                );
                 if let Some(tg) = tg {
-                    b.use_target_group(tg);
+                    b.use_target_group(tg, key);
                     notes.push(format!("forwards to `{}`", tg.address()));
                 }
                 if let Some((c, alt)) = hclx::attr(a, "type").and_then(|e| chosen_action(cx, e))
@@ -1264,11 +1330,11 @@ fn listener_into<'a>(
                         &proto,
                         &port,
                         cert.clone(),
-                        Some(tg),
+                        Some((tg, None)),
                         repeat.is_some(),
                         b,
                     );
-                    b.use_target_group(tg);
+                    b.use_target_group(tg, None);
                     notes.push(format!(
                         "its fixed response became a forward to `{}` (its first routing rule's target group)",
                         tg.address()
@@ -1432,19 +1498,24 @@ fn add_rules(
     proto: &str,
     port: &Expression,
     cert: Option<Expression>,
-    tg: Option<&Resource>,
+    tg: Option<(&Resource, Option<&hcl::Value>)>,
     dynamic: bool,
     b: &mut Build<'_>,
 ) {
     let (tg_proto, tg_port, version) = match tg {
-        Some(t) => {
-            let p = cx
-                .str(t, "protocol")
+        Some((t, key)) => {
+            let p = str_at(cx, t, key, "protocol")
                 .map(|p| p.to_ascii_uppercase())
                 .unwrap_or_else(|| proto.to_string());
             let port = cx
                 .expr(t, "port")
-                .and_then(|e| if dynamic { Some(e) } else { outside(cx, t, &e) })
+                .and_then(|e| {
+                    if dynamic {
+                        Some(e)
+                    } else {
+                        outside_at(cx, t, key, &e)
+                    }
+                })
                 .map(self::port)
                 .unwrap_or_else(|| port.clone());
             let v = cx
@@ -1822,9 +1893,52 @@ fn values_text(cx: &Cx<'_>, body: &Body, key: &str) -> String {
 fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
     let tgs = b.target_groups.clone();
     let pools = b.pools.clone();
-    let mut first: Option<&Resource> = None;
+    let mut first: Option<(&Resource, Option<&hcl::Value>)> = None;
     let mut with_targets = 0;
-    for tg in &tgs {
+    for (i, (tg, key)) in tgs.iter().enumerate() {
+        let (tg, key) = (*tg, key.as_ref());
+        let report = first.is_none();
+        let health = health_of(cx, tg, key, report);
+        let sticky = sticky_of(cx, tg, key, report);
+        match first {
+            None => {
+                b.health = health;
+                b.sticky = sticky;
+                first = Some((tg, key));
+            }
+            Some((f, fkey)) => {
+                let (this, kept) = (instance_address(tg, key), instance_address(f, fkey));
+                if health.is_some() && health != b.health {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        tg,
+                        "health_check",
+                        format!(
+                            "`{this}` checks health differently from `{kept}`; a DigitalOcean load balancer has one health check, Ferry kept the one of `{kept}`"
+                        ),
+                        "give the target groups of one load balancer the same health check, or split them over several load balancers",
+                    );
+                }
+                if sticky.is_some() && sticky != b.sticky {
+                    warn(
+                        cx,
+                        Code::FeatureUnsupported,
+                        tg,
+                        "stickiness",
+                        format!(
+                            "`{this}` has other sticky-session settings than `{kept}`; a DigitalOcean load balancer has one, Ferry kept the one of `{kept}`"
+                        ),
+                        "use the same stickiness on every target group of the load balancer",
+                    );
+                }
+            }
+        }
+        // Another instance of a repeated group seen before: its targets and notes are the
+        // resource's, already accounted for.
+        if tgs[..i].iter().any(|(t, _)| t.address() == tg.address()) {
+            continue;
+        }
         let target_type = cx
             .str(tg, "target_type")
             .unwrap_or_else(|| "instance".into());
@@ -1861,48 +1975,6 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                     }
                 },
             );
-        }
-        let report = first.is_none();
-        let health = health_of(cx, tg, report);
-        let sticky = sticky_of(cx, tg, report);
-        match first {
-            None => {
-                b.health = health;
-                b.sticky = sticky;
-                first = Some(tg);
-            }
-            Some(f) => {
-                if health.is_some() && health != b.health {
-                    warn(
-                        cx,
-                        Code::FeatureUnsupported,
-                        tg,
-                        "health_check",
-                        format!(
-                            "`{}` checks health differently from `{}`; a DigitalOcean load balancer has one health check, Ferry kept the one of `{}`",
-                            tg.address(),
-                            f.address(),
-                            f.address()
-                        ),
-                        "give the target groups of one load balancer the same health check, or split them over several load balancers",
-                    );
-                }
-                if sticky.is_some() && sticky != b.sticky {
-                    warn(
-                        cx,
-                        Code::FeatureUnsupported,
-                        tg,
-                        "stickiness",
-                        format!(
-                            "`{}` has other sticky-session settings than `{}`; a DigitalOcean load balancer has one, Ferry kept the one of `{}`",
-                            tg.address(),
-                            f.address(),
-                            f.address()
-                        ),
-                        "use the same stickiness on every target group of the load balancer",
-                    );
-                }
-            }
         }
         if cx.bool(tg, "proxy_protocol_v2") == Some(true) {
             b.proxy_protocol = true;
@@ -1977,12 +2049,33 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                     "; its targets come from {}",
                     registrars.join(", ")
                 ));
+            } else if tg_pools.is_empty() && target_type == "instance" {
+                // On AWS something outside the stack registers them (a script, or the AWS Load
+                // Balancer Controller's TargetGroupBinding for a cluster's nodes).
+                let cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
+                    || cx.origin_of_type("aws_eks_node_group").next().is_some();
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    tg,
+                    "name",
+                    format!(
+                        "nothing in the stack registers targets in `{}` (no attachment, Auto Scaling group or service); the DigitalOcean load balancer gets no Droplets from it",
+                        tg.address()
+                    ),
+                    if cluster {
+                        "if a Kubernetes controller registered the cluster's nodes (a TargetGroupBinding), expose the workload with a Kubernetes Service of type LoadBalancer on DOKS instead; otherwise set `droplet_ids` or `droplet_tag` on the emitted load balancer"
+                    } else {
+                        "register the servers in the origin (an `aws_lb_target_group_attachment` of an `aws_instance`, which becomes a Droplet in `droplet_ids`), or set `droplet_ids` or `droplet_tag` on the emitted load balancer"
+                    },
+                );
+                tg_note.push_str("; nothing in the stack registers its targets");
             }
         }
         b.absorbed.push((tg, tg_note));
     }
     if with_targets > 1 {
-        let tg = tgs.get(1).copied().or(first);
+        let tg = tgs.get(1).map(|(t, _)| *t).or(first.map(|(f, _)| f));
         if let Some(tg) = tg {
             warn(
                 cx,
@@ -2008,14 +2101,45 @@ fn is_pool_registrar(cx: &Cx<'_>, pools: &[&Resource], x: &Resource) -> bool {
     }
 }
 
-/// The `healthcheck` block for a target group (its `health_check`, or AWS's defaults).
-fn health_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
+/// A nested block of a repeated resource with the attributes that depend on the instance
+/// (`each.value.port`) replaced by their static value for the instance `key`.
+fn block_at(cx: &Cx<'_>, owner: &Resource, key: Option<&hcl::Value>, body: &Body) -> Body {
+    if owner.meta.count.is_none() && owner.meta.for_each.is_none() {
+        return body.clone();
+    }
+    let mut out = Body::builder();
+    for st in body.iter() {
+        out = match st {
+            hcl::Structure::Attribute(a) => match outside_at(cx, owner, key, &a.expr) {
+                Some(e) => out.add_attribute(hcl::Attribute::new(a.key.clone(), e)),
+                None => out.add_attribute(a.clone()),
+            },
+            hcl::Structure::Block(b) => out.add_block(b.clone()),
+        };
+    }
+    out.build()
+}
+
+/// The `healthcheck` block for a target group (its `health_check`, or AWS's defaults), for the
+/// instance `key` of a repeated one.
+fn health_of(
+    cx: &mut Cx<'_>,
+    tg: &Resource,
+    key: Option<&hcl::Value>,
+    report: bool,
+) -> Option<OutBody> {
     let hc = hclx::blocks(&tg.body, "health_check")
         .into_iter()
         .next()
         .unwrap_or_default();
-    let tg_proto = cx
-        .str(tg, "protocol")
+    let hc = block_at(cx, tg, key, &hc);
+    let at = |cx: &Cx<'_>, name: &str| {
+        hclx::attr(&tg.body, name)
+            .filter(|e| !matches!(e, Expression::Null))
+            .and_then(|e| outside_at(cx, tg, key, e))
+    };
+    let tg_port = at(cx, "port");
+    let tg_proto = str_at(cx, tg, key, "protocol")
         .map(|p| p.to_ascii_uppercase())
         .unwrap_or_else(|| "HTTP".into());
     if report && bbool(cx, &hc, "enabled") == Some(false) {
@@ -2044,23 +2168,23 @@ fn health_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
     };
     let port = match hclx::attr(&hc, "port").filter(|e| !matches!(e, Expression::Null)) {
         Some(e) => match cx.eval.string(e) {
-            Some(p) if p == "traffic-port" => port(cx.expr(tg, "port")?),
+            Some(p) if p == "traffic-port" => port(tg_port?),
             Some(p) => match p.parse::<i64>() {
                 Ok(n) => num(n),
                 Err(_) => e.clone(),
             },
             None => e.clone(),
         },
-        None => port(cx.expr(tg, "port")?),
+        None => port(tg_port?),
     };
-    let port = outside(cx, tg, &port)?;
+    let port = outside_at(cx, tg, key, &port)?;
     let mut body = OutBody::new();
     body.set("protocol", s(proto));
     body.set("port", port);
     if proto != "tcp" {
         let path = hclx::attr(&hc, "path")
             .filter(|e| !matches!(e, Expression::Null))
-            .and_then(|e| outside(cx, tg, e))
+            .and_then(|e| outside_at(cx, tg, key, e))
             .unwrap_or_else(|| s("/"));
         body.set("path", path);
     }
@@ -2080,7 +2204,7 @@ fn health_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
     ] {
         if let Some(e) = hclx::attr(&hc, aws)
             .filter(|e| !matches!(e, Expression::Null))
-            .and_then(|e| outside(cx, tg, e))
+            .and_then(|e| outside_at(cx, tg, key, e))
         {
             let v = clamped(
                 cx,
@@ -2114,8 +2238,14 @@ fn health_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
 }
 
 /// The `sticky_sessions` block for a target group's `stickiness`.
-fn sticky_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
+fn sticky_of(
+    cx: &mut Cx<'_>,
+    tg: &Resource,
+    key: Option<&hcl::Value>,
+    report: bool,
+) -> Option<OutBody> {
     let st = hclx::blocks(&tg.body, "stickiness").into_iter().next()?;
+    let st = block_at(cx, tg, key, &st);
     if bbool(cx, &st, "enabled") == Some(false) {
         return None;
     }
@@ -2160,7 +2290,7 @@ fn sticky_of(cx: &mut Cx<'_>, tg: &Resource, report: bool) -> Option<OutBody> {
     }
     let ttl = hclx::attr(&st, "cookie_duration")
         .filter(|e| !matches!(e, Expression::Null))
-        .and_then(|e| outside(cx, tg, e))
+        .and_then(|e| outside_at(cx, tg, key, e))
         .unwrap_or_else(|| num(86400));
     let ttl = clamped(
         cx,
