@@ -857,7 +857,9 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether `e` reads an AWS attribute that its rule declared has no DigitalOcean equivalent
-    /// (`Export::Unmapped`): the reference pass will replace it by `null`. Rules that build
+    /// (`Export::Unmapped`), or an attribute of a resource or data source mapped to nothing that
+    /// exports nothing (as far as the rules run so far know): the reference pass will replace it
+    /// by `null`. Rules that build
     /// required values from such references (a firewall rule's address) leave them out instead.
     pub fn reads_unmapped(&self, e: &Expression) -> bool {
         use hcl::expr::TraversalOperator::GetAttr;
@@ -873,13 +875,20 @@ impl<'a> Cx<'a> {
                 }
                 _ => return,
             };
-            hit |= matches!(
-                self.st
-                    .exports
-                    .get(&addr)
-                    .and_then(|x| x.attrs.get(attr.as_str())),
-                Some(Export::Unmapped(_))
-            );
+            let exports = self.st.exports.get(&addr);
+            hit |= match exports.and_then(|x| x.attrs.get(attr.as_str())) {
+                Some(Export::Unmapped(_)) => true,
+                Some(_) => false,
+                // Mapped to nothing and exporting nothing (an unsupported data source): the
+                // reference pass replaces every attribute with `null`.
+                None => {
+                    exports.is_none_or(|x| x.primary.is_none())
+                        && self.st.outcomes.get(&addr).is_some_and(|rec| {
+                            rec.targets.is_empty()
+                                && matches!(rec.outcome, Outcome::Unsupported | Outcome::Dropped)
+                        })
+                }
+            };
         });
         hit
     }

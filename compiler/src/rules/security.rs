@@ -441,6 +441,99 @@ impl<'a> SgRule<'a> {
     }
 }
 
+/// The data source of a network the stack looks up instead of creating, when `e` reads its
+/// addresses (`data.aws_vpc.x.cidr_block`, `data.aws_subnet.x.cidr_block`): a rule admitting
+/// "anything inside that network".
+fn looked_up_network(e: &Expression) -> Option<String> {
+    use hcl::expr::TraversalOperator::GetAttr;
+    let mut found = None;
+    hclx::walk(e, &mut |x| {
+        if found.is_none()
+            && let Some(("data", [GetAttr(t), GetAttr(n), GetAttr(a), ..])) =
+                hclx::traversal_root(x)
+            && matches!(t.as_str(), "aws_vpc" | "aws_subnet")
+            && a.as_str().starts_with("cidr_block")
+        {
+            found = Some(format!("data.{t}.{n}"));
+        }
+    });
+    found
+}
+
+/// The addresses a rule admits, as DigitalOcean can express them.
+struct Addresses {
+    /// Lists that are not literal (`var.cidrs`): kept as lists.
+    lists: Vec<Expression>,
+    /// Single addresses: the elements of literal lists and the rule's own (`cidr_ipv4`).
+    items: Vec<Expression>,
+    /// Looked-up networks ([`looked_up_network`]) the rule admitted by their addresses.
+    networks: Vec<String>,
+}
+
+/// The rule's addresses, without those read from AWS that have no DigitalOcean value (the F401
+/// on the reference says why; left in, they would be `null` in a list the provider rejects, or
+/// leave a database rule without its required `value`), and with the addresses of looked-up
+/// networks set apart.
+fn addresses_of(cx: &Cx<'_>, rule: &SgRule<'_>) -> Addresses {
+    let mut out = Addresses {
+        lists: vec![],
+        items: vec![],
+        networks: vec![],
+    };
+    let keep = |out: &mut Addresses, e: &Expression| {
+        if let Some(n) = looked_up_network(e) {
+            if !out.networks.contains(&n) {
+                out.networks.push(n);
+            }
+            return false;
+        }
+        !cx.reads_unmapped(e)
+    };
+    for l in &rule.cidr_lists {
+        match list_items(l) {
+            Some(items) => {
+                for i in items {
+                    if keep(&mut out, &i) {
+                        out.items.push(i);
+                    }
+                }
+            }
+            None => {
+                if keep(&mut out, l) {
+                    out.lists.push(l.clone());
+                }
+            }
+        }
+    }
+    for i in &rule.cidr_items {
+        if keep(&mut out, i) {
+            out.items.push(i.clone());
+        }
+    }
+    out
+}
+
+/// The note for a rule admitting a looked-up network, which became the appliance's tag.
+fn looked_up_warning(cx: &mut Cx<'_>, rule: &SgRule<'_>, networks: &[String], firewall: &str) {
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` admits the addresses of {}, a network the stack looks up rather than creates: DigitalOcean knows no such range for the appliance, so {firewall} admits the appliance's own resources (tag `instance-id:…`) instead",
+                rule.owner.address(),
+                networks
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        )
+        .at(rule.owner.loc_of(rule.key))
+        .resource(rule.owner.address())
+        .help("to admit other clients, admit their CIDR in the origin (or add them to the firewall after deploying)"),
+    );
+}
+
 fn list_items(e: &Expression) -> Option<Vec<Expression>> {
     match e {
         Expression::Array(items) => Some(items.clone()),
@@ -1032,11 +1125,15 @@ fn droplet_firewall(
         } else {
             ("outbound_rule", "destination")
         };
-        let addresses = union_list(&rule.cidr_lists, &rule.cidr_items);
+        let admitted = addresses_of(cx, rule);
+        if !admitted.networks.is_empty() {
+            looked_up_warning(cx, rule, &admitted.networks, "the firewall");
+        }
+        let addresses = union_list(&admitted.lists, &admitted.items);
         let droplet_ids = union_list(&peers.droplet_lists, &peers.droplet_items);
         let lbs = union_list(&[], &peers.lbs);
         let k8s = union_list(&[], &peers.k8s);
-        let tags = peers.appliance_tag.then(|| cx.tags());
+        let tags = (peers.appliance_tag || !admitted.networks.is_empty()).then(|| cx.tags());
         if addresses.is_none()
             && droplet_ids.is_none()
             && lbs.is_none()
@@ -1124,21 +1221,23 @@ fn database_firewall(
         }
         // An address read from AWS that has no DigitalOcean value (the F401 on the reference
         // says why) would leave a rule without its required `value`: it is left out.
-        let mut cidrs: Vec<Expression> = Vec::new();
-        for l in &rule.cidr_lists {
-            // Literal lists become one rule each; a variable stays a variable (`dynamic`).
-            match list_items(l) {
-                Some(items) => cidrs.extend(items.into_iter().filter(|i| !cx.reads_unmapped(i))),
-                None if cx.reads_unmapped(l) => {}
-                None => new_rules.push(dynamic("ip_addr", l.clone())),
-            }
+        let addresses = addresses_of(cx, rule);
+        for l in addresses.lists {
+            new_rules.push(dynamic("ip_addr", l));
         }
-        cidrs.extend(
-            rule.cidr_items
-                .iter()
-                .filter(|i| !cx.reads_unmapped(i))
-                .cloned(),
-        );
+        if !addresses.networks.is_empty() {
+            new_rules.push(simple(
+                "tag",
+                hclx::template("instance-id:${var.instance_id}"),
+            ));
+            looked_up_warning(
+                cx,
+                rule,
+                &addresses.networks,
+                &format!("the firewall of `{}`", db.address()),
+            );
+        }
+        let cidrs = addresses.items;
         for i in cidrs {
             let anywhere = matches!(hclx::as_str(&i), Some("0.0.0.0/0" | "::/0"));
             match &private_range {

@@ -14,6 +14,15 @@ resource "digitalocean_database_user" "db_user" {
   name       = "app"
 }
 
+resource "digitalocean_database_firewall" "db" {
+  cluster_id = digitalocean_database_cluster.db.id
+
+  rule {
+    type  = "tag"
+    value = "instance-id:${var.instance_id}"
+  }
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
