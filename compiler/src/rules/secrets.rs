@@ -207,6 +207,7 @@ const DB_PASSWORDS: &[(&str, &str)] = &[
     ("aws_db_instance", "password"),
     ("aws_rds_cluster", "master_password"),
     ("aws_docdb_cluster", "master_password"),
+    ("aws_elasticache_replication_group", "auth_token"),
 ];
 
 /// A value that is a database's admin password in the origin (`random_password.db.result`,

@@ -1,0 +1,22 @@
+resource "digitalocean_database_cluster" "cache" {
+  name            = "cache-${var.instance_id}"
+  engine          = "valkey"
+  version         = "8"
+  size            = "db-s-1vcpu-2gb"
+  region          = var.region
+  node_count      = 2
+  eviction_policy = "volatile_lru"
+  tags            = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_database_cluster.cache.urn]])
+}
