@@ -1415,6 +1415,10 @@ fn compile_module(
     // (DigitalOcean chooses them).
     let db_values = rules::secrets::database_values(&resources, &st);
     let mut values_read: BTreeSet<usize> = BTreeSet::new();
+    // The origin's port written after a database's host in a connection string reads the
+    // cluster's port.
+    let db_ports = rules::secrets::literal_ports(&resources, &st, eval);
+    let mut ports_read: BTreeSet<usize> = BTreeSet::new();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
     for e in &mut emitted {
@@ -1437,6 +1441,7 @@ fn compile_module(
         e.body.exprs_mut(&mut |x| {
             rules::secrets::read_generated_passwords(x, &generated);
             rules::secrets::read_database_values(x, &db_values, origin, &mut values_read);
+            rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
             rw.rewrite(x, &loc)
         });
         for x in [&mut e.meta.count, &mut e.meta.for_each]
@@ -1468,6 +1473,7 @@ fn compile_module(
     for l in &mut locals {
         rules::secrets::read_generated_passwords(&mut l.expr, &generated);
         rules::secrets::read_database_values(&mut l.expr, &db_values, None, &mut values_read);
+        rules::secrets::read_literal_ports(&mut l.expr, &db_ports, &mut ports_read);
         rw.rewrite(&mut l.expr, &l.loc);
     }
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
@@ -1515,6 +1521,10 @@ fn compile_module(
         let loc = n.loc.clone();
         rules::secrets::read_generated_passwords_in(&mut n.body, &generated);
         rules::secrets::read_database_values_in(&mut n.body, &db_values, &mut values_read);
+        hclx::walk_body_mut(&mut n.body, &mut |x| {
+            rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
+            false
+        });
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
     if is_root {
@@ -1658,6 +1668,20 @@ fn compile_module(
             )
             .at(first.loc.clone())
             .help("Terraform evaluates every local, read or not: an AWS-only value left behind could only fail the plan or draw an unused-declaration warning"),
+        );
+    }
+    for p in ports_read.iter().filter_map(|i| db_ports.get(*i)) {
+        diags.push(
+            Diagnostic::new(
+                Code::ValueConverted,
+                format!(
+                    "`{}`: a connection string writes the origin's port `{}` after the database's host; DigitalOcean chooses the cluster's port, so it reads the cluster's `port` instead",
+                    p.database, p.port
+                ),
+            )
+            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc.clone()))
+            .resource(p.database.clone())
+            .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean)"),
         );
     }
     for p in values_read.iter().filter_map(|i| db_values.get(*i)) {

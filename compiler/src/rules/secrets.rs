@@ -550,6 +550,190 @@ pub fn read_database_values(
     });
 }
 
+/// A database host written into a connection string followed by the origin's port as a literal
+/// (`"postgresql://…@${aws_rds_cluster.main.endpoint}:5432/app"`): DigitalOcean chooses the
+/// cluster's port (25060 for PostgreSQL), so the literal becomes the cluster's `port`.
+#[derive(Debug, Clone)]
+pub struct LiteralPort {
+    /// The database's address (`aws_rds_cluster.main`).
+    pub database: String,
+    /// Its type and name, to recognise a host reference.
+    ty: String,
+    name: String,
+    /// Attributes that are the database's host name without a port.
+    hosts: &'static [&'static str],
+    /// The port the origin database listens on (its `port`, or the engine's default).
+    pub port: u32,
+}
+
+/// Host attributes (no port in them) by database type.
+const DB_HOSTS: &[(&str, &[&str])] = &[
+    ("aws_db_instance", &["address"]),
+    ("aws_rds_cluster", &["endpoint", "reader_endpoint"]),
+    ("aws_docdb_cluster", &["endpoint", "reader_endpoint"]),
+    (
+        "aws_elasticache_replication_group",
+        &[
+            "primary_endpoint_address",
+            "reader_endpoint_address",
+            "configuration_endpoint_address",
+        ],
+    ),
+    (
+        "aws_elasticache_cluster",
+        &["cluster_address", "cache_nodes"],
+    ),
+];
+
+/// The engine's default port on AWS.
+fn default_port(ty: &str, engine: &str) -> Option<u32> {
+    match (ty, engine) {
+        ("aws_docdb_cluster", _) => Some(27017),
+        ("aws_elasticache_replication_group", _) => Some(6379),
+        ("aws_elasticache_cluster", "memcached") => Some(11211),
+        ("aws_elasticache_cluster", _) => Some(6379),
+        (_, e) if e.contains("postgres") => Some(5432),
+        (_, e) if e.contains("mysql") || e.contains("mariadb") || e == "aurora" => Some(3306),
+        _ => None,
+    }
+}
+
+/// The [`LiteralPort`]s of a module: mapped databases whose `port` reads the cluster's.
+pub fn literal_ports(resources: &[Resource], st: &State, eval: &Eval) -> Vec<LiteralPort> {
+    resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+        .filter_map(|db| {
+            let hosts = DB_HOSTS.iter().find(|(ty, _)| *ty == db.ty)?.1;
+            let mapped = st
+                .exports
+                .get(db.address())
+                .and_then(|x| x.attrs.get("port"))
+                .is_some_and(|e| matches!(e, Export::Attr { .. }));
+            if !mapped {
+                return None;
+            }
+            let port = match hclx::attr(&db.body, "port") {
+                Some(e) => eval.number(e).filter(|n| n.fract() == 0.0 && *n > 0.0)? as u32,
+                None => {
+                    let engine = hclx::attr(&db.body, "engine")
+                        .and_then(|e| eval.string(e))
+                        .unwrap_or_default();
+                    default_port(&db.ty, &engine)?
+                }
+            };
+            Some(LiteralPort {
+                database: db.address().to_string(),
+                ty: db.ty.clone(),
+                name: db.name.clone(),
+                hosts,
+                port,
+            })
+        })
+        .collect()
+}
+
+/// Replaces, in the templates of `expr`, a [`LiteralPort`]'s port written right after its host
+/// (`${aws_rds_cluster.main.endpoint}:5432`) with the database's `port` attribute (which the
+/// reference pass maps to the cluster's); the indexes of the databases are added to `hits`.
+pub fn read_literal_ports(
+    expr: &mut Expression,
+    ports: &[LiteralPort],
+    hits: &mut std::collections::BTreeSet<usize>,
+) {
+    if ports.is_empty() {
+        return;
+    }
+    hclx::walk_mut(expr, &mut |x| {
+        let Expression::TemplateExpr(t) = x else {
+            return true;
+        };
+        let Some(template) = hclx::parse_template(t) else {
+            return true;
+        };
+        let elements = template.elements();
+        let mut out = Template::new();
+        let mut changed = false;
+        let mut i = 0;
+        while i < elements.len() {
+            let port_read = match (&elements[i], elements.get(i + 1)) {
+                (Element::Interpolation(host), Some(Element::Literal(rest))) => {
+                    port_after_host(&host.expr, rest, ports)
+                }
+                _ => None,
+            };
+            match port_read {
+                Some((k, port, after)) => {
+                    hits.insert(k);
+                    changed = true;
+                    out = out
+                        .add_element(elements[i].clone())
+                        .add_literal(":")
+                        .add_interpolation(port);
+                    if !after.is_empty() {
+                        out = out.add_literal(after);
+                    }
+                    i += 2;
+                }
+                None => {
+                    out = out.add_element(elements[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        if changed {
+            **t = match &**t {
+                hcl::expr::TemplateExpr::QuotedString(_) => {
+                    hcl::expr::TemplateExpr::QuotedString(out.to_string())
+                }
+                hcl::expr::TemplateExpr::Heredoc(h) => {
+                    let mut h = h.clone();
+                    h.template = out.to_string();
+                    hcl::expr::TemplateExpr::Heredoc(h)
+                }
+            };
+        }
+        true
+    });
+}
+
+/// For a host interpolation and the literal after it (`:5432/app`): the database's index, its
+/// `port` reference and the literal's rest (`/app`) when the literal starts with the database's
+/// origin port.
+fn port_after_host(
+    host: &Expression,
+    rest: &str,
+    ports: &[LiteralPort],
+) -> Option<(usize, Expression, String)> {
+    let (root, ops) = hclx::traversal_root(host)?;
+    let Some((Op::GetAttr(name), tail)) = ops.split_first() else {
+        return None;
+    };
+    // `aws_db_instance.x[0].address`: an instance index before the host attribute.
+    let at = tail.iter().position(|o| matches!(o, Op::GetAttr(_)))?;
+    let Op::GetAttr(attr) = &tail[at] else {
+        return None;
+    };
+    let k = ports.iter().position(|p| {
+        p.ty == root && p.name == name.as_str() && p.hosts.contains(&attr.as_str())
+    })?;
+    let digits = rest.strip_prefix(':')?;
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if digits[..end].parse::<u32>().ok()? != ports[k].port {
+        return None;
+    }
+    let mut port_ops = vec![Op::GetAttr(name.clone())];
+    port_ops.extend(tail[..at].iter().cloned());
+    port_ops.push(Op::GetAttr(hcl::Identifier::unchecked("port")));
+    Some((
+        k,
+        hclx::traversal(root, port_ops),
+        digits[end..].to_string(),
+    ))
+}
+
 /// [`read_database_values`] over every attribute of a body, nested blocks included.
 pub fn read_database_values_in(
     body: &mut hcl::Body,

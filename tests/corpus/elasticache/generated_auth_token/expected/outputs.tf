@@ -1,4 +1,4 @@
 output "redis_url" {
-  value     = "rediss://:${digitalocean_database_cluster.cache.password}@${digitalocean_database_cluster.cache.host}:6379"
+  value     = "rediss://:${digitalocean_database_cluster.cache.password}@${digitalocean_database_cluster.cache.host}:${digitalocean_database_cluster.cache.port}"
   sensitive = true
 }
