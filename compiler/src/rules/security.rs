@@ -154,6 +154,9 @@ enum Member<'a> {
     DbUnmapped(&'a Resource),
     LoadBalancer(&'a Resource),
     Kubernetes(&'a Resource),
+    /// A workload that became pods of the DOKS cluster the ECS services run on
+    /// (`ecs::planned_cluster`).
+    Workload(&'a Resource),
     /// A launch template or configuration (droplets of an autoscale pool or node pool).
     Template(&'a Resource),
     Other(&'a Resource),
@@ -338,6 +341,11 @@ fn members<'a>(cx: &Cx<'a>, sg: &Resource) -> Vec<Member<'a>> {
             "aws_instance" if has("digitalocean_droplet") => Member::Droplet(u),
             "aws_lb" | "aws_alb" | "aws_elb" => Member::LoadBalancer(u),
             "aws_eks_cluster" => Member::Kubernetes(u),
+            "aws_ecs_service"
+                if has("kubernetes_deployment_v1") && super::ecs::planned_cluster(cx).is_some() =>
+            {
+                Member::Workload(u)
+            }
             "aws_launch_template" | "aws_launch_configuration" => Member::Template(u),
             _ if has("digitalocean_database_cluster") => Member::Db(u),
             t if DB_TYPES.contains(&t) => Member::DbUnmapped(u),
@@ -735,6 +743,14 @@ fn add_members(cx: &Cx<'_>, p: &mut Peers, sg: &Resource) {
                     p.appliance_tag = true;
                 }
             }
+            Member::Workload(_) => {
+                if let Some(cluster) = super::ecs::planned_cluster(cx) {
+                    let id = hclx::parse_expr(&format!("{cluster}.id")).unwrap_or(Expression::Null);
+                    if !p.k8s.contains(&id) {
+                        p.k8s.push(id);
+                    }
+                }
+            }
             // Databases do not open connections; other members are not identifiable.
             Member::Db(_) | Member::DbUnmapped(_) => {}
             Member::Template(_) | Member::Other(_) => p.appliance_tag = true,
@@ -968,6 +984,11 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                     t.address()
                 ));
             }
+            Member::Workload(w) => notes.push(format!(
+                "`{}` runs as pods of `{}`: DOKS manages its nodes' firewall; restrict pod traffic with Kubernetes NetworkPolicies",
+                w.address(),
+                super::ecs::planned_cluster(cx).unwrap_or_default()
+            )),
             Member::Other(o) => notes.push(format!(
                 "used by `{}`, which has no DigitalOcean firewall",
                 o.address()

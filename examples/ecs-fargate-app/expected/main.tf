@@ -509,8 +509,8 @@ resource "digitalocean_database_firewall" "main" {
   cluster_id = digitalocean_database_cluster.main.id
 
   rule {
-    type  = "tag"
-    value = "instance-id:${var.instance_id}"
+    type  = "k8s"
+    value = digitalocean_kubernetes_cluster.main.id
   }
 }
 
