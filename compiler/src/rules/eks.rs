@@ -710,6 +710,20 @@ fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     );
 }
 
+/// The tags of a node group's pool: the appliance's, and the tag of each load balancer whose
+/// target groups the group's Auto Scaling group is attached to (`lb::pool_lbs`), which the load
+/// balancer targets with `droplet_tag` (the NodePort pattern).
+fn pool_tags(cx: &Cx<'_>, ng: &Resource) -> Expression {
+    let mut tags = match cx.tags() {
+        Expression::Array(items) => items,
+        other => vec![other],
+    };
+    for lb in super::lb::pool_lbs(cx, ng) {
+        tags.push(super::lb::pool_tag(cx, lb));
+    }
+    Expression::Array(tags)
+}
+
 /// The body of a node pool (the cluster's `node_pool` block, or a
 /// `digitalocean_kubernetes_node_pool` without its `cluster_id`) for a managed node group.
 fn pool_body(cx: &mut Cx<'_>, ng: &Resource, separate: bool) -> OutBody {
@@ -792,7 +806,7 @@ fn pool_body(cx: &mut Cx<'_>, ng: &Resource, separate: bool) -> OutBody {
         }
     }
     b.set_opt("labels", cx.expr(ng, "labels"));
-    b.set("tags", cx.tags());
+    b.set("tags", pool_tags(cx, ng));
     for t in hclx::blocks(&ng.body, "taint") {
         let tb = b.block("taint");
         taint_body(cx, &t, tb);

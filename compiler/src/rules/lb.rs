@@ -671,9 +671,10 @@ fn refs_in<'a>(cx: &Cx<'a>, e: &Expression) -> Vec<&'a Resource> {
     out
 }
 
-/// The load balancers whose targets are the droplets of the autoscaling group `asg`: through
-/// its `target_group_arns` (the ALB/NLB whose listeners or listener rules forward to those
-/// target groups), its `load_balancers` (classic ELBs), or an `aws_autoscaling_attachment`.
+/// The load balancers whose targets are the droplets of the autoscaling group `asg` (or the nodes
+/// of the EKS node group `asg`): through its `target_group_arns` (the ALB/NLB whose listeners or
+/// listener rules forward to those target groups), its `load_balancers` (classic ELBs), or an
+/// `aws_autoscaling_attachment`.
 /// Load balancers that become Kubernetes Services of ECS workloads are left out.
 pub(super) fn pool_lbs<'a>(cx: &Cx<'a>, asg: &Resource) -> Vec<&'a Resource> {
     let mut registered: Vec<&'a Resource> = Vec::new();
@@ -750,16 +751,20 @@ pub(super) fn pool_lbs<'a>(cx: &Cx<'a>, asg: &Resource) -> Vec<&'a Resource> {
     out
 }
 
-/// The autoscaling groups whose droplets are the targets of `lb` (see [`pool_lbs`]); only
-/// groups the EC2 rule maps to a droplet autoscale pool (with a launch template).
+/// The autoscaling groups whose droplets are the targets of `lb` (see [`pool_lbs`]): groups
+/// the EC2 rule maps to a droplet autoscale pool (with a launch template), and EKS managed node
+/// groups (whose Auto Scaling group an `aws_autoscaling_attachment` registers: the nodes of
+/// the DOKS node pool they become).
 fn pools_behind<'a>(cx: &Cx<'a>, lb: &Resource) -> Vec<&'a Resource> {
+    let behind = |g: &&'a Resource| pool_lbs(cx, g).iter().any(|l| l.address() == lb.address());
     cx.origin_of_type("aws_autoscaling_group")
         .filter(|asg| super::ec2::launch_template_of(cx, asg).is_some())
-        .filter(|asg| {
-            pool_lbs(cx, asg)
-                .iter()
-                .any(|l| l.address() == lb.address())
-        })
+        .filter(behind)
+        .chain(
+            cx.origin_of_type("aws_eks_node_group")
+                .filter(|ng| ng.mode == Mode::Managed)
+                .filter(behind),
+        )
         .collect()
 }
 
