@@ -773,6 +773,11 @@ fn pools_behind<'a>(cx: &Cx<'a>, lb: &Resource) -> Vec<&'a Resource> {
 /// load balancer's name (unique per appliance, and per module instance where the name comes
 /// from a variable); DigitalOcean tags are lowercase letters, digits, `:`, `-` and `_`.
 pub(super) fn pool_tag(cx: &Cx<'_>, lb: &Resource) -> Expression {
+    name_tag(cx, lb, "lb")
+}
+
+/// A Droplet tag `<prefix>:<name of r>-<instance id>`, lowercase (see [`pool_tag`]).
+pub(super) fn name_tag(cx: &Cx<'_>, lb: &Resource, prefix: &str) -> Expression {
     let label = |v: &str| {
         v.to_ascii_lowercase()
             .chars()
@@ -792,7 +797,7 @@ pub(super) fn pool_tag(cx: &Cx<'_>, lb: &Resource) -> Expression {
         Some(e) => format!("{}-${{var.instance_id}}", hclx::to_template_part(&e)),
         None => format!("{}-${{var.instance_id}}", label(&lb.name.replace('_', "-"))),
     };
-    let text = format!("lb:{text}");
+    let text = format!("{prefix}:{text}");
     if text.replace("${var.instance_id}", "").contains("${") {
         // Other values spliced in: lowercased when the stack is applied.
         format!("lower(\"{text}\")")

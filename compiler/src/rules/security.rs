@@ -699,8 +699,53 @@ struct Peers {
     droplet_items: Vec<Expression>,
     lbs: Vec<Expression>,
     k8s: Vec<Expression>,
+    /// Tags of droplet autoscale pools ([`pool_of`]).
+    tags: Vec<Expression>,
     /// Members Ferry cannot identify: every resource tagged with the appliance's tag.
     appliance_tag: bool,
+}
+
+/// The droplet autoscale pool launched from the template `t` (an Auto Scaling group the EC2
+/// rule mapped, not repeated): its address and the tag its droplets carry for the firewalls
+/// (`pool:<group name>-<instance id>`, added to its `droplet_template` by [`tag_pool`]).
+fn pool_of(cx: &Cx<'_>, t: &Resource) -> Option<(String, Expression)> {
+    cx.origin_of_type("aws_autoscaling_group")
+        .filter(|asg| asg.mode == Mode::Managed && !asg.meta.is_repeated())
+        .filter(|asg| {
+            super::ec2::launch_template_of(cx, asg).is_some_and(|x| x.address() == t.address())
+        })
+        .find_map(|asg| {
+            let addr = cx
+                .st
+                .outcomes
+                .get(asg.address())?
+                .targets
+                .iter()
+                .find(|a| a.starts_with("digitalocean_droplet_autoscale."))?
+                .clone();
+            Some((addr, super::lb::name_tag(cx, asg, "pool")))
+        })
+}
+
+/// Adds `tag` to the `droplet_template` tags of the emitted pool `addr`.
+fn tag_pool(cx: &mut Cx<'_>, addr: &str, tag: &Expression) {
+    let Some(e) = cx.emitted_mut(addr) else {
+        return;
+    };
+    for item in &mut e.body.items {
+        let Item::Block(b) = item else { continue };
+        if b.ident != "droplet_template" {
+            continue;
+        }
+        for it in &mut b.body.items {
+            if let Item::Attr(k, Expression::Array(tags)) = it
+                && k == "tags"
+                && !tags.contains(tag)
+            {
+                tags.push(tag.clone());
+            }
+        }
+    }
 }
 
 fn add_droplet(p: &mut Peers, r: &Resource) {
@@ -721,7 +766,7 @@ fn add_k8s(p: &mut Peers, cluster: &Resource) -> bool {
     true
 }
 
-fn add_members(cx: &Cx<'_>, p: &mut Peers, sg: &Resource) {
+fn add_members(cx: &mut Cx<'_>, p: &mut Peers, sg: &Resource) {
     for m in members(cx, sg) {
         match m {
             Member::Droplet(r) => add_droplet(p, r),
@@ -753,7 +798,16 @@ fn add_members(cx: &Cx<'_>, p: &mut Peers, sg: &Resource) {
             }
             // Databases do not open connections; other members are not identifiable.
             Member::Db(_) | Member::DbUnmapped(_) => {}
-            Member::Template(_) | Member::Other(_) => p.appliance_tag = true,
+            Member::Template(t) => match pool_of(cx, t) {
+                Some((addr, tag)) => {
+                    tag_pool(cx, &addr, &tag);
+                    if !p.tags.contains(&tag) {
+                        p.tags.push(tag);
+                    }
+                }
+                None => p.appliance_tag = true,
+            },
+            Member::Other(_) => p.appliance_tag = true,
         }
     }
 }
@@ -892,12 +946,32 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
             _ => None,
         })
         .collect();
-    if !droplets.is_empty() {
-        let addr = droplet_firewall(cx, r, &droplets, &rules);
-        notes.push(format!(
-            "rules apply to the droplets of {}",
-            list_addrs(&droplets)
-        ));
+    // Droplet autoscale pools launched from a member template: their droplets carry a tag of
+    // the pool, which the same firewall names.
+    let mut pools: Vec<(&Resource, String, Expression)> = Vec::new();
+    for m in &users {
+        if let Member::Template(t) = m
+            && let Some((addr, tag)) = pool_of(cx, t)
+        {
+            tag_pool(cx, &addr, &tag);
+            pools.push((t, addr, tag));
+        }
+    }
+    if !droplets.is_empty() || !pools.is_empty() {
+        let tags: Vec<Expression> = pools.iter().map(|(_, _, t)| t.clone()).collect();
+        let addr = droplet_firewall(cx, r, &droplets, &tags, &rules);
+        if !droplets.is_empty() {
+            notes.push(format!(
+                "rules apply to the droplets of {}",
+                list_addrs(&droplets)
+            ));
+        }
+        for (_, pool, tag) in &pools {
+            notes.push(format!(
+                "rules apply to the droplets of `{pool}` (tag `{}`)",
+                hclx::inline(tag)
+            ));
+        }
         emitted.push(addr);
     }
 
@@ -965,6 +1039,7 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
                     t.address()
                 ));
             }
+            Member::Template(t) if pools.iter().any(|(p, _, _)| p.address() == t.address()) => {}
             Member::Template(t) => {
                 cx.diag(
                     Diagnostic::new(
@@ -1103,6 +1178,7 @@ fn droplet_firewall(
     cx: &mut Cx<'_>,
     sg: &Resource,
     droplets: &[&Resource],
+    pool_tags: &[Expression],
     rules: &[SgRule<'_>],
 ) -> String {
     let mut body = OutBody::new();
@@ -1124,6 +1200,9 @@ fn droplet_firewall(
     }
     if let Some(ids) = union_list(&lists, &items) {
         body.set("droplet_ids", ids);
+    }
+    if !pool_tags.is_empty() {
+        body.set("tags", Expression::Array(pool_tags.to_vec()));
     }
     for rule in rules {
         let proto = protocol(cx, rule);
@@ -1154,7 +1233,13 @@ fn droplet_firewall(
         let droplet_ids = union_list(&peers.droplet_lists, &peers.droplet_items);
         let lbs = union_list(&[], &peers.lbs);
         let k8s = union_list(&[], &peers.k8s);
-        let tags = (peers.appliance_tag || !admitted.networks.is_empty()).then(|| cx.tags());
+        let mut tag_items = peers.tags.clone();
+        if (peers.appliance_tag || !admitted.networks.is_empty())
+            && let Expression::Array(appliance) = cx.tags()
+        {
+            tag_items.extend(appliance.into_iter().filter(|t| !peers.tags.contains(t)));
+        }
+        let tags = (!tag_items.is_empty()).then_some(Expression::Array(tag_items));
         if addresses.is_none()
             && droplet_ids.is_none()
             && lbs.is_none()
@@ -1295,6 +1380,9 @@ fn database_firewall(
         }
         for i in peers.k8s {
             new_rules.push(simple("k8s", i));
+        }
+        for t in peers.tags {
+            new_rules.push(simple("tag", t));
         }
         if !peers.lbs.is_empty() {
             cx.diag(

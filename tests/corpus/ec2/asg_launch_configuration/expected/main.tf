@@ -17,7 +17,18 @@ systemctl enable --now docker
 EOT
     project_id         = digitalocean_project.appliance.id
     with_droplet_agent = true
-    tags               = ["instance-id:${var.instance_id}"]
+    tags               = ["instance-id:${var.instance_id}", "pool:workers-${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_firewall" "workers" {
+  name = "workers-${var.instance_id}"
+  tags = ["pool:workers-${var.instance_id}"]
+
+  inbound_rule {
+    protocol         = "tcp"
+    port_range       = "8080"
+    source_addresses = ["10.0.0.0/8"]
   }
 }
 

@@ -32,7 +32,18 @@ EOT
     vpc_uuid           = digitalocean_vpc.main.id
     project_id         = digitalocean_project.appliance.id
     with_droplet_agent = true
-    tags               = ["instance-id:${var.instance_id}"]
+    tags               = ["instance-id:${var.instance_id}", "pool:wordpress-${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_firewall" "app" {
+  name = "wordpress-app-${var.instance_id}"
+  tags = ["pool:wordpress-${var.instance_id}"]
+
+  inbound_rule {
+    protocol         = "tcp"
+    port_range       = "80"
+    source_addresses = ["0.0.0.0/0"]
   }
 }
 

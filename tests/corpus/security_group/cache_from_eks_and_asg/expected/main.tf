@@ -33,7 +33,7 @@ resource "digitalocean_droplet_autoscale" "workers" {
     ssh_keys           = []
     project_id         = digitalocean_project.appliance.id
     with_droplet_agent = true
-    tags               = ["instance-id:${var.instance_id}"]
+    tags               = ["instance-id:${var.instance_id}", "pool:jobs-workers-${var.instance_id}"]
   }
 }
 
@@ -48,6 +48,11 @@ resource "digitalocean_database_cluster" "jobs" {
   tags            = ["instance-id:${var.instance_id}"]
 }
 
+resource "digitalocean_firewall" "workers" {
+  name = "jobs-workers-${var.instance_id}"
+  tags = ["pool:jobs-workers-${var.instance_id}"]
+}
+
 resource "digitalocean_database_firewall" "jobs" {
   cluster_id = digitalocean_database_cluster.jobs.id
 
@@ -58,7 +63,7 @@ resource "digitalocean_database_firewall" "jobs" {
 
   rule {
     type  = "tag"
-    value = "instance-id:${var.instance_id}"
+    value = "pool:jobs-workers-${var.instance_id}"
   }
 }
 
