@@ -48,6 +48,12 @@
 //!   [`Facts::sg_reads`]), and the security-group rule writes its firewalls there. Otherwise
 //!   its module learns who joins it ([`Facts::foreign_members`]), for a warning.
 //!
+//! * a read replica replicates a database of another module (`replicate_source_db =
+//!   var.replicate_source_db`, the caller passing `module.rds.arn`). The replica's module
+//!   learns that the expression reads that primary's `arn`, `id` or `identifier`
+//!   ([`Facts::db_sources`], with its engine and class), which the primary's module outputs as
+//!   the cluster's URN, id or name; the replica rule reaches the cluster's id from it.
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
@@ -156,6 +162,24 @@ pub struct Facts {
     /// `module.eks.cluster_name`) → that cluster's report address. That module outputs the
     /// DOKS cluster's name there; the node pool finds the cluster by it (`rules::eks`).
     pub eks_clusters: BTreeMap<String, String>,
+    /// Expressions of this module given to a read replica's `replicate_source_db` that read a
+    /// primary database of another local module (`var.replicate_source_db`, the caller passing
+    /// `module.rds.arn`) → that primary. Its module outputs the cluster's `urn`, `id` or
+    /// `name` there (what the attribute read maps to); the replica reaches the cluster's id
+    /// from it (`rules::database`).
+    pub db_sources: BTreeMap<String, DbSource>,
+}
+
+/// The primary database of another module a read replica replicates ([`Facts::db_sources`]).
+#[derive(Debug, Clone)]
+pub struct DbSource {
+    /// Its report address (`rds/aws_db_instance.main`).
+    pub addr: String,
+    /// The attribute the chain reads: `arn`, `id` or `identifier`.
+    pub attr: String,
+    /// Its `engine` and `instance_class`, evaluated in its own module (`None`: not static).
+    pub engine: Option<String>,
+    pub instance_class: Option<String>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -176,6 +200,7 @@ pub static NONE: Facts = Facts {
     foreign_sources: BTreeMap::new(),
     vpc_var: None,
     eks_clusters: BTreeMap::new(),
+    db_sources: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -190,6 +215,7 @@ pub fn plan(
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     security_groups(&tree, inputs, &mut facts);
     vpc_vars(&tree, &mut facts);
+    replica_sources(&tree, inputs, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
@@ -441,6 +467,55 @@ fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 &mut theirs.event_v2_functions
             }
             .insert(f.address().to_string());
+        }
+    }
+}
+
+// ---- primaries of read replicas of another module (#135) -----------------------------------
+
+/// [`Facts::db_sources`]: read replicas whose `replicate_source_db` reaches, through plain module
+/// inputs and outputs, the `arn`, `id` or `identifier` of a primary `aws_db_instance` (itself no
+/// replica) of another module.
+fn replica_sources(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let no_inputs = BTreeMap::new();
+    for (dir, m) in &tree.origin.modules {
+        for r in m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_db_instance")
+        {
+            let Some(e) = hclx::attr(&r.body, "replicate_source_db") else {
+                continue;
+            };
+            let Some((sdir, primary, attr)) = tree.resolve_across(dir, e) else {
+                continue;
+            };
+            if primary.ty != "aws_db_instance"
+                || hclx::attr(&primary.body, "replicate_source_db").is_some()
+                || !matches!(attr.as_str(), "arn" | "id" | "identifier")
+            {
+                continue;
+            }
+            let Some(pm) = tree.origin.modules.get(sdir) else {
+                continue;
+            };
+            let eval = Eval::new(pm, inputs.get(sdir).unwrap_or(&no_inputs), None);
+            let value = |k: &str| hclx::attr(&primary.body, k).and_then(|x| eval.string(x));
+            let source = DbSource {
+                addr: report_addr(sdir, primary),
+                attr,
+                engine: value("engine"),
+                instance_class: value("instance_class"),
+            };
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .db_sources
+                .insert(hclx::inline(e), source);
         }
     }
 }
@@ -1654,6 +1729,39 @@ mod tests {
         // Two VPCs: no guess. A module with its own VPC: none needed.
         assert!(f.get("app").is_none_or(|x| x.vpc_var.is_none()));
         assert!(f.get("net").is_none_or(|x| x.vpc_var.is_none()));
+    }
+
+    #[test]
+    fn a_replica_finds_its_primary_in_another_module() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"db\" {\n source = \"./db\"\n}\nmodule \"rep\" {\n source = \"./rep\"\n arn = module.db.arn\n id = module.db.id\n name = module.db.name\n endpoint = module.db.endpoint\n of_replica = module.db.replica_arn\n}",
+            ),
+            (
+                "db/main.tf",
+                "resource \"aws_db_instance\" \"main\" {\n engine = \"mysql\"\n instance_class = \"db.m5.large\"\n}\nresource \"aws_db_instance\" \"r\" { replicate_source_db = aws_db_instance.main.arn }\nlocals {\n arn = aws_db_instance.main.arn\n}\noutput \"arn\" { value = local.arn }\noutput \"id\" { value = aws_db_instance.main.id }\noutput \"name\" { value = aws_db_instance.main.identifier }\noutput \"endpoint\" { value = aws_db_instance.main.endpoint }\noutput \"replica_arn\" { value = aws_db_instance.r.arn }",
+            ),
+            (
+                "rep/main.tf",
+                "variable \"arn\" {}\nvariable \"id\" {}\nvariable \"name\" {}\nvariable \"endpoint\" {}\nvariable \"of_replica\" {}\nresource \"aws_db_instance\" \"a\" { replicate_source_db = var.arn }\nresource \"aws_db_instance\" \"b\" { replicate_source_db = var.id }\nresource \"aws_db_instance\" \"c\" { replicate_source_db = var.name }\nresource \"aws_db_instance\" \"d\" { replicate_source_db = var.endpoint }\nresource \"aws_db_instance\" \"e\" { replicate_source_db = var.of_replica }",
+            ),
+        ]);
+        let sources = &f["rep"].db_sources;
+        let arn = &sources["var.arn"];
+        assert_eq!(arn.addr, "db/aws_db_instance.main");
+        assert_eq!(arn.attr, "arn");
+        // The primary's engine and class, read in its own module.
+        assert_eq!(arn.engine.as_deref(), Some("mysql"));
+        assert_eq!(arn.instance_class.as_deref(), Some("db.m5.large"));
+        assert_eq!(sources["var.id"].attr, "id");
+        assert_eq!(sources["var.name"].attr, "identifier");
+        // An endpoint names no cluster; a replica's ARN is not a primary's.
+        assert!(!sources.contains_key("var.endpoint"));
+        assert!(!sources.contains_key("var.of_replica"));
+        assert_eq!(sources.len(), 3);
+        // The replica beside its primary is the rule's business.
+        assert!(f.get("db").is_none_or(|x| x.db_sources.is_empty()));
     }
 
     #[test]
