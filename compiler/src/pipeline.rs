@@ -1413,7 +1413,20 @@ fn compile_module(
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);
     // A variable that is a database's `port`, admin password or user name reads the cluster's
     // (DigitalOcean chooses them).
-    let db_values = rules::secrets::database_values(&resources, &st);
+    let mut db_values = rules::secrets::database_values(&resources, &st);
+    // ... and so does a reference this module passes to a database's login in another module
+    // (`crate::xmod`), outside that module's call.
+    for l in &xfacts.db_logins {
+        if !db_values.iter().any(|v| v.source == l.source) {
+            db_values.push(rules::secrets::DatabaseValue {
+                source: l.source.clone(),
+                database: l.database.clone(),
+                owner: format!("module.{}", l.call),
+                attr: l.attr,
+                reads: l.reads.clone(),
+            });
+        }
+    }
     let mut values_read: BTreeSet<usize> = BTreeSet::new();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
@@ -1507,14 +1520,21 @@ fn compile_module(
             rw.whole_object_output(&mut a.expr);
         }
     }
-    for n in outputs
+    let call_addrs: Vec<String> = calls.iter().map(|c| format!("module.{}", c.name)).collect();
+    for (n, owner) in outputs
         .iter_mut()
-        .chain(calls.iter_mut())
-        .chain(providers.iter_mut())
+        .map(|n| (n, None))
+        .chain(
+            calls
+                .iter_mut()
+                .zip(&call_addrs)
+                .map(|(n, a)| (n, Some(a.as_str()))),
+        )
+        .chain(providers.iter_mut().map(|n| (n, None)))
     {
         let loc = n.loc.clone();
         rules::secrets::read_generated_passwords_in(&mut n.body, &generated);
-        rules::secrets::read_database_values_in(&mut n.body, &db_values, &mut values_read);
+        rules::secrets::read_database_values_in(&mut n.body, &db_values, owner, &mut values_read);
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
     if is_root {
@@ -1684,7 +1704,19 @@ fn compile_module(
                     p.source, p.database, p.source, attr
                 ),
             )
-            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc_of(p.attr)))
+            .at_opt(
+                by_addr
+                    .get(p.database.as_str())
+                    .map(|r| r.loc_of(p.attr))
+                    // A database of another module: the call passing the value to it.
+                    .or_else(|| {
+                        calls
+                            .iter()
+                            .zip(&call_addrs)
+                            .find(|(_, a)| **a == p.owner)
+                            .map(|(c, _)| c.loc.clone())
+                    }),
+            )
             .resource(p.database.clone())
             .help(help),
         );

@@ -54,6 +54,11 @@
 //!   ([`Facts::db_sources`], with its engine and class), which the primary's module outputs as
 //!   the cluster's URN, id or name; the replica rule reaches the cluster's id from it.
 //!
+//! * a reference passed to a database module's admin login (`master_password =
+//!   local.rds.master_password`, the module giving `var.master_password` to its cluster) is
+//!   passed to another module too. The calling module learns it ([`Facts::db_logins`]) and
+//!   reads it elsewhere as the cluster's login, through an output the database's module adds.
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
@@ -168,6 +173,25 @@ pub struct Facts {
     /// `name` there (what the attribute read maps to); the replica reaches the cluster's id
     /// from it (`rules::database`).
     pub db_sources: BTreeMap<String, DbSource>,
+    /// Plain references of this module (`local.rds.master_password`, `var.db_password`) that a
+    /// module call passes to an input its module gives to a database's admin password or user
+    /// name: everywhere else in this module they read the cluster's (DigitalOcean generates
+    /// the password), through an output the database's module adds ([`Facts::exports`]).
+    pub db_logins: Vec<DbLogin>,
+}
+
+/// A reference passed to a database's admin login in another module ([`Facts::db_logins`]).
+#[derive(Debug, Clone)]
+pub struct DbLogin {
+    /// The reference, as `hclx::inline` prints it.
+    pub source: String,
+    /// The call that passes it (its own argument keeps it).
+    pub call: String,
+    /// The database's report address and the argument it is given to (`master_password`).
+    pub database: String,
+    pub attr: &'static str,
+    /// What the rest of the module reads instead: `module.<call>.<output>`.
+    pub reads: Expression,
 }
 
 /// The primary database of another module a read replica replicates ([`Facts::db_sources`]).
@@ -201,6 +225,7 @@ pub static NONE: Facts = Facts {
     vpc_var: None,
     eks_clusters: BTreeMap::new(),
     db_sources: BTreeMap::new(),
+    db_logins: Vec::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -216,6 +241,7 @@ pub fn plan(
     security_groups(&tree, inputs, &mut facts);
     vpc_vars(&tree, &mut facts);
     replica_sources(&tree, inputs, &mut facts);
+    db_logins(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
@@ -516,6 +542,107 @@ fn replica_sources(
                 .or_default()
                 .db_sources
                 .insert(hclx::inline(e), source);
+        }
+    }
+}
+
+// ---- database logins passed to two modules (#147) -------------------------------------------
+
+/// [`Facts::db_logins`]: a module call (not repeated) passing a plain `var.*` / `local.*`
+/// reference to an input its module gives, exactly, to the admin password or user name of one
+/// database (`master_password = var.master_password`) that does not repeat. The database's
+/// module adds a sensitive output of that attribute (`<database>_<attr>`, which its reference
+/// pass makes the cluster's `password` / `user`), unless an output already is the input or
+/// the attribute. A reference passed to two such inputs is left as it is.
+fn db_logins(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    use crate::rules::secrets::{DB_PASSWORDS, DB_USERNAMES};
+    for (dir, m) in &tree.origin.modules {
+        let mut found: Vec<(DbLogin, String, Option<Named>)> = Vec::new();
+        for call in m.module_calls.iter().filter(|c| !repeated_call(c)) {
+            let Some(target) = local_target(tree.origin, dir, call) else {
+                continue;
+            };
+            let Some(tm) = tree.origin.modules.get(&target) else {
+                continue;
+            };
+            for a in call.body.attributes() {
+                let plain = matches!(names(a.expr()), Some(("var" | "local", p)) if !p.is_empty());
+                if !plain {
+                    continue;
+                }
+                let input = hclx::path(&["var", a.key()]);
+                let given: Vec<(&Resource, &'static str)> = tm
+                    .resources
+                    .iter()
+                    .filter(|r| r.mode == Mode::Managed && !r.meta.is_repeated())
+                    .flat_map(|r| {
+                        DB_PASSWORDS
+                            .iter()
+                            .chain(DB_USERNAMES)
+                            .filter(move |(ty, _)| *ty == r.ty)
+                            .map(move |(_, attr)| (r, *attr))
+                    })
+                    .filter(|(r, attr)| hclx::attr(&r.body, attr) == Some(&input))
+                    .collect();
+                let [(db, attr)] = given[..] else {
+                    continue;
+                };
+                let value = hclx::path(&[db.ty.as_str(), db.name.as_str(), attr]);
+                let existing = tm.outputs.iter().find(|o| {
+                    hclx::attr(&o.body, "value").is_some_and(|v| *v == input || *v == value)
+                });
+                let (name, added) = match existing {
+                    Some(o) => (o.name.clone(), None),
+                    None => {
+                        let name = format!("{}_{attr}", db.name);
+                        let taken = crate::rules::sanitize_name(&name) != name
+                            || tm.outputs.iter().any(|o| o.name == name)
+                            || facts
+                                .get(&target)
+                                .is_some_and(|f| f.exports.iter().any(|o| o.name == name));
+                        if taken {
+                            continue;
+                        }
+                        let mut body = hcl::Body::default();
+                        body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                            "value", value,
+                        )));
+                        if DB_PASSWORDS.iter().any(|(_, a)| *a == attr) {
+                            body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                                "sensitive",
+                                Expression::Bool(true),
+                            )));
+                        }
+                        let out = Named {
+                            name: name.clone(),
+                            body,
+                            loc: db.loc.clone(),
+                        };
+                        (name, Some(out))
+                    }
+                };
+                let login = DbLogin {
+                    source: hclx::inline(a.expr()),
+                    call: call.name.clone(),
+                    database: report_addr(&target, db),
+                    attr,
+                    reads: hclx::path(&["module", call.name.as_str(), name.as_str()]),
+                };
+                found.push((login, target.clone(), added));
+            }
+        }
+        let sources: Vec<String> = found.iter().map(|(l, _, _)| l.source.clone()).collect();
+        for (login, target, out) in found {
+            if sources.iter().filter(|s| **s == login.source).count() > 1 {
+                continue;
+            }
+            if let Some(out) = out {
+                let tf = facts.entry(target).or_default();
+                if !tf.exports.iter().any(|o| o.name == out.name) {
+                    tf.exports.push(out);
+                }
+            }
+            facts.entry(dir.clone()).or_default().db_logins.push(login);
         }
     }
 }
