@@ -1889,6 +1889,46 @@ fn compile_module(
     }
 
     // ---- emit ------------------------------------------------------------------------------------
+    // The stack's cluster declared in a module the root calls (`crate::xmod`): the root's
+    // `provider "kubernetes"` reads it by the name that module outputs.
+    if is_root
+        && options.relay_url.is_none()
+        && let Some(crate::xmod::KubeCluster {
+            name: Some(name),
+            addr,
+            call,
+        }) = &xfacts.kubernetes_cluster
+        && emitted
+            .iter()
+            .map(|e| e.ty.as_str())
+            .chain(child_types.iter().map(String::as_str))
+            .any(|t| t.starts_with("kubernetes_"))
+        && !emitted
+            .iter()
+            .any(|e| e.ty == "digitalocean_kubernetes_cluster")
+    {
+        let mut body = OutBody::new();
+        body.set("name", name.clone());
+        emitted.push(Emitted {
+            mode: Mode::Data,
+            ty: "digitalocean_kubernetes_cluster".into(),
+            name: "stack".into(),
+            body,
+            meta: Default::default(),
+            origin: None,
+        });
+        diags.push(
+            Diagnostic::new(
+                Code::ClusterFromAnotherModule,
+                format!(
+                    "the stack's Kubernetes objects go to the DOKS cluster of `{addr}`: the root's `provider \"kubernetes\"` finds it by name (`data.digitalocean_kubernetes_cluster.stack`, `{}`)",
+                    hclx::inline(name)
+                ),
+            )
+            .at(call.clone())
+            .help("the provider is read once the cluster exists; `tofu apply` creates it first"),
+        );
+    }
     let mut stack_types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     stack_types.extend(child_types.iter().map(|t| t.as_str()));
     // Inputs set at deploy time: the ones rules declared here (the registry and the DNS domain
@@ -2806,11 +2846,24 @@ fn kubernetes_provider(
     }
     let cluster = emitted
         .iter()
-        .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_kubernetes_cluster")?;
-    let base = if cluster.meta.is_repeated() {
-        format!("digitalocean_kubernetes_cluster.{}[0]", cluster.name)
+        .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_kubernetes_cluster")
+        // The cluster of a module the root calls, found by name (`crate::xmod`).
+        .or_else(|| {
+            emitted.iter().find(|e| {
+                e.mode == Mode::Data
+                    && e.ty == "digitalocean_kubernetes_cluster"
+                    && e.name == "stack"
+            })
+        })?;
+    let data = if cluster.mode == Mode::Data {
+        "data."
     } else {
-        format!("digitalocean_kubernetes_cluster.{}", cluster.name)
+        ""
+    };
+    let base = if cluster.meta.is_repeated() {
+        format!("{data}digitalocean_kubernetes_cluster.{}[0]", cluster.name)
+    } else {
+        format!("{data}digitalocean_kubernetes_cluster.{}", cluster.name)
     };
     let parse = |t: String| t.parse::<Expression>().unwrap_or(Expression::Null);
     p.set("host", parse(format!("{base}.endpoint")));

@@ -59,6 +59,11 @@
 //!   passed to another module too. The calling module learns it ([`Facts::db_logins`]) and
 //!   reads it elsewhere as the cluster's login, through an output the database's module adds.
 //!
+//! * the stack's one Kubernetes cluster is declared in a module the root calls (an ECS module)
+//!   and Kubernetes objects of other modules (a function module's Knative Services) need it.
+//!   That module outputs the cluster's name, the root reads it ([`Facts::kubernetes_cluster`])
+//!   and finds the cluster by it for its `provider "kubernetes"`, which every module uses.
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
@@ -178,6 +183,24 @@ pub struct Facts {
     /// name: everywhere else in this module they read the cluster's (DigitalOcean generates
     /// the password), through an output the database's module adds ([`Facts::exports`]).
     pub db_logins: Vec<DbLogin>,
+    /// The stack's one Kubernetes cluster when it is declared in a module called from the root
+    /// and the root has none (nor a `provider "kubernetes"`): the Kubernetes objects of every
+    /// module (Knative Services of functions, ECS workloads) go there, through the root's
+    /// provider, which reads it by name ([`KubeCluster::name`]). Every module but the
+    /// cluster's own learns it.
+    pub kubernetes_cluster: Option<KubeCluster>,
+}
+
+/// The Kubernetes cluster of another module ([`Facts::kubernetes_cluster`]).
+#[derive(Debug, Clone)]
+pub struct KubeCluster {
+    /// Its report address (`ecs/aws_ecs_cluster.main`, `ecs/module.ecs_cluster`).
+    pub addr: String,
+    /// In the root: the cluster's name, read from an output of its module
+    /// (`module.ecs.kubernetes_cluster_name`, added to it when no output gives the name).
+    pub name: Option<Expression>,
+    /// The root's call of the cluster's module.
+    pub call: crate::source::Loc,
 }
 
 /// A reference passed to a database's admin login in another module ([`Facts::db_logins`]).
@@ -226,6 +249,7 @@ pub static NONE: Facts = Facts {
     eks_clusters: BTreeMap::new(),
     db_sources: BTreeMap::new(),
     db_logins: Vec::new(),
+    kubernetes_cluster: None,
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -242,6 +266,7 @@ pub fn plan(
     vpc_vars(&tree, &mut facts);
     replica_sources(&tree, inputs, &mut facts);
     db_logins(&tree, &mut facts);
+    kubernetes_cluster(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
@@ -543,6 +568,127 @@ fn replica_sources(
                 .db_sources
                 .insert(hclx::inline(e), source);
         }
+    }
+}
+
+// ---- the Kubernetes cluster of a sibling module (#143) --------------------------------------
+
+/// Registry modules that create a cluster Ferry maps to DOKS, and the output of its name.
+const CLUSTER_MODULES: &[&str] = &[
+    "terraform-aws-modules/eks/aws",
+    "terraform-aws-modules/ecs/aws",
+    "terraform-aws-modules/ecs/aws//modules/cluster",
+];
+
+/// The cluster a module declares that becomes the stack's DOKS cluster: its report address and
+/// the expression of its name there. An EKS cluster first (an ECS cluster beside one runs on
+/// it), then a kept DOKS cluster, an ECS cluster, a registry module creating one.
+fn cluster_of(dir: &str, m: &origin::Module) -> Option<(String, Expression)> {
+    for ty in [
+        "aws_eks_cluster",
+        "digitalocean_kubernetes_cluster",
+        "aws_ecs_cluster",
+    ] {
+        if let Some(r) = m
+            .resources
+            .iter()
+            .find(|r| r.mode == Mode::Managed && r.ty == ty)
+        {
+            let name = hclx::path(&[r.ty.as_str(), r.name.as_str(), "name"]);
+            return (!r.meta.is_repeated()).then(|| (report_addr(dir, r), name));
+        }
+    }
+    let call = m.module_calls.iter().find(|c| {
+        hclx::attr(&c.body, "source")
+            .and_then(hclx::as_str)
+            .is_some_and(|s| CLUSTER_MODULES.contains(&s))
+    })?;
+    if repeated_call(call) {
+        return None;
+    }
+    let addr = format!("module.{}", call.name);
+    let addr = if dir.is_empty() {
+        addr
+    } else {
+        format!("{dir}/{addr}")
+    };
+    Some((
+        addr,
+        hclx::path(&["module", call.name.as_str(), "cluster_name"]),
+    ))
+}
+
+/// [`Facts::kubernetes_cluster`]: when the root declares no cluster and no `provider
+/// "kubernetes"`, and exactly one module does, called once from the root, that module outputs
+/// the cluster's name (an output that already is it, or `kubernetes_cluster_name`), the root
+/// reads it, and the other modules know their Kubernetes objects have a cluster.
+fn kubernetes_cluster(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    let Some(root) = tree.origin.modules.get("") else {
+        return;
+    };
+    if cluster_of("", root).is_some()
+        || root.providers.iter().any(|p| {
+            p.name == "kubernetes"
+                || !hclx::blocks(&p.body, "kubernetes").is_empty()
+                || hclx::attr(&p.body, "kubernetes").is_some()
+        })
+    {
+        return;
+    }
+    let with: Vec<(&String, String, Expression)> = tree
+        .origin
+        .modules
+        .iter()
+        .filter(|(d, _)| !d.is_empty())
+        .filter_map(|(d, m)| cluster_of(d, m).map(|(a, n)| (d, a, n)))
+        .collect();
+    let [(dir, addr, name)] = &with[..] else {
+        return;
+    };
+    let Some(("", call)) = tree.only_call(dir) else {
+        return;
+    };
+    let Some(m) = tree.origin.modules.get(*dir) else {
+        return;
+    };
+    let output = match m.outputs.iter().find(|o| {
+        hclx::attr(&o.body, "value") == Some(name) && hclx::attr(&o.body, "sensitive").is_none()
+    }) {
+        Some(o) => o.name.clone(),
+        None => {
+            let out = "kubernetes_cluster_name";
+            let taken = m.outputs.iter().any(|o| o.name == out)
+                || facts
+                    .get(*dir)
+                    .is_some_and(|f| f.exports.iter().any(|o| o.name == out));
+            if taken {
+                return;
+            }
+            let mut body = hcl::Body::default();
+            body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                "value",
+                name.clone(),
+            )));
+            facts
+                .entry(dir.to_string())
+                .or_default()
+                .exports
+                .push(Named {
+                    name: out.to_string(),
+                    body,
+                    loc: call.loc.clone(),
+                });
+            out.to_string()
+        }
+    };
+    for d in tree.origin.modules.keys().filter(|d| *d != *dir) {
+        facts.entry(d.clone()).or_default().kubernetes_cluster = Some(KubeCluster {
+            addr: addr.clone(),
+            name: d
+                .is_empty()
+                .then(|| hclx::path(&["module", call.name.as_str(), output.as_str()])),
+            call: call.loc.clone(),
+        });
     }
 }
 
@@ -1889,6 +2035,75 @@ mod tests {
         assert_eq!(sources.len(), 3);
         // The replica beside its primary is the rule's business.
         assert!(f.get("db").is_none_or(|x| x.db_sources.is_empty()));
+    }
+
+    #[test]
+    fn the_cluster_of_a_module_the_root_calls_is_the_stacks() {
+        let ecs = "resource \"aws_ecs_cluster\" \"main\" {}\noutput \"name\" { value = aws_ecs_cluster.main.name }";
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"ecs\" { source = \"./ecs\" }\nmodule \"fn\" { source = \"./fn\" }",
+            ),
+            ("ecs/main.tf", ecs),
+            ("fn/main.tf", "resource \"aws_lambda_function\" \"f\" {}"),
+        ]);
+        let root = f[""].kubernetes_cluster.as_ref().expect("root");
+        assert_eq!(root.addr, "ecs/aws_ecs_cluster.main");
+        // An output that already is the name is read; none is added.
+        assert_eq!(
+            root.name.as_ref().map(hclx::inline).as_deref(),
+            Some("module.ecs.name")
+        );
+        assert!(
+            f.get("ecs")
+                .is_none_or(|x| x.exports.is_empty() && x.kubernetes_cluster.is_none())
+        );
+        let sibling = f["fn"].kubernetes_cluster.as_ref().expect("sibling");
+        assert!(sibling.name.is_none());
+        // A registry module creating the cluster, without an output: one is added.
+        let f = facts(&[
+            ("main.tf", "module \"k\" { source = \"./k\" }"),
+            (
+                "k/main.tf",
+                "module \"eks\" { source = \"terraform-aws-modules/eks/aws\" }",
+            ),
+        ]);
+        assert_eq!(
+            f[""]
+                .kubernetes_cluster
+                .as_ref()
+                .and_then(|c| c.name.as_ref())
+                .map(hclx::inline)
+                .as_deref(),
+            Some("module.k.kubernetes_cluster_name")
+        );
+        let out = &f["k"].exports[0];
+        assert_eq!(
+            hclx::attr(&out.body, "value").map(hclx::inline).as_deref(),
+            Some("module.eks.cluster_name")
+        );
+        // Two modules with clusters, or one in the root: no guess.
+        for files in [
+            vec![
+                (
+                    "main.tf",
+                    "module \"a\" { source = \"./a\" }\nmodule \"b\" { source = \"./b\" }",
+                ),
+                ("a/main.tf", ecs),
+                ("b/main.tf", ecs),
+            ],
+            vec![
+                (
+                    "main.tf",
+                    "resource \"aws_eks_cluster\" \"c\" {}\nmodule \"a\" { source = \"./a\" }",
+                ),
+                ("a/main.tf", ecs),
+            ],
+        ] {
+            let f = facts(&files);
+            assert!(f.values().all(|x| x.kubernetes_cluster.is_none()));
+        }
     }
 
     #[test]
