@@ -741,11 +741,15 @@ fn db_logins(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                     Some(o) => (o.name.clone(), None),
                     None => {
                         let name = format!("{}_{attr}", db.name);
+                        // Added already for another call of the module: the same output.
+                        let other = |o: &Named| {
+                            o.name == name && hclx::attr(&o.body, "value") != Some(&value)
+                        };
                         let taken = crate::rules::sanitize_name(&name) != name
                             || tm.outputs.iter().any(|o| o.name == name)
                             || facts
                                 .get(&target)
-                                .is_some_and(|f| f.exports.iter().any(|o| o.name == name));
+                                .is_some_and(|f| f.exports.iter().any(other));
                         if taken {
                             continue;
                         }
@@ -2104,6 +2108,65 @@ mod tests {
             let f = facts(&files);
             assert!(f.values().all(|x| x.kubernetes_cluster.is_none()));
         }
+    }
+
+    #[test]
+    fn a_login_passed_to_a_database_module_is_read_from_it_elsewhere() {
+        let db = "variable \"user\" {}\nvariable \"pw\" {}\nresource \"aws_rds_cluster\" \"main\" {\n master_username = var.user\n master_password = var.pw\n}";
+        let f = facts(&[
+            (
+                "main.tf",
+                "locals {\n rds = { user = \"admin\", pw = \"secret\" }\n}\nvariable \"other\" {}\nvariable \"u2\" {}\nvariable \"p3\" {}\nmodule \"db\" {\n source = \"./db\"\n user = local.rds.user\n pw = local.rds.pw\n}\nmodule \"db2\" {\n source = \"./db2\"\n user = var.u2\n pw = var.other\n}\nmodule \"db3\" {\n source = \"./db\"\n user = var.other\n pw = var.p3\n}\nmodule \"app\" {\n source = \"./app\"\n pw = local.rds.pw\n}",
+            ),
+            ("db/main.tf", db),
+            (
+                "db2/main.tf",
+                &format!("{db}\noutput \"login\" {{ value = var.user }}"),
+            ),
+            ("app/main.tf", "variable \"pw\" {}"),
+        ]);
+        let logins = &f[""].db_logins;
+        let read = |source: &str| {
+            logins
+                .iter()
+                .find(|l| l.source == source)
+                .map(|l| (l.call.as_str(), l.attr, hclx::inline(&l.reads)))
+        };
+        assert_eq!(
+            read("local.rds.pw"),
+            Some((
+                "db",
+                "master_password",
+                "module.db.main_master_password".to_string()
+            ))
+        );
+        assert_eq!(read("local.rds.user").map(|r| r.1), Some("master_username"));
+        // An output that already is the input is read.
+        assert_eq!(
+            read("var.u2").map(|r| r.2),
+            Some("module.db2.login".to_string())
+        );
+        // A second call of the module reads the output added for the first.
+        assert_eq!(
+            read("var.p3").map(|r| r.2),
+            Some("module.db3.main_master_password".to_string())
+        );
+        // One reference given to two logins is not guessed.
+        assert!(read("var.other").is_none());
+        assert_eq!(logins.len(), 4);
+        // The database module outputs them; the password as sensitive.
+        let outs: Vec<(String, bool)> = f["db"]
+            .exports
+            .iter()
+            .map(|o| (o.name.clone(), hclx::attr(&o.body, "sensitive").is_some()))
+            .collect();
+        assert_eq!(
+            outs,
+            [
+                ("main_master_username".to_string(), false),
+                ("main_master_password".to_string(), true)
+            ]
+        );
     }
 
     #[test]
