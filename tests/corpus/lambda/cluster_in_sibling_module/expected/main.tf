@@ -8,7 +8,7 @@ module "lambda_api" {
 
 module "ecs_api" {
   source       = "./ecs"
-  cluster_name = "api-${var.instance_id}"
+  cluster_name = "api"
   instance_id  = var.instance_id
   region       = var.region
   project_id   = digitalocean_project.appliance.id

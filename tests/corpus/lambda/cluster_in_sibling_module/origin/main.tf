@@ -16,5 +16,5 @@ module "lambda_api" {
 
 module "ecs_api" {
   source       = "./ecs"
-  cluster_name = "api-${var.instance_id}"
+  cluster_name = "api"
 }
