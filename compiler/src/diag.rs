@@ -144,6 +144,9 @@ codes! {
     /// An ECS task definition no service or schedule runs became a suspended Kubernetes CronJob:
     /// a template started on demand, as `aws ecs run-task` did.
     TaskOnDemand = "F377", Note, "one-off task runs on demand from a suspended CronJob";
+    /// The stack's Kubernetes cluster is declared in a module the root calls: the root's
+    /// `provider "kubernetes"` finds it by name, and every module's Kubernetes objects go there.
+    ClusterFromAnotherModule = "F378", Note, "Kubernetes objects go to the cluster of another module";
     // F330–F339: load balancers, DNS and certificates.
     /// A Let's Encrypt certificate whose domain is not a DigitalOcean DNS domain of the stack
     /// (DigitalOcean issues Let's Encrypt certificates only for domains it serves).

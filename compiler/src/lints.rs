@@ -49,6 +49,7 @@ pub fn run(
     diags: &mut Vec<Diagnostic>,
 ) {
     let carrying = instance_vars(origin, options);
+    let set_by_callers = caller_set_vars(origin);
     let root_default_tags = origin.modules.get("").is_some_and(|m| {
         m.providers.iter().any(|p| {
             p.name == "aws"
@@ -100,9 +101,11 @@ pub fn run(
         for r in module.resources.iter().filter(|r| r.mode == Mode::Managed) {
             managed.entry((r.ty.as_str(), r.name.as_str())).or_insert(r);
         }
+        let no_vars = BTreeSet::new();
         let cx = ModuleCx {
             module,
             vars: &vars,
+            set_by_callers: set_by_callers.get(dir).unwrap_or(&no_vars),
             prefix: &prefix,
             eval,
             files,
@@ -130,6 +133,8 @@ struct ModuleCx<'a> {
     module: &'a Module,
     /// Variables of the module that carry the instance id.
     vars: &'a BTreeSet<String>,
+    /// Variables of the module a caller sets (`eval` knows only their defaults).
+    set_by_callers: &'a BTreeSet<String>,
     /// `dir/` of the module, empty for the root.
     prefix: &'a str,
     eval: &'a Eval,
@@ -151,6 +156,15 @@ struct Tables {
 type Lookup<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 impl ModuleCx<'_> {
+    /// A name as a note shows it: its value, or the expression as written when it has none at
+    /// compile time or reads an input a caller sets (the module's `eval` knows only defaults).
+    fn shown(&self, e: &Expression) -> String {
+        if carries(e, self.module, self.set_by_callers) {
+            return hclx::inline(e);
+        }
+        self.eval.string(e).unwrap_or_else(|| hclx::inline(e))
+    }
+
     /// The resource's address as the report shows it (`dir/` in a child module).
     fn addr<'r>(&self, r: &'r Resource) -> std::borrow::Cow<'r, str> {
         if self.prefix.is_empty() {
@@ -199,6 +213,28 @@ fn instance_vars(origin: &Origin, _options: &Options) -> BTreeMap<String, BTreeS
         }
         if !changed {
             break;
+        }
+    }
+    out
+}
+
+/// The variables of each child module that a local module call sets.
+fn caller_set_vars(origin: &Origin) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (dir, module) in &origin.modules {
+        for call in &module.module_calls {
+            let Some(source) = hclx::attr(&call.body, "source").and_then(hclx::as_str) else {
+                continue;
+            };
+            if !(source.starts_with("./") || source.starts_with("../")) {
+                continue;
+            }
+            let Some(target) = crate::origin::join_dir(dir, source) else {
+                continue;
+            };
+            out.entry(target)
+                .or_default()
+                .extend(call.body.attributes().map(|a| a.key().to_string()));
         }
     }
     out
@@ -404,7 +440,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
             // A private hosted zone is visible in its VPCs only.
             && (r.ty != "aws_route53_zone" || hclx::blocks(&r.body, "vpc").is_empty())
         {
-            let shown = cx.eval.string(e).unwrap_or_else(|| hclx::inline(e));
+            let shown = cx.shown(e);
             let renamed = reported(Code::NameWithoutInstanceId, &superseded);
             // F502 supersedes the mapping's F501 for this resource.
             if renamed {
@@ -446,7 +482,7 @@ fn names(cx: &ModuleCx<'_>, diags: &mut Vec<Diagnostic>, out: &mut Vec<Diagnosti
             continue;
         }
         let kept = !r.ty.starts_with("aws_");
-        let shown = cx.eval.string(e).unwrap_or_else(|| hclx::inline(e));
+        let shown = cx.shown(e);
         let d = Diagnostic::new(
             Code::NameWithoutInstanceId,
             if kept {

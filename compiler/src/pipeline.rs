@@ -1413,7 +1413,20 @@ fn compile_module(
     let generated = rules::secrets::generated_admin_passwords(&resources, &st);
     // A variable that is a database's `port`, admin password or user name reads the cluster's
     // (DigitalOcean chooses them).
-    let db_values = rules::secrets::database_values(&resources, &st);
+    let mut db_values = rules::secrets::database_values(&resources, &st);
+    // ... and so does a reference this module passes to a database's login in another module
+    // (`crate::xmod`), outside that module's call.
+    for l in &xfacts.db_logins {
+        if !db_values.iter().any(|v| v.source == l.source) {
+            db_values.push(rules::secrets::DatabaseValue {
+                source: l.source.clone(),
+                database: l.database.clone(),
+                owner: format!("module.{}", l.call),
+                attr: l.attr,
+                reads: l.reads.clone(),
+            });
+        }
+    }
     let mut values_read: BTreeSet<usize> = BTreeSet::new();
     // The origin's port written after a database's host in a connection string reads the
     // cluster's port.
@@ -1513,14 +1526,21 @@ fn compile_module(
             rw.whole_object_output(&mut a.expr);
         }
     }
-    for n in outputs
+    let call_addrs: Vec<String> = calls.iter().map(|c| format!("module.{}", c.name)).collect();
+    for (n, owner) in outputs
         .iter_mut()
-        .chain(calls.iter_mut())
-        .chain(providers.iter_mut())
+        .map(|n| (n, None))
+        .chain(
+            calls
+                .iter_mut()
+                .zip(&call_addrs)
+                .map(|(n, a)| (n, Some(a.as_str()))),
+        )
+        .chain(providers.iter_mut().map(|n| (n, None)))
     {
         let loc = n.loc.clone();
         rules::secrets::read_generated_passwords_in(&mut n.body, &generated);
-        rules::secrets::read_database_values_in(&mut n.body, &db_values, &mut values_read);
+        rules::secrets::read_database_values_in(&mut n.body, &db_values, owner, &mut values_read);
         hclx::walk_body_mut(&mut n.body, &mut |x| {
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
             false
@@ -1708,7 +1728,19 @@ fn compile_module(
                     p.source, p.database, p.source, attr
                 ),
             )
-            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc_of(p.attr)))
+            .at_opt(
+                by_addr
+                    .get(p.database.as_str())
+                    .map(|r| r.loc_of(p.attr))
+                    // A database of another module: the call passing the value to it.
+                    .or_else(|| {
+                        calls
+                            .iter()
+                            .zip(&call_addrs)
+                            .find(|(_, a)| **a == p.owner)
+                            .map(|(c, _)| c.loc.clone())
+                    }),
+            )
             .resource(p.database.clone())
             .help(help),
         );
@@ -1881,6 +1913,46 @@ fn compile_module(
     }
 
     // ---- emit ------------------------------------------------------------------------------------
+    // The stack's cluster declared in a module the root calls (`crate::xmod`): the root's
+    // `provider "kubernetes"` reads it by the name that module outputs.
+    if is_root
+        && options.relay_url.is_none()
+        && let Some(crate::xmod::KubeCluster {
+            name: Some(name),
+            addr,
+            call,
+        }) = &xfacts.kubernetes_cluster
+        && emitted
+            .iter()
+            .map(|e| e.ty.as_str())
+            .chain(child_types.iter().map(String::as_str))
+            .any(|t| t.starts_with("kubernetes_"))
+        && !emitted
+            .iter()
+            .any(|e| e.ty == "digitalocean_kubernetes_cluster")
+    {
+        let mut body = OutBody::new();
+        body.set("name", name.clone());
+        emitted.push(Emitted {
+            mode: Mode::Data,
+            ty: "digitalocean_kubernetes_cluster".into(),
+            name: "stack".into(),
+            body,
+            meta: Default::default(),
+            origin: None,
+        });
+        diags.push(
+            Diagnostic::new(
+                Code::ClusterFromAnotherModule,
+                format!(
+                    "the stack's Kubernetes objects go to the DOKS cluster of `{addr}`: the root's `provider \"kubernetes\"` finds it by name (`data.digitalocean_kubernetes_cluster.stack`, `{}`)",
+                    hclx::inline(name)
+                ),
+            )
+            .at(call.clone())
+            .help("the provider is read once the cluster exists; `tofu apply` creates it first"),
+        );
+    }
     let mut stack_types: BTreeSet<&str> = emitted.iter().map(|e| e.ty.as_str()).collect();
     stack_types.extend(child_types.iter().map(|t| t.as_str()));
     // Inputs set at deploy time: the ones rules declared here (the registry and the DNS domain
@@ -2798,11 +2870,24 @@ fn kubernetes_provider(
     }
     let cluster = emitted
         .iter()
-        .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_kubernetes_cluster")?;
-    let base = if cluster.meta.is_repeated() {
-        format!("digitalocean_kubernetes_cluster.{}[0]", cluster.name)
+        .find(|e| e.mode == Mode::Managed && e.ty == "digitalocean_kubernetes_cluster")
+        // The cluster of a module the root calls, found by name (`crate::xmod`).
+        .or_else(|| {
+            emitted.iter().find(|e| {
+                e.mode == Mode::Data
+                    && e.ty == "digitalocean_kubernetes_cluster"
+                    && e.name == "stack"
+            })
+        })?;
+    let data = if cluster.mode == Mode::Data {
+        "data."
     } else {
-        format!("digitalocean_kubernetes_cluster.{}", cluster.name)
+        ""
+    };
+    let base = if cluster.meta.is_repeated() {
+        format!("{data}digitalocean_kubernetes_cluster.{}[0]", cluster.name)
+    } else {
+        format!("{data}digitalocean_kubernetes_cluster.{}", cluster.name)
     };
     let parse = |t: String| t.parse::<Expression>().unwrap_or(Expression::Null);
     p.set("host", parse(format!("{base}.endpoint")));

@@ -48,6 +48,22 @@
 //!   [`Facts::sg_reads`]), and the security-group rule writes its firewalls there. Otherwise
 //!   its module learns who joins it ([`Facts::foreign_members`]), for a warning.
 //!
+//! * a read replica replicates a database of another module (`replicate_source_db =
+//!   var.replicate_source_db`, the caller passing `module.rds.arn`). The replica's module
+//!   learns that the expression reads that primary's `arn`, `id` or `identifier`
+//!   ([`Facts::db_sources`], with its engine and class), which the primary's module outputs as
+//!   the cluster's URN, id or name; the replica rule reaches the cluster's id from it.
+//!
+//! * a reference passed to a database module's admin login (`master_password =
+//!   local.rds.master_password`, the module giving `var.master_password` to its cluster) is
+//!   passed to another module too. The calling module learns it ([`Facts::db_logins`]) and
+//!   reads it elsewhere as the cluster's login, through an output the database's module adds.
+//!
+//! * the stack's one Kubernetes cluster is declared in a module the root calls (an ECS module)
+//!   and Kubernetes objects of other modules (a function module's Knative Services) need it.
+//!   That module outputs the cluster's name, the root reads it ([`Facts::kubernetes_cluster`])
+//!   and finds the cluster by it for its `provider "kubernetes"`, which every module uses.
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
@@ -156,6 +172,61 @@ pub struct Facts {
     /// `module.eks.cluster_name`) → that cluster's report address. That module outputs the
     /// DOKS cluster's name there; the node pool finds the cluster by it (`rules::eks`).
     pub eks_clusters: BTreeMap<String, String>,
+    /// Expressions of this module given to a read replica's `replicate_source_db` that read a
+    /// primary database of another local module (`var.replicate_source_db`, the caller passing
+    /// `module.rds.arn`) → that primary. Its module outputs the cluster's `urn`, `id` or
+    /// `name` there (what the attribute read maps to); the replica reaches the cluster's id
+    /// from it (`rules::database`).
+    pub db_sources: BTreeMap<String, DbSource>,
+    /// Plain references of this module (`local.rds.master_password`, `var.db_password`) that a
+    /// module call passes to an input its module gives to a database's admin password or user
+    /// name: everywhere else in this module they read the cluster's (DigitalOcean generates
+    /// the password), through an output the database's module adds ([`Facts::exports`]).
+    pub db_logins: Vec<DbLogin>,
+    /// The stack's one Kubernetes cluster when it is declared in a module called from the root
+    /// and the root has none (nor a `provider "kubernetes"`): the Kubernetes objects of every
+    /// module (Knative Services of functions, ECS workloads) go there, through the root's
+    /// provider, which reads it by name ([`KubeCluster::name`]). Every module but the
+    /// cluster's own learns it.
+    pub kubernetes_cluster: Option<KubeCluster>,
+}
+
+/// The Kubernetes cluster of another module ([`Facts::kubernetes_cluster`]).
+#[derive(Debug, Clone)]
+pub struct KubeCluster {
+    /// Its report address (`ecs/aws_ecs_cluster.main`, `ecs/module.ecs_cluster`).
+    pub addr: String,
+    /// In the root: the cluster's name, read from an output of its module
+    /// (`module.ecs.kubernetes_cluster_name`, added to it when no output gives the name).
+    pub name: Option<Expression>,
+    /// The root's call of the cluster's module.
+    pub call: crate::source::Loc,
+}
+
+/// A reference passed to a database's admin login in another module ([`Facts::db_logins`]).
+#[derive(Debug, Clone)]
+pub struct DbLogin {
+    /// The reference, as `hclx::inline` prints it.
+    pub source: String,
+    /// The call that passes it (its own argument keeps it).
+    pub call: String,
+    /// The database's report address and the argument it is given to (`master_password`).
+    pub database: String,
+    pub attr: &'static str,
+    /// What the rest of the module reads instead: `module.<call>.<output>`.
+    pub reads: Expression,
+}
+
+/// The primary database of another module a read replica replicates ([`Facts::db_sources`]).
+#[derive(Debug, Clone)]
+pub struct DbSource {
+    /// Its report address (`rds/aws_db_instance.main`).
+    pub addr: String,
+    /// The attribute the chain reads: `arn`, `id` or `identifier`.
+    pub attr: String,
+    /// Its `engine` and `instance_class`, evaluated in its own module (`None`: not static).
+    pub engine: Option<String>,
+    pub instance_class: Option<String>,
 }
 
 /// The facts of a module nobody else tells anything (rules' unit tests).
@@ -176,6 +247,9 @@ pub static NONE: Facts = Facts {
     foreign_sources: BTreeMap::new(),
     vpc_var: None,
     eks_clusters: BTreeMap::new(),
+    db_sources: BTreeMap::new(),
+    db_logins: Vec::new(),
+    kubernetes_cluster: None,
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -190,6 +264,9 @@ pub fn plan(
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     security_groups(&tree, inputs, &mut facts);
     vpc_vars(&tree, &mut facts);
+    replica_sources(&tree, inputs, &mut facts);
+    db_logins(&tree, &mut facts);
+    kubernetes_cluster(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
@@ -441,6 +518,281 @@ fn functions(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 &mut theirs.event_v2_functions
             }
             .insert(f.address().to_string());
+        }
+    }
+}
+
+// ---- primaries of read replicas of another module (#135) -----------------------------------
+
+/// [`Facts::db_sources`]: read replicas whose `replicate_source_db` reaches, through plain module
+/// inputs and outputs, the `arn`, `id` or `identifier` of a primary `aws_db_instance` (itself no
+/// replica) of another module.
+fn replica_sources(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let no_inputs = BTreeMap::new();
+    for (dir, m) in &tree.origin.modules {
+        for r in m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_db_instance")
+        {
+            let Some(e) = hclx::attr(&r.body, "replicate_source_db") else {
+                continue;
+            };
+            let Some((sdir, primary, attr)) = tree.resolve_across(dir, e) else {
+                continue;
+            };
+            if primary.ty != "aws_db_instance"
+                || hclx::attr(&primary.body, "replicate_source_db").is_some()
+                || !matches!(attr.as_str(), "arn" | "id" | "identifier")
+            {
+                continue;
+            }
+            let Some(pm) = tree.origin.modules.get(sdir) else {
+                continue;
+            };
+            let eval = Eval::new(pm, inputs.get(sdir).unwrap_or(&no_inputs), None);
+            let value = |k: &str| hclx::attr(&primary.body, k).and_then(|x| eval.string(x));
+            let source = DbSource {
+                addr: report_addr(sdir, primary),
+                attr,
+                engine: value("engine"),
+                instance_class: value("instance_class"),
+            };
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .db_sources
+                .insert(hclx::inline(e), source);
+        }
+    }
+}
+
+// ---- the Kubernetes cluster of a sibling module (#143) --------------------------------------
+
+/// Registry modules that create a cluster Ferry maps to DOKS, and the output of its name.
+const CLUSTER_MODULES: &[&str] = &[
+    "terraform-aws-modules/eks/aws",
+    "terraform-aws-modules/ecs/aws",
+    "terraform-aws-modules/ecs/aws//modules/cluster",
+];
+
+/// The cluster a module declares that becomes the stack's DOKS cluster: its report address and
+/// the expression of its name there. An EKS cluster first (an ECS cluster beside one runs on
+/// it), then a kept DOKS cluster, an ECS cluster, a registry module creating one.
+fn cluster_of(dir: &str, m: &origin::Module) -> Option<(String, Expression)> {
+    for ty in [
+        "aws_eks_cluster",
+        "digitalocean_kubernetes_cluster",
+        "aws_ecs_cluster",
+    ] {
+        if let Some(r) = m
+            .resources
+            .iter()
+            .find(|r| r.mode == Mode::Managed && r.ty == ty)
+        {
+            let name = hclx::path(&[r.ty.as_str(), r.name.as_str(), "name"]);
+            return (!r.meta.is_repeated()).then(|| (report_addr(dir, r), name));
+        }
+    }
+    let call = m.module_calls.iter().find(|c| {
+        hclx::attr(&c.body, "source")
+            .and_then(hclx::as_str)
+            .is_some_and(|s| CLUSTER_MODULES.contains(&s))
+    })?;
+    if repeated_call(call) {
+        return None;
+    }
+    let addr = format!("module.{}", call.name);
+    let addr = if dir.is_empty() {
+        addr
+    } else {
+        format!("{dir}/{addr}")
+    };
+    Some((
+        addr,
+        hclx::path(&["module", call.name.as_str(), "cluster_name"]),
+    ))
+}
+
+/// [`Facts::kubernetes_cluster`]: when the root declares no cluster and no `provider
+/// "kubernetes"`, and exactly one module does, called once from the root, that module outputs
+/// the cluster's name (an output that already is it, or `kubernetes_cluster_name`), the root
+/// reads it, and the other modules know their Kubernetes objects have a cluster.
+fn kubernetes_cluster(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    let Some(root) = tree.origin.modules.get("") else {
+        return;
+    };
+    if cluster_of("", root).is_some()
+        || root.providers.iter().any(|p| {
+            p.name == "kubernetes"
+                || !hclx::blocks(&p.body, "kubernetes").is_empty()
+                || hclx::attr(&p.body, "kubernetes").is_some()
+        })
+    {
+        return;
+    }
+    let with: Vec<(&String, String, Expression)> = tree
+        .origin
+        .modules
+        .iter()
+        .filter(|(d, _)| !d.is_empty())
+        .filter_map(|(d, m)| cluster_of(d, m).map(|(a, n)| (d, a, n)))
+        .collect();
+    let [(dir, addr, name)] = &with[..] else {
+        return;
+    };
+    let Some(("", call)) = tree.only_call(dir) else {
+        return;
+    };
+    let Some(m) = tree.origin.modules.get(*dir) else {
+        return;
+    };
+    let output = match m.outputs.iter().find(|o| {
+        hclx::attr(&o.body, "value") == Some(name) && hclx::attr(&o.body, "sensitive").is_none()
+    }) {
+        Some(o) => o.name.clone(),
+        None => {
+            let out = "kubernetes_cluster_name";
+            let taken = m.outputs.iter().any(|o| o.name == out)
+                || facts
+                    .get(*dir)
+                    .is_some_and(|f| f.exports.iter().any(|o| o.name == out));
+            if taken {
+                return;
+            }
+            let mut body = hcl::Body::default();
+            body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                "value",
+                name.clone(),
+            )));
+            facts
+                .entry(dir.to_string())
+                .or_default()
+                .exports
+                .push(Named {
+                    name: out.to_string(),
+                    body,
+                    loc: call.loc.clone(),
+                });
+            out.to_string()
+        }
+    };
+    for d in tree.origin.modules.keys().filter(|d| *d != *dir) {
+        facts.entry(d.clone()).or_default().kubernetes_cluster = Some(KubeCluster {
+            addr: addr.clone(),
+            name: d
+                .is_empty()
+                .then(|| hclx::path(&["module", call.name.as_str(), output.as_str()])),
+            call: call.loc.clone(),
+        });
+    }
+}
+
+// ---- database logins passed to two modules (#147) -------------------------------------------
+
+/// [`Facts::db_logins`]: a module call (not repeated) passing a plain `var.*` / `local.*`
+/// reference to an input its module gives, exactly, to the admin password or user name of one
+/// database (`master_password = var.master_password`) that does not repeat. The database's
+/// module adds a sensitive output of that attribute (`<database>_<attr>`, which its reference
+/// pass makes the cluster's `password` / `user`), unless an output already is the input or
+/// the attribute. A reference passed to two such inputs is left as it is.
+fn db_logins(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    use crate::rules::secrets::{DB_PASSWORDS, DB_USERNAMES};
+    for (dir, m) in &tree.origin.modules {
+        let mut found: Vec<(DbLogin, String, Option<Named>)> = Vec::new();
+        for call in m.module_calls.iter().filter(|c| !repeated_call(c)) {
+            let Some(target) = local_target(tree.origin, dir, call) else {
+                continue;
+            };
+            let Some(tm) = tree.origin.modules.get(&target) else {
+                continue;
+            };
+            for a in call.body.attributes() {
+                let plain = matches!(names(a.expr()), Some(("var" | "local", p)) if !p.is_empty());
+                if !plain {
+                    continue;
+                }
+                let input = hclx::path(&["var", a.key()]);
+                let given: Vec<(&Resource, &'static str)> = tm
+                    .resources
+                    .iter()
+                    .filter(|r| r.mode == Mode::Managed && !r.meta.is_repeated())
+                    .flat_map(|r| {
+                        DB_PASSWORDS
+                            .iter()
+                            .chain(DB_USERNAMES)
+                            .filter(move |(ty, _)| *ty == r.ty)
+                            .map(move |(_, attr)| (r, *attr))
+                    })
+                    .filter(|(r, attr)| hclx::attr(&r.body, attr) == Some(&input))
+                    .collect();
+                let [(db, attr)] = given[..] else {
+                    continue;
+                };
+                let value = hclx::path(&[db.ty.as_str(), db.name.as_str(), attr]);
+                let existing = tm.outputs.iter().find(|o| {
+                    hclx::attr(&o.body, "value").is_some_and(|v| *v == input || *v == value)
+                });
+                let (name, added) = match existing {
+                    Some(o) => (o.name.clone(), None),
+                    None => {
+                        let name = format!("{}_{attr}", db.name);
+                        // Added already for another call of the module: the same output.
+                        let other = |o: &Named| {
+                            o.name == name && hclx::attr(&o.body, "value") != Some(&value)
+                        };
+                        let taken = crate::rules::sanitize_name(&name) != name
+                            || tm.outputs.iter().any(|o| o.name == name)
+                            || facts
+                                .get(&target)
+                                .is_some_and(|f| f.exports.iter().any(other));
+                        if taken {
+                            continue;
+                        }
+                        let mut body = hcl::Body::default();
+                        body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                            "value", value,
+                        )));
+                        if DB_PASSWORDS.iter().any(|(_, a)| *a == attr) {
+                            body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                                "sensitive",
+                                Expression::Bool(true),
+                            )));
+                        }
+                        let out = Named {
+                            name: name.clone(),
+                            body,
+                            loc: db.loc.clone(),
+                        };
+                        (name, Some(out))
+                    }
+                };
+                let login = DbLogin {
+                    source: hclx::inline(a.expr()),
+                    call: call.name.clone(),
+                    database: report_addr(&target, db),
+                    attr,
+                    reads: hclx::path(&["module", call.name.as_str(), name.as_str()]),
+                };
+                found.push((login, target.clone(), added));
+            }
+        }
+        let sources: Vec<String> = found.iter().map(|(l, _, _)| l.source.clone()).collect();
+        for (login, target, out) in found {
+            if sources.iter().filter(|s| **s == login.source).count() > 1 {
+                continue;
+            }
+            if let Some(out) = out {
+                let tf = facts.entry(target).or_default();
+                if !tf.exports.iter().any(|o| o.name == out.name) {
+                    tf.exports.push(out);
+                }
+            }
+            facts.entry(dir.clone()).or_default().db_logins.push(login);
         }
     }
 }
@@ -1654,6 +2006,167 @@ mod tests {
         // Two VPCs: no guess. A module with its own VPC: none needed.
         assert!(f.get("app").is_none_or(|x| x.vpc_var.is_none()));
         assert!(f.get("net").is_none_or(|x| x.vpc_var.is_none()));
+    }
+
+    #[test]
+    fn a_replica_finds_its_primary_in_another_module() {
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"db\" {\n source = \"./db\"\n}\nmodule \"rep\" {\n source = \"./rep\"\n arn = module.db.arn\n id = module.db.id\n name = module.db.name\n endpoint = module.db.endpoint\n of_replica = module.db.replica_arn\n}",
+            ),
+            (
+                "db/main.tf",
+                "resource \"aws_db_instance\" \"main\" {\n engine = \"mysql\"\n instance_class = \"db.m5.large\"\n}\nresource \"aws_db_instance\" \"r\" { replicate_source_db = aws_db_instance.main.arn }\nlocals {\n arn = aws_db_instance.main.arn\n}\noutput \"arn\" { value = local.arn }\noutput \"id\" { value = aws_db_instance.main.id }\noutput \"name\" { value = aws_db_instance.main.identifier }\noutput \"endpoint\" { value = aws_db_instance.main.endpoint }\noutput \"replica_arn\" { value = aws_db_instance.r.arn }",
+            ),
+            (
+                "rep/main.tf",
+                "variable \"arn\" {}\nvariable \"id\" {}\nvariable \"name\" {}\nvariable \"endpoint\" {}\nvariable \"of_replica\" {}\nresource \"aws_db_instance\" \"a\" { replicate_source_db = var.arn }\nresource \"aws_db_instance\" \"b\" { replicate_source_db = var.id }\nresource \"aws_db_instance\" \"c\" { replicate_source_db = var.name }\nresource \"aws_db_instance\" \"d\" { replicate_source_db = var.endpoint }\nresource \"aws_db_instance\" \"e\" { replicate_source_db = var.of_replica }",
+            ),
+        ]);
+        let sources = &f["rep"].db_sources;
+        let arn = &sources["var.arn"];
+        assert_eq!(arn.addr, "db/aws_db_instance.main");
+        assert_eq!(arn.attr, "arn");
+        // The primary's engine and class, read in its own module.
+        assert_eq!(arn.engine.as_deref(), Some("mysql"));
+        assert_eq!(arn.instance_class.as_deref(), Some("db.m5.large"));
+        assert_eq!(sources["var.id"].attr, "id");
+        assert_eq!(sources["var.name"].attr, "identifier");
+        // An endpoint names no cluster; a replica's ARN is not a primary's.
+        assert!(!sources.contains_key("var.endpoint"));
+        assert!(!sources.contains_key("var.of_replica"));
+        assert_eq!(sources.len(), 3);
+        // The replica beside its primary is the rule's business.
+        assert!(f.get("db").is_none_or(|x| x.db_sources.is_empty()));
+    }
+
+    #[test]
+    fn the_cluster_of_a_module_the_root_calls_is_the_stacks() {
+        let ecs = "resource \"aws_ecs_cluster\" \"main\" {}\noutput \"name\" { value = aws_ecs_cluster.main.name }";
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"ecs\" { source = \"./ecs\" }\nmodule \"fn\" { source = \"./fn\" }",
+            ),
+            ("ecs/main.tf", ecs),
+            ("fn/main.tf", "resource \"aws_lambda_function\" \"f\" {}"),
+        ]);
+        let root = f[""].kubernetes_cluster.as_ref().expect("root");
+        assert_eq!(root.addr, "ecs/aws_ecs_cluster.main");
+        // An output that already is the name is read; none is added.
+        assert_eq!(
+            root.name.as_ref().map(hclx::inline).as_deref(),
+            Some("module.ecs.name")
+        );
+        assert!(
+            f.get("ecs")
+                .is_none_or(|x| x.exports.is_empty() && x.kubernetes_cluster.is_none())
+        );
+        let sibling = f["fn"].kubernetes_cluster.as_ref().expect("sibling");
+        assert!(sibling.name.is_none());
+        // A registry module creating the cluster, without an output: one is added.
+        let f = facts(&[
+            ("main.tf", "module \"k\" { source = \"./k\" }"),
+            (
+                "k/main.tf",
+                "module \"eks\" { source = \"terraform-aws-modules/eks/aws\" }",
+            ),
+        ]);
+        assert_eq!(
+            f[""]
+                .kubernetes_cluster
+                .as_ref()
+                .and_then(|c| c.name.as_ref())
+                .map(hclx::inline)
+                .as_deref(),
+            Some("module.k.kubernetes_cluster_name")
+        );
+        let out = &f["k"].exports[0];
+        assert_eq!(
+            hclx::attr(&out.body, "value").map(hclx::inline).as_deref(),
+            Some("module.eks.cluster_name")
+        );
+        // Two modules with clusters, or one in the root: no guess.
+        for files in [
+            vec![
+                (
+                    "main.tf",
+                    "module \"a\" { source = \"./a\" }\nmodule \"b\" { source = \"./b\" }",
+                ),
+                ("a/main.tf", ecs),
+                ("b/main.tf", ecs),
+            ],
+            vec![
+                (
+                    "main.tf",
+                    "resource \"aws_eks_cluster\" \"c\" {}\nmodule \"a\" { source = \"./a\" }",
+                ),
+                ("a/main.tf", ecs),
+            ],
+        ] {
+            let f = facts(&files);
+            assert!(f.values().all(|x| x.kubernetes_cluster.is_none()));
+        }
+    }
+
+    #[test]
+    fn a_login_passed_to_a_database_module_is_read_from_it_elsewhere() {
+        let db = "variable \"user\" {}\nvariable \"pw\" {}\nresource \"aws_rds_cluster\" \"main\" {\n master_username = var.user\n master_password = var.pw\n}";
+        let f = facts(&[
+            (
+                "main.tf",
+                "locals {\n rds = { user = \"admin\", pw = \"secret\" }\n}\nvariable \"other\" {}\nvariable \"u2\" {}\nvariable \"p3\" {}\nmodule \"db\" {\n source = \"./db\"\n user = local.rds.user\n pw = local.rds.pw\n}\nmodule \"db2\" {\n source = \"./db2\"\n user = var.u2\n pw = var.other\n}\nmodule \"db3\" {\n source = \"./db\"\n user = var.other\n pw = var.p3\n}\nmodule \"app\" {\n source = \"./app\"\n pw = local.rds.pw\n}",
+            ),
+            ("db/main.tf", db),
+            (
+                "db2/main.tf",
+                &format!("{db}\noutput \"login\" {{ value = var.user }}"),
+            ),
+            ("app/main.tf", "variable \"pw\" {}"),
+        ]);
+        let logins = &f[""].db_logins;
+        let read = |source: &str| {
+            logins
+                .iter()
+                .find(|l| l.source == source)
+                .map(|l| (l.call.as_str(), l.attr, hclx::inline(&l.reads)))
+        };
+        assert_eq!(
+            read("local.rds.pw"),
+            Some((
+                "db",
+                "master_password",
+                "module.db.main_master_password".to_string()
+            ))
+        );
+        assert_eq!(read("local.rds.user").map(|r| r.1), Some("master_username"));
+        // An output that already is the input is read.
+        assert_eq!(
+            read("var.u2").map(|r| r.2),
+            Some("module.db2.login".to_string())
+        );
+        // A second call of the module reads the output added for the first.
+        assert_eq!(
+            read("var.p3").map(|r| r.2),
+            Some("module.db3.main_master_password".to_string())
+        );
+        // One reference given to two logins is not guessed.
+        assert!(read("var.other").is_none());
+        assert_eq!(logins.len(), 4);
+        // The database module outputs them; the password as sensitive.
+        let outs: Vec<(String, bool)> = f["db"]
+            .exports
+            .iter()
+            .map(|o| (o.name.clone(), hclx::attr(&o.body, "sensitive").is_some()))
+            .collect();
+        assert_eq!(
+            outs,
+            [
+                ("main_master_username".to_string(), false),
+                ("main_master_password".to_string(), true)
+            ]
+        );
     }
 
     #[test]

@@ -646,6 +646,12 @@ fn replica(r: &Resource, cx: &mut Cx<'_>) {
         .referenced(r, "replicate_source_db")
         .filter(|s| s.ty == "aws_db_instance")
     else {
+        if let Some(e) = hclx::attr(&r.body, "replicate_source_db")
+            && let Some(primary) = cx.xmod.db_sources.get(&hclx::inline(e)).cloned()
+        {
+            foreign_replica(r, cx, e.clone(), &primary);
+            return;
+        }
         cx.unsupported(
             r,
             Code::UnsupportedValue,
@@ -693,33 +699,104 @@ fn replica(r: &Resource, cx: &mut Cx<'_>) {
             .help("point `replicate_source_db` at the primary database"),
         );
     }
-    let root_engine = hclx::attr(&root.body, "engine")
-        .and_then(|e| cx.eval.string(e))
-        .unwrap_or_else(|| "postgres".into());
-    let engine = match rds_engine(&root_engine) {
-        Ok(e) => e,
-        Err(_) => {
-            quietly_unsupported(
-                cx,
-                r,
-                format!("its source database `{}` cannot be mapped", root.address()),
-            );
-            return;
-        }
-    };
+    let root_engine = hclx::attr(&root.body, "engine").and_then(|e| cx.eval.string(e));
+    let root_class = hclx::attr(&root.body, "instance_class").and_then(|e| cx.eval.string(e));
     // `cluster_id = aws_db_instance.<root>[idx].id`: the reference pass turns it into the
     // source cluster's id (with its index when the cluster repeats).
     let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(root.name.as_str()))];
     ops.extend(root_index);
     ops.push(Op::GetAttr(hcl::Identifier::unchecked("id")));
     let cluster_id = hclx::traversal("aws_db_instance", ops);
+    let primary = Primary {
+        addr: root.address().to_string(),
+        engine: root_engine,
+        instance_class: root_class,
+        how: String::new(),
+    };
+    emit_replica(r, cx, cluster_id, &primary);
+}
 
+/// The primary a replica attaches to, as [`emit_replica`] needs it.
+struct Primary {
+    /// Its address (in the report, with its module folder when it is another module's).
+    addr: String,
+    /// Its `engine` and `instance_class` when static.
+    engine: Option<String>,
+    instance_class: Option<String>,
+    /// How the replica reaches its cluster, for the note (empty: a reference of this module).
+    how: String,
+}
+
+/// A read replica of a primary database of another local module (`replicate_source_db =
+/// var.replicate_source_db`, the caller passing `module.rds.arn`; `xmod::Facts::db_sources`).
+/// The primary's module outputs its cluster's `urn` (for `arn`), `id` or `name` (for
+/// `identifier`) there; the replica's `cluster_id` is the id in that URN (DigitalOcean URNs are
+/// `do:dbaas:<id>`), the expression itself, or the `id` of a `digitalocean_database_cluster`
+/// data source finding the cluster by that name.
+fn foreign_replica(
+    r: &Resource,
+    cx: &mut Cx<'_>,
+    source: Expression,
+    primary: &crate::xmod::DbSource,
+) {
+    let read = hclx::inline(&source);
+    let (cluster_id, how) = match primary.attr.as_str() {
+        "arn" => {
+            let mut f = hcl::expr::FuncCall::new(hcl::Identifier::unchecked("trimprefix"));
+            f.args = vec![source, Expression::String("do:dbaas:".into())];
+            (
+                Expression::FuncCall(Box::new(f)),
+                format!("attached by the id in the cluster URN `{read}` carries"),
+            )
+        }
+        "identifier" => {
+            let mut data = OutBody::new();
+            data.set("name", source);
+            let data_addr = cx.emit_as(r, Mode::Data, CLUSTER, &format!("{}_source", r.name), data);
+            if let Some(d) = cx.emitted_mut(&data_addr) {
+                // One lookup for every instance of the replica.
+                d.meta = Default::default();
+            }
+            let id: Vec<&str> = data_addr.split('.').chain(["id"]).collect();
+            (
+                hclx::path(&id),
+                format!("attached to the cluster `{data_addr}` finds by the name `{read}` carries"),
+            )
+        }
+        _ => (
+            source,
+            format!("attached to the cluster id `{read}` carries"),
+        ),
+    };
+    let p = Primary {
+        addr: primary.addr.clone(),
+        engine: primary.engine.clone(),
+        instance_class: primary.instance_class.clone(),
+        how: format!(" (another module), {how}"),
+    };
+    emit_replica(r, cx, cluster_id, &p);
+}
+
+/// The `digitalocean_database_replica` of `r`, attached to the cluster `cluster_id` names.
+fn emit_replica(r: &Resource, cx: &mut Cx<'_>, cluster_id: Expression, primary: &Primary) {
+    let engine = match rds_engine(primary.engine.as_deref().unwrap_or("postgres")) {
+        Ok(e) => e,
+        Err(_) => {
+            quietly_unsupported(
+                cx,
+                r,
+                format!("its source database `{}` cannot be mapped", primary.addr),
+            );
+            return;
+        }
+    };
     let size = match class_size(cx, r, "instance_class", engine) {
         Some(ClassSize::Size(s)) => s,
         Some(ClassSize::Serverless) | None => {
-            match hclx::attr(&root.body, "instance_class")
-                .and_then(|e| cx.eval.string(e))
-                .and_then(|c| facts::map_rds_class(engine, &c))
+            match primary
+                .instance_class
+                .as_deref()
+                .and_then(|c| facts::map_rds_class(engine, c))
             {
                 Some(c) => c.size,
                 None => default_size(engine),
@@ -760,8 +837,8 @@ fn replica(r: &Resource, cx: &mut Cx<'_>) {
     let storage = storage_note(&body, size);
     let addr = cx.emit(r, REPLICA, body);
     let mut note = format!(
-        "read replica of `{}`; DigitalOcean replicas are read-only and share the source cluster's users and databases",
-        root.address()
+        "read replica of `{}`{}; DigitalOcean replicas are read-only and share the source cluster's users and databases",
+        primary.addr, primary.how
     );
     if let Some(s) = storage {
         note = format!("{note}; {s}");

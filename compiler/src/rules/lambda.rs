@@ -3824,7 +3824,9 @@ fn no_cluster_warning(cx: &mut Cx<'_>, r: &Resource) {
             // An ECS cluster becomes a DOKS cluster (`rules::ecs`).
             "aws_eks_cluster" | "aws_ecs_cluster" | "digitalocean_kubernetes_cluster"
         )
-    }) || cx.module.providers.iter().any(|p| p.name == "kubernetes");
+    }) || cx.module.providers.iter().any(|p| p.name == "kubernetes")
+        // The cluster of another module, to which the root's provider goes (`crate::xmod`).
+        || cx.xmod.kubernetes_cluster.is_some();
     if has_cluster
         || cx
             .st

@@ -203,7 +203,7 @@ struct Data {
 }
 
 /// Database types whose admin password DigitalOcean generates, with their password argument.
-const DB_PASSWORDS: &[(&str, &str)] = &[
+pub(crate) const DB_PASSWORDS: &[(&str, &str)] = &[
     ("aws_db_instance", "password"),
     ("aws_rds_cluster", "master_password"),
     ("aws_docdb_cluster", "master_password"),
@@ -419,10 +419,14 @@ const DB_PORTS: &[&str] = &[
 /// output or a secret passing it on means the database's password, so it reads the cluster's.
 #[derive(Debug, Clone)]
 pub struct DatabaseValue {
-    /// `var.db_port` or `local.db_port`.
+    /// `var.db_port` or `local.db_port` (or, for a database of another module, the plain
+    /// reference its module call is given: `local.rds.master_password`).
     pub source: String,
-    /// The database's address.
+    /// The database's address (in the report, with its folder, when it is another module's).
     pub database: String,
+    /// What keeps the origin's value: the database's own resources (its address), or the
+    /// call of the module that holds it (`module.aurora`).
+    pub owner: String,
     /// The database's attribute the source was given to: `port`, `password`, `master_password`.
     pub attr: &'static str,
     /// What the source becomes before the reference pass (`aws_rds_cluster.main.port`).
@@ -443,7 +447,7 @@ impl DatabaseValue {
 
 /// The admin user name of a database whose admin password the stack reads: with the password
 /// it reads the cluster's admin user (`doadmin`), so the pair stays one login.
-const DB_USERNAMES: &[(&str, &str)] = &[
+pub(crate) const DB_USERNAMES: &[(&str, &str)] = &[
     ("aws_db_instance", "username"),
     ("aws_rds_cluster", "master_username"),
     ("aws_docdb_cluster", "master_username"),
@@ -511,6 +515,7 @@ pub fn database_values(resources: &[Resource], st: &State) -> Vec<DatabaseValue>
             out.push(DatabaseValue {
                 source,
                 database: db.address().to_string(),
+                owner: db.address().to_string(),
                 attr,
                 reads: hclx::path(&[db.ty.as_str(), db.name.as_str(), attr]),
             });
@@ -534,13 +539,20 @@ pub fn read_database_values(
         return;
     }
     hclx::walk_mut(expr, &mut |x| {
-        let Some((root @ ("var" | "local"), [Op::GetAttr(name)])) = hclx::traversal_root(x) else {
+        let Some((root @ ("var" | "local"), ops)) = hclx::traversal_root(x) else {
             return true;
         };
-        let source = format!("{root}.{}", name.as_str());
+        let mut source = root.to_string();
+        for o in ops {
+            let Op::GetAttr(name) = o else {
+                return true;
+            };
+            source.push('.');
+            source.push_str(name.as_str());
+        }
         let Some(i) = values
             .iter()
-            .position(|p| p.source == source && origin != Some(p.database.as_str()))
+            .position(|p| p.source == source && origin != Some(p.owner.as_str()))
         else {
             return true;
         };
@@ -735,9 +747,11 @@ fn port_after_host(
 }
 
 /// [`read_database_values`] over every attribute of a body, nested blocks included.
+/// `origin`: what the body belongs to (`module.aurora` for a module call's arguments).
 pub fn read_database_values_in(
     body: &mut hcl::Body,
     values: &[DatabaseValue],
+    origin: Option<&str>,
     hits: &mut std::collections::BTreeSet<usize>,
 ) {
     if values.is_empty() {
@@ -745,8 +759,8 @@ pub fn read_database_values_in(
     }
     for s in body.0.iter_mut() {
         match s {
-            hcl::Structure::Attribute(a) => read_database_values(&mut a.expr, values, None, hits),
-            hcl::Structure::Block(b) => read_database_values_in(&mut b.body, values, hits),
+            hcl::Structure::Attribute(a) => read_database_values(&mut a.expr, values, origin, hits),
+            hcl::Structure::Block(b) => read_database_values_in(&mut b.body, values, origin, hits),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Managed databases: clusters, their databases, users, firewalls and read replicas.
+//! Managed databases: clusters, their databases, users, firewalls and read replicas; the
+//! cluster data source.
 
 use super::*;
 use crate::client::ApiError;
@@ -9,6 +10,7 @@ pub static UNITS: &[&UnitDef] = &[
     &USER_DEF,
     &DB_FIREWALL_DEF,
     &REPLICA_DEF,
+    &CLUSTER_DATA_DEF,
 ];
 
 // --- digitalocean_database_cluster ---------------------------------------------------------------
@@ -553,10 +555,92 @@ pub static REPLICA: Rest = Rest {
     delete: Delete::ById { wait_gone: true },
 };
 
+// --- data.digitalocean_database_cluster ----------------------------------------------------------
+
+/// A cluster found by name: read replicas of a database declared in another module (the
+/// compiler's `rules::database`, a source given by its `identifier`) read its `id` this way.
+pub static CLUSTER_DATA_DEF: UnitDef = UnitDef {
+    tf_type: "digitalocean_database_cluster",
+    summary: "reads a database cluster of the appliance by name",
+    arguments: &["name"],
+    exports: &[
+        "id",
+        "urn",
+        "engine",
+        "version",
+        "size",
+        "region",
+        "node_count",
+        "private_network_uuid",
+        "host",
+        "port",
+        "uri",
+        "database",
+        "user",
+        "password",
+        "private_host",
+        "private_uri",
+    ],
+    endpoints: &["GET /v2/databases?tag_name="],
+    partial_lists: &[],
+    handling: Handling::Data(&ClusterData),
+};
+
+#[derive(Debug)]
+pub struct ClusterData;
+
+impl DataUnit for ClusterData {
+    fn read<'a>(&'a self, cx: &'a Cx, args: &'a Json) -> BoxFut<'a, Result<Json, UnitError>> {
+        Box::pin(async move {
+            match CLUSTER.find(cx, args).await? {
+                Some(obj) => Ok(cluster_attrs(args, &obj)),
+                None => Err(UnitError::Failed(format!(
+                    "no database cluster named `{}`",
+                    opt_str(args, "name").unwrap_or_default()
+                ))),
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::units::testing::{cx, pure_cx, requests};
+
+    #[tokio::test]
+    async fn the_cluster_data_source_finds_a_cluster_by_name() {
+        let (cx, script) = cx(vec![
+            (
+                "GET /v2/databases",
+                200,
+                json!({"databases": [
+                    {"id": "d-other", "name": "other-acme", "engine": "pg"},
+                    {"id": "d-1", "name": "shop-acme", "engine": "pg", "num_nodes": 1,
+                     "connection": {"host": "h", "port": 25060}}
+                ], "meta": {"total": 2}}),
+            ),
+            (
+                "GET /v2/databases",
+                200,
+                json!({"databases": [], "meta": {"total": 0}}),
+            ),
+        ]);
+        let found = ClusterData
+            .read(&cx, &json!({"name": "shop-acme"}))
+            .await
+            .expect("found");
+        assert_eq!(found["id"], "d-1");
+        assert_eq!(found["urn"], "do:dbaas:d-1");
+        assert_eq!(found["host"], "h");
+        assert_eq!(found["node_count"], 1);
+        let missing = ClusterData
+            .read(&cx, &json!({"name": "shop-acme"}))
+            .await
+            .expect_err("none left");
+        assert!(missing.to_string().contains("shop-acme"), "{missing}");
+        assert_eq!(requests(&script).len(), 2);
+    }
 
     fn saas_app_args() -> Json {
         json!({"name": "acme-acme-pg", "engine": "pg", "version": "16", "size": "gd-2vcpu-8gb", "region": "nyc3",

@@ -934,6 +934,7 @@ mod tests {
         }
         assert!(find("digitalocean_kubernetes_versions", true).is_some());
         assert!(find("digitalocean_kubernetes_cluster", true).is_some());
+        assert!(find("digitalocean_database_cluster", true).is_some());
         assert!(skip_reason("kubernetes_deployment_v1", false).contains("cluster's API"));
         assert!(skip_reason("digitalocean_spaces_bucket", false).contains("S3 API"));
     }

@@ -8,6 +8,10 @@ module "reports" {
   project_id           = digitalocean_project.appliance.id
 }
 
+data "digitalocean_kubernetes_cluster" "stack" {
+  name = module.reports.kubernetes_cluster_name
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

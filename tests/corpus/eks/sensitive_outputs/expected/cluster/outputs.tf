@@ -19,3 +19,7 @@ output "cluster" {
 output "endpoint" {
   value = digitalocean_kubernetes_cluster.main.endpoint
 }
+
+output "kubernetes_cluster_name" {
+  value = digitalocean_kubernetes_cluster.main.name
+}

@@ -1,0 +1,15 @@
+module "lambda" {
+  source         = "./modules/lambda"
+  project_suffix = var.project_suffix
+  registry_name  = var.registry_name
+  instance_id    = var.instance_id
+  region         = var.region
+  project_id     = digitalocean_project.appliance.id
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

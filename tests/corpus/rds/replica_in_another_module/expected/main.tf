@@ -1,0 +1,22 @@
+module "rds" {
+  source      = "./modules/rds"
+  instance_id = var.instance_id
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
+module "replica" {
+  source      = "./modules/replica"
+  instance_id = var.instance_id
+  source_arn  = module.rds.arn
+  source_name = module.rds.identifier
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}

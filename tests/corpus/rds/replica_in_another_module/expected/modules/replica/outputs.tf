@@ -1,0 +1,3 @@
+output "reporting_address" {
+  value = digitalocean_database_replica.reporting.host
+}

@@ -1,0 +1,3 @@
+output "reporting_host" {
+  value = module.replica.reporting_address
+}
