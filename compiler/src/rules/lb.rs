@@ -763,6 +763,12 @@ fn pools_behind<'a>(cx: &Cx<'a>, lb: &Resource) -> Vec<&'a Resource> {
         .chain(
             cx.origin_of_type("aws_eks_node_group")
                 .filter(|ng| ng.mode == Mode::Managed)
+                // Only an attachment registers a node group's Auto Scaling group.
+                .filter(|ng| {
+                    ASG_ATTACHMENT_TYPES
+                        .iter()
+                        .any(|t| !cx.referencing(t, "autoscaling_group_name", ng).is_empty())
+                })
                 .filter(behind),
         )
         .collect()

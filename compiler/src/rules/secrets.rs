@@ -660,6 +660,14 @@ pub fn read_literal_ports(
         let Expression::TemplateExpr(t) = x else {
             return true;
         };
+        let raw = match &**t {
+            hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
+            hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
+        };
+        // Only a template with an interpolation followed by `:` can hold one.
+        if !raw.contains("}:") {
+            return true;
+        }
         let Some(template) = hclx::parse_template(t) else {
             return true;
         };
