@@ -2,20 +2,6 @@ data "digitalocean_kubernetes_versions" "eks" {
   version_prefix = "1.31."
 }
 
-resource "helm_release" "karpenter" {
-  namespace        = "karpenter"
-  create_namespace = true
-  name             = "karpenter"
-  repository       = "oci://public.ecr.aws/karpenter"
-  chart            = "karpenter"
-  version          = "0.36.2"
-
-  set {
-    name  = "settings.clusterName"
-    value = digitalocean_kubernetes_cluster.eks.name
-  }
-}
-
 resource "digitalocean_kubernetes_cluster" "eks" {
   name    = "opsfleet-eks-${var.instance_id}"
   region  = var.region
