@@ -733,6 +733,9 @@ fn backend(module: &Module, out: &mut Vec<Diagnostic>) {
 
 // ---- `terraform.workspace` ------------------------------------------------------------------------
 
+/// Calls the visitor it is given on every expression of one place of a module.
+type Walker<'w> = dyn FnMut(&mut dyn FnMut(&Expression)) + 'w;
+
 /// Is `e` `terraform.workspace`?
 fn is_workspace(e: &Expression) -> bool {
     matches!(hclx::traversal_root(e), Some(("terraform", [Op::GetAttr(a)])) if a.as_str() == "workspace")
@@ -747,7 +750,7 @@ fn workspace(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
     let mut reads: Vec<(String, Loc)> = Vec::new();
     let mut failing: BTreeSet<String> = BTreeSet::new();
     // Visits every expression of one place (a resource, a local, an output, a module call).
-    let mut place = |what: String, loc: &Loc, walk: &mut dyn FnMut(&mut dyn FnMut(&Expression))| {
+    let mut place = |what: String, loc: &Loc, walk: &mut Walker<'_>| {
         let mut found = false;
         walk(&mut |x: &Expression| {
             if let Expression::FuncCall(c) = x
