@@ -1,7 +1,7 @@
 # antondziubin/simple-eks-karpenter-setup (eks/karpenter.tf): the EKS module's karpenter
 # submodule creates Karpenter's AWS side (controller and node IAM roles, SQS interruption
 # queue, EventBridge rules). On DOKS it creates nothing: the node pool scales itself. Its
-# outputs read `null` (the Karpenter chart that reads them is left out, as #161 says).
+# outputs read `null` (the Karpenter chart that reads them is left out, as #206 says).
 variable "instance_id" {
   type = string
 }
