@@ -17,6 +17,10 @@ module "ecs" {
   project_id    = digitalocean_project.appliance.id
 }
 
+data "digitalocean_kubernetes_cluster" "stack" {
+  name = module.ecs.kubernetes_cluster_name
+}
+
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"
