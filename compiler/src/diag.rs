@@ -200,6 +200,9 @@ codes! {
     InstanceCouldBeContainer = "F506", Note, "EC2 instance where a container or function would serve";
     /// A container image referenced by tag rather than by digest.
     ImageNotPinned = "F507", Warning, "container image not pinned by digest";
+    /// The origin looks up a map by `terraform.workspace` (keys such as `dev` / `prod`), which
+    /// an appliance's workspace is not: the plan fails.
+    WorkspaceKeyed = "F508", Warning, "map looked up by the Terraform workspace";
 
     // ---- F9xx: Ferry itself -------------------------------------------------------------
     /// The emitted stack does not match the DigitalOcean provider schema (a Ferry bug).

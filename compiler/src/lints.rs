@@ -11,6 +11,7 @@
 //! | F505 | the state backend is not keyed per appliance |
 //! | F506 | an EC2 instance whose user data only runs a container or one application |
 //! | F507 | container images referenced by tag rather than by digest |
+//! | F508 | a map looked up by `terraform.workspace` without a key for the appliance's workspace |
 //!
 //! Lints never change the output; each diagnostic points at `file:line:col` with a `help`.
 
@@ -121,6 +122,7 @@ pub fn run(
         }
         instances(&cx, &mut out);
         images(&cx, &mut out);
+        workspace(&cx, &mut out);
     }
     sdk_secrets(files, &mut out);
     yaml_images(files, &mut out);
@@ -727,6 +729,91 @@ fn backend(module: &Module, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+// ---- `terraform.workspace` ------------------------------------------------------------------------
+
+/// Calls the visitor it is given on every expression of one place of a module.
+type Walker<'w> = dyn FnMut(&mut dyn FnMut(&Expression)) + 'w;
+
+/// Is `e` `terraform.workspace`?
+fn is_workspace(e: &Expression) -> bool {
+    matches!(hclx::traversal_root(e), Some(("terraform", [Op::GetAttr(a)])) if a.as_str() == "workspace")
+}
+
+/// Maps the origin looks up by `terraform.workspace` (`lookup(var.cidrs, terraform.workspace)`
+/// with keys `dev` / `prod`): the vendor applied it in workspaces of their own, an appliance is
+/// applied in its own (`default`, or the one its deploy selects), which such a map has no key
+/// for, so the plan fails. One warning per module, naming where. (Names and tags that only
+/// interpolate the workspace read `default` and are left alone.)
+fn workspace(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reads: Vec<(String, Loc)> = Vec::new();
+    let mut failing: BTreeSet<String> = BTreeSet::new();
+    // Visits every expression of one place (a resource, a local, an output, a module call).
+    let mut place = |what: String, loc: &Loc, walk: &mut Walker<'_>| {
+        let mut found = false;
+        walk(&mut |x: &Expression| {
+            if let Expression::FuncCall(c) = x
+                && c.name.name.as_str() == "lookup"
+                && c.args.len() == 2
+                && is_workspace(&c.args[1])
+                && let Some(hcl::Value::Object(map)) = cx.eval.value(&c.args[0])
+                && !map.contains_key("default")
+            {
+                found = true;
+                failing.insert(format!(
+                    "`{}` (keys {})",
+                    hclx::inline(x),
+                    map.keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        });
+        if found {
+            reads.push((what, loc.clone()));
+        }
+    };
+    for r in &cx.module.resources {
+        place(format!("`{}`", cx.addr(r)), &r.loc, &mut |f| {
+            hclx::walk_body(&r.body, f);
+            for e in [&r.meta.count, &r.meta.for_each].into_iter().flatten() {
+                hclx::walk(e, f);
+            }
+        });
+    }
+    for l in &cx.module.locals {
+        place(format!("`local.{}`", l.name), &l.loc, &mut |f| {
+            hclx::walk(&l.expr, f)
+        });
+    }
+    for o in &cx.module.outputs {
+        place(format!("output `{}`", o.name), &o.loc, &mut |f| {
+            hclx::walk_body(&o.body, f)
+        });
+    }
+    for c in &cx.module.module_calls {
+        place(format!("`module.{}`", c.name), &c.loc, &mut |f| {
+            hclx::walk_body(&c.body, f)
+        });
+    }
+    let Some((_, loc)) = reads.first().cloned() else {
+        return;
+    };
+    let places: Vec<String> = reads.into_iter().map(|(w, _)| w).collect();
+    out.push(
+        Diagnostic::new(
+            Code::WorkspaceKeyed,
+            format!(
+                "{} look up a map by `terraform.workspace`: {}; the origin was applied in the vendor's workspaces, an appliance in a workspace of its own (`default`, or the one its deploy selects), which the map has no key for, so the plan fails",
+                places.join(", "),
+                failing.into_iter().collect::<Vec<_>>().join(", "),
+            ),
+        )
+        .at(loc)
+        .help("key these values on a variable with a default for the appliance (`lookup(var.vpc_cidr_prefix, var.environment)`), or give each map a `default` entry"),
+    );
 }
 
 // ---- (f) EC2 where a container would serve ----------------------------------------------------------

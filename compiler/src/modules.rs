@@ -47,6 +47,7 @@ pub const KNOWN: &[&str] = &[
     "terraform-aws-modules/eks/aws",
     "terraform-aws-modules/eks/aws//modules/eks-managed-node-group",
     "terraform-aws-modules/eks/aws//modules/aws-auth",
+    "terraform-aws-modules/eks/aws//modules/karpenter",
     "terraform-aws-modules/elasticache/aws",
     "terraform-aws-modules/acm/aws",
     "terraform-aws-modules/ec2-instance/aws",
@@ -124,6 +125,7 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         ("eks", None) => eks(&mut b),
         ("eks", Some("modules/eks-managed-node-group")) => eks_managed_node_group(&mut b),
         ("eks", Some("modules/aws-auth")) => eks_aws_auth(&mut b),
+        ("eks", Some("modules/karpenter")) => eks_karpenter(&mut b),
         ("elasticache", None) => elasticache(&mut b),
         ("acm", None) => acm(&mut b),
         ("ec2-instance", None) => ec2_instance(&mut b),
@@ -2100,6 +2102,52 @@ fn eks_aws_auth(b: &mut Builder<'_>) {
         .at(b.call.loc.clone())
         .resource(b.addr())
         .help("give the people and pipelines that need the cluster a DigitalOcean team role (or a token) and fetch its kubeconfig with `doctl kubernetes cluster kubeconfig save <cluster>`; bind Kubernetes RBAC roles to their users in the cluster if they need less than admin"),
+    );
+}
+
+/// eks//modules/karpenter (v19–v21): the AWS side of Karpenter — the controller's IAM role
+/// (IRSA or Pod Identity), the IAM role and instance profile of the nodes it launches, their
+/// access entry, and the SQS queue with the EventBridge rules that tell it of spot
+/// interruptions. Karpenter launches EC2 instances; a DOKS node pool's own autoscaler adds and
+/// removes droplets (`auto_scale`, `min_nodes`, `max_nodes`), so the module creates nothing,
+/// with a warning. Its outputs (`iam_role_arn`, `queue_name`, `node_iam_role_name`, …) read
+/// `null` (F401), and the chart's `set`s that read them are left out.
+fn eks_karpenter(b: &mut Builder<'_>) {
+    if !b.created(&["create"]) {
+        no_resources(b, &["iam_role_arn", "queue_name", "node_iam_role_name"]);
+        return;
+    }
+    b.absorb_matching(
+        |k| !META.contains(&k),
+        "IAM roles and policies, instance profile, access entry, SQS queue and EventBridge rules of Karpenter's AWS side",
+    );
+    for o in [
+        "iam_role_arn",
+        "iam_role_name",
+        "node_iam_role_arn",
+        "node_iam_role_name",
+        "instance_profile_name",
+        "queue_name",
+        "queue_arn",
+        "queue_url",
+        "service_account",
+    ] {
+        b.out_unmapped(
+            o,
+            "the EKS module's karpenter submodule creates nothing on DOKS (Karpenter's IAM roles, SQS queue and instance profile have no counterpart)",
+        );
+    }
+    b.diags.push(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` creates the AWS side of Karpenter (IAM roles for its controller and its nodes, the nodes' access entry, an SQS interruption queue and its EventBridge rules); Karpenter launches EC2 instances, so on DOKS the module creates nothing: the cluster's node pools scale themselves",
+                b.addr()
+            ),
+        )
+        .at(b.call.loc.clone())
+        .resource(b.addr())
+        .help("give the node pool that should grow `auto_scale = true` with `min_nodes` / `max_nodes` (an EKS managed node group's `min_size` / `max_size` become them), and remove the Karpenter chart and its `NodePool` / `EC2NodeClass` objects from the deployment stack"),
     );
 }
 

@@ -336,7 +336,43 @@ fn too_deep_diagnostic(path: &str, text: &str, offset: usize) -> Diagnostic {
 
 /// A file the fast parser does not read, read by `hcl-edit` (which also reports syntax errors).
 fn full_parse(module: &mut Module, path: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-    match hcl::edit::parser::parse_body(text) {
+    let mut parsed = hcl::edit::parser::parse_body(text);
+    // Terraform 0.11 (HCL 1) took a block type in quotes (`"listener" {`), which HCL 2 rejects:
+    // each line the parser stops at that opens such a block is read without the quotes.
+    let mut upgraded: Option<String> = None;
+    let mut quoted: Vec<u32> = Vec::new();
+    while let Err(err) = &parsed {
+        let line = err.location().line();
+        let current = upgraded.as_deref().unwrap_or(text);
+        let Some(fixed) = legacy::unquote_block_type(current, line, err.location().column()) else {
+            break;
+        };
+        quoted.push(line as u32);
+        parsed = hcl::edit::parser::parse_body(&fixed);
+        upgraded = Some(fixed);
+    }
+    let text = upgraded.as_deref().unwrap_or(text);
+    if parsed.is_ok()
+        && let Some(&first) = quoted.first()
+    {
+        let lines: Vec<String> = quoted.iter().map(u32::to_string).collect();
+        let lines = if lines.len() == 1 {
+            format!("line {}", lines[0])
+        } else {
+            format!("lines {}", lines.join(", "))
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::LegacySyntax,
+                format!(
+                    "`{path}` writes block types in quotes (`\"listener\" {{`, {lines}), a Terraform 0.11 form that Terraform 0.12+ rejects; each was read as the unquoted block"
+                ),
+            )
+            .at(Loc::new(path, first, 1))
+            .help("run `terraform 0.12upgrade` (or write `listener {` instead of `\"listener\" {`) so the origin stays readable by current tools"),
+        );
+    }
+    match parsed {
         Ok(edit_body) => {
             let index = LineIndex::new(path, text);
             let spans = collect_spans(&edit_body, &index);

@@ -95,9 +95,14 @@ const LB_TYPES: &[&str] = &["aws_lb", "aws_alb"];
 
 /// Arguments of adopted resources that the Service of type LoadBalancer does not read: when
 /// they read something of their own module, the list ones become `[]` (their presence still
-/// warns, as `security_groups` does) and the others are left out.
+/// warns, as `security_groups` does) and the others are left out. A `name` (`name_prefix`)
+/// built from a variable the module does not know at compile time (`"${var.env}-alb"`, the
+/// caller passing a root variable without a default) is left out too: the adopting module
+/// names the load balancer (firewall) after the resource, with the instance id.
 const LOOSE_LISTS: &[&str] = &["subnets", "security_groups"];
 const LOOSE: &[&str] = &[
+    "name",
+    "name_prefix",
     "vpc_id",
     "tags",
     "tags_all",
@@ -1379,7 +1384,12 @@ fn adoptions<'o>(
             if !sdir.is_empty() && tree.only_call(sdir).is_none() {
                 continue;
             }
-            let Some(set) = adoptable(tree, dir, sdir, &want, &given) else {
+            let Some(sm) = origin.modules.get(sdir) else {
+                continue;
+            };
+            let no_inputs = BTreeMap::new();
+            let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
+            let Some(set) = adoptable(tree, dir, sdir, &want, &given, &eval) else {
                 continue;
             };
             // Two adopted resources of one address (`aws_lb.app` of two modules) would collide.
@@ -1391,15 +1401,19 @@ fn adoptions<'o>(
             if taken {
                 continue;
             }
-            let Some(sm) = origin.modules.get(sdir) else {
-                continue;
-            };
-            let no_inputs = BTreeMap::new();
-            let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
             let addrs: BTreeSet<&str> = set.iter().map(|r| r.address()).collect();
+            // A listener (rule, certificate) toggled by `count` is adopted with the count its
+            // module gives it; one that count leaves out is given away and not copied.
             let Some(copies) = set
                 .iter()
-                .map(|r| closed(r, &addrs, &eval))
+                .filter(|r| known_count(r, &eval) != Some(0))
+                .map(|r| {
+                    let mut copy = closed(r, &addrs, &eval)?;
+                    if let Some(n) = known_count(r, &eval) {
+                        copy.meta.count = Some(Expression::Number(n.into()));
+                    }
+                    Some(copy)
+                })
                 .collect::<Option<Vec<_>>>()
             else {
                 continue;
@@ -1423,7 +1437,16 @@ fn adoptions<'o>(
             let sf = facts.entry(sdir.to_string()).or_default();
             for r in &set {
                 given.insert((sdir.to_string(), r.address().to_string()));
-                sf.given.insert(r.address().to_string(), reason.clone());
+                let why = if known_count(r, &eval) == Some(0) {
+                    format!(
+                        "its `count` ({}) is 0 with the inputs its module is given, so it is never created; module folder `{}` adopted the rest of its load balancer",
+                        r.meta.count.as_ref().map(hclx::inline).unwrap_or_default(),
+                        if dir.is_empty() { "." } else { dir.as_str() },
+                    )
+                } else {
+                    reason.clone()
+                };
+                sf.given.insert(r.address().to_string(), why);
             }
             let df = facts.entry(dir.clone()).or_default();
             for w in &want {
@@ -1693,6 +1716,7 @@ fn adoptable<'o>(
     sdir: &str,
     want: &[Wanted<'o>],
     given: &BTreeSet<(String, String)>,
+    eval: &Eval,
 ) -> Option<Vec<&'o Resource>> {
     let sm = tree.origin.modules.get(sdir)?;
     let dm = tree.origin.modules.get(dir)?;
@@ -1768,11 +1792,18 @@ fn adoptable<'o>(
         return None;
     }
     set.extend(forwarded);
-    // Nothing adopted repeats, nothing else of the module reads it, no address collides with
-    // the adopting module's, and no other module adopted it already.
+    // Nothing adopted repeats (but a listener, rule or certificate whose `count` its module
+    // decides: 0 or 1), nothing else of the module reads it, no address collides with the
+    // adopting module's, and no other module adopted it already.
     let in_set = |r: &Resource| set.iter().any(|x| std::ptr::eq(*x, r));
+    let toggled = |r: &Resource| {
+        [LISTENER_TYPES, LISTENER_RULE_TYPES, LISTENER_CERT_TYPES]
+            .iter()
+            .any(|t| t.contains(&r.ty.as_str()))
+            && known_count(r, eval).is_some_and(|n| n <= 1)
+    };
     let ok = set.iter().all(|r| {
-        !r.meta.is_repeated()
+        (!r.meta.is_repeated() || toggled(r))
             && !dm
                 .resources
                 .iter()
@@ -1784,6 +1815,18 @@ fn adoptable<'o>(
         .filter(|r| !in_set(r))
         .all(|r| !any_reads(r, &set));
     ok.then_some(set)
+}
+
+/// The `count` of `r` when it has one (and no `for_each`) whose value its module knows at
+/// compile time.
+fn known_count(r: &Resource, eval: &Eval) -> Option<u64> {
+    if r.meta.for_each.is_some() {
+        return None;
+    }
+    match eval.value(r.meta.count.as_ref()?)? {
+        hcl::Value::Number(n) => n.as_u64(),
+        _ => None,
+    }
 }
 
 /// A copy of `r` that reads nothing of its module but the other adopted resources: variables

@@ -57,6 +57,43 @@ fn unwrap_interpolations(expr: &mut Expression) -> bool {
     seen
 }
 
+/// `text` with the quotes around the block type removed on line `line` (1-based) when the
+/// parser stopped at column `column` there and the line opens a block with a quoted type:
+/// `  "listener" {` → `  listener {` (Terraform 0.11). `None` when the line is anything else.
+pub fn unquote_block_type(text: &str, line: usize, column: usize) -> Option<String> {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let rest = text.get(start..)?;
+    let content = rest.split('\n').next()?;
+    let indent = content.len() - content.trim_start().len();
+    // The parser stops at the opening quote.
+    if column != indent + 1 {
+        return None;
+    }
+    let after = content.get(indent + 1..)?;
+    let close = after.find('"')?;
+    let ident = &after[..close];
+    let valid = ident
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && ident
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid || !after[close + 1..].trim_start().starts_with('{') {
+        return None;
+    }
+    let quote = start + indent;
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..quote]);
+    out.push_str(ident);
+    out.push_str(&text[quote + 1 + close + 1..]);
+    Some(out)
+}
+
 /// `"${x}"` → `x`.
 pub fn interpolation_only(expr: &Expression) -> Option<Expression> {
     let Expression::TemplateExpr(t) = expr else {
@@ -173,6 +210,20 @@ mod tests {
         assert!(out.contains("b = aws_subnet.x.*.id"), "{out}");
         assert!(out.contains("c = [\n  var.l\n]"), "{out}");
         assert!(out.contains("d = [\n  var.s,\n  \"x\"\n]"), "{out}");
+    }
+
+    #[test]
+    fn quoted_block_types_are_unquoted_where_the_parser_stopped() {
+        let text = "resource \"aws_elb\" \"e\" {\n  \"listener\" {\n    lb_port = 80\n  }\n}\n";
+        assert_eq!(
+            unquote_block_type(text, 2, 3).as_deref(),
+            Some("resource \"aws_elb\" \"e\" {\n  listener {\n    lb_port = 80\n  }\n}\n")
+        );
+        // Elsewhere on the line, another line, or not a block: left alone.
+        assert_eq!(unquote_block_type(text, 2, 4), None);
+        assert_eq!(unquote_block_type(text, 3, 5), None);
+        assert_eq!(unquote_block_type("  \"a b\" {\n", 1, 3), None);
+        assert_eq!(unquote_block_type("  \"key\" = 1\n", 1, 3), None);
     }
 
     #[test]

@@ -1364,10 +1364,20 @@ pub(super) fn subnet_group(r: &Resource, cx: &mut Cx<'_>) {
             );
             attr(cx, r, "vpc_id", &vpc, "id");
         }
-        None => cx.drop(
-            r,
-            "DigitalOcean has no subnet groups, and the stack has no VPC: the clusters use the region's default VPC",
-        ),
+        None => match cx.xmod.vpc_var.as_ref() {
+            // The module's clusters join the VPC of another module its caller passes in.
+            Some((var, vpc)) => cx.drop(
+                r,
+                format!(
+                    "DigitalOcean has no subnet groups: the clusters join `{vpc}` (another module's VPC, read through `{}`) with `private_network_uuid`",
+                    hclx::inline(var)
+                ),
+            ),
+            None => cx.drop(
+                r,
+                "DigitalOcean has no subnet groups, and the stack has no VPC: the clusters use the region's default VPC",
+            ),
+        },
     }
     for a in ["id", "name", "arn", "subnet_ids"] {
         cx.export(r, a, unmapped());

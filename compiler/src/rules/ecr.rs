@@ -852,6 +852,10 @@ fn dropped_policy(r: &Resource, cx: &mut Cx<'_>) {
 // ---- kept Kubernetes workloads --------------------------------------------------------------
 
 fn kept_workload(r: &Resource, cx: &mut Cx<'_>) {
+    // A Karpenter object (`kubernetes_manifest` of a `NodePool`) is left out, not kept.
+    if super::generic::karpenter(r, cx) {
+        return;
+    }
     let mut body = crate::pipeline::body_from_hcl(&r.body);
     let namespace = body
         .blocks("metadata")

@@ -134,8 +134,12 @@ fn cloud_control(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
-/// Keeps a non-AWS resource as written (its references are still rewritten).
+/// Keeps a non-AWS resource as written (its references are still rewritten), but Karpenter:
+/// see [`karpenter`].
 fn keep(r: &Resource, cx: &mut Cx<'_>) {
+    if r.mode == Mode::Managed && karpenter(r, cx) {
+        return;
+    }
     cx.emit_as(r, r.mode, &r.ty, &r.name, body_from_hcl(&r.body));
     if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.outcome = Outcome::Kept;
@@ -217,16 +221,83 @@ const AWS_KUBERNETES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Warns when a kept Kubernetes object or Helm release (`helm_*`, `kubectl_*`,
-/// `kubernetes_*`) carries settings that only mean something on EKS, in its arguments or in
-/// the values and manifest files it reads (`file("values.yaml")`, `templatefile(…)`).
-fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
-    if !["helm_", "kubectl_", "kubernetes_"]
-        .iter()
-        .any(|p| r.ty.starts_with(p))
-    {
-        return;
-    }
+/// A release of the Karpenter chart (`chart = "karpenter"`, `karpenter-crd`) or a Karpenter
+/// object (`apiVersion: karpenter.sh/…` / `karpenter.k8s.aws/…`: a `NodePool`, an
+/// `EC2NodeClass`) is left out of the deployment stack, with a warning: Karpenter launches EC2
+/// instances, its controller cannot run on DOKS (a release waits for its pods, so the apply
+/// would fail), and without it its objects have no CRD to be created as. The DOKS node pools
+/// scale themselves. Returns whether `r` was such a resource (and is recorded as dropped).
+pub(super) fn karpenter(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    let what = if r.ty == "helm_release" {
+        let chart = crate::hclx::attr(&r.body, "chart").and_then(|e| cx.eval.string(e));
+        if !chart.is_some_and(|c| {
+            let c = c.rsplit('/').next().unwrap_or_default();
+            c == "karpenter" || c == "karpenter-crd"
+        }) {
+            return false;
+        }
+        "a release of the Karpenter chart"
+    } else if r.ty.starts_with("kubectl_") || r.ty.starts_with("kubernetes_") {
+        let karpenter_api = |v: &str| {
+            let v = v.trim().trim_matches('"');
+            v.starts_with("karpenter.sh/") || v.starts_with("karpenter.k8s.aws/")
+        };
+        // A manifest written as HCL (`manifest = { apiVersion = "karpenter.sh/v1", … }`), or
+        // as YAML, inline or in the file it reads (`apiVersion: karpenter.k8s.aws/v1`).
+        let in_hcl = crate::hclx::attr(&r.body, "manifest").is_some_and(|m| {
+            let mut found = false;
+            crate::hclx::walk(m, &mut |e| {
+                if let hcl::Expression::Object(o) = e {
+                    found |= o.iter().any(|(k, v)| {
+                        let key = match k {
+                            hcl::expr::ObjectKey::Identifier(i) => i.as_str().to_string(),
+                            hcl::expr::ObjectKey::Expression(e) => {
+                                crate::hclx::inline(e).trim_matches('"').to_string()
+                            }
+                            _ => String::new(),
+                        };
+                        key == "apiVersion" && cx.eval.string(v).is_some_and(|s| karpenter_api(&s))
+                    });
+                }
+            });
+            found
+        });
+        let is_object = in_hcl
+            || kubernetes_texts(r, cx).iter().any(|t| {
+                t.lines()
+                    .filter_map(|l| l.trim_start().strip_prefix("apiVersion:"))
+                    .any(karpenter_api)
+            });
+        if !is_object {
+            return false;
+        }
+        "a Karpenter object (`karpenter.sh` / `karpenter.k8s.aws`)"
+    } else {
+        return false;
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` is {what}: Karpenter launches EC2 instances and its controller cannot run on DOKS (the release would wait for pods that never get ready, and its objects have no CRD without it), so it is left out of the deployment stack",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("let the DOKS node pool scale itself: `auto_scale = true` with `min_nodes` / `max_nodes` (an EKS managed node group's `min_size` / `max_size` become them); node labels and taints of a `NodePool` belong on a `digitalocean_kubernetes_node_pool`"),
+    );
+    cx.drop(
+        r,
+        "Karpenter launches EC2 instances; the DOKS node pools scale themselves",
+    );
+    true
+}
+
+/// The text of a kept Kubernetes object or Helm release: its arguments as written, and the
+/// values and manifest files it reads (`file("values.yaml")`, `templatefile(…)`), with Helm's
+/// escaped dots (`eks\\.amazonaws\\.com`) unescaped.
+fn kubernetes_texts(r: &Resource, cx: &Cx<'_>) -> Vec<String> {
     fn body_texts(body: &hcl::Body, out: &mut Vec<String>) {
         for a in body.attributes() {
             out.push(crate::hclx::inline(a.expr()));
@@ -252,6 +323,20 @@ fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
             *t = t.replace("\\\\.", ".").replace("\\.", ".");
         }
     }
+    texts
+}
+
+/// Warns when a kept Kubernetes object or Helm release (`helm_*`, `kubectl_*`,
+/// `kubernetes_*`) carries settings that only mean something on EKS, in its arguments or in
+/// the values and manifest files it reads (`file("values.yaml")`, `templatefile(…)`).
+fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
+    if !["helm_", "kubectl_", "kubernetes_"]
+        .iter()
+        .any(|p| r.ty.starts_with(p))
+    {
+        return;
+    }
+    let texts = kubernetes_texts(r, cx);
     let found: Vec<&str> = AWS_KUBERNETES
         .iter()
         .filter(|(marker, _)| texts.iter().any(|t| t.contains(marker)))

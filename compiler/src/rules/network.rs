@@ -437,10 +437,41 @@ fn subnet(r: &Resource, cx: &mut Cx<'_>) {
             cx.export(r, "availability_zone", Export::Expr(cx.region()));
             cx.export(r, "availability_zone_id", Export::Expr(cx.region()));
         }
-        None => cx.drop(
-            r,
-            "its VPC is not part of the stack; DigitalOcean VPCs have no subnets",
-        ),
+        None => {
+            // In a module without a VPC, a subnet of the VPC its caller passes in (`vpc_id =
+            // var.vpc_id`, the caller passing `module.vpc.vpc_id`): its id is that VPC's, as a
+            // subnet's beside its VPC is, so what joins the subnet joins the VPC.
+            let foreign = cx.xmod.vpc_var.as_ref().filter(|(e, _)| {
+                hclx::attr(&r.body, "vpc_id").is_some_and(|v| hclx::inline(v) == hclx::inline(e))
+            });
+            let Some((var, vpc)) = foreign.cloned() else {
+                cx.drop(
+                    r,
+                    "its VPC is not part of the stack; DigitalOcean VPCs have no subnets",
+                );
+                return;
+            };
+            cx.drop(
+                r,
+                format!(
+                    "DigitalOcean VPCs have no subnets: the subnet is the whole of `{vpc}` (another module's VPC, passed in as `{}`), and its id reads that VPC's",
+                    hclx::inline(&var)
+                ),
+            );
+            for a in ["id", "vpc_id"] {
+                cx.export(r, a, Export::Expr(var.clone()));
+            }
+            cx.export(
+                r,
+                "cidr_block",
+                Export::Unmapped(
+                    format!("the subnet is the whole of `{vpc}`, whose range its own module holds")
+                        .into(),
+                ),
+            );
+            cx.export(r, "availability_zone", Export::Expr(cx.region()));
+            cx.export(r, "availability_zone_id", Export::Expr(cx.region()));
+        }
     }
 }
 

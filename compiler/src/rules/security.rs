@@ -1559,6 +1559,25 @@ fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
+    if let Some(group) = hclx::attr(&r.body, "security_group_id").and_then(|e| eks_group(cx, e)) {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` adds a rule to {group}; DOKS manages the firewall of its nodes and control plane itself (nodes of one cluster reach each other and the API on every port they need), so the rule is not carried over",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("if the rule opened a node port to something outside the cluster, expose that workload with a Kubernetes Service instead; add a `digitalocean_firewall` for the cluster's tag only for traffic DOKS does not allow"),
+        );
+        cx.drop(
+            r,
+            "a rule of an EKS cluster's security group; DOKS manages its cluster's firewall",
+        );
+        return;
+    }
     let in_stack = match cx.referenced(r, "security_group_id") {
         Some(g) => g.mode == Mode::Managed && g.ty == "aws_security_group",
         None => group_via_local(cx, r).is_some(),
@@ -1575,6 +1594,46 @@ fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
     // Otherwise the group records the outcome (it may run before or after this rule).
+}
+
+/// The security group of an EKS cluster that `e` names, described for a message: an output of a
+/// call of the registry EKS module (`module.eks.node_security_group_id`,
+/// `cluster_security_group_id`, `cluster_primary_security_group_id`) or the group EKS creates
+/// for an `aws_eks_cluster` (`aws_eks_cluster.x.vpc_config[0].cluster_security_group_id`).
+fn eks_group(cx: &Cx<'_>, e: &Expression) -> Option<String> {
+    const OUTPUTS: &[&str] = &[
+        "node_security_group_id",
+        "cluster_security_group_id",
+        "cluster_primary_security_group_id",
+    ];
+    let (root, ops) = hclx::traversal_root(e)?;
+    let attr = |i: usize| match ops.get(i) {
+        Some(Op::GetAttr(a)) => Some(a.as_str()),
+        _ => None,
+    };
+    if root == "module" {
+        let (call, out) = (attr(0)?, attr(1)?);
+        let eks = cx.module.module_calls.iter().any(|c| {
+            c.name == call
+                && hclx::attr(&c.body, "source")
+                    .and_then(|e| cx.eval.string(e))
+                    .and_then(|s| crate::modules::parse_source(&s))
+                    .is_some_and(|(name, sub)| name == "eks" && sub.is_none())
+        });
+        return (eks && OUTPUTS.contains(&out))
+            .then(|| format!("the security group `module.{call}.{out}` of an EKS cluster"));
+    }
+    if root == "aws_eks_cluster"
+        && ops
+            .iter()
+            .any(|o| matches!(o, Op::GetAttr(a) if a.as_str() == "cluster_security_group_id"))
+    {
+        return Some(format!(
+            "the security group EKS creates for `aws_eks_cluster.{}`",
+            attr(0)?
+        ));
+    }
+    None
 }
 
 /// Does `e` name a VPC's default security group (`aws_default_security_group.x.id`,

@@ -17,20 +17,6 @@ resource "digitalocean_kubernetes_cluster" "main" {
   }
 }
 
-resource "helm_release" "karpenter" {
-  namespace        = "karpenter"
-  create_namespace = true
-  name             = "karpenter"
-  repository       = "oci://public.ecr.aws/karpenter"
-  chart            = "karpenter"
-  version          = "1.0.6"
-}
-
-resource "kubectl_manifest" "ec2_node_class" {
-  yaml_body  = templatefile("${path.module}/files/ec2_node_class.tpl", { NAME = "default", SECURITY_GROUP_ID = "" })
-  depends_on = [helm_release.karpenter]
-}
-
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

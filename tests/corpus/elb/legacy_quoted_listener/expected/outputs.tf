@@ -1,0 +1,3 @@
+output "elb_dns" {
+  value = digitalocean_loadbalancer.elb.ip
+}

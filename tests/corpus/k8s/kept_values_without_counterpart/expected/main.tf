@@ -1,0 +1,49 @@
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "platform-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "default"
+    size       = "s-2vcpu-4gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "helm_release" "metrics" {
+  namespace        = "monitoring"
+  create_namespace = true
+  name             = "metrics-server"
+  repository       = "https://kubernetes-sigs.github.io/metrics-server/"
+  chart            = "metrics-server"
+  version          = "3.12.2"
+
+  set {
+    name  = "replicas"
+    value = "2"
+  }
+}
+
+resource "kubectl_manifest" "cluster_info" {
+  yaml_body  = templatefile("${path.module}/files/cluster_info.tpl", { NAME = "cluster-info", SECURITY_GROUP_ID = "" })
+  depends_on = [helm_release.metrics]
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}

@@ -1,0 +1,3 @@
+output "vpc_cidr_prefix" {
+  value = lookup(var.vpc_cidr_prefix, terraform.workspace)
+}

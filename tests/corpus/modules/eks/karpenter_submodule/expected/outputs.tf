@@ -1,0 +1,3 @@
+output "karpenter_node_role" {
+  value = null
+}

@@ -1,0 +1,3 @@
+output "vpc_id" {
+  value = digitalocean_vpc.main.id
+}
