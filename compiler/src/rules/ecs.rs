@@ -420,10 +420,17 @@ fn local_of(cx: &Cx<'_>, e: &Expression) -> Option<Expression> {
 fn as_arr(cx: &Cx<'_>, j: &J) -> Option<Vec<J>> {
     match j {
         J::Arr(items) => Some(items.clone()),
-        J::Leaf(e) => match cx.eval.value(e)? {
-            Value::Array(items) => Some(items.iter().map(from_value).collect()),
-            Value::Null => Some(vec![]),
-            _ => None,
+        J::Leaf(e) => match cx.eval.value(e) {
+            Some(Value::Array(items)) => Some(items.iter().map(from_value).collect()),
+            Some(Value::Null) => Some(vec![]),
+            Some(_) => None,
+            // A list whose elements read resources (`"environment": ${jsonencode(local.env)}`
+            // in a heredoc, the local listing `{ name, value = aws_db_instance.x.address }`):
+            // its structure, elements as written, through `jsonencode()`, `concat()` and locals.
+            None => match to_j(cx, e, 0) {
+                J::Arr(items) => Some(items),
+                _ => None,
+            },
         },
         J::Obj(_) => None,
     }
