@@ -1201,7 +1201,21 @@ fn compile_module(
             .collect();
     }
     for r in expanded {
-        for name in origin::dynamic::expand(&mut r.body, eval) {
+        let unexpanded = origin::dynamic::expand(&mut r.body, eval);
+        // An ECS service repeated over a known collection whose dynamic blocks read `each`
+        // (`for_each = each.value.public ? [1] : []`): the ECS rule binds every instance and
+        // expands them there, so they are not lost.
+        if !unexpanded.is_empty()
+            && r.ty == "aws_ecs_service"
+            && r.meta.is_repeated()
+            && eval.instances(&r.meta).is_some_and(|all| {
+                all.iter()
+                    .all(|(_, ev)| origin::dynamic::expand(&mut r.body.clone(), ev).is_empty())
+            })
+        {
+            continue;
+        }
+        for name in unexpanded {
             diags.push(
                 Diagnostic::new(
                     Code::DynamicBlock,
