@@ -1559,6 +1559,25 @@ fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
         );
         return;
     }
+    if hclx::attr(&r.body, "security_group_id").is_some_and(names_eks_cluster_group) {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` adds a rule to the security group EKS creates for the cluster; DigitalOcean manages the firewall of a DOKS cluster's control plane and nodes itself, so the rule is not carried over",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("the DOKS API endpoint is reachable over HTTPS (restrict it with the cluster's `control_plane_firewall`); to open node ports to other sources, write a `digitalocean_firewall` for the nodes' tag by hand"),
+        );
+        cx.drop(
+            r,
+            "a rule of the security group EKS creates for the cluster, which DOKS does not have",
+        );
+        return;
+    }
     let in_stack = match cx.referenced(r, "security_group_id") {
         Some(g) => g.mode == Mode::Managed && g.ty == "aws_security_group",
         None => group_via_local(cx, r).is_some(),
@@ -1575,6 +1594,32 @@ fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
         );
     }
     // Otherwise the group records the outcome (it may run before or after this rule).
+}
+
+/// Does `e` name the security group EKS creates for a cluster
+/// (`aws_eks_cluster.x.vpc_config[0].cluster_security_group_id`, the same of a data source,
+/// the registry EKS module's `module.eks.cluster_primary_security_group_id`)?
+fn names_eks_cluster_group(e: &Expression) -> bool {
+    let mut found = false;
+    hclx::walk(e, &mut |x| {
+        let Some((root, ops)) = hclx::traversal_root(x) else {
+            return;
+        };
+        let attr = |name: &str| {
+            ops.iter()
+                .any(|o| matches!(o, Op::GetAttr(a) if a.as_str() == name))
+        };
+        found |= match root {
+            "aws_eks_cluster" => attr("cluster_security_group_id"),
+            "data" => {
+                matches!(ops.first(), Some(Op::GetAttr(t)) if t.as_str() == "aws_eks_cluster")
+                    && attr("cluster_security_group_id")
+            }
+            "module" => attr("cluster_primary_security_group_id"),
+            _ => false,
+        };
+    });
+    found
 }
 
 /// Does `e` name a VPC's default security group (`aws_default_security_group.x.id`,
