@@ -239,6 +239,10 @@ const AWS_KUBERNETES: &[(&str, &str)] = &[
         "public.ecr.aws/karpenter",
         "the Karpenter controller (`public.ecr.aws/karpenter`), which launches EC2 instances and cannot run on DOKS: the node pool's own autoscaler adds nodes (`auto_scale`, `min_nodes`, `max_nodes`)",
     ),
+    (
+        "aws.github.io/eks-charts",
+        "a chart of AWS's EKS charts (`aws.github.io/eks-charts`: the AWS Load Balancer Controller, the node termination handler, …), which manages AWS resources through the AWS API and has nothing to manage on DOKS: the cloud controller gives Services of type LoadBalancer a DigitalOcean load balancer",
+    ),
 ];
 
 /// Warns when a kept Kubernetes object or Helm release (`helm_*`, `kubectl_*`,
