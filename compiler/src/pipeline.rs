@@ -1201,7 +1201,21 @@ fn compile_module(
             .collect();
     }
     for r in expanded {
-        for name in origin::dynamic::expand(&mut r.body, eval) {
+        let unexpanded = origin::dynamic::expand(&mut r.body, eval);
+        // An ECS service repeated over a known collection whose dynamic blocks read `each`
+        // (`for_each = each.value.public ? [1] : []`): the ECS rule binds every instance and
+        // expands them there, so they are not lost.
+        if !unexpanded.is_empty()
+            && r.ty == "aws_ecs_service"
+            && r.meta.is_repeated()
+            && eval.instances(&r.meta).is_some_and(|all| {
+                all.iter()
+                    .all(|(_, ev)| origin::dynamic::expand(&mut r.body.clone(), ev).is_empty())
+            })
+        {
+            continue;
+        }
+        for name in unexpanded {
             diags.push(
                 Diagnostic::new(
                     Code::DynamicBlock,
@@ -1657,7 +1671,17 @@ fn compile_module(
                 .map(|e| e.ty.as_str())
                 .chain(child_types.iter().map(String::as_str))
                 .any(|t| t.starts_with("kubernetes_"));
-        crate::providers::kubernetes(&mut providers, &as_written, &emitted, replaced, &mut diags);
+        // The cluster of a module the root calls, found by name (added below).
+        let by_name = stack_cluster_by_name(options, xfacts, &emitted, child_types)
+            .then_some("data.digitalocean_kubernetes_cluster.stack");
+        crate::providers::kubernetes(
+            &mut providers,
+            &as_written,
+            &emitted,
+            by_name,
+            replaced,
+            &mut diags,
+        );
     }
     diags.append(&mut st.diags);
     drop_orphaned_kept_data(
@@ -1916,20 +1940,12 @@ fn compile_module(
     // The stack's cluster declared in a module the root calls (`crate::xmod`): the root's
     // `provider "kubernetes"` reads it by the name that module outputs.
     if is_root
-        && options.relay_url.is_none()
+        && stack_cluster_by_name(options, xfacts, &emitted, child_types)
         && let Some(crate::xmod::KubeCluster {
             name: Some(name),
             addr,
             call,
         }) = &xfacts.kubernetes_cluster
-        && emitted
-            .iter()
-            .map(|e| e.ty.as_str())
-            .chain(child_types.iter().map(String::as_str))
-            .any(|t| t.starts_with("kubernetes_"))
-        && !emitted
-            .iter()
-            .any(|e| e.ty == "digitalocean_kubernetes_cluster")
     {
         let mut body = OutBody::new();
         body.set("name", name.clone());
@@ -2899,6 +2915,30 @@ fn kubernetes_provider(
         )),
     );
     Some(p)
+}
+
+/// Does the root find the stack's DOKS cluster by the name a module it calls outputs
+/// (`data.digitalocean_kubernetes_cluster.stack`, [`crate::xmod::Facts::kubernetes_cluster`])?
+/// When the root declares none and the stack has Kubernetes objects or Helm releases.
+fn stack_cluster_by_name(
+    options: &Options,
+    xfacts: &crate::xmod::Facts,
+    emitted: &[Emitted],
+    child_types: &BTreeSet<String>,
+) -> bool {
+    options.relay_url.is_none()
+        && xfacts
+            .kubernetes_cluster
+            .as_ref()
+            .is_some_and(|c| c.name.is_some())
+        && emitted
+            .iter()
+            .map(|e| e.ty.as_str())
+            .chain(child_types.iter().map(String::as_str))
+            .any(|t| t.starts_with("kubernetes_") || t.starts_with("helm_"))
+        && !emitted
+            .iter()
+            .any(|e| e.ty == "digitalocean_kubernetes_cluster")
 }
 
 /// The module folder a data file belongs to: the nearest folder above it that is a module.

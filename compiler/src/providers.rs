@@ -67,11 +67,13 @@ const CONNECTION: &[&str] = &[
 
 /// Checks and repairs the root's `provider "kubernetes"` blocks. `providers` are the rewritten
 /// non-AWS provider blocks, `origin` the same blocks as written (same order); `replaced`: the
-/// default (unaliased) block is replaced by Ferry's own (relay wiring).
+/// default (unaliased) block is replaced by Ferry's own (relay wiring); `by_name`: the stack's
+/// cluster when it is declared in a module the root calls (the data source finding it by name).
 pub fn kubernetes(
     providers: &mut [Named],
     origin: &[Named],
     emitted: &[Emitted],
+    by_name: Option<&str>,
     replaced: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -84,7 +86,9 @@ pub fn kubernetes(
             } else {
                 format!("digitalocean_kubernetes_cluster.{}", c.name)
             }
-        });
+        })
+        // The cluster of a module the root calls, found by name (`crate::xmod`).
+        .or_else(|| by_name.map(String::from));
     let has_k8s = emitted.iter().any(|e| e.ty.starts_with("kubernetes_"));
     let has_helm = emitted.iter().any(|e| e.ty.starts_with("helm_"));
     let has_kubectl = emitted.iter().any(|e| e.ty.starts_with("kubectl_"));

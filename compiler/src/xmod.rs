@@ -623,21 +623,18 @@ fn cluster_of(dir: &str, m: &origin::Module) -> Option<(String, Expression)> {
     ))
 }
 
-/// [`Facts::kubernetes_cluster`]: when the root declares no cluster and no `provider
-/// "kubernetes"`, and exactly one module does, called once from the root, that module outputs
+/// [`Facts::kubernetes_cluster`]: when the root declares no cluster, and exactly one module
+/// does, called once from the root, that module outputs
 /// the cluster's name (an output that already is it, or `kubernetes_cluster_name`), the root
 /// reads it, and the other modules know their Kubernetes objects have a cluster.
 fn kubernetes_cluster(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
     let Some(root) = tree.origin.modules.get("") else {
         return;
     };
-    if cluster_of("", root).is_some()
-        || root.providers.iter().any(|p| {
-            p.name == "kubernetes"
-                || !hclx::blocks(&p.body, "kubernetes").is_empty()
-                || hclx::attr(&p.body, "kubernetes").is_some()
-        })
-    {
+    // A root with its own `provider "kubernetes"` / `"helm"` (reading the module's outputs,
+    // or a `data "aws_eks_cluster"` by the name it outputs) gets the same: the providers are
+    // wired to the cluster when their connection has no counterpart (`crate::providers`).
+    if cluster_of("", root).is_some() {
         return;
     }
     let with: Vec<(&String, String, Expression)> = tree
@@ -2129,6 +2126,24 @@ mod tests {
         assert_eq!(
             hclx::attr(&out.body, "value").map(hclx::inline).as_deref(),
             Some("module.eks.cluster_name")
+        );
+        // A root with its own `provider "kubernetes"` reading the module's outputs: the same
+        // (its connection is wired to the cluster when it has no counterpart).
+        let f = facts(&[
+            (
+                "main.tf",
+                "module \"ecs\" { source = \"./ecs\" }\nprovider \"kubernetes\" { host = module.ecs.endpoint }",
+            ),
+            ("ecs/main.tf", ecs),
+        ]);
+        assert_eq!(
+            f[""]
+                .kubernetes_cluster
+                .as_ref()
+                .and_then(|c| c.name.as_ref())
+                .map(hclx::inline)
+                .as_deref(),
+            Some("module.ecs.name")
         );
         // Two modules with clusters, or one in the root: no guess.
         for files in [

@@ -420,10 +420,17 @@ fn local_of(cx: &Cx<'_>, e: &Expression) -> Option<Expression> {
 fn as_arr(cx: &Cx<'_>, j: &J) -> Option<Vec<J>> {
     match j {
         J::Arr(items) => Some(items.clone()),
-        J::Leaf(e) => match cx.eval.value(e)? {
-            Value::Array(items) => Some(items.iter().map(from_value).collect()),
-            Value::Null => Some(vec![]),
-            _ => None,
+        J::Leaf(e) => match cx.eval.value(e) {
+            Some(Value::Array(items)) => Some(items.iter().map(from_value).collect()),
+            Some(Value::Null) => Some(vec![]),
+            Some(_) => None,
+            // A list whose elements read resources (`"environment": ${jsonencode(local.env)}`
+            // in a heredoc, the local listing `{ name, value = aws_db_instance.x.address }`):
+            // its structure, elements as written, through `jsonencode()`, `concat()` and locals.
+            None => match to_j(cx, e, 0) {
+                J::Arr(items) => Some(items),
+                _ => None,
+            },
         },
         J::Obj(_) => None,
     }
@@ -1500,7 +1507,7 @@ fn lb_owner<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<&'a Resource> {
                 .chain(fixed)
             {
                 if let Some(svc) = cx.origin_of_type(SERVICE).find(|svc| {
-                    hclx::blocks(&svc.body, "load_balancer").iter().any(|b| {
+                    load_balancer_blocks(svc).iter().any(|b| {
                         hclx::attr(b, "target_group_arn")
                             .and_then(|x| cx.resolve_ref(x))
                             .is_some_and(|t| t.address() == tg.address())
@@ -1524,6 +1531,27 @@ fn app_name(cx: &Cx<'_>, r: &Resource) -> String {
     k8s::unique_object_name(cx.st, "kubernetes_deployment_v1", &base)
 }
 
+/// The `load_balancer` blocks of a service as written, with the content of its `dynamic
+/// "load_balancer"` blocks (left for the instances to expand: `for_each = each.value.public ?
+/// [1] : []`): which target groups the service registers with, for the load balancer's rules.
+pub(super) fn load_balancer_blocks(svc: &Resource) -> Vec<Body> {
+    let mut out: Vec<Body> = hclx::blocks(&svc.body, "load_balancer")
+        .into_iter()
+        .map(|b| b.into_owned())
+        .collect();
+    for d in svc.body.blocks().filter(|b| {
+        b.identifier() == "dynamic" && b.labels.first().map(|l| l.as_str()) == Some("load_balancer")
+    }) {
+        out.extend(
+            d.body
+                .blocks()
+                .filter(|c| c.identifier() == "content")
+                .map(|c| c.body.clone()),
+        );
+    }
+    out
+}
+
 /// The instances of a service repeated over a collection known at compile time, when there
 /// are several: each instance's key and the service bound to it — `each.*` / `count.index`
 /// replaced by that instance's values, no meta-argument that repeats, and the Terraform name
@@ -1543,6 +1571,9 @@ fn service_instances(cx: &Cx<'_>, svc: &Resource) -> Option<Vec<(Value, Resource
     for (key, ev) in all {
         let mut bound = svc.clone();
         bound.body = bind_body(&ev, &svc.body)?;
+        // `dynamic "load_balancer" { for_each = each.value.public ? [1] : [] }`: known for
+        // each instance (the pipeline could not expand it for the whole resource).
+        crate::origin::dynamic::expand(&mut bound.body, &ev);
         bound.meta.count = None;
         bound.meta.for_each = None;
         bound.name = instance_name(svc, &key);
@@ -1577,7 +1608,18 @@ fn instance_suffix(r: &Resource) -> String {
 /// known at compile time ([`service_instances`]), else one.
 fn service(r: &Resource, cx: &mut Cx<'_>) {
     let Some(instances) = service_instances(cx, r) else {
-        service_one(r, cx, &mut Vec::new());
+        // A repeated service emitted as its first instance: its dynamic blocks as that
+        // instance has them.
+        let first = cx
+            .eval
+            .for_instance(&r.meta)
+            .filter(|_| r.meta.is_repeated())
+            .map(|ev| {
+                let mut first = r.clone();
+                crate::origin::dynamic::expand(&mut first.body, &ev);
+                first
+            });
+        service_one(first.as_ref().unwrap_or(r), cx, &mut Vec::new());
         return;
     };
     let before: Vec<String> = cx
@@ -4758,7 +4800,7 @@ fn service_of_tg<'a>(
     key: Option<&Expression>,
 ) -> Option<(&'a Resource, i64)> {
     for svc in cx.origin_of_type(SERVICE) {
-        for b in hclx::blocks(&svc.body, "load_balancer") {
+        for b in load_balancer_blocks(svc) {
             if let Some(x) = hclx::attr(&b, "target_group_arn")
                 && cx
                     .resolve_ref(x)

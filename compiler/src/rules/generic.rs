@@ -51,16 +51,44 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
 
 /// A Cloud Map namespace (`aws_service_discovery_http_namespace`, `_private_dns_namespace`)
 /// that only ECS services read (their `service_connect_configuration`, also through the
-/// registry ECS modules): on DOKS every service already has a cluster DNS name, so the
-/// namespace is dropped with a note rather than being an error. Read by anything else (an
-/// output, a local, a Cloud Map service, a local module), it stays unsupported (the catalog).
+/// registry ECS modules), or only Cloud Map services that are themselves only ECS services'
+/// `service_registries`; and such a Cloud Map service (`aws_service_discovery_service`): on
+/// DOKS every service already has a cluster DNS name, so they are dropped with a note rather
+/// than being an error. Read by anything else (an output, a local, a local module, a Cloud
+/// Map service read elsewhere), they stay unsupported (the catalog).
 fn namespace_only_for_ecs(r: &Resource, cx: &mut Cx<'_>) -> bool {
-    if r.mode != Mode::Managed
-        || !matches!(
-            r.ty.as_str(),
-            "aws_service_discovery_http_namespace" | "aws_service_discovery_private_dns_namespace"
+    if r.mode != Mode::Managed || !cloud_map_only_for_ecs(r, cx, 0) {
+        return false;
+    }
+    let (note, help) = if r.ty == "aws_service_discovery_service" {
+        (
+            "a Cloud Map service that only registers ECS tasks (`service_registries`): on DOKS each service is reached at its Kubernetes Service name (`<service>.<namespace>.svc.cluster.local`), so there is nothing to create",
+            "clients that called the Cloud Map name (`<name>.<namespace name>`) call the service's Kubernetes Service name instead",
         )
-    {
+    } else {
+        (
+            "a Cloud Map namespace that only ECS services use (Service Connect, or Cloud Map services that only register their tasks): on DOKS each service is reached at its cluster DNS name (`<service>.<namespace>.svc.cluster.local`), so there is nothing to create",
+            "clients that called the Service Connect alias (`http://<dns_name>:<port>`) or a Cloud Map name call the service's Kubernetes Service name instead",
+        )
+    };
+    catalog::drop_with(r, cx, note);
+    cx.diag(
+        Diagnostic::new(Code::Dropped, format!("`{}`: {note}", r.address()))
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help(help),
+    );
+    true
+}
+
+/// Is `r` a Cloud Map namespace or service read only by ECS services (see
+/// [`namespace_only_for_ecs`])?
+fn cloud_map_only_for_ecs(r: &Resource, cx: &Cx<'_>, depth: usize) -> bool {
+    let namespace = matches!(
+        r.ty.as_str(),
+        "aws_service_discovery_http_namespace" | "aws_service_discovery_private_dns_namespace"
+    );
+    if depth > 1 || !(namespace || r.ty == "aws_service_discovery_service") {
         return false;
     }
     let refs = cx.referrers(r);
@@ -70,26 +98,22 @@ fn namespace_only_for_ecs(r: &Resource, cx: &mut Cx<'_>) -> bool {
             .and_then(|s| crate::modules::parse_source(&s))
             .is_some_and(|(name, _)| name == "ecs")
     };
-    let only_ecs = refs.outputs.is_empty()
+    let others: Vec<&Resource> = refs
+        .resources
+        .iter()
+        .copied()
+        .filter(|x| x.address() != r.address())
+        .collect();
+    refs.outputs.is_empty()
         && refs.locals.is_empty()
-        && refs
-            .resources
-            .iter()
-            .all(|x| x.address() == r.address() || x.ty == "aws_ecs_service")
         && refs.calls.iter().all(|c| ecs_call(c))
-        && !(refs.resources.iter().all(|x| x.address() == r.address()) && refs.calls.is_empty());
-    if !only_ecs {
-        return false;
-    }
-    let note = "a Cloud Map namespace that only ECS Service Connect uses: on DOKS each service is reached at its cluster DNS name (`<service>.<namespace>.svc.cluster.local`), so there is nothing to create";
-    catalog::drop_with(r, cx, note);
-    cx.diag(
-        Diagnostic::new(Code::Dropped, format!("`{}`: {note}", r.address()))
-            .at(r.loc.clone())
-            .resource(r.address())
-            .help("clients that called the Service Connect alias (`http://<dns_name>:<port>`) call the service's Kubernetes Service name instead"),
-    );
-    true
+        && !(others.is_empty() && refs.calls.is_empty())
+        && others.iter().all(|x| {
+            x.ty == "aws_ecs_service"
+                || (namespace
+                    && x.ty == "aws_service_discovery_service"
+                    && cloud_map_only_for_ecs(x, cx, depth + 1))
+        })
 }
 
 /// Records an AWS data source as unsupported: a warning (references to it become `null` and
@@ -218,6 +242,10 @@ const AWS_KUBERNETES: &[(&str, &str)] = &[
     (
         "public.ecr.aws/karpenter",
         "the Karpenter controller (`public.ecr.aws/karpenter`), which launches EC2 instances and cannot run on DOKS: the node pool's own autoscaler adds nodes (`auto_scale`, `min_nodes`, `max_nodes`)",
+    ),
+    (
+        "aws.github.io/eks-charts",
+        "a chart of AWS's EKS charts (`aws.github.io/eks-charts`: the AWS Load Balancer Controller, the node termination handler, …), which manages AWS resources through the AWS API and has nothing to manage on DOKS: the cloud controller gives Services of type LoadBalancer a DigitalOcean load balancer",
     ),
 ];
 

@@ -846,7 +846,7 @@ pub fn targets_workloads(cx: &Cx<'_>, lb: &Resource) -> bool {
         && tgs.iter().all(|tg| {
             referencing(cx, ATTACHMENT_TYPES, "target_group_arn", tg).is_empty()
                 && cx.origin_of_type("aws_ecs_service").any(|svc| {
-                    hclx::blocks(&svc.body, "load_balancer").iter().any(|b| {
+                    super::ecs::load_balancer_blocks(svc).iter().any(|b| {
                         hclx::attr(b, "target_group_arn")
                             .and_then(|e| cx.resolve_ref(e))
                             .is_some_and(|t| t.address() == tg.address())

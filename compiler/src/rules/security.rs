@@ -1623,14 +1623,21 @@ fn eks_group(cx: &Cx<'_>, e: &Expression) -> Option<String> {
         return (eks && OUTPUTS.contains(&out))
             .then(|| format!("the security group `module.{call}.{out}` of an EKS cluster"));
     }
-    if root == "aws_eks_cluster"
-        && ops
-            .iter()
+    let cluster_group = || {
+        ops.iter()
             .any(|o| matches!(o, Op::GetAttr(a) if a.as_str() == "cluster_security_group_id"))
-    {
+    };
+    if root == "aws_eks_cluster" && cluster_group() {
         return Some(format!(
             "the security group EKS creates for `aws_eks_cluster.{}`",
             attr(0)?
+        ));
+    }
+    // The same group of a cluster looked up by name (`data.aws_eks_cluster.x`).
+    if root == "data" && attr(0) == Some("aws_eks_cluster") && cluster_group() {
+        return Some(format!(
+            "the security group EKS creates for `data.aws_eks_cluster.{}`",
+            attr(1)?
         ));
     }
     None
