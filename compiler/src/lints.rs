@@ -190,26 +190,16 @@ fn instance_vars(origin: &Origin, _options: &Options) -> BTreeMap<String, BTreeS
         .map(|d| (d.clone(), BTreeSet::from(["instance_id".to_string()])))
         .collect();
     // Propagate along local module calls until nothing changes (bounded by the module count).
+    let calls = local_calls(origin);
     for _ in 0..=origin.modules.len() {
         let mut changed = false;
-        for (dir, module) in &origin.modules {
-            let vars = out.get(dir).cloned().unwrap_or_default();
-            for call in &module.module_calls {
-                let Some(source) = hclx::attr(&call.body, "source").and_then(hclx::as_str) else {
-                    continue;
-                };
-                if !(source.starts_with("./") || source.starts_with("../")) {
-                    continue;
-                }
-                let Some(target) = crate::origin::join_dir(dir, source) else {
-                    continue;
-                };
-                for a in call.body.attributes() {
-                    if carries(a.expr(), module, &vars)
-                        && let Some(set) = out.get_mut(&target)
-                    {
-                        changed |= set.insert(a.key().to_string());
-                    }
+        for (dir, module, call, target) in &calls {
+            let vars = out.get(*dir).cloned().unwrap_or_default();
+            for a in call.body.attributes() {
+                if carries(a.expr(), module, &vars)
+                    && let Some(set) = out.get_mut(target)
+                {
+                    changed |= set.insert(a.key().to_string());
                 }
             }
         }
@@ -220,9 +210,10 @@ fn instance_vars(origin: &Origin, _options: &Options) -> BTreeMap<String, BTreeS
     out
 }
 
-/// The variables of each child module that a local module call sets.
-fn caller_set_vars(origin: &Origin) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+/// Every call of a local module (`source = "./…"` or `"../…"`): the caller's folder and module,
+/// the call, and the folder it calls.
+fn local_calls(origin: &Origin) -> Vec<(&str, &Module, &crate::origin::Named, String)> {
+    let mut out = Vec::new();
     for (dir, module) in &origin.modules {
         for call in &module.module_calls {
             let Some(source) = hclx::attr(&call.body, "source").and_then(hclx::as_str) else {
@@ -231,13 +222,21 @@ fn caller_set_vars(origin: &Origin) -> BTreeMap<String, BTreeSet<String>> {
             if !(source.starts_with("./") || source.starts_with("../")) {
                 continue;
             }
-            let Some(target) = crate::origin::join_dir(dir, source) else {
-                continue;
-            };
-            out.entry(target)
-                .or_default()
-                .extend(call.body.attributes().map(|a| a.key().to_string()));
+            if let Some(target) = crate::origin::join_dir(dir, source) {
+                out.push((dir.as_str(), module, call, target));
+            }
         }
+    }
+    out
+}
+
+/// The variables of each child module that a local module call sets.
+fn caller_set_vars(origin: &Origin) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, _, call, target) in local_calls(origin) {
+        out.entry(target)
+            .or_default()
+            .extend(call.body.attributes().map(|a| a.key().to_string()));
     }
     out
 }
