@@ -277,14 +277,8 @@ pub(super) fn karpenter(r: &Resource, cx: &mut Cx<'_>) -> bool {
             crate::hclx::walk(m, &mut |e| {
                 if let hcl::Expression::Object(o) = e {
                     found |= o.iter().any(|(k, v)| {
-                        let key = match k {
-                            hcl::expr::ObjectKey::Identifier(i) => i.as_str().to_string(),
-                            hcl::expr::ObjectKey::Expression(e) => {
-                                crate::hclx::inline(e).trim_matches('"').to_string()
-                            }
-                            _ => String::new(),
-                        };
-                        key == "apiVersion" && cx.eval.string(v).is_some_and(|s| karpenter_api(&s))
+                        crate::hclx::object_key(k).as_deref() == Some("apiVersion")
+                            && cx.eval.string(v).is_some_and(|s| karpenter_api(&s))
                     });
                 }
             });
