@@ -1446,6 +1446,8 @@ fn compile_module(
     // cluster's port.
     let db_ports = rules::secrets::literal_ports(&resources, &st, eval);
     let mut ports_read: BTreeSet<usize> = BTreeSet::new();
+    // ... and so does a port setting beside its host (`DB_PORT = "3306"` next to `DB_HOST`).
+    let mut port_settings: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
     for e in &mut emitted {
@@ -1465,6 +1467,7 @@ fn compile_module(
                 ))
             });
         let origin = e.origin.as_deref();
+        rules::secrets::read_literal_port_settings(&mut e.body, &db_ports, &mut port_settings);
         e.body.exprs_mut(&mut |x| {
             rules::secrets::read_generated_passwords(x, &generated);
             rules::secrets::read_database_values(x, &db_values, origin, &mut values_read);
@@ -1501,6 +1504,11 @@ fn compile_module(
         rules::secrets::read_generated_passwords(&mut l.expr, &generated);
         rules::secrets::read_database_values(&mut l.expr, &db_values, None, &mut values_read);
         rules::secrets::read_literal_ports(&mut l.expr, &db_ports, &mut ports_read);
+        rules::secrets::read_literal_port_settings_in_expr(
+            &mut l.expr,
+            &db_ports,
+            &mut port_settings,
+        );
         rw.rewrite(&mut l.expr, &l.loc);
     }
     // Outputs, local module calls and non-AWS provider blocks (`provider "kubernetes" { host =
@@ -1559,6 +1567,11 @@ fn compile_module(
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
             false
         });
+        rules::secrets::read_literal_port_settings_in_body(
+            &mut n.body,
+            &db_ports,
+            &mut port_settings,
+        );
         rewrite_body(&mut rw, &mut n.body, &loc);
     }
     if is_root {
@@ -1720,6 +1733,29 @@ fn compile_module(
                 Code::ValueConverted,
                 format!(
                     "`{}`: a connection string writes the origin's port `{}` after the database's host; DigitalOcean chooses the cluster's port, so it reads the cluster's `port` instead",
+                    p.database, p.port
+                ),
+            )
+            .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc.clone()))
+            .resource(p.database.clone())
+            .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean)"),
+        );
+    }
+    for (p, settings) in port_settings
+        .iter()
+        .filter_map(|(i, s)| Some((db_ports.get(*i)?, s)))
+    {
+        let setting = settings
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let is = if settings.len() == 1 { "is" } else { "are" };
+        diags.push(
+            Diagnostic::new(
+                Code::ValueConverted,
+                format!(
+                    "`{}`: {setting} {is} set to the origin's port `{}` beside the database's host; DigitalOcean chooses the cluster's port, so it reads the cluster's `port` instead",
                     p.database, p.port
                 ),
             )

@@ -725,6 +725,20 @@ fn port_after_host(
     rest: &str,
     ports: &[LiteralPort],
 ) -> Option<(usize, Expression, String)> {
+    let (k, port) = host_reference(host, ports)?;
+    let digits = rest.strip_prefix(':')?;
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if digits[..end].parse::<u32>().ok()? != ports[k].port {
+        return None;
+    }
+    Some((k, port, digits[end..].to_string()))
+}
+
+/// A reference to the host of a [`LiteralPort`]'s database (`aws_db_instance.x.address`,
+/// `aws_rds_cluster.x[0].endpoint`): the database's index and a reference to its `port`.
+fn host_reference(host: &Expression, ports: &[LiteralPort]) -> Option<(usize, Expression)> {
     let (root, ops) = hclx::traversal_root(host)?;
     let Some((Op::GetAttr(name), tail)) = ops.split_first() else {
         return None;
@@ -737,21 +751,199 @@ fn port_after_host(
     let k = ports.iter().position(|p| {
         p.ty == root && p.name == name.as_str() && p.hosts.contains(&attr.as_str())
     })?;
-    let digits = rest.strip_prefix(':')?;
-    let end = digits
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(digits.len());
-    if digits[..end].parse::<u32>().ok()? != ports[k].port {
-        return None;
-    }
     let mut port_ops = vec![Op::GetAttr(name.clone())];
     port_ops.extend(tail[..at].iter().cloned());
     port_ops.push(Op::GetAttr(hcl::Identifier::unchecked("port")));
-    Some((
-        k,
-        hclx::traversal(root, port_ops),
-        digits[end..].to_string(),
-    ))
+    Some((k, hclx::traversal(root, port_ops)))
+}
+
+/// A setting named like a port (`DB_PORT`, `redis_port`) whose value is a [`LiteralPort`]'s
+/// origin port as a literal (`"3306"`), set beside that database's host (`DB_HOST =
+/// aws_db_instance.x.address`) in one environment: a container's `env` blocks, an object
+/// (`variables = { … }`), a list of `{ name, value }` objects, or a module call's arguments.
+/// It reads the database's `port` instead (the reference pass maps it to the cluster's, which
+/// DigitalOcean chooses); the database's index and the settings' names go to `hits`.
+pub fn read_literal_port_settings(
+    body: &mut OutBody,
+    ports: &[LiteralPort],
+    hits: &mut std::collections::BTreeMap<usize, Vec<String>>,
+) {
+    if ports.is_empty() {
+        return;
+    }
+    let settings = body
+        .items
+        .iter_mut()
+        .filter_map(|i| match i {
+            crate::out::Item::Block(b) => Some(&mut b.body),
+            crate::out::Item::Attr(..) => None,
+        })
+        .filter_map(|b| {
+            let name = match b.get("name") {
+                Some(Expression::String(s)) => s.clone(),
+                _ => return None,
+            };
+            Some((name, b.get_mut("value")?))
+        })
+        .collect();
+    fix_port_settings(settings, ports, hits, false);
+    for item in &mut body.items {
+        match item {
+            crate::out::Item::Block(b) => read_literal_port_settings(&mut b.body, ports, hits),
+            crate::out::Item::Attr(_, x) => read_literal_port_settings_in_expr(x, ports, hits),
+        }
+    }
+}
+
+/// [`read_literal_port_settings`] over an origin body (a module call's arguments, an output).
+pub fn read_literal_port_settings_in_body(
+    body: &mut hcl::Body,
+    ports: &[LiteralPort],
+    hits: &mut std::collections::BTreeMap<usize, Vec<String>>,
+) {
+    if ports.is_empty() {
+        return;
+    }
+    let settings = body
+        .attributes_mut()
+        .map(|a| (a.key.to_string(), &mut a.expr))
+        .collect();
+    fix_port_settings(settings, ports, hits, false);
+    for s in body.0.iter_mut() {
+        match s {
+            hcl::Structure::Attribute(a) => {
+                read_literal_port_settings_in_expr(&mut a.expr, ports, hits)
+            }
+            hcl::Structure::Block(b) => {
+                read_literal_port_settings_in_body(&mut b.body, ports, hits)
+            }
+        }
+    }
+}
+
+/// [`read_literal_port_settings`] over the objects and lists of `{ name, value }` objects of
+/// an expression.
+pub fn read_literal_port_settings_in_expr(
+    expr: &mut Expression,
+    ports: &[LiteralPort],
+    hits: &mut std::collections::BTreeMap<usize, Vec<String>>,
+) {
+    if ports.is_empty() {
+        return;
+    }
+    hclx::walk_mut(expr, &mut |x| {
+        match x {
+            Expression::Object(o) => {
+                let settings = o
+                    .iter_mut()
+                    .filter_map(|(k, v)| Some((hclx::object_key(k)?, v)))
+                    .collect();
+                fix_port_settings(settings, ports, hits, true);
+            }
+            Expression::Array(items) => {
+                let settings = items
+                    .iter_mut()
+                    .filter_map(|e| {
+                        let Expression::Object(o) = e else {
+                            return None;
+                        };
+                        let mut name = None;
+                        let mut value = None;
+                        for (k, v) in o.iter_mut() {
+                            match (hclx::object_key(k).as_deref(), &*v) {
+                                (Some("name"), Expression::String(s)) => name = Some(s.clone()),
+                                (Some("value"), _) => value = Some(v),
+                                _ => {}
+                            }
+                        }
+                        Some((name?, value?))
+                    })
+                    .collect();
+                fix_port_settings(settings, ports, hits, true);
+            }
+            _ => {}
+        }
+        true
+    });
+}
+
+/// The settings of one environment: the port settings whose literal is the origin port of a
+/// database whose host another setting reads. With several such databases, the one whose
+/// host setting has the same prefix (`READER_DB_HOST` / `READER_DB_PORT`). `quote`: a string
+/// literal becomes a string template, so a JSON document keeps its types.
+fn fix_port_settings(
+    mut settings: Vec<(String, &mut Expression)>,
+    ports: &[LiteralPort],
+    hits: &mut std::collections::BTreeMap<usize, Vec<String>>,
+    quote: bool,
+) {
+    if settings.len() < 2 {
+        return;
+    }
+    let hosts: Vec<(String, usize, Expression)> = settings
+        .iter()
+        .filter_map(|(name, v)| {
+            let (k, port) = host_reference(v, ports)?;
+            Some((
+                setting_prefix(name, &["HOST", "ADDRESS", "ENDPOINT", "HOSTNAME", "SERVER"])?,
+                k,
+                port,
+            ))
+        })
+        .collect();
+    if hosts.is_empty() {
+        return;
+    }
+    for (name, v) in settings.iter_mut() {
+        let Some(prefix) = setting_prefix(name, &["PORT"]) else {
+            continue;
+        };
+        let (literal, is_string) = match &**v {
+            Expression::String(s) => (s.parse::<u32>().ok(), true),
+            Expression::Number(n) => (n.as_u64().and_then(|n| u32::try_from(n).ok()), false),
+            _ => continue,
+        };
+        let Some(literal) = literal else {
+            continue;
+        };
+        let candidates: Vec<&(String, usize, Expression)> = hosts
+            .iter()
+            .filter(|(_, k, _)| ports[*k].port == literal)
+            .collect();
+        let chosen = match candidates.as_slice() {
+            [one] => Some(*one),
+            many => {
+                let same: Vec<_> = many.iter().filter(|(p, ..)| *p == prefix).collect();
+                match same.as_slice() {
+                    [one] => Some(**one),
+                    _ => None,
+                }
+            }
+        };
+        let Some((_, k, port)) = chosen else {
+            continue;
+        };
+        **v = if quote && is_string {
+            Expression::from(hcl::expr::TemplateExpr::QuotedString(format!(
+                "${{{}}}",
+                hclx::inline(port)
+            )))
+        } else {
+            port.clone()
+        };
+        let names = hits.entry(*k).or_default();
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+}
+
+/// The prefix of a setting named `<prefix><suffix>` (`DB_HOST` → `DB`, `port` → ``), in upper
+/// case without trailing separators; `None` when the name has none of the suffixes.
+fn setting_prefix(name: &str, suffixes: &[&str]) -> Option<String> {
+    let upper = name.to_ascii_uppercase();
+    let stem = suffixes.iter().find_map(|s| upper.strip_suffix(s))?;
+    Some(stem.trim_end_matches(['_', '-', '.']).to_string())
 }
 
 /// [`read_database_values`] over every attribute of a body, nested blocks included.

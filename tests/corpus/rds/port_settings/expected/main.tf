@@ -1,0 +1,183 @@
+module "worker" {
+  source      = "./worker"
+  db_host     = digitalocean_database_cluster.db.host
+  db_port     = digitalocean_database_cluster.db.port
+  instance_id = var.instance_id
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "digitalocean_database_cluster" "db" {
+  name             = "app-${var.instance_id}"
+  engine           = "mysql"
+  version          = "8"
+  size             = "db-s-1vcpu-1gb"
+  region           = var.region
+  node_count       = 1
+  storage_size_mib = "20480"
+  tags             = ["instance-id:${var.instance_id}"]
+}
+
+resource "digitalocean_database_db" "db_db" {
+  cluster_id = digitalocean_database_cluster.db.id
+  name       = "app"
+}
+
+resource "digitalocean_database_user" "db_user" {
+  cluster_id = digitalocean_database_cluster.db.id
+  name       = "app"
+}
+
+resource "digitalocean_database_cluster" "cache" {
+  name            = "cache-${var.instance_id}"
+  engine          = "valkey"
+  version         = "8"
+  size            = "db-s-1vcpu-2gb"
+  region          = var.region
+  node_count      = 1
+  eviction_policy = "volatile_lru"
+  tags            = ["instance-id:${var.instance_id}"]
+}
+
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "appliance-${var.instance_id}"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "digitalocean_container_registry" "appliance" {
+  count                  = var.create_registry ? 1 : 0
+  name                   = var.registry_name
+  subscription_tier_slug = "basic"
+}
+
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = var.registry_name
+  depends_on    = [digitalocean_container_registry.appliance]
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
+resource "kubernetes_deployment_v1" "app" {
+  metadata {
+    name      = "app"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "app"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 1
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "app"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "app"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "app"
+          image = "registry.digitalocean.com/${var.registry_name}/example/app:1.0"
+
+          env {
+            name  = "DB_HOST"
+            value = digitalocean_database_cluster.db.host
+          }
+
+          env {
+            name  = "DB_PORT"
+            value = digitalocean_database_cluster.db.port
+          }
+
+          env {
+            name  = "METRICS_PORT"
+            value = "9100"
+          }
+
+          resources {
+            requests = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+            limits = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_config_map" "cache" {
+  metadata {
+    name = "cache"
+  }
+
+  data = {
+    REDIS_HOST = digitalocean_database_cluster.cache.host
+    REDIS_PORT = "${digitalocean_database_cluster.cache.port}"
+    OTHER_PORT = "3306"
+  }
+}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "app-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "workloads"
+    size       = "s-2vcpu-4gb"
+    node_count = 2
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_database_cluster.db.urn], [digitalocean_database_cluster.cache.urn], [digitalocean_kubernetes_cluster.main.urn]])
+}

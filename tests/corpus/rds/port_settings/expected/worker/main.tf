@@ -1,0 +1,9 @@
+resource "kubernetes_secret" "db" {
+  metadata {
+    name = "worker-db"
+  }
+
+  data = {
+    url = "mysql://${var.db_host}:${var.db_port}/app"
+  }
+}
