@@ -155,18 +155,26 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         }
     }
 
-    // Kubernetes resources Ferry wrote (secrets, workloads, functions) need a cluster to land on.
-    let kubernetes: Vec<&str> = emitted_types
-        .iter()
-        .filter(|t| t.starts_with("kubernetes_"))
-        .map(String::as_str)
-        .collect();
-    let has_cluster = emitted_types.contains("digitalocean_kubernetes_cluster")
-        || emitted_types.contains("data.digitalocean_kubernetes_cluster")
-        || origin
+    // Kubernetes resources Ferry wrote (secrets, workloads, functions) and the Kubernetes
+    // objects, Helm releases and kubectl manifests it kept need a cluster to land on: the
+    // stack's, or one the origin configures its provider for.
+    let configured = |provider: &str| {
+        origin
             .modules
             .values()
-            .any(|m| m.providers.iter().any(|p| p.name == "kubernetes"));
+            .any(|m| m.providers.iter().any(|p| p.name == provider))
+    };
+    let has_cluster = emitted_types.contains("digitalocean_kubernetes_cluster")
+        || emitted_types.contains("data.digitalocean_kubernetes_cluster");
+    let kubernetes: Vec<&str> = emitted_types
+        .iter()
+        .map(String::as_str)
+        .filter(|t| {
+            ["kubernetes", "helm", "kubectl"]
+                .iter()
+                .any(|p| t.strip_prefix(p).is_some_and(|r| r.starts_with('_')) && !configured(p))
+        })
+        .collect();
     if !kubernetes.is_empty()
         && !has_cluster
         && !diags
@@ -177,11 +185,11 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             Diagnostic::new(
                 Code::NoClusterForWorkloads,
                 format!(
-                    "the stack emits Kubernetes resources (`{}`) but has no Kubernetes cluster and no `provider \"kubernetes\"`: they have nowhere to go",
+                    "the stack emits Kubernetes resources (`{}`) but has no Kubernetes cluster and no provider configured for one: they have nowhere to go",
                     kubernetes.join("`, `")
                 ),
             )
-            .help("add a cluster to the origin (an `aws_eks_cluster`, which Ferry maps to DOKS, or a `digitalocean_kubernetes_cluster`) with a `provider \"kubernetes\"` for it, or configure the kubernetes provider for an existing cluster before applying"),
+            .help("add a cluster to the origin (an `aws_eks_cluster`, which Ferry maps to DOKS, or a `digitalocean_kubernetes_cluster`), or configure the provider (`kubernetes`, `helm`, `kubectl`) for an existing cluster before applying"),
         );
     }
 
@@ -2778,19 +2786,42 @@ fn emit_module(
     } else {
         None
     };
+    // Helm releases and kubectl manifests the origin applied with the operator's kubeconfig
+    // get providers wired to the stack's cluster (known gap #207).
+    let helm_major = required_major(module, "helm").unwrap_or(2);
+    let (helm_provider, kubectl_provider) = if is_root {
+        (
+            helm_provider(emitted, providers, options, stack_types, helm_major),
+            kubectl_provider(emitted, providers, options, stack_types),
+        )
+    } else {
+        (None, None)
+    };
+    let kept = kept_requirements(module, &types, providers);
     let mut required = OutBody::new();
-    let known_providers: [(&str, &str, &str); 6] = [
+    let known_providers: [(&str, &str, &str); 8] = [
         ("digitalocean", "digitalocean/digitalocean", "~> 2.0"),
         ("kubernetes", "hashicorp/kubernetes", "~> 2.0"),
+        ("helm", "hashicorp/helm", "~> 2.0"),
+        ("kubectl", "gavinbunney/kubectl", "~> 1.14"),
         ("random", "hashicorp/random", "~> 3.0"),
         ("tls", "hashicorp/tls", "~> 4.0"),
         ("null", "hashicorp/null", "~> 3.0"),
         ("time", "hashicorp/time", "~> 0.9"),
     ];
     for (name, source, version) in known_providers {
+        // The origin's own requirement of helm or kubectl is kept as written (below): its
+        // provider configuration is written for that version.
+        if matches!(name, "helm" | "kubectl") && kept.iter().any(|(n, _)| n == name) {
+            continue;
+        }
         let used = name == "digitalocean"
             || (name == "kubernetes" && k8s_provider.is_some())
-            || types.iter().any(|t| t.starts_with(&format!("{name}_")));
+            || (name == "helm" && helm_provider.is_some())
+            || (name == "kubectl" && types.iter().any(|t| t.starts_with("kubectl_")))
+            || (name == "kubectl" && kubectl_provider.is_some())
+            || (!matches!(name, "helm" | "kubectl")
+                && types.iter().any(|t| t.starts_with(&format!("{name}_"))));
         if used {
             let obj = format!("{{ source = \"{source}\", version = \"{version}\" }}")
                 .parse::<Expression>()
@@ -2801,7 +2832,7 @@ fn emit_module(
     // Other providers the stack keeps (`helm`, …) keep the origin's requirement as written:
     // their configuration is the origin's, and the newest major version may reject it (helm
     // provider 3.x refuses the `kubernetes {}` block form of 2.x).
-    for (name, req) in kept_requirements(module, &types, providers) {
+    for (name, req) in kept {
         if required.get(&name).is_none() {
             required.set(name, req);
         }
@@ -2843,6 +2874,15 @@ fn emit_module(
                 labels: vec!["kubernetes".into()],
                 body: p,
             });
+        }
+        for (name, p) in [("helm", helm_provider), ("kubectl", kubectl_provider)] {
+            if let Some(p) = p {
+                versions.push(OutBlock {
+                    ident: "provider".into(),
+                    labels: vec![name.into()],
+                    body: p,
+                });
+            }
         }
         for prov in providers.iter().filter(|p| p.name != "aws") {
             let default_k8s =
@@ -2890,12 +2930,9 @@ fn kept_requirements(
 }
 
 /// The root's `provider "kubernetes"` when the stack has Kubernetes resources (DESIGN §3,
-/// provider wiring): through the relay's Kubernetes path when a relay URL is given (the relay
-/// URL is the DigitalOcean API path `/relay/v1/appliances/{id}/do`; its sibling
-/// `/relay/v1/appliances/{id}/k8s` is the Kubernetes API of the appliance's cluster, DESIGN §5),
-/// otherwise from the DOKS cluster of the stack (endpoint, token and CA of its kubeconfig).
-/// `None` when nothing needs it, or when the origin configures the provider itself and no
-/// relay is used (the origin's block is kept, its references rewritten).
+/// provider wiring): see [`cluster_connection`]. `None` when nothing needs it, or when the
+/// origin configures the provider itself and no relay is used (the origin's block is kept, its
+/// references rewritten).
 fn kubernetes_provider(
     emitted: &[Emitted],
     providers: &[Named],
@@ -2905,20 +2942,95 @@ fn kubernetes_provider(
     if !stack_types.iter().any(|t| t.starts_with("kubernetes_")) {
         return None;
     }
-    let mut p = OutBody::new();
-    if options.relay_url.is_some() {
-        p.set(
-            "host",
-            hclx::template("${trimsuffix(var.ferry_relay_url, \"/do\")}/k8s"),
-        );
-        p.set("token", hclx::path(&["var", "ferry_session_token"]));
-        return Some(p);
-    }
-    let origin_has_one = providers
-        .iter()
-        .any(|p| p.name == "kubernetes" && hclx::attr(&p.body, "alias").is_none());
-    if origin_has_one {
+    if options.relay_url.is_none() && has_default_provider(providers, "kubernetes") {
         return None;
+    }
+    let mut p = OutBody::new();
+    for (k, v) in cluster_connection(emitted, options)? {
+        p.set(k, v);
+    }
+    Some(p)
+}
+
+/// The root's `provider "helm"` when the stack keeps Helm releases and the origin configures
+/// no provider for them (it applied with the operator's kubeconfig, known gap #207): wired to
+/// the stack's cluster like [`kubernetes_provider`], in the form of the helm provider version
+/// the stack requires (2.x: a `kubernetes {}` block; 3.x: a `kubernetes = { … }` attribute).
+fn helm_provider(
+    emitted: &[Emitted],
+    providers: &[Named],
+    options: &Options,
+    stack_types: &BTreeSet<&str>,
+    major: u32,
+) -> Option<OutBody> {
+    if !stack_types.iter().any(|t| t.starts_with("helm_"))
+        || has_default_provider(providers, "helm")
+    {
+        return None;
+    }
+    let connection = cluster_connection(emitted, options)?;
+    let mut p = OutBody::new();
+    if major >= 3 {
+        let object = connection
+            .into_iter()
+            .map(|(k, v)| (hcl::ObjectKey::from(hcl::Identifier::unchecked(k)), v))
+            .collect::<hcl::Object<_, _>>();
+        p.set("kubernetes", Expression::Object(object));
+    } else {
+        let k8s = p.block("kubernetes");
+        for (k, v) in connection {
+            k8s.set(k, v);
+        }
+    }
+    Some(p)
+}
+
+/// The root's `provider "kubectl"` (`gavinbunney/kubectl`) when the stack keeps kubectl
+/// manifests and the origin configures no provider for them (known gap #207), wired like
+/// [`kubernetes_provider`]; `load_config_file = false` keeps it from reading a local kubeconfig.
+fn kubectl_provider(
+    emitted: &[Emitted],
+    providers: &[Named],
+    options: &Options,
+    stack_types: &BTreeSet<&str>,
+) -> Option<OutBody> {
+    if !stack_types.iter().any(|t| t.starts_with("kubectl_"))
+        || has_default_provider(providers, "kubectl")
+    {
+        return None;
+    }
+    let mut p = OutBody::new();
+    for (k, v) in cluster_connection(emitted, options)? {
+        p.set(k, v);
+    }
+    p.set("load_config_file", Expression::Bool(false));
+    Some(p)
+}
+
+/// Does the origin configure the default (unaliased) block of this provider?
+fn has_default_provider(providers: &[Named], name: &str) -> bool {
+    providers
+        .iter()
+        .any(|p| p.name == name && hclx::attr(&p.body, "alias").is_none())
+}
+
+/// How the root's Kubernetes providers reach the appliance's cluster: through the relay's
+/// Kubernetes path when a relay URL is given (the relay URL is the DigitalOcean API path
+/// `/relay/v1/appliances/{id}/do`; its sibling `/relay/v1/appliances/{id}/k8s` is the
+/// Kubernetes API of the appliance's cluster, DESIGN §5), otherwise from the DOKS cluster of
+/// the stack (endpoint, token and CA of its kubeconfig). `None` without either.
+fn cluster_connection(
+    emitted: &[Emitted],
+    options: &Options,
+) -> Option<Vec<(&'static str, Expression)>> {
+    if options.relay_url.is_some() {
+        return Some(vec![
+            (
+                "host",
+                hclx::template("${trimsuffix(var.ferry_relay_url, \"/do\")}/k8s"),
+            ),
+            ("token", hclx::path(&["var", "ferry_session_token"])),
+        ]);
     }
     let cluster = emitted
         .iter()
@@ -2942,15 +3054,44 @@ fn kubernetes_provider(
         format!("{data}digitalocean_kubernetes_cluster.{}", cluster.name)
     };
     let parse = |t: String| t.parse::<Expression>().unwrap_or(Expression::Null);
-    p.set("host", parse(format!("{base}.endpoint")));
-    p.set("token", parse(format!("{base}.kube_config[0].token")));
-    p.set(
-        "cluster_ca_certificate",
-        parse(format!(
-            "base64decode({base}.kube_config[0].cluster_ca_certificate)"
-        )),
-    );
-    Some(p)
+    Some(vec![
+        ("host", parse(format!("{base}.endpoint"))),
+        ("token", parse(format!("{base}.kube_config[0].token"))),
+        (
+            "cluster_ca_certificate",
+            parse(format!(
+                "base64decode({base}.kube_config[0].cluster_ca_certificate)"
+            )),
+        ),
+    ])
+}
+
+/// The major version a module's `required_providers` asks of a provider (`"~> 3.0"`,
+/// `">= 2.12"` → 3, 2): the first number of its constraint.
+fn required_major(module: &Module, name: &str) -> Option<u32> {
+    for t in &module.terraform {
+        for rp in hclx::blocks(&t.body, "required_providers") {
+            let Some(a) = rp.attributes().find(|a| a.key() == name) else {
+                continue;
+            };
+            let version = match a.expr() {
+                Expression::String(s) => Some(s.clone()),
+                e @ Expression::Object(_) => hclx::object_to_body(e).and_then(|b| {
+                    hclx::attr(&b, "version")
+                        .and_then(hclx::as_str)
+                        .map(String::from)
+                }),
+                _ => None,
+            }?;
+            let digits: String = version
+                .chars()
+                .skip_while(|c| !c.is_ascii_digit())
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            return digits.parse().ok();
+        }
+    }
+    None
 }
 
 /// Does the root find the stack's DOKS cluster by the name a module it calls outputs
@@ -2971,7 +3112,9 @@ fn stack_cluster_by_name(
             .iter()
             .map(|e| e.ty.as_str())
             .chain(child_types.iter().map(String::as_str))
-            .any(|t| t.starts_with("kubernetes_") || t.starts_with("helm_"))
+            .any(|t| {
+                t.starts_with("kubernetes_") || t.starts_with("helm_") || t.starts_with("kubectl_")
+            })
         && !emitted
             .iter()
             .any(|e| e.ty == "digitalocean_kubernetes_cluster")

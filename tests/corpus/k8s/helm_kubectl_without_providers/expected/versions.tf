@@ -1,0 +1,35 @@
+terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    digitalocean = {
+      source  = "digitalocean/digitalocean"
+      version = "~> 2.0"
+    }
+    kubectl = {
+      source  = "gavinbunney/kubectl"
+      version = "~> 1.14"
+    }
+    helm = {
+      source  = "hashicorp/helm"
+      version = ">= 3.0.0"
+    }
+  }
+}
+
+provider "digitalocean" {}
+
+provider "helm" {
+  kubernetes = {
+    host                   = digitalocean_kubernetes_cluster.main.endpoint
+    token                  = digitalocean_kubernetes_cluster.main.kube_config[0].token
+    cluster_ca_certificate = base64decode(digitalocean_kubernetes_cluster.main.kube_config[0].cluster_ca_certificate)
+  }
+}
+
+provider "kubectl" {
+  host                   = digitalocean_kubernetes_cluster.main.endpoint
+  token                  = digitalocean_kubernetes_cluster.main.kube_config[0].token
+  cluster_ca_certificate = base64decode(digitalocean_kubernetes_cluster.main.kube_config[0].cluster_ca_certificate)
+  load_config_file       = false
+}

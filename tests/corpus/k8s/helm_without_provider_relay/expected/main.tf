@@ -1,0 +1,37 @@
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "apps-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "default"
+    size       = "s-2vcpu-4gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "helm_release" "metrics" {
+  name       = "metrics-server"
+  repository = "https://kubernetes-sigs.github.io/metrics-server"
+  chart      = "metrics-server"
+  namespace  = "kube-system"
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}
