@@ -147,6 +147,9 @@ codes! {
     /// The stack's Kubernetes cluster is declared in a module the root calls: the root's
     /// `provider "kubernetes"` finds it by name, and every module's Kubernetes objects go there.
     ClusterFromAnotherModule = "F378", Note, "Kubernetes objects go to the cluster of another module";
+    /// Containers that reached a bucket of the stack with their AWS role's credentials get a
+    /// Spaces access key scoped to it, from a Secret, and the Spaces endpoint.
+    WorkloadSpacesKey = "F379", Note, "workload gets a Spaces access key for its buckets";
     // F330–F339: load balancers, DNS and certificates.
     /// A Let's Encrypt certificate whose domain is not a DigitalOcean DNS domain of the stack
     /// (DigitalOcean issues Let's Encrypt certificates only for domains it serves).

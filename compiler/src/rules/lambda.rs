@@ -1080,6 +1080,14 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
                 .build(),
         )),
     };
+    // A function that reaches a bucket of the stack with its role gets a Spaces key.
+    let env = match env {
+        Some(Expression::Array(mut items)) => {
+            spaces_access(cx, r, &name, &mut items, namespace.clone());
+            Some(Expression::Array(items))
+        }
+        other => other,
+    };
     if let Some(env) = env {
         container.push(("env", env));
     }
@@ -1484,6 +1492,62 @@ fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
         )
         .parse()
         .ok(),
+    }
+}
+
+/// [`super::s3::workload_access`] for a function's environment (`{ name, value }` objects):
+/// a function whose variables name a bucket of the stack, and that sets no keys of its own,
+/// gets the Secret's keys and the Spaces endpoint (unless it sets one).
+fn spaces_access(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    service: &Expression,
+    items: &mut Vec<Expression>,
+    ns: Expression,
+) {
+    use super::s3::{S3_CREDENTIAL_ENV, S3_ENDPOINT_ENV};
+    let field = |item: &Expression, key: &str| -> Option<Expression> {
+        let Expression::Object(o) = item else {
+            return None;
+        };
+        o.iter()
+            .find(|(k, _)| hclx::object_key(k).as_deref() == Some(key))
+            .map(|(_, v)| v.clone())
+    };
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|i| field(i, "name").and_then(|n| cx.eval.string(&n)))
+        .collect();
+    if names
+        .iter()
+        .any(|n| S3_CREDENTIAL_ENV.contains(&n.as_str()))
+    {
+        return;
+    }
+    let values: Vec<Expression> = items.iter().filter_map(|i| field(i, "value")).collect();
+    let granted = super::s3::buckets_read(cx, &values);
+    if granted.is_empty() {
+        return;
+    }
+    let app = cx
+        .eval
+        .string(service)
+        .unwrap_or_else(|| dns_label(&r.name));
+    let Some(access) =
+        super::s3::workload_access(cx, r, &app, &granted, &["user-container".to_string()], ns)
+    else {
+        return;
+    };
+    for key in S3_CREDENTIAL_ENV {
+        let key_ref = obj(vec![("name", access.secret.clone()), ("key", s(key))]);
+        let from = obj(vec![("secretKeyRef", key_ref)]);
+        items.push(obj(vec![("name", s(key)), ("valueFrom", from)]));
+    }
+    if !names.iter().any(|n| S3_ENDPOINT_ENV.contains(&n.as_str())) {
+        items.push(obj(vec![
+            ("name", s(S3_ENDPOINT_ENV[0])),
+            ("value", access.endpoint),
+        ]));
     }
 }
 

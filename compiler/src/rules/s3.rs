@@ -10,6 +10,10 @@
 //! | `_website_configuration` | unsupported (App Platform static site or Spaces CDN) |
 //! | logging, notifications, replication, tiering, object lock, acceleration, requester pays, analytics, inventory, metrics | dropped with a warning |
 //!
+//! Workloads (ECS tasks, Knative functions) whose environment names a bucket of the stack reached it
+//! with their AWS role; on DOKS they get a `digitalocean_spaces_key` scoped to those buckets, in a
+//! Secret, and the Spaces endpoint (`workload_access`, F379).
+//!
 //! The pre-v4 inline forms on `aws_s3_bucket` (`versioning {}`, `lifecycle_rule {}`,
 //! `cors_rule {}`, `acl`, `policy`, `website {}`, `logging {}`, …) are handled by the bucket rule,
 //! which is also what the `terraform-aws-modules/s3-bucket` expansion produces.
@@ -1986,5 +1990,250 @@ mod tests {
             ),
             vec!["other".to_string()]
         );
+    }
+}
+
+/// Environment variables that already give a container S3 credentials or an endpoint.
+pub const S3_CREDENTIAL_ENV: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+pub const S3_ENDPOINT_ENV: &[&str] = &["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"];
+
+/// The buckets of the module that environment values read (`aws_s3_bucket.x.arn`,
+/// `"s3://${aws_s3_bucket.x[0].bucket}/"`), each as a reference to its name
+/// (`aws_s3_bucket.x.id`, `aws_s3_bucket.x[0].id`), in the order first read.
+pub fn buckets_read<'e>(
+    cx: &Cx<'_>,
+    values: impl IntoIterator<Item = &'e Expression>,
+) -> Vec<Expression> {
+    let buckets: Vec<&str> = cx
+        .origin_of_type("aws_s3_bucket")
+        .map(|b| b.name.as_str())
+        .collect();
+    let mut found: Vec<Expression> = Vec::new();
+    if buckets.is_empty() {
+        return found;
+    }
+    for v in values {
+        hclx::walk(v, &mut |x| {
+            let Some(("aws_s3_bucket", [Op::GetAttr(n), rest @ ..])) = hclx::traversal_root(x)
+            else {
+                return;
+            };
+            if !buckets.contains(&n.as_str()) {
+                return;
+            }
+            let mut ops = vec![Op::GetAttr(n.clone())];
+            ops.extend(
+                rest.iter()
+                    .take_while(|o| !matches!(o, Op::GetAttr(_)))
+                    .cloned(),
+            );
+            ops.push(Op::GetAttr(hcl::Identifier::unchecked("id")));
+            let bucket = hclx::traversal("aws_s3_bucket", ops);
+            if !found.contains(&bucket) {
+                found.push(bucket);
+            }
+        });
+    }
+    found
+}
+
+/// What a workload's containers get to reach their buckets: see [`workload_access`].
+#[derive(Debug, Clone)]
+pub struct SpacesAccess {
+    /// `kubernetes_secret_v1.<name>.metadata[0].name`: the Secret holding the key under the
+    /// names of [`S3_CREDENTIAL_ENV`].
+    pub secret: Expression,
+    /// The Spaces endpoint of the (first) bucket's region, for `AWS_ENDPOINT_URL_S3`.
+    pub endpoint: Expression,
+}
+
+/// Workloads whose environment names a bucket of the stack (`AWS_BUCKET =
+/// aws_s3_bucket.files.id`) reached it with their task or function role's credentials and
+/// AWS's endpoint; pods have neither (known gap #181). `r` (run as `app`, in the namespace
+/// `ns`) gets a Spaces access key scoped to the `granted` buckets (`digitalocean_spaces_key`,
+/// read/write: the role's policy is not read) in a Secret, whatever its count or for_each; the
+/// caller puts the Secret's keys in the environment of `containers` (named in the note) as
+/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, and the endpoint as `AWS_ENDPOINT_URL_S3`,
+/// which the AWS SDKs read.
+pub fn workload_access(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    app: &str,
+    granted: &[Expression],
+    containers: &[String],
+    ns: Expression,
+) -> Option<SpacesAccess> {
+    let region = match granted.first()? {
+        Expression::Traversal(t) => {
+            let mut t = (**t).clone();
+            t.operators.pop();
+            t.operators
+                .push(Op::GetAttr(hcl::Identifier::unchecked("region")));
+            hclx::inline(&Expression::Traversal(Box::new(t)))
+        }
+        _ => return None,
+    };
+    let mut key = OutBody::new();
+    key.set(
+        "name",
+        hclx::template(format!("{app}-${{var.instance_id}}")),
+    );
+    for b in granted {
+        let g = key.block("grant");
+        g.set("bucket", b.clone());
+        g.set("permission", Expression::String("readwrite".into()));
+    }
+    let key_addr = cx.emit_as(
+        r,
+        Mode::Managed,
+        "digitalocean_spaces_key",
+        &format!("{}_spaces", r.name),
+        key,
+    );
+    let secret_name =
+        super::k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &format!("{app}-spaces"));
+    let data = super::k8s::map(
+        S3_CREDENTIAL_ENV
+            .iter()
+            .zip(["access_key", "secret_key"])
+            .map(|(k, attr)| {
+                (
+                    *k,
+                    hclx::parse_expr(&format!("{key_addr}.{attr}")).unwrap_or(Expression::Null),
+                )
+            }),
+    );
+    let body = super::k8s::secret(
+        Expression::String(secret_name),
+        ns,
+        data,
+        None,
+        Some(super::k8s::labels(app)),
+    );
+    let secret_addr = cx.emit_as(
+        r,
+        Mode::Managed,
+        "kubernetes_secret_v1",
+        &format!("{}_spaces", r.name),
+        body,
+    );
+    for addr in [&key_addr, &secret_addr] {
+        if let Some(e) = cx.emitted_mut(addr) {
+            e.meta = crate::origin::Meta::default();
+        }
+    }
+    let buckets_named = granted
+        .iter()
+        .map(|b| format!("`{}`", hclx::inline(b).trim_end_matches(".id")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    cx.secret(crate::report::SecretRef {
+        origin: r.address().to_string(),
+        target: secret_addr.clone(),
+        keys: S3_CREDENTIAL_ENV.iter().map(|k| k.to_string()).collect(),
+        source: format!("`{key_addr}`, a Spaces access key Ferry creates"),
+    });
+    let containers = containers
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    cx.diag(
+        Diagnostic::new(
+            Code::WorkloadSpacesKey,
+            format!(
+                "container(s) {containers} of `{}` read {buckets_named} with the AWS role's credentials, which pods do not have: they get a Spaces access key scoped to the bucket(s) (`{key_addr}`, read/write) from the Secret `{secret_addr}` (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) and the Spaces endpoint in `AWS_ENDPOINT_URL_S3`",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("the application's S3 client must use the endpoint (AWS SDKs read `AWS_ENDPOINT_URL_S3`; older clients need it configured) and path- or virtual-host-style addressing Spaces accepts; narrow the key to `read` where the role only read"),
+    );
+    Some(SpacesAccess {
+        secret: super::k8s::name_of(&secret_addr),
+        endpoint: hclx::template(format!("https://${{{region}}}.digitaloceanspaces.com")),
+    })
+}
+
+/// [`workload_access`] for the containers of a pod (an ECS task's): the containers that set
+/// their own keys keep them; an endpoint a container sets is kept.
+pub fn pod_access(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    app: &str,
+    pod: &mut super::k8s::PodSpec,
+    ns: Expression,
+) {
+    use super::k8s::{Env, EnvSource};
+    let env_names = |c: &super::k8s::Container, cx: &Cx<'_>| -> Vec<String> {
+        c.env
+            .iter()
+            .filter_map(|e| cx.eval.string(&e.name))
+            .collect()
+    };
+    let mut reading: Vec<usize> = Vec::new();
+    let mut granted: Vec<Expression> = Vec::new();
+    for (i, c) in pod
+        .init_containers
+        .iter()
+        .chain(pod.containers.iter())
+        .enumerate()
+    {
+        if env_names(c, cx)
+            .iter()
+            .any(|n| S3_CREDENTIAL_ENV.contains(&n.as_str()))
+        {
+            continue;
+        }
+        let values = c.env.iter().filter_map(|e| match &e.source {
+            EnvSource::Value(v) => Some(v),
+            EnvSource::SecretKey { .. } => None,
+        });
+        let found = buckets_read(cx, values);
+        if found.is_empty() {
+            continue;
+        }
+        reading.push(i);
+        for b in found {
+            if !granted.contains(&b) {
+                granted.push(b);
+            }
+        }
+    }
+    let mut containers: Vec<&mut super::k8s::Container> = pod
+        .init_containers
+        .iter_mut()
+        .chain(pod.containers.iter_mut())
+        .collect();
+    let names: Vec<String> = reading
+        .iter()
+        .filter_map(|i| containers.get(*i).map(|c| c.name.clone()))
+        .collect();
+    let Some(access) = workload_access(cx, r, app, &granted, &names, ns) else {
+        return;
+    };
+    for i in reading {
+        let Some(c) = containers.get_mut(i) else {
+            continue;
+        };
+        let has_endpoint = env_names(c, cx)
+            .iter()
+            .any(|n| S3_ENDPOINT_ENV.contains(&n.as_str()));
+        for key in S3_CREDENTIAL_ENV {
+            c.env.push(Env {
+                name: Expression::String((*key).into()),
+                source: EnvSource::SecretKey {
+                    secret: access.secret.clone(),
+                    key: Expression::String((*key).into()),
+                },
+            });
+        }
+        if !has_endpoint {
+            c.env.push(Env {
+                name: Expression::String(S3_ENDPOINT_ENV[0].into()),
+                source: EnvSource::Value(access.endpoint.clone()),
+            });
+        }
     }
 }

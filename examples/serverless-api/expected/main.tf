@@ -18,6 +18,33 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "digitalocean_spaces_key" "links_spaces" {
+  name = "shortlinks-northwind-links-${var.instance_id}"
+
+  grant {
+    bucket     = digitalocean_spaces_bucket.links.name
+    permission = "readwrite"
+  }
+}
+
+resource "kubernetes_secret_v1" "links_spaces" {
+  metadata {
+    name      = "shortlinks-northwind-links-spaces"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "shortlinks-northwind-links"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    AWS_ACCESS_KEY_ID     = digitalocean_spaces_key.links_spaces.access_key
+    AWS_SECRET_ACCESS_KEY = digitalocean_spaces_key.links_spaces.secret_key
+  }
+}
+
 resource "kubernetes_manifest" "links" {
   manifest = {
     apiVersion = "serving.knative.dev/v1"
@@ -59,6 +86,28 @@ resource "kubernetes_manifest" "links" {
                   name  = "LOG_LEVEL"
                   value = "INFO"
                 },
+                {
+                  name      = "AWS_ACCESS_KEY_ID"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.links_spaces.metadata[0].name
+                      key  = "AWS_ACCESS_KEY_ID"
+                    }
+                  }
+                },
+                {
+                  name      = "AWS_SECRET_ACCESS_KEY"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.links_spaces.metadata[0].name
+                      key  = "AWS_SECRET_ACCESS_KEY"
+                    }
+                  }
+                },
+                {
+                  name  = "AWS_ENDPOINT_URL_S3"
+                  value = "https://${digitalocean_spaces_bucket.links.region}.digitaloceanspaces.com"
+                },
               ]
               ports = [
                 {
@@ -86,6 +135,33 @@ resource "kubernetes_manifest" "links" {
       type   = "Ready"
       status = "True"
     }
+  }
+}
+
+resource "digitalocean_spaces_key" "redirect_spaces" {
+  name = "shortlinks-northwind-redirect-${var.instance_id}"
+
+  grant {
+    bucket     = digitalocean_spaces_bucket.links.name
+    permission = "readwrite"
+  }
+}
+
+resource "kubernetes_secret_v1" "redirect_spaces" {
+  metadata {
+    name      = "shortlinks-northwind-redirect-spaces"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "shortlinks-northwind-redirect"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    AWS_ACCESS_KEY_ID     = digitalocean_spaces_key.redirect_spaces.access_key
+    AWS_SECRET_ACCESS_KEY = digitalocean_spaces_key.redirect_spaces.secret_key
   }
 }
 
@@ -123,6 +199,28 @@ resource "kubernetes_manifest" "redirect" {
                   name  = "LINKS_BUCKET"
                   value = tostring(digitalocean_spaces_bucket.links.name)
                 },
+                {
+                  name      = "AWS_ACCESS_KEY_ID"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.redirect_spaces.metadata[0].name
+                      key  = "AWS_ACCESS_KEY_ID"
+                    }
+                  }
+                },
+                {
+                  name      = "AWS_SECRET_ACCESS_KEY"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.redirect_spaces.metadata[0].name
+                      key  = "AWS_SECRET_ACCESS_KEY"
+                    }
+                  }
+                },
+                {
+                  name  = "AWS_ENDPOINT_URL_S3"
+                  value = "https://${digitalocean_spaces_bucket.links.region}.digitaloceanspaces.com"
+                },
               ]
               ports = [
                 {
@@ -150,6 +248,33 @@ resource "kubernetes_manifest" "redirect" {
       type   = "Ready"
       status = "True"
     }
+  }
+}
+
+resource "digitalocean_spaces_key" "cleanup_spaces" {
+  name = "shortlinks-northwind-cleanup-${var.instance_id}"
+
+  grant {
+    bucket     = digitalocean_spaces_bucket.links.name
+    permission = "readwrite"
+  }
+}
+
+resource "kubernetes_secret_v1" "cleanup_spaces" {
+  metadata {
+    name      = "shortlinks-northwind-cleanup-spaces"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "shortlinks-northwind-cleanup"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    AWS_ACCESS_KEY_ID     = digitalocean_spaces_key.cleanup_spaces.access_key
+    AWS_SECRET_ACCESS_KEY = digitalocean_spaces_key.cleanup_spaces.secret_key
   }
 }
 
@@ -185,6 +310,28 @@ resource "kubernetes_manifest" "cleanup" {
                 {
                   name  = "LINK_TTL_DAYS"
                   value = tostring(var.link_ttl_days)
+                },
+                {
+                  name      = "AWS_ACCESS_KEY_ID"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.cleanup_spaces.metadata[0].name
+                      key  = "AWS_ACCESS_KEY_ID"
+                    }
+                  }
+                },
+                {
+                  name      = "AWS_SECRET_ACCESS_KEY"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.cleanup_spaces.metadata[0].name
+                      key  = "AWS_SECRET_ACCESS_KEY"
+                    }
+                  }
+                },
+                {
+                  name  = "AWS_ENDPOINT_URL_S3"
+                  value = "https://${digitalocean_spaces_bucket.links.region}.digitaloceanspaces.com"
                 },
               ]
               ports = [

@@ -16,6 +16,33 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "digitalocean_spaces_key" "this_spaces" {
+  name = "ipfs-metadata-${var.instance_id}"
+
+  grant {
+    bucket     = digitalocean_spaces_bucket.data.name
+    permission = "readwrite"
+  }
+}
+
+resource "kubernetes_secret_v1" "this_spaces" {
+  metadata {
+    name      = "ipfs-metadata-spaces"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "ipfs-metadata"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    AWS_ACCESS_KEY_ID     = digitalocean_spaces_key.this_spaces.access_key
+    AWS_SECRET_ACCESS_KEY = digitalocean_spaces_key.this_spaces.secret_key
+  }
+}
+
 resource "digitalocean_container_registry_docker_credentials" "appliance" {
   registry_name = var.registry_name
   depends_on    = [digitalocean_container_registry.appliance]
@@ -75,6 +102,33 @@ resource "kubernetes_deployment_v1" "this" {
           env {
             name  = "BUCKET"
             value = digitalocean_spaces_bucket.data.name
+          }
+
+          env {
+            name = "AWS_ACCESS_KEY_ID"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.this_spaces.metadata[0].name
+                key  = "AWS_ACCESS_KEY_ID"
+              }
+            }
+          }
+
+          env {
+            name = "AWS_SECRET_ACCESS_KEY"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.this_spaces.metadata[0].name
+                key  = "AWS_SECRET_ACCESS_KEY"
+              }
+            }
+          }
+
+          env {
+            name  = "AWS_ENDPOINT_URL_S3"
+            value = "https://${digitalocean_spaces_bucket.data.region}.digitaloceanspaces.com"
           }
 
           resources {

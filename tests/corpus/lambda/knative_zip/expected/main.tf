@@ -14,6 +14,33 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "digitalocean_spaces_key" "thumbnail_spaces" {
+  name = "thumbnail-acme-${var.instance_id}"
+
+  grant {
+    bucket     = digitalocean_spaces_bucket.uploads.name
+    permission = "readwrite"
+  }
+}
+
+resource "kubernetes_secret_v1" "thumbnail_spaces" {
+  metadata {
+    name      = "thumbnail-acme-spaces"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "thumbnail-acme"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    AWS_ACCESS_KEY_ID     = digitalocean_spaces_key.thumbnail_spaces.access_key
+    AWS_SECRET_ACCESS_KEY = digitalocean_spaces_key.thumbnail_spaces.secret_key
+  }
+}
+
 resource "kubernetes_manifest" "thumbnail" {
   manifest = {
     apiVersion = "serving.knative.dev/v1"
@@ -59,6 +86,28 @@ resource "kubernetes_manifest" "thumbnail" {
                 {
                   name  = "DEBUG"
                   value = "false"
+                },
+                {
+                  name      = "AWS_ACCESS_KEY_ID"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.thumbnail_spaces.metadata[0].name
+                      key  = "AWS_ACCESS_KEY_ID"
+                    }
+                  }
+                },
+                {
+                  name      = "AWS_SECRET_ACCESS_KEY"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.thumbnail_spaces.metadata[0].name
+                      key  = "AWS_SECRET_ACCESS_KEY"
+                    }
+                  }
+                },
+                {
+                  name  = "AWS_ENDPOINT_URL_S3"
+                  value = "https://${digitalocean_spaces_bucket.uploads.region}.digitaloceanspaces.com"
                 },
               ]
               ports = [
