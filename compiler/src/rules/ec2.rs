@@ -243,9 +243,11 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
 
     // User data (cloud-init on both sides).
     if let Some(ud) = cx.expr(r, "user_data") {
+        user_data_checks(cx, r, "user_data", &ud, body.get("image"));
         body.set("user_data", ud);
     } else if let Some(ud) = cx.expr(r, "user_data_base64") {
         let (text, decoded) = decode_base64(&ud);
+        user_data_checks(cx, r, "user_data_base64", &ud, body.get("image"));
         body.set("user_data", text);
         if decoded {
             converted_user_data(cx, r, "user_data_base64");
@@ -253,6 +255,7 @@ fn instance(r: &Resource, cx: &mut Cx<'_>) {
     } else if let Some((lt, ud)) = lt.and_then(|t| hclx::attr(&t.body, "user_data").map(|u| (t, u)))
     {
         let (text, decoded) = decode_base64(ud);
+        user_data_checks(cx, lt, "user_data", ud, body.get("image"));
         body.set("user_data", text);
         if decoded {
             converted_user_data(cx, lt, "user_data");
@@ -1308,13 +1311,20 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
     };
     let user_data = match hclx::attr(t, encoded_key) {
         Some(ud) => {
+            user_data_checks(cx, tmpl, encoded_key, ud, Some(&image));
             let (text, decoded) = decode_base64(ud);
             if decoded {
                 converted_user_data(cx, tmpl, encoded_key);
             }
             Some(text)
         }
-        None if !is_lt => hclx::attr(t, "user_data").cloned(),
+        None if !is_lt => {
+            let ud = hclx::attr(t, "user_data").cloned();
+            if let Some(ud) = &ud {
+                user_data_checks(cx, tmpl, "user_data", ud, Some(&image));
+            }
+            ud
+        }
         None => None,
     };
     let vpc = cx.vpc_id(r);
@@ -1748,6 +1758,99 @@ pub(super) fn decode_base64(e: &Expression) -> (Expression, bool) {
     let mut call = FuncCall::new(Identifier::unchecked("base64decode"));
     call.args = vec![e.clone()];
     (Expression::FuncCall(Box::new(call)), true)
+}
+
+/// What user data written for an AWS instance does that fails on the droplet (known gap
+/// #208): mounting EFS (`mount -t efs`, `amazon-efs-utils`; the stack's file systems are
+/// DigitalOcean NFS shares, mounted as NFS), and installing packages with `yum` / `dnf` /
+/// `amazon-linux-extras` on the Ubuntu or Debian image the AMI was replaced by. Reads the
+/// script as written and the files it renders (`file()`, `templatefile()`, a
+/// `data.template_file`'s template).
+fn user_data_checks(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    key: &str,
+    ud: &Expression,
+    image: Option<&Expression>,
+) {
+    let mut texts = vec![hclx::inline(ud)];
+    let read_files = |e: &Expression, texts: &mut Vec<String>| {
+        hclx::walk(e, &mut |x| {
+            if let Expression::FuncCall(c) = x
+                && matches!(c.name.name.as_str(), "file" | "templatefile")
+                && let Some(path) = c.args.first().and_then(super::generic::literal_path)
+                && let Some(text) = cx.file(&path)
+            {
+                texts.push(text.to_string());
+            }
+        });
+    };
+    read_files(ud, &mut texts);
+    // `data.template_file.init.rendered`: the template it renders.
+    let mut rendered: Vec<Expression> = Vec::new();
+    hclx::walk(ud, &mut |x| {
+        if let Some(("data", [Op::GetAttr(t), Op::GetAttr(n), ..])) = hclx::traversal_root(x)
+            && t.as_str() == "template_file"
+            && let Some(d) = cx
+                .origin_of_type_any_mode("template_file")
+                .into_iter()
+                .find(|d| d.mode == Mode::Data && d.name == n.as_str())
+            && let Some(tpl) = hclx::attr(&d.body, "template")
+        {
+            rendered.push(tpl.clone());
+        }
+    });
+    for tpl in &rendered {
+        texts.push(hclx::inline(tpl));
+        read_files(tpl, &mut texts);
+    }
+    fn has(texts: &[String], needles: &[&'static str]) -> Option<&'static str> {
+        needles
+            .iter()
+            .find(|n| texts.iter().any(|t| t.contains(**n)))
+            .copied()
+    }
+    if let Some(found) = has(
+        &texts,
+        &["mount -t efs", "amazon-efs-utils", "efs-utils", ".efs."],
+    ) {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: its user data mounts an EFS file system (`{found}`); the stack's file systems are DigitalOcean NFS shares (`digitalocean_nfs`), which mount as NFS, not with the EFS mount helper",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help("mount the share with `mount -t nfs <host>:<mount_path> <dir>` (the `host` and `mount_path` attributes of `digitalocean_nfs`, passed into the script); the droplet must be in the share's VPC"),
+        );
+    }
+    let debian_like = image
+        .and_then(hclx::as_str)
+        .is_some_and(|slug| slug.starts_with("ubuntu") || slug.starts_with("debian"));
+    if debian_like
+        && let Some(found) = has(
+            &texts,
+            &["yum ", "dnf ", "amazon-linux-extras", "rpm -i", "rpm -U"],
+        )
+    {
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!(
+                    "`{}`: its user data installs packages with `{}` (Amazon Linux, RHEL), but the droplets run `{}`, which has `apt-get`",
+                    r.address(),
+                    found.trim(),
+                    image.and_then(hclx::as_str).unwrap_or_default()
+                ),
+            )
+            .at(r.loc_of(key))
+            .resource(r.address())
+            .help("rewrite the script for Ubuntu/Debian (`apt-get install -y`, Debian package names, `ubuntu` as the default user), or pick an RPM-based DigitalOcean image (`rockylinux-9-x64`, `fedora-*`) for the droplets"),
+        );
+    }
 }
 
 fn converted_user_data(cx: &mut Cx<'_>, r: &Resource, key: &str) {

@@ -384,7 +384,7 @@ fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
 
 /// The path a `file()` / `templatefile()` call reads, relative to the module, when it is
 /// written out (`"values.yaml"`, `"${path.module}/values.yaml"`).
-fn literal_path(e: &hcl::Expression) -> Option<String> {
+pub(super) fn literal_path(e: &hcl::Expression) -> Option<String> {
     let text = match e {
         hcl::Expression::String(s) => s.as_str(),
         hcl::Expression::TemplateExpr(t) => match &**t {
