@@ -863,7 +863,8 @@ pub fn read_literal_port_settings_in_expr(
             }
             _ => {}
         }
-        true
+        // A template holds no environment of its own (and walking one copies it).
+        !matches!(x, Expression::TemplateExpr(_))
     });
 }
 
