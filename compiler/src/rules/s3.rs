@@ -816,13 +816,15 @@ fn public_acls_blocked(cx: &Cx<'_>, bucket: &Resource) -> bool {
 
 /// Diagnostics for inline bucket settings Spaces does not offer.
 fn inline_unsupported(r: &Resource, cx: &mut Cx<'_>) {
-    if !hclx::blocks(&r.body, "website").is_empty() {
+    if let Some(site) = hclx::blocks(&r.body, "website").first() {
         cx.diag(
             Diagnostic::new(
                 Code::UnsupportedService,
                 format!(
-                    "`{}` hosts a website; Ferry does not configure Spaces bucket websites",
-                    r.address()
+                    "`{}` hosts a website ({}); Ferry does not configure Spaces bucket websites, so the bucket serves objects by their exact keys only: {}",
+                    r.address(),
+                    website_settings(cx, site),
+                    WEBSITE_LOST
                 ),
             )
             .at(r.loc_of("website"))
@@ -1783,16 +1785,58 @@ fn ownership(r: &Resource, cx: &mut Cx<'_>) {
 
 const WEBSITE_HELP: &str = "serve the site as an App Platform static site (`digitalocean_app` with a `static_site` component), or from the bucket through the Spaces CDN (`digitalocean_cdn`); Spaces bucket websites can only be configured through the S3 API";
 
+/// What a visitor loses when the bucket no longer serves a website.
+const WEBSITE_LOST: &str = "`/` and folder paths get no index document, missing pages no error document, and redirects and routing rules are gone";
+
 fn website(r: &Resource, cx: &mut Cx<'_>) {
+    let settings = website_settings(cx, &r.body);
     cx.unsupported(
         r,
         Code::UnsupportedService,
         format!(
-            "`{}` hosts a website on the bucket; Ferry does not configure Spaces bucket websites",
+            "`{}` hosts a website on the bucket ({settings}); Ferry does not configure Spaces bucket websites, so the bucket serves objects by their exact keys only: {WEBSITE_LOST}",
             r.address()
         ),
         WEBSITE_HELP,
     );
+}
+
+/// The website settings of a bucket's `website {}` block or `aws_s3_bucket_website_configuration`
+/// (`index document `index.html`, error document `404.html``), for the diagnostic.
+fn website_settings(cx: &Cx<'_>, body: &Body) -> String {
+    let text = |e: &Expression| {
+        cx.eval
+            .string(e)
+            .map(|s| format!("`{s}`"))
+            .unwrap_or_else(|| format!("`{}`", hclx::inline(e)))
+    };
+    // Inline (`index_document = "index.html"`) or nested (`index_document { suffix = … }`).
+    let setting = |key: &str, nested: &str| {
+        hclx::attr(body, key).map(text).or_else(|| {
+            hclx::blocks(body, key)
+                .first()
+                .and_then(|b| hclx::attr(b, nested).map(text))
+        })
+    };
+    let mut parts = Vec::new();
+    if let Some(i) = setting("index_document", "suffix") {
+        parts.push(format!("index document {i}"));
+    }
+    if let Some(e) = setting("error_document", "key") {
+        parts.push(format!("error document {e}"));
+    }
+    if let Some(to) = setting("redirect_all_requests_to", "host_name") {
+        parts.push(format!("every request redirected to {to}"));
+    }
+    if hclx::attr(body, "routing_rules").is_some() || !hclx::blocks(body, "routing_rule").is_empty()
+    {
+        parts.push("routing rules".to_string());
+    }
+    if parts.is_empty() {
+        "no index document".to_string()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn dropped_feature(r: &Resource, cx: &mut Cx<'_>) {
