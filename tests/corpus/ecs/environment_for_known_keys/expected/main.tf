@@ -43,6 +43,19 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "kubernetes_secret_v1" "database_master_user_secret" {
+  metadata {
+    name      = "database-master-user"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "Opaque"
+  data = {
+    username = digitalocean_database_cluster.database.user
+    password = digitalocean_database_cluster.database.password
+  }
+}
+
 resource "digitalocean_container_registry_docker_credentials" "appliance" {
   registry_name = var.registry_name
   depends_on    = [digitalocean_container_registry.appliance]
@@ -110,8 +123,14 @@ resource "kubernetes_deployment_v1" "app" {
           }
 
           env {
-            name  = "POSTGRES_PASSWORD"
-            value = digitalocean_database_cluster.database.password
+            name = "POSTGRES_PASSWORD"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.database_master_user_secret.metadata[0].name
+                key  = "password"
+              }
+            }
           }
 
           env {
