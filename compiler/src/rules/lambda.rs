@@ -1456,33 +1456,40 @@ fn event_format_env() -> Expression {
     obj(vec![("name", s(EVENT_FORMAT_ENV)), ("value", s("1.0"))])
 }
 
-fn env_list(cx: &Cx<'_>, r: &Resource) -> Option<Expression> {
+fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
     let env = hclx::blocks(&r.body, "environment").into_iter().next()?;
     let vars = hclx::attr(&env, "variables")?.clone();
     match vars {
         Expression::Object(o) => {
-            let items: Vec<Expression> = o
-                .iter()
-                .map(|(k, v)| {
-                    let name = match hclx::object_key(k) {
-                        Some(t) => s(&t),
-                        None => match k {
-                            ObjectKey::Expression(e) => e.clone(),
-                            _ => Expression::Null,
-                        },
-                    };
-                    // A secret of the stack is read from its Kubernetes Secret, not written
-                    // into the Service's spec (readable by whoever may read Services).
-                    match super::secrets::secret_key(cx, v) {
-                        Some((secret, key)) => {
-                            let key_ref = obj(vec![("name", secret), ("key", s(&key))]);
-                            let from = obj(vec![("secretKeyRef", key_ref)]);
-                            obj(vec![("name", name), ("valueFrom", from)])
-                        }
-                        None => obj(vec![("name", name), ("value", env_value(v))]),
+            let mut items: Vec<Expression> = Vec::new();
+            for (k, v) in o.iter() {
+                let name = match hclx::object_key(k) {
+                    Some(t) => s(&t),
+                    None => match k {
+                        ObjectKey::Expression(e) => e.clone(),
+                        _ => Expression::Null,
+                    },
+                };
+                // A secret of the stack (or a database's admin password) is read from its
+                // Kubernetes Secret, not written into the Service's spec (readable by whoever
+                // may read Services).
+                let from_secret = super::secrets::secret_key(cx, v).or_else(|| {
+                    let db = super::secrets::admin_password_of(
+                        cx,
+                        &super::secrets::database_passwords(cx, v),
+                    )?;
+                    let addr = super::secrets::master_user_secret(cx, db);
+                    Some((super::k8s::name_of(&addr), "password".to_string()))
+                });
+                items.push(match from_secret {
+                    Some((secret, key)) => {
+                        let key_ref = obj(vec![("name", secret), ("key", s(&key))]);
+                        let from = obj(vec![("secretKeyRef", key_ref)]);
+                        obj(vec![("name", name), ("valueFrom", from)])
                     }
-                })
-                .collect();
+                    None => obj(vec![("name", name), ("value", env_value(v))]),
+                });
+            }
             (!items.is_empty()).then_some(Expression::Array(items))
         }
         Expression::Null => None,

@@ -1883,6 +1883,84 @@ fn data_secret_one(r: &Resource, cx: &mut Cx<'_>, ev: &Eval) {
     identity_exports(cx, r, &addr);
 }
 
+/// The Kubernetes Secret holding a database's admin user and password (`username`,
+/// `password`), emitted once per database: DigitalOcean keeps both on the cluster, and the
+/// reference pass gives the cluster's for the origin's attributes. Returns its address.
+pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
+    let (user, pass) = if db.ty == "aws_db_instance" {
+        ("username", "password")
+    } else {
+        ("master_username", "master_password")
+    };
+    let origin = db.address().to_string();
+    let existing = cx
+        .st
+        .emitted
+        .iter()
+        .find(|e| {
+            e.ty == "kubernetes_secret_v1"
+                && e.origin.as_deref() == Some(origin.as_str())
+                && e.name.ends_with("_master_user_secret")
+        })
+        .map(|e| e.address());
+    if let Some(a) = existing {
+        return a;
+    }
+    let data = k8s::map([
+        (
+            "username",
+            hclx::path(&[db.ty.as_str(), db.name.as_str(), user]),
+        ),
+        (
+            "password",
+            hclx::path(&[db.ty.as_str(), db.name.as_str(), pass]),
+        ),
+    ]);
+    let name = k8s::unique_object_name(
+        cx.st,
+        "kubernetes_secret_v1",
+        &format!("{}-master-user", k8s::dns_label(&db.name, "db")),
+    );
+    let ns = cx.k8s_namespace();
+    let body = k8s::secret(Expression::String(name), ns, data, None, None);
+    let addr = cx.emit_as(
+        db,
+        Mode::Managed,
+        "kubernetes_secret_v1",
+        &format!("{}_master_user_secret", db.name),
+        body,
+    );
+    if let Some(e) = cx.emitted_mut(&addr) {
+        e.meta = crate::origin::Meta::default();
+    }
+    cx.secret(crate::report::SecretRef {
+        origin,
+        target: addr.clone(),
+        keys: vec!["username".into(), "password".into()],
+        source: "the database cluster's admin user and generated password".into(),
+    });
+    addr
+}
+
+/// A database's admin password as a whole environment value (`aws_db_instance.db.password`,
+/// `aws_rds_cluster.main.master_password`, or what `secrets::database_passwords` turned a
+/// generated or passed-in password into): the database, not repeated.
+pub fn admin_password_of<'a>(cx: &Cx<'a>, v: &Expression) -> Option<&'a Resource> {
+    let (ty, [Op::GetAttr(name), Op::GetAttr(attr)]) = hclx::traversal_root(v)? else {
+        return None;
+    };
+    let pass = match ty {
+        "aws_db_instance" => "password",
+        "aws_rds_cluster" | "aws_docdb_cluster" => "master_password",
+        _ => return None,
+    };
+    if attr.as_str() != pass {
+        return None;
+    }
+    cx.origin_of_type(ty)
+        .find(|d| d.name == name.as_str() && !d.meta.is_repeated())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
