@@ -185,6 +185,64 @@ fn walk_template(template: &mut Template, f: &mut dyn FnMut(&mut Expression)) {
     }
 }
 
+/// Rewrites the literal that follows an interpolation in the templates of `expr`
+/// (`${aws_db_instance.db.address}:5432/app`): `f` gets the interpolation's expression and the
+/// literal after it, and returns what replaces the literal, or `None` to keep it. Only
+/// templates whose text contains `marker` (e.g. `}:`) are parsed.
+pub fn rewrite_after_interpolations(
+    expr: &mut Expression,
+    marker: &str,
+    f: &mut dyn FnMut(&Expression, &str) -> Option<Template>,
+) {
+    walk_mut(expr, &mut |x| {
+        let Expression::TemplateExpr(t) = x else {
+            return true;
+        };
+        let raw = match &**t {
+            TemplateExpr::QuotedString(s) => s.as_str(),
+            TemplateExpr::Heredoc(h) => h.template.as_str(),
+        };
+        if !raw.contains(marker) {
+            return true;
+        }
+        let Some(template) = parse_template(t) else {
+            return true;
+        };
+        let elements = template.elements();
+        let mut out = Template::new();
+        let mut changed = false;
+        let mut i = 0;
+        while i < elements.len() {
+            let replaced = match (&elements[i], elements.get(i + 1)) {
+                (Element::Interpolation(host), Some(Element::Literal(rest))) => f(&host.expr, rest),
+                _ => None,
+            };
+            out = out.add_element(elements[i].clone());
+            match replaced {
+                Some(with) => {
+                    changed = true;
+                    for el in with.elements() {
+                        out = out.add_element(el.clone());
+                    }
+                    i += 2;
+                }
+                None => i += 1,
+            }
+        }
+        if changed {
+            **t = match &**t {
+                TemplateExpr::QuotedString(_) => TemplateExpr::QuotedString(out.to_string()),
+                TemplateExpr::Heredoc(h) => {
+                    let mut h = h.clone();
+                    h.template = out.to_string();
+                    TemplateExpr::Heredoc(h)
+                }
+            };
+        }
+        true
+    });
+}
+
 /// Calls `f` on every expression in a body, including nested blocks.
 pub fn walk_body_mut(body: &mut Body, f: &mut dyn FnMut(&mut Expression) -> bool) {
     for s in body.0.iter_mut() {

@@ -1454,6 +1454,10 @@ fn compile_module(
     // cluster's port.
     let db_ports = rules::secrets::literal_ports(&resources, &st, eval);
     let mut ports_read: BTreeSet<usize> = BTreeSet::new();
+    // A mount of a file system's root after its host (`${…dns_name}:/`) reads the share's
+    // `mount_path`.
+    let share_hosts = rules::efs::share_hosts(&resources, &st);
+    let mut shares_read: BTreeSet<usize> = BTreeSet::new();
     // ... and so does a port setting beside its host (`DB_PORT = "3306"` next to `DB_HOST`).
     let mut port_settings: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut emitted = std::mem::take(&mut st.emitted);
@@ -1480,6 +1484,7 @@ fn compile_module(
             rules::secrets::read_generated_passwords(x, &generated);
             rules::secrets::read_database_values(x, &db_values, origin, &mut values_read);
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
+            rules::efs::read_share_paths(x, &share_hosts, &mut shares_read);
             rw.rewrite(x, &loc)
         });
         for x in [&mut e.meta.count, &mut e.meta.for_each]
@@ -1512,6 +1517,7 @@ fn compile_module(
         rules::secrets::read_generated_passwords(&mut l.expr, &generated);
         rules::secrets::read_database_values(&mut l.expr, &db_values, None, &mut values_read);
         rules::secrets::read_literal_ports(&mut l.expr, &db_ports, &mut ports_read);
+        rules::efs::read_share_paths(&mut l.expr, &share_hosts, &mut shares_read);
         rules::secrets::read_literal_port_settings_in_expr(
             &mut l.expr,
             &db_ports,
@@ -1573,6 +1579,7 @@ fn compile_module(
         rules::secrets::read_database_values_in(&mut n.body, &db_values, owner, &mut values_read);
         hclx::walk_body_mut(&mut n.body, &mut |x| {
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
+            rules::efs::read_share_paths(x, &share_hosts, &mut shares_read);
             false
         });
         rules::secrets::read_literal_port_settings_in_body(
@@ -1747,6 +1754,20 @@ fn compile_module(
             .at_opt(by_addr.get(p.database.as_str()).map(|r| r.loc.clone()))
             .resource(p.database.clone())
             .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean)"),
+        );
+    }
+    for h in shares_read.iter().filter_map(|i| share_hosts.get(*i)) {
+        diags.push(
+            Diagnostic::new(
+                Code::ValueConverted,
+                format!(
+                    "`{}`: a mount writes the file system's root (`:/`) after its host; the NFS share is exported at its `mount_path`, so the path reads it instead",
+                    h.origin
+                ),
+            )
+            .at_opt(by_addr.get(h.origin.as_str()).map(|r| r.loc.clone()))
+            .resource(h.origin.clone())
+            .help("mount the share with the standard NFS client (`mount -t nfs4 <host>:<mount_path> <dir>`); `amazon-efs-utils` does not work with it"),
         );
     }
     for (p, settings) in port_settings

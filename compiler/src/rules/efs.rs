@@ -241,3 +241,103 @@ fn policy(r: &Resource, cx: &mut Cx<'_>) {
         "an NFS share is reachable from the VPC it is attached to; EFS file system policies have no counterpart",
     );
 }
+
+/// The host of a share as the origin reads it (`aws_efs_file_system.x.dns_name`,
+/// `aws_efs_mount_target.a.ip_address`), and the share it became: see [`read_share_paths`].
+#[derive(Debug, Clone)]
+pub struct ShareHost {
+    /// The origin's address (`aws_efs_file_system.x`).
+    pub origin: String,
+    ty: &'static str,
+    name: String,
+    hosts: &'static [&'static str],
+    /// The emitted share (`digitalocean_nfs.x`), and whether it repeats with the origin.
+    share: String,
+    indexed: bool,
+}
+
+/// The [`ShareHost`]s of a module: file systems and mount targets whose host is a mapped
+/// share's.
+pub fn share_hosts(resources: &[Resource], st: &super::State) -> Vec<ShareHost> {
+    let kinds: [(&'static str, &'static [&'static str]); 2] = [
+        ("aws_efs_file_system", &["dns_name"]),
+        (
+            "aws_efs_mount_target",
+            &["dns_name", "mount_target_dns_name", "ip_address"],
+        ),
+    ];
+    resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+        .filter_map(|r| {
+            let (ty, hosts) = kinds.iter().find(|(t, _)| *t == r.ty)?;
+            let Some(Export::Attr { target, .. }) = st
+                .exports
+                .get(r.address())
+                .and_then(|x| x.attrs.get("dns_name"))
+            else {
+                return None;
+            };
+            let share_repeats = st.find(target).is_some_and(|e| e.meta.is_repeated());
+            Some(ShareHost {
+                origin: r.address().to_string(),
+                ty,
+                name: r.name.clone(),
+                hosts,
+                share: target.clone(),
+                indexed: share_repeats && r.meta.is_repeated(),
+            })
+        })
+        .collect()
+}
+
+/// A mount written the EFS way, the file system's root after its host
+/// (`mount -t nfs4 ${aws_efs_file_system.x.dns_name}:/ /var/www`): an NFS share is exported at
+/// its `mount_path`, not at `/` (known gap #91), so the path after the host reads the share's
+/// `mount_path` (`${digitalocean_nfs.x.host}:${digitalocean_nfs.x.mount_path} /var/www`; a
+/// subdirectory is kept after it). The indexes of the shares read go to `hits`.
+pub fn read_share_paths(
+    expr: &mut Expression,
+    shares: &[ShareHost],
+    hits: &mut std::collections::BTreeSet<usize>,
+) {
+    use hcl::expr::TraversalOperator as Op;
+    if shares.is_empty() {
+        return;
+    }
+    hclx::rewrite_after_interpolations(expr, "}:/", &mut |host, rest| {
+        let path = rest.strip_prefix(":/")?;
+        let (root, ops) = hclx::traversal_root(host)?;
+        let (Op::GetAttr(name), tail) = ops.split_first()? else {
+            return None;
+        };
+        let at = tail.iter().position(|o| matches!(o, Op::GetAttr(_)))?;
+        let Op::GetAttr(attr) = &tail[at] else {
+            return None;
+        };
+        let k = shares.iter().position(|s| {
+            s.ty == root && s.name == name.as_str() && s.hosts.contains(&attr.as_str())
+        })?;
+        let share = &shares[k];
+        let (share_root, share_name) = share.share.split_once('.')?;
+        let mut share_ops = vec![Op::GetAttr(hcl::Identifier::unchecked(share_name))];
+        if share.indexed {
+            share_ops.extend(tail[..at].iter().cloned());
+        }
+        share_ops.push(Op::GetAttr(hcl::Identifier::unchecked("mount_path")));
+        hits.insert(k);
+        // `:/ /var/www` (the root) → `:<mount_path> /var/www`; `:/sub` → `:<mount_path>/sub`.
+        let rest = if path.is_empty() || path.starts_with(char::is_whitespace) {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        let mut with = hcl::template::Template::new()
+            .add_literal(":")
+            .add_interpolation(hclx::traversal(share_root, share_ops));
+        if !rest.is_empty() {
+            with = with.add_literal(rest);
+        }
+        Some(with)
+    });
+}

@@ -656,64 +656,15 @@ pub fn read_literal_ports(
     if ports.is_empty() {
         return;
     }
-    hclx::walk_mut(expr, &mut |x| {
-        let Expression::TemplateExpr(t) = x else {
-            return true;
-        };
-        let raw = match &**t {
-            hcl::expr::TemplateExpr::QuotedString(s) => s.as_str(),
-            hcl::expr::TemplateExpr::Heredoc(h) => h.template.as_str(),
-        };
-        // Only a template with an interpolation followed by `:` can hold one.
-        if !raw.contains("}:") {
-            return true;
+    // Only a template with an interpolation followed by `:` can hold one.
+    hclx::rewrite_after_interpolations(expr, "}:", &mut |host, rest| {
+        let (k, port, after) = port_after_host(host, rest, ports)?;
+        hits.insert(k);
+        let mut with = Template::new().add_literal(":").add_interpolation(port);
+        if !after.is_empty() {
+            with = with.add_literal(after);
         }
-        let Some(template) = hclx::parse_template(t) else {
-            return true;
-        };
-        let elements = template.elements();
-        let mut out = Template::new();
-        let mut changed = false;
-        let mut i = 0;
-        while i < elements.len() {
-            let port_read = match (&elements[i], elements.get(i + 1)) {
-                (Element::Interpolation(host), Some(Element::Literal(rest))) => {
-                    port_after_host(&host.expr, rest, ports)
-                }
-                _ => None,
-            };
-            match port_read {
-                Some((k, port, after)) => {
-                    hits.insert(k);
-                    changed = true;
-                    out = out
-                        .add_element(elements[i].clone())
-                        .add_literal(":")
-                        .add_interpolation(port);
-                    if !after.is_empty() {
-                        out = out.add_literal(after);
-                    }
-                    i += 2;
-                }
-                None => {
-                    out = out.add_element(elements[i].clone());
-                    i += 1;
-                }
-            }
-        }
-        if changed {
-            **t = match &**t {
-                hcl::expr::TemplateExpr::QuotedString(_) => {
-                    hcl::expr::TemplateExpr::QuotedString(out.to_string())
-                }
-                hcl::expr::TemplateExpr::Heredoc(h) => {
-                    let mut h = h.clone();
-                    h.template = out.to_string();
-                    hcl::expr::TemplateExpr::Heredoc(h)
-                }
-            };
-        }
-        true
+        Some(with)
     });
 }
 

@@ -27,7 +27,7 @@ resource "digitalocean_droplet_autoscale" "wp" {
     user_data = <<-EOT
 #!/bin/bash
 apt-get install -y nfs-common apache2 php
-mount -t nfs4 -o nfsvers=4.1 ${digitalocean_nfs.wp.host}:/ /var/www/html/wp-content
+mount -t nfs4 -o nfsvers=4.1 ${digitalocean_nfs.wp.host}:${digitalocean_nfs.wp.mount_path} /var/www/html/wp-content
 EOT
     vpc_uuid           = digitalocean_vpc.main.id
     project_id         = digitalocean_project.appliance.id
