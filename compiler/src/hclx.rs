@@ -354,6 +354,24 @@ pub fn traversal_root(expr: &Expression) -> Option<(&str, &[TraversalOperator])>
     }
 }
 
+/// A reference to an attribute of a resource, with the instance keys before it:
+/// `aws_db_instance.db[0].address` → (`aws_db_instance`, `db`, `[Index(0)]`, `address`).
+pub fn resource_attr(
+    expr: &Expression,
+) -> Option<(&str, &Identifier, &[TraversalOperator], &Identifier)> {
+    let (root, ops) = traversal_root(expr)?;
+    let (TraversalOperator::GetAttr(name), tail) = ops.split_first()? else {
+        return None;
+    };
+    let at = tail
+        .iter()
+        .position(|o| matches!(o, TraversalOperator::GetAttr(_)))?;
+    let TraversalOperator::GetAttr(attr) = &tail[at] else {
+        return None;
+    };
+    Some((root, name, &tail[..at], attr))
+}
+
 /// Builds `root.a.b` from dotted segments.
 pub fn path(segments: &[&str]) -> Expression {
     let (root, rest) = segments.split_first().expect("path needs a root");

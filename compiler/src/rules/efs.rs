@@ -307,14 +307,7 @@ pub fn read_share_paths(
     }
     hclx::rewrite_after_interpolations(expr, "}:/", &mut |host, rest| {
         let path = rest.strip_prefix(":/")?;
-        let (root, ops) = hclx::traversal_root(host)?;
-        let (Op::GetAttr(name), tail) = ops.split_first()? else {
-            return None;
-        };
-        let at = tail.iter().position(|o| matches!(o, Op::GetAttr(_)))?;
-        let Op::GetAttr(attr) = &tail[at] else {
-            return None;
-        };
+        let (root, name, keys, attr) = hclx::resource_attr(host)?;
         let k = shares.iter().position(|s| {
             s.ty == root && s.name == name.as_str() && s.hosts.contains(&attr.as_str())
         })?;
@@ -322,7 +315,7 @@ pub fn read_share_paths(
         let (share_root, share_name) = share.share.split_once('.')?;
         let mut share_ops = vec![Op::GetAttr(hcl::Identifier::unchecked(share_name))];
         if share.indexed {
-            share_ops.extend(tail[..at].iter().cloned());
+            share_ops.extend(keys.iter().cloned());
         }
         share_ops.push(Op::GetAttr(hcl::Identifier::unchecked("mount_path")));
         hits.insert(k);

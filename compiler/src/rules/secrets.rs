@@ -690,20 +690,12 @@ fn port_after_host(
 /// A reference to the host of a [`LiteralPort`]'s database (`aws_db_instance.x.address`,
 /// `aws_rds_cluster.x[0].endpoint`): the database's index and a reference to its `port`.
 fn host_reference(host: &Expression, ports: &[LiteralPort]) -> Option<(usize, Expression)> {
-    let (root, ops) = hclx::traversal_root(host)?;
-    let Some((Op::GetAttr(name), tail)) = ops.split_first() else {
-        return None;
-    };
-    // `aws_db_instance.x[0].address`: an instance index before the host attribute.
-    let at = tail.iter().position(|o| matches!(o, Op::GetAttr(_)))?;
-    let Op::GetAttr(attr) = &tail[at] else {
-        return None;
-    };
+    let (root, name, keys, attr) = hclx::resource_attr(host)?;
     let k = ports.iter().position(|p| {
         p.ty == root && p.name == name.as_str() && p.hosts.contains(&attr.as_str())
     })?;
     let mut port_ops = vec![Op::GetAttr(name.clone())];
-    port_ops.extend(tail[..at].iter().cloned());
+    port_ops.extend(keys.iter().cloned());
     port_ops.push(Op::GetAttr(hcl::Identifier::unchecked("port")));
     Some((k, hclx::traversal(root, port_ops)))
 }
