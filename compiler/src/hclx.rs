@@ -188,7 +188,8 @@ fn walk_template(template: &mut Template, f: &mut dyn FnMut(&mut Expression)) {
 /// Rewrites the literal that follows an interpolation in the templates of `expr`
 /// (`${aws_db_instance.db.address}:5432/app`): `f` gets the interpolation's expression and the
 /// literal after it, and returns what replaces the literal, or `None` to keep it. Only
-/// templates whose text contains `marker` (e.g. `}:`) are parsed.
+/// templates whose text contains `marker` (e.g. `}:`) are parsed; templates nested in
+/// interpolations are not visited.
 pub fn rewrite_after_interpolations(
     expr: &mut Expression,
     marker: &str,
@@ -202,11 +203,13 @@ pub fn rewrite_after_interpolations(
             TemplateExpr::QuotedString(s) => s.as_str(),
             TemplateExpr::Heredoc(h) => h.template.as_str(),
         };
+        // The template is handled here; `walk_mut` would copy it to visit its
+        // interpolations, which hold no template of their own in practice.
         if !raw.contains(marker) {
-            return true;
+            return false;
         }
         let Some(template) = parse_template(t) else {
-            return true;
+            return false;
         };
         let elements = template.elements();
         let mut out = Template::new();
@@ -239,7 +242,7 @@ pub fn rewrite_after_interpolations(
                 }
             };
         }
-        true
+        false
     });
 }
 
