@@ -376,30 +376,44 @@ pub fn read_generated_passwords(expr: &mut Expression, generated: &[GeneratedPas
     if generated.is_empty() {
         return;
     }
-    hclx::walk_mut(expr, &mut |x| {
-        let Some((root, [Op::GetAttr(name), Op::GetAttr(result), ..])) = hclx::traversal_root(x)
-        else {
-            return true;
-        };
-        if result.as_str() != "result" {
-            return true;
-        }
-        if !root.starts_with("random_") {
-            return true;
-        }
-        let source = format!("{root}.{}", name.as_str());
-        let Some(g) = generated.iter().find(|g| g.source == source) else {
-            return true;
-        };
-        // Only the plain `<generator>.result`: anything after it is not a password's shape.
-        if let Expression::Traversal(t) = x
-            && t.operators.len() == 2
-        {
-            *x = g.reads.clone();
-            return false;
-        }
-        true
+    // Most expressions read none: looking first costs no copy of their templates.
+    let mut reads = false;
+    hclx::walk(expr, &mut |x| {
+        reads = reads || generated_at(x, generated).is_some();
     });
+    if !reads {
+        return;
+    }
+    hclx::walk_mut(expr, &mut |x| match generated_at(x, generated) {
+        Some(g) => {
+            *x = g.reads.clone();
+            false
+        }
+        None => true,
+    });
+}
+
+/// The [`GeneratedPassword`] whose plain `<generator>.result` `x` is (anything after it is not
+/// a password's shape).
+fn generated_at<'g>(
+    x: &Expression,
+    generated: &'g [GeneratedPassword],
+) -> Option<&'g GeneratedPassword> {
+    let Expression::Traversal(t) = x else {
+        return None;
+    };
+    let (root, [Op::GetAttr(name), Op::GetAttr(result)]) = hclx::traversal_root(x)? else {
+        return None;
+    };
+    if result.as_str() != "result" || !root.starts_with("random_") || t.operators.len() != 2 {
+        return None;
+    }
+    generated.iter().find(|g| {
+        g.source
+            .strip_prefix(root)
+            .and_then(|r| r.strip_prefix('.'))
+            == Some(name.as_str())
+    })
 }
 
 /// Database types whose `port` argument DigitalOcean does not take (it chooses the port).
@@ -538,28 +552,44 @@ pub fn read_database_values(
     if values.is_empty() {
         return;
     }
+    // Most expressions read none: looking first costs no copy of their templates.
+    let mut reads = false;
+    hclx::walk(expr, &mut |x| {
+        reads = reads || database_value_at(x, values, origin).is_some();
+    });
+    if !reads {
+        return;
+    }
     hclx::walk_mut(expr, &mut |x| {
-        let Some((root @ ("var" | "local"), ops)) = hclx::traversal_root(x) else {
-            return true;
-        };
-        let mut source = root.to_string();
-        for o in ops {
-            let Op::GetAttr(name) = o else {
-                return true;
-            };
-            source.push('.');
-            source.push_str(name.as_str());
-        }
-        let Some(i) = values
-            .iter()
-            .position(|p| p.source == source && origin != Some(p.owner.as_str()))
-        else {
+        let Some(i) = database_value_at(x, values, origin) else {
             return true;
         };
         *x = values[i].reads.clone();
         hits.insert(i);
         false
     });
+}
+
+/// The [`DatabaseValue`] that `x` (`var.db_password`, `local.db.port`) is, outside its owner.
+fn database_value_at(
+    x: &Expression,
+    values: &[DatabaseValue],
+    origin: Option<&str>,
+) -> Option<usize> {
+    let (root @ ("var" | "local"), ops) = hclx::traversal_root(x)? else {
+        return None;
+    };
+    let mut source = root.to_string();
+    for o in ops {
+        let Op::GetAttr(name) = o else {
+            return None;
+        };
+        source.push('.');
+        source.push_str(name.as_str());
+    }
+    values
+        .iter()
+        .position(|p| p.source == source && origin != Some(p.owner.as_str()))
 }
 
 /// A database host written into a connection string followed by the origin's port as a literal
