@@ -685,13 +685,15 @@ fn drop_unread_generators(
     }
     let mut read: BTreeSet<String> = BTreeSet::new();
     {
-        let mut note = |x: &Expression| {
-            if let Some((root, [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
-                hclx::traversal_root(x)
-                && root.starts_with("random_")
-            {
+        use hcl::expr::TraversalOperator::GetAttr;
+        let mut note = |x: &Expression| match hclx::traversal_root(x) {
+            Some((root, [GetAttr(n), ..])) if root.starts_with("random_") => {
                 read.insert(format!("{root}.{}", n.as_str()));
             }
+            Some(("data", [GetAttr(t), GetAttr(n), ..])) => {
+                read.insert(format!("data.{}.{}", t.as_str(), n.as_str()));
+            }
+            _ => {}
         };
         // The generator's own body does not count.
         for e in emitted.iter() {
@@ -711,7 +713,13 @@ fn drop_unread_generators(
         }
     }
     for g in generated {
-        if read.contains(&g.source) {
+        // Read as written, or as what it became (`random_password.x` for a Secrets Manager
+        // random password).
+        let became = emitted
+            .iter()
+            .find(|e| e.origin.as_deref() == Some(g.source.as_str()))
+            .map(Emitted::address);
+        if read.contains(&g.source) || became.is_some_and(|a| read.contains(&a)) {
             continue;
         }
         let before = emitted.len();
@@ -1432,7 +1440,7 @@ fn compile_module(
     let by_addr = rules::by_addr(&resources);
     // A generated database admin password (`random_password.db.result`) is read as the
     // cluster's own password everywhere (DigitalOcean generates it; rules::secrets).
-    let generated = rules::secrets::generated_admin_passwords(&resources, &st);
+    let generated = rules::secrets::generated_admin_passwords(&resources, &module.locals, &st);
     // A variable that is a database's `port`, admin password or user name reads the cluster's
     // (DigitalOcean chooses them).
     let mut db_values = rules::secrets::database_values(&resources, &st);

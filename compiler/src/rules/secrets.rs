@@ -135,6 +135,24 @@ pub const RULES: &[RuleDef] = &[
         map: data_secret,
     },
     RuleDef {
+        ty: "aws_secretsmanager_random_password",
+        mode: Mode::Data,
+        phase: Phase::Primary,
+        produces: &["random_password"],
+        args: &[
+            "password_length",
+            "exclude_characters",
+            "exclude_lowercase",
+            "exclude_numbers",
+            "exclude_punctuation",
+            "exclude_uppercase",
+            "include_space",
+            "require_each_included_type",
+        ],
+        summary: "random password from Secrets Manager → random_password (generated once, kept in state)",
+        map: random_password,
+    },
+    RuleDef {
         ty: "aws_ssm_parameter",
         mode: Mode::Data,
         phase: Phase::Attach,
@@ -259,9 +277,65 @@ pub struct GeneratedPassword {
     pub reads: Expression,
 }
 
+/// The generator whose value an admin password argument is: `random_password.x.result` (or
+/// `random_string`), `data.aws_secretsmanager_random_password.x.random_password`, directly or
+/// through locals and the `secret_string` of a Secrets Manager secret version that stores it
+/// (`password = local.db_password`, `db_password = aws_secretsmanager_secret_version.db.secret_string`).
+/// Its address (`random_password.x`, `data.aws_secretsmanager_random_password.x`); not when it
+/// repeats.
+fn generator_of(
+    resources: &[Resource],
+    locals: &[crate::origin::Local],
+    e: &Expression,
+    depth: u8,
+) -> Option<String> {
+    if depth > 4 {
+        return None;
+    }
+    let (root, ops) = hclx::traversal_root(e)?;
+    let (mode, ty, name) = match (root, ops) {
+        (ty @ ("random_password" | "random_string"), [Op::GetAttr(n), Op::GetAttr(a)])
+            if a.as_str() == "result" =>
+        {
+            (Mode::Managed, ty, n.as_str())
+        }
+        ("data", [Op::GetAttr(t), Op::GetAttr(n), Op::GetAttr(a)])
+            if t.as_str() == "aws_secretsmanager_random_password"
+                && a.as_str() == "random_password" =>
+        {
+            (Mode::Data, t.as_str(), n.as_str())
+        }
+        ("local", [Op::GetAttr(n)]) => {
+            let l = locals.iter().find(|l| l.name == n.as_str())?;
+            return generator_of(resources, locals, &l.expr, depth + 1);
+        }
+        ("aws_secretsmanager_secret_version", [Op::GetAttr(n), Op::GetAttr(a)])
+            if a.as_str() == "secret_string" =>
+        {
+            let version = resources
+                .iter()
+                .find(|r| r.mode == Mode::Managed && r.ty == root && r.name == n.as_str())?;
+            if version.meta.is_repeated() {
+                return None;
+            }
+            let value = hclx::attr(&version.body, "secret_string")?;
+            return generator_of(resources, locals, value, depth + 1);
+        }
+        _ => return None,
+    };
+    let generator = resources
+        .iter()
+        .find(|g| g.mode == mode && g.ty == ty && g.name == name)?;
+    (!generator.meta.is_repeated()).then(|| generator.address().to_string())
+}
+
 /// Generators whose `result` is a mapped database's admin password: `random_password` or
 /// `random_string`, neither repeated (`count`/`for_each`), read by one database only.
-pub fn generated_admin_passwords(resources: &[Resource], st: &State) -> Vec<GeneratedPassword> {
+pub fn generated_admin_passwords(
+    resources: &[Resource],
+    locals: &[crate::origin::Local],
+    st: &State,
+) -> Vec<GeneratedPassword> {
     let mut out: Vec<GeneratedPassword> = Vec::new();
     let mut ambiguous: Vec<String> = Vec::new();
     for db in resources.iter().filter(|r| r.mode == Mode::Managed) {
@@ -280,23 +354,11 @@ pub fn generated_admin_passwords(resources: &[Resource], st: &State) -> Vec<Gene
         if !mapped {
             continue;
         }
-        let Some(Some((
-            ty @ ("random_password" | "random_string"),
-            [Op::GetAttr(name), Op::GetAttr(result)],
-        ))) = hclx::attr(&db.body, attr).map(hclx::traversal_root)
+        let Some(source) =
+            hclx::attr(&db.body, attr).and_then(|e| generator_of(resources, locals, e, 0))
         else {
             continue;
         };
-        if result.as_str() != "result" {
-            continue;
-        }
-        let source = format!("{ty}.{}", name.as_str());
-        let generator = resources
-            .iter()
-            .find(|g| g.mode == Mode::Managed && g.address() == source);
-        if generator.is_none_or(|g| g.meta.is_repeated()) {
-            continue;
-        }
         if out.iter().any(|g| g.source == source) {
             ambiguous.push(source);
             continue;
@@ -399,23 +461,23 @@ fn generated_at<'g>(
     x: &Expression,
     generated: &'g [GeneratedPassword],
 ) -> Option<&'g GeneratedPassword> {
-    let Expression::Traversal(t) = x else {
-        return None;
+    let (root, ops) = hclx::traversal_root(x)?;
+    let source = match (root, ops) {
+        (_, [Op::GetAttr(name), Op::GetAttr(result)])
+            if root.starts_with("random_") && result.as_str() == "result" =>
+        {
+            format!("{root}.{}", name.as_str())
+        }
+        ("data", [Op::GetAttr(t), Op::GetAttr(name), Op::GetAttr(value)])
+            if t.as_str() == "aws_secretsmanager_random_password"
+                && value.as_str() == "random_password" =>
+        {
+            format!("data.{}.{}", t.as_str(), name.as_str())
+        }
+        _ => return None,
     };
-    let (root, [Op::GetAttr(name), Op::GetAttr(result)]) = hclx::traversal_root(x)? else {
-        return None;
-    };
-    if result.as_str() != "result" || !root.starts_with("random_") || t.operators.len() != 2 {
-        return None;
-    }
-    generated.iter().find(|g| {
-        g.source
-            .strip_prefix(root)
-            .and_then(|r| r.strip_prefix('.'))
-            == Some(name.as_str())
-    })
+    generated.iter().find(|g| g.source == source)
 }
-
 /// Database types whose `port` argument DigitalOcean does not take (it chooses the port).
 const DB_PORTS: &[&str] = &[
     "aws_db_instance",
@@ -1661,6 +1723,82 @@ fn external_label(cx: &Cx<'_>, ev: &Eval, r: &Resource, depth: usize) -> String 
                 .unwrap_or(v)
         })
         .unwrap_or_else(|| r.name.clone())
+}
+
+/// The punctuation Secrets Manager draws random passwords from (`GetRandomPassword`).
+const AWS_PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+/// `data "aws_secretsmanager_random_password"` → a `random_password` resource: the same length
+/// and character classes, the excluded punctuation left out of `override_special`. The data
+/// source drew a new password at every plan (stacks ignore its changes where they store it); the
+/// resource draws one and keeps it in state, which is what those stacks meant.
+fn random_password(r: &Resource, cx: &mut Cx<'_>) {
+    let mut body = OutBody::new();
+    let length = cx.num(r, "password_length").unwrap_or(32.0).round() as i64;
+    body.set("length", Expression::Number(length.into()));
+    let mut flag = |key: &str| cx.bool(r, key).unwrap_or(false);
+    let (no_lower, no_upper, no_numbers, no_punctuation, each) = (
+        flag("exclude_lowercase"),
+        flag("exclude_uppercase"),
+        flag("exclude_numbers"),
+        flag("exclude_punctuation"),
+        flag("require_each_included_type"),
+    );
+    let excluded = cx.str(r, "exclude_characters").unwrap_or_default();
+    for (off, key) in [
+        (no_lower, "lower"),
+        (no_upper, "upper"),
+        (no_numbers, "number"),
+        (no_punctuation, "special"),
+    ] {
+        if off {
+            body.set(key, Expression::Bool(false));
+        }
+    }
+    if !no_punctuation && !excluded.is_empty() {
+        let allowed: String = AWS_PUNCTUATION
+            .chars()
+            .filter(|c| !excluded.contains(*c))
+            .collect();
+        if allowed.is_empty() {
+            body.set("special", Expression::Bool(false));
+        } else {
+            body.set("override_special", Expression::String(allowed));
+        }
+    }
+    if each {
+        for (off, key) in [
+            (no_lower, "min_lower"),
+            (no_upper, "min_upper"),
+            (no_numbers, "min_numeric"),
+            (no_punctuation, "min_special"),
+        ] {
+            if !off {
+                body.set(key, Expression::Number(1.into()));
+            }
+        }
+    }
+    let addr = cx.emit_as(r, Mode::Managed, "random_password", &r.name, body);
+    cx.export_attrs(r, &addr, &[("random_password", "result")]);
+    let mut lost = Vec::new();
+    if excluded.chars().any(|c| c.is_ascii_alphanumeric()) {
+        lost.push("letters and digits in `exclude_characters`");
+    }
+    if cx.bool(r, "include_space") == Some(true) {
+        lost.push("`include_space`");
+    }
+    let lost = if lost.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} cannot be expressed and are left out",
+            lost.join(" and ")
+        )
+    };
+    cx.note(
+        r,
+        format!("a `random_password` drawn once and kept in state (the data source drew a new one at every plan){lost}"),
+    );
 }
 
 fn data_secret(r: &Resource, cx: &mut Cx<'_>) {
