@@ -66,8 +66,9 @@
 //!
 //! * an Auto Scaling group launches the launch template of another module (`launch_template {
 //!   id = var.lt_id }`, the caller passing `module.lt.lt_id`). The group's module adopts the
-//!   template, closed over its own module's variables and locals ([`Facts::lt_vars`]); what
-//!   reads anything else of that module (a data source) is left out, with a warning
+//!   template, closed over its own module's variables and locals ([`Facts::lt_vars`]); user
+//!   data read from a file of that module (`file()`, a `template_file` without `vars`) becomes
+//!   the file's text; what reads anything else of that module is left out, with a warning
 //!   ([`Facts::left_out`]). The template's module gives it away.
 //!
 //! * an Auto Scaling group registers in a target group (or classic ELB) of another module
@@ -1943,7 +1944,15 @@ fn launch_templates(
                 let no_inputs = BTreeMap::new();
                 let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
                 let set = BTreeSet::from([lt.address()]);
-                let Some((copy, left_out)) = closed_as(lt, &set, &eval, true) else {
+                let mut lt_read = lt.clone();
+                if let Some(hcl::Structure::Attribute(a)) =
+                    lt_read.body.0.iter_mut().find(
+                        |s| matches!(s, hcl::Structure::Attribute(a) if a.key() == "user_data"),
+                    )
+                {
+                    inline_files(&mut a.expr, sdir, sm, &eval);
+                }
+                let Some((copy, left_out)) = closed_as(&lt_read, &set, &eval, true) else {
                     continue;
                 };
                 let adopter = if dir.is_empty() { "." } else { dir.as_str() };
@@ -1985,6 +1994,51 @@ fn launch_templates(
                 .push((v, read));
         }
     }
+}
+
+/// In an adopted launch template's user data: `file(...)` of a file of its module, and a
+/// `template_file` data source of its module that renders such a file without `vars`
+/// (`data.template_file.x.rendered`), become the file's text, which the adopting module cannot
+/// read by path. Only text without `${` / `%{` (which a template would interpolate).
+fn inline_files(e: &mut Expression, sdir: &str, sm: &origin::Module, eval: &Eval) {
+    let text_of_file = |call: &Expression| -> Option<String> {
+        let Expression::FuncCall(f) = call else {
+            return None;
+        };
+        let [arg] = f.args.as_slice() else {
+            return None;
+        };
+        if f.name.name.as_str() != "file" {
+            return None;
+        }
+        let full = origin::join_dir(sdir, &eval.string(arg)?)?;
+        let text = sm.data_files.get(&full)?;
+        (!text.contains("${") && !text.contains("%{")).then(|| text.clone())
+    };
+    hclx::walk_mut(e, &mut |x| {
+        let text = match hclx::traversal_root(x) {
+            Some(("data", [Op::GetAttr(t), Op::GetAttr(n), Op::GetAttr(a)]))
+                if t.as_str() == "template_file" && a.as_str() == "rendered" =>
+            {
+                sm.resources
+                    .iter()
+                    .find(|r| {
+                        r.mode == Mode::Data && r.ty == "template_file" && r.name == n.as_str()
+                    })
+                    .filter(|r| hclx::attr(&r.body, "vars").is_none() && !r.meta.is_repeated())
+                    .and_then(|r| hclx::attr(&r.body, "template"))
+                    .and_then(&text_of_file)
+            }
+            _ => text_of_file(x),
+        };
+        match text {
+            Some(t) => {
+                *x = Expression::String(t);
+                false
+            }
+            None => true,
+        }
+    });
 }
 
 // ---- load balancers of Auto Scaling groups (#209) -------------------------------------------

@@ -1,8 +1,9 @@
 module "launch_template_ec2" {
-  source      = "./modules/launch_template"
-  instance_id = var.instance_id
-  region      = var.region
-  project_id  = digitalocean_project.appliance.id
+  source            = "./modules/launch_template"
+  security_group_id = var.sg_id
+  instance_id       = var.instance_id
+  region            = var.region
+  project_id        = digitalocean_project.appliance.id
 }
 
 module "asg_ec2" {

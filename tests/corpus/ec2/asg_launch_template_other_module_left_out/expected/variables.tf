@@ -8,3 +8,7 @@ variable "instance_id" {
   type    = string
   default = "initech"
 }
+
+variable "sg_id" {
+  type = string
+}

@@ -12,3 +12,8 @@ variable "project_id" {
   description = "The appliance's DigitalOcean project."
   type        = string
 }
+
+variable "security_group_id" {
+  type    = string
+  default = null
+}
