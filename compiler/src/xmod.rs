@@ -2047,7 +2047,8 @@ fn inline_files(e: &mut Expression, sdir: &str, sm: &origin::Module, eval: &Eval
 /// (`target_group_arns = [var.tg_arn]`, `load_balancers = [var.elb_id]`): the load balancer
 /// (the one whose listener or listener rule forwards to the group) targets a Droplet tag
 /// decided here ([`Facts::lb_tags`]), and the group's droplets carry it ([`Facts::pool_tags`]).
-/// Only plain chains to a resource that does not repeat, from a group that does not repeat.
+/// Only plain chains to a resource that does not repeat, from a group that does not repeat,
+/// into a module folder called once (or the root).
 fn pools(
     tree: &Tree<'_>,
     inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
@@ -2070,6 +2071,11 @@ fn pools(
                 let Some((sdir, t, attr)) = tree.resolve_across(dir, e) else {
                     continue;
                 };
+                // A folder called twice has two load balancers for one resource: one tag each
+                // cannot be told apart here.
+                if !sdir.is_empty() && tree.only_call(sdir).is_none() {
+                    continue;
+                }
                 let Some(sm) = origin.modules.get(sdir) else {
                     continue;
                 };
@@ -2866,6 +2872,34 @@ mod tests {
             f["elb"].foreign_pools["aws_elb.classic"],
             ["asg/aws_autoscaling_group.g"]
         );
+
+        // The load balancer's folder called twice: its two load balancers cannot share a tag.
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb1" { source = "./lb" }
+                module "lb2" { source = "./lb" }
+                module "asg" {
+                  source = "./asg"
+                  elb_id = module.lb1.id
+                }"#,
+            ),
+            (
+                "lb/main.tf",
+                r#"
+                resource "aws_elb" "classic" { name = "edge" }
+                output "id" { value = aws_elb.classic.id }"#,
+            ),
+            (
+                "asg/main.tf",
+                r#"
+                variable "elb_id" {}
+                resource "aws_autoscaling_group" "g" { load_balancers = [var.elb_id] }"#,
+            ),
+        ]);
+        assert!(f.get("asg").is_none_or(|a| a.pool_tags.is_empty()));
+        assert!(f.get("lb").is_none_or(|l| l.lb_tags.is_empty()));
     }
 
     #[test]
