@@ -737,6 +737,7 @@ fn declare_functions(ctx: &mut Context<'static>) {
     any_fn!("keys", 1, keys);
     any_fn!("values", 1, values);
     any_fn!("contains", 2, contains);
+    any_fn!("index", 2, index_of);
     any_fn!("compact", 1, compact);
     any_fn!("distinct", 1, distinct);
     any_fn!("one", 1, one);
@@ -847,6 +848,16 @@ fn values(args: FuncArgs) -> Result<Value, String> {
 
 fn contains(args: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(list(&args[0])?.contains(&args[1])))
+}
+
+/// `index(list, value)`: the position of the first element equal to `value` (an error, as in
+/// Terraform, when there is none).
+fn index_of(args: FuncArgs) -> Result<Value, String> {
+    list(&args[0])?
+        .iter()
+        .position(|v| *v == args[1])
+        .map(|i| Value::from(i as u64))
+        .ok_or_else(|| "item not found".into())
 }
 
 fn compact(args: FuncArgs) -> Result<Value, String> {
@@ -1263,6 +1274,8 @@ mod tests {
         assert_eq!(v(r#"one(["x", "y"])"#), None);
         assert_eq!(v(r#"compact(["a", "", null])"#), v(r#"["a"]"#));
         assert_eq!(v(r#"contains(["a"], "a")"#), Some(Value::Bool(true)));
+        assert_eq!(v(r#"index(["a", "b"], "b")"#), Some(Value::from(1u64)));
+        assert_eq!(v(r#"index(["a"], "c")"#), None);
         assert_eq!(
             v(r#"title(lower("ENABLED"))"#),
             Some(Value::from("Enabled"))

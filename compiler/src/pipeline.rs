@@ -1184,13 +1184,17 @@ fn compile_module(
     }
 
     // ---- resources of other modules (`crate::xmod`) -----------------------------------------
-    // Load balancers and security groups adopted from another module, and the services'
-    // `var.x` that read their target groups, the members' expressions that read their groups.
+    // Load balancers, security groups and launch templates adopted from another module, and
+    // the services' `var.x` that read their target groups, the members' expressions that read
+    // their groups, the Auto Scaling groups' `var.x` that read their launch templates.
     if !xfacts.adopted.is_empty() {
         let rs = resources.to_mut();
         for r in rs.iter_mut() {
             if let Some(vars) = xfacts.tg_vars.get(r.address()) {
                 crate::xmod::read_target_groups(&mut r.body, vars);
+            }
+            if let Some(vars) = xfacts.lt_vars.get(r.address()) {
+                crate::xmod::read_launch_template(&mut r.body, vars);
             }
             if let Some(reads) = xfacts.sg_reads.get(r.address()) {
                 crate::xmod::read_adopted_groups(&mut r.body, reads);
@@ -1378,7 +1382,16 @@ fn compile_module(
             },
         );
         let mut exports = rules::Exports::default();
-        for a in ["arn", "id", "arn_suffix", "name", "dns_name", "zone_id"] {
+        for a in [
+            "arn",
+            "id",
+            "arn_suffix",
+            "name",
+            "dns_name",
+            "zone_id",
+            "latest_version",
+            "default_version",
+        ] {
             exports
                 .attrs
                 .insert(a.into(), rules::Export::Unmapped(why.clone().into()));

@@ -64,6 +64,18 @@
 //!   That module outputs the cluster's name, the root reads it ([`Facts::kubernetes_cluster`])
 //!   and finds the cluster by it for its `provider "kubernetes"`, which every module uses.
 //!
+//! * an Auto Scaling group launches the launch template of another module (`launch_template {
+//!   id = var.lt_id }`, the caller passing `module.lt.lt_id`). The group's module adopts the
+//!   template, closed over its own module's variables and locals ([`Facts::lt_vars`]); user
+//!   data read from a file of that module (`file()`, a `template_file` without `vars`) becomes
+//!   the file's text; what reads anything else of that module is left out, with a warning
+//!   ([`Facts::left_out`]). The template's module gives it away.
+//!
+//! * an Auto Scaling group registers in a target group (or classic ELB) of another module
+//!   (`target_group_arns = [var.tg_arn]`). The load balancer targets a Droplet tag decided
+//!   here ([`Facts::lb_tags`], [`Facts::foreign_pools`]) and the group's droplets carry it
+//!   ([`Facts::pool_tags`]).
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
@@ -194,6 +206,26 @@ pub struct Facts {
     /// provider, which reads it by name ([`KubeCluster::name`]). Every module but the
     /// cluster's own learns it.
     pub kubernetes_cluster: Option<KubeCluster>,
+    /// Auto Scaling groups of this module (address) that launch the launch template of
+    /// another module (`launch_template { id = var.lt_id }`, the caller passing
+    /// `module.lt.lt_id`) → (variable, the adopted template's `id` / `name`) to read in their
+    /// `launch_template` block. The template is adopted ([`Facts::adopted`]).
+    pub lt_vars: BTreeMap<String, Vec<(String, Expression)>>,
+    /// Adopted launch templates (address) → the arguments left out of the copy, because they
+    /// read what only their own module knows (a data source, a variable without a value at
+    /// compile time): the EC2 rule warns about them.
+    pub left_out: BTreeMap<String, Vec<String>>,
+    /// Auto Scaling groups of this module (address) registered in a target group (or classic
+    /// ELB) of another module (`target_group_arns = [var.tg_arn]`) → (that load balancer's
+    /// report address, the Droplet tag it targets with `droplet_tag`): their droplets carry it.
+    pub pool_tags: BTreeMap<String, Vec<(String, Expression)>>,
+    /// Load balancers, target groups and classic ELBs of this module (address) in which Auto
+    /// Scaling groups of other modules register → those groups' report addresses; with
+    /// [`Facts::lb_tags`], the load balancer targets their droplets by tag.
+    pub foreign_pools: BTreeMap<String, Vec<String>>,
+    /// Load balancers of this module (address) that [`Facts::foreign_pools`] target → the
+    /// Droplet tag, decided here for both modules (`rules::lb::pool_tag` reads it).
+    pub lb_tags: BTreeMap<String, Expression>,
 }
 
 /// The Kubernetes cluster of another module ([`Facts::kubernetes_cluster`]).
@@ -255,6 +287,11 @@ pub static NONE: Facts = Facts {
     db_sources: BTreeMap::new(),
     db_logins: Vec::new(),
     kubernetes_cluster: None,
+    lt_vars: BTreeMap::new(),
+    left_out: BTreeMap::new(),
+    pool_tags: BTreeMap::new(),
+    foreign_pools: BTreeMap::new(),
+    lb_tags: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -267,6 +304,8 @@ pub fn plan(
     buckets(&tree, &mut facts);
     functions(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
+    launch_templates(&tree, inputs, &mut facts);
+    pools(&tree, inputs, &mut facts);
     security_groups(&tree, inputs, &mut facts);
     vpc_vars(&tree, &mut facts);
     replica_sources(&tree, inputs, &mut facts);
@@ -1814,6 +1853,333 @@ fn adoptable<'o>(
     ok.then_some(set)
 }
 
+// ---- launch templates of Auto Scaling groups (#199) -----------------------------------------
+
+/// Arguments of a launch template left out of its adopted copy without a word: names and
+/// tags (the pool is named after its group), and the template's own versioning.
+const LT_QUIET: &[&str] = &[
+    "name",
+    "name_prefix",
+    "description",
+    "tags",
+    "tags_all",
+    "tag_specifications",
+    "update_default_version",
+    "default_version",
+];
+
+/// Auto Scaling groups that launch the launch template of another module
+/// (`launch_template { id = var.lt_id }`, the caller passing `module.lt.lt_id`, the module's
+/// output being `aws_launch_template.x.id`): the group's module adopts the template, closed
+/// over its own module's variables and locals, and its arguments that read anything else of
+/// that module (a data source, a variable without a value) are left out with a warning
+/// ([`Facts::left_out`]); the group's `var.lt_id` reads the copy ([`Facts::lt_vars`]). The
+/// template's module gives it away. Both modules are called once (or are the root); nothing
+/// else of the template's module may read it, and no address may collide.
+fn launch_templates(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let origin = tree.origin;
+    for (dir, m) in &origin.modules {
+        if !dir.is_empty() && tree.only_call(dir).is_none() {
+            continue;
+        }
+        for asg in m.resources.iter().filter(|r| {
+            r.mode == Mode::Managed && r.ty == "aws_autoscaling_group" && !r.meta.is_repeated()
+        }) {
+            let Some(spec) = asg
+                .body
+                .blocks()
+                .find(|b| b.identifier() == "launch_template")
+            else {
+                continue;
+            };
+            let Some(e) = ["id", "name"]
+                .iter()
+                .find_map(|k| hclx::attr(&spec.body, k))
+            else {
+                continue;
+            };
+            let v = match names(e) {
+                Some(("var", p)) if p.len() == 1 => p[0].to_string(),
+                _ => continue,
+            };
+            let Some((sdir, lt, attr)) = tree.resolve_across(dir, e) else {
+                continue;
+            };
+            if lt.ty != "aws_launch_template"
+                || !matches!(attr.as_str(), "id" | "name")
+                || (!sdir.is_empty() && tree.only_call(sdir).is_none())
+            {
+                continue;
+            }
+            let read = hclx::path(&["aws_launch_template", lt.name.as_str(), attr.as_str()]);
+            // A second group of this module launching the template it adopted already.
+            let adopted_here = facts.get(dir.as_str()).is_some_and(|f| {
+                f.adopted
+                    .iter()
+                    .any(|(d, r)| d == sdir && r.address() == lt.address())
+            });
+            if !adopted_here {
+                let Some(sm) = origin.modules.get(sdir) else {
+                    continue;
+                };
+                let given = facts
+                    .get(sdir)
+                    .is_some_and(|f| f.given.contains_key(lt.address()));
+                let collides = m.resources.iter().any(|d| d.address() == lt.address())
+                    || facts.get(dir.as_str()).is_some_and(|f| {
+                        f.adopted.iter().any(|(_, r)| r.address() == lt.address())
+                    });
+                let read_at_home = sm
+                    .resources
+                    .iter()
+                    .filter(|r| r.address() != lt.address())
+                    .any(|r| any_reads(r, &[lt]));
+                if given || collides || read_at_home {
+                    continue;
+                }
+                let no_inputs = BTreeMap::new();
+                let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
+                let set = BTreeSet::from([lt.address()]);
+                let mut lt_read = lt.clone();
+                if let Some(hcl::Structure::Attribute(a)) =
+                    lt_read.body.0.iter_mut().find(
+                        |s| matches!(s, hcl::Structure::Attribute(a) if a.key() == "user_data"),
+                    )
+                {
+                    inline_files(&mut a.expr, sdir, sm, &eval);
+                }
+                let Some((copy, left_out)) = closed_as(&lt_read, &set, &eval, true) else {
+                    continue;
+                };
+                let adopter = if dir.is_empty() { "." } else { dir.as_str() };
+                let group = if dir.is_empty() {
+                    format!("`{}`", asg.address())
+                } else {
+                    format!("`{dir}/{}`", asg.address())
+                };
+                let without = if left_out.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} read(s) what only this module knows and is left out",
+                        left_out
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                facts.entry(sdir.to_string()).or_default().given.insert(
+                    lt.address().to_string(),
+                    format!(
+                        "module folder `{adopter}` adopted it: {group} launches it, and its size, image, SSH key and user data are folded into that group's droplet autoscale pool there{without}"
+                    ),
+                );
+                let df = facts.entry(dir.clone()).or_default();
+                if !left_out.is_empty() {
+                    df.left_out.insert(lt.address().to_string(), left_out);
+                }
+                df.adopted.push((sdir.to_string(), copy));
+            }
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .lt_vars
+                .entry(asg.address().to_string())
+                .or_default()
+                .push((v, read));
+        }
+    }
+}
+
+/// In an adopted launch template's user data: `file(...)` of a file of its module, and a
+/// `template_file` data source of its module that renders such a file without `vars`
+/// (`data.template_file.x.rendered`), become the file's text, which the adopting module cannot
+/// read by path. Only text without `${` / `%{` (which a template would interpolate).
+fn inline_files(e: &mut Expression, sdir: &str, sm: &origin::Module, eval: &Eval) {
+    let text_of_file = |call: &Expression| -> Option<String> {
+        let Expression::FuncCall(f) = call else {
+            return None;
+        };
+        let [arg] = f.args.as_slice() else {
+            return None;
+        };
+        if f.name.name.as_str() != "file" {
+            return None;
+        }
+        let full = origin::join_dir(sdir, &eval.string(arg)?)?;
+        let text = sm.data_files.get(&full)?;
+        (!text.contains("${") && !text.contains("%{")).then(|| text.clone())
+    };
+    hclx::walk_mut(e, &mut |x| {
+        let text = match hclx::traversal_root(x) {
+            Some(("data", [Op::GetAttr(t), Op::GetAttr(n), Op::GetAttr(a)]))
+                if t.as_str() == "template_file" && a.as_str() == "rendered" =>
+            {
+                sm.resources
+                    .iter()
+                    .find(|r| {
+                        r.mode == Mode::Data && r.ty == "template_file" && r.name == n.as_str()
+                    })
+                    .filter(|r| hclx::attr(&r.body, "vars").is_none() && !r.meta.is_repeated())
+                    .and_then(|r| hclx::attr(&r.body, "template"))
+                    .and_then(&text_of_file)
+            }
+            _ => text_of_file(x),
+        };
+        match text {
+            Some(t) => {
+                *x = Expression::String(t);
+                false
+            }
+            None => true,
+        }
+    });
+}
+
+// ---- load balancers of Auto Scaling groups (#209) -------------------------------------------
+
+/// Auto Scaling groups registered in a target group or classic ELB of another module
+/// (`target_group_arns = [var.tg_arn]`, `load_balancers = [var.elb_id]`): the load balancer
+/// (the one whose listener or listener rule forwards to the group) targets a Droplet tag
+/// decided here ([`Facts::lb_tags`]), and the group's droplets carry it ([`Facts::pool_tags`]).
+/// Only plain chains to a resource that does not repeat, from a group that does not repeat,
+/// into a module folder called once (or the root).
+fn pools(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let origin = tree.origin;
+    for (dir, m) in &origin.modules {
+        for asg in m.resources.iter().filter(|r| {
+            r.mode == Mode::Managed && r.ty == "aws_autoscaling_group" && !r.meta.is_repeated()
+        }) {
+            let mut registered = Vec::new();
+            for k in ["target_group_arns", "load_balancers"] {
+                match hclx::attr(&asg.body, k) {
+                    Some(Expression::Array(items)) => registered.extend(items.iter()),
+                    Some(e) => registered.push(e),
+                    None => {}
+                }
+            }
+            for e in registered {
+                let Some((sdir, t, attr)) = tree.resolve_across(dir, e) else {
+                    continue;
+                };
+                // A folder called twice has two load balancers for one resource: one tag each
+                // cannot be told apart here.
+                if !sdir.is_empty() && tree.only_call(sdir).is_none() {
+                    continue;
+                }
+                let Some(sm) = origin.modules.get(sdir) else {
+                    continue;
+                };
+                // The load balancers that send traffic to `t`.
+                let lbs: Vec<&Resource> = if t.ty == "aws_elb"
+                    && matches!(attr.as_str(), "id" | "name")
+                {
+                    vec![t]
+                } else if TG_TYPES.contains(&t.ty.as_str()) && matches!(attr.as_str(), "arn" | "id")
+                {
+                    let listeners: Vec<&Resource> = sm
+                        .resources
+                        .iter()
+                        .filter(|l| {
+                            l.mode == Mode::Managed && LISTENER_TYPES.contains(&l.ty.as_str())
+                        })
+                        .filter(|l| {
+                            any_reads(l, &[t])
+                                || sm.resources.iter().any(|lr| {
+                                    LISTENER_RULE_TYPES.contains(&lr.ty.as_str())
+                                        && hclx::attr(&lr.body, "listener_arn")
+                                            .is_some_and(|x| reads(x, l))
+                                        && any_reads(lr, &[t])
+                                })
+                        })
+                        .collect();
+                    let mut lbs: Vec<&Resource> = Vec::new();
+                    for l in listeners {
+                        if let Some(lb) = hclx::attr(&l.body, "load_balancer_arn").and_then(|x| {
+                            sm.resources.iter().find(|r| {
+                                r.mode == Mode::Managed
+                                    && LB_TYPES.contains(&r.ty.as_str())
+                                    && !r.meta.is_repeated()
+                                    && reads(x, r)
+                            })
+                        }) && !lbs.iter().any(|b| std::ptr::eq(*b, lb))
+                        {
+                            lbs.push(lb);
+                        }
+                    }
+                    lbs
+                } else {
+                    continue;
+                };
+                if lbs.is_empty() {
+                    continue;
+                }
+                let group = report_addr(dir, asg);
+                let no_inputs = BTreeMap::new();
+                let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
+                for lb in lbs {
+                    let tag = facts
+                        .get(sdir)
+                        .and_then(|f| f.lb_tags.get(lb.address()).cloned())
+                        .unwrap_or_else(|| lb_tag(sdir, lb, &eval));
+                    let sf = facts.entry(sdir.to_string()).or_default();
+                    sf.lb_tags.insert(lb.address().to_string(), tag.clone());
+                    for a in [lb.address(), t.address()] {
+                        let v = sf.foreign_pools.entry(a.to_string()).or_default();
+                        if !v.contains(&group) {
+                            v.push(group.clone());
+                        }
+                    }
+                    let tags = facts
+                        .entry(dir.clone())
+                        .or_default()
+                        .pool_tags
+                        .entry(asg.address().to_string())
+                        .or_default();
+                    if !tags.iter().any(|(_, x)| *x == tag) {
+                        tags.push((report_addr(sdir, lb), tag));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The Droplet tag a load balancer of module `sdir` targets pools of other modules with:
+/// `lb:<its name>-<instance id>` when its module knows its name at compile time, else
+/// `lb:<module folder>-<resource name>-<instance id>` (lowercase; DigitalOcean tags take
+/// letters, digits, `:`, `-` and `_`).
+fn lb_tag(sdir: &str, lb: &Resource, eval: &Eval) -> Expression {
+    let label = |v: &str| -> String {
+        v.to_ascii_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let name = hclx::attr(&lb.body, "name").and_then(|e| eval.string(e));
+    let text = match name {
+        Some(n) => label(&n),
+        None if sdir.is_empty() => label(&lb.name),
+        None => label(&format!("{sdir}-{}", lb.name)),
+    };
+    hclx::template(format!("lb:{text}-${{var.instance_id}}"))
+}
+
 /// The `count` of `r` when it has one (and no `for_each`) whose value its module knows at
 /// compile time.
 fn known_count(r: &Resource, eval: &Eval) -> Option<u64> {
@@ -1830,6 +2196,23 @@ fn known_count(r: &Resource, eval: &Eval) -> Option<u64> {
 /// and locals become their values (`var.instance_id` stays: every module of the deployment
 /// stack has it); `None` when one has no value at compile time outside the loose arguments.
 fn closed(r: &Resource, set: &BTreeSet<&str>, eval: &Eval) -> Option<Resource> {
+    closed_as(r, set, eval, false).map(|(copy, _)| copy)
+}
+
+/// [`closed`], or, `lenient`, a copy without the arguments (blocks) that read something else
+/// of its module, and their names (but the quiet [`LT_QUIET`] ones).
+fn closed_as(
+    r: &Resource,
+    set: &BTreeSet<&str>,
+    eval: &Eval,
+    lenient: bool,
+) -> Option<(Resource, Vec<String>)> {
+    let mut left_out = Vec::new();
+    let mut leave = |key: &str| {
+        if !LT_QUIET.contains(&key) && !left_out.iter().any(|k| k == key) {
+            left_out.push(key.to_string());
+        }
+    };
     let close = |e: &mut Expression| -> bool {
         let mut ok = true;
         hclx::walk_mut(e, &mut |x| {
@@ -1869,6 +2252,8 @@ fn closed(r: &Resource, set: &BTreeSet<&str>, eval: &Eval) -> Option<Resource> {
             hcl::Structure::Attribute(mut a) => {
                 if close(&mut a.expr) {
                     body.0.push(hcl::Structure::Attribute(a));
+                } else if lenient {
+                    leave(a.key());
                 } else if LOOSE_LISTS.contains(&a.key()) {
                     a.expr = Expression::Array(vec![]);
                     body.0.push(hcl::Structure::Attribute(a));
@@ -1884,6 +2269,8 @@ fn closed(r: &Resource, set: &BTreeSet<&str>, eval: &Eval) -> Option<Resource> {
                 });
                 if ok {
                     body.0.push(hcl::Structure::Block(b));
+                } else if lenient {
+                    leave(b.identifier());
                 } else if !LOOSE.contains(&b.identifier()) {
                     return None;
                 }
@@ -1894,17 +2281,28 @@ fn closed(r: &Resource, set: &BTreeSet<&str>, eval: &Eval) -> Option<Resource> {
     // Ordering inside the giving module means nothing in the adopting one.
     copy.meta.depends_on = None;
     copy.meta.provider = None;
-    Some(copy)
+    Some((copy, left_out))
 }
 
 /// Makes the `load_balancer` blocks of an ECS service read the adopted target groups where
 /// they read the variables that led to them.
 pub fn read_target_groups(body: &mut hcl::Body, vars: &[(String, Expression)]) {
+    read_vars_in(body, "load_balancer", vars);
+}
+
+/// Makes the `launch_template` block of an Auto Scaling group read the adopted launch
+/// template where it read the variable that led to it ([`Facts::lt_vars`]).
+pub fn read_launch_template(body: &mut hcl::Body, vars: &[(String, Expression)]) {
+    read_vars_in(body, "launch_template", vars);
+}
+
+/// Replaces `var.<v>` by its expression in the blocks `block` of `body`.
+fn read_vars_in(body: &mut hcl::Body, block: &str, vars: &[(String, Expression)]) {
     for s in body.0.iter_mut() {
         let hcl::Structure::Block(b) = s else {
             continue;
         };
-        if b.identifier() != "load_balancer" {
+        if b.identifier() != block {
             continue;
         }
         hclx::walk_body_mut(&mut b.body, &mut |x| {
@@ -2347,6 +2745,161 @@ mod tests {
             "aws_lb_target_group.app.arn"
         );
         assert_eq!(f["lb"].given.len(), 3);
+    }
+
+    #[test]
+    fn a_group_adopts_the_launch_template_of_another_module() {
+        let lt = r#"
+            variable "size" { default = "t3.small" }
+            data "template_file" "ud" { template = "x" }
+            resource "aws_launch_template" "lt" {
+              name_prefix   = "app-"
+              instance_type = var.size
+              user_data     = base64encode(data.template_file.ud.rendered)
+            }
+            output "lt_id" { value = aws_launch_template.lt.id }"#;
+        let asg = r#"
+            variable "lt_id" {}
+            resource "aws_autoscaling_group" "g" {
+              max_size = 1
+              min_size = 1
+              launch_template { id = var.lt_id }
+            }"#;
+        let root = r#"
+            module "lt" { source = "./lt" }
+            module "asg" {
+              source = "./asg"
+              lt_id  = module.lt.lt_id
+            }"#;
+        let f = facts(&[("main.tf", root), ("lt/main.tf", lt), ("asg/main.tf", asg)]);
+        let a = &f["asg"];
+        let (from, copy) = &a.adopted[0];
+        assert_eq!(
+            (from.as_str(), copy.address()),
+            ("lt", "aws_launch_template.lt")
+        );
+        // Closed over its module's variables; what reads its data source is left out, and
+        // only that (names are quiet).
+        assert_eq!(
+            hclx::attr(&copy.body, "instance_type"),
+            Some(&Expression::String("t3.small".into()))
+        );
+        assert!(hclx::attr(&copy.body, "user_data").is_none());
+        assert_eq!(a.left_out["aws_launch_template.lt"], ["user_data"]);
+        assert_eq!(
+            hclx::inline(&a.lt_vars["aws_autoscaling_group.g"][0].1),
+            "aws_launch_template.lt.id"
+        );
+        assert!(f["lt"].given.contains_key("aws_launch_template.lt"));
+
+        // Something else of its module launching it keeps it home.
+        let shared = format!(
+            "{lt}\nresource \"aws_instance\" \"i\" {{\n launch_template {{ id = aws_launch_template.lt.id }}\n}}"
+        );
+        let f = facts(&[
+            ("main.tf", root),
+            ("lt/main.tf", &shared),
+            ("asg/main.tf", asg),
+        ]);
+        assert!(f.get("asg").is_none_or(|a| a.adopted.is_empty()));
+        assert!(f.get("lt").is_none_or(|l| l.given.is_empty()));
+    }
+
+    #[test]
+    fn a_load_balancer_targets_the_pool_of_another_module_by_tag() {
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                resource "aws_lb" "web" { name = "Web-Edge" }
+                resource "aws_lb_target_group" "web" { port = 80 }
+                resource "aws_lb_listener" "http" {
+                  load_balancer_arn = aws_lb.web.arn
+                  default_action {
+                    type             = "forward"
+                    target_group_arn = aws_lb_target_group.web.arn
+                  }
+                }
+                module "elb" { source = "./elb" }
+                module "asg" {
+                  source = "./asg"
+                  tg_arn = aws_lb_target_group.web.arn
+                  elb_id = module.elb.id
+                }"#,
+            ),
+            (
+                "elb/main.tf",
+                r#"
+                variable "env" {}
+                resource "aws_elb" "classic" { name = "${var.env}-elb" }
+                output "id" { value = aws_elb.classic.id }"#,
+            ),
+            (
+                "asg/main.tf",
+                r#"
+                variable "tg_arn" {}
+                variable "elb_id" {}
+                resource "aws_autoscaling_group" "g" {
+                  target_group_arns = [var.tg_arn]
+                  load_balancers    = [var.elb_id]
+                }"#,
+            ),
+        ]);
+        let tags: Vec<(String, String)> = f["asg"].pool_tags["aws_autoscaling_group.g"]
+            .iter()
+            .map(|(lb, t)| (lb.clone(), hclx::inline(t)))
+            .collect();
+        // A name its module knows, lowercased; one it does not: the folder and resource name.
+        assert_eq!(
+            tags,
+            [
+                (
+                    "aws_lb.web".to_string(),
+                    "\"lb:web-edge-${var.instance_id}\"".to_string()
+                ),
+                (
+                    "elb/aws_elb.classic".to_string(),
+                    "\"lb:elb-classic-${var.instance_id}\"".to_string()
+                ),
+            ]
+        );
+        let root = &f[""];
+        assert_eq!(hclx::inline(&root.lb_tags["aws_lb.web"]), tags[0].1);
+        for a in ["aws_lb.web", "aws_lb_target_group.web"] {
+            assert_eq!(root.foreign_pools[a], ["asg/aws_autoscaling_group.g"]);
+        }
+        assert_eq!(
+            f["elb"].foreign_pools["aws_elb.classic"],
+            ["asg/aws_autoscaling_group.g"]
+        );
+
+        // The load balancer's folder called twice: its two load balancers cannot share a tag.
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb1" { source = "./lb" }
+                module "lb2" { source = "./lb" }
+                module "asg" {
+                  source = "./asg"
+                  elb_id = module.lb1.id
+                }"#,
+            ),
+            (
+                "lb/main.tf",
+                r#"
+                resource "aws_elb" "classic" { name = "edge" }
+                output "id" { value = aws_elb.classic.id }"#,
+            ),
+            (
+                "asg/main.tf",
+                r#"
+                variable "elb_id" {}
+                resource "aws_autoscaling_group" "g" { load_balancers = [var.elb_id] }"#,
+            ),
+        ]);
+        assert!(f.get("asg").is_none_or(|a| a.pool_tags.is_empty()));
+        assert!(f.get("lb").is_none_or(|l| l.lb_tags.is_empty()));
     }
 
     #[test]

@@ -1150,11 +1150,26 @@ fn template(r: &Resource, cx: &mut Cx<'_>) {
             };
             cx.absorb(r, &t, note);
         }
-        Some(t) => cx.absorb(
-            r,
-            &t,
-            format!("the {what}'s size, image, SSH key and user data were folded into `{t}`"),
-        ),
+        Some(t) => {
+            // Adopted from another module without what only that module knows.
+            let without = match cx.xmod.left_out.get(r.address()) {
+                Some(keys) => format!(
+                    " (without {}: see the warning)",
+                    keys.iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => String::new(),
+            };
+            cx.absorb(
+                r,
+                &t,
+                format!(
+                    "the {what}'s size, image, SSH key and user data were folded into `{t}`{without}"
+                ),
+            )
+        }
         None => cx.drop(
             r,
             format!("no mapped resource uses this {what}; DigitalOcean has no launch templates"),
@@ -1245,6 +1260,7 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         return;
     };
     let is_lt = tmpl.ty == "aws_launch_template";
+    left_out_of_adopted(cx, tmpl);
     let mut body = OutBody::new();
     let name = cx
         .expr(r, "name")
@@ -1328,11 +1344,23 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         None => None,
     };
     let vpc = cx.vpc_id(r);
-    // Behind a load balancer: the droplets carry the tag the load balancer targets.
+    // Behind a load balancer: the droplets carry the tag the load balancer targets (also one
+    // of another module, `xmod::Facts::pool_tags`).
     let lbs = super::lb::pool_lbs(cx, r);
+    let foreign: &[(String, Expression)] = cx
+        .xmod
+        .pool_tags
+        .get(r.address())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut tags = cx.tags();
     if let Expression::Array(items) = &mut tags {
         items.extend(lbs.iter().map(|lb| super::lb::pool_tag(cx, lb)));
+        for (_, t) in foreign {
+            if !items.contains(t) {
+                items.push(t.clone());
+            }
+        }
     }
     let project = if cx.module.dir.is_empty() {
         hclx::path(&["digitalocean_project", "appliance", "id"])
@@ -1352,7 +1380,7 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
 
     for k in ["target_group_arns", "load_balancers", "traffic_source"] {
         let set = cx.expr(r, k).is_some() || !hclx::blocks(&r.body, k).is_empty();
-        if set && lbs.is_empty() {
+        if set && lbs.is_empty() && foreign.is_empty() {
             cx.diag(
                 Diagnostic::new(
                     Code::FeatureUnsupported,
@@ -1365,10 +1393,15 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
     let addr = cx.emit(r, "digitalocean_droplet_autoscale", body);
-    if !lbs.is_empty() {
+    if !lbs.is_empty() || !foreign.is_empty() {
         let names = lbs
             .iter()
             .map(|l| format!("`{}`", l.address()))
+            .chain(
+                foreign
+                    .iter()
+                    .map(|(a, _)| format!("`{a}` (another module)")),
+            )
             .collect::<Vec<_>>()
             .join(", ");
         cx.note(
@@ -1381,6 +1414,33 @@ fn asg(r: &Resource, cx: &mut Cx<'_>) {
         r,
         "arn",
         Export::Unmapped("droplet autoscale pools have no URN".into()),
+    );
+}
+
+/// The arguments of a launch template adopted from another module that its copy left out
+/// (`xmod::Facts::left_out`): they read what only that module knows, so the pool lacks them.
+fn left_out_of_adopted(cx: &mut Cx<'_>, tmpl: &Resource) {
+    let Some(keys) = cx.xmod.left_out.get(tmpl.address()) else {
+        return;
+    };
+    let list = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let first = keys.first().cloned().unwrap_or_default();
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` is declared in another module and launched from this one: {list} read(s) what only its own module knows (a data source, a file, a value not known at compile time), so the droplet autoscale pool does not get {}",
+                tmpl.address(),
+                if keys.len() > 1 { "them" } else { "it" }
+            ),
+        )
+        .at(tmpl.loc_of(&first))
+        .resource(tmpl.address())
+        .help("pass the value into the Auto Scaling group's module, or declare the launch template beside the group"),
     );
 }
 

@@ -46,13 +46,16 @@
 //! outputs) become the Service's `status[0].load_balancer[0].ingress[0].ip`.
 //!
 //! One ALB in front of several ECS services (listener rules forwarding by `path_pattern` /
-//! `host_header` to target groups of different services) becomes a `kubernetes_ingress_v1` of
-//! the class `nginx` instead (see `ingress_plan`): every service keeps a ClusterIP Service, the
-//! listener's default forward is the Ingress's default backend, each listener rule (lower
-//! priority first) one rule per host with its paths (`/prefix/*` → Prefix, literal → Exact),
+//! `host_header` to target groups of different services, or of different instances of a
+//! repeated service split into one workload each) becomes a `kubernetes_ingress_v1` of the
+//! class `nginx` instead (see `ingress_plan`): every service keeps a ClusterIP Service, the
+//! listener's default forward is the Ingress's default backend (a fixed response: none, the
+//! controller answers 404), each listener rule (lower priority first; each instance of a
+//! repeated rule) one rule per host with its paths (`/prefix/*` → Prefix, literal → Exact),
 //! and `dns_name` the Ingress's load-balancer IP; F380 asks for the NGINX Ingress Controller.
 //! Anything an Ingress cannot say — another condition, an action other than one forward, an
-//! internal ALB, repeated services — keeps the Service of type LoadBalancer of the first service.
+//! internal ALB, a repeated service not split — keeps the Service of type LoadBalancer of the
+//! first service.
 
 use super::ecr;
 use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
@@ -4729,21 +4732,42 @@ fn scaling_policy(r: &Resource, cx: &mut Cx<'_>) {
 /// none: `/` Prefix), and the service its single forward action reaches.
 struct IngressRule<'a> {
     rule: &'a Resource,
+    /// The rule's address as diagnostics name it (`aws_lb_listener_rule.public["api"]` for an
+    /// instance of a repeated rule).
+    addr: String,
     priority: i64,
     hosts: Vec<String>,
     paths: Vec<(String, &'static str)>,
     /// Host and path patterns Kubernetes cannot express (left out, with a warning).
     lost: Vec<String>,
     svc: &'a Resource,
+    /// The service's instance (its key) when it repeats.
+    key: Option<Value>,
     port: i64,
 }
+
+/// A backend of the Ingress: an ECS service (the instance `key` of a repeated one, split into
+/// one workload per instance) and its container port.
+type Backend<'a> = (&'a Resource, Option<Value>, i64);
 
 /// How a workload load balancer that routes to several ECS services becomes an Ingress.
 struct IngressPlan<'a> {
     rules: Vec<IngressRule<'a>>,
-    default: Option<(&'a Resource, i64)>,
-    services: Vec<&'a Resource>,
+    default: Option<Backend<'a>>,
+    /// Listeners whose default action is a fixed response: requests no rule matches get the
+    /// ingress controller's 404 (no default backend).
+    fixed: Vec<&'a Resource>,
+    services: Vec<(&'a Resource, Option<Value>)>,
     tls: Vec<&'a Resource>,
+}
+
+/// `aws_ecs_service.x` or, for an instance, `aws_ecs_service.x["api"]`.
+fn instance_address(r: &Resource, key: Option<&Value>) -> String {
+    match key {
+        Some(Value::String(k)) => format!("{}[{k:?}]", r.address()),
+        Some(k) => format!("{}[{k}]", r.address()),
+        None => r.address().to_string(),
+    }
 }
 
 /// The instance key of a reference to a repeated resource (`aws_lb_target_group.svc["api"].arn`
@@ -4756,13 +4780,39 @@ fn instance_key(e: &Expression) -> Option<&Expression> {
 }
 
 /// The ECS service registered in a target group (the instance `key` of a repeated one), and its
-/// container port there.
-fn service_of_tg<'a>(
-    cx: &Cx<'a>,
-    tg: &Resource,
-    key: Option<&Expression>,
-) -> Option<(&'a Resource, i64)> {
+/// container port there. A repeated service answers with the instance whose `load_balancer`
+/// names that instance of the group (`aws_lb_target_group.public[each.key]` bound to `"api"`),
+/// when it is split into one workload per instance ([`service_instances`]).
+fn service_of_tg<'a>(cx: &Cx<'a>, tg: &Resource, key: Option<&Expression>) -> Option<Backend<'a>> {
+    let key_value = key.map(|k| cx.eval.value(k));
     for svc in cx.origin_of_type(SERVICE) {
+        if svc.meta.is_repeated() {
+            let Some(instances) = service_instances(cx, svc) else {
+                continue;
+            };
+            for (k, bound) in instances {
+                for b in hclx::blocks(&bound.body, "load_balancer") {
+                    let Some(x) = hclx::attr(&b, "target_group_arn") else {
+                        continue;
+                    };
+                    let same_key = match (instance_key(x), &key_value) {
+                        (None, None) => true,
+                        (Some(i), Some(Some(want))) => cx.eval.value(i).as_ref() == Some(want),
+                        _ => false,
+                    };
+                    if same_key
+                        && cx
+                            .resolve_ref(x)
+                            .is_some_and(|t| t.address() == tg.address())
+                    {
+                        let port =
+                            hclx::attr(&b, "container_port").and_then(|e| cx.eval.number(e))?;
+                        return Some((svc, Some(k), port.round() as i64));
+                    }
+                }
+            }
+            continue;
+        }
         for b in load_balancer_blocks(svc) {
             if let Some(x) = hclx::attr(&b, "target_group_arn")
                 && cx
@@ -4771,7 +4821,7 @@ fn service_of_tg<'a>(
                 && instance_key(x) == key
             {
                 let port = hclx::attr(&b, "container_port").and_then(|e| cx.eval.number(e))?;
-                return Some((svc, port.round() as i64));
+                return Some((svc, None, port.round() as i64));
             }
         }
     }
@@ -4779,7 +4829,7 @@ fn service_of_tg<'a>(
 }
 
 /// The single forward target of an action (`None` for any other action, or a weighted one).
-fn single_forward<'a>(cx: &Cx<'a>, action: &Body) -> Option<(&'a Resource, i64)> {
+fn single_forward<'a>(cx: &Cx<'a>, action: &Body) -> Option<Backend<'a>> {
     let ty = hclx::attr(action, "type").and_then(|e| cx.eval.string(e))?;
     if ty != "forward" {
         return None;
@@ -4836,12 +4886,88 @@ fn alb_ingress_host(h: &str) -> Option<String> {
     (!rest.is_empty() && !rest.contains('*') && !rest.contains('?')).then(|| h.to_ascii_lowercase())
 }
 
+/// One listener rule (or one instance of a repeated rule, `body` bound to it) as an Ingress
+/// rule; `None` when it is not understood (see [`ingress_plan`]).
+fn ingress_rule<'a>(
+    cx: &Cx<'a>,
+    lr: &'a Resource,
+    addr: String,
+    body: &Body,
+) -> Option<IngressRule<'a>> {
+    let actions = hclx::blocks(body, "action");
+    let [action] = actions.as_slice() else {
+        return None;
+    };
+    let (svc, key, port) = single_forward(cx, action)?;
+    let priority = match hclx::attr(body, "priority") {
+        Some(e) => cx.eval.number(e)?.round() as i64,
+        None => i64::MAX,
+    };
+    let mut rule = IngressRule {
+        rule: lr,
+        addr,
+        priority,
+        hosts: Vec::new(),
+        paths: Vec::new(),
+        lost: Vec::new(),
+        svc,
+        key,
+        port,
+    };
+    let mut host_cond = false;
+    let mut path_cond = false;
+    for c in hclx::blocks(body, "condition") {
+        if c.attributes().next().is_some() {
+            return None;
+        }
+        for b in c.blocks() {
+            let values = string_values(cx, &b.body)?;
+            match b.identifier() {
+                "host_header" if !host_cond => {
+                    host_cond = true;
+                    for v in values {
+                        match alb_ingress_host(&v) {
+                            Some(h) => rule.hosts.push(h),
+                            None => rule.lost.push(v),
+                        }
+                    }
+                }
+                "path_pattern" if !path_cond => {
+                    path_cond = true;
+                    for v in values {
+                        match alb_ingress_path(&v) {
+                            Some(p) => {
+                                if !rule.paths.contains(&p) {
+                                    rule.paths.push(p);
+                                }
+                            }
+                            None => rule.lost.push(v),
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+    if !host_cond && !path_cond {
+        return None;
+    }
+    // A condition whose every pattern was left out matches nothing the Ingress can say.
+    if (host_cond && rule.hosts.is_empty()) || (path_cond && rule.paths.is_empty()) {
+        rule.hosts.clear();
+        rule.paths.clear();
+    }
+    Some(rule)
+}
+
 /// The Ingress plan of a workload load balancer whose listeners forward to several ECS
-/// services by path or host; `None` (today's Service of type LoadBalancer for the first
-/// service) for a single service, a network load balancer, a repeated service, or anything
-/// not understood: a listener other than HTTP/HTTPS, a default action or rule action that is
-/// not a single forward, conditions other than `path_pattern`/`host_header`, values or
-/// priorities not known at compile time.
+/// services (or instances of a repeated service split into one workload each) by path or
+/// host; `None` (today's Service of type LoadBalancer for the first service) for a single
+/// service, a network load balancer, or anything not understood: a listener other than
+/// HTTP/HTTPS, a default action other than a single forward or a fixed response, a rule
+/// action that is not a single forward, conditions other than `path_pattern`/`host_header`,
+/// values, priorities or rule instances not known at compile time, a repeated service whose
+/// instances are not split.
 fn ingress_plan<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<IngressPlan<'a>> {
     if !lb::targets_workloads(cx, lbr)
         || hclx::attr(&lbr.body, "load_balancer_type")
@@ -4859,12 +4985,17 @@ fn ingress_plan<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<IngressPlan<'a>> {
     let mut plan = IngressPlan {
         rules: Vec::new(),
         default: None,
+        fixed: Vec::new(),
         services: Vec::new(),
         tls: Vec::new(),
     };
-    let add_service = |plan: &mut IngressPlan<'a>, svc: &'a Resource| {
-        if !plan.services.iter().any(|s| s.address() == svc.address()) {
-            plan.services.push(svc);
+    let add_service = |plan: &mut IngressPlan<'a>, svc: &'a Resource, key: &Option<Value>| {
+        if !plan
+            .services
+            .iter()
+            .any(|(s, k)| s.address() == svc.address() && k == key)
+        {
+            plan.services.push((svc, key.clone()));
         }
     };
     for l in &listeners {
@@ -4881,79 +5012,43 @@ fn ingress_plan<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<IngressPlan<'a>> {
         let [action] = actions.as_slice() else {
             return None;
         };
-        let (svc, port) = single_forward(cx, action)?;
-        match plan.default {
-            Some((d, _)) if d.address() != svc.address() => return None,
-            _ => plan.default = Some((svc, port)),
+        // A fixed response (the usual 404 in front of host rules): no default backend.
+        if hclx::attr(action, "type")
+            .and_then(|e| cx.eval.string(e))
+            .as_deref()
+            == Some("fixed-response")
+        {
+            plan.fixed.push(l);
+        } else {
+            let (svc, key, port) = single_forward(cx, action)?;
+            match &plan.default {
+                Some((d, dk, _)) if d.address() != svc.address() || *dk != key => return None,
+                _ => plan.default = Some((svc, key.clone(), port)),
+            }
+            add_service(&mut plan, svc, &key);
         }
-        add_service(&mut plan, svc);
         for lr in lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l) {
-            let actions = hclx::blocks(&lr.body, "action");
-            let [action] = actions.as_slice() else {
-                return None;
+            // A rule repeated over a collection known at compile time: one rule per instance,
+            // `each.*` / `count.index` bound to its values.
+            let bodies: Vec<(String, Body)> = if lr.meta.is_repeated() {
+                cx.eval
+                    .instances(&lr.meta)?
+                    .into_iter()
+                    .map(|(k, ev)| {
+                        Some((instance_address(lr, Some(&k)), bind_body(&ev, &lr.body)?))
+                    })
+                    .collect::<Option<_>>()?
+            } else {
+                vec![(lr.address().to_string(), lr.body.clone())]
             };
-            let (svc, port) = single_forward(cx, action)?;
-            let priority = match hclx::attr(&lr.body, "priority") {
-                Some(e) => cx.eval.number(e)?.round() as i64,
-                None => i64::MAX,
-            };
-            let mut rule = IngressRule {
-                rule: lr,
-                priority,
-                hosts: Vec::new(),
-                paths: Vec::new(),
-                lost: Vec::new(),
-                svc,
-                port,
-            };
-            let mut host_cond = false;
-            let mut path_cond = false;
-            for c in hclx::blocks(&lr.body, "condition") {
-                if c.attributes().next().is_some() {
-                    return None;
-                }
-                for b in c.blocks() {
-                    let values = string_values(cx, &b.body)?;
-                    match b.identifier() {
-                        "host_header" if !host_cond => {
-                            host_cond = true;
-                            for v in values {
-                                match alb_ingress_host(&v) {
-                                    Some(h) => rule.hosts.push(h),
-                                    None => rule.lost.push(v),
-                                }
-                            }
-                        }
-                        "path_pattern" if !path_cond => {
-                            path_cond = true;
-                            for v in values {
-                                match alb_ingress_path(&v) {
-                                    Some(p) => {
-                                        if !rule.paths.contains(&p) {
-                                            rule.paths.push(p);
-                                        }
-                                    }
-                                    None => rule.lost.push(v),
-                                }
-                            }
-                        }
-                        _ => return None,
-                    }
-                }
+            for (addr, body) in bodies {
+                let rule = ingress_rule(cx, lr, addr, &body)?;
+                add_service(&mut plan, rule.svc, &rule.key);
+                plan.rules.push(rule);
             }
-            if !host_cond && !path_cond {
-                return None;
-            }
-            // A condition whose every pattern was left out matches nothing the Ingress can say.
-            if (host_cond && rule.hosts.is_empty()) || (path_cond && rule.paths.is_empty()) {
-                rule.hosts.clear();
-                rule.paths.clear();
-            }
-            add_service(&mut plan, svc);
-            plan.rules.push(rule);
         }
     }
-    if plan.services.len() < 2 || plan.services.iter().any(|s| s.meta.is_repeated()) {
+    if plan.services.len() < 2 {
         return None;
     }
     plan.rules.sort_by_key(|r| r.priority);
@@ -4961,14 +5056,34 @@ fn ingress_plan<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<IngressPlan<'a>> {
 }
 
 /// The Kubernetes Service emitted for an ECS service (when it was processed and has one).
-fn k8s_service_of(cx: &Cx<'_>, svc: &Resource) -> Option<String> {
-    cx.st
-        .outcomes
-        .get(svc.address())?
-        .targets
-        .iter()
-        .find(|t| t.starts_with("kubernetes_service_v1."))
-        .cloned()
+/// The Kubernetes Service emitted for an ECS service, or for its instance `key`
+/// (`kubernetes_service_v1.<name>_<key>`).
+fn k8s_service_of(cx: &Cx<'_>, svc: &Resource, key: Option<&Value>) -> Option<String> {
+    let targets = &cx.st.outcomes.get(svc.address())?.targets;
+    match key {
+        None => targets
+            .iter()
+            .find(|t| t.starts_with("kubernetes_service_v1."))
+            .cloned(),
+        Some(k) => {
+            let want = format!("kubernetes_service_v1.{}", instance_name(svc, k));
+            targets.iter().find(|t| **t == want).cloned()
+        }
+    }
+}
+
+/// Whether the ECS service (its instance `key`) has been processed: its Deployment is emitted.
+fn processed(cx: &Cx<'_>, svc: &Resource, key: Option<&Value>) -> bool {
+    let Some(rec) = cx.st.outcomes.get(svc.address()) else {
+        return false;
+    };
+    match key {
+        None => true,
+        Some(k) => {
+            let want = format!("kubernetes_deployment_v1.{}", instance_name(svc, k));
+            rec.targets.contains(&want)
+        }
+    }
 }
 
 fn ingress_backend(b: &mut OutBody, svc_addr: &str, port: i64) {
@@ -4991,7 +5106,7 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
     if plan
         .services
         .iter()
-        .any(|s| !cx.st.outcomes.contains_key(s.address()))
+        .any(|(s, k)| !processed(cx, s, k.as_ref()))
     {
         return;
     }
@@ -5002,18 +5117,21 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
     let spec = body.block("spec");
     spec.set("ingress_class_name", s("nginx"));
     let mut unreachable: Vec<String> = Vec::new();
-    if let Some((svc, port)) = plan.default {
-        match k8s_service_of(cx, svc) {
-            Some(a) => ingress_backend(spec.block("default_backend"), &a, port),
-            None => unreachable.push(format!("`{}`", svc.address())),
+    if let Some((svc, key, port)) = &plan.default {
+        match k8s_service_of(cx, svc, key.as_ref()) {
+            Some(a) => ingress_backend(spec.block("default_backend"), &a, *port),
+            None => unreachable.push(format!("`{}`", instance_address(svc, key.as_ref()))),
         }
     }
     for rule in &plan.rules {
         if rule.hosts.is_empty() && rule.paths.is_empty() {
             continue;
         }
-        let Some(backend) = k8s_service_of(cx, rule.svc) else {
-            unreachable.push(format!("`{}`", rule.svc.address()));
+        let Some(backend) = k8s_service_of(cx, rule.svc, rule.key.as_ref()) else {
+            unreachable.push(format!(
+                "`{}`",
+                instance_address(rule.svc, rule.key.as_ref())
+            ));
             continue;
         };
         let hosts: Vec<Option<&String>> = if rule.hosts.is_empty() {
@@ -5066,12 +5184,12 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
             "condition",
             format!(
                 "`{}`: the pattern(s) {} cannot be expressed by an Ingress (Kubernetes paths match exactly or by prefix, hosts are literal or `*.domain`); {}",
-                rule.rule.address(),
+                rule.addr,
                 join_quoted(&rule.lost),
                 if dropped {
                     format!(
                         "the rule was left out, so this traffic goes to the default backend instead of `{}`",
-                        rule.svc.address()
+                        instance_address(rule.svc, rule.key.as_ref())
                     )
                 } else {
                     "they were left out of its Ingress rule".to_string()
@@ -5126,6 +5244,26 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
             "restrict sources with `nginx.ingress.kubernetes.io/whitelist-source-range` on the Ingress",
         );
     }
+    for l in &plan.fixed {
+        let status = hclx::blocks(&l.body, "default_action")
+            .first()
+            .and_then(|a| hclx::blocks(a, "fixed_response").into_iter().next())
+            .and_then(|f| hclx::attr(&f, "status_code").and_then(|e| cx.eval.string(e)));
+        if status.as_deref() != Some("404") {
+            warn(
+                cx,
+                Code::FeatureUnsupported,
+                l,
+                "default_action",
+                format!(
+                    "`{}` answers requests no rule matches with a fixed response (status {}); the Ingress has no default backend, so the ingress controller answers them with its own 404",
+                    l.address(),
+                    status.as_deref().unwrap_or("not known at compile time")
+                ),
+                "serve the response from a small workload and make it the Ingress's `default_backend` in the deployment stack",
+            );
+        }
+    }
     for l in &plan.tls {
         warn(
             cx,
@@ -5142,7 +5280,7 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
     let services = plan
         .services
         .iter()
-        .map(|s| format!("`{}`", s.address()))
+        .map(|(s, k)| format!("`{}`", instance_address(s, k.as_ref())))
         .collect::<Vec<_>>()
         .join(", ");
     for p in lb_pieces(cx, lbr) {
@@ -5162,7 +5300,11 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
         } else if TG_TYPES.contains(&p.ty.as_str()) {
             "its service's ClusterIP Service is an Ingress backend; its health check became the container's readiness probe".to_string()
         } else if LISTENER_TYPES.contains(&p.ty.as_str()) {
-            "the Ingress (served by the ingress controller's load balancer); its default forward became the default backend".to_string()
+            if plan.fixed.iter().any(|l| l.address() == p.address()) {
+                "the Ingress (served by the ingress controller's load balancer); its fixed-response default action left the Ingress without a default backend: requests no rule matches get the controller's 404".to_string()
+            } else {
+                "the Ingress (served by the ingress controller's load balancer); its default forward became the default backend".to_string()
+            }
         } else {
             "TLS terminates at the ingress controller's load balancer (see the warning on the listener)".to_string()
         };
@@ -5199,9 +5341,14 @@ fn ingress_for_lb(cx: &mut Cx<'_>, r: &Resource, lbr: &Resource, ns: Expression)
         Diagnostic::new(
             Code::WorkloadLoadBalancer,
             format!(
-                "`{}` routes by path or host to {services}: it became the Ingress `{addr}` of the class `nginx` ({} listener rule(s) in priority order, default backend from the listener's default action) in front of their ClusterIP Services",
+                "`{}` routes by path or host to {services}: it became the Ingress `{addr}` of the class `nginx` ({} listener rule(s) in priority order, {}) in front of their ClusterIP Services",
                 lbr.address(),
-                plan.rules.len()
+                plan.rules.len(),
+                if plan.default.is_some() {
+                    "default backend from the listener's default action"
+                } else {
+                    "no default backend: the listener's default action was a fixed response"
+                }
             ),
         )
         .at(lbr.loc.clone())

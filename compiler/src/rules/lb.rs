@@ -779,6 +779,10 @@ fn pools_behind<'a>(cx: &Cx<'a>, lb: &Resource) -> Vec<&'a Resource> {
 /// load balancer's name (unique per appliance, and per module instance where the name comes
 /// from a variable); DigitalOcean tags are lowercase letters, digits, `:`, `-` and `_`.
 pub(super) fn pool_tag(cx: &Cx<'_>, lb: &Resource) -> Expression {
+    // Pools of other modules target it too: the tag the cross-module pass decided for both.
+    if let Some(t) = cx.xmod.lb_tags.get(lb.address()) {
+        return t.clone();
+    }
     name_tag(cx, lb, "lb")
 }
 
@@ -1062,11 +1066,19 @@ fn finish(cx: &mut Cx<'_>, r: &Resource, mut body: OutBody, mut b: Build<'_>, no
         body.set("disable_lets_encrypt_dns_records", Expression::Bool(true));
     }
     let ids = droplet_ids(&b.targets);
-    if !b.pools.is_empty() {
+    // Pools of other modules registered in its target groups (`xmod::Facts::foreign_pools`).
+    let foreign = cx
+        .xmod
+        .foreign_pools
+        .get(r.address())
+        .cloned()
+        .unwrap_or_default();
+    if !b.pools.is_empty() || !foreign.is_empty() {
         let pools = b
             .pools
             .iter()
             .map(|p| format!("`{}`", p.address()))
+            .chain(foreign.iter().map(|p| format!("`{p}`")))
             .collect::<Vec<_>>()
             .join(", ");
         if ids.is_some() {
@@ -2024,6 +2036,14 @@ fn target_groups_into<'a>(cx: &mut Cx<'a>, b: &mut Build<'a>) {
                     })
             })
             .map(|p| format!("`{}`", p.address()))
+            .chain(
+                cx.xmod
+                    .foreign_pools
+                    .get(tg.address())
+                    .into_iter()
+                    .flatten()
+                    .map(|p| format!("`{p}`")),
+            )
             .collect();
         if !tg_pools.is_empty() {
             tg_note.push_str(&format!(

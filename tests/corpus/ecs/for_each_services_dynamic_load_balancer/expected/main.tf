@@ -108,22 +108,16 @@ resource "kubernetes_service_v1" "this_api" {
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
-    annotations = {
-      "service.beta.kubernetes.io/do-loadbalancer-name"      = "fraud-${var.instance_id}"
-      "service.beta.kubernetes.io/do-loadbalancer-protocol"  = "http"
-      "service.beta.kubernetes.io/do-loadbalancer-size-unit" = "1"
-    }
   }
 
   spec {
-    type     = "LoadBalancer"
     selector = {
       "app.kubernetes.io/name" = "fraud-api"
     }
 
     port {
-      name        = "http"
-      port        = 80
+      name        = "tcp-8000"
+      port        = 8000
       target_port = "8000"
       protocol    = "TCP"
     }
@@ -219,6 +213,61 @@ resource "kubernetes_service_v1" "this_mlflow" {
       protocol    = "TCP"
     }
   }
+}
+
+resource "kubernetes_ingress_v1" "this" {
+  metadata {
+    name      = "this"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    rule {
+      host = "api.example.com"
+
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.this_api.metadata[0].name
+
+              port {
+                number = 8000
+              }
+            }
+          }
+        }
+      }
+    }
+
+    rule {
+      host = "mlflow.example.com"
+
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.this_mlflow.metadata[0].name
+
+              port {
+                number = 5000
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
 }
 
 resource "kubernetes_deployment_v1" "this_producer" {

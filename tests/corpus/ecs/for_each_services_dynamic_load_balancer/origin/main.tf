@@ -1,7 +1,7 @@
 # Services repeated over a map behind one ALB routing by host (file id 58168536993 of the sweep's
 # index): `dynamic "load_balancer"` reads `each.value`, known per instance, so `api` and `mlflow`
-# register with their target groups and `producer` with none. The ALB becomes the first
-# instance's Service of type LoadBalancer; `mlflow` is reachable inside only (F305, gap #171).
+# register with their target groups and `producer` with none. The ALB routes by host to both
+# instances: an NGINX Ingress, one rule per listener-rule instance, no default backend (#171).
 variable "instance_id" {
   type = string
 }

@@ -112,22 +112,16 @@ resource "kubernetes_service_v1" "svc_api" {
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
-    annotations = {
-      "service.beta.kubernetes.io/do-loadbalancer-name"      = "globex-${var.instance_id}"
-      "service.beta.kubernetes.io/do-loadbalancer-protocol"  = "http"
-      "service.beta.kubernetes.io/do-loadbalancer-size-unit" = "1"
-    }
   }
 
   spec {
-    type     = "LoadBalancer"
     selector = {
       "app.kubernetes.io/name" = "globex-api"
     }
 
     port {
-      name        = "http"
-      port        = 80
+      name        = "tcp-8080"
+      port        = 8080
       target_port = "8080"
       protocol    = "TCP"
     }
@@ -322,6 +316,86 @@ resource "kubernetes_service_v1" "svc_worker" {
       protocol    = "TCP"
     }
   }
+}
+
+resource "kubernetes_ingress_v1" "main" {
+  metadata {
+    name      = "main"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  spec {
+    ingress_class_name = "nginx"
+
+    default_backend {
+      service {
+        name = kubernetes_service_v1.svc_site.metadata[0].name
+
+        port {
+          number = 8080
+        }
+      }
+    }
+
+    rule {
+      http {
+        path {
+          path      = "/api"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.svc_api.metadata[0].name
+
+              port {
+                number = 8080
+              }
+            }
+          }
+        }
+      }
+    }
+
+    rule {
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.svc_site.metadata[0].name
+
+              port {
+                number = 8080
+              }
+            }
+          }
+        }
+      }
+    }
+
+    rule {
+      http {
+        path {
+          path      = "/jobs"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.svc_worker.metadata[0].name
+
+              port {
+                number = 9000
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  wait_for_load_balancer = true
 }
 
 resource "digitalocean_kubernetes_cluster" "main" {

@@ -1,0 +1,3 @@
+output "elb_id" {
+  value = digitalocean_loadbalancer.elb.id
+}

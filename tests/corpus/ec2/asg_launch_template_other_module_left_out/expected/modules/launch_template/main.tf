@@ -1,0 +1,3 @@
+data "template_file" "app_payload" {
+  template = file("${path.module}/templates/user_data.tpl")
+}

@@ -1,0 +1,3 @@
+output "lt_id" {
+  value = null
+}
