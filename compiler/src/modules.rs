@@ -1454,7 +1454,14 @@ fn alb(b: &mut Builder<'_>) {
         let mut listeners = Vec::new();
         if let Some(Expression::Array(items)) = b.input_literal(input) {
             for (i, l) in items.iter().enumerate() {
-                listeners.push(listener(b, &lb, &format!("{prefix}_{i}"), l, &tg_addrs, true));
+                listeners.push(listener(
+                    b,
+                    &lb,
+                    &format!("{prefix}_{i}"),
+                    l,
+                    &tg_addrs,
+                    true,
+                ));
             }
         }
         // v8 listener rules: `https_listener_rules = [{ https_listener_index, priority,

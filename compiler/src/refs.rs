@@ -44,8 +44,15 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
     hclx::walk_body_mut(body, &mut |e| {
         // An instance of a repeated module (`module.app[0].id`, `module.app["a"].id`): the
         // instance of the resource it expanded into, which repeats the same way.
-        if let Some(("module", [Op::GetAttr(m), key @ (Op::Index(_) | Op::LegacyIndex(_)), Op::GetAttr(out), rest @ ..])) =
-            hclx::traversal_root(e)
+        if let Some((
+            "module",
+            [
+                Op::GetAttr(m),
+                key @ (Op::Index(_) | Op::LegacyIndex(_)),
+                Op::GetAttr(out),
+                rest @ ..,
+            ],
+        )) = hclx::traversal_root(e)
             && let Some(ModuleOutput::Attr { origin, attr }) =
                 modules.get(m.as_str()).and_then(|o| o.get(out.as_str()))
         {
