@@ -521,11 +521,11 @@ impl<'a> Builder<'a> {
             self.diags.push(
                 Diagnostic::new(
                     Code::FeatureUnsupported,
-                    format!("`{}` repeats with `count`/`for_each`: the resources it expands into repeat the same way, but indexed references to its outputs (`{}[…].x`) are not rewritten", self.addr(), self.addr()),
+                    format!("`{}` repeats with `count`/`for_each`: the resources it expands into repeat the same way; indexed references to its outputs (`{}[…].x`) read the matching instance in resource arguments, but not in outputs or locals", self.addr(), self.addr()),
                 )
                 .at(self.call.loc.clone())
                 .resource(self.addr())
-                .help("reference the expanded resources' outputs without an index, or vendor the module as a local module (`./modules/…`) so Ferry compiles it"),
+                .help("in outputs and locals, reference the expanded resources' outputs without an index, or vendor the module as a local module (`./modules/…`) so Ferry compiles it"),
             );
         }
         Expansion {
@@ -1437,13 +1437,51 @@ fn alb(b: &mut Builder<'_>) {
             listener(b, &lb, &key, &l, &tg_addrs, false);
         }
     }
-    for (input, prefix) in [
-        ("http_tcp_listeners", "http_tcp"),
-        ("https_listeners", "https"),
+    for (input, prefix, rules_input, index_key) in [
+        (
+            "http_tcp_listeners",
+            "http_tcp",
+            "http_tcp_listener_rules",
+            "http_tcp_listener_index",
+        ),
+        (
+            "https_listeners",
+            "https",
+            "https_listener_rules",
+            "https_listener_index",
+        ),
     ] {
+        let mut listeners = Vec::new();
         if let Some(Expression::Array(items)) = b.input_literal(input) {
             for (i, l) in items.iter().enumerate() {
-                listener(b, &lb, &format!("{prefix}_{i}"), l, &tg_addrs, true);
+                listeners.push(listener(
+                    b,
+                    &lb,
+                    &format!("{prefix}_{i}"),
+                    l,
+                    &tg_addrs,
+                    true,
+                ));
+            }
+        }
+        // v8 listener rules: `https_listener_rules = [{ https_listener_index, priority,
+        // actions = [{ type, target_group_index, … }], conditions = [{ path_patterns = […] }] }]`.
+        if let Some(Expression::Array(rules)) = b.input_literal(rules_input) {
+            for (j, rule) in rules.iter().enumerate() {
+                let index = get(rule, index_key)
+                    .and_then(|e| b.eval.number(&e))
+                    .map_or(0, |n| n as usize);
+                let Some(on) = listeners.get(index).cloned() else {
+                    b.note(
+                        Code::ModuleInputIgnored,
+                        format!(
+                            "`{}`: `{rules_input}[{j}]` names listener {index} of `{input}`, which has none at that index; the rule was not carried over",
+                            b.addr()
+                        ),
+                    );
+                    continue;
+                };
+                v8_listener_rule(b, &on, &format!("{prefix}_{j}"), rule, &tg_addrs);
             }
         }
     }
@@ -1645,6 +1683,85 @@ fn target_group(
     addr
 }
 
+/// One v8 listener rule as an `aws_lb_listener_rule` of the listener `on`: actions `{ type,
+/// target_group_index }` (`redirect` and `fixed-response` with their fields inline) and
+/// conditions `{ path_patterns | host_headers | http_request_methods | source_ips = […] }`,
+/// `{ http_headers = [{ http_header_name, values }] }`, `{ query_strings = [{ key, value }] }`.
+fn v8_listener_rule(
+    b: &mut Builder<'_>,
+    on: &str,
+    key: &str,
+    rule: &Expression,
+    tgs: &BTreeMap<String, String>,
+) {
+    let mut rb = B::new();
+    rb.set("listener_arn", rref(on, "arn"));
+    rb.set_opt("priority", get(rule, "priority"));
+    for a in get(rule, "actions").iter().flat_map(elements) {
+        let mut ab = B::new();
+        let ty = get(&a, "type").and_then(|e| b.eval.string(&e));
+        ab.set_opt("type", get(&a, "type"));
+        let tg = get(&a, "target_group_index")
+            .and_then(|e| b.eval.string(&e))
+            .and_then(|k| tgs.get(&k))
+            .map(|addr| rref(addr, "arn"));
+        ab.set_opt("target_group_arn", tg);
+        let inline = |fields: &[&str]| {
+            let mut body = B::new();
+            for f in fields {
+                body.set_opt(f, get(&a, f));
+            }
+            body
+        };
+        match ty.as_deref() {
+            Some("redirect") => {
+                ab.block(
+                    "redirect",
+                    inline(&["status_code", "host", "path", "port", "protocol", "query"]),
+                );
+            }
+            Some("fixed-response") => {
+                ab.block(
+                    "fixed_response",
+                    inline(&["content_type", "message_body", "status_code"]),
+                );
+            }
+            _ => {}
+        }
+        rb.block("action", ab);
+    }
+    for c in get(rule, "conditions").iter().flat_map(elements) {
+        let mut cb = B::new();
+        for (field, block) in [
+            ("path_patterns", "path_pattern"),
+            ("host_headers", "host_header"),
+            ("http_request_methods", "http_request_method"),
+            ("source_ips", "source_ip"),
+        ] {
+            if let Some(values) = get(&c, field) {
+                let mut vb = B::new();
+                vb.set("values", values);
+                cb.block(block, vb);
+            }
+        }
+        for h in get(&c, "http_headers").iter().flat_map(elements) {
+            let mut hb = B::new();
+            hb.set_opt("http_header_name", get(&h, "http_header_name"));
+            hb.set_opt("values", get(&h, "values"));
+            cb.block("http_header", hb);
+        }
+        for q in get(&c, "query_strings").iter().flat_map(elements) {
+            cb.block("query_string", obj_block(&q, &[]));
+        }
+        rb.block("condition", cb);
+    }
+    b.resource(
+        "aws_lb_listener_rule",
+        &format!("{}_{key}_rule", b.base()),
+        rb,
+    );
+}
+
 /// One listener: v9 `{ port, protocol, certificate_arn, forward = { target_group_key } |
 /// redirect = {…} | fixed_response = {…}, rules = {…} }` or v8 `{ port, protocol,
 /// target_group_index, action_type, redirect, fixed_response }`.
@@ -1655,7 +1772,7 @@ fn listener(
     l: &Expression,
     tgs: &BTreeMap<String, String>,
     v8: bool,
-) {
+) -> String {
     let mut body = B::new();
     body.set("load_balancer_arn", rref(lb, "arn"));
     for k in [
@@ -1777,6 +1894,7 @@ fn listener(
             rb,
         );
     }
+    listener
 }
 
 // ---- security-group --------------------------------------------------------------------------------

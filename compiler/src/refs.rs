@@ -42,6 +42,32 @@ pub enum ModuleOutput {
 pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> bool {
     let mut changed = false;
     hclx::walk_body_mut(body, &mut |e| {
+        // An instance of a repeated module (`module.app[0].id`, `module.app["a"].id`): the
+        // instance of the resource it expanded into, which repeats the same way.
+        if let Some((
+            "module",
+            [
+                Op::GetAttr(m),
+                key @ (Op::Index(_) | Op::LegacyIndex(_)),
+                Op::GetAttr(out),
+                rest @ ..,
+            ],
+        )) = hclx::traversal_root(e)
+            && let Some(ModuleOutput::Attr { origin, attr }) =
+                modules.get(m.as_str()).and_then(|o| o.get(out.as_str()))
+        {
+            let mut parts = origin.split('.');
+            let root = parts.next().unwrap_or_default().to_string();
+            let mut ops: Vec<Op> = parts
+                .map(|p| Op::GetAttr(hcl::Identifier::unchecked(p)))
+                .collect();
+            ops.push(key.clone());
+            ops.push(Op::GetAttr(hcl::Identifier::unchecked(attr)));
+            ops.extend(rest.iter().cloned());
+            *e = hclx::traversal(&root, ops);
+            changed = true;
+            return false;
+        }
         let Some(("module", [Op::GetAttr(m), Op::GetAttr(out), rest @ ..])) =
             hclx::traversal_root(e)
         else {

@@ -1313,9 +1313,8 @@ fn database_firewall(
     // A database AWS kept inside its VPC (not `publicly_accessible`) admitted `0.0.0.0/0` from
     // the VPC only; a DigitalOcean database always has a public endpoint, so "anywhere" admits
     // the VPC's range instead.
-    let private_range = (!db_public(cx, db))
-        .then(|| vpc_range_of(cx, &cluster))
-        .flatten();
+    let private = !db_public(cx, db);
+    let private_range = private.then(|| vpc_range_of(cx, &cluster)).flatten();
     let mut narrowed = false;
     for rule in rules {
         if !rule.ingress {
@@ -1364,6 +1363,32 @@ fn database_firewall(
                             .at(rule.owner.loc_of(rule.key))
                             .resource(rule.owner.address())
                             .help("to reach the database from outside the VPC, admit those addresses by CIDR in the origin"),
+                        );
+                    }
+                    narrowed = true;
+                }
+                // No stack VPC to narrow to (the origin's VPC is outside the stack, e.g. the
+                // account's default VPC): the appliance's own droplets and Kubernetes nodes,
+                // which carry its instance tag, rather than the whole internet.
+                None if anywhere && private => {
+                    if !narrowed {
+                        new_rules.push(simple(
+                            "tag",
+                            hclx::template("instance-id:${var.instance_id}"),
+                        ));
+                        cx.diag(
+                            Diagnostic::new(
+                                Code::FeatureUnsupported,
+                                format!(
+                                    "`{}` admits anywhere (`{}`) to `{}`, which AWS keeps inside its VPC (not publicly accessible); a DigitalOcean database always has a public endpoint and the stack declares no VPC, so the firewall admits the appliance's droplets and Kubernetes nodes (tag `instance-id:${{var.instance_id}}`) instead",
+                                    rule.owner.address(),
+                                    hclx::as_str(&i).unwrap_or_default(),
+                                    db.address(),
+                                ),
+                            )
+                            .at(rule.owner.loc_of(rule.key))
+                            .resource(rule.owner.address())
+                            .help("to reach the database from outside the appliance, admit those addresses by CIDR in the origin"),
                         );
                     }
                     narrowed = true;
