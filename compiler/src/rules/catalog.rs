@@ -1332,6 +1332,42 @@ fn num_expr(n: u32) -> Expression {
 
 // ---- CloudWatch alarms ------------------------------------------------------------------------
 
+/// The `endpoint`s of the `email` subscriptions of the SNS topics in an alarm's `alarm_actions`:
+/// who the alarm e-mailed, for the DigitalOcean alert's `alerts.email`.
+fn alarm_emails(r: &Resource, cx: &Cx<'_>) -> Vec<Expression> {
+    let Some(actions) = hclx::attr(&r.body, "alarm_actions") else {
+        return vec![];
+    };
+    let mut topics: Vec<String> = Vec::new();
+    hclx::walk(actions, &mut |x| {
+        if let Some(("aws_sns_topic", [hcl::expr::TraversalOperator::GetAttr(n), ..])) =
+            hclx::traversal_root(x)
+            && !topics.iter().any(|t| t == n.as_str())
+        {
+            topics.push(n.to_string());
+        }
+    });
+    let mut emails: Vec<Expression> = Vec::new();
+    for sub in cx.origin_of_type("aws_sns_topic_subscription") {
+        if sub.meta.is_repeated() {
+            continue;
+        }
+        let to_topic = hclx::attr(&sub.body, "topic_arn")
+            .and_then(|e| cx.resolve_ref(e))
+            .is_some_and(|t| t.ty == "aws_sns_topic" && topics.contains(&t.name));
+        let email = hclx::attr(&sub.body, "protocol").and_then(|e| cx.eval.string(e))
+            == Some("email".into());
+        if to_topic
+            && email
+            && let Some(endpoint) = hclx::attr(&sub.body, "endpoint")
+            && !emails.contains(endpoint)
+        {
+            emails.push(endpoint.clone());
+        }
+    }
+    emails
+}
+
 fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     let namespace = cx.str(r, "namespace").unwrap_or_default();
     let metric = cx.str(r, "metric_name").unwrap_or_default();
@@ -1417,7 +1453,10 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     body.set("entities", Expression::Array(vec![entity]));
     body.set_opt("enabled", cx.expr(r, "actions_enabled"));
     body.set("tags", cx.tags());
-    body.block("alerts").set("email", Expression::Array(vec![]));
+    // The addresses the alarm's SNS topics e-mailed (their `email` subscriptions).
+    let emails = alarm_emails(r, cx);
+    body.block("alerts")
+        .set("email", Expression::Array(emails.clone()));
     let addr = cx.emit(r, "digitalocean_monitor_alert", body);
     cx.note(
         r,
@@ -1447,7 +1486,7 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
             e.body.set("monitoring", Expression::Bool(true));
         }
     }
-    if hclx::attr(&r.body, "alarm_actions").is_some() {
+    if hclx::attr(&r.body, "alarm_actions").is_some() && emails.is_empty() {
         warn(
             cx,
             r,

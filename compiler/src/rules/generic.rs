@@ -26,6 +26,9 @@ pub fn fallback(r: &Resource, cx: &mut Cx<'_>) {
         keep(r, cx);
         return;
     }
+    if topic_only_for_alarms(r, cx) {
+        return;
+    }
     if namespace_only_for_ecs(r, cx) {
         return;
     }
@@ -79,6 +82,87 @@ fn namespace_only_for_ecs(r: &Resource, cx: &mut Cx<'_>) -> bool {
             .help(help),
     );
     true
+}
+
+/// An SNS topic that only CloudWatch alarms notify (`alarm_actions`, `ok_actions`, …), and its
+/// own subscriptions and policy (known gap #235): the alarms are dropped or become DigitalOcean
+/// alerts, which notify by email or Slack themselves, so nothing would publish to the topic. It
+/// is dropped with a note instead of being an error that stops the stack; a topic anything else
+/// reads (an application, an event rule, an output) stays unsupported (the catalog).
+fn topic_only_for_alarms(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    if r.mode != Mode::Managed {
+        return false;
+    }
+    let (topic, what) = match r.ty.as_str() {
+        "aws_sns_topic" => (r, "an SNS topic"),
+        "aws_sns_topic_subscription" | "aws_sns_topic_policy" => {
+            let key = if r.ty == "aws_sns_topic_policy" {
+                "arn"
+            } else {
+                "topic_arn"
+            };
+            let Some(topic) = crate::hclx::attr(&r.body, key)
+                .and_then(|e| cx.resolve_ref(e))
+                .filter(|t| t.ty == "aws_sns_topic")
+            else {
+                return false;
+            };
+            let what = if r.ty == "aws_sns_topic_policy" {
+                "the policy of an SNS topic"
+            } else {
+                "a subscription to an SNS topic"
+            };
+            (topic, what)
+        }
+        _ => return false,
+    };
+    if !topic_read_only_by_alarms(topic, cx) {
+        return false;
+    }
+    let note = format!(
+        "{what} that only CloudWatch alarms notify: DigitalOcean alerts notify by email or Slack themselves (`alerts` of `digitalocean_monitor_alert`), so nothing publishes to it"
+    );
+    catalog::drop_with(r, cx, &note);
+    cx.diag(
+        Diagnostic::new(Code::Dropped, format!("`{}`: {note}", r.address()))
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("put the addresses the topic's subscriptions reached in the `alerts` block of the DigitalOcean alerts"),
+    );
+    true
+}
+
+/// Do only CloudWatch alarms, and the topic's own policy and subscriptions that notify people
+/// (email, SMS, HTTP), read `topic`?
+fn topic_read_only_by_alarms(topic: &Resource, cx: &Cx<'_>) -> bool {
+    let refs = cx.referrers(topic);
+    let mut alarms = 0;
+    let only = refs.outputs.is_empty()
+        && refs.locals.is_empty()
+        && refs.calls.is_empty()
+        && refs
+            .resources
+            .iter()
+            .filter(|x| x.address() != topic.address())
+            .all(|x| match x.ty.as_str() {
+                "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm" => {
+                    alarms += 1;
+                    true
+                }
+                "aws_sns_topic_policy" => true,
+                // Subscriptions that notify people; one that invokes a function or feeds a
+                // queue is an application reading the topic.
+                "aws_sns_topic_subscription" => crate::hclx::attr(&x.body, "protocol")
+                    .and_then(|e| cx.eval.string(e))
+                    .is_some_and(|p| {
+                        matches!(
+                            p.as_str(),
+                            "email" | "email-json" | "sms" | "http" | "https"
+                        )
+                    }),
+                _ => false,
+            });
+    only && alarms > 0
 }
 
 /// Is `r` a Cloud Map namespace or service read only by ECS services (see
