@@ -1500,6 +1500,17 @@ fn alb(b: &mut Builder<'_>) {
             "listeners and target groups become forwarding rules of the DigitalOcean load balancer",
         );
     }
+    // The target groups by key (v9): an ECS service or Auto Scaling group that registers in
+    // `target_groups["key"].arn` then reads the target group, so its load balancer finds them.
+    if !listed && !tg_addrs.is_empty() {
+        b.outputs.insert(
+            "target_groups".into(),
+            ModuleOutput::Objects(
+                tg_addrs.clone(),
+                "only an attribute of one target group by a static key (`target_groups[\"key\"].arn`) is read from this output; target groups become forwarding rules of the DigitalOcean load balancer".into(),
+            ),
+        );
+    }
     match sg {
         Some(sg) => {
             b.out("security_group_id", &sg, "id");

@@ -31,7 +31,31 @@ pub enum ModuleOutput {
     /// A list, each element an attribute of a resource the module expanded into
     /// (`target_group_arns`): `out[0]` reads one, `out` alone the whole list.
     Listed(Vec<(String, String)>),
+    /// A map by static key of whole resources the module expanded into (alb v9's
+    /// `target_groups`): `out["key"].attr` (or `out.key.attr`) reads that attribute of the
+    /// key's resource. Any other read (the whole map, a key not known statically, an entry
+    /// without an attribute) is unmapped, for the reason given.
+    Objects(BTreeMap<String, String>, String),
     Unmapped(String),
+}
+
+/// The resource and the operators after its attribute name, of `out["key"].attr…` (or
+/// `out.key.attr…`) read from a [`ModuleOutput::Objects`] map: `rest` starts after the output's
+/// name.
+fn object_entry<'r>(
+    map: &BTreeMap<String, String>,
+    rest: &'r [Op],
+) -> Option<(String, &'r str, &'r [Op])> {
+    let (key, after) = match rest {
+        [Op::Index(Expression::String(k)), after @ ..] => (k.as_str(), after),
+        [Op::GetAttr(k), after @ ..] => (k.as_str(), after),
+        _ => return None,
+    };
+    let origin = map.get(key)?;
+    match after {
+        [Op::GetAttr(attr), after @ ..] => Some((origin.clone(), attr.as_str(), after)),
+        _ => None,
+    }
 }
 
 /// `module.eks.cluster_id` inside the body of an origin resource → `aws_eks_cluster.eks.id`,
@@ -79,6 +103,14 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
                 },
                 _ => return true,
             },
+            Some(ModuleOutput::Objects(map, _)) => {
+                let Some((origin, attr, after)) = object_entry(map, rest) else {
+                    return true;
+                };
+                *e = attr_traversal(&origin, attr, after);
+                changed = true;
+                return false;
+            }
             _ => return true,
         };
         *e = attr_traversal(origin, attr, rest);
@@ -389,6 +421,17 @@ impl<'a> Rewriter<'a> {
                     }
                 }
             }
+            Some(ModuleOutput::Objects(map, reason)) => match object_entry(map, &rest[1..]) {
+                Some((origin, attr, after)) => {
+                    let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr))];
+                    ops.extend(after.iter().cloned());
+                    self.resource_ref(&origin, &ops, loc)
+                }
+                None => {
+                    self.unmapped(&format!("module.{module}.{}", out.as_str()), reason, loc);
+                    Expression::Null
+                }
+            },
             Some(ModuleOutput::Unmapped(reason)) => {
                 self.unmapped(&format!("module.{module}.{}", out.as_str()), reason, loc);
                 Expression::Null
