@@ -797,6 +797,9 @@ fn files_read(
         let rel = text
             .strip_prefix("${path.module}/")
             .or_else(|| text.strip_prefix("${path.root}/").filter(|_| is_root))
+            // The deployment stack is applied from its root folder, which is the working
+            // directory `path.cwd` names (sweep 13 #225).
+            .or_else(|| text.strip_prefix("${path.cwd}/").filter(|_| is_root))
             .unwrap_or(&text);
         let rel = rel.strip_prefix("./").unwrap_or(rel);
         (!rel.is_empty()
