@@ -5160,10 +5160,14 @@ module "alb" {
         ] {
             assert_eq!(out(&e, o), attr_out("aws_lb.alb", a), "{o}");
         }
-        assert!(matches!(
-            out(&e, "target_groups"),
-            ModuleOutput::Unmapped(_)
-        ));
+        // The target groups by key: `target_groups["app"].arn` reads the expanded one.
+        match out(&e, "target_groups") {
+            ModuleOutput::Objects(map, _) => assert_eq!(
+                map.into_iter().collect::<Vec<_>>(),
+                vec![("app".to_string(), "aws_lb_target_group.alb_app".to_string())]
+            ),
+            other => panic!("target_groups: {other:?}"),
+        }
         assert!(matches!(out(&e, "listeners"), ModuleOutput::Unmapped(_)));
     }
 

@@ -911,6 +911,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn objects_output_inlines_an_attribute_of_one_entry() {
+        let mut tgs = BTreeMap::new();
+        tgs.insert("web".to_string(), "aws_lb_target_group.alb_web".to_string());
+        let mut outs = BTreeMap::new();
+        outs.insert(
+            "target_groups".to_string(),
+            ModuleOutput::Objects(tgs, "whole map".into()),
+        );
+        let mut modules: ModuleExports = BTreeMap::new();
+        modules.insert("alb".to_string(), outs);
+        let inline = |text: &str| {
+            let mut body: hcl::Body = format!("x = {text}\n").parse().expect(text);
+            let changed = inline_module_outputs(&mut body, &modules);
+            let x = hclx::attr(&body, "x").cloned().expect("x");
+            (changed, hclx::inline(&x))
+        };
+        for text in [
+            "module.alb.target_groups[\"web\"].arn",
+            "module.alb.target_groups.web.arn",
+        ] {
+            assert_eq!(
+                inline(text),
+                (true, "aws_lb_target_group.alb_web.arn".to_string()),
+                "{text}"
+            );
+        }
+        // The whole map, an unknown key, or an entry without an attribute stay as written.
+        for text in [
+            "module.alb.target_groups",
+            "module.alb.target_groups[\"api\"].arn",
+            "module.alb.target_groups[\"web\"]",
+        ] {
+            assert_eq!(inline(text), (false, text.to_string()), "{text}");
+        }
+    }
+
+    #[test]
     fn pre_check_finds_every_rewritable_reference() {
         let yes = [
             "aws_vpc.main.id",
