@@ -1538,6 +1538,17 @@ fn alb(b: &mut Builder<'_>) {
             "listeners and target groups become forwarding rules of the DigitalOcean load balancer",
         );
     }
+    // The target groups by key (v9): an ECS service or Auto Scaling group that registers in
+    // `target_groups["key"].arn` then reads the target group, so its load balancer finds them.
+    if !listed && !tg_addrs.is_empty() {
+        b.outputs.insert(
+            "target_groups".into(),
+            ModuleOutput::Objects(
+                tg_addrs.clone(),
+                "only an attribute of one target group by a static key (`target_groups[\"key\"].arn`) is read from this output; target groups become forwarding rules of the DigitalOcean load balancer".into(),
+            ),
+        );
+    }
     match sg {
         Some(sg) => {
             b.out("security_group_id", &sg, "id");
@@ -5267,10 +5278,14 @@ module "alb" {
         ] {
             assert_eq!(out(&e, o), attr_out("aws_lb.alb", a), "{o}");
         }
-        assert!(matches!(
-            out(&e, "target_groups"),
-            ModuleOutput::Unmapped(_)
-        ));
+        // The target groups by key: `target_groups["app"].arn` reads the expanded one.
+        match out(&e, "target_groups") {
+            ModuleOutput::Objects(map, _) => assert_eq!(
+                map.into_iter().collect::<Vec<_>>(),
+                vec![("app".to_string(), "aws_lb_target_group.alb_app".to_string())]
+            ),
+            other => panic!("target_groups: {other:?}"),
+        }
         assert!(matches!(out(&e, "listeners"), ModuleOutput::Unmapped(_)));
     }
 

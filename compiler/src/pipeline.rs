@@ -797,6 +797,9 @@ fn files_read(
         let rel = text
             .strip_prefix("${path.module}/")
             .or_else(|| text.strip_prefix("${path.root}/").filter(|_| is_root))
+            // The deployment stack is applied from its root folder, which is the working
+            // directory `path.cwd` names (sweep 13 #225).
+            .or_else(|| text.strip_prefix("${path.cwd}/").filter(|_| is_root))
             .unwrap_or(&text);
         let rel = rel.strip_prefix("./").unwrap_or(rel);
         (!rel.is_empty()
@@ -2927,8 +2930,29 @@ fn emit_module(
             }
         }
         for prov in providers.iter().filter(|p| p.name != "aws") {
-            let default_k8s =
-                prov.name == "kubernetes" && hclx::attr(&prov.body, "alias").is_none();
+            let default = hclx::attr(&prov.body, "alias").is_none();
+            let default_k8s = prov.name == "kubernetes" && default;
+            // A default block of the origin that selected no cluster: Ferry's block, wired to
+            // the stack's cluster, stands for it and takes its other settings.
+            let wired = default
+                && matches!(prov.name.as_str(), "kubernetes" | "helm" | "kubectl")
+                && !selects_cluster(prov);
+            if wired
+                && let Some(ours) = versions.iter_mut().find(|b| {
+                    b.ident == "provider" && b.labels.first().is_some_and(|l| *l == prov.name)
+                })
+            {
+                for item in named_block("provider", prov).body.items {
+                    let taken = match &item {
+                        Item::Attr(k, _) => ours.body.get(k).is_some(),
+                        Item::Block(b) => ours.body.blocks(&b.ident).next().is_some(),
+                    };
+                    if !taken {
+                        ours.body.items.push(item);
+                    }
+                }
+                continue;
+            }
             if default_k8s && replaces_origin_k8s {
                 continue;
             }
@@ -3049,11 +3073,49 @@ fn kubectl_provider(
     Some(p)
 }
 
-/// Does the origin configure the default (unaliased) block of this provider?
+/// Does the origin configure the default (unaliased) block of this provider with a
+/// connection to a cluster? A block that selects none (`provider "helm" {}`, a block with only
+/// registry or debug settings) leaves the provider on the operator's local kubeconfig: Ferry
+/// wires it like a missing one, keeping the block's other settings (sweep 13 #219).
 fn has_default_provider(providers: &[Named], name: &str) -> bool {
+    default_provider(providers, name).is_some_and(selects_cluster)
+}
+
+/// The origin's default (unaliased) block of this provider.
+fn default_provider<'p>(providers: &'p [Named], name: &str) -> Option<&'p Named> {
     providers
         .iter()
-        .any(|p| p.name == name && hclx::attr(&p.body, "alias").is_none())
+        .find(|p| p.name == name && hclx::attr(&p.body, "alias").is_none())
+}
+
+/// Whether a Kubernetes, Helm or kubectl provider block says which cluster it reaches: Helm
+/// through its `kubernetes` block (2.x) or attribute (3.x), the others through their own
+/// connection arguments.
+fn selects_cluster(p: &Named) -> bool {
+    const CONNECTION: &[&str] = &[
+        "host",
+        "token",
+        "cluster_ca_certificate",
+        "client_certificate",
+        "client_key",
+        "username",
+        "password",
+        "config_path",
+        "config_paths",
+        "config_context",
+        "config_context_auth_info",
+        "config_context_cluster",
+        "exec",
+    ];
+    let keys: &[&str] = if p.name == "helm" {
+        &["kubernetes"]
+    } else {
+        CONNECTION
+    };
+    p.body.0.iter().any(|s| match s {
+        hcl::Structure::Attribute(a) => keys.contains(&a.key.as_str()),
+        hcl::Structure::Block(b) => keys.contains(&b.identifier.as_str()),
+    })
 }
 
 /// How the root's Kubernetes providers reach the appliance's cluster: through the relay's

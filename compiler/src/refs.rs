@@ -31,7 +31,31 @@ pub enum ModuleOutput {
     /// A list, each element an attribute of a resource the module expanded into
     /// (`target_group_arns`): `out[0]` reads one, `out` alone the whole list.
     Listed(Vec<(String, String)>),
+    /// A map by static key of whole resources the module expanded into (alb v9's
+    /// `target_groups`): `out["key"].attr` (or `out.key.attr`) reads that attribute of the
+    /// key's resource. Any other read (the whole map, a key not known statically, an entry
+    /// without an attribute) is unmapped, for the reason given.
+    Objects(BTreeMap<String, String>, String),
     Unmapped(String),
+}
+
+/// The resource and the operators after its attribute name, of `out["key"].attr…` (or
+/// `out.key.attr…`) read from a [`ModuleOutput::Objects`] map: `rest` starts after the output's
+/// name.
+fn object_entry<'r>(
+    map: &BTreeMap<String, String>,
+    rest: &'r [Op],
+) -> Option<(String, &'r str, &'r [Op])> {
+    let (key, after) = match rest {
+        [Op::Index(Expression::String(k)), after @ ..] => (k.as_str(), after),
+        [Op::GetAttr(k), after @ ..] => (k.as_str(), after),
+        _ => return None,
+    };
+    let origin = map.get(key)?;
+    match after {
+        [Op::GetAttr(attr), after @ ..] => Some((origin.clone(), attr.as_str(), after)),
+        _ => None,
+    }
 }
 
 /// `module.eks.cluster_id` inside the body of an origin resource → `aws_eks_cluster.eks.id`,
@@ -105,6 +129,14 @@ pub fn inline_module_outputs(body: &mut hcl::Body, modules: &ModuleExports) -> b
                 },
                 _ => return true,
             },
+            Some(ModuleOutput::Objects(map, _)) => {
+                let Some((origin, attr, after)) = object_entry(map, rest) else {
+                    return true;
+                };
+                *e = attr_traversal(&origin, attr, after);
+                changed = true;
+                return false;
+            }
             _ => return true,
         };
         *e = attr_traversal(origin, attr, rest);
@@ -415,6 +447,17 @@ impl<'a> Rewriter<'a> {
                     }
                 }
             }
+            Some(ModuleOutput::Objects(map, reason)) => match object_entry(map, &rest[1..]) {
+                Some((origin, attr, after)) => {
+                    let mut ops = vec![Op::GetAttr(hcl::Identifier::unchecked(attr))];
+                    ops.extend(after.iter().cloned());
+                    self.resource_ref(&origin, &ops, loc)
+                }
+                None => {
+                    self.unmapped(&format!("module.{module}.{}", out.as_str()), reason, loc);
+                    Expression::Null
+                }
+            },
             Some(ModuleOutput::Unmapped(reason)) => {
                 self.unmapped(&format!("module.{module}.{}", out.as_str()), reason, loc);
                 Expression::Null
@@ -892,6 +935,43 @@ fn may_reference(e: &Expression) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn objects_output_inlines_an_attribute_of_one_entry() {
+        let mut tgs = BTreeMap::new();
+        tgs.insert("web".to_string(), "aws_lb_target_group.alb_web".to_string());
+        let mut outs = BTreeMap::new();
+        outs.insert(
+            "target_groups".to_string(),
+            ModuleOutput::Objects(tgs, "whole map".into()),
+        );
+        let mut modules: ModuleExports = BTreeMap::new();
+        modules.insert("alb".to_string(), outs);
+        let inline = |text: &str| {
+            let mut body: hcl::Body = format!("x = {text}\n").parse().expect(text);
+            let changed = inline_module_outputs(&mut body, &modules);
+            let x = hclx::attr(&body, "x").cloned().expect("x");
+            (changed, hclx::inline(&x))
+        };
+        for text in [
+            "module.alb.target_groups[\"web\"].arn",
+            "module.alb.target_groups.web.arn",
+        ] {
+            assert_eq!(
+                inline(text),
+                (true, "aws_lb_target_group.alb_web.arn".to_string()),
+                "{text}"
+            );
+        }
+        // The whole map, an unknown key, or an entry without an attribute stay as written.
+        for text in [
+            "module.alb.target_groups",
+            "module.alb.target_groups[\"api\"].arn",
+            "module.alb.target_groups[\"web\"]",
+        ] {
+            assert_eq!(inline(text), (false, text.to_string()), "{text}");
+        }
+    }
 
     #[test]
     fn pre_check_finds_every_rewritable_reference() {

@@ -17,6 +17,7 @@ use crate::report::Outcome;
 use crate::source::Loc;
 use hcl::Expression;
 use hcl::expr::TraversalOperator as Op;
+use std::collections::BTreeSet;
 
 const CLUSTER: &str = "digitalocean_database_cluster";
 const DB: &str = "digitalocean_database_db";
@@ -1557,6 +1558,55 @@ fn db_proxy_part(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
+/// A warning when the proxy requires IAM authentication (`auth { iam_auth = "REQUIRED" }`):
+/// its clients log in with a token from `rds:GenerateDbAuthToken`, which DigitalOcean does not
+/// accept; `reached` names what the clients now connect to.
+fn iam_auth_warning(cx: &mut Cx<'_>, r: &Resource, reached: &str) {
+    let iam = hclx::blocks(&r.body, "auth").into_iter().any(|a| {
+        hclx::attr(&a, "iam_auth")
+            .and_then(|e| cx.eval.string(e))
+            .is_some_and(|v| v.eq_ignore_ascii_case("REQUIRED"))
+    });
+    if !iam {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: the proxy requires IAM authentication (`iam_auth = \"REQUIRED\"`); DigitalOcean databases take no IAM token, so clients that log in to {reached} with one from `rds:GenerateDbAuthToken` are refused",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("auth"))
+        .resource(r.address())
+        .help("give the clients a user name and password of the cluster (its `user` and `password`, or a `digitalocean_database_user`'s) instead of an IAM token"),
+    );
+}
+
+/// How many RDS Proxies of the module have a target naming the database `origin_db` (by
+/// address): DigitalOcean shares a cluster's backend connections among all its pools, so their
+/// sizes together must stay within the cluster's limit.
+fn proxies_of(cx: &Cx<'_>, origin_db: &str) -> u32 {
+    let Some(db) = cx
+        .origin_of_type_any_mode("aws_rds_cluster")
+        .into_iter()
+        .chain(cx.origin_of_type_any_mode("aws_db_instance"))
+        .find(|d| d.mode == Mode::Managed && d.address() == origin_db)
+    else {
+        return 1;
+    };
+    let mut proxies: BTreeSet<&str> = BTreeSet::new();
+    for k in ["db_cluster_identifier", "db_instance_identifier"] {
+        for t in cx.referencing("aws_db_proxy_target", k, db) {
+            if let Some(p) = cx.referenced(t, "db_proxy_name") {
+                proxies.insert(p.address());
+            }
+        }
+    }
+    u32::try_from(proxies.len()).unwrap_or(1)
+}
+
 /// RDS Proxy → a PgBouncer `digitalocean_database_connection_pool` on the PostgreSQL cluster its
 /// `aws_db_proxy_target` names (mapping facts §3), in transaction mode (RDS Proxy multiplexes
 /// client connections per transaction). The pool's size is the share of the cluster's backend
@@ -1655,6 +1705,7 @@ fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
         for e in &endpoints {
             attr(cx, e, "endpoint", &cluster, host);
         }
+        iam_auth_warning(cx, r, &format!("the cluster `{cluster}`"));
         return;
     }
     // Which share of the cluster's connections the pool may take.
@@ -1669,14 +1720,23 @@ fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
         })
         .filter(|p| (1.0..=100.0).contains(p))
         .unwrap_or(100.0);
+    // The cluster's backend connections are shared by all its pools: proxies of the stack
+    // whose targets name the same database split them.
+    let sharing = proxies_of(cx, &origin_db).max(1);
     let (pool_size, size_note) = match size {
         Some(z) => {
             let limit = (25 * z.memory_gib).saturating_sub(3).max(1);
-            let n = ((f64::from(limit) * percent / 100.0).floor() as u32).max(1);
+            let n = ((f64::from(limit) * percent / 100.0 / f64::from(sharing)).floor() as u32)
+                .max(1);
+            let shared = if sharing > 1 {
+                format!(", shared by the {sharing} proxies of this database")
+            } else {
+                String::new()
+            };
             (
                 n,
                 format!(
-                    "size {n}: {percent}% of the {limit} backend connections of `{}` (25 per GiB of memory, 3 reserved)",
+                    "size {n}: {percent}% of the {limit} backend connections of `{}` (25 per GiB of memory, 3 reserved{shared})",
                     z.slug
                 ),
             )
@@ -1724,6 +1784,7 @@ fn db_proxy(r: &Resource, cx: &mut Cx<'_>) {
         r,
         format!("PgBouncer pool in transaction mode on `{cluster}`; {size_note}"),
     );
+    iam_auth_warning(cx, r, &format!("the pool `{pool}`"));
     let part_note = format!("part of the RDS Proxy, now the connection pool `{pool}`");
     for part in targets.iter().chain(&groups) {
         cx.absorb(part, &pool, part_note.clone());

@@ -1066,6 +1066,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     {
         container.push(("workingDir", wd.clone()));
     }
+    secret_identity_warnings(cx, r);
     let env = match (env_list(cx, r), f.event_v1) {
         (env, false) => env,
         (None, true) => Some(Expression::Array(vec![event_format_env()])),
@@ -1446,6 +1447,57 @@ fn image_repo(cx: &Cx<'_>, r: &Resource) -> String {
         format!("fn-{}", dns_label(&r.name))
     } else {
         format!("fn-{}-{}", dns_label(dir), dns_label(&r.name))
+    }
+}
+
+/// A warning per environment variable that hands the function the identity of a Secrets
+/// Manager secret of the stack (`SECRET_ARN = aws_secretsmanager_secret.db.arn`): the function
+/// fetches the value itself with `GetSecretValue`, and in the appliance it gets the Kubernetes
+/// Secret's `<namespace>/<name>`, which no Secrets Manager answers.
+fn secret_identity_warnings(cx: &mut Cx<'_>, r: &Resource) {
+    let Some(env) = hclx::blocks(&r.body, "environment").into_iter().next() else {
+        return;
+    };
+    let Some(Expression::Object(vars)) = hclx::attr(&env, "variables").cloned() else {
+        return;
+    };
+    for (k, v) in &vars {
+        let Expression::Traversal(t) = v else {
+            continue;
+        };
+        let Some(Op::GetAttr(attr)) = t.operators.last() else {
+            continue;
+        };
+        if !matches!(attr.as_str(), "arn" | "id" | "name") {
+            continue;
+        }
+        let Some(secret) = cx.resolve_ref(v) else {
+            continue;
+        };
+        if secret.ty != "aws_secretsmanager_secret" || secret.mode != Mode::Managed {
+            continue;
+        }
+        let name = hclx::object_key(k).unwrap_or_default();
+        let secret = secret.address().to_string();
+        let reads = if attr.as_str() == "name" {
+            "its name"
+        } else {
+            "its `<namespace>/<name>`"
+        };
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}`: `{name}` hands the function the {attr} of `{secret}`, which it fetches from Secrets Manager at run time; in the appliance the secret is a Kubernetes Secret and `{name}` reads {reads}, which no Secrets Manager answers",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("environment"))
+            .resource(r.address())
+            .help(format!(
+                "pass the secret's value instead (`aws_secretsmanager_secret_version`'s `secret_string`, or `jsondecode(…)[\"key\"]` of it), which Ferry reads from the Kubernetes Secret, and read `{name}`'s value from the environment in the function"
+            )),
+        );
     }
 }
 
