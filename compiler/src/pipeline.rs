@@ -2844,7 +2844,7 @@ fn emit_module(
     };
     let kept = kept_requirements(module, &types, providers);
     let mut required = OutBody::new();
-    let known_providers: [(&str, &str, &str); 8] = [
+    let known_providers: [(&str, &str, &str); 9] = [
         ("digitalocean", "digitalocean/digitalocean", "~> 2.0"),
         ("kubernetes", "hashicorp/kubernetes", "~> 2.0"),
         ("helm", "hashicorp/helm", "~> 2.0"),
@@ -2853,6 +2853,8 @@ fn emit_module(
         ("tls", "hashicorp/tls", "~> 4.0"),
         ("null", "hashicorp/null", "~> 3.0"),
         ("time", "hashicorp/time", "~> 0.9"),
+        // Archived, but what a kept `data "template_file"` needs (2.2.0 is its last release).
+        ("template", "hashicorp/template", "~> 2.2"),
     ];
     for (name, source, version) in known_providers {
         // The origin's own requirement of helm or kubectl is kept as written (below): its
