@@ -1084,7 +1084,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
     // A function that reaches a bucket of the stack with its role gets a Spaces key.
     let env = match env {
         Some(Expression::Array(mut items)) => {
-            spaces_access(cx, r, &name, &mut items, namespace.clone());
+            spaces_access(cx, r, &mut items, namespace.clone());
             Some(Expression::Array(items))
         }
         other => other,
@@ -1557,13 +1557,7 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
 /// [`super::s3::workload_access`] for a function's environment (`{ name, value }` objects):
 /// a function whose variables name a bucket of the stack, and that sets no keys of its own,
 /// gets the Secret's keys and the Spaces endpoint (unless it sets one).
-fn spaces_access(
-    cx: &mut Cx<'_>,
-    r: &Resource,
-    service: &Expression,
-    items: &mut Vec<Expression>,
-    ns: Expression,
-) {
+fn spaces_access(cx: &mut Cx<'_>, r: &Resource, items: &mut Vec<Expression>, ns: Expression) {
     use super::s3::{S3_CREDENTIAL_ENV, S3_ENDPOINT_ENV};
     let field = |item: &Expression, key: &str| -> Option<Expression> {
         let Expression::Object(o) = item else {
@@ -1588,10 +1582,8 @@ fn spaces_access(
     if granted.is_empty() {
         return;
     }
-    let app = cx
-        .eval
-        .string(service)
-        .unwrap_or_else(|| dns_label(&r.name));
+    // Named after the resource: the function's name may hold the instance id at compile time.
+    let app = dns_label(&r.name);
     let Some(access) =
         super::s3::workload_access(cx, r, &app, &granted, &["user-container".to_string()], ns)
     else {

@@ -19,7 +19,7 @@ resource "digitalocean_container_registry" "appliance" {
 }
 
 resource "digitalocean_spaces_key" "links_spaces" {
-  name = "shortlinks-northwind-links-${var.instance_id}"
+  name = "links-${var.instance_id}"
 
   grant {
     bucket     = digitalocean_spaces_bucket.links.name
@@ -29,10 +29,10 @@ resource "digitalocean_spaces_key" "links_spaces" {
 
 resource "kubernetes_secret_v1" "links_spaces" {
   metadata {
-    name      = "shortlinks-northwind-links-spaces"
+    name      = "links-spaces"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "shortlinks-northwind-links"
+      "app.kubernetes.io/name"       = "links"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
@@ -139,7 +139,7 @@ resource "kubernetes_manifest" "links" {
 }
 
 resource "digitalocean_spaces_key" "redirect_spaces" {
-  name = "shortlinks-northwind-redirect-${var.instance_id}"
+  name = "redirect-${var.instance_id}"
 
   grant {
     bucket     = digitalocean_spaces_bucket.links.name
@@ -149,10 +149,10 @@ resource "digitalocean_spaces_key" "redirect_spaces" {
 
 resource "kubernetes_secret_v1" "redirect_spaces" {
   metadata {
-    name      = "shortlinks-northwind-redirect-spaces"
+    name      = "redirect-spaces"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "shortlinks-northwind-redirect"
+      "app.kubernetes.io/name"       = "redirect"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
@@ -252,7 +252,7 @@ resource "kubernetes_manifest" "redirect" {
 }
 
 resource "digitalocean_spaces_key" "cleanup_spaces" {
-  name = "shortlinks-northwind-cleanup-${var.instance_id}"
+  name = "cleanup-${var.instance_id}"
 
   grant {
     bucket     = digitalocean_spaces_bucket.links.name
@@ -262,10 +262,10 @@ resource "digitalocean_spaces_key" "cleanup_spaces" {
 
 resource "kubernetes_secret_v1" "cleanup_spaces" {
   metadata {
-    name      = "shortlinks-northwind-cleanup-spaces"
+    name      = "cleanup-spaces"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "shortlinks-northwind-cleanup"
+      "app.kubernetes.io/name"       = "cleanup"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }

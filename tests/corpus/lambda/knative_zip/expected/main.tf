@@ -15,7 +15,7 @@ resource "digitalocean_container_registry" "appliance" {
 }
 
 resource "digitalocean_spaces_key" "thumbnail_spaces" {
-  name = "thumbnail-acme-${var.instance_id}"
+  name = "thumbnail-${var.instance_id}"
 
   grant {
     bucket     = digitalocean_spaces_bucket.uploads.name
@@ -25,10 +25,10 @@ resource "digitalocean_spaces_key" "thumbnail_spaces" {
 
 resource "kubernetes_secret_v1" "thumbnail_spaces" {
   metadata {
-    name      = "thumbnail-acme-spaces"
+    name      = "thumbnail-spaces"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "thumbnail-acme"
+      "app.kubernetes.io/name"       = "thumbnail"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }

@@ -15,7 +15,7 @@ resource "digitalocean_container_registry" "appliance" {
 }
 
 resource "digitalocean_spaces_key" "api_spaces" {
-  name = "api-acme-${var.instance_id}"
+  name = "api-${var.instance_id}"
 
   grant {
     bucket     = digitalocean_spaces_bucket.data.name
@@ -25,10 +25,10 @@ resource "digitalocean_spaces_key" "api_spaces" {
 
 resource "kubernetes_secret_v1" "api_spaces" {
   metadata {
-    name      = "api-acme-spaces"
+    name      = "api-spaces"
     namespace = kubernetes_namespace_v1.appliance.metadata[0].name
     labels    = {
-      "app.kubernetes.io/name"       = "api-acme"
+      "app.kubernetes.io/name"       = "api"
       "app.kubernetes.io/managed-by" = "ferry"
       "ferry.dev/instance-id"        = var.instance_id
     }
