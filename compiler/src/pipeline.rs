@@ -2865,10 +2865,10 @@ fn emit_module(
         let used = name == "digitalocean"
             || (name == "kubernetes" && k8s_provider.is_some())
             || (name == "helm" && helm_provider.is_some())
-            || (name == "kubectl" && types.iter().any(|t| t.starts_with("kubectl_")))
             || (name == "kubectl" && kubectl_provider.is_some())
-            || (!matches!(name, "helm" | "kubectl")
-                && types.iter().any(|t| t.starts_with(&format!("{name}_"))));
+            // Helm only with Ferry's own provider block: an origin's block may be written for
+            // another major version than the one pinned here.
+            || (name != "helm" && types.iter().any(|t| t.starts_with(&format!("{name}_"))));
         if used {
             let obj = format!("{{ source = \"{source}\", version = \"{version}\" }}")
                 .parse::<Expression>()
