@@ -925,7 +925,7 @@ fn zipmap(args: FuncArgs) -> Result<Value, String> {
     Ok(Value::Object(map))
 }
 
-fn title(x: &str) -> String {
+pub(crate) fn title(x: &str) -> String {
     let mut out = String::with_capacity(x.len());
     let mut start = true;
     for c in x.chars() {

@@ -22,18 +22,27 @@
 //! kms v3, iam v5 (role, policy, user and group submodules) and cloudwatch v5 (log-group,
 //! metric-alarm). The last six create what Ferry reports rather than maps (SQS, SNS and
 //! DynamoDB with their alternatives; KMS, IAM and CloudWatch absorbed or dropped): expanded,
-//! they get the outcome of what they create instead of F201. One module outside
-//! terraform-aws-modules is known too: `hashicorp/subnets/cidr` (v1), which creates nothing
-//! and whose outputs are `cidrsubnets` arithmetic, computed here.
+//! they get the outcome of what they create instead of F201. Two modules outside
+//! terraform-aws-modules are known too, both creating nothing: `hashicorp/subnets/cidr` (v1),
+//! whose outputs are `cidrsubnets` arithmetic, computed here, and Cloud Posse's
+//! `cloudposse/label/null` (v0.25), whose names and tags are written in
+//! [`null_label`]. Label calls are expanded first ([`expansion_order`]), so a label reading
+//! another's `context` finds it.
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{Eval, value_to_expr};
 use crate::hclx;
 use crate::origin::{Meta, Mode, Named, Resource};
-use crate::refs::ModuleOutput;
+use crate::refs::{ModuleExports, ModuleOutput};
 use crate::rules::sanitize_name;
 use hcl::{Body, Expression};
 use std::collections::{BTreeMap, BTreeSet};
+
+mod null_label;
+
+/// The outputs of the module calls expanded before this one (a label's `context` is read by
+/// the labels after it).
+type Prior = ModuleExports;
 
 /// Registry sources Ferry maps (without version or `//submodule`).
 pub const KNOWN: &[&str] = &[
@@ -100,8 +109,20 @@ pub struct Expansion {
 }
 
 /// Expands a registry module call, or `None` when Ferry does not know the module.
-/// `existing` are the resources of the calling module so far (synthetic names avoid them).
-pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) -> Option<Expansion> {
+/// `existing` are the resources of the calling module so far (synthetic names avoid them);
+/// `prior` the outputs of the calls expanded before (see [`expansion_order`]).
+pub fn expand(
+    call: &Named,
+    source: &str,
+    eval: &Eval,
+    existing: &[Resource],
+    prior: &ModuleExports,
+) -> Option<Expansion> {
+    if null_label::is_null_label(source) {
+        let mut b = Builder::new(call, eval, existing, source);
+        null_label::expand(&mut b, prior);
+        return Some(b.finish());
+    }
     if is_subnets_cidr(source) {
         let mut b = Builder::new(call, eval, existing, source);
         subnets_cidr(&mut b);
@@ -158,6 +179,40 @@ pub fn expand(call: &Named, source: &str, eval: &Eval, existing: &[Resource]) ->
         _ => return None,
     }
     Some(b.finish())
+}
+
+/// The order in which to expand a module's calls: label calls (`cloudposse/label/null`) first,
+/// each after the labels whose outputs it reads (`context = module.base.context`), then the
+/// others as written. `sources` holds each call's source, as evaluated.
+pub fn expansion_order(calls: &[Named], sources: &[String]) -> Vec<usize> {
+    let labels: Vec<usize> = (0..calls.len())
+        .filter(|&i| sources.get(i).is_some_and(|s| null_label::is_null_label(s)))
+        .collect();
+    let reads = |i: usize| -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        hclx::walk_body(&calls[i].body, &mut |e| {
+            if let Some(("module", [hcl::expr::TraversalOperator::GetAttr(m), ..])) =
+                hclx::traversal_root(e)
+            {
+                out.insert(m.to_string());
+            }
+        });
+        out
+    };
+    let mut order: Vec<usize> = Vec::with_capacity(calls.len());
+    let mut pending: Vec<(usize, BTreeSet<String>)> =
+        labels.iter().map(|&i| (i, reads(i))).collect();
+    while !pending.is_empty() {
+        let waiting = |m: &String| pending.iter().any(|(j, _)| calls[*j].name == *m);
+        let ready = pending
+            .iter()
+            .position(|(_, r)| !r.iter().any(waiting))
+            // A cycle (which Terraform rejects too): the rest as written.
+            .unwrap_or(0);
+        order.push(pending.remove(ready).0);
+    }
+    order.extend((0..calls.len()).filter(|i| !labels.contains(i)));
+    order
 }
 
 /// `(name, submodule)` of a terraform-aws-modules source: `terraform-aws-modules/vpc/aws`,
@@ -257,6 +312,9 @@ struct Builder<'a> {
     diags: Vec<Diagnostic>,
     /// Said once with the F206 note (what was absorbed rather than dropped).
     absorbed: Vec<String>,
+    /// Whether a repeated call gets the note on indexed references to what it expands into
+    /// (not for modules that create nothing).
+    repeat_note: bool,
 }
 
 /// Arguments of a `module` block that are not inputs.
@@ -281,6 +339,7 @@ impl<'a> Builder<'a> {
             outputs: BTreeMap::new(),
             diags: Vec::new(),
             absorbed: Vec::new(),
+            repeat_note: true,
         }
     }
 
@@ -515,8 +574,9 @@ impl<'a> Builder<'a> {
             .help("review what the module configured with those inputs; express what the appliance needs with DigitalOcean resources where it matters");
             self.diags.push(d);
         }
-        if hclx::attr(&self.call.body, "for_each").is_some()
-            || hclx::attr(&self.call.body, "count").is_some()
+        if self.repeat_note
+            && (hclx::attr(&self.call.body, "for_each").is_some()
+                || hclx::attr(&self.call.body, "count").is_some())
         {
             self.diags.push(
                 Diagnostic::new(
@@ -4687,7 +4747,13 @@ mod tests {
         let source = hclx::attr(&call.body, "source")
             .and_then(|e| eval.string(e))
             .expect("source");
-        let exp = expand(&call, &source, &eval, &module.resources);
+        let exp = expand(
+            &call,
+            &source,
+            &eval,
+            &module.resources,
+            &Default::default(),
+        );
         (module, exp)
     }
 

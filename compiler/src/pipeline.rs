@@ -1102,10 +1102,17 @@ fn compile_module(
     let mut expansions: Vec<(Named, String, Vec<String>)> = Vec::new();
     // Calls of local modules, kept in the output.
     let mut kept_calls: Vec<Named> = Vec::new();
-    for call in &module.module_calls {
-        let source = hclx::attr(&call.body, "source")
-            .and_then(|e| eval.string(e))
-            .unwrap_or_default();
+    let sources: Vec<String> = module
+        .module_calls
+        .iter()
+        .map(|call| {
+            hclx::attr(&call.body, "source")
+                .and_then(|e| eval.string(e))
+                .unwrap_or_default()
+        })
+        .collect();
+    for i in modules::expansion_order(&module.module_calls, &sources) {
+        let (call, source) = (&module.module_calls[i], sources[i].clone());
         if source.starts_with("./") || source.starts_with("../") {
             match origin::join_dir(dir, &source) {
                 Some(target) if origin.modules.contains_key(&target) => {
@@ -1134,7 +1141,7 @@ fn compile_module(
             }
             continue;
         }
-        match modules::expand(call, &source, eval, &resources) {
+        match modules::expand(call, &source, eval, &resources, &module_exports) {
             Some(exp) => {
                 diags.extend(exp.diags);
                 let addrs = exp

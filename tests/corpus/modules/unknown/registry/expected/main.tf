@@ -1,5 +1,5 @@
 resource "digitalocean_spaces_bucket" "data" {
-  name   = "-${var.instance_id}"
+  name   = "acme-app-${var.instance_id}"
   region = var.region
 }
 
