@@ -1474,10 +1474,46 @@ fn secret_identity_warnings(cx: &mut Cx<'_>, r: &Resource) {
         let Some(secret) = cx.resolve_ref(v) else {
             continue;
         };
-        if secret.ty != "aws_secretsmanager_secret" || secret.mode != Mode::Managed {
+        if secret.mode != Mode::Managed {
             continue;
         }
         let name = hclx::object_key(k).unwrap_or_default();
+        if matches!(secret.ty.as_str(), "aws_rds_cluster" | "aws_db_instance")
+            && attr.as_str() == "arn"
+        {
+            let db = secret.address().to_string();
+            let data_api = hclx::attr(&secret.body, "enable_http_endpoint")
+                .and_then(|e| cx.eval.bool(e))
+                == Some(true);
+            let api = if data_api {
+                "the RDS Data API (`enable_http_endpoint`), which the function queries with it"
+            } else {
+                "RDS's own API"
+            };
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!(
+                        "`{}`: `{name}` hands the function the arn of `{db}`, for {api}; in the appliance `{name}` reads the DigitalOcean cluster's `urn`, and no DigitalOcean API runs SQL statements: the function cannot reach the database that way",
+                        r.address()
+                    ),
+                )
+                .at(r.loc_of("environment"))
+                .resource(r.address())
+                .help(format!(
+                    "connect with the engine's driver instead: pass {} (Ferry reads them from the DigitalOcean cluster) and open a connection in the function",
+                    if secret.ty == "aws_rds_cluster" {
+                        format!("`{db}.endpoint`, `.port`, `.database_name`, `.master_username` and `.master_password`")
+                    } else {
+                        format!("`{db}.address`, `.port`, `.db_name`, `.username` and `.password`")
+                    }
+                )),
+            );
+            continue;
+        }
+        if secret.ty != "aws_secretsmanager_secret" {
+            continue;
+        }
         let secret = secret.address().to_string();
         let reads = if attr.as_str() == "name" {
             "its name"
