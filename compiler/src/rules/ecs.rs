@@ -2253,29 +2253,58 @@ fn task_pod(
                         };
                         // A secret of the stack is read from its Kubernetes Secret, not
                         // written into the Deployment's spec.
-                        let source =
-                            match v.as_ref().and_then(|v| super::secrets::secret_key(cx, v)) {
-                                Some((secret, key)) => EnvSource::SecretKey {
-                                    secret,
-                                    key: s(&key),
-                                },
-                                None => {
-                                    let v = v.map(|v| super::secrets::database_passwords(cx, &v));
-                                    // A database's admin password is read from a Secret too.
-                                    match v
-                                        .as_ref()
-                                        .and_then(|v| super::secrets::admin_password_of(cx, v))
-                                    {
-                                        Some(db) => EnvSource::SecretKey {
-                                            secret: k8s::name_of(
-                                                &super::secrets::master_user_secret(cx, db),
-                                            ),
-                                            key: s("password"),
-                                        },
-                                        None => EnvSource::Value(v.map(stringify).unwrap_or(s(""))),
+                        let source = match v
+                            .as_ref()
+                            .and_then(|v| super::secrets::secret_key(cx, v))
+                        {
+                            Some((secret, key)) => EnvSource::SecretKey {
+                                secret,
+                                key: s(&key),
+                            },
+                            None => {
+                                let v = v.map(|v| super::secrets::database_passwords(cx, &v));
+                                // A database's admin password is read from a Secret too.
+                                match v
+                                    .as_ref()
+                                    .and_then(|v| super::secrets::admin_password_of(cx, v))
+                                {
+                                    Some(db) => EnvSource::SecretKey {
+                                        secret: k8s::name_of(&super::secrets::master_user_secret(
+                                            cx, db,
+                                        )),
+                                        key: s("password"),
+                                    },
+                                    None => {
+                                        // A password inside a connection string: read
+                                        // into a variable first, expanded by Kubernetes.
+                                        let v = match v.as_ref().and_then(|v| {
+                                            super::secrets::embedded_admin_passwords(cx, v)
+                                        }) {
+                                            Some((with_refs, dbs)) => {
+                                                for (var, db) in dbs {
+                                                    if c.env.iter().any(|e| e.name == s(&var)) {
+                                                        continue;
+                                                    }
+                                                    let secret = k8s::name_of(
+                                                        &super::secrets::master_user_secret(cx, db),
+                                                    );
+                                                    c.env.push(Env {
+                                                        name: s(&var),
+                                                        source: EnvSource::SecretKey {
+                                                            secret,
+                                                            key: s("password"),
+                                                        },
+                                                    });
+                                                }
+                                                Some(with_refs)
+                                            }
+                                            None => v,
+                                        };
+                                        EnvSource::Value(v.map(stringify).unwrap_or(s("")))
                                     }
                                 }
-                            };
+                            }
+                        };
                         c.env.push(Env { name: n, source });
                     }
                 }

@@ -1569,14 +1569,43 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
                     let addr = super::secrets::master_user_secret(cx, db);
                     Some((super::k8s::name_of(&addr), "password".to_string()))
                 });
-                items.push(match from_secret {
-                    Some((secret, key)) => {
-                        let key_ref = obj(vec![("name", secret), ("key", s(&key))]);
-                        let from = obj(vec![("secretKeyRef", key_ref)]);
-                        obj(vec![("name", name), ("valueFrom", from)])
+                let from_key = |secret: Expression, key: &str| {
+                    let key_ref = obj(vec![("name", secret), ("key", s(key))]);
+                    obj(vec![("secretKeyRef", key_ref)])
+                };
+                // A password inside a connection string: read into a variable listed before
+                // it, which Kubernetes expands (`$(NAME)`).
+                let embedded = match from_secret {
+                    Some(_) => None,
+                    None => super::secrets::embedded_admin_passwords(
+                        cx,
+                        &super::secrets::database_passwords(cx, v),
+                    ),
+                };
+                let item = match (from_secret, embedded) {
+                    (Some((secret, key)), _) => {
+                        obj(vec![("name", name), ("valueFrom", from_key(secret, &key))])
                     }
-                    None => obj(vec![("name", name), ("value", env_value(v))]),
-                });
+                    (None, Some((with_refs, dbs))) => {
+                        for (var, db) in dbs {
+                            let declared = items.iter().any(|i| {
+                                matches!(i, Expression::Object(o) if o.iter().any(|(k, v)| hclx::object_key(k).as_deref() == Some("name") && *v == s(&var)))
+                            });
+                            if declared {
+                                continue;
+                            }
+                            let addr = super::secrets::master_user_secret(cx, db);
+                            let secret = super::k8s::name_of(&addr);
+                            items.push(obj(vec![
+                                ("name", s(&var)),
+                                ("valueFrom", from_key(secret, "password")),
+                            ]));
+                        }
+                        obj(vec![("name", name), ("value", env_value(&with_refs))])
+                    }
+                    (None, None) => obj(vec![("name", name), ("value", env_value(v))]),
+                };
+                items.push(item);
             }
             (!items.is_empty()).then_some(Expression::Array(items))
         }

@@ -2072,6 +2072,49 @@ pub fn admin_password_of<'a>(cx: &Cx<'a>, v: &Expression) -> Option<&'a Resource
         .find(|d| d.name == name.as_str() && !d.meta.is_repeated())
 }
 
+/// A template value that embeds databases' admin passwords
+/// (`"postgres://app:${aws_db_instance.app.password}@…"`, after [`database_passwords`]): the
+/// template with each such interpolation replaced by `$(NAME)`, which Kubernetes expands from
+/// a variable listed before it in the same container, and those variables (`NAME`, the
+/// database), to be read from the database's admin Secret. So a connection string keeps the
+/// password out of the Deployment's or Service's spec. `None` when it embeds none (or has
+/// directives, which are left as written).
+pub fn embedded_admin_passwords<'a>(
+    cx: &Cx<'a>,
+    v: &Expression,
+) -> Option<(Expression, Vec<(String, &'a Resource)>)> {
+    let Expression::TemplateExpr(t) = v else {
+        return None;
+    };
+    let template = hclx::parse_template(t)?;
+    let mut out = Template::new();
+    let mut vars: Vec<(String, &'a Resource)> = Vec::new();
+    for el in template.elements() {
+        match el {
+            Element::Interpolation(i) => match admin_password_of(cx, &i.expr) {
+                Some(db) => {
+                    let name = format!("FERRY_{}_DB_PASSWORD", var_ident(&db.name).to_uppercase());
+                    out = out.add_element(Element::Literal(format!("$({name})")));
+                    if !vars.iter().any(|(n, _)| *n == name) {
+                        vars.push((name, db));
+                    }
+                }
+                None => out = out.add_element(el.clone()),
+            },
+            Element::Literal(_) => out = out.add_element(el.clone()),
+            Element::Directive(_) => return None,
+        }
+    }
+    if vars.is_empty() {
+        return None;
+    }
+    let text = out.to_string();
+    Some((
+        Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(text))),
+        vars,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
