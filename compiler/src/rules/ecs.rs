@@ -2489,7 +2489,14 @@ fn task_pod(
         }
     }
     // Containers that reach a bucket of the stack with the task role get a Spaces key.
-    super::s3::pod_access(cx, r, app, &mut pod, ns.clone());
+    super::s3::pod_access(
+        cx,
+        r,
+        app,
+        &mut pod,
+        hclx::attr(&td.body, "task_role_arn"),
+        ns.clone(),
+    );
     if needs_pull_secret {
         let secret = ecr::pull_secret(cx, ns.clone(), r.loc.clone());
         pod.image_pull_secrets.push(secret);

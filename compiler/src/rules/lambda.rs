@@ -1649,9 +1649,15 @@ fn spaces_access(cx: &mut Cx<'_>, r: &Resource, items: &mut Vec<Expression>, ns:
     }
     // Named after the resource: the function's name may hold the instance id at compile time.
     let app = dns_label(&r.name);
-    let Some(access) =
-        super::s3::workload_access(cx, r, &app, &granted, &["user-container".to_string()], ns)
-    else {
+    let Some(access) = super::s3::workload_access(
+        cx,
+        r,
+        &app,
+        &granted,
+        hclx::attr(&r.body, "role"),
+        &["user-container".to_string()],
+        ns,
+    ) else {
         return;
     };
     for key in S3_CREDENTIAL_ENV {

@@ -33,6 +33,8 @@ use crate::source::Loc;
 use hcl::expr::{TemplateExpr, TraversalOperator as Op};
 use hcl::{Body, Expression};
 
+mod role_access;
+
 const BUCKET: &str = "digitalocean_spaces_bucket";
 const CORS: &str = "digitalocean_spaces_bucket_cors_configuration";
 const POLICY: &str = "digitalocean_spaces_bucket_policy";
@@ -2095,7 +2097,8 @@ pub struct SpacesAccess {
 /// aws_s3_bucket.files.id`) reached it with their task or function role's credentials and
 /// AWS's endpoint; pods have neither (known gap #181). `r` (run as `app`, in the namespace
 /// `ns`) gets a Spaces access key scoped to the `granted` buckets (`digitalocean_spaces_key`,
-/// read/write: the role's policy is not read) in a Secret, whatever its count or for_each; the
+/// `read` where the `role`'s policies only read the bucket, else `readwrite`: see
+/// [`role_access`]) in a Secret, whatever its count or for_each; the
 /// caller puts the Secret's keys in the environment of `containers` (named in the note) as
 /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, and the endpoint as `AWS_ENDPOINT_URL_S3`,
 /// which the AWS SDKs read.
@@ -2104,6 +2107,7 @@ pub fn workload_access(
     r: &Resource,
     app: &str,
     granted: &[Expression],
+    role: Option<&Expression>,
     containers: &[String],
     ns: Expression,
 ) -> Option<SpacesAccess> {
@@ -2122,10 +2126,20 @@ pub fn workload_access(
         "name",
         hclx::template(format!("{app}-${{var.instance_id}}")),
     );
+    let mut permissions: Vec<String> = Vec::new();
     for b in granted {
+        let access = cx
+            .resolve_ref(b)
+            .map(|bucket| role_access::of_role(cx, role, bucket))
+            .unwrap_or(role_access::Access::ReadWrite);
         let g = key.block("grant");
         g.set("bucket", b.clone());
-        g.set("permission", Expression::String("readwrite".into()));
+        g.set("permission", Expression::String(access.permission().into()));
+        permissions.push(format!(
+            "`{}` {}",
+            hclx::inline(b).trim_end_matches(".id"),
+            access.permission()
+        ));
     }
     let key_addr = cx.emit_as(
         r,
@@ -2171,6 +2185,7 @@ pub fn workload_access(
         .map(|b| format!("`{}`", hclx::inline(b).trim_end_matches(".id")))
         .collect::<Vec<_>>()
         .join(", ");
+    let permissions = permissions.join(", ");
     cx.secret(crate::report::SecretRef {
         origin: r.address().to_string(),
         target: secret_addr.clone(),
@@ -2186,13 +2201,13 @@ pub fn workload_access(
         Diagnostic::new(
             Code::WorkloadSpacesKey,
             format!(
-                "container(s) {containers} of `{}` read {buckets_named} with the AWS role's credentials, which pods do not have: they get a Spaces access key scoped to the bucket(s) (`{key_addr}`, read/write) from the Secret `{secret_addr}` (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) and the Spaces endpoint in `AWS_ENDPOINT_URL_S3`",
+                "container(s) {containers} of `{}` read {buckets_named} with the AWS role's credentials, which pods do not have: they get a Spaces access key scoped to the bucket(s) (`{key_addr}`: {permissions}) from the Secret `{secret_addr}` (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) and the Spaces endpoint in `AWS_ENDPOINT_URL_S3`",
                 r.address()
             ),
         )
         .at(r.loc.clone())
         .resource(r.address())
-        .help("the application's S3 client must use the endpoint (AWS SDKs read `AWS_ENDPOINT_URL_S3`; older clients need it configured) and path- or virtual-host-style addressing Spaces accepts; narrow the key to `read` where the role only read"),
+        .help("the application's S3 client must use the endpoint (AWS SDKs read `AWS_ENDPOINT_URL_S3`; older clients need it configured) and path- or virtual-host-style addressing Spaces accepts; a bucket the role only reads (every S3 action of its policies on it `s3:Get…`/`s3:List…`) is granted `read`, any other `readwrite`"),
     );
     Some(SpacesAccess {
         secret: super::k8s::name_of(&secret_addr),
@@ -2207,6 +2222,7 @@ pub fn pod_access(
     r: &Resource,
     app: &str,
     pod: &mut super::k8s::PodSpec,
+    role: Option<&Expression>,
     ns: Expression,
 ) {
     use super::k8s::{Env, EnvSource};
@@ -2254,7 +2270,7 @@ pub fn pod_access(
         .iter()
         .filter_map(|i| containers.get(*i).map(|c| c.name.clone()))
         .collect();
-    let Some(access) = workload_access(cx, r, app, &granted, &names, ns) else {
+    let Some(access) = workload_access(cx, r, app, &granted, role, &names, ns) else {
         return;
     };
     for i in reading {
