@@ -443,6 +443,19 @@ fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
         return;
     }
     let texts = kubernetes_texts(r, cx);
+    external_dns_on_aws(r, cx, &texts);
+    // References to the stack's Route 53 resources (`aws_route53_zone.main.name`) are rewritten
+    // like any other: they are not Route 53 settings.
+    let texts: Vec<String> = texts
+        .into_iter()
+        .map(|t| {
+            if t.contains("aws_route53_") {
+                t.replace("aws_route53_", "")
+            } else {
+                t
+            }
+        })
+        .collect();
     let found: Vec<&str> = AWS_KUBERNETES
         .iter()
         .filter(|(marker, _)| texts.iter().any(|t| t.contains(marker)))
@@ -463,6 +476,54 @@ fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
         .at(r.loc.clone())
         .resource(r.address())
         .help("replace them with their DigitalOcean counterparts or remove them, in the origin or in the deployment stack"),
+    );
+}
+
+/// Warns when a kept release of external-dns (`chart = "external-dns"`) keeps its AWS provider
+/// (`provider = aws`, in a `set`, `values` or a values file): it writes Route 53 records with
+/// the pod's IAM role, which DOKS pods do not have, so the appliance's DNS names are never
+/// created (known gap #212). On DigitalOcean it would need `provider = digitalocean` and a
+/// token with write access to the domain living in the cluster, which the appliance's token
+/// model does not leave there (writes happen in Deploy windows, through the relay): the records
+/// belong in the stack.
+fn external_dns_on_aws(r: &Resource, cx: &mut Cx<'_>, texts: &[String]) {
+    if r.ty != "helm_release" {
+        return;
+    }
+    let chart = crate::hclx::attr(&r.body, "chart").and_then(|e| cx.eval.string(e));
+    if chart.is_none_or(|c| c.trim_end_matches('/').rsplit('/').next() != Some("external-dns")) {
+        return;
+    }
+    let set_to_aws = r.body.blocks().any(|b| {
+        b.identifier() == "set"
+            && crate::hclx::attr(&b.body, "name")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|n| n == "provider" || n == "provider.name")
+            && crate::hclx::attr(&b.body, "value")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|v| v == "aws")
+    });
+    let written_aws = texts.iter().any(|t| {
+        let t = t.replace(['"', '\''], "");
+        t.contains("provider: aws")
+            || t.contains("provider = aws")
+            || t.contains("provider = { name = aws")
+            || (t.contains("provider:") && t.contains("name: aws"))
+    });
+    if !set_to_aws && !written_aws {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` runs external-dns with its AWS provider: it writes Route 53 records with the pod's IAM role, which DOKS pods do not have, so the DNS names it manages are never created in the appliance",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("declare the records in the stack instead (`aws_route53_record` aliases of the load balancer become `digitalocean_record`s pointing at it), or run external-dns with `provider = digitalocean` and a DigitalOcean token of its own in a Secret (`DO_TOKEN`): Ferry's tokens write only in Deploy windows, through the relay"),
     );
 }
 
