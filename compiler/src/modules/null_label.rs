@@ -227,7 +227,9 @@ pub(super) fn expand(b: &mut Builder<'_>, prior: &Prior) {
         ) {
             continue;
         }
-        let v = b.input(k).map(|e| (e, false)).or_else(|| ctx.field(k));
+        let v = input(b, prior, k)
+            .map(|e| (e, false))
+            .or_else(|| ctx.field(k));
         raw.insert(k, v);
     }
     let settings = match settings(b, &raw) {
@@ -245,13 +247,13 @@ pub(super) fn expand(b: &mut Builder<'_>, prior: &Prior) {
             return;
         }
     };
-    let raw_attrs = attributes(b, &ctx);
-    let raw_tags = merged_maps(b.input("tags"), ctx.field("tags").map(|(e, _)| e));
+    let raw_attrs = attributes(b, prior, &ctx);
+    let raw_tags = merged_maps(input(b, prior, "tags"), ctx.field("tags").map(|(e, _)| e));
     let additional = merged_maps(
-        b.input("additional_tag_map"),
+        input(b, prior, "additional_tag_map"),
         ctx.field("additional_tag_map").map(|(e, _)| e),
     );
-    let descriptor_formats = b.input("descriptor_formats").or_else(|| {
+    let descriptor_formats = input(b, prior, "descriptor_formats").or_else(|| {
         ctx.field("descriptor_formats")
             .map(|(e, _)| e)
             .filter(|e| !matches!(e, Expression::Object(o) if o.is_empty()))
@@ -446,6 +448,46 @@ fn reads_instance(e: &Expression) -> bool {
     hit
 }
 
+/// An input as written (marked as used), with the outputs of labels expanded before it read
+/// in place (`name = module.base.id`): a label's outputs are expressions of its own inputs,
+/// and the reference pass does not look into them again.
+fn input(b: &mut Builder<'_>, prior: &Prior, name: &str) -> Option<Expression> {
+    let mut e = b.input(name)?;
+    hclx::walk_mut(&mut e, &mut |x| {
+        let Some((
+            "module",
+            [
+                TraversalOperator::GetAttr(m),
+                TraversalOperator::GetAttr(out),
+                rest @ ..,
+            ],
+        )) = hclx::traversal_root(x)
+        else {
+            return true;
+        };
+        let Some(ModuleOutput::Expr(v)) = prior.get(m.as_str()).and_then(|o| o.get(out.as_str()))
+        else {
+            return true;
+        };
+        let mut v = v.clone();
+        // `module.base.context.stage`: the field of the object it stands for.
+        for op in rest {
+            v = match (&v, op) {
+                (Expression::Object(_), TraversalOperator::GetAttr(k)) => {
+                    match fields(&v).and_then(|mut f| f.remove(k.as_str())) {
+                        Some(field) => field,
+                        None => return true,
+                    }
+                }
+                _ => return true,
+            };
+        }
+        *x = v;
+        false
+    });
+    Some(e)
+}
+
 /// The `context` input, resolved as far as Ferry can.
 fn context(b: &mut Builder<'_>, prior: &Prior) -> Ctx {
     let Some(e) = b.input("context") else {
@@ -609,10 +651,10 @@ enum Attrs {
     Many(Expression),
 }
 
-fn attributes(b: &mut Builder<'_>, ctx: &Ctx) -> Vec<Attrs> {
+fn attributes(b: &mut Builder<'_>, prior: &Prior, ctx: &Ctx) -> Vec<Attrs> {
     let mut out = Vec::new();
     let from_ctx = ctx.field("attributes");
-    let from_call = b.input("attributes").map(|e| (e, false));
+    let from_call = input(b, prior, "attributes").map(|e| (e, false));
     for (e, maybe_null) in [from_ctx, from_call].into_iter().flatten() {
         if b.eval.is_null(&e) {
             continue;

@@ -38,6 +38,13 @@ module "cache_label" {
   attributes = ["a", "b", "a"]
 }
 
+# Reads another label's output: its expression is read in place.
+module "worker_label" {
+  source     = "cloudposse/label/null"
+  name       = module.cache_label.id
+  attributes = ["worker"]
+}
+
 # Turned off: every name output is empty.
 module "off" {
   source  = "cloudposse/label/null"
@@ -74,11 +81,12 @@ resource "aws_elasticache_cluster" "cache" {
 
 output "ids" {
   value = {
-    web   = module.label.id
-    db    = module.db_label.id
-    cache = module.cache_label.id
-    off   = module.off.id
-    sg    = local.sg_name
+    web    = module.label.id
+    db     = module.db_label.id
+    cache  = module.cache_label.id
+    off    = module.off.id
+    worker = module.worker_label.id
+    sg     = local.sg_name
   }
 }
 
