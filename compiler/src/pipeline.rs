@@ -757,6 +757,32 @@ fn drop_unread_generators(
     }
 }
 
+/// The path a file function reads, relative to the module's folder, when it is written out.
+fn read_path(e: &Expression, is_root: bool) -> Option<String> {
+    let text = match e {
+        Expression::String(s) => s.clone(),
+        Expression::TemplateExpr(t) => match &**t {
+            hcl::expr::TemplateExpr::QuotedString(s) => s.clone(),
+            hcl::expr::TemplateExpr::Heredoc(_) => return None,
+        },
+        _ => return None,
+    };
+    let rel = text
+        .strip_prefix("${path.module}/")
+        .or_else(|| text.strip_prefix("${path.root}/").filter(|_| is_root))
+        // The deployment stack is applied from its root folder, which is the working
+        // directory `path.cwd` names (sweep 13 #225).
+        .or_else(|| text.strip_prefix("${path.cwd}/").filter(|_| is_root))
+        .unwrap_or(&text);
+    let rel = rel.strip_prefix("./").unwrap_or(rel);
+    (!rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains("${")
+        && !rel.contains("%{")
+        && !rel.split('/').any(|seg| seg == ".." || seg.is_empty()))
+    .then(|| rel.to_string())
+}
+
 /// The files the deployment stack reads by path (`file("values.yaml")`,
 /// `templatefile("${path.module}/user-data.tpl", …)`): a data file of the origin (JSON,
 /// template, YAML) is copied into the stack at the same place; any other (a shell script the
@@ -784,31 +810,7 @@ fn files_read(
         "filesha512",
         "templatefile",
     ];
-    // The path a call reads, relative to the module's folder, when it is written out.
-    let path_of = |e: &Expression| -> Option<String> {
-        let text = match e {
-            Expression::String(s) => s.clone(),
-            Expression::TemplateExpr(t) => match &**t {
-                hcl::expr::TemplateExpr::QuotedString(s) => s.clone(),
-                hcl::expr::TemplateExpr::Heredoc(_) => return None,
-            },
-            _ => return None,
-        };
-        let rel = text
-            .strip_prefix("${path.module}/")
-            .or_else(|| text.strip_prefix("${path.root}/").filter(|_| is_root))
-            // The deployment stack is applied from its root folder, which is the working
-            // directory `path.cwd` names (sweep 13 #225).
-            .or_else(|| text.strip_prefix("${path.cwd}/").filter(|_| is_root))
-            .unwrap_or(&text);
-        let rel = rel.strip_prefix("./").unwrap_or(rel);
-        (!rel.is_empty()
-            && !rel.starts_with('/')
-            && !rel.contains("${")
-            && !rel.contains("%{")
-            && !rel.split('/').any(|seg| seg == ".." || seg.is_empty()))
-        .then(|| rel.to_string())
-    };
+    let path_of = |e: &Expression| read_path(e, is_root);
     let mut wanted: BTreeMap<String, String> = BTreeMap::new();
     let mut note = |e: &Expression, used_by: &str| {
         hclx::walk(e, &mut |x| {
@@ -1491,6 +1493,14 @@ fn compile_module(
     let mut shares_read: BTreeSet<usize> = BTreeSet::new();
     // ... and so does a port setting beside its host (`DB_PORT = "3306"` next to `DB_HOST`).
     let mut port_settings: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    // A template that logs in as a database's literal master user, now a regular user of the
+    // cluster, gets that user's password rather than the admin's (known gap #224).
+    let logins = rules::database::user_logins(&resources, &st, eval, &generated);
+    let template_text = |p: &Expression| -> Option<(String, String)> {
+        let rel = read_path(p, is_root)?;
+        let full = origin::join_dir(&module.dir, &rel)?;
+        Some((rel, module.data_files.get(&full)?.clone()))
+    };
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
     for e in &mut emitted {
@@ -1511,13 +1521,38 @@ fn compile_module(
             });
         let origin = e.origin.as_deref();
         rules::secrets::read_literal_port_settings(&mut e.body, &db_ports, &mut port_settings);
+        let mut logins_read = Vec::new();
         e.body.exprs_mut(&mut |x| {
+            logins_read.extend(rules::database::template_user_passwords(
+                x,
+                &logins,
+                &template_text,
+            ));
             rules::secrets::read_generated_passwords(x, &generated);
             rules::secrets::read_database_values(x, &db_values, origin, &mut values_read);
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
             rules::efs::read_share_paths(x, &share_hosts, &mut shares_read);
             rw.rewrite(x, &loc)
         });
+        for (path, name, vars, user) in logins_read {
+            let by = e.origin.clone().unwrap_or_else(|| e.address());
+            diags.push(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "`{by}`: the template `{path}` logs in as `{name}`, the origin database's master user, which is now the cluster's regular user `{user}`; {} the master password, which now reads the admin's, so it reads `{user}.password` instead",
+                        vars.iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                            + if vars.len() == 1 { " was" } else { " were" }
+                    ),
+                )
+                .at(loc.clone())
+                .resource(by.clone())
+                .help("DigitalOcean's admin user is `doadmin`, with its own generated password; a template that logs in as the user the origin named needs that user's password"),
+            );
+        }
         for x in [&mut e.meta.count, &mut e.meta.for_each]
             .into_iter()
             .flatten()

@@ -387,6 +387,200 @@ fn vpc_range_of(cx: &Cx<'_>, cluster: &str) -> Option<Expression> {
     (id.as_str() == "id").then(|| hclx::path(&["digitalocean_vpc", name.as_str(), "ip_range"]))
 }
 
+/// `digitalocean_vpc.x.id` (or `digitalocean_vpc.x[0].id`) → the same VPC's `ip_range`.
+fn vpc_range(e: &Expression) -> Option<Expression> {
+    let ("digitalocean_vpc", ops) = hclx::traversal_root(e)? else {
+        return None;
+    };
+    let (Op::GetAttr(last), head) = ops.split_last()? else {
+        return None;
+    };
+    if last.as_str() != "id" || head.is_empty() {
+        return None;
+    }
+    let mut ops = head.to_vec();
+    ops.push(Op::GetAttr(hcl::Identifier::unchecked("ip_range")));
+    Some(hclx::traversal("digitalocean_vpc", ops))
+}
+
+// ---- droplets AWS launches without a public address (known gap #236) -----------------------------
+
+/// The subnets of the stack `e` names (`subnet_id`, `vpc_zone_identifier`), when every one of
+/// them gives instances no public address (`map_public_ip_on_launch` unset or false). `None`
+/// when `e` names anything else (a variable, a module output, a looked-up subnet) or a subnet
+/// that maps public addresses or whose setting is not known at compile time.
+fn private_subnets<'a>(cx: &Cx<'a>, e: &Expression) -> Option<Vec<&'a Resource>> {
+    let mut subnets: Vec<&'a Resource> = Vec::new();
+    let mut other = false;
+    hclx::walk(e, &mut |x| match hclx::traversal_root(x) {
+        Some(("aws_subnet", [Op::GetAttr(_), ..])) => match cx.resolve_ref(x) {
+            Some(s) if s.mode == Mode::Managed && s.ty == "aws_subnet" => {
+                if !subnets.iter().any(|k| k.address() == s.address()) {
+                    subnets.push(s);
+                }
+            }
+            _ => other = true,
+        },
+        // The root variable of the traversal above, and instance keys.
+        Some(("aws_subnet", []) | ("count" | "each", _)) => {}
+        Some(_) => other = true,
+        None => {}
+    });
+    if other || subnets.is_empty() {
+        return None;
+    }
+    subnets
+        .iter()
+        .all(|s| match hclx::attr(&s.body, "map_public_ip_on_launch") {
+            None => true,
+            Some(v) => cx.eval.bool(v) == Some(false),
+        })
+        .then_some(subnets)
+}
+
+/// Why AWS gives the droplets of `r` (an instance) no public address, when it does not: a
+/// subnet of the stack that maps no public IP on launch, without an Elastic IP. An instance
+/// with `associate_public_ip_address` decides for itself: `true` is public, and `false` becomes
+/// a droplet without public networking (`rules::ec2`), which no firewall rule exposes.
+fn instance_private(cx: &Cx<'_>, r: &Resource) -> Option<String> {
+    if hclx::attr(&r.body, "associate_public_ip_address").is_some() {
+        return None;
+    }
+    if !cx.referencing("aws_eip", "instance", r).is_empty()
+        || !cx
+            .referencing("aws_eip_association", "instance_id", r)
+            .is_empty()
+    {
+        return None;
+    }
+    let subnets = private_subnets(cx, hclx::attr(&r.body, "subnet_id")?)?;
+    Some(format!(
+        "`{}` (in {}, which {} no public IP on launch)",
+        r.address(),
+        list_addrs(&subnets),
+        if subnets.len() == 1 { "maps" } else { "map" }
+    ))
+}
+
+/// Why AWS gives the instances an Auto Scaling group launches from the template `t` no public
+/// address, when it does not: the template's `associate_public_ip_address = false` (a launch
+/// configuration's, or its first network interface's), or subnets of the stack in the group's
+/// `vpc_zone_identifier` that map no public IP on launch.
+fn pool_private(cx: &Cx<'_>, t: &Resource) -> Option<String> {
+    let asg = cx
+        .origin_of_type("aws_autoscaling_group")
+        .filter(|asg| asg.mode == Mode::Managed && !asg.meta.is_repeated())
+        .find(|asg| {
+            super::ec2::launch_template_of(cx, asg).is_some_and(|x| x.address() == t.address())
+        })?;
+    let setting = if t.ty == "aws_launch_configuration" {
+        hclx::attr(&t.body, "associate_public_ip_address").cloned()
+    } else {
+        hclx::blocks(&t.body, "network_interfaces")
+            .first()
+            .and_then(|b| hclx::attr(b, "associate_public_ip_address").cloned())
+    };
+    match setting.map(|e| cx.eval.bool(&e)) {
+        Some(Some(false)) => {
+            return Some(format!(
+                "`{}` (its template `{}` sets `associate_public_ip_address = false`)",
+                asg.address(),
+                t.address()
+            ));
+        }
+        Some(_) => return None,
+        None => {}
+    }
+    let subnets = private_subnets(cx, hclx::attr(&asg.body, "vpc_zone_identifier")?)?;
+    Some(format!(
+        "`{}` (in {}, which {} no public IP on launch)",
+        asg.address(),
+        list_addrs(&subnets),
+        if subnets.len() == 1 { "maps" } else { "map" }
+    ))
+}
+
+/// The `vpc_uuid` an emitted droplet (or a pool's `droplet_template`) joins.
+fn joined_vpc(cx: &Cx<'_>, addr: &str) -> Option<Expression> {
+    let e = cx.st.find(addr)?;
+    if let Some(v) = e.body.get("vpc_uuid") {
+        return Some(v.clone());
+    }
+    e.body.items.iter().find_map(|i| match i {
+        Item::Block(b) if b.ident == "droplet_template" => b.body.get("vpc_uuid").cloned(),
+        _ => None,
+    })
+}
+
+/// What the droplet firewall of a group does with ingress from anywhere.
+enum Exposure {
+    /// Every member is launched with a public address on AWS (or Ferry cannot tell): as written.
+    Public,
+    /// Every member is private on AWS and joins the one stack VPC: anywhere becomes its range.
+    Narrow { range: Expression, why: Vec<String> },
+    /// Some or all members are private on AWS, but Ferry has no one VPC range to admit instead.
+    Exposed { why: Vec<String>, all: bool },
+}
+
+/// Whether the droplets and pools of a group were private on AWS (see [`Exposure`]).
+fn exposure(
+    cx: &Cx<'_>,
+    droplets: &[&Resource],
+    pools: &[(&Resource, String, Expression)],
+) -> Exposure {
+    let mut why = Vec::new();
+    let mut public = 0usize;
+    let mut ranges: Vec<Option<Expression>> = Vec::new();
+    let droplet_addr = |r: &Resource| {
+        cx.st
+            .outcomes
+            .get(r.address())
+            .and_then(|o| {
+                o.targets
+                    .iter()
+                    .find(|t| t.starts_with("digitalocean_droplet."))
+            })
+            .cloned()
+    };
+    for d in droplets {
+        match instance_private(cx, d) {
+            Some(w) => {
+                why.push(w);
+                ranges.push(
+                    droplet_addr(d)
+                        .and_then(|a| joined_vpc(cx, &a))
+                        .and_then(|v| vpc_range(&v)),
+                );
+            }
+            None => public += 1,
+        }
+    }
+    for (t, addr, _) in pools {
+        match pool_private(cx, t) {
+            Some(w) => {
+                why.push(w);
+                ranges.push(joined_vpc(cx, addr).and_then(|v| vpc_range(&v)));
+            }
+            None => public += 1,
+        }
+    }
+    if why.is_empty() {
+        return Exposure::Public;
+    }
+    let one_range = ranges
+        .first()
+        .cloned()
+        .flatten()
+        .filter(|r| ranges.iter().all(|x| x.as_ref() == Some(r)));
+    match one_range {
+        Some(range) if public == 0 => Exposure::Narrow { range, why },
+        _ => Exposure::Exposed {
+            why,
+            all: public == 0,
+        },
+    }
+}
+
 /// The `digitalocean_database_cluster` a data store became.
 fn db_cluster(cx: &Cx<'_>, db: &Resource) -> Option<String> {
     cx.st
@@ -959,7 +1153,8 @@ fn group(r: &Resource, cx: &mut Cx<'_>) {
     }
     if !droplets.is_empty() || !pools.is_empty() {
         let tags: Vec<Expression> = pools.iter().map(|(_, _, t)| t.clone()).collect();
-        let addr = droplet_firewall(cx, r, &droplets, &tags, &rules);
+        let exposure = exposure(cx, &droplets, &pools);
+        let addr = droplet_firewall(cx, r, &droplets, &tags, &rules, &exposure);
         if !droplets.is_empty() {
             notes.push(format!(
                 "rules apply to the droplets of {}",
@@ -1180,6 +1375,7 @@ fn droplet_firewall(
     droplets: &[&Resource],
     pool_tags: &[Expression],
     rules: &[SgRule<'_>],
+    exposure: &Exposure,
 ) -> String {
     let mut body = OutBody::new();
     let name = cx
@@ -1229,7 +1425,11 @@ fn droplet_firewall(
         if !admitted.networks.is_empty() {
             looked_up_warning(cx, rule, &admitted.networks, "the firewall");
         }
-        let addresses = union_list(&admitted.lists, &admitted.items);
+        if rule.ingress {
+            foreign_private_sources(cx, rule, &admitted);
+        }
+        let items = anywhere_from_vpc(cx, rule, sg, admitted.items, exposure);
+        let addresses = union_list(&admitted.lists, &items);
         let droplet_ids = union_list(&peers.droplet_lists, &peers.droplet_items);
         let lbs = union_list(&[], &peers.lbs);
         let k8s = union_list(&[], &peers.k8s);
@@ -1265,6 +1465,218 @@ fn droplet_firewall(
     // No `tags` here: on a firewall `tags` selects the droplets it applies to, and the
     // appliance tag would apply this group's rules to every droplet of the appliance.
     cx.emit(sg, "digitalocean_firewall", body)
+}
+
+/// An IPv4 CIDR (`10.0.0.0/16`) as its network address and prefix length.
+fn ipv4_cidr(s: &str) -> Option<(u32, u32)> {
+    let (ip, len) = s.split_once('/')?;
+    let len: u32 = len.parse().ok().filter(|l| *l <= 32)?;
+    let ip: std::net::Ipv4Addr = ip.parse().ok()?;
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    Some((u32::from(ip) & mask, len))
+}
+
+/// Whether two IPv4 networks overlap (one contains the other).
+fn overlaps((a, la): (u32, u32), (b, lb): (u32, u32)) -> bool {
+    let len = la.min(lb);
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    a & mask == b & mask
+}
+
+/// A part of one private (RFC 1918) IPv4 block, smaller than the block: a whole block
+/// (`10.0.0.0/8`) means "any private address", which keeps its meaning on DigitalOcean.
+fn is_private((net, len): (u32, u32)) -> bool {
+    [("10.0.0.0", 8), ("172.16.0.0", 12), ("192.168.0.0", 16)]
+        .iter()
+        .any(|(p, l)| {
+            len > *l
+                && p.parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|p| overlaps((net, len), (u32::from(p), *l)))
+        })
+}
+
+/// Warns when an ingress rule of a droplet firewall admits a private range (a literal, or the
+/// value of a variable known at compile time) that describes a network outside the stack
+/// (known gap #239): with no VPC in the stack the droplets join the region's default
+/// DigitalOcean VPC, whose range DigitalOcean assigns; with stack VPCs of known ranges, a
+/// private range outside all of them (the AWS default VPC's `172.31.0.0/16`). Either way the
+/// rule admits nobody on DigitalOcean unless that network is connected.
+fn foreign_private_sources(cx: &mut Cx<'_>, rule: &SgRule<'_>, admitted: &Addresses) {
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut note = |cidr: &str, from: Option<&Expression>| {
+        if ipv4_cidr(cidr).is_some_and(is_private) {
+            let from = from
+                .map(|e| format!(" (from `{}`)", hclx::inline(e)))
+                .unwrap_or_default();
+            if !found.iter().any(|(c, _)| c == cidr) {
+                found.push((cidr.to_string(), from));
+            }
+        }
+    };
+    for i in &admitted.items {
+        match hclx::as_str(i) {
+            Some(c) => note(c, None),
+            None => {
+                if let Some(hcl::Value::String(c)) = cx.eval.value(i) {
+                    note(&c, Some(i));
+                }
+            }
+        }
+    }
+    for l in &admitted.lists {
+        if let Some(hcl::Value::Array(values)) = cx.eval.value(l) {
+            for v in values {
+                if let hcl::Value::String(c) = v {
+                    note(&c, Some(l));
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let vpcs: Vec<Option<(u32, u32)>> = cx
+        .st
+        .emitted
+        .iter()
+        .filter(|e| e.ty == "digitalocean_vpc" && e.mode == Mode::Managed)
+        .map(|e| {
+            e.body
+                .get("ip_range")
+                .and_then(hclx::as_str)
+                .and_then(ipv4_cidr)
+        })
+        .collect();
+    let stack_vpc = !vpcs.is_empty() || cx.xmod.vpc_var.is_some();
+    let known: Vec<(u32, u32)> = vpcs.iter().flatten().copied().collect();
+    let outside = |cidr: &str| {
+        !stack_vpc
+            || (cx.xmod.vpc_var.is_none()
+                && known.len() == vpcs.len()
+                && ipv4_cidr(cidr).is_some_and(|c| !known.iter().any(|v| overlaps(c, *v))))
+    };
+    // The ranges, grouped by the expression they come from.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (c, from) in found.iter().filter(|(c, _)| outside(c)) {
+        match groups.iter_mut().find(|(f, _)| f == from) {
+            Some((_, cs)) => cs.push(format!("`{c}`")),
+            None => groups.push((from.clone(), vec![format!("`{c}`")])),
+        }
+    }
+    let count: usize = groups.iter().map(|(_, cs)| cs.len()).sum();
+    if count == 0 {
+        return;
+    }
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(from, cs)| format!("{}{from}", cs.join(", ")))
+        .collect();
+    let where_ = if stack_vpc {
+        format!(
+            "outside the stack's VPC range{} {}",
+            if known.len() == 1 { "" } else { "s" },
+            known
+                .iter()
+                .map(|(n, l)| format!("`{}/{l}`", std::net::Ipv4Addr::from(*n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        "the stack declares no VPC here: the droplets join the region's default DigitalOcean VPC, whose range DigitalOcean chose, not the origin's".to_string()
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` admits {}, {} of a network outside the stack ({where_}): on DigitalOcean that network does not exist unless it is connected to the droplets' VPC, so the source likely admits nobody",
+                rule.owner.address(),
+                listed.join(", "),
+                if count == 1 { "a private range" } else { "private ranges" },
+            ),
+        )
+        .at(rule.owner.loc_of(rule.key))
+        .resource(rule.owner.address())
+        .help(if stack_vpc {
+            "admit the stack VPC's range (read `aws_vpc.<name>.cidr_block`) or the clients' group instead, or connect that network to the VPC (peering, VPN)"
+        } else {
+            "admit the default VPC's range after deploying (`data \"digitalocean_vpc\"` with `region` reads its `ip_range`), or declare the VPC in the origin (`aws_vpc` becomes a `digitalocean_vpc` whose range the rule can read as `cidr_block`), or admit the clients' group instead of a CIDR"
+        }),
+    );
+}
+
+/// The single addresses of an ingress rule of a droplet firewall, with "anywhere" (`0.0.0.0/0`,
+/// `::/0`) replaced by the stack VPC's range when AWS launched every droplet the firewall
+/// guards without a public address ([`Exposure::Narrow`]): on AWS only the VPC (and the load
+/// balancers in it) reached them, while DigitalOcean gives droplets public addresses. Warns
+/// either way when members were private on AWS.
+fn anywhere_from_vpc(
+    cx: &mut Cx<'_>,
+    rule: &SgRule<'_>,
+    sg: &Resource,
+    items: Vec<Expression>,
+    exposure: &Exposure,
+) -> Vec<Expression> {
+    let is_anywhere = |i: &Expression| matches!(hclx::as_str(i), Some("0.0.0.0/0" | "::/0"));
+    if !rule.ingress || !items.iter().any(is_anywhere) {
+        return items;
+    }
+    let anywhere: Vec<String> = items
+        .iter()
+        .filter(|i| is_anywhere(i))
+        .filter_map(|i| hclx::as_str(i).map(|s| format!("`{s}`")))
+        .collect();
+    match exposure {
+        Exposure::Public => items,
+        Exposure::Narrow { range, why } => {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!(
+                        "`{}` admits anywhere ({}) to {}, which AWS launches without a public address: only the VPC reached them there; DigitalOcean droplets have public addresses, so the firewall of `{}` admits the VPC's range (`{}`) instead — load balancers in the VPC still reach them",
+                        rule.owner.address(),
+                        anywhere.join(", "),
+                        why.join(", "),
+                        sg.address(),
+                        hclx::inline(range)
+                    ),
+                )
+                .at(rule.owner.loc_of(rule.key))
+                .resource(rule.owner.address())
+                .help("to expose these ports to the internet, launch the instances into a subnet with `map_public_ip_on_launch = true` (or `associate_public_ip_address = true`) in the origin, or admit the clients' CIDR"),
+            );
+            let mut out: Vec<Expression> = Vec::new();
+            for i in items {
+                let i = if is_anywhere(&i) { range.clone() } else { i };
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            out
+        }
+        Exposure::Exposed { why, all } => {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!(
+                        "`{}` admits anywhere ({}) to {}, which AWS launches without a public address; DigitalOcean droplets have public addresses, so the firewall of `{}` opens these ports to the internet ({})",
+                        rule.owner.address(),
+                        anywhere.join(", "),
+                        why.join(", "),
+                        sg.address(),
+                        if *all {
+                            "Ferry knows no one stack VPC range to admit instead"
+                        } else {
+                            "the group also guards instances with public addresses, so the rule is kept as written"
+                        }
+                    ),
+                )
+                .at(rule.owner.loc_of(rule.key))
+                .resource(rule.owner.address())
+                .help("admit the VPC's range or the clients' CIDR instead of `0.0.0.0/0` in the origin (a separate group for the private instances)"),
+            );
+            items
+        }
+    }
 }
 
 /// Adds the ingress sources of a group's rules to the `digitalocean_database_firewall` of a

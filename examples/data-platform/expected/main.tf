@@ -141,13 +141,13 @@ resource "digitalocean_firewall" "ingest" {
   inbound_rule {
     protocol         = "tcp"
     port_range       = "9092"
-    source_addresses = ["0.0.0.0/0"]
+    source_addresses = [digitalocean_vpc.data.ip_range]
   }
 
   inbound_rule {
     protocol         = "tcp"
     port_range       = "9093"
-    source_addresses = ["0.0.0.0/0"]
+    source_addresses = [digitalocean_vpc.data.ip_range]
   }
 
   inbound_rule {

@@ -43,7 +43,7 @@ resource "digitalocean_firewall" "app" {
   inbound_rule {
     protocol         = "tcp"
     port_range       = "80"
-    source_addresses = ["0.0.0.0/0"]
+    source_addresses = [digitalocean_vpc.main.ip_range]
   }
 }
 

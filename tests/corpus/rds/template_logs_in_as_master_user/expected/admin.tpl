@@ -1,0 +1,3 @@
+#!/bin/bash
+echo "DB_USER=${db_user}" >> /etc/environment
+echo "DB_PASSWORD=${db_password}" >> /etc/environment
