@@ -886,12 +886,56 @@ fn vpc_vars(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 found.extend(vpcs.into_iter().map(|vpc| (first.clone(), vpc)));
             }
         }
+        // Handed the `vpc_id` of a registry `vpc` module its caller expands (`vpc_id =
+        // module.vpc.vpc_id`): the VPC that module creates, `aws_vpc.<call>` beside the call.
+        if found.is_empty() {
+            let mut vars: Vec<&Named> = m.variables.iter().collect();
+            vars.sort_by_key(|v| (v.name != "vpc_id", v.name.as_str()));
+            found.extend(vars.into_iter().find_map(|v| {
+                let vpc = registry_vpc(tree, dir, v.name.as_str(), 0)?;
+                Some((hclx::path(&["var", v.name.as_str()]), vpc))
+            }));
+        }
         let Some((e, vpc)) = found.first().cloned() else {
             continue;
         };
         if found.iter().all(|(_, x)| *x == vpc) {
             facts.entry(dir.clone()).or_default().vpc_var = Some((e, vpc));
         }
+    }
+}
+
+/// The report address of the VPC a registry `vpc` module call creates, when the variable `var`
+/// of module `dir` is given its `vpc_id` (`module.vpc.vpc_id`), directly or through the
+/// callers' own variables.
+fn registry_vpc(tree: &Tree<'_>, dir: &str, var: &str, hops: usize) -> Option<String> {
+    if hops > MAX_HOPS {
+        return None;
+    }
+    let (parent, call) = tree.only_call(dir)?;
+    let arg = hclx::attr(&call.body, var)?;
+    let (root, path) = names(arg)?;
+    match (root, path.as_slice()) {
+        ("var", [v]) => registry_vpc(tree, parent, v, hops + 1),
+        ("module", [m, "vpc_id"]) => {
+            let pm = tree.origin.modules.get(parent)?;
+            let vpc_call = pm.module_calls.iter().find(|c| c.name == *m)?;
+            if repeated_call(vpc_call) {
+                return None;
+            }
+            let source = hclx::attr(&vpc_call.body, "source").and_then(hclx::as_str)?;
+            let (name, sub) = crate::modules::parse_source(source)?;
+            if name != "vpc" || sub.is_some() {
+                return None;
+            }
+            let addr = format!("aws_vpc.{}", crate::rules::sanitize_name(m));
+            Some(if parent.is_empty() {
+                addr
+            } else {
+                format!("{parent}/{addr}")
+            })
+        }
+        _ => None,
     }
 }
 

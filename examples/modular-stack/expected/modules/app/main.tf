@@ -1,10 +1,11 @@
 resource "digitalocean_droplet" "app" {
-  count  = var.instance_count
-  name   = "${var.name}-app-${count.index}-${var.instance_id}"
-  region = var.region
-  size   = "s-2vcpu-4gb"
-  image  = "ubuntu-24-04-x64"
-  tags   = ["instance-id:${var.instance_id}"]
+  count    = var.instance_count
+  name     = "${var.name}-app-${count.index}-${var.instance_id}"
+  region   = var.region
+  size     = "s-2vcpu-4gb"
+  image    = "ubuntu-24-04-x64"
+  vpc_uuid = var.vpc_id
+  tags     = ["instance-id:${var.instance_id}"]
 }
 
 resource "digitalocean_firewall" "app" {

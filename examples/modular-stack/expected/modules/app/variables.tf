@@ -18,8 +18,7 @@ variable "name" {
 }
 
 variable "vpc_id" {
-  type    = string
-  default = null
+  type = string
 }
 
 variable "subnet_ids" {
