@@ -515,7 +515,9 @@ impl<'a> Rewriter<'a> {
         let Some((Op::GetAttr(attr), tail)) = after.split_first() else {
             // A bare reference (`depends_on = [aws_vpc.main]`, `aws_instance.web[*]`).
             return match primary {
-                Some(p) => self.target(p, index, &[], &[]),
+                Some(p) => self
+                    .folded_collection(addr, p, index, after)
+                    .unwrap_or_else(|| self.target(p, index, &[], &[])),
                 None => Expression::Null,
             };
         };
@@ -805,6 +807,44 @@ impl<'a> Rewriter<'a> {
             self.rewrite(part, loc);
         }
         Some(Expression::ForExpr(Box::new(fe)))
+    }
+
+    /// A repeated origin resource folded into one target that does not repeat (subnets with
+    /// `count` / `for_each` → the one `digitalocean_vpc`), read as a whole collection
+    /// (`[for s in aws_subnet.db : s.id]`, `values(aws_subnet.db)[*].id`): a collection of
+    /// that one target — a list for `count`, an object with one entry (under the target's
+    /// name) for `for_each` — as a splat of it is a list of one. The single object itself
+    /// would be iterated attribute by attribute (`s.id` of a string: the plan fails; known gap
+    /// #263). `None` for anything else (an indexed instance, `depends_on`, a target that repeats).
+    fn folded_collection(
+        &self,
+        addr: &str,
+        target: &str,
+        index: &[Op],
+        after: &[Op],
+    ) -> Option<Expression> {
+        if self.in_depends_on
+            || !index.is_empty()
+            || !after.is_empty()
+            || self.repeated.contains(target)
+        {
+            return None;
+        }
+        let meta = &self.known.get(addr)?.meta;
+        let one = self.target(target, &[], &[], &[]);
+        if meta.for_each.is_some() {
+            let key = target.rsplit('.').next().unwrap_or(target);
+            let mut object = hcl::Object::new();
+            object.insert(
+                hcl::expr::ObjectKey::Identifier(hcl::Identifier::unchecked(key)),
+                one,
+            );
+            Some(Expression::Object(object))
+        } else if meta.count.is_some() {
+            Some(Expression::Array(vec![one]))
+        } else {
+            None
+        }
     }
 
     /// `target` with the origin's index operators when the target repeats like the origin.

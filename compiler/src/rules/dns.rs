@@ -619,6 +619,38 @@ enum Values {
     Counted(Expression),
 }
 
+/// The SECONDARY answer of a Route53 failover pair (`failover_routing_policy { type =
+/// "SECONDARY" }`): AWS serves it only while the primary's health check fails. DigitalOcean
+/// DNS has no failover, so serving it beside the primary would send half of the live traffic
+/// to the standby (round robin); it is left out with a warning (known gap #262). Its `fqdn` and
+/// `name` read `null`. `false` for any other record.
+fn failover_secondary(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    let secondary = hclx::blocks(&r.body, "failover_routing_policy")
+        .into_iter()
+        .filter_map(|b| hclx::attr(&b, "type").cloned())
+        .filter_map(|e| cx.eval.string(&e))
+        .any(|t| t.eq_ignore_ascii_case("SECONDARY"));
+    if !secondary {
+        return false;
+    }
+    let note = "the SECONDARY answer of a Route53 failover pair, which AWS serves only while the primary's health check fails: DigitalOcean DNS has no failover, and serving it beside the PRIMARY record would send live traffic to the standby, so it is left out";
+    cx.drop(r, note);
+    for a in ["fqdn", "name", "id"] {
+        cx.export(
+            r,
+            a,
+            Export::Unmapped(format!("`{}` was left out: {note}", r.address()).into()),
+        );
+    }
+    cx.diag(
+        Diagnostic::new(Code::FeatureUnsupported, format!("`{}` is {note}", r.address()))
+            .at(r.loc_of("failover_routing_policy"))
+            .resource(r.address())
+            .help("to fail over, point the PRIMARY record at the standby (by hand or from a `digitalocean_uptime_alert`), or put both behind one DigitalOcean load balancer, which health-checks its targets"),
+    );
+    true
+}
+
 fn record(r: &Resource, cx: &mut Cx<'_>) {
     if validation_record(r) {
         cx.drop(
@@ -690,6 +722,9 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
             .resource(r.address())
             .help("declare the zone in the origin (an `aws_route53_zone` resource or data source), or pass the domain name instead of the zone id"),
         );
+    }
+    if failover_secondary(r, cx) {
+        return;
     }
     let routing: Vec<&str> = ROUTING
         .iter()

@@ -1067,7 +1067,7 @@ fn knative(r: &Resource, cx: &mut Cx<'_>, f: &Function) {
         container.push(("workingDir", wd.clone()));
     }
     secret_identity_warnings(cx, r);
-    let env = match (env_list(cx, r), f.event_v1) {
+    let env = match (env_list(cx, r, &namespace), f.event_v1) {
         (env, false) => env,
         (None, true) => Some(Expression::Array(vec![event_format_env()])),
         (Some(Expression::Array(mut items)), true) => {
@@ -1544,12 +1544,25 @@ fn event_format_env() -> Expression {
     obj(vec![("name", s(EVENT_FORMAT_ENV)), ("value", s("1.0"))])
 }
 
-fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
+fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression> {
     let env = hclx::blocks(&r.body, "environment").into_iter().next()?;
     let vars = hclx::attr(&env, "variables")?.clone();
     match vars {
         Expression::Object(o) => {
             let mut items: Vec<Expression> = Vec::new();
+            // Values of `sensitive = true` variables, by environment name: they go into one
+            // Kubernetes Secret of the function (known gap #265).
+            let mut sensitive: Vec<(String, Expression)> = Vec::new();
+            let mut tf_name = format!("{}_env", super::sanitize_name(&r.name));
+            let mut i = 2;
+            while cx
+                .st
+                .is_taken(Mode::Managed, "kubernetes_secret_v1", &tf_name)
+            {
+                tf_name = format!("{}_env_{i}", super::sanitize_name(&r.name));
+                i += 1;
+            }
+            let secret_addr = format!("kubernetes_secret_v1.{tf_name}");
             for (k, v) in o.iter() {
                 let name = match hclx::object_key(k) {
                     Some(t) => s(&t),
@@ -1569,6 +1582,19 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
                     let addr = super::secrets::master_user_secret(cx, db);
                     Some((super::k8s::name_of(&addr), "password".to_string()))
                 });
+                if from_secret.is_none()
+                    && let Some(key) = hclx::object_key(k)
+                    && sensitive_variable(cx, v)
+                {
+                    let key_ref = obj(vec![
+                        ("name", super::k8s::name_of(&secret_addr)),
+                        ("key", s(&key)),
+                    ]);
+                    let from = obj(vec![("secretKeyRef", key_ref)]);
+                    items.push(obj(vec![("name", s(&key)), ("valueFrom", from)]));
+                    sensitive.push((key, v.clone()));
+                    continue;
+                }
                 let from_key = |secret: Expression, key: &str| {
                     let key_ref = obj(vec![("name", secret), ("key", s(key))]);
                     obj(vec![("secretKeyRef", key_ref)])
@@ -1607,6 +1633,9 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
                 };
                 items.push(item);
             }
+            if !sensitive.is_empty() {
+                env_secret(cx, r, ns, &tf_name, sensitive);
+            }
             (!items.is_empty()).then_some(Expression::Array(items))
         }
         Expression::Null => None,
@@ -1617,6 +1646,55 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource) -> Option<Expression> {
         .parse()
         .ok(),
     }
+}
+
+/// Is `v` a variable of the module declared `sensitive = true` (`var.api_key`)?
+fn sensitive_variable(cx: &Cx<'_>, v: &Expression) -> bool {
+    let Some(("var", [Op::GetAttr(name)])) = hclx::traversal_root(v) else {
+        return false;
+    };
+    cx.module.variables.iter().any(|x| {
+        x.name == name.as_str()
+            && hclx::attr(&x.body, "sensitive").and_then(|e| cx.eval.bool(e)) == Some(true)
+    })
+}
+
+/// The Kubernetes Secret (`kubernetes_secret_v1.<tf_name>`) holding a function's environment values that read sensitive
+/// variables, so that they stay out of the Knative Service's spec (readable by whoever may
+/// read Services).
+fn env_secret(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    ns: &Expression,
+    tf_name: &str,
+    values: Vec<(String, Expression)>,
+) {
+    let app = dns_label(&r.name);
+    let name = super::k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &format!("{app}-env"));
+    let keys: Vec<String> = values.iter().map(|(k, _)| k.clone()).collect();
+    let source = values
+        .iter()
+        .map(|(_, v)| format!("`{}`", hclx::inline(v)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let body = super::k8s::secret(
+        s(&name),
+        ns.clone(),
+        super::k8s::map(values.iter().map(|(k, v)| (k.clone(), env_value(v)))),
+        None,
+        Some(super::k8s::labels(&app)),
+    );
+    // `tf_name` is free (see `env_list`), so the address is the one the env refers to.
+    let emitted = cx.emit_as(r, Mode::Managed, "kubernetes_secret_v1", tf_name, body);
+    if let Some(e) = cx.emitted_mut(&emitted) {
+        e.meta = crate::origin::Meta::default();
+    }
+    cx.secret(crate::report::SecretRef {
+        origin: r.address().to_string(),
+        target: emitted,
+        keys,
+        source: format!("sensitive variables of the origin ({source})"),
+    });
 }
 
 /// [`super::s3::workload_access`] for a function's environment (`{ name, value }` objects):

@@ -14,6 +14,23 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "kubernetes_secret_v1" "payments_env" {
+  metadata {
+    name      = "payments-env"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "payments"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    STRIPE_API_KEY = tostring(var.stripe_api_key)
+  }
+}
+
 resource "kubernetes_manifest" "payments" {
   manifest = {
     apiVersion = "serving.knative.dev/v1"
@@ -37,8 +54,13 @@ resource "kubernetes_manifest" "payments" {
               args  = ["handler.charge"]
               env   = [
                 {
-                  name  = "STRIPE_API_KEY"
-                  value = tostring(var.stripe_api_key)
+                  name      = "STRIPE_API_KEY"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.payments_env.metadata[0].name
+                      key  = "STRIPE_API_KEY"
+                    }
+                  }
                 },
                 {
                   name  = "DEFAULT_CURRENCY"

@@ -1,0 +1,7 @@
+output "www" {
+  value = digitalocean_record.primary_failover.fqdn
+}
+
+output "standby" {
+  value = null
+}
