@@ -2129,6 +2129,8 @@ fn task_pod(
     let mut dropped_logs = false;
     let mut needs_pull_secret = false;
     let mut external_env: Vec<(String, Expression)> = Vec::new();
+    // Environment values read from sensitive variables: key → the variable.
+    let mut sensitive_env: Vec<(String, Expression)> = Vec::new();
     let (task_cpu, task_mem) = task_size(cx, td);
     // Resource shares: containers without their own cpu / memory share what the task has left.
     let explicit_cpu: f64 = defs.iter().filter_map(|d| jnum(cx, d.get("cpu"))).sum();
@@ -2261,6 +2263,38 @@ fn task_pod(
                                 secret,
                                 key: s(&key),
                             },
+                            // A sensitive variable (`var.api_key`): into the workload's
+                            // Secret, read by `secretKeyRef` (known gap #265).
+                            None if v.as_ref().is_some_and(|v| {
+                                super::secrets::sensitive_variable(cx, v)
+                                    && super::secrets::admin_password_of(
+                                        cx,
+                                        &super::secrets::database_passwords(cx, v),
+                                    )
+                                    .is_none()
+                            }) =>
+                            {
+                                let env_name = cx.eval.string(&n).unwrap_or_else(|| "value".into());
+                                let mut key = k8s::dns_label(&env_name, "value").replace('-', "_");
+                                let value = v.clone().unwrap_or(Expression::Null);
+                                let mut i = 2;
+                                while sensitive_env.iter().any(|(k, x)| *k == key && *x != value)
+                                    || external_env.iter().any(|(k, _)| *k == key)
+                                {
+                                    key = format!(
+                                        "{}_{i}",
+                                        k8s::dns_label(&env_name, "value").replace('-', "_")
+                                    );
+                                    i += 1;
+                                }
+                                if !sensitive_env.iter().any(|(k, _)| *k == key) {
+                                    sensitive_env.push((key.clone(), value));
+                                }
+                                EnvSource::SecretKey {
+                                    secret: Expression::Null,
+                                    key: s(&key),
+                                }
+                            }
                             None => {
                                 let v = v.map(|v| super::secrets::database_passwords(cx, &v));
                                 // A database's admin password is read from a Secret too.
@@ -2471,8 +2505,8 @@ fn task_pod(
 
     // Secrets the stack does not hold (valueFrom = a literal ARN of another account's secret):
     // one Secret of the workload, fed by sensitive variables.
-    if !external_env.is_empty() {
-        let secret_addr = external_secret(cx, r, app, &external_env, ns.clone());
+    if !external_env.is_empty() || !sensitive_env.is_empty() {
+        let secret_addr = external_secret(cx, r, app, &external_env, &sensitive_env, ns.clone());
         let name = k8s::name_of(&secret_addr);
         for c in pod
             .containers
@@ -2888,15 +2922,19 @@ fn service_notes(cx: &mut Cx<'_>, r: &Resource, td: &Resource) {
     }
 }
 
-/// A Secret for `valueFrom`s that point outside the stack, fed by sensitive variables.
+/// The workload's Secret: `valueFrom`s that point outside the stack (`entries`, each fed by a
+/// sensitive variable of the deployment stack, reported with F374) and environment values that
+/// read a sensitive variable of the stack (`sensitive`: key → `var.x`), so that neither is
+/// written into the Deployment's spec.
 fn external_secret(
     cx: &mut Cx<'_>,
     r: &Resource,
     app: &str,
     entries: &[(String, Expression)],
+    sensitive: &[(String, Expression)],
     ns: Expression,
 ) -> String {
-    let mut data = Vec::new();
+    let mut data: Vec<(String, Expression)> = sensitive.to_vec();
     let mut keys = Vec::new();
     for (key, from) in entries {
         let var_name = format!("{}_{}", app.replace('-', "_"), key.to_ascii_lowercase());
@@ -2926,6 +2964,24 @@ fn external_secret(
         body,
     );
     plain_meta(cx, &addr);
+    if !sensitive.is_empty() {
+        cx.secret(crate::report::SecretRef {
+            origin: r.address().to_string(),
+            target: addr.clone(),
+            keys: sensitive.iter().map(|(k, _)| k.clone()).collect(),
+            source: format!(
+                "sensitive variables of the stack ({})",
+                sensitive
+                    .iter()
+                    .map(|(_, v)| format!("`{}`", hclx::inline(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    if keys.is_empty() {
+        return addr;
+    }
     cx.secret(crate::report::SecretRef {
         origin: r.address().to_string(),
         target: addr.clone(),

@@ -1584,7 +1584,7 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                 });
                 if from_secret.is_none()
                     && let Some(key) = hclx::object_key(k)
-                    && sensitive_variable(cx, v)
+                    && super::secrets::sensitive_variable(cx, v)
                 {
                     let key_ref = obj(vec![
                         ("name", super::k8s::name_of(&secret_addr)),
@@ -1646,17 +1646,6 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
         .parse()
         .ok(),
     }
-}
-
-/// Is `v` a variable of the module declared `sensitive = true` (`var.api_key`)?
-fn sensitive_variable(cx: &Cx<'_>, v: &Expression) -> bool {
-    let Some(("var", [Op::GetAttr(name)])) = hclx::traversal_root(v) else {
-        return false;
-    };
-    cx.module.variables.iter().any(|x| {
-        x.name == name.as_str()
-            && hclx::attr(&x.body, "sensitive").and_then(|e| cx.eval.bool(e)) == Some(true)
-    })
 }
 
 /// The Kubernetes Secret (`kubernetes_secret_v1.<tf_name>`) holding a function's environment values that read sensitive

@@ -2072,6 +2072,17 @@ pub fn admin_password_of<'a>(cx: &Cx<'a>, v: &Expression) -> Option<&'a Resource
         .find(|d| d.name == name.as_str() && !d.meta.is_repeated())
 }
 
+/// Is `v` a variable of the module declared `sensitive = true` (`var.api_key`)?
+pub fn sensitive_variable(cx: &Cx<'_>, v: &Expression) -> bool {
+    let Some(("var", [Op::GetAttr(name)])) = hclx::traversal_root(v) else {
+        return false;
+    };
+    cx.module.variables.iter().any(|x| {
+        x.name == name.as_str()
+            && hclx::attr(&x.body, "sensitive").and_then(|e| cx.eval.bool(e)) == Some(true)
+    })
+}
+
 /// A template value that embeds databases' admin passwords
 /// (`"postgres://app:${aws_db_instance.app.password}@…"`, after [`database_passwords`]): the
 /// template with each such interpolation replaced by `$(NAME)`, which Kubernetes expands from
