@@ -1822,6 +1822,32 @@ fn compile_module(
             .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean)"),
         );
     }
+    for p in &xfacts.foreign_ports {
+        let tls = match &p.password {
+            Some(pw) => format!(
+                "; DigitalOcean Valkey requires TLS and the `default` user's password, so `redis://` becomes `rediss://default:${{{}}}@`",
+                hclx::inline(pw)
+            ),
+            None => String::new(),
+        };
+        for (what, loc) in &p.at {
+            diags.push(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "`{what}` writes the origin's port `{}` after `{}`, the host of `{}` in another module; DigitalOcean chooses the cluster's port, so it reads `{}` (the cluster's `port`) instead{tls}",
+                        p.port,
+                        p.source,
+                        p.database,
+                        hclx::inline(&p.reads)
+                    ),
+                )
+                .at(loc.clone())
+                .resource(what.clone())
+                .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean); the database's module outputs it and the caller passes it in"),
+            );
+        }
+    }
     for h in shares_read.iter().filter_map(|i| share_hosts.get(*i)) {
         diags.push(
             Diagnostic::new(
