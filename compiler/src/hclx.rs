@@ -200,16 +200,21 @@ pub fn rewrite_after_interpolations(
     });
 }
 
+/// What replaces the literals around an interpolation: the one before it (`None`: kept) and
+/// the one after it ([`rewrite_around_interpolations`]).
+pub type AroundInterpolation = (Option<Template>, Template);
+
+/// The callback of [`rewrite_around_interpolations`]: the literal before an interpolation,
+/// its expression and the literal after it.
+pub type AroundFn<'a> =
+    dyn FnMut(Option<&str>, &Expression, &str) -> Option<AroundInterpolation> + 'a;
+
 /// [`rewrite_after_interpolations`] that also sees, and may replace, the literal right before
 /// the interpolation (`redis://` in `redis://${var.host}:6379`): `f` gets that literal (`None`
 /// when the interpolation starts the template or follows another element), the
 /// interpolation's expression and the literal after it, and returns what replaces the literal
 /// before (`None`: kept) and the literal after.
-pub fn rewrite_around_interpolations(
-    expr: &mut Expression,
-    marker: &str,
-    f: &mut dyn FnMut(Option<&str>, &Expression, &str) -> Option<(Option<Template>, Template)>,
-) {
+pub fn rewrite_around_interpolations(expr: &mut Expression, marker: &str, f: &mut AroundFn<'_>) {
     walk_mut(expr, &mut |x| {
         let Expression::TemplateExpr(t) = x else {
             return true;
