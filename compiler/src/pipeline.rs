@@ -3606,3 +3606,36 @@ fn prune_null_helm_sets(body: &mut crate::out::OutBody) -> Vec<String> {
     }
     removed
 }
+
+#[cfg(test)]
+mod template_tests {
+    use super::{has_number, literal_logins};
+
+    #[test]
+    fn a_port_is_a_number_of_its_own() {
+        assert!(has_number("export DB_PORT=3306", "3306"));
+        assert!(has_number("host:3306/app", "3306"));
+        assert!(!has_number("timeout=33060", "3306"));
+        assert!(!has_number("id=13306", "3306"));
+    }
+
+    #[test]
+    fn literal_logins_are_settings_with_literal_values() {
+        assert_eq!(
+            literal_logins("export DB_PASSWORD=dbpassword11"),
+            ["DB_PASSWORD"]
+        );
+        assert_eq!(
+            literal_logins("export DB_USERNAME=dbadmin"),
+            ["DB_USERNAME"]
+        );
+        assert_eq!(literal_logins(r#"  "db_user": "admin","#), ["db_user"]);
+        assert_eq!(literal_logins("user = app"), ["user"]);
+        // Variables, templates and other settings are not literal logins.
+        assert!(literal_logins("export DB_PASSWORD=${db_password}").is_empty());
+        assert!(literal_logins("export DB_PASSWORD=$PASS").is_empty());
+        assert!(literal_logins("export DB_NAME=webappdb").is_empty());
+        assert!(literal_logins("DB_PASSWORD=").is_empty());
+        assert!(literal_logins("export USER_HOME=/home/app").is_empty());
+    }
+}

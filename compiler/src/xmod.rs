@@ -2130,6 +2130,7 @@ pub fn apply(module: &origin::Module, facts: &Facts) -> Option<origin::Module> {
     if facts.module_reads.is_empty()
         && facts.exports.is_empty()
         && facts.foreign_ports.is_empty()
+        && facts.variables.is_empty()
         && facts.call_args.is_empty()
     {
         return None;
@@ -2793,6 +2794,91 @@ mod tests {
         let mut diags = Vec::new();
         let origin = origin::parse(&files, &mut diags);
         plan(&origin, &BTreeMap::new())
+    }
+
+    /// A root calling a cache module and an API module whose template writes `api_url`.
+    fn cache_url(call_extra: &str, api_extra: &str, url: &str) -> BTreeMap<String, Facts> {
+        let root = format!(
+            "module \"cache\" {{\n source = \"./cache\"\n}}\nmodule \"api\" {{\n source = \"./api\"\n redis_url = module.cache.host\n{call_extra}}}"
+        );
+        let api = format!(
+            "variable \"redis_url\" {{}}\n{api_extra}resource \"aws_ecs_task_definition\" \"t\" {{ family = \"{url}\" }}"
+        );
+        facts(&[
+            ("main.tf", root.as_str()),
+            (
+                "cache/main.tf",
+                "resource \"aws_elasticache_cluster\" \"r\" {\n engine = \"redis\"\n}\noutput \"host\" { value = aws_elasticache_cluster.r.cache_nodes[0].address }",
+            ),
+            ("api/main.tf", api.as_str()),
+        ])
+    }
+
+    #[test]
+    fn a_cache_url_of_another_module_reads_its_port_and_password() {
+        let f = cache_url("", "", "redis://${var.redis_url}:6379/0");
+        let p = &f["api"].foreign_ports;
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].database, "cache/aws_elasticache_cluster.r");
+        assert_eq!(hclx::inline(&p[0].reads), "var.redis_url_port");
+        assert_eq!(
+            p[0].password.as_ref().map(hclx::inline).as_deref(),
+            Some("var.redis_url_password")
+        );
+        let args: Vec<String> = f[""].call_args["api"]
+            .iter()
+            .map(|(k, v)| format!("{k}={}", hclx::inline(v)))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "redis_url_port=module.cache.host_port",
+                "redis_url_password=module.cache.host_password"
+            ]
+        );
+        let outs: Vec<&str> = f["cache"].exports.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(outs, ["host_port", "host_password"]);
+        // The template is rewritten where the module is compiled.
+        let api = origin::parse(
+            &BTreeMap::from([(
+                "main.tf".to_string(),
+                "resource \"aws_ecs_task_definition\" \"t\" { family = \"x-redis://${var.redis_url}:6379/0\" }".to_string(),
+            )]),
+            &mut Vec::new(),
+        );
+        let m = apply(&api.modules[""], &f["api"]).expect("changed");
+        assert_eq!(
+            hclx::inline(hclx::attr(&m.resources[0].body, "family").expect("family")),
+            "\"x-rediss://default:${var.redis_url_password}@${var.redis_url}:${var.redis_url_port}/0\""
+        );
+    }
+
+    #[test]
+    fn a_cache_url_is_left_alone_unless_sound() {
+        // Another port than the cache's: not its port.
+        let none = |f: &BTreeMap<String, Facts>| {
+            f.get("api")
+                .is_none_or(|a| a.foreign_ports.is_empty() && a.variables.is_empty())
+                && f.get("").is_none_or(|r| r.call_args.is_empty())
+                && f.get("cache").is_none_or(|c| c.exports.is_empty())
+        };
+        assert!(none(&cache_url("", "", "redis://${var.redis_url}:6380")));
+        // `rediss://` already: the port only.
+        let f = cache_url("", "", "rediss://${var.redis_url}:6379");
+        assert!(f["api"].foreign_ports[0].password.is_none());
+        // The variable the port would be read through is taken.
+        let f = cache_url(
+            "",
+            "variable \"redis_url_port\" {}\n",
+            "redis://${var.redis_url}:6379",
+        );
+        assert!(f.get("api").is_none_or(|a| a.foreign_ports.is_empty()));
+        // A repeated call of the module: its variable has no one value.
+        assert!(none(&cache_url(
+            " count = 2\n",
+            "",
+            "redis://${var.redis_url}:6379"
+        )));
     }
 
     #[test]
