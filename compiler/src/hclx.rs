@@ -195,6 +195,26 @@ pub fn rewrite_after_interpolations(
     marker: &str,
     f: &mut dyn FnMut(&Expression, &str) -> Option<Template>,
 ) {
+    rewrite_around_interpolations(expr, marker, &mut |_, host, rest| {
+        f(host, rest).map(|t| (None, t))
+    });
+}
+
+/// What replaces the literals around an interpolation: the one before it (`None`: kept) and
+/// the one after it ([`rewrite_around_interpolations`]).
+pub type AroundInterpolation = (Option<Template>, Template);
+
+/// The callback of [`rewrite_around_interpolations`]: the literal before an interpolation,
+/// its expression and the literal after it.
+pub type AroundFn<'a> =
+    dyn FnMut(Option<&str>, &Expression, &str) -> Option<AroundInterpolation> + 'a;
+
+/// [`rewrite_after_interpolations`] that also sees, and may replace, the literal right before
+/// the interpolation (`redis://` in `redis://${var.host}:6379`): `f` gets that literal (`None`
+/// when the interpolation starts the template or follows another element), the
+/// interpolation's expression and the literal after it, and returns what replaces the literal
+/// before (`None`: kept) and the literal after.
+pub fn rewrite_around_interpolations(expr: &mut Expression, marker: &str, f: &mut AroundFn<'_>) {
     walk_mut(expr, &mut |x| {
         let Expression::TemplateExpr(t) = x else {
             return true;
@@ -212,27 +232,41 @@ pub fn rewrite_after_interpolations(
             return false;
         };
         let elements = template.elements();
-        let mut out = Template::new();
+        let mut out: Vec<Element> = Vec::with_capacity(elements.len());
         let mut changed = false;
         let mut i = 0;
         while i < elements.len() {
             let replaced = match (&elements[i], elements.get(i + 1)) {
-                (Element::Interpolation(host), Some(Element::Literal(rest))) => f(&host.expr, rest),
+                (Element::Interpolation(host), Some(Element::Literal(rest))) => {
+                    let before = match out.last() {
+                        Some(Element::Literal(b)) => Some(b.as_str()),
+                        _ => None,
+                    };
+                    f(before, &host.expr, rest)
+                }
                 _ => None,
             };
-            out = out.add_element(elements[i].clone());
             match replaced {
-                Some(with) => {
+                Some((before, after)) => {
                     changed = true;
-                    for el in with.elements() {
-                        out = out.add_element(el.clone());
+                    if let Some(before) = before {
+                        out.pop();
+                        out.extend(before.elements().iter().cloned());
                     }
+                    out.push(elements[i].clone());
+                    out.extend(after.elements().iter().cloned());
                     i += 2;
                 }
-                None => i += 1,
+                None => {
+                    out.push(elements[i].clone());
+                    i += 1;
+                }
             }
         }
         if changed {
+            let out = out
+                .into_iter()
+                .fold(Template::new(), |t, el| t.add_element(el));
             **t = match &**t {
                 TemplateExpr::QuotedString(_) => TemplateExpr::QuotedString(out.to_string()),
                 TemplateExpr::Heredoc(h) => {
@@ -243,6 +277,43 @@ pub fn rewrite_after_interpolations(
             };
         }
         false
+    });
+}
+
+/// Calls `f`, read-only, on each interpolation followed by a literal in the templates of
+/// `expr` whose text contains `marker`: the literal before it (as
+/// [`rewrite_around_interpolations`] gives it), its expression and the literal after it.
+pub fn interpolations_between(
+    expr: &Expression,
+    marker: &str,
+    f: &mut dyn FnMut(Option<&str>, &Expression, &str),
+) {
+    walk(expr, &mut |x| {
+        let Expression::TemplateExpr(t) = x else {
+            return;
+        };
+        let raw = match &**t {
+            TemplateExpr::QuotedString(s) => s.as_str(),
+            TemplateExpr::Heredoc(h) => h.template.as_str(),
+        };
+        if !raw.contains(marker) {
+            return;
+        }
+        let Some(template) = parse_template(t) else {
+            return;
+        };
+        let elements = template.elements();
+        for (i, el) in elements.iter().enumerate() {
+            if let (Element::Interpolation(host), Some(Element::Literal(rest))) =
+                (el, elements.get(i + 1))
+            {
+                let before = match i.checked_sub(1).map(|j| &elements[j]) {
+                    Some(Element::Literal(b)) => Some(b.as_str()),
+                    _ => None,
+                };
+                f(before, &host.expr, rest);
+            }
+        }
     });
 }
 

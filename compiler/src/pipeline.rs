@@ -871,6 +871,253 @@ fn files_read(
     }
 }
 
+/// A template file given a database cluster's host (`templatefile(path, { rds_db_endpoint = … })`,
+/// or a kept `template_file` data source's `template = file(path)` with `vars`) that writes the
+/// origin engine's default port (`DB_PORT=3306`) or a literal user name or password
+/// (`DB_PASSWORD=…`) itself: Ferry does not rewrite a file's text, so the application would
+/// connect on AWS's port with the origin's login. A warning names the file, the lines and what
+/// the cluster has instead (#232).
+fn template_db_literals(
+    module: &Module,
+    is_root: bool,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    diags: &mut Vec<Diagnostic>,
+) {
+    use hcl::expr::TraversalOperator as Op;
+    const CLUSTER: &str = "digitalocean_database_cluster";
+    // The clusters of the module: name → (engine slug, origin address).
+    let clusters: BTreeMap<&str, (&str, Option<&str>)> = emitted
+        .iter()
+        .filter(|e| e.mode == Mode::Managed && e.ty == CLUSTER)
+        .filter_map(|e| match e.body.get("engine") {
+            Some(Expression::String(engine)) => {
+                Some((e.name.as_str(), (engine.as_str(), e.origin.as_deref())))
+            }
+            _ => None,
+        })
+        .collect();
+    if clusters.is_empty() {
+        return;
+    }
+    // The cluster whose host `x` reads.
+    let host_of = |x: &Expression| -> Option<&str> {
+        let (CLUSTER, [Op::GetAttr(n), Op::GetAttr(a), ..]) = hclx::traversal_root(x)? else {
+            return None;
+        };
+        let (name, _) = clusters.get_key_value(n.as_str())?;
+        matches!(a.as_str(), "host" | "private_host").then_some(*name)
+    };
+    // (path, the variables given, who renders it)
+    let mut found: Vec<(String, Expression, String)> = Vec::new();
+    // Kept `template_file` data sources.
+    let mut kept: Vec<(String, Expression, String)> = Vec::new();
+    let mut look = |x: &Expression, by: &str| {
+        hclx::walk(x, &mut |c| {
+            if let Expression::FuncCall(c) = c
+                && c.name.name.as_str() == "templatefile"
+                && let [path, vars, ..] = c.args.as_slice()
+                && let Some(p) = read_path(path, is_root)
+            {
+                found.push((p, vars.clone(), by.to_string()));
+            }
+        });
+    };
+    for e in emitted {
+        let by = e.origin.clone().unwrap_or_else(|| e.address());
+        e.body.exprs(&mut |x| look(x, &by));
+        if e.mode == Mode::Data
+            && e.ty == "template_file"
+            && let (Some(Expression::FuncCall(f)), Some(vars)) =
+                (e.body.get("template"), e.body.get("vars"))
+            && f.name.name.as_str() == "file"
+            && let Some(p) = f.args.first().and_then(|a| read_path(a, is_root))
+        {
+            kept.push((p, vars.clone(), by.clone()));
+        }
+    }
+    for l in locals {
+        look(&l.expr, &format!("local.{}", l.name));
+    }
+    for n in named.iter().flat_map(|n| n.iter()) {
+        hclx::walk_body(&n.body, &mut |x| look(x, &n.name));
+    }
+    found.extend(kept);
+    let mut warned: BTreeSet<String> = BTreeSet::new();
+    for (rel, vars, by) in found {
+        // The cluster whose host the template gets (one), and the variable it is given as.
+        let mut hosts: Vec<(&str, String)> = Vec::new();
+        if let Expression::Object(o) = &vars {
+            for (k, v) in o.iter() {
+                let mut hit = None;
+                hclx::walk(v, &mut |x| hit = hit.or_else(|| host_of(x)));
+                if let (Some(c), Some(k)) = (hit, hclx::object_key(k)) {
+                    hosts.push((c, k));
+                }
+            }
+        }
+        let [(cluster, host_var)] = hosts.as_slice() else {
+            continue;
+        };
+        let Some(full) = origin::join_dir(&module.dir, &rel) else {
+            continue;
+        };
+        if !warned.insert(full.clone()) {
+            continue;
+        }
+        let Some(text) = module.data_files.get(&full) else {
+            continue;
+        };
+        let Some((engine, db_origin)) = clusters.get(cluster) else {
+            continue;
+        };
+        let (label, port, do_port, admin) = match *engine {
+            "mysql" => ("MySQL", "3306", "25060", "doadmin"),
+            "pg" => ("PostgreSQL", "5432", "25060", "doadmin"),
+            "valkey" => ("Redis", "6379", "25061", "default"),
+            // MongoDB listens on 27017 on both clouds.
+            "mongodb" => ("MongoDB", "", "27017", "doadmin"),
+            _ => continue,
+        };
+        let mut port_lines = Vec::new();
+        let mut logins = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if !port.is_empty() && has_number(line, port) {
+                port_lines.push(i + 1);
+            }
+            for key in literal_logins(line) {
+                logins.push((i + 1, key));
+            }
+        }
+        if port_lines.is_empty() && logins.is_empty() {
+            continue;
+        }
+        let lines = |ls: &[usize]| {
+            ls.iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut what = Vec::new();
+        if !port_lines.is_empty() {
+            what.push(format!(
+                "the origin's {label} port `{port}` (line {})",
+                lines(&port_lines)
+            ));
+        }
+        if !logins.is_empty() {
+            what.push(format!(
+                "a literal login ({})",
+                logins
+                    .iter()
+                    .map(|(l, k)| format!("`{k}` on line {l}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let first = port_lines
+            .iter()
+            .chain(logins.iter().map(|(l, _)| l))
+            .min()
+            .copied()
+            .unwrap_or(1);
+        let db = db_origin.unwrap_or(cluster);
+        // A user the origin's login became (`digitalocean_database_user`): its password.
+        let users: Vec<&Emitted> = emitted
+            .iter()
+            .filter(|e| e.mode == Mode::Managed && e.ty == "digitalocean_database_user")
+            .filter(|e| {
+                e.body.get("cluster_id").is_some_and(|x| {
+                    matches!(hclx::traversal_root(x), Some((CLUSTER, [Op::GetAttr(n), ..])) if n.as_str() == *cluster)
+                })
+            })
+            .collect();
+        let user_help = match users.as_slice() {
+            [u] => format!(
+                "; for the user the origin created, `{}.{}.name` and `.password`",
+                u.ty, u.name
+            ),
+            _ => String::new(),
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{full}`, rendered by `{by}` with the host of `{db}` (`{host_var}`), writes {}: Ferry does not rewrite template files, and `{CLUSTER}.{cluster}` listens on its own `port` ({do_port} on DigitalOcean) and logs in as `{admin}` (or a `digitalocean_database_user`) with a password DigitalOcean generates",
+                    what.join(" and ")
+                ),
+            )
+            .at(Loc::new(full.clone(), first as u32, 1))
+            .resource(by.clone())
+            .help(format!(
+                "pass them to the template and write them there: `db_port = {CLUSTER}.{cluster}.port`, `db_user = {CLUSTER}.{cluster}.user`, `db_password = {CLUSTER}.{cluster}.password` (`${{db_port}}` … in the file){user_help}"
+            )),
+        );
+    }
+}
+
+/// Whether `line` holds the number `n` on its own (not inside a longer number).
+fn has_number(line: &str, n: &str) -> bool {
+    line.match_indices(n).any(|(i, _)| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + n.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// The settings of `line` that give a user name or password as a literal (`DB_PASSWORD=secret`,
+/// `"db_user": "admin"`, `user = app`): their names. A value that is a template or shell
+/// variable (`${…}`, `$DB_PASSWORD`, `%{…}`) is not a literal.
+fn literal_logins(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let is_key = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_key(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_key(bytes[i]) {
+            i += 1;
+        }
+        let key = &line[start..i];
+        let mut j = i;
+        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b' ' | b'\t') {
+            j += 1;
+        }
+        if j >= bytes.len() || !matches!(bytes[j], b'=' | b':') {
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b' ' | b'\t') {
+            j += 1;
+        }
+        let value_start = j;
+        while j < bytes.len() && !matches!(bytes[j], b'"' | b'\'' | b' ' | b'\t' | b';') {
+            j += 1;
+        }
+        let value = &line[value_start..j];
+        let upper = key.to_ascii_uppercase();
+        let login = upper.contains("PASSWORD")
+            || upper.ends_with("_PASS")
+            || upper.ends_with("PWD")
+            || upper.ends_with("USERNAME")
+            || upper.ends_with("_USER")
+            || upper == "USER";
+        let literal = !value.is_empty()
+            && !value.starts_with(['$', '%', '<', '{', '(', '`'])
+            && !value.contains("${");
+        if login && literal {
+            out.push(key.to_string());
+        }
+        i = j.max(i);
+    }
+    out
+}
+
 /// Leaves out the kept data sources (`tls_certificate`, `template_file`, …) that were fed by
 /// AWS objects in the origin and that nothing in the deployment stack reads any more: their
 /// readers were AWS resources that were dropped or are unsupported (an IAM OIDC provider, a
@@ -1822,6 +2069,32 @@ fn compile_module(
             .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean)"),
         );
     }
+    for p in &xfacts.foreign_ports {
+        let tls = match &p.password {
+            Some(pw) => format!(
+                "; DigitalOcean Valkey requires TLS and the `default` user's password, so `redis://` becomes `rediss://default:${{{}}}@`",
+                hclx::inline(pw)
+            ),
+            None => String::new(),
+        };
+        for (what, loc) in &p.at {
+            diags.push(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "`{what}` writes the origin's port `{}` after `{}`, the host of `{}` in another module; DigitalOcean chooses the cluster's port, so it reads `{}` (the cluster's `port`) instead{tls}",
+                        p.port,
+                        p.source,
+                        p.database,
+                        hclx::inline(&p.reads)
+                    ),
+                )
+                .at(loc.clone())
+                .resource(what.clone())
+                .help("clients must connect on the cluster's port (25060 for PostgreSQL and MySQL, 25061 for Valkey on DigitalOcean); the database's module outputs it and the caller passes it in"),
+            );
+        }
+    }
     for h in shares_read.iter().filter_map(|i| share_hosts.get(*i)) {
         diags.push(
             Diagnostic::new(
@@ -1917,6 +2190,14 @@ fn compile_module(
         &[&outputs, &calls, &providers],
         &by_addr,
         &mut st,
+        &mut diags,
+    );
+    template_db_literals(
+        module,
+        is_root,
+        &emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
         &mut diags,
     );
 
@@ -3324,4 +3605,37 @@ fn prune_null_helm_sets(body: &mut crate::out::OutBody) -> Vec<String> {
         }
     }
     removed
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::{has_number, literal_logins};
+
+    #[test]
+    fn a_port_is_a_number_of_its_own() {
+        assert!(has_number("export DB_PORT=3306", "3306"));
+        assert!(has_number("host:3306/app", "3306"));
+        assert!(!has_number("timeout=33060", "3306"));
+        assert!(!has_number("id=13306", "3306"));
+    }
+
+    #[test]
+    fn literal_logins_are_settings_with_literal_values() {
+        assert_eq!(
+            literal_logins("export DB_PASSWORD=dbpassword11"),
+            ["DB_PASSWORD"]
+        );
+        assert_eq!(
+            literal_logins("export DB_USERNAME=dbadmin"),
+            ["DB_USERNAME"]
+        );
+        assert_eq!(literal_logins(r#"  "db_user": "admin","#), ["db_user"]);
+        assert_eq!(literal_logins("user = app"), ["user"]);
+        // Variables, templates and other settings are not literal logins.
+        assert!(literal_logins("export DB_PASSWORD=${db_password}").is_empty());
+        assert!(literal_logins("export DB_PASSWORD=$PASS").is_empty());
+        assert!(literal_logins("export DB_NAME=webappdb").is_empty());
+        assert!(literal_logins("DB_PASSWORD=").is_empty());
+        assert!(literal_logins("export USER_HOME=/home/app").is_empty());
+    }
 }

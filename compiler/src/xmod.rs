@@ -226,6 +226,17 @@ pub struct Facts {
     /// Load balancers of this module (address) that [`Facts::foreign_pools`] target → the
     /// Droplet tag, decided here for both modules (`rules::lb::pool_tag` reads it).
     pub lb_tags: BTreeMap<String, Expression>,
+    /// Hosts of databases of other modules that this module writes with the database's origin
+    /// port after them (`"redis://${var.redis_url}:6379"`): the port reads the cluster's
+    /// (and, for a cache after `redis://`, the URL gets TLS and the `default` user's password)
+    /// through the inputs and outputs the pass adds ([`Facts::variables`],
+    /// [`Facts::call_args`], [`Facts::exports`]).
+    pub foreign_ports: Vec<ForeignPort>,
+    /// Variables this module declares for [`Facts::foreign_ports`] (`redis_url_port`).
+    pub variables: Vec<Named>,
+    /// Arguments this module adds to its calls (call name → (argument, value)), for the
+    /// variables another module declares ([`Facts::variables`]).
+    pub call_args: BTreeMap<String, Vec<(String, Expression)>>,
 }
 
 /// The Kubernetes cluster of another module ([`Facts::kubernetes_cluster`]).
@@ -252,6 +263,24 @@ pub struct DbLogin {
     pub attr: &'static str,
     /// What the rest of the module reads instead: `module.<call>.<output>`.
     pub reads: Expression,
+}
+
+/// A database host of another module written with its origin port ([`Facts::foreign_ports`]).
+#[derive(Debug, Clone)]
+pub struct ForeignPort {
+    /// The host expression, as `hclx::inline` prints it (`var.redis_url`).
+    pub source: String,
+    /// The database's report address and its port on AWS.
+    pub database: String,
+    pub port: u32,
+    /// What the port reads instead: `var.redis_url_port` (declared here) or
+    /// `module.cache.redis_host_port` (an output the database's module adds).
+    pub reads: Expression,
+    /// For a cache written after `redis://`: what the `default` user's password reads; the
+    /// scheme becomes `rediss://` (DigitalOcean Valkey requires TLS and a password).
+    pub password: Option<Expression>,
+    /// The resources, locals and outputs of this module that write it (address, location).
+    pub at: Vec<(String, crate::source::Loc)>,
 }
 
 /// The primary database of another module a read replica replicates ([`Facts::db_sources`]).
@@ -292,6 +321,9 @@ pub static NONE: Facts = Facts {
     pool_tags: BTreeMap::new(),
     foreign_pools: BTreeMap::new(),
     lb_tags: BTreeMap::new(),
+    foreign_ports: Vec::new(),
+    variables: Vec::new(),
+    call_args: BTreeMap::new(),
 };
 
 /// The facts of every module folder (folders the pass says nothing about are absent).
@@ -310,6 +342,7 @@ pub fn plan(
     vpc_vars(&tree, &mut facts);
     replica_sources(&tree, inputs, &mut facts);
     db_logins(&tree, &mut facts);
+    foreign_ports(&tree, inputs, &mut facts);
     kubernetes_cluster(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
@@ -836,6 +869,352 @@ fn db_logins(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
             facts.entry(dir.clone()).or_default().db_logins.push(login);
         }
     }
+}
+
+// ---- a database port written after another module's host (#233) ---------------------------
+
+/// Where a host of another module comes from ([`foreign_host`]).
+struct ForeignHost<'o> {
+    /// The folder whose call of the database's module reads the output, and that call.
+    parent: &'o str,
+    db_call: &'o Named,
+    /// When the host is a variable: the call of this module (in `parent`) and the variable.
+    via: Option<(&'o Named, String)>,
+    /// The database's module folder, the output read and the database.
+    ddir: String,
+    output: &'o Named,
+    db: &'o Resource,
+}
+
+/// The database `e` (`var.redis_url`, `module.cache.host`), written in module `dir`, is the
+/// host of: the caller's argument (or `e` itself) must be `module.m.o` of a module called once,
+/// whose output `o` reads a database's host directly.
+fn foreign_host<'o>(tree: &Tree<'o>, dir: &str, e: &Expression) -> Option<ForeignHost<'o>> {
+    let (root, path) = names(e)?;
+    let (parent, via, read) = match (root, path.as_slice()) {
+        ("var", [v]) => {
+            let (parent, call) = tree.only_call(dir)?;
+            let arg = hclx::attr(&call.body, v)?;
+            (parent, Some((call, v.to_string())), arg)
+        }
+        ("module", [_, _]) => (tree.origin.modules.get_key_value(dir)?.0.as_str(), None, e),
+        _ => return None,
+    };
+    let (root, path) = names(read)?;
+    let ("module", [m, o]) = (root, path.as_slice()) else {
+        return None;
+    };
+    let pm = tree.origin.modules.get(parent)?;
+    let db_call = pm.module_calls.iter().find(|c| c.name == *m)?;
+    if repeated_call(db_call) {
+        return None;
+    }
+    let ddir = local_target(tree.origin, parent, db_call)?;
+    if ddir == dir {
+        return None;
+    }
+    let dm = tree.origin.modules.get(&ddir)?;
+    let output = dm.outputs.iter().find(|x| x.name == *o)?;
+    let (ty, name, keys, attr) = hclx::resource_attr(hclx::attr(&output.body, "value")?)?;
+    if !keys.is_empty() || !crate::rules::secrets::is_host_attr(ty, attr.as_str()) {
+        return None;
+    }
+    let db = dm.resources.iter().find(|r| {
+        r.mode == Mode::Managed && r.ty == ty && r.name == name.as_str() && !r.meta.is_repeated()
+    })?;
+    Some(ForeignHost {
+        parent,
+        db_call,
+        via,
+        ddir,
+        output,
+        db,
+    })
+}
+
+/// The port a database listens on in the origin: its `port`, or the engine's default.
+fn origin_port(db: &Resource, eval: &Eval) -> Option<u32> {
+    match hclx::attr(&db.body, "port") {
+        Some(e) => eval
+            .number(e)
+            .filter(|n| n.fract() == 0.0 && *n > 0.0 && *n < 65536.0)
+            .map(|n| n as u32),
+        None => {
+            let engine = hclx::attr(&db.body, "engine")
+                .and_then(|e| eval.string(e))
+                .unwrap_or_default();
+            crate::rules::secrets::default_port(&db.ty, &engine)
+        }
+    }
+}
+
+/// The port written at the start of `rest` (`:6379/0` → 6379).
+fn port_at(rest: &str) -> Option<u32> {
+    let digits = rest.strip_prefix(':')?;
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits[..end].parse().ok()
+}
+
+/// An output of the database's module reading `value`: an existing one, or one added (its
+/// name, and the output when added). `None` when the name is taken.
+fn output_for(
+    facts: &BTreeMap<String, Facts>,
+    dm: &origin::Module,
+    ddir: &str,
+    name: String,
+    value: &Expression,
+    sensitive: bool,
+    loc: &crate::source::Loc,
+) -> Option<(String, Option<Named>)> {
+    let added = facts.get(ddir).map(|f| f.exports.as_slice()).unwrap_or(&[]);
+    if let Some(o) = dm
+        .outputs
+        .iter()
+        .chain(added)
+        .find(|o| hclx::attr(&o.body, "value") == Some(value))
+    {
+        return Some((o.name.clone(), None));
+    }
+    if crate::rules::sanitize_name(&name) != name
+        || dm.outputs.iter().chain(added).any(|o| o.name == name)
+    {
+        return None;
+    }
+    let mut body = hcl::Body::default();
+    body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+        "value",
+        value.clone(),
+    )));
+    if sensitive {
+        body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+            "sensitive",
+            Expression::Bool(true),
+        )));
+    }
+    Some((
+        name.clone(),
+        Some(Named {
+            name,
+            body,
+            loc: loc.clone(),
+        }),
+    ))
+}
+
+/// [`Facts::foreign_ports`]: in each module, the templates that write a database host of
+/// another module (through a plain variable its one caller sets to `module.m.o`, or
+/// `module.m.o` itself) followed by that database's origin port (`:6379`). The database's
+/// module outputs its `port` (and, for a cache written after `redis://`, its `auth_token`,
+/// which the cache rule maps to the `default` user's password); a variable reads them in
+/// through the caller.
+fn foreign_ports(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    let no_inputs = BTreeMap::new();
+    for (dir, m) in &tree.origin.modules {
+        // (where, its location, the host expression, the port after it, after `redis://`)
+        let mut seen: Vec<(String, &crate::source::Loc, Expression, u32, bool)> = Vec::new();
+        let scan = |e: &Expression| {
+            let mut hits = Vec::new();
+            hclx::interpolations_between(e, "}:", &mut |before, host, rest| {
+                let across = matches!(hclx::traversal_root(host), Some(("var" | "module", _)));
+                if let (true, Some(port)) = (across, port_at(rest)) {
+                    let redis = before.is_some_and(|b| b.ends_with("redis://"));
+                    hits.push((host.clone(), port, redis));
+                }
+            });
+            hits
+        };
+        for r in &m.resources {
+            hclx::walk_body(&r.body, &mut |e| {
+                if matches!(e, Expression::TemplateExpr(_)) {
+                    for (h, p, redis) in scan(e) {
+                        seen.push((r.address().to_string(), &r.loc, h, p, redis));
+                    }
+                }
+            });
+        }
+        for l in &m.locals {
+            for (h, p, redis) in scan(&l.expr) {
+                seen.push((format!("local.{}", l.name), &l.loc, h, p, redis));
+            }
+        }
+        for o in &m.outputs {
+            for (h, p, redis) in hclx::attr(&o.body, "value").map(scan).unwrap_or_default() {
+                seen.push((format!("output.{}", o.name), &o.loc, h, p, redis));
+            }
+        }
+        if seen.is_empty() {
+            continue;
+        }
+        let mut found: Vec<ForeignPort> = Vec::new();
+        for (what, loc, host, port, redis) in seen {
+            let source = hclx::inline(&host);
+            if let Some(f) = found.iter_mut().find(|f| f.source == source) {
+                if f.port == port && !f.at.iter().any(|(w, _)| *w == what) {
+                    f.at.push((what, loc.clone()));
+                }
+                continue;
+            }
+            let Some(h) = foreign_host(tree, dir, &host) else {
+                continue;
+            };
+            let Some(dm) = tree.origin.modules.get(&h.ddir) else {
+                continue;
+            };
+            let eval = Eval::new(dm, inputs.get(&h.ddir).unwrap_or(&no_inputs), None);
+            if origin_port(h.db, &eval) != Some(port) {
+                continue;
+            }
+            let cache = h.db.ty.starts_with("aws_elasticache");
+            let db_path = |attr: &str| hclx::path(&[h.db.ty.as_str(), h.db.name.as_str(), attr]);
+            let Some((port_out, port_added)) = output_for(
+                facts,
+                dm,
+                &h.ddir,
+                format!("{}_port", h.output.name),
+                &db_path("port"),
+                false,
+                &h.db.loc,
+            ) else {
+                continue;
+            };
+            let mut outs = vec![(port_out, port_added, "port")];
+            if cache && redis {
+                let Some((pw_out, pw_added)) = output_for(
+                    facts,
+                    dm,
+                    &h.ddir,
+                    format!("{}_password", h.output.name),
+                    &db_path("auth_token"),
+                    true,
+                    &h.db.loc,
+                ) else {
+                    continue;
+                };
+                outs.push((pw_out, pw_added, "password"));
+            }
+            // Through a variable: it must be free in this module and as the call's argument.
+            let mut reads = Vec::new();
+            if let Some((call, var)) = &h.via {
+                let free = outs.iter().all(|(_, _, what)| {
+                    let n = format!("{var}_{what}");
+                    !m.variables.iter().any(|v| v.name == n)
+                        && hclx::attr(&call.body, &n).is_none()
+                        && crate::rules::sanitize_name(&n) == n
+                });
+                if !free {
+                    continue;
+                }
+            }
+            for (out, added, what) in outs {
+                if let Some(added) = added {
+                    let df = facts.entry(h.ddir.clone()).or_default();
+                    if !df.exports.iter().any(|o| o.name == added.name) {
+                        df.exports.push(added);
+                    }
+                }
+                let from_db = hclx::path(&["module", h.db_call.name.as_str(), out.as_str()]);
+                match &h.via {
+                    Some((call, var)) => {
+                        let n = format!("{var}_{what}");
+                        let pf = facts.entry(h.parent.to_string()).or_default();
+                        let args = pf.call_args.entry(call.name.clone()).or_default();
+                        if !args.iter().any(|(k, _)| *k == n) {
+                            args.push((n.clone(), from_db));
+                        }
+                        let mut body = hcl::Body::default();
+                        body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                            "type",
+                            hclx::path(&[if what == "port" { "number" } else { "string" }]),
+                        )));
+                        if what == "password" {
+                            body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                                "sensitive",
+                                Expression::Bool(true),
+                            )));
+                        }
+                        let df = facts.entry(dir.clone()).or_default();
+                        if !df.variables.iter().any(|v| v.name == n) {
+                            df.variables.push(Named {
+                                name: n.clone(),
+                                body,
+                                loc: call.loc.clone(),
+                            });
+                        }
+                        reads.push(hclx::path(&["var", n.as_str()]));
+                    }
+                    None => reads.push(from_db),
+                }
+            }
+            let mut reads = reads.into_iter();
+            let Some(port_reads) = reads.next() else {
+                continue;
+            };
+            found.push(ForeignPort {
+                source,
+                database: report_addr(&h.ddir, h.db),
+                port,
+                reads: port_reads,
+                password: reads.next(),
+                at: vec![(what, loc.clone())],
+            });
+        }
+        if !found.is_empty() {
+            facts
+                .entry(dir.clone())
+                .or_default()
+                .foreign_ports
+                .extend(found);
+        }
+    }
+}
+
+/// Rewrites, in the templates of `e`, the origin port written after a [`ForeignPort`]'s host
+/// (`${var.redis_url}:6379` → `${var.redis_url}:${var.redis_url_port}`), and for a cache
+/// written after `redis://`, the scheme and login (`rediss://default:${…password}@`).
+pub fn read_foreign_ports(e: &mut Expression, ports: &[ForeignPort]) {
+    if ports.is_empty() {
+        return;
+    }
+    hclx::rewrite_around_interpolations(e, "}:", &mut |before, host, rest| {
+        if !matches!(hclx::traversal_root(host), Some(("var" | "module", _))) {
+            return None;
+        }
+        let source = hclx::inline(host);
+        let p = ports.iter().find(|p| p.source == source)?;
+        if port_at(rest)? != p.port {
+            return None;
+        }
+        let digits = rest.len()
+            - rest[1..]
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
+        let mut after = hcl::template::Template::new()
+            .add_literal(":")
+            .add_interpolation(p.reads.clone());
+        if digits < rest.len() {
+            after = after.add_literal(&rest[digits..]);
+        }
+        let login = match (&p.password, before) {
+            (Some(pw), Some(b)) if b.ends_with("redis://") => Some(
+                hcl::template::Template::new()
+                    .add_literal(format!(
+                        "{}rediss://{}:",
+                        &b[..b.len() - "redis://".len()],
+                        crate::facts::db::DoEngine::Valkey.admin_user()
+                    ))
+                    .add_interpolation(pw.clone())
+                    .add_literal("@"),
+            ),
+            _ => None,
+        };
+        Some((login, after))
+    });
 }
 
 // ---- the VPC of another module (#136) ------------------------------------------------------
@@ -1748,7 +2127,12 @@ pub fn redirect(e: &mut Expression, reads: &BTreeMap<String, Expression>) {
 /// redirected ([`Facts::module_reads`]) and the outputs it adds ([`Facts::exports`]); `None`
 /// when the facts change nothing.
 pub fn apply(module: &origin::Module, facts: &Facts) -> Option<origin::Module> {
-    if facts.module_reads.is_empty() && facts.exports.is_empty() {
+    if facts.module_reads.is_empty()
+        && facts.exports.is_empty()
+        && facts.foreign_ports.is_empty()
+        && facts.variables.is_empty()
+        && facts.call_args.is_empty()
+    {
         return None;
     }
     let mut m = module.clone();
@@ -1784,6 +2168,36 @@ pub fn apply(module: &origin::Module, facts: &Facts) -> Option<origin::Module> {
         body(&mut n.body);
     }
     m.outputs.extend(facts.exports.iter().cloned());
+    // A database port of another module's host (#233).
+    let ports = &facts.foreign_ports;
+    if !ports.is_empty() {
+        for r in &mut m.resources {
+            hclx::walk_body_mut(&mut r.body, &mut |x| {
+                read_foreign_ports(x, ports);
+                false
+            });
+        }
+        for l in &mut m.locals {
+            read_foreign_ports(&mut l.expr, ports);
+        }
+        for o in &mut m.outputs {
+            hclx::walk_body_mut(&mut o.body, &mut |x| {
+                read_foreign_ports(x, ports);
+                false
+            });
+        }
+    }
+    m.variables.extend(facts.variables.iter().cloned());
+    for c in &mut m.module_calls {
+        for (k, v) in facts.call_args.get(&c.name).into_iter().flatten() {
+            if hclx::attr(&c.body, k).is_none() {
+                c.body.0.push(hcl::Structure::Attribute(hcl::Attribute::new(
+                    k.clone(),
+                    v.clone(),
+                )));
+            }
+        }
+    }
     Some(m)
 }
 
@@ -2380,6 +2794,91 @@ mod tests {
         let mut diags = Vec::new();
         let origin = origin::parse(&files, &mut diags);
         plan(&origin, &BTreeMap::new())
+    }
+
+    /// A root calling a cache module and an API module whose template writes `api_url`.
+    fn cache_url(call_extra: &str, api_extra: &str, url: &str) -> BTreeMap<String, Facts> {
+        let root = format!(
+            "module \"cache\" {{\n source = \"./cache\"\n}}\nmodule \"api\" {{\n source = \"./api\"\n redis_url = module.cache.host\n{call_extra}}}"
+        );
+        let api = format!(
+            "variable \"redis_url\" {{}}\n{api_extra}resource \"aws_ecs_task_definition\" \"t\" {{ family = \"{url}\" }}"
+        );
+        facts(&[
+            ("main.tf", root.as_str()),
+            (
+                "cache/main.tf",
+                "resource \"aws_elasticache_cluster\" \"r\" {\n engine = \"redis\"\n}\noutput \"host\" { value = aws_elasticache_cluster.r.cache_nodes[0].address }",
+            ),
+            ("api/main.tf", api.as_str()),
+        ])
+    }
+
+    #[test]
+    fn a_cache_url_of_another_module_reads_its_port_and_password() {
+        let f = cache_url("", "", "redis://${var.redis_url}:6379/0");
+        let p = &f["api"].foreign_ports;
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].database, "cache/aws_elasticache_cluster.r");
+        assert_eq!(hclx::inline(&p[0].reads), "var.redis_url_port");
+        assert_eq!(
+            p[0].password.as_ref().map(hclx::inline).as_deref(),
+            Some("var.redis_url_password")
+        );
+        let args: Vec<String> = f[""].call_args["api"]
+            .iter()
+            .map(|(k, v)| format!("{k}={}", hclx::inline(v)))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "redis_url_port=module.cache.host_port",
+                "redis_url_password=module.cache.host_password"
+            ]
+        );
+        let outs: Vec<&str> = f["cache"].exports.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(outs, ["host_port", "host_password"]);
+        // The template is rewritten where the module is compiled.
+        let api = origin::parse(
+            &BTreeMap::from([(
+                "main.tf".to_string(),
+                "resource \"aws_ecs_task_definition\" \"t\" { family = \"x-redis://${var.redis_url}:6379/0\" }".to_string(),
+            )]),
+            &mut Vec::new(),
+        );
+        let m = apply(&api.modules[""], &f["api"]).expect("changed");
+        assert_eq!(
+            hclx::inline(hclx::attr(&m.resources[0].body, "family").expect("family")),
+            "\"x-rediss://default:${var.redis_url_password}@${var.redis_url}:${var.redis_url_port}/0\""
+        );
+    }
+
+    #[test]
+    fn a_cache_url_is_left_alone_unless_sound() {
+        // Another port than the cache's: not its port.
+        let none = |f: &BTreeMap<String, Facts>| {
+            f.get("api")
+                .is_none_or(|a| a.foreign_ports.is_empty() && a.variables.is_empty())
+                && f.get("").is_none_or(|r| r.call_args.is_empty())
+                && f.get("cache").is_none_or(|c| c.exports.is_empty())
+        };
+        assert!(none(&cache_url("", "", "redis://${var.redis_url}:6380")));
+        // `rediss://` already: the port only.
+        let f = cache_url("", "", "rediss://${var.redis_url}:6379");
+        assert!(f["api"].foreign_ports[0].password.is_none());
+        // The variable the port would be read through is taken.
+        let f = cache_url(
+            "",
+            "variable \"redis_url_port\" {}\n",
+            "redis://${var.redis_url}:6379",
+        );
+        assert!(f.get("api").is_none_or(|a| a.foreign_ports.is_empty()));
+        // A repeated call of the module: its variable has no one value.
+        assert!(none(&cache_url(
+            " count = 2\n",
+            "",
+            "redis://${var.redis_url}:6379"
+        )));
     }
 
     #[test]

@@ -200,6 +200,9 @@ fn cache_cluster(r: &Resource, cx: &mut Cx<'_>) {
     cx.export(r, "cache_nodes", tmpl(&addr, &format!("$T.{host}")));
     attr(cx, r, "cluster_address", &addr, host);
     cx.export(r, "configuration_endpoint", endpoint(&addr, host));
+    // Not an attribute of an AWS cluster (Redis AUTH is a replication group's): the output a
+    // caller's `redis://` URL reads the `default` user's password through (`crate::xmod`).
+    attr(cx, r, "auth_token", &addr, "password");
     common_exports(cx, r, &addr, "cluster_id");
     if !notes.is_empty() {
         cx.note(r, notes.join("; "));

@@ -253,7 +253,130 @@ fn keep(r: &Resource, cx: &mut Cx<'_>) {
         rec.outcome = Outcome::Kept;
     }
     aws_kubernetes_settings(r, cx);
+    alb_ingress_class(r, cx);
     aws_cli_provisioners(r, cx);
+}
+
+/// Keys that name an Ingress class: a Kubernetes object's (`ingressClassName`,
+/// `ingress_class_name`, the `kubernetes.io/ingress.class` annotation) and common Helm values'
+/// (`ingress.className`, `ingress.ingressClass`).
+fn ingress_class_key(key: &str) -> bool {
+    let key = key.trim().trim_matches(['"', '\'']);
+    let last = key.rsplit('.').next().unwrap_or(key);
+    key.ends_with("kubernetes.io/ingress.class")
+        || matches!(
+            last,
+            "ingressClassName" | "ingress_class_name" | "ingressClass" | "className"
+        )
+}
+
+/// Warns when a kept Kubernetes object or Helm release names the Ingress class `alb` (a Helm
+/// `set` of `server.ingress.ingressClassName`, `ingress_class_name`, the
+/// `kubernetes.io/ingress.class` annotation, in its arguments or the values and manifest files
+/// it reads): the class of the AWS Load Balancer Controller, which no controller serves on
+/// DOKS, so the Ingress never gets an address (#211).
+fn alb_ingress_class(r: &Resource, cx: &mut Cx<'_>) {
+    if !["helm_", "kubectl_", "kubernetes_"]
+        .iter()
+        .any(|p| r.ty.starts_with(p))
+    {
+        return;
+    }
+    let is_alb = |e: &hcl::Expression| cx.eval.string(e).is_some_and(|v| v.trim() == "alb");
+    // Helm `set` names escape a key's dots (`kubernetes\\.io/ingress\\.class`).
+    let unescape = |s: &str| s.replace("\\\\.", ".").replace("\\.", ".");
+    let mut found: Vec<String> = Vec::new();
+    fn blocks<'b>(body: &'b hcl::Body, out: &mut Vec<&'b hcl::Body>) {
+        for b in body.blocks() {
+            out.push(&b.body);
+            blocks(&b.body, out);
+        }
+    }
+    let mut bodies = vec![&r.body];
+    blocks(&r.body, &mut bodies);
+    for b in bodies {
+        // A Helm 2.x `set { name, value }` block and any `ingress_class_name = "alb"`.
+        for a in b.attributes() {
+            if ingress_class_key(a.key()) && is_alb(a.expr()) {
+                found.push(a.key().to_string());
+            }
+        }
+    }
+    for b in r
+        .body
+        .blocks()
+        .filter(|b| matches!(b.identifier(), "set" | "set_sensitive"))
+    {
+        if let (Some(name), Some(value)) = (
+            crate::hclx::attr(&b.body, "name").and_then(|e| cx.eval.string(e)),
+            crate::hclx::attr(&b.body, "value"),
+        ) && ingress_class_key(&unescape(&name))
+            && is_alb(value)
+        {
+            found.push(unescape(&name));
+        }
+    }
+    // Objects: helm 3.x `set = [{ name, value }]`, `yamlencode({ … })` values, manifests.
+    crate::hclx::walk_body(&r.body, &mut |e| {
+        let hcl::Expression::Object(o) = e else {
+            return;
+        };
+        let field = |k: &str| {
+            o.iter()
+                .find(|(key, _)| crate::hclx::object_key(key).as_deref() == Some(k))
+                .map(|(_, v)| v)
+        };
+        if let (Some(name), Some(value)) = (
+            field("name").and_then(|n| cx.eval.string(n)),
+            field("value"),
+        ) && ingress_class_key(&unescape(&name))
+            && is_alb(value)
+        {
+            found.push(unescape(&name));
+        }
+        for (k, v) in o.iter() {
+            if let Some(k) = crate::hclx::object_key(k)
+                && ingress_class_key(&k)
+                && is_alb(v)
+            {
+                found.push(k);
+            }
+        }
+    });
+    // YAML: values files, inline manifests (`ingressClassName: alb`).
+    for t in kubernetes_texts(r, cx) {
+        for line in t.lines() {
+            let line = line.trim().trim_start_matches("- ");
+            if let Some((k, v)) = line.split_once(':')
+                && ingress_class_key(k)
+                && v.trim().trim_matches(['"', '\'']) == "alb"
+            {
+                found.push(k.trim().trim_matches(['"', '\'']).to_string());
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    if found.is_empty() {
+        return;
+    }
+    let keys = found
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` names the Ingress class `alb` ({keys}), the AWS Load Balancer Controller's: on DOKS no controller serves it (the controller has no AWS API to call there), so the Ingress gets no address",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("use the class `nginx` (as Ferry's own Ingresses do) with the NGINX Ingress Controller installed on the cluster (the DigitalOcean Marketplace 1-Click or its Helm chart), and replace `alb.ingress.kubernetes.io/*` annotations with `nginx.ingress.kubernetes.io/*` ones"),
+    );
 }
 
 /// Warns when a kept resource (`null_resource`, `terraform_data`) has a provisioner that runs

@@ -689,8 +689,16 @@ const DB_HOSTS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Whether `attr` of a database of type `ty` is its host name without a port
+/// (`aws_db_instance` `address`, `aws_elasticache_cluster` `cache_nodes`).
+pub fn is_host_attr(ty: &str, attr: &str) -> bool {
+    DB_HOSTS
+        .iter()
+        .any(|(t, hosts)| *t == ty && hosts.contains(&attr))
+}
+
 /// The engine's default port on AWS.
-fn default_port(ty: &str, engine: &str) -> Option<u32> {
+pub fn default_port(ty: &str, engine: &str) -> Option<u32> {
     match (ty, engine) {
         ("aws_docdb_cluster", _) => Some(27017),
         ("aws_elasticache_replication_group", _) => Some(6379),

@@ -1,0 +1,3 @@
+output "kubernetes_cluster_name" {
+  value = digitalocean_kubernetes_cluster.main.name
+}

@@ -1,0 +1,68 @@
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "eks-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "default"
+    size       = "s-2vcpu-4gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "helm_release" "argocd" {
+  name       = "argocd"
+  repository = "https://argoproj.github.io/argo-helm"
+  chart      = "argo-cd"
+  namespace  = "argocd"
+
+  set {
+    name  = "server.ingress.enabled"
+    value = "true"
+  }
+
+  set {
+    name  = "server.ingress.ingressClassName"
+    value = "alb"
+  }
+}
+
+resource "kubernetes_ingress_v1" "web" {
+  metadata {
+    name        = "web"
+    annotations = {
+      "kubernetes.io/ingress.class" = "alb"
+    }
+  }
+
+  spec {
+    default_backend {
+      service {
+        name = "web"
+
+        port {
+          number = 80
+        }
+      }
+    }
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}

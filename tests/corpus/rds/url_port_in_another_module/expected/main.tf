@@ -1,0 +1,13 @@
+module "db" {
+  source      = "./modules/db"
+  instance_id = var.instance_id
+  region      = var.region
+  project_id  = digitalocean_project.appliance.id
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
