@@ -2251,6 +2251,9 @@ fn task_pod(
                         else {
                             continue;
                         };
+                        // A bucket named as its `bucket` argument names it reads the bucket's
+                        // (instance-unique) name.
+                        let v = v.map(|v| super::s3::bucket_names(cx, &v));
                         // A secret of the stack is read from its Kubernetes Secret, not
                         // written into the Deployment's spec.
                         let source = match v
