@@ -3563,21 +3563,36 @@ fn lb_service(
         let same = whens
             .iter()
             .all(|w| w.as_ref().map(hclx::inline) == all.as_ref().map(hclx::inline));
+        // A port is a number or the text of an expression (`var.streaming_port`), which the
+        // annotation interpolates.
+        let literal = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let part = |p: &str| match literal(p) {
+            true => p.to_string(),
+            false => format!("${{{p}}}"),
+        };
+        let port_expr = |p: &str| match literal(p) {
+            true => s(p),
+            false => hclx::template(part(p)),
+        };
         let value = if same {
-            s(&tls_ports
+            let parts = tls_ports
                 .iter()
-                .map(|(p, _)| p.as_str())
+                .map(|(p, _)| part(p))
                 .collect::<Vec<_>>()
-                .join(","))
+                .join(",");
+            match tls_ports.iter().all(|(p, _)| literal(p)) {
+                true => s(&parts),
+                false => hclx::template(parts),
+            }
         } else {
             // Ports of listeners toggled differently: the list holds those that exist.
             let items = tls_ports
                 .iter()
                 .map(|(p, w)| match w {
-                    None => s(p),
+                    None => port_expr(p),
                     Some(c) => Expression::Conditional(Box::new(hcl::expr::Conditional::new(
                         c.clone(),
-                        s(p),
+                        port_expr(p),
                         s(""),
                     ))),
                 })
