@@ -27,6 +27,23 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "kubernetes_secret_v1" "media_secret_env" {
+  metadata {
+    name      = "media-secret-env"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "media"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  type = "Opaque"
+  data = {
+    AWS_SECRET_ACCESS_KEY = var.backup_secret
+  }
+}
+
 resource "digitalocean_spaces_key" "media_spaces" {
   name = "media-${var.instance_id}"
 
@@ -174,8 +191,14 @@ resource "kubernetes_deployment_v1" "media" {
           }
 
           env {
-            name  = "AWS_SECRET_ACCESS_KEY"
-            value = var.backup_secret
+            name = "AWS_SECRET_ACCESS_KEY"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.media_secret_env.metadata[0].name
+                key  = "AWS_SECRET_ACCESS_KEY"
+              }
+            }
           }
 
           resources {
