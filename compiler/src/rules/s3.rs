@@ -2265,22 +2265,28 @@ pub fn pod_access(
     };
     let mut reading: Vec<usize> = Vec::new();
     let mut granted: Vec<Expression> = Vec::new();
+    let mut own_keys: Vec<(String, Vec<Expression>)> = Vec::new();
     for (i, c) in pod
         .init_containers
         .iter()
         .chain(pod.containers.iter())
         .enumerate()
     {
-        if env_names(c, cx)
-            .iter()
-            .any(|n| S3_CREDENTIAL_ENV.contains(&n.as_str()))
-        {
-            continue;
-        }
         let values = c.env.iter().filter_map(|e| match &e.source {
             EnvSource::Value(v) => Some(v),
             EnvSource::SecretKey { .. } => None,
         });
+        if env_names(c, cx)
+            .iter()
+            .any(|n| S3_CREDENTIAL_ENV.contains(&n.as_str()))
+        {
+            // Keys of its own (an IAM user's, from variables) reach AWS, not Spaces.
+            let found = buckets_read(cx, values);
+            if !found.is_empty() {
+                own_keys.push((c.name.clone(), found));
+            }
+            continue;
+        }
         let found = buckets_read(cx, values);
         if found.is_empty() {
             continue;
@@ -2291,6 +2297,25 @@ pub fn pod_access(
                 granted.push(b);
             }
         }
+    }
+    for (container, buckets) in own_keys {
+        let named = buckets
+            .iter()
+            .map(|b| format!("`{}`", hclx::inline(b).trim_end_matches(".id")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "container `{container}` of `{}` reads {named} with keys it sets itself (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`): in the appliance the bucket is a Spaces bucket, which an AWS key cannot reach, and the container gets no Spaces endpoint",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("set the keys to a Spaces access key of the bucket (or drop them: a workload without keys of its own gets one scoped to its buckets) and point the application's S3 client at `https://<region>.digitaloceanspaces.com`"),
+        );
     }
     let mut containers: Vec<&mut super::k8s::Container> = pod
         .init_containers
