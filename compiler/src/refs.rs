@@ -902,10 +902,17 @@ fn apply_tail(value: Expression, tail: &[Op]) -> Expression {
             .as_u64()
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| items.get(i).cloned()),
-        (Expression::Object(obj), Op::GetAttr(k)) => obj
-            .iter()
-            .find(|(key, _)| hclx::object_key(key).as_deref() == Some(k.as_str()))
-            .map(|(_, v)| v.clone()),
+        (Expression::Array(items), Op::LegacyIndex(i)) => {
+            usize::try_from(*i).ok().and_then(|i| items.get(i).cloned())
+        }
+        // An attribute Ferry's value does not hold has no counterpart (the rule reports it):
+        // `null`, not a reference Terraform rejects.
+        (Expression::Object(obj), Op::GetAttr(k)) => Some(
+            obj.iter()
+                .find(|(key, _)| hclx::object_key(key).as_deref() == Some(k.as_str()))
+                .map(|(_, v)| v.clone())
+                .unwrap_or(Expression::Null),
+        ),
         _ => None,
     };
     match picked {

@@ -8,7 +8,7 @@
 use super::database::{
     self, ClusterSpec, PARAMETER_GROUP_ARGS, admin_password, attr, cluster_body, default_size,
     endpoint, export_origin, fit_nodes, host_attr, instance_count, maintenance_window,
-    reader_endpoint_warning, size_warning, tmpl, uses_of, variable_note, vpc_for,
+    reader_endpoint_warning, size_warning, uses_of, variable_note, vpc_for,
 };
 use super::{Cx, Export, Phase, RuleDef};
 use crate::diag::{Code, Diagnostic, Severity};
@@ -193,11 +193,11 @@ fn cache_cluster(r: &Resource, cx: &mut Cx<'_>) {
     let addr = cx.emit(r, CLUSTER, body);
     cache_nodes_warning(cx, r);
 
-    // `cache_nodes[0].address` is the common read; the reference pass drops what follows a
-    // template export, so `cache_nodes` resolves to the host.
-    // `private_host` when the cluster is in the appliance VPC (`database::host_attr`).
+    // `cache_nodes[0].address` is the common read, `cache_nodes[0].port` the next: one
+    // element per origin node, each the cluster's host (`private_host` when the cluster is
+    // in the appliance VPC, `database::host_attr`) and port.
     let host = host_attr(cx, &addr);
-    cx.export(r, "cache_nodes", tmpl(&addr, &format!("$T.{host}")));
+    cx.export(r, "cache_nodes", cache_nodes(&addr, host, nodes));
     attr(cx, r, "cluster_address", &addr, host);
     cx.export(r, "configuration_endpoint", endpoint(&addr, host));
     // Not an attribute of an AWS cluster (Redis AUTH is a replication group's): the output a
@@ -317,7 +317,7 @@ fn replication_group(r: &Resource, cx: &mut Cx<'_>) {
                 r.address()
             ),
         );
-        cx.export(m, "cache_nodes", tmpl(&addr, &format!("$T.{host}")));
+        cx.export(m, "cache_nodes", cache_nodes(&addr, host, 1));
         common_exports(cx, m, &addr, "cluster_id");
     }
     reader_endpoint_warning(
@@ -691,14 +691,26 @@ fn tls_warning(cx: &mut Cx<'_>, r: &Resource) {
     );
 }
 
-/// `cache_nodes[i].<attr>` other than `address` resolves to the host, too: say so.
+/// `cache_nodes` of an ElastiCache cluster: a list of `nodes` elements (at most 40), each with
+/// the cluster's host as `address` and its port as `port` (DigitalOcean clusters have one host
+/// for all their nodes), so `cache_nodes[0].port` reads the port (25061), not the host.
+fn cache_nodes(addr: &str, host: &str, nodes: u32) -> Export {
+    let node = format!("{{ address = $T.{host}, port = $T.port }}");
+    let list = vec![node; nodes.clamp(1, 40) as usize].join(", ");
+    Export::Value {
+        target: addr.to_string(),
+        tmpl: format!("[{list}]"),
+    }
+}
+
+/// `cache_nodes[i].<attr>` other than `address` and `port` has no counterpart: say so.
 fn cache_nodes_warning(cx: &mut Cx<'_>, r: &Resource) {
     let other = uses_of(cx, r, "cache_nodes").into_iter().find(|(_, tail)| {
         let last = tail.iter().rev().find_map(|o| match o {
             Op::GetAttr(a) => Some(a.as_str().to_string()),
             _ => None,
         });
-        last.as_deref() != Some("address")
+        !matches!(last.as_deref(), Some("address" | "port"))
     });
     if let Some((loc, tail)) = other {
         let shown = hclx::inline(&hclx::traversal(
@@ -709,7 +721,7 @@ fn cache_nodes_warning(cx: &mut Cx<'_>, r: &Resource) {
             Diagnostic::new(
                 Code::UnmappedReference,
                 format!(
-                    "`{}.{shown}`: DigitalOcean clusters have no node list; `cache_nodes` resolves to the cluster's host",
+                    "`{}.{shown}`: DigitalOcean clusters have no node list; each element of `cache_nodes` has only the cluster's `address` and `port`, so this reads `null`",
                     r.address()
                 ),
             )

@@ -2253,6 +2253,9 @@ fn task_pod(
                         else {
                             continue;
                         };
+                        // A bucket named as its `bucket` argument names it reads the bucket's
+                        // (instance-unique) name.
+                        let v = v.map(|v| super::s3::bucket_names(cx, &v));
                         // A secret of the stack is read from its Kubernetes Secret, not
                         // written into the Deployment's spec.
                         let source = match v
@@ -2503,6 +2506,9 @@ fn task_pod(
         };
     }
 
+    // Plain environment values with secret-like names (`SECRET_KEY_BASE = var.secret_key_base`)
+    // are read from a Secret of the workload rather than written into the Deployment's spec.
+    secret_env(cx, r, app, &mut pod, ns.clone());
     // Secrets the stack does not hold (valueFrom = a literal ARN of another account's secret):
     // one Secret of the workload, fed by sensitive variables.
     if !external_env.is_empty() || !sensitive_env.is_empty() {
@@ -2920,6 +2926,132 @@ fn service_notes(cx: &mut Cx<'_>, r: &Resource, td: &Resource) {
             );
         }
     }
+}
+
+/// Does an environment variable's name say it holds a secret? A `_`-separated word
+/// `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `CREDENTIALS` or `PRIVATE`, or a last word
+/// `KEY` (`API_KEY`, `ENCRYPTION_KEY`; not `PUBLIC_KEY`, not `AWS_ACCESS_KEY_ID`).
+fn secret_like(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| {
+        matches!(
+            *w,
+            "PASSWORD" | "PASSWD" | "PASS" | "SECRET" | "TOKEN" | "CREDENTIALS" | "PRIVATE"
+        )
+    }) {
+        return true;
+    }
+    words.last() == Some(&"KEY") && !words.contains(&"PUBLIC")
+}
+
+/// Environment values of the pod's containers whose names are [`secret_like`] and whose values
+/// are not literals (`var.secret_key_base`, `random_password.x.result`, a template over them)
+/// nor known to be `null`:
+/// the values go into one Secret of the workload (`<app>-secret-env`, a key per variable name)
+/// and the containers read them with `secret_key_ref`, so they are not written into the
+/// Deployment's spec (where anyone who can read Deployments sees them). Values that depend on
+/// the instance (`each.`, `count.index`) stay as written.
+fn secret_env(cx: &mut Cx<'_>, r: &Resource, app: &str, pod: &mut PodSpec, ns: Expression) {
+    let mut data: Vec<(String, Expression)> = Vec::new();
+    let mut moved: Vec<(usize, usize, String)> = Vec::new();
+    for (ci, c) in pod
+        .init_containers
+        .iter()
+        .chain(pod.containers.iter())
+        .enumerate()
+    {
+        for (ei, e) in c.env.iter().enumerate() {
+            let EnvSource::Value(v) = &e.source else {
+                continue;
+            };
+            let Some(name) = hclx::as_str(&e.name) else {
+                continue;
+            };
+            // A value known to be `null` (an unset optional variable) stays: a Secret's data
+            // takes no null.
+            if !secret_like(name) || !super::secrets::has_reference(v) || cx.eval.is_null(v) {
+                continue;
+            }
+            let text = hclx::inline(v);
+            if text.contains("each.") || text.contains("count.index") {
+                continue;
+            }
+            // One key per name; the same name with another value gets its own key.
+            let key = match data.iter().find(|(k, _)| k == name) {
+                Some((_, same)) if same == v => name.to_string(),
+                Some(_) => {
+                    let mut n = 2;
+                    while data.iter().any(|(k, _)| *k == format!("{name}_{n}")) {
+                        n += 1;
+                    }
+                    format!("{name}_{n}")
+                }
+                None => name.to_string(),
+            };
+            if !data.iter().any(|(k, _)| *k == key) {
+                data.push((key.clone(), v.clone()));
+            }
+            moved.push((ci, ei, key));
+        }
+    }
+    if data.is_empty() {
+        return;
+    }
+    let secret_name =
+        k8s::unique_object_name(cx.st, "kubernetes_secret_v1", &format!("{app}-secret-env"));
+    let keys: Vec<String> = data.iter().map(|(k, _)| k.clone()).collect();
+    let body = k8s::secret(
+        s(&secret_name),
+        ns,
+        k8s::map(data),
+        None,
+        Some(k8s::labels(app)),
+    );
+    let addr = cx.emit_as(
+        r,
+        Mode::Managed,
+        "kubernetes_secret_v1",
+        &format!("{}_secret_env", r.name),
+        body,
+    );
+    plain_meta(cx, &addr);
+    let name = k8s::name_of(&addr);
+    let mut containers: Vec<&mut k8s::Container> = pod
+        .init_containers
+        .iter_mut()
+        .chain(pod.containers.iter_mut())
+        .collect();
+    for (ci, ei, key) in moved {
+        if let Some(e) = containers.get_mut(ci).and_then(|c| c.env.get_mut(ei)) {
+            e.source = EnvSource::SecretKey {
+                secret: name.clone(),
+                key: s(&key),
+            };
+        }
+    }
+    cx.secret(crate::report::SecretRef {
+        origin: r.address().to_string(),
+        target: addr.clone(),
+        keys: keys.clone(),
+        source: "environment values of the task definition whose names say they are secrets".into(),
+    });
+    cx.diag(
+        Diagnostic::new(
+            Code::ValueConverted,
+            format!(
+                "`{}`: the environment variables {} hold secrets by their names; their values are kept in the Secret `{addr}` and read with `secret_key_ref`, not written into the Deployment's spec",
+                r.address(),
+                join_quoted(&keys)
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("mark the variables that feed them `sensitive = true`, or create them as `aws_secretsmanager_secret`s and pass them as `secrets` (`valueFrom`)"),
+    );
 }
 
 /// The workload's Secret: `valueFrom`s that point outside the stack (`entries`, each fed by a
@@ -3623,21 +3755,36 @@ fn lb_service(
         let same = whens
             .iter()
             .all(|w| w.as_ref().map(hclx::inline) == all.as_ref().map(hclx::inline));
+        // A port is a number or the text of an expression (`var.streaming_port`), which the
+        // annotation interpolates.
+        let literal = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let part = |p: &str| match literal(p) {
+            true => p.to_string(),
+            false => format!("${{{p}}}"),
+        };
+        let port_expr = |p: &str| match literal(p) {
+            true => s(p),
+            false => hclx::template(part(p)),
+        };
         let value = if same {
-            s(&tls_ports
+            let parts = tls_ports
                 .iter()
-                .map(|(p, _)| p.as_str())
+                .map(|(p, _)| part(p))
                 .collect::<Vec<_>>()
-                .join(","))
+                .join(",");
+            match tls_ports.iter().all(|(p, _)| literal(p)) {
+                true => s(&parts),
+                false => hclx::template(parts),
+            }
         } else {
             // Ports of listeners toggled differently: the list holds those that exist.
             let items = tls_ports
                 .iter()
                 .map(|(p, w)| match w {
-                    None => s(p),
+                    None => port_expr(p),
                     Some(c) => Expression::Conditional(Box::new(hcl::expr::Conditional::new(
                         c.clone(),
-                        s(p),
+                        port_expr(p),
                         s(""),
                     ))),
                 })

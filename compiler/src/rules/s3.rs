@@ -2039,6 +2039,53 @@ mod tests {
     }
 }
 
+/// A value naming a bucket of the stack with the expression its `bucket` argument has
+/// (`S3_BUCKET = var.bucket_name` beside `bucket = var.bucket_name`) → that bucket's name
+/// (`aws_s3_bucket.x.id`), which the reference pass turns into the emitted one: Spaces bucket
+/// names carry the instance id, so the origin's expression no longer names the bucket the
+/// appliance creates. A literal name (`"media"`) is replaced only where it is the whole value;
+/// an expression anywhere in it (`"s3://${var.bucket_name}/"`). Buckets that repeat are left
+/// as written. Also marks the value as reading the bucket for [`buckets_read`].
+pub fn bucket_names(cx: &Cx<'_>, value: &Expression) -> Expression {
+    let mut literal: Vec<(String, Expression)> = Vec::new();
+    let mut known: Vec<(String, Expression)> = Vec::new();
+    for b in cx.origin_of_type("aws_s3_bucket") {
+        if b.meta.is_repeated() {
+            continue;
+        }
+        let Some(name) = hclx::attr(&b.body, "bucket") else {
+            continue;
+        };
+        let id = hclx::path(&["aws_s3_bucket", b.name.as_str(), "id"]);
+        match name {
+            Expression::Null => {}
+            Expression::String(n) if !n.is_empty() => literal.push((n.clone(), id)),
+            Expression::String(_) | Expression::Number(_) | Expression::Bool(_) => {}
+            e => known.push((hclx::inline(e), id)),
+        }
+    }
+    if let Some(n) = hclx::as_str(value)
+        && let Some((_, id)) = literal.iter().find(|(l, _)| l == n)
+    {
+        return id.clone();
+    }
+    if known.is_empty() {
+        return value.clone();
+    }
+    let mut out = value.clone();
+    hclx::walk_mut(&mut out, &mut |x| {
+        let text = hclx::inline(x);
+        match known.iter().find(|(k, _)| *k == text) {
+            Some((_, id)) => {
+                *x = id.clone();
+                false
+            }
+            None => true,
+        }
+    });
+    out
+}
+
 /// Environment variables that already give a container S3 credentials or an endpoint.
 pub const S3_CREDENTIAL_ENV: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
 pub const S3_ENDPOINT_ENV: &[&str] = &["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"];
@@ -2234,22 +2281,28 @@ pub fn pod_access(
     };
     let mut reading: Vec<usize> = Vec::new();
     let mut granted: Vec<Expression> = Vec::new();
+    let mut own_keys: Vec<(String, Vec<Expression>)> = Vec::new();
     for (i, c) in pod
         .init_containers
         .iter()
         .chain(pod.containers.iter())
         .enumerate()
     {
-        if env_names(c, cx)
-            .iter()
-            .any(|n| S3_CREDENTIAL_ENV.contains(&n.as_str()))
-        {
-            continue;
-        }
         let values = c.env.iter().filter_map(|e| match &e.source {
             EnvSource::Value(v) => Some(v),
             EnvSource::SecretKey { .. } => None,
         });
+        if env_names(c, cx)
+            .iter()
+            .any(|n| S3_CREDENTIAL_ENV.contains(&n.as_str()))
+        {
+            // Keys of its own (an IAM user's, from variables) reach AWS, not Spaces.
+            let found = buckets_read(cx, values);
+            if !found.is_empty() {
+                own_keys.push((c.name.clone(), found));
+            }
+            continue;
+        }
         let found = buckets_read(cx, values);
         if found.is_empty() {
             continue;
@@ -2260,6 +2313,25 @@ pub fn pod_access(
                 granted.push(b);
             }
         }
+    }
+    for (container, buckets) in own_keys {
+        let named = buckets
+            .iter()
+            .map(|b| format!("`{}`", hclx::inline(b).trim_end_matches(".id")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "container `{container}` of `{}` reads {named} with keys it sets itself (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`): in the appliance the bucket is a Spaces bucket, which an AWS key cannot reach, and the container gets no Spaces endpoint",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("set the keys to a Spaces access key of the bucket (or drop them: a workload without keys of its own gets one scoped to its buckets) and point the application's S3 client at `https://<region>.digitaloceanspaces.com`"),
+        );
     }
     let mut containers: Vec<&mut super::k8s::Container> = pod
         .init_containers

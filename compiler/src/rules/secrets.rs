@@ -182,6 +182,11 @@ fn is_literal(e: &Expression) -> bool {
     }
 }
 
+/// Is `e` more than a literal (a reference, a call, a template with interpolations)?
+pub fn has_reference(e: &Expression) -> bool {
+    !matches!(e, Expression::Null) && !is_literal(e)
+}
+
 /// A sensitive variable for a secret value that must not be written into the stack.
 fn value_variable(cx: &mut Cx<'_>, name: &str, what: &str) -> Expression {
     let mut v = OutBody::new();

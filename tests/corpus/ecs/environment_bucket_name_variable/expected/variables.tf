@@ -1,0 +1,41 @@
+variable "instance_id" {
+  description = "Identifier of this appliance; part of every name and tag that must be unique per customer account."
+  type        = string
+  default     = "acme"
+}
+
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "spaces_access_id" {
+  description = "Spaces access key id (Spaces buckets are managed through the S3 API)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "spaces_secret_key" {
+  description = "Spaces secret key; Ferry's controller injects it at deploy time."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "registry_name" {
+  description = "Name of the DigitalOcean Container Registry that holds the appliance's images. DigitalOcean allows one registry per account: use the account's existing registry, or let the stack create it (create_registry)."
+  type        = string
+  default     = "ferry-acme"
+}
+
+variable "create_registry" {
+  description = "Create the container registry (false when the customer's account already has one: DigitalOcean allows one per account)."
+  type        = bool
+  default     = true
+}
+
+variable "media_bucket_name" {
+  type = string
+}
