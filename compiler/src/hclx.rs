@@ -627,6 +627,26 @@ pub fn name_tag(body: &Body) -> Option<Expression> {
     attr(body, "tags").and_then(find)
 }
 
+/// `value` with every sub-expression whose text (as [`inline`] prints it) is one of `known`'s
+/// replaced by its expression, outermost first (a replaced expression is not looked into).
+pub fn replace_by_text(value: &Expression, known: &[(String, Expression)]) -> Expression {
+    if known.is_empty() {
+        return value.clone();
+    }
+    let mut out = value.clone();
+    walk_mut(&mut out, &mut |x| {
+        let text = inline(x);
+        match known.iter().find(|(k, _)| *k == text) {
+            Some((_, with)) => {
+                *x = with.clone();
+                false
+            }
+            None => true,
+        }
+    });
+    out
+}
+
 /// Does the expression mention `var.<name>` anywhere (including inside templates)?
 pub fn mentions_var(expr: &Expression, name: &str) -> bool {
     let mut found = false;

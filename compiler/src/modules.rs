@@ -3794,13 +3794,24 @@ fn secrets_manager(b: &mut Builder<'_>) {
 /// ssm-parameter v1: one `aws_ssm_parameter` (the secrets rule maps parameters).
 /// `hashicorp/subnets/cidr` from the registry, or its GitHub repository.
 fn is_subnets_cidr(source: &str) -> bool {
+    is_source(
+        source,
+        "hashicorp/subnets/cidr",
+        "hashicorp/terraform-cidr-subnets",
+    )
+}
+
+/// Is `source` the registry module `registry` (`owner/name/provider`, with or without a
+/// registry host and `?ref`), or the GitHub repository `github` (`owner/repo`, as `git::https`,
+/// SSH or plain `github.com/…`, with or without `.git`)?
+fn is_source(source: &str, registry: &str, github: &str) -> bool {
     let s = source.trim();
     let s = s.split('?').next().unwrap_or(s);
     let s = ["registry.terraform.io/", "registry.opentofu.org/"]
         .iter()
         .find_map(|p| s.strip_prefix(p))
         .unwrap_or(s);
-    if s == "hashicorp/subnets/cidr" {
+    if s == registry {
         return true;
     }
     let s = s.strip_prefix("git::").unwrap_or(s);
@@ -3808,11 +3819,10 @@ fn is_subnets_cidr(source: &str) -> bool {
         .iter()
         .find_map(|p| s.strip_prefix(p))
         .unwrap_or(s);
-    matches!(
-        s.trim_end_matches(".git"),
-        "github.com/hashicorp/terraform-cidr-subnets"
-            | "github.com:hashicorp/terraform-cidr-subnets"
-    )
+    let s = s.trim_end_matches('/').trim_end_matches(".git");
+    s.strip_prefix("github.com/")
+        .or_else(|| s.strip_prefix("github.com:"))
+        .is_some_and(|repo| repo == github)
 }
 
 /// `hashicorp/subnets/cidr`: no resources, only `cidrsubnets` arithmetic. Its outputs are

@@ -71,23 +71,10 @@ const OUTPUTS: [&str; 21] = [
 
 /// `cloudposse/label/null` from the registry, or the GitHub repository.
 pub(super) fn is_null_label(source: &str) -> bool {
-    let s = source.trim();
-    let s = s.split('?').next().unwrap_or(s);
-    let s = ["registry.terraform.io/", "registry.opentofu.org/"]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .unwrap_or(s);
-    if s == "cloudposse/label/null" {
-        return true;
-    }
-    let s = s.strip_prefix("git::").unwrap_or(s);
-    let s = ["https://", "ssh://git@", "git@"]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .unwrap_or(s);
-    matches!(
-        s.trim_end_matches('/').trim_end_matches(".git"),
-        "github.com/cloudposse/terraform-null-label" | "github.com:cloudposse/terraform-null-label"
+    super::is_source(
+        source,
+        "cloudposse/label/null",
+        "cloudposse/terraform-null-label",
     )
 }
 

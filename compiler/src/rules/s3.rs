@@ -2069,21 +2069,7 @@ pub fn bucket_names(cx: &Cx<'_>, value: &Expression) -> Expression {
     {
         return id.clone();
     }
-    if known.is_empty() {
-        return value.clone();
-    }
-    let mut out = value.clone();
-    hclx::walk_mut(&mut out, &mut |x| {
-        let text = hclx::inline(x);
-        match known.iter().find(|(k, _)| *k == text) {
-            Some((_, id)) => {
-                *x = id.clone();
-                false
-            }
-            None => true,
-        }
-    });
-    out
+    hclx::replace_by_text(value, &known)
 }
 
 /// Environment variables that already give a container S3 credentials or an endpoint.

@@ -250,21 +250,7 @@ pub fn database_passwords(cx: &Cx<'_>, value: &Expression) -> Expression {
             }
         }
     }
-    if known.is_empty() {
-        return value.clone();
-    }
-    let mut out = value.clone();
-    hclx::walk_mut(&mut out, &mut |x| {
-        let text = hclx::inline(x);
-        match known.iter().find(|(k, _)| *k == text) {
-            Some((_, db)) => {
-                *x = db.clone();
-                false
-            }
-            None => true,
-        }
-    });
-    out
+    hclx::replace_by_text(value, &known)
 }
 
 /// A generated value (`random_password.db.result`) given to a database's admin password, which
