@@ -3417,25 +3417,10 @@ fn default_provider<'p>(providers: &'p [Named], name: &str) -> Option<&'p Named>
 /// through its `kubernetes` block (2.x) or attribute (3.x), the others through their own
 /// connection arguments.
 fn selects_cluster(p: &Named) -> bool {
-    const CONNECTION: &[&str] = &[
-        "host",
-        "token",
-        "cluster_ca_certificate",
-        "client_certificate",
-        "client_key",
-        "username",
-        "password",
-        "config_path",
-        "config_paths",
-        "config_context",
-        "config_context_auth_info",
-        "config_context_cluster",
-        "exec",
-    ];
     let keys: &[&str] = if p.name == "helm" {
         &["kubernetes"]
     } else {
-        CONNECTION
+        crate::providers::SELECTS_CLUSTER
     };
     p.body.0.iter().any(|s| match s {
         hcl::Structure::Attribute(a) => keys.contains(&a.key.as_str()),

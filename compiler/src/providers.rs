@@ -46,8 +46,10 @@ const V2_ARGS: &[&str] = &[
     "username",
 ];
 
-/// Arguments that say which cluster the provider talks to and how it authenticates.
-const CONNECTION: &[&str] = &[
+/// Arguments that say which cluster a Kubernetes provider (or Helm's `kubernetes`, kubectl)
+/// talks to and how it authenticates; `pipeline` reads them to tell whether a provider block
+/// selects a cluster.
+pub(crate) const SELECTS_CLUSTER: &[&str] = &[
     "host",
     "token",
     "cluster_ca_certificate",
@@ -60,10 +62,16 @@ const CONNECTION: &[&str] = &[
     "config_context",
     "config_context_auth_info",
     "config_context_cluster",
-    "insecure",
-    "tls_server_name",
     "exec",
 ];
+
+/// TLS settings of the connection, replaced with it when Ferry wires the provider.
+const TLS: &[&str] = &["insecure", "tls_server_name"];
+
+/// Every connection argument: [`SELECTS_CLUSTER`] and [`TLS`].
+fn connection() -> impl Iterator<Item = &'static &'static str> {
+    SELECTS_CLUSTER.iter().chain(TLS)
+}
 
 /// Checks and repairs the root's `provider "kubernetes"` blocks. `providers` are the rewritten
 /// non-AWS provider blocks, `origin` the same blocks as written (same order); `replaced`: the
@@ -235,7 +243,7 @@ fn drop_v1_args(p: &mut Named, label: &str, diags: &mut Vec<Diagnostic>) {
 /// AWS CLI), as `` `host` `` etc.
 fn lost_connection(body: &Body, origin: &Body) -> Vec<String> {
     let mut lost = Vec::new();
-    for key in CONNECTION {
+    for key in connection() {
         let (Some(now), Some(was)) = (hclx::attr(body, key), hclx::attr(origin, key)) else {
             continue;
         };
@@ -293,7 +301,7 @@ fn wire(body: &mut Body, cluster: &str) {
             Structure::Attribute(a) => a.key.as_str(),
             Structure::Block(b) => b.identifier.as_str(),
         };
-        !CONNECTION.contains(&key)
+        !connection().any(|k| *k == key)
     });
     let parse = |t: String| t.parse::<Expression>().unwrap_or(Expression::Null);
     let attrs = [
