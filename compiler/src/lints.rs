@@ -8,7 +8,7 @@
 //! | F502 | a hard-coded name of something globally unique (bucket, DNS domain, registry): supersedes F501 for that resource |
 //! | F503 | taggable resources without a tag carrying `var.instance_id`, and no provider `default_tags` carrying it |
 //! | F504 | function sources fetching secrets at runtime through an AWS SDK |
-//! | F505 | the state backend is not keyed per appliance |
+//! | F505 | the state backend is not keyed per appliance (any other `backend` or `cloud` block: F110, not carried over, with where the state can go) |
 //! | F506 | an EC2 instance whose user data only runs a container or one application |
 //! | F507 | container images referenced by tag rather than by digest |
 //! | F508 | a map looked up by `terraform.workspace` without a key for the appliance's workspace |
@@ -681,51 +681,68 @@ const BACKEND_KEYS: &[(&str, &str)] = &[
     ("cos", "key"),
 ];
 
+/// Where the deployment stack's state can go instead: Ferry emits no backend (the origin's
+/// lives in AWS, or in a place of the vendor's choosing that every appliance would share), and
+/// Spaces speaks the `s3` backend's protocol once the AWS-only checks are switched off
+/// (Terraform 1.6+ / OpenTofu argument names).
+const BACKEND_HELP: &str = "the deployment stack has no `backend` block, so its state stays where `tofu` runs; to keep one state per appliance in a Spaces bucket, add `backend \"s3\" { bucket = \"<state bucket>\", endpoints = { s3 = \"https://<region>.digitaloceanspaces.com\" }, region = \"us-east-1\", skip_credentials_validation = true, skip_requesting_account_id = true, skip_metadata_api_check = true, skip_region_validation = true, skip_s3_checksum = true }` to `versions.tf`, pass a Spaces access key as `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, and name each appliance's state at init (`tofu init -backend-config=\"key=appliances/<instance-id>/terraform.tfstate\"`), or select one workspace per appliance (`tofu workspace select <instance-id>`); backend blocks read no variables in Terraform (OpenTofu 1.8+ accepts `var.instance_id` there)";
+
+/// The root's `backend` and `cloud` blocks. None is carried over (F110, with where the state
+/// can go instead); one that names its state with a fixed key is the DESIGN §3 lint (F505):
+/// the vendor's habit of one state per stack would make every appliance share, and overwrite,
+/// one state.
 fn backend(module: &Module, out: &mut Vec<Diagnostic>) {
-    let help = "keep one state per appliance: leave the key out of the block and pass it at init (`tofu init -backend-config=\"key=appliances/<instance-id>/terraform.tfstate\"`), or select one workspace per appliance (`tofu workspace select <instance-id>`); backend blocks cannot read variables in Terraform (OpenTofu 1.8+ accepts `var.instance_id` there)";
     let vars = BTreeSet::from(["instance_id".to_string()]);
     for t in &module.terraform {
         for b in t.body.blocks() {
-            let (kind, fixed) = match b.identifier() {
-                "backend" => {
-                    let kind = b.labels.first().map(|l| l.as_str()).unwrap_or_default();
-                    let Some((_, key)) = BACKEND_KEYS.iter().find(|(k, _)| *k == kind) else {
-                        continue;
-                    };
-                    if hclx::attr(&b.body, "workspace_key_prefix").is_some() {
-                        continue;
-                    }
-                    match hclx::attr(&b.body, key) {
-                        Some(e) if !carries(e, module, &vars) => {
-                            (kind.to_string(), format!("`{key} = {}`", hclx::inline(e)))
-                        }
-                        _ => continue,
-                    }
-                }
-                "cloud" => {
-                    let Some(ws) = hclx::blocks(&b.body, "workspaces").into_iter().next() else {
-                        continue;
-                    };
-                    match hclx::attr(&ws, "name") {
-                        Some(e) if !carries(e, module, &vars) => (
-                            "cloud".to_string(),
-                            format!("the workspace `name = {}`", hclx::inline(e)),
-                        ),
-                        _ => continue,
-                    }
-                }
+            let kind = match b.identifier() {
+                "backend" => b.labels.first().map(|l| l.as_str()).unwrap_or_default(),
+                "cloud" => "cloud",
                 _ => continue,
             };
-            out.push(
-                Diagnostic::new(
+            let fixed = match kind {
+                "cloud" => hclx::blocks(&b.body, "workspaces")
+                    .into_iter()
+                    .next()
+                    .and_then(|ws| {
+                        hclx::attr(&ws, "name")
+                            .filter(|e| !carries(e, module, &vars))
+                            .map(|e| format!("the workspace `name = {}`", hclx::inline(e)))
+                    }),
+                _ => BACKEND_KEYS
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .filter(|_| hclx::attr(&b.body, "workspace_key_prefix").is_none())
+                    .and_then(|(_, key)| {
+                        hclx::attr(&b.body, key)
+                            .filter(|e| !carries(e, module, &vars))
+                            .map(|e| format!("`{key} = {}`", hclx::inline(e)))
+                    }),
+            };
+            let what = match kind {
+                "cloud" => "the `cloud` block".to_string(),
+                _ => format!("the `{kind}` backend"),
+            };
+            let locks = match hclx::attr(&b.body, "dynamodb_table") {
+                Some(e) => format!(
+                    " (its lock table `{}` is a DynamoDB table, which DigitalOcean does not offer)",
+                    hclx::as_str(e).map_or_else(|| hclx::inline(e), String::from)
+                ),
+                None => String::new(),
+            };
+            let diagnostic = match fixed {
+                Some(fixed) => Diagnostic::new(
                     Code::BackendNotPerAppliance,
                     format!(
-                        "the `{kind}` backend keeps the state under the fixed {fixed}: every appliance would share (and overwrite) one state"
+                        "{what} keeps the state under the fixed {fixed}: every appliance would share (and overwrite) one state; the block is not carried over{locks}, and the backend you give the deployment stack needs a state per appliance"
                     ),
-                )
-                .at(t.loc.clone())
-                .help(help),
-            );
+                ),
+                None => Diagnostic::new(
+                    Code::StateBlockIgnored,
+                    format!("{what} is not carried over{locks}"),
+                ),
+            };
+            out.push(diagnostic.at(t.loc.clone()).help(BACKEND_HELP));
         }
     }
 }
@@ -1324,10 +1341,34 @@ mod tests {
             "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n    key    = \"prod/terraform.tfstate\"\n  }\n}\n",
         )]);
         assert_eq!(codes(&d), ["F505"]);
+        assert!(
+            d[0].message.contains("not carried over"),
+            "{}",
+            d[0].message
+        );
+        // Keyed at init, or per workspace: only the note that the block is not carried over.
+        for backend in [
+            "backend \"s3\" {\n    bucket = \"state\"\n    dynamodb_table = \"locks\"\n  }",
+            "backend \"s3\" {\n    bucket = \"state\"\n    key = \"app.tfstate\"\n    workspace_key_prefix = \"apps\"\n  }",
+            "cloud {\n    organization = \"acme\"\n    workspaces {\n      tags = [\"app\"]\n    }\n  }",
+        ] {
+            let d = run_on(&[("main.tf", &format!("terraform {{\n  {backend}\n}}\n"))]);
+            assert_eq!(codes(&d), ["F110"], "{backend}");
+            assert!(
+                d[0].help
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains("digitaloceanspaces.com")
+            );
+        }
         let d = run_on(&[(
             "main.tf",
-            "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n  }\n}\n",
+            "terraform {\n  backend \"s3\" {\n    dynamodb_table = \"tf-locks\"\n  }\n}\n",
         )]);
-        assert!(d.is_empty());
+        assert!(
+            d[0].message.contains("lock table `tf-locks`"),
+            "{}",
+            d[0].message
+        );
     }
 }
