@@ -170,7 +170,7 @@ pub struct Module {
     pub terraform: Vec<Named>,
     /// Values from `terraform.tfvars` / `*.auto.tfvars` (root module only).
     pub tfvars: BTreeMap<String, Expression>,
-    /// The data files of the whole origin (JSON, templates, YAML: see [`is_data_file`]) by
+    /// The data files of the whole origin (JSON, templates, YAML, scripts: see [`is_data_file`]) by
     /// path, shared by every module: rules read them by path (`file()`, `templatefile()`).
     pub data_files: std::sync::Arc<BTreeMap<String, String>>,
 }
@@ -179,7 +179,7 @@ pub struct Module {
 #[derive(Debug, Default)]
 pub struct Origin {
     pub modules: BTreeMap<String, Module>,
-    /// JSON, template and YAML files of the input (see [`is_data_file`]).
+    /// JSON, template, YAML, script and configuration files of the input (see [`is_data_file`]).
     pub data_files: std::sync::Arc<BTreeMap<String, String>>,
 }
 
@@ -205,17 +205,25 @@ pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// Files Ferry keeps for rules to read by path rather than parses as Terraform: JSON
-/// (container definitions, policies), templates (`templatefile()`) and YAML (Kubernetes
-/// manifests). `.tf.json` and `.tfvars.json` are Terraform, not data.
+/// (container definitions, policies), templates (`templatefile()`), YAML (Kubernetes
+/// manifests, cloud-init), and the scripts and configuration files that user data and
+/// provisioners read (`file("user-data.sh")`, `cloud.cfg`, `nginx.conf`), and public keys
+/// (`file("deployer.pub")`, never private ones): the deployment stack
+/// gets a copy of each one it reads, and the user-data checks read them. `.tf.json` and
+/// `.tfvars.json` are Terraform, not data.
 pub fn is_data_file(file_name: &str) -> bool {
     let lower = file_name.to_ascii_lowercase();
     if lower.ends_with(".tf.json") || lower.ends_with(".tfvars.json") {
         return false;
     }
-    [".json", ".tpl", ".tftpl", ".tmpl", ".yaml", ".yml"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    DATA_FILE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }
+
+/// The endings of [`is_data_file`]s.
+pub const DATA_FILE_EXTENSIONS: &[&str] = &[
+    ".json", ".tpl", ".tftpl", ".tmpl", ".yaml", ".yml", ".sh", ".bash", ".ps1", ".cfg", ".conf",
+    ".ini", ".txt", ".pub",
+];
 
 /// Reads every file of the input into modules. Never fails: problems become diagnostics.
 pub fn parse(files: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) -> Origin {

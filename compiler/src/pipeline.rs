@@ -785,9 +785,9 @@ fn read_path(e: &Expression, is_root: bool) -> Option<String> {
 
 /// The files the deployment stack reads by path (`file("values.yaml")`,
 /// `templatefile("${path.module}/user-data.tpl", …)`): a data file of the origin (JSON,
-/// template, YAML) is copied into the stack at the same place; any other (a shell script the
-/// input does not carry) is listed in the report as a file artifact to copy, since the plan
-/// fails on a path that does not exist.
+/// template, YAML, script, configuration) is copied into the stack at the same place; any other
+/// (an archive, a file the input does not carry) is listed in the report as a file artifact to
+/// copy, since the plan fails on a path that does not exist.
 #[allow(clippy::too_many_arguments)]
 fn files_read(
     module: &Module,
@@ -852,7 +852,7 @@ fn files_read(
                     Diagnostic::new(
                         Code::IgnoredFile,
                         format!(
-                            "`{full}` is read by `{used_by}` but is not part of the input (Ferry carries JSON, template and YAML files): it is listed as a file artifact, to be copied into the deployment stack at the same path"
+                            "`{full}` is read by `{used_by}` but is not part of the input (Ferry carries JSON, template, YAML, script and configuration text files): it is listed as a file artifact, to be copied into the deployment stack at the same path"
                         ),
                     )
                     .at_opt(by_addr.get(used_by.as_str()).map(|r| r.loc.clone()))

@@ -447,7 +447,7 @@ fn upload_source(cx: &mut Cx<'_>, r: &Resource, b: &Body) {
         Diagnostic::new(
             Code::IgnoredFile,
             format!(
-                "`{full}` is uploaded by a `file` provisioner of `{}` but is not part of the input (Ferry carries JSON, template and YAML files): it is listed as a file artifact, to be copied into the deployment stack at the same path",
+                "`{full}` is uploaded by a `file` provisioner of `{}` but is not part of the input (Ferry carries JSON, template, YAML, script and configuration text files): it is listed as a file artifact, to be copied into the deployment stack at the same path",
                 r.address()
             ),
         )
@@ -1887,6 +1887,7 @@ fn user_data_checks(
             .help("mount the share with `mount -t nfs <host>:<mount_path> <dir>` (the `host` and `mount_path` attributes of `digitalocean_nfs`, passed into the script); the droplet must be in the share's VPC"),
         );
     }
+    metadata_service_warning(cx, r, key, &texts);
     let debian_like = image
         .and_then(hclx::as_str)
         .is_some_and(|slug| slug.starts_with("ubuntu") || slug.starts_with("debian"));
@@ -1911,6 +1912,107 @@ fn user_data_checks(
             .help("rewrite the script for Ubuntu/Debian (`apt-get install -y`, Debian package names, `ubuntu` as the default user), or pick an RPM-based DigitalOcean image (`rockylinux-9-x64`, `fedora-*`) for the droplets"),
         );
     }
+}
+
+/// The EC2 instance metadata paths user data reads (`curl http://169.254.169.254/latest/meta-data/instance-id`),
+/// each with what a droplet serves at the same address instead (DigitalOcean's metadata API:
+/// `/metadata/v1/…`, plain GETs, no IMDSv2 token), or `None` where a droplet has no counterpart.
+/// The longest AWS path that starts the one read wins.
+const METADATA_PATHS: &[(&str, Option<&str>)] = &[
+    ("meta-data/instance-id", Some("/metadata/v1/id")),
+    (
+        "meta-data/local-ipv4",
+        Some("/metadata/v1/interfaces/private/0/ipv4/address"),
+    ),
+    (
+        "meta-data/public-ipv4",
+        Some("/metadata/v1/interfaces/public/0/ipv4/address"),
+    ),
+    ("meta-data/local-hostname", Some("/metadata/v1/hostname")),
+    ("meta-data/public-hostname", Some("/metadata/v1/hostname")),
+    ("meta-data/hostname", Some("/metadata/v1/hostname")),
+    ("meta-data/placement/region", Some("/metadata/v1/region")),
+    (
+        "meta-data/placement/availability-zone",
+        Some("/metadata/v1/region"),
+    ),
+    ("meta-data/public-keys", Some("/metadata/v1/public-keys")),
+    ("meta-data/tags", Some("/metadata/v1/tags/")),
+    ("meta-data/iam", None),
+    ("user-data", Some("/metadata/v1/user-data")),
+    ("dynamic/instance-identity", Some("/metadata/v1.json")),
+    ("api/token", None),
+];
+
+/// The EC2 instance metadata paths `text` reads (`/latest/meta-data/local-ipv4`), in order of
+/// appearance, without repeats.
+fn metadata_reads(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("169.254.169.254/latest/") {
+        rest = &rest[i + "169.254.169.254/latest/".len()..];
+        let path: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+            .collect();
+        let path = path.trim_end_matches(['/', '.']).to_string();
+        if !path.is_empty() && !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// User data that reads the EC2 instance metadata service: a droplet answers at the same
+/// address, under other paths, so the script reads a 404 page where it expected the instance's
+/// id or address. One warning per resource, naming each path read and what replaces it.
+fn metadata_service_warning(cx: &mut Cx<'_>, r: &Resource, key: &str, texts: &[String]) {
+    let mut reads: Vec<String> = Vec::new();
+    for t in texts {
+        for p in metadata_reads(t) {
+            if !reads.contains(&p) {
+                reads.push(p);
+            }
+        }
+    }
+    if reads.is_empty() {
+        return;
+    }
+    let mapped: Vec<String> = reads
+        .iter()
+        .map(|p| {
+            let replacement = METADATA_PATHS
+                .iter()
+                .filter(|(aws, _)| p == aws || p.starts_with(&format!("{aws}/")))
+                .max_by_key(|(aws, _)| aws.len())
+                .map(|(_, d)| *d);
+            match replacement {
+                Some(Some(d)) => format!("`/latest/{p}` → `{d}`"),
+                None if p == "meta-data" => {
+                    format!("`/latest/{p}/` (the index) → `/metadata/v1/`")
+                }
+                Some(None) if p.starts_with("api/token") => {
+                    format!(
+                        "`/latest/{p}` (IMDSv2 token): not needed, a droplet answers plain GETs"
+                    )
+                }
+                _ => format!("`/latest/{p}`: no counterpart on a droplet"),
+            }
+        })
+        .collect();
+    cx.diag(
+        Diagnostic::new(
+            Code::NearestMatch,
+            format!(
+                "`{}`: its user data reads the EC2 instance metadata service at `169.254.169.254/latest/…`; a droplet's metadata service answers at the same address under `/metadata/v1/`, so these reads get a 404 page: {}",
+                r.address(),
+                mapped.join("; ")
+            ),
+        )
+        .at(r.loc_of(key))
+        .resource(r.address())
+        .help("change the paths in the script (`curl -s http://169.254.169.254/metadata/v1/id`); credentials from an instance role (`meta-data/iam/…`) have no counterpart: pass a DigitalOcean token or Spaces key into the script instead"),
+    );
 }
 
 fn converted_user_data(cx: &mut Cx<'_>, r: &Resource, key: &str) {
@@ -2135,6 +2237,16 @@ fn not_expanded(cx: &mut Cx<'_>, r: &Resource, what: &str) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn metadata_reads_are_found_in_scripts() {
+        let script = "TOKEN=$(curl -X PUT \"http://169.254.169.254/latest/api/token\" -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\nID=$(curl -s http://169.254.169.254/latest/meta-data/instance-id)\nIP=`curl http://169.254.169.254/latest/meta-data/local-ipv4/`\ncurl http://169.254.169.254/latest/meta-data/instance-id -o id.html\n";
+        assert_eq!(
+            super::metadata_reads(script),
+            ["api/token", "meta-data/instance-id", "meta-data/local-ipv4"]
+        );
+        assert!(super::metadata_reads("curl http://169.254.169.254/metadata/v1/id").is_empty());
+    }
+
     use super::*;
     use crate::origin::Meta;
     use crate::source::Loc;

@@ -848,7 +848,7 @@ fn read_file(cx: &Cx<'_>, path: &Expression) -> Result<String, String> {
     })?;
     cx.file(&p).map(str::to_string).ok_or_else(|| {
         format!(
-            "reads `{p}`, which is not part of the input (Ferry reads JSON, template and YAML files up to 1 MiB next to the .tf files)"
+            "reads `{p}`, which is not part of the input (Ferry reads JSON, template, YAML, script and configuration text files up to 1 MiB next to the .tf files)"
         )
     })
 }

@@ -1604,7 +1604,7 @@ impl<'a> Cx<'a> {
         )
     }
 
-    /// A data file of the origin (JSON, template, YAML) by a path relative to this module's
+    /// A data file of the origin (JSON, template, YAML, script) by a path relative to this module's
     /// folder (`./task.json`, `templates/app.json.tpl`, `../shared/x.json`); `None` when the
     /// input does not hold it. Read-only: the compiler never touches the file system.
     pub fn file(&self, path: &str) -> Option<&'a str> {

@@ -8,7 +8,7 @@ use std::path::Path;
 /// Files larger than this are refused (a Terraform file that size is a mistake or an attack).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Data files (JSON, templates, YAML) larger than this are left out: rules read them by path
+/// Data files (JSON, templates, YAML, scripts) larger than this are left out: rules read them by path
 /// (container definitions, Kubernetes manifests), and one that size is not one of those.
 pub const MAX_DATA_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -26,7 +26,8 @@ fn data(name: &str) -> bool {
 }
 
 /// Reads every Terraform file under `root` (following symlinks, skipping hidden folders such as
-/// `.terraform` and `.git`), and the JSON, template and YAML files that rules read by path
+/// `.terraform` and `.git`), and the JSON, template, YAML, script and configuration files that
+/// rules read by path
 /// (up to [`MAX_DATA_FILE_BYTES`] each, UTF-8 only, none under `node_modules`). Paths in the
 /// map are relative and use `/`.
 pub fn origin(root: &Path) -> Result<BTreeMap<String, String>> {

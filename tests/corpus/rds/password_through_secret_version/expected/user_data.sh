@@ -1,0 +1,2 @@
+#!/bin/bash
+echo "${db_host} ${db_password}"
