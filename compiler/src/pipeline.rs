@@ -840,6 +840,21 @@ fn files_read(
         });
     }
     for (rel, used_by) in wanted {
+        // `file("~/.ssh/id_rsa.pub")`: a file of the deploying machine, not of the stack.
+        if rel.starts_with("~/") {
+            diags.push(
+                Diagnostic::new(
+                    Code::IgnoredFile,
+                    format!(
+                        "`{rel}` is read by `{used_by}` from the home folder of whoever runs `tofu`, not from the stack: every appliance's deploy needs that file on the machine that applies it"
+                    ),
+                )
+                .at_opt(by_addr.get(used_by.as_str()).map(|r| r.loc.clone()))
+                .resource(used_by.clone())
+                .help("pass the file's content as a variable of the deployment stack (a public key: `var.ssh_public_key`), or keep the file next to the stack's .tf files and read it by a relative path"),
+            );
+            continue;
+        }
         let Some(full) = origin::join_dir(&module.dir, &rel) else {
             continue;
         };

@@ -1011,16 +1011,14 @@ fn eip(r: &Resource, cx: &mut Cx<'_>) {
         &addr,
         &[
             ("public_ip", "ip_address"),
+            // A reserved IP has no DNS name: the address serves wherever the origin used the
+            // name (an `ssh` command, a URL, a record), as `aws_instance.public_dns` does.
+            ("public_dns", "ip_address"),
             ("id", "id"),
             ("allocation_id", "id"),
             ("arn", "urn"),
             ("instance", "droplet_id"),
         ],
-    );
-    cx.export(
-        r,
-        "public_dns",
-        Export::Unmapped("reserved IPs have no DNS name; use the address".into()),
     );
     cx.export(
         r,

@@ -1,0 +1,3 @@
+output "ssh" {
+  value = "ssh ubuntu@${digitalocean_reserved_ip.web.ip_address}"
+}
