@@ -58,7 +58,12 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let no_inputs = BTreeMap::new();
     let no_instance_id_inputs = BTreeSet::new();
     // What each module needs to know of the others (`crate::xmod`).
-    let xfacts = crate::xmod::plan(&origin, &inputs);
+    let mut xfacts = crate::xmod::plan(&origin, &inputs);
+    // The appliance's one container registry (#260): the first module the root calls once
+    // that emits it keeps it; the registry's name reaches the later ones from its output.
+    let root_calls = crate::xmod::root_calls(&origin);
+    let mut registry_owner: Option<String> = None;
+    let mut registry_users: BTreeSet<String> = BTreeSet::new();
     // Outcomes of resources another module adopted: (report address, outcome).
     let mut adopted_recs: Vec<(String, OutcomeRec)> = Vec::new();
     // Module folders → their resources that are never created (for the lints).
@@ -75,6 +80,28 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut sensitive_outputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
+        if let Some(owner) = registry_owner.as_ref().and_then(|o| root_calls.get(o))
+            && root_calls.contains_key(dir)
+        {
+            xfacts.entry(dir.clone()).or_default().registry_from = Some(owner.clone());
+        }
+        if dir.is_empty() && registry_owner.is_some() {
+            let owner = registry_owner.as_deref().and_then(|o| root_calls.get(o));
+            for user in &registry_users {
+                if let (Some(owner), Some(call)) = (owner, root_calls.get(user)) {
+                    xfacts
+                        .entry(String::new())
+                        .or_default()
+                        .call_args
+                        .entry(call.clone())
+                        .or_default()
+                        .push((
+                            "registry_name".into(),
+                            hclx::path(&["module", owner.as_str(), "registry_name"]),
+                        ));
+                }
+            }
+        }
         let m = compile_module(
             &origin,
             dir,
@@ -94,6 +121,22 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             root_eval.as_ref(),
             xfacts.get(dir).unwrap_or(&crate::xmod::NONE),
         );
+        if !dir.is_empty() && root_calls.contains_key(dir) {
+            let registry = m.emitted.iter().any(|e| {
+                e.mode == Mode::Managed
+                    && e.ty == "digitalocean_container_registry"
+                    && e.name == "appliance"
+            });
+            if registry && registry_owner.is_none() {
+                registry_owner = Some(dir.clone());
+            } else if registry_owner.is_some()
+                && m.emitted
+                    .iter()
+                    .any(|e| e.ty == "digitalocean_container_registry_docker_credentials")
+            {
+                registry_users.insert(dir.clone());
+            }
+        }
         adopted_recs.extend(m.adopted);
         if !m.never_created.is_empty() {
             never_created.insert(dir.clone(), m.never_created);
@@ -141,6 +184,31 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         for (name, text) in m.files {
             out_files.insert(format!("{prefix}{name}"), text);
         }
+    }
+
+    // The module that keeps the registry outputs its name for the others (#260).
+    if let Some(owner) = registry_owner
+        .as_ref()
+        .filter(|_| !registry_users.is_empty())
+    {
+        let mut body = OutBody::new();
+        body.set(
+            "value",
+            hclx::parse_expr(
+                "var.create_registry ? digitalocean_container_registry.appliance[0].name : var.registry_name",
+            )
+            .unwrap_or(Expression::Null),
+        );
+        let block = OutBlock {
+            ident: "output".into(),
+            labels: vec!["registry_name".into()],
+            body,
+        };
+        let text = out_files.entry(format!("{owner}/outputs.tf")).or_default();
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&emit::file(&[block]));
     }
 
     // Resources another module adopted are reported at their own address, with the outcome

@@ -206,6 +206,19 @@ pub struct Facts {
     /// provider, which reads it by name ([`KubeCluster::name`]). Every module but the
     /// cluster's own learns it.
     pub kubernetes_cluster: Option<KubeCluster>,
+    /// In a module that declares no cluster but ECS services (or task definitions), the report
+    /// address of the stack's one cluster, declared in another module, which the root's
+    /// `provider "kubernetes"` reaches (the root's own, or [`Facts::kubernetes_cluster`]), with
+    /// the expression of the first service's `cluster` when it reads that cluster through
+    /// module inputs and outputs (`var.ecs_cluster_id` ← `module.ecs_cluster.ecs_cluster_id`).
+    /// The workloads run there: no stand-in cluster of their own (#260).
+    pub ecs_cluster: Option<(String, Option<String>)>,
+    /// In a module the root calls once: the name of the root's call of the sibling module
+    /// that creates the appliance's container registry (one per account, #260). Set by the
+    /// pipeline as it compiles the modules (the first that emits the registry keeps it): this
+    /// module's `var.registry_name` is passed in from that module's `registry_name` output, and
+    /// it creates none.
+    pub registry_from: Option<String>,
     /// Auto Scaling groups of this module (address) that launch the launch template of
     /// another module (`launch_template { id = var.lt_id }`, the caller passing
     /// `module.lt.lt_id`) → (variable, the adopted template's `id` / `name`) to read in their
@@ -316,6 +329,8 @@ pub static NONE: Facts = Facts {
     db_sources: BTreeMap::new(),
     db_logins: Vec::new(),
     kubernetes_cluster: None,
+    ecs_cluster: None,
+    registry_from: None,
     lt_vars: BTreeMap::new(),
     left_out: BTreeMap::new(),
     pool_tags: BTreeMap::new(),
@@ -344,8 +359,22 @@ pub fn plan(
     db_logins(&tree, &mut facts);
     foreign_ports(&tree, inputs, &mut facts);
     kubernetes_cluster(&tree, &mut facts);
+    ecs_clusters(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
+}
+
+/// Module folders called exactly once, from the root, by a call that does not repeat → the
+/// call's name (the pipeline wires the appliance's registry between them, #260).
+pub fn root_calls(origin: &Origin) -> BTreeMap<String, String> {
+    let tree = Tree::new(origin);
+    tree.callers
+        .keys()
+        .filter_map(|d| match tree.only_call(d) {
+            Some(("", call)) => Some((d.clone(), call.name.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The local module folder a call reads (a literal relative `source` of a folder of the origin).
@@ -763,6 +792,70 @@ fn kubernetes_cluster(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 .then(|| hclx::path(&["module", call.name.as_str(), output.as_str()])),
             call: call.loc.clone(),
         });
+    }
+}
+
+/// [`Facts::ecs_cluster`]: the stack's one cluster is the root's, or the one
+/// [`kubernetes_cluster`] found in a module the root calls; a module with ECS services or task
+/// definitions and no cluster of its own runs them there. A service whose `cluster` reads an
+/// ECS cluster (of another module) that is not that one keeps its module as it is.
+fn ecs_clusters(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    let Some(root) = tree.origin.modules.get("") else {
+        return;
+    };
+    let stack = match cluster_of("", root) {
+        Some((addr, _)) => addr,
+        None => {
+            let Some(addr) = facts
+                .values()
+                .find_map(|f| f.kubernetes_cluster.as_ref().map(|k| k.addr.clone()))
+            else {
+                return;
+            };
+            addr
+        }
+    };
+    for (dir, m) in &tree.origin.modules {
+        if dir.is_empty()
+            || cluster_of(dir, m).is_some()
+            || m.resources.iter().any(|r| r.ty == "aws_eks_cluster")
+        {
+            continue;
+        }
+        let services: Vec<&Resource> = m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_service")
+            .collect();
+        let tasks = m
+            .resources
+            .iter()
+            .any(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_task_definition");
+        if services.is_empty() && !tasks {
+            continue;
+        }
+        // Where the services' `cluster` leads: the stack's cluster, another, or unknown.
+        let mut via = None;
+        let mut elsewhere = false;
+        for svc in &services {
+            let Some(e) = hclx::attr(&svc.body, "cluster") else {
+                continue;
+            };
+            match tree.resolve_across(dir, e) {
+                Some((cdir, c, _)) if c.ty == "aws_ecs_cluster" => {
+                    if report_addr(cdir, c) == stack {
+                        via.get_or_insert_with(|| hclx::inline(e));
+                    } else {
+                        elsewhere = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if elsewhere {
+            continue;
+        }
+        facts.entry(dir.clone()).or_default().ecs_cluster = Some((stack.clone(), via));
     }
 }
 

@@ -1279,6 +1279,48 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
     addr
 }
 
+/// The module's workloads (`r`: a service or a task run by none) need a cluster: the module's
+/// own (its EKS or ECS cluster, mapped later, or one emitted already), the stack's cluster of
+/// another module ([`crate::xmod::Facts::ecs_cluster`], #260: a note, once, with the
+/// module's demand), or a stand-in sized for them.
+fn ensure_cluster(cx: &mut Cx<'_>, r: &Resource) {
+    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
+        || cx.origin_of_type(CLUSTER).next().is_some();
+    if has_cluster || doks_cluster(cx).is_some() {
+        return;
+    }
+    let Some((addr, via)) = cx.xmod.ecs_cluster.clone() else {
+        create_cluster(cx, None);
+        return;
+    };
+    let (now, peak, services, tasks) = workload_demand(cx);
+    let msg = format!(
+        "{services} ECS service(s){} of this module run on the stack's DOKS cluster, of `{addr}`{}, not on a cluster of their own; they ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum)",
+        if tasks > 0 {
+            format!(" and {tasks} task(s) run by no service")
+        } else {
+            String::new()
+        },
+        match &via {
+            Some(e) => format!(" (their `cluster` reads it through `{e}`)"),
+            None => String::new(),
+        },
+        now.millicores as f64 / 1000.0,
+        now.mib,
+        peak.millicores as f64 / 1000.0,
+        peak.mib,
+    );
+    if cx.st.diags.iter().any(|d| d.message == msg) {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(Code::NodePoolFromWorkloads, msg)
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help(format!("the node pool of `{addr}` is sized in its own module, without these workloads: check that it has room for them")),
+    );
+}
+
 fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     cx.export_attrs(
         r,
@@ -1799,11 +1841,7 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
     };
 
     // The cluster the workload runs on (the ECS cluster rule absorbs into it later).
-    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
-        || cx.origin_of_type(CLUSTER).next().is_some();
-    if !has_cluster && doks_cluster(cx).is_none() {
-        create_cluster(cx, None);
-    }
+    ensure_cluster(cx, r);
 
     let app = app_name(cx, r);
     let ns = cx.k8s_namespace();
@@ -4203,11 +4241,7 @@ fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
             return;
         }
     };
-    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
-        || cx.origin_of_type(CLUSTER).next().is_some();
-    if !has_cluster && doks_cluster(cx).is_none() {
-        create_cluster(cx, None);
-    }
+    ensure_cluster(cx, r);
     let base = cx
         .str(&td, "family")
         .filter(|f| !f.contains("${"))
