@@ -213,8 +213,18 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
 
     // Resources another module adopted are reported at their own address, with the outcome
     // recorded where they were mapped.
+    // A load balancer split between modules (#264) has the targets of every share.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for (addr, rec) in adopted_recs {
         if let Some(entry) = resources.iter_mut().find(|e| e.address == addr) {
+            if !seen.insert(addr.clone()) {
+                entry.targets.extend(rec.targets);
+                if let (Some(n), Some(more)) = (entry.note.as_mut(), rec.note) {
+                    n.push_str("; and ");
+                    n.push_str(&more);
+                }
+                continue;
+            }
             entry.outcome = rec.outcome;
             entry.targets = rec.targets;
             if rec.note.is_some() {
@@ -1697,6 +1707,20 @@ fn compile_module(
             .cloned()
             .collect();
         rules::ecr::manifests(&mut cx, &owned);
+    }
+    // Load balancers split between the modules registering in them (#264): one warning.
+    for (addr, why) in &xfacts.split {
+        if let Some(r) = resources.iter().find(|r| r.address() == addr) {
+            st.diags.push(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!("`{addr}`: {why}"),
+                )
+                .at(r.loc.clone())
+                .resource(addr.clone())
+                .help("point the DNS names of the split listeners at the load balancer of their module (its Service's address), or move the services into one module to keep one load balancer"),
+            );
+        }
     }
     // Resources another module adopted: what reads them here reads `null` (F401, with why).
     for (addr, why) in &xfacts.given {
