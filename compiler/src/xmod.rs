@@ -76,6 +76,16 @@
 //!   here ([`Facts::lb_tags`], [`Facts::foreign_pools`]) and the group's droplets carry it
 //!   ([`Facts::pool_tags`]).
 //!
+//! * the services' target groups of one load balancer are registered from several modules
+//!   (#264). Each module adopts the load balancer with the listeners that forward to its own
+//!   groups (and their rules, certificates, groups), under a name of its own (the module
+//!   folder's last segment after it); the giving module warns ([`Facts::split`]).
+//!
+//! * ECS services of a module without a cluster run on the stack's one cluster, declared in
+//!   another module (the root's, or [`Facts::kubernetes_cluster`]): [`Facts::ecs_cluster`].
+//!   The pipeline also shares the appliance's one container registry between the modules the
+//!   root calls once ([`Facts::registry_from`], [`root_calls`]).
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an

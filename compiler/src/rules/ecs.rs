@@ -56,6 +56,16 @@
 //! Anything an Ingress cannot say — another condition, an action other than one forward, an
 //! internal ALB, a repeated service not split — keeps the Service of type LoadBalancer of the
 //! first service.
+//!
+//! One ALB whose listeners (without rules) forward by port to different services (`:443` →
+//! web, `:4000` → streaming) is split instead (`port_split`, #294): each service gets a
+//! Service of type LoadBalancer with the listeners that forward to it (a listener that only
+//! redirects to HTTPS goes with the HTTPS listener on 443), named after the load balancer and
+//! the workload; `dns_name` reads the first's IP; an F305 warning names the ports of each.
+//!
+//! A module with services and no cluster of its own runs them on the stack's cluster of
+//! another module when `xmod` found one (`Facts::ecs_cluster`, #260), else on a stand-in
+//! `workloads` cluster sized for them.
 
 use super::ecr;
 use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
