@@ -1886,6 +1886,10 @@ fn any_reads(r: &Resource, targets: &[&Resource]) -> bool {
     })
 }
 
+/// Load balancers split between adopting modules (#264): (folder, address) → each share's
+/// adopting folder, its services and its listener ports.
+type Splits = BTreeMap<(String, String), Vec<(String, Vec<String>, Vec<String>)>>;
+
 /// A service's registration to adopt: (service address, variable, target group).
 struct Wanted<'o> {
     svc: String,
@@ -1905,8 +1909,7 @@ fn adoptions<'o>(
     let mut given: BTreeSet<(String, String)> = BTreeSet::new();
     // Load balancers split between adopting modules (#264): (folder, address) → the listeners
     // that went to each adopter (adopter folder, services, listener ports).
-    let mut split: BTreeMap<(String, String), Vec<(String, Vec<String>, Vec<String>)>> =
-        BTreeMap::new();
+    let mut split: Splits = BTreeMap::new();
     // Adopting folder → source folder → what its services register with there. Both modules
     // are called once (or are the root): the adopted resources are then one instance each,
     // for one instance of the service.
@@ -2539,7 +2542,7 @@ fn adoptable_split<'o>(
     want: &[Wanted<'o>],
     others: &[&'o Resource],
     given: &BTreeSet<(String, String)>,
-    split: &BTreeMap<(String, String), Vec<(String, Vec<String>, Vec<String>)>>,
+    split: &Splits,
 ) -> Option<(Vec<&'o Resource>, Vec<&'o Resource>)> {
     let sm = tree.origin.modules.get(sdir)?;
     let dm = tree.origin.modules.get(dir)?;
