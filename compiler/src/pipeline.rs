@@ -129,10 +129,10 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             });
             if registry && registry_owner.is_none() {
                 registry_owner = Some(dir.clone());
-            } else if registry_owner.is_some()
-                && m.emitted
-                    .iter()
-                    .any(|e| e.ty == "digitalocean_container_registry_docker_credentials")
+            } else if xfacts.get(dir).is_some_and(|f| f.registry_from.is_some())
+                && m.files
+                    .get("variables.tf")
+                    .is_some_and(|t| t.contains("variable \"registry_name\""))
             {
                 registry_users.insert(dir.clone());
             }
