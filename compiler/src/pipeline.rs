@@ -58,7 +58,12 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let no_inputs = BTreeMap::new();
     let no_instance_id_inputs = BTreeSet::new();
     // What each module needs to know of the others (`crate::xmod`).
-    let xfacts = crate::xmod::plan(&origin, &inputs);
+    let mut xfacts = crate::xmod::plan(&origin, &inputs);
+    // The appliance's one container registry (#260): the first module the root calls once
+    // that emits it keeps it; the registry's name reaches the later ones from its output.
+    let root_calls = crate::xmod::root_calls(&origin);
+    let mut registry_owner: Option<String> = None;
+    let mut registry_users: BTreeSet<String> = BTreeSet::new();
     // Outcomes of resources another module adopted: (report address, outcome).
     let mut adopted_recs: Vec<(String, OutcomeRec)> = Vec::new();
     // Module folders → their resources that are never created (for the lints).
@@ -75,6 +80,28 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut sensitive_outputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
+        if let Some(owner) = registry_owner.as_ref().and_then(|o| root_calls.get(o))
+            && root_calls.contains_key(dir)
+        {
+            xfacts.entry(dir.clone()).or_default().registry_from = Some(owner.clone());
+        }
+        if dir.is_empty() && registry_owner.is_some() {
+            let owner = registry_owner.as_deref().and_then(|o| root_calls.get(o));
+            for user in &registry_users {
+                if let (Some(owner), Some(call)) = (owner, root_calls.get(user)) {
+                    xfacts
+                        .entry(String::new())
+                        .or_default()
+                        .call_args
+                        .entry(call.clone())
+                        .or_default()
+                        .push((
+                            "registry_name".into(),
+                            hclx::path(&["module", owner.as_str(), "registry_name"]),
+                        ));
+                }
+            }
+        }
         let m = compile_module(
             &origin,
             dir,
@@ -94,6 +121,22 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             root_eval.as_ref(),
             xfacts.get(dir).unwrap_or(&crate::xmod::NONE),
         );
+        if !dir.is_empty() && root_calls.contains_key(dir) {
+            let registry = m.emitted.iter().any(|e| {
+                e.mode == Mode::Managed
+                    && e.ty == "digitalocean_container_registry"
+                    && e.name == "appliance"
+            });
+            if registry && registry_owner.is_none() {
+                registry_owner = Some(dir.clone());
+            } else if xfacts.get(dir).is_some_and(|f| f.registry_from.is_some())
+                && m.files
+                    .get("variables.tf")
+                    .is_some_and(|t| t.contains("variable \"registry_name\""))
+            {
+                registry_users.insert(dir.clone());
+            }
+        }
         adopted_recs.extend(m.adopted);
         if !m.never_created.is_empty() {
             never_created.insert(dir.clone(), m.never_created);
@@ -143,10 +186,45 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         }
     }
 
+    // The module that keeps the registry outputs its name for the others (#260).
+    if let Some(owner) = registry_owner
+        .as_ref()
+        .filter(|_| !registry_users.is_empty())
+    {
+        let mut body = OutBody::new();
+        body.set(
+            "value",
+            hclx::parse_expr(
+                "var.create_registry ? digitalocean_container_registry.appliance[0].name : var.registry_name",
+            )
+            .unwrap_or(Expression::Null),
+        );
+        let block = OutBlock {
+            ident: "output".into(),
+            labels: vec!["registry_name".into()],
+            body,
+        };
+        let text = out_files.entry(format!("{owner}/outputs.tf")).or_default();
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&emit::file(&[block]));
+    }
+
     // Resources another module adopted are reported at their own address, with the outcome
     // recorded where they were mapped.
+    // A load balancer split between modules (#264) has the targets of every share.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for (addr, rec) in adopted_recs {
         if let Some(entry) = resources.iter_mut().find(|e| e.address == addr) {
+            if !seen.insert(addr.clone()) {
+                entry.targets.extend(rec.targets);
+                if let (Some(n), Some(more)) = (entry.note.as_mut(), rec.note) {
+                    n.push_str("; and ");
+                    n.push_str(&more);
+                }
+                continue;
+            }
             entry.outcome = rec.outcome;
             entry.targets = rec.targets;
             if rec.note.is_some() {
@@ -1644,6 +1722,20 @@ fn compile_module(
             .cloned()
             .collect();
         rules::ecr::manifests(&mut cx, &owned);
+    }
+    // Load balancers split between the modules registering in them (#264): one warning.
+    for (addr, why) in &xfacts.split {
+        if let Some(r) = resources.iter().find(|r| r.address() == addr) {
+            st.diags.push(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!("`{addr}`: {why}"),
+                )
+                .at(r.loc.clone())
+                .resource(addr.clone())
+                .help("point the DNS names of the split listeners at the load balancer of their module (its Service's address), or move the services into one module to keep one load balancer"),
+            );
+        }
     }
     // Resources another module adopted: what reads them here reads `null` (F401, with why).
     for (addr, why) in &xfacts.given {

@@ -76,6 +76,16 @@
 //!   here ([`Facts::lb_tags`], [`Facts::foreign_pools`]) and the group's droplets carry it
 //!   ([`Facts::pool_tags`]).
 //!
+//! * the services' target groups of one load balancer are registered from several modules
+//!   (#264). Each module adopts the load balancer with the listeners that forward to its own
+//!   groups (and their rules, certificates, groups), under a name of its own (the module
+//!   folder's last segment after it); the giving module warns ([`Facts::split`]).
+//!
+//! * ECS services of a module without a cluster run on the stack's one cluster, declared in
+//!   another module (the root's, or [`Facts::kubernetes_cluster`]): [`Facts::ecs_cluster`].
+//!   The pipeline also shares the appliance's one container registry between the modules the
+//!   root calls once ([`Facts::registry_from`], [`root_calls`]).
+//!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
 //! `for_each` to that module's output, a `local.x` the chain reached to its value, and an
@@ -142,6 +152,9 @@ pub struct Facts {
     pub tg_vars: BTreeMap<String, Vec<(String, Expression)>>,
     /// Resources of this module another module adopted → why they are not mapped here.
     pub given: BTreeMap<String, String>,
+    /// Load balancers of this module split between the modules whose ECS services register
+    /// in their target groups (#264) → the warning saying where each listener went.
+    pub split: BTreeMap<String, String>,
     /// Expressions of this module (as `hclx::inline` prints them, after [`Facts::module_reads`])
     /// that read, in the emitted stack, the IPv4 address of a load balancer of another local
     /// module → that load balancer's address in the report.
@@ -206,6 +219,19 @@ pub struct Facts {
     /// provider, which reads it by name ([`KubeCluster::name`]). Every module but the
     /// cluster's own learns it.
     pub kubernetes_cluster: Option<KubeCluster>,
+    /// In a module that declares no cluster but ECS services (or task definitions), the report
+    /// address of the stack's one cluster, declared in another module, which the root's
+    /// `provider "kubernetes"` reaches (the root's own, or [`Facts::kubernetes_cluster`]), with
+    /// the expression of the first service's `cluster` when it reads that cluster through
+    /// module inputs and outputs (`var.ecs_cluster_id` ← `module.ecs_cluster.ecs_cluster_id`).
+    /// The workloads run there: no stand-in cluster of their own (#260).
+    pub ecs_cluster: Option<(String, Option<String>)>,
+    /// In a module the root calls once: the name of the root's call of the sibling module
+    /// that creates the appliance's container registry (one per account, #260). Set by the
+    /// pipeline as it compiles the modules (the first that emits the registry keeps it): this
+    /// module's `var.registry_name` is passed in from that module's `registry_name` output, and
+    /// it creates none.
+    pub registry_from: Option<String>,
     /// Auto Scaling groups of this module (address) that launch the launch template of
     /// another module (`launch_template { id = var.lt_id }`, the caller passing
     /// `module.lt.lt_id`) → (variable, the adopted template's `id` / `name`) to read in their
@@ -302,6 +328,7 @@ pub static NONE: Facts = Facts {
     adopted: Vec::new(),
     tg_vars: BTreeMap::new(),
     given: BTreeMap::new(),
+    split: BTreeMap::new(),
     lb_ips: BTreeMap::new(),
     module_reads: BTreeMap::new(),
     exports: Vec::new(),
@@ -316,6 +343,8 @@ pub static NONE: Facts = Facts {
     db_sources: BTreeMap::new(),
     db_logins: Vec::new(),
     kubernetes_cluster: None,
+    ecs_cluster: None,
+    registry_from: None,
     lt_vars: BTreeMap::new(),
     left_out: BTreeMap::new(),
     pool_tags: BTreeMap::new(),
@@ -344,8 +373,22 @@ pub fn plan(
     db_logins(&tree, &mut facts);
     foreign_ports(&tree, inputs, &mut facts);
     kubernetes_cluster(&tree, &mut facts);
+    ecs_clusters(&tree, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
+}
+
+/// Module folders called exactly once, from the root, by a call that does not repeat → the
+/// call's name (the pipeline wires the appliance's registry between them, #260).
+pub fn root_calls(origin: &Origin) -> BTreeMap<String, String> {
+    let tree = Tree::new(origin);
+    tree.callers
+        .keys()
+        .filter_map(|d| match tree.only_call(d) {
+            Some(("", call)) => Some((d.clone(), call.name.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The local module folder a call reads (a literal relative `source` of a folder of the origin).
@@ -763,6 +806,70 @@ fn kubernetes_cluster(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 .then(|| hclx::path(&["module", call.name.as_str(), output.as_str()])),
             call: call.loc.clone(),
         });
+    }
+}
+
+/// [`Facts::ecs_cluster`]: the stack's one cluster is the root's, or the one
+/// [`kubernetes_cluster`] found in a module the root calls; a module with ECS services or task
+/// definitions and no cluster of its own runs them there. A service whose `cluster` reads an
+/// ECS cluster (of another module) that is not that one keeps its module as it is.
+fn ecs_clusters(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+    let Some(root) = tree.origin.modules.get("") else {
+        return;
+    };
+    let stack = match cluster_of("", root) {
+        Some((addr, _)) => addr,
+        None => {
+            let Some(addr) = facts
+                .values()
+                .find_map(|f| f.kubernetes_cluster.as_ref().map(|k| k.addr.clone()))
+            else {
+                return;
+            };
+            addr
+        }
+    };
+    for (dir, m) in &tree.origin.modules {
+        if dir.is_empty()
+            || cluster_of(dir, m).is_some()
+            || m.resources.iter().any(|r| r.ty == "aws_eks_cluster")
+        {
+            continue;
+        }
+        let services: Vec<&Resource> = m
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_service")
+            .collect();
+        let tasks = m
+            .resources
+            .iter()
+            .any(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_task_definition");
+        if services.is_empty() && !tasks {
+            continue;
+        }
+        // Where the services' `cluster` leads: the stack's cluster, another, or unknown.
+        let mut via = None;
+        let mut elsewhere = false;
+        for svc in &services {
+            let Some(e) = hclx::attr(&svc.body, "cluster") else {
+                continue;
+            };
+            match tree.resolve_across(dir, e) {
+                Some((cdir, c, _)) if c.ty == "aws_ecs_cluster" => {
+                    if report_addr(cdir, c) == stack {
+                        via.get_or_insert_with(|| hclx::inline(e));
+                    } else {
+                        elsewhere = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if elsewhere {
+            continue;
+        }
+        facts.entry(dir.clone()).or_default().ecs_cluster = Some((stack.clone(), via));
     }
 }
 
@@ -1779,6 +1886,10 @@ fn any_reads(r: &Resource, targets: &[&Resource]) -> bool {
     })
 }
 
+/// Load balancers split between adopting modules (#264): (folder, address) → each share's
+/// adopting folder, its services and its listener ports.
+type Splits = BTreeMap<(String, String), Vec<(String, Vec<String>, Vec<String>)>>;
+
 /// A service's registration to adopt: (service address, variable, target group).
 struct Wanted<'o> {
     svc: String,
@@ -1796,50 +1907,23 @@ fn adoptions<'o>(
     let origin = tree.origin;
     let mut reexported = BTreeMap::new();
     let mut given: BTreeSet<(String, String)> = BTreeSet::new();
-    for (dir, m) in &origin.modules {
-        // Source folder → what this module's services register with there.
-        let mut wanted: BTreeMap<&str, Vec<Wanted<'_>>> = BTreeMap::new();
-        for svc in m
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_service")
-        {
-            if svc.meta.is_repeated() {
-                continue;
-            }
-            for b in svc
-                .body
-                .blocks()
-                .filter(|b| b.identifier() == "load_balancer")
-            {
-                let Some(e) = hclx::attr(&b.body, "target_group_arn") else {
-                    continue;
-                };
-                let v = match names(e) {
-                    Some(("var", p)) if p.len() == 1 => p[0].to_string(),
-                    _ => continue,
-                };
-                let Some((sdir, tg, attr)) = tree.resolve_across(dir, e) else {
-                    continue;
-                };
-                if sdir != dir
-                    && TG_TYPES.contains(&tg.ty.as_str())
-                    && matches!(attr.as_str(), "arn" | "id")
-                {
-                    wanted.entry(sdir).or_default().push(Wanted {
-                        svc: svc.address().to_string(),
-                        var: v,
-                        tg,
-                    });
-                }
-            }
-        }
-        // Both modules are called once (or are the root): the adopted resources are then one
-        // instance each, for one instance of the service.
-        if !dir.is_empty() && tree.only_call(dir).is_none() {
+    // Load balancers split between adopting modules (#264): (folder, address) → the listeners
+    // that went to each adopter (adopter folder, services, listener ports).
+    let mut split: Splits = BTreeMap::new();
+    // Adopting folder → source folder → what its services register with there. Both modules
+    // are called once (or are the root): the adopted resources are then one instance each,
+    // for one instance of the service.
+    let all: BTreeMap<&str, BTreeMap<&str, Vec<Wanted<'o>>>> = origin
+        .modules
+        .iter()
+        .filter(|(dir, _)| dir.is_empty() || tree.only_call(dir).is_some())
+        .map(|(dir, m)| (dir.as_str(), wanted_of(tree, dir, m)))
+        .collect();
+    for dir in origin.modules.keys() {
+        let Some(wanted) = all.get(dir.as_str()) else {
             continue;
-        }
-        for (sdir, want) in wanted {
+        };
+        for (&sdir, want) in wanted {
             if !sdir.is_empty() && tree.only_call(sdir).is_none() {
                 continue;
             }
@@ -1848,8 +1932,23 @@ fn adoptions<'o>(
             };
             let no_inputs = BTreeMap::new();
             let eval = Eval::new(sm, inputs.get(sdir).unwrap_or(&no_inputs), None);
-            let Some(set) = adoptable(tree, dir, sdir, &want, &given, &eval) else {
-                continue;
+            // The target groups other modules' services register in there (#264).
+            let others: Vec<&Resource> = all
+                .iter()
+                .filter(|(d, _)| **d != dir.as_str())
+                .filter_map(|(_, w)| w.get(sdir))
+                .flatten()
+                .map(|w| w.tg)
+                .collect();
+            let (set, shared) = match adoptable(tree, dir, sdir, want, &given, &eval) {
+                Some(set) => (set, None),
+                None if !others.is_empty() => {
+                    match adoptable_split(tree, dir, sdir, want, &others, &given, &split) {
+                        Some((set, lbs)) => (set, Some(lbs)),
+                        None => continue,
+                    }
+                }
+                None => continue,
             };
             // Two adopted resources of one address (`aws_lb.app` of two modules) would collide.
             let taken = facts.get(dir.as_str()).is_some_and(|f| {
@@ -1870,6 +1969,9 @@ fn adoptions<'o>(
                     let mut copy = closed(r, &addrs, &eval)?;
                     if let Some(n) = known_count(r, &eval) {
                         copy.meta.count = Some(Expression::Number(n.into()));
+                    }
+                    if shared.is_some() && LB_TYPES.contains(&r.ty.as_str()) {
+                        split_name(&mut copy, dir);
                     }
                     Some(copy)
                 })
@@ -1893,6 +1995,26 @@ fn adoptions<'o>(
                 if dir.is_empty() { "." } else { dir.as_str() },
                 services.join(", "),
             );
+            if let Some(lbs) = &shared {
+                let ports: Vec<String> = set
+                    .iter()
+                    .filter(|r| LISTENER_TYPES.contains(&r.ty.as_str()))
+                    .map(|l| {
+                        hclx::attr(&l.body, "port")
+                            .map(|e| {
+                                eval.string(e)
+                                    .unwrap_or_else(|| format!("`{}`", hclx::inline(e)))
+                            })
+                            .unwrap_or_else(|| format!("`{}`", l.address()))
+                    })
+                    .collect();
+                for lb in lbs {
+                    split
+                        .entry((sdir.to_string(), lb.address().to_string()))
+                        .or_default()
+                        .push((dir.clone(), services.clone(), ports.clone()));
+                }
+            }
             let sf = facts.entry(sdir.to_string()).or_default();
             for r in &set {
                 given.insert((sdir.to_string(), r.address().to_string()));
@@ -1908,7 +2030,7 @@ fn adoptions<'o>(
                 sf.given.insert(r.address().to_string(), why);
             }
             let df = facts.entry(dir.clone()).or_default();
-            for w in &want {
+            for w in want {
                 let arn = hclx::path(&[w.tg.ty.as_str(), w.tg.name.as_str(), "arn"]);
                 df.tg_vars
                     .entry(w.svc.clone())
@@ -1917,10 +2039,106 @@ fn adoptions<'o>(
             }
             df.adopted
                 .extend(copies.into_iter().map(|r| (sdir.to_string(), r)));
-            reexport(tree, dir, sdir, &set, facts, &mut reexported);
+            // A load balancer split between modules has no one address to read.
+            if shared.is_none() {
+                reexport(tree, dir, sdir, &set, facts, &mut reexported);
+            }
         }
     }
+    // Split load balancers: one warning in their module naming where each listener went.
+    for ((sdir, lb), parts) in split {
+        let shares: Vec<String> = parts
+            .iter()
+            .map(|(dir, services, ports)| {
+                format!(
+                    "port(s) {} to module folder `{}` ({})",
+                    ports.join(", "),
+                    if dir.is_empty() { "." } else { dir.as_str() },
+                    services.join(", ")
+                )
+            })
+            .collect();
+        let why = format!(
+            "its target groups are registered from {} modules, so it is split between them: {}; each module maps its share with its services as a Service of type LoadBalancer, a DigitalOcean load balancer of its own (named after this one and the module), so the appliance has {} load balancers and addresses where AWS had one; what read this load balancer here reads `null`",
+            parts.len(),
+            shares.join("; "),
+            parts.len(),
+        );
+        let sf = facts.entry(sdir).or_default();
+        sf.given.insert(lb.clone(), why.clone());
+        sf.split.insert(lb, why);
+    }
     reexported
+}
+
+/// What module `dir`'s services register with in other modules' target groups, by source
+/// folder (see [`adoptions`]).
+fn wanted_of<'o>(
+    tree: &Tree<'o>,
+    dir: &str,
+    m: &'o origin::Module,
+) -> BTreeMap<&'o str, Vec<Wanted<'o>>> {
+    let mut wanted: BTreeMap<&str, Vec<Wanted<'_>>> = BTreeMap::new();
+    for svc in m
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && r.ty == "aws_ecs_service")
+    {
+        if svc.meta.is_repeated() {
+            continue;
+        }
+        for b in svc
+            .body
+            .blocks()
+            .filter(|b| b.identifier() == "load_balancer")
+        {
+            let Some(e) = hclx::attr(&b.body, "target_group_arn") else {
+                continue;
+            };
+            let v = match names(e) {
+                Some(("var", p)) if p.len() == 1 => p[0].to_string(),
+                _ => continue,
+            };
+            let Some((sdir, tg, attr)) = tree.resolve_across(dir, e) else {
+                continue;
+            };
+            if sdir != dir
+                && TG_TYPES.contains(&tg.ty.as_str())
+                && matches!(attr.as_str(), "arn" | "id")
+            {
+                wanted.entry(sdir).or_default().push(Wanted {
+                    svc: svc.address().to_string(),
+                    var: v,
+                    tg,
+                });
+            }
+        }
+    }
+    wanted
+}
+
+/// The name of a split load balancer's copy in module `dir`: its own, with the module
+/// folder's last segment after it (two DigitalOcean load balancers of one name collide).
+fn split_name(copy: &mut Resource, dir: &str) {
+    let seg = dir.rsplit('/').next().unwrap_or(dir);
+    if seg.is_empty() {
+        return;
+    }
+    let suffix = crate::rules::k8s::dns_label(seg, "lb");
+    let name = match hclx::attr(&copy.body, "name") {
+        Some(Expression::String(n)) => Expression::String(format!("{n}-{suffix}")),
+        Some(e) => hclx::template(format!("{}-{suffix}", hclx::to_template_part(e))),
+        None => Expression::String(format!(
+            "{}-{suffix}",
+            crate::rules::k8s::dns_label(&copy.name, "lb")
+        )),
+    };
+    copy.body.0.retain(|st| {
+        !matches!(st, hcl::Structure::Attribute(a) if matches!(a.key.as_str(), "name" | "name_prefix"))
+    });
+    copy.body
+        .0
+        .push(hcl::Structure::Attribute(hcl::Attribute::new("name", name)));
 }
 
 /// The outputs of the giving module `sdir` that are a plain `aws_lb.x.dns_name` of a load
@@ -2309,6 +2527,127 @@ fn adoptable<'o>(
         .filter(|r| !in_set(r))
         .all(|r| !any_reads(r, &set));
     ok.then_some(set)
+}
+
+/// The share of module `sdir`'s load balancer that module `dir` adopts when the load balancer's
+/// target groups are registered from several modules (#264): the load balancer (renamed by the
+/// caller), the listeners that forward only to `want`'s target groups, their rules and
+/// certificates, and those groups. Every other listener of the load balancer must forward only
+/// to `others` (groups other modules register in), and nothing else of the module may read
+/// the share. `None` otherwise. Also returns the load balancers.
+fn adoptable_split<'o>(
+    tree: &Tree<'o>,
+    dir: &str,
+    sdir: &str,
+    want: &[Wanted<'o>],
+    others: &[&'o Resource],
+    given: &BTreeSet<(String, String)>,
+    split: &Splits,
+) -> Option<(Vec<&'o Resource>, Vec<&'o Resource>)> {
+    let sm = tree.origin.modules.get(sdir)?;
+    let dm = tree.origin.modules.get(dir)?;
+    if sm.resources.iter().any(|r| r.ty == "aws_ecs_service") {
+        return None;
+    }
+    let of = |types: &[&str]| -> Vec<&'o Resource> {
+        sm.resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && types.contains(&r.ty.as_str()))
+            .collect()
+    };
+    let tgs: Vec<&Resource> = want.iter().map(|w| w.tg).collect();
+    let listeners = of(LISTENER_TYPES);
+    let rules = of(LISTENER_RULE_TYPES);
+    let certs = of(LISTENER_CERT_TYPES);
+    let forwards = |l: &Resource, groups: &[&Resource]| {
+        any_reads(l, groups)
+            || rules.iter().any(|lr| {
+                hclx::attr(&lr.body, "listener_arn").is_some_and(|e| reads(e, l))
+                    && any_reads(lr, groups)
+            })
+    };
+    let lb_of = |l: &Resource| -> Option<&'o Resource> {
+        hclx::attr(&l.body, "load_balancer_arn").and_then(|e| {
+            sm.resources
+                .iter()
+                .find(|r| LB_TYPES.contains(&r.ty.as_str()) && reads(e, r))
+        })
+    };
+    let mut lbs: Vec<&'o Resource> = Vec::new();
+    let mut mine: Vec<&'o Resource> = Vec::new();
+    for l in &listeners {
+        if forwards(l, &tgs) {
+            let lb = lb_of(l)?;
+            if !lbs.iter().any(|x| std::ptr::eq(*x, lb)) {
+                lbs.push(lb);
+            }
+            mine.push(l);
+        }
+    }
+    if lbs.is_empty() {
+        return None;
+    }
+    // Every listener of these load balancers forwards to one side only.
+    let theirs: Vec<&'o Resource> = listeners
+        .iter()
+        .copied()
+        .filter(|l| lb_of(l).is_some_and(|b| lbs.iter().any(|x| std::ptr::eq(*x, b))))
+        .filter(|l| !mine.iter().any(|m| std::ptr::eq(*m, *l)))
+        .collect();
+    if mine.iter().any(|l| forwards(l, others))
+        || theirs
+            .iter()
+            .any(|l| !forwards(l, others) || forwards(l, &tgs))
+    {
+        return None;
+    }
+    let of_listeners = |ls: &[&'o Resource]| -> Vec<&'o Resource> {
+        rules
+            .iter()
+            .chain(&certs)
+            .copied()
+            .filter(|r| {
+                hclx::attr(&r.body, "listener_arn").is_some_and(|e| ls.iter().any(|l| reads(e, l)))
+            })
+            .collect()
+    };
+    let mut set: Vec<&'o Resource> = lbs.clone();
+    set.extend(&mine);
+    set.extend(of_listeners(&mine));
+    let forwarded: Vec<&'o Resource> = of(TG_TYPES)
+        .into_iter()
+        .filter(|tg| set.iter().any(|r| any_reads(r, &[tg])))
+        .collect();
+    if !forwarded
+        .iter()
+        .all(|tg| tgs.iter().any(|w| std::ptr::eq(*w, *tg)))
+        || !tgs
+            .iter()
+            .all(|w| forwarded.iter().any(|tg| std::ptr::eq(*w, *tg)))
+    {
+        return None;
+    }
+    set.extend(forwarded);
+    // The other modules' shares read the load balancer; nothing else may read this share.
+    let mut shares: Vec<&'o Resource> = theirs.clone();
+    shares.extend(of_listeners(&theirs));
+    shares.extend(others.iter().copied());
+    let listed = |v: &[&Resource], r: &Resource| v.iter().any(|x| std::ptr::eq(*x, r));
+    let ok = set.iter().all(|r| {
+        !r.meta.is_repeated()
+            && !dm
+                .resources
+                .iter()
+                .any(|d| d.mode == Mode::Managed && d.address() == r.address())
+            && (!given.contains(&(sdir.to_string(), r.address().to_string()))
+                || (LB_TYPES.contains(&r.ty.as_str())
+                    && split.contains_key(&(sdir.to_string(), r.address().to_string()))))
+    }) && sm
+        .resources
+        .iter()
+        .filter(|r| !listed(&set, r) && !listed(&shares, r))
+        .all(|r| !any_reads(r, &set));
+    ok.then_some((set, lbs))
 }
 
 // ---- launch templates of Auto Scaling groups (#199) -----------------------------------------
@@ -3288,6 +3627,160 @@ mod tests {
             "aws_lb_target_group.app.arn"
         );
         assert_eq!(f["lb"].given.len(), 3);
+    }
+
+    /// A load balancer with a listener per target group, each group registered from a module
+    /// of its own (#264); `both` adds a listener rule of the first listener forwarding to the
+    /// second group.
+    fn split_lb(both: bool) -> BTreeMap<String, Facts> {
+        let mut lb = String::from(
+            r#"
+            resource "aws_lb" "app" { name = "app" }
+            resource "aws_lb_target_group" "a" { target_type = "ip" }
+            resource "aws_lb_target_group" "b" { target_type = "ip" }
+            resource "aws_lb_listener" "a" {
+              load_balancer_arn = aws_lb.app.arn
+              port              = 80
+              default_action {
+                type             = "forward"
+                target_group_arn = aws_lb_target_group.a.arn
+              }
+            }
+            resource "aws_lb_listener" "b" {
+              load_balancer_arn = aws_lb.app.arn
+              port              = 81
+              default_action {
+                type             = "forward"
+                target_group_arn = aws_lb_target_group.b.arn
+              }
+            }
+            output "a" { value = aws_lb_target_group.a.arn }
+            output "b" { value = aws_lb_target_group.b.arn }"#,
+        );
+        if both {
+            lb.push_str(
+                r#"
+            resource "aws_lb_listener_rule" "to_b" {
+              listener_arn = aws_lb_listener.a.arn
+              action {
+                type             = "forward"
+                target_group_arn = aws_lb_target_group.b.arn
+              }
+            }"#,
+            );
+        }
+        facts(&[
+            (
+                "main.tf",
+                r#"
+                module "lb" { source = "./lb" }
+                module "a" {
+                  source = "./a"
+                  tg     = module.lb.a
+                }
+                module "b" {
+                  source = "./b"
+                  tg     = module.lb.b
+                }"#,
+            ),
+            ("lb/main.tf", &lb),
+            ("a/main.tf", ECS),
+            ("b/main.tf", ECS),
+        ])
+    }
+
+    #[test]
+    fn a_load_balancer_registered_from_two_modules_is_split_between_them() {
+        let f = split_lb(false);
+        for (m, other) in [("a", "b"), ("b", "a")] {
+            let adopted: Vec<&str> = f[m].adopted.iter().map(|(_, r)| r.address()).collect();
+            assert_eq!(
+                adopted,
+                [
+                    "aws_lb.app".to_string(),
+                    format!("aws_lb_listener.{m}"),
+                    format!("aws_lb_target_group.{m}")
+                ],
+                "{m} adopts its listener and group, not {other}'s"
+            );
+            // Each copy is named after the module: two load balancers of one name collide.
+            assert_eq!(
+                hclx::attr(&f[m].adopted[0].1.body, "name"),
+                Some(&Expression::String(format!("app-{m}")))
+            );
+        }
+        assert_eq!(f["lb"].given.len(), 5);
+        let why = &f["lb"].split["aws_lb.app"];
+        assert!(why.contains("port(s) 80 to module folder `a`"), "{why}");
+        assert!(why.contains("port(s) 81 to module folder `b`"), "{why}");
+        // No module reads the split load balancer's address for the root.
+        assert!(f.get("").is_none_or(|r| r.module_reads.is_empty()));
+    }
+
+    #[test]
+    fn a_listener_forwarding_to_two_modules_groups_is_not_split() {
+        let f = split_lb(true);
+        assert!(f.get("a").is_none_or(|x| x.adopted.is_empty()));
+        assert!(f.get("b").is_none_or(|x| x.adopted.is_empty()));
+        assert!(
+            f.get("lb")
+                .is_none_or(|x| x.given.is_empty() && x.split.is_empty())
+        );
+    }
+
+    #[test]
+    fn services_run_on_the_cluster_of_another_module() {
+        let svc = r#"
+            variable "cluster" {}
+            resource "aws_ecs_service" "s" { cluster = var.cluster }"#;
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "c" { source = "./c" }
+                module "s" {
+                  source  = "./s"
+                  cluster = module.c.id
+                }"#,
+            ),
+            (
+                "c/main.tf",
+                r#"
+                resource "aws_ecs_cluster" "this" { name = "x" }
+                output "id" { value = aws_ecs_cluster.this.id }"#,
+            ),
+            ("s/main.tf", svc),
+        ]);
+        assert_eq!(
+            f["s"].ecs_cluster,
+            Some(("c/aws_ecs_cluster.this".into(), Some("var.cluster".into())))
+        );
+        assert!(f.get("c").is_none_or(|x| x.ecs_cluster.is_none()));
+        // Two clusters: the stack has no one cluster, the module keeps its own.
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "c" { source = "./c" }
+                module "d" { source = "./c2" }
+                module "s" {
+                  source  = "./s"
+                  cluster = module.c.id
+                }"#,
+            ),
+            (
+                "c/main.tf",
+                r#"
+                resource "aws_ecs_cluster" "this" { name = "x" }
+                output "id" { value = aws_ecs_cluster.this.id }"#,
+            ),
+            (
+                "c2/main.tf",
+                r#"resource "aws_ecs_cluster" "that" { name = "y" }"#,
+            ),
+            ("s/main.tf", svc),
+        ]);
+        assert!(f.get("s").is_none_or(|x| x.ecs_cluster.is_none()));
     }
 
     #[test]

@@ -216,6 +216,33 @@ pub fn ensure_registry(cx: &mut Cx<'_>, loc: Loc) -> Expression {
     if cx.st.find(ADDR).is_some() {
         return hclx::path(&["var", "registry_name"]);
     }
+    // A sibling module creates the appliance's registry (one per account, #260): its name is
+    // passed in from that module's output, which also orders the creates.
+    if let Some(from) = cx.xmod.registry_from.clone() {
+        if cx.st.variables.iter().any(|(n, _)| n == "registry_name") {
+            return hclx::path(&["var", "registry_name"]);
+        }
+        let mut v = OutBody::new();
+        v.set(
+            "description",
+            Expression::String(format!(
+                "Name of the appliance's DigitalOcean Container Registry, created by module `{from}` (one registry per account)."
+            )),
+        );
+        v.set("type", hclx::path(&["string"]));
+        let name = cx.variable("registry_name", v);
+        cx.diag(
+            Diagnostic::new(
+                Code::ContainerRegistry,
+                format!(
+                    "container images move to the appliance's DigitalOcean Container Registry, which module `{from}` creates (DigitalOcean allows one per account): the root passes its name in (`module.{from}.registry_name`)"
+                ),
+            )
+            .at(loc)
+            .help("Ferry's controller copies the images listed in the report into it at deploy time"),
+        );
+        return name;
+    }
     let default = default_registry_name(cx);
     let mut v = OutBody::new();
     v.set(
@@ -290,10 +317,17 @@ pub fn pull_secret(cx: &mut Cx<'_>, namespace: Expression, loc: Loc) -> Expressi
             name: "appliance".into(),
             body,
             meta: Meta {
-                depends_on: Some(Expression::Array(vec![hclx::path(&[
-                    "digitalocean_container_registry",
-                    "appliance",
-                ])])),
+                // Without the registry here, its name (passed in) orders the creates.
+                depends_on: cx
+                    .st
+                    .find("digitalocean_container_registry.appliance")
+                    .is_some()
+                    .then(|| {
+                        Expression::Array(vec![hclx::path(&[
+                            "digitalocean_container_registry",
+                            "appliance",
+                        ])])
+                    }),
                 ..Meta::default()
             },
             origin: None,

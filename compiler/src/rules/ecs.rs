@@ -56,6 +56,16 @@
 //! Anything an Ingress cannot say — another condition, an action other than one forward, an
 //! internal ALB, a repeated service not split — keeps the Service of type LoadBalancer of the
 //! first service.
+//!
+//! One ALB whose listeners (without rules) forward by port to different services (`:443` →
+//! web, `:4000` → streaming) is split instead (`port_split`, #294): each service gets a
+//! Service of type LoadBalancer with the listeners that forward to it (a listener that only
+//! redirects to HTTPS goes with the HTTPS listener on 443), named after the load balancer and
+//! the workload; `dns_name` reads the first's IP; an F305 warning names the ports of each.
+//!
+//! A module with services and no cluster of its own runs them on the stack's cluster of
+//! another module when `xmod` found one (`Facts::ecs_cluster`, #260), else on a stand-in
+//! `workloads` cluster sized for them.
 
 use super::ecr;
 use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
@@ -1279,6 +1289,48 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
     addr
 }
 
+/// The module's workloads (`r`: a service or a task run by none) need a cluster: the module's
+/// own (its EKS or ECS cluster, mapped later, or one emitted already), the stack's cluster of
+/// another module ([`crate::xmod::Facts::ecs_cluster`], #260: a note, once, with the
+/// module's demand), or a stand-in sized for them.
+fn ensure_cluster(cx: &mut Cx<'_>, r: &Resource) {
+    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
+        || cx.origin_of_type(CLUSTER).next().is_some();
+    if has_cluster || doks_cluster(cx).is_some() {
+        return;
+    }
+    let Some((addr, via)) = cx.xmod.ecs_cluster.clone() else {
+        create_cluster(cx, None);
+        return;
+    };
+    let (now, peak, services, tasks) = workload_demand(cx);
+    let msg = format!(
+        "{services} ECS service(s){} of this module run on the stack's DOKS cluster, of `{addr}`{}, not on a cluster of their own; they ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum)",
+        if tasks > 0 {
+            format!(" and {tasks} task(s) run by no service")
+        } else {
+            String::new()
+        },
+        match &via {
+            Some(e) => format!(" (their `cluster` reads it through `{e}`)"),
+            None => String::new(),
+        },
+        now.millicores as f64 / 1000.0,
+        now.mib,
+        peak.millicores as f64 / 1000.0,
+        peak.mib,
+    );
+    if cx.st.diags.iter().any(|d| d.message == msg) {
+        return;
+    }
+    cx.diag(
+        Diagnostic::new(Code::NodePoolFromWorkloads, msg)
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help(format!("the node pool of `{addr}` is sized in its own module, without these workloads: check that it has room for them")),
+    );
+}
+
 fn cluster_exports(cx: &mut Cx<'_>, r: &Resource, addr: &str) {
     cx.export_attrs(
         r,
@@ -1523,6 +1575,77 @@ fn lb_owner<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<&'a Resource> {
         }
     }
     None
+}
+
+/// The service registered in target group `tg` (the first, as [`lb_owner`] reads it).
+fn registered_service<'a>(cx: &Cx<'a>, tg: &Resource) -> Option<&'a Resource> {
+    cx.origin_of_type(SERVICE).find(|svc| {
+        load_balancer_blocks(svc).iter().any(|b| {
+            hclx::attr(b, "target_group_arn")
+                .and_then(|x| cx.resolve_ref(x))
+                .is_some_and(|t| t.address() == tg.address())
+        })
+    })
+}
+
+/// A load balancer whose listeners forward, by port, to target groups of different services
+/// (`:443` → puma, `:4000` → streaming; no listener rules): each service gets the listeners
+/// that forward to it (#294), as a Service of type LoadBalancer of its own. A listener that
+/// only redirects (HTTP → HTTPS) goes with the service of the HTTPS listener on port 443 (else
+/// the first). `None` unless at least two services (none repeated) share it so.
+fn port_split<'a>(cx: &Cx<'a>, lbr: &Resource) -> Option<Vec<(&'a Resource, Vec<&'a Resource>)>> {
+    let listeners = lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr);
+    let mut out: Vec<(&'a Resource, Vec<&'a Resource>)> = Vec::new();
+    let mut rest: Vec<&'a Resource> = Vec::new();
+    let mut https_443: Option<&'a Resource> = None;
+    for l in &listeners {
+        if !lb::referencing(cx, LISTENER_RULE_TYPES, "listener_arn", l).is_empty() {
+            return None;
+        }
+        let actions = hclx::blocks(&l.body, "default_action");
+        let ty = |a: &Body| {
+            hclx::attr(a, "type")
+                .and_then(|e| cx.eval.string(e))
+                .unwrap_or_default()
+        };
+        let forwards: Vec<&'a Resource> = actions
+            .iter()
+            .filter(|a| ty(a) == "forward")
+            .flat_map(|a| lb::forward_targets(a))
+            .filter_map(|e| cx.resolve_ref(&e))
+            .collect();
+        let svc = match forwards.as_slice() {
+            [] => {
+                rest.push(l);
+                continue;
+            }
+            [tg] => registered_service(cx, tg)?,
+            _ => return None,
+        };
+        if svc.meta.is_repeated() {
+            return None;
+        }
+        let proto = hclx::attr(&l.body, "protocol")
+            .and_then(|e| cx.eval.string(e))
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let port = hclx::attr(&l.body, "port").and_then(|e| cx.eval.number(e));
+        if proto == "HTTPS" && port == Some(443.0) {
+            https_443.get_or_insert(svc);
+        }
+        match out.iter_mut().find(|(s, _)| s.address() == svc.address()) {
+            Some((_, ls)) => ls.push(l),
+            None => out.push((svc, vec![l])),
+        }
+    }
+    if out.len() < 2 {
+        return None;
+    }
+    let to = https_443.unwrap_or(out[0].0).address().to_string();
+    if let Some((_, ls)) = out.iter_mut().find(|(s, _)| s.address() == to) {
+        ls.extend(rest);
+    }
+    Some(out)
 }
 
 /// The Kubernetes name of a service's workload.
@@ -1799,11 +1922,7 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
     };
 
     // The cluster the workload runs on (the ECS cluster rule absorbs into it later).
-    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
-        || cx.origin_of_type(CLUSTER).next().is_some();
-    if !has_cluster && doks_cluster(cx).is_none() {
-        create_cluster(cx, None);
-    }
+    ensure_cluster(cx, r);
 
     let app = app_name(cx, r);
     let ns = cx.k8s_namespace();
@@ -1926,7 +2045,11 @@ fn service_one(r: &Resource, cx: &mut Cx<'_>, served: &mut Vec<(String, String)>
         .iter()
         .flat_map(|t| lbs_of_tg(cx, t.tg))
         .filter(|l| lb::targets_workloads(cx, l))
-        .filter(|l| lb_owner(cx, l).is_some_and(|o| o.address() == r.address()))
+        .filter(|l| {
+            lb_owner(cx, l).is_some_and(|o| o.address() == r.address())
+                || port_split(cx, l)
+                    .is_some_and(|v| v.iter().any(|(s, _)| s.address() == r.address()))
+        })
         .filter(|l| ingress_plan(cx, l).is_none())
         .filter(|l| !served.iter().any(|(lb, _)| lb == l.address()))
         .fold(Vec::new(), |mut acc, l| {
@@ -3442,6 +3565,23 @@ fn lb_service(
             other => other,
         })
     });
+    // Split by port between services (#294): this service's listeners, and a name of its own.
+    let split = port_split(cx, lbr);
+    let mine: Option<Vec<String>> = split.as_ref().map(|v| {
+        v.iter()
+            .filter(|(s, _)| s.address() == r.address())
+            .flat_map(|(_, ls)| ls.iter().map(|l| l.address().to_string()))
+            .collect()
+    });
+    let lb_name_origin = match (&split, lb_name_origin) {
+        (None, o) => o,
+        (Some(_), Some(Expression::String(v))) => Some(s(&format!("{v}-{app}"))),
+        (Some(_), Some(e)) => Some(hclx::template(format!(
+            "{}-{app}",
+            hclx::to_template_part(&e)
+        ))),
+        (Some(_), None) => Some(s(&format!("{}-{app}", k8s::dns_label(&lbr.name, "lb")))),
+    };
     let lb_name = cx.unique_name(lbr, lb_name_origin, &lbr.name);
     ann.push((a("name"), lb_name.clone()));
     if network {
@@ -3467,7 +3607,13 @@ fn lb_service(
         .first()
         .map(|t| numeric(cx, t.port.clone()))
         .unwrap_or(num(80));
-    let listeners = lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr);
+    let listeners: Vec<&Resource> = lb::referencing(cx, LISTENER_TYPES, "load_balancer_arn", lbr)
+        .into_iter()
+        .filter(|l| {
+            mine.as_ref()
+                .is_none_or(|m| m.iter().any(|a| a == l.address()))
+        })
+        .collect();
     for l in &listeners {
         let proto = cx
             .str(l, "protocol")
@@ -3883,9 +4029,42 @@ fn lb_service(
     );
     let addr = cx.emit_as(r, Mode::Managed, "kubernetes_service_v1", &r.name, body);
     plain_meta(cx, &addr);
-    // The load balancer and its pieces fold into the Service.
-    let pieces = lb_pieces(cx, lbr);
+    // The load balancer and its pieces fold into the Service (split by port: this service's
+    // listeners and their groups; the load balancer into every share).
+    let mut pieces = lb_pieces(cx, lbr);
+    if let Some(m) = &mine {
+        let groups: Vec<String> = listeners
+            .iter()
+            .flat_map(|l| hclx::blocks(&l.body, "default_action"))
+            .flat_map(|a| lb::forward_targets(&a))
+            .filter_map(|e| cx.resolve_ref(&e).map(|t| t.address().to_string()))
+            .collect();
+        pieces.retain(|p| {
+            p.address() == lbr.address()
+                || m.iter().any(|a| a == p.address())
+                || groups.iter().any(|g| g == p.address())
+                || (LISTENER_CERT_TYPES.contains(&p.ty.as_str())
+                    && listeners.iter().any(|l| {
+                        hclx::attr(&p.body, "listener_arn")
+                            .and_then(|e| cx.resolve_ref(e))
+                            .is_some_and(|x| x.address() == l.address())
+                    }))
+        });
+    }
     for p in pieces {
+        if p.address() == lbr.address()
+            && mine.is_some()
+            && let Some(rec) = cx.st.outcomes.get_mut(lbr.address())
+        {
+            rec.targets.push(addr.clone());
+            if let Some(n) = rec.note.as_mut() {
+                n.push_str(&format!(
+                    "; and the Service of type LoadBalancer of `{}`",
+                    r.address()
+                ));
+            }
+            continue;
+        }
         if p.address() == lbr.address() {
             cx.absorb(
                 p,
@@ -3946,15 +4125,52 @@ fn lb_service(
             );
         }
     }
-    cx.export(
-        lbr,
-        "dns_name",
-        Export::Tmpl {
-            target: addr.clone(),
-            tmpl: "$T.status[0].load_balancer[0].ingress[0].ip".into(),
-        },
-    );
-    cx.export(lbr, "name", Export::Expr(lb_name));
+    let first_share = split
+        .as_ref()
+        .is_none_or(|v| v[0].0.address() == r.address());
+    if first_share {
+        cx.export(
+            lbr,
+            "dns_name",
+            Export::Tmpl {
+                target: addr.clone(),
+                tmpl: "$T.status[0].load_balancer[0].ingress[0].ip".into(),
+            },
+        );
+        cx.export(lbr, "name", Export::Expr(lb_name));
+    }
+    if let Some(v) = split.as_ref().filter(|_| first_share) {
+        let shares: Vec<String> = v
+            .iter()
+            .map(|(svc, ls)| {
+                let ports: Vec<String> = ls
+                    .iter()
+                    .map(|l| {
+                        cx.expr(l, "port")
+                            .map(|e| match cx.eval.string(&e) {
+                                Some(p) => p,
+                                None => format!("`{}`", hclx::inline(&e)),
+                            })
+                            .unwrap_or_else(|| format!("`{}`", l.address()))
+                    })
+                    .collect();
+                format!("port(s) {} → `{}`", ports.join(", "), svc.address())
+            })
+            .collect();
+        warn(
+            cx,
+            Code::FeatureUnsupported,
+            lbr,
+            "name",
+            format!(
+                "`{}` forwards by port to {} services ({}): each became a Service of type LoadBalancer with its listeners, a DigitalOcean load balancer of its own with its own IP address (named after this one and the workload); references to its `dns_name` read the first's (`{addr}`)",
+                lbr.address(),
+                v.len(),
+                shares.join("; ")
+            ),
+            "point the DNS name of each port's service at its Service's address (each listener's clients must use that address), or route by host with an ingress controller on DOKS to keep one address",
+        );
+    }
     for attr in ["zone_id", "ipv6"] {
         cx.export(
             lbr,
@@ -3968,9 +4184,19 @@ fn lb_service(
         Diagnostic::new(
             Code::WorkloadLoadBalancer,
             format!(
-                "`{}` serves only `{}`: it became the Service `{addr}` of type LoadBalancer, whose DigitalOcean load balancer the DOKS cloud controller creates ({} port(s))",
+                "`{}` {} `{}`: {} the Service `{addr}` of type LoadBalancer, whose DigitalOcean load balancer the DOKS cloud controller creates ({} port(s))",
                 lbr.address(),
+                if mine.is_some() {
+                    "forwards some of its ports to"
+                } else {
+                    "serves only"
+                },
                 r.address(),
+                if mine.is_some() {
+                    "those listeners became"
+                } else {
+                    "it became"
+                },
                 ports.len()
             ),
         )
@@ -4203,11 +4429,7 @@ fn one_off_task(r: &Resource, cx: &mut Cx<'_>) {
             return;
         }
     };
-    let has_cluster = cx.origin_of_type("aws_eks_cluster").next().is_some()
-        || cx.origin_of_type(CLUSTER).next().is_some();
-    if !has_cluster && doks_cluster(cx).is_none() {
-        create_cluster(cx, None);
-    }
+    ensure_cluster(cx, r);
     let base = cx
         .str(&td, "family")
         .filter(|f| !f.contains("${"))

@@ -1,0 +1,3 @@
+output "alb_dns_name" {
+  value = module.lb.alb_dns_name
+}
