@@ -2248,6 +2248,17 @@ fn task_pod(
             }
             match listed {
                 Some(items) => {
+                    // Every name the container sets, for the settings beside a cache's host.
+                    let declared: Vec<String> = items
+                        .iter()
+                        .chain(
+                            d.get("secrets")
+                                .and_then(|j| as_arr(cx, j))
+                                .iter()
+                                .flatten(),
+                        )
+                        .filter_map(|i| jstr(cx, i.get("name")))
+                        .collect();
                     for item in items {
                         let (Some(n), v) = (jexpr(item.get("name")), jexpr(item.get("value")))
                         else {
@@ -2256,6 +2267,10 @@ fn task_pod(
                         // A bucket named as its `bucket` argument names it reads the bucket's
                         // (instance-unique) name.
                         let v = v.map(|v| super::s3::bucket_names(cx, &v));
+                        let cache_host = v
+                            .as_ref()
+                            .and_then(|v| super::cache::host_of(cx, v))
+                            .zip(cx.eval.string(&n));
                         // A secret of the stack is read from its Kubernetes Secret, not
                         // written into the Deployment's spec.
                         let source = match v
@@ -2343,6 +2358,38 @@ fn task_pod(
                             }
                         };
                         c.env.push(Env { name: n, source });
+                        // A Valkey cluster's host: its password beside it, from the cluster's
+                        // Secret, and a warning that the client must use TLS (known gap #296).
+                        if let Some((cache, host_var)) = cache_host {
+                            let pass = super::cache::password_name(&host_var);
+                            let given = if declared.contains(&pass)
+                                || c.env.iter().any(|e| e.name == s(&pass))
+                            {
+                                None
+                            } else {
+                                let secret =
+                                    k8s::name_of(&super::cache::password_secret(cx, cache));
+                                c.env.push(Env {
+                                    name: s(&pass),
+                                    source: EnvSource::SecretKey {
+                                        secret,
+                                        key: s("password"),
+                                    },
+                                });
+                                Some(pass)
+                            };
+                            let tls = super::cache::tls_settings(&host_var, &declared);
+                            super::cache::client_warning(
+                                cx,
+                                td,
+                                "container_definitions",
+                                &format!("container `{ecs_name}` of `{}`", td.address()),
+                                &host_var,
+                                cache,
+                                given.as_deref(),
+                                &tls,
+                            );
+                        }
                     }
                 }
                 None => warn(
