@@ -3943,22 +3943,30 @@ fn lb_service(
                 ),
             );
         } else if LISTENER_RULE_TYPES.contains(&p.ty.as_str()) {
-            warn(
-                cx,
-                Code::FeatureUnsupported,
-                p,
-                "condition",
-                format!(
-                    "`{}` routes requests by path or host; a Service of type LoadBalancer has no routing rules, so this traffic goes to `{}`",
-                    p.address(),
-                    r.address()
-                ),
-                "route by path or host with an ingress controller on DOKS",
-            );
+            // A rule that answers by itself (`/metrics` → 403) is an access control: lost.
+            let blocked = lb::access_control_lost(cx, p, &format!("`{}`", r.address()));
+            if !blocked {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    p,
+                    "condition",
+                    format!(
+                        "`{}` routes requests by path or host; a Service of type LoadBalancer has no routing rules, so this traffic goes to `{}`",
+                        p.address(),
+                        r.address()
+                    ),
+                    "route by path or host with an ingress controller on DOKS",
+                );
+            }
             cx.absorb(
                 p,
                 &addr,
-                "routing rule lost: a Service of type LoadBalancer has no listener rules",
+                if blocked {
+                    "access control lost: a Service of type LoadBalancer has no listener rules, so the requests this rule answered itself reach the service (see the F333 warning)"
+                } else {
+                    "routing rule lost: a Service of type LoadBalancer has no listener rules"
+                },
             );
         } else if TG_TYPES.contains(&p.ty.as_str()) {
             cx.absorb(
