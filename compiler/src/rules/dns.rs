@@ -1113,25 +1113,7 @@ fn alias_value(
     }
     let ty_name = t.map(|t| t.ty.clone()).unwrap_or_default();
     match ty_name.as_str() {
-        "aws_lb" | "aws_alb" | "aws_elb" => {
-            if ty == Some("AAAA") {
-                let mut v = target.clone();
-                hclx::walk_mut(&mut v, &mut |x| {
-                    if let Expression::Traversal(tr) = x {
-                        for op in tr.operators.iter_mut() {
-                            if matches!(op, Op::GetAttr(a) if a.as_str() == "dns_name") {
-                                *op = Op::GetAttr(hcl::Identifier::unchecked("ipv6"));
-                            }
-                        }
-                        return false;
-                    }
-                    true
-                });
-                Some(("AAAA", v))
-            } else {
-                Some(("A", target.clone()))
-            }
-        }
+        "aws_lb" | "aws_alb" | "aws_elb" => Some(load_balancer_alias(ty, target)),
         "aws_route53_record" if !apex => {
             let v = hclx::template(format!("{}.", hclx::to_template_part(target)));
             Some(("CNAME", v))
@@ -1170,7 +1152,30 @@ fn alias_value(
     }
 }
 
-/// An alias to a CloudFront distribution. Below the apex it becomes a CNAME to the Spaces CDN
+/// An alias to a load balancer (`target` reads its `dns_name`): an `A` record of its IPv4
+/// address, or for `AAAA` one of its `ipv6`.
+fn load_balancer_alias(ty: Option<&str>, target: &Expression) -> (&'static str, Expression) {
+    if ty != Some("AAAA") {
+        return ("A", target.clone());
+    }
+    let mut v = target.clone();
+    hclx::walk_mut(&mut v, &mut |x| {
+        if let Expression::Traversal(tr) = x {
+            for op in tr.operators.iter_mut() {
+                if matches!(op, Op::GetAttr(a) if a.as_str() == "dns_name") {
+                    *op = Op::GetAttr(hcl::Identifier::unchecked("ipv6"));
+                }
+            }
+            return false;
+        }
+        true
+    });
+    ("AAAA", v)
+}
+
+/// An alias to a CloudFront distribution. A distribution that only caches in front of a load
+/// balancer of the stack is left out (`catalog::load_balancer_origin`): the alias is one to the
+/// load balancer. Below the apex it becomes a CNAME to the Spaces CDN
 /// endpoint the distribution maps to (`digitalocean_cdn.x.endpoint`, through the distribution's
 /// `domain_name` export), when the distribution maps to one (`catalog::cdn_origin`); an `AAAA`
 /// alias beside an `A` alias of the same name and target is dropped, as the one CNAME answers
@@ -1184,6 +1189,10 @@ fn cloudfront_alias(
     cf: &Resource,
     apex: bool,
 ) -> Option<(&'static str, Expression)> {
+    if let Some(lb) = super::catalog::load_balancer_origin(cx, cf) {
+        let dns = hclx::path(&[lb.ty.as_str(), lb.name.as_str(), "dns_name"]);
+        return Some(load_balancer_alias(ty, &dns));
+    }
     let shown = hclx::inline(target);
     if apex {
         cx.unsupported(
