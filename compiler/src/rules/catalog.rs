@@ -1373,6 +1373,16 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     let metric = cx.str(r, "metric_name").unwrap_or_default();
     let dims = hclx::attr(&r.body, "dimensions").and_then(hclx::object_to_body);
     let dim = |k: &str| dims.as_ref().and_then(|b| hclx::attr(b, k).cloned());
+    // The status of a Route 53 health check of the stack: an alert of its uptime check.
+    if (namespace.as_str(), metric.as_str()) == ("AWS/Route53", "HealthCheckStatus")
+        && let Some(check) = dim("HealthCheckId")
+        && cx
+            .resolve_ref(&check)
+            .is_some_and(|c| c.ty == "aws_route53_health_check" && !c.meta.is_repeated())
+    {
+        uptime_alert(r, cx, check);
+        return;
+    }
     // (alert type, entity expression) for the alarms DigitalOcean can express directly.
     let mut droplet: Option<(Resource, String)> = None;
     let mapped: Option<(&str, Expression)> = match (namespace.as_str(), metric.as_str()) {
@@ -1522,6 +1532,78 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
             target: addr,
             attr: "id".into(),
         },
+    );
+}
+
+/// An alarm on the status of a Route 53 health check (`AWS/Route53` `HealthCheckStatus`) →
+/// a `digitalocean_uptime_alert` of type `down` on the check's uptime check, e-mailing the
+/// addresses the alarm's SNS topics e-mailed (known gap #268). Without any, the alert would
+/// notify nobody: it is dropped with a warning.
+fn uptime_alert(r: &Resource, cx: &mut Cx<'_>, check: Expression) {
+    let emails = alarm_emails(r, cx);
+    if emails.is_empty() {
+        drop_with(
+            r,
+            cx,
+            "an uptime alert must notify someone, and the alarm's actions e-mail nobody",
+        );
+        warn(
+            cx,
+            r,
+            "alarm_actions",
+            Code::FeatureUnsupported,
+            format!(
+                "alarm `{}` watches a health check, which became a DigitalOcean uptime check, but its actions e-mail nobody (no SNS topic with an `email` subscription); an uptime alert needs an e-mail address or a Slack channel, so it was dropped",
+                r.address()
+            ),
+            "subscribe an e-mail address to the alarm's SNS topic, or add a `digitalocean_uptime_alert` with a Slack channel after compiling",
+        );
+        return;
+    }
+    let period = cx.num(r, "period").unwrap_or(60.0).max(0.0);
+    let periods = cx.num(r, "evaluation_periods").unwrap_or(1.0).max(1.0);
+    let seconds = (period * periods).min(u32::MAX as f64) as u32;
+    let (window, exact) = facts::uptime_period(seconds);
+    if !exact {
+        warn(
+            cx,
+            r,
+            "period",
+            Code::NearestMatch,
+            format!(
+                "alarm `{}` evaluates {seconds}s (period × evaluation_periods); the uptime alert's period is `{window}`",
+                r.address()
+            ),
+            "DigitalOcean uptime alert periods are 2m, 3m, 5m, 10m, 15m, 30m or 1h",
+        );
+    }
+    let mut body = OutBody::new();
+    let name = cx.unique_name(r, cx.expr(r, "alarm_name"), &r.name);
+    body.set("name", name);
+    body.set("check_id", check);
+    body.set("type", Expression::String("down".into()));
+    body.set("period", Expression::String(window.into()));
+    body.block("notifications")
+        .set("email", Expression::Array(emails));
+    let addr = cx.emit(r, "digitalocean_uptime_alert", body);
+    cx.note(
+        r,
+        "an alert of type `down` on the health check's uptime check, e-mailing the addresses of the alarm's SNS topics",
+    );
+    for (attr, to) in [("id", "id"), ("alarm_name", "name")] {
+        cx.export(
+            r,
+            attr,
+            Export::Attr {
+                target: addr.clone(),
+                attr: to.into(),
+            },
+        );
+    }
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("a DigitalOcean uptime alert has no ARN".into()),
     );
 }
 
