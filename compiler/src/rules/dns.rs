@@ -78,10 +78,7 @@ pub const RULES: &[RuleDef] = &[
             "disabled",
             "invert_healthcheck",
             "reference_name",
-            "failure_threshold",
-            "request_interval",
-            "measure_latency",
-            "enable_sni",
+            // Read by the checks that are dropped (they combine others or read an alarm).
             "child_healthchecks",
             "child_health_threshold",
             "cloudwatch_alarm_name",
