@@ -160,6 +160,10 @@ codes! {
     /// DNS records of a hosted zone that is not part of the stack (a zone id, a variable): the
     /// domain becomes an input of the appliance, `var.dns_domain`.
     DomainFromVariable = "F332", Warning, "domain of a hosted zone outside the stack is an input";
+    /// A listener rule that answered requests itself (a fixed response or a redirect for a path,
+    /// such as `/metrics` → 403) has no DigitalOcean counterpart: those requests now reach the
+    /// application, so what the rule kept out becomes public.
+    AccessControlLost = "F333", Warning, "access control lost: blocked requests reach the application";
 
     // F380–F389: Lambda, API Gateway and scheduled functions.
     /// Knative Serving or an ingress controller must be installed on the cluster (Ferry emits

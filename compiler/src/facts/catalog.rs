@@ -195,12 +195,41 @@ pub fn alert_window(seconds: u32) -> (&'static str, bool) {
     ("1h", false)
 }
 
+/// Uptime alert periods (`digitalocean_uptime_alert.period`, provider schema enum), in seconds.
+const UPTIME_PERIODS: &[(u32, &str)] = &[
+    (120, "2m"),
+    (180, "3m"),
+    (300, "5m"),
+    (600, "10m"),
+    (900, "15m"),
+    (1800, "30m"),
+    (3600, "1h"),
+];
+
+/// The shortest uptime alert period that covers `seconds` (or `1h`), and whether it is exact.
+pub fn uptime_period(seconds: u32) -> (&'static str, bool) {
+    for (s, p) in UPTIME_PERIODS {
+        if *s >= seconds {
+            return (p, *s == seconds);
+        }
+    }
+    ("1h", false)
+}
+
 /// The Spaces CDN endpoint's default TTL in seconds (provider docs `digitalocean_cdn.ttl`).
 pub const CDN_DEFAULT_TTL: u32 = 3600;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uptime_periods_cover_the_alarm() {
+        assert_eq!(uptime_period(120), ("2m", true));
+        assert_eq!(uptime_period(60), ("2m", false));
+        assert_eq!(uptime_period(240), ("5m", false));
+        assert_eq!(uptime_period(7200), ("1h", false));
+    }
 
     #[test]
     fn aws_shapes_follow_the_mapping_facts() {

@@ -15,7 +15,8 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::facts::db::{self as facts, DbSize, DoEngine};
 use crate::hclx;
 use crate::origin::{Mode, Resource};
-use hcl::expr::TraversalOperator as Op;
+use hcl::expr::{Expression, TraversalOperator as Op};
+use hcl::template::Element;
 
 const CLUSTER: &str = "digitalocean_database_cluster";
 
@@ -457,6 +458,9 @@ fn serverless_cache(r: &Resource, cx: &mut Cx<'_>) {
     attr(cx, r, "id", &addr, "id");
     attr(cx, r, "name", &addr, "name");
     attr(cx, r, "full_engine_version", &addr, "version");
+    // Not an attribute of a serverless cache: what the Secret of a workload reading its host
+    // reads the `default` user's password through (known gap #296).
+    attr(cx, r, "auth_token", &addr, "password");
     export_origin(cx, r, "engine");
     if !notes.is_empty() {
         cx.note(r, notes.join("; "));
@@ -732,5 +736,271 @@ fn cache_nodes_warning(cx: &mut Cx<'_>, r: &Resource) {
                 r.address()
             )),
         );
+    }
+}
+
+// ---- workloads that read a cache's host (known gap #296) -----------------------------------
+
+/// The words that end an environment variable naming a host (`REDIS_HOST`, `CACHE_ENDPOINT`).
+const HOST_WORDS: &[&str] = &["HOST", "HOSTNAME", "ADDRESS", "ADDR", "ENDPOINT", "SERVER"];
+
+/// The cache of the stack (an ElastiCache cluster, replication group or serverless cache with an
+/// engine Ferry maps, not repeated) whose host `v` is, whole: `cache_nodes[0].address` (or
+/// `.0.address`), `cluster_address`, `configuration_endpoint`, a replication group's
+/// `*_endpoint_address`, a serverless cache's `endpoint[0].address`; also written as
+/// `"${…}"`, `tostring(…)` or a local holding one of these.
+pub fn host_of<'a>(cx: &Cx<'a>, v: &Expression) -> Option<&'a Resource> {
+    host_of_at(cx, v, 0)
+}
+
+fn host_of_at<'a>(cx: &Cx<'a>, v: &Expression, depth: u8) -> Option<&'a Resource> {
+    if depth > 4 {
+        return None;
+    }
+    match v {
+        Expression::Parenthesis(inner) => return host_of_at(cx, inner, depth + 1),
+        Expression::FuncCall(c) if c.name.name.as_str() == "tostring" => {
+            let [arg] = c.args.as_slice() else {
+                return None;
+            };
+            return host_of_at(cx, arg, depth + 1);
+        }
+        Expression::TemplateExpr(t) => {
+            let template = hclx::parse_template(t)?;
+            let [Element::Interpolation(i)] = template.elements() else {
+                return None;
+            };
+            return host_of_at(cx, &i.expr, depth + 1);
+        }
+        _ => {}
+    }
+    let (root, ops) = hclx::traversal_root(v)?;
+    if let ("local", [Op::GetAttr(name)]) = (root, ops) {
+        let local = cx.module.locals.iter().find(|l| l.name == name.as_str())?;
+        return host_of_at(cx, &local.expr, depth + 1);
+    }
+    let [Op::GetAttr(name), Op::GetAttr(attr), rest @ ..] = ops else {
+        return None;
+    };
+    let first_address = || matches!(rest, [Op::Index(_) | Op::LegacyIndex(_), Op::GetAttr(a)] if a.as_str() == "address");
+    let host = match (root, attr.as_str()) {
+        ("aws_elasticache_cluster", "cache_nodes") => first_address(),
+        ("aws_elasticache_cluster", "cluster_address" | "configuration_endpoint") => {
+            rest.is_empty()
+        }
+        (
+            "aws_elasticache_replication_group",
+            "primary_endpoint_address"
+            | "configuration_endpoint_address"
+            | "reader_endpoint_address",
+        ) => rest.is_empty(),
+        ("aws_elasticache_serverless_cache", "endpoint") => first_address(),
+        _ => false,
+    };
+    if !host {
+        return None;
+    }
+    let cache = cx
+        .origin_of_type(root)
+        .find(|c| c.name == name.as_str() && !c.meta.is_repeated())?;
+    let engine = hclx::attr(&cache.body, "engine")
+        .map(|e| cx.eval.string(e).map(|s| s.to_ascii_lowercase()));
+    match engine {
+        None => Some(cache),
+        Some(Some(e)) if matches!(e.as_str(), "redis" | "valkey" | "memcached") => Some(cache),
+        Some(_) => None,
+    }
+}
+
+/// The environment variable for the password beside a host's (`REDIS_HOST` → `REDIS_PASSWORD`,
+/// `QUEUE_BULL_REDIS_HOST` → `QUEUE_BULL_REDIS_PASSWORD`; a name not ending in a host word gets
+/// `_PASSWORD` added).
+pub fn password_name(host_var: &str) -> String {
+    format!("{}_PASSWORD", setting_prefix(host_var).unwrap_or(host_var))
+}
+
+/// The name of a host variable without its last word when that names a host (`REDIS_HOST` →
+/// `REDIS`); `None` when it does not, or nothing is left.
+fn setting_prefix(host_var: &str) -> Option<&str> {
+    let (prefix, last) = host_var.rsplit_once('_')?;
+    (!prefix.is_empty() && HOST_WORDS.contains(&last.to_ascii_uppercase().as_str()))
+        .then_some(prefix)
+}
+
+/// The settings among `names` that turn TLS on or off for the client of `host_var`: the same
+/// prefix (`REDIS_` for `REDIS_HOST`) and a word `TLS` or `SSL` (`REDIS_TLS`, `REDIS_USE_SSL`).
+pub fn tls_settings<'n>(host_var: &str, names: &'n [String]) -> Vec<&'n str> {
+    let Some(prefix) = setting_prefix(host_var) else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .filter(|n| {
+            n.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('_'))
+                .is_some_and(|rest| {
+                    rest.split('_')
+                        .any(|w| w.eq_ignore_ascii_case("TLS") || w.eq_ignore_ascii_case("SSL"))
+                })
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+/// Whether the origin's clients of `cache` connect without TLS (`transit_encryption_enabled`
+/// not `true`; a serverless cache always encrypts in transit).
+pub fn plain_text_clients(cx: &Cx<'_>, cache: &Resource) -> bool {
+    cache.ty != "aws_elasticache_serverless_cache"
+        && hclx::attr(&cache.body, "transit_encryption_enabled").and_then(|e| cx.eval.bool(e))
+            != Some(true)
+}
+
+/// The Kubernetes Secret holding the `default` user's password of the Valkey cluster `cache`
+/// becomes (key `password`), emitted once per cache: workloads that read the cache's host read
+/// the password from it by `secretKeyRef`, never as text. Returns its address.
+pub fn password_secret(cx: &mut Cx<'_>, cache: &Resource) -> String {
+    let origin = cache.address().to_string();
+    let existing = cx
+        .st
+        .emitted
+        .iter()
+        .find(|e| {
+            e.ty == "kubernetes_secret_v1"
+                && e.origin.as_deref() == Some(origin.as_str())
+                && e.name.ends_with("_valkey_password")
+        })
+        .map(|e| e.address());
+    if let Some(a) = existing {
+        return a;
+    }
+    let data = super::k8s::map([(
+        "password",
+        hclx::path(&[cache.ty.as_str(), cache.name.as_str(), "auth_token"]),
+    )]);
+    let name = super::k8s::unique_object_name(
+        cx.st,
+        "kubernetes_secret_v1",
+        &format!("{}-valkey", super::k8s::dns_label(&cache.name, "cache")),
+    );
+    let ns = cx.k8s_namespace();
+    let body = super::k8s::secret(Expression::String(name), ns, data, None, None);
+    let addr = cx.emit_as(
+        cache,
+        Mode::Managed,
+        "kubernetes_secret_v1",
+        &format!("{}_valkey_password", cache.name),
+        body,
+    );
+    if let Some(e) = cx.emitted_mut(&addr) {
+        e.meta = crate::origin::Meta::default();
+    }
+    cx.secret(crate::report::SecretRef {
+        origin,
+        target: addr.clone(),
+        keys: vec!["password".into()],
+        source: "the Valkey cluster's `default` user password".into(),
+    });
+    addr
+}
+
+/// The warning for a workload that reads `cache`'s host in `host_var`: DigitalOcean Valkey
+/// takes TLS connections with the `default` user's password only. `password_var` is the
+/// variable Ferry gave the password in (`None` when the workload sets one itself), `tls` the
+/// workload's own TLS settings ([`tls_settings`]). Nothing when the origin's clients already
+/// used TLS and Ferry gave the password.
+#[allow(clippy::too_many_arguments)]
+pub fn client_warning(
+    cx: &mut Cx<'_>,
+    at: &Resource,
+    key: &str,
+    workload: &str,
+    host_var: &str,
+    cache: &Resource,
+    password_var: Option<&str>,
+    tls: &[&str],
+) {
+    let plain = plain_text_clients(cx, cache);
+    let password = match password_var {
+        Some(p) => format!(
+            "Ferry gives it the `default` user's password in `{p}` (from the cluster's Kubernetes Secret)"
+        ),
+        None => format!(
+            "it sets `{}` itself, which must be the cluster's `default` user password",
+            password_name(host_var)
+        ),
+    };
+    if !plain && password_var.is_some() {
+        return;
+    }
+    let help = if !plain {
+        format!(
+            "set `{}` from the cluster's password (`{}.auth_token` reads it)",
+            password_name(host_var),
+            cache.address()
+        )
+    } else if tls.is_empty() {
+        "turn TLS on in the application's cache client (a `REDIS_TLS`-style setting, or a `rediss://` URL): without it the connection is refused".to_string()
+    } else {
+        format!(
+            "set {} so that the client uses TLS: without it the connection is refused",
+            tls.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "{workload} reads the host of `{}` (a DigitalOcean Valkey cluster) in `{host_var}`: DigitalOcean Valkey takes {}connections with the `default` user's password only; {password}{}",
+                cache.address(),
+                if plain { "TLS " } else { "" },
+                if plain {
+                    ", but the application must turn TLS on"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .at(at.loc_of(key))
+        .resource(at.address())
+        .help(help),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_beside_the_host() {
+        assert_eq!(password_name("REDIS_HOST"), "REDIS_PASSWORD");
+        assert_eq!(
+            password_name("QUEUE_BULL_REDIS_HOST"),
+            "QUEUE_BULL_REDIS_PASSWORD"
+        );
+        assert_eq!(password_name("CACHE_ENDPOINT"), "CACHE_PASSWORD");
+        assert_eq!(password_name("REDIS"), "REDIS_PASSWORD");
+        assert_eq!(password_name("HOST"), "HOST_PASSWORD");
+    }
+
+    #[test]
+    fn tls_settings_of_the_same_client() {
+        let names: Vec<String> = [
+            "REDIS_HOST",
+            "REDIS_TLS",
+            "REDIS_USE_SSL",
+            "SMTP_SSL",
+            "REDISTLS",
+            "QUEUE_REDIS_TLS",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            tls_settings("REDIS_HOST", &names),
+            ["REDIS_TLS", "REDIS_USE_SSL"]
+        );
+        assert!(tls_settings("HOST", &names).is_empty());
     }
 }

@@ -1373,6 +1373,16 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     let metric = cx.str(r, "metric_name").unwrap_or_default();
     let dims = hclx::attr(&r.body, "dimensions").and_then(hclx::object_to_body);
     let dim = |k: &str| dims.as_ref().and_then(|b| hclx::attr(b, k).cloned());
+    // The status of a Route 53 health check of the stack: an alert of its uptime check.
+    if (namespace.as_str(), metric.as_str()) == ("AWS/Route53", "HealthCheckStatus")
+        && let Some(check) = dim("HealthCheckId")
+        && cx
+            .resolve_ref(&check)
+            .is_some_and(|c| c.ty == "aws_route53_health_check" && !c.meta.is_repeated())
+    {
+        uptime_alert(r, cx, check);
+        return;
+    }
     // (alert type, entity expression) for the alarms DigitalOcean can express directly.
     let mut droplet: Option<(Resource, String)> = None;
     let mapped: Option<(&str, Expression)> = match (namespace.as_str(), metric.as_str()) {
@@ -1525,6 +1535,78 @@ fn metric_alarm(r: &Resource, cx: &mut Cx<'_>) {
     );
 }
 
+/// An alarm on the status of a Route 53 health check (`AWS/Route53` `HealthCheckStatus`) →
+/// a `digitalocean_uptime_alert` of type `down` on the check's uptime check, e-mailing the
+/// addresses the alarm's SNS topics e-mailed (known gap #268). Without any, the alert would
+/// notify nobody: it is dropped with a warning.
+fn uptime_alert(r: &Resource, cx: &mut Cx<'_>, check: Expression) {
+    let emails = alarm_emails(r, cx);
+    if emails.is_empty() {
+        drop_with(
+            r,
+            cx,
+            "an uptime alert must notify someone, and the alarm's actions e-mail nobody",
+        );
+        warn(
+            cx,
+            r,
+            "alarm_actions",
+            Code::FeatureUnsupported,
+            format!(
+                "alarm `{}` watches a health check, which became a DigitalOcean uptime check, but its actions e-mail nobody (no SNS topic with an `email` subscription); an uptime alert needs an e-mail address or a Slack channel, so it was dropped",
+                r.address()
+            ),
+            "subscribe an e-mail address to the alarm's SNS topic, or add a `digitalocean_uptime_alert` with a Slack channel after compiling",
+        );
+        return;
+    }
+    let period = cx.num(r, "period").unwrap_or(60.0).max(0.0);
+    let periods = cx.num(r, "evaluation_periods").unwrap_or(1.0).max(1.0);
+    let seconds = (period * periods).min(u32::MAX as f64) as u32;
+    let (window, exact) = facts::uptime_period(seconds);
+    if !exact {
+        warn(
+            cx,
+            r,
+            "period",
+            Code::NearestMatch,
+            format!(
+                "alarm `{}` evaluates {seconds}s (period × evaluation_periods); the uptime alert's period is `{window}`",
+                r.address()
+            ),
+            "DigitalOcean uptime alert periods are 2m, 3m, 5m, 10m, 15m, 30m or 1h",
+        );
+    }
+    let mut body = OutBody::new();
+    let name = cx.unique_name(r, cx.expr(r, "alarm_name"), &r.name);
+    body.set("name", name);
+    body.set("check_id", check);
+    body.set("type", Expression::String("down".into()));
+    body.set("period", Expression::String(window.into()));
+    body.block("notifications")
+        .set("email", Expression::Array(emails));
+    let addr = cx.emit(r, "digitalocean_uptime_alert", body);
+    cx.note(
+        r,
+        "an alert of type `down` on the health check's uptime check, e-mailing the addresses of the alarm's SNS topics",
+    );
+    for (attr, to) in [("id", "id"), ("alarm_name", "name")] {
+        cx.export(
+            r,
+            attr,
+            Export::Attr {
+                target: addr.clone(),
+                attr: to.into(),
+            },
+        );
+    }
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("a DigitalOcean uptime alert has no ARN".into()),
+    );
+}
+
 // ---- Auto Scaling -----------------------------------------------------------------------------
 
 /// The emitted target of the autoscaling group `r` names (`autoscaling_group_name = aws_autoscaling_group.x.name`).
@@ -1615,6 +1697,18 @@ pub(super) fn cdn_origin(cx: &Cx<'_>, r: &Resource) -> Result<(), String> {
             "its origin is `{out}`, a module output Ferry cannot follow to an S3 bucket of the stack (it follows an output whose value is the bucket's `bucket_regional_domain_name` or `bucket_domain_name`, of a module called once); declare the distribution beside the bucket, or output the bucket's domain name as it is"
         ));
     }
+    // In front of the stack's load balancer, with what the appliance would lose without it
+    // (without, the distribution is left out: `load_balancer_origin`).
+    if let Some(lb) = single_load_balancer(cx, r) {
+        let controls = edge_controls(cx, r);
+        if !controls.is_empty() {
+            return Err(format!(
+                "it sits in front of the load balancer `{}` with {}, which the appliance would lose without it",
+                lb.address(),
+                controls.join(", ")
+            ));
+        }
+    }
     let bucket = hclx::attr(origin, "domain_name")
         .and_then(|e| cx.resolve_ref(e))
         .filter(|b| {
@@ -1639,7 +1733,196 @@ fn cross_module_bucket<'c>(cx: &Cx<'c>, origin: &Body) -> Option<(Expression, &'
     Some((e.clone(), bucket.as_str()))
 }
 
+/// What a CloudFront distribution does beyond caching that the appliance would lose without it:
+/// edge functions, the WAF web ACL, a geo restriction, signed URLs or cookies. Empty when it only
+/// caches (and forwards) in front of its origins.
+fn edge_controls(cx: &Cx<'_>, r: &Resource) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let behaviors: Vec<Body> = ["default_cache_behavior", "ordered_cache_behavior"]
+        .iter()
+        .flat_map(|b| hclx::blocks(&r.body, b))
+        .map(std::borrow::Cow::into_owned)
+        .collect();
+    let dynamic_behaviors = r.body.blocks().any(|b| {
+        b.identifier() == "dynamic"
+            && b.labels.first().is_some_and(|l| {
+                matches!(
+                    l.as_str(),
+                    "default_cache_behavior" | "ordered_cache_behavior"
+                )
+            })
+    });
+    if dynamic_behaviors
+        || behaviors.iter().any(|b| {
+            has_block(b, "lambda_function_association") || has_block(b, "function_association")
+        })
+    {
+        out.push("edge functions (Lambda@Edge, CloudFront Functions)");
+    }
+    if hclx::attr(&r.body, "web_acl_id").is_some_and(|e| !matches!(e, Expression::Null)) {
+        out.push("the WAF web ACL (`web_acl_id`)");
+    }
+    let geo = nested(r, &["restrictions", "geo_restriction"]);
+    if geo.as_ref().is_some_and(|g| {
+        hclx::attr(g, "restriction_type")
+            .is_some_and(|e| cx.eval.string(e).as_deref() != Some("none"))
+    }) {
+        out.push("the geo restriction");
+    }
+    if behaviors.iter().any(|b| {
+        ["trusted_key_groups", "trusted_signers"].iter().any(|k| {
+            hclx::attr(b, k).is_some_and(|e| match e {
+                Expression::Null => false,
+                Expression::Array(a) => !a.is_empty(),
+                _ => true,
+            })
+        })
+    }) {
+        out.push("signed URLs or cookies (`trusted_key_groups`)");
+    }
+    out
+}
+
+/// The load balancer of the stack a CloudFront distribution only caches in front of (known gap
+/// #295): every `origin` reads that one load balancer (`aws_lb`, `aws_alb` or `aws_elb` of the
+/// module, not repeated) and the distribution has no [`edge_controls`]. DigitalOcean has no CDN
+/// for a load balancer, so the distribution is left out and the load balancer serves directly:
+/// what read the distribution's `domain_name` reads the load balancer's address, and Route 53
+/// aliases to it become records of the load balancer (`rules::dns`, which asks this too).
+/// Decided from the origin alone.
+pub(super) fn load_balancer_origin<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    let lb = single_load_balancer(cx, r)?;
+    (!r.meta.is_repeated() && edge_controls(cx, r).is_empty()).then_some(lb)
+}
+
+/// The one load balancer of the module (`aws_lb`, `aws_alb` or `aws_elb`, not repeated) every
+/// `origin` of the distribution `r` reads.
+fn single_load_balancer<'a>(cx: &Cx<'a>, r: &Resource) -> Option<&'a Resource> {
+    let origins = hclx::blocks(&r.body, "origin");
+    if origins.is_empty() || has_block_dynamic(&r.body, "origin") {
+        return None;
+    }
+    let mut lb: Option<&'a Resource> = None;
+    for o in &origins {
+        let t = hclx::attr(o, "domain_name").and_then(|e| cx.resolve_ref(e))?;
+        if t.mode != Mode::Managed
+            || !matches!(t.ty.as_str(), "aws_lb" | "aws_alb" | "aws_elb")
+            || t.meta.is_repeated()
+            || lb.is_some_and(|l| l.address() != t.address())
+        {
+            return None;
+        }
+        lb = Some(t);
+    }
+    lb
+}
+
+/// Whether `body` has a `dynamic "<name>"` block.
+fn has_block_dynamic(body: &Body, name: &str) -> bool {
+    body.blocks().any(|b| {
+        b.identifier() == "dynamic" && b.labels.first().is_some_and(|l| l.as_str() == name)
+    })
+}
+
+/// Leaves out a distribution that only caches in front of the load balancer `lb` (see
+/// [`load_balancer_origin`]), with a warning naming what is lost.
+fn served_by_load_balancer(r: &Resource, cx: &mut Cx<'_>, lb: &Resource) {
+    let Some(dns) = cx
+        .st
+        .exports
+        .get(lb.address())
+        .and_then(|x| x.attrs.get("dns_name"))
+        .filter(|e| !matches!(e, Export::Unmapped(_)))
+        .cloned()
+    else {
+        cloudfront_unsupported(
+            r,
+            cx,
+            &format!(
+                "its origin is the load balancer `{}`, which has no DigitalOcean address in the deployment stack",
+                lb.address()
+            ),
+        );
+        return;
+    };
+    let mut lost = vec!["its caching"];
+    if has_block(&r.body, "ordered_cache_behavior") {
+        lost.push("its path-based cache behaviors");
+    }
+    if has_block(&r.body, "custom_error_response") {
+        lost.push("its custom error responses");
+    }
+    if hclx::blocks(&r.body, "origin")
+        .iter()
+        .any(|o| has_block(o, "custom_header"))
+    {
+        lost.push("the headers it added to requests (`custom_header`)");
+    }
+    // The certificate the distribution served its aliases with must now be the load
+    // balancer's.
+    let https = super::lb::referencing(cx, super::lb::LISTENER_TYPES, "load_balancer_arn", lb)
+        .iter()
+        .any(|l| {
+            hclx::attr(&l.body, "protocol")
+                .and_then(|e| cx.eval.string(e))
+                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
+        });
+    let certificate = nested(r, &["viewer_certificate"])
+        .and_then(|v| hclx::attr(&v, "acm_certificate_arn").cloned())
+        .filter(|e| !matches!(e, Expression::Null));
+    if !https && certificate.is_some() {
+        lost.push("HTTPS on its aliases (the load balancer has no HTTPS listener)");
+    }
+    let aliases = match hclx::attr(&r.body, "aliases") {
+        Some(Expression::Array(a)) if a.is_empty() => String::new(),
+        Some(e) => format!(
+            "; its aliases (`{}`) must point at the load balancer: Route 53 aliases to the distribution become records of the load balancer's address",
+            hclx::inline(e)
+        ),
+        None => String::new(),
+    };
+    warn(
+        cx,
+        r,
+        "origin",
+        Code::FeatureUnsupported,
+        format!(
+            "`{}` only caches in front of the load balancer `{}`; DigitalOcean has no CDN for a load balancer, so the distribution is left out and the load balancer serves directly: {} {} lost{aliases}",
+            r.address(),
+            lb.address(),
+            lost.join(", "),
+            if lost.len() == 1 { "is" } else { "are" }
+        ),
+        "if the load balancer cannot take the traffic uncached, put a third-party CDN in front of it; an application that read a header the distribution added must do without it (the load balancer sets `X-Forwarded-Proto`)",
+    );
+    cx.drop(
+        r,
+        format!(
+            "left out: it only cached in front of `{}`, which serves directly (see the warning)",
+            lb.address()
+        ),
+    );
+    cx.export(r, "domain_name", dns);
+    for attr in ["id", "arn", "hosted_zone_id", "status", "etag"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped(
+                format!(
+                    "the distribution was left out: the load balancer `{}` serves directly",
+                    lb.address()
+                )
+                .into(),
+            ),
+        );
+    }
+}
+
 fn cloudfront_distribution(r: &Resource, cx: &mut Cx<'_>) {
+    if let Some(lb) = load_balancer_origin(cx, r) {
+        served_by_load_balancer(r, cx, lb);
+        return;
+    }
     if let Err(why) = cdn_origin(cx, r) {
         cloudfront_unsupported(r, cx, &why);
         return;

@@ -62,7 +62,218 @@ pub const RULES: &[RuleDef] = &[
         summary: "record → one digitalocean_record per value (name relative to the domain; MX/SRV/CAA split; alias to a load balancer → A record to its IP; alias below the apex to a CloudFront distribution on Spaces → CNAME to the CDN endpoint; a zone outside the stack → `var.dns_domain`)",
         map: record,
     },
+    RuleDef {
+        ty: "aws_route53_health_check",
+        mode: Mode::Managed,
+        phase: Phase::Primary,
+        produces: &["digitalocean_uptime_check"],
+        args: &[
+            "type",
+            "fqdn",
+            "ip_address",
+            "port",
+            "resource_path",
+            "search_string",
+            "regions",
+            "disabled",
+            "invert_healthcheck",
+            "reference_name",
+            // Read by the checks that are dropped (they combine others or read an alarm).
+            "child_healthchecks",
+            "child_health_threshold",
+            "cloudwatch_alarm_name",
+            "cloudwatch_alarm_region",
+            "insufficient_data_health_status",
+            "routing_control_arn",
+        ],
+        summary: "health check → digitalocean_uptime_check (HTTP/HTTPS on the target URL, TCP as ping; calculated, CloudWatch and recovery-control checks dropped); DigitalOcean DNS does not act on it",
+        map: health_check,
+    },
 ];
+
+/// AWS regions a Route 53 health check probes from → DigitalOcean uptime regions.
+fn uptime_region(aws: &str) -> Option<&'static str> {
+    if aws.starts_with("us-east") {
+        Some("us_east")
+    } else if aws.starts_with("us-west") {
+        Some("us_west")
+    } else if aws.starts_with("eu-") {
+        Some("eu_west")
+    } else if aws.starts_with("ap-southeast") {
+        Some("se_asia")
+    } else {
+        None
+    }
+}
+
+/// A Route 53 health check → a DigitalOcean uptime check of the same endpoint (known gap #268).
+/// Records that name it (`health_check_id`) lose it (DigitalOcean DNS has no health-checked
+/// routing, see `record`); CloudWatch alarms on it become uptime alerts (`catalog`).
+fn health_check(r: &Resource, cx: &mut Cx<'_>) {
+    let ty = cx.str(r, "type").unwrap_or_default().to_ascii_uppercase();
+    let (kind, exact) = match ty.as_str() {
+        "HTTP" => ("http", true),
+        "HTTPS" => ("https", true),
+        "HTTP_STR_MATCH" => ("http", false),
+        "HTTPS_STR_MATCH" => ("https", false),
+        "TCP" => ("ping", false),
+        other => {
+            let what = if other.is_empty() {
+                "a check whose type is not known at compile time".to_string()
+            } else {
+                format!("a `{other}` check")
+            };
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!(
+                        "`{}` is {what}; DigitalOcean uptime checks probe one URL or host, so it was dropped",
+                        r.address()
+                    ),
+                )
+                .at(r.loc_of("type"))
+                .resource(r.address())
+                .help("check the endpoints it combines with `digitalocean_uptime_check`s of their own"),
+            );
+            cx.drop(r, format!("{what} has no DigitalOcean uptime check"));
+            cx.export(
+                r,
+                "id",
+                Export::Unmapped("the health check was dropped".into()),
+            );
+            return;
+        }
+    };
+    let Some(host) = cx.expr(r, "fqdn").or_else(|| cx.expr(r, "ip_address")) else {
+        cx.unsupported(
+            r,
+            Code::UnsupportedValue,
+            format!(
+                "`{}` names no endpoint (`fqdn` or `ip_address`)",
+                r.address()
+            ),
+            "set `fqdn` or `ip_address` on the health check",
+        );
+        return;
+    };
+    let port = cx.expr(r, "port");
+    let default_port = match kind {
+        "https" => 443.0,
+        _ => 80.0,
+    };
+    let port_text = match &port {
+        Some(p) if kind != "ping" && cx.eval.number(p) != Some(default_port) => {
+            format!(":{}", hclx::to_template_part(p))
+        }
+        _ => String::new(),
+    };
+    let host_text = hclx::to_template_part(&host);
+    let target = if kind == "ping" {
+        host_text
+    } else {
+        let path = cx
+            .expr(r, "resource_path")
+            .map(|p| hclx::to_template_part(&p))
+            .unwrap_or_default();
+        let path = if path.is_empty() || path.starts_with('/') || path.starts_with("${") {
+            path
+        } else {
+            format!("/{path}")
+        };
+        format!("{kind}://{host_text}{port_text}{path}")
+    };
+    if !exact {
+        let lost = if kind == "ping" {
+            format!(
+                "a TCP connection to port {}; a DigitalOcean uptime check of type `ping` only checks that the host answers",
+                port.as_ref()
+                    .map(hclx::inline)
+                    .unwrap_or_else(|| "…".into())
+            )
+        } else {
+            "the search string in the response body; the DigitalOcean uptime check only checks the status code".to_string()
+        };
+        cx.diag(
+            Diagnostic::new(
+                Code::NearestMatch,
+                format!("`{}` checks {lost}", r.address()),
+            )
+            .at(r.loc_of("type"))
+            .resource(r.address())
+            .help("the uptime check reports the endpoint down less often than the origin's check did; check the port or the content in the application's health endpoint"),
+        );
+    }
+    if cx.bool(r, "invert_healthcheck") == Some(true) {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` is inverted (healthy when the endpoint is down); a DigitalOcean uptime check is not",
+                    r.address()
+                ),
+            )
+            .at(r.loc_of("invert_healthcheck"))
+            .resource(r.address())
+            .help("invert the meaning of its alerts by hand"),
+        );
+    }
+    let mut body = OutBody::new();
+    let name = cx.unique_name(r, cx.expr(r, "reference_name"), &r.name);
+    body.set("name", name);
+    body.set("type", s(kind));
+    body.set("target", hclx::template(target));
+    let regions: Vec<&str> = match hclx::attr(&r.body, "regions").and_then(|e| cx.eval.value(e)) {
+        Some(hcl::Value::Array(items)) => {
+            let mut out: Vec<&str> = Vec::new();
+            for v in items {
+                if let hcl::Value::String(a) = v
+                    && let Some(d) = uptime_region(&a)
+                    && !out.contains(&d)
+                {
+                    out.push(d);
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
+    if !regions.is_empty() {
+        body.set(
+            "regions",
+            Expression::Array(regions.iter().map(|r| s(r)).collect()),
+        );
+    }
+    match cx.expr(r, "disabled") {
+        Some(Expression::Bool(d)) => {
+            body.set("enabled", Expression::Bool(!d));
+        }
+        Some(e) => {
+            body.set(
+                "enabled",
+                hclx::parse_expr(&format!("!({})", hclx::inline(&e))).unwrap_or(Expression::Null),
+            );
+        }
+        None => {}
+    }
+    let addr = cx.emit(r, "digitalocean_uptime_check", body);
+    cx.note(
+        r,
+        "DigitalOcean DNS does not act on uptime checks: records that named it answer whether the endpoint is up or not",
+    );
+    cx.export(
+        r,
+        "id",
+        Export::Attr {
+            target: addr.clone(),
+            attr: "id".into(),
+        },
+    );
+    cx.export(
+        r,
+        "arn",
+        Export::Unmapped("a DigitalOcean uptime check has no ARN".into()),
+    );
+}
 
 const ROUTING: &[&str] = &[
     "set_identifier",
@@ -1113,25 +1324,7 @@ fn alias_value(
     }
     let ty_name = t.map(|t| t.ty.clone()).unwrap_or_default();
     match ty_name.as_str() {
-        "aws_lb" | "aws_alb" | "aws_elb" => {
-            if ty == Some("AAAA") {
-                let mut v = target.clone();
-                hclx::walk_mut(&mut v, &mut |x| {
-                    if let Expression::Traversal(tr) = x {
-                        for op in tr.operators.iter_mut() {
-                            if matches!(op, Op::GetAttr(a) if a.as_str() == "dns_name") {
-                                *op = Op::GetAttr(hcl::Identifier::unchecked("ipv6"));
-                            }
-                        }
-                        return false;
-                    }
-                    true
-                });
-                Some(("AAAA", v))
-            } else {
-                Some(("A", target.clone()))
-            }
-        }
+        "aws_lb" | "aws_alb" | "aws_elb" => Some(load_balancer_alias(ty, target)),
         "aws_route53_record" if !apex => {
             let v = hclx::template(format!("{}.", hclx::to_template_part(target)));
             Some(("CNAME", v))
@@ -1170,7 +1363,30 @@ fn alias_value(
     }
 }
 
-/// An alias to a CloudFront distribution. Below the apex it becomes a CNAME to the Spaces CDN
+/// An alias to a load balancer (`target` reads its `dns_name`): an `A` record of its IPv4
+/// address, or for `AAAA` one of its `ipv6`.
+fn load_balancer_alias(ty: Option<&str>, target: &Expression) -> (&'static str, Expression) {
+    if ty != Some("AAAA") {
+        return ("A", target.clone());
+    }
+    let mut v = target.clone();
+    hclx::walk_mut(&mut v, &mut |x| {
+        if let Expression::Traversal(tr) = x {
+            for op in tr.operators.iter_mut() {
+                if matches!(op, Op::GetAttr(a) if a.as_str() == "dns_name") {
+                    *op = Op::GetAttr(hcl::Identifier::unchecked("ipv6"));
+                }
+            }
+            return false;
+        }
+        true
+    });
+    ("AAAA", v)
+}
+
+/// An alias to a CloudFront distribution. A distribution that only caches in front of a load
+/// balancer of the stack is left out (`catalog::load_balancer_origin`): the alias is one to the
+/// load balancer. Below the apex it becomes a CNAME to the Spaces CDN
 /// endpoint the distribution maps to (`digitalocean_cdn.x.endpoint`, through the distribution's
 /// `domain_name` export), when the distribution maps to one (`catalog::cdn_origin`); an `AAAA`
 /// alias beside an `A` alias of the same name and target is dropped, as the one CNAME answers
@@ -1184,6 +1400,10 @@ fn cloudfront_alias(
     cf: &Resource,
     apex: bool,
 ) -> Option<(&'static str, Expression)> {
+    if let Some(lb) = super::catalog::load_balancer_origin(cx, cf) {
+        let dns = hclx::path(&[lb.ty.as_str(), lb.name.as_str(), "dns_name"]);
+        return Some(load_balancer_alias(ty, &dns));
+    }
     let shown = hclx::inline(target);
     if apex {
         cx.unsupported(
@@ -1243,6 +1463,15 @@ fn has_a_twin(cx: &Cx<'_>, r: &Resource, cf: &Resource) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uptime_regions_are_the_nearest() {
+        assert_eq!(uptime_region("us-east-2"), Some("us_east"));
+        assert_eq!(uptime_region("us-west-1"), Some("us_west"));
+        assert_eq!(uptime_region("eu-central-1"), Some("eu_west"));
+        assert_eq!(uptime_region("ap-southeast-2"), Some("se_asia"));
+        assert_eq!(uptime_region("sa-east-1"), None);
+    }
 
     #[test]
     fn tokens_respect_interpolations() {

@@ -2371,6 +2371,17 @@ fn task_pod(
             }
             match listed {
                 Some(items) => {
+                    // Every name the container sets, for the settings beside a cache's host.
+                    let declared: Vec<String> = items
+                        .iter()
+                        .chain(
+                            d.get("secrets")
+                                .and_then(|j| as_arr(cx, j))
+                                .iter()
+                                .flatten(),
+                        )
+                        .filter_map(|i| jstr(cx, i.get("name")))
+                        .collect();
                     for item in items {
                         let (Some(n), v) = (jexpr(item.get("name")), jexpr(item.get("value")))
                         else {
@@ -2379,6 +2390,10 @@ fn task_pod(
                         // A bucket named as its `bucket` argument names it reads the bucket's
                         // (instance-unique) name.
                         let v = v.map(|v| super::s3::bucket_names(cx, &v));
+                        let cache_host = v
+                            .as_ref()
+                            .and_then(|v| super::cache::host_of(cx, v))
+                            .zip(cx.eval.string(&n));
                         // A secret of the stack is read from its Kubernetes Secret, not
                         // written into the Deployment's spec.
                         let source = match v
@@ -2466,6 +2481,38 @@ fn task_pod(
                             }
                         };
                         c.env.push(Env { name: n, source });
+                        // A Valkey cluster's host: its password beside it, from the cluster's
+                        // Secret, and a warning that the client must use TLS (known gap #296).
+                        if let Some((cache, host_var)) = cache_host {
+                            let pass = super::cache::password_name(&host_var);
+                            let given = if declared.contains(&pass)
+                                || c.env.iter().any(|e| e.name == s(&pass))
+                            {
+                                None
+                            } else {
+                                let secret =
+                                    k8s::name_of(&super::cache::password_secret(cx, cache));
+                                c.env.push(Env {
+                                    name: s(&pass),
+                                    source: EnvSource::SecretKey {
+                                        secret,
+                                        key: s("password"),
+                                    },
+                                });
+                                Some(pass)
+                            };
+                            let tls = super::cache::tls_settings(&host_var, &declared);
+                            super::cache::client_warning(
+                                cx,
+                                td,
+                                "container_definitions",
+                                &format!("container `{ecs_name}` of `{}`", td.address()),
+                                &host_var,
+                                cache,
+                                given.as_deref(),
+                                &tls,
+                            );
+                        }
                     }
                 }
                 None => warn(
@@ -4075,22 +4122,30 @@ fn lb_service(
                 ),
             );
         } else if LISTENER_RULE_TYPES.contains(&p.ty.as_str()) {
-            warn(
-                cx,
-                Code::FeatureUnsupported,
-                p,
-                "condition",
-                format!(
-                    "`{}` routes requests by path or host; a Service of type LoadBalancer has no routing rules, so this traffic goes to `{}`",
-                    p.address(),
-                    r.address()
-                ),
-                "route by path or host with an ingress controller on DOKS",
-            );
+            // A rule that answers by itself (`/metrics` → 403) is an access control: lost.
+            let blocked = lb::access_control_lost(cx, p, &format!("`{}`", r.address()));
+            if !blocked {
+                warn(
+                    cx,
+                    Code::FeatureUnsupported,
+                    p,
+                    "condition",
+                    format!(
+                        "`{}` routes requests by path or host; a Service of type LoadBalancer has no routing rules, so this traffic goes to `{}`",
+                        p.address(),
+                        r.address()
+                    ),
+                    "route by path or host with an ingress controller on DOKS",
+                );
+            }
             cx.absorb(
                 p,
                 &addr,
-                "routing rule lost: a Service of type LoadBalancer has no listener rules",
+                if blocked {
+                    "access control lost: a Service of type LoadBalancer has no listener rules, so the requests this rule answered itself reach the service (see the F333 warning)"
+                } else {
+                    "routing rule lost: a Service of type LoadBalancer has no listener rules"
+                },
             );
         } else if TG_TYPES.contains(&p.ty.as_str()) {
             cx.absorb(

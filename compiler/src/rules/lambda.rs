@@ -1563,6 +1563,9 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                 i += 1;
             }
             let secret_addr = format!("kubernetes_secret_v1.{tf_name}");
+            // Every name the function sets, for the settings beside a cache's host.
+            let declared_names: Vec<String> =
+                o.iter().filter_map(|(k, _)| hclx::object_key(k)).collect();
             for (k, v) in o.iter() {
                 let name = match hclx::object_key(k) {
                     Some(t) => s(&t),
@@ -1632,6 +1635,40 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                     (None, None) => obj(vec![("name", name), ("value", env_value(v))]),
                 };
                 items.push(item);
+                // A Valkey cluster's host: its password beside it, from the cluster's Secret,
+                // and a warning that the client must use TLS (known gap #296).
+                if let Some(host_var) = hclx::object_key(k)
+                    && let Some(cache) = super::cache::host_of(cx, v)
+                {
+                    let pass = super::cache::password_name(&host_var);
+                    let set_already = |items: &[Expression]| {
+                        declared_names.contains(&pass)
+                            || items.iter().any(|i| {
+                                matches!(i, Expression::Object(o) if o.iter().any(|(k, v)| hclx::object_key(k).as_deref() == Some("name") && *v == s(&pass)))
+                            })
+                    };
+                    let given = if set_already(&items) {
+                        None
+                    } else {
+                        let secret = super::k8s::name_of(&super::cache::password_secret(cx, cache));
+                        items.push(obj(vec![
+                            ("name", s(&pass)),
+                            ("valueFrom", from_key(secret, "password")),
+                        ]));
+                        Some(pass)
+                    };
+                    let tls = super::cache::tls_settings(&host_var, &declared_names);
+                    super::cache::client_warning(
+                        cx,
+                        r,
+                        "environment",
+                        &format!("function `{}`", r.address()),
+                        &host_var,
+                        cache,
+                        given.as_deref(),
+                        &tls,
+                    );
+                }
             }
             if !sensitive.is_empty() {
                 env_secret(cx, r, ns, &tf_name, sensitive);

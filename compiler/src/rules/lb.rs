@@ -1840,37 +1840,12 @@ pub(super) fn conditional_redirect_lost(cx: &mut Cx<'_>, l: &Resource, cond: &Ex
 
 /// Flags a listener rule (path/host/header routing is lost) and returns its absorbed note.
 fn listener_rule_lost(cx: &mut Cx<'_>, lr: &Resource) -> String {
-    let mut conds = Vec::new();
-    for c in hclx::blocks(&lr.body, "condition") {
-        for (block, label) in [
-            ("path_pattern", "path"),
-            ("host_header", "host"),
-            ("http_request_method", "method"),
-            ("source_ip", "source IP"),
-        ] {
-            for x in hclx::blocks(&c, block) {
-                conds.push(format!("{label} {}", values_text(cx, &x, "values")));
-            }
-        }
-        for x in hclx::blocks(&c, "http_header") {
-            let name = bstr(cx, &x, "http_header_name").unwrap_or_else(|| "…".into());
-            conds.push(format!("header {name} {}", values_text(cx, &x, "values")));
-        }
-        for x in hclx::blocks(&c, "query_string") {
-            let k = bstr(cx, &x, "key").unwrap_or_default();
-            let v = bstr(cx, &x, "value").unwrap_or_else(|| "…".into());
-            conds.push(format!("query {k}={v}"));
-        }
-        // Pre-3.0 provider form: `condition { field = "path-pattern", values = [...] }`.
-        if let Some(f) = bstr(cx, &c, "field") {
-            conds.push(format!("{f} {}", values_text(cx, &c, "values")));
-        }
+    let conds = conditions_text(cx, &lr.body);
+    if access_control_lost(cx, lr, "the listener's default action") {
+        return format!(
+            "access control lost ({conds} answered by the load balancer itself): DigitalOcean load balancers have no listener rules"
+        );
     }
-    let conds = if conds.is_empty() {
-        "its conditions".to_string()
-    } else {
-        conds.join(" and ")
-    };
     let mut actions = Vec::new();
     for a in hclx::blocks(&lr.body, "action") {
         let ty = bstr(cx, &a, "type").unwrap_or_default();
@@ -1900,6 +1875,99 @@ fn listener_rule_lost(cx: &mut Cx<'_>, lr: &Resource) -> String {
     format!(
         "routing rule lost ({conds} → {actions}): DigitalOcean load balancers have no listener rules"
     )
+}
+
+/// The conditions of a listener rule, for messages: "path `/metrics` and host `a.example.com`".
+fn conditions_text(cx: &Cx<'_>, body: &Body) -> String {
+    let mut conds = Vec::new();
+    for c in hclx::blocks(body, "condition") {
+        for (block, label) in [
+            ("path_pattern", "path"),
+            ("host_header", "host"),
+            ("http_request_method", "method"),
+            ("source_ip", "source IP"),
+        ] {
+            for x in hclx::blocks(&c, block) {
+                conds.push(format!("{label} {}", values_text(cx, &x, "values")));
+            }
+        }
+        for x in hclx::blocks(&c, "http_header") {
+            let name = bstr(cx, &x, "http_header_name").unwrap_or_else(|| "…".into());
+            conds.push(format!("header {name} {}", values_text(cx, &x, "values")));
+        }
+        for x in hclx::blocks(&c, "query_string") {
+            let k = bstr(cx, &x, "key").unwrap_or_default();
+            let v = bstr(cx, &x, "value").unwrap_or_else(|| "…".into());
+            conds.push(format!("query {k}={v}"));
+        }
+        // Pre-3.0 provider form: `condition { field = "path-pattern", values = [...] }`.
+        if let Some(f) = bstr(cx, &c, "field") {
+            conds.push(format!("{f} {}", values_text(cx, &c, "values")));
+        }
+    }
+    if conds.is_empty() {
+        "its conditions".to_string()
+    } else {
+        conds.join(" and ")
+    }
+}
+
+/// What a listener rule answers by itself when every action of it is a fixed response or a
+/// redirect (a block: `/metrics` → 403): "a fixed `403` response", "a redirect"; `None` for a
+/// rule that forwards or authenticates (or has no action Ferry can read).
+fn blocking_answer(cx: &Cx<'_>, body: &Body) -> Option<String> {
+    let actions = hclx::blocks(body, "action");
+    if actions.is_empty() {
+        return None;
+    }
+    let mut answers: Vec<String> = Vec::new();
+    for a in &actions {
+        let answer = match bstr(cx, a, "type")?.as_str() {
+            "fixed-response" => {
+                let status = hclx::blocks(a, "fixed_response")
+                    .first()
+                    .and_then(|f| bstr(cx, f, "status_code"));
+                match status {
+                    Some(code) => format!("a fixed `{code}` response"),
+                    None => "a fixed response".to_string(),
+                }
+            }
+            "redirect" => "a redirect".to_string(),
+            _ => return None,
+        };
+        if !answers.contains(&answer) {
+            answers.push(answer);
+        }
+    }
+    Some(answers.join(" or "))
+}
+
+/// For a listener rule that answers requests itself ([`blocking_answer`]): an F333 warning that
+/// those requests now reach `reach` (the listener's default action, an ECS service), so what the
+/// rule kept out becomes public (known gap #298). Whether it was such a rule.
+pub(crate) fn access_control_lost(cx: &mut Cx<'_>, lr: &Resource, reach: &str) -> bool {
+    let Some(answer) = blocking_answer(cx, &lr.body) else {
+        return false;
+    };
+    let conds = conditions_text(cx, &lr.body);
+    // A redirect may only move a page; a fixed response keeps the requests out for sure.
+    let public = if answer == "a redirect" {
+        "if the redirect kept clients away from them, they become public"
+    } else {
+        "what the rule kept out becomes public"
+    };
+    warn(
+        cx,
+        Code::AccessControlLost,
+        lr,
+        "action",
+        format!(
+            "LOST ACCESS CONTROL: `{}` answers requests where {conds} with {answer} at the load balancer; DigitalOcean load balancers have no routing rules, so these requests now reach {reach}: {public}",
+            lr.address()
+        ),
+        "deny the path in the application itself (or turn that endpoint off), or in front of it: an NGINX Ingress on DOKS for the path with the annotation `nginx.ingress.kubernetes.io/denylist-source-range: \"0.0.0.0/0,::/0\"` answers 403",
+    );
+    true
 }
 
 fn values_text(cx: &Cx<'_>, body: &Body, key: &str) -> String {

@@ -781,6 +781,13 @@ fn port_after_host(
 /// A reference to the host of a [`LiteralPort`]'s database (`aws_db_instance.x.address`,
 /// `aws_rds_cluster.x[0].endpoint`): the database's index and a reference to its `port`.
 fn host_reference(host: &Expression, ports: &[LiteralPort]) -> Option<(usize, Expression)> {
+    // A function's environment value is written `tostring(…)`.
+    if let Expression::FuncCall(c) = host
+        && c.name.name.as_str() == "tostring"
+        && let [arg] = c.args.as_slice()
+    {
+        return host_reference(arg, ports);
+    }
     let (root, name, keys, attr) = hclx::resource_attr(host)?;
     let k = ports.iter().position(|p| {
         p.ty == root && p.name == name.as_str() && p.hosts.contains(&attr.as_str())

@@ -48,6 +48,18 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "kubernetes_secret_v1" "cache_valkey_password" {
+  metadata {
+    name      = "cache-valkey"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "Opaque"
+  data = {
+    password = digitalocean_database_cluster.cache.password
+  }
+}
+
 resource "kubernetes_secret_v1" "main_master_user_secret" {
   metadata {
     name      = "main-master-user"
@@ -120,6 +132,17 @@ resource "kubernetes_deployment_v1" "worker" {
           env {
             name  = "REDIS_HOST"
             value = digitalocean_database_cluster.cache.host
+          }
+
+          env {
+            name = "REDIS_PASSWORD"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.cache_valkey_password.metadata[0].name
+                key  = "password"
+              }
+            }
           }
 
           env {

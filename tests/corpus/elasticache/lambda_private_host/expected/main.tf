@@ -20,6 +20,18 @@ resource "digitalocean_container_registry" "appliance" {
   subscription_tier_slug = "basic"
 }
 
+resource "kubernetes_secret_v1" "cache_valkey_password" {
+  metadata {
+    name      = "cache-valkey"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "Opaque"
+  data = {
+    password = digitalocean_database_cluster.cache.password
+  }
+}
+
 resource "kubernetes_manifest" "counter" {
   manifest = {
     apiVersion = "serving.knative.dev/v1"
@@ -45,6 +57,15 @@ resource "kubernetes_manifest" "counter" {
                 {
                   name  = "REDIS_HOST"
                   value = tostring(digitalocean_database_cluster.cache.private_host)
+                },
+                {
+                  name      = "REDIS_PASSWORD"
+                  valueFrom = {
+                    secretKeyRef = {
+                      name = kubernetes_secret_v1.cache_valkey_password.metadata[0].name
+                      key  = "password"
+                    }
+                  }
                 },
                 {
                   name  = "REDIS_PORT"

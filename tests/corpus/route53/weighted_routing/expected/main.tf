@@ -2,6 +2,12 @@ resource "digitalocean_domain" "shop" {
   name = var.domain
 }
 
+resource "digitalocean_uptime_check" "blue" {
+  name   = "blue-${var.instance_id}"
+  type   = "https"
+  target = "https://blue.${var.domain}/health"
+}
+
 resource "digitalocean_record" "blue" {
   domain = digitalocean_domain.shop.name
   type   = "A"

@@ -1,0 +1,3 @@
+output "site_url" {
+  value = "https://${digitalocean_loadbalancer.web.ip}"
+}

@@ -1,0 +1,3 @@
+output "web_check_id" {
+  value = digitalocean_uptime_check.web.id
+}
