@@ -2348,6 +2348,31 @@ fn compile_module(
         }
     }
 
+    // A kept Kubernetes object whose annotation or label value had no DigitalOcean counterpart
+    // (the IRSA annotation `eks.amazonaws.com/role-arn` of a service account): the entry is left
+    // out, as a Helm `set` is; a `null` in the map fails the plan or writes an empty value that
+    // still claims the annotation.
+    for e in &mut emitted {
+        if !e.ty.starts_with("kubernetes_") && !e.ty.starts_with("kubectl_") {
+            continue;
+        }
+        let origin = e.origin.clone().unwrap_or_else(|| e.address());
+        for (map, key) in prune_null_metadata_entries(&mut e.body) {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnmappedReference,
+                    format!(
+                        "`{}`: the {map} entry `{key}` is left out: its value has no DigitalOcean counterpart",
+                        e.address()
+                    ),
+                )
+                .at_opt(by_addr.get(origin.as_str()).map(|r| r.loc.clone()))
+                .resource(origin.clone())
+                .help("set a value that means something on DigitalOcean in the origin, or leave the entry out"),
+            );
+        }
+    }
+
     // One note per origin resource and list of entries, naming every emitted type that lost
     // them (an RDS cluster's `_db` and `_user` carry its lifecycle too).
     let mut ignored: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
@@ -3695,6 +3720,34 @@ fn prune_null_helm_sets(body: &mut crate::out::OutBody) -> Vec<String> {
                 }
             });
         }
+    }
+    removed
+}
+
+/// Removes the entries of `annotations` / `labels` maps in the `metadata` blocks of a
+/// Kubernetes object (at any depth: a Deployment's pod template too) whose value is a literal
+/// `null`; returns (map, key) of each.
+fn prune_null_metadata_entries(body: &mut crate::out::OutBody) -> Vec<(&'static str, String)> {
+    use crate::out::Item;
+    let mut removed = Vec::new();
+    for item in &mut body.items {
+        let Item::Block(b) = item else {
+            continue;
+        };
+        if b.ident == "metadata" {
+            for (key, map) in [("annotations", "annotation"), ("labels", "label")] {
+                if let Some(Expression::Object(o)) = b.body.get_mut(key) {
+                    o.retain(|k, v| {
+                        let null = matches!(v, Expression::Null);
+                        if null {
+                            removed.push((map, crate::hclx::object_key(k).unwrap_or_default()));
+                        }
+                        !null
+                    });
+                }
+            }
+        }
+        removed.extend(prune_null_metadata_entries(&mut b.body));
     }
     removed
 }

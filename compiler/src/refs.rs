@@ -178,6 +178,10 @@ pub struct Rewriter<'a> {
     repeated: BTreeSet<String>,
     /// Rewriting a `depends_on` list (a bare reference stays one address).
     in_depends_on: bool,
+    /// Types of resources of other providers (not `aws_*`) that a rule left out of the
+    /// deployment stack (`kubernetes_manifest` of a Karpenter `NodePool`): references to them
+    /// are rewritten too.
+    dropped_types: BTreeSet<String>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -198,6 +202,18 @@ impl<'a> Rewriter<'a> {
                 repeated.insert(addr.clone());
             }
         }
+        // Collected into an ordered set: the look-up map's order cannot reach the output.
+        let dropped_types = known
+            .values()
+            .filter(|r| {
+                !r.ty.starts_with("aws_")
+                    && st
+                        .outcomes
+                        .get(r.address())
+                        .is_some_and(|o| o.outcome == crate::report::Outcome::Dropped)
+            })
+            .map(|r| r.ty.clone())
+            .collect();
         Rewriter {
             st,
             modules,
@@ -206,6 +222,7 @@ impl<'a> Rewriter<'a> {
             diags: Vec::new(),
             repeated,
             in_depends_on: false,
+            dropped_types,
         }
     }
 
@@ -277,7 +294,7 @@ impl<'a> Rewriter<'a> {
 
     /// Rewrites every AWS reference inside `expr`. `loc` is where `expr` is written.
     pub fn rewrite(&mut self, expr: &mut Expression, loc: &Loc) {
-        if !may_reference(expr) {
+        if !may_reference(expr) && !self.reads_dropped_type(expr) {
             return;
         }
         let mut replaced = false;
@@ -296,6 +313,21 @@ impl<'a> Rewriter<'a> {
             // An export that is itself a template, spliced into the string around it.
             hclx::flatten_templates(expr);
         }
+    }
+
+    /// Does `expr` name a type of which a resource of another provider was left out
+    /// ([`Rewriter::dropped_types`])? Templates through their interpolations.
+    fn reads_dropped_type(&self, expr: &Expression) -> bool {
+        if self.dropped_types.is_empty() {
+            return false;
+        }
+        let mut found = false;
+        hclx::walk(expr, &mut |e| {
+            if let Expression::Variable(v) = e {
+                found |= self.dropped_types.contains(v.as_str());
+            }
+        });
+        found
     }
 
     /// Rewrites a `depends_on` list: references become their targets; references to things
@@ -349,6 +381,19 @@ impl<'a> Rewriter<'a> {
                 [Op::GetAttr(name), rest @ ..] => (format!("{root}.{}", name.as_str()), rest),
                 _ => return Some(Expression::Null),
             }
+        } else if let [Op::GetAttr(name), rest @ ..] = ops
+            && let addr = format!("{root}.{}", name.as_str())
+            && self
+                .st
+                .outcomes
+                .get(&addr)
+                .is_some_and(|r| r.outcome == crate::report::Outcome::Dropped)
+        {
+            // A resource of another provider that a rule left out of the deployment stack (a
+            // Karpenter `NodePool`, an AWS-only controller's release): a `depends_on` entry
+            // naming it goes, and what reads it reads `null` (F401), as for AWS resources;
+            // kept, the reference names an undeclared resource and the plan fails.
+            (addr, rest)
         } else {
             return None;
         };

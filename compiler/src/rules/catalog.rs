@@ -264,7 +264,7 @@ pub const FAMILIES: &[Family] = &[
     unsupported(
         "aws_efs",
         "EFS",
-        "use DigitalOcean Network File Storage (`digitalocean_nfs`): Ferry maps `aws_efs_file_system` to a share (mount targets folded in, file system policies dropped); access points, replication and other EFS types have no mapping yet",
+        "use DigitalOcean Network File Storage (`digitalocean_nfs`): Ferry maps `aws_efs_file_system` to a share (mount targets folded in, file system policies dropped); access points folded into the share, replication and other EFS types have no mapping yet",
     ),
     drop(
         "aws_efs_backup_policy",

@@ -918,6 +918,9 @@ fn kept_workload(r: &Resource, cx: &mut Cx<'_>) {
         }
     }
     cx.emit_as(r, r.mode, &r.ty, &r.name, body);
+    // Settings only EKS reads (an IRSA annotation, node labels of EKS or Karpenter nodes in a
+    // node selector), warned about as on any other kept Kubernetes object.
+    super::generic::aws_kubernetes_settings(r, cx, &[]);
     if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.outcome = Outcome::Kept;
         if moved {

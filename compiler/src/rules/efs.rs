@@ -63,6 +63,15 @@ pub const RULES: &[RuleDef] = &[
         map: mount_target,
     },
     RuleDef {
+        ty: "aws_efs_access_point",
+        mode: Mode::Managed,
+        phase: Phase::Attach,
+        produces: &[],
+        args: &["file_system_id", "posix_user", "root_directory", "tags"],
+        summary: "EFS access point → folded into its digitalocean_nfs (its root directory and POSIX user are not enforced: mounts reach the share's `mount_path`)",
+        map: access_point,
+    },
+    RuleDef {
         ty: "aws_efs_file_system_policy",
         mode: Mode::Managed,
         phase: Phase::Attach,
@@ -158,10 +167,17 @@ fn file_system(r: &Resource, cx: &mut Cx<'_>) {
         ),
     );
     tags_unmapped(cx, r);
+    // `mount_path` is no EFS attribute: the Kubernetes volumes of the EFS CSI driver that
+    // Ferry turns into NFS volumes read it (`rules::generic::efs_persistent_volume`).
     cx.export_attrs(
         r,
         &addr,
-        &[("id", "id"), ("dns_name", "host"), ("name", "name")],
+        &[
+            ("id", "id"),
+            ("dns_name", "host"),
+            ("name", "name"),
+            ("mount_path", "mount_path"),
+        ],
     );
     for attr in [
         "arn",
@@ -233,6 +249,69 @@ fn mount_target(r: &Resource, cx: &mut Cx<'_>) {
             ("file_system_id", "id"),
         ],
     );
+}
+
+/// An access point is a directory of the file system (created on first use with its
+/// `creation_info`) that mounts through it see as their root, with a POSIX user forced on them.
+/// An NFS share has neither: the access point is folded into the share with a warning naming
+/// the directory, and mounts through it (the EFS CSI driver's `fs-…::fsap-…` volumes, which
+/// Ferry turns into NFS volumes of the share) reach the share's `mount_path`. Its `id` and
+/// `arn` have no counterpart (F401 where read).
+fn access_point(r: &Resource, cx: &mut Cx<'_>) {
+    let Some(share) = cx
+        .parent(r, "file_system_id")
+        .filter(|a| a.starts_with("digitalocean_nfs."))
+    else {
+        cx.unsupported(
+            r,
+            Code::OrphanSubresource,
+            format!("`{}` names no EFS file system of the stack", r.address()),
+            "point `file_system_id` at an `aws_efs_file_system` of the stack",
+        );
+        return;
+    };
+    let path = r
+        .body
+        .blocks()
+        .find(|b| b.identifier() == "root_directory")
+        .and_then(|b| hclx::attr(&b.body, "path"))
+        .and_then(|e| cx.eval.string(e));
+    let mut lost: Vec<String> = Vec::new();
+    if let Some(p) = path.filter(|p| p != "/") {
+        lost.push(format!("its root directory `{p}` is not created"));
+    }
+    if r.body.blocks().any(|b| b.identifier() == "posix_user") {
+        lost.push("its POSIX user is not enforced".into());
+    }
+    let lost = match lost.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", lost.join(", ")),
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}`: an NFS share has no access points{lost}: mounts through it reach the share's root (`{share}.mount_path`), shared with every other mount",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("give each workload its own subdirectory of the share (a `subPath` of the volume mount, created by an init container with the owner the access point set)"),
+    );
+    cx.absorb(
+        r,
+        &share,
+        "an NFS share has no access points; mounts reach its root",
+    );
+    cx.export_attrs(r, &share, &[("file_system_id", "id")]);
+    for attr in ["id", "arn", "file_system_arn"] {
+        cx.export(
+            r,
+            attr,
+            Export::Unmapped("an NFS share has no access points".into()),
+        );
+    }
 }
 
 fn policy(r: &Resource, cx: &mut Cx<'_>) {

@@ -242,17 +242,28 @@ fn cloud_control(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
-/// Keeps a non-AWS resource as written (its references are still rewritten), but Karpenter:
-/// see [`karpenter`].
+/// Keeps a non-AWS resource as written (its references are still rewritten), but Karpenter
+/// and releases of AWS-only controllers, left out ([`karpenter`], [`aws_controller_release`]);
+/// a StorageClass of an EBS provisioner and a PersistentVolume of the EFS CSI driver are
+/// rewritten for DOKS ([`ebs_storage_class`], [`efs_persistent_volume`]).
 fn keep(r: &Resource, cx: &mut Cx<'_>) {
-    if r.mode == Mode::Managed && karpenter(r, cx) {
+    if r.mode == Mode::Managed && (karpenter(r, cx) || aws_controller_release(r, cx)) {
         return;
     }
-    cx.emit_as(r, r.mode, &r.ty, &r.name, body_from_hcl(&r.body));
+    let mut body = body_from_hcl(&r.body);
+    // Markers of AWS-only settings this rule rewrote for DOKS (no warning for them).
+    let mut handled: Vec<&str> = Vec::new();
+    if r.mode == Mode::Managed && ebs_storage_class(r, cx, &mut body) {
+        handled.push("ebs.csi.aws.com");
+    }
+    if r.mode == Mode::Managed && efs_persistent_volume(r, cx, &mut body) {
+        handled.push("efs.csi.aws.com");
+    }
+    cx.emit_as(r, r.mode, &r.ty, &r.name, body);
     if let Some(rec) = cx.st.outcomes.get_mut(r.address()) {
         rec.outcome = Outcome::Kept;
     }
-    aws_kubernetes_settings(r, cx);
+    aws_kubernetes_settings(r, cx, &handled);
     alb_ingress_class(r, cx);
     aws_cli_provisioners(r, cx);
 }
@@ -419,6 +430,9 @@ fn aws_cli_provisioners(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
+/// What node labels of EKS and Karpenter nodes mean on DOKS (several markers share it).
+const NODE_LABELS: &str = "node labels only EKS or Karpenter nodes carry (`karpenter.sh/nodepool`, `karpenter.k8s.aws/instance-*`, `eks.amazonaws.com/nodegroup`, …): a pod that requires them (a `nodeSelector`, a required node affinity) is never scheduled on DOKS, whose nodes carry `doks.digitalocean.com/node-pool` and the node pool's own `labels`";
+
 /// Settings of Kubernetes objects and Helm values that only mean something on EKS: marker
 /// (as written in manifests, values files and annotations) → what it is there.
 const AWS_KUBERNETES: &[(&str, &str)] = &[
@@ -443,9 +457,19 @@ const AWS_KUBERNETES: &[(&str, &str)] = &[
         "the EBS CSI driver (`ebs.csi.aws.com`): DOKS volumes use the `do-block-storage` storage class",
     ),
     (
-        "karpenter.k8s.aws",
+        "efs.csi.aws.com",
+        "the EFS CSI driver (`efs.csi.aws.com`): DOKS has no EFS driver; an NFS share (`digitalocean_nfs`) is mounted with a PersistentVolume's `nfs` source",
+    ),
+    (
+        "karpenter.k8s.aws/v1",
         "Karpenter objects (`karpenter.k8s.aws`: an `EC2NodeClass`, or a `NodePool` of one), which launch EC2 instances: on DOKS the node pool's own autoscaler adds nodes (`auto_scale`, `min_nodes`, `max_nodes`)",
     ),
+    ("karpenter.sh/nodepool", NODE_LABELS),
+    ("karpenter.sh/capacity-type", NODE_LABELS),
+    ("karpenter.k8s.aws/instance-", NODE_LABELS),
+    ("eks.amazonaws.com/nodegroup", NODE_LABELS),
+    ("eks.amazonaws.com/capacityType", NODE_LABELS),
+    ("eks.amazonaws.com/compute-type", NODE_LABELS),
     (
         "public.ecr.aws/karpenter",
         "the Karpenter controller (`public.ecr.aws/karpenter`), which launches EC2 instances and cannot run on DOKS: the node pool's own autoscaler adds nodes (`auto_scale`, `min_nodes`, `max_nodes`)",
@@ -523,6 +547,286 @@ pub(super) fn karpenter(r: &Resource, cx: &mut Cx<'_>) -> bool {
     true
 }
 
+/// DOKS's block-storage CSI driver, the provisioner of its `do-block-storage` class.
+const DOKS_BLOCK_STORAGE: &str = "dobs.csi.digitalocean.com";
+
+/// The provisioners of EBS volumes: the EBS CSI driver, EKS Auto Mode's and the in-tree one.
+const EBS_PROVISIONERS: &[&str] = &[
+    "ebs.csi.aws.com",
+    "ebs.csi.eks.amazonaws.com",
+    "kubernetes.io/aws-ebs",
+];
+
+/// A kept StorageClass (`kubernetes_storage_class`, `_v1`) whose `storage_provisioner` is an
+/// EBS one provisions DOKS volumes instead: on DOKS nothing serves the EBS provisioner, so
+/// every claim of the class would stay `Pending` and the workloads mounting it never start
+/// (a Helm release waiting for them fails the apply). The class keeps its name, so the claims
+/// and Helm values that name it (`storageClass: "ebs-sc"`) still find it; its EBS parameters
+/// (`type = "gp3"`, `iops`, `throughput`, `encrypted`, `kmsKeyId`) have no counterpart in the
+/// DigitalOcean driver and are left out (a file system type is kept), and so are topology
+/// constraints on AWS availability zones. Returns whether the class was rewritten.
+fn ebs_storage_class(r: &Resource, cx: &mut Cx<'_>, body: &mut crate::out::OutBody) -> bool {
+    if !matches!(
+        r.ty.as_str(),
+        "kubernetes_storage_class" | "kubernetes_storage_class_v1"
+    ) {
+        return false;
+    }
+    let provisioner =
+        crate::hclx::attr(&r.body, "storage_provisioner").and_then(|e| cx.eval.string(e));
+    let Some(provisioner) = provisioner.filter(|p| EBS_PROVISIONERS.contains(&p.as_str())) else {
+        return false;
+    };
+    body.set(
+        "storage_provisioner",
+        hcl::Expression::String(DOKS_BLOCK_STORAGE.into()),
+    );
+    let mut left_out: Vec<String> = Vec::new();
+    if let Some(hcl::Expression::Object(params)) = body.get_mut("parameters") {
+        params.retain(|k, _| {
+            let name = crate::hclx::object_key(k).unwrap_or_default();
+            let keep = matches!(
+                name.to_ascii_lowercase().as_str(),
+                "fstype" | "csi.storage.k8s.io/fstype"
+            );
+            if !keep {
+                left_out.push(format!("`{name}`"));
+            }
+            keep
+        });
+        if params.is_empty() {
+            body.remove("parameters");
+        }
+    } else if body.remove("parameters").is_some() {
+        left_out.push("`parameters`".into());
+    }
+    let zones = body.blocks("allowed_topologies").next().is_some();
+    if zones {
+        body.remove_blocks("allowed_topologies");
+        left_out.push("`allowed_topologies`".into());
+    }
+    let dropped = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} left out (EBS volume settings and AWS zones have no counterpart in the DigitalOcean driver)",
+            left_out.join(", ")
+        )
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::ValueConverted,
+            format!(
+                "`{}`: the storage class of the EBS provisioner `{provisioner}` provisions DigitalOcean volumes on DOKS (`storage_provisioner = \"{DOKS_BLOCK_STORAGE}\"`, the driver of the cluster's `do-block-storage` class) and keeps its name, so the claims and Helm values naming it still find it{dropped}",
+                r.address()
+            ),
+        )
+        .at(r.loc_of("storage_provisioner"))
+        .resource(r.address())
+        .help("DigitalOcean volumes are attached to one node at a time (`ReadWriteOnce`); a claim that needs `ReadWriteMany` needs an NFS share (`digitalocean_nfs`) instead"),
+    );
+    true
+}
+
+/// A kept PersistentVolume (`kubernetes_persistent_volume`, `_v1`) of the EFS CSI driver
+/// (`csi { driver = "efs.csi.aws.com", volume_handle = "${aws_efs_file_system.x.id}::…" }`)
+/// whose handle names a file system of the stack mounts its NFS share instead: DOKS has no
+/// EFS driver, so the volume would never mount and the pods using it never start. The `csi`
+/// block becomes `nfs { server = <share host>, path = <share mount_path> }` (DOKS nodes mount
+/// NFS natively); an access point in the handle has no counterpart (its rule warns), so the
+/// volume is the share's root. Returns whether a volume was rewritten.
+fn efs_persistent_volume(r: &Resource, cx: &mut Cx<'_>, body: &mut crate::out::OutBody) -> bool {
+    if !matches!(
+        r.ty.as_str(),
+        "kubernetes_persistent_volume" | "kubernetes_persistent_volume_v1"
+    ) {
+        return false;
+    }
+    let mut rewritten = false;
+    for spec in body.items.iter_mut() {
+        let crate::out::Item::Block(spec) = spec else {
+            continue;
+        };
+        if spec.ident != "spec" {
+            continue;
+        }
+        for source in spec.body.items.iter_mut() {
+            let crate::out::Item::Block(source) = source else {
+                continue;
+            };
+            if source.ident != "persistent_volume_source" {
+                continue;
+            }
+            let Some(csi) = source.body.blocks("csi").next() else {
+                continue;
+            };
+            let driver = csi.get("driver").and_then(|e| cx.eval.string(e));
+            if driver.as_deref() != Some("efs.csi.aws.com") {
+                continue;
+            }
+            let Some(handle) = csi.get("volume_handle") else {
+                continue;
+            };
+            let mut file_system: Option<String> = None;
+            let mut access_point = false;
+            crate::hclx::walk(handle, &mut |e| {
+                if let hcl::Expression::Traversal(t) = e
+                    && let hcl::Expression::Variable(root) = &t.expr
+                    && let Some(hcl::expr::TraversalOperator::GetAttr(name)) = t.operators.first()
+                {
+                    match root.as_str() {
+                        "aws_efs_file_system" => {
+                            file_system.get_or_insert_with(|| name.as_str().to_string());
+                        }
+                        "aws_efs_access_point" => access_point = true,
+                        _ => {}
+                    }
+                }
+            });
+            let Some(fs) = file_system else {
+                continue;
+            };
+            let mut nfs = crate::out::OutBody::new();
+            nfs.set(
+                "server",
+                crate::hclx::path(&["aws_efs_file_system", &fs, "dns_name"]),
+            );
+            nfs.set(
+                "path",
+                crate::hclx::path(&["aws_efs_file_system", &fs, "mount_path"]),
+            );
+            source.body.remove_blocks("csi");
+            source
+                .body
+                .items
+                .push(crate::out::Item::Block(crate::out::OutBlock {
+                    ident: "nfs".into(),
+                    labels: vec![],
+                    body: nfs,
+                }));
+            rewritten = true;
+            let ap = if access_point {
+                "; the access point in its handle has no counterpart, so the volume is the share's root"
+            } else {
+                ""
+            };
+            cx.diag(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "`{}`: the EFS CSI volume (`efs.csi.aws.com`) of `aws_efs_file_system.{fs}` mounts its DigitalOcean NFS share (`nfs {{ server = host, path = mount_path }}`): DOKS has no EFS driver, and its nodes mount NFS natively{ap}",
+                        r.address()
+                    ),
+                )
+                .at(r.loc.clone())
+                .resource(r.address()),
+            );
+        }
+    }
+    rewritten
+}
+
+/// Charts of controllers that manage AWS resources through the AWS API and cannot start on
+/// DOKS (no instance metadata, no IAM role for their service account): repository or chart
+/// name → what they do and what takes their place.
+const AWS_CONTROLLER_CHARTS: &[(&str, &str)] = &[
+    (
+        "aws-load-balancer-controller",
+        "the AWS Load Balancer Controller, which creates ALBs and NLBs for Ingresses and Services: on DOKS the cloud controller gives Services of type LoadBalancer a DigitalOcean load balancer, and Ingresses need an Ingress controller (the NGINX Ingress Controller) behind one",
+    ),
+    (
+        "aws-node-termination-handler",
+        "the AWS Node Termination Handler, which drains EC2 instances before Spot interruptions and maintenance events: DOKS drains its nodes itself when it replaces them",
+    ),
+];
+
+/// A release of a chart that only works against AWS is left out of the deployment stack, with
+/// a warning, like Karpenter's ([`karpenter`]): its pods cannot start on DOKS, so the release
+/// (which waits for them by default, or rolls back with `atomic`) fails the apply.
+/// * the charts of [`AWS_CONTROLLER_CHARTS`] (`aws-load-balancer-controller`, from AWS's EKS
+///   charts, `aws.github.io/eks-charts`);
+/// * the Cluster Autoscaler (`cluster-autoscaler`, from `kubernetes.github.io/autoscaler`) on
+///   its AWS cloud provider (the chart's default; a `cloudProvider` set to anything else keeps
+///   it): it resizes Auto Scaling groups through the AWS API, while a DOKS node pool scales
+///   itself (`auto_scale`, `min_nodes`, `max_nodes`).
+///
+/// Returns whether `r` was such a release (and is recorded as dropped).
+fn aws_controller_release(r: &Resource, cx: &mut Cx<'_>) -> bool {
+    if r.ty != "helm_release" {
+        return false;
+    }
+    let Some(chart) = crate::hclx::attr(&r.body, "chart").and_then(|e| cx.eval.string(e)) else {
+        return false;
+    };
+    let chart = chart
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let what = if let Some((_, what)) = AWS_CONTROLLER_CHARTS.iter().find(|(c, _)| *c == chart) {
+        what.to_string()
+    } else if chart == "cluster-autoscaler" && !cluster_autoscaler_off_aws(r, cx) {
+        "the Cluster Autoscaler on its AWS cloud provider, which resizes Auto Scaling groups through the AWS API: a DOKS node pool scales itself (`auto_scale`, `min_nodes`, `max_nodes`; an EKS node group's `min_size` / `max_size` become them)".to_string()
+    } else {
+        return false;
+    };
+    cx.diag(
+        Diagnostic::new(
+            Code::FeatureUnsupported,
+            format!(
+                "`{}` installs {what}; its pods cannot start on DOKS (no AWS API, no IAM role for their service account), so the release would fail the apply: it is left out of the deployment stack",
+                r.address()
+            ),
+        )
+        .at(r.loc.clone())
+        .resource(r.address())
+        .help("if the appliance needs what the chart did, install the DigitalOcean counterpart named above in the origin"),
+    );
+    cx.drop(
+        r,
+        "the chart manages AWS resources through the AWS API; DOKS does that work itself",
+    );
+    true
+}
+
+/// Whether a Cluster Autoscaler release names a cloud provider other than AWS
+/// (`cloudProvider`, in a `set`, a helm 3.x `set` list or its values).
+fn cluster_autoscaler_off_aws(r: &Resource, cx: &Cx<'_>) -> bool {
+    let mut provider: Option<String> = None;
+    for b in r.body.blocks().filter(|b| b.identifier() == "set") {
+        if crate::hclx::attr(&b.body, "name")
+            .and_then(|e| cx.eval.string(e))
+            .as_deref()
+            == Some("cloudProvider")
+        {
+            provider = crate::hclx::attr(&b.body, "value").and_then(|e| cx.eval.string(e));
+        }
+    }
+    if provider.is_none() {
+        for t in kubernetes_texts(r, cx) {
+            let t = t.replace(['"', '\''], "");
+            for needle in [
+                "cloudProvider: ",
+                "cloudProvider = ",
+                "name = cloudProvider, value = ",
+            ] {
+                if let Some(rest) = t.split(needle).nth(1) {
+                    provider = rest
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '}')
+                        .next()
+                        .map(str::to_string);
+                    break;
+                }
+            }
+            if provider.is_some() {
+                break;
+            }
+        }
+    }
+    provider.is_some_and(|p| !p.is_empty() && p != "aws")
+}
+
 /// The text of a kept Kubernetes object or Helm release: its arguments as written, and the
 /// values and manifest files it reads (`file("values.yaml")`, `templatefile(…)`), with Helm's
 /// escaped dots (`eks\\.amazonaws\\.com`) unescaped.
@@ -558,7 +862,7 @@ fn kubernetes_texts(r: &Resource, cx: &Cx<'_>) -> Vec<String> {
 /// Warns when a kept Kubernetes object or Helm release (`helm_*`, `kubectl_*`,
 /// `kubernetes_*`) carries settings that only mean something on EKS, in its arguments or in
 /// the values and manifest files it reads (`file("values.yaml")`, `templatefile(…)`).
-fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
+pub(super) fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>, handled: &[&str]) {
     if !["helm_", "kubectl_", "kubernetes_"]
         .iter()
         .any(|p| r.ty.starts_with(p))
@@ -579,11 +883,16 @@ fn aws_kubernetes_settings(r: &Resource, cx: &mut Cx<'_>) {
             }
         })
         .collect();
-    let found: Vec<&str> = AWS_KUBERNETES
-        .iter()
-        .filter(|(marker, _)| texts.iter().any(|t| t.contains(marker)))
-        .map(|(_, what)| *what)
-        .collect();
+    let mut found: Vec<&str> = Vec::new();
+    for (marker, what) in AWS_KUBERNETES {
+        // Settings `keep` rewrote for DOKS (an EBS storage class, an EFS volume).
+        if handled.contains(marker) || found.contains(what) {
+            continue;
+        }
+        if texts.iter().any(|t| t.contains(marker)) {
+            found.push(what);
+        }
+    }
     if found.is_empty() {
         return;
     }

@@ -2019,6 +2019,34 @@ fn rule_resource(r: &Resource, cx: &mut Cx<'_>) {
         Some(g) => g.mode == Mode::Managed && g.ty == "aws_security_group",
         None => group_via_local(cx, r).is_some(),
     };
+    // An egress rule only allows traffic out of the members of its group, none of which is part
+    // of the stack: nothing of the appliance is governed by it (its droplets and DOKS nodes send
+    // to the VPC without one), so it is left out with a warning rather than stopping the stack.
+    let egress = r.ty == "aws_vpc_security_group_egress_rule"
+        || (r.ty == "aws_security_group_rule"
+            && hclx::attr(&r.body, "type")
+                .and_then(|e| cx.eval.string(e))
+                .as_deref()
+                == Some("egress"));
+    if !in_stack && egress {
+        cx.diag(
+            Diagnostic::new(
+                Code::FeatureUnsupported,
+                format!(
+                    "`{}` adds an egress rule to a security group that is not part of the stack: it allows traffic out of that group's members, none of which the appliance has, so it is not carried over",
+                    r.address()
+                ),
+            )
+            .at(r.loc.clone())
+            .resource(r.address())
+            .help("if the rule admitted the stack's own resources as a destination, their firewall (an ingress rule of their group) is what governs that traffic on DigitalOcean"),
+        );
+        cx.drop(
+            r,
+            "an egress rule of a security group outside the stack; nothing of the appliance is its member",
+        );
+        return;
+    }
     if !in_stack {
         cx.unsupported(
             r,

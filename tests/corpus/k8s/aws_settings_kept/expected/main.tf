@@ -39,10 +39,7 @@ resource "kubernetes_storage_class_v1" "fast" {
     name = "fast"
   }
 
-  storage_provisioner = "ebs.csi.aws.com"
-  parameters          = {
-    type = "gp3"
-  }
+  storage_provisioner = "dobs.csi.digitalocean.com"
 }
 
 resource "digitalocean_project" "appliance" {

@@ -17,18 +17,6 @@ resource "digitalocean_kubernetes_cluster" "main" {
   }
 }
 
-resource "helm_release" "lb_controller" {
-  name       = "aws-load-balancer-controller"
-  repository = "https://aws.github.io/eks-charts"
-  chart      = "aws-load-balancer-controller"
-  namespace  = "kube-system"
-
-  set {
-    name  = "clusterName"
-    value = digitalocean_kubernetes_cluster.main.name
-  }
-}
-
 resource "digitalocean_project" "appliance" {
   name        = "ferry-${var.instance_id}"
   description = "Ferry appliance (compiled by Ferry)"

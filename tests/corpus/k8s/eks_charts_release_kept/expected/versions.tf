@@ -6,19 +6,7 @@ terraform {
       source  = "digitalocean/digitalocean"
       version = "~> 2.0"
     }
-    helm = {
-      source  = "hashicorp/helm"
-      version = "~> 2.0"
-    }
   }
 }
 
 provider "digitalocean" {}
-
-provider "helm" {
-  kubernetes {
-    host                   = digitalocean_kubernetes_cluster.main.endpoint
-    token                  = digitalocean_kubernetes_cluster.main.kube_config[0].token
-    cluster_ca_certificate = base64decode(digitalocean_kubernetes_cluster.main.kube_config[0].cluster_ca_certificate)
-  }
-}

@@ -1,6 +1,6 @@
 # ericsanto/terraform_eks_aws (modules/aws-load-balancer-controller/helm.tf): the AWS Load
-# Balancer Controller installed from AWS's EKS charts. The release is kept as written, with a
-# warning that it manages AWS resources and has nothing to manage on DOKS.
+# Balancer Controller installed from AWS's EKS charts. It manages AWS resources and its pods
+# cannot start on DOKS: since #302 the release is left out with a warning (it was kept, #176).
 resource "aws_eks_cluster" "main" {
   name     = "eks-${var.instance_id}"
   role_arn = "arn:aws:iam::123456789012:role/eks"

@@ -1,0 +1,34 @@
+terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    digitalocean = {
+      source  = "digitalocean/digitalocean"
+      version = "~> 2.0"
+    }
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "~> 2.0"
+    }
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 2.0"
+    }
+  }
+}
+
+provider "digitalocean" {}
+
+provider "kubernetes" {
+  host                   = digitalocean_kubernetes_cluster.eks.endpoint
+  token                  = digitalocean_kubernetes_cluster.eks.kube_config[0].token
+  cluster_ca_certificate = base64decode(digitalocean_kubernetes_cluster.eks.kube_config[0].cluster_ca_certificate)
+}
+
+provider "helm" {
+  kubernetes {
+    host                   = digitalocean_kubernetes_cluster.eks.endpoint
+    token                  = digitalocean_kubernetes_cluster.eks.kube_config[0].token
+    cluster_ca_certificate = base64decode(digitalocean_kubernetes_cluster.eks.kube_config[0].cluster_ca_certificate)
+  }
+}

@@ -1,0 +1,46 @@
+data "digitalocean_kubernetes_versions" "eks" {}
+
+resource "digitalocean_kubernetes_cluster" "eks" {
+  name    = "sps-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.eks.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "default"
+    size       = "s-2vcpu-4gb"
+    auto_scale = true
+    min_nodes  = 2
+    max_nodes  = 4
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "helm_release" "airflow" {
+  name       = "airflow"
+  repository = "https://airflow.apache.org"
+  chart      = "airflow"
+  version    = "1.11.0"
+  namespace  = "airflow"
+  timeout    = 1200
+}
+
+resource "null_resource" "remove_node_class_finalizers" {
+  triggers = {
+    node_class_name = null
+  }
+  depends_on = [helm_release.airflow]
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.eks.urn]])
+}
