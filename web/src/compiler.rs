@@ -40,7 +40,7 @@ struct Bridge {
     in_flight: Option<(u32, BTreeMap<String, String>)>,
     pending: Option<Job>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 thread_local! {
@@ -85,10 +85,31 @@ fn log(msg: &str) {
     web_sys::console::log_1(&JsValue::from_str(msg));
 }
 
-/// Starts the worker; results go into `preview`, the module's hash into `module`.
+/// The worker `index.html` started before the app loaded (so compiler.wasm downloads and
+/// compiles meanwhile), with the events it sent before anyone listened, or `None`.
+fn early_worker() -> Option<(web_sys::Worker, js_sys::Array)> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str("ferryCompileWorker");
+    let worker: web_sys::Worker = js_sys::Reflect::get(&window, &key).ok()?.dyn_into().ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let early = js_sys::Reflect::get(&worker, &JsValue::from_str("ferryEarly"))
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+        .unwrap_or_default();
+    Some((worker, early))
+}
+
+/// Starts the worker (or adopts the one `index.html` started); results go into `preview`, the
+/// module's hash into `module`.
 pub fn start(preview: Preview, module: ModuleInfo) -> Result<(), String> {
-    let worker = web_sys::Worker::new("compiler-worker.js")
-        .map_err(|e| format!("cannot start the compile worker: {e:?}"))?;
+    let (worker, early) = match early_worker() {
+        Some(adopted) => adopted,
+        None => (
+            web_sys::Worker::new("compiler-worker.js")
+                .map_err(|e| format!("cannot start the compile worker: {e:?}"))?,
+            js_sys::Array::new(),
+        ),
+    };
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
@@ -96,14 +117,29 @@ pub fn start(preview: Preview, module: ModuleInfo) -> Result<(), String> {
                 Err(e) => log(&format!("unreadable message from the compile worker: {e}")),
             }
         });
-    let on_error =
-        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
-            let message = format!("the compile worker failed: {}", ev.message());
-            module.browser.set(ModuleHash::Unavailable(message.clone()));
-            preview.status.set(Status::Failed(message));
-        });
+    // An `ErrorEvent` for an exception in the worker; a plain `Event` when its script could not
+    // be loaded at all.
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let why = js_sys::Reflect::get(&ev, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "compiler-worker.js could not be loaded".into());
+        let message = format!("the compile worker failed: {why}");
+        module.browser.set(ModuleHash::Unavailable(message.clone()));
+        preview.status.set(Status::Failed(message));
+    });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // What the adopted worker said before the handlers were set ("ready", or why it failed).
+    for ev in early.iter() {
+        let handler: &js_sys::Function = if ev.is_instance_of::<web_sys::MessageEvent>() {
+            on_message.as_ref().unchecked_ref()
+        } else {
+            on_error.as_ref().unchecked_ref()
+        };
+        let _ = handler.call1(&JsValue::NULL, &ev);
+    }
     BRIDGE.with(|b| {
         *b.borrow_mut() = Some(Bridge {
             worker,

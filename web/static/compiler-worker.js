@@ -13,13 +13,27 @@ const MAX_RESPONSE = 256 * 1024 * 1024;
 // The bytes are fetched once, hashed (the SHA-256 shown next to the server's) and compiled
 // once; every request gets a fresh instance, as on the edge host, so a trap or a leak in one
 // compile cannot affect the next.
+// The module is compiled as it streams in (the edge host serves it as `application/wasm`);
+// the hash is taken of the same response's bytes. Where streaming compilation is refused (a
+// server without that content type), the bytes are compiled once they have all arrived.
+async function compileStreaming(resp) {
+  if (typeof WebAssembly.compileStreaming === "function") {
+    try {
+      return await WebAssembly.compileStreaming(resp);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+    }
+  }
+  return null;
+}
+
 const ready = (async () => {
   const resp = await fetch("compiler.wasm", { cache: "no-cache" });
   if (!resp.ok) throw new Error(`GET compiler.wasm: HTTP ${resp.status}`);
-  const bytes = await resp.arrayBuffer();
+  const [bytes, streamed] = await Promise.all([resp.clone().arrayBuffer(), compileStreaming(resp)]);
   const [digest, module] = await Promise.all([
     crypto.subtle.digest("SHA-256", bytes),
-    WebAssembly.compile(bytes),
+    streamed || WebAssembly.compile(bytes),
   ]);
   const imports = WebAssembly.Module.imports(module);
   if (imports.length !== 0) {
