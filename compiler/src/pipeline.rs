@@ -1857,6 +1857,18 @@ fn compile_module(
     };
     let mut emitted = std::mem::take(&mut st.emitted);
     let mut rw = Rewriter::with_emitted(&st, &module_exports, &by_addr, &emitted);
+    // Reads of a Kubernetes Service's or Ingress's load-balancer `hostname` (published URLs in
+    // secrets, parameters, kept objects' values) read its `ip` on DOKS, as outputs and records
+    // do; only modules that declare such an object are walked.
+    let reads_k8s_lb = module.resources.iter().any(|r| {
+        matches!(
+            r.ty.as_str(),
+            "kubernetes_service"
+                | "kubernetes_service_v1"
+                | "kubernetes_ingress"
+                | "kubernetes_ingress_v1"
+        )
+    });
     for e in &mut emitted {
         let loc = e
             .origin
@@ -1876,6 +1888,7 @@ fn compile_module(
         let origin = e.origin.as_deref();
         rules::secrets::read_literal_port_settings(&mut e.body, &db_ports, &mut port_settings);
         let mut logins_read = Vec::new();
+        let mut lb_hostnames = 0usize;
         e.body.exprs_mut(&mut |x| {
             logins_read.extend(rules::database::template_user_passwords(
                 x,
@@ -1886,8 +1899,31 @@ fn compile_module(
             rules::secrets::read_database_values(x, &db_values, origin, &mut values_read);
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
             rules::efs::read_share_paths(x, &share_hosts, &mut shares_read);
+            if reads_k8s_lb {
+                hclx::walk_mut(x, &mut |y| match rules::dns::service_lb_ip(y) {
+                    Some(ip) => {
+                        *y = ip;
+                        lb_hostnames += 1;
+                        false
+                    }
+                    None => true,
+                });
+            }
             rw.rewrite(x, &loc)
         });
+        if lb_hostnames > 0 {
+            let by = e.origin.clone().unwrap_or_else(|| e.address());
+            diags.push(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "`{by}` reads a Kubernetes Service's or Ingress's load-balancer `hostname`, which DOKS leaves empty; it reads the load balancer's `ip`"
+                    ),
+                )
+                .at(loc.clone())
+                .resource(by),
+            );
+        }
         for (path, name, vars, user) in logins_read {
             let by = e.origin.clone().unwrap_or_else(|| e.address());
             diags.push(
@@ -2085,7 +2121,7 @@ fn compile_module(
                 Diagnostic::new(
                     Code::ValueConverted,
                     format!(
-                        "output `{}` reads a Kubernetes Service's load-balancer `hostname`, which DOKS leaves empty; it reads the load balancer's `ip`",
+                        "output `{}` reads a Kubernetes Service's or Ingress's load-balancer `hostname`, which DOKS leaves empty; it reads the load balancer's `ip`",
                         o.name
                     ),
                 )

@@ -1237,8 +1237,10 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
-/// `kubernetes_service.x.status.0.load_balancer.0.ingress.0.hostname` (a resource or data
-/// source, v1 or not, in any index form; also as `"${…}"`) → the same path to `ip`.
+/// `kubernetes_service.x.status.0.load_balancer.0.ingress.0.hostname` (a Service or an Ingress,
+/// a resource or data source, v1 or not, in any index form; also as `"${…}"`) → the same path
+/// to `ip`. A DOKS load balancer publishes an IP address and no host name, and an Ingress
+/// served by the NGINX controller publishes its controller's.
 pub(crate) fn service_lb_ip(e: &Expression) -> Option<Expression> {
     use hcl::expr::TraversalOperator as Op;
     let e = crate::origin::legacy::interpolation_only(e).unwrap_or_else(|| e.clone());
@@ -1252,7 +1254,13 @@ pub(crate) fn service_lb_ip(e: &Expression) -> Option<Expression> {
         ("data", Some(Op::GetAttr(ty))) => ty.as_str(),
         (ty, _) => ty,
     };
-    if !matches!(ty, "kubernetes_service" | "kubernetes_service_v1") {
+    if !matches!(
+        ty,
+        "kubernetes_service"
+            | "kubernetes_service_v1"
+            | "kubernetes_ingress"
+            | "kubernetes_ingress_v1"
+    ) {
         return None;
     }
     let names: Vec<&str> = t
