@@ -1900,14 +1900,7 @@ fn compile_module(
             rules::secrets::read_literal_ports(x, &db_ports, &mut ports_read);
             rules::efs::read_share_paths(x, &share_hosts, &mut shares_read);
             if reads_k8s_lb {
-                hclx::walk_mut(x, &mut |y| match rules::dns::service_lb_ip(y) {
-                    Some(ip) => {
-                        *y = ip;
-                        lb_hostnames += 1;
-                        false
-                    }
-                    None => true,
-                });
+                hclx::walk_mut(x, &mut |y| rules::dns::read_lb_ip(y, &mut lb_hostnames));
             }
             rw.rewrite(x, &loc)
         });
@@ -2107,16 +2100,11 @@ fn compile_module(
     // An ingress controller's load-balancer `hostname` is empty on DOKS: outputs read its `ip`
     // (records already do, `rules::dns`).
     for o in &mut outputs {
-        let mut changed = false;
-        hclx::walk_body_mut(&mut o.body, &mut |e| match rules::dns::service_lb_ip(e) {
-            Some(ip) => {
-                *e = ip;
-                changed = true;
-                false
-            }
-            None => true,
+        let mut changed = 0usize;
+        hclx::walk_body_mut(&mut o.body, &mut |e| {
+            rules::dns::read_lb_ip(e, &mut changed)
         });
-        if changed {
+        if changed > 0 {
             diags.push(
                 Diagnostic::new(
                     Code::ValueConverted,

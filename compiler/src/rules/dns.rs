@@ -1237,6 +1237,19 @@ fn record(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
+/// A visitor for `hclx::walk_mut`: a read of a Kubernetes load balancer's `hostname`
+/// ([`service_lb_ip`]) becomes its `ip`, counted in `count`; returns whether to look inside.
+pub(crate) fn read_lb_ip(e: &mut Expression, count: &mut usize) -> bool {
+    match service_lb_ip(e) {
+        Some(ip) => {
+            *e = ip;
+            *count += 1;
+            false
+        }
+        None => true,
+    }
+}
+
 /// `kubernetes_service.x.status.0.load_balancer.0.ingress.0.hostname` (a Service or an Ingress,
 /// a resource or data source, v1 or not, in any index form; also as `"${…}"`) → the same path
 /// to `ip`. A DOKS load balancer publishes an IP address and no host name, and an Ingress
