@@ -2004,6 +2004,13 @@ fn data_secret_one(r: &Resource, cx: &mut Cx<'_>, ev: &Eval) {
 /// `password`), emitted once per database: DigitalOcean keeps both on the cluster, and the
 /// reference pass gives the cluster's for the origin's attributes. Returns its address.
 pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
+    let ns = cx.k8s_namespace();
+    master_user_secret_in(cx, db, ns)
+}
+
+/// [`master_user_secret`] in the namespace `ns` (a kept workload's, which can read Secrets of
+/// its own namespace only): one per database and namespace.
+pub fn master_user_secret_in(cx: &mut Cx<'_>, db: &Resource, ns: Expression) -> String {
     let (user, pass) = if db.ty == "aws_db_instance" {
         ("username", "password")
     } else {
@@ -2017,7 +2024,10 @@ pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
         .find(|e| {
             e.ty == "kubernetes_secret_v1"
                 && e.origin.as_deref() == Some(origin.as_str())
-                && e.name.ends_with("_master_user_secret")
+                && e.name.contains("_master_user_secret")
+                && e.body
+                    .blocks("metadata")
+                    .any(|m| m.get("namespace") == Some(&ns))
         })
         .map(|e| e.address());
     if let Some(a) = existing {
@@ -2038,7 +2048,6 @@ pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
         "kubernetes_secret_v1",
         &format!("{}-master-user", k8s::dns_label(&db.name, "db")),
     );
-    let ns = cx.k8s_namespace();
     let body = k8s::secret(Expression::String(name), ns, data, None, None);
     let addr = cx.emit_as(
         db,
