@@ -956,7 +956,9 @@ fn aws_cli_instead(service: &str) -> &'static str {
         "ec2" | "autoscaling" => {
             "read the droplet's own facts from DigitalOcean's metadata service (`http://169.254.169.254/metadata/v1/`), or pass them into the template"
         }
-        _ => "pass the value the command looks up into the template from the stack, or run the command from the deployment side",
+        _ => {
+            "pass the value the command looks up into the template from the stack, or run the command from the deployment side"
+        }
     }
 }
 
@@ -967,8 +969,9 @@ fn aws_cli_instead(service: &str) -> &'static str {
 /// has no credentials and finds nothing, and what the script reads from it falls back or is
 /// empty (F509, once per command line).
 fn aws_cli(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
-    // (text, where a command on line `n` is: a file's line, or the resource's argument).
-    let mut texts: Vec<(String, Option<String>, Option<(&Resource, &str)>)> = Vec::new();
+    // (text, the file it is, or the resource and argument whose text it is).
+    type Text<'r> = (String, Option<String>, Option<(&'r Resource, &'static str)>);
+    let mut texts: Vec<Text<'_>> = Vec::new();
     let mut paths: BTreeSet<String> = BTreeSet::new();
     let mut read_file = |e: &Expression, texts: &mut Vec<_>| {
         hclx::walk(e, &mut |x| {
@@ -1028,7 +1031,9 @@ fn aws_cli(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
                     Loc::new(p.as_str(), i as u32 + 1, c.at as u32 + 1),
                     format!("`{p}`"),
                 ),
-                (None, Some((r, key))) => (r.loc_of(key), format!("the user data of `{}`", cx.addr(r))),
+                (None, Some((r, key))) => {
+                    (r.loc_of(key), format!("the user data of `{}`", cx.addr(r)))
+                }
                 (None, None) => continue,
             };
             let mut d = Diagnostic::new(

@@ -725,11 +725,9 @@ fn bucket_settings(
             sm.resources
                 .iter()
                 .any(|r| r.mode == Mode::Managed && r.ty == ty && r.name == name)
-                || facts.get(sdir).is_some_and(|f| {
-                    f.adopted
-                        .iter()
-                        .any(|(_, r)| r.ty == ty && r.name == name)
-                })
+                || facts
+                    .get(sdir)
+                    .is_some_and(|f| f.adopted.iter().any(|(_, r)| r.ty == ty && r.name == name))
         };
         let base = copy.name.clone();
         let mut i = 2;
