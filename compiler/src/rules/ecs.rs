@@ -2480,7 +2480,7 @@ fn task_pod(
                                                             continue;
                                                         }
                                                         let secret = k8s::name_of(
-                                                            &super::secrets::master_user_secret(
+                                                            &super::secrets::password_secret_of(
                                                                 cx, db,
                                                             ),
                                                         );

@@ -1640,7 +1640,7 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                             if declared {
                                 continue;
                             }
-                            let addr = super::secrets::master_user_secret(cx, db);
+                            let addr = super::secrets::password_secret_of(cx, db);
                             let secret = super::k8s::name_of(&addr);
                             items.push(obj(vec![
                                 ("name", s(&var)),

@@ -2098,8 +2098,19 @@ pub fn sensitive_variable(cx: &Cx<'_>, v: &Expression) -> bool {
     })
 }
 
+/// The Kubernetes Secret (key `password`) of a database's admin password, or of a cache's
+/// `default` user password (a replication group, known gap #350): its address.
+pub fn password_secret_of(cx: &mut Cx<'_>, db: &Resource) -> String {
+    if db.ty.starts_with("aws_elasticache_") {
+        super::cache::password_secret(cx, db)
+    } else {
+        master_user_secret(cx, db)
+    }
+}
+
 /// A template value that embeds databases' admin passwords
-/// (`"postgres://app:${aws_db_instance.app.password}@…"`, after [`database_passwords`]): the
+/// (`"postgres://app:${aws_db_instance.app.password}@…"`, after [`database_passwords`]) or a
+/// cache's `auth_token` (`"rediss://:${var.redis_password}@…"`, [`super::cache::auth_token_of`]): the
 /// template with each such interpolation replaced by `$(NAME)`, which Kubernetes expands from
 /// a variable listed before it in the same container, and those variables (`NAME`, the
 /// database), to be read from the database's admin Secret. So a connection string keeps the
@@ -2117,9 +2128,15 @@ pub fn embedded_admin_passwords<'a>(
     let mut vars: Vec<(String, &'a Resource)> = Vec::new();
     for el in template.elements() {
         match el {
-            Element::Interpolation(i) => match admin_password_of(cx, &i.expr) {
-                Some(db) => {
-                    let name = format!("FERRY_{}_DB_PASSWORD", var_ident(&db.name).to_uppercase());
+            Element::Interpolation(i) => match admin_password_of(cx, &i.expr)
+                .map(|db| (db, "DB"))
+                .or_else(|| super::cache::auth_token_of(cx, &i.expr).map(|c| (c, "CACHE")))
+            {
+                Some((db, kind)) => {
+                    let name = format!(
+                        "FERRY_{}_{kind}_PASSWORD",
+                        var_ident(&db.name).to_uppercase()
+                    );
                     out = out.add_element(Element::Literal(format!("$({name})")));
                     if !vars.iter().any(|(n, _)| *n == name) {
                         vars.push((name, db));

@@ -194,6 +194,22 @@ resource "kubernetes_deployment_v1" "web" {
             }
           }
 
+          env {
+            name = "FERRY_CACHE_CACHE_PASSWORD"
+
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.cache_valkey_password.metadata[0].name
+                key  = "password"
+              }
+            }
+          }
+
+          env {
+            name  = "REDIS_URL"
+            value = "rediss://:$(FERRY_CACHE_CACHE_PASSWORD)@${digitalocean_database_cluster.cache.host}:${digitalocean_database_cluster.cache.port}"
+          }
+
           resources {
             requests = {
               cpu    = "250m"

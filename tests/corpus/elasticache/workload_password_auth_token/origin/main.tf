@@ -5,6 +5,9 @@
 # `"${…}"`) read the cluster's Kubernetes Secret by `secretKeyRef` (F342 notes say so), not the
 # variable (the function's value was the cluster's password in plain text in the Service's spec).
 # The container's `SMTP_PASSWORD` (another sensitive variable) stays in the workload's Secret.
+# Its `REDIS_URL` holds the password inside a URL (known gap #350): the password is read into
+# `FERRY_CACHE_CACHE_PASSWORD` from the cluster's Secret, listed before it, and the URL reads
+# `$(FERRY_CACHE_CACHE_PASSWORD)`, which Kubernetes expands (it was in plain text in the spec).
 variable "instance_id" {
   type = string
 }
@@ -51,6 +54,7 @@ resource "aws_ecs_task_definition" "web" {
         { name = "REDIS_HOST", value = aws_elasticache_replication_group.cache.primary_endpoint_address },
         { name = "REDIS_PASSWORD", value = var.redis_password },
         { name = "SMTP_PASSWORD", value = var.smtp_password },
+        { name = "REDIS_URL", value = "rediss://:${var.redis_password}@${aws_elasticache_replication_group.cache.primary_endpoint_address}:6379" },
       ]
     },
   ])
