@@ -210,6 +210,10 @@ codes! {
     /// The origin looks up a map by `terraform.workspace` (keys such as `dev` / `prod`), which
     /// an appliance's workspace is not: the plan fails.
     WorkspaceKeyed = "F508", Warning, "map looked up by the Terraform workspace";
+    /// User data or a template the stack renders calls the AWS CLI for something other than S3
+    /// (`aws rds describe-db-instances`): a droplet has no AWS credentials or instance role,
+    /// and the AWS object is not there.
+    AwsCliAtBoot = "F509", Warning, "AWS CLI called from user data or a template";
 
     // ---- F9xx: Ferry itself -------------------------------------------------------------
     /// The emitted stack does not match the DigitalOcean provider schema (a Ferry bug).

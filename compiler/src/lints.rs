@@ -12,6 +12,7 @@
 //! | F506 | an EC2 instance whose user data only runs a container or one application |
 //! | F507 | container images referenced by tag rather than by digest |
 //! | F508 | a map looked up by `terraform.workspace` without a key for the appliance's workspace |
+//! | F509 | user data, or a file the stack reads with `file()` / `templatefile()`, that calls the AWS CLI for anything but S3 (`aws rds describe-db-instances …`) |
 //!
 //! Lints never change the output; each diagnostic points at `file:line:col` with a `help`.
 
@@ -121,6 +122,7 @@ pub fn run(
             backend(module, &mut out);
         }
         instances(&cx, &mut out);
+        aws_cli(&cx, &mut out);
         images(&cx, &mut out);
         workspace(&cx, &mut out);
     }
@@ -932,6 +934,132 @@ fn user_data_text(cx: &ModuleCx<'_>, e: &Expression) -> Option<String> {
         }
         _ => None,
     }
+}
+
+// ---- AWS CLI at boot (#270) ----------------------------------------------------------------------
+
+/// What the stack could pass instead of what `aws <service>` looks up on the machine.
+fn aws_cli_instead(service: &str) -> &'static str {
+    match service {
+        "rds" | "docdb" | "neptune" => {
+            "pass the database's host into the template (`templatefile(…, { db_host = aws_db_instance.x.address })`): Ferry maps it to the cluster's `private_host`"
+        }
+        "elasticache" => {
+            "pass the cache's host into the template (`cache_nodes[0].address`, `primary_endpoint_address`): Ferry maps it to the Valkey cluster's `private_host`"
+        }
+        "secretsmanager" | "ssm" | "kms" => {
+            "pass the value into the template as a variable (Ferry maps the stack's secrets and parameters to deployment variables and Kubernetes Secrets)"
+        }
+        "ecr" => {
+            "log in to the appliance's registry (`registry.digitalocean.com`) with the credentials of `digitalocean_container_registry_docker_credentials` passed into the template"
+        }
+        "ec2" | "autoscaling" => {
+            "read the droplet's own facts from DigitalOcean's metadata service (`http://169.254.169.254/metadata/v1/`), or pass them into the template"
+        }
+        _ => {
+            "pass the value the command looks up into the template from the stack, or run the command from the deployment side"
+        }
+    }
+}
+
+/// User data (of instances, launch templates and configurations: the text, or the file its
+/// `file()` / `templatefile()` reads) and every other file the module reads with `file()` /
+/// `templatefile()` (a script passed to a module as user data), that call the AWS CLI for
+/// anything but S3 (`aws s3` works against Spaces with its endpoint): on a droplet the command
+/// has no credentials and finds nothing, and what the script reads from it falls back or is
+/// empty (F509, once per command line).
+fn aws_cli(cx: &ModuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    // (text, the file it is, or the resource and argument whose text it is).
+    type Text<'r> = (String, Option<String>, Option<(&'r Resource, &'static str)>);
+    let mut texts: Vec<Text<'_>> = Vec::new();
+    let mut paths: BTreeSet<String> = BTreeSet::new();
+    let mut read_file = |e: &Expression, texts: &mut Vec<_>| {
+        hclx::walk(e, &mut |x| {
+            if let Expression::FuncCall(f) = x
+                && matches!(f.name.name.as_str(), "file" | "templatefile")
+                && let Some(p) = f.args.first().and_then(|a| cx.eval.string(a))
+                && let Some(rel) = crate::origin::join_dir(
+                    cx.prefix.trim_end_matches('/'),
+                    p.trim_start_matches("./"),
+                )
+                && let Some(text) = cx.files.get(&rel)
+                && paths.insert(rel.clone())
+            {
+                texts.push((text.clone(), Some(rel), None));
+            }
+        });
+    };
+    for r in &cx.module.resources {
+        let user_data = matches!(
+            r.ty.as_str(),
+            "aws_instance" | "aws_launch_template" | "aws_launch_configuration"
+        )
+        .then(|| {
+            ["user_data", "user_data_base64"]
+                .iter()
+                .find_map(|k| hclx::attr(&r.body, k).map(|e| (*k, e)))
+        })
+        .flatten();
+        if let Some((key, e)) = user_data
+            && !has_file_call(e)
+            && let Some(text) = user_data_text(cx, e)
+        {
+            texts.push((text, None, Some((r, key))));
+        }
+        hclx::walk_body(&r.body, &mut |x| read_file(x, &mut texts));
+    }
+    for l in &cx.module.locals {
+        read_file(&l.expr, &mut texts);
+    }
+    for c in &cx.module.module_calls {
+        hclx::walk_body(&c.body, &mut |x| read_file(x, &mut texts));
+    }
+    for (text, path, at) in texts {
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let commands = crate::rules::cli::commands(line);
+            let Some(c) = commands
+                .iter()
+                .find(|c| !matches!(c.service.as_str(), "s3" | "s3api"))
+            else {
+                continue;
+            };
+            let (loc, place) = match (&path, at) {
+                (Some(p), _) => (
+                    Loc::new(p.as_str(), i as u32 + 1, c.at as u32 + 1),
+                    format!("`{p}`"),
+                ),
+                (None, Some((r, key))) => {
+                    (r.loc_of(key), format!("the user data of `{}`", cx.addr(r)))
+                }
+                (None, None) => continue,
+            };
+            let mut d = Diagnostic::new(
+                Code::AwsCliAtBoot,
+                format!(
+                    "{place} calls the AWS CLI (`{}`): on a droplet it has no AWS credentials or instance role and the AWS object is not there, so the command fails and what the script reads from it is empty or its fallback",
+                    c.words
+                ),
+            )
+            .at(loc)
+            .help(aws_cli_instead(&c.service));
+            if let Some((r, _)) = at {
+                d = d.resource(cx.addr(r));
+            }
+            out.push(d);
+        }
+    }
+}
+
+/// Whether `e` reads a file (`file()` / `templatefile()`), which [`aws_cli`] reads by path.
+fn has_file_call(e: &Expression) -> bool {
+    let mut found = false;
+    hclx::walk(e, &mut |x| {
+        found |= matches!(x, Expression::FuncCall(f) if matches!(f.name.name.as_str(), "file" | "templatefile"));
+    });
+    found
 }
 
 // ---- (g) images ---------------------------------------------------------------------------------------

@@ -366,6 +366,7 @@ pub fn plan(
     functions(&tree, &mut facts);
     tree.reexported = adoptions(&tree, inputs, &mut facts);
     launch_templates(&tree, inputs, &mut facts);
+    bucket_settings(&tree, inputs, &mut facts);
     pools(&tree, inputs, &mut facts);
     security_groups(&tree, inputs, &mut facts);
     vpc_vars(&tree, &mut facts);
@@ -599,6 +600,165 @@ fn buckets(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
                 }
             }
         }
+    }
+}
+
+// ---- bucket settings written beside the caller (#267) ---------------------------------------
+
+/// S3 bucket sub-resources the S3 rule folds into the Spaces bucket itself (there is no
+/// Spaces resource of their own to emit in their module).
+const FOLDED_BUCKET_SETTINGS: &[&str] = &[
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_ownership_controls",
+];
+
+/// Bucket settings (versioning, lifecycle, …: [`FOLDED_BUCKET_SETTINGS`]) whose `bucket`
+/// reads a bucket of another module through plain module inputs and outputs (`bucket =
+/// module.primary.code_bucket`): the bucket's module adopts the setting (closed over its own
+/// module's variables, `bucket` reading the bucket there), which the S3 rule folds into the
+/// Spaces bucket, and the setting's module gives it away. A folder called more than once
+/// adopts only when a call of each gives the same setting (the buckets are the same
+/// resource there); otherwise, or when the copy reads what only its module knows, nothing is
+/// adopted (F306, as before).
+fn bucket_settings(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
+    struct Setting<'o> {
+        dir: &'o str,
+        r: &'o Resource,
+        /// The module call `bucket` leaves its module by (`None`: through `var.*`).
+        via: Option<&'o str>,
+        copy: Resource,
+    }
+    let origin = tree.origin;
+    // (bucket's folder, bucket's address, setting type) → the settings naming it.
+    let mut groups: BTreeMap<(&str, String, &str), Vec<Setting<'_>>> = BTreeMap::new();
+    let no_inputs = BTreeMap::new();
+    for (dir, m) in &origin.modules {
+        let eval = Eval::new(m, inputs.get(dir).unwrap_or(&no_inputs), None);
+        for r in m.resources.iter().filter(|r| {
+            r.mode == Mode::Managed
+                && FOLDED_BUCKET_SETTINGS.contains(&r.ty.as_str())
+                && !r.meta.is_repeated()
+        }) {
+            let Some(e) = hclx::attr(&r.body, "bucket") else {
+                continue;
+            };
+            let Some((sdir, bucket, attr)) = tree.resolve_across(dir, e) else {
+                continue;
+            };
+            if bucket.ty != "aws_s3_bucket" || !matches!(attr.as_str(), "id" | "bucket") {
+                continue;
+            }
+            let via = match names(e) {
+                Some(("module", p)) => Some(p[0]),
+                _ => None,
+            };
+            let mut read = r.clone();
+            for st in read.body.0.iter_mut() {
+                if let hcl::Structure::Attribute(a) = st
+                    && a.key() == "bucket"
+                {
+                    a.expr = hclx::path(&["aws_s3_bucket", bucket.name.as_str(), "id"]);
+                }
+            }
+            let set = BTreeSet::from([bucket.address()]);
+            let Some(copy) = closed(&read, &set, &eval) else {
+                continue;
+            };
+            groups
+                .entry((sdir, bucket.address().to_string(), r.ty.as_str()))
+                .or_default()
+                .push(Setting {
+                    dir: dir.as_str(),
+                    r,
+                    via,
+                    copy,
+                });
+        }
+    }
+    for ((sdir, bucket, ty), settings) in groups {
+        let Some(sm) = origin.modules.get(sdir) else {
+            continue;
+        };
+        // The bucket's module sets it already: two settings of one kind would fight.
+        let own = sm.resources.iter().any(|r| {
+            r.mode == Mode::Managed
+                && r.ty == ty
+                && hclx::attr(&r.body, "bucket").is_some_and(|e| {
+                    matches!(names(e), Some(("aws_s3_bucket", p)) if p.len() == 2 && format!("aws_s3_bucket.{}", p[0]) == bucket)
+                })
+        });
+        if own {
+            continue;
+        }
+        let calls: &[(&str, &Named)] = tree.callers.get(sdir).map_or(&[], Vec::as_slice);
+        let covered = if sdir.is_empty() || calls.len() <= 1 {
+            settings.len() == 1
+        } else {
+            // One setting through each call, all the same once closed.
+            !calls.iter().any(|(_, c)| repeated_call(c))
+                && settings.len() == calls.len()
+                && calls.iter().all(|(cdir, c)| {
+                    settings
+                        .iter()
+                        .filter(|x| x.dir == *cdir && x.via == Some(c.name.as_str()))
+                        .count()
+                        == 1
+                })
+                && settings
+                    .iter()
+                    .all(|x| x.copy.body == settings[0].copy.body)
+        };
+        if !covered {
+            continue;
+        }
+        let first = &settings[0];
+        let mut copy = first.copy.clone();
+        let taken = |name: &str, facts: &BTreeMap<String, Facts>| {
+            sm.resources
+                .iter()
+                .any(|r| r.mode == Mode::Managed && r.ty == ty && r.name == name)
+                || facts
+                    .get(sdir)
+                    .is_some_and(|f| f.adopted.iter().any(|(_, r)| r.ty == ty && r.name == name))
+        };
+        let base = copy.name.clone();
+        let mut i = 2;
+        while taken(&copy.name, facts) {
+            copy.name = format!("{base}_{i}");
+            i += 1;
+        }
+        let adopter = if sdir.is_empty() { "." } else { sdir };
+        let bucket_at = if sdir.is_empty() {
+            format!("`{bucket}`")
+        } else {
+            format!("`{sdir}/{bucket}`")
+        };
+        let every = if settings.len() > 1 {
+            " (every call of that folder sets it alike)"
+        } else {
+            ""
+        };
+        for x in &settings {
+            facts.entry(x.dir.to_string()).or_default().given.insert(
+                x.r.address().to_string(),
+                format!(
+                    "module folder `{adopter}` adopted it: its bucket {bucket_at} is declared there{every}, and the setting is folded into that Spaces bucket"
+                ),
+            );
+        }
+        facts
+            .entry(sdir.to_string())
+            .or_default()
+            .adopted
+            .push((first.dir.to_string(), copy));
     }
 }
 

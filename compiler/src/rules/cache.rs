@@ -812,6 +812,69 @@ fn host_of_at<'a>(cx: &Cx<'a>, v: &Expression, depth: u8) -> Option<&'a Resource
     }
 }
 
+/// `e` with the locals, parentheses and whole-value templates (`"${…}"`) around it taken off:
+/// what the value is, for comparing two writings of it.
+fn unwrapped<'e>(cx: &Cx<'e>, e: &'e Expression, depth: u8) -> std::borrow::Cow<'e, Expression> {
+    use std::borrow::Cow;
+    if depth > 4 {
+        return Cow::Borrowed(e);
+    }
+    match e {
+        Expression::Parenthesis(inner) => return unwrapped(cx, inner, depth + 1),
+        Expression::TemplateExpr(t) => {
+            if let Some(template) = hclx::parse_template(t)
+                && let [Element::Interpolation(i)] = template.elements()
+            {
+                let inner = i.expr.clone();
+                return Cow::Owned(unwrapped(cx, &inner, depth + 1).into_owned());
+            }
+        }
+        _ => {}
+    }
+    if let Some(("local", [Op::GetAttr(name)])) = hclx::traversal_root(e)
+        && let Some(local) = cx.module.locals.iter().find(|l| l.name == name.as_str())
+    {
+        return unwrapped(cx, &local.expr, depth + 1);
+    }
+    Cow::Borrowed(e)
+}
+
+/// The replication group (Redis or Valkey, not repeated) whose `auth_token` the environment
+/// value `v` is: `aws_elasticache_replication_group.x.auth_token` itself, or the same
+/// expression its `auth_token` argument is (`var.redis_password`), directly or through locals
+/// on either side. DigitalOcean's cluster has its own `default` user password, which a
+/// workload reads instead (known gap #328).
+pub fn auth_token_of<'a>(cx: &Cx<'a>, v: &Expression) -> Option<&'a Resource> {
+    let value = unwrapped(cx, v, 0);
+    let mapped_engine = |c: &Resource| {
+        !c.meta.is_repeated()
+            && match hclx::attr(&c.body, "engine") {
+                None => true,
+                Some(e) => cx
+                    .eval
+                    .string(e)
+                    .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "redis" | "valkey")),
+            }
+    };
+    const GROUP: &str = "aws_elasticache_replication_group";
+    if let Some((GROUP, [Op::GetAttr(name), Op::GetAttr(attr)])) = hclx::traversal_root(&value)
+        && attr.as_str() == "auth_token"
+    {
+        return cx
+            .origin_of_type(GROUP)
+            .find(|c| c.name == name.as_str() && mapped_engine(c));
+    }
+    if !super::secrets::has_reference(&value) {
+        return None;
+    }
+    let text = hclx::inline(&value);
+    cx.origin_of_type(GROUP).find(|c| {
+        mapped_engine(c)
+            && hclx::attr(&c.body, "auth_token")
+                .is_some_and(|t| hclx::inline(&unwrapped(cx, t, 0)) == text)
+    })
+}
+
 /// The environment variable for the password beside a host's (`REDIS_HOST` → `REDIS_PASSWORD`,
 /// `QUEUE_BULL_REDIS_HOST` → `QUEUE_BULL_REDIS_PASSWORD`; a name not ending in a host word gets
 /// `_PASSWORD` added).
@@ -903,11 +966,23 @@ pub fn password_secret(cx: &mut Cx<'_>, cache: &Resource) -> String {
     addr
 }
 
+/// How a workload that reads a cache's host gets the cluster's password.
+#[derive(Debug, Clone, Copy)]
+pub enum Password<'p> {
+    /// Ferry gave it in this variable, from the cluster's Kubernetes Secret.
+    Given(&'p str),
+    /// The workload's own variable of this name set it to the origin's `auth_token`; Ferry
+    /// reads the cluster's Secret there instead (known gap #328).
+    Replaced(&'p str),
+    /// The workload sets the password variable itself, to something else.
+    Own,
+}
+
 /// The warning for a workload that reads `cache`'s host in `host_var`: DigitalOcean Valkey
-/// takes TLS connections with the `default` user's password only. `password_var` is the
-/// variable Ferry gave the password in (`None` when the workload sets one itself), `tls` the
-/// workload's own TLS settings ([`tls_settings`]). Nothing when the origin's clients already
-/// used TLS and Ferry gave the password.
+/// takes TLS connections with the `default` user's password only. `password` says how the
+/// workload gets it, `tls` names the workload's own TLS settings ([`tls_settings`]). When the
+/// origin's clients already used TLS: nothing if Ferry gave the password, a note if it replaced
+/// the workload's own value.
 #[allow(clippy::too_many_arguments)]
 pub fn client_warning(
     cx: &mut Cx<'_>,
@@ -916,21 +991,41 @@ pub fn client_warning(
     workload: &str,
     host_var: &str,
     cache: &Resource,
-    password_var: Option<&str>,
+    password: Password<'_>,
     tls: &[&str],
 ) {
     let plain = plain_text_clients(cx, cache);
-    let password = match password_var {
-        Some(p) => format!(
+    let told = match password {
+        Password::Given(p) => format!(
             "Ferry gives it the `default` user's password in `{p}` (from the cluster's Kubernetes Secret)"
         ),
-        None => format!(
+        Password::Replaced(p) => format!(
+            "its own `{p}` was the origin's `auth_token`, which the cluster does not use: Ferry reads the `default` user's password there instead (from the cluster's Kubernetes Secret)"
+        ),
+        Password::Own => format!(
             "it sets `{}` itself, which must be the cluster's `default` user password",
             password_name(host_var)
         ),
     };
-    if !plain && password_var.is_some() {
-        return;
+    if !plain {
+        match password {
+            Password::Given(_) => return,
+            Password::Replaced(_) => {
+                cx.diag(
+                    Diagnostic::new(
+                        Code::ValueConverted,
+                        format!(
+                            "{workload} reads the host of `{}` (a DigitalOcean Valkey cluster) in `{host_var}`; {told}",
+                            cache.address()
+                        ),
+                    )
+                    .at(at.loc_of(key))
+                    .resource(at.address()),
+                );
+                return;
+            }
+            Password::Own => {}
+        }
     }
     let help = if !plain {
         format!(
@@ -953,7 +1048,7 @@ pub fn client_warning(
         Diagnostic::new(
             Code::FeatureUnsupported,
             format!(
-                "{workload} reads the host of `{}` (a DigitalOcean Valkey cluster) in `{host_var}`: DigitalOcean Valkey takes {}connections with the `default` user's password only; {password}{}",
+                "{workload} reads the host of `{}` (a DigitalOcean Valkey cluster) in `{host_var}`: DigitalOcean Valkey takes {}connections with the `default` user's password only; {told}{}",
                 cache.address(),
                 if plain { "TLS " } else { "" },
                 if plain {
@@ -966,6 +1061,30 @@ pub fn client_warning(
         .at(at.loc_of(key))
         .resource(at.address())
         .help(help),
+    );
+}
+
+/// The note for a workload's own variable that was `cache`'s `auth_token` and now reads the
+/// cluster's password from its Secret, when the workload reads no host of the cache beside it
+/// (otherwise [`client_warning`] says so).
+pub fn replaced_note(
+    cx: &mut Cx<'_>,
+    at: &Resource,
+    key: &str,
+    workload: &str,
+    var: &str,
+    cache: &Resource,
+) {
+    cx.diag(
+        Diagnostic::new(
+            Code::ValueConverted,
+            format!(
+                "{workload} sets `{var}` to the `auth_token` of `{}`, which the DigitalOcean Valkey cluster does not use: `{var}` reads the cluster's `default` user password from its Kubernetes Secret instead",
+                cache.address()
+            ),
+        )
+        .at(at.loc_of(key))
+        .resource(at.address()),
     );
 }
 

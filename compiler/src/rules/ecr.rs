@@ -909,6 +909,7 @@ fn kept_workload(r: &Resource, cx: &mut Cx<'_>) {
             body.set("manifest", m);
         }
     } else {
+        env_passwords(cx, r, &mut body, &namespace, None);
         let mut any = false;
         rewrite_pod_specs(cx, r, &mut body, &mut any);
         moved = any;
@@ -926,6 +927,93 @@ fn kept_workload(r: &Resource, cx: &mut Cx<'_>) {
         if moved {
             rec.note = Some(
                 "kept as written; its images now come from the appliance's registry, pulled with the `registry-credentials` secret".into(),
+            );
+        }
+    }
+}
+
+/// In every `container` / `init_container` block under `body` (a kept workload in namespace
+/// `ns`): an `env` whose `value` is a database's admin password (the cluster's, or a value the
+/// origin also gave the database) reads it from the database's Secret in the workload's
+/// namespace (`value_from.secret_key_ref`) instead of writing it into the spec, readable by
+/// whoever may read the workload; a value that holds the password inside a template (a
+/// connection URL) is kept as written, with a warning (known gap #307).
+fn env_passwords(
+    cx: &mut Cx<'_>,
+    r: &Resource,
+    body: &mut OutBody,
+    ns: &Expression,
+    container: Option<&str>,
+) {
+    for item in &mut body.items {
+        let Item::Block(b) = item else { continue };
+        if b.ident == "container" || b.ident == "init_container" {
+            let name = b
+                .body
+                .get("name")
+                .and_then(|n| cx.eval.string(n))
+                .unwrap_or_else(|| b.ident.clone());
+            env_passwords(cx, r, &mut b.body, ns, Some(&name));
+            continue;
+        }
+        let Some(container) = container.filter(|_| b.ident == "env") else {
+            env_passwords(cx, r, &mut b.body, ns, container);
+            continue;
+        };
+        let Some(value) = b.body.get("value") else {
+            continue;
+        };
+        let read = super::secrets::database_passwords(cx, value);
+        let var = b
+            .body
+            .get("name")
+            .map(|n| cx.eval.string(n).unwrap_or_else(|| hclx::inline(n)))
+            .unwrap_or_default();
+        if let Some(db) = super::secrets::admin_password_of(cx, &read) {
+            let secret = super::secrets::master_user_secret_in(cx, db, ns.clone());
+            b.body.remove("value");
+            b.body
+                .block("value_from")
+                .block("secret_key_ref")
+                .set("name", k8s::name_of(&secret))
+                .set("key", Expression::String("password".into()));
+            cx.diag(
+                Diagnostic::new(
+                    Code::ValueConverted,
+                    format!(
+                        "`{var}` of container `{container}` in `{}` is the admin password of `{}`: it reads the database's Kubernetes Secret `{}` (`secret_key_ref`) instead of being written into the spec",
+                        r.address(),
+                        db.address(),
+                        secret
+                    ),
+                )
+                .at(r.loc_of("spec"))
+                .resource(r.address()),
+            );
+            continue;
+        }
+        let mut inside: Option<&Resource> = None;
+        hclx::walk(&read, &mut |x| {
+            if inside.is_none() {
+                inside = super::secrets::admin_password_of(cx, x);
+            }
+        });
+        if let Some(db) = inside {
+            cx.diag(
+                Diagnostic::new(
+                    Code::FeatureUnsupported,
+                    format!(
+                        "`{var}` of container `{container}` in `{}` holds the admin password of `{}` inside its value: the password is written into the workload's spec in plain text, readable by whoever may read the workload",
+                        r.address(),
+                        db.address()
+                    ),
+                )
+                .at(r.loc_of("spec"))
+                .resource(r.address())
+                .help(format!(
+                    "read the password into its own variable first (`value_from {{ secret_key_ref {{ … }} }}` of a Secret holding `{}.password`), listed before `{var}`, and write `$(THAT_VARIABLE)` in the value: Kubernetes expands it",
+                    db.address()
+                )),
             );
         }
     }

@@ -2382,6 +2382,17 @@ fn task_pod(
                         )
                         .filter_map(|i| jstr(cx, i.get("name")))
                         .collect();
+                    // Variables set to a cache's `auth_token` (known gap #328): the cluster's
+                    // own password, from its Secret.
+                    let tokens: Vec<(String, &Resource)> = items
+                        .iter()
+                        .filter_map(|i| {
+                            let v = jexpr(i.get("value"))?;
+                            let cache = super::cache::auth_token_of(cx, &v)?;
+                            Some((jstr(cx, i.get("name"))?, cache))
+                        })
+                        .collect();
+                    let mut told: Vec<String> = Vec::new();
                     for item in items {
                         let (Some(n), v) = (jexpr(item.get("name")), jexpr(item.get("value")))
                         else {
@@ -2396,86 +2407,97 @@ fn task_pod(
                             .zip(cx.eval.string(&n));
                         // A secret of the stack is read from its Kubernetes Secret, not
                         // written into the Deployment's spec.
-                        let source = match v
-                            .as_ref()
-                            .and_then(|v| super::secrets::secret_key(cx, v))
-                        {
-                            Some((secret, key)) => EnvSource::SecretKey {
-                                secret,
-                                key: s(&key),
-                            },
-                            // A sensitive variable (`var.api_key`): into the workload's
-                            // Secret, read by `secretKeyRef` (known gap #265).
-                            None if v.as_ref().is_some_and(|v| {
-                                super::secrets::sensitive_variable(cx, v)
-                                    && super::secrets::admin_password_of(
-                                        cx,
-                                        &super::secrets::database_passwords(cx, v),
-                                    )
-                                    .is_none()
-                            }) =>
-                            {
-                                let env_name = cx.eval.string(&n).unwrap_or_else(|| "value".into());
-                                let mut key = k8s::dns_label(&env_name, "value").replace('-', "_");
-                                let value = v.clone().unwrap_or(Expression::Null);
-                                let mut i = 2;
-                                while sensitive_env.iter().any(|(k, x)| *k == key && *x != value)
-                                    || external_env.iter().any(|(k, _)| *k == key)
-                                {
-                                    key = format!(
-                                        "{}_{i}",
-                                        k8s::dns_label(&env_name, "value").replace('-', "_")
-                                    );
-                                    i += 1;
-                                }
-                                if !sensitive_env.iter().any(|(k, _)| *k == key) {
-                                    sensitive_env.push((key.clone(), value));
-                                }
-                                EnvSource::SecretKey {
-                                    secret: Expression::Null,
-                                    key: s(&key),
-                                }
+                        let token = v.as_ref().and_then(|v| super::cache::auth_token_of(cx, v));
+                        let source = if let Some(cache) = token {
+                            EnvSource::SecretKey {
+                                secret: k8s::name_of(&super::cache::password_secret(cx, cache)),
+                                key: s("password"),
                             }
-                            None => {
-                                let v = v.map(|v| super::secrets::database_passwords(cx, &v));
-                                // A database's admin password is read from a Secret too.
-                                match v
-                                    .as_ref()
-                                    .and_then(|v| super::secrets::admin_password_of(cx, v))
+                        } else {
+                            match v.as_ref().and_then(|v| super::secrets::secret_key(cx, v)) {
+                                Some((secret, key)) => EnvSource::SecretKey {
+                                    secret,
+                                    key: s(&key),
+                                },
+                                // A sensitive variable (`var.api_key`): into the workload's
+                                // Secret, read by `secretKeyRef` (known gap #265).
+                                None if v.as_ref().is_some_and(|v| {
+                                    super::secrets::sensitive_variable(cx, v)
+                                        && super::secrets::admin_password_of(
+                                            cx,
+                                            &super::secrets::database_passwords(cx, v),
+                                        )
+                                        .is_none()
+                                }) =>
                                 {
-                                    Some(db) => EnvSource::SecretKey {
-                                        secret: k8s::name_of(&super::secrets::master_user_secret(
-                                            cx, db,
-                                        )),
-                                        key: s("password"),
-                                    },
-                                    None => {
-                                        // A password inside a connection string: read
-                                        // into a variable first, expanded by Kubernetes.
-                                        let v = match v.as_ref().and_then(|v| {
-                                            super::secrets::embedded_admin_passwords(cx, v)
-                                        }) {
-                                            Some((with_refs, dbs)) => {
-                                                for (var, db) in dbs {
-                                                    if c.env.iter().any(|e| e.name == s(&var)) {
-                                                        continue;
+                                    let env_name =
+                                        cx.eval.string(&n).unwrap_or_else(|| "value".into());
+                                    let mut key =
+                                        k8s::dns_label(&env_name, "value").replace('-', "_");
+                                    let value = v.clone().unwrap_or(Expression::Null);
+                                    let mut i = 2;
+                                    while sensitive_env
+                                        .iter()
+                                        .any(|(k, x)| *k == key && *x != value)
+                                        || external_env.iter().any(|(k, _)| *k == key)
+                                    {
+                                        key = format!(
+                                            "{}_{i}",
+                                            k8s::dns_label(&env_name, "value").replace('-', "_")
+                                        );
+                                        i += 1;
+                                    }
+                                    if !sensitive_env.iter().any(|(k, _)| *k == key) {
+                                        sensitive_env.push((key.clone(), value));
+                                    }
+                                    EnvSource::SecretKey {
+                                        secret: Expression::Null,
+                                        key: s(&key),
+                                    }
+                                }
+                                None => {
+                                    let v = v.map(|v| super::secrets::database_passwords(cx, &v));
+                                    // A database's admin password is read from a Secret too.
+                                    match v
+                                        .as_ref()
+                                        .and_then(|v| super::secrets::admin_password_of(cx, v))
+                                    {
+                                        Some(db) => EnvSource::SecretKey {
+                                            secret: k8s::name_of(
+                                                &super::secrets::master_user_secret(cx, db),
+                                            ),
+                                            key: s("password"),
+                                        },
+                                        None => {
+                                            // A password inside a connection string: read
+                                            // into a variable first, expanded by Kubernetes.
+                                            let v = match v.as_ref().and_then(|v| {
+                                                super::secrets::embedded_admin_passwords(cx, v)
+                                            }) {
+                                                Some((with_refs, dbs)) => {
+                                                    for (var, db) in dbs {
+                                                        if c.env.iter().any(|e| e.name == s(&var)) {
+                                                            continue;
+                                                        }
+                                                        let secret = k8s::name_of(
+                                                            &super::secrets::password_secret_of(
+                                                                cx, db,
+                                                            ),
+                                                        );
+                                                        c.env.push(Env {
+                                                            name: s(&var),
+                                                            source: EnvSource::SecretKey {
+                                                                secret,
+                                                                key: s("password"),
+                                                            },
+                                                        });
                                                     }
-                                                    let secret = k8s::name_of(
-                                                        &super::secrets::master_user_secret(cx, db),
-                                                    );
-                                                    c.env.push(Env {
-                                                        name: s(&var),
-                                                        source: EnvSource::SecretKey {
-                                                            secret,
-                                                            key: s("password"),
-                                                        },
-                                                    });
+                                                    Some(with_refs)
                                                 }
-                                                Some(with_refs)
-                                            }
-                                            None => v,
-                                        };
-                                        EnvSource::Value(v.map(stringify).unwrap_or(s("")))
+                                                None => v,
+                                            };
+                                            EnvSource::Value(v.map(stringify).unwrap_or(s("")))
+                                        }
                                     }
                                 }
                             }
@@ -2485,10 +2507,16 @@ fn task_pod(
                         // Secret, and a warning that the client must use TLS (known gap #296).
                         if let Some((cache, host_var)) = cache_host {
                             let pass = super::cache::password_name(&host_var);
-                            let given = if declared.contains(&pass)
+                            let replaced = tokens
+                                .iter()
+                                .any(|(n, t)| *n == pass && t.address() == cache.address());
+                            let given = if replaced {
+                                told.push(pass.clone());
+                                super::cache::Password::Replaced(&pass)
+                            } else if declared.contains(&pass)
                                 || c.env.iter().any(|e| e.name == s(&pass))
                             {
-                                None
+                                super::cache::Password::Own
                             } else {
                                 let secret =
                                     k8s::name_of(&super::cache::password_secret(cx, cache));
@@ -2499,7 +2527,7 @@ fn task_pod(
                                         key: s("password"),
                                     },
                                 });
-                                Some(pass)
+                                super::cache::Password::Given(&pass)
                             };
                             let tls = super::cache::tls_settings(&host_var, &declared);
                             super::cache::client_warning(
@@ -2509,8 +2537,20 @@ fn task_pod(
                                 &format!("container `{ecs_name}` of `{}`", td.address()),
                                 &host_var,
                                 cache,
-                                given.as_deref(),
+                                given,
                                 &tls,
+                            );
+                        }
+                    }
+                    for (var, cache) in &tokens {
+                        if !told.contains(var) {
+                            super::cache::replaced_note(
+                                cx,
+                                td,
+                                "container_definitions",
+                                &format!("container `{ecs_name}` of `{}`", td.address()),
+                                var,
+                                cache,
                             );
                         }
                     }

@@ -1577,6 +1577,16 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
             // Every name the function sets, for the settings beside a cache's host.
             let declared_names: Vec<String> =
                 o.iter().filter_map(|(k, _)| hclx::object_key(k)).collect();
+            // Variables set to a cache's `auth_token` (known gap #328): the cluster's own
+            // password, from its Secret.
+            let tokens: Vec<(String, &Resource)> = o
+                .iter()
+                .filter_map(|(k, v)| {
+                    let cache = super::cache::auth_token_of(cx, v)?;
+                    Some((hclx::object_key(k)?, cache))
+                })
+                .collect();
+            let mut told: Vec<String> = Vec::new();
             for (k, v) in o.iter() {
                 let name = match hclx::object_key(k) {
                     Some(t) => s(&t),
@@ -1588,14 +1598,21 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                 // A secret of the stack (or a database's admin password) is read from its
                 // Kubernetes Secret, not written into the Service's spec (readable by whoever
                 // may read Services).
-                let from_secret = super::secrets::secret_key(cx, v).or_else(|| {
-                    let db = super::secrets::admin_password_of(
-                        cx,
-                        &super::secrets::database_passwords(cx, v),
-                    )?;
-                    let addr = super::secrets::master_user_secret(cx, db);
-                    Some((super::k8s::name_of(&addr), "password".to_string()))
+                let token = super::cache::auth_token_of(cx, v).map(|cache| {
+                    let addr = super::cache::password_secret(cx, cache);
+                    (super::k8s::name_of(&addr), "password".to_string())
                 });
+                let from_secret =
+                    token
+                        .or_else(|| super::secrets::secret_key(cx, v))
+                        .or_else(|| {
+                            let db = super::secrets::admin_password_of(
+                                cx,
+                                &super::secrets::database_passwords(cx, v),
+                            )?;
+                            let addr = super::secrets::master_user_secret(cx, db);
+                            Some((super::k8s::name_of(&addr), "password".to_string()))
+                        });
                 if from_secret.is_none()
                     && let Some(key) = hclx::object_key(k)
                     && super::secrets::sensitive_variable(cx, v)
@@ -1634,7 +1651,7 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                             if declared {
                                 continue;
                             }
-                            let addr = super::secrets::master_user_secret(cx, db);
+                            let addr = super::secrets::password_secret_of(cx, db);
                             let secret = super::k8s::name_of(&addr);
                             items.push(obj(vec![
                                 ("name", s(&var)),
@@ -1658,15 +1675,21 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                                 matches!(i, Expression::Object(o) if o.iter().any(|(k, v)| hclx::object_key(k).as_deref() == Some("name") && *v == s(&pass)))
                             })
                     };
-                    let given = if set_already(&items) {
-                        None
+                    let replaced = tokens
+                        .iter()
+                        .any(|(n, t)| *n == pass && t.address() == cache.address());
+                    let given = if replaced {
+                        told.push(pass.clone());
+                        super::cache::Password::Replaced(&pass)
+                    } else if set_already(&items) {
+                        super::cache::Password::Own
                     } else {
                         let secret = super::k8s::name_of(&super::cache::password_secret(cx, cache));
                         items.push(obj(vec![
                             ("name", s(&pass)),
                             ("valueFrom", from_key(secret, "password")),
                         ]));
-                        Some(pass)
+                        super::cache::Password::Given(&pass)
                     };
                     let tls = super::cache::tls_settings(&host_var, &declared_names);
                     super::cache::client_warning(
@@ -1676,8 +1699,20 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                         &format!("function `{}`", r.address()),
                         &host_var,
                         cache,
-                        given.as_deref(),
+                        given,
                         &tls,
+                    );
+                }
+            }
+            for (var, cache) in &tokens {
+                if !told.contains(var) {
+                    super::cache::replaced_note(
+                        cx,
+                        r,
+                        "environment",
+                        &format!("function `{}`", r.address()),
+                        var,
+                        cache,
                     );
                 }
             }

@@ -2004,6 +2004,13 @@ fn data_secret_one(r: &Resource, cx: &mut Cx<'_>, ev: &Eval) {
 /// `password`), emitted once per database: DigitalOcean keeps both on the cluster, and the
 /// reference pass gives the cluster's for the origin's attributes. Returns its address.
 pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
+    let ns = cx.k8s_namespace();
+    master_user_secret_in(cx, db, ns)
+}
+
+/// [`master_user_secret`] in the namespace `ns` (a kept workload's, which can read Secrets of
+/// its own namespace only): one per database and namespace.
+pub fn master_user_secret_in(cx: &mut Cx<'_>, db: &Resource, ns: Expression) -> String {
     let (user, pass) = if db.ty == "aws_db_instance" {
         ("username", "password")
     } else {
@@ -2017,7 +2024,10 @@ pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
         .find(|e| {
             e.ty == "kubernetes_secret_v1"
                 && e.origin.as_deref() == Some(origin.as_str())
-                && e.name.ends_with("_master_user_secret")
+                && e.name.contains("_master_user_secret")
+                && e.body
+                    .blocks("metadata")
+                    .any(|m| m.get("namespace") == Some(&ns))
         })
         .map(|e| e.address());
     if let Some(a) = existing {
@@ -2038,7 +2048,6 @@ pub fn master_user_secret(cx: &mut Cx<'_>, db: &Resource) -> String {
         "kubernetes_secret_v1",
         &format!("{}-master-user", k8s::dns_label(&db.name, "db")),
     );
-    let ns = cx.k8s_namespace();
     let body = k8s::secret(Expression::String(name), ns, data, None, None);
     let addr = cx.emit_as(
         db,
@@ -2089,8 +2098,19 @@ pub fn sensitive_variable(cx: &Cx<'_>, v: &Expression) -> bool {
     })
 }
 
+/// The Kubernetes Secret (key `password`) of a database's admin password, or of a cache's
+/// `default` user password (a replication group, known gap #350): its address.
+pub fn password_secret_of(cx: &mut Cx<'_>, db: &Resource) -> String {
+    if db.ty.starts_with("aws_elasticache_") {
+        super::cache::password_secret(cx, db)
+    } else {
+        master_user_secret(cx, db)
+    }
+}
+
 /// A template value that embeds databases' admin passwords
-/// (`"postgres://app:${aws_db_instance.app.password}@…"`, after [`database_passwords`]): the
+/// (`"postgres://app:${aws_db_instance.app.password}@…"`, after [`database_passwords`]) or a
+/// cache's `auth_token` (`"rediss://:${var.redis_password}@…"`, [`super::cache::auth_token_of`]): the
 /// template with each such interpolation replaced by `$(NAME)`, which Kubernetes expands from
 /// a variable listed before it in the same container, and those variables (`NAME`, the
 /// database), to be read from the database's admin Secret. So a connection string keeps the
@@ -2108,9 +2128,15 @@ pub fn embedded_admin_passwords<'a>(
     let mut vars: Vec<(String, &'a Resource)> = Vec::new();
     for el in template.elements() {
         match el {
-            Element::Interpolation(i) => match admin_password_of(cx, &i.expr) {
-                Some(db) => {
-                    let name = format!("FERRY_{}_DB_PASSWORD", var_ident(&db.name).to_uppercase());
+            Element::Interpolation(i) => match admin_password_of(cx, &i.expr)
+                .map(|db| (db, "DB"))
+                .or_else(|| super::cache::auth_token_of(cx, &i.expr).map(|c| (c, "CACHE")))
+            {
+                Some((db, kind)) => {
+                    let name = format!(
+                        "FERRY_{}_{kind}_PASSWORD",
+                        var_ident(&db.name).to_uppercase()
+                    );
                     out = out.add_element(Element::Literal(format!("$({name})")));
                     if !vars.iter().any(|(n, _)| *n == name) {
                         vars.push((name, db));

@@ -1,0 +1,9 @@
+variable "region" {
+  description = "DigitalOcean region of the appliance."
+  type        = string
+  default     = "nyc3"
+}
+
+variable "instance_id" {
+  type = string
+}

@@ -1,0 +1,3 @@
+output "code_bucket" {
+  value = digitalocean_spaces_bucket.code.name
+}
