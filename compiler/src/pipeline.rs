@@ -59,11 +59,14 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let no_instance_id_inputs = BTreeSet::new();
     // What each module needs to know of the others (`crate::xmod`).
     let mut xfacts = crate::xmod::plan(&origin, &inputs);
-    // The appliance's one container registry (#260): the first module the root calls once
-    // that emits it keeps it; the registry's name reaches the later ones from its output.
-    let root_calls = crate::xmod::root_calls(&origin);
+    // The appliance's one container registry (#260, #321): the first module that emits it and
+    // that the root reaches by single calls keeps it; the modules compiled after it create
+    // none. Its name goes up its chain of calls as an output, to the modules that call it
+    // (directly or not), which pass it down to their other calls and read it themselves.
+    let chains = crate::xmod::plain_chains(&origin);
     let mut registry_owner: Option<String> = None;
-    let mut registry_users: BTreeSet<String> = BTreeSet::new();
+    // Modules on the owner's chain that read its output (`module.<call>.registry_name`).
+    let mut registry_readers: BTreeSet<String> = BTreeSet::new();
     // Outcomes of resources another module adopted: (report address, outcome).
     let mut adopted_recs: Vec<(String, OutcomeRec)> = Vec::new();
     // Module folders → their resources that are never created (for the lints).
@@ -80,25 +83,32 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
     let mut sensitive_outputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Child modules first: the root's provider configuration depends on what they emit.
     for (dir, module) in origin.modules.iter().rev() {
-        if let Some(owner) = registry_owner.as_ref().and_then(|o| root_calls.get(o))
-            && root_calls.contains_key(dir)
-        {
-            xfacts.entry(dir.clone()).or_default().registry_from = Some(owner.clone());
-        }
-        if dir.is_empty() && registry_owner.is_some() {
-            let owner = registry_owner.as_deref().and_then(|o| root_calls.get(o));
-            for user in &registry_users {
-                if let (Some(owner), Some(call)) = (owner, root_calls.get(user)) {
-                    xfacts
-                        .entry(String::new())
-                        .or_default()
-                        .call_args
-                        .entry(call.clone())
-                        .or_default()
-                        .push((
-                            "registry_name".into(),
-                            hclx::path(&["module", owner.as_str(), "registry_name"]),
-                        ));
+        // The call of this module toward the registry's owner, when it is on its chain.
+        let toward = registry_owner
+            .as_ref()
+            .and_then(|o| chains.get(o))
+            .and_then(|c| c.iter().find(|(d, _)| d == dir))
+            .map(|(_, c)| c.clone());
+        if let Some(owner) = &registry_owner {
+            let reads = toward
+                .as_ref()
+                .map(|c| hclx::path(&["module", c.as_str(), "registry_name"]));
+            let f = xfacts.entry(dir.clone()).or_default();
+            f.registry_from = Some(crate::xmod::RegistryFrom {
+                owner: owner.clone(),
+                here: reads.clone(),
+            });
+            // Its other calls of modules that take the registry's name pass the owner's.
+            if let (Some(toward), Some(reads)) = (&toward, reads) {
+                for c in &module.module_calls {
+                    if &c.name != toward
+                        && call_dir(module, c).is_some_and(|d| registry_dirs.contains(&d))
+                    {
+                        f.call_args
+                            .entry(c.name.clone())
+                            .or_default()
+                            .push(("registry_name".into(), reads.clone()));
+                    }
                 }
             }
         }
@@ -121,21 +131,32 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
             root_eval.as_ref(),
             xfacts.get(dir).unwrap_or(&crate::xmod::NONE),
         );
-        if !dir.is_empty() && root_calls.contains_key(dir) {
-            let registry = m.emitted.iter().any(|e| {
-                e.mode == Mode::Managed
-                    && e.ty == "digitalocean_container_registry"
-                    && e.name == "appliance"
-            });
-            if registry && registry_owner.is_none() {
-                registry_owner = Some(dir.clone());
-            } else if xfacts.get(dir).is_some_and(|f| f.registry_from.is_some())
-                && m.files
-                    .get("variables.tf")
-                    .is_some_and(|t| t.contains("variable \"registry_name\""))
-            {
-                registry_users.insert(dir.clone());
-            }
+        let registry = m.emitted.iter().any(|e| {
+            e.mode == Mode::Managed
+                && e.ty == "digitalocean_container_registry"
+                && e.name == "appliance"
+        });
+        // The modules its output goes up through must not have a `registry_name` output.
+        let free = |d: &str| {
+            origin
+                .modules
+                .get(d)
+                .is_none_or(|m| m.outputs.iter().all(|o| o.name != "registry_name"))
+        };
+        if registry
+            && registry_owner.is_none()
+            && chains
+                .get(dir)
+                .is_some_and(|c| free(dir) && c.iter().skip(1).all(|(d, _)| free(d)))
+        {
+            registry_owner = Some(dir.clone());
+        }
+        if let Some(toward) = &toward
+            && m.files
+                .get("main.tf")
+                .is_some_and(|t| t.contains(&format!("module.{toward}.registry_name")))
+        {
+            registry_readers.insert(dir.clone());
         }
         adopted_recs.extend(m.adopted);
         if !m.never_created.is_empty() {
@@ -186,29 +207,42 @@ pub fn run(files: &BTreeMap<String, String>, options: &Options) -> Compilation {
         }
     }
 
-    // The module that keeps the registry outputs its name for the others (#260).
-    if let Some(owner) = registry_owner
-        .as_ref()
-        .filter(|_| !registry_users.is_empty())
+    // The module that keeps the registry outputs its name for the others (#260), and so does
+    // every module between it and the highest module that reads it (#321).
+    if let Some(owner) = &registry_owner
+        && let Some(chain) = chains.get(owner)
+        && let Some(top) = chain.iter().position(|(d, _)| registry_readers.contains(d))
     {
-        let mut body = OutBody::new();
-        body.set(
-            "value",
+        let mut outputs: Vec<(String, Expression)> = chain[top + 1..]
+            .iter()
+            .map(|(d, c)| {
+                (
+                    d.clone(),
+                    hclx::path(&["module", c.as_str(), "registry_name"]),
+                )
+            })
+            .collect();
+        outputs.push((
+            owner.clone(),
             hclx::parse_expr(
                 "var.create_registry ? digitalocean_container_registry.appliance[0].name : var.registry_name",
             )
             .unwrap_or(Expression::Null),
-        );
-        let block = OutBlock {
-            ident: "output".into(),
-            labels: vec!["registry_name".into()],
-            body,
-        };
-        let text = out_files.entry(format!("{owner}/outputs.tf")).or_default();
-        if !text.is_empty() {
-            text.push('\n');
+        ));
+        for (dir, value) in outputs {
+            let mut body = OutBody::new();
+            body.set("value", value);
+            let block = OutBlock {
+                ident: "output".into(),
+                labels: vec!["registry_name".into()],
+                body,
+            };
+            let text = out_files.entry(format!("{dir}/outputs.tf")).or_default();
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&emit::file(&[block]));
         }
-        text.push_str(&emit::file(&[block]));
     }
 
     // Resources another module adopted are reported at their own address, with the outcome

@@ -83,8 +83,8 @@
 //!
 //! * ECS services of a module without a cluster run on the stack's one cluster, declared in
 //!   another module (the root's, or [`Facts::kubernetes_cluster`]): [`Facts::ecs_cluster`].
-//!   The pipeline also shares the appliance's one container registry between the modules the
-//!   root calls once ([`Facts::registry_from`], [`root_calls`]).
+//!   The pipeline also shares the appliance's one container registry between the modules
+//!   ([`Facts::registry_from`], [`plain_chains`]).
 //!
 //! Only plain chains are followed: `var.x` of a module called exactly once (no `count` /
 //! `for_each`) to the argument of that call, `module.m.o` of a call without `count` /
@@ -226,12 +226,19 @@ pub struct Facts {
     /// module inputs and outputs (`var.ecs_cluster_id` ← `module.ecs_cluster.ecs_cluster_id`).
     /// The workloads run there: no stand-in cluster of their own (#260).
     pub ecs_cluster: Option<(String, Option<String>)>,
-    /// In a module the root calls once: the name of the root's call of the sibling module
-    /// that creates the appliance's container registry (one per account, #260). Set by the
-    /// pipeline as it compiles the modules (the first that emits the registry keeps it): this
-    /// module's `var.registry_name` is passed in from that module's `registry_name` output, and
-    /// it creates none.
-    pub registry_from: Option<String>,
+    /// With [`Facts::ecs_cluster`]: the stack's cluster is an ECS cluster whose node pool
+    /// `ecs::create_cluster` sizes with this module's demand too ([`Facts::guests`], #320).
+    pub ecs_cluster_sized: bool,
+    /// In the module of the stack's ECS cluster: the demand of the ECS services of the other
+    /// modules that run on it ([`Facts::ecs_cluster`]), evaluated in their own modules, which
+    /// `ecs::create_cluster` adds to its own (#320).
+    pub guests: Option<Guests>,
+    /// The module that creates the appliance's container registry (one per account, #260,
+    /// #321), when it is another. Set by the pipeline as it compiles the modules (the first
+    /// that emits the registry and is reached from the root by single calls keeps it): this
+    /// module creates none, and reads the registry's name from its owner's `registry_name`
+    /// output, passed down to it as `var.registry_name`.
+    pub registry_from: Option<RegistryFrom>,
     /// Auto Scaling groups of this module (address) that launch the launch template of
     /// another module (`launch_template { id = var.lt_id }`, the caller passing
     /// `module.lt.lt_id`) → (variable, the adopted template's `id` / `name`) to read in their
@@ -263,6 +270,27 @@ pub struct Facts {
     /// Arguments this module adds to its calls (call name → (argument, value)), for the
     /// variables another module declares ([`Facts::variables`]).
     pub call_args: BTreeMap<String, Vec<(String, Expression)>>,
+}
+
+/// The module that creates the appliance's container registry ([`Facts::registry_from`]).
+#[derive(Debug, Clone)]
+pub struct RegistryFrom {
+    /// Its folder.
+    pub owner: String,
+    /// In a module that calls it (directly, or through the modules between): the output of
+    /// that call that gives the registry's name (`module.infra.registry_name`), which this
+    /// module's own pull credentials read (ordering them after the registry's create).
+    pub here: Option<Expression>,
+}
+
+/// The ECS workloads of other modules that run on this module's cluster ([`Facts::guests`]).
+#[derive(Debug, Clone, Default)]
+pub struct Guests {
+    /// Their module folders, each with its services and its tasks run by no service.
+    pub modules: Vec<(String, usize, usize)>,
+    /// Their demand at the services' desired count and at their maximum.
+    pub now: crate::facts::workload::Demand,
+    pub peak: crate::facts::workload::Demand,
 }
 
 /// The Kubernetes cluster of another module ([`Facts::kubernetes_cluster`]).
@@ -344,6 +372,8 @@ pub static NONE: Facts = Facts {
     db_logins: Vec::new(),
     kubernetes_cluster: None,
     ecs_cluster: None,
+    ecs_cluster_sized: false,
+    guests: None,
     registry_from: None,
     lt_vars: BTreeMap::new(),
     left_out: BTreeMap::new(),
@@ -374,22 +404,34 @@ pub fn plan(
     db_logins(&tree, &mut facts);
     foreign_ports(&tree, inputs, &mut facts);
     kubernetes_cluster(&tree, &mut facts);
-    ecs_clusters(&tree, &mut facts);
+    ecs_clusters(&tree, inputs, &mut facts);
     lb_ips(&tree, inputs, &mut facts);
     facts
 }
 
-/// Module folders called exactly once, from the root, by a call that does not repeat → the
-/// call's name (the pipeline wires the appliance's registry between them, #260).
-pub fn root_calls(origin: &Origin) -> BTreeMap<String, String> {
+/// Module folders reached from the root through calls each of which is the only call of its
+/// folder and does not repeat → that chain of calls, from the root's down: (caller folder,
+/// call name). The pipeline wires the appliance's one container registry along them (#260,
+/// #321).
+pub fn plain_chains(origin: &Origin) -> BTreeMap<String, Vec<(String, String)>> {
     let tree = Tree::new(origin);
-    tree.callers
-        .keys()
-        .filter_map(|d| match tree.only_call(d) {
-            Some(("", call)) => Some((d.clone(), call.name.clone())),
-            _ => None,
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for dir in tree.callers.keys() {
+        let mut chain = Vec::new();
+        let mut d = dir.as_str();
+        while !d.is_empty() && chain.len() <= origin.modules.len() {
+            let Some((parent, call)) = tree.only_call(d) else {
+                break;
+            };
+            chain.push((parent.to_string(), call.name.clone()));
+            d = parent;
+        }
+        if d.is_empty() {
+            chain.reverse();
+            out.insert(dir.clone(), chain);
+        }
+    }
+    out
 }
 
 /// The local module folder a call reads (a literal relative `source` of a folder of the origin).
@@ -973,7 +1015,11 @@ fn kubernetes_cluster(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
 /// [`kubernetes_cluster`] found in a module the root calls; a module with ECS services or task
 /// definitions and no cluster of its own runs them there. A service whose `cluster` reads an
 /// ECS cluster (of another module) that is not that one keeps its module as it is.
-fn ecs_clusters(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
+fn ecs_clusters(
+    tree: &Tree<'_>,
+    inputs: &BTreeMap<String, BTreeMap<String, Expression>>,
+    facts: &mut BTreeMap<String, Facts>,
+) {
     let Some(root) = tree.origin.modules.get("") else {
         return;
     };
@@ -989,6 +1035,14 @@ fn ecs_clusters(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
             addr
         }
     };
+    // The folder of the stack's cluster, when `ecs::create_cluster` sizes it.
+    let sized_dir = tree
+        .origin
+        .modules
+        .iter()
+        .find(|(d, m)| cluster_of(d, m).is_some_and(|(a, _)| a == stack))
+        .filter(|(_, m)| sized_by_ecs(m))
+        .map(|(d, _)| d.clone());
     for (dir, m) in &tree.origin.modules {
         if dir.is_empty()
             || cluster_of(dir, m).is_some()
@@ -1029,8 +1083,37 @@ fn ecs_clusters(tree: &Tree<'_>, facts: &mut BTreeMap<String, Facts>) {
         if elsewhere {
             continue;
         }
-        facts.entry(dir.clone()).or_default().ecs_cluster = Some((stack.clone(), via));
+        let f = facts.entry(dir.clone()).or_default();
+        f.ecs_cluster = Some((stack.clone(), via));
+        f.ecs_cluster_sized = sized_dir.is_some();
+        // The cluster's module sizes its node pool with these workloads too (#320).
+        if let Some(cdir) = &sized_dir {
+            let no_inputs = BTreeMap::new();
+            let eval = Eval::new(m, inputs.get(dir).unwrap_or(&no_inputs), None);
+            let (now, peak, services, tasks) = crate::rules::ecs::module_demand(m, &eval);
+            let g = facts.entry(cdir.clone()).or_default();
+            let g = g.guests.get_or_insert_with(Guests::default);
+            g.modules.push((dir.clone(), services, tasks));
+            for (sum, d) in [(&mut g.now, now), (&mut g.peak, peak)] {
+                sum.millicores += d.millicores;
+                sum.mib += d.mib;
+                sum.pod_millicores = sum.pod_millicores.max(d.pod_millicores);
+                sum.pod_mib = sum.pod_mib.max(d.pod_mib);
+            }
+        }
     }
+}
+
+/// Does the cluster of module `m` become a DOKS cluster that `ecs::create_cluster` sizes: an
+/// ECS cluster resource, not beside an EKS or kept DOKS cluster? (A registry module's cluster
+/// is not counted: #355.)
+fn sized_by_ecs(m: &origin::Module) -> bool {
+    let has = |ty: &str| {
+        m.resources
+            .iter()
+            .any(|r| r.mode == Mode::Managed && r.ty == ty)
+    };
+    has("aws_ecs_cluster") && !has("aws_eks_cluster") && !has("digitalocean_kubernetes_cluster")
 }
 
 // ---- database logins passed to two modules (#147) -------------------------------------------
@@ -3886,6 +3969,91 @@ mod tests {
             f.get("lb")
                 .is_none_or(|x| x.given.is_empty() && x.split.is_empty())
         );
+    }
+
+    #[test]
+    fn the_cluster_of_another_module_is_sized_for_its_guests() {
+        let svc = r#"
+            variable "cluster" {}
+            variable "replicas" { default = 1 }
+            resource "aws_ecs_task_definition" "t" {
+              family = "t"
+              cpu    = "1024"
+              memory = "2048"
+              container_definitions = jsonencode([{ name = "t", image = "nginx:1" }])
+            }
+            resource "aws_ecs_service" "s" {
+              cluster         = var.cluster
+              task_definition = aws_ecs_task_definition.t.arn
+              desired_count   = var.replicas
+            }"#;
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                module "c" { source = "./c" }
+                module "s" {
+                  source  = "./s"
+                  cluster = module.c.id
+                }"#,
+            ),
+            (
+                "c/main.tf",
+                r#"
+                resource "aws_ecs_cluster" "this" { name = "x" }
+                output "id" { value = aws_ecs_cluster.this.id }"#,
+            ),
+            ("s/main.tf", svc),
+        ]);
+        assert!(f["s"].ecs_cluster_sized);
+        let g = f["c"]
+            .guests
+            .as_ref()
+            .expect("the cluster's module learns its guests");
+        assert_eq!(g.modules, [("s".to_string(), 1, 0)]);
+        // 1024 CPU units are one vCPU.
+        assert_eq!((g.now.millicores, g.now.mib), (1000, 2048));
+        assert_eq!((g.peak.pod_millicores, g.peak.pod_mib), (1000, 2048));
+        assert!(f.get("s").is_none_or(|x| x.guests.is_none()));
+        // Beside an EKS cluster the ECS cluster is not sized by the ECS rule: nothing is handed.
+        let f = facts(&[
+            (
+                "main.tf",
+                r#"
+                resource "aws_eks_cluster" "k" { name = "k" }
+                module "s" {
+                  source  = "./s"
+                  cluster = "x"
+                }"#,
+            ),
+            ("s/main.tf", svc),
+        ]);
+        assert!(f["s"].ecs_cluster.is_some() && !f["s"].ecs_cluster_sized);
+        assert!(f.get("").is_none_or(|x| x.guests.is_none()));
+    }
+
+    #[test]
+    fn plain_chains_lead_from_the_root_through_single_calls() {
+        let files: BTreeMap<String, String> = [
+            ("main.tf", "module \"a\" { source = \"./a\" }\nmodule \"r\" {\n source = \"./r\"\n count = 2\n}"),
+            ("a/main.tf", "module \"b\" { source = \"./b\" }\nmodule \"t1\" { source = \"../t\" }\nmodule \"t2\" { source = \"../t\" }"),
+            ("a/b/main.tf", "resource \"aws_sqs_queue\" \"q\" {}"),
+            ("t/main.tf", "resource \"aws_sqs_queue\" \"q\" {}"),
+            ("r/main.tf", "resource \"aws_sqs_queue\" \"q\" {}"),
+        ]
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+        let mut diags = Vec::new();
+        let origin = origin::parse(&files, &mut diags);
+        let chains = plain_chains(&origin);
+        let pair = |d: &str, c: &str| (d.to_string(), c.to_string());
+        assert_eq!(chains["a"], [pair("", "a")]);
+        assert_eq!(chains["a/b"], [pair("", "a"), pair("a", "b")]);
+        // Called twice, or by a repeated call: no chain.
+        assert!(!chains.contains_key("t"));
+        assert!(!chains.contains_key("r"));
+        assert!(!chains.contains_key(""));
     }
 
     #[test]

@@ -204,6 +204,7 @@ async fn inventory(client: &Client) -> Vec<(String, String, Vec<String>)> {
         ("/v2/account/keys", "ssh_keys", "name"),
         ("/v2/reserved_ips", "reserved_ips", "ip"),
         ("/v2/monitoring/alerts", "policies", "description"),
+        ("/v2/uptime/checks", "checks", "name"),
     ];
     let mut out = Vec::new();
     for (path, key, name) in lists {
@@ -648,5 +649,109 @@ async fn the_efs_case_deploys_an_nfs_share_and_destroys_it() {
             .iter()
             .any(|v| v["name"] == "main-acme"),
         "the VPC is left after destroy"
+    );
+}
+
+/// The compiled Route 53 health-check case: its uptime checks (an HTTP check of the load
+/// balancer's address, a ping check) and the alert of the first are created, found unchanged by
+/// a second deploy, and gone after destroy (the alert with its check).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_health_check_case_deploys_uptime_checks_and_alerts() {
+    let cloud = cloud(Duration::from_millis(50)).await;
+    let stack = corpus("route53/health_check");
+    let mut state = State::default();
+    let first = engine(Arc::new(http(&cloud)))
+        .deploy(&stack, &mut state)
+        .await
+        .expect("runs");
+    assert!(ok(&first), "first deploy failed:\n{}", failures(&first));
+    for t in ["digitalocean_uptime_check", "digitalocean_uptime_alert"] {
+        let of_type: Vec<_> = first.resources.iter().filter(|o| o.tf_type == t).collect();
+        assert!(!of_type.is_empty(), "no {t} in the report");
+        for o in of_type {
+            assert_eq!(o.status, Status::Created, "{}: {:?}", o.address, o.detail);
+        }
+    }
+
+    let raw = raw_client(&cloud);
+    let lbs = raw
+        .list("/v2/load_balancers", "load_balancers")
+        .await
+        .expect("lists load balancers");
+    let lb = lbs
+        .iter()
+        .find(|l| l["name"] == "web-acme")
+        .expect("the stack's load balancer");
+    let ip = lb["ip"].as_str().expect("the load balancer has an address");
+    let mut checks = raw
+        .list("/v2/uptime/checks", "checks")
+        .await
+        .expect("lists checks");
+    checks.sort_by_key(|c| c["name"].as_str().unwrap_or("").to_string());
+    let names: Vec<&str> = checks.iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["smtp-acme", "web-health-acme"]);
+    let (smtp, web) = (&checks[0], &checks[1]);
+    assert_eq!(smtp["type"], "ping");
+    assert_eq!(smtp["target"], "203.0.113.10");
+    assert_eq!(smtp["enabled"], true, "the provider's default");
+    assert_eq!(web["type"], "http");
+    assert_eq!(
+        web["target"],
+        format!("http://{ip}/health"),
+        "reads the load balancer's ip"
+    );
+    assert_eq!(
+        web["regions"],
+        serde_json::json!(["us_east", "eu_west", "se_asia"])
+    );
+    let web_id = web["id"].as_str().expect("an id");
+    let alerts = raw
+        .list(&format!("/v2/uptime/checks/{web_id}/alerts"), "alerts")
+        .await
+        .expect("lists the web check's alerts");
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0]["name"], "web-down-acme");
+    assert_eq!(alerts[0]["type"], "down");
+    assert_eq!(alerts[0]["period"], "2m");
+    assert_eq!(
+        alerts[0]["notifications"]["email"],
+        serde_json::json!(["oncall@example.com"])
+    );
+    let smtp_id = smtp["id"].as_str().expect("an id");
+    assert!(
+        raw.list(&format!("/v2/uptime/checks/{smtp_id}/alerts"), "alerts")
+            .await
+            .expect("lists the ping check's alerts")
+            .is_empty(),
+        "the ping check has no alert"
+    );
+
+    // A second deploy finds them as they are and writes nothing.
+    let second = engine(Arc::new(http(&cloud)))
+        .deploy(&stack, &mut state)
+        .await
+        .expect("runs");
+    assert!(ok(&second), "second deploy failed:\n{}", failures(&second));
+    for o in second
+        .resources
+        .iter()
+        .filter(|o| o.tf_type.starts_with("digitalocean_uptime_"))
+    {
+        assert_eq!(o.status, Status::Unchanged, "{}: {:?}", o.address, o.detail);
+    }
+    assert_eq!(second.requests.writes(), 0, "the second deploy wrote");
+
+    // Destroy deletes them.
+    let gone = engine(Arc::new(http(&cloud)))
+        .destroy(&stack, &mut state)
+        .await
+        .expect("runs");
+    assert!(ok(&gone), "destroy failed:\n{}", failures(&gone));
+    assert!(
+        raw.list("/v2/uptime/checks", "checks")
+            .await
+            .expect("lists checks")
+            .is_empty(),
+        "a check is left after destroy"
     );
 }

@@ -16,6 +16,12 @@
 //! * `var.create_registry` — whether the stack creates it (`digitalocean_container_registry`
 //!   with `count`); default `true` unless the `registry_name` option names an existing one.
 //!
+//! Only one module of the stack declares them and creates the registry (#260, #321): the first
+//! the pipeline compiles that the root reaches by single calls. Every module compiled after it
+//! reads its name from that module's `registry_name` output (`xmod::Facts::registry_from`):
+//! passed down as `var.registry_name`, or read as `module.<call>.registry_name` by the modules
+//! that call the owner, directly or through the modules between.
+//!
 //! Pulling. Pods pull with explicit credentials rather than DOKS `registry_integration`: a
 //! `digitalocean_container_registry_docker_credentials` (read-only) feeds a
 //! `kubernetes_secret_v1` of type `kubernetes.io/dockerconfigjson` in each namespace that runs
@@ -216,9 +222,25 @@ pub fn ensure_registry(cx: &mut Cx<'_>, loc: Loc) -> Expression {
     if cx.st.find(ADDR).is_some() {
         return hclx::path(&["var", "registry_name"]);
     }
-    // A sibling module creates the appliance's registry (one per account, #260): its name is
-    // passed in from that module's output, which also orders the creates.
+    // Another module creates the appliance's registry (one per account, #260, #321): its name
+    // is passed in from that module's output, which also orders the creates.
     if let Some(from) = cx.xmod.registry_from.clone() {
+        let owner = &from.owner;
+        // A module that calls the owner reads the output itself.
+        if let Some(here) = from.here {
+            let msg = format!(
+                "container images move to the appliance's DigitalOcean Container Registry, which module `{owner}` creates (DigitalOcean allows one per account): this module reads its name from `{}`",
+                hclx::inline(&here)
+            );
+            if !cx.st.diags.iter().any(|d| d.message == msg) {
+                cx.diag(
+                    Diagnostic::new(Code::ContainerRegistry, msg)
+                        .at(loc)
+                        .help("Ferry's controller copies the images listed in the report into it at deploy time"),
+                );
+            }
+            return here;
+        }
         if cx.st.variables.iter().any(|(n, _)| n == "registry_name") {
             return hclx::path(&["var", "registry_name"]);
         }
@@ -226,7 +248,7 @@ pub fn ensure_registry(cx: &mut Cx<'_>, loc: Loc) -> Expression {
         v.set(
             "description",
             Expression::String(format!(
-                "Name of the appliance's DigitalOcean Container Registry, created by module `{from}` (one registry per account)."
+                "Name of the appliance's DigitalOcean Container Registry, created by module `{owner}` (one registry per account)."
             )),
         );
         v.set("type", hclx::path(&["string"]));
@@ -235,7 +257,7 @@ pub fn ensure_registry(cx: &mut Cx<'_>, loc: Loc) -> Expression {
             Diagnostic::new(
                 Code::ContainerRegistry,
                 format!(
-                    "container images move to the appliance's DigitalOcean Container Registry, which module `{from}` creates (DigitalOcean allows one per account): the root passes its name in (`module.{from}.registry_name`)"
+                    "container images move to the appliance's DigitalOcean Container Registry, which module `{owner}` creates (DigitalOcean allows one per account): its name is passed in from that module's `registry_name` output"
                 ),
             )
             .at(loc)

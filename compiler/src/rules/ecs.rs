@@ -65,7 +65,8 @@
 //!
 //! A module with services and no cluster of its own runs them on the stack's cluster of
 //! another module when `xmod` found one (`Facts::ecs_cluster`, #260), else on a stand-in
-//! `workloads` cluster sized for them.
+//! `workloads` cluster sized for them. An ECS cluster the services of other modules run on is
+//! sized for their demand too (`Facts::guests`, #320): its F373 note gives the total.
 
 use super::ecr;
 use super::k8s::{self, Container, Env, EnvSource, PodSpec, Port, Probe, ProbeAction};
@@ -1125,6 +1126,28 @@ fn workload_demand(cx: &Cx<'_>) -> (Demand, Demand, usize, usize) {
     (now, peak, services, tasks)
 }
 
+/// The demand of the ECS services of a module compiled elsewhere ([`workload_demand`] over its
+/// origin resources, evaluated by `eval`): `xmod` hands it to the module of the stack's
+/// cluster they run on (#320).
+pub fn module_demand(
+    module: &crate::origin::Module,
+    eval: &Eval,
+) -> (Demand, Demand, usize, usize) {
+    let options = crate::api::Options::default();
+    let mut st = super::State::default();
+    let at_deploy = std::collections::BTreeSet::new();
+    let cx = Cx {
+        module,
+        resources: &module.resources,
+        eval,
+        options: &options,
+        st: &mut st,
+        xmod: &crate::xmod::NONE,
+        at_deploy: &at_deploy,
+    };
+    workload_demand(&cx)
+}
+
 // ---- the cluster ---------------------------------------------------------------------------------
 
 /// The DOKS cluster of the stack, if one was emitted (from EKS, an ECS cluster, or for the
@@ -1140,7 +1163,17 @@ fn doks_cluster(cx: &Cx<'_>) -> Option<String> {
 /// Emits a DOKS cluster sized for the ECS services (`r`: the ECS cluster it stands for, or
 /// `None` when the stack has no cluster of its own). Returns its address.
 fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
-    let (now, peak, services, tasks) = workload_demand(cx);
+    let (mut now, mut peak, services, tasks) = workload_demand(cx);
+    // The services of other modules that run on this cluster (`xmod`, #320).
+    let guests = cx.xmod.guests.as_ref().filter(|_| r.is_some());
+    if let Some(g) = guests {
+        for (sum, d) in [(&mut now, g.now), (&mut peak, g.peak)] {
+            sum.millicores += d.millicores;
+            sum.mib += d.mib;
+            sum.pod_millicores = sum.pod_millicores.max(d.pod_millicores);
+            sum.pod_mib = sum.pod_mib.max(d.pod_mib);
+        }
+    }
     let base = facts::pool_for(now);
     let top = facts::pool_for(Demand {
         pod_millicores: now.pod_millicores.max(peak.pod_millicores),
@@ -1259,13 +1292,32 @@ fn create_cluster(cx: &mut Cx<'_>, r: Option<&Resource>) -> String {
     } else {
         format!("{min_nodes} nodes")
     };
+    let own = if tasks > 0 {
+        format!("{services} service(s) and {tasks} task(s) run by no service (one run each)")
+    } else {
+        format!("{services} service(s)")
+    };
+    let who = match guests {
+        Some(g) => {
+            let others = g
+                .modules
+                .iter()
+                .map(|(dir, services, tasks)| {
+                    let tasks = if *tasks > 0 {
+                        format!(" and {tasks} task(s) run by no service")
+                    } else {
+                        String::new()
+                    };
+                    format!("{services} service(s){tasks} of `{dir}`")
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{own} of this module and {others}, which run on it, together")
+        }
+        None => own,
+    };
     let msg = format!(
-        "the ECS services run on a new DOKS cluster: {services} service(s){} ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum); with {}% headroom and room for the system on every node, the node pool is {count} of `{size}`",
-        if tasks > 0 {
-            format!(" and {tasks} task(s) run by no service (one run each)")
-        } else {
-            String::new()
-        },
+        "the ECS services run on a new DOKS cluster: {who} ask for {:.2} vCPU and {} MiB at their desired count ({:.2} vCPU, {} MiB at their maximum); with {}% headroom and room for the system on every node, the node pool is {count} of `{size}`",
         now.millicores as f64 / 1000.0,
         now.mib,
         peak.millicores as f64 / 1000.0,
@@ -1327,7 +1379,11 @@ fn ensure_cluster(cx: &mut Cx<'_>, r: &Resource) {
         Diagnostic::new(Code::NodePoolFromWorkloads, msg)
             .at(r.loc.clone())
             .resource(r.address())
-            .help(format!("the node pool of `{addr}` is sized in its own module, without these workloads: check that it has room for them")),
+            .help(if cx.xmod.ecs_cluster_sized {
+                format!("the node pool of `{addr}` is sized for these workloads too (its F373 note gives the total)")
+            } else {
+                format!("the node pool of `{addr}` is sized in its own module, without these workloads: check that it has room for them")
+            }),
     );
 }
 

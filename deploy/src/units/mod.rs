@@ -18,6 +18,7 @@ pub mod local;
 pub mod network;
 pub mod nfs;
 pub mod project;
+pub mod uptime;
 
 use crate::client::{ApiError, BoxFut, Client, Method, enc, idempotency_key};
 use crate::event::{Event, EventKind, EventSink};
@@ -71,6 +72,7 @@ pub fn all() -> Vec<&'static UnitDef> {
     out.extend(database::UNITS);
     out.extend(kubernetes::UNITS);
     out.extend(project::UNITS);
+    out.extend(uptime::UNITS);
     out.extend(local::UNITS);
     out
 }
@@ -925,6 +927,8 @@ mod tests {
             "digitalocean_vpc_nat_gateway",
             "digitalocean_tag",
             "digitalocean_monitor_alert",
+            "digitalocean_uptime_check",
+            "digitalocean_uptime_alert",
             "digitalocean_cdn",
             "digitalocean_ssh_key",
             "random_password",

@@ -16,6 +16,7 @@ pub(crate) mod projects;
 pub(crate) mod registry;
 pub(crate) mod reserved_ips;
 pub(crate) mod tags;
+pub(crate) mod uptime;
 pub(crate) mod volumes;
 pub(crate) mod vpcs;
 
@@ -77,7 +78,8 @@ fn routes() -> Routes {
     let r = firewalls::routes(r);
     let r = certificates::routes(r);
     let r = reserved_ips::routes(r);
-    monitoring::routes(r)
+    let r = monitoring::routes(r);
+    uptime::routes(r)
 }
 
 pub(crate) fn served() -> Vec<String> {

@@ -14,7 +14,7 @@ variable "project_id" {
 }
 
 variable "registry_name" {
-  description = "Name of the appliance's DigitalOcean Container Registry, created by module `redis` (one registry per account)."
+  description = "Name of the appliance's DigitalOcean Container Registry, created by module `modules/redis` (one registry per account)."
   type        = string
 }
 

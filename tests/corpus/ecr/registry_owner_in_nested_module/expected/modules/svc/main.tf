@@ -1,0 +1,87 @@
+module "api" {
+  source        = "./api"
+  registry_name = var.registry_name
+  instance_id   = var.instance_id
+  region        = var.region
+  project_id    = var.project_id
+}
+
+resource "kubernetes_namespace_v1" "appliance" {
+  metadata {
+    name   = "appliance-${var.instance_id}-svc"
+    labels = {
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+}
+
+resource "digitalocean_container_registry_docker_credentials" "appliance" {
+  registry_name = module.api.registry_name
+}
+
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-credentials"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+  data = {
+    ".dockerconfigjson" = digitalocean_container_registry_docker_credentials.appliance.docker_credentials
+  }
+}
+
+resource "kubernetes_deployment_v1" "admin" {
+  metadata {
+    name      = "admin"
+    namespace = kubernetes_namespace_v1.appliance.metadata[0].name
+    labels    = {
+      "app.kubernetes.io/name"       = "admin"
+      "app.kubernetes.io/managed-by" = "ferry"
+      "ferry.dev/instance-id"        = var.instance_id
+    }
+  }
+
+  spec {
+    replicas = 1
+
+    selector {
+      match_labels = {
+        "app.kubernetes.io/name" = "admin"
+      }
+    }
+
+    template {
+      metadata {
+        labels = {
+          "app.kubernetes.io/name"       = "admin"
+          "app.kubernetes.io/managed-by" = "ferry"
+          "ferry.dev/instance-id"        = var.instance_id
+        }
+      }
+
+      spec {
+        container {
+          name  = "admin"
+          image = "registry.digitalocean.com/${var.registry_name}/nginx:1.27"
+
+          resources {
+            requests = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+            limits = {
+              cpu    = "250m"
+              memory = "512Mi"
+            }
+          }
+        }
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
+      }
+    }
+  }
+}

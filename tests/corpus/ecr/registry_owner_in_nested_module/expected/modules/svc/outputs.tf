@@ -1,0 +1,3 @@
+output "registry_name" {
+  value = module.api.registry_name
+}

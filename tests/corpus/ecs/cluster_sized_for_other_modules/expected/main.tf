@@ -1,0 +1,37 @@
+module "worker" {
+  source        = "./modules/worker"
+  cluster_id    = digitalocean_kubernetes_cluster.main.id
+  registry_name = var.registry_name
+  instance_id   = var.instance_id
+  region        = var.region
+  project_id    = digitalocean_project.appliance.id
+}
+
+data "digitalocean_kubernetes_versions" "main" {}
+
+resource "digitalocean_kubernetes_cluster" "main" {
+  name    = "shop-${var.instance_id}"
+  region  = var.region
+  version = data.digitalocean_kubernetes_versions.main.latest_version
+  ha      = true
+  tags    = ["instance-id:${var.instance_id}"]
+
+  node_pool {
+    name       = "workloads"
+    size       = "s-8vcpu-16gb"
+    node_count = 2
+    tags       = ["instance-id:${var.instance_id}"]
+  }
+}
+
+resource "digitalocean_project" "appliance" {
+  name        = "ferry-${var.instance_id}"
+  description = "Ferry appliance (compiled by Ferry)"
+  purpose     = "Web Application"
+  environment = "production"
+}
+
+resource "digitalocean_project_resources" "appliance" {
+  project   = digitalocean_project.appliance.id
+  resources = flatten([[digitalocean_kubernetes_cluster.main.urn]])
+}
