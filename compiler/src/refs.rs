@@ -363,8 +363,10 @@ impl<'a> Rewriter<'a> {
         let (root, ops) = hclx::traversal_root(e)?;
         let (addr, rest): (String, &[Op]) = if root == "data" {
             match ops {
+                // Another layer's state (`rules::remote_state`): read through its inputs.
                 [Op::GetAttr(ty), Op::GetAttr(name), rest @ ..]
-                    if ty.as_str().starts_with("aws_") =>
+                    if ty.as_str().starts_with("aws_")
+                        || ty.as_str() == "terraform_remote_state" =>
                 {
                     (format!("data.{}.{}", ty.as_str(), name.as_str()), rest)
                 }
@@ -992,7 +994,9 @@ fn may_reference(e: &Expression) -> bool {
                 TemplateExpr::QuotedString(s) => s.as_str(),
                 TemplateExpr::Heredoc(h) => h.template.as_str(),
             };
-            text.contains("aws_") || text.contains("module")
+            text.contains("aws_")
+                || text.contains("module")
+                || text.contains("terraform_remote_state")
         }
         Expression::Traversal(t) => {
             may_reference(&t.expr)
