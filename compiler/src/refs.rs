@@ -599,7 +599,8 @@ impl<'a> Rewriter<'a> {
                 let text = tmpl.replace("$T", &hclx::inline(&self.target(target, index, &[], &[])));
                 apply_tail(hclx::parse_expr(&text).unwrap_or(Expression::Null), tail)
             }
-            Some(Export::Expr(e)) => e.clone(),
+            // The rest of the reference applies to the value (`name_servers.0`, `x.list[1]`).
+            Some(Export::Expr(e)) => apply_tail(e.clone(), tail),
             Some(Export::Unmapped(reason)) => {
                 self.unmapped(&format!("{addr}.{attr}"), reason, loc);
                 Expression::Null
