@@ -134,15 +134,16 @@ fn outputs_read(cx: &Cx<'_>, r: &Resource) -> (Vec<String>, Vec<String>) {
                 .skip_while(|o| matches!(o, Op::Index(_) | Op::LegacyIndex(_)))
                 .collect();
             match rest.as_slice() {
-                [Op::GetAttr(o), Op::GetAttr(a), ..] if o.as_str() == "outputs" => {
-                    if !modern.iter().any(|m| m == a.as_str()) {
-                        modern.push(a.as_str().to_string());
-                    }
+                // Read once each (`outputs` is in `OWN`: a repeated read falls through to `_`).
+                [Op::GetAttr(o), Op::GetAttr(a), ..]
+                    if o.as_str() == "outputs" && !modern.iter().any(|m| m == a.as_str()) =>
+                {
+                    modern.push(a.as_str().to_string());
                 }
-                [Op::GetAttr(a), ..] if !OWN.contains(&a.as_str()) => {
-                    if !legacy.iter().any(|m| m == a.as_str()) {
-                        legacy.push(a.as_str().to_string());
-                    }
+                [Op::GetAttr(a), ..]
+                    if !OWN.contains(&a.as_str()) && !legacy.iter().any(|m| m == a.as_str()) =>
+                {
+                    legacy.push(a.as_str().to_string());
                 }
                 _ => {}
             }
