@@ -572,6 +572,7 @@ fn add_body(
                     .unwrap_or_else(|| (Loc::file(path), AttrLocs::default()));
                 block_i += 1;
                 legacy_seen |= legacy::upgrade_body(&mut block.body);
+                legacy_seen |= legacy::upgrade_map_blocks(&mut block);
                 if resource_prefix {
                     strip_resource_prefix(&mut block.body);
                 }

@@ -1325,6 +1325,80 @@ fn drop_orphaned_kept_data(
     }
 }
 
+/// The inputs standing for another layer's outputs (`rules::remote_state`): those nothing in
+/// the deployment stack reads any more (what read them was not carried over: subnets, security
+/// groups) are left out, since each would be one more value the operator must set for nothing;
+/// the rest are reported (F311), and the data source's outcome says which.
+fn remote_state_inputs(
+    st: &mut rules::State,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    named: &[&[Named]],
+    diags: &mut Vec<Diagnostic>,
+) {
+    use hcl::expr::TraversalOperator as Op;
+    if st.remote_states.is_empty() {
+        return;
+    }
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    let mut scan = |e: &Expression| {
+        hclx::walk(e, &mut |x| {
+            if let Some(("var", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
+                read.insert(n.as_str().to_string());
+            }
+        });
+    };
+    stack_reads(emitted, named, &mut scan);
+    for l in locals {
+        scan(&l.expr);
+    }
+    for rs in std::mem::take(&mut st.remote_states) {
+        let (kept, unread): (Vec<String>, Vec<String>) =
+            rs.vars.into_iter().partition(|v| read.contains(v));
+        st.variables.retain(|(n, _)| !unread.contains(n));
+        let list = |vs: &[String]| {
+            vs.iter()
+                .map(|n| format!("`var.{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let note = if kept.is_empty() {
+            format!(
+                "reads the outputs of another layer ({}), which the appliance does not have; nothing in the deployment stack reads them, so it is left out",
+                rs.state
+            )
+        } else {
+            format!(
+                "reads the outputs of another layer ({}), which the appliance does not have: what the stack reads of it comes from inputs: {}",
+                rs.state,
+                list(&kept)
+            )
+        };
+        if let Some(rec) = st.outcomes.get_mut(&rs.address) {
+            rec.note = Some(note.clone());
+            if kept.is_empty() {
+                rec.outcome = Outcome::Dropped;
+            }
+        }
+        let diag = if kept.is_empty() {
+            Diagnostic::new(Code::Dropped, format!("`{}` {note}", rs.address))
+                .help("remove it from the origin if no other deployment needs it")
+        } else {
+            Diagnostic::new(
+                Code::ExistingObjectInput,
+                format!(
+                    "`{}` reads the outputs of another layer ({}), which the deployment stack cannot read: {} must be set when the appliance is deployed",
+                    rs.address,
+                    rs.state,
+                    list(&kept)
+                ),
+            )
+            .help("compile that layer with Ferry too (its outputs keep their names) and deploy it first, then pass its outputs to these inputs (`tofu output -json` in its deployment stack)")
+        };
+        diags.push(diag.at(rs.loc).resource(rs.address));
+    }
+}
+
 /// Takes out (and returns) the locals nothing emitted reads any more, directly or through other
 /// locals: those that only AWS resources read (`tags`, availability zones, a map of ECS
 /// services now expanded one Deployment each). Terraform evaluates every local, read or not,
@@ -2199,6 +2273,13 @@ fn compile_module(
         &mut diags,
     );
     let dead = prune_dead_locals(&mut locals, &emitted, &[&outputs, &calls, &providers]);
+    remote_state_inputs(
+        &mut st,
+        &emitted,
+        &locals,
+        &[&outputs, &calls, &providers],
+        &mut diags,
+    );
     if let Some(first) = dead.first() {
         let names = dead
             .iter()

@@ -363,8 +363,10 @@ impl<'a> Rewriter<'a> {
         let (root, ops) = hclx::traversal_root(e)?;
         let (addr, rest): (String, &[Op]) = if root == "data" {
             match ops {
+                // Another layer's state (`rules::remote_state`): read through its inputs.
                 [Op::GetAttr(ty), Op::GetAttr(name), rest @ ..]
-                    if ty.as_str().starts_with("aws_") =>
+                    if ty.as_str().starts_with("aws_")
+                        || ty.as_str() == "terraform_remote_state" =>
                 {
                     (format!("data.{}.{}", ty.as_str(), name.as_str()), rest)
                 }
@@ -597,7 +599,8 @@ impl<'a> Rewriter<'a> {
                 let text = tmpl.replace("$T", &hclx::inline(&self.target(target, index, &[], &[])));
                 apply_tail(hclx::parse_expr(&text).unwrap_or(Expression::Null), tail)
             }
-            Some(Export::Expr(e)) => e.clone(),
+            // The rest of the reference applies to the value (`name_servers.0`, `x.list[1]`).
+            Some(Export::Expr(e)) => apply_tail(e.clone(), tail),
             Some(Export::Unmapped(reason)) => {
                 self.unmapped(&format!("{addr}.{attr}"), reason, loc);
                 Expression::Null
@@ -992,7 +995,9 @@ fn may_reference(e: &Expression) -> bool {
                 TemplateExpr::QuotedString(s) => s.as_str(),
                 TemplateExpr::Heredoc(h) => h.template.as_str(),
             };
-            text.contains("aws_") || text.contains("module")
+            text.contains("aws_")
+                || text.contains("module")
+                || text.contains("terraform_remote_state")
         }
         Expression::Traversal(t) => {
             may_reference(&t.expr)

@@ -26,6 +26,55 @@ pub fn upgrade_body(body: &mut Body) -> bool {
     seen
 }
 
+/// Map arguments of types Ferry keeps as written that Terraform 0.11 also accepted as a block
+/// (`vars { … }`): 0.12+ rejects the block ("Unsupported block type"), so a kept data source
+/// written so would fail the plan. AWS types' map blocks (`tags { … }`) are their rules' to read.
+const MAP_BLOCKS: &[(&str, &str, &str)] = &[
+    ("data", "template_file", "vars"),
+    ("resource", "null_resource", "triggers"),
+];
+
+/// `vars { k = v }` in a top-level block of a type in [`MAP_BLOCKS`] becomes `vars = { k = v }`.
+/// Returns whether it rewrote anything.
+pub fn upgrade_map_blocks(block: &mut hcl::Block) -> bool {
+    let kind = block.identifier().to_string();
+    let Some(ty) = block.labels.first().map(|l| l.as_str().to_string()) else {
+        return false;
+    };
+    let mut seen = false;
+    for (k, t, arg) in MAP_BLOCKS {
+        if *k != kind || *t != ty {
+            continue;
+        }
+        for s in block.body.0.iter_mut() {
+            let hcl::Structure::Block(b) = s else {
+                continue;
+            };
+            if b.identifier() != *arg || !b.labels.is_empty() {
+                continue;
+            }
+            // Only attributes (a map); a nested block is no 0.11 map, left for the plan to judge.
+            if b.body.iter().any(|x| matches!(x, hcl::Structure::Block(_))) {
+                continue;
+            }
+            let obj: hcl::Object<hcl::expr::ObjectKey, Expression> = b
+                .body
+                .iter()
+                .filter_map(|x| match x {
+                    hcl::Structure::Attribute(a) => Some((
+                        hcl::expr::ObjectKey::Identifier(hcl::Identifier::unchecked(a.key())),
+                        a.expr.clone(),
+                    )),
+                    hcl::Structure::Block(_) => None,
+                })
+                .collect();
+            *s = hcl::Structure::Attribute(hcl::Attribute::new(*arg, Expression::Object(obj)));
+            seen = true;
+        }
+    }
+    seen
+}
+
 fn unwrap_interpolations(expr: &mut Expression) -> bool {
     let mut seen = false;
     hclx::walk_mut(expr, &mut |e| {

@@ -45,6 +45,7 @@ pub mod k8s;
 pub mod lambda;
 pub mod lb;
 pub mod network;
+pub mod remote_state;
 pub mod s3;
 pub mod secrets;
 pub mod security;
@@ -94,6 +95,7 @@ const FILES: &[&[RuleDef]] = &[
     lambda::RULES,
     lb::RULES,
     network::RULES,
+    remote_state::RULES,
     s3::RULES,
     secrets::RULES,
     security::RULES,
@@ -177,6 +179,17 @@ impl ExportAttrs {
     }
 }
 
+/// A `data "terraform_remote_state"` and the input variables standing for the outputs the
+/// module reads of it (`rules::remote_state`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteStateInputs {
+    pub address: String,
+    pub loc: crate::source::Loc,
+    /// "the `s3` state `network.tfstate`".
+    pub state: String,
+    pub vars: Vec<String>,
+}
+
 /// The outcome recorded for one origin resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeRec {
@@ -232,6 +245,9 @@ pub struct State {
     /// Extra files of the deployment stack (rewritten Kubernetes manifests), by path relative to
     /// the module folder.
     pub files: BTreeMap<String, String>,
+    /// Another layer's state the module reads (`rules::remote_state`) and the inputs declared
+    /// for its outputs: the pipeline leaves out the inputs nothing emitted reads, then reports.
+    pub remote_states: Vec<RemoteStateInputs>,
     /// Lookup caches (see [`EmittedIndex`], [`OriginIndex`], [`RefIndex`]); never part of
     /// the output.
     emitted_index: RefCell<EmittedIndex>,
