@@ -1,6 +1,6 @@
-//! Lookups of databases outside the stack (`data.aws_db_instance`, `data.aws_rds_cluster`): read
-//! as a `digitalocean_database_cluster` data source when the stack names the cluster, reported
-//! otherwise with the attributes the stack reads.
+//! Databases the origin reads but does not create (`data "aws_db_instance"`,
+//! `data "aws_rds_cluster"`): they stay where they are, and every attribute the stack reads
+//! becomes an input variable of the deployment stack for the operator to set (F311).
 
 use crate::diag::{Code, Diagnostic};
 use crate::hclx;

@@ -1,5 +1,6 @@
-//! AMIs → DigitalOcean image slugs: `data "aws_ami"` lookups and literal AMI ids are matched to a
-//! distribution image by OS family; `aws_ami_from_instance` → a droplet snapshot.
+//! AMIs → DigitalOcean images: a `data "aws_ami"` lookup becomes the image slug of its
+//! distribution and release, an AMI id the default image with a warning, and an
+//! `aws_ami_from_instance` of the stack a snapshot of its droplet.
 
 use super::{body_mentions, eventual_target};
 use crate::diag::{Code, Diagnostic};
@@ -132,8 +133,6 @@ pub(super) fn ami_lookup(r: &Resource, cx: &mut Cx<'_>) {
     }
 }
 
-/// The droplet image for an `ami` expression: the slug of a `data "aws_ami"` lookup, or the
-/// default image with a warning for AMI ids.
 /// The droplet image for an AMI: the snapshot of an `aws_ami_from_instance` of the stack (the
 /// reference, which the reference pass points at the snapshot's id), else the image slug of
 /// [`image_for`].
@@ -197,6 +196,8 @@ pub(super) fn ami_from_instance(r: &Resource, cx: &mut Cx<'_>) {
     );
 }
 
+/// The droplet image for an `ami` expression: the slug of a `data "aws_ami"` lookup, or the
+/// default image with a warning for AMI ids.
 fn image_for(cx: &mut Cx<'_>, r: &Resource, key: &str, ami: Option<&Expression>) -> &'static str {
     if let Some(data) = ami
         .and_then(|e| cx.resolve_ref(e))

@@ -1,5 +1,6 @@
-//! Repeated resources expanded statically: a `count` or `for_each` known at compile time gives one
-//! droplet (or volume) per instance, each with its own values bound.
+//! Repeated resources expanded statically: a `count` or `for_each` known at compile time gives
+//! one body per instance, with `count.index` / `each.key` / `each.value` bound, which the compute
+//! rules (and the security-group rule) map one by one.
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::value_to_expr;

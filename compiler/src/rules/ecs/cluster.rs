@@ -1,6 +1,6 @@
 //! The cluster: an ECS cluster becomes a DOKS cluster whose node pool is sized for the demand of
-//! the services and tasks that run on it (those of other modules included); capacity providers
-//! and account settings are folded into it.
+//! the services that run on it (those of other modules included); capacity providers and
+//! account settings are folded into it.
 
 use super::{
     CLUSTER, SERVICE, TASK_DEF, bind_instance, bound_task, num, replicas, run_by_service, s,

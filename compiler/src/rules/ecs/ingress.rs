@@ -1,5 +1,5 @@
 //! One ALB in front of several ECS services → an NGINX Ingress routing by host and path, when
-//! every listener rule is a plain forward DigitalOcean's Ingress can express.
+//! every listener rule is a plain forward an Ingress can express.
 
 use super::{
     SERVICE, bind_body, instance_name, join_quoted, lb_pieces, load_balancer_blocks, num,

@@ -1,5 +1,5 @@
-//! Target groups → what the load balancer sends traffic to (droplets, a Droplet tag, or the
-//! workloads of a cluster), with their health checks and sticky sessions.
+//! Target groups → what the load balancer sends traffic to: the attached droplets (or a Droplet
+//! tag), the health check and sticky sessions of the first group, and its proxy protocol.
 
 use super::{
     ASG_ATTACHMENT_TYPES, ATTACHMENT_TYPES, Build, LISTENER_RULE_TYPES, LISTENER_TYPES, Target,
