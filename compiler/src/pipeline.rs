@@ -1336,22 +1336,10 @@ fn remote_state_inputs(
     named: &[&[Named]],
     diags: &mut Vec<Diagnostic>,
 ) {
-    use hcl::expr::TraversalOperator as Op;
     if st.remote_states.is_empty() {
         return;
     }
-    let mut read: BTreeSet<String> = BTreeSet::new();
-    let mut scan = |e: &Expression| {
-        hclx::walk(e, &mut |x| {
-            if let Some(("var", [Op::GetAttr(n), ..])) = hclx::traversal_root(x) {
-                read.insert(n.as_str().to_string());
-            }
-        });
-    };
-    stack_reads(emitted, named, &mut scan);
-    for l in locals {
-        scan(&l.expr);
-    }
+    let read = vars_read(emitted, locals, named);
     for rs in std::mem::take(&mut st.remote_states) {
         let (kept, unread): (Vec<String>, Vec<String>) =
             rs.vars.into_iter().partition(|v| read.contains(v));
@@ -1435,12 +1423,9 @@ fn prune_dead_locals(
     dead
 }
 
-/// The module's required variables (no `default`) that nothing emitted reads: not the
-/// resources and data sources, the locals, outputs, module calls or providers. Left out: those
-/// with `validation` blocks or `nullable = false` (a null default would break them), and
-/// `instance_id`.
-fn unread_required_variables(
-    module: &Module,
+/// The variables the deployment stack reads (`var.x` in the emitted resources, in the `named`
+/// blocks, in the locals).
+fn vars_read(
     emitted: &[Emitted],
     locals: &[origin::Local],
     named: &[&[Named]],
@@ -1456,6 +1441,20 @@ fn unread_required_variables(
     for l in locals {
         hclx::walk(&l.expr, &mut note);
     }
+    read
+}
+
+/// The module's required variables (no `default`) that nothing emitted reads: not the
+/// resources and data sources, the locals, outputs, module calls or providers. Left out: those
+/// with `validation` blocks or `nullable = false` (a null default would break them), and
+/// `instance_id`.
+fn unread_required_variables(
+    module: &Module,
+    emitted: &[Emitted],
+    locals: &[origin::Local],
+    named: &[&[Named]],
+) -> BTreeSet<String> {
+    let read = vars_read(emitted, locals, named);
     module
         .variables
         .iter()

@@ -578,15 +578,17 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                 o.iter().filter_map(|(k, _)| hclx::object_key(k)).collect();
             // Variables set to a cache's `auth_token` (known gap #328): the cluster's own
             // password, from its Secret.
+            let token_of: Vec<Option<&Resource>> = o
+                .iter()
+                .map(|(_, v)| crate::rules::cache::auth_token_of(cx, v))
+                .collect();
             let tokens: Vec<(String, &Resource)> = o
                 .iter()
-                .filter_map(|(k, v)| {
-                    let cache = crate::rules::cache::auth_token_of(cx, v)?;
-                    Some((hclx::object_key(k)?, cache))
-                })
+                .zip(&token_of)
+                .filter_map(|((k, _), cache)| Some((hclx::object_key(k)?, (*cache)?)))
                 .collect();
             let mut told: Vec<String> = Vec::new();
-            for (k, v) in o.iter() {
+            for ((k, v), token) in o.iter().zip(&token_of) {
                 let name = match hclx::object_key(k) {
                     Some(t) => s(&t),
                     None => match k {
@@ -597,7 +599,7 @@ fn env_list(cx: &mut Cx<'_>, r: &Resource, ns: &Expression) -> Option<Expression
                 // A secret of the stack (or a database's admin password) is read from its
                 // Kubernetes Secret, not written into the Service's spec (readable by whoever
                 // may read Services).
-                let token = crate::rules::cache::auth_token_of(cx, v).map(|cache| {
+                let token = token.map(|cache| {
                     let addr = crate::rules::cache::password_secret(cx, cache);
                     (crate::rules::k8s::name_of(&addr), "password".to_string())
                 });
